@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+#include "kouan-types.h"
+
+G_BEGIN_DECLS
+
+/* Async, cancellable HTTP client for kouan-server (docs/api.md) built on
+ * libsoup 3. One per server and account. All callbacks run in the thread
+ * default main context the call was made in. */
+
+#define KOUAN_API_ERROR (kouan_api_error_quark ())
+
+typedef enum {
+  KOUAN_API_ERROR_NETWORK,          /* server unreachable, connection reset */
+  KOUAN_API_ERROR_TLS,              /* certificate not trusted / handshake failed */
+  KOUAN_API_ERROR_BAD_REQUEST,      /* 400 */
+  KOUAN_API_ERROR_INVALID_CREDENTIALS, /* 401 on login */
+  KOUAN_API_ERROR_UNAUTHORIZED,     /* 401: token missing, expired or ended */
+  KOUAN_API_ERROR_FORBIDDEN,        /* 403 */
+  KOUAN_API_ERROR_NOT_FOUND,        /* 404 */
+  KOUAN_API_ERROR_CONFLICT,         /* 409 */
+  KOUAN_API_ERROR_TOO_LARGE,        /* 413 */
+  KOUAN_API_ERROR_THROTTLED,        /* 429 */
+  KOUAN_API_ERROR_SERVER,           /* 5xx */
+  KOUAN_API_ERROR_INVALID_RESPONSE, /* the server answered something we cannot parse */
+  KOUAN_API_ERROR_INVALID_URL,
+} KouanApiError;
+
+GQuark kouan_api_error_quark (void);
+
+/* The result of a login: the token, the user and their memberships. */
+struct _KouanSession {
+  char      *token;       /* never logged */
+  gint64     user_id;
+  char      *account;
+  char      *name;
+  char      *method;      /* "password" or "card" */
+  GPtrArray *enterprises; /* (element-type KouanEnterprise) */
+};
+
+void          kouan_session_free  (KouanSession *session);
+KouanSession *kouan_session_new_from_json (JsonObject *object, GError **error);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KouanSession, kouan_session_free)
+
+/* One page of the change feed. */
+typedef struct {
+  gint64      seq;
+  char       *collection;
+  gint64      id;
+  gboolean    deleted;   /* a tombstone when TRUE */
+  JsonObject *record;    /* (nullable): NULL for tombstones */
+} KouanChange;
+
+struct _KouanChangePage {
+  gint64     enterprise_id;
+  GPtrArray *changes;   /* (element-type KouanChange) */
+  gint64     cursor;    /* store this after applying the page */
+  gboolean   more;      /* fetch again right away */
+};
+
+void kouan_change_page_free (KouanChangePage *page);
+KouanChangePage *kouan_change_page_new_from_json (gint64 enterprise_id,
+                                                  JsonObject *object,
+                                                  GError **error);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KouanChangePage, kouan_change_page_free)
+
+#define KOUAN_TYPE_CLIENT (kouan_client_get_type ())
+G_DECLARE_FINAL_TYPE (KouanClient, kouan_client, KOUAN, CLIENT, GObject)
+
+/* @base_url: "http://127.0.0.1:8080" or "https://…"; NULL + error if invalid */
+KouanClient  *kouan_client_new            (const char   *base_url,
+                                           GError      **error);
+const char   *kouan_client_get_base_url   (KouanClient  *self);
+/* A PEM file of extra trusted CAs for a self-hosted server. */
+gboolean      kouan_client_set_ca_file    (KouanClient  *self,
+                                           const char   *path,
+                                           GError      **error);
+void          kouan_client_set_token      (KouanClient  *self,
+                                           const char   *token);
+const char   *kouan_client_get_token      (KouanClient  *self);
+
+void          kouan_client_login_async    (KouanClient         *self,
+                                           const char          *account,
+                                           const char          *password,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data);
+/* (transfer full); on success the client also holds the new token */
+KouanSession *kouan_client_login_finish   (KouanClient   *self,
+                                           GAsyncResult  *result,
+                                           GError       **error);
+
+/* GET /api/v1/session with the current token */
+void          kouan_client_get_session_async  (KouanClient *self, GCancellable *cancellable,
+                                               GAsyncReadyCallback callback, gpointer user_data);
+KouanSession *kouan_client_get_session_finish (KouanClient *self, GAsyncResult *result,
+                                               GError **error);
+
+void          kouan_client_logout_async   (KouanClient *self, GCancellable *cancellable,
+                                           GAsyncReadyCallback callback, gpointer user_data);
+gboolean      kouan_client_logout_finish  (KouanClient *self, GAsyncResult *result,
+                                           GError **error);
+
+void             kouan_client_fetch_changes_async  (KouanClient         *self,
+                                                    gint64               enterprise_id,
+                                                    gint64               since,
+                                                    guint                limit,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+KouanChangePage *kouan_client_fetch_changes_finish (KouanClient   *self,
+                                                    GAsyncResult  *result,
+                                                    GError       **error);
+
+/* @mutations: (element-type JsonObject) each {"id","collection","op","record_id","fields"}.
+ * Returns (transfer full) the "results" array, one per mutation, in order. */
+void       kouan_client_push_mutations_async  (KouanClient         *self,
+                                               gint64               enterprise_id,
+                                               JsonArray           *mutations,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+JsonArray *kouan_client_push_mutations_finish (KouanClient   *self,
+                                               GAsyncResult  *result,
+                                               GError       **error);
+
+/* Opens the enterprise's event WebSocket. */
+void                     kouan_client_connect_events_async  (KouanClient *self,
+                                                             gint64 enterprise_id,
+                                                             GCancellable *cancellable,
+                                                             GAsyncReadyCallback callback,
+                                                             gpointer user_data);
+SoupWebsocketConnection *kouan_client_connect_events_finish (KouanClient *self,
+                                                             GAsyncResult *result,
+                                                             GError **error);
+
+G_END_DECLS

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* A real kouan-server child process for integration and UI tests. The binary
+ * is found through $KOUAN_SERVER_PATH (set by meson). The database lives in a
+ * fresh temporary directory removed on free. */
+
+typedef struct _KouanTestServer KouanTestServer;
+
+/* Starts `kouan-server --db TMP/server.db --listen 127.0.0.1:0 [extra args]`
+ * and waits for its "listening on" line. @extra_args: NULL-terminated, e.g.
+ * {"--demo", NULL}. Aborts the test on failure. */
+KouanTestServer *kouan_test_server_start   (const char * const *extra_args);
+const char      *kouan_test_server_get_url (KouanTestServer *self);
+guint16          kouan_test_server_get_port (KouanTestServer *self);
+const char      *kouan_test_server_get_db_path (KouanTestServer *self);
+/* SIGTERM and wait; the database stays. */
+void             kouan_test_server_stop    (KouanTestServer *self);
+/* Start again on the same port and database (after stop). */
+void             kouan_test_server_restart (KouanTestServer *self);
+/* Kill the server with SIGKILL (crash). */
+void             kouan_test_server_kill    (KouanTestServer *self);
+void             kouan_test_server_free    (KouanTestServer *self);
+
+/* Synchronous helper for tests: one HTTP request on a private main context.
+ * Returns the status; @out_body (nullable) receives the body. */
+guint            kouan_test_http           (const char  *method,
+                                            const char  *url,
+                                            const char  *token,   /* nullable */
+                                            const char  *body,    /* nullable */
+                                            gsize        body_len,
+                                            GBytes     **out_body);
+
+/* Log in with a password, returns the token (transfer full) or aborts. */
+char            *kouan_test_login          (KouanTestServer *self,
+                                            const char      *account,
+                                            const char      *password);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KouanTestServer, kouan_test_server_free)
+
+G_END_DECLS
