@@ -1,0 +1,3 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* TODO(owner): implement */
+#include "kouan-store.h"

@@ -1,0 +1,3 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* TODO(server helper): implement */
+#include "kouan-test-server.h"
