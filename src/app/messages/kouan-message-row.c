@@ -1,0 +1,339 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "kouan-message.h"
+#include "kouan-message-row.h"
+
+struct _KouanMessageRow
+{
+  GtkWidget     parent_instance;
+
+  /* template widgets */
+  GtkLabel     *category_label;
+  GtkLabel     *date_label;
+  GtkButton    *open_button;
+  GtkLabel     *severity_label;
+  GtkToggleButton *star_button;
+  GtkLabel     *title_label;
+  GtkWidget    *unread_dot;
+
+  /* owned references */
+  KouanMessage *message;
+};
+
+G_DEFINE_FINAL_TYPE (KouanMessageRow, kouan_message_row, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_MESSAGE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+const char *
+kouan_message_severity_label (KouanSeverity severity)
+{
+  switch (severity)
+    {
+    /* Translators: severity of a warning, shown in a small pill; keep it
+     * to one or two characters (zh_CN: 高) */
+    case KOUAN_SEVERITY_HIGH:   return C_("severity", "High");
+    /* Translators: severity of a warning (zh_CN: 中) */
+    case KOUAN_SEVERITY_MEDIUM: return C_("severity", "Medium");
+    /* Translators: severity of a warning (zh_CN: 低) */
+    case KOUAN_SEVERITY_LOW:    return C_("severity", "Low");
+    case KOUAN_SEVERITY_NONE:
+    default:                    return NULL;
+    }
+}
+
+const char *
+kouan_message_severity_css_class (KouanSeverity severity)
+{
+  switch (severity)
+    {
+    case KOUAN_SEVERITY_HIGH:   return "severity-high";
+    case KOUAN_SEVERITY_MEDIUM: return "severity-medium";
+    case KOUAN_SEVERITY_LOW:    return "severity-low";
+    case KOUAN_SEVERITY_NONE:
+    default:                    return NULL;
+    }
+}
+
+char *
+kouan_message_format_date (gint64     created_at,
+                           GDateTime *now)
+{
+  g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (created_at);
+  g_autoptr(GDateTime) local_now = NULL;
+  const char *format;
+
+  if (when == NULL)
+    return g_strdup ("");
+
+  local_now = now != NULL ? g_date_time_to_local (now) : g_date_time_new_now_local ();
+
+  if (g_date_time_get_year (when) == g_date_time_get_year (local_now) &&
+      g_date_time_get_day_of_year (when) == g_date_time_get_day_of_year (local_now))
+    /* Translators: time of a message received today, in g_date_time_format()
+     * syntax (zh_CN: %H:%M) */
+    format = C_("message date today", "%H:%M");
+  else if (g_date_time_get_year (when) == g_date_time_get_year (local_now))
+    /* Translators: date of a message from the current year, in
+     * g_date_time_format() syntax (zh_CN: %-m月%-d日) */
+    format = C_("message date this year", "%b %-d");
+  else
+    /* Translators: date of a message from an earlier year, in
+     * g_date_time_format() syntax (zh_CN: %Y-%m-%d) */
+    format = C_("message date other year", "%Y-%m-%d");
+
+  return g_date_time_format (when, format);
+}
+
+static void
+star_button_clicked_cb (KouanMessageRow *self,
+                        GtkButton       *button)
+{
+  if (self->message == NULL)
+    return;
+
+  /* The toggle has already flipped itself; the store's answer rebinds the
+   * row with the message's real state, so a failed edit flips it back. */
+  gtk_widget_activate_action (GTK_WIDGET (self), "messages.toggle-star", "x",
+                              kouan_message_get_id (self->message));
+}
+
+static void
+open_button_clicked_cb (KouanMessageRow *self,
+                        GtkButton       *button)
+{
+  if (self->message == NULL)
+    return;
+
+  gtk_widget_activate_action (GTK_WIDGET (self), "messages.open", "x",
+                              kouan_message_get_id (self->message));
+}
+
+static void
+kouan_message_row_update (KouanMessageRow *self)
+{
+  KouanMessage *message = self->message;
+  g_autofree char *date = NULL;
+  g_autofree char *star_label = NULL;
+  g_autofree char *open_label = NULL;
+  const char *title;
+  const char *severity;
+  gboolean read;
+  gboolean starred;
+
+  if (message == NULL)
+    {
+      gtk_label_set_label (self->title_label, "");
+      gtk_label_set_label (self->category_label, "");
+      gtk_label_set_label (self->date_label, "");
+      gtk_widget_set_visible (GTK_WIDGET (self->severity_label), FALSE);
+      return;
+    }
+
+  title = kouan_message_get_title (message);
+  read = kouan_message_get_read (message);
+  starred = kouan_message_get_starred (message);
+
+  gtk_label_set_label (self->title_label, title);
+  gtk_label_set_label (self->category_label, kouan_message_get_category (message));
+
+  date = kouan_message_format_date (kouan_message_get_created_at (message), NULL);
+  gtk_label_set_label (self->date_label, date);
+
+  /* Unread rows are bold and carry a dot, so the state does not rest on
+   * font weight alone; screen readers get it as the row's description. */
+  if (read)
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "unread");
+  else
+    gtk_widget_add_css_class (GTK_WIDGET (self), "unread");
+  gtk_widget_set_visible (self->unread_dot, !read);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  read ? _("Read") : _("Unread"),
+                                  -1);
+
+  severity = kouan_message_severity_label (kouan_message_get_severity (message));
+  gtk_widget_set_visible (GTK_WIDGET (self->severity_label), severity != NULL);
+  if (severity != NULL)
+    {
+      static const char *classes[] = { "severity-high", "severity-medium", "severity-low" };
+      g_autofree char *severity_a11y = NULL;
+
+      gtk_label_set_label (self->severity_label, severity);
+      for (guint i = 0; i < G_N_ELEMENTS (classes); i++)
+        gtk_widget_remove_css_class (GTK_WIDGET (self->severity_label), classes[i]);
+      gtk_widget_add_css_class (GTK_WIDGET (self->severity_label),
+                                kouan_message_severity_css_class (kouan_message_get_severity (message)));
+      /* Translators: accessible name of the severity pill, %s is High/Medium/Low */
+      severity_a11y = g_strdup_printf (_("Severity: %s"), severity);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->severity_label),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, severity_a11y,
+                                      -1);
+    }
+
+  /* Reflect the state without emitting "clicked": set_active only emits
+   * "toggled", which nothing listens to. */
+  gtk_toggle_button_set_active (self->star_button, starred);
+  gtk_button_set_icon_name (GTK_BUTTON (self->star_button),
+                            starred ? "starred-symbolic" : "non-starred-symbolic");
+
+  if (starred)
+    /* Translators: accessible name of the star toggle of a message; %s is its title */
+    star_label = g_strdup_printf (_("Unstar “%s”"), title);
+  else
+    /* Translators: accessible name of the star toggle of a message; %s is its title */
+    star_label = g_strdup_printf (_("Star “%s”"), title);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->star_button),
+                               starred ? _("Unstar") : _("Star"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->star_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, star_label,
+                                  -1);
+
+  /* Translators: accessible name of the 查看详情 button of a message; %s is its title */
+  open_label = g_strdup_printf (_("View details of “%s”"), title);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->open_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, open_label,
+                                  -1);
+}
+
+void
+kouan_message_row_set_message (KouanMessageRow *self,
+                               KouanMessage    *message)
+{
+  g_return_if_fail (KOUAN_IS_MESSAGE_ROW (self));
+  g_return_if_fail (message == NULL || KOUAN_IS_MESSAGE (message));
+
+  if (!g_set_object (&self->message, message))
+    return;
+
+  kouan_message_row_update (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MESSAGE]);
+}
+
+KouanMessage *
+kouan_message_row_get_message (KouanMessageRow *self)
+{
+  g_return_val_if_fail (KOUAN_IS_MESSAGE_ROW (self), NULL);
+
+  return self->message;
+}
+
+GtkWidget *
+kouan_message_row_get_star_button (KouanMessageRow *self)
+{
+  g_return_val_if_fail (KOUAN_IS_MESSAGE_ROW (self), NULL);
+
+  return GTK_WIDGET (self->star_button);
+}
+
+GtkWidget *
+kouan_message_row_get_open_button (KouanMessageRow *self)
+{
+  g_return_val_if_fail (KOUAN_IS_MESSAGE_ROW (self), NULL);
+
+  return GTK_WIDGET (self->open_button);
+}
+
+GtkWidget *
+kouan_message_row_new (void)
+{
+  return g_object_new (KOUAN_TYPE_MESSAGE_ROW, NULL);
+}
+
+static void
+kouan_message_row_dispose (GObject *object)
+{
+  KouanMessageRow *self = KOUAN_MESSAGE_ROW (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), KOUAN_TYPE_MESSAGE_ROW);
+  g_clear_object (&self->message);
+
+  G_OBJECT_CLASS (kouan_message_row_parent_class)->dispose (object);
+}
+
+static void
+kouan_message_row_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  KouanMessageRow *self = KOUAN_MESSAGE_ROW (object);
+
+  switch (prop_id)
+    {
+    case PROP_MESSAGE:
+      g_value_set_object (value, self->message);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+kouan_message_row_set_property (GObject      *object,
+                                guint         prop_id,
+                                const GValue *value,
+                                GParamSpec   *pspec)
+{
+  KouanMessageRow *self = KOUAN_MESSAGE_ROW (object);
+
+  switch (prop_id)
+    {
+    case PROP_MESSAGE:
+      kouan_message_row_set_message (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+kouan_message_row_class_init (KouanMessageRowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = kouan_message_row_dispose;
+  object_class->get_property = kouan_message_row_get_property;
+  object_class->set_property = kouan_message_row_set_property;
+
+  properties[PROP_MESSAGE] =
+    g_param_spec_object ("message", NULL, NULL,
+                         KOUAN_TYPE_MESSAGE,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/kouan/Kouan/ui/kouan-message-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, KouanMessageRow, category_label);
+  gtk_widget_class_bind_template_child (widget_class, KouanMessageRow, date_label);
+  gtk_widget_class_bind_template_child (widget_class, KouanMessageRow, open_button);
+  gtk_widget_class_bind_template_child (widget_class, KouanMessageRow, severity_label);
+  gtk_widget_class_bind_template_child (widget_class, KouanMessageRow, star_button);
+  gtk_widget_class_bind_template_child (widget_class, KouanMessageRow, title_label);
+  gtk_widget_class_bind_template_child (widget_class, KouanMessageRow, unread_dot);
+  gtk_widget_class_bind_template_callback (widget_class, open_button_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, star_button_clicked_cb);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "kouanmessagerow");
+}
+
+static void
+kouan_message_row_init (KouanMessageRow *self)
+{
+  GtkLayoutManager *layout;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  layout = gtk_widget_get_layout_manager (GTK_WIDGET (self));
+  gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (layout), 6);
+}

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+#include "kouan-types.h"
+
+G_BEGIN_DECLS
+
+/* One row of the message list: star toggle, title (bold while unread),
+ * category, date, severity pill for warnings and a 查看详情 button.
+ * Rows are recycled by the GtkListView: binding only swaps the message
+ * and updates labels. The buttons activate the enclosing view's
+ * messages.toggle-star / messages.open actions. */
+
+#define KOUAN_TYPE_MESSAGE_ROW (kouan_message_row_get_type ())
+G_DECLARE_FINAL_TYPE (KouanMessageRow, kouan_message_row, KOUAN, MESSAGE_ROW, GtkWidget)
+
+GtkWidget    *kouan_message_row_new          (void);
+/* @message: (nullable) */
+void          kouan_message_row_set_message  (KouanMessageRow *self,
+                                              KouanMessage    *message);
+KouanMessage *kouan_message_row_get_message  (KouanMessageRow *self);
+/* The star toggle (for tests and keyboard focus handling) */
+GtkWidget    *kouan_message_row_get_star_button (KouanMessageRow *self);
+GtkWidget    *kouan_message_row_get_open_button (KouanMessageRow *self);
+
+/* Shared formatting, also used by the detail view. (transfer full) */
+char         *kouan_message_format_date       (gint64 created_at,
+                                               GDateTime *now);
+const char   *kouan_message_severity_label    (KouanSeverity severity);
+const char   *kouan_message_severity_css_class (KouanSeverity severity);
+
+G_END_DECLS

@@ -1,0 +1,795 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "kouan-core-enums.h"
+#include "kouan-message.h"
+#include "kouan-message-list.h"
+#include "kouan-messages-view.h"
+#include "kouan-message-detail.h"
+#include "kouan-message-row.h"
+
+struct _KouanMessagesView
+{
+  GtkWidget           parent_instance;
+
+  /* template widgets */
+  KouanMessageDetail *detail;
+  GtkStack           *detail_stack;
+  GtkLabel           *empty_description;
+  GtkImage           *empty_icon;
+  GtkLabel           *empty_title;
+  GtkStack           *list_stack;
+  GtkListView        *list_view;
+  GtkToggleButton    *read_button;
+  GtkSingleSelection *selection;
+  GtkCheckButton     *starred_button;
+  GtkToggleButton    *unread_button;
+
+  /* owned references */
+  KouanStore         *store;
+  KouanMessageList   *unread_list;
+  KouanMessageList   *read_list;
+
+  gulong              store_changed_id;
+  guint               refresh_source;
+
+  KouanMessageKind    kind;
+  gint64              enterprise_id;
+  gint64              open_message_id;
+  guint               unread_count;
+  guint               read_count;
+  guint               show_read : 1;
+  guint               starred_only : 1;
+};
+
+G_DEFINE_FINAL_TYPE (KouanMessagesView, kouan_messages_view, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_STORE,
+  PROP_KIND,
+  PROP_ENTERPRISE_ID,
+  PROP_UNREAD_COUNT,
+  PROP_READ_COUNT,
+  PROP_SHOW_READ,
+  PROP_STARRED_ONLY,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* Severity pills and the unread dot. Kept with the widgets that use them so
+ * the view looks right wherever it is embedded (tests, the window). */
+static const char messages_css[] =
+  "kouanmessagerow .unread-dot {"
+  "  min-width: 8px; min-height: 8px; border-radius: 4px;"
+  "  background-color: @theme_selected_bg_color; }"
+  "kouanmessagerow.unread .message-title { font-weight: bold; }"
+  "kouanmessagerow:not(.unread) .message-title { font-weight: normal; }"
+  ".severity-pill {"
+  "  padding: 0 7px; border-radius: 9px; font-weight: bold; }"
+  ".severity-pill.severity-high { background-color: #c01c28; color: white; }"
+  ".severity-pill.severity-medium { background-color: #f6d32d; color: #3d3846; }"
+  ".severity-pill.severity-low { background-color: alpha(currentColor, 0.15); }"
+  ".star-button:checked, .star-button:checked:hover { color: #e5a50a; background: none; }"
+  "kouanmessagesview .messages-toolbar { padding: 6px 12px; }"
+  "kouanmessagesview .message-list { background: none; }";
+
+static void
+kouan_messages_view_load_css (void)
+{
+  static gboolean loaded;
+  g_autoptr(GtkCssProvider) provider = NULL;
+  GdkDisplay *display = gdk_display_get_default ();
+
+  if (loaded || display == NULL)
+    return;
+  loaded = TRUE;
+
+  provider = gtk_css_provider_new ();
+  gtk_css_provider_load_from_data (provider, messages_css, -1);
+  gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (provider),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+}
+
+static KouanMessageList *
+kouan_messages_view_current_list (KouanMessagesView *self)
+{
+  return self->show_read ? self->read_list : self->unread_list;
+}
+
+static void
+kouan_messages_view_update_actions (KouanMessagesView *self)
+{
+  gboolean ready = self->store != NULL && self->enterprise_id > 0;
+  gboolean has_selection = gtk_single_selection_get_selected_item (self->selection) != NULL;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "messages.toggle-star", ready);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "messages.open", ready);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "messages.star-selected",
+                                 ready && has_selection);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "messages.show-read", TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "messages.starred-only", TRUE);
+}
+
+static void
+kouan_messages_view_update_tabs (KouanMessagesView *self)
+{
+  g_autofree char *unread = NULL;
+  g_autofree char *read = NULL;
+
+  /* Translators: tab of the message center, %u is how many unread messages
+   * there are (zh_CN: 未读 (%u)) */
+  unread = g_strdup_printf (_("Unread (%u)"), self->unread_count);
+  /* Translators: tab of the message center, %u is how many read messages
+   * there are (zh_CN: 已读 (%u)) */
+  read = g_strdup_printf (_("Read (%u)"), self->read_count);
+  gtk_button_set_label (GTK_BUTTON (self->unread_button), unread);
+  gtk_button_set_label (GTK_BUTTON (self->read_button), read);
+
+  if (gtk_toggle_button_get_active (self->read_button) != self->show_read)
+    gtk_toggle_button_set_active (self->show_read ? self->read_button : self->unread_button, TRUE);
+}
+
+/* What an empty list means depends on the kind, the tab and the filter;
+ * say exactly that rather than a generic "nothing here". */
+static void
+kouan_messages_view_update_empty_state (KouanMessagesView *self)
+{
+  gboolean warning = self->kind == KOUAN_MESSAGE_KIND_WARNING;
+  const char *title;
+  const char *description;
+  guint n_items = g_list_model_get_n_items (G_LIST_MODEL (self->selection));
+
+  gtk_stack_set_visible_child_name (self->list_stack, n_items > 0 ? "list" : "empty");
+  if (n_items > 0)
+    return;
+
+  if (self->store == NULL || self->enterprise_id <= 0)
+    {
+      title = _("No Enterprise Selected");
+      description = _("Messages appear here once an enterprise is selected.");
+    }
+  else if (self->starred_only)
+    {
+      if (!self->show_read)
+        title = warning ? _("No Starred Unread Warnings") : _("No Starred Unread Notices");
+      else
+        title = warning ? _("No Starred Read Warnings") : _("No Starred Read Notices");
+      description = _("Turn off “Only starred” to see all of them.");
+    }
+  else if (!self->show_read)
+    {
+      title = warning ? _("No Unread Warnings") : _("No Unread Notices");
+      description = warning ? _("New warnings appear here.") : _("New notices appear here.");
+    }
+  else
+    {
+      title = warning ? _("No Read Warnings") : _("No Read Notices");
+      description = warning ? _("Warnings you have opened appear here.")
+                            : _("Notices you have opened appear here.");
+    }
+
+  gtk_image_set_from_icon_name (self->empty_icon,
+                                self->starred_only ? "non-starred-symbolic"
+                                : warning ? "dialog-warning-symbolic"
+                                : "mail-read-symbolic");
+  gtk_label_set_label (self->empty_title, title);
+  gtk_label_set_label (self->empty_description, description);
+}
+
+static void
+kouan_messages_view_close_detail (KouanMessagesView *self)
+{
+  self->open_message_id = 0;
+  kouan_message_detail_set_message (self->detail, NULL);
+  gtk_stack_set_visible_child_name (self->detail_stack, "placeholder");
+}
+
+static void
+kouan_messages_view_set_counts (KouanMessagesView *self,
+                                guint              unread_count,
+                                guint              read_count)
+{
+  g_object_freeze_notify (G_OBJECT (self));
+  if (self->unread_count != unread_count)
+    {
+      self->unread_count = unread_count;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UNREAD_COUNT]);
+    }
+  if (self->read_count != read_count)
+    {
+      self->read_count = read_count;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_READ_COUNT]);
+    }
+  kouan_messages_view_update_tabs (self);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+/* Counts are two indexed COUNT queries, so they are cheap even at 100k rows;
+ * they are not derived from the lists because the tab counts ignore the
+ * starred filter. */
+static void
+kouan_messages_view_refresh (KouanMessagesView *self)
+{
+  guint unread = 0;
+  guint read = 0;
+
+  if (self->store != NULL && self->enterprise_id > 0)
+    {
+      unread = kouan_store_count_messages (self->store, self->enterprise_id, self->kind,
+                                           KOUAN_READ_FILTER_UNREAD, FALSE);
+      read = kouan_store_count_messages (self->store, self->enterprise_id, self->kind,
+                                         KOUAN_READ_FILTER_READ, FALSE);
+    }
+  kouan_messages_view_set_counts (self, unread, read);
+
+  /* The open message may have been starred, read or deleted meanwhile;
+   * messages are immutable, so fetch the current version. */
+  if (self->open_message_id != 0 && self->store != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(KouanMessage) message = kouan_store_get_message (self->store,
+                                                                 self->enterprise_id,
+                                                                 self->open_message_id,
+                                                                 &error);
+
+      if (message != NULL)
+        kouan_message_detail_set_message (self->detail, message);
+      else
+        {
+          if (!g_error_matches (error, KOUAN_STORE_ERROR, KOUAN_STORE_ERROR_NOT_FOUND))
+            g_warning ("Cannot reload message %" G_GINT64_FORMAT ": %s",
+                       self->open_message_id, error != NULL ? error->message : "unknown error");
+          kouan_messages_view_close_detail (self);
+        }
+    }
+
+  kouan_messages_view_update_empty_state (self);
+}
+
+static gboolean
+kouan_messages_view_refresh_idle (gpointer user_data)
+{
+  KouanMessagesView *self = user_data;
+
+  self->refresh_source = 0;
+  kouan_messages_view_refresh (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* A pull may report many changed pages in a row; recount once after them. */
+static void
+store_changed_cb (KouanMessagesView *self,
+                  const char        *collection,
+                  gint64             enterprise_id,
+                  KouanStore        *store)
+{
+  if (g_strcmp0 (collection, "messages") != 0)
+    return;
+  if (enterprise_id > 0 && enterprise_id != self->enterprise_id)
+    return;
+
+  if (self->refresh_source == 0)
+    self->refresh_source = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE,
+                                            kouan_messages_view_refresh_idle,
+                                            self, NULL);
+}
+
+static void
+kouan_messages_view_set_current_model (KouanMessagesView *self)
+{
+  gtk_single_selection_set_model (self->selection,
+                                  G_LIST_MODEL (kouan_messages_view_current_list (self)));
+  kouan_messages_view_update_empty_state (self);
+  kouan_messages_view_update_actions (self);
+}
+
+static void
+kouan_messages_view_rebuild_lists (KouanMessagesView *self)
+{
+  g_clear_object (&self->unread_list);
+  g_clear_object (&self->read_list);
+
+  if (self->store != NULL)
+    {
+      self->unread_list = kouan_message_list_new (self->store, self->kind, KOUAN_READ_FILTER_UNREAD);
+      self->read_list = kouan_message_list_new (self->store, self->kind, KOUAN_READ_FILTER_READ);
+      kouan_message_list_set_enterprise_id (self->unread_list, self->enterprise_id);
+      kouan_message_list_set_enterprise_id (self->read_list, self->enterprise_id);
+      kouan_message_list_set_starred_only (self->unread_list, self->starred_only);
+      kouan_message_list_set_starred_only (self->read_list, self->starred_only);
+    }
+
+  kouan_messages_view_set_current_model (self);
+}
+
+static KouanMessage *
+kouan_messages_view_lookup (KouanMessagesView *self,
+                            gint64             id)
+{
+  g_autoptr(GError) error = NULL;
+  KouanMessage *message;
+
+  if (self->store == NULL)
+    return NULL;
+
+  message = kouan_store_get_message (self->store, self->enterprise_id, id, &error);
+  if (message == NULL)
+    g_warning ("Cannot load message %" G_GINT64_FORMAT ": %s",
+               id, error != NULL ? error->message : "unknown error");
+
+  return message;
+}
+
+static void
+kouan_messages_view_toggle_star (KouanMessagesView *self,
+                                 gint64             id)
+{
+  g_autoptr(KouanMessage) message = kouan_messages_view_lookup (self, id);
+  g_autoptr(GError) error = NULL;
+
+  if (message == NULL)
+    return;
+
+  if (!kouan_store_set_message_starred (self->store, message,
+                                        !kouan_message_get_starred (message), &error))
+    g_warning ("Cannot star message %" G_GINT64_FORMAT ": %s", id, error->message);
+
+  /* A failed edit leaves the model as it was: make the toggle say so. */
+  if (error != NULL)
+    kouan_messages_view_refresh (self);
+}
+
+static void
+kouan_messages_view_open (KouanMessagesView *self,
+                          gint64             id)
+{
+  g_autoptr(KouanMessage) message = kouan_messages_view_lookup (self, id);
+  g_autoptr(GError) error = NULL;
+
+  if (message == NULL)
+    return;
+
+  self->open_message_id = id;
+  kouan_message_detail_set_message (self->detail, message);
+  gtk_stack_set_visible_child_name (self->detail_stack, "detail");
+
+  /* The item then leaves the 未读 list by itself (the list follows the
+   * store); the detail stays because it is keyed on the id, not on the
+   * selection. */
+  if (!kouan_message_get_read (message) &&
+      !kouan_store_set_message_read (self->store, message, TRUE, &error))
+    g_warning ("Cannot mark message %" G_GINT64_FORMAT " read: %s", id, error->message);
+}
+
+static void
+toggle_star_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  kouan_messages_view_toggle_star (KOUAN_MESSAGES_VIEW (widget), g_variant_get_int64 (parameter));
+}
+
+static void
+open_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  kouan_messages_view_open (KOUAN_MESSAGES_VIEW (widget), g_variant_get_int64 (parameter));
+}
+
+static void
+show_read_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  g_object_set (widget, "show-read", g_variant_get_boolean (parameter), NULL);
+}
+
+static void
+star_selected_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  KouanMessagesView *self = KOUAN_MESSAGES_VIEW (widget);
+  KouanMessage *message = gtk_single_selection_get_selected_item (self->selection);
+
+  if (message != NULL)
+    kouan_messages_view_toggle_star (self, kouan_message_get_id (message));
+}
+
+static void
+list_view_activate_cb (KouanMessagesView *self,
+                       guint              position,
+                       GtkListView       *list_view)
+{
+  g_autoptr(KouanMessage) message = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
+
+  if (message != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (self), "messages.open", "x",
+                                kouan_message_get_id (message));
+}
+
+static void
+selection_changed_cb (KouanMessagesView *self)
+{
+  kouan_messages_view_update_actions (self);
+}
+
+static void
+selection_items_changed_cb (KouanMessagesView *self)
+{
+  kouan_messages_view_update_empty_state (self);
+}
+
+static void
+unread_button_toggled_cb (KouanMessagesView *self,
+                          GtkToggleButton   *button)
+{
+  if (gtk_toggle_button_get_active (button))
+    g_object_set (self, "show-read", FALSE, NULL);
+}
+
+static void
+read_button_toggled_cb (KouanMessagesView *self,
+                        GtkToggleButton   *button)
+{
+  if (gtk_toggle_button_get_active (button))
+    g_object_set (self, "show-read", TRUE, NULL);
+}
+
+static void
+setup_row_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *list_item,
+              gpointer                  user_data)
+{
+  gtk_list_item_set_child (list_item, kouan_message_row_new ());
+}
+
+static void
+bind_row_cb (GtkSignalListItemFactory *factory,
+             GtkListItem              *list_item,
+             gpointer                  user_data)
+{
+  kouan_message_row_set_message (KOUAN_MESSAGE_ROW (gtk_list_item_get_child (list_item)),
+                                 gtk_list_item_get_item (list_item));
+}
+
+static void
+unbind_row_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *list_item,
+               gpointer                  user_data)
+{
+  kouan_message_row_set_message (KOUAN_MESSAGE_ROW (gtk_list_item_get_child (list_item)), NULL);
+}
+
+static void
+kouan_messages_view_set_show_read (KouanMessagesView *self,
+                                   gboolean           show_read)
+{
+  show_read = !!show_read;
+  if (self->show_read == (guint) show_read)
+    return;
+
+  self->show_read = show_read;
+  kouan_messages_view_update_tabs (self);
+  kouan_messages_view_set_current_model (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_READ]);
+}
+
+static void
+kouan_messages_view_set_starred_only (KouanMessagesView *self,
+                                      gboolean           starred_only)
+{
+  starred_only = !!starred_only;
+  if (self->starred_only == (guint) starred_only)
+    return;
+
+  self->starred_only = starred_only;
+  if (self->unread_list != NULL)
+    {
+      kouan_message_list_set_starred_only (self->unread_list, starred_only);
+      kouan_message_list_set_starred_only (self->read_list, starred_only);
+    }
+  kouan_messages_view_update_empty_state (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STARRED_ONLY]);
+}
+
+void
+kouan_messages_view_set_store (KouanMessagesView *self,
+                               KouanStore        *store)
+{
+  g_return_if_fail (KOUAN_IS_MESSAGES_VIEW (self));
+  g_return_if_fail (store == NULL || KOUAN_IS_STORE (store));
+
+  if (self->store == store)
+    return;
+
+  g_clear_signal_handler (&self->store_changed_id, self->store);
+  g_clear_handle_id (&self->refresh_source, g_source_remove);
+  g_set_object (&self->store, store);
+  if (store != NULL)
+    self->store_changed_id = g_signal_connect_object (store, "changed",
+                                                      G_CALLBACK (store_changed_cb),
+                                                      self, G_CONNECT_SWAPPED);
+
+  kouan_messages_view_close_detail (self);
+  kouan_messages_view_rebuild_lists (self);
+  kouan_messages_view_refresh (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
+}
+
+void
+kouan_messages_view_set_enterprise_id (KouanMessagesView *self,
+                                       gint64             enterprise_id)
+{
+  g_return_if_fail (KOUAN_IS_MESSAGES_VIEW (self));
+
+  if (self->enterprise_id == enterprise_id)
+    return;
+
+  self->enterprise_id = enterprise_id;
+  if (self->unread_list != NULL)
+    {
+      kouan_message_list_set_enterprise_id (self->unread_list, enterprise_id);
+      kouan_message_list_set_enterprise_id (self->read_list, enterprise_id);
+    }
+
+  /* Another enterprise's message must not stay on screen. */
+  kouan_messages_view_close_detail (self);
+  kouan_messages_view_refresh (self);
+  kouan_messages_view_update_actions (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ENTERPRISE_ID]);
+}
+
+KouanMessageKind
+kouan_messages_view_get_kind (KouanMessagesView *self)
+{
+  g_return_val_if_fail (KOUAN_IS_MESSAGES_VIEW (self), KOUAN_MESSAGE_KIND_NOTICE);
+
+  return self->kind;
+}
+
+guint
+kouan_messages_view_get_unread_count (KouanMessagesView *self)
+{
+  g_return_val_if_fail (KOUAN_IS_MESSAGES_VIEW (self), 0);
+
+  return self->unread_count;
+}
+
+guint
+kouan_messages_view_get_read_count (KouanMessagesView *self)
+{
+  g_return_val_if_fail (KOUAN_IS_MESSAGES_VIEW (self), 0);
+
+  return self->read_count;
+}
+
+GListModel *
+kouan_messages_view_get_model (KouanMessagesView *self)
+{
+  g_return_val_if_fail (KOUAN_IS_MESSAGES_VIEW (self), NULL);
+
+  return G_LIST_MODEL (kouan_messages_view_current_list (self));
+}
+
+gint64
+kouan_messages_view_get_open_message_id (KouanMessagesView *self)
+{
+  g_return_val_if_fail (KOUAN_IS_MESSAGES_VIEW (self), 0);
+
+  return self->open_message_id;
+}
+
+GtkWidget *
+kouan_messages_view_new (KouanMessageKind kind)
+{
+  return g_object_new (KOUAN_TYPE_MESSAGES_VIEW, "kind", kind, NULL);
+}
+
+static void
+kouan_messages_view_constructed (GObject *object)
+{
+  KouanMessagesView *self = KOUAN_MESSAGES_VIEW (object);
+
+  G_OBJECT_CLASS (kouan_messages_view_parent_class)->constructed (object);
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->list_view),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  self->kind == KOUAN_MESSAGE_KIND_WARNING
+                                  /* Translators: accessible name of the list of warnings */
+                                  ? _("Warnings")
+                                  /* Translators: accessible name of the list of notices */
+                                  : _("Notices"),
+                                  -1);
+  kouan_messages_view_update_empty_state (self);
+}
+
+static void
+kouan_messages_view_dispose (GObject *object)
+{
+  KouanMessagesView *self = KOUAN_MESSAGES_VIEW (object);
+
+  g_clear_handle_id (&self->refresh_source, g_source_remove);
+  g_clear_signal_handler (&self->store_changed_id, self->store);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), KOUAN_TYPE_MESSAGES_VIEW);
+
+  g_clear_object (&self->unread_list);
+  g_clear_object (&self->read_list);
+  g_clear_object (&self->store);
+
+  G_OBJECT_CLASS (kouan_messages_view_parent_class)->dispose (object);
+}
+
+static void
+kouan_messages_view_get_property (GObject    *object,
+                                  guint       prop_id,
+                                  GValue     *value,
+                                  GParamSpec *pspec)
+{
+  KouanMessagesView *self = KOUAN_MESSAGES_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+    case PROP_KIND:
+      g_value_set_enum (value, self->kind);
+      break;
+    case PROP_ENTERPRISE_ID:
+      g_value_set_int64 (value, self->enterprise_id);
+      break;
+    case PROP_UNREAD_COUNT:
+      g_value_set_uint (value, self->unread_count);
+      break;
+    case PROP_READ_COUNT:
+      g_value_set_uint (value, self->read_count);
+      break;
+    case PROP_SHOW_READ:
+      g_value_set_boolean (value, self->show_read);
+      break;
+    case PROP_STARRED_ONLY:
+      g_value_set_boolean (value, self->starred_only);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+kouan_messages_view_set_property (GObject      *object,
+                                  guint         prop_id,
+                                  const GValue *value,
+                                  GParamSpec   *pspec)
+{
+  KouanMessagesView *self = KOUAN_MESSAGES_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      kouan_messages_view_set_store (self, g_value_get_object (value));
+      break;
+    case PROP_KIND:
+      self->kind = g_value_get_enum (value);
+      break;
+    case PROP_ENTERPRISE_ID:
+      kouan_messages_view_set_enterprise_id (self, g_value_get_int64 (value));
+      break;
+    case PROP_SHOW_READ:
+      kouan_messages_view_set_show_read (self, g_value_get_boolean (value));
+      break;
+    case PROP_STARRED_ONLY:
+      kouan_messages_view_set_starred_only (self, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+kouan_messages_view_class_init (KouanMessagesViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = kouan_messages_view_constructed;
+  object_class->dispose = kouan_messages_view_dispose;
+  object_class->get_property = kouan_messages_view_get_property;
+  object_class->set_property = kouan_messages_view_set_property;
+
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL,
+                         KOUAN_TYPE_STORE,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_KIND] =
+    g_param_spec_enum ("kind", NULL, NULL,
+                       KOUAN_TYPE_MESSAGE_KIND, KOUAN_MESSAGE_KIND_NOTICE,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ENTERPRISE_ID] =
+    g_param_spec_int64 ("enterprise-id", NULL, NULL,
+                        0, G_MAXINT64, 0,
+                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_UNREAD_COUNT] =
+    g_param_spec_uint ("unread-count", NULL, NULL,
+                       0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_READ_COUNT] =
+    g_param_spec_uint ("read-count", NULL, NULL,
+                       0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SHOW_READ] =
+    g_param_spec_boolean ("show-read", NULL, NULL,
+                          FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STARRED_ONLY] =
+    g_param_spec_boolean ("starred-only", NULL, NULL,
+                          FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (KOUAN_TYPE_MESSAGE_DETAIL);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/kouan/Kouan/ui/kouan-messages-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, KouanMessagesView, detail);
+  gtk_widget_class_bind_template_child (widget_class, KouanMessagesView, detail_stack);
+  gtk_widget_class_bind_template_child (widget_class, KouanMessagesView, empty_description);
+  gtk_widget_class_bind_template_child (widget_class, KouanMessagesView, empty_icon);
+  gtk_widget_class_bind_template_child (widget_class, KouanMessagesView, empty_title);
+  gtk_widget_class_bind_template_child (widget_class, KouanMessagesView, list_stack);
+  gtk_widget_class_bind_template_child (widget_class, KouanMessagesView, list_view);
+  gtk_widget_class_bind_template_child (widget_class, KouanMessagesView, read_button);
+  gtk_widget_class_bind_template_child (widget_class, KouanMessagesView, selection);
+  gtk_widget_class_bind_template_child (widget_class, KouanMessagesView, starred_button);
+  gtk_widget_class_bind_template_child (widget_class, KouanMessagesView, unread_button);
+  gtk_widget_class_bind_template_callback (widget_class, list_view_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, read_button_toggled_cb);
+  gtk_widget_class_bind_template_callback (widget_class, selection_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, selection_items_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, unread_button_toggled_cb);
+
+  gtk_widget_class_install_action (widget_class, "messages.toggle-star", "x", toggle_star_action);
+  gtk_widget_class_install_action (widget_class, "messages.open", "x", open_action);
+  gtk_widget_class_install_action (widget_class, "messages.show-read", "b", show_read_action);
+  gtk_widget_class_install_action (widget_class, "messages.star-selected", NULL, star_selected_action);
+  gtk_widget_class_install_property_action (widget_class, "messages.starred-only", "starred-only");
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_d, GDK_CONTROL_MASK,
+                                       "messages.star-selected", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, 0,
+                                       "messages.star-selected", NULL);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "kouanmessagesview");
+}
+
+static void
+kouan_messages_view_init (KouanMessagesView *self)
+{
+  GtkListItemFactory *factory;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (gtk_widget_get_layout_manager (GTK_WIDGET (self))),
+                                  GTK_ORIENTATION_VERTICAL);
+
+  /* A signal factory keeps bind/unbind to a label update on a recycled
+   * row widget. */
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), NULL);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row_cb), NULL);
+  gtk_list_view_set_factory (self->list_view, factory);
+  g_object_unref (factory);
+
+  kouan_messages_view_load_css ();
+  kouan_messages_view_update_tabs (self);
+  kouan_messages_view_update_actions (self);
+}
