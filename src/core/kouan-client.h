@@ -82,6 +82,9 @@ gboolean      kouan_client_set_ca_file    (KouanClient  *self,
 void          kouan_client_set_token      (KouanClient  *self,
                                            const char   *token);
 const char   *kouan_client_get_token      (KouanClient  *self);
+/* Seconds the server asked to wait in its last 429 answer (Retry-After),
+ * 0 after any successful request. */
+guint         kouan_client_get_retry_after (KouanClient *self);
 
 void          kouan_client_login_async    (KouanClient         *self,
                                            const char          *account,
