@@ -1,0 +1,682 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The message center in the real KouanWindow, against a real kouan-server
+ * started with --demo, under Xvfb: the list shows what the server has,
+ * the row's star button stars the message locally and on the server, the
+ * only-starred filter filters, and opening a message marks it read and
+ * moves it from the 未读 tab to the 已读 tab. */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <gtk/gtk.h>
+
+#include "kouan-application.h"
+#include "kouan-client.h"
+#include "kouan-message.h"
+#include "kouan-message-list.h"
+#include "kouan-store.h"
+#include "kouan-sync.h"
+#include "kouan-test-server.h"
+#include "kouan-window.h"
+#include "messages/kouan-message-detail.h"
+#include "messages/kouan-message-row.h"
+#include "messages/kouan-messages-view.h"
+
+#define WAIT_TIMEOUT_SECONDS 30
+
+typedef struct {
+  KouanTestServer   *server;
+  char              *tmpdir;
+  GtkApplication    *app;
+  KouanClient       *client;
+  KouanStore        *store;
+  KouanWindow       *window;
+  KouanMessagesView *notices;
+  char              *token;
+  gint64             enterprise_id;
+} Fixture;
+
+static Fixture fixture;
+
+typedef gboolean (*Condition) (gpointer user_data);
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  gboolean *timed_out = user_data;
+
+  *timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Iterates the main context until @condition holds or the timeout passes;
+ * returns whether it held. */
+static gboolean
+wait_until (Condition condition,
+            gpointer  user_data)
+{
+  gboolean timed_out = FALSE;
+  guint timeout_id = g_timeout_add_seconds (WAIT_TIMEOUT_SECONDS, timeout_cb, &timed_out);
+
+  while (!condition (user_data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (!timed_out)
+    g_source_remove (timeout_id);
+
+  return condition (user_data);
+}
+
+/* Lets the window lay out and draw for a moment. */
+static void
+spin (guint milliseconds)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (milliseconds, timeout_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+login_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  KouanSession **session = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *session = kouan_client_login_finish (KOUAN_CLIENT (source), result, &error);
+  g_assert_no_error (error);
+}
+
+static gboolean
+pointer_set (gpointer user_data)
+{
+  return *(gpointer *) user_data != NULL;
+}
+
+/* --- what the server says -------------------------------------------- */
+
+typedef struct {
+  guint    unread_notices;
+  gboolean found;
+  gboolean starred;
+  gboolean read;
+} ServerView;
+
+/* Reads the whole change feed of the enterprise as the test user sees it
+ * (the demo has a few hundred messages: a handful of pages). */
+static ServerView
+server_view (gint64 message_id)
+{
+  ServerView view = { 0, };
+  gint64 since = 0;
+  gboolean more = TRUE;
+
+  while (more)
+    {
+      g_autofree char *url = g_strdup_printf ("%s/api/v1/enterprises/%" G_GINT64_FORMAT
+                                              "/changes?since=%" G_GINT64_FORMAT "&limit=1000",
+                                              kouan_test_server_get_url (fixture.server),
+                                              fixture.enterprise_id, since);
+      g_autoptr(GBytes) body = NULL;
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_autoptr(GError) error = NULL;
+      JsonObject *root;
+      JsonArray *changes;
+      gsize size;
+      const char *data;
+      guint status;
+
+      status = kouan_test_http ("GET", url, fixture.token, NULL, 0, &body);
+      g_assert_cmpuint (status, ==, 200);
+      data = g_bytes_get_data (body, &size);
+      json_parser_load_from_data (parser, data, size, &error);
+      g_assert_no_error (error);
+
+      root = json_node_get_object (json_parser_get_root (parser));
+      changes = json_object_get_array_member (root, "changes");
+      for (guint i = 0; i < json_array_get_length (changes); i++)
+        {
+          JsonObject *change = json_array_get_object_element (changes, i);
+          JsonObject *record;
+
+          if (g_strcmp0 (json_object_get_string_member (change, "collection"), "messages") != 0 ||
+              !json_object_has_member (change, "record"))
+            continue;
+          record = json_object_get_object_member (change, "record");
+          if (record == NULL)
+            continue;
+
+          if (g_strcmp0 (json_object_get_string_member (record, "kind"), "notice") == 0 &&
+              !json_object_get_boolean_member (record, "read"))
+            view.unread_notices++;
+
+          if (json_object_get_int_member (record, "id") == message_id)
+            {
+              view.found = TRUE;
+              view.starred = json_object_get_boolean_member (record, "starred");
+              view.read = json_object_get_boolean_member (record, "read");
+            }
+        }
+
+      since = json_object_get_int_member (root, "cursor");
+      more = json_object_get_boolean_member (root, "more");
+    }
+
+  return view;
+}
+
+/* --- the widget tree ------------------------------------------------- */
+
+static KouanMessageRow *
+find_row (GtkWidget *widget,
+          gint64     message_id)
+{
+  if (KOUAN_IS_MESSAGE_ROW (widget))
+    {
+      KouanMessage *message = kouan_message_row_get_message (KOUAN_MESSAGE_ROW (widget));
+
+      if (message != NULL && kouan_message_get_id (message) == message_id &&
+          gtk_widget_get_mapped (widget))
+        return KOUAN_MESSAGE_ROW (widget);
+      return NULL;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      KouanMessageRow *row = find_row (child, message_id);
+
+      if (row != NULL)
+        return row;
+    }
+
+  return NULL;
+}
+
+static GtkWidget *
+find_actionable (GtkWidget  *widget,
+                 GType       type,
+                 const char *action_name)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type) &&
+      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_actionable (child, type, action_name);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static GtkWidget *
+find_toggle_with_label_prefix (GtkWidget  *widget,
+                               const char *prefix)
+{
+  if (GTK_IS_TOGGLE_BUTTON (widget) &&
+      gtk_button_get_label (GTK_BUTTON (widget)) != NULL &&
+      g_str_has_prefix (gtk_button_get_label (GTK_BUTTON (widget)), prefix))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_toggle_with_label_prefix (child, prefix);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static GtkWidget *
+find_by_type (GtkWidget *widget,
+              GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_by_type (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static KouanMessage *
+model_item (guint position)
+{
+  return g_list_model_get_item (kouan_messages_view_get_model (fixture.notices), position);
+}
+
+static gint
+model_find (gint64 message_id)
+{
+  GListModel *model = kouan_messages_view_get_model (fixture.notices);
+  guint n = g_list_model_get_n_items (model);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(KouanMessage) message = g_list_model_get_item (model, i);
+
+      if (kouan_message_get_id (message) == message_id)
+        return (gint) i;
+    }
+
+  return -1;
+}
+
+/* --- setup ----------------------------------------------------------- */
+
+typedef struct {
+  guint expected;
+} CountWait;
+
+static gboolean
+list_has_server_count (gpointer user_data)
+{
+  CountWait *wait = user_data;
+  GListModel *model = kouan_messages_view_get_model (fixture.notices);
+
+  return model != NULL &&
+         kouan_window_get_enterprise_id (fixture.window) == fixture.enterprise_id &&
+         kouan_sync_get_last_synced (kouan_window_get_sync (fixture.window)) > 0 &&
+         g_list_model_get_n_items (model) == wait->expected &&
+         kouan_messages_view_get_unread_count (fixture.notices) == wait->expected;
+}
+
+static gboolean
+window_has_enterprise (gpointer user_data)
+{
+  return kouan_window_get_enterprise_id (fixture.window) > 0;
+}
+
+static void
+ensure_window (void)
+{
+  const char *server_args[] = { "--demo", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *store_path = NULL;
+  KouanSession *session = NULL;
+  CountWait wait;
+
+  if (fixture.window != NULL)
+    return;
+
+  fixture.server = kouan_test_server_start (server_args);
+  fixture.tmpdir = g_dir_make_tmp ("kouan-ui-messages-XXXXXX", &error);
+  g_assert_no_error (error);
+
+  fixture.client = kouan_client_new (kouan_test_server_get_url (fixture.server), &error);
+  g_assert_no_error (error);
+  kouan_client_login_async (fixture.client, "demo-admin", "kouan-demo", NULL, login_cb, &session);
+  g_assert_true (wait_until (pointer_set, &session));
+  g_assert_nonnull (session->enterprises);
+  g_assert_cmpuint (session->enterprises->len, >, 0);
+  fixture.token = g_strdup (session->token);
+
+  store_path = g_build_filename (fixture.tmpdir, "store.db", NULL);
+  fixture.store = kouan_store_open (store_path, &error);
+  g_assert_no_error (error);
+
+  /* A unique, non-unique application so a running Kouan is not disturbed. */
+  fixture.app = GTK_APPLICATION (kouan_application_new ());
+  g_application_set_application_id (G_APPLICATION (fixture.app),
+                                    "io.github.kouan.Kouan.TestMessages");
+  g_application_set_flags (G_APPLICATION (fixture.app), G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (fixture.app), NULL, &error);
+  g_assert_no_error (error);
+
+  fixture.window = kouan_window_new (fixture.app, fixture.client, fixture.store, session);
+  gtk_window_set_default_size (GTK_WINDOW (fixture.window), 1100, 700);
+  kouan_window_show_area (fixture.window, "notices");
+  gtk_window_present (GTK_WINDOW (fixture.window));
+
+  fixture.notices = kouan_window_get_messages_view (fixture.window, KOUAN_MESSAGE_KIND_NOTICE);
+  g_assert_true (KOUAN_IS_MESSAGES_VIEW (fixture.notices));
+  g_assert_cmpint (kouan_messages_view_get_kind (fixture.notices), ==, KOUAN_MESSAGE_KIND_NOTICE);
+
+  /* The window picks the first enterprise; wait for it, then for sync. */
+  g_assert_true (wait_until (window_has_enterprise, NULL));
+  fixture.enterprise_id = kouan_window_get_enterprise_id (fixture.window);
+
+  wait.expected = server_view (0).unread_notices;
+  g_assert_cmpuint (wait.expected, >, 0);
+  if (!wait_until (list_has_server_count, &wait))
+    g_error ("the notices list shows %u items (unread count %u), the server has %u unread",
+             g_list_model_get_n_items (kouan_messages_view_get_model (fixture.notices)),
+             kouan_messages_view_get_unread_count (fixture.notices),
+             wait.expected);
+}
+
+/* --- tests ----------------------------------------------------------- */
+
+typedef struct {
+  gint64 id;
+} RowWait;
+
+static gboolean
+row_is_shown (gpointer user_data)
+{
+  RowWait *wait = user_data;
+
+  return find_row (GTK_WIDGET (fixture.notices), wait->id) != NULL;
+}
+
+static void
+test_list_shows_synced (void)
+{
+  g_autoptr(KouanMessage) first = NULL;
+  KouanMessageRow *row;
+  RowWait wait;
+
+  ensure_window ();
+
+  /* The user sees the unread tab with the server's unread notices. */
+  g_assert_false (gtk_toggle_button_get_active (
+    GTK_TOGGLE_BUTTON (find_toggle_with_label_prefix (GTK_WIDGET (fixture.notices), "Read ("))));
+  first = model_item (0);
+  g_assert_nonnull (first);
+  g_assert_false (kouan_message_get_read (first));
+
+  /* …and its rows are really on screen, bound to the model's items. */
+  wait.id = kouan_message_get_id (first);
+  g_assert_true (wait_until (row_is_shown, &wait));
+  row = find_row (GTK_WIDGET (fixture.notices), wait.id);
+  g_assert_true (kouan_message_row_get_message (row) == first ||
+                 kouan_message_get_id (kouan_message_row_get_message (row)) == wait.id);
+}
+
+typedef struct {
+  gint64   id;
+  gboolean starred;
+} StarWait;
+
+static gboolean
+model_row_starred (gpointer user_data)
+{
+  StarWait *wait = user_data;
+  gint position = model_find (wait->id);
+  g_autoptr(KouanMessage) message = NULL;
+
+  if (position < 0)
+    return FALSE;
+  message = model_item (position);
+  return kouan_message_get_starred (message) == wait->starred;
+}
+
+static gboolean
+server_row_starred (gpointer user_data)
+{
+  StarWait *wait = user_data;
+  ServerView view = server_view (wait->id);
+
+  /* Do not hammer the server while the engine pushes. */
+  if (!(view.found && view.starred == wait->starred))
+    spin (200);
+
+  return view.found && view.starred == wait->starred;
+}
+
+static gboolean
+row_toggle_shows (gpointer user_data)
+{
+  StarWait *wait = user_data;
+  KouanMessageRow *row = find_row (GTK_WIDGET (fixture.notices), wait->id);
+
+  return row != NULL &&
+         gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (kouan_message_row_get_star_button (row))) == wait->starred;
+}
+
+static void
+test_star_toggles_and_persists (void)
+{
+  g_autoptr(KouanMessage) first = NULL;
+  KouanMessageRow *row;
+  GtkWidget *star;
+  StarWait wait;
+
+  ensure_window ();
+
+  first = model_item (0);
+  wait.id = kouan_message_get_id (first);
+  wait.starred = !kouan_message_get_starred (first);
+  g_assert_true (wait_until (row_is_shown, &wait));
+
+  row = find_row (GTK_WIDGET (fixture.notices), wait.id);
+  star = kouan_message_row_get_star_button (row);
+  g_assert_true (gtk_widget_get_mapped (star));
+  g_assert_true (gtk_widget_is_sensitive (star));
+  g_assert_true (gtk_widget_activate (star));
+
+  /* The model follows the store at once, the row shows it… */
+  g_assert_true (wait_until (model_row_starred, &wait));
+  g_assert_true (wait_until (row_toggle_shows, &wait));
+  /* …and the engine pushes the edit to the server. */
+  g_assert_true (wait_until (server_row_starred, &wait));
+
+  /* And back, so both directions are proven. */
+  wait.starred = !wait.starred;
+  row = find_row (GTK_WIDGET (fixture.notices), wait.id);
+  g_assert_true (gtk_widget_activate (kouan_message_row_get_star_button (row)));
+  g_assert_true (wait_until (model_row_starred, &wait));
+  g_assert_true (wait_until (server_row_starred, &wait));
+
+  /* Leave it starred for the filter test. */
+  wait.starred = !wait.starred;
+  row = find_row (GTK_WIDGET (fixture.notices), wait.id);
+  g_assert_true (gtk_widget_activate (kouan_message_row_get_star_button (row)));
+  g_assert_true (wait_until (model_row_starred, &wait));
+}
+
+static void
+assert_only_starred_shown (KouanReadFilter read_filter)
+{
+  GListModel *model = kouan_messages_view_get_model (fixture.notices);
+  guint expected = kouan_store_count_messages (fixture.store, fixture.enterprise_id,
+                                               KOUAN_MESSAGE_KIND_NOTICE, read_filter, TRUE);
+  guint n = g_list_model_get_n_items (model);
+
+  g_assert_cmpuint (n, ==, expected);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(KouanMessage) message = g_list_model_get_item (model, i);
+
+      g_assert_true (kouan_message_get_starred (message));
+      g_assert_cmpint (kouan_message_get_read (message), ==, read_filter == KOUAN_READ_FILTER_READ);
+    }
+}
+
+static void
+test_only_starred_filters (void)
+{
+  GtkWidget *check;
+  guint all_unread;
+
+  ensure_window ();
+
+  all_unread = g_list_model_get_n_items (kouan_messages_view_get_model (fixture.notices));
+  check = find_actionable (GTK_WIDGET (fixture.notices), GTK_TYPE_CHECK_BUTTON,
+                           "messages.starred-only");
+  g_assert_nonnull (check);
+  g_assert_false (gtk_check_button_get_active (GTK_CHECK_BUTTON (check)));
+
+  g_assert_true (gtk_widget_activate (check));
+  g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (check)));
+
+  /* The previous test left a starred unread notice: the filter must keep
+   * it and drop the unstarred ones. */
+  g_assert_cmpuint (g_list_model_get_n_items (kouan_messages_view_get_model (fixture.notices)), >, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (kouan_messages_view_get_model (fixture.notices)), <, all_unread);
+  assert_only_starred_shown (KOUAN_READ_FILTER_UNREAD);
+
+  /* The filter applies to the 已读 tab too. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture.notices), "messages.show-read", "b", TRUE);
+  assert_only_starred_shown (KOUAN_READ_FILTER_READ);
+  gtk_widget_activate_action (GTK_WIDGET (fixture.notices), "messages.show-read", "b", FALSE);
+
+  g_assert_true (gtk_widget_activate (check));
+  g_assert_false (gtk_check_button_get_active (GTK_CHECK_BUTTON (check)));
+  g_assert_cmpuint (g_list_model_get_n_items (kouan_messages_view_get_model (fixture.notices)), ==, all_unread);
+}
+
+typedef struct {
+  guint unread;
+  guint read;
+} CountsWait;
+
+static gboolean
+counts_are (gpointer user_data)
+{
+  CountsWait *wait = user_data;
+
+  return kouan_messages_view_get_unread_count (fixture.notices) == wait->unread &&
+         kouan_messages_view_get_read_count (fixture.notices) == wait->read;
+}
+
+static gboolean
+server_row_read (gpointer user_data)
+{
+  RowWait *wait = user_data;
+  ServerView view = server_view (wait->id);
+
+  if (!(view.found && view.read))
+    spin (200);
+
+  return view.found && view.read;
+}
+
+static void
+test_open_marks_read (void)
+{
+  g_autoptr(KouanMessage) first = NULL;
+  KouanMessageDetail *detail;
+  KouanMessageRow *row;
+  GtkWidget *read_tab;
+  GtkWidget *unread_tab;
+  CountsWait counts;
+  RowWait wait;
+  guint unread_items;
+
+  ensure_window ();
+
+  first = model_item (0);
+  g_assert_false (kouan_message_get_read (first));
+  wait.id = kouan_message_get_id (first);
+  g_assert_true (wait_until (row_is_shown, &wait));
+
+  counts.unread = kouan_messages_view_get_unread_count (fixture.notices);
+  counts.read = kouan_messages_view_get_read_count (fixture.notices);
+  unread_items = g_list_model_get_n_items (kouan_messages_view_get_model (fixture.notices));
+  g_assert_cmpuint (unread_items, ==, counts.unread);
+
+  /* 查看详情 on the row */
+  row = find_row (GTK_WIDGET (fixture.notices), wait.id);
+  g_assert_true (gtk_widget_activate (kouan_message_row_get_open_button (row)));
+  g_assert_cmpint (kouan_messages_view_get_open_message_id (fixture.notices), ==, wait.id);
+
+  /* Counts move by one each way; the item leaves the unread list. */
+  counts.unread--;
+  counts.read++;
+  g_assert_true (wait_until (counts_are, &counts));
+  g_assert_cmpint (model_find (wait.id), ==, -1);
+  g_assert_cmpuint (g_list_model_get_n_items (kouan_messages_view_get_model (fixture.notices)), ==,
+                    unread_items - 1);
+
+  /* The tab labels say so. */
+  {
+    g_autofree char *unread_label = g_strdup_printf ("Unread (%u)", counts.unread);
+    g_autofree char *read_label = g_strdup_printf ("Read (%u)", counts.read);
+
+    unread_tab = find_toggle_with_label_prefix (GTK_WIDGET (fixture.notices), unread_label);
+    read_tab = find_toggle_with_label_prefix (GTK_WIDGET (fixture.notices), read_label);
+    g_assert_nonnull (unread_tab);
+    g_assert_nonnull (read_tab);
+  }
+
+  /* The detail stays open on the message although its row is gone. */
+  g_assert_cmpint (kouan_messages_view_get_open_message_id (fixture.notices), ==, wait.id);
+  detail = KOUAN_MESSAGE_DETAIL (find_by_type (GTK_WIDGET (fixture.notices),
+                                               KOUAN_TYPE_MESSAGE_DETAIL));
+  g_assert_nonnull (detail);
+  spin (100);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (detail)));
+  g_assert_nonnull (kouan_message_detail_get_message (detail));
+  g_assert_cmpint (kouan_message_get_id (kouan_message_detail_get_message (detail)), ==, wait.id);
+  g_assert_true (kouan_message_get_read (kouan_message_detail_get_message (detail)));
+
+  /* Switching to the 已读 tab (by its button) shows it there, read. */
+  g_assert_true (gtk_widget_activate (read_tab));
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (read_tab)));
+  g_assert_cmpint (model_find (wait.id), >=, 0);
+  {
+    g_autoptr(KouanMessage) opened = model_item (model_find (wait.id));
+
+    g_assert_true (kouan_message_get_read (opened));
+  }
+  g_assert_cmpuint (g_list_model_get_n_items (kouan_messages_view_get_model (fixture.notices)), ==,
+                    counts.read);
+
+  /* …and the server has it read. */
+  g_assert_true (wait_until (server_row_read, &wait));
+
+  g_assert_true (gtk_widget_activate (unread_tab));
+  g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (read_tab)));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+  gtk_init ();
+
+  g_test_add_func ("/ui/messages/list-shows-synced", test_list_shows_synced);
+  g_test_add_func ("/ui/messages/star-toggles-and-persists", test_star_toggles_and_persists);
+  g_test_add_func ("/ui/messages/only-starred-filters", test_only_starred_filters);
+  g_test_add_func ("/ui/messages/open-marks-read", test_open_marks_read);
+
+  ret = g_test_run ();
+
+  if (fixture.window != NULL)
+    gtk_window_destroy (GTK_WINDOW (fixture.window));
+  g_clear_object (&fixture.app);
+  g_clear_object (&fixture.store);
+  g_clear_object (&fixture.client);
+  g_clear_pointer (&fixture.server, kouan_test_server_free);
+  if (fixture.tmpdir != NULL)
+    {
+      g_autoptr(GFile) dir = g_file_new_for_path (fixture.tmpdir);
+      g_autofree char *db = g_build_filename (fixture.tmpdir, "store.db", NULL);
+      g_autofree char *wal = g_strconcat (db, "-wal", NULL);
+      g_autofree char *shm = g_strconcat (db, "-shm", NULL);
+
+      g_unlink (db);
+      g_unlink (wal);
+      g_unlink (shm);
+      g_rmdir (fixture.tmpdir);
+      g_free (fixture.tmpdir);
+    }
+  g_free (fixture.token);
+
+  return ret;
+}
