@@ -1,2 +1,253 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* TODO(server helper): implement */
+#include "config.h"
+
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <glib-unix.h>
+
+#include "kouan-server.h"
+
+typedef struct {
+  char     *db_path;
+  char     *listen;
+  gboolean  demo;
+  gint      demo_scale;
+  char     *tls_cert;
+  char     *tls_key;
+  gint64    max_body;
+  gint64    session_idle;
+  gint64    session_max;
+} Options;
+
+static void
+options_clear (Options *options)
+{
+  g_free (options->db_path);
+  g_free (options->listen);
+  g_free (options->tls_cert);
+  g_free (options->tls_key);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
+
+static gboolean
+parse_options (int       *argc,
+               char    ***argv,
+               Options   *options,
+               GError   **error)
+{
+  const GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &options->db_path, "SQLite database file (created if missing)", "FILE" },
+    { "listen", 0, 0, G_OPTION_ARG_STRING, &options->listen, "Address to listen on; port 0 picks a free one", "HOST:PORT" },
+    { "demo", 0, 0, G_OPTION_ARG_NONE, &options->demo, "Seed demo accounts and messages into an empty database", NULL },
+    { "demo-scale", 0, 0, G_OPTION_ARG_INT, &options->demo_scale, "With --demo: N notices and N warnings (benchmarks)", "N" },
+    { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &options->tls_cert, "PEM certificate; serve https", "FILE" },
+    { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &options->tls_key, "PEM private key for --tls-cert", "FILE" },
+    { "max-body", 0, 0, G_OPTION_ARG_INT64, &options->max_body, "Largest accepted request body (default 1 MiB)", "BYTES" },
+    /* For tests: sessions that expire within a test's lifetime. */
+    { "session-idle", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT64, &options->session_idle, "Idle session lifetime", "SECS" },
+    { "session-max", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT64, &options->session_max, "Absolute session lifetime", "SECS" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new ("- Kouan server");
+
+  options->max_body = KOUAN_DEFAULT_MAX_BODY;
+  options->session_idle = KOUAN_DEFAULT_SESSION_IDLE;
+  options->session_max = KOUAN_DEFAULT_SESSION_MAX;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, argc, argv, error))
+    return FALSE;
+
+  if (options->db_path == NULL || options->listen == NULL)
+    {
+      g_set_error_literal (error, KOUAN_SERVER_ERROR, KOUAN_SERVER_ERROR_OPTIONS,
+                           "--db and --listen are required");
+      return FALSE;
+    }
+  if ((options->tls_cert == NULL) != (options->tls_key == NULL))
+    {
+      g_set_error_literal (error, KOUAN_SERVER_ERROR, KOUAN_SERVER_ERROR_OPTIONS,
+                           "--tls-cert and --tls-key go together");
+      return FALSE;
+    }
+  if (options->demo_scale < 0 || options->max_body < 1 ||
+      options->session_idle < 1 || options->session_max < 1)
+    {
+      g_set_error_literal (error, KOUAN_SERVER_ERROR, KOUAN_SERVER_ERROR_OPTIONS,
+                           "--demo-scale, --max-body and the session lifetimes must be positive");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* "127.0.0.1:8080", "[::1]:0", "localhost:0" → an address to bind and the
+ * host text to print. */
+static GSocketAddress *
+parse_listen (const char  *listen,
+              char       **out_host,
+              GError     **error)
+{
+  g_autoptr(GSocketConnectable) connectable = NULL;
+  g_autoptr(GInetAddress) address = NULL;
+  const char *host;
+  guint16 port;
+
+  connectable = g_network_address_parse (listen, 0, error);
+  if (connectable == NULL)
+    return NULL;
+  host = g_network_address_get_hostname (G_NETWORK_ADDRESS (connectable));
+  port = g_network_address_get_port (G_NETWORK_ADDRESS (connectable));
+  if (strchr (listen, ':') == NULL)
+    {
+      g_set_error (error, KOUAN_SERVER_ERROR, KOUAN_SERVER_ERROR_OPTIONS,
+                   "--listen needs HOST:PORT, got “%s”", listen);
+      return NULL;
+    }
+
+  address = g_inet_address_new_from_string (host);
+  if (address == NULL)
+    {
+      g_autoptr(GResolver) resolver = g_resolver_get_default ();
+      GList *addresses = g_resolver_lookup_by_name (resolver, host, NULL, error);
+
+      if (addresses == NULL)
+        return NULL;
+      address = g_object_ref (addresses->data);
+      g_resolver_free_addresses (addresses);
+    }
+
+  if (g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV6)
+    *out_host = g_strdup_printf ("[%s]", host);
+  else
+    *out_host = g_strdup (host);
+  return g_inet_socket_address_new (address, port);
+}
+
+static guint16
+bound_port (SoupServer *soup)
+{
+  g_autoptr(GSList) listeners = soup_server_get_listeners (soup);
+  g_autoptr(GSocketAddress) address = NULL;
+
+  if (listeners == NULL)
+    return 0;
+  address = g_socket_get_local_address (listeners->data, NULL);
+  if (address == NULL || !G_IS_INET_SOCKET_ADDRESS (address))
+    return 0;
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address));
+}
+
+static gboolean
+on_signal (gpointer user_data)
+{
+  g_main_loop_quit (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+start (KouanServer  *self,
+       Options      *options,
+       GError      **error)
+{
+  g_autoptr(GSocketAddress) address = NULL;
+  g_autofree char *host = NULL;
+  SoupServerListenOptions listen_options = 0;
+
+  address = parse_listen (options->listen, &host, error);
+  if (address == NULL)
+    return FALSE;
+
+  self->soup = soup_server_new ("server-header", "kouan-server/" PACKAGE_VERSION " ", NULL);
+  if (options->tls_cert != NULL)
+    {
+      g_autoptr(GTlsCertificate) certificate =
+        g_tls_certificate_new_from_files (options->tls_cert, options->tls_key, error);
+
+      if (certificate == NULL)
+        return FALSE;
+      soup_server_set_tls_certificate (self->soup, certificate);
+      listen_options |= SOUP_SERVER_LISTEN_HTTPS;
+    }
+
+  kouan_server_routes_install (self);
+  kouan_server_events_install (self);
+
+  if (!soup_server_listen (self->soup, address, listen_options, error))
+    return FALSE;
+
+  /* Tests and scripts read this first line to find the port. */
+  g_print ("listening on %s://%s:%u\n", options->tls_cert != NULL ? "https" : "http",
+           host, bound_port (self->soup));
+  if (options->demo)
+    kouan_server_demo_print ();
+  fflush (stdout);
+  return TRUE;
+}
+
+int
+kouan_server_app_run (int    argc,
+                      char **argv)
+{
+  g_auto(Options) options = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  KouanServer self = { 0 };
+  guint sigint, sigterm;
+  int status = 0;
+
+  setlocale (LC_ALL, "");
+  g_set_prgname ("kouan-server");
+  /* A client vanishing mid-write must not kill the server. */
+  signal (SIGPIPE, SIG_IGN);
+
+  if (!parse_options (&argc, &argv, &options, &error))
+    {
+      g_printerr ("kouan-server: %s\n", error->message);
+      return 2;
+    }
+
+  self.max_body = options.max_body;
+  self.session_idle = options.session_idle;
+  self.session_max = options.session_max;
+
+  if (!kouan_server_db_open (&self, options.db_path, &error))
+    {
+      g_printerr ("kouan-server: %s: %s\n", options.db_path, error->message);
+      return 1;
+    }
+
+  if (options.demo && !kouan_server_demo_seed (&self, options.demo_scale, &error))
+    {
+      g_printerr ("kouan-server: seeding demo data: %s\n", error->message);
+      kouan_server_db_close (&self);
+      return 1;
+    }
+
+  loop = g_main_loop_new (NULL, FALSE);
+  sigint = g_unix_signal_add (SIGINT, on_signal, loop);
+  sigterm = g_unix_signal_add (SIGTERM, on_signal, loop);
+
+  if (start (&self, &options, &error))
+    g_main_loop_run (loop);
+  else
+    {
+      g_printerr ("kouan-server: %s\n", error->message);
+      status = 1;
+    }
+
+  g_source_remove (sigint);
+  g_source_remove (sigterm);
+
+  if (self.sockets != NULL)
+    kouan_server_events_close_all (&self);
+  if (self.soup != NULL)
+    soup_server_disconnect (self.soup);
+  g_clear_object (&self.soup);
+  g_clear_pointer (&self.sockets, g_ptr_array_unref);
+  kouan_server_db_close (&self);
+  return status;
+}

@@ -1,2 +1,476 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* TODO(server helper): implement */
+#include "config.h"
+
+#include "kouan-json.h"
+#include "kouan-server.h"
+
+G_DEFINE_QUARK (kouan-server-error-quark, kouan_server_error)
+
+/* Schema migrations, applied in order; PRAGMA user_version is the number
+ * applied so far. Never edit a released step: append a new one.
+ *
+ * The change feed is kept by triggers, so every write path (the routes, the
+ * demo seeder, an operator's sqlite3 shell) records its changes the same
+ * way. A change with user_id NULL concerns everyone in the enterprise; one
+ * with a user_id (read/starred) only that user. When a record changes
+ * again, its older change row for the same audience is dropped: the feed
+ * materialises records as they are now, so the old row carries nothing, and
+ * the table stays as small as the data it describes. AUTOINCREMENT keeps
+ * seq monotonic even after the newest row is deleted. */
+static const char *const migrations[] = {
+  /* 1: the message center */
+  "CREATE TABLE users ("
+  "  id INTEGER PRIMARY KEY,"
+  "  account TEXT NOT NULL UNIQUE,"
+  "  name TEXT NOT NULL,"
+  "  password_hash TEXT NOT NULL,"
+  "  active INTEGER NOT NULL DEFAULT 1);"
+  "CREATE TABLE enterprises ("
+  "  id INTEGER PRIMARY KEY,"
+  "  name TEXT NOT NULL,"
+  "  credit_code TEXT NOT NULL UNIQUE CHECK (length (credit_code) = 18),"
+  "  certified INTEGER NOT NULL DEFAULT 0);"
+  "CREATE TABLE memberships ("
+  "  user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
+  "  enterprise_id INTEGER NOT NULL REFERENCES enterprises (id) ON DELETE CASCADE,"
+  "  roles TEXT NOT NULL DEFAULT '[]'," /* JSON array of role names */
+  "  PRIMARY KEY (user_id, enterprise_id)) WITHOUT ROWID;"
+  "CREATE TABLE sessions ("
+  "  token_sha256 TEXT PRIMARY KEY,"
+  "  user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
+  "  method TEXT NOT NULL,"
+  "  created_at INTEGER NOT NULL,"
+  "  last_seen INTEGER NOT NULL,"
+  "  expires_at INTEGER NOT NULL) WITHOUT ROWID;"
+  "CREATE TABLE messages ("
+  "  id INTEGER PRIMARY KEY,"
+  "  enterprise_id INTEGER NOT NULL REFERENCES enterprises (id) ON DELETE CASCADE,"
+  "  kind TEXT NOT NULL CHECK (kind IN ('notice', 'warning')),"
+  "  category TEXT NOT NULL,"
+  "  title TEXT NOT NULL,"
+  "  body TEXT NOT NULL,"
+  "  severity TEXT CHECK (severity IS NULL OR severity IN ('low', 'medium', 'high')),"
+  "  created_at INTEGER NOT NULL);"
+  "CREATE INDEX messages_enterprise ON messages (enterprise_id);"
+  "CREATE TABLE message_states ("
+  "  user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
+  "  message_id INTEGER NOT NULL REFERENCES messages (id) ON DELETE CASCADE,"
+  "  read INTEGER NOT NULL DEFAULT 0,"
+  "  starred INTEGER NOT NULL DEFAULT 0,"
+  "  PRIMARY KEY (user_id, message_id)) WITHOUT ROWID;"
+  "CREATE TABLE changes ("
+  "  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  enterprise_id INTEGER NOT NULL,"
+  "  user_id INTEGER,"
+  "  collection TEXT NOT NULL,"
+  "  record_id INTEGER NOT NULL);"
+  "CREATE INDEX changes_feed ON changes (enterprise_id, seq);"
+  "CREATE INDEX changes_record ON changes (enterprise_id, collection, record_id, seq);"
+  "CREATE TABLE applied_mutations ("
+  "  user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
+  "  mutation_id TEXT NOT NULL,"
+  "  result_json TEXT NOT NULL,"
+  "  PRIMARY KEY (user_id, mutation_id)) WITHOUT ROWID;"
+  "CREATE TABLE login_failures ("
+  "  key TEXT NOT NULL,"
+  "  at INTEGER NOT NULL);"
+  "CREATE INDEX login_failures_key ON login_failures (key, at);"
+  "CREATE TRIGGER changes_supersede AFTER INSERT ON changes BEGIN"
+  "  DELETE FROM changes WHERE enterprise_id = NEW.enterprise_id"
+  "    AND collection = NEW.collection AND record_id = NEW.record_id"
+  "    AND user_id IS NEW.user_id AND seq < NEW.seq;"
+  "END;"
+  "CREATE TRIGGER enterprises_insert AFTER INSERT ON enterprises BEGIN"
+  "  INSERT INTO changes (enterprise_id, user_id, collection, record_id)"
+  "    VALUES (NEW.id, NULL, 'enterprise', NEW.id);"
+  "END;"
+  "CREATE TRIGGER enterprises_update AFTER UPDATE ON enterprises BEGIN"
+  "  INSERT INTO changes (enterprise_id, user_id, collection, record_id)"
+  "    VALUES (NEW.id, NULL, 'enterprise', NEW.id);"
+  "END;"
+  "CREATE TRIGGER messages_insert AFTER INSERT ON messages BEGIN"
+  "  INSERT INTO changes (enterprise_id, user_id, collection, record_id)"
+  "    VALUES (NEW.enterprise_id, NULL, 'messages', NEW.id);"
+  "END;"
+  "CREATE TRIGGER messages_update AFTER UPDATE ON messages BEGIN"
+  "  INSERT INTO changes (enterprise_id, user_id, collection, record_id)"
+  "    VALUES (NEW.enterprise_id, NULL, 'messages', NEW.id);"
+  "END;"
+  /* A deleted message leaves one tombstone for everyone; its per-user
+   * rows would only repeat it. */
+  "CREATE TRIGGER messages_delete AFTER DELETE ON messages BEGIN"
+  "  DELETE FROM message_states WHERE message_id = OLD.id;"
+  "  DELETE FROM changes WHERE enterprise_id = OLD.enterprise_id"
+  "    AND collection = 'messages' AND record_id = OLD.id;"
+  "  INSERT INTO changes (enterprise_id, user_id, collection, record_id)"
+  "    VALUES (OLD.enterprise_id, NULL, 'messages', OLD.id);"
+  "END;"
+  "CREATE TRIGGER message_states_insert AFTER INSERT ON message_states BEGIN"
+  "  INSERT INTO changes (enterprise_id, user_id, collection, record_id)"
+  "    SELECT enterprise_id, NEW.user_id, 'messages', NEW.message_id"
+  "    FROM messages WHERE id = NEW.message_id;"
+  "END;"
+  "CREATE TRIGGER message_states_update AFTER UPDATE ON message_states"
+  "  WHEN OLD.read IS NOT NEW.read OR OLD.starred IS NOT NEW.starred BEGIN"
+  "  INSERT INTO changes (enterprise_id, user_id, collection, record_id)"
+  "    SELECT enterprise_id, NEW.user_id, 'messages', NEW.message_id"
+  "    FROM messages WHERE id = NEW.message_id;"
+  "END;",
+};
+
+static gboolean
+set_db_error (KouanServer  *self,
+              GError      **error,
+              const char   *what)
+{
+  g_set_error (error, KOUAN_SERVER_ERROR, KOUAN_SERVER_ERROR_DB,
+               "%s: %s", what, sqlite3_errmsg (self->db));
+  return FALSE;
+}
+
+gboolean
+kouan_server_db_exec (KouanServer  *self,
+                      const char   *sql,
+                      GError      **error)
+{
+  char *message = NULL;
+
+  if (sqlite3_exec (self->db, sql, NULL, NULL, &message) != SQLITE_OK)
+    {
+      g_set_error (error, KOUAN_SERVER_ERROR, KOUAN_SERVER_ERROR_DB,
+                   "%s", message != NULL ? message : "unknown SQLite error");
+      sqlite3_free (message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+migrate (KouanServer  *self,
+         GError      **error)
+{
+  sqlite3_stmt *stmt = kouan_server_db_stmt (self, "PRAGMA user_version");
+  int version = 0;
+
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    version = sqlite3_column_int (stmt, 0);
+  sqlite3_reset (stmt);
+
+  if (version > (int) G_N_ELEMENTS (migrations))
+    {
+      g_set_error (error, KOUAN_SERVER_ERROR, KOUAN_SERVER_ERROR_DB,
+                   "The database was written by a newer kouan-server (schema %d)",
+                   version);
+      return FALSE;
+    }
+
+  for (int i = version; i < (int) G_N_ELEMENTS (migrations); i++)
+    {
+      g_autofree char *bump = g_strdup_printf ("PRAGMA user_version = %d", i + 1);
+
+      /* Each step and its version bump commit together, so a crash
+       * mid-migration leaves the previous schema intact. */
+      if (!kouan_server_db_begin (self, error))
+        return FALSE;
+      if (!kouan_server_db_exec (self, migrations[i], error) ||
+          !kouan_server_db_exec (self, bump, error) ||
+          !kouan_server_db_commit (self, error))
+        {
+          kouan_server_db_rollback (self);
+          return FALSE;
+        }
+      g_debug ("Database migrated to schema %d", i + 1);
+    }
+
+  return TRUE;
+}
+
+static void
+finalize_stmt (gpointer stmt)
+{
+  sqlite3_finalize (stmt);
+}
+
+gboolean
+kouan_server_db_open (KouanServer  *self,
+                      const char   *path,
+                      GError      **error)
+{
+  g_return_val_if_fail (self->db == NULL, FALSE);
+
+  self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, finalize_stmt);
+
+  if (sqlite3_open_v2 (path, &self->db,
+                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                       NULL) != SQLITE_OK)
+    {
+      set_db_error (self, error, "Cannot open the database");
+      kouan_server_db_close (self);
+      return FALSE;
+    }
+
+  sqlite3_busy_timeout (self->db, 5000);
+  sqlite3_extended_result_codes (self->db, 1);
+
+  if (!kouan_server_db_exec (self,
+                             "PRAGMA journal_mode = WAL;"
+                             "PRAGMA synchronous = NORMAL;"
+                             "PRAGMA foreign_keys = ON;",
+                             error) ||
+      !migrate (self, error))
+    {
+      kouan_server_db_close (self);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+void
+kouan_server_db_close (KouanServer *self)
+{
+  g_clear_pointer (&self->statements, g_hash_table_unref);
+  if (self->db != NULL)
+    {
+      if (sqlite3_close (self->db) != SQLITE_OK)
+        g_warning ("Closing the database: %s", sqlite3_errmsg (self->db));
+      self->db = NULL;
+    }
+}
+
+sqlite3_stmt *
+kouan_server_db_stmt (KouanServer *self,
+                      const char  *sql)
+{
+  sqlite3_stmt *stmt = g_hash_table_lookup (self->statements, sql);
+
+  if (stmt != NULL)
+    {
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+      return stmt;
+    }
+
+  /* The SQL text is a constant in this program: a failure is a bug. */
+  if (sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK)
+    g_error ("Bad SQL (%s): %s", sqlite3_errmsg (self->db), sql);
+
+  g_hash_table_insert (self->statements, (gpointer) sql, stmt);
+  return stmt;
+}
+
+gboolean
+kouan_server_db_step_done (KouanServer   *self,
+                           sqlite3_stmt  *stmt,
+                           GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    {
+      set_db_error (self, error, "Database write failed");
+      sqlite3_reset (stmt);
+      return FALSE;
+    }
+  sqlite3_reset (stmt);
+  return TRUE;
+}
+
+gboolean
+kouan_server_db_begin (KouanServer  *self,
+                       GError      **error)
+{
+  /* IMMEDIATE takes the write lock up front, so a transaction never fails
+   * half way because another connection (an operator's shell) wrote. */
+  return kouan_server_db_exec (self, "BEGIN IMMEDIATE", error);
+}
+
+gboolean
+kouan_server_db_commit (KouanServer  *self,
+                        GError      **error)
+{
+  return kouan_server_db_exec (self, "COMMIT", error);
+}
+
+void
+kouan_server_db_rollback (KouanServer *self)
+{
+  if (!sqlite3_get_autocommit (self->db))
+    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+gint64
+kouan_server_db_max_seq (KouanServer *self,
+                         gint64       enterprise_id,
+                         gint64       user_id)
+{
+  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
+    "SELECT seq FROM changes WHERE enterprise_id = ?1"
+    " AND (user_id IS NULL OR user_id = ?2) ORDER BY seq DESC LIMIT 1");
+  gint64 seq = 0;
+
+  sqlite3_bind_int64 (stmt, 1, enterprise_id);
+  sqlite3_bind_int64 (stmt, 2, user_id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    seq = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  return seq;
+}
+
+gboolean
+kouan_server_db_is_member (KouanServer *self,
+                           gint64       user_id,
+                           gint64       enterprise_id)
+{
+  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
+    "SELECT 1 FROM memberships WHERE user_id = ?1 AND enterprise_id = ?2");
+  gboolean member;
+
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  sqlite3_bind_int64 (stmt, 2, enterprise_id);
+  member = sqlite3_step (stmt) == SQLITE_ROW;
+  sqlite3_reset (stmt);
+  return member;
+}
+
+static const char *
+column_text (sqlite3_stmt *stmt,
+             int           column)
+{
+  const char *text = (const char *) sqlite3_column_text (stmt, column);
+
+  return text != NULL ? text : "";
+}
+
+JsonObject *
+kouan_server_db_user_json (KouanServer *self,
+                           gint64       user_id)
+{
+  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
+    "SELECT account, name FROM users WHERE id = ?1");
+  JsonObject *user = NULL;
+
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      user = json_object_new ();
+      json_object_set_int_member (user, "id", user_id);
+      json_object_set_string_member (user, "account", column_text (stmt, 0));
+      json_object_set_string_member (user, "name", column_text (stmt, 1));
+    }
+  sqlite3_reset (stmt);
+  return user;
+}
+
+static JsonObject *
+enterprise_from_row (sqlite3_stmt *stmt,
+                     int           first)
+{
+  JsonObject *enterprise = json_object_new ();
+
+  json_object_set_int_member (enterprise, "id", sqlite3_column_int64 (stmt, first));
+  json_object_set_string_member (enterprise, "name", column_text (stmt, first + 1));
+  json_object_set_string_member (enterprise, "credit_code", column_text (stmt, first + 2));
+  json_object_set_boolean_member (enterprise, "certified", sqlite3_column_int (stmt, first + 3) != 0);
+  return enterprise;
+}
+
+JsonObject *
+kouan_server_db_enterprise_json (KouanServer *self,
+                                 gint64       enterprise_id)
+{
+  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
+    "SELECT id, name, credit_code, certified FROM enterprises WHERE id = ?1");
+  JsonObject *enterprise = NULL;
+
+  sqlite3_bind_int64 (stmt, 1, enterprise_id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    enterprise = enterprise_from_row (stmt, 0);
+  sqlite3_reset (stmt);
+  return enterprise;
+}
+
+static JsonArray *
+parse_roles (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonArray *roles = json_array_new ();
+  JsonNode *root;
+
+  /* Roles are written only by this program; a damaged value means "no
+   * roles", never a crash or a privilege. */
+  if (!json_parser_load_from_data (parser, text, -1, NULL))
+    return roles;
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_ARRAY (root))
+    return roles;
+
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (root)); i++)
+    {
+      JsonNode *node = json_array_get_element (json_node_get_array (root), i);
+
+      if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+        json_array_add_string_element (roles, json_node_get_string (node));
+    }
+  return roles;
+}
+
+JsonArray *
+kouan_server_db_memberships_json (KouanServer *self,
+                                  gint64       user_id)
+{
+  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
+    "SELECT e.id, e.name, e.credit_code, e.certified, m.roles"
+    " FROM memberships m JOIN enterprises e ON e.id = m.enterprise_id"
+    " WHERE m.user_id = ?1 ORDER BY e.id");
+  JsonArray *memberships = json_array_new ();
+
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      JsonObject *membership = json_object_new ();
+
+      json_object_set_object_member (membership, "enterprise", enterprise_from_row (stmt, 0));
+      json_object_set_array_member (membership, "roles", parse_roles (column_text (stmt, 4)));
+      json_array_add_object_element (memberships, membership);
+    }
+  sqlite3_reset (stmt);
+  return memberships;
+}
+
+JsonObject *
+kouan_server_db_message_json (KouanServer *self,
+                              gint64       enterprise_id,
+                              gint64       message_id,
+                              gint64       user_id)
+{
+  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
+    "SELECT m.kind, m.category, m.title, m.body, m.severity, m.created_at,"
+    "       COALESCE (s.read, 0), COALESCE (s.starred, 0)"
+    " FROM messages m LEFT JOIN message_states s"
+    "   ON s.message_id = m.id AND s.user_id = ?3"
+    " WHERE m.id = ?2 AND m.enterprise_id = ?1");
+  JsonObject *message = NULL;
+
+  sqlite3_bind_int64 (stmt, 1, enterprise_id);
+  sqlite3_bind_int64 (stmt, 2, message_id);
+  sqlite3_bind_int64 (stmt, 3, user_id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      message = json_object_new ();
+      json_object_set_int_member (message, "id", message_id);
+      json_object_set_string_member (message, "kind", column_text (stmt, 0));
+      json_object_set_string_member (message, "category", column_text (stmt, 1));
+      json_object_set_string_member (message, "title", column_text (stmt, 2));
+      json_object_set_string_member (message, "body", column_text (stmt, 3));
+      if (sqlite3_column_type (stmt, 4) == SQLITE_NULL)
+        json_object_set_null_member (message, "severity");
+      else
+        json_object_set_string_member (message, "severity", column_text (stmt, 4));
+      json_object_set_int_member (message, "created_at", sqlite3_column_int64 (stmt, 5));
+      json_object_set_boolean_member (message, "read", sqlite3_column_int (stmt, 6) != 0);
+      json_object_set_boolean_member (message, "starred", sqlite3_column_int (stmt, 7) != 0);
+    }
+  sqlite3_reset (stmt);
+  return message;
+}

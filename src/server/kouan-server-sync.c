@@ -1,2 +1,423 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* TODO(server helper): implement */
+#include "config.h"
+
+#include <string.h>
+
+#include "kouan-json.h"
+#include "kouan-server.h"
+
+#define DEFAULT_LIMIT 500
+#define MAX_LIMIT     1000
+
+/* ---- change feed --------------------------------------------------- */
+
+static gboolean
+parse_query_int (GHashTable  *query,
+                 const char  *name,
+                 gint64       fallback,
+                 gint64       min,
+                 gint64       max,
+                 gint64      *out)
+{
+  const char *text = query != NULL ? g_hash_table_lookup (query, name) : NULL;
+  gint64 value;
+
+  if (text == NULL)
+    {
+      *out = fallback;
+      return TRUE;
+    }
+  if (!g_ascii_string_to_signed (text, 10, min, max, &value, NULL))
+    return FALSE;
+  *out = value;
+  return TRUE;
+}
+
+static JsonObject *
+materialise (KouanServer *self,
+             const char  *collection,
+             gint64       enterprise_id,
+             gint64       record_id,
+             gint64       user_id)
+{
+  if (g_strcmp0 (collection, "messages") == 0)
+    return kouan_server_db_message_json (self, enterprise_id, record_id, user_id);
+  if (g_strcmp0 (collection, "enterprise") == 0)
+    return kouan_server_db_enterprise_json (self, record_id);
+  return NULL;
+}
+
+void
+kouan_server_sync_changes (KouanServer       *self,
+                           SoupServerMessage *msg,
+                           GHashTable        *query,
+                           gint64             enterprise_id,
+                           gint64             user_id)
+{
+  /* A row is left out when a later row of the same record is visible to
+   * this user: each record then appears once, at its latest change, and
+   * the page stays an index range scan instead of a GROUP BY over the
+   * whole tail of the feed. */
+  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
+    "SELECT c.seq, c.collection, c.record_id FROM changes c"
+    " WHERE c.enterprise_id = ?1 AND c.seq > ?2"
+    "   AND (c.user_id IS NULL OR c.user_id = ?3)"
+    "   AND NOT EXISTS (SELECT 1 FROM changes d"
+    "     WHERE d.enterprise_id = c.enterprise_id AND d.collection = c.collection"
+    "       AND d.record_id = c.record_id AND d.seq > c.seq"
+    "       AND (d.user_id IS NULL OR d.user_id = ?3))"
+    " ORDER BY c.seq LIMIT ?4");
+  g_autoptr(JsonObject) reply = json_object_new ();
+  JsonArray *changes = json_array_new ();
+  gint64 since, limit, cursor, count = 0;
+  gboolean more = FALSE;
+  int rc;
+
+  if (!parse_query_int (query, "since", 0, 0, G_MAXINT64, &since) ||
+      !parse_query_int (query, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT, &limit))
+    {
+      json_array_unref (changes);
+      kouan_server_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid_field",
+                                "\"since\" must be an integer >= 0 and \"limit\" one in 1–%d",
+                                MAX_LIMIT);
+      return;
+    }
+
+  cursor = since;
+  sqlite3_bind_int64 (stmt, 1, enterprise_id);
+  sqlite3_bind_int64 (stmt, 2, since);
+  sqlite3_bind_int64 (stmt, 3, user_id);
+  sqlite3_bind_int64 (stmt, 4, limit + 1);   /* one more tells whether more wait */
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 seq = sqlite3_column_int64 (stmt, 0);
+      const char *collection = (const char *) sqlite3_column_text (stmt, 1);
+      gint64 record_id = sqlite3_column_int64 (stmt, 2);
+      JsonObject *change;
+      JsonObject *record;
+
+      if (count == limit)
+        {
+          more = TRUE;
+          break;
+        }
+
+      change = json_object_new ();
+      json_object_set_int_member (change, "seq", seq);
+      json_object_set_string_member (change, "collection", collection);
+      json_object_set_int_member (change, "id", record_id);
+      record = materialise (self, collection, enterprise_id, record_id, user_id);
+      if (record != NULL)
+        {
+          json_object_set_string_member (change, "op", "upsert");
+          json_object_set_object_member (change, "record", record);
+        }
+      else
+        json_object_set_string_member (change, "op", "delete");
+      json_array_add_object_element (changes, change);
+
+      cursor = seq;
+      count++;
+    }
+  sqlite3_reset (stmt);
+
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      json_array_unref (changes);
+      g_warning ("Reading the change feed: %s", sqlite3_errmsg (self->db));
+      kouan_server_reply_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal",
+                                "The change feed could not be read");
+      return;
+    }
+
+  json_object_set_array_member (reply, "changes", changes);
+  json_object_set_int_member (reply, "cursor", cursor);
+  json_object_set_boolean_member (reply, "more", more);
+  kouan_server_reply_json (msg, SOUP_STATUS_OK, reply);
+}
+
+/* ---- mutations ----------------------------------------------------- */
+
+typedef struct {
+  const char *id;
+  const char *collection;
+  const char *op;
+  gint64      record_id;
+  JsonObject *fields;
+} Mutation;
+
+static gboolean
+mutation_id_is_valid (const char *id)
+{
+  gsize length = strlen (id);
+
+  if (length < 1 || length > 64)
+    return FALSE;
+  for (const char *p = id; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && *p != '-' && *p != '_')
+      return FALSE;
+  return TRUE;
+}
+
+/* Checks the shape of the whole batch before anything is applied: a batch
+ * that is not even well-formed is refused as a whole (400), while a
+ * well-formed mutation the server will not apply gets a "rejected"
+ * result of its own. */
+static gboolean
+parse_batch (JsonObject  *body,
+             GArray      *out,
+             GError     **error)
+{
+  JsonArray *array;
+  guint n;
+
+  if (!kouan_json_get_array (body, "mutations", &array, error))
+    return FALSE;
+  n = json_array_get_length (array);
+  if (n > KOUAN_MUTATIONS_MAX)
+    {
+      g_set_error (error, KOUAN_JSON_ERROR, KOUAN_JSON_ERROR_VALUE,
+                   "At most %d mutations per batch", KOUAN_MUTATIONS_MAX);
+      return FALSE;
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+      JsonObject *object;
+      Mutation mutation = { 0 };
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        {
+          g_set_error (error, KOUAN_JSON_ERROR, KOUAN_JSON_ERROR_TYPE,
+                       "mutations[%u] must be an object", i);
+          return FALSE;
+        }
+      object = json_node_get_object (node);
+      if (!kouan_json_get_string (object, "id", &mutation.id, error) ||
+          !kouan_json_get_string (object, "collection", &mutation.collection, error) ||
+          !kouan_json_get_string (object, "op", &mutation.op, error) ||
+          !kouan_json_get_int (object, "record_id", &mutation.record_id, error) ||
+          !kouan_json_get_object (object, "fields", &mutation.fields, error))
+        {
+          g_prefix_error (error, "mutations[%u]: ", i);
+          return FALSE;
+        }
+      if (!mutation_id_is_valid (mutation.id))
+        {
+          g_set_error (error, KOUAN_JSON_ERROR, KOUAN_JSON_ERROR_VALUE,
+                       "mutations[%u]: \"id\" must be 1–64 characters of A-Z a-z 0-9 - _", i);
+          return FALSE;
+        }
+      g_array_append_val (out, mutation);
+    }
+  return TRUE;
+}
+
+static JsonObject *
+rejected (const char *id,
+          const char *code,
+          const char *message,
+          JsonObject *record)
+{
+  JsonObject *result = json_object_new ();
+  JsonObject *error = json_object_new ();
+
+  json_object_set_string_member (error, "code", code);
+  json_object_set_string_member (error, "message", message);
+  json_object_set_string_member (result, "id", id);
+  json_object_set_string_member (result, "status", "rejected");
+  json_object_set_object_member (result, "error", error);
+  if (record != NULL)
+    json_object_set_object_member (result, "record", record);
+  else
+    json_object_set_null_member (result, "record");
+  return result;
+}
+
+/* Applies one message mutation inside the batch transaction. Returns the
+ * result object, or NULL with @error on a database failure. */
+static JsonObject *
+apply_message (KouanServer     *self,
+               const Mutation  *mutation,
+               gint64           enterprise_id,
+               gint64           user_id,
+               GError         **error)
+{
+  JsonObject *current = kouan_server_db_message_json (self, enterprise_id,
+                                                      mutation->record_id, user_id);
+  JsonObject *result;
+  sqlite3_stmt *stmt;
+  gboolean read, starred;
+  g_autoptr(GList) members = NULL;
+
+  if (current == NULL)
+    return rejected (mutation->id, "not_found", "No such message", NULL);
+  if (g_strcmp0 (mutation->op, "update") != 0)
+    return rejected (mutation->id, "invalid_field", "Messages only take \"update\"", current);
+
+  read = json_object_get_boolean_member (current, "read");
+  starred = json_object_get_boolean_member (current, "starred");
+
+  members = json_object_get_members (mutation->fields);
+  if (members == NULL)
+    return rejected (mutation->id, "invalid_field", "\"fields\" is empty", current);
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      const char *name = l->data;
+      g_autoptr(GError) local_error = NULL;
+      g_autofree char *message = NULL;
+      gboolean *target;
+
+      if (g_strcmp0 (name, "read") == 0)
+        target = &read;
+      else if (g_strcmp0 (name, "starred") == 0)
+        target = &starred;
+      else
+        {
+          message = g_strdup_printf ("\"%s\" cannot be changed; editable: read, starred", name);
+          return rejected (mutation->id, "invalid_field", message, current);
+        }
+
+      if (!kouan_json_get_bool (mutation->fields, name, target, &local_error))
+        return rejected (mutation->id, "invalid_field", local_error->message, current);
+    }
+  json_object_unref (current);
+
+  stmt = kouan_server_db_stmt (self,
+    "INSERT INTO message_states (user_id, message_id, read, starred) VALUES (?1, ?2, ?3, ?4)"
+    " ON CONFLICT (user_id, message_id) DO UPDATE SET read = excluded.read, starred = excluded.starred");
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  sqlite3_bind_int64 (stmt, 2, mutation->record_id);
+  sqlite3_bind_int (stmt, 3, read);
+  sqlite3_bind_int (stmt, 4, starred);
+  if (!kouan_server_db_step_done (self, stmt, error))
+    return NULL;
+
+  result = json_object_new ();
+  json_object_set_string_member (result, "id", mutation->id);
+  json_object_set_string_member (result, "status", "applied");
+  json_object_set_object_member (result, "record",
+                                 kouan_server_db_message_json (self, enterprise_id,
+                                                               mutation->record_id, user_id));
+  return result;
+}
+
+/* (nullable): the stored result of a mutation this user already sent */
+static JsonObject *
+stored_result (KouanServer *self,
+               gint64       user_id,
+               const char  *mutation_id)
+{
+  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
+    "SELECT result_json FROM applied_mutations WHERE user_id = ?1 AND mutation_id = ?2");
+  JsonObject *result = NULL;
+
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  sqlite3_bind_text (stmt, 2, mutation_id, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    result = kouan_json_parse_object ((const char *) sqlite3_column_text (stmt, 0), -1, NULL);
+  sqlite3_reset (stmt);
+  return result;
+}
+
+static gboolean
+store_result (KouanServer  *self,
+              gint64        user_id,
+              const char   *mutation_id,
+              JsonObject   *result,
+              GError      **error)
+{
+  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
+    "INSERT INTO applied_mutations (user_id, mutation_id, result_json) VALUES (?1, ?2, ?3)");
+  g_autofree char *text = kouan_json_object_to_string (result);
+
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  sqlite3_bind_text (stmt, 2, mutation_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, text, -1, SQLITE_TRANSIENT);
+  return kouan_server_db_step_done (self, stmt, error);
+}
+
+static gboolean
+apply_batch (KouanServer  *self,
+             GArray       *batch,
+             gint64        enterprise_id,
+             gint64        user_id,
+             JsonArray    *results,
+             gboolean     *out_changed,
+             GError      **error)
+{
+  gint64 before = kouan_server_db_max_seq (self, enterprise_id, user_id);
+
+  for (guint i = 0; i < batch->len; i++)
+    {
+      const Mutation *mutation = &g_array_index (batch, Mutation, i);
+      JsonObject *result = stored_result (self, user_id, mutation->id);
+
+      if (result == NULL)
+        {
+          if (g_strcmp0 (mutation->collection, "messages") == 0)
+            result = apply_message (self, mutation, enterprise_id, user_id, error);
+          else
+            result = rejected (mutation->id, "invalid_field", "No such collection", NULL);
+          if (result == NULL)
+            return FALSE;
+          if (!store_result (self, user_id, mutation->id, result, error))
+            {
+              json_object_unref (result);
+              return FALSE;
+            }
+        }
+      json_array_add_object_element (results, result);
+    }
+
+  *out_changed = kouan_server_db_max_seq (self, enterprise_id, user_id) != before;
+  return TRUE;
+}
+
+void
+kouan_server_sync_mutations (KouanServer       *self,
+                             SoupServerMessage *msg,
+                             gint64             enterprise_id,
+                             gint64             user_id)
+{
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(JsonObject) reply = NULL;
+  g_autoptr(GArray) batch = g_array_new (FALSE, TRUE, sizeof (Mutation));
+  g_autoptr(GError) error = NULL;
+  JsonArray *results;
+  gboolean changed = FALSE;
+
+  body = kouan_server_read_body (msg);
+  if (body == NULL)
+    return;
+  if (!parse_batch (body, batch, &error))
+    {
+      kouan_server_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid_field", "%s", error->message);
+      return;
+    }
+
+  results = json_array_new ();
+  /* The whole batch commits or none of it does, results included: a
+   * replay after a failure then applies it afresh, never half. */
+  if (!kouan_server_db_begin (self, &error) ||
+      !apply_batch (self, batch, enterprise_id, user_id, results, &changed, &error) ||
+      !kouan_server_db_commit (self, &error))
+    {
+      kouan_server_db_rollback (self);
+      json_array_unref (results);
+      g_warning ("Applying mutations: %s", error->message);
+      kouan_server_reply_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal",
+                                "The mutations could not be applied");
+      return;
+    }
+
+  reply = json_object_new ();
+  json_object_set_array_member (reply, "results", results);
+  json_object_set_int_member (reply, "cursor", kouan_server_db_max_seq (self, enterprise_id, user_id));
+  kouan_server_reply_json (msg, SOUP_STATUS_OK, reply);
+
+  if (changed)
+    kouan_server_events_notify (self, enterprise_id, user_id);
+}

@@ -1,2 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* TODO(server helper): implement */
+#include "config.h"
+
+#include "kouan-server.h"
+
+int
+main (int    argc,
+      char **argv)
+{
+  return kouan_server_app_run (argc, argv);
+}

@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <libsoup/soup.h>
+#include <sqlite3.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/* Internals of kouan-server, shared by its source files. One KouanServer
+ * lives for the whole process and is only touched from the main thread. */
+
+#define KOUAN_SERVER_ERROR (kouan_server_error_quark ())
+
+typedef enum {
+  KOUAN_SERVER_ERROR_DB,
+  KOUAN_SERVER_ERROR_OPTIONS,
+} KouanServerError;
+
+GQuark kouan_server_error_quark (void);
+
+/* libsoup 3.2 has no name for it. */
+#define KOUAN_STATUS_TOO_MANY_REQUESTS 429
+
+#define KOUAN_DEFAULT_MAX_BODY        (1024 * 1024)
+#define KOUAN_DEFAULT_SESSION_IDLE    (8 * 60 * 60)
+#define KOUAN_DEFAULT_SESSION_MAX     (7 * 24 * 60 * 60)
+#define KOUAN_PASSWORD_ITERATIONS     100000
+#define KOUAN_LOGIN_MAX_FAILURES      5
+#define KOUAN_LOGIN_WINDOW            (15 * 60)
+#define KOUAN_MUTATIONS_MAX           100
+
+typedef struct _KouanServer KouanServer;
+
+struct _KouanServer
+{
+  sqlite3    *db;
+  GHashTable *statements;   /* SQL text → sqlite3_stmt*, prepared once */
+  SoupServer *soup;
+  GPtrArray  *sockets;      /* KouanServerSocket*, the open WebSockets */
+
+  gint64      session_idle; /* seconds */
+  gint64      session_max;  /* seconds */
+  gint64      max_body;     /* bytes */
+};
+
+/* kouan-server-db.c */
+gboolean      kouan_server_db_open        (KouanServer  *self,
+                                           const char   *path,
+                                           GError      **error);
+void          kouan_server_db_close       (KouanServer  *self);
+/* A cached, reset statement; aborts on a bug in the SQL text. */
+sqlite3_stmt *kouan_server_db_stmt        (KouanServer  *self,
+                                           const char   *sql);
+gboolean      kouan_server_db_exec        (KouanServer  *self,
+                                           const char   *sql,
+                                           GError      **error);
+/* Steps a statement that returns no row; FALSE with @error on failure. */
+gboolean      kouan_server_db_step_done   (KouanServer  *self,
+                                           sqlite3_stmt *stmt,
+                                           GError      **error);
+gboolean      kouan_server_db_begin       (KouanServer  *self,
+                                           GError      **error);
+gboolean      kouan_server_db_commit      (KouanServer  *self,
+                                           GError      **error);
+void          kouan_server_db_rollback    (KouanServer  *self);
+/* The newest change in @enterprise_id that @user_id may see; 0 if none. */
+gint64        kouan_server_db_max_seq     (KouanServer  *self,
+                                           gint64        enterprise_id,
+                                           gint64        user_id);
+gboolean      kouan_server_db_is_member   (KouanServer  *self,
+                                           gint64        user_id,
+                                           gint64        enterprise_id);
+JsonObject   *kouan_server_db_user_json   (KouanServer  *self,
+                                           gint64        user_id);
+JsonArray    *kouan_server_db_memberships_json (KouanServer *self,
+                                                gint64       user_id);
+/* (nullable): the enterprise record, NULL when it does not exist */
+JsonObject   *kouan_server_db_enterprise_json (KouanServer *self,
+                                               gint64       enterprise_id);
+/* (nullable): the message as @user_id sees it, NULL when it does not exist
+ * in @enterprise_id */
+JsonObject   *kouan_server_db_message_json (KouanServer *self,
+                                            gint64       enterprise_id,
+                                            gint64       message_id,
+                                            gint64       user_id);
+
+/* kouan-server-routes.c */
+void          kouan_server_routes_install (KouanServer       *self);
+void          kouan_server_reply_json     (SoupServerMessage *msg,
+                                           guint              status,
+                                           JsonObject        *object);
+void          kouan_server_reply_error    (SoupServerMessage *msg,
+                                           guint              status,
+                                           const char        *code,
+                                           const char        *format,
+                                           ...) G_GNUC_PRINTF (4, 5);
+/* Parses the request body as a JSON object, or answers 400 and returns
+ * NULL. */
+JsonObject   *kouan_server_read_body      (SoupServerMessage *msg);
+
+/* kouan-server-auth.c */
+typedef struct {
+  gint64  user_id;
+  char   *token_sha256;
+  char   *method;
+  gint64  created_at;
+  gint64  expires_at;
+} KouanServerSession;
+
+void          kouan_server_session_clear  (KouanServerSession *session);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (KouanServerSession, kouan_server_session_clear)
+
+/* Checks the bearer token; on failure answers 401 and returns FALSE. */
+gboolean      kouan_server_auth_check     (KouanServer        *self,
+                                           SoupServerMessage  *msg,
+                                           KouanServerSession *out);
+void          kouan_server_auth_session   (KouanServer        *self,
+                                           SoupServerMessage  *msg,
+                                           const char         *method);
+gboolean      kouan_server_auth_create_user (KouanServer *self,
+                                             const char  *account,
+                                             const char  *name,
+                                             const char  *password,
+                                             gint64      *out_id,
+                                             GError     **error);
+
+/* kouan-server-sync.c */
+void          kouan_server_sync_changes   (KouanServer        *self,
+                                           SoupServerMessage  *msg,
+                                           GHashTable         *query,
+                                           gint64              enterprise_id,
+                                           gint64              user_id);
+void          kouan_server_sync_mutations (KouanServer        *self,
+                                           SoupServerMessage  *msg,
+                                           gint64              enterprise_id,
+                                           gint64              user_id);
+
+/* kouan-server-events.c */
+void          kouan_server_events_install (KouanServer        *self);
+/* Marks a WebSocket upgrade as checked for @user_id in @enterprise_id. */
+void          kouan_server_events_accept  (KouanServer        *self,
+                                           SoupServerMessage  *msg,
+                                           gint64              enterprise_id,
+                                           gint64              user_id);
+/* Tells the enterprise's sockets (only @user_id's when it is not 0) that
+ * the change feed moved. */
+void          kouan_server_events_notify  (KouanServer        *self,
+                                           gint64              enterprise_id,
+                                           gint64              user_id);
+void          kouan_server_events_close_all (KouanServer      *self);
+
+/* kouan-server-demo.c */
+/* Seeds demo data into an empty database; @scale 0 means the default
+ * demo (about 200 notices and 50 warnings). Does nothing if users exist. */
+gboolean      kouan_server_demo_seed      (KouanServer  *self,
+                                           guint         scale,
+                                           GError      **error);
+void          kouan_server_demo_print     (void);
+
+/* kouan-server-app.c */
+int           kouan_server_app_run        (int    argc,
+                                           char **argv);
+
+G_END_DECLS
