@@ -257,4 +257,5 @@ static void
 kouan_message_detail_init (KouanMessageDetail *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  kouan_message_row_load_css ();
 }

@@ -17,7 +17,6 @@ struct _KouanMessageRow
   GtkLabel     *severity_label;
   GtkToggleButton *star_button;
   GtkLabel     *title_label;
-  GtkWidget    *unread_dot;
 
   /* owned references */
   KouanMessage *message;
@@ -93,6 +92,42 @@ kouan_message_format_date (gint64     created_at,
   return g_date_time_format (when, format);
 }
 
+/* Severity pills and the unread dot. Kept with the widgets that use them so
+ * the view looks right wherever it is embedded (tests, the window). */
+static const char messages_css[] =
+  "kouanmessagerow .unread-dot {"
+  "  min-width: 8px; min-height: 8px; border-radius: 4px; margin-left: 2px;"
+  "  background-color: @theme_selected_bg_color; }"
+  "kouanmessagerow:not(.unread) .unread-dot { background: none; }"
+  "row:selected kouanmessagerow .unread-dot { background-color: currentColor; }"
+  "kouanmessagerow.unread .message-title { font-weight: bold; }"
+  "kouanmessagerow:not(.unread) .message-title { font-weight: normal; }"
+  ".severity-pill {"
+  "  padding: 0 7px; border-radius: 9px; font-weight: bold; }"
+  ".severity-pill.severity-high { background-color: #c01c28; color: white; }"
+  ".severity-pill.severity-medium { background-color: #f6d32d; color: #3d3846; }"
+  ".severity-pill.severity-low { background-color: alpha(currentColor, 0.15); }"
+  ".star-button:checked, .star-button:checked:hover { color: #e5a50a; background: none; }"
+  "kouanmessagesview .messages-toolbar { padding: 6px 12px; }"
+  "kouanmessagesview .message-list { background: none; }";
+
+void
+kouan_message_row_load_css (void)
+{
+  static gboolean loaded;
+  g_autoptr(GtkCssProvider) provider = NULL;
+  GdkDisplay *display = gdk_display_get_default ();
+
+  if (loaded || display == NULL)
+    return;
+  loaded = TRUE;
+
+  provider = gtk_css_provider_new ();
+  gtk_css_provider_load_from_data (provider, messages_css, -1);
+  gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (provider),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+}
+
 static void
 star_button_clicked_cb (KouanMessageRow *self,
                         GtkButton       *button)
@@ -148,13 +183,13 @@ kouan_message_row_update (KouanMessageRow *self)
   date = kouan_message_format_date (kouan_message_get_created_at (message), NULL);
   gtk_label_set_label (self->date_label, date);
 
-  /* Unread rows are bold and carry a dot, so the state does not rest on
-   * font weight alone; screen readers get it as the row's description. */
+  /* Unread rows are bold and carry a dot (its space is kept on read rows
+   * so titles stay aligned), so the state does not rest on font weight
+   * alone; screen readers get it as the row's description. */
   if (read)
     gtk_widget_remove_css_class (GTK_WIDGET (self), "unread");
   else
     gtk_widget_add_css_class (GTK_WIDGET (self), "unread");
-  gtk_widget_set_visible (self->unread_dot, !read);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
                                   read ? _("Read") : _("Unread"),
@@ -319,7 +354,6 @@ kouan_message_row_class_init (KouanMessageRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KouanMessageRow, severity_label);
   gtk_widget_class_bind_template_child (widget_class, KouanMessageRow, star_button);
   gtk_widget_class_bind_template_child (widget_class, KouanMessageRow, title_label);
-  gtk_widget_class_bind_template_child (widget_class, KouanMessageRow, unread_dot);
   gtk_widget_class_bind_template_callback (widget_class, open_button_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, star_button_clicked_cb);
 
@@ -333,6 +367,7 @@ kouan_message_row_init (KouanMessageRow *self)
   GtkLayoutManager *layout;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  kouan_message_row_load_css ();
 
   layout = gtk_widget_get_layout_manager (GTK_WIDGET (self));
   gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (layout), 6);

@@ -29,5 +29,8 @@ char         *kouan_message_format_date       (gint64 created_at,
                                                GDateTime *now);
 const char   *kouan_message_severity_label    (KouanSeverity severity);
 const char   *kouan_message_severity_css_class (KouanSeverity severity);
+/* Installs the message center's few style rules on the default display
+ * (severity pills, unread dot); idempotent. */
+void          kouan_message_row_load_css       (void);
 
 G_END_DECLS

@@ -60,40 +60,6 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-/* Severity pills and the unread dot. Kept with the widgets that use them so
- * the view looks right wherever it is embedded (tests, the window). */
-static const char messages_css[] =
-  "kouanmessagerow .unread-dot {"
-  "  min-width: 8px; min-height: 8px; border-radius: 4px;"
-  "  background-color: @theme_selected_bg_color; }"
-  "kouanmessagerow.unread .message-title { font-weight: bold; }"
-  "kouanmessagerow:not(.unread) .message-title { font-weight: normal; }"
-  ".severity-pill {"
-  "  padding: 0 7px; border-radius: 9px; font-weight: bold; }"
-  ".severity-pill.severity-high { background-color: #c01c28; color: white; }"
-  ".severity-pill.severity-medium { background-color: #f6d32d; color: #3d3846; }"
-  ".severity-pill.severity-low { background-color: alpha(currentColor, 0.15); }"
-  ".star-button:checked, .star-button:checked:hover { color: #e5a50a; background: none; }"
-  "kouanmessagesview .messages-toolbar { padding: 6px 12px; }"
-  "kouanmessagesview .message-list { background: none; }";
-
-static void
-kouan_messages_view_load_css (void)
-{
-  static gboolean loaded;
-  g_autoptr(GtkCssProvider) provider = NULL;
-  GdkDisplay *display = gdk_display_get_default ();
-
-  if (loaded || display == NULL)
-    return;
-  loaded = TRUE;
-
-  provider = gtk_css_provider_new ();
-  gtk_css_provider_load_from_data (provider, messages_css, -1);
-  gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (provider),
-                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-}
-
 static KouanMessageList *
 kouan_messages_view_current_list (KouanMessagesView *self)
 {
@@ -789,7 +755,7 @@ kouan_messages_view_init (KouanMessagesView *self)
   gtk_list_view_set_factory (self->list_view, factory);
   g_object_unref (factory);
 
-  kouan_messages_view_load_css ();
+  kouan_message_row_load_css ();
   kouan_messages_view_update_tabs (self);
   kouan_messages_view_update_actions (self);
 }
