@@ -25,6 +25,26 @@ struct _KouanCollection {
 };
 
 const KouanCollection *kouan_collection_lookup (const char *name);
+
+/* For collection callbacks (and the store itself): a prepared statement for
+ * @sql, cached on the connection, reset and unbound when released. Use as
+ *   g_autoptr(KouanStatement) stmt = kouan_statement_get (db, SQL, error);
+ * The SQL text must be a constant; each distinct text is prepared once. */
+typedef sqlite3_stmt KouanStatement;
+KouanStatement *kouan_statement_get     (sqlite3        *db,
+                                         const char     *sql,
+                                         GError        **error);
+void            kouan_statement_release (KouanStatement *stmt);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KouanStatement, kouan_statement_release)
+/* Sets a KOUAN_STORE_ERROR from the connection's last error (CORRUPT for
+ * a damaged file, otherwise SQL). Always returns FALSE. */
+gboolean        kouan_store_set_sql_error (GError     **error,
+                                           sqlite3     *db,
+                                           int          rc,
+                                           const char  *what);
+/* Steps a statement that returns no rows; FALSE + error on failure. */
+gboolean        kouan_statement_run     (KouanStatement *stmt,
+                                         GError        **error);
 /* NULL-terminated */
 const KouanCollection * const *kouan_collection_all (void);
 

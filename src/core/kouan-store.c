@@ -1,3 +1,1662 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* TODO(owner): implement */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+#include <glib/gstdio.h>
+
+#include "kouan-client.h"
+#include "kouan-collection.h"
+#include "kouan-enterprise.h"
+#include "kouan-json.h"
+#include "kouan-message.h"
 #include "kouan-store.h"
+
+/* How long a writer waits for another connection (a second process on the
+ * same cache, a benchmark) before giving up. */
+#define BUSY_TIMEOUT_MS 5000
+
+struct _KouanStore
+{
+  GObject       parent_instance;
+
+  /* Serialises every use of @db: the sync engine applies pages from a
+   * worker thread while the UI reads on the main thread. */
+  GMutex        lock;
+  sqlite3      *db;
+  char         *path;
+  int           schema_version;
+  gint64        last_rev;
+
+  /* Signal emission, always on @context, coalesced per (collection,
+   * enterprise) so a burst of pages costs the UI one reload. */
+  GMutex        signal_lock;
+  GMainContext *context;
+  GHashTable   *pending_changes;  /* "collection\x1fenterprise" set */
+  gboolean      pending_outbox;
+};
+
+G_DEFINE_FINAL_TYPE (KouanStore, kouan_store, G_TYPE_OBJECT)
+G_DEFINE_QUARK (kouan-store-error-quark, kouan_store_error)
+
+enum {
+  CHANGED,
+  OUTBOX_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* Schema migrations: entry N upgrades user_version N-1 to N. */
+static const char * const migrations[] = {
+  NULL,
+  /* 1 */
+  "CREATE TABLE meta ("
+  "  key   TEXT PRIMARY KEY NOT NULL,"
+  "  value TEXT NOT NULL);"
+  "CREATE TABLE enterprises ("
+  "  id          INTEGER PRIMARY KEY NOT NULL,"
+  "  name        TEXT NOT NULL,"
+  "  credit_code TEXT NOT NULL,"
+  "  certified   INTEGER NOT NULL DEFAULT 0,"
+  "  roles       TEXT NOT NULL DEFAULT '[]');"
+  "CREATE TABLE cursors ("
+  "  enterprise_id INTEGER PRIMARY KEY NOT NULL"
+  "                REFERENCES enterprises (id) ON DELETE CASCADE,"
+  "  cursor        INTEGER NOT NULL);"
+  "CREATE TABLE messages ("
+  "  enterprise_id INTEGER NOT NULL REFERENCES enterprises (id) ON DELETE CASCADE,"
+  "  id            INTEGER NOT NULL,"
+  "  kind          TEXT NOT NULL,"
+  "  category      TEXT NOT NULL,"
+  "  title         TEXT NOT NULL,"
+  "  body          TEXT NOT NULL,"
+  "  severity      TEXT,"
+  "  created_at    INTEGER NOT NULL,"
+  "  read          INTEGER NOT NULL,"
+  "  starred       INTEGER NOT NULL,"
+  "  rev           INTEGER NOT NULL,"
+  "  PRIMARY KEY (enterprise_id, id));"
+  /* Covering indexes so list and count queries never touch the table:
+   * one per filter shape, each in display order (scanned backwards). */
+  "CREATE INDEX messages_by_date ON messages"
+  "  (enterprise_id, kind, created_at, id, rev);"
+  "CREATE INDEX messages_by_read ON messages"
+  "  (enterprise_id, kind, read, created_at, id, rev);"
+  "CREATE INDEX messages_starred ON messages"
+  "  (enterprise_id, kind, created_at, id, rev, read) WHERE starred = 1;"
+  "CREATE TABLE outbox ("
+  "  seq           INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  id            TEXT NOT NULL UNIQUE,"
+  "  enterprise_id INTEGER NOT NULL REFERENCES enterprises (id) ON DELETE CASCADE,"
+  "  collection    TEXT NOT NULL,"
+  "  op            TEXT NOT NULL,"
+  "  record_id     INTEGER NOT NULL,"
+  "  fields        TEXT NOT NULL,"
+  "  attempts      INTEGER NOT NULL DEFAULT 0,"
+  "  created_at    INTEGER NOT NULL);"
+  "CREATE INDEX outbox_by_record ON outbox (enterprise_id, collection, record_id, seq);",
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == KOUAN_STORE_SCHEMA_VERSION + 1);
+
+void
+kouan_mutation_free (KouanMutation *mutation)
+{
+  if (mutation == NULL)
+    return;
+  g_free (mutation->id);
+  g_free (mutation->collection);
+  g_free (mutation->op);
+  g_clear_pointer (&mutation->fields, json_object_unref);
+  g_free (mutation);
+}
+
+/* Statements */
+
+gboolean
+kouan_store_set_sql_error (GError     **error,
+                           sqlite3     *db,
+                           int          rc,
+                           const char  *what)
+{
+  int primary = rc & 0xff;
+  KouanStoreError code = KOUAN_STORE_ERROR_SQL;
+
+  if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB)
+    code = KOUAN_STORE_ERROR_CORRUPT;
+  else if (primary == SQLITE_CANTOPEN || primary == SQLITE_PERM ||
+           primary == SQLITE_READONLY || primary == SQLITE_FULL)
+    code = KOUAN_STORE_ERROR_OPEN;
+
+  g_set_error (error, KOUAN_STORE_ERROR, code, "%s: %s", what,
+               db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc));
+  return FALSE;
+}
+
+/* The cache of prepared statements is SQLite's own list of them: a
+ * statement with the same text that nobody is stepping is reused. The
+ * list stays short (one entry per distinct query), so the scan is cheap
+ * next to executing the statement. */
+KouanStatement *
+kouan_statement_get (sqlite3     *db,
+                     const char  *sql,
+                     GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  while ((stmt = sqlite3_next_stmt (db, stmt)) != NULL)
+    {
+      if (!sqlite3_stmt_busy (stmt) && strcmp (sqlite3_sql (stmt), sql) == 0)
+        return stmt;
+    }
+
+  rc = sqlite3_prepare_v3 (db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    {
+      g_debug ("Cannot prepare %s", sql);
+      kouan_store_set_sql_error (error, db, rc, "Cannot prepare a query");
+      return NULL;
+    }
+
+  return stmt;
+}
+
+void
+kouan_statement_release (KouanStatement *stmt)
+{
+  /* Resetting ends the statement's read transaction; a statement left
+   * mid-way would pin the WAL and keep an implicit transaction open. */
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+}
+
+gboolean
+kouan_statement_run (KouanStatement  *stmt,
+                     GError         **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+    return TRUE;
+  return kouan_store_set_sql_error (error, sqlite3_db_handle (stmt), rc, "Cannot write to the cache");
+}
+
+static gboolean
+store_exec (KouanStore  *self,
+            const char  *sql,
+            GError     **error)
+{
+  g_autoptr(KouanStatement) stmt = kouan_statement_get (self->db, sql, error);
+
+  return stmt != NULL && kouan_statement_run (stmt, error);
+}
+
+static gboolean
+store_begin (KouanStore  *self,
+             GError     **error)
+{
+  /* IMMEDIATE takes the write lock up front, so a transaction never fails
+   * half-way because another connection started writing. */
+  return store_exec (self, "BEGIN IMMEDIATE", error);
+}
+
+static gboolean
+store_commit (KouanStore  *self,
+              GError     **error)
+{
+  return store_exec (self, "COMMIT", error);
+}
+
+static void
+store_rollback (KouanStore *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (sqlite3_get_autocommit (self->db))
+    return;
+  if (!store_exec (self, "ROLLBACK", &error))
+    g_warning ("Cannot roll back a cache transaction: %s", error->message);
+}
+
+/* Signals */
+
+typedef struct {
+  KouanStore *store;
+  char       *key;
+  char       *collection;
+  gint64      enterprise_id;
+} PendingChange;
+
+static void
+pending_change_free (gpointer data)
+{
+  PendingChange *pending = data;
+
+  g_object_unref (pending->store);
+  g_free (pending->key);
+  g_free (pending->collection);
+  g_free (pending);
+}
+
+static gboolean
+emit_changed_cb (gpointer data)
+{
+  PendingChange *pending = data;
+  KouanStore *self = pending->store;
+
+  /* Forget the key before emitting: a page applied while handlers run
+   * schedules a new emission instead of being folded into this one. */
+  g_mutex_lock (&self->signal_lock);
+  g_hash_table_remove (self->pending_changes, pending->key);
+  g_mutex_unlock (&self->signal_lock);
+
+  g_signal_emit (self, signals[CHANGED], 0, pending->collection, pending->enterprise_id);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+attach_idle (KouanStore     *self,
+             GSourceFunc     func,
+             gpointer        data,
+             GDestroyNotify  notify)
+{
+  g_autoptr(GSource) source = g_idle_source_new ();
+
+  /* Ahead of GTK's layout and drawing, so a list updates in the very
+   * next frame. */
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, func, data, notify);
+  g_source_set_static_name (source, "[kouan] store signal");
+  g_source_attach (source, self->context);
+}
+
+/* Never called with self->lock held: handlers read the store. */
+static void
+store_emit_changed (KouanStore *self,
+                    const char *collection,
+                    gint64      enterprise_id)
+{
+  PendingChange *pending;
+  g_autofree char *key = g_strdup_printf ("%s\x1f%" G_GINT64_FORMAT, collection, enterprise_id);
+
+  g_mutex_lock (&self->signal_lock);
+  if (g_hash_table_contains (self->pending_changes, key))
+    {
+      g_mutex_unlock (&self->signal_lock);
+      return;
+    }
+  g_hash_table_add (self->pending_changes, g_strdup (key));
+  g_mutex_unlock (&self->signal_lock);
+
+  pending = g_new0 (PendingChange, 1);
+  pending->store = g_object_ref (self);
+  pending->key = g_steal_pointer (&key);
+  pending->collection = g_strdup (collection);
+  pending->enterprise_id = enterprise_id;
+  attach_idle (self, emit_changed_cb, pending, pending_change_free);
+}
+
+static gboolean
+emit_outbox_changed_cb (gpointer data)
+{
+  KouanStore *self = data;
+
+  g_mutex_lock (&self->signal_lock);
+  self->pending_outbox = FALSE;
+  g_mutex_unlock (&self->signal_lock);
+
+  g_signal_emit (self, signals[OUTBOX_CHANGED], 0);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+store_emit_outbox_changed (KouanStore *self)
+{
+  gboolean already;
+
+  g_mutex_lock (&self->signal_lock);
+  already = self->pending_outbox;
+  self->pending_outbox = TRUE;
+  g_mutex_unlock (&self->signal_lock);
+
+  if (!already)
+    attach_idle (self, emit_outbox_changed_cb, g_object_ref (self), g_object_unref);
+}
+
+/* GObject */
+
+static void
+kouan_store_finalize (GObject *object)
+{
+  KouanStore *self = KOUAN_STORE (object);
+
+  if (self->db != NULL)
+    {
+      sqlite3_stmt *stmt;
+
+      while ((stmt = sqlite3_next_stmt (self->db, NULL)) != NULL)
+        sqlite3_finalize (stmt);
+      if (sqlite3_close (self->db) != SQLITE_OK)
+        g_warning ("Cannot close the cache: %s", sqlite3_errmsg (self->db));
+    }
+
+  g_free (self->path);
+  g_clear_pointer (&self->pending_changes, g_hash_table_unref);
+  g_clear_pointer (&self->context, g_main_context_unref);
+  g_mutex_clear (&self->lock);
+  g_mutex_clear (&self->signal_lock);
+
+  G_OBJECT_CLASS (kouan_store_parent_class)->finalize (object);
+}
+
+static void
+kouan_store_class_init (KouanStoreClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = kouan_store_finalize;
+
+  signals[CHANGED] =
+    g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_INT64);
+  signals[OUTBOX_CHANGED] =
+    g_signal_new ("outbox-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+}
+
+static void
+kouan_store_init (KouanStore *self)
+{
+  g_mutex_init (&self->lock);
+  g_mutex_init (&self->signal_lock);
+  self->pending_changes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->context = g_main_context_ref_thread_default ();
+}
+
+/* Opening */
+
+/* SQL function kouan_next_rev(): a number larger than any revision this
+ * store handed out before. Seeded from the clock so it also stays ahead
+ * of revisions written by earlier runs. */
+static void
+next_rev_func (sqlite3_context  *context,
+               int               argc,
+               sqlite3_value   **argv)
+{
+  KouanStore *self = sqlite3_user_data (context);
+
+  self->last_rev = MAX (self->last_rev + 1, g_get_real_time ());
+  sqlite3_result_int64 (context, self->last_rev);
+}
+
+static gboolean
+query_int (KouanStore  *self,
+           const char  *sql,
+           gint64      *out,
+           GError     **error)
+{
+  g_autoptr(KouanStatement) stmt = kouan_statement_get (self->db, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    return kouan_store_set_sql_error (error, self->db, rc, "Cannot read the cache");
+  *out = sqlite3_column_int64 (stmt, 0);
+  return TRUE;
+}
+
+static gboolean
+store_migrate (KouanStore  *self,
+               GError     **error)
+{
+  for (int version = self->schema_version + 1; version <= KOUAN_STORE_SCHEMA_VERSION; version++)
+    {
+      g_autofree char *set_version = g_strdup_printf ("PRAGMA user_version = %d", version);
+      char *message = NULL;
+      int rc;
+
+      if (!store_begin (self, error))
+        return FALSE;
+
+      rc = sqlite3_exec (self->db, migrations[version], NULL, NULL, &message);
+      if (rc == SQLITE_OK)
+        rc = sqlite3_exec (self->db, set_version, NULL, NULL, &message);
+      if (rc != SQLITE_OK)
+        {
+          g_set_error (error, KOUAN_STORE_ERROR, KOUAN_STORE_ERROR_SQL,
+                       "Cannot upgrade the cache to version %d: %s", version, message);
+          sqlite3_free (message);
+          store_rollback (self);
+          return FALSE;
+        }
+
+      if (!store_commit (self, error))
+        {
+          store_rollback (self);
+          return FALSE;
+        }
+      self->schema_version = version;
+      g_debug ("Cache %s upgraded to schema version %d", self->path, version);
+    }
+
+  return TRUE;
+}
+
+static gboolean
+store_setup (KouanStore  *self,
+             GError     **error)
+{
+  g_autoptr(KouanStatement) journal = NULL;
+  gint64 version;
+  int rc;
+
+  rc = sqlite3_open_v2 (self->path, &self->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, KOUAN_STORE_ERROR, KOUAN_STORE_ERROR_OPEN,
+                   "Cannot open the cache %s: %s", self->path,
+                   self->db != NULL ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc));
+      return FALSE;
+    }
+  sqlite3_extended_result_codes (self->db, 1);
+  sqlite3_busy_timeout (self->db, BUSY_TIMEOUT_MS);
+
+  /* Reading the header first: a file that is not a database fails here,
+   * before anything could write to it. */
+  if (!query_int (self, "PRAGMA user_version", &version, error))
+    return FALSE;
+  if (version > KOUAN_STORE_SCHEMA_VERSION)
+    {
+      g_set_error (error, KOUAN_STORE_ERROR, KOUAN_STORE_ERROR_TOO_NEW,
+                   "The cache %s was written by a newer version of Kouan (schema %"
+                   G_GINT64_FORMAT ", this version knows %d)",
+                   self->path, version, KOUAN_STORE_SCHEMA_VERSION);
+      return FALSE;
+    }
+  self->schema_version = (int) version;
+
+  journal = kouan_statement_get (self->db, "PRAGMA journal_mode = WAL", error);
+  if (journal == NULL)
+    return FALSE;
+  rc = sqlite3_step (journal);
+  if (rc != SQLITE_ROW)
+    return kouan_store_set_sql_error (error, self->db, rc, "Cannot switch the cache to WAL");
+  if (g_ascii_strcasecmp ((const char *) sqlite3_column_text (journal, 0), "wal") != 0)
+    g_debug ("Cache %s stays in journal mode %s", self->path, sqlite3_column_text (journal, 0));
+  g_clear_pointer (&journal, kouan_statement_release);
+
+  /* NORMAL is crash-safe in WAL mode: a killed process loses nothing that
+   * was committed; only a power cut may drop the last transactions, and
+   * rows and their cursor always go together. */
+  if (!store_exec (self, "PRAGMA foreign_keys = ON", error) ||
+      !store_exec (self, "PRAGMA synchronous = NORMAL", error))
+    return FALSE;
+
+  rc = sqlite3_create_function_v2 (self->db, "kouan_next_rev", 0, SQLITE_UTF8, self,
+                                   next_rev_func, NULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    return kouan_store_set_sql_error (error, self->db, rc, "Cannot set up the cache");
+
+  return store_migrate (self, error);
+}
+
+/**
+ * kouan_store_open:
+ * @path: the database file; created when missing
+ *
+ * Opens the cache and upgrades its schema. Signals of the returned store
+ * are emitted on the calling thread's default main context.
+ *
+ * Returns: (transfer full): the store, or %NULL with a KOUAN_STORE_ERROR
+ */
+KouanStore *
+kouan_store_open (const char  *path,
+                  GError     **error)
+{
+  g_autoptr(KouanStore) self = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  self = g_object_new (KOUAN_TYPE_STORE, NULL);
+  self->path = g_strdup (path);
+
+  if (!store_setup (self, error))
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
+char *
+kouan_store_default_path (const char *server_url,
+                          const char *account)
+{
+  g_autoptr(GUri) uri = NULL;
+  g_autofree char *host_port = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *file = NULL;
+  g_autofree char *dir = NULL;
+
+  g_return_val_if_fail (server_url != NULL, NULL);
+  g_return_val_if_fail (account != NULL, NULL);
+
+  uri = g_uri_parse (server_url, G_URI_FLAGS_NONE, NULL);
+  if (uri != NULL && g_uri_get_host (uri) != NULL)
+    {
+      if (g_uri_get_port (uri) > 0)
+        host_port = g_strdup_printf ("%s:%d", g_uri_get_host (uri), g_uri_get_port (uri));
+      else
+        host_port = g_strdup (g_uri_get_host (uri));
+    }
+  else
+    host_port = g_strdup (server_url);
+
+  /* Only characters that are safe in a file name on every platform. */
+  name = g_strdup_printf ("%s@%s", account, host_port);
+  for (char *p = name; *p != '\0'; p++)
+    {
+      if (!g_ascii_isalnum (*p) && strchr ("-_.@", *p) == NULL)
+        *p = '_';
+    }
+
+  dir = g_build_filename (g_get_user_data_dir (), "kouan", NULL);
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    g_debug ("Cannot create %s: %s", dir, g_strerror (errno));
+
+  file = g_strconcat (name, ".db", NULL);
+  return g_build_filename (dir, file, NULL);
+}
+
+int
+kouan_store_get_schema_version (KouanStore *self)
+{
+  g_return_val_if_fail (KOUAN_IS_STORE (self), 0);
+  return self->schema_version;
+}
+
+sqlite3 *
+kouan_store_get_db (KouanStore *self)
+{
+  g_return_val_if_fail (KOUAN_IS_STORE (self), NULL);
+  return self->db;
+}
+
+/* Cursors */
+
+static gint64
+cursor_locked (KouanStore *self,
+               gint64      enterprise_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KouanStatement) stmt = NULL;
+
+  stmt = kouan_statement_get (self->db, "SELECT cursor FROM cursors WHERE enterprise_id = ?1", &error);
+  if (stmt == NULL)
+    {
+      g_warning ("Cannot read the sync cursor: %s", error->message);
+      return 0;
+    }
+  sqlite3_bind_int64 (stmt, 1, enterprise_id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    return sqlite3_column_int64 (stmt, 0);
+  return 0;
+}
+
+gint64
+kouan_store_get_cursor (KouanStore *self,
+                        gint64      enterprise_id)
+{
+  gint64 cursor;
+
+  g_return_val_if_fail (KOUAN_IS_STORE (self), 0);
+
+  g_mutex_lock (&self->lock);
+  cursor = cursor_locked (self, enterprise_id);
+  g_mutex_unlock (&self->lock);
+
+  return cursor;
+}
+
+/* Outbox replay */
+
+/* Re-applies the queued edits of an enterprise (optionally of one record)
+ * on top of rows just written from the server. An edit that no longer
+ * applies (its row was deleted) is left for the server to refuse. */
+static gboolean
+replay_outbox_locked (KouanStore  *self,
+                      gint64       enterprise_id,
+                      const char  *collection,
+                      gint64       record_id,
+                      GPtrArray   *touched,
+                      GError     **error)
+{
+  g_autoptr(KouanStatement) stmt = NULL;
+  int rc;
+
+  if (collection == NULL)
+    {
+      stmt = kouan_statement_get (self->db,
+        "SELECT collection, op, record_id, fields FROM outbox"
+        " WHERE enterprise_id = ?1 ORDER BY seq", error);
+    }
+  else
+    {
+      stmt = kouan_statement_get (self->db,
+        "SELECT collection, op, record_id, fields FROM outbox"
+        " WHERE enterprise_id = ?1 AND collection = ?2 AND record_id = ?3 ORDER BY seq", error);
+    }
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, enterprise_id);
+  if (collection != NULL)
+    {
+      sqlite3_bind_text (stmt, 2, collection, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 3, record_id);
+    }
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *name = (const char *) sqlite3_column_text (stmt, 0);
+      const KouanCollection *coll = kouan_collection_lookup (name);
+      g_autoptr(JsonObject) fields = NULL;
+      g_autoptr(GError) local_error = NULL;
+
+      if (coll == NULL)
+        continue;
+
+      fields = kouan_json_parse_object ((const char *) sqlite3_column_text (stmt, 3), -1, &local_error);
+      if (fields == NULL ||
+          !coll->apply_local (self->db, enterprise_id, (const char *) sqlite3_column_text (stmt, 1),
+                              sqlite3_column_int64 (stmt, 2), fields, &local_error))
+        {
+          g_debug ("Queued edit of %s %" G_GINT64_FORMAT " no longer applies: %s",
+                   name, (gint64) sqlite3_column_int64 (stmt, 2), local_error->message);
+          continue;
+        }
+
+      if (touched != NULL && !g_ptr_array_find (touched, coll->name, NULL))
+        g_ptr_array_add (touched, (gpointer) coll->name);
+    }
+
+  if (rc != SQLITE_DONE)
+    return kouan_store_set_sql_error (error, self->db, rc, "Cannot read the outbox");
+
+  return TRUE;
+}
+
+static gboolean
+enterprise_known_locked (KouanStore  *self,
+                         gint64       enterprise_id,
+                         GError     **error)
+{
+  g_autoptr(KouanStatement) stmt = NULL;
+
+  stmt = kouan_statement_get (self->db, "SELECT 1 FROM enterprises WHERE id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, enterprise_id);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      g_set_error (error, KOUAN_STORE_ERROR, KOUAN_STORE_ERROR_NOT_FOUND,
+                   "Enterprise %" G_GINT64_FORMAT " is not in the cache", enterprise_id);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+apply_page_locked (KouanStore       *self,
+                   KouanChangePage  *page,
+                   GPtrArray        *touched,
+                   GError          **error)
+{
+  g_autoptr(KouanStatement) stmt = NULL;
+  guint n_changes = page->changes != NULL ? page->changes->len : 0;
+
+  if (!enterprise_known_locked (self, page->enterprise_id, error))
+    return FALSE;
+
+  for (guint i = 0; i < n_changes; i++)
+    {
+      KouanChange *change = g_ptr_array_index (page->changes, i);
+      const KouanCollection *coll = kouan_collection_lookup (change->collection);
+
+      if (coll == NULL)
+        {
+          /* A newer server may sync collections this version does not have. */
+          g_debug ("Skipping change %" G_GINT64_FORMAT " of unknown collection %s",
+                   change->seq, change->collection);
+          continue;
+        }
+
+      if (change->deleted)
+        {
+          if (!coll->remove (self->db, page->enterprise_id, change->id, error))
+            return FALSE;
+        }
+      else if (change->record == NULL)
+        {
+          g_set_error (error, KOUAN_STORE_ERROR, KOUAN_STORE_ERROR_INVALID,
+                       "Change %" G_GINT64_FORMAT " of %s has no record",
+                       change->seq, change->collection);
+          return FALSE;
+        }
+      else if (!coll->upsert (self->db, page->enterprise_id, change->id, change->record, error))
+        {
+          return FALSE;
+        }
+
+      if (!g_ptr_array_find (touched, coll->name, NULL))
+        g_ptr_array_add (touched, (gpointer) coll->name);
+    }
+
+  stmt = kouan_statement_get (self->db,
+    "INSERT INTO cursors (enterprise_id, cursor) VALUES (?1, ?2)"
+    " ON CONFLICT (enterprise_id) DO UPDATE SET cursor = excluded.cursor", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, page->enterprise_id);
+  sqlite3_bind_int64 (stmt, 2, page->cursor);
+  if (!kouan_statement_run (stmt, error))
+    return FALSE;
+
+  /* Pending local edits win over what the server said before it saw them. */
+  if (touched->len > 0 &&
+      !replay_outbox_locked (self, page->enterprise_id, NULL, 0, touched, error))
+    return FALSE;
+
+  return TRUE;
+}
+
+gboolean
+kouan_store_apply_page (KouanStore       *self,
+                        KouanChangePage  *page,
+                        GError          **error)
+{
+  g_autoptr(GPtrArray) touched = g_ptr_array_new ();
+  gboolean ok;
+
+  g_return_val_if_fail (KOUAN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (page != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  g_mutex_lock (&self->lock);
+  ok = store_begin (self, error);
+  if (ok)
+    ok = apply_page_locked (self, page, touched, error);
+  if (ok)
+    ok = store_commit (self, error);
+  if (!ok)
+    store_rollback (self);
+  g_mutex_unlock (&self->lock);
+
+  if (!ok)
+    return FALSE;
+
+  for (guint i = 0; i < touched->len; i++)
+    store_emit_changed (self, g_ptr_array_index (touched, i), page->enterprise_id);
+
+  return TRUE;
+}
+
+/* Outbox */
+
+static char *
+enqueue_locked (KouanStore  *self,
+                gint64       enterprise_id,
+                const char  *collection,
+                const char  *op,
+                gint64       record_id,
+                JsonObject  *fields,
+                GError     **error)
+{
+  const KouanCollection *coll = kouan_collection_lookup (collection);
+  g_autoptr(KouanStatement) stmt = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *fields_json = NULL;
+
+  if (coll == NULL)
+    {
+      g_set_error (error, KOUAN_STORE_ERROR, KOUAN_STORE_ERROR_INVALID,
+                   "Unknown collection \"%s\"", collection);
+      return NULL;
+    }
+
+  if (!coll->apply_local (self->db, enterprise_id, op, record_id, fields, error))
+    return NULL;
+
+  stmt = kouan_statement_get (self->db,
+    "INSERT INTO outbox (id, enterprise_id, collection, op, record_id, fields, created_at)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", error);
+  if (stmt == NULL)
+    return NULL;
+
+  id = g_uuid_string_random ();
+  fields_json = kouan_json_object_to_string (fields);
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, enterprise_id);
+  sqlite3_bind_text (stmt, 3, coll->name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, op, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 5, record_id);
+  sqlite3_bind_text (stmt, 6, fields_json, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 7, g_get_real_time () / G_USEC_PER_SEC);
+  if (!kouan_statement_run (stmt, error))
+    return NULL;
+
+  return g_steal_pointer (&id);
+}
+
+char *
+kouan_store_enqueue (KouanStore  *self,
+                     gint64       enterprise_id,
+                     const char  *collection,
+                     const char  *op,
+                     gint64       record_id,
+                     JsonObject  *fields,
+                     GError     **error)
+{
+  g_autofree char *id = NULL;
+
+  g_return_val_if_fail (KOUAN_IS_STORE (self), NULL);
+  g_return_val_if_fail (collection != NULL, NULL);
+  g_return_val_if_fail (op != NULL, NULL);
+  g_return_val_if_fail (fields != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  g_mutex_lock (&self->lock);
+  if (store_begin (self, error))
+    {
+      id = enqueue_locked (self, enterprise_id, collection, op, record_id, fields, error);
+      if (id == NULL || !store_commit (self, error))
+        {
+          g_clear_pointer (&id, g_free);
+          store_rollback (self);
+        }
+    }
+  g_mutex_unlock (&self->lock);
+
+  if (id == NULL)
+    return NULL;
+
+  store_emit_changed (self, collection, enterprise_id);
+  store_emit_outbox_changed (self);
+  return g_steal_pointer (&id);
+}
+
+GPtrArray *
+kouan_store_peek_outbox (KouanStore  *self,
+                         gint64       enterprise_id,
+                         guint        limit,
+                         GError     **error)
+{
+  g_autoptr(GPtrArray) mutations = g_ptr_array_new_with_free_func ((GDestroyNotify) kouan_mutation_free);
+  g_autoptr(KouanStatement) stmt = NULL;
+  gboolean ok = TRUE;
+  int rc;
+
+  g_return_val_if_fail (KOUAN_IS_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  g_mutex_lock (&self->lock);
+  stmt = kouan_statement_get (self->db,
+    "SELECT seq, id, enterprise_id, collection, op, record_id, fields, attempts"
+    " FROM outbox WHERE enterprise_id = ?1 ORDER BY seq LIMIT ?2", error);
+  if (stmt == NULL)
+    ok = FALSE;
+  else
+    {
+      sqlite3_bind_int64 (stmt, 1, enterprise_id);
+      sqlite3_bind_int64 (stmt, 2, limit);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          g_autoptr(KouanMutation) mutation = g_new0 (KouanMutation, 1);
+          g_autoptr(GError) local_error = NULL;
+
+          mutation->seq = sqlite3_column_int64 (stmt, 0);
+          mutation->id = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+          mutation->enterprise_id = sqlite3_column_int64 (stmt, 2);
+          mutation->collection = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+          mutation->op = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
+          mutation->record_id = sqlite3_column_int64 (stmt, 5);
+          mutation->fields = kouan_json_parse_object ((const char *) sqlite3_column_text (stmt, 6), -1, &local_error);
+          mutation->attempts = sqlite3_column_int (stmt, 7);
+          if (mutation->fields == NULL)
+            {
+              /* we wrote it ourselves, so the file is damaged */
+              g_set_error (error, KOUAN_STORE_ERROR, KOUAN_STORE_ERROR_CORRUPT,
+                           "Queued edit %s is damaged: %s", mutation->id, local_error->message);
+              ok = FALSE;
+              break;
+            }
+          g_ptr_array_add (mutations, g_steal_pointer (&mutation));
+        }
+      if (ok && rc != SQLITE_DONE)
+        ok = kouan_store_set_sql_error (error, self->db, rc, "Cannot read the outbox");
+    }
+  g_clear_pointer (&stmt, kouan_statement_release);
+  g_mutex_unlock (&self->lock);
+
+  return ok ? g_steal_pointer (&mutations) : NULL;
+}
+
+guint
+kouan_store_count_outbox (KouanStore *self)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 count = 0;
+
+  g_return_val_if_fail (KOUAN_IS_STORE (self), 0);
+
+  g_mutex_lock (&self->lock);
+  if (!query_int (self, "SELECT count(*) FROM outbox", &count, &error))
+    g_warning ("Cannot count queued edits: %s", error->message);
+  g_mutex_unlock (&self->lock);
+
+  return (guint) count;
+}
+
+static gboolean
+ack_locked (KouanStore  *self,
+            const char  *mutation_id,
+            const char  *collection,
+            gint64       enterprise_id,
+            JsonObject  *record,
+            gboolean    *removed,
+            gboolean    *stored,
+            GError     **error)
+{
+  g_autoptr(KouanStatement) stmt = NULL;
+  const KouanCollection *coll;
+  g_autoptr(GError) local_error = NULL;
+  gint64 record_id;
+
+  stmt = kouan_statement_get (self->db, "DELETE FROM outbox WHERE id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, mutation_id, -1, SQLITE_STATIC);
+  if (!kouan_statement_run (stmt, error))
+    return FALSE;
+  *removed = sqlite3_changes (self->db) > 0;
+  g_clear_pointer (&stmt, kouan_statement_release);
+
+  coll = kouan_collection_lookup (collection);
+  if (record == NULL || coll == NULL)
+    return TRUE;
+
+  /* The server has taken the edit either way; a record we cannot store
+   * is left to the next pull rather than keeping the edit queued, which
+   * would send it again forever. */
+  if (!kouan_json_get_int (record, "id", &record_id, &local_error) ||
+      !coll->upsert (self->db, enterprise_id, record_id, record, &local_error))
+    {
+      g_warning ("Ignoring the server's record for edit %s: %s", mutation_id, local_error->message);
+      return TRUE;
+    }
+  *stored = TRUE;
+
+  /* Later edits of the same record are still waiting: keep them visible. */
+  return replay_outbox_locked (self, enterprise_id, coll->name, record_id, NULL, error);
+}
+
+gboolean
+kouan_store_ack_mutation (KouanStore  *self,
+                          const char  *mutation_id,
+                          const char  *collection,
+                          gint64       enterprise_id,
+                          JsonObject  *record,
+                          GError     **error)
+{
+  gboolean removed = FALSE, stored = FALSE;
+  gboolean ok;
+
+  g_return_val_if_fail (KOUAN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (mutation_id != NULL, FALSE);
+  g_return_val_if_fail (collection != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  g_mutex_lock (&self->lock);
+  ok = store_begin (self, error);
+  if (ok)
+    ok = ack_locked (self, mutation_id, collection, enterprise_id, record, &removed, &stored, error);
+  if (ok)
+    ok = store_commit (self, error);
+  if (!ok)
+    store_rollback (self);
+  g_mutex_unlock (&self->lock);
+
+  if (!ok)
+    return FALSE;
+
+  if (stored)
+    store_emit_changed (self, collection, enterprise_id);
+  if (removed)
+    store_emit_outbox_changed (self);
+  return TRUE;
+}
+
+gboolean
+kouan_store_note_attempt (KouanStore  *self,
+                          const char  *mutation_id,
+                          GError     **error)
+{
+  g_autoptr(KouanStatement) stmt = NULL;
+  gboolean ok = FALSE;
+
+  g_return_val_if_fail (KOUAN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (mutation_id != NULL, FALSE);
+
+  g_mutex_lock (&self->lock);
+  stmt = kouan_statement_get (self->db, "UPDATE outbox SET attempts = attempts + 1 WHERE id = ?1", error);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_text (stmt, 1, mutation_id, -1, SQLITE_STATIC);
+      ok = kouan_statement_run (stmt, error);
+      if (ok && sqlite3_changes (self->db) == 0)
+        {
+          g_set_error (error, KOUAN_STORE_ERROR, KOUAN_STORE_ERROR_NOT_FOUND,
+                       "Edit %s is not queued", mutation_id);
+          ok = FALSE;
+        }
+    }
+  g_clear_pointer (&stmt, kouan_statement_release);
+  g_mutex_unlock (&self->lock);
+
+  return ok;
+}
+
+/* Enterprises */
+
+static gboolean
+save_enterprises_locked (KouanStore  *self,
+                         GPtrArray   *enterprises,
+                         GArray      *removed,
+                         GError     **error)
+{
+  g_autoptr(GHashTable) kept = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  int rc;
+
+  for (guint i = 0; i < enterprises->len; i++)
+    {
+      KouanEnterprise *enterprise = g_ptr_array_index (enterprises, i);
+      g_autoptr(KouanStatement) stmt = NULL;
+      g_autoptr(JsonArray) roles = json_array_new ();
+      g_autoptr(JsonNode) node = NULL;
+      g_autofree char *roles_json = NULL;
+      const char * const *role_names = kouan_enterprise_get_roles (enterprise);
+
+      for (guint r = 0; role_names[r] != NULL; r++)
+        json_array_add_string_element (roles, role_names[r]);
+      node = json_node_init_array (json_node_alloc (), roles);
+      roles_json = kouan_json_to_string (node);
+
+      stmt = kouan_statement_get (self->db,
+        "INSERT INTO enterprises (id, name, credit_code, certified, roles)"
+        " VALUES (?1, ?2, ?3, ?4, ?5)"
+        " ON CONFLICT (id) DO UPDATE SET name = excluded.name,"
+        "  credit_code = excluded.credit_code, certified = excluded.certified,"
+        "  roles = excluded.roles", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, kouan_enterprise_get_id (enterprise));
+      sqlite3_bind_text (stmt, 2, kouan_enterprise_get_name (enterprise), -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 3, kouan_enterprise_get_credit_code (enterprise), -1, SQLITE_STATIC);
+      sqlite3_bind_int (stmt, 4, kouan_enterprise_get_certified (enterprise));
+      sqlite3_bind_text (stmt, 5, roles_json, -1, SQLITE_STATIC);
+      if (!kouan_statement_run (stmt, error))
+        return FALSE;
+
+      {
+        gint64 id = kouan_enterprise_get_id (enterprise);
+
+        g_array_append_val (ids, id);
+      }
+    }
+
+  for (guint i = 0; i < ids->len; i++)
+    g_hash_table_add (kept, &g_array_index (ids, gint64, i));
+
+  /* An enterprise the user is no longer a member of goes, with its rows,
+   * cursor and queued edits (ON DELETE CASCADE): the server would refuse
+   * them anyway, and the data is no longer theirs to see. */
+  {
+    g_autoptr(KouanStatement) stmt = kouan_statement_get (self->db, "SELECT id FROM enterprises", error);
+
+    if (stmt == NULL)
+      return FALSE;
+    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+      {
+        gint64 id = sqlite3_column_int64 (stmt, 0);
+
+        if (!g_hash_table_contains (kept, &id))
+          g_array_append_val (removed, id);
+      }
+    if (rc != SQLITE_DONE)
+      return kouan_store_set_sql_error (error, self->db, rc, "Cannot read enterprises");
+  }
+
+  for (guint i = 0; i < removed->len; i++)
+    {
+      g_autoptr(KouanStatement) stmt = kouan_statement_get (self->db, "DELETE FROM enterprises WHERE id = ?1", error);
+
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, g_array_index (removed, gint64, i));
+      if (!kouan_statement_run (stmt, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
+kouan_store_save_enterprises (KouanStore  *self,
+                              GPtrArray   *enterprises,
+                              GError     **error)
+{
+  g_autoptr(GArray) removed = g_array_new (FALSE, FALSE, sizeof (gint64));
+  gboolean ok;
+
+  g_return_val_if_fail (KOUAN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (enterprises != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  g_mutex_lock (&self->lock);
+  ok = store_begin (self, error);
+  if (ok)
+    ok = save_enterprises_locked (self, enterprises, removed, error);
+  if (ok)
+    ok = store_commit (self, error);
+  if (!ok)
+    store_rollback (self);
+  g_mutex_unlock (&self->lock);
+
+  if (!ok)
+    return FALSE;
+
+  for (guint i = 0; i < enterprises->len; i++)
+    store_emit_changed (self, "enterprise",
+                        kouan_enterprise_get_id (g_ptr_array_index (enterprises, i)));
+  for (guint i = 0; i < removed->len; i++)
+    {
+      gint64 id = g_array_index (removed, gint64, i);
+
+      store_emit_changed (self, "enterprise", id);
+      store_emit_changed (self, "messages", id);
+    }
+  if (removed->len > 0)
+    store_emit_outbox_changed (self);
+
+  return TRUE;
+}
+
+static GStrv
+parse_roles (const char *json)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  JsonNode *root;
+
+  if (json_parser_load_from_data (parser, json, -1, NULL) &&
+      (root = json_parser_get_root (parser)) != NULL &&
+      JSON_NODE_HOLDS_ARRAY (root))
+    {
+      JsonArray *array = json_node_get_array (root);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *node = json_array_get_element (array, i);
+
+          if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+            g_strv_builder_add (builder, json_node_get_string (node));
+        }
+    }
+
+  return g_strv_builder_end (builder);
+}
+
+GPtrArray *
+kouan_store_list_enterprises (KouanStore  *self,
+                              GError     **error)
+{
+  g_autoptr(GPtrArray) enterprises = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(KouanStatement) stmt = NULL;
+  gboolean ok = TRUE;
+  int rc;
+
+  g_return_val_if_fail (KOUAN_IS_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  g_mutex_lock (&self->lock);
+  stmt = kouan_statement_get (self->db,
+    "SELECT id, name, credit_code, certified, roles FROM enterprises ORDER BY id", error);
+  if (stmt == NULL)
+    ok = FALSE;
+  else
+    {
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          g_auto(GStrv) roles = parse_roles ((const char *) sqlite3_column_text (stmt, 4));
+
+          g_ptr_array_add (enterprises,
+                           kouan_enterprise_new (sqlite3_column_int64 (stmt, 0),
+                                                 (const char *) sqlite3_column_text (stmt, 1),
+                                                 (const char *) sqlite3_column_text (stmt, 2),
+                                                 sqlite3_column_int (stmt, 3) != 0,
+                                                 (const char * const *) roles));
+        }
+      if (rc != SQLITE_DONE)
+        ok = kouan_store_set_sql_error (error, self->db, rc, "Cannot read enterprises");
+    }
+  g_clear_pointer (&stmt, kouan_statement_release);
+  g_mutex_unlock (&self->lock);
+
+  return ok ? g_steal_pointer (&enterprises) : NULL;
+}
+
+/* Messages */
+
+/* One query text per filter shape, so each is prepared once and SQLite
+ * can match the partial index on "starred = 1". */
+#define MESSAGE_FILTER(read, star) \
+  " FROM messages WHERE enterprise_id = ?1 AND kind = ?2" read star
+#define MESSAGE_FILTERS(prefix, suffix) {                                    \
+    { prefix MESSAGE_FILTER ("", "") suffix,                                 \
+      prefix MESSAGE_FILTER ("", " AND starred = 1") suffix },               \
+    { prefix MESSAGE_FILTER (" AND read = 0", "") suffix,                    \
+      prefix MESSAGE_FILTER (" AND read = 0", " AND starred = 1") suffix },  \
+    { prefix MESSAGE_FILTER (" AND read = 1", "") suffix,                    \
+      prefix MESSAGE_FILTER (" AND read = 1", " AND starred = 1") suffix },  \
+  }
+
+static const char * const count_sql[3][2] = MESSAGE_FILTERS ("SELECT count(*)", "");
+static const char * const list_sql[3][2] =
+  MESSAGE_FILTERS ("SELECT id, rev", " ORDER BY created_at DESC, id DESC");
+
+static KouanStatement *
+message_filter_statement (KouanStore        *self,
+                          const char * const (*sql)[2],
+                          gint64             enterprise_id,
+                          KouanMessageKind   kind,
+                          KouanReadFilter    read_filter,
+                          gboolean           starred_only,
+                          GError           **error)
+{
+  KouanStatement *stmt;
+
+  if ((guint) read_filter > KOUAN_READ_FILTER_READ)
+    read_filter = KOUAN_READ_FILTER_ALL;
+
+  stmt = kouan_statement_get (self->db, sql[read_filter][starred_only ? 1 : 0], error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, enterprise_id);
+  sqlite3_bind_text (stmt, 2, kouan_message_kind_to_string (kind), -1, SQLITE_STATIC);
+  return stmt;
+}
+
+guint
+kouan_store_count_messages (KouanStore       *self,
+                            gint64            enterprise_id,
+                            KouanMessageKind  kind,
+                            KouanReadFilter   read_filter,
+                            gboolean          starred_only)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KouanStatement) stmt = NULL;
+  guint count = 0;
+  int rc;
+
+  g_return_val_if_fail (KOUAN_IS_STORE (self), 0);
+
+  g_mutex_lock (&self->lock);
+  stmt = message_filter_statement (self, count_sql, enterprise_id, kind,
+                                   read_filter, starred_only, &error);
+  if (stmt != NULL)
+    {
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        count = (guint) sqlite3_column_int64 (stmt, 0);
+      else
+        kouan_store_set_sql_error (&error, self->db, rc, "Cannot count messages");
+    }
+  g_clear_pointer (&stmt, kouan_statement_release);
+  g_mutex_unlock (&self->lock);
+
+  if (error != NULL)
+    g_warning ("%s", error->message);
+
+  return count;
+}
+
+gboolean
+kouan_store_list_message_revisions (KouanStore       *self,
+                                    gint64            enterprise_id,
+                                    KouanMessageKind  kind,
+                                    KouanReadFilter   read_filter,
+                                    gboolean          starred_only,
+                                    GArray          **ids,
+                                    GArray          **revisions,
+                                    GError          **error)
+{
+  g_autoptr(GArray) id_array = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) rev_array = NULL;
+  g_autoptr(KouanStatement) stmt = NULL;
+  gboolean ok = TRUE;
+  int rc;
+
+  g_return_val_if_fail (KOUAN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (ids != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (revisions != NULL)
+    rev_array = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  g_mutex_lock (&self->lock);
+  stmt = message_filter_statement (self, list_sql, enterprise_id, kind,
+                                   read_filter, starred_only, error);
+  if (stmt == NULL)
+    ok = FALSE;
+  else
+    {
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          gint64 id = sqlite3_column_int64 (stmt, 0);
+
+          g_array_append_val (id_array, id);
+          if (rev_array != NULL)
+            {
+              gint64 rev = sqlite3_column_int64 (stmt, 1);
+
+              g_array_append_val (rev_array, rev);
+            }
+        }
+      if (rc != SQLITE_DONE)
+        ok = kouan_store_set_sql_error (error, self->db, rc, "Cannot list messages");
+    }
+  g_clear_pointer (&stmt, kouan_statement_release);
+  g_mutex_unlock (&self->lock);
+
+  if (!ok)
+    return FALSE;
+
+  *ids = g_steal_pointer (&id_array);
+  if (revisions != NULL)
+    *revisions = g_steal_pointer (&rev_array);
+  return TRUE;
+}
+
+GArray *
+kouan_store_list_message_ids (KouanStore       *self,
+                              gint64            enterprise_id,
+                              KouanMessageKind  kind,
+                              KouanReadFilter   read_filter,
+                              gboolean          starred_only,
+                              GError          **error)
+{
+  GArray *ids = NULL;
+
+  if (!kouan_store_list_message_revisions (self, enterprise_id, kind, read_filter,
+                                           starred_only, &ids, NULL, error))
+    return NULL;
+  return ids;
+}
+
+/* Builds a message from the current row of a statement selecting
+ * kind, category, title, body, severity, created_at, read, starred. */
+static KouanMessage *
+message_from_row (sqlite3_stmt  *stmt,
+                  gint64         enterprise_id,
+                  gint64         id,
+                  GError       **error)
+{
+  KouanMessageKind kind;
+  KouanSeverity severity = KOUAN_SEVERITY_NONE;
+  const char *severity_str = (const char *) sqlite3_column_text (stmt, 4);
+
+  if (!kouan_message_kind_from_string ((const char *) sqlite3_column_text (stmt, 0), &kind) ||
+      (severity_str != NULL && !kouan_severity_from_string (severity_str, &severity)))
+    {
+      g_set_error (error, KOUAN_STORE_ERROR, KOUAN_STORE_ERROR_CORRUPT,
+                   "Message %" G_GINT64_FORMAT " in the cache is damaged", id);
+      return NULL;
+    }
+
+  return kouan_message_new (id, enterprise_id, kind,
+                            (const char *) sqlite3_column_text (stmt, 1),
+                            (const char *) sqlite3_column_text (stmt, 2),
+                            (const char *) sqlite3_column_text (stmt, 3),
+                            severity,
+                            sqlite3_column_int64 (stmt, 5),
+                            sqlite3_column_int (stmt, 6) != 0,
+                            sqlite3_column_int (stmt, 7) != 0);
+}
+
+#define SELECT_MESSAGE \
+  "SELECT kind, category, title, body, severity, created_at, read, starred" \
+  " FROM messages WHERE enterprise_id = ?1 AND id = ?2"
+
+static gboolean
+load_message_locked (KouanStore     *self,
+                     gint64          enterprise_id,
+                     gint64          id,
+                     KouanMessage  **out,
+                     GError        **error)
+{
+  g_autoptr(KouanStatement) stmt = kouan_statement_get (self->db, SELECT_MESSAGE, error);
+  int rc;
+
+  *out = NULL;
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, enterprise_id);
+  sqlite3_bind_int64 (stmt, 2, id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE)
+    return TRUE;
+  if (rc != SQLITE_ROW)
+    return kouan_store_set_sql_error (error, self->db, rc, "Cannot read a message");
+
+  *out = message_from_row (stmt, enterprise_id, id, error);
+  return *out != NULL;
+}
+
+gboolean
+kouan_store_load_messages (KouanStore    *self,
+                           gint64         enterprise_id,
+                           const gint64  *ids,
+                           guint          n_ids,
+                           GPtrArray     *out,
+                           GError       **error)
+{
+  gboolean ok = TRUE;
+
+  g_return_val_if_fail (KOUAN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (ids != NULL || n_ids == 0, FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+
+  g_mutex_lock (&self->lock);
+  for (guint i = 0; ok && i < n_ids; i++)
+    {
+      KouanMessage *message = NULL;
+
+      ok = load_message_locked (self, enterprise_id, ids[i], &message, error);
+      if (ok)
+        g_ptr_array_add (out, message);
+    }
+  g_mutex_unlock (&self->lock);
+
+  return ok;
+}
+
+KouanMessage *
+kouan_store_get_message (KouanStore  *self,
+                         gint64       enterprise_id,
+                         gint64       id,
+                         GError     **error)
+{
+  KouanMessage *message = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (KOUAN_IS_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  g_mutex_lock (&self->lock);
+  ok = load_message_locked (self, enterprise_id, id, &message, error);
+  g_mutex_unlock (&self->lock);
+
+  if (ok && message == NULL)
+    g_set_error (error, KOUAN_STORE_ERROR, KOUAN_STORE_ERROR_NOT_FOUND,
+                 "Message %" G_GINT64_FORMAT " is not in the cache", id);
+  return message;
+}
+
+/* Queues a change of one flag unless the row already shows it: opening a
+ * message that is already read must not cost a server round trip. */
+static gboolean
+set_message_flag (KouanStore    *self,
+                  KouanMessage  *message,
+                  const char    *flag,
+                  gboolean       value,
+                  GError       **error)
+{
+  gint64 enterprise_id = kouan_message_get_enterprise_id (message);
+  g_autoptr(KouanMessage) current = NULL;
+  g_autoptr(JsonObject) fields = json_object_new ();
+  g_autofree char *id = NULL;
+  gboolean ok, queued = FALSE;
+
+  json_object_set_boolean_member (fields, flag, value);
+
+  g_mutex_lock (&self->lock);
+  ok = store_begin (self, error) &&
+       load_message_locked (self, enterprise_id, kouan_message_get_id (message), &current, error);
+  if (ok && current == NULL)
+    {
+      g_set_error (error, KOUAN_STORE_ERROR, KOUAN_STORE_ERROR_NOT_FOUND,
+                   "Message %" G_GINT64_FORMAT " is not in the cache",
+                   kouan_message_get_id (message));
+      ok = FALSE;
+    }
+  if (ok)
+    {
+      gboolean now = g_str_equal (flag, "read") ? kouan_message_get_read (current)
+                                                : kouan_message_get_starred (current);
+
+      if (!now != !value)
+        {
+          id = enqueue_locked (self, enterprise_id, "messages", "update",
+                               kouan_message_get_id (message), fields, error);
+          ok = id != NULL;
+          queued = ok;
+        }
+    }
+  if (ok)
+    ok = store_commit (self, error);
+  if (!ok)
+    store_rollback (self);
+  g_mutex_unlock (&self->lock);
+
+  if (ok && queued)
+    {
+      store_emit_changed (self, "messages", enterprise_id);
+      store_emit_outbox_changed (self);
+    }
+  return ok;
+}
+
+gboolean
+kouan_store_set_message_read (KouanStore    *self,
+                              KouanMessage  *message,
+                              gboolean       read,
+                              GError       **error)
+{
+  g_return_val_if_fail (KOUAN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (KOUAN_IS_MESSAGE (message), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return set_message_flag (self, message, "read", read, error);
+}
+
+gboolean
+kouan_store_set_message_starred (KouanStore    *self,
+                                 KouanMessage  *message,
+                                 gboolean       starred,
+                                 GError       **error)
+{
+  g_return_val_if_fail (KOUAN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (KOUAN_IS_MESSAGE (message), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return set_message_flag (self, message, "starred", starred, error);
+}
+
+/* Meta */
+
+char *
+kouan_store_get_meta (KouanStore *self,
+                      const char *key)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KouanStatement) stmt = NULL;
+  char *value = NULL;
+
+  g_return_val_if_fail (KOUAN_IS_STORE (self), NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+
+  g_mutex_lock (&self->lock);
+  stmt = kouan_statement_get (self->db, "SELECT value FROM meta WHERE key = ?1", &error);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+    }
+  g_clear_pointer (&stmt, kouan_statement_release);
+  g_mutex_unlock (&self->lock);
+
+  if (error != NULL)
+    g_warning ("Cannot read setting %s: %s", key, error->message);
+  return value;
+}
+
+gboolean
+kouan_store_set_meta (KouanStore  *self,
+                      const char  *key,
+                      const char  *value,
+                      GError     **error)
+{
+  g_autoptr(KouanStatement) stmt = NULL;
+  gboolean ok = FALSE;
+
+  g_return_val_if_fail (KOUAN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (key != NULL, FALSE);
+
+  g_mutex_lock (&self->lock);
+  if (value != NULL)
+    stmt = kouan_statement_get (self->db,
+      "INSERT INTO meta (key, value) VALUES (?1, ?2)"
+      " ON CONFLICT (key) DO UPDATE SET value = excluded.value", error);
+  else
+    stmt = kouan_statement_get (self->db, "DELETE FROM meta WHERE key = ?1", error);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
+      if (value != NULL)
+        sqlite3_bind_text (stmt, 2, value, -1, SQLITE_STATIC);
+      ok = kouan_statement_run (stmt, error);
+    }
+  g_clear_pointer (&stmt, kouan_statement_release);
+  g_mutex_unlock (&self->lock);
+
+  return ok;
+}

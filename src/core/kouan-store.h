@@ -75,7 +75,10 @@ gint64      kouan_store_get_cursor      (KouanStore   *self,
 
 /* Applies a page of the change feed and its cursor in one transaction; then
  * re-applies queued local edits on top of the pulled rows so the user never
- * sees their edit flicker back. Safe to call from a worker thread. */
+ * sees their edit flicker back. Safe to call from a worker thread. The
+ * enterprise must be known (kouan_store_save_enterprises() with the
+ * session's memberships first), otherwise KOUAN_STORE_ERROR_NOT_FOUND.
+ * Changes of collections this version does not know are skipped. */
 gboolean    kouan_store_apply_page      (KouanStore       *self,
                                          KouanChangePage  *page,
                                          GError          **error);
@@ -126,8 +129,21 @@ GArray     *kouan_store_list_message_ids (KouanStore      *self,
                                           KouanReadFilter  read_filter,
                                           gboolean         starred_only,
                                           GError         **error);
-/* Fills @out (element-type KouanMessage) with the rows of @ids, in order. */
+/* Like kouan_store_list_message_ids() and also fills @revisions with each
+ * row's revision, a number that changes whenever the row is written, so a
+ * list model can tell which rows to redraw. */
+gboolean    kouan_store_list_message_revisions (KouanStore      *self,
+                                                gint64           enterprise_id,
+                                                KouanMessageKind kind,
+                                                KouanReadFilter  read_filter,
+                                                gboolean         starred_only,
+                                                GArray         **ids,
+                                                GArray         **revisions,
+                                                GError         **error);
+/* Fills @out (element-type KouanMessage) with the rows of @ids of the
+ * enterprise, in order; a row deleted meanwhile is added as NULL. */
 gboolean    kouan_store_load_messages   (KouanStore      *self,
+                                         gint64           enterprise_id,
                                          const gint64    *ids,
                                          guint            n_ids,
                                          GPtrArray       *out,
