@@ -24,6 +24,9 @@ KouanWindow      *kouan_window_new              (GtkApplication *app,
                                                  KouanSession   *session);
 KouanSync        *kouan_window_get_sync         (KouanWindow *self);
 KouanStore       *kouan_window_get_store        (KouanWindow *self);
+KouanClient      *kouan_window_get_client       (KouanWindow *self);
+/* The account the session belongs to */
+const char       *kouan_window_get_account      (KouanWindow *self);
 /* The notices (KOUAN_MESSAGE_KIND_NOTICE) or warnings view */
 KouanMessagesView *kouan_window_get_messages_view (KouanWindow      *self,
                                                    KouanMessageKind  kind);

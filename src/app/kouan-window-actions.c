@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "kouan-message.h"
+#include "kouan-store.h"
+#include "kouan-sync.h"
+#include "kouan-window-private.h"
+
+/* New warnings that arrive close together (a pull brings a page at once)
+ * become one notification rather than a burst. */
+#define NOTIFY_COALESCE_MS 800
+
+static void
+sync_now_activated (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  KouanWindow *self = KOUAN_WINDOW (widget);
+
+  if (self->sync != NULL)
+    kouan_sync_kick (self->sync);
+}
+
+static void
+show_area_activated (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  kouan_window_show_area (KOUAN_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
+
+void
+_kouan_window_install_actions (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_install_action (widget_class, "win.sync-now", NULL, sync_now_activated);
+  gtk_widget_class_install_action (widget_class, "win.show-area", "s", show_area_activated);
+}
+
+void
+_kouan_window_actions_update (KouanWindow *self)
+{
+  KouanSyncState state = self->sync != NULL ? kouan_sync_get_state (self->sync)
+                                            : KOUAN_SYNC_STATE_UNAUTHORIZED;
+
+  /* Syncing again cannot help while the server refuses the token. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sync-now",
+                                 state != KOUAN_SYNC_STATE_UNAUTHORIZED);
+}
+
+static void
+send_warning_notification (KouanWindow *self)
+{
+  GApplication *app = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  g_autoptr(GNotification) notification = NULL;
+  gint64 target = 0;
+  guint n = self->new_warnings->len;
+
+  if (app == NULL || n == 0)
+    return;
+
+  if (n == 1)
+    {
+      gint64 id = g_array_index (self->new_warnings, gint64, 0);
+      g_autoptr(KouanMessage) message = NULL;
+      g_autoptr(GError) error = NULL;
+
+      /* One row by primary key: well under the 5 ms a main-thread read may take. */
+      message = kouan_store_get_message (self->store, self->enterprise_id, id, &error);
+      if (message == NULL)
+        {
+          g_debug ("New warning %" G_GINT64_FORMAT " is gone: %s", id, error ? error->message : "");
+          return;
+        }
+
+      notification = g_notification_new (_("New warning"));
+      g_notification_set_body (notification, kouan_message_get_title (message));
+      g_notification_set_priority (notification,
+                                   kouan_message_get_severity (message) == KOUAN_SEVERITY_HIGH
+                                   ? G_NOTIFICATION_PRIORITY_URGENT
+                                   : G_NOTIFICATION_PRIORITY_HIGH);
+      target = id;
+    }
+  else
+    {
+      g_autofree char *body = NULL;
+
+      notification = g_notification_new (_("New warnings"));
+      /* Translators: the body of a desktop notification */
+      body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "%u new warning arrived for your enterprise.",
+                                           "%u new warnings arrived for your enterprise.",
+                                           n),
+                              n);
+      g_notification_set_body (notification, body);
+      g_notification_set_priority (notification, G_NOTIFICATION_PRIORITY_HIGH);
+    }
+
+  /* 0 opens the warnings area without choosing one. */
+  g_notification_set_default_action_and_target (notification, "app.open-warning",
+                                                "x", target);
+  g_notification_add_button_with_target (notification, _("View"), "app.open-warning",
+                                         "x", target);
+  g_application_send_notification (app, "new-warning", notification);
+}
+
+static gboolean
+flush_warning_notifications (gpointer user_data)
+{
+  KouanWindow *self = user_data;
+
+  self->notify_source = 0;
+
+  /* The user may have come back to the window meanwhile. */
+  if (!gtk_window_is_active (GTK_WINDOW (self)))
+    send_warning_notification (self);
+  g_array_set_size (self->new_warnings, 0);
+
+  return G_SOURCE_REMOVE;
+}
+
+void
+_kouan_window_queue_warning_notification (KouanWindow *self,
+                                          gint64       message_id)
+{
+  if (gtk_window_is_active (GTK_WINDOW (self)))
+    return;
+
+  g_array_append_val (self->new_warnings, message_id);
+  if (self->notify_source == 0)
+    self->notify_source = g_timeout_add (NOTIFY_COALESCE_MS, flush_warning_notifications, self);
+}

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "kouan-window.h"
+
+G_BEGIN_DECLS
+
+struct _KouanWindow
+{
+  GtkApplicationWindow  parent_instance;
+
+  /* template widgets */
+  GtkWidget            *enterprise_dropdown;
+  GtkWidget            *header_bar;
+  GtkWidget            *notices_badge;
+  GtkWidget            *notices_row;
+  GtkWidget            *offline_banner;
+  GtkWidget            *sidebar;
+  GtkWidget            *stack;
+  GtkWidget            *sync_indicator;
+  GtkWidget            *unauthorized_banner;
+  GtkWidget            *user_name_label;
+  GtkWidget            *warnings_badge;
+  GtkWidget            *warnings_row;
+
+  /* views made in code: their kind is fixed at construction */
+  GtkWidget            *notices_view;
+  GtkWidget            *warnings_view;
+
+  /* owned */
+  KouanClient          *client;
+  KouanStore           *store;
+  KouanSession         *session;
+  KouanSync            *sync;
+  GCancellable         *cancellable;
+  GListStore           *enterprises;     /* KouanEnterprise */
+  GSettings            *settings;
+  GArray               *new_warnings;    /* gint64 ids waiting to be notified */
+  guint                 notify_source;
+  gint64                enterprise_id;
+};
+
+/* kouan-window-actions.c */
+void _kouan_window_install_actions (GtkWidgetClass *widget_class);
+void _kouan_window_actions_update  (KouanWindow    *self);
+void _kouan_window_queue_warning_notification (KouanWindow *self,
+                                               gint64       message_id);
+
+/* For the UI tests */
+const char *_kouan_window_get_badge_text     (KouanWindow      *self,
+                                              KouanMessageKind  kind);
+GtkDropDown *_kouan_window_get_enterprise_dropdown (KouanWindow *self);
+const char *_kouan_window_get_visible_area   (KouanWindow      *self);
+GtkWidget  *_kouan_window_get_area_page      (KouanWindow      *self,
+                                              const char       *area);
+const char *_kouan_window_get_sync_text      (KouanWindow      *self);
+gboolean    _kouan_window_get_unauthorized_banner_visible (KouanWindow *self);
+
+G_END_DECLS

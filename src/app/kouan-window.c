@@ -1,0 +1,623 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "kouan-application.h"
+#include "kouan-client.h"
+#include "kouan-enterprise.h"
+#include "kouan-store.h"
+#include "kouan-sync.h"
+#include "kouan-window-private.h"
+#include "messages/kouan-messages-view.h"
+#include "widgets/kouan-sync-indicator.h"
+#include "widgets/kouan-unavailable-page.h"
+
+/* Kept with the account's cache: the enterprise shown last. */
+#define META_ENTERPRISE_ID "enterprise-id"
+
+G_DEFINE_FINAL_TYPE (KouanWindow, kouan_window, GTK_TYPE_APPLICATION_WINDOW)
+
+static const char *
+area_title (const char *area)
+{
+  static const struct { const char *area; const char *title; } titles[] = {
+    { "notices",   N_("Notices") },
+    { "warnings",  N_("Warnings") },
+    { "personal",  N_("Personal Center") },
+    { "admin",     N_("Administrator Center") },
+    { "insurance", N_("Credit Insurance") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (titles); i++)
+    if (g_strcmp0 (titles[i].area, area) == 0)
+      return _(titles[i].title);
+
+  return _("Kouan");
+}
+
+static void
+update_badge (GtkWidget        *badge,
+              GtkWidget        *row,
+              KouanMessageKind  kind,
+              guint             unread)
+{
+  g_autofree char *text = NULL;
+  g_autofree char *accessible = NULL;
+  const char *name = kind == KOUAN_MESSAGE_KIND_NOTICE ? _("Notices") : _("Warnings");
+
+  /* A pill wider than the sidebar helps nobody; the tab shows the exact count. */
+  text = unread > 999 ? g_strdup ("999+") : g_strdup_printf ("%u", unread);
+  gtk_label_set_label (GTK_LABEL (badge), text);
+  gtk_widget_set_visible (badge, unread > 0);
+
+  /* Translators: a sidebar entry read by screen readers, e.g. "Notices, 12 unread" */
+  accessible = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s, %u unread", "%s, %u unread", unread),
+                                name, unread);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, accessible,
+                                  -1);
+}
+
+static void
+on_unread_count_changed (KouanWindow *self)
+{
+  update_badge (self->notices_badge, self->notices_row, KOUAN_MESSAGE_KIND_NOTICE,
+                kouan_messages_view_get_unread_count (KOUAN_MESSAGES_VIEW (self->notices_view)));
+  update_badge (self->warnings_badge, self->warnings_row, KOUAN_MESSAGE_KIND_WARNING,
+                kouan_messages_view_get_unread_count (KOUAN_MESSAGES_VIEW (self->warnings_view)));
+}
+
+static void
+on_sync_state_changed (KouanWindow *self)
+{
+  KouanSyncState state = kouan_sync_get_state (self->sync);
+
+  switch (state)
+    {
+    case KOUAN_SYNC_STATE_OFFLINE:
+      gtk_revealer_set_reveal_child (GTK_REVEALER (self->offline_banner), TRUE);
+      gtk_revealer_set_reveal_child (GTK_REVEALER (self->unauthorized_banner), FALSE);
+      break;
+    case KOUAN_SYNC_STATE_UNAUTHORIZED:
+      gtk_revealer_set_reveal_child (GTK_REVEALER (self->offline_banner), FALSE);
+      gtk_revealer_set_reveal_child (GTK_REVEALER (self->unauthorized_banner), TRUE);
+      break;
+    case KOUAN_SYNC_STATE_SYNCING:
+    case KOUAN_SYNC_STATE_ONLINE:
+      gtk_revealer_set_reveal_child (GTK_REVEALER (self->offline_banner), FALSE);
+      gtk_revealer_set_reveal_child (GTK_REVEALER (self->unauthorized_banner), FALSE);
+      break;
+    case KOUAN_SYNC_STATE_CONNECTING:
+    default:
+      /* Keep what is shown: a retry that has not reached the server yet
+       * must not make the banner flicker. */
+      break;
+    }
+
+  _kouan_window_actions_update (self);
+}
+
+static void
+on_warning_received (KouanWindow *self,
+                     gint64       message_id,
+                     KouanSync   *sync)
+{
+  _kouan_window_queue_warning_notification (self, message_id);
+}
+
+static void
+on_sidebar_row_selected (GtkListBox    *sidebar,
+                         GtkListBoxRow *row,
+                         KouanWindow   *self)
+{
+  if (row == NULL)
+    return;
+
+  gtk_stack_set_visible_child_name (GTK_STACK (self->stack),
+                                    gtk_widget_get_name (GTK_WIDGET (row)));
+}
+
+static void
+on_stack_visible_child_changed (KouanWindow *self)
+{
+  const char *area = gtk_stack_get_visible_child_name (GTK_STACK (self->stack));
+  GtkListBoxRow *selected = gtk_list_box_get_selected_row (GTK_LIST_BOX (self->sidebar));
+  g_autofree char *title = NULL;
+
+  if (area == NULL)
+    return;
+
+  if (selected == NULL || g_strcmp0 (gtk_widget_get_name (GTK_WIDGET (selected)), area) != 0)
+    {
+      for (GtkWidget *child = gtk_widget_get_first_child (self->sidebar);
+           child != NULL;
+           child = gtk_widget_get_next_sibling (child))
+        if (GTK_IS_LIST_BOX_ROW (child) && g_strcmp0 (gtk_widget_get_name (child), area) == 0)
+          {
+            gtk_list_box_select_row (GTK_LIST_BOX (self->sidebar), GTK_LIST_BOX_ROW (child));
+            break;
+          }
+    }
+
+  /* Translators: the window title, e.g. "Notices — Kouan" */
+  title = g_strdup_printf (_("%s — Kouan"), area_title (area));
+  gtk_window_set_title (GTK_WINDOW (self), title);
+}
+
+/* "消息中心" heads the two message areas; a line separates the rest. */
+static void
+sidebar_header_func (GtkListBoxRow *row,
+                     GtkListBoxRow *before,
+                     gpointer       user_data)
+{
+  const char *name = gtk_widget_get_name (GTK_WIDGET (row));
+
+  if (gtk_list_box_row_get_header (row) != NULL)
+    return;
+
+  if (g_strcmp0 (name, "notices") == 0)
+    {
+      GtkWidget *heading = gtk_label_new (_("Message Center"));
+
+      gtk_label_set_xalign (GTK_LABEL (heading), 0.0);
+      gtk_widget_add_css_class (heading, "sidebar-heading");
+      gtk_list_box_row_set_header (row, heading);
+    }
+  else if (g_strcmp0 (name, "personal") == 0)
+    {
+      GtkWidget *separator = gtk_separator_new (GTK_ORIENTATION_HORIZONTAL);
+
+      gtk_widget_set_margin_top (separator, 6);
+      gtk_widget_set_margin_bottom (separator, 6);
+      gtk_list_box_row_set_header (row, separator);
+    }
+}
+
+static char *
+enterprise_name (KouanEnterprise *enterprise)
+{
+  return enterprise != NULL ? g_strdup (kouan_enterprise_get_name (enterprise)) : NULL;
+}
+
+static void
+on_enterprise_selected (KouanWindow *self)
+{
+  KouanEnterprise *enterprise = gtk_drop_down_get_selected_item (GTK_DROP_DOWN (self->enterprise_dropdown));
+
+  if (enterprise != NULL)
+    kouan_window_set_enterprise_id (self, kouan_enterprise_get_id (enterprise));
+}
+
+static void
+save_enterprise_thread (GTask        *task,
+                        gpointer      source_object,
+                        gpointer      task_data,
+                        GCancellable *cancellable)
+{
+  KouanStore *store = source_object;
+  g_autoptr(GError) error = NULL;
+
+  if (!kouan_store_set_meta (store, META_ENTERPRISE_ID, task_data, &error))
+    g_debug ("Remembering the enterprise failed: %s", error->message);
+
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+remember_enterprise (KouanWindow *self,
+                     gint64       enterprise_id)
+{
+  g_autoptr(GTask) task = NULL;
+
+  if (self->store == NULL)
+    return;
+
+  /* A SQLite write; keep it off the main thread. */
+  task = g_task_new (self->store, NULL, NULL, NULL);
+  g_task_set_source_tag (task, remember_enterprise);
+  g_task_set_task_data (task, g_strdup_printf ("%" G_GINT64_FORMAT, enterprise_id), g_free);
+  g_task_run_in_thread (task, save_enterprise_thread);
+}
+
+static void
+kouan_window_save_size (KouanWindow *self)
+{
+  int width, height;
+
+  if (self->settings == NULL ||
+      gtk_window_is_maximized (GTK_WINDOW (self)) ||
+      gtk_window_is_fullscreen (GTK_WINDOW (self)))
+    return;
+
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  if (width > 0 && height > 0)
+    {
+      g_settings_set_int (self->settings, "window-width", width);
+      g_settings_set_int (self->settings, "window-height", height);
+    }
+}
+
+static gboolean
+kouan_window_close_request (GtkWindow *window)
+{
+  KouanWindow *self = KOUAN_WINDOW (window);
+
+  kouan_window_save_size (self);
+
+  /* The session ends with its window: stop talking to the server now
+   * rather than when the last reference goes. */
+  g_cancellable_cancel (self->cancellable);
+  if (self->sync != NULL)
+    kouan_sync_stop (self->sync);
+
+  return GTK_WINDOW_CLASS (kouan_window_parent_class)->close_request (window);
+}
+
+static void
+kouan_window_dispose (GObject *object)
+{
+  KouanWindow *self = KOUAN_WINDOW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->notify_source, g_source_remove);
+
+  if (self->sync != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->sync, self);
+      kouan_sync_stop (self->sync);
+    }
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), KOUAN_TYPE_WINDOW);
+
+  g_clear_object (&self->sync);
+  g_clear_object (&self->enterprises);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->store);
+  g_clear_object (&self->client);
+
+  G_OBJECT_CLASS (kouan_window_parent_class)->dispose (object);
+}
+
+static void
+kouan_window_finalize (GObject *object)
+{
+  KouanWindow *self = KOUAN_WINDOW (object);
+
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->session, kouan_session_free);
+  g_clear_pointer (&self->new_warnings, g_array_unref);
+
+  G_OBJECT_CLASS (kouan_window_parent_class)->finalize (object);
+}
+
+static void
+kouan_window_class_init (KouanWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = kouan_window_dispose;
+  object_class->finalize = kouan_window_finalize;
+  window_class->close_request = kouan_window_close_request;
+
+  g_type_ensure (KOUAN_TYPE_SYNC_INDICATOR);
+  g_type_ensure (KOUAN_TYPE_UNAVAILABLE_PAGE);
+  g_type_ensure (KOUAN_TYPE_MESSAGES_VIEW);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/kouan/Kouan/ui/kouan-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, KouanWindow, enterprise_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, KouanWindow, header_bar);
+  gtk_widget_class_bind_template_child (widget_class, KouanWindow, notices_badge);
+  gtk_widget_class_bind_template_child (widget_class, KouanWindow, notices_row);
+  gtk_widget_class_bind_template_child (widget_class, KouanWindow, offline_banner);
+  gtk_widget_class_bind_template_child (widget_class, KouanWindow, sidebar);
+  gtk_widget_class_bind_template_child (widget_class, KouanWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, KouanWindow, sync_indicator);
+  gtk_widget_class_bind_template_child (widget_class, KouanWindow, unauthorized_banner);
+  gtk_widget_class_bind_template_child (widget_class, KouanWindow, user_name_label);
+  gtk_widget_class_bind_template_child (widget_class, KouanWindow, warnings_badge);
+  gtk_widget_class_bind_template_child (widget_class, KouanWindow, warnings_row);
+  gtk_widget_class_bind_template_callback (widget_class, on_sidebar_row_selected);
+  gtk_widget_class_bind_template_callback (widget_class, on_stack_visible_child_changed);
+
+  _kouan_window_install_actions (widget_class);
+}
+
+static void
+kouan_window_init (KouanWindow *self)
+{
+  g_autoptr(GtkExpression) name_expression = NULL;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->cancellable = g_cancellable_new ();
+  self->new_warnings = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->enterprises = g_list_store_new (KOUAN_TYPE_ENTERPRISE);
+
+  /* The views' kind is a construct-time choice, so they are made here
+   * rather than in the template. Message areas come first in the stack. */
+  self->notices_view = kouan_messages_view_new (KOUAN_MESSAGE_KIND_NOTICE);
+  self->warnings_view = kouan_messages_view_new (KOUAN_MESSAGE_KIND_WARNING);
+  gtk_stack_add_titled (GTK_STACK (self->stack), self->notices_view, "notices", _("Notices"));
+  gtk_stack_add_titled (GTK_STACK (self->stack), self->warnings_view, "warnings", _("Warnings"));
+  gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "notices");
+  g_signal_connect_object (self->notices_view, "notify::unread-count",
+                           G_CALLBACK (on_unread_count_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->warnings_view, "notify::unread-count",
+                           G_CALLBACK (on_unread_count_changed), self, G_CONNECT_SWAPPED);
+
+  gtk_list_box_set_header_func (GTK_LIST_BOX (self->sidebar), sidebar_header_func, NULL, NULL);
+
+  name_expression = gtk_cclosure_expression_new (G_TYPE_STRING, NULL, 0, NULL,
+                                                 G_CALLBACK (enterprise_name), NULL, NULL);
+  gtk_drop_down_set_expression (GTK_DROP_DOWN (self->enterprise_dropdown), name_expression);
+  gtk_drop_down_set_model (GTK_DROP_DOWN (self->enterprise_dropdown), G_LIST_MODEL (self->enterprises));
+
+  on_unread_count_changed (self);
+  on_stack_visible_child_changed (self);
+}
+
+static gint64
+initial_enterprise_id (KouanWindow *self)
+{
+  g_autofree char *saved = NULL;
+  g_autoptr(KouanEnterprise) first = NULL;
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->enterprises));
+
+  if (n == 0)
+    return 0;
+
+  /* One small keyed read while the window is built, before the first frame. */
+  saved = self->store != NULL ? kouan_store_get_meta (self->store, META_ENTERPRISE_ID) : NULL;
+  if (saved != NULL)
+    {
+      gint64 id = g_ascii_strtoll (saved, NULL, 10);
+
+      for (guint i = 0; i < n; i++)
+        {
+          g_autoptr(KouanEnterprise) enterprise = g_list_model_get_item (G_LIST_MODEL (self->enterprises), i);
+
+          if (kouan_enterprise_get_id (enterprise) == id)
+            return id;
+        }
+    }
+
+  first = g_list_model_get_item (G_LIST_MODEL (self->enterprises), 0);
+  return kouan_enterprise_get_id (first);
+}
+
+static void
+kouan_window_bind_settings (KouanWindow *self)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+
+  if (KOUAN_IS_APPLICATION (app) && kouan_application_get_settings (KOUAN_APPLICATION (app)) != NULL)
+    self->settings = g_object_ref (kouan_application_get_settings (KOUAN_APPLICATION (app)));
+  else
+    self->settings = g_settings_new (APP_ID);
+
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  g_settings_bind (self->settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
+  /* An enum key holds its nick, which is the stack page name. */
+  g_settings_bind (self->settings, "last-area", self->stack, "visible-child-name",
+                   G_SETTINGS_BIND_DEFAULT);
+}
+
+static void
+kouan_window_set_session (KouanWindow  *self,
+                          KouanClient  *client,
+                          KouanStore   *store,
+                          KouanSession *session)
+{
+  g_autofree char *tooltip = NULL;
+  const char *user_name;
+
+  self->client = g_object_ref (client);
+  self->store = store != NULL ? g_object_ref (store) : NULL;
+  self->session = session;
+
+  user_name = session->name != NULL && *session->name != '\0' ? session->name : session->account;
+  gtk_label_set_label (GTK_LABEL (self->user_name_label), user_name ? user_name : "");
+  /* Translators: %s is the account name, e.g. demo-admin */
+  tooltip = g_strdup_printf (_("Logged in as %s"), session->account ? session->account : "");
+  gtk_widget_set_tooltip_text (self->user_name_label, tooltip);
+
+  for (guint i = 0; session->enterprises != NULL && i < session->enterprises->len; i++)
+    g_list_store_append (self->enterprises, g_ptr_array_index (session->enterprises, i));
+  gtk_widget_set_sensitive (self->enterprise_dropdown,
+                            g_list_model_get_n_items (G_LIST_MODEL (self->enterprises)) > 1);
+
+  kouan_messages_view_set_store (KOUAN_MESSAGES_VIEW (self->notices_view), store);
+  kouan_messages_view_set_store (KOUAN_MESSAGES_VIEW (self->warnings_view), store);
+
+  self->sync = kouan_sync_new (client, store);
+  g_signal_connect_object (self->sync, "notify::state",
+                           G_CALLBACK (on_sync_state_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->sync, "warning-received",
+                           G_CALLBACK (on_warning_received), self, G_CONNECT_SWAPPED);
+  kouan_sync_indicator_set_sync (KOUAN_SYNC_INDICATOR (self->sync_indicator), self->sync);
+
+  kouan_window_set_enterprise_id (self, initial_enterprise_id (self));
+  g_signal_connect_object (self->enterprise_dropdown, "notify::selected",
+                           G_CALLBACK (on_enterprise_selected), self, G_CONNECT_SWAPPED);
+
+  on_sync_state_changed (self);
+  kouan_sync_start (self->sync);
+}
+
+KouanWindow *
+kouan_window_new (GtkApplication *app,
+                  KouanClient    *client,
+                  KouanStore     *store,
+                  KouanSession   *session)
+{
+  KouanWindow *self;
+
+  g_return_val_if_fail (GTK_IS_APPLICATION (app), NULL);
+  g_return_val_if_fail (KOUAN_IS_CLIENT (client), NULL);
+  g_return_val_if_fail (KOUAN_IS_STORE (store), NULL);
+  g_return_val_if_fail (session != NULL, NULL);
+
+  self = g_object_new (KOUAN_TYPE_WINDOW, "application", app, NULL);
+  kouan_window_bind_settings (self);
+  kouan_window_set_session (self, client, store, session);
+
+  return self;
+}
+
+KouanSync *
+kouan_window_get_sync (KouanWindow *self)
+{
+  g_return_val_if_fail (KOUAN_IS_WINDOW (self), NULL);
+
+  return self->sync;
+}
+
+KouanStore *
+kouan_window_get_store (KouanWindow *self)
+{
+  g_return_val_if_fail (KOUAN_IS_WINDOW (self), NULL);
+
+  return self->store;
+}
+
+KouanClient *
+kouan_window_get_client (KouanWindow *self)
+{
+  g_return_val_if_fail (KOUAN_IS_WINDOW (self), NULL);
+
+  return self->client;
+}
+
+const char *
+kouan_window_get_account (KouanWindow *self)
+{
+  g_return_val_if_fail (KOUAN_IS_WINDOW (self), NULL);
+
+  return self->session != NULL ? self->session->account : NULL;
+}
+
+KouanMessagesView *
+kouan_window_get_messages_view (KouanWindow      *self,
+                                KouanMessageKind  kind)
+{
+  g_return_val_if_fail (KOUAN_IS_WINDOW (self), NULL);
+
+  return KOUAN_MESSAGES_VIEW (kind == KOUAN_MESSAGE_KIND_WARNING ? self->warnings_view
+                                                                 : self->notices_view);
+}
+
+void
+kouan_window_show_area (KouanWindow *self,
+                        const char  *area)
+{
+  g_return_if_fail (KOUAN_IS_WINDOW (self));
+  g_return_if_fail (area != NULL);
+
+  if (gtk_stack_get_child_by_name (GTK_STACK (self->stack), area) == NULL)
+    {
+      g_warning ("No area called “%s”", area);
+      return;
+    }
+
+  gtk_stack_set_visible_child_name (GTK_STACK (self->stack), area);
+}
+
+gint64
+kouan_window_get_enterprise_id (KouanWindow *self)
+{
+  g_return_val_if_fail (KOUAN_IS_WINDOW (self), 0);
+
+  return self->enterprise_id;
+}
+
+void
+kouan_window_set_enterprise_id (KouanWindow *self,
+                                gint64       enterprise_id)
+{
+  guint n;
+
+  g_return_if_fail (KOUAN_IS_WINDOW (self));
+
+  /* Keep the switcher showing the enterprise, whoever changed it. */
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->enterprises));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(KouanEnterprise) enterprise = g_list_model_get_item (G_LIST_MODEL (self->enterprises), i);
+
+      if (kouan_enterprise_get_id (enterprise) == enterprise_id &&
+          gtk_drop_down_get_selected (GTK_DROP_DOWN (self->enterprise_dropdown)) != i)
+        {
+          /* Re-enters through notify::selected, which lands below. */
+          gtk_drop_down_set_selected (GTK_DROP_DOWN (self->enterprise_dropdown), i);
+          break;
+        }
+    }
+
+  if (self->enterprise_id == enterprise_id && self->enterprise_id != 0)
+    return;
+
+  self->enterprise_id = enterprise_id;
+
+  if (self->sync != NULL)
+    kouan_sync_set_enterprise_id (self->sync, enterprise_id);
+  kouan_messages_view_set_enterprise_id (KOUAN_MESSAGES_VIEW (self->notices_view), enterprise_id);
+  kouan_messages_view_set_enterprise_id (KOUAN_MESSAGES_VIEW (self->warnings_view), enterprise_id);
+  on_unread_count_changed (self);
+
+  if (enterprise_id != 0)
+    remember_enterprise (self, enterprise_id);
+}
+
+gboolean
+kouan_window_get_offline_banner_visible (KouanWindow *self)
+{
+  g_return_val_if_fail (KOUAN_IS_WINDOW (self), FALSE);
+
+  return gtk_revealer_get_reveal_child (GTK_REVEALER (self->offline_banner));
+}
+
+const char *
+_kouan_window_get_badge_text (KouanWindow      *self,
+                              KouanMessageKind  kind)
+{
+  GtkWidget *badge = kind == KOUAN_MESSAGE_KIND_WARNING ? self->warnings_badge : self->notices_badge;
+
+  return gtk_widget_get_visible (badge) ? gtk_label_get_label (GTK_LABEL (badge)) : NULL;
+}
+
+GtkDropDown *
+_kouan_window_get_enterprise_dropdown (KouanWindow *self)
+{
+  return GTK_DROP_DOWN (self->enterprise_dropdown);
+}
+
+const char *
+_kouan_window_get_visible_area (KouanWindow *self)
+{
+  return gtk_stack_get_visible_child_name (GTK_STACK (self->stack));
+}
+
+GtkWidget *
+_kouan_window_get_area_page (KouanWindow *self,
+                             const char  *area)
+{
+  return gtk_stack_get_child_by_name (GTK_STACK (self->stack), area);
+}
+
+const char *
+_kouan_window_get_sync_text (KouanWindow *self)
+{
+  return kouan_sync_indicator_get_text (KOUAN_SYNC_INDICATOR (self->sync_indicator));
+}
+
+gboolean
+_kouan_window_get_unauthorized_banner_visible (KouanWindow *self)
+{
+  return gtk_revealer_get_reveal_child (GTK_REVEALER (self->unauthorized_banner));
+}

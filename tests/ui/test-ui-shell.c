@@ -1,0 +1,558 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The app shell under Xvfb against a real `kouan-server --demo`: the real
+ * login window (errors keep what was typed, a good login opens the main
+ * window and remembers server and account), the sidebar's unread badges
+ * match the server, the enterprise switcher lists demo-admin's two
+ * enterprises and moves the views, the unbuilt areas show the honest
+ * placeholder, the offline banner follows the server, logging out returns
+ * to the login window, and a cached account opens offline. */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <gtk/gtk.h>
+
+#include "kouan-application.h"
+#include "kouan-client.h"
+#include "kouan-enterprise.h"
+#include "kouan-sync.h"
+#include "kouan-test-server.h"
+#include "kouan-window-private.h"
+#include "login/kouan-login-window-private.h"
+#include "messages/kouan-messages-view.h"
+#include "widgets/kouan-unavailable-page.h"
+
+#define WAIT_TIMEOUT_SECONDS 30
+#define ACCOUNT  "demo-admin"
+#define PASSWORD "kouan-demo"
+
+static struct {
+  KouanTestServer *server;
+  char            *home;
+  GtkApplication  *app;
+  char            *token;      /* the test's own session, to ask the server */
+} fixture;
+
+/* --- main loop helpers ----------------------------------------------- */
+
+typedef gboolean (*Condition) (gpointer user_data);
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  gboolean *timed_out = user_data;
+
+  *timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Iterates the main context until @condition holds or the timeout passes. */
+static gboolean
+wait_until (Condition condition,
+            gpointer  user_data)
+{
+  gboolean timed_out = FALSE;
+  guint timeout_id = g_timeout_add_seconds (WAIT_TIMEOUT_SECONDS, timeout_cb, &timed_out);
+
+  while (!condition (user_data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (!timed_out)
+    g_source_remove (timeout_id);
+
+  return condition (user_data);
+}
+
+static KouanWindow *
+main_window (void)
+{
+  for (GList *l = gtk_application_get_windows (fixture.app); l != NULL; l = l->next)
+    if (KOUAN_IS_WINDOW (l->data))
+      return l->data;
+  return NULL;
+}
+
+static KouanLoginWindow *
+login_window (void)
+{
+  for (GList *l = gtk_application_get_windows (fixture.app); l != NULL; l = l->next)
+    if (KOUAN_IS_LOGIN_WINDOW (l->data))
+      return l->data;
+  return NULL;
+}
+
+static gboolean
+login_settled (gpointer user_data)
+{
+  KouanLoginWindow *login = user_data;
+
+  return !kouan_login_window_get_busy (login) && _kouan_login_window_get_error (login) != NULL;
+}
+
+static gboolean
+main_window_open (gpointer user_data)
+{
+  return main_window () != NULL && login_window () == NULL;
+}
+
+static gboolean
+login_window_open (gpointer user_data)
+{
+  return main_window () == NULL && login_window () != NULL;
+}
+
+static KouanLoginWindow *
+present_login (const char *server_url,
+               const char *account,
+               const char *password)
+{
+  KouanLoginWindow *login;
+
+  kouan_application_show_login (KOUAN_APPLICATION (fixture.app), server_url, account);
+  login = login_window ();
+  g_assert_nonnull (login);
+  gtk_editable_set_text (_kouan_login_window_get_server_entry (login), server_url);
+  gtk_editable_set_text (_kouan_login_window_get_account_entry (login), account);
+  gtk_editable_set_text (_kouan_login_window_get_password_entry (login), password);
+  return login;
+}
+
+/* --- what the server says -------------------------------------------- */
+
+typedef struct {
+  guint unread_notices;
+  guint unread_warnings;
+} ServerCounts;
+
+static ServerCounts
+server_counts (gint64 enterprise_id)
+{
+  ServerCounts counts = { 0, 0 };
+  gint64 since = 0;
+  gboolean more = TRUE;
+
+  while (more)
+    {
+      g_autofree char *url = g_strdup_printf ("%s/api/v1/enterprises/%" G_GINT64_FORMAT
+                                              "/changes?since=%" G_GINT64_FORMAT "&limit=1000",
+                                              kouan_test_server_get_url (fixture.server),
+                                              enterprise_id, since);
+      g_autoptr(GBytes) body = NULL;
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_autoptr(GError) error = NULL;
+      JsonObject *root;
+      JsonArray *changes;
+      const char *data;
+      gsize size;
+
+      g_assert_cmpuint (kouan_test_http ("GET", url, fixture.token, NULL, 0, &body), ==, 200);
+      data = g_bytes_get_data (body, &size);
+      json_parser_load_from_data (parser, data, size, &error);
+      g_assert_no_error (error);
+      root = json_node_get_object (json_parser_get_root (parser));
+      changes = json_object_get_array_member (root, "changes");
+
+      for (guint i = 0; i < json_array_get_length (changes); i++)
+        {
+          JsonObject *change = json_array_get_object_element (changes, i);
+          JsonObject *record;
+
+          if (g_strcmp0 (json_object_get_string_member (change, "collection"), "messages") != 0 ||
+              !json_object_has_member (change, "record") ||
+              JSON_NODE_HOLDS_NULL (json_object_get_member (change, "record")))
+            continue;
+          record = json_object_get_object_member (change, "record");
+          if (json_object_get_boolean_member (record, "read"))
+            continue;
+          if (g_strcmp0 (json_object_get_string_member (record, "kind"), "notice") == 0)
+            counts.unread_notices++;
+          else if (g_strcmp0 (json_object_get_string_member (record, "kind"), "warning") == 0)
+            counts.unread_warnings++;
+        }
+
+      since = json_object_get_int_member (root, "cursor");
+      more = json_object_get_boolean_member (root, "more");
+    }
+
+  return counts;
+}
+
+static gboolean
+badge_shows (KouanWindow      *window,
+             KouanMessageKind  kind,
+             guint             expected)
+{
+  const char *text = _kouan_window_get_badge_text (window, kind);
+  g_autofree char *want = g_strdup_printf ("%u", expected);
+
+  if (expected == 0)
+    return text == NULL;
+  return g_strcmp0 (text, want) == 0;
+}
+
+typedef struct {
+  KouanWindow  *window;
+  ServerCounts  counts;
+} BadgeWait;
+
+static gboolean
+badges_match (gpointer user_data)
+{
+  BadgeWait *wait = user_data;
+
+  return badge_shows (wait->window, KOUAN_MESSAGE_KIND_NOTICE, wait->counts.unread_notices) &&
+         badge_shows (wait->window, KOUAN_MESSAGE_KIND_WARNING, wait->counts.unread_warnings);
+}
+
+static gboolean
+synced_online (gpointer user_data)
+{
+  KouanSync *sync = kouan_window_get_sync (user_data);
+
+  return kouan_sync_get_state (sync) == KOUAN_SYNC_STATE_ONLINE &&
+         kouan_sync_get_last_synced (sync) > 0;
+}
+
+static void
+assert_badges_match_server (KouanWindow *window)
+{
+  BadgeWait wait = { window, server_counts (kouan_window_get_enterprise_id (window)) };
+
+  g_assert_true (wait_until (synced_online, window));
+  if (!wait_until (badges_match, &wait))
+    g_error ("badges show notices %s and warnings %s; the server has %u and %u unread",
+             _kouan_window_get_badge_text (window, KOUAN_MESSAGE_KIND_NOTICE),
+             _kouan_window_get_badge_text (window, KOUAN_MESSAGE_KIND_WARNING),
+             wait.counts.unread_notices, wait.counts.unread_warnings);
+  /* The demo has unread mail of both kinds: a badge of 0 would prove nothing. */
+  g_assert_cmpuint (wait.counts.unread_notices, >, 0);
+  g_assert_cmpuint (wait.counts.unread_warnings, >, 0);
+}
+
+/* --- tests ----------------------------------------------------------- */
+
+static void
+test_login_wrong_password (void)
+{
+  KouanLoginWindow *login = present_login (kouan_test_server_get_url (fixture.server),
+                                           ACCOUNT, "not-the-password");
+
+  /* A button's activation clicks it after its short pressed animation. */
+  gtk_widget_activate (GTK_WIDGET (_kouan_login_window_get_login_button (login)));
+  g_assert_true (wait_until (login_settled, login));
+
+  g_assert_nonnull (strstr (_kouan_login_window_get_error (login), "wrong"));
+  /* Nothing the user typed is lost. */
+  g_assert_cmpstr (gtk_editable_get_text (_kouan_login_window_get_server_entry (login)), ==,
+                   kouan_test_server_get_url (fixture.server));
+  g_assert_cmpstr (gtk_editable_get_text (_kouan_login_window_get_account_entry (login)), ==, ACCOUNT);
+  g_assert_cmpstr (gtk_editable_get_text (_kouan_login_window_get_password_entry (login)), ==,
+                   "not-the-password");
+  g_assert_true (gtk_editable_get_editable (_kouan_login_window_get_password_entry (login)));
+  g_assert_null (main_window ());
+}
+
+static void
+test_login_missing_fields (void)
+{
+  KouanLoginWindow *login = present_login (kouan_test_server_get_url (fixture.server), ACCOUNT, "");
+
+  kouan_login_window_log_in (login);
+  g_assert_false (kouan_login_window_get_busy (login));
+  g_assert_nonnull (_kouan_login_window_get_error (login));
+  g_assert_nonnull (strstr (_kouan_login_window_get_error (login), "password"));
+  g_assert_cmpstr (gtk_editable_get_text (_kouan_login_window_get_account_entry (login)), ==, ACCOUNT);
+
+  /* No scheme: told how an address looks, not sent anywhere. */
+  gtk_editable_set_text (_kouan_login_window_get_server_entry (login), "kouan.example.com");
+  gtk_editable_set_text (_kouan_login_window_get_password_entry (login), PASSWORD);
+  kouan_login_window_log_in (login);
+  g_assert_false (kouan_login_window_get_busy (login));
+  g_assert_nonnull (strstr (_kouan_login_window_get_error (login), "https://"));
+}
+
+static void
+test_login_unreachable (void)
+{
+  /* Port 1 on loopback: nothing listens there. */
+  KouanLoginWindow *login = present_login ("http://127.0.0.1:1", ACCOUNT, PASSWORD);
+
+  kouan_login_window_log_in (login);
+  g_assert_true (wait_until (login_settled, login));
+  g_assert_nonnull (strstr (_kouan_login_window_get_error (login), "Cannot reach"));
+  g_assert_nonnull (strstr (_kouan_login_window_get_error (login), "http://127.0.0.1:1"));
+  /* Never logged in there: no cache to open offline. */
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (_kouan_login_window_get_offline_button (login))));
+  g_assert_cmpstr (gtk_editable_get_text (_kouan_login_window_get_password_entry (login)), ==, PASSWORD);
+}
+
+static void
+test_login_opens_window (void)
+{
+  KouanLoginWindow *login = present_login (kouan_test_server_get_url (fixture.server),
+                                           ACCOUNT, PASSWORD);
+  GSettings *settings = kouan_application_get_settings (KOUAN_APPLICATION (fixture.app));
+  g_autofree char *saved_server = NULL;
+  g_autofree char *saved_account = NULL;
+  g_autofree char *store_path = NULL;
+  KouanWindow *window;
+
+  /* Enter in the password field logs in: the button is the default. */
+  g_signal_emit_by_name (gtk_editable_get_delegate (_kouan_login_window_get_password_entry (login)),
+                         "activate");
+  g_assert_true (wait_until (main_window_open, NULL));
+
+  window = main_window ();
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+  g_assert_cmpstr (kouan_window_get_account (window), ==, ACCOUNT);
+
+  saved_server = g_settings_get_string (settings, "server-url");
+  saved_account = g_settings_get_string (settings, "last-account");
+  g_assert_cmpstr (saved_server, ==, kouan_test_server_get_url (fixture.server));
+  g_assert_cmpstr (saved_account, ==, ACCOUNT);
+
+  /* The cache lives where the app will look for it next time. */
+  store_path = kouan_store_default_path (kouan_test_server_get_url (fixture.server), ACCOUNT);
+  g_assert_true (g_str_has_prefix (store_path, fixture.home));
+  g_assert_true (g_file_test (store_path, G_FILE_TEST_IS_REGULAR));
+}
+
+static void
+test_badges_match_server (void)
+{
+  KouanWindow *window = main_window ();
+
+  g_assert_nonnull (window);
+  g_assert_cmpint (kouan_window_get_enterprise_id (window), >, 0);
+  assert_badges_match_server (window);
+}
+
+typedef struct {
+  KouanWindow *window;
+  gint64       enterprise_id;
+} EnterpriseWait;
+
+static gboolean
+views_follow_enterprise (gpointer user_data)
+{
+  EnterpriseWait *wait = user_data;
+  gint64 notices_id = 0, warnings_id = 0;
+
+  g_object_get (kouan_window_get_messages_view (wait->window, KOUAN_MESSAGE_KIND_NOTICE),
+                "enterprise-id", &notices_id, NULL);
+  g_object_get (kouan_window_get_messages_view (wait->window, KOUAN_MESSAGE_KIND_WARNING),
+                "enterprise-id", &warnings_id, NULL);
+
+  return notices_id == wait->enterprise_id && warnings_id == wait->enterprise_id &&
+         kouan_window_get_enterprise_id (wait->window) == wait->enterprise_id &&
+         kouan_sync_get_enterprise_id (kouan_window_get_sync (wait->window)) == wait->enterprise_id;
+}
+
+static void
+test_enterprise_switcher (void)
+{
+  KouanWindow *window = main_window ();
+  GtkDropDown *dropdown = _kouan_window_get_enterprise_dropdown (window);
+  GListModel *model = gtk_drop_down_get_model (dropdown);
+  g_autoptr(KouanEnterprise) first = NULL;
+  g_autoptr(KouanEnterprise) second = NULL;
+  EnterpriseWait wait = { window, 0 };
+  guint selected;
+
+  /* demo-admin belongs to two enterprises, one certified and one not. */
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 2);
+  first = g_list_model_get_item (model, 0);
+  second = g_list_model_get_item (model, 1);
+  g_assert_cmpint (kouan_enterprise_get_id (first), !=, kouan_enterprise_get_id (second));
+  g_assert_true (kouan_enterprise_get_certified (first) != kouan_enterprise_get_certified (second));
+  g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (dropdown)));
+
+  selected = gtk_drop_down_get_selected (dropdown);
+  g_assert_cmpuint (selected, <, 2);
+
+  /* Choose the other one, as the user would in the drop-down. */
+  gtk_drop_down_set_selected (dropdown, 1 - selected);
+  wait.enterprise_id = kouan_enterprise_get_id (selected == 0 ? second : first);
+  g_assert_true (wait_until (views_follow_enterprise, &wait));
+  assert_badges_match_server (window);
+
+  /* And back, through the window's API: the drop-down follows. */
+  kouan_window_set_enterprise_id (window, kouan_enterprise_get_id (selected == 0 ? first : second));
+  wait.enterprise_id = kouan_enterprise_get_id (selected == 0 ? first : second);
+  g_assert_true (wait_until (views_follow_enterprise, &wait));
+  g_assert_cmpuint (gtk_drop_down_get_selected (dropdown), ==, selected);
+  assert_badges_match_server (window);
+}
+
+static void
+test_unavailable_areas (void)
+{
+  KouanWindow *window = main_window ();
+  const char *areas[] = { "personal", "admin", "insurance" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (areas); i++)
+    {
+      GtkWidget *page;
+
+      /* Through the window action that Ctrl+3..5 are bound to. */
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-area", "s", areas[i]));
+      g_assert_cmpstr (_kouan_window_get_visible_area (window), ==, areas[i]);
+      page = _kouan_window_get_area_page (window, areas[i]);
+      g_assert_true (KOUAN_IS_UNAVAILABLE_PAGE (page));
+      g_assert_nonnull (kouan_unavailable_page_get_area_name (KOUAN_UNAVAILABLE_PAGE (page)));
+    }
+
+  kouan_window_show_area (window, "warnings");
+  g_assert_cmpstr (_kouan_window_get_visible_area (window), ==, "warnings");
+  g_assert_true (KOUAN_IS_MESSAGES_VIEW (_kouan_window_get_area_page (window, "warnings")));
+  g_assert_true (_kouan_window_get_area_page (window, "warnings") ==
+                 GTK_WIDGET (kouan_window_get_messages_view (window, KOUAN_MESSAGE_KIND_WARNING)));
+  kouan_window_show_area (window, "notices");
+}
+
+static gboolean
+offline_banner_shown (gpointer user_data)
+{
+  return kouan_window_get_offline_banner_visible (user_data);
+}
+
+static gboolean
+offline_banner_hidden (gpointer user_data)
+{
+  return !kouan_window_get_offline_banner_visible (user_data);
+}
+
+static void
+test_offline_banner (void)
+{
+  KouanWindow *window = main_window ();
+
+  g_assert_false (kouan_window_get_offline_banner_visible (window));
+
+  kouan_test_server_stop (fixture.server);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sync-now", NULL));
+  g_assert_true (wait_until (offline_banner_shown, window));
+  g_assert_nonnull (strstr (_kouan_window_get_sync_text (window), "Offline"));
+  /* The cached messages stay on screen. */
+  g_assert_true (badge_shows (window, KOUAN_MESSAGE_KIND_NOTICE, 0) == FALSE);
+
+  kouan_test_server_restart (fixture.server);
+  /* The banner's Retry button. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sync-now", NULL));
+  g_assert_true (wait_until (offline_banner_hidden, window));
+  g_assert_true (wait_until (synced_online, window));
+  g_assert_false (_kouan_window_get_unauthorized_banner_visible (window));
+}
+
+static void
+test_logout (void)
+{
+  KouanLoginWindow *login;
+
+  g_action_group_activate_action (G_ACTION_GROUP (fixture.app), "logout", NULL);
+  g_assert_true (wait_until (login_window_open, NULL));
+
+  login = login_window ();
+  g_assert_cmpstr (gtk_editable_get_text (_kouan_login_window_get_server_entry (login)), ==,
+                   kouan_test_server_get_url (fixture.server));
+  g_assert_cmpstr (gtk_editable_get_text (_kouan_login_window_get_account_entry (login)), ==, ACCOUNT);
+  g_assert_cmpstr (gtk_editable_get_text (_kouan_login_window_get_password_entry (login)), ==, "");
+}
+
+static gboolean
+unauthorized_banner_shown (gpointer user_data)
+{
+  return _kouan_window_get_unauthorized_banner_visible (user_data);
+}
+
+static void
+test_open_offline (void)
+{
+  KouanLoginWindow *login;
+  GtkButton *offline_button;
+  KouanWindow *window;
+
+  kouan_test_server_stop (fixture.server);
+
+  login = present_login (kouan_test_server_get_url (fixture.server), ACCOUNT, PASSWORD);
+  kouan_login_window_log_in (login);
+  g_assert_true (wait_until (login_settled, login));
+  g_assert_nonnull (strstr (_kouan_login_window_get_error (login), "Cannot reach"));
+
+  /* This account has a cache from the earlier login: offered offline. */
+  offline_button = _kouan_login_window_get_offline_button (login);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (offline_button)));
+  gtk_widget_activate (GTK_WIDGET (offline_button));
+  g_assert_true (wait_until (main_window_open, NULL));
+
+  window = main_window ();
+  g_assert_cmpstr (kouan_window_get_account (window), ==, ACCOUNT);
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (_kouan_window_get_enterprise_dropdown (window))),
+                    ==, 2);
+  g_assert_true (wait_until (offline_banner_shown, window));
+  /* Cached unread messages are shown without the server. */
+  g_assert_nonnull (_kouan_window_get_badge_text (window, KOUAN_MESSAGE_KIND_NOTICE));
+
+  /* The token was never stored, so once the server is back the user is
+   * asked to log in again rather than silently failing. */
+  kouan_test_server_restart (fixture.server);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sync-now", NULL));
+  g_assert_true (wait_until (unauthorized_banner_shown, window));
+  g_assert_false (kouan_window_get_offline_banner_visible (window));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  const char *server_args[] = { "--demo", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data_home = NULL;
+  g_autofree char *config_home = NULL;
+  int ret;
+
+  /* The caches the app writes go to a private home, set before GLib
+   * reads the XDG variables. */
+  fixture.home = g_dir_make_tmp ("kouan-ui-shell-XXXXXX", &error);
+  g_assert_no_error (error);
+  data_home = g_build_filename (fixture.home, "data", NULL);
+  config_home = g_build_filename (fixture.home, "config", NULL);
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  g_setenv ("XDG_CONFIG_HOME", config_home, TRUE);
+
+  g_test_init (&argc, &argv, NULL);
+  gtk_init ();
+
+  fixture.server = kouan_test_server_start (server_args);
+  fixture.token = kouan_test_login (fixture.server, ACCOUNT, PASSWORD);
+
+  /* Non-unique under its own id, so a running Kouan is not disturbed. */
+  fixture.app = GTK_APPLICATION (kouan_application_new ());
+  g_application_set_application_id (G_APPLICATION (fixture.app), "io.github.kouan.Kouan.TestShell");
+  g_application_set_flags (G_APPLICATION (fixture.app), G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (fixture.app), NULL, &error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/ui/shell/login-wrong-password", test_login_wrong_password);
+  g_test_add_func ("/ui/shell/login-missing-fields", test_login_missing_fields);
+  g_test_add_func ("/ui/shell/login-unreachable", test_login_unreachable);
+  g_test_add_func ("/ui/shell/login-opens-window", test_login_opens_window);
+  g_test_add_func ("/ui/shell/badges-match-server", test_badges_match_server);
+  g_test_add_func ("/ui/shell/enterprise-switcher", test_enterprise_switcher);
+  g_test_add_func ("/ui/shell/unavailable-areas", test_unavailable_areas);
+  g_test_add_func ("/ui/shell/offline-banner", test_offline_banner);
+  g_test_add_func ("/ui/shell/logout", test_logout);
+  g_test_add_func ("/ui/shell/open-offline", test_open_offline);
+
+  ret = g_test_run ();
+
+  while (gtk_application_get_windows (fixture.app) != NULL)
+    gtk_window_destroy (gtk_application_get_windows (fixture.app)->data);
+  g_clear_object (&fixture.app);
+  g_clear_pointer (&fixture.server, kouan_test_server_free);
+  g_free (fixture.token);
+  /* fixture.home holds SQLite files; leave removal to the tmp cleaner
+   * rather than a recursive delete in a test. */
+  g_free (fixture.home);
+
+  return ret;
+}
