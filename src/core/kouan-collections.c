@@ -154,7 +154,8 @@ messages_apply_local (sqlite3     *db,
   stmt = kouan_statement_get (db,
     "UPDATE messages SET read = coalesce (?3, read), starred = coalesce (?4, starred),"
     "                    rev = kouan_next_rev ()"
-    " WHERE enterprise_id = ?1 AND id = ?2",
+    " WHERE enterprise_id = ?1 AND id = ?2"
+    "   AND (read, starred) IS NOT (coalesce (?3, read), coalesce (?4, starred))",
     error);
   if (stmt == NULL)
     return FALSE;
@@ -172,11 +173,25 @@ messages_apply_local (sqlite3     *db,
   if (!kouan_statement_run (stmt, error))
     return FALSE;
 
+  /* Nothing written: either the row already shows the edit (replaying it
+   * after a pull must not bump the revision and redraw the row) or there
+   * is no such row. */
   if (sqlite3_changes (db) == 0)
     {
-      g_set_error (error, KOUAN_STORE_ERROR, KOUAN_STORE_ERROR_NOT_FOUND,
-                   "Message %" G_GINT64_FORMAT " is not in the cache", record_id);
-      return FALSE;
+      g_autoptr(KouanStatement) exists = NULL;
+
+      g_clear_pointer (&stmt, kouan_statement_release);
+      exists = kouan_statement_get (db, "SELECT 1 FROM messages WHERE enterprise_id = ?1 AND id = ?2", error);
+      if (exists == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (exists, 1, enterprise_id);
+      sqlite3_bind_int64 (exists, 2, record_id);
+      if (sqlite3_step (exists) != SQLITE_ROW)
+        {
+          g_set_error (error, KOUAN_STORE_ERROR, KOUAN_STORE_ERROR_NOT_FOUND,
+                       "Message %" G_GINT64_FORMAT " is not in the cache", record_id);
+          return FALSE;
+        }
     }
 
   return TRUE;

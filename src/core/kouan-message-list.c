@@ -193,6 +193,37 @@ invalidate_blocks (KouanMessageList *self,
     }
 }
 
+/* Reloads rows [first, first + n) in the cached blocks that hold them. */
+static void
+refresh_rows (KouanMessageList *self,
+              guint             first,
+              guint             n)
+{
+  for (guint position = first; position < first + n; position++)
+    {
+      Block *block = g_hash_table_lookup (self->blocks, GUINT_TO_POINTER (position / BLOCK_SIZE));
+      g_autoptr(GPtrArray) fresh = NULL;
+      g_autoptr(GError) error = NULL;
+      guint slot = position % BLOCK_SIZE;
+
+      if (block == NULL)
+        continue;
+
+      fresh = g_ptr_array_new_with_free_func (message_unref0);
+      if (!kouan_store_load_messages (self->store, self->enterprise_id,
+                                      &g_array_index (self->ids, gint64, position), 1,
+                                      fresh, &error))
+        {
+          g_warning ("Cannot load a message: %s", error->message);
+          g_hash_table_remove (self->blocks, GUINT_TO_POINTER (position / BLOCK_SIZE));
+          continue;
+        }
+
+      message_unref0 (block->messages->pdata[slot]);
+      block->messages->pdata[slot] = g_ptr_array_steal_index (fresh, 0);
+    }
+}
+
 static gboolean
 same_row (GArray *ids_a, GArray *revs_a, guint a,
           GArray *ids_b, GArray *revs_b, guint b)
@@ -256,10 +287,11 @@ kouan_message_list_reload (KouanMessageList *self)
   if (removed == 0 && added == 0)
     return;
 
-  /* Rows after the window keep their content but move when the count
-   * changes, so their blocks go too. */
-  if (old_len == new_len)
-    invalidate_blocks (self, prefix, prefix + added - 1);
+  /* A few rows changed in place (a star, a read flag): rebuild just them
+   * so their neighbours keep their objects. Otherwise rows after the
+   * window move, and their blocks go. */
+  if (old_len == new_len && added <= BLOCK_SIZE)
+    refresh_rows (self, prefix, added);
   else
     invalidate_blocks (self, prefix, G_MAXUINT);
 
