@@ -11,7 +11,6 @@ struct _KouanWindow
 
   /* template widgets */
   GtkWidget            *enterprise_dropdown;
-  GtkWidget            *header_bar;
   GtkWidget            *notices_badge;
   GtkWidget            *notices_row;
   GtkWidget            *offline_banner;

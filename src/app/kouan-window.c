@@ -309,7 +309,6 @@ kouan_window_class_init (KouanWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/kouan/Kouan/ui/kouan-window.ui");
   gtk_widget_class_bind_template_child (widget_class, KouanWindow, enterprise_dropdown);
-  gtk_widget_class_bind_template_child (widget_class, KouanWindow, header_bar);
   gtk_widget_class_bind_template_child (widget_class, KouanWindow, notices_badge);
   gtk_widget_class_bind_template_child (widget_class, KouanWindow, notices_row);
   gtk_widget_class_bind_template_child (widget_class, KouanWindow, offline_banner);

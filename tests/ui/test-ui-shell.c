@@ -100,6 +100,12 @@ login_window_open (gpointer user_data)
   return main_window () == NULL && login_window () != NULL;
 }
 
+static gboolean
+widget_mapped (gpointer user_data)
+{
+  return gtk_widget_get_mapped (user_data);
+}
+
 static KouanLoginWindow *
 present_login (const char *server_url,
                const char *account,
@@ -481,8 +487,12 @@ test_open_offline (void)
   /* This account has a cache from the earlier login: offered offline. */
   offline_button = _kouan_login_window_get_offline_button (login);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (offline_button)));
+  /* A button only activates once it is on screen, as for a user. */
+  g_assert_true (wait_until (widget_mapped, offline_button));
   gtk_widget_activate (GTK_WIDGET (offline_button));
-  g_assert_true (wait_until (main_window_open, NULL));
+  if (!wait_until (main_window_open, NULL))
+    g_error ("no window opened offline; the login window says: %s",
+             login_window () ? _kouan_login_window_get_error (login_window ()) : "(closed)");
 
   window = main_window ();
   g_assert_cmpstr (kouan_window_get_account (window), ==, ACCOUNT);

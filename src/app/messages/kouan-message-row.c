@@ -289,6 +289,10 @@ kouan_message_row_dispose (GObject *object)
   KouanMessageRow *self = KOUAN_MESSAGE_ROW (object);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), KOUAN_TYPE_MESSAGE_ROW);
+  /* GTK 4.8's dispose_template unparents only the children that have an
+   * id; the template's unnamed ones must go too. */
+  while (gtk_widget_get_first_child (GTK_WIDGET (self)) != NULL)
+    gtk_widget_unparent (gtk_widget_get_first_child (GTK_WIDGET (self)));
   g_clear_object (&self->message);
 
   G_OBJECT_CLASS (kouan_message_row_parent_class)->dispose (object);

@@ -585,6 +585,10 @@ kouan_messages_view_dispose (GObject *object)
   g_clear_signal_handler (&self->store_changed_id, self->store);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), KOUAN_TYPE_MESSAGES_VIEW);
+  /* GTK 4.8's dispose_template unparents only the children that have an
+   * id; the template's unnamed ones must go too. */
+  while (gtk_widget_get_first_child (GTK_WIDGET (self)) != NULL)
+    gtk_widget_unparent (gtk_widget_get_first_child (GTK_WIDGET (self)));
 
   g_clear_object (&self->unread_list);
   g_clear_object (&self->read_list);
