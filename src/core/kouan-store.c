@@ -694,26 +694,6 @@ replay_outbox_locked (KouanStore  *self,
 }
 
 static gboolean
-enterprise_known_locked (KouanStore  *self,
-                         gint64       enterprise_id,
-                         GError     **error)
-{
-  g_autoptr(KouanStatement) stmt = NULL;
-
-  stmt = kouan_statement_get (self->db, "SELECT 1 FROM enterprises WHERE id = ?1", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, enterprise_id);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    {
-      g_set_error (error, KOUAN_STORE_ERROR, KOUAN_STORE_ERROR_NOT_FOUND,
-                   "Enterprise %" G_GINT64_FORMAT " is not in the cache", enterprise_id);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
 apply_page_locked (KouanStore       *self,
                    KouanChangePage  *page,
                    GPtrArray        *touched,
@@ -722,7 +702,9 @@ apply_page_locked (KouanStore       *self,
   g_autoptr(KouanStatement) stmt = NULL;
   guint n_changes = page->changes != NULL ? page->changes->len : 0;
 
-  if (!enterprise_known_locked (self, page->enterprise_id, error))
+  /* The first page of a feed may bring the enterprise's own record after
+   * its messages: rows must point at a known enterprise only by COMMIT. */
+  if (!store_exec (self, "PRAGMA defer_foreign_keys = ON", error))
     return FALSE;
 
   for (guint i = 0; i < n_changes; i++)
@@ -794,7 +776,16 @@ kouan_store_apply_page (KouanStore       *self,
   if (ok)
     ok = apply_page_locked (self, page, touched, error);
   if (ok)
-    ok = store_commit (self, error);
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      ok = store_commit (self, &local_error);
+      if (!ok && sqlite3_extended_errcode (self->db) == SQLITE_CONSTRAINT_FOREIGNKEY)
+        g_set_error (error, KOUAN_STORE_ERROR, KOUAN_STORE_ERROR_NOT_FOUND,
+                     "Enterprise %" G_GINT64_FORMAT " is not in the cache", page->enterprise_id);
+      else if (!ok)
+        g_propagate_error (error, g_steal_pointer (&local_error));
+    }
   if (!ok)
     store_rollback (self);
   g_mutex_unlock (&self->lock);

@@ -76,9 +76,10 @@ gint64      kouan_store_get_cursor      (KouanStore   *self,
 /* Applies a page of the change feed and its cursor in one transaction; then
  * re-applies queued local edits on top of the pulled rows so the user never
  * sees their edit flicker back. Safe to call from a worker thread. The
- * enterprise must be known (kouan_store_save_enterprises() with the
- * session's memberships first), otherwise KOUAN_STORE_ERROR_NOT_FOUND.
- * Changes of collections this version does not know are skipped. */
+ * enterprise must be known by the end of the page (saved from the
+ * session's memberships, or the page carries its "enterprise" record),
+ * otherwise KOUAN_STORE_ERROR_NOT_FOUND. Changes of collections this
+ * version does not know are skipped. */
 gboolean    kouan_store_apply_page      (KouanStore       *self,
                                          KouanChangePage  *page,
                                          GError          **error);

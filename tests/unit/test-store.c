@@ -475,6 +475,25 @@ test_apply_page_unknown_enterprise (Fixture       *fixture,
   g_assert_error (error, KOUAN_STORE_ERROR, KOUAN_STORE_ERROR_NOT_FOUND);
   page_free (page);
   g_assert_cmpint (kouan_store_get_cursor (fixture->store, 99), ==, 0);
+  g_assert_cmpuint (kouan_store_count_messages (fixture->store, 99, KOUAN_MESSAGE_KIND_NOTICE,
+                                                KOUAN_READ_FILTER_ALL, FALSE), ==, 0);
+
+  /* a first page that describes the enterprise itself, after its rows */
+  page = page_new (99, 2);
+  page_add (page, "messages", 1, message_record (1, "notice", "x", 1, FALSE, FALSE));
+  {
+    JsonObject *enterprise = json_object_new ();
+
+    json_object_set_int_member (enterprise, "id", 99);
+    json_object_set_string_member (enterprise, "name", "广州示例进出口有限公司");
+    json_object_set_string_member (enterprise, "credit_code", "91440101MA5CXXXX1X");
+    json_object_set_boolean_member (enterprise, "certified", TRUE);
+    page_add (page, "enterprise", 99, enterprise);
+  }
+  apply_ok (fixture, page);
+  g_assert_cmpint (kouan_store_get_cursor (fixture->store, 99), ==, 2);
+  g_assert_cmpuint (kouan_store_count_messages (fixture->store, 99, KOUAN_MESSAGE_KIND_NOTICE,
+                                                KOUAN_READ_FILTER_ALL, FALSE), ==, 1);
 }
 
 typedef struct {
