@@ -10,31 +10,12 @@
 #include "kouan-enterprise.h"
 #include "kouan-json.h"
 #include "kouan-message.h"
-#include "kouan-store.h"
+#include "kouan-store-private.h"
 
 /* How long a writer waits for another connection (a second process on the
  * same cache, a benchmark) before giving up. */
 #define BUSY_TIMEOUT_MS 5000
 
-struct _KouanStore
-{
-  GObject       parent_instance;
-
-  /* Serialises every use of @db: the sync engine applies pages from a
-   * worker thread while the UI reads on the main thread. */
-  GMutex        lock;
-  sqlite3      *db;
-  char         *path;
-  int           schema_version;
-  gint64        last_rev;
-
-  /* Signal emission, always on @context, coalesced per (collection,
-   * enterprise) so a burst of pages costs the UI one reload. */
-  GMutex        signal_lock;
-  GMainContext *context;
-  GHashTable   *pending_changes;  /* "collection\x1fenterprise" set */
-  gboolean      pending_outbox;
-};
 
 G_DEFINE_FINAL_TYPE (KouanStore, kouan_store, G_TYPE_OBJECT)
 G_DEFINE_QUARK (kouan-store-error-quark, kouan_store_error)
@@ -193,24 +174,24 @@ store_exec (KouanStore  *self,
   return stmt != NULL && kouan_statement_run (stmt, error);
 }
 
-static gboolean
-store_begin (KouanStore  *self,
-             GError     **error)
+gboolean
+_kouan_store_begin (KouanStore  *self,
+                    GError     **error)
 {
   /* IMMEDIATE takes the write lock up front, so a transaction never fails
    * half-way because another connection started writing. */
   return store_exec (self, "BEGIN IMMEDIATE", error);
 }
 
-static gboolean
-store_commit (KouanStore  *self,
-              GError     **error)
+gboolean
+_kouan_store_commit (KouanStore  *self,
+                     GError     **error)
 {
   return store_exec (self, "COMMIT", error);
 }
 
-static void
-store_rollback (KouanStore *self)
+void
+_kouan_store_rollback (KouanStore *self)
 {
   g_autoptr(GError) error = NULL;
 
@@ -273,10 +254,10 @@ attach_idle (KouanStore     *self,
 }
 
 /* Never called with self->lock held: handlers read the store. */
-static void
-store_emit_changed (KouanStore *self,
-                    const char *collection,
-                    gint64      enterprise_id)
+void
+_kouan_store_emit_changed (KouanStore *self,
+                           const char *collection,
+                           gint64      enterprise_id)
 {
   PendingChange *pending;
   g_autofree char *key = g_strdup_printf ("%s\x1f%" G_GINT64_FORMAT, collection, enterprise_id);
@@ -311,8 +292,8 @@ emit_outbox_changed_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-static void
-store_emit_outbox_changed (KouanStore *self)
+void
+_kouan_store_emit_outbox_changed (KouanStore *self)
 {
   gboolean already;
 
@@ -393,11 +374,11 @@ next_rev_func (sqlite3_context  *context,
   sqlite3_result_int64 (context, self->last_rev);
 }
 
-static gboolean
-query_int (KouanStore  *self,
-           const char  *sql,
-           gint64      *out,
-           GError     **error)
+gboolean
+_kouan_store_query_int (KouanStore  *self,
+                        const char  *sql,
+                        gint64      *out,
+                        GError     **error)
 {
   g_autoptr(KouanStatement) stmt = kouan_statement_get (self->db, sql, error);
   int rc;
@@ -421,7 +402,7 @@ store_migrate (KouanStore  *self,
       char *message = NULL;
       int rc;
 
-      if (!store_begin (self, error))
+      if (!_kouan_store_begin (self, error))
         return FALSE;
 
       rc = sqlite3_exec (self->db, migrations[version], NULL, NULL, &message);
@@ -432,13 +413,13 @@ store_migrate (KouanStore  *self,
           g_set_error (error, KOUAN_STORE_ERROR, KOUAN_STORE_ERROR_SQL,
                        "Cannot upgrade the cache to version %d: %s", version, message);
           sqlite3_free (message);
-          store_rollback (self);
+          _kouan_store_rollback (self);
           return FALSE;
         }
 
-      if (!store_commit (self, error))
+      if (!_kouan_store_commit (self, error))
         {
-          store_rollback (self);
+          _kouan_store_rollback (self);
           return FALSE;
         }
       self->schema_version = version;
@@ -470,7 +451,7 @@ store_setup (KouanStore  *self,
 
   /* Reading the header first: a file that is not a database fails here,
    * before anything could write to it. */
-  if (!query_int (self, "PRAGMA user_version", &version, error))
+  if (!_kouan_store_query_int (self, "PRAGMA user_version", &version, error))
     return FALSE;
   if (version > KOUAN_STORE_SCHEMA_VERSION)
     {
@@ -630,13 +611,13 @@ kouan_store_get_cursor (KouanStore *self,
 /* Re-applies the queued edits of an enterprise (optionally of one record)
  * on top of rows just written from the server. An edit that no longer
  * applies (its row was deleted) is left for the server to refuse. */
-static gboolean
-replay_outbox_locked (KouanStore  *self,
-                      gint64       enterprise_id,
-                      const char  *collection,
-                      gint64       record_id,
-                      GPtrArray   *touched,
-                      GError     **error)
+gboolean
+_kouan_store_replay_outbox_locked (KouanStore  *self,
+                                   gint64       enterprise_id,
+                                   const char  *collection,
+                                   gint64       record_id,
+                                   GPtrArray   *touched,
+                                   GError     **error)
 {
   g_autoptr(KouanStatement) stmt = NULL;
   int rc;
@@ -753,7 +734,7 @@ apply_page_locked (KouanStore       *self,
 
   /* Pending local edits win over what the server said before it saw them. */
   if (touched->len > 0 &&
-      !replay_outbox_locked (self, page->enterprise_id, NULL, 0, touched, error))
+      !_kouan_store_replay_outbox_locked (self, page->enterprise_id, NULL, 0, touched, error))
     return FALSE;
 
   return TRUE;
@@ -772,14 +753,14 @@ kouan_store_apply_page (KouanStore       *self,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   g_mutex_lock (&self->lock);
-  ok = store_begin (self, error);
+  ok = _kouan_store_begin (self, error);
   if (ok)
     ok = apply_page_locked (self, page, touched, error);
   if (ok)
     {
       g_autoptr(GError) local_error = NULL;
 
-      ok = store_commit (self, &local_error);
+      ok = _kouan_store_commit (self, &local_error);
       if (!ok && sqlite3_extended_errcode (self->db) == SQLITE_CONSTRAINT_FOREIGNKEY)
         g_set_error (error, KOUAN_STORE_ERROR, KOUAN_STORE_ERROR_NOT_FOUND,
                      "Enterprise %" G_GINT64_FORMAT " is not in the cache", page->enterprise_id);
@@ -787,812 +768,16 @@ kouan_store_apply_page (KouanStore       *self,
         g_propagate_error (error, g_steal_pointer (&local_error));
     }
   if (!ok)
-    store_rollback (self);
+    _kouan_store_rollback (self);
   g_mutex_unlock (&self->lock);
 
   if (!ok)
     return FALSE;
 
   for (guint i = 0; i < touched->len; i++)
-    store_emit_changed (self, g_ptr_array_index (touched, i), page->enterprise_id);
+    _kouan_store_emit_changed (self, g_ptr_array_index (touched, i), page->enterprise_id);
 
   return TRUE;
-}
-
-/* Outbox */
-
-static char *
-enqueue_locked (KouanStore  *self,
-                gint64       enterprise_id,
-                const char  *collection,
-                const char  *op,
-                gint64       record_id,
-                JsonObject  *fields,
-                GError     **error)
-{
-  const KouanCollection *coll = kouan_collection_lookup (collection);
-  g_autoptr(KouanStatement) stmt = NULL;
-  g_autofree char *id = NULL;
-  g_autofree char *fields_json = NULL;
-
-  if (coll == NULL)
-    {
-      g_set_error (error, KOUAN_STORE_ERROR, KOUAN_STORE_ERROR_INVALID,
-                   "Unknown collection \"%s\"", collection);
-      return NULL;
-    }
-
-  if (!coll->apply_local (self->db, enterprise_id, op, record_id, fields, error))
-    return NULL;
-
-  stmt = kouan_statement_get (self->db,
-    "INSERT INTO outbox (id, enterprise_id, collection, op, record_id, fields, created_at)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", error);
-  if (stmt == NULL)
-    return NULL;
-
-  id = g_uuid_string_random ();
-  fields_json = kouan_json_object_to_string (fields);
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, enterprise_id);
-  sqlite3_bind_text (stmt, 3, coll->name, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, op, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 5, record_id);
-  sqlite3_bind_text (stmt, 6, fields_json, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 7, g_get_real_time () / G_USEC_PER_SEC);
-  if (!kouan_statement_run (stmt, error))
-    return NULL;
-
-  return g_steal_pointer (&id);
-}
-
-char *
-kouan_store_enqueue (KouanStore  *self,
-                     gint64       enterprise_id,
-                     const char  *collection,
-                     const char  *op,
-                     gint64       record_id,
-                     JsonObject  *fields,
-                     GError     **error)
-{
-  g_autofree char *id = NULL;
-
-  g_return_val_if_fail (KOUAN_IS_STORE (self), NULL);
-  g_return_val_if_fail (collection != NULL, NULL);
-  g_return_val_if_fail (op != NULL, NULL);
-  g_return_val_if_fail (fields != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  g_mutex_lock (&self->lock);
-  if (store_begin (self, error))
-    {
-      id = enqueue_locked (self, enterprise_id, collection, op, record_id, fields, error);
-      if (id == NULL || !store_commit (self, error))
-        {
-          g_clear_pointer (&id, g_free);
-          store_rollback (self);
-        }
-    }
-  g_mutex_unlock (&self->lock);
-
-  if (id == NULL)
-    return NULL;
-
-  store_emit_changed (self, collection, enterprise_id);
-  store_emit_outbox_changed (self);
-  return g_steal_pointer (&id);
-}
-
-GPtrArray *
-kouan_store_peek_outbox (KouanStore  *self,
-                         gint64       enterprise_id,
-                         guint        limit,
-                         GError     **error)
-{
-  g_autoptr(GPtrArray) mutations = g_ptr_array_new_with_free_func ((GDestroyNotify) kouan_mutation_free);
-  g_autoptr(KouanStatement) stmt = NULL;
-  gboolean ok = TRUE;
-  int rc;
-
-  g_return_val_if_fail (KOUAN_IS_STORE (self), NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  g_mutex_lock (&self->lock);
-  stmt = kouan_statement_get (self->db,
-    "SELECT seq, id, enterprise_id, collection, op, record_id, fields, attempts"
-    " FROM outbox WHERE enterprise_id = ?1 ORDER BY seq LIMIT ?2", error);
-  if (stmt == NULL)
-    ok = FALSE;
-  else
-    {
-      sqlite3_bind_int64 (stmt, 1, enterprise_id);
-      sqlite3_bind_int64 (stmt, 2, limit);
-      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-        {
-          g_autoptr(KouanMutation) mutation = g_new0 (KouanMutation, 1);
-          g_autoptr(GError) local_error = NULL;
-
-          mutation->seq = sqlite3_column_int64 (stmt, 0);
-          mutation->id = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-          mutation->enterprise_id = sqlite3_column_int64 (stmt, 2);
-          mutation->collection = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
-          mutation->op = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
-          mutation->record_id = sqlite3_column_int64 (stmt, 5);
-          mutation->fields = kouan_json_parse_object ((const char *) sqlite3_column_text (stmt, 6), -1, &local_error);
-          mutation->attempts = sqlite3_column_int (stmt, 7);
-          if (mutation->fields == NULL)
-            {
-              /* we wrote it ourselves, so the file is damaged */
-              g_set_error (error, KOUAN_STORE_ERROR, KOUAN_STORE_ERROR_CORRUPT,
-                           "Queued edit %s is damaged: %s", mutation->id, local_error->message);
-              ok = FALSE;
-              break;
-            }
-          g_ptr_array_add (mutations, g_steal_pointer (&mutation));
-        }
-      if (ok && rc != SQLITE_DONE)
-        ok = kouan_store_set_sql_error (error, self->db, rc, "Cannot read the outbox");
-    }
-  g_clear_pointer (&stmt, kouan_statement_release);
-  g_mutex_unlock (&self->lock);
-
-  return ok ? g_steal_pointer (&mutations) : NULL;
-}
-
-guint
-kouan_store_count_outbox (KouanStore *self)
-{
-  g_autoptr(GError) error = NULL;
-  gint64 count = 0;
-
-  g_return_val_if_fail (KOUAN_IS_STORE (self), 0);
-
-  g_mutex_lock (&self->lock);
-  if (!query_int (self, "SELECT count(*) FROM outbox", &count, &error))
-    g_warning ("Cannot count queued edits: %s", error->message);
-  g_mutex_unlock (&self->lock);
-
-  return (guint) count;
-}
-
-static gboolean
-ack_locked (KouanStore  *self,
-            const char  *mutation_id,
-            const char  *collection,
-            gint64       enterprise_id,
-            JsonObject  *record,
-            gboolean    *removed,
-            gboolean    *stored,
-            GError     **error)
-{
-  g_autoptr(KouanStatement) stmt = NULL;
-  const KouanCollection *coll;
-  g_autoptr(GError) local_error = NULL;
-  gint64 record_id;
-
-  stmt = kouan_statement_get (self->db, "DELETE FROM outbox WHERE id = ?1", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, mutation_id, -1, SQLITE_STATIC);
-  if (!kouan_statement_run (stmt, error))
-    return FALSE;
-  *removed = sqlite3_changes (self->db) > 0;
-  g_clear_pointer (&stmt, kouan_statement_release);
-
-  coll = kouan_collection_lookup (collection);
-  if (record == NULL || coll == NULL)
-    return TRUE;
-
-  /* The server has taken the edit either way; a record we cannot store
-   * is left to the next pull rather than keeping the edit queued, which
-   * would send it again forever. */
-  if (!kouan_json_get_int (record, "id", &record_id, &local_error) ||
-      !coll->upsert (self->db, enterprise_id, record_id, record, &local_error))
-    {
-      g_warning ("Ignoring the server's record for edit %s: %s", mutation_id, local_error->message);
-      return TRUE;
-    }
-  *stored = TRUE;
-
-  /* Later edits of the same record are still waiting: keep them visible. */
-  return replay_outbox_locked (self, enterprise_id, coll->name, record_id, NULL, error);
-}
-
-gboolean
-kouan_store_ack_mutation (KouanStore  *self,
-                          const char  *mutation_id,
-                          const char  *collection,
-                          gint64       enterprise_id,
-                          JsonObject  *record,
-                          GError     **error)
-{
-  gboolean removed = FALSE, stored = FALSE;
-  gboolean ok;
-
-  g_return_val_if_fail (KOUAN_IS_STORE (self), FALSE);
-  g_return_val_if_fail (mutation_id != NULL, FALSE);
-  g_return_val_if_fail (collection != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  g_mutex_lock (&self->lock);
-  ok = store_begin (self, error);
-  if (ok)
-    ok = ack_locked (self, mutation_id, collection, enterprise_id, record, &removed, &stored, error);
-  if (ok)
-    ok = store_commit (self, error);
-  if (!ok)
-    store_rollback (self);
-  g_mutex_unlock (&self->lock);
-
-  if (!ok)
-    return FALSE;
-
-  if (stored)
-    store_emit_changed (self, collection, enterprise_id);
-  if (removed)
-    store_emit_outbox_changed (self);
-  return TRUE;
-}
-
-gboolean
-kouan_store_note_attempt (KouanStore  *self,
-                          const char  *mutation_id,
-                          GError     **error)
-{
-  g_autoptr(KouanStatement) stmt = NULL;
-  gboolean ok = FALSE;
-
-  g_return_val_if_fail (KOUAN_IS_STORE (self), FALSE);
-  g_return_val_if_fail (mutation_id != NULL, FALSE);
-
-  g_mutex_lock (&self->lock);
-  stmt = kouan_statement_get (self->db, "UPDATE outbox SET attempts = attempts + 1 WHERE id = ?1", error);
-  if (stmt != NULL)
-    {
-      sqlite3_bind_text (stmt, 1, mutation_id, -1, SQLITE_STATIC);
-      ok = kouan_statement_run (stmt, error);
-      if (ok && sqlite3_changes (self->db) == 0)
-        {
-          g_set_error (error, KOUAN_STORE_ERROR, KOUAN_STORE_ERROR_NOT_FOUND,
-                       "Edit %s is not queued", mutation_id);
-          ok = FALSE;
-        }
-    }
-  g_clear_pointer (&stmt, kouan_statement_release);
-  g_mutex_unlock (&self->lock);
-
-  return ok;
-}
-
-/* Enterprises */
-
-static gboolean
-save_enterprises_locked (KouanStore  *self,
-                         GPtrArray   *enterprises,
-                         GArray      *removed,
-                         GError     **error)
-{
-  g_autoptr(GHashTable) kept = g_hash_table_new (g_int64_hash, g_int64_equal);
-  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  int rc;
-
-  for (guint i = 0; i < enterprises->len; i++)
-    {
-      KouanEnterprise *enterprise = g_ptr_array_index (enterprises, i);
-      g_autoptr(KouanStatement) stmt = NULL;
-      g_autoptr(JsonArray) roles = json_array_new ();
-      g_autoptr(JsonNode) node = NULL;
-      g_autofree char *roles_json = NULL;
-      const char * const *role_names = kouan_enterprise_get_roles (enterprise);
-
-      for (guint r = 0; role_names[r] != NULL; r++)
-        json_array_add_string_element (roles, role_names[r]);
-      node = json_node_init_array (json_node_alloc (), roles);
-      roles_json = kouan_json_to_string (node);
-
-      stmt = kouan_statement_get (self->db,
-        "INSERT INTO enterprises (id, name, credit_code, certified, roles)"
-        " VALUES (?1, ?2, ?3, ?4, ?5)"
-        " ON CONFLICT (id) DO UPDATE SET name = excluded.name,"
-        "  credit_code = excluded.credit_code, certified = excluded.certified,"
-        "  roles = excluded.roles", error);
-      if (stmt == NULL)
-        return FALSE;
-      sqlite3_bind_int64 (stmt, 1, kouan_enterprise_get_id (enterprise));
-      sqlite3_bind_text (stmt, 2, kouan_enterprise_get_name (enterprise), -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 3, kouan_enterprise_get_credit_code (enterprise), -1, SQLITE_STATIC);
-      sqlite3_bind_int (stmt, 4, kouan_enterprise_get_certified (enterprise));
-      sqlite3_bind_text (stmt, 5, roles_json, -1, SQLITE_STATIC);
-      if (!kouan_statement_run (stmt, error))
-        return FALSE;
-
-      {
-        gint64 id = kouan_enterprise_get_id (enterprise);
-
-        g_array_append_val (ids, id);
-      }
-    }
-
-  for (guint i = 0; i < ids->len; i++)
-    g_hash_table_add (kept, &g_array_index (ids, gint64, i));
-
-  /* An enterprise the user is no longer a member of goes, with its rows,
-   * cursor and queued edits (ON DELETE CASCADE): the server would refuse
-   * them anyway, and the data is no longer theirs to see. */
-  {
-    g_autoptr(KouanStatement) stmt = kouan_statement_get (self->db, "SELECT id FROM enterprises", error);
-
-    if (stmt == NULL)
-      return FALSE;
-    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-      {
-        gint64 id = sqlite3_column_int64 (stmt, 0);
-
-        if (!g_hash_table_contains (kept, &id))
-          g_array_append_val (removed, id);
-      }
-    if (rc != SQLITE_DONE)
-      return kouan_store_set_sql_error (error, self->db, rc, "Cannot read enterprises");
-  }
-
-  for (guint i = 0; i < removed->len; i++)
-    {
-      g_autoptr(KouanStatement) stmt = kouan_statement_get (self->db, "DELETE FROM enterprises WHERE id = ?1", error);
-
-      if (stmt == NULL)
-        return FALSE;
-      sqlite3_bind_int64 (stmt, 1, g_array_index (removed, gint64, i));
-      if (!kouan_statement_run (stmt, error))
-        return FALSE;
-    }
-
-  return TRUE;
-}
-
-gboolean
-kouan_store_save_enterprises (KouanStore  *self,
-                              GPtrArray   *enterprises,
-                              GError     **error)
-{
-  g_autoptr(GArray) removed = g_array_new (FALSE, FALSE, sizeof (gint64));
-  gboolean ok;
-
-  g_return_val_if_fail (KOUAN_IS_STORE (self), FALSE);
-  g_return_val_if_fail (enterprises != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  g_mutex_lock (&self->lock);
-  ok = store_begin (self, error);
-  if (ok)
-    ok = save_enterprises_locked (self, enterprises, removed, error);
-  if (ok)
-    ok = store_commit (self, error);
-  if (!ok)
-    store_rollback (self);
-  g_mutex_unlock (&self->lock);
-
-  if (!ok)
-    return FALSE;
-
-  for (guint i = 0; i < enterprises->len; i++)
-    store_emit_changed (self, "enterprise",
-                        kouan_enterprise_get_id (g_ptr_array_index (enterprises, i)));
-  for (guint i = 0; i < removed->len; i++)
-    {
-      gint64 id = g_array_index (removed, gint64, i);
-
-      store_emit_changed (self, "enterprise", id);
-      store_emit_changed (self, "messages", id);
-    }
-  if (removed->len > 0)
-    store_emit_outbox_changed (self);
-
-  return TRUE;
-}
-
-static GStrv
-parse_roles (const char *json)
-{
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  JsonNode *root;
-
-  if (json_parser_load_from_data (parser, json, -1, NULL) &&
-      (root = json_parser_get_root (parser)) != NULL &&
-      JSON_NODE_HOLDS_ARRAY (root))
-    {
-      JsonArray *array = json_node_get_array (root);
-
-      for (guint i = 0; i < json_array_get_length (array); i++)
-        {
-          JsonNode *node = json_array_get_element (array, i);
-
-          if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-            g_strv_builder_add (builder, json_node_get_string (node));
-        }
-    }
-
-  return g_strv_builder_end (builder);
-}
-
-GPtrArray *
-kouan_store_list_enterprises (KouanStore  *self,
-                              GError     **error)
-{
-  g_autoptr(GPtrArray) enterprises = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(KouanStatement) stmt = NULL;
-  gboolean ok = TRUE;
-  int rc;
-
-  g_return_val_if_fail (KOUAN_IS_STORE (self), NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  g_mutex_lock (&self->lock);
-  stmt = kouan_statement_get (self->db,
-    "SELECT id, name, credit_code, certified, roles FROM enterprises ORDER BY id", error);
-  if (stmt == NULL)
-    ok = FALSE;
-  else
-    {
-      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-        {
-          g_auto(GStrv) roles = parse_roles ((const char *) sqlite3_column_text (stmt, 4));
-
-          g_ptr_array_add (enterprises,
-                           kouan_enterprise_new (sqlite3_column_int64 (stmt, 0),
-                                                 (const char *) sqlite3_column_text (stmt, 1),
-                                                 (const char *) sqlite3_column_text (stmt, 2),
-                                                 sqlite3_column_int (stmt, 3) != 0,
-                                                 (const char * const *) roles));
-        }
-      if (rc != SQLITE_DONE)
-        ok = kouan_store_set_sql_error (error, self->db, rc, "Cannot read enterprises");
-    }
-  g_clear_pointer (&stmt, kouan_statement_release);
-  g_mutex_unlock (&self->lock);
-
-  return ok ? g_steal_pointer (&enterprises) : NULL;
-}
-
-/* Messages */
-
-/* One query text per filter shape, so each is prepared once. Without
- * statistics SQLite would serve "unread and starred" from the read index
- * and look up every unread row in the table; the few starred rows have
- * their own partial index, named explicitly. */
-#define MESSAGE_WHERE " WHERE enterprise_id = ?1 AND kind = ?2"
-#define MESSAGE_ANY " FROM messages" MESSAGE_WHERE
-#define MESSAGE_STARRED " FROM messages INDEXED BY messages_starred" MESSAGE_WHERE
-#define MESSAGE_FILTERS(prefix, suffix) {                                            \
-    { prefix MESSAGE_ANY suffix,                                                     \
-      prefix MESSAGE_STARRED " AND starred = 1" suffix },                            \
-    { prefix MESSAGE_ANY " AND read = 0" suffix,                                     \
-      prefix MESSAGE_STARRED " AND read = 0 AND starred = 1" suffix },               \
-    { prefix MESSAGE_ANY " AND read = 1" suffix,                                     \
-      prefix MESSAGE_STARRED " AND read = 1 AND starred = 1" suffix },               \
-  }
-
-static const char * const count_sql[3][2] = MESSAGE_FILTERS ("SELECT count(*)", "");
-static const char * const list_sql[3][2] =
-  MESSAGE_FILTERS ("SELECT id, rev", " ORDER BY created_at DESC, id DESC");
-
-static KouanStatement *
-message_filter_statement (KouanStore        *self,
-                          const char * const (*sql)[2],
-                          gint64             enterprise_id,
-                          KouanMessageKind   kind,
-                          KouanReadFilter    read_filter,
-                          gboolean           starred_only,
-                          GError           **error)
-{
-  KouanStatement *stmt;
-
-  if ((guint) read_filter > KOUAN_READ_FILTER_READ)
-    read_filter = KOUAN_READ_FILTER_ALL;
-
-  stmt = kouan_statement_get (self->db, sql[read_filter][starred_only ? 1 : 0], error);
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_int64 (stmt, 1, enterprise_id);
-  sqlite3_bind_text (stmt, 2, kouan_message_kind_to_string (kind), -1, SQLITE_STATIC);
-  return stmt;
-}
-
-guint
-kouan_store_count_messages (KouanStore       *self,
-                            gint64            enterprise_id,
-                            KouanMessageKind  kind,
-                            KouanReadFilter   read_filter,
-                            gboolean          starred_only)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(KouanStatement) stmt = NULL;
-  guint count = 0;
-  int rc;
-
-  g_return_val_if_fail (KOUAN_IS_STORE (self), 0);
-
-  g_mutex_lock (&self->lock);
-  stmt = message_filter_statement (self, count_sql, enterprise_id, kind,
-                                   read_filter, starred_only, &error);
-  if (stmt != NULL)
-    {
-      rc = sqlite3_step (stmt);
-      if (rc == SQLITE_ROW)
-        count = (guint) sqlite3_column_int64 (stmt, 0);
-      else
-        kouan_store_set_sql_error (&error, self->db, rc, "Cannot count messages");
-    }
-  g_clear_pointer (&stmt, kouan_statement_release);
-  g_mutex_unlock (&self->lock);
-
-  if (error != NULL)
-    g_warning ("%s", error->message);
-
-  return count;
-}
-
-gboolean
-kouan_store_list_message_revisions (KouanStore       *self,
-                                    gint64            enterprise_id,
-                                    KouanMessageKind  kind,
-                                    KouanReadFilter   read_filter,
-                                    gboolean          starred_only,
-                                    GArray          **ids,
-                                    GArray          **revisions,
-                                    GError          **error)
-{
-  g_autoptr(GArray) id_array = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autoptr(GArray) rev_array = NULL;
-  g_autoptr(KouanStatement) stmt = NULL;
-  gboolean ok = TRUE;
-  int rc;
-
-  g_return_val_if_fail (KOUAN_IS_STORE (self), FALSE);
-  g_return_val_if_fail (ids != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  if (revisions != NULL)
-    rev_array = g_array_new (FALSE, FALSE, sizeof (gint64));
-
-  g_mutex_lock (&self->lock);
-  stmt = message_filter_statement (self, list_sql, enterprise_id, kind,
-                                   read_filter, starred_only, error);
-  if (stmt == NULL)
-    ok = FALSE;
-  else
-    {
-      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-        {
-          gint64 id = sqlite3_column_int64 (stmt, 0);
-
-          g_array_append_val (id_array, id);
-          if (rev_array != NULL)
-            {
-              gint64 rev = sqlite3_column_int64 (stmt, 1);
-
-              g_array_append_val (rev_array, rev);
-            }
-        }
-      if (rc != SQLITE_DONE)
-        ok = kouan_store_set_sql_error (error, self->db, rc, "Cannot list messages");
-    }
-  g_clear_pointer (&stmt, kouan_statement_release);
-  g_mutex_unlock (&self->lock);
-
-  if (!ok)
-    return FALSE;
-
-  *ids = g_steal_pointer (&id_array);
-  if (revisions != NULL)
-    *revisions = g_steal_pointer (&rev_array);
-  return TRUE;
-}
-
-GArray *
-kouan_store_list_message_ids (KouanStore       *self,
-                              gint64            enterprise_id,
-                              KouanMessageKind  kind,
-                              KouanReadFilter   read_filter,
-                              gboolean          starred_only,
-                              GError          **error)
-{
-  GArray *ids = NULL;
-
-  if (!kouan_store_list_message_revisions (self, enterprise_id, kind, read_filter,
-                                           starred_only, &ids, NULL, error))
-    return NULL;
-  return ids;
-}
-
-/* Builds a message from the current row of a statement selecting
- * kind, category, title, body, severity, created_at, read, starred. */
-static KouanMessage *
-message_from_row (sqlite3_stmt  *stmt,
-                  gint64         enterprise_id,
-                  gint64         id,
-                  GError       **error)
-{
-  KouanMessageKind kind;
-  KouanSeverity severity = KOUAN_SEVERITY_NONE;
-  const char *severity_str = (const char *) sqlite3_column_text (stmt, 4);
-
-  if (!kouan_message_kind_from_string ((const char *) sqlite3_column_text (stmt, 0), &kind) ||
-      (severity_str != NULL && !kouan_severity_from_string (severity_str, &severity)))
-    {
-      g_set_error (error, KOUAN_STORE_ERROR, KOUAN_STORE_ERROR_CORRUPT,
-                   "Message %" G_GINT64_FORMAT " in the cache is damaged", id);
-      return NULL;
-    }
-
-  return kouan_message_new (id, enterprise_id, kind,
-                            (const char *) sqlite3_column_text (stmt, 1),
-                            (const char *) sqlite3_column_text (stmt, 2),
-                            (const char *) sqlite3_column_text (stmt, 3),
-                            severity,
-                            sqlite3_column_int64 (stmt, 5),
-                            sqlite3_column_int (stmt, 6) != 0,
-                            sqlite3_column_int (stmt, 7) != 0);
-}
-
-#define SELECT_MESSAGE \
-  "SELECT kind, category, title, body, severity, created_at, read, starred" \
-  " FROM messages WHERE enterprise_id = ?1 AND id = ?2"
-
-static gboolean
-load_message_locked (KouanStore     *self,
-                     gint64          enterprise_id,
-                     gint64          id,
-                     KouanMessage  **out,
-                     GError        **error)
-{
-  g_autoptr(KouanStatement) stmt = kouan_statement_get (self->db, SELECT_MESSAGE, error);
-  int rc;
-
-  *out = NULL;
-  if (stmt == NULL)
-    return FALSE;
-
-  sqlite3_bind_int64 (stmt, 1, enterprise_id);
-  sqlite3_bind_int64 (stmt, 2, id);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_DONE)
-    return TRUE;
-  if (rc != SQLITE_ROW)
-    return kouan_store_set_sql_error (error, self->db, rc, "Cannot read a message");
-
-  *out = message_from_row (stmt, enterprise_id, id, error);
-  return *out != NULL;
-}
-
-gboolean
-kouan_store_load_messages (KouanStore    *self,
-                           gint64         enterprise_id,
-                           const gint64  *ids,
-                           guint          n_ids,
-                           GPtrArray     *out,
-                           GError       **error)
-{
-  gboolean ok = TRUE;
-
-  g_return_val_if_fail (KOUAN_IS_STORE (self), FALSE);
-  g_return_val_if_fail (ids != NULL || n_ids == 0, FALSE);
-  g_return_val_if_fail (out != NULL, FALSE);
-
-  g_mutex_lock (&self->lock);
-  for (guint i = 0; ok && i < n_ids; i++)
-    {
-      KouanMessage *message = NULL;
-
-      ok = load_message_locked (self, enterprise_id, ids[i], &message, error);
-      if (ok)
-        g_ptr_array_add (out, message);
-    }
-  g_mutex_unlock (&self->lock);
-
-  return ok;
-}
-
-KouanMessage *
-kouan_store_get_message (KouanStore  *self,
-                         gint64       enterprise_id,
-                         gint64       id,
-                         GError     **error)
-{
-  KouanMessage *message = NULL;
-  gboolean ok;
-
-  g_return_val_if_fail (KOUAN_IS_STORE (self), NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  g_mutex_lock (&self->lock);
-  ok = load_message_locked (self, enterprise_id, id, &message, error);
-  g_mutex_unlock (&self->lock);
-
-  if (ok && message == NULL)
-    g_set_error (error, KOUAN_STORE_ERROR, KOUAN_STORE_ERROR_NOT_FOUND,
-                 "Message %" G_GINT64_FORMAT " is not in the cache", id);
-  return message;
-}
-
-/* Queues a change of one flag unless the row already shows it: opening a
- * message that is already read must not cost a server round trip. */
-static gboolean
-set_message_flag (KouanStore    *self,
-                  KouanMessage  *message,
-                  const char    *flag,
-                  gboolean       value,
-                  GError       **error)
-{
-  gint64 enterprise_id = kouan_message_get_enterprise_id (message);
-  g_autoptr(KouanMessage) current = NULL;
-  g_autoptr(JsonObject) fields = json_object_new ();
-  g_autofree char *id = NULL;
-  gboolean ok, queued = FALSE;
-
-  json_object_set_boolean_member (fields, flag, value);
-
-  g_mutex_lock (&self->lock);
-  ok = store_begin (self, error) &&
-       load_message_locked (self, enterprise_id, kouan_message_get_id (message), &current, error);
-  if (ok && current == NULL)
-    {
-      g_set_error (error, KOUAN_STORE_ERROR, KOUAN_STORE_ERROR_NOT_FOUND,
-                   "Message %" G_GINT64_FORMAT " is not in the cache",
-                   kouan_message_get_id (message));
-      ok = FALSE;
-    }
-  if (ok)
-    {
-      gboolean now = g_str_equal (flag, "read") ? kouan_message_get_read (current)
-                                                : kouan_message_get_starred (current);
-
-      if (!now != !value)
-        {
-          id = enqueue_locked (self, enterprise_id, "messages", "update",
-                               kouan_message_get_id (message), fields, error);
-          ok = id != NULL;
-          queued = ok;
-        }
-    }
-  if (ok)
-    ok = store_commit (self, error);
-  if (!ok)
-    store_rollback (self);
-  g_mutex_unlock (&self->lock);
-
-  if (ok && queued)
-    {
-      store_emit_changed (self, "messages", enterprise_id);
-      store_emit_outbox_changed (self);
-    }
-  return ok;
-}
-
-gboolean
-kouan_store_set_message_read (KouanStore    *self,
-                              KouanMessage  *message,
-                              gboolean       read,
-                              GError       **error)
-{
-  g_return_val_if_fail (KOUAN_IS_STORE (self), FALSE);
-  g_return_val_if_fail (KOUAN_IS_MESSAGE (message), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  return set_message_flag (self, message, "read", read, error);
-}
-
-gboolean
-kouan_store_set_message_starred (KouanStore    *self,
-                                 KouanMessage  *message,
-                                 gboolean       starred,
-                                 GError       **error)
-{
-  g_return_val_if_fail (KOUAN_IS_STORE (self), FALSE);
-  g_return_val_if_fail (KOUAN_IS_MESSAGE (message), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  return set_message_flag (self, message, "starred", starred, error);
 }
 
 /* Meta */

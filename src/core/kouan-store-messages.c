@@ -1,0 +1,539 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "kouan-collection.h"
+#include "kouan-enterprise.h"
+#include "kouan-json.h"
+#include "kouan-message.h"
+#include "kouan-store-private.h"
+
+/* Enterprises */
+
+static gboolean
+save_enterprises_locked (KouanStore  *self,
+                         GPtrArray   *enterprises,
+                         GArray      *removed,
+                         GError     **error)
+{
+  g_autoptr(GHashTable) kept = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  int rc;
+
+  for (guint i = 0; i < enterprises->len; i++)
+    {
+      KouanEnterprise *enterprise = g_ptr_array_index (enterprises, i);
+      g_autoptr(KouanStatement) stmt = NULL;
+      g_autoptr(JsonArray) roles = json_array_new ();
+      g_autoptr(JsonNode) node = NULL;
+      g_autofree char *roles_json = NULL;
+      const char * const *role_names = kouan_enterprise_get_roles (enterprise);
+
+      for (guint r = 0; role_names[r] != NULL; r++)
+        json_array_add_string_element (roles, role_names[r]);
+      node = json_node_init_array (json_node_alloc (), roles);
+      roles_json = kouan_json_to_string (node);
+
+      stmt = kouan_statement_get (self->db,
+        "INSERT INTO enterprises (id, name, credit_code, certified, roles)"
+        " VALUES (?1, ?2, ?3, ?4, ?5)"
+        " ON CONFLICT (id) DO UPDATE SET name = excluded.name,"
+        "  credit_code = excluded.credit_code, certified = excluded.certified,"
+        "  roles = excluded.roles", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, kouan_enterprise_get_id (enterprise));
+      sqlite3_bind_text (stmt, 2, kouan_enterprise_get_name (enterprise), -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 3, kouan_enterprise_get_credit_code (enterprise), -1, SQLITE_STATIC);
+      sqlite3_bind_int (stmt, 4, kouan_enterprise_get_certified (enterprise));
+      sqlite3_bind_text (stmt, 5, roles_json, -1, SQLITE_STATIC);
+      if (!kouan_statement_run (stmt, error))
+        return FALSE;
+
+      {
+        gint64 id = kouan_enterprise_get_id (enterprise);
+
+        g_array_append_val (ids, id);
+      }
+    }
+
+  for (guint i = 0; i < ids->len; i++)
+    g_hash_table_add (kept, &g_array_index (ids, gint64, i));
+
+  /* An enterprise the user is no longer a member of goes, with its rows,
+   * cursor and queued edits (ON DELETE CASCADE): the server would refuse
+   * them anyway, and the data is no longer theirs to see. */
+  {
+    g_autoptr(KouanStatement) stmt = kouan_statement_get (self->db, "SELECT id FROM enterprises", error);
+
+    if (stmt == NULL)
+      return FALSE;
+    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+      {
+        gint64 id = sqlite3_column_int64 (stmt, 0);
+
+        if (!g_hash_table_contains (kept, &id))
+          g_array_append_val (removed, id);
+      }
+    if (rc != SQLITE_DONE)
+      return kouan_store_set_sql_error (error, self->db, rc, "Cannot read enterprises");
+  }
+
+  for (guint i = 0; i < removed->len; i++)
+    {
+      g_autoptr(KouanStatement) stmt = kouan_statement_get (self->db, "DELETE FROM enterprises WHERE id = ?1", error);
+
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, g_array_index (removed, gint64, i));
+      if (!kouan_statement_run (stmt, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
+kouan_store_save_enterprises (KouanStore  *self,
+                              GPtrArray   *enterprises,
+                              GError     **error)
+{
+  g_autoptr(GArray) removed = g_array_new (FALSE, FALSE, sizeof (gint64));
+  gboolean ok;
+
+  g_return_val_if_fail (KOUAN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (enterprises != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  g_mutex_lock (&self->lock);
+  ok = _kouan_store_begin (self, error);
+  if (ok)
+    ok = save_enterprises_locked (self, enterprises, removed, error);
+  if (ok)
+    ok = _kouan_store_commit (self, error);
+  if (!ok)
+    _kouan_store_rollback (self);
+  g_mutex_unlock (&self->lock);
+
+  if (!ok)
+    return FALSE;
+
+  for (guint i = 0; i < enterprises->len; i++)
+    _kouan_store_emit_changed (self, "enterprise",
+                        kouan_enterprise_get_id (g_ptr_array_index (enterprises, i)));
+  for (guint i = 0; i < removed->len; i++)
+    {
+      gint64 id = g_array_index (removed, gint64, i);
+
+      _kouan_store_emit_changed (self, "enterprise", id);
+      _kouan_store_emit_changed (self, "messages", id);
+    }
+  if (removed->len > 0)
+    _kouan_store_emit_outbox_changed (self);
+
+  return TRUE;
+}
+
+static GStrv
+parse_roles (const char *json)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  JsonNode *root;
+
+  if (json_parser_load_from_data (parser, json, -1, NULL) &&
+      (root = json_parser_get_root (parser)) != NULL &&
+      JSON_NODE_HOLDS_ARRAY (root))
+    {
+      JsonArray *array = json_node_get_array (root);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *node = json_array_get_element (array, i);
+
+          if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+            g_strv_builder_add (builder, json_node_get_string (node));
+        }
+    }
+
+  return g_strv_builder_end (builder);
+}
+
+GPtrArray *
+kouan_store_list_enterprises (KouanStore  *self,
+                              GError     **error)
+{
+  g_autoptr(GPtrArray) enterprises = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(KouanStatement) stmt = NULL;
+  gboolean ok = TRUE;
+  int rc;
+
+  g_return_val_if_fail (KOUAN_IS_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  g_mutex_lock (&self->lock);
+  stmt = kouan_statement_get (self->db,
+    "SELECT id, name, credit_code, certified, roles FROM enterprises ORDER BY id", error);
+  if (stmt == NULL)
+    ok = FALSE;
+  else
+    {
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          g_auto(GStrv) roles = parse_roles ((const char *) sqlite3_column_text (stmt, 4));
+
+          g_ptr_array_add (enterprises,
+                           kouan_enterprise_new (sqlite3_column_int64 (stmt, 0),
+                                                 (const char *) sqlite3_column_text (stmt, 1),
+                                                 (const char *) sqlite3_column_text (stmt, 2),
+                                                 sqlite3_column_int (stmt, 3) != 0,
+                                                 (const char * const *) roles));
+        }
+      if (rc != SQLITE_DONE)
+        ok = kouan_store_set_sql_error (error, self->db, rc, "Cannot read enterprises");
+    }
+  g_clear_pointer (&stmt, kouan_statement_release);
+  g_mutex_unlock (&self->lock);
+
+  return ok ? g_steal_pointer (&enterprises) : NULL;
+}
+
+/* Messages */
+
+/* One query text per filter shape, so each is prepared once. Without
+ * statistics SQLite would serve "unread and starred" from the read index
+ * and look up every unread row in the table; the few starred rows have
+ * their own partial index, named explicitly. */
+#define MESSAGE_WHERE " WHERE enterprise_id = ?1 AND kind = ?2"
+#define MESSAGE_ANY " FROM messages" MESSAGE_WHERE
+#define MESSAGE_STARRED " FROM messages INDEXED BY messages_starred" MESSAGE_WHERE
+#define MESSAGE_FILTERS(prefix, suffix) {                                            \
+    { prefix MESSAGE_ANY suffix,                                                     \
+      prefix MESSAGE_STARRED " AND starred = 1" suffix },                            \
+    { prefix MESSAGE_ANY " AND read = 0" suffix,                                     \
+      prefix MESSAGE_STARRED " AND read = 0 AND starred = 1" suffix },               \
+    { prefix MESSAGE_ANY " AND read = 1" suffix,                                     \
+      prefix MESSAGE_STARRED " AND read = 1 AND starred = 1" suffix },               \
+  }
+
+static const char * const count_sql[3][2] = MESSAGE_FILTERS ("SELECT count(*)", "");
+static const char * const list_sql[3][2] =
+  MESSAGE_FILTERS ("SELECT id, rev", " ORDER BY created_at DESC, id DESC");
+
+static KouanStatement *
+message_filter_statement (KouanStore        *self,
+                          const char * const (*sql)[2],
+                          gint64             enterprise_id,
+                          KouanMessageKind   kind,
+                          KouanReadFilter    read_filter,
+                          gboolean           starred_only,
+                          GError           **error)
+{
+  KouanStatement *stmt;
+
+  if ((guint) read_filter > KOUAN_READ_FILTER_READ)
+    read_filter = KOUAN_READ_FILTER_ALL;
+
+  stmt = kouan_statement_get (self->db, sql[read_filter][starred_only ? 1 : 0], error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, enterprise_id);
+  sqlite3_bind_text (stmt, 2, kouan_message_kind_to_string (kind), -1, SQLITE_STATIC);
+  return stmt;
+}
+
+guint
+kouan_store_count_messages (KouanStore       *self,
+                            gint64            enterprise_id,
+                            KouanMessageKind  kind,
+                            KouanReadFilter   read_filter,
+                            gboolean          starred_only)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KouanStatement) stmt = NULL;
+  guint count = 0;
+  int rc;
+
+  g_return_val_if_fail (KOUAN_IS_STORE (self), 0);
+
+  g_mutex_lock (&self->lock);
+  stmt = message_filter_statement (self, count_sql, enterprise_id, kind,
+                                   read_filter, starred_only, &error);
+  if (stmt != NULL)
+    {
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        count = (guint) sqlite3_column_int64 (stmt, 0);
+      else
+        kouan_store_set_sql_error (&error, self->db, rc, "Cannot count messages");
+    }
+  g_clear_pointer (&stmt, kouan_statement_release);
+  g_mutex_unlock (&self->lock);
+
+  if (error != NULL)
+    g_warning ("%s", error->message);
+
+  return count;
+}
+
+gboolean
+kouan_store_list_message_revisions (KouanStore       *self,
+                                    gint64            enterprise_id,
+                                    KouanMessageKind  kind,
+                                    KouanReadFilter   read_filter,
+                                    gboolean          starred_only,
+                                    GArray          **ids,
+                                    GArray          **revisions,
+                                    GError          **error)
+{
+  g_autoptr(GArray) id_array = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) rev_array = NULL;
+  g_autoptr(KouanStatement) stmt = NULL;
+  gboolean ok = TRUE;
+  int rc;
+
+  g_return_val_if_fail (KOUAN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (ids != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (revisions != NULL)
+    rev_array = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  g_mutex_lock (&self->lock);
+  stmt = message_filter_statement (self, list_sql, enterprise_id, kind,
+                                   read_filter, starred_only, error);
+  if (stmt == NULL)
+    ok = FALSE;
+  else
+    {
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          gint64 id = sqlite3_column_int64 (stmt, 0);
+
+          g_array_append_val (id_array, id);
+          if (rev_array != NULL)
+            {
+              gint64 rev = sqlite3_column_int64 (stmt, 1);
+
+              g_array_append_val (rev_array, rev);
+            }
+        }
+      if (rc != SQLITE_DONE)
+        ok = kouan_store_set_sql_error (error, self->db, rc, "Cannot list messages");
+    }
+  g_clear_pointer (&stmt, kouan_statement_release);
+  g_mutex_unlock (&self->lock);
+
+  if (!ok)
+    return FALSE;
+
+  *ids = g_steal_pointer (&id_array);
+  if (revisions != NULL)
+    *revisions = g_steal_pointer (&rev_array);
+  return TRUE;
+}
+
+GArray *
+kouan_store_list_message_ids (KouanStore       *self,
+                              gint64            enterprise_id,
+                              KouanMessageKind  kind,
+                              KouanReadFilter   read_filter,
+                              gboolean          starred_only,
+                              GError          **error)
+{
+  GArray *ids = NULL;
+
+  if (!kouan_store_list_message_revisions (self, enterprise_id, kind, read_filter,
+                                           starred_only, &ids, NULL, error))
+    return NULL;
+  return ids;
+}
+
+/* Builds a message from the current row of a statement selecting
+ * kind, category, title, body, severity, created_at, read, starred. */
+static KouanMessage *
+message_from_row (sqlite3_stmt  *stmt,
+                  gint64         enterprise_id,
+                  gint64         id,
+                  GError       **error)
+{
+  KouanMessageKind kind;
+  KouanSeverity severity = KOUAN_SEVERITY_NONE;
+  const char *severity_str = (const char *) sqlite3_column_text (stmt, 4);
+
+  if (!kouan_message_kind_from_string ((const char *) sqlite3_column_text (stmt, 0), &kind) ||
+      (severity_str != NULL && !kouan_severity_from_string (severity_str, &severity)))
+    {
+      g_set_error (error, KOUAN_STORE_ERROR, KOUAN_STORE_ERROR_CORRUPT,
+                   "Message %" G_GINT64_FORMAT " in the cache is damaged", id);
+      return NULL;
+    }
+
+  return kouan_message_new (id, enterprise_id, kind,
+                            (const char *) sqlite3_column_text (stmt, 1),
+                            (const char *) sqlite3_column_text (stmt, 2),
+                            (const char *) sqlite3_column_text (stmt, 3),
+                            severity,
+                            sqlite3_column_int64 (stmt, 5),
+                            sqlite3_column_int (stmt, 6) != 0,
+                            sqlite3_column_int (stmt, 7) != 0);
+}
+
+#define SELECT_MESSAGE \
+  "SELECT kind, category, title, body, severity, created_at, read, starred" \
+  " FROM messages WHERE enterprise_id = ?1 AND id = ?2"
+
+static gboolean
+load_message_locked (KouanStore     *self,
+                     gint64          enterprise_id,
+                     gint64          id,
+                     KouanMessage  **out,
+                     GError        **error)
+{
+  g_autoptr(KouanStatement) stmt = kouan_statement_get (self->db, SELECT_MESSAGE, error);
+  int rc;
+
+  *out = NULL;
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, enterprise_id);
+  sqlite3_bind_int64 (stmt, 2, id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE)
+    return TRUE;
+  if (rc != SQLITE_ROW)
+    return kouan_store_set_sql_error (error, self->db, rc, "Cannot read a message");
+
+  *out = message_from_row (stmt, enterprise_id, id, error);
+  return *out != NULL;
+}
+
+gboolean
+kouan_store_load_messages (KouanStore    *self,
+                           gint64         enterprise_id,
+                           const gint64  *ids,
+                           guint          n_ids,
+                           GPtrArray     *out,
+                           GError       **error)
+{
+  gboolean ok = TRUE;
+
+  g_return_val_if_fail (KOUAN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (ids != NULL || n_ids == 0, FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+
+  g_mutex_lock (&self->lock);
+  for (guint i = 0; ok && i < n_ids; i++)
+    {
+      KouanMessage *message = NULL;
+
+      ok = load_message_locked (self, enterprise_id, ids[i], &message, error);
+      if (ok)
+        g_ptr_array_add (out, message);
+    }
+  g_mutex_unlock (&self->lock);
+
+  return ok;
+}
+
+KouanMessage *
+kouan_store_get_message (KouanStore  *self,
+                         gint64       enterprise_id,
+                         gint64       id,
+                         GError     **error)
+{
+  KouanMessage *message = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (KOUAN_IS_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  g_mutex_lock (&self->lock);
+  ok = load_message_locked (self, enterprise_id, id, &message, error);
+  g_mutex_unlock (&self->lock);
+
+  if (ok && message == NULL)
+    g_set_error (error, KOUAN_STORE_ERROR, KOUAN_STORE_ERROR_NOT_FOUND,
+                 "Message %" G_GINT64_FORMAT " is not in the cache", id);
+  return message;
+}
+
+/* Queues a change of one flag unless the row already shows it: opening a
+ * message that is already read must not cost a server round trip. */
+static gboolean
+set_message_flag (KouanStore    *self,
+                  KouanMessage  *message,
+                  const char    *flag,
+                  gboolean       value,
+                  GError       **error)
+{
+  gint64 enterprise_id = kouan_message_get_enterprise_id (message);
+  g_autoptr(KouanMessage) current = NULL;
+  g_autoptr(JsonObject) fields = json_object_new ();
+  g_autofree char *id = NULL;
+  gboolean ok, queued = FALSE;
+
+  json_object_set_boolean_member (fields, flag, value);
+
+  g_mutex_lock (&self->lock);
+  ok = _kouan_store_begin (self, error) &&
+       load_message_locked (self, enterprise_id, kouan_message_get_id (message), &current, error);
+  if (ok && current == NULL)
+    {
+      g_set_error (error, KOUAN_STORE_ERROR, KOUAN_STORE_ERROR_NOT_FOUND,
+                   "Message %" G_GINT64_FORMAT " is not in the cache",
+                   kouan_message_get_id (message));
+      ok = FALSE;
+    }
+  if (ok)
+    {
+      gboolean now = g_str_equal (flag, "read") ? kouan_message_get_read (current)
+                                                : kouan_message_get_starred (current);
+
+      if (!now != !value)
+        {
+          id = _kouan_store_enqueue_locked (self, enterprise_id, "messages", "update",
+                               kouan_message_get_id (message), fields, error);
+          ok = id != NULL;
+          queued = ok;
+        }
+    }
+  if (ok)
+    ok = _kouan_store_commit (self, error);
+  if (!ok)
+    _kouan_store_rollback (self);
+  g_mutex_unlock (&self->lock);
+
+  if (ok && queued)
+    {
+      _kouan_store_emit_changed (self, "messages", enterprise_id);
+      _kouan_store_emit_outbox_changed (self);
+    }
+  return ok;
+}
+
+gboolean
+kouan_store_set_message_read (KouanStore    *self,
+                              KouanMessage  *message,
+                              gboolean       read,
+                              GError       **error)
+{
+  g_return_val_if_fail (KOUAN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (KOUAN_IS_MESSAGE (message), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return set_message_flag (self, message, "read", read, error);
+}
+
+gboolean
+kouan_store_set_message_starred (KouanStore    *self,
+                                 KouanMessage  *message,
+                                 gboolean       starred,
+                                 GError       **error)
+{
+  g_return_val_if_fail (KOUAN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (KOUAN_IS_MESSAGE (message), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return set_message_flag (self, message, "starred", starred, error);
+}

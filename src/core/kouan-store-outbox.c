@@ -1,0 +1,271 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "kouan-collection.h"
+#include "kouan-json.h"
+#include "kouan-store-private.h"
+
+/* Outbox */
+
+char *
+_kouan_store_enqueue_locked (KouanStore  *self,
+                             gint64       enterprise_id,
+                             const char  *collection,
+                             const char  *op,
+                             gint64       record_id,
+                             JsonObject  *fields,
+                             GError     **error)
+{
+  const KouanCollection *coll = kouan_collection_lookup (collection);
+  g_autoptr(KouanStatement) stmt = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *fields_json = NULL;
+
+  if (coll == NULL)
+    {
+      g_set_error (error, KOUAN_STORE_ERROR, KOUAN_STORE_ERROR_INVALID,
+                   "Unknown collection \"%s\"", collection);
+      return NULL;
+    }
+
+  if (!coll->apply_local (self->db, enterprise_id, op, record_id, fields, error))
+    return NULL;
+
+  stmt = kouan_statement_get (self->db,
+    "INSERT INTO outbox (id, enterprise_id, collection, op, record_id, fields, created_at)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", error);
+  if (stmt == NULL)
+    return NULL;
+
+  id = g_uuid_string_random ();
+  fields_json = kouan_json_object_to_string (fields);
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, enterprise_id);
+  sqlite3_bind_text (stmt, 3, coll->name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, op, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 5, record_id);
+  sqlite3_bind_text (stmt, 6, fields_json, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 7, g_get_real_time () / G_USEC_PER_SEC);
+  if (!kouan_statement_run (stmt, error))
+    return NULL;
+
+  return g_steal_pointer (&id);
+}
+
+char *
+kouan_store_enqueue (KouanStore  *self,
+                     gint64       enterprise_id,
+                     const char  *collection,
+                     const char  *op,
+                     gint64       record_id,
+                     JsonObject  *fields,
+                     GError     **error)
+{
+  g_autofree char *id = NULL;
+
+  g_return_val_if_fail (KOUAN_IS_STORE (self), NULL);
+  g_return_val_if_fail (collection != NULL, NULL);
+  g_return_val_if_fail (op != NULL, NULL);
+  g_return_val_if_fail (fields != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  g_mutex_lock (&self->lock);
+  if (_kouan_store_begin (self, error))
+    {
+      id = _kouan_store_enqueue_locked (self, enterprise_id, collection, op, record_id, fields, error);
+      if (id == NULL || !_kouan_store_commit (self, error))
+        {
+          g_clear_pointer (&id, g_free);
+          _kouan_store_rollback (self);
+        }
+    }
+  g_mutex_unlock (&self->lock);
+
+  if (id == NULL)
+    return NULL;
+
+  _kouan_store_emit_changed (self, collection, enterprise_id);
+  _kouan_store_emit_outbox_changed (self);
+  return g_steal_pointer (&id);
+}
+
+GPtrArray *
+kouan_store_peek_outbox (KouanStore  *self,
+                         gint64       enterprise_id,
+                         guint        limit,
+                         GError     **error)
+{
+  g_autoptr(GPtrArray) mutations = g_ptr_array_new_with_free_func ((GDestroyNotify) kouan_mutation_free);
+  g_autoptr(KouanStatement) stmt = NULL;
+  gboolean ok = TRUE;
+  int rc;
+
+  g_return_val_if_fail (KOUAN_IS_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  g_mutex_lock (&self->lock);
+  stmt = kouan_statement_get (self->db,
+    "SELECT seq, id, enterprise_id, collection, op, record_id, fields, attempts"
+    " FROM outbox WHERE enterprise_id = ?1 ORDER BY seq LIMIT ?2", error);
+  if (stmt == NULL)
+    ok = FALSE;
+  else
+    {
+      sqlite3_bind_int64 (stmt, 1, enterprise_id);
+      sqlite3_bind_int64 (stmt, 2, limit);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          g_autoptr(KouanMutation) mutation = g_new0 (KouanMutation, 1);
+          g_autoptr(GError) local_error = NULL;
+
+          mutation->seq = sqlite3_column_int64 (stmt, 0);
+          mutation->id = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+          mutation->enterprise_id = sqlite3_column_int64 (stmt, 2);
+          mutation->collection = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+          mutation->op = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
+          mutation->record_id = sqlite3_column_int64 (stmt, 5);
+          mutation->fields = kouan_json_parse_object ((const char *) sqlite3_column_text (stmt, 6), -1, &local_error);
+          mutation->attempts = sqlite3_column_int (stmt, 7);
+          if (mutation->fields == NULL)
+            {
+              /* we wrote it ourselves, so the file is damaged */
+              g_set_error (error, KOUAN_STORE_ERROR, KOUAN_STORE_ERROR_CORRUPT,
+                           "Queued edit %s is damaged: %s", mutation->id, local_error->message);
+              ok = FALSE;
+              break;
+            }
+          g_ptr_array_add (mutations, g_steal_pointer (&mutation));
+        }
+      if (ok && rc != SQLITE_DONE)
+        ok = kouan_store_set_sql_error (error, self->db, rc, "Cannot read the outbox");
+    }
+  g_clear_pointer (&stmt, kouan_statement_release);
+  g_mutex_unlock (&self->lock);
+
+  return ok ? g_steal_pointer (&mutations) : NULL;
+}
+
+guint
+kouan_store_count_outbox (KouanStore *self)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 count = 0;
+
+  g_return_val_if_fail (KOUAN_IS_STORE (self), 0);
+
+  g_mutex_lock (&self->lock);
+  if (!_kouan_store_query_int (self, "SELECT count(*) FROM outbox", &count, &error))
+    g_warning ("Cannot count queued edits: %s", error->message);
+  g_mutex_unlock (&self->lock);
+
+  return (guint) count;
+}
+
+static gboolean
+ack_locked (KouanStore  *self,
+            const char  *mutation_id,
+            const char  *collection,
+            gint64       enterprise_id,
+            JsonObject  *record,
+            gboolean    *removed,
+            gboolean    *stored,
+            GError     **error)
+{
+  g_autoptr(KouanStatement) stmt = NULL;
+  const KouanCollection *coll;
+  g_autoptr(GError) local_error = NULL;
+  gint64 record_id;
+
+  stmt = kouan_statement_get (self->db, "DELETE FROM outbox WHERE id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, mutation_id, -1, SQLITE_STATIC);
+  if (!kouan_statement_run (stmt, error))
+    return FALSE;
+  *removed = sqlite3_changes (self->db) > 0;
+  g_clear_pointer (&stmt, kouan_statement_release);
+
+  coll = kouan_collection_lookup (collection);
+  if (record == NULL || coll == NULL)
+    return TRUE;
+
+  /* The server has taken the edit either way; a record we cannot store
+   * is left to the next pull rather than keeping the edit queued, which
+   * would send it again forever. */
+  if (!kouan_json_get_int (record, "id", &record_id, &local_error) ||
+      !coll->upsert (self->db, enterprise_id, record_id, record, &local_error))
+    {
+      g_warning ("Ignoring the server's record for edit %s: %s", mutation_id, local_error->message);
+      return TRUE;
+    }
+  *stored = TRUE;
+
+  /* Later edits of the same record are still waiting: keep them visible. */
+  return _kouan_store_replay_outbox_locked (self, enterprise_id, coll->name, record_id, NULL, error);
+}
+
+gboolean
+kouan_store_ack_mutation (KouanStore  *self,
+                          const char  *mutation_id,
+                          const char  *collection,
+                          gint64       enterprise_id,
+                          JsonObject  *record,
+                          GError     **error)
+{
+  gboolean removed = FALSE, stored = FALSE;
+  gboolean ok;
+
+  g_return_val_if_fail (KOUAN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (mutation_id != NULL, FALSE);
+  g_return_val_if_fail (collection != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  g_mutex_lock (&self->lock);
+  ok = _kouan_store_begin (self, error);
+  if (ok)
+    ok = ack_locked (self, mutation_id, collection, enterprise_id, record, &removed, &stored, error);
+  if (ok)
+    ok = _kouan_store_commit (self, error);
+  if (!ok)
+    _kouan_store_rollback (self);
+  g_mutex_unlock (&self->lock);
+
+  if (!ok)
+    return FALSE;
+
+  if (stored)
+    _kouan_store_emit_changed (self, collection, enterprise_id);
+  if (removed)
+    _kouan_store_emit_outbox_changed (self);
+  return TRUE;
+}
+
+gboolean
+kouan_store_note_attempt (KouanStore  *self,
+                          const char  *mutation_id,
+                          GError     **error)
+{
+  g_autoptr(KouanStatement) stmt = NULL;
+  gboolean ok = FALSE;
+
+  g_return_val_if_fail (KOUAN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (mutation_id != NULL, FALSE);
+
+  g_mutex_lock (&self->lock);
+  stmt = kouan_statement_get (self->db, "UPDATE outbox SET attempts = attempts + 1 WHERE id = ?1", error);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_text (stmt, 1, mutation_id, -1, SQLITE_STATIC);
+      ok = kouan_statement_run (stmt, error);
+      if (ok && sqlite3_changes (self->db) == 0)
+        {
+          g_set_error (error, KOUAN_STORE_ERROR, KOUAN_STORE_ERROR_NOT_FOUND,
+                       "Edit %s is not queued", mutation_id);
+          ok = FALSE;
+        }
+    }
+  g_clear_pointer (&stmt, kouan_statement_release);
+  g_mutex_unlock (&self->lock);
+
+  return ok;
+}

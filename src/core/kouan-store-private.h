@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "kouan-store.h"
+
+G_BEGIN_DECLS
+
+/* Shared by kouan-store.c (opening, sync, outbox) and
+ * kouan-store-outbox.c (local edits) and kouan-store-messages.c
+ * (enterprise and message queries). */
+
+struct _KouanStore
+{
+  GObject       parent_instance;
+
+  /* Serialises every use of @db: the sync engine applies pages from a
+   * worker thread while the UI reads on the main thread. */
+  GMutex        lock;
+  sqlite3      *db;
+  char         *path;
+  int           schema_version;
+  gint64        last_rev;
+
+  /* Signal emission, always on @context, coalesced per (collection,
+   * enterprise) so a burst of pages costs the UI one reload. */
+  GMutex        signal_lock;
+  GMainContext *context;
+  GHashTable   *pending_changes;  /* "collection\x1fenterprise" set */
+  gboolean      pending_outbox;
+};
+
+/* Transactions; callers hold self->lock. */
+gboolean _kouan_store_begin    (KouanStore  *self,
+                                GError     **error);
+gboolean _kouan_store_commit   (KouanStore  *self,
+                                GError     **error);
+void     _kouan_store_rollback (KouanStore  *self);
+
+/* Applies @fields locally and queues the edit; inside a transaction. */
+char    *_kouan_store_enqueue_locked (KouanStore  *self,
+                                      gint64       enterprise_id,
+                                      const char  *collection,
+                                      const char  *op,
+                                      gint64       record_id,
+                                      JsonObject  *fields,
+                                      GError     **error);
+
+/* Re-applies queued edits of an enterprise (of one record when
+ * @collection is set) on top of rows just written from the server;
+ * adds the collections it touched to @touched (nullable). */
+gboolean _kouan_store_replay_outbox_locked (KouanStore  *self,
+                                            gint64       enterprise_id,
+                                            const char  *collection,
+                                            gint64       record_id,
+                                            GPtrArray   *touched,
+                                            GError     **error);
+
+/* Runs a query returning one integer. */
+gboolean _kouan_store_query_int (KouanStore  *self,
+                                 const char  *sql,
+                                 gint64      *out,
+                                 GError     **error);
+
+/* Schedule signals on the store's main context; never with the lock held. */
+void     _kouan_store_emit_changed        (KouanStore *self,
+                                           const char *collection,
+                                           gint64      enterprise_id);
+void     _kouan_store_emit_outbox_changed (KouanStore *self);
+
+G_END_DECLS
