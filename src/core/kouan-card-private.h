@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/* Internals shared by kouan-card.c (operations) and kouan-card-monitor.c.
+ * Only the WinSCard API common to pcsc-lite and winscard.dll is used; on
+ * Windows the ANSI ("A") entry points are named explicitly so the code does
+ * not depend on UNICODE being defined or not. */
+
+#include <glib.h>
+
+#ifdef G_OS_WIN32
+# include <windows.h>
+# include <winscard.h>
+# define KOUAN_SCARD_LIST_READERS       SCardListReadersA
+# define KOUAN_SCARD_CONNECT            SCardConnectA
+# define KOUAN_SCARD_GET_STATUS_CHANGE  SCardGetStatusChangeA
+typedef SCARD_READERSTATEA KouanReaderState;
+#else
+# include <winscard.h>
+# define KOUAN_SCARD_LIST_READERS       SCardListReaders
+# define KOUAN_SCARD_CONNECT            SCardConnect
+# define KOUAN_SCARD_GET_STATUS_CHANGE  SCardGetStatusChange
+typedef SCARD_READERSTATE KouanReaderState;
+#endif
+
+#include "kouan-card.h"
+
+G_BEGIN_DECLS
+
+/* The pseudo reader that reports readers being plugged in or out. */
+#define KOUAN_PNP_READER "\\\\?PnP?\\Notification"
+
+/* One exchange with one card: context, handle and an exclusive transaction. */
+typedef struct {
+  SCARDCONTEXT context;
+  SCARDHANDLE  card;
+  DWORD        protocol;
+  char        *reader;
+  guint        owns_context : 1;
+  guint        connected : 1;
+  guint        in_transaction : 1;
+} KouanCardLink;
+
+/* Connects to @reader (NULL: the first reader holding a card) using
+ * @context, or a new context when @context is 0. */
+gboolean  _kouan_card_link_open       (KouanCardLink  *link,
+                                       SCARDCONTEXT    context,
+                                       const char     *reader,
+                                       GError        **error);
+/* Ends the transaction and resets the card, which drops the verified PIN. */
+void      _kouan_card_link_close      (KouanCardLink  *link);
+
+/* Reads the holder certificate; the application must not be selected yet. */
+GBytes   *_kouan_card_link_read_certificate (KouanCardLink  *link,
+                                             GCancellable   *cancellable,
+                                             GError        **error);
+
+/* Fills @error from a PC/SC return code.  @removal_means_removed tells
+ * whether a missing card means it was pulled out during the exchange
+ * (CARD_REMOVED) or was never there (NO_CARD). */
+void      _kouan_card_set_pcsc_error  (GError        **error,
+                                       LONG            rv,
+                                       gboolean        removal_means_removed,
+                                       const char     *what);
+
+/* (transfer full) NUL-separated reader list, or NULL with @rv set. */
+char     *_kouan_card_list_readers    (SCARDCONTEXT    context,
+                                       LONG           *rv);
+
+/* Overwrites memory in a way the compiler may not optimise away. */
+void      _kouan_card_wipe            (void           *data,
+                                       gsize           length);
+
+G_END_DECLS
