@@ -109,7 +109,7 @@ static const char messages_css[] =
   ".severity-pill.severity-low { background-color: alpha(currentColor, 0.15); }"
   ".star-button:checked, .star-button:checked:hover { color: #e5a50a; background: none; }"
   "kouanmessagesview .messages-toolbar { padding: 6px 12px; }"
-  "kouanmessagesview .message-list { background: none; }";
+  "kouanmessagedetail .message-body { font-size: larger; }";
 
 void
 kouan_message_row_load_css (void)
