@@ -547,14 +547,20 @@ main (int   argc,
 {
   g_autofree char *missing = kouan_card_fixture_check_requirements ();
   g_autoptr(GError) error = NULL;
+  gboolean tap = FALSE;
   int status;
 
+  for (int i = 1; i < argc; i++)
+    if (g_str_equal (argv[i], "--tap"))
+      tap = TRUE;
   g_test_init (&argc, &argv, NULL);
 
   if (missing != NULL)
     {
+      /* Under meson's TAP protocol an empty plan with SKIP marks the whole
+       * test skipped; 77 does the same for the exit-code protocol. */
       g_print ("1..0 # SKIP %s\n", missing);
-      return 77;
+      return tap ? 0 : 77;
     }
 
   fixture = kouan_card_fixture_new (&error);
