@@ -284,6 +284,16 @@ kouan_application_startup (GApplication *app)
     }
 
   gtk_window_set_default_icon_name (APP_ID);
+
+  /* GtkApplication (unlike libadwaita) does not load style.css by itself. */
+  {
+    g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
+
+    gtk_css_provider_load_from_resource (provider, "/io/github/kouan/Kouan/style.css");
+    gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                                GTK_STYLE_PROVIDER (provider),
+                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  }
 }
 
 static void

@@ -162,6 +162,8 @@ sidebar_header_func (GtkListBoxRow *row,
 
       gtk_label_set_xalign (GTK_LABEL (heading), 0.0);
       gtk_widget_add_css_class (heading, "sidebar-heading");
+      gtk_widget_add_css_class (heading, "dim-label");
+      gtk_widget_add_css_class (heading, "heading");
       gtk_list_box_row_set_header (row, heading);
     }
   else if (g_strcmp0 (name, "personal") == 0)
