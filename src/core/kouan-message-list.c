@@ -4,12 +4,16 @@
 #include "kouan-core-enums.h"
 #include "kouan-message.h"
 #include "kouan-message-list.h"
+#include "kouan-store-private.h"
 
 /* Rows are loaded in blocks: a screenful of a GtkListView is one or two
  * blocks, and at most MAX_BLOCKS stay cached, so memory does not grow with
  * the list however far the user scrolls. */
 #define BLOCK_SIZE 64
 #define MAX_BLOCKS 16
+/* Up to this many changed rows are applied one by one (a star, a read
+ * flag, a small pull); beyond it listing everything again is cheaper. */
+#define MAX_INCREMENTAL 64
 
 typedef struct {
   GPtrArray *messages;  /* (element-type KouanMessage) (nullable elements) */
@@ -22,8 +26,7 @@ struct _KouanMessageList
 
   /* owned references */
   KouanStore       *store;
-  GArray           *ids;        /* gint64, display order */
-  GArray           *revisions;  /* gint64, parallel to ids */
+  KouanMessageSnapshot rows;    /* ids in display order, and how to follow them */
   GHashTable       *blocks;     /* block index → Block */
 
   gint64            enterprise_id;
@@ -79,7 +82,7 @@ kouan_message_list_get_item_type (GListModel *model)
 static guint
 kouan_message_list_get_n_items (GListModel *model)
 {
-  return KOUAN_MESSAGE_LIST (model)->ids->len;
+  return KOUAN_MESSAGE_LIST (model)->rows.ids->len;
 }
 
 static void
@@ -111,13 +114,13 @@ load_block (KouanMessageList *self,
   g_autoptr(GError) error = NULL;
   Block *block;
   guint start = index * BLOCK_SIZE;
-  guint n = MIN (BLOCK_SIZE, self->ids->len - start);
+  guint n = MIN (BLOCK_SIZE, self->rows.ids->len - start);
 
   block = g_new0 (Block, 1);
   block->messages = g_ptr_array_new_full (n, message_unref0);
 
   if (!kouan_store_load_messages (self->store, self->enterprise_id,
-                                  &g_array_index (self->ids, gint64, start), n,
+                                  &g_array_index (self->rows.ids, gint64, start), n,
                                   block->messages, &error))
     g_warning ("Cannot load messages: %s", error->message);
 
@@ -141,7 +144,7 @@ kouan_message_list_get_item (GListModel *model,
   KouanMessage *message;
   Block *block;
 
-  if (position >= self->ids->len)
+  if (position >= self->rows.ids->len)
     return NULL;
 
   block = g_hash_table_lookup (self->blocks, GUINT_TO_POINTER (index));
@@ -155,7 +158,7 @@ kouan_message_list_get_item (GListModel *model,
       /* Deleted by a page applied on the sync thread; the store's
        * "changed" signal is on its way and will remove the row. */
       g_debug ("Message %" G_GINT64_FORMAT " vanished before the list caught up",
-               g_array_index (self->ids, gint64, position));
+               g_array_index (self->rows.ids, gint64, position));
       return NULL;
     }
 
@@ -211,7 +214,7 @@ refresh_rows (KouanMessageList *self,
 
       fresh = g_ptr_array_new_with_free_func (message_unref0);
       if (!kouan_store_load_messages (self->store, self->enterprise_id,
-                                      &g_array_index (self->ids, gint64, position), 1,
+                                      &g_array_index (self->rows.ids, gint64, position), 1,
                                       fresh, &error))
         {
           g_warning ("Cannot load a message: %s", error->message);
@@ -232,13 +235,13 @@ same_row (GArray *ids_a, GArray *revs_a, guint a,
          g_array_index (revs_a, gint64, a) == g_array_index (revs_b, gint64, b);
 }
 
+/* Lists every row of the filter again and reports the smallest window
+ * that differs. */
 void
 kouan_message_list_reload (KouanMessageList *self)
 {
-  g_autoptr(GArray) old_ids = NULL;
-  g_autoptr(GArray) old_revs = NULL;
-  g_autoptr(GArray) ids = NULL;
-  g_autoptr(GArray) revs = NULL;
+  KouanMessageSnapshot old = { 0, };
+  KouanMessageSnapshot fresh = { 0, };
   guint old_len, new_len, prefix = 0, suffix = 0;
   guint removed, added;
 
@@ -248,9 +251,9 @@ kouan_message_list_reload (KouanMessageList *self)
     {
       g_autoptr(GError) error = NULL;
 
-      if (!kouan_store_list_message_revisions (self->store, self->enterprise_id, self->kind,
-                                               self->read_filter, self->starred_only,
-                                               &ids, &revs, &error))
+      if (!_kouan_store_snapshot_messages (self->store, self->enterprise_id, self->kind,
+                                           self->read_filter, self->starred_only,
+                                           &fresh, &error))
         {
           g_warning ("Cannot list messages: %s", error->message);
           return;
@@ -258,38 +261,38 @@ kouan_message_list_reload (KouanMessageList *self)
     }
   else
     {
-      ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-      revs = g_array_new (FALSE, FALSE, sizeof (gint64));
+      fresh.ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+      fresh.revisions = g_array_new (FALSE, FALSE, sizeof (gint64));
+      fresh.created_at = g_array_new (FALSE, FALSE, sizeof (gint64));
     }
 
-  old_len = self->ids->len;
-  new_len = ids->len;
+  old_len = self->rows.ids->len;
+  new_len = fresh.ids->len;
 
-  /* The smallest window that differs: rows equal at both ends (same id
-   * and same revision) keep their objects and are not redrawn; a row
-   * whose flags changed has a new revision and falls in the window. */
+  /* Rows equal at both ends (same id and same revision) keep their
+   * objects and are not redrawn; a row whose flags changed has a new
+   * revision and falls in the window. */
   while (prefix < old_len && prefix < new_len &&
-         same_row (self->ids, self->revisions, prefix, ids, revs, prefix))
+         same_row (self->rows.ids, self->rows.revisions, prefix, fresh.ids, fresh.revisions, prefix))
     prefix++;
   while (suffix < old_len - prefix && suffix < new_len - prefix &&
-         same_row (self->ids, self->revisions, old_len - 1 - suffix,
-                   ids, revs, new_len - 1 - suffix))
+         same_row (self->rows.ids, self->rows.revisions, old_len - 1 - suffix,
+                   fresh.ids, fresh.revisions, new_len - 1 - suffix))
     suffix++;
 
   removed = old_len - prefix - suffix;
   added = new_len - prefix - suffix;
 
-  old_ids = g_steal_pointer (&self->ids);
-  old_revs = g_steal_pointer (&self->revisions);
-  self->ids = g_steal_pointer (&ids);
-  self->revisions = g_steal_pointer (&revs);
+  old = self->rows;
+  self->rows = fresh;
+  _kouan_message_snapshot_clear (&old);
 
   if (removed == 0 && added == 0)
     return;
 
-  /* A few rows changed in place (a star, a read flag): rebuild just them
-   * so their neighbours keep their objects. Otherwise rows after the
-   * window move, and their blocks go. */
+  /* A few rows changed in place: rebuild just them so their neighbours
+   * keep their objects. Otherwise rows after the window move, and their
+   * blocks go. */
   if (old_len == new_len && added <= BLOCK_SIZE)
     refresh_rows (self, prefix, added);
   else
@@ -300,6 +303,141 @@ kouan_message_list_reload (KouanMessageList *self)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
 }
 
+static gboolean
+matches_filter (KouanMessageList         *self,
+                const KouanMessageChange *change)
+{
+  if (change->kind != self->kind)
+    return FALSE;
+  if (self->starred_only && !change->starred)
+    return FALSE;
+  switch (self->read_filter)
+    {
+    case KOUAN_READ_FILTER_UNREAD: return !change->read;
+    case KOUAN_READ_FILTER_READ:   return change->read;
+    case KOUAN_READ_FILTER_ALL:
+    default:                       return TRUE;
+    }
+}
+
+static guint
+find_row (KouanMessageList *self,
+          gint64            id)
+{
+  const gint64 *ids = (const gint64 *) (gpointer) self->rows.ids->data;
+
+  for (guint i = 0; i < self->rows.ids->len; i++)
+    {
+      if (ids[i] == id)
+        return i;
+    }
+  return G_MAXUINT;
+}
+
+/* Where a row sorts: after every row that is newer, or as new with a
+ * larger id (created_at DESC, id DESC). */
+static guint
+insertion_point (KouanMessageList *self,
+                 gint64            created_at,
+                 gint64            id)
+{
+  guint low = 0, high = self->rows.ids->len;
+
+  while (low < high)
+    {
+      guint mid = low + (high - low) / 2;
+      gint64 mid_created = g_array_index (self->rows.created_at, gint64, mid);
+      gint64 mid_id = g_array_index (self->rows.ids, gint64, mid);
+
+      if (mid_created > created_at || (mid_created == created_at && mid_id > id))
+        low = mid + 1;
+      else
+        high = mid;
+    }
+  return low;
+}
+
+static void
+apply_change (KouanMessageList         *self,
+              const KouanMessageChange *change)
+{
+  gboolean matches = matches_filter (self, change);
+  guint position = find_row (self, change->id);
+
+  if (position != G_MAXUINT &&
+      g_array_index (self->rows.revisions, gint64, position) >= change->revision)
+    return;
+
+  /* Same place: only the row's content changed. */
+  if (position != G_MAXUINT && matches &&
+      g_array_index (self->rows.created_at, gint64, position) == change->created_at)
+    {
+      g_array_index (self->rows.revisions, gint64, position) = change->revision;
+      refresh_rows (self, position, 1);
+      g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 1);
+      return;
+    }
+
+  if (position != G_MAXUINT)
+    {
+      g_array_remove_index (self->rows.ids, position);
+      g_array_remove_index (self->rows.revisions, position);
+      g_array_remove_index (self->rows.created_at, position);
+      invalidate_blocks (self, position, G_MAXUINT);
+      g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 0);
+    }
+
+  if (matches)
+    {
+      position = insertion_point (self, change->created_at, change->id);
+      g_array_insert_val (self->rows.ids, position, change->id);
+      g_array_insert_val (self->rows.revisions, position, change->revision);
+      g_array_insert_val (self->rows.created_at, position, change->created_at);
+      invalidate_blocks (self, position, G_MAXUINT);
+      g_list_model_items_changed (G_LIST_MODEL (self), position, 0, 1);
+    }
+}
+
+/* Follows a "changed" signal. A star or a read flag touches one row, so
+ * only the rows written since the last look are fetched and moved; a
+ * deletion, which leaves no revision behind, or a big pull lists
+ * everything again. */
+static void
+kouan_message_list_update (KouanMessageList *self)
+{
+  g_autoptr(GArray) changes = NULL;
+  g_autoptr(GError) error = NULL;
+  guint64 deletions = 0;
+  guint old_len = self->rows.ids->len;
+
+  if (self->store == NULL || self->enterprise_id <= 0)
+    return;
+
+  if (!_kouan_store_message_changes (self->store, self->enterprise_id, self->rows.watermark,
+                                     MAX_INCREMENTAL + 1, &changes, &deletions, &error))
+    {
+      g_warning ("Cannot list changed messages: %s", error->message);
+      return;
+    }
+
+  if (deletions != self->rows.deletions || changes->len > MAX_INCREMENTAL)
+    {
+      kouan_message_list_reload (self);
+      return;
+    }
+
+  for (guint i = 0; i < changes->len; i++)
+    {
+      const KouanMessageChange *change = &g_array_index (changes, KouanMessageChange, i);
+
+      apply_change (self, change);
+      self->rows.watermark = MAX (self->rows.watermark, change->revision);
+    }
+
+  if (self->rows.ids->len != old_len)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+}
+
 static void
 store_changed_cb (KouanMessageList *self,
                   const char       *collection,
@@ -307,7 +445,7 @@ store_changed_cb (KouanMessageList *self,
                   KouanStore       *store)
 {
   if (enterprise_id == self->enterprise_id && g_strcmp0 (collection, "messages") == 0)
-    kouan_message_list_reload (self);
+    kouan_message_list_update (self);
 }
 
 /* GObject */
@@ -342,8 +480,7 @@ kouan_message_list_finalize (GObject *object)
 {
   KouanMessageList *self = KOUAN_MESSAGE_LIST (object);
 
-  g_clear_pointer (&self->ids, g_array_unref);
-  g_clear_pointer (&self->revisions, g_array_unref);
+  _kouan_message_snapshot_clear (&self->rows);
   g_clear_pointer (&self->blocks, g_hash_table_unref);
 
   G_OBJECT_CLASS (kouan_message_list_parent_class)->finalize (object);
@@ -364,7 +501,7 @@ kouan_message_list_get_property (GObject    *object,
     case PROP_KIND:          g_value_set_enum (value, self->kind); break;
     case PROP_READ_FILTER:   g_value_set_enum (value, self->read_filter); break;
     case PROP_STARRED_ONLY:  g_value_set_boolean (value, self->starred_only); break;
-    case PROP_N_ITEMS:       g_value_set_uint (value, self->ids->len); break;
+    case PROP_N_ITEMS:       g_value_set_uint (value, self->rows.ids->len); break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -436,8 +573,9 @@ kouan_message_list_class_init (KouanMessageListClass *klass)
 static void
 kouan_message_list_init (KouanMessageList *self)
 {
-  self->ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  self->revisions = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->rows.ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->rows.revisions = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->rows.created_at = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->blocks = g_hash_table_new_full (NULL, NULL, NULL, block_free);
 }
 

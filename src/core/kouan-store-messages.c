@@ -87,6 +87,8 @@ save_enterprises_locked (KouanStore  *self,
       sqlite3_bind_int64 (stmt, 1, g_array_index (removed, gint64, i));
       if (!kouan_statement_run (stmt, error))
         return FALSE;
+      /* cascaded deletes may bypass the update hook */
+      self->message_deletions++;
     }
 
   return TRUE;
@@ -217,7 +219,7 @@ kouan_store_list_enterprises (KouanStore  *self,
 
 static const char * const count_sql[3][2] = MESSAGE_FILTERS ("SELECT count(*)", "");
 static const char * const list_sql[3][2] =
-  MESSAGE_FILTERS ("SELECT id, rev", " ORDER BY created_at DESC, id DESC");
+  MESSAGE_FILTERS ("SELECT id, rev, created_at", " ORDER BY created_at DESC, id DESC");
 
 static KouanStatement *
 message_filter_statement (KouanStore        *self,
@@ -275,60 +277,40 @@ kouan_store_count_messages (KouanStore       *self,
   return count;
 }
 
-gboolean
-kouan_store_list_message_revisions (KouanStore       *self,
-                                    gint64            enterprise_id,
-                                    KouanMessageKind  kind,
-                                    KouanReadFilter   read_filter,
-                                    gboolean          starred_only,
-                                    GArray          **ids,
-                                    GArray          **revisions,
-                                    GError          **error)
+static gboolean
+list_messages_locked (KouanStore        *self,
+                      gint64             enterprise_id,
+                      KouanMessageKind   kind,
+                      KouanReadFilter    read_filter,
+                      gboolean           starred_only,
+                      GArray            *ids,
+                      GArray            *revisions,
+                      GArray            *created_at,
+                      GError           **error)
 {
-  g_autoptr(GArray) id_array = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autoptr(GArray) rev_array = NULL;
   g_autoptr(KouanStatement) stmt = NULL;
-  gboolean ok = TRUE;
   int rc;
 
-  g_return_val_if_fail (KOUAN_IS_STORE (self), FALSE);
-  g_return_val_if_fail (ids != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  if (revisions != NULL)
-    rev_array = g_array_new (FALSE, FALSE, sizeof (gint64));
-
-  g_mutex_lock (&self->lock);
   stmt = message_filter_statement (self, list_sql, enterprise_id, kind,
                                    read_filter, starred_only, error);
   if (stmt == NULL)
-    ok = FALSE;
-  else
-    {
-      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-        {
-          gint64 id = sqlite3_column_int64 (stmt, 0);
-
-          g_array_append_val (id_array, id);
-          if (rev_array != NULL)
-            {
-              gint64 rev = sqlite3_column_int64 (stmt, 1);
-
-              g_array_append_val (rev_array, rev);
-            }
-        }
-      if (rc != SQLITE_DONE)
-        ok = kouan_store_set_sql_error (error, self->db, rc, "Cannot list messages");
-    }
-  g_clear_pointer (&stmt, kouan_statement_release);
-  g_mutex_unlock (&self->lock);
-
-  if (!ok)
     return FALSE;
 
-  *ids = g_steal_pointer (&id_array);
-  if (revisions != NULL)
-    *revisions = g_steal_pointer (&rev_array);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+      gint64 rev = sqlite3_column_int64 (stmt, 1);
+      gint64 created = sqlite3_column_int64 (stmt, 2);
+
+      g_array_append_val (ids, id);
+      if (revisions != NULL)
+        g_array_append_val (revisions, rev);
+      if (created_at != NULL)
+        g_array_append_val (created_at, created);
+    }
+  if (rc != SQLITE_DONE)
+    return kouan_store_set_sql_error (error, self->db, rc, "Cannot list messages");
+
   return TRUE;
 }
 
@@ -340,12 +322,131 @@ kouan_store_list_message_ids (KouanStore       *self,
                               gboolean          starred_only,
                               GError          **error)
 {
-  GArray *ids = NULL;
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  gboolean ok;
 
-  if (!kouan_store_list_message_revisions (self, enterprise_id, kind, read_filter,
-                                           starred_only, &ids, NULL, error))
-    return NULL;
-  return ids;
+  g_return_val_if_fail (KOUAN_IS_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  g_mutex_lock (&self->lock);
+  ok = list_messages_locked (self, enterprise_id, kind, read_filter, starred_only,
+                             ids, NULL, NULL, error);
+  g_mutex_unlock (&self->lock);
+
+  return ok ? g_steal_pointer (&ids) : NULL;
+}
+
+void
+_kouan_message_snapshot_clear (KouanMessageSnapshot *snapshot)
+{
+  g_clear_pointer (&snapshot->ids, g_array_unref);
+  g_clear_pointer (&snapshot->revisions, g_array_unref);
+  g_clear_pointer (&snapshot->created_at, g_array_unref);
+  snapshot->watermark = 0;
+  snapshot->deletions = 0;
+}
+
+gboolean
+_kouan_store_snapshot_messages (KouanStore           *self,
+                                gint64                enterprise_id,
+                                KouanMessageKind      kind,
+                                KouanReadFilter       read_filter,
+                                gboolean              starred_only,
+                                KouanMessageSnapshot *snapshot,
+                                GError              **error)
+{
+  g_autoptr(KouanStatement) stmt = NULL;
+  gboolean ok;
+
+  snapshot->ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  snapshot->revisions = g_array_new (FALSE, FALSE, sizeof (gint64));
+  snapshot->created_at = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  /* One lock for all three reads, so no write falls between them. */
+  g_mutex_lock (&self->lock);
+  snapshot->deletions = self->message_deletions;
+  ok = list_messages_locked (self, enterprise_id, kind, read_filter, starred_only,
+                             snapshot->ids, snapshot->revisions, snapshot->created_at, error);
+  if (ok)
+    {
+      stmt = kouan_statement_get (self->db,
+        "SELECT coalesce (max (rev), 0) FROM messages WHERE enterprise_id = ?1", error);
+      ok = stmt != NULL;
+    }
+  if (ok)
+    {
+      int rc;
+
+      sqlite3_bind_int64 (stmt, 1, enterprise_id);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        snapshot->watermark = sqlite3_column_int64 (stmt, 0);
+      else
+        ok = kouan_store_set_sql_error (error, self->db, rc, "Cannot list messages");
+    }
+  g_clear_pointer (&stmt, kouan_statement_release);
+  g_mutex_unlock (&self->lock);
+
+  if (!ok)
+    _kouan_message_snapshot_clear (snapshot);
+  return ok;
+}
+
+gboolean
+_kouan_store_message_changes (KouanStore  *self,
+                              gint64       enterprise_id,
+                              gint64       since,
+                              guint        limit,
+                              GArray     **changes,
+                              guint64     *deletions,
+                              GError     **error)
+{
+  g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (KouanMessageChange));
+  g_autoptr(KouanStatement) stmt = NULL;
+  gboolean ok = TRUE;
+  int rc;
+
+  g_mutex_lock (&self->lock);
+  *deletions = self->message_deletions;
+  stmt = kouan_statement_get (self->db,
+    "SELECT id, rev, created_at, kind, read, starred FROM messages"
+    " WHERE enterprise_id = ?1 AND rev > ?2 ORDER BY rev LIMIT ?3", error);
+  if (stmt == NULL)
+    ok = FALSE;
+  else
+    {
+      sqlite3_bind_int64 (stmt, 1, enterprise_id);
+      sqlite3_bind_int64 (stmt, 2, since);
+      sqlite3_bind_int64 (stmt, 3, limit);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          KouanMessageChange row = {
+            .id = sqlite3_column_int64 (stmt, 0),
+            .revision = sqlite3_column_int64 (stmt, 1),
+            .created_at = sqlite3_column_int64 (stmt, 2),
+            .read = sqlite3_column_int (stmt, 4) != 0,
+            .starred = sqlite3_column_int (stmt, 5) != 0,
+          };
+
+          if (!kouan_message_kind_from_string ((const char *) sqlite3_column_text (stmt, 3), &row.kind))
+            {
+              g_set_error (error, KOUAN_STORE_ERROR, KOUAN_STORE_ERROR_CORRUPT,
+                           "Message %" G_GINT64_FORMAT " in the cache is damaged", row.id);
+              ok = FALSE;
+              break;
+            }
+          g_array_append_val (rows, row);
+        }
+      if (ok && rc != SQLITE_DONE)
+        ok = kouan_store_set_sql_error (error, self->db, rc, "Cannot list changed messages");
+    }
+  g_clear_pointer (&stmt, kouan_statement_release);
+  g_mutex_unlock (&self->lock);
+
+  if (!ok)
+    return FALSE;
+  *changes = g_steal_pointer (&rows);
+  return TRUE;
 }
 
 /* Builds a message from the current row of a statement selecting

@@ -20,6 +20,7 @@ struct _KouanStore
   char         *path;
   int           schema_version;
   gint64        last_rev;
+  guint64       message_deletions;  /* bumped on every deleted message row */
 
   /* Signal emission, always on @context, coalesced per (collection,
    * enterprise) so a burst of pages costs the UI one reload. */
@@ -60,6 +61,46 @@ gboolean _kouan_store_query_int (KouanStore  *self,
                                  const char  *sql,
                                  gint64      *out,
                                  GError     **error);
+
+/* For KouanMessageList: the rows of a filter in display order, with what
+ * it needs to follow later edits without listing everything again. */
+typedef struct {
+  GArray  *ids;         /* gint64, created_at DESC, id DESC */
+  GArray  *revisions;   /* gint64, parallel to ids: changes on every write */
+  GArray  *created_at;  /* gint64, parallel to ids */
+  gint64   watermark;   /* highest revision among the enterprise's messages */
+  guint64  deletions;   /* the store's message deletion count at that time */
+} KouanMessageSnapshot;
+
+void     _kouan_message_snapshot_clear (KouanMessageSnapshot *snapshot);
+gboolean _kouan_store_snapshot_messages (KouanStore           *self,
+                                         gint64                enterprise_id,
+                                         KouanMessageKind      kind,
+                                         KouanReadFilter       read_filter,
+                                         gboolean              starred_only,
+                                         KouanMessageSnapshot *snapshot,
+                                         GError              **error);
+
+/* A message row written after some revision, whatever its filter. */
+typedef struct {
+  gint64            id;
+  gint64            revision;
+  gint64            created_at;
+  KouanMessageKind  kind;
+  gboolean          read;
+  gboolean          starred;
+} KouanMessageChange;
+
+/* The enterprise's rows with a revision above @since, oldest first, at
+ * most @limit; @deletions receives the deletion count, so the caller can
+ * tell whether rows also vanished (which this cannot list). */
+gboolean _kouan_store_message_changes (KouanStore  *self,
+                                       gint64       enterprise_id,
+                                       gint64       since,
+                                       guint        limit,
+                                       GArray     **changes,
+                                       guint64     *deletions,
+                                       GError     **error);
 
 /* Schedule signals on the store's main context; never with the lock held. */
 void     _kouan_store_emit_changed        (KouanStore *self,

@@ -66,6 +66,8 @@ static const char * const migrations[] = {
   "  (enterprise_id, kind, read, created_at, id, rev);"
   "CREATE INDEX messages_starred ON messages"
   "  (enterprise_id, kind, read, created_at, id, rev) WHERE starred = 1;"
+  /* what changed since a revision, for list models following edits */
+  "CREATE INDEX messages_by_rev ON messages (enterprise_id, rev);"
   "CREATE TABLE outbox ("
   "  seq           INTEGER PRIMARY KEY AUTOINCREMENT,"
   "  id            TEXT NOT NULL UNIQUE,"
@@ -374,6 +376,21 @@ next_rev_func (sqlite3_context  *context,
   sqlite3_result_int64 (context, self->last_rev);
 }
 
+/* Lets list models notice deleted rows, which no revision can show. A
+ * rolled back delete also counts: that only costs a full re-list. */
+static void
+update_hook (void          *data,
+             int            op,
+             const char    *database,
+             const char    *table,
+             sqlite3_int64  rowid)
+{
+  KouanStore *self = data;
+
+  if (op == SQLITE_DELETE && g_str_equal (table, "messages"))
+    self->message_deletions++;
+}
+
 gboolean
 _kouan_store_query_int (KouanStore  *self,
                         const char  *sql,
@@ -485,6 +502,7 @@ store_setup (KouanStore  *self,
                                    next_rev_func, NULL, NULL, NULL);
   if (rc != SQLITE_OK)
     return kouan_store_set_sql_error (error, self->db, rc, "Cannot set up the cache");
+  sqlite3_update_hook (self->db, update_hook, self);
 
   return store_migrate (self, error);
 }

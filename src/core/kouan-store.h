@@ -130,17 +130,6 @@ GArray     *kouan_store_list_message_ids (KouanStore      *self,
                                           KouanReadFilter  read_filter,
                                           gboolean         starred_only,
                                           GError         **error);
-/* Like kouan_store_list_message_ids() and also fills @revisions with each
- * row's revision, a number that changes whenever the row is written, so a
- * list model can tell which rows to redraw. */
-gboolean    kouan_store_list_message_revisions (KouanStore      *self,
-                                                gint64           enterprise_id,
-                                                KouanMessageKind kind,
-                                                KouanReadFilter  read_filter,
-                                                gboolean         starred_only,
-                                                GArray         **ids,
-                                                GArray         **revisions,
-                                                GError         **error);
 /* Fills @out (element-type KouanMessage) with the rows of @ids of the
  * enterprise, in order; a row deleted meanwhile is added as NULL. */
 gboolean    kouan_store_load_messages   (KouanStore      *self,

@@ -415,6 +415,165 @@ test_lazy_100k (Fixture       *fixture,
   g_assert_cmpuint (alive, ==, 0);
 }
 
+/* Random edits, pulls and deletions against several lists at once. After
+ * each step every list must equal a fresh query, its items must show the
+ * stored flags (no stale cached object), and replaying the items-changed
+ * signals it emitted on a copy must give the same rows. */
+typedef struct {
+  KouanMessageList *list;
+  GArray           *mirror;  /* gint64 ids, kept only from items-changed */
+} Follower;
+
+static void
+follower_items_changed_cb (GListModel *model,
+                           guint       position,
+                           guint       removed,
+                           guint       added,
+                           Follower   *follower)
+{
+  g_assert_cmpuint (position + removed, <=, follower->mirror->len);
+  g_array_remove_range (follower->mirror, position, removed);
+  for (guint i = 0; i < added; i++)
+    {
+      gint64 id = id_at (KOUAN_MESSAGE_LIST (model), position + i);
+
+      g_array_insert_val (follower->mirror, position + i, id);
+    }
+}
+
+static void
+check_follower (Fixture  *fixture,
+                Follower *follower)
+{
+  KouanMessageList *list = follower->list;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) expected = NULL;
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (list));
+
+  expected = kouan_store_list_message_ids (fixture->store, ENTERPRISE,
+                                           kouan_message_list_get_kind (list),
+                                           kouan_message_list_get_read_filter (list),
+                                           kouan_message_list_get_starred_only (list), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (n, ==, expected->len);
+  g_assert_cmpmem (follower->mirror->data, follower->mirror->len * sizeof (gint64),
+                   expected->data, expected->len * sizeof (gint64));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(KouanMessage) item = g_list_model_get_item (G_LIST_MODEL (list), i);
+      g_autoptr(KouanMessage) stored = kouan_store_get_message (fixture->store, ENTERPRISE,
+                                                                g_array_index (expected, gint64, i),
+                                                                &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpint (kouan_message_get_id (item), ==, kouan_message_get_id (stored));
+      g_assert_cmpint (kouan_message_get_read (item), ==, kouan_message_get_read (stored));
+      g_assert_cmpint (kouan_message_get_starred (item), ==, kouan_message_get_starred (stored));
+      g_assert_cmpint (kouan_message_get_created_at (item), ==, kouan_message_get_created_at (stored));
+    }
+}
+
+static void
+random_pull (Fixture *fixture,
+             gint64  *next_id,
+             gint64  *cursor)
+{
+  g_autoptr(GError) error = NULL;
+  KouanChangePage page = { ENTERPRISE, NULL, ++*cursor, FALSE };
+  guint n = g_test_rand_int_range (1, 90);  /* sometimes past MAX_INCREMENTAL */
+
+  page.changes = g_ptr_array_new_with_free_func (change_free);
+  for (guint i = 0; i < n; i++)
+    {
+      KouanChange *change = g_new0 (KouanChange, 1);
+      int what = g_test_rand_int_range (0, 10);
+
+      change->collection = g_strdup ("messages");
+      if (what < 4 || *next_id == 1)
+        change->id = (*next_id)++;
+      else
+        change->id = g_test_rand_int_range (1, *next_id);
+      change->deleted = what == 9;
+      if (!change->deleted)
+        /* few distinct dates, so ties on created_at are common */
+        change->record = message_record (change->id, 1700000000 + g_test_rand_int_range (0, 40),
+                                         g_test_rand_bit (), g_test_rand_int_range (0, 4) == 0);
+      g_ptr_array_add (page.changes, change);
+    }
+
+  g_assert_true (kouan_store_apply_page (fixture->store, &page, &error));
+  g_assert_no_error (error);
+  g_ptr_array_unref (page.changes);
+}
+
+static void
+test_random_model_check (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  const struct { KouanReadFilter filter; gboolean starred; } shapes[] = {
+    { KOUAN_READ_FILTER_ALL, FALSE },
+    { KOUAN_READ_FILTER_UNREAD, FALSE },
+    { KOUAN_READ_FILTER_READ, FALSE },
+    { KOUAN_READ_FILTER_UNREAD, TRUE },
+    { KOUAN_READ_FILTER_ALL, TRUE },
+  };
+  Follower followers[G_N_ELEMENTS (shapes)];
+  gint64 next_id = 1, cursor = 0;
+
+  for (guint f = 0; f < G_N_ELEMENTS (shapes); f++)
+    {
+      followers[f].list = kouan_message_list_new (fixture->store, KOUAN_MESSAGE_KIND_NOTICE,
+                                                  shapes[f].filter);
+      kouan_message_list_set_starred_only (followers[f].list, shapes[f].starred);
+      kouan_message_list_set_enterprise_id (followers[f].list, ENTERPRISE);
+      followers[f].mirror = g_array_new (FALSE, FALSE, sizeof (gint64));
+      g_signal_connect (followers[f].list, "items-changed",
+                        G_CALLBACK (follower_items_changed_cb), &followers[f]);
+    }
+
+  for (guint step = 0; step < 300; step++)
+    {
+      int what = g_test_rand_int_range (0, 10);
+
+      if (what < 2 || next_id < 5)
+        random_pull (fixture, &next_id, &cursor);
+      else
+        {
+          g_autoptr(GError) error = NULL;
+          g_autoptr(KouanMessage) message = kouan_store_get_message (fixture->store, ENTERPRISE,
+                                                                     g_test_rand_int_range (1, next_id),
+                                                                     NULL);
+
+          /* a deleted id: nothing to edit this step */
+          if (message == NULL)
+            continue;
+          if (what < 6)
+            g_assert_true (kouan_store_set_message_starred (fixture->store, message,
+                                                            !kouan_message_get_starred (message), &error));
+          else
+            g_assert_true (kouan_store_set_message_read (fixture->store, message,
+                                                         !kouan_message_get_read (message), &error));
+          g_assert_no_error (error);
+        }
+
+      /* sometimes two steps land before the main loop runs */
+      if (g_test_rand_bit ())
+        drain_main_context ();
+      else
+        continue;
+
+      for (guint f = 0; f < G_N_ELEMENTS (followers); f++)
+        check_follower (fixture, &followers[f]);
+    }
+
+  for (guint f = 0; f < G_N_ELEMENTS (followers); f++)
+    {
+      g_assert_finalize_object (followers[f].list);
+      g_array_unref (followers[f].mirror);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -427,6 +586,7 @@ main (int   argc,
   ADD ("/message-list/filters", test_filters);
   ADD ("/message-list/star-toggle", test_star_toggle);
   ADD ("/message-list/read-moves", test_read_moves_between_lists);
+  ADD ("/message-list/random-model-check", test_random_model_check);
   ADD ("/message-list/lazy-100k", test_lazy_100k);
 
   return g_test_run ();
