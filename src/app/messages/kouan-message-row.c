@@ -97,7 +97,7 @@ kouan_message_format_date (gint64     created_at,
 static const char messages_css[] =
   "kouanmessagerow .unread-dot {"
   "  min-width: 8px; min-height: 8px; border-radius: 4px; margin-left: 2px;"
-  "  background-color: @theme_selected_bg_color; }"
+  "  background-color: #3584e4; }"
   "kouanmessagerow:not(.unread) .unread-dot { background: none; }"
   "row:selected kouanmessagerow .unread-dot { background-color: currentColor; }"
   "kouanmessagerow.unread .message-title { font-weight: bold; }"
