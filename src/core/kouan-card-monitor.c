@@ -569,7 +569,11 @@ kouan_card_monitor_dispose (GObject *object)
       g_cond_broadcast (&self->watch->cond);
       g_mutex_unlock (&self->watch->mutex);
 
-      g_thread_join (g_steal_pointer (&self->thread));
+      /* Not joined: a card that stopped answering can hold the thread in
+       * SCardTransmit until it is pulled out, and closing a window must not
+       * wait for that.  The thread owns its reference to the watch and
+       * finishes on its own; its last snapshots find no owner. */
+      g_clear_pointer (&self->thread, g_thread_unref);
     }
   if (self->watch != NULL)
     {

@@ -21,6 +21,7 @@ struct _KouanCardFixture {
   char             *pcscd_path;
   char             *driver_path;
   guint16           vpcd_port;
+  gboolean          reader_connected;
   GSubprocess      *pcscd;
   GSubprocess      *card;
   GDataInputStream *card_out;
@@ -126,14 +127,36 @@ find_free_port_pair (void)
   return 0;
 }
 
+gboolean
+kouan_card_fixture_set_reader (KouanCardFixture  *self,
+                               gboolean           connected,
+                               GError           **error)
+{
+  g_autofree char *conf_path = g_build_filename (self->dir, "reader.conf.d",
+                                                 "kouan-vpcd", NULL);
+  g_autofree char *conf = NULL;
+
+  self->reader_connected = connected;
+  if (!connected)
+    {
+      g_unlink (conf_path);
+      return TRUE;
+    }
+
+  conf = g_strdup_printf ("FRIENDLYNAME \"" READER_BASE_NAME "\"\n"
+                          "DEVICENAME   /dev/null:0x%04X\n"
+                          "LIBPATH      %s\n"
+                          "CHANNELID    0x%04X\n",
+                          self->vpcd_port, self->driver_path, self->vpcd_port);
+  return g_file_set_contents (conf_path, conf, -1, error);
+}
+
 KouanCardFixture *
 kouan_card_fixture_new (GError **error)
 {
   g_autoptr(GError) local_error = NULL;
   KouanCardFixture *self = g_new0 (KouanCardFixture, 1);
   g_autofree char *conf_dir = NULL;
-  g_autofree char *conf = NULL;
-  g_autofree char *conf_path = NULL;
 
   self->pcscd_path = find_pcscd ();
   self->driver_path = find_vpcd_driver ();
@@ -159,17 +182,10 @@ kouan_card_fixture_new (GError **error)
     }
 
   conf_dir = g_build_filename (self->dir, "reader.conf.d", NULL);
-  conf_path = g_build_filename (conf_dir, "kouan-vpcd", NULL);
-  conf = g_strdup_printf ("FRIENDLYNAME \"" READER_BASE_NAME "\"\n"
-                          "DEVICENAME   /dev/null:0x%04X\n"
-                          "LIBPATH      %s\n"
-                          "CHANNELID    0x%04X\n",
-                          self->vpcd_port, self->driver_path, self->vpcd_port);
-  if (g_mkdir (conf_dir, 0700) != 0 ||
-      !g_file_set_contents (conf_path, conf, -1, error))
+  if (g_mkdir (conf_dir, 0700) != 0 || !kouan_card_fixture_set_reader (self, TRUE, error))
     {
       if (error != NULL && *error == NULL)
-        g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot write %s", conf_path);
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot create %s", conf_dir);
       kouan_card_fixture_free (self);
       return NULL;
     }
@@ -182,9 +198,10 @@ kouan_card_fixture_new (GError **error)
   return self;
 }
 
-/* TRUE once pcscd answers and lists our reader. */
+/* TRUE once pcscd answers and lists our reader (or answers at all, when
+ * it runs without one). */
 static gboolean
-pcscd_ready (void)
+pcscd_ready (gboolean with_reader)
 {
   SCARDCONTEXT context;
   char readers[4096] = { 0 };
@@ -198,7 +215,7 @@ pcscd_ready (void)
       if (g_str_equal (r, READER_NAME))
         found = TRUE;
   SCardReleaseContext (context);
-  return found;
+  return found || !with_reader;
 }
 
 gboolean
@@ -245,7 +262,7 @@ kouan_card_fixture_start_pcscd (KouanCardFixture  *self,
   deadline = g_get_monotonic_time () + START_TIMEOUT_S * G_TIME_SPAN_SECOND;
   while (g_get_monotonic_time () < deadline)
     {
-      if (pcscd_ready ())
+      if (pcscd_ready (self->reader_connected))
         return TRUE;
       if (g_subprocess_get_identifier (self->pcscd) == NULL)
         break;   /* exited */

@@ -30,6 +30,11 @@ void              kouan_card_fixture_stop_pcscd  (KouanCardFixture  *self);
 gboolean          kouan_card_fixture_start_pcscd (KouanCardFixture  *self,
                                                   GError           **error);
 
+/* Whether the next start of pcscd has the vpcd reader. */
+gboolean          kouan_card_fixture_set_reader  (KouanCardFixture  *self,
+                                                  gboolean           connected,
+                                                  GError           **error);
+
 /* (Re)starts kouan-vcard with the holder fixture and @args (NULL-terminated,
  * e.g. "--tries", "2", "--removed"), and waits until it is up. */
 gboolean          kouan_card_fixture_start_card (KouanCardFixture  *self,

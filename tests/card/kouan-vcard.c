@@ -14,7 +14,7 @@
  *   insert | remove | quit
  *   pull-on XX      pull the card out when an APDU with INS XX arrives
  *   misbehave MODE  none | short | garbage | bad-cert | empty-read |
- *                   bad-signature | foreign
+ *                   bad-signature | foreign | silent
  *   count           prints "count verify=N status=N sign=N tries=N"
  * Each command is acknowledged with one line on stdout ("ok ..."); logs go
  * to stderr and never show the PIN. */
@@ -52,6 +52,7 @@ typedef enum {
   MISBEHAVE_EMPTY_READ,
   MISBEHAVE_BAD_SIGNATURE,
   MISBEHAVE_FOREIGN,        /* acts as a card without the Kouan application */
+  MISBEHAVE_SILENT,         /* never answers an APDU */
 } Misbehave;
 
 typedef struct {
@@ -525,6 +526,13 @@ handle_vpcd (VCard *card)
       return FALSE;
     }
 
+  if (card->misbehave == MISBEHAVE_SILENT)
+    {
+      /* Leaves pcscd waiting, as a crashed card would. */
+      g_printerr ("vcard: ignoring an APDU\n");
+      return TRUE;
+    }
+
   ins = length >= 2 ? payload[1] : 0;
   process_apdu (card, payload, length, &r);
   /* The VERIFY buffer carried the PIN. */
@@ -548,6 +556,7 @@ static const struct {
   { "empty-read", MISBEHAVE_EMPTY_READ },
   { "bad-signature", MISBEHAVE_BAD_SIGNATURE },
   { "foreign", MISBEHAVE_FOREIGN },
+  { "silent", MISBEHAVE_SILENT },
 };
 
 /* Returns FALSE on "quit" or end of input. */

@@ -284,6 +284,58 @@ test_monitor_service (void)
   wait_for_state (monitor, KOUAN_CARD_STATE_CARD_READY);
 }
 
+static void
+test_monitor_no_reader (void)
+{
+  g_autoptr(KouanCardMonitor) monitor = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) der = NULL;
+
+  kouan_card_fixture_stop_card (fixture);
+  kouan_card_fixture_stop_pcscd (fixture);
+  kouan_card_fixture_set_reader (fixture, FALSE, &error);
+  g_assert_no_error (error);
+  kouan_card_fixture_start_pcscd (fixture, &error);
+  g_assert_no_error (error);
+
+  monitor = kouan_card_monitor_new ();
+  wait_for_state (monitor, KOUAN_CARD_STATE_NO_READER);
+  der = read_certificate (&error);
+  g_assert_null (der);
+  g_assert_error (error, KOUAN_CARD_ERROR, KOUAN_CARD_ERROR_NO_READER);
+  g_clear_error (&error);
+  g_clear_object (&monitor);
+
+  kouan_card_fixture_stop_pcscd (fixture);
+  kouan_card_fixture_set_reader (fixture, TRUE, &error);
+  g_assert_no_error (error);
+  kouan_card_fixture_start_pcscd (fixture, &error);
+  g_assert_no_error (error);
+}
+
+/* Dropping the monitor returns at once even while its thread is stuck on a
+ * card that does not answer. */
+static void
+test_monitor_dispose_silent_card (void)
+{
+  KouanCardMonitor *monitor;
+  gint64 start;
+
+  start_card ("--removed", NULL);
+  card_command ("misbehave silent");
+  monitor = kouan_card_monitor_new ();
+  wait_for_state (monitor, KOUAN_CARD_STATE_NO_CARD);
+  card_command ("insert");
+  wait_for_state (monitor, KOUAN_CARD_STATE_CARD_PRESENT);
+
+  start = g_get_monotonic_time ();
+  g_object_unref (monitor);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, G_TIME_SPAN_SECOND);
+
+  /* Pulling the silent card frees pcscd for the next test. */
+  kouan_card_fixture_stop_card (fixture);
+}
+
 /* ---- reading ------------------------------------------------------------ */
 
 static void
@@ -525,20 +577,40 @@ test_misbehaving_card (void)
 }
 
 static void
-test_cancelled (void)
+cancel_cb (gpointer user_data)
+{
+  g_cancellable_cancel (user_data);
+}
+
+/* A card that stops answering blocks the driver; cancelling still hands
+ * control back at once, and the card works again after a new insertion. */
+static void
+test_cancel_silent_card (void)
 {
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) der = NULL;
+  gint64 start;
 
   start_card (NULL);
-  g_cancellable_cancel (cancellable);
+  card_command ("misbehave silent");
+
   kouan_card_read_certificate_async (NULL, cancellable, store_result, &result);
-  wait_result (&result, WAIT_S);
+  g_timeout_add_once (500, cancel_cb, cancellable);
+  start = g_get_monotonic_time ();
+  wait_result (&result, 5);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 3 * G_TIME_SPAN_SECOND);
   der = kouan_card_read_certificate_finish (result, &error);
   g_assert_null (der);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+
+  /* Stopping the card unblocks pcscd; a fresh card reads fine. */
+  start_card (NULL);
+  g_clear_error (&error);
+  der = read_certificate (&error);
+  g_assert_no_error (error);
+  g_assert_nonnull (der);
 }
 
 int
@@ -569,6 +641,8 @@ main (int   argc,
   g_test_add_func ("/card/monitor/insert-remove", test_monitor_insert_remove);
   g_test_add_func ("/card/monitor/foreign-card", test_monitor_foreign_card);
   g_test_add_func ("/card/monitor/service-restart", test_monitor_service);
+  g_test_add_func ("/card/monitor/no-reader", test_monitor_no_reader);
+  g_test_add_func ("/card/monitor/dispose-silent-card", test_monitor_dispose_silent_card);
   g_test_add_func ("/card/read/certificate", test_read_certificate);
   g_test_add_func ("/card/read/no-card", test_no_card);
   g_test_add_func ("/card/read/foreign-card", test_foreign_card);
@@ -580,7 +654,7 @@ main (int   argc,
   g_test_add_func ("/card/removed/mid-read", test_removed_mid_read);
   g_test_add_func ("/card/removed/mid-verify", test_removed_mid_verify);
   g_test_add_func ("/card/protocol/misbehaving-card", test_misbehaving_card);
-  g_test_add_func ("/card/cancelled", test_cancelled);
+  g_test_add_func ("/card/cancel/silent-card", test_cancel_silent_card);
 
   status = g_test_run ();
   kouan_card_fixture_free (fixture);
