@@ -123,4 +123,32 @@ char     *kouan_card_certificate_get_fingerprint (GBytes  *der);
 /* (transfer full) the exact bytes the card signs for @challenge */
 GBytes   *kouan_card_signed_message_new          (GBytes  *challenge);
 
+/* ---- Server-side checks (GnuTLS) --------------------------------------
+ * What kouan-server verifies of a card login, kept in core so that the
+ * server and the tests share one implementation. */
+
+#define KOUAN_CARD_VERIFY_ERROR (kouan_card_verify_error_quark ())
+
+typedef enum {
+  KOUAN_CARD_VERIFY_ERROR_MALFORMED,      /* certificate or signature unreadable */
+  KOUAN_CARD_VERIFY_ERROR_BAD_SIGNATURE,  /* does not verify with the certificate key */
+  KOUAN_CARD_VERIFY_ERROR_EXPIRED,        /* outside the certificate validity */
+  KOUAN_CARD_VERIFY_ERROR_UNTRUSTED,      /* not issued by the card CA */
+} KouanCardVerifyError;
+
+GQuark    kouan_card_verify_error_quark          (void);
+
+/* Checks @signature (DER ECDSA-Sig-Value) over KOUAN_CARD_SIGN_LABEL ||
+ * @challenge with the public key of @certificate (DER). */
+gboolean  kouan_card_verify_signature            (GBytes       *certificate,
+                                                  GBytes       *challenge,
+                                                  GBytes       *signature,
+                                                  GError      **error);
+/* Checks that @certificate (DER) is valid at @now (seconds since the epoch)
+ * and chains to one of the CA certificates in @ca_pem (PEM, one or more). */
+gboolean  kouan_card_verify_certificate          (GBytes       *certificate,
+                                                  GBytes       *ca_pem,
+                                                  gint64        now,
+                                                  GError      **error);
+
 G_END_DECLS

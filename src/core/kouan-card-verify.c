@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Verification of a card login, as kouan-server does it: the signature with
+ * the certificate's key, the certificate's validity, and its chain to the
+ * card CA.  Binding the certificate to a user and the single use of the
+ * challenge are the server's business. */
+
+#include "config.h"
+
+#include <gnutls/gnutls.h>
+#include <gnutls/abstract.h>
+#include <gnutls/x509.h>
+
+#include "kouan-card.h"
+
+G_DEFINE_QUARK (kouan-card-verify-error-quark, kouan_card_verify_error)
+
+static gnutls_datum_t
+datum_from_bytes (GBytes *bytes)
+{
+  gnutls_datum_t datum;
+  gsize size;
+
+  datum.data = (unsigned char *) g_bytes_get_data (bytes, &size);
+  datum.size = (unsigned int) size;
+  return datum;
+}
+
+static gnutls_x509_crt_t
+import_certificate (GBytes  *der,
+                    GError **error)
+{
+  gnutls_datum_t datum = datum_from_bytes (der);
+  gnutls_x509_crt_t crt = NULL;
+  int ret;
+
+  ret = gnutls_x509_crt_init (&crt);
+  if (ret == GNUTLS_E_SUCCESS)
+    ret = gnutls_x509_crt_import (crt, &datum, GNUTLS_X509_FMT_DER);
+  if (ret != GNUTLS_E_SUCCESS)
+    {
+      if (crt != NULL)
+        gnutls_x509_crt_deinit (crt);
+      g_set_error (error, KOUAN_CARD_VERIFY_ERROR, KOUAN_CARD_VERIFY_ERROR_MALFORMED,
+                   "The card certificate cannot be read: %s", gnutls_strerror (ret));
+      return NULL;
+    }
+  return crt;
+}
+
+gboolean
+kouan_card_verify_signature (GBytes  *certificate,
+                             GBytes  *challenge,
+                             GBytes  *signature,
+                             GError **error)
+{
+  g_autoptr(GBytes) message = NULL;
+  gnutls_x509_crt_t crt;
+  gnutls_pubkey_t key = NULL;
+  gnutls_datum_t data, sig;
+  int ret;
+
+  g_return_val_if_fail (certificate != NULL && challenge != NULL && signature != NULL, FALSE);
+
+  crt = import_certificate (certificate, error);
+  if (crt == NULL)
+    return FALSE;
+
+  ret = gnutls_pubkey_init (&key);
+  if (ret == GNUTLS_E_SUCCESS)
+    ret = gnutls_pubkey_import_x509 (key, crt, 0);
+  gnutls_x509_crt_deinit (crt);
+  if (ret != GNUTLS_E_SUCCESS)
+    {
+      if (key != NULL)
+        gnutls_pubkey_deinit (key);
+      g_set_error (error, KOUAN_CARD_VERIFY_ERROR, KOUAN_CARD_VERIFY_ERROR_MALFORMED,
+                   "The card certificate has no usable key: %s", gnutls_strerror (ret));
+      return FALSE;
+    }
+
+  message = kouan_card_signed_message_new (challenge);
+  data = datum_from_bytes (message);
+  sig = datum_from_bytes (signature);
+  /* Fixing the algorithm keeps a certificate with another key type (or a
+   * signature made some other way) from being accepted. */
+  ret = gnutls_pubkey_verify_data2 (key, GNUTLS_SIGN_ECDSA_SHA256, 0, &data, &sig);
+  gnutls_pubkey_deinit (key);
+  if (ret < 0)
+    {
+      g_set_error (error, KOUAN_CARD_VERIFY_ERROR, KOUAN_CARD_VERIFY_ERROR_BAD_SIGNATURE,
+                   "The card signature does not match the certificate: %s",
+                   gnutls_strerror (ret));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+kouan_card_verify_certificate (GBytes  *certificate,
+                               GBytes  *ca_pem,
+                               gint64   now,
+                               GError **error)
+{
+  gnutls_x509_trust_list_t trust = NULL;
+  gnutls_x509_crt_t crt;
+  gnutls_datum_t cas;
+  unsigned int status = 0;
+  time_t not_before, not_after;
+  int ret;
+
+  g_return_val_if_fail (certificate != NULL && ca_pem != NULL, FALSE);
+
+  crt = import_certificate (certificate, error);
+  if (crt == NULL)
+    return FALSE;
+
+  not_before = gnutls_x509_crt_get_activation_time (crt);
+  not_after = gnutls_x509_crt_get_expiration_time (crt);
+  if (not_before == (time_t) -1 || not_after == (time_t) -1 ||
+      now < (gint64) not_before || now > (gint64) not_after)
+    {
+      gnutls_x509_crt_deinit (crt);
+      g_set_error (error, KOUAN_CARD_VERIFY_ERROR, KOUAN_CARD_VERIFY_ERROR_EXPIRED,
+                   "The card certificate is not valid at this time");
+      return FALSE;
+    }
+
+  cas = datum_from_bytes (ca_pem);
+  ret = gnutls_x509_trust_list_init (&trust, 0);
+  if (ret == GNUTLS_E_SUCCESS)
+    {
+      ret = gnutls_x509_trust_list_add_trust_mem (trust, &cas, NULL, GNUTLS_X509_FMT_PEM, 0, 0);
+      /* The call returns the number of CAs added: none is a broken file. */
+      if (ret == 0)
+        ret = GNUTLS_E_NO_CERTIFICATE_FOUND;
+      else if (ret > 0)
+        ret = GNUTLS_E_SUCCESS;
+    }
+  if (ret == GNUTLS_E_SUCCESS)
+    /* Validity was checked above against the caller's clock. */
+    ret = gnutls_x509_trust_list_verify_crt (trust, &crt, 1,
+                                             GNUTLS_VERIFY_DISABLE_TIME_CHECKS |
+                                             GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS,
+                                             &status, NULL);
+  if (trust != NULL)
+    gnutls_x509_trust_list_deinit (trust, 1);
+  gnutls_x509_crt_deinit (crt);
+
+  if (ret != GNUTLS_E_SUCCESS)
+    {
+      g_set_error (error, KOUAN_CARD_VERIFY_ERROR, KOUAN_CARD_VERIFY_ERROR_UNTRUSTED,
+                   "The card CA cannot be used: %s", gnutls_strerror (ret));
+      return FALSE;
+    }
+  if (status != 0)
+    {
+      g_set_error (error, KOUAN_CARD_VERIFY_ERROR, KOUAN_CARD_VERIFY_ERROR_UNTRUSTED,
+                   "The card certificate was not issued by the card CA (status 0x%x)",
+                   status);
+      return FALSE;
+    }
+  return TRUE;
+}
