@@ -19,6 +19,7 @@
 #include "kouan-window-private.h"
 #include "login/kouan-login-window-private.h"
 #include "messages/kouan-messages-view.h"
+#include "widgets/kouan-sync-indicator.h"
 #include "widgets/kouan-unavailable-page.h"
 
 #define WAIT_TIMEOUT_SECONDS 30
@@ -510,6 +511,36 @@ test_open_offline (void)
   g_assert_false (kouan_window_get_offline_banner_visible (window));
 }
 
+static void
+test_sync_status_text (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *hhmm = g_date_time_format (now, "%H:%M");
+  g_autofree char *last = g_strdup_printf ("Last synced %s", hhmm);
+  g_autofree char *text = NULL;
+
+  text = kouan_sync_indicator_describe (KOUAN_SYNC_STATE_OFFLINE, 3, 0, -1.0);
+  g_assert_cmpstr (text, ==, "Offline · 3 changes waiting");
+  g_clear_pointer (&text, g_free);
+  text = kouan_sync_indicator_describe (KOUAN_SYNC_STATE_OFFLINE, 0, 0, -1.0);
+  g_assert_cmpstr (text, ==, "Offline");
+  g_clear_pointer (&text, g_free);
+  text = kouan_sync_indicator_describe (KOUAN_SYNC_STATE_SYNCING, 0, 0, 0.4);
+  g_assert_cmpstr (text, ==, "Syncing 40 %");
+  g_clear_pointer (&text, g_free);
+  text = kouan_sync_indicator_describe (KOUAN_SYNC_STATE_ONLINE, 1, g_date_time_to_unix (now), -1.0);
+  g_assert_cmpstr (text, ==, "1 change waiting");
+  g_clear_pointer (&text, g_free);
+  text = kouan_sync_indicator_describe (KOUAN_SYNC_STATE_ONLINE, 0, g_date_time_to_unix (now), -1.0);
+  g_assert_cmpstr (text, ==, last);
+  g_clear_pointer (&text, g_free);
+  text = kouan_sync_indicator_describe (KOUAN_SYNC_STATE_ONLINE, 0, 0, -1.0);
+  g_assert_cmpstr (text, ==, "Online");
+  g_clear_pointer (&text, g_free);
+  text = kouan_sync_indicator_describe (KOUAN_SYNC_STATE_UNAUTHORIZED, 0, 0, -1.0);
+  g_assert_cmpstr (text, ==, "Session ended");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -542,6 +573,7 @@ main (int   argc,
   g_application_register (G_APPLICATION (fixture.app), NULL, &error);
   g_assert_no_error (error);
 
+  g_test_add_func ("/ui/shell/sync-status-text", test_sync_status_text);
   g_test_add_func ("/ui/shell/login-wrong-password", test_login_wrong_password);
   g_test_add_func ("/ui/shell/login-missing-fields", test_login_missing_fields);
   g_test_add_func ("/ui/shell/login-unreachable", test_login_unreachable);
