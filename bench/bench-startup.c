@@ -233,6 +233,7 @@ main (int   argc,
     g_setenv ("GSETTINGS_SCHEMA_DIR", schema_dir, TRUE);
   g_setenv ("KOUAN_BENCH_EXIT_ON_FIRST_FRAME", "1", TRUE);
 
+  kouan_bench_print_load ("at start");
   printf ("Starting kouan-server --demo-scale %u and filling the cache …\n", scale);
   fflush (stdout);
   server = kouan_bench_start_server (scale, NULL);
@@ -257,11 +258,12 @@ main (int   argc,
 
   printf ("\nStart to first frame under %s, %d runs each, cache of %u + %u messages\n\n",
           g_getenv ("WAYLAND_DISPLAY") != NULL ? "Wayland" : "X11", runs, scale, scale);
-  printf ("%-28s %10s %10s %10s %10s   %s\n", "", "first ms", "median ms", "min ms",
+  printf ("%-28s %10s %10s %10s %10s   %s\n", "", "1st run ms", "median ms", "min ms",
           "RSS MiB", "window");
   report ("bare GTK 4 window", bare_starts, runs);
   report ("kouan: login window", kouan_starts, runs);
   report ("kouan-bench-window: main", window_starts, runs);
+  kouan_bench_print_load ("at end");
 
   for (int i = 0; i < runs; i++)
     {

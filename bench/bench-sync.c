@@ -33,6 +33,7 @@ typedef struct {
   GPtrArray *urls;     /* every page URL, in order */
   guint64    bytes;
   double     seconds;  /* summed wall time of the curl processes only */
+  double     cpu;      /* their CPU time */
 } CurlPages;
 
 static char *
@@ -64,6 +65,7 @@ curl_page_by_page (const char   *base_url,
                    CurlPages    *pages)
 {
   g_autofree char *config = write_curl_config (dir, token, NULL);
+  double cpu_start = kouan_bench_cpu_seconds (RUSAGE_CHILDREN);
 
   pages->urls = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; i < session->enterprises->len; i++)
@@ -99,24 +101,28 @@ curl_page_by_page (const char   *base_url,
           g_ptr_array_add (pages->urls, g_steal_pointer (&url));
         }
     }
+  pages->cpu = kouan_bench_cpu_seconds (RUSAGE_CHILDREN) - cpu_start;
 }
 
 /* The same URLs through one curl process: one connection kept alive. */
 static double
 curl_keep_alive (const char *dir,
                  const char *token,
-                 GPtrArray  *urls)
+                 GPtrArray  *urls,
+                 double     *cpu)
 {
   g_autofree char *config = write_curl_config (dir, token, urls);
   const char *argv[] = { "curl", "-sS", "--fail", "-K", config, NULL };
   g_autoptr(GError) error = NULL;
   int status = 0;
+  double cpu_start = kouan_bench_cpu_seconds (RUSAGE_CHILDREN);
   gint64 start = g_get_monotonic_time ();
 
   if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
                      NULL, NULL, &status, &error) ||
       !g_spawn_check_wait_status (status, &error))
     kouan_bench_die ("curl (keep-alive): %s", error->message);
+  *cpu = kouan_bench_cpu_seconds (RUSAGE_CHILDREN) - cpu_start;
   return kouan_bench_seconds_since (start);
 }
 
@@ -141,27 +147,35 @@ run_sqlite3 (const char *db,
  * cache's own tables and indexes, so it is the same rows and schema. */
 static double
 sqlite3_import (const char *dir,
-                const char *kouan_db)
+                const char *kouan_db,
+                double     *cpu)
 {
   g_autofree char *sql = g_build_filename (dir, "import.sql", NULL);
   g_autofree char *new_db = g_build_filename (dir, "import.db", NULL);
   g_autofree char *output = g_strdup_printf (".output %s", sql);
   g_autofree char *read = g_strdup_printf (".read %s", sql);
+  double cpu_start;
   gint64 start;
 
   run_sqlite3 (kouan_db, output, ".dump");
+  cpu_start = kouan_bench_cpu_seconds (RUSAGE_CHILDREN);
   start = g_get_monotonic_time ();
   run_sqlite3 (new_db, read, NULL);
+  *cpu = kouan_bench_cpu_seconds (RUSAGE_CHILDREN) - cpu_start;
   return kouan_bench_seconds_since (start);
 }
 
+/* @cpu < 0: not measured (the server is not our child until it exits). */
 static void
 print_row (const char *what,
            double      seconds,
+           double      cpu,
            guint       rows)
 {
-  printf ("%-44s %9.2f s %12.0f rows/s\n", what, seconds,
-          seconds > 0 ? rows / seconds : 0);
+  g_autofree char *cpu_text = cpu >= 0 ? g_strdup_printf ("%7.2f s", cpu) : g_strdup ("       -");
+
+  printf ("%-46s %8.2f s %10.0f/s %s\n", what, seconds,
+          seconds > 0 ? rows / seconds : 0, cpu_text);
 }
 
 int
@@ -178,6 +192,7 @@ main (int   argc,
   g_autofree char *kouan_db = NULL;
   CurlPages pages = { 0 };
   double seed_s, kouan_s, alive_s, import_s;
+  double kouan_cpu, alive_cpu, import_cpu, cpu_start;
   guint rows;
   gint64 start;
   struct rusage usage;
@@ -193,6 +208,7 @@ main (int   argc,
   if (dir == NULL)
     kouan_bench_die ("%s", error->message);
 
+  kouan_bench_print_load ("at start");
   printf ("Starting kouan-server --demo-scale %u …\n", scale);
   fflush (stdout);
   server = kouan_bench_start_server (scale, &seed_s);
@@ -210,9 +226,11 @@ main (int   argc,
   store = kouan_store_open (kouan_db, &error);
   if (store == NULL)
     kouan_bench_die ("%s", error->message);
+  cpu_start = kouan_bench_cpu_seconds (RUSAGE_SELF);
   start = g_get_monotonic_time ();
   kouan_bench_sync_all (client, store, session);
   kouan_s = kouan_bench_seconds_since (start);
+  kouan_cpu = kouan_bench_cpu_seconds (RUSAGE_SELF) - cpu_start;
   rows = kouan_bench_count_messages (store, session);
   if (rows < 2 * scale)
     kouan_bench_die ("the cache holds %u messages after sync, expected at least %u",
@@ -221,24 +239,27 @@ main (int   argc,
   g_clear_object (&store);
 
   /* 3. curl over one kept-alive connection, the same pages. */
-  alive_s = curl_keep_alive (dir, kouan_client_get_token (client), pages.urls);
+  alive_s = curl_keep_alive (dir, kouan_client_get_token (client), pages.urls, &alive_cpu);
 
   /* 4. sqlite3 importing the same rows in one transaction. */
-  import_s = sqlite3_import (dir, kouan_db);
+  import_s = sqlite3_import (dir, kouan_db, &import_cpu);
 
   printf ("\nInitial sync: %u notices + %u warnings for %s, %u enterprise(s), "
           "%u pages of %u, %.1f MiB of JSON\n\n",
           scale, scale, KOUAN_BENCH_ACCOUNT, session->enterprises->len,
           pages.urls->len, page_size, pages.bytes / (1024.0 * 1024.0));
-  printf ("%-44s %11s %19s\n", "", "time", "rate");
-  print_row ("kouan-server: seed + start (not compared)", seed_s, rows);
-  print_row ("Kouan: KouanSync run_once into KouanStore", kouan_s, rows);
-  print_row ("curl: one process per page (transfer only)", pages.seconds, rows);
-  print_row ("curl: one process, kept-alive connection", alive_s, rows);
-  print_row ("sqlite3 CLI: import the rows, one transaction", import_s, rows);
+  printf ("%-46s %10s %12s %9s\n", "", "wall", "messages", "CPU");
+  print_row ("kouan-server: seed + start (not compared)", seed_s, -1, rows);
+  print_row ("Kouan: KouanSync run_once into KouanStore", kouan_s, kouan_cpu, rows);
+  print_row ("curl: one process per page (transfer only)", pages.seconds, pages.cpu, rows);
+  print_row ("curl: one process, kept-alive connection", alive_s, alive_cpu, rows);
+  print_row ("sqlite3 CLI: import the rows, one transaction", import_s, import_cpu, rows);
   printf ("\nKouan sync vs curl kept-alive + sqlite3 import: %.2fx\n",
           kouan_s / (alive_s + import_s));
   printf ("bench process max RSS (includes the sync): %ld MiB\n", usage.ru_maxrss / 1024);
+  printf ("CPU: of the client process or the reference program; the server's "
+          "share is in neither\n");
+  kouan_bench_print_load ("at end");
 
   g_ptr_array_unref (pages.urls);
   kouan_test_server_free (g_steal_pointer (&server));

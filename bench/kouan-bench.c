@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <glib/gstdio.h>
 
@@ -41,6 +42,25 @@ kouan_bench_remove_tree (const char *path)
         }
     }
   g_remove (path);
+}
+
+void
+kouan_bench_print_load (const char *when)
+{
+  g_autofree char *load = NULL;
+
+  if (g_file_get_contents ("/proc/loadavg", &load, NULL, NULL))
+    printf ("load average %s: %s", when, load);
+}
+
+double
+kouan_bench_cpu_seconds (int who)
+{
+  struct rusage usage;
+
+  getrusage (who, &usage);
+  return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec +
+         (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / (double) G_USEC_PER_SEC;
 }
 
 double

@@ -22,6 +22,13 @@ void          kouan_bench_die            (const char *format, ...);
 /* Deletes @path and everything under it (the benchmarks' temp dirs). */
 void          kouan_bench_remove_tree    (const char *path);
 
+/* Prints the load average, so figures taken on a busy machine say so. */
+void          kouan_bench_print_load     (const char *when);
+
+/* CPU seconds (user + system) used so far by this process (RUSAGE_SELF)
+ * or by its waited-for children (RUSAGE_CHILDREN). */
+double        kouan_bench_cpu_seconds    (int who);
+
 /* Seconds since @start_us (a g_get_monotonic_time() value). */
 double        kouan_bench_seconds_since  (gint64 start_us);
 
