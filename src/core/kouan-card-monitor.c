@@ -289,6 +289,16 @@ thread_connect_service (Thread *t)
 {
   LONG rv = SCardEstablishContext (SCARD_SCOPE_USER, NULL, NULL, &t->context);
 
+#ifdef G_OS_WIN32
+  /* Windows 8 and later stop the smart-card service when the last reader
+   * goes away and start it when one is plugged in: no service there means
+   * no reader. */
+  if (rv == SCARD_E_NO_SERVICE)
+    {
+      thread_publish (t, KOUAN_CARD_STATE_NO_READER, NULL, NULL, NULL);
+      return FALSE;
+    }
+#endif
   if (rv != SCARD_S_SUCCESS)
     {
       g_autofree char *problem = g_strdup_printf ("SCardEstablishContext: 0x%08X", (guint32) rv);

@@ -47,7 +47,7 @@ gboolean  _kouan_card_link_open       (KouanCardLink  *link,
                                        SCARDCONTEXT    context,
                                        const char     *reader,
                                        GError        **error);
-/* Ends the transaction and resets the card, which drops the verified PIN. */
+/* Ends the transaction resetting the card, which drops the verified PIN. */
 void      _kouan_card_link_close      (KouanCardLink  *link);
 
 /* Reads the holder certificate; the application must not be selected yet. */

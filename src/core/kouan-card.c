@@ -243,8 +243,17 @@ _kouan_card_link_open (KouanCardLink  *link,
   link->connected = TRUE;
 
   /* Other programs sharing the card must not slip an APDU in between our
-   * VERIFY and our signature. */
+   * VERIFY and our signature.  Another handle (the card monitor, or a
+   * previous operation) resets the card when it lets go: reconnect then. */
   rv = SCardBeginTransaction (link->card);
+  for (guint attempt = 0; rv == SCARD_W_RESET_CARD && attempt < 3; attempt++)
+    {
+      rv = SCardReconnect (link->card, SCARD_SHARE_SHARED,
+                           SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1,
+                           SCARD_LEAVE_CARD, &link->protocol);
+      if (rv == SCARD_S_SUCCESS)
+        rv = SCardBeginTransaction (link->card);
+    }
   if (rv != SCARD_S_SUCCESS)
     {
       _kouan_card_set_pcsc_error (error, rv, FALSE, "SCardBeginTransaction");
@@ -259,10 +268,12 @@ _kouan_card_link_open (KouanCardLink  *link,
 void
 _kouan_card_link_close (KouanCardLink *link)
 {
+  /* Reset while still holding the transaction: a reset at disconnect
+   * would hit whoever took the card next in the middle of its exchange. */
   if (link->in_transaction)
-    SCardEndTransaction (link->card, SCARD_LEAVE_CARD);
+    SCardEndTransaction (link->card, SCARD_RESET_CARD);
   if (link->connected)
-    SCardDisconnect (link->card, SCARD_RESET_CARD);
+    SCardDisconnect (link->card, SCARD_LEAVE_CARD);
   if (link->owns_context)
     SCardReleaseContext (link->context);
   g_clear_pointer (&link->reader, g_free);

@@ -11,6 +11,8 @@
 #include <gnutls/crypto.h>
 #include <gnutls/x509.h>
 
+#include <winscard.h>
+
 #include "kouan-card.h"
 #include "kouan-card-fixture.h"
 
@@ -336,6 +338,35 @@ test_monitor_dispose_silent_card (void)
   kouan_card_fixture_stop_card (fixture);
 }
 
+/* The monitor reads a new card while the user already logs in: both share
+ * the card, and the login must not fail because the monitor reset it. */
+static void
+test_monitor_concurrent_login (void)
+{
+  g_autoptr(KouanCardMonitor) monitor = NULL;
+
+  start_card ("--removed", NULL);
+  monitor = kouan_card_monitor_new ();
+  wait_for_state (monitor, KOUAN_CARD_STATE_NO_CARD);
+
+  for (guint round = 0; round < 3; round++)
+    {
+      g_autoptr(GBytes) challenge = random_challenge ();
+      Signed s;
+
+      card_command ("insert");
+      g_assert_true (kouan_card_fixture_wait_card (fixture, TRUE));
+      s = sign (GOOD_PIN, challenge);
+      g_assert_no_error (s.error);
+      g_assert_cmpint (verify_signature (s.certificate, challenge, s.signature), >=, 0);
+      signed_clear (&s);
+      wait_for_state (monitor, KOUAN_CARD_STATE_CARD_READY);
+
+      card_command ("remove");
+      wait_for_state (monitor, KOUAN_CARD_STATE_NO_CARD);
+    }
+}
+
 /* ---- reading ------------------------------------------------------------ */
 
 static void
@@ -412,6 +443,41 @@ test_sign_correct_pin (void)
   g_assert_cmpint (verify_signature (s.certificate, other, s.signature), >=, 0);
   g_assert_cmpint (kouan_card_fixture_counter (fixture, "verify"), ==, 2);
   signed_clear (&s);
+}
+
+/* After a login the card is reset: another program that takes the card
+ * next cannot have it sign without the PIN. */
+static void
+test_sign_leaves_card_locked (void)
+{
+  g_autoptr(GBytes) challenge = random_challenge ();
+  guint8 apdu[5 + 32 + 1] = { 0x00, 0x88, 0x00, 0x00, 32 };
+  guint8 response[300];
+  DWORD length = sizeof response;
+  SCARDCONTEXT context;
+  SCARDHANDLE card;
+  DWORD protocol;
+  Signed s;
+
+  start_card (NULL);
+  s = sign (GOOD_PIN, challenge);
+  g_assert_no_error (s.error);
+  signed_clear (&s);
+
+  g_assert_cmpint (SCardEstablishContext (SCARD_SCOPE_USER, NULL, NULL, &context), ==,
+                   SCARD_S_SUCCESS);
+  g_assert_cmpint (SCardConnect (context, kouan_card_fixture_get_reader (fixture),
+                                 SCARD_SHARE_SHARED, SCARD_PROTOCOL_T1, &card, &protocol),
+                   ==, SCARD_S_SUCCESS);
+  memcpy (apdu + 5, g_bytes_get_data (challenge, NULL), 32);
+  g_assert_cmpint (SCardTransmit (card, SCARD_PCI_T1, apdu, sizeof apdu, NULL,
+                                  response, &length), ==, SCARD_S_SUCCESS);
+  /* 6985: nothing selected any more, let alone a verified PIN. */
+  g_assert_cmpuint (length, ==, 2);
+  g_assert_cmphex (response[0] << 8 | response[1], ==, 0x6985);
+  SCardDisconnect (card, SCARD_LEAVE_CARD);
+  SCardReleaseContext (context);
+  g_assert_cmpint (kouan_card_fixture_counter (fixture, "sign"), ==, 1);
 }
 
 static void
@@ -643,10 +709,12 @@ main (int   argc,
   g_test_add_func ("/card/monitor/service-restart", test_monitor_service);
   g_test_add_func ("/card/monitor/no-reader", test_monitor_no_reader);
   g_test_add_func ("/card/monitor/dispose-silent-card", test_monitor_dispose_silent_card);
+  g_test_add_func ("/card/monitor/concurrent-login", test_monitor_concurrent_login);
   g_test_add_func ("/card/read/certificate", test_read_certificate);
   g_test_add_func ("/card/read/no-card", test_no_card);
   g_test_add_func ("/card/read/foreign-card", test_foreign_card);
   g_test_add_func ("/card/sign/correct-pin", test_sign_correct_pin);
+  g_test_add_func ("/card/sign/leaves-card-locked", test_sign_leaves_card_locked);
   g_test_add_func ("/card/pin/wrong-tries-left", test_wrong_pin_tries);
   g_test_add_func ("/card/pin/blocked", test_pin_blocked);
   g_test_add_func ("/card/pin/invalid-not-sent", test_invalid_pin_not_sent);
