@@ -182,6 +182,44 @@ enterprise_name (KouanEnterprise *enterprise)
   return enterprise != NULL ? g_strdup (kouan_enterprise_get_name (enterprise)) : NULL;
 }
 
+/* The switcher's list shows, under each name, whether the enterprise is
+ * certified and its credit code, to tell apart similar names. */
+static void
+enterprise_item_setup (GtkSignalListItemFactory *factory,
+                       GtkListItem              *item)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *name = gtk_label_new (NULL);
+  GtkWidget *details = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (name), 0.0);
+  gtk_label_set_xalign (GTK_LABEL (details), 0.0);
+  gtk_widget_add_css_class (details, "dim-label");
+  gtk_widget_add_css_class (details, "caption");
+  gtk_box_append (GTK_BOX (box), name);
+  gtk_box_append (GTK_BOX (box), details);
+  gtk_list_item_set_child (item, box);
+}
+
+static void
+enterprise_item_bind (GtkSignalListItemFactory *factory,
+                      GtkListItem              *item)
+{
+  KouanEnterprise *enterprise = gtk_list_item_get_item (item);
+  GtkWidget *name = gtk_widget_get_first_child (gtk_list_item_get_child (item));
+  GtkWidget *details = gtk_widget_get_next_sibling (name);
+  const char *credit_code = kouan_enterprise_get_credit_code (enterprise);
+  g_autofree char *text = NULL;
+
+  gtk_label_set_label (GTK_LABEL (name), kouan_enterprise_get_name (enterprise));
+  /* Translators: "Certified · 91310000MA1FL0XX1A" (a unified social credit code) */
+  text = g_strdup_printf (_("%s · %s"),
+                          kouan_enterprise_get_certified (enterprise) ? _("Certified")
+                                                                      : _("Not certified"),
+                          credit_code != NULL ? credit_code : "");
+  gtk_label_set_label (GTK_LABEL (details), text);
+}
+
 static void
 on_enterprise_selected (KouanWindow *self)
 {
@@ -331,6 +369,7 @@ static void
 kouan_window_init (KouanWindow *self)
 {
   g_autoptr(GtkExpression) name_expression = NULL;
+  g_autoptr(GtkListItemFactory) list_factory = NULL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -355,6 +394,10 @@ kouan_window_init (KouanWindow *self)
   name_expression = gtk_cclosure_expression_new (G_TYPE_STRING, NULL, 0, NULL,
                                                  G_CALLBACK (enterprise_name), NULL, NULL);
   gtk_drop_down_set_expression (GTK_DROP_DOWN (self->enterprise_dropdown), name_expression);
+  list_factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (list_factory, "setup", G_CALLBACK (enterprise_item_setup), NULL);
+  g_signal_connect (list_factory, "bind", G_CALLBACK (enterprise_item_bind), NULL);
+  gtk_drop_down_set_list_factory (GTK_DROP_DOWN (self->enterprise_dropdown), list_factory);
   gtk_drop_down_set_model (GTK_DROP_DOWN (self->enterprise_dropdown), G_LIST_MODEL (self->enterprises));
 
   on_unread_count_changed (self);
