@@ -362,9 +362,9 @@ kouan_store_init (KouanStore *self)
 
 /* Opening */
 
-/* SQL function kouan_next_rev(): a number larger than any revision this
- * store handed out before. Seeded from the clock so it also stays ahead
- * of revisions written by earlier runs. */
+/* SQL function kouan_next_rev(): a number larger than any revision in
+ * the cache. Usually the clock in microseconds, so a second process on
+ * the same file (rare) still tends to move forward too. */
 static void
 next_rev_func (sqlite3_context  *context,
                int               argc,
@@ -504,7 +504,16 @@ store_setup (KouanStore  *self,
     return kouan_store_set_sql_error (error, self->db, rc, "Cannot set up the cache");
   sqlite3_update_hook (self->db, update_hook, self);
 
-  return store_migrate (self, error);
+  if (!store_migrate (self, error))
+    return FALSE;
+
+  /* Revisions continue from the highest one stored, so they keep growing
+   * even if the clock was set back since the last run. One index probe
+   * per enterprise. */
+  return _kouan_store_query_int (self,
+    "SELECT coalesce (max (rev), 0) FROM (SELECT (SELECT max (rev) FROM messages"
+    " WHERE enterprise_id = enterprises.id) AS rev FROM enterprises)",
+    &self->last_rev, error);
 }
 
 /**

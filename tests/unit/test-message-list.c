@@ -574,6 +574,42 @@ test_random_model_check (Fixture       *fixture,
     }
 }
 
+/* Revisions must keep growing across runs even when the clock went back
+ * meanwhile: otherwise a list would take a new edit for an old one. */
+static void
+test_revisions_survive_clock (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KouanMessageList) list = NULL;
+  g_autoptr(KouanMessage) message = NULL;
+  g_autoptr(KouanMessage) after = NULL;
+  g_autoptr(GArray) log = NULL;
+  g_autofree char *path = g_build_filename (fixture->dir, "cache.db", NULL);
+
+  fill (fixture, ENTERPRISE, 10, 0, 0);
+  /* rows written by a run whose clock was a year ahead */
+  g_assert_cmpint (sqlite3_exec (kouan_store_get_db (fixture->store),
+                                 "UPDATE messages SET rev = rev + 31536000000000",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_finalize_object (g_steal_pointer (&fixture->store));
+  fixture->store = kouan_store_open (path, &error);
+  g_assert_no_error (error);
+
+  list = kouan_message_list_new (fixture->store, KOUAN_MESSAGE_KIND_NOTICE, KOUAN_READ_FILTER_ALL);
+  kouan_message_list_set_enterprise_id (list, ENTERPRISE);
+  log = watch (list);
+
+  message = g_list_model_get_item (G_LIST_MODEL (list), 4);
+  g_assert_true (kouan_store_set_message_starred (fixture->store, message, TRUE, &error));
+  g_assert_no_error (error);
+  drain_main_context ();
+
+  assert_single_change (log, 4, 1, 1);
+  after = g_list_model_get_item (G_LIST_MODEL (list), 4);
+  g_assert_true (kouan_message_get_starred (after));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -587,6 +623,7 @@ main (int   argc,
   ADD ("/message-list/star-toggle", test_star_toggle);
   ADD ("/message-list/read-moves", test_read_moves_between_lists);
   ADD ("/message-list/random-model-check", test_random_model_check);
+  ADD ("/message-list/revisions-survive-clock", test_revisions_survive_clock);
   ADD ("/message-list/lazy-100k", test_lazy_100k);
 
   return g_test_run ();
