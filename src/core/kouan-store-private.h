@@ -5,9 +5,9 @@
 
 G_BEGIN_DECLS
 
-/* Shared by kouan-store.c (opening, sync, outbox) and
+/* Shared by kouan-store.c (opening, signals, pulled pages),
  * kouan-store-outbox.c (local edits) and kouan-store-messages.c
- * (enterprise and message queries). */
+ * (enterprise and message queries), and read by KouanMessageList. */
 
 struct _KouanStore
 {

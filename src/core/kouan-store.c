@@ -3,19 +3,15 @@
 
 #include <errno.h>
 #include <string.h>
-#include <glib/gstdio.h>
 
 #include "kouan-client.h"
 #include "kouan-collection.h"
-#include "kouan-enterprise.h"
 #include "kouan-json.h"
-#include "kouan-message.h"
 #include "kouan-store-private.h"
 
 /* How long a writer waits for another connection (a second process on the
  * same cache, a benchmark) before giving up. */
 #define BUSY_TIMEOUT_MS 5000
-
 
 G_DEFINE_FINAL_TYPE (KouanStore, kouan_store, G_TYPE_OBJECT)
 G_DEFINE_QUARK (kouan-store-error-quark, kouan_store_error)
