@@ -60,6 +60,14 @@ send_warning_notification (KouanWindow *self)
   if (app == NULL || n == 0)
     return;
 
+  /* Notifications go over the session bus; without one (a bare X server,
+   * a test) there is nobody to show them. */
+  if (g_application_get_dbus_connection (app) == NULL)
+    {
+      g_debug ("No session bus: %u new warnings not notified", n);
+      return;
+    }
+
   if (n == 1)
     {
       gint64 id = g_array_index (self->new_warnings, gint64, 0);

@@ -14,6 +14,7 @@
 #include "kouan-application.h"
 #include "kouan-client.h"
 #include "kouan-enterprise.h"
+#include "kouan-message.h"
 #include "kouan-sync.h"
 #include "kouan-test-server.h"
 #include "kouan-window-private.h"
@@ -416,6 +417,47 @@ test_unavailable_areas (void)
   kouan_window_show_area (window, "notices");
 }
 
+typedef struct {
+  KouanMessagesView *view;
+  gint64             id;
+} OpenWait;
+
+static gboolean
+message_opened (gpointer user_data)
+{
+  OpenWait *wait = user_data;
+
+  return kouan_messages_view_get_open_message_id (wait->view) == wait->id;
+}
+
+/* What clicking a "New warning" desktop notification does: the app action
+ * with the warning's id shows the warnings area and opens that warning. */
+static void
+test_notification_opens_warning (void)
+{
+  KouanWindow *window = main_window ();
+  KouanMessagesView *warnings = kouan_window_get_messages_view (window, KOUAN_MESSAGE_KIND_WARNING);
+  GListModel *model = kouan_messages_view_get_model (warnings);
+  g_autoptr(KouanMessage) warning = NULL;
+  OpenWait wait = { warnings, 0 };
+
+  kouan_window_show_area (window, "personal");
+  g_assert_cmpuint (g_list_model_get_n_items (model), >, 0);
+  warning = g_list_model_get_item (model, 0);
+  g_assert_cmpint (kouan_message_get_kind (warning), ==, KOUAN_MESSAGE_KIND_WARNING);
+  wait.id = kouan_message_get_id (warning);
+
+  g_action_group_activate_action (G_ACTION_GROUP (fixture.app), "open-warning",
+                                  g_variant_new_int64 (wait.id));
+  g_assert_cmpstr (_kouan_window_get_visible_area (window), ==, "warnings");
+  g_assert_true (wait_until (message_opened, &wait));
+
+  /* The sync engine's signal for a new unread warning is accepted (on a
+   * display without a session bus there is no notification to show). */
+  g_signal_emit_by_name (kouan_window_get_sync (window), "warning-received", wait.id);
+  kouan_window_show_area (window, "notices");
+}
+
 static gboolean
 offline_banner_shown (gpointer user_data)
 {
@@ -581,6 +623,7 @@ main (int   argc,
   g_test_add_func ("/ui/shell/badges-match-server", test_badges_match_server);
   g_test_add_func ("/ui/shell/enterprise-switcher", test_enterprise_switcher);
   g_test_add_func ("/ui/shell/unavailable-areas", test_unavailable_areas);
+  g_test_add_func ("/ui/shell/notification-opens-warning", test_notification_opens_warning);
   g_test_add_func ("/ui/shell/offline-banner", test_offline_banner);
   g_test_add_func ("/ui/shell/logout", test_logout);
   g_test_add_func ("/ui/shell/open-offline", test_open_offline);
