@@ -7,6 +7,8 @@
  * bodies into KOUAN_API_ERROR codes a caller can act on. The per-route
  * public functions only decode the successful answer. */
 
+#define G_LOG_DOMAIN "kouan-client"
+
 #include "config.h"
 
 #include <string.h>
@@ -583,7 +585,7 @@ on_send_and_read (GObject      *source,
     }
 
   status = soup_message_get_status (request->message);
-  g_debug ("%s %s → %u", soup_message_get_method (request->message),
+  g_debug ("%s %s -> %u", soup_message_get_method (request->message),
            g_uri_get_path (soup_message_get_uri (request->message)), status);
   if (status < 200 || status >= 300)
     {

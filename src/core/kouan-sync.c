@@ -15,6 +15,8 @@
  * bookkeeping run in worker threads (docs/architecture.md, "Sync
  * protocol"). */
 
+#define G_LOG_DOMAIN "kouan-sync"
+
 #include "config.h"
 
 #include <math.h>
