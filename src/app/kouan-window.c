@@ -278,12 +278,26 @@ kouan_window_save_size (KouanWindow *self)
     }
 }
 
+/* Before the window is torn down: keep its size, and stop the bindings
+ * so pages leaving the stack do not overwrite the last area. */
+static void
+kouan_window_unbind_settings (KouanWindow *self)
+{
+  if (self->settings == NULL)
+    return;
+
+  kouan_window_save_size (self);
+  g_settings_unbind (self, "maximized");
+  g_settings_unbind (self->stack, "visible-child-name");
+  g_clear_object (&self->settings);
+}
+
 static gboolean
 kouan_window_close_request (GtkWindow *window)
 {
   KouanWindow *self = KOUAN_WINDOW (window);
 
-  kouan_window_save_size (self);
+  kouan_window_unbind_settings (self);
 
   /* The session ends with its window: stop talking to the server now
    * rather than when the last reference goes. */
@@ -299,6 +313,7 @@ kouan_window_dispose (GObject *object)
 {
   KouanWindow *self = KOUAN_WINDOW (object);
 
+  kouan_window_unbind_settings (self);
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->notify_source, g_source_remove);
 
@@ -312,7 +327,6 @@ kouan_window_dispose (GObject *object)
 
   g_clear_object (&self->sync);
   g_clear_object (&self->enterprises);
-  g_clear_object (&self->settings);
   g_clear_object (&self->store);
   g_clear_object (&self->client);
 

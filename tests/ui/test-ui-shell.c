@@ -495,7 +495,13 @@ test_offline_banner (void)
 static void
 test_logout (void)
 {
+  GSettings *settings = kouan_application_get_settings (KOUAN_APPLICATION (fixture.app));
   KouanLoginWindow *login;
+  g_autofree char *area = NULL;
+
+  /* What the next window restores. */
+  kouan_window_show_area (main_window (), "warnings");
+  gtk_window_set_default_size (GTK_WINDOW (main_window ()), 1000, 650);
 
   g_action_group_activate_action (G_ACTION_GROUP (fixture.app), "logout", NULL);
   g_assert_true (wait_until (login_window_open, NULL));
@@ -505,6 +511,11 @@ test_logout (void)
                    kouan_test_server_get_url (fixture.server));
   g_assert_cmpstr (gtk_editable_get_text (_kouan_login_window_get_account_entry (login)), ==, ACCOUNT);
   g_assert_cmpstr (gtk_editable_get_text (_kouan_login_window_get_password_entry (login)), ==, "");
+
+  area = g_settings_get_string (settings, "last-area");
+  g_assert_cmpstr (area, ==, "warnings");
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 1000);
+  g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 650);
 }
 
 static gboolean
@@ -539,11 +550,21 @@ test_open_offline (void)
 
   window = main_window ();
   g_assert_cmpstr (kouan_window_get_account (window), ==, ACCOUNT);
+  /* The new window opens where the last one was left. */
+  g_assert_cmpstr (_kouan_window_get_visible_area (window), ==, "warnings");
+  {
+    int width, height;
+
+    gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+    g_assert_cmpint (width, ==, 1000);
+    g_assert_cmpint (height, ==, 650);
+  }
   g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (_kouan_window_get_enterprise_dropdown (window))),
                     ==, 2);
   g_assert_true (wait_until (offline_banner_shown, window));
   /* Cached unread messages are shown without the server. */
   g_assert_nonnull (_kouan_window_get_badge_text (window, KOUAN_MESSAGE_KIND_NOTICE));
+  g_assert_nonnull (_kouan_window_get_badge_text (window, KOUAN_MESSAGE_KIND_WARNING));
 
   /* The token was never stored, so once the server is back the user is
    * asked to log in again rather than silently failing. */
