@@ -344,6 +344,13 @@ transmit (KouanCardLink  *link,
               return FALSE;
             }
         }
+      if (rv == SCARD_E_INSUFFICIENT_BUFFER)
+        {
+          g_set_error (error, KOUAN_CARD_ERROR, KOUAN_CARD_ERROR_PROTOCOL,
+                       "The card answered INS %02X with more than %u bytes",
+                       apdu[1], (guint) sizeof buffer);
+          return FALSE;
+        }
       _kouan_card_set_pcsc_error (error, rv, TRUE, "SCardTransmit");
       return FALSE;
     }

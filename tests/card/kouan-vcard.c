@@ -14,7 +14,7 @@
  *   insert | remove | quit
  *   pull-on XX      pull the card out when an APDU with INS XX arrives
  *   misbehave MODE  none | short | garbage | bad-cert | empty-read |
- *                   bad-signature | foreign | silent
+ *                   bad-signature | foreign | silent | random
  *   count           prints "count verify=N status=N sign=N tries=N"
  * Each command is acknowledged with one line on stdout ("ok ..."); logs go
  * to stderr and never show the PIN. */
@@ -53,6 +53,7 @@ typedef enum {
   MISBEHAVE_BAD_SIGNATURE,
   MISBEHAVE_FOREIGN,        /* acts as a card without the Kouan application */
   MISBEHAVE_SILENT,         /* never answers an APDU */
+  MISBEHAVE_RANDOM,         /* one answer in three random, 1 to 400 bytes */
 } Misbehave;
 
 typedef struct {
@@ -483,6 +484,28 @@ apply_misbehaviour (VCard    *card,
     }
 }
 
+/* Random answers, sent by themselves: longer than any short APDU answer
+ * at times, and never empty (vpcd takes an empty answer for a removal). */
+static gboolean
+send_random_answer (VCard *card)
+{
+  guint8 answer[400];
+  gsize length = (gsize) g_random_int_range (1, sizeof answer + 1);
+
+  for (gsize i = 0; i < length; i++)
+    answer[i] = (guint8) g_random_int ();
+  /* Now and then a plausible status word, to reach deeper client paths. */
+  if (length >= 2 && g_random_boolean ())
+    {
+      static const guint16 words[] = { 0x9000, 0x63C2, 0x6983, 0x6982, 0x6A82, 0x6700 };
+      guint16 sw = words[g_random_int_range (0, G_N_ELEMENTS (words))];
+
+      answer[length - 2] = (guint8) (sw >> 8);
+      answer[length - 1] = (guint8) sw;
+    }
+  return send_frame (card, answer, length);
+}
+
 /* Handles one message from vpcd.  Returns FALSE when the card left. */
 static gboolean
 handle_vpcd (VCard *card)
@@ -533,6 +556,11 @@ handle_vpcd (VCard *card)
       return TRUE;
     }
 
+  /* Answering the others properly lets the client get deep into its
+   * exchanges before something goes wrong. */
+  if (card->misbehave == MISBEHAVE_RANDOM && g_random_int_range (0, 3) == 0)
+    return send_random_answer (card);
+
   ins = length >= 2 ? payload[1] : 0;
   process_apdu (card, payload, length, &r);
   /* The VERIFY buffer carried the PIN. */
@@ -557,6 +585,7 @@ static const struct {
   { "bad-signature", MISBEHAVE_BAD_SIGNATURE },
   { "foreign", MISBEHAVE_FOREIGN },
   { "silent", MISBEHAVE_SILENT },
+  { "random", MISBEHAVE_RANDOM },
 };
 
 /* Returns FALSE on "quit" or end of input. */

@@ -642,6 +642,52 @@ test_misbehaving_card (void)
   }
 }
 
+/* Random answers mixed into the exchange: each operation either succeeds
+ * with a good result or ends with a card error, in bounded time, never with
+ * a crash or a hang. */
+static void
+test_random_answers (void)
+{
+  guint failures = 0;
+
+  start_card (NULL);
+  card_command ("misbehave random");
+
+  for (guint round = 0; round < 40; round++)
+    {
+      g_autoptr(GBytes) challenge = random_challenge ();
+      g_autoptr(GBytes) expected = fixture_certificate_der ("holder.pem");
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GBytes) der = NULL;
+      gint64 start = g_get_monotonic_time ();
+
+      if (round % 2 == 0)
+        {
+          Signed s = sign (GOOD_PIN, challenge);
+
+          if (s.signature != NULL)
+            g_assert_cmpint (verify_signature (s.certificate, challenge, s.signature), >=, 0);
+          error = g_steal_pointer (&s.error);
+          signed_clear (&s);
+        }
+      else
+        {
+          der = read_certificate (&error);
+          if (der != NULL)
+            g_assert_true (g_bytes_equal (der, expected));
+        }
+      g_assert_cmpint (g_get_monotonic_time () - start, <, 10 * G_TIME_SPAN_SECOND);
+      if (error == NULL)
+        continue;
+
+      failures++;
+      g_test_message ("round %u: %s", round, error->message);
+      if (error->domain != KOUAN_CARD_ERROR)
+        g_error ("round %u: not a card error: %s", round, error->message);
+    }
+  g_assert_cmpuint (failures, >, 0);
+}
+
 static void
 cancel_cb (gpointer user_data)
 {
@@ -722,6 +768,7 @@ main (int   argc,
   g_test_add_func ("/card/removed/mid-read", test_removed_mid_read);
   g_test_add_func ("/card/removed/mid-verify", test_removed_mid_verify);
   g_test_add_func ("/card/protocol/misbehaving-card", test_misbehaving_card);
+  g_test_add_func ("/card/protocol/random-answers", test_random_answers);
   g_test_add_func ("/card/cancel/silent-card", test_cancel_silent_card);
 
   status = g_test_run ();
