@@ -604,6 +604,34 @@ test_sync_status_text (void)
   g_assert_cmpstr (text, ==, "Session ended");
 }
 
+/* Last: it leaves this address throttled on the test server. */
+static void
+test_login_throttled (void)
+{
+  KouanLoginWindow *login;
+  const char *error = NULL;
+
+  if (main_window () != NULL)
+    gtk_window_destroy (GTK_WINDOW (main_window ()));
+  login = present_login (kouan_test_server_get_url (fixture.server), "demo-staff", "wrong-password");
+
+  /* docs/api.md: 429 after 5 failed attempts within 15 minutes. */
+  for (guint attempt = 0; attempt < 8; attempt++)
+    {
+      kouan_login_window_log_in (login);
+      g_assert_true (wait_until (login_settled, login));
+      error = _kouan_login_window_get_error (login);
+      if (strstr (error, "Too many failed attempts") != NULL)
+        break;
+      g_assert_nonnull (strstr (error, "wrong"));
+    }
+
+  g_assert_nonnull (strstr (error, "Too many failed attempts"));
+  /* The server's Retry-After, in minutes the user can act on. */
+  g_assert_true (g_regex_match_simple ("Wait [0-9]+ minutes?, then try again", error, 0, 0));
+  g_assert_cmpstr (gtk_editable_get_text (_kouan_login_window_get_account_entry (login)), ==, "demo-staff");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -648,6 +676,7 @@ main (int   argc,
   g_test_add_func ("/ui/shell/offline-banner", test_offline_banner);
   g_test_add_func ("/ui/shell/logout", test_logout);
   g_test_add_func ("/ui/shell/open-offline", test_open_offline);
+  g_test_add_func ("/ui/shell/login-throttled", test_login_throttled);
 
   ret = g_test_run ();
 
