@@ -368,6 +368,53 @@ star_selected_action (GtkWidget  *widget,
     kouan_messages_view_toggle_star (self, kouan_message_get_id (message));
 }
 
+/* GTK 4.8's list views move Tab from item to item through the whole model
+ * (GtkListView:tab-behavior arrived in 4.12), which would trap keyboard
+ * users among 100k rows. Here Tab moves between a row's own buttons and
+ * then leaves the list: forward to the opened message (or around to the
+ * window's first control), backward to the filter before the list. Up and
+ * Down still move between rows. */
+static gboolean
+list_key_pressed_cb (KouanMessagesView     *self,
+                     guint                  keyval,
+                     guint                  keycode,
+                     GdkModifierType        state,
+                     GtkEventControllerKey *controller)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkDirectionType direction;
+  GtkWidget *focus;
+  GtkWidget *row;
+
+  if (keyval != GDK_KEY_Tab && keyval != GDK_KEY_KP_Tab && keyval != GDK_KEY_ISO_Left_Tab)
+    return FALSE;
+  if ((state & (GDK_CONTROL_MASK | GDK_ALT_MASK)) != 0 || root == NULL)
+    return FALSE;
+
+  direction = (keyval == GDK_KEY_ISO_Left_Tab || (state & GDK_SHIFT_MASK) != 0)
+              ? GTK_DIR_TAB_BACKWARD : GTK_DIR_TAB_FORWARD;
+
+  /* From the item itself forward into its row, or within the row. */
+  focus = gtk_root_get_focus (root);
+  row = focus != NULL ? gtk_widget_get_ancestor (focus, KOUAN_TYPE_MESSAGE_ROW) : NULL;
+  if (row == NULL && focus != NULL && direction == GTK_DIR_TAB_FORWARD)
+    row = gtk_widget_get_first_child (focus);
+  if (row != NULL && KOUAN_IS_MESSAGE_ROW (row) && gtk_widget_child_focus (row, direction))
+    return TRUE;
+
+  if (direction == GTK_DIR_TAB_BACKWARD)
+    return gtk_widget_child_focus (GTK_WIDGET (self->starred_button), direction);
+
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->detail_stack), "detail") == 0 &&
+      gtk_widget_child_focus (GTK_WIDGET (self->detail), direction))
+    return TRUE;
+
+  /* Nothing focusable after the list in this view: continue from the
+   * start of the window, as GtkWindow does when Tab runs off its end. */
+  gtk_root_set_focus (root, NULL);
+  return gtk_widget_child_focus (GTK_WIDGET (root), direction);
+}
+
 static void
 list_view_activate_cb (KouanMessagesView *self,
                        guint              position,
@@ -744,6 +791,7 @@ static void
 kouan_messages_view_init (KouanMessagesView *self)
 {
   GtkListItemFactory *factory;
+  GtkEventController *key;
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -758,6 +806,12 @@ kouan_messages_view_init (KouanMessagesView *self)
   g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row_cb), NULL);
   gtk_list_view_set_factory (self->list_view, factory);
   g_object_unref (factory);
+
+  key = gtk_event_controller_key_new ();
+  gtk_event_controller_set_propagation_phase (key, GTK_PHASE_CAPTURE);
+  g_signal_connect_object (key, "key-pressed", G_CALLBACK (list_key_pressed_cb),
+                           self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (self->list_view), key);
 
   kouan_message_row_load_css ();
   kouan_messages_view_update_tabs (self);
