@@ -302,10 +302,16 @@ settle_batch_thread (GTask        *task,
           continue;
         }
 
-      if (!kouan_json_get_string (result, "status", &status, &error) ||
-          !kouan_json_get_object (result, "record", &record, NULL))
+      if (!kouan_json_get_string (result, "status", &status, NULL))
+        {
+          /* An answer we cannot read is no answer: keep the edit. */
+          all_answered = FALSE;
+          if (!kouan_store_note_attempt (self->store, mutation->id, &error))
+            break;
+          continue;
+        }
+      if (!kouan_json_get_object (result, "record", &record, NULL))
         record = NULL;
-      g_clear_error (&error);
 
       if (g_strcmp0 (status, "applied") != 0)
         {
@@ -976,13 +982,32 @@ kouan_sync_set_enterprise_id (KouanSync *self, gint64 enterprise_id)
     kouan_sync_start (self);
 }
 
+/* After the app logged in again (new token on the client): listen and
+ * sync again. */
+static void
+resume_after_unauthorized (KouanSync *self)
+{
+  set_last_error (self, NULL);
+  set_state (self, KOUAN_SYNC_STATE_CONNECTING);
+  self->retry_attempt = 0;
+  self->events_attempt = 0;
+  if (self->periodic_source == 0)
+    self->periodic_source = g_timeout_add_seconds (PERIODIC_PULL_S, on_periodic, self);
+  connect_events (self);
+  request_cycle (self);
+}
+
 void
 kouan_sync_start (KouanSync *self)
 {
   g_return_if_fail (KOUAN_IS_SYNC (self));
 
   if (self->started)
-    return;
+    {
+      if (self->state == KOUAN_SYNC_STATE_UNAUTHORIZED)
+        resume_after_unauthorized (self);
+      return;
+    }
   self->started = TRUE;
   self->retry_attempt = 0;
   self->events_attempt = 0;
@@ -1035,6 +1060,12 @@ void
 kouan_sync_kick (KouanSync *self)
 {
   g_return_if_fail (KOUAN_IS_SYNC (self));
+
+  if (self->started && self->state == KOUAN_SYNC_STATE_UNAUTHORIZED)
+    {
+      resume_after_unauthorized (self);
+      return;
+    }
 
   /* The user asked: try now, and start the backoff over. */
   self->retry_attempt = 0;

@@ -37,7 +37,9 @@ KouanSync      *kouan_sync_new               (KouanClient *client,
 void            kouan_sync_set_enterprise_id (KouanSync   *self,
                                               gint64       enterprise_id);
 gint64          kouan_sync_get_enterprise_id (KouanSync   *self);
-/* Starts pulling/pushing and listening; idempotent. */
+/* Starts pulling/pushing and listening; idempotent. After the state went
+ * UNAUTHORIZED and the client was given a new token, start() or kick()
+ * resumes. */
 void            kouan_sync_start             (KouanSync   *self);
 void            kouan_sync_stop              (KouanSync   *self);
 /* Pull and push now (e.g. after a local edit or a "Sync now" click). */

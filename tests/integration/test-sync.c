@@ -572,6 +572,40 @@ test_unauthorized_engine (void)
   g_assert_cmpint (kouan_store_get_cursor (cache->store, 1), ==, 0);
 }
 
+static gboolean
+check_unauthorized (gpointer user_data)
+{
+  return kouan_sync_get_state (user_data) == KOUAN_SYNC_STATE_UNAUTHORIZED;
+}
+
+static gboolean
+check_online (gpointer user_data)
+{
+  return kouan_sync_get_state (user_data) == KOUAN_SYNC_STATE_ONLINE;
+}
+
+/* A started engine stops on a dead token and resumes after a new login. */
+static void
+test_unauthorized_resume (void)
+{
+  g_autoptr(TestClient) tc = test_client_new (demo_server, "demo-staff", 0);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KouanSession) again = NULL;
+
+  kouan_client_set_token (tc->client, "BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB");
+  kouan_sync_start (tc->sync);
+  g_assert_true (wait_until (check_unauthorized, tc->sync, WAIT_TIMEOUT_MS));
+  g_assert_cmpint (kouan_store_get_cursor (tc->cache->store, tc->enterprise_id), ==, 0);
+
+  again = login (tc->client, "demo-staff", DEMO_PASSWORD, &error);
+  g_assert_no_error (error);
+  kouan_sync_kick (tc->sync);
+  g_assert_true (wait_until (check_online, tc->sync, WAIT_TIMEOUT_MS));
+  g_assert_null (kouan_sync_get_last_error (tc->sync));
+  g_assert_cmpint (kouan_store_get_cursor (tc->cache->store, tc->enterprise_id), >, 0);
+  kouan_sync_stop (tc->sync);
+}
+
 /* Sync ------------------------------------------------------------------------ */
 
 static void
@@ -720,12 +754,6 @@ check_starred (gpointer user_data)
                                                              wait->message_id, NULL);
 
   return message != NULL && kouan_message_get_starred (message) == wait->starred;
-}
-
-static gboolean
-check_online (gpointer user_data)
-{
-  return kouan_sync_get_state (user_data) == KOUAN_SYNC_STATE_ONLINE;
 }
 
 static gboolean
@@ -1399,6 +1427,7 @@ main (int argc, char **argv)
   g_test_add_func ("/client/login/throttled", test_login_throttled);
   g_test_add_func ("/client/tls", test_tls);
   g_test_add_func ("/sync/unauthorized", test_unauthorized_engine);
+  g_test_add_func ("/sync/unauthorized-resume", test_unauthorized_resume);
   g_test_add_func ("/sync/full", test_full_sync);
   g_test_add_func ("/sync/incremental", test_incremental_sync);
   g_test_add_func ("/sync/cross-enterprise", test_cross_enterprise);
