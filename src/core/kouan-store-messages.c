@@ -365,7 +365,8 @@ _kouan_store_snapshot_messages (KouanStore           *self,
   /* One lock for all three reads, so no write falls between them. */
   g_mutex_lock (&self->lock);
   snapshot->deletions = self->message_deletions;
-  ok = list_messages_locked (self, enterprise_id, kind, read_filter, starred_only,
+  ok = _kouan_store_begin_read (self, error) &&
+       list_messages_locked (self, enterprise_id, kind, read_filter, starred_only,
                              snapshot->ids, snapshot->revisions, snapshot->created_at, error);
   if (ok)
     {
@@ -385,6 +386,10 @@ _kouan_store_snapshot_messages (KouanStore           *self,
         ok = kouan_store_set_sql_error (error, self->db, rc, "Cannot list messages");
     }
   g_clear_pointer (&stmt, kouan_statement_release);
+  if (ok)
+    ok = _kouan_store_commit (self, error);
+  if (!ok)
+    _kouan_store_rollback (self);
   g_mutex_unlock (&self->lock);
 
   if (!ok)
@@ -524,6 +529,7 @@ kouan_store_load_messages (KouanStore    *self,
   g_return_val_if_fail (out != NULL, FALSE);
 
   g_mutex_lock (&self->lock);
+  ok = _kouan_store_begin_read (self, error);
   for (guint i = 0; ok && i < n_ids; i++)
     {
       KouanMessage *message = NULL;
@@ -532,6 +538,10 @@ kouan_store_load_messages (KouanStore    *self,
       if (ok)
         g_ptr_array_add (out, message);
     }
+  if (ok)
+    ok = _kouan_store_commit (self, error);
+  if (!ok)
+    _kouan_store_rollback (self);
   g_mutex_unlock (&self->lock);
 
   return ok;

@@ -36,6 +36,9 @@ gboolean _kouan_store_begin    (KouanStore  *self,
 gboolean _kouan_store_commit   (KouanStore  *self,
                                 GError     **error);
 void     _kouan_store_rollback (KouanStore  *self);
+/* For several reads that belong together; end with _kouan_store_commit(). */
+gboolean _kouan_store_begin_read (KouanStore  *self,
+                                  GError     **error);
 
 /* Applies @fields locally and queues the edit; inside a transaction. */
 char    *_kouan_store_enqueue_locked (KouanStore  *self,

@@ -182,6 +182,15 @@ _kouan_store_begin (KouanStore  *self,
 }
 
 gboolean
+_kouan_store_begin_read (KouanStore  *self,
+                         GError     **error)
+{
+  /* One read transaction for a batch of queries: one snapshot, and one
+   * round of WAL read locks instead of one per statement. */
+  return store_exec (self, "BEGIN DEFERRED", error);
+}
+
+gboolean
 _kouan_store_commit (KouanStore  *self,
                      GError     **error)
 {

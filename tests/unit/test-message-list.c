@@ -448,6 +448,7 @@ check_follower (Fixture  *fixture,
   KouanMessageList *list = follower->list;
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) expected = NULL;
+  g_autoptr(GPtrArray) stored_rows = g_ptr_array_new_with_free_func (g_object_unref);
   guint n = g_list_model_get_n_items (G_LIST_MODEL (list));
 
   expected = kouan_store_list_message_ids (fixture->store, ENTERPRISE,
@@ -459,14 +460,15 @@ check_follower (Fixture  *fixture,
   g_assert_cmpmem (follower->mirror->data, follower->mirror->len * sizeof (gint64),
                    expected->data, expected->len * sizeof (gint64));
 
+  g_assert_true (kouan_store_load_messages (fixture->store, ENTERPRISE, (const gint64 *) (gpointer) expected->data,
+                                            expected->len, stored_rows, &error));
+  g_assert_no_error (error);
+
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(KouanMessage) item = g_list_model_get_item (G_LIST_MODEL (list), i);
-      g_autoptr(KouanMessage) stored = kouan_store_get_message (fixture->store, ENTERPRISE,
-                                                                g_array_index (expected, gint64, i),
-                                                                &error);
+      KouanMessage *stored = g_ptr_array_index (stored_rows, i);
 
-      g_assert_no_error (error);
       g_assert_cmpint (kouan_message_get_id (item), ==, kouan_message_get_id (stored));
       g_assert_cmpint (kouan_message_get_read (item), ==, kouan_message_get_read (stored));
       g_assert_cmpint (kouan_message_get_starred (item), ==, kouan_message_get_starred (stored));
