@@ -42,7 +42,7 @@ gboolean        kouan_store_set_sql_error (GError     **error,
                                            sqlite3     *db,
                                            int          rc,
                                            const char  *what);
-/* Steps a statement that returns no rows; FALSE + error on failure. */
+/* Steps a statement whose rows are not needed; FALSE + error on failure. */
 gboolean        kouan_statement_run     (KouanStatement *stmt,
                                          GError        **error);
 /* NULL-terminated */
