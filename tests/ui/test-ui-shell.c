@@ -409,6 +409,20 @@ test_unavailable_areas (void)
       g_assert_nonnull (kouan_unavailable_page_get_area_name (KOUAN_UNAVAILABLE_PAGE (page)));
     }
 
+  /* Ctrl+1…5 reach the areas in sidebar order. */
+  {
+    const char *order[] = { "notices", "warnings", "personal", "admin", "insurance" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (order); i++)
+      {
+        g_autofree char *accel = g_strdup_printf ("<Control>%u", i + 1);
+        g_autofree char *action = g_strdup_printf ("win.show-area::%s", order[i]);
+        g_auto(GStrv) actions = gtk_application_get_actions_for_accel (fixture.app, accel);
+
+        g_assert_true (g_strv_contains ((const char * const *) actions, action));
+      }
+  }
+
   kouan_window_show_area (window, "warnings");
   g_assert_cmpstr (_kouan_window_get_visible_area (window), ==, "warnings");
   g_assert_true (KOUAN_IS_MESSAGES_VIEW (_kouan_window_get_area_page (window, "warnings")));
