@@ -155,11 +155,20 @@ kouan_message_list_get_item (GListModel *model,
   message = g_ptr_array_index (block->messages, position % BLOCK_SIZE);
   if (message == NULL)
     {
-      /* Deleted by a page applied on the sync thread; the store's
-       * "changed" signal is on its way and will remove the row. */
-      g_debug ("Message %" G_GINT64_FORMAT " vanished before the list caught up",
-               g_array_index (self->rows.ids, gint64, position));
-      return NULL;
+      gint64 id = g_array_index (self->rows.ids, gint64, position);
+
+      /* Deleted by a page the sync thread applied a moment ago; the
+       * store's "changed" signal is already queued and removes the row
+       * on the next main loop iteration. GListModel may not answer NULL
+       * for a position below n-items, so until then the row stands as an
+       * empty message with what the list knows of it. */
+      g_debug ("Message %" G_GINT64_FORMAT " vanished before the list caught up", id);
+      message = kouan_message_new (id, self->enterprise_id, self->kind, "", "", "",
+                                   KOUAN_SEVERITY_NONE,
+                                   g_array_index (self->rows.created_at, gint64, position),
+                                   self->read_filter == KOUAN_READ_FILTER_READ,
+                                   self->starred_only);
+      block->messages->pdata[position % BLOCK_SIZE] = message;
     }
 
   return g_object_ref (message);

@@ -612,6 +612,43 @@ test_revisions_survive_clock (Fixture       *fixture,
   g_assert_true (kouan_message_get_starred (after));
 }
 
+/* A page deletes a row (as from the sync thread) before the list heard of
+ * it: the view may still ask for that position, and must get an object. */
+static void
+test_row_vanishes_before_signal (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KouanMessageList) list = kouan_message_list_new (fixture->store, KOUAN_MESSAGE_KIND_NOTICE,
+                                                             KOUAN_READ_FILTER_ALL);
+  g_autoptr(GArray) log = NULL;
+  KouanChangePage page = { ENTERPRISE, NULL, 20, FALSE };
+  KouanChange *tombstone = g_new0 (KouanChange, 1);
+
+  fill (fixture, ENTERPRISE, 10, 0, 0);
+  kouan_message_list_set_enterprise_id (list, ENTERPRISE);
+  log = watch (list);
+
+  tombstone->collection = g_strdup ("messages");
+  tombstone->id = 7;
+  tombstone->deleted = TRUE;
+  page.changes = g_ptr_array_new_with_free_func (change_free);
+  g_ptr_array_add (page.changes, tombstone);
+  g_assert_true (kouan_store_apply_page (fixture->store, &page, &error));
+  g_assert_no_error (error);
+  g_ptr_array_unref (page.changes);
+
+  /* not yet told: all ten rows still answer, 7 (position 3) included */
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 10);
+  for (guint i = 0; i < 10; i++)
+    g_assert_cmpint (id_at (list, i), ==, 10 - i);
+
+  drain_main_context ();
+  assert_single_change (log, 3, 1, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 9);
+  g_assert_cmpint (id_at (list, 3), ==, 6);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -626,6 +663,7 @@ main (int   argc,
   ADD ("/message-list/read-moves", test_read_moves_between_lists);
   ADD ("/message-list/random-model-check", test_random_model_check);
   ADD ("/message-list/revisions-survive-clock", test_revisions_survive_clock);
+  ADD ("/message-list/row-vanishes", test_row_vanishes_before_signal);
   ADD ("/message-list/lazy-100k", test_lazy_100k);
 
   return g_test_run ();
