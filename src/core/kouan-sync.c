@@ -219,6 +219,11 @@ typedef struct {
   GPtrArray *batch;          /* (element-type KouanMutation) being pushed */
   JsonArray *results;        /* the server's answer for @batch */
   GError    *push_error;     /* batch-wide failure, for the worker */
+  gboolean   fetching;       /* a page request is in flight */
+  gboolean   applying;       /* a page is being applied in a worker */
+  gboolean   finished;       /* the cycle's result was returned */
+  KouanChangePage *next_page;   /* prefetched, waiting for the apply before it */
+  GError    *fetch_error;       /* the prefetch failed, reported after the apply */
 } Cycle;
 
 static void
@@ -227,11 +232,14 @@ cycle_free (Cycle *cycle)
   g_clear_pointer (&cycle->batch, g_ptr_array_unref);
   g_clear_pointer (&cycle->results, json_array_unref);
   g_clear_error (&cycle->push_error);
+  g_clear_pointer (&cycle->next_page, kouan_change_page_free);
+  g_clear_error (&cycle->fetch_error);
   g_free (cycle);
 }
 
 static void cycle_push_next (GTask *task);
 static void cycle_pull_next (GTask *task);
+static void on_page_applied (GObject *source, GAsyncResult *result, gpointer user_data);
 
 static JsonObject *
 mutation_to_json (KouanMutation *mutation)
@@ -514,6 +522,52 @@ apply_page_thread (GTask        *task,
     g_task_return_boolean (task, TRUE);
 }
 
+/* The pull overlaps the network with SQLite: while page N is applied in a
+ * worker, page N+1 (from N's cursor) is already being fetched. At most one
+ * of each is in flight; pages are still applied strictly in order. */
+
+static void pull_fetch (GTask *task, gint64 since);
+
+static void
+pull_finish (GTask *task, GError *error)
+{
+  Cycle *cycle = g_task_get_task_data (task);
+
+  cycle->finished = TRUE;
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/* Takes ownership of @page. */
+static void
+pull_apply (GTask *task, KouanChangePage *page)
+{
+  KouanSync *self = g_task_get_source_object (task);
+  Cycle *cycle = g_task_get_task_data (task);
+  g_autoptr(GTask) worker = NULL;
+  ApplyData *data;
+  gboolean more = page->more;
+  gint64 next = page->cursor;
+
+  data = g_new0 (ApplyData, 1);
+  data->store = g_object_ref (self->store);
+  data->page = page;
+  data->detect_warnings = !cycle->initial;
+
+  /* Not cancellable: the page and its cursor are committed together or not
+   * at all, and a started transaction is cheaper to finish than redo. */
+  cycle->applying = TRUE;
+  worker = g_task_new (self, NULL, on_page_applied, g_object_ref (task));
+  g_task_set_source_tag (worker, pull_apply);
+  g_task_set_task_data (worker, data, (GDestroyNotify) apply_data_free);
+  g_task_run_in_thread (worker, apply_page_thread);
+
+  if (more && !g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+    pull_fetch (task, next);
+}
+
 static void
 on_page_applied (GObject      *source,
                  GAsyncResult *result,
@@ -525,11 +579,13 @@ on_page_applied (GObject      *source,
   ApplyData *data = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
 
-  /* Not cancellable (see pull_apply): this reports what happened to the
-   * transaction, which either committed page and cursor or neither. */
+  cycle->applying = FALSE;
+
+  /* This reports what happened to the transaction, which either committed
+   * page and cursor or neither. */
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
-      g_task_return_error (task, g_steal_pointer (&error));
+      pull_finish (task, g_steal_pointer (&error));
       return;
     }
 
@@ -543,10 +599,22 @@ on_page_applied (GObject      *source,
       set_progress (self, CLAMP (done, 0.0, 1.0));
     }
 
-  if (data->page->more)
-    cycle_pull_next (g_steal_pointer (&task));
-  else
-    g_task_return_boolean (task, TRUE);
+  if (!data->page->more)
+    pull_finish (task, NULL);
+  else if (cycle->fetch_error != NULL)
+    pull_finish (task, g_steal_pointer (&cycle->fetch_error));
+  else if (cycle->next_page != NULL)
+    pull_apply (task, g_steal_pointer (&cycle->next_page));
+  else if (!cycle->fetching)
+    {
+      /* The prefetch was not started (cancelled meanwhile). */
+      if (g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+        pull_finish (task, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                                "Operation was cancelled"));
+      else
+        pull_fetch (task, data->page->cursor);
+    }
+  /* else: on_fetched carries on when the next page arrives. */
 }
 
 static void
@@ -554,41 +622,54 @@ on_fetched (GObject      *source,
             GAsyncResult *result,
             gpointer      user_data)
 {
-  GTask *task = user_data;
-  KouanSync *self = g_task_get_source_object (task);
+  g_autoptr(GTask) task = user_data;
   Cycle *cycle = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GTask) worker = NULL;
-  ApplyData *data;
   KouanChangePage *page;
 
   page = kouan_client_fetch_changes_finish (KOUAN_CLIENT (source), result, &error);
-  if (page == NULL)
+  cycle->fetching = FALSE;
+
+  if (cycle->finished)
     {
-      g_task_return_error (task, g_steal_pointer (&error));
-      g_object_unref (task);
+      /* The cycle already failed on its apply side; drop the prefetch. */
+      kouan_change_page_free (page);
       return;
     }
 
-  data = g_new0 (ApplyData, 1);
-  data->store = g_object_ref (self->store);
-  data->page = page;
-  data->detect_warnings = !cycle->initial;
+  if (cycle->applying)
+    {
+      /* Wait for the page before it; its completion picks this up. */
+      if (page == NULL)
+        cycle->fetch_error = g_steal_pointer (&error);
+      else
+        cycle->next_page = page;
+      return;
+    }
 
-  /* Not cancellable: the page and its cursor are committed together or not
-   * at all, and a started transaction is cheaper to finish than redo. */
-  worker = g_task_new (self, NULL, on_page_applied, task);
-  g_task_set_source_tag (worker, on_fetched);
-  g_task_set_task_data (worker, data, (GDestroyNotify) apply_data_free);
-  g_task_run_in_thread (worker, apply_page_thread);
+  if (page == NULL)
+    pull_finish (task, g_steal_pointer (&error));
+  else
+    pull_apply (task, page);
 }
 
+static void
+pull_fetch (GTask *task, gint64 since)
+{
+  KouanSync *self = g_task_get_source_object (task);
+  Cycle *cycle = g_task_get_task_data (task);
+
+  cycle->fetching = TRUE;
+  kouan_client_fetch_changes_async (self->client, cycle->enterprise_id, since, PAGE_LIMIT,
+                                    g_task_get_cancellable (task), on_fetched, g_object_ref (task));
+}
+
+/* Takes ownership of @task. */
 static void
 cycle_pull_next (GTask *task)
 {
   KouanSync *self = g_task_get_source_object (task);
   Cycle *cycle = g_task_get_task_data (task);
-  gint64 cursor;
 
   if (g_task_return_error_if_cancelled (task))
     {
@@ -596,9 +677,8 @@ cycle_pull_next (GTask *task)
       return;
     }
 
-  cursor = kouan_store_get_cursor (self->store, cycle->enterprise_id);
-  kouan_client_fetch_changes_async (self->client, cycle->enterprise_id, cursor, PAGE_LIMIT,
-                                    g_task_get_cancellable (task), on_fetched, task);
+  pull_fetch (task, kouan_store_get_cursor (self->store, cycle->enterprise_id));
+  g_object_unref (task);
 }
 
 static void
