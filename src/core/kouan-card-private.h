@@ -50,7 +50,27 @@ gboolean  _kouan_card_link_open       (KouanCardLink  *link,
 /* Ends the transaction resetting the card, which drops the verified PIN. */
 void      _kouan_card_link_close      (KouanCardLink  *link);
 
-/* Reads the holder certificate; the application must not be selected yet. */
+/* SELECT of the Kouan application; NOT_KOUAN_CARD when the card has none.
+ * Selecting drops any earlier PIN verification. */
+gboolean  _kouan_card_link_select_application (KouanCardLink  *link,
+                                               GError        **error);
+/* Empty VERIFY: tries left (0 when blocked) without spending one, or -1. */
+int       _kouan_card_link_query_tries_left   (KouanCardLink  *link,
+                                               GError        **error);
+/* VERIFY with @digits (4 to 12 ASCII digits).  On WRONG_PIN or PIN_BLOCKED
+ * sets @tries_left.  The APDU holding the PIN is wiped before returning. */
+gboolean  _kouan_card_link_verify_pin         (KouanCardLink  *link,
+                                               const guint8   *digits,
+                                               gsize           length,
+                                               int            *tries_left,
+                                               GError        **error);
+/* INTERNAL AUTHENTICATE: (transfer full) the DER ECDSA signature over
+ * KOUAN_CARD_SIGN_LABEL || @challenge, structurally checked. */
+GBytes   *_kouan_card_link_internal_authenticate (KouanCardLink  *link,
+                                                  GBytes         *challenge,
+                                                  GError        **error);
+
+/* Reads the holder certificate, selecting the application first. */
 GBytes   *_kouan_card_link_read_certificate (KouanCardLink  *link,
                                              GCancellable   *cancellable,
                                              GError        **error);
