@@ -3,8 +3,15 @@
 
 #include <string.h>
 
+#include <signal.h>
+#include <unistd.h>
+
 #include <gio/gunixsocketaddress.h>
 #include <glib/gstdio.h>
+
+#ifdef __linux__
+# include <sys/prctl.h>
+#endif
 
 #include <winscard.h>
 
@@ -218,6 +225,16 @@ pcscd_ready (gboolean with_reader)
   return found || !with_reader;
 }
 
+/* Runs in the child before exec: a test that aborts must not leave its
+ * pcscd behind (the virtual card exits on its own when stdin closes). */
+static void
+die_with_parent (gpointer user_data)
+{
+#ifdef __linux__
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+#endif
+}
+
 gboolean
 kouan_card_fixture_start_pcscd (KouanCardFixture  *self,
                                 GError           **error)
@@ -249,6 +266,7 @@ kouan_card_fixture_start_pcscd (KouanCardFixture  *self,
                             "--debug --config '%s'",
                             self->pcscd_path, conf_dir);
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_INHERIT);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   fd = dup (g_socket_get_fd (listener));
   g_subprocess_launcher_take_fd (launcher, fd, 3);
   g_subprocess_launcher_set_stdout_file_path (launcher, log_path);
