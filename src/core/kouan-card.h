@@ -58,7 +58,8 @@ G_DECLARE_FINAL_TYPE (KouanCardMonitor, kouan_card_monitor, KOUAN, CARD_MONITOR,
 /* Starts watching readers and cards at once, on a dedicated thread, with
  * SCardGetStatusChange.  Property notifications and the "changed" signal
  * are emitted on the thread-default main context of the caller.  Dropping
- * the last reference stops the thread (SCardCancel). */
+ * the last reference stops the thread (SCardCancel) without waiting for it,
+ * so a card that stopped answering cannot hold up the caller. */
 KouanCardMonitor *kouan_card_monitor_new              (void);
 KouanCardState    kouan_card_monitor_get_state        (KouanCardMonitor *self);
 /* (nullable) the reader holding the card, in the CARD_* states */
