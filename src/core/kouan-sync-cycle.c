@@ -1,0 +1,538 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* kouan-sync-cycle.c: one sync cycle of KouanSync — push the outbox, then
+ * pull the change feed (docs/architecture.md, "Sync protocol"). The engine
+ * around it (when to run a cycle, WebSocket, backoff, properties) is in
+ * kouan-sync.c.
+ *
+ * Threads: everything here runs on the engine's main context except the
+ * two worker functions (settle_batch_thread, apply_page_thread), which only
+ * touch the store (thread-safe) and their own task data. */
+
+#define G_LOG_DOMAIN "kouan-sync"
+
+#include "config.h"
+
+#include "kouan-json.h"
+#include "kouan-message.h"
+#include "kouan-sync-private.h"
+
+#define PAGE_LIMIT            500
+#define PUSH_BATCH            100   /* the server's limit per request */
+/* A batch the server refuses as malformed as a whole would block every
+ * later edit forever; after this many tries its oldest edit is dropped. */
+#define POISON_ATTEMPTS       3
+
+typedef struct {
+  gint64     enterprise_id;
+  gint64     start_cursor;
+  gboolean   initial;        /* first sync of this enterprise: no warning spam */
+  GPtrArray *batch;          /* (element-type KouanMutation) being pushed */
+  JsonArray *results;        /* the server's answer for @batch */
+  GError    *push_error;     /* batch-wide failure, for the worker */
+  gboolean   fetching;       /* a page request is in flight */
+  gboolean   applying;       /* a page is being applied in a worker */
+  gboolean   finished;       /* the cycle's result was returned */
+  KouanChangePage *next_page;   /* prefetched, waiting for the apply before it */
+  GError    *fetch_error;       /* the prefetch failed, reported after the apply */
+} Cycle;
+
+static void
+cycle_free (Cycle *cycle)
+{
+  g_clear_pointer (&cycle->batch, g_ptr_array_unref);
+  g_clear_pointer (&cycle->results, json_array_unref);
+  g_clear_error (&cycle->push_error);
+  g_clear_pointer (&cycle->next_page, kouan_change_page_free);
+  g_clear_error (&cycle->fetch_error);
+  g_free (cycle);
+}
+
+static void cycle_push_next (GTask *task);
+static void cycle_pull_next (GTask *task);
+static void on_page_applied (GObject *source, GAsyncResult *result, gpointer user_data);
+
+static JsonObject *
+mutation_to_json (KouanMutation *mutation)
+{
+  JsonObject *object = json_object_new ();
+
+  json_object_set_string_member (object, "id", mutation->id);
+  json_object_set_string_member (object, "collection", mutation->collection);
+  json_object_set_string_member (object, "op", mutation->op);
+  json_object_set_int_member (object, "record_id", mutation->record_id);
+  json_object_set_object_member (object, "fields", json_object_ref (mutation->fields));
+  return object;
+}
+
+/* Worker: the server answered (or failed) for cycle->batch. Each edit it
+ * answered for leaves the outbox, with the server's record stored (for a
+ * rejected edit that restores the server's value). Edits it did not
+ * answer for stay, with one more attempt counted. */
+static void
+settle_batch_thread (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  KouanSync *self = source_object;
+  Cycle *cycle = task_data;
+  g_autoptr(GHashTable) by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GError) error = NULL;
+  gboolean all_answered = TRUE;
+
+  if (cycle->results != NULL)
+    {
+      for (guint i = 0; i < json_array_get_length (cycle->results); i++)
+        {
+          JsonObject *result = json_array_get_object_element (cycle->results, i);
+          const char *id = NULL;
+
+          if (kouan_json_get_string (result, "id", &id, NULL))
+            g_hash_table_insert (by_id, (gpointer) id, result);
+        }
+    }
+
+  for (guint i = 0; i < cycle->batch->len; i++)
+    {
+      KouanMutation *mutation = g_ptr_array_index (cycle->batch, i);
+      JsonObject *result = g_hash_table_lookup (by_id, mutation->id);
+      JsonObject *record = NULL;
+      const char *status = NULL;
+
+      if (result == NULL)
+        {
+          gboolean poisoned = (i == 0 &&
+                               g_error_matches (cycle->push_error, KOUAN_API_ERROR,
+                                                KOUAN_API_ERROR_BAD_REQUEST) &&
+                               mutation->attempts + 1 >= POISON_ATTEMPTS);
+
+          all_answered = FALSE;
+          if (poisoned)
+            {
+              g_warning ("Dropping local edit %s: the server refused it %u times (%s)",
+                         mutation->id, mutation->attempts + 1, cycle->push_error->message);
+              if (!kouan_store_ack_mutation (self->store, mutation->id, mutation->collection,
+                                             mutation->enterprise_id, NULL, &error))
+                break;
+            }
+          else if (!kouan_store_note_attempt (self->store, mutation->id, &error))
+            break;
+          continue;
+        }
+
+      if (!kouan_json_get_string (result, "status", &status, NULL))
+        {
+          /* An answer we cannot read is no answer: keep the edit. */
+          all_answered = FALSE;
+          if (!kouan_store_note_attempt (self->store, mutation->id, &error))
+            break;
+          continue;
+        }
+      if (!kouan_json_get_object (result, "record", &record, NULL))
+        record = NULL;
+
+      if (g_strcmp0 (status, "applied") != 0)
+        {
+          const char *code = NULL;
+          JsonObject *error_object = NULL;
+
+          if (kouan_json_get_object (result, "error", &error_object, NULL))
+            kouan_json_get_string (error_object, "code", &code, NULL);
+          g_debug ("The server rejected edit %s (%s); restoring its record",
+                   mutation->id, code != NULL ? code : "no code");
+        }
+
+      if (!kouan_store_ack_mutation (self->store, mutation->id, mutation->collection,
+                                     mutation->enterprise_id, record, &error))
+        break;
+    }
+
+  if (error != NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, all_answered);
+}
+
+static void
+on_batch_settled (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Cycle *cycle = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  gboolean all_answered;
+  guint batch_len = cycle->batch->len;
+
+  all_answered = g_task_propagate_boolean (G_TASK (result), &error);
+
+  g_clear_pointer (&cycle->batch, g_ptr_array_unref);
+  g_clear_pointer (&cycle->results, json_array_unref);
+
+  if (error != NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (cycle->push_error != NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&cycle->push_error));
+      return;
+    }
+  if (!all_answered)
+    {
+      g_task_return_new_error (task, KOUAN_API_ERROR, KOUAN_API_ERROR_INVALID_RESPONSE,
+                               "The server did not answer for every edit sent");
+      return;
+    }
+
+  if (batch_len == PUSH_BATCH)
+    cycle_push_next (g_steal_pointer (&task));
+  else
+    cycle_pull_next (g_steal_pointer (&task));
+}
+
+static void
+settle_batch (GTask *task)
+{
+  KouanSync *self = g_task_get_source_object (task);
+  g_autoptr(GTask) worker = NULL;
+
+  /* Not cancellable: once the server has answered, its answer must reach
+   * the outbox even if the engine is stopped meanwhile. */
+  worker = g_task_new (self, NULL, on_batch_settled, task);
+  g_task_set_source_tag (worker, settle_batch);
+  g_task_set_task_data (worker, g_task_get_task_data (task), NULL);
+  g_task_run_in_thread (worker, settle_batch_thread);
+}
+
+static void
+on_pushed (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  GTask *task = user_data;
+  Cycle *cycle = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  cycle->results = kouan_client_push_mutations_finish (KOUAN_CLIENT (source), result, &error);
+  if (cycle->results == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+          g_error_matches (error, KOUAN_API_ERROR, KOUAN_API_ERROR_UNAUTHORIZED))
+        {
+          /* Nothing was answered for: the batch stays as it is. */
+          g_task_return_error (task, g_steal_pointer (&error));
+          g_object_unref (task);
+          return;
+        }
+      cycle->push_error = g_steal_pointer (&error);
+    }
+
+  settle_batch (task);
+}
+
+static void
+cycle_push_next (GTask *task)
+{
+  KouanSync *self = g_task_get_source_object (task);
+  Cycle *cycle = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) mutations = NULL;
+
+  if (g_task_return_error_if_cancelled (task))
+    {
+      g_object_unref (task);
+      return;
+    }
+
+  cycle->batch = kouan_store_peek_outbox (self->store, cycle->enterprise_id, PUSH_BATCH, &error);
+  if (cycle->batch == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
+  if (cycle->batch->len == 0)
+    {
+      g_clear_pointer (&cycle->batch, g_ptr_array_unref);
+      cycle_pull_next (task);
+      return;
+    }
+
+  mutations = json_array_sized_new (cycle->batch->len);
+  for (guint i = 0; i < cycle->batch->len; i++)
+    json_array_add_object_element (mutations, mutation_to_json (g_ptr_array_index (cycle->batch, i)));
+
+  g_debug ("Pushing %u local edits", cycle->batch->len);
+  kouan_client_push_mutations_async (self->client, cycle->enterprise_id, mutations,
+                                     g_task_get_cancellable (task), on_pushed, task);
+}
+
+typedef struct {
+  KouanStore      *store;
+  KouanChangePage *page;
+  gboolean         detect_warnings;
+  GArray          *new_warnings;   /* gint64 message ids */
+} ApplyData;
+
+static void
+apply_data_free (ApplyData *data)
+{
+  g_clear_object (&data->store);
+  g_clear_pointer (&data->page, kouan_change_page_free);
+  g_clear_pointer (&data->new_warnings, g_array_unref);
+  g_free (data);
+}
+
+/* A change that would show the user a warning they have never seen: an
+ * unread warning the cache does not hold yet. Checked before the page is
+ * applied, since afterwards every row is "known". */
+static gboolean
+change_is_new_warning (KouanStore *store, gint64 enterprise_id, KouanChange *change)
+{
+  const char *kind = NULL;
+  gboolean read = TRUE;
+  g_autoptr(KouanMessage) known = NULL;
+
+  if (change->deleted || g_strcmp0 (change->collection, "messages") != 0 || change->record == NULL)
+    return FALSE;
+  if (!kouan_json_get_string (change->record, "kind", &kind, NULL) ||
+      !g_str_equal (kind, "warning") ||
+      !kouan_json_get_bool (change->record, "read", &read, NULL) || read)
+    return FALSE;
+
+  known = kouan_store_get_message (store, enterprise_id, change->id, NULL);
+  return known == NULL;
+}
+
+static void
+apply_page_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  ApplyData *data = task_data;
+  g_autoptr(GError) error = NULL;
+
+  data->new_warnings = g_array_new (FALSE, FALSE, sizeof (gint64));
+  if (data->detect_warnings)
+    {
+      for (guint i = 0; i < data->page->changes->len; i++)
+        {
+          KouanChange *change = g_ptr_array_index (data->page->changes, i);
+
+          if (change_is_new_warning (data->store, data->page->enterprise_id, change))
+            g_array_append_val (data->new_warnings, change->id);
+        }
+    }
+
+  if (!kouan_store_apply_page (data->store, data->page, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/* The pull overlaps the network with SQLite: while page N is applied in a
+ * worker, page N+1 (from N's cursor) is already being fetched. At most one
+ * of each is in flight; pages are still applied strictly in order. */
+
+static void pull_fetch (GTask *task, gint64 since);
+
+static void
+pull_finish (GTask *task, GError *error)
+{
+  Cycle *cycle = g_task_get_task_data (task);
+
+  cycle->finished = TRUE;
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/* Takes ownership of @page. */
+static void
+pull_apply (GTask *task, KouanChangePage *page)
+{
+  KouanSync *self = g_task_get_source_object (task);
+  Cycle *cycle = g_task_get_task_data (task);
+  g_autoptr(GTask) worker = NULL;
+  ApplyData *data;
+  gboolean more = page->more;
+  gint64 next = page->cursor;
+
+  data = g_new0 (ApplyData, 1);
+  data->store = g_object_ref (self->store);
+  data->page = page;
+  data->detect_warnings = !cycle->initial;
+
+  /* Not cancellable: the page and its cursor are committed together or not
+   * at all, and a started transaction is cheaper to finish than redo. */
+  cycle->applying = TRUE;
+  worker = g_task_new (self, NULL, on_page_applied, g_object_ref (task));
+  g_task_set_source_tag (worker, pull_apply);
+  g_task_set_task_data (worker, data, (GDestroyNotify) apply_data_free);
+  g_task_run_in_thread (worker, apply_page_thread);
+
+  if (more && !g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+    pull_fetch (task, next);
+}
+
+static void
+on_page_applied (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  KouanSync *self = g_task_get_source_object (task);
+  Cycle *cycle = g_task_get_task_data (task);
+  ApplyData *data = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+
+  cycle->applying = FALSE;
+
+  /* This reports what happened to the transaction, which either committed
+   * page and cursor or neither. */
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      pull_finish (task, g_steal_pointer (&error));
+      return;
+    }
+
+  for (guint i = 0; i < data->new_warnings->len; i++)
+    _kouan_sync_emit_warning_received (self, g_array_index (data->new_warnings, gint64, i));
+
+  if (self->server_cursor > cycle->start_cursor)
+    {
+      double done = (double) (data->page->cursor - cycle->start_cursor) /
+                    (double) (self->server_cursor - cycle->start_cursor);
+      _kouan_sync_set_progress (self, CLAMP (done, 0.0, 1.0));
+    }
+
+  if (!data->page->more)
+    pull_finish (task, NULL);
+  else if (cycle->fetch_error != NULL)
+    pull_finish (task, g_steal_pointer (&cycle->fetch_error));
+  else if (cycle->next_page != NULL)
+    pull_apply (task, g_steal_pointer (&cycle->next_page));
+  else if (!cycle->fetching)
+    {
+      /* The prefetch was not started (cancelled meanwhile). */
+      if (g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+        pull_finish (task, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                                "Operation was cancelled"));
+      else
+        pull_fetch (task, data->page->cursor);
+    }
+  /* else: on_fetched carries on when the next page arrives. */
+}
+
+static void
+on_fetched (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Cycle *cycle = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  KouanChangePage *page;
+
+  page = kouan_client_fetch_changes_finish (KOUAN_CLIENT (source), result, &error);
+  cycle->fetching = FALSE;
+
+  if (cycle->finished)
+    {
+      /* The cycle already failed on its apply side; drop the prefetch. */
+      kouan_change_page_free (page);
+      return;
+    }
+
+  if (cycle->applying)
+    {
+      /* Wait for the page before it; its completion picks this up. */
+      if (page == NULL)
+        cycle->fetch_error = g_steal_pointer (&error);
+      else
+        cycle->next_page = page;
+      return;
+    }
+
+  if (page == NULL)
+    pull_finish (task, g_steal_pointer (&error));
+  else
+    pull_apply (task, page);
+}
+
+static void
+pull_fetch (GTask *task, gint64 since)
+{
+  KouanSync *self = g_task_get_source_object (task);
+  Cycle *cycle = g_task_get_task_data (task);
+
+  cycle->fetching = TRUE;
+  kouan_client_fetch_changes_async (self->client, cycle->enterprise_id, since, PAGE_LIMIT,
+                                    g_task_get_cancellable (task), on_fetched, g_object_ref (task));
+}
+
+/* Takes ownership of @task. */
+static void
+cycle_pull_next (GTask *task)
+{
+  KouanSync *self = g_task_get_source_object (task);
+  Cycle *cycle = g_task_get_task_data (task);
+
+  if (g_task_return_error_if_cancelled (task))
+    {
+      g_object_unref (task);
+      return;
+    }
+
+  pull_fetch (task, kouan_store_get_cursor (self->store, cycle->enterprise_id));
+  g_object_unref (task);
+}
+
+/**
+ * _kouan_sync_cycle_async:
+ *
+ * One cycle for the engine's current enterprise: push the outbox until it
+ * is empty, then pull until the feed has no more. The caller keeps the
+ * engine's flags (kouan-sync.c).
+ */
+void
+_kouan_sync_cycle_async (KouanSync           *self,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  GTask *task;
+  Cycle *cycle;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, _kouan_sync_cycle_async);
+
+  if (self->enterprise_id <= 0)
+    {
+      g_task_return_new_error (task, KOUAN_API_ERROR, KOUAN_API_ERROR_NOT_FOUND,
+                               "No enterprise selected to sync");
+      g_object_unref (task);
+      return;
+    }
+
+  cycle = g_new0 (Cycle, 1);
+  cycle->enterprise_id = self->enterprise_id;
+  cycle->start_cursor = kouan_store_get_cursor (self->store, self->enterprise_id);
+  cycle->initial = (cycle->start_cursor == 0);
+  g_task_set_task_data (task, cycle, (GDestroyNotify) cycle_free);
+
+  cycle_push_next (task);
+}
+
+gboolean
+_kouan_sync_cycle_finish (KouanSync     *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
