@@ -13,8 +13,7 @@
 
 #include <string.h>
 
-#include "kouan-client.h"
-#include "kouan-enterprise.h"
+#include "kouan-client-private.h"
 #include "kouan-json.h"
 
 G_DEFINE_QUARK (kouan-api-error-quark, kouan_api_error)
@@ -37,208 +36,6 @@ struct _KouanClient
 
 G_DEFINE_FINAL_TYPE (KouanClient, kouan_client, G_TYPE_OBJECT)
 
-/* Overwrites a secret before its memory goes back to the allocator, in a way
- * the compiler may not drop as a dead store. */
-static void
-wipe_secret (char *secret)
-{
-  volatile char *p = (volatile char *) secret;
-
-  if (secret == NULL)
-    return;
-  while (*p != '\0')
-    *p++ = '\0';
-}
-
-static void
-free_secret (char *secret)
-{
-  wipe_secret (secret);
-  g_free (secret);
-}
-
-/* Records ------------------------------------------------------------ */
-
-void
-kouan_session_free (KouanSession *session)
-{
-  if (session == NULL)
-    return;
-  free_secret (session->token);
-  g_free (session->account);
-  g_free (session->name);
-  g_free (session->method);
-  g_clear_pointer (&session->enterprises, g_ptr_array_unref);
-  g_free (session);
-}
-
-/**
- * kouan_session_new_from_json:
- * @object: a login or GET /session answer
- *
- * Strict decoding: a member of the wrong type is an error. "token" is
- * optional because GET /api/v1/session does not repeat it.
- *
- * Returns: (transfer full) (nullable): the session, or NULL with
- * KOUAN_JSON_ERROR set.
- */
-KouanSession *
-kouan_session_new_from_json (JsonObject *object, GError **error)
-{
-  g_autoptr(KouanSession) session = g_new0 (KouanSession, 1);
-  const char *token = NULL;
-  const char *account = NULL;
-  const char *name = NULL;
-  const char *method = NULL;
-  JsonObject *user = NULL;
-  JsonArray *memberships = NULL;
-
-  g_return_val_if_fail (object != NULL, NULL);
-
-  if (!kouan_json_get_opt_string (object, "token", &token, error) ||
-      !kouan_json_get_object (object, "user", &user, error) ||
-      !kouan_json_get_int (user, "id", &session->user_id, error) ||
-      !kouan_json_get_string (user, "account", &account, error) ||
-      !kouan_json_get_string (user, "name", &name, error) ||
-      !kouan_json_get_opt_string (object, "method", &method, error) ||
-      !kouan_json_get_array (object, "memberships", &memberships, error))
-    return NULL;
-
-  session->token = g_strdup (token);
-  session->account = g_strdup (account);
-  session->name = g_strdup (name);
-  session->method = g_strdup (method != NULL ? method : "password");
-  session->enterprises = g_ptr_array_new_with_free_func (g_object_unref);
-
-  for (guint i = 0; i < json_array_get_length (memberships); i++)
-    {
-      JsonNode *node = json_array_get_element (memberships, i);
-      KouanEnterprise *enterprise;
-
-      if (!JSON_NODE_HOLDS_OBJECT (node))
-        {
-          g_set_error (error, KOUAN_JSON_ERROR, KOUAN_JSON_ERROR_TYPE,
-                       "memberships[%u] is not an object", i);
-          return NULL;
-        }
-      enterprise = kouan_enterprise_new_from_membership (json_node_get_object (node), error);
-      if (enterprise == NULL)
-        return NULL;
-      g_ptr_array_add (session->enterprises, enterprise);
-    }
-
-  return g_steal_pointer (&session);
-}
-
-static void
-kouan_change_free (KouanChange *change)
-{
-  g_free (change->collection);
-  g_clear_pointer (&change->record, json_object_unref);
-  g_free (change);
-}
-
-void
-kouan_change_page_free (KouanChangePage *page)
-{
-  if (page == NULL)
-    return;
-  g_clear_pointer (&page->changes, g_ptr_array_unref);
-  g_free (page);
-}
-
-static KouanChange *
-kouan_change_new_from_json (JsonObject *object, guint index, GError **error)
-{
-  KouanChange *change;
-  gint64 seq, id;
-  const char *collection = NULL;
-  const char *op = NULL;
-  JsonObject *record = NULL;
-  gboolean deleted;
-
-  if (!kouan_json_get_int (object, "seq", &seq, error) ||
-      !kouan_json_get_string (object, "collection", &collection, error) ||
-      !kouan_json_get_int (object, "id", &id, error) ||
-      !kouan_json_get_string (object, "op", &op, error))
-    return NULL;
-
-  if (g_str_equal (op, "upsert"))
-    deleted = FALSE;
-  else if (g_str_equal (op, "delete"))
-    deleted = TRUE;
-  else
-    {
-      g_set_error (error, KOUAN_JSON_ERROR, KOUAN_JSON_ERROR_VALUE,
-                   "changes[%u]: unknown op \"%s\"", index, op);
-      return NULL;
-    }
-
-  /* An upsert without its record could not be applied: refuse the page
-   * rather than silently skipping a row and advancing the cursor past it. */
-  if (!deleted && !kouan_json_get_object (object, "record", &record, error))
-    return NULL;
-
-  change = g_new0 (KouanChange, 1);
-  change->seq = seq;
-  change->collection = g_strdup (collection);
-  change->id = id;
-  change->deleted = deleted;
-  change->record = record != NULL ? json_object_ref (record) : NULL;
-  return change;
-}
-
-/**
- * kouan_change_page_new_from_json:
- *
- * Returns: (transfer full) (nullable): the page, or NULL with
- * KOUAN_JSON_ERROR set when a member is missing or of the wrong type.
- */
-KouanChangePage *
-kouan_change_page_new_from_json (gint64       enterprise_id,
-                                 JsonObject  *object,
-                                 GError     **error)
-{
-  g_autoptr(KouanChangePage) page = g_new0 (KouanChangePage, 1);
-  JsonArray *changes = NULL;
-
-  g_return_val_if_fail (object != NULL, NULL);
-
-  page->enterprise_id = enterprise_id;
-  if (!kouan_json_get_array (object, "changes", &changes, error) ||
-      !kouan_json_get_int (object, "cursor", &page->cursor, error) ||
-      !kouan_json_get_bool (object, "more", &page->more, error))
-    return NULL;
-
-  if (page->cursor < 0)
-    {
-      g_set_error (error, KOUAN_JSON_ERROR, KOUAN_JSON_ERROR_VALUE,
-                   "negative cursor %" G_GINT64_FORMAT, page->cursor);
-      return NULL;
-    }
-
-  page->changes = g_ptr_array_new_full (json_array_get_length (changes),
-                                        (GDestroyNotify) kouan_change_free);
-  for (guint i = 0; i < json_array_get_length (changes); i++)
-    {
-      JsonNode *node = json_array_get_element (changes, i);
-      KouanChange *change;
-
-      if (!JSON_NODE_HOLDS_OBJECT (node))
-        {
-          g_set_error (error, KOUAN_JSON_ERROR, KOUAN_JSON_ERROR_TYPE,
-                       "changes[%u] is not an object", i);
-          return NULL;
-        }
-      change = kouan_change_new_from_json (json_node_get_object (node), i, error);
-      if (change == NULL)
-        return NULL;
-      g_ptr_array_add (page->changes, change);
-    }
-
-  return g_steal_pointer (&page);
-}
-
 /* Object ------------------------------------------------------------- */
 
 static void
@@ -246,7 +43,7 @@ kouan_client_finalize (GObject *object)
 {
   KouanClient *self = KOUAN_CLIENT (object);
 
-  g_clear_pointer (&self->token, free_secret);
+  g_clear_pointer (&self->token, _kouan_client_free_secret);
   g_clear_pointer (&self->base_url, g_free);
   g_clear_object (&self->session);
   g_clear_object (&self->ws_session);
@@ -383,7 +180,7 @@ kouan_client_set_token (KouanClient *self, const char *token)
 
   if (self->token == token)
     return;
-  g_clear_pointer (&self->token, free_secret);
+  g_clear_pointer (&self->token, _kouan_client_free_secret);
   self->token = g_strdup (token);
 }
 
@@ -622,7 +419,7 @@ client_new_message (KouanClient  *self,
       g_autofree char *value = g_strconcat ("Bearer ", self->token, NULL);
 
       soup_message_headers_replace (headers, "Authorization", value);
-      wipe_secret (value);
+      _kouan_client_wipe_secret (value);
     }
 
   if (body != NULL)
@@ -631,7 +428,7 @@ client_new_message (KouanClient  *self,
       gsize length = strlen (text);
       /* The login body holds the password: wipe it when libsoup is done. */
       g_autoptr(GBytes) bytes = g_bytes_new_with_free_func (text, length,
-                                                            (GDestroyNotify) free_secret, text);
+                                                            (GDestroyNotify) _kouan_client_free_secret, text);
 
       soup_message_set_request_body_from_bytes (message, "application/json; charset=utf-8", bytes);
     }
@@ -776,7 +573,7 @@ kouan_client_login_async (KouanClient         *self,
     JsonNode *password_node = json_object_get_member (object, "password");
     char *copy = (char *) json_node_get_string (password_node);
 
-    wipe_secret (copy);
+    _kouan_client_wipe_secret (copy);
   }
 }
 
