@@ -400,6 +400,8 @@ on_page_applied (GObject      *source,
       return;
     }
 
+  if (cycle->enterprise_id == self->enterprise_id)
+    self->local_cursor = data->page->cursor;
   for (guint i = 0; i < data->new_warnings->len; i++)
     _kouan_sync_emit_warning_received (self, g_array_index (data->new_warnings, gint64, i));
 
@@ -523,6 +525,7 @@ _kouan_sync_cycle_async (KouanSync           *self,
   cycle->enterprise_id = self->enterprise_id;
   cycle->start_cursor = kouan_store_get_cursor (self->store, self->enterprise_id);
   cycle->initial = (cycle->start_cursor == 0);
+  self->local_cursor = cycle->start_cursor;
   g_task_set_task_data (task, cycle, (GDestroyNotify) cycle_free);
 
   cycle_push_next (task);

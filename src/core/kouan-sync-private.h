@@ -36,6 +36,7 @@ struct _KouanSync
   gboolean cycle_again;        /* a cycle was asked for while one ran */
   gboolean events_connecting;
   gint64   server_cursor;      /* latest cursor announced on the WebSocket */
+  gint64   local_cursor;       /* last cursor a cycle started from or stored, -1 unknown */
   guint    retry_attempt;
   guint    events_attempt;
   guint    generation;         /* bumped by stop: late cycle reports are ignored */

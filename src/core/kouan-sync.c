@@ -398,7 +398,9 @@ on_events_message (SoupWebsocketConnection *connection,
     return;
 
   self->server_cursor = MAX (self->server_cursor, cursor);
-  if (cursor <= kouan_store_get_cursor (self->store, self->enterprise_id))
+  /* Compared with what the engine last stored rather than asking the
+   * store, which may be busy applying a page in a worker right now. */
+  if (self->local_cursor >= 0 && cursor <= self->local_cursor)
     return;
 
   /* Several nudges in a burst become one pull. */
@@ -530,6 +532,7 @@ kouan_sync_set_enterprise_id (KouanSync *self, gint64 enterprise_id)
 
   self->enterprise_id = enterprise_id;
   self->server_cursor = 0;
+  self->local_cursor = -1;
   load_last_synced (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ENTERPRISE_ID]);
 
@@ -871,5 +874,6 @@ kouan_sync_init (KouanSync *self)
 {
   self->state = KOUAN_SYNC_STATE_OFFLINE;
   self->progress = -1.0;
+  self->local_cursor = -1;
   self->cancellable = g_cancellable_new ();
 }
