@@ -816,6 +816,48 @@ test_oversized (Fixture       *f,
   g_assert_cmpuint (request (f, "POST", path, f->admin, "{\"mutations\": []}", NULL), ==, 200);
 }
 
+/* Writes @bytes on a raw TCP connection; returns the connection, still
+ * open, so a test can leave it dangling. */
+static GSocketConnection *
+raw_send (Fixture    *f,
+          const char *bytes,
+          gsize       length)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GError) error = NULL;
+  GSocketConnection *connection;
+
+  g_socket_client_set_timeout (client, 10);
+  connection = g_socket_client_connect_to_host (client, "127.0.0.1",
+                                                kouan_test_server_get_port (f->server), NULL, &error);
+  g_assert_no_error (error);
+  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)),
+                             bytes, length, NULL, NULL, &error);
+  g_assert_no_error (error);
+  return connection;
+}
+
+static void
+test_raw_garbage (Fixture       *f,
+                  gconstpointer  data)
+{
+  const char not_http[] = "\x16\x03\x01 hello there\r\n\r\n";
+  const char bad_length[] = "POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n";
+  const char half[] = "POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"acc";
+  g_autoptr(GSocketConnection) a = raw_send (f, not_http, sizeof not_http - 1);
+  g_autoptr(GSocketConnection) b = raw_send (f, bad_length, sizeof bad_length - 1);
+  /* a client that never finishes its request must not block the others */
+  g_autoptr(GSocketConnection) c = raw_send (f, half, sizeof half - 1);
+  g_autoptr(GSocketConnection) d = raw_send (f, "GET /api/v1/health HTTP/1.1\r\n", 30);
+
+  assert_healthy (f);
+  g_io_stream_close (G_IO_STREAM (a), NULL, NULL);
+  g_io_stream_close (G_IO_STREAM (b), NULL, NULL);
+  g_io_stream_close (G_IO_STREAM (c), NULL, NULL);
+  g_io_stream_close (G_IO_STREAM (d), NULL, NULL);
+  assert_healthy (f);
+}
+
 static void
 test_hostile_input (Fixture       *f,
                     gconstpointer  data)
@@ -1022,12 +1064,30 @@ test_events (Fixture       *f,
   g_assert_cmpint (json_object_get_int_member (ws_event (staff, 1), "cursor"), ==,
                    json_object_get_int_member (reply, "cursor"));
 
+  assert_healthy (f);
+
+  /* Stopping the server closes the open sockets cleanly. */
+  kouan_test_server_stop (f->server);
+  {
+    gboolean timed_out = FALSE;
+    GSource *timeout = g_timeout_source_new_seconds (10);
+
+    g_source_set_callback (timeout, on_ws_timeout, &timed_out, NULL);
+    g_source_attach (timeout, context);
+    while (soup_websocket_connection_get_state (admin->connection) != SOUP_WEBSOCKET_STATE_CLOSED &&
+           !timed_out)
+      g_main_context_iteration (context, TRUE);
+    g_source_destroy (timeout);
+    g_source_unref (timeout);
+  }
+  g_assert_cmpint (soup_websocket_connection_get_state (admin->connection), ==, SOUP_WEBSOCKET_STATE_CLOSED);
+  g_assert_cmpint (soup_websocket_connection_get_close_code (admin->connection), ==, SOUP_WEBSOCKET_CLOSE_GOING_AWAY);
+
   ws_free (anonymous);
   ws_free (outsider);
   ws_free (admin);
   ws_free (staff);
   g_main_context_pop_thread_default (context);
-  assert_healthy (f);
 }
 
 /* ---- demo data ----------------------------------------------------- */
@@ -1123,6 +1183,7 @@ main (int argc, char **argv)
   ADD ("/server-api/isolation/cross-enterprise", test_cross_enterprise, NULL);
   ADD ("/server-api/limits/oversized", test_oversized, small_body_args);
   ADD ("/server-api/limits/hostile-input", test_hostile_input, NULL);
+  ADD ("/server-api/limits/raw-garbage", test_raw_garbage, NULL);
   ADD ("/server-api/events/websocket", test_events, NULL);
   ADD ("/server-api/demo/content", test_demo_content, NULL);
   g_test_add_func ("/server-api/demo/scale", test_demo_scale);
