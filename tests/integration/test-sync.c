@@ -555,6 +555,69 @@ test_login_throttled (void)
   g_assert_cmpuint (kouan_client_get_retry_after (client), >, 0);
 }
 
+static JsonArray *
+push_raw (KouanClient *client, gint64 enterprise_id, const char *mutations_json, GError **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(JsonNode) node = json_from_string (mutations_json, NULL);
+
+  g_assert_nonnull (node);
+  kouan_client_push_mutations_async (client, enterprise_id, json_node_get_array (node), NULL,
+                                     on_async_ready, &result);
+  return kouan_client_push_mutations_finish (client, wait_result (&result), error);
+}
+
+/* The server's JSON errors reach the caller as codes it can act on. */
+static void
+test_client_error_mapping (void)
+{
+  g_autoptr(KouanClient) client = new_client (kouan_test_server_get_url (demo_server));
+  g_autoptr(KouanSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) results = NULL;
+  g_autoptr(KouanChangePage) page = NULL;
+  g_autoptr(GString) many = g_string_new ("[");
+  gint64 enterprise_id;
+
+  session = login (client, "demo-admin", DEMO_PASSWORD, &error);
+  g_assert_no_error (error);
+  enterprise_id = kouan_enterprise_get_id (g_ptr_array_index (session->enterprises, 0));
+
+  /* A malformed batch (an id with forbidden characters) is refused whole. */
+  results = push_raw (client, enterprise_id,
+                      "[{\"id\": \"not a valid id!\", \"collection\": \"messages\", \"op\": \"update\","
+                      " \"record_id\": 1, \"fields\": {\"read\": true}}]", &error);
+  g_assert_null (results);
+  g_assert_error (error, KOUAN_API_ERROR, KOUAN_API_ERROR_BAD_REQUEST);
+  g_clear_error (&error);
+
+  /* More than 100 edits in one batch. */
+  for (guint i = 0; i < 101; i++)
+    g_string_append_printf (many, "%s{\"id\": \"many-%u\", \"collection\": \"messages\", \"op\": \"update\","
+                            " \"record_id\": 1, \"fields\": {\"read\": true}}", i > 0 ? "," : "", i);
+  g_string_append (many, "]");
+  results = push_raw (client, enterprise_id, many->str, &error);
+  g_assert_null (results);
+  g_assert_true (g_error_matches (error, KOUAN_API_ERROR, KOUAN_API_ERROR_BAD_REQUEST) ||
+                 g_error_matches (error, KOUAN_API_ERROR, KOUAN_API_ERROR_TOO_LARGE));
+  g_clear_error (&error);
+
+  /* A well-formed edit of a record the server does not have is answered
+   * per edit ("rejected"), not as a failed batch. */
+  results = push_raw (client, enterprise_id,
+                      "[{\"id\": \"no-such-record-1\", \"collection\": \"messages\", \"op\": \"update\","
+                      " \"record_id\": 999999999, \"fields\": {\"read\": true}}]", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (json_array_get_length (results), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (results, 0), "status"),
+                   ==, "rejected");
+
+  /* An enterprise that does not exist at all. */
+  page = fetch_changes (client, 987654, 0, 10, &error);
+  g_assert_null (page);
+  g_assert_error (error, KOUAN_API_ERROR, KOUAN_API_ERROR_NOT_FOUND);
+}
+
 static void
 test_unauthorized_engine (void)
 {
@@ -1426,6 +1489,7 @@ main (int argc, char **argv)
   g_test_add_func ("/client/login/unreachable", test_login_unreachable);
   g_test_add_func ("/client/login/throttled", test_login_throttled);
   g_test_add_func ("/client/tls", test_tls);
+  g_test_add_func ("/client/error-mapping", test_client_error_mapping);
   g_test_add_func ("/sync/unauthorized", test_unauthorized_engine);
   g_test_add_func ("/sync/unauthorized-resume", test_unauthorized_resume);
   g_test_add_func ("/sync/full", test_full_sync);
