@@ -214,6 +214,9 @@ typedef struct {
 static void
 kouan_request_free (KouanRequest *request)
 {
+  /* libsoup may keep the message a little longer than we keep @request. */
+  if (request->message != NULL)
+    g_signal_handlers_disconnect_by_data (request->message, request);
   g_clear_object (&request->message);
   g_free (request);
 }
