@@ -1165,6 +1165,52 @@ test_engine_offline_recovery (void)
   kouan_sync_stop (tc->sync);
 }
 
+typedef struct {
+  KouanTestServer *server;
+  const char      *token;
+  gint64           enterprise_id;
+  gint64           message_id;
+} WaitServerRead;
+
+static gboolean
+check_server_read (gpointer user_data)
+{
+  WaitServerRead *wait = user_data;
+  g_autoptr(GHashTable) messages = server_messages (wait->server, wait->token, wait->enterprise_id);
+
+  return json_bool (g_hash_table_lookup (messages, &wait->message_id), "read");
+}
+
+/* A local edit reaches the server by itself, shortly (debounced), while the
+ * engine runs: no kick, no timer in between. */
+static void
+test_engine_pushes_local_edit (void)
+{
+  g_autoptr(TestClient) tc = test_client_new (demo_server, "demo-staff", 0);
+  g_autoptr(GHashTable) truth = NULL;
+  g_autoptr(KouanMessage) message = NULL;
+  g_autoptr(GError) error = NULL;
+  WaitServerRead wait = { 0 };
+
+  kouan_sync_start (tc->sync);
+  g_assert_true (wait_until (check_online, tc->sync, WAIT_TIMEOUT_MS));
+
+  truth = server_messages (demo_server, tc->session->token, tc->enterprise_id);
+  wait.server = demo_server;
+  wait.token = tc->session->token;
+  wait.enterprise_id = tc->enterprise_id;
+  wait.message_id = some_message_id (truth, NULL, FALSE);
+
+  message = kouan_store_get_message (tc->cache->store, tc->enterprise_id, wait.message_id, &error);
+  g_assert_no_error (error);
+  g_assert_true (kouan_store_set_message_read (tc->cache->store, message, TRUE, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (wait_until (check_server_read, &wait, 10000));
+  g_assert_true (wait_until (check_drained, tc->sync, 10000));
+  kouan_sync_stop (tc->sync);
+}
+
 /* Kill mid-sync ----------------------------------------------------------------- */
 
 #define CRASH_SCALE "3000"
@@ -1500,6 +1546,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sync/kill-mid-sync", test_kill_mid_sync);
   g_test_add_func ("/sync/websocket-nudge", test_websocket_nudge);
   g_test_add_func ("/sync/engine-offline-recovery", test_engine_offline_recovery);
+  g_test_add_func ("/sync/engine-pushes-local-edit", test_engine_pushes_local_edit);
 
   demo_server = kouan_test_server_start (demo_args);
   status = g_test_run ();
