@@ -20,6 +20,8 @@ typedef struct {
   gint64    max_body;
   gint64    session_idle;
   gint64    session_max;
+  char     *card_ca;
+  gint64    card_challenge_ttl;
 } Options;
 
 static void
@@ -29,6 +31,7 @@ options_clear (Options *options)
   g_free (options->listen);
   g_free (options->tls_cert);
   g_free (options->tls_key);
+  g_free (options->card_ca);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
@@ -46,10 +49,12 @@ parse_options (int       *argc,
     { "demo-scale", 0, 0, G_OPTION_ARG_INT, &options->demo_scale, "With --demo: N notices and N warnings (benchmarks)", "N" },
     { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &options->tls_cert, "PEM certificate; serve https", "FILE" },
     { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &options->tls_key, "PEM private key for --tls-cert", "FILE" },
+    { "card-ca", 0, 0, G_OPTION_ARG_FILENAME, &options->card_ca, "PEM card CA certificate(s); enables IC card login (--demo: the demo card CA)", "FILE" },
     { "max-body", 0, 0, G_OPTION_ARG_INT64, &options->max_body, "Largest accepted request body (default 1 MiB)", "BYTES" },
     /* For tests: sessions that expire within a test's lifetime. */
     { "session-idle", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT64, &options->session_idle, "Idle session lifetime", "SECS" },
     { "session-max", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT64, &options->session_max, "Absolute session lifetime", "SECS" },
+    { "card-challenge-ttl", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT64, &options->card_challenge_ttl, "Card login challenge lifetime", "SECS" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("- Kouan server");
@@ -57,6 +62,7 @@ parse_options (int       *argc,
   options->max_body = KOUAN_DEFAULT_MAX_BODY;
   options->session_idle = KOUAN_DEFAULT_SESSION_IDLE;
   options->session_max = KOUAN_DEFAULT_SESSION_MAX;
+  options->card_challenge_ttl = KOUAN_CARD_CHALLENGE_TTL;
 
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, argc, argv, error))
@@ -75,10 +81,11 @@ parse_options (int       *argc,
       return FALSE;
     }
   if (options->demo_scale < 0 || options->max_body < 1 ||
-      options->session_idle < 1 || options->session_max < 1)
+      options->session_idle < 1 || options->session_max < 1 ||
+      options->card_challenge_ttl < 1)
     {
       g_set_error_literal (error, KOUAN_SERVER_ERROR, KOUAN_SERVER_ERROR_OPTIONS,
-                           "--demo-scale, --max-body and the session lifetimes must be positive");
+                           "--demo-scale, --max-body and the session and challenge lifetimes must be positive");
       return FALSE;
     }
   return TRUE;
@@ -213,6 +220,22 @@ kouan_server_app_run (int    argc,
   self.max_body = options.max_body;
   self.session_idle = options.session_idle;
   self.session_max = options.session_max;
+  self.card_challenge_ttl = options.card_challenge_ttl;
+
+  if (options.card_ca != NULL)
+    {
+      char *pem = NULL;
+      gsize length = 0;
+
+      if (!g_file_get_contents (options.card_ca, &pem, &length, &error))
+        {
+          g_printerr ("kouan-server: --card-ca: %s\n", error->message);
+          return 1;
+        }
+      self.card_ca = g_bytes_new_take (pem, length);
+    }
+  else if (options.demo)
+    self.card_ca = kouan_server_demo_card_ca ();
 
   if (!kouan_server_db_open (&self, options.db_path, &error))
     {
@@ -220,7 +243,8 @@ kouan_server_app_run (int    argc,
       return 1;
     }
 
-  if (options.demo && !kouan_server_demo_seed (&self, options.demo_scale, &error))
+  if (options.demo && (!kouan_server_demo_seed (&self, options.demo_scale, &error) ||
+                       !kouan_server_demo_bind_card (&self, &error)))
     {
       g_printerr ("kouan-server: seeding demo data: %s\n", error->message);
       kouan_server_db_close (&self);
@@ -249,5 +273,6 @@ kouan_server_app_run (int    argc,
   g_clear_object (&self.soup);
   g_clear_pointer (&self.sockets, g_ptr_array_unref);
   kouan_server_db_close (&self);
+  g_clear_pointer (&self.card_ca, g_bytes_unref);
   return status;
 }

@@ -56,10 +56,10 @@ kouan_server_auth_create_user (KouanServer *self,
 /* Failed logins are kept in the database (keys "account:NAME" and
  * "address:IP") so a restart does not reset the counter. Returns the
  * seconds until @key may try again, or 0. */
-static gint64
-throttle_wait (KouanServer *self,
-               const char  *key,
-               gint64       now)
+gint64
+kouan_server_throttle_wait (KouanServer *self,
+                            const char  *key,
+                            gint64       now)
 {
   sqlite3_stmt *stmt = kouan_server_db_stmt (self,
     "SELECT COUNT(*), MIN(at) FROM ("
@@ -82,10 +82,10 @@ throttle_wait (KouanServer *self,
   return wait;
 }
 
-static void
-throttle_record (KouanServer *self,
-                 const char  *key,
-                 gint64       now)
+void
+kouan_server_throttle_record (KouanServer *self,
+                              const char  *key,
+                              gint64       now)
 {
   sqlite3_stmt *stmt = kouan_server_db_stmt (self,
     "INSERT INTO login_failures (key, at) VALUES (?1, ?2)");
@@ -97,10 +97,10 @@ throttle_record (KouanServer *self,
     g_warning ("Recording a failed login: %s", error->message);
 }
 
-static void
-throttle_forget (KouanServer *self,
-                 const char  *key,
-                 gint64       now)
+void
+kouan_server_throttle_forget (KouanServer *self,
+                              const char  *key,
+                              gint64       now)
 {
   sqlite3_stmt *stmt;
 
@@ -147,9 +147,9 @@ reply_session (KouanServer        *self,
   kouan_server_reply_json (msg, SOUP_STATUS_OK, reply);
 }
 
-static void
-reply_throttled (SoupServerMessage *msg,
-                 gint64             wait)
+void
+kouan_server_reply_throttled (SoupServerMessage *msg,
+                              gint64             wait)
 {
   g_autofree char *seconds = g_strdup_printf ("%" G_GINT64_FORMAT, wait);
 
@@ -168,8 +168,6 @@ login (KouanServer       *self,
   g_autofree char *account_key = NULL;
   g_autofree char *address_key = NULL;
   g_autofree char *hash = NULL;
-  g_autofree char *token = NULL;
-  g_autofree char *token_sha = NULL;
   const char *account;
   const char *password;
   const char *address;
@@ -201,10 +199,11 @@ login (KouanServer       *self,
 
   /* Throttled before the password is even looked at: a right guess after
    * the limit must not be confirmed either. */
-  wait = MAX (throttle_wait (self, account_key, now), throttle_wait (self, address_key, now));
+  wait = MAX (kouan_server_throttle_wait (self, account_key, now),
+              kouan_server_throttle_wait (self, address_key, now));
   if (wait > 0)
     {
-      reply_throttled (msg, wait);
+      kouan_server_reply_throttled (msg, wait);
       return;
     }
 
@@ -221,24 +220,40 @@ login (KouanServer       *self,
   if (!kouan_crypto_verify_password (password, hash != NULL ? hash : dummy_hash ()) ||
       user_id == 0 || !active)
     {
-      throttle_record (self, account_key, now);
-      throttle_record (self, address_key, now);
+      kouan_server_throttle_record (self, account_key, now);
+      kouan_server_throttle_record (self, address_key, now);
       kouan_server_reply_error (msg, SOUP_STATUS_UNAUTHORIZED, "invalid_credentials",
                                 "Wrong account or password");
       return;
     }
 
-  throttle_forget (self, account_key, now);
+  kouan_server_throttle_forget (self, account_key, now);
+
+  kouan_server_auth_open_session (self, msg, user_id, "password");
+}
+
+void
+kouan_server_auth_open_session (KouanServer       *self,
+                                SoupServerMessage *msg,
+                                gint64             user_id,
+                                const char        *method)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *token_sha = NULL;
+  sqlite3_stmt *stmt;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
   token = kouan_crypto_random_token (TOKEN_BYTES);
   token_sha = kouan_crypto_sha256_hex (token, strlen (token));
   stmt = kouan_server_db_stmt (self,
     "INSERT INTO sessions (token_sha256, user_id, method, created_at, last_seen, expires_at)"
-    " VALUES (?1, ?2, 'password', ?3, ?3, ?4)");
+    " VALUES (?1, ?2, ?5, ?3, ?3, ?4)");
   sqlite3_bind_text (stmt, 1, token_sha, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 2, user_id);
   sqlite3_bind_int64 (stmt, 3, now);
   sqlite3_bind_int64 (stmt, 4, now + self->session_max);
+  sqlite3_bind_text (stmt, 5, method, -1, SQLITE_TRANSIENT);
   if (!kouan_server_db_step_done (self, stmt, &error))
     {
       g_warning ("Creating a session: %s", error->message);
@@ -254,7 +269,7 @@ login (KouanServer       *self,
   sqlite3_bind_int64 (stmt, 2, now - self->session_idle);
   kouan_server_db_step_done (self, stmt, NULL);
 
-  reply_session (self, msg, user_id, "password",
+  reply_session (self, msg, user_id, method,
                  session_expiry (self, now, now), token);
 }
 
@@ -362,6 +377,7 @@ kouan_server_auth_session (KouanServer       *self,
   if (g_strcmp0 (method, SOUP_METHOD_DELETE) == 0)
     {
       delete_session (self, session.token_sha256);
+      kouan_server_events_close_session (self, session.token_sha256);
       soup_server_message_set_status (msg, SOUP_STATUS_NO_CONTENT, NULL);
       return;
     }

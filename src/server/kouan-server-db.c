@@ -127,6 +127,17 @@ static const char *const migrations[] = {
   /* 2: deleting a message (and its foreign-key check) finds its states
    * without scanning every user's */
   "CREATE INDEX message_states_message ON message_states (message_id);",
+  /* 3: IC card login: certificates bound to users by fingerprint, and the
+   * login challenges handed out (hashed), single use */
+  "CREATE TABLE card_certificates ("
+  "  fingerprint TEXT PRIMARY KEY,"
+  "  user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
+  "  active INTEGER NOT NULL DEFAULT 1,"
+  "  created_at INTEGER NOT NULL) WITHOUT ROWID;"
+  "CREATE TABLE card_challenges ("
+  "  challenge_sha256 TEXT PRIMARY KEY,"
+  "  expires_at INTEGER NOT NULL,"
+  "  used INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;",
 };
 
 static gboolean

@@ -491,4 +491,5 @@ void
 kouan_server_demo_print (void)
 {
   g_print ("demo accounts: demo-admin (王明), demo-staff (李娜); password: %s\n", DEMO_PASSWORD);
+  g_print ("demo IC card: tests/card/holder.pem, bound to demo-admin (PIN 123456 on kouan-vcard)\n");
 }

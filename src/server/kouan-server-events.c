@@ -13,18 +13,28 @@ typedef struct {
   SoupWebsocketConnection *connection; /* owned */
   gint64                   enterprise_id;
   gint64                   user_id;
+  char                    *token_sha256;
 } KouanServerSocket;
 
 typedef struct {
-  gint64 enterprise_id;
-  gint64 user_id;
+  gint64  enterprise_id;
+  gint64  user_id;
+  char   *token_sha256;
 } Accepted;
+
+static void
+accepted_free (Accepted *accepted)
+{
+  g_free (accepted->token_sha256);
+  g_free (accepted);
+}
 
 static void
 socket_free (KouanServerSocket *socket)
 {
   g_signal_handlers_disconnect_by_data (socket->connection, socket);
   g_clear_object (&socket->connection);
+  g_free (socket->token_sha256);
   g_free (socket);
 }
 
@@ -79,6 +89,7 @@ on_websocket (SoupServer              *server,
   socket->connection = g_object_ref (connection);
   socket->enterprise_id = accepted->enterprise_id;
   socket->user_id = accepted->user_id;
+  socket->token_sha256 = g_strdup (accepted->token_sha256);
   g_ptr_array_add (self->sockets, socket);
 
   soup_websocket_connection_set_keepalive_interval (connection, KEEPALIVE_SECONDS);
@@ -91,7 +102,7 @@ void
 kouan_server_events_accept (KouanServer       *self,
                             SoupServerMessage *msg,
                             gint64             enterprise_id,
-                            gint64             user_id)
+                            const KouanServerSession *session)
 {
   g_autoptr(GError) error = NULL;
   Accepted *accepted;
@@ -108,8 +119,9 @@ kouan_server_events_accept (KouanServer       *self,
    * path) complete the upgrade right after this handler returns. */
   accepted = g_new0 (Accepted, 1);
   accepted->enterprise_id = enterprise_id;
-  accepted->user_id = user_id;
-  g_object_set_data_full (G_OBJECT (msg), ACCEPTED_KEY, accepted, g_free);
+  accepted->user_id = session->user_id;
+  accepted->token_sha256 = g_strdup (session->token_sha256);
+  g_object_set_data_full (G_OBJECT (msg), ACCEPTED_KEY, accepted, (GDestroyNotify) accepted_free);
 }
 
 void
@@ -126,6 +138,31 @@ kouan_server_events_notify (KouanServer *self,
       if (user_id != 0 && socket->user_id != user_id)
         continue;
       send_event (socket, "changes");
+    }
+}
+
+void
+kouan_server_events_close_session (KouanServer *self,
+                                   const char  *token_sha256)
+{
+  g_autoptr(GPtrArray) ended = g_ptr_array_new_with_free_func (g_object_unref);
+
+  /* Collected first: closing emits "closed", which edits the array. */
+  for (guint i = 0; i < self->sockets->len; i++)
+    {
+      KouanServerSocket *socket = g_ptr_array_index (self->sockets, i);
+
+      if (g_strcmp0 (socket->token_sha256, token_sha256) == 0)
+        g_ptr_array_add (ended, g_object_ref (socket->connection));
+    }
+
+  for (guint i = 0; i < ended->len; i++)
+    {
+      SoupWebsocketConnection *connection = g_ptr_array_index (ended, i);
+
+      if (soup_websocket_connection_get_state (connection) == SOUP_WEBSOCKET_STATE_OPEN)
+        soup_websocket_connection_close (connection, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION,
+                                         "session ended");
     }
 }
 

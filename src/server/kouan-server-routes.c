@@ -233,7 +233,7 @@ handle_enterprise (KouanServer       *self,
   else if (g_strcmp0 (action, "mutations") == 0)
     kouan_server_sync_mutations (self, msg, enterprise_id, session.user_id);
   else
-    kouan_server_events_accept (self, msg, enterprise_id, session.user_id);
+    kouan_server_events_accept (self, msg, enterprise_id, &session);
 }
 
 static void
@@ -268,6 +268,16 @@ handle_request (SoupServer        *server,
         kouan_server_auth_session (self, msg, method);
       else
         reply_method_not_allowed (msg, "GET, POST, DELETE");
+    }
+  else if (n_parts == 5 && g_strcmp0 (parts[3], "session") == 0 &&
+           (g_strcmp0 (parts[4], "card-challenge") == 0 || g_strcmp0 (parts[4], "card") == 0))
+    {
+      if (soup_server_message_get_method (msg) != SOUP_METHOD_POST)
+        reply_method_not_allowed (msg, "POST");
+      else if (g_strcmp0 (parts[4], "card") == 0)
+        kouan_server_card_login (self, msg);
+      else
+        kouan_server_card_challenge (self, msg);
     }
   else if (n_parts == 6 && g_strcmp0 (parts[3], "enterprises") == 0)
     handle_enterprise (self, msg, parts[4], parts[5], query);

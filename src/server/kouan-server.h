@@ -29,6 +29,7 @@ GQuark kouan_server_error_quark (void);
 #define KOUAN_LOGIN_MAX_FAILURES      5
 #define KOUAN_LOGIN_WINDOW            (15 * 60)
 #define KOUAN_MUTATIONS_MAX           100
+#define KOUAN_CARD_CHALLENGE_TTL      (2 * 60)
 
 typedef struct _KouanServer KouanServer;
 
@@ -42,6 +43,9 @@ struct _KouanServer
   gint64      session_idle; /* seconds */
   gint64      session_max;  /* seconds */
   gint64      max_body;     /* bytes */
+
+  GBytes     *card_ca;      /* (nullable) PEM of the card CA; NULL: no card login */
+  gint64      card_challenge_ttl; /* seconds */
 };
 
 /* kouan-server-db.c */
@@ -118,12 +122,43 @@ gboolean      kouan_server_auth_check     (KouanServer        *self,
 void          kouan_server_auth_session   (KouanServer        *self,
                                            SoupServerMessage  *msg,
                                            const char         *method);
+/* Opens a session for @user_id and answers with it (the login reply). */
+void          kouan_server_auth_open_session (KouanServer       *self,
+                                              SoupServerMessage *msg,
+                                              gint64             user_id,
+                                              const char        *method);
+/* Failed logins per key ("account:NAME", "address:IP", "card:FINGERPRINT"):
+ * seconds until @key may try again, or 0. */
+gint64        kouan_server_throttle_wait   (KouanServer *self,
+                                            const char  *key,
+                                            gint64       now);
+void          kouan_server_throttle_record (KouanServer *self,
+                                            const char  *key,
+                                            gint64       now);
+void          kouan_server_throttle_forget (KouanServer *self,
+                                            const char  *key,
+                                            gint64       now);
+/* 429 with Retry-After: @wait seconds. */
+void          kouan_server_reply_throttled (SoupServerMessage *msg,
+                                            gint64             wait);
 gboolean      kouan_server_auth_create_user (KouanServer *self,
                                              const char  *account,
                                              const char  *name,
                                              const char  *password,
                                              gint64      *out_id,
                                              GError     **error);
+
+/* kouan-server-card.c */
+/* POST /api/v1/session/card-challenge and /api/v1/session/card */
+void          kouan_server_card_challenge (KouanServer        *self,
+                                           SoupServerMessage  *msg);
+void          kouan_server_card_login     (KouanServer        *self,
+                                           SoupServerMessage  *msg);
+/* Binds the certificate with @fingerprint to @user_id (active). */
+gboolean      kouan_server_card_bind      (KouanServer        *self,
+                                           const char         *fingerprint,
+                                           gint64              user_id,
+                                           GError            **error);
 
 /* kouan-server-sync.c */
 void          kouan_server_sync_changes   (KouanServer        *self,
@@ -138,11 +173,15 @@ void          kouan_server_sync_mutations (KouanServer        *self,
 
 /* kouan-server-events.c */
 void          kouan_server_events_install (KouanServer        *self);
-/* Marks a WebSocket upgrade as checked for @user_id in @enterprise_id. */
+/* Marks a WebSocket upgrade as checked for @session in @enterprise_id. */
 void          kouan_server_events_accept  (KouanServer        *self,
                                            SoupServerMessage  *msg,
                                            gint64              enterprise_id,
-                                           gint64              user_id);
+                                           const KouanServerSession *session);
+/* Closes the sockets opened with the session whose token hashes to
+ * @token_sha256 (it was ended). */
+void          kouan_server_events_close_session (KouanServer *self,
+                                                 const char  *token_sha256);
 /* Tells the enterprise's sockets (only @user_id's when it is not 0) that
  * the change feed moved. */
 void          kouan_server_events_notify  (KouanServer        *self,
@@ -157,6 +196,13 @@ gboolean      kouan_server_demo_seed      (KouanServer  *self,
                                            guint         scale,
                                            GError      **error);
 void          kouan_server_demo_print     (void);
+/* (transfer full) PEM of the demo card CA (tests/card/card-ca.pem), used
+ * with --demo when no --card-ca is given */
+GBytes       *kouan_server_demo_card_ca   (void);
+/* Binds the demo card (tests/card/holder.pem) to demo-admin, if that
+ * account exists; also on an existing demo database. */
+gboolean      kouan_server_demo_bind_card (KouanServer  *self,
+                                           GError      **error);
 
 /* kouan-server-app.c */
 int           kouan_server_app_run        (int    argc,

@@ -1000,6 +1000,21 @@ ws_free (Socket *socket)
   g_free (socket);
 }
 
+static void
+ws_wait_closed (Socket *socket)
+{
+  gboolean timed_out = FALSE;
+  GSource *timeout = g_timeout_source_new_seconds (10);
+
+  g_source_set_callback (timeout, on_ws_timeout, &timed_out, NULL);
+  g_source_attach (timeout, socket->context);
+  while (soup_websocket_connection_get_state (socket->connection) != SOUP_WEBSOCKET_STATE_CLOSED &&
+         !timed_out)
+    g_main_context_iteration (socket->context, TRUE);
+  g_source_destroy (timeout);
+  g_source_unref (timeout);
+}
+
 static JsonObject *
 ws_event (Socket *socket,
           guint   index)
@@ -1066,20 +1081,16 @@ test_events (Fixture       *f,
 
   assert_healthy (f);
 
+  /* Logging out closes that session's sockets, and only those. */
+  g_assert_cmpuint (request (f, "DELETE", "/api/v1/session", f->staff, NULL, NULL), ==, 204);
+  ws_wait_closed (staff);
+  g_assert_cmpint (soup_websocket_connection_get_state (staff->connection), ==, SOUP_WEBSOCKET_STATE_CLOSED);
+  g_assert_cmpint (soup_websocket_connection_get_close_code (staff->connection), ==, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION);
+  g_assert_cmpint (soup_websocket_connection_get_state (admin->connection), ==, SOUP_WEBSOCKET_STATE_OPEN);
+
   /* Stopping the server closes the open sockets cleanly. */
   kouan_test_server_stop (f->server);
-  {
-    gboolean timed_out = FALSE;
-    GSource *timeout = g_timeout_source_new_seconds (10);
-
-    g_source_set_callback (timeout, on_ws_timeout, &timed_out, NULL);
-    g_source_attach (timeout, context);
-    while (soup_websocket_connection_get_state (admin->connection) != SOUP_WEBSOCKET_STATE_CLOSED &&
-           !timed_out)
-      g_main_context_iteration (context, TRUE);
-    g_source_destroy (timeout);
-    g_source_unref (timeout);
-  }
+  ws_wait_closed (admin);
   g_assert_cmpint (soup_websocket_connection_get_state (admin->connection), ==, SOUP_WEBSOCKET_STATE_CLOSED);
   g_assert_cmpint (soup_websocket_connection_get_close_code (admin->connection), ==, SOUP_WEBSOCKET_CLOSE_GOING_AWAY);
 

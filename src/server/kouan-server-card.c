@@ -1,0 +1,321 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* IC card login (docs/card-protocol.md, "Server side"): a single-use
+ * challenge, then the card's signature over it and the card's certificate.
+ * The GnuTLS checks themselves live in core (kouan-card-verify.c) so the
+ * tests use the same code. */
+#include "config.h"
+
+#include <string.h>
+
+#include <gnutls/gnutls.h>
+#include <gnutls/crypto.h>
+
+#include "kouan-card.h"
+#include "kouan-crypto.h"
+#include "kouan-json.h"
+#include "kouan-server.h"
+
+#define CHALLENGE_BYTES 32
+/* Used and expired challenges are kept this long after they expire, so a
+ * late replay is still told "used"/"expired" rather than "unknown". */
+#define CHALLENGE_KEEP  (60 * 60)
+
+gboolean
+kouan_server_card_bind (KouanServer  *self,
+                        const char   *fingerprint,
+                        gint64        user_id,
+                        GError      **error)
+{
+  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
+    "INSERT INTO card_certificates (fingerprint, user_id, active, created_at)"
+    " VALUES (?1, ?2, 1, ?3)"
+    " ON CONFLICT (fingerprint) DO UPDATE SET user_id = ?2, active = 1");
+
+  sqlite3_bind_text (stmt, 1, fingerprint, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, user_id);
+  sqlite3_bind_int64 (stmt, 3, g_get_real_time () / G_USEC_PER_SEC);
+  return kouan_server_db_step_done (self, stmt, error);
+}
+
+static gboolean
+card_login_configured (KouanServer       *self,
+                       SoupServerMessage *msg)
+{
+  if (self->card_ca != NULL)
+    return TRUE;
+  kouan_server_reply_error (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "card_login_unavailable",
+                            "This server has no card CA configured (--card-ca)");
+  return FALSE;
+}
+
+void
+kouan_server_card_challenge (KouanServer       *self,
+                             SoupServerMessage *msg)
+{
+  g_autoptr(JsonObject) reply = json_object_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *challenge_b64 = NULL;
+  g_autofree char *challenge_sha = NULL;
+  guint8 challenge[CHALLENGE_BYTES];
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  sqlite3_stmt *stmt;
+
+  if (!card_login_configured (self, msg))
+    return;
+
+  if (gnutls_rnd (GNUTLS_RND_NONCE, challenge, sizeof challenge) != 0)
+    g_error ("GnuTLS random number generator failed");
+  challenge_b64 = g_base64_encode (challenge, sizeof challenge);
+  /* Only the hash is stored: a database reader cannot answer a pending
+   * challenge with it anyway, but there is no reason to keep more. */
+  challenge_sha = kouan_crypto_sha256_hex (challenge, sizeof challenge);
+
+  stmt = kouan_server_db_stmt (self, "DELETE FROM card_challenges WHERE expires_at <= ?1");
+  sqlite3_bind_int64 (stmt, 1, now - CHALLENGE_KEEP);
+  kouan_server_db_step_done (self, stmt, NULL);
+
+  stmt = kouan_server_db_stmt (self,
+    "INSERT INTO card_challenges (challenge_sha256, expires_at, used) VALUES (?1, ?2, 0)");
+  sqlite3_bind_text (stmt, 1, challenge_sha, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, now + self->card_challenge_ttl);
+  if (!kouan_server_db_step_done (self, stmt, &error))
+    {
+      g_warning ("Storing a card challenge: %s", error->message);
+      kouan_server_reply_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal",
+                                "The challenge could not be stored");
+      return;
+    }
+
+  json_object_set_string_member (reply, "challenge", challenge_b64);
+  json_object_set_int_member (reply, "expires_at", now + self->card_challenge_ttl);
+  kouan_server_reply_json (msg, SOUP_STATUS_OK, reply);
+}
+
+/* Decodes a base64 member; NULL (and a 400 answer) when it is missing or
+ * not base64 or its decoded size is outside [min, max]. */
+static GBytes *
+read_base64 (SoupServerMessage *msg,
+             JsonObject        *body,
+             const char        *member,
+             gsize              min,
+             gsize              max)
+{
+  g_autoptr(GError) error = NULL;
+  const char *text;
+  guchar *data;
+  gsize length = 0;
+
+  if (!kouan_json_get_string (body, member, &text, &error))
+    {
+      kouan_server_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid_field", "%s", error->message);
+      return NULL;
+    }
+  /* g_base64_decode does not reject stray characters; check the alphabet
+   * so that a garbled field is a clear 400, not a mysterious 401. */
+  if (strlen (text) > (max + 2) / 3 * 4 + 4 ||
+      strspn (text, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=") != strlen (text) ||
+      strlen (text) % 4 != 0)
+    {
+      kouan_server_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid_field",
+                                "\"%s\" is not base64 of a plausible size", member);
+      return NULL;
+    }
+  data = g_base64_decode (text, &length);
+  if (length < min || length > max)
+    {
+      g_free (data);
+      kouan_server_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid_field",
+                                "\"%s\" must decode to %" G_GSIZE_FORMAT " to %" G_GSIZE_FORMAT " bytes",
+                                member, min, max);
+      return NULL;
+    }
+  return g_bytes_new_take (data, length);
+}
+
+typedef enum {
+  CHALLENGE_OK,
+  CHALLENGE_UNKNOWN,
+  CHALLENGE_USED,
+  CHALLENGE_EXPIRED,
+} ChallengeStatus;
+
+/* Looks the challenge up and marks it used in the same step, so it is
+ * single use even when the rest of the login fails. */
+static ChallengeStatus
+consume_challenge (KouanServer *self,
+                   GBytes      *challenge,
+                   gint64       now)
+{
+  gsize length;
+  const void *data = g_bytes_get_data (challenge, &length);
+  g_autofree char *sha = kouan_crypto_sha256_hex (data, length);
+  sqlite3_stmt *stmt;
+  gboolean found = FALSE;
+  gboolean used = FALSE;
+  gint64 expires_at = 0;
+
+  stmt = kouan_server_db_stmt (self,
+    "SELECT used, expires_at FROM card_challenges WHERE challenge_sha256 = ?1");
+  sqlite3_bind_text (stmt, 1, sha, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      found = TRUE;
+      used = sqlite3_column_int (stmt, 0) != 0;
+      expires_at = sqlite3_column_int64 (stmt, 1);
+    }
+  sqlite3_reset (stmt);
+
+  if (!found)
+    return CHALLENGE_UNKNOWN;
+  if (used)
+    return CHALLENGE_USED;
+
+  stmt = kouan_server_db_stmt (self,
+    "UPDATE card_challenges SET used = 1 WHERE challenge_sha256 = ?1");
+  sqlite3_bind_text (stmt, 1, sha, -1, SQLITE_TRANSIENT);
+  kouan_server_db_step_done (self, stmt, NULL);
+
+  return now >= expires_at ? CHALLENGE_EXPIRED : CHALLENGE_OK;
+}
+
+/* The active user the certificate is bound to, or 0. */
+static gint64
+bound_user (KouanServer *self,
+            const char  *fingerprint)
+{
+  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
+    "SELECT u.id FROM card_certificates c JOIN users u ON u.id = c.user_id"
+    " WHERE c.fingerprint = ?1 AND c.active AND u.active");
+  gint64 user_id = 0;
+
+  sqlite3_bind_text (stmt, 1, fingerprint, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    user_id = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  return user_id;
+}
+
+void
+kouan_server_card_login (KouanServer       *self,
+                         SoupServerMessage *msg)
+{
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(GBytes) challenge = NULL;
+  g_autoptr(GBytes) certificate = NULL;
+  g_autoptr(GBytes) signature = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *fingerprint = NULL;
+  g_autofree char *card_key = NULL;
+  g_autofree char *address_key = NULL;
+  const char *address;
+  const char *code = NULL;
+  const char *message = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 user_id = 0;
+  gint64 wait;
+
+  if (!card_login_configured (self, msg))
+    return;
+
+  body = kouan_server_read_body (msg);
+  if (body == NULL)
+    return;
+  challenge = read_base64 (msg, body, "challenge", 1, KOUAN_CARD_CHALLENGE_MAX);
+  if (challenge == NULL)
+    return;
+  certificate = read_base64 (msg, body, "certificate", 1, KOUAN_CARD_CERT_MAX);
+  if (certificate == NULL)
+    return;
+  signature = read_base64 (msg, body, "signature", 1, 256);
+  if (signature == NULL)
+    return;
+
+  /* Throttled per address and per card, like passwords per address and
+   * account, before anything is checked. */
+  address = soup_server_message_get_remote_host (msg);
+  address_key = g_strdup_printf ("address:%s", address != NULL ? address : "unknown");
+  fingerprint = kouan_card_certificate_get_fingerprint (certificate);
+  card_key = g_strdup_printf ("card:%s", fingerprint);
+  wait = MAX (kouan_server_throttle_wait (self, address_key, now),
+              kouan_server_throttle_wait (self, card_key, now));
+  if (wait > 0)
+    {
+      kouan_server_reply_throttled (msg, wait);
+      return;
+    }
+
+  /* The order below is the order of docs/api.md: each failure names the
+   * first check that failed. */
+  switch (consume_challenge (self, challenge, now))
+    {
+    case CHALLENGE_UNKNOWN:
+      code = "challenge_unknown";
+      message = "This server did not issue that challenge; ask for a new one";
+      break;
+    case CHALLENGE_USED:
+      code = "challenge_used";
+      message = "That challenge was already used; ask for a new one";
+      break;
+    case CHALLENGE_EXPIRED:
+      code = "challenge_expired";
+      message = "That challenge has expired; ask for a new one";
+      break;
+    case CHALLENGE_OK:
+    default:
+      break;
+    }
+
+  if (code == NULL && !kouan_card_verify_signature (certificate, challenge, signature, &error))
+    {
+      if (g_error_matches (error, KOUAN_CARD_VERIFY_ERROR, KOUAN_CARD_VERIFY_ERROR_MALFORMED))
+        {
+          code = "certificate_malformed";
+          message = "The certificate or signature cannot be read";
+        }
+      else
+        {
+          code = "bad_signature";
+          message = "The signature does not match the certificate and challenge";
+        }
+    }
+  if (code == NULL && !kouan_card_verify_certificate (certificate, self->card_ca, now, &error))
+    {
+      if (g_error_matches (error, KOUAN_CARD_VERIFY_ERROR, KOUAN_CARD_VERIFY_ERROR_EXPIRED))
+        {
+          code = "certificate_expired";
+          message = "The card's certificate is outside its validity period";
+        }
+      else if (g_error_matches (error, KOUAN_CARD_VERIFY_ERROR, KOUAN_CARD_VERIFY_ERROR_MALFORMED))
+        {
+          code = "certificate_malformed";
+          message = "The certificate or signature cannot be read";
+        }
+      else
+        {
+          code = "certificate_untrusted";
+          message = "The card's certificate was not issued by this server's card CA";
+        }
+    }
+  if (code == NULL)
+    {
+      user_id = bound_user (self, fingerprint);
+      if (user_id == 0)
+        {
+          code = "certificate_unbound";
+          message = "The card is not bound to an active account";
+        }
+    }
+
+  if (code != NULL)
+    {
+      if (error != NULL)
+        g_debug ("Card login refused (%s): %s", code, error->message);
+      kouan_server_throttle_record (self, address_key, now);
+      kouan_server_throttle_record (self, card_key, now);
+      kouan_server_reply_error (msg, SOUP_STATUS_UNAUTHORIZED, code, "%s", message);
+      return;
+    }
+
+  kouan_server_throttle_forget (self, card_key, now);
+  kouan_server_auth_open_session (self, msg, user_id, "card");
+}
