@@ -375,6 +375,22 @@ ensure_window (void)
     }
 }
 
+static gboolean
+outbox_empty (gpointer user_data)
+{
+  return kouan_store_count_outbox (fixture.store) == 0;
+}
+
+/* Lets the engine push queued edits and the rows take the server's answer,
+ * so no row is rebound while a keyboard-activated button (which clicks
+ * 250 ms after activation) waits to click. */
+static void
+settle (void)
+{
+  g_assert_true (wait_until (outbox_empty, NULL));
+  spin (300);
+}
+
 /* --- tests ----------------------------------------------------------- */
 
 typedef struct {
@@ -464,6 +480,7 @@ test_star_toggles_and_persists (void)
 
   ensure_window ();
 
+  settle ();
   first = model_item (0);
   wait.id = kouan_message_get_id (first);
   wait.starred = !kouan_message_get_starred (first);
@@ -482,6 +499,7 @@ test_star_toggles_and_persists (void)
   g_assert_true (wait_until (server_row_starred, &wait));
 
   /* And back, so both directions are proven. */
+  settle ();
   wait.starred = !wait.starred;
   row = find_row (GTK_WIDGET (fixture.notices), wait.id);
   g_assert_true (gtk_widget_activate (kouan_message_row_get_star_button (row)));
@@ -489,6 +507,7 @@ test_star_toggles_and_persists (void)
   g_assert_true (wait_until (server_row_starred, &wait));
 
   /* Leave it starred for the filter test. */
+  settle ();
   wait.starred = !wait.starred;
   row = find_row (GTK_WIDGET (fixture.notices), wait.id);
   g_assert_true (gtk_widget_activate (kouan_message_row_get_star_button (row)));
@@ -609,6 +628,7 @@ test_open_marks_read (void)
   guint unread_items;
 
   ensure_window ();
+  settle ();
 
   first = model_item (0);
   g_assert_false (kouan_message_get_read (first));
@@ -678,6 +698,144 @@ test_open_marks_read (void)
   g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (read_tab)));
 }
 
+/* Sends a key the way GTK delivers it to the list view's own key handler
+ * (GTK 4 has no public way to synthesize input events). */
+static gboolean
+send_list_key (GtkWidget       *list_view,
+               guint            keyval,
+               GdkModifierType  state)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (list_view);
+  gboolean handled = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_EVENT_CONTROLLER_KEY (controller) &&
+          gtk_event_controller_get_propagation_phase (controller) == GTK_PHASE_CAPTURE)
+        g_signal_emit_by_name (controller, "key-pressed", keyval, 0, state, &handled);
+    }
+
+  return handled;
+}
+
+static gboolean
+activate_view_shortcut (const char *trigger)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (fixture.notices));
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+          g_autofree char *text = gtk_shortcut_trigger_to_string (gtk_shortcut_get_trigger (shortcut));
+
+          if (g_strcmp0 (text, trigger) == 0)
+            return gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut),
+                                                 GTK_SHORTCUT_ACTION_EXCLUSIVE,
+                                                 GTK_WIDGET (fixture.notices),
+                                                 gtk_shortcut_get_arguments (shortcut));
+        }
+    }
+
+  return FALSE;
+}
+
+static gboolean
+star_has_focus (gpointer user_data)
+{
+  StarWait *wait = user_data;
+  KouanMessageRow *row = find_row (GTK_WIDGET (fixture.notices), wait->id);
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (fixture.notices));
+
+  return row != NULL && gtk_root_get_focus (root) == kouan_message_row_get_star_button (row);
+}
+
+static void
+test_keyboard (void)
+{
+  g_autoptr(KouanMessage) first = NULL;
+  GtkWidget *list_view;
+  GtkWidget *focus;
+  GtkWidget *check;
+  GtkRoot *root;
+  StarWait wait;
+
+  ensure_window ();
+
+  root = gtk_widget_get_root (GTK_WIDGET (fixture.notices));
+  list_view = find_by_type (GTK_WIDGET (fixture.notices), GTK_TYPE_LIST_VIEW);
+  g_assert_nonnull (list_view);
+  first = model_item (0);
+  wait.id = kouan_message_get_id (first);
+  g_assert_true (wait_until (row_is_shown, &wait));
+
+  /* Ctrl+D stars the selected message, and again unstars it. */
+  gtk_selection_model_select_item (gtk_list_view_get_model (GTK_LIST_VIEW (list_view)), 0, TRUE);
+  wait.starred = !kouan_message_get_starred (first);
+  g_assert_true (activate_view_shortcut ("<Control>d"));
+  g_assert_true (wait_until (model_row_starred, &wait));
+  wait.starred = !wait.starred;
+  g_assert_true (activate_view_shortcut ("<Control>d"));
+  g_assert_true (wait_until (model_row_starred, &wait));
+
+  /* Tab goes from the row to its star, to its 查看详情 button, then out of
+   * the list (not on to the next of possibly 100k rows). */
+  settle ();
+  gtk_widget_grab_focus (list_view);
+  focus = gtk_root_get_focus (root);
+  g_assert_true (focus != NULL && gtk_widget_is_ancestor (focus, list_view));
+
+  g_assert_true (send_list_key (list_view, GDK_KEY_Tab, 0));
+  focus = gtk_root_get_focus (root);
+  g_assert_true (GTK_IS_TOGGLE_BUTTON (focus));
+  g_assert_true (gtk_widget_get_ancestor (focus, KOUAN_TYPE_MESSAGE_ROW) != NULL);
+
+  /* Space on the focused star stars the message; the row comes back as a
+   * new object, and focus and selection must stay with it. */
+  wait.starred = !wait.starred;
+  g_assert_true (gtk_widget_activate (gtk_root_get_focus (root)));
+  g_assert_true (wait_until (model_row_starred, &wait));
+  g_assert_true (wait_until (row_toggle_shows, &wait));
+  g_assert_true (wait_until (star_has_focus, &wait));
+  focus = gtk_root_get_focus (root);
+  g_assert_cmpuint (gtk_single_selection_get_selected (
+    GTK_SINGLE_SELECTION (gtk_list_view_get_model (GTK_LIST_VIEW (list_view)))), ==, 0);
+  wait.starred = !wait.starred;
+  /* The server's answer rebinds the row once more: focus must survive
+   * that too. */
+  settle ();
+  g_assert_true (wait_until (star_has_focus, &wait));
+  g_assert_true (gtk_widget_activate (gtk_root_get_focus (root)));
+  g_assert_true (wait_until (model_row_starred, &wait));
+  g_assert_true (wait_until (star_has_focus, &wait));
+
+  g_assert_true (send_list_key (list_view, GDK_KEY_Tab, 0));
+  focus = gtk_root_get_focus (root);
+  g_assert_true (GTK_IS_BUTTON (focus) && !GTK_IS_TOGGLE_BUTTON (focus));
+  g_assert_true (gtk_widget_get_ancestor (focus, KOUAN_TYPE_MESSAGE_ROW) != NULL);
+
+  g_assert_true (send_list_key (list_view, GDK_KEY_Tab, 0));
+  focus = gtk_root_get_focus (root);
+  g_assert_nonnull (focus);
+  g_assert_false (gtk_widget_is_ancestor (focus, list_view));
+
+  /* Shift+Tab from the list reaches the filter just before it. */
+  gtk_widget_grab_focus (list_view);
+  g_assert_true (send_list_key (list_view, GDK_KEY_ISO_Left_Tab, GDK_SHIFT_MASK));
+  check = find_actionable (GTK_WIDGET (fixture.notices), GTK_TYPE_CHECK_BUTTON,
+                           "messages.starred-only");
+  focus = gtk_root_get_focus (root);
+  g_assert_true (focus == check || (focus != NULL && gtk_widget_is_ancestor (focus, check)));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -691,6 +849,7 @@ main (int   argc,
   g_test_add_func ("/ui/messages/star-toggles-and-persists", test_star_toggles_and_persists);
   g_test_add_func ("/ui/messages/only-starred-filters", test_only_starred_filters);
   g_test_add_func ("/ui/messages/open-marks-read", test_open_marks_read);
+  g_test_add_func ("/ui/messages/keyboard", test_keyboard);
 
   ret = g_test_run ();
 

@@ -253,6 +253,14 @@ kouan_message_row_set_message (KouanMessageRow *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MESSAGE]);
 }
 
+void
+kouan_message_row_refresh (KouanMessageRow *self)
+{
+  g_return_if_fail (KOUAN_IS_MESSAGE_ROW (self));
+
+  kouan_message_row_update (self);
+}
+
 KouanMessage *
 kouan_message_row_get_message (KouanMessageRow *self)
 {

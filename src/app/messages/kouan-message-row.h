@@ -20,6 +20,8 @@ GtkWidget    *kouan_message_row_new          (void);
 void          kouan_message_row_set_message  (KouanMessageRow *self,
                                               KouanMessage    *message);
 KouanMessage *kouan_message_row_get_message  (KouanMessageRow *self);
+/* Shows the message's state again, e.g. after a star edit failed */
+void          kouan_message_row_refresh      (KouanMessageRow *self);
 /* The star toggle (for tests and keyboard focus handling) */
 GtkWidget    *kouan_message_row_get_star_button (KouanMessageRow *self);
 GtkWidget    *kouan_message_row_get_open_button (KouanMessageRow *self);

@@ -38,6 +38,7 @@ struct _KouanMessagesView
   KouanMessageKind    kind;
   gint64              enterprise_id;
   gint64              open_message_id;
+  gint64              selected_id;
   guint               unread_count;
   guint               read_count;
   guint               show_read : 1;
@@ -248,6 +249,7 @@ store_changed_cb (KouanMessagesView *self,
 static void
 kouan_messages_view_set_current_model (KouanMessagesView *self)
 {
+  self->selected_id = 0;
   gtk_single_selection_set_model (self->selection,
                                   G_LIST_MODEL (kouan_messages_view_current_list (self)));
   kouan_messages_view_update_empty_state (self);
@@ -291,6 +293,35 @@ kouan_messages_view_lookup (KouanMessagesView *self,
   return message;
 }
 
+/* The row widget currently bound to message @id, if it is realized; only
+ * the few rows on screen exist, so the walk is short. */
+static KouanMessageRow *
+kouan_messages_view_find_row (GtkWidget *widget,
+                              gint64     id)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (KOUAN_IS_MESSAGE_ROW (child))
+        {
+          KouanMessage *message = kouan_message_row_get_message (KOUAN_MESSAGE_ROW (child));
+
+          if (message != NULL && kouan_message_get_id (message) == id)
+            return KOUAN_MESSAGE_ROW (child);
+        }
+      else
+        {
+          KouanMessageRow *row = kouan_messages_view_find_row (child, id);
+
+          if (row != NULL)
+            return row;
+        }
+    }
+
+  return NULL;
+}
+
 static void
 kouan_messages_view_toggle_star (KouanMessagesView *self,
                                  gint64             id)
@@ -303,11 +334,19 @@ kouan_messages_view_toggle_star (KouanMessagesView *self,
 
   if (!kouan_store_set_message_starred (self->store, message,
                                         !kouan_message_get_starred (message), &error))
-    g_warning ("Cannot star message %" G_GINT64_FORMAT ": %s", id, error->message);
+    {
+      KouanMessageRow *row;
 
-  /* A failed edit leaves the model as it was: make the toggle say so. */
-  if (error != NULL)
-    kouan_messages_view_refresh (self);
+      g_warning ("Cannot star message %" G_GINT64_FORMAT ": %s", id, error->message);
+
+      /* The toggle flipped itself on click; the model did not change, so
+       * nothing rebinds the row: put it back, and the detail with it. */
+      row = kouan_messages_view_find_row (GTK_WIDGET (self->list_view), id);
+      if (row != NULL)
+        kouan_message_row_refresh (row);
+      kouan_messages_view_refresh (self);
+    }
+}
 }
 
 static void
@@ -430,12 +469,42 @@ list_view_activate_cb (KouanMessagesView *self,
 static void
 selection_changed_cb (KouanMessagesView *self)
 {
+  KouanMessage *message = gtk_single_selection_get_selected_item (self->selection);
+
+  if (message != NULL)
+    self->selected_id = kouan_message_get_id (message);
   kouan_messages_view_update_actions (self);
 }
 
+/* Messages are immutable: a starred row comes back as a new object at the
+ * same position, which GtkSingleSelection takes for a deletion and drops
+ * the selection. Find the same message among the few added items and keep
+ * it selected (a large reload is not scanned: that would load every row). */
 static void
-selection_items_changed_cb (KouanMessagesView *self)
+selection_items_changed_cb (KouanMessagesView *self,
+                            guint              position,
+                            guint              removed,
+                            guint              added,
+                            GListModel        *model)
 {
+  if (self->selected_id != 0 &&
+      gtk_single_selection_get_selected (self->selection) == GTK_INVALID_LIST_POSITION)
+    {
+      gint64 wanted = self->selected_id;
+
+      self->selected_id = 0;
+      for (guint i = 0; i < MIN (added, 32); i++)
+        {
+          g_autoptr(KouanMessage) message = g_list_model_get_item (model, position + i);
+
+          if (message != NULL && kouan_message_get_id (message) == wanted)
+            {
+              gtk_single_selection_set_selected (self->selection, position + i);
+              break;
+            }
+        }
+    }
+
   kouan_messages_view_update_empty_state (self);
 }
 
