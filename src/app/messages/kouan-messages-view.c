@@ -347,7 +347,6 @@ kouan_messages_view_toggle_star (KouanMessagesView *self,
       kouan_messages_view_refresh (self);
     }
 }
-}
 
 static void
 kouan_messages_view_open (KouanMessagesView *self,
