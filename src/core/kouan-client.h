@@ -75,7 +75,11 @@ G_DECLARE_FINAL_TYPE (KouanClient, kouan_client, KOUAN, CLIENT, GObject)
 KouanClient  *kouan_client_new            (const char   *base_url,
                                            GError      **error);
 const char   *kouan_client_get_base_url   (KouanClient  *self);
-/* A PEM file of extra trusted CAs for a self-hosted server. */
+/* A PEM file of the CAs to trust for a self-hosted server. They replace the
+ * system's trust store for this client (one client per server), so the
+ * server is trusted through exactly the CA configured for it; NULL goes
+ * back to the system's. An unreadable file or one without a certificate is
+ * KOUAN_API_ERROR_TLS and changes nothing. */
 gboolean      kouan_client_set_ca_file    (KouanClient  *self,
                                            const char   *path,
                                            GError      **error);
@@ -102,6 +106,33 @@ void          kouan_client_get_session_async  (KouanClient *self, GCancellable *
                                                GAsyncReadyCallback callback, gpointer user_data);
 KouanSession *kouan_client_get_session_finish (KouanClient *self, GAsyncResult *result,
                                                GError **error);
+
+/* IC card login (docs/api.md): a fresh challenge for the card to sign,
+ * (transfer full) its raw bytes. */
+void          kouan_client_card_challenge_async  (KouanClient         *self,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+GBytes       *kouan_client_card_challenge_finish (KouanClient   *self,
+                                                  GAsyncResult  *result,
+                                                  GError       **error);
+/* Sends the card's DER certificate and its signature over @challenge.
+ * A refusal is KOUAN_API_ERROR_INVALID_CREDENTIALS; the server's reason
+ * ("challenge_expired", "certificate_unbound", …) is then
+ * kouan_client_get_error_code(). On success the client holds the token. */
+void          kouan_client_card_login_async      (KouanClient         *self,
+                                                  GBytes              *challenge,
+                                                  GBytes              *certificate,
+                                                  GBytes              *signature,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+KouanSession *kouan_client_card_login_finish     (KouanClient   *self,
+                                                  GAsyncResult  *result,
+                                                  GError       **error);
+/* (nullable) the "code" of the server's last error answer (docs/api.md),
+ * NULL after a success or when the answer had none */
+const char   *kouan_client_get_error_code        (KouanClient  *self);
 
 void          kouan_client_logout_async   (KouanClient *self, GCancellable *cancellable,
                                            GAsyncReadyCallback callback, gpointer user_data);
