@@ -317,7 +317,7 @@ on_engine_cycle_done (GObject      *source,
 static void
 request_cycle (KouanSync *self)
 {
-  if (!self->started || self->state == KOUAN_SYNC_STATE_UNAUTHORIZED)
+  if (!self->started || self->state == KOUAN_SYNC_STATE_UNAUTHORIZED || self->enterprise_id <= 0)
     return;
   if (self->cycle_running)
     {
