@@ -1154,6 +1154,14 @@ test_demo_scale (void)
   g_test_message ("seeded and started in %.2f s", (g_get_monotonic_time () - started) / 1e6);
   g_assert_cmpint (db_int (&f, "SELECT COUNT(*) FROM messages WHERE kind = 'notice'"), ==, 3000);
   g_assert_cmpint (db_int (&f, "SELECT COUNT(*) FROM messages WHERE kind = 'warning'"), ==, 3000);
+  /* seeded without per-row foreign-key checks: they must hold anyway */
+  g_assert_cmpint (db_int (&f, "SELECT COUNT(*) FROM pragma_foreign_key_check"), ==, 0);
+  g_assert_cmpint (db_int (&f, "SELECT COUNT(*) FROM message_states"), >, 1000);
+  /* and the database is back in WAL mode for serving */
+  {
+    g_autofree char *wal = g_strconcat (kouan_test_server_get_db_path (f.server), "-wal", NULL);
+    g_assert_true (g_file_test (wal, G_FILE_TEST_EXISTS));
+  }
 
   /* A restart does not seed again. */
   kouan_test_server_stop (f.server);
