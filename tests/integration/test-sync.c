@@ -1211,6 +1211,48 @@ test_engine_pushes_local_edit (void)
   kouan_sync_stop (tc->sync);
 }
 
+static void
+on_progress_notify (KouanSync *sync, GParamSpec *pspec, GArray *values)
+{
+  double progress = kouan_sync_get_progress (sync);
+
+  g_array_append_val (values, progress);
+}
+
+/* A started engine learns the server's cursor from the WebSocket's hello
+ * and reports how far a long pull has come. */
+static void
+test_engine_progress (void)
+{
+  const char *args[] = { "--demo", "--demo-scale", "3000", NULL };
+  g_autoptr(KouanTestServer) server = kouan_test_server_start (args);
+  g_autoptr(TestClient) tc = test_client_new (server, "demo-admin", 0);
+  g_autoptr(GArray) values = g_array_new (FALSE, FALSE, sizeof (double));
+  gboolean partial = FALSE;
+  double last = 0.0;
+
+  g_signal_connect (tc->sync, "notify::progress", G_CALLBACK (on_progress_notify), values);
+  kouan_sync_start (tc->sync);
+  g_assert_true (wait_until (check_online, tc->sync, WAIT_TIMEOUT_MS));
+  kouan_sync_stop (tc->sync);
+
+  for (guint i = 0; i < values->len; i++)
+    {
+      double value = g_array_index (values, double, i);
+
+      g_assert_true (value == -1.0 || (value >= 0.0 && value <= 1.0));
+      if (value > 0.0 && value < 1.0)
+        {
+          partial = TRUE;
+          /* Within one pull it only grows. */
+          g_assert_cmpfloat (value, >=, last);
+          last = value;
+        }
+    }
+  g_assert_true (partial);
+  g_assert_cmpfloat (kouan_sync_get_progress (tc->sync), ==, -1.0);
+}
+
 /* Kill mid-sync ----------------------------------------------------------------- */
 
 #define CRASH_SCALE "3000"
@@ -1547,6 +1589,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sync/websocket-nudge", test_websocket_nudge);
   g_test_add_func ("/sync/engine-offline-recovery", test_engine_offline_recovery);
   g_test_add_func ("/sync/engine-pushes-local-edit", test_engine_pushes_local_edit);
+  g_test_add_func ("/sync/engine-progress", test_engine_progress);
 
   demo_server = kouan_test_server_start (demo_args);
   status = g_test_run ();
