@@ -187,7 +187,7 @@ start (KouanServer  *self,
     return FALSE;
 
   /* Tests and scripts read this first line to find the port. */
-  g_print ("listening on %s://%s:%u\n", options->tls_cert != NULL ? "https" : "http",
+  printf ("listening on %s://%s:%u\n", options->tls_cert != NULL ? "https" : "http",
            host, bound_port (self->soup));
   if (options->demo)
     kouan_server_demo_print ();

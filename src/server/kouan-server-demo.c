@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "kouan-credit-code.h"
@@ -494,6 +495,7 @@ kouan_server_demo_seed (KouanServer  *self,
 void
 kouan_server_demo_print (void)
 {
-  g_print ("demo accounts: demo-admin (王明), demo-staff (李娜); password: %s\n", DEMO_PASSWORD);
+  /* printf, not g_print: the names stay UTF-8 whatever the locale */
+  printf ("demo accounts: demo-admin (王明), demo-staff (李娜); password: %s\n", DEMO_PASSWORD);
   g_print ("demo IC card: tests/card/holder.pem, bound to demo-admin (PIN 123456 on kouan-vcard)\n");
 }
