@@ -27,7 +27,9 @@ void             kouan_test_server_kill    (KouanTestServer *self);
 void             kouan_test_server_free    (KouanTestServer *self);
 
 /* Synchronous helper for tests: one HTTP request on a private main context.
- * Returns the status; @out_body (nullable) receives the body. */
+ * Returns the status, or 0 when the server cannot be reached (so offline
+ * tests can assert on it); no answer within 35 s aborts the test.
+ * @out_body (nullable) receives the body. */
 guint            kouan_test_http           (const char  *method,
                                             const char  *url,
                                             const char  *token,   /* nullable */
