@@ -272,6 +272,7 @@ kouan_server_app_run (int    argc,
     soup_server_disconnect (self.soup);
   g_clear_object (&self.soup);
   g_clear_pointer (&self.sockets, g_ptr_array_unref);
+  g_clear_pointer (&self.routes, g_ptr_array_unref);
   kouan_server_db_close (&self);
   g_clear_pointer (&self.card_ca, g_bytes_unref);
   return status;

@@ -150,28 +150,6 @@ reply_not_found (SoupServerMessage *msg)
   kouan_server_reply_error (msg, SOUP_STATUS_NOT_FOUND, "not_found", "Not found");
 }
 
-static gboolean
-method_is (SoupServerMessage *msg,
-           const char        *method)
-{
-  return g_strcmp0 (soup_server_message_get_method (msg), method) == 0;
-}
-
-static void
-handle_health (SoupServerMessage *msg)
-{
-  g_autoptr(JsonObject) reply = json_object_new ();
-
-  if (!method_is (msg, SOUP_METHOD_GET))
-    {
-      reply_method_not_allowed (msg, "GET");
-      return;
-    }
-  json_object_set_string_member (reply, "status", "ok");
-  json_object_set_string_member (reply, "version", PACKAGE_VERSION);
-  kouan_server_reply_json (msg, SOUP_STATUS_OK, reply);
-}
-
 /* Parses a path segment as a positive record id; anything else (sign,
  * spaces, leading zeros, overflow) is not an id. */
 static gboolean
@@ -188,52 +166,160 @@ parse_id (const char *text,
   return TRUE;
 }
 
+/* ---- the routes of the foundation ---- */
+
 static void
-handle_enterprise (KouanServer       *self,
-                   SoupServerMessage *msg,
-                   const char        *id_text,
-                   const char        *action,
-                   GHashTable        *query)
+handle_health (KouanRequest *req)
 {
-  g_auto(KouanServerSession) session = { 0 };
-  const char *method;
-  gint64 enterprise_id;
+  g_autoptr(JsonObject) reply = json_object_new ();
 
-  if (g_strcmp0 (action, "changes") == 0 || g_strcmp0 (action, "events") == 0)
-    method = SOUP_METHOD_GET;
-  else if (g_strcmp0 (action, "mutations") == 0)
-    method = SOUP_METHOD_POST;
-  else
+  json_object_set_string_member (reply, "status", "ok");
+  json_object_set_string_member (reply, "version", PACKAGE_VERSION);
+  kouan_server_reply_json (req->msg, SOUP_STATUS_OK, reply);
+}
+
+static void
+handle_session (KouanRequest *req)
+{
+  /* Login (POST) needs no token; GET and DELETE check theirs inside. */
+  kouan_server_auth_session (req->server, req->msg, req->method);
+}
+
+static void
+handle_card_challenge (KouanRequest *req)
+{
+  kouan_server_card_challenge (req->server, req->msg);
+}
+
+static void
+handle_card_login (KouanRequest *req)
+{
+  kouan_server_card_login (req->server, req->msg);
+}
+
+static void
+handle_changes (KouanRequest *req)
+{
+  kouan_server_sync_changes (req->server, req->msg, req->query,
+                             req->enterprise_id, req->session.user_id);
+}
+
+static void
+handle_mutations (KouanRequest *req)
+{
+  kouan_server_sync_mutations (req->server, req->msg,
+                               req->enterprise_id, req->session.user_id);
+}
+
+static void
+handle_events (KouanRequest *req)
+{
+  kouan_server_events_accept (req->server, req->msg, req->enterprise_id, &req->session);
+}
+
+static const KouanRoute foundation_routes[] = {
+  { "GET",    "/api/v1/health",                       KOUAN_ROUTE_PUBLIC, NULL, handle_health },
+  { "POST",   "/api/v1/session",                      KOUAN_ROUTE_PUBLIC, NULL, handle_session },
+  { "GET",    "/api/v1/session",                      KOUAN_ROUTE_PUBLIC, NULL, handle_session },
+  { "DELETE", "/api/v1/session",                      KOUAN_ROUTE_PUBLIC, NULL, handle_session },
+  { "POST",   "/api/v1/session/card-challenge",       KOUAN_ROUTE_PUBLIC, NULL, handle_card_challenge },
+  { "POST",   "/api/v1/session/card",                 KOUAN_ROUTE_PUBLIC, NULL, handle_card_login },
+  { "GET",    "/api/v1/enterprises/{eid}/changes",    KOUAN_ROUTE_MEMBER, NULL, handle_changes },
+  { "POST",   "/api/v1/enterprises/{eid}/mutations",  KOUAN_ROUTE_MEMBER, NULL, handle_mutations },
+  { "GET",    "/api/v1/enterprises/{eid}/events",     KOUAN_ROUTE_MEMBER, NULL, handle_events },
+};
+
+/* ---- the router ---- */
+
+void
+kouan_server_routes_add (KouanServer      *self,
+                         const KouanRoute *routes,
+                         guint             n_routes)
+{
+  for (guint i = 0; i < n_routes; i++)
     {
-      reply_not_found (msg);
-      return;
+      /* A route with a permission must say which enterprise it is about. */
+      g_assert (routes[i].permission == NULL || routes[i].access == KOUAN_ROUTE_MEMBER);
+      g_assert (routes[i].access != KOUAN_ROUTE_MEMBER ||
+                strstr (routes[i].pattern, "/{eid}") != NULL);
+      g_ptr_array_add (self->routes, (gpointer) &routes[i]);
+    }
+}
+
+const KouanRoute * const *
+kouan_server_routes_get (KouanServer *self,
+                         guint       *n_routes)
+{
+  *n_routes = self->routes->len;
+  return (const KouanRoute * const *) self->routes->pdata;
+}
+
+/* Matches @parts (the path split on "/") against @pattern; {eid} and {id}
+ * segments must be record ids and are stored in @req. */
+static gboolean
+route_matches (const char   *pattern,
+               char * const *parts,
+               KouanRequest *req)
+{
+  g_auto(GStrv) want = g_strsplit (pattern, "/", -1);
+  guint n = g_strv_length (want);
+
+  if (n != g_strv_length ((GStrv) parts))
+    return FALSE;
+
+  for (guint i = 0; i < n; i++)
+    {
+      if (g_strcmp0 (want[i], "{eid}") == 0)
+        {
+          if (!parse_id (parts[i], &req->enterprise_id))
+            return FALSE;
+        }
+      else if (g_strcmp0 (want[i], "{id}") == 0)
+        {
+          if (!parse_id (parts[i], &req->record_id))
+            return FALSE;
+        }
+      else if (g_strcmp0 (want[i], parts[i]) != 0)
+        return FALSE;
     }
 
-  if (!method_is (msg, method))
-    {
-      reply_method_not_allowed (msg, method);
-      return;
-    }
+  return TRUE;
+}
 
-  if (!kouan_server_auth_check (self, msg, &session))
-    return;
+/* Token, membership and permission, in that order. An enterprise the user
+ * is not in answers exactly like one that does not exist, so ids cannot be
+ * probed. */
+static gboolean
+check_access (KouanServer      *self,
+              const KouanRoute *route,
+              KouanRequest     *req)
+{
+  if (route->access == KOUAN_ROUTE_PUBLIC)
+    return TRUE;
 
-  /* An enterprise the user is not in answers exactly like one that does
-   * not exist, so ids cannot be probed. */
-  if (!parse_id (id_text, &enterprise_id) ||
-      !kouan_server_db_is_member (self, session.user_id, enterprise_id))
+  if (!kouan_server_auth_check (self, req->msg, &req->session))
+    return FALSE;
+
+  if (route->access == KOUAN_ROUTE_SESSION)
+    return TRUE;
+
+  if (!kouan_server_db_is_member (self, req->session.user_id, req->enterprise_id))
     {
-      kouan_server_reply_error (msg, SOUP_STATUS_NOT_FOUND, "not_found",
+      kouan_server_reply_error (req->msg, SOUP_STATUS_NOT_FOUND, "not_found",
                                 "No such enterprise");
-      return;
+      return FALSE;
     }
 
-  if (g_strcmp0 (action, "changes") == 0)
-    kouan_server_sync_changes (self, msg, query, enterprise_id, session.user_id);
-  else if (g_strcmp0 (action, "mutations") == 0)
-    kouan_server_sync_mutations (self, msg, enterprise_id, session.user_id);
-  else
-    kouan_server_events_accept (self, msg, enterprise_id, &session);
+  if (route->permission != NULL &&
+      !kouan_server_authz_allows (self, req->session.user_id, req->enterprise_id,
+                                  route->permission))
+    {
+      kouan_server_reply_error (req->msg, SOUP_STATUS_FORBIDDEN, "forbidden",
+                                "Your roles in this enterprise do not allow this");
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 static void
@@ -245,49 +331,62 @@ handle_request (SoupServer        *server,
 {
   KouanServer *self = user_data;
   g_auto(GStrv) parts = NULL;
-  guint n_parts;
+  g_autoptr(GString) allow = NULL;
+  const char *method = soup_server_message_get_method (msg);
 
   /* The body limit was already answered while reading. */
   if (soup_server_message_get_status (msg) != 0)
     return;
 
-  /* "/api/v1/x/y" splits into "", "api", "v1", "x", "y" */
-  parts = g_strsplit (path, "/", 8);
-  n_parts = g_strv_length (parts);
+  parts = g_strsplit (path, "/", -1);
 
-  if (n_parts < 4 || g_strcmp0 (parts[1], "api") != 0 || g_strcmp0 (parts[2], "v1") != 0)
-    reply_not_found (msg);
-  else if (n_parts == 4 && g_strcmp0 (parts[3], "health") == 0)
-    handle_health (msg);
-  else if (n_parts == 4 && g_strcmp0 (parts[3], "session") == 0)
+  for (guint i = 0; i < self->routes->len; i++)
     {
-      const char *method = soup_server_message_get_method (msg);
+      const KouanRoute *route = g_ptr_array_index (self->routes, i);
+      g_auto(KouanRequest) req = { 0 };
 
-      if (method == SOUP_METHOD_POST || method == SOUP_METHOD_GET ||
-          method == SOUP_METHOD_DELETE)
-        kouan_server_auth_session (self, msg, method);
-      else
-        reply_method_not_allowed (msg, "GET, POST, DELETE");
+      req.server = self;
+      req.msg = msg;
+      req.query = query;
+      req.method = method;
+
+      if (!route_matches (route->pattern, parts, &req))
+        continue;
+
+      if (g_strcmp0 (route->method, method) != 0)
+        {
+          /* Same path, other method: collect them for 405's Allow. */
+          if (allow == NULL)
+            allow = g_string_new (route->method);
+          else if (strstr (allow->str, route->method) == NULL)
+            g_string_append_printf (allow, ", %s", route->method);
+          continue;
+        }
+
+      if (check_access (self, route, &req))
+        route->handler (&req);
+      return;
     }
-  else if (n_parts == 5 && g_strcmp0 (parts[3], "session") == 0 &&
-           (g_strcmp0 (parts[4], "card-challenge") == 0 || g_strcmp0 (parts[4], "card") == 0))
-    {
-      if (soup_server_message_get_method (msg) != SOUP_METHOD_POST)
-        reply_method_not_allowed (msg, "POST");
-      else if (g_strcmp0 (parts[4], "card") == 0)
-        kouan_server_card_login (self, msg);
-      else
-        kouan_server_card_challenge (self, msg);
-    }
-  else if (n_parts == 6 && g_strcmp0 (parts[3], "enterprises") == 0)
-    handle_enterprise (self, msg, parts[4], parts[5], query);
+
+  if (allow != NULL)
+    reply_method_not_allowed (msg, allow->str);
   else
     reply_not_found (msg);
 }
 
 void
+kouan_server_request_clear (KouanRequest *req)
+{
+  kouan_server_session_clear (&req->session);
+}
+
+void
 kouan_server_routes_install (KouanServer *self)
 {
+  if (self->routes == NULL)
+    self->routes = g_ptr_array_new ();
+  kouan_server_routes_add (self, foundation_routes, G_N_ELEMENTS (foundation_routes));
+
   g_signal_connect (self->soup, "request-started", G_CALLBACK (on_request_started), self);
   soup_server_add_handler (self->soup, NULL, handle_request, self, NULL);
 }

@@ -44,6 +44,8 @@ struct _KouanServer
   gint64      session_max;  /* seconds */
   gint64      max_body;     /* bytes */
 
+  GPtrArray  *routes;       /* const KouanRoute*, matched in order */
+
   GBytes     *card_ca;      /* (nullable) PEM of the card CA; NULL: no card login */
   gint64      card_challenge_ttl; /* seconds */
 };
@@ -89,8 +91,65 @@ JsonObject   *kouan_server_db_message_json (KouanServer *self,
                                             gint64       message_id,
                                             gint64       user_id);
 
-/* kouan-server-routes.c */
+/* kouan-server-routes.c: a table of routes, each with the access it needs.
+ * A feature adds its routes with kouan_server_routes_add() from
+ * kouan_server_routes_install(); the router checks the token, the
+ * membership of {eid} and the route's permission before the handler runs,
+ * so no handler can forget them. */
+typedef enum {
+  KOUAN_ROUTE_PUBLIC,   /* no token needed (the handler may check one itself) */
+  KOUAN_ROUTE_SESSION,  /* a valid token */
+  KOUAN_ROUTE_MEMBER,   /* a valid token and membership of {eid} (+ permission) */
+} KouanRouteAccess;
+
+/* An authenticated request's session (kouan-server-auth.c) */
+typedef struct {
+  gint64  user_id;
+  char   *token_sha256;
+  char   *method;
+  gint64  created_at;
+  gint64  expires_at;
+} KouanServerSession;
+
+void          kouan_server_session_clear  (KouanServerSession *session);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (KouanServerSession, kouan_server_session_clear)
+
+typedef struct {
+  KouanServer        *server;
+  SoupServerMessage  *msg;
+  GHashTable         *query;          /* (nullable) */
+  const char         *method;
+  gint64              enterprise_id;  /* {eid}, when the pattern has it */
+  gint64              record_id;      /* {id}, when the pattern has it */
+  KouanServerSession  session;        /* filled for SESSION and MEMBER routes */
+} KouanRequest;
+
+typedef void (*KouanRouteHandler) (KouanRequest *req);
+
+typedef struct {
+  const char        *method;      /* "GET", "POST", "PUT", "PATCH", "DELETE" */
+  const char        *pattern;     /* "/api/v1/enterprises/{eid}/roles/{id}" */
+  KouanRouteAccess   access;
+  const char        *permission;  /* (nullable) menu permission, MEMBER routes only */
+  KouanRouteHandler  handler;
+} KouanRoute;
+
 void          kouan_server_routes_install (KouanServer       *self);
+/* @routes must outlive the server (static tables). */
+void          kouan_server_routes_add     (KouanServer       *self,
+                                           const KouanRoute  *routes,
+                                           guint              n_routes);
+const KouanRoute * const *
+              kouan_server_routes_get     (KouanServer       *self,
+                                           guint             *n_routes);
+void          kouan_server_request_clear  (KouanRequest      *req);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (KouanRequest, kouan_server_request_clear)
+
+/* kouan-server-authz.c: may @user_id use @permission in @enterprise_id? */
+gboolean      kouan_server_authz_allows   (KouanServer       *self,
+                                           gint64             user_id,
+                                           gint64             enterprise_id,
+                                           const char        *permission);
 void          kouan_server_reply_json     (SoupServerMessage *msg,
                                            guint              status,
                                            JsonObject        *object);
@@ -104,16 +163,6 @@ void          kouan_server_reply_error    (SoupServerMessage *msg,
 JsonObject   *kouan_server_read_body      (SoupServerMessage *msg);
 
 /* kouan-server-auth.c */
-typedef struct {
-  gint64  user_id;
-  char   *token_sha256;
-  char   *method;
-  gint64  created_at;
-  gint64  expires_at;
-} KouanServerSession;
-
-void          kouan_server_session_clear  (KouanServerSession *session);
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (KouanServerSession, kouan_server_session_clear)
 
 /* Checks the bearer token; on failure answers 401 and returns FALSE. */
 gboolean      kouan_server_auth_check     (KouanServer        *self,
