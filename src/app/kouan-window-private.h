@@ -5,15 +5,19 @@
 
 G_BEGIN_DECLS
 
+typedef struct _KouanWindowCard KouanWindowCard;
+
 struct _KouanWindow
 {
   GtkApplicationWindow  parent_instance;
 
   /* template widgets */
+  GtkWidget            *card_session_label;
   GtkWidget            *enterprise_dropdown;
   GtkWidget            *notices_badge;
   GtkWidget            *notices_row;
   GtkWidget            *offline_banner;
+  GtkWidget            *personal_page;
   GtkWidget            *sidebar;
   GtkWidget            *stack;
   GtkWidget            *sync_indicator;
@@ -37,7 +41,16 @@ struct _KouanWindow
   GArray               *new_warnings;    /* gint64 ids waiting to be notified */
   guint                 notify_source;
   gint64                enterprise_id;
+  KouanWindowCard      *card;            /* (nullable) card sessions: kouan-window-card.c */
 };
+
+/* kouan-window-card.c */
+void       _kouan_window_card_install_actions (GtkWidgetClass *widget_class);
+void       _kouan_window_card_setup   (KouanWindow *self);
+void       _kouan_window_card_dispose (KouanWindow *self);
+/* For the UI tests: the lock screen (a KouanCardLock) of a card session */
+gboolean   _kouan_window_get_locked   (KouanWindow *self);
+GtkWidget *_kouan_window_get_card_lock (KouanWindow *self);
 
 /* kouan-window-actions.c */
 void _kouan_window_install_actions (GtkWidgetClass *widget_class);

@@ -315,6 +315,7 @@ kouan_window_dispose (GObject *object)
 
   kouan_window_unbind_settings (self);
   g_cancellable_cancel (self->cancellable);
+  _kouan_window_card_dispose (self);
   g_clear_handle_id (&self->notify_source, g_source_remove);
 
   if (self->sync != NULL)
@@ -362,10 +363,12 @@ kouan_window_class_init (KouanWindowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/kouan/Kouan/ui/kouan-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, KouanWindow, card_session_label);
   gtk_widget_class_bind_template_child (widget_class, KouanWindow, enterprise_dropdown);
   gtk_widget_class_bind_template_child (widget_class, KouanWindow, notices_badge);
   gtk_widget_class_bind_template_child (widget_class, KouanWindow, notices_row);
   gtk_widget_class_bind_template_child (widget_class, KouanWindow, offline_banner);
+  gtk_widget_class_bind_template_child (widget_class, KouanWindow, personal_page);
   gtk_widget_class_bind_template_child (widget_class, KouanWindow, sidebar);
   gtk_widget_class_bind_template_child (widget_class, KouanWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, KouanWindow, sync_indicator);
@@ -377,6 +380,7 @@ kouan_window_class_init (KouanWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_stack_visible_child_changed);
 
   _kouan_window_install_actions (widget_class);
+  _kouan_window_card_install_actions (widget_class);
 }
 
 static void
@@ -484,6 +488,7 @@ kouan_window_set_session (KouanWindow  *self,
   /* Translators: %s is the account name, e.g. demo-admin */
   tooltip = g_strdup_printf (_("Logged in as %s"), session->account ? session->account : "");
   gtk_widget_set_tooltip_text (self->user_name_label, tooltip);
+  _kouan_window_card_setup (self);
 
   for (guint i = 0; session->enterprises != NULL && i < session->enterprises->len; i++)
     g_list_store_append (self->enterprises, g_ptr_array_index (session->enterprises, i));

@@ -410,7 +410,8 @@ thread_read_card (Thread     *t,
   else
     {
       t->card->state = KOUAN_CARD_STATE_CARD_UNUSABLE;
-      t->card->problem = g_strdup (error->message);
+      /* No error when the monitor was stopped before a first attempt. */
+      t->card->problem = g_strdup (error != NULL ? error->message : "the monitor stopped");
       /* A card pulled out while being read is simply gone: the next
        * status change says so, and the next insertion is read again. */
       if (g_error_matches (error, KOUAN_CARD_ERROR, KOUAN_CARD_ERROR_CARD_REMOVED) ||

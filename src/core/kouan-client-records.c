@@ -41,6 +41,7 @@ kouan_session_free (KouanSession *session)
   g_free (session->account);
   g_free (session->name);
   g_free (session->method);
+  g_free (session->card_fingerprint);
   g_clear_pointer (&session->enterprises, g_ptr_array_unref);
   g_free (session);
 }

@@ -13,6 +13,7 @@
 
 #include <string.h>
 
+#include "kouan-card.h"
 #include "kouan-client-private.h"
 #include "kouan-json.h"
 
@@ -32,6 +33,7 @@ struct _KouanClient
   SoupSession *session;      /* plain HTTP requests, with an I/O timeout */
   SoupSession *ws_session;   /* WebSockets: long-lived, no I/O timeout */
   guint        retry_after;  /* seconds from the last 429, 0 if none */
+  char        *error_code;   /* (nullable) "code" of the last error answer */
 };
 
 G_DEFINE_FINAL_TYPE (KouanClient, kouan_client, G_TYPE_OBJECT)
@@ -45,6 +47,7 @@ kouan_client_finalize (GObject *object)
 
   g_clear_pointer (&self->token, _kouan_client_free_secret);
   g_clear_pointer (&self->base_url, g_free);
+  g_clear_pointer (&self->error_code, g_free);
   g_clear_object (&self->session);
   g_clear_object (&self->ws_session);
 
@@ -289,7 +292,10 @@ status_to_code (guint status, const char *code, gboolean is_login)
     case SOUP_STATUS_BAD_REQUEST:
       return KOUAN_API_ERROR_BAD_REQUEST;
     case SOUP_STATUS_UNAUTHORIZED:
-      if (g_strcmp0 (code, "invalid_credentials") == 0 || (is_login && code == NULL))
+      /* On a login route every 401 is a refused credential: a password, or
+       * a card (docs/api.md names the card's reasons; see
+       * kouan_client_get_error_code). */
+      if (g_strcmp0 (code, "invalid_credentials") == 0 || is_login)
         return KOUAN_API_ERROR_INVALID_CREDENTIALS;
       return KOUAN_API_ERROR_UNAUTHORIZED;
     case SOUP_STATUS_FORBIDDEN:
@@ -341,6 +347,8 @@ map_status_error (KouanClient *self, KouanRequest *request, GBytes *body)
     }
 
   api_code = status_to_code (status, code, request->is_login);
+  g_free (self->error_code);
+  self->error_code = g_strdup (code);
 
   if (api_code == KOUAN_API_ERROR_THROTTLED)
     {
@@ -394,6 +402,7 @@ on_send_and_read (GObject      *source,
     }
 
   self->retry_after = 0;
+  g_clear_pointer (&self->error_code, g_free);
   request->handler (task, body);
 }
 
@@ -611,6 +620,122 @@ kouan_client_get_session_finish (KouanClient   *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* IC card login -------------------------------------------------------- */
+
+static void
+handle_card_challenge (GTask *task, GBytes *body)
+{
+  g_autoptr(JsonObject) object = parse_body (task, body);
+  g_autoptr(GError) error = NULL;
+  const char *text;
+  guchar *data;
+  gsize length = 0;
+
+  if (object == NULL)
+    return;
+  if (!kouan_json_get_string (object, "challenge", &text, &error))
+    {
+      return_invalid (task, error);
+      return;
+    }
+  data = g_base64_decode (text, &length);
+  /* The card signs 16 to 64 bytes; anything else cannot be answered. */
+  if (length < KOUAN_CARD_CHALLENGE_MIN || length > KOUAN_CARD_CHALLENGE_MAX)
+    {
+      g_free (data);
+      g_task_return_new_error (task, KOUAN_API_ERROR, KOUAN_API_ERROR_INVALID_RESPONSE,
+                               "The server's card challenge has %" G_GSIZE_FORMAT " bytes", length);
+      return;
+    }
+  g_task_return_pointer (task, g_bytes_new_take (data, length), (GDestroyNotify) g_bytes_unref);
+}
+
+void
+kouan_client_card_challenge_async (KouanClient         *self,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autoptr(JsonNode) body = json_node_init_object (json_node_alloc (), json_object_new ());
+  GTask *task;
+
+  g_return_if_fail (KOUAN_IS_CLIENT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, kouan_client_card_challenge_async);
+  client_send (self, task, "POST", "/api/v1/session/card-challenge", body, FALSE, 0,
+               handle_card_challenge);
+}
+
+GBytes *
+kouan_client_card_challenge_finish (KouanClient   *self,
+                                    GAsyncResult  *result,
+                                    GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+add_base64_member (JsonBuilder *builder,
+                   const char  *name,
+                   GBytes      *bytes)
+{
+  gsize length;
+  const guchar *data = g_bytes_get_data (bytes, &length);
+  g_autofree char *text = g_base64_encode (data, length);
+
+  json_builder_set_member_name (builder, name);
+  json_builder_add_string_value (builder, text);
+}
+
+void
+kouan_client_card_login_async (KouanClient         *self,
+                               GBytes              *challenge,
+                               GBytes              *certificate,
+                               GBytes              *signature,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) body = NULL;
+  GTask *task;
+
+  g_return_if_fail (KOUAN_IS_CLIENT (self));
+  g_return_if_fail (challenge != NULL && certificate != NULL && signature != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, kouan_client_card_login_async);
+
+  json_builder_begin_object (builder);
+  add_base64_member (builder, "challenge", challenge);
+  add_base64_member (builder, "certificate", certificate);
+  add_base64_member (builder, "signature", signature);
+  json_builder_end_object (builder);
+  body = json_builder_get_root (builder);
+
+  /* A login never carries an older session's token. */
+  kouan_client_set_token (self, NULL);
+  client_send (self, task, "POST", "/api/v1/session/card", body, TRUE, 0, handle_session);
+}
+
+KouanSession *
+kouan_client_card_login_finish (KouanClient   *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+const char *
+kouan_client_get_error_code (KouanClient *self)
+{
+  g_return_val_if_fail (KOUAN_IS_CLIENT (self), NULL);
+  return self->error_code;
 }
 
 static void

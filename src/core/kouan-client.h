@@ -40,6 +40,9 @@ struct _KouanSession {
   char      *name;
   char      *method;      /* "password" or "card" */
   GPtrArray *enterprises; /* (element-type KouanEnterprise) */
+  char      *card_fingerprint; /* (nullable) method "card": the certificate's
+                                * fingerprint, set by who signed in, so a
+                                * lock screen can wait for the same card */
 };
 
 void          kouan_session_free  (KouanSession *session);

@@ -11,6 +11,7 @@ GtkEditable *_kouan_login_window_get_account_entry  (KouanLoginWindow *self);
 GtkEditable *_kouan_login_window_get_password_entry (KouanLoginWindow *self);
 GtkButton   *_kouan_login_window_get_login_button   (KouanLoginWindow *self);
 GtkButton   *_kouan_login_window_get_offline_button (KouanLoginWindow *self);
+GtkButton   *_kouan_login_window_get_card_button    (KouanLoginWindow *self);
 /* The error shown, or NULL when none is */
 const char  *_kouan_login_window_get_error          (KouanLoginWindow *self);
 

@@ -6,6 +6,7 @@
 #include "kouan-application.h"
 #include "kouan-client.h"
 #include "kouan-enterprise.h"
+#include "kouan-card-dialog.h"
 #include "kouan-login-window-private.h"
 #include "kouan-store.h"
 
@@ -78,6 +79,7 @@ kouan_login_window_set_busy (KouanLoginWindow *self,
   gtk_editable_set_editable (GTK_EDITABLE (self->account_entry), !busy);
   gtk_editable_set_editable (GTK_EDITABLE (self->password_entry), !busy);
   gtk_widget_set_sensitive (self->offline_button, !busy);
+  gtk_widget_set_sensitive (self->card_button, !busy);
 
   gtk_accessible_update_state (GTK_ACCESSIBLE (self->login_button),
                                GTK_ACCESSIBLE_STATE_BUSY, busy,
@@ -448,6 +450,70 @@ on_login_clicked (KouanLoginWindow *self)
 }
 
 static void
+on_card_logged_in (KouanLoginWindow *self,
+                   KouanCardDialog  *dialog)
+{
+  g_autoptr(KouanClient) client = NULL;
+  KouanSession *session = kouan_card_dialog_take_session (dialog, &client);
+
+  /* Unparented first: the dialog may outlive this window by a moment
+   * (its own callback still holds it), and must not reach back into it. */
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), NULL);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  if (session == NULL)
+    return;
+  kouan_login_window_open_card_session (self, client, session);
+}
+
+void
+kouan_login_window_open_card_session (KouanLoginWindow *self,
+                                      KouanClient      *client,
+                                      KouanSession     *session)
+{
+  g_return_if_fail (KOUAN_IS_LOGIN_WINDOW (self));
+  g_return_if_fail (KOUAN_IS_CLIENT (client));
+  g_return_if_fail (session != NULL);
+
+  /* The card decides the account; the cache is that account's. */
+  g_set_object (&self->client, client);
+  g_free (self->server_url);
+  self->server_url = g_strdup (kouan_client_get_base_url (client));
+  g_free (self->account);
+  self->account = g_strdup (session->account);
+  kouan_login_window_set_account (self, session->account);
+
+  kouan_login_window_hide_error (self);
+  kouan_login_window_open_store (self, session);
+}
+
+static void
+on_card_clicked (KouanLoginWindow *self)
+{
+  g_autofree char *server_url = NULL;
+  KouanCardDialog *dialog;
+
+  if (self->busy)
+    return;
+
+  server_url = normalize_server_url (gtk_editable_get_text (GTK_EDITABLE (self->server_entry)));
+  if (*server_url == '\0' || strstr (server_url, "://") == NULL)
+    {
+      kouan_login_window_show_error (self,
+                                     _("Enter the server address first, for example "
+                                       "https://kouan.example.com."),
+                                     FALSE);
+      gtk_widget_grab_focus (self->server_entry);
+      return;
+    }
+
+  kouan_login_window_hide_error (self);
+  dialog = kouan_card_dialog_new (GTK_WINDOW (self), server_url);
+  g_signal_connect_object (dialog, "logged-in", G_CALLBACK (on_card_logged_in), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 on_offline_clicked (KouanLoginWindow *self)
 {
   g_autoptr(GError) error = NULL;
@@ -525,6 +591,7 @@ kouan_login_window_class_init (KouanLoginWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KouanLoginWindow, password_entry);
   gtk_widget_class_bind_template_child (widget_class, KouanLoginWindow, server_entry);
   gtk_widget_class_bind_template_child (widget_class, KouanLoginWindow, spinner);
+  gtk_widget_class_bind_template_callback (widget_class, on_card_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_input_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_login_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_offline_clicked);
@@ -613,6 +680,12 @@ GtkButton *
 _kouan_login_window_get_login_button (KouanLoginWindow *self)
 {
   return GTK_BUTTON (self->login_button);
+}
+
+GtkButton *
+_kouan_login_window_get_card_button (KouanLoginWindow *self)
+{
+  return GTK_BUTTON (self->card_button);
 }
 
 GtkButton *

@@ -2,11 +2,12 @@
 #pragma once
 
 #include <gtk/gtk.h>
+#include "kouan-client.h"
 
 G_BEGIN_DECLS
 
 /* The window shown before a session exists: server URL, account, password,
- * a Log In button and the (not yet built) IC-card login. On success it
+ * a Log In button and the IC card login (KouanCardDialog). On success it
  * opens the account's cache, hands the session to the application (which
  * opens a KouanWindow) and closes itself. Errors are shown in the window,
  * never losing what the user typed. */
@@ -24,6 +25,12 @@ void              kouan_login_window_set_account    (KouanLoginWindow *self,
                                                      const char       *account);
 /* Starts logging in with what the fields hold, as the Log In button does. */
 void              kouan_login_window_log_in         (KouanLoginWindow *self);
+/* Finishes a login made elsewhere (the card dialog): opens the account's
+ * cache and the main window, as after a password login.
+ * @session: (transfer full) */
+void              kouan_login_window_open_card_session (KouanLoginWindow *self,
+                                                        KouanClient      *client,
+                                                        KouanSession     *session);
 /* TRUE while a login request is under way */
 gboolean          kouan_login_window_get_busy       (KouanLoginWindow *self);
 
