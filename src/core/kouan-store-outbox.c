@@ -161,6 +161,77 @@ kouan_store_count_outbox (KouanStore *self)
   return (guint) count;
 }
 
+/* The server answered a "create" made under @temp_id: drop the temporary
+ * row, and re-point (or, when the server refused the create, drop) the
+ * queued edits of it. */
+static gboolean
+settle_created_locked (KouanStore            *self,
+                       const KouanCollection *coll,
+                       gint64                 enterprise_id,
+                       gint64                 temp_id,
+                       JsonObject            *record,
+                       GError               **error)
+{
+  g_autoptr(KouanStatement) stmt = NULL;
+  gint64 real_id = 0;
+
+  if (coll != NULL && !coll->remove (self->db, enterprise_id, temp_id, error))
+    return FALSE;
+
+  if (record != NULL && json_object_has_member (record, "id"))
+    real_id = json_object_get_int_member (record, "id");
+
+  if (real_id > 0)
+    stmt = kouan_statement_get (self->db,
+                                "UPDATE outbox SET record_id = ?3"
+                                " WHERE enterprise_id = ?1 AND record_id = ?2 AND collection = ?4",
+                                error);
+  else
+    stmt = kouan_statement_get (self->db,
+                                "DELETE FROM outbox"
+                                " WHERE enterprise_id = ?1 AND record_id = ?2 AND collection = ?4"
+                                "   AND ?3 = 0",
+                                error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, enterprise_id);
+  sqlite3_bind_int64 (stmt, 2, temp_id);
+  sqlite3_bind_int64 (stmt, 3, real_id);
+  sqlite3_bind_text (stmt, 4, coll != NULL ? coll->name : "", -1, SQLITE_STATIC);
+  return kouan_statement_run (stmt, error);
+}
+
+gint64
+kouan_store_allocate_temp_id (KouanStore  *self,
+                              GError     **error)
+{
+  g_autoptr(KouanStatement) stmt = NULL;
+  gint64 id = 0;
+
+  g_return_val_if_fail (KOUAN_IS_STORE (self), 0);
+
+  g_mutex_lock (&self->lock);
+  stmt = kouan_statement_get (self->db,
+                              "INSERT INTO meta (key, value) VALUES ('temp-id', '-1')"
+                              " ON CONFLICT (key) DO UPDATE SET value = CAST (value AS INTEGER) - 1"
+                              " RETURNING CAST (value AS INTEGER)",
+                              error);
+  if (stmt != NULL)
+    {
+      int rc = sqlite3_step (stmt);
+
+      if (rc == SQLITE_ROW)
+        id = sqlite3_column_int64 (stmt, 0);
+      else
+        kouan_store_set_sql_error (error, self->db, rc, "Allocating a temporary id");
+      sqlite3_reset (stmt);
+    }
+  g_clear_pointer (&stmt, kouan_statement_release);
+  g_mutex_unlock (&self->lock);
+
+  return id;
+}
+
 static gboolean
 ack_locked (KouanStore  *self,
             const char  *mutation_id,
@@ -175,6 +246,20 @@ ack_locked (KouanStore  *self,
   const KouanCollection *coll;
   g_autoptr(GError) local_error = NULL;
   gint64 record_id;
+  gint64 temp_id = 0;
+
+  /* A "create" was applied locally under a temporary id (< 0): its row
+   * gives way to the server's record, and later queued edits of the new
+   * record are pointed at the id the server gave it. */
+  stmt = kouan_statement_get (self->db,
+                              "SELECT record_id FROM outbox WHERE id = ?1 AND op = 'create' AND record_id < 0",
+                              error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, mutation_id, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    temp_id = sqlite3_column_int64 (stmt, 0);
+  g_clear_pointer (&stmt, kouan_statement_release);
 
   stmt = kouan_statement_get (self->db, "DELETE FROM outbox WHERE id = ?1", error);
   if (stmt == NULL)
@@ -186,6 +271,8 @@ ack_locked (KouanStore  *self,
   g_clear_pointer (&stmt, kouan_statement_release);
 
   coll = kouan_collection_lookup (collection);
+  if (temp_id != 0 && !settle_created_locked (self, coll, enterprise_id, temp_id, record, error))
+    return FALSE;
   if (record == NULL || coll == NULL)
     return TRUE;
 

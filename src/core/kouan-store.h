@@ -102,6 +102,11 @@ GPtrArray  *kouan_store_peek_outbox     (KouanStore   *self,
                                          guint         limit,
                                          GError      **error);
 guint       kouan_store_count_outbox    (KouanStore   *self);
+/* A new temporary id (< 0) for a record created offline: enqueue its
+ * "create" with it; when the server answers, the temporary row gives way
+ * to the server's record and queued edits follow the new id. 0 on error. */
+gint64      kouan_store_allocate_temp_id (KouanStore  *self,
+                                          GError     **error);
 /* Server acknowledged (applied or rejected): remove from the outbox and,
  * when @record is non-NULL, store the server's version of the row. */
 gboolean    kouan_store_ack_mutation    (KouanStore   *self,

@@ -180,6 +180,7 @@ start (KouanServer  *self,
       listen_options |= SOUP_SERVER_LISTEN_HTTPS;
     }
 
+  kouan_server_sync_install (self);
   kouan_server_routes_install (self);
   kouan_server_events_install (self);
 
@@ -273,6 +274,7 @@ kouan_server_app_run (int    argc,
   g_clear_object (&self.soup);
   g_clear_pointer (&self.sockets, g_ptr_array_unref);
   g_clear_pointer (&self.routes, g_ptr_array_unref);
+  g_clear_pointer (&self.collections, g_hash_table_unref);
   kouan_server_db_close (&self);
   g_clear_pointer (&self.card_ca, g_bytes_unref);
   return status;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "kouan-json.h"
+#include "kouan-permissions.h"
 #include "kouan-server.h"
 
 #define DEFAULT_LIMIT 500
@@ -33,18 +34,48 @@ parse_query_int (GHashTable  *query,
   return TRUE;
 }
 
-static JsonObject *
-materialise (KouanServer *self,
-             const char  *collection,
-             gint64       enterprise_id,
-             gint64       record_id,
-             gint64       user_id)
+/* ---- collections -------------------------------------------------- */
+
+void
+kouan_server_collections_add (KouanServer                 *self,
+                              const KouanServerCollection *collection)
 {
-  if (g_strcmp0 (collection, "messages") == 0)
-    return kouan_server_db_message_json (self, enterprise_id, record_id, user_id);
-  if (g_strcmp0 (collection, "enterprise") == 0)
-    return kouan_server_db_enterprise_json (self, record_id);
-  return NULL;
+  g_assert (collection->view_permission == NULL ||
+            kouan_permission_is_valid (collection->view_permission));
+  g_assert (collection->manage_permission == NULL ||
+            kouan_permission_is_valid (collection->manage_permission));
+  if (self->collections == NULL)
+    self->collections = g_hash_table_new (g_str_hash, g_str_equal);
+  g_hash_table_insert (self->collections, (gpointer) collection->name, (gpointer) collection);
+}
+
+const KouanServerCollection *
+kouan_server_collections_lookup (KouanServer *self,
+                                 const char  *name)
+{
+  return self->collections != NULL ? g_hash_table_lookup (self->collections, name) : NULL;
+}
+
+/* Whether @user_id may see @collection's records in @enterprise_id. The
+ * answer is cached per page: it cannot change within one request. */
+static gboolean
+may_view (KouanServer                 *self,
+          const KouanServerCollection *collection,
+          gint64                       enterprise_id,
+          gint64                       user_id,
+          GHashTable                  *cache)
+{
+  gpointer cached;
+
+  if (collection->view_permission == NULL)
+    return TRUE;
+  if (g_hash_table_lookup_extended (cache, collection->name, NULL, &cached))
+    return GPOINTER_TO_INT (cached);
+
+  cached = GINT_TO_POINTER (kouan_server_authz_allows (self, user_id, enterprise_id,
+                                                       collection->view_permission));
+  g_hash_table_insert (cache, (gpointer) collection->name, cached);
+  return GPOINTER_TO_INT (cached);
 }
 
 void
@@ -69,6 +100,7 @@ kouan_server_sync_changes (KouanServer       *self,
     " ORDER BY c.seq LIMIT ?4");
   g_autoptr(JsonObject) reply = json_object_new ();
   JsonArray *changes = json_array_new ();
+  g_autoptr(GHashTable) allowed = g_hash_table_new (g_str_hash, g_str_equal);
   gint64 since, limit, cursor, count = 0;
   gboolean more = FALSE;
   int rc;
@@ -94,6 +126,7 @@ kouan_server_sync_changes (KouanServer       *self,
       gint64 seq = sqlite3_column_int64 (stmt, 0);
       const char *collection = (const char *) sqlite3_column_text (stmt, 1);
       gint64 record_id = sqlite3_column_int64 (stmt, 2);
+      const KouanServerCollection *kind = kouan_server_collections_lookup (self, collection);
       JsonObject *change;
       JsonObject *record;
 
@@ -103,11 +136,19 @@ kouan_server_sync_changes (KouanServer       *self,
           break;
         }
 
+      cursor = seq;
+      count++;
+
+      /* Records of a menu the user may not view are left out of the feed
+       * (the cursor still moves past them). */
+      if (kind == NULL || !may_view (self, kind, enterprise_id, user_id, allowed))
+        continue;
+
       change = json_object_new ();
       json_object_set_int_member (change, "seq", seq);
       json_object_set_string_member (change, "collection", collection);
       json_object_set_int_member (change, "id", record_id);
-      record = materialise (self, collection, enterprise_id, record_id, user_id);
+      record = kind->materialise (self, enterprise_id, record_id, user_id);
       if (record != NULL)
         {
           json_object_set_string_member (change, "op", "upsert");
@@ -116,9 +157,6 @@ kouan_server_sync_changes (KouanServer       *self,
       else
         json_object_set_string_member (change, "op", "delete");
       json_array_add_object_element (changes, change);
-
-      cursor = seq;
-      count++;
     }
   sqlite3_reset (stmt);
 
@@ -139,13 +177,7 @@ kouan_server_sync_changes (KouanServer       *self,
 
 /* ---- mutations ----------------------------------------------------- */
 
-typedef struct {
-  const char *id;
-  const char *collection;
-  const char *op;
-  gint64      record_id;
-  JsonObject *fields;
-} Mutation;
+typedef KouanServerMutation Mutation;
 
 static gboolean
 mutation_id_is_valid (const char *id)
@@ -215,11 +247,11 @@ parse_batch (JsonObject  *body,
   return TRUE;
 }
 
-static JsonObject *
-rejected (const char *id,
-          const char *code,
-          const char *message,
-          JsonObject *record)
+JsonObject *
+kouan_server_mutation_rejected (const char *id,
+                                const char *code,
+                                const char *message,
+                                JsonObject *record)
 {
   JsonObject *result = json_object_new ();
   JsonObject *error = json_object_new ();
@@ -235,6 +267,23 @@ rejected (const char *id,
     json_object_set_null_member (result, "record");
   return result;
 }
+
+JsonObject *
+kouan_server_mutation_applied (const char *id,
+                               JsonObject *record)
+{
+  JsonObject *result = json_object_new ();
+
+  json_object_set_string_member (result, "id", id);
+  json_object_set_string_member (result, "status", "applied");
+  if (record != NULL)
+    json_object_set_object_member (result, "record", record);
+  else
+    json_object_set_null_member (result, "record");
+  return result;
+}
+
+#define rejected kouan_server_mutation_rejected
 
 /* Applies one message mutation inside the batch transaction. Returns the
  * result object, or NULL with @error on a database failure. */
@@ -349,6 +398,7 @@ apply_batch (KouanServer  *self,
              GError      **error)
 {
   gint64 before = kouan_server_db_max_seq (self, enterprise_id, user_id);
+  g_autoptr(GHashTable) allowed = g_hash_table_new (g_str_hash, g_str_equal);
 
   for (guint i = 0; i < batch->len; i++)
     {
@@ -357,10 +407,19 @@ apply_batch (KouanServer  *self,
 
       if (result == NULL)
         {
-          if (g_strcmp0 (mutation->collection, "messages") == 0)
-            result = apply_message (self, mutation, enterprise_id, user_id, error);
-          else
+          const KouanServerCollection *kind =
+            kouan_server_collections_lookup (self, mutation->collection);
+
+          if (kind == NULL || kind->apply == NULL ||
+              !may_view (self, kind, enterprise_id, user_id, allowed))
             result = rejected (mutation->id, "invalid_field", "No such collection", NULL);
+          else if (kind->manage_permission != NULL &&
+                   !kouan_server_authz_allows (self, user_id, enterprise_id,
+                                               kind->manage_permission))
+            result = rejected (mutation->id, "forbidden",
+                               "Your roles in this enterprise do not allow this change", NULL);
+          else
+            result = kind->apply (self, mutation, enterprise_id, user_id, error);
           if (result == NULL)
             return FALSE;
           if (!store_result (self, user_id, mutation->id, result, error))
@@ -420,4 +479,42 @@ kouan_server_sync_mutations (KouanServer       *self,
 
   if (changed)
     kouan_server_events_notify (self, enterprise_id, user_id);
+}
+
+/* ---- the foundation's collections ---------------------------------- */
+
+static JsonObject *
+materialise_message (KouanServer *self,
+                     gint64       enterprise_id,
+                     gint64       record_id,
+                     gint64       user_id)
+{
+  return kouan_server_db_message_json (self, enterprise_id, record_id, user_id);
+}
+
+static JsonObject *
+materialise_enterprise (KouanServer *self,
+                        gint64       enterprise_id,
+                        gint64       record_id,
+                        gint64       user_id)
+{
+  return kouan_server_db_enterprise_json (self, record_id);
+}
+
+static const KouanServerCollection messages_collection = {
+  .name = "messages",
+  .materialise = materialise_message,
+  .apply = apply_message,
+};
+
+static const KouanServerCollection enterprise_collection = {
+  .name = "enterprise",
+  .materialise = materialise_enterprise,
+};
+
+void
+kouan_server_sync_install (KouanServer *self)
+{
+  kouan_server_collections_add (self, &messages_collection);
+  kouan_server_collections_add (self, &enterprise_collection);
 }

@@ -45,6 +45,7 @@ struct _KouanServer
   gint64      max_body;     /* bytes */
 
   GPtrArray  *routes;       /* const KouanRoute*, matched in order */
+  GHashTable *collections;  /* name → const KouanServerCollection* */
 
   GBytes     *card_ca;      /* (nullable) PEM of the card CA; NULL: no card login */
   gint64      card_challenge_ttl; /* seconds */
@@ -209,7 +210,49 @@ gboolean      kouan_server_card_bind      (KouanServer        *self,
                                            gint64              user_id,
                                            GError            **error);
 
-/* kouan-server-sync.c */
+/* kouan-server-sync.c: the synced collections. A feature registers each of
+ * its collections once (from kouan_server_sync_install or its own install
+ * function called there); the change feed and the mutation route then
+ * serve it. Records of a collection with a view permission are left out
+ * of the feed for users who lack it; mutations also need the manage
+ * permission when one is set. */
+typedef struct {
+  const char *id;
+  const char *collection;
+  const char *op;           /* "update", "create", "delete" (per collection) */
+  gint64      record_id;    /* for "create": the client's temporary id (< 0) */
+  JsonObject *fields;
+} KouanServerMutation;
+
+typedef struct {
+  const char *name;
+  const char *view_permission;    /* (nullable) "insurance.policies:view" */
+  const char *manage_permission;  /* (nullable) "admin.roles:manage" */
+  /* (transfer full) (nullable): the record as @user_id sees it now; NULL
+   * when it does not exist (the feed then sends a tombstone). */
+  JsonObject *(*materialise) (KouanServer *self, gint64 enterprise_id,
+                              gint64 record_id, gint64 user_id);
+  /* (nullable): read-only collection. Applies one mutation inside the
+   * batch's transaction; returns kouan_server_mutation_applied/rejected(),
+   * or NULL with @error on a database failure (the batch rolls back). */
+  JsonObject *(*apply)       (KouanServer *self, const KouanServerMutation *mutation,
+                              gint64 enterprise_id, gint64 user_id, GError **error);
+} KouanServerCollection;
+
+void          kouan_server_sync_install   (KouanServer                 *self);
+void          kouan_server_collections_add (KouanServer                *self,
+                                            const KouanServerCollection *collection);
+const KouanServerCollection *
+              kouan_server_collections_lookup (KouanServer *self,
+                                               const char  *name);
+/* (transfer full) result objects; @record (transfer full) (nullable) */
+JsonObject   *kouan_server_mutation_applied  (const char *id,
+                                              JsonObject *record);
+JsonObject   *kouan_server_mutation_rejected (const char *id,
+                                              const char *code,
+                                              const char *message,
+                                              JsonObject *record);
+
 void          kouan_server_sync_changes   (KouanServer        *self,
                                            SoupServerMessage  *msg,
                                            GHashTable         *query,
