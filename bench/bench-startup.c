@@ -49,6 +49,7 @@ typedef struct {
   double first_frame_ms;   /* < 0: no report */
   long   max_rss_kib;
   char  *window;           /* what the program said it showed */
+  int    listed;           /* notices in the list at that frame, -1: not said */
 } Start;
 
 /* Reads the child's stdout until EOF or the deadline; returns it. */
@@ -82,7 +83,7 @@ start_once (const char *program,
             char      **argv,
             char      **envp)
 {
-  Start start = { -1, 0, NULL };
+  Start start = { -1, 0, NULL, -1 };
   g_autoptr(GError) error = NULL;
   g_autofree char *out = NULL;
   const char *line;
@@ -120,6 +121,9 @@ start_once (const char *program,
       if (fields[1] != NULL && fields[2] != NULL)
         start.window = g_strdup (fields[2]);
     }
+  line = out != NULL ? strstr (out, "listed-at-first-frame ") : NULL;
+  if (line != NULL)
+    start.listed = atoi (line + strlen ("listed-at-first-frame "));
   return start;
 }
 
@@ -139,6 +143,7 @@ report (const char *name,
   g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) rss = g_array_new (FALSE, FALSE, sizeof (double));
   const char *window = NULL;
+  int listed_min = G_MAXINT, listed_max = -1;
 
   for (int i = 0; i < n; i++)
     {
@@ -152,6 +157,11 @@ report (const char *name,
       g_array_append_val (times, starts[i].first_frame_ms);
       g_array_append_val (rss, kib);
       window = starts[i].window;
+      if (starts[i].listed >= 0)
+        {
+          listed_min = MIN (listed_min, starts[i].listed);
+          listed_max = MAX (listed_max, starts[i].listed);
+        }
     }
   g_array_sort (times, compare_double);
   g_array_sort (rss, compare_double);
@@ -161,6 +171,9 @@ report (const char *name,
           g_array_index (times, double, 0),
           g_array_index (rss, double, rss->len / 2) / 1024.0,
           window != NULL ? window : "");
+  if (listed_max >= 0)
+    printf ("%-28s notices in the list at the first frame: %d to %d\n", "",
+            listed_min, listed_max);
 }
 
 /* Fills the cache the way the app's first start would, at the path the

@@ -12,9 +12,35 @@
 #include <locale.h>
 #include <glib/gi18n.h>
 
+#include <stdio.h>
+
 #include "kouan-application.h"
 #include "kouan-client.h"
 #include "kouan-store.h"
+#include "kouan-window.h"
+
+/* Says how many notices the list held when the first frame was painted,
+ * so the benchmark shows whether that frame had the list or an empty
+ * view still waiting for it. Connected after the app's own first-frame
+ * hook, it runs in the same frame. */
+static void
+after_first_paint (GdkFrameClock *clock,
+                   KouanWindow   *window)
+{
+  KouanMessagesView *view = kouan_window_get_messages_view (window, KOUAN_MESSAGE_KIND_NOTICE);
+
+  g_signal_handlers_disconnect_by_func (clock, after_first_paint, window);
+  printf ("listed-at-first-frame %u\n",
+          g_list_model_get_n_items (kouan_messages_view_get_model (view)));
+  fflush (stdout);
+}
+
+static void
+window_realized (GtkWidget *window)
+{
+  g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint",
+                    G_CALLBACK (after_first_paint), window);
+}
 
 /* Runs instead of KouanApplication's own command-line handler (the
  * signal's first handler wins), with the same --server and --account. */
@@ -28,6 +54,7 @@ open_cached_session (GApplication            *app,
   g_autoptr(KouanStore) store = NULL;
   g_autofree char *path = NULL;
   KouanSession *session;
+  GtkWindow *window;
   const char *server_url = NULL;
   const char *account = NULL;
 
@@ -58,7 +85,11 @@ open_cached_session (GApplication            *app,
   session->account = g_strdup (account);
   session->name = g_strdup (account);
 
-  kouan_application_open_session (KOUAN_APPLICATION (app), client, store, session);
+  window = kouan_application_open_session (KOUAN_APPLICATION (app), client, store, session);
+  if (gtk_widget_get_realized (GTK_WIDGET (window)))
+    window_realized (GTK_WIDGET (window));
+  else
+    g_signal_connect_after (window, "realize", G_CALLBACK (window_realized), NULL);
   return 0;
 }
 
