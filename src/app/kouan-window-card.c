@@ -43,10 +43,14 @@ kouan_window_card_set_locked (KouanWindow *self,
     kouan_card_lock_reset (KOUAN_CARD_LOCK (card->lock));
   gtk_widget_set_visible (card->lock, locked);
   /* Covered is not enough: keyboard focus must not reach what is under
-   * the lock, nor the header's menus. */
+   * the lock, nor the header's switcher and menu. The window's own
+   * buttons (close, minimize) keep working. */
   gtk_widget_set_sensitive (card->content, !locked);
-  if (gtk_window_get_titlebar (GTK_WINDOW (self)) != NULL)
-    gtk_widget_set_sensitive (gtk_window_get_titlebar (GTK_WINDOW (self)), !locked);
+  gtk_widget_set_sensitive (self->enterprise_dropdown,
+                            !locked && g_list_model_get_n_items (G_LIST_MODEL (self->enterprises)) > 1);
+  gtk_widget_set_sensitive (GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (self), KOUAN_TYPE_WINDOW,
+                                                                       "primary_menu_button")),
+                            !locked);
   if (locked)
     gtk_widget_grab_focus (GTK_WIDGET (_kouan_card_lock_get_pin_entry (KOUAN_CARD_LOCK (card->lock))));
 }
