@@ -232,6 +232,11 @@ update_state (KouanCardDialog *self)
 
   if (state != KOUAN_CARD_STATE_CARD_READY)
     {
+      /* What was said about the card that left (wrong PIN, blocked, a
+       * server refusal) no longer describes the reader; only "it was
+       * pulled out during the login" still explains what happened. */
+      if (state != KOUAN_CARD_STATE_CARD_PRESENT && !self->busy && !self->removed_shown)
+        hide_message (self);
       g_clear_pointer (&self->shown_certificate, g_free);
       g_cancellable_cancel (self->tries_cancellable);
       self->tries_left = -1;
