@@ -12,6 +12,8 @@ struct _KouanWindow
   GtkApplicationWindow  parent_instance;
 
   /* template widgets */
+  GtkWidget            *admin_row;
+  GtkWidget            *admin_view;
   GtkWidget            *card_session_label;
   GtkWidget            *enterprise_dropdown;
   GtkWidget            *notices_badge;

@@ -9,6 +9,7 @@
 #include "kouan-store.h"
 #include "kouan-sync.h"
 #include "kouan-window-private.h"
+#include "admin/kouan-admin-view.h"
 #include "messages/kouan-messages-view.h"
 #include "widgets/kouan-sync-indicator.h"
 #include "widgets/kouan-unavailable-page.h"
@@ -17,6 +18,8 @@
 #define META_ENTERPRISE_ID "enterprise-id"
 
 G_DEFINE_FINAL_TYPE (KouanWindow, kouan_window, GTK_TYPE_APPLICATION_WINDOW)
+
+static void update_admin_area (KouanWindow *self);
 
 static const char *
 area_title (const char *area)
@@ -360,6 +363,7 @@ kouan_window_class_init (KouanWindowClass *klass)
   g_type_ensure (KOUAN_TYPE_SYNC_INDICATOR);
   g_type_ensure (KOUAN_TYPE_UNAVAILABLE_PAGE);
   g_type_ensure (KOUAN_TYPE_MESSAGES_VIEW);
+  g_type_ensure (KOUAN_TYPE_ADMIN_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/kouan/Kouan/ui/kouan-window.ui");
@@ -370,6 +374,8 @@ kouan_window_class_init (KouanWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KouanWindow, offline_banner);
   gtk_widget_class_bind_template_child (widget_class, KouanWindow, personal_page);
   gtk_widget_class_bind_template_child (widget_class, KouanWindow, sidebar);
+  gtk_widget_class_bind_template_child (widget_class, KouanWindow, admin_row);
+  gtk_widget_class_bind_template_child (widget_class, KouanWindow, admin_view);
   gtk_widget_class_bind_template_child (widget_class, KouanWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, KouanWindow, sync_indicator);
   gtk_widget_class_bind_template_child (widget_class, KouanWindow, unauthorized_banner);
@@ -419,6 +425,7 @@ kouan_window_init (KouanWindow *self)
   gtk_drop_down_set_model (GTK_DROP_DOWN (self->enterprise_dropdown), G_LIST_MODEL (self->enterprises));
 
   on_unread_count_changed (self);
+  update_admin_area (self);
   on_stack_visible_child_changed (self);
 }
 
@@ -591,6 +598,33 @@ kouan_window_show_area (KouanWindow *self,
   gtk_stack_set_visible_child_name (GTK_STACK (self->stack), area);
 }
 
+/* The admin area follows the member's permissions in the enterprise
+ * shown; its sidebar row is hidden when no admin menu is allowed. */
+static void
+update_admin_area (KouanWindow *self)
+{
+  KouanAdminView *admin = KOUAN_ADMIN_VIEW (self->admin_view);
+  const char * const *permissions = NULL;
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->enterprises));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(KouanEnterprise) enterprise = g_list_model_get_item (G_LIST_MODEL (self->enterprises), i);
+
+      if (kouan_enterprise_get_id (enterprise) == self->enterprise_id)
+        permissions = kouan_enterprise_get_permissions (enterprise);
+    }
+
+  kouan_admin_view_set_client (admin, self->client);
+  kouan_admin_view_set_permissions (admin, permissions);
+  kouan_admin_view_set_enterprise_id (admin, self->enterprise_id);
+  gtk_widget_set_visible (self->admin_row, kouan_admin_view_get_any_visible (admin));
+
+  if (!kouan_admin_view_get_any_visible (admin) &&
+      g_strcmp0 (gtk_stack_get_visible_child_name (GTK_STACK (self->stack)), "admin") == 0)
+    gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "notices");
+}
+
 gint64
 kouan_window_get_enterprise_id (KouanWindow *self)
 {
@@ -629,6 +663,7 @@ kouan_window_set_enterprise_id (KouanWindow *self,
 
   if (self->sync != NULL)
     kouan_sync_set_enterprise_id (self->sync, enterprise_id);
+  update_admin_area (self);
   kouan_messages_view_set_enterprise_id (KOUAN_MESSAGES_VIEW (self->notices_view), enterprise_id);
   kouan_messages_view_set_enterprise_id (KOUAN_MESSAGES_VIEW (self->warnings_view), enterprise_id);
   on_unread_count_changed (self);

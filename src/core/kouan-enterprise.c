@@ -13,6 +13,7 @@ struct _KouanEnterprise
   char      *credit_code;
   gboolean   certified;
   GStrv      roles;
+  GStrv      permissions; /* (nullable) "<menu>:<right>"; NULL: the server sent none */
 };
 
 G_DEFINE_FINAL_TYPE (KouanEnterprise, kouan_enterprise, G_TYPE_OBJECT)
@@ -37,6 +38,7 @@ kouan_enterprise_finalize (GObject *object)
   g_free (self->name);
   g_free (self->credit_code);
   g_strfreev (self->roles);
+  g_strfreev (self->permissions);
 
   G_OBJECT_CLASS (kouan_enterprise_parent_class)->finalize (object);
 }
@@ -150,6 +152,7 @@ kouan_enterprise_new_from_membership (JsonObject  *membership,
   gboolean certified;
   g_autoptr(GStrvBuilder) roles = g_strv_builder_new ();
   g_auto(GStrv) roles_strv = NULL;
+  g_autoptr(KouanEnterprise) result = NULL;
 
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
@@ -189,8 +192,33 @@ kouan_enterprise_new_from_membership (JsonObject  *membership,
     }
 
   roles_strv = g_strv_builder_end (roles);
-  return kouan_enterprise_new (id, name, credit_code, certified,
-                               (const char * const *) roles_strv);
+  result = kouan_enterprise_new (id, name, credit_code, certified,
+                                 (const char * const *) roles_strv);
+
+  /* Optional: older servers and caches have no "permissions". */
+  if (json_object_has_member (membership, "permissions"))
+    {
+      JsonArray *permissions_array;
+      g_autoptr(GStrvBuilder) permissions = g_strv_builder_new ();
+
+      if (!kouan_json_get_array (membership, "permissions", &permissions_array, error))
+        return NULL;
+      for (guint i = 0; i < json_array_get_length (permissions_array); i++)
+        {
+          JsonNode *node = json_array_get_element (permissions_array, i);
+
+          if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+            {
+              g_set_error_literal (error, KOUAN_JSON_ERROR, KOUAN_JSON_ERROR_TYPE,
+                                   "\"permissions\" must be an array of strings");
+              return NULL;
+            }
+          g_strv_builder_add (permissions, json_node_get_string (node));
+        }
+      result->permissions = g_strv_builder_end (permissions);
+    }
+
+  return g_steal_pointer (&result);
 }
 
 JsonObject *
@@ -214,6 +242,14 @@ kouan_enterprise_to_membership_json (KouanEnterprise *self)
   membership = json_object_new ();
   json_object_set_object_member (membership, "enterprise", enterprise);
   json_object_set_array_member (membership, "roles", roles);
+  if (self->permissions != NULL)
+    {
+      JsonArray *permissions = json_array_new ();
+
+      for (guint i = 0; self->permissions[i] != NULL; i++)
+        json_array_add_string_element (permissions, self->permissions[i]);
+      json_object_set_array_member (membership, "permissions", permissions);
+    }
 
   return membership;
 }
@@ -261,4 +297,11 @@ kouan_enterprise_has_role (KouanEnterprise *self,
   g_return_val_if_fail (role != NULL, FALSE);
 
   return g_strv_contains ((const char * const *) self->roles, role);
+}
+
+const char * const *
+kouan_enterprise_get_permissions (KouanEnterprise *self)
+{
+  g_return_val_if_fail (KOUAN_IS_ENTERPRISE (self), NULL);
+  return (const char * const *) self->permissions;
 }

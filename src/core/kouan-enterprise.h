@@ -28,5 +28,8 @@ gboolean            kouan_enterprise_get_certified   (KouanEnterprise *self);
 const char * const *kouan_enterprise_get_roles       (KouanEnterprise *self);
 gboolean            kouan_enterprise_has_role        (KouanEnterprise *self,
                                                       const char      *role);
+/* (nullable): the member's effective permissions ("admin.roles:view", …)
+ * from the login reply's membership; NULL when it carried none */
+const char * const *kouan_enterprise_get_permissions (KouanEnterprise *self);
 
 G_END_DECLS

@@ -1,0 +1,370 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "kouan-admin-view.h"
+#include "kouan-permissions.h"
+
+struct _KouanAdminView
+{
+  GtkWidget     parent_instance;
+
+  /* template widgets */
+  GtkWidget    *content;
+  GtkWidget    *empty_label;
+  GtkWidget    *sidebar;
+  GtkWidget    *stack;
+
+  /* owned */
+  KouanClient  *client;
+  GHashTable   *permissions;   /* "<menu>:<right>" set, as the server sent it */
+  gint64        enterprise_id;
+};
+
+G_DEFINE_FINAL_TYPE (KouanAdminView, kouan_admin_view, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_CLIENT,
+  PROP_ENTERPRISE_ID,
+  PROP_ANY_VISIBLE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static gboolean
+permission_held (KouanAdminView *self,
+                 const char     *menu_id,
+                 gboolean        manage)
+{
+  g_autofree char *view = g_strdup_printf ("%s:view", menu_id);
+  g_autofree char *manage_perm = g_strdup_printf ("%s:manage", menu_id);
+
+  if (self->permissions == NULL)
+    return FALSE;
+  if (g_hash_table_contains (self->permissions, manage_perm))
+    return TRUE;
+  return !manage && g_hash_table_contains (self->permissions, view);
+}
+
+gboolean
+kouan_admin_view_allows (KouanAdminView *self,
+                         const char     *permission)
+{
+  g_autofree char *menu = NULL;
+  gboolean manage = FALSE;
+
+  g_return_val_if_fail (KOUAN_IS_ADMIN_VIEW (self), FALSE);
+
+  if (!kouan_permission_parse (permission, &menu, &manage))
+    return FALSE;
+  return permission_held (self, menu, manage);
+}
+
+static GtkListBoxRow *
+first_visible_row (KouanAdminView *self)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (self->sidebar);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_BOX_ROW (child) && gtk_widget_get_visible (child))
+      return GTK_LIST_BOX_ROW (child);
+  return NULL;
+}
+
+static void
+update_visibility (KouanAdminView *self)
+{
+  GtkListBoxRow *selected = gtk_list_box_get_selected_row (GTK_LIST_BOX (self->sidebar));
+
+  for (GtkWidget *child = gtk_widget_get_first_child (self->sidebar);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_BOX_ROW (child))
+      gtk_widget_set_visible (child, permission_held (self, gtk_widget_get_name (child), FALSE));
+
+  /* Never leave a page on screen that the member may no longer see. */
+  if (selected == NULL || !gtk_widget_get_visible (GTK_WIDGET (selected)))
+    {
+      GtkListBoxRow *first = first_visible_row (self);
+
+      if (first != NULL)
+        gtk_list_box_select_row (GTK_LIST_BOX (self->sidebar), first);
+      else
+        {
+          gtk_list_box_unselect_all (GTK_LIST_BOX (self->sidebar));
+          gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "none");
+        }
+    }
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ANY_VISIBLE]);
+}
+
+static void
+on_sidebar_row_selected (GtkListBox     *sidebar,
+                         GtkListBoxRow  *row,
+                         KouanAdminView *self)
+{
+  if (row == NULL)
+    return;
+  gtk_stack_set_visible_child_name (GTK_STACK (self->stack),
+                                    gtk_widget_get_name (GTK_WIDGET (row)));
+}
+
+static void
+kouan_admin_view_dispose (GObject *object)
+{
+  KouanAdminView *self = KOUAN_ADMIN_VIEW (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), KOUAN_TYPE_ADMIN_VIEW);
+  g_clear_object (&self->client);
+
+  G_OBJECT_CLASS (kouan_admin_view_parent_class)->dispose (object);
+}
+
+static void
+kouan_admin_view_finalize (GObject *object)
+{
+  KouanAdminView *self = KOUAN_ADMIN_VIEW (object);
+
+  g_clear_pointer (&self->permissions, g_hash_table_unref);
+
+  G_OBJECT_CLASS (kouan_admin_view_parent_class)->finalize (object);
+}
+
+static void
+kouan_admin_view_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  KouanAdminView *self = KOUAN_ADMIN_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_CLIENT:
+      g_value_set_object (value, self->client);
+      break;
+    case PROP_ENTERPRISE_ID:
+      g_value_set_int64 (value, self->enterprise_id);
+      break;
+    case PROP_ANY_VISIBLE:
+      g_value_set_boolean (value, kouan_admin_view_get_any_visible (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+kouan_admin_view_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  KouanAdminView *self = KOUAN_ADMIN_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_CLIENT:
+      kouan_admin_view_set_client (self, g_value_get_object (value));
+      break;
+    case PROP_ENTERPRISE_ID:
+      kouan_admin_view_set_enterprise_id (self, g_value_get_int64 (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+kouan_admin_view_class_init (KouanAdminViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = kouan_admin_view_dispose;
+  object_class->finalize = kouan_admin_view_finalize;
+  object_class->get_property = kouan_admin_view_get_property;
+  object_class->set_property = kouan_admin_view_set_property;
+
+  properties[PROP_CLIENT] =
+    g_param_spec_object ("client", NULL, NULL, KOUAN_TYPE_CLIENT,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ENTERPRISE_ID] =
+    g_param_spec_int64 ("enterprise-id", NULL, NULL, 0, G_MAXINT64, 0,
+                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ANY_VISIBLE] =
+    g_param_spec_boolean ("any-visible", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/kouan/Kouan/ui/kouan-admin-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, KouanAdminView, content);
+  gtk_widget_class_bind_template_child (widget_class, KouanAdminView, empty_label);
+  gtk_widget_class_bind_template_child (widget_class, KouanAdminView, sidebar);
+  gtk_widget_class_bind_template_child (widget_class, KouanAdminView, stack);
+  gtk_widget_class_bind_template_callback (widget_class, on_sidebar_row_selected);
+}
+
+static void
+kouan_admin_view_init (KouanAdminView *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+GtkWidget *
+kouan_admin_view_new (void)
+{
+  return g_object_new (KOUAN_TYPE_ADMIN_VIEW, NULL);
+}
+
+/* Rows follow the fixed menu order of kouan-permissions.c, whoever adds
+ * their page first. */
+static int
+menu_position (const char *menu_id)
+{
+  guint n_menus;
+  const KouanMenu *menus = kouan_permissions_menus (&n_menus);
+
+  for (guint i = 0; i < n_menus; i++)
+    if (g_strcmp0 (menus[i].id, menu_id) == 0)
+      return (int) i;
+  return (int) n_menus;
+}
+
+static int
+sort_rows (GtkListBoxRow *a,
+           GtkListBoxRow *b,
+           gpointer       user_data)
+{
+  return menu_position (gtk_widget_get_name (GTK_WIDGET (a))) -
+         menu_position (gtk_widget_get_name (GTK_WIDGET (b)));
+}
+
+void
+kouan_admin_view_add_page (KouanAdminView *self,
+                           const char     *menu_id,
+                           const char     *title,
+                           GtkWidget      *page)
+{
+  GtkWidget *row;
+  GtkWidget *label;
+
+  g_return_if_fail (KOUAN_IS_ADMIN_VIEW (self));
+  g_return_if_fail (kouan_permissions_lookup_menu (menu_id) != NULL);
+  g_return_if_fail (GTK_IS_WIDGET (page));
+  g_return_if_fail (gtk_stack_get_child_by_name (GTK_STACK (self->stack), menu_id) == NULL);
+
+  gtk_stack_add_titled (GTK_STACK (self->stack), page, menu_id, title);
+
+  label = gtk_label_new (title);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  row = gtk_list_box_row_new ();
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), label);
+  gtk_widget_set_name (row, menu_id);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, title,
+                                  -1);
+  gtk_list_box_set_sort_func (GTK_LIST_BOX (self->sidebar), sort_rows, NULL, NULL);
+  gtk_list_box_append (GTK_LIST_BOX (self->sidebar), row);
+
+  update_visibility (self);
+}
+
+GtkWidget *
+kouan_admin_view_get_page (KouanAdminView *self,
+                           const char     *menu_id)
+{
+  g_return_val_if_fail (KOUAN_IS_ADMIN_VIEW (self), NULL);
+
+  return gtk_stack_get_child_by_name (GTK_STACK (self->stack), menu_id);
+}
+
+void
+kouan_admin_view_show_page (KouanAdminView *self,
+                            const char     *menu_id)
+{
+  g_return_if_fail (KOUAN_IS_ADMIN_VIEW (self));
+
+  for (GtkWidget *child = gtk_widget_get_first_child (self->sidebar);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_BOX_ROW (child) && g_strcmp0 (gtk_widget_get_name (child), menu_id) == 0 &&
+        gtk_widget_get_visible (child))
+      {
+        gtk_list_box_select_row (GTK_LIST_BOX (self->sidebar), GTK_LIST_BOX_ROW (child));
+        return;
+      }
+}
+
+const char *
+kouan_admin_view_get_visible_menu (KouanAdminView *self)
+{
+  g_return_val_if_fail (KOUAN_IS_ADMIN_VIEW (self), NULL);
+
+  return gtk_stack_get_visible_child_name (GTK_STACK (self->stack));
+}
+
+void
+kouan_admin_view_set_permissions (KouanAdminView     *self,
+                                  const char * const *permissions)
+{
+  g_return_if_fail (KOUAN_IS_ADMIN_VIEW (self));
+
+  g_clear_pointer (&self->permissions, g_hash_table_unref);
+  self->permissions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (guint i = 0; permissions != NULL && permissions[i] != NULL; i++)
+    g_hash_table_add (self->permissions, g_strdup (permissions[i]));
+
+  update_visibility (self);
+}
+
+gboolean
+kouan_admin_view_get_any_visible (KouanAdminView *self)
+{
+  g_return_val_if_fail (KOUAN_IS_ADMIN_VIEW (self), FALSE);
+
+  return first_visible_row (self) != NULL;
+}
+
+void
+kouan_admin_view_set_enterprise_id (KouanAdminView *self,
+                                    gint64          enterprise_id)
+{
+  g_return_if_fail (KOUAN_IS_ADMIN_VIEW (self));
+
+  if (self->enterprise_id == enterprise_id)
+    return;
+  self->enterprise_id = enterprise_id;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ENTERPRISE_ID]);
+}
+
+gint64
+kouan_admin_view_get_enterprise_id (KouanAdminView *self)
+{
+  g_return_val_if_fail (KOUAN_IS_ADMIN_VIEW (self), 0);
+
+  return self->enterprise_id;
+}
+
+void
+kouan_admin_view_set_client (KouanAdminView *self,
+                             KouanClient    *client)
+{
+  g_return_if_fail (KOUAN_IS_ADMIN_VIEW (self));
+
+  if (g_set_object (&self->client, client))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLIENT]);
+}
+
+KouanClient *
+kouan_admin_view_get_client (KouanAdminView *self)
+{
+  g_return_val_if_fail (KOUAN_IS_ADMIN_VIEW (self), NULL);
+
+  return self->client;
+}
