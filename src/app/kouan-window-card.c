@@ -32,6 +32,24 @@ window_card_free (KouanWindowCard *card)
   g_free (card);
 }
 
+/* The header's menu (with Log Out, Quit) is not a template child the
+ * window binds, so find the menu buttons in the title bar. */
+static void
+set_menu_buttons_sensitive (GtkWidget *widget,
+                            gboolean   sensitive)
+{
+  if (widget == NULL)
+    return;
+  if (GTK_IS_MENU_BUTTON (widget))
+    {
+      gtk_widget_set_sensitive (widget, sensitive);
+      return;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    set_menu_buttons_sensitive (child, sensitive);
+}
+
 static void
 kouan_window_card_set_locked (KouanWindow *self,
                               gboolean     locked)
@@ -48,9 +66,7 @@ kouan_window_card_set_locked (KouanWindow *self,
   gtk_widget_set_sensitive (card->content, !locked);
   gtk_widget_set_sensitive (self->enterprise_dropdown,
                             !locked && g_list_model_get_n_items (G_LIST_MODEL (self->enterprises)) > 1);
-  gtk_widget_set_sensitive (GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (self), KOUAN_TYPE_WINDOW,
-                                                                       "primary_menu_button")),
-                            !locked);
+  set_menu_buttons_sensitive (gtk_window_get_titlebar (GTK_WINDOW (self)), !locked);
   if (locked)
     gtk_widget_grab_focus (GTK_WIDGET (_kouan_card_lock_get_pin_entry (KOUAN_CARD_LOCK (card->lock))));
 }

@@ -404,6 +404,9 @@ test_removal_locks (void)
   card_command ("remove");
   g_assert_true (wait_until (window_locked, NULL));
   lock = KOUAN_CARD_LOCK (_kouan_window_get_card_lock (window));
+  /* Nothing under the lock takes input, nor the header's switcher. */
+  g_assert_false (gtk_widget_is_sensitive (window->stack));
+  g_assert_false (gtk_widget_get_sensitive (window->enterprise_dropdown));
 
   /* Back in, a wrong PIN does not unlock. */
   card_command ("insert");
@@ -416,6 +419,8 @@ test_removal_locks (void)
   gtk_editable_set_text (_kouan_card_lock_get_pin_entry (lock), GOOD_PIN);
   kouan_card_lock_unlock (lock);
   g_assert_true (wait_until (window_unlocked, NULL));
+  g_assert_true (gtk_widget_is_sensitive (window->stack));
+  g_assert_true (gtk_widget_get_sensitive (window->enterprise_dropdown));
   g_assert_cmpstr (gtk_editable_get_text (_kouan_card_lock_get_pin_entry (lock)), ==, "");
   g_assert_true (main_window () == window);
 
