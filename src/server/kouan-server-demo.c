@@ -450,7 +450,8 @@ seed (KouanServer  *self,
   return insert_messages (self, rand,
                           scale > 0 ? scale : 200,
                           scale > 0 ? scale : 50,
-                          admin_id, staff_id, error);
+                          admin_id, staff_id, error) &&
+         kouan_server_enterprise_demo_seed (self, error);
 }
 
 gboolean

@@ -296,6 +296,35 @@ GBytes       *kouan_server_demo_card_ca   (void);
 gboolean      kouan_server_demo_bind_card (KouanServer  *self,
                                            GError      **error);
 
+/* kouan-server-images.c: uploaded PNG/JPEG images of an enterprise
+ * (POST/GET /api/v1/enterprises/{eid}/images), for any feature that shows
+ * one (LOGO, seal, slides, avatars). */
+void          kouan_server_images_install (KouanServer  *self);
+/* Does image @image_id belong to @enterprise_id? */
+gboolean      kouan_server_images_exists  (KouanServer  *self,
+                                           gint64        enterprise_id,
+                                           gint64        image_id);
+/* Stores @data (already checked with kouan_image_check()) and returns its
+ * id; the same bytes twice give the same id. 0 with @error on failure. */
+gint64        kouan_server_images_store   (KouanServer  *self,
+                                           gint64        enterprise_id,
+                                           gint64        user_id,
+                                           GBytes       *data,
+                                           GError      **error);
+
+/* kouan-server-enterprise*.c: 企业设置, 业务设置, 企业风采设置 */
+void          kouan_server_enterprise_install   (KouanServer  *self);
+gboolean      kouan_server_enterprise_demo_seed (KouanServer  *self,
+                                                 GError      **error);
+/* A rejected mutation whose error names the offending @field (nullable)
+ * and the rule's @reason ("format", "limit", ...). */
+JsonObject   *kouan_server_enterprise_rejected  (const char   *mutation_id,
+                                                 const char   *code,
+                                                 const char   *field,
+                                                 const char   *reason,
+                                                 const char   *message,
+                                                 JsonObject   *record);
+
 /* kouan-server-app.c */
 int           kouan_server_app_run        (int    argc,
                                            char **argv);
