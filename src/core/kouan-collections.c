@@ -5,6 +5,7 @@
 #include "kouan-json.h"
 #include "kouan-message.h"
 #include "kouan-store.h"
+#include "kouan-store-settings.h"
 
 /* The registry of synced collections. Every callback runs inside a store
  * transaction with the store's lock held, on whichever thread applies the
@@ -287,6 +288,10 @@ static const KouanCollection enterprise_collection = {
 static const KouanCollection * const collections[] = {
   &enterprise_collection,
   &messages_collection,
+  &kouan_enterprise_settings_collection,
+  &kouan_business_settings_collection,
+  &kouan_showcase_slides_collection,
+  &kouan_showcase_links_collection,
   NULL,
 };
 

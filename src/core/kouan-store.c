@@ -75,6 +75,15 @@ static const char * const migrations[] = {
   "  attempts      INTEGER NOT NULL DEFAULT 0,"
   "  created_at    INTEGER NOT NULL);"
   "CREATE INDEX outbox_by_record ON outbox (enterprise_id, collection, record_id, seq);",
+  /* 2: enterprise settings, business settings, showcase slides and links
+   * (kouan-store-settings.c), small documents kept whole */
+  "CREATE TABLE settings_records ("
+  "  enterprise_id INTEGER NOT NULL REFERENCES enterprises (id) ON DELETE CASCADE,"
+  "  collection    TEXT NOT NULL,"
+  "  id            INTEGER NOT NULL,"
+  "  position      INTEGER NOT NULL DEFAULT 0,"
+  "  record        TEXT NOT NULL,"
+  "  PRIMARY KEY (enterprise_id, collection, id));",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == KOUAN_STORE_SCHEMA_VERSION + 1);
