@@ -25,6 +25,7 @@ static const KouanMenu menus[] = {
   { "admin.enterprise",       "admin",     N_("Enterprise Settings"),   TRUE },
   { "admin.business",         "admin",     N_("Business Settings"),     TRUE },
   { "admin.showcase",         "admin",     N_("Enterprise Showcase"),   TRUE },
+  { "admin.audit",            "admin",     N_("Audit Log"),             FALSE },
   { "insurance",              NULL,        N_("Credit Insurance"),      FALSE },
   { "insurance.policies",     "insurance", N_("Policies"),              TRUE },
   { "insurance.claims",       "insurance", N_("Claims"),                TRUE },

@@ -22,6 +22,8 @@ typedef struct {
   gint64    session_max;
   char     *card_ca;
   gint64    card_challenge_ttl;
+  char     *today;
+  gboolean  list_routes;
 } Options;
 
 static void
@@ -32,6 +34,7 @@ options_clear (Options *options)
   g_free (options->tls_cert);
   g_free (options->tls_key);
   g_free (options->card_ca);
+  g_free (options->today);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
@@ -55,6 +58,10 @@ parse_options (int       *argc,
     { "session-idle", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT64, &options->session_idle, "Idle session lifetime", "SECS" },
     { "session-max", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT64, &options->session_max, "Absolute session lifetime", "SECS" },
     { "card-challenge-ttl", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT64, &options->card_challenge_ttl, "Card login challenge lifetime", "SECS" },
+    /* For tests: grant validity on another day (China time). */
+    { "today", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &options->today, "Pretend today is DATE (China time)", "YYYY-MM-DD" },
+    /* For the authorization matrix test: every route, then exit. */
+    { "list-routes", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &options->list_routes, "Print the route table as JSON and exit", NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("- Kouan server");
@@ -67,6 +74,22 @@ parse_options (int       *argc,
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, argc, argv, error))
     return FALSE;
+
+  if (options->today != NULL)
+    {
+      GDate date;
+
+      g_date_clear (&date, 1);
+      g_date_set_parse (&date, options->today);
+      if (strlen (options->today) != 10 || !g_date_valid (&date))
+        {
+          g_set_error_literal (error, KOUAN_SERVER_ERROR, KOUAN_SERVER_ERROR_OPTIONS,
+                               "--today needs a date, YYYY-MM-DD");
+          return FALSE;
+        }
+    }
+  if (options->list_routes)
+    return TRUE;
 
   if (options->db_path == NULL || options->listen == NULL)
     {
@@ -196,6 +219,57 @@ start (KouanServer  *self,
   return TRUE;
 }
 
+/* --list-routes: the route table as JSON, every feature's routes
+ * included, for the authorization matrix test. */
+static int
+list_routes (KouanServer *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) array = json_array_new ();
+  g_autoptr(JsonNode) root = json_node_new (JSON_NODE_ARRAY);
+  g_autofree char *text = NULL;
+  const KouanRoute * const *routes;
+  guint n_routes;
+
+  if (!kouan_server_db_open (self, ":memory:", &error))
+    {
+      g_printerr ("kouan-server: %s\n", error->message);
+      return 1;
+    }
+  self->soup = soup_server_new (NULL, NULL);
+  kouan_server_sync_install (self);
+  kouan_server_routes_install (self);
+  kouan_server_events_install (self);
+
+  routes = kouan_server_routes_get (self, &n_routes);
+  for (guint i = 0; i < n_routes; i++)
+    {
+      JsonObject *route = json_object_new ();
+      static const char *const access[] = { "public", "session", "member" };
+
+      json_object_set_string_member (route, "method", routes[i]->method);
+      json_object_set_string_member (route, "pattern", routes[i]->pattern);
+      json_object_set_string_member (route, "access", access[routes[i]->access]);
+      if (routes[i]->permission != NULL)
+        json_object_set_string_member (route, "permission", routes[i]->permission);
+      else
+        json_object_set_null_member (route, "permission");
+      json_array_add_object_element (array, route);
+    }
+  json_node_set_array (root, array);
+  text = json_to_string (root, TRUE);
+  printf ("%s\n", text);
+
+  if (self->admin_timer != 0)
+    g_source_remove (self->admin_timer);
+  g_clear_object (&self->soup);
+  g_clear_pointer (&self->routes, g_ptr_array_unref);
+  g_clear_pointer (&self->collections, g_hash_table_unref);
+  kouan_server_db_close (self);
+  g_free (self->today);
+  return 0;
+}
+
 int
 kouan_server_app_run (int    argc,
                       char **argv)
@@ -222,6 +296,10 @@ kouan_server_app_run (int    argc,
   self.session_idle = options.session_idle;
   self.session_max = options.session_max;
   self.card_challenge_ttl = options.card_challenge_ttl;
+
+  self.today = g_strdup (options.today);
+  if (options.list_routes)
+    return list_routes (&self);
 
   if (options.card_ca != NULL)
     {
@@ -277,5 +355,8 @@ kouan_server_app_run (int    argc,
   g_clear_pointer (&self.collections, g_hash_table_unref);
   kouan_server_db_close (&self);
   g_clear_pointer (&self.card_ca, g_bytes_unref);
+  if (self.admin_timer != 0)
+    g_source_remove (self.admin_timer);
+  g_free (self.today);
   return status;
 }

@@ -267,6 +267,105 @@ static const char *const migrations[] = {
   "  INSERT INTO changes (enterprise_id, user_id, collection, record_id)"
   "    VALUES (OLD.enterprise_id, NULL, 'showcase_links', OLD.id);"
   "END;",
+  /* administrator center, people (kouan-server-admin.c, authz.c): roles
+   * per enterprise (the built-in 管理员 holds every permission without
+   * listing them), their permissions, departments, membership status and
+   * registration date, time-limited grants (dates in China time, UTC+8,
+   * inclusive) and the audit log. Legacy memberships.roles become grants:
+   * "admin" of the built-in role, any other name of a role of that name
+   * holding what the interim rule allowed (every non-admin menu); a
+   * membership inserted later with such roles (the demo seeder, older
+   * tools) is converted by the same rule in a trigger. */
+  "CREATE TABLE roles ("
+  "  id INTEGER PRIMARY KEY,"
+  "  enterprise_id INTEGER NOT NULL REFERENCES enterprises (id) ON DELETE CASCADE,"
+  "  name TEXT NOT NULL,"
+  "  builtin INTEGER NOT NULL DEFAULT 0,"
+  "  created_at INTEGER NOT NULL,"
+  "  UNIQUE (enterprise_id, name));"
+  "CREATE TABLE role_permissions ("
+  "  role_id INTEGER NOT NULL REFERENCES roles (id) ON DELETE CASCADE,"
+  "  permission TEXT NOT NULL,"
+  "  PRIMARY KEY (role_id, permission)) WITHOUT ROWID;"
+  "CREATE TABLE departments ("
+  "  id INTEGER PRIMARY KEY,"
+  "  enterprise_id INTEGER NOT NULL REFERENCES enterprises (id) ON DELETE CASCADE,"
+  "  parent_id INTEGER REFERENCES departments (id),"
+  "  name TEXT NOT NULL,"
+  "  head_user_id INTEGER REFERENCES users (id) ON DELETE SET NULL);"
+  "CREATE INDEX departments_enterprise ON departments (enterprise_id, parent_id);"
+  "ALTER TABLE memberships ADD COLUMN department_id INTEGER REFERENCES departments (id) ON DELETE SET NULL;"
+  "ALTER TABLE memberships ADD COLUMN status TEXT NOT NULL DEFAULT 'active'"
+  "  CHECK (status IN ('active', 'disabled'));"
+  "ALTER TABLE memberships ADD COLUMN registered_on TEXT;"
+  "UPDATE memberships SET registered_on = date ('now', '+8 hours');"
+  "CREATE TABLE grants ("
+  "  id INTEGER PRIMARY KEY,"
+  "  enterprise_id INTEGER NOT NULL REFERENCES enterprises (id) ON DELETE CASCADE,"
+  "  user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
+  "  role_id INTEGER NOT NULL REFERENCES roles (id) ON DELETE CASCADE,"
+  "  starts_on TEXT NOT NULL,"
+  "  ends_on TEXT,"
+  "  notified_on TEXT,"
+  "  created_at INTEGER NOT NULL,"
+  "  CHECK (ends_on IS NULL OR ends_on >= starts_on));"
+  "CREATE INDEX grants_member ON grants (enterprise_id, user_id);"
+  "CREATE INDEX grants_role ON grants (role_id);"
+  "CREATE TABLE audit_log ("
+  "  id INTEGER PRIMARY KEY,"
+  "  enterprise_id INTEGER NOT NULL REFERENCES enterprises (id) ON DELETE CASCADE,"
+  "  user_id INTEGER,"
+  "  action TEXT NOT NULL,"
+  "  before_json TEXT,"
+  "  after_json TEXT,"
+  "  created_at INTEGER NOT NULL);"
+  "CREATE INDEX audit_log_enterprise ON audit_log (enterprise_id, id);"
+  "INSERT INTO roles (enterprise_id, name, builtin, created_at)"
+  "  SELECT id, '管理员', 1, CAST (strftime ('%s', 'now') AS INTEGER) FROM enterprises;"
+  "CREATE TRIGGER enterprises_admin_role AFTER INSERT ON enterprises BEGIN"
+  "  INSERT INTO roles (enterprise_id, name, builtin, created_at)"
+  "    VALUES (NEW.id, '管理员', 1, CAST (strftime ('%s', 'now') AS INTEGER));"
+  "END;"
+  "CREATE TRIGGER memberships_legacy_roles AFTER INSERT ON memberships"
+  "  WHEN NEW.roles IS NOT '[]' BEGIN"
+  "  UPDATE memberships SET registered_on = date ('now', '+8 hours')"
+  "    WHERE user_id = NEW.user_id AND enterprise_id = NEW.enterprise_id AND registered_on IS NULL;"
+  "  INSERT OR IGNORE INTO roles (enterprise_id, name, builtin, created_at)"
+  "    SELECT NEW.enterprise_id, j.value, 0, CAST (strftime ('%s', 'now') AS INTEGER)"
+  "    FROM json_each (NEW.roles) j WHERE j.value <> 'admin';"
+  "  INSERT INTO grants (enterprise_id, user_id, role_id, starts_on, ends_on, created_at)"
+  "    SELECT NEW.enterprise_id, NEW.user_id, r.id, '2000-01-01', NULL, CAST (strftime ('%s', 'now') AS INTEGER)"
+  "    FROM json_each (NEW.roles) j JOIN roles r ON r.enterprise_id = NEW.enterprise_id"
+  "      AND ((j.value = 'admin' AND r.builtin = 1) OR (j.value <> 'admin' AND r.name = j.value AND r.builtin = 0));"
+  "  UPDATE memberships SET roles = '[]'"
+  "    WHERE user_id = NEW.user_id AND enterprise_id = NEW.enterprise_id;"
+  "END;"
+  "CREATE TRIGGER memberships_registered AFTER INSERT ON memberships"
+  "  WHEN NEW.registered_on IS NULL AND NEW.roles IS '[]' BEGIN"
+  "  UPDATE memberships SET registered_on = date ('now', '+8 hours')"
+  "    WHERE user_id = NEW.user_id AND enterprise_id = NEW.enterprise_id;"
+  "END;"
+  "CREATE TRIGGER legacy_role_permissions AFTER INSERT ON roles WHEN NEW.builtin = 0"
+  "  AND EXISTS (SELECT 1 FROM memberships m, json_each (m.roles) j"
+  "              WHERE m.enterprise_id = NEW.enterprise_id AND j.value = NEW.name) BEGIN"
+  "  INSERT OR IGNORE INTO role_permissions (role_id, permission)"
+  "    SELECT NEW.id, value FROM json_each ('[\"insurance.policies:view\",\"insurance.policies:manage\",\"insurance.claims:view\",\"insurance.claims:manage\",\"insurance.subscriptions:view\",\"insurance.subscriptions:manage\",\"insurance.risk:view\"]');"
+  "END;"
+  "INSERT OR IGNORE INTO roles (enterprise_id, name, builtin, created_at)"
+  "  SELECT DISTINCT m.enterprise_id, j.value, 0, CAST (strftime ('%s', 'now') AS INTEGER)"
+  "  FROM memberships m, json_each (m.roles) j WHERE j.value <> 'admin';"
+  "INSERT INTO grants (enterprise_id, user_id, role_id, starts_on, ends_on, created_at)"
+  "  SELECT m.enterprise_id, m.user_id, r.id, '2000-01-01', NULL, CAST (strftime ('%s', 'now') AS INTEGER)"
+  "  FROM memberships m, json_each (m.roles) j JOIN roles r ON r.enterprise_id = m.enterprise_id"
+  "    AND ((j.value = 'admin' AND r.builtin = 1) OR (j.value <> 'admin' AND r.name = j.value AND r.builtin = 0));"
+  "UPDATE memberships SET roles = '[]';"
+  /* the per-member "access" record (permissions) enters each feed once */
+  "INSERT INTO changes (enterprise_id, user_id, collection, record_id)"
+  "  SELECT enterprise_id, user_id, 'access', user_id FROM memberships;"
+  "CREATE TRIGGER memberships_access AFTER INSERT ON memberships BEGIN"
+  "  INSERT INTO changes (enterprise_id, user_id, collection, record_id)"
+  "    VALUES (NEW.enterprise_id, NEW.user_id, 'access', NEW.user_id);"
+  "END;",
 };
 
 static gboolean
@@ -477,7 +576,8 @@ kouan_server_db_is_member (KouanServer *self,
                            gint64       enterprise_id)
 {
   sqlite3_stmt *stmt = kouan_server_db_stmt (self,
-    "SELECT 1 FROM memberships WHERE user_id = ?1 AND enterprise_id = ?2");
+    "SELECT 1 FROM memberships WHERE user_id = ?1 AND enterprise_id = ?2"
+    " AND status = 'active'"); /* a disabled member is no member (admin issue) */
   gboolean member;
 
   sqlite3_bind_int64 (stmt, 1, user_id);
@@ -544,31 +644,6 @@ kouan_server_db_enterprise_json (KouanServer *self,
   return enterprise;
 }
 
-static JsonArray *
-parse_roles (const char *text)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonArray *roles = json_array_new ();
-  JsonNode *root;
-
-  /* Roles are written only by this program; a damaged value means "no
-   * roles", never a crash or a privilege. */
-  if (!json_parser_load_from_data (parser, text, -1, NULL))
-    return roles;
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_ARRAY (root))
-    return roles;
-
-  for (guint i = 0; i < json_array_get_length (json_node_get_array (root)); i++)
-    {
-      JsonNode *node = json_array_get_element (json_node_get_array (root), i);
-
-      if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-        json_array_add_string_element (roles, json_node_get_string (node));
-    }
-  return roles;
-}
-
 JsonArray *
 kouan_server_db_memberships_json (KouanServer *self,
                                   gint64       user_id)
@@ -576,7 +651,7 @@ kouan_server_db_memberships_json (KouanServer *self,
   sqlite3_stmt *stmt = kouan_server_db_stmt (self,
     "SELECT e.id, e.name, e.credit_code, e.certified, m.roles"
     " FROM memberships m JOIN enterprises e ON e.id = m.enterprise_id"
-    " WHERE m.user_id = ?1 ORDER BY e.id");
+    " WHERE m.user_id = ?1 AND m.status = 'active' ORDER BY e.id");
   JsonArray *memberships = json_array_new ();
 
   sqlite3_bind_int64 (stmt, 1, user_id);
@@ -585,7 +660,12 @@ kouan_server_db_memberships_json (KouanServer *self,
       JsonObject *membership = json_object_new ();
 
       json_object_set_object_member (membership, "enterprise", enterprise_from_row (stmt, 0));
-      json_object_set_array_member (membership, "roles", parse_roles (column_text (stmt, 4)));
+      /* roles: those with a grant valid today ("admin" for the built-in
+       * role), permissions: the effective set (kouan-server-authz.c) */
+      json_object_set_array_member (membership, "roles",
+                                    kouan_server_authz_roles_json (self, user_id, sqlite3_column_int64 (stmt, 0)));
+      json_object_set_array_member (membership, "permissions",
+                                    kouan_server_authz_permissions_json (self, user_id, sqlite3_column_int64 (stmt, 0)));
       json_array_add_object_element (memberships, membership);
     }
   sqlite3_reset (stmt);

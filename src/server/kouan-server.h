@@ -49,6 +49,9 @@ struct _KouanServer
 
   GBytes     *card_ca;      /* (nullable) PEM of the card CA; NULL: no card login */
   gint64      card_challenge_ttl; /* seconds */
+
+  char       *today;        /* (nullable) --today YYYY-MM-DD, for tests */
+  guint       admin_timer;  /* the daily grant-expiry check */
 };
 
 /* kouan-server-db.c */
@@ -151,6 +154,49 @@ gboolean      kouan_server_authz_allows   (KouanServer       *self,
                                            gint64             user_id,
                                            gint64             enterprise_id,
                                            const char        *permission);
+/* Is @user_id an active member of @enterprise_id? */
+gboolean      kouan_server_authz_is_active (KouanServer      *self,
+                                            gint64            user_id,
+                                            gint64            enterprise_id);
+/* (transfer full): the member's effective permissions, sorted */
+JsonArray    *kouan_server_authz_permissions_json (KouanServer *self,
+                                                   gint64       user_id,
+                                                   gint64       enterprise_id);
+/* (transfer full): the roles with a grant valid today; the built-in
+ * administrator role is "admin" */
+JsonArray    *kouan_server_authz_roles_json (KouanServer *self,
+                                             gint64       user_id,
+                                             gint64       enterprise_id);
+/* How many active members hold a grant of the built-in role valid today */
+gint64        kouan_server_authz_count_admins (KouanServer *self,
+                                               gint64       enterprise_id);
+/* Today in China time (UTC+8), "YYYY-MM-DD"; --today overrides it. */
+char         *kouan_server_today          (KouanServer       *self);
+/* Marks the "access" record of @user_id (0: every member) in
+ * @enterprise_id as changed, so their clients refetch what they may see. */
+void          kouan_server_authz_touch_access (KouanServer *self,
+                                               gint64       enterprise_id,
+                                               gint64       user_id);
+
+/* kouan-server-admin.c: roles, departments, staff, grants, join requests
+ * and the audit log (docs/api.md, "Administrator center: people") */
+void          kouan_server_admin_install  (KouanServer       *self);
+gboolean      kouan_server_admin_demo_seed (KouanServer      *self,
+                                            GError          **error);
+/* Sends the notices of grants ending within 7 days (once per grant) and
+ * touches the access of members whose grants start or ended; run at
+ * startup and daily. */
+void          kouan_server_admin_check_grants (KouanServer   *self);
+/* Records an admin change in the audit log; @before and @after are
+ * (nullable) snapshots. Call it inside the change's transaction. Other
+ * features record theirs with it ("settings.update", …). */
+gboolean      kouan_server_audit_record   (KouanServer       *self,
+                                           gint64             enterprise_id,
+                                           gint64             user_id,
+                                           const char        *action,
+                                           JsonObject        *before,
+                                           JsonObject        *after);
+
 void          kouan_server_reply_json     (SoupServerMessage *msg,
                                            guint              status,
                                            JsonObject        *object);
