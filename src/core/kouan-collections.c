@@ -5,6 +5,7 @@
 #include "kouan-json.h"
 #include "kouan-message.h"
 #include "kouan-store.h"
+#include "kouan-store-insurance.h"
 #include "kouan-store-settings.h"
 
 /* The registry of synced collections. Every callback runs inside a store
@@ -292,6 +293,10 @@ static const KouanCollection * const collections[] = {
   &kouan_business_settings_collection,
   &kouan_showcase_slides_collection,
   &kouan_showcase_links_collection,
+  &kouan_insurance_policies_collection,
+  &kouan_insurance_claims_collection,
+  &kouan_insurance_categories_collection,
+  &kouan_risk_articles_collection,
   NULL,
 };
 

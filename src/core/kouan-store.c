@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "kouan-client.h"
+#include "kouan-cjk-tokenizer.h"
 #include "kouan-collection.h"
 #include "kouan-json.h"
 #include "kouan-store-private.h"
@@ -84,6 +85,58 @@ static const char * const migrations[] = {
   "  position      INTEGER NOT NULL DEFAULT 0,"
   "  record        TEXT NOT NULL,"
   "  PRIMARY KEY (enterprise_id, collection, id));",
+  /* credit insurance (kouan-store-insurance.c): policies and claims as
+   * the server's record plus the columns the shortcuts count; articles are
+   * shared by the cache's enterprises and indexed for the risk search
+   * (tokenizer "kouan_cjk", registered before migrating) */
+  "CREATE TABLE insurance_policies ("
+  "  enterprise_id INTEGER NOT NULL REFERENCES enterprises (id) ON DELETE CASCADE,"
+  "  id            INTEGER NOT NULL,"
+  "  status        TEXT NOT NULL,"
+  "  notice_read   INTEGER NOT NULL,"
+  "  record        TEXT NOT NULL,"
+  "  PRIMARY KEY (enterprise_id, id));"
+  "CREATE TABLE insurance_claims ("
+  "  enterprise_id INTEGER NOT NULL REFERENCES enterprises (id) ON DELETE CASCADE,"
+  "  id            INTEGER NOT NULL,"
+  "  status        TEXT NOT NULL,"
+  "  notice_read   INTEGER NOT NULL,"
+  "  record        TEXT NOT NULL,"
+  "  PRIMARY KEY (enterprise_id, id));"
+  "CREATE TABLE insurance_categories ("
+  "  enterprise_id INTEGER NOT NULL REFERENCES enterprises (id) ON DELETE CASCADE,"
+  "  id            INTEGER NOT NULL,"
+  "  name          TEXT NOT NULL,"
+  "  position      INTEGER NOT NULL,"
+  "  subscribed    INTEGER NOT NULL,"
+  "  PRIMARY KEY (enterprise_id, id));"
+  "CREATE TABLE risk_articles ("
+  "  id            INTEGER PRIMARY KEY NOT NULL,"
+  "  title         TEXT NOT NULL,"
+  "  source        TEXT NOT NULL,"
+  "  published_at  INTEGER NOT NULL,"
+  "  country       TEXT NOT NULL,"
+  "  industry      TEXT NOT NULL,"
+  "  category_id   INTEGER NOT NULL,"
+  "  body          TEXT NOT NULL);"
+  "CREATE INDEX risk_articles_by_date ON risk_articles (published_at, id);"
+  "CREATE INDEX risk_articles_by_country ON risk_articles (country, published_at, id);"
+  "CREATE INDEX risk_articles_by_industry ON risk_articles (industry, published_at, id);"
+  "CREATE INDEX risk_articles_by_category ON risk_articles (category_id, published_at, id);"
+  "CREATE VIRTUAL TABLE risk_articles_fts USING fts5 (title, body,"
+  "  content = 'risk_articles', content_rowid = 'id', tokenize = 'kouan_cjk');"
+  "CREATE TRIGGER risk_articles_fts_insert AFTER INSERT ON risk_articles BEGIN"
+  "  INSERT INTO risk_articles_fts (rowid, title, body) VALUES (NEW.id, NEW.title, NEW.body);"
+  "END;"
+  "CREATE TRIGGER risk_articles_fts_delete AFTER DELETE ON risk_articles BEGIN"
+  "  INSERT INTO risk_articles_fts (risk_articles_fts, rowid, title, body)"
+  "    VALUES ('delete', OLD.id, OLD.title, OLD.body);"
+  "END;"
+  "CREATE TRIGGER risk_articles_fts_update AFTER UPDATE OF title, body ON risk_articles BEGIN"
+  "  INSERT INTO risk_articles_fts (risk_articles_fts, rowid, title, body)"
+  "    VALUES ('delete', OLD.id, OLD.title, OLD.body);"
+  "  INSERT INTO risk_articles_fts (rowid, title, body) VALUES (NEW.id, NEW.title, NEW.body);"
+  "END;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == KOUAN_STORE_SCHEMA_VERSION + 1);
@@ -518,6 +571,10 @@ store_setup (KouanStore  *self,
     return kouan_store_set_sql_error (error, self->db, rc, "Cannot set up the cache");
   sqlite3_update_hook (self->db, update_hook, self);
 
+  /* the risk search's index needs its tokenizer on every connection,
+   * before a migration may create the index */
+  if (!kouan_cjk_tokenizer_register (self->db, error))
+    return FALSE;
   if (!store_migrate (self, error))
     return FALSE;
 

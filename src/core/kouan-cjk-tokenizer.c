@@ -1,0 +1,323 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "kouan-cjk-tokenizer.h"
+#include "kouan-store.h"
+
+/* The FTS5 extension API. Debian's libsqlite3-dev does not ship fts5.h,
+ * so the few declarations needed are repeated here exactly as in the
+ * public SQLite header (ext/fts5/fts5.h, stable ABI since 3.9): the
+ * tokenizer vtable and fts5_api version 2. Only the layout matters; the
+ * names carry a Kouan prefix so they never clash with a real fts5.h. */
+typedef struct KouanFts5Tokenizer KouanFts5Tokenizer;   /* Fts5Tokenizer, opaque */
+
+typedef struct {
+  int  (*xCreate)   (void *user_data, const char **args, int n_args,
+                     KouanFts5Tokenizer **out);
+  void (*xDelete)   (KouanFts5Tokenizer *tokenizer);
+  int  (*xTokenize) (KouanFts5Tokenizer *tokenizer, void *ctx, int flags,
+                     const char *text, int n_text,
+                     int (*xToken) (void *ctx, int token_flags, const char *token,
+                                    int n_token, int start, int end));
+} KouanFts5TokenizerVtable;                              /* fts5_tokenizer */
+
+typedef struct KouanFts5Api KouanFts5Api;
+struct KouanFts5Api {                                    /* fts5_api */
+  int iVersion;
+  int (*xCreateTokenizer)  (KouanFts5Api *api, const char *name, void *user_data,
+                            KouanFts5TokenizerVtable *tokenizer,
+                            void (*xDestroy) (void *));
+  int (*xFindTokenizer)    (KouanFts5Api *api, const char *name, void **user_data,
+                            KouanFts5TokenizerVtable *tokenizer);
+  int (*xCreateFunction)   (KouanFts5Api *api, const char *name, void *user_data,
+                            void (*function) (void), void (*xDestroy) (void *));
+};
+
+#define FTS5_TOKENIZE_QUERY   0x0001
+#define FTS5_TOKEN_COLOCATED  0x0001
+
+static gboolean
+is_cjk (gunichar c)
+{
+  return (c >= 0x3400 && c <= 0x4DBF) ||    /* CJK extension A */
+         (c >= 0x4E00 && c <= 0x9FFF) ||    /* CJK unified ideographs */
+         (c >= 0xF900 && c <= 0xFAFF) ||    /* compatibility ideographs */
+         (c >= 0x20000 && c <= 0x3FFFF) ||  /* extensions B… */
+         (c >= 0x3040 && c <= 0x30FF) ||    /* kana */
+         (c >= 0xAC00 && c <= 0xD7AF);      /* hangul syllables */
+}
+
+static gboolean
+is_word (gunichar c)
+{
+  return !is_cjk (c) && g_unichar_isalnum (c);
+}
+
+/* The next character at @p before @end; (gunichar) -1 for an invalid
+ * byte, which then counts as one separator byte. */
+static gunichar
+next_char (const char  *p,
+           const char  *end,
+           const char **after)
+{
+  gunichar c = g_utf8_get_char_validated (p, end - p);
+
+  if (c == (gunichar) -1 || c == (gunichar) -2)
+    {
+      *after = p + 1;
+      return (gunichar) -1;
+    }
+  *after = g_utf8_next_char (p);
+  return c;
+}
+
+void
+kouan_cjk_tokenize (const char        *text,
+                    gssize             length,
+                    gboolean           query,
+                    KouanCjkTokenFunc  func,
+                    gpointer           user_data)
+{
+  const char *p = text;
+  const char *end;
+  g_autoptr(GString) word = g_string_new (NULL);
+
+  if (length < 0)
+    length = strlen (text);
+  end = text + length;
+
+  while (p < end)
+    {
+      const char *after;
+      gunichar c = next_char (p, end, &after);
+
+      if (c != (gunichar) -1 && is_cjk (c))
+        {
+          /* a run of CJK characters: walk it with one character of
+           * lookahead */
+          const char *current = p, *current_end = after;
+          gboolean lone = TRUE;
+
+          for (;;)
+            {
+              const char *next_end = NULL;
+              gunichar next = current_end < end ? next_char (current_end, end, &next_end)
+                                                : (gunichar) -1;
+              gboolean pair = next != (gunichar) -1 && is_cjk (next);
+
+              if (!query)
+                {
+                  if (!func (current, current_end - current, FALSE,
+                             current - text, current_end - text, user_data))
+                    return;
+                  if (pair && !func (current, next_end - current, TRUE,
+                                     current - text, next_end - text, user_data))
+                    return;
+                }
+              else if (pair)
+                {
+                  if (!func (current, next_end - current, FALSE,
+                             current - text, next_end - text, user_data))
+                    return;
+                }
+              else if (lone)
+                {
+                  if (!func (current, current_end - current, FALSE,
+                             current - text, current_end - text, user_data))
+                    return;
+                }
+
+              if (!pair)
+                break;
+              lone = FALSE;
+              current = current_end;
+              current_end = next_end;
+            }
+          p = current_end;
+        }
+      else if (c != (gunichar) -1 && is_word (c))
+        {
+          const char *start = p;
+
+          g_string_truncate (word, 0);
+          while (p < end)
+            {
+              c = next_char (p, end, &after);
+              if (c == (gunichar) -1 || !is_word (c))
+                break;
+              g_string_append_unichar (word, g_unichar_tolower (c));
+              p = after;
+            }
+          if (!func (word->str, word->len, FALSE, start - text, p - text, user_data))
+            return;
+        }
+      else
+        p = after;
+    }
+}
+
+/* ---- FTS5 glue ----------------------------------------------------- */
+
+typedef struct {
+  void *ctx;
+  int (*xToken) (void *ctx, int token_flags, const char *token, int n_token, int start, int end);
+  int rc;
+} TokenizeCall;
+
+static gboolean
+emit_token (const char *token,
+            gsize       length,
+            gboolean    colocated,
+            gsize       start,
+            gsize       end,
+            gpointer    user_data)
+{
+  TokenizeCall *call = user_data;
+
+  call->rc = call->xToken (call->ctx, colocated ? FTS5_TOKEN_COLOCATED : 0,
+                           token, (int) length, (int) start, (int) end);
+  return call->rc == SQLITE_OK;
+}
+
+static int
+fts_create (void                 *user_data,
+            const char          **args,
+            int                   n_args,
+            KouanFts5Tokenizer  **out)
+{
+  /* stateless: any non-NULL handle will do */
+  *out = (KouanFts5Tokenizer *) user_data;
+  return SQLITE_OK;
+}
+
+static void
+fts_delete (KouanFts5Tokenizer *tokenizer)
+{
+}
+
+static int
+fts_tokenize (KouanFts5Tokenizer *tokenizer,
+              void               *ctx,
+              int                 flags,
+              const char         *text,
+              int                 n_text,
+              int (*xToken) (void *, int, const char *, int, int, int))
+{
+  TokenizeCall call = { ctx, xToken, SQLITE_OK };
+
+  if (text == NULL || n_text <= 0)
+    return SQLITE_OK;
+  kouan_cjk_tokenize (text, n_text, (flags & FTS5_TOKENIZE_QUERY) != 0, emit_token, &call);
+  return call.rc;
+}
+
+static KouanFts5TokenizerVtable tokenizer_vtable = {
+  fts_create,
+  fts_delete,
+  fts_tokenize,
+};
+
+gboolean
+kouan_cjk_tokenizer_register (sqlite3  *db,
+                              GError  **error)
+{
+  static const char tag[] = "kouan-cjk";
+  sqlite3_stmt *stmt = NULL;
+  KouanFts5Api *api = NULL;
+  int rc;
+
+  /* The documented way to reach fts5_api: SELECT fts5(?1) with a pointer
+   * bound under the type "fts5_api_ptr". */
+  rc = sqlite3_prepare_v2 (db, "SELECT fts5 (?1)", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_pointer (stmt, 1, (void *) &api, "fts5_api_ptr", NULL);
+      sqlite3_step (stmt);
+      rc = sqlite3_finalize (stmt);
+    }
+  if (rc != SQLITE_OK || api == NULL || api->iVersion < 2)
+    {
+      g_set_error (error, KOUAN_STORE_ERROR, KOUAN_STORE_ERROR_SQL,
+                   "This SQLite has no full-text search (FTS5): %s", sqlite3_errmsg (db));
+      return FALSE;
+    }
+
+  rc = api->xCreateTokenizer (api, KOUAN_CJK_TOKENIZER_NAME, (void *) tag,
+                              &tokenizer_vtable, NULL);
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, KOUAN_STORE_ERROR, KOUAN_STORE_ERROR_SQL,
+                   "Cannot register the search tokenizer: %s", sqlite3_errstr (rc));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---- queries ------------------------------------------------------- */
+
+static gboolean
+count_token (const char *token,
+             gsize       length,
+             gboolean    colocated,
+             gsize       start,
+             gsize       end,
+             gpointer    user_data)
+{
+  (*(guint *) user_data)++;
+  return TRUE;
+}
+
+char *
+kouan_cjk_match_expression (const char *keyword)
+{
+  g_autoptr(GString) expression = g_string_new (NULL);
+  const char *p;
+
+  if (keyword == NULL || !g_utf8_validate (keyword, -1, NULL))
+    return NULL;
+
+  p = keyword;
+  while (*p != '\0')
+    {
+      const char *start, *last = NULL;
+      guint n_tokens = 0;
+      gunichar last_char = 0;
+
+      while (*p != '\0' && g_unichar_isspace (g_utf8_get_char (p)))
+        p = g_utf8_next_char (p);
+      start = p;
+      while (*p != '\0' && !g_unichar_isspace (g_utf8_get_char (p)))
+        {
+          last = p;
+          p = g_utf8_next_char (p);
+        }
+      if (p == start)
+        break;
+
+      /* a term of punctuation only would be an empty phrase */
+      kouan_cjk_tokenize (start, p - start, TRUE, count_token, &n_tokens);
+      if (n_tokens == 0)
+        continue;
+
+      if (expression->len > 0)
+        g_string_append (expression, " AND ");
+      g_string_append_c (expression, '"');
+      for (const char *q = start; q < p; q++)
+        {
+          if (*q == '"')
+            g_string_append_c (expression, '"');
+          g_string_append_c (expression, *q);
+        }
+      g_string_append_c (expression, '"');
+
+      last_char = g_utf8_get_char (last);
+      if (is_word (last_char))
+        g_string_append_c (expression, '*');
+    }
+
+  if (expression->len == 0)
+    return NULL;
+  return g_string_free (g_steal_pointer (&expression), FALSE);
+}
