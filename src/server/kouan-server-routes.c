@@ -386,6 +386,7 @@ kouan_server_routes_install (KouanServer *self)
   if (self->routes == NULL)
     self->routes = g_ptr_array_new ();
   kouan_server_routes_add (self, foundation_routes, G_N_ELEMENTS (foundation_routes));
+  kouan_server_insurance_install (self);
   kouan_server_admin_install (self);
   kouan_server_enterprise_install (self);
 

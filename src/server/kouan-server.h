@@ -371,6 +371,13 @@ JsonObject   *kouan_server_enterprise_rejected  (const char   *mutation_id,
                                                  const char   *message,
                                                  JsonObject   *record);
 
+/* kouan-server-insurance*.c: 信用保险 (policies, claims, subscriptions,
+ * risk articles); the seed adds @scale risk articles to the default ones */
+void          kouan_server_insurance_install   (KouanServer  *self);
+gboolean      kouan_server_insurance_demo_seed (KouanServer  *self,
+                                                guint         scale,
+                                                GError      **error);
+
 /* kouan-server-app.c */
 int           kouan_server_app_run        (int    argc,
                                            char **argv);
