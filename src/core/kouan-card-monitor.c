@@ -235,6 +235,7 @@ thread_publish (Thread         *t,
 {
   Snapshot *snapshot;
   Delivery *delivery;
+  GSource *source;
 
   if (t->published_any && t->published_state == state &&
       g_strcmp0 (t->published_reader, reader) == 0 &&
@@ -264,9 +265,15 @@ thread_publish (Thread         *t,
   delivery = g_new0 (Delivery, 1);
   delivery->watch = watch_ref (t->watch);
   delivery->snapshot = snapshot;
-  g_main_context_invoke_full (t->watch->main_context, G_PRIORITY_DEFAULT,
-                              deliver_snapshot, delivery,
-                              (GDestroyNotify) delivery_free);
+  /* Always through a source the owner of the context dispatches: with
+   * g_main_context_invoke, a context nobody holds at that instant (a loop
+   * between iterations) would run the delivery here, on this thread. */
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, deliver_snapshot, delivery, (GDestroyNotify) delivery_free);
+  g_source_set_static_name (source, "[kouan] card monitor delivery");
+  g_source_attach (source, t->watch->main_context);
+  g_source_unref (source);
 }
 
 static void
