@@ -220,13 +220,14 @@ start (KouanServer  *self,
 }
 
 /* --list-routes: the route table as JSON, every feature's routes
- * included, for the authorization matrix test. */
+ * included, and the synced collections with their permissions, for the
+ * authorization matrix test: {"routes": [...], "collections": [...]}. */
 static int
 list_routes (KouanServer *self)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonArray) array = json_array_new ();
-  g_autoptr(JsonNode) root = json_node_new (JSON_NODE_ARRAY);
+  g_autoptr(JsonNode) root = json_node_new (JSON_NODE_OBJECT);
   g_autofree char *text = NULL;
   const KouanRoute * const *routes;
   guint n_routes;
@@ -256,7 +257,35 @@ list_routes (KouanServer *self)
         json_object_set_null_member (route, "permission");
       json_array_add_object_element (array, route);
     }
-  json_node_set_array (root, array);
+  /* the synced collections too: the feed must leave out those a member
+   * may not view */
+  {
+    g_autoptr(JsonObject) object = json_object_new ();
+    JsonArray *collections = json_array_new ();
+    GHashTableIter iter;
+    gpointer value;
+
+    g_hash_table_iter_init (&iter, self->collections);
+    while (g_hash_table_iter_next (&iter, NULL, &value))
+      {
+        const KouanServerCollection *collection = value;
+        JsonObject *item = json_object_new ();
+
+        json_object_set_string_member (item, "name", collection->name);
+        if (collection->view_permission != NULL)
+          json_object_set_string_member (item, "view_permission", collection->view_permission);
+        else
+          json_object_set_null_member (item, "view_permission");
+        if (collection->manage_permission != NULL)
+          json_object_set_string_member (item, "manage_permission", collection->manage_permission);
+        else
+          json_object_set_null_member (item, "manage_permission");
+        json_array_add_object_element (collections, item);
+      }
+    json_object_set_array_member (object, "routes", json_array_ref (array));
+    json_object_set_array_member (object, "collections", collections);
+    json_node_take_object (root, g_steal_pointer (&object));
+  }
   text = json_to_string (root, TRUE);
   printf ("%s\n", text);
 
