@@ -179,6 +179,14 @@ kouan_store_set_sql_error (GError     **error,
  * statement with the same text that nobody is stepping is reused. The
  * list stays short (one entry per distinct query), so the scan is cheap
  * next to executing the statement. */
+/* Statements prepared by kouan_statement_get(), the ones the store
+ * finalizes when it closes. SQLite's list of a connection's statements
+ * also holds those of virtual tables (FTS5 keeps its own prepared), which
+ * their module finalizes when sqlite3_close() disconnects it: finalizing
+ * those first would free them twice. */
+static GMutex      own_statements_lock;
+static GHashTable *own_statements;
+
 KouanStatement *
 kouan_statement_get (sqlite3     *db,
                      const char  *sql,
@@ -200,6 +208,12 @@ kouan_statement_get (sqlite3     *db,
       kouan_store_set_sql_error (error, db, rc, "Cannot prepare a query");
       return NULL;
     }
+
+  g_mutex_lock (&own_statements_lock);
+  if (own_statements == NULL)
+    own_statements = g_hash_table_new (NULL, NULL);
+  g_hash_table_add (own_statements, stmt);
+  g_mutex_unlock (&own_statements_lock);
 
   return stmt;
 }
@@ -384,10 +398,16 @@ kouan_store_finalize (GObject *object)
 
   if (self->db != NULL)
     {
-      sqlite3_stmt *stmt;
+      g_autoptr(GPtrArray) statements = g_ptr_array_new ();
 
-      while ((stmt = sqlite3_next_stmt (self->db, NULL)) != NULL)
-        sqlite3_finalize (stmt);
+      for (sqlite3_stmt *stmt = sqlite3_next_stmt (self->db, NULL); stmt != NULL;
+           stmt = sqlite3_next_stmt (self->db, stmt))
+        g_ptr_array_add (statements, stmt);
+      g_mutex_lock (&own_statements_lock);
+      for (guint i = 0; i < statements->len; i++)
+        if (own_statements != NULL && g_hash_table_remove (own_statements, statements->pdata[i]))
+          sqlite3_finalize (statements->pdata[i]);
+      g_mutex_unlock (&own_statements_lock);
       if (sqlite3_close (self->db) != SQLITE_OK)
         g_warning ("Cannot close the cache: %s", sqlite3_errmsg (self->db));
     }

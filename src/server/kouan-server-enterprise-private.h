@@ -19,10 +19,17 @@ JsonObject *_kouan_server_settings_check  (const KouanServerMutation *mutation,
 /* Merges @fields over @record (both borrowed). */
 void     _kouan_server_settings_merge    (JsonObject  *record,
                                           JsonObject  *fields);
-/* Records the change in the audit log when the log exists. */
-void     _kouan_server_settings_audit    (KouanServer                *self,
-                                          gint64                      enterprise_id,
-                                          gint64                      user_id,
-                                          const KouanServerMutation  *mutation);
+/* Records the change in the audit log ("<collection>.<op>") inside the
+ * batch's transaction and returns the result: applied with @after
+ * (transfer full) (nullable), or NULL with @error when the audit entry
+ * cannot be written (the batch then rolls back). @before (nullable) is
+ * borrowed. */
+JsonObject *_kouan_server_settings_applied (KouanServer                *self,
+                                            gint64                      enterprise_id,
+                                            gint64                      user_id,
+                                            const KouanServerMutation  *mutation,
+                                            JsonObject                 *before,
+                                            JsonObject                 *after,
+                                            GError                    **error);
 
 G_END_DECLS

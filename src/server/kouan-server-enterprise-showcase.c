@@ -81,6 +81,7 @@ apply_slide (KouanServer               *self,
              GError                   **error)
 {
   g_autoptr(JsonObject) record = NULL;
+  g_autoptr(JsonObject) before = NULL;
   gboolean create = g_strcmp0 (mutation->op, "create") == 0;
   JsonObject *refused;
   sqlite3_stmt *stmt;
@@ -112,8 +113,7 @@ apply_slide (KouanServer               *self,
       if (!delete_row (self, "DELETE FROM showcase_slides WHERE id = ?1 AND enterprise_id = ?2",
                        enterprise_id, mutation->record_id, error))
         return NULL;
-      _kouan_server_settings_audit (self, enterprise_id, user_id, mutation);
-      return kouan_server_mutation_applied (mutation->id, NULL);
+      return _kouan_server_settings_applied (self, enterprise_id, user_id, mutation, record, NULL, error);
     }
 
   if (create && count_query (self, "SELECT count(*) FROM showcase_slides WHERE enterprise_id = ?1",
@@ -129,6 +129,8 @@ apply_slide (KouanServer               *self,
                      "No such image in this enterprise; upload it first",
                      create ? NULL : json_object_ref (record));
 
+  if (!create)
+    before = materialise_slide (self, enterprise_id, mutation->record_id, user_id);
   _kouan_server_settings_merge (record, mutation->fields);
 
   if (create)
@@ -155,9 +157,8 @@ apply_slide (KouanServer               *self,
   id = sqlite3_column_int64 (stmt, 0);
   sqlite3_reset (stmt);
 
-  _kouan_server_settings_audit (self, enterprise_id, user_id, mutation);
-  return kouan_server_mutation_applied (mutation->id,
-                                        materialise_slide (self, enterprise_id, id, user_id));
+  return _kouan_server_settings_applied (self, enterprise_id, user_id, mutation, before,
+                                         materialise_slide (self, enterprise_id, id, user_id), error);
 }
 
 /* ---- links --------------------------------------------------------- */
@@ -194,6 +195,7 @@ apply_link (KouanServer               *self,
             GError                   **error)
 {
   g_autoptr(JsonObject) record = NULL;
+  g_autoptr(JsonObject) before = NULL;
   gboolean create = g_strcmp0 (mutation->op, "create") == 0;
   JsonObject *refused;
   sqlite3_stmt *stmt;
@@ -224,10 +226,11 @@ apply_link (KouanServer               *self,
       if (!delete_row (self, "DELETE FROM showcase_links WHERE id = ?1 AND enterprise_id = ?2",
                        enterprise_id, mutation->record_id, error))
         return NULL;
-      _kouan_server_settings_audit (self, enterprise_id, user_id, mutation);
-      return kouan_server_mutation_applied (mutation->id, NULL);
+      return _kouan_server_settings_applied (self, enterprise_id, user_id, mutation, record, NULL, error);
     }
 
+  if (!create)
+    before = materialise_link (self, enterprise_id, mutation->record_id, user_id);
   _kouan_server_settings_merge (record, mutation->fields);
 
   if (create)
@@ -253,9 +256,8 @@ apply_link (KouanServer               *self,
   id = sqlite3_column_int64 (stmt, 0);
   sqlite3_reset (stmt);
 
-  _kouan_server_settings_audit (self, enterprise_id, user_id, mutation);
-  return kouan_server_mutation_applied (mutation->id,
-                                        materialise_link (self, enterprise_id, id, user_id));
+  return _kouan_server_settings_applied (self, enterprise_id, user_id, mutation, before,
+                                         materialise_link (self, enterprise_id, id, user_id), error);
 }
 
 static const KouanServerCollection slides_collection = {

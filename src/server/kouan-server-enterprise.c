@@ -63,16 +63,25 @@ _kouan_server_settings_merge (JsonObject *record,
                             json_node_copy (json_object_get_member (fields, l->data)));
 }
 
-void
-_kouan_server_settings_audit (KouanServer               *self,
-                              gint64                     enterprise_id,
-                              gint64                     user_id,
-                              const KouanServerMutation *mutation)
+JsonObject *
+_kouan_server_settings_applied (KouanServer               *self,
+                                gint64                     enterprise_id,
+                                gint64                     user_id,
+                                const KouanServerMutation *mutation,
+                                JsonObject                *before,
+                                JsonObject                *after,
+                                GError                   **error)
 {
-  /* The audit log (admin-people issue) does not exist in this tree yet;
-   * the mutation itself stays in applied_mutations under the user. */
-  g_debug ("Enterprise %" G_GINT64_FORMAT ": user %" G_GINT64_FORMAT " %s %s %" G_GINT64_FORMAT,
-           enterprise_id, user_id, mutation->op, mutation->collection, mutation->record_id);
+  g_autofree char *action = g_strdup_printf ("%s.%s", mutation->collection, mutation->op);
+
+  if (!kouan_server_audit_record (self, enterprise_id, user_id, action, before, after))
+    {
+      g_clear_pointer (&after, json_object_unref);
+      g_set_error (error, KOUAN_SERVER_ERROR, KOUAN_SERVER_ERROR_DB,
+                   "Cannot record %s in the audit log", action);
+      return NULL;
+    }
+  return kouan_server_mutation_applied (mutation->id, after);
 }
 
 /* ---- enterprise_settings ------------------------------------------- */
@@ -176,6 +185,7 @@ apply_enterprise_settings (KouanServer               *self,
                            GError                   **error)
 {
   g_autoptr(JsonObject) record = NULL;
+  g_autoptr(JsonObject) before = NULL;
   JsonObject *rejected;
   sqlite3_stmt *stmt;
   const char *image_fields[] = { "logo_image", "seal_image" };
@@ -211,6 +221,7 @@ apply_enterprise_settings (KouanServer               *self,
                                              "Another enterprise has this credit code",
                                              json_object_ref (record));
 
+  before = materialise_enterprise_settings (self, enterprise_id, enterprise_id, user_id);
   _kouan_server_settings_merge (record, mutation->fields);
 
   stmt = kouan_server_db_stmt (self,
@@ -243,10 +254,10 @@ apply_enterprise_settings (KouanServer               *self,
   if (!kouan_server_db_step_done (self, stmt, error))
     return NULL;
 
-  _kouan_server_settings_audit (self, enterprise_id, user_id, mutation);
-  return kouan_server_mutation_applied (mutation->id,
-                                        materialise_enterprise_settings (self, enterprise_id,
-                                                                         enterprise_id, user_id));
+  return _kouan_server_settings_applied (self, enterprise_id, user_id, mutation, before,
+                                         materialise_enterprise_settings (self, enterprise_id,
+                                                                          enterprise_id, user_id),
+                                         error);
 }
 
 /* ---- business_settings --------------------------------------------- */
@@ -296,6 +307,7 @@ apply_business_settings (KouanServer               *self,
                          GError                   **error)
 {
   g_autoptr(JsonObject) record = NULL;
+  g_autoptr(JsonObject) before = NULL;
   JsonObject *rejected;
   JsonNode *time;
   sqlite3_stmt *stmt;
@@ -312,6 +324,7 @@ apply_business_settings (KouanServer               *self,
   if (rejected != NULL)
     return rejected;
 
+  before = materialise_business_settings (self, enterprise_id, enterprise_id, user_id);
   _kouan_server_settings_merge (record, mutation->fields);
 
   /* The declaration time belongs to the switch: it can be set only while
@@ -349,10 +362,10 @@ apply_business_settings (KouanServer               *self,
   if (!kouan_server_db_step_done (self, stmt, error))
     return NULL;
 
-  _kouan_server_settings_audit (self, enterprise_id, user_id, mutation);
-  return kouan_server_mutation_applied (mutation->id,
-                                        materialise_business_settings (self, enterprise_id,
-                                                                       enterprise_id, user_id));
+  return _kouan_server_settings_applied (self, enterprise_id, user_id, mutation, before,
+                                         materialise_business_settings (self, enterprise_id,
+                                                                        enterprise_id, user_id),
+                                         error);
 }
 
 static const KouanServerCollection enterprise_settings_collection = {

@@ -241,6 +241,26 @@ test_fields_validated (void)
   g_assert_cmpstr (json_object_get_string_member (record, "bank_account"), ==, "6222021001012345678");
   g_assert_cmpstr (json_object_get_string_member (record, "customs_code"), ==, "3122960001");
   g_assert_cmpstr (json_object_get_string_member (record, "credit_code"), ==, "91310115MA1K3Y8P2E");
+
+  /* the change is in the audit log with both versions; refusals are not */
+  {
+    g_autofree char *url = api_url (demo_server, 1, "audit?action=enterprise_settings.update");
+    g_autoptr(GBytes) reply = NULL;
+    g_autoptr(JsonObject) audit = NULL;
+    JsonArray *items;
+    JsonObject *entry;
+
+    g_assert_cmpuint (kouan_test_http ("GET", url, token, NULL, 0, &reply), ==, 200);
+    audit = parse_body (reply);
+    items = json_object_get_array_member (audit, "items");
+    g_assert_cmpuint (json_array_get_length (items), ==, 1);
+    entry = json_array_get_object_element (items, 0);
+    g_assert_cmpstr (json_object_get_string_member (entry, "action"), ==, "enterprise_settings.update");
+    g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (entry, "before"),
+                                                    "taxpayer_number"), ==, "91310115MA1K3Y8P2E");
+    g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (entry, "after"),
+                                                    "taxpayer_number"), ==, "310115123456789");
+  }
 }
 
 static void
