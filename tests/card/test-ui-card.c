@@ -512,6 +512,43 @@ test_personal_center (void)
   close_all_windows ();
 }
 
+static gboolean
+dialog_ready_any (gpointer user_data)
+{
+  KouanCardDialog *dialog = card_dialog ();
+
+  return dialog != NULL && g_str_has_prefix (_kouan_card_dialog_get_state_text (dialog), "Card of ") &&
+         g_str_has_suffix (_kouan_card_dialog_get_state_text (dialog), " is ready");
+}
+
+/* A card the server refuses: the dialog says why, in words, and stays. */
+static void
+test_server_refuses_unbound (void)
+{
+  g_autofree char *cert = kouan_card_fixture_file ("unbound.pem");
+  g_autofree char *key = kouan_card_fixture_file ("unbound-key.pem");
+  KouanLoginWindow *login;
+  KouanCardDialog *dialog;
+
+  start_card ("--cert", cert, "--key", key, NULL);
+  close_all_windows ();
+  kouan_application_show_login (KOUAN_APPLICATION (fixture.app),
+                                kouan_test_server_get_url (fixture.server), "");
+  login = login_window ();
+  g_signal_emit_by_name (_kouan_login_window_get_card_button (login), "clicked");
+  g_assert_true (wait_until (dialog_ready_any, NULL));
+  dialog = card_dialog ();
+  g_assert_cmpstr (_kouan_card_dialog_get_state_text (dialog), ==, "Card of 无主持卡人 is ready");
+
+  type_pin_and_log_in (dialog, GOOD_PIN);
+  g_assert_true (wait_until (dialog_settled_with_message, NULL));
+  g_assert_cmpstr (_kouan_card_dialog_get_message (dialog), ==,
+                   "This card is not linked to an active Kouan account. Ask your enterprise "
+                   "administrator to bind it to your account.");
+  g_assert_null (main_window ());
+  close_all_windows ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -573,6 +610,8 @@ main (int   argc,
   g_test_add_func ("/ui/card/removal-logs-out", test_removal_logs_out);
   g_test_add_func ("/ui/card/removal-none", test_removal_none);
   g_test_add_func ("/ui/card/personal-center", test_personal_center);
+  /* Last: a refused login counts towards the server's throttle. */
+  g_test_add_func ("/ui/card/server-refuses-unbound", test_server_refuses_unbound);
 
   status = g_test_run ();
 
