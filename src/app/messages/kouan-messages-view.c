@@ -246,12 +246,25 @@ store_changed_cb (KouanMessagesView *self,
                                             self, NULL);
 }
 
+/* Another tab or filter is another list: start it at its newest message
+ * rather than at the scroll offset of the previous one. Neither the
+ * adjustment nor list.scroll-to-item does that in GTK 4.8 right after the
+ * items changed (the view keeps its anchor item); attaching the model
+ * afresh does. */
+static void
+kouan_messages_view_scroll_to_top (KouanMessagesView *self)
+{
+  gtk_list_view_set_model (self->list_view, NULL);
+  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
+}
+
 static void
 kouan_messages_view_set_current_model (KouanMessagesView *self)
 {
   self->selected_id = 0;
   gtk_single_selection_set_model (self->selection,
                                   G_LIST_MODEL (kouan_messages_view_current_list (self)));
+  kouan_messages_view_scroll_to_top (self);
   kouan_messages_view_update_empty_state (self);
   kouan_messages_view_update_actions (self);
 }
@@ -576,6 +589,7 @@ kouan_messages_view_set_starred_only (KouanMessagesView *self,
       kouan_message_list_set_starred_only (self->unread_list, starred_only);
       kouan_message_list_set_starred_only (self->read_list, starred_only);
     }
+  kouan_messages_view_scroll_to_top (self);
   kouan_messages_view_update_empty_state (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STARRED_ONLY]);
 }
