@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 
+#include "kouan-admin-staff.h"
 #include "kouan-admin-view.h"
 #include "kouan-permissions.h"
 
@@ -33,6 +34,13 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+enum {
+  CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 static gboolean
 permission_held (KouanAdminView *self,
@@ -201,6 +209,9 @@ kouan_admin_view_class_init (KouanAdminViewClass *klass)
                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/kouan/Kouan/ui/kouan-admin-view.ui");
   gtk_widget_class_bind_template_child (widget_class, KouanAdminView, content);
@@ -214,6 +225,10 @@ static void
 kouan_admin_view_init (KouanAdminView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* the people pages (admin issue); other admin pages are added by their
+   * features with kouan_admin_view_add_page() */
+  kouan_admin_view_add_page (self, "admin.staff", _("Staff and Permissions"), kouan_admin_staff_new (self));
 }
 
 GtkWidget *
@@ -367,4 +382,71 @@ kouan_admin_view_get_client (KouanAdminView *self)
   g_return_val_if_fail (KOUAN_IS_ADMIN_VIEW (self), NULL);
 
   return self->client;
+}
+
+void
+kouan_admin_view_call_async (KouanAdminView      *self,
+                             const char          *method,
+                             const char          *suffix,
+                             JsonObject          *body,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(JsonNode) node = NULL;
+
+  g_return_if_fail (KOUAN_IS_ADMIN_VIEW (self));
+  g_return_if_fail (self->client != NULL);
+
+  path = g_strdup_printf ("/api/v1/enterprises/%" G_GINT64_FORMAT "%s", self->enterprise_id, suffix);
+  if (body != NULL)
+    {
+      node = json_node_new (JSON_NODE_OBJECT);
+      json_node_set_object (node, body);
+    }
+  kouan_client_call_async (self->client, method, path, node, cancellable, callback, user_data);
+}
+
+JsonNode *
+kouan_admin_view_call_finish (KouanAdminView  *self,
+                              GAsyncResult    *result,
+                              GError         **error)
+{
+  g_autoptr(GObject) client = g_async_result_get_source_object (result);
+
+  g_return_val_if_fail (KOUAN_IS_ADMIN_VIEW (self), NULL);
+
+  return kouan_client_call_finish (KOUAN_CLIENT (client), result, error);
+}
+
+char *
+kouan_admin_view_describe_error (KouanAdminView *self,
+                                 const GError   *error)
+{
+  const char *code = self->client != NULL ? kouan_client_get_error_code (self->client) : NULL;
+
+  /* The server's codes (docs/api.md) that a user can act on */
+  if (g_strcmp0 (code, "last_admin") == 0)
+    return g_strdup (_("An enterprise needs at least one active administrator. Grant the administrator role to another member first."));
+  if (g_strcmp0 (code, "builtin_role") == 0)
+    return g_strdup (_("The built-in administrator role always holds every permission and cannot be changed or deleted."));
+  if (g_strcmp0 (code, "name_taken") == 0)
+    return g_strdup (_("A role with this name already exists. Choose another name."));
+  if (g_strcmp0 (code, "not_empty") == 0)
+    return g_strdup (_("Only an empty department can be deleted. Move its members and sub-departments first."));
+  if (g_strcmp0 (code, "cycle") == 0)
+    return g_strdup (_("A department cannot move under itself or one of its sub-departments."));
+  if (g_strcmp0 (code, "forbidden") == 0)
+    return g_strdup (_("Your roles in this enterprise do not allow this."));
+  /* Translators: %s is the technical reason */
+  return g_strdup_printf (_("The server did not accept the change: %s"), error != NULL ? error->message : "");
+}
+
+void
+kouan_admin_view_notify_changed (KouanAdminView *self)
+{
+  g_return_if_fail (KOUAN_IS_ADMIN_VIEW (self));
+
+  g_signal_emit (self, signals[CHANGED], 0);
 }

@@ -1,0 +1,1304 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "kouan-admin-record.h"
+#include "kouan-admin-staff.h"
+
+/* The server filters and pages (thousands of members); each query pulls
+ * its pages of PAGE_SIZE one after another into one GListStore, which the
+ * column headers sort here. */
+#define PAGE_SIZE 500
+
+struct _KouanAdminStaff
+{
+  GtkWidget        parent_instance;
+
+  /* widgets */
+  GtkWidget       *name_entry;
+  GtkWidget       *role_dropdown;
+  GtkWidget       *status_dropdown;
+  GtkWidget       *department_dropdown;
+  GtkWidget       *from_button;
+  GtkWidget       *to_button;
+  GtkWidget       *query_button;
+  GtkWidget       *column_view;
+  GtkWidget       *edit_button;
+  GtkWidget       *toggle_button;
+  GtkWidget       *remove_button;
+  GtkWidget       *message_label;
+  GtkWidget       *count_label;
+  GtkWidget       *join_list;
+  GtkWidget       *join_box;
+
+  /* owned */
+  GListStore      *rows;           /* KouanAdminRecord: members */
+  GListStore      *roles;          /* KouanAdminRecord: roles, for the filter and the dialog */
+  GtkStringList   *role_names;
+  GtkStringList   *department_names;
+  GArray          *department_ids; /* gint64, parallel to department_names */
+  GtkSingleSelection *selection;
+  GCancellable    *cancellable;
+  guint            generation;     /* drops answers of an older query */
+  guint            busy;
+
+  /* borrowed */
+  KouanAdminView  *admin;
+};
+
+G_DEFINE_FINAL_TYPE (KouanAdminStaff, kouan_admin_staff, GTK_TYPE_WIDGET)
+
+static const struct {
+  const char *id;
+  const char *label;
+} statuses[] = {
+  { NULL,       N_("All statuses") },
+  { "active",   N_("Active") },
+  { "disabled", N_("Disabled") },
+  { "expired",  N_("Grant expired") },
+};
+
+static const char *
+status_label (const char *status)
+{
+  for (guint i = 1; i < G_N_ELEMENTS (statuses); i++)
+    if (g_strcmp0 (statuses[i].id, status) == 0)
+      return _(statuses[i].label);
+  return status;
+}
+
+static void
+set_message (KouanAdminStaff *self,
+             const char      *message)
+{
+  gtk_label_set_label (GTK_LABEL (self->message_label), message != NULL ? message : "");
+  gtk_widget_set_visible (self->message_label, message != NULL && *message != '\0');
+}
+
+/* ---- date buttons ---- */
+
+static void
+date_button_update (GtkWidget *button)
+{
+  const char *date = g_object_get_data (G_OBJECT (button), "kouan-date");
+  const char *placeholder = g_object_get_data (G_OBJECT (button), "kouan-placeholder");
+
+  gtk_menu_button_set_label (GTK_MENU_BUTTON (button), date != NULL ? date : placeholder);
+}
+
+void
+kouan_admin_date_button_set (GtkWidget  *button,
+                             const char *date)
+{
+  g_object_set_data_full (G_OBJECT (button), "kouan-date", g_strdup (date), g_free);
+  date_button_update (button);
+}
+
+const char *
+kouan_admin_date_button_get (GtkWidget *button)
+{
+  return g_object_get_data (G_OBJECT (button), "kouan-date");
+}
+
+static void
+on_day_selected (GtkCalendar *calendar,
+                 GtkWidget   *button)
+{
+  g_autoptr(GDateTime) date = gtk_calendar_get_date (calendar);
+  g_autofree char *text = g_date_time_format (date, "%Y-%m-%d");
+
+  kouan_admin_date_button_set (button, text);
+  gtk_menu_button_popdown (GTK_MENU_BUTTON (button));
+}
+
+static void
+on_date_clear (GtkButton *clear,
+               GtkWidget *button)
+{
+  kouan_admin_date_button_set (button, NULL);
+  gtk_menu_button_popdown (GTK_MENU_BUTTON (button));
+}
+
+GtkWidget *
+kouan_admin_date_button_new (const char *placeholder,
+                             gboolean    clearable)
+{
+  GtkWidget *button = gtk_menu_button_new ();
+  GtkWidget *popover = gtk_popover_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *calendar = gtk_calendar_new ();
+
+  g_object_set_data_full (G_OBJECT (button), "kouan-placeholder", g_strdup (placeholder), g_free);
+  gtk_box_append (GTK_BOX (box), calendar);
+  if (clearable)
+    {
+      GtkWidget *clear = gtk_button_new_with_label (_("Clear"));
+
+      g_signal_connect (clear, "clicked", G_CALLBACK (on_date_clear), button);
+      gtk_box_append (GTK_BOX (box), clear);
+    }
+  gtk_popover_set_child (GTK_POPOVER (popover), box);
+  gtk_menu_button_set_popover (GTK_MENU_BUTTON (button), popover);
+  g_signal_connect (calendar, "day-selected", G_CALLBACK (on_day_selected), button);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, placeholder, -1);
+  date_button_update (button);
+  return button;
+}
+
+/* ---- columns ---- */
+
+typedef char *(*CellText) (KouanAdminRecord *record);
+
+static char *
+cell_name (KouanAdminRecord *record)
+{
+  return g_strdup (kouan_admin_record_get_string (record, "name"));
+}
+
+static char *
+cell_account (KouanAdminRecord *record)
+{
+  return g_strdup (kouan_admin_record_get_string (record, "account"));
+}
+
+static char *
+cell_department (KouanAdminRecord *record)
+{
+  return g_strdup (kouan_admin_record_get_string (record, "department"));
+}
+
+static char *
+cell_status (KouanAdminRecord *record)
+{
+  return g_strdup (status_label (kouan_admin_record_get_string (record, "status")));
+}
+
+static char *
+cell_registered (KouanAdminRecord *record)
+{
+  return g_strdup (kouan_admin_record_get_string (record, "registered_on"));
+}
+
+static char *
+grant_text (JsonObject *grant)
+{
+  const char *state = json_object_get_string_member (grant, "state");
+  const char *ends = json_object_get_null_member (grant, "ends_on") ? _("open-ended")
+                     : json_object_get_string_member (grant, "ends_on");
+  const char *note = g_strcmp0 (state, "expired") == 0 ? _(" (expired)")
+                     : g_strcmp0 (state, "pending") == 0 ? _(" (not started)") : "";
+
+  /* Translators: role, start date – end date, then (expired) or (not started) */
+  return g_strdup_printf (_("%s: %s – %s%s"), json_object_get_string_member (grant, "role"),
+                          json_object_get_string_member (grant, "starts_on"), ends, note);
+}
+
+static char *
+cell_roles (KouanAdminRecord *record)
+{
+  JsonObject *object = kouan_admin_record_get_object (record);
+  JsonArray *grants = json_object_has_member (object, "grants") ? json_object_get_array_member (object, "grants") : NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; grants != NULL && i < json_array_get_length (grants); i++)
+    {
+      g_autofree char *line = grant_text (json_array_get_object_element (grants, i));
+
+      if (text->len > 0)
+        g_string_append_c (text, '\n');
+      g_string_append (text, line);
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static void
+cell_setup (GtkSignalListItemFactory *factory,
+            GtkListItem              *item)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+cell_bind (GtkSignalListItemFactory *factory,
+           GtkListItem              *item,
+           CellText                  text_func)
+{
+  g_autofree char *text = text_func (gtk_list_item_get_item (item));
+
+  gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (item)), text);
+}
+
+static void
+add_column (KouanAdminStaff *self,
+            const char      *title,
+            CellText         text_func,
+            const char      *sort_member)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  GtkColumnViewColumn *column;
+
+  g_signal_connect (factory, "setup", G_CALLBACK (cell_setup), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (cell_bind), text_func);
+  column = gtk_column_view_column_new (title, factory);
+  gtk_column_view_column_set_resizable (column, TRUE);
+  if (sort_member != NULL)
+    gtk_column_view_column_set_sorter (column,
+      GTK_SORTER (gtk_custom_sorter_new (kouan_admin_record_compare, (gpointer) sort_member, NULL)));
+  gtk_column_view_append_column (GTK_COLUMN_VIEW (self->column_view), column);
+  g_object_unref (column);
+}
+
+/* ---- loading ---- */
+
+static void update_actions (KouanAdminStaff *self);
+static void fetch_page (KouanAdminStaff *self, guint offset);
+
+typedef struct {
+  KouanAdminStaff *self;
+  guint            generation;
+  guint            offset;
+} PageRequest;
+
+static void
+on_page_loaded (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autofree PageRequest *request = user_data;
+  KouanAdminStaff *self = request->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = kouan_admin_view_call_finish (self->admin, result, &error);
+  JsonObject *reply;
+  JsonArray *items;
+  gint64 total;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->busy--;
+  if (request->generation != self->generation)
+    goto out;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_autofree char *message = kouan_admin_view_describe_error (self->admin, error);
+
+      set_message (self, message);
+      goto out;
+    }
+  reply = json_node_get_object (node);
+  items = json_object_get_array_member (reply, "items");
+  total = json_object_get_int_member (reply, "total");
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      g_autoptr(KouanAdminRecord) record = kouan_admin_record_new (json_array_get_object_element (items, i));
+
+      g_list_store_append (self->rows, record);
+    }
+
+  {
+    g_autofree char *count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u member", "%u members", (gulong) total),
+                                              (guint) total);
+
+    gtk_label_set_label (GTK_LABEL (self->count_label), count);
+  }
+
+  if (request->offset + json_array_get_length (items) < (guint64) total && json_array_get_length (items) > 0)
+    fetch_page (self, request->offset + json_array_get_length (items));
+
+out:
+  update_actions (self);
+  g_object_unref (self);
+}
+
+static char *
+query_suffix (KouanAdminStaff *self,
+              guint            offset)
+{
+  g_autoptr(GString) suffix = g_string_new ("/staff?");
+  const char *name = gtk_editable_get_text (GTK_EDITABLE (self->name_entry));
+  guint role = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->role_dropdown));
+  guint status = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->status_dropdown));
+  guint department = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->department_dropdown));
+  const char *from = kouan_admin_date_button_get (self->from_button);
+  const char *to = kouan_admin_date_button_get (self->to_button);
+
+  g_string_append_printf (suffix, "limit=%u&offset=%u", PAGE_SIZE, offset);
+  if (name != NULL && *name != '\0')
+    {
+      g_autofree char *escaped = g_uri_escape_string (name, NULL, FALSE);
+
+      g_string_append_printf (suffix, "&name=%s", escaped);
+    }
+  if (role != GTK_INVALID_LIST_POSITION && role > 0 && role <= g_list_model_get_n_items (G_LIST_MODEL (self->roles)))
+    {
+      g_autoptr(KouanAdminRecord) record = g_list_model_get_item (G_LIST_MODEL (self->roles), role - 1);
+
+      g_string_append_printf (suffix, "&role=%" G_GINT64_FORMAT, kouan_admin_record_get_id (record));
+    }
+  if (status != GTK_INVALID_LIST_POSITION && status > 0 && status < G_N_ELEMENTS (statuses))
+    g_string_append_printf (suffix, "&status=%s", statuses[status].id);
+  if (department != GTK_INVALID_LIST_POSITION && department > 0 && department <= self->department_ids->len)
+    g_string_append_printf (suffix, "&department=%" G_GINT64_FORMAT,
+                            g_array_index (self->department_ids, gint64, department - 1));
+  if (from != NULL)
+    g_string_append_printf (suffix, "&registered_from=%s", from);
+  if (to != NULL)
+    g_string_append_printf (suffix, "&registered_to=%s", to);
+  return g_string_free (g_steal_pointer (&suffix), FALSE);
+}
+
+static void
+fetch_page (KouanAdminStaff *self,
+            guint            offset)
+{
+  g_autofree char *suffix = query_suffix (self, offset);
+  PageRequest *request = g_new0 (PageRequest, 1);
+
+  request->self = g_object_ref (self);
+  request->generation = self->generation;
+  request->offset = offset;
+  self->busy++;
+  kouan_admin_view_call_async (self->admin, "GET", suffix, NULL, self->cancellable,
+                               on_page_loaded, request);
+}
+
+static void
+run_query (KouanAdminStaff *self)
+{
+  if (kouan_admin_view_get_client (self->admin) == NULL ||
+      kouan_admin_view_get_enterprise_id (self->admin) == 0 ||
+      !kouan_admin_view_allows (self->admin, "admin.staff:view"))
+    return;
+
+  self->generation++;
+  set_message (self, NULL);
+  g_list_store_remove_all (self->rows);
+  fetch_page (self, 0);
+}
+
+static void
+on_query_clicked (KouanAdminStaff *self)
+{
+  run_query (self);
+}
+
+/* ---- filter choices and join requests ---- */
+
+static void
+on_roles_loaded (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  KouanAdminStaff *self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = kouan_admin_view_call_finish (self->admin, result, &error);
+
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      guint n = g_list_model_get_n_items (G_LIST_MODEL (self->role_names));
+
+      self->busy--;
+      g_list_store_remove_all (self->roles);
+      gtk_string_list_splice (self->role_names, 1, n - 1, NULL);
+      /* without 角色管理 view the filter offers no roles; the list stays */
+      if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+        {
+          JsonArray *items = json_object_get_array_member (json_node_get_object (node), "items");
+
+          for (guint i = 0; i < json_array_get_length (items); i++)
+            {
+              g_autoptr(KouanAdminRecord) record = kouan_admin_record_new (json_array_get_object_element (items, i));
+
+              g_list_store_append (self->roles, record);
+              gtk_string_list_append (self->role_names, kouan_admin_record_get_string (record, "name"));
+            }
+        }
+    }
+  g_object_unref (self);
+}
+
+static void
+on_departments_loaded (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  KouanAdminStaff *self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = kouan_admin_view_call_finish (self->admin, result, &error);
+
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      guint n = g_list_model_get_n_items (G_LIST_MODEL (self->department_names));
+
+      self->busy--;
+      gtk_string_list_splice (self->department_names, 1, n - 1, NULL);
+      g_array_set_size (self->department_ids, 0);
+      if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+        {
+          JsonArray *items = json_object_get_array_member (json_node_get_object (node), "items");
+
+          for (guint i = 0; i < json_array_get_length (items); i++)
+            {
+              JsonObject *department = json_array_get_object_element (items, i);
+              gint64 id = json_object_get_int_member (department, "id");
+
+              g_array_append_val (self->department_ids, id);
+              gtk_string_list_append (self->department_names, json_object_get_string_member (department, "name"));
+            }
+        }
+    }
+  g_object_unref (self);
+}
+
+static void load_join_requests (KouanAdminStaff *self);
+
+typedef struct {
+  KouanAdminStaff *self;
+  char            *done;   /* what to say on success */
+} Change;
+
+static void
+change_free (Change *change)
+{
+  g_object_unref (change->self);
+  g_free (change->done);
+  g_free (change);
+}
+
+static void
+on_change_done (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Change *change = user_data;
+  KouanAdminStaff *self = change->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = kouan_admin_view_call_finish (self->admin, result, &error);
+
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      self->busy--;
+      if (error != NULL)
+        {
+          g_autofree char *message = kouan_admin_view_describe_error (self->admin, error);
+
+          set_message (self, message);
+        }
+      else
+        {
+          kouan_admin_view_notify_changed (self->admin);
+          set_message (self, change->done);
+        }
+    }
+  change_free (change);
+}
+
+static void
+send_change (KouanAdminStaff *self,
+             const char      *method,
+             const char      *suffix,
+             JsonObject      *body,
+             const char      *done)
+{
+  Change *change = g_new0 (Change, 1);
+
+  change->self = g_object_ref (self);
+  change->done = g_strdup (done);
+  self->busy++;
+  kouan_admin_view_call_async (self->admin, method, suffix, body, self->cancellable,
+                               on_change_done, change);
+}
+
+static void
+on_join_decide (GtkButton       *button,
+                KouanAdminStaff *self)
+{
+  gint64 id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (button), "kouan-id"));
+  gboolean approve = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "kouan-approve"));
+  g_autofree char *suffix = g_strdup_printf ("/join-requests/%" G_GINT64_FORMAT "/%s", id,
+                                             approve ? "approve" : "reject");
+
+  send_change (self, "POST", suffix, NULL, approve ? _("The member joined the enterprise.")
+                                                  : _("The join request was rejected."));
+}
+
+static void
+on_join_requests_loaded (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  KouanAdminStaff *self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = kouan_admin_view_call_finish (self->admin, result, &error);
+  GtkWidget *child;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_object_unref (self);
+      return;
+    }
+  self->busy--;
+  while ((child = gtk_widget_get_first_child (self->join_list)) != NULL)
+    gtk_list_box_remove (GTK_LIST_BOX (self->join_list), child);
+
+  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonArray *items = json_object_get_array_member (json_node_get_object (node), "items");
+      gboolean manage = kouan_admin_view_allows (self->admin, "admin.staff:manage");
+
+      /* pending requests are few: a GtkListBox is fine here */
+      for (guint i = 0; i < json_array_get_length (items); i++)
+        {
+          JsonObject *item = json_array_get_object_element (items, i);
+          GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+          g_autofree char *text = g_strdup_printf ("%s（%s）", json_object_get_string_member (item, "name"),
+                                                   json_object_get_string_member (item, "account"));
+          GtkWidget *label = gtk_label_new (text);
+          const struct { const char *label; gboolean approve; } decisions[] = {
+            { N_("Approve"), TRUE }, { N_("Reject"), FALSE },
+          };
+
+          gtk_widget_set_hexpand (label, TRUE);
+          gtk_label_set_xalign (GTK_LABEL (label), 0);
+          gtk_box_append (GTK_BOX (box), label);
+          for (guint j = 0; manage && j < G_N_ELEMENTS (decisions); j++)
+            {
+              GtkWidget *button = gtk_button_new_with_label (_(decisions[j].label));
+
+              g_object_set_data (G_OBJECT (button), "kouan-id",
+                                 GSIZE_TO_POINTER ((gsize) json_object_get_int_member (item, "id")));
+              g_object_set_data (G_OBJECT (button), "kouan-approve", GINT_TO_POINTER (decisions[j].approve));
+              g_signal_connect (button, "clicked", G_CALLBACK (on_join_decide), self);
+              gtk_box_append (GTK_BOX (box), button);
+            }
+          gtk_list_box_append (GTK_LIST_BOX (self->join_list), box);
+        }
+      gtk_widget_set_visible (self->join_box, json_array_get_length (items) > 0);
+    }
+  else
+    gtk_widget_set_visible (self->join_box, FALSE);
+  g_object_unref (self);
+}
+
+static void
+load_join_requests (KouanAdminStaff *self)
+{
+  self->busy++;
+  kouan_admin_view_call_async (self->admin, "GET", "/join-requests", NULL, self->cancellable,
+                               on_join_requests_loaded, g_object_ref (self));
+}
+
+void
+kouan_admin_staff_reload (KouanAdminStaff *self)
+{
+  g_return_if_fail (KOUAN_IS_ADMIN_STAFF (self));
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  self->busy = 0;
+
+  if (kouan_admin_view_get_client (self->admin) == NULL ||
+      kouan_admin_view_get_enterprise_id (self->admin) == 0 ||
+      !kouan_admin_view_allows (self->admin, "admin.staff:view"))
+    {
+      g_list_store_remove_all (self->rows);
+      update_actions (self);
+      return;
+    }
+
+  self->busy += 2;
+  kouan_admin_view_call_async (self->admin, "GET", "/roles", NULL, self->cancellable,
+                               on_roles_loaded, g_object_ref (self));
+  kouan_admin_view_call_async (self->admin, "GET", "/departments", NULL, self->cancellable,
+                               on_departments_loaded, g_object_ref (self));
+  load_join_requests (self);
+  run_query (self);
+}
+
+static void
+on_admin_changed (KouanAdminStaff *self)
+{
+  kouan_admin_staff_reload (self);
+}
+
+/* ---- actions on the selected member ---- */
+
+static KouanAdminRecord *
+selected (KouanAdminStaff *self)
+{
+  return gtk_single_selection_get_selected_item (self->selection);
+}
+
+static void
+update_actions (KouanAdminStaff *self)
+{
+  KouanAdminRecord *record = selected (self);
+  gboolean manage = kouan_admin_view_allows (self->admin, "admin.staff:manage");
+  gboolean disabled = record != NULL &&
+                      g_strcmp0 (kouan_admin_record_get_string (record, "status"), "disabled") == 0;
+
+  gtk_widget_set_sensitive (self->edit_button, record != NULL && manage);
+  gtk_widget_set_sensitive (self->toggle_button, record != NULL && manage);
+  gtk_widget_set_sensitive (self->remove_button, record != NULL && manage);
+  gtk_button_set_label (GTK_BUTTON (self->toggle_button), disabled ? _("Enable") : _("Disable"));
+}
+
+static void
+on_toggle_clicked (KouanAdminStaff *self)
+{
+  KouanAdminRecord *record = selected (self);
+  g_autoptr(JsonObject) body = json_object_new ();
+  g_autofree char *suffix = NULL;
+  gboolean disabled;
+
+  if (record == NULL)
+    return;
+  disabled = g_strcmp0 (kouan_admin_record_get_string (record, "status"), "disabled") == 0;
+  json_object_set_string_member (body, "status", disabled ? "active" : "disabled");
+  suffix = g_strdup_printf ("/staff/%" G_GINT64_FORMAT, kouan_admin_record_get_id (record));
+  send_change (self, "PATCH", suffix, body, disabled ? _("The member was enabled.") : _("The member was disabled."));
+}
+
+static void
+on_remove_response (GtkDialog       *dialog,
+                    int              response,
+                    KouanAdminStaff *self)
+{
+  gint64 user_id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (dialog), "kouan-id"));
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autofree char *suffix = g_strdup_printf ("/staff/%" G_GINT64_FORMAT, user_id);
+
+      send_change (self, "DELETE", suffix, NULL, _("The member was removed from the enterprise."));
+    }
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+static GtkWindow *
+confirm_remove (KouanAdminStaff *self)
+{
+  KouanAdminRecord *record = selected (self);
+  GtkWidget *dialog;
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  if (record == NULL)
+    return NULL;
+  dialog = gtk_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                   GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                                   GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE,
+                                   _("Remove %s from the enterprise?"),
+                                   kouan_admin_record_get_string (record, "name"));
+  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s",
+    _("The member loses every role in this enterprise and no longer sees its data. They can ask to join again."));
+  gtk_dialog_add_buttons (GTK_DIALOG (dialog), _("Cancel"), GTK_RESPONSE_CANCEL,
+                          _("Remove"), GTK_RESPONSE_ACCEPT, NULL);
+  gtk_widget_add_css_class (gtk_dialog_get_widget_for_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT),
+                            "destructive-action");
+  g_object_set_data (G_OBJECT (dialog), "kouan-id", GSIZE_TO_POINTER ((gsize) kouan_admin_record_get_id (record)));
+  g_signal_connect (dialog, "response", G_CALLBACK (on_remove_response), self);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return GTK_WINDOW (dialog);
+}
+
+static void
+on_remove_clicked (KouanAdminStaff *self)
+{
+  confirm_remove (self);
+}
+
+/* ---- the 编辑 dialog ---- */
+
+typedef struct {
+  KouanAdminStaff *self;
+  GtkWidget       *window;
+  GtkWidget       *grants_list;
+  GtkWidget       *role_dropdown;
+  GtkWidget       *starts_button;
+  GtkWidget       *ends_button;
+  GtkWidget       *message_label;
+  GtkWidget       *confirm_button;
+  gint64           user_id;
+  GArray          *removed;   /* gint64 grant ids to delete */
+  GPtrArray       *added;     /* JsonObject bodies to post */
+  guint            pending;
+  gboolean         failed;
+} EditDialog;
+
+static void
+edit_dialog_free (EditDialog *dialog)
+{
+  g_object_unref (dialog->self);
+  g_array_unref (dialog->removed);
+  g_ptr_array_unref (dialog->added);
+  g_free (dialog);
+}
+
+static void
+on_grant_remove_toggled (GtkCheckButton *check,
+                         EditDialog     *dialog)
+{
+  gint64 id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (check), "kouan-id"));
+
+  if (gtk_check_button_get_active (check))
+    g_array_append_val (dialog->removed, id);
+  else
+    for (guint i = 0; i < dialog->removed->len; i++)
+      if (g_array_index (dialog->removed, gint64, i) == id)
+        {
+          g_array_remove_index (dialog->removed, i);
+          break;
+        }
+}
+
+static void
+add_grant_row (EditDialog *dialog,
+               const char *text,
+               gint64      grant_id)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_widget_set_hexpand (label, TRUE);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_box_append (GTK_BOX (box), label);
+  if (grant_id > 0)
+    {
+      GtkWidget *check = gtk_check_button_new_with_label (_("Remove"));
+
+      g_object_set_data (G_OBJECT (check), "kouan-id", GSIZE_TO_POINTER ((gsize) grant_id));
+      g_signal_connect (check, "toggled", G_CALLBACK (on_grant_remove_toggled), dialog);
+      gtk_box_append (GTK_BOX (box), check);
+    }
+  else
+    gtk_box_append (GTK_BOX (box), gtk_label_new (_("new")));
+  gtk_list_box_append (GTK_LIST_BOX (dialog->grants_list), box);
+}
+
+static void
+on_add_grant_clicked (GtkButton  *button,
+                      EditDialog *dialog)
+{
+  guint position = gtk_drop_down_get_selected (GTK_DROP_DOWN (dialog->role_dropdown));
+  const char *starts = kouan_admin_date_button_get (dialog->starts_button);
+  const char *ends = kouan_admin_date_button_get (dialog->ends_button);
+  g_autoptr(KouanAdminRecord) role = NULL;
+  g_autoptr(JsonObject) grant = NULL;
+  g_autofree char *text = NULL;
+
+  if (position == GTK_INVALID_LIST_POSITION ||
+      position >= g_list_model_get_n_items (G_LIST_MODEL (dialog->self->roles)))
+    return;
+  if (starts == NULL)
+    {
+      gtk_label_set_label (GTK_LABEL (dialog->message_label), _("Choose the day the role starts."));
+      return;
+    }
+  if (ends != NULL && g_strcmp0 (ends, starts) < 0)
+    {
+      gtk_label_set_label (GTK_LABEL (dialog->message_label), _("The role cannot end before it starts."));
+      return;
+    }
+  gtk_label_set_label (GTK_LABEL (dialog->message_label), "");
+
+  role = g_list_model_get_item (G_LIST_MODEL (dialog->self->roles), position);
+  grant = json_object_new ();
+  json_object_set_int_member (grant, "role_id", kouan_admin_record_get_id (role));
+  json_object_set_string_member (grant, "role", kouan_admin_record_get_string (role, "name"));
+  json_object_set_string_member (grant, "starts_on", starts);
+  if (ends != NULL)
+    json_object_set_string_member (grant, "ends_on", ends);
+  else
+    json_object_set_null_member (grant, "ends_on");
+  json_object_set_string_member (grant, "state", "new");
+  text = grant_text (grant);
+  json_object_remove_member (grant, "role");
+  json_object_remove_member (grant, "state");
+  g_ptr_array_add (dialog->added, g_steal_pointer (&grant));
+  add_grant_row (dialog, text, 0);
+}
+
+static void
+on_dialog_step_done (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  EditDialog *dialog = user_data;
+  KouanAdminStaff *self = dialog->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = kouan_admin_view_call_finish (self->admin, result, &error);
+
+  if (error != NULL && !dialog->failed)
+    {
+      g_autofree char *message = kouan_admin_view_describe_error (self->admin, error);
+
+      dialog->failed = TRUE;
+      gtk_label_set_label (GTK_LABEL (dialog->message_label), message);
+    }
+  if (--dialog->pending > 0)
+    return;
+
+  kouan_admin_view_notify_changed (self->admin);
+  if (!dialog->failed)
+    {
+      set_message (self, _("The member's roles were saved."));
+      gtk_window_destroy (GTK_WINDOW (dialog->window));
+    }
+  else
+    {
+      /* what did go through is saved; the dialog shows why the rest did not */
+      gtk_widget_set_sensitive (dialog->confirm_button, FALSE);
+    }
+}
+
+static void
+on_dialog_confirm (GtkButton  *button,
+                   EditDialog *dialog)
+{
+  KouanAdminStaff *self = dialog->self;
+  g_autofree char *grants = g_strdup_printf ("/staff/%" G_GINT64_FORMAT "/grants", dialog->user_id);
+
+  dialog->pending = dialog->removed->len + dialog->added->len;
+  dialog->failed = FALSE;
+  if (dialog->pending == 0)
+    {
+      gtk_window_destroy (GTK_WINDOW (dialog->window));
+      return;
+    }
+  gtk_widget_set_sensitive (dialog->confirm_button, FALSE);
+  /* additions first: replacing one's own admin grant must not trip the
+   * last-admin check halfway */
+  for (guint i = 0; i < dialog->added->len; i++)
+    kouan_admin_view_call_async (self->admin, "POST", grants, g_ptr_array_index (dialog->added, i),
+                                 NULL, on_dialog_step_done, dialog);
+  for (guint i = 0; i < dialog->removed->len; i++)
+    {
+      g_autofree char *suffix = g_strdup_printf ("/grants/%" G_GINT64_FORMAT,
+                                                 g_array_index (dialog->removed, gint64, i));
+
+      kouan_admin_view_call_async (self->admin, "DELETE", suffix, NULL, NULL, on_dialog_step_done, dialog);
+    }
+}
+
+static void
+on_dialog_cancel (GtkButton  *button,
+                  EditDialog *dialog)
+{
+  gtk_window_destroy (GTK_WINDOW (dialog->window));
+}
+
+static GtkWindow *
+open_edit_dialog (KouanAdminStaff *self)
+{
+  KouanAdminRecord *record = selected (self);
+  EditDialog *dialog;
+  GtkWidget *box, *row, *buttons, *cancel, *add, *scrolled, *title;
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  JsonObject *object;
+  JsonArray *grants;
+  g_autofree char *heading = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
+
+  if (record == NULL)
+    return NULL;
+
+  dialog = g_new0 (EditDialog, 1);
+  dialog->self = g_object_ref (self);
+  dialog->user_id = kouan_admin_record_get_id (record);
+  dialog->removed = g_array_new (FALSE, FALSE, sizeof (gint64));
+  dialog->added = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+
+  dialog->window = gtk_window_new ();
+  /* Translators: %s is the member's name */
+  heading = g_strdup_printf (_("Edit Roles of %s"), kouan_admin_record_get_string (record, "name"));
+  gtk_window_set_title (GTK_WINDOW (dialog->window), heading);
+  gtk_window_set_modal (GTK_WINDOW (dialog->window), TRUE);
+  gtk_window_set_default_size (GTK_WINDOW (dialog->window), 520, 420);
+  if (GTK_IS_WINDOW (root))
+    gtk_window_set_transient_for (GTK_WINDOW (dialog->window), GTK_WINDOW (root));
+  g_object_set_data_full (G_OBJECT (dialog->window), "kouan-edit-dialog", dialog,
+                          (GDestroyNotify) edit_dialog_free);
+
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  gtk_widget_set_margin_start (box, 18);
+  gtk_widget_set_margin_end (box, 18);
+  gtk_widget_set_margin_top (box, 18);
+  gtk_widget_set_margin_bottom (box, 18);
+
+  title = gtk_label_new (_("Roles and their validity"));
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_widget_add_css_class (title, "heading");
+  gtk_box_append (GTK_BOX (box), title);
+
+  dialog->grants_list = gtk_list_box_new ();
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (dialog->grants_list), GTK_SELECTION_NONE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (dialog->grants_list), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Roles and their validity"), -1);
+  scrolled = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), dialog->grants_list);
+  gtk_widget_set_vexpand (scrolled, TRUE);
+  gtk_box_append (GTK_BOX (box), scrolled);
+
+  object = kouan_admin_record_get_object (record);
+  grants = json_object_get_array_member (object, "grants");
+  for (guint i = 0; grants != NULL && i < json_array_get_length (grants); i++)
+    {
+      JsonObject *grant = json_array_get_object_element (grants, i);
+      g_autofree char *text = grant_text (grant);
+
+      add_grant_row (dialog, text, json_object_get_int_member (grant, "id"));
+    }
+
+  /* 新增角色: a role and its validity period */
+  title = gtk_label_new (_("Add a Role"));
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_widget_add_css_class (title, "heading");
+  gtk_box_append (GTK_BOX (box), title);
+  row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  /* the real roles (role_names starts with "all roles") */
+  dialog->role_dropdown = gtk_drop_down_new (NULL, NULL);
+  {
+    GtkStringList *names = gtk_string_list_new (NULL);
+
+    for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->roles)); i++)
+      {
+        g_autoptr(KouanAdminRecord) role = g_list_model_get_item (G_LIST_MODEL (self->roles), i);
+
+        gtk_string_list_append (names, kouan_admin_record_get_string (role, "name"));
+      }
+    gtk_drop_down_set_model (GTK_DROP_DOWN (dialog->role_dropdown), G_LIST_MODEL (names));
+    g_object_unref (names);
+  }
+  gtk_accessible_update_property (GTK_ACCESSIBLE (dialog->role_dropdown), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Role"), -1);
+  dialog->starts_button = kouan_admin_date_button_new (_("Starts on"), FALSE);
+  kouan_admin_date_button_set (dialog->starts_button, today);
+  dialog->ends_button = kouan_admin_date_button_new (_("Open-ended"), TRUE);
+  add = gtk_button_new_with_label (_("Add"));
+  g_signal_connect (add, "clicked", G_CALLBACK (on_add_grant_clicked), dialog);
+  gtk_box_append (GTK_BOX (row), dialog->role_dropdown);
+  gtk_box_append (GTK_BOX (row), gtk_label_new (_("from")));
+  gtk_box_append (GTK_BOX (row), dialog->starts_button);
+  gtk_box_append (GTK_BOX (row), gtk_label_new (_("to")));
+  gtk_box_append (GTK_BOX (row), dialog->ends_button);
+  gtk_box_append (GTK_BOX (row), add);
+  gtk_box_append (GTK_BOX (box), row);
+
+  dialog->message_label = gtk_label_new (NULL);
+  gtk_label_set_wrap (GTK_LABEL (dialog->message_label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (dialog->message_label), 0);
+  gtk_widget_add_css_class (dialog->message_label, "error");
+  gtk_box_append (GTK_BOX (box), dialog->message_label);
+
+  buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_widget_set_halign (buttons, GTK_ALIGN_END);
+  cancel = gtk_button_new_with_label (_("Cancel"));
+  dialog->confirm_button = gtk_button_new_with_label (_("OK"));
+  gtk_widget_add_css_class (dialog->confirm_button, "suggested-action");
+  g_signal_connect (cancel, "clicked", G_CALLBACK (on_dialog_cancel), dialog);
+  g_signal_connect (dialog->confirm_button, "clicked", G_CALLBACK (on_dialog_confirm), dialog);
+  gtk_box_append (GTK_BOX (buttons), cancel);
+  gtk_box_append (GTK_BOX (buttons), dialog->confirm_button);
+  gtk_box_append (GTK_BOX (box), buttons);
+
+  gtk_window_set_child (GTK_WINDOW (dialog->window), box);
+  gtk_window_present (GTK_WINDOW (dialog->window));
+  return GTK_WINDOW (dialog->window);
+}
+
+static void
+on_edit_clicked (KouanAdminStaff *self)
+{
+  open_edit_dialog (self);
+}
+
+/* ---- the class ---- */
+
+static void
+kouan_admin_staff_dispose (GObject *object)
+{
+  KouanAdminStaff *self = KOUAN_ADMIN_STAFF (object);
+  GtkWidget *child;
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->rows);
+  g_clear_object (&self->roles);
+  g_clear_object (&self->role_names);
+  g_clear_object (&self->department_names);
+  g_clear_object (&self->selection);
+  g_clear_pointer (&self->department_ids, g_array_unref);
+
+  G_OBJECT_CLASS (kouan_admin_staff_parent_class)->dispose (object);
+}
+
+static void
+kouan_admin_staff_class_init (KouanAdminStaffClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = kouan_admin_staff_dispose;
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
+}
+
+static GtkWidget *
+labelled (const char *label,
+          GtkWidget  *widget)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *text = gtk_label_new (label);
+
+  gtk_box_append (GTK_BOX (box), text);
+  gtk_box_append (GTK_BOX (box), widget);
+  gtk_accessible_update_relation (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_RELATION_LABELLED_BY, text, NULL, -1);
+  return box;
+}
+
+static void
+kouan_admin_staff_init (KouanAdminStaff *self)
+{
+  GtkWidget *filters, *scrolled, *actions, *join_title;
+  GtkSortListModel *sorted;
+  GtkStringList *status_names = gtk_string_list_new (NULL);
+
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (gtk_widget_get_layout_manager (GTK_WIDGET (self))),
+                                  GTK_ORIENTATION_VERTICAL);
+  gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (gtk_widget_get_layout_manager (GTK_WIDGET (self))), 6);
+
+  self->cancellable = g_cancellable_new ();
+  self->rows = g_list_store_new (KOUAN_TYPE_ADMIN_RECORD);
+  self->roles = g_list_store_new (KOUAN_TYPE_ADMIN_RECORD);
+  self->role_names = gtk_string_list_new ((const char *[]) { _("All roles"), NULL });
+  self->department_names = gtk_string_list_new ((const char *[]) { _("All departments"), NULL });
+  self->department_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  for (guint i = 0; i < G_N_ELEMENTS (statuses); i++)
+    gtk_string_list_append (status_names, _(statuses[i].label));
+
+  /* the portal's filters: name, role, status, registration dates (+ department) */
+  filters = gtk_flow_box_new ();
+  gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (filters), GTK_SELECTION_NONE);
+  gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (filters), 8);
+  gtk_widget_set_margin_start (filters, 12);
+  gtk_widget_set_margin_end (filters, 12);
+  gtk_widget_set_margin_top (filters, 12);
+  self->name_entry = gtk_search_entry_new ();
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->name_entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Name or account"), -1);
+  g_signal_connect_swapped (self->name_entry, "activate", G_CALLBACK (on_query_clicked), self);
+  self->role_dropdown = gtk_drop_down_new (G_LIST_MODEL (g_object_ref (self->role_names)), NULL);
+  self->status_dropdown = gtk_drop_down_new (G_LIST_MODEL (status_names), NULL);
+  self->department_dropdown = gtk_drop_down_new (G_LIST_MODEL (g_object_ref (self->department_names)), NULL);
+  self->from_button = kouan_admin_date_button_new (_("Registered from"), TRUE);
+  self->to_button = kouan_admin_date_button_new (_("Registered until"), TRUE);
+  self->query_button = gtk_button_new_with_label (_("Search"));
+  gtk_widget_add_css_class (self->query_button, "suggested-action");
+  g_signal_connect_swapped (self->query_button, "clicked", G_CALLBACK (on_query_clicked), self);
+  gtk_flow_box_append (GTK_FLOW_BOX (filters), labelled (_("Name"), self->name_entry));
+  gtk_flow_box_append (GTK_FLOW_BOX (filters), labelled (_("Role"), self->role_dropdown));
+  gtk_flow_box_append (GTK_FLOW_BOX (filters), labelled (_("Status"), self->status_dropdown));
+  gtk_flow_box_append (GTK_FLOW_BOX (filters), labelled (_("Department"), self->department_dropdown));
+  gtk_flow_box_append (GTK_FLOW_BOX (filters), labelled (_("Registered"), self->from_button));
+  gtk_flow_box_append (GTK_FLOW_BOX (filters), labelled ("–", self->to_button));
+  gtk_flow_box_append (GTK_FLOW_BOX (filters), self->query_button);
+  gtk_widget_set_parent (filters, GTK_WIDGET (self));
+
+  actions = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_widget_set_margin_start (actions, 12);
+  gtk_widget_set_margin_end (actions, 12);
+  self->count_label = gtk_label_new (NULL);
+  gtk_widget_set_hexpand (self->count_label, TRUE);
+  gtk_label_set_xalign (GTK_LABEL (self->count_label), 0);
+  self->edit_button = gtk_button_new_with_label (_("Edit"));
+  self->toggle_button = gtk_button_new_with_label (_("Disable"));
+  self->remove_button = gtk_button_new_with_label (_("Remove"));
+  gtk_widget_add_css_class (self->remove_button, "destructive-action");
+  g_signal_connect_swapped (self->edit_button, "clicked", G_CALLBACK (on_edit_clicked), self);
+  g_signal_connect_swapped (self->toggle_button, "clicked", G_CALLBACK (on_toggle_clicked), self);
+  g_signal_connect_swapped (self->remove_button, "clicked", G_CALLBACK (on_remove_clicked), self);
+  gtk_box_append (GTK_BOX (actions), self->count_label);
+  gtk_box_append (GTK_BOX (actions), self->edit_button);
+  gtk_box_append (GTK_BOX (actions), self->toggle_button);
+  gtk_box_append (GTK_BOX (actions), self->remove_button);
+  gtk_widget_set_parent (actions, GTK_WIDGET (self));
+
+  self->message_label = gtk_label_new (NULL);
+  gtk_label_set_wrap (GTK_LABEL (self->message_label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (self->message_label), 0);
+  gtk_widget_set_margin_start (self->message_label, 12);
+  gtk_widget_set_visible (self->message_label, FALSE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->message_label), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Status message"), -1);
+  gtk_widget_set_parent (self->message_label, GTK_WIDGET (self));
+
+  self->column_view = gtk_column_view_new (NULL);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->column_view), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Members"), -1);
+  add_column (self, _("Name"), cell_name, "name");
+  add_column (self, _("Account"), cell_account, "account");
+  add_column (self, _("Department"), cell_department, "department");
+  add_column (self, _("Roles and validity"), cell_roles, NULL);
+  add_column (self, _("Status"), cell_status, "status");
+  add_column (self, _("Registered"), cell_registered, "registered_on");
+  sorted = gtk_sort_list_model_new (G_LIST_MODEL (g_object_ref (self->rows)),
+                                    g_object_ref (gtk_column_view_get_sorter (GTK_COLUMN_VIEW (self->column_view))));
+  self->selection = gtk_single_selection_new (G_LIST_MODEL (sorted));
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_column_view_set_model (GTK_COLUMN_VIEW (self->column_view), GTK_SELECTION_MODEL (self->selection));
+  g_signal_connect_swapped (self->selection, "notify::selected", G_CALLBACK (update_actions), self);
+  scrolled = gtk_scrolled_window_new ();
+  gtk_widget_set_vexpand (scrolled, TRUE);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), self->column_view);
+  gtk_widget_set_parent (scrolled, GTK_WIDGET (self));
+
+  /* pending join requests (the personal center creates them) */
+  self->join_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  gtk_widget_set_margin_start (self->join_box, 12);
+  gtk_widget_set_margin_end (self->join_box, 12);
+  gtk_widget_set_margin_bottom (self->join_box, 12);
+  join_title = gtk_label_new (_("Pending Join Requests"));
+  gtk_label_set_xalign (GTK_LABEL (join_title), 0);
+  gtk_widget_add_css_class (join_title, "heading");
+  self->join_list = gtk_list_box_new ();
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (self->join_list), GTK_SELECTION_NONE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->join_list), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Pending Join Requests"), -1);
+  gtk_box_append (GTK_BOX (self->join_box), join_title);
+  gtk_box_append (GTK_BOX (self->join_box), self->join_list);
+  gtk_widget_set_visible (self->join_box, FALSE);
+  gtk_widget_set_parent (self->join_box, GTK_WIDGET (self));
+
+  update_actions (self);
+}
+
+GtkWidget *
+kouan_admin_staff_new (KouanAdminView *admin)
+{
+  KouanAdminStaff *self = g_object_new (KOUAN_TYPE_ADMIN_STAFF, NULL);
+
+  self->admin = admin;
+  g_signal_connect_object (admin, "changed", G_CALLBACK (on_admin_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (admin, "notify::enterprise-id", G_CALLBACK (on_admin_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (admin, "notify::client", G_CALLBACK (on_admin_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (admin, "notify::any-visible", G_CALLBACK (on_admin_changed), self, G_CONNECT_SWAPPED);
+  return GTK_WIDGET (self);
+}
+
+/* ---- for the UI tests ---- */
+
+GListModel *
+_kouan_admin_staff_get_rows (KouanAdminStaff *self)
+{
+  return G_LIST_MODEL (self->selection);
+}
+
+gboolean
+_kouan_admin_staff_get_busy (KouanAdminStaff *self)
+{
+  return self->busy > 0;
+}
+
+static void
+select_string (GtkWidget  *dropdown,
+               const char *value)
+{
+  GListModel *model = gtk_drop_down_get_model (GTK_DROP_DOWN (dropdown));
+
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (dropdown), 0);
+  for (guint i = 0; value != NULL && i < g_list_model_get_n_items (model); i++)
+    if (g_strcmp0 (gtk_string_list_get_string (GTK_STRING_LIST (model), i), value) == 0)
+      gtk_drop_down_set_selected (GTK_DROP_DOWN (dropdown), i);
+}
+
+void
+_kouan_admin_staff_set_filters (KouanAdminStaff *self,
+                                const char      *name,
+                                const char      *role,
+                                const char      *status,
+                                const char      *from,
+                                const char      *to)
+{
+  gtk_editable_set_text (GTK_EDITABLE (self->name_entry), name != NULL ? name : "");
+  select_string (self->role_dropdown, role);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (self->status_dropdown), 0);
+  for (guint i = 1; status != NULL && i < G_N_ELEMENTS (statuses); i++)
+    if (g_strcmp0 (statuses[i].id, status) == 0)
+      gtk_drop_down_set_selected (GTK_DROP_DOWN (self->status_dropdown), i);
+  kouan_admin_date_button_set (self->from_button, from);
+  kouan_admin_date_button_set (self->to_button, to);
+}
+
+void
+_kouan_admin_staff_query (KouanAdminStaff *self)
+{
+  g_signal_emit_by_name (self->query_button, "clicked");
+}
+
+gboolean
+_kouan_admin_staff_select (KouanAdminStaff *self,
+                           const char      *account)
+{
+  GListModel *model = G_LIST_MODEL (self->selection);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(KouanAdminRecord) record = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (kouan_admin_record_get_string (record, "account"), account) == 0)
+        {
+          gtk_single_selection_set_selected (self->selection, i);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+GtkWindow *
+_kouan_admin_staff_edit (KouanAdminStaff *self)
+{
+  return open_edit_dialog (self);
+}
+
+void
+_kouan_admin_staff_dialog_add_grant (GtkWindow  *window,
+                                     const char *role,
+                                     const char *starts_on,
+                                     const char *ends_on)
+{
+  EditDialog *dialog = g_object_get_data (G_OBJECT (window), "kouan-edit-dialog");
+
+  select_string (dialog->role_dropdown, role);
+  kouan_admin_date_button_set (dialog->starts_button, starts_on);
+  kouan_admin_date_button_set (dialog->ends_button, ends_on);
+  on_add_grant_clicked (NULL, dialog);
+}
+
+void
+_kouan_admin_staff_dialog_confirm (GtkWindow *window)
+{
+  EditDialog *dialog = g_object_get_data (G_OBJECT (window), "kouan-edit-dialog");
+
+  g_signal_emit_by_name (dialog->confirm_button, "clicked");
+}
+
+GtkWindow *
+_kouan_admin_staff_remove (KouanAdminStaff *self)
+{
+  return confirm_remove (self);
+}
+
+const char *
+_kouan_admin_staff_get_message (KouanAdminStaff *self)
+{
+  return gtk_label_get_label (GTK_LABEL (self->message_label));
+}
