@@ -448,6 +448,13 @@ client_new_message (KouanClient  *self,
   return g_steal_pointer (&message);
 }
 
+static void client_dispatch (KouanClient          *self,
+                             GTask                *task,
+                             SoupMessage          *message,
+                             gboolean              is_login,
+                             gint64                enterprise_id,
+                             KouanResponseHandler  handler);
+
 /* Takes ownership of @task; sends and eventually calls @handler with the
  * body of a 2xx answer, or returns the mapped error on the task. */
 static void
@@ -460,7 +467,6 @@ client_send (KouanClient          *self,
              gint64                enterprise_id,
              KouanResponseHandler  handler)
 {
-  KouanRequest *request;
   GError *error = NULL;
   SoupMessage *message;
 
@@ -471,6 +477,19 @@ client_send (KouanClient          *self,
       g_object_unref (task);
       return;
     }
+  client_dispatch (self, task, message, is_login, enterprise_id, handler);
+}
+
+/* Takes ownership of @task and @message and sends it. */
+static void
+client_dispatch (KouanClient          *self,
+                 GTask                *task,
+                 SoupMessage          *message,
+                 gboolean              is_login,
+                 gint64                enterprise_id,
+                 KouanResponseHandler  handler)
+{
+  KouanRequest *request;
 
   request = g_new0 (KouanRequest, 1);
   request->message = message;
@@ -919,6 +938,136 @@ JsonArray *
 kouan_client_push_mutations_finish (KouanClient   *self,
                                     GAsyncResult  *result,
                                     GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Feature routes -------------------------------------------------------- */
+
+static void
+handle_call (GTask *task, GBytes *body)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize size = 0;
+  const char *data = g_bytes_get_data (body, &size);
+
+  /* 204 and other empty answers have no JSON: the caller gets NULL. */
+  if (size == 0)
+    {
+      g_task_return_pointer (task, NULL, NULL);
+      return;
+    }
+  parser = json_parser_new ();
+  if (!json_parser_load_from_data (parser, data, size, &error))
+    {
+      return_invalid (task, error);
+      return;
+    }
+  if (json_parser_get_root (parser) == NULL)
+    {
+      g_task_return_new_error (task, KOUAN_API_ERROR, KOUAN_API_ERROR_INVALID_RESPONSE,
+                               "The server's answer is empty JSON");
+      return;
+    }
+  g_task_return_pointer (task, json_node_copy (json_parser_get_root (parser)),
+                         (GDestroyNotify) json_node_unref);
+}
+
+void
+kouan_client_call_async (KouanClient         *self,
+                         const char          *method,
+                         const char          *path,
+                         JsonNode            *body,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (KOUAN_IS_CLIENT (self));
+  g_return_if_fail (method != NULL && path != NULL && path[0] == '/');
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, kouan_client_call_async);
+  client_send (self, task, method, path, body, FALSE, 0, handle_call);
+}
+
+JsonNode *
+kouan_client_call_finish (KouanClient   *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+kouan_client_upload_async (KouanClient         *self,
+                           const char          *path,
+                           const char          *content_type,
+                           GBytes              *data,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  GTask *task;
+  GError *error = NULL;
+  SoupMessage *message;
+
+  g_return_if_fail (KOUAN_IS_CLIENT (self));
+  g_return_if_fail (path != NULL && content_type != NULL && data != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, kouan_client_upload_async);
+  message = client_new_message (self, "POST", path, NULL, &error);
+  if (message == NULL)
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  soup_message_set_request_body_from_bytes (message, content_type, data);
+  client_dispatch (self, task, message, FALSE, 0, handle_call);
+}
+
+JsonNode *
+kouan_client_upload_finish (KouanClient   *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+handle_download (GTask *task, GBytes *body)
+{
+  g_task_return_pointer (task, g_bytes_ref (body), (GDestroyNotify) g_bytes_unref);
+}
+
+void
+kouan_client_download_async (KouanClient         *self,
+                             const char          *path,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (KOUAN_IS_CLIENT (self));
+  g_return_if_fail (path != NULL && path[0] == '/');
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, kouan_client_download_async);
+  client_send (self, task, "GET", path, NULL, FALSE, 0, handle_download);
+}
+
+GBytes *
+kouan_client_download_finish (KouanClient   *self,
+                              GAsyncResult  *result,
+                              GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);

@@ -165,6 +165,43 @@ JsonArray *kouan_client_push_mutations_finish (KouanClient   *self,
                                                GAsyncResult  *result,
                                                GError       **error);
 
+/* Feature routes (docs/api.md) without a function of their own: @method
+ * and @path ("/api/v1/account"), @body (nullable) the JSON to send. The
+ * result is (transfer full) (nullable) the answer's JSON, NULL for an
+ * empty answer (204). Errors as for every call; the server's error code
+ * is kouan_client_get_error_code(). */
+void       kouan_client_call_async      (KouanClient         *self,
+                                         const char          *method,
+                                         const char          *path,
+                                         JsonNode            *body,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data);
+JsonNode  *kouan_client_call_finish     (KouanClient   *self,
+                                         GAsyncResult  *result,
+                                         GError       **error);
+/* POSTs @data (an image) as the body with @content_type; JSON answer as
+ * kouan_client_call_finish(). */
+void       kouan_client_upload_async    (KouanClient         *self,
+                                         const char          *path,
+                                         const char          *content_type,
+                                         GBytes              *data,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data);
+JsonNode  *kouan_client_upload_finish   (KouanClient   *self,
+                                         GAsyncResult  *result,
+                                         GError       **error);
+/* GETs @path and returns (transfer full) the raw body (an image). */
+void       kouan_client_download_async  (KouanClient         *self,
+                                         const char          *path,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data);
+GBytes    *kouan_client_download_finish (KouanClient   *self,
+                                         GAsyncResult  *result,
+                                         GError       **error);
+
 /* Opens the enterprise's event WebSocket. */
 void                     kouan_client_connect_events_async  (KouanClient *self,
                                                              gint64 enterprise_id,

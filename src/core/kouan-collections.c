@@ -4,6 +4,7 @@
 #include "kouan-collection.h"
 #include "kouan-json.h"
 #include "kouan-message.h"
+#include "kouan-personal.h"
 #include "kouan-store.h"
 #include "kouan-store-insurance.h"
 #include "kouan-store-settings.h"
@@ -297,6 +298,9 @@ static const KouanCollection * const collections[] = {
   &kouan_insurance_claims_collection,
   &kouan_insurance_categories_collection,
   &kouan_risk_articles_collection,
+  &kouan_profile_collection,
+  &kouan_preferences_collection,
+  &kouan_certification_collection,
   NULL,
 };
 

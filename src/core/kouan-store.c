@@ -137,6 +137,44 @@ static const char * const migrations[] = {
   "    VALUES ('delete', OLD.id, OLD.title, OLD.body);"
   "  INSERT INTO risk_articles_fts (rowid, title, body) VALUES (NEW.id, NEW.title, NEW.body);"
   "END;",
+  /* personal center (kouan-store-personal.c): the user's profile (one per
+   * user, whichever enterprise's feed brought it), declaration preferences
+   * per enterprise, enterprises' certifications, and images fetched once
+   * so avatars and seals show offline */
+  "CREATE TABLE profiles ("
+  "  id                INTEGER PRIMARY KEY NOT NULL,"
+  "  account           TEXT NOT NULL,"
+  "  name              TEXT NOT NULL,"
+  "  gender            TEXT NOT NULL,"
+  "  avatar_image      INTEGER,"
+  "  avatar_enterprise INTEGER,"
+  "  seal_image        INTEGER,"
+  "  seal_enterprise   INTEGER,"
+  "  phone             TEXT NOT NULL,"
+  "  email             TEXT NOT NULL);"
+  "CREATE TABLE declaration_preferences ("
+  "  enterprise_id      INTEGER NOT NULL REFERENCES enterprises (id) ON DELETE CASCADE,"
+  "  user_id            INTEGER NOT NULL,"
+  "  remember_last      INTEGER NOT NULL,"
+  "  check_hs_codes     INTEGER NOT NULL,"
+  "  warn_duplicates    INTEGER NOT NULL,"
+  "  autofill_consignee INTEGER NOT NULL,"
+  "  confirm_submit     INTEGER NOT NULL,"
+  "  PRIMARY KEY (enterprise_id, user_id));"
+  "CREATE TABLE certifications ("
+  "  enterprise_id        INTEGER PRIMARY KEY NOT NULL"
+  "                       REFERENCES enterprises (id) ON DELETE CASCADE,"
+  "  status               TEXT NOT NULL,"
+  "  reason               TEXT,"
+  "  legal_representative TEXT NOT NULL,"
+  "  licence_number       TEXT NOT NULL,"
+  "  licence_image        INTEGER,"
+  "  contact              TEXT NOT NULL);"
+  "CREATE TABLE image_cache ("
+  "  enterprise_id INTEGER NOT NULL,"
+  "  id            INTEGER NOT NULL,"
+  "  data          BLOB NOT NULL,"
+  "  PRIMARY KEY (enterprise_id, id));",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == KOUAN_STORE_SCHEMA_VERSION + 1);

@@ -24,6 +24,7 @@ typedef struct {
   gint64    card_challenge_ttl;
   char     *today;
   gboolean  list_routes;
+  gint64    certification_delay;
 } Options;
 
 static void
@@ -58,6 +59,7 @@ parse_options (int       *argc,
     { "session-idle", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT64, &options->session_idle, "Idle session lifetime", "SECS" },
     { "session-max", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT64, &options->session_max, "Absolute session lifetime", "SECS" },
     { "card-challenge-ttl", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT64, &options->card_challenge_ttl, "Card login challenge lifetime", "SECS" },
+    { "certification-delay", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT64, &options->certification_delay, "With --demo: seconds before a certification is decided", "SECS" },
     /* For tests: grant validity on another day (China time). */
     { "today", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &options->today, "Pretend today is DATE (China time)", "YYYY-MM-DD" },
     /* For the authorization matrix test: every route, then exit. */
@@ -70,6 +72,7 @@ parse_options (int       *argc,
   options->session_idle = KOUAN_DEFAULT_SESSION_IDLE;
   options->session_max = KOUAN_DEFAULT_SESSION_MAX;
   options->card_challenge_ttl = KOUAN_CARD_CHALLENGE_TTL;
+  options->certification_delay = 5;
 
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, argc, argv, error))
@@ -105,7 +108,7 @@ parse_options (int       *argc,
     }
   if (options->demo_scale < 0 || options->max_body < 1 ||
       options->session_idle < 1 || options->session_max < 1 ||
-      options->card_challenge_ttl < 1)
+      options->card_challenge_ttl < 1 || options->certification_delay < 0)
     {
       g_set_error_literal (error, KOUAN_SERVER_ERROR, KOUAN_SERVER_ERROR_OPTIONS,
                            "--demo-scale, --max-body and the session and challenge lifetimes must be positive");
@@ -325,6 +328,8 @@ kouan_server_app_run (int    argc,
   self.session_idle = options.session_idle;
   self.session_max = options.session_max;
   self.card_challenge_ttl = options.card_challenge_ttl;
+  self.demo = options.demo;
+  self.certification_delay = options.certification_delay;
 
   self.today = g_strdup (options.today);
   if (options.list_routes)

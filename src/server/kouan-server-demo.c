@@ -451,6 +451,7 @@ seed (KouanServer  *self,
                           scale > 0 ? scale : 200,
                           scale > 0 ? scale : 50,
                           admin_id, staff_id, error) &&
+         kouan_server_personal_demo_seed (self, error) &&
          kouan_server_insurance_demo_seed (self, scale, error) &&
          kouan_server_enterprise_demo_seed (self, error) &&
          kouan_server_admin_demo_seed (self, error);

@@ -52,6 +52,9 @@ struct _KouanServer
 
   char       *today;        /* (nullable) --today YYYY-MM-DD, for tests */
   guint       admin_timer;  /* the daily grant-expiry check */
+
+  gboolean    demo;                /* started with --demo */
+  gint64      certification_delay; /* seconds before the demo reviewer decides */
 };
 
 /* kouan-server-db.c */
@@ -341,6 +344,12 @@ GBytes       *kouan_server_demo_card_ca   (void);
  * account exists; also on an existing demo database. */
 gboolean      kouan_server_demo_bind_card (KouanServer  *self,
                                            GError      **error);
+
+/* kouan-server-personal*.c: the personal center (profile, account,
+ * sessions, declaration preferences, enterprise binding, certification) */
+void          kouan_server_personal_install   (KouanServer  *self);
+gboolean      kouan_server_personal_demo_seed (KouanServer  *self,
+                                               GError      **error);
 
 /* kouan-server-images.c: uploaded PNG/JPEG images of an enterprise
  * (POST/GET /api/v1/enterprises/{eid}/images), for any feature that shows
