@@ -346,6 +346,14 @@ kouan_server_app_run (int    argc,
           return 1;
         }
       self.card_ca = g_bytes_new_take (pem, length);
+      /* A file without a CA certificate would refuse every card as
+       * "untrusted": say so at start instead. */
+      if (!kouan_server_card_check_ca (self.card_ca, &error))
+        {
+          g_printerr ("kouan-server: --card-ca %s: %s\n", options.card_ca, error->message);
+          g_clear_pointer (&self.card_ca, g_bytes_unref);
+          return 2;
+        }
     }
   else if (options.demo)
     self.card_ca = kouan_server_demo_card_ca ();

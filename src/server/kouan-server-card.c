@@ -9,6 +9,7 @@
 
 #include <gnutls/gnutls.h>
 #include <gnutls/crypto.h>
+#include <gnutls/x509.h>
 
 #include "kouan-card.h"
 #include "kouan-crypto.h"
@@ -19,6 +20,42 @@
 /* Used and expired challenges are kept this long after they expire, so a
  * late replay is still told "used"/"expired" rather than "unknown". */
 #define CHALLENGE_KEEP  (60 * 60)
+
+gboolean
+kouan_server_card_check_ca (GBytes  *pem,
+                            GError **error)
+{
+  gnutls_x509_crt_t *certificates = NULL;
+  unsigned int n = 0;
+  gnutls_datum_t datum;
+  gsize size;
+  gboolean has_ca = FALSE;
+  int ret;
+
+  datum.data = (unsigned char *) g_bytes_get_data (pem, &size);
+  datum.size = (unsigned int) size;
+  ret = gnutls_x509_crt_list_import2 (&certificates, &n, &datum, GNUTLS_X509_FMT_PEM, 0);
+  if (ret < 0 || n == 0)
+    {
+      g_set_error (error, KOUAN_SERVER_ERROR, KOUAN_SERVER_ERROR_OPTIONS,
+                   "no PEM certificate could be read (%s)",
+                   ret < 0 ? gnutls_strerror (ret) : "empty");
+      return FALSE;
+    }
+  for (unsigned int i = 0; i < n; i++)
+    {
+      unsigned int critical;
+
+      if (gnutls_x509_crt_get_basic_constraints (certificates[i], &critical, NULL, NULL) > 0)
+        has_ca = TRUE;
+      gnutls_x509_crt_deinit (certificates[i]);
+    }
+  gnutls_free (certificates);
+  if (!has_ca)
+    g_set_error_literal (error, KOUAN_SERVER_ERROR, KOUAN_SERVER_ERROR_OPTIONS,
+                         "none of its certificates is a CA (basic constraints CA:TRUE)");
+  return has_ca;
+}
 
 gboolean
 kouan_server_card_bind (KouanServer  *self,

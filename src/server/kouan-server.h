@@ -253,6 +253,9 @@ void          kouan_server_card_challenge (KouanServer        *self,
                                            SoupServerMessage  *msg);
 void          kouan_server_card_login     (KouanServer        *self,
                                            SoupServerMessage  *msg);
+/* Checks that @pem holds at least one X.509 certificate that is a CA. */
+gboolean      kouan_server_card_check_ca  (GBytes             *pem,
+                                           GError            **error);
 /* Binds the certificate with @fingerprint to @user_id (active). */
 gboolean      kouan_server_card_bind      (KouanServer        *self,
                                            const char         *fingerprint,

@@ -7,6 +7,9 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/wait.h>
+
+#include <glib/gstdio.h>
 
 #include <gnutls/gnutls.h>
 #include <gnutls/abstract.h>
@@ -428,6 +431,37 @@ test_throttled (Fixture       *f,
   g_assert_cmpstr (error_code (reply), ==, "too_many_requests");
 }
 
+/* --card-ca must name a CA certificate: anything else is refused at
+ * start, not by refusing every card later. */
+static void
+test_bad_card_ca (Fixture       *f,
+                  gconstpointer  data)
+{
+  const char *names[] = { "holder.pem", "README.md" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *path = fixture_path (names[i]);
+      g_autofree char *dir = g_dir_make_tmp ("kouan-card-ca-XXXXXX", NULL);
+      g_autofree char *db = g_build_filename (dir, "server.db", NULL);
+      const char *argv[] = { g_getenv ("KOUAN_SERVER_PATH"), "--db", db, "--listen", "127.0.0.1:0",
+                             "--card-ca", path, NULL };
+      g_autofree char *err = NULL;
+      g_autoptr(GError) error = NULL;
+      int status = 0;
+
+      g_assert_nonnull (argv[0]);
+      g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                    NULL, &err, &status, &error);
+      g_assert_no_error (error);
+      g_assert_true (WIFEXITED (status));
+      g_assert_cmpint (WEXITSTATUS (status), ==, 2);
+      g_assert_nonnull (strstr (err, "--card-ca"));
+      g_remove (db);
+      g_rmdir (dir);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -438,6 +472,7 @@ main (int    argc,
   ADD ("good-card", test_good_card);
   ADD ("demo-defaults", test_demo_defaults);
   ADD ("no-card-ca", test_no_card_ca);
+  ADD ("bad-card-ca", test_bad_card_ca);
   ADD ("tampered-signature", test_tampered_signature);
   ADD ("replayed-challenge", test_replayed_challenge);
   ADD ("unknown-challenge", test_unknown_challenge);
