@@ -293,6 +293,7 @@ test_blocked (void)
   g_assert_true (g_str_has_prefix (_kouan_card_dialog_get_message (dialog), "This card is blocked"));
   g_assert_nonnull (strstr (_kouan_card_dialog_get_message (dialog), "card issuer"));
   g_assert_cmpint (kouan_card_fixture_counter (fixture.card, "tries"), ==, 0);
+  g_assert_cmpstr (_kouan_card_dialog_get_state_text (dialog), ==, "Card of " HOLDER " is blocked");
   verifies = kouan_card_fixture_counter (fixture.card, "verify");
 
   /* Nothing more goes to the card: the PIN cannot even be typed, and a

@@ -144,6 +144,16 @@ show_blocked (KouanCardDialog *self)
                 _("This card is blocked: its PIN was entered wrongly too many times. Kouan will "
                   "not try the card again. Contact your enterprise administrator or the card "
                   "issuer to have it unblocked."));
+  /* The heading must not keep saying "ready" above a blocked card. */
+  if (kouan_card_monitor_get_state (self->monitor) == KOUAN_CARD_STATE_CARD_READY)
+    {
+      /* Translators: %s is the card holder's name as written on the card */
+      g_autofree char *title = g_strdup_printf (_("Card of %s is blocked"),
+                                                kouan_card_monitor_get_holder_name (self->monitor));
+
+      gtk_label_set_label (GTK_LABEL (self->state_label), title);
+    }
+  gtk_image_set_from_icon_name (GTK_IMAGE (self->state_icon), "dialog-error-symbolic");
   gtk_label_set_label (GTK_LABEL (self->state_detail), _("The card is blocked."));
   update_sensitivity (self);
 }
