@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 
+#include "kouan-admin-roles.h"
 #include "kouan-admin-staff.h"
 #include "kouan-admin-view.h"
 #include "kouan-permissions.h"
@@ -228,6 +229,7 @@ kouan_admin_view_init (KouanAdminView *self)
 
   /* the people pages (admin issue); other admin pages are added by their
    * features with kouan_admin_view_add_page() */
+  kouan_admin_view_add_page (self, "admin.roles", _("Roles"), kouan_admin_roles_new (self));
   kouan_admin_view_add_page (self, "admin.staff", _("Staff and Permissions"), kouan_admin_staff_new (self));
 }
 

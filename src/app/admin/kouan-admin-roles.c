@@ -1,0 +1,942 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "kouan-admin-record.h"
+#include "kouan-admin-roles.h"
+#include "kouan-permissions.h"
+
+struct _KouanAdminRoles
+{
+  GtkWidget           parent_instance;
+
+  /* widgets */
+  GtkWidget          *column_view;
+  GtkWidget          *add_button;
+  GtkWidget          *edit_button;
+  GtkWidget          *delete_button;
+  GtkWidget          *message_label;
+
+  /* owned */
+  GListStore         *rows;       /* KouanAdminRecord: roles */
+  GtkSingleSelection *selection;
+  GCancellable       *cancellable;
+  guint               busy;
+
+  /* borrowed */
+  KouanAdminView     *admin;
+};
+
+G_DEFINE_FINAL_TYPE (KouanAdminRoles, kouan_admin_roles, GTK_TYPE_WIDGET)
+
+static void
+set_message (KouanAdminRoles *self,
+             const char      *message)
+{
+  gtk_label_set_label (GTK_LABEL (self->message_label), message != NULL ? message : "");
+  gtk_widget_set_visible (self->message_label, message != NULL && *message != '\0');
+}
+
+static KouanAdminRecord *
+selected (KouanAdminRoles *self)
+{
+  return gtk_single_selection_get_selected_item (self->selection);
+}
+
+static void
+update_actions (KouanAdminRoles *self)
+{
+  KouanAdminRecord *record = selected (self);
+  gboolean manage = kouan_admin_view_allows (self->admin, "admin.roles:manage");
+  gboolean builtin = record != NULL &&
+                     json_object_get_boolean_member (kouan_admin_record_get_object (record), "builtin");
+
+  gtk_widget_set_sensitive (self->add_button, manage);
+  gtk_widget_set_sensitive (self->edit_button, manage && record != NULL && !builtin);
+  gtk_widget_set_sensitive (self->delete_button, manage && record != NULL && !builtin);
+}
+
+/* ---- the list ---- */
+
+static void
+on_roles_loaded (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  KouanAdminRoles *self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = kouan_admin_view_call_finish (self->admin, result, &error);
+
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      self->busy--;
+      g_list_store_remove_all (self->rows);
+      if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+        {
+          JsonArray *items = json_object_get_array_member (json_node_get_object (node), "items");
+
+          for (guint i = 0; i < json_array_get_length (items); i++)
+            {
+              g_autoptr(KouanAdminRecord) record = kouan_admin_record_new (json_array_get_object_element (items, i));
+
+              g_list_store_append (self->rows, record);
+            }
+        }
+      else
+        {
+          g_autofree char *message = kouan_admin_view_describe_error (self->admin, error);
+
+          set_message (self, message);
+        }
+      update_actions (self);
+    }
+  g_object_unref (self);
+}
+
+void
+kouan_admin_roles_reload (KouanAdminRoles *self)
+{
+  g_return_if_fail (KOUAN_IS_ADMIN_ROLES (self));
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  self->busy = 0;
+
+  if (kouan_admin_view_get_client (self->admin) == NULL ||
+      kouan_admin_view_get_enterprise_id (self->admin) == 0 ||
+      !kouan_admin_view_allows (self->admin, "admin.roles:view"))
+    {
+      g_list_store_remove_all (self->rows);
+      update_actions (self);
+      return;
+    }
+  self->busy++;
+  kouan_admin_view_call_async (self->admin, "GET", "/roles", NULL, self->cancellable,
+                               on_roles_loaded, g_object_ref (self));
+}
+
+static void
+on_admin_changed (KouanAdminRoles *self)
+{
+  kouan_admin_roles_reload (self);
+}
+
+typedef char *(*CellText) (KouanAdminRecord *record);
+
+static char *
+cell_name (KouanAdminRecord *record)
+{
+  if (json_object_get_boolean_member (kouan_admin_record_get_object (record), "builtin"))
+    /* Translators: the built-in administrator role, after its name */
+    return g_strdup_printf (_("%s (built-in)"), kouan_admin_record_get_string (record, "name"));
+  return g_strdup (kouan_admin_record_get_string (record, "name"));
+}
+
+static char *
+cell_members (KouanAdminRecord *record)
+{
+  return g_strdup_printf ("%" G_GINT64_FORMAT, kouan_admin_record_get_int (record, "member_count"));
+}
+
+static char *
+cell_permissions (KouanAdminRecord *record)
+{
+  JsonArray *permissions = json_object_get_array_member (kouan_admin_record_get_object (record), "permissions");
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  if (json_object_get_boolean_member (kouan_admin_record_get_object (record), "builtin"))
+    return g_strdup (_("Every permission"));
+
+  /* the menus the role opens, by their translated names */
+  for (guint i = 0; permissions != NULL && i < json_array_get_length (permissions); i++)
+    {
+      g_autofree char *menu_id = NULL;
+      gboolean manage;
+      const KouanMenu *menu;
+
+      if (!kouan_permission_parse (json_array_get_string_element (permissions, i), &menu_id, &manage))
+        continue;
+      menu = kouan_permissions_lookup_menu (menu_id);
+      if (text->len > 0)
+        g_string_append (text, _(", "));
+      g_string_append (text, _(menu->label));
+      g_string_append (text, manage ? _(" (manage)") : _(" (view)"));
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static void
+cell_setup (GtkSignalListItemFactory *factory,
+            GtkListItem              *item)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+cell_bind (GtkSignalListItemFactory *factory,
+           GtkListItem              *item,
+           CellText                  text_func)
+{
+  g_autofree char *text = text_func (gtk_list_item_get_item (item));
+
+  gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (item)), text);
+}
+
+static void
+add_column (KouanAdminRoles *self,
+            const char      *title,
+            CellText         text_func,
+            const char      *sort_member,
+            gboolean         expand)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  GtkColumnViewColumn *column;
+
+  g_signal_connect (factory, "setup", G_CALLBACK (cell_setup), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (cell_bind), text_func);
+  column = gtk_column_view_column_new (title, factory);
+  gtk_column_view_column_set_resizable (column, TRUE);
+  gtk_column_view_column_set_expand (column, expand);
+  if (sort_member != NULL)
+    gtk_column_view_column_set_sorter (column,
+      GTK_SORTER (gtk_custom_sorter_new (kouan_admin_record_compare, (gpointer) sort_member, NULL)));
+  gtk_column_view_append_column (GTK_COLUMN_VIEW (self->column_view), column);
+  g_object_unref (column);
+}
+
+/* ---- changes ---- */
+
+static void
+on_change_done (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  KouanAdminRoles *self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = kouan_admin_view_call_finish (self->admin, result, &error);
+
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      self->busy--;
+      if (error != NULL)
+        {
+          g_autofree char *message = kouan_admin_view_describe_error (self->admin, error);
+
+          set_message (self, message);
+        }
+      else
+        {
+          set_message (self, _("The role was deleted."));
+          kouan_admin_view_notify_changed (self->admin);
+        }
+    }
+  g_object_unref (self);
+}
+
+static void
+on_delete_response (GtkDialog       *dialog,
+                    int              response,
+                    KouanAdminRoles *self)
+{
+  gint64 role_id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (dialog), "kouan-id"));
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autofree char *suffix = g_strdup_printf ("/roles/%" G_GINT64_FORMAT, role_id);
+
+      self->busy++;
+      kouan_admin_view_call_async (self->admin, "DELETE", suffix, NULL, self->cancellable,
+                                   on_change_done, g_object_ref (self));
+    }
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+static GtkWindow *
+confirm_delete (KouanAdminRoles  *self,
+                KouanAdminRecord *record)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  gint64 holders = kouan_admin_record_get_int (record, "granted_count");
+  GtkWidget *dialog;
+
+  dialog = gtk_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                   GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                                   GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE,
+                                   _("Delete the role “%s”?"), kouan_admin_record_get_string (record, "name"));
+  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog),
+    g_dngettext (GETTEXT_PACKAGE, "%u member loses this role and its permissions.",
+                 "%u members lose this role and its permissions.", (gulong) holders),
+    (guint) holders);
+  gtk_dialog_add_buttons (GTK_DIALOG (dialog), _("Cancel"), GTK_RESPONSE_CANCEL,
+                          _("Delete"), GTK_RESPONSE_ACCEPT, NULL);
+  gtk_widget_add_css_class (gtk_dialog_get_widget_for_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT),
+                            "destructive-action");
+  g_object_set_data (G_OBJECT (dialog), "kouan-id", GSIZE_TO_POINTER ((gsize) kouan_admin_record_get_id (record)));
+  g_signal_connect (dialog, "response", G_CALLBACK (on_delete_response), self);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return GTK_WINDOW (dialog);
+}
+
+static void
+on_delete_clicked (KouanAdminRoles *self)
+{
+  if (selected (self) != NULL)
+    confirm_delete (self, selected (self));
+}
+
+/* ---- the role dialog: name and permission tree ---- */
+
+typedef struct {
+  KouanAdminRoles *self;
+  GtkWidget       *window;
+  GtkWidget       *name_entry;
+  GtkWidget       *message_label;
+  GtkWidget       *confirm_button;
+  GHashTable      *set;        /* checked "<menu>:<right>" */
+  GPtrArray       *rows;       /* bound row boxes, to refresh their checks */
+  gint64           role_id;    /* 0: a new role */
+  gboolean         refreshing;
+} RoleDialog;
+
+static void
+role_dialog_free (RoleDialog *dialog)
+{
+  g_object_unref (dialog->self);
+  g_hash_table_unref (dialog->set);
+  g_ptr_array_unref (dialog->rows);
+  g_free (dialog);
+}
+
+static GListModel *
+children_of (const char *parent)
+{
+  guint n_menus;
+  const KouanMenu *menus = kouan_permissions_menus (&n_menus);
+  GtkStringList *list = gtk_string_list_new (NULL);
+
+  for (guint i = 0; i < n_menus; i++)
+    if (g_strcmp0 (menus[i].parent, parent) == 0)
+      gtk_string_list_append (list, menus[i].id);
+  if (g_list_model_get_n_items (G_LIST_MODEL (list)) == 0)
+    {
+      g_object_unref (list);
+      return NULL;
+    }
+  return G_LIST_MODEL (list);
+}
+
+static GListModel *
+create_children (gpointer item,
+                 gpointer user_data)
+{
+  return children_of (gtk_string_object_get_string (item));
+}
+
+static gboolean
+holds (RoleDialog *dialog,
+       const char *menu_id,
+       const char *right)
+{
+  g_autofree char *permission = g_strdup_printf ("%s:%s", menu_id, right);
+
+  return g_hash_table_contains (dialog->set, permission);
+}
+
+static void
+set_right (RoleDialog *dialog,
+           const char *menu_id,
+           const char *right,
+           gboolean    on)
+{
+  char *permission = g_strdup_printf ("%s:%s", menu_id, right);
+
+  if (on)
+    g_hash_table_add (dialog->set, permission);
+  else
+    {
+      g_hash_table_remove (dialog->set, permission);
+      g_free (permission);
+    }
+}
+
+/* 0 none, 1 some, 2 all of the children's rights */
+static int
+parent_state (RoleDialog *dialog,
+              const char *parent)
+{
+  guint n_menus, total = 0, checked = 0;
+  const KouanMenu *menus = kouan_permissions_menus (&n_menus);
+
+  for (guint i = 0; i < n_menus; i++)
+    if (g_strcmp0 (menus[i].parent, parent) == 0)
+      {
+        total++;
+        checked += holds (dialog, menus[i].id, "view");
+        if (menus[i].manage)
+          {
+            total++;
+            checked += holds (dialog, menus[i].id, "manage");
+          }
+      }
+  return checked == 0 ? 0 : checked == total ? 2 : 1;
+}
+
+static void
+refresh_row (RoleDialog *dialog,
+             GtkWidget  *row)
+{
+  const char *menu_id = g_object_get_data (G_OBJECT (row), "kouan-menu");
+  GtkWidget *view = g_object_get_data (G_OBJECT (row), "kouan-view");
+  GtkWidget *manage = g_object_get_data (G_OBJECT (row), "kouan-manage");
+  GtkWidget *label = g_object_get_data (G_OBJECT (row), "kouan-label");
+  const KouanMenu *menu = kouan_permissions_lookup_menu (menu_id);
+  g_autoptr(GListModel) children = NULL;
+
+  if (menu == NULL)
+    return;
+  children = children_of (menu_id);
+  gtk_label_set_label (GTK_LABEL (label), _(menu->label));
+  dialog->refreshing = TRUE;
+  if (children != NULL)
+    {
+      int state = parent_state (dialog, menu_id);
+
+      /* a parent row checks or clears all of its children at once */
+      gtk_check_button_set_label (GTK_CHECK_BUTTON (view), _("All"));
+      gtk_check_button_set_inconsistent (GTK_CHECK_BUTTON (view), state == 1);
+      gtk_check_button_set_active (GTK_CHECK_BUTTON (view), state == 2);
+      gtk_widget_set_visible (manage, FALSE);
+    }
+  else
+    {
+      gtk_check_button_set_label (GTK_CHECK_BUTTON (view), _("View"));
+      gtk_check_button_set_inconsistent (GTK_CHECK_BUTTON (view), FALSE);
+      gtk_check_button_set_active (GTK_CHECK_BUTTON (view), holds (dialog, menu_id, "view"));
+      gtk_widget_set_visible (manage, menu->manage);
+      gtk_check_button_set_active (GTK_CHECK_BUTTON (manage), holds (dialog, menu_id, "manage"));
+    }
+  dialog->refreshing = FALSE;
+}
+
+static void
+refresh_rows (RoleDialog *dialog)
+{
+  for (guint i = 0; i < dialog->rows->len; i++)
+    refresh_row (dialog, g_ptr_array_index (dialog->rows, i));
+}
+
+static void
+toggle (RoleDialog *dialog,
+        const char *menu_id,
+        const char *right)
+{
+  g_autoptr(GListModel) children = children_of (menu_id);
+
+  if (children != NULL)
+    {
+      gboolean on = parent_state (dialog, menu_id) != 2;
+      guint n_menus;
+      const KouanMenu *menus = kouan_permissions_menus (&n_menus);
+
+      for (guint i = 0; i < n_menus; i++)
+        if (g_strcmp0 (menus[i].parent, menu_id) == 0)
+          {
+            set_right (dialog, menus[i].id, "view", on);
+            if (menus[i].manage)
+              set_right (dialog, menus[i].id, "manage", on);
+          }
+    }
+  else if (g_strcmp0 (right, "manage") == 0)
+    {
+      gboolean on = !holds (dialog, menu_id, "manage");
+
+      set_right (dialog, menu_id, "manage", on);
+      if (on)
+        set_right (dialog, menu_id, "view", TRUE);   /* manage implies view */
+    }
+  else
+    {
+      gboolean on = !holds (dialog, menu_id, "view");
+
+      set_right (dialog, menu_id, "view", on);
+      if (!on)
+        set_right (dialog, menu_id, "manage", FALSE);
+    }
+  refresh_rows (dialog);
+}
+
+static void
+on_check_toggled (GtkCheckButton *check,
+                  GtkWidget      *row)
+{
+  RoleDialog *dialog = g_object_get_data (G_OBJECT (row), "kouan-dialog");
+  const char *menu_id = g_object_get_data (G_OBJECT (row), "kouan-menu");
+
+  if (dialog->refreshing || menu_id == NULL)
+    return;
+  toggle (dialog, menu_id, g_object_get_data (G_OBJECT (check), "kouan-right"));
+}
+
+static void
+tree_setup (GtkSignalListItemFactory *factory,
+            GtkListItem              *item,
+            RoleDialog               *dialog)
+{
+  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *expander = gtk_tree_expander_new ();
+  GtkWidget *label = gtk_label_new (NULL);
+  GtkWidget *view = gtk_check_button_new_with_label (_("View"));
+  GtkWidget *manage = gtk_check_button_new_with_label (_("Manage"));
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_tree_expander_set_child (GTK_TREE_EXPANDER (expander), label);
+  gtk_widget_set_hexpand (expander, TRUE);
+  gtk_box_append (GTK_BOX (row), expander);
+  gtk_box_append (GTK_BOX (row), view);
+  gtk_box_append (GTK_BOX (row), manage);
+  g_object_set_data (G_OBJECT (view), "kouan-right", (gpointer) "view");
+  g_object_set_data (G_OBJECT (manage), "kouan-right", (gpointer) "manage");
+  g_object_set_data (G_OBJECT (row), "kouan-dialog", dialog);
+  g_object_set_data (G_OBJECT (row), "kouan-expander", expander);
+  g_object_set_data (G_OBJECT (row), "kouan-label", label);
+  g_object_set_data (G_OBJECT (row), "kouan-view", view);
+  g_object_set_data (G_OBJECT (row), "kouan-manage", manage);
+  g_signal_connect (view, "toggled", G_CALLBACK (on_check_toggled), row);
+  g_signal_connect (manage, "toggled", G_CALLBACK (on_check_toggled), row);
+  gtk_list_item_set_child (item, row);
+  gtk_list_item_set_activatable (item, FALSE);
+}
+
+static void
+tree_bind (GtkSignalListItemFactory *factory,
+           GtkListItem              *item,
+           RoleDialog               *dialog)
+{
+  GtkTreeListRow *tree_row = gtk_list_item_get_item (item);
+  GtkWidget *row = gtk_list_item_get_child (item);
+  GtkStringObject *menu = gtk_tree_list_row_get_item (tree_row);
+  const KouanMenu *info = kouan_permissions_lookup_menu (gtk_string_object_get_string (menu));
+
+  gtk_tree_expander_set_list_row (g_object_get_data (G_OBJECT (row), "kouan-expander"), tree_row);
+  g_object_set_data_full (G_OBJECT (row), "kouan-menu", g_strdup (gtk_string_object_get_string (menu)), g_free);
+  if (info != NULL)
+    {
+      gtk_accessible_update_property (GTK_ACCESSIBLE (g_object_get_data (G_OBJECT (row), "kouan-view")),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _(info->label), -1);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (g_object_get_data (G_OBJECT (row), "kouan-manage")),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _(info->label), -1);
+    }
+  g_object_unref (menu);
+  g_ptr_array_add (dialog->rows, row);
+  refresh_row (dialog, row);
+}
+
+static void
+tree_unbind (GtkSignalListItemFactory *factory,
+             GtkListItem              *item,
+             RoleDialog               *dialog)
+{
+  GtkWidget *row = gtk_list_item_get_child (item);
+
+  g_ptr_array_remove (dialog->rows, row);
+  g_object_set_data (G_OBJECT (row), "kouan-menu", NULL);
+}
+
+static void
+on_dialog_done (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  GtkWindow *window = user_data;
+  RoleDialog *dialog = g_object_get_data (G_OBJECT (window), "kouan-role-dialog");
+  KouanAdminRoles *self = dialog->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = kouan_admin_view_call_finish (self->admin, result, &error);
+
+  self->busy--;
+  if (error != NULL)
+    {
+      g_autofree char *message = kouan_admin_view_describe_error (self->admin, error);
+
+      gtk_label_set_label (GTK_LABEL (dialog->message_label), message);
+      gtk_widget_set_sensitive (dialog->confirm_button, TRUE);
+    }
+  else
+    {
+      set_message (self, dialog->role_id == 0 ? _("The role was created.") : _("The role was saved."));
+      kouan_admin_view_notify_changed (self->admin);
+      gtk_window_destroy (window);
+    }
+  g_object_unref (window);
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
+static void
+on_dialog_confirm (GtkButton  *button,
+                   RoleDialog *dialog)
+{
+  g_autoptr(JsonObject) body = json_object_new ();
+  g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (dialog->name_entry))));
+  g_autofree char *suffix = NULL;
+  g_autofree gpointer *keys = NULL;
+  JsonArray *permissions = json_array_new ();
+  guint n_keys;
+
+  if (*name == '\0')
+    {
+      json_array_unref (permissions);
+      gtk_label_set_label (GTK_LABEL (dialog->message_label), _("Give the role a name."));
+      return;
+    }
+  keys = g_hash_table_get_keys_as_array (dialog->set, &n_keys);
+  qsort (keys, n_keys, sizeof (gpointer), compare_strings);
+  for (guint i = 0; i < n_keys; i++)
+    json_array_add_string_element (permissions, keys[i]);
+  json_object_set_string_member (body, "name", name);
+  json_object_set_array_member (body, "permissions", permissions);
+
+  gtk_widget_set_sensitive (dialog->confirm_button, FALSE);
+  dialog->self->busy++;
+  if (dialog->role_id == 0)
+    kouan_admin_view_call_async (dialog->self->admin, "POST", "/roles", body, NULL,
+                                 on_dialog_done, g_object_ref (dialog->window));
+  else
+    {
+      suffix = g_strdup_printf ("/roles/%" G_GINT64_FORMAT, dialog->role_id);
+      kouan_admin_view_call_async (dialog->self->admin, "PATCH", suffix, body, NULL,
+                                   on_dialog_done, g_object_ref (dialog->window));
+    }
+}
+
+static void
+on_dialog_cancel (GtkButton  *button,
+                  RoleDialog *dialog)
+{
+  gtk_window_destroy (GTK_WINDOW (dialog->window));
+}
+
+static GtkWindow *
+open_dialog (KouanAdminRoles  *self,
+             KouanAdminRecord *record)
+{
+  RoleDialog *dialog = g_new0 (RoleDialog, 1);
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *box, *name_box, *name_label, *scrolled, *list, *buttons, *cancel, *tree_label;
+  GtkTreeListModel *tree;
+  GtkListItemFactory *factory;
+
+  dialog->self = g_object_ref (self);
+  dialog->set = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  dialog->rows = g_ptr_array_new ();
+  if (record != NULL)
+    {
+      JsonArray *permissions = json_object_get_array_member (kouan_admin_record_get_object (record), "permissions");
+
+      dialog->role_id = kouan_admin_record_get_id (record);
+      for (guint i = 0; permissions != NULL && i < json_array_get_length (permissions); i++)
+        g_hash_table_add (dialog->set, g_strdup (json_array_get_string_element (permissions, i)));
+    }
+
+  dialog->window = gtk_window_new ();
+  gtk_window_set_title (GTK_WINDOW (dialog->window), record == NULL ? _("New Role") : _("Edit Role"));
+  gtk_window_set_modal (GTK_WINDOW (dialog->window), TRUE);
+  gtk_window_set_default_size (GTK_WINDOW (dialog->window), 480, 560);
+  if (GTK_IS_WINDOW (root))
+    gtk_window_set_transient_for (GTK_WINDOW (dialog->window), GTK_WINDOW (root));
+  g_object_set_data_full (G_OBJECT (dialog->window), "kouan-role-dialog", dialog,
+                          (GDestroyNotify) role_dialog_free);
+
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  gtk_widget_set_margin_start (box, 18);
+  gtk_widget_set_margin_end (box, 18);
+  gtk_widget_set_margin_top (box, 18);
+  gtk_widget_set_margin_bottom (box, 18);
+
+  name_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  name_label = gtk_label_new (_("Role name"));
+  dialog->name_entry = gtk_entry_new ();
+  gtk_entry_set_max_length (GTK_ENTRY (dialog->name_entry), 50);
+  gtk_widget_set_hexpand (dialog->name_entry, TRUE);
+  gtk_accessible_update_relation (GTK_ACCESSIBLE (dialog->name_entry), GTK_ACCESSIBLE_RELATION_LABELLED_BY,
+                                  name_label, NULL, -1);
+  if (record != NULL)
+    gtk_editable_set_text (GTK_EDITABLE (dialog->name_entry), kouan_admin_record_get_string (record, "name"));
+  gtk_box_append (GTK_BOX (name_box), name_label);
+  gtk_box_append (GTK_BOX (name_box), dialog->name_entry);
+  gtk_box_append (GTK_BOX (box), name_box);
+
+  tree_label = gtk_label_new (_("Permissions"));
+  gtk_label_set_xalign (GTK_LABEL (tree_label), 0);
+  gtk_widget_add_css_class (tree_label, "heading");
+  gtk_box_append (GTK_BOX (box), tree_label);
+
+  tree = gtk_tree_list_model_new (children_of (NULL), FALSE, TRUE, create_children, NULL, NULL);
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (tree_setup), dialog);
+  g_signal_connect (factory, "bind", G_CALLBACK (tree_bind), dialog);
+  g_signal_connect (factory, "unbind", G_CALLBACK (tree_unbind), dialog);
+  list = gtk_list_view_new (GTK_SELECTION_MODEL (gtk_no_selection_new (G_LIST_MODEL (tree))), factory);
+  gtk_accessible_update_relation (GTK_ACCESSIBLE (list), GTK_ACCESSIBLE_RELATION_LABELLED_BY, tree_label, NULL, -1);
+  scrolled = gtk_scrolled_window_new ();
+  gtk_widget_set_vexpand (scrolled, TRUE);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), list);
+  gtk_box_append (GTK_BOX (box), scrolled);
+
+  dialog->message_label = gtk_label_new (NULL);
+  gtk_label_set_wrap (GTK_LABEL (dialog->message_label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (dialog->message_label), 0);
+  gtk_widget_add_css_class (dialog->message_label, "error");
+  gtk_box_append (GTK_BOX (box), dialog->message_label);
+
+  buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_widget_set_halign (buttons, GTK_ALIGN_END);
+  cancel = gtk_button_new_with_label (_("Cancel"));
+  dialog->confirm_button = gtk_button_new_with_label (_("OK"));
+  gtk_widget_add_css_class (dialog->confirm_button, "suggested-action");
+  g_signal_connect (cancel, "clicked", G_CALLBACK (on_dialog_cancel), dialog);
+  g_signal_connect (dialog->confirm_button, "clicked", G_CALLBACK (on_dialog_confirm), dialog);
+  gtk_box_append (GTK_BOX (buttons), cancel);
+  gtk_box_append (GTK_BOX (buttons), dialog->confirm_button);
+  gtk_box_append (GTK_BOX (box), buttons);
+
+  gtk_window_set_child (GTK_WINDOW (dialog->window), box);
+  gtk_window_present (GTK_WINDOW (dialog->window));
+  return GTK_WINDOW (dialog->window);
+}
+
+static void
+on_add_clicked (KouanAdminRoles *self)
+{
+  open_dialog (self, NULL);
+}
+
+static void
+on_edit_clicked (KouanAdminRoles *self)
+{
+  if (selected (self) != NULL)
+    open_dialog (self, selected (self));
+}
+
+/* ---- the class ---- */
+
+static void
+kouan_admin_roles_dispose (GObject *object)
+{
+  KouanAdminRoles *self = KOUAN_ADMIN_ROLES (object);
+  GtkWidget *child;
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->rows);
+  g_clear_object (&self->selection);
+
+  G_OBJECT_CLASS (kouan_admin_roles_parent_class)->dispose (object);
+}
+
+static void
+kouan_admin_roles_class_init (KouanAdminRolesClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = kouan_admin_roles_dispose;
+  gtk_widget_class_set_layout_manager_type (GTK_WIDGET_CLASS (klass), GTK_TYPE_BOX_LAYOUT);
+}
+
+static void
+kouan_admin_roles_init (KouanAdminRoles *self)
+{
+  GtkWidget *actions, *scrolled, *title;
+  GtkSortListModel *sorted;
+
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (gtk_widget_get_layout_manager (GTK_WIDGET (self))),
+                                  GTK_ORIENTATION_VERTICAL);
+  gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (gtk_widget_get_layout_manager (GTK_WIDGET (self))), 6);
+  self->cancellable = g_cancellable_new ();
+  self->rows = g_list_store_new (KOUAN_TYPE_ADMIN_RECORD);
+
+  actions = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_widget_set_margin_start (actions, 12);
+  gtk_widget_set_margin_end (actions, 12);
+  gtk_widget_set_margin_top (actions, 12);
+  title = gtk_label_new (_("Roles"));
+  gtk_widget_add_css_class (title, "title-4");
+  gtk_widget_set_hexpand (title, TRUE);
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  self->add_button = gtk_button_new_with_label (_("New"));
+  gtk_widget_add_css_class (self->add_button, "suggested-action");
+  self->edit_button = gtk_button_new_with_label (_("Edit"));
+  self->delete_button = gtk_button_new_with_label (_("Delete"));
+  gtk_widget_add_css_class (self->delete_button, "destructive-action");
+  g_signal_connect_swapped (self->add_button, "clicked", G_CALLBACK (on_add_clicked), self);
+  g_signal_connect_swapped (self->edit_button, "clicked", G_CALLBACK (on_edit_clicked), self);
+  g_signal_connect_swapped (self->delete_button, "clicked", G_CALLBACK (on_delete_clicked), self);
+  gtk_box_append (GTK_BOX (actions), title);
+  gtk_box_append (GTK_BOX (actions), self->add_button);
+  gtk_box_append (GTK_BOX (actions), self->edit_button);
+  gtk_box_append (GTK_BOX (actions), self->delete_button);
+  gtk_widget_set_parent (actions, GTK_WIDGET (self));
+
+  self->message_label = gtk_label_new (NULL);
+  gtk_label_set_wrap (GTK_LABEL (self->message_label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (self->message_label), 0);
+  gtk_widget_set_margin_start (self->message_label, 12);
+  gtk_widget_set_visible (self->message_label, FALSE);
+  gtk_widget_set_parent (self->message_label, GTK_WIDGET (self));
+
+  self->column_view = gtk_column_view_new (NULL);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->column_view), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Roles"), -1);
+  add_column (self, _("Role"), cell_name, "name", FALSE);
+  add_column (self, _("Members"), cell_members, "member_count", FALSE);
+  add_column (self, _("Permissions"), cell_permissions, NULL, TRUE);
+  sorted = gtk_sort_list_model_new (G_LIST_MODEL (g_object_ref (self->rows)),
+                                    g_object_ref (gtk_column_view_get_sorter (GTK_COLUMN_VIEW (self->column_view))));
+  self->selection = gtk_single_selection_new (G_LIST_MODEL (sorted));
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_column_view_set_model (GTK_COLUMN_VIEW (self->column_view), GTK_SELECTION_MODEL (self->selection));
+  g_signal_connect_swapped (self->selection, "notify::selected", G_CALLBACK (update_actions), self);
+  scrolled = gtk_scrolled_window_new ();
+  gtk_widget_set_vexpand (scrolled, TRUE);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), self->column_view);
+  gtk_widget_set_parent (scrolled, GTK_WIDGET (self));
+}
+
+GtkWidget *
+kouan_admin_roles_new (KouanAdminView *admin)
+{
+  KouanAdminRoles *self = g_object_new (KOUAN_TYPE_ADMIN_ROLES, NULL);
+
+  self->admin = admin;
+  g_signal_connect_object (admin, "changed", G_CALLBACK (on_admin_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (admin, "notify::enterprise-id", G_CALLBACK (on_admin_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (admin, "notify::client", G_CALLBACK (on_admin_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (admin, "notify::any-visible", G_CALLBACK (on_admin_changed), self, G_CONNECT_SWAPPED);
+  update_actions (self);
+  return GTK_WIDGET (self);
+}
+
+/* ---- for the UI tests ---- */
+
+GListModel *
+_kouan_admin_roles_get_rows (KouanAdminRoles *self)
+{
+  return G_LIST_MODEL (self->selection);
+}
+
+gboolean
+_kouan_admin_roles_get_busy (KouanAdminRoles *self)
+{
+  return self->busy > 0;
+}
+
+static KouanAdminRecord *
+find_role (KouanAdminRoles *self,
+           const char      *name)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->rows)); i++)
+    {
+      g_autoptr(KouanAdminRecord) record = g_list_model_get_item (G_LIST_MODEL (self->rows), i);
+
+      if (g_strcmp0 (kouan_admin_record_get_string (record, "name"), name) == 0)
+        return record;   /* the store keeps it alive */
+    }
+  return NULL;
+}
+
+GtkWindow *
+_kouan_admin_roles_open_dialog (KouanAdminRoles *self,
+                                const char      *edit)
+{
+  return open_dialog (self, edit != NULL ? find_role (self, edit) : NULL);
+}
+
+void
+_kouan_admin_roles_dialog_set_name (GtkWindow  *window,
+                                    const char *name)
+{
+  RoleDialog *dialog = g_object_get_data (G_OBJECT (window), "kouan-role-dialog");
+
+  gtk_editable_set_text (GTK_EDITABLE (dialog->name_entry), name);
+}
+
+void
+_kouan_admin_roles_dialog_toggle (GtkWindow  *window,
+                                  const char *menu_id,
+                                  const char *right)
+{
+  RoleDialog *dialog = g_object_get_data (G_OBJECT (window), "kouan-role-dialog");
+
+  /* through the bound row's check when it is on screen, as a click */
+  for (guint i = 0; i < dialog->rows->len; i++)
+    {
+      GtkWidget *row = g_ptr_array_index (dialog->rows, i);
+
+      if (g_strcmp0 (g_object_get_data (G_OBJECT (row), "kouan-menu"), menu_id) == 0)
+        {
+          GtkWidget *check = g_object_get_data (G_OBJECT (row),
+                                                g_strcmp0 (right, "manage") == 0 ? "kouan-manage" : "kouan-view");
+
+          gtk_check_button_set_active (GTK_CHECK_BUTTON (check),
+                                       !gtk_check_button_get_active (GTK_CHECK_BUTTON (check)));
+          return;
+        }
+    }
+  toggle (dialog, menu_id, right);
+}
+
+int
+_kouan_admin_roles_dialog_parent_state (GtkWindow  *window,
+                                        const char *menu_id)
+{
+  RoleDialog *dialog = g_object_get_data (G_OBJECT (window), "kouan-role-dialog");
+
+  for (guint i = 0; i < dialog->rows->len; i++)
+    {
+      GtkWidget *row = g_ptr_array_index (dialog->rows, i);
+
+      /* what the row shows, not only what the set says */
+      if (g_strcmp0 (g_object_get_data (G_OBJECT (row), "kouan-menu"), menu_id) == 0)
+        {
+          GtkCheckButton *check = g_object_get_data (G_OBJECT (row), "kouan-view");
+
+          return gtk_check_button_get_inconsistent (check) ? 1 : gtk_check_button_get_active (check) ? 2 : 0;
+        }
+    }
+  return parent_state (dialog, menu_id);
+}
+
+void
+_kouan_admin_roles_dialog_confirm (GtkWindow *window)
+{
+  RoleDialog *dialog = g_object_get_data (G_OBJECT (window), "kouan-role-dialog");
+
+  g_signal_emit_by_name (dialog->confirm_button, "clicked");
+}
+
+GtkWindow *
+_kouan_admin_roles_delete (KouanAdminRoles *self,
+                           const char      *name)
+{
+  KouanAdminRecord *record = find_role (self, name);
+
+  return record != NULL ? confirm_delete (self, record) : NULL;
+}
+
+const char *
+_kouan_admin_roles_get_message (KouanAdminRoles *self)
+{
+  return gtk_label_get_label (GTK_LABEL (self->message_label));
+}

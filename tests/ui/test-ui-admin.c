@@ -1,0 +1,438 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* 管理员中心 in the real KouanWindow against a real kouan-server --demo, under
+ * Xvfb: create a role with permissions from the tree (a partly checked
+ * parent shows it), grant it with a period, filter staff by name, role,
+ * status and registration dates, remove a member after the confirmation;
+ * a member without admin rights does not see the area. */
+#include "config.h"
+
+#include <string.h>
+
+#include <gtk/gtk.h>
+
+#include "admin/kouan-admin-record.h"
+#include "admin/kouan-admin-roles.h"
+#include "admin/kouan-admin-staff.h"
+#include "admin/kouan-admin-view.h"
+#include "kouan-application.h"
+#include "kouan-client.h"
+#include "kouan-json.h"
+#include "kouan-store.h"
+#include "kouan-test-server.h"
+#include "kouan-window-private.h"
+
+#define WAIT_TIMEOUT_SECONDS 30
+#define PASSWORD "kouan-demo"
+
+typedef struct {
+  KouanClient *client;
+  KouanStore  *store;
+  KouanWindow *window;
+  char        *token;
+} Session;
+
+static KouanTestServer *server;
+static GtkApplication *app;
+static char *tmpdir;
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+typedef gboolean (*Condition) (gpointer user_data);
+
+static gboolean
+wait_until (Condition condition,
+            gpointer  user_data)
+{
+  gboolean timed_out = FALSE;
+  guint timeout_id = g_timeout_add_seconds (WAIT_TIMEOUT_SECONDS, timeout_cb, &timed_out);
+
+  while (!condition (user_data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (timeout_id);
+  return condition (user_data);
+}
+
+static void
+spin (guint milliseconds)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (milliseconds, timeout_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+login_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  KouanSession **session = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *session = kouan_client_login_finish (KOUAN_CLIENT (source), result, &error);
+  g_assert_no_error (error);
+}
+
+static gboolean
+pointer_set (gpointer user_data)
+{
+  return *(gpointer *) user_data != NULL;
+}
+
+static void
+ensure_server (void)
+{
+  const char *args[] = { "--demo", NULL };
+  g_autoptr(GError) error = NULL;
+
+  if (server != NULL)
+    return;
+  server = kouan_test_server_start (args);
+  tmpdir = g_dir_make_tmp ("kouan-ui-admin-XXXXXX", &error);
+  g_assert_no_error (error);
+  app = GTK_APPLICATION (kouan_application_new ());
+  g_application_set_application_id (G_APPLICATION (app), "io.github.kouan.Kouan.TestAdmin");
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+}
+
+static gboolean
+window_has_enterprise (gpointer user_data)
+{
+  return kouan_window_get_enterprise_id (user_data) > 0;
+}
+
+static void
+open_session (Session    *session,
+              const char *account)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *store_path = NULL;
+  KouanSession *login = NULL;
+
+  ensure_server ();
+  session->client = kouan_client_new (kouan_test_server_get_url (server), &error);
+  g_assert_no_error (error);
+  kouan_client_login_async (session->client, account, PASSWORD, NULL, login_cb, &login);
+  g_assert_true (wait_until (pointer_set, &login));
+  session->token = g_strdup (login->token);
+
+  store_path = g_strdup_printf ("%s/%s.db", tmpdir, account);
+  session->store = kouan_store_open (store_path, &error);
+  g_assert_no_error (error);
+
+  session->window = kouan_window_new (app, session->client, session->store, login);
+  gtk_window_set_default_size (GTK_WINDOW (session->window), 1200, 760);
+  gtk_window_present (GTK_WINDOW (session->window));
+  g_assert_true (wait_until (window_has_enterprise, session->window));
+}
+
+static void
+close_session (Session *session)
+{
+  gtk_window_destroy (GTK_WINDOW (session->window));
+  spin (100);
+  g_clear_object (&session->store);
+  g_clear_object (&session->client);
+  g_clear_pointer (&session->token, g_free);
+}
+
+static guint
+http (Session     *session,
+      const char  *method,
+      const char  *path,
+      JsonObject **out)
+{
+  g_autofree char *url = g_strconcat (kouan_test_server_get_url (server), path, NULL);
+  g_autoptr(GBytes) body = NULL;
+  guint status = kouan_test_http (method, url, session->token, NULL, 0, &body);
+
+  if (out != NULL)
+    *out = body != NULL && g_bytes_get_size (body) > 0
+           ? kouan_json_parse_object (g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL) : NULL;
+  return status;
+}
+
+/* --- the pages -------------------------------------------------------- */
+
+static KouanAdminView *
+admin_view (Session *session)
+{
+  return KOUAN_ADMIN_VIEW (session->window->admin_view);
+}
+
+static gboolean
+roles_loaded (gpointer user_data)
+{
+  KouanAdminRoles *roles = user_data;
+
+  return !_kouan_admin_roles_get_busy (roles) && g_list_model_get_n_items (_kouan_admin_roles_get_rows (roles)) > 0;
+}
+
+typedef struct {
+  KouanAdminStaff *staff;
+  gint             expected;   /* -1: any */
+} StaffWait;
+
+static gboolean
+staff_loaded (gpointer user_data)
+{
+  StaffWait *wait = user_data;
+  guint n = g_list_model_get_n_items (_kouan_admin_staff_get_rows (wait->staff));
+
+  return !_kouan_admin_staff_get_busy (wait->staff) && (wait->expected < 0 ? n > 0 : n == (guint) wait->expected);
+}
+
+static void
+query (KouanAdminStaff *staff,
+       const char      *name,
+       const char      *role,
+       const char      *status,
+       const char      *from,
+       const char      *to,
+       gint             expected)
+{
+  StaffWait wait = { staff, expected };
+
+  _kouan_admin_staff_set_filters (staff, name, role, status, from, to);
+  _kouan_admin_staff_query (staff);
+  if (!wait_until (staff_loaded, &wait))
+    g_error ("staff query %s/%s/%s/%s–%s shows %u rows, expected %d (%s)", name, role, status, from, to,
+             g_list_model_get_n_items (_kouan_admin_staff_get_rows (staff)), expected,
+             _kouan_admin_staff_get_message (staff));
+}
+
+static KouanAdminRecord *
+row (KouanAdminStaff *staff,
+     guint            position)
+{
+  return g_list_model_get_item (_kouan_admin_staff_get_rows (staff), position);
+}
+
+typedef struct {
+  KouanAdminRoles *roles;
+  const char      *name;
+} RoleWait;
+
+static gboolean
+role_listed (gpointer user_data)
+{
+  RoleWait *wait = user_data;
+  GListModel *rows = _kouan_admin_roles_get_rows (wait->roles);
+
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    {
+      g_autoptr(KouanAdminRecord) record = g_list_model_get_item (rows, i);
+
+      if (g_strcmp0 (kouan_admin_record_get_string (record, "name"), wait->name) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+window_gone (gpointer user_data)
+{
+  return *(gpointer *) user_data == NULL;
+}
+
+static gboolean
+member_has_role (gpointer user_data)
+{
+  KouanAdminStaff *staff = user_data;
+  g_autoptr(KouanAdminRecord) record = NULL;
+  JsonArray *grants;
+
+  if (_kouan_admin_staff_get_busy (staff) || g_list_model_get_n_items (_kouan_admin_staff_get_rows (staff)) != 1)
+    return FALSE;
+  record = row (staff, 0);
+  grants = json_object_get_array_member (kouan_admin_record_get_object (record), "grants");
+  for (guint i = 0; i < json_array_get_length (grants); i++)
+    if (g_strcmp0 (json_object_get_string_member (json_array_get_object_element (grants, i), "role"), "界面测试角色") == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+test_admin_pages (void)
+{
+  Session session = { 0 };
+  KouanAdminView *admin;
+  KouanAdminRoles *roles;
+  KouanAdminStaff *staff;
+  GtkWindow *dialog;
+  RoleWait role_wait;
+  g_autoptr(KouanAdminRecord) member = NULL;
+  g_autoptr(JsonObject) on_server = NULL;
+  g_autofree char *path = NULL;
+  gint64 removed_id;
+
+  open_session (&session, "demo-admin");
+  admin = admin_view (&session);
+  g_assert_true (kouan_admin_view_get_any_visible (admin));
+  g_assert_true (gtk_widget_get_visible (session.window->admin_row));
+  kouan_window_show_area (session.window, "admin");
+
+  /* 角色管理: a new role from the tree */
+  roles = KOUAN_ADMIN_ROLES (kouan_admin_view_get_page (admin, "admin.roles"));
+  kouan_admin_view_show_page (admin, "admin.roles");
+  g_assert_true (wait_until (roles_loaded, roles));
+  dialog = _kouan_admin_roles_open_dialog (roles, NULL);
+  spin (200);
+  _kouan_admin_roles_dialog_set_name (dialog, "界面测试角色");
+  g_assert_cmpint (_kouan_admin_roles_dialog_parent_state (dialog, "insurance"), ==, 0);
+  _kouan_admin_roles_dialog_toggle (dialog, "insurance", "all");
+  g_assert_cmpint (_kouan_admin_roles_dialog_parent_state (dialog, "insurance"), ==, 2);
+  _kouan_admin_roles_dialog_toggle (dialog, "insurance.risk", "view");
+  g_assert_cmpint (_kouan_admin_roles_dialog_parent_state (dialog, "insurance"), ==, 1);
+  _kouan_admin_roles_dialog_toggle (dialog, "admin.audit", "view");
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  _kouan_admin_roles_dialog_confirm (dialog);
+  g_assert_true (wait_until (window_gone, &dialog));
+  role_wait.roles = roles;
+  role_wait.name = "界面测试角色";
+  g_assert_true (wait_until (role_listed, &role_wait));
+  {
+    g_autoptr(JsonObject) listing = NULL;
+    JsonArray *items;
+    gboolean checked = FALSE;
+
+    g_assert_cmpuint (http (&session, "GET", "/api/v1/enterprises/1/roles", &listing), ==, 200);
+    items = json_object_get_array_member (listing, "items");
+    for (guint i = 0; i < json_array_get_length (items); i++)
+      {
+        JsonObject *role = json_array_get_object_element (items, i);
+        g_autofree char *text = NULL;
+        g_autoptr(JsonNode) node = json_node_new (JSON_NODE_ARRAY);
+
+        if (g_strcmp0 (json_object_get_string_member (role, "name"), "界面测试角色") != 0)
+          continue;
+        json_node_set_array (node, json_object_get_array_member (role, "permissions"));
+        text = kouan_json_to_string (node);
+        g_assert_cmpstr (text, ==, "[\"admin.audit:view\",\"insurance.claims:manage\",\"insurance.claims:view\","
+                                   "\"insurance.policies:manage\",\"insurance.policies:view\","
+                                   "\"insurance.subscriptions:manage\",\"insurance.subscriptions:view\"]");
+        checked = TRUE;
+      }
+    g_assert_true (checked);
+  }
+
+  /* 人员权限: grant it to demo-user03 with a period */
+  staff = KOUAN_ADMIN_STAFF (kouan_admin_view_get_page (admin, "admin.staff"));
+  kouan_admin_view_show_page (admin, "admin.staff");
+  query (staff, "demo-user03", NULL, NULL, NULL, NULL, 1);
+  g_assert_true (_kouan_admin_staff_select (staff, "demo-user03"));
+  dialog = _kouan_admin_staff_edit (staff);
+  spin (200);
+  _kouan_admin_staff_dialog_add_grant (dialog, "界面测试角色", "2026-01-01", "2026-12-31");
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  _kouan_admin_staff_dialog_confirm (dialog);
+  g_assert_true (wait_until (window_gone, &dialog));
+  g_assert_true (wait_until (member_has_role, staff));
+  member = row (staff, 0);
+  path = g_strdup_printf ("/api/v1/enterprises/1/staff/%" G_GINT64_FORMAT, kouan_admin_record_get_id (member));
+  g_assert_cmpuint (http (&session, "GET", path, &on_server), ==, 200);
+  {
+    JsonArray *grants = json_object_get_array_member (on_server, "grants");
+    gboolean found = FALSE;
+
+    for (guint i = 0; i < json_array_get_length (grants); i++)
+      {
+        JsonObject *grant = json_array_get_object_element (grants, i);
+
+        if (g_strcmp0 (json_object_get_string_member (grant, "role"), "界面测试角色") == 0)
+          {
+            g_assert_cmpstr (json_object_get_string_member (grant, "starts_on"), ==, "2026-01-01");
+            g_assert_cmpstr (json_object_get_string_member (grant, "ends_on"), ==, "2026-12-31");
+            found = TRUE;
+          }
+      }
+    g_assert_true (found);
+  }
+
+  /* filters: role, status, registration dates, name */
+  query (staff, NULL, "界面测试角色", NULL, NULL, NULL, 1);
+  g_clear_object (&member);
+  member = row (staff, 0);
+  g_assert_cmpstr (kouan_admin_record_get_string (member, "account"), ==, "demo-user03");
+  query (staff, NULL, NULL, "disabled", NULL, NULL, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(KouanAdminRecord) record = row (staff, i);
+
+      g_assert_cmpstr (kouan_admin_record_get_string (record, "status"), ==, "disabled");
+    }
+  query (staff, NULL, NULL, NULL, "2023-01-01", "2023-12-31", 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(KouanAdminRecord) record = row (staff, i);
+      const char *day = kouan_admin_record_get_string (record, "registered_on");
+
+      g_assert_cmpstr (day, >=, "2023-01-01");
+      g_assert_cmpstr (day, <=, "2023-12-31");
+    }
+  query (staff, "demo-user1", NULL, NULL, NULL, NULL, 10);
+
+  /* 移除 after the confirmation */
+  query (staff, "demo-user04", NULL, NULL, NULL, NULL, 1);
+  g_assert_true (_kouan_admin_staff_select (staff, "demo-user04"));
+  g_clear_object (&member);
+  member = row (staff, 0);
+  removed_id = kouan_admin_record_get_id (member);
+  dialog = _kouan_admin_staff_remove (staff);
+  g_assert_true (GTK_IS_MESSAGE_DIALOG (dialog));
+  spin (200);
+  /* nothing happens before the answer */
+  g_free (path);
+  path = g_strdup_printf ("/api/v1/enterprises/1/staff/%" G_GINT64_FORMAT, removed_id);
+  g_assert_cmpuint (http (&session, "GET", path, NULL), ==, 200);
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+  {
+    StaffWait wait = { staff, 0 };
+
+    g_assert_true (wait_until (staff_loaded, &wait));
+  }
+  g_assert_cmpuint (http (&session, "GET", path, NULL), ==, 404);
+
+  close_session (&session);
+}
+
+static void
+test_member_without_rights (void)
+{
+  Session session = { 0 };
+
+  open_session (&session, "demo-staff");
+  spin (300);
+  g_assert_false (kouan_admin_view_get_any_visible (admin_view (&session)));
+  g_assert_false (gtk_widget_get_visible (session.window->admin_row));
+  /* the server agrees */
+  g_assert_cmpuint (http (&session, "GET", "/api/v1/enterprises/1/staff", NULL), ==, 403);
+  close_session (&session);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  gtk_init ();
+
+  g_test_add_func ("/ui/admin/member-without-rights", test_member_without_rights);
+  g_test_add_func ("/ui/admin/roles-grants-filters-remove", test_admin_pages);
+
+  status = g_test_run ();
+  g_clear_object (&app);
+  g_clear_pointer (&server, kouan_test_server_free);
+  return status;
+}
