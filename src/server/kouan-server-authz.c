@@ -287,6 +287,47 @@ kouan_server_authz_count_admins (KouanServer *self,
   return count;
 }
 
+/* A member who may now view a collection missed its records: the feed
+ * left them out while the member could not see them, and the member's
+ * cursor is past them. Each record of the collections the member may view
+ * gets a change row of the member's own, newer than the cursor, so the
+ * next pull brings them (records already there are simply upserted
+ * again). Grant changes are rare; this costs one row per record. */
+static void
+reissue_visible (KouanServer *self,
+                 gint64       enterprise_id,
+                 gint64       user_id)
+{
+  GHashTableIter iter;
+  gpointer value;
+  g_autoptr(GError) error = NULL;
+
+  if (self->collections == NULL)
+    return;
+  g_hash_table_iter_init (&iter, self->collections);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      const KouanServerCollection *collection = value;
+      sqlite3_stmt *stmt;
+
+      if (collection->view_permission == NULL ||
+          !kouan_server_authz_allows (self, user_id, enterprise_id, collection->view_permission))
+        continue;
+      stmt = kouan_server_db_stmt (self,
+        "INSERT INTO changes (enterprise_id, user_id, collection, record_id)"
+        " SELECT DISTINCT ?1, ?2, ?3, record_id FROM changes"
+        " WHERE enterprise_id = ?1 AND collection = ?3 AND user_id IS NULL");
+      sqlite3_bind_int64 (stmt, 1, enterprise_id);
+      sqlite3_bind_int64 (stmt, 2, user_id);
+      sqlite3_bind_text (stmt, 3, collection->name, -1, SQLITE_STATIC);
+      if (!kouan_server_db_step_done (self, stmt, &error))
+        {
+          g_warning ("Cannot reissue %s: %s", collection->name, error->message);
+          g_clear_error (&error);
+        }
+    }
+}
+
 void
 kouan_server_authz_touch_access (KouanServer *self,
                                  gint64       enterprise_id,
@@ -308,5 +349,7 @@ kouan_server_authz_touch_access (KouanServer *self,
   if (!kouan_server_db_step_done (self, del, &error) ||
       !kouan_server_db_step_done (self, ins, &error))
     g_warning ("Cannot mark access as changed: %s", error->message);
+  if (user_id != 0)
+    reissue_visible (self, enterprise_id, user_id);
   kouan_server_events_notify (self, enterprise_id, user_id);
 }

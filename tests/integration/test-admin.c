@@ -532,6 +532,59 @@ test_access_record (Fixture       *f,
   }
 }
 
+static guint
+count_records (Fixture    *f,
+               const char *token,
+               const char *collection,
+               gint64     *cursor)
+{
+  gboolean more = TRUE;
+  guint n = 0;
+
+  while (more)
+    {
+      g_autoptr(JsonObject) page = NULL;
+      g_autofree char *path = api ("/changes?since=%" G_GINT64_FORMAT "&limit=500", *cursor);
+      JsonArray *changes;
+
+      g_assert_cmpuint (request (f, "GET", path, token, NULL, &page), ==, 200);
+      changes = json_object_get_array_member (page, "changes");
+      for (guint i = 0; i < json_array_get_length (changes); i++)
+        if (g_strcmp0 (json_object_get_string_member (json_array_get_object_element (changes, i), "collection"),
+                       collection) == 0)
+          n++;
+      *cursor = json_object_get_int_member (page, "cursor");
+      more = json_object_get_boolean_member (page, "more");
+    }
+  return n;
+}
+
+/* A member granted a view right gets the records the feed held back
+ * before, though their cursor is past them. */
+static void
+test_access_reissue (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *token = kouan_test_login (f->server, "demo-expired", PASSWORD);
+  g_autofree char *grants = api ("/staff/%" G_GINT64_FORMAT "/grants", member_id (f, "demo-expired"));
+  g_autofree char *body = g_strdup_printf ("{\"role_id\":%" G_GINT64_FORMAT ",\"starts_on\":\"2020-01-01\",\"ends_on\":null}",
+                                           role_id (f, "财务专员"));
+  gint64 cursor = 0, admin_cursor = 0;
+  guint before, after, expected;
+
+  before = count_records (f, token, "insurance_policies", &cursor);
+  g_assert_cmpuint (before, ==, 0);
+  expected = count_records (f, f->admin, "insurance_policies", &admin_cursor);
+  if (expected == 0)
+    {
+      g_test_skip ("no insurance policies in the demo");
+      return;
+    }
+  post (f, grants, body, 201);
+  after = count_records (f, token, "insurance_policies", &cursor);
+  g_assert_cmpuint (after, ==, expected);
+}
+
 /* A grant ending within 7 days gives one notice, not one per start. */
 static void
 test_expiry_notice (Fixture       *f,
@@ -593,6 +646,7 @@ main (int    argc,
   g_test_add ("/admin/audit", Fixture, NULL, fixture_set_up, test_audit, fixture_tear_down);
   g_test_add ("/admin/staff-filters", Fixture, NULL, fixture_set_up, test_staff_filters, fixture_tear_down);
   g_test_add ("/admin/access-record", Fixture, NULL, fixture_set_up, test_access_record, fixture_tear_down);
+  g_test_add ("/admin/access-reissue", Fixture, NULL, fixture_set_up, test_access_reissue, fixture_tear_down);
   g_test_add ("/admin/expiry-notice", Fixture, NULL, fixture_set_up, test_expiry_notice, fixture_tear_down);
 
   return g_test_run ();
