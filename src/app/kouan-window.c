@@ -10,6 +10,7 @@
 #include "kouan-sync.h"
 #include "kouan-window-private.h"
 #include "admin/kouan-admin-view.h"
+#include "insurance/kouan-insurance-view.h"
 #include "messages/kouan-messages-view.h"
 #include "widgets/kouan-sync-indicator.h"
 #include "widgets/kouan-unavailable-page.h"
@@ -364,6 +365,7 @@ kouan_window_class_init (KouanWindowClass *klass)
   g_type_ensure (KOUAN_TYPE_UNAVAILABLE_PAGE);
   g_type_ensure (KOUAN_TYPE_MESSAGES_VIEW);
   g_type_ensure (KOUAN_TYPE_ADMIN_VIEW);
+  g_type_ensure (KOUAN_TYPE_INSURANCE_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/kouan/Kouan/ui/kouan-window.ui");
@@ -504,6 +506,7 @@ kouan_window_set_session (KouanWindow  *self,
 
   kouan_messages_view_set_store (KOUAN_MESSAGES_VIEW (self->notices_view), store);
   kouan_messages_view_set_store (KOUAN_MESSAGES_VIEW (self->warnings_view), store);
+  kouan_insurance_view_set_store (KOUAN_INSURANCE_VIEW (gtk_stack_get_child_by_name (GTK_STACK (self->stack), "insurance")), store);
 
   self->sync = kouan_sync_new (client, store);
   g_signal_connect_object (self->sync, "notify::state",
@@ -666,6 +669,8 @@ kouan_window_set_enterprise_id (KouanWindow *self,
   update_admin_area (self);
   kouan_messages_view_set_enterprise_id (KOUAN_MESSAGES_VIEW (self->notices_view), enterprise_id);
   kouan_messages_view_set_enterprise_id (KOUAN_MESSAGES_VIEW (self->warnings_view), enterprise_id);
+  kouan_insurance_view_set_enterprise_id (KOUAN_INSURANCE_VIEW (gtk_stack_get_child_by_name (GTK_STACK (self->stack), "insurance")),
+                                          enterprise_id);
   on_unread_count_changed (self);
 
   if (enterprise_id != 0)

@@ -1,0 +1,357 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* 信用保险 in the real KouanWindow, against a real kouan-server started
+ * with --demo, under Xvfb: a service-center shortcut with a non-zero count
+ * opens the list filtered to those items (and at 0 says nothing is
+ * pending), 更多>> opens the risk search, and a search by country and
+ * keyword shows the expected articles, one of which opens. */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <gtk/gtk.h>
+#include <string.h>
+
+#include "kouan-application.h"
+#include "kouan-client.h"
+#include "kouan-risk-list.h"
+#include "kouan-store.h"
+#include "kouan-store-insurance.h"
+#include "kouan-test-server.h"
+#include "kouan-window.h"
+#include "kouan-window-private.h"
+#include "insurance/kouan-insurance-view.h"
+
+#define WAIT_TIMEOUT_SECONDS 30
+
+typedef struct {
+  KouanTestServer    *server;
+  char               *tmpdir;
+  GtkApplication     *app;
+  KouanClient        *client;
+  KouanStore         *store;
+  KouanWindow        *window;
+  KouanInsuranceView *view;
+  gint64              enterprise_id;
+} Fixture;
+
+static Fixture fixture;
+
+typedef gboolean (*Condition) (gpointer user_data);
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+wait_until (Condition condition,
+            gpointer  user_data)
+{
+  gboolean timed_out = FALSE;
+  guint timeout_id = g_timeout_add_seconds (WAIT_TIMEOUT_SECONDS, timeout_cb, &timed_out);
+
+  while (!condition (user_data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (timeout_id);
+  return condition (user_data);
+}
+
+static void
+login_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  *(KouanSession **) user_data = kouan_client_login_finish (KOUAN_CLIENT (source), result, &error);
+  g_assert_no_error (error);
+}
+
+static gboolean
+pointer_set (gpointer user_data)
+{
+  return *(gpointer *) user_data != NULL;
+}
+
+static gboolean
+window_has_enterprise (gpointer user_data)
+{
+  return kouan_window_get_enterprise_id (fixture.window) != 0;
+}
+
+static KouanInsuranceCounts
+counts (void)
+{
+  KouanInsuranceCounts out = { 0 };
+
+  g_assert_true (kouan_store_insurance_counts (fixture.store, fixture.enterprise_id, &out, NULL));
+  return out;
+}
+
+static gboolean
+policies_synced (gpointer user_data)
+{
+  return counts ().pending_policies > 0;
+}
+
+static char *
+expected_label (const char *name, guint count)
+{
+  return g_strdup_printf ("(%u)", count);
+}
+
+static void
+ensure_window (void)
+{
+  const char *server_args[] = { "--demo", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *store_path = NULL;
+  KouanSession *session = NULL;
+
+  if (fixture.window != NULL)
+    return;
+
+  fixture.server = kouan_test_server_start (server_args);
+  fixture.tmpdir = g_dir_make_tmp ("kouan-ui-insurance-XXXXXX", &error);
+  g_assert_no_error (error);
+  fixture.client = kouan_client_new (kouan_test_server_get_url (fixture.server), &error);
+  g_assert_no_error (error);
+  kouan_client_login_async (fixture.client, "demo-admin", "kouan-demo", NULL, login_cb, &session);
+  g_assert_true (wait_until (pointer_set, &session));
+
+  store_path = g_build_filename (fixture.tmpdir, "store.db", NULL);
+  fixture.store = kouan_store_open (store_path, &error);
+  g_assert_no_error (error);
+
+  fixture.app = GTK_APPLICATION (kouan_application_new ());
+  g_application_set_application_id (G_APPLICATION (fixture.app), "io.github.kouan.Kouan.TestInsurance");
+  g_application_set_flags (G_APPLICATION (fixture.app), G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (fixture.app), NULL, &error);
+  g_assert_no_error (error);
+
+  fixture.window = kouan_window_new (fixture.app, fixture.client, fixture.store, session);
+  gtk_window_set_default_size (GTK_WINDOW (fixture.window), 1200, 760);
+  kouan_window_show_area (fixture.window, "insurance");
+  gtk_window_present (GTK_WINDOW (fixture.window));
+
+  fixture.view = KOUAN_INSURANCE_VIEW (_kouan_window_get_area_page (fixture.window, "insurance"));
+  g_assert_true (KOUAN_IS_INSURANCE_VIEW (fixture.view));
+  g_assert_true (wait_until (window_has_enterprise, NULL));
+  fixture.enterprise_id = kouan_window_get_enterprise_id (fixture.window);
+  g_assert_true (wait_until (policies_synced, NULL));
+}
+
+static gboolean
+page_is (gpointer user_data)
+{
+  return g_strcmp0 (kouan_insurance_view_get_visible_page (fixture.view), user_data) == 0;
+}
+
+static gboolean
+status_shown (gpointer user_data)
+{
+  return g_strcmp0 (_kouan_insurance_view_get_home_status (fixture.view), "") != 0;
+}
+
+/* Activates @button as a keyboard user would (GtkButton emits "clicked"
+ * when its short press animation ends) and waits for @condition. */
+static void
+click (GtkButton *button,
+       Condition  condition,
+       gpointer   user_data)
+{
+  g_assert_true (gtk_widget_activate (GTK_WIDGET (button)));
+  g_assert_true (wait_until (condition, user_data));
+}
+
+/* ---- shortcuts ----------------------------------------------------- */
+
+typedef struct {
+  GtkButton *button;
+  char      *suffix;
+} LabelWait;
+
+static gboolean
+label_ends_with (gpointer user_data)
+{
+  LabelWait *wait = user_data;
+
+  return g_str_has_suffix (gtk_button_get_label (wait->button), wait->suffix);
+}
+
+static void
+test_shortcut_opens_filtered_list (void)
+{
+  KouanInsuranceCounts now;
+  LabelWait wait = { 0 };
+  GListModel *policies;
+
+  ensure_window ();
+  kouan_insurance_view_show_page (fixture.view, "home");
+  now = counts ();
+  g_assert_cmpuint (now.pending_policies, >, 0);
+
+  /* the shortcut shows the count from the cache */
+  wait.button = _kouan_insurance_view_get_shortcut (fixture.view, KOUAN_INSURANCE_SHORTCUT_PENDING);
+  wait.suffix = expected_label ("pending", now.pending_policies);
+  g_assert_true (wait_until (label_ends_with, &wait));
+  g_free (wait.suffix);
+
+  click (wait.button, page_is, "policies");
+  policies = _kouan_insurance_view_get_policies (fixture.view);
+  g_assert_cmpuint (g_list_model_get_n_items (policies), ==, now.pending_policies);
+  for (guint i = 0; i < g_list_model_get_n_items (policies); i++)
+    {
+      g_autoptr(KouanPolicy) policy = g_list_model_get_item (policies, i);
+
+      g_assert_cmpstr (policy->status, ==, "pending");
+    }
+
+  /* the claim notices shortcut opens the claims with news */
+  kouan_insurance_view_show_page (fixture.view, "home");
+  now = counts ();
+  g_assert_cmpuint (now.claim_notices, >, 0);
+  click (_kouan_insurance_view_get_shortcut (fixture.view, KOUAN_INSURANCE_SHORTCUT_CLAIMS),
+         page_is, "claims");
+  g_assert_cmpuint (g_list_model_get_n_items (_kouan_insurance_view_get_claims (fixture.view)),
+                    ==, now.claim_notices);
+
+  /* confirming every pending policy brings the count to 0, live; at 0
+   * the shortcut says so instead of opening an empty list */
+  while (g_list_model_get_n_items (policies) > 0)
+    {
+      g_autoptr(KouanPolicy) policy = g_list_model_get_item (policies, 0);
+      guint before = g_list_model_get_n_items (policies);
+
+      g_assert_true (kouan_store_confirm_policy (fixture.store, policy, NULL));
+      while (g_list_model_get_n_items (policies) == before)
+        g_main_context_iteration (NULL, TRUE);
+    }
+  kouan_insurance_view_show_page (fixture.view, "home");
+  wait.suffix = g_strdup ("(0)");
+  g_assert_true (wait_until (label_ends_with, &wait));
+  g_free (wait.suffix);
+  click (wait.button, status_shown, NULL);
+  g_assert_cmpstr (kouan_insurance_view_get_visible_page (fixture.view), ==, "home");
+}
+
+/* ---- more >> and the search ---------------------------------------- */
+
+static void
+test_more_opens_search (void)
+{
+  ensure_window ();
+  kouan_insurance_view_show_page (fixture.view, "home");
+  click (_kouan_insurance_view_get_more_button (fixture.view), page_is, "risk");
+}
+
+/* The list shows the answer to the query in the form (each condition
+ * changed also searches at once: wait for the last answer) */
+static gboolean
+results_ready (gpointer user_data)
+{
+  GListModel *results = _kouan_insurance_view_get_risk_results (fixture.view);
+
+  return !kouan_risk_list_get_loading (KOUAN_RISK_LIST (results)) &&
+         g_list_model_get_n_items (results) == *(guint *) user_data;
+}
+
+static guint
+find_string (GListModel *model, const char *text)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(GtkStringObject) item = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (gtk_string_object_get_string (item), text) == 0)
+        return i;
+    }
+  return GTK_INVALID_LIST_POSITION;
+}
+
+static gboolean
+countries_loaded (gpointer user_data)
+{
+  GtkDropDown *dropdown = _kouan_insurance_view_get_country_dropdown (fixture.view);
+
+  return find_string (gtk_drop_down_get_model (dropdown), "美国") != GTK_INVALID_LIST_POSITION;
+}
+
+static void
+test_search_country_keyword (void)
+{
+  GtkDropDown *country;
+  GListModel *results;
+  g_autoptr(KouanRiskArticle) first = NULL;
+  KouanRiskQuery query = { "关税", "美国", NULL, 0, 0 };
+  g_autoptr(GArray) ids = NULL;
+  guint n;
+
+  ensure_window ();
+  kouan_insurance_view_show_page (fixture.view, "risk");
+  g_assert_true (wait_until (countries_loaded, NULL));
+  country = _kouan_insurance_view_get_country_dropdown (fixture.view);
+  gtk_drop_down_set_selected (country, find_string (gtk_drop_down_get_model (country), "美国"));
+  gtk_editable_set_text (_kouan_insurance_view_get_keyword_entry (fixture.view), "关税");
+  /* what the view must list: what the cache's index finds, newest first */
+  ids = kouan_store_search_risk_articles (fixture.store, &query, NULL);
+  n = ids->len;
+  g_assert_cmpuint (n, >, 0);
+  click (_kouan_insurance_view_get_search_button (fixture.view), results_ready, &n);
+  results = _kouan_insurance_view_get_risk_results (fixture.view);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(KouanRiskArticle) article = g_list_model_get_item (results, i);
+
+      g_assert_cmpint (article->id, ==, g_array_index (ids, gint64, i));
+      g_assert_cmpstr (article->country, ==, "美国");
+      g_assert_true (strstr (article->title, "关税") != NULL || strstr (article->body, "关税") != NULL);
+      if (i > 0)
+        {
+          g_autoptr(KouanRiskArticle) previous = g_list_model_get_item (results, i - 1);
+
+          g_assert_cmpint (previous->published_at, >=, article->published_at);
+        }
+    }
+
+  /* opening the first result shows it in the article view */
+  first = g_list_model_get_item (results, 0);
+  g_signal_emit_by_name (_kouan_insurance_view_get_risk_list_view (fixture.view), "activate", 0);
+  g_assert_cmpstr (_kouan_insurance_view_get_article_title (fixture.view), ==, first->title);
+}
+
+int
+main (int argc, char *argv[])
+{
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+  gtk_init ();
+
+  g_test_add_func ("/ui/insurance/shortcut-opens-filtered-list", test_shortcut_opens_filtered_list);
+  g_test_add_func ("/ui/insurance/more-opens-search", test_more_opens_search);
+  g_test_add_func ("/ui/insurance/search-country-keyword", test_search_country_keyword);
+
+  ret = g_test_run ();
+
+  if (fixture.window != NULL)
+    gtk_window_destroy (GTK_WINDOW (fixture.window));
+  g_clear_object (&fixture.app);
+  g_clear_object (&fixture.store);
+  g_clear_object (&fixture.client);
+  g_clear_pointer (&fixture.server, kouan_test_server_free);
+  if (fixture.tmpdir != NULL)
+    {
+      const char *names[] = { "store.db", "store.db-wal", "store.db-shm" };
+
+      for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+        {
+          g_autofree char *path = g_build_filename (fixture.tmpdir, names[i], NULL);
+
+          g_unlink (path);
+        }
+      g_rmdir (fixture.tmpdir);
+      g_free (fixture.tmpdir);
+    }
+  return ret;
+}
