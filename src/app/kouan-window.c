@@ -9,6 +9,7 @@
 #include "kouan-store.h"
 #include "kouan-sync.h"
 #include "kouan-window-private.h"
+#include "admin/kouan-admin-enterprise-support.h"
 #include "admin/kouan-admin-view.h"
 #include "insurance/kouan-insurance-view.h"
 #include "messages/kouan-messages-view.h"
@@ -402,6 +403,7 @@ kouan_window_init (KouanWindow *self)
   self->cancellable = g_cancellable_new ();
   self->new_warnings = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->enterprises = g_list_store_new (KOUAN_TYPE_ENTERPRISE);
+  kouan_admin_enterprise_add_pages (KOUAN_ADMIN_VIEW (self->admin_view));
 
   /* The views' kind is a construct-time choice, so they are made here
    * rather than in the template. Message areas come first in the stack. */

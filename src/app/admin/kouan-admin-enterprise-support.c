@@ -1,0 +1,395 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <libsoup/soup.h>
+
+#include "kouan-image.h"
+#include "kouan-json.h"
+#include "kouan-settings.h"
+#include "kouan-window.h"
+#include "admin/kouan-admin-business-page.h"
+#include "admin/kouan-admin-enterprise-page.h"
+#include "admin/kouan-admin-enterprise-support.h"
+#include "admin/kouan-admin-showcase-page.h"
+
+void
+kouan_admin_enterprise_add_pages (KouanAdminView *admin)
+{
+  kouan_admin_view_add_page (admin, "admin.enterprise", _("Enterprise Settings"),
+                             kouan_admin_enterprise_page_new (admin));
+  kouan_admin_view_add_page (admin, "admin.business", _("Business Settings"),
+                             kouan_admin_business_page_new (admin));
+  kouan_admin_view_add_page (admin, "admin.showcase", _("Enterprise Showcase"),
+                             kouan_admin_showcase_page_new (admin));
+}
+
+KouanStore *
+kouan_admin_page_get_store (GtkWidget *widget)
+{
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  return KOUAN_IS_WINDOW (root) ? kouan_window_get_store (KOUAN_WINDOW (root)) : NULL;
+}
+
+KouanClient *
+kouan_admin_page_get_client (GtkWidget *widget)
+{
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  return KOUAN_IS_WINDOW (root) ? kouan_window_get_client (KOUAN_WINDOW (root)) : NULL;
+}
+
+/* ---- field errors --------------------------------------------------- */
+
+static const char *
+format_hint (const char *field)
+{
+  if (g_str_equal (field, "credit_code"))
+    return _("18 characters: digits and capital letters");
+  if (g_str_equal (field, "taxpayer_number"))
+    return _("15, 18 or 20 digits or capital letters; an 18-character number is a credit code");
+  if (g_str_equal (field, "bank_account"))
+    return _("8 to 30 digits, without spaces");
+  if (g_str_equal (field, "customs_code"))
+    return _("10 characters: 4 digits, then 6 digits or capital letters");
+  if (g_str_equal (field, "contact_phone"))
+    return _("A phone number: digits, spaces, + - ( ), at least 5 digits");
+  if (g_str_equal (field, "link") || g_str_equal (field, "url"))
+    return _("An address starting with http:// or https://");
+  if (g_str_equal (field, "aircraft_time"))
+    return _("A time from 00:00 to 23:59");
+  return _("Not in the expected form; remove spaces at the start or end");
+}
+
+char *
+kouan_admin_check_field (const char *collection,
+                         const char *field,
+                         JsonNode   *value)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (kouan_settings_check_field (collection, field, value, &error))
+    return NULL;
+
+  switch ((KouanSettingsError) error->code)
+    {
+    case KOUAN_SETTINGS_ERROR_REQUIRED:
+      return g_strdup (_("Required"));
+    case KOUAN_SETTINGS_ERROR_TOO_LONG:
+      return g_strdup (_("Too long"));
+    case KOUAN_SETTINGS_ERROR_CHECK_CHARACTER:
+      return g_strdup (_("The last character (the check character) does not match the others: check the code"));
+    case KOUAN_SETTINGS_ERROR_DISABLED:
+      return g_strdup (_("Turn on aircraft automatic declaration first"));
+    case KOUAN_SETTINGS_ERROR_FORMAT:
+      return g_strdup (format_hint (field));
+    default:
+      return g_strdup (_("This value cannot be used"));
+    }
+}
+
+gboolean
+kouan_admin_enqueue (GtkWidget   *page,
+                     gint64       enterprise_id,
+                     const char  *collection,
+                     const char  *op,
+                     gint64       record_id,
+                     JsonObject  *fields,
+                     GError     **error)
+{
+  KouanStore *store = kouan_admin_page_get_store (page);
+  g_autofree char *id = NULL;
+
+  if (store == NULL || enterprise_id <= 0)
+    {
+      g_set_error_literal (error, KOUAN_STORE_ERROR, KOUAN_STORE_ERROR_NOT_FOUND,
+                           "No enterprise is open");
+      return FALSE;
+    }
+  id = kouan_store_enqueue (store, enterprise_id, collection, op, record_id, fields, error);
+  return id != NULL;
+}
+
+/* ---- images --------------------------------------------------------- */
+
+/* Images are fetched with the session's token on a session of their own:
+ * they are bytes, not the JSON the client's calls decode. */
+static SoupSession *
+image_session (void)
+{
+  static SoupSession *session;
+
+  if (session == NULL)
+    session = soup_session_new_with_options ("timeout", 30, NULL);
+  return session;
+}
+
+static SoupMessage *
+image_message (GtkWidget   *page,
+               const char  *method,
+               gint64       enterprise_id,
+               gint64       image_id,
+               GError     **error)
+{
+  KouanClient *client = kouan_admin_page_get_client (page);
+  g_autofree char *url = NULL;
+  g_autofree char *auth = NULL;
+  SoupMessage *message;
+
+  if (client == NULL || kouan_client_get_token (client) == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED, _("Not signed in"));
+      return NULL;
+    }
+  if (image_id > 0)
+    url = g_strdup_printf ("%s/api/v1/enterprises/%" G_GINT64_FORMAT "/images/%" G_GINT64_FORMAT,
+                           kouan_client_get_base_url (client), enterprise_id, image_id);
+  else
+    url = g_strdup_printf ("%s/api/v1/enterprises/%" G_GINT64_FORMAT "/images",
+                           kouan_client_get_base_url (client), enterprise_id);
+  message = soup_message_new (method, url);
+  auth = g_strconcat ("Bearer ", kouan_client_get_token (client), NULL);
+  soup_message_headers_replace (soup_message_get_request_headers (message), "Authorization", auth);
+  return message;
+}
+
+static void
+on_image_loaded (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SoupMessage *message = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  GdkTexture *texture;
+
+  if (bytes == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (soup_message_get_status (message) != SOUP_STATUS_OK)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED,
+                               "The server answered %u", soup_message_get_status (message));
+      return;
+    }
+  texture = gdk_texture_new_from_bytes (bytes, &error);
+  if (texture == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, texture, g_object_unref);
+}
+
+void
+kouan_admin_image_load_async (GtkWidget           *page,
+                              gint64               enterprise_id,
+                              gint64               image_id,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (page, cancellable, callback, user_data);
+  g_autoptr(GError) error = NULL;
+  SoupMessage *message;
+
+  g_task_set_source_tag (task, kouan_admin_image_load_async);
+  message = image_message (page, "GET", enterprise_id, image_id, &error);
+  if (message == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_set_task_data (task, message, g_object_unref);
+  soup_session_send_and_read_async (image_session (), message, G_PRIORITY_DEFAULT, cancellable,
+                                    on_image_loaded, g_steal_pointer (&task));
+}
+
+GdkTexture *
+kouan_admin_image_load_finish (GAsyncResult  *result,
+                               GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+typedef struct {
+  GtkWidget   *page;
+  gint64       enterprise_id;
+  GBytes      *bytes;
+  SoupMessage *message;
+  GdkTexture  *texture;
+} Upload;
+
+static void
+upload_free (Upload *upload)
+{
+  g_clear_object (&upload->page);
+  g_clear_pointer (&upload->bytes, g_bytes_unref);
+  g_clear_object (&upload->message);
+  g_clear_object (&upload->texture);
+  g_free (upload);
+}
+
+static const char *
+image_error_text (const GError *error)
+{
+  switch (error->code)
+    {
+    case KOUAN_IMAGE_ERROR_TYPE:       return _("Only PNG and JPEG pictures can be used");
+    case KOUAN_IMAGE_ERROR_TOO_LARGE:  return _("The picture is larger than 1 MiB");
+    case KOUAN_IMAGE_ERROR_DIMENSIONS: return _("The picture is wider or taller than 4096 pixels");
+    default:                           return _("The picture file is damaged");
+    }
+}
+
+static void
+on_uploaded (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Upload *upload = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) reply = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  g_autoptr(JsonObject) image = NULL;
+  gint64 id = 0;
+
+  if (reply == NULL)
+    {
+      g_debug ("Uploading an image: %s", error->message);
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED, "%s",
+                               _("The picture could not be uploaded: the server cannot be reached. Try again when online."));
+      return;
+    }
+  if (soup_message_get_status (upload->message) == SOUP_STATUS_CREATED)
+    image = kouan_json_parse_object (g_bytes_get_data (reply, NULL), g_bytes_get_size (reply), NULL);
+  if (image == NULL || !kouan_json_get_int (image, "id", &id, NULL) || id <= 0)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED, "%s",
+                               _("The server did not accept the picture"));
+      return;
+    }
+  g_task_return_int (task, id);
+}
+
+static void
+on_file_loaded (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Upload *upload = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  if (!g_file_load_contents_finish (G_FILE (source), result, &contents, &length, NULL, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* The same checks as the server's, before anything is sent. */
+  if (!kouan_image_check ((const guint8 *) contents, length, NULL, &error))
+    {
+      g_task_return_new_error (task, KOUAN_IMAGE_ERROR, error->code, "%s", image_error_text (error));
+      return;
+    }
+  upload->bytes = g_bytes_new_take (g_steal_pointer (&contents), length);
+  upload->texture = gdk_texture_new_from_bytes (upload->bytes, &error);
+  if (upload->texture == NULL)
+    {
+      g_task_return_new_error (task, KOUAN_IMAGE_ERROR, KOUAN_IMAGE_ERROR_MALFORMED, "%s",
+                               _("The picture file is damaged"));
+      return;
+    }
+
+  upload->message = image_message (upload->page, "POST", upload->enterprise_id, 0, &error);
+  if (upload->message == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  soup_message_set_request_body_from_bytes (upload->message, "application/octet-stream", upload->bytes);
+  soup_session_send_and_read_async (image_session (), upload->message, G_PRIORITY_DEFAULT,
+                                    g_task_get_cancellable (task), on_uploaded, g_steal_pointer (&task));
+}
+
+void
+kouan_admin_image_upload_async (GtkWidget           *page,
+                                gint64               enterprise_id,
+                                GFile               *file,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  GTask *task = g_task_new (page, cancellable, callback, user_data);
+  Upload *upload = g_new0 (Upload, 1);
+
+  g_task_set_source_tag (task, kouan_admin_image_upload_async);
+  upload->page = g_object_ref (page);
+  upload->enterprise_id = enterprise_id;
+  g_task_set_task_data (task, upload, (GDestroyNotify) upload_free);
+  g_file_load_contents_async (file, cancellable, on_file_loaded, task);
+}
+
+gint64
+kouan_admin_image_upload_finish (GAsyncResult  *result,
+                                 GdkTexture   **out_texture,
+                                 GError       **error)
+{
+  Upload *upload = g_task_get_task_data (G_TASK (result));
+  gint64 id = g_task_propagate_int (G_TASK (result), error);
+
+  if (out_texture != NULL)
+    *out_texture = id > 0 && upload->texture != NULL ? g_object_ref (upload->texture) : NULL;
+  return id;
+}
+
+typedef struct {
+  void    (*callback) (GFile *file, gpointer data);
+  gpointer  data;
+} Pick;
+
+static void
+on_chooser_response (GtkNativeDialog *chooser,
+                     int              response,
+                     gpointer         user_data)
+{
+  Pick *pick = user_data;
+  g_autoptr(GFile) file = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+  pick->callback (file, pick->data);
+  g_free (pick);
+  g_object_unref (chooser);
+}
+
+void
+kouan_admin_pick_image (GtkWidget  *page,
+                        const char *title,
+                        void      (*callback) (GFile *file, gpointer data),
+                        gpointer    data)
+{
+  GtkRoot *root = gtk_widget_get_root (page);
+  GtkFileChooserNative *chooser;
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  Pick *pick = g_new0 (Pick, 1);
+
+  pick->callback = callback;
+  pick->data = data;
+  /* GtkFileDialog is GTK 4.10; the native chooser goes through the portal
+   * inside Flatpak. */
+  chooser = gtk_file_chooser_native_new (title, GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Choose"), _("_Cancel"));
+  gtk_file_filter_set_name (filter, _("PNG or JPEG pictures"));
+  gtk_file_filter_add_mime_type (filter, "image/png");
+  gtk_file_filter_add_mime_type (filter, "image/jpeg");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_chooser_response), pick);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}

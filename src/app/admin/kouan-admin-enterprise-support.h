@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "kouan-client.h"
+#include "kouan-store.h"
+#include "admin/kouan-admin-view.h"
+
+G_BEGIN_DECLS
+
+/* Shared by the 企业设置, 业务设置 and 企业风采设置 pages. */
+
+/* Adds the three pages to the administrator center. */
+void        kouan_admin_enterprise_add_pages   (KouanAdminView *admin);
+
+/* (transfer none) (nullable): the store of the window @widget is in */
+KouanStore *kouan_admin_page_get_store         (GtkWidget      *widget);
+/* (transfer none) (nullable) */
+KouanClient *kouan_admin_page_get_client       (GtkWidget      *widget);
+
+/* Checks @value (a string, bool or int node; NULL = missing) for @field
+ * with the shared rules; NULL when it passes, else (transfer full) the
+ * message to show next to the field, in the user's language. */
+char       *kouan_admin_check_field            (const char     *collection,
+                                                const char     *field,
+                                                JsonNode       *value);
+
+/* Queues an edit; on failure shows nothing and returns FALSE with @error. */
+gboolean    kouan_admin_enqueue                (GtkWidget      *page,
+                                                gint64          enterprise_id,
+                                                const char     *collection,
+                                                const char     *op,
+                                                gint64          record_id,
+                                                JsonObject     *fields,
+                                                GError        **error);
+
+/* Images: load (GET, as a GdkTexture) and upload (from a file the user
+ * picked: read, checked with kouan_image_check(), POSTed). */
+void        kouan_admin_image_load_async       (GtkWidget           *page,
+                                                gint64               enterprise_id,
+                                                gint64               image_id,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+GdkTexture *kouan_admin_image_load_finish      (GAsyncResult        *result,
+                                                GError             **error);
+/* The result is the new image's id (> 0); the texture for a preview is
+ * returned in @out_texture. */
+void        kouan_admin_image_upload_async     (GtkWidget           *page,
+                                                gint64               enterprise_id,
+                                                GFile               *file,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+gint64      kouan_admin_image_upload_finish    (GAsyncResult        *result,
+                                                GdkTexture         **out_texture,
+                                                GError             **error);
+/* Asks for a PNG or JPEG file (GtkFileChooserNative); @callback gets the
+ * GFile, or NULL when cancelled. */
+void        kouan_admin_pick_image             (GtkWidget           *page,
+                                                const char          *title,
+                                                void               (*callback) (GFile *file, gpointer data),
+                                                gpointer             data);
+
+G_END_DECLS

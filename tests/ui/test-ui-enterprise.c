@@ -1,0 +1,607 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* 管理员中心, enterprise pages in the real KouanWindow against a real
+ * kouan-server: a field error shown next to its field and corrected, the
+ * aircraft time control following its switch, the carousel advancing,
+ * pausing and answering keys, add-slide disabled at 6 with the reason,
+ * and a link with an invalid URL refused in the 新增链接 dialog. */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <gtk/gtk.h>
+#include <string.h>
+
+#include "kouan-application.h"
+#include "kouan-client.h"
+#include "kouan-json.h"
+#include "kouan-settings.h"
+#include "kouan-store.h"
+#include "kouan-store-settings.h"
+#include "kouan-sync.h"
+#include "kouan-test-server.h"
+#include "kouan-window.h"
+#include "kouan-window-private.h"
+#include "admin/kouan-admin-business-page.h"
+#include "admin/kouan-admin-enterprise-page.h"
+#include "admin/kouan-admin-showcase-page.h"
+#include "admin/kouan-admin-view.h"
+#include "widgets/kouan-carousel.h"
+
+#define WAIT_TIMEOUT_SECONDS 30
+
+static struct {
+  KouanTestServer *server;
+  char            *tmpdir;
+  GtkApplication  *app;
+  KouanClient     *client;
+  KouanStore      *store;
+  KouanWindow     *window;
+  KouanAdminView  *admin;
+  char            *token;
+} fixture;
+
+typedef gboolean (*Condition) (gpointer user_data);
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+wait_until (Condition condition,
+            gpointer  user_data)
+{
+  gboolean timed_out = FALSE;
+  guint timeout_id = g_timeout_add_seconds (WAIT_TIMEOUT_SECONDS, timeout_cb, &timed_out);
+
+  while (!condition (user_data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (timeout_id);
+  return condition (user_data);
+}
+
+static void
+spin (guint milliseconds)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (milliseconds, timeout_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+login_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  *(KouanSession **) user_data = kouan_client_login_finish (KOUAN_CLIENT (source), result, &error);
+  g_assert_no_error (error);
+}
+
+static gboolean
+pointer_set (gpointer user_data)
+{
+  return *(gpointer *) user_data != NULL;
+}
+
+static gboolean
+window_has_enterprise (gpointer user_data)
+{
+  return kouan_window_get_enterprise_id (fixture.window) > 0;
+}
+
+static gboolean
+outbox_empty (gpointer user_data)
+{
+  return kouan_store_count_outbox (fixture.store) == 0;
+}
+
+/* The record of @collection @id as the server has it now. */
+static JsonObject *
+server_record (const char *collection,
+               gint64      id)
+{
+  g_autofree char *url = g_strdup_printf ("%s/api/v1/enterprises/1/changes?since=0&limit=1000",
+                                          kouan_test_server_get_url (fixture.server));
+  JsonObject *found = NULL;
+  gint64 since = 0;
+  gboolean more = TRUE;
+
+  while (more)
+    {
+      g_autofree char *page_url = g_strdup_printf ("%s/api/v1/enterprises/1/changes?since=%"
+                                                   G_GINT64_FORMAT "&limit=1000",
+                                                   kouan_test_server_get_url (fixture.server), since);
+      g_autoptr(GBytes) body = NULL;
+      g_autoptr(JsonObject) page = NULL;
+      JsonArray *changes;
+
+      g_assert_cmpuint (kouan_test_http ("GET", page_url, fixture.token, NULL, 0, &body), ==, 200);
+      page = kouan_json_parse_object (g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL);
+      g_assert_nonnull (page);
+      changes = json_object_get_array_member (page, "changes");
+      for (guint i = 0; i < json_array_get_length (changes); i++)
+        {
+          JsonObject *change = json_array_get_object_element (changes, i);
+
+          if (g_str_equal (json_object_get_string_member (change, "collection"), collection) &&
+              json_object_get_int_member (change, "id") == id && json_object_has_member (change, "record"))
+            {
+              g_clear_pointer (&found, json_object_unref);
+              found = json_object_ref (json_object_get_object_member (change, "record"));
+            }
+        }
+      since = json_object_get_int_member (page, "cursor");
+      more = json_object_get_boolean_member (page, "more");
+    }
+  (void) url;
+  return found;
+}
+
+static gboolean
+admin_page_ready (gpointer user_data)
+{
+  return kouan_admin_view_get_page (fixture.admin, user_data) != NULL &&
+         kouan_admin_view_allows (fixture.admin, "admin.showcase:view");
+}
+
+static GtkWidget *
+show_page (const char *menu_id)
+{
+  GtkWidget *page;
+
+  kouan_window_show_area (fixture.window, "admin");
+  g_assert_true (wait_until (admin_page_ready, (gpointer) menu_id));
+  kouan_admin_view_show_page (fixture.admin, menu_id);
+  page = kouan_admin_view_get_page (fixture.admin, menu_id);
+  g_assert_cmpstr (kouan_admin_view_get_visible_menu (fixture.admin), ==, menu_id);
+  return page;
+}
+
+static void
+ensure_window (void)
+{
+  const char *server_args[] = { "--demo", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *store_path = NULL;
+  KouanSession *session = NULL;
+
+  if (fixture.window != NULL)
+    return;
+
+  fixture.server = kouan_test_server_start (server_args);
+  fixture.tmpdir = g_dir_make_tmp ("kouan-ui-enterprise-XXXXXX", &error);
+  g_assert_no_error (error);
+  fixture.client = kouan_client_new (kouan_test_server_get_url (fixture.server), &error);
+  g_assert_no_error (error);
+  kouan_client_login_async (fixture.client, "demo-admin", "kouan-demo", NULL, login_cb, &session);
+  g_assert_true (wait_until (pointer_set, &session));
+  fixture.token = g_strdup (session->token);
+
+  store_path = g_build_filename (fixture.tmpdir, "store.db", NULL);
+  fixture.store = kouan_store_open (store_path, &error);
+  g_assert_no_error (error);
+
+  fixture.app = GTK_APPLICATION (kouan_application_new ());
+  g_application_set_application_id (G_APPLICATION (fixture.app), "io.github.kouan.Kouan.TestEnterprise");
+  g_application_set_flags (G_APPLICATION (fixture.app), G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (fixture.app), NULL, &error);
+  g_assert_no_error (error);
+
+  fixture.window = kouan_window_new (fixture.app, fixture.client, fixture.store, session);
+  gtk_window_set_default_size (GTK_WINDOW (fixture.window), 1200, 800);
+  gtk_window_present (GTK_WINDOW (fixture.window));
+  fixture.admin = KOUAN_ADMIN_VIEW (((struct _KouanWindow *) fixture.window)->admin_view);
+  g_assert_true (wait_until (window_has_enterprise, NULL));
+  g_assert_cmpint (kouan_window_get_enterprise_id (fixture.window), ==, 1);
+}
+
+/* ---- 企业设置 -------------------------------------------------------- */
+
+static gboolean
+form_loaded (gpointer user_data)
+{
+  GtkWidget *entry = kouan_admin_enterprise_page_get_entry (user_data, "name");
+
+  return gtk_widget_get_mapped (entry) && strlen (gtk_editable_get_text (GTK_EDITABLE (entry))) > 0;
+}
+
+static gboolean
+server_has_taxpayer (gpointer user_data)
+{
+  g_autoptr(JsonObject) record = server_record (KOUAN_COLLECTION_ENTERPRISE_SETTINGS, 1);
+
+  return record != NULL &&
+         g_strcmp0 (json_object_get_string_member (record, "taxpayer_number"), user_data) == 0;
+}
+
+static void
+test_field_error_corrected (void)
+{
+  KouanAdminEnterprisePage *page;
+  GtkWidget *entry, *error, *other_error;
+
+  ensure_window ();
+  page = KOUAN_ADMIN_ENTERPRISE_PAGE (show_page ("admin.enterprise"));
+  g_assert_true (wait_until (form_loaded, page));
+  g_assert_false (kouan_admin_enterprise_page_get_dirty (page));
+
+  entry = kouan_admin_enterprise_page_get_entry (page, "taxpayer_number");
+  error = kouan_admin_enterprise_page_get_error (page, "taxpayer_number");
+  other_error = kouan_admin_enterprise_page_get_error (page, "bank_account");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "91310115MA1K3Y8P2E");
+
+  /* 16 characters: refused here, next to the field, before anything is sent */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "3101151234567890");
+  g_assert_true (kouan_admin_enterprise_page_get_dirty (page));
+  g_assert_false (kouan_admin_enterprise_page_save (page));
+  g_assert_true (gtk_widget_get_visible (error));
+  g_assert_cmpuint (strlen (gtk_label_get_text (GTK_LABEL (error))), >, 0);
+  g_assert_true (gtk_widget_has_css_class (entry, "error"));
+  g_assert_false (gtk_widget_get_visible (other_error));
+  g_assert_cmpuint (kouan_store_count_outbox (fixture.store), ==, 0);
+
+  /* correcting the field clears its error; 保存 then goes through */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "310115123456789");
+  g_assert_false (gtk_widget_get_visible (error));
+  g_assert_true (kouan_admin_enterprise_page_save (page));
+  g_assert_false (kouan_admin_enterprise_page_get_dirty (page));
+  g_assert_true (wait_until (outbox_empty, NULL));
+  g_assert_true (wait_until (server_has_taxpayer, "310115123456789"));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "310115123456789");
+}
+
+/* ---- 业务设置 -------------------------------------------------------- */
+
+static gboolean
+switch_loaded (gpointer user_data)
+{
+  return gtk_widget_get_mapped (user_data) && gtk_switch_get_active (user_data);
+}
+
+static gboolean
+server_aircraft_is (gpointer user_data)
+{
+  g_autoptr(JsonObject) record = server_record (KOUAN_COLLECTION_BUSINESS_SETTINGS, 1);
+
+  return record != NULL &&
+         json_object_get_boolean_member (record, "aircraft_auto") == GPOINTER_TO_INT (user_data);
+}
+
+static void
+test_aircraft_time_follows_switch (void)
+{
+  KouanAdminBusinessPage *page;
+  GtkWidget *toggle, *time, *reason;
+
+  ensure_window ();
+  page = KOUAN_ADMIN_BUSINESS_PAGE (show_page ("admin.business"));
+  toggle = kouan_admin_business_page_get_switch (page, "aircraft_auto");
+  time = kouan_admin_business_page_get_time (page);
+  reason = kouan_admin_business_page_get_time_reason (page);
+
+  /* the demo enterprise declares aircraft at 08:30 */
+  g_assert_true (wait_until (switch_loaded, toggle));
+  g_assert_true (gtk_widget_is_sensitive (time));
+  g_assert_false (gtk_widget_get_visible (reason));
+
+  gtk_switch_set_active (GTK_SWITCH (toggle), FALSE);
+  g_assert_false (gtk_widget_is_sensitive (time));
+  g_assert_true (gtk_widget_get_visible (reason));
+  g_assert_true (wait_until (outbox_empty, NULL));
+  g_assert_true (wait_until (server_aircraft_is, GINT_TO_POINTER (FALSE)));
+
+  gtk_switch_set_active (GTK_SWITCH (toggle), TRUE);
+  g_assert_true (gtk_widget_is_sensitive (time));
+  g_assert_false (gtk_widget_get_visible (reason));
+  g_assert_true (wait_until (outbox_empty, NULL));
+  g_assert_true (wait_until (server_aircraft_is, GINT_TO_POINTER (TRUE)));
+}
+
+/* ---- 企业风采设置 ---------------------------------------------------- */
+
+static gboolean
+carousel_has_slides (gpointer user_data)
+{
+  return kouan_carousel_get_n_slides (user_data) >= 3;
+}
+
+typedef struct {
+  KouanCarousel *carousel;
+  guint          from;
+} MoveWait;
+
+static gboolean
+carousel_moved (gpointer user_data)
+{
+  MoveWait *wait = user_data;
+
+  return kouan_carousel_get_position (wait->carousel) != wait->from;
+}
+
+static gboolean
+send_key (GtkWidget *widget,
+          guint      keyval)
+{
+  GListModel *controllers = gtk_widget_observe_controllers (widget);
+  gboolean handled = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && !handled; i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_EVENT_CONTROLLER_KEY (controller))
+        g_signal_emit_by_name (controller, "key-pressed", keyval, 0, 0, &handled);
+    }
+  g_object_unref (controllers);
+  return handled;
+}
+
+static gboolean
+on_open_link (KouanCarousel *carousel,
+              const char    *uri,
+              char         **out)
+{
+  g_free (*out);
+  *out = g_strdup (uri);
+  return TRUE;
+}
+
+static gboolean
+string_set (gpointer user_data)
+{
+  return *(char **) user_data != NULL;
+}
+
+static void
+test_carousel (void)
+{
+  KouanAdminShowcasePage *page;
+  KouanCarousel *preview;
+  KouanCarousel *carousel;
+  GtkWidget *window;
+  GtkWidget *outside;
+  GtkWidget *box;
+  MoveWait wait;
+  g_autofree char *opened = NULL;
+  guint n, before;
+
+  ensure_window ();
+  page = KOUAN_ADMIN_SHOWCASE_PAGE (show_page ("admin.showcase"));
+  preview = kouan_admin_showcase_page_get_carousel (page);
+  g_assert_true (wait_until (carousel_has_slides, preview));
+
+  /* Enter on a slide with a link asks to open it (the demo's first slide
+   * links to the customs site) */
+  kouan_carousel_set_position (preview, 0);
+  g_signal_connect (preview, "open-link", G_CALLBACK (on_open_link), &opened);
+  g_assert_true (send_key (GTK_WIDGET (preview), GDK_KEY_Return));
+  g_assert_true (wait_until (string_set, &opened));
+  g_assert_cmpstr (opened, ==, "https://www.customs.gov.cn");
+  g_signal_handlers_disconnect_by_func (preview, on_open_link, &opened);
+
+  /* Timing is tested on a carousel of its own in a small window at the
+   * screen's corner, away from where Xvfb leaves the pointer (a pointer
+   * over it would rightly hold it). */
+  window = gtk_window_new ();
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  carousel = KOUAN_CAROUSEL (kouan_carousel_new ());
+  outside = gtk_button_new_with_label ("outside");
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *caption = g_strdup_printf ("slide %u", i);
+
+      kouan_carousel_append (carousel, NULL, caption, NULL);
+    }
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (carousel));
+  gtk_box_append (GTK_BOX (box), outside);
+  gtk_window_set_child (GTK_WINDOW (window), box);
+  gtk_window_set_default_size (GTK_WINDOW (window), 340, 220);
+  gtk_window_present (GTK_WINDOW (window));
+  gtk_widget_grab_focus (outside);
+  n = kouan_carousel_get_n_slides (carousel);
+  g_assert_cmpuint (n, ==, 3);
+  spin (200);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (carousel)));
+  g_assert_false (kouan_carousel_get_paused (carousel));
+
+  /* advances by itself */
+  kouan_carousel_set_interval (carousel, 150);
+  wait.carousel = carousel;
+  wait.from = kouan_carousel_get_position (carousel);
+  g_assert_true (wait_until (carousel_moved, &wait));
+
+  /* the focus inside holds it */
+  gtk_widget_grab_focus (GTK_WIDGET (carousel));
+  g_assert_true (gtk_widget_has_focus (GTK_WIDGET (carousel)));
+  g_assert_true (kouan_carousel_get_paused (carousel));
+  before = kouan_carousel_get_position (carousel);
+  spin (700);
+  g_assert_cmpuint (kouan_carousel_get_position (carousel), ==, before);
+
+  /* arrows move it, wrapping around */
+  g_assert_true (send_key (GTK_WIDGET (carousel), GDK_KEY_Right));
+  g_assert_cmpuint (kouan_carousel_get_position (carousel), ==, (before + 1) % n);
+  g_assert_true (send_key (GTK_WIDGET (carousel), GDK_KEY_Left));
+  g_assert_cmpuint (kouan_carousel_get_position (carousel), ==, before);
+  kouan_carousel_set_position (carousel, 0);
+  g_assert_true (send_key (GTK_WIDGET (carousel), GDK_KEY_Left));
+  g_assert_cmpuint (kouan_carousel_get_position (carousel), ==, n - 1);
+
+  /* focus leaving lets it run again */
+  gtk_widget_grab_focus (outside);
+  g_assert_false (kouan_carousel_get_paused (carousel));
+  wait.from = kouan_carousel_get_position (carousel);
+  g_assert_true (wait_until (carousel_moved, &wait));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static gboolean
+carousel_has_six (gpointer user_data)
+{
+  return kouan_carousel_get_n_slides (user_data) == KOUAN_SHOWCASE_MAX_SLIDES;
+}
+
+static void
+test_add_slide_disabled_at_six (void)
+{
+  KouanAdminShowcasePage *page;
+  KouanCarousel *carousel;
+  GtkWidget *add, *reason;
+  g_autofree char *images_url = NULL;
+  g_autofree char *mutations_url = NULL;
+  g_autoptr(GBytes) reply = NULL;
+  g_autoptr(JsonObject) image = NULL;
+  static const guint8 png[] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13,
+                                'I', 'H', 'D', 'R', 0, 0, 1, 0x40, 0, 0, 0, 0x78, 8, 2, 0, 0, 0,
+                                0x11, 0x22, 0x33, 0x44 };
+
+  ensure_window ();
+  page = KOUAN_ADMIN_SHOWCASE_PAGE (show_page ("admin.showcase"));
+  carousel = kouan_admin_showcase_page_get_carousel (page);
+  add = kouan_admin_showcase_page_get_add_slide_button (page);
+  reason = kouan_admin_showcase_page_get_add_slide_reason (page);
+  g_assert_true (wait_until (carousel_has_slides, carousel));
+  g_assert_cmpuint (kouan_carousel_get_n_slides (carousel), <, KOUAN_SHOWCASE_MAX_SLIDES);
+  g_assert_true (gtk_widget_is_sensitive (add));
+  g_assert_false (gtk_widget_get_visible (reason));
+
+  /* another administrator fills the carousel up */
+  images_url = g_strdup_printf ("%s/api/v1/enterprises/1/images", kouan_test_server_get_url (fixture.server));
+  g_assert_cmpuint (kouan_test_http ("POST", images_url, fixture.token, (const char *) png, sizeof png, &reply),
+                    ==, 201);
+  image = kouan_json_parse_object (g_bytes_get_data (reply, NULL), g_bytes_get_size (reply), NULL);
+  mutations_url = g_strdup_printf ("%s/api/v1/enterprises/1/mutations", kouan_test_server_get_url (fixture.server));
+  for (guint n = kouan_carousel_get_n_slides (carousel); n < KOUAN_SHOWCASE_MAX_SLIDES; n++)
+    {
+      g_autofree char *body = g_strdup_printf ("{\"mutations\": [{\"id\": \"ui-slide-%u\", \"collection\": "
+                                               "\"showcase_slides\", \"op\": \"create\", \"record_id\": -1,"
+                                               " \"fields\": {\"image\": %" G_GINT64_FORMAT ","
+                                               " \"caption\": \"第 %u 条动态\"}}]}",
+                                               n, json_object_get_int_member (image, "id"), n + 1);
+
+      g_assert_cmpuint (kouan_test_http ("POST", mutations_url, fixture.token, body, strlen (body), NULL),
+                        ==, 200);
+    }
+
+  /* the page learns it through sync: the action is disabled, the reason shown */
+  g_assert_true (wait_until (carousel_has_six, carousel));
+  g_assert_false (gtk_widget_is_sensitive (add));
+  g_assert_true (gtk_widget_get_visible (reason));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (reason)), "6"));
+}
+
+static gboolean
+links_count_is (gpointer user_data)
+{
+  return kouan_admin_showcase_page_get_n_links (user_data) ==
+         GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (user_data), "expected-links"));
+}
+
+static GtkWidget *
+find_named (GtkWidget  *root,
+            const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_named (child, name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+test_invalid_link_refused (void)
+{
+  KouanAdminShowcasePage *page;
+  GtkWidget *dialog, *title, *url, *url_error;
+  guint links;
+
+  ensure_window ();
+  page = KOUAN_ADMIN_SHOWCASE_PAGE (show_page ("admin.showcase"));
+  g_object_set_data (G_OBJECT (page), "expected-links", GUINT_TO_POINTER (3));
+  g_assert_true (wait_until (links_count_is, page));
+  links = kouan_admin_showcase_page_get_n_links (page);
+
+  dialog = kouan_admin_showcase_page_add_link (page);
+  g_object_ref (dialog);
+  title = find_named (dialog, "title");
+  url = find_named (dialog, "url");
+  g_assert_nonnull (title);
+  g_assert_nonnull (url);
+  url_error = gtk_widget_get_next_sibling (url);
+
+  gtk_editable_set_text (GTK_EDITABLE (title), "测试链接");
+  gtk_editable_set_text (GTK_EDITABLE (url), "ftp://files.example.cn/");
+  g_signal_emit_by_name (url, "activate");
+  /* refused: the dialog stays, the error is under the link, nothing queued */
+  g_assert_true (gtk_widget_get_visible (dialog));
+  g_assert_true (gtk_widget_get_visible (url_error));
+  g_assert_cmpuint (strlen (gtk_label_get_text (GTK_LABEL (url_error))), >, 0);
+  g_assert_cmpuint (kouan_store_count_outbox (fixture.store), ==, 0);
+  g_assert_cmpuint (kouan_admin_showcase_page_get_n_links (page), ==, links);
+
+  gtk_editable_set_text (GTK_EDITABLE (url), "www.example.cn");
+  g_signal_emit_by_name (url, "activate");
+  g_assert_true (gtk_widget_get_visible (url_error));
+
+  /* corrected: 确定 adds it (shown at once, sent by sync) */
+  gtk_editable_set_text (GTK_EDITABLE (url), "https://www.example.cn/ui");
+  g_signal_emit_by_name (url, "activate");
+  g_assert_false (gtk_widget_get_visible (dialog));
+  g_object_unref (dialog);
+  g_object_set_data (G_OBJECT (page), "expected-links", GUINT_TO_POINTER (links + 1));
+  g_assert_true (wait_until (links_count_is, page));
+  g_assert_true (wait_until (outbox_empty, NULL));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+  gtk_init ();
+
+  g_test_add_func ("/ui/enterprise/field-error-corrected", test_field_error_corrected);
+  g_test_add_func ("/ui/enterprise/aircraft-time-follows-switch", test_aircraft_time_follows_switch);
+  g_test_add_func ("/ui/enterprise/carousel", test_carousel);
+  g_test_add_func ("/ui/enterprise/invalid-link-refused", test_invalid_link_refused);
+  g_test_add_func ("/ui/enterprise/add-slide-disabled-at-six", test_add_slide_disabled_at_six);
+
+  ret = g_test_run ();
+
+  if (fixture.window != NULL)
+    gtk_window_destroy (GTK_WINDOW (fixture.window));
+  g_clear_object (&fixture.app);
+  g_clear_object (&fixture.store);
+  g_clear_object (&fixture.client);
+  g_clear_pointer (&fixture.server, kouan_test_server_free);
+  if (fixture.tmpdir != NULL)
+    {
+      g_autofree char *db = g_build_filename (fixture.tmpdir, "store.db", NULL);
+      g_autofree char *wal = g_strconcat (db, "-wal", NULL);
+      g_autofree char *shm = g_strconcat (db, "-shm", NULL);
+
+      g_unlink (db);
+      g_unlink (wal);
+      g_unlink (shm);
+      g_rmdir (fixture.tmpdir);
+      g_free (fixture.tmpdir);
+    }
+  g_free (fixture.token);
+  return ret;
+}
