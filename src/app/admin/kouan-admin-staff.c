@@ -1177,8 +1177,6 @@ kouan_admin_staff_init (KouanAdminStaff *self)
   gtk_box_append (GTK_BOX (self->join_box), self->join_list);
   gtk_widget_set_visible (self->join_box, FALSE);
   gtk_widget_set_parent (self->join_box, GTK_WIDGET (self));
-
-  update_actions (self);
 }
 
 GtkWidget *
@@ -1191,6 +1189,7 @@ kouan_admin_staff_new (KouanAdminView *admin)
   g_signal_connect_object (admin, "notify::enterprise-id", G_CALLBACK (on_admin_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (admin, "notify::client", G_CALLBACK (on_admin_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (admin, "notify::any-visible", G_CALLBACK (on_admin_changed), self, G_CONNECT_SWAPPED);
+  update_actions (self);
   return GTK_WIDGET (self);
 }
 
