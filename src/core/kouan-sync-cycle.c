@@ -14,6 +14,7 @@
 
 #include "kouan-json.h"
 #include "kouan-message.h"
+#include "kouan-settings.h"
 #include "kouan-sync-private.h"
 
 #define PAGE_LIMIT            500
@@ -140,6 +141,15 @@ settle_batch_thread (GTask        *task,
             kouan_json_get_string (error_object, "code", &code, NULL);
           g_debug ("The server rejected edit %s (%s); restoring its record",
                    mutation->id, code != NULL ? code : "no code");
+          /* The settings pages show a refusal next to its field. */
+          if (error_object != NULL && kouan_settings_is_collection (mutation->collection))
+            {
+              g_autofree char *key = g_strdup_printf ("rejected:%s:%" G_GINT64_FORMAT,
+                                                      mutation->collection, mutation->enterprise_id);
+              g_autofree char *text = kouan_json_object_to_string (error_object);
+
+              kouan_store_set_meta (self->store, key, text, NULL);
+            }
         }
 
       if (!kouan_store_ack_mutation (self->store, mutation->id, mutation->collection,

@@ -257,6 +257,35 @@ test_field_error_corrected (void)
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "310115123456789");
 }
 
+static gboolean
+widget_visible (gpointer user_data)
+{
+  return gtk_widget_get_visible (user_data);
+}
+
+/* What only the server knows (another enterprise has this credit code)
+ * comes back as a refusal, shown at the field, the server's value back. */
+static void
+test_server_refusal_at_field (void)
+{
+  KouanAdminEnterprisePage *page;
+  GtkWidget *entry, *error;
+
+  ensure_window ();
+  page = KOUAN_ADMIN_ENTERPRISE_PAGE (show_page ("admin.enterprise"));
+  g_assert_true (wait_until (form_loaded, page));
+  entry = kouan_admin_enterprise_page_get_entry (page, "credit_code");
+  error = kouan_admin_enterprise_page_get_error (page, "credit_code");
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), "91330203MA2H7QW4XM");
+  g_assert_true (kouan_admin_enterprise_page_save (page));
+  g_assert_false (gtk_widget_get_visible (error));
+  g_assert_true (wait_until (widget_visible, error));
+  g_assert_true (wait_until (outbox_empty, NULL));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "91310115MA1K3Y8P2E");
+  g_assert_cmpuint (strlen (gtk_label_get_text (GTK_LABEL (error))), >, 0);
+}
+
 /* ---- 业务设置 -------------------------------------------------------- */
 
 static gboolean
@@ -577,6 +606,7 @@ main (int   argc,
   gtk_init ();
 
   g_test_add_func ("/ui/enterprise/field-error-corrected", test_field_error_corrected);
+  g_test_add_func ("/ui/enterprise/server-refusal-at-field", test_server_refusal_at_field);
   g_test_add_func ("/ui/enterprise/aircraft-time-follows-switch", test_aircraft_time_follows_switch);
   g_test_add_func ("/ui/enterprise/carousel", test_carousel);
   g_test_add_func ("/ui/enterprise/invalid-link-refused", test_invalid_link_refused);

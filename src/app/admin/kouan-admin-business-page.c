@@ -190,9 +190,19 @@ on_store_changed (KouanStore             *store,
                   gint64                  enterprise_id,
                   KouanAdminBusinessPage *self)
 {
-  if (enterprise_id == self->enterprise_id &&
-      g_strcmp0 (collection, KOUAN_COLLECTION_BUSINESS_SETTINGS) == 0)
-    load_record (self);
+  g_autoptr(JsonObject) rejection = NULL;
+
+  if (enterprise_id != self->enterprise_id ||
+      g_strcmp0 (collection, KOUAN_COLLECTION_BUSINESS_SETTINGS) != 0)
+    return;
+  load_record (self);
+  rejection = kouan_admin_take_rejection (GTK_WIDGET (self), enterprise_id, collection);
+  if (rejection != NULL)
+    {
+      g_autofree char *text = kouan_admin_rejection_text (rejection);
+
+      gtk_label_set_text (GTK_LABEL (self->status_label), text);
+    }
 }
 
 static void

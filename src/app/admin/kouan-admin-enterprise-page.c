@@ -281,9 +281,31 @@ on_store_changed (KouanStore               *store,
                   gint64                    enterprise_id,
                   KouanAdminEnterprisePage *self)
 {
-  if (enterprise_id == self->enterprise_id &&
-      g_strcmp0 (collection, KOUAN_COLLECTION_ENTERPRISE_SETTINGS) == 0)
-    load_record (self);
+  g_autoptr(JsonObject) rejection = NULL;
+  g_autofree char *text = NULL;
+  const char *field = NULL;
+  int index;
+
+  if (enterprise_id != self->enterprise_id ||
+      g_strcmp0 (collection, KOUAN_COLLECTION_ENTERPRISE_SETTINGS) != 0)
+    return;
+  load_record (self);
+
+  /* A refusal only the server can make (a credit code another enterprise
+   * has) comes back with the server's record: say why, at the field. */
+  rejection = kouan_admin_take_rejection (GTK_WIDGET (self), enterprise_id, collection);
+  if (rejection == NULL)
+    return;
+  text = kouan_admin_rejection_text (rejection);
+  if (json_object_has_member (rejection, "field") && !json_object_get_null_member (rejection, "field"))
+    field = json_object_get_string_member (rejection, "field");
+  index = field != NULL ? field_index (field) : -1;
+  if (index >= 0)
+    {
+      show_error (self->errors[index], text);
+      gtk_widget_add_css_class (self->entries[index], "error");
+    }
+  gtk_label_set_text (GTK_LABEL (self->status_label), index >= 0 ? _("The server did not accept the change") : text);
 }
 
 static void

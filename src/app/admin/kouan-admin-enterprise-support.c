@@ -62,17 +62,11 @@ format_hint (const char *field)
   return _("Not in the expected form; remove spaces at the start or end");
 }
 
-char *
-kouan_admin_check_field (const char *collection,
-                         const char *field,
-                         JsonNode   *value)
+static char *
+rule_message (const char         *field,
+              KouanSettingsError  code)
 {
-  g_autoptr(GError) error = NULL;
-
-  if (kouan_settings_check_field (collection, field, value, &error))
-    return NULL;
-
-  switch ((KouanSettingsError) error->code)
+  switch (code)
     {
     case KOUAN_SETTINGS_ERROR_REQUIRED:
       return g_strdup (_("Required"));
@@ -87,6 +81,64 @@ kouan_admin_check_field (const char *collection,
     default:
       return g_strdup (_("This value cannot be used"));
     }
+}
+
+char *
+kouan_admin_check_field (const char *collection,
+                         const char *field,
+                         JsonNode   *value)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (kouan_settings_check_field (collection, field, value, &error))
+    return NULL;
+  return rule_message (field, (KouanSettingsError) error->code);
+}
+
+JsonObject *
+kouan_admin_take_rejection (GtkWidget  *page,
+                            gint64      enterprise_id,
+                            const char *collection)
+{
+  KouanStore *store = kouan_admin_page_get_store (page);
+  g_autofree char *key = g_strdup_printf ("rejected:%s:%" G_GINT64_FORMAT, collection, enterprise_id);
+  g_autofree char *text = NULL;
+
+  if (store == NULL)
+    return NULL;
+  text = kouan_store_get_meta (store, key);
+  if (text == NULL || text[0] == '\0')
+    return NULL;
+  /* Shown once: the next refusal replaces it. */
+  kouan_store_set_meta (store, key, "", NULL);
+  return kouan_json_parse_object (text, -1, NULL);
+}
+
+char *
+kouan_admin_rejection_text (JsonObject *error)
+{
+  const char *code = json_object_get_string_member_with_default (error, "code", "");
+  const char *reason = json_object_get_string_member_with_default (error, "reason", "");
+  const char *field = NULL;
+  static const char *const reasons[] = {
+    "unknown", "type", "required", "too_long", "format", "check_character", "disabled",
+  };
+
+  if (json_object_has_member (error, "field") && !json_object_get_null_member (error, "field"))
+    field = json_object_get_string_member (error, "field");
+
+  if (g_str_equal (code, "forbidden"))
+    return g_strdup (_("The server refused the change: your roles in this enterprise do not allow it"));
+  if (g_str_equal (code, "limit_reached"))
+    return g_strdup (_("The server refused the slide: the carousel already has 6; delete one first"));
+  if (g_str_equal (reason, "taken"))
+    return g_strdup (_("Another enterprise already uses this credit code"));
+  if (g_str_equal (reason, "not_found"))
+    return g_strdup (_("The picture is no longer on the server; choose it again"));
+  for (guint i = 0; field != NULL && i < G_N_ELEMENTS (reasons); i++)
+    if (g_str_equal (reason, reasons[i]))
+      return rule_message (field, (KouanSettingsError) i);
+  return g_strdup (_("The server refused the change"));
 }
 
 gboolean

@@ -26,6 +26,15 @@ char       *kouan_admin_check_field            (const char     *collection,
                                                 const char     *field,
                                                 JsonNode       *value);
 
+/* (transfer full) (nullable): the server's last refusal of an edit of
+ * @collection in @enterprise_id (its "error": code, field, reason),
+ * recorded by the sync engine; taken, so it is shown once. */
+JsonObject *kouan_admin_take_rejection         (GtkWidget      *page,
+                                                gint64          enterprise_id,
+                                                const char     *collection);
+/* (transfer full): what to tell the user about @error */
+char       *kouan_admin_rejection_text         (JsonObject     *error);
+
 /* Queues an edit; on failure shows nothing and returns FALSE with @error. */
 gboolean    kouan_admin_enqueue                (GtkWidget      *page,
                                                 gint64          enterprise_id,

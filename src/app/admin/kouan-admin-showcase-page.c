@@ -371,10 +371,20 @@ on_store_changed (KouanStore             *store,
                   gint64                  enterprise_id,
                   KouanAdminShowcasePage *self)
 {
-  if (enterprise_id == self->enterprise_id &&
-      (g_str_equal (collection, KOUAN_COLLECTION_SHOWCASE_SLIDES) ||
-       g_str_equal (collection, KOUAN_COLLECTION_SHOWCASE_LINKS)))
-    reload (self, collection);
+  g_autoptr(JsonObject) rejection = NULL;
+
+  if (enterprise_id != self->enterprise_id ||
+      !(g_str_equal (collection, KOUAN_COLLECTION_SHOWCASE_SLIDES) ||
+        g_str_equal (collection, KOUAN_COLLECTION_SHOWCASE_LINKS)))
+    return;
+  reload (self, collection);
+  rejection = kouan_admin_take_rejection (GTK_WIDGET (self), enterprise_id, collection);
+  if (rejection != NULL)
+    {
+      g_autofree char *text = kouan_admin_rejection_text (rejection);
+
+      gtk_label_set_text (GTK_LABEL (self->status_label), text);
+    }
 }
 
 static void
