@@ -123,6 +123,11 @@ static const char * const migrations[] = {
   "CREATE INDEX risk_articles_by_country ON risk_articles (country, published_at, id);"
   "CREATE INDEX risk_articles_by_industry ON risk_articles (industry, published_at, id);"
   "CREATE INDEX risk_articles_by_category ON risk_articles (category_id, published_at, id);"
+  /* the search's lookup from a match to its date and facets: a covering
+   * index instead of the table, whose rows carry the bodies (7× fewer rows
+   * per page: 3–4× faster at 100k articles) */
+  "CREATE INDEX risk_articles_search ON risk_articles"
+  "  (id, published_at, country, industry, category_id);"
   "CREATE VIRTUAL TABLE risk_articles_fts USING fts5 (title, body,"
   "  content = 'risk_articles', content_rowid = 'id', tokenize = 'kouan_cjk');"
   "CREATE TRIGGER risk_articles_fts_insert AFTER INSERT ON risk_articles BEGIN"
