@@ -423,6 +423,8 @@ test_list_shows_synced (void)
 
   /* …and its rows are really on screen, bound to the model's items. */
   wait.id = kouan_message_get_id (first);
+  /* (also proves that messages arriving at the top while the user looks
+   * at the newest ones come into view) */
   g_assert_true (wait_until (row_is_shown, &wait));
   row = find_row (GTK_WIDGET (fixture.notices), wait.id);
   g_assert_true (kouan_message_row_get_message (row) == first ||
@@ -592,6 +594,18 @@ server_row_read (gpointer user_data)
 }
 
 static gboolean
+detail_shows_star (gpointer user_data)
+{
+  StarWait *wait = user_data;
+  KouanMessageDetail *detail = KOUAN_MESSAGE_DETAIL (find_by_type (GTK_WIDGET (fixture.notices),
+                                                                   KOUAN_TYPE_MESSAGE_DETAIL));
+  KouanMessage *message = kouan_message_detail_get_message (detail);
+
+  return message != NULL && kouan_message_get_id (message) == wait->id &&
+         kouan_message_get_starred (message) == wait->starred;
+}
+
+static gboolean
 read_tab_is_shown (gpointer user_data)
 {
   KouanMessageList *list = KOUAN_MESSAGE_LIST (kouan_messages_view_get_model (fixture.notices));
@@ -692,6 +706,20 @@ test_open_marks_read (void)
 
   /* …and the server has it read. */
   g_assert_true (wait_until (server_row_read, &wait));
+
+  /* The detail's own star button stars the open message, and the detail
+   * follows the new version of it. */
+  settle ();
+  {
+    StarWait star_wait = { wait.id, !kouan_message_get_starred (kouan_message_detail_get_message (detail)) };
+    GtkWidget *detail_star = kouan_message_detail_get_star_button (detail);
+
+    g_assert_true (gtk_widget_activate (detail_star));
+    g_assert_true (wait_until (model_row_starred, &star_wait));
+    g_assert_true (wait_until (detail_shows_star, &star_wait));
+    g_assert_cmpint (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (detail_star)), ==,
+                     star_wait.starred);
+  }
 
   g_assert_true (gtk_widget_activate (unread_tab));
   g_assert_true (wait_until (unread_tab_is_shown, NULL));

@@ -33,6 +33,8 @@ struct _KouanMessagesView
   KouanMessageList   *read_list;
 
   gulong              store_changed_id;
+  gulong              stick_to_top_id;
+  GdkFrameClock      *stick_to_top_clock;
   guint               refresh_source;
 
   KouanMessageKind    kind;
@@ -488,6 +490,35 @@ selection_changed_cb (KouanMessagesView *self)
   kouan_messages_view_update_actions (self);
 }
 
+static void
+stick_to_top_after_paint_cb (KouanMessagesView *self,
+                             GdkFrameClock     *clock)
+{
+  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->list_view));
+
+  g_clear_signal_handler (&self->stick_to_top_id, clock);
+  g_clear_weak_pointer (&self->stick_to_top_clock);
+  if (adjustment != NULL)
+    gtk_adjustment_set_value (adjustment, gtk_adjustment_get_lower (adjustment));
+}
+
+/* Once the new rows are laid out (after the next frame), scroll to the
+ * top; earlier, GtkListView would put its anchor back. */
+static void
+kouan_messages_view_stick_to_top (KouanMessagesView *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self->list_view));
+
+  if (clock == NULL || self->stick_to_top_id != 0)
+    return;
+
+  g_set_weak_pointer (&self->stick_to_top_clock, clock);
+  self->stick_to_top_id = g_signal_connect_object (clock, "after-paint",
+                                                   G_CALLBACK (stick_to_top_after_paint_cb),
+                                                   self, G_CONNECT_SWAPPED);
+  gdk_frame_clock_request_phase (clock, GDK_FRAME_CLOCK_PHASE_PAINT);
+}
+
 /* Messages are immutable: a starred row comes back as a new object at the
  * same position, which GtkSingleSelection takes for a deletion and drops
  * the selection. Find the same message among the few added items and keep
@@ -515,6 +546,17 @@ selection_items_changed_cb (KouanMessagesView *self,
               break;
             }
         }
+    }
+
+  /* A new message arriving while the user looks at the newest ones should
+   * show up, but GtkListView keeps its anchor item where it was. */
+  if (position == 0 && added > removed)
+    {
+      GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->list_view));
+
+      if (adjustment != NULL &&
+          gtk_adjustment_get_value (adjustment) <= gtk_adjustment_get_lower (adjustment) + 0.5)
+        kouan_messages_view_stick_to_top (self);
     }
 
   kouan_messages_view_update_empty_state (self);
@@ -712,6 +754,9 @@ kouan_messages_view_dispose (GObject *object)
 
   g_clear_handle_id (&self->refresh_source, g_source_remove);
   g_clear_signal_handler (&self->store_changed_id, self->store);
+  if (self->stick_to_top_clock != NULL)
+    g_clear_signal_handler (&self->stick_to_top_id, self->stick_to_top_clock);
+  g_clear_weak_pointer (&self->stick_to_top_clock);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), KOUAN_TYPE_MESSAGES_VIEW);
   /* GTK 4.8's dispose_template unparents only the children that have an
