@@ -21,7 +21,9 @@
 #include "kouan-test-server.h"
 #include "kouan-window.h"
 #include "kouan-window-private.h"
+#include "kouan-image.h"
 #include "admin/kouan-admin-business-page.h"
+#include "admin/kouan-admin-enterprise-support.h"
 #include "admin/kouan-admin-enterprise-page.h"
 #include "admin/kouan-admin-showcase-page.h"
 #include "admin/kouan-admin-view.h"
@@ -284,6 +286,69 @@ test_server_refusal_at_field (void)
   g_assert_true (wait_until (outbox_empty, NULL));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "91310115MA1K3Y8P2E");
   g_assert_cmpuint (strlen (gtk_label_get_text (GTK_LABEL (error))), >, 0);
+}
+
+static void
+on_async_result (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* The LOGO/seal pickers' path without the file chooser: a file checked in
+ * the app, uploaded, and fetched back; a GIF refused before sending. */
+static void
+test_image_upload (void)
+{
+  GtkWidget *page;
+  g_autofree char *png_path = g_build_filename (fixture.tmpdir, "logo.png", NULL);
+  g_autofree char *gif_path = g_build_filename (fixture.tmpdir, "logo.gif", NULL);
+  g_autoptr(GFile) png_file = NULL;
+  g_autoptr(GFile) gif_file = NULL;
+  g_autoptr(GBytes) pixels = NULL;
+  g_autoptr(GdkTexture) source = NULL;
+  g_autoptr(GdkTexture) preview = NULL;
+  g_autoptr(GdkTexture) fetched = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  guint8 *data = g_malloc (64 * 48 * 4);
+  gint64 id;
+
+  ensure_window ();
+  page = show_page ("admin.enterprise");
+  for (guint i = 0; i < 64 * 48 * 4; i++)
+    data[i] = (guint8) (i * 7);
+  pixels = g_bytes_new_take (data, 64 * 48 * 4);
+  source = gdk_memory_texture_new (64, 48, GDK_MEMORY_R8G8B8A8, pixels, 64 * 4);
+  g_assert_true (gdk_texture_save_to_png (source, png_path));
+  g_assert_true (g_file_set_contents (gif_path, "GIF89a\x01\x00\x01\x00", 10, NULL));
+  png_file = g_file_new_for_path (png_path);
+  gif_file = g_file_new_for_path (gif_path);
+
+  kouan_admin_image_upload_async (page, 1, gif_file, NULL, on_async_result, &result);
+  g_assert_true (wait_until (pointer_set, &result));
+  g_assert_cmpint (kouan_admin_image_upload_finish (result, NULL, &error), <=, 0);
+  g_assert_error (error, KOUAN_IMAGE_ERROR, KOUAN_IMAGE_ERROR_TYPE);
+  g_clear_error (&error);
+  g_clear_object (&result);
+
+  kouan_admin_image_upload_async (page, 1, png_file, NULL, on_async_result, &result);
+  g_assert_true (wait_until (pointer_set, &result));
+  id = kouan_admin_image_upload_finish (result, &preview, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (id, >, 0);
+  g_assert_cmpint (gdk_texture_get_width (preview), ==, 64);
+  g_clear_object (&result);
+
+  kouan_admin_image_load_async (page, 1, id, NULL, on_async_result, &result);
+  g_assert_true (wait_until (pointer_set, &result));
+  fetched = kouan_admin_image_load_finish (result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (gdk_texture_get_width (fetched), ==, 64);
+  g_assert_cmpint (gdk_texture_get_height (fetched), ==, 48);
+  g_unlink (png_path);
+  g_unlink (gif_path);
 }
 
 /* ---- 业务设置 -------------------------------------------------------- */
@@ -607,6 +672,7 @@ main (int   argc,
 
   g_test_add_func ("/ui/enterprise/field-error-corrected", test_field_error_corrected);
   g_test_add_func ("/ui/enterprise/server-refusal-at-field", test_server_refusal_at_field);
+  g_test_add_func ("/ui/enterprise/image-upload", test_image_upload);
   g_test_add_func ("/ui/enterprise/aircraft-time-follows-switch", test_aircraft_time_follows_switch);
   g_test_add_func ("/ui/enterprise/carousel", test_carousel);
   g_test_add_func ("/ui/enterprise/invalid-link-refused", test_invalid_link_refused);

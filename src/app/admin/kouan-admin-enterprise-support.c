@@ -2,7 +2,6 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <libsoup/soup.h>
 
 #include "kouan-image.h"
 #include "kouan-json.h"
@@ -165,45 +164,20 @@ kouan_admin_enqueue (GtkWidget   *page,
 
 /* ---- images --------------------------------------------------------- */
 
-/* Images are fetched with the session's token on a session of their own:
- * they are bytes, not the JSON the client's calls decode. */
-static SoupSession *
-image_session (void)
-{
-  static SoupSession *session;
-
-  if (session == NULL)
-    session = soup_session_new_with_options ("timeout", 30, NULL);
-  return session;
-}
-
-static SoupMessage *
-image_message (GtkWidget   *page,
-               const char  *method,
-               gint64       enterprise_id,
-               gint64       image_id,
-               GError     **error)
+/* Through the window's client, so the session's token and the server's CA
+ * apply to images as to every other request. */
+static KouanClient *
+page_client (GtkWidget  *page,
+             GError    **error)
 {
   KouanClient *client = kouan_admin_page_get_client (page);
-  g_autofree char *url = NULL;
-  g_autofree char *auth = NULL;
-  SoupMessage *message;
 
   if (client == NULL || kouan_client_get_token (client) == NULL)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED, _("Not signed in"));
       return NULL;
     }
-  if (image_id > 0)
-    url = g_strdup_printf ("%s/api/v1/enterprises/%" G_GINT64_FORMAT "/images/%" G_GINT64_FORMAT,
-                           kouan_client_get_base_url (client), enterprise_id, image_id);
-  else
-    url = g_strdup_printf ("%s/api/v1/enterprises/%" G_GINT64_FORMAT "/images",
-                           kouan_client_get_base_url (client), enterprise_id);
-  message = soup_message_new (method, url);
-  auth = g_strconcat ("Bearer ", kouan_client_get_token (client), NULL);
-  soup_message_headers_replace (soup_message_get_request_headers (message), "Authorization", auth);
-  return message;
+  return client;
 }
 
 static void
@@ -212,20 +186,13 @@ on_image_loaded (GObject      *source,
                  gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  SoupMessage *message = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  g_autoptr(GBytes) bytes = kouan_client_download_finish (KOUAN_CLIENT (source), result, &error);
   GdkTexture *texture;
 
   if (bytes == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  if (soup_message_get_status (message) != SOUP_STATUS_OK)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED,
-                               "The server answered %u", soup_message_get_status (message));
       return;
     }
   texture = gdk_texture_new_from_bytes (bytes, &error);
@@ -245,18 +212,19 @@ kouan_admin_image_load_async (GtkWidget           *page,
 {
   g_autoptr(GTask) task = g_task_new (page, cancellable, callback, user_data);
   g_autoptr(GError) error = NULL;
-  SoupMessage *message;
+  g_autofree char *path = NULL;
+  KouanClient *client;
 
   g_task_set_source_tag (task, kouan_admin_image_load_async);
-  message = image_message (page, "GET", enterprise_id, image_id, &error);
-  if (message == NULL)
+  client = page_client (page, &error);
+  if (client == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  g_task_set_task_data (task, message, g_object_unref);
-  soup_session_send_and_read_async (image_session (), message, G_PRIORITY_DEFAULT, cancellable,
-                                    on_image_loaded, g_steal_pointer (&task));
+  path = g_strdup_printf ("/api/v1/enterprises/%" G_GINT64_FORMAT "/images/%" G_GINT64_FORMAT,
+                          enterprise_id, image_id);
+  kouan_client_download_async (client, path, cancellable, on_image_loaded, g_steal_pointer (&task));
 }
 
 GdkTexture *
@@ -270,7 +238,6 @@ typedef struct {
   GtkWidget   *page;
   gint64       enterprise_id;
   GBytes      *bytes;
-  SoupMessage *message;
   GdkTexture  *texture;
 } Upload;
 
@@ -279,7 +246,6 @@ upload_free (Upload *upload)
 {
   g_clear_object (&upload->page);
   g_clear_pointer (&upload->bytes, g_bytes_unref);
-  g_clear_object (&upload->message);
   g_clear_object (&upload->texture);
   g_free (upload);
 }
@@ -302,23 +268,23 @@ on_uploaded (GObject      *source,
              gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  Upload *upload = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) reply = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
-  g_autoptr(JsonObject) image = NULL;
+  g_autoptr(JsonNode) reply = kouan_client_upload_finish (KOUAN_CLIENT (source), result, &error);
   gint64 id = 0;
 
-  if (reply == NULL)
+  if (reply == NULL && error != NULL &&
+      g_error_matches (error, KOUAN_API_ERROR, KOUAN_API_ERROR_NETWORK))
     {
       g_debug ("Uploading an image: %s", error->message);
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED, "%s",
                                _("The picture could not be uploaded: the server cannot be reached. Try again when online."));
       return;
     }
-  if (soup_message_get_status (upload->message) == SOUP_STATUS_CREATED)
-    image = kouan_json_parse_object (g_bytes_get_data (reply, NULL), g_bytes_get_size (reply), NULL);
-  if (image == NULL || !kouan_json_get_int (image, "id", &id, NULL) || id <= 0)
+  if (reply != NULL && JSON_NODE_HOLDS_OBJECT (reply))
+    kouan_json_get_int (json_node_get_object (reply), "id", &id, NULL);
+  if (id <= 0)
     {
+      g_debug ("Uploading an image: %s", error != NULL ? error->message : "no id in the answer");
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED, "%s",
                                _("The server did not accept the picture"));
       return;
@@ -335,6 +301,9 @@ on_file_loaded (GObject      *source,
   Upload *upload = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autofree char *contents = NULL;
+  g_autofree char *path = NULL;
+  GCancellable *cancellable;
+  KouanClient *client;
   gsize length = 0;
 
   if (!g_file_load_contents_finish (G_FILE (source), result, &contents, &length, NULL, &error))
@@ -358,15 +327,16 @@ on_file_loaded (GObject      *source,
       return;
     }
 
-  upload->message = image_message (upload->page, "POST", upload->enterprise_id, 0, &error);
-  if (upload->message == NULL)
+  client = page_client (upload->page, &error);
+  if (client == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  soup_message_set_request_body_from_bytes (upload->message, "application/octet-stream", upload->bytes);
-  soup_session_send_and_read_async (image_session (), upload->message, G_PRIORITY_DEFAULT,
-                                    g_task_get_cancellable (task), on_uploaded, g_steal_pointer (&task));
+  path = g_strdup_printf ("/api/v1/enterprises/%" G_GINT64_FORMAT "/images", upload->enterprise_id);
+  cancellable = g_task_get_cancellable (task);
+  kouan_client_upload_async (client, path, "application/octet-stream", upload->bytes,
+                             cancellable, on_uploaded, g_steal_pointer (&task));
 }
 
 void
