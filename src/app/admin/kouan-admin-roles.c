@@ -22,6 +22,7 @@ struct _KouanAdminRoles
   GListStore         *rows;       /* KouanAdminRecord: roles */
   GtkSingleSelection *selection;
   GCancellable       *cancellable;
+  GCancellable       *alive;      /* cancelled when the page goes: its changes */
   guint               busy;
 
   /* borrowed */
@@ -251,7 +252,7 @@ on_delete_response (GtkDialog       *dialog,
       g_autofree char *suffix = g_strdup_printf ("/roles/%" G_GINT64_FORMAT, role_id);
 
       self->busy++;
-      kouan_admin_view_call_async (self->admin, "DELETE", suffix, NULL, self->cancellable,
+      kouan_admin_view_call_async (self->admin, "DELETE", suffix, NULL, self->alive,
                                    on_change_done, g_object_ref (self));
     }
   gtk_window_destroy (GTK_WINDOW (dialog));
@@ -559,6 +560,11 @@ on_dialog_done (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) node = kouan_admin_view_call_finish (self->admin, result, &error);
 
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_object_unref (window);
+      return;
+    }
   self->busy--;
   if (error != NULL)
     {
@@ -610,12 +616,12 @@ on_dialog_confirm (GtkButton  *button,
   gtk_widget_set_sensitive (dialog->confirm_button, FALSE);
   dialog->self->busy++;
   if (dialog->role_id == 0)
-    kouan_admin_view_call_async (dialog->self->admin, "POST", "/roles", body, NULL,
+    kouan_admin_view_call_async (dialog->self->admin, "POST", "/roles", body, dialog->self->alive,
                                  on_dialog_done, g_object_ref (dialog->window));
   else
     {
       suffix = g_strdup_printf ("/roles/%" G_GINT64_FORMAT, dialog->role_id);
-      kouan_admin_view_call_async (dialog->self->admin, "PATCH", suffix, body, NULL,
+      kouan_admin_view_call_async (dialog->self->admin, "PATCH", suffix, body, dialog->self->alive,
                                    on_dialog_done, g_object_ref (dialog->window));
     }
 }
@@ -739,9 +745,12 @@ kouan_admin_roles_dispose (GObject *object)
 
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
+  if (self->alive != NULL)
+    g_cancellable_cancel (self->alive);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->alive);
   g_clear_object (&self->rows);
   g_clear_object (&self->selection);
 
@@ -765,6 +774,7 @@ kouan_admin_roles_init (KouanAdminRoles *self)
                                   GTK_ORIENTATION_VERTICAL);
   gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (gtk_widget_get_layout_manager (GTK_WIDGET (self))), 6);
   self->cancellable = g_cancellable_new ();
+  self->alive = g_cancellable_new ();
   self->rows = g_list_store_new (KOUAN_TYPE_ADMIN_RECORD);
 
   actions = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);

@@ -40,6 +40,7 @@ struct _KouanAdminStaff
   GArray          *department_ids; /* gint64, parallel to department_names */
   GtkSingleSelection *selection;
   GCancellable    *cancellable;
+  GCancellable    *alive;          /* cancelled when the page goes: its changes */
   guint            generation;     /* drops answers of an older query */
   guint            busy;
 
@@ -278,7 +279,10 @@ on_page_loaded (GObject      *source,
   gint64 total;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
+    {
+      g_object_unref (self);
+      return;
+    }
   self->busy--;
   if (request->generation != self->generation)
     goto out;
@@ -510,7 +514,7 @@ send_change (KouanAdminStaff *self,
   change->self = g_object_ref (self);
   change->done = g_strdup (done);
   self->busy++;
-  kouan_admin_view_call_async (self->admin, method, suffix, body, self->cancellable,
+  kouan_admin_view_call_async (self->admin, method, suffix, body, self->alive,
                                on_change_done, change);
 }
 
@@ -834,6 +838,8 @@ on_dialog_step_done (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) node = kouan_admin_view_call_finish (self->admin, result, &error);
 
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;   /* the page is gone, and the dialog with its window */
   if (error != NULL && !dialog->failed)
     {
       g_autofree char *message = kouan_admin_view_describe_error (self->admin, error);
@@ -876,13 +882,13 @@ on_dialog_confirm (GtkButton  *button,
    * last-admin check halfway */
   for (guint i = 0; i < dialog->added->len; i++)
     kouan_admin_view_call_async (self->admin, "POST", grants, g_ptr_array_index (dialog->added, i),
-                                 NULL, on_dialog_step_done, dialog);
+                                 self->alive, on_dialog_step_done, dialog);
   for (guint i = 0; i < dialog->removed->len; i++)
     {
       g_autofree char *suffix = g_strdup_printf ("/grants/%" G_GINT64_FORMAT,
                                                  g_array_index (dialog->removed, gint64, i));
 
-      kouan_admin_view_call_async (self->admin, "DELETE", suffix, NULL, NULL, on_dialog_step_done, dialog);
+      kouan_admin_view_call_async (self->admin, "DELETE", suffix, NULL, self->alive, on_dialog_step_done, dialog);
     }
 }
 
@@ -1029,9 +1035,12 @@ kouan_admin_staff_dispose (GObject *object)
 
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
+  if (self->alive != NULL)
+    g_cancellable_cancel (self->alive);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->alive);
   g_clear_object (&self->rows);
   g_clear_object (&self->roles);
   g_clear_object (&self->role_names);
@@ -1077,6 +1086,7 @@ kouan_admin_staff_init (KouanAdminStaff *self)
   gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (gtk_widget_get_layout_manager (GTK_WIDGET (self))), 6);
 
   self->cancellable = g_cancellable_new ();
+  self->alive = g_cancellable_new ();
   self->rows = g_list_store_new (KOUAN_TYPE_ADMIN_RECORD);
   self->roles = g_list_store_new (KOUAN_TYPE_ADMIN_RECORD);
   self->role_names = gtk_string_list_new ((const char *[]) { _("All roles"), NULL });

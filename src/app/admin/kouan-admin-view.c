@@ -3,6 +3,8 @@
 
 #include <glib/gi18n.h>
 
+#include "kouan-admin-audit.h"
+#include "kouan-admin-departments.h"
 #include "kouan-admin-roles.h"
 #include "kouan-admin-staff.h"
 #include "kouan-admin-view.h"
@@ -230,7 +232,9 @@ kouan_admin_view_init (KouanAdminView *self)
   /* the people pages (admin issue); other admin pages are added by their
    * features with kouan_admin_view_add_page() */
   kouan_admin_view_add_page (self, "admin.roles", _("Roles"), kouan_admin_roles_new (self));
+  kouan_admin_view_add_page (self, "admin.departments", _("Departments"), kouan_admin_departments_new (self));
   kouan_admin_view_add_page (self, "admin.staff", _("Staff and Permissions"), kouan_admin_staff_new (self));
+  kouan_admin_view_add_page (self, "admin.audit", _("Audit Log"), kouan_admin_audit_new (self));
 }
 
 GtkWidget *
@@ -417,8 +421,8 @@ kouan_admin_view_call_finish (KouanAdminView  *self,
 {
   g_autoptr(GObject) client = g_async_result_get_source_object (result);
 
-  g_return_val_if_fail (KOUAN_IS_ADMIN_VIEW (self), NULL);
-
+  /* @self is not used: a page may finish a call after its area is gone
+   * (it then only sees G_IO_ERROR_CANCELLED) */
   return kouan_client_call_finish (KOUAN_CLIENT (client), result, error);
 }
 

@@ -1,0 +1,805 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "kouan-admin-departments.h"
+#include "kouan-admin-record.h"
+
+struct _KouanAdminDepartments
+{
+  GtkWidget           parent_instance;
+
+  /* widgets */
+  GtkWidget          *column_view;
+  GtkWidget          *add_button;
+  GtkWidget          *rename_button;
+  GtkWidget          *move_button;
+  GtkWidget          *head_button;
+  GtkWidget          *delete_button;
+  GtkWidget          *message_label;
+  GtkWidget          *members_label;
+  GtkWidget          *members_view;
+
+  /* owned */
+  GListStore         *roots;       /* KouanAdminRecord: top departments */
+  GHashTable         *children;    /* parent id → GListStore of its departments */
+  GListStore         *all;         /* every department, for the move dialog */
+  GtkStringList      *members;     /* "name（account）" of the selected department */
+  GtkSingleSelection *selection;
+  GCancellable       *cancellable;
+  GCancellable       *alive;      /* cancelled when the page goes: its changes */
+  guint               busy;
+
+  /* borrowed */
+  KouanAdminView     *admin;
+};
+
+G_DEFINE_FINAL_TYPE (KouanAdminDepartments, kouan_admin_departments, GTK_TYPE_WIDGET)
+
+static void
+set_message (KouanAdminDepartments *self,
+             const char            *message)
+{
+  gtk_label_set_label (GTK_LABEL (self->message_label), message != NULL ? message : "");
+  gtk_widget_set_visible (self->message_label, message != NULL && *message != '\0');
+}
+
+static KouanAdminRecord *
+selected (KouanAdminDepartments *self)
+{
+  GtkTreeListRow *row = gtk_single_selection_get_selected_item (self->selection);
+
+  return row != NULL ? KOUAN_ADMIN_RECORD (gtk_tree_list_row_get_item (row)) : NULL;
+}
+
+static void load_members (KouanAdminDepartments *self);
+
+static void
+update_actions (KouanAdminDepartments *self)
+{
+  g_autoptr(KouanAdminRecord) record = selected (self);
+  gboolean manage = kouan_admin_view_allows (self->admin, "admin.departments:manage");
+
+  gtk_widget_set_sensitive (self->add_button, manage);
+  gtk_widget_set_sensitive (self->rename_button, manage && record != NULL);
+  gtk_widget_set_sensitive (self->move_button, manage && record != NULL);
+  gtk_widget_set_sensitive (self->head_button, manage && record != NULL);
+  gtk_widget_set_sensitive (self->delete_button, manage && record != NULL);
+}
+
+static void
+on_selection_changed (KouanAdminDepartments *self)
+{
+  update_actions (self);
+  load_members (self);
+}
+
+/* ---- loading ---- */
+
+static GListModel *
+create_children (gpointer item,
+                 gpointer user_data)
+{
+  KouanAdminDepartments *self = user_data;
+  GListStore *children = g_hash_table_lookup (self->children,
+                                              GSIZE_TO_POINTER ((gsize) kouan_admin_record_get_id (item)));
+
+  return children != NULL ? G_LIST_MODEL (g_object_ref (children)) : NULL;
+}
+
+static void
+on_departments_loaded (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  KouanAdminDepartments *self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = kouan_admin_view_call_finish (self->admin, result, &error);
+
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      self->busy--;
+      g_list_store_remove_all (self->roots);
+      g_list_store_remove_all (self->all);
+      g_hash_table_remove_all (self->children);
+      if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+        {
+          JsonArray *items = json_object_get_array_member (json_node_get_object (node), "items");
+
+          for (guint i = 0; i < json_array_get_length (items); i++)
+            {
+              g_autoptr(KouanAdminRecord) record = kouan_admin_record_new (json_array_get_object_element (items, i));
+              gint64 parent = kouan_admin_record_get_int (record, "parent_id");
+              GListStore *store = self->roots;
+
+              g_list_store_append (self->all, record);
+              if (parent != 0)
+                {
+                  store = g_hash_table_lookup (self->children, GSIZE_TO_POINTER ((gsize) parent));
+                  if (store == NULL)
+                    {
+                      store = g_list_store_new (KOUAN_TYPE_ADMIN_RECORD);
+                      g_hash_table_insert (self->children, GSIZE_TO_POINTER ((gsize) parent), store);
+                    }
+                }
+              g_list_store_append (store, record);
+            }
+        }
+      else
+        {
+          g_autofree char *message = kouan_admin_view_describe_error (self->admin, error);
+
+          set_message (self, message);
+        }
+      /* the tree model asks for children when rows expand: rebuild it so
+       * it sees the new stores */
+      {
+        GtkTreeListModel *tree = gtk_tree_list_model_new (G_LIST_MODEL (g_object_ref (self->roots)), FALSE, TRUE,
+                                                          create_children, self, NULL);
+
+        gtk_single_selection_set_model (self->selection, G_LIST_MODEL (tree));
+        g_object_unref (tree);
+      }
+      update_actions (self);
+    }
+  g_object_unref (self);
+}
+
+void
+kouan_admin_departments_reload (KouanAdminDepartments *self)
+{
+  g_return_if_fail (KOUAN_IS_ADMIN_DEPARTMENTS (self));
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  self->busy = 0;
+  if (kouan_admin_view_get_client (self->admin) == NULL ||
+      kouan_admin_view_get_enterprise_id (self->admin) == 0 ||
+      !kouan_admin_view_allows (self->admin, "admin.departments:view"))
+    return;
+  self->busy++;
+  kouan_admin_view_call_async (self->admin, "GET", "/departments", NULL, self->cancellable,
+                               on_departments_loaded, g_object_ref (self));
+}
+
+static void
+on_admin_changed (KouanAdminDepartments *self)
+{
+  kouan_admin_departments_reload (self);
+}
+
+static void
+on_members_loaded (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  KouanAdminDepartments *self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = kouan_admin_view_call_finish (self->admin, result, &error);
+
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      guint n = g_list_model_get_n_items (G_LIST_MODEL (self->members));
+
+      gtk_string_list_splice (self->members, 0, n, NULL);
+      if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+        {
+          JsonArray *items = json_object_get_array_member (json_node_get_object (node), "items");
+
+          for (guint i = 0; i < json_array_get_length (items); i++)
+            {
+              JsonObject *member = json_array_get_object_element (items, i);
+              g_autofree char *text = g_strdup_printf ("%s（%s）", json_object_get_string_member (member, "name"),
+                                                       json_object_get_string_member (member, "account"));
+
+              gtk_string_list_append (self->members, text);
+            }
+        }
+    }
+  g_object_unref (self);
+}
+
+/* Members of the selected department; needs 人员权限 view, without it the
+ * count column still says how many. */
+static void
+load_members (KouanAdminDepartments *self)
+{
+  g_autoptr(KouanAdminRecord) record = selected (self);
+  g_autofree char *suffix = NULL;
+  g_autofree char *title = NULL;
+
+  gtk_string_list_splice (self->members, 0, g_list_model_get_n_items (G_LIST_MODEL (self->members)), NULL);
+  if (record == NULL)
+    {
+      gtk_label_set_label (GTK_LABEL (self->members_label), _("Choose a department to see its members."));
+      return;
+    }
+  /* Translators: %s is a department's name */
+  title = g_strdup_printf (_("Members of %s"), kouan_admin_record_get_string (record, "name"));
+  gtk_label_set_label (GTK_LABEL (self->members_label), title);
+  if (!kouan_admin_view_allows (self->admin, "admin.staff:view"))
+    return;
+  suffix = g_strdup_printf ("/staff?department=%" G_GINT64_FORMAT "&limit=500&sort=name",
+                            kouan_admin_record_get_id (record));
+  kouan_admin_view_call_async (self->admin, "GET", suffix, NULL, self->cancellable,
+                               on_members_loaded, g_object_ref (self));
+}
+
+/* ---- columns ---- */
+
+static void
+name_setup (GtkSignalListItemFactory *factory,
+            GtkListItem              *item)
+{
+  GtkWidget *expander = gtk_tree_expander_new ();
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_tree_expander_set_child (GTK_TREE_EXPANDER (expander), label);
+  gtk_list_item_set_child (item, expander);
+}
+
+static void
+name_bind (GtkSignalListItemFactory *factory,
+           GtkListItem              *item)
+{
+  GtkTreeListRow *row = gtk_list_item_get_item (item);
+  GtkWidget *expander = gtk_list_item_get_child (item);
+  g_autoptr(KouanAdminRecord) record = gtk_tree_list_row_get_item (row);
+
+  gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (expander), row);
+  gtk_label_set_label (GTK_LABEL (gtk_tree_expander_get_child (GTK_TREE_EXPANDER (expander))),
+                       kouan_admin_record_get_string (record, "name"));
+}
+
+static void
+text_setup (GtkSignalListItemFactory *factory,
+            GtkListItem              *item)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+head_bind (GtkSignalListItemFactory *factory,
+           GtkListItem              *item)
+{
+  g_autoptr(KouanAdminRecord) record = gtk_tree_list_row_get_item (gtk_list_item_get_item (item));
+
+  gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (item)), kouan_admin_record_get_string (record, "head_name"));
+}
+
+static void
+count_bind (GtkSignalListItemFactory *factory,
+            GtkListItem              *item)
+{
+  g_autoptr(KouanAdminRecord) record = gtk_tree_list_row_get_item (gtk_list_item_get_item (item));
+  g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, kouan_admin_record_get_int (record, "member_count"));
+
+  gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (item)), text);
+}
+
+static void
+add_column (KouanAdminDepartments *self,
+            const char            *title,
+            GCallback              setup,
+            GCallback              bind,
+            gboolean               expand)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  GtkColumnViewColumn *column;
+
+  g_signal_connect (factory, "setup", setup, NULL);
+  g_signal_connect (factory, "bind", bind, NULL);
+  column = gtk_column_view_column_new (title, factory);
+  gtk_column_view_column_set_expand (column, expand);
+  gtk_column_view_append_column (GTK_COLUMN_VIEW (self->column_view), column);
+  g_object_unref (column);
+}
+
+/* ---- changes ---- */
+
+static void
+on_change_done (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  KouanAdminDepartments *self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = kouan_admin_view_call_finish (self->admin, result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_object_unref (self);
+      return;
+    }
+  self->busy--;
+  if (error != NULL)
+    {
+      g_autofree char *message = kouan_admin_view_describe_error (self->admin, error);
+
+      set_message (self, message);
+    }
+  else
+    {
+      set_message (self, _("The departments were saved."));
+      kouan_admin_view_notify_changed (self->admin);
+    }
+  g_object_unref (self);
+}
+
+static void
+send_change (KouanAdminDepartments *self,
+             const char            *method,
+             const char            *suffix,
+             JsonObject            *body)
+{
+  self->busy++;
+  kouan_admin_view_call_async (self->admin, method, suffix, body, self->alive, on_change_done, g_object_ref (self));
+}
+
+/* A small dialog: a label, an entry or a dropdown, 取消 and 确定. */
+typedef void (*AskDone) (KouanAdminDepartments *self,
+                         KouanAdminRecord      *record,
+                         const char            *text,
+                         guint                  choice);
+
+typedef struct {
+  KouanAdminDepartments *self;
+  KouanAdminRecord      *record;   /* (nullable) */
+  GtkWidget             *window;
+  GtkWidget             *entry;    /* (nullable) */
+  GtkWidget             *dropdown; /* (nullable) */
+  AskDone                done;
+} Ask;
+
+static void
+ask_free (Ask *ask)
+{
+  g_object_unref (ask->self);
+  g_clear_object (&ask->record);
+  g_free (ask);
+}
+
+static void
+on_ask_ok (GtkButton *button,
+           Ask       *ask)
+{
+  ask->done (ask->self, ask->record,
+             ask->entry != NULL ? gtk_editable_get_text (GTK_EDITABLE (ask->entry)) : NULL,
+             ask->dropdown != NULL ? gtk_drop_down_get_selected (GTK_DROP_DOWN (ask->dropdown)) : 0);
+  gtk_window_destroy (GTK_WINDOW (ask->window));
+}
+
+static void
+on_ask_cancel (GtkButton *button,
+               Ask       *ask)
+{
+  gtk_window_destroy (GTK_WINDOW (ask->window));
+}
+
+static void
+ask (KouanAdminDepartments *self,
+     KouanAdminRecord      *record,
+     const char            *title,
+     const char            *prompt,
+     const char            *initial,
+     GListModel            *choices,
+     AskDone                done)
+{
+  Ask *data = g_new0 (Ask, 1);
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  GtkWidget *label = gtk_label_new (prompt);
+  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *cancel = gtk_button_new_with_label (_("Cancel"));
+  GtkWidget *ok = gtk_button_new_with_label (_("OK"));
+
+  data->self = g_object_ref (self);
+  data->record = record != NULL ? g_object_ref (record) : NULL;
+  data->done = done;
+  data->window = gtk_window_new ();
+  gtk_window_set_title (GTK_WINDOW (data->window), title);
+  gtk_window_set_modal (GTK_WINDOW (data->window), TRUE);
+  if (GTK_IS_WINDOW (root))
+    gtk_window_set_transient_for (GTK_WINDOW (data->window), GTK_WINDOW (root));
+  g_object_set_data_full (G_OBJECT (data->window), "kouan-ask", data, (GDestroyNotify) ask_free);
+
+  gtk_widget_set_margin_start (box, 18);
+  gtk_widget_set_margin_end (box, 18);
+  gtk_widget_set_margin_top (box, 18);
+  gtk_widget_set_margin_bottom (box, 18);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_box_append (GTK_BOX (box), label);
+  if (choices != NULL)
+    {
+      data->dropdown = gtk_drop_down_new (choices, NULL);
+      gtk_accessible_update_relation (GTK_ACCESSIBLE (data->dropdown), GTK_ACCESSIBLE_RELATION_LABELLED_BY,
+                                      label, NULL, -1);
+      gtk_box_append (GTK_BOX (box), data->dropdown);
+    }
+  else
+    {
+      data->entry = gtk_entry_new ();
+      gtk_entry_set_max_length (GTK_ENTRY (data->entry), 50);
+      gtk_editable_set_text (GTK_EDITABLE (data->entry), initial != NULL ? initial : "");
+      gtk_entry_set_activates_default (GTK_ENTRY (data->entry), TRUE);
+      gtk_accessible_update_relation (GTK_ACCESSIBLE (data->entry), GTK_ACCESSIBLE_RELATION_LABELLED_BY,
+                                      label, NULL, -1);
+      gtk_box_append (GTK_BOX (box), data->entry);
+    }
+  gtk_widget_set_halign (buttons, GTK_ALIGN_END);
+  gtk_widget_add_css_class (ok, "suggested-action");
+  g_signal_connect (cancel, "clicked", G_CALLBACK (on_ask_cancel), data);
+  g_signal_connect (ok, "clicked", G_CALLBACK (on_ask_ok), data);
+  gtk_box_append (GTK_BOX (buttons), cancel);
+  gtk_box_append (GTK_BOX (buttons), ok);
+  gtk_box_append (GTK_BOX (box), buttons);
+  gtk_window_set_child (GTK_WINDOW (data->window), box);
+  gtk_window_set_default_widget (GTK_WINDOW (data->window), ok);
+  gtk_window_present (GTK_WINDOW (data->window));
+}
+
+static void
+add_done (KouanAdminDepartments *self,
+          KouanAdminRecord      *parent,
+          const char            *text,
+          guint                  choice)
+{
+  g_autoptr(JsonObject) body = json_object_new ();
+  g_autofree char *name = g_strstrip (g_strdup (text));
+
+  if (*name == '\0')
+    return;
+  json_object_set_string_member (body, "name", name);
+  if (parent != NULL)
+    json_object_set_int_member (body, "parent_id", kouan_admin_record_get_id (parent));
+  send_change (self, "POST", "/departments", body);
+}
+
+static void
+on_add_clicked (KouanAdminDepartments *self)
+{
+  g_autoptr(KouanAdminRecord) parent = selected (self);
+
+  ask (self, parent, _("New Department"),
+       parent != NULL ? _("Name of the new sub-department") : _("Name of the new department"),
+       NULL, NULL, add_done);
+}
+
+static void
+rename_done (KouanAdminDepartments *self,
+             KouanAdminRecord      *record,
+             const char            *text,
+             guint                  choice)
+{
+  g_autoptr(JsonObject) body = json_object_new ();
+  g_autofree char *name = g_strstrip (g_strdup (text));
+  g_autofree char *suffix = g_strdup_printf ("/departments/%" G_GINT64_FORMAT, kouan_admin_record_get_id (record));
+
+  if (*name == '\0')
+    return;
+  json_object_set_string_member (body, "name", name);
+  send_change (self, "PATCH", suffix, body);
+}
+
+static void
+on_rename_clicked (KouanAdminDepartments *self)
+{
+  g_autoptr(KouanAdminRecord) record = selected (self);
+
+  if (record != NULL)
+    ask (self, record, _("Rename Department"), _("New name"),
+         kouan_admin_record_get_string (record, "name"), NULL, rename_done);
+}
+
+static void
+move_done (KouanAdminDepartments *self,
+           KouanAdminRecord      *record,
+           const char            *text,
+           guint                  choice)
+{
+  g_autoptr(JsonObject) body = json_object_new ();
+  g_autofree char *suffix = g_strdup_printf ("/departments/%" G_GINT64_FORMAT, kouan_admin_record_get_id (record));
+
+  /* choice 0 is "top level"; the others follow self->all */
+  if (choice == 0 || choice == GTK_INVALID_LIST_POSITION)
+    json_object_set_null_member (body, "parent_id");
+  else
+    {
+      g_autoptr(KouanAdminRecord) parent = g_list_model_get_item (G_LIST_MODEL (self->all), choice - 1);
+
+      json_object_set_int_member (body, "parent_id", kouan_admin_record_get_id (parent));
+    }
+  send_change (self, "PATCH", suffix, body);
+}
+
+static void
+on_move_clicked (KouanAdminDepartments *self)
+{
+  g_autoptr(KouanAdminRecord) record = selected (self);
+  g_autoptr(GtkStringList) choices = gtk_string_list_new ((const char *[]) { _("Top level"), NULL });
+
+  if (record == NULL)
+    return;
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->all)); i++)
+    {
+      g_autoptr(KouanAdminRecord) department = g_list_model_get_item (G_LIST_MODEL (self->all), i);
+
+      gtk_string_list_append (choices, kouan_admin_record_get_string (department, "name"));
+    }
+  ask (self, record, _("Move Department"), _("Move under"), NULL, G_LIST_MODEL (g_object_ref (choices)), move_done);
+}
+
+typedef struct {
+  KouanAdminDepartments *self;
+  gint64                 department_id;
+  char                  *account;
+} HeadLookup;
+
+static void
+on_head_found (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  HeadLookup *lookup = user_data;
+  KouanAdminDepartments *self = lookup->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = kouan_admin_view_call_finish (self->admin, result, &error);
+  gint64 user_id = 0;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    goto out;
+  self->busy--;
+  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonArray *items = json_object_get_array_member (json_node_get_object (node), "items");
+
+      for (guint i = 0; i < json_array_get_length (items); i++)
+        {
+          JsonObject *member = json_array_get_object_element (items, i);
+
+          if (g_strcmp0 (json_object_get_string_member (member, "account"), lookup->account) == 0)
+            user_id = json_object_get_int_member (member, "user_id");
+        }
+    }
+  if (user_id == 0)
+    set_message (self, _("No member has this account. Enter the head's account exactly."));
+  else
+    {
+      g_autoptr(JsonObject) body = json_object_new ();
+      g_autofree char *suffix = g_strdup_printf ("/departments/%" G_GINT64_FORMAT, lookup->department_id);
+
+      json_object_set_int_member (body, "head_user_id", user_id);
+      send_change (self, "PATCH", suffix, body);
+    }
+out:
+  g_object_unref (lookup->self);
+  g_free (lookup->account);
+  g_free (lookup);
+}
+
+static void
+head_done (KouanAdminDepartments *self,
+           KouanAdminRecord      *record,
+           const char            *text,
+           guint                  choice)
+{
+  g_autofree char *account = g_strstrip (g_strdup (text));
+  g_autofree char *escaped = NULL;
+  g_autofree char *suffix = NULL;
+  HeadLookup *lookup;
+
+  if (*account == '\0')
+    {
+      g_autoptr(JsonObject) body = json_object_new ();
+      g_autofree char *path = g_strdup_printf ("/departments/%" G_GINT64_FORMAT, kouan_admin_record_get_id (record));
+
+      /* an empty account clears the head */
+      json_object_set_null_member (body, "head_user_id");
+      send_change (self, "PATCH", path, body);
+      return;
+    }
+  /* the staff list finds members by account among thousands */
+  escaped = g_uri_escape_string (account, NULL, FALSE);
+  suffix = g_strdup_printf ("/staff?name=%s&limit=50", escaped);
+  lookup = g_new0 (HeadLookup, 1);
+  lookup->self = g_object_ref (self);
+  lookup->department_id = kouan_admin_record_get_id (record);
+  lookup->account = g_steal_pointer (&account);
+  self->busy++;
+  kouan_admin_view_call_async (self->admin, "GET", suffix, NULL, self->alive, on_head_found, lookup);
+}
+
+static void
+on_head_clicked (KouanAdminDepartments *self)
+{
+  g_autoptr(KouanAdminRecord) record = selected (self);
+
+  if (record != NULL)
+    ask (self, record, _("Department Head"), _("Account of the department head (empty: none)"),
+         NULL, NULL, head_done);
+}
+
+static void
+on_delete_response (GtkDialog             *dialog,
+                    int                    response,
+                    KouanAdminDepartments *self)
+{
+  gint64 id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (dialog), "kouan-id"));
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autofree char *suffix = g_strdup_printf ("/departments/%" G_GINT64_FORMAT, id);
+
+      send_change (self, "DELETE", suffix, NULL);
+    }
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+static void
+on_delete_clicked (KouanAdminDepartments *self)
+{
+  g_autoptr(KouanAdminRecord) record = selected (self);
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *dialog;
+
+  if (record == NULL)
+    return;
+  dialog = gtk_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                   GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                                   GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE,
+                                   _("Delete the department “%s”?"), kouan_admin_record_get_string (record, "name"));
+  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s",
+    _("Only an empty department can be deleted."));
+  gtk_dialog_add_buttons (GTK_DIALOG (dialog), _("Cancel"), GTK_RESPONSE_CANCEL,
+                          _("Delete"), GTK_RESPONSE_ACCEPT, NULL);
+  g_object_set_data (G_OBJECT (dialog), "kouan-id", GSIZE_TO_POINTER ((gsize) kouan_admin_record_get_id (record)));
+  g_signal_connect (dialog, "response", G_CALLBACK (on_delete_response), self);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+on_member_bind (GtkSignalListItemFactory *factory,
+                GtkListItem              *item)
+{
+  gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (item)),
+                       gtk_string_object_get_string (gtk_list_item_get_item (item)));
+}
+
+/* ---- the class ---- */
+
+static void
+kouan_admin_departments_dispose (GObject *object)
+{
+  KouanAdminDepartments *self = KOUAN_ADMIN_DEPARTMENTS (object);
+  GtkWidget *child;
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  if (self->alive != NULL)
+    g_cancellable_cancel (self->alive);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->alive);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->roots);
+  g_clear_object (&self->all);
+  g_clear_object (&self->members);
+  g_clear_pointer (&self->children, g_hash_table_unref);
+
+  G_OBJECT_CLASS (kouan_admin_departments_parent_class)->dispose (object);
+}
+
+static void
+kouan_admin_departments_class_init (KouanAdminDepartmentsClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = kouan_admin_departments_dispose;
+  gtk_widget_class_set_layout_manager_type (GTK_WIDGET_CLASS (klass), GTK_TYPE_BOX_LAYOUT);
+}
+
+static void
+kouan_admin_departments_init (KouanAdminDepartments *self)
+{
+  GtkWidget *actions, *panes, *scrolled, *members_box, *members_scrolled, *title;
+  GtkListItemFactory *member_factory;
+
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (gtk_widget_get_layout_manager (GTK_WIDGET (self))),
+                                  GTK_ORIENTATION_VERTICAL);
+  gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (gtk_widget_get_layout_manager (GTK_WIDGET (self))), 6);
+  self->cancellable = g_cancellable_new ();
+  self->alive = g_cancellable_new ();
+  self->roots = g_list_store_new (KOUAN_TYPE_ADMIN_RECORD);
+  self->all = g_list_store_new (KOUAN_TYPE_ADMIN_RECORD);
+  self->members = gtk_string_list_new (NULL);
+  self->children = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_object_unref);
+
+  actions = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_widget_set_margin_start (actions, 12);
+  gtk_widget_set_margin_end (actions, 12);
+  gtk_widget_set_margin_top (actions, 12);
+  title = gtk_label_new (_("Departments"));
+  gtk_widget_add_css_class (title, "title-4");
+  gtk_widget_set_hexpand (title, TRUE);
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_box_append (GTK_BOX (actions), title);
+  {
+    const struct { GtkWidget **button; const char *label; GCallback callback; } buttons[] = {
+      { &self->add_button,    N_("New"),    G_CALLBACK (on_add_clicked) },
+      { &self->rename_button, N_("Rename"), G_CALLBACK (on_rename_clicked) },
+      { &self->move_button,   N_("Move"),   G_CALLBACK (on_move_clicked) },
+      { &self->head_button,   N_("Head"),   G_CALLBACK (on_head_clicked) },
+      { &self->delete_button, N_("Delete"), G_CALLBACK (on_delete_clicked) },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (buttons); i++)
+      {
+        *buttons[i].button = gtk_button_new_with_label (_(buttons[i].label));
+        g_signal_connect_swapped (*buttons[i].button, "clicked", buttons[i].callback, self);
+        gtk_box_append (GTK_BOX (actions), *buttons[i].button);
+      }
+  }
+  gtk_widget_set_parent (actions, GTK_WIDGET (self));
+
+  self->message_label = gtk_label_new (NULL);
+  gtk_label_set_wrap (GTK_LABEL (self->message_label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (self->message_label), 0);
+  gtk_widget_set_margin_start (self->message_label, 12);
+  gtk_widget_set_visible (self->message_label, FALSE);
+  gtk_widget_set_parent (self->message_label, GTK_WIDGET (self));
+
+  panes = gtk_paned_new (GTK_ORIENTATION_HORIZONTAL);
+  gtk_widget_set_vexpand (panes, TRUE);
+  self->selection = gtk_single_selection_new (NULL);
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  g_signal_connect_swapped (self->selection, "notify::selected", G_CALLBACK (on_selection_changed), self);
+  self->column_view = gtk_column_view_new (GTK_SELECTION_MODEL (g_object_ref (self->selection)));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->column_view), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Departments"), -1);
+  add_column (self, _("Department"), G_CALLBACK (name_setup), G_CALLBACK (name_bind), TRUE);
+  add_column (self, _("Head"), G_CALLBACK (text_setup), G_CALLBACK (head_bind), FALSE);
+  add_column (self, _("Members"), G_CALLBACK (text_setup), G_CALLBACK (count_bind), FALSE);
+  scrolled = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), self->column_view);
+  gtk_paned_set_start_child (GTK_PANED (panes), scrolled);
+  gtk_paned_set_position (GTK_PANED (panes), 480);
+
+  members_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  self->members_label = gtk_label_new (_("Choose a department to see its members."));
+  gtk_label_set_xalign (GTK_LABEL (self->members_label), 0);
+  gtk_widget_add_css_class (self->members_label, "heading");
+  gtk_widget_set_margin_start (self->members_label, 12);
+  member_factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (member_factory, "setup", G_CALLBACK (text_setup), NULL);
+  g_signal_connect (member_factory, "bind", G_CALLBACK (on_member_bind), NULL);
+  self->members_view = gtk_list_view_new (GTK_SELECTION_MODEL (gtk_no_selection_new (G_LIST_MODEL (g_object_ref (self->members)))),
+                                          member_factory);
+  gtk_accessible_update_relation (GTK_ACCESSIBLE (self->members_view), GTK_ACCESSIBLE_RELATION_LABELLED_BY,
+                                  self->members_label, NULL, -1);
+  members_scrolled = gtk_scrolled_window_new ();
+  gtk_widget_set_vexpand (members_scrolled, TRUE);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (members_scrolled), self->members_view);
+  gtk_box_append (GTK_BOX (members_box), self->members_label);
+  gtk_box_append (GTK_BOX (members_box), members_scrolled);
+  gtk_paned_set_end_child (GTK_PANED (panes), members_box);
+  gtk_widget_set_parent (panes, GTK_WIDGET (self));
+}
+
+GtkWidget *
+kouan_admin_departments_new (KouanAdminView *admin)
+{
+  KouanAdminDepartments *self = g_object_new (KOUAN_TYPE_ADMIN_DEPARTMENTS, NULL);
+
+  self->admin = admin;
+  g_signal_connect_object (admin, "changed", G_CALLBACK (on_admin_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (admin, "notify::enterprise-id", G_CALLBACK (on_admin_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (admin, "notify::client", G_CALLBACK (on_admin_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (admin, "notify::any-visible", G_CALLBACK (on_admin_changed), self, G_CONNECT_SWAPPED);
+  update_actions (self);
+  return GTK_WIDGET (self);
+}
