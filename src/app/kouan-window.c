@@ -11,6 +11,7 @@
 #include "kouan-window-private.h"
 #include "admin/kouan-admin-enterprise-support.h"
 #include "admin/kouan-admin-view.h"
+#include "personal/kouan-personal-page.h"
 #include "insurance/kouan-insurance-view.h"
 #include "messages/kouan-messages-view.h"
 #include "widgets/kouan-sync-indicator.h"
@@ -499,6 +500,12 @@ kouan_window_set_session (KouanWindow  *self,
   /* Translators: %s is the account name, e.g. demo-admin */
   tooltip = g_strdup_printf (_("Logged in as %s"), session->account ? session->account : "");
   gtk_widget_set_tooltip_text (self->user_name_label, tooltip);
+  /* The avatar sits before the name in the header bar; the personal
+   * center keeps it up to date. */
+  gtk_widget_insert_before (kouan_personal_page_create_header_avatar (KOUAN_PERSONAL_PAGE (self->personal_page)),
+                            gtk_widget_get_parent (self->user_name_label), self->user_name_label);
+  kouan_personal_page_set_context (KOUAN_PERSONAL_PAGE (self->personal_page), client, store,
+                                   session->user_id, session->account);
   _kouan_window_card_setup (self);
 
   for (guint i = 0; session->enterprises != NULL && i < session->enterprises->len; i++)
@@ -671,6 +678,7 @@ kouan_window_set_enterprise_id (KouanWindow *self,
   update_admin_area (self);
   kouan_messages_view_set_enterprise_id (KOUAN_MESSAGES_VIEW (self->notices_view), enterprise_id);
   kouan_messages_view_set_enterprise_id (KOUAN_MESSAGES_VIEW (self->warnings_view), enterprise_id);
+  kouan_personal_page_set_enterprise_id (KOUAN_PERSONAL_PAGE (self->personal_page), enterprise_id);
   kouan_insurance_view_set_enterprise_id (KOUAN_INSURANCE_VIEW (gtk_stack_get_child_by_name (GTK_STACK (self->stack), "insurance")),
                                           enterprise_id);
   on_unread_count_changed (self);

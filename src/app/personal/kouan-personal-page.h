@@ -2,13 +2,15 @@
 #pragma once
 
 #include <gtk/gtk.h>
+#include "kouan-types.h"
 
 G_BEGIN_DECLS
 
-/* 个人中心: for now only Account management, with the IC card login
- * ("单一IC卡登录 — 点击登录", the window action win.card-login) and how the
- * current session was signed in. The rest of the personal center is built
- * by a later issue; the page says so. */
+/* 个人中心: 个人资料 (profile, avatar, declarant's seal and its preview on a
+ * declaration form), 账号管理 (details, password, the IC card login
+ * "单一IC卡登录 — 点击登录" = win.card-login, sessions), 企业信息 (bound
+ * enterprises, joining, leaving, certification) and 企业设置 (declaration
+ * preferences). */
 
 #define KOUAN_TYPE_PERSONAL_PAGE (kouan_personal_page_get_type ())
 G_DECLARE_FINAL_TYPE (KouanPersonalPage, kouan_personal_page, KOUAN, PERSONAL_PAGE, GtkWidget)
@@ -16,9 +18,43 @@ G_DECLARE_FINAL_TYPE (KouanPersonalPage, kouan_personal_page, KOUAN, PERSONAL_PA
 /* @method: (nullable) the session's "password" or "card"; NULL offline */
 void         kouan_personal_page_set_session_method (KouanPersonalPage *self,
                                                      const char        *method);
+void         kouan_personal_page_set_context        (KouanPersonalPage *self,
+                                                     KouanClient       *client,
+                                                     KouanStore        *store,
+                                                     gint64             user_id,
+                                                     const char        *account);
+void         kouan_personal_page_set_enterprise_id  (KouanPersonalPage *self,
+                                                     gint64             enterprise_id);
+/* (transfer floating) a small picture of the user's avatar for the header
+ * bar, kept up to date by the page (hidden while there is none) */
+GtkWidget   *kouan_personal_page_create_header_avatar (KouanPersonalPage *self);
 
 /* For the UI tests */
 GtkButton   *_kouan_personal_page_get_card_login_button (KouanPersonalPage *self);
 const char  *_kouan_personal_page_get_method_text       (KouanPersonalPage *self);
+void         _kouan_personal_page_show                  (KouanPersonalPage *self,
+                                                         const char        *page);
+GtkEditable *_kouan_personal_page_get_name_entry        (KouanPersonalPage *self);
+GtkButton   *_kouan_personal_page_get_profile_save_button (KouanPersonalPage *self);
+gboolean     _kouan_personal_page_get_profile_dirty     (KouanPersonalPage *self);
+/* Uses @path as the new avatar (as if chosen in the file chooser); @done
+ * runs when it was uploaded or refused. */
+void         _kouan_personal_page_use_avatar_file       (KouanPersonalPage *self,
+                                                         const char        *path);
+void         _kouan_personal_page_use_seal_file         (KouanPersonalPage *self,
+                                                         const char        *path);
+const char  *_kouan_personal_page_get_profile_status    (KouanPersonalPage *self);
+/* Exports the seal preview (the declaration form) to a PDF, synchronously. */
+gboolean     _kouan_personal_page_export_seal_pdf       (KouanPersonalPage *self,
+                                                         const char        *path,
+                                                         GError           **error);
+/* 企业信息 */
+GtkWidget   *_kouan_personal_page_open_join_dialog      (KouanPersonalPage *self);
+/* The × of the card of @enterprise_id: asks for confirmation; returns the
+ * dialog. */
+GtkWidget   *_kouan_personal_page_unbind                (KouanPersonalPage *self,
+                                                         gint64             enterprise_id);
+guint        _kouan_personal_page_count_cards           (KouanPersonalPage *self);
+const char  *_kouan_personal_page_get_enterprises_status (KouanPersonalPage *self);
 
 G_END_DECLS

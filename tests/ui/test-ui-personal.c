@@ -1,0 +1,549 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* 个人中心 in the real KouanWindow against a real kouan-server (--demo),
+ * under Xvfb: editing and saving the profile reaches the server; a draft
+ * survives switching views and enterprises; the seal preview renders and
+ * its PDF carries the seal image; the join dialog refuses an invalid
+ * credit code before sending anything; leaving an enterprise asks first
+ * and the last administrator is told why they cannot. */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <gtk/gtk.h>
+#include <string.h>
+
+#include "kouan-application.h"
+#include "kouan-client.h"
+#include "kouan-enterprise.h"
+#include "kouan-json.h"
+#include "kouan-personal.h"
+#include "kouan-store.h"
+#include "kouan-test-server.h"
+#include "kouan-window.h"
+#include "kouan-window-private.h"
+#include "personal/kouan-personal-page.h"
+
+#define WAIT_TIMEOUT_SECONDS 30
+
+typedef struct {
+  KouanTestServer   *server;
+  char              *tmpdir;
+  GtkApplication    *app;
+  KouanClient       *client;
+  KouanStore        *store;
+  KouanWindow       *window;
+  KouanPersonalPage *page;
+  KouanSession      *session;
+  char              *token;
+} Fixture;
+
+static Fixture fixture;
+
+typedef gboolean (*Condition) (gpointer user_data);
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  gboolean *timed_out = user_data;
+
+  *timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+wait_until (Condition condition,
+            gpointer  user_data)
+{
+  gboolean timed_out = FALSE;
+  guint timeout_id = g_timeout_add_seconds (WAIT_TIMEOUT_SECONDS, timeout_cb, &timed_out);
+
+  while (!condition (user_data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (timeout_id);
+  return condition (user_data);
+}
+
+static void
+spin (guint milliseconds)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (milliseconds, timeout_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+login_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  KouanSession **session = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *session = kouan_client_login_finish (KOUAN_CLIENT (source), result, &error);
+  g_assert_no_error (error);
+}
+
+static gboolean
+pointer_set (gpointer user_data)
+{
+  return *(gpointer *) user_data != NULL;
+}
+
+static gboolean
+profile_synced (gpointer user_data)
+{
+  return g_strcmp0 (gtk_editable_get_text (_kouan_personal_page_get_name_entry (fixture.page)), "") != 0;
+}
+
+static char *
+server_account_name (void)
+{
+  g_autofree char *url = g_strconcat (kouan_test_server_get_url (fixture.server), "/api/v1/account", NULL);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonObject) account = NULL;
+
+  g_assert_cmpuint (kouan_test_http ("GET", url, fixture.token, NULL, 0, &body), ==, 200);
+  account = kouan_json_parse_object (g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL);
+  return g_strdup (json_object_get_string_member (account, "name"));
+}
+
+static void
+ensure_window (void)
+{
+  const char *server_args[] = { "--demo", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *store_path = NULL;
+
+  if (fixture.window != NULL)
+    return;
+
+  fixture.server = kouan_test_server_start (server_args);
+  fixture.tmpdir = g_dir_make_tmp ("kouan-ui-personal-XXXXXX", &error);
+  g_assert_no_error (error);
+  fixture.client = kouan_client_new (kouan_test_server_get_url (fixture.server), &error);
+  g_assert_no_error (error);
+  kouan_client_login_async (fixture.client, "demo-admin", "kouan-demo", NULL, login_cb, &fixture.session);
+  g_assert_true (wait_until (pointer_set, &fixture.session));
+  fixture.token = g_strdup (fixture.session->token);
+
+  store_path = g_build_filename (fixture.tmpdir, "store.db", NULL);
+  fixture.store = kouan_store_open (store_path, &error);
+  g_assert_no_error (error);
+  g_assert_true (kouan_store_save_enterprises (fixture.store, fixture.session->enterprises, &error));
+
+  fixture.app = GTK_APPLICATION (kouan_application_new ());
+  g_application_set_application_id (G_APPLICATION (fixture.app), "io.github.kouan.Kouan.TestPersonal");
+  g_application_set_flags (G_APPLICATION (fixture.app), G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (fixture.app), NULL, &error);
+  g_assert_no_error (error);
+
+  fixture.window = kouan_window_new (fixture.app, fixture.client, fixture.store, fixture.session);
+  gtk_window_set_default_size (GTK_WINDOW (fixture.window), 1100, 760);
+  kouan_window_show_area (fixture.window, "personal");
+  gtk_window_present (GTK_WINDOW (fixture.window));
+  fixture.page = KOUAN_PERSONAL_PAGE (_kouan_window_get_area_page (fixture.window, "personal"));
+  g_assert_true (KOUAN_IS_PERSONAL_PAGE (fixture.page));
+  _kouan_personal_page_show (fixture.page, "profile");
+
+  /* The profile arrives with the first sync. */
+  g_assert_true (wait_until (profile_synced, NULL));
+}
+
+/* ---- profile ----------------------------------------------------------- */
+
+typedef struct {
+  const char *name;
+} NameWait;
+
+static gboolean
+server_has_name (gpointer user_data)
+{
+  NameWait *wait = user_data;
+  g_autofree char *name = server_account_name ();
+
+  spin (100);
+  return g_strcmp0 (name, wait->name) == 0;
+}
+
+static void
+test_edit_and_save_profile (void)
+{
+  g_autoptr(KouanProfile) stored = NULL;
+  NameWait wait = { "王明远" };
+
+  ensure_window ();
+  g_assert_cmpstr (gtk_editable_get_text (_kouan_personal_page_get_name_entry (fixture.page)), ==, "王明");
+  g_assert_false (_kouan_personal_page_get_profile_dirty (fixture.page));
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (_kouan_personal_page_get_profile_save_button (fixture.page))));
+
+  gtk_editable_set_text (_kouan_personal_page_get_name_entry (fixture.page), "王明远");
+  g_assert_true (_kouan_personal_page_get_profile_dirty (fixture.page));
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (_kouan_personal_page_get_profile_save_button (fixture.page))));
+  g_signal_emit_by_name (_kouan_personal_page_get_profile_save_button (fixture.page), "clicked");
+  g_assert_false (_kouan_personal_page_get_profile_dirty (fixture.page));
+
+  /* In the cache at once, on the server with the next push. */
+  stored = kouan_store_get_profile (fixture.store, fixture.session->user_id, NULL);
+  g_assert_cmpstr (stored->name, ==, "王明远");
+  g_assert_true (wait_until (server_has_name, &wait));
+}
+
+static void
+test_unsaved_changes_guard (void)
+{
+  g_autoptr(KouanProfile) stored = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *on_server = NULL;
+  gint64 other = 0;
+
+  ensure_window ();
+  kouan_window_show_area (fixture.window, "personal");
+  _kouan_personal_page_show (fixture.page, "profile");
+  before = g_strdup (gtk_editable_get_text (_kouan_personal_page_get_name_entry (fixture.page)));
+
+  gtk_editable_set_text (_kouan_personal_page_get_name_entry (fixture.page), "草稿中的名字");
+  g_assert_true (_kouan_personal_page_get_profile_dirty (fixture.page));
+
+  /* Another area, another personal page, another enterprise: the draft
+   * stays, unsaved. */
+  kouan_window_show_area (fixture.window, "notices");
+  spin (200);
+  _kouan_personal_page_show (fixture.page, "preferences");
+  spin (100);
+  for (guint i = 0; i < fixture.session->enterprises->len; i++)
+    {
+      gint64 id = kouan_enterprise_get_id (g_ptr_array_index (fixture.session->enterprises, i));
+
+      if (id != kouan_window_get_enterprise_id (fixture.window))
+        other = id;
+    }
+  g_assert_cmpint (other, >, 0);
+  kouan_window_set_enterprise_id (fixture.window, other);
+  spin (1500);   /* the other enterprise's feed brings the profile again */
+  kouan_window_show_area (fixture.window, "personal");
+  _kouan_personal_page_show (fixture.page, "profile");
+  spin (100);
+
+  g_assert_cmpstr (gtk_editable_get_text (_kouan_personal_page_get_name_entry (fixture.page)), ==, "草稿中的名字");
+  g_assert_true (_kouan_personal_page_get_profile_dirty (fixture.page));
+  stored = kouan_store_get_profile (fixture.store, fixture.session->user_id, NULL);
+  g_assert_cmpstr (stored->name, ==, before);
+  on_server = server_account_name ();
+  g_assert_cmpstr (on_server, ==, before);
+
+  /* Put it back the way it was for the other tests. */
+  gtk_editable_set_text (_kouan_personal_page_get_name_entry (fixture.page), before);
+  g_signal_emit_by_name (_kouan_personal_page_get_profile_save_button (fixture.page), "clicked");
+  g_assert_false (_kouan_personal_page_get_profile_dirty (fixture.page));
+}
+
+/* ---- seal preview ----------------------------------------------------------- */
+
+static char *
+read_file (const char *path,
+           gsize      *length)
+{
+  char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_get_contents (path, &contents, length, &error));
+  g_assert_no_error (error);
+  return contents;
+}
+
+static gboolean
+contains (const char *haystack,
+          gsize       length,
+          const char *needle)
+{
+  gsize n = strlen (needle);
+
+  for (gsize i = 0; i + n <= length; i++)
+    if (memcmp (haystack + i, needle, n) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+page_dirty (gpointer user_data)
+{
+  return _kouan_personal_page_get_profile_dirty (fixture.page);
+}
+
+static void
+test_seal_preview_pdf (void)
+{
+  g_autoptr(GdkPixbuf) seal = gdk_pixbuf_new (GDK_COLORSPACE_RGB, TRUE, 8, 200, 200);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *seal_path = g_build_filename (fixture.tmpdir != NULL ? fixture.tmpdir : g_get_tmp_dir (),
+                                                 "seal.png", NULL);
+  g_autofree char *bare_pdf = NULL;
+  g_autofree char *sealed_pdf = NULL;
+  g_autofree char *bare = NULL;
+  g_autofree char *sealed = NULL;
+  g_autoptr(KouanProfile) stored = NULL;
+  gsize bare_length = 0, sealed_length = 0;
+  guint8 *pixels;
+
+  ensure_window ();
+  g_free (seal_path);
+  seal_path = g_build_filename (fixture.tmpdir, "seal.png", NULL);
+  bare_pdf = g_build_filename (fixture.tmpdir, "bare.pdf", NULL);
+  sealed_pdf = g_build_filename (fixture.tmpdir, "sealed.pdf", NULL);
+
+  /* Without a seal: the sample form only, no image in it. */
+  g_assert_true (_kouan_personal_page_export_seal_pdf (fixture.page, bare_pdf, &error));
+  g_assert_no_error (error);
+  bare = read_file (bare_pdf, &bare_length);
+  g_assert_true (g_str_has_prefix (bare, "%PDF"));
+  g_assert_false (contains (bare, bare_length, "/Subtype /Image"));
+
+  /* A red ring on transparency, like a seal. */
+  gdk_pixbuf_fill (seal, 0x00000000);
+  pixels = gdk_pixbuf_get_pixels (seal);
+  for (int y = 0; y < 200; y++)
+    for (int x = 0; x < 200; x++)
+      {
+        int dx = x - 100, dy = y - 100, r2 = dx * dx + dy * dy;
+        guint8 *p = pixels + y * gdk_pixbuf_get_rowstride (seal) + x * 4;
+
+        if (r2 < 95 * 95 && r2 > 80 * 80)
+          {
+            p[0] = 0xd0; p[1] = 0x10; p[2] = 0x10; p[3] = 0xe0;
+          }
+      }
+  g_assert_true (gdk_pixbuf_save (seal, seal_path, "png", &error, NULL));
+
+  _kouan_personal_page_show (fixture.page, "profile");
+  _kouan_personal_page_use_seal_file (fixture.page, seal_path);
+  g_assert_true (wait_until (page_dirty, NULL));
+  g_signal_emit_by_name (_kouan_personal_page_get_profile_save_button (fixture.page), "clicked");
+  stored = kouan_store_get_profile (fixture.store, fixture.session->user_id, NULL);
+  g_assert_cmpint (stored->seal_image, >, 0);
+
+  g_assert_true (_kouan_personal_page_export_seal_pdf (fixture.page, sealed_pdf, &error));
+  g_assert_no_error (error);
+  sealed = read_file (sealed_pdf, &sealed_length);
+  g_assert_true (g_str_has_prefix (sealed, "%PDF"));
+  g_assert_true (contains (sealed, sealed_length, "/Subtype /Image"));
+  /* the transparency goes along as a soft mask */
+  g_assert_true (contains (sealed, sealed_length, "/SMask"));
+  g_assert_cmpuint (sealed_length, >, bare_length);
+}
+
+static void
+test_seal_preview_window (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  guint before;
+
+  ensure_window ();
+  before = g_list_model_get_n_items (toplevels);
+  {
+    GtkWidget *button = NULL;
+
+    /* the page's own button opens it */
+    for (GtkWidget *w = gtk_widget_get_first_child (GTK_WIDGET (fixture.page)); w != NULL; )
+      {
+        if (GTK_IS_BUTTON (w) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (w)),
+                                            "_Preview Seal on a Declaration Form…") == 0)
+          {
+            button = w;
+            break;
+          }
+        if (gtk_widget_get_first_child (w) != NULL)
+          w = gtk_widget_get_first_child (w);
+        else
+          {
+            while (w != NULL && gtk_widget_get_next_sibling (w) == NULL)
+              {
+                w = gtk_widget_get_parent (w);
+                if (w == GTK_WIDGET (fixture.page))
+                  w = NULL;
+              }
+            if (w != NULL)
+              w = gtk_widget_get_next_sibling (w);
+          }
+      }
+    g_assert_nonnull (button);
+    g_signal_emit_by_name (button, "clicked");
+  }
+  spin (500);
+  g_assert_cmpuint (g_list_model_get_n_items (toplevels), ==, before + 1);
+  {
+    GtkWindow *preview = g_object_get_data (G_OBJECT (fixture.page), "kouan-seal-preview");
+
+    g_assert_true (GTK_IS_WINDOW (preview));
+    g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (preview)));
+    gtk_window_destroy (preview);
+  }
+}
+
+/* ---- join dialog ------------------------------------------------------------- */
+
+static GtkWidget *
+find_widget (GtkWidget *root,
+             GType      type,
+             const char *label)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type) &&
+          (label == NULL || (GTK_IS_BUTTON (child) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (child)), label) == 0)))
+        return child;
+      found = find_widget (child, type, label);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+test_join_dialog_rejects_invalid_code (void)
+{
+  GtkWidget *dialog, *entry, *search;
+
+  ensure_window ();
+  _kouan_personal_page_show (fixture.page, "enterprises");
+  dialog = _kouan_personal_page_open_join_dialog (fixture.page);
+  spin (100);
+  entry = find_widget (dialog, GTK_TYPE_ENTRY, NULL);
+  search = find_widget (dialog, GTK_TYPE_BUTTON, "_Search");
+  g_assert_nonnull (entry);
+  g_assert_nonnull (search);
+
+  /* Wrong check character: refused as typed, nothing to send. */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "91330203MA2H7QW4XA");
+  g_assert_false (gtk_widget_get_sensitive (search));
+  g_assert_true (gtk_widget_has_css_class (entry, "error"));
+  /* Lower case and wrong length too. */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "91330203ma2h7qw4xm");
+  g_assert_false (gtk_widget_get_sensitive (search));
+  gtk_editable_set_text (GTK_EDITABLE (entry), "91330203MA2H7QW4X");
+  g_assert_false (gtk_widget_get_sensitive (search));
+  /* Pressing Enter does not send either. */
+  g_signal_emit_by_name (entry, "activate");
+  spin (200);
+
+  /* A valid code, or a name, may be searched. */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "91330203MA2H7QW4XM");
+  g_assert_true (gtk_widget_get_sensitive (search));
+  g_assert_false (gtk_widget_has_css_class (entry, "error"));
+  gtk_editable_set_text (GTK_EDITABLE (entry), "华诚供应链");
+  g_assert_true (gtk_widget_get_sensitive (search));
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+/* ---- leaving ------------------------------------------------------------------ */
+
+static gboolean
+dialog_gone (gpointer user_data)
+{
+  return *(gpointer *) user_data == NULL;
+}
+
+static guint
+server_membership_count (void)
+{
+  g_autofree char *url = g_strconcat (kouan_test_server_get_url (fixture.server), "/api/v1/session", NULL);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonObject) session = NULL;
+
+  g_assert_cmpuint (kouan_test_http ("GET", url, fixture.token, NULL, 0, &body), ==, 200);
+  session = kouan_json_parse_object (g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL);
+  return json_array_get_length (json_object_get_array_member (session, "memberships"));
+}
+
+static gboolean
+status_mentions_admin (gpointer user_data)
+{
+  const char *text = _kouan_personal_page_get_enterprises_status (fixture.page);
+
+  return strstr (text, "only administrator") != NULL;
+}
+
+static void
+test_unbind_asks_confirmation (void)
+{
+  GtkWidget *dialog;
+  guint memberships, cards;
+
+  ensure_window ();
+  _kouan_personal_page_show (fixture.page, "enterprises");
+  spin (200);
+  memberships = server_membership_count ();
+  cards = _kouan_personal_page_count_cards (fixture.page);
+  g_assert_cmpuint (cards, ==, memberships);
+
+  /* × asks first; 取消 changes nothing. */
+  dialog = _kouan_personal_page_unbind (fixture.page, 1);
+  g_assert_true (GTK_IS_DIALOG (dialog));
+  g_assert_true (gtk_widget_get_visible (dialog));
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  g_assert_true (wait_until (dialog_gone, &dialog));
+  spin (500);
+  g_assert_cmpuint (server_membership_count (), ==, memberships);
+
+  /* 确定 as enterprise 1's only active administrator: refused, and the
+   * card stays. */
+  dialog = _kouan_personal_page_unbind (fixture.page, 1);
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_OK);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  g_assert_true (wait_until (dialog_gone, &dialog));
+  g_assert_true (wait_until (status_mentions_admin, NULL));
+  g_assert_cmpuint (server_membership_count (), ==, memberships);
+  g_assert_cmpuint (_kouan_personal_page_count_cards (fixture.page), ==, cards);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+  gtk_init ();
+
+  g_test_add_func ("/ui/personal/edit-and-save-profile", test_edit_and_save_profile);
+  g_test_add_func ("/ui/personal/unsaved-changes-guard", test_unsaved_changes_guard);
+  g_test_add_func ("/ui/personal/seal-preview-pdf", test_seal_preview_pdf);
+  g_test_add_func ("/ui/personal/seal-preview-window", test_seal_preview_window);
+  g_test_add_func ("/ui/personal/join-dialog-rejects-invalid-code", test_join_dialog_rejects_invalid_code);
+  g_test_add_func ("/ui/personal/unbind-asks-confirmation", test_unbind_asks_confirmation);
+
+  ret = g_test_run ();
+
+  if (fixture.window != NULL)
+    gtk_window_destroy (GTK_WINDOW (fixture.window));
+  g_clear_object (&fixture.app);
+  g_clear_object (&fixture.store);
+  g_clear_object (&fixture.client);
+  g_clear_pointer (&fixture.server, kouan_test_server_free);
+  if (fixture.tmpdir != NULL)
+    {
+      g_autoptr(GDir) dir = g_dir_open (fixture.tmpdir, 0, NULL);
+      const char *name;
+
+      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *path = g_build_filename (fixture.tmpdir, name, NULL);
+
+          g_unlink (path);
+        }
+      g_rmdir (fixture.tmpdir);
+      g_free (fixture.tmpdir);
+    }
+  g_free (fixture.token);
+  return ret;
+}
