@@ -354,5 +354,6 @@ kouan_server_card_login (KouanServer       *self,
     }
 
   kouan_server_throttle_forget (self, card_key, now);
+  kouan_server_personal_note_card (self, fingerprint, certificate);
   kouan_server_auth_open_session (self, msg, user_id, "card");
 }

@@ -2,7 +2,9 @@
 #include "config.h"
 
 #include <string.h>
+#include <gnutls/x509.h>
 
+#include "kouan-card.h"
 #include "kouan-crypto.h"
 #include "kouan-json.h"
 #include "kouan-personal.h"
@@ -741,6 +743,41 @@ handle_end_session (KouanRequest *req)
 
   end_sessions (self, req->session.user_id, NULL, match);
   soup_server_message_set_status (req->msg, SOUP_STATUS_NO_CONTENT, NULL);
+}
+
+/* ---- card details ---------------------------------------------------- */
+
+void
+kouan_server_personal_note_card (KouanServer *self,
+                                 const char  *fingerprint,
+                                 GBytes      *certificate)
+{
+  g_autofree char *holder = kouan_card_certificate_get_holder_name (certificate, NULL);
+  gnutls_x509_crt_t crt = NULL;
+  gnutls_datum_t der;
+  sqlite3_stmt *stmt;
+  gint64 not_after = -1;
+  gsize size = 0;
+
+  der.data = (unsigned char *) g_bytes_get_data (certificate, &size);
+  der.size = size;
+  if (gnutls_x509_crt_init (&crt) == GNUTLS_E_SUCCESS &&
+      gnutls_x509_crt_import (crt, &der, GNUTLS_X509_FMT_DER) == GNUTLS_E_SUCCESS)
+    not_after = (gint64) gnutls_x509_crt_get_expiration_time (crt);
+  if (crt != NULL)
+    gnutls_x509_crt_deinit (crt);
+  /* The login was verified already; details only decorate the account
+   * page, so a certificate without a readable CN is simply not noted. */
+  if (holder == NULL || not_after < 0)
+    return;
+
+  stmt = kouan_server_db_stmt (self,
+    "INSERT OR REPLACE INTO card_certificate_details (fingerprint, holder, not_after)"
+    " VALUES (?1, ?2, ?3)");
+  sqlite3_bind_text (stmt, 1, fingerprint, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, holder, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 3, not_after);
+  kouan_server_db_step_done (self, stmt, NULL);
 }
 
 /* ---- install and demo ----------------------------------------------- */

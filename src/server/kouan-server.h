@@ -353,6 +353,11 @@ gboolean      kouan_server_demo_bind_card (KouanServer  *self,
 void          kouan_server_personal_install   (KouanServer  *self);
 gboolean      kouan_server_personal_demo_seed (KouanServer  *self,
                                                GError      **error);
+/* Remembers the holder and expiry of a card certificate that just logged
+ * in, for the account page's IC card state. */
+void          kouan_server_personal_note_card (KouanServer  *self,
+                                               const char   *fingerprint,
+                                               GBytes       *certificate);
 
 /* kouan-server-images.c: uploaded PNG/JPEG images of an enterprise
  * (POST/GET /api/v1/enterprises/{eid}/images), for any feature that shows

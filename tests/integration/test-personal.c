@@ -741,6 +741,29 @@ test_end_one_session (void)
 }
 
 static void
+test_account_details (void)
+{
+  g_autoptr(KouanTestServer) server = kouan_test_server_start (demo_args);
+  g_autofree char *admin = kouan_test_login (server, "demo-admin", DEMO_PASSWORD);
+  g_autofree char *staff = kouan_test_login (server, "demo-staff", DEMO_PASSWORD);
+  g_autoptr(JsonObject) answer = NULL;
+  JsonObject *card = NULL;
+
+  /* The demo card is bound to demo-admin: its holder and expiry show. */
+  g_assert_cmpuint (http_json (server, "GET", "/api/v1/account", admin, NULL, &answer), ==, 200);
+  g_assert_cmpstr (json_object_get_string_member (answer, "account"), ==, "demo-admin");
+  g_assert_cmpstr (json_object_get_string_member (answer, "method"), ==, "password");
+  g_assert_true (kouan_json_get_object (answer, "card", &card, NULL));
+  g_assert_cmpstr (json_object_get_string_member (card, "holder"), ==, "测试持卡人");
+  g_assert_cmpint (json_object_get_int_member (card, "not_after"), ==, G_GINT64_CONSTANT (2366841600));
+  g_clear_pointer (&answer, json_object_unref);
+
+  g_assert_cmpuint (http_json (server, "GET", "/api/v1/account", staff, NULL, &answer), ==, 200);
+  g_assert_true (json_object_get_null_member (answer, "card"));
+  g_assert_cmpuint (http_json (server, "GET", "/api/v1/account", NULL, NULL, NULL), ==, 401);
+}
+
+static void
 test_preferences_sync (void)
 {
   g_autoptr(KouanTestServer) server = kouan_test_server_start (demo_args);
@@ -790,6 +813,7 @@ main (int argc, char **argv)
                    test_password_change_ends_other_sessions);
   g_test_add_func ("/personal/account/password-change-throttled", test_password_throttled);
   g_test_add_func ("/personal/account/end-one-session", test_end_one_session);
+  g_test_add_func ("/personal/account/details-and-card", test_account_details);
   g_test_add_func ("/personal/preferences/sync-per-enterprise", test_preferences_sync);
 
   return g_test_run ();
