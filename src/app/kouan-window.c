@@ -226,6 +226,28 @@ enterprise_item_bind (GtkSignalListItemFactory *factory,
   gtk_label_set_label (GTK_LABEL (details), text);
 }
 
+/* The user left an enterprise in the personal center: it leaves the
+ * switcher too (the selection, and with it every view, moves on). */
+static void
+on_enterprise_left (KouanWindow *self,
+                    gint64       enterprise_id)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->enterprises));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(KouanEnterprise) enterprise = g_list_model_get_item (G_LIST_MODEL (self->enterprises), i);
+
+      if (kouan_enterprise_get_id (enterprise) == enterprise_id)
+        {
+          g_list_store_remove (self->enterprises, i);
+          break;
+        }
+    }
+  gtk_widget_set_sensitive (self->enterprise_dropdown,
+                            g_list_model_get_n_items (G_LIST_MODEL (self->enterprises)) > 1);
+}
+
 static void
 on_enterprise_selected (KouanWindow *self)
 {
@@ -506,6 +528,8 @@ kouan_window_set_session (KouanWindow  *self,
                             gtk_widget_get_parent (self->user_name_label), self->user_name_label);
   kouan_personal_page_set_context (KOUAN_PERSONAL_PAGE (self->personal_page), client, store,
                                    session->user_id, session->account);
+  g_signal_connect_object (self->personal_page, "enterprise-left",
+                           G_CALLBACK (on_enterprise_left), self, G_CONNECT_SWAPPED);
   _kouan_window_card_setup (self);
 
   for (guint i = 0; session->enterprises != NULL && i < session->enterprises->len; i++)

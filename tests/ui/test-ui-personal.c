@@ -468,6 +468,12 @@ status_mentions_admin (gpointer user_data)
   return strstr (text, "only administrator") != NULL;
 }
 
+static gboolean
+cards_left (gpointer user_data)
+{
+  return _kouan_personal_page_count_cards (fixture.page) == GPOINTER_TO_UINT (user_data);
+}
+
 static void
 test_unbind_asks_confirmation (void)
 {
@@ -504,6 +510,22 @@ test_unbind_asks_confirmation (void)
   g_assert_true (wait_until (status_mentions_admin, NULL));
   g_assert_cmpuint (server_membership_count (), ==, memberships);
   g_assert_cmpuint (_kouan_personal_page_count_cards (fixture.page), ==, cards);
+
+  /* Enterprise 2 has another administrator in the demo: leaving it works,
+   * its card goes, and the switcher (and every view) moves on. */
+  kouan_window_set_enterprise_id (fixture.window, 2);
+  spin (300);
+  dialog = _kouan_personal_page_unbind (fixture.page, 2);
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_OK);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  g_assert_true (wait_until (dialog_gone, &dialog));
+  g_assert_true (wait_until (cards_left, GUINT_TO_POINTER (cards - 1)));
+  g_assert_cmpuint (server_membership_count (), ==, memberships - 1);
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (_kouan_window_get_enterprise_dropdown (fixture.window))),
+                    ==, memberships - 1);
+  g_assert_cmpint (kouan_window_get_enterprise_id (fixture.window), !=, 2);
 }
 
 int

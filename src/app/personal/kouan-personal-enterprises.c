@@ -298,8 +298,7 @@ on_left (GObject      *source,
         set_status (self, text);
       return;
     }
-  set_status (self, _("You left the enterprise. It disappears from the switcher when you sign in again."));
-  /* The session decides which enterprises remain: ask it. */
+  set_status (self, _("You left the enterprise."));
   {
     gint64 left = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (self), "kouan-leaving"));
     g_autoptr(GPtrArray) enterprises = kouan_store_list_enterprises (self->store, NULL);
@@ -310,6 +309,7 @@ on_left (GObject      *source,
         g_ptr_array_add (remaining, g_ptr_array_index (enterprises, i));
     if (!kouan_store_save_enterprises (self->store, remaining, &error))
       g_warning ("Forgetting the enterprise left: %s", error->message);
+    _kouan_personal_page_emit_enterprise_left (self, left);
   }
   _kouan_personal_enterprises_reload (self);
 }

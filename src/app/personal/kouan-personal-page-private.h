@@ -71,6 +71,9 @@ struct _KouanPersonalPage
   gboolean      preferences_loading;
 };
 
+void       _kouan_personal_page_emit_enterprise_left (KouanPersonalPage *self,
+                                                      gint64             enterprise_id);
+
 /* kouan-personal-profile.c */
 void       _kouan_personal_profile_build   (KouanPersonalPage *self);
 void       _kouan_personal_profile_reload  (KouanPersonalPage *self);

@@ -13,6 +13,20 @@
 
 G_DEFINE_FINAL_TYPE (KouanPersonalPage, kouan_personal_page, GTK_TYPE_WIDGET)
 
+enum {
+  ENTERPRISE_LEFT,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+void
+_kouan_personal_page_emit_enterprise_left (KouanPersonalPage *self,
+                                           gint64             enterprise_id)
+{
+  g_signal_emit (self, signals[ENTERPRISE_LEFT], 0, enterprise_id);
+}
+
 void
 kouan_personal_page_set_session_method (KouanPersonalPage *self,
                                         const char        *method)
@@ -201,6 +215,12 @@ kouan_personal_page_class_init (KouanPersonalPageClass *klass)
 
   object_class->dispose = kouan_personal_page_dispose;
   object_class->finalize = kouan_personal_page_finalize;
+
+  /* "enterprise-left" (gint64 enterprise_id): the user left it; the
+   * window drops it from the switcher. */
+  signals[ENTERPRISE_LEFT] =
+    g_signal_new ("enterprise-left", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class,
