@@ -440,6 +440,67 @@ test_join_dialog_rejects_invalid_code (void)
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
+/* ---- preferences -------------------------------------------------------------- */
+
+static gboolean
+server_has_autofill (gpointer user_data)
+{
+  g_autofree char *url = g_strdup_printf ("%s/api/v1/enterprises/%" G_GINT64_FORMAT "/changes?limit=1000",
+                                          kouan_test_server_get_url (fixture.server),
+                                          kouan_window_get_enterprise_id (fixture.window));
+  gboolean found = FALSE;
+  gint64 since = 0;
+  gboolean more = TRUE;
+
+  spin (100);
+  /* the whole feed, as the user sees it: the preferences record is in it once */
+  while (more)
+    {
+      g_autofree char *page_url = g_strdup_printf ("%s&since=%" G_GINT64_FORMAT, url, since);
+      g_autoptr(GBytes) body = NULL;
+      g_autoptr(JsonObject) page = NULL;
+      JsonArray *changes;
+
+      g_assert_cmpuint (kouan_test_http ("GET", page_url, fixture.token, NULL, 0, &body), ==, 200);
+      page = kouan_json_parse_object (g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL);
+      changes = json_object_get_array_member (page, "changes");
+      for (guint i = 0; i < json_array_get_length (changes); i++)
+        {
+          JsonObject *change = json_array_get_object_element (changes, i);
+
+          if (g_strcmp0 (json_object_get_string_member (change, "collection"), "preferences") == 0 &&
+              json_object_has_member (change, "record"))
+            found = json_object_get_boolean_member (json_object_get_object_member (change, "record"),
+                                                    "autofill_consignee");
+        }
+      since = json_object_get_int_member (page, "cursor");
+      more = json_object_get_boolean_member (page, "more");
+    }
+  return found;
+}
+
+static void
+test_preferences_switch (void)
+{
+  GtkSwitch *autofill;
+  gboolean values[KOUAN_N_PREFERENCES];
+
+  ensure_window ();
+  _kouan_personal_page_show (fixture.page, "preferences");
+  spin (200);
+  autofill = _kouan_personal_page_get_preference_switch (fixture.page, KOUAN_PREFERENCE_AUTOFILL_CONSIGNEE);
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (autofill)));
+  g_assert_false (gtk_switch_get_active (autofill));
+  g_assert_true (gtk_switch_get_active (_kouan_personal_page_get_preference_switch (fixture.page,
+                                                                                    KOUAN_PREFERENCE_CONFIRM_SUBMIT)));
+
+  gtk_switch_set_active (autofill, TRUE);
+  g_assert_true (kouan_store_get_preferences (fixture.store, kouan_window_get_enterprise_id (fixture.window),
+                                              fixture.session->user_id, values, NULL));
+  g_assert_true (values[KOUAN_PREFERENCE_AUTOFILL_CONSIGNEE]);
+  g_assert_true (wait_until (server_has_autofill, NULL));
+}
+
 /* ---- leaving ------------------------------------------------------------------ */
 
 static gboolean
@@ -542,6 +603,7 @@ main (int   argc,
   g_test_add_func ("/ui/personal/seal-preview-pdf", test_seal_preview_pdf);
   g_test_add_func ("/ui/personal/seal-preview-window", test_seal_preview_window);
   g_test_add_func ("/ui/personal/join-dialog-rejects-invalid-code", test_join_dialog_rejects_invalid_code);
+  g_test_add_func ("/ui/personal/preferences-switch-syncs", test_preferences_switch);
   g_test_add_func ("/ui/personal/unbind-asks-confirmation", test_unbind_asks_confirmation);
 
   ret = g_test_run ();

@@ -56,5 +56,8 @@ GtkWidget   *_kouan_personal_page_unbind                (KouanPersonalPage *self
                                                          gint64             enterprise_id);
 guint        _kouan_personal_page_count_cards           (KouanPersonalPage *self);
 const char  *_kouan_personal_page_get_enterprises_status (KouanPersonalPage *self);
+/* 企业设置: the switch of preference @index (a KouanPreference) */
+GtkSwitch   *_kouan_personal_page_get_preference_switch (KouanPersonalPage *self,
+                                                         guint              index);
 
 G_END_DECLS

@@ -86,6 +86,14 @@ on_switched (GtkSwitch         *widget,
     }
 }
 
+GtkSwitch *
+_kouan_personal_page_get_preference_switch (KouanPersonalPage *self,
+                                            guint              index)
+{
+  g_return_val_if_fail (index < KOUAN_N_PREFERENCES, NULL);
+  return GTK_SWITCH (self->preference_switches[index]);
+}
+
 void
 _kouan_personal_preferences_build (KouanPersonalPage *self)
 {
