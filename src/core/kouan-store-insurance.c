@@ -1000,6 +1000,44 @@ kouan_store_get_risk_article (KouanStore  *self,
   return g_object_ref (g_ptr_array_index (out, 0));
 }
 
+GPtrArray *
+kouan_store_list_new_subscribed_articles (KouanStore  *self,
+                                          gint64       enterprise_id,
+                                          gint64       after_id,
+                                          gint64       published_since,
+                                          GError     **error)
+{
+  g_autoptr(GPtrArray) articles = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(KouanStatement) stmt = NULL;
+  gboolean ok;
+  int rc = SQLITE_DONE;
+
+  g_return_val_if_fail (KOUAN_IS_STORE (self), NULL);
+
+  g_mutex_lock (&self->lock);
+  /* a range of the primary key: cheap however many articles are cached */
+  stmt = kouan_statement_get (self->db,
+    "SELECT id, title, source, published_at, country, industry, category_id, body"
+    " FROM risk_articles WHERE id > ?2 AND published_at >= ?3"
+    "   AND category_id IN (SELECT id FROM insurance_categories"
+    "                       WHERE enterprise_id = ?1 AND subscribed = 1)"
+    " ORDER BY id LIMIT 50", error);
+  ok = stmt != NULL;
+  if (ok)
+    {
+      sqlite3_bind_int64 (stmt, 1, enterprise_id);
+      sqlite3_bind_int64 (stmt, 2, after_id);
+      sqlite3_bind_int64 (stmt, 3, published_since);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        g_ptr_array_add (articles, article_from_row (stmt));
+      if (rc != SQLITE_DONE)
+        ok = kouan_store_set_sql_error (error, self->db, rc, "Cannot read new risk information");
+    }
+  g_clear_pointer (&stmt, kouan_statement_release);
+  g_mutex_unlock (&self->lock);
+  return ok ? g_steal_pointer (&articles) : NULL;
+}
+
 GStrv
 kouan_store_list_risk_facet (KouanStore  *self,
                              const char  *column,

@@ -114,6 +114,15 @@ gboolean    kouan_store_load_risk_articles   (KouanStore    *self,
 KouanRiskArticle *kouan_store_get_risk_article (KouanStore  *self,
                                                 gint64       id,
                                                 GError     **error);
+/* (transfer full) (element-type KouanRiskArticle): articles with an id
+ * above @after_id, published at or after @published_since (unix time), in
+ * categories the user subscribed to in @enterprise_id; oldest first, at
+ * most 50. What a desktop notification announces. */
+GPtrArray  *kouan_store_list_new_subscribed_articles (KouanStore  *self,
+                                                      gint64       enterprise_id,
+                                                      gint64       after_id,
+                                                      gint64       published_since,
+                                                      GError     **error);
 /* (transfer full): the distinct countries or industries of the cached
  * articles, sorted; @column is "country" or "industry" */
 GStrv       kouan_store_list_risk_facet      (KouanStore   *self,

@@ -477,6 +477,21 @@ test_subscriptions (void)
   subscribed = search (NULL, NULL, NULL, 0, 1);
   g_assert_cmpint (article_category (g_array_index (subscribed, gint64, 0)), ==, 3);
 
+  /* what a desktop notification would announce: the new subscribed one */
+  {
+    g_autoptr(GPtrArray) fresh = kouan_store_list_new_subscribed_articles (
+      store, 1, 0, g_get_real_time () / G_USEC_PER_SEC - 60, &error);
+    KouanRiskArticle *article;
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (fresh->len, ==, 1);
+    article = g_ptr_array_index (fresh, 0);
+    g_assert_cmpstr (article->title, ==, "钢铁行业产能过剩风险加剧");
+    g_clear_pointer (&fresh, g_ptr_array_unref);
+    fresh = kouan_store_list_new_subscribed_articles (store, 1, article->id, 0, &error);
+    g_assert_cmpuint (fresh->len, ==, 0);
+  }
+
   /* a category's own list */
   g_clear_pointer (&subscribed, g_array_unref);
   subscribed = search (NULL, NULL, NULL, 5, 0);

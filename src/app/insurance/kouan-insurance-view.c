@@ -77,6 +77,8 @@ struct _KouanInsuranceView
   gulong              changed_id;
   gint64              enterprise_id;
   gint64              shown_category;
+  gint64              notified_article;  /* highest article id announced */
+  gint64              notify_since;      /* unix time the view got its store */
   gboolean            filling_facets;
 };
 
@@ -707,6 +709,58 @@ reload_all (KouanInsuranceView *self)
     show_category (self, self->shown_category);
 }
 
+/* New articles in a subscribed category: the server posts a notice to the
+ * message center; when the window is in the background a desktop
+ * notification says so too. Articles published before the view got its
+ * store (a first sync brings hundreds) are not news. */
+static void
+notify_new_articles (KouanInsuranceView *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) articles = NULL;
+  g_autoptr(GNotification) notification = NULL;
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GApplication *app = g_application_get_default ();
+  KouanRiskArticle *last;
+
+  if (self->store == NULL || self->enterprise_id == 0)
+    return;
+  articles = kouan_store_list_new_subscribed_articles (self->store, self->enterprise_id,
+                                                       self->notified_article, self->notify_since,
+                                                       &error);
+  if (articles == NULL)
+    {
+      g_warning ("%s", error->message);
+      return;
+    }
+  if (articles->len == 0)
+    return;
+  last = g_ptr_array_index (articles, articles->len - 1);
+  self->notified_article = MAX (self->notified_article, last->id);
+
+  /* in front of the user the message center's badge is enough; without a
+   * session bus nobody would show it */
+  if ((GTK_IS_WINDOW (root) && gtk_window_is_active (GTK_WINDOW (root))) ||
+      app == NULL || g_application_get_dbus_connection (app) == NULL)
+    return;
+
+  notification = g_notification_new (_("New risk information"));
+  if (articles->len == 1)
+    g_notification_set_body (notification, last->title);
+  else
+    {
+      g_autofree char *body =
+        g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                      "%u new article in the categories you subscribed to.",
+                                      "%u new articles in the categories you subscribed to.",
+                                      articles->len),
+                         articles->len);
+
+      g_notification_set_body (notification, body);
+    }
+  g_application_send_notification (app, "new-risk-information", notification);
+}
+
 static void
 on_store_changed (KouanStore         *store,
                   const char         *collection,
@@ -715,6 +769,7 @@ on_store_changed (KouanStore         *store,
 {
   if (g_strcmp0 (collection, "risk_articles") == 0)
     {
+      notify_new_articles (self);
       reload_latest (self);
       fill_facet (self, self->country_dropdown, "country", _("All countries"));
       fill_facet (self, self->industry_dropdown, "industry", _("All industries"));
@@ -1262,6 +1317,7 @@ kouan_insurance_view_set_store (KouanInsuranceView *self,
   g_set_object (&self->store, store);
   if (store != NULL)
     {
+      self->notify_since = g_get_real_time () / G_USEC_PER_SEC - 60;
       self->changed_id = g_signal_connect (store, "changed", G_CALLBACK (on_store_changed), self);
       g_clear_object (&self->risk_results);
       g_clear_object (&self->category_articles);
