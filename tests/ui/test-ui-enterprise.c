@@ -288,6 +288,55 @@ test_server_refusal_at_field (void)
   g_assert_cmpuint (strlen (gtk_label_get_text (GTK_LABEL (error))), >, 0);
 }
 
+typedef struct {
+  KouanAdminEnterprisePage *page;
+  const char               *name;
+} NameWait;
+
+static gboolean
+form_shows_name (gpointer user_data)
+{
+  NameWait *wait = user_data;
+  GtkWidget *entry = kouan_admin_enterprise_page_get_entry (wait->page, "name");
+
+  return g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (entry)), wait->name) == 0;
+}
+
+/* Unsaved edits are a draft: switching to another enterprise and back
+ * brings them back, still unsaved, and nothing was sent meanwhile. */
+static void
+test_draft_kept (void)
+{
+  KouanAdminEnterprisePage *page;
+  GtkWidget *entry;
+  NameWait wait;
+
+  ensure_window ();
+  page = KOUAN_ADMIN_ENTERPRISE_PAGE (show_page ("admin.enterprise"));
+  g_assert_true (wait_until (form_loaded, page));
+  entry = kouan_admin_enterprise_page_get_entry (page, "contact_person");
+  gtk_editable_set_text (GTK_EDITABLE (entry), "草稿联系人");
+  g_assert_true (kouan_admin_enterprise_page_get_dirty (page));
+
+  kouan_window_set_enterprise_id (fixture.window, 2);
+  wait.page = page;
+  wait.name = "宁波甬兴进出口有限公司";
+  g_assert_true (wait_until (form_shows_name, &wait));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), !=, "草稿联系人");
+  g_assert_false (kouan_admin_enterprise_page_get_dirty (page));
+
+  kouan_window_set_enterprise_id (fixture.window, 1);
+  wait.name = "上海浦江国际贸易有限公司";
+  g_assert_true (wait_until (form_shows_name, &wait));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "草稿联系人");
+  g_assert_true (kouan_admin_enterprise_page_get_dirty (page));
+  g_assert_cmpuint (kouan_store_count_outbox (fixture.store), ==, 0);
+
+  /* typing the saved value back leaves nothing unsaved */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "陈志强");
+  g_assert_false (kouan_admin_enterprise_page_get_dirty (page));
+}
+
 static void
 on_async_result (GObject      *source,
                  GAsyncResult *result,
@@ -672,6 +721,7 @@ main (int   argc,
 
   g_test_add_func ("/ui/enterprise/field-error-corrected", test_field_error_corrected);
   g_test_add_func ("/ui/enterprise/server-refusal-at-field", test_server_refusal_at_field);
+  g_test_add_func ("/ui/enterprise/draft-kept", test_draft_kept);
   g_test_add_func ("/ui/enterprise/image-upload", test_image_upload);
   g_test_add_func ("/ui/enterprise/aircraft-time-follows-switch", test_aircraft_time_follows_switch);
   g_test_add_func ("/ui/enterprise/carousel", test_carousel);
