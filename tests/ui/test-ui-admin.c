@@ -10,6 +10,7 @@
 
 #include <gtk/gtk.h>
 
+#include "admin/kouan-admin-audit.h"
 #include "admin/kouan-admin-record.h"
 #include "admin/kouan-admin-roles.h"
 #include "admin/kouan-admin-staff.h"
@@ -239,6 +240,14 @@ role_listed (gpointer user_data)
 }
 
 static gboolean
+audit_loaded (gpointer user_data)
+{
+  KouanAdminAudit *audit = user_data;
+
+  return !_kouan_admin_audit_get_busy (audit) && g_list_model_get_n_items (_kouan_admin_audit_get_rows (audit)) > 0;
+}
+
+static gboolean
 window_gone (gpointer user_data)
 {
   return *(gpointer *) user_data == NULL;
@@ -380,6 +389,23 @@ test_admin_pages (void)
       g_assert_cmpstr (day, <=, "2023-12-31");
     }
   query (staff, "demo-user1", NULL, NULL, NULL, NULL, 10);
+
+  /* 审计日志 shows what was done, newest first */
+  {
+    KouanAdminAudit *audit = KOUAN_ADMIN_AUDIT (kouan_admin_view_get_page (admin, "admin.audit"));
+    g_autoptr(KouanAdminRecord) newest = NULL;
+    GListModel *entries;
+
+    kouan_admin_view_show_page (admin, "admin.audit");
+    kouan_admin_audit_reload (audit);
+    g_assert_true (wait_until (audit_loaded, audit));
+    entries = _kouan_admin_audit_get_rows (audit);
+    g_assert_cmpuint (g_list_model_get_n_items (entries), ==, 2);
+    newest = g_list_model_get_item (entries, 0);
+    g_assert_cmpstr (kouan_admin_record_get_string (newest, "action"), ==, "grant.add");
+    g_assert_cmpstr (kouan_admin_record_get_string (newest, "account"), ==, "demo-admin");
+    kouan_admin_view_show_page (admin, "admin.staff");
+  }
 
   /* 移除 after the confirmation */
   query (staff, "demo-user04", NULL, NULL, NULL, NULL, 1);

@@ -322,8 +322,16 @@ children_of (const char *parent)
   GtkStringList *list = gtk_string_list_new (NULL);
 
   for (guint i = 0; i < n_menus; i++)
-    if (g_strcmp0 (menus[i].parent, parent) == 0)
+    {
+      if (g_strcmp0 (menus[i].parent, parent) != 0)
+        continue;
+      /* the message center and the personal center are every member's
+       * own (docs/architecture.md, "Permissions"): nothing to grant */
+      if (parent == NULL && (g_strcmp0 (menus[i].id, "messages") == 0 ||
+                             g_strcmp0 (menus[i].id, "personal") == 0))
+        continue;
       gtk_string_list_append (list, menus[i].id);
+    }
   if (g_list_model_get_n_items (G_LIST_MODEL (list)) == 0)
     {
       g_object_unref (list);
