@@ -529,6 +529,28 @@ test_carousel (void)
   g_assert_cmpstr (opened, ==, "https://www.customs.gov.cn");
   g_signal_handlers_disconnect_by_func (preview, on_open_link, &opened);
 
+  /* Unhandled, the carousel shows the URL and asks before opening it;
+   * 取消 opens nothing. */
+  kouan_carousel_activate (preview);
+  {
+    GtkWidget *dialog = NULL;
+    g_autofree char *secondary = NULL;
+    GListModel *toplevels = gtk_window_get_toplevels ();
+
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels) && dialog == NULL; i++)
+      {
+        g_autoptr(GtkWidget) toplevel = g_list_model_get_item (toplevels, i);
+
+        if (g_strcmp0 (gtk_widget_get_name (toplevel), "carousel-link-dialog") == 0)
+          dialog = toplevel;
+      }
+    g_assert_nonnull (dialog);
+    g_assert_true (gtk_window_get_modal (GTK_WINDOW (dialog)));
+    g_object_get (dialog, "secondary-text", &secondary, NULL);
+    g_assert_cmpstr (secondary, ==, "https://www.customs.gov.cn");
+    gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
+  }
+
   /* Timing is tested on a carousel of its own in a small window at the
    * screen's corner, away from where Xvfb leaves the pointer (a pointer
    * over it would rightly hold it). */
