@@ -249,6 +249,15 @@ on_enterprise_left (KouanWindow *self,
 }
 
 static void
+on_enterprise_joined (KouanWindow     *self,
+                      KouanEnterprise *enterprise)
+{
+  g_list_store_append (self->enterprises, enterprise);
+  gtk_widget_set_sensitive (self->enterprise_dropdown,
+                            g_list_model_get_n_items (G_LIST_MODEL (self->enterprises)) > 1);
+}
+
+static void
 on_enterprise_selected (KouanWindow *self)
 {
   KouanEnterprise *enterprise = gtk_drop_down_get_selected_item (GTK_DROP_DOWN (self->enterprise_dropdown));
@@ -530,6 +539,8 @@ kouan_window_set_session (KouanWindow  *self,
                                    session->user_id, session->account);
   g_signal_connect_object (self->personal_page, "enterprise-left",
                            G_CALLBACK (on_enterprise_left), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->personal_page, "enterprise-joined",
+                           G_CALLBACK (on_enterprise_joined), self, G_CONNECT_SWAPPED);
   _kouan_window_card_setup (self);
 
   for (guint i = 0; session->enterprises != NULL && i < session->enterprises->len; i++)

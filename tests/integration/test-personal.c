@@ -486,6 +486,63 @@ test_join_request_pending (void)
                                "{\"enterprise_id\": 9999}", &answer), ==, 404);
 }
 
+/* The administrator center approves (its route); the new member's
+ * profile and preferences then enter that enterprise's feed for them. */
+static void
+test_join_request_approved (void)
+{
+  g_autoptr(KouanTestServer) server = kouan_test_server_start (demo_args);
+  g_autofree char *staff = kouan_test_login (server, "demo-staff", DEMO_PASSWORD);
+  g_autofree char *admin = kouan_test_login (server, "demo-admin", DEMO_PASSWORD);
+  g_autoptr(JsonObject) answer = NULL;
+  g_autofree char *approve = NULL;
+  JsonArray *list = NULL;
+  JsonArray *changes = NULL;
+  gint64 request_id;
+  gboolean profile = FALSE, preferences = FALSE;
+
+  g_assert_cmpuint (http_json (server, "POST", "/api/v1/join-requests", staff,
+                               "{\"enterprise_id\": 2}", &answer), ==, 201);
+  request_id = json_object_get_int_member (answer, "id");
+  g_clear_pointer (&answer, json_object_unref);
+
+  approve = g_strdup_printf ("/api/v1/enterprises/2/join-requests/%" G_GINT64_FORMAT "/approve", request_id);
+  g_assert_cmpuint (http_json (server, "POST", approve, admin, "{}", NULL), ==, 200);
+
+  g_assert_cmpuint (http_json (server, "GET", "/api/v1/join-requests", staff, NULL, &answer), ==, 200);
+  g_assert_true (kouan_json_get_array (answer, "join_requests", &list, NULL));
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (list, 0), "status"),
+                   ==, "approved");
+  g_clear_pointer (&answer, json_object_unref);
+
+  {
+    gint64 cursor = 0;
+    gboolean more = TRUE;
+
+    while (more)
+      {
+        g_autofree char *path = g_strdup_printf ("/api/v1/enterprises/2/changes?limit=1000&since=%"
+                                                 G_GINT64_FORMAT, cursor);
+
+        g_clear_pointer (&answer, json_object_unref);
+        g_assert_cmpuint (http_json (server, "GET", path, staff, NULL, &answer), ==, 200);
+        g_assert_true (kouan_json_get_array (answer, "changes", &changes, NULL));
+        for (guint i = 0; i < json_array_get_length (changes); i++)
+          {
+            JsonObject *change = json_array_get_object_element (changes, i);
+            const char *collection = json_object_get_string_member (change, "collection");
+
+            profile |= g_str_equal (collection, "profile");
+            preferences |= g_str_equal (collection, "preferences");
+          }
+        cursor = json_object_get_int_member (answer, "cursor");
+        more = json_object_get_boolean_member (answer, "more");
+      }
+  }
+  g_assert_true (profile);
+  g_assert_true (preferences);
+}
+
 static void
 test_unbind_last_admin (void)
 {
@@ -807,6 +864,7 @@ main (int argc, char **argv)
   g_test_add_func ("/personal/images/limits-and-bad-files", test_image_limits);
   g_test_add_func ("/personal/enterprises/credit-code-validation", test_credit_codes);
   g_test_add_func ("/personal/enterprises/join-request-pending", test_join_request_pending);
+  g_test_add_func ("/personal/enterprises/join-request-approved", test_join_request_approved);
   g_test_add_func ("/personal/enterprises/unbind-last-admin-refused", test_unbind_last_admin);
   g_test_add_func ("/personal/enterprises/certification-flow", test_certification_flow);
   g_test_add_func ("/personal/account/password-change-ends-other-sessions",

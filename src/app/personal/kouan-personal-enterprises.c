@@ -239,6 +239,72 @@ show_requests (KouanPersonalPage *self,
   gtk_widget_set_visible (self->requests_label, text->len > 0);
 }
 
+static gboolean
+is_bound (KouanPersonalPage *self,
+          gint64             enterprise_id)
+{
+  g_autoptr(GPtrArray) enterprises = kouan_store_list_enterprises (self->store, NULL);
+
+  for (guint i = 0; enterprises != NULL && i < enterprises->len; i++)
+    if (kouan_enterprise_get_id (g_ptr_array_index (enterprises, i)) == enterprise_id)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+on_session_refreshed (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(KouanPersonalPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KouanSession) session = kouan_client_get_session_finish (KOUAN_CLIENT (source), result, &error);
+  g_autoptr(GPtrArray) joined = g_ptr_array_new_with_free_func (g_object_unref);
+
+  if (session == NULL)
+    return;
+  for (guint i = 0; session->enterprises != NULL && i < session->enterprises->len; i++)
+    {
+      KouanEnterprise *enterprise = g_ptr_array_index (session->enterprises, i);
+
+      if (!is_bound (self, kouan_enterprise_get_id (enterprise)))
+        g_ptr_array_add (joined, g_object_ref (enterprise));
+    }
+  if (joined->len == 0)
+    return;
+  if (!kouan_store_save_enterprises (self->store, session->enterprises, &error))
+    {
+      g_warning ("Saving the enterprises joined: %s", error->message);
+      return;
+    }
+  for (guint i = 0; i < joined->len; i++)
+    _kouan_personal_page_emit_enterprise_joined (self, g_ptr_array_index (joined, i));
+  set_status (self, _("A request to join was approved: the enterprise is now in your list."));
+  _kouan_personal_enterprises_reload (self);
+}
+
+/* An approved request means a membership the session does not list yet:
+ * fetch the session again. */
+static void
+pick_up_approved (KouanPersonalPage *self,
+                  JsonArray         *requests)
+{
+  for (guint i = 0; i < json_array_get_length (requests); i++)
+    {
+      JsonObject *request = json_array_get_object_element (requests, i);
+      JsonObject *enterprise = request != NULL ? json_object_get_object_member (request, "enterprise") : NULL;
+
+      if (enterprise != NULL &&
+          g_strcmp0 (json_object_get_string_member_with_default (request, "status", ""), "approved") == 0 &&
+          !is_bound (self, json_object_get_int_member_with_default (enterprise, "id", 0)))
+        {
+          kouan_client_get_session_async (self->client, self->cancellable, on_session_refreshed,
+                                          g_object_ref (self));
+          return;
+        }
+    }
+}
+
 static void
 on_requests_loaded (GObject      *source,
                     GAsyncResult *result,
@@ -259,6 +325,7 @@ on_requests_loaded (GObject      *source,
     kouan_store_set_meta (self->store, "personal.join-requests", text, NULL);
   }
   show_requests (self, requests);
+  pick_up_approved (self, requests);
 }
 
 static void

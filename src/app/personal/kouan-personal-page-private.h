@@ -73,6 +73,8 @@ struct _KouanPersonalPage
 
 void       _kouan_personal_page_emit_enterprise_left (KouanPersonalPage *self,
                                                       gint64             enterprise_id);
+void       _kouan_personal_page_emit_enterprise_joined (KouanPersonalPage *self,
+                                                        KouanEnterprise   *enterprise);
 
 /* kouan-personal-profile.c */
 void       _kouan_personal_profile_build   (KouanPersonalPage *self);

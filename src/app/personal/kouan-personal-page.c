@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 
+#include "kouan-enterprise.h"
 #include "kouan-image.h"
 #include "kouan-personal-page-private.h"
 
@@ -15,6 +16,7 @@ G_DEFINE_FINAL_TYPE (KouanPersonalPage, kouan_personal_page, GTK_TYPE_WIDGET)
 
 enum {
   ENTERPRISE_LEFT,
+  ENTERPRISE_JOINED,
   N_SIGNALS
 };
 
@@ -25,6 +27,13 @@ _kouan_personal_page_emit_enterprise_left (KouanPersonalPage *self,
                                            gint64             enterprise_id)
 {
   g_signal_emit (self, signals[ENTERPRISE_LEFT], 0, enterprise_id);
+}
+
+void
+_kouan_personal_page_emit_enterprise_joined (KouanPersonalPage *self,
+                                             KouanEnterprise   *enterprise)
+{
+  g_signal_emit (self, signals[ENTERPRISE_JOINED], 0, enterprise);
 }
 
 void
@@ -175,6 +184,15 @@ _kouan_personal_describe_error (const GError *error,
   return g_strdup (_("Something went wrong. Try again later."));
 }
 
+/* Join requests are decided elsewhere: look again whenever the user comes
+ * to the enterprise page. */
+static void
+on_visible_page_changed (KouanPersonalPage *self)
+{
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (GTK_STACK (self->stack)), "enterprises") == 0)
+    _kouan_personal_enterprises_reload (self);
+}
+
 static void
 kouan_personal_page_dispose (GObject *object)
 {
@@ -221,6 +239,11 @@ kouan_personal_page_class_init (KouanPersonalPageClass *klass)
   signals[ENTERPRISE_LEFT] =
     g_signal_new ("enterprise-left", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
+  /* "enterprise-joined" (KouanEnterprise *): a join request was approved;
+   * the window adds it to the switcher. */
+  signals[ENTERPRISE_JOINED] =
+    g_signal_new ("enterprise-joined", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, KOUAN_TYPE_ENTERPRISE);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -250,6 +273,8 @@ kouan_personal_page_init (KouanPersonalPage *self)
   _kouan_personal_account_build (self);
   _kouan_personal_enterprises_build (self);
   _kouan_personal_preferences_build (self);
+  g_signal_connect_object (self->stack, "notify::visible-child-name",
+                           G_CALLBACK (on_visible_page_changed), self, G_CONNECT_SWAPPED);
 }
 
 GtkButton *
