@@ -1112,8 +1112,11 @@ test_demo_content (Fixture       *f,
   const char *users[] = { f->admin, f->staff };
 
   /* the seeder's notices; grant expiry notices (权限管理) come from the
-   * admin check at startup */
-  g_assert_cmpint (db_int (f, "SELECT COUNT(*) FROM messages WHERE kind = 'notice' AND category <> '权限管理'"), ==, 200);
+   * admin check at startup, subscription notices (信息订阅) from the risk
+   * articles published after demo-admin subscribed (insurance demo) */
+  g_assert_cmpint (db_int (f, "SELECT COUNT(*) FROM messages WHERE kind = 'notice'"
+                              " AND category NOT IN ('权限管理', '信息订阅')"), ==, 200);
+  g_assert_cmpint (db_int (f, "SELECT COUNT(*) FROM messages WHERE category = '信息订阅'"), >, 0);
   g_assert_cmpint (db_int (f, "SELECT COUNT(*) FROM messages WHERE kind = 'warning'"), ==, 50);
   g_assert_cmpint (db_int (f, "SELECT COUNT(DISTINCT category) FROM messages WHERE kind = 'notice'"), >=, 4);
   g_assert_cmpint (db_int (f, "SELECT COUNT(DISTINCT title) FROM messages"), >, 200);

@@ -1360,6 +1360,12 @@ kouan_insurance_view_dispose (GObject *object)
 
   if (self->store != NULL)
     g_clear_signal_handler (&self->changed_id, self->store);
+  /* A search still running holds its list past this view: it must not
+   * call back into a disposed view. */
+  if (self->risk_results != NULL)
+    g_signal_handlers_disconnect_by_data (self->risk_results, self);
+  if (self->category_articles != NULL)
+    g_signal_handlers_disconnect_by_data (self->category_articles, self);
   g_clear_pointer (&self->box, gtk_widget_unparent);
   g_clear_object (&self->store);
   g_clear_object (&self->policies);
