@@ -11,6 +11,7 @@
 #include "kouan-window-private.h"
 #include "admin/kouan-admin-enterprise-support.h"
 #include "admin/kouan-admin-view.h"
+#include "kouan-store-access.h"
 #include "personal/kouan-personal-page.h"
 #include "insurance/kouan-insurance-view.h"
 #include "messages/kouan-messages-view.h"
@@ -23,6 +24,7 @@
 G_DEFINE_FINAL_TYPE (KouanWindow, kouan_window, GTK_TYPE_APPLICATION_WINDOW)
 
 static void update_admin_area (KouanWindow *self);
+static void on_store_changed (KouanWindow *self, const char *collection, gint64 enterprise_id);
 
 static const char *
 area_title (const char *area)
@@ -552,6 +554,8 @@ kouan_window_set_session (KouanWindow  *self,
   kouan_messages_view_set_store (KOUAN_MESSAGES_VIEW (self->warnings_view), store);
   kouan_insurance_view_set_store (KOUAN_INSURANCE_VIEW (gtk_stack_get_child_by_name (GTK_STACK (self->stack), "insurance")), store);
 
+  if (store != NULL)
+    g_signal_connect_object (store, "changed", G_CALLBACK (on_store_changed), self, G_CONNECT_SWAPPED);
   self->sync = kouan_sync_new (client, store);
   g_signal_connect_object (self->sync, "notify::state",
                            G_CALLBACK (on_sync_state_changed), self, G_CONNECT_SWAPPED);
@@ -652,6 +656,7 @@ update_admin_area (KouanWindow *self)
 {
   KouanAdminView *admin = KOUAN_ADMIN_VIEW (self->admin_view);
   const char * const *permissions = NULL;
+  g_auto(GStrv) synced = NULL;
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->enterprises));
 
   for (guint i = 0; i < n; i++)
@@ -661,6 +666,11 @@ update_admin_area (KouanWindow *self)
       if (kouan_enterprise_get_id (enterprise) == self->enterprise_id)
         permissions = kouan_enterprise_get_permissions (enterprise);
     }
+  /* the access record synced since the login is newer than the login */
+  if (self->store != NULL && self->enterprise_id != 0)
+    synced = kouan_store_access_get_permissions (self->store, self->enterprise_id);
+  if (synced != NULL)
+    permissions = (const char * const *) synced;
 
   kouan_admin_view_set_client (admin, self->client);
   kouan_admin_view_set_permissions (admin, permissions);
@@ -670,6 +680,15 @@ update_admin_area (KouanWindow *self)
   if (!kouan_admin_view_get_any_visible (admin) &&
       g_strcmp0 (gtk_stack_get_visible_child_name (GTK_STACK (self->stack)), "admin") == 0)
     gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "notices");
+}
+
+static void
+on_store_changed (KouanWindow *self,
+                  const char  *collection,
+                  gint64       enterprise_id)
+{
+  if (g_strcmp0 (collection, "access") == 0 && enterprise_id == self->enterprise_id)
+    update_admin_area (self);
 }
 
 gint64

@@ -6,6 +6,7 @@
 #include "kouan-message.h"
 #include "kouan-personal.h"
 #include "kouan-store.h"
+#include "kouan-store-access.h"
 #include "kouan-store-insurance.h"
 #include "kouan-store-settings.h"
 
@@ -298,6 +299,7 @@ static const KouanCollection * const collections[] = {
   &kouan_insurance_claims_collection,
   &kouan_insurance_categories_collection,
   &kouan_risk_articles_collection,
+  &kouan_access_collection,
   &kouan_profile_collection,
   &kouan_preferences_collection,
   &kouan_certification_collection,

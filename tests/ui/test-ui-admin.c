@@ -139,6 +139,8 @@ open_session (Session    *session,
 static void
 close_session (Session *session)
 {
+  /* let the other areas' first loads finish before the window goes */
+  spin (1000);
   gtk_window_destroy (GTK_WINDOW (session->window));
   spin (100);
   g_clear_object (&session->store);
@@ -400,7 +402,8 @@ test_admin_pages (void)
     kouan_admin_audit_reload (audit);
     g_assert_true (wait_until (audit_loaded, audit));
     entries = _kouan_admin_audit_get_rows (audit);
-    g_assert_cmpuint (g_list_model_get_n_items (entries), ==, 2);
+    /* the grant of the first test, the role and the grant of this one */
+    g_assert_cmpuint (g_list_model_get_n_items (entries), ==, 3);
     newest = g_list_model_get_item (entries, 0);
     g_assert_cmpstr (kouan_admin_record_get_string (newest, "action"), ==, "grant.add");
     g_assert_cmpstr (kouan_admin_record_get_string (newest, "account"), ==, "demo-admin");
@@ -431,6 +434,14 @@ test_admin_pages (void)
   close_session (&session);
 }
 
+static gboolean
+admin_row_visible (gpointer user_data)
+{
+  KouanWindow *window = user_data;
+
+  return gtk_widget_get_visible (window->admin_row);
+}
+
 static void
 test_member_without_rights (void)
 {
@@ -442,6 +453,41 @@ test_member_without_rights (void)
   g_assert_false (gtk_widget_get_visible (session.window->admin_row));
   /* the server agrees */
   g_assert_cmpuint (http (&session, "GET", "/api/v1/enterprises/1/staff", NULL), ==, 403);
+
+  /* an administrator grants 审计员: the member's window shows the area
+   * (its access record arrives through sync), with only the pages the
+   * role opens */
+  {
+    g_autofree char *admin_token = kouan_test_login (server, "demo-admin", PASSWORD);
+    g_autofree char *url = NULL;
+    g_autofree char *body = NULL;
+    g_autoptr(GBytes) reply = NULL;
+    g_autoptr(JsonObject) roles = NULL;
+    g_autoptr(JsonObject) me = NULL;
+    JsonArray *items;
+    gint64 role = 0;
+
+    url = g_strconcat (kouan_test_server_get_url (server), "/api/v1/enterprises/1/roles", NULL);
+    g_assert_cmpuint (kouan_test_http ("GET", url, admin_token, NULL, 0, &reply), ==, 200);
+    roles = kouan_json_parse_object (g_bytes_get_data (reply, NULL), g_bytes_get_size (reply), NULL);
+    items = json_object_get_array_member (roles, "items");
+    for (guint i = 0; i < json_array_get_length (items); i++)
+      if (g_strcmp0 (json_object_get_string_member (json_array_get_object_element (items, i), "name"), "审计员") == 0)
+        role = json_object_get_int_member (json_array_get_object_element (items, i), "id");
+    g_assert_cmpint (role, >, 0);
+
+    g_assert_cmpuint (http (&session, "GET", "/api/v1/session", &me), ==, 200);
+    g_free (url);
+    url = g_strdup_printf ("%s/api/v1/enterprises/1/staff/%" G_GINT64_FORMAT "/grants",
+                           kouan_test_server_get_url (server),
+                           json_object_get_int_member (json_object_get_object_member (me, "user"), "id"));
+    body = g_strdup_printf ("{\"role_id\":%" G_GINT64_FORMAT ",\"starts_on\":\"2020-01-01\",\"ends_on\":null}", role);
+    g_assert_cmpuint (kouan_test_http ("POST", url, admin_token, body, strlen (body), NULL), ==, 201);
+
+    g_assert_true (wait_until (admin_row_visible, session.window));
+    g_assert_true (kouan_admin_view_allows (admin_view (&session), "admin.audit:view"));
+    g_assert_false (kouan_admin_view_allows (admin_view (&session), "admin.roles:manage"));
+  }
   close_session (&session);
 }
 

@@ -175,7 +175,7 @@ on_loaded (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) node = kouan_admin_view_call_finish (self->admin, result, &error);
 
-  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && self->admin != NULL)
     {
       self->busy--;
       g_list_store_remove_all (self->rows);
@@ -263,6 +263,7 @@ kouan_admin_audit_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->rows);
 
+  g_clear_weak_pointer (&self->admin);
   G_OBJECT_CLASS (kouan_admin_audit_parent_class)->dispose (object);
 }
 
@@ -327,7 +328,8 @@ kouan_admin_audit_new (KouanAdminView *admin)
 {
   KouanAdminAudit *self = g_object_new (KOUAN_TYPE_ADMIN_AUDIT, NULL);
 
-  self->admin = admin;
+  /* weak: a page may outlive its area while a call is in flight */
+  g_set_weak_pointer (&self->admin, admin);
   g_signal_connect_object (admin, "changed", G_CALLBACK (on_admin_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (admin, "notify::enterprise-id", G_CALLBACK (on_admin_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (admin, "notify::client", G_CALLBACK (on_admin_changed), self, G_CONNECT_SWAPPED);

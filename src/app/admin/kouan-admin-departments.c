@@ -97,7 +97,7 @@ on_departments_loaded (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) node = kouan_admin_view_call_finish (self->admin, result, &error);
 
-  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && self->admin != NULL)
     {
       self->busy--;
       g_list_store_remove_all (self->roots);
@@ -179,7 +179,7 @@ on_members_loaded (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) node = kouan_admin_view_call_finish (self->admin, result, &error);
 
-  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && self->admin != NULL)
     {
       guint n = g_list_model_get_n_items (G_LIST_MODEL (self->members));
 
@@ -312,7 +312,7 @@ on_change_done (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) node = kouan_admin_view_call_finish (self->admin, result, &error);
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->admin == NULL)
     {
       g_object_unref (self);
       return;
@@ -552,7 +552,7 @@ on_head_found (GObject      *source,
   g_autoptr(JsonNode) node = kouan_admin_view_call_finish (self->admin, result, &error);
   gint64 user_id = 0;
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->admin == NULL)
     goto out;
   self->busy--;
   if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
@@ -693,6 +693,7 @@ kouan_admin_departments_dispose (GObject *object)
   g_clear_object (&self->members);
   g_clear_pointer (&self->children, g_hash_table_unref);
 
+  g_clear_weak_pointer (&self->admin);
   G_OBJECT_CLASS (kouan_admin_departments_parent_class)->dispose (object);
 }
 
@@ -795,7 +796,8 @@ kouan_admin_departments_new (KouanAdminView *admin)
 {
   KouanAdminDepartments *self = g_object_new (KOUAN_TYPE_ADMIN_DEPARTMENTS, NULL);
 
-  self->admin = admin;
+  /* weak: a page may outlive its area while a call is in flight */
+  g_set_weak_pointer (&self->admin, admin);
   g_signal_connect_object (admin, "changed", G_CALLBACK (on_admin_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (admin, "notify::enterprise-id", G_CALLBACK (on_admin_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (admin, "notify::client", G_CALLBACK (on_admin_changed), self, G_CONNECT_SWAPPED);

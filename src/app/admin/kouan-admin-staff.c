@@ -278,7 +278,7 @@ on_page_loaded (GObject      *source,
   JsonArray *items;
   gint64 total;
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->admin == NULL)
     {
       g_object_unref (self);
       return;
@@ -402,7 +402,7 @@ on_roles_loaded (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) node = kouan_admin_view_call_finish (self->admin, result, &error);
 
-  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && self->admin != NULL)
     {
       guint n = g_list_model_get_n_items (G_LIST_MODEL (self->role_names));
 
@@ -435,7 +435,7 @@ on_departments_loaded (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) node = kouan_admin_view_call_finish (self->admin, result, &error);
 
-  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && self->admin != NULL)
     {
       guint n = g_list_model_get_n_items (G_LIST_MODEL (self->department_names));
 
@@ -484,7 +484,7 @@ on_change_done (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) node = kouan_admin_view_call_finish (self->admin, result, &error);
 
-  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && self->admin != NULL)
     {
       self->busy--;
       if (error != NULL)
@@ -541,7 +541,7 @@ on_join_requests_loaded (GObject      *source,
   g_autoptr(JsonNode) node = kouan_admin_view_call_finish (self->admin, result, &error);
   GtkWidget *child;
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->admin == NULL)
     {
       g_object_unref (self);
       return;
@@ -838,7 +838,7 @@ on_dialog_step_done (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) node = kouan_admin_view_call_finish (self->admin, result, &error);
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->admin == NULL)
     return;   /* the page is gone, and the dialog with its window */
   if (error != NULL && !dialog->failed)
     {
@@ -1048,6 +1048,7 @@ kouan_admin_staff_dispose (GObject *object)
   g_clear_object (&self->selection);
   g_clear_pointer (&self->department_ids, g_array_unref);
 
+  g_clear_weak_pointer (&self->admin);
   G_OBJECT_CLASS (kouan_admin_staff_parent_class)->dispose (object);
 }
 
@@ -1194,7 +1195,8 @@ kouan_admin_staff_new (KouanAdminView *admin)
 {
   KouanAdminStaff *self = g_object_new (KOUAN_TYPE_ADMIN_STAFF, NULL);
 
-  self->admin = admin;
+  /* weak: a page may outlive its area while a call is in flight */
+  g_set_weak_pointer (&self->admin, admin);
   g_signal_connect_object (admin, "changed", G_CALLBACK (on_admin_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (admin, "notify::enterprise-id", G_CALLBACK (on_admin_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (admin, "notify::client", G_CALLBACK (on_admin_changed), self, G_CONNECT_SWAPPED);

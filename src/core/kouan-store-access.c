@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "kouan-json.h"
+#include "kouan-store-access.h"
+
+#define META_FORMAT "access-%" G_GINT64_FORMAT
+
+static gboolean
+access_upsert (sqlite3     *db,
+               gint64       enterprise_id,
+               gint64       id,
+               JsonObject  *record,
+               GError     **error)
+{
+  g_autofree char *key = g_strdup_printf (META_FORMAT, enterprise_id);
+  g_autofree char *value = NULL;
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_ARRAY);
+  g_autoptr(KouanStatement) stmt = NULL;
+  JsonArray *permissions;
+
+  if (!kouan_json_get_array (record, "permissions", &permissions, error))
+    return FALSE;
+  json_node_set_array (node, permissions);
+  value = kouan_json_to_string (node);
+
+  stmt = kouan_statement_get (db,
+    "INSERT INTO meta (key, value) VALUES (?1, ?2)"
+    " ON CONFLICT (key) DO UPDATE SET value = excluded.value", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, value, -1, SQLITE_TRANSIENT);
+  return kouan_statement_run (stmt, error);
+}
+
+static gboolean
+access_remove (sqlite3  *db,
+               gint64    enterprise_id,
+               gint64    id,
+               GError  **error)
+{
+  g_autofree char *key = g_strdup_printf (META_FORMAT, enterprise_id);
+  g_autoptr(KouanStatement) stmt = kouan_statement_get (db, "DELETE FROM meta WHERE key = ?1", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
+  return kouan_statement_run (stmt, error);
+}
+
+static gboolean
+access_apply_local (sqlite3     *db,
+                    gint64       enterprise_id,
+                    const char  *op,
+                    gint64       record_id,
+                    JsonObject  *fields,
+                    GError     **error)
+{
+  g_set_error_literal (error, KOUAN_STORE_ERROR, KOUAN_STORE_ERROR_INVALID,
+                       "Access is decided by the server");
+  return FALSE;
+}
+
+const KouanCollection kouan_access_collection = {
+  .name = "access",
+  .upsert = access_upsert,
+  .remove = access_remove,
+  .apply_local = access_apply_local,
+};
+
+GStrv
+kouan_store_access_get_permissions (KouanStore *store,
+                                    gint64      enterprise_id)
+{
+  g_autofree char *key = g_strdup_printf (META_FORMAT, enterprise_id);
+  g_autofree char *value = kouan_store_get_meta (store, key);
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(GStrvBuilder) builder = NULL;
+  JsonNode *root;
+  JsonArray *array;
+
+  if (value == NULL)
+    return NULL;
+  parser = json_parser_new ();
+  if (!json_parser_load_from_data (parser, value, -1, NULL) ||
+      !JSON_NODE_HOLDS_ARRAY (root = json_parser_get_root (parser)))
+    return NULL;
+  array = json_node_get_array (root);
+  builder = g_strv_builder_new ();
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+
+      if (JSON_NODE_HOLDS_VALUE (element) && json_node_get_value_type (element) == G_TYPE_STRING)
+        g_strv_builder_add (builder, json_node_get_string (element));
+    }
+  return g_strv_builder_end (builder);
+}
