@@ -417,6 +417,16 @@ server_aircraft_is (gpointer user_data)
          json_object_get_boolean_member (record, "aircraft_auto") == GPOINTER_TO_INT (user_data);
 }
 
+static gboolean
+server_time_is (gpointer user_data)
+{
+  g_autoptr(JsonObject) record = server_record (KOUAN_COLLECTION_BUSINESS_SETTINGS, 1);
+  JsonNode *time = record != NULL ? json_object_get_member (record, "aircraft_time") : NULL;
+
+  return time != NULL && !JSON_NODE_HOLDS_NULL (time) &&
+         g_strcmp0 (json_node_get_string (time), user_data) == 0;
+}
+
 static void
 test_aircraft_time_follows_switch (void)
 {
@@ -445,6 +455,24 @@ test_aircraft_time_follows_switch (void)
   g_assert_false (gtk_widget_get_visible (reason));
   g_assert_true (wait_until (outbox_empty, NULL));
   g_assert_true (wait_until (server_aircraft_is, GINT_TO_POINTER (TRUE)));
+
+  /* with the switch on, the time is set: 09:45 */
+  {
+    GtkWidget *hour = gtk_widget_get_next_sibling (gtk_widget_get_first_child (time));
+    GtkWidget *minute = gtk_widget_get_next_sibling (gtk_widget_get_next_sibling (hour));
+    GtkWidget *apply = gtk_widget_get_next_sibling (minute);
+
+    g_assert_true (GTK_IS_SPIN_BUTTON (hour));
+    g_assert_true (GTK_IS_SPIN_BUTTON (minute));
+    g_assert_true (GTK_IS_BUTTON (apply));
+    gtk_spin_button_set_value (GTK_SPIN_BUTTON (hour), 9);
+    gtk_spin_button_set_value (GTK_SPIN_BUTTON (minute), 45);
+    g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (hour)), ==, 9);
+    /* a keyboard-style activation clicks after the button shows itself
+     * pressed: wait for the server rather than the outbox */
+    g_assert_true (gtk_widget_activate (apply));
+    g_assert_true (wait_until (server_time_is, "09:45"));
+  }
 }
 
 /* ---- 企业风采设置 ---------------------------------------------------- */
@@ -608,6 +636,55 @@ test_carousel (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static void
+collect_named (GtkWidget  *root,
+               const char *name,
+               GPtrArray  *out)
+{
+  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
+    g_ptr_array_add (out, root);
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_named (child, name, out);
+}
+
+typedef struct {
+  gint64 id;
+  gint64 position;
+} PositionWait;
+
+static gboolean
+server_slide_at (gpointer user_data)
+{
+  PositionWait *wait = user_data;
+  g_autoptr(JsonObject) record = server_record (KOUAN_COLLECTION_SHOWCASE_SLIDES, wait->id);
+
+  return record != NULL && json_object_get_int_member (record, "position") == wait->position;
+}
+
+/* 上移 on the second slide puts it first, on the server too. */
+static void
+test_reorder_slides (void)
+{
+  KouanAdminShowcasePage *page;
+  g_autoptr(GPtrArray) ups = g_ptr_array_new ();
+  PositionWait second = { 2, 0 }, first = { 1, 1 };
+
+  ensure_window ();
+  page = KOUAN_ADMIN_SHOWCASE_PAGE (show_page ("admin.showcase"));
+  g_assert_true (wait_until (carousel_has_slides, kouan_admin_showcase_page_get_carousel (page)));
+  collect_named (GTK_WIDGET (page), "up", ups);
+  g_assert_cmpuint (ups->len, >=, 3);
+  /* the first slide cannot move up */
+  g_assert_false (gtk_widget_is_sensitive (ups->pdata[0]));
+  /* activated like a key press: the click follows once the button has
+   * shown itself pressed, so wait for the server, then for the acks */
+  g_assert_true (gtk_widget_activate (ups->pdata[1]));
+  g_assert_true (wait_until (server_slide_at, &second));
+  g_assert_true (wait_until (server_slide_at, &first));
+  g_assert_true (wait_until (outbox_empty, NULL));
+}
+
 static gboolean
 carousel_has_six (gpointer user_data)
 {
@@ -747,6 +824,7 @@ main (int   argc,
   g_test_add_func ("/ui/enterprise/image-upload", test_image_upload);
   g_test_add_func ("/ui/enterprise/aircraft-time-follows-switch", test_aircraft_time_follows_switch);
   g_test_add_func ("/ui/enterprise/carousel", test_carousel);
+  g_test_add_func ("/ui/enterprise/reorder-slides", test_reorder_slides);
   g_test_add_func ("/ui/enterprise/invalid-link-refused", test_invalid_link_refused);
   g_test_add_func ("/ui/enterprise/add-slide-disabled-at-six", test_add_slide_disabled_at_six);
 

@@ -49,6 +49,7 @@ struct _KouanAdminBusinessPage
 
   /* owned */
   JsonObject     *record;
+  char           *shown_time;  /* the record's time last put in the spins */
   gint64          enterprise_id;
   gboolean        loading;
 
@@ -77,6 +78,14 @@ update_time_control (KouanAdminBusinessPage *self)
   gtk_widget_set_visible (self->time_reason, !enabled);
 }
 
+static char *
+time_text (KouanAdminBusinessPage *self)
+{
+  return g_strdup_printf ("%02d:%02d",
+                          gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (self->hour_spin)),
+                          gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (self->minute_spin)));
+}
+
 static void
 load_record (KouanAdminBusinessPage *self)
 {
@@ -102,9 +111,17 @@ load_record (KouanAdminBusinessPage *self)
   if (time != NULL && !JSON_NODE_HOLDS_NULL (time))
     {
       const char *text = json_node_get_string (time);
+      g_autofree char *current = time_text (self);
 
-      gtk_spin_button_set_value (GTK_SPIN_BUTTON (self->hour_spin), g_ascii_strtoll (text, NULL, 10));
-      gtk_spin_button_set_value (GTK_SPIN_BUTTON (self->minute_spin), g_ascii_strtoll (text + 3, NULL, 10));
+      /* A time the user is changing is kept; the record's is shown when
+       * the spins still show the one loaded before. */
+      if (self->shown_time == NULL || g_str_equal (current, self->shown_time))
+        {
+          gtk_spin_button_set_value (GTK_SPIN_BUTTON (self->hour_spin), g_ascii_strtoll (text, NULL, 10));
+          gtk_spin_button_set_value (GTK_SPIN_BUTTON (self->minute_spin), g_ascii_strtoll (text + 3, NULL, 10));
+          g_free (self->shown_time);
+          self->shown_time = g_strdup (text);
+        }
     }
   self->loading = FALSE;
   update_time_control (self);
@@ -125,14 +142,6 @@ enqueue (KouanAdminBusinessPage *self,
       g_warning ("Saving the business settings: %s", error->message);
       gtk_label_set_text (GTK_LABEL (self->status_label), _("The change could not be saved"));
     }
-}
-
-static char *
-time_text (KouanAdminBusinessPage *self)
-{
-  return g_strdup_printf ("%02d:%02d",
-                          gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (self->hour_spin)),
-                          gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (self->minute_spin)));
 }
 
 static void
@@ -221,6 +230,8 @@ on_enterprise_changed (KouanAdminView         *admin,
         self->store_changed_id = g_signal_connect_object (store, "changed",
                                                           G_CALLBACK (on_store_changed), self, 0);
     }
+  if (self->enterprise_id != kouan_admin_view_get_enterprise_id (admin))
+    g_clear_pointer (&self->shown_time, g_free);
   self->enterprise_id = kouan_admin_view_get_enterprise_id (admin);
   gtk_label_set_text (GTK_LABEL (self->status_label), "");
   load_record (self);
@@ -350,6 +361,7 @@ kouan_admin_business_page_finalize (GObject *object)
   KouanAdminBusinessPage *self = KOUAN_ADMIN_BUSINESS_PAGE (object);
 
   g_clear_pointer (&self->record, json_object_unref);
+  g_clear_pointer (&self->shown_time, g_free);
   G_OBJECT_CLASS (kouan_admin_business_page_parent_class)->finalize (object);
 }
 

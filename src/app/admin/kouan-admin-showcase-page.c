@@ -149,10 +149,14 @@ move_slide (KouanAdminShowcasePage *self,
             guint                   index,
             int                     delta)
 {
-  g_autoptr(GPtrArray) order = g_ptr_array_copy (self->slides, NULL, NULL);
+  /* borrowed pointers: no free function (a copy would take the
+   * original's) */
+  g_autoptr(GPtrArray) order = g_ptr_array_sized_new (self->slides->len);
   guint target = index + delta;
   gpointer moved;
 
+  for (guint i = 0; i < self->slides->len; i++)
+    g_ptr_array_add (order, self->slides->pdata[i]);
   if ((int) index + delta < 0 || target >= order->len)
     return;
   moved = order->pdata[index];
