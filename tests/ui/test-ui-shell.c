@@ -584,9 +584,7 @@ test_open_offline (void)
   /* The new window opens where the last one was left. */
   g_assert_cmpstr (_kouan_window_get_visible_area (window), ==, "warnings");
   {
-    int width, height;
-
-    int min_width;
+    int width, height, min_width;
 
     gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
     gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL, NULL);
