@@ -112,7 +112,7 @@ server_account_name (void)
 static void
 ensure_window (void)
 {
-  const char *server_args[] = { "--demo", NULL };
+  const char *server_args[] = { "--demo", "--certification-delay", "1", NULL };
   g_autoptr(GError) error = NULL;
   g_autofree char *store_path = NULL;
 
@@ -501,6 +501,87 @@ test_preferences_switch (void)
   g_assert_true (wait_until (server_has_autofill, NULL));
 }
 
+/* ---- certification ------------------------------------------------------------ */
+
+static gboolean
+widget_sensitive (gpointer user_data)
+{
+  return gtk_widget_get_sensitive (user_data);
+}
+
+static gboolean
+certification_is (gpointer user_data)
+{
+  g_autoptr(KouanCertification) certification = kouan_store_get_certification (fixture.store, 2, NULL);
+
+  return certification != NULL && g_strcmp0 (certification->status, user_data) == 0;
+}
+
+static GtkWidget *
+find_entry (GtkWidget *root,
+            guint      index)
+{
+  guint seen = 0;
+
+  for (GtkWidget *w = gtk_widget_get_first_child (root); w != NULL; )
+    {
+      if (GTK_IS_ENTRY (w) && seen++ == index)
+        return w;
+      if (gtk_widget_get_first_child (w) != NULL)
+        w = gtk_widget_get_first_child (w);
+      else
+        {
+          while (w != NULL && gtk_widget_get_next_sibling (w) == NULL)
+            {
+              w = gtk_widget_get_parent (w);
+              if (w == root)
+                w = NULL;
+            }
+          if (w != NULL)
+            w = gtk_widget_get_next_sibling (w);
+        }
+    }
+  return NULL;
+}
+
+static void
+test_certification_form (void)
+{
+  g_autoptr(GdkPixbuf) licence = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 300, 200);
+  g_autofree char *licence_path = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *dialog, *submit;
+
+  ensure_window ();
+  kouan_window_set_enterprise_id (fixture.window, 2);
+  kouan_window_show_area (fixture.window, "personal");
+  _kouan_personal_page_show (fixture.page, "enterprises");
+  spin (300);
+  g_assert_true (certification_is ("none"));
+
+  licence_path = g_build_filename (fixture.tmpdir, "licence.jpg", NULL);
+  gdk_pixbuf_fill (licence, 0xf4f0e6ff);
+  g_assert_true (gdk_pixbuf_save (licence, licence_path, "jpeg", &error, NULL));
+
+  dialog = _kouan_personal_page_open_certify_dialog (fixture.page, 2);
+  submit = find_widget (dialog, GTK_TYPE_BUTTON, "_Submit");
+  g_assert_nonnull (submit);
+  gtk_editable_set_text (GTK_EDITABLE (find_entry (dialog, 0)), "陈建国");
+  gtk_editable_set_text (GTK_EDITABLE (find_entry (dialog, 1)), "91330203MA2H7QW4XA");   /* typo */
+  gtk_editable_set_text (GTK_EDITABLE (find_entry (dialog, 2)), "0574-8765 4321");
+  g_assert_false (gtk_widget_get_sensitive (submit));
+  gtk_editable_set_text (GTK_EDITABLE (find_entry (dialog, 1)), "91330203MA2H7QW4XM");
+  /* still no licence image */
+  g_assert_false (gtk_widget_get_sensitive (submit));
+  _kouan_personal_page_use_licence_file (dialog, licence_path);
+  g_assert_true (wait_until (widget_sensitive, submit));
+
+  g_signal_emit_by_name (submit, "clicked");
+  /* pending at once, then the demo reviewer certifies it */
+  g_assert_true (certification_is ("pending") || certification_is ("certified"));
+  g_assert_true (wait_until (certification_is, (gpointer) "certified"));
+}
+
 /* ---- leaving ------------------------------------------------------------------ */
 
 static gboolean
@@ -604,6 +685,7 @@ main (int   argc,
   g_test_add_func ("/ui/personal/seal-preview-window", test_seal_preview_window);
   g_test_add_func ("/ui/personal/join-dialog-rejects-invalid-code", test_join_dialog_rejects_invalid_code);
   g_test_add_func ("/ui/personal/preferences-switch-syncs", test_preferences_switch);
+  g_test_add_func ("/ui/personal/certification-form", test_certification_form);
   g_test_add_func ("/ui/personal/unbind-asks-confirmation", test_unbind_asks_confirmation);
 
   ret = g_test_run ();

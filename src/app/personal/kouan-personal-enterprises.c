@@ -155,8 +155,20 @@ make_card (KouanPersonalPage *self,
       gtk_box_append (GTK_BOX (box), label);
     }
 
-  if (!kouan_enterprise_get_certified (enterprise) &&
+  /* Edits reach the server through the current enterprise's sync, and
+   * the licence image is stored with the enterprise it proves: so the
+   * form is offered for the current enterprise. */
+  if (!kouan_enterprise_get_certified (enterprise) && !current &&
       (certification == NULL || g_strcmp0 (certification->status, "pending") != 0))
+    {
+      label = gtk_label_new (_("Switch to this enterprise in the header bar to certify it."));
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_widget_add_css_class (label, "dim-label");
+      gtk_box_append (GTK_BOX (box), label);
+    }
+  else if (!kouan_enterprise_get_certified (enterprise) &&
+           (certification == NULL || g_strcmp0 (certification->status, "pending") != 0))
     {
       GtkWidget *certify = gtk_button_new_with_mnemonic (_("_Certify Now"));
 
@@ -771,16 +783,36 @@ certify_entry (GtkWidget  *grid,
   return entry;
 }
 
+void
+_kouan_personal_page_use_licence_file (GtkWidget  *window,
+                                       const char *path)
+{
+  CertifyDialog *dialog = g_object_get_data (G_OBJECT (window), "kouan-dialog");
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+
+  g_object_ref (dialog->window);
+  _kouan_personal_upload_file (dialog->page, file, FALSE, 2000, GTK_LABEL (dialog->image_label),
+                               on_licence_uploaded, dialog);
+}
+
 static void
 on_certify_clicked (GtkButton         *button,
                     KouanPersonalPage *self)
+{
+  _kouan_personal_page_open_certify_dialog (self, GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (button),
+                                                                                        "kouan-enterprise-id")));
+}
+
+GtkWidget *
+_kouan_personal_page_open_certify_dialog (KouanPersonalPage *self,
+                                          gint64             enterprise_id)
 {
   CertifyDialog *dialog = g_new0 (CertifyDialog, 1);
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   GtkWidget *box, *grid, *image_button, *buttons, *cancel;
 
   dialog->page = g_object_ref (self);
-  dialog->enterprise_id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (button), "kouan-enterprise-id"));
+  dialog->enterprise_id = enterprise_id;
   dialog->window = gtk_window_new ();
   gtk_window_set_title (GTK_WINDOW (dialog->window), _("Certify the Enterprise"));
   gtk_window_set_modal (GTK_WINDOW (dialog->window), TRUE);
@@ -832,6 +864,7 @@ on_certify_clicked (GtkButton         *button,
 
   gtk_window_set_child (GTK_WINDOW (dialog->window), box);
   gtk_window_present (GTK_WINDOW (dialog->window));
+  return dialog->window;
 }
 
 /* ---- building --------------------------------------------------------------- */

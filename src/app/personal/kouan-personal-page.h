@@ -56,6 +56,11 @@ GtkWidget   *_kouan_personal_page_unbind                (KouanPersonalPage *self
                                                          gint64             enterprise_id);
 guint        _kouan_personal_page_count_cards           (KouanPersonalPage *self);
 const char  *_kouan_personal_page_get_enterprises_status (KouanPersonalPage *self);
+/* 立即认证: the form for @enterprise_id; a licence image from @path */
+GtkWidget   *_kouan_personal_page_open_certify_dialog   (KouanPersonalPage *self,
+                                                         gint64             enterprise_id);
+void         _kouan_personal_page_use_licence_file      (GtkWidget         *dialog,
+                                                         const char        *path);
 /* 企业设置: the switch of preference @index (a KouanPreference) */
 GtkSwitch   *_kouan_personal_page_get_preference_switch (KouanPersonalPage *self,
                                                          guint              index);
