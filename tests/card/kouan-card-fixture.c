@@ -20,7 +20,8 @@
 #define READER_BASE_NAME "Kouan Test Reader"
 /* pcscd names the first slot of a serial reader "<FRIENDLYNAME> 00 00". */
 #define READER_NAME      READER_BASE_NAME " 00 00"
-#define START_TIMEOUT_S  15
+/* Generous: pcscd polls the vpcd socket, and CI machines share their cores. */
+#define START_TIMEOUT_S  30
 
 struct _KouanCardFixture {
   char             *dir;          /* private temporary directory */
