@@ -375,6 +375,7 @@ open_password_dialog (KouanPersonalPage *self)
   dialog->window = gtk_window_new ();
   gtk_window_set_title (GTK_WINDOW (dialog->window), _("Change Password"));
   gtk_window_set_modal (GTK_WINDOW (dialog->window), TRUE);
+  gtk_window_set_destroy_with_parent (GTK_WINDOW (dialog->window), TRUE);
   if (GTK_IS_WINDOW (root))
     gtk_window_set_transient_for (GTK_WINDOW (dialog->window), GTK_WINDOW (root));
   g_object_set_data_full (G_OBJECT (dialog->window), "kouan-dialog", dialog,

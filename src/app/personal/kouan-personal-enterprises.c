@@ -617,6 +617,7 @@ _kouan_personal_page_open_join_dialog (KouanPersonalPage *self)
   dialog->window = gtk_window_new ();
   gtk_window_set_title (GTK_WINDOW (dialog->window), _("Join More Companies"));
   gtk_window_set_modal (GTK_WINDOW (dialog->window), TRUE);
+  gtk_window_set_destroy_with_parent (GTK_WINDOW (dialog->window), TRUE);
   gtk_window_set_default_size (GTK_WINDOW (dialog->window), 480, 320);
   if (GTK_IS_WINDOW (root))
     gtk_window_set_transient_for (GTK_WINDOW (dialog->window), GTK_WINDOW (root));
@@ -816,6 +817,7 @@ _kouan_personal_page_open_certify_dialog (KouanPersonalPage *self,
   dialog->window = gtk_window_new ();
   gtk_window_set_title (GTK_WINDOW (dialog->window), _("Certify the Enterprise"));
   gtk_window_set_modal (GTK_WINDOW (dialog->window), TRUE);
+  gtk_window_set_destroy_with_parent (GTK_WINDOW (dialog->window), TRUE);
   if (GTK_IS_WINDOW (root))
     gtk_window_set_transient_for (GTK_WINDOW (dialog->window), GTK_WINDOW (root));
   g_object_set_data_full (G_OBJECT (dialog->window), "kouan-dialog", dialog,

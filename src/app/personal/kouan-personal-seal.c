@@ -338,6 +338,7 @@ _kouan_personal_seal_preview (KouanPersonalPage *self)
   window = gtk_window_new ();
   gtk_window_set_title (GTK_WINDOW (window), _("Seal on a Declaration Form (Sample)"));
   gtk_window_set_modal (GTK_WINDOW (window), TRUE);
+  gtk_window_set_destroy_with_parent (GTK_WINDOW (window), TRUE);
   if (GTK_IS_WINDOW (root))
     gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (root));
   gtk_window_set_default_size (GTK_WINDOW (window), 520, 760);
@@ -364,6 +365,7 @@ _kouan_personal_seal_preview (KouanPersonalPage *self)
   gtk_box_append (GTK_BOX (box), buttons);
 
   gtk_window_set_child (GTK_WINDOW (window), box);
-  g_object_set_data (G_OBJECT (self), "kouan-seal-preview", window);
+  /* kept (referenced) for the UI tests; the next preview replaces it */
+  g_object_set_data_full (G_OBJECT (self), "kouan-seal-preview", g_object_ref (window), g_object_unref);
   gtk_window_present (GTK_WINDOW (window));
 }
