@@ -239,6 +239,60 @@ test_unsaved_changes_guard (void)
   g_assert_false (_kouan_personal_page_get_profile_dirty (fixture.page));
 }
 
+/* ---- avatar --------------------------------------------------------------------- */
+
+static gboolean
+header_avatar_shown (gpointer user_data)
+{
+  GtkWidget *avatar = _kouan_personal_page_get_header_avatar (fixture.page);
+
+  return avatar != NULL && gtk_widget_get_visible (avatar) &&
+         gtk_picture_get_paintable (GTK_PICTURE (avatar)) != NULL;
+}
+
+static gboolean
+dirty_now (gpointer user_data)
+{
+  return _kouan_personal_page_get_profile_dirty (fixture.page);
+}
+
+static void
+test_avatar_cropped_and_in_header (void)
+{
+  g_autoptr(GdkPixbuf) photo = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 640, 400);
+  g_autoptr(GdkPixbufLoader) loader = gdk_pixbuf_loader_new ();
+  g_autoptr(KouanProfile) stored = NULL;
+  g_autoptr(GBytes) cached = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  GdkPixbuf *square;
+
+  ensure_window ();
+  _kouan_personal_page_show (fixture.page, "profile");
+  g_assert_false (header_avatar_shown (NULL));
+
+  path = g_build_filename (fixture.tmpdir, "photo.png", NULL);
+  gdk_pixbuf_fill (photo, 0x3366ccff);
+  g_assert_true (gdk_pixbuf_save (photo, path, "png", &error, NULL));
+  _kouan_personal_page_use_avatar_file (fixture.page, path);
+  g_assert_true (wait_until (dirty_now, NULL));
+  g_signal_emit_by_name (_kouan_personal_page_get_profile_save_button (fixture.page), "clicked");
+
+  /* 640 × 400 became its centre square, scaled to 256. */
+  stored = kouan_store_get_profile (fixture.store, fixture.session->user_id, NULL);
+  g_assert_cmpint (stored->avatar_image, >, 0);
+  cached = kouan_store_get_image (fixture.store, stored->avatar_enterprise, stored->avatar_image);
+  g_assert_nonnull (cached);
+  g_assert_true (gdk_pixbuf_loader_write_bytes (loader, cached, &error));
+  g_assert_true (gdk_pixbuf_loader_close (loader, &error));
+  square = gdk_pixbuf_loader_get_pixbuf (loader);
+  g_assert_cmpint (gdk_pixbuf_get_width (square), ==, 256);
+  g_assert_cmpint (gdk_pixbuf_get_height (square), ==, 256);
+
+  /* and the header bar shows it */
+  g_assert_true (wait_until (header_avatar_shown, NULL));
+}
+
 /* ---- seal preview ----------------------------------------------------------- */
 
 static char *
@@ -681,6 +735,7 @@ main (int   argc,
 
   g_test_add_func ("/ui/personal/edit-and-save-profile", test_edit_and_save_profile);
   g_test_add_func ("/ui/personal/unsaved-changes-guard", test_unsaved_changes_guard);
+  g_test_add_func ("/ui/personal/avatar-cropped-and-in-header", test_avatar_cropped_and_in_header);
   g_test_add_func ("/ui/personal/seal-preview-pdf", test_seal_preview_pdf);
   g_test_add_func ("/ui/personal/seal-preview-window", test_seal_preview_window);
   g_test_add_func ("/ui/personal/join-dialog-rejects-invalid-code", test_join_dialog_rejects_invalid_code);

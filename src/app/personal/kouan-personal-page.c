@@ -133,6 +133,12 @@ kouan_personal_page_create_header_avatar (KouanPersonalPage *self)
   return avatar;
 }
 
+GtkWidget *
+_kouan_personal_page_get_header_avatar (KouanPersonalPage *self)
+{
+  return self->header_avatar;
+}
+
 char *
 _kouan_personal_describe_error (const GError *error,
                                 KouanClient  *client)

@@ -56,6 +56,8 @@ GtkWidget   *_kouan_personal_page_unbind                (KouanPersonalPage *self
                                                          gint64             enterprise_id);
 guint        _kouan_personal_page_count_cards           (KouanPersonalPage *self);
 const char  *_kouan_personal_page_get_enterprises_status (KouanPersonalPage *self);
+/* (nullable) the header bar's avatar, once created */
+GtkWidget   *_kouan_personal_page_get_header_avatar     (KouanPersonalPage *self);
 /* 立即认证: the form for @enterprise_id; a licence image from @path */
 GtkWidget   *_kouan_personal_page_open_certify_dialog   (KouanPersonalPage *self,
                                                          gint64             enterprise_id);
