@@ -256,6 +256,29 @@ dirty_now (gpointer user_data)
   return _kouan_personal_page_get_profile_dirty (fixture.page);
 }
 
+static gboolean
+status_says_png (gpointer user_data)
+{
+  return g_strcmp0 (_kouan_personal_page_get_profile_status (fixture.page),
+                    "Only PNG and JPEG images can be used.") == 0;
+}
+
+static void
+test_bad_image_refused (void)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+
+  ensure_window ();
+  _kouan_personal_page_show (fixture.page, "profile");
+  path = g_build_filename (fixture.tmpdir, "not-an-image.png", NULL);
+  g_assert_true (g_file_set_contents (path, "GIF89a, or a text file named .png", -1, &error));
+  _kouan_personal_page_use_avatar_file (fixture.page, path);
+  /* told in plain words, nothing uploaded, nothing to save */
+  g_assert_true (wait_until (status_says_png, NULL));
+  g_assert_false (_kouan_personal_page_get_profile_dirty (fixture.page));
+}
+
 static void
 test_avatar_cropped_and_in_header (void)
 {
@@ -735,6 +758,7 @@ main (int   argc,
 
   g_test_add_func ("/ui/personal/edit-and-save-profile", test_edit_and_save_profile);
   g_test_add_func ("/ui/personal/unsaved-changes-guard", test_unsaved_changes_guard);
+  g_test_add_func ("/ui/personal/bad-image-refused", test_bad_image_refused);
   g_test_add_func ("/ui/personal/avatar-cropped-and-in-header", test_avatar_cropped_and_in_header);
   g_test_add_func ("/ui/personal/seal-preview-pdf", test_seal_preview_pdf);
   g_test_add_func ("/ui/personal/seal-preview-window", test_seal_preview_window);
