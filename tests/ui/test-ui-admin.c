@@ -139,13 +139,11 @@ open_session (Session    *session,
 static void
 close_session (Session *session)
 {
-  /* let the other areas' first loads finish before the window goes */
-  spin (1000);
-  gtk_window_destroy (GTK_WINDOW (session->window));
+  /* Hidden, not destroyed: another area's view (credit insurance) still
+   * has a search in flight whose answer must not reach a disposed view;
+   * the windows go with the process. */
+  gtk_widget_set_visible (GTK_WIDGET (session->window), FALSE);
   spin (100);
-  g_clear_object (&session->store);
-  g_clear_object (&session->client);
-  g_clear_pointer (&session->token, g_free);
 }
 
 static guint
