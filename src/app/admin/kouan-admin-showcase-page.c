@@ -403,7 +403,8 @@ on_enterprise_changed (KouanAdminView         *admin,
     {
       if (self->store != NULL)
         g_clear_signal_handler (&self->store_changed_id, self->store);
-      self->store = store;
+      /* weak: the window may drop its store before its pages go */
+      g_set_weak_pointer (&self->store, store);
       if (store != NULL)
         self->store_changed_id = g_signal_connect_object (store, "changed",
                                                           G_CALLBACK (on_store_changed), self, 0);
@@ -765,7 +766,7 @@ kouan_admin_showcase_page_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   if (self->store != NULL)
     g_clear_signal_handler (&self->store_changed_id, self->store);
-  self->store = NULL;
+  g_clear_weak_pointer (&self->store);
   if (self->admin != NULL)
     g_signal_handlers_disconnect_by_data (self->admin, self);
   g_clear_weak_pointer (&self->admin);
