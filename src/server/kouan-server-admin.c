@@ -1656,47 +1656,111 @@ on_daily_check (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+typedef struct {
+  gint64  grant_id;
+  gint64  enterprise_id;
+  gint64  user_id;
+  char   *title;
+  char   *body;
+} Notice;
+
+static void
+notice_clear (gpointer data)
+{
+  Notice *notice = data;
+
+  g_free (notice->title);
+  g_free (notice->body);
+}
+
 void
 kouan_server_admin_check_grants (KouanServer *self)
 {
   g_autofree char *today = kouan_server_today (self);
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) touched = g_array_new (FALSE, FALSE, sizeof (gint64) * 2);
+  g_autoptr(GArray) notices = g_array_new (FALSE, FALSE, sizeof (Notice));
+  g_autoptr(GArray) notified = g_array_new (FALSE, FALSE, sizeof (gint64));
   sqlite3_stmt *stmt;
 
+  g_array_set_clear_func (notices, notice_clear);
   if (!kouan_server_db_begin (self, &error))
     {
       g_warning ("Cannot check grants: %s", error->message);
       return;
     }
 
-  /* One notice per grant ending within the next NOTICE_DAYS days, in the
-   * message center of the member's enterprise. Notices reach every member
-   * of the enterprise's message center (messages have no recipient), so
-   * the text names the member and tells who must act: the member and the
-   * administrators. */
+  /* One notice per grant ending within the next NOTICE_DAYS days, for the
+   * member and the enterprise's administrators only: the message's change
+   * row for everyone is replaced by rows of those users, so nobody else's
+   * feed ever carries it. */
   stmt = kouan_server_db_stmt (self,
-    "INSERT INTO messages (enterprise_id, kind, category, title, body, created_at)"
-    " SELECT g.enterprise_id, 'notice', '权限管理',"
+    "SELECT g.id, g.enterprise_id, g.user_id,"
     "   '权限即将到期：' || u.name || '的“' || r.name || '”角色',"
     "   u.name || '（' || u.account || '）的“' || r.name || '”角色权限将于 ' || g.ends_on ||"
-    "   ' 到期。如需继续使用，请联系管理员在“管理员中心 → 人员权限”中延长有效期。',"
-    "   ?2"
+    "   ' 到期。如需继续使用，请联系管理员在“管理员中心 → 人员权限”中延长有效期。'"
     " FROM grants g JOIN users u ON u.id = g.user_id JOIN roles r ON r.id = g.role_id"
     " JOIN memberships m ON m.user_id = g.user_id AND m.enterprise_id = g.enterprise_id"
     " WHERE g.notified_on IS NULL AND g.ends_on IS NOT NULL"
-    "   AND g.ends_on >= ?1 AND g.ends_on <= date (?1, '+7 days')"
-    "   AND g.starts_on <= g.ends_on");
+    "   AND g.ends_on >= ?1 AND g.ends_on <= date (?1, '+7 days')");
   sqlite3_bind_text (stmt, 1, today, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 2, g_get_real_time () / G_USEC_PER_SEC);
-  if (!kouan_server_db_step_done (self, stmt, &error))
-    goto failed;
-  stmt = kouan_server_db_stmt (self,
-    "UPDATE grants SET notified_on = ?1 WHERE notified_on IS NULL AND ends_on IS NOT NULL"
-    " AND ends_on >= ?1 AND ends_on <= date (?1, '+7 days')");
-  sqlite3_bind_text (stmt, 1, today, -1, SQLITE_TRANSIENT);
-  if (!kouan_server_db_step_done (self, stmt, &error))
-    goto failed;
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      Notice notice = {
+        sqlite3_column_int64 (stmt, 0), sqlite3_column_int64 (stmt, 1), sqlite3_column_int64 (stmt, 2),
+        g_strdup ((const char *) sqlite3_column_text (stmt, 3)),
+        g_strdup ((const char *) sqlite3_column_text (stmt, 4)),
+      };
+
+      g_array_append_val (notices, notice);
+    }
+  sqlite3_reset (stmt);
+
+  for (guint i = 0; i < notices->len; i++)
+    {
+      Notice *notice = &g_array_index (notices, Notice, i);
+      gint64 message_id;
+
+      stmt = kouan_server_db_stmt (self,
+        "INSERT INTO messages (enterprise_id, kind, category, title, body, created_at)"
+        " VALUES (?1, 'notice', '权限管理', ?2, ?3, ?4)");
+      sqlite3_bind_int64 (stmt, 1, notice->enterprise_id);
+      sqlite3_bind_text (stmt, 2, notice->title, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 3, notice->body, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (stmt, 4, g_get_real_time () / G_USEC_PER_SEC);
+      if (!kouan_server_db_step_done (self, stmt, &error))
+        goto failed;
+      message_id = sqlite3_last_insert_rowid (self->db);
+
+      stmt = kouan_server_db_stmt (self,
+        "DELETE FROM changes WHERE enterprise_id = ?1 AND collection = 'messages'"
+        " AND record_id = ?2 AND user_id IS NULL");
+      sqlite3_bind_int64 (stmt, 1, notice->enterprise_id);
+      sqlite3_bind_int64 (stmt, 2, message_id);
+      if (!kouan_server_db_step_done (self, stmt, &error))
+        goto failed;
+      stmt = kouan_server_db_stmt (self,
+        "INSERT INTO changes (enterprise_id, user_id, collection, record_id)"
+        " SELECT ?1, user_id, 'messages', ?2 FROM ("
+        "   SELECT ?3 AS user_id"
+        "   UNION SELECT g.user_id FROM grants g JOIN roles r ON r.id = g.role_id AND r.builtin = 1"
+        "   JOIN memberships m ON m.user_id = g.user_id AND m.enterprise_id = g.enterprise_id"
+        "   WHERE g.enterprise_id = ?1 AND m.status = 'active'"
+        "     AND g.starts_on <= ?4 AND (g.ends_on IS NULL OR g.ends_on >= ?4))");
+      sqlite3_bind_int64 (stmt, 1, notice->enterprise_id);
+      sqlite3_bind_int64 (stmt, 2, message_id);
+      sqlite3_bind_int64 (stmt, 3, notice->user_id);
+      sqlite3_bind_text (stmt, 4, today, -1, SQLITE_TRANSIENT);
+      if (!kouan_server_db_step_done (self, stmt, &error))
+        goto failed;
+
+      stmt = kouan_server_db_stmt (self, "UPDATE grants SET notified_on = ?2 WHERE id = ?1");
+      sqlite3_bind_int64 (stmt, 1, notice->grant_id);
+      sqlite3_bind_text (stmt, 2, today, -1, SQLITE_TRANSIENT);
+      if (!kouan_server_db_step_done (self, stmt, &error))
+        goto failed;
+      g_array_append_val (notified, notice->enterprise_id);
+    }
 
   /* Grants that start today or ended yesterday change what their member
    * may see without any write: tell their clients. */
@@ -1720,6 +1784,8 @@ kouan_server_admin_check_grants (KouanServer *self)
 
   if (!kouan_server_db_commit (self, &error))
     goto failed;
+  for (guint i = 0; self->sockets != NULL && i < notified->len; i++)
+    kouan_server_events_notify (self, g_array_index (notified, gint64, i), 0);
   return;
 
 failed:

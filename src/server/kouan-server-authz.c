@@ -351,5 +351,7 @@ kouan_server_authz_touch_access (KouanServer *self,
     g_warning ("Cannot mark access as changed: %s", error->message);
   if (user_id != 0)
     reissue_visible (self, enterprise_id, user_id);
-  kouan_server_events_notify (self, enterprise_id, user_id);
+  /* at startup (the first grant check) no socket exists yet */
+  if (self->sockets != NULL)
+    kouan_server_events_notify (self, enterprise_id, user_id);
 }

@@ -585,6 +585,51 @@ test_access_reissue (Fixture       *f,
   g_assert_cmpuint (after, ==, expected);
 }
 
+static guint
+count_notices (Fixture    *f,
+               const char *token)
+{
+  gint64 cursor = 0;
+  gboolean more = TRUE;
+  guint notices = 0;
+
+  while (more)
+    {
+      g_autoptr(JsonObject) page = NULL;
+      g_autofree char *path = api ("/changes?since=%" G_GINT64_FORMAT "&limit=500", cursor);
+      JsonArray *changes;
+
+      g_assert_cmpuint (request (f, "GET", path, token, NULL, &page), ==, 200);
+      changes = json_object_get_array_member (page, "changes");
+      for (guint i = 0; i < json_array_get_length (changes); i++)
+        {
+          JsonObject *change = json_array_get_object_element (changes, i);
+
+          if (g_strcmp0 (json_object_get_string_member (change, "collection"), "messages") == 0 &&
+              json_object_has_member (change, "record") &&
+              g_strcmp0 (json_object_get_string_member (json_object_get_object_member (change, "record"), "category"),
+                         "权限管理") == 0)
+            notices++;
+        }
+      cursor = json_object_get_int_member (page, "cursor");
+      more = json_object_get_boolean_member (page, "more");
+    }
+  return notices;
+}
+
+/* The notice reaches the member and the administrators, nobody else. */
+static void
+test_expiry_recipients (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *member = kouan_test_login (f->server, "demo-user11", PASSWORD);
+  g_autofree char *other = kouan_test_login (f->server, "demo-staff", PASSWORD);
+
+  g_assert_cmpuint (count_notices (f, f->admin), ==, 1);
+  g_assert_cmpuint (count_notices (f, member), ==, 1);
+  g_assert_cmpuint (count_notices (f, other), ==, 0);
+}
+
 /* A grant ending within 7 days gives one notice, not one per start. */
 static void
 test_expiry_notice (Fixture       *f,
@@ -647,6 +692,7 @@ main (int    argc,
   g_test_add ("/admin/staff-filters", Fixture, NULL, fixture_set_up, test_staff_filters, fixture_tear_down);
   g_test_add ("/admin/access-record", Fixture, NULL, fixture_set_up, test_access_record, fixture_tear_down);
   g_test_add ("/admin/access-reissue", Fixture, NULL, fixture_set_up, test_access_reissue, fixture_tear_down);
+  g_test_add ("/admin/expiry-recipients", Fixture, NULL, fixture_set_up, test_expiry_recipients, fixture_tear_down);
   g_test_add ("/admin/expiry-notice", Fixture, NULL, fixture_set_up, test_expiry_notice, fixture_tear_down);
 
   return g_test_run ();
