@@ -798,6 +798,7 @@ show_policy (KouanInsuranceView *self,
              KouanPolicy        *policy)
 {
   g_autofree char *amount = NULL;
+  g_autofree char *comment = NULL;
   g_autofree char *text = NULL;
   gboolean pending;
 
@@ -811,15 +812,16 @@ show_policy (KouanInsuranceView *self,
     }
 
   amount = format_amount (policy->amount, policy->currency);
-  text = g_strdup_printf ("%s: %s\n%s: %s\n%s: %s\n%s: %s\n%s: %s – %s\n%s: %s%s%s",
+  comment = *policy->comment != '\0' ? g_strdup_printf ("\n%s: %s", _("Comment"), policy->comment)
+                                    : g_strdup ("");
+  text = g_strdup_printf ("%s: %s\n%s: %s\n%s: %s\n%s: %s\n%s: %s – %s\n%s: %s%s",
                           _("Policy number"), policy->number,
                           _("Insured buyer"), policy->buyer,
                           _("Buyer country"), policy->buyer_country,
                           _("Insured amount"), amount,
                           _("Period"), policy->starts_on, policy->ends_on,
                           _("Status"), policy_status_label (policy->status),
-                          *policy->comment != '\0' ? "\n" : "",
-                          *policy->comment != '\0' ? policy->comment : "");
+                          comment);
   gtk_label_set_label (GTK_LABEL (self->policy_detail), text);
 
   pending = g_str_equal (policy->status, "pending");
