@@ -342,6 +342,7 @@ test_admin_pages (void)
   dialog = _kouan_admin_staff_edit (staff);
   spin (200);
   _kouan_admin_staff_dialog_add_grant (dialog, "界面测试角色", "2026-01-01", "2026-12-31");
+  _kouan_admin_staff_dialog_set_department (dialog, "风控部");
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
   _kouan_admin_staff_dialog_confirm (dialog);
   g_assert_true (wait_until (window_gone, &dialog));
@@ -349,6 +350,7 @@ test_admin_pages (void)
   member = row (staff, 0);
   path = g_strdup_printf ("/api/v1/enterprises/1/staff/%" G_GINT64_FORMAT, kouan_admin_record_get_id (member));
   g_assert_cmpuint (http (&session, "GET", path, &on_server), ==, 200);
+  g_assert_cmpstr (json_object_get_string_member (on_server, "department"), ==, "风控部");
   {
     JsonArray *grants = json_object_get_array_member (on_server, "grants");
     gboolean found = FALSE;
@@ -400,11 +402,27 @@ test_admin_pages (void)
     kouan_admin_audit_reload (audit);
     g_assert_true (wait_until (audit_loaded, audit));
     entries = _kouan_admin_audit_get_rows (audit);
-    /* the grant of the first test, the role and the grant of this one */
-    g_assert_cmpuint (g_list_model_get_n_items (entries), ==, 3);
+    /* the grant of the first test; the role, the grant and the
+     * department of this one (the dialog sends the last two together) */
+    g_assert_cmpuint (g_list_model_get_n_items (entries), ==, 4);
     newest = g_list_model_get_item (entries, 0);
-    g_assert_cmpstr (kouan_admin_record_get_string (newest, "action"), ==, "grant.add");
     g_assert_cmpstr (kouan_admin_record_get_string (newest, "account"), ==, "demo-admin");
+    {
+      const char *expected[] = { "role.create", "grant.add", "member.update" };
+
+      for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+        {
+          gboolean found = FALSE;
+
+          for (guint j = 0; j < 3; j++)
+            {
+              g_autoptr(KouanAdminRecord) entry = g_list_model_get_item (entries, j);
+
+              found |= g_strcmp0 (kouan_admin_record_get_string (entry, "action"), expected[i]) == 0;
+            }
+          g_assert_true (found);
+        }
+    }
     kouan_admin_view_show_page (admin, "admin.staff");
   }
 

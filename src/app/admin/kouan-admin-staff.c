@@ -728,6 +728,8 @@ typedef struct {
   GtkWidget       *ends_button;
   GtkWidget       *message_label;
   GtkWidget       *confirm_button;
+  GtkWidget       *department_dropdown;
+  guint            department_before;  /* its position when opened */
   gint64           user_id;
   GArray          *removed;   /* gint64 grant ids to delete */
   GPtrArray       *added;     /* JsonObject bodies to post */
@@ -869,8 +871,9 @@ on_dialog_confirm (GtkButton  *button,
 {
   KouanAdminStaff *self = dialog->self;
   g_autofree char *grants = g_strdup_printf ("/staff/%" G_GINT64_FORMAT "/grants", dialog->user_id);
+  gboolean moved = gtk_drop_down_get_selected (GTK_DROP_DOWN (dialog->department_dropdown)) != dialog->department_before;
 
-  dialog->pending = dialog->removed->len + dialog->added->len;
+  dialog->pending = dialog->removed->len + dialog->added->len + (moved ? 1 : 0);
   dialog->failed = FALSE;
   if (dialog->pending == 0)
     {
@@ -883,6 +886,20 @@ on_dialog_confirm (GtkButton  *button,
   for (guint i = 0; i < dialog->added->len; i++)
     kouan_admin_view_call_async (self->admin, "POST", grants, g_ptr_array_index (dialog->added, i),
                                  self->alive, on_dialog_step_done, dialog);
+  if (moved)
+    {
+      g_autoptr(JsonObject) body = json_object_new ();
+      g_autofree char *member = g_strdup_printf ("/staff/%" G_GINT64_FORMAT, dialog->user_id);
+      guint position = gtk_drop_down_get_selected (GTK_DROP_DOWN (dialog->department_dropdown));
+
+      /* position 0 is "no department"; the rest follow department_ids */
+      if (position == 0 || position > self->department_ids->len)
+        json_object_set_null_member (body, "department_id");
+      else
+        json_object_set_int_member (body, "department_id",
+                                    g_array_index (self->department_ids, gint64, position - 1));
+      kouan_admin_view_call_async (self->admin, "PATCH", member, body, self->alive, on_dialog_step_done, dialog);
+    }
   for (guint i = 0; i < dialog->removed->len; i++)
     {
       g_autofree char *suffix = g_strdup_printf ("/grants/%" G_GINT64_FORMAT,
@@ -961,6 +978,28 @@ open_edit_dialog (KouanAdminStaff *self)
 
       add_grant_row (dialog, text, json_object_get_int_member (grant, "id"));
     }
+
+  /* the member's department */
+  {
+    GtkWidget *department_row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+    GtkWidget *department_label = gtk_label_new (_("Department"));
+    GtkStringList *names = gtk_string_list_new ((const char *[]) { _("No department"), NULL });
+    gint64 current = kouan_admin_record_get_int (record, "department_id");
+
+    for (guint i = 0; i < self->department_ids->len; i++)
+      {
+        gtk_string_list_append (names, gtk_string_list_get_string (self->department_names, i + 1));
+        if (g_array_index (self->department_ids, gint64, i) == current)
+          dialog->department_before = i + 1;
+      }
+    dialog->department_dropdown = gtk_drop_down_new (G_LIST_MODEL (names), NULL);
+    gtk_drop_down_set_selected (GTK_DROP_DOWN (dialog->department_dropdown), dialog->department_before);
+    gtk_accessible_update_relation (GTK_ACCESSIBLE (dialog->department_dropdown), GTK_ACCESSIBLE_RELATION_LABELLED_BY,
+                                    department_label, NULL, -1);
+    gtk_box_append (GTK_BOX (department_row), department_label);
+    gtk_box_append (GTK_BOX (department_row), dialog->department_dropdown);
+    gtk_box_append (GTK_BOX (box), department_row);
+  }
 
   /* 新增角色: a role and its validity period */
   title = gtk_label_new (_("Add a Role"));
@@ -1292,6 +1331,15 @@ _kouan_admin_staff_dialog_add_grant (GtkWindow  *window,
   kouan_admin_date_button_set (dialog->starts_button, starts_on);
   kouan_admin_date_button_set (dialog->ends_button, ends_on);
   on_add_grant_clicked (NULL, dialog);
+}
+
+void
+_kouan_admin_staff_dialog_set_department (GtkWindow  *window,
+                                          const char *department)
+{
+  EditDialog *dialog = g_object_get_data (G_OBJECT (window), "kouan-edit-dialog");
+
+  select_string (dialog->department_dropdown, department);
 }
 
 void

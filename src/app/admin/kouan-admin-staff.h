@@ -48,6 +48,9 @@ void         _kouan_admin_staff_dialog_add_grant (GtkWindow      *dialog,
                                                   const char     *role,
                                                   const char     *starts_on,
                                                   const char     *ends_on);
+/* In an open 编辑 dialog: the member's department by name (NULL: none) */
+void         _kouan_admin_staff_dialog_set_department (GtkWindow *dialog,
+                                                       const char *department);
 void         _kouan_admin_staff_dialog_confirm  (GtkWindow       *dialog);
 /* 移除 the selected member: the confirmation, (transfer none) */
 GtkWindow   *_kouan_admin_staff_remove          (KouanAdminStaff *self);
