@@ -175,6 +175,10 @@ test_edit_and_save_profile (void)
 
   ensure_window ();
   g_assert_cmpstr (gtk_editable_get_text (_kouan_personal_page_get_name_entry (fixture.page)), ==, "王明");
+  /* The page was built before the first sync: once the profile is there,
+   * it must no longer say that it has not been synced. */
+  g_assert_cmpstr (gtk_label_get_label (_kouan_personal_page_get_profile_status_label (fixture.page)),
+                   !=, "Your profile has not been synced yet.");
   g_assert_false (_kouan_personal_page_get_profile_dirty (fixture.page));
   g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (_kouan_personal_page_get_profile_save_button (fixture.page))));
 

@@ -36,6 +36,7 @@ void         _kouan_personal_page_show                  (KouanPersonalPage *self
                                                          const char        *page);
 GtkEditable *_kouan_personal_page_get_name_entry        (KouanPersonalPage *self);
 GtkButton   *_kouan_personal_page_get_profile_save_button (KouanPersonalPage *self);
+GtkLabel    *_kouan_personal_page_get_profile_status_label (KouanPersonalPage *self);
 gboolean     _kouan_personal_page_get_profile_dirty     (KouanPersonalPage *self);
 /* Uses @path as the new avatar (as if chosen in the file chooser); @done
  * runs when it was uploaded or refused. */

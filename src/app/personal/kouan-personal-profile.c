@@ -369,6 +369,11 @@ _kouan_personal_profile_reload (KouanPersonalPage *self)
   if (profile == NULL)
     gtk_label_set_label (GTK_LABEL (self->profile_status_label),
                          _("Your profile has not been synced yet."));
+  else if (g_strcmp0 (gtk_label_get_label (GTK_LABEL (self->profile_status_label)),
+                      _("Your profile has not been synced yet.")) == 0)
+    /* It has arrived since: the notice would now be wrong. Other
+     * messages (saved, upload errors) stay until the user acts. */
+    gtk_label_set_label (GTK_LABEL (self->profile_status_label), "");
   self->profile_loading = FALSE;
   update_draft_state (self);
 }
@@ -654,6 +659,12 @@ GtkEditable *
 _kouan_personal_page_get_name_entry (KouanPersonalPage *self)
 {
   return GTK_EDITABLE (self->name_entry);
+}
+
+GtkLabel *
+_kouan_personal_page_get_profile_status_label (KouanPersonalPage *self)
+{
+  return GTK_LABEL (self->profile_status_label);
 }
 
 GtkButton *
