@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 
 #include "kouan-application.h"
+#include "widgets/kouan-accessible.h"
 #include "kouan-client.h"
 #include "kouan-window.h"
 #include "login/kouan-login-window.h"
@@ -260,6 +261,8 @@ kouan_application_startup (GApplication *app)
   static const char *sync_accels[] = { "F5", "<Control>r", NULL };
   static const char *close_accels[] = { "<Control>w", NULL };
   static const struct { const char *action; const char *accel; } area_accels[] = {
+    /* 0: 首页 came after the others were numbered, which stay put */
+    { "win.show-area::home",      "<Control>0" },
     { "win.show-area::notices",   "<Control>1" },
     { "win.show-area::warnings",  "<Control>2" },
     { "win.show-area::personal",  "<Control>3" },
@@ -345,6 +348,8 @@ kouan_application_dispose (GObject *object)
 static void
 kouan_application_class_init (KouanApplicationClass *klass)
 {
+  kouan_accessible_install_fixes ();
+
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include "widgets/kouan-accessible.h"
+
 #include <glib/gi18n.h>
 
 #include "kouan-application.h"
@@ -388,6 +390,8 @@ kouan_window_finalize (GObject *object)
 static void
 kouan_window_class_init (KouanWindowClass *klass)
 {
+  kouan_accessible_install_fixes ();
+
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);

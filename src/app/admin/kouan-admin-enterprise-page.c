@@ -549,9 +549,9 @@ add_field (KouanAdminEnterprisePage *self,
   gtk_label_set_mnemonic_widget (GTK_LABEL (label), entry);
   gtk_widget_set_name (entry, form_fields[index].field);
   gtk_widget_set_hexpand (entry, TRUE);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _(form_fields[index].label), -1);
-  /* the error is read out with the field */
+  /* The mnemonic label names the entry (labelled-by); an explicit label
+   * on top would make GTK 4.8 read the name twice. The error is read out
+   * with the field. */
   gtk_accessible_update_relation (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_RELATION_DESCRIBED_BY,
                                   error, NULL, -1);
   g_signal_connect (entry, "changed", G_CALLBACK (on_entry_changed), self);
