@@ -12,74 +12,10 @@
 #include <gnutls/x509.h>
 
 #include "kouan-card.h"
+#include "kouan-test-card-keys.h"
 
 /* 2030-06-01, inside the fixtures' 2024–2045 validity. */
 #define NOW_2030 G_GINT64_CONSTANT (1906502400)
-
-static char *
-fixture_path (const char *name)
-{
-  return g_build_filename (CARD_FIXTURES_DIR, name, NULL);
-}
-
-static GBytes *
-load_file (const char *name)
-{
-  g_autofree char *path = fixture_path (name);
-  g_autoptr(GError) error = NULL;
-  char *contents;
-  gsize length;
-
-  g_file_get_contents (path, &contents, &length, &error);
-  g_assert_no_error (error);
-  return g_bytes_new_take (contents, length);
-}
-
-static GBytes *
-load_certificate (const char *name)
-{
-  g_autoptr(GBytes) pem = load_file (name);
-  gnutls_datum_t datum, der = { NULL, 0 };
-  gnutls_x509_crt_t crt;
-  GBytes *bytes;
-  gsize size;
-
-  datum.data = (unsigned char *) g_bytes_get_data (pem, &size);
-  datum.size = (unsigned int) size;
-  g_assert_cmpint (gnutls_x509_crt_init (&crt), ==, 0);
-  g_assert_cmpint (gnutls_x509_crt_import (crt, &datum, GNUTLS_X509_FMT_PEM), ==, 0);
-  g_assert_cmpint (gnutls_x509_crt_export2 (crt, GNUTLS_X509_FMT_DER, &der), ==, 0);
-  bytes = g_bytes_new (der.data, der.size);
-  gnutls_free (der.data);
-  gnutls_x509_crt_deinit (crt);
-  return bytes;
-}
-
-/* Signs like the card does, with a fixture key. */
-static GBytes *
-card_sign (const char *key_name,
-           GBytes     *challenge)
-{
-  g_autoptr(GBytes) pem = load_file (key_name);
-  g_autoptr(GBytes) message = kouan_card_signed_message_new (challenge);
-  gnutls_datum_t key_datum, data, sig = { NULL, 0 };
-  gnutls_privkey_t key;
-  GBytes *bytes;
-  gsize size;
-
-  key_datum.data = (unsigned char *) g_bytes_get_data (pem, &size);
-  key_datum.size = (unsigned int) size;
-  data.data = (unsigned char *) g_bytes_get_data (message, &size);
-  data.size = (unsigned int) size;
-  g_assert_cmpint (gnutls_privkey_init (&key), ==, 0);
-  g_assert_cmpint (gnutls_privkey_import_x509_raw (key, &key_datum, GNUTLS_X509_FMT_PEM,
-                                                   NULL, 0), ==, 0);
-  g_assert_cmpint (gnutls_privkey_sign_data (key, GNUTLS_DIG_SHA256, 0, &data, &sig), ==, 0);
-  bytes = g_bytes_new (sig.data, sig.size);
-  gnutls_free (sig.data);
-  gnutls_privkey_deinit (key);
-  return bytes;
-}
 
 static GBytes *
 random_challenge (void)
@@ -107,7 +43,7 @@ test_signed_message (void)
 static void
 test_holder_name_and_fingerprint (void)
 {
-  g_autoptr(GBytes) der = load_certificate ("holder.pem");
+  g_autoptr(GBytes) der = kouan_test_card_load_certificate ("holder.pem");
   g_autoptr(GBytes) garbage = g_bytes_new_static ("\x30\x03\x01\x02\x03", 5);
   g_autoptr(GError) error = NULL;
   g_autofree char *name = kouan_card_certificate_get_holder_name (der, &error);
@@ -127,10 +63,10 @@ test_holder_name_and_fingerprint (void)
 static void
 test_good_login (void)
 {
-  g_autoptr(GBytes) der = load_certificate ("holder.pem");
-  g_autoptr(GBytes) ca = load_file ("card-ca.pem");
+  g_autoptr(GBytes) der = kouan_test_card_load_certificate ("holder.pem");
+  g_autoptr(GBytes) ca = kouan_test_card_load_file ("card-ca.pem");
   g_autoptr(GBytes) challenge = random_challenge ();
-  g_autoptr(GBytes) signature = card_sign ("holder-key.pem", challenge);
+  g_autoptr(GBytes) signature = kouan_test_card_sign ("holder-key.pem", challenge);
   g_autoptr(GError) error = NULL;
 
   g_assert_true (kouan_card_verify_signature (der, challenge, signature, &error));
@@ -142,11 +78,11 @@ test_good_login (void)
 static void
 test_tampered (void)
 {
-  g_autoptr(GBytes) der = load_certificate ("holder.pem");
+  g_autoptr(GBytes) der = kouan_test_card_load_certificate ("holder.pem");
   g_autoptr(GBytes) challenge = random_challenge ();
   g_autoptr(GBytes) other_challenge = random_challenge ();
-  g_autoptr(GBytes) signature = card_sign ("holder-key.pem", challenge);
-  g_autoptr(GBytes) foreign_signature = card_sign ("other-key.pem", challenge);
+  g_autoptr(GBytes) signature = kouan_test_card_sign ("holder-key.pem", challenge);
+  g_autoptr(GBytes) foreign_signature = kouan_test_card_sign ("other-key.pem", challenge);
   g_autoptr(GBytes) flipped = NULL;
   g_autoptr(GBytes) junk = g_bytes_new_static ("\x30\x06\x02\x01\x01\x02\x01\x01", 8);
   g_autoptr(GError) error = NULL;
@@ -179,9 +115,9 @@ test_tampered (void)
 static void
 test_validity (void)
 {
-  g_autoptr(GBytes) holder = load_certificate ("holder.pem");
-  g_autoptr(GBytes) expired = load_certificate ("expired.pem");
-  g_autoptr(GBytes) ca = load_file ("card-ca.pem");
+  g_autoptr(GBytes) holder = kouan_test_card_load_certificate ("holder.pem");
+  g_autoptr(GBytes) expired = kouan_test_card_load_certificate ("expired.pem");
+  g_autoptr(GBytes) ca = kouan_test_card_load_file ("card-ca.pem");
   g_autoptr(GError) error = NULL;
 
   g_assert_false (kouan_card_verify_certificate (expired, ca, NOW_2030, &error));
@@ -199,10 +135,10 @@ test_validity (void)
 static void
 test_other_ca (void)
 {
-  g_autoptr(GBytes) holder = load_certificate ("holder.pem");
-  g_autoptr(GBytes) other = load_certificate ("other.pem");
-  g_autoptr(GBytes) ca = load_file ("card-ca.pem");
-  g_autoptr(GBytes) other_ca = load_file ("other-ca.pem");
+  g_autoptr(GBytes) holder = kouan_test_card_load_certificate ("holder.pem");
+  g_autoptr(GBytes) other = kouan_test_card_load_certificate ("other.pem");
+  g_autoptr(GBytes) ca = kouan_test_card_load_file ("card-ca.pem");
+  g_autoptr(GBytes) other_ca = kouan_test_card_load_file ("other-ca.pem");
   g_autoptr(GBytes) not_pem = g_bytes_new_static ("not a certificate", 17);
   g_autoptr(GError) error = NULL;
 
@@ -239,7 +175,7 @@ static void
 test_malformed_certificate (void)
 {
   g_autoptr(GBytes) junk = g_bytes_new_static ("\x30\x82\xff\xff", 4);
-  g_autoptr(GBytes) ca = load_file ("card-ca.pem");
+  g_autoptr(GBytes) ca = kouan_test_card_load_file ("card-ca.pem");
   g_autoptr(GBytes) challenge = random_challenge ();
   g_autoptr(GError) error = NULL;
 

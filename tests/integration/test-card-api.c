@@ -15,78 +15,13 @@
 #include <gnutls/x509.h>
 
 #include "kouan-card.h"
+#include "kouan-test-card-keys.h"
 #include "kouan-json.h"
 #include "kouan-test-server.h"
 
 typedef struct {
   KouanTestServer *server;
 } Fixture;
-
-static char *
-fixture_path (const char *name)
-{
-  return g_build_filename (CARD_FIXTURES_DIR, name, NULL);
-}
-
-static GBytes *
-load_file (const char *name)
-{
-  g_autofree char *path = fixture_path (name);
-  g_autoptr(GError) error = NULL;
-  char *contents;
-  gsize length;
-
-  g_file_get_contents (path, &contents, &length, &error);
-  g_assert_no_error (error);
-  return g_bytes_new_take (contents, length);
-}
-
-static GBytes *
-load_certificate_der (const char *name)
-{
-  g_autoptr(GBytes) pem = load_file (name);
-  gnutls_datum_t datum, der = { NULL, 0 };
-  gnutls_x509_crt_t crt;
-  GBytes *bytes;
-  gsize size;
-
-  datum.data = (unsigned char *) g_bytes_get_data (pem, &size);
-  datum.size = (unsigned int) size;
-  g_assert_cmpint (gnutls_x509_crt_init (&crt), ==, 0);
-  g_assert_cmpint (gnutls_x509_crt_import (crt, &datum, GNUTLS_X509_FMT_PEM), ==, 0);
-  g_assert_cmpint (gnutls_x509_crt_export2 (crt, GNUTLS_X509_FMT_DER, &der), ==, 0);
-  bytes = g_bytes_new (der.data, der.size);
-  gnutls_free (der.data);
-  gnutls_x509_crt_deinit (crt);
-  return bytes;
-}
-
-/* Signs like the card does: ECDSA P-256, SHA-256, over the label and the
- * challenge. */
-static GBytes *
-card_sign (const char *key_name,
-           GBytes     *challenge)
-{
-  g_autoptr(GBytes) pem = load_file (key_name);
-  g_autoptr(GBytes) message = kouan_card_signed_message_new (challenge);
-  gnutls_datum_t key_datum, data, sig = { NULL, 0 };
-  gnutls_privkey_t key;
-  GBytes *bytes;
-  gsize size;
-
-  key_datum.data = (unsigned char *) g_bytes_get_data (pem, &size);
-  key_datum.size = (unsigned int) size;
-  data.data = (unsigned char *) g_bytes_get_data (message, &size);
-  data.size = (unsigned int) size;
-  g_assert_cmpint (gnutls_privkey_init (&key), ==, 0);
-  g_assert_cmpint (gnutls_privkey_import_x509_raw (key, &key_datum, GNUTLS_X509_FMT_PEM,
-                                                   NULL, 0), ==, 0);
-  g_assert_cmpint (gnutls_privkey_sign_data (key, GNUTLS_DIG_SHA256, 0, &data, &sig), ==, 0);
-  bytes = g_bytes_new (sig.data, sig.size);
-  gnutls_free (sig.data);
-  gnutls_privkey_deinit (key);
-  return bytes;
-}
 
 static guint
 request (Fixture     *f,
@@ -130,7 +65,7 @@ start (Fixture            *f,
 static void
 start_demo (Fixture *f)
 {
-  g_autofree char *ca = fixture_path ("card-ca.pem");
+  g_autofree char *ca = kouan_test_card_fixture_path ("card-ca.pem");
   const char *args[] = { "--demo", "--card-ca", ca, NULL };
 
   start (f, args);
@@ -196,8 +131,8 @@ card_login (Fixture     *f,
             const char  *key,
             JsonObject **out)
 {
-  g_autoptr(GBytes) der = load_certificate_der (cert);
-  g_autoptr(GBytes) signature = card_sign (key, challenge);
+  g_autoptr(GBytes) der = kouan_test_card_load_certificate (cert);
+  g_autoptr(GBytes) signature = kouan_test_card_sign (key, challenge);
   g_autofree char *body = login_body (challenge, der, signature);
 
   return request (f, "POST", "/api/v1/session/card", NULL, body, out);
@@ -258,7 +193,7 @@ test_demo_defaults (Fixture       *f,
   const char *args[] = { "--demo", NULL };
   g_autoptr(GBytes) challenge = NULL;
   g_autoptr(JsonObject) reply = NULL;
-  g_autoptr(GBytes) der = load_certificate_der ("holder.pem");
+  g_autoptr(GBytes) der = kouan_test_card_load_certificate ("holder.pem");
   g_autofree char *fingerprint = kouan_card_certificate_get_fingerprint (der);
 
   g_assert_cmpstr (fingerprint, ==, "48bee51eced335e69eb7e4446e95f17d97b8bd09b5f56813ab7c3fb05d3727dc");
@@ -284,7 +219,7 @@ test_tampered_signature (Fixture       *f,
                          gconstpointer  data)
 {
   g_autoptr(GBytes) challenge = NULL;
-  g_autoptr(GBytes) der = load_certificate_der ("holder.pem");
+  g_autoptr(GBytes) der = kouan_test_card_load_certificate ("holder.pem");
   g_autoptr(GBytes) signature = NULL;
   g_autoptr(GBytes) tampered = NULL;
   g_autoptr(JsonObject) reply = NULL;
@@ -294,7 +229,7 @@ test_tampered_signature (Fixture       *f,
 
   start_demo (f);
   challenge = get_challenge (f);
-  signature = card_sign ("holder-key.pem", challenge);
+  signature = kouan_test_card_sign ("holder-key.pem", challenge);
   /* Flip a bit in the last byte of s: still a well-formed DER signature,
    * just not the right one. */
   bytes = g_bytes_unref_to_data (g_steal_pointer (&signature), &size);
@@ -307,7 +242,7 @@ test_tampered_signature (Fixture       *f,
   /* A signature over another challenge is just as bad. */
   {
     g_autoptr(GBytes) fresh = get_challenge (f);
-    g_autoptr(GBytes) old_signature = card_sign ("holder-key.pem", challenge);
+    g_autoptr(GBytes) old_signature = kouan_test_card_sign ("holder-key.pem", challenge);
     g_autoptr(JsonObject) again = NULL;
     g_autofree char *mixed = login_body (fresh, der, old_signature);
 
@@ -345,7 +280,7 @@ static void
 test_expired_challenge (Fixture       *f,
                         gconstpointer  data)
 {
-  g_autofree char *ca = fixture_path ("card-ca.pem");
+  g_autofree char *ca = kouan_test_card_fixture_path ("card-ca.pem");
   const char *args[] = { "--demo", "--card-ca", ca, "--card-challenge-ttl", "1", NULL };
   g_autoptr(GBytes) challenge = NULL;
 
@@ -440,7 +375,7 @@ test_bad_card_ca (Fixture       *f,
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {
-      g_autofree char *path = fixture_path (names[i]);
+      g_autofree char *path = kouan_test_card_fixture_path (names[i]);
       g_autofree char *dir = g_dir_make_tmp ("kouan-card-ca-XXXXXX", NULL);
       g_autofree char *db = g_build_filename (dir, "server.db", NULL);
       const char *argv[] = { g_getenv ("KOUAN_SERVER_PATH"), "--db", db, "--listen", "127.0.0.1:0",
