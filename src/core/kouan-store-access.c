@@ -5,6 +5,39 @@
 #include "kouan-store-access.h"
 
 #define META_FORMAT "access-%" G_GINT64_FORMAT
+/* the grants with their periods, beside the permissions so that an
+ * older store's meta rows keep their meaning */
+#define GRANTS_FORMAT "access-grants-%" G_GINT64_FORMAT
+
+static gboolean
+set_meta (sqlite3     *db,
+          const char  *key,
+          const char  *value,
+          GError     **error)
+{
+  g_autoptr(KouanStatement) stmt = kouan_statement_get (db,
+    "INSERT INTO meta (key, value) VALUES (?1, ?2)"
+    " ON CONFLICT (key) DO UPDATE SET value = excluded.value", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, value, -1, SQLITE_TRANSIENT);
+  return kouan_statement_run (stmt, error);
+}
+
+static gboolean
+delete_meta (sqlite3     *db,
+             const char  *key,
+             GError     **error)
+{
+  g_autoptr(KouanStatement) stmt = kouan_statement_get (db, "DELETE FROM meta WHERE key = ?1", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
+  return kouan_statement_run (stmt, error);
+}
 
 static gboolean
 access_upsert (sqlite3     *db,
@@ -14,24 +47,29 @@ access_upsert (sqlite3     *db,
                GError     **error)
 {
   g_autofree char *key = g_strdup_printf (META_FORMAT, enterprise_id);
+  g_autofree char *grants_key = g_strdup_printf (GRANTS_FORMAT, enterprise_id);
   g_autofree char *value = NULL;
   g_autoptr(JsonNode) node = json_node_new (JSON_NODE_ARRAY);
-  g_autoptr(KouanStatement) stmt = NULL;
   JsonArray *permissions;
+  JsonArray *grants = NULL;
 
   if (!kouan_json_get_array (record, "permissions", &permissions, error))
     return FALSE;
   json_node_set_array (node, permissions);
   value = kouan_json_to_string (node);
-
-  stmt = kouan_statement_get (db,
-    "INSERT INTO meta (key, value) VALUES (?1, ?2)"
-    " ON CONFLICT (key) DO UPDATE SET value = excluded.value", error);
-  if (stmt == NULL)
+  if (!set_meta (db, key, value, error))
     return FALSE;
-  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 2, value, -1, SQLITE_TRANSIENT);
-  return kouan_statement_run (stmt, error);
+
+  /* a server from before the grants were in the record sends none:
+   * then nothing is known about them, not "no grants" */
+  if (!json_object_has_member (record, "grants"))
+    return delete_meta (db, grants_key, error);
+  if (!kouan_json_get_array (record, "grants", &grants, error))
+    return FALSE;
+  g_clear_pointer (&value, g_free);
+  json_node_set_array (node, grants);
+  value = kouan_json_to_string (node);
+  return set_meta (db, grants_key, value, error);
 }
 
 static gboolean
@@ -41,12 +79,9 @@ access_remove (sqlite3  *db,
                GError  **error)
 {
   g_autofree char *key = g_strdup_printf (META_FORMAT, enterprise_id);
-  g_autoptr(KouanStatement) stmt = kouan_statement_get (db, "DELETE FROM meta WHERE key = ?1", error);
+  g_autofree char *grants_key = g_strdup_printf (GRANTS_FORMAT, enterprise_id);
 
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
-  return kouan_statement_run (stmt, error);
+  return delete_meta (db, key, error) && delete_meta (db, grants_key, error);
 }
 
 static gboolean
@@ -96,4 +131,22 @@ kouan_store_access_get_permissions (KouanStore *store,
         g_strv_builder_add (builder, json_node_get_string (element));
     }
   return g_strv_builder_end (builder);
+}
+
+JsonArray *
+kouan_store_access_get_grants (KouanStore *store,
+                               gint64      enterprise_id)
+{
+  g_autofree char *key = g_strdup_printf (GRANTS_FORMAT, enterprise_id);
+  g_autofree char *value = kouan_store_get_meta (store, key);
+  g_autoptr(JsonParser) parser = NULL;
+  JsonNode *root;
+
+  if (value == NULL)
+    return NULL;
+  parser = json_parser_new ();
+  if (!json_parser_load_from_data (parser, value, -1, NULL) ||
+      !JSON_NODE_HOLDS_ARRAY (root = json_parser_get_root (parser)))
+    return NULL;
+  return json_array_ref (json_node_get_array (root));
 }

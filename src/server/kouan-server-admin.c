@@ -1636,6 +1636,16 @@ access_materialise (KouanServer *self,
                                 kouan_server_authz_roles_json (self, user_id, enterprise_id));
   json_object_set_array_member (record, "permissions",
                                 kouan_server_authz_permissions_json (self, user_id, enterprise_id));
+  /* every grant with its period (also expired and future ones), so the
+   * personal center shows offline what the member holds and when it
+   * ends; the client judges validity against its own date, since the
+   * record only changes when a grant starts or ends */
+  {
+    g_autofree char *today = kouan_server_today (self);
+
+    json_object_set_array_member (record, "grants",
+                                  member_grants_json (self, enterprise_id, user_id, today));
+  }
   return record;
 }
 

@@ -510,8 +510,21 @@ test_access_record (Fixture       *f,
         {
           JsonObject *record = json_object_get_object_member (change, "record");
 
+          JsonArray *held = json_object_get_array_member (record, "grants");
+
           g_assert_true (has_string (json_object_get_array_member (record, "permissions"), "admin.audit:view"));
-          found = TRUE;
+          /* the grants with their periods, for the personal center */
+          g_assert_nonnull (held);
+          for (guint j = 0; j < json_array_get_length (held); j++)
+            {
+              JsonObject *grant = json_array_get_object_element (held, j);
+
+              if (g_strcmp0 (json_object_get_string_member (grant, "role"), "审计员") == 0 &&
+                  g_strcmp0 (json_object_get_string_member (grant, "starts_on"), "2020-01-01") == 0 &&
+                  json_object_get_null_member (grant, "ends_on"))
+                found = TRUE;
+            }
+          g_assert_true (found);
         }
     }
   g_assert_true (found);

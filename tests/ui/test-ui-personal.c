@@ -751,6 +751,117 @@ test_unbind_asks_confirmation (void)
   g_assert_cmpint (kouan_window_get_enterprise_id (fixture.window), !=, 2);
 }
 
+/* ---- 我的角色与权限期限 -------------------------------------------------- */
+
+static gboolean
+roles_mention (gpointer user_data)
+{
+  g_autofree char *text = _kouan_personal_page_get_roles_text (fixture.page);
+
+  return strstr (text, user_data) != NULL;
+}
+
+/* The member's own access record, as the change feed carries it. */
+static JsonObject *
+feed_access_record (const char *token)
+{
+  gint64 cursor = 0;
+  gboolean more = TRUE;
+  JsonObject *found = NULL;
+
+  while (more)
+    {
+      g_autofree char *url = g_strdup_printf ("%s/api/v1/enterprises/1/changes?since=%" G_GINT64_FORMAT "&limit=500",
+                                              kouan_test_server_get_url (fixture.server), cursor);
+      g_autoptr(GBytes) body = NULL;
+      g_autoptr(JsonObject) page = NULL;
+      JsonArray *changes;
+
+      g_assert_cmpuint (kouan_test_http ("GET", url, token, NULL, 0, &body), ==, 200);
+      page = kouan_json_parse_object (g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL);
+      g_assert_nonnull (page);
+      changes = json_object_get_array_member (page, "changes");
+      for (guint i = 0; i < json_array_get_length (changes); i++)
+        {
+          JsonObject *change = json_array_get_object_element (changes, i);
+
+          if (g_strcmp0 (json_object_get_string_member (change, "collection"), "access") == 0 &&
+              json_object_has_member (change, "record") && !json_object_get_null_member (change, "record"))
+            {
+              g_clear_pointer (&found, json_object_unref);
+              found = json_object_ref (json_object_get_object_member (change, "record"));
+            }
+        }
+      cursor = json_object_get_int_member (page, "cursor");
+      more = json_object_get_boolean_member (page, "more");
+    }
+  return found;
+}
+
+static void
+test_my_roles (void)
+{
+  g_autofree char *text = NULL;
+  g_autofree char *token = NULL;
+  g_autoptr(JsonObject) record = NULL;
+  JsonArray *grants;
+  gboolean ending = FALSE;
+
+  ensure_window ();
+  kouan_window_set_enterprise_id (fixture.window, 1);
+  _kouan_personal_page_show (fixture.page, "account");
+
+  /* demo-admin holds the built-in role, open-ended, from the synced
+   * access record (no call to the server by the view) */
+  g_assert_true (wait_until (roles_mention, "管理员"));
+  text = _kouan_personal_page_get_roles_text (fixture.page);
+  g_assert_nonnull (strstr (text, "no end date"));
+  g_assert_null (strstr (text, "ends in"));
+  g_assert_null (strstr (text, "expired"));
+
+  /* demo-user11 holds 业务员 until five days from now: their access
+   * record carries it, and its row says when it ends */
+  token = kouan_test_login (fixture.server, "demo-user11", "kouan-demo");
+  record = feed_access_record (token);
+  g_assert_nonnull (record);
+  grants = json_object_get_array_member (record, "grants");
+  g_assert_nonnull (grants);
+  for (guint i = 0; i < json_array_get_length (grants); i++)
+    {
+      JsonObject *grant = json_array_get_object_element (grants, i);
+      g_autofree char *row = _kouan_personal_describe_grant (grant, NULL);
+
+      if (g_strcmp0 (json_object_get_string_member (grant, "role"), "业务员") == 0 &&
+          strstr (row, "ends in 5 days") != NULL)
+        ending = TRUE;
+    }
+  g_assert_true (ending);
+
+  /* the boundaries, on fixed days */
+  {
+    g_autoptr(JsonObject) grant = json_object_new ();
+    g_autofree char *pending = NULL;
+    g_autofree char *today = NULL;
+    g_autofree char *last = NULL;
+    g_autofree char *expired = NULL;
+    g_autofree char *later = NULL;
+
+    json_object_set_string_member (grant, "role", "审计员");
+    json_object_set_string_member (grant, "starts_on", "2026-03-01");
+    json_object_set_string_member (grant, "ends_on", "2026-03-31");
+    pending = _kouan_personal_describe_grant (grant, "2026-02-28");
+    today = _kouan_personal_describe_grant (grant, "2026-03-31");
+    last = _kouan_personal_describe_grant (grant, "2026-03-24");
+    expired = _kouan_personal_describe_grant (grant, "2026-04-01");
+    later = _kouan_personal_describe_grant (grant, "2026-03-23");
+    g_assert_cmpstr (pending, ==, "审计员 · 2026-03-01 – 2026-03-31 · not yet valid");
+    g_assert_cmpstr (today, ==, "审计员 · 2026-03-01 – 2026-03-31 · ends today");
+    g_assert_cmpstr (last, ==, "审计员 · 2026-03-01 – 2026-03-31 · ends in 7 days");
+    g_assert_cmpstr (expired, ==, "审计员 · 2026-03-01 – 2026-03-31 · expired");
+    g_assert_cmpstr (later, ==, "审计员 · 2026-03-01 – 2026-03-31 · valid");
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -769,6 +880,7 @@ main (int   argc,
   g_test_add_func ("/ui/personal/join-dialog-rejects-invalid-code", test_join_dialog_rejects_invalid_code);
   g_test_add_func ("/ui/personal/preferences-switch-syncs", test_preferences_switch);
   g_test_add_func ("/ui/personal/certification-form", test_certification_form);
+  g_test_add_func ("/ui/personal/my-roles", test_my_roles);
   g_test_add_func ("/ui/personal/unbind-asks-confirmation", test_unbind_asks_confirmation);
 
   ret = g_test_run ();

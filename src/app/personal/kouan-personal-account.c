@@ -5,6 +5,7 @@
 
 #include "kouan-json.h"
 #include "kouan-personal-page-private.h"
+#include "kouan-store-access.h"
 
 /* 账号管理: the login account, phone and e-mail (part of the synced
  * profile, so they can be edited offline), the password (online), the IC
@@ -39,7 +40,199 @@ _kouan_personal_account_reload (KouanPersonalPage *self)
   if (profile != NULL && !gtk_widget_has_focus (self->email_entry) &&
       g_object_get_data (G_OBJECT (self->email_entry), "kouan-edited") == NULL)
     gtk_editable_set_text (GTK_EDITABLE (self->email_entry), profile->email);
+  _kouan_personal_roles_reload (self);
   load_remote (self);
+}
+
+/* ---- 我的角色与权限期限: the member's grants -------------------------------- */
+
+/* Grants are valid by China days (as the server decides them), so today
+ * is taken in China's fixed UTC+8 zone, not the computer's. */
+static char *
+china_today (void)
+{
+  g_autoptr(GTimeZone) china = g_time_zone_new_offset (8 * 60 * 60);
+  g_autoptr(GDateTime) now = g_date_time_new_now (china);
+
+  return g_date_time_format (now, "%Y-%m-%d");
+}
+
+static gboolean
+parse_day (const char *text,
+           GDate      *date)
+{
+  int year, month, day;
+
+  g_date_clear (date, 1);
+  if (text == NULL || sscanf (text, "%4d-%2d-%2d", &year, &month, &day) != 3 ||
+      !g_date_valid_dmy (day, month, year))
+    return FALSE;
+  g_date_set_dmy (date, day, month, year);
+  return TRUE;
+}
+
+typedef enum {
+  GRANT_VALID,
+  GRANT_ENDING,
+  GRANT_PENDING,
+  GRANT_EXPIRED,
+} GrantState;
+
+static GrantState
+grant_state (JsonObject *grant,
+             const char *today,
+             int        *days_left)
+{
+  const char *starts_on = json_object_get_string_member_with_default (grant, "starts_on", "");
+  const char *ends_on = NULL;
+  GDate now, end;
+
+  if (json_object_has_member (grant, "ends_on") && !json_object_get_null_member (grant, "ends_on"))
+    ends_on = json_object_get_string_member (grant, "ends_on");
+  *days_left = -1;
+  /* ISO dates compare as strings */
+  if (g_strcmp0 (today, starts_on) < 0)
+    return GRANT_PENDING;
+  if (ends_on == NULL)
+    return GRANT_VALID;
+  if (g_strcmp0 (today, ends_on) > 0)
+    return GRANT_EXPIRED;
+  if (parse_day (today, &now) && parse_day (ends_on, &end))
+    {
+      *days_left = g_date_days_between (&now, &end);
+      if (*days_left <= 7)
+        return GRANT_ENDING;
+    }
+  return GRANT_VALID;
+}
+
+char *
+_kouan_personal_describe_grant (JsonObject *grant,
+                                const char *today)
+{
+  const char *role = json_object_get_string_member_with_default (grant, "role", "");
+  const char *starts_on = json_object_get_string_member_with_default (grant, "starts_on", "");
+  g_autofree char *period = NULL;
+  g_autofree char *state = NULL;
+  g_autofree char *china = today == NULL ? china_today () : NULL;
+  int days_left;
+
+  if (today == NULL)
+    today = china;
+
+  if (json_object_has_member (grant, "ends_on") && !json_object_get_null_member (grant, "ends_on"))
+    /* Translators: a role's validity period, start and end dates */
+    period = g_strdup_printf (_("%s – %s"), starts_on, json_object_get_string_member (grant, "ends_on"));
+  else
+    /* Translators: a role's validity period without an end */
+    period = g_strdup_printf (_("from %s, no end date"), starts_on);
+
+  switch (grant_state (grant, today, &days_left))
+    {
+    case GRANT_PENDING:
+      state = g_strdup (_("not yet valid"));
+      break;
+    case GRANT_EXPIRED:
+      state = g_strdup (_("expired"));
+      break;
+    case GRANT_ENDING:
+      if (days_left == 0)
+        state = g_strdup (_("ends today"));
+      else
+        state = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "ends in %d day", "ends in %d days", days_left),
+                                 days_left);
+      break;
+    case GRANT_VALID:
+    default:
+      state = g_strdup (_("valid"));
+      break;
+    }
+
+  /* Translators: a role the member holds · its validity period · its state */
+  return g_strdup_printf (_("%s · %s · %s"), role, period, state);
+}
+
+void
+_kouan_personal_roles_reload (KouanPersonalPage *self)
+{
+  g_autoptr(JsonArray) grants = NULL;
+  g_autofree char *today = NULL;
+  GtkWidget *child;
+  guint n;
+
+  if (self->store == NULL || self->roles_list == NULL)
+    return;
+  while ((child = gtk_widget_get_first_child (self->roles_list)) != NULL)
+    gtk_list_box_remove (GTK_LIST_BOX (self->roles_list), child);
+
+  if (self->enterprise_id > 0)
+    grants = kouan_store_access_get_grants (self->store, self->enterprise_id);
+  n = grants != NULL ? json_array_get_length (grants) : 0;
+  if (grants == NULL)
+    gtk_label_set_label (GTK_LABEL (self->roles_empty_label),
+                         _("Your roles and their validity are shown once this enterprise has been synced."));
+  else if (n == 0)
+    gtk_label_set_label (GTK_LABEL (self->roles_empty_label),
+                         _("You hold no roles in this enterprise; the personal center and message center are open to every member."));
+  gtk_widget_set_visible (self->roles_empty_label, n == 0);
+  gtk_widget_set_visible (self->roles_list, n > 0);
+
+  today = china_today ();
+  for (guint i = 0; i < n; i++)
+    {
+      JsonObject *grant = json_array_get_object_element (grants, i);
+      g_autofree char *text = NULL;
+      GtkWidget *row, *label;
+      int days_left;
+
+      if (grant == NULL)
+        continue;
+      text = _kouan_personal_describe_grant (grant, today);
+      label = gtk_label_new (text);
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_widget_set_margin_top (label, 6);
+      gtk_widget_set_margin_bottom (label, 6);
+      gtk_widget_set_margin_start (label, 6);
+      gtk_widget_set_margin_end (label, 6);
+      switch (grant_state (grant, today, &days_left))
+        {
+        case GRANT_ENDING:
+          gtk_widget_add_css_class (label, "warning");
+          break;
+        case GRANT_PENDING:
+        case GRANT_EXPIRED:
+          gtk_widget_add_css_class (label, "dim-label");
+          break;
+        case GRANT_VALID:
+        default:
+          break;
+        }
+      /* focusable rows, so the list can be read with the keyboard */
+      row = gtk_list_box_row_new ();
+      gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), label);
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+      gtk_widget_set_focusable (row, TRUE);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
+      gtk_list_box_append (GTK_LIST_BOX (self->roles_list), row);
+    }
+}
+
+char *
+_kouan_personal_page_get_roles_text (KouanPersonalPage *self)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  if (gtk_widget_get_visible (self->roles_empty_label))
+    return g_strdup (gtk_label_get_label (GTK_LABEL (self->roles_empty_label)));
+  for (GtkWidget *row = gtk_widget_get_first_child (self->roles_list);
+       row != NULL; row = gtk_widget_get_next_sibling (row))
+    {
+      GtkWidget *label = gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (row));
+
+      g_string_append_printf (text, "%s\n", gtk_label_get_label (GTK_LABEL (label)));
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
 static void
@@ -486,6 +679,21 @@ _kouan_personal_account_build (KouanPersonalPage *self)
   gtk_label_set_xalign (GTK_LABEL (self->account_status_label), 0);
   gtk_label_set_wrap (GTK_LABEL (self->account_status_label), TRUE);
   gtk_widget_insert_after (self->account_status_label, self->account_box, buttons);
+
+  /* Translators: 我的角色与权限期限 */
+  gtk_box_append (GTK_BOX (self->account_box), heading (_("My Roles")));
+  self->roles_empty_label = gtk_label_new ("");
+  gtk_label_set_xalign (GTK_LABEL (self->roles_empty_label), 0);
+  gtk_label_set_wrap (GTK_LABEL (self->roles_empty_label), TRUE);
+  gtk_widget_add_css_class (self->roles_empty_label, "dim-label");
+  gtk_box_append (GTK_BOX (self->account_box), self->roles_empty_label);
+  self->roles_list = gtk_list_box_new ();
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (self->roles_list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (self->roles_list, "boxed-list");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->roles_list), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("My roles and their validity periods"), -1);
+  gtk_widget_set_visible (self->roles_list, FALSE);
+  gtk_box_append (GTK_BOX (self->account_box), self->roles_list);
 
   gtk_box_append (GTK_BOX (self->account_box), heading (_("Active Sessions")));
   self->sessions_list = gtk_list_box_new ();

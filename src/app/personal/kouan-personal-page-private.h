@@ -60,6 +60,8 @@ struct _KouanPersonalPage
   GtkWidget    *email_entry;
   GtkWidget    *account_status_label;
   GtkWidget    *sessions_list;
+  GtkWidget    *roles_list;
+  GtkWidget    *roles_empty_label;
 
   /* 企业信息 (kouan-personal-enterprises.c) */
   GtkWidget    *cards_box;
@@ -119,6 +121,8 @@ GdkPixbuf *_kouan_personal_seal_pixbuf     (KouanPersonalPage *self);
 /* kouan-personal-account.c */
 void       _kouan_personal_account_build   (KouanPersonalPage *self);
 void       _kouan_personal_account_reload  (KouanPersonalPage *self);
+/* 我的角色与权限期限: the grants of the synced "access" record */
+void       _kouan_personal_roles_reload    (KouanPersonalPage *self);
 
 /* kouan-personal-enterprises.c */
 void       _kouan_personal_enterprises_build  (KouanPersonalPage *self);

@@ -67,6 +67,8 @@ on_store_changed (KouanPersonalPage *self,
     _kouan_personal_preferences_reload (self);
   else if (g_strcmp0 (collection, "certification") == 0 || g_strcmp0 (collection, "enterprise") == 0)
     _kouan_personal_enterprises_reload (self);
+  else if (g_strcmp0 (collection, "access") == 0 && enterprise_id == self->enterprise_id)
+    _kouan_personal_roles_reload (self);
 }
 
 void

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <gtk/gtk.h>
+#include <json-glib/json-glib.h>
 #include "kouan-types.h"
 
 G_BEGIN_DECLS
@@ -35,6 +36,12 @@ const char  *_kouan_personal_page_get_method_text       (KouanPersonalPage *self
 void         _kouan_personal_page_show                  (KouanPersonalPage *self,
                                                          const char        *page);
 GtkEditable *_kouan_personal_page_get_name_entry        (KouanPersonalPage *self);
+/* (transfer full): the 我的角色与权限期限 rows, one a line, or its empty state */
+char        *_kouan_personal_page_get_roles_text        (KouanPersonalPage *self);
+/* (transfer full): a grant {"role", "starts_on", "ends_on"} as its row
+ * says it, judged on @today (YYYY-MM-DD; NULL: today in China) */
+char        *_kouan_personal_describe_grant             (JsonObject        *grant,
+                                                         const char        *today);
 GtkButton   *_kouan_personal_page_get_profile_save_button (KouanPersonalPage *self);
 GtkLabel    *_kouan_personal_page_get_profile_status_label (KouanPersonalPage *self);
 gboolean     _kouan_personal_page_get_profile_dirty     (KouanPersonalPage *self);
