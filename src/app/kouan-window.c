@@ -15,6 +15,7 @@
 #include "admin/kouan-admin-view.h"
 #include "kouan-store-access.h"
 #include "personal/kouan-personal-page.h"
+#include "home/kouan-home-view.h"
 #include "insurance/kouan-insurance-view.h"
 #include "messages/kouan-messages-view.h"
 #include "widgets/kouan-sync-indicator.h"
@@ -26,12 +27,14 @@
 G_DEFINE_FINAL_TYPE (KouanWindow, kouan_window, GTK_TYPE_APPLICATION_WINDOW)
 
 static void update_admin_area (KouanWindow *self);
+static void update_home_area (KouanWindow *self);
 static void on_store_changed (KouanWindow *self, const char *collection, gint64 enterprise_id);
 
 static const char *
 area_title (const char *area)
 {
   static const struct { const char *area; const char *title; } titles[] = {
+    { "home",      N_("Home") },
     { "notices",   N_("Notices") },
     { "warnings",  N_("Warnings") },
     { "personal",  N_("Personal Center") },
@@ -405,6 +408,7 @@ kouan_window_class_init (KouanWindowClass *klass)
   g_type_ensure (KOUAN_TYPE_MESSAGES_VIEW);
   g_type_ensure (KOUAN_TYPE_ADMIN_VIEW);
   g_type_ensure (KOUAN_TYPE_INSURANCE_VIEW);
+  g_type_ensure (KOUAN_TYPE_HOME_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/kouan/Kouan/ui/kouan-window.ui");
@@ -557,6 +561,7 @@ kouan_window_set_session (KouanWindow  *self,
   kouan_messages_view_set_store (KOUAN_MESSAGES_VIEW (self->notices_view), store);
   kouan_messages_view_set_store (KOUAN_MESSAGES_VIEW (self->warnings_view), store);
   kouan_insurance_view_set_store (KOUAN_INSURANCE_VIEW (gtk_stack_get_child_by_name (GTK_STACK (self->stack), "insurance")), store);
+  kouan_home_view_set_store (KOUAN_HOME_VIEW (gtk_stack_get_child_by_name (GTK_STACK (self->stack), "home")), store);
 
   if (store != NULL)
     g_signal_connect_object (store, "changed", G_CALLBACK (on_store_changed), self, G_CONNECT_SWAPPED);
@@ -653,6 +658,28 @@ kouan_window_show_area (KouanWindow *self,
   gtk_stack_set_visible_child_name (GTK_STACK (self->stack), area);
 }
 
+/* 首页 shows the enterprise's showcase to every member; only those who
+ * may edit it are told where to add news when there is none.  It runs
+ * with the admin area, which knows the member's permissions. */
+static void
+update_home_area (KouanWindow *self)
+{
+  GtkWidget *home = gtk_stack_get_child_by_name (GTK_STACK (self->stack), "home");
+  g_autoptr(KouanEnterprise) shown = NULL;
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->enterprises));
+
+  for (guint i = 0; i < n && shown == NULL; i++)
+    {
+      g_autoptr(KouanEnterprise) enterprise = g_list_model_get_item (G_LIST_MODEL (self->enterprises), i);
+
+      if (kouan_enterprise_get_id (enterprise) == self->enterprise_id)
+        shown = g_steal_pointer (&enterprise);
+    }
+  kouan_home_view_set_enterprise (KOUAN_HOME_VIEW (home), shown,
+                                  kouan_admin_view_allows (KOUAN_ADMIN_VIEW (self->admin_view),
+                                                           "admin.showcase:manage"));
+}
+
 /* The admin area follows the member's permissions in the enterprise
  * shown; its sidebar row is hidden when no admin menu is allowed. */
 static void
@@ -680,6 +707,7 @@ update_admin_area (KouanWindow *self)
   kouan_admin_view_set_permissions (admin, permissions);
   kouan_admin_view_set_enterprise_id (admin, self->enterprise_id);
   gtk_widget_set_visible (self->admin_row, kouan_admin_view_get_any_visible (admin));
+  update_home_area (self);
 
   if (!kouan_admin_view_get_any_visible (admin) &&
       g_strcmp0 (gtk_stack_get_visible_child_name (GTK_STACK (self->stack)), "admin") == 0)

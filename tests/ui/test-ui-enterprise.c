@@ -27,6 +27,7 @@
 #include "admin/kouan-admin-enterprise-page.h"
 #include "admin/kouan-admin-showcase-page.h"
 #include "admin/kouan-admin-view.h"
+#include "home/kouan-home-view.h"
 #include "widgets/kouan-carousel.h"
 
 #define WAIT_TIMEOUT_SECONDS 30
@@ -202,6 +203,121 @@ ensure_window (void)
   fixture.admin = KOUAN_ADMIN_VIEW (((struct _KouanWindow *) fixture.window)->admin_view);
   g_assert_true (wait_until (window_has_enterprise, NULL));
   g_assert_cmpint (kouan_window_get_enterprise_id (fixture.window), ==, 1);
+}
+
+/* ---- 首页 ------------------------------------------------------------ */
+
+static gboolean
+home_filled (gpointer user_data)
+{
+  return kouan_carousel_get_n_slides (kouan_home_view_get_carousel (user_data)) == 3 &&
+         kouan_home_view_get_n_links (user_data) == 3;
+}
+
+static gboolean
+home_empty (gpointer user_data)
+{
+  return kouan_carousel_get_n_slides (kouan_home_view_get_carousel (user_data)) == 0 &&
+         kouan_home_view_get_n_links (user_data) == 0 &&
+         kouan_home_view_get_empty_visible (user_data);
+}
+
+static gboolean
+sync_online (gpointer user_data)
+{
+  return kouan_sync_get_state (kouan_window_get_sync (fixture.window)) == KOUAN_SYNC_STATE_ONLINE;
+}
+
+static GtkWidget *
+find_toplevel (const char *name)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (g_strcmp0 (gtk_widget_get_name (toplevel), name) == 0)
+        return toplevel;
+    }
+  return NULL;
+}
+
+static gboolean
+link_dialog_shown (gpointer user_data)
+{
+  return find_toplevel ("carousel-link-dialog") != NULL;
+}
+
+/* Runs first: the later tests reorder and add slides and links. */
+static void
+test_home (void)
+{
+  g_auto(GStrv) actions = NULL;
+  KouanHomeView *home;
+  GtkWidget *button, *dialog;
+  g_autofree char *secondary = NULL;
+  const char *uri;
+
+  ensure_window ();
+  /* Ctrl+0 reaches 首页 without renumbering the others, and the message
+   * center stays the area shown first */
+  actions = gtk_application_get_actions_for_accel (fixture.app, "<Control>0");
+  g_assert_true (g_strv_contains ((const char * const *) actions, "win.show-area::home"));
+  g_assert_cmpstr (_kouan_window_get_visible_area (fixture.window), !=, "home");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture.window), "win.show-area", "s", "home"));
+  g_assert_cmpstr (_kouan_window_get_visible_area (fixture.window), ==, "home");
+  home = KOUAN_HOME_VIEW (_kouan_window_get_area_page (fixture.window, "home"));
+  g_assert_true (KOUAN_IS_HOME_VIEW (home));
+
+  /* enterprise 1: the three demo slides in the carousel, the three links */
+  g_assert_true (wait_until (home_filled, home));
+  g_assert_false (kouan_home_view_get_empty_visible (home));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (kouan_home_view_get_carousel (home))));
+  for (guint i = 0; i < 3; i++)
+    {
+      button = kouan_home_view_get_link_button (home, i);
+      g_assert_nonnull (button);
+      g_assert_true (gtk_widget_get_mapped (button));
+      g_assert_true (gtk_widget_get_focusable (button));
+      g_assert_true (g_str_has_prefix (gtk_widget_get_tooltip_text (button), "http"));
+    }
+  g_assert_null (kouan_home_view_get_link_button (home, 3));
+
+  /* a link shows its URL and asks before opening, as the carousel does */
+  button = kouan_home_view_get_link_button (home, 0);
+  uri = gtk_widget_get_tooltip_text (button);
+  /* activated like a key press: the click follows once the button has
+   * shown itself pressed */
+  g_assert_true (gtk_widget_activate (button));
+  g_assert_true (wait_until (link_dialog_shown, NULL));
+  dialog = find_toplevel ("carousel-link-dialog");
+  g_assert_nonnull (dialog);
+  g_assert_true (gtk_window_get_modal (GTK_WINDOW (dialog)));
+  g_object_get (dialog, "secondary-text", &secondary, NULL);
+  g_assert_cmpstr (secondary, ==, uri);
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
+  g_assert_null (find_toplevel ("carousel-link-dialog"));
+  if (g_getenv ("KOUAN_UI_PAUSE_HOME") != NULL)
+    spin ((guint) g_ascii_strtoull (g_getenv ("KOUAN_UI_PAUSE_HOME"), NULL, 10));
+
+  /* enterprise 2 has none: the empty state, with the hint for its
+   * administrator, also once its sync has finished */
+  kouan_window_set_enterprise_id (fixture.window, 2);
+  g_assert_true (wait_until (home_empty, home));
+  g_assert_true (wait_until (sync_online, NULL));
+  spin (200);
+  g_assert_true (home_empty (home));
+  g_assert_true (gtk_widget_get_visible (kouan_home_view_get_empty_hint (home)));
+  if (g_getenv ("KOUAN_UI_PAUSE_HOME") != NULL)
+    spin ((guint) g_ascii_strtoull (g_getenv ("KOUAN_UI_PAUSE_HOME"), NULL, 10));
+
+  /* and back */
+  kouan_window_set_enterprise_id (fixture.window, 1);
+  g_assert_true (wait_until (home_filled, home));
+  g_assert_true (wait_until (sync_online, NULL));
+  kouan_window_show_area (fixture.window, "notices");
 }
 
 /* ---- 企业设置 -------------------------------------------------------- */
@@ -818,6 +934,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   gtk_init ();
 
+  g_test_add_func ("/ui/enterprise/home", test_home);
   g_test_add_func ("/ui/enterprise/field-error-corrected", test_field_error_corrected);
   g_test_add_func ("/ui/enterprise/server-refusal-at-field", test_server_refusal_at_field);
   g_test_add_func ("/ui/enterprise/draft-kept", test_draft_kept);

@@ -234,11 +234,11 @@ on_confirm_response (GtkDialog *dialog,
     gtk_show_uri (parent, uri, GDK_CURRENT_TIME);
 }
 
-static gboolean
-kouan_carousel_real_open_link (KouanCarousel *self,
-                               const char    *uri)
+void
+kouan_confirm_open_uri (GtkWidget  *widget,
+                        const char *uri)
 {
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkRoot *root = gtk_widget_get_root (widget);
   GtkWidget *dialog;
 
   /* The user sees where the link goes before anything opens. */
@@ -255,6 +255,13 @@ kouan_carousel_real_open_link (KouanCarousel *self,
   gtk_widget_set_name (dialog, "carousel-link-dialog");
   g_signal_connect (dialog, "response", G_CALLBACK (on_confirm_response), g_strdup (uri));
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static gboolean
+kouan_carousel_real_open_link (KouanCarousel *self,
+                               const char    *uri)
+{
+  kouan_confirm_open_uri (GTK_WIDGET (self), uri);
   return TRUE;
 }
 

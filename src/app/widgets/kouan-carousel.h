@@ -49,4 +49,10 @@ gboolean   kouan_carousel_get_paused     (KouanCarousel *self);
 /* What a click on the current slide does. */
 void       kouan_carousel_activate       (KouanCarousel *self);
 
+/* Shows @uri and asks before opening it in the browser, as the carousel
+ * does for a slide's link; for other link buttons (the home view's
+ * 企业链接) so every link of the showcase is confirmed alike. */
+void       kouan_confirm_open_uri        (GtkWidget     *widget,
+                                          const char    *uri);
+
 G_END_DECLS
