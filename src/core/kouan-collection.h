@@ -45,6 +45,13 @@ gboolean        kouan_store_set_sql_error (GError     **error,
 /* Steps a statement whose rows are not needed; FALSE + error on failure. */
 gboolean        kouan_statement_run     (KouanStatement *stmt,
                                          GError        **error);
+/* Runs @sql (a constant) with ?1 bound to @enterprise_id and ?2 to @id:
+ * the usual shape of a collection's remove callback. */
+gboolean        kouan_statement_run_for_record (sqlite3     *db,
+                                                const char  *sql,
+                                                gint64       enterprise_id,
+                                                gint64       id,
+                                                GError     **error);
 /* NULL-terminated */
 const KouanCollection * const *kouan_collection_all (void);
 

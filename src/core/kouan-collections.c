@@ -96,14 +96,8 @@ messages_remove (sqlite3  *db,
                  gint64    id,
                  GError  **error)
 {
-  g_autoptr(KouanStatement) stmt = NULL;
-
-  stmt = kouan_statement_get (db, "DELETE FROM messages WHERE enterprise_id = ?1 AND id = ?2", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, enterprise_id);
-  sqlite3_bind_int64 (stmt, 2, id);
-  return kouan_statement_run (stmt, error);
+  return kouan_statement_run_for_record (db, "DELETE FROM messages WHERE enterprise_id = ?1 AND id = ?2",
+                                         enterprise_id, id, error);
 }
 
 /* Only the user's own flags are editable (docs/api.md, mutations). */

@@ -41,22 +41,6 @@ check_id (GError     **error,
   return FALSE;
 }
 
-static gboolean
-remove_row (sqlite3     *db,
-            const char  *sql,
-            gint64       enterprise_id,
-            gint64       id,
-            GError     **error)
-{
-  g_autoptr(KouanStatement) stmt = kouan_statement_get (db, sql, error);
-
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, enterprise_id);
-  sqlite3_bind_int64 (stmt, 2, id);
-  return kouan_statement_run (stmt, error);
-}
-
 /* ---- policies ------------------------------------------------------ */
 
 static gboolean
@@ -100,8 +84,8 @@ policies_remove (sqlite3  *db,
                  gint64    id,
                  GError  **error)
 {
-  return remove_row (db, "DELETE FROM insurance_policies WHERE enterprise_id = ?1 AND id = ?2",
-                     enterprise_id, id, error);
+  return kouan_statement_run_for_record (db, "DELETE FROM insurance_policies WHERE enterprise_id = ?1 AND id = ?2",
+                                         enterprise_id, id, error);
 }
 
 static KouanPolicy *
@@ -296,8 +280,8 @@ claims_remove (sqlite3  *db,
                gint64    id,
                GError  **error)
 {
-  return remove_row (db, "DELETE FROM insurance_claims WHERE enterprise_id = ?1 AND id = ?2",
-                     enterprise_id, id, error);
+  return kouan_statement_run_for_record (db, "DELETE FROM insurance_claims WHERE enterprise_id = ?1 AND id = ?2",
+                                         enterprise_id, id, error);
 }
 
 static gboolean
@@ -390,8 +374,8 @@ categories_remove (sqlite3  *db,
                    gint64    id,
                    GError  **error)
 {
-  return remove_row (db, "DELETE FROM insurance_categories WHERE enterprise_id = ?1 AND id = ?2",
-                     enterprise_id, id, error);
+  return kouan_statement_run_for_record (db, "DELETE FROM insurance_categories WHERE enterprise_id = ?1 AND id = ?2",
+                                         enterprise_id, id, error);
 }
 
 static gboolean

@@ -281,6 +281,22 @@ kouan_statement_run (KouanStatement  *stmt,
   return kouan_store_set_sql_error (error, sqlite3_db_handle (stmt), rc, "Cannot write to the cache");
 }
 
+gboolean
+kouan_statement_run_for_record (sqlite3     *db,
+                                const char  *sql,
+                                gint64       enterprise_id,
+                                gint64       id,
+                                GError     **error)
+{
+  g_autoptr(KouanStatement) stmt = kouan_statement_get (db, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, enterprise_id);
+  sqlite3_bind_int64 (stmt, 2, id);
+  return kouan_statement_run (stmt, error);
+}
+
 static gboolean
 store_exec (KouanStore  *self,
             const char  *sql,
