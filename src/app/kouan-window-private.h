@@ -68,6 +68,7 @@ const char *_kouan_window_get_visible_area   (KouanWindow      *self);
 GtkWidget  *_kouan_window_get_area_page      (KouanWindow      *self,
                                               const char       *area);
 const char *_kouan_window_get_sync_text      (KouanWindow      *self);
+const char *_kouan_window_get_user_name      (KouanWindow      *self);
 gboolean    _kouan_window_get_unauthorized_banner_visible (KouanWindow *self);
 
 G_END_DECLS

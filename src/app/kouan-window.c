@@ -8,6 +8,7 @@
 #include "kouan-application.h"
 #include "kouan-client.h"
 #include "kouan-enterprise.h"
+#include "kouan-personal.h"
 #include "kouan-store.h"
 #include "kouan-sync.h"
 #include "kouan-window-private.h"
@@ -523,6 +524,29 @@ kouan_window_bind_settings (KouanWindow *self)
                    G_SETTINGS_BIND_DEFAULT);
 }
 
+/* The header shows the name the profile has now: the session's copy is
+ * only what the server said at login, and the user may rename
+ * themselves (here or on another device) during the session. */
+static void
+update_user_name (KouanWindow *self)
+{
+  g_autoptr(KouanProfile) profile = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *name = NULL;
+
+  if (self->store != NULL)
+    profile = kouan_store_get_profile (self->store, self->session->user_id, &error);
+  if (error != NULL)
+    g_debug ("Cannot read the profile for the header: %s", error->message);
+  if (profile != NULL && profile->name != NULL && *profile->name != '\0')
+    name = profile->name;
+  else if (self->session->name != NULL && *self->session->name != '\0')
+    name = self->session->name;
+  else
+    name = self->session->account;
+  gtk_label_set_label (GTK_LABEL (self->user_name_label), name != NULL ? name : "");
+}
+
 static void
 kouan_window_set_session (KouanWindow  *self,
                           KouanClient  *client,
@@ -530,14 +554,12 @@ kouan_window_set_session (KouanWindow  *self,
                           KouanSession *session)
 {
   g_autofree char *tooltip = NULL;
-  const char *user_name;
 
   self->client = g_object_ref (client);
   self->store = store != NULL ? g_object_ref (store) : NULL;
   self->session = session;
 
-  user_name = session->name != NULL && *session->name != '\0' ? session->name : session->account;
-  gtk_label_set_label (GTK_LABEL (self->user_name_label), user_name ? user_name : "");
+  update_user_name (self);
   /* Translators: %s is the account name, e.g. demo-admin */
   tooltip = g_strdup_printf (_("Logged in as %s"), session->account ? session->account : "");
   gtk_widget_set_tooltip_text (self->user_name_label, tooltip);
@@ -721,6 +743,8 @@ on_store_changed (KouanWindow *self,
 {
   if (g_strcmp0 (collection, "access") == 0 && enterprise_id == self->enterprise_id)
     update_admin_area (self);
+  else if (g_strcmp0 (collection, "profile") == 0)
+    update_user_name (self);
 }
 
 gint64
@@ -807,6 +831,12 @@ _kouan_window_get_area_page (KouanWindow *self,
                              const char  *area)
 {
   return gtk_stack_get_child_by_name (GTK_STACK (self->stack), area);
+}
+
+const char *
+_kouan_window_get_user_name (KouanWindow *self)
+{
+  return gtk_label_get_label (GTK_LABEL (self->user_name_label));
 }
 
 const char *

@@ -256,6 +256,24 @@ kouan_risk_list_get_loading (KouanRiskList *self)
   return self->loading;
 }
 
+gboolean
+kouan_risk_list_find (KouanRiskList *self,
+                      gint64         article_id,
+                      guint         *position)
+{
+  g_return_val_if_fail (KOUAN_IS_RISK_LIST (self), FALSE);
+
+  /* ids only: no row is loaded, so this stays cheap at 100k results */
+  for (guint i = 0; i < self->ids->len; i++)
+    if (g_array_index (self->ids, gint64, i) == article_id)
+      {
+        if (position != NULL)
+          *position = i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
 KouanRiskList *
 kouan_risk_list_new (KouanStore *store)
 {

@@ -21,5 +21,9 @@ KouanRiskList *kouan_risk_list_new         (KouanStore           *store);
 void           kouan_risk_list_set_query   (KouanRiskList        *self,
                                             const KouanRiskQuery *query);
 gboolean       kouan_risk_list_get_loading (KouanRiskList        *self);
+/* Whether @article_id is among the results, and where. */
+gboolean       kouan_risk_list_find        (KouanRiskList        *self,
+                                            gint64                article_id,
+                                            guint                *position);
 
 G_END_DECLS

@@ -320,6 +320,51 @@ test_search_country_keyword (void)
   g_assert_cmpstr (_kouan_insurance_view_get_article_title (fixture.view), ==, first->title);
 }
 
+/* Issue 16: search 泰国, open an article, search 美国: the detail must not
+ * keep showing the 泰国 article, which is not among the results. An
+ * article that stays among the results stays open. */
+static void
+test_detail_follows_results (void)
+{
+  GtkDropDown *country;
+  GtkEditable *keyword;
+  GListModel *results;
+  g_autoptr(KouanRiskArticle) opened = NULL;
+  KouanRiskQuery thai = { NULL, "泰国", NULL, 0, 0 };
+  KouanRiskQuery american = { NULL, "美国", NULL, 0, 0 };
+  g_autoptr(GArray) thai_ids = NULL;
+  g_autoptr(GArray) american_ids = NULL;
+  guint n;
+
+  ensure_window ();
+  kouan_insurance_view_show_page (fixture.view, "risk");
+  g_assert_true (wait_until (countries_loaded, NULL));
+  country = _kouan_insurance_view_get_country_dropdown (fixture.view);
+  keyword = _kouan_insurance_view_get_keyword_entry (fixture.view);
+  gtk_editable_set_text (keyword, "");
+  results = _kouan_insurance_view_get_risk_results (fixture.view);
+
+  thai_ids = kouan_store_search_risk_articles (fixture.store, &thai, NULL);
+  n = thai_ids->len;
+  g_assert_cmpuint (n, >, 0);
+  gtk_drop_down_set_selected (country, find_string (gtk_drop_down_get_model (country), "泰国"));
+  click (_kouan_insurance_view_get_search_button (fixture.view), results_ready, &n);
+  opened = g_list_model_get_item (results, 0);
+  g_signal_emit_by_name (_kouan_insurance_view_get_risk_list_view (fixture.view), "activate", 0);
+  g_assert_cmpstr (_kouan_insurance_view_get_article_title (fixture.view), ==, opened->title);
+
+  /* searching the same again keeps the article open */
+  click (_kouan_insurance_view_get_search_button (fixture.view), results_ready, &n);
+  g_assert_cmpstr (_kouan_insurance_view_get_article_title (fixture.view), ==, opened->title);
+
+  american_ids = kouan_store_search_risk_articles (fixture.store, &american, NULL);
+  n = american_ids->len;
+  g_assert_cmpuint (n, >, 0);
+  gtk_drop_down_set_selected (country, find_string (gtk_drop_down_get_model (country), "美国"));
+  click (_kouan_insurance_view_get_search_button (fixture.view), results_ready, &n);
+  g_assert_cmpstr (_kouan_insurance_view_get_article_title (fixture.view), ==, "");
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -331,6 +376,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/insurance/shortcut-opens-filtered-list", test_shortcut_opens_filtered_list);
   g_test_add_func ("/ui/insurance/more-opens-search", test_more_opens_search);
   g_test_add_func ("/ui/insurance/search-country-keyword", test_search_country_keyword);
+  g_test_add_func ("/ui/insurance/detail-follows-results", test_detail_follows_results);
 
   ret = g_test_run ();
 

@@ -167,6 +167,14 @@ server_has_name (gpointer user_data)
   return g_strcmp0 (name, wait->name) == 0;
 }
 
+static gboolean
+header_has_name (gpointer user_data)
+{
+  NameWait *wait = user_data;
+
+  return g_strcmp0 (_kouan_window_get_user_name (fixture.window), wait->name) == 0;
+}
+
 static void
 test_edit_and_save_profile (void)
 {
@@ -191,6 +199,9 @@ test_edit_and_save_profile (void)
   /* In the cache at once, on the server with the next push. */
   stored = kouan_store_get_profile (fixture.store, fixture.session->user_id, NULL);
   g_assert_cmpstr (stored->name, ==, "王明远");
+  /* The header follows the profile, not the login reply (issue 16); the
+   * store says "changed" from the main loop. */
+  g_assert_true (wait_until (header_has_name, &wait));
   g_assert_true (wait_until (server_has_name, &wait));
 }
 

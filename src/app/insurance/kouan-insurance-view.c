@@ -21,6 +21,7 @@ typedef struct {
   GtkWidget      *placeholder;
   GtkWidget      *content;
   GtkSingleSelection *selection;
+  gint64          shown_id;   /* the article in the detail, 0 for none */
 } ArticlePane;
 
 struct _KouanInsuranceView
@@ -342,6 +343,7 @@ article_pane_show (ArticlePane      *pane,
   g_autofree char *day = NULL;
   g_autofree char *meta = NULL;
 
+  pane->shown_id = article != NULL ? article->id : 0;
   gtk_widget_set_visible (pane->placeholder, article == NULL);
   gtk_widget_set_visible (pane->content, article != NULL);
   if (article == NULL)
@@ -371,6 +373,43 @@ on_article_activate (GtkListView *list_view,
 
   gtk_single_selection_set_selected (pane->selection, position);
   article_pane_show (pane, article, article != NULL ? category_name (self, article->category_id) : "");
+}
+
+/* The detail shows an article of the results or nothing: when a search or
+ * a sync changes the results, an article that left them leaves the detail
+ * too, and one that stayed is shown as the store has it now. */
+static void
+article_pane_follow (KouanInsuranceView *self,
+                     ArticlePane        *pane)
+{
+  KouanRiskList *results = KOUAN_RISK_LIST (gtk_single_selection_get_model (pane->selection));
+  g_autoptr(KouanRiskArticle) article = NULL;
+  guint position;
+
+  if (pane->shown_id == 0 || results == NULL || kouan_risk_list_get_loading (results))
+    return;
+  if (kouan_risk_list_find (results, pane->shown_id, &position))
+    article = kouan_store_get_risk_article (self->store, pane->shown_id, NULL);
+  if (article == NULL)
+    {
+      gtk_single_selection_set_selected (pane->selection, GTK_INVALID_LIST_POSITION);
+      article_pane_show (pane, NULL, NULL);
+      return;
+    }
+  gtk_single_selection_set_selected (pane->selection, position);
+  article_pane_show (pane, article, category_name (self, article->category_id));
+}
+
+static void
+on_risk_results_changed (KouanInsuranceView *self)
+{
+  article_pane_follow (self, &self->risk_pane);
+}
+
+static void
+on_category_articles_changed (KouanInsuranceView *self)
+{
+  article_pane_follow (self, &self->category_pane);
 }
 
 static GtkWidget *
@@ -411,6 +450,7 @@ make_article_pane (KouanInsuranceView *self,
 /* ---- reloading from the store -------------------------------------- */
 
 static void show_policy (KouanInsuranceView *self, KouanPolicy *policy);
+static void run_search (KouanInsuranceView *self);
 static void show_claim (KouanInsuranceView *self, KouanClaim *claim);
 
 static void
@@ -585,6 +625,14 @@ on_latest_clicked (GtkButton          *button,
   gint64 id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (button), "article-id"));
   g_autoptr(KouanRiskArticle) article = kouan_store_get_risk_article (self->store, id, NULL);
 
+  /* Show it among all articles, so the detail is one of the results. */
+  self->filling_facets = TRUE;
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (self->country_dropdown), 0);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (self->industry_dropdown), 0);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (self->category_dropdown), 0);
+  self->filling_facets = FALSE;
+  gtk_editable_set_text (GTK_EDITABLE (self->keyword_entry), "");
+  run_search (self);
   kouan_insurance_view_show_page (self, "risk");
   article_pane_show (&self->risk_pane, article,
                      article != NULL ? category_name (self, article->category_id) : "");
@@ -1327,6 +1375,10 @@ kouan_insurance_view_set_store (KouanInsuranceView *self,
       self->category_articles = kouan_risk_list_new (store);
       g_signal_connect_swapped (self->risk_results, "items-changed", G_CALLBACK (on_results_changed), self);
       g_signal_connect_swapped (self->risk_results, "notify::loading", G_CALLBACK (on_results_changed), self);
+      g_signal_connect_swapped (self->risk_results, "items-changed", G_CALLBACK (on_risk_results_changed), self);
+      g_signal_connect_swapped (self->risk_results, "notify::loading", G_CALLBACK (on_risk_results_changed), self);
+      g_signal_connect_swapped (self->category_articles, "items-changed", G_CALLBACK (on_category_articles_changed), self);
+      g_signal_connect_swapped (self->category_articles, "notify::loading", G_CALLBACK (on_category_articles_changed), self);
       gtk_single_selection_set_model (self->risk_pane.selection, G_LIST_MODEL (self->risk_results));
       gtk_single_selection_set_model (self->category_pane.selection, G_LIST_MODEL (self->category_articles));
     }
