@@ -12,13 +12,13 @@
 
 struct _KouanApplication
 {
-  GtkApplication  parent_instance;
+  AdwApplication  parent_instance;
 
   /* owned */
   GSettings      *settings;
 };
 
-G_DEFINE_FINAL_TYPE (KouanApplication, kouan_application, GTK_TYPE_APPLICATION)
+G_DEFINE_FINAL_TYPE (KouanApplication, kouan_application, ADW_TYPE_APPLICATION)
 
 static const GOptionEntry option_entries[] = {
   { "server", 's', G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING, NULL,
@@ -194,20 +194,27 @@ about_activated (GSimpleAction *action,
   KouanApplication *self = user_data;
   static const char *developers[] = { "The Kouan developers", NULL };
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  GtkWidget *about = adw_about_window_new ();
 
-  gtk_show_about_dialog (parent,
-                         "program-name", _("Kouan"),
-                         "logo-icon-name", APP_ID,
-                         "version", PACKAGE_VERSION,
-                         "comments", _("Notices and warnings from the trade single window"),
-                         "website", "https://github.com/kouan/kouan",
-                         "license-type", GTK_LICENSE_GPL_3_0,
-                         "authors", developers,
-                         /* Translators: your names, one per line */
-                         "translator-credits", _("translator-credits"),
-                         "copyright", "© 2026 The Kouan developers",
-                         "modal", TRUE,
-                         NULL);
+  g_object_set (about,
+                "transient-for", parent,
+                "modal", TRUE,
+                "application-name", _("Kouan"),
+                "application-icon", APP_ID,
+                "version", PACKAGE_VERSION,
+                "developer-name", _("The Kouan developers"),
+                "comments", _("The desktop client of the trade single window: notices and warnings from customs, "
+                              "your enterprises and their staff, and credit insurance — with IC card login, "
+                              "and working offline from a local copy."),
+                "website", "https://github.com/kouan/kouan",
+                "issue-url", "https://github.com/kouan/kouan/issues",
+                "license-type", GTK_LICENSE_GPL_3_0,
+                "developers", developers,
+                /* Translators: your names, one per line */
+                "translator-credits", _("translator-credits"),
+                "copyright", "© 2026 The Kouan developers",
+                NULL);
+  gtk_window_present (GTK_WINDOW (about));
 }
 
 static void
@@ -260,6 +267,7 @@ kouan_application_startup (GApplication *app)
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *sync_accels[] = { "F5", "<Control>r", NULL };
   static const char *close_accels[] = { "<Control>w", NULL };
+  static const char *help_accels[] = { "<Control>question", "F1", NULL };
   static const struct { const char *action; const char *accel; } area_accels[] = {
     /* 0: 首页 came after the others were numbered, which stay put */
     { "win.show-area::home",      "<Control>0" },
@@ -287,16 +295,11 @@ kouan_application_startup (GApplication *app)
     }
 
   gtk_window_set_default_icon_name (APP_ID);
-
-  /* GtkApplication (unlike libadwaita) does not load style.css by itself. */
-  {
-    g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
-
-    gtk_css_provider_load_from_resource (provider, "/io/github/kouan/Kouan/style.css");
-    gtk_style_context_add_provider_for_display (gdk_display_get_default (),
-                                                GTK_STYLE_PROVIDER (provider),
-                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-  }
+  /* AdwApplication loads style.css (and style-dark.css) from the resource
+   * base path and follows the system's dark preference through
+   * AdwStyleManager; GtkApplication loads gtk/help-overlay.ui as the
+   * windows' shortcuts window (win.show-help-overlay, Ctrl+?). */
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-help-overlay", help_accels);
 }
 
 static void

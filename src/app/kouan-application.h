@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 #include "kouan-types.h"
 
 G_BEGIN_DECLS
 
 #define KOUAN_TYPE_APPLICATION (kouan_application_get_type ())
-G_DECLARE_FINAL_TYPE (KouanApplication, kouan_application, KOUAN, APPLICATION, GtkApplication)
+G_DECLARE_FINAL_TYPE (KouanApplication, kouan_application, KOUAN, APPLICATION, AdwApplication)
 
 KouanApplication *kouan_application_new (void);
 /* The app's GSettings (io.github.kouan.Kouan) */

@@ -24,6 +24,16 @@ sync_now_activated (GtkWidget  *widget,
 }
 
 static void
+show_sidebar_activated (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  KouanWindow *self = KOUAN_WINDOW (widget);
+
+  adw_leaflet_navigate (ADW_LEAFLET (self->leaflet), ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+static void
 show_area_activated (GtkWidget  *widget,
                      const char *action_name,
                      GVariant   *parameter)
@@ -36,6 +46,7 @@ _kouan_window_install_actions (GtkWidgetClass *widget_class)
 {
   gtk_widget_class_install_action (widget_class, "win.sync-now", NULL, sync_now_activated);
   gtk_widget_class_install_action (widget_class, "win.show-area", "s", show_area_activated);
+  gtk_widget_class_install_action (widget_class, "win.show-sidebar", NULL, show_sidebar_activated);
 }
 
 void

@@ -20,7 +20,8 @@ struct _KouanWindowCard
   KouanCardMonitor *monitor;
   GtkWidget        *overlay;   /* (borrowed) the window's child once locked */
   GtkWidget        *content;   /* (borrowed) what the lock covers */
-  GtkWidget        *lock;      /* (borrowed) KouanCardLock, in the overlay */
+  GtkWidget        *lock;      /* (borrowed) KouanCardLock, in lock_page */
+  GtkWidget        *lock_page; /* (borrowed) a header bar over the lock, in the overlay */
   gboolean          seen;      /* the signed-in card was in the reader since the last removal */
   gboolean          locked;
 };
@@ -32,24 +33,6 @@ window_card_free (KouanWindowCard *card)
   g_free (card);
 }
 
-/* The header's menu (with Log Out, Quit) is not a template child the
- * window binds, so find the menu buttons in the title bar. */
-static void
-set_menu_buttons_sensitive (GtkWidget *widget,
-                            gboolean   sensitive)
-{
-  if (widget == NULL)
-    return;
-  if (GTK_IS_MENU_BUTTON (widget))
-    {
-      gtk_widget_set_sensitive (widget, sensitive);
-      return;
-    }
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    set_menu_buttons_sensitive (child, sensitive);
-}
-
 static void
 kouan_window_card_set_locked (KouanWindow *self,
                               gboolean     locked)
@@ -59,14 +42,11 @@ kouan_window_card_set_locked (KouanWindow *self,
   card->locked = locked;
   if (locked)
     kouan_card_lock_reset (KOUAN_CARD_LOCK (card->lock));
-  gtk_widget_set_visible (card->lock, locked);
+  gtk_widget_set_visible (card->lock_page, locked);
   /* Covered is not enough: keyboard focus must not reach what is under
-   * the lock, nor the header's switcher and menu. The window's own
-   * buttons (close, minimize) keep working. */
+   * the lock, header bars (switcher, menu) included. The lock page has a
+   * header bar of its own, so the window's buttons keep working. */
   gtk_widget_set_sensitive (card->content, !locked);
-  gtk_widget_set_sensitive (self->enterprise_dropdown,
-                            !locked && g_list_model_get_n_items (G_LIST_MODEL (self->enterprises)) > 1);
-  set_menu_buttons_sensitive (gtk_window_get_titlebar (GTK_WINDOW (self)), !locked);
   if (locked)
     gtk_widget_grab_focus (GTK_WIDGET (_kouan_card_lock_get_pin_entry (KOUAN_CARD_LOCK (card->lock))));
 }
@@ -160,20 +140,25 @@ _kouan_window_card_setup (KouanWindow *self)
   card = g_new0 (KouanWindowCard, 1);
   self->card = card;
 
-  /* The lock goes over everything in the window but the header bar: wrap
-   * the template's content in an overlay. */
-  card->content = gtk_window_get_child (GTK_WINDOW (self));
+  /* The lock goes over everything in the window: wrap the template's
+   * content in an overlay. */
+  card->content = adw_application_window_get_content (ADW_APPLICATION_WINDOW (self));
   g_object_ref (card->content);
-  gtk_window_set_child (GTK_WINDOW (self), NULL);
+  adw_application_window_set_content (ADW_APPLICATION_WINDOW (self), NULL);
   card->overlay = gtk_overlay_new ();
   gtk_overlay_set_child (GTK_OVERLAY (card->overlay), card->content);
   g_object_unref (card->content);
-  gtk_window_set_child (GTK_WINDOW (self), card->overlay);
+  adw_application_window_set_content (ADW_APPLICATION_WINDOW (self), card->overlay);
 
   card->monitor = kouan_card_monitor_new ();
   card->lock = kouan_card_lock_new (card->monitor, self->session->card_fingerprint);
-  gtk_widget_set_visible (card->lock, FALSE);
-  gtk_overlay_add_overlay (GTK_OVERLAY (card->overlay), card->lock);
+  gtk_widget_set_vexpand (card->lock, TRUE);
+  card->lock_page = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  gtk_widget_add_css_class (card->lock_page, "background");
+  gtk_box_append (GTK_BOX (card->lock_page), adw_header_bar_new ());
+  gtk_box_append (GTK_BOX (card->lock_page), card->lock);
+  gtk_widget_set_visible (card->lock_page, FALSE);
+  gtk_overlay_add_overlay (GTK_OVERLAY (card->overlay), card->lock_page);
   g_signal_connect_object (card->lock, "unlocked", G_CALLBACK (on_lock_unlocked), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (card->lock, "sign-out", G_CALLBACK (on_lock_sign_out), self,

@@ -9,13 +9,16 @@ typedef struct _KouanWindowCard KouanWindowCard;
 
 struct _KouanWindow
 {
-  GtkApplicationWindow  parent_instance;
+  AdwApplicationWindow  parent_instance;
 
   /* template widgets */
   GtkWidget            *admin_row;
   GtkWidget            *admin_view;
   GtkWidget            *card_session_label;
+  GtkWidget            *content_pane;
+  GtkWidget            *content_title;
   GtkWidget            *enterprise_dropdown;
+  GtkWidget            *leaflet;
   GtkWidget            *notices_badge;
   GtkWidget            *notices_row;
   GtkWidget            *offline_banner;
@@ -23,6 +26,7 @@ struct _KouanWindow
   GtkWidget            *sidebar;
   GtkWidget            *stack;
   GtkWidget            *sync_indicator;
+  GtkWidget            *toast_overlay;
   GtkWidget            *unauthorized_banner;
   GtkWidget            *user_name_label;
   GtkWidget            *warnings_badge;

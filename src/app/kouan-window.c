@@ -25,7 +25,7 @@
 /* Kept with the account's cache: the enterprise shown last. */
 #define META_ENTERPRISE_ID "enterprise-id"
 
-G_DEFINE_FINAL_TYPE (KouanWindow, kouan_window, GTK_TYPE_APPLICATION_WINDOW)
+G_DEFINE_FINAL_TYPE (KouanWindow, kouan_window, ADW_TYPE_APPLICATION_WINDOW)
 
 static void update_admin_area (KouanWindow *self);
 static void update_home_area (KouanWindow *self);
@@ -120,40 +120,73 @@ on_warning_received (KouanWindow *self,
   _kouan_window_queue_warning_notification (self, message_id);
 }
 
+/* Areas change when a row is activated (click, Enter, Space), never when
+ * focus merely moves through the sidebar. Folded, the content replaces
+ * the sidebar. */
+static void
+on_sidebar_row_activated (GtkListBox    *sidebar,
+                          GtkListBoxRow *row,
+                          KouanWindow   *self)
+{
+  gtk_stack_set_visible_child_name (GTK_STACK (self->stack),
+                                    gtk_widget_get_name (GTK_WIDGET (row)));
+  adw_leaflet_set_visible_child (ADW_LEAFLET (self->leaflet), self->content_pane);
+}
+
+/* The sidebar's highlight shows the current area, whatever keyboard focus
+ * did to the selection meanwhile. */
+static void
+select_area_row (KouanWindow *self,
+                 const char  *area)
+{
+  GtkListBoxRow *selected = gtk_list_box_get_selected_row (GTK_LIST_BOX (self->sidebar));
+
+  if (selected != NULL && g_strcmp0 (gtk_widget_get_name (GTK_WIDGET (selected)), area) == 0)
+    return;
+  for (GtkWidget *child = gtk_widget_get_first_child (self->sidebar);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_BOX_ROW (child) && g_strcmp0 (gtk_widget_get_name (child), area) == 0)
+      {
+        gtk_list_box_select_row (GTK_LIST_BOX (self->sidebar), GTK_LIST_BOX_ROW (child));
+        return;
+      }
+}
+
 static void
 on_sidebar_row_selected (GtkListBox    *sidebar,
                          GtkListBoxRow *row,
                          KouanWindow   *self)
 {
-  if (row == NULL)
-    return;
+  const char *area;
 
-  gtk_stack_set_visible_child_name (GTK_STACK (self->stack),
-                                    gtk_widget_get_name (GTK_WIDGET (row)));
+  /* rows are selected while the template is still being built */
+  if (self->stack == NULL)
+    return;
+  area = gtk_stack_get_visible_child_name (GTK_STACK (self->stack));
+  if (area != NULL && (row == NULL || g_strcmp0 (gtk_widget_get_name (GTK_WIDGET (row)), area) != 0))
+    select_area_row (self, area);
+}
+
+static void
+on_leaflet_folded_changed (KouanWindow *self)
+{
+  /* Unfolded, both panes show; folded, the area being read stays. */
+  if (adw_leaflet_get_folded (ADW_LEAFLET (self->leaflet)))
+    adw_leaflet_set_visible_child (ADW_LEAFLET (self->leaflet), self->content_pane);
 }
 
 static void
 on_stack_visible_child_changed (KouanWindow *self)
 {
   const char *area = gtk_stack_get_visible_child_name (GTK_STACK (self->stack));
-  GtkListBoxRow *selected = gtk_list_box_get_selected_row (GTK_LIST_BOX (self->sidebar));
   g_autofree char *title = NULL;
 
   if (area == NULL)
     return;
 
-  if (selected == NULL || g_strcmp0 (gtk_widget_get_name (GTK_WIDGET (selected)), area) != 0)
-    {
-      for (GtkWidget *child = gtk_widget_get_first_child (self->sidebar);
-           child != NULL;
-           child = gtk_widget_get_next_sibling (child))
-        if (GTK_IS_LIST_BOX_ROW (child) && g_strcmp0 (gtk_widget_get_name (child), area) == 0)
-          {
-            gtk_list_box_select_row (GTK_LIST_BOX (self->sidebar), GTK_LIST_BOX_ROW (child));
-            break;
-          }
-    }
-
+  select_area_row (self, area);
+  adw_window_title_set_title (ADW_WINDOW_TITLE (self->content_title), area_title (area));
   /* Translators: the window title, e.g. "Notices — Kouan" */
   title = g_strdup_printf (_("%s — Kouan"), area_title (area));
   gtk_window_set_title (GTK_WINDOW (self), title);
@@ -414,7 +447,10 @@ kouan_window_class_init (KouanWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/kouan/Kouan/ui/kouan-window.ui");
   gtk_widget_class_bind_template_child (widget_class, KouanWindow, card_session_label);
+  gtk_widget_class_bind_template_child (widget_class, KouanWindow, content_pane);
+  gtk_widget_class_bind_template_child (widget_class, KouanWindow, content_title);
   gtk_widget_class_bind_template_child (widget_class, KouanWindow, enterprise_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, KouanWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, KouanWindow, notices_badge);
   gtk_widget_class_bind_template_child (widget_class, KouanWindow, notices_row);
   gtk_widget_class_bind_template_child (widget_class, KouanWindow, offline_banner);
@@ -424,10 +460,13 @@ kouan_window_class_init (KouanWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KouanWindow, admin_view);
   gtk_widget_class_bind_template_child (widget_class, KouanWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, KouanWindow, sync_indicator);
+  gtk_widget_class_bind_template_child (widget_class, KouanWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, KouanWindow, unauthorized_banner);
   gtk_widget_class_bind_template_child (widget_class, KouanWindow, user_name_label);
   gtk_widget_class_bind_template_child (widget_class, KouanWindow, warnings_badge);
   gtk_widget_class_bind_template_child (widget_class, KouanWindow, warnings_row);
+  gtk_widget_class_bind_template_callback (widget_class, on_leaflet_folded_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_sidebar_row_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_sidebar_row_selected);
   gtk_widget_class_bind_template_callback (widget_class, on_stack_visible_child_changed);
 
@@ -745,6 +784,16 @@ on_store_changed (KouanWindow *self,
     update_admin_area (self);
   else if (g_strcmp0 (collection, "profile") == 0)
     update_user_name (self);
+}
+
+void
+kouan_window_add_toast (KouanWindow *self,
+                        AdwToast    *toast)
+{
+  g_return_if_fail (KOUAN_IS_WINDOW (self));
+  g_return_if_fail (ADW_IS_TOAST (toast));
+
+  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (self->toast_overlay), toast);
 }
 
 gint64

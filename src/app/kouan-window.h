@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 #include "kouan-types.h"
 #include "kouan-client.h"
 #include "kouan-store.h"
@@ -15,7 +15,7 @@ G_BEGIN_DECLS
  * It owns the KouanSync engine for the session. */
 
 #define KOUAN_TYPE_WINDOW (kouan_window_get_type ())
-G_DECLARE_FINAL_TYPE (KouanWindow, kouan_window, KOUAN, WINDOW, GtkApplicationWindow)
+G_DECLARE_FINAL_TYPE (KouanWindow, kouan_window, KOUAN, WINDOW, AdwApplicationWindow)
 
 /* @session: (transfer full) */
 KouanWindow      *kouan_window_new              (GtkApplication *app,
@@ -38,5 +38,9 @@ void              kouan_window_set_enterprise_id (KouanWindow *self,
                                                   gint64       enterprise_id);
 /* TRUE while the offline banner is revealed */
 gboolean          kouan_window_get_offline_banner_visible (KouanWindow *self);
+/* Shows @toast (saved, queued offline, failed) over the window's content.
+ * @toast: (transfer full) */
+void              kouan_window_add_toast        (KouanWindow *self,
+                                                 AdwToast    *toast);
 
 G_END_DECLS

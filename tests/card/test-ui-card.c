@@ -405,9 +405,10 @@ test_removal_locks (void)
   card_command ("remove");
   g_assert_true (wait_until (window_locked, NULL));
   lock = KOUAN_CARD_LOCK (_kouan_window_get_card_lock (window));
-  /* Nothing under the lock takes input, nor the header's switcher. */
+  /* Nothing under the lock takes input, the header bars' switcher and
+   * menu included. */
   g_assert_false (gtk_widget_is_sensitive (window->stack));
-  g_assert_false (gtk_widget_get_sensitive (window->enterprise_dropdown));
+  g_assert_false (gtk_widget_is_sensitive (window->enterprise_dropdown));
 
   /* Back in, a wrong PIN does not unlock. */
   card_command ("insert");
