@@ -489,6 +489,55 @@ test_notification_opens_warning (void)
   kouan_window_show_area (window, "notices");
 }
 
+static GtkWidget *
+sidebar_row (KouanWindow *window,
+             const char  *area)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (window->sidebar); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_BOX_ROW (child) && g_strcmp0 (gtk_widget_get_name (child), area) == 0)
+      return child;
+  return NULL;
+}
+
+/* Issue 13: moving keyboard focus through the sidebar (Tab, arrows) never
+ * changes the area; activating a row does. The shortcuts window lists
+ * every shortcut and opens with Ctrl+? and F1. */
+static void
+test_keyboard (void)
+{
+  KouanWindow *window = main_window ();
+  GtkListBox *sidebar = GTK_LIST_BOX (window->sidebar);
+  GtkWidget *warnings = sidebar_row (window, "warnings");
+  g_auto(GStrv) help_actions = gtk_application_get_actions_for_accel (fixture.app, "F1");
+  g_auto(GStrv) help_actions_ctrl = gtk_application_get_actions_for_accel (fixture.app, "<Control>question");
+  GtkShortcutsWindow *overlay;
+
+  kouan_window_show_area (window, "notices");
+  gtk_widget_grab_focus (sidebar_row (window, "notices"));
+  /* focus moves on (the Down key's binding), the area stays */
+  g_signal_emit_by_name (sidebar, "move-cursor", GTK_MOVEMENT_DISPLAY_LINES, 1, FALSE, FALSE);
+  g_assert_true (gtk_window_get_focus (GTK_WINDOW (window)) == warnings);
+  g_assert_cmpstr (_kouan_window_get_visible_area (window), ==, "notices");
+  g_assert_cmpstr (gtk_widget_get_name (GTK_WIDGET (gtk_list_box_get_selected_row (sidebar))), ==, "notices");
+  gtk_widget_grab_focus (warnings);
+  g_assert_cmpstr (_kouan_window_get_visible_area (window), ==, "notices");
+
+  /* Enter on the row (activation) changes it */
+  g_signal_emit_by_name (warnings, "activate");
+  g_assert_cmpstr (_kouan_window_get_visible_area (window), ==, "warnings");
+  g_assert_cmpstr (gtk_widget_get_name (GTK_WIDGET (gtk_list_box_get_selected_row (sidebar))), ==, "warnings");
+
+  g_assert_true (g_strv_contains ((const char * const *) help_actions, "win.show-help-overlay"));
+  g_assert_true (g_strv_contains ((const char * const *) help_actions_ctrl, "win.show-help-overlay"));
+  overlay = gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window));
+  g_assert_nonnull (overlay);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (overlay)));
+  gtk_window_close (GTK_WINDOW (overlay));
+  kouan_window_show_area (window, "notices");
+}
+
 static gboolean
 offline_banner_shown (gpointer user_data)
 {
@@ -705,6 +754,7 @@ main (int   argc,
   g_test_add_func ("/ui/shell/badges-match-server", test_badges_match_server);
   g_test_add_func ("/ui/shell/enterprise-switcher", test_enterprise_switcher);
   g_test_add_func ("/ui/shell/areas", test_areas);
+  g_test_add_func ("/ui/shell/keyboard", test_keyboard);
   g_test_add_func ("/ui/shell/notification-opens-warning", test_notification_opens_warning);
   g_test_add_func ("/ui/shell/offline-banner", test_offline_banner);
   g_test_add_func ("/ui/shell/logout", test_logout);
