@@ -15,10 +15,15 @@
 static const char *
 dummy_hash (void)
 {
+  static gsize once;
   static char *hash;
 
-  if (hash == NULL)
-    hash = kouan_crypto_hash_password ("kouan-no-such-account", KOUAN_PASSWORD_ITERATIONS);
+  /* Computed on a worker thread, possibly two at once. */
+  if (g_once_init_enter (&once))
+    {
+      hash = kouan_crypto_hash_password ("kouan-no-such-account", KOUAN_PASSWORD_ITERATIONS);
+      g_once_init_leave (&once, 1);
+    }
   return hash;
 }
 
@@ -70,13 +75,21 @@ kouan_server_throttle_wait (KouanServer *self,
   sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 2, now - KOUAN_LOGIN_WINDOW);
   sqlite3_bind_int (stmt, 3, KOUAN_LOGIN_MAX_FAILURES);
-  if (sqlite3_step (stmt) == SQLITE_ROW &&
-      sqlite3_column_int (stmt, 0) >= KOUAN_LOGIN_MAX_FAILURES)
+  if (sqlite3_step (stmt) == SQLITE_ROW)
     {
+      gint64 failures = sqlite3_column_int (stmt, 0);
+      gint64 in_flight = self->passwords_in_flight != NULL
+        ? GPOINTER_TO_INT (g_hash_table_lookup (self->passwords_in_flight, key)) : 0;
+
       /* The oldest of the last five failures leaving the window frees a
        * slot. */
-      wait = sqlite3_column_int64 (stmt, 1) + KOUAN_LOGIN_WINDOW - now;
-      wait = MAX (wait, 1);
+      if (failures >= KOUAN_LOGIN_MAX_FAILURES)
+        wait = MAX (sqlite3_column_int64 (stmt, 1) + KOUAN_LOGIN_WINDOW - now, 1);
+      /* Checks still running on a worker count as failures until they
+       * end, so a burst of parallel guesses gets no more than five tries;
+       * one second is about when they will have ended. */
+      else if (failures + in_flight >= KOUAN_LOGIN_MAX_FAILURES)
+        wait = 1;
     }
   sqlite3_reset (stmt);
   return wait;
@@ -108,6 +121,159 @@ kouan_server_throttle_forget (KouanServer *self,
   sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 2, now - KOUAN_LOGIN_WINDOW);
   kouan_server_db_step_done (self, stmt, NULL);
+}
+
+/* ---- password hashing off the main loop ---------------------------- */
+
+/* PBKDF2 takes tens of milliseconds by design: run on the main loop it
+ * would stall every other request (and every WebSocket) for that long
+ * per login. The message is paused, the hashing runs in a GTask worker,
+ * and the answer is made on the main context, where all database work
+ * stays. */
+typedef struct {
+  KouanServer             *server;   /* borrowed: lives for the process */
+  SoupServerMessage       *msg;      /* owned */
+  char                    *password;
+  char                    *hash;     /* (nullable): the dummy hash */
+  char                    *new_password; /* (nullable) */
+  GStrv                    keys;     /* throttle keys counted in flight */
+  gboolean                 gone;     /* the client went away meanwhile */
+  gulong                   finished_id;
+  gulong                   disconnected_id;
+  KouanServerPasswordDone  done;
+  gpointer                 user_data;
+  GDestroyNotify           destroy;
+  /* results */
+  gboolean                 verified;
+  char                    *new_hash;
+} PasswordCheck;
+
+static void
+wipe_free (char *secret)
+{
+  if (secret != NULL)
+    memset (secret, 0, strlen (secret));
+  g_free (secret);
+}
+
+static void
+password_check_free (PasswordCheck *check)
+{
+  g_clear_signal_handler (&check->finished_id, check->msg);
+  g_clear_signal_handler (&check->disconnected_id, check->msg);
+  g_clear_object (&check->msg);
+  wipe_free (check->password);
+  wipe_free (check->new_password);
+  g_free (check->hash);
+  g_free (check->new_hash);
+  g_strfreev (check->keys);
+  if (check->destroy != NULL)
+    check->destroy (check->user_data);
+  g_free (check);
+}
+
+static void
+in_flight_add (KouanServer  *self,
+               char * const *keys,
+               int           delta)
+{
+  if (self->passwords_in_flight == NULL)
+    self->passwords_in_flight = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (guint i = 0; keys[i] != NULL; i++)
+    {
+      int count = GPOINTER_TO_INT (g_hash_table_lookup (self->passwords_in_flight, keys[i])) + delta;
+
+      if (count > 0)
+        g_hash_table_replace (self->passwords_in_flight, g_strdup (keys[i]), GINT_TO_POINTER (count));
+      else
+        g_hash_table_remove (self->passwords_in_flight, keys[i]);
+    }
+}
+
+static void
+password_check_thread (GTask        *task,
+                       gpointer      source_object,
+                       gpointer      task_data,
+                       GCancellable *cancellable)
+{
+  PasswordCheck *check = task_data;
+
+  /* An unknown account is checked against the dummy hash, so it costs
+   * the same time as a wrong password; it never verifies. */
+  check->verified = kouan_crypto_verify_password (check->password,
+                                                  check->hash != NULL ? check->hash : dummy_hash ())
+                    && check->hash != NULL;
+  if (check->verified && check->new_password != NULL)
+    check->new_hash = kouan_crypto_hash_password (check->new_password, KOUAN_PASSWORD_ITERATIONS);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_check_msg_finished (SoupServerMessage *msg,
+                       PasswordCheck     *check)
+{
+  check->gone = TRUE;
+}
+
+static void
+on_password_checked (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  PasswordCheck *check = g_task_get_task_data (G_TASK (result));
+  KouanServer *self = check->server;
+  gint64 before;
+
+  in_flight_add (self, check->keys, -1);
+  if (check->gone)
+    return;
+
+  /* The router announces the changes of a request when its handler
+   * returns; this one answers later, so it announces its own. */
+  before = kouan_server_events_newest (self);
+  check->done (self, check->msg, check->verified, check->new_hash, check->user_data);
+  if (kouan_server_events_newest (self) != before)
+    kouan_server_events_notify_since (self, before);
+  soup_server_message_unpause (check->msg);
+}
+
+void
+kouan_server_password_check (KouanServer             *self,
+                             SoupServerMessage       *msg,
+                             const char              *password,
+                             const char              *hash,
+                             const char              *new_password,
+                             const char * const      *throttle_keys,
+                             KouanServerPasswordDone  done,
+                             gpointer                 user_data,
+                             GDestroyNotify           destroy)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, NULL, on_password_checked, NULL);
+  PasswordCheck *check = g_new0 (PasswordCheck, 1);
+
+  check->server = self;
+  check->msg = g_object_ref (msg);
+  check->password = g_strdup (password);
+  check->hash = g_strdup (hash);
+  check->new_password = g_strdup (new_password);
+  check->keys = g_strdupv ((char **) throttle_keys);
+  check->done = done;
+  check->user_data = user_data;
+  check->destroy = destroy;
+  /* Either means the message can no longer be answered or unpaused. */
+  check->finished_id = g_signal_connect (msg, "finished", G_CALLBACK (on_check_msg_finished), check);
+  check->disconnected_id = g_signal_connect (msg, "disconnected", G_CALLBACK (on_check_msg_finished), check);
+  in_flight_add (self, check->keys, +1);
+
+  g_task_set_source_tag (task, kouan_server_password_check);
+  g_task_set_task_data (task, check, (GDestroyNotify) password_check_free);
+  /* A status must be set before the handler returns: libsoup otherwise
+   * tries the WebSocket handshake on the message (the socket handler
+   * shares the catch-all path) and answers its own 400. This one stands
+   * until @done replaces it. */
+  soup_server_message_set_status (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, NULL);
+  soup_server_message_pause (msg);
+  g_task_run_in_thread (task, password_check_thread);
 }
 
 /* ---- sessions ------------------------------------------------------ */
@@ -159,6 +325,44 @@ kouan_server_reply_throttled (SoupServerMessage *msg,
                             "Too many failed logins; try again in %s seconds", seconds);
 }
 
+typedef struct {
+  gint64    user_id;   /* 0: no such account */
+  gboolean  active;
+  char     *account_key;
+  char     *address_key;
+} LoginAttempt;
+
+static void
+login_attempt_free (LoginAttempt *attempt)
+{
+  g_free (attempt->account_key);
+  g_free (attempt->address_key);
+  g_free (attempt);
+}
+
+static void
+on_login_checked (KouanServer       *self,
+                  SoupServerMessage *msg,
+                  gboolean           verified,
+                  const char        *new_hash,
+                  gpointer           user_data)
+{
+  LoginAttempt *attempt = user_data;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  if (!verified || attempt->user_id == 0 || !attempt->active)
+    {
+      kouan_server_throttle_record (self, attempt->account_key, now);
+      kouan_server_throttle_record (self, attempt->address_key, now);
+      kouan_server_reply_error (msg, SOUP_STATUS_UNAUTHORIZED, "invalid_credentials",
+                                "Wrong account or password");
+      return;
+    }
+
+  kouan_server_throttle_forget (self, attempt->account_key, now);
+  kouan_server_auth_open_session (self, msg, attempt->user_id, "password");
+}
+
 static void
 login (KouanServer       *self,
        SoupServerMessage *msg)
@@ -172,8 +376,8 @@ login (KouanServer       *self,
   const char *password;
   const char *address;
   sqlite3_stmt *stmt;
-  gint64 user_id = 0;
-  gboolean active = FALSE;
+  LoginAttempt *attempt = NULL;
+  const char *keys[3] = { NULL, NULL, NULL };
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   gint64 wait;
 
@@ -211,25 +415,66 @@ login (KouanServer       *self,
   sqlite3_bind_text (stmt, 1, account, -1, SQLITE_TRANSIENT);
   if (sqlite3_step (stmt) == SQLITE_ROW)
     {
-      user_id = sqlite3_column_int64 (stmt, 0);
+      attempt = g_new0 (LoginAttempt, 1);
+      attempt->user_id = sqlite3_column_int64 (stmt, 0);
       hash = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-      active = sqlite3_column_int (stmt, 2) != 0;
+      attempt->active = sqlite3_column_int (stmt, 2) != 0;
     }
   sqlite3_reset (stmt);
 
-  if (!kouan_crypto_verify_password (password, hash != NULL ? hash : dummy_hash ()) ||
-      user_id == 0 || !active)
+  if (attempt == NULL)
+    attempt = g_new0 (LoginAttempt, 1);
+  attempt->account_key = g_steal_pointer (&account_key);
+  attempt->address_key = g_steal_pointer (&address_key);
+  keys[0] = attempt->account_key;
+  keys[1] = attempt->address_key;
+  kouan_server_password_check (self, msg, password, hash, NULL, keys,
+                               on_login_checked, attempt, (GDestroyNotify) login_attempt_free);
+}
+
+static void
+delete_session (KouanServer *self,
+                const char  *token_sha)
+{
+  sqlite3_stmt *stmt = kouan_server_db_stmt (self, "DELETE FROM sessions WHERE token_sha256 = ?1");
+
+  sqlite3_bind_text (stmt, 1, token_sha, -1, SQLITE_TRANSIENT);
+  kouan_server_db_step_done (self, stmt, NULL);
+}
+
+/* Keeps at most KOUAN_SESSIONS_PER_USER sessions of @user_id: a script
+ * logging in over and over must not grow the table (or the account's
+ * session list) without end. The least recently used go first, never
+ * @keep_sha (the one just opened); their sockets are closed like at
+ * logout. */
+static void
+evict_oldest_sessions (KouanServer *self,
+                       gint64       user_id,
+                       const char  *keep_sha)
+{
+  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
+    "SELECT token_sha256 FROM sessions WHERE user_id = ?1 AND token_sha256 <> ?2"
+    " ORDER BY last_seen DESC, created_at DESC LIMIT -1 OFFSET ?3");
+  g_autoptr(GPtrArray) evicted = g_ptr_array_new_with_free_func (g_free);
+  int rc;
+
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  sqlite3_bind_text (stmt, 2, keep_sha, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int (stmt, 3, KOUAN_SESSIONS_PER_USER - 1);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (evicted, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    g_warning ("Listing sessions to evict: %s", sqlite3_errmsg (self->db));
+
+  for (guint i = 0; i < evicted->len; i++)
     {
-      kouan_server_throttle_record (self, account_key, now);
-      kouan_server_throttle_record (self, address_key, now);
-      kouan_server_reply_error (msg, SOUP_STATUS_UNAUTHORIZED, "invalid_credentials",
-                                "Wrong account or password");
-      return;
+      const char *sha = g_ptr_array_index (evicted, i);
+
+      delete_session (self, sha);
+      if (self->sockets != NULL)
+        kouan_server_events_close_session (self, sha);
     }
-
-  kouan_server_throttle_forget (self, account_key, now);
-
-  kouan_server_auth_open_session (self, msg, user_id, "password");
 }
 
 void
@@ -262,6 +507,8 @@ kouan_server_auth_open_session (KouanServer       *self,
       return;
     }
 
+  evict_oldest_sessions (self, user_id, token_sha);
+
   /* Expired sessions are swept on each login rather than by a timer. */
   stmt = kouan_server_db_stmt (self,
     "DELETE FROM sessions WHERE expires_at <= ?1 OR last_seen <= ?2");
@@ -271,16 +518,6 @@ kouan_server_auth_open_session (KouanServer       *self,
 
   reply_session (self, msg, user_id, method,
                  session_expiry (self, now, now), token);
-}
-
-static void
-delete_session (KouanServer *self,
-                const char  *token_sha)
-{
-  sqlite3_stmt *stmt = kouan_server_db_stmt (self, "DELETE FROM sessions WHERE token_sha256 = ?1");
-
-  sqlite3_bind_text (stmt, 1, token_sha, -1, SQLITE_TRANSIENT);
-  kouan_server_db_step_done (self, stmt, NULL);
 }
 
 gboolean
