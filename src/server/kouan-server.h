@@ -405,8 +405,12 @@ void          kouan_server_images_install (KouanServer  *self);
 gboolean      kouan_server_images_exists  (KouanServer  *self,
                                            gint64        enterprise_id,
                                            gint64        image_id);
-/* Stores @data (already checked with kouan_image_check()) and returns its
- * id; the same bytes twice give the same id. 0 with @error on failure. */
+/* Stores @data — a PNG or JPEG the server encoded itself (an upload is
+ * decoded and re-encoded first) — and returns its id; the same bytes
+ * twice give the same id. 0 with @error on failure. No quota is checked
+ * here. */
+#define KOUAN_IMAGE_QUOTA_USER        (20 * 1024 * 1024)
+#define KOUAN_IMAGE_QUOTA_ENTERPRISE  (200 * 1024 * 1024)
 gint64        kouan_server_images_store   (KouanServer  *self,
                                            gint64        enterprise_id,
                                            gint64        user_id,
