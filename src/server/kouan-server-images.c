@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <string.h>
+
 #include <gdk-pixbuf/gdk-pixbuf.h>
 
 #include "kouan-image.h"
@@ -137,6 +139,47 @@ on_size_prepared (GdkPixbufLoader *loader,
     }
 }
 
+static guint32
+read_be32 (const guint8 *p)
+{
+  return ((guint32) p[0] << 24) | ((guint32) p[1] << 16) | ((guint32) p[2] << 8) | p[3];
+}
+
+/* gdk-pixbuf's loaders decode incrementally and hand back whatever rows
+ * arrived when the data stops, so a cut-off file would be stored with a
+ * blank lower part. The file must reach its end marker: for a PNG, chunks
+ * that each fit, up to IEND; for a JPEG, an EOI marker after the first
+ * scan. Bytes after the end marker are allowed (they are dropped). */
+static gboolean
+reaches_end (KouanImageType  type,
+             const guint8   *data,
+             gsize           length)
+{
+  if (type == KOUAN_IMAGE_TYPE_PNG)
+    {
+      gsize pos = 8;
+
+      while (length - pos >= 12)
+        {
+          guint32 chunk = read_be32 (data + pos);
+
+          if (chunk > length - pos - 12)
+            return FALSE;
+          if (memcmp (data + pos + 4, "IEND", 4) == 0)
+            return TRUE;
+          pos += 12 + (gsize) chunk;
+        }
+      return FALSE;
+    }
+  else
+    {
+      const guint8 *sos = memmem (data, length, "\xff\xda", 2);
+
+      return sos != NULL &&
+             memmem (sos + 2, length - (gsize) (sos + 2 - data), "\xff\xd9", 2) != NULL;
+    }
+}
+
 /* Decodes @data (already through kouan_image_check()) and encodes its
  * pixels again in the same format. Returns the new bytes and fills @info
  * with their type and dimensions, or NULL with a KOUAN_IMAGE_ERROR. */
@@ -188,6 +231,9 @@ reencode (GBytes          *data,
       return NULL;
     }
   pixbuf = gdk_pixbuf_loader_get_pixbuf (loader);
+  if (local_error == NULL && !reaches_end (info->type, bytes, length))
+    g_set_error_literal (&local_error, GDK_PIXBUF_ERROR, GDK_PIXBUF_ERROR_CORRUPT_IMAGE,
+                         "the file ends before the image does");
   if (local_error != NULL || pixbuf == NULL)
     {
       g_set_error (error, KOUAN_IMAGE_ERROR, KOUAN_IMAGE_ERROR_MALFORMED,
