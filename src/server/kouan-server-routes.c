@@ -329,6 +329,21 @@ check_access (KouanServer      *self,
   return TRUE;
 }
 
+/* A query parameter is decoded into a C string, so "limit=1%002" would
+ * quietly read as "1": a NUL anywhere in the query is refused instead
+ * (400, after the access checks like any other parameter error). */
+static gboolean
+query_is_text (SoupServerMessage *msg)
+{
+  const char *query = g_uri_get_query (soup_server_message_get_uri (msg));
+
+  if (query == NULL || strstr (query, "%00") == NULL)
+    return TRUE;
+  kouan_server_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid_field",
+                            "The query holds a NUL character");
+  return FALSE;
+}
+
 static void
 handle_request (SoupServer        *server,
                 SoupServerMessage *msg,
@@ -370,7 +385,7 @@ handle_request (SoupServer        *server,
           continue;
         }
 
-      if (check_access (self, route, &req))
+      if (check_access (self, route, &req) && query_is_text (msg))
         {
           /* Whatever the route changed is announced to every socket that
            * may see it (docs/api.md, events), not only the caller's. */
