@@ -75,24 +75,38 @@ kouan_server_throttle_wait (KouanServer *self,
   sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 2, now - KOUAN_LOGIN_WINDOW);
   sqlite3_bind_int (stmt, 3, KOUAN_LOGIN_MAX_FAILURES);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  if (sqlite3_step (stmt) == SQLITE_ROW &&
+      sqlite3_column_int (stmt, 0) >= KOUAN_LOGIN_MAX_FAILURES)
     {
-      gint64 failures = sqlite3_column_int (stmt, 0);
-      gint64 in_flight = self->passwords_in_flight != NULL
-        ? GPOINTER_TO_INT (g_hash_table_lookup (self->passwords_in_flight, key)) : 0;
-
       /* The oldest of the last five failures leaving the window frees a
        * slot. */
-      if (failures >= KOUAN_LOGIN_MAX_FAILURES)
-        wait = MAX (sqlite3_column_int64 (stmt, 1) + KOUAN_LOGIN_WINDOW - now, 1);
-      /* Checks still running on a worker count as failures until they
-       * end, so a burst of parallel guesses gets no more than five tries;
-       * one second is about when they will have ended. */
-      else if (failures + in_flight >= KOUAN_LOGIN_MAX_FAILURES)
-        wait = 1;
+      wait = sqlite3_column_int64 (stmt, 1) + KOUAN_LOGIN_WINDOW - now;
+      wait = MAX (wait, 1);
     }
   sqlite3_reset (stmt);
   return wait;
+}
+
+gboolean
+kouan_server_throttle_busy (KouanServer *self,
+                            const char  *key,
+                            gint64       now)
+{
+  sqlite3_stmt *stmt;
+  gint64 failures = 0;
+  int in_flight = self->passwords_in_flight != NULL
+    ? GPOINTER_TO_INT (g_hash_table_lookup (self->passwords_in_flight, key)) : 0;
+
+  if (in_flight == 0)
+    return FALSE;
+  stmt = kouan_server_db_stmt (self,
+    "SELECT COUNT(*) FROM login_failures WHERE key = ?1 AND at > ?2");
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, now - KOUAN_LOGIN_WINDOW);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    failures = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  return failures + in_flight >= KOUAN_LOGIN_MAX_FAILURES;
 }
 
 void
@@ -215,6 +229,8 @@ on_check_msg_finished (SoupServerMessage *msg,
   check->gone = TRUE;
 }
 
+static void resume_deferred_logins (KouanServer *self);
+
 static void
 on_password_checked (GObject      *source,
                      GAsyncResult *result,
@@ -225,16 +241,19 @@ on_password_checked (GObject      *source,
   gint64 before;
 
   in_flight_add (self, check->keys, -1);
-  if (check->gone)
-    return;
-
-  /* The router announces the changes of a request when its handler
-   * returns; this one answers later, so it announces its own. */
-  before = kouan_server_events_newest (self);
-  check->done (self, check->msg, check->verified, check->new_hash, check->user_data);
-  if (kouan_server_events_newest (self) != before)
-    kouan_server_events_notify_since (self, before);
-  soup_server_message_unpause (check->msg);
+  if (!check->gone)
+    {
+      /* The router announces the changes of a request when its handler
+       * returns; this one answers later, so it announces its own. */
+      before = kouan_server_events_newest (self);
+      check->done (self, check->msg, check->verified, check->new_hash, check->user_data);
+      if (kouan_server_events_newest (self) != before)
+        kouan_server_events_notify_since (self, before);
+      soup_server_message_unpause (check->msg);
+    }
+  /* After @done recorded this check's outcome: the logins waiting on it
+   * now see it. */
+  resume_deferred_logins (self);
 }
 
 void
@@ -363,9 +382,13 @@ on_login_checked (KouanServer       *self,
   kouan_server_auth_open_session (self, msg, attempt->user_id, "password");
 }
 
-static void
-login (KouanServer       *self,
-       SoupServerMessage *msg)
+static void defer_login (KouanServer *self, SoupServerMessage *msg);
+
+/* Starts a login: answers it at once (400, 429), defers it, or starts its
+ * password check. Returns FALSE when it answered at once. */
+static gboolean
+login_start (KouanServer       *self,
+             SoupServerMessage *msg)
 {
   g_autoptr(JsonObject) body = NULL;
   g_autoptr(GError) error = NULL;
@@ -383,18 +406,18 @@ login (KouanServer       *self,
 
   body = kouan_server_read_body (msg);
   if (body == NULL)
-    return;
+    return FALSE;
   if (!kouan_json_get_string (body, "account", &account, &error) ||
       !kouan_json_get_string (body, "password", &password, &error))
     {
       kouan_server_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid_field", "%s", error->message);
-      return;
+      return FALSE;
     }
   if (strlen (account) > 256 || strlen (password) > 1024)
     {
       kouan_server_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid_field",
                                 "\"account\" or \"password\" is too long");
-      return;
+      return FALSE;
     }
 
   address = soup_server_message_get_remote_host (msg);
@@ -408,7 +431,16 @@ login (KouanServer       *self,
   if (wait > 0)
     {
       kouan_server_reply_throttled (msg, wait);
-      return;
+      return FALSE;
+    }
+  /* Checks still running for this account or address could, as
+   * failures, reach the limit: this login waits for them, so logins sent
+   * all at once are throttled exactly as if sent one by one. */
+  if (kouan_server_throttle_busy (self, account_key, now) ||
+      kouan_server_throttle_busy (self, address_key, now))
+    {
+      defer_login (self, msg);
+      return TRUE;
     }
 
   stmt = kouan_server_db_stmt (self, "SELECT id, password_hash, active FROM users WHERE account = ?1");
@@ -430,6 +462,69 @@ login (KouanServer       *self,
   keys[1] = attempt->address_key;
   kouan_server_password_check (self, msg, password, hash, NULL, keys,
                                on_login_checked, attempt, (GDestroyNotify) login_attempt_free);
+  return TRUE;
+}
+
+/* A login waiting for running checks of its account or address. */
+typedef struct {
+  SoupServerMessage *msg;   /* owned, paused */
+  gboolean           gone;
+  gulong             finished_id;
+  gulong             disconnected_id;
+} DeferredLogin;
+
+static void
+on_deferred_gone (SoupServerMessage *msg,
+                  DeferredLogin     *deferred)
+{
+  deferred->gone = TRUE;
+}
+
+static void
+deferred_login_free (DeferredLogin *deferred)
+{
+  g_clear_signal_handler (&deferred->finished_id, deferred->msg);
+  g_clear_signal_handler (&deferred->disconnected_id, deferred->msg);
+  g_clear_object (&deferred->msg);
+  g_free (deferred);
+}
+
+static void
+defer_login (KouanServer       *self,
+             SoupServerMessage *msg)
+{
+  DeferredLogin *deferred = g_new0 (DeferredLogin, 1);
+
+  if (self->deferred_logins == NULL)
+    self->deferred_logins = g_ptr_array_new_with_free_func ((GDestroyNotify) deferred_login_free);
+  deferred->msg = g_object_ref (msg);
+  deferred->finished_id = g_signal_connect (msg, "finished", G_CALLBACK (on_deferred_gone), deferred);
+  deferred->disconnected_id = g_signal_connect (msg, "disconnected", G_CALLBACK (on_deferred_gone), deferred);
+  /* See kouan_server_password_check(): a status before pausing. */
+  soup_server_message_set_status (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, NULL);
+  soup_server_message_pause (msg);
+  g_ptr_array_add (self->deferred_logins, deferred);
+}
+
+static void
+resume_deferred_logins (KouanServer *self)
+{
+  g_autoptr(GPtrArray) waiting = NULL;
+
+  if (self->deferred_logins == NULL || self->deferred_logins->len == 0)
+    return;
+  /* Taken whole: a login that must wait again is deferred anew. */
+  waiting = g_steal_pointer (&self->deferred_logins);
+  for (guint i = 0; i < waiting->len; i++)
+    {
+      DeferredLogin *deferred = g_ptr_array_index (waiting, i);
+
+      if (deferred->gone)
+        continue;
+      /* The stand-in status stays until the login sets the real one. */
+      if (!login_start (self, deferred->msg))
+        soup_server_message_unpause (deferred->msg);
+    }
 }
 
 static void
@@ -604,7 +699,7 @@ kouan_server_auth_session (KouanServer       *self,
 
   if (g_strcmp0 (method, SOUP_METHOD_POST) == 0)
     {
-      login (self, msg);
+      login_start (self, msg);
       return;
     }
 

@@ -58,6 +58,7 @@ struct _KouanServer
   gint64      card_challenge_ttl; /* seconds */
   GHashTable *card_challenges_issued; /* (nullable) address → GQueue of times */
   GHashTable *passwords_in_flight;    /* (nullable) throttle key → checks running */
+  GPtrArray  *deferred_logins;        /* (nullable) logins waiting for those checks */
 
   char       *today;        /* (nullable) --today YYYY-MM-DD, for tests */
   guint       admin_timer;  /* the daily grant-expiry check */
@@ -238,6 +239,11 @@ void          kouan_server_auth_open_session (KouanServer       *self,
 /* Failed logins per key ("account:NAME", "address:IP", "card:FINGERPRINT"):
  * seconds until @key may try again, or 0. */
 gint64        kouan_server_throttle_wait   (KouanServer *self,
+                                            const char  *key,
+                                            gint64       now);
+/* Whether password checks still running for @key could, failing, bring
+ * it to the limit: a new attempt should wait for them to end. */
+gboolean      kouan_server_throttle_busy   (KouanServer *self,
                                             const char  *key,
                                             gint64       now);
 void          kouan_server_throttle_record (KouanServer *self,

@@ -749,7 +749,9 @@ send_async (SoupSession *session,
 
 /* Eight wrong passwords for one account at once: exactly five are looked
  * at (401), the rest are throttled (429), as if they came one by one.
- * And a health check sent after them is answered before they all are. */
+ * Ten right ones for ten accounts from one address at once (an office
+ * behind one NAT) all get in. And a health check sent after them is
+ * answered before they all are. */
 static void
 test_password_burst (void)
 {
@@ -786,6 +788,25 @@ test_password_burst (void)
   g_assert_cmpuint (burst.health_status, ==, 200);
   /* Hashing on the main loop would answer the health check last. */
   g_assert_cmpuint (burst.logins_done_before_health, <, 12);
+
+  /* the office: ten right passwords from one address at once */
+  {
+    Burst office = { 0 };
+    g_autoptr(GInetAddress) office_address = g_inet_address_new_from_string ("127.0.0.9");
+    g_autoptr(GSocketAddress) office_local = g_inet_socket_address_new (office_address, 0);
+    g_autoptr(SoupSession) nat = g_object_new (SOUP_TYPE_SESSION, "max-conns", 32,
+                                               "max-conns-per-host", 32,
+                                               "local-address", office_local, NULL);
+
+    for (guint i = 0; i < 10; i++)
+      {
+        g_autofree char *body = g_strdup_printf ("{\"account\":\"demo-user%02u\",\"password\":\"" PASSWORD "\"}",
+                                                 20 + i);
+        send_async (nat, "POST", login_url, body, &office, i);
+      }
+    wait_until (burst_done, &office, "the office's logins");
+    g_assert_cmpuint (office.statuses[200], ==, 10);
+  }
 
   /* the right password is throttled too now */
   http (server, "127.0.0.6", "POST", "/api/v1/session", NULL, right_body, strlen (right_body), &right);
