@@ -8,6 +8,8 @@
 #include "kouan-server.h"
 
 #define TOKEN_BYTES 32
+/* Logins held while checks of their account or address run */
+#define LOGINS_WAITING_MAX 64
 
 /* Verified against when the account does not exist, so an unknown account
  * costs the same time as a wrong password and the two cannot be told
@@ -439,6 +441,13 @@ login_start (KouanServer       *self,
   if (kouan_server_throttle_busy (self, account_key, now) ||
       kouan_server_throttle_busy (self, address_key, now))
     {
+      /* Every check that ends looks at each waiting login again: keep
+       * that list short, a flood beyond it is told to retry. */
+      if (self->deferred_logins != NULL && self->deferred_logins->len >= LOGINS_WAITING_MAX)
+        {
+          kouan_server_reply_throttled (msg, 1);
+          return FALSE;
+        }
       defer_login (self, msg);
       return TRUE;
     }
