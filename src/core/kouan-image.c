@@ -159,6 +159,13 @@ kouan_image_check (const guint8   *data,
                    info.width, info.height, KOUAN_IMAGE_MAX_SIDE, KOUAN_IMAGE_MAX_SIDE);
       return FALSE;
     }
+  if ((guint64) info.width * info.height > KOUAN_IMAGE_MAX_PIXELS)
+    {
+      g_set_error (error, KOUAN_IMAGE_ERROR, KOUAN_IMAGE_ERROR_DIMENSIONS,
+                   "The image is %u×%u pixels; at most %d pixels in all are accepted",
+                   info.width, info.height, KOUAN_IMAGE_MAX_PIXELS);
+      return FALSE;
+    }
   if (out != NULL)
     *out = info;
   return TRUE;

@@ -16,7 +16,8 @@ G_BEGIN_DECLS
 typedef enum {
   KOUAN_IMAGE_ERROR_TYPE,        /* not a PNG or a JPEG (by its magic bytes) */
   KOUAN_IMAGE_ERROR_TOO_LARGE,   /* more than KOUAN_IMAGE_MAX_BYTES */
-  KOUAN_IMAGE_ERROR_DIMENSIONS,  /* wider or taller than KOUAN_IMAGE_MAX_SIDE, or 0 */
+  KOUAN_IMAGE_ERROR_DIMENSIONS,  /* wider or taller than KOUAN_IMAGE_MAX_SIDE, 0, or
+                                  * more than KOUAN_IMAGE_MAX_PIXELS */
   KOUAN_IMAGE_ERROR_MALFORMED,   /* the header is truncated or inconsistent */
 } KouanImageError;
 
@@ -26,6 +27,10 @@ GQuark kouan_image_error_quark (void);
  * fits in one request. */
 #define KOUAN_IMAGE_MAX_BYTES (1024 * 1024)
 #define KOUAN_IMAGE_MAX_SIDE  4096
+/* Pixels (width × height): a small, well-compressed file can still claim
+ * a huge canvas, and the server decodes every upload (to 4 bytes a pixel,
+ * 16 MiB at most). 2048×2048, or a 4096×1024 banner. */
+#define KOUAN_IMAGE_MAX_PIXELS (4 * 1024 * 1024)
 
 typedef enum {
   KOUAN_IMAGE_TYPE_PNG,

@@ -397,6 +397,9 @@ kouan_server_app_run (int    argc,
   g_clear_pointer (&self.collections, g_hash_table_unref);
   kouan_server_db_close (&self);
   g_clear_pointer (&self.card_ca, g_bytes_unref);
+  g_clear_pointer (&self.card_challenges_issued, g_hash_table_unref);
+  g_clear_pointer (&self.deferred_logins, g_ptr_array_unref);
+  g_clear_pointer (&self.passwords_in_flight, g_hash_table_unref);
   if (self.admin_timer != 0)
     g_source_remove (self.admin_timer);
   g_free (self.today);

@@ -8,6 +8,8 @@
 #include "kouan-server.h"
 
 #define TOKEN_BYTES 32
+/* Logins held while checks of their account or address run */
+#define LOGINS_WAITING_MAX 64
 
 /* Verified against when the account does not exist, so an unknown account
  * costs the same time as a wrong password and the two cannot be told
@@ -15,10 +17,15 @@
 static const char *
 dummy_hash (void)
 {
+  static gsize once;
   static char *hash;
 
-  if (hash == NULL)
-    hash = kouan_crypto_hash_password ("kouan-no-such-account", KOUAN_PASSWORD_ITERATIONS);
+  /* Computed on a worker thread, possibly two at once. */
+  if (g_once_init_enter (&once))
+    {
+      hash = kouan_crypto_hash_password ("kouan-no-such-account", KOUAN_PASSWORD_ITERATIONS);
+      g_once_init_leave (&once, 1);
+    }
   return hash;
 }
 
@@ -82,6 +89,28 @@ kouan_server_throttle_wait (KouanServer *self,
   return wait;
 }
 
+gboolean
+kouan_server_throttle_busy (KouanServer *self,
+                            const char  *key,
+                            gint64       now)
+{
+  sqlite3_stmt *stmt;
+  gint64 failures = 0;
+  int in_flight = self->passwords_in_flight != NULL
+    ? GPOINTER_TO_INT (g_hash_table_lookup (self->passwords_in_flight, key)) : 0;
+
+  if (in_flight == 0)
+    return FALSE;
+  stmt = kouan_server_db_stmt (self,
+    "SELECT COUNT(*) FROM login_failures WHERE key = ?1 AND at > ?2");
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, now - KOUAN_LOGIN_WINDOW);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    failures = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  return failures + in_flight >= KOUAN_LOGIN_MAX_FAILURES;
+}
+
 void
 kouan_server_throttle_record (KouanServer *self,
                               const char  *key,
@@ -108,6 +137,164 @@ kouan_server_throttle_forget (KouanServer *self,
   sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 2, now - KOUAN_LOGIN_WINDOW);
   kouan_server_db_step_done (self, stmt, NULL);
+}
+
+/* ---- password hashing off the main loop ---------------------------- */
+
+/* PBKDF2 takes tens of milliseconds by design: run on the main loop it
+ * would stall every other request (and every WebSocket) for that long
+ * per login. The message is paused, the hashing runs in a GTask worker,
+ * and the answer is made on the main context, where all database work
+ * stays. */
+typedef struct {
+  KouanServer             *server;   /* borrowed: lives for the process */
+  SoupServerMessage       *msg;      /* owned */
+  char                    *password;
+  char                    *hash;     /* (nullable): the dummy hash */
+  char                    *new_password; /* (nullable) */
+  GStrv                    keys;     /* throttle keys counted in flight */
+  gboolean                 gone;     /* the client went away meanwhile */
+  gulong                   finished_id;
+  gulong                   disconnected_id;
+  KouanServerPasswordDone  done;
+  gpointer                 user_data;
+  GDestroyNotify           destroy;
+  /* results */
+  gboolean                 verified;
+  char                    *new_hash;
+} PasswordCheck;
+
+static void
+wipe_free (char *secret)
+{
+  if (secret != NULL)
+    memset (secret, 0, strlen (secret));
+  g_free (secret);
+}
+
+static void
+password_check_free (PasswordCheck *check)
+{
+  g_clear_signal_handler (&check->finished_id, check->msg);
+  g_clear_signal_handler (&check->disconnected_id, check->msg);
+  g_clear_object (&check->msg);
+  wipe_free (check->password);
+  wipe_free (check->new_password);
+  g_free (check->hash);
+  g_free (check->new_hash);
+  g_strfreev (check->keys);
+  if (check->destroy != NULL)
+    check->destroy (check->user_data);
+  g_free (check);
+}
+
+static void
+in_flight_add (KouanServer  *self,
+               char * const *keys,
+               int           delta)
+{
+  if (self->passwords_in_flight == NULL)
+    self->passwords_in_flight = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (guint i = 0; keys[i] != NULL; i++)
+    {
+      int count = GPOINTER_TO_INT (g_hash_table_lookup (self->passwords_in_flight, keys[i])) + delta;
+
+      if (count > 0)
+        g_hash_table_replace (self->passwords_in_flight, g_strdup (keys[i]), GINT_TO_POINTER (count));
+      else
+        g_hash_table_remove (self->passwords_in_flight, keys[i]);
+    }
+}
+
+static void
+password_check_thread (GTask        *task,
+                       gpointer      source_object,
+                       gpointer      task_data,
+                       GCancellable *cancellable)
+{
+  PasswordCheck *check = task_data;
+
+  /* An unknown account is checked against the dummy hash, so it costs
+   * the same time as a wrong password; it never verifies. */
+  check->verified = kouan_crypto_verify_password (check->password,
+                                                  check->hash != NULL ? check->hash : dummy_hash ())
+                    && check->hash != NULL;
+  if (check->verified && check->new_password != NULL)
+    check->new_hash = kouan_crypto_hash_password (check->new_password, KOUAN_PASSWORD_ITERATIONS);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_check_msg_finished (SoupServerMessage *msg,
+                       PasswordCheck     *check)
+{
+  check->gone = TRUE;
+}
+
+static void resume_deferred_logins (KouanServer *self);
+
+static void
+on_password_checked (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  PasswordCheck *check = g_task_get_task_data (G_TASK (result));
+  KouanServer *self = check->server;
+  gint64 before;
+
+  in_flight_add (self, check->keys, -1);
+  if (!check->gone)
+    {
+      /* The router announces the changes of a request when its handler
+       * returns; this one answers later, so it announces its own. */
+      before = kouan_server_events_newest (self);
+      check->done (self, check->msg, check->verified, check->new_hash, check->user_data);
+      if (kouan_server_events_newest (self) != before)
+        kouan_server_events_notify_since (self, before);
+      soup_server_message_unpause (check->msg);
+    }
+  /* After @done recorded this check's outcome: the logins waiting on it
+   * now see it. */
+  resume_deferred_logins (self);
+}
+
+void
+kouan_server_password_check (KouanServer             *self,
+                             SoupServerMessage       *msg,
+                             const char              *password,
+                             const char              *hash,
+                             const char              *new_password,
+                             const char * const      *throttle_keys,
+                             KouanServerPasswordDone  done,
+                             gpointer                 user_data,
+                             GDestroyNotify           destroy)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, NULL, on_password_checked, NULL);
+  PasswordCheck *check = g_new0 (PasswordCheck, 1);
+
+  check->server = self;
+  check->msg = g_object_ref (msg);
+  check->password = g_strdup (password);
+  check->hash = g_strdup (hash);
+  check->new_password = g_strdup (new_password);
+  check->keys = g_strdupv ((char **) throttle_keys);
+  check->done = done;
+  check->user_data = user_data;
+  check->destroy = destroy;
+  /* Either means the message can no longer be answered or unpaused. */
+  check->finished_id = g_signal_connect (msg, "finished", G_CALLBACK (on_check_msg_finished), check);
+  check->disconnected_id = g_signal_connect (msg, "disconnected", G_CALLBACK (on_check_msg_finished), check);
+  in_flight_add (self, check->keys, +1);
+
+  g_task_set_source_tag (task, kouan_server_password_check);
+  g_task_set_task_data (task, check, (GDestroyNotify) password_check_free);
+  /* A status must be set before the handler returns: libsoup otherwise
+   * tries the WebSocket handshake on the message (the socket handler
+   * shares the catch-all path) and answers its own 400. This one stands
+   * until @done replaces it. */
+  soup_server_message_set_status (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, NULL);
+  soup_server_message_pause (msg);
+  g_task_run_in_thread (task, password_check_thread);
 }
 
 /* ---- sessions ------------------------------------------------------ */
@@ -159,9 +346,51 @@ kouan_server_reply_throttled (SoupServerMessage *msg,
                             "Too many failed logins; try again in %s seconds", seconds);
 }
 
+typedef struct {
+  gint64    user_id;   /* 0: no such account */
+  gboolean  active;
+  char     *account_key;
+  char     *address_key;
+} LoginAttempt;
+
 static void
-login (KouanServer       *self,
-       SoupServerMessage *msg)
+login_attempt_free (LoginAttempt *attempt)
+{
+  g_free (attempt->account_key);
+  g_free (attempt->address_key);
+  g_free (attempt);
+}
+
+static void
+on_login_checked (KouanServer       *self,
+                  SoupServerMessage *msg,
+                  gboolean           verified,
+                  const char        *new_hash,
+                  gpointer           user_data)
+{
+  LoginAttempt *attempt = user_data;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  if (!verified || attempt->user_id == 0 || !attempt->active)
+    {
+      kouan_server_throttle_record (self, attempt->account_key, now);
+      kouan_server_throttle_record (self, attempt->address_key, now);
+      kouan_server_reply_error (msg, SOUP_STATUS_UNAUTHORIZED, "invalid_credentials",
+                                "Wrong account or password");
+      return;
+    }
+
+  kouan_server_throttle_forget (self, attempt->account_key, now);
+  kouan_server_auth_open_session (self, msg, attempt->user_id, "password");
+}
+
+static void defer_login (KouanServer *self, SoupServerMessage *msg);
+
+/* Starts a login: answers it at once (400, 429), defers it, or starts its
+ * password check. Returns FALSE when it answered at once. */
+static gboolean
+login_start (KouanServer       *self,
+             SoupServerMessage *msg)
 {
   g_autoptr(JsonObject) body = NULL;
   g_autoptr(GError) error = NULL;
@@ -172,25 +401,25 @@ login (KouanServer       *self,
   const char *password;
   const char *address;
   sqlite3_stmt *stmt;
-  gint64 user_id = 0;
-  gboolean active = FALSE;
+  LoginAttempt *attempt = NULL;
+  const char *keys[3] = { NULL, NULL, NULL };
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   gint64 wait;
 
   body = kouan_server_read_body (msg);
   if (body == NULL)
-    return;
+    return FALSE;
   if (!kouan_json_get_string (body, "account", &account, &error) ||
       !kouan_json_get_string (body, "password", &password, &error))
     {
       kouan_server_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid_field", "%s", error->message);
-      return;
+      return FALSE;
     }
   if (strlen (account) > 256 || strlen (password) > 1024)
     {
       kouan_server_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid_field",
                                 "\"account\" or \"password\" is too long");
-      return;
+      return FALSE;
     }
 
   address = soup_server_message_get_remote_host (msg);
@@ -204,32 +433,152 @@ login (KouanServer       *self,
   if (wait > 0)
     {
       kouan_server_reply_throttled (msg, wait);
-      return;
+      return FALSE;
+    }
+  /* Checks still running for this account or address could, as
+   * failures, reach the limit: this login waits for them, so logins sent
+   * all at once are throttled exactly as if sent one by one. */
+  if (kouan_server_throttle_busy (self, account_key, now) ||
+      kouan_server_throttle_busy (self, address_key, now))
+    {
+      /* Every check that ends looks at each waiting login again: keep
+       * that list short, a flood beyond it is told to retry. */
+      if (self->deferred_logins != NULL && self->deferred_logins->len >= LOGINS_WAITING_MAX)
+        {
+          kouan_server_reply_throttled (msg, 1);
+          return FALSE;
+        }
+      defer_login (self, msg);
+      return TRUE;
     }
 
   stmt = kouan_server_db_stmt (self, "SELECT id, password_hash, active FROM users WHERE account = ?1");
   sqlite3_bind_text (stmt, 1, account, -1, SQLITE_TRANSIENT);
   if (sqlite3_step (stmt) == SQLITE_ROW)
     {
-      user_id = sqlite3_column_int64 (stmt, 0);
+      attempt = g_new0 (LoginAttempt, 1);
+      attempt->user_id = sqlite3_column_int64 (stmt, 0);
       hash = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-      active = sqlite3_column_int (stmt, 2) != 0;
+      attempt->active = sqlite3_column_int (stmt, 2) != 0;
     }
   sqlite3_reset (stmt);
 
-  if (!kouan_crypto_verify_password (password, hash != NULL ? hash : dummy_hash ()) ||
-      user_id == 0 || !active)
+  if (attempt == NULL)
+    attempt = g_new0 (LoginAttempt, 1);
+  attempt->account_key = g_steal_pointer (&account_key);
+  attempt->address_key = g_steal_pointer (&address_key);
+  keys[0] = attempt->account_key;
+  keys[1] = attempt->address_key;
+  kouan_server_password_check (self, msg, password, hash, NULL, keys,
+                               on_login_checked, attempt, (GDestroyNotify) login_attempt_free);
+  return TRUE;
+}
+
+/* A login waiting for running checks of its account or address. */
+typedef struct {
+  SoupServerMessage *msg;   /* owned, paused */
+  gboolean           gone;
+  gulong             finished_id;
+  gulong             disconnected_id;
+} DeferredLogin;
+
+static void
+on_deferred_gone (SoupServerMessage *msg,
+                  DeferredLogin     *deferred)
+{
+  deferred->gone = TRUE;
+}
+
+static void
+deferred_login_free (DeferredLogin *deferred)
+{
+  g_clear_signal_handler (&deferred->finished_id, deferred->msg);
+  g_clear_signal_handler (&deferred->disconnected_id, deferred->msg);
+  g_clear_object (&deferred->msg);
+  g_free (deferred);
+}
+
+static void
+defer_login (KouanServer       *self,
+             SoupServerMessage *msg)
+{
+  DeferredLogin *deferred = g_new0 (DeferredLogin, 1);
+
+  if (self->deferred_logins == NULL)
+    self->deferred_logins = g_ptr_array_new_with_free_func ((GDestroyNotify) deferred_login_free);
+  deferred->msg = g_object_ref (msg);
+  deferred->finished_id = g_signal_connect (msg, "finished", G_CALLBACK (on_deferred_gone), deferred);
+  deferred->disconnected_id = g_signal_connect (msg, "disconnected", G_CALLBACK (on_deferred_gone), deferred);
+  /* See kouan_server_password_check(): a status before pausing. */
+  soup_server_message_set_status (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, NULL);
+  soup_server_message_pause (msg);
+  g_ptr_array_add (self->deferred_logins, deferred);
+}
+
+static void
+resume_deferred_logins (KouanServer *self)
+{
+  g_autoptr(GPtrArray) waiting = NULL;
+
+  if (self->deferred_logins == NULL || self->deferred_logins->len == 0)
+    return;
+  /* Taken whole: a login that must wait again is deferred anew. */
+  waiting = g_steal_pointer (&self->deferred_logins);
+  for (guint i = 0; i < waiting->len; i++)
     {
-      kouan_server_throttle_record (self, account_key, now);
-      kouan_server_throttle_record (self, address_key, now);
-      kouan_server_reply_error (msg, SOUP_STATUS_UNAUTHORIZED, "invalid_credentials",
-                                "Wrong account or password");
-      return;
+      DeferredLogin *deferred = g_ptr_array_index (waiting, i);
+
+      if (deferred->gone)
+        continue;
+      /* The stand-in status stays until the login sets the real one. */
+      if (!login_start (self, deferred->msg))
+        soup_server_message_unpause (deferred->msg);
     }
+}
 
-  kouan_server_throttle_forget (self, account_key, now);
+static void
+delete_session (KouanServer *self,
+                const char  *token_sha)
+{
+  sqlite3_stmt *stmt = kouan_server_db_stmt (self, "DELETE FROM sessions WHERE token_sha256 = ?1");
 
-  kouan_server_auth_open_session (self, msg, user_id, "password");
+  sqlite3_bind_text (stmt, 1, token_sha, -1, SQLITE_TRANSIENT);
+  kouan_server_db_step_done (self, stmt, NULL);
+}
+
+/* Keeps at most KOUAN_SESSIONS_PER_USER sessions of @user_id: a script
+ * logging in over and over must not grow the table (or the account's
+ * session list) without end. The least recently used go first, never
+ * @keep_sha (the one just opened); their sockets are closed like at
+ * logout. */
+static void
+evict_oldest_sessions (KouanServer *self,
+                       gint64       user_id,
+                       const char  *keep_sha)
+{
+  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
+    "SELECT token_sha256 FROM sessions WHERE user_id = ?1 AND token_sha256 <> ?2"
+    " ORDER BY last_seen DESC, created_at DESC LIMIT -1 OFFSET ?3");
+  g_autoptr(GPtrArray) evicted = g_ptr_array_new_with_free_func (g_free);
+  int rc;
+
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  sqlite3_bind_text (stmt, 2, keep_sha, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int (stmt, 3, KOUAN_SESSIONS_PER_USER - 1);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (evicted, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    g_warning ("Listing sessions to evict: %s", sqlite3_errmsg (self->db));
+
+  for (guint i = 0; i < evicted->len; i++)
+    {
+      const char *sha = g_ptr_array_index (evicted, i);
+
+      delete_session (self, sha);
+      if (self->sockets != NULL)
+        kouan_server_events_close_session (self, sha);
+    }
 }
 
 void
@@ -262,6 +611,8 @@ kouan_server_auth_open_session (KouanServer       *self,
       return;
     }
 
+  evict_oldest_sessions (self, user_id, token_sha);
+
   /* Expired sessions are swept on each login rather than by a timer. */
   stmt = kouan_server_db_stmt (self,
     "DELETE FROM sessions WHERE expires_at <= ?1 OR last_seen <= ?2");
@@ -271,16 +622,6 @@ kouan_server_auth_open_session (KouanServer       *self,
 
   reply_session (self, msg, user_id, method,
                  session_expiry (self, now, now), token);
-}
-
-static void
-delete_session (KouanServer *self,
-                const char  *token_sha)
-{
-  sqlite3_stmt *stmt = kouan_server_db_stmt (self, "DELETE FROM sessions WHERE token_sha256 = ?1");
-
-  sqlite3_bind_text (stmt, 1, token_sha, -1, SQLITE_TRANSIENT);
-  kouan_server_db_step_done (self, stmt, NULL);
 }
 
 gboolean
@@ -367,7 +708,7 @@ kouan_server_auth_session (KouanServer       *self,
 
   if (g_strcmp0 (method, SOUP_METHOD_POST) == 0)
     {
-      login (self, msg);
+      login_start (self, msg);
       return;
     }
 

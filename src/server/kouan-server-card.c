@@ -85,6 +85,98 @@ card_login_configured (KouanServer       *self,
   return FALSE;
 }
 
+/* The body of a challenge request carries nothing: it is empty or the
+ * empty object "{}" (what the client sends). Anything else is a client
+ * that expects something this route does not do; say so. */
+static gboolean
+challenge_body_is_empty (SoupServerMessage *msg)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+  g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
+  g_autoptr(JsonObject) object = NULL;
+
+  if (g_bytes_get_size (bytes) == 0)
+    return TRUE;
+  object = kouan_server_read_body (msg);
+  if (object == NULL)
+    return FALSE;
+  if (json_object_get_size (object) != 0)
+    {
+      kouan_server_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid_field",
+                                "A challenge request takes no members: send {} or nothing");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Challenges issued to @address in the last minute (in memory: a restart
+ * forgets them, which only gives a client its budget back). Returns the
+ * seconds until @address may have another, or 0 and counts this one. */
+static gint64
+challenge_rate_wait (KouanServer *self,
+                     const char  *address,
+                     gint64       now)
+{
+  GQueue *issued;
+
+  if (self->card_challenges_issued == NULL)
+    self->card_challenges_issued = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                          (GDestroyNotify) g_queue_free);
+
+  /* Forget addresses that have been quiet for a window, so the table is
+   * bounded by the addresses of the last minute. */
+  if (g_hash_table_size (self->card_challenges_issued) > 1024)
+    {
+      GHashTableIter iter;
+      gpointer value;
+
+      g_hash_table_iter_init (&iter, self->card_challenges_issued);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        {
+          GQueue *times = value;
+
+          if (g_queue_is_empty (times) ||
+              GPOINTER_TO_SIZE (g_queue_peek_tail (times)) + KOUAN_CARD_CHALLENGE_WINDOW <= (gsize) now)
+            g_hash_table_iter_remove (&iter);
+        }
+    }
+
+  issued = g_hash_table_lookup (self->card_challenges_issued, address);
+  if (issued == NULL)
+    {
+      issued = g_queue_new ();
+      g_hash_table_insert (self->card_challenges_issued, g_strdup (address), issued);
+    }
+  while (!g_queue_is_empty (issued) &&
+         GPOINTER_TO_SIZE (g_queue_peek_head (issued)) + KOUAN_CARD_CHALLENGE_WINDOW <= (gsize) now)
+    g_queue_pop_head (issued);
+
+  if (g_queue_get_length (issued) >= KOUAN_CARD_CHALLENGES_PER_ADDRESS)
+    return MAX ((gint64) GPOINTER_TO_SIZE (g_queue_peek_head (issued)) + KOUAN_CARD_CHALLENGE_WINDOW - now, 1);
+
+  g_queue_push_tail (issued, GSIZE_TO_POINTER ((gsize) now));
+  return 0;
+}
+
+/* Outstanding (unused, unexpired) challenges of the whole server: each is
+ * a row, so their number is capped whatever the number of addresses.
+ * Returns the seconds until the oldest expires when the cap is reached. */
+static gint64
+challenge_cap_wait (KouanServer *self,
+                    gint64       now)
+{
+  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
+    "SELECT COUNT(*), MIN(expires_at) FROM card_challenges WHERE used = 0 AND expires_at > ?1");
+  gint64 wait = 0;
+
+  sqlite3_bind_int64 (stmt, 1, now);
+  if (sqlite3_step (stmt) == SQLITE_ROW &&
+      sqlite3_column_int64 (stmt, 0) >= KOUAN_CARD_CHALLENGES_OUTSTANDING)
+    wait = MAX (sqlite3_column_int64 (stmt, 1) - now, 1);
+  sqlite3_reset (stmt);
+  return wait;
+}
+
 void
 kouan_server_card_challenge (KouanServer       *self,
                              SoupServerMessage *msg)
@@ -95,10 +187,34 @@ kouan_server_card_challenge (KouanServer       *self,
   g_autofree char *challenge_sha = NULL;
   guint8 challenge[CHALLENGE_BYTES];
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  const char *address;
   sqlite3_stmt *stmt;
+  gint64 wait;
 
   if (!card_login_configured (self, msg))
     return;
+  if (!challenge_body_is_empty (msg))
+    return;
+
+  /* Each challenge is a stored row: one address may not fill the table,
+   * and all addresses together may not either. */
+  stmt = kouan_server_db_stmt (self, "DELETE FROM card_challenges WHERE expires_at <= ?1");
+  sqlite3_bind_int64 (stmt, 1, now - CHALLENGE_KEEP);
+  kouan_server_db_step_done (self, stmt, NULL);
+  address = soup_server_message_get_remote_host (msg);
+  wait = challenge_cap_wait (self, now);
+  if (wait == 0)
+    wait = challenge_rate_wait (self, address != NULL ? address : "unknown", now);
+  if (wait > 0)
+    {
+      g_autofree char *seconds = g_strdup_printf ("%" G_GINT64_FORMAT, wait);
+
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "Retry-After", seconds);
+      kouan_server_reply_error (msg, KOUAN_STATUS_TOO_MANY_REQUESTS, "too_many_requests",
+                                "Too many card challenges; try again in %s seconds", seconds);
+      return;
+    }
 
   if (gnutls_rnd (GNUTLS_RND_NONCE, challenge, sizeof challenge) != 0)
     g_error ("GnuTLS random number generator failed");
@@ -106,10 +222,6 @@ kouan_server_card_challenge (KouanServer       *self,
   /* Only the hash is stored: a database reader cannot answer a pending
    * challenge with it anyway, but there is no reason to keep more. */
   challenge_sha = kouan_crypto_sha256_hex (challenge, sizeof challenge);
-
-  stmt = kouan_server_db_stmt (self, "DELETE FROM card_challenges WHERE expires_at <= ?1");
-  sqlite3_bind_int64 (stmt, 1, now - CHALLENGE_KEEP);
-  kouan_server_db_step_done (self, stmt, NULL);
 
   stmt = kouan_server_db_stmt (self,
     "INSERT INTO card_challenges (challenge_sha256, expires_at, used) VALUES (?1, ?2, 0)");
@@ -267,12 +379,15 @@ kouan_server_card_login (KouanServer       *self,
   if (signature == NULL)
     return;
 
-  /* Throttled per address and per card, like passwords per address and
-   * account, before anything is checked. */
+  /* Throttled per address, and per card from that address, before
+   * anything is checked. Not per card alone: the certificate is public
+   * (it is shown at every login), so failures anyone makes with it must
+   * not lock its owner out; guessing is stopped by the card itself, whose
+   * PIN counter blocks it after a few wrong PINs. */
   address = soup_server_message_get_remote_host (msg);
   address_key = g_strdup_printf ("address:%s", address != NULL ? address : "unknown");
   fingerprint = kouan_card_certificate_get_fingerprint (certificate);
-  card_key = g_strdup_printf ("card:%s", fingerprint);
+  card_key = g_strdup_printf ("card:%s@%s", fingerprint, address != NULL ? address : "unknown");
   wait = MAX (kouan_server_throttle_wait (self, address_key, now),
               kouan_server_throttle_wait (self, card_key, now));
   if (wait > 0)

@@ -14,6 +14,7 @@ typedef struct {
   gint64                   enterprise_id;
   gint64                   user_id;
   char                    *token_sha256;
+  gint64                   announced;  /* the last cursor sent */
 } KouanServerSocket;
 
 typedef struct {
@@ -44,15 +45,21 @@ send_event (KouanServerSocket *socket,
 {
   g_autoptr(JsonObject) event = json_object_new ();
   g_autofree char *text = NULL;
+  gint64 cursor;
 
   if (soup_websocket_connection_get_state (socket->connection) != SOUP_WEBSOCKET_STATE_OPEN)
     return;
 
+  cursor = kouan_server_db_max_seq (socket->server, socket->enterprise_id, socket->user_id);
+  /* One change can be announced by more than one path (the router after
+   * every request, and a feature that touches access itself): a client
+   * only needs to hear of each new cursor once. */
+  if (g_strcmp0 (type, "changes") == 0 && cursor <= socket->announced)
+    return;
+  socket->announced = cursor;
+
   json_object_set_string_member (event, "type", type);
-  json_object_set_int_member (event, "cursor",
-                              kouan_server_db_max_seq (socket->server,
-                                                       socket->enterprise_id,
-                                                       socket->user_id));
+  json_object_set_int_member (event, "cursor", cursor);
   text = kouan_json_object_to_string (event);
   soup_websocket_connection_send_text (socket->connection, text);
 }
@@ -139,6 +146,108 @@ kouan_server_events_notify (KouanServer *self,
         continue;
       send_event (socket, "changes");
     }
+}
+
+gint64
+kouan_server_events_newest (KouanServer *self)
+{
+  /* MAX of the rowid alias is one index probe, cheap enough for every
+   * request. */
+  sqlite3_stmt *stmt = kouan_server_db_stmt (self, "SELECT COALESCE (MAX (seq), 0) FROM changes");
+  gint64 seq = 0;
+
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    seq = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  return seq;
+}
+
+/* Whether the change (@enterprise_id, @user_id, @collection) is one the
+ * socket's user may see: the enterprise matches, the change is for every
+ * member or for this user, and the user may view the collection (the rule
+ * of the change feed, kouan-server-sync.c). @allowed caches the permission
+ * answers per user and collection for one announcement. */
+static gboolean
+socket_sees (KouanServerSocket *socket,
+             gint64             enterprise_id,
+             gint64             user_id,
+             const char        *collection,
+             GHashTable        *allowed)
+{
+  const KouanServerCollection *kind;
+  g_autofree char *key = NULL;
+  gpointer cached;
+
+  if (socket->enterprise_id != enterprise_id)
+    return FALSE;
+  if (user_id != 0 && user_id != socket->user_id)
+    return FALSE;
+  kind = kouan_server_collections_lookup (socket->server, collection);
+  if (kind == NULL)
+    return FALSE;
+  if (kind->view_permission == NULL)
+    return TRUE;
+
+  key = g_strdup_printf ("%" G_GINT64_FORMAT "/%" G_GINT64_FORMAT "/%s",
+                         socket->user_id, enterprise_id, collection);
+  if (!g_hash_table_lookup_extended (allowed, key, NULL, &cached))
+    {
+      cached = GINT_TO_POINTER (kouan_server_authz_allows (socket->server, socket->user_id,
+                                                           enterprise_id, kind->view_permission));
+      g_hash_table_insert (allowed, g_steal_pointer (&key), cached);
+    }
+  return GPOINTER_TO_INT (cached);
+}
+
+void
+kouan_server_events_notify_since (KouanServer *self,
+                                  gint64       after_seq)
+{
+  sqlite3_stmt *stmt;
+  g_autoptr(GHashTable) allowed = NULL;
+  g_autoptr(GArray) touched = NULL;
+  typedef struct { gint64 enterprise_id, user_id; char *collection; } Touched;
+  int rc;
+
+  if (self->sockets == NULL || self->sockets->len == 0)
+    return;
+
+  /* The distinct (enterprise, audience, collection) of the new changes:
+   * a handful per request, however many records it changed. */
+  stmt = kouan_server_db_stmt (self,
+    "SELECT DISTINCT enterprise_id, COALESCE (user_id, 0), collection FROM changes WHERE seq > ?1");
+  touched = g_array_new (FALSE, FALSE, sizeof (Touched));
+  sqlite3_bind_int64 (stmt, 1, after_seq);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      Touched t = { sqlite3_column_int64 (stmt, 0), sqlite3_column_int64 (stmt, 1),
+                    g_strdup ((const char *) sqlite3_column_text (stmt, 2)) };
+
+      g_array_append_val (touched, t);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    g_warning ("Reading new changes to announce: %s", sqlite3_errmsg (self->db));
+
+  allowed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (guint i = 0; i < self->sockets->len; i++)
+    {
+      KouanServerSocket *socket = g_ptr_array_index (self->sockets, i);
+
+      for (guint j = 0; j < touched->len; j++)
+        {
+          Touched *t = &g_array_index (touched, Touched, j);
+
+          if (socket_sees (socket, t->enterprise_id, t->user_id, t->collection, allowed))
+            {
+              send_event (socket, "changes");
+              break;
+            }
+        }
+    }
+
+  for (guint j = 0; j < touched->len; j++)
+    g_free (g_array_index (touched, Touched, j).collection);
 }
 
 void

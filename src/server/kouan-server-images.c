@@ -1,17 +1,26 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <string.h>
+
+#include <gdk-pixbuf/gdk-pixbuf.h>
+
 #include "kouan-image.h"
 #include "kouan-json.h"
 #include "kouan-server.h"
 
 /* Images uploaded by an enterprise's members: the raw PNG or JPEG bytes
  * are the request body (the type is decided from the bytes, never from
- * Content-Type), checked with kouan_image_check() and stored once per
- * enterprise and content (sha256). An image never changes under its id, so
- * it is served with a strong ETag (its sha256) and may be cached for a
- * year. Records that show an image (LOGO, seal, slides, avatars) refer to
- * it by id. */
+ * Content-Type). The header is checked first with kouan_image_check()
+ * (type, size, dimensions, pixel budget), then the image is decoded and
+ * what is stored is a fresh encoding of its pixels: whatever else the
+ * upload carried (a ZIP or HTML appended after IEND, text chunks, EXIF)
+ * is dropped, and a file whose pixels do not decode is refused. Decoding
+ * runs on a worker thread. Each image is stored once per enterprise and
+ * content (sha256 of the stored bytes). An image never changes under its
+ * id, so it is served with a strong ETag (its sha256) and may be cached
+ * for a year. Records that show an image (LOGO, seal, slides, avatars)
+ * refer to it by id. */
 
 /* (transfer full) (nullable) */
 static JsonObject *
@@ -70,6 +79,8 @@ kouan_server_images_store (KouanServer  *self,
   sqlite3_stmt *stmt;
   gint64 id = 0;
 
+  /* The dimensions and type of what is stored, read back from the bytes
+   * themselves (they are a fresh encoding, or the demo's own images). */
   if (!kouan_image_check (bytes, length, &info, error))
     return 0;
 
@@ -99,6 +110,275 @@ kouan_server_images_store (KouanServer  *self,
   return id;
 }
 
+/* ---- decoding and re-encoding (worker thread) ----------------------- */
+
+typedef struct {
+  gboolean over_budget;
+  int      width;
+  int      height;
+} SizeCheck;
+
+/* Emitted once the loader has read the header, before it allocates the
+ * pixel buffer: the last moment to refuse a canvas that is too big. */
+static void
+on_size_prepared (GdkPixbufLoader *loader,
+                  int              width,
+                  int              height,
+                  SizeCheck       *check)
+{
+  check->width = width;
+  check->height = height;
+  if (width <= 0 || height <= 0 ||
+      width > KOUAN_IMAGE_MAX_SIDE || height > KOUAN_IMAGE_MAX_SIDE ||
+      (guint64) width * (guint64) height > KOUAN_IMAGE_MAX_PIXELS)
+    {
+      check->over_budget = TRUE;
+      /* Ask for a 1×1 canvas so nothing big is allocated while the
+       * loader winds down. */
+      gdk_pixbuf_loader_set_size (loader, 1, 1);
+    }
+}
+
+static guint32
+read_be32 (const guint8 *p)
+{
+  return ((guint32) p[0] << 24) | ((guint32) p[1] << 16) | ((guint32) p[2] << 8) | p[3];
+}
+
+/* gdk-pixbuf's loaders decode incrementally and hand back whatever rows
+ * arrived when the data stops, so a cut-off file would be stored with a
+ * blank lower part. The file must reach its end marker: for a PNG, chunks
+ * that each fit, up to IEND; for a JPEG, an EOI marker after the first
+ * scan. Bytes after the end marker are allowed (they are dropped). */
+static gboolean
+reaches_end (KouanImageType  type,
+             const guint8   *data,
+             gsize           length)
+{
+  if (type == KOUAN_IMAGE_TYPE_PNG)
+    {
+      gsize pos = 8;
+
+      while (length - pos >= 12)
+        {
+          guint32 chunk = read_be32 (data + pos);
+
+          if (chunk > length - pos - 12)
+            return FALSE;
+          if (memcmp (data + pos + 4, "IEND", 4) == 0)
+            return TRUE;
+          pos += 12 + (gsize) chunk;
+        }
+      return FALSE;
+    }
+  else
+    {
+      const guint8 *sos = memmem (data, length, "\xff\xda", 2);
+
+      return sos != NULL &&
+             memmem (sos + 2, length - (gsize) (sos + 2 - data), "\xff\xd9", 2) != NULL;
+    }
+}
+
+/* Decodes @data (already through kouan_image_check()) and encodes its
+ * pixels again in the same format. Returns the new bytes and fills @info
+ * with their type and dimensions, or NULL with a KOUAN_IMAGE_ERROR. */
+static GBytes *
+reencode (GBytes          *data,
+          KouanImageInfo  *info,
+          GError         **error)
+{
+  g_autoptr(GdkPixbufLoader) loader = NULL;
+  g_autoptr(GdkPixbuf) oriented = NULL;
+  g_autoptr(GError) local_error = NULL;
+  SizeCheck check = { FALSE, 0, 0 };
+  GdkPixbuf *pixbuf;
+  gsize length;
+  const guint8 *bytes = g_bytes_get_data (data, &length);
+  gchar *buffer = NULL;
+  gsize buffer_size = 0;
+  gboolean saved;
+
+  /* The loader is chosen by the magic bytes already checked: no other
+   * gdk-pixbuf module (SVG, TGA, ICO …) ever sees an upload. */
+  loader = gdk_pixbuf_loader_new_with_type (info->type == KOUAN_IMAGE_TYPE_PNG ? "png" : "jpeg",
+                                            &local_error);
+  if (loader == NULL)
+    {
+      g_set_error (error, KOUAN_IMAGE_ERROR, KOUAN_IMAGE_ERROR_TYPE,
+                   "This server cannot decode %s images: %s",
+                   kouan_image_type_to_mime (info->type), local_error->message);
+      return NULL;
+    }
+  g_signal_connect (loader, "size-prepared", G_CALLBACK (on_size_prepared), &check);
+
+  /* Fed in pieces so that a canvas refused by its header stops the
+   * decoding early. */
+  for (gsize offset = 0; offset < length && !check.over_budget; offset += 64 * 1024)
+    if (!gdk_pixbuf_loader_write (loader, bytes + offset, MIN (64 * 1024, length - offset),
+                                  &local_error))
+      break;
+  if (!gdk_pixbuf_loader_close (loader, local_error == NULL ? &local_error : NULL) &&
+      local_error == NULL)
+    g_set_error_literal (&local_error, GDK_PIXBUF_ERROR, GDK_PIXBUF_ERROR_CORRUPT_IMAGE,
+                         "incomplete image");
+  if (check.over_budget)
+    {
+      g_set_error (error, KOUAN_IMAGE_ERROR, KOUAN_IMAGE_ERROR_DIMENSIONS,
+                   "The image is %d×%d pixels; at most %d×%d and %d pixels in all are accepted",
+                   check.width, check.height, KOUAN_IMAGE_MAX_SIDE, KOUAN_IMAGE_MAX_SIDE,
+                   KOUAN_IMAGE_MAX_PIXELS);
+      return NULL;
+    }
+  pixbuf = gdk_pixbuf_loader_get_pixbuf (loader);
+  if (local_error == NULL && !reaches_end (info->type, bytes, length))
+    g_set_error_literal (&local_error, GDK_PIXBUF_ERROR, GDK_PIXBUF_ERROR_CORRUPT_IMAGE,
+                         "the file ends before the image does");
+  if (local_error != NULL || pixbuf == NULL)
+    {
+      g_set_error (error, KOUAN_IMAGE_ERROR, KOUAN_IMAGE_ERROR_MALFORMED,
+                   "The image cannot be decoded: %s",
+                   local_error != NULL ? local_error->message : "no pixels");
+      return NULL;
+    }
+  /* A JPEG's EXIF orientation is applied to the pixels, since the EXIF
+   * block itself is not carried over. */
+  oriented = gdk_pixbuf_apply_embedded_orientation (pixbuf);
+
+  if (info->type == KOUAN_IMAGE_TYPE_PNG)
+    saved = gdk_pixbuf_save_to_buffer (oriented, &buffer, &buffer_size, "png", &local_error,
+                                       "compression", "9", NULL);
+  else
+    saved = gdk_pixbuf_save_to_buffer (oriented, &buffer, &buffer_size, "jpeg", &local_error,
+                                       "quality", "90", NULL);
+  if (!saved)
+    {
+      g_set_error (error, KOUAN_IMAGE_ERROR, KOUAN_IMAGE_ERROR_MALFORMED,
+                   "The image cannot be encoded again: %s", local_error->message);
+      return NULL;
+    }
+  info->width = (guint32) gdk_pixbuf_get_width (oriented);
+  info->height = (guint32) gdk_pixbuf_get_height (oriented);
+  return g_bytes_new_take (buffer, buffer_size);
+}
+
+typedef struct {
+  KouanServer       *server;      /* borrowed: lives for the process */
+  SoupServerMessage *msg;         /* owned */
+  gint64             enterprise_id;
+  gint64             user_id;
+  GBytes            *upload;
+  KouanImageInfo     info;
+  gboolean           gone;        /* the client went away meanwhile */
+  gulong             finished_id;
+  gulong             disconnected_id;
+} Upload;
+
+static void
+upload_free (Upload *upload)
+{
+  g_clear_signal_handler (&upload->finished_id, upload->msg);
+  g_clear_signal_handler (&upload->disconnected_id, upload->msg);
+  g_clear_object (&upload->msg);
+  g_clear_pointer (&upload->upload, g_bytes_unref);
+  g_free (upload);
+}
+
+static void
+reencode_thread (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  Upload *upload = task_data;
+  GError *error = NULL;
+  GBytes *stored = reencode (upload->upload, &upload->info, &error);
+
+  if (stored == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, stored, (GDestroyNotify) g_bytes_unref);
+}
+
+static void
+on_upload_gone (SoupServerMessage *msg,
+                Upload            *upload)
+{
+  upload->gone = TRUE;
+}
+
+/* ---- quota ---------------------------------------------------------- */
+
+/* Bytes stored so far by @user_id in @enterprise_id, and by the whole
+ * enterprise. */
+static void
+usage (KouanServer *self,
+       gint64       enterprise_id,
+       gint64       user_id,
+       gint64      *out_user,
+       gint64      *out_enterprise)
+{
+  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
+    "SELECT COALESCE (SUM (length (data)), 0),"
+    "       COALESCE (SUM (CASE WHEN created_by = ?2 THEN length (data) END), 0)"
+    " FROM images WHERE enterprise_id = ?1");
+
+  *out_user = *out_enterprise = 0;
+  sqlite3_bind_int64 (stmt, 1, enterprise_id);
+  sqlite3_bind_int64 (stmt, 2, user_id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      *out_enterprise = sqlite3_column_int64 (stmt, 0);
+      *out_user = sqlite3_column_int64 (stmt, 1);
+    }
+  sqlite3_reset (stmt);
+}
+
+static gboolean
+stored_already (KouanServer *self,
+                gint64       enterprise_id,
+                const char  *sha256)
+{
+  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
+    "SELECT 1 FROM images WHERE enterprise_id = ?1 AND sha256 = ?2");
+  gboolean found;
+
+  sqlite3_bind_int64 (stmt, 1, enterprise_id);
+  sqlite3_bind_text (stmt, 2, sha256, -1, SQLITE_TRANSIENT);
+  found = sqlite3_step (stmt) == SQLITE_ROW;
+  sqlite3_reset (stmt);
+  return found;
+}
+
+/* Answers 403 image_quota and returns FALSE when storing @extra more
+ * bytes would take the user or the enterprise over its quota. */
+static gboolean
+check_quota (KouanServer       *self,
+             SoupServerMessage *msg,
+             gint64             enterprise_id,
+             gint64             user_id,
+             gint64             extra)
+{
+  gint64 by_user, by_enterprise;
+
+  usage (self, enterprise_id, user_id, &by_user, &by_enterprise);
+  if (by_user + extra > KOUAN_IMAGE_QUOTA_USER)
+    {
+      kouan_server_reply_error (msg, SOUP_STATUS_FORBIDDEN, "image_quota",
+                                "Your images in this enterprise already take %" G_GINT64_FORMAT
+                                " of the %d bytes allowed", by_user, KOUAN_IMAGE_QUOTA_USER);
+      return FALSE;
+    }
+  if (by_enterprise + extra > KOUAN_IMAGE_QUOTA_ENTERPRISE)
+    {
+      kouan_server_reply_error (msg, SOUP_STATUS_FORBIDDEN, "image_quota",
+                                "This enterprise's images already take %" G_GINT64_FORMAT
+                                " of the %d bytes allowed", by_enterprise, KOUAN_IMAGE_QUOTA_ENTERPRISE);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static const char *
 image_error_code (const GError *error)
 {
@@ -112,37 +392,101 @@ image_error_code (const GError *error)
 }
 
 static void
+reply_image_error (SoupServerMessage *msg,
+                   const GError      *error)
+{
+  kouan_server_reply_error (msg,
+                            error->code == KOUAN_IMAGE_ERROR_TOO_LARGE
+                              ? SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE
+                              : SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE,
+                            image_error_code (error), "%s", error->message);
+}
+
+static void
+on_reencoded (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Upload *upload = g_task_get_task_data (G_TASK (result));
+  KouanServer *self = upload->server;
+  g_autoptr(GBytes) stored = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) reply = NULL;
+  g_autofree char *sha256 = NULL;
+  gint64 id;
+
+  stored = g_task_propagate_pointer (G_TASK (result), &error);
+  if (upload->gone)
+    return;
+
+  if (stored == NULL)
+    reply_image_error (upload->msg, error);
+  else
+    {
+      sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, stored);
+      /* Checked again with the real size: other uploads may have been
+       * stored while this one was decoded. The same content again costs
+       * nothing. */
+      if (stored_already (self, upload->enterprise_id, sha256) ||
+          check_quota (self, upload->msg, upload->enterprise_id, upload->user_id,
+                       g_bytes_get_size (stored)))
+        {
+          id = kouan_server_images_store (self, upload->enterprise_id, upload->user_id,
+                                          stored, &error);
+          if (id == 0)
+            {
+              g_warning ("%s", error->message);
+              kouan_server_reply_error (upload->msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal",
+                                        "The image could not be stored");
+            }
+          else
+            {
+              reply = image_json (self, upload->enterprise_id, id);
+              kouan_server_reply_json (upload->msg, SOUP_STATUS_CREATED, reply);
+            }
+        }
+    }
+  soup_server_message_unpause (upload->msg);
+}
+
+static void
 handle_upload (KouanRequest *req)
 {
   SoupMessageBody *body = soup_server_message_get_request_body (req->msg);
   g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) reply = NULL;
+  g_autoptr(GTask) task = NULL;
   KouanImageInfo info;
-  gint64 id;
+  Upload *upload;
 
   if (!kouan_image_check (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), &info, &error))
     {
-      kouan_server_reply_error (req->msg,
-                                error->code == KOUAN_IMAGE_ERROR_TOO_LARGE
-                                  ? SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE
-                                  : SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE,
-                                image_error_code (error), "%s", error->message);
+      reply_image_error (req->msg, error);
       return;
     }
+  /* Refused before any decoding when the quota is already used up. */
+  if (!check_quota (req->server, req->msg, req->enterprise_id, req->session.user_id, 0))
+    return;
 
-  id = kouan_server_images_store (req->server, req->enterprise_id,
-                                  req->session.user_id, bytes, &error);
-  if (id == 0)
-    {
-      g_warning ("%s", error->message);
-      kouan_server_reply_error (req->msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal",
-                                "The image could not be stored");
-      return;
-    }
+  upload = g_new0 (Upload, 1);
+  upload->server = req->server;
+  upload->msg = g_object_ref (req->msg);
+  upload->enterprise_id = req->enterprise_id;
+  upload->user_id = req->session.user_id;
+  upload->upload = g_steal_pointer (&bytes);
+  upload->info = info;
+  upload->finished_id = g_signal_connect (req->msg, "finished", G_CALLBACK (on_upload_gone), upload);
+  upload->disconnected_id = g_signal_connect (req->msg, "disconnected", G_CALLBACK (on_upload_gone), upload);
 
-  reply = image_json (req->server, req->enterprise_id, id);
-  kouan_server_reply_json (req->msg, SOUP_STATUS_CREATED, reply);
+  task = g_task_new (NULL, NULL, on_reencoded, NULL);
+  g_task_set_source_tag (task, handle_upload);
+  g_task_set_task_data (task, upload, (GDestroyNotify) upload_free);
+  /* A status must be set before the handler returns, or libsoup tries a
+   * WebSocket handshake on the message (the socket handler shares the
+   * catch-all path); on_reencoded() replaces it. */
+  soup_server_message_set_status (req->msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, NULL);
+  soup_server_message_pause (req->msg);
+  g_task_run_in_thread (task, reencode_thread);
 }
 
 static void
@@ -171,6 +515,10 @@ handle_get (KouanRequest *req)
   soup_message_headers_replace (headers, "ETag", etag);
   soup_message_headers_replace (headers, "Cache-Control", "private, max-age=31536000, immutable");
   soup_message_headers_replace (headers, "X-Content-Type-Options", "nosniff");
+  /* Opened on its own, the image may run nothing (defence in depth: what
+   * is stored is a fresh PNG or JPEG already). */
+  soup_message_headers_replace (headers, "Content-Security-Policy", "default-src 'none'; sandbox");
+  soup_message_headers_replace (headers, "Content-Disposition", "inline");
 
   if_none_match = soup_message_headers_get_one (soup_server_message_get_request_headers (req->msg),
                                                 "If-None-Match");

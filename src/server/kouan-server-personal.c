@@ -572,22 +572,84 @@ end_sessions (KouanServer *self,
   return ended->len;
 }
 
+typedef struct {
+  gint64  user_id;
+  char   *token_sha256;   /* the session that stays */
+  char   *account_key;
+  char   *weakness;       /* (nullable): why the new password is refused */
+} PasswordChange;
+
+static void
+password_change_free (PasswordChange *change)
+{
+  g_free (change->token_sha256);
+  g_free (change->account_key);
+  g_free (change->weakness);
+  g_free (change);
+}
+
+static void
+on_password_checked (KouanServer       *self,
+                     SoupServerMessage *msg,
+                     gboolean           verified,
+                     const char        *new_hash,
+                     gpointer           user_data)
+{
+  PasswordChange *change = user_data;
+  g_autoptr(JsonObject) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  sqlite3_stmt *stmt;
+  gint64 now = now_seconds ();
+  guint ended;
+
+  if (!verified)
+    {
+      kouan_server_throttle_record (self, change->account_key, now);
+      kouan_server_reply_error (msg, SOUP_STATUS_FORBIDDEN, "wrong_password",
+                                "The current password is wrong");
+      return;
+    }
+  if (change->weakness != NULL)
+    {
+      kouan_server_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "weak_password", "%s", change->weakness);
+      return;
+    }
+
+  stmt = kouan_server_db_stmt (self, "UPDATE users SET password_hash = ?2 WHERE id = ?1");
+  sqlite3_bind_int64 (stmt, 1, change->user_id);
+  sqlite3_bind_text (stmt, 2, new_hash, -1, SQLITE_TRANSIENT);
+  if (!kouan_server_db_step_done (self, stmt, &error))
+    {
+      g_warning ("Changing a password: %s", error->message);
+      kouan_server_reply_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal",
+                                "The password could not be changed");
+      return;
+    }
+  kouan_server_throttle_forget (self, change->account_key, now);
+
+  /* Whoever else held a session (perhaps the reason for the change) is
+   * signed out; this one stays. */
+  ended = end_sessions (self, change->user_id, change->token_sha256, NULL);
+
+  reply = json_object_new ();
+  json_object_set_int_member (reply, "ended_sessions", ended);
+  kouan_server_reply_json (msg, SOUP_STATUS_OK, reply);
+}
+
 static void
 handle_password (KouanRequest *req)
 {
   KouanServer *self = req->server;
   g_autoptr(JsonObject) body = NULL;
-  g_autoptr(JsonObject) reply = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *account = NULL;
   g_autofree char *hash = NULL;
-  g_autofree char *new_hash = NULL;
-  g_autofree char *account_key = NULL;
+  PasswordChange *change;
+  const char *keys[2] = { NULL, NULL };
   const char *old_password, *new_password, *weakness;
   sqlite3_stmt *stmt;
   gint64 now = now_seconds ();
   gint64 wait;
-  guint ended;
 
   body = kouan_server_read_body (req->msg);
   if (body == NULL)
@@ -620,50 +682,32 @@ handle_password (KouanRequest *req)
       return;
     }
 
+  change = g_new0 (PasswordChange, 1);
+  change->user_id = req->session.user_id;
+  change->token_sha256 = g_strdup (req->session.token_sha256);
   /* Guessing the old password through a stolen session is throttled like
    * guessing it at the login, on the same counter. */
-  account_key = g_strdup_printf ("account:%s", account);
-  wait = kouan_server_throttle_wait (self, account_key, now);
+  change->account_key = g_strdup_printf ("account:%s", account);
+  wait = kouan_server_throttle_wait (self, change->account_key, now);
+  /* Checks of this account still running could reach the limit: a
+   * second guess sent alongside is told to retry, not looked at. */
+  if (wait == 0 && kouan_server_throttle_busy (self, change->account_key, now))
+    wait = 1;
   if (wait > 0)
     {
+      password_change_free (change);
       kouan_server_reply_throttled (req->msg, wait);
       return;
     }
-  if (!kouan_crypto_verify_password (old_password, hash))
-    {
-      kouan_server_throttle_record (self, account_key, now);
-      kouan_server_reply_error (req->msg, SOUP_STATUS_FORBIDDEN, "wrong_password",
-                                "The current password is wrong");
-      return;
-    }
 
+  /* Decided now, answered after the old password is checked: a wrong
+   * old password is still told first. A weak one is never hashed. */
   weakness = password_weakness (new_password, account);
-  if (weakness != NULL)
-    {
-      kouan_server_reply_error (req->msg, SOUP_STATUS_BAD_REQUEST, "weak_password", "%s", weakness);
-      return;
-    }
-
-  new_hash = kouan_crypto_hash_password (new_password, KOUAN_PASSWORD_ITERATIONS);
-  stmt = kouan_server_db_stmt (self, "UPDATE users SET password_hash = ?2 WHERE id = ?1");
-  sqlite3_bind_int64 (stmt, 1, req->session.user_id);
-  sqlite3_bind_text (stmt, 2, new_hash, -1, SQLITE_TRANSIENT);
-  if (!kouan_server_db_step_done (self, stmt, &error))
-    {
-      g_warning ("Changing a password: %s", error->message);
-      kouan_server_reply_error (req->msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal",
-                                "The password could not be changed");
-      return;
-    }
-  kouan_server_throttle_forget (self, account_key, now);
-
-  /* Whoever else held a session (perhaps the reason for the change) is
-   * signed out; this one stays. */
-  ended = end_sessions (self, req->session.user_id, req->session.token_sha256, NULL);
-
-  reply = json_object_new ();
-  json_object_set_int_member (reply, "ended_sessions", ended);
-  kouan_server_reply_json (req->msg, SOUP_STATUS_OK, reply);
+  change->weakness = g_strdup (weakness);
+  keys[0] = change->account_key;
+  kouan_server_password_check (self, req->msg, old_password, hash,
+                               weakness == NULL ? new_password : NULL, keys,
+                               on_password_checked, change, (GDestroyNotify) password_change_free);
 }
 
 /* ---- sessions ------------------------------------------------------- */

@@ -15,7 +15,14 @@ kouan_server_reply_json (SoupServerMessage *msg,
 {
   g_autofree char *text = kouan_json_object_to_string (object);
   gsize length = strlen (text);
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
 
+  /* Every JSON answer is about someone (a token, a profile, an
+   * enterprise's records) or says who may see what: no cache, shared or
+   * the client's own, may keep a copy (docs/architecture.md, "Hardening
+   * decisions"). */
+  if (soup_message_headers_get_one (headers, "Cache-Control") == NULL)
+    soup_message_headers_replace (headers, "Cache-Control", "no-store");
   soup_server_message_set_status (msg, status, NULL);
   soup_server_message_set_response (msg, "application/json; charset=utf-8",
                                     SOUP_MEMORY_TAKE, g_steal_pointer (&text), length);
@@ -322,6 +329,21 @@ check_access (KouanServer      *self,
   return TRUE;
 }
 
+/* A query parameter is decoded into a C string, so "limit=1%002" would
+ * quietly read as "1": a NUL anywhere in the query is refused instead
+ * (400, after the access checks like any other parameter error). */
+static gboolean
+query_is_text (SoupServerMessage *msg)
+{
+  const char *query = g_uri_get_query (soup_server_message_get_uri (msg));
+
+  if (query == NULL || strstr (query, "%00") == NULL)
+    return TRUE;
+  kouan_server_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid_field",
+                            "The query holds a NUL character");
+  return FALSE;
+}
+
 static void
 handle_request (SoupServer        *server,
                 SoupServerMessage *msg,
@@ -363,8 +385,16 @@ handle_request (SoupServer        *server,
           continue;
         }
 
-      if (check_access (self, route, &req))
-        route->handler (&req);
+      if (check_access (self, route, &req) && query_is_text (msg))
+        {
+          /* Whatever the route changed is announced to every socket that
+           * may see it (docs/api.md, events), not only the caller's. */
+          gint64 before = kouan_server_events_newest (self);
+
+          route->handler (&req);
+          if (kouan_server_events_newest (self) != before)
+            kouan_server_events_notify_since (self, before);
+        }
       return;
     }
 

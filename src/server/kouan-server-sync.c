@@ -394,10 +394,8 @@ apply_batch (KouanServer  *self,
              gint64        enterprise_id,
              gint64        user_id,
              JsonArray    *results,
-             gboolean     *out_changed,
              GError      **error)
 {
-  gint64 before = kouan_server_db_max_seq (self, enterprise_id, user_id);
   g_autoptr(GHashTable) allowed = g_hash_table_new (g_str_hash, g_str_equal);
 
   for (guint i = 0; i < batch->len; i++)
@@ -431,7 +429,6 @@ apply_batch (KouanServer  *self,
       json_array_add_object_element (results, result);
     }
 
-  *out_changed = kouan_server_db_max_seq (self, enterprise_id, user_id) != before;
   return TRUE;
 }
 
@@ -446,7 +443,6 @@ kouan_server_sync_mutations (KouanServer       *self,
   g_autoptr(GArray) batch = g_array_new (FALSE, TRUE, sizeof (Mutation));
   g_autoptr(GError) error = NULL;
   JsonArray *results;
-  gboolean changed = FALSE;
 
   body = kouan_server_read_body (msg);
   if (body == NULL)
@@ -461,7 +457,7 @@ kouan_server_sync_mutations (KouanServer       *self,
   /* The whole batch commits or none of it does, results included: a
    * replay after a failure then applies it afresh, never half. */
   if (!kouan_server_db_begin (self, &error) ||
-      !apply_batch (self, batch, enterprise_id, user_id, results, &changed, &error) ||
+      !apply_batch (self, batch, enterprise_id, user_id, results, &error) ||
       !kouan_server_db_commit (self, &error))
     {
       kouan_server_db_rollback (self);
@@ -475,10 +471,9 @@ kouan_server_sync_mutations (KouanServer       *self,
   reply = json_object_new ();
   json_object_set_array_member (reply, "results", results);
   json_object_set_int_member (reply, "cursor", kouan_server_db_max_seq (self, enterprise_id, user_id));
+  /* The sockets that may see the batch's changes are told by the router
+   * (kouan_server_events_notify_since), not only this user's. */
   kouan_server_reply_json (msg, SOUP_STATUS_OK, reply);
-
-  if (changed)
-    kouan_server_events_notify (self, enterprise_id, user_id);
 }
 
 /* ---- the foundation's collections ---------------------------------- */

@@ -27,9 +27,16 @@ GQuark kouan_server_error_quark (void);
 #define KOUAN_DEFAULT_SESSION_MAX     (7 * 24 * 60 * 60)
 #define KOUAN_PASSWORD_ITERATIONS     100000
 #define KOUAN_LOGIN_MAX_FAILURES      5
+/* Open sessions per user; a new login evicts the least recently used */
+#define KOUAN_SESSIONS_PER_USER       20
 #define KOUAN_LOGIN_WINDOW            (15 * 60)
 #define KOUAN_MUTATIONS_MAX           100
 #define KOUAN_CARD_CHALLENGE_TTL      (2 * 60)
+/* Card challenges: per client address per minute, and outstanding at once
+ * on the whole server (docs/api.md, card-challenge) */
+#define KOUAN_CARD_CHALLENGES_PER_ADDRESS 30
+#define KOUAN_CARD_CHALLENGE_WINDOW       60
+#define KOUAN_CARD_CHALLENGES_OUTSTANDING 1000
 
 typedef struct _KouanServer KouanServer;
 
@@ -49,6 +56,9 @@ struct _KouanServer
 
   GBytes     *card_ca;      /* (nullable) PEM of the card CA; NULL: no card login */
   gint64      card_challenge_ttl; /* seconds */
+  GHashTable *card_challenges_issued; /* (nullable) address → GQueue of times */
+  GHashTable *passwords_in_flight;    /* (nullable) throttle key → checks running */
+  GPtrArray  *deferred_logins;        /* (nullable) logins waiting for those checks */
 
   char       *today;        /* (nullable) --today YYYY-MM-DD, for tests */
   guint       admin_timer;  /* the daily grant-expiry check */
@@ -231,6 +241,11 @@ void          kouan_server_auth_open_session (KouanServer       *self,
 gint64        kouan_server_throttle_wait   (KouanServer *self,
                                             const char  *key,
                                             gint64       now);
+/* Whether password checks still running for @key could, failing, bring
+ * it to the limit: a new attempt should wait for them to end. */
+gboolean      kouan_server_throttle_busy   (KouanServer *self,
+                                            const char  *key,
+                                            gint64       now);
 void          kouan_server_throttle_record (KouanServer *self,
                                             const char  *key,
                                             gint64       now);
@@ -240,6 +255,27 @@ void          kouan_server_throttle_forget (KouanServer *self,
 /* 429 with Retry-After: @wait seconds. */
 void          kouan_server_reply_throttled (SoupServerMessage *msg,
                                             gint64             wait);
+/* Runs PBKDF2 on a worker thread: verifies @password against @hash
+ * ((nullable): an unknown account, checked against a dummy hash so it
+ * takes as long, and never verified) and, when it verifies and
+ * @new_password is given, hashes @new_password. @msg is paused meanwhile;
+ * @done runs on the main context and answers it (unless the client went
+ * away), then @msg is unpaused. Each of @throttle_keys counts as a failure
+ * for kouan_server_throttle_wait() while the check runs. */
+typedef void (*KouanServerPasswordDone) (KouanServer       *self,
+                                         SoupServerMessage *msg,
+                                         gboolean           verified,
+                                         const char        *new_hash, /* (nullable) */
+                                         gpointer           user_data);
+void          kouan_server_password_check (KouanServer             *self,
+                                           SoupServerMessage       *msg,
+                                           const char              *password,
+                                           const char              *hash,
+                                           const char              *new_password,
+                                           const char * const      *throttle_keys,
+                                           KouanServerPasswordDone  done,
+                                           gpointer                 user_data,
+                                           GDestroyNotify           destroy);
 gboolean      kouan_server_auth_create_user (KouanServer *self,
                                              const char  *account,
                                              const char  *name,
@@ -331,6 +367,14 @@ void          kouan_server_events_close_session (KouanServer *self,
 void          kouan_server_events_notify  (KouanServer        *self,
                                            gint64              enterprise_id,
                                            gint64              user_id);
+/* The newest change number of the whole server (0 when none). */
+gint64        kouan_server_events_newest  (KouanServer        *self);
+/* Announces the changes after @after_seq to every open socket whose user
+ * may see one of them (same enterprise; a change for every member or for
+ * that user; the collection's view permission). The router calls it after
+ * every request, so no route can forget to. */
+void          kouan_server_events_notify_since (KouanServer   *self,
+                                                gint64         after_seq);
 void          kouan_server_events_close_all (KouanServer      *self);
 
 /* kouan-server-demo.c */
@@ -367,8 +411,12 @@ void          kouan_server_images_install (KouanServer  *self);
 gboolean      kouan_server_images_exists  (KouanServer  *self,
                                            gint64        enterprise_id,
                                            gint64        image_id);
-/* Stores @data (already checked with kouan_image_check()) and returns its
- * id; the same bytes twice give the same id. 0 with @error on failure. */
+/* Stores @data — a PNG or JPEG the server encoded itself (an upload is
+ * decoded and re-encoded first) — and returns its id; the same bytes
+ * twice give the same id. 0 with @error on failure. No quota is checked
+ * here. */
+#define KOUAN_IMAGE_QUOTA_USER        (20 * 1024 * 1024)
+#define KOUAN_IMAGE_QUOTA_ENTERPRISE  (200 * 1024 * 1024)
 gint64        kouan_server_images_store   (KouanServer  *self,
                                            gint64        enterprise_id,
                                            gint64        user_id,

@@ -19,6 +19,7 @@
 #include "kouan-personal.h"
 #include "kouan-store.h"
 #include "kouan-sync.h"
+#include "kouan-test-image.h"
 #include "kouan-test-server.h"
 
 #define DEMO_PASSWORD "kouan-demo"
@@ -100,33 +101,12 @@ upload (KouanTestServer *server, const char *token, gint64 enterprise_id,
   return status;
 }
 
-/* A real PNG of @width × @height (RGBA; pixels are not read by the
- * server's checks, only the header, but keep it well-formed). */
+/* A real PNG (the server decodes uploads), or a bare header for a canvas
+ * it refuses by its header alone. */
 static GBytes *
 make_png (guint32 width, guint32 height, gsize pad_to)
 {
-  static const guint8 signature[] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
-  static const guint8 idat_iend[] = {
-    0, 0, 0, 0, 'I', 'E', 'N', 'D', 0xae, 0x42, 0x60, 0x82,
-  };
-  GByteArray *png = g_byte_array_new ();
-  guint8 ihdr[25] = { 0, 0, 0, 13, 'I', 'H', 'D', 'R' };
-
-  g_byte_array_append (png, signature, sizeof signature);
-  ihdr[8] = width >> 24; ihdr[9] = width >> 16; ihdr[10] = width >> 8; ihdr[11] = width;
-  ihdr[12] = height >> 24; ihdr[13] = height >> 16; ihdr[14] = height >> 8; ihdr[15] = height;
-  ihdr[16] = 8;  /* bit depth */
-  ihdr[17] = 6;  /* RGBA */
-  /* CRC left zero: the header checks read sizes, not checksums */
-  g_byte_array_append (png, ihdr, sizeof ihdr);
-  while (png->len + sizeof idat_iend < pad_to)
-    {
-      guint8 zero = 0;
-
-      g_byte_array_append (png, &zero, 1);
-    }
-  g_byte_array_append (png, idat_iend, sizeof idat_iend);
-  return g_byte_array_free_to_bytes (png);
+  return kouan_test_png (width, height, pad_to);
 }
 
 static gint64

@@ -18,6 +18,7 @@
 #include "kouan-store.h"
 #include "kouan-store-settings.h"
 #include "kouan-sync.h"
+#include "kouan-test-image.h"
 #include "kouan-test-server.h"
 #include "kouan-window.h"
 #include "kouan-window-private.h"
@@ -817,9 +818,7 @@ test_add_slide_disabled_at_six (void)
   g_autofree char *mutations_url = NULL;
   g_autoptr(GBytes) reply = NULL;
   g_autoptr(JsonObject) image = NULL;
-  static const guint8 png[] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13,
-                                'I', 'H', 'D', 'R', 0, 0, 1, 0x40, 0, 0, 0, 0x78, 8, 2, 0, 0, 0,
-                                0x11, 0x22, 0x33, 0x44 };
+  g_autoptr(GBytes) png = kouan_test_png (320, 120, 0);
 
   ensure_window ();
   page = KOUAN_ADMIN_SHOWCASE_PAGE (show_page ("admin.showcase"));
@@ -833,7 +832,7 @@ test_add_slide_disabled_at_six (void)
 
   /* another administrator fills the carousel up */
   images_url = g_strdup_printf ("%s/api/v1/enterprises/1/images", kouan_test_server_get_url (fixture.server));
-  g_assert_cmpuint (kouan_test_http ("POST", images_url, fixture.token, (const char *) png, sizeof png, &reply),
+  g_assert_cmpuint (kouan_test_http ("POST", images_url, fixture.token, g_bytes_get_data (png, NULL), g_bytes_get_size (png), &reply),
                     ==, 201);
   image = kouan_json_parse_object (g_bytes_get_data (reply, NULL), g_bytes_get_size (reply), NULL);
   mutations_url = g_strdup_printf ("%s/api/v1/enterprises/1/mutations", kouan_test_server_get_url (fixture.server));

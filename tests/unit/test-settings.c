@@ -174,6 +174,18 @@ test_image_png (void)
   g_assert_error (error, KOUAN_IMAGE_ERROR, KOUAN_IMAGE_ERROR_DIMENSIONS);
   g_clear_error (&error);
 
+  /* the pixel budget: each side allowed, the canvas too big to decode */
+  {
+    g_autoptr(GByteArray) square = png_header (4096, 4096);
+    g_autoptr(GByteArray) banner = png_header (4096, 1024);
+
+    g_assert_false (kouan_image_check (square->data, square->len, &info, &error));
+    g_assert_error (error, KOUAN_IMAGE_ERROR, KOUAN_IMAGE_ERROR_DIMENSIONS);
+    g_clear_error (&error);
+    g_assert_true (kouan_image_check (banner->data, banner->len, &info, &error));
+    g_assert_no_error (error);
+  }
+
   /* every truncation of the header is refused, never read past */
   for (guint n = 0; n < 8 + 8 + 13; n++)
     {

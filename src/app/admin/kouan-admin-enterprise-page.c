@@ -598,7 +598,7 @@ image_box (KouanAdminEnterprisePage *self,
 
   self->image_errors[slot] = error_label ();
   gtk_box_append (GTK_BOX (box), self->image_errors[slot]);
-  gtk_box_append (GTK_BOX (box), gtk_label_new (_("PNG or JPEG, at most 1 MiB and 4096×4096 pixels")));
+  gtk_box_append (GTK_BOX (box), gtk_label_new (_("PNG or JPEG, at most 1 MiB, 4096 pixels a side and 4 megapixels")));
   gtk_widget_add_css_class (gtk_widget_get_last_child (box), "dim-label");
   return box;
 }

@@ -257,7 +257,7 @@ image_error_text (const GError *error)
     {
     case KOUAN_IMAGE_ERROR_TYPE:       return _("Only PNG and JPEG pictures can be used");
     case KOUAN_IMAGE_ERROR_TOO_LARGE:  return _("The picture is larger than 1 MiB");
-    case KOUAN_IMAGE_ERROR_DIMENSIONS: return _("The picture is wider or taller than 4096 pixels");
+    case KOUAN_IMAGE_ERROR_DIMENSIONS: return _("The picture is too large: at most 4096 pixels a side and 4 megapixels in all");
     default:                           return _("The picture file is damaged");
     }
 }

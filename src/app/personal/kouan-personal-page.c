@@ -159,9 +159,11 @@ _kouan_personal_describe_error (const GError *error,
   if (g_strcmp0 (code, "image_too_large") == 0 || g_strcmp0 (code, "payload_too_large") == 0)
     return g_strdup (_("The image is larger than 1 MB."));
   if (g_strcmp0 (code, "image_dimensions") == 0)
-    return g_strdup (_("The image is larger than 4096 × 4096 pixels."));
+    return g_strdup (_("The image is too large: at most 4096 pixels a side and 4 megapixels in all."));
   if (g_strcmp0 (code, "image_malformed") == 0)
     return g_strdup (_("The image file is damaged."));
+  if (g_strcmp0 (code, "image_quota") == 0)
+    return g_strdup (_("You have uploaded as many images to this enterprise as the server allows."));
   if (g_strcmp0 (code, "wrong_password") == 0)
     return g_strdup (_("The current password is wrong."));
   if (g_strcmp0 (code, "weak_password") == 0)
@@ -183,7 +185,7 @@ _kouan_personal_describe_error (const GError *error,
         case KOUAN_IMAGE_ERROR_TOO_LARGE:
           return g_strdup (_("The image is larger than 1 MB."));
         case KOUAN_IMAGE_ERROR_DIMENSIONS:
-          return g_strdup (_("The image is larger than 4096 × 4096 pixels."));
+          return g_strdup (_("The image is too large: at most 4096 pixels a side and 4 megapixels in all."));
         default:
           return g_strdup (_("The image file is damaged."));
         }
