@@ -28,7 +28,8 @@
 #include "admin/kouan-admin-showcase-page.h"
 #include "admin/kouan-admin-view.h"
 #include "home/kouan-home-view.h"
-#include "widgets/kouan-carousel.h"
+#include "admin/kouan-admin-showcase-dialog.h"
+#include "widgets/kouan-showcase-carousel.h"
 
 #define WAIT_TIMEOUT_SECONDS 30
 
@@ -210,14 +211,14 @@ ensure_window (void)
 static gboolean
 home_filled (gpointer user_data)
 {
-  return kouan_carousel_get_n_slides (kouan_home_view_get_carousel (user_data)) == 3 &&
+  return kouan_showcase_carousel_get_n_slides (kouan_home_view_get_carousel (user_data)) == 3 &&
          kouan_home_view_get_n_links (user_data) == 3;
 }
 
 static gboolean
 home_empty (gpointer user_data)
 {
-  return kouan_carousel_get_n_slides (kouan_home_view_get_carousel (user_data)) == 0 &&
+  return kouan_showcase_carousel_get_n_slides (kouan_home_view_get_carousel (user_data)) == 0 &&
          kouan_home_view_get_n_links (user_data) == 0 &&
          kouan_home_view_get_empty_visible (user_data);
 }
@@ -243,6 +244,15 @@ find_toplevel (const char *name)
   return NULL;
 }
 
+static void
+on_response (AdwMessageDialog *dialog,
+             const char       *response,
+             char            **out)
+{
+  g_free (*out);
+  *out = g_strdup (response);
+}
+
 static gboolean
 link_dialog_shown (gpointer user_data)
 {
@@ -257,6 +267,7 @@ test_home (void)
   KouanHomeView *home;
   GtkWidget *button, *dialog;
   g_autofree char *secondary = NULL;
+  g_autofree char *response = NULL;
   const char *uri;
 
   ensure_window ();
@@ -295,9 +306,13 @@ test_home (void)
   dialog = find_toplevel ("carousel-link-dialog");
   g_assert_nonnull (dialog);
   g_assert_true (gtk_window_get_modal (GTK_WINDOW (dialog)));
-  g_object_get (dialog, "secondary-text", &secondary, NULL);
+  g_assert_true (ADW_IS_MESSAGE_DIALOG (dialog));
+  g_object_get (dialog, "body", &secondary, NULL);
   g_assert_cmpstr (secondary, ==, uri);
-  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
+  /* Escape (the window's close) answers 取消 and closes it */
+  g_signal_connect (dialog, "response", G_CALLBACK (on_response), &response);
+  gtk_window_close (GTK_WINDOW (dialog));
+  g_assert_cmpstr (response, ==, "cancel");
   g_assert_null (find_toplevel ("carousel-link-dialog"));
   if (g_getenv ("KOUAN_UI_PAUSE_HOME") != NULL)
     spin ((guint) g_ascii_strtoull (g_getenv ("KOUAN_UI_PAUSE_HOME"), NULL, 10));
@@ -547,36 +562,39 @@ static void
 test_aircraft_time_follows_switch (void)
 {
   KouanAdminBusinessPage *page;
-  GtkWidget *toggle, *time, *reason;
+  GtkWidget *toggle, *time;
+  const char *reason;
 
   ensure_window ();
   page = KOUAN_ADMIN_BUSINESS_PAGE (show_page ("admin.business"));
   toggle = kouan_admin_business_page_get_switch (page, "aircraft_auto");
   time = kouan_admin_business_page_get_time (page);
-  reason = kouan_admin_business_page_get_time_reason (page);
 
   /* the demo enterprise declares aircraft at 08:30 */
   g_assert_true (wait_until (switch_loaded, toggle));
   g_assert_true (gtk_widget_is_sensitive (time));
-  g_assert_false (gtk_widget_get_visible (reason));
+  g_assert_null (kouan_admin_business_page_get_time_reason (page));
 
   gtk_switch_set_active (GTK_SWITCH (toggle), FALSE);
   g_assert_false (gtk_widget_is_sensitive (time));
-  g_assert_true (gtk_widget_get_visible (reason));
+  /* the row says why, on its own second line */
+  reason = kouan_admin_business_page_get_time_reason (page);
+  g_assert_nonnull (reason);
+  g_assert_cmpstr (reason, ==, adw_action_row_get_subtitle (ADW_ACTION_ROW (time)));
   g_assert_true (wait_until (outbox_empty, NULL));
   g_assert_true (wait_until (server_aircraft_is, GINT_TO_POINTER (FALSE)));
 
   gtk_switch_set_active (GTK_SWITCH (toggle), TRUE);
   g_assert_true (gtk_widget_is_sensitive (time));
-  g_assert_false (gtk_widget_get_visible (reason));
+  g_assert_null (kouan_admin_business_page_get_time_reason (page));
   g_assert_true (wait_until (outbox_empty, NULL));
   g_assert_true (wait_until (server_aircraft_is, GINT_TO_POINTER (TRUE)));
 
   /* with the switch on, the time is set: 09:45 */
   {
-    GtkWidget *hour = gtk_widget_get_next_sibling (gtk_widget_get_first_child (time));
-    GtkWidget *minute = gtk_widget_get_next_sibling (gtk_widget_get_next_sibling (hour));
-    GtkWidget *apply = gtk_widget_get_next_sibling (minute);
+    GtkWidget *hour = kouan_admin_business_page_get_hour (page);
+    GtkWidget *minute = kouan_admin_business_page_get_minute (page);
+    GtkWidget *apply = kouan_admin_business_page_get_save_button (page);
 
     g_assert_true (GTK_IS_SPIN_BUTTON (hour));
     g_assert_true (GTK_IS_SPIN_BUTTON (minute));
@@ -596,11 +614,11 @@ test_aircraft_time_follows_switch (void)
 static gboolean
 carousel_has_slides (gpointer user_data)
 {
-  return kouan_carousel_get_n_slides (user_data) >= 3;
+  return kouan_showcase_carousel_get_n_slides (user_data) >= 3;
 }
 
 typedef struct {
-  KouanCarousel *carousel;
+  KouanShowcaseCarousel *carousel;
   guint          from;
 } MoveWait;
 
@@ -609,7 +627,7 @@ carousel_moved (gpointer user_data)
 {
   MoveWait *wait = user_data;
 
-  return kouan_carousel_get_position (wait->carousel) != wait->from;
+  return kouan_showcase_carousel_get_position (wait->carousel) != wait->from;
 }
 
 static gboolean
@@ -631,7 +649,7 @@ send_key (GtkWidget *widget,
 }
 
 static gboolean
-on_open_link (KouanCarousel *carousel,
+on_open_link (KouanShowcaseCarousel *carousel,
               const char    *uri,
               char         **out)
 {
@@ -650,13 +668,14 @@ static void
 test_carousel (void)
 {
   KouanAdminShowcasePage *page;
-  KouanCarousel *preview;
-  KouanCarousel *carousel;
+  KouanShowcaseCarousel *preview;
+  KouanShowcaseCarousel *carousel;
   GtkWidget *window;
   GtkWidget *outside;
   GtkWidget *box;
   MoveWait wait;
   g_autofree char *opened = NULL;
+  g_autofree char *response = NULL;
   guint n, before;
 
   ensure_window ();
@@ -666,7 +685,7 @@ test_carousel (void)
 
   /* Enter on a slide with a link asks to open it (the demo's first slide
    * links to the customs site) */
-  kouan_carousel_set_position (preview, 0);
+  kouan_showcase_carousel_set_position (preview, 0);
   g_signal_connect (preview, "open-link", G_CALLBACK (on_open_link), &opened);
   g_assert_true (send_key (GTK_WIDGET (preview), GDK_KEY_Return));
   g_assert_true (wait_until (string_set, &opened));
@@ -675,7 +694,7 @@ test_carousel (void)
 
   /* Unhandled, the carousel shows the URL and asks before opening it;
    * 取消 opens nothing. */
-  kouan_carousel_activate (preview);
+  kouan_showcase_carousel_activate (preview);
   {
     GtkWidget *dialog = NULL;
     g_autofree char *secondary = NULL;
@@ -690,9 +709,14 @@ test_carousel (void)
       }
     g_assert_nonnull (dialog);
     g_assert_true (gtk_window_get_modal (GTK_WINDOW (dialog)));
-    g_object_get (dialog, "secondary-text", &secondary, NULL);
+    g_object_get (dialog, "body", &secondary, NULL);
     g_assert_cmpstr (secondary, ==, "https://www.customs.gov.cn");
-    gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
+    /* 取消 opens nothing and closes it */
+    g_signal_connect (dialog, "response", G_CALLBACK (on_response), &response);
+    adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+    g_assert_cmpstr (response, ==, "cancel");
+    gtk_window_destroy (GTK_WINDOW (dialog));
+    g_assert_null (find_toplevel ("carousel-link-dialog"));
   }
 
   /* Timing is tested on a carousel of its own in a small window at the
@@ -700,13 +724,13 @@ test_carousel (void)
    * over it would rightly hold it). */
   window = gtk_window_new ();
   box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  carousel = KOUAN_CAROUSEL (kouan_carousel_new ());
+  carousel = KOUAN_SHOWCASE_CAROUSEL (kouan_showcase_carousel_new ());
   outside = gtk_button_new_with_label ("outside");
   for (guint i = 0; i < 3; i++)
     {
       g_autofree char *caption = g_strdup_printf ("slide %u", i);
 
-      kouan_carousel_append (carousel, NULL, caption, NULL);
+      kouan_showcase_carousel_append (carousel, NULL, caption, NULL);
     }
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (carousel));
   gtk_box_append (GTK_BOX (box), outside);
@@ -714,39 +738,39 @@ test_carousel (void)
   gtk_window_set_default_size (GTK_WINDOW (window), 340, 220);
   gtk_window_present (GTK_WINDOW (window));
   gtk_widget_grab_focus (outside);
-  n = kouan_carousel_get_n_slides (carousel);
+  n = kouan_showcase_carousel_get_n_slides (carousel);
   g_assert_cmpuint (n, ==, 3);
   spin (200);
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (carousel)));
-  g_assert_false (kouan_carousel_get_paused (carousel));
+  g_assert_false (kouan_showcase_carousel_get_paused (carousel));
 
   /* advances by itself */
-  kouan_carousel_set_interval (carousel, 150);
+  kouan_showcase_carousel_set_interval (carousel, 150);
   wait.carousel = carousel;
-  wait.from = kouan_carousel_get_position (carousel);
+  wait.from = kouan_showcase_carousel_get_position (carousel);
   g_assert_true (wait_until (carousel_moved, &wait));
 
   /* the focus inside holds it */
   gtk_widget_grab_focus (GTK_WIDGET (carousel));
   g_assert_true (gtk_widget_has_focus (GTK_WIDGET (carousel)));
-  g_assert_true (kouan_carousel_get_paused (carousel));
-  before = kouan_carousel_get_position (carousel);
+  g_assert_true (kouan_showcase_carousel_get_paused (carousel));
+  before = kouan_showcase_carousel_get_position (carousel);
   spin (700);
-  g_assert_cmpuint (kouan_carousel_get_position (carousel), ==, before);
+  g_assert_cmpuint (kouan_showcase_carousel_get_position (carousel), ==, before);
 
   /* arrows move it, wrapping around */
   g_assert_true (send_key (GTK_WIDGET (carousel), GDK_KEY_Right));
-  g_assert_cmpuint (kouan_carousel_get_position (carousel), ==, (before + 1) % n);
+  g_assert_cmpuint (kouan_showcase_carousel_get_position (carousel), ==, (before + 1) % n);
   g_assert_true (send_key (GTK_WIDGET (carousel), GDK_KEY_Left));
-  g_assert_cmpuint (kouan_carousel_get_position (carousel), ==, before);
-  kouan_carousel_set_position (carousel, 0);
+  g_assert_cmpuint (kouan_showcase_carousel_get_position (carousel), ==, before);
+  kouan_showcase_carousel_set_position (carousel, 0);
   g_assert_true (send_key (GTK_WIDGET (carousel), GDK_KEY_Left));
-  g_assert_cmpuint (kouan_carousel_get_position (carousel), ==, n - 1);
+  g_assert_cmpuint (kouan_showcase_carousel_get_position (carousel), ==, n - 1);
 
   /* focus leaving lets it run again */
   gtk_widget_grab_focus (outside);
-  g_assert_false (kouan_carousel_get_paused (carousel));
-  wait.from = kouan_carousel_get_position (carousel);
+  g_assert_false (kouan_showcase_carousel_get_paused (carousel));
+  wait.from = kouan_showcase_carousel_get_position (carousel);
   g_assert_true (wait_until (carousel_moved, &wait));
 
   gtk_window_destroy (GTK_WINDOW (window));
@@ -804,14 +828,14 @@ test_reorder_slides (void)
 static gboolean
 carousel_has_six (gpointer user_data)
 {
-  return kouan_carousel_get_n_slides (user_data) == KOUAN_SHOWCASE_MAX_SLIDES;
+  return kouan_showcase_carousel_get_n_slides (user_data) == KOUAN_SHOWCASE_MAX_SLIDES;
 }
 
 static void
 test_add_slide_disabled_at_six (void)
 {
   KouanAdminShowcasePage *page;
-  KouanCarousel *carousel;
+  KouanShowcaseCarousel *carousel;
   GtkWidget *add, *reason;
   g_autofree char *images_url = NULL;
   g_autofree char *mutations_url = NULL;
@@ -827,7 +851,7 @@ test_add_slide_disabled_at_six (void)
   add = kouan_admin_showcase_page_get_add_slide_button (page);
   reason = kouan_admin_showcase_page_get_add_slide_reason (page);
   g_assert_true (wait_until (carousel_has_slides, carousel));
-  g_assert_cmpuint (kouan_carousel_get_n_slides (carousel), <, KOUAN_SHOWCASE_MAX_SLIDES);
+  g_assert_cmpuint (kouan_showcase_carousel_get_n_slides (carousel), <, KOUAN_SHOWCASE_MAX_SLIDES);
   g_assert_true (gtk_widget_is_sensitive (add));
   g_assert_false (gtk_widget_get_visible (reason));
 
@@ -837,7 +861,7 @@ test_add_slide_disabled_at_six (void)
                     ==, 201);
   image = kouan_json_parse_object (g_bytes_get_data (reply, NULL), g_bytes_get_size (reply), NULL);
   mutations_url = g_strdup_printf ("%s/api/v1/enterprises/1/mutations", kouan_test_server_get_url (fixture.server));
-  for (guint n = kouan_carousel_get_n_slides (carousel); n < KOUAN_SHOWCASE_MAX_SLIDES; n++)
+  for (guint n = kouan_showcase_carousel_get_n_slides (carousel); n < KOUAN_SHOWCASE_MAX_SLIDES; n++)
     {
       g_autofree char *body = g_strdup_printf ("{\"mutations\": [{\"id\": \"ui-slide-%u\", \"collection\": "
                                                "\"showcase_slides\", \"op\": \"create\", \"record_id\": -1,"
@@ -899,11 +923,12 @@ test_invalid_link_refused (void)
   url = find_named (dialog, "url");
   g_assert_nonnull (title);
   g_assert_nonnull (url);
-  url_error = gtk_widget_get_next_sibling (url);
+  url_error = kouan_admin_showcase_dialog_get_error (KOUAN_ADMIN_SHOWCASE_DIALOG (dialog), "url");
+  g_assert_nonnull (url_error);
 
   gtk_editable_set_text (GTK_EDITABLE (title), "测试链接");
   gtk_editable_set_text (GTK_EDITABLE (url), "ftp://files.example.cn/");
-  g_signal_emit_by_name (url, "activate");
+  g_signal_emit_by_name (url, "entry-activated");
   /* refused: the dialog stays, the error is under the link, nothing queued */
   g_assert_true (gtk_widget_get_visible (dialog));
   g_assert_true (gtk_widget_get_visible (url_error));
@@ -912,12 +937,12 @@ test_invalid_link_refused (void)
   g_assert_cmpuint (kouan_admin_showcase_page_get_n_links (page), ==, links);
 
   gtk_editable_set_text (GTK_EDITABLE (url), "www.example.cn");
-  g_signal_emit_by_name (url, "activate");
+  g_signal_emit_by_name (url, "entry-activated");
   g_assert_true (gtk_widget_get_visible (url_error));
 
   /* corrected: 确定 adds it (shown at once, sent by sync) */
   gtk_editable_set_text (GTK_EDITABLE (url), "https://www.example.cn/ui");
-  g_signal_emit_by_name (url, "activate");
+  g_signal_emit_by_name (url, "entry-activated");
   g_assert_false (gtk_widget_get_visible (dialog));
   g_object_unref (dialog);
   g_object_set_data (G_OBJECT (page), "expected-links", GUINT_TO_POINTER (links + 1));
