@@ -31,6 +31,10 @@ GtkWidget   *kouan_admin_view_get_page          (KouanAdminView     *self,
 void         kouan_admin_view_show_page         (KouanAdminView     *self,
                                                  const char         *menu_id);
 const char  *kouan_admin_view_get_visible_menu  (KouanAdminView     *self);
+/* Narrow, the menus and the page fold into one (a back button returns to
+ * the menus): is it folded, and are the menus what shows? */
+gboolean     kouan_admin_view_get_folded        (KouanAdminView     *self);
+gboolean     kouan_admin_view_get_menus_shown   (KouanAdminView     *self);
 
 /* @permissions: (nullable) (array zero-terminated=1) the member's
  * effective permissions in the current enterprise */
