@@ -9,6 +9,7 @@
 
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
+#include <gdk/x11/gdkx.h>
 #include <string.h>
 
 #include "kouan-application.h"
@@ -649,6 +650,39 @@ send_key (GtkWidget *widget,
 }
 
 static gboolean
+carousel_paused (gpointer user_data)
+{
+  return kouan_showcase_carousel_get_paused (user_data);
+}
+
+static gboolean
+carousel_running (gpointer user_data)
+{
+  return !kouan_showcase_carousel_get_paused (user_data);
+}
+
+/* Moves the real pointer (through the X server, as a mouse would) to the
+ * middle of @widget, so GTK sees it enter and leave. */
+static void
+warp_pointer_to (GtkWidget *widget)
+{
+  GtkNative *native = gtk_widget_get_native (widget);
+  GdkSurface *surface = gtk_native_get_surface (native);
+  GdkDisplay *display = gtk_widget_get_display (widget);
+  graphene_rect_t bounds;
+  double dx = 0, dy = 0;
+
+  g_assert_true (GDK_IS_X11_DISPLAY (display));
+  g_assert_true (gtk_widget_compute_bounds (widget, GTK_WIDGET (native), &bounds));
+  gtk_native_get_surface_transform (native, &dx, &dy);
+  XWarpPointer (gdk_x11_display_get_xdisplay (display), None, gdk_x11_surface_get_xid (surface),
+                0, 0, 0, 0,
+                (int) (dx + bounds.origin.x + bounds.size.width / 2),
+                (int) (dy + bounds.origin.y + bounds.size.height / 2));
+  XFlush (gdk_x11_display_get_xdisplay (display));
+}
+
+static gboolean
 on_open_link (KouanShowcaseCarousel *carousel,
               const char    *uri,
               char         **out)
@@ -773,8 +807,21 @@ test_carousel (void)
   wait.from = kouan_showcase_carousel_get_position (carousel);
   g_assert_true (wait_until (carousel_moved, &wait));
 
+  /* the pointer over it holds it as well, and leaving lets it go on */
+  warp_pointer_to (GTK_WIDGET (carousel));
+  g_assert_true (wait_until (carousel_paused, carousel));
+  g_assert_false (gtk_widget_has_focus (GTK_WIDGET (carousel)));
+  before = kouan_showcase_carousel_get_position (carousel);
+  spin (700);
+  g_assert_cmpuint (kouan_showcase_carousel_get_position (carousel), ==, before);
+  warp_pointer_to (outside);
+  g_assert_true (wait_until (carousel_running, carousel));
+  wait.from = kouan_showcase_carousel_get_position (carousel);
+  g_assert_true (wait_until (carousel_moved, &wait));
+
   gtk_window_destroy (GTK_WINDOW (window));
 }
+
 
 static void
 collect_named (GtkWidget  *root,
@@ -950,6 +997,117 @@ test_invalid_link_refused (void)
   g_assert_true (wait_until (outbox_empty, NULL));
 }
 
+/* ---- 600 × 800 ------------------------------------------------------- */
+
+static gboolean
+admin_width_at_most (gpointer user_data)
+{
+  return gtk_widget_get_width (GTK_WIDGET (fixture.admin)) > 0 &&
+         gtk_widget_get_width (GTK_WIDGET (fixture.admin)) <= GPOINTER_TO_INT (user_data);
+}
+
+static gboolean
+admin_folded (gpointer user_data)
+{
+  return kouan_admin_view_get_folded (fixture.admin);
+}
+
+/* @widget is on screen, whole, inside the window's 600 px */
+static void
+assert_within (GtkWidget *widget,
+               int        width)
+{
+  graphene_rect_t bounds;
+
+  g_assert_true (gtk_widget_get_mapped (widget));
+  g_assert_true (gtk_widget_compute_bounds (widget, GTK_WIDGET (fixture.window), &bounds));
+  g_test_message ("%s at %g, %g wide, window %d", G_OBJECT_TYPE_NAME (widget), bounds.origin.x, bounds.size.width, gtk_widget_get_width (GTK_WIDGET (fixture.window)));
+  g_assert_cmpfloat (bounds.origin.x, >=, 0);
+  g_assert_cmpfloat (bounds.origin.x + bounds.size.width, <=, width);
+  g_assert_cmpfloat (bounds.size.width, >, 0);
+}
+
+static gboolean
+home_mapped (gpointer user_data)
+{
+  return gtk_widget_get_mapped (GTK_WIDGET (kouan_home_view_get_carousel (user_data)));
+}
+
+/* Half a small screen: the home view and the administrator center's
+ * enterprise pages fit 600 px without squeezing, the admin menus fold
+ * away behind a back button, and every page's Save stays in view. */
+static void
+test_narrow (void)
+{
+  KouanHomeView *home;
+  KouanAdminEnterprisePage *enterprise;
+  KouanAdminBusinessPage *business;
+  GtkWidget *showcase;
+  int width = 600;
+
+  ensure_window ();
+  /* The other areas (personal center, insurance) are being made narrow
+   * by their own work: without them the window shows what these areas
+   * need. */
+  gtk_widget_set_visible (_kouan_window_get_area_page (fixture.window, "personal"), FALSE);
+  gtk_widget_set_visible (_kouan_window_get_area_page (fixture.window, "insurance"), FALSE);
+  gtk_window_set_default_size (GTK_WINDOW (fixture.window), 600, 800);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture.window), "win.show-area", "s", "home"));
+  home = KOUAN_HOME_VIEW (_kouan_window_get_area_page (fixture.window, "home"));
+  /* (the earlier tests added slides and a link) */
+  g_assert_true (wait_until (carousel_has_slides, kouan_home_view_get_carousel (home)));
+  g_assert_cmpuint (kouan_home_view_get_n_links (home), >, 0);
+  g_assert_true (wait_until (home_mapped, home));
+  spin (300);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (fixture.window)), <=, width);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (home)), >, width / 2);
+  assert_within (GTK_WIDGET (kouan_home_view_get_carousel (home)), width);
+  assert_within (kouan_home_view_get_link_button (home, 0), width);
+
+  /* 企业信息设置: the menus fold, the page and its 保存 are in view */
+  enterprise = KOUAN_ADMIN_ENTERPRISE_PAGE (show_page ("admin.enterprise"));
+  g_assert_true (wait_until (admin_width_at_most, GINT_TO_POINTER (width)));
+  g_assert_true (wait_until (admin_folded, NULL));
+  g_assert_false (kouan_admin_view_get_menus_shown (fixture.admin));
+  g_assert_true (wait_until (form_loaded, enterprise));
+  /* the leaflet's slide to the page */
+  spin (500);
+  assert_within (kouan_admin_enterprise_page_get_entry (enterprise, "name"), width);
+  assert_within (kouan_admin_enterprise_page_get_save_button (enterprise), width);
+
+  /* back to the menus, and to another page by activating its menu */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture.admin), "admin.show-menus", NULL));
+  g_assert_true (kouan_admin_view_get_menus_shown (fixture.admin));
+  business = KOUAN_ADMIN_BUSINESS_PAGE (show_page ("admin.business"));
+  g_assert_false (kouan_admin_view_get_menus_shown (fixture.admin));
+  g_assert_true (wait_until (switch_loaded, kouan_admin_business_page_get_switch (business, "aircraft_auto")));
+  /* the leaflet's slide back to the page */
+  spin (500);
+  assert_within (kouan_admin_business_page_get_switch (business, "aircraft_auto"), width);
+  assert_within (kouan_admin_business_page_get_save_button (business), width);
+  assert_within (kouan_admin_business_page_get_minute (business), width);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture.admin), "admin.show-menus", NULL));
+  showcase = show_page ("admin.showcase");
+  g_assert_true (wait_until (carousel_has_slides,
+                             kouan_admin_showcase_page_get_carousel (KOUAN_ADMIN_SHOWCASE_PAGE (showcase))));
+  spin (500);
+  assert_within (GTK_WIDGET (kouan_admin_showcase_page_get_carousel (KOUAN_ADMIN_SHOWCASE_PAGE (showcase))), width);
+  assert_within (kouan_admin_showcase_page_get_add_slide_button (KOUAN_ADMIN_SHOWCASE_PAGE (showcase)), width);
+  {
+    g_autoptr(GPtrArray) deletes = g_ptr_array_new ();
+
+    collect_named (showcase, "delete", deletes);
+    g_assert_cmpuint (deletes->len, >, 0);
+    assert_within (deletes->pdata[0], width);
+  }
+
+  gtk_window_set_default_size (GTK_WINDOW (fixture.window), 1200, 800);
+  gtk_widget_set_visible (_kouan_window_get_area_page (fixture.window, "personal"), TRUE);
+  gtk_widget_set_visible (_kouan_window_get_area_page (fixture.window, "insurance"), TRUE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -969,6 +1127,7 @@ main (int   argc,
   g_test_add_func ("/ui/enterprise/reorder-slides", test_reorder_slides);
   g_test_add_func ("/ui/enterprise/invalid-link-refused", test_invalid_link_refused);
   g_test_add_func ("/ui/enterprise/add-slide-disabled-at-six", test_add_slide_disabled_at_six);
+  g_test_add_func ("/ui/enterprise/narrow-600x800", test_narrow);
 
   ret = g_test_run ();
 

@@ -745,3 +745,10 @@ kouan_admin_enterprise_page_get_error (KouanAdminEnterprisePage *self,
   g_return_val_if_fail (KOUAN_IS_ADMIN_ENTERPRISE_PAGE (self), NULL);
   return index >= 0 ? self->errors[index] : NULL;
 }
+
+GtkWidget *
+kouan_admin_enterprise_page_get_save_button (KouanAdminEnterprisePage *self)
+{
+  g_return_val_if_fail (KOUAN_IS_ADMIN_ENTERPRISE_PAGE (self), NULL);
+  return self->save_button;
+}

@@ -23,6 +23,8 @@ GtkWidget *kouan_admin_enterprise_page_get_entry     (KouanAdminEnterprisePage *
                                                       const char               *field);
 GtkWidget *kouan_admin_enterprise_page_get_error     (KouanAdminEnterprisePage *self,
                                                       const char               *field);
+/* 保存, in the bar at the bottom */
+GtkWidget *kouan_admin_enterprise_page_get_save_button (KouanAdminEnterprisePage *self);
 gboolean   kouan_admin_enterprise_page_get_dirty     (KouanAdminEnterprisePage *self);
 /* What 保存 does; FALSE when a field is refused (its error is shown) */
 gboolean   kouan_admin_enterprise_page_save          (KouanAdminEnterprisePage *self);

@@ -125,7 +125,7 @@ show_textures (KouanAdminShowcasePage *self)
               GtkWidget *thumbnail = g_object_get_data (G_OBJECT (g_ptr_array_index (self->slide_rows, i)),
                                                         "thumbnail");
 
-              gtk_picture_set_paintable (GTK_PICTURE (thumbnail), paintable);
+              gtk_image_set_from_paintable (GTK_IMAGE (thumbnail), paintable);
             }
         }
     }
@@ -412,12 +412,11 @@ show_slides (KouanAdminShowcasePage *self)
       const char *caption = json_object_get_string_member_with_default (slide, "caption", "");
       const char *link = json_object_get_string_member_with_default (slide, "link", "");
       GtkWidget *row = record_row (caption, link[0] != '\0' ? link : _("No link"));
-      GtkWidget *thumbnail = gtk_picture_new ();
+      /* a GtkImage keeps the thumbnail to its size, whatever the picture's */
+      GtkWidget *thumbnail = gtk_image_new_from_icon_name ("image-x-generic-symbolic");
       GtkWidget *button;
 
-      gtk_picture_set_content_fit (GTK_PICTURE (thumbnail), GTK_CONTENT_FIT_COVER);
-      gtk_picture_set_can_shrink (GTK_PICTURE (thumbnail), TRUE);
-      gtk_widget_set_size_request (thumbnail, 64, 36);
+      gtk_image_set_pixel_size (GTK_IMAGE (thumbnail), 48);
       gtk_widget_set_valign (thumbnail, GTK_ALIGN_CENTER);
       gtk_accessible_update_property (GTK_ACCESSIBLE (thumbnail), GTK_ACCESSIBLE_PROPERTY_LABEL, "", -1);
       adw_action_row_add_prefix (ADW_ACTION_ROW (row), thumbnail);

@@ -159,7 +159,6 @@ on_leaflet_folded_changed (KouanAdminView *self)
   /* Folded, the page being read stays. */
   if (adw_leaflet_get_folded (ADW_LEAFLET (self->leaflet)))
     adw_leaflet_set_visible_child (ADW_LEAFLET (self->leaflet), self->content);
-  on_stack_visible_child_changed (self);
 }
 
 static void
