@@ -305,10 +305,7 @@ add_switch (KouanAdminBusinessPage *self,
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _(switches[index].explanation));
   gtk_widget_set_name (toggle, switches[index].field);
   gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (toggle),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _(switches[index].title),
-                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, _(switches[index].explanation),
-                                  -1);
+  /* named by its row (the row's title labels its activatable widget) */
   g_signal_connect (toggle, "notify::active", G_CALLBACK (on_switch_active), self);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), toggle);
   adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), toggle);
