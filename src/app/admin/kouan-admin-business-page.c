@@ -199,6 +199,17 @@ on_time_changed (KouanAdminBusinessPage *self)
     update_time_control (self);
 }
 
+/* 08:05, as the time is written everywhere else */
+static gboolean
+on_time_output (GtkSpinButton *spin)
+{
+  g_autofree char *text = g_strdup_printf ("%02d", gtk_spin_button_get_value_as_int (spin));
+
+  if (g_strcmp0 (text, gtk_editable_get_text (GTK_EDITABLE (spin))) != 0)
+    gtk_editable_set_text (GTK_EDITABLE (spin), text);
+  return TRUE;
+}
+
 static void
 on_save (GtkWidget  *widget,
          const char *action_name,
@@ -361,6 +372,7 @@ kouan_admin_business_page_class_init (KouanAdminBusinessPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KouanAdminBusinessPage, stack);
   gtk_widget_class_bind_template_child (widget_class, KouanAdminBusinessPage, time_row);
   gtk_widget_class_bind_template_callback (widget_class, on_time_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_time_output);
 
   gtk_widget_class_install_action (widget_class, "business.save", NULL, on_save);
   gtk_widget_class_install_action (widget_class, "business.revert", NULL, on_revert);

@@ -491,15 +491,46 @@ on_save (GtkWidget  *widget,
 }
 
 static void
+revert (KouanAdminEnterprisePage *self)
+{
+  g_hash_table_remove (self->drafts, &self->enterprise_id);
+  reset_form (self);
+  load_record (self);
+}
+
+static void
+on_revert_response (AdwMessageDialog         *dialog,
+                    const char               *response,
+                    KouanAdminEnterprisePage *self)
+{
+  if (g_strcmp0 (response, "discard") == 0)
+    revert (self);
+}
+
+/* Unsaved edits cannot come back once discarded: asked first, the button
+ * named for what it does. */
+static void
 on_revert (GtkWidget  *widget,
            const char *action_name,
            GVariant   *parameter)
 {
   KouanAdminEnterprisePage *self = KOUAN_ADMIN_ENTERPRISE_PAGE (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWidget *dialog;
 
-  g_hash_table_remove (self->drafts, &self->enterprise_id);
-  reset_form (self);
-  load_record (self);
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                   _("Discard Unsaved Changes?"),
+                                   _("The fields go back to the enterprise's saved settings."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "discard", _("_Discard Changes"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  gtk_widget_set_name (dialog, "discard-changes-dialog");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_revert_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 /* ---- choosing pictures ---------------------------------------------- */

@@ -141,7 +141,6 @@ on_stack_visible_child_changed (KouanAdminView *self)
   const char *title = page != NULL ? gtk_stack_page_get_title (page) : NULL;
 
   gtk_label_set_text (GTK_LABEL (self->page_title), title != NULL ? title : "");
-  gtk_widget_set_visible (self->page_bar, title != NULL || adw_leaflet_get_folded (ADW_LEAFLET (self->leaflet)));
   for (GtkWidget *row = gtk_widget_get_first_child (self->sidebar);
        row != NULL;
        row = gtk_widget_get_next_sibling (row))
