@@ -1000,6 +1000,58 @@ find_named (GtkWidget  *root,
   return NULL;
 }
 
+/* the link the sync engine created has its server id */
+static gboolean
+link_settled (gpointer user_data)
+{
+  return kouan_admin_showcase_page_get_link_id (user_data,
+                                                GPOINTER_TO_UINT (g_object_get_data (user_data, "link-index"))) > 0;
+}
+
+/* A link to @user_data is among the server's live links */
+static gboolean
+server_has_link (gpointer user_data)
+{
+  g_autoptr(GHashTable) live = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  gint64 since = 0;
+  gboolean more = TRUE, found = FALSE;
+  GHashTableIter iter;
+  gpointer value;
+
+  while (more)
+    {
+      g_autofree char *page_url = g_strdup_printf ("%s/api/v1/enterprises/1/changes?since=%"
+                                                   G_GINT64_FORMAT "&limit=1000",
+                                                   kouan_test_server_get_url (fixture.server), since);
+      g_autoptr(GBytes) body = NULL;
+      g_autoptr(JsonObject) page = NULL;
+      JsonArray *changes;
+
+      g_assert_cmpuint (kouan_test_http ("GET", page_url, fixture.token, NULL, 0, &body), ==, 200);
+      page = kouan_json_parse_object (g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL);
+      changes = json_object_get_array_member (page, "changes");
+      for (guint i = 0; i < json_array_get_length (changes); i++)
+        {
+          JsonObject *change = json_array_get_object_element (changes, i);
+          gint64 id = json_object_get_int_member (change, "id");
+
+          if (!g_str_equal (json_object_get_string_member (change, "collection"), KOUAN_COLLECTION_SHOWCASE_LINKS))
+            continue;
+          if (json_object_has_member (change, "record"))
+            g_hash_table_replace (live, g_memdup2 (&id, sizeof id),
+                                  g_strdup (json_object_get_string_member (json_object_get_object_member (change, "record"), "url")));
+          else
+            g_hash_table_remove (live, &id);
+        }
+      since = json_object_get_int_member (page, "cursor");
+      more = json_object_get_boolean_member (page, "more");
+    }
+  g_hash_table_iter_init (&iter, live);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    found = found || g_strcmp0 (value, user_data) == 0;
+  return found;
+}
+
 static void
 test_invalid_link_refused (void)
 {
@@ -1057,6 +1109,27 @@ test_invalid_link_refused (void)
   g_object_set_data (G_OBJECT (page), "expected-links", GUINT_TO_POINTER (links + 1));
   g_assert_true (wait_until (links_count_is, page));
   g_assert_true (wait_until (outbox_empty, NULL));
+
+  /* deleting it says so with 撤销, which brings it back (on the server too) */
+  {
+    AdwToast *toast;
+    gint64 id;
+
+    g_object_set_data (G_OBJECT (page), "link-index", GUINT_TO_POINTER (links));
+    g_assert_true (wait_until (link_settled, page));
+    id = kouan_admin_showcase_page_get_link_id (page, links);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "showcase.delete-link", "x", id));
+    g_object_set_data (G_OBJECT (page), "expected-links", GUINT_TO_POINTER (links));
+    g_assert_true (wait_until (links_count_is, page));
+    toast = kouan_admin_showcase_page_get_undo_toast (page);
+    g_assert_nonnull (toast);
+    g_assert_nonnull (adw_toast_get_button_label (toast));
+    g_signal_emit_by_name (toast, "button-clicked");
+    g_object_set_data (G_OBJECT (page), "expected-links", GUINT_TO_POINTER (links + 1));
+    g_assert_true (wait_until (links_count_is, page));
+    g_assert_true (wait_until (outbox_empty, NULL));
+    g_assert_true (wait_until (server_has_link, (gpointer) "https://www.example.cn/ui"));
+  }
 }
 
 /* ---- 600 × 800 ------------------------------------------------------- */

@@ -34,6 +34,7 @@ struct _KouanAdminShowcasePage
   gint64          enterprise_id;
 
   /* borrowed */
+  AdwToast       *undo_toast;  /* weak: the last one offering 撤销 */
   KouanAdminView *admin;
   KouanStore     *store;
   gulong          store_changed_id;
@@ -287,6 +288,7 @@ delete_record (KouanAdminShowcasePage *self,
   undo->collection = collection;
   undo->fields = g_steal_pointer (&fields);
   g_signal_connect_data (toast, "button-clicked", G_CALLBACK (on_undo), undo, undo_free, 0);
+  g_set_weak_pointer (&self->undo_toast, toast);
 }
 
 static void
@@ -565,6 +567,7 @@ kouan_admin_showcase_page_dispose (GObject *object)
   if (self->admin != NULL)
     g_signal_handlers_disconnect_by_data (self->admin, self);
   g_clear_weak_pointer (&self->admin);
+  g_clear_weak_pointer (&self->undo_toast);
   gtk_widget_dispose_template (GTK_WIDGET (self), KOUAN_TYPE_ADMIN_SHOWCASE_PAGE);
 
   G_OBJECT_CLASS (kouan_admin_showcase_page_parent_class)->dispose (object);
@@ -678,6 +681,19 @@ GtkWidget *
 kouan_admin_showcase_page_get_add_slide_reason (KouanAdminShowcasePage *self)
 {
   return self->add_slide_reason;
+}
+
+AdwToast *
+kouan_admin_showcase_page_get_undo_toast (KouanAdminShowcasePage *self)
+{
+  return self->undo_toast;
+}
+
+gint64
+kouan_admin_showcase_page_get_link_id (KouanAdminShowcasePage *self,
+                                       guint                   index)
+{
+  return index < self->links->len ? json_object_get_int_member (g_ptr_array_index (self->links, index), "id") : 0;
 }
 
 guint

@@ -31,6 +31,11 @@ KouanShowcaseCarousel *kouan_admin_showcase_page_get_carousel (KouanAdminShowcas
 GtkWidget             *kouan_admin_showcase_page_get_add_slide_button (KouanAdminShowcasePage *self);
 GtkWidget             *kouan_admin_showcase_page_get_add_slide_reason (KouanAdminShowcasePage *self);
 guint                  kouan_admin_showcase_page_get_n_links  (KouanAdminShowcasePage *self);
+/* the id of link @index (0 past the end) */
+gint64                 kouan_admin_showcase_page_get_link_id  (KouanAdminShowcasePage *self,
+                                                               guint                   index);
+/* (transfer none) (nullable): the toast of the last deletion, while shown */
+AdwToast              *kouan_admin_showcase_page_get_undo_toast (KouanAdminShowcasePage *self);
 /* Opens the 新增链接 dialog and returns it (transfer none) */
 GtkWidget             *kouan_admin_showcase_page_add_link     (KouanAdminShowcasePage *self);
 
