@@ -7,8 +7,10 @@
 
 G_BEGIN_DECLS
 
-/* 管理员中心: a sidebar of the admin menus and a GtkStack of their pages.
- * Each admin feature adds its page with kouan_admin_view_add_page(); the
+/* 管理员中心: a list of the admin menus and a GtkStack of their pages in an
+ * AdwLeaflet, which folds them into one (a back button returns to the
+ * menus) when both do not fit; a page changes when its menu is activated,
+ * never when the focus passes over it. Each admin feature adds its page with kouan_admin_view_add_page(); the
  * sidebar shows only the pages whose menu the member may view (the session's
  * permissions, "admin.roles:view" etc.). Pages follow the current
  * enterprise and client through the "enterprise-id" and "client"
