@@ -9,6 +9,7 @@
 
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
+#include <gdk/x11/gdkx.h>
 #include <string.h>
 
 #include "kouan-application.h"
@@ -29,7 +30,8 @@
 #include "admin/kouan-admin-showcase-page.h"
 #include "admin/kouan-admin-view.h"
 #include "home/kouan-home-view.h"
-#include "widgets/kouan-carousel.h"
+#include "admin/kouan-admin-showcase-dialog.h"
+#include "widgets/kouan-showcase-carousel.h"
 
 #define WAIT_TIMEOUT_SECONDS 30
 
@@ -211,14 +213,14 @@ ensure_window (void)
 static gboolean
 home_filled (gpointer user_data)
 {
-  return kouan_carousel_get_n_slides (kouan_home_view_get_carousel (user_data)) == 3 &&
+  return kouan_showcase_carousel_get_n_slides (kouan_home_view_get_carousel (user_data)) == 3 &&
          kouan_home_view_get_n_links (user_data) == 3;
 }
 
 static gboolean
 home_empty (gpointer user_data)
 {
-  return kouan_carousel_get_n_slides (kouan_home_view_get_carousel (user_data)) == 0 &&
+  return kouan_showcase_carousel_get_n_slides (kouan_home_view_get_carousel (user_data)) == 0 &&
          kouan_home_view_get_n_links (user_data) == 0 &&
          kouan_home_view_get_empty_visible (user_data);
 }
@@ -244,6 +246,43 @@ find_toplevel (const char *name)
   return NULL;
 }
 
+/* What the Escape key does in @window: the shortcut bound to it (a class
+ * binding, as a key press would find it), activated. FALSE when none. */
+static gboolean
+press_escape (GtkWidget *window)
+{
+  g_autoptr(GtkShortcutTrigger) escape = gtk_keyval_trigger_new (GDK_KEY_Escape, 0);
+  GListModel *controllers = gtk_widget_observe_controllers (window);
+  gboolean done = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && !done; i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)) && !done; j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+
+          if (gtk_shortcut_trigger_equal (gtk_shortcut_get_trigger (shortcut), escape))
+            done = gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0, window,
+                                                 gtk_shortcut_get_arguments (shortcut));
+        }
+    }
+  g_object_unref (controllers);
+  return done;
+}
+
+static void
+on_response (AdwMessageDialog *dialog,
+             const char       *response,
+             char            **out)
+{
+  g_free (*out);
+  *out = g_strdup (response);
+}
+
 static gboolean
 link_dialog_shown (gpointer user_data)
 {
@@ -258,6 +297,7 @@ test_home (void)
   KouanHomeView *home;
   GtkWidget *button, *dialog;
   g_autofree char *secondary = NULL;
+  g_autofree char *response = NULL;
   const char *uri;
 
   ensure_window ();
@@ -296,9 +336,13 @@ test_home (void)
   dialog = find_toplevel ("carousel-link-dialog");
   g_assert_nonnull (dialog);
   g_assert_true (gtk_window_get_modal (GTK_WINDOW (dialog)));
-  g_object_get (dialog, "secondary-text", &secondary, NULL);
+  g_assert_true (ADW_IS_MESSAGE_DIALOG (dialog));
+  g_object_get (dialog, "body", &secondary, NULL);
   g_assert_cmpstr (secondary, ==, uri);
-  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
+  /* Escape answers 取消 and closes it */
+  g_signal_connect (dialog, "response", G_CALLBACK (on_response), &response);
+  g_assert_true (press_escape (dialog));
+  g_assert_cmpstr (response, ==, "cancel");
   g_assert_null (find_toplevel ("carousel-link-dialog"));
   if (g_getenv ("KOUAN_UI_PAUSE_HOME") != NULL)
     spin ((guint) g_ascii_strtoull (g_getenv ("KOUAN_UI_PAUSE_HOME"), NULL, 10));
@@ -425,7 +469,7 @@ static void
 test_draft_kept (void)
 {
   KouanAdminEnterprisePage *page;
-  GtkWidget *entry;
+  GtkWidget *entry, *dialog;
   NameWait wait;
 
   ensure_window ();
@@ -451,6 +495,27 @@ test_draft_kept (void)
 
   /* typing the saved value back leaves nothing unsaved */
   gtk_editable_set_text (GTK_EDITABLE (entry), "陈志强");
+  g_assert_false (kouan_admin_enterprise_page_get_dirty (page));
+
+  /* 还原 asks first, its button named for what it does; Escape keeps the
+   * edit, 放弃更改 drops it */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "另一个草稿");
+  g_assert_true (kouan_admin_enterprise_page_get_dirty (page));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "enterprise.revert", NULL));
+  dialog = find_toplevel ("discard-changes-dialog");
+  g_assert_nonnull (dialog);
+  g_assert_true (gtk_window_get_modal (GTK_WINDOW (dialog)));
+  g_assert_cmpint (adw_message_dialog_get_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard"),
+                   ==, ADW_RESPONSE_DESTRUCTIVE);
+  g_assert_true (press_escape (dialog));
+  g_assert_null (find_toplevel ("discard-changes-dialog"));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "另一个草稿");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "enterprise.revert", NULL));
+  dialog = find_toplevel ("discard-changes-dialog");
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "discard");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "陈志强");
   g_assert_false (kouan_admin_enterprise_page_get_dirty (page));
 }
 
@@ -548,36 +613,39 @@ static void
 test_aircraft_time_follows_switch (void)
 {
   KouanAdminBusinessPage *page;
-  GtkWidget *toggle, *time, *reason;
+  GtkWidget *toggle, *time;
+  const char *reason;
 
   ensure_window ();
   page = KOUAN_ADMIN_BUSINESS_PAGE (show_page ("admin.business"));
   toggle = kouan_admin_business_page_get_switch (page, "aircraft_auto");
   time = kouan_admin_business_page_get_time (page);
-  reason = kouan_admin_business_page_get_time_reason (page);
 
   /* the demo enterprise declares aircraft at 08:30 */
   g_assert_true (wait_until (switch_loaded, toggle));
   g_assert_true (gtk_widget_is_sensitive (time));
-  g_assert_false (gtk_widget_get_visible (reason));
+  g_assert_null (kouan_admin_business_page_get_time_reason (page));
 
   gtk_switch_set_active (GTK_SWITCH (toggle), FALSE);
   g_assert_false (gtk_widget_is_sensitive (time));
-  g_assert_true (gtk_widget_get_visible (reason));
+  /* the row says why, on its own second line */
+  reason = kouan_admin_business_page_get_time_reason (page);
+  g_assert_nonnull (reason);
+  g_assert_cmpstr (reason, ==, adw_action_row_get_subtitle (ADW_ACTION_ROW (time)));
   g_assert_true (wait_until (outbox_empty, NULL));
   g_assert_true (wait_until (server_aircraft_is, GINT_TO_POINTER (FALSE)));
 
   gtk_switch_set_active (GTK_SWITCH (toggle), TRUE);
   g_assert_true (gtk_widget_is_sensitive (time));
-  g_assert_false (gtk_widget_get_visible (reason));
+  g_assert_null (kouan_admin_business_page_get_time_reason (page));
   g_assert_true (wait_until (outbox_empty, NULL));
   g_assert_true (wait_until (server_aircraft_is, GINT_TO_POINTER (TRUE)));
 
   /* with the switch on, the time is set: 09:45 */
   {
-    GtkWidget *hour = gtk_widget_get_next_sibling (gtk_widget_get_first_child (time));
-    GtkWidget *minute = gtk_widget_get_next_sibling (gtk_widget_get_next_sibling (hour));
-    GtkWidget *apply = gtk_widget_get_next_sibling (minute);
+    GtkWidget *hour = kouan_admin_business_page_get_hour (page);
+    GtkWidget *minute = kouan_admin_business_page_get_minute (page);
+    GtkWidget *apply = kouan_admin_business_page_get_save_button (page);
 
     g_assert_true (GTK_IS_SPIN_BUTTON (hour));
     g_assert_true (GTK_IS_SPIN_BUTTON (minute));
@@ -597,11 +665,11 @@ test_aircraft_time_follows_switch (void)
 static gboolean
 carousel_has_slides (gpointer user_data)
 {
-  return kouan_carousel_get_n_slides (user_data) >= 3;
+  return kouan_showcase_carousel_get_n_slides (user_data) >= 3;
 }
 
 typedef struct {
-  KouanCarousel *carousel;
+  KouanShowcaseCarousel *carousel;
   guint          from;
 } MoveWait;
 
@@ -610,7 +678,7 @@ carousel_moved (gpointer user_data)
 {
   MoveWait *wait = user_data;
 
-  return kouan_carousel_get_position (wait->carousel) != wait->from;
+  return kouan_showcase_carousel_get_position (wait->carousel) != wait->from;
 }
 
 static gboolean
@@ -632,7 +700,40 @@ send_key (GtkWidget *widget,
 }
 
 static gboolean
-on_open_link (KouanCarousel *carousel,
+carousel_paused (gpointer user_data)
+{
+  return kouan_showcase_carousel_get_paused (user_data);
+}
+
+static gboolean
+carousel_running (gpointer user_data)
+{
+  return !kouan_showcase_carousel_get_paused (user_data);
+}
+
+/* Moves the real pointer (through the X server, as a mouse would) to the
+ * middle of @widget, so GTK sees it enter and leave. */
+static void
+warp_pointer_to (GtkWidget *widget)
+{
+  GtkNative *native = gtk_widget_get_native (widget);
+  GdkSurface *surface = gtk_native_get_surface (native);
+  GdkDisplay *display = gtk_widget_get_display (widget);
+  graphene_rect_t bounds;
+  double dx = 0, dy = 0;
+
+  g_assert_true (GDK_IS_X11_DISPLAY (display));
+  g_assert_true (gtk_widget_compute_bounds (widget, GTK_WIDGET (native), &bounds));
+  gtk_native_get_surface_transform (native, &dx, &dy);
+  XWarpPointer (gdk_x11_display_get_xdisplay (display), None, gdk_x11_surface_get_xid (surface),
+                0, 0, 0, 0,
+                (int) (dx + bounds.origin.x + bounds.size.width / 2),
+                (int) (dy + bounds.origin.y + bounds.size.height / 2));
+  XFlush (gdk_x11_display_get_xdisplay (display));
+}
+
+static gboolean
+on_open_link (KouanShowcaseCarousel *carousel,
               const char    *uri,
               char         **out)
 {
@@ -651,13 +752,14 @@ static void
 test_carousel (void)
 {
   KouanAdminShowcasePage *page;
-  KouanCarousel *preview;
-  KouanCarousel *carousel;
+  KouanShowcaseCarousel *preview;
+  KouanShowcaseCarousel *carousel;
   GtkWidget *window;
   GtkWidget *outside;
   GtkWidget *box;
   MoveWait wait;
   g_autofree char *opened = NULL;
+  g_autofree char *response = NULL;
   guint n, before;
 
   ensure_window ();
@@ -667,7 +769,7 @@ test_carousel (void)
 
   /* Enter on a slide with a link asks to open it (the demo's first slide
    * links to the customs site) */
-  kouan_carousel_set_position (preview, 0);
+  kouan_showcase_carousel_set_position (preview, 0);
   g_signal_connect (preview, "open-link", G_CALLBACK (on_open_link), &opened);
   g_assert_true (send_key (GTK_WIDGET (preview), GDK_KEY_Return));
   g_assert_true (wait_until (string_set, &opened));
@@ -676,7 +778,7 @@ test_carousel (void)
 
   /* Unhandled, the carousel shows the URL and asks before opening it;
    * 取消 opens nothing. */
-  kouan_carousel_activate (preview);
+  kouan_showcase_carousel_activate (preview);
   {
     GtkWidget *dialog = NULL;
     g_autofree char *secondary = NULL;
@@ -691,9 +793,14 @@ test_carousel (void)
       }
     g_assert_nonnull (dialog);
     g_assert_true (gtk_window_get_modal (GTK_WINDOW (dialog)));
-    g_object_get (dialog, "secondary-text", &secondary, NULL);
+    g_object_get (dialog, "body", &secondary, NULL);
     g_assert_cmpstr (secondary, ==, "https://www.customs.gov.cn");
-    gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
+    /* 取消 opens nothing and closes it */
+    g_signal_connect (dialog, "response", G_CALLBACK (on_response), &response);
+    adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+    g_assert_cmpstr (response, ==, "cancel");
+    gtk_window_destroy (GTK_WINDOW (dialog));
+    g_assert_null (find_toplevel ("carousel-link-dialog"));
   }
 
   /* Timing is tested on a carousel of its own in a small window at the
@@ -701,13 +808,13 @@ test_carousel (void)
    * over it would rightly hold it). */
   window = gtk_window_new ();
   box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  carousel = KOUAN_CAROUSEL (kouan_carousel_new ());
+  carousel = KOUAN_SHOWCASE_CAROUSEL (kouan_showcase_carousel_new ());
   outside = gtk_button_new_with_label ("outside");
   for (guint i = 0; i < 3; i++)
     {
       g_autofree char *caption = g_strdup_printf ("slide %u", i);
 
-      kouan_carousel_append (carousel, NULL, caption, NULL);
+      kouan_showcase_carousel_append (carousel, NULL, caption, NULL);
     }
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (carousel));
   gtk_box_append (GTK_BOX (box), outside);
@@ -715,43 +822,56 @@ test_carousel (void)
   gtk_window_set_default_size (GTK_WINDOW (window), 340, 220);
   gtk_window_present (GTK_WINDOW (window));
   gtk_widget_grab_focus (outside);
-  n = kouan_carousel_get_n_slides (carousel);
+  n = kouan_showcase_carousel_get_n_slides (carousel);
   g_assert_cmpuint (n, ==, 3);
   spin (200);
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (carousel)));
-  g_assert_false (kouan_carousel_get_paused (carousel));
+  g_assert_false (kouan_showcase_carousel_get_paused (carousel));
 
   /* advances by itself */
-  kouan_carousel_set_interval (carousel, 150);
+  kouan_showcase_carousel_set_interval (carousel, 150);
   wait.carousel = carousel;
-  wait.from = kouan_carousel_get_position (carousel);
+  wait.from = kouan_showcase_carousel_get_position (carousel);
   g_assert_true (wait_until (carousel_moved, &wait));
 
   /* the focus inside holds it */
   gtk_widget_grab_focus (GTK_WIDGET (carousel));
   g_assert_true (gtk_widget_has_focus (GTK_WIDGET (carousel)));
-  g_assert_true (kouan_carousel_get_paused (carousel));
-  before = kouan_carousel_get_position (carousel);
+  g_assert_true (kouan_showcase_carousel_get_paused (carousel));
+  before = kouan_showcase_carousel_get_position (carousel);
   spin (700);
-  g_assert_cmpuint (kouan_carousel_get_position (carousel), ==, before);
+  g_assert_cmpuint (kouan_showcase_carousel_get_position (carousel), ==, before);
 
   /* arrows move it, wrapping around */
   g_assert_true (send_key (GTK_WIDGET (carousel), GDK_KEY_Right));
-  g_assert_cmpuint (kouan_carousel_get_position (carousel), ==, (before + 1) % n);
+  g_assert_cmpuint (kouan_showcase_carousel_get_position (carousel), ==, (before + 1) % n);
   g_assert_true (send_key (GTK_WIDGET (carousel), GDK_KEY_Left));
-  g_assert_cmpuint (kouan_carousel_get_position (carousel), ==, before);
-  kouan_carousel_set_position (carousel, 0);
+  g_assert_cmpuint (kouan_showcase_carousel_get_position (carousel), ==, before);
+  kouan_showcase_carousel_set_position (carousel, 0);
   g_assert_true (send_key (GTK_WIDGET (carousel), GDK_KEY_Left));
-  g_assert_cmpuint (kouan_carousel_get_position (carousel), ==, n - 1);
+  g_assert_cmpuint (kouan_showcase_carousel_get_position (carousel), ==, n - 1);
 
   /* focus leaving lets it run again */
   gtk_widget_grab_focus (outside);
-  g_assert_false (kouan_carousel_get_paused (carousel));
-  wait.from = kouan_carousel_get_position (carousel);
+  g_assert_false (kouan_showcase_carousel_get_paused (carousel));
+  wait.from = kouan_showcase_carousel_get_position (carousel);
+  g_assert_true (wait_until (carousel_moved, &wait));
+
+  /* the pointer over it holds it as well, and leaving lets it go on */
+  warp_pointer_to (GTK_WIDGET (carousel));
+  g_assert_true (wait_until (carousel_paused, carousel));
+  g_assert_false (gtk_widget_has_focus (GTK_WIDGET (carousel)));
+  before = kouan_showcase_carousel_get_position (carousel);
+  spin (700);
+  g_assert_cmpuint (kouan_showcase_carousel_get_position (carousel), ==, before);
+  warp_pointer_to (outside);
+  g_assert_true (wait_until (carousel_running, carousel));
+  wait.from = kouan_showcase_carousel_get_position (carousel);
   g_assert_true (wait_until (carousel_moved, &wait));
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
+
 
 static void
 collect_named (GtkWidget  *root,
@@ -805,14 +925,14 @@ test_reorder_slides (void)
 static gboolean
 carousel_has_six (gpointer user_data)
 {
-  return kouan_carousel_get_n_slides (user_data) == KOUAN_SHOWCASE_MAX_SLIDES;
+  return kouan_showcase_carousel_get_n_slides (user_data) == KOUAN_SHOWCASE_MAX_SLIDES;
 }
 
 static void
 test_add_slide_disabled_at_six (void)
 {
   KouanAdminShowcasePage *page;
-  KouanCarousel *carousel;
+  KouanShowcaseCarousel *carousel;
   GtkWidget *add, *reason;
   g_autofree char *images_url = NULL;
   g_autofree char *mutations_url = NULL;
@@ -826,7 +946,7 @@ test_add_slide_disabled_at_six (void)
   add = kouan_admin_showcase_page_get_add_slide_button (page);
   reason = kouan_admin_showcase_page_get_add_slide_reason (page);
   g_assert_true (wait_until (carousel_has_slides, carousel));
-  g_assert_cmpuint (kouan_carousel_get_n_slides (carousel), <, KOUAN_SHOWCASE_MAX_SLIDES);
+  g_assert_cmpuint (kouan_showcase_carousel_get_n_slides (carousel), <, KOUAN_SHOWCASE_MAX_SLIDES);
   g_assert_true (gtk_widget_is_sensitive (add));
   g_assert_false (gtk_widget_get_visible (reason));
 
@@ -836,7 +956,7 @@ test_add_slide_disabled_at_six (void)
                     ==, 201);
   image = kouan_json_parse_object (g_bytes_get_data (reply, NULL), g_bytes_get_size (reply), NULL);
   mutations_url = g_strdup_printf ("%s/api/v1/enterprises/1/mutations", kouan_test_server_get_url (fixture.server));
-  for (guint n = kouan_carousel_get_n_slides (carousel); n < KOUAN_SHOWCASE_MAX_SLIDES; n++)
+  for (guint n = kouan_showcase_carousel_get_n_slides (carousel); n < KOUAN_SHOWCASE_MAX_SLIDES; n++)
     {
       g_autofree char *body = g_strdup_printf ("{\"mutations\": [{\"id\": \"ui-slide-%u\", \"collection\": "
                                                "\"showcase_slides\", \"op\": \"create\", \"record_id\": -1,"
@@ -879,6 +999,58 @@ find_named (GtkWidget  *root,
   return NULL;
 }
 
+/* the link the sync engine created has its server id */
+static gboolean
+link_settled (gpointer user_data)
+{
+  return kouan_admin_showcase_page_get_link_id (user_data,
+                                                GPOINTER_TO_UINT (g_object_get_data (user_data, "link-index"))) > 0;
+}
+
+/* A link to @user_data is among the server's live links */
+static gboolean
+server_has_link (gpointer user_data)
+{
+  g_autoptr(GHashTable) live = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  gint64 since = 0;
+  gboolean more = TRUE, found = FALSE;
+  GHashTableIter iter;
+  gpointer value;
+
+  while (more)
+    {
+      g_autofree char *page_url = g_strdup_printf ("%s/api/v1/enterprises/1/changes?since=%"
+                                                   G_GINT64_FORMAT "&limit=1000",
+                                                   kouan_test_server_get_url (fixture.server), since);
+      g_autoptr(GBytes) body = NULL;
+      g_autoptr(JsonObject) page = NULL;
+      JsonArray *changes;
+
+      g_assert_cmpuint (kouan_test_http ("GET", page_url, fixture.token, NULL, 0, &body), ==, 200);
+      page = kouan_json_parse_object (g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL);
+      changes = json_object_get_array_member (page, "changes");
+      for (guint i = 0; i < json_array_get_length (changes); i++)
+        {
+          JsonObject *change = json_array_get_object_element (changes, i);
+          gint64 id = json_object_get_int_member (change, "id");
+
+          if (!g_str_equal (json_object_get_string_member (change, "collection"), KOUAN_COLLECTION_SHOWCASE_LINKS))
+            continue;
+          if (json_object_has_member (change, "record"))
+            g_hash_table_replace (live, g_memdup2 (&id, sizeof id),
+                                  g_strdup (json_object_get_string_member (json_object_get_object_member (change, "record"), "url")));
+          else
+            g_hash_table_remove (live, &id);
+        }
+      since = json_object_get_int_member (page, "cursor");
+      more = json_object_get_boolean_member (page, "more");
+    }
+  g_hash_table_iter_init (&iter, live);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    found = found || g_strcmp0 (value, user_data) == 0;
+  return found;
+}
+
 static void
 test_invalid_link_refused (void)
 {
@@ -898,11 +1070,25 @@ test_invalid_link_refused (void)
   url = find_named (dialog, "url");
   g_assert_nonnull (title);
   g_assert_nonnull (url);
-  url_error = gtk_widget_get_next_sibling (url);
+  url_error = kouan_admin_showcase_dialog_get_error (KOUAN_ADMIN_SHOWCASE_DIALOG (dialog), "url");
+  g_assert_nonnull (url_error);
+
+  /* Escape closes it, adding nothing */
+  {
+    GtkWidget *other = kouan_admin_showcase_page_add_link (page);
+
+    g_object_ref (other);
+    gtk_editable_set_text (GTK_EDITABLE (kouan_admin_showcase_dialog_get_entry (KOUAN_ADMIN_SHOWCASE_DIALOG (other), "title")),
+                           "不要的链接");
+    g_assert_true (press_escape (other));
+    g_assert_false (gtk_widget_get_visible (other));
+    g_object_unref (other);
+    g_assert_cmpuint (kouan_store_count_outbox (fixture.store), ==, 0);
+  }
 
   gtk_editable_set_text (GTK_EDITABLE (title), "测试链接");
   gtk_editable_set_text (GTK_EDITABLE (url), "ftp://files.example.cn/");
-  g_signal_emit_by_name (url, "activate");
+  g_signal_emit_by_name (url, "entry-activated");
   /* refused: the dialog stays, the error is under the link, nothing queued */
   g_assert_true (gtk_widget_get_visible (dialog));
   g_assert_true (gtk_widget_get_visible (url_error));
@@ -911,17 +1097,149 @@ test_invalid_link_refused (void)
   g_assert_cmpuint (kouan_admin_showcase_page_get_n_links (page), ==, links);
 
   gtk_editable_set_text (GTK_EDITABLE (url), "www.example.cn");
-  g_signal_emit_by_name (url, "activate");
+  g_signal_emit_by_name (url, "entry-activated");
   g_assert_true (gtk_widget_get_visible (url_error));
 
   /* corrected: 确定 adds it (shown at once, sent by sync) */
   gtk_editable_set_text (GTK_EDITABLE (url), "https://www.example.cn/ui");
-  g_signal_emit_by_name (url, "activate");
+  g_signal_emit_by_name (url, "entry-activated");
   g_assert_false (gtk_widget_get_visible (dialog));
   g_object_unref (dialog);
   g_object_set_data (G_OBJECT (page), "expected-links", GUINT_TO_POINTER (links + 1));
   g_assert_true (wait_until (links_count_is, page));
   g_assert_true (wait_until (outbox_empty, NULL));
+
+  /* deleting it says so with 撤销, which brings it back (on the server too) */
+  {
+    AdwToast *toast;
+    gint64 id;
+
+    g_object_set_data (G_OBJECT (page), "link-index", GUINT_TO_POINTER (links));
+    g_assert_true (wait_until (link_settled, page));
+    id = kouan_admin_showcase_page_get_link_id (page, links);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "showcase.delete-link", "x", id));
+    g_object_set_data (G_OBJECT (page), "expected-links", GUINT_TO_POINTER (links));
+    g_assert_true (wait_until (links_count_is, page));
+    toast = kouan_admin_showcase_page_get_undo_toast (page);
+    g_assert_nonnull (toast);
+    g_assert_nonnull (adw_toast_get_button_label (toast));
+    g_signal_emit_by_name (toast, "button-clicked");
+    g_object_set_data (G_OBJECT (page), "expected-links", GUINT_TO_POINTER (links + 1));
+    g_assert_true (wait_until (links_count_is, page));
+    g_assert_true (wait_until (outbox_empty, NULL));
+    g_assert_true (wait_until (server_has_link, (gpointer) "https://www.example.cn/ui"));
+  }
+}
+
+/* ---- 600 × 800 ------------------------------------------------------- */
+
+static gboolean
+admin_width_at_most (gpointer user_data)
+{
+  return gtk_widget_get_width (GTK_WIDGET (fixture.admin)) > 0 &&
+         gtk_widget_get_width (GTK_WIDGET (fixture.admin)) <= GPOINTER_TO_INT (user_data);
+}
+
+static gboolean
+admin_folded (gpointer user_data)
+{
+  return kouan_admin_view_get_folded (fixture.admin);
+}
+
+/* @widget is on screen, whole, inside the window's 600 px */
+static void
+assert_within (GtkWidget *widget,
+               int        width)
+{
+  graphene_rect_t bounds;
+
+  g_assert_true (gtk_widget_get_mapped (widget));
+  g_assert_true (gtk_widget_compute_bounds (widget, GTK_WIDGET (fixture.window), &bounds));
+  g_test_message ("%s at %g, %g wide, window %d", G_OBJECT_TYPE_NAME (widget), bounds.origin.x, bounds.size.width, gtk_widget_get_width (GTK_WIDGET (fixture.window)));
+  g_assert_cmpfloat (bounds.origin.x, >=, 0);
+  g_assert_cmpfloat (bounds.origin.x + bounds.size.width, <=, width);
+  g_assert_cmpfloat (bounds.size.width, >, 0);
+}
+
+static gboolean
+home_mapped (gpointer user_data)
+{
+  return gtk_widget_get_mapped (GTK_WIDGET (kouan_home_view_get_carousel (user_data)));
+}
+
+/* Half a small screen: the home view and the administrator center's
+ * enterprise pages fit 600 px without squeezing, the admin menus fold
+ * away behind a back button, and every page's Save stays in view. */
+static void
+test_narrow (void)
+{
+  KouanHomeView *home;
+  KouanAdminEnterprisePage *enterprise;
+  KouanAdminBusinessPage *business;
+  GtkWidget *showcase;
+  int width = 600;
+
+  ensure_window ();
+  /* The other areas (personal center, insurance) are being made narrow
+   * by their own work: without them the window shows what these areas
+   * need. */
+  gtk_widget_set_visible (_kouan_window_get_area_page (fixture.window, "personal"), FALSE);
+  gtk_widget_set_visible (_kouan_window_get_area_page (fixture.window, "insurance"), FALSE);
+  gtk_window_set_default_size (GTK_WINDOW (fixture.window), 600, 800);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture.window), "win.show-area", "s", "home"));
+  home = KOUAN_HOME_VIEW (_kouan_window_get_area_page (fixture.window, "home"));
+  /* (the earlier tests added slides and a link) */
+  g_assert_true (wait_until (carousel_has_slides, kouan_home_view_get_carousel (home)));
+  g_assert_cmpuint (kouan_home_view_get_n_links (home), >, 0);
+  g_assert_true (wait_until (home_mapped, home));
+  spin (300);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (fixture.window)), <=, width);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (home)), >, width / 2);
+  assert_within (GTK_WIDGET (kouan_home_view_get_carousel (home)), width);
+  assert_within (kouan_home_view_get_link_button (home, 0), width);
+
+  /* 企业信息设置: the menus fold, the page and its 保存 are in view */
+  enterprise = KOUAN_ADMIN_ENTERPRISE_PAGE (show_page ("admin.enterprise"));
+  g_assert_true (wait_until (admin_width_at_most, GINT_TO_POINTER (width)));
+  g_assert_true (wait_until (admin_folded, NULL));
+  g_assert_false (kouan_admin_view_get_menus_shown (fixture.admin));
+  g_assert_true (wait_until (form_loaded, enterprise));
+  /* the leaflet's slide to the page */
+  spin (500);
+  assert_within (kouan_admin_enterprise_page_get_entry (enterprise, "name"), width);
+  assert_within (kouan_admin_enterprise_page_get_save_button (enterprise), width);
+
+  /* back to the menus, and to another page by activating its menu */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture.admin), "admin.show-menus", NULL));
+  g_assert_true (kouan_admin_view_get_menus_shown (fixture.admin));
+  business = KOUAN_ADMIN_BUSINESS_PAGE (show_page ("admin.business"));
+  g_assert_false (kouan_admin_view_get_menus_shown (fixture.admin));
+  g_assert_true (wait_until (switch_loaded, kouan_admin_business_page_get_switch (business, "aircraft_auto")));
+  /* the leaflet's slide back to the page */
+  spin (500);
+  assert_within (kouan_admin_business_page_get_switch (business, "aircraft_auto"), width);
+  assert_within (kouan_admin_business_page_get_save_button (business), width);
+  assert_within (kouan_admin_business_page_get_minute (business), width);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture.admin), "admin.show-menus", NULL));
+  showcase = show_page ("admin.showcase");
+  g_assert_true (wait_until (carousel_has_slides,
+                             kouan_admin_showcase_page_get_carousel (KOUAN_ADMIN_SHOWCASE_PAGE (showcase))));
+  spin (500);
+  assert_within (GTK_WIDGET (kouan_admin_showcase_page_get_carousel (KOUAN_ADMIN_SHOWCASE_PAGE (showcase))), width);
+  assert_within (kouan_admin_showcase_page_get_add_slide_button (KOUAN_ADMIN_SHOWCASE_PAGE (showcase)), width);
+  {
+    g_autoptr(GPtrArray) deletes = g_ptr_array_new ();
+
+    collect_named (showcase, "delete", deletes);
+    g_assert_cmpuint (deletes->len, >, 0);
+    assert_within (deletes->pdata[0], width);
+  }
+
+  gtk_window_set_default_size (GTK_WINDOW (fixture.window), 1200, 800);
+  gtk_widget_set_visible (_kouan_window_get_area_page (fixture.window, "personal"), TRUE);
+  gtk_widget_set_visible (_kouan_window_get_area_page (fixture.window, "insurance"), TRUE);
 }
 
 int
@@ -943,6 +1261,7 @@ main (int   argc,
   g_test_add_func ("/ui/enterprise/reorder-slides", test_reorder_slides);
   g_test_add_func ("/ui/enterprise/invalid-link-refused", test_invalid_link_refused);
   g_test_add_func ("/ui/enterprise/add-slide-disabled-at-six", test_add_slide_disabled_at_six);
+  g_test_add_func ("/ui/enterprise/narrow-600x800", test_narrow);
 
   ret = g_test_run ();
 

@@ -34,18 +34,19 @@ struct _KouanAdminBusinessPage
 {
   GtkWidget       parent_instance;
 
-  /* children */
+  /* template widgets */
+  GtkWidget      *action_bar;
   GtkWidget      *box;
-  GtkWidget      *form;
-  GtkWidget      *unavailable_label;
-  GtkWidget      *switch_widgets[N_SWITCHES];
-  GtkWidget      *time_box;
+  GtkWidget      *draft_label;
+  GtkWidget      *group;
   GtkWidget      *hour_spin;
   GtkWidget      *minute_spin;
-  GtkWidget      *time_apply;
-  GtkWidget      *time_reason;
-  GtkWidget      *time_error;
-  GtkWidget      *status_label;
+  GtkWidget      *save_button;
+  GtkWidget      *stack;
+  GtkWidget      *time_row;
+
+  /* made from switches[] */
+  GtkWidget      *switch_widgets[N_SWITCHES];
 
   /* owned */
   JsonObject     *record;
@@ -67,23 +68,39 @@ aircraft_enabled (KouanAdminBusinessPage *self)
   return gtk_switch_get_active (GTK_SWITCH (self->switch_widgets[0]));
 }
 
-static void
-update_time_control (KouanAdminBusinessPage *self)
-{
-  gboolean enabled = aircraft_enabled (self);
-
-  /* The control stays visible so the user sees what turning it on gives,
-   * and the line under it says why it cannot be used now. */
-  gtk_widget_set_sensitive (self->time_box, enabled);
-  gtk_widget_set_visible (self->time_reason, !enabled);
-}
-
 static char *
 time_text (KouanAdminBusinessPage *self)
 {
   return g_strdup_printf ("%02d:%02d",
                           gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (self->hour_spin)),
                           gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (self->minute_spin)));
+}
+
+static gboolean
+time_dirty (KouanAdminBusinessPage *self)
+{
+  g_autofree char *text = time_text (self);
+
+  return self->record != NULL && g_strcmp0 (text, self->shown_time) != 0;
+}
+
+static void
+update_time_control (KouanAdminBusinessPage *self)
+{
+  gboolean enabled = aircraft_enabled (self);
+  gboolean dirty = time_dirty (self);
+
+  /* The row stays in view so the user sees what turning the switch on
+   * gives; its second line says why it cannot be used now (and what it
+   * does otherwise), so nothing moves. */
+  gtk_widget_set_sensitive (self->time_row, enabled);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->time_row),
+                               enabled ? _("The time of day the declaration is sent")
+                                       : _("Available while aircraft automatic declaration is on"));
+  gtk_widget_remove_css_class (self->time_row, "error");
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "business.save", enabled && dirty);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "business.revert", dirty);
+  gtk_widget_set_opacity (self->draft_label, dirty ? 1.0 : 0.0);
 }
 
 static void
@@ -97,8 +114,8 @@ load_record (KouanAdminBusinessPage *self)
     self->record = kouan_store_get_settings (self->store, self->enterprise_id,
                                              KOUAN_COLLECTION_BUSINESS_SETTINGS,
                                              self->enterprise_id, &error);
-  gtk_widget_set_visible (self->form, self->record != NULL);
-  gtk_widget_set_visible (self->unavailable_label, self->record == NULL);
+  gtk_stack_set_visible_child_name (GTK_STACK (self->stack), self->record != NULL ? "form" : "unavailable");
+  gtk_widget_set_visible (self->action_bar, self->record != NULL);
   if (self->record == NULL)
     return;
 
@@ -119,29 +136,30 @@ load_record (KouanAdminBusinessPage *self)
         {
           gtk_spin_button_set_value (GTK_SPIN_BUTTON (self->hour_spin), g_ascii_strtoll (text, NULL, 10));
           gtk_spin_button_set_value (GTK_SPIN_BUTTON (self->minute_spin), g_ascii_strtoll (text + 3, NULL, 10));
-          g_free (self->shown_time);
-          self->shown_time = g_strdup (text);
         }
+      g_free (self->shown_time);
+      self->shown_time = g_strdup (text);
     }
   self->loading = FALSE;
   update_time_control (self);
 }
 
-static void
+static gboolean
 enqueue (KouanAdminBusinessPage *self,
-         JsonObject             *fields)
+         JsonObject             *fields,
+         const char             *done)
 {
   g_autoptr(GError) error = NULL;
 
   if (kouan_admin_enqueue (GTK_WIDGET (self), self->enterprise_id, KOUAN_COLLECTION_BUSINESS_SETTINGS,
                            "update", self->enterprise_id, fields, &error))
-    gtk_label_set_text (GTK_LABEL (self->status_label),
-                        _("Saved. The server receives the change as soon as it can be reached."));
-  else
     {
-      g_warning ("Saving the business settings: %s", error->message);
-      gtk_label_set_text (GTK_LABEL (self->status_label), _("The change could not be saved"));
+      kouan_admin_toast_saved (GTK_WIDGET (self), done, FALSE);
+      return TRUE;
     }
+  g_warning ("Saving the business settings: %s", error->message);
+  kouan_admin_toast_failed (GTK_WIDGET (self), _("The change could not be saved"));
+  return FALSE;
 }
 
 static void
@@ -151,31 +169,58 @@ on_switch_active (GtkSwitch              *widget,
 {
   g_autoptr(JsonObject) fields = json_object_new ();
   const char *field = gtk_widget_get_name (GTK_WIDGET (widget));
+  gboolean active = gtk_switch_get_active (widget);
+  g_autofree char *done = NULL;
 
   if (g_str_equal (field, "aircraft_auto"))
     update_time_control (self);
   if (self->loading || self->record == NULL)
     return;
 
-  json_object_set_boolean_member (fields, field, gtk_switch_get_active (widget));
+  json_object_set_boolean_member (fields, field, active);
   /* Turning aircraft declaration on sends the time shown with it. */
-  if (g_str_equal (field, "aircraft_auto") && gtk_switch_get_active (widget))
+  if (g_str_equal (field, "aircraft_auto") && active)
     {
       g_autofree char *text = time_text (self);
 
       json_object_set_string_member (fields, "aircraft_time", text);
     }
-  enqueue (self, fields);
+  for (guint i = 0; i < N_SWITCHES; i++)
+    if (g_str_equal (switches[i].field, field))
+      /* Translators: %s is a business setting, e.g. 舱单自动申报 */
+      done = g_strdup_printf (active ? _("%s turned on") : _("%s turned off"), _(switches[i].title));
+  enqueue (self, fields, done);
 }
 
 static void
-on_time_apply (KouanAdminBusinessPage *self)
+on_time_changed (KouanAdminBusinessPage *self)
 {
+  if (!self->loading)
+    update_time_control (self);
+}
+
+/* 08:05, as the time is written everywhere else */
+static gboolean
+on_time_output (GtkSpinButton *spin)
+{
+  g_autofree char *text = g_strdup_printf ("%02d", gtk_spin_button_get_value_as_int (spin));
+
+  if (g_strcmp0 (text, gtk_editable_get_text (GTK_EDITABLE (spin))) != 0)
+    gtk_editable_set_text (GTK_EDITABLE (spin), text);
+  return TRUE;
+}
+
+static void
+on_save (GtkWidget  *widget,
+         const char *action_name,
+         GVariant   *parameter)
+{
+  KouanAdminBusinessPage *self = KOUAN_ADMIN_BUSINESS_PAGE (widget);
   g_autoptr(JsonObject) fields = json_object_new ();
   g_autofree char *text = time_text (self);
   g_autofree char *message = NULL;
 
-  /* The control is insensitive then, but the rule is the server's too. */
+  /* The row is insensitive then, but the rule is the server's too. */
   if (!aircraft_enabled (self))
     message = g_strdup (_("Turn on aircraft automatic declaration first"));
   else
@@ -184,13 +229,36 @@ on_time_apply (KouanAdminBusinessPage *self)
 
       message = kouan_admin_check_field (KOUAN_COLLECTION_BUSINESS_SETTINGS, "aircraft_time", node);
     }
-  gtk_label_set_text (GTK_LABEL (self->time_error), message != NULL ? message : "");
-  gtk_widget_set_visible (self->time_error, message != NULL);
   if (message != NULL)
-    return;
+    {
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (self->time_row), message);
+      gtk_widget_add_css_class (self->time_row, "error");
+      return;
+    }
 
   json_object_set_string_member (fields, "aircraft_time", text);
-  enqueue (self, fields);
+  if (enqueue (self, fields, NULL))
+    {
+      g_free (self->shown_time);
+      self->shown_time = g_steal_pointer (&text);
+      update_time_control (self);
+    }
+}
+
+static void
+on_revert (GtkWidget  *widget,
+           const char *action_name,
+           GVariant   *parameter)
+{
+  KouanAdminBusinessPage *self = KOUAN_ADMIN_BUSINESS_PAGE (widget);
+
+  if (self->shown_time == NULL)
+    return;
+  self->loading = TRUE;
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (self->hour_spin), g_ascii_strtoll (self->shown_time, NULL, 10));
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (self->minute_spin), g_ascii_strtoll (self->shown_time + 3, NULL, 10));
+  self->loading = FALSE;
+  update_time_control (self);
 }
 
 static void
@@ -210,7 +278,7 @@ on_store_changed (KouanStore             *store,
     {
       g_autofree char *text = kouan_admin_rejection_text (rejection);
 
-      gtk_label_set_text (GTK_LABEL (self->status_label), text);
+      kouan_admin_toast_failed (GTK_WIDGET (self), text);
     }
 }
 
@@ -234,110 +302,26 @@ on_enterprise_changed (KouanAdminView         *admin,
   if (self->enterprise_id != kouan_admin_view_get_enterprise_id (admin))
     g_clear_pointer (&self->shown_time, g_free);
   self->enterprise_id = kouan_admin_view_get_enterprise_id (admin);
-  gtk_label_set_text (GTK_LABEL (self->status_label), "");
   load_record (self);
 }
 
-static GtkWidget *
-spin (int         max,
-      const char *label)
-{
-  GtkWidget *button = gtk_spin_button_new_with_range (0, max, 1);
-
-  gtk_spin_button_set_wrap (GTK_SPIN_BUTTON (button), TRUE);
-  gtk_spin_button_set_numeric (GTK_SPIN_BUTTON (button), TRUE);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
-  return button;
-}
-
 static void
-build (KouanAdminBusinessPage *self)
+add_switch (KouanAdminBusinessPage *self,
+            guint                   index)
 {
-  GtkWidget *title = gtk_label_new (_("Business Settings"));
-  GtkWidget *list = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *toggle = gtk_switch_new ();
 
-  self->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-  gtk_widget_set_parent (self->box, GTK_WIDGET (self));
-  gtk_widget_set_margin_start (self->box, 24);
-  gtk_widget_set_margin_end (self->box, 24);
-  gtk_widget_set_margin_top (self->box, 18);
-  gtk_label_set_xalign (GTK_LABEL (title), 0);
-  gtk_widget_add_css_class (title, "title-2");
-  gtk_box_append (GTK_BOX (self->box), title);
-
-  self->unavailable_label = gtk_label_new (_("The business settings arrive with the next sync."));
-  gtk_widget_add_css_class (self->unavailable_label, "dim-label");
-  gtk_box_append (GTK_BOX (self->box), self->unavailable_label);
-
-  for (guint i = 0; i < N_SWITCHES; i++)
-    {
-      GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-      GtkWidget *text = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-      GtkWidget *name = gtk_label_new (_(switches[i].title));
-      GtkWidget *explanation = gtk_label_new (_(switches[i].explanation));
-      GtkWidget *toggle = gtk_switch_new ();
-
-      gtk_label_set_xalign (GTK_LABEL (name), 0);
-      gtk_label_set_xalign (GTK_LABEL (explanation), 0);
-      gtk_label_set_wrap (GTK_LABEL (explanation), TRUE);
-      gtk_widget_add_css_class (explanation, "dim-label");
-      gtk_widget_set_hexpand (text, TRUE);
-      gtk_box_append (GTK_BOX (text), name);
-      gtk_box_append (GTK_BOX (text), explanation);
-      gtk_widget_set_name (toggle, switches[i].field);
-      gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (toggle),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _(switches[i].title),
-                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, _(switches[i].explanation),
-                                      -1);
-      g_signal_connect (toggle, "notify::active", G_CALLBACK (on_switch_active), self);
-      gtk_box_append (GTK_BOX (row), text);
-      gtk_box_append (GTK_BOX (row), toggle);
-      gtk_box_append (GTK_BOX (list), row);
-      self->switch_widgets[i] = toggle;
-
-      if (i == 0)
-        {
-          GtkWidget *time_row = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
-          GtkWidget *label = gtk_label_new (_("Declaration time"));
-
-          self->time_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-          gtk_box_append (GTK_BOX (self->time_box), label);
-          self->hour_spin = spin (23, _("Declaration hour"));
-          self->minute_spin = spin (59, _("Declaration minute"));
-          gtk_box_append (GTK_BOX (self->time_box), self->hour_spin);
-          gtk_box_append (GTK_BOX (self->time_box), gtk_label_new (":"));
-          gtk_box_append (GTK_BOX (self->time_box), self->minute_spin);
-          self->time_apply = gtk_button_new_with_mnemonic (_("Set _time"));
-          g_signal_connect_swapped (self->time_apply, "clicked", G_CALLBACK (on_time_apply), self);
-          gtk_box_append (GTK_BOX (self->time_box), self->time_apply);
-          gtk_widget_set_margin_start (time_row, 24);
-          gtk_box_append (GTK_BOX (time_row), self->time_box);
-
-          self->time_reason = gtk_label_new (_("Available while aircraft automatic declaration is on"));
-          gtk_label_set_xalign (GTK_LABEL (self->time_reason), 0);
-          gtk_widget_add_css_class (self->time_reason, "dim-label");
-          gtk_accessible_update_relation (GTK_ACCESSIBLE (self->hour_spin),
-                                          GTK_ACCESSIBLE_RELATION_DESCRIBED_BY, self->time_reason, NULL, -1);
-          gtk_box_append (GTK_BOX (time_row), self->time_reason);
-
-          self->time_error = gtk_label_new (NULL);
-          gtk_label_set_xalign (GTK_LABEL (self->time_error), 0);
-          gtk_widget_add_css_class (self->time_error, "error");
-          gtk_widget_set_visible (self->time_error, FALSE);
-          gtk_box_append (GTK_BOX (time_row), self->time_error);
-          gtk_box_append (GTK_BOX (list), time_row);
-        }
-    }
-
-  self->status_label = gtk_label_new (NULL);
-  gtk_label_set_xalign (GTK_LABEL (self->status_label), 0);
-  gtk_box_append (GTK_BOX (list), self->status_label);
-
-  self->form = list;
-  gtk_widget_set_visible (self->form, FALSE);
-  gtk_box_append (GTK_BOX (self->box), list);
-  update_time_control (self);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _(switches[index].title));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _(switches[index].explanation));
+  gtk_widget_set_name (toggle, switches[index].field);
+  gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
+  /* named by its row (the row's title labels its activatable widget) */
+  g_signal_connect (toggle, "notify::active", G_CALLBACK (on_switch_active), self);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), toggle);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), toggle);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->group), row);
+  self->switch_widgets[index] = toggle;
 }
 
 static void
@@ -351,7 +335,7 @@ kouan_admin_business_page_dispose (GObject *object)
   if (self->admin != NULL)
     g_signal_handlers_disconnect_by_data (self->admin, self);
   g_clear_weak_pointer (&self->admin);
-  g_clear_pointer (&self->box, gtk_widget_unparent);
+  gtk_widget_dispose_template (GTK_WIDGET (self), KOUAN_TYPE_ADMIN_BUSINESS_PAGE);
 
   G_OBJECT_CLASS (kouan_admin_business_page_parent_class)->dispose (object);
 }
@@ -375,12 +359,34 @@ kouan_admin_business_page_class_init (KouanAdminBusinessPageClass *klass)
   object_class->dispose = kouan_admin_business_page_dispose;
   object_class->finalize = kouan_admin_business_page_finalize;
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/kouan/Kouan/ui/kouan-admin-business-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, KouanAdminBusinessPage, action_bar);
+  gtk_widget_class_bind_template_child (widget_class, KouanAdminBusinessPage, box);
+  gtk_widget_class_bind_template_child (widget_class, KouanAdminBusinessPage, draft_label);
+  gtk_widget_class_bind_template_child (widget_class, KouanAdminBusinessPage, group);
+  gtk_widget_class_bind_template_child (widget_class, KouanAdminBusinessPage, hour_spin);
+  gtk_widget_class_bind_template_child (widget_class, KouanAdminBusinessPage, minute_spin);
+  gtk_widget_class_bind_template_child (widget_class, KouanAdminBusinessPage, save_button);
+  gtk_widget_class_bind_template_child (widget_class, KouanAdminBusinessPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, KouanAdminBusinessPage, time_row);
+  gtk_widget_class_bind_template_callback (widget_class, on_time_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_time_output);
+
+  gtk_widget_class_install_action (widget_class, "business.save", NULL, on_save);
+  gtk_widget_class_install_action (widget_class, "business.revert", NULL, on_revert);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "business.save", NULL);
 }
 
 static void
 kouan_admin_business_page_init (KouanAdminBusinessPage *self)
 {
-  build (self);
+  gtk_widget_init_template (GTK_WIDGET (self));
+  for (guint i = 0; i < N_SWITCHES; i++)
+    add_switch (self, i);
+  gtk_widget_set_visible (self->action_bar, FALSE);
+  update_time_control (self);
 }
 
 static void
@@ -414,11 +420,29 @@ kouan_admin_business_page_get_switch (KouanAdminBusinessPage *self,
 GtkWidget *
 kouan_admin_business_page_get_time (KouanAdminBusinessPage *self)
 {
-  return self->time_box;
+  return self->time_row;
+}
+
+const char *
+kouan_admin_business_page_get_time_reason (KouanAdminBusinessPage *self)
+{
+  return aircraft_enabled (self) ? NULL : adw_action_row_get_subtitle (ADW_ACTION_ROW (self->time_row));
 }
 
 GtkWidget *
-kouan_admin_business_page_get_time_reason (KouanAdminBusinessPage *self)
+kouan_admin_business_page_get_hour (KouanAdminBusinessPage *self)
 {
-  return self->time_reason;
+  return self->hour_spin;
+}
+
+GtkWidget *
+kouan_admin_business_page_get_minute (KouanAdminBusinessPage *self)
+{
+  return self->minute_spin;
+}
+
+GtkWidget *
+kouan_admin_business_page_get_save_button (KouanAdminBusinessPage *self)
+{
+  return self->save_button;
 }

@@ -9,8 +9,9 @@
 #include "admin/kouan-admin-enterprise-page.h"
 #include "admin/kouan-admin-enterprise-support.h"
 
-/* The form is built from a table of the record's text fields, so the page,
- * the shared rules (kouan-settings.c) and the record stay in step. */
+/* The rows are made from a table of the record's text fields, so the
+ * page, the shared rules (kouan-settings.c) and the record stay in step;
+ * everything else is in ui/kouan-admin-enterprise-page.ui. */
 
 typedef struct {
   const char *field;
@@ -40,23 +41,31 @@ struct _KouanAdminEnterprisePage
 {
   GtkWidget       parent_instance;
 
-  /* children */
-  GtkWidget      *scrolled;
-  GtkWidget      *entries[N_FIELDS];
-  GtkWidget      *errors[N_FIELDS];
-  GtkWidget      *pictures[2];
-  GtkWidget      *image_errors[2];
+  /* template widgets */
+  GtkWidget      *action_bar;
+  GtkWidget      *box;
   GtkWidget      *draft_label;
-  GtkWidget      *status_label;
-  GtkWidget      *save_button;
-  GtkWidget      *revert_button;
+  GtkWidget      *enterprise_group;
   GtkWidget      *form;
-  GtkWidget      *unavailable_label;
+  GtkWidget      *invoice_group;
+  GtkWidget      *logo_avatar;
+  GtkWidget      *logo_row;
+  GtkWidget      *save_button;
+  GtkWidget      *seal_avatar;
+  GtkWidget      *seal_row;
+  GtkWidget      *stack;
+  GtkWidget      *unavailable_page;
+
+  /* made from form_fields */
+  GtkWidget      *entries[N_FIELDS];     /* AdwEntryRow */
+  GtkWidget      *error_rows[N_FIELDS];  /* the row under each, shown with an error */
+  GtkWidget      *errors[N_FIELDS];      /* its label */
 
   /* owned */
   JsonObject     *record;          /* (nullable) the cached record */
   gint64          image_ids[2];    /* chosen (uploaded) images, 0 = as in the record */
   gboolean        image_cleared[2];
+  GdkTexture     *previews[2];     /* of the chosen images */
   GHashTable     *drafts;          /* enterprise id → JsonObject of unsaved fields */
   GCancellable   *cancellable;
   gint64          enterprise_id;
@@ -136,21 +145,45 @@ kouan_admin_enterprise_page_get_dirty (KouanAdminEnterprisePage *self)
 }
 
 static void
-update_buttons (KouanAdminEnterprisePage *self)
+update_actions (KouanAdminEnterprisePage *self)
 {
   gboolean dirty = kouan_admin_enterprise_page_get_dirty (self);
 
-  gtk_widget_set_sensitive (self->save_button, dirty);
-  gtk_widget_set_sensitive (self->revert_button, dirty);
-  gtk_widget_set_visible (self->draft_label, dirty);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "enterprise.save", dirty);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "enterprise.revert", dirty);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "enterprise.choose-image", self->record != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "enterprise.remove-image", self->record != NULL);
+  gtk_widget_set_opacity (self->draft_label, dirty ? 1.0 : 0.0);
 }
 
 static void
-show_error (GtkWidget  *label,
-            const char *message)
+show_error (KouanAdminEnterprisePage *self,
+            guint                     index,
+            const char               *message)
 {
-  gtk_label_set_text (GTK_LABEL (label), message != NULL ? message : "");
-  gtk_widget_set_visible (label, message != NULL);
+  gtk_label_set_text (GTK_LABEL (self->errors[index]), message != NULL ? message : "");
+  gtk_widget_set_visible (self->errors[index], message != NULL);
+  gtk_widget_set_visible (self->error_rows[index], message != NULL);
+  if (message != NULL)
+    gtk_widget_add_css_class (self->entries[index], "error");
+  else
+    gtk_widget_remove_css_class (self->entries[index], "error");
+}
+
+static void
+show_image_error (KouanAdminEnterprisePage *self,
+                  guint                     slot,
+                  const char               *message)
+{
+  GtkWidget *row = slot == 0 ? self->logo_row : self->seal_row;
+
+  /* The hint line becomes the error, so the row keeps its height. */
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
+                               message != NULL ? message : _("PNG or JPEG, at most 1 MiB, 4096 pixels a side and 4 megapixels"));
+  if (message != NULL)
+    gtk_widget_add_css_class (row, "error");
+  else
+    gtk_widget_remove_css_class (row, "error");
 }
 
 static void
@@ -163,13 +196,35 @@ on_entry_changed (GtkEditable              *entry,
     return;
   /* An edit makes the old error stale; it is checked again on 保存. */
   index = field_index (gtk_widget_get_name (GTK_WIDGET (entry)));
-  if (index >= 0)
-    {
-      show_error (self->errors[index], NULL);
-      gtk_widget_remove_css_class (self->entries[index], "error");
-    }
-  gtk_label_set_text (GTK_LABEL (self->status_label), "");
-  update_buttons (self);
+  if (index >= 0 && gtk_widget_get_visible (self->errors[index]))
+    show_error (self, index, NULL);
+  update_actions (self);
+}
+
+/* ---- images --------------------------------------------------------- */
+
+typedef struct {
+  KouanAdminEnterprisePage *self;
+  guint                     slot;
+  gint64                    image_id;
+} ImageLoad;
+
+static void
+set_avatar (KouanAdminEnterprisePage *self,
+            guint                     slot,
+            GdkTexture               *texture)
+{
+  adw_avatar_set_custom_image (ADW_AVATAR (slot == 0 ? self->logo_avatar : self->seal_avatar),
+                               GDK_PAINTABLE (texture));
+}
+
+static gint64
+shown_image (KouanAdminEnterprisePage *self,
+             guint                     slot)
+{
+  if (self->image_cleared[slot])
+    return 0;
+  return self->image_ids[slot] > 0 ? self->image_ids[slot] : record_image (self, slot);
 }
 
 static void
@@ -177,15 +232,17 @@ on_image_loaded (GObject      *source,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
-  GtkWidget *picture = user_data;
+  ImageLoad *load = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(GdkTexture) texture = kouan_admin_image_load_finish (result, &error);
 
-  if (texture != NULL)
-    gtk_picture_set_paintable (GTK_PICTURE (picture), GDK_PAINTABLE (texture));
-  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  /* still the picture to show (not replaced or removed meanwhile) */
+  if (texture != NULL && shown_image (load->self, load->slot) == load->image_id)
+    set_avatar (load->self, load->slot, texture);
+  else if (texture == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     g_debug ("Loading an enterprise image: %s", error->message);
-  g_object_unref (picture);
+  g_object_unref (load->self);
+  g_free (load);
 }
 
 static void
@@ -193,21 +250,29 @@ show_images (KouanAdminEnterprisePage *self)
 {
   for (guint slot = 0; slot < 2; slot++)
     {
-      gint64 id = self->image_ids[slot] > 0 ? self->image_ids[slot] : record_image (self, slot);
+      gint64 id = shown_image (self, slot);
+      ImageLoad *load;
 
-      if (self->image_cleared[slot])
-        id = 0;
       if (id == 0)
         {
-          gtk_picture_set_paintable (GTK_PICTURE (self->pictures[slot]), NULL);
+          set_avatar (self, slot, NULL);
           continue;
         }
-      if (self->image_ids[slot] > 0)
-        continue;  /* the preview of a new upload is already shown */
+      if (self->image_ids[slot] > 0 && self->previews[slot] != NULL)
+        {
+          set_avatar (self, slot, self->previews[slot]);
+          continue;
+        }
+      load = g_new0 (ImageLoad, 1);
+      load->self = g_object_ref (self);
+      load->slot = slot;
+      load->image_id = id;
       kouan_admin_image_load_async (GTK_WIDGET (self), self->enterprise_id, id, self->cancellable,
-                                    on_image_loaded, g_object_ref (self->pictures[slot]));
+                                    on_image_loaded, load);
     }
 }
+
+/* ---- record --------------------------------------------------------- */
 
 /* Fills the form from the record, keeping what the user typed. */
 static void
@@ -222,8 +287,9 @@ load_record (KouanAdminEnterprisePage *self)
                                              KOUAN_COLLECTION_ENTERPRISE_SETTINGS,
                                              self->enterprise_id, &error);
 
-  gtk_widget_set_visible (self->form, self->record != NULL);
-  gtk_widget_set_visible (self->unavailable_label, self->record == NULL);
+  gtk_stack_set_visible_child_name (GTK_STACK (self->stack), self->record != NULL ? "form" : "unavailable");
+  gtk_widget_set_visible (self->action_bar, self->record != NULL);
+  update_actions (self);
   if (self->record == NULL)
     return;
 
@@ -232,8 +298,9 @@ load_record (KouanAdminEnterprisePage *self)
     if (!json_object_has_member (draft, form_fields[i].field))
       gtk_editable_set_text (GTK_EDITABLE (self->entries[i]), record_text (self, form_fields[i].field));
   self->loading = FALSE;
+  adw_avatar_set_text (ADW_AVATAR (self->logo_avatar), record_text (self, "name"));
   show_images (self);
-  update_buttons (self);
+  update_actions (self);
 }
 
 static void
@@ -262,14 +329,14 @@ reset_form (KouanAdminEnterprisePage *self)
   for (guint i = 0; i < N_FIELDS; i++)
     {
       gtk_editable_set_text (GTK_EDITABLE (self->entries[i]), "");
-      show_error (self->errors[i], NULL);
-      gtk_widget_remove_css_class (self->entries[i], "error");
+      show_error (self, i, NULL);
     }
   for (guint slot = 0; slot < 2; slot++)
     {
       self->image_ids[slot] = 0;
       self->image_cleared[slot] = FALSE;
-      show_error (self->image_errors[slot], NULL);
+      g_clear_object (&self->previews[slot]);
+      show_image_error (self, slot, NULL);
     }
   self->loading = FALSE;
   g_clear_pointer (&self->record, json_object_unref);
@@ -301,11 +368,8 @@ on_store_changed (KouanStore               *store,
     field = json_object_get_string_member (rejection, "field");
   index = field != NULL ? field_index (field) : -1;
   if (index >= 0)
-    {
-      show_error (self->errors[index], text);
-      gtk_widget_add_css_class (self->entries[index], "error");
-    }
-  gtk_label_set_text (GTK_LABEL (self->status_label), index >= 0 ? _("The server did not accept the change") : text);
+    show_error (self, index, text);
+  kouan_admin_toast_failed (GTK_WIDGET (self), index >= 0 ? _("The server did not accept the change") : text);
 }
 
 static void
@@ -357,7 +421,7 @@ on_enterprise_changed (KouanAdminView           *admin,
         {
           apply_draft (self, draft);
           show_images (self);
-          update_buttons (self);
+          update_actions (self);
         }
     }
 }
@@ -377,22 +441,19 @@ kouan_admin_enterprise_page_save (KouanAdminEnterprisePage *self)
   for (GList *l = members; l != NULL; l = l->next)
     {
       int index = field_index (l->data);
-      g_autofree char *message = kouan_admin_check_field (KOUAN_COLLECTION_ENTERPRISE_SETTINGS, l->data,
-                                                          json_object_get_member (fields, l->data));
+      g_autofree char *message = NULL;
 
       if (index < 0)
         continue;
-      show_error (self->errors[index], message);
-      if (message != NULL)
-        {
-          gtk_widget_add_css_class (self->entries[index], "error");
-          if (first_bad == NULL)
-            first_bad = self->entries[index];
-        }
+      message = kouan_admin_check_field (KOUAN_COLLECTION_ENTERPRISE_SETTINGS, l->data,
+                                         json_object_get_member (fields, l->data));
+      show_error (self, index, message);
+      if (message != NULL && (first_bad == NULL || index < field_index (gtk_widget_get_name (first_bad))))
+        first_bad = self->entries[index];
     }
   if (first_bad != NULL)
     {
-      gtk_label_set_text (GTK_LABEL (self->status_label), _("Correct the marked fields, then save again"));
+      kouan_admin_toast_failed (GTK_WIDGET (self), _("Correct the marked fields, then save again"));
       gtk_widget_grab_focus (first_bad);
       return FALSE;
     }
@@ -404,7 +465,7 @@ kouan_admin_enterprise_page_save (KouanAdminEnterprisePage *self)
                             self->enterprise_id, fields, &error))
     {
       g_warning ("Saving the enterprise settings: %s", error->message);
-      gtk_label_set_text (GTK_LABEL (self->status_label), _("The changes could not be saved"));
+      kouan_admin_toast_failed (GTK_WIDGET (self), _("The changes could not be saved"));
       return FALSE;
     }
 
@@ -413,29 +474,66 @@ kouan_admin_enterprise_page_save (KouanAdminEnterprisePage *self)
     {
       self->image_ids[slot] = 0;
       self->image_cleared[slot] = FALSE;
+      g_clear_object (&self->previews[slot]);
     }
   g_hash_table_remove (self->drafts, &self->enterprise_id);
   load_record (self);
-  gtk_label_set_text (GTK_LABEL (self->status_label),
-                      _("Saved. The server receives the changes as soon as it can be reached."));
+  kouan_admin_toast_saved (GTK_WIDGET (self), NULL, FALSE);
   return TRUE;
 }
 
 static void
-on_save_clicked (KouanAdminEnterprisePage *self)
+on_save (GtkWidget  *widget,
+         const char *action_name,
+         GVariant   *parameter)
 {
-  kouan_admin_enterprise_page_save (self);
+  kouan_admin_enterprise_page_save (KOUAN_ADMIN_ENTERPRISE_PAGE (widget));
 }
 
 static void
-on_revert_clicked (KouanAdminEnterprisePage *self)
+revert (KouanAdminEnterprisePage *self)
 {
   g_hash_table_remove (self->drafts, &self->enterprise_id);
   reset_form (self);
   load_record (self);
 }
 
-/* ---- images --------------------------------------------------------- */
+static void
+on_revert_response (AdwMessageDialog         *dialog,
+                    const char               *response,
+                    KouanAdminEnterprisePage *self)
+{
+  if (g_strcmp0 (response, "discard") == 0)
+    revert (self);
+}
+
+/* Unsaved edits cannot come back once discarded: asked first, the button
+ * named for what it does. */
+static void
+on_revert (GtkWidget  *widget,
+           const char *action_name,
+           GVariant   *parameter)
+{
+  KouanAdminEnterprisePage *self = KOUAN_ADMIN_ENTERPRISE_PAGE (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWidget *dialog;
+
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                   _("Discard Unsaved Changes?"),
+                                   _("The fields go back to the enterprise's saved settings."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "discard", _("_Discard Changes"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  gtk_widget_set_name (dialog, "discard-changes-dialog");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_revert_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* ---- choosing pictures ---------------------------------------------- */
 
 typedef struct {
   KouanAdminEnterprisePage *self;
@@ -457,12 +555,13 @@ on_image_uploaded (GObject      *source,
     {
       self->image_ids[pick->slot] = id;
       self->image_cleared[pick->slot] = FALSE;
-      gtk_picture_set_paintable (GTK_PICTURE (self->pictures[pick->slot]), GDK_PAINTABLE (texture));
-      show_error (self->image_errors[pick->slot], NULL);
-      update_buttons (self);
+      g_set_object (&self->previews[pick->slot], texture);
+      set_avatar (self, pick->slot, texture);
+      show_image_error (self, pick->slot, NULL);
+      update_actions (self);
     }
   else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    show_error (self->image_errors[pick->slot], error->message);
+    show_image_error (self, pick->slot, error->message);
 
   g_object_unref (self);
   g_free (pick);
@@ -485,196 +584,76 @@ on_image_file (GFile    *file,
 }
 
 static void
-on_choose_image (GtkButton                *button,
-                 KouanAdminEnterprisePage *self)
+on_choose_image (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
 {
+  KouanAdminEnterprisePage *self = KOUAN_ADMIN_ENTERPRISE_PAGE (widget);
   ImagePick *pick = g_new0 (ImagePick, 1);
-  guint slot = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "slot"));
 
   pick->self = g_object_ref (self);
-  pick->slot = slot;
-  kouan_admin_pick_image (GTK_WIDGET (self), slot == 0 ? _("Choose the LOGO") : _("Choose the seal"),
+  pick->slot = g_variant_get_int32 (parameter) == 0 ? 0 : 1;
+  kouan_admin_pick_image (widget, pick->slot == 0 ? _("Choose the LOGO") : _("Choose the seal"),
                           on_image_file, pick);
 }
 
 static void
-on_remove_image (GtkButton                *button,
-                 KouanAdminEnterprisePage *self)
+on_remove_image (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
 {
-  guint slot = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "slot"));
+  KouanAdminEnterprisePage *self = KOUAN_ADMIN_ENTERPRISE_PAGE (widget);
+  guint slot = g_variant_get_int32 (parameter) == 0 ? 0 : 1;
 
+  /* a draft like any edit: 保存 sends it, 还原 brings the picture back */
   self->image_ids[slot] = 0;
   self->image_cleared[slot] = TRUE;
-  gtk_picture_set_paintable (GTK_PICTURE (self->pictures[slot]), NULL);
-  update_buttons (self);
+  g_clear_object (&self->previews[slot]);
+  set_avatar (self, slot, NULL);
+  show_image_error (self, slot, NULL);
+  update_actions (self);
 }
 
 /* ---- building ------------------------------------------------------- */
 
-static GtkWidget *
-section_title (const char *text)
-{
-  GtkWidget *label = gtk_label_new (text);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_widget_add_css_class (label, "heading");
-  gtk_widget_set_margin_top (label, 12);
-  return label;
-}
-
-static GtkWidget *
-error_label (void)
-{
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_widget_add_css_class (label, "error");
-  gtk_widget_add_css_class (label, "caption");
-  gtk_widget_set_visible (label, FALSE);
-  return label;
-}
-
 static void
 add_field (KouanAdminEnterprisePage *self,
-           GtkWidget                *grid,
-           guint                     index,
-           int                       row)
+           guint                     index)
 {
-  GtkWidget *label = gtk_label_new (_(form_fields[index].label));
-  GtkWidget *entry = gtk_entry_new ();
-  GtkWidget *error = error_label ();
+  GtkWidget *group = form_fields[index].invoice ? self->invoice_group : self->enterprise_group;
+  GtkWidget *entry = adw_entry_row_new ();
+  GtkWidget *error_row = adw_preferences_row_new ();
+  GtkWidget *error = gtk_label_new (NULL);
 
-  gtk_label_set_xalign (GTK_LABEL (label), 1);
-  gtk_label_set_mnemonic_widget (GTK_LABEL (label), entry);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (entry), _(form_fields[index].label));
   gtk_widget_set_name (entry, form_fields[index].field);
-  gtk_widget_set_hexpand (entry, TRUE);
-  /* The mnemonic label names the entry (labelled-by); an explicit label
-   * on top would make GTK 4.8 read the name twice. The error is read out
-   * with the field. */
+  g_signal_connect (entry, "changed", G_CALLBACK (on_entry_changed), self);
+  g_signal_connect_swapped (entry, "entry-activated", G_CALLBACK (kouan_admin_enterprise_page_save), self);
+
+  /* The error sits in a row of its own right under its field, read out
+   * with the field; it shows only after 保存 (not while typing). */
+  gtk_label_set_xalign (GTK_LABEL (error), 0);
+  gtk_label_set_wrap (GTK_LABEL (error), TRUE);
+  gtk_widget_set_margin_start (error, 12);
+  gtk_widget_set_margin_end (error, 12);
+  gtk_widget_set_margin_top (error, 6);
+  gtk_widget_set_margin_bottom (error, 6);
+  gtk_widget_add_css_class (error, "error");
+  gtk_widget_add_css_class (error, "caption");
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (error_row), error);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (error_row), FALSE);
+  gtk_list_box_row_set_selectable (GTK_LIST_BOX_ROW (error_row), FALSE);
+  gtk_widget_set_focusable (error_row, FALSE);
+  gtk_widget_set_visible (error_row, FALSE);
+  gtk_widget_set_visible (error, FALSE);
   gtk_accessible_update_relation (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_RELATION_DESCRIBED_BY,
                                   error, NULL, -1);
-  g_signal_connect (entry, "changed", G_CALLBACK (on_entry_changed), self);
-  g_signal_connect_swapped (entry, "activate", G_CALLBACK (on_save_clicked), self);
-  gtk_grid_attach (GTK_GRID (grid), label, 0, row, 1, 1);
-  gtk_grid_attach (GTK_GRID (grid), entry, 1, row, 1, 1);
-  gtk_grid_attach (GTK_GRID (grid), error, 1, row + 1, 1, 1);
+
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), entry);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), error_row);
   self->entries[index] = entry;
+  self->error_rows[index] = error_row;
   self->errors[index] = error;
-}
-
-static GtkWidget *
-image_box (KouanAdminEnterprisePage *self,
-           guint                     slot,
-           const char               *title)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *frame = gtk_frame_new (NULL);
-  GtkWidget *choose = gtk_button_new_with_mnemonic (_("C_hoose…"));
-  GtkWidget *remove = gtk_button_new_with_label (_("Remove"));
-  g_autofree char *choose_label = g_strdup_printf (_("Choose %s"), title);
-  g_autofree char *remove_label = g_strdup_printf (_("Remove %s"), title);
-
-  gtk_box_append (GTK_BOX (box), section_title (title));
-  self->pictures[slot] = gtk_picture_new ();
-  gtk_picture_set_can_shrink (GTK_PICTURE (self->pictures[slot]), TRUE);
-  gtk_widget_set_size_request (self->pictures[slot], 120, 120);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->pictures[slot]),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
-  gtk_frame_set_child (GTK_FRAME (frame), self->pictures[slot]);
-  gtk_widget_set_halign (frame, GTK_ALIGN_START);
-  gtk_box_append (GTK_BOX (box), frame);
-
-  g_object_set_data (G_OBJECT (choose), "slot", GUINT_TO_POINTER (slot));
-  g_object_set_data (G_OBJECT (remove), "slot", GUINT_TO_POINTER (slot));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (choose), GTK_ACCESSIBLE_PROPERTY_LABEL, choose_label, -1);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL, remove_label, -1);
-  g_signal_connect (choose, "clicked", G_CALLBACK (on_choose_image), self);
-  g_signal_connect (remove, "clicked", G_CALLBACK (on_remove_image), self);
-  gtk_box_append (GTK_BOX (buttons), choose);
-  gtk_box_append (GTK_BOX (buttons), remove);
-  gtk_box_append (GTK_BOX (box), buttons);
-
-  self->image_errors[slot] = error_label ();
-  gtk_box_append (GTK_BOX (box), self->image_errors[slot]);
-  gtk_box_append (GTK_BOX (box), gtk_label_new (_("PNG or JPEG, at most 1 MiB, 4096 pixels a side and 4 megapixels")));
-  gtk_widget_add_css_class (gtk_widget_get_last_child (box), "dim-label");
-  return box;
-}
-
-static void
-build (KouanAdminEnterprisePage *self)
-{
-  GtkWidget *outer = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-  GtkWidget *title = gtk_label_new (_("Enterprise Settings"));
-  GtkWidget *grid = gtk_grid_new ();
-  GtkWidget *images = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 24);
-  GtkWidget *actions = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  int row = 0;
-
-  self->scrolled = gtk_scrolled_window_new ();
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
-  gtk_widget_set_parent (self->scrolled, GTK_WIDGET (self));
-
-  gtk_widget_set_margin_start (outer, 24);
-  gtk_widget_set_margin_end (outer, 24);
-  gtk_widget_set_margin_top (outer, 18);
-  gtk_widget_set_margin_bottom (outer, 18);
-  gtk_label_set_xalign (GTK_LABEL (title), 0);
-  gtk_widget_add_css_class (title, "title-2");
-  gtk_box_append (GTK_BOX (outer), title);
-
-  self->unavailable_label = gtk_label_new (_("The enterprise settings arrive with the next sync."));
-  gtk_widget_add_css_class (self->unavailable_label, "dim-label");
-  gtk_box_append (GTK_BOX (outer), self->unavailable_label);
-
-  self->form = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  gtk_grid_set_row_spacing (GTK_GRID (grid), 4);
-  gtk_grid_set_column_spacing (GTK_GRID (grid), 12);
-  for (guint i = 0; i < N_FIELDS; i++)
-    {
-      if (i == 0 || form_fields[i].invoice != form_fields[i - 1].invoice)
-        {
-          gtk_grid_attach (GTK_GRID (grid),
-                           section_title (form_fields[i].invoice ? _("Invoice Information")
-                                                                 : _("Enterprise Information")),
-                           0, row++, 2, 1);
-        }
-      add_field (self, grid, i, row);
-      row += 2;
-    }
-  gtk_box_append (GTK_BOX (self->form), grid);
-
-  gtk_box_append (GTK_BOX (images), image_box (self, 0, _("LOGO")));
-  gtk_box_append (GTK_BOX (images), image_box (self, 1, _("Enterprise seal")));
-  gtk_box_append (GTK_BOX (self->form), images);
-
-  self->draft_label = gtk_label_new (_("Unsaved changes: they are kept as a draft until you save or revert them"));
-  gtk_label_set_xalign (GTK_LABEL (self->draft_label), 0);
-  gtk_label_set_wrap (GTK_LABEL (self->draft_label), TRUE);
-  gtk_widget_add_css_class (self->draft_label, "warning");
-  gtk_widget_set_visible (self->draft_label, FALSE);
-  gtk_box_append (GTK_BOX (self->form), self->draft_label);
-
-  self->save_button = gtk_button_new_with_mnemonic (_("_Save"));
-  gtk_widget_add_css_class (self->save_button, "suggested-action");
-  g_signal_connect_swapped (self->save_button, "clicked", G_CALLBACK (on_save_clicked), self);
-  self->revert_button = gtk_button_new_with_mnemonic (_("_Revert"));
-  g_signal_connect_swapped (self->revert_button, "clicked", G_CALLBACK (on_revert_clicked), self);
-  self->status_label = gtk_label_new (NULL);
-  gtk_label_set_wrap (GTK_LABEL (self->status_label), TRUE);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->status_label),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Save status"), -1);
-  gtk_box_append (GTK_BOX (actions), self->save_button);
-  gtk_box_append (GTK_BOX (actions), self->revert_button);
-  gtk_box_append (GTK_BOX (actions), self->status_label);
-  gtk_box_append (GTK_BOX (self->form), actions);
-  gtk_widget_set_visible (self->form, FALSE);
-  gtk_box_append (GTK_BOX (outer), self->form);
-
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scrolled), outer);
-  update_buttons (self);
 }
 
 static void
@@ -696,7 +675,9 @@ kouan_admin_enterprise_page_dispose (GObject *object)
   if (self->admin != NULL)
     g_signal_handlers_disconnect_by_data (self->admin, self);
   g_clear_weak_pointer (&self->admin);
-  g_clear_pointer (&self->scrolled, gtk_widget_unparent);
+  for (guint slot = 0; slot < 2; slot++)
+    g_clear_object (&self->previews[slot]);
+  gtk_widget_dispose_template (GTK_WIDGET (self), KOUAN_TYPE_ADMIN_ENTERPRISE_PAGE);
 
   G_OBJECT_CLASS (kouan_admin_enterprise_page_parent_class)->dispose (object);
 }
@@ -721,14 +702,40 @@ kouan_admin_enterprise_page_class_init (KouanAdminEnterprisePageClass *klass)
   object_class->dispose = kouan_admin_enterprise_page_dispose;
   object_class->finalize = kouan_admin_enterprise_page_finalize;
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/kouan/Kouan/ui/kouan-admin-enterprise-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, KouanAdminEnterprisePage, action_bar);
+  gtk_widget_class_bind_template_child (widget_class, KouanAdminEnterprisePage, box);
+  gtk_widget_class_bind_template_child (widget_class, KouanAdminEnterprisePage, draft_label);
+  gtk_widget_class_bind_template_child (widget_class, KouanAdminEnterprisePage, enterprise_group);
+  gtk_widget_class_bind_template_child (widget_class, KouanAdminEnterprisePage, form);
+  gtk_widget_class_bind_template_child (widget_class, KouanAdminEnterprisePage, invoice_group);
+  gtk_widget_class_bind_template_child (widget_class, KouanAdminEnterprisePage, logo_avatar);
+  gtk_widget_class_bind_template_child (widget_class, KouanAdminEnterprisePage, logo_row);
+  gtk_widget_class_bind_template_child (widget_class, KouanAdminEnterprisePage, save_button);
+  gtk_widget_class_bind_template_child (widget_class, KouanAdminEnterprisePage, seal_avatar);
+  gtk_widget_class_bind_template_child (widget_class, KouanAdminEnterprisePage, seal_row);
+  gtk_widget_class_bind_template_child (widget_class, KouanAdminEnterprisePage, stack);
+  gtk_widget_class_bind_template_child (widget_class, KouanAdminEnterprisePage, unavailable_page);
+
+  gtk_widget_class_install_action (widget_class, "enterprise.save", NULL, on_save);
+  gtk_widget_class_install_action (widget_class, "enterprise.revert", NULL, on_revert);
+  gtk_widget_class_install_action (widget_class, "enterprise.choose-image", "i", on_choose_image);
+  gtk_widget_class_install_action (widget_class, "enterprise.remove-image", "i", on_remove_image);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "enterprise.save", NULL);
 }
 
 static void
 kouan_admin_enterprise_page_init (KouanAdminEnterprisePage *self)
 {
+  gtk_widget_init_template (GTK_WIDGET (self));
   self->drafts = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, json_object_unref_maybe);
   self->cancellable = g_cancellable_new ();
-  build (self);
+  for (guint i = 0; i < N_FIELDS; i++)
+    add_field (self, i);
+  gtk_widget_set_visible (self->action_bar, FALSE);
+  update_actions (self);
 }
 
 static void
@@ -768,4 +775,11 @@ kouan_admin_enterprise_page_get_error (KouanAdminEnterprisePage *self,
 
   g_return_val_if_fail (KOUAN_IS_ADMIN_ENTERPRISE_PAGE (self), NULL);
   return index >= 0 ? self->errors[index] : NULL;
+}
+
+GtkWidget *
+kouan_admin_enterprise_page_get_save_button (KouanAdminEnterprisePage *self)
+{
+  g_return_val_if_fail (KOUAN_IS_ADMIN_ENTERPRISE_PAGE (self), NULL);
+  return self->save_button;
 }

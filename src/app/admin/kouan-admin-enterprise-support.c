@@ -5,7 +5,9 @@
 
 #include "kouan-image.h"
 #include "kouan-json.h"
+#include "kouan-personal.h"
 #include "kouan-settings.h"
+#include "kouan-sync.h"
 #include "kouan-window.h"
 #include "admin/kouan-admin-business-page.h"
 #include "admin/kouan-admin-enterprise-page.h"
@@ -15,6 +17,8 @@
 void
 kouan_admin_enterprise_add_pages (KouanAdminView *admin)
 {
+  /* Titled apart from the personal center's pages (企业信息, 申报偏好):
+   * in Chinese this is 企业信息设置, never a second 企业设置. */
   kouan_admin_view_add_page (admin, "admin.enterprise", _("Enterprise Settings"),
                              kouan_admin_enterprise_page_new (admin));
   kouan_admin_view_add_page (admin, "admin.business", _("Business Settings"),
@@ -37,6 +41,62 @@ kouan_admin_page_get_client (GtkWidget *widget)
   GtkRoot *root = gtk_widget_get_root (widget);
 
   return KOUAN_IS_WINDOW (root) ? kouan_window_get_client (KOUAN_WINDOW (root)) : NULL;
+}
+
+/* ---- feedback ------------------------------------------------------ */
+
+static void
+add_toast (GtkWidget *page,
+           AdwToast  *toast)
+{
+  GtkWidget *window = gtk_widget_get_ancestor (page, KOUAN_TYPE_WINDOW);
+
+  if (window != NULL)
+    kouan_window_add_toast (KOUAN_WINDOW (window), toast);
+  else
+    g_object_unref (toast);
+}
+
+AdwToast *
+kouan_admin_toast_saved (GtkWidget  *page,
+                         const char *title,
+                         gboolean    undoable)
+{
+  GtkWidget *window = gtk_widget_get_ancestor (page, KOUAN_TYPE_WINDOW);
+  KouanSync *sync = window != NULL ? kouan_window_get_sync (KOUAN_WINDOW (window)) : NULL;
+  g_autofree char *text = NULL;
+  AdwToast *toast;
+
+  if (sync != NULL && kouan_sync_get_state (sync) == KOUAN_SYNC_STATE_OFFLINE)
+    /* Translators: %s says what was saved, e.g. "Slide deleted" */
+    text = g_strdup_printf (_("%s — sent when back online"), title != NULL ? title : _("Saved"));
+  else
+    text = g_strdup (title != NULL ? title : _("Saved"));
+  toast = adw_toast_new (text);
+  if (undoable)
+    {
+      adw_toast_set_button_label (toast, _("_Undo"));
+      /* long enough to find the button */
+      adw_toast_set_timeout (toast, 10);
+    }
+  if (window == NULL)
+    {
+      g_object_unref (toast);
+      return NULL;
+    }
+  /* the overlay holds it while it is shown */
+  kouan_window_add_toast (KOUAN_WINDOW (window), toast);
+  return toast;
+}
+
+void
+kouan_admin_toast_failed (GtkWidget  *page,
+                          const char *text)
+{
+  AdwToast *toast = adw_toast_new (text);
+
+  adw_toast_set_timeout (toast, 0);
+  add_toast (page, toast);
 }
 
 /* ---- field errors --------------------------------------------------- */
@@ -180,12 +240,26 @@ page_client (GtkWidget  *page,
   return client;
 }
 
+typedef struct {
+  KouanStore *store;     /* (nullable) where the picture is cached */
+  gint64      enterprise_id;
+  gint64      image_id;
+} ImageLoad;
+
+static void
+image_load_free (ImageLoad *load)
+{
+  g_clear_object (&load->store);
+  g_free (load);
+}
+
 static void
 on_image_loaded (GObject      *source,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
+  ImageLoad *load = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) bytes = kouan_client_download_finish (KOUAN_CLIENT (source), result, &error);
   GdkTexture *texture;
@@ -197,9 +271,16 @@ on_image_loaded (GObject      *source,
     }
   texture = gdk_texture_new_from_bytes (bytes, &error);
   if (texture == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, texture, g_object_unref);
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  /* Kept for the next start, offline included (images never change: a
+   * new picture is a new id). */
+  if (load->store != NULL &&
+      !kouan_store_put_image (load->store, load->enterprise_id, load->image_id, bytes, &error))
+    g_debug ("Caching image %" G_GINT64_FORMAT ": %s", load->image_id, error->message);
+  g_task_return_pointer (task, texture, g_object_unref);
 }
 
 void
@@ -212,10 +293,36 @@ kouan_admin_image_load_async (GtkWidget           *page,
 {
   g_autoptr(GTask) task = g_task_new (page, cancellable, callback, user_data);
   g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) cached = NULL;
   g_autofree char *path = NULL;
+  KouanStore *store = kouan_admin_page_get_store (page);
   KouanClient *client;
+  ImageLoad *load;
 
   g_task_set_source_tag (task, kouan_admin_image_load_async);
+  load = g_new0 (ImageLoad, 1);
+  load->store = store != NULL ? g_object_ref (store) : NULL;
+  load->enterprise_id = enterprise_id;
+  load->image_id = image_id;
+  g_task_set_task_data (task, load, (GDestroyNotify) image_load_free);
+
+  /* The same cache as the personal center's avatars and seals, so the
+   * LOGO, the seal and the slides show offline too. */
+  if (store != NULL)
+    cached = kouan_store_get_image (store, enterprise_id, image_id);
+  if (cached != NULL)
+    {
+      GdkTexture *texture = gdk_texture_new_from_bytes (cached, &error);
+
+      if (texture != NULL)
+        {
+          g_task_return_pointer (task, texture, g_object_unref);
+          return;
+        }
+      g_debug ("Cached image %" G_GINT64_FORMAT " unreadable, fetching it: %s", image_id, error->message);
+      g_clear_error (&error);
+    }
+
   client = page_client (page, &error);
   if (client == NULL)
     {
@@ -289,6 +396,14 @@ on_uploaded (GObject      *source,
                                _("The server did not accept the picture"));
       return;
     }
+  {
+    Upload *upload = g_task_get_task_data (task);
+    KouanStore *store = kouan_admin_page_get_store (upload->page);
+
+    /* what was sent is what the id names: cached, so it shows offline */
+    if (store != NULL && !kouan_store_put_image (store, upload->enterprise_id, id, upload->bytes, &error))
+      g_debug ("Caching image %" G_GINT64_FORMAT ": %s", id, error->message);
+  }
   g_task_return_int (task, id);
 }
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 
 #include "kouan-client.h"
 #include "kouan-store.h"
@@ -9,7 +9,8 @@
 
 G_BEGIN_DECLS
 
-/* Shared by the 企业设置, 业务设置 and 企业风采设置 pages. */
+/* Shared by the 企业信息设置, 业务设置 and 企业风采设置 pages and the
+ * 首页 (images). */
 
 /* Adds the three pages to the administrator center. */
 void        kouan_admin_enterprise_add_pages   (KouanAdminView *admin);
@@ -44,7 +45,20 @@ gboolean    kouan_admin_enqueue                (GtkWidget      *page,
                                                 JsonObject     *fields,
                                                 GError        **error);
 
-/* Images: load (GET, as a GdkTexture) and upload (from a file the user
+/* Feedback as an AdwToast over the window: @title (NULL: 已保存) when the
+ * server can be reached now, with "sent when back online" otherwise.
+ * With @undoable the toast has an Undo button: connect to its
+ * "button-clicked". Returns (transfer none) (nullable) the toast shown
+ * (NULL outside a window). */
+AdwToast   *kouan_admin_toast_saved            (GtkWidget      *page,
+                                                const char     *title,
+                                                gboolean        undoable);
+/* A failure or refusal: stays until dismissed */
+void        kouan_admin_toast_failed           (GtkWidget      *page,
+                                                const char     *text);
+
+/* Images: load (from the local image cache, else GET and cached, as a
+ * GdkTexture) and upload (from a file the user
  * picked: read, checked with kouan_image_check(), POSTed). */
 void        kouan_admin_image_load_async       (GtkWidget           *page,
                                                 gint64               enterprise_id,

@@ -7,29 +7,34 @@
 #include "kouan-settings.h"
 #include "kouan-store-settings.h"
 #include "admin/kouan-admin-enterprise-support.h"
+#include "admin/kouan-admin-showcase-dialog.h"
 #include "admin/kouan-admin-showcase-page.h"
 
 struct _KouanAdminShowcasePage
 {
   GtkWidget       parent_instance;
 
-  /* children */
-  GtkWidget      *scrolled;
-  GtkWidget      *carousel;
-  GtkWidget      *slides_list;
+  /* template widgets */
   GtkWidget      *add_slide_button;
   GtkWidget      *add_slide_reason;
-  GtkWidget      *links_list;
-  GtkWidget      *status_label;
+  GtkWidget      *carousel;
+  GtkWidget      *links_empty;
+  GtkWidget      *links_group;
+  GtkWidget      *preferences;
+  GtkWidget      *preview_stack;
+  GtkWidget      *slides_group;
 
   /* owned */
-  GPtrArray      *slides;     /* JsonObject, display order */
-  GPtrArray      *links;      /* JsonObject */
-  GHashTable     *textures;   /* image id → GdkTexture, fetched once */
+  GPtrArray      *slides;      /* JsonObject, display order */
+  GPtrArray      *links;       /* JsonObject */
+  GPtrArray      *slide_rows;  /* GtkWidget, borrowed from slides_group */
+  GPtrArray      *link_rows;   /* GtkWidget, borrowed from links_group */
+  GHashTable     *textures;    /* image id → GdkTexture (NULL while fetched) */
   GCancellable   *cancellable;
   gint64          enterprise_id;
 
   /* borrowed */
+  AdwToast       *undo_toast;  /* weak: the last one offering 撤销 */
   KouanAdminView *admin;
   KouanStore     *store;
   gulong          store_changed_id;
@@ -37,24 +42,7 @@ struct _KouanAdminShowcasePage
 
 G_DEFINE_FINAL_TYPE (KouanAdminShowcasePage, kouan_admin_showcase_page, GTK_TYPE_WIDGET)
 
-static void open_slide_dialog (KouanAdminShowcasePage *self, JsonObject *slide);
-static GtkWidget *open_link_dialog (KouanAdminShowcasePage *self, JsonObject *link);
-
-static void
-report (KouanAdminShowcasePage *self,
-        GError                 *error)
-{
-  if (error == NULL)
-    gtk_label_set_text (GTK_LABEL (self->status_label),
-                        _("Saved. The server receives the change as soon as it can be reached."));
-  else
-    {
-      g_warning ("Saving the showcase: %s", error->message);
-      gtk_label_set_text (GTK_LABEL (self->status_label), _("The change could not be saved"));
-    }
-}
-
-static void
+static gboolean
 enqueue (KouanAdminShowcasePage *self,
          const char             *collection,
          const char             *op,
@@ -68,36 +56,79 @@ enqueue (KouanAdminShowcasePage *self,
   if (fields == NULL)
     fields = empty = json_object_new ();
   if (g_str_equal (op, "create") && store != NULL)
+    record_id = kouan_store_allocate_temp_id (store, &error);
+  if ((g_str_equal (op, "create") && record_id == 0) ||
+      !kouan_admin_enqueue (GTK_WIDGET (self), self->enterprise_id, collection, op, record_id, fields, &error))
     {
-      record_id = kouan_store_allocate_temp_id (store, &error);
-      if (record_id == 0)
-        {
-          report (self, error);
-          return;
-        }
+      g_warning ("Saving the showcase: %s", error != NULL ? error->message : "no store");
+      kouan_admin_toast_failed (GTK_WIDGET (self), _("The change could not be saved"));
+      return FALSE;
     }
-  kouan_admin_enqueue (GTK_WIDGET (self), self->enterprise_id, collection, op, record_id, fields, &error);
-  report (self, error);
+  return TRUE;
 }
 
-/* ---- images --------------------------------------------------------- */
+gboolean
+kouan_admin_showcase_page_submit (KouanAdminShowcasePage *self,
+                                  const char             *collection,
+                                  gint64                  record_id,
+                                  JsonObject             *fields)
+{
+  gboolean slide = g_str_equal (collection, KOUAN_COLLECTION_SHOWCASE_SLIDES);
+
+  g_return_val_if_fail (KOUAN_IS_ADMIN_SHOWCASE_PAGE (self), FALSE);
+
+  /* a new slide goes last, a new link too */
+  if (record_id == 0 && !json_object_has_member (fields, "position"))
+    json_object_set_int_member (fields, "position", slide ? self->slides->len : self->links->len);
+  if (!enqueue (self, collection, record_id != 0 ? "update" : "create", record_id, fields))
+    return FALSE;
+  kouan_admin_toast_saved (GTK_WIDGET (self),
+                           record_id != 0 ? NULL : slide ? _("Slide added") : _("Link added"), FALSE);
+  return TRUE;
+}
+
+/* ---- pictures ------------------------------------------------------- */
 
 typedef struct {
   KouanAdminShowcasePage *self;
+  gint64                  enterprise_id;
   gint64                  image_id;
 } ImageLoad;
+
+static void
+texture_free (gpointer texture)
+{
+  if (texture != NULL)
+    g_object_unref (texture);
+}
+
+static GdkPaintable *
+slide_paintable (KouanAdminShowcasePage *self,
+                 JsonObject             *slide)
+{
+  gint64 image_id = json_object_get_int_member_with_default (slide, "image", 0);
+
+  return g_hash_table_lookup (self->textures, &image_id);
+}
 
 static void
 show_textures (KouanAdminShowcasePage *self)
 {
   for (guint i = 0; i < self->slides->len; i++)
     {
-      JsonObject *slide = g_ptr_array_index (self->slides, i);
-      gint64 image_id = json_object_get_int_member (slide, "image");
-      GdkTexture *texture = g_hash_table_lookup (self->textures, &image_id);
+      GdkPaintable *paintable = slide_paintable (self, g_ptr_array_index (self->slides, i));
 
-      if (texture != NULL)
-        kouan_carousel_set_image (KOUAN_CAROUSEL (self->carousel), i, GDK_PAINTABLE (texture));
+      if (paintable != NULL)
+        {
+          kouan_showcase_carousel_set_image (KOUAN_SHOWCASE_CAROUSEL (self->carousel), i, paintable);
+          if (i < self->slide_rows->len)
+            {
+              GtkWidget *thumbnail = g_object_get_data (G_OBJECT (g_ptr_array_index (self->slide_rows, i)),
+                                                        "thumbnail");
+
+              gtk_image_set_from_paintable (GTK_IMAGE (thumbnail), paintable);
+            }
+        }
     }
 }
 
@@ -110,13 +141,18 @@ on_texture_loaded (GObject      *source,
   g_autoptr(GError) error = NULL;
   GdkTexture *texture = kouan_admin_image_load_finish (result, &error);
 
-  if (texture != NULL)
+  if (texture != NULL && load->enterprise_id == load->self->enterprise_id)
     {
       g_hash_table_replace (load->self->textures, g_memdup2 (&load->image_id, sizeof (gint64)), texture);
       show_textures (load->self);
     }
+  else if (texture != NULL)
+    g_object_unref (texture);
   else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_debug ("Loading slide image %" G_GINT64_FORMAT ": %s", load->image_id, error->message);
+    {
+      g_hash_table_remove (load->self->textures, &load->image_id);
+      g_debug ("Loading slide image %" G_GINT64_FORMAT ": %s", load->image_id, error->message);
+    }
   g_object_unref (load->self);
   g_free (load);
 }
@@ -126,13 +162,15 @@ fetch_textures (KouanAdminShowcasePage *self)
 {
   for (guint i = 0; i < self->slides->len; i++)
     {
-      gint64 image_id = json_object_get_int_member (g_ptr_array_index (self->slides, i), "image");
+      gint64 image_id = json_object_get_int_member_with_default (g_ptr_array_index (self->slides, i), "image", 0);
       ImageLoad *load;
 
-      if (g_hash_table_contains (self->textures, &image_id))
+      if (image_id <= 0 || g_hash_table_contains (self->textures, &image_id))
         continue;
+      g_hash_table_insert (self->textures, g_memdup2 (&image_id, sizeof (gint64)), NULL);
       load = g_new0 (ImageLoad, 1);
       load->self = g_object_ref (self);
+      load->enterprise_id = self->enterprise_id;
       load->image_id = image_id;
       kouan_admin_image_load_async (GTK_WIDGET (self), self->enterprise_id, image_id,
                                     self->cancellable, on_texture_loaded, load);
@@ -140,7 +178,22 @@ fetch_textures (KouanAdminShowcasePage *self)
   show_textures (self);
 }
 
-/* ---- slides --------------------------------------------------------- */
+/* ---- records -------------------------------------------------------- */
+
+static JsonObject *
+find_record (GPtrArray *records,
+             gint64     id,
+             guint     *out_index)
+{
+  for (guint i = 0; i < records->len; i++)
+    if (json_object_get_int_member (g_ptr_array_index (records, i), "id") == id)
+      {
+        if (out_index != NULL)
+          *out_index = i;
+        return g_ptr_array_index (records, i);
+      }
+  return NULL;
+}
 
 /* Moves slide @index by @delta and renumbers the positions in order, so
  * ties (records created offline) settle too. */
@@ -149,8 +202,7 @@ move_slide (KouanAdminShowcasePage *self,
             guint                   index,
             int                     delta)
 {
-  /* borrowed pointers: no free function (a copy would take the
-   * original's) */
+  /* borrowed pointers: no free function */
   g_autoptr(GPtrArray) order = g_ptr_array_sized_new (self->slides->len);
   guint target = index + delta;
   gpointer moved;
@@ -172,149 +224,226 @@ move_slide (KouanAdminShowcasePage *self,
           g_autoptr(JsonObject) fields = json_object_new ();
 
           json_object_set_int_member (fields, "position", i);
-          enqueue (self, KOUAN_COLLECTION_SHOWCASE_SLIDES, "update",
-                   json_object_get_int_member (slide, "id"), fields);
+          if (!enqueue (self, KOUAN_COLLECTION_SHOWCASE_SLIDES, "update",
+                        json_object_get_int_member (slide, "id"), fields))
+            return;
         }
     }
 }
 
-static JsonObject *
-row_record (GtkWidget *button,
-            GPtrArray *records,
-            guint     *out_index)
-{
-  gint64 id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (button), "record-id")) *
-              (g_object_get_data (G_OBJECT (button), "negative") != NULL ? -1 : 1);
+typedef struct {
+  KouanAdminShowcasePage *self;        /* weak */
+  const char             *collection;
+  JsonObject             *fields;
+} Undo;
 
-  for (guint i = 0; i < records->len; i++)
-    if (json_object_get_int_member (g_ptr_array_index (records, i), "id") == id)
-      {
-        if (out_index != NULL)
-          *out_index = i;
-        return g_ptr_array_index (records, i);
-      }
-  return NULL;
+static void
+undo_free (gpointer data,
+           GClosure *closure)
+{
+  Undo *undo = data;
+
+  g_clear_weak_pointer (&undo->self);
+  json_object_unref (undo->fields);
+  g_free (undo);
 }
 
 static void
-on_slide_action (GtkButton              *button,
-                 KouanAdminShowcasePage *self)
+on_undo (AdwToast *toast,
+         Undo     *undo)
 {
-  const char *action = gtk_widget_get_name (GTK_WIDGET (button));
+  /* the record comes back as a new one, where it was */
+  if (undo->self != NULL && enqueue (undo->self, undo->collection, "create", 0, undo->fields))
+    kouan_admin_toast_saved (GTK_WIDGET (undo->self), _("Restored"), FALSE);
+}
+
+static void
+delete_record (KouanAdminShowcasePage *self,
+               const char             *collection,
+               JsonObject             *record,
+               const char             *done)
+{
+  static const char *const slide_fields[] = { "image", "caption", "link", "position", NULL };
+  static const char *const link_fields[] = { "title", "url", "position", NULL };
+  const char *const *names = g_str_equal (collection, KOUAN_COLLECTION_SHOWCASE_SLIDES) ? slide_fields : link_fields;
+  g_autoptr(JsonObject) fields = json_object_new ();
+  AdwToast *toast;
+  Undo *undo;
+
+  /* what Undo needs, copied before the record goes */
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      JsonNode *node = json_object_get_member (record, names[i]);
+
+      if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
+        json_object_set_member (fields, names[i], json_node_copy (node));
+    }
+  if (!enqueue (self, collection, "delete", json_object_get_int_member (record, "id"), NULL))
+    return;
+  toast = kouan_admin_toast_saved (GTK_WIDGET (self), done, TRUE);
+  if (toast == NULL)
+    return;
+  undo = g_new0 (Undo, 1);
+  g_set_weak_pointer (&undo->self, self);
+  undo->collection = collection;
+  undo->fields = g_steal_pointer (&fields);
+  g_signal_connect_data (toast, "button-clicked", G_CALLBACK (on_undo), undo, undo_free, 0);
+  g_set_weak_pointer (&self->undo_toast, toast);
+}
+
+static void
+on_slide_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  KouanAdminShowcasePage *self = KOUAN_ADMIN_SHOWCASE_PAGE (widget);
   guint index = 0;
-  JsonObject *slide = row_record (GTK_WIDGET (button), self->slides, &index);
+  JsonObject *slide = find_record (self->slides, g_variant_get_int64 (parameter), &index);
 
   if (slide == NULL)
     return;
-  if (g_str_equal (action, "up"))
+  if (g_str_equal (action_name, "showcase.move-up"))
     move_slide (self, index, -1);
-  else if (g_str_equal (action, "down"))
+  else if (g_str_equal (action_name, "showcase.move-down"))
     move_slide (self, index, +1);
-  else if (g_str_equal (action, "edit"))
-    open_slide_dialog (self, slide);
-  else if (g_str_equal (action, "delete"))
-    enqueue (self, KOUAN_COLLECTION_SHOWCASE_SLIDES, "delete", json_object_get_int_member (slide, "id"), NULL);
+  else if (g_str_equal (action_name, "showcase.edit-slide"))
+    gtk_window_present (GTK_WINDOW (kouan_admin_showcase_dialog_new (self, KOUAN_COLLECTION_SHOWCASE_SLIDES, slide,
+                                                                     slide_paintable (self, slide))));
+  else if (g_str_equal (action_name, "showcase.delete-slide"))
+    delete_record (self, KOUAN_COLLECTION_SHOWCASE_SLIDES, slide, _("Slide deleted"));
 }
 
 static void
-on_link_action (GtkButton              *button,
-                KouanAdminShowcasePage *self)
+on_link_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
 {
-  JsonObject *link = row_record (GTK_WIDGET (button), self->links, NULL);
+  KouanAdminShowcasePage *self = KOUAN_ADMIN_SHOWCASE_PAGE (widget);
+  JsonObject *link = find_record (self->links, g_variant_get_int64 (parameter), NULL);
 
   if (link == NULL)
     return;
-  if (g_str_equal (gtk_widget_get_name (GTK_WIDGET (button)), "edit"))
-    open_link_dialog (self, link);
+  if (g_str_equal (action_name, "showcase.edit-link"))
+    gtk_window_present (GTK_WINDOW (kouan_admin_showcase_dialog_new (self, KOUAN_COLLECTION_SHOWCASE_LINKS, link, NULL)));
   else
-    enqueue (self, KOUAN_COLLECTION_SHOWCASE_LINKS, "delete", json_object_get_int_member (link, "id"), NULL);
+    delete_record (self, KOUAN_COLLECTION_SHOWCASE_LINKS, link, _("Link deleted"));
 }
+
+static void
+on_add_slide (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  KouanAdminShowcasePage *self = KOUAN_ADMIN_SHOWCASE_PAGE (widget);
+
+  gtk_window_present (GTK_WINDOW (kouan_admin_showcase_dialog_new (self, KOUAN_COLLECTION_SHOWCASE_SLIDES, NULL, NULL)));
+}
+
+static void
+on_add_link (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  kouan_admin_showcase_page_add_link (KOUAN_ADMIN_SHOWCASE_PAGE (widget));
+}
+
+/* ---- rows ----------------------------------------------------------- */
 
 static GtkWidget *
 row_button (const char *icon,
             const char *name,
             const char *label,
-            gint64      record_id,
-            GCallback   callback,
-            gpointer    self)
+            const char *action,
+            gint64      record_id)
 {
   GtkWidget *button = gtk_button_new_from_icon_name (icon);
 
   gtk_widget_set_name (button, name);
   gtk_widget_set_tooltip_text (button, label);
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
   gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
-  g_object_set_data (G_OBJECT (button), "record-id", GSIZE_TO_POINTER ((gsize) ABS (record_id)));
-  if (record_id < 0)
-    g_object_set_data (G_OBJECT (button), "negative", GINT_TO_POINTER (1));
+  /* without an action (the first slide's 上移) it stays insensitive: an
+   * action's enabled state would make it sensitive again */
+  if (action != NULL)
+    {
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
+      gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button), g_variant_new_int64 (record_id));
+    }
+  else
+    gtk_widget_set_sensitive (button, FALSE);
   gtk_widget_add_css_class (button, "flat");
-  g_signal_connect (button, "clicked", callback, self);
   return button;
-}
-
-static void
-clear_list (GtkWidget *list)
-{
-  GtkWidget *child;
-
-  while ((child = gtk_widget_get_first_child (list)) != NULL)
-    gtk_list_box_remove (GTK_LIST_BOX (list), child);
 }
 
 static GtkWidget *
 record_row (const char *title,
             const char *subtitle)
 {
-  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *text = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  GtkWidget *title_label = gtk_label_new (title);
-  GtkWidget *subtitle_label = gtk_label_new (subtitle);
+  GtkWidget *row = adw_action_row_new ();
 
-  gtk_label_set_xalign (GTK_LABEL (title_label), 0);
-  gtk_label_set_xalign (GTK_LABEL (subtitle_label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (subtitle_label), PANGO_ELLIPSIZE_MIDDLE);
-  gtk_widget_add_css_class (subtitle_label, "dim-label");
-  gtk_widget_set_hexpand (text, TRUE);
-  gtk_box_append (GTK_BOX (text), title_label);
-  gtk_box_append (GTK_BOX (text), subtitle_label);
-  gtk_box_append (GTK_BOX (row), text);
-  gtk_widget_set_margin_top (row, 4);
-  gtk_widget_set_margin_bottom (row, 4);
-  gtk_widget_set_margin_start (row, 8);
-  gtk_widget_set_margin_end (row, 8);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 1);
+  adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 2);
   return row;
+}
+
+static void
+clear_rows (GtkWidget *group,
+            GPtrArray *rows)
+{
+  for (guint i = 0; i < rows->len; i++)
+    adw_preferences_group_remove (ADW_PREFERENCES_GROUP (group), g_ptr_array_index (rows, i));
+  g_ptr_array_set_size (rows, 0);
 }
 
 static void
 show_slides (KouanAdminShowcasePage *self)
 {
   gboolean full = self->slides->len >= KOUAN_SHOWCASE_MAX_SLIDES;
+  KouanShowcaseCarousel *carousel = KOUAN_SHOWCASE_CAROUSEL (self->carousel);
+  guint position = kouan_showcase_carousel_get_position (carousel);
 
-  clear_list (self->slides_list);
-  kouan_carousel_clear (KOUAN_CAROUSEL (self->carousel));
+  clear_rows (self->slides_group, self->slide_rows);
+  kouan_showcase_carousel_clear (carousel);
   for (guint i = 0; i < self->slides->len; i++)
     {
       JsonObject *slide = g_ptr_array_index (self->slides, i);
       gint64 id = json_object_get_int_member (slide, "id");
-      const char *caption = json_object_get_string_member (slide, "caption");
+      const char *caption = json_object_get_string_member_with_default (slide, "caption", "");
       const char *link = json_object_get_string_member_with_default (slide, "link", "");
       GtkWidget *row = record_row (caption, link[0] != '\0' ? link : _("No link"));
+      /* a GtkImage keeps the thumbnail to its size, whatever the picture's */
+      GtkWidget *thumbnail = gtk_image_new_from_icon_name ("image-x-generic-symbolic");
+      GtkWidget *button;
 
-      gtk_box_append (GTK_BOX (row), row_button ("go-up-symbolic", "up", _("Move up"), id,
-                                                 G_CALLBACK (on_slide_action), self));
-      gtk_widget_set_sensitive (gtk_widget_get_last_child (row), i > 0);
-      gtk_box_append (GTK_BOX (row), row_button ("go-down-symbolic", "down", _("Move down"), id,
-                                                 G_CALLBACK (on_slide_action), self));
-      gtk_widget_set_sensitive (gtk_widget_get_last_child (row), i + 1 < self->slides->len);
-      gtk_box_append (GTK_BOX (row), row_button ("document-edit-symbolic", "edit", _("Edit"), id,
-                                                 G_CALLBACK (on_slide_action), self));
-      gtk_box_append (GTK_BOX (row), row_button ("user-trash-symbolic", "delete", _("Delete"), id,
-                                                 G_CALLBACK (on_slide_action), self));
-      gtk_list_box_append (GTK_LIST_BOX (self->slides_list), row);
-      kouan_carousel_append (KOUAN_CAROUSEL (self->carousel), NULL, caption, link);
+      gtk_image_set_pixel_size (GTK_IMAGE (thumbnail), 48);
+      gtk_widget_set_valign (thumbnail, GTK_ALIGN_CENTER);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (thumbnail), GTK_ACCESSIBLE_PROPERTY_LABEL, "", -1);
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), thumbnail);
+      g_object_set_data (G_OBJECT (row), "thumbnail", thumbnail);
+
+      button = row_button ("go-up-symbolic", "up", _("Move up"), i > 0 ? "showcase.move-up" : NULL, id);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+      button = row_button ("go-down-symbolic", "down", _("Move down"),
+                           i + 1 < self->slides->len ? "showcase.move-down" : NULL, id);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                 row_button ("document-edit-symbolic", "edit", _("Edit"), "showcase.edit-slide", id));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                 row_button ("user-trash-symbolic", "delete", _("Delete"), "showcase.delete-slide", id));
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->slides_group), row);
+      g_ptr_array_add (self->slide_rows, row);
+      kouan_showcase_carousel_append (carousel, NULL, caption, link);
     }
+  /* the preview stays on the slide the user was looking at */
+  if (position < self->slides->len)
+    kouan_showcase_carousel_set_position (carousel, position);
+  gtk_stack_set_visible_child_name (GTK_STACK (self->preview_stack), self->slides->len > 0 ? "carousel" : "empty");
 
   /* At the limit the action stays in view, insensitive, with the reason. */
-  gtk_widget_set_sensitive (self->add_slide_button, !full && self->enterprise_id > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "showcase.add-slide", !full && self->enterprise_id > 0);
   gtk_widget_set_visible (self->add_slide_reason, full);
   fetch_textures (self);
 }
@@ -322,20 +451,23 @@ show_slides (KouanAdminShowcasePage *self)
 static void
 show_links (KouanAdminShowcasePage *self)
 {
-  clear_list (self->links_list);
+  clear_rows (self->links_group, self->link_rows);
   for (guint i = 0; i < self->links->len; i++)
     {
       JsonObject *link = g_ptr_array_index (self->links, i);
       gint64 id = json_object_get_int_member (link, "id");
-      GtkWidget *row = record_row (json_object_get_string_member (link, "title"),
-                                   json_object_get_string_member (link, "url"));
+      GtkWidget *row = record_row (json_object_get_string_member_with_default (link, "title", ""),
+                                   json_object_get_string_member_with_default (link, "url", ""));
 
-      gtk_box_append (GTK_BOX (row), row_button ("document-edit-symbolic", "edit", _("Edit"), id,
-                                                 G_CALLBACK (on_link_action), self));
-      gtk_box_append (GTK_BOX (row), row_button ("user-trash-symbolic", "delete", _("Delete"), id,
-                                                 G_CALLBACK (on_link_action), self));
-      gtk_list_box_append (GTK_LIST_BOX (self->links_list), row);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                 row_button ("document-edit-symbolic", "edit", _("Edit"), "showcase.edit-link", id));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                 row_button ("user-trash-symbolic", "delete", _("Delete"), "showcase.delete-link", id));
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->links_group), row);
+      g_ptr_array_add (self->link_rows, row);
     }
+  gtk_widget_set_visible (self->links_empty, self->links->len == 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "showcase.add-link", self->enterprise_id > 0);
 }
 
 static void
@@ -387,7 +519,7 @@ on_store_changed (KouanStore             *store,
     {
       g_autofree char *text = kouan_admin_rejection_text (rejection);
 
-      gtk_label_set_text (GTK_LABEL (self->status_label), text);
+      kouan_admin_toast_failed (GTK_WIDGET (self), text);
     }
 }
 
@@ -417,345 +549,10 @@ on_enterprise_changed (KouanAdminView         *admin,
       g_hash_table_remove_all (self->textures);
       self->enterprise_id = enterprise_id;
     }
-  gtk_label_set_text (GTK_LABEL (self->status_label), "");
   reload (self, NULL);
 }
 
-/* ---- dialogs -------------------------------------------------------- */
-
-typedef struct {
-  KouanAdminShowcasePage *self;
-  const char             *collection;
-  gint64                  record_id;    /* 0: a new record */
-  GtkWidget              *window;
-  GtkWidget              *entries[2];  /* caption/title, link/url */
-  GtkWidget              *errors[2];
-  const char             *fields[2];
-  GtkWidget              *picture;      /* slides only */
-  GtkWidget              *image_error;
-  gint64                  image_id;
-} RecordDialog;
-
-static void
-record_dialog_free (RecordDialog *dialog)
-{
-  g_object_unref (dialog->self);
-  g_free (dialog);
-}
-
-static void
-on_dialog_ok (RecordDialog *dialog)
-{
-  g_autoptr(JsonObject) fields = json_object_new ();
-  gboolean ok = TRUE;
-
-  for (guint i = 0; i < 2; i++)
-    {
-      g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (dialog->entries[i]))));
-      g_autoptr(JsonNode) node = json_node_init_string (json_node_alloc (), text);
-      g_autofree char *message = kouan_admin_check_field (dialog->collection, dialog->fields[i], node);
-
-      gtk_label_set_text (GTK_LABEL (dialog->errors[i]), message != NULL ? message : "");
-      gtk_widget_set_visible (dialog->errors[i], message != NULL);
-      if (message != NULL)
-        {
-          if (ok)
-            gtk_widget_grab_focus (dialog->entries[i]);
-          ok = FALSE;
-        }
-      json_object_set_string_member (fields, dialog->fields[i], text);
-    }
-  if (dialog->picture != NULL)
-    {
-      gboolean missing = dialog->image_id <= 0;
-
-      if (missing)
-        {
-          gtk_label_set_text (GTK_LABEL (dialog->image_error), _("Choose a picture for the slide"));
-          ok = FALSE;
-        }
-      gtk_widget_set_visible (dialog->image_error, missing);
-      json_object_set_int_member (fields, "image", dialog->image_id);
-    }
-  if (!ok)
-    return;
-
-  enqueue (dialog->self, dialog->collection, dialog->record_id != 0 ? "update" : "create",
-           dialog->record_id, fields);
-  gtk_window_destroy (GTK_WINDOW (dialog->window));
-}
-
-static void
-on_slide_image_uploaded (GObject      *source,
-                         GAsyncResult *result,
-                         gpointer      user_data)
-{
-  RecordDialog *dialog = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  gint64 id = kouan_admin_image_upload_finish (result, &texture, &error);
-
-  if (id > 0)
-    {
-      dialog->image_id = id;
-      gtk_picture_set_paintable (GTK_PICTURE (dialog->picture), GDK_PAINTABLE (texture));
-      gtk_widget_set_visible (dialog->image_error, FALSE);
-    }
-  else
-    {
-      gtk_label_set_text (GTK_LABEL (dialog->image_error), error->message);
-      gtk_widget_set_visible (dialog->image_error, TRUE);
-    }
-  g_object_unref (dialog->window);
-}
-
-static void
-on_slide_file (GFile    *file,
-               gpointer  data)
-{
-  RecordDialog *dialog = data;
-
-  if (file == NULL)
-    {
-      g_object_unref (dialog->window);
-      return;
-    }
-  kouan_admin_image_upload_async (GTK_WIDGET (dialog->self), dialog->self->enterprise_id, file,
-                                  dialog->self->cancellable, on_slide_image_uploaded, dialog);
-}
-
-static void
-on_choose_slide_image (RecordDialog *dialog)
-{
-  /* The dialog stays alive while the picture uploads. */
-  g_object_ref (dialog->window);
-  kouan_admin_pick_image (dialog->window, _("Choose the slide's picture"), on_slide_file, dialog);
-}
-
-static GtkWidget *
-dialog_field (RecordDialog *dialog,
-              GtkWidget    *box,
-              guint         index,
-              const char   *field,
-              const char   *label_text,
-              const char   *value)
-{
-  GtkWidget *label = gtk_label_new_with_mnemonic (label_text);
-  GtkWidget *entry = gtk_entry_new ();
-  GtkWidget *error = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_mnemonic_widget (GTK_LABEL (label), entry);
-  gtk_widget_set_name (entry, field);
-  gtk_editable_set_text (GTK_EDITABLE (entry), value != NULL ? value : "");
-  gtk_accessible_update_relation (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_RELATION_DESCRIBED_BY,
-                                  error, NULL, -1);
-  g_signal_connect_swapped (entry, "activate", G_CALLBACK (on_dialog_ok), dialog);
-  gtk_label_set_xalign (GTK_LABEL (error), 0);
-  gtk_label_set_wrap (GTK_LABEL (error), TRUE);
-  gtk_widget_add_css_class (error, "error");
-  gtk_widget_set_visible (error, FALSE);
-  gtk_box_append (GTK_BOX (box), label);
-  gtk_box_append (GTK_BOX (box), entry);
-  gtk_box_append (GTK_BOX (box), error);
-  dialog->entries[index] = entry;
-  dialog->errors[index] = error;
-  dialog->fields[index] = field;
-  return entry;
-}
-
-static GtkWidget *
-record_dialog_new (KouanAdminShowcasePage *self,
-                   RecordDialog           *dialog,
-                   const char             *title)
-{
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GtkWidget *window = gtk_window_new ();
-  GtkWidget *header = gtk_header_bar_new ();
-  GtkWidget *cancel = gtk_button_new_with_mnemonic (_("_Cancel"));
-  GtkWidget *ok = gtk_button_new_with_mnemonic (_("_OK"));
-
-  dialog->self = g_object_ref (self);
-  dialog->window = window;
-  gtk_window_set_title (GTK_WINDOW (window), title);
-  gtk_window_set_modal (GTK_WINDOW (window), TRUE);
-  if (GTK_IS_WINDOW (root))
-    gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (root));
-  gtk_window_set_default_size (GTK_WINDOW (window), 420, -1);
-  gtk_header_bar_set_show_title_buttons (GTK_HEADER_BAR (header), FALSE);
-  gtk_widget_set_name (ok, "ok");
-  gtk_widget_add_css_class (ok, "suggested-action");
-  gtk_header_bar_pack_start (GTK_HEADER_BAR (header), cancel);
-  gtk_header_bar_pack_end (GTK_HEADER_BAR (header), ok);
-  gtk_window_set_titlebar (GTK_WINDOW (window), header);
-  g_signal_connect_swapped (cancel, "clicked", G_CALLBACK (gtk_window_destroy), window);
-  g_signal_connect_swapped (ok, "clicked", G_CALLBACK (on_dialog_ok), dialog);
-  g_object_set_data_full (G_OBJECT (window), "record-dialog", dialog, (GDestroyNotify) record_dialog_free);
-  return window;
-}
-
-static void
-open_slide_dialog (KouanAdminShowcasePage *self,
-                   JsonObject             *slide)
-{
-  RecordDialog *dialog = g_new0 (RecordDialog, 1);
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  GtkWidget *choose = gtk_button_new_with_mnemonic (_("C_hoose picture…"));
-  GtkWidget *window;
-
-  dialog->collection = KOUAN_COLLECTION_SHOWCASE_SLIDES;
-  dialog->record_id = slide != NULL ? json_object_get_int_member (slide, "id") : 0;
-  window = record_dialog_new (self, dialog, slide != NULL ? _("Edit Slide") : _("Add Slide"));
-
-  gtk_widget_set_margin_start (box, 18);
-  gtk_widget_set_margin_end (box, 18);
-  gtk_widget_set_margin_top (box, 12);
-  gtk_widget_set_margin_bottom (box, 18);
-  dialog->picture = gtk_picture_new ();
-  gtk_widget_set_size_request (dialog->picture, 320, 120);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (dialog->picture), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Slide picture"), -1);
-  gtk_box_append (GTK_BOX (box), dialog->picture);
-  g_signal_connect_swapped (choose, "clicked", G_CALLBACK (on_choose_slide_image), dialog);
-  gtk_widget_set_halign (choose, GTK_ALIGN_START);
-  gtk_box_append (GTK_BOX (box), choose);
-  dialog->image_error = gtk_label_new (NULL);
-  gtk_widget_add_css_class (dialog->image_error, "error");
-  gtk_widget_set_visible (dialog->image_error, FALSE);
-  gtk_box_append (GTK_BOX (box), dialog->image_error);
-
-  dialog_field (dialog, box, 0, "caption", _("_Caption"),
-                slide != NULL ? json_object_get_string_member (slide, "caption") : NULL);
-  dialog_field (dialog, box, 1, "link", _("_Link (optional)"),
-                slide != NULL ? json_object_get_string_member_with_default (slide, "link", "") : NULL);
-  if (slide != NULL)
-    {
-      gint64 image_id = json_object_get_int_member (slide, "image");
-      GdkTexture *texture = g_hash_table_lookup (self->textures, &image_id);
-
-      dialog->image_id = image_id;
-      if (texture != NULL)
-        gtk_picture_set_paintable (GTK_PICTURE (dialog->picture), GDK_PAINTABLE (texture));
-    }
-  gtk_window_set_child (GTK_WINDOW (window), box);
-  gtk_window_present (GTK_WINDOW (window));
-}
-
-static GtkWidget *
-open_link_dialog (KouanAdminShowcasePage *self,
-                  JsonObject             *link)
-{
-  RecordDialog *dialog = g_new0 (RecordDialog, 1);
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  GtkWidget *window;
-
-  dialog->collection = KOUAN_COLLECTION_SHOWCASE_LINKS;
-  dialog->record_id = link != NULL ? json_object_get_int_member (link, "id") : 0;
-  window = record_dialog_new (self, dialog, link != NULL ? _("Edit Link") : _("Add Link"));
-  gtk_widget_set_margin_start (box, 18);
-  gtk_widget_set_margin_end (box, 18);
-  gtk_widget_set_margin_top (box, 12);
-  gtk_widget_set_margin_bottom (box, 18);
-  dialog_field (dialog, box, 0, "title", _("_Title"),
-                link != NULL ? json_object_get_string_member (link, "title") : NULL);
-  dialog_field (dialog, box, 1, "url", _("_Link"),
-                link != NULL ? json_object_get_string_member (link, "url") : NULL);
-  gtk_entry_set_placeholder_text (GTK_ENTRY (dialog->entries[1]), "https://");
-  gtk_window_set_child (GTK_WINDOW (window), box);
-  gtk_window_present (GTK_WINDOW (window));
-  return window;
-}
-
-/* ---- building ------------------------------------------------------- */
-
-static GtkWidget *
-heading (const char *text)
-{
-  GtkWidget *label = gtk_label_new (text);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_widget_add_css_class (label, "heading");
-  gtk_widget_set_margin_top (label, 12);
-  return label;
-}
-
-static GtkWidget *
-new_list (const char *label)
-{
-  GtkWidget *list = gtk_list_box_new ();
-
-  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
-  gtk_widget_add_css_class (list, "boxed-list");
-  gtk_widget_add_css_class (list, "frame");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (list), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
-  return list;
-}
-
-static void
-on_add_slide (KouanAdminShowcasePage *self)
-{
-  open_slide_dialog (self, NULL);
-}
-
-static void
-on_add_link (KouanAdminShowcasePage *self)
-{
-  open_link_dialog (self, NULL);
-}
-
-static void
-build (KouanAdminShowcasePage *self)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
-  GtkWidget *title = gtk_label_new (_("Enterprise Showcase"));
-  GtkWidget *slide_actions = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  GtkWidget *add_link = gtk_button_new_with_mnemonic (_("_Add Link"));
-  g_autofree char *reason = g_strdup_printf (_("The carousel shows at most %d slides; delete one to add another"),
-                                             KOUAN_SHOWCASE_MAX_SLIDES);
-
-  self->scrolled = gtk_scrolled_window_new ();
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
-  gtk_widget_set_parent (self->scrolled, GTK_WIDGET (self));
-  gtk_widget_set_margin_start (box, 24);
-  gtk_widget_set_margin_end (box, 24);
-  gtk_widget_set_margin_top (box, 18);
-  gtk_widget_set_margin_bottom (box, 18);
-  gtk_label_set_xalign (GTK_LABEL (title), 0);
-  gtk_widget_add_css_class (title, "title-2");
-  gtk_box_append (GTK_BOX (box), title);
-
-  gtk_box_append (GTK_BOX (box), heading (_("Preview")));
-  self->carousel = kouan_carousel_new ();
-  gtk_widget_set_size_request (self->carousel, -1, 200);
-  gtk_box_append (GTK_BOX (box), self->carousel);
-
-  gtk_box_append (GTK_BOX (box), heading (_("Enterprise News")));
-  self->slides_list = new_list (_("Slides"));
-  gtk_box_append (GTK_BOX (box), self->slides_list);
-  self->add_slide_button = gtk_button_new_with_mnemonic (_("Add _Slide"));
-  g_signal_connect_swapped (self->add_slide_button, "clicked", G_CALLBACK (on_add_slide), self);
-  self->add_slide_reason = gtk_label_new (reason);
-  gtk_widget_add_css_class (self->add_slide_reason, "dim-label");
-  gtk_label_set_wrap (GTK_LABEL (self->add_slide_reason), TRUE);
-  gtk_widget_set_visible (self->add_slide_reason, FALSE);
-  gtk_accessible_update_relation (GTK_ACCESSIBLE (self->add_slide_button),
-                                  GTK_ACCESSIBLE_RELATION_DESCRIBED_BY, self->add_slide_reason, NULL, -1);
-  gtk_box_append (GTK_BOX (slide_actions), self->add_slide_button);
-  gtk_box_append (GTK_BOX (slide_actions), self->add_slide_reason);
-  gtk_box_append (GTK_BOX (box), slide_actions);
-
-  gtk_box_append (GTK_BOX (box), heading (_("Enterprise Links")));
-  self->links_list = new_list (_("Links"));
-  gtk_box_append (GTK_BOX (box), self->links_list);
-  g_signal_connect_swapped (add_link, "clicked", G_CALLBACK (on_add_link), self);
-  gtk_widget_set_halign (add_link, GTK_ALIGN_START);
-  gtk_box_append (GTK_BOX (box), add_link);
-
-  self->status_label = gtk_label_new (NULL);
-  gtk_label_set_xalign (GTK_LABEL (self->status_label), 0);
-  gtk_box_append (GTK_BOX (box), self->status_label);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scrolled), box);
-}
+/* ---- GObject -------------------------------------------------------- */
 
 static void
 kouan_admin_showcase_page_dispose (GObject *object)
@@ -770,7 +567,8 @@ kouan_admin_showcase_page_dispose (GObject *object)
   if (self->admin != NULL)
     g_signal_handlers_disconnect_by_data (self->admin, self);
   g_clear_weak_pointer (&self->admin);
-  g_clear_pointer (&self->scrolled, gtk_widget_unparent);
+  g_clear_weak_pointer (&self->undo_toast);
+  gtk_widget_dispose_template (GTK_WIDGET (self), KOUAN_TYPE_ADMIN_SHOWCASE_PAGE);
 
   G_OBJECT_CLASS (kouan_admin_showcase_page_parent_class)->dispose (object);
 }
@@ -782,6 +580,8 @@ kouan_admin_showcase_page_finalize (GObject *object)
 
   g_clear_pointer (&self->slides, g_ptr_array_unref);
   g_clear_pointer (&self->links, g_ptr_array_unref);
+  g_clear_pointer (&self->slide_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->link_rows, g_ptr_array_unref);
   g_clear_pointer (&self->textures, g_hash_table_unref);
   G_OBJECT_CLASS (kouan_admin_showcase_page_parent_class)->finalize (object);
 }
@@ -795,16 +595,49 @@ kouan_admin_showcase_page_class_init (KouanAdminShowcasePageClass *klass)
   object_class->dispose = kouan_admin_showcase_page_dispose;
   object_class->finalize = kouan_admin_showcase_page_finalize;
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+
+  g_type_ensure (KOUAN_TYPE_SHOWCASE_CAROUSEL);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/kouan/Kouan/ui/kouan-admin-showcase-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, KouanAdminShowcasePage, add_slide_button);
+  gtk_widget_class_bind_template_child (widget_class, KouanAdminShowcasePage, add_slide_reason);
+  gtk_widget_class_bind_template_child (widget_class, KouanAdminShowcasePage, carousel);
+  gtk_widget_class_bind_template_child (widget_class, KouanAdminShowcasePage, links_empty);
+  gtk_widget_class_bind_template_child (widget_class, KouanAdminShowcasePage, links_group);
+  gtk_widget_class_bind_template_child (widget_class, KouanAdminShowcasePage, preferences);
+  gtk_widget_class_bind_template_child (widget_class, KouanAdminShowcasePage, preview_stack);
+  gtk_widget_class_bind_template_child (widget_class, KouanAdminShowcasePage, slides_group);
+
+  gtk_widget_class_install_action (widget_class, "showcase.add-slide", NULL, on_add_slide);
+  gtk_widget_class_install_action (widget_class, "showcase.add-link", NULL, on_add_link);
+  gtk_widget_class_install_action (widget_class, "showcase.move-up", "x", on_slide_action);
+  gtk_widget_class_install_action (widget_class, "showcase.move-down", "x", on_slide_action);
+  gtk_widget_class_install_action (widget_class, "showcase.edit-slide", "x", on_slide_action);
+  gtk_widget_class_install_action (widget_class, "showcase.delete-slide", "x", on_slide_action);
+  gtk_widget_class_install_action (widget_class, "showcase.edit-link", "x", on_link_action);
+  gtk_widget_class_install_action (widget_class, "showcase.delete-link", "x", on_link_action);
 }
 
 static void
 kouan_admin_showcase_page_init (KouanAdminShowcasePage *self)
 {
+  g_autofree char *reason = NULL;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
   self->slides = g_ptr_array_new ();
   self->links = g_ptr_array_new ();
-  self->textures = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
+  self->slide_rows = g_ptr_array_new ();
+  self->link_rows = g_ptr_array_new ();
+  self->textures = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, texture_free);
   self->cancellable = g_cancellable_new ();
-  build (self);
+  /* Translators: %d is the most slides the carousel shows (6) */
+  reason = g_strdup_printf (_("The carousel shows at most %d slides; delete one to add another."),
+                            KOUAN_SHOWCASE_MAX_SLIDES);
+  gtk_label_set_text (GTK_LABEL (self->add_slide_reason), reason);
+  gtk_accessible_update_relation (GTK_ACCESSIBLE (self->add_slide_button),
+                                  GTK_ACCESSIBLE_RELATION_DESCRIBED_BY, self->add_slide_reason, NULL, -1);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "showcase.add-slide", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "showcase.add-link", FALSE);
 }
 
 static void
@@ -825,10 +658,17 @@ kouan_admin_showcase_page_new (KouanAdminView *admin)
   return GTK_WIDGET (self);
 }
 
-KouanCarousel *
+gint64
+kouan_admin_showcase_page_get_enterprise_id (KouanAdminShowcasePage *self)
+{
+  g_return_val_if_fail (KOUAN_IS_ADMIN_SHOWCASE_PAGE (self), 0);
+  return self->enterprise_id;
+}
+
+KouanShowcaseCarousel *
 kouan_admin_showcase_page_get_carousel (KouanAdminShowcasePage *self)
 {
-  return KOUAN_CAROUSEL (self->carousel);
+  return KOUAN_SHOWCASE_CAROUSEL (self->carousel);
 }
 
 GtkWidget *
@@ -843,6 +683,19 @@ kouan_admin_showcase_page_get_add_slide_reason (KouanAdminShowcasePage *self)
   return self->add_slide_reason;
 }
 
+AdwToast *
+kouan_admin_showcase_page_get_undo_toast (KouanAdminShowcasePage *self)
+{
+  return self->undo_toast;
+}
+
+gint64
+kouan_admin_showcase_page_get_link_id (KouanAdminShowcasePage *self,
+                                       guint                   index)
+{
+  return index < self->links->len ? json_object_get_int_member (g_ptr_array_index (self->links, index), "id") : 0;
+}
+
 guint
 kouan_admin_showcase_page_get_n_links (KouanAdminShowcasePage *self)
 {
@@ -852,5 +705,8 @@ kouan_admin_showcase_page_get_n_links (KouanAdminShowcasePage *self)
 GtkWidget *
 kouan_admin_showcase_page_add_link (KouanAdminShowcasePage *self)
 {
-  return open_link_dialog (self, NULL);
+  GtkWidget *dialog = kouan_admin_showcase_dialog_new (self, KOUAN_COLLECTION_SHOWCASE_LINKS, NULL, NULL);
+
+  gtk_window_present (GTK_WINDOW (dialog));
+  return dialog;
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <adwaita.h>
 #include <glib/gi18n.h>
 
 #include "kouan-admin-audit.h"
@@ -15,9 +16,14 @@ struct _KouanAdminView
   GtkWidget     parent_instance;
 
   /* template widgets */
+  GtkWidget    *back_button;
   GtkWidget    *content;
   GtkWidget    *empty_label;
+  GtkWidget    *leaflet;
+  GtkWidget    *page_bar;
+  GtkWidget    *page_title;
   GtkWidget    *sidebar;
+  GtkWidget    *sidebar_pane;
   GtkWidget    *stack;
 
   /* owned */
@@ -102,26 +108,67 @@ update_visibility (KouanAdminView *self)
       GtkListBoxRow *first = first_visible_row (self);
 
       if (first != NULL)
-        gtk_list_box_select_row (GTK_LIST_BOX (self->sidebar), first);
+        gtk_stack_set_visible_child_name (GTK_STACK (self->stack), gtk_widget_get_name (GTK_WIDGET (first)));
       else
-        {
-          gtk_list_box_unselect_all (GTK_LIST_BOX (self->sidebar));
-          gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "none");
-        }
+        gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "none");
     }
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ANY_VISIBLE]);
 }
 
+/* Pages change when a menu is activated (click, Enter, Space), never when
+ * focus merely moves through the menus; folded, the page then replaces
+ * the menus. */
 static void
-on_sidebar_row_selected (GtkListBox     *sidebar,
-                         GtkListBoxRow  *row,
-                         KouanAdminView *self)
+on_sidebar_row_activated (GtkListBox     *sidebar,
+                          GtkListBoxRow  *row,
+                          KouanAdminView *self)
 {
   if (row == NULL)
     return;
   gtk_stack_set_visible_child_name (GTK_STACK (self->stack),
                                     gtk_widget_get_name (GTK_WIDGET (row)));
+  adw_leaflet_set_visible_child (ADW_LEAFLET (self->leaflet), self->content);
+}
+
+/* The menus' highlight and the page's title follow the page shown. */
+static void
+on_stack_visible_child_changed (KouanAdminView *self)
+{
+  const char *menu = gtk_stack_get_visible_child_name (GTK_STACK (self->stack));
+  GtkWidget *child = gtk_stack_get_visible_child (GTK_STACK (self->stack));
+  GtkStackPage *page = child != NULL ? gtk_stack_get_page (GTK_STACK (self->stack), child) : NULL;
+  const char *title = page != NULL ? gtk_stack_page_get_title (page) : NULL;
+
+  gtk_label_set_text (GTK_LABEL (self->page_title), title != NULL ? title : "");
+  for (GtkWidget *row = gtk_widget_get_first_child (self->sidebar);
+       row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    if (GTK_IS_LIST_BOX_ROW (row) && g_strcmp0 (gtk_widget_get_name (row), menu) == 0)
+      {
+        gtk_list_box_select_row (GTK_LIST_BOX (self->sidebar), GTK_LIST_BOX_ROW (row));
+        return;
+      }
+  gtk_list_box_unselect_all (GTK_LIST_BOX (self->sidebar));
+}
+
+static void
+on_leaflet_folded_changed (KouanAdminView *self)
+{
+  /* Folded, the page being read stays. */
+  if (adw_leaflet_get_folded (ADW_LEAFLET (self->leaflet)))
+    adw_leaflet_set_visible_child (ADW_LEAFLET (self->leaflet), self->content);
+}
+
+static void
+on_show_menus (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  KouanAdminView *self = KOUAN_ADMIN_VIEW (widget);
+
+  adw_leaflet_set_visible_child (ADW_LEAFLET (self->leaflet), self->sidebar_pane);
+  gtk_widget_grab_focus (self->sidebar);
 }
 
 static void
@@ -217,11 +264,19 @@ kouan_admin_view_class_init (KouanAdminViewClass *klass)
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/kouan/Kouan/ui/kouan-admin-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, KouanAdminView, back_button);
   gtk_widget_class_bind_template_child (widget_class, KouanAdminView, content);
   gtk_widget_class_bind_template_child (widget_class, KouanAdminView, empty_label);
+  gtk_widget_class_bind_template_child (widget_class, KouanAdminView, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, KouanAdminView, page_bar);
+  gtk_widget_class_bind_template_child (widget_class, KouanAdminView, page_title);
   gtk_widget_class_bind_template_child (widget_class, KouanAdminView, sidebar);
+  gtk_widget_class_bind_template_child (widget_class, KouanAdminView, sidebar_pane);
   gtk_widget_class_bind_template_child (widget_class, KouanAdminView, stack);
-  gtk_widget_class_bind_template_callback (widget_class, on_sidebar_row_selected);
+  gtk_widget_class_bind_template_callback (widget_class, on_leaflet_folded_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_sidebar_row_activated);
+  gtk_widget_class_bind_template_callback (widget_class, on_stack_visible_child_changed);
+  gtk_widget_class_install_action (widget_class, "admin.show-menus", NULL, on_show_menus);
 }
 
 static void
@@ -317,9 +372,27 @@ kouan_admin_view_show_page (KouanAdminView *self,
     if (GTK_IS_LIST_BOX_ROW (child) && g_strcmp0 (gtk_widget_get_name (child), menu_id) == 0 &&
         gtk_widget_get_visible (child))
       {
-        gtk_list_box_select_row (GTK_LIST_BOX (self->sidebar), GTK_LIST_BOX_ROW (child));
+        gtk_stack_set_visible_child_name (GTK_STACK (self->stack), menu_id);
+        adw_leaflet_set_visible_child (ADW_LEAFLET (self->leaflet), self->content);
         return;
       }
+}
+
+gboolean
+kouan_admin_view_get_folded (KouanAdminView *self)
+{
+  g_return_val_if_fail (KOUAN_IS_ADMIN_VIEW (self), FALSE);
+
+  return adw_leaflet_get_folded (ADW_LEAFLET (self->leaflet));
+}
+
+gboolean
+kouan_admin_view_get_menus_shown (KouanAdminView *self)
+{
+  g_return_val_if_fail (KOUAN_IS_ADMIN_VIEW (self), FALSE);
+
+  return !adw_leaflet_get_folded (ADW_LEAFLET (self->leaflet)) ||
+         adw_leaflet_get_visible_child (ADW_LEAFLET (self->leaflet)) == self->sidebar_pane;
 }
 
 const char *

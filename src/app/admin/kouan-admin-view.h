@@ -7,8 +7,10 @@
 
 G_BEGIN_DECLS
 
-/* 管理员中心: a sidebar of the admin menus and a GtkStack of their pages.
- * Each admin feature adds its page with kouan_admin_view_add_page(); the
+/* 管理员中心: a list of the admin menus and a GtkStack of their pages in an
+ * AdwLeaflet, which folds them into one (a back button returns to the
+ * menus) when both do not fit; a page changes when its menu is activated,
+ * never when the focus passes over it. Each admin feature adds its page with kouan_admin_view_add_page(); the
  * sidebar shows only the pages whose menu the member may view (the session's
  * permissions, "admin.roles:view" etc.). Pages follow the current
  * enterprise and client through the "enterprise-id" and "client"
@@ -31,6 +33,10 @@ GtkWidget   *kouan_admin_view_get_page          (KouanAdminView     *self,
 void         kouan_admin_view_show_page         (KouanAdminView     *self,
                                                  const char         *menu_id);
 const char  *kouan_admin_view_get_visible_menu  (KouanAdminView     *self);
+/* Narrow, the menus and the page fold into one (a back button returns to
+ * the menus): is it folded, and are the menus what shows? */
+gboolean     kouan_admin_view_get_folded        (KouanAdminView     *self);
+gboolean     kouan_admin_view_get_menus_shown   (KouanAdminView     *self);
 
 /* @permissions: (nullable) (array zero-terminated=1) the member's
  * effective permissions in the current enterprise */

@@ -12,23 +12,26 @@ struct _KouanHomeView
 {
   GtkWidget        parent_instance;
 
-  /* children */
-  GtkWidget       *scrolled;
-  GtkWidget       *name_label;
-  GtkWidget       *certification_label;
-  GtkWidget       *news_stack;
+  /* template widgets */
+  GtkWidget       *avatar;
   GtkWidget       *carousel;
+  GtkWidget       *certification_label;
   GtkWidget       *empty_hint;
-  GtkWidget       *links_box;
+  GtkWidget       *empty_page;
   GtkWidget       *links_empty;
+  GtkWidget       *links_list;
+  GtkWidget       *name_label;
+  GtkWidget       *news_stack;
+  GtkWidget       *scrolled;
 
   /* owned */
   KouanEnterprise *enterprise;
   GPtrArray       *slides;      /* JsonObject, display order */
-  GPtrArray       *links;       /* GtkWidget (buttons, borrowed from links_box) */
+  GPtrArray       *links;       /* GtkWidget (rows, borrowed from links_list) */
   GHashTable      *textures;    /* image id → GdkTexture, fetched once per enterprise */
   GCancellable    *cancellable;
   gint64           enterprise_id;
+  gint64           logo_id;
   gboolean         can_manage;
 
   /* weak */
@@ -38,42 +41,75 @@ struct _KouanHomeView
 
 G_DEFINE_FINAL_TYPE (KouanHomeView, kouan_home_view, GTK_TYPE_WIDGET)
 
+/* NULL while a picture is being fetched */
+static void
+texture_free (gpointer texture)
+{
+  if (texture != NULL)
+    g_object_unref (texture);
+}
+
+static void fetch_texture (KouanHomeView *self, gint64 image_id);
+
 /* ---- header --------------------------------------------------------- */
 
-/* The name an administrator saved in 企业设置 wins over the one the login
- * reply carried, so a rename shows without logging in again; members who
- * may not see the settings keep the login's name. */
+static void
+show_logo (KouanHomeView *self)
+{
+  GdkTexture *texture = self->logo_id > 0 ? g_hash_table_lookup (self->textures, &self->logo_id) : NULL;
+
+  adw_avatar_set_custom_image (ADW_AVATAR (self->avatar), GDK_PAINTABLE (texture));
+}
+
+/* The name an administrator saved in 企业信息设置 wins over the one the
+ * login reply carried, so a rename shows without logging in again;
+ * members who may not see the settings keep the login's name. */
 static void
 show_header (KouanHomeView *self)
 {
   g_autoptr(JsonObject) settings = NULL;
   const char *name = NULL;
+  gboolean certified;
+  JsonNode *logo;
 
+  self->logo_id = 0;
   if (self->enterprise == NULL)
     {
       gtk_label_set_text (GTK_LABEL (self->name_label), _("No enterprise"));
+      adw_avatar_set_text (ADW_AVATAR (self->avatar), NULL);
       gtk_widget_set_visible (self->certification_label, FALSE);
+      show_logo (self);
       return;
     }
   if (self->store != NULL)
     settings = kouan_store_get_settings (self->store, self->enterprise_id,
                                          KOUAN_COLLECTION_ENTERPRISE_SETTINGS, self->enterprise_id, NULL);
   if (settings != NULL)
-    name = json_object_get_string_member_with_default (settings, "name", NULL);
+    {
+      name = json_object_get_string_member_with_default (settings, "name", NULL);
+      logo = json_object_get_member (settings, "logo_image");
+      if (logo != NULL && !JSON_NODE_HOLDS_NULL (logo))
+        self->logo_id = json_node_get_int (logo);
+    }
   if (name == NULL || *name == '\0')
     name = kouan_enterprise_get_name (self->enterprise);
   gtk_label_set_text (GTK_LABEL (self->name_label), name);
+  adw_avatar_set_text (ADW_AVATAR (self->avatar), name);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->avatar), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Enterprise LOGO"), -1);
+  if (self->logo_id > 0)
+    fetch_texture (self, self->logo_id);
+  show_logo (self);
 
+  certified = kouan_enterprise_get_certified (self->enterprise);
   gtk_widget_set_visible (self->certification_label, TRUE);
-  gtk_label_set_text (GTK_LABEL (self->certification_label),
-                      kouan_enterprise_get_certified (self->enterprise) ? _("Certified") : _("Not certified"));
+  gtk_label_set_text (GTK_LABEL (self->certification_label), certified ? _("Certified") : _("Not certified"));
   gtk_widget_remove_css_class (self->certification_label, "success");
   gtk_widget_remove_css_class (self->certification_label, "warning");
-  gtk_widget_add_css_class (self->certification_label,
-                            kouan_enterprise_get_certified (self->enterprise) ? "success" : "warning");
+  gtk_widget_add_css_class (self->certification_label, certified ? "success" : "warning");
 }
 
-/* ---- slides --------------------------------------------------------- */
+/* ---- pictures ------------------------------------------------------- */
 
 typedef struct {
   KouanHomeView *self;
@@ -90,8 +126,9 @@ show_textures (KouanHomeView *self)
       GdkTexture *texture = g_hash_table_lookup (self->textures, &image_id);
 
       if (texture != NULL)
-        kouan_carousel_set_image (KOUAN_CAROUSEL (self->carousel), i, GDK_PAINTABLE (texture));
+        kouan_showcase_carousel_set_image (KOUAN_SHOWCASE_CAROUSEL (self->carousel), i, GDK_PAINTABLE (texture));
     }
+  show_logo (self);
 }
 
 static void
@@ -112,72 +149,67 @@ on_texture_loaded (GObject      *source,
   else if (texture != NULL)
     g_object_unref (texture);
   else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_debug ("Loading slide image %" G_GINT64_FORMAT ": %s", load->image_id, error->message);
+    {
+      /* asked again on the next change (back online, say) */
+      g_hash_table_remove (load->self->textures, &load->image_id);
+      g_debug ("Loading image %" G_GINT64_FORMAT ": %s", load->image_id, error->message);
+    }
   g_object_unref (load->self);
   g_free (load);
 }
 
+/* From the image cache when it is there (offline too), else fetched once
+ * and cached; a texture already held is not asked for again. */
 static void
-fetch_textures (KouanHomeView *self)
+fetch_texture (KouanHomeView *self,
+               gint64         image_id)
 {
-  g_autoptr(GHashTable) asked = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  ImageLoad *load;
 
-  for (guint i = 0; i < self->slides->len; i++)
-    {
-      JsonObject *slide = g_ptr_array_index (self->slides, i);
-      gint64 *image_id = NULL;
-      ImageLoad *load;
-
-      if (!json_object_has_member (slide, "image"))
-        continue;
-      image_id = g_new (gint64, 1);
-      *image_id = json_object_get_int_member (slide, "image");
-      /* the same picture on two slides is fetched once */
-      if (*image_id <= 0 || g_hash_table_contains (self->textures, image_id) ||
-          g_hash_table_contains (asked, image_id))
-        {
-          g_free (image_id);
-          continue;
-        }
-      g_hash_table_add (asked, image_id);
-      load = g_new0 (ImageLoad, 1);
-      load->self = g_object_ref (self);
-      load->enterprise_id = self->enterprise_id;
-      load->image_id = *image_id;
-      kouan_admin_image_load_async (GTK_WIDGET (self), self->enterprise_id, *image_id,
-                                    self->cancellable, on_texture_loaded, load);
-    }
-  show_textures (self);
+  if (image_id <= 0 || g_hash_table_contains (self->textures, &image_id))
+    return;
+  /* asked for: a NULL entry until it arrives, so two slides with the same
+   * picture ask once */
+  g_hash_table_insert (self->textures, g_memdup2 (&image_id, sizeof (gint64)), NULL);
+  load = g_new0 (ImageLoad, 1);
+  load->self = g_object_ref (self);
+  load->enterprise_id = self->enterprise_id;
+  load->image_id = image_id;
+  kouan_admin_image_load_async (GTK_WIDGET (self), self->enterprise_id, image_id,
+                                self->cancellable, on_texture_loaded, load);
 }
+
+/* ---- slides --------------------------------------------------------- */
 
 static void
 show_slides (KouanHomeView *self)
 {
-  KouanCarousel *carousel = KOUAN_CAROUSEL (self->carousel);
+  KouanShowcaseCarousel *carousel = KOUAN_SHOWCASE_CAROUSEL (self->carousel);
 
-  kouan_carousel_clear (carousel);
+  kouan_showcase_carousel_clear (carousel);
   for (guint i = 0; i < self->slides->len; i++)
     {
       JsonObject *slide = g_ptr_array_index (self->slides, i);
 
-      kouan_carousel_append (carousel, NULL,
-                             json_object_get_string_member_with_default (slide, "caption", ""),
-                             json_object_get_string_member_with_default (slide, "link", ""));
+      kouan_showcase_carousel_append (carousel, NULL,
+                                      json_object_get_string_member_with_default (slide, "caption", ""),
+                                      json_object_get_string_member_with_default (slide, "link", ""));
+      if (self->enterprise_id > 0 && json_object_has_member (slide, "image"))
+        fetch_texture (self, json_object_get_int_member (slide, "image"));
     }
   gtk_stack_set_visible_child_name (GTK_STACK (self->news_stack),
                                     self->slides->len > 0 ? "carousel" : "empty");
   gtk_widget_set_visible (self->empty_hint, self->can_manage);
-  if (self->enterprise_id > 0)
-    fetch_textures (self);
+  show_textures (self);
 }
 
 /* ---- links ---------------------------------------------------------- */
 
 static void
-on_link_clicked (GtkButton     *button,
-                 KouanHomeView *self)
+on_link_activated (AdwActionRow  *row,
+                   KouanHomeView *self)
 {
-  const char *uri = g_object_get_data (G_OBJECT (button), "uri");
+  const char *uri = gtk_widget_get_tooltip_text (GTK_WIDGET (row));
 
   if (uri != NULL && *uri != '\0')
     kouan_confirm_open_uri (GTK_WIDGET (self), uri);
@@ -187,10 +219,8 @@ static void
 show_links (KouanHomeView *self,
             GPtrArray     *links)
 {
-  GtkWidget *child;
-
-  while ((child = gtk_widget_get_first_child (self->links_box)) != NULL)
-    gtk_flow_box_remove (GTK_FLOW_BOX (self->links_box), child);
+  for (guint i = 0; i < self->links->len; i++)
+    gtk_list_box_remove (GTK_LIST_BOX (self->links_list), g_ptr_array_index (self->links, i));
   g_ptr_array_set_size (self->links, 0);
 
   for (guint i = 0; links != NULL && i < links->len; i++)
@@ -198,30 +228,23 @@ show_links (KouanHomeView *self,
       JsonObject *link = g_ptr_array_index (links, i);
       const char *title = json_object_get_string_member_with_default (link, "title", "");
       const char *url = json_object_get_string_member_with_default (link, "url", "");
-      GtkWidget *button = gtk_button_new ();
-      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-      GtkWidget *label = gtk_label_new (*title != '\0' ? title : url);
+      GtkWidget *row = adw_action_row_new ();
       GtkWidget *icon = gtk_image_new_from_icon_name ("web-browser-symbolic");
 
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), *title != '\0' ? title : url);
+      adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), url);
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 1);
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
       gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL, "", -1);
-      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-      gtk_box_append (GTK_BOX (box), icon);
-      gtk_box_append (GTK_BOX (box), label);
-      gtk_button_set_child (GTK_BUTTON (button), box);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), icon);
       /* where it goes, before the confirmation shows it again */
-      gtk_widget_set_tooltip_text (button, url);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (button),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, *title != '\0' ? title : url,
-                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, url,
-                                      -1);
-      g_object_set_data_full (G_OBJECT (button), "uri", g_strdup (url), g_free);
-      g_signal_connect (button, "clicked", G_CALLBACK (on_link_clicked), self);
-      gtk_flow_box_append (GTK_FLOW_BOX (self->links_box), button);
-      /* one Tab stop per link: the button, not its flow box cell too */
-      gtk_widget_set_focusable (gtk_widget_get_parent (button), FALSE);
-      g_ptr_array_add (self->links, button);
+      gtk_widget_set_tooltip_text (row, url);
+      g_signal_connect (row, "activated", G_CALLBACK (on_link_activated), self);
+      gtk_list_box_append (GTK_LIST_BOX (self->links_list), row);
+      g_ptr_array_add (self->links, row);
     }
-  gtk_widget_set_visible (self->links_box, self->links->len > 0);
+  gtk_widget_set_visible (self->links_list, self->links->len > 0);
   gtk_widget_set_visible (self->links_empty, self->links->len == 0);
 }
 
@@ -277,17 +300,6 @@ on_store_changed (KouanStore    *store,
 
 /* ---- GObject -------------------------------------------------------- */
 
-static GtkWidget *
-heading (const char *text)
-{
-  GtkWidget *label = gtk_label_new (text);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0.0);
-  gtk_widget_add_css_class (label, "title-4");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LEVEL, 2, -1);
-  return label;
-}
-
 static void
 kouan_home_view_dispose (GObject *object)
 {
@@ -297,7 +309,7 @@ kouan_home_view_dispose (GObject *object)
   if (self->store != NULL)
     g_clear_signal_handler (&self->store_changed_id, self->store);
   g_clear_weak_pointer (&self->store);
-  g_clear_pointer (&self->scrolled, gtk_widget_unparent);
+  gtk_widget_dispose_template (GTK_WIDGET (self), KOUAN_TYPE_HOME_VIEW);
 
   G_OBJECT_CLASS (kouan_home_view_parent_class)->dispose (object);
 }
@@ -327,95 +339,34 @@ kouan_home_view_class_init (KouanHomeViewClass *klass)
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "kouan-home-view");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
+
+  g_type_ensure (KOUAN_TYPE_SHOWCASE_CAROUSEL);
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/kouan/Kouan/ui/kouan-home-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, KouanHomeView, avatar);
+  gtk_widget_class_bind_template_child (widget_class, KouanHomeView, carousel);
+  gtk_widget_class_bind_template_child (widget_class, KouanHomeView, certification_label);
+  gtk_widget_class_bind_template_child (widget_class, KouanHomeView, empty_hint);
+  gtk_widget_class_bind_template_child (widget_class, KouanHomeView, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, KouanHomeView, links_empty);
+  gtk_widget_class_bind_template_child (widget_class, KouanHomeView, links_list);
+  gtk_widget_class_bind_template_child (widget_class, KouanHomeView, name_label);
+  gtk_widget_class_bind_template_child (widget_class, KouanHomeView, news_stack);
+  gtk_widget_class_bind_template_child (widget_class, KouanHomeView, scrolled);
 }
 
 static void
 kouan_home_view_init (KouanHomeView *self)
 {
-  GtkWidget *content, *header, *empty, *empty_icon, *empty_label;
+  gtk_widget_init_template (GTK_WIDGET (self));
 
   self->slides = g_ptr_array_new ();
   self->links = g_ptr_array_new ();
-  self->textures = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
+  self->textures = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, texture_free);
   self->cancellable = g_cancellable_new ();
-
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Home"), -1);
-
-  self->scrolled = gtk_scrolled_window_new ();
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
-  gtk_widget_set_parent (self->scrolled, GTK_WIDGET (self));
-
-  content = gtk_box_new (GTK_ORIENTATION_VERTICAL, 18);
-  gtk_widget_set_margin_top (content, 24);
-  gtk_widget_set_margin_bottom (content, 24);
-  gtk_widget_set_margin_start (content, 24);
-  gtk_widget_set_margin_end (content, 24);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scrolled), content);
-
-  /* name and certification */
-  header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  self->name_label = gtk_label_new (NULL);
-  gtk_label_set_xalign (GTK_LABEL (self->name_label), 0.0);
-  gtk_label_set_wrap (GTK_LABEL (self->name_label), TRUE);
-  gtk_label_set_selectable (GTK_LABEL (self->name_label), FALSE);
-  gtk_widget_add_css_class (self->name_label, "title-1");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->name_label), GTK_ACCESSIBLE_PROPERTY_LEVEL, 1, -1);
-  self->certification_label = gtk_label_new (NULL);
-  gtk_widget_set_valign (self->certification_label, GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (self->certification_label, "heading");
-  gtk_box_append (GTK_BOX (header), self->name_label);
-  gtk_box_append (GTK_BOX (header), self->certification_label);
-  gtk_box_append (GTK_BOX (content), header);
-
-  /* 企业动态: the carousel, or an honest empty state */
-  gtk_box_append (GTK_BOX (content), heading (_("Enterprise News")));
-  self->news_stack = gtk_stack_new ();
-  gtk_stack_set_vhomogeneous (GTK_STACK (self->news_stack), FALSE);
-  self->carousel = kouan_carousel_new ();
-  gtk_widget_set_size_request (self->carousel, -1, 320);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->carousel),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Enterprise News"), -1);
-  gtk_stack_add_named (GTK_STACK (self->news_stack), self->carousel, "carousel");
-
-  empty = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  gtk_widget_set_margin_top (empty, 24);
-  gtk_widget_set_margin_bottom (empty, 24);
-  empty_icon = gtk_image_new_from_icon_name ("image-x-generic-symbolic");
-  gtk_image_set_pixel_size (GTK_IMAGE (empty_icon), 48);
-  gtk_widget_add_css_class (empty_icon, "dim-label");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (empty_icon), GTK_ACCESSIBLE_PROPERTY_LABEL, "", -1);
-  empty_label = gtk_label_new (_("No enterprise news yet"));
-  gtk_widget_add_css_class (empty_label, "title-3");
-  self->empty_hint = gtk_label_new (_("You can add them in Administrator Center → Enterprise Showcase."));
-  gtk_label_set_wrap (GTK_LABEL (self->empty_hint), TRUE);
-  gtk_label_set_justify (GTK_LABEL (self->empty_hint), GTK_JUSTIFY_CENTER);
-  gtk_widget_add_css_class (self->empty_hint, "dim-label");
-  gtk_box_append (GTK_BOX (empty), empty_icon);
-  gtk_box_append (GTK_BOX (empty), empty_label);
-  gtk_box_append (GTK_BOX (empty), self->empty_hint);
-  gtk_stack_add_named (GTK_STACK (self->news_stack), empty, "empty");
-  gtk_stack_set_visible_child_name (GTK_STACK (self->news_stack), "empty");
-  gtk_box_append (GTK_BOX (content), self->news_stack);
-
-  /* 企业链接 */
-  gtk_box_append (GTK_BOX (content), heading (_("Enterprise Links")));
-  self->links_box = gtk_flow_box_new ();
-  gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (self->links_box), GTK_SELECTION_NONE);
-  gtk_flow_box_set_homogeneous (GTK_FLOW_BOX (self->links_box), FALSE);
-  gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (self->links_box), 4);
-  gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (self->links_box), 6);
-  gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (self->links_box), 6);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->links_box),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Enterprise Links"), -1);
-  self->links_empty = gtk_label_new (_("No enterprise links yet"));
-  gtk_label_set_xalign (GTK_LABEL (self->links_empty), 0.0);
-  gtk_widget_add_css_class (self->links_empty, "dim-label");
-  gtk_box_append (GTK_BOX (content), self->links_box);
-  gtk_box_append (GTK_BOX (content), self->links_empty);
 
   show_header (self);
   show_links (self, NULL);
-  gtk_widget_set_visible (self->empty_hint, FALSE);
+  gtk_stack_set_visible_child_name (GTK_STACK (self->news_stack), "empty");
 }
 
 GtkWidget *
@@ -473,11 +424,11 @@ kouan_home_view_set_enterprise (KouanHomeView   *self,
   reload (self, NULL);
 }
 
-KouanCarousel *
+KouanShowcaseCarousel *
 kouan_home_view_get_carousel (KouanHomeView *self)
 {
   g_return_val_if_fail (KOUAN_IS_HOME_VIEW (self), NULL);
-  return KOUAN_CAROUSEL (self->carousel);
+  return KOUAN_SHOWCASE_CAROUSEL (self->carousel);
 }
 
 guint

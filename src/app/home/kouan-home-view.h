@@ -5,14 +5,15 @@
 
 #include "kouan-enterprise.h"
 #include "kouan-store.h"
-#include "widgets/kouan-carousel.h"
+#include "widgets/kouan-showcase-carousel.h"
 
 G_BEGIN_DECLS
 
 /* 首页: the current enterprise's home as the portal shows it — its name
  * and certification, the carousel of its 企业动态 and its 企业链接 —
  * read from the showcase collections, which every member may see.  It
- * follows the window's enterprise and the store's "changed" signal. */
+ * follows the window's enterprise and the store's "changed" signal; its
+ * pictures come from the local image cache, so they show offline. */
 
 #define KOUAN_TYPE_HOME_VIEW (kouan_home_view_get_type ())
 G_DECLARE_FINAL_TYPE (KouanHomeView, kouan_home_view, KOUAN, HOME_VIEW, GtkWidget)
@@ -28,9 +29,10 @@ void       kouan_home_view_set_enterprise (KouanHomeView   *self,
                                            gboolean         can_manage);
 
 /* For the UI tests */
-KouanCarousel *kouan_home_view_get_carousel     (KouanHomeView *self);
+KouanShowcaseCarousel *kouan_home_view_get_carousel (KouanHomeView *self);
 guint          kouan_home_view_get_n_links      (KouanHomeView *self);
-/* (nullable) (transfer none): the link button @index */
+/* (nullable) (transfer none): the row of link @index (an activatable
+ * AdwActionRow whose tooltip is the address) */
 GtkWidget     *kouan_home_view_get_link_button  (KouanHomeView *self,
                                                  guint          index);
 gboolean       kouan_home_view_get_empty_visible (KouanHomeView *self);
