@@ -42,7 +42,6 @@ struct _KouanServerConnection
   GByteArray                *buffer;       /* read from the client, not yet delivered */
   GSource                   *read_source;  /* STATE_WAITING */
   guint                      timer;        /* the one timeout that applies now */
-  guint                      resume_idle;  /* after an exchange */
 
   /* borrowed */
   const KouanListenerLimits *limits;
@@ -93,7 +92,7 @@ struct _KouanExchangeInput
 {
   GInputStream           parent_instance;
   KouanServerConnection *connection;  /* owned */
-  gboolean               released;
+  gint                   released;    /* atomic */
 };
 
 struct _KouanExchangeOutput
@@ -487,7 +486,8 @@ kouan_server_connection_unref (KouanServerConnection *self)
   if (!g_atomic_int_dec_and_test (&self->ref_count))
     return;
 
-  g_assert (self->read_source == NULL && self->timer == 0 && self->resume_idle == 0);
+  g_assert (self->read_source == NULL);
+  g_assert (self->timer == 0);
   g_clear_object (&self->base);
   g_clear_object (&self->socket);
   g_clear_object (&self->soup);
@@ -517,31 +517,44 @@ stop_waiting (KouanServerConnection *self)
   g_clear_handle_id (&self->timer, g_source_remove);
 }
 
+gboolean
+kouan_server_connection_is_idle (KouanServerConnection *self)
+{
+  return self->state != STATE_EXCHANGE;
+}
+
 void
-kouan_server_connection_close (KouanServerConnection *self)
+kouan_server_connection_detach (KouanServerConnection *self)
 {
   KouanConnectionClosedFunc closed = self->closed;
 
+  self->closed = NULL;
+  if (closed != NULL)
+    closed (self, self->closed_data);
+}
+
+void
+kouan_server_connection_close (KouanServerConnection *self)
+{
   if (self->state == STATE_CLOSED)
     return;
   if (self->state == STATE_EXCHANGE)
     {
       /* libsoup still holds the exchange: make its next read or write
-       * fail, and close for good when it lets go. */
+       * fail; the socket is closed when it lets go. The listener forgets
+       * the connection now. */
+      kouan_server_connection_detach (self);
       connection_abort (self);
       return;
     }
 
   self->state = STATE_CLOSED;
   stop_waiting (self);
-  g_clear_handle_id (&self->resume_idle, g_source_remove);
   forget_exchange_remote (self);
   /* Closing the socket releases the descriptor at once, also under a TLS
    * connection whose own close could block on close_notify. */
   g_socket_close (self->socket, NULL);
-  self->closed = NULL;
-  if (closed != NULL)
-    closed (self, self->closed_data);
+  kouan_server_connection_detach (self);
 }
 
 /* While libsoup has the exchange: shut the socket down both ways, so that
@@ -677,11 +690,10 @@ kouan_server_connection_request_done (SoupServerMessage *msg,
 }
 
 static gboolean
-on_resume (gpointer user_data)
+on_released (gpointer user_data)
 {
   KouanServerConnection *self = user_data;
 
-  self->resume_idle = 0;
   if (self->state != STATE_EXCHANGE)
     return G_SOURCE_REMOVE;
 
@@ -701,17 +713,14 @@ on_resume (gpointer user_data)
 static void
 exchange_released (KouanExchangeInput *input)
 {
-  KouanServerConnection *self = input->connection;
-
-  if (input->released || self == NULL)
+  /* libsoup closes the exchange from its disconnect, or (a WebSocket) with
+   * g_io_stream_close_async(), which runs this close in a worker thread:
+   * the rest happens in the main thread, out of libsoup's call stack. */
+  if (input->connection == NULL || !g_atomic_int_compare_and_exchange (&input->released, 0, 1))
     return;
-  input->released = TRUE;
-  if (self->state != STATE_EXCHANGE || self->resume_idle != 0)
-    return;
-  /* Out of libsoup's disconnect first. */
-  self->resume_idle = g_idle_add_full (G_PRIORITY_DEFAULT, on_resume,
-                                       kouan_server_connection_ref (self),
-                                       (GDestroyNotify) kouan_server_connection_unref);
+  g_idle_add_full (G_PRIORITY_DEFAULT, on_released,
+                   kouan_server_connection_ref (input->connection),
+                   (GDestroyNotify) kouan_server_connection_unref);
 }
 
 /* ---- waiting for a request head ---- */

@@ -33,6 +33,11 @@ const char            *kouan_server_connection_get_address (KouanServerConnectio
  * another request once libsoup lets go of it? */
 void                   kouan_server_connection_request_done (SoupServerMessage *msg,
                                                              gboolean           keep_alive);
+/* Not in an exchange with libsoup (between requests, or closed). */
+gboolean               kouan_server_connection_is_idle (KouanServerConnection *self);
+/* The closed callback runs now (and never later): at shutdown, for an
+ * exchange libsoup still has, like a WebSocket saying goodbye. */
+void                   kouan_server_connection_detach (KouanServerConnection *self);
 /* Closes now (a request libsoup is working on is aborted). */
 void                   kouan_server_connection_close (KouanServerConnection     *self);
 /* Writes a complete HTTP error answer with a JSON body ({"error": {"code",

@@ -181,8 +181,17 @@ kouan_server_listener_close (KouanServerListener *self)
   g_hash_table_iter_init (&iter, self->connections);
   while (g_hash_table_iter_next (&iter, &connection, NULL))
     g_ptr_array_add (open, kouan_server_connection_ref (connection));
+  /* Connections between requests close; those libsoup has (WebSockets
+   * sending their goodbye at shutdown) are left to it. */
   for (guint i = 0; i < open->len; i++)
-    kouan_server_connection_close (g_ptr_array_index (open, i));
+    {
+      KouanServerConnection *open_connection = g_ptr_array_index (open, i);
+
+      if (kouan_server_connection_is_idle (open_connection))
+        kouan_server_connection_close (open_connection);
+      else
+        kouan_server_connection_detach (open_connection);
+    }
   g_hash_table_remove_all (self->connections);
 }
 
