@@ -18,10 +18,12 @@ kouan_server_framing_find_end (const guint8 *data,
                                gsize        *scanned)
 {
   /* libsoup ends the head at the first line that is empty ("\n" or
-   * "\r\n"); so does this, or the two would split requests differently. */
-  gsize line_start = 0;
+   * "\r\n"); so does this, or the two would split requests differently.
+   * Scanning resumes at *scanned, the start of the last incomplete line, so
+   * a head that arrives a byte at a time costs linear time, not square. */
+  gsize line_start = MIN (*scanned, length);
 
-  for (gsize i = 0; i < length; i++)
+  for (gsize i = line_start; i < length; i++)
     {
       if (data[i] != '\n')
         continue;
@@ -29,7 +31,6 @@ kouan_server_framing_find_end (const guint8 *data,
         return (gssize) (i + 1);
       line_start = i + 1;
     }
-  /* Resume at the start of the incomplete line next time. */
   *scanned = line_start;
   return -1;
 }

@@ -43,8 +43,9 @@ typedef struct {
   gboolean chunked;
 } KouanFraming;
 
-/* Offset just past the empty line that ends the head in @data, or -1;
- * @scanned receives where to resume once more bytes arrived. */
+/* Offset just past the empty line that ends the head in @data, or -1.
+ * @scanned: in, where to start (0, or what an earlier call left there: the
+ * start of a line); out, where to resume once more bytes arrived. */
 gssize    kouan_server_framing_find_end (const guint8  *data,
                                          gsize          length,
                                          gsize         *scanned);

@@ -30,10 +30,23 @@ test_find_end (void)
   /* incomplete: resume at the start of the unfinished line */
   g_assert_cmpint (kouan_server_framing_find_end ((const guint8 *) text, 20, &scanned), ==, -1);
   g_assert_cmpuint (scanned, ==, 16);
-  /* complete: just past the empty line, the next request untouched */
+  /* complete, resuming there: just past the empty line, the next request
+   * untouched */
   g_assert_cmpint (kouan_server_framing_find_end ((const guint8 *) text, strlen (text), &scanned),
                    ==, strstr (text, "GET /next") - text);
+  /* a byte at a time */
+  scanned = 0;
+  for (gsize n = 1; n < strlen (text); n++)
+    {
+      gssize end = kouan_server_framing_find_end ((const guint8 *) text, n, &scanned);
+
+      if (n < 27)
+        g_assert_cmpint (end, ==, -1);
+      else
+        g_assert_cmpint (end, ==, 27);
+    }
   /* bare LF lines, as libsoup accepts them */
+  scanned = 0;
   g_assert_cmpint (kouan_server_framing_find_end ((const guint8 *) "GET / HTTP/1.1\nHost: a\n\nx", 25, &scanned),
                    ==, 24);
 }
