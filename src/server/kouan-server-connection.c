@@ -52,8 +52,6 @@ _kouan_server_connection_stall_end (KouanServerConnection *self)
     g_clear_handle_id (&self->timer, g_source_remove);
 }
 
-/* How many bytes the request may still give libsoup; G_MAXSIZE for no
- * limit. */
 gsize
 _kouan_server_connection_deliverable (KouanServerConnection *self,
                                       gsize                  count)

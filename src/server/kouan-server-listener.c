@@ -59,8 +59,16 @@ take_connection (KouanServerListener *self,
                  GSocket             *socket)
 {
   g_autoptr(KouanServerConnection) connection = NULL;
+  g_autoptr(GSocketAddress) peer = g_socket_get_remote_address (socket, NULL);
   const char *address;
   guint count;
+
+  /* Gone before it was taken (ENOTCONN): nothing to serve. */
+  if (peer == NULL)
+    {
+      g_socket_close (socket, NULL);
+      return;
+    }
 
   connection = kouan_server_connection_new (self->soup, &self->limits, socket, self->certificate,
                                             on_connection_closed, self);
