@@ -187,6 +187,14 @@ kouan_test_server_get_port (KouanTestServer *self)
   return self->port;
 }
 
+GPid
+kouan_test_server_get_pid (KouanTestServer *self)
+{
+  const char *identifier = g_subprocess_get_identifier (self->process);
+
+  return identifier != NULL ? (GPid) g_ascii_strtoll (identifier, NULL, 10) : 0;
+}
+
 const char *
 kouan_test_server_get_db_path (KouanTestServer *self)
 {

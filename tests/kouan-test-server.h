@@ -18,6 +18,9 @@ KouanTestServer *kouan_test_server_start   (const char * const *extra_args);
 const char      *kouan_test_server_get_url (KouanTestServer *self);
 guint16          kouan_test_server_get_port (KouanTestServer *self);
 const char      *kouan_test_server_get_db_path (KouanTestServer *self);
+/* The running server's process id (0 once it exited), e.g. to count its
+ * descriptors in /proc. */
+GPid             kouan_test_server_get_pid (KouanTestServer *self);
 /* SIGTERM and wait; the database stays. */
 void             kouan_test_server_stop    (KouanTestServer *self);
 /* Start again on the same port and database (after stop). */

@@ -9,6 +9,7 @@
 #include <glib-unix.h>
 
 #include "kouan-server.h"
+#include "kouan-server-listener.h"
 
 typedef struct {
   char     *db_path;
@@ -25,6 +26,10 @@ typedef struct {
   char     *today;
   gboolean  list_routes;
   gint64    certification_delay;
+  gint      idle_timeout;
+  gint      header_timeout;
+  gint      body_timeout;
+  gint      max_per_address;
 } Options;
 
 static void
@@ -55,6 +60,10 @@ parse_options (int       *argc,
     { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &options->tls_key, "PEM private key for --tls-cert", "FILE" },
     { "card-ca", 0, 0, G_OPTION_ARG_FILENAME, &options->card_ca, "PEM card CA certificate(s); enables IC card login (--demo: the demo card CA)", "FILE" },
     { "max-body", 0, 0, G_OPTION_ARG_INT64, &options->max_body, "Largest accepted request body (default 1 MiB)", "BYTES" },
+    { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &options->idle_timeout, "Close a kept-alive connection after SECS without a request (default 60)", "SECS" },
+    { "header-timeout", 0, 0, G_OPTION_ARG_INT, &options->header_timeout, "Close a connection whose request head takes over SECS (default 20)", "SECS" },
+    { "body-timeout", 0, 0, G_OPTION_ARG_INT, &options->body_timeout, "Close a connection that stalls a body or an answer for SECS (default 30)", "SECS" },
+    { "max-connections-per-address", 0, 0, G_OPTION_ARG_INT, &options->max_per_address, "Open connections allowed per client address; 0: no cap (default 128)", "N" },
     /* For tests: sessions that expire within a test's lifetime. */
     { "session-idle", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT64, &options->session_idle, "Idle session lifetime", "SECS" },
     { "session-max", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT64, &options->session_max, "Absolute session lifetime", "SECS" },
@@ -73,6 +82,10 @@ parse_options (int       *argc,
   options->session_max = KOUAN_DEFAULT_SESSION_MAX;
   options->card_challenge_ttl = KOUAN_CARD_CHALLENGE_TTL;
   options->certification_delay = 5;
+  options->idle_timeout = KOUAN_DEFAULT_IDLE_TIMEOUT;
+  options->header_timeout = KOUAN_DEFAULT_HEADER_TIMEOUT;
+  options->body_timeout = KOUAN_DEFAULT_BODY_TIMEOUT;
+  options->max_per_address = KOUAN_DEFAULT_MAX_PER_ADDRESS;
 
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, argc, argv, error))
@@ -112,6 +125,13 @@ parse_options (int       *argc,
     {
       g_set_error_literal (error, KOUAN_SERVER_ERROR, KOUAN_SERVER_ERROR_OPTIONS,
                            "--demo-scale, --max-body and the session and challenge lifetimes must be positive");
+      return FALSE;
+    }
+  if (options->idle_timeout < 1 || options->header_timeout < 1 || options->body_timeout < 1 ||
+      options->max_per_address < 0)
+    {
+      g_set_error_literal (error, KOUAN_SERVER_ERROR, KOUAN_SERVER_ERROR_OPTIONS,
+                           "the timeouts must be positive and --max-connections-per-address not negative");
       return FALSE;
     }
   return TRUE;
@@ -160,20 +180,6 @@ parse_listen (const char  *listen,
   return g_inet_socket_address_new (address, port);
 }
 
-static guint16
-bound_port (SoupServer *soup)
-{
-  g_autoptr(GSList) listeners = soup_server_get_listeners (soup);
-  g_autoptr(GSocketAddress) address = NULL;
-
-  if (listeners == NULL)
-    return 0;
-  address = g_socket_get_local_address (listeners->data, NULL);
-  if (address == NULL || !G_IS_INET_SOCKET_ADDRESS (address))
-    return 0;
-  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address));
-}
-
 static gboolean
 on_signal (gpointer user_data)
 {
@@ -188,7 +194,13 @@ start (KouanServer  *self,
 {
   g_autoptr(GSocketAddress) address = NULL;
   g_autofree char *host = NULL;
-  SoupServerListenOptions listen_options = 0;
+  g_autoptr(GTlsCertificate) certificate = NULL;
+  KouanListenerLimits limits = {
+    .idle_timeout = options->idle_timeout,
+    .header_timeout = options->header_timeout,
+    .body_timeout = options->body_timeout,
+    .max_per_address = options->max_per_address,
+  };
 
   address = parse_listen (options->listen, &host, error);
   if (address == NULL)
@@ -197,25 +209,25 @@ start (KouanServer  *self,
   self->soup = soup_server_new ("server-header", "kouan-server/" PACKAGE_VERSION " ", NULL);
   if (options->tls_cert != NULL)
     {
-      g_autoptr(GTlsCertificate) certificate =
-        g_tls_certificate_new_from_files (options->tls_cert, options->tls_key, error);
-
+      certificate = g_tls_certificate_new_from_files (options->tls_cert, options->tls_key, error);
       if (certificate == NULL)
         return FALSE;
-      soup_server_set_tls_certificate (self->soup, certificate);
-      listen_options |= SOUP_SERVER_LISTEN_HTTPS;
     }
 
   kouan_server_sync_install (self);
   kouan_server_routes_install (self);
   kouan_server_events_install (self);
 
-  if (!soup_server_listen (self->soup, address, listen_options, error))
+  /* Our own accept loop instead of soup_server_listen(): see
+   * kouan-server-listener.c for why. */
+  self->listener = G_OBJECT (kouan_server_listener_new (self->soup, address, certificate,
+                                                        &limits, error));
+  if (self->listener == NULL)
     return FALSE;
 
   /* Tests and scripts read this first line to find the port. */
   printf ("listening on %s://%s:%u\n", options->tls_cert != NULL ? "https" : "http",
-           host, bound_port (self->soup));
+           host, kouan_server_listener_get_port (KOUAN_SERVER_LISTENER (self->listener)));
   if (options->demo)
     kouan_server_demo_print ();
   fflush (stdout);
@@ -389,6 +401,9 @@ kouan_server_app_run (int    argc,
 
   if (self.sockets != NULL)
     kouan_server_events_close_all (&self);
+  if (self.listener != NULL)
+    kouan_server_listener_close (KOUAN_SERVER_LISTENER (self.listener));
+  g_clear_object (&self.listener);
   if (self.soup != NULL)
     soup_server_disconnect (self.soup);
   g_clear_object (&self.soup);

@@ -28,6 +28,28 @@ kouan_server_reply_json (SoupServerMessage *msg,
                                     SOUP_MEMORY_TAKE, g_steal_pointer (&text), length);
 }
 
+static JsonObject *
+error_object (const char *code,
+              const char *message)
+{
+  JsonObject *reply = json_object_new ();
+  JsonObject *error = json_object_new ();
+
+  json_object_set_string_member (error, "code", code);
+  json_object_set_string_member (error, "message", message);
+  json_object_set_object_member (reply, "error", error);
+  return reply;
+}
+
+char *
+kouan_server_error_json (const char *code,
+                         const char *message)
+{
+  g_autoptr(JsonObject) reply = error_object (code, message);
+
+  return kouan_json_object_to_string (reply);
+}
+
 void
 kouan_server_reply_error (SoupServerMessage *msg,
                           guint              status,
@@ -35,8 +57,7 @@ kouan_server_reply_error (SoupServerMessage *msg,
                           const char        *format,
                           ...)
 {
-  g_autoptr(JsonObject) reply = json_object_new ();
-  JsonObject *error = json_object_new ();
+  g_autoptr(JsonObject) reply = NULL;
   g_autofree char *message = NULL;
   va_list args;
 
@@ -44,9 +65,7 @@ kouan_server_reply_error (SoupServerMessage *msg,
   message = g_strdup_vprintf (format, args);
   va_end (args);
 
-  json_object_set_string_member (error, "code", code);
-  json_object_set_string_member (error, "message", message);
-  json_object_set_object_member (reply, "error", error);
+  reply = error_object (code, message);
   kouan_server_reply_json (msg, status, reply);
 }
 

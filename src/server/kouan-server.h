@@ -15,6 +15,7 @@ G_BEGIN_DECLS
 typedef enum {
   KOUAN_SERVER_ERROR_DB,
   KOUAN_SERVER_ERROR_OPTIONS,
+  KOUAN_SERVER_ERROR_FRAMING,
 } KouanServerError;
 
 GQuark kouan_server_error_quark (void);
@@ -45,6 +46,7 @@ struct _KouanServer
   sqlite3    *db;
   GHashTable *statements;   /* SQL text → sqlite3_stmt*, prepared once */
   SoupServer *soup;
+  GObject    *listener;     /* KouanServerListener: accepts, times out, frames */
   GPtrArray  *sockets;      /* KouanServerSocket*, the open WebSockets */
 
   gint64      session_idle; /* seconds */
@@ -218,6 +220,9 @@ void          kouan_server_reply_error    (SoupServerMessage *msg,
                                            const char        *code,
                                            const char        *format,
                                            ...) G_GNUC_PRINTF (4, 5);
+/* (transfer full) {"error": {"code": @code, "message": @message}} as text */
+char         *kouan_server_error_json     (const char        *code,
+                                           const char        *message);
 /* Parses the request body as a JSON object, or answers 400 and returns
  * NULL. */
 JsonObject   *kouan_server_read_body      (SoupServerMessage *msg);
