@@ -299,7 +299,6 @@ test_confirm_offline_lands_once (void)
   g_autoptr(KouanPolicy) local = NULL;
   g_autoptr(GPtrArray) records = NULL;
   g_autoptr(JsonObject) result = NULL;
-  g_autofree char *changes_sql = NULL;
   KouanInsuranceCounts before;
   JsonObject *record;
 

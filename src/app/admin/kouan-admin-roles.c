@@ -220,7 +220,7 @@ on_change_done (GObject      *source,
 {
   KouanAdminRoles *self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = kouan_admin_view_call_finish (self->admin, result, &error);
+  G_GNUC_UNUSED g_autoptr(JsonNode) node = kouan_admin_view_call_finish (self->admin, result, &error);
 
   if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && self->admin != NULL)
     {
@@ -566,7 +566,7 @@ on_dialog_done (GObject      *source,
   RoleDialog *dialog = g_object_get_data (G_OBJECT (window), "kouan-role-dialog");
   KouanAdminRoles *self = dialog->self;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = kouan_admin_view_call_finish (self->admin, result, &error);
+  G_GNUC_UNUSED g_autoptr(JsonNode) node = kouan_admin_view_call_finish (self->admin, result, &error);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->admin == NULL)
     {

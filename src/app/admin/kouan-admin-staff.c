@@ -482,7 +482,7 @@ on_change_done (GObject      *source,
   Change *change = user_data;
   KouanAdminStaff *self = change->self;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = kouan_admin_view_call_finish (self->admin, result, &error);
+  G_GNUC_UNUSED g_autoptr(JsonNode) node = kouan_admin_view_call_finish (self->admin, result, &error);
 
   if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && self->admin != NULL)
     {
@@ -838,7 +838,7 @@ on_dialog_step_done (GObject      *source,
   EditDialog *dialog = user_data;
   KouanAdminStaff *self = dialog->self;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = kouan_admin_view_call_finish (self->admin, result, &error);
+  G_GNUC_UNUSED g_autoptr(JsonNode) node = kouan_admin_view_call_finish (self->admin, result, &error);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->admin == NULL)
     return;   /* the page is gone, and the dialog with its window */
