@@ -323,6 +323,23 @@ check_access (KouanServer      *self,
 }
 
 static void
+reply_if_db_failed (KouanServer       *self,
+                    SoupServerMessage *msg)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!kouan_server_db_failed (self, &error))
+    return;
+  /* already logged by kouan_server_db_row; whatever the handler answered
+   * is replaced (set_response appends: empty the body first), in the
+   * shape of every other error */
+  kouan_server_db_failure_clear (self);
+  soup_message_body_truncate (soup_server_message_get_response_body (msg));
+  kouan_server_reply_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal",
+                            "The server could not read its data; try again later");
+}
+
+static void
 handle_request (SoupServer        *server,
                 SoupServerMessage *msg,
                 const char        *path,
@@ -363,8 +380,12 @@ handle_request (SoupServer        *server,
           continue;
         }
 
+      /* A read that fails (kouan_server_db_row) marks the request: its
+       * reply would be built on part of the rows, so it becomes a 500. */
+      kouan_server_db_failure_clear (self);
       if (check_access (self, route, &req))
         route->handler (&req);
+      reply_if_db_failed (self, msg);
       return;
     }
 
