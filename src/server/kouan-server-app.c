@@ -295,6 +295,7 @@ list_routes (KouanServer *self)
   if (self->admin_timer != 0)
     g_source_remove (self->admin_timer);
   g_clear_object (&self->soup);
+  g_clear_pointer (&self->sockets, g_ptr_array_unref);
   g_clear_pointer (&self->routes, g_ptr_array_unref);
   g_clear_pointer (&self->collections, g_hash_table_unref);
   kouan_server_db_close (self);
