@@ -248,8 +248,13 @@ add_column (KouanAdminStaff *self,
   column = gtk_column_view_column_new (title, factory);
   gtk_column_view_column_set_resizable (column, TRUE);
   if (sort_member != NULL)
-    gtk_column_view_column_set_sorter (column,
-      GTK_SORTER (gtk_custom_sorter_new (kouan_admin_record_compare, (gpointer) sort_member, NULL)));
+    {
+      /* set_sorter takes its own reference */
+      g_autoptr(GtkSorter) sorter = GTK_SORTER (gtk_custom_sorter_new (kouan_admin_record_compare,
+                                                                       (gpointer) sort_member, NULL));
+
+      gtk_column_view_column_set_sorter (column, sorter);
+    }
   gtk_column_view_append_column (GTK_COLUMN_VIEW (self->column_view), column);
   g_object_unref (column);
 }
