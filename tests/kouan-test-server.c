@@ -6,6 +6,7 @@
 #ifdef __linux__
 #include <sys/prctl.h>
 #endif
+#include <sys/wait.h>
 
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
@@ -201,9 +202,12 @@ kouan_test_server_get_db_path (KouanTestServer *self)
   return self->db_path;
 }
 
-static void
+/* Returns the wait status of the server (see g_subprocess_get_status). */
+static int
 wait_exit (KouanTestServer *self)
 {
+  int status;
+
   g_autoptr(GMainContext) context = g_main_context_new ();
   Wait wait = { context, FALSE, FALSE, NULL, NULL };
 
@@ -222,16 +226,26 @@ wait_exit (KouanTestServer *self)
     }
   g_main_context_pop_thread_default (context);
   g_clear_object (&wait.result);
+  status = g_subprocess_get_status (self->process);
   g_clear_object (&self->process);
+  return status;
 }
 
 void
 kouan_test_server_stop (KouanTestServer *self)
 {
+  int status;
+
   if (self->process == NULL)
     return;
   g_subprocess_send_signal (self->process, SIGTERM);
-  wait_exit (self);
+  status = wait_exit (self);
+  /* SIGTERM is an orderly stop: anything but exit status 0 is a bug the
+   * test must report, e.g. a crash, or a leak or memory error found by
+   * the sanitizer build (ASan/LSan end the process with a non-zero status,
+   * their report is on our stderr). */
+  if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
+    g_error ("kouan-server did not exit cleanly after SIGTERM (wait status %d)", status);
 }
 
 void

@@ -182,7 +182,7 @@ on_card_logged_in (KouanWindow     *self,
                    KouanCardDialog *dialog)
 {
   g_autoptr(KouanClient) client = NULL;
-  g_autoptr(KouanWindow) hold = g_object_ref (self);
+  G_GNUC_UNUSED g_autoptr(KouanWindow) hold = g_object_ref (self);  /* kept alive to the end */
   KouanSession *session = kouan_card_dialog_take_session (dialog, &client);
   GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
 

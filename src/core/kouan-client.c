@@ -677,11 +677,14 @@ kouan_client_card_challenge_async (KouanClient         *self,
                                    GAsyncReadyCallback  callback,
                                    gpointer             user_data)
 {
-  g_autoptr(JsonNode) body = json_node_init_object (json_node_alloc (), json_object_new ());
+  g_autoptr(JsonNode) body = json_node_new (JSON_NODE_OBJECT);
   GTask *task;
 
   g_return_if_fail (KOUAN_IS_CLIENT (self));
 
+  /* an empty object; take_object keeps no extra reference (init_object
+   * would, and the new object leaked) */
+  json_node_take_object (body, json_object_new ());
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, kouan_client_card_challenge_async);
   client_send (self, task, "POST", "/api/v1/session/card-challenge", body, FALSE, 0,

@@ -94,7 +94,7 @@ lookup_id (KouanServer *self,
   sqlite3_bind_int64 (stmt, 1, a);
   if (b != NULL)
     sqlite3_bind_text (stmt, 2, b, -1, SQLITE_TRANSIENT);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  if (kouan_server_db_row (self, stmt))
     id = sqlite3_column_int64 (stmt, 0);
   sqlite3_reset (stmt);
   return id;

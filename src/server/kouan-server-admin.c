@@ -240,7 +240,7 @@ role_permissions_json (KouanServer *self,
   stmt = kouan_server_db_stmt (self,
     "SELECT permission FROM role_permissions WHERE role_id = ?1 ORDER BY permission");
   sqlite3_bind_int64 (stmt, 1, role_id);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  while (kouan_server_db_row (self, stmt))
     json_array_add_string_element (array, column_text (stmt, 0));
   sqlite3_reset (stmt);
   return array;
@@ -265,7 +265,7 @@ role_json (KouanServer *self,
   sqlite3_bind_int64 (stmt, 1, enterprise_id);
   sqlite3_bind_int64 (stmt, 2, role_id);
   sqlite3_bind_text (stmt, 3, today, -1, SQLITE_TRANSIENT);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  if (kouan_server_db_row (self, stmt))
     {
       role = json_object_new ();
       builtin = sqlite3_column_int (stmt, 1) != 0;
@@ -297,7 +297,7 @@ department_json (KouanServer *self,
 
   sqlite3_bind_int64 (stmt, 1, enterprise_id);
   sqlite3_bind_int64 (stmt, 2, department_id);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  if (kouan_server_db_row (self, stmt))
     {
       department = json_object_new ();
       json_object_set_int_member (department, "id", department_id);
@@ -356,7 +356,7 @@ member_grants_json (KouanServer *self,
 
   sqlite3_bind_int64 (stmt, 1, enterprise_id);
   sqlite3_bind_int64 (stmt, 2, user_id);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  while (kouan_server_db_row (self, stmt))
     json_array_add_object_element (grants, grant_from_row (stmt, 0, today));
   sqlite3_reset (stmt);
   return grants;
@@ -390,7 +390,7 @@ member_json (KouanServer *self,
   sqlite3_bind_int64 (stmt, 1, enterprise_id);
   sqlite3_bind_text (stmt, 2, today, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 3, user_id);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  if (kouan_server_db_row (self, stmt))
     {
       /* member_from_row runs other statements: copy what it needs first */
       member = json_object_new ();
@@ -423,7 +423,7 @@ grant_json (KouanServer *self,
 
   sqlite3_bind_int64 (stmt, 1, enterprise_id);
   sqlite3_bind_int64 (stmt, 2, grant_id);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  if (kouan_server_db_row (self, stmt))
     {
       grant = grant_from_row (stmt, 0, today);
       json_object_set_int_member (grant, "user_id", sqlite3_column_int64 (stmt, 5));
@@ -480,7 +480,7 @@ handle_roles_list (KouanRequest *req)
   JsonArray *items = json_array_new ();
 
   sqlite3_bind_int64 (stmt, 1, req->enterprise_id);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  while (kouan_server_db_row (req->server, stmt))
     {
       gint64 id = sqlite3_column_int64 (stmt, 0);
 
@@ -560,7 +560,7 @@ role_name_taken (KouanServer *self,
   sqlite3_bind_int64 (stmt, 1, enterprise_id);
   sqlite3_bind_text (stmt, 2, name, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 3, except_id);
-  taken = sqlite3_step (stmt) == SQLITE_ROW;
+  taken = kouan_server_db_row (self, stmt);
   sqlite3_reset (stmt);
   return taken;
 }
@@ -600,7 +600,7 @@ touch_role_holders (KouanServer *self,
   g_autoptr(GArray) users = g_array_new (FALSE, FALSE, sizeof (gint64));
 
   sqlite3_bind_int64 (stmt, 1, role_id);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  while (kouan_server_db_row (self, stmt))
     {
       gint64 id = sqlite3_column_int64 (stmt, 0);
 
@@ -763,7 +763,7 @@ handle_departments_list (KouanRequest *req)
   JsonArray *items = json_array_new ();
 
   sqlite3_bind_int64 (stmt, 1, req->enterprise_id);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  while (kouan_server_db_row (req->server, stmt))
     {
       gint64 id = sqlite3_column_int64 (stmt, 0);
 
@@ -796,7 +796,7 @@ is_descendant_or_self (KouanServer *self,
 
   sqlite3_bind_int64 (stmt, 1, department_id);
   sqlite3_bind_int64 (stmt, 2, parent_id);
-  found = sqlite3_step (stmt) == SQLITE_ROW;
+  found = kouan_server_db_row (self, stmt);
   sqlite3_reset (stmt);
   return found;
 }
@@ -812,7 +812,7 @@ is_member_of (KouanServer *self,
 
   sqlite3_bind_int64 (stmt, 1, enterprise_id);
   sqlite3_bind_int64 (stmt, 2, user_id);
-  found = sqlite3_step (stmt) == SQLITE_ROW;
+  found = kouan_server_db_row (self, stmt);
   sqlite3_reset (stmt);
   return found;
 }
@@ -992,7 +992,7 @@ handle_department_delete (KouanRequest *req)
 
   stmt = kouan_server_db_stmt (req->server, "SELECT 1 FROM departments WHERE parent_id = ?1");
   sqlite3_bind_int64 (stmt, 1, req->record_id);
-  has_children = sqlite3_step (stmt) == SQLITE_ROW;
+  has_children = kouan_server_db_row (req->server, stmt);
   sqlite3_reset (stmt);
   if (has_children || json_object_get_int_member (before, "member_count") > 0)
     return kouan_server_reply_error (req->msg, SOUP_STATUS_CONFLICT, "not_empty",
@@ -1040,8 +1040,6 @@ handle_staff_list (KouanRequest *req)
   const char *sort_sql = "u.name";
   gint64 role_id, department_id, offset, limit, total = 0;
   g_autofree char *like = NULL;
-  sqlite3_stmt *stmt;
-  int rc;
   JsonArray *items;
 
   if (!query_int (req, "role", 1, G_MAXINT64, 0, &role_id) ||
@@ -1073,15 +1071,9 @@ handle_staff_list (KouanRequest *req)
   /* Parameters are numbered; the unused ones stay NULL and match all. */
   if (name != NULL)
     {
-      g_autoptr(GString) escaped = g_string_new (NULL);
+      g_autofree char *escaped = kouan_server_db_like_escape (name);
 
-      for (const char *p = name; *p != '\0'; p++)
-        {
-          if (*p == '%' || *p == '_' || *p == '\\')
-            g_string_append_c (escaped, '\\');
-          g_string_append_c (escaped, *p);
-        }
-      like = g_strdup_printf ("%%%s%%", escaped->str);
+      like = g_strdup_printf ("%%%s%%", escaped);
       g_string_append (where, " AND (u.name LIKE ?3 ESCAPE '\\' OR u.account LIKE ?3 ESCAPE '\\')");
     }
   if (role_id != 0)
@@ -1102,6 +1094,8 @@ handle_staff_list (KouanRequest *req)
 
   for (int pass = 0; pass < 2; pass++)
     {
+      g_autoptr(sqlite3_stmt) stmt = NULL;
+
       if (pass == 1)
         {
           g_string_assign (sql, "SELECT " MEMBER_COLUMNS
@@ -1111,7 +1105,8 @@ handle_staff_list (KouanRequest *req)
           g_string_append_printf (sql, " ORDER BY %s %s, u.account LIMIT ?9 OFFSET ?10",
                                   sort_sql, g_strcmp0 (order, "desc") == 0 ? "DESC" : "ASC");
         }
-      stmt = kouan_server_db_stmt (req->server, sql->str);
+      /* the text depends on the filters: prepared for this request only */
+      stmt = kouan_server_db_prepare (req->server, sql->str);
       sqlite3_bind_int64 (stmt, 1, req->enterprise_id);
       sqlite3_bind_text (stmt, 2, today, -1, SQLITE_TRANSIENT);
       if (like != NULL)
@@ -1127,7 +1122,7 @@ handle_staff_list (KouanRequest *req)
       sqlite3_bind_int64 (stmt, 9, limit);
       sqlite3_bind_int64 (stmt, 10, offset);
 
-      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+      while (kouan_server_db_row (req->server, stmt))
         {
           if (pass == 0)
             total = sqlite3_column_int64 (stmt, 0);
@@ -1146,7 +1141,6 @@ handle_staff_list (KouanRequest *req)
               g_ptr_array_add (rows, member);
             }
         }
-      sqlite3_reset (stmt);
     }
 
   items = json_array_new ();
@@ -1401,7 +1395,7 @@ handle_join_requests_list (KouanRequest *req)
   gint64 n = 0;
 
   sqlite3_bind_int64 (stmt, 1, req->enterprise_id);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  while (kouan_server_db_row (req->server, stmt))
     {
       JsonObject *item = json_object_new ();
 
@@ -1430,7 +1424,7 @@ decide_join_request (KouanRequest *req,
 
   sqlite3_bind_int64 (stmt, 1, req->record_id);
   sqlite3_bind_int64 (stmt, 2, req->enterprise_id);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  if (kouan_server_db_row (req->server, stmt))
     user_id = sqlite3_column_int64 (stmt, 0);
   sqlite3_reset (stmt);
   if (user_id == 0)
@@ -1505,7 +1499,6 @@ handle_audit_list (KouanRequest *req)
   g_autoptr(GString) sql = g_string_new (NULL);
   JsonArray *items = json_array_new ();
   gint64 from_ts = 0, to_ts = 0;
-  sqlite3_stmt *stmt;
 
   if (!query_int (req, "user", 1, G_MAXINT64, 0, &user_id) ||
       !query_int (req, "offset", 0, G_MAXINT32, 0, &offset) ||
@@ -1539,21 +1532,28 @@ handle_audit_list (KouanRequest *req)
     }
   if (action != NULL)
     {
-      like = g_strdup_printf ("%s%%", action);
-      g_string_append (where, " AND a.action LIKE ?2");
+      /* a prefix ("role." finds every role change); the user's text
+       * matches literally, wildcards included */
+      g_autofree char *escaped = kouan_server_db_like_escape (action);
+
+      like = g_strdup_printf ("%s%%", escaped);
+      g_string_append (where, " AND a.action LIKE ?2 ESCAPE '\\'");
     }
   if (user_id != 0)
     g_string_append (where, " AND a.user_id = ?3");
 
   for (int pass = 0; pass < 2; pass++)
     {
+      g_autoptr(sqlite3_stmt) stmt = NULL;
+
       if (pass == 0)
         g_string_printf (sql, "SELECT count (*) FROM audit_log a%s", where->str);
       else
         g_string_printf (sql, "SELECT a.id, a.user_id, u.account, u.name, a.action, a.before_json,"
                               " a.after_json, a.created_at FROM audit_log a LEFT JOIN users u ON u.id = a.user_id"
                               "%s ORDER BY a.id DESC LIMIT ?6 OFFSET ?7", where->str);
-      stmt = kouan_server_db_stmt (req->server, sql->str);
+      /* the text depends on the filters: prepared for this request only */
+      stmt = kouan_server_db_prepare (req->server, sql->str);
       sqlite3_bind_int64 (stmt, 1, req->enterprise_id);
       if (like != NULL)
         sqlite3_bind_text (stmt, 2, like, -1, SQLITE_TRANSIENT);
@@ -1562,7 +1562,7 @@ handle_audit_list (KouanRequest *req)
       sqlite3_bind_int64 (stmt, 5, to_ts);
       sqlite3_bind_int64 (stmt, 6, limit);
       sqlite3_bind_int64 (stmt, 7, offset);
-      while (sqlite3_step (stmt) == SQLITE_ROW)
+      while (kouan_server_db_row (req->server, stmt))
         {
           JsonObject *item;
 
@@ -1584,7 +1584,6 @@ handle_audit_list (KouanRequest *req)
           json_object_set_int_member (item, "created_at", sqlite3_column_int64 (stmt, 7));
           json_array_add_object_element (items, item);
         }
-      sqlite3_reset (stmt);
     }
   reply_items (req, items, total);
 }
@@ -1694,6 +1693,7 @@ kouan_server_admin_check_grants (KouanServer *self)
   sqlite3_stmt *stmt;
 
   g_array_set_clear_func (notices, notice_clear);
+  kouan_server_db_failure_clear (self);   /* a timer, not a request */
   if (!kouan_server_db_begin (self, &error))
     {
       g_warning ("Cannot check grants: %s", error->message);
@@ -1714,7 +1714,7 @@ kouan_server_admin_check_grants (KouanServer *self)
     " WHERE g.notified_on IS NULL AND g.ends_on IS NOT NULL"
     "   AND g.ends_on >= ?1 AND g.ends_on <= date (?1, '+7 days')");
   sqlite3_bind_text (stmt, 1, today, -1, SQLITE_TRANSIENT);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  while (kouan_server_db_row (self, stmt))
     {
       Notice notice = {
         sqlite3_column_int64 (stmt, 0), sqlite3_column_int64 (stmt, 1), sqlite3_column_int64 (stmt, 2),
@@ -1778,7 +1778,7 @@ kouan_server_admin_check_grants (KouanServer *self)
     "SELECT DISTINCT enterprise_id, user_id FROM grants"
     " WHERE starts_on = ?1 OR ends_on = date (?1, '-1 day')");
   sqlite3_bind_text (stmt, 1, today, -1, SQLITE_TRANSIENT);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  while (kouan_server_db_row (self, stmt))
     {
       gint64 pair[2] = { sqlite3_column_int64 (stmt, 0), sqlite3_column_int64 (stmt, 1) };
 

@@ -77,7 +77,7 @@ kouan_server_throttle_wait (KouanServer *self,
   sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 2, now - KOUAN_LOGIN_WINDOW);
   sqlite3_bind_int (stmt, 3, KOUAN_LOGIN_MAX_FAILURES);
-  if (sqlite3_step (stmt) == SQLITE_ROW &&
+  if (kouan_server_db_row (self, stmt) &&
       sqlite3_column_int (stmt, 0) >= KOUAN_LOGIN_MAX_FAILURES)
     {
       /* The oldest of the last five failures leaving the window frees a
@@ -454,7 +454,7 @@ login_start (KouanServer       *self,
 
   stmt = kouan_server_db_stmt (self, "SELECT id, password_hash, active FROM users WHERE account = ?1");
   sqlite3_bind_text (stmt, 1, account, -1, SQLITE_TRANSIENT);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  if (kouan_server_db_row (self, stmt))
     {
       attempt = g_new0 (LoginAttempt, 1);
       attempt->user_id = sqlite3_column_int64 (stmt, 0);
@@ -654,7 +654,7 @@ kouan_server_auth_check (KouanServer        *self,
     "SELECT s.user_id, s.method, s.created_at, s.last_seen, s.expires_at, u.active"
     " FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_sha256 = ?1");
   sqlite3_bind_text (stmt, 1, token_sha, -1, SQLITE_TRANSIENT);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  if (kouan_server_db_row (self, stmt))
     {
       found = TRUE;
       out->user_id = sqlite3_column_int64 (stmt, 0);

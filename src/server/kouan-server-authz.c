@@ -63,7 +63,7 @@ kouan_server_authz_is_active (KouanServer *self,
 
   sqlite3_bind_int64 (stmt, 1, user_id);
   sqlite3_bind_int64 (stmt, 2, enterprise_id);
-  active = sqlite3_step (stmt) == SQLITE_ROW;
+  active = kouan_server_db_row (self, stmt);
   sqlite3_reset (stmt);
   return active;
 }
@@ -146,7 +146,7 @@ kouan_server_authz_allows (KouanServer *self,
   sqlite3_bind_int64 (stmt, 2, enterprise_id);
   sqlite3_bind_text (stmt, 3, today, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 4, satisfying, -1, SQLITE_TRANSIENT);
-  allowed = sqlite3_step (stmt) == SQLITE_ROW;
+  allowed = kouan_server_db_row (self, stmt);
   sqlite3_reset (stmt);
 
   return allowed;
@@ -223,7 +223,7 @@ kouan_server_authz_permissions_json (KouanServer *self,
   sqlite3_bind_int64 (stmt, 1, user_id);
   sqlite3_bind_int64 (stmt, 2, enterprise_id);
   sqlite3_bind_text (stmt, 3, today, -1, SQLITE_TRANSIENT);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  while (kouan_server_db_row (self, stmt))
     {
       if (sqlite3_column_int (stmt, 0))
         {
@@ -259,7 +259,7 @@ kouan_server_authz_roles_json (KouanServer *self,
   sqlite3_bind_int64 (stmt, 1, user_id);
   sqlite3_bind_int64 (stmt, 2, enterprise_id);
   sqlite3_bind_text (stmt, 3, today, -1, SQLITE_TRANSIENT);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  while (kouan_server_db_row (self, stmt))
     json_array_add_string_element (array, (const char *) sqlite3_column_text (stmt, 0));
   sqlite3_reset (stmt);
   return array;
@@ -281,7 +281,7 @@ kouan_server_authz_count_admins (KouanServer *self,
 
   sqlite3_bind_int64 (stmt, 1, enterprise_id);
   sqlite3_bind_text (stmt, 2, today, -1, SQLITE_TRANSIENT);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  if (kouan_server_db_row (self, stmt))
     count = sqlite3_column_int64 (stmt, 0);
   sqlite3_reset (stmt);
   return count;

@@ -306,7 +306,7 @@ consume_challenge (KouanServer *self,
   stmt = kouan_server_db_stmt (self,
     "SELECT used, expires_at FROM card_challenges WHERE challenge_sha256 = ?1");
   sqlite3_bind_text (stmt, 1, sha, -1, SQLITE_TRANSIENT);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  if (kouan_server_db_row (self, stmt))
     {
       found = TRUE;
       used = sqlite3_column_int (stmt, 0) != 0;
@@ -338,7 +338,7 @@ bound_user (KouanServer *self,
   gint64 user_id = 0;
 
   sqlite3_bind_text (stmt, 1, fingerprint, -1, SQLITE_TRANSIENT);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  if (kouan_server_db_row (self, stmt))
     user_id = sqlite3_column_int64 (stmt, 0);
   sqlite3_reset (stmt);
   return user_id;

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <string.h>
+
 #include "kouan-json.h"
 #include "kouan-server.h"
 
@@ -623,6 +625,13 @@ static const char *const migrations[] = {
   "  SELECT enterprise_id, user_id, 'profile', user_id FROM memberships;"
   "INSERT INTO changes (enterprise_id, user_id, collection, record_id)"
   "  SELECT enterprise_id, user_id, 'preferences', user_id FROM memberships;",
+
+  /* 8: mutation ids are kept KOUAN_MUTATION_RETENTION, then pruned
+   * (docs/architecture.md, "The outbox and mutation ids"); the ids already
+   * stored count from now */
+  "ALTER TABLE applied_mutations ADD COLUMN applied_at INTEGER NOT NULL DEFAULT 0;"
+  "UPDATE applied_mutations SET applied_at = CAST (strftime ('%s', 'now') AS INTEGER);"
+  "CREATE INDEX applied_mutations_age ON applied_mutations (applied_at);",
 };
 
 static gboolean
@@ -698,6 +707,30 @@ finalize_stmt (gpointer stmt)
   sqlite3_finalize (stmt);
 }
 
+gint64
+kouan_server_db_prune_mutations (KouanServer *self,
+                                 gint64       now)
+{
+  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
+    "DELETE FROM applied_mutations WHERE applied_at < ?1");
+  g_autoptr(GError) error = NULL;
+
+  sqlite3_bind_int64 (stmt, 1, now - KOUAN_MUTATION_RETENTION);
+  if (!kouan_server_db_step_done (self, stmt, &error))
+    {
+      g_warning ("Pruning old mutation ids: %s", error->message);
+      return -1;
+    }
+  return sqlite3_changes64 (self->db);
+}
+
+static gboolean
+on_prune_mutations (gpointer data)
+{
+  kouan_server_db_prune_mutations (data, g_get_real_time () / G_USEC_PER_SEC);
+  return G_SOURCE_CONTINUE;
+}
+
 gboolean
 kouan_server_db_open (KouanServer  *self,
                       const char   *path,
@@ -733,13 +766,19 @@ kouan_server_db_open (KouanServer  *self,
       return FALSE;
     }
 
+  /* At start and hourly, so no id outlives the retention by more than an
+   * hour however long the server runs. */
+  kouan_server_db_prune_mutations (self, g_get_real_time () / G_USEC_PER_SEC);
+  self->prune_timer = g_timeout_add_seconds (60 * 60, on_prune_mutations, self);
   return TRUE;
 }
 
 void
 kouan_server_db_close (KouanServer *self)
 {
+  g_clear_handle_id (&self->prune_timer, g_source_remove);
   g_clear_pointer (&self->statements, g_hash_table_unref);
+  g_clear_error (&self->db_failure);
   if (self->db != NULL)
     {
       if (sqlite3_close (self->db) != SQLITE_OK)
@@ -767,6 +806,68 @@ kouan_server_db_stmt (KouanServer *self,
 
   g_hash_table_insert (self->statements, (gpointer) sql, stmt);
   return stmt;
+}
+
+sqlite3_stmt *
+kouan_server_db_prepare (KouanServer *self,
+                         const char  *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+
+  /* Built from constant pieces by the caller: a failure is a bug too. No
+   * PERSISTENT flag: the statement lives for one request. */
+  if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    g_error ("Bad SQL (%s): %s", sqlite3_errmsg (self->db), sql);
+  return stmt;
+}
+
+gboolean
+kouan_server_db_row (KouanServer  *self,
+                     sqlite3_stmt *stmt)
+{
+  int rc = sqlite3_step (stmt);
+
+  if (rc == SQLITE_ROW)
+    return TRUE;
+  if (rc != SQLITE_DONE && self->db_failure == NULL)
+    {
+      /* Only the first error is kept: it is the cause of the others. */
+      g_set_error (&self->db_failure, KOUAN_SERVER_ERROR, KOUAN_SERVER_ERROR_DB,
+                   "Reading the database: %s", sqlite3_errmsg (self->db));
+      g_warning ("%s (%s)", self->db_failure->message, sqlite3_sql (stmt));
+    }
+  return FALSE;
+}
+
+char *
+kouan_server_db_like_escape (const char *text)
+{
+  GString *escaped = g_string_sized_new (strlen (text) + 8);
+
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (*p == '%' || *p == '_' || *p == '\\')
+        g_string_append_c (escaped, '\\');
+      g_string_append_c (escaped, *p);
+    }
+  return g_string_free (escaped, FALSE);
+}
+
+void
+kouan_server_db_failure_clear (KouanServer *self)
+{
+  g_clear_error (&self->db_failure);
+}
+
+gboolean
+kouan_server_db_failed (KouanServer  *self,
+                        GError      **error)
+{
+  if (self->db_failure == NULL)
+    return FALSE;
+  if (error != NULL)
+    *error = g_error_copy (self->db_failure);
+  return TRUE;
 }
 
 gboolean
@@ -799,6 +900,13 @@ gboolean
 kouan_server_db_commit (KouanServer  *self,
                         GError      **error)
 {
+  /* A read that failed inside the transaction may have left the change
+   * built on partial data: never commit that. */
+  if (kouan_server_db_failed (self, error))
+    {
+      kouan_server_db_rollback (self);
+      return FALSE;
+    }
   return kouan_server_db_exec (self, "COMMIT", error);
 }
 
@@ -821,7 +929,7 @@ kouan_server_db_max_seq (KouanServer *self,
 
   sqlite3_bind_int64 (stmt, 1, enterprise_id);
   sqlite3_bind_int64 (stmt, 2, user_id);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  if (kouan_server_db_row (self, stmt))
     seq = sqlite3_column_int64 (stmt, 0);
   sqlite3_reset (stmt);
   return seq;
@@ -839,7 +947,7 @@ kouan_server_db_is_member (KouanServer *self,
 
   sqlite3_bind_int64 (stmt, 1, user_id);
   sqlite3_bind_int64 (stmt, 2, enterprise_id);
-  member = sqlite3_step (stmt) == SQLITE_ROW;
+  member = kouan_server_db_row (self, stmt);
   sqlite3_reset (stmt);
   return member;
 }
@@ -862,7 +970,7 @@ kouan_server_db_user_json (KouanServer *self,
   JsonObject *user = NULL;
 
   sqlite3_bind_int64 (stmt, 1, user_id);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  if (kouan_server_db_row (self, stmt))
     {
       user = json_object_new ();
       json_object_set_int_member (user, "id", user_id);
@@ -895,7 +1003,7 @@ kouan_server_db_enterprise_json (KouanServer *self,
   JsonObject *enterprise = NULL;
 
   sqlite3_bind_int64 (stmt, 1, enterprise_id);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  if (kouan_server_db_row (self, stmt))
     enterprise = enterprise_from_row (stmt, 0);
   sqlite3_reset (stmt);
   return enterprise;
@@ -912,7 +1020,7 @@ kouan_server_db_memberships_json (KouanServer *self,
   JsonArray *memberships = json_array_new ();
 
   sqlite3_bind_int64 (stmt, 1, user_id);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  while (kouan_server_db_row (self, stmt))
     {
       JsonObject *membership = json_object_new ();
 
@@ -946,7 +1054,7 @@ kouan_server_db_message_json (KouanServer *self,
   sqlite3_bind_int64 (stmt, 1, enterprise_id);
   sqlite3_bind_int64 (stmt, 2, message_id);
   sqlite3_bind_int64 (stmt, 3, user_id);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  if (kouan_server_db_row (self, stmt))
     {
       message = json_object_new ();
       json_object_set_int_member (message, "id", message_id);

@@ -39,7 +39,7 @@ kouan_server_demo_bind_card (KouanServer  *self,
   sqlite3_stmt *stmt = kouan_server_db_stmt (self, "SELECT id FROM users WHERE account = 'demo-admin'");
   gint64 admin_id = 0;
 
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  if (kouan_server_db_row (self, stmt))
     admin_id = sqlite3_column_int64 (stmt, 0);
   sqlite3_reset (stmt);
   if (admin_id == 0)

@@ -425,7 +425,7 @@ static gboolean
 has_users (KouanServer *self)
 {
   sqlite3_stmt *stmt = kouan_server_db_stmt (self, "SELECT 1 FROM users LIMIT 1");
-  gboolean found = sqlite3_step (stmt) == SQLITE_ROW;
+  gboolean found = kouan_server_db_row (self, stmt);
 
   sqlite3_reset (stmt);
   return found;

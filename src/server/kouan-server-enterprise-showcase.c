@@ -31,7 +31,7 @@ materialise_slide (KouanServer *self,
 
   sqlite3_bind_int64 (stmt, 1, record_id);
   sqlite3_bind_int64 (stmt, 2, enterprise_id);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  if (kouan_server_db_row (self, stmt))
     {
       record = json_object_new ();
       json_object_set_int_member (record, "id", record_id);
@@ -53,7 +53,7 @@ count_query (KouanServer *self,
   gint64 value = 0;
 
   sqlite3_bind_int64 (stmt, 1, enterprise_id);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  if (kouan_server_db_row (self, stmt))
     value = sqlite3_column_int64 (stmt, 0);
   sqlite3_reset (stmt);
   return value;
@@ -175,7 +175,7 @@ materialise_link (KouanServer *self,
 
   sqlite3_bind_int64 (stmt, 1, record_id);
   sqlite3_bind_int64 (stmt, 2, enterprise_id);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  if (kouan_server_db_row (self, stmt))
     {
       record = json_object_new ();
       json_object_set_int_member (record, "id", record_id);

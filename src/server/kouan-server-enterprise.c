@@ -132,7 +132,7 @@ materialise_enterprise_settings (KouanServer *self,
     return NULL;
 
   sqlite3_bind_int64 (stmt, 1, enterprise_id);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  if (kouan_server_db_row (self, stmt))
     {
       record = json_object_new ();
       json_object_set_int_member (record, "id", enterprise_id);
@@ -172,7 +172,7 @@ credit_code_taken (KouanServer *self,
 
   sqlite3_bind_text (stmt, 1, credit_code, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 2, enterprise_id);
-  taken = sqlite3_step (stmt) == SQLITE_ROW;
+  taken = kouan_server_db_row (self, stmt);
   sqlite3_reset (stmt);
   return taken;
 }
@@ -283,7 +283,7 @@ materialise_business_settings (KouanServer *self,
     return NULL;
 
   sqlite3_bind_int64 (stmt, 1, enterprise_id);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  if (kouan_server_db_row (self, stmt))
     {
       record = json_object_new ();
       json_object_set_int_member (record, "id", enterprise_id);

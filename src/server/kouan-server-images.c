@@ -35,7 +35,7 @@ image_json (KouanServer *self,
 
   sqlite3_bind_int64 (stmt, 1, image_id);
   sqlite3_bind_int64 (stmt, 2, enterprise_id);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  if (kouan_server_db_row (self, stmt))
     {
       image = json_object_new ();
       json_object_set_int_member (image, "id", image_id);
@@ -60,7 +60,7 @@ kouan_server_images_exists (KouanServer *self,
 
   sqlite3_bind_int64 (stmt, 1, image_id);
   sqlite3_bind_int64 (stmt, 2, enterprise_id);
-  exists = sqlite3_step (stmt) == SQLITE_ROW;
+  exists = kouan_server_db_row (self, stmt);
   sqlite3_reset (stmt);
   return exists;
 }
@@ -502,7 +502,7 @@ handle_get (KouanRequest *req)
 
   sqlite3_bind_int64 (stmt, 1, req->record_id);
   sqlite3_bind_int64 (stmt, 2, req->enterprise_id);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
+  if (!kouan_server_db_row (req->server, stmt))
     {
       sqlite3_reset (stmt);
       kouan_server_reply_error (req->msg, SOUP_STATUS_NOT_FOUND, "not_found", "No such image");

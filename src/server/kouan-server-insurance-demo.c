@@ -397,7 +397,7 @@ kouan_server_insurance_demo_seed (KouanServer  *self,
   sqlite3_stmt *stmt;
 
   stmt = kouan_server_db_stmt (self, "SELECT id FROM enterprises ORDER BY id");
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  while (kouan_server_db_row (self, stmt))
     {
       gint64 id = sqlite3_column_int64 (stmt, 0);
 

@@ -43,7 +43,7 @@ policy_json (KouanServer *self,
 
   sqlite3_bind_int64 (stmt, 1, enterprise_id);
   sqlite3_bind_int64 (stmt, 2, policy_id);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  if (kouan_server_db_row (self, stmt))
     {
       policy = json_object_new ();
       json_object_set_int_member (policy, "id", policy_id);
@@ -193,7 +193,7 @@ claim_history (KouanServer *self,
   JsonArray *history = json_array_new ();
 
   sqlite3_bind_int64 (stmt, 1, claim_id);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  while (kouan_server_db_row (self, stmt))
     {
       JsonObject *event = json_object_new ();
 
@@ -220,7 +220,7 @@ claim_json (KouanServer *self,
 
   sqlite3_bind_int64 (stmt, 1, enterprise_id);
   sqlite3_bind_int64 (stmt, 2, claim_id);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  if (kouan_server_db_row (self, stmt))
     {
       claim = json_object_new ();
       json_object_set_int_member (claim, "id", claim_id);
@@ -311,7 +311,7 @@ category_json (KouanServer *self,
   sqlite3_bind_int64 (stmt, 1, enterprise_id);
   sqlite3_bind_int64 (stmt, 2, category_id);
   sqlite3_bind_int64 (stmt, 3, user_id);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  if (kouan_server_db_row (self, stmt))
     {
       category = json_object_new ();
       json_object_set_int_member (category, "id", category_id);
@@ -391,7 +391,7 @@ materialise_article (KouanServer *self,
   JsonObject *article = NULL;
 
   sqlite3_bind_int64 (stmt, 1, record_id);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  if (kouan_server_db_row (self, stmt))
     {
       article = json_object_new ();
       json_object_set_int_member (article, "id", record_id);

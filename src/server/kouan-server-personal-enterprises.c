@@ -67,7 +67,7 @@ join_state (KouanServer *self,
     " ORDER BY id DESC LIMIT 1");
   sqlite3_bind_int64 (stmt, 1, user_id);
   sqlite3_bind_int64 (stmt, 2, enterprise_id);
-  if (sqlite3_step (stmt) == SQLITE_ROW && g_str_equal (column_text (stmt, 0), "pending"))
+  if (kouan_server_db_row (self, stmt) && g_str_equal (column_text (stmt, 0), "pending"))
     state = "pending";
   sqlite3_reset (stmt);
   return state;
@@ -132,7 +132,7 @@ handle_search (KouanRequest *req)
   {
     g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
 
-    while (sqlite3_step (stmt) == SQLITE_ROW)
+    while (kouan_server_db_row (self, stmt))
       {
         JsonObject *enterprise = json_object_new ();
         gint64 id = sqlite3_column_int64 (stmt, 0);
@@ -171,7 +171,7 @@ join_request_json (KouanServer *self,
   JsonObject *request = NULL;
 
   sqlite3_bind_int64 (stmt, 1, request_id);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  if (kouan_server_db_row (self, stmt))
     {
       JsonObject *enterprise = json_object_new ();
 
@@ -204,7 +204,7 @@ handle_list_join_requests (KouanRequest *req)
   JsonArray *requests = json_array_new ();
 
   sqlite3_bind_int64 (stmt, 1, req->session.user_id);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  while (kouan_server_db_row (self, stmt))
     {
       gint64 id = sqlite3_column_int64 (stmt, 0);
 
@@ -356,7 +356,7 @@ certification_json (KouanServer *self,
   JsonObject *record = NULL;
 
   sqlite3_bind_int64 (stmt, 1, enterprise_id);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  if (kouan_server_db_row (self, stmt))
     {
       gboolean certified = sqlite3_column_int (stmt, 0) != 0;
       gboolean submitted = sqlite3_column_type (stmt, 1) != SQLITE_NULL;
@@ -457,7 +457,7 @@ review (KouanServer  *self,
     " JOIN enterprises e ON e.id = c.enterprise_id"
     " WHERE c.enterprise_id = ?1 AND c.status = 'pending'");
   sqlite3_bind_int64 (stmt, 1, enterprise_id);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  if (kouan_server_db_row (self, stmt))
     {
       licence = g_strdup (column_text (stmt, 0));
       credit_code = g_strdup (column_text (stmt, 1));
@@ -503,6 +503,7 @@ on_review (gpointer data)
   KouanServer *self = pending->server;
   g_autoptr(GError) error = NULL;
 
+  kouan_server_db_failure_clear (self);   /* a timer, not a request */
   if (!kouan_server_db_begin (self, &error) ||
       !review (self, pending->enterprise_id, &error) ||
       !kouan_server_db_commit (self, &error))
@@ -686,7 +687,7 @@ _kouan_server_personal_enterprises_install (KouanServer *self)
   if (!self->demo)
     return;
   stmt = kouan_server_db_stmt (self, "SELECT enterprise_id FROM certifications WHERE status = 'pending'");
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  while (kouan_server_db_row (self, stmt))
     {
       gint64 id = sqlite3_column_int64 (stmt, 0);
 

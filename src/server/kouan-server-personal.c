@@ -50,7 +50,7 @@ _kouan_server_personal_image_enterprise (KouanServer *self,
 
   sqlite3_bind_int64 (stmt, 1, image_id);
   sqlite3_bind_int64 (stmt, 2, user_id);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  if (kouan_server_db_row (self, stmt))
     enterprise_id = sqlite3_column_int64 (stmt, 0);
   sqlite3_reset (stmt);
   return enterprise_id;
@@ -124,7 +124,7 @@ profile_json (KouanServer *self,
   JsonObject *profile = NULL;
 
   sqlite3_bind_int64 (stmt, 1, user_id);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  if (kouan_server_db_row (self, stmt))
     {
       profile = json_object_new ();
       json_object_set_int_member (profile, "id", user_id);
@@ -376,7 +376,7 @@ preferences_json (KouanServer *self,
 
   sqlite3_bind_int64 (stmt, 1, user_id);
   sqlite3_bind_int64 (stmt, 2, enterprise_id);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  if (kouan_server_db_row (self, stmt))
     {
       preferences = json_object_new ();
       json_object_set_int_member (preferences, "id", user_id);
@@ -493,7 +493,7 @@ handle_account (KouanRequest *req)
     "   ON d.fingerprint = c.fingerprint"
     " WHERE c.user_id = ?1 AND c.active ORDER BY c.created_at DESC LIMIT 1");
   sqlite3_bind_int64 (stmt, 1, req->session.user_id);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  if (kouan_server_db_row (self, stmt))
     {
       JsonObject *card = json_object_new ();
 
@@ -561,7 +561,7 @@ end_sessions (KouanServer *self,
     sqlite3_bind_text (stmt, 2, keep_sha256, -1, SQLITE_TRANSIENT);
   if (only_sha256 != NULL)
     sqlite3_bind_text (stmt, 3, only_sha256, -1, SQLITE_TRANSIENT);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  while (kouan_server_db_row (self, stmt))
     g_ptr_array_add (ended, g_strdup (column_text (stmt, 0)));
   sqlite3_reset (stmt);
 
@@ -669,7 +669,7 @@ handle_password (KouanRequest *req)
 
   stmt = kouan_server_db_stmt (self, "SELECT account, password_hash FROM users WHERE id = ?1");
   sqlite3_bind_int64 (stmt, 1, req->session.user_id);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  if (kouan_server_db_row (self, stmt))
     {
       account = g_strdup (column_text (stmt, 0));
       hash = g_strdup (column_text (stmt, 1));
@@ -741,7 +741,7 @@ handle_sessions (KouanRequest *req)
   sqlite3_bind_int64 (stmt, 2, now);
   sqlite3_bind_int64 (stmt, 3, self->session_idle);
   sqlite3_bind_int64 (stmt, 4, self->session_max);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  while (kouan_server_db_row (self, stmt))
     {
       JsonObject *session = json_object_new ();
       const char *sha = column_text (stmt, 0);
@@ -770,7 +770,7 @@ handle_end_session (KouanRequest *req)
   g_autofree char *match = NULL;
 
   sqlite3_bind_int64 (stmt, 1, req->session.user_id);
-  while (match == NULL && sqlite3_step (stmt) == SQLITE_ROW)
+  while (match == NULL && kouan_server_db_row (self, stmt))
     {
       const char *sha = column_text (stmt, 0);
 

@@ -364,6 +364,23 @@ query_is_text (SoupServerMessage *msg)
 }
 
 static void
+reply_if_db_failed (KouanServer       *self,
+                    SoupServerMessage *msg)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!kouan_server_db_failed (self, &error))
+    return;
+  /* already logged by kouan_server_db_row; whatever the handler answered
+   * is replaced (set_response appends: empty the body first), in the
+   * shape of every other error */
+  kouan_server_db_failure_clear (self);
+  soup_message_body_truncate (soup_server_message_get_response_body (msg));
+  kouan_server_reply_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal",
+                            "The server could not read its data; try again later");
+}
+
+static void
 handle_request (SoupServer        *server,
                 SoupServerMessage *msg,
                 const char        *path,
@@ -404,6 +421,9 @@ handle_request (SoupServer        *server,
           continue;
         }
 
+      /* A read that fails (kouan_server_db_row) marks the request: its
+       * reply would be built on part of the rows, so it becomes a 500. */
+      kouan_server_db_failure_clear (self);
       if (check_access (self, route, &req) && query_is_text (msg))
         {
           /* Whatever the route changed is announced to every socket that
@@ -414,6 +434,7 @@ handle_request (SoupServer        *server,
           if (kouan_server_events_newest (self) != before)
             kouan_server_events_notify_since (self, before);
         }
+      reply_if_db_failed (self, msg);
       return;
     }
 

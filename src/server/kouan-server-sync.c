@@ -365,7 +365,7 @@ stored_result (KouanServer *self,
 
   sqlite3_bind_int64 (stmt, 1, user_id);
   sqlite3_bind_text (stmt, 2, mutation_id, -1, SQLITE_TRANSIENT);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  if (kouan_server_db_row (self, stmt))
     result = kouan_json_parse_object ((const char *) sqlite3_column_text (stmt, 0), -1, NULL);
   sqlite3_reset (stmt);
   return result;
@@ -379,12 +379,14 @@ store_result (KouanServer  *self,
               GError      **error)
 {
   sqlite3_stmt *stmt = kouan_server_db_stmt (self,
-    "INSERT INTO applied_mutations (user_id, mutation_id, result_json) VALUES (?1, ?2, ?3)");
+    "INSERT INTO applied_mutations (user_id, mutation_id, result_json, applied_at)"
+    " VALUES (?1, ?2, ?3, ?4)");
   g_autofree char *text = kouan_json_object_to_string (result);
 
   sqlite3_bind_int64 (stmt, 1, user_id);
   sqlite3_bind_text (stmt, 2, mutation_id, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 3, text, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 4, g_get_real_time () / G_USEC_PER_SEC);
   return kouan_server_db_step_done (self, stmt, error);
 }
 

@@ -7,6 +7,8 @@
 
 G_BEGIN_DECLS
 
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
+
 /* Internals of kouan-server, shared by its source files. One KouanServer
  * lives for the whole process and is only touched from the main thread. */
 
@@ -32,6 +34,9 @@ GQuark kouan_server_error_quark (void);
 #define KOUAN_SESSIONS_PER_USER       20
 #define KOUAN_LOGIN_WINDOW            (15 * 60)
 #define KOUAN_MUTATIONS_MAX           100
+/* How long a mutation id is remembered (at most once within it): 30 days,
+ * four times the longest session (docs/architecture.md, sync protocol). */
+#define KOUAN_MUTATION_RETENTION      (30 * 24 * 60 * 60)
 #define KOUAN_CARD_CHALLENGE_TTL      (2 * 60)
 /* Card challenges: per client address per minute, and outstanding at once
  * on the whole server (docs/api.md, card-challenge) */
@@ -44,7 +49,9 @@ typedef struct _KouanServer KouanServer;
 struct _KouanServer
 {
   sqlite3    *db;
-  GHashTable *statements;   /* SQL text → sqlite3_stmt*, prepared once */
+  GHashTable *statements;   /* constant SQL text → sqlite3_stmt*, prepared once */
+  GError     *db_failure;   /* (nullable) the first failed read of the current
+                             * request; the router answers 500 when set */
   SoupServer *soup;
   GObject    *listener;     /* KouanServerListener: accepts, times out, frames */
   GPtrArray  *sockets;      /* KouanServerSocket*, the open WebSockets */
@@ -64,6 +71,7 @@ struct _KouanServer
 
   char       *today;        /* (nullable) --today YYYY-MM-DD, for tests */
   guint       admin_timer;  /* the daily grant-expiry check */
+  guint       prune_timer;  /* hourly: forget mutation ids past their retention */
 
   gboolean    demo;                /* started with --demo */
   gint64      certification_delay; /* seconds before the demo reviewer decides */
@@ -74,9 +82,28 @@ gboolean      kouan_server_db_open        (KouanServer  *self,
                                            const char   *path,
                                            GError      **error);
 void          kouan_server_db_close       (KouanServer  *self);
-/* A cached, reset statement; aborts on a bug in the SQL text. */
+/* A cached, reset statement; aborts on a bug in the SQL text. @sql must
+ * be constant text (a literal): the cache keeps the pointer. */
 sqlite3_stmt *kouan_server_db_stmt        (KouanServer  *self,
                                            const char   *sql);
+/* (transfer full): an uncached statement for SQL built at run time (a
+ * filter or sort chosen by the request); free it with sqlite3_finalize. */
+sqlite3_stmt *kouan_server_db_prepare     (KouanServer  *self,
+                                           const char   *sql);
+/* Steps a query: TRUE with a row, FALSE at SQLITE_DONE or on an error.
+ * An error is kept as the request's database failure (logged once), so the
+ * router answers 500 instead of a reply built on part of the rows, and
+ * kouan_server_db_commit() refuses to commit. Every step loop uses it. */
+gboolean      kouan_server_db_row         (KouanServer  *self,
+                                           sqlite3_stmt *stmt);
+/* (transfer full): @text with LIKE's wildcards (% _) and the escape
+ * character itself escaped, for a pattern used with ESCAPE '\' — so a
+ * user's "50%" matches that text, not everything starting with "50". */
+char         *kouan_server_db_like_escape (const char   *text);
+void          kouan_server_db_failure_clear (KouanServer *self);
+/* Has a read failed since the last clear? @error gets a copy. */
+gboolean      kouan_server_db_failed      (KouanServer  *self,
+                                           GError      **error);
 gboolean      kouan_server_db_exec        (KouanServer  *self,
                                            const char   *sql,
                                            GError      **error);
@@ -96,6 +123,11 @@ gint64        kouan_server_db_max_seq     (KouanServer  *self,
 gboolean      kouan_server_db_is_member   (KouanServer  *self,
                                            gint64        user_id,
                                            gint64        enterprise_id);
+/* Forgets the mutation ids applied before @now − KOUAN_MUTATION_RETENTION
+ * (Unix seconds); returns how many, or -1 on error (logged). Runs at open
+ * and hourly. */
+gint64        kouan_server_db_prune_mutations (KouanServer *self,
+                                               gint64       now);
 JsonObject   *kouan_server_db_user_json   (KouanServer  *self,
                                            gint64        user_id);
 JsonArray    *kouan_server_db_memberships_json (KouanServer *self,

@@ -162,7 +162,6 @@ kouan_card_fixture_set_reader (KouanCardFixture  *self,
 KouanCardFixture *
 kouan_card_fixture_new (GError **error)
 {
-  g_autoptr(GError) local_error = NULL;
   KouanCardFixture *self = g_new0 (KouanCardFixture, 1);
   g_autofree char *conf_dir = NULL;
 

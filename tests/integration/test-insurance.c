@@ -299,7 +299,6 @@ test_confirm_offline_lands_once (void)
   g_autoptr(KouanPolicy) local = NULL;
   g_autoptr(GPtrArray) records = NULL;
   g_autoptr(JsonObject) result = NULL;
-  g_autofree char *changes_sql = NULL;
   KouanInsuranceCounts before;
   JsonObject *record;
 
@@ -482,13 +481,15 @@ test_subscriptions (void)
     g_autoptr(GPtrArray) fresh = kouan_store_list_new_subscribed_articles (
       store, 1, 0, g_get_real_time () / G_USEC_PER_SEC - 60, &error);
     KouanRiskArticle *article;
+    gint64 newest;
 
     g_assert_no_error (error);
     g_assert_cmpuint (fresh->len, ==, 1);
     article = g_ptr_array_index (fresh, 0);
     g_assert_cmpstr (article->title, ==, "钢铁行业产能过剩风险加剧");
+    newest = article->id;   /* the array owns the article */
     g_clear_pointer (&fresh, g_ptr_array_unref);
-    fresh = kouan_store_list_new_subscribed_articles (store, 1, article->id, 0, &error);
+    fresh = kouan_store_list_new_subscribed_articles (store, 1, newest, 0, &error);
     g_assert_cmpuint (fresh->len, ==, 0);
   }
 

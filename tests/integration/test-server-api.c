@@ -647,8 +647,13 @@ test_mutations_once (Fixture       *f,
   rows_after = db_int (f, "SELECT COUNT(*) FROM changes");
   g_assert_cmpuint (request (f, "POST", path, f->staff, batch, &replay), ==, 200);
 
-  first_text = kouan_json_to_string (json_node_init_array (json_node_alloc (), json_object_get_array_member (first, "results")));
-  replay_text = kouan_json_to_string (json_node_init_array (json_node_alloc (), json_object_get_array_member (replay, "results")));
+  {
+    g_autoptr(JsonNode) first_node = json_node_init_array (json_node_alloc (), json_object_get_array_member (first, "results"));
+    g_autoptr(JsonNode) replay_node = json_node_init_array (json_node_alloc (), json_object_get_array_member (replay, "results"));
+
+    first_text = kouan_json_to_string (first_node);
+    replay_text = kouan_json_to_string (replay_node);
+  }
   g_assert_cmpstr (first_text, ==, replay_text);
   g_assert_cmpint (db_int (f, "SELECT MAX(seq) FROM changes"), ==, seq_after);
   g_assert_cmpint (db_int (f, "SELECT COUNT(*) FROM changes"), ==, rows_after);

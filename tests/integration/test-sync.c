@@ -678,7 +678,6 @@ test_full_sync (void)
   g_autoptr(TestClient) staff = test_client_new (demo_server, "demo-staff", 0);
   g_autoptr(GHashTable) admin_truth = NULL;
   g_autoptr(GHashTable) staff_truth = NULL;
-  g_autoptr(GError) error = NULL;
 
   g_assert_cmpint (kouan_sync_get_last_synced (admin->sync), ==, 0);
   run_once_ok (admin->sync);

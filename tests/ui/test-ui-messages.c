@@ -897,7 +897,6 @@ main (int   argc,
   g_clear_pointer (&fixture.server, kouan_test_server_free);
   if (fixture.tmpdir != NULL)
     {
-      g_autoptr(GFile) dir = g_file_new_for_path (fixture.tmpdir);
       g_autofree char *db = g_build_filename (fixture.tmpdir, "store.db", NULL);
       g_autofree char *wal = g_strconcat (db, "-wal", NULL);
       g_autofree char *shm = g_strconcat (db, "-shm", NULL);

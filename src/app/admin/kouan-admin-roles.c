@@ -205,8 +205,13 @@ add_column (KouanAdminRoles *self,
   gtk_column_view_column_set_resizable (column, TRUE);
   gtk_column_view_column_set_expand (column, expand);
   if (sort_member != NULL)
-    gtk_column_view_column_set_sorter (column,
-      GTK_SORTER (gtk_custom_sorter_new (kouan_admin_record_compare, (gpointer) sort_member, NULL)));
+    {
+      /* set_sorter takes its own reference */
+      g_autoptr(GtkSorter) sorter = GTK_SORTER (gtk_custom_sorter_new (kouan_admin_record_compare,
+                                                                       (gpointer) sort_member, NULL));
+
+      gtk_column_view_column_set_sorter (column, sorter);
+    }
   gtk_column_view_append_column (GTK_COLUMN_VIEW (self->column_view), column);
   g_object_unref (column);
 }
@@ -220,7 +225,7 @@ on_change_done (GObject      *source,
 {
   KouanAdminRoles *self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = kouan_admin_view_call_finish (self->admin, result, &error);
+  G_GNUC_UNUSED g_autoptr(JsonNode) node = kouan_admin_view_call_finish (self->admin, result, &error);
 
   if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && self->admin != NULL)
     {
@@ -566,7 +571,7 @@ on_dialog_done (GObject      *source,
   RoleDialog *dialog = g_object_get_data (G_OBJECT (window), "kouan-role-dialog");
   KouanAdminRoles *self = dialog->self;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = kouan_admin_view_call_finish (self->admin, result, &error);
+  G_GNUC_UNUSED g_autoptr(JsonNode) node = kouan_admin_view_call_finish (self->admin, result, &error);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->admin == NULL)
     {

@@ -248,8 +248,13 @@ add_column (KouanAdminStaff *self,
   column = gtk_column_view_column_new (title, factory);
   gtk_column_view_column_set_resizable (column, TRUE);
   if (sort_member != NULL)
-    gtk_column_view_column_set_sorter (column,
-      GTK_SORTER (gtk_custom_sorter_new (kouan_admin_record_compare, (gpointer) sort_member, NULL)));
+    {
+      /* set_sorter takes its own reference */
+      g_autoptr(GtkSorter) sorter = GTK_SORTER (gtk_custom_sorter_new (kouan_admin_record_compare,
+                                                                       (gpointer) sort_member, NULL));
+
+      gtk_column_view_column_set_sorter (column, sorter);
+    }
   gtk_column_view_append_column (GTK_COLUMN_VIEW (self->column_view), column);
   g_object_unref (column);
 }
@@ -482,7 +487,7 @@ on_change_done (GObject      *source,
   Change *change = user_data;
   KouanAdminStaff *self = change->self;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = kouan_admin_view_call_finish (self->admin, result, &error);
+  G_GNUC_UNUSED g_autoptr(JsonNode) node = kouan_admin_view_call_finish (self->admin, result, &error);
 
   if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && self->admin != NULL)
     {
@@ -838,7 +843,7 @@ on_dialog_step_done (GObject      *source,
   EditDialog *dialog = user_data;
   KouanAdminStaff *self = dialog->self;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = kouan_admin_view_call_finish (self->admin, result, &error);
+  G_GNUC_UNUSED g_autoptr(JsonNode) node = kouan_admin_view_call_finish (self->admin, result, &error);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->admin == NULL)
     return;   /* the page is gone, and the dialog with its window */

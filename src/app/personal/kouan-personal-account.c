@@ -285,7 +285,7 @@ on_session_ended (GObject      *source,
 {
   g_autoptr(KouanPersonalPage) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) answer = kouan_client_call_finish (KOUAN_CLIENT (source), result, &error);
+  G_GNUC_UNUSED g_autoptr(JsonNode) answer = kouan_client_call_finish (KOUAN_CLIENT (source), result, &error);
 
   if (error != NULL)
     {
@@ -506,7 +506,7 @@ on_password_changed (GObject      *source,
 {
   PasswordDialog *dialog = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) answer = kouan_client_call_finish (KOUAN_CLIENT (source), result, &error);
+  G_GNUC_UNUSED g_autoptr(JsonNode) answer = kouan_client_call_finish (KOUAN_CLIENT (source), result, &error);
 
   if (error != NULL)
     {

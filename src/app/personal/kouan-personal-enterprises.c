@@ -367,7 +367,7 @@ on_left (GObject      *source,
 {
   g_autoptr(KouanPersonalPage) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) answer = kouan_client_call_finish (KOUAN_CLIENT (source), result, &error);
+  G_GNUC_UNUSED g_autoptr(JsonNode) answer = kouan_client_call_finish (KOUAN_CLIENT (source), result, &error);
 
   if (error != NULL)
     {
@@ -494,7 +494,7 @@ on_joined (GObject      *source,
 {
   JoinDialog *dialog = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) answer = kouan_client_call_finish (KOUAN_CLIENT (source), result, &error);
+  G_GNUC_UNUSED g_autoptr(JsonNode) answer = kouan_client_call_finish (KOUAN_CLIENT (source), result, &error);
 
   if (error != NULL)
     {
