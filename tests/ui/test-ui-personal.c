@@ -20,6 +20,8 @@
 #include "kouan-test-server.h"
 #include "kouan-window.h"
 #include "kouan-window-private.h"
+#include "personal/kouan-certify-dialog.h"
+#include "personal/kouan-join-dialog.h"
 #include "personal/kouan-personal-page.h"
 
 #define WAIT_TIMEOUT_SECONDS 30
@@ -185,7 +187,7 @@ test_edit_and_save_profile (void)
   g_assert_cmpstr (gtk_editable_get_text (_kouan_personal_page_get_name_entry (fixture.page)), ==, "王明");
   /* The page was built before the first sync: once the profile is there,
    * it must no longer say that it has not been synced. */
-  g_assert_cmpstr (gtk_label_get_label (_kouan_personal_page_get_profile_status_label (fixture.page)),
+  g_assert_cmpstr (_kouan_personal_page_get_profile_status (fixture.page),
                    !=, "Your profile has not been synced yet.");
   g_assert_false (_kouan_personal_page_get_profile_dirty (fixture.page));
   g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (_kouan_personal_page_get_profile_save_button (fixture.page))));
@@ -261,8 +263,9 @@ header_avatar_shown (gpointer user_data)
 {
   GtkWidget *avatar = _kouan_personal_page_get_header_avatar (fixture.page);
 
+  /* an AdwAvatar: the initials until there is a picture */
   return avatar != NULL && gtk_widget_get_visible (avatar) &&
-         gtk_picture_get_paintable (GTK_PICTURE (avatar)) != NULL;
+         adw_avatar_get_custom_image (ADW_AVATAR (avatar)) != NULL;
 }
 
 static gboolean
@@ -465,7 +468,7 @@ test_seal_preview_window (void)
   spin (500);
   g_assert_cmpuint (g_list_model_get_n_items (toplevels), ==, before + 1);
   {
-    GtkWindow *preview = g_object_get_data (G_OBJECT (fixture.page), "kouan-seal-preview");
+    GtkWindow *preview = _kouan_personal_page_get_seal_preview (fixture.page);
 
     g_assert_true (GTK_IS_WINDOW (preview));
     g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (preview)));
@@ -504,8 +507,9 @@ test_join_dialog_rejects_invalid_code (void)
   _kouan_personal_page_show (fixture.page, "enterprises");
   dialog = _kouan_personal_page_open_join_dialog (fixture.page);
   spin (100);
-  entry = find_widget (dialog, GTK_TYPE_ENTRY, NULL);
+  entry = GTK_WIDGET (_kouan_join_dialog_get_entry (KOUAN_JOIN_DIALOG (dialog)));
   search = find_widget (dialog, GTK_TYPE_BUTTON, "_Search");
+  g_assert_true (search == _kouan_join_dialog_get_search_button (KOUAN_JOIN_DIALOG (dialog)));
   g_assert_nonnull (entry);
   g_assert_nonnull (search);
 
@@ -519,7 +523,7 @@ test_join_dialog_rejects_invalid_code (void)
   gtk_editable_set_text (GTK_EDITABLE (entry), "91330203MA2H7QW4X");
   g_assert_false (gtk_widget_get_sensitive (search));
   /* Pressing Enter does not send either. */
-  g_signal_emit_by_name (entry, "activate");
+  g_signal_emit_by_name (entry, "entry-activated");
   spin (200);
 
   /* A valid code, or a name, may be searched. */
@@ -609,33 +613,6 @@ certification_is (gpointer user_data)
   return certification != NULL && g_strcmp0 (certification->status, user_data) == 0;
 }
 
-static GtkWidget *
-find_entry (GtkWidget *root,
-            guint      index)
-{
-  guint seen = 0;
-
-  for (GtkWidget *w = gtk_widget_get_first_child (root); w != NULL; )
-    {
-      if (GTK_IS_ENTRY (w) && seen++ == index)
-        return w;
-      if (gtk_widget_get_first_child (w) != NULL)
-        w = gtk_widget_get_first_child (w);
-      else
-        {
-          while (w != NULL && gtk_widget_get_next_sibling (w) == NULL)
-            {
-              w = gtk_widget_get_parent (w);
-              if (w == root)
-                w = NULL;
-            }
-          if (w != NULL)
-            w = gtk_widget_get_next_sibling (w);
-        }
-    }
-  return NULL;
-}
-
 static void
 test_certification_form (void)
 {
@@ -658,11 +635,11 @@ test_certification_form (void)
   dialog = _kouan_personal_page_open_certify_dialog (fixture.page, 2);
   submit = find_widget (dialog, GTK_TYPE_BUTTON, "_Submit");
   g_assert_nonnull (submit);
-  gtk_editable_set_text (GTK_EDITABLE (find_entry (dialog, 0)), "陈建国");
-  gtk_editable_set_text (GTK_EDITABLE (find_entry (dialog, 1)), "91330203MA2H7QW4XA");   /* typo */
-  gtk_editable_set_text (GTK_EDITABLE (find_entry (dialog, 2)), "0574-8765 4321");
+  gtk_editable_set_text (GTK_EDITABLE (_kouan_certify_dialog_get_entry (KOUAN_CERTIFY_DIALOG (dialog), 0)), "陈建国");
+  gtk_editable_set_text (GTK_EDITABLE (_kouan_certify_dialog_get_entry (KOUAN_CERTIFY_DIALOG (dialog), 1)), "91330203MA2H7QW4XA");   /* typo */
+  gtk_editable_set_text (GTK_EDITABLE (_kouan_certify_dialog_get_entry (KOUAN_CERTIFY_DIALOG (dialog), 2)), "0574-8765 4321");
   g_assert_false (gtk_widget_get_sensitive (submit));
-  gtk_editable_set_text (GTK_EDITABLE (find_entry (dialog, 1)), "91330203MA2H7QW4XM");
+  gtk_editable_set_text (GTK_EDITABLE (_kouan_certify_dialog_get_entry (KOUAN_CERTIFY_DIALOG (dialog), 1)), "91330203MA2H7QW4XM");
   /* still no licence image */
   g_assert_false (gtk_widget_get_sensitive (submit));
   _kouan_personal_page_use_licence_file (dialog, licence_path);
@@ -723,12 +700,15 @@ test_unbind_asks_confirmation (void)
 
   /* × asks first; 取消 changes nothing. */
   dialog = _kouan_personal_page_unbind (fixture.page, 1);
-  g_assert_true (GTK_IS_DIALOG (dialog));
+  g_assert_true (ADW_IS_MESSAGE_DIALOG (dialog));
   g_assert_true (gtk_widget_get_visible (dialog));
+  /* the button says what it does, and looks like it */
+  g_assert_cmpstr (adw_message_dialog_get_response_label (ADW_MESSAGE_DIALOG (dialog), "unbind"), ==, "_Leave");
+  g_assert_cmpint (adw_message_dialog_get_response_appearance (ADW_MESSAGE_DIALOG (dialog), "unbind"),
+                   ==, ADW_RESPONSE_DESTRUCTIVE);
+  g_assert_cmpstr (adw_message_dialog_get_default_response (ADW_MESSAGE_DIALOG (dialog)), ==, "cancel");
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
-  G_GNUC_END_IGNORE_DEPRECATIONS
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_assert_true (wait_until (dialog_gone, &dialog));
   spin (500);
   g_assert_cmpuint (server_membership_count (), ==, memberships);
@@ -737,9 +717,7 @@ test_unbind_asks_confirmation (void)
    * card stays. */
   dialog = _kouan_personal_page_unbind (fixture.page, 1);
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_OK);
-  G_GNUC_END_IGNORE_DEPRECATIONS
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "unbind");
   g_assert_true (wait_until (dialog_gone, &dialog));
   g_assert_true (wait_until (status_mentions_admin, NULL));
   g_assert_cmpuint (server_membership_count (), ==, memberships);
@@ -751,9 +729,7 @@ test_unbind_asks_confirmation (void)
   spin (300);
   dialog = _kouan_personal_page_unbind (fixture.page, 2);
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_OK);
-  G_GNUC_END_IGNORE_DEPRECATIONS
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "unbind");
   g_assert_true (wait_until (dialog_gone, &dialog));
   g_assert_true (wait_until (cards_left, GUINT_TO_POINTER (cards - 1)));
   g_assert_cmpuint (server_membership_count (), ==, memberships - 1);
@@ -865,12 +841,117 @@ test_my_roles (void)
     last = _kouan_personal_describe_grant (grant, "2026-03-24");
     expired = _kouan_personal_describe_grant (grant, "2026-04-01");
     later = _kouan_personal_describe_grant (grant, "2026-03-23");
-    g_assert_cmpstr (pending, ==, "审计员 · 2026-03-01 – 2026-03-31 · not yet valid");
-    g_assert_cmpstr (today, ==, "审计员 · 2026-03-01 – 2026-03-31 · ends today");
-    g_assert_cmpstr (last, ==, "审计员 · 2026-03-01 – 2026-03-31 · ends in 7 days");
-    g_assert_cmpstr (expired, ==, "审计员 · 2026-03-01 – 2026-03-31 · expired");
-    g_assert_cmpstr (later, ==, "审计员 · 2026-03-01 – 2026-03-31 · valid");
+    /* days as kouan-format.h shows them */
+    g_assert_cmpstr (pending, ==, "审计员 · Mar 1, 2026 – Mar 31, 2026 · not yet valid");
+    g_assert_cmpstr (today, ==, "审计员 · Mar 1, 2026 – Mar 31, 2026 · ends today");
+    g_assert_cmpstr (last, ==, "审计员 · Mar 1, 2026 – Mar 31, 2026 · ends in 7 days");
+    g_assert_cmpstr (expired, ==, "审计员 · Mar 1, 2026 – Mar 31, 2026 · expired");
+    g_assert_cmpstr (later, ==, "审计员 · Mar 1, 2026 – Mar 31, 2026 · valid");
   }
+}
+
+/* ---- 600 px: the folded layout -------------------------------------------------- */
+
+static gboolean
+window_width_is (gpointer user_data)
+{
+  spin (50);
+  return gtk_widget_get_width (GTK_WIDGET (fixture.window)) == GPOINTER_TO_INT (user_data);
+}
+
+static gboolean
+page_folded (gpointer user_data)
+{
+  return adw_leaflet_get_folded (_kouan_personal_page_get_leaflet (fixture.page)) == GPOINTER_TO_INT (user_data);
+}
+
+/* Every label shown gets at least its natural width or 12 em, whichever
+ * is less: text may wrap into lines, never into columns of a few
+ * characters; and no widget gets less than its minimum. */
+static void
+assert_nothing_squeezed (GtkWidget *widget,
+                         int        em)
+{
+  int minimum, natural;
+
+  if (!gtk_widget_get_mapped (widget))
+    return;
+  gtk_widget_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, &natural, NULL, NULL);
+  if (gtk_widget_get_width (widget) < minimum)
+    g_error ("%s is %d px wide, less than its minimum %d px",
+             G_OBJECT_TYPE_NAME (widget), gtk_widget_get_width (widget), minimum);
+  if (GTK_IS_LABEL (widget) && gtk_label_get_wrap (GTK_LABEL (widget)) &&
+      gtk_widget_get_width (widget) < MIN (natural, 12 * em))
+    g_error ("the label “%s” is squeezed to %d px (natural %d px)",
+             gtk_label_get_label (GTK_LABEL (widget)), gtk_widget_get_width (widget), natural);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    assert_nothing_squeezed (child, em);
+}
+
+static void
+test_folded_at_600 (void)
+{
+  static const char *const pages[] = { "profile", "account", "enterprises", "preferences" };
+  GtkWidget *window, *back;
+  int minimum, natural, em;
+
+  ensure_window ();
+  window = GTK_WIDGET (fixture.window);
+  kouan_window_set_enterprise_id (fixture.window, 1);
+  kouan_window_show_area (fixture.window, "personal");
+  gtk_window_set_default_size (GTK_WINDOW (window), 600, 800);
+  spin (500);
+  /* The whole window fits: its minimum width is at most 600 px. */
+  gtk_widget_measure (window, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, &natural, NULL, NULL);
+  g_test_message ("window minimum width %d px, natural %d px", minimum, natural);
+  g_assert_cmpint (minimum, <=, 600);
+  g_assert_true (wait_until (window_width_is, GINT_TO_POINTER (600)));
+  g_assert_true (wait_until (page_folded, GINT_TO_POINTER (TRUE)));
+  {
+    g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (window, "M");
+
+    pango_layout_get_pixel_size (layout, &em, NULL);
+  }
+
+  /* The list of sub-pages, alone; a sub-page opens on activation and
+   * has a back button to the list. */
+  back = _kouan_personal_page_get_back_button (fixture.page);
+  _kouan_personal_page_show (fixture.page, "profile");
+  spin (300);
+  g_assert_true (gtk_widget_get_mapped (back));
+  gtk_widget_activate (back);
+  spin (500);
+  g_assert_null (_kouan_personal_page_get_visible_page (fixture.page));
+  g_assert_true (gtk_widget_get_mapped (_kouan_personal_page_get_sidebar_row (fixture.page, "account")));
+  assert_nothing_squeezed (GTK_WIDGET (fixture.page), em);
+
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      GtkWidget *row = _kouan_personal_page_get_sidebar_row (fixture.page, pages[i]);
+
+      gtk_widget_activate (row);
+      spin (500);
+      g_assert_cmpstr (_kouan_personal_page_get_visible_page (fixture.page), ==, pages[i]);
+      g_assert_false (gtk_widget_get_mapped (row));
+      g_assert_true (gtk_widget_get_mapped (back));
+      assert_nothing_squeezed (GTK_WIDGET (fixture.page), em);
+      gtk_widget_activate (back);
+      spin (500);
+      g_assert_null (_kouan_personal_page_get_visible_page (fixture.page));
+      g_assert_true (gtk_widget_get_mapped (row));
+    }
+
+  /* Wide again: list and sub-page side by side, no back button. */
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  g_assert_true (wait_until (window_width_is, GINT_TO_POINTER (1280)));
+  g_assert_true (wait_until (page_folded, GINT_TO_POINTER (FALSE)));
+  spin (300);
+  g_assert_false (gtk_widget_get_mapped (back));
+  g_assert_true (gtk_widget_get_mapped (_kouan_personal_page_get_sidebar_row (fixture.page, "profile")));
+  g_assert_nonnull (_kouan_personal_page_get_visible_page (fixture.page));
+  assert_nothing_squeezed (GTK_WIDGET (fixture.page), em);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 760);
 }
 
 int
@@ -892,6 +973,7 @@ main (int   argc,
   g_test_add_func ("/ui/personal/preferences-switch-syncs", test_preferences_switch);
   g_test_add_func ("/ui/personal/certification-form", test_certification_form);
   g_test_add_func ("/ui/personal/my-roles", test_my_roles);
+  g_test_add_func ("/ui/personal/folded-at-600", test_folded_at_600);
   g_test_add_func ("/ui/personal/unbind-asks-confirmation", test_unbind_asks_confirmation);
 
   ret = g_test_run ();
