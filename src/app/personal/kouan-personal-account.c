@@ -578,7 +578,12 @@ change_password (GtkWidget  *widget,
 static void
 kouan_personal_account_dispose (GObject *object)
 {
+  GtkWidget *child;
+
   gtk_widget_dispose_template (GTK_WIDGET (object), KOUAN_TYPE_PERSONAL_ACCOUNT);
+  /* template children without an id are not unparented for us */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
+    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (kouan_personal_account_parent_class)->dispose (object);
 }

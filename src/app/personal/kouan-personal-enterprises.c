@@ -448,7 +448,12 @@ certify (GtkWidget  *widget,
 static void
 kouan_personal_enterprises_dispose (GObject *object)
 {
+  GtkWidget *child;
+
   gtk_widget_dispose_template (GTK_WIDGET (object), KOUAN_TYPE_PERSONAL_ENTERPRISES);
+  /* template children without an id are not unparented for us */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
+    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (kouan_personal_enterprises_parent_class)->dispose (object);
 }

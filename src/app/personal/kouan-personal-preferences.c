@@ -120,7 +120,12 @@ _kouan_personal_preferences_get_switch (KouanPersonalPreferences *self,
 static void
 kouan_personal_preferences_dispose (GObject *object)
 {
+  GtkWidget *child;
+
   gtk_widget_dispose_template (GTK_WIDGET (object), KOUAN_TYPE_PERSONAL_PREFERENCES);
+  /* template children without an id are not unparented for us */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
+    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (kouan_personal_preferences_parent_class)->dispose (object);
 }
@@ -154,8 +159,9 @@ kouan_personal_preferences_init (KouanPersonalPreferences *self)
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _(texts[i].title));
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _(texts[i].explanation));
       gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (toggle), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      _(texts[i].title), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+      /* named by the row: AdwActionRow labels its activatable widget
+       * with its title (a label of our own would be said twice) */
+      gtk_accessible_update_property (GTK_ACCESSIBLE (toggle), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
                                       _(texts[i].explanation), -1);
       g_signal_connect_object (toggle, "notify::active", G_CALLBACK (on_switched), self, G_CONNECT_SWAPPED);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), toggle);

@@ -307,9 +307,13 @@ preview_seal (GtkWidget  *widget,
 static void
 kouan_personal_profile_dispose (GObject *object)
 {
+  GtkWidget *child;
   KouanPersonalProfile *self = KOUAN_PERSONAL_PROFILE (object);
 
   gtk_widget_dispose_template (GTK_WIDGET (object), KOUAN_TYPE_PERSONAL_PROFILE);
+  /* template children without an id are not unparented for us */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
+    gtk_widget_unparent (child);
   g_clear_weak_pointer (&self->seal_preview);
   g_clear_object (&self->draft_seal);
 
