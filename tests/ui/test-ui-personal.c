@@ -7,6 +7,7 @@
  * and the last administrator is told why they cannot. */
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
 #include <string.h>
@@ -894,6 +895,84 @@ assert_nothing_squeezed (GtkWidget *widget,
     assert_nothing_squeezed (child, em);
 }
 
+/* With KOUAN_SHOT_DIR set, the window as it is now goes to
+ * $KOUAN_SHOT_DIR/personal-@name.png: the screenshots of this layout,
+ * taken where the other areas cannot widen the window. */
+static void
+save_window_shot (GtkWidget  *window,
+                  const char *name)
+{
+  const char *dir = g_getenv ("KOUAN_SHOT_DIR");
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *file = NULL;
+  g_autofree char *path = NULL;
+  GtkSnapshot *snapshot;
+  int width, height;
+
+  if (dir == NULL)
+    return;
+  spin (400);
+  width = gtk_widget_get_width (window);
+  height = gtk_widget_get_height (window);
+  paintable = gtk_widget_paintable_new (window);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  if (node == NULL)
+    return;
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  file = g_strdup_printf ("personal-%s-%d.png", name, width);
+  path = g_build_filename (dir, file, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+}
+
+static void
+save_shot (const char *name)
+{
+  save_window_shot (GTK_WIDGET (fixture.window), name);
+}
+
+/* The dialogs of the area, for the screenshots only. */
+static void
+save_dialog_shots (void)
+{
+  GtkWidget *dialog;
+
+  if (g_getenv ("KOUAN_SHOT_DIR") == NULL)
+    return;
+  dialog = _kouan_personal_page_open_join_dialog (fixture.page);
+  gtk_editable_set_text (_kouan_join_dialog_get_entry (KOUAN_JOIN_DIALOG (dialog)), "91330203MA2H7QW4XA");
+  save_window_shot (dialog, "join");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  dialog = _kouan_personal_page_open_certify_dialog (fixture.page, 2);
+  save_window_shot (dialog, "certify");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  dialog = _kouan_personal_page_unbind (fixture.page, 2);
+  save_window_shot (dialog, "leave");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  gtk_widget_activate_action (GTK_WIDGET (_kouan_personal_page_get_card_login_button (fixture.page)),
+                              "account.change-password", NULL);
+  spin (300);
+  {
+    GListModel *toplevels = gtk_window_get_toplevels ();
+
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+      {
+        g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+        if (g_strcmp0 (G_OBJECT_TYPE_NAME (window), "KouanPasswordDialog") == 0)
+          {
+            save_window_shot (window, "password");
+            gtk_window_destroy (GTK_WINDOW (window));
+            break;
+          }
+      }
+  }
+}
+
 static void
 test_folded_at_600 (void)
 {
@@ -944,6 +1023,7 @@ test_folded_at_600 (void)
   g_assert_null (_kouan_personal_page_get_visible_page (fixture.page));
   g_assert_true (gtk_widget_get_mapped (_kouan_personal_page_get_sidebar_row (fixture.page, "account")));
   assert_nothing_squeezed (GTK_WIDGET (fixture.page), em);
+  save_shot ("list");
 
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
     {
@@ -952,6 +1032,7 @@ test_folded_at_600 (void)
       gtk_widget_activate (row);
       spin (500);
       g_assert_cmpstr (_kouan_personal_page_get_visible_page (fixture.page), ==, pages[i]);
+      save_shot (pages[i]);
       g_assert_cmpstr (adw_leaflet_get_visible_child_name (_kouan_personal_page_get_leaflet (fixture.page)),
                        ==, "content");
       g_assert_true (gtk_widget_get_mapped (back));
@@ -972,6 +1053,12 @@ test_folded_at_600 (void)
   g_assert_true (gtk_widget_get_mapped (_kouan_personal_page_get_sidebar_row (fixture.page, "profile")));
   g_assert_nonnull (_kouan_personal_page_get_visible_page (fixture.page));
   assert_nothing_squeezed (GTK_WIDGET (fixture.page), em);
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      gtk_widget_activate (_kouan_personal_page_get_sidebar_row (fixture.page, pages[i]));
+      save_shot (pages[i]);
+    }
+  save_dialog_shots ();
   gtk_window_set_default_size (GTK_WINDOW (window), 1100, 760);
   for (guint i = 0; i < G_N_ELEMENTS (other_areas); i++)
     {
@@ -990,6 +1077,13 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
   gtk_init ();
+  /* screenshots in another language (KOUAN_SHOT_DIR, LANGUAGE) */
+  if (g_getenv ("KOUAN_LOCALEDIR") != NULL)
+    {
+      bindtextdomain (GETTEXT_PACKAGE, g_getenv ("KOUAN_LOCALEDIR"));
+      bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+      textdomain (GETTEXT_PACKAGE);
+    }
 
   g_test_add_func ("/ui/personal/edit-and-save-profile", test_edit_and_save_profile);
   g_test_add_func ("/ui/personal/unsaved-changes-guard", test_unsaved_changes_guard);
