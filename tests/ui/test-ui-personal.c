@@ -1069,6 +1069,72 @@ test_folded_at_600 (void)
     }
 }
 
+/* ---- Escape ---------------------------------------------------------------------- */
+
+/* Presses Escape on @window the way GTK dispatches it: through the
+ * shortcuts the window's class declares. FALSE when none is for Escape. */
+static gboolean
+press_escape (GtkWidget *window)
+{
+  g_autoptr(GtkShortcutTrigger) escape = gtk_shortcut_trigger_parse_string ("Escape");
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (window);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+
+          if (gtk_shortcut_trigger_equal (gtk_shortcut_get_trigger (shortcut), escape))
+            return gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0, window,
+                                                 gtk_shortcut_get_arguments (shortcut));
+        }
+    }
+  return FALSE;
+}
+
+static void
+test_escape_closes_dialogs (void)
+{
+  GtkWidget *dialogs[4] = { NULL, };
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  ensure_window ();
+  kouan_window_set_enterprise_id (fixture.window, 1);
+  kouan_window_show_area (fixture.window, "personal");
+  dialogs[0] = _kouan_personal_page_open_join_dialog (fixture.page);
+  dialogs[1] = _kouan_personal_page_open_certify_dialog (fixture.page, 1);
+  _kouan_personal_page_show (fixture.page, "profile");
+  gtk_widget_activate_action (GTK_WIDGET (_kouan_personal_page_get_name_entry (fixture.page)),
+                              "profile.preview-seal", NULL);
+  dialogs[2] = GTK_WIDGET (_kouan_personal_page_get_seal_preview (fixture.page));
+  gtk_widget_activate_action (GTK_WIDGET (_kouan_personal_page_get_card_login_button (fixture.page)),
+                              "account.change-password", NULL);
+  spin (300);
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (g_strcmp0 (G_OBJECT_TYPE_NAME (window), "KouanPasswordDialog") == 0)
+        dialogs[3] = window;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (dialogs); i++)
+    {
+      g_assert_nonnull (dialogs[i]);
+      g_assert_true (gtk_widget_get_mapped (dialogs[i]));
+      g_object_add_weak_pointer (G_OBJECT (dialogs[i]), (gpointer *) &dialogs[i]);
+    }
+  for (guint i = G_N_ELEMENTS (dialogs); i-- > 0; )
+    {
+      g_assert_true (press_escape (dialogs[i]));
+      g_assert_true (wait_until (dialog_gone, &dialogs[i]));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1096,6 +1162,7 @@ main (int   argc,
   g_test_add_func ("/ui/personal/certification-form", test_certification_form);
   g_test_add_func ("/ui/personal/my-roles", test_my_roles);
   g_test_add_func ("/ui/personal/folded-at-600", test_folded_at_600);
+  g_test_add_func ("/ui/personal/escape-closes-dialogs", test_escape_closes_dialogs);
   g_test_add_func ("/ui/personal/unbind-asks-confirmation", test_unbind_asks_confirmation);
 
   ret = g_test_run ();
