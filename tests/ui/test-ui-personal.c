@@ -1044,6 +1044,14 @@ test_folded_at_600 (void)
                        ==, "sidebar");
     }
 
+  /* Half a 1 366 px screen: still nothing squeezed, whichever way the
+   * shell and the page fold. */
+  gtk_window_set_default_size (GTK_WINDOW (window), 683, 768);
+  g_assert_true (wait_until (window_width_is, GINT_TO_POINTER (683)));
+  spin (500);
+  assert_nothing_squeezed (GTK_WIDGET (fixture.page), em);
+  save_shot ("half");
+
   /* Wide again: list and sub-page side by side, no back button. */
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
   g_assert_true (wait_until (window_width_is, GINT_TO_POINTER (1280)));
