@@ -10,8 +10,10 @@ G_BEGIN_DECLS
 /* 个人中心: 个人资料 (profile, avatar, declarant's seal and its preview on a
  * declaration form), 账号管理 (details, password, the IC card login
  * "单一IC卡登录 — 点击登录" = win.card-login, sessions), 企业信息 (bound
- * enterprises, joining, leaving, certification) and 企业设置 (declaration
- * preferences). */
+ * enterprises, joining, leaving, certification) and 申报偏好 (declaration
+ * preferences; it was also called 企业设置, like the administrator's page,
+ * hence the new name). Adaptive: the list of these and the sub-page fold
+ * into one with a back button when narrow. */
 
 #define KOUAN_TYPE_PERSONAL_PAGE (kouan_personal_page_get_type ())
 G_DECLARE_FINAL_TYPE (KouanPersonalPage, kouan_personal_page, KOUAN, PERSONAL_PAGE, GtkWidget)

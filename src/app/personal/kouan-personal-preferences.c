@@ -5,7 +5,7 @@
 
 #include "kouan-personal-page-private.h"
 
-/* 报关偏好 (personal): the declaration-form-making switches of the current
+/* 申报偏好 (personal): the declaration-form-making switches of the current
  * enterprise, one row each. Each flip is one "preferences" update through
  * the outbox, so it works offline and follows the user to other
  * computers; the switches follow the store. */

@@ -23,6 +23,7 @@ struct _KouanPersonalProfile
 
   /* template widgets */
   GtkWidget         *avatar;
+  GtkWidget         *avatar_row;
   GtkWidget         *gender_row;
   GtkWidget         *name_row;
   GtkWidget         *seal_picture;
@@ -203,6 +204,7 @@ on_avatar_uploaded (gint64      image_id,
 
   self->uploading = FALSE;
   update_actions (self);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->avatar_row), _("A square picture, PNG or JPEG up to 1 MB."));
   if (image_id <= 0)
     {
       if (problem != NULL)
@@ -228,6 +230,7 @@ on_seal_uploaded (gint64      image_id,
   update_actions (self);
   if (image_id <= 0)
     {
+      show_seal (self, g_strcmp0 (gtk_stack_get_visible_child_name (GTK_STACK (self->seal_stack)), "seal") == 0);
       if (problem != NULL)
         tell (self, problem);
       return;
@@ -247,6 +250,9 @@ use_file (KouanPersonalProfile *self,
 {
   self->uploading = TRUE;
   update_actions (self);
+  /* the row says what is going on; the form does not move */
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (seal ? self->seal_row : self->avatar_row),
+                               _("Uploading the image…"));
   if (seal)
     _kouan_personal_upload_file (self->page, file, FALSE, SEAL_SIDE, on_seal_uploaded, g_object_ref (self));
   else
@@ -343,6 +349,7 @@ kouan_personal_profile_class_init (KouanPersonalProfileClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/kouan/Kouan/ui/kouan-personal-profile.ui");
   gtk_widget_class_bind_template_child (widget_class, KouanPersonalProfile, avatar);
+  gtk_widget_class_bind_template_child (widget_class, KouanPersonalProfile, avatar_row);
   gtk_widget_class_bind_template_child (widget_class, KouanPersonalProfile, gender_row);
   gtk_widget_class_bind_template_child (widget_class, KouanPersonalProfile, name_row);
   gtk_widget_class_bind_template_child (widget_class, KouanPersonalProfile, seal_picture);
