@@ -853,6 +853,72 @@ test_my_roles (void)
 
 /* ---- 600 px: the folded layout -------------------------------------------------- */
 
+/* ---- issue 16: what is shown follows the store ---------------------------------- */
+
+static gboolean
+enterprises_mention (gpointer user_data)
+{
+  g_autofree char *text = _kouan_personal_page_get_enterprises_text (fixture.page);
+
+  return strstr (text, user_data) != NULL;
+}
+
+static gboolean
+header_avatar_says (gpointer user_data)
+{
+  GtkWidget *avatar = _kouan_personal_page_get_header_avatar (fixture.page);
+
+  return avatar != NULL && g_strcmp0 (adw_avatar_get_text (ADW_AVATAR (avatar)), user_data) == 0;
+}
+
+static void
+test_follows_the_store (void)
+{
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) renamed = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KouanProfile) profile = NULL;
+
+  ensure_window ();
+  kouan_window_set_enterprise_id (fixture.window, 1);
+  _kouan_personal_page_show (fixture.page, "enterprises");
+
+  /* The sidebar's avatar shows the initials of the name the profile has. */
+  profile = kouan_store_get_profile (fixture.store, fixture.session->user_id, NULL);
+  g_assert_true (wait_until (header_avatar_says, profile->name));
+
+  /* An enterprise renamed and certified in the cache (as a sync or a
+   * session refresh brings it): its row says so, without a new login
+   * or another selection. */
+  before = kouan_store_list_enterprises (fixture.store, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < before->len; i++)
+    {
+      KouanEnterprise *enterprise = g_ptr_array_index (before, i);
+      gboolean second = kouan_enterprise_get_id (enterprise) == 2;
+
+      g_ptr_array_add (renamed,
+                       kouan_enterprise_new (kouan_enterprise_get_id (enterprise),
+                                             second ? "宁波甬兴进出口（集团）有限公司" : kouan_enterprise_get_name (enterprise),
+                                             kouan_enterprise_get_credit_code (enterprise),
+                                             second || kouan_enterprise_get_certified (enterprise),
+                                             kouan_enterprise_get_roles (enterprise)));
+    }
+  g_assert_false (enterprises_mention ("宁波甬兴进出口（集团）有限公司"));
+  g_assert_true (kouan_store_save_enterprises (fixture.store, renamed, &error));
+  g_assert_true (wait_until (enterprises_mention, "宁波甬兴进出口（集团）有限公司\n"));
+  {
+    g_autofree char *text = _kouan_personal_page_get_enterprises_text (fixture.page);
+    const char *row = strstr (text, "宁波甬兴进出口（集团）有限公司\n");
+
+    g_assert_nonnull (strstr (row, "Certified"));
+  }
+
+  /* and back, for the other tests */
+  g_assert_true (kouan_store_save_enterprises (fixture.store, before, &error));
+  g_assert_true (wait_until (enterprises_mention, "宁波甬兴进出口有限公司\n"));
+}
+
 static gboolean
 window_width_is (gpointer user_data)
 {
@@ -1169,6 +1235,7 @@ main (int   argc,
   g_test_add_func ("/ui/personal/preferences-switch-syncs", test_preferences_switch);
   g_test_add_func ("/ui/personal/certification-form", test_certification_form);
   g_test_add_func ("/ui/personal/my-roles", test_my_roles);
+  g_test_add_func ("/ui/personal/follows-the-store", test_follows_the_store);
   g_test_add_func ("/ui/personal/folded-at-600", test_folded_at_600);
   g_test_add_func ("/ui/personal/escape-closes-dialogs", test_escape_closes_dialogs);
   g_test_add_func ("/ui/personal/unbind-asks-confirmation", test_unbind_asks_confirmation);

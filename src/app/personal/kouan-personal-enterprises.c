@@ -157,6 +157,20 @@ _kouan_personal_enterprises_count (KouanPersonalEnterprises *self)
   return n;
 }
 
+char *
+_kouan_personal_page_get_enterprises_text (KouanPersonalPage *page)
+{
+  KouanPersonalEnterprises *self = KOUAN_PERSONAL_ENTERPRISES (page->enterprises);
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (GtkWidget *row = gtk_widget_get_first_child (self->list); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    if (ADW_IS_ACTION_ROW (row))
+      g_string_append_printf (text, "%s\n%s\n", adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)),
+                              adw_action_row_get_subtitle (ADW_ACTION_ROW (row)));
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
 /* ---- pending join requests ------------------------------------------------ */
 
 static void

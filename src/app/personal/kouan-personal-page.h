@@ -67,6 +67,8 @@ GtkWidget   *_kouan_personal_page_open_join_dialog      (KouanPersonalPage *self
 GtkWidget   *_kouan_personal_page_unbind                (KouanPersonalPage *self,
                                                          gint64             enterprise_id);
 guint        _kouan_personal_page_count_cards           (KouanPersonalPage *self);
+/* (transfer full): each enterprise row's title and subtitle, a line each */
+char        *_kouan_personal_page_get_enterprises_text  (KouanPersonalPage *self);
 /* What the enterprise sub-page last told the user (as a toast) */
 const char  *_kouan_personal_page_get_enterprises_status (KouanPersonalPage *self);
 /* (nullable) the header bar's avatar, once created */
