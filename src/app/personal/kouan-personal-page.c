@@ -6,11 +6,14 @@
 #include "kouan-enterprise.h"
 #include "kouan-image.h"
 #include "kouan-personal-page-private.h"
+#include "kouan-window.h"
 
-/* 个人中心: 个人资料, 账号管理 (with the IC card login, the window action
- * win.card-login), 企业信息 and 企业设置. Every page reads the cache and
- * follows it ("changed"), edits go through the outbox; the account,
- * sessions and enterprise search need the server and say so offline. */
+/* 个人中心: a leaflet of the sub-page list and the sub-page, which fold
+ * into one (with a back button) when the window is narrow. Every
+ * sub-page reads the cache and follows it ("changed"): names, avatars,
+ * enterprises, certification and roles are never set once per login or
+ * per selection. Edits go through the outbox; the forms with text share
+ * one Save, at the end of the sub-page's header bar. */
 
 G_DEFINE_FINAL_TYPE (KouanPersonalPage, kouan_personal_page, GTK_TYPE_WIDGET)
 
@@ -36,21 +39,141 @@ _kouan_personal_page_emit_enterprise_joined (KouanPersonalPage *self,
   g_signal_emit (self, signals[ENTERPRISE_JOINED], 0, enterprise);
 }
 
+GtkWindow *
+_kouan_personal_page_get_window (KouanPersonalPage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  return GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL;
+}
+
+void
+_kouan_personal_page_toast (KouanPersonalPage *self,
+                            const char        *text)
+{
+  GtkWidget *window = gtk_widget_get_ancestor (GTK_WIDGET (self), KOUAN_TYPE_WINDOW);
+  AdwToast *toast;
+
+  if (window == NULL)
+    {
+      g_message ("%s", text);
+      return;
+    }
+  toast = adw_toast_new (text);
+  /* Errors and confirmations are read in full before they go. */
+  adw_toast_set_timeout (toast, 5);
+  kouan_window_add_toast (KOUAN_WINDOW (window), toast);
+}
+
+void
+_kouan_personal_page_toast_queued (KouanPersonalPage *self)
+{
+  if (self->method == NULL)
+    _kouan_personal_page_toast (self, _("Saved on this computer. It reaches the server when you are online."));
+  else
+    _kouan_personal_page_toast (self, _("Saved. It reaches the server with the next sync."));
+}
+
+/* ---- the sub-page bar: title, unsaved changes, Save ---------------------- */
+
+static gboolean
+visible_page_is (KouanPersonalPage *self,
+                 const char        *name)
+{
+  return g_strcmp0 (gtk_stack_get_visible_child_name (GTK_STACK (self->stack)), name) == 0;
+}
+
+void
+_kouan_personal_page_update_save (KouanPersonalPage *self)
+{
+  gboolean has_form = visible_page_is (self, "profile") || visible_page_is (self, "account");
+  gboolean dirty = FALSE;
+  GtkStackPage *page = gtk_stack_get_page (GTK_STACK (self->stack),
+                                           gtk_stack_get_visible_child (GTK_STACK (self->stack)));
+
+  if (visible_page_is (self, "profile"))
+    dirty = _kouan_personal_profile_get_dirty (KOUAN_PERSONAL_PROFILE (self->profile));
+  else if (visible_page_is (self, "account"))
+    dirty = _kouan_personal_account_get_dirty (KOUAN_PERSONAL_ACCOUNT (self->account));
+
+  /* The subtitle takes no room of the form's: nothing moves as the
+   * user starts typing. */
+  adw_window_title_set_title (ADW_WINDOW_TITLE (self->content_title),
+                              page != NULL ? gtk_stack_page_get_title (page) : "");
+  adw_window_title_set_subtitle (ADW_WINDOW_TITLE (self->content_title),
+                                 dirty ? _("Unsaved changes") : "");
+  gtk_widget_set_visible (self->save_button, has_form);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "personal.save", has_form && dirty);
+}
+
+static void
+on_save (GtkWidget  *widget,
+         const char *action,
+         GVariant   *parameter)
+{
+  KouanPersonalPage *self = KOUAN_PERSONAL_PAGE (widget);
+
+  if (visible_page_is (self, "profile"))
+    _kouan_personal_profile_save (KOUAN_PERSONAL_PROFILE (self->profile));
+  else if (visible_page_is (self, "account"))
+    _kouan_personal_account_save (KOUAN_PERSONAL_ACCOUNT (self->account));
+}
+
+static void
+on_back (GtkWidget  *widget,
+         const char *action,
+         GVariant   *parameter)
+{
+  KouanPersonalPage *self = KOUAN_PERSONAL_PAGE (widget);
+
+  adw_leaflet_navigate (ADW_LEAFLET (self->leaflet), ADW_NAVIGATION_DIRECTION_BACK);
+  gtk_widget_grab_focus (self->sidebar_list);
+}
+
+static void
+select_row (KouanPersonalPage *self,
+            const char        *name)
+{
+  for (GtkWidget *row = gtk_widget_get_first_child (self->sidebar_list); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    if (GTK_IS_LIST_BOX_ROW (row) && g_strcmp0 (gtk_widget_get_name (row), name) == 0)
+      gtk_list_box_select_row (GTK_LIST_BOX (self->sidebar_list), GTK_LIST_BOX_ROW (row));
+}
+
+/* Sub-pages change on activation (click, Enter, Space), never because
+ * the focus passes over a row. */
+static void
+on_sidebar_row_activated (KouanPersonalPage *self,
+                          GtkListBoxRow     *row)
+{
+  _kouan_personal_page_show (self, gtk_widget_get_name (GTK_WIDGET (row)));
+  adw_leaflet_set_visible_child_name (ADW_LEAFLET (self->leaflet), "content");
+}
+
+/* Join requests are decided elsewhere: look again whenever the user comes
+ * to the enterprise page. */
+static void
+on_visible_page_changed (KouanPersonalPage *self)
+{
+  const char *name = gtk_stack_get_visible_child_name (GTK_STACK (self->stack));
+
+  if (g_strcmp0 (name, "enterprises") == 0)
+    _kouan_personal_enterprises_load_requests (KOUAN_PERSONAL_ENTERPRISES (self->enterprises));
+  select_row (self, name);
+  _kouan_personal_page_update_save (self);
+}
+
+/* ---- the session ---------------------------------------------------------- */
+
 void
 kouan_personal_page_set_session_method (KouanPersonalPage *self,
                                         const char        *method)
 {
-  const char *text;
-
   g_return_if_fail (KOUAN_IS_PERSONAL_PAGE (self));
 
-  if (g_strcmp0 (method, "card") == 0)
-    text = _("You are signed in with an IC card.");
-  else if (g_strcmp0 (method, "password") == 0)
-    text = _("You are signed in with your account and password.");
-  else
-    text = _("You are working offline with the messages saved on this computer.");
-  gtk_label_set_label (GTK_LABEL (self->method_label), text);
+  g_free (self->method);
+  self->method = g_strdup (method);
+  _kouan_personal_account_set_method (KOUAN_PERSONAL_ACCOUNT (self->account), method);
 }
 
 static void
@@ -60,15 +183,15 @@ on_store_changed (KouanPersonalPage *self,
 {
   if (g_strcmp0 (collection, "profile") == 0)
     {
-      _kouan_personal_profile_reload (self);
-      _kouan_personal_account_reload (self);
+      _kouan_personal_profile_reload (KOUAN_PERSONAL_PROFILE (self->profile));
+      _kouan_personal_account_reload (KOUAN_PERSONAL_ACCOUNT (self->account));
     }
   else if (g_strcmp0 (collection, "preferences") == 0 && enterprise_id == self->enterprise_id)
-    _kouan_personal_preferences_reload (self);
+    _kouan_personal_preferences_reload (KOUAN_PERSONAL_PREFERENCES (self->preferences));
   else if (g_strcmp0 (collection, "certification") == 0 || g_strcmp0 (collection, "enterprise") == 0)
-    _kouan_personal_enterprises_reload (self);
+    _kouan_personal_enterprises_reload (KOUAN_PERSONAL_ENTERPRISES (self->enterprises));
   else if (g_strcmp0 (collection, "access") == 0 && enterprise_id == self->enterprise_id)
-    _kouan_personal_roles_reload (self);
+    _kouan_personal_account_reload_roles (KOUAN_PERSONAL_ACCOUNT (self->account));
 }
 
 void
@@ -88,13 +211,14 @@ kouan_personal_page_set_context (KouanPersonalPage *self,
   g_set_object (&self->store, store);
   g_signal_connect_object (store, "changed", G_CALLBACK (on_store_changed), self, G_CONNECT_SWAPPED);
   self->user_id = user_id;
-  g_free (self->account);
-  self->account = g_strdup (account);
+  g_free (self->account_name);
+  self->account_name = g_strdup (account);
 
-  _kouan_personal_profile_reload (self);
-  _kouan_personal_account_reload (self);
-  _kouan_personal_enterprises_reload (self);
-  _kouan_personal_preferences_reload (self);
+  _kouan_personal_profile_reload (KOUAN_PERSONAL_PROFILE (self->profile));
+  _kouan_personal_account_reload (KOUAN_PERSONAL_ACCOUNT (self->account));
+  _kouan_personal_enterprises_reload (KOUAN_PERSONAL_ENTERPRISES (self->enterprises));
+  _kouan_personal_enterprises_load_requests (KOUAN_PERSONAL_ENTERPRISES (self->enterprises));
+  _kouan_personal_preferences_reload (KOUAN_PERSONAL_PREFERENCES (self->preferences));
 }
 
 void
@@ -108,9 +232,9 @@ kouan_personal_page_set_enterprise_id (KouanPersonalPage *self,
   self->enterprise_id = enterprise_id;
   /* The profile is the user's, so a draft survives the switch; the
    * rest belongs to the enterprise. */
-  _kouan_personal_enterprises_reload (self);
-  _kouan_personal_preferences_reload (self);
-  _kouan_personal_account_reload (self);
+  _kouan_personal_enterprises_reload (KOUAN_PERSONAL_ENTERPRISES (self->enterprises));
+  _kouan_personal_preferences_reload (KOUAN_PERSONAL_PREFERENCES (self->preferences));
+  _kouan_personal_account_reload (KOUAN_PERSONAL_ACCOUNT (self->account));
 }
 
 GtkWidget *
@@ -121,17 +245,13 @@ kouan_personal_page_create_header_avatar (KouanPersonalPage *self)
   g_return_val_if_fail (KOUAN_IS_PERSONAL_PAGE (self), NULL);
   g_return_val_if_fail (self->header_avatar == NULL, NULL);
 
-  avatar = gtk_picture_new ();
-  gtk_picture_set_can_shrink (GTK_PICTURE (avatar), TRUE);
-  gtk_widget_set_size_request (avatar, 24, 24);
+  avatar = adw_avatar_new (32, NULL, TRUE);
   gtk_widget_set_valign (avatar, GTK_ALIGN_CENTER);
-  gtk_widget_set_visible (avatar, FALSE);
-  gtk_widget_add_css_class (avatar, "kouan-avatar");
   gtk_accessible_update_property (GTK_ACCESSIBLE (avatar),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Your avatar"), -1);
   self->header_avatar = avatar;
   g_object_add_weak_pointer (G_OBJECT (avatar), (gpointer *) &self->header_avatar);
-  _kouan_personal_profile_reload (self);
+  _kouan_personal_profile_reload (KOUAN_PERSONAL_PROFILE (self->profile));
   return avatar;
 }
 
@@ -141,83 +261,20 @@ _kouan_personal_page_get_header_avatar (KouanPersonalPage *self)
   return self->header_avatar;
 }
 
-char *
-_kouan_personal_describe_error (const GError *error,
-                                KouanClient  *client)
-{
-  const char *code = client != NULL ? kouan_client_get_error_code (client) : NULL;
-
-  if (g_error_matches (error, KOUAN_API_ERROR, KOUAN_API_ERROR_NETWORK))
-    return g_strdup (_("The server cannot be reached. Try again when you are online."));
-  if (g_error_matches (error, KOUAN_API_ERROR, KOUAN_API_ERROR_THROTTLED))
-    return g_strdup_printf (_("Too many attempts. Try again in %u seconds."),
-                            kouan_client_get_retry_after (client));
-  if (g_error_matches (error, KOUAN_API_ERROR, KOUAN_API_ERROR_UNAUTHORIZED))
-    return g_strdup (_("Your session has ended. Log in again."));
-  if (g_strcmp0 (code, "image_type") == 0)
-    return g_strdup (_("Only PNG and JPEG images can be used."));
-  if (g_strcmp0 (code, "image_too_large") == 0 || g_strcmp0 (code, "payload_too_large") == 0)
-    return g_strdup (_("The image is larger than 1 MB."));
-  if (g_strcmp0 (code, "image_dimensions") == 0)
-    return g_strdup (_("The image is too large: at most 4096 pixels a side and 4 megapixels in all."));
-  if (g_strcmp0 (code, "image_malformed") == 0)
-    return g_strdup (_("The image file is damaged."));
-  if (g_strcmp0 (code, "image_quota") == 0)
-    return g_strdup (_("You have uploaded as many images to this enterprise as the server allows."));
-  if (g_strcmp0 (code, "wrong_password") == 0)
-    return g_strdup (_("The current password is wrong."));
-  if (g_strcmp0 (code, "weak_password") == 0)
-    return g_strdup (_("The new password is too weak."));
-  if (g_strcmp0 (code, "last_admin") == 0)
-    return g_strdup (_("You are the only administrator of this enterprise. Make another member an administrator in the Administrator Center first."));
-  if (g_strcmp0 (code, "invalid_credit_code") == 0)
-    return g_strdup (_("This is not a valid unified social credit code."));
-  if (g_strcmp0 (code, "already_pending") == 0)
-    return g_strdup (_("You have already asked to join; the enterprise's administrator has not decided yet."));
-  if (g_strcmp0 (code, "already_member") == 0)
-    return g_strdup (_("You are already a member of this enterprise."));
-  if (error->domain == KOUAN_IMAGE_ERROR)
-    {
-      switch (error->code)
-        {
-        case KOUAN_IMAGE_ERROR_TYPE:
-          return g_strdup (_("Only PNG and JPEG images can be used."));
-        case KOUAN_IMAGE_ERROR_TOO_LARGE:
-          return g_strdup (_("The image is larger than 1 MB."));
-        case KOUAN_IMAGE_ERROR_DIMENSIONS:
-          return g_strdup (_("The image is too large: at most 4096 pixels a side and 4 megapixels in all."));
-        default:
-          return g_strdup (_("The image file is damaged."));
-        }
-    }
-  g_debug ("Personal center error: %s", error->message);
-  return g_strdup (_("Something went wrong. Try again later."));
-}
-
-/* Join requests are decided elsewhere: look again whenever the user comes
- * to the enterprise page. */
-static void
-on_visible_page_changed (KouanPersonalPage *self)
-{
-  if (g_strcmp0 (gtk_stack_get_visible_child_name (GTK_STACK (self->stack)), "enterprises") == 0)
-    _kouan_personal_enterprises_reload (self);
-}
+/* ---- lifecycle ------------------------------------------------------------ */
 
 static void
 kouan_personal_page_dispose (GObject *object)
 {
   KouanPersonalPage *self = KOUAN_PERSONAL_PAGE (object);
 
-  GtkWidget *child;
-
   g_cancellable_cancel (self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (object), KOUAN_TYPE_PERSONAL_PAGE);
-  /* the template's layout box has no id of its own */
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
-    gtk_widget_unparent (child);
   if (self->header_avatar != NULL)
     g_object_remove_weak_pointer (G_OBJECT (self->header_avatar), (gpointer *) &self->header_avatar);
   self->header_avatar = NULL;
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_data (self->store, self);
   g_clear_object (&self->client);
   g_clear_object (&self->store);
 
@@ -230,7 +287,8 @@ kouan_personal_page_finalize (GObject *object)
   KouanPersonalPage *self = KOUAN_PERSONAL_PAGE (object);
 
   g_clear_object (&self->cancellable);
-  g_free (self->account);
+  g_free (self->account_name);
+  g_free (self->method);
 
   G_OBJECT_CLASS (kouan_personal_page_parent_class)->finalize (object);
 }
@@ -255,19 +313,29 @@ kouan_personal_page_class_init (KouanPersonalPageClass *klass)
     g_signal_new ("enterprise-joined", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, KOUAN_TYPE_ENTERPRISE);
 
+  g_type_ensure (KOUAN_TYPE_PERSONAL_PROFILE);
+  g_type_ensure (KOUAN_TYPE_PERSONAL_ACCOUNT);
+  g_type_ensure (KOUAN_TYPE_PERSONAL_ENTERPRISES);
+  g_type_ensure (KOUAN_TYPE_PERSONAL_PREFERENCES);
+
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/kouan/Kouan/ui/kouan-personal-page.ui");
-  gtk_widget_class_bind_template_child (widget_class, KouanPersonalPage, account_box);
-  gtk_widget_class_bind_template_child (widget_class, KouanPersonalPage, card_login_button);
-  gtk_widget_class_bind_template_child (widget_class, KouanPersonalPage, card_state_label);
-  gtk_widget_class_bind_template_child (widget_class, KouanPersonalPage, enterprises_box);
-  gtk_widget_class_bind_template_child (widget_class, KouanPersonalPage, method_label);
-  gtk_widget_class_bind_template_child (widget_class, KouanPersonalPage, preferences_box);
-  gtk_widget_class_bind_template_child (widget_class, KouanPersonalPage, profile_box);
-  gtk_widget_class_bind_template_child (widget_class, KouanPersonalPage, scrolled);
-  gtk_widget_class_bind_template_child (widget_class, KouanPersonalPage, sidebar);
+  gtk_widget_class_bind_template_child (widget_class, KouanPersonalPage, account);
+  gtk_widget_class_bind_template_child (widget_class, KouanPersonalPage, back_button);
+  gtk_widget_class_bind_template_child (widget_class, KouanPersonalPage, content_title);
+  gtk_widget_class_bind_template_child (widget_class, KouanPersonalPage, enterprises);
+  gtk_widget_class_bind_template_child (widget_class, KouanPersonalPage, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, KouanPersonalPage, preferences);
+  gtk_widget_class_bind_template_child (widget_class, KouanPersonalPage, profile);
+  gtk_widget_class_bind_template_child (widget_class, KouanPersonalPage, save_button);
+  gtk_widget_class_bind_template_child (widget_class, KouanPersonalPage, sidebar_list);
   gtk_widget_class_bind_template_child (widget_class, KouanPersonalPage, stack);
+  gtk_widget_class_bind_template_callback (widget_class, on_sidebar_row_activated);
+
+  gtk_widget_class_install_action (widget_class, "personal.save", NULL, on_save);
+  gtk_widget_class_install_action (widget_class, "personal.back", NULL, on_back);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "personal.save", NULL);
 }
 
 static void
@@ -275,33 +343,116 @@ kouan_personal_page_init (KouanPersonalPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
-  self->draft_avatar_image = -1;
-  self->draft_seal_image = -1;
+
+  _kouan_personal_install_css ();
+  _kouan_personal_profile_set_page (KOUAN_PERSONAL_PROFILE (self->profile), self);
+  _kouan_personal_account_set_page (KOUAN_PERSONAL_ACCOUNT (self->account), self);
+  _kouan_personal_enterprises_set_page (KOUAN_PERSONAL_ENTERPRISES (self->enterprises), self);
+  _kouan_personal_preferences_set_page (KOUAN_PERSONAL_PREFERENCES (self->preferences), self);
   kouan_personal_page_set_session_method (self, NULL);
 
-  _kouan_personal_profile_build (self);
-  _kouan_personal_account_build (self);
-  _kouan_personal_enterprises_build (self);
-  _kouan_personal_preferences_build (self);
+  g_object_bind_property (self->leaflet, "folded", self->back_button, "visible", G_BINDING_SYNC_CREATE);
   g_signal_connect_object (self->stack, "notify::visible-child-name",
                            G_CALLBACK (on_visible_page_changed), self, G_CONNECT_SWAPPED);
+  on_visible_page_changed (self);
 }
 
-GtkButton *
-_kouan_personal_page_get_card_login_button (KouanPersonalPage *self)
-{
-  return GTK_BUTTON (self->card_login_button);
-}
-
-const char *
-_kouan_personal_page_get_method_text (KouanPersonalPage *self)
-{
-  return gtk_label_get_label (GTK_LABEL (self->method_label));
-}
+/* ---- for the UI tests ------------------------------------------------------- */
 
 void
 _kouan_personal_page_show (KouanPersonalPage *self,
                            const char        *page)
 {
   gtk_stack_set_visible_child_name (GTK_STACK (self->stack), page);
+  adw_leaflet_set_visible_child_name (ADW_LEAFLET (self->leaflet), "content");
+}
+
+GtkButton *
+_kouan_personal_page_get_card_login_button (KouanPersonalPage *self)
+{
+  return _kouan_personal_account_get_card_login_button (KOUAN_PERSONAL_ACCOUNT (self->account));
+}
+
+const char *
+_kouan_personal_page_get_method_text (KouanPersonalPage *self)
+{
+  return _kouan_personal_account_get_method_text (KOUAN_PERSONAL_ACCOUNT (self->account));
+}
+
+char *
+_kouan_personal_page_get_roles_text (KouanPersonalPage *self)
+{
+  return _kouan_personal_account_get_roles_text (KOUAN_PERSONAL_ACCOUNT (self->account));
+}
+
+GtkWidget *
+_kouan_personal_page_open_join_dialog (KouanPersonalPage *self)
+{
+  return _kouan_personal_enterprises_open_join (KOUAN_PERSONAL_ENTERPRISES (self->enterprises));
+}
+
+GtkWidget *
+_kouan_personal_page_open_certify_dialog (KouanPersonalPage *self,
+                                          gint64             enterprise_id)
+{
+  return _kouan_personal_enterprises_open_certify (KOUAN_PERSONAL_ENTERPRISES (self->enterprises),
+                                                   enterprise_id);
+}
+
+GtkWidget *
+_kouan_personal_page_unbind (KouanPersonalPage *self,
+                             gint64             enterprise_id)
+{
+  return _kouan_personal_enterprises_unbind (KOUAN_PERSONAL_ENTERPRISES (self->enterprises), enterprise_id);
+}
+
+guint
+_kouan_personal_page_count_cards (KouanPersonalPage *self)
+{
+  return _kouan_personal_enterprises_count (KOUAN_PERSONAL_ENTERPRISES (self->enterprises));
+}
+
+const char *
+_kouan_personal_page_get_enterprises_status (KouanPersonalPage *self)
+{
+  return _kouan_personal_enterprises_get_status (KOUAN_PERSONAL_ENTERPRISES (self->enterprises));
+}
+
+GtkSwitch *
+_kouan_personal_page_get_preference_switch (KouanPersonalPage *self,
+                                            guint              index)
+{
+  return _kouan_personal_preferences_get_switch (KOUAN_PERSONAL_PREFERENCES (self->preferences), index);
+}
+
+AdwLeaflet *
+_kouan_personal_page_get_leaflet (KouanPersonalPage *self)
+{
+  return ADW_LEAFLET (self->leaflet);
+}
+
+GtkWidget *
+_kouan_personal_page_get_sidebar_row (KouanPersonalPage *self,
+                                      const char        *page)
+{
+  for (GtkWidget *row = gtk_widget_get_first_child (self->sidebar_list); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    if (GTK_IS_LIST_BOX_ROW (row) && g_strcmp0 (gtk_widget_get_name (row), page) == 0)
+      return row;
+  return NULL;
+}
+
+GtkWidget *
+_kouan_personal_page_get_back_button (KouanPersonalPage *self)
+{
+  return self->back_button;
+}
+
+const char *
+_kouan_personal_page_get_visible_page (KouanPersonalPage *self)
+{
+  if (adw_leaflet_get_folded (ADW_LEAFLET (self->leaflet)) &&
+      g_strcmp0 (adw_leaflet_get_visible_child_name (ADW_LEAFLET (self->leaflet)), "content") != 0)
+    return NULL;
+  return gtk_stack_get_visible_child_name (GTK_STACK (self->stack));
 }

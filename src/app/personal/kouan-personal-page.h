@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 #include <json-glib/json-glib.h>
 #include "kouan-types.h"
 
@@ -10,8 +10,10 @@ G_BEGIN_DECLS
 /* 个人中心: 个人资料 (profile, avatar, declarant's seal and its preview on a
  * declaration form), 账号管理 (details, password, the IC card login
  * "单一IC卡登录 — 点击登录" = win.card-login, sessions), 企业信息 (bound
- * enterprises, joining, leaving, certification) and 企业设置 (declaration
- * preferences). */
+ * enterprises, joining, leaving, certification) and 申报偏好 (declaration
+ * preferences; it was also called 企业设置, like the administrator's page,
+ * hence the new name). Adaptive: the list of these and the sub-page fold
+ * into one with a back button when narrow. */
 
 #define KOUAN_TYPE_PERSONAL_PAGE (kouan_personal_page_get_type ())
 G_DECLARE_FINAL_TYPE (KouanPersonalPage, kouan_personal_page, KOUAN, PERSONAL_PAGE, GtkWidget)
@@ -26,8 +28,9 @@ void         kouan_personal_page_set_context        (KouanPersonalPage *self,
                                                      const char        *account);
 void         kouan_personal_page_set_enterprise_id  (KouanPersonalPage *self,
                                                      gint64             enterprise_id);
-/* (transfer floating) a small picture of the user's avatar for the header
- * bar, kept up to date by the page (hidden while there is none) */
+/* (transfer floating) the user's AdwAvatar for the window's sidebar, kept
+ * up to date by the page: their picture, or the initials of their name
+ * while there is none */
 GtkWidget   *kouan_personal_page_create_header_avatar (KouanPersonalPage *self);
 
 /* For the UI tests */
@@ -43,7 +46,6 @@ char        *_kouan_personal_page_get_roles_text        (KouanPersonalPage *self
 char        *_kouan_personal_describe_grant             (JsonObject        *grant,
                                                          const char        *today);
 GtkButton   *_kouan_personal_page_get_profile_save_button (KouanPersonalPage *self);
-GtkLabel    *_kouan_personal_page_get_profile_status_label (KouanPersonalPage *self);
 gboolean     _kouan_personal_page_get_profile_dirty     (KouanPersonalPage *self);
 /* Uses @path as the new avatar (as if chosen in the file chooser); @done
  * runs when it was uploaded or refused. */
@@ -51,6 +53,8 @@ void         _kouan_personal_page_use_avatar_file       (KouanPersonalPage *self
                                                          const char        *path);
 void         _kouan_personal_page_use_seal_file         (KouanPersonalPage *self,
                                                          const char        *path);
+/* What the profile sub-page last told the user (a toast, or that the
+ * profile has not been synced yet) */
 const char  *_kouan_personal_page_get_profile_status    (KouanPersonalPage *self);
 /* Exports the seal preview (the declaration form) to a PDF, synchronously. */
 gboolean     _kouan_personal_page_export_seal_pdf       (KouanPersonalPage *self,
@@ -58,11 +62,14 @@ gboolean     _kouan_personal_page_export_seal_pdf       (KouanPersonalPage *self
                                                          GError           **error);
 /* 企业信息 */
 GtkWidget   *_kouan_personal_page_open_join_dialog      (KouanPersonalPage *self);
-/* The × of the card of @enterprise_id: asks for confirmation; returns the
- * dialog. */
+/* 解除绑定 on the row of @enterprise_id: asks for confirmation; returns
+ * the AdwMessageDialog (responses "cancel" and "unbind"). */
 GtkWidget   *_kouan_personal_page_unbind                (KouanPersonalPage *self,
                                                          gint64             enterprise_id);
 guint        _kouan_personal_page_count_cards           (KouanPersonalPage *self);
+/* (transfer full): each enterprise row's title and subtitle, a line each */
+char        *_kouan_personal_page_get_enterprises_text  (KouanPersonalPage *self);
+/* What the enterprise sub-page last told the user (as a toast) */
 const char  *_kouan_personal_page_get_enterprises_status (KouanPersonalPage *self);
 /* (nullable) the header bar's avatar, once created */
 GtkWidget   *_kouan_personal_page_get_header_avatar     (KouanPersonalPage *self);
@@ -74,5 +81,15 @@ void         _kouan_personal_page_use_licence_file      (GtkWidget         *dial
 /* 企业设置: the switch of preference @index (a KouanPreference) */
 GtkSwitch   *_kouan_personal_page_get_preference_switch (KouanPersonalPage *self,
                                                          guint              index);
+/* The adaptive layout: the leaflet (sub-page list | sub-page), a row of
+ * the list by sub-page name, the back button of the sub-page's bar */
+AdwLeaflet  *_kouan_personal_page_get_leaflet           (KouanPersonalPage *self);
+GtkWidget   *_kouan_personal_page_get_sidebar_row       (KouanPersonalPage *self,
+                                                         const char        *page);
+GtkWidget   *_kouan_personal_page_get_back_button       (KouanPersonalPage *self);
+/* (nullable) the sub-page shown, by name */
+const char  *_kouan_personal_page_get_visible_page      (KouanPersonalPage *self);
+/* (nullable) the seal preview window last opened */
+GtkWindow   *_kouan_personal_page_get_seal_preview      (KouanPersonalPage *self);
 
 G_END_DECLS

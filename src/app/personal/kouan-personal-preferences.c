@@ -5,9 +5,27 @@
 
 #include "kouan-personal-page-private.h"
 
-/* 企业设置 (personal): the declaration-form-making switches of the current
- * enterprise. Each flip is one "preferences" update through the outbox,
- * so it works offline and follows the user to other computers. */
+/* 申报偏好 (personal): the declaration-form-making switches of the current
+ * enterprise, one row each. Each flip is one "preferences" update through
+ * the outbox, so it works offline and follows the user to other
+ * computers; the switches follow the store. */
+
+struct _KouanPersonalPreferences
+{
+  GtkWidget          parent_instance;
+
+  /* template widgets */
+  GtkWidget         *group;
+
+  /* built from the table below */
+  GtkWidget         *switches[KOUAN_N_PREFERENCES];
+  gboolean           loading;
+
+  /* borrowed */
+  KouanPersonalPage *page;
+};
+
+G_DEFINE_FINAL_TYPE (KouanPersonalPreferences, kouan_personal_preferences, GTK_TYPE_WIDGET)
 
 static const struct {
   const char *title;
@@ -36,112 +54,126 @@ static const struct {
 };
 
 void
-_kouan_personal_preferences_reload (KouanPersonalPage *self)
+_kouan_personal_preferences_reload (KouanPersonalPreferences *self)
 {
   gboolean values[KOUAN_N_PREFERENCES];
   g_autoptr(GError) error = NULL;
+  KouanPersonalPage *page = self->page;
 
-  if (self->store == NULL || self->preference_switches[0] == NULL)
+  if (page == NULL || page->store == NULL)
     return;
-  if (self->enterprise_id <= 0 ||
-      !kouan_store_get_preferences (self->store, self->enterprise_id, self->user_id, values, &error))
+  if (page->enterprise_id <= 0 ||
+      !kouan_store_get_preferences (page->store, page->enterprise_id, page->user_id, values, &error))
     {
       if (error != NULL)
         g_warning ("Reading the declaration preferences: %s", error->message);
-      for (guint i = 0; i < KOUAN_N_PREFERENCES; i++)
-        gtk_widget_set_sensitive (self->preference_switches[i], FALSE);
+      gtk_widget_set_sensitive (self->group, FALSE);
       return;
     }
 
-  self->preferences_loading = TRUE;
+  self->loading = TRUE;
+  gtk_widget_set_sensitive (self->group, TRUE);
   for (guint i = 0; i < KOUAN_N_PREFERENCES; i++)
-    {
-      gtk_widget_set_sensitive (self->preference_switches[i], TRUE);
-      gtk_switch_set_active (GTK_SWITCH (self->preference_switches[i]), values[i]);
-    }
-  self->preferences_loading = FALSE;
+    gtk_switch_set_active (GTK_SWITCH (self->switches[i]), values[i]);
+  self->loading = FALSE;
 }
 
 static void
-on_switched (GtkSwitch         *widget,
-             GParamSpec        *pspec,
-             KouanPersonalPage *self)
+on_switched (KouanPersonalPreferences *self,
+             GParamSpec               *pspec,
+             GtkSwitch                *widget)
 {
-  KouanPreference preference = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (widget), "kouan-preference"));
+  KouanPersonalPage *page = self->page;
   g_autoptr(JsonObject) fields = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *id = NULL;
+  guint preference;
 
-  if (self->preferences_loading || self->store == NULL)
+  if (self->loading || page == NULL || page->store == NULL)
     return;
+  for (preference = 0; preference < KOUAN_N_PREFERENCES; preference++)
+    if (self->switches[preference] == GTK_WIDGET (widget))
+      break;
+  g_return_if_fail (preference < KOUAN_N_PREFERENCES);
+
   fields = json_object_new ();
   json_object_set_boolean_member (fields, kouan_preference_to_string (preference),
                                   gtk_switch_get_active (widget));
-  id = kouan_store_enqueue (self->store, self->enterprise_id, "preferences", "update",
-                            self->user_id, fields, &error);
+  id = kouan_store_enqueue (page->store, page->enterprise_id, "preferences", "update",
+                            page->user_id, fields, &error);
   if (id == NULL)
     {
       g_warning ("Saving a declaration preference: %s", error->message);
+      _kouan_personal_page_toast (page, _("The preference could not be saved."));
       _kouan_personal_preferences_reload (self);
     }
 }
 
 GtkSwitch *
-_kouan_personal_page_get_preference_switch (KouanPersonalPage *self,
-                                            guint              index)
+_kouan_personal_preferences_get_switch (KouanPersonalPreferences *self,
+                                        guint                     index)
 {
   g_return_val_if_fail (index < KOUAN_N_PREFERENCES, NULL);
-  return GTK_SWITCH (self->preference_switches[index]);
+  return GTK_SWITCH (self->switches[index]);
+}
+
+static void
+kouan_personal_preferences_dispose (GObject *object)
+{
+  GtkWidget *child;
+
+  gtk_widget_dispose_template (GTK_WIDGET (object), KOUAN_TYPE_PERSONAL_PREFERENCES);
+  /* template children without an id are not unparented for us */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
+    gtk_widget_unparent (child);
+
+  G_OBJECT_CLASS (kouan_personal_preferences_parent_class)->dispose (object);
+}
+
+static void
+kouan_personal_preferences_class_init (KouanPersonalPreferencesClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = kouan_personal_preferences_dispose;
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/kouan/Kouan/ui/kouan-personal-preferences.ui");
+  gtk_widget_class_bind_template_child (widget_class, KouanPersonalPreferences, group);
+}
+
+static void
+kouan_personal_preferences_init (KouanPersonalPreferences *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* The rows come from the table, in KouanPreference order, so a new
+   * preference is one entry there. */
+  for (guint i = 0; i < KOUAN_N_PREFERENCES; i++)
+    {
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *toggle = gtk_switch_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _(texts[i].title));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _(texts[i].explanation));
+      gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
+      /* named by the row: AdwActionRow labels its activatable widget
+       * with its title (a label of our own would be said twice) */
+      gtk_accessible_update_property (GTK_ACCESSIBLE (toggle), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                      _(texts[i].explanation), -1);
+      g_signal_connect_object (toggle, "notify::active", G_CALLBACK (on_switched), self, G_CONNECT_SWAPPED);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), toggle);
+      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), toggle);
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->group), row);
+      self->switches[i] = toggle;
+    }
 }
 
 void
-_kouan_personal_preferences_build (KouanPersonalPage *self)
+_kouan_personal_preferences_set_page (KouanPersonalPreferences *self,
+                                      KouanPersonalPage        *page)
 {
-  GtkWidget *title, *intro, *list;
-
-  title = gtk_label_new (_("Declaration Preferences"));
-  gtk_label_set_xalign (GTK_LABEL (title), 0);
-  gtk_widget_add_css_class (title, "title-2");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (title), GTK_ACCESSIBLE_PROPERTY_LEVEL, 2, -1);
-  gtk_box_append (GTK_BOX (self->preferences_box), title);
-  intro = gtk_label_new (_("How declaration forms behave for you in the current enterprise."));
-  gtk_label_set_xalign (GTK_LABEL (intro), 0);
-  gtk_label_set_wrap (GTK_LABEL (intro), TRUE);
-  gtk_widget_add_css_class (intro, "dim-label");
-  gtk_box_append (GTK_BOX (self->preferences_box), intro);
-
-  list = gtk_list_box_new ();
-  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
-  gtk_widget_add_css_class (list, "boxed-list");
-  for (guint i = 0; i < KOUAN_N_PREFERENCES; i++)
-    {
-      GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-      GtkWidget *labels = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-      GtkWidget *name = gtk_label_new (_(texts[i].title));
-      GtkWidget *explanation = gtk_label_new (_(texts[i].explanation));
-      GtkWidget *toggle = gtk_switch_new ();
-
-      gtk_label_set_xalign (GTK_LABEL (name), 0);
-      gtk_label_set_xalign (GTK_LABEL (explanation), 0);
-      gtk_label_set_wrap (GTK_LABEL (explanation), TRUE);
-      gtk_widget_add_css_class (explanation, "dim-label");
-      gtk_box_append (GTK_BOX (labels), name);
-      gtk_box_append (GTK_BOX (labels), explanation);
-      gtk_widget_set_hexpand (labels, TRUE);
-      gtk_box_append (GTK_BOX (row), labels);
-      gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (toggle), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      _(texts[i].title), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
-                                      _(texts[i].explanation), -1);
-      g_object_set_data (G_OBJECT (toggle), "kouan-preference", GUINT_TO_POINTER (i));
-      g_signal_connect (toggle, "notify::active", G_CALLBACK (on_switched), self);
-      gtk_box_append (GTK_BOX (row), toggle);
-      gtk_widget_set_margin_top (row, 8);
-      gtk_widget_set_margin_bottom (row, 8);
-      gtk_widget_set_margin_start (row, 12);
-      gtk_widget_set_margin_end (row, 12);
-      gtk_list_box_append (GTK_LIST_BOX (list), row);
-      self->preference_switches[i] = toggle;
-    }
-  gtk_box_append (GTK_BOX (self->preferences_box), list);
+  self->page = page;
 }

@@ -193,7 +193,7 @@ _kouan_personal_seal_draw_page (cairo_t   *cr,
 GdkPixbuf *
 _kouan_personal_seal_pixbuf (KouanPersonalPage *self)
 {
-  GdkPixbuf *draft = g_object_get_data (G_OBJECT (self), "kouan-draft-seal");
+  GdkPixbuf *draft = _kouan_personal_profile_get_draft_seal (KOUAN_PERSONAL_PROFILE (self->profile));
   g_autoptr(KouanProfile) profile = NULL;
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GdkPixbufLoader) loader = NULL;
@@ -236,19 +236,20 @@ on_draw_page (GtkPrintOperation *operation,
                                   gtk_print_context_get_height (context), seal);
 }
 
-static GtkPrintOperation *
-new_operation (KouanPersonalPage *self)
+GtkPrintOperation *
+_kouan_personal_seal_print_operation (GdkPixbuf *seal)
 {
   GtkPrintOperation *operation = gtk_print_operation_new ();
   g_autoptr(GtkPageSetup) setup = gtk_page_setup_new ();
   g_autoptr(GtkPaperSize) a4 = gtk_paper_size_new (GTK_PAPER_NAME_A4);
-  GdkPixbuf *seal = _kouan_personal_seal_pixbuf (self);
 
   gtk_page_setup_set_paper_size_and_default_margins (setup, a4);
   gtk_print_operation_set_default_page_setup (operation, setup);
   gtk_print_operation_set_job_name (operation, _("Declaration form with the declarant's seal (sample)"));
   gtk_print_operation_set_unit (operation, GTK_UNIT_POINTS);
   g_signal_connect (operation, "begin-print", G_CALLBACK (on_begin_print), NULL);
+  if (seal != NULL)
+    g_object_ref (seal);
   g_signal_connect_data (operation, "draw-page", G_CALLBACK (on_draw_page), seal,
                          seal != NULL ? (GClosureNotify) (void (*) (void)) g_object_unref : NULL, 0);
   return operation;
@@ -259,113 +260,11 @@ _kouan_personal_page_export_seal_pdf (KouanPersonalPage  *self,
                                       const char         *path,
                                       GError            **error)
 {
-  g_autoptr(GtkPrintOperation) operation = new_operation (self);
+  g_autoptr(GdkPixbuf) seal = _kouan_personal_seal_pixbuf (self);
+  g_autoptr(GtkPrintOperation) operation = _kouan_personal_seal_print_operation (seal);
   GtkPrintOperationResult result;
 
   gtk_print_operation_set_export_filename (operation, path);
   result = gtk_print_operation_run (operation, GTK_PRINT_OPERATION_ACTION_EXPORT, NULL, error);
   return result != GTK_PRINT_OPERATION_RESULT_ERROR;
-}
-
-static void
-print_with_dialog (GtkWidget         *button,
-                   KouanPersonalPage *self)
-{
-  g_autoptr(GtkPrintOperation) operation = new_operation (self);
-  g_autoptr(GError) error = NULL;
-  GtkRoot *root = gtk_widget_get_root (button);
-
-  if (gtk_print_operation_run (operation, GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG,
-                               GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, &error)
-      == GTK_PRINT_OPERATION_RESULT_ERROR)
-    g_warning ("Printing the seal preview: %s", error->message);
-}
-
-static void
-on_export_chosen (GtkNativeDialog   *chooser,
-                  int                response,
-                  KouanPersonalPage *self)
-{
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      g_autofree char *path = g_file_get_path (file);
-      g_autoptr(GError) error = NULL;
-
-      if (path != NULL && !_kouan_personal_page_export_seal_pdf (self, path, &error))
-        g_warning ("Exporting the seal preview: %s", error->message);
-    }
-  G_GNUC_END_IGNORE_DEPRECATIONS
-  g_object_unref (chooser);
-}
-
-static void
-export_pdf (GtkWidget         *button,
-            KouanPersonalPage *self)
-{
-  GtkRoot *root = gtk_widget_get_root (button);
-  GtkFileChooserNative *chooser;
-
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  chooser = gtk_file_chooser_native_new (_("Export the Sample Declaration Form"),
-                                         GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), "报关单印章预览（样例）.pdf");
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  g_signal_connect (chooser, "response", G_CALLBACK (on_export_chosen), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
-  G_GNUC_END_IGNORE_DEPRECATIONS
-}
-
-static void
-draw_preview (GtkDrawingArea *area,
-              cairo_t        *cr,
-              int             width,
-              int             height,
-              gpointer        data)
-{
-  _kouan_personal_seal_draw_page (cr, width, height, data);
-}
-
-void
-_kouan_personal_seal_preview (KouanPersonalPage *self)
-{
-  GtkWidget *window, *box, *area, *buttons, *button;
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GdkPixbuf *seal = _kouan_personal_seal_pixbuf (self);
-
-  window = gtk_window_new ();
-  gtk_window_set_title (GTK_WINDOW (window), _("Seal on a Declaration Form (Sample)"));
-  gtk_window_set_modal (GTK_WINDOW (window), TRUE);
-  gtk_window_set_destroy_with_parent (GTK_WINDOW (window), TRUE);
-  if (GTK_IS_WINDOW (root))
-    gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (root));
-  gtk_window_set_default_size (GTK_WINDOW (window), 520, 760);
-
-  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  area = gtk_drawing_area_new ();
-  gtk_widget_set_vexpand (area, TRUE);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (area), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Preview of a sample declaration form with your seal"), -1);
-  gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (area), draw_preview, seal,
-                                  seal != NULL ? g_object_unref : NULL);
-  gtk_box_append (GTK_BOX (box), area);
-
-  buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  gtk_widget_set_halign (buttons, GTK_ALIGN_END);
-  gtk_widget_set_margin_bottom (buttons, 6);
-  gtk_widget_set_margin_end (buttons, 6);
-  button = gtk_button_new_with_mnemonic (_("_Print…"));
-  g_signal_connect (button, "clicked", G_CALLBACK (print_with_dialog), self);
-  gtk_box_append (GTK_BOX (buttons), button);
-  button = gtk_button_new_with_mnemonic (_("_Export PDF…"));
-  g_signal_connect (button, "clicked", G_CALLBACK (export_pdf), self);
-  gtk_box_append (GTK_BOX (buttons), button);
-  gtk_box_append (GTK_BOX (box), buttons);
-
-  gtk_window_set_child (GTK_WINDOW (window), box);
-  /* kept (referenced) for the UI tests; the next preview replaces it */
-  g_object_set_data_full (G_OBJECT (self), "kouan-seal-preview", g_object_ref (window), g_object_unref);
-  gtk_window_present (GTK_WINDOW (window));
 }
