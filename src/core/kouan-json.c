@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -289,11 +290,20 @@ parse_number (Scanner   *s,
     }
   else
     {
+      double value;
+
       /* the grammar above leaves only text g_ascii_strtod reads whole */
       g_string_truncate (s->scratch, 0);
       g_string_append_len (s->scratch, (const char *) begin, s->p - begin);
-      *out = json_node_init_double (json_node_alloc (),
-                                    g_ascii_strtod (s->scratch->str, NULL));
+      value = g_ascii_strtod (s->scratch->str, NULL);
+      /* 1e400 would be infinity, which json-glib writes back as "inf":
+       * not JSON, so a stored copy could never be read again. */
+      if (!isfinite (value))
+        {
+          s->p = begin;
+          return fail (s, KOUAN_JSON_ERROR_VALUE, "a number is too large");
+        }
+      *out = json_node_init_double (json_node_alloc (), value);
     }
   return TRUE;
 }

@@ -23,7 +23,7 @@ test_typed_getters (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) o = kouan_json_parse_object (
       "{\"s\":\"文字\",\"i\":9007199254740993,\"b\":true,\"n\":null,"
-      "\"f\":1.5,\"big\":1e400,\"min\":-9223372036854775808,"
+      "\"f\":1.5,\"tiny\":1e-400,\"min\":-9223372036854775808,"
       "\"o\":{},\"a\":[]}", -1, &error);
   const char *s;
   gint64 i;
@@ -85,6 +85,9 @@ test_out_of_range_integers (void)
     "{\"a\": [1, 2, 9223372036854775808]}",
     "{\"a\": -9223372036854775809}",
     "{\"a\": 1234567890123456789012345678901234567890123456789012345678901234567890}",
+    /* doubles beyond DBL_MAX would be written back as "inf", not JSON */
+    "{\"a\": 1e400}",
+    "{\"a\": [-1.5e309]}",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
