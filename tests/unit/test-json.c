@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+#include <math.h>
 #include <string.h>
 #include "kouan-json.h"
 
@@ -360,6 +361,7 @@ test_big_document (void)
   ours = kouan_json_object_to_string (page);
   theirs = kouan_json_to_string (json_parser_get_root (parser));
   g_assert_cmpstr (ours, ==, theirs);
+
 }
 
 static void
@@ -381,6 +383,60 @@ test_parse_any_value (void)
   g_assert_error (error, KOUAN_JSON_ERROR, KOUAN_JSON_ERROR_SYNTAX);
 }
 
+/* What kouan_json_to_string() writes reads back, also where json-glib's
+ * generator wrote "5e+51.0"; otherwise it writes what json-glib wrote. */
+static void
+test_writer (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) doubles = kouan_json_parse ("[5e51,1e-7,-0.0,1.5,2.0,-1E+300,123456789012345678.0]", -1, &error);
+  g_autoptr(JsonNode) back = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(JsonObject) mixed = json_object_new ();
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *theirs = NULL;
+  g_autofree char *ours = NULL;
+
+  g_assert_no_error (error);
+  text = kouan_json_to_string (doubles);
+  back = kouan_json_parse (text, -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (json_node_equal (doubles, back));
+  for (guint i = 0; i < 7; i++)
+    g_assert_cmpint (json_node_get_value_type (json_array_get_element (json_node_get_array (back), i)),
+                     ==, G_TYPE_DOUBLE);
+
+  /* infinity, which only code can make, is written as null */
+  json_array_add_double_element (json_node_get_array (doubles), INFINITY);
+  g_clear_pointer (&text, g_free);
+  text = kouan_json_to_string (doubles);
+  g_assert_true (g_str_has_suffix (text, ",null]"));
+
+  json_object_set_string_member (mixed, "text", "关税\"调整\"\\\n\r\t\b\f\x01/通知");
+  json_object_set_int_member (mixed, "id", G_MININT64);
+  json_object_set_double_member (mixed, "ratio", 0.1);
+  json_object_set_double_member (mixed, "whole", 3.0);
+  json_object_set_boolean_member (mixed, "read", TRUE);
+  json_object_set_null_member (mixed, "deleted_at");
+  json_object_set_array_member (mixed, "tags", json_array_new ());
+  json_object_set_object_member (mixed, "empty", json_object_new ());
+  json_object_set_string_member (mixed, "", "");
+  node = json_node_init_object (json_node_alloc (), mixed);
+  json_generator_set_root (generator, node);
+  theirs = json_generator_to_data (generator, NULL);
+  ours = kouan_json_to_string (node);
+  g_assert_cmpstr (ours, ==, theirs);
+  /* json-glib wrote U+001F raw, which no strict reader accepts */
+  json_object_set_string_member (mixed, "text", "\x1f\x7f");
+  g_clear_pointer (&ours, g_free);
+  ours = kouan_json_object_to_string (mixed);
+  g_assert_nonnull (strstr (ours, "\"\\u001f\x7f\""));
+  g_clear_pointer (&back, json_node_unref);
+  back = kouan_json_parse (ours, -1, &error);
+  g_assert_no_error (error);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -395,5 +451,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/json/valid-edge-cases", test_valid_edge_cases);
   g_test_add_func ("/json/big-document", test_big_document);
   g_test_add_func ("/json/parse-any-value", test_parse_any_value);
+  g_test_add_func ("/json/writer", test_writer);
   return g_test_run ();
 }
