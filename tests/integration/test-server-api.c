@@ -739,13 +739,15 @@ test_mutations_bad_batch (Fixture       *f,
     "{\"mutations\": [{\"id\": \"\", \"collection\": \"messages\", \"op\": \"update\", \"record_id\": 1, \"fields\": {}}]}",
     "{\"mutations\": [{\"id\": \"x\", \"collection\": \"messages\", \"op\": \"update\", \"record_id\": \"1\", \"fields\": {}}]}",
     "{\"mutations\": [{\"id\": \"x\", \"collection\": \"messages\", \"op\": \"update\", \"record_id\": 1.5, \"fields\": {}}]}",
-    "{\"mutations\": [{\"id\": \"x\", \"collection\": \"messages\", \"op\": \"update\", \"record_id\": 1e400, \"fields\": {}}]}",
+    "{\"mutations\": [{\"id\": \"x\", \"collection\": \"messages\", \"op\": \"update\", \"record_id\": 1e300, \"fields\": {}}]}",
     "{\"mutations\": [{\"id\": \"x\", \"collection\": \"messages\", \"op\": \"update\", \"record_id\": 1, \"fields\": [true]}]}",
     "{\"mutations\": [{\"id\": 7, \"collection\": \"messages\", \"op\": \"update\", \"record_id\": 1, \"fields\": {}}]}",
     "{}",
   };
   const char *bad_json[] = {
     "", "nope", "[]", "\"text\"", "{\"mutations\": [", "{\"mutations\": []}}",
+    /* beyond a double's range: not a number JSON can carry back */
+    "{\"mutations\": [{\"id\": \"x\", \"collection\": \"messages\", \"op\": \"update\", \"record_id\": 1e400, \"fields\": {}}]}",
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (bad_fields); i++)
