@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* A change page, as the sync engine decodes it from the server, applied
  * to a real KouanStore (SQLite, every registered collection), then the
- * messages read back as the views read them. Pages accumulate in one
- * store for the run, like a long-lived client's cache. */
+ * messages read back as the views read them, and the page's records
+ * queued as local edits (each collection's apply_local), read back from
+ * the outbox and acknowledged. Pages accumulate in one store for the run,
+ * like a long-lived client's cache. */
 
 #include <glib/gstdio.h>
 #include <sqlite3.h>
@@ -74,6 +76,54 @@ read_back (KouanMessageKind kind)
   g_assert_cmpuint (kouan_store_count_messages (store, 1, kind, KOUAN_READ_FILTER_ALL, FALSE), ==, ids->len);
 }
 
+static void
+edit_locally (KouanChangePage *page)
+{
+  g_autoptr(GPtrArray) outbox = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* each member of the first records as a one-field edit, as the views
+   * make them ({"read": true}, {"name": "…"}) */
+  for (guint i = 0; i < MIN (page->changes->len, 3); i++)
+    {
+      KouanChange *change = g_ptr_array_index (page->changes, i);
+      JsonObjectIter iter;
+      const char *name;
+      JsonNode *value;
+      guint n = 0;
+
+      if (change->record == NULL)
+        continue;
+      json_object_iter_init_ordered (&iter, change->record);
+      while (json_object_iter_next_ordered (&iter, &name, &value) && n++ < 8)
+        {
+          g_autoptr(JsonObject) fields = json_object_new ();
+          g_autofree char *id = NULL;
+          g_autoptr(GError) refused = NULL;
+
+          json_object_set_member (fields, name, json_node_copy (value));
+          id = kouan_store_enqueue (store, 1, change->collection, "update", change->id,
+                                    fields, &refused);
+          if (id == NULL)
+            g_assert_nonnull (refused);
+        }
+    }
+
+  /* what the store wrote it reads back: a queued edit it cannot read
+   * would be reported as a damaged file */
+  outbox = kouan_store_peek_outbox (store, 1, 100, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (outbox->len, ==, kouan_store_count_outbox (store));
+  for (guint i = 0; i < outbox->len; i++)
+    {
+      KouanMutation *mutation = g_ptr_array_index (outbox, i);
+
+      g_assert_true (kouan_store_ack_mutation (store, mutation->id, mutation->collection, 1, NULL, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_cmpuint (kouan_store_count_outbox (store), ==, 0);
+}
+
 int
 LLVMFuzzerTestOneInput (const uint8_t *data,
                         size_t         size)
@@ -100,6 +150,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
 
   read_back (KOUAN_MESSAGE_KIND_NOTICE);
   read_back (KOUAN_MESSAGE_KIND_WARNING);
+  edit_locally (page);
   /* the store's change signals are idles */
   while (g_main_context_iteration (NULL, FALSE))
     ;
