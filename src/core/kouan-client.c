@@ -951,7 +951,7 @@ kouan_client_push_mutations_finish (KouanClient   *self,
 static void
 handle_call (GTask *task, GBytes *body)
 {
-  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) error = NULL;
   gsize size = 0;
   const char *data = g_bytes_get_data (body, &size);
@@ -962,20 +962,13 @@ handle_call (GTask *task, GBytes *body)
       g_task_return_pointer (task, NULL, NULL);
       return;
     }
-  parser = json_parser_new ();
-  if (!json_parser_load_from_data (parser, data, size, &error))
+  root = kouan_json_parse (data, size, &error);
+  if (root == NULL)
     {
       return_invalid (task, error);
       return;
     }
-  if (json_parser_get_root (parser) == NULL)
-    {
-      g_task_return_new_error (task, KOUAN_API_ERROR, KOUAN_API_ERROR_INVALID_RESPONSE,
-                               "The server's answer is empty JSON");
-      return;
-    }
-  g_task_return_pointer (task, json_node_copy (json_parser_get_root (parser)),
-                         (GDestroyNotify) json_node_unref);
+  g_task_return_pointer (task, g_steal_pointer (&root), (GDestroyNotify) json_node_unref);
 }
 
 void

@@ -18,11 +18,22 @@ typedef enum {
   KOUAN_JSON_ERROR_MISSING,       /* a required member is absent */
   KOUAN_JSON_ERROR_TYPE,          /* a member has the wrong type */
   KOUAN_JSON_ERROR_VALUE,         /* right type, value out of range */
+  KOUAN_JSON_ERROR_DUPLICATE_KEY, /* an object names a member twice */
 } KouanJsonError;
 
 GQuark      kouan_json_error_quark     (void);
 
-/* (transfer full): the parsed top-level object */
+/* Parses RFC 8259 JSON strictly: exactly one value, UTF-8, no comments,
+ * single quotes, raw control characters, escaped NUL or lone surrogates,
+ * no key twice in an object, at most 64 levels deep, integers within
+ * gint64. Fails with KOUAN_JSON_ERROR_SYNTAX (or _VALUE for a too large
+ * integer, _DUPLICATE_KEY for a repeated key).
+ * (transfer full): the parsed top-level value */
+JsonNode   *kouan_json_parse           (const char  *data,
+                                        gssize       length,
+                                        GError     **error);
+/* kouan_json_parse() whose value must be an object (else _NOT_OBJECT).
+ * (transfer full): the parsed top-level object */
 JsonObject *kouan_json_parse_object    (const char  *data,
                                         gssize       length,
                                         GError     **error);

@@ -110,16 +110,14 @@ kouan_store_access_get_permissions (KouanStore *store,
 {
   g_autofree char *key = g_strdup_printf (META_FORMAT, enterprise_id);
   g_autofree char *value = kouan_store_get_meta (store, key);
-  g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GStrvBuilder) builder = NULL;
-  JsonNode *root;
+  g_autoptr(JsonNode) root = NULL;
   JsonArray *array;
 
   if (value == NULL)
     return NULL;
-  parser = json_parser_new ();
-  if (!json_parser_load_from_data (parser, value, -1, NULL) ||
-      !JSON_NODE_HOLDS_ARRAY (root = json_parser_get_root (parser)))
+  root = kouan_json_parse (value, -1, NULL);
+  if (root == NULL || !JSON_NODE_HOLDS_ARRAY (root))
     return NULL;
   array = json_node_get_array (root);
   builder = g_strv_builder_new ();
@@ -139,14 +137,12 @@ kouan_store_access_get_grants (KouanStore *store,
 {
   g_autofree char *key = g_strdup_printf (GRANTS_FORMAT, enterprise_id);
   g_autofree char *value = kouan_store_get_meta (store, key);
-  g_autoptr(JsonParser) parser = NULL;
-  JsonNode *root;
+  g_autoptr(JsonNode) root = NULL;
 
   if (value == NULL)
     return NULL;
-  parser = json_parser_new ();
-  if (!json_parser_load_from_data (parser, value, -1, NULL) ||
-      !JSON_NODE_HOLDS_ARRAY (root = json_parser_get_root (parser)))
+  root = kouan_json_parse (value, -1, NULL);
+  if (root == NULL || !JSON_NODE_HOLDS_ARRAY (root))
     return NULL;
   return json_array_ref (json_node_get_array (root));
 }

@@ -138,13 +138,10 @@ kouan_store_save_enterprises (KouanStore  *self,
 static GStrv
 parse_roles (const char *json)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(JsonNode) root = kouan_json_parse (json, -1, NULL);
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  JsonNode *root;
 
-  if (json_parser_load_from_data (parser, json, -1, NULL) &&
-      (root = json_parser_get_root (parser)) != NULL &&
-      JSON_NODE_HOLDS_ARRAY (root))
+  if (root != NULL && JSON_NODE_HOLDS_ARRAY (root))
     {
       JsonArray *array = json_node_get_array (root);
 

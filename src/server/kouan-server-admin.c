@@ -1477,14 +1477,9 @@ handle_join_request_reject (KouanRequest *req)
 static JsonNode *
 parse_or_null (const char *text)
 {
-  g_autoptr(JsonParser) parser = NULL;
+  JsonNode *node = text != NULL ? kouan_json_parse (text, -1, NULL) : NULL;
 
-  if (text == NULL)
-    return json_node_new (JSON_NODE_NULL);
-  parser = json_parser_new ();
-  if (!json_parser_load_from_data (parser, text, -1, NULL))
-    return json_node_new (JSON_NODE_NULL);
-  return json_node_copy (json_parser_get_root (parser));
+  return node != NULL ? node : json_node_new (JSON_NODE_NULL);
 }
 
 static void

@@ -6,6 +6,7 @@
 #include "kouan-json.h"
 #include "kouan-permissions.h"
 #include "kouan-server.h"
+#include "kouan-server-sync-private.h"
 
 #define DEFAULT_LIMIT 500
 #define MAX_LIMIT     1000
@@ -476,6 +477,35 @@ kouan_server_sync_mutations (KouanServer       *self,
   /* The sockets that may see the batch's changes are told by the router
    * (kouan_server_events_notify_since), not only this user's. */
   kouan_server_reply_json (msg, SOUP_STATUS_OK, reply);
+}
+
+gboolean
+_kouan_server_sync_apply_body (KouanServer  *self,
+                               JsonObject   *body,
+                               gint64        enterprise_id,
+                               gint64        user_id,
+                               gboolean      keep,
+                               JsonArray   **out_results,
+                               GError      **error)
+{
+  g_autoptr(GArray) batch = g_array_new (FALSE, TRUE, sizeof (Mutation));
+  g_autoptr(JsonArray) results = json_array_new ();
+  gboolean changed = FALSE;
+
+  if (!parse_batch (body, batch, error))
+    return FALSE;
+  if (!kouan_server_db_begin (self, error))
+    return FALSE;
+  if (!apply_batch (self, batch, enterprise_id, user_id, results, &changed, error) ||
+      (keep && !kouan_server_db_commit (self, error)))
+    {
+      kouan_server_db_rollback (self);
+      return FALSE;
+    }
+  if (!keep)
+    kouan_server_db_rollback (self);
+  *out_results = g_steal_pointer (&results);
+  return TRUE;
 }
 
 /* ---- the foundation's collections ---------------------------------- */

@@ -744,13 +744,15 @@ test_mutations_bad_batch (Fixture       *f,
     "{\"mutations\": [{\"id\": \"\", \"collection\": \"messages\", \"op\": \"update\", \"record_id\": 1, \"fields\": {}}]}",
     "{\"mutations\": [{\"id\": \"x\", \"collection\": \"messages\", \"op\": \"update\", \"record_id\": \"1\", \"fields\": {}}]}",
     "{\"mutations\": [{\"id\": \"x\", \"collection\": \"messages\", \"op\": \"update\", \"record_id\": 1.5, \"fields\": {}}]}",
-    "{\"mutations\": [{\"id\": \"x\", \"collection\": \"messages\", \"op\": \"update\", \"record_id\": 1e400, \"fields\": {}}]}",
+    "{\"mutations\": [{\"id\": \"x\", \"collection\": \"messages\", \"op\": \"update\", \"record_id\": 1e300, \"fields\": {}}]}",
     "{\"mutations\": [{\"id\": \"x\", \"collection\": \"messages\", \"op\": \"update\", \"record_id\": 1, \"fields\": [true]}]}",
     "{\"mutations\": [{\"id\": 7, \"collection\": \"messages\", \"op\": \"update\", \"record_id\": 1, \"fields\": {}}]}",
     "{}",
   };
   const char *bad_json[] = {
     "", "nope", "[]", "\"text\"", "{\"mutations\": [", "{\"mutations\": []}}",
+    /* beyond a double's range: not a number JSON can carry back */
+    "{\"mutations\": [{\"id\": \"x\", \"collection\": \"messages\", \"op\": \"update\", \"record_id\": 1e400, \"fields\": {}}]}",
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (bad_fields); i++)
@@ -863,6 +865,151 @@ test_raw_garbage (Fixture       *f,
   g_io_stream_close (G_IO_STREAM (c), NULL, NULL);
   g_io_stream_close (G_IO_STREAM (d), NULL, NULL);
   assert_healthy (f);
+}
+
+/* Sends @body (@length bytes, NULs included) and expects 400 invalid_json. */
+static void
+assert_invalid_json (Fixture    *f,
+                     const char *method,
+                     const char *path,
+                     const char *token,
+                     const char *body,
+                     gsize       length)
+{
+  g_autofree char *url = g_strconcat (kouan_test_server_get_url (f->server), path, NULL);
+  g_autoptr(GBytes) reply = NULL;
+  g_autoptr(JsonObject) object = NULL;
+  g_autoptr(GError) error = NULL;
+  guint status = kouan_test_http (method, url, token, body, length, &reply);
+
+  g_test_message ("%s %s %.*s → %u", method, path, (int) length, body, status);
+  g_assert_cmpuint (status, ==, 400);
+  object = kouan_json_parse_object (g_bytes_get_data (reply, NULL), g_bytes_get_size (reply), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (error_code (object), ==, "invalid_json");
+}
+
+/* Every way json-glib alone would have let "not JSON" through, each
+ * written so that a lenient reading would be a request that succeeds:
+ * {"<key>": "<value>"<rest>}. */
+static void
+assert_refuses_lenient_json (Fixture    *f,
+                             const char *method,
+                             const char *path,
+                             const char *token,
+                             const char *key,
+                             const char *value,
+                             const char *rest)
+{
+  /* the rest has no '_': the one after the value becomes a NUL */
+  g_autofree char *nul_string = g_strdup_printf ("{\"%s\":\"%s_x\"%s}", key, value, rest);
+  gsize nul_length = strlen (nul_string);
+  const char *formats[] = {
+    "{'%s':'%s'%s}",                          /* single quotes */
+    "{/* comment */\"%s\":\"%s\"%s}",          /* comments */
+    "{\"%s\":\"%s\"%s} // comment",
+    "{\"%s\":\"%s\"%s}garbage",               /* trailing garbage */
+    "{\"%s\":\"%s\"%s}{\"a\":1}",             /* a second object */
+    "{\"%s\":\"%s\\u0000x\"%s}",              /* escaped NUL */
+    "{\"%s\x01\":\"%s\"%s}",                  /* raw control character in a key */
+    "{\"%s\":\"-\",\"%1$s\":\"%s\"%s}",       /* the same key twice */
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
+    {
+      g_autofree char *body = NULL;
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+      body = g_strdup_printf (formats[i], key, value, rest);
+#pragma GCC diagnostic pop
+      assert_invalid_json (f, method, path, token, body, strlen (body));
+    }
+
+  /* a raw NUL in a string */
+  *strrchr (nul_string, '_') = '\0';
+  assert_invalid_json (f, method, path, token, nul_string, nul_length);
+}
+
+static gint64
+first_id (Fixture    *f,
+          const char *path,
+          const char *skip_member)
+{
+  g_autoptr(JsonObject) reply = NULL;
+  JsonArray *items;
+
+  g_assert_cmpuint (request (f, "GET", path, f->admin, NULL, &reply), ==, 200);
+  items = json_object_get_array_member (reply, "items");
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonObject *item = json_array_get_object_element (items, i);
+
+      if (skip_member == NULL || !json_object_get_boolean_member (item, skip_member))
+        return json_object_get_int_member (item, json_object_has_member (item, "id") ? "id" : "user_id");
+    }
+  g_assert_not_reached ();
+}
+
+/* @member of the item @id in the list at @path */
+static const char *
+item_string (Fixture    *f,
+             const char *path,
+             gint64      id,
+             const char *member)
+{
+  g_autoptr(JsonObject) reply = NULL;
+  JsonArray *items;
+
+  g_assert_cmpuint (request (f, "GET", path, f->admin, NULL, &reply), ==, 200);
+  items = json_object_get_array_member (reply, "items");
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonObject *item = json_array_get_object_element (items, i);
+
+      if (json_object_get_int_member (item, json_object_has_member (item, "id") ? "id" : "user_id") == id)
+        return g_intern_string (json_object_get_string_member (item, member));
+    }
+  g_assert_not_reached ();
+}
+
+static void
+test_strict_json (Fixture       *f,
+                  gconstpointer  data)
+{
+  const char *departments = "/api/v1/enterprises/1/departments";
+  const char *roles = "/api/v1/enterprises/1/roles";
+  const char *staff = "/api/v1/enterprises/1/staff?name=demo-staff";
+  gint64 department = first_id (f, departments, NULL);
+  gint64 role = first_id (f, roles, "builtin");
+  gint64 member = first_id (f, staff, NULL);
+  g_autofree char *department_path = g_strdup_printf ("%s/%" G_GINT64_FORMAT, departments, department);
+  g_autofree char *role_path = g_strdup_printf ("%s/%" G_GINT64_FORMAT, roles, role);
+  g_autofree char *staff_path = g_strdup_printf ("/api/v1/enterprises/1/staff/%" G_GINT64_FORMAT, member);
+  const char *department_name = item_string (f, departments, department, "name");
+  const char *role_name = item_string (f, roles, role, "name");
+  g_autoptr(JsonObject) reply = NULL;
+
+  assert_refuses_lenient_json (f, "POST", "/api/v1/session", NULL,
+                               "account", "demo-staff", ",\"password\":\"kouan-demo\"");
+  assert_refuses_lenient_json (f, "PATCH", department_path, f->admin, "name", "改名部", "");
+  assert_refuses_lenient_json (f, "PATCH", role_path, f->admin, "name", "改名角色", "");
+  assert_refuses_lenient_json (f, "PATCH", staff_path, f->admin, "status", "disabled", "");
+
+  /* nothing was changed by any of them */
+  g_assert_cmpstr (item_string (f, departments, department, "name"), ==, department_name);
+  g_assert_cmpstr (item_string (f, roles, role, "name"), ==, role_name);
+  g_assert_cmpstr (item_string (f, staff, member, "status"), ==, "active");
+
+  /* and the same requests written as JSON are answered */
+  g_assert_cmpuint (request (f, "POST", "/api/v1/session", NULL,
+                             "{\"account\":\"demo-staff\",\"password\":\"kouan-demo\"}", NULL), ==, 200);
+  g_assert_cmpuint (request (f, "PATCH", department_path, f->admin, "{\"name\":\"改名部\"}", NULL), ==, 200);
+  g_assert_cmpstr (item_string (f, departments, department, "name"), ==, "改名部");
+  g_assert_cmpuint (request (f, "PATCH", role_path, f->admin, "{\"name\":\"改名角色\"}", &reply), ==, 200);
+  g_assert_cmpstr (json_object_get_string_member (reply, "name"), ==, "改名角色");
+  g_assert_cmpuint (request (f, "PATCH", staff_path, f->admin, "{\"status\":\"disabled\"}", NULL), ==, 200);
+  g_assert_cmpstr (item_string (f, staff, member, "status"), ==, "disabled");
 }
 
 static void
@@ -1226,6 +1373,7 @@ main (int argc, char **argv)
   ADD ("/server-api/limits/oversized", test_oversized, small_body_args);
   ADD ("/server-api/limits/hostile-input", test_hostile_input, NULL);
   ADD ("/server-api/limits/raw-garbage", test_raw_garbage, NULL);
+  ADD ("/server-api/limits/strict-json", test_strict_json, NULL);
   ADD ("/server-api/events/websocket", test_events, NULL);
   ADD ("/server-api/demo/content", test_demo_content, NULL);
   g_test_add_func ("/server-api/demo/scale", test_demo_scale);

@@ -380,7 +380,7 @@ on_session_ended (GObject      *source,
 {
   g_autoptr(KouanPersonalAccount) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) answer = kouan_client_call_finish (KOUAN_CLIENT (source), result, &error);
+  G_GNUC_UNUSED g_autoptr(JsonNode) answer = kouan_client_call_finish (KOUAN_CLIENT (source), result, &error);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->page == NULL)
     return;

@@ -327,7 +327,7 @@ on_left (GObject      *source,
 {
   g_autoptr(KouanPersonalEnterprises) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) answer = kouan_client_call_finish (KOUAN_CLIENT (source), result, &error);
+  G_GNUC_UNUSED g_autoptr(JsonNode) answer = kouan_client_call_finish (KOUAN_CLIENT (source), result, &error);
   g_autoptr(GPtrArray) enterprises = NULL;
   g_autoptr(GPtrArray) remaining = NULL;
   gint64 left = self->leaving;
