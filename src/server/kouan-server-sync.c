@@ -490,13 +490,12 @@ _kouan_server_sync_apply_body (KouanServer  *self,
 {
   g_autoptr(GArray) batch = g_array_new (FALSE, TRUE, sizeof (Mutation));
   g_autoptr(JsonArray) results = json_array_new ();
-  gboolean changed = FALSE;
 
   if (!parse_batch (body, batch, error))
     return FALSE;
   if (!kouan_server_db_begin (self, error))
     return FALSE;
-  if (!apply_batch (self, batch, enterprise_id, user_id, results, &changed, error) ||
+  if (!apply_batch (self, batch, enterprise_id, user_id, results, error) ||
       (keep && !kouan_server_db_commit (self, error)))
     {
       kouan_server_db_rollback (self);

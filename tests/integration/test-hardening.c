@@ -700,7 +700,7 @@ on_sent (GObject      *source,
 {
   Call *call = user_data;
   SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
-  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, NULL);
+  G_GNUC_UNUSED g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, NULL);
   Burst *burst = call->burst;
 
   if (call->index == G_MAXUINT)

@@ -94,7 +94,7 @@ on_joined (GObject      *source,
 {
   g_autoptr(KouanJoinDialog) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) answer = kouan_client_call_finish (KOUAN_CLIENT (source), result, &error);
+  G_GNUC_UNUSED g_autoptr(JsonNode) answer = kouan_client_call_finish (KOUAN_CLIENT (source), result, &error);
 
   self->joining = FALSE;
   if (error != NULL)

@@ -84,7 +84,7 @@ on_changed (GObject      *source,
 {
   g_autoptr(KouanPasswordDialog) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) answer = kouan_client_call_finish (KOUAN_CLIENT (source), result, &error);
+  G_GNUC_UNUSED g_autoptr(JsonNode) answer = kouan_client_call_finish (KOUAN_CLIENT (source), result, &error);
 
   self->busy = FALSE;
   if (error != NULL)
