@@ -126,6 +126,8 @@ kouan_store_save_enterprises (KouanStore  *self,
     {
       gint64 id = g_array_index (removed, gint64, i);
 
+      /* its rows went by cascade, which may bypass the triggers */
+      _kouan_store_forget_message_counts (self, id);
       _kouan_store_emit_changed (self, "enterprise", id);
       _kouan_store_emit_changed (self, "messages", id);
     }
@@ -258,6 +260,12 @@ kouan_store_count_messages (KouanStore       *self,
   int rc;
 
   g_return_val_if_fail (KOUAN_IS_STORE (self), 0);
+
+  /* the badges' and tabs' counts: kept in memory, never a scan */
+  if (!starred_only && read_filter != KOUAN_READ_FILTER_ALL &&
+      _kouan_store_message_count (self, enterprise_id, kind,
+                                  read_filter == KOUAN_READ_FILTER_READ, &count))
+    return count;
 
   db = _kouan_store_read_begin (self);
   stmt = message_filter_statement (db, count_sql, enterprise_id, kind,

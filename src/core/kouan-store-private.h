@@ -34,6 +34,16 @@ struct _KouanStore
    * read transaction started afterwards already reflects. */
   guint64       committed_deletions;
 
+  /* Unread / read message counts per (enterprise, kind), kept in memory
+   * so badges never count 100k rows: temporary triggers on the writer
+   * add each written row's delta to @pending_counts, the commit hook
+   * moves them into @message_counts (the rollback hook drops them). A
+   * count enters @message_counts the first time it is asked for, counted
+   * under @lock, so no transaction's deltas can be missed or doubled.
+   * Both under @signal_lock. Keys: "enterprise/kind/read". */
+  GHashTable   *message_counts;   /* key → gint64 */
+  GHashTable   *pending_counts;   /* key → gint64 delta */
+
   /* Signal emission, always on @context, coalesced per (collection,
    * enterprise) so a burst of pages costs the UI one reload. */
   GMutex        signal_lock;
@@ -85,6 +95,16 @@ gboolean _kouan_store_read_transaction (sqlite3     *db,
 /* The deletion count a read transaction starting now is guaranteed to
  * include (never more than it includes). */
 guint64  _kouan_store_committed_deletions (KouanStore *self);
+
+/* Unread (@read FALSE) or read messages of a kind, from memory once
+ * counted (see KouanStore::message_counts). */
+gboolean _kouan_store_message_count (KouanStore       *self,
+                                     gint64            enterprise_id,
+                                     KouanMessageKind  kind,
+                                     gboolean          read,
+                                     guint            *out);
+void     _kouan_store_forget_message_counts (KouanStore *self,
+                                             gint64      enterprise_id);
 
 /* Runs a query returning one integer. */
 gboolean _kouan_store_query_int (KouanStore  *self,

@@ -239,17 +239,40 @@ kouan_message_row_update (KouanMessageRow *self)
                                   -1);
 }
 
+/* Whether two versions of a message look the same in a row: a pull may
+ * rewrite a row (new revision, new object) with what it already showed,
+ * e.g. a queued star replayed over the server's copy. */
+static gboolean
+shows_same (KouanMessage *a,
+            KouanMessage *b)
+{
+  return kouan_message_get_id (a) == kouan_message_get_id (b) &&
+         kouan_message_get_read (a) == kouan_message_get_read (b) &&
+         kouan_message_get_starred (a) == kouan_message_get_starred (b) &&
+         kouan_message_get_severity (a) == kouan_message_get_severity (b) &&
+         kouan_message_get_created_at (a) == kouan_message_get_created_at (b) &&
+         g_strcmp0 (kouan_message_get_title (a), kouan_message_get_title (b)) == 0 &&
+         g_strcmp0 (kouan_message_get_category (a), kouan_message_get_category (b)) == 0;
+}
+
 void
 kouan_message_row_set_message (KouanMessageRow *self,
                                KouanMessage    *message)
 {
+  gboolean same;
+
   g_return_if_fail (KOUAN_IS_MESSAGE_ROW (self));
   g_return_if_fail (message == NULL || KOUAN_IS_MESSAGE (message));
 
-  if (!g_set_object (&self->message, message))
+  if (self->message == message)
     return;
 
-  kouan_message_row_update (self);
+  same = self->message != NULL && message != NULL && shows_same (self->message, message);
+  g_set_object (&self->message, message);
+  /* Labels, CSS classes, tooltips and accessible properties are what a
+   * rebind costs; a row that would look the same keeps them. */
+  if (!same)
+    kouan_message_row_update (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MESSAGE]);
 }
 

@@ -595,12 +595,15 @@ bind_row_cb (GtkSignalListItemFactory *factory,
                                  gtk_list_item_get_item (list_item));
 }
 
+/* Nothing to undo on unbind: GTK 4.8's signal factory unbinds and binds
+ * again every row whose position changed (a row arriving above it is
+ * enough), and the row keeps its message until the next bind, which
+ * finds the same object (the list caches objects by id) and does nothing. */
 static void
 unbind_row_cb (GtkSignalListItemFactory *factory,
                GtkListItem              *list_item,
                gpointer                  user_data)
 {
-  kouan_message_row_set_message (KOUAN_MESSAGE_ROW (gtk_list_item_get_child (list_item)), NULL);
 }
 
 static void
