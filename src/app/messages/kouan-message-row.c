@@ -226,8 +226,12 @@ kouan_message_row_update (KouanMessageRow *self)
   else
     /* Translators: accessible name of the star toggle of a message; %s is its title */
     star_label = g_strdup_printf (_("Star “%s”"), title);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->star_button),
-                               starred ? _("Unstar") : _("Star"));
+  /* Setting a tooltip asks the display where the pointer is (a round
+   * trip to the X server in GTK 4.8), even when the text stays the same. */
+  if (g_strcmp0 (gtk_widget_get_tooltip_text (GTK_WIDGET (self->star_button)),
+                 starred ? _("Unstar") : _("Star")) != 0)
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->star_button),
+                                 starred ? _("Unstar") : _("Star"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->star_button),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, star_label,
                                   -1);
