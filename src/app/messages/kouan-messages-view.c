@@ -49,6 +49,7 @@ struct _KouanMessagesView
   guint               unread_count;
   guint               read_count;
   guint               show_read : 1;
+  guint               model_pending : 1;
   guint               starred_only : 1;
 };
 
@@ -68,10 +69,29 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+/* A tab's list is made the first time it is shown: a list holds the
+ * ids of its whole filter, and the other tab, or the view that is not
+ * shown, need not cost their query at start-up. */
+static KouanMessageList *
+kouan_messages_view_ensure_list (KouanMessagesView *self,
+                                 gboolean           read)
+{
+  KouanMessageList **list = read ? &self->read_list : &self->unread_list;
+
+  if (*list == NULL && self->store != NULL)
+    {
+      *list = kouan_message_list_new (self->store, self->kind,
+                                      read ? KOUAN_READ_FILTER_READ : KOUAN_READ_FILTER_UNREAD);
+      kouan_message_list_set_starred_only (*list, self->starred_only);
+      kouan_message_list_set_enterprise_id (*list, self->enterprise_id);
+    }
+  return *list;
+}
+
 static KouanMessageList *
 kouan_messages_view_current_list (KouanMessagesView *self)
 {
-  return self->show_read ? self->read_list : self->unread_list;
+  return kouan_messages_view_ensure_list (self, self->show_read);
 }
 
 static void
@@ -269,6 +289,15 @@ static void
 kouan_messages_view_set_current_model (KouanMessagesView *self)
 {
   self->selected_id = 0;
+  /* attached when the view is first shown (see ensure_list) */
+  self->model_pending = !gtk_widget_get_mapped (GTK_WIDGET (self));
+  if (self->model_pending)
+    {
+      gtk_single_selection_set_model (self->selection, NULL);
+      kouan_messages_view_update_empty_state (self);
+      kouan_messages_view_update_actions (self);
+      return;
+    }
   gtk_single_selection_set_model (self->selection,
                                   G_LIST_MODEL (kouan_messages_view_current_list (self)));
   kouan_messages_view_scroll_to_top (self);
@@ -277,21 +306,17 @@ kouan_messages_view_set_current_model (KouanMessagesView *self)
 }
 
 static void
+kouan_messages_view_mapped (KouanMessagesView *self)
+{
+  if (self->model_pending)
+    kouan_messages_view_set_current_model (self);
+}
+
+static void
 kouan_messages_view_rebuild_lists (KouanMessagesView *self)
 {
   g_clear_object (&self->unread_list);
   g_clear_object (&self->read_list);
-
-  if (self->store != NULL)
-    {
-      self->unread_list = kouan_message_list_new (self->store, self->kind, KOUAN_READ_FILTER_UNREAD);
-      self->read_list = kouan_message_list_new (self->store, self->kind, KOUAN_READ_FILTER_READ);
-      kouan_message_list_set_enterprise_id (self->unread_list, self->enterprise_id);
-      kouan_message_list_set_enterprise_id (self->read_list, self->enterprise_id);
-      kouan_message_list_set_starred_only (self->unread_list, self->starred_only);
-      kouan_message_list_set_starred_only (self->read_list, self->starred_only);
-    }
-
   kouan_messages_view_set_current_model (self);
 }
 
@@ -743,10 +768,9 @@ kouan_messages_view_set_starred_only (KouanMessagesView *self,
 
   self->starred_only = starred_only;
   if (self->unread_list != NULL)
-    {
-      kouan_message_list_set_starred_only (self->unread_list, starred_only);
-      kouan_message_list_set_starred_only (self->read_list, starred_only);
-    }
+    kouan_message_list_set_starred_only (self->unread_list, starred_only);
+  if (self->read_list != NULL)
+    kouan_message_list_set_starred_only (self->read_list, starred_only);
   kouan_messages_view_scroll_to_top (self);
   kouan_messages_view_update_empty_state (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STARRED_ONLY]);
@@ -787,10 +811,9 @@ kouan_messages_view_set_enterprise_id (KouanMessagesView *self,
 
   self->enterprise_id = enterprise_id;
   if (self->unread_list != NULL)
-    {
-      kouan_message_list_set_enterprise_id (self->unread_list, enterprise_id);
-      kouan_message_list_set_enterprise_id (self->read_list, enterprise_id);
-    }
+    kouan_message_list_set_enterprise_id (self->unread_list, enterprise_id);
+  if (self->read_list != NULL)
+    kouan_message_list_set_enterprise_id (self->read_list, enterprise_id);
 
   /* Another enterprise's message must not stay on screen. */
   kouan_messages_view_close_detail (self);
@@ -1043,6 +1066,7 @@ kouan_messages_view_init (KouanMessagesView *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
+  g_signal_connect (self, "map", G_CALLBACK (kouan_messages_view_mapped), NULL);
   g_queue_init (&self->edits);
   self->pending_stars = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
 
