@@ -322,10 +322,15 @@ kouan_risk_list_set_query (KouanRiskList        *self,
   self->category_id = query->category_id;
   self->subscribed_in = query->subscribed_in;
 
-  /* the user asked: search now, whatever runs (its answer is outdated) */
+  /* the user asked: search now, whatever runs (its answer is outdated);
+   * a list nobody shows searches when it is shown */
   g_clear_handle_id (&self->follow_source, g_source_remove);
   self->again = FALSE;
-  start_search (self);
+  self->generation++;
+  if (self->following)
+    start_search (self);
+  else
+    self->stale = TRUE;
   if (!self->loading)
     {
       self->loading = TRUE;

@@ -640,6 +640,14 @@ count_message_func (sqlite3_context  *context,
   sqlite3_result_null (context);
   if (kind == NULL)
     return;
+  /* nobody asked for a count yet (a headless sync): no key to build */
+  g_mutex_lock (&self->signal_lock);
+  if (g_hash_table_size (self->message_counts) == 0)
+    {
+      g_mutex_unlock (&self->signal_lock);
+      return;
+    }
+  g_mutex_unlock (&self->signal_lock);
   key = count_key (sqlite3_value_int64 (argv[0]), kind, sqlite3_value_int (argv[2]) != 0);
 
   g_mutex_lock (&self->signal_lock);

@@ -141,6 +141,25 @@ star_button_clicked_cb (KouanMessageRow *self,
                               kouan_message_get_id (self->message));
 }
 
+/* The star's tooltip is made when it is about to show: setting a
+ * tooltip text asks the display where the pointer is (a round trip to the
+ * X server in GTK 4.8), which a list building and rebinding rows by the
+ * hundred cannot afford. */
+static gboolean
+star_button_query_tooltip_cb (KouanMessageRow *self,
+                              int              x,
+                              int              y,
+                              gboolean         keyboard_mode,
+                              GtkTooltip      *tooltip,
+                              GtkWidget       *button)
+{
+  gboolean starred = self->message != NULL && kouan_message_get_starred (self->message);
+
+  /* Translators: tooltip of the star toggle of a message */
+  gtk_tooltip_set_text (tooltip, starred ? _("Unstar") : _("Star"));
+  return TRUE;
+}
+
 static void
 open_button_clicked_cb (KouanMessageRow *self,
                         GtkButton       *button)
@@ -226,12 +245,6 @@ kouan_message_row_update (KouanMessageRow *self)
   else
     /* Translators: accessible name of the star toggle of a message; %s is its title */
     star_label = g_strdup_printf (_("Star “%s”"), title);
-  /* Setting a tooltip asks the display where the pointer is (a round
-   * trip to the X server in GTK 4.8), even when the text stays the same. */
-  if (g_strcmp0 (gtk_widget_get_tooltip_text (GTK_WIDGET (self->star_button)),
-                 starred ? _("Unstar") : _("Star")) != 0)
-    gtk_widget_set_tooltip_text (GTK_WIDGET (self->star_button),
-                                 starred ? _("Unstar") : _("Star"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->star_button),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, star_label,
                                   -1);
@@ -395,6 +408,7 @@ kouan_message_row_class_init (KouanMessageRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KouanMessageRow, title_label);
   gtk_widget_class_bind_template_callback (widget_class, open_button_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, star_button_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, star_button_query_tooltip_cb);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "kouanmessagerow");

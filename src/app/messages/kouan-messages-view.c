@@ -298,9 +298,13 @@ kouan_messages_view_set_current_model (KouanMessagesView *self)
       kouan_messages_view_update_actions (self);
       return;
     }
+  /* Detached while the selection changes lists: the view then builds its
+   * rows once, for the new list at its top, instead of for the old list's
+   * scroll offset and again (GTK 4.8 keeps up to 200 row widgets). */
+  gtk_list_view_set_model (self->list_view, NULL);
   gtk_single_selection_set_model (self->selection,
                                   G_LIST_MODEL (kouan_messages_view_current_list (self)));
-  kouan_messages_view_scroll_to_top (self);
+  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
   kouan_messages_view_update_empty_state (self);
   kouan_messages_view_update_actions (self);
 }
