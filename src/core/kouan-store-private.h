@@ -105,6 +105,9 @@ gboolean _kouan_store_message_count (KouanStore       *self,
                                      guint            *out);
 void     _kouan_store_forget_message_counts (KouanStore *self,
                                              gint64      enterprise_id);
+/* Registers the counting triggers on the writer; after migrating. */
+gboolean _kouan_store_setup_counts (KouanStore  *self,
+                                    GError     **error);
 
 /* Runs a query returning one integer. */
 gboolean _kouan_store_query_int (KouanStore  *self,
