@@ -247,6 +247,10 @@ main (int   argc,
   g_setenv ("KOUAN_BENCH_EXIT_ON_FIRST_FRAME", "1", TRUE);
 
   kouan_bench_print_load ("at start");
+  /* Kouan picks GTK's cairo renderer on a machine without a GPU unless
+   * GSK_RENDERER says otherwise; set it to compare like with like. */
+  printf ("GSK_RENDERER for all programs: %s\n",
+          g_getenv ("GSK_RENDERER") != NULL ? g_getenv ("GSK_RENDERER") : "unset");
   printf ("Starting kouan-server --demo-scale %u and filling the cache …\n", scale);
   fflush (stdout);
   server = kouan_bench_start_server (scale, NULL);

@@ -260,6 +260,32 @@ static const GActionEntry app_actions[] = {
   { .name = "open-warning", .activate = open_warning_activated, .parameter_type = "x" },
 };
 
+/* GTK 4.8 draws with OpenGL. Without a GPU (no DRI render node: a virtual
+ * machine, a remote session, Xvfb) Mesa runs it in software (llvmpipe) and
+ * every frame redraws the whole window on the CPU while the main loop
+ * waits: a list taking in a first sync, a spinner, a scroll each cost a
+ * full-window render (docs/performance.md, bench-ui-sync). GTK's cairo
+ * renderer then redraws only what changed. GSK_RENDERER, when set, wins.
+ * Read by GTK when the first window is realized, so it must be set
+ * before. */
+static void
+kouan_application_choose_renderer (void)
+{
+#ifdef G_OS_UNIX
+  g_autoptr(GDir) dri = NULL;
+  const char *name;
+
+  if (g_getenv ("GSK_RENDERER") != NULL)
+    return;
+  dri = g_dir_open ("/dev/dri", 0, NULL);
+  while (dri != NULL && (name = g_dir_read_name (dri)) != NULL)
+    if (g_str_has_prefix (name, "renderD"))
+      return;
+  g_debug ("No GPU render node: using GTK's cairo renderer");
+  g_setenv ("GSK_RENDERER", "cairo", FALSE);
+#endif
+}
+
 static void
 kouan_application_startup (GApplication *app)
 {
@@ -278,6 +304,7 @@ kouan_application_startup (GApplication *app)
     { "win.show-area::insurance", "<Control>5" },
   };
 
+  kouan_application_choose_renderer ();
   G_APPLICATION_CLASS (kouan_application_parent_class)->startup (app);
 
   self->settings = g_settings_new (APP_ID);

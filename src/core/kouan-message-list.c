@@ -6,19 +6,35 @@
 #include "kouan-message-list.h"
 #include "kouan-store-private.h"
 
-/* Rows are loaded in blocks: a screenful of a GtkListView is one or two
- * blocks, and at most MAX_BLOCKS stay cached, so memory does not grow with
- * the list however far the user scrolls. */
-#define BLOCK_SIZE 64
-#define MAX_BLOCKS 16
-/* Up to this many changed rows are applied one by one (a star, a read
- * flag, a small pull); beyond it listing everything again is cheaper. */
-#define MAX_INCREMENTAL 64
+/* The rows of the filter, in display order (created_at DESC, id DESC),
+ * are kept in chunks of at most CHUNK_MAX: a row arriving anywhere is a
+ * binary search and a move of at most one chunk, so following a pull
+ * costs the same whatever the size of the cache. */
+#define CHUNK_TARGET 1024
+#define CHUNK_MAX    2048
+/* Row objects are cached by id, not by position: rows that merely move
+ * because others arrived above them keep their object, so a GtkListView
+ * rebinding them (GTK 4.8 rebinds every row whose position changed) finds
+ * nothing to redraw. Bounded, so scrolling through 100k rows keeps at most
+ * this many (plus those the view holds). */
+#define MAX_OBJECTS 1024
+/* Rows are loaded from the cache this many at a time around the one asked. */
+#define LOAD_BLOCK 64
+/* Changes followed one by one up to this many per look (or a quarter of
+ * the list, when larger); beyond it listing everything again is cheaper. */
+#define MIN_INCREMENTAL 4096
 
 typedef struct {
-  GPtrArray *messages;  /* (element-type KouanMessage) (nullable elements) */
-  guint64    last_used;
-} Block;
+  gint64 created_at;
+  gint64 id;
+  gint64 rev;
+} Row;
+
+typedef struct {
+  gint64        id;   /* key */
+  KouanMessage *message;
+  guint64       last_used;
+} CachedMessage;
 
 struct _KouanMessageList
 {
@@ -26,14 +42,20 @@ struct _KouanMessageList
 
   /* owned references */
   KouanStore       *store;
-  KouanMessageSnapshot rows;    /* ids in display order, and how to follow them */
-  GHashTable       *blocks;     /* block index → Block */
+  GPtrArray        *chunks;       /* (element-type GArray<Row>), none empty */
+  GArray           *starts;       /* guint: position of each chunk's first row */
+  guint             starts_valid; /* leading entries of @starts that are right */
+  guint             n_rows;
+  gint64            watermark;    /* highest revision looked at */
+  guint64           deletions;    /* the store's deletion count at that time */
+  GHashTable       *objects;      /* &CachedMessage.id → CachedMessage */
+  guint64           clock;
 
   gint64            enterprise_id;
   KouanMessageKind  kind;
   KouanReadFilter   read_filter;
   gboolean          starred_only;
-  guint64           clock;
+  gboolean          loaded;       /* listed once, when constructed */
 };
 
 static void kouan_message_list_model_init (GListModelInterface *iface);
@@ -56,22 +78,294 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void
-message_unref0 (gpointer message)
+cached_message_free (gpointer data)
 {
-  if (message != NULL)
-    g_object_unref (message);
+  CachedMessage *cached = data;
+
+  g_clear_object (&cached->message);
+  g_free (cached);
+}
+
+/* Rows */
+
+/* Whether a row (created_at, id) comes before another in display order. */
+static inline gboolean
+sorts_before (gint64 created_a, gint64 id_a,
+              gint64 created_b, gint64 id_b)
+{
+  return created_a > created_b || (created_a == created_b && id_a > id_b);
+}
+
+static inline GArray *
+chunk_at (KouanMessageList *self,
+          guint             index)
+{
+  return g_ptr_array_index (self->chunks, index);
 }
 
 static void
-block_free (gpointer data)
+starts_invalidate (KouanMessageList *self,
+                   guint             chunk)
 {
-  Block *block = data;
+  self->starts_valid = MIN (self->starts_valid, chunk);
+}
 
-  g_ptr_array_unref (block->messages);
-  g_free (block);
+static void
+starts_update (KouanMessageList *self)
+{
+  g_array_set_size (self->starts, self->chunks->len);
+  for (guint i = self->starts_valid; i < self->chunks->len; i++)
+    g_array_index (self->starts, guint, i) =
+      i == 0 ? 0 : g_array_index (self->starts, guint, i - 1) + chunk_at (self, i - 1)->len;
+  self->starts_valid = self->chunks->len;
+}
+
+static Row *
+row_at (KouanMessageList *self,
+        guint             position)
+{
+  guint low = 0, high;
+
+  starts_update (self);
+  high = self->chunks->len;
+  /* the last chunk that starts at or before @position */
+  while (high - low > 1)
+    {
+      guint mid = low + (high - low) / 2;
+
+      if (g_array_index (self->starts, guint, mid) <= position)
+        low = mid;
+      else
+        high = mid;
+    }
+  return &g_array_index (chunk_at (self, low), Row,
+                         position - g_array_index (self->starts, guint, low));
+}
+
+/* Where (created_at, id) is or would go: the chunk and the offset in it.
+ * Returns whether the row is there. */
+static gboolean
+locate (KouanMessageList *self,
+        gint64            created_at,
+        gint64            id,
+        guint            *chunk_out,
+        guint            *offset_out)
+{
+  guint low = 0, high = self->chunks->len;
+  GArray *chunk;
+  Row *row;
+
+  if (self->chunks->len == 0)
+    {
+      *chunk_out = 0;
+      *offset_out = 0;
+      return FALSE;
+    }
+
+  /* the first chunk whose last row does not come before the key */
+  while (low < high)
+    {
+      guint mid = low + (high - low) / 2;
+      GArray *c = chunk_at (self, mid);
+      Row *last = &g_array_index (c, Row, c->len - 1);
+
+      if (sorts_before (last->created_at, last->id, created_at, id))
+        low = mid + 1;
+      else
+        high = mid;
+    }
+  if (low == self->chunks->len)
+    {
+      *chunk_out = low - 1;
+      *offset_out = chunk_at (self, low - 1)->len;
+      return FALSE;
+    }
+
+  chunk = chunk_at (self, low);
+  high = chunk->len;
+  *chunk_out = low;
+  low = 0;
+  while (low < high)
+    {
+      guint mid = low + (high - low) / 2;
+      Row *r = &g_array_index (chunk, Row, mid);
+
+      if (sorts_before (r->created_at, r->id, created_at, id))
+        low = mid + 1;
+      else
+        high = mid;
+    }
+  *offset_out = low;
+  row = low < chunk->len ? &g_array_index (chunk, Row, low) : NULL;
+  return row != NULL && row->id == id && row->created_at == created_at;
+}
+
+static guint
+position_of (KouanMessageList *self,
+             guint             chunk,
+             guint             offset)
+{
+  if (chunk >= self->chunks->len)
+    return self->n_rows;
+  starts_update (self);
+  return g_array_index (self->starts, guint, chunk) + offset;
+}
+
+static void
+insert_row (KouanMessageList *self,
+            guint             chunk_index,
+            guint             offset,
+            const Row        *row)
+{
+  GArray *chunk;
+
+  if (self->chunks->len == 0)
+    g_ptr_array_add (self->chunks, g_array_new (FALSE, FALSE, sizeof (Row)));
+  chunk = chunk_at (self, chunk_index);
+  g_array_insert_val (chunk, offset, *row);
+  if (chunk->len > CHUNK_MAX)
+    {
+      GArray *second = g_array_sized_new (FALSE, FALSE, sizeof (Row), chunk->len / 2 + 1);
+
+      g_array_append_vals (second, &g_array_index (chunk, Row, chunk->len / 2),
+                           chunk->len - chunk->len / 2);
+      g_array_set_size (chunk, chunk->len / 2);
+      g_ptr_array_insert (self->chunks, chunk_index + 1, second);
+    }
+  self->n_rows++;
+  starts_invalidate (self, chunk_index);
+}
+
+static void
+remove_row (KouanMessageList *self,
+            guint             chunk_index,
+            guint             offset)
+{
+  GArray *chunk = chunk_at (self, chunk_index);
+
+  g_array_remove_index (chunk, offset);
+  if (chunk->len == 0)
+    g_ptr_array_remove_index (self->chunks, chunk_index);
+  self->n_rows--;
+  starts_invalidate (self, chunk_index);
+}
+
+static void
+set_rows (KouanMessageList           *self,
+          const KouanMessageSnapshot *snapshot)
+{
+  guint n = snapshot->ids->len;
+
+  g_ptr_array_set_size (self->chunks, 0);
+  for (guint first = 0; first < n; first += CHUNK_TARGET)
+    {
+      guint len = MIN (CHUNK_TARGET, n - first);
+      GArray *chunk = g_array_sized_new (FALSE, FALSE, sizeof (Row), len);
+
+      for (guint i = first; i < first + len; i++)
+        {
+          Row row = {
+            g_array_index (snapshot->created_at, gint64, i),
+            g_array_index (snapshot->ids, gint64, i),
+            g_array_index (snapshot->revisions, gint64, i),
+          };
+
+          g_array_append_val (chunk, row);
+        }
+      g_ptr_array_add (self->chunks, chunk);
+    }
+  self->n_rows = n;
+  self->starts_valid = 0;
+  self->watermark = snapshot->watermark;
+  self->deletions = snapshot->deletions;
+}
+
+/* Row objects */
+
+static void
+forget_object (KouanMessageList *self,
+               gint64            id)
+{
+  g_hash_table_remove (self->objects, &id);
+}
+
+static void
+cache_object (KouanMessageList *self,
+              KouanMessage     *message)
+{
+  CachedMessage *cached = g_new0 (CachedMessage, 1);
+
+  cached->id = kouan_message_get_id (message);
+  cached->message = message;
+  cached->last_used = ++self->clock;
+  g_hash_table_replace (self->objects, &cached->id, cached);
+}
+
+static int
+compare_last_used (gconstpointer a,
+                   gconstpointer b)
+{
+  const CachedMessage *x = *(CachedMessage * const *) a;
+  const CachedMessage *y = *(CachedMessage * const *) b;
+
+  return x->last_used < y->last_used ? -1 : x->last_used > y->last_used;
+}
+
+/* Drops the least recently used half once the cache is over its bound:
+ * one sort per MAX_OBJECTS / 2 loads. */
+static void
+trim_objects (KouanMessageList *self)
+{
+  g_autoptr(GPtrArray) entries = NULL;
+  GHashTableIter iter;
+  gpointer value;
+
+  if (g_hash_table_size (self->objects) <= MAX_OBJECTS)
+    return;
+
+  entries = g_ptr_array_sized_new (g_hash_table_size (self->objects));
+  g_hash_table_iter_init (&iter, self->objects);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_ptr_array_add (entries, value);
+  g_ptr_array_sort (entries, compare_last_used);
+  for (guint i = 0; i < entries->len - MAX_OBJECTS / 2; i++)
+    forget_object (self, ((CachedMessage *) g_ptr_array_index (entries, i))->id);
+}
+
+/* Loads the rows around @position that are not cached yet. */
+static void
+load_around (KouanMessageList *self,
+             guint             position)
+{
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GError) error = NULL;
+  guint first = position - position % LOAD_BLOCK;
+  guint last = MIN (first + LOAD_BLOCK, self->n_rows);
+
+  for (guint i = first; i < last; i++)
+    {
+      gint64 id = row_at (self, i)->id;
+
+      if (i == position || !g_hash_table_contains (self->objects, &id))
+        g_array_append_val (ids, id);
+    }
+
+  g_ptr_array_set_free_func (messages, NULL);
+  if (!kouan_store_load_messages (self->store, self->enterprise_id,
+                                  (const gint64 *) (gpointer) ids->data, ids->len,
+                                  messages, &error))
+    g_warning ("Cannot load messages: %s", error->message);
+
+  for (guint i = 0; i < messages->len; i++)
+    if (g_ptr_array_index (messages, i) != NULL)
+      cache_object (self, g_ptr_array_index (messages, i));
+  trim_objects (self);
 }
 
 /* GListModel */
+
+static void ensure_loaded (KouanMessageList *self);
 
 static GType
 kouan_message_list_get_item_type (GListModel *model)
@@ -82,57 +376,10 @@ kouan_message_list_get_item_type (GListModel *model)
 static guint
 kouan_message_list_get_n_items (GListModel *model)
 {
-  return KOUAN_MESSAGE_LIST (model)->rows.ids->len;
-}
+  KouanMessageList *self = KOUAN_MESSAGE_LIST (model);
 
-static void
-evict_least_recently_used (KouanMessageList *self)
-{
-  GHashTableIter iter;
-  gpointer key, value;
-  gpointer oldest_key = NULL;
-  guint64 oldest = G_MAXUINT64;
-
-  g_hash_table_iter_init (&iter, self->blocks);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    {
-      Block *block = value;
-
-      if (block->last_used < oldest)
-        {
-          oldest = block->last_used;
-          oldest_key = key;
-        }
-    }
-  g_hash_table_remove (self->blocks, oldest_key);
-}
-
-static Block *
-load_block (KouanMessageList *self,
-            guint             index)
-{
-  g_autoptr(GError) error = NULL;
-  Block *block;
-  guint start = index * BLOCK_SIZE;
-  guint n = MIN (BLOCK_SIZE, self->rows.ids->len - start);
-
-  block = g_new0 (Block, 1);
-  block->messages = g_ptr_array_new_full (n, message_unref0);
-
-  if (!kouan_store_load_messages (self->store, self->enterprise_id,
-                                  &g_array_index (self->rows.ids, gint64, start), n,
-                                  block->messages, &error))
-    g_warning ("Cannot load messages: %s", error->message);
-
-  /* Keep positions aligned even if the load stopped early. */
-  while (block->messages->len < n)
-    g_ptr_array_add (block->messages, NULL);
-
-  while (g_hash_table_size (self->blocks) >= MAX_BLOCKS)
-    evict_least_recently_used (self);
-  g_hash_table_insert (self->blocks, GUINT_TO_POINTER (index), block);
-
-  return block;
+  ensure_loaded (self);
+  return self->n_rows;
 }
 
 static gpointer
@@ -140,38 +387,41 @@ kouan_message_list_get_item (GListModel *model,
                              guint       position)
 {
   KouanMessageList *self = KOUAN_MESSAGE_LIST (model);
-  guint index = position / BLOCK_SIZE;
-  KouanMessage *message;
-  Block *block;
+  CachedMessage *cached;
+  Row *row;
+  gint64 id;
 
-  if (position >= self->rows.ids->len)
+  ensure_loaded (self);
+  if (position >= self->n_rows)
     return NULL;
 
-  block = g_hash_table_lookup (self->blocks, GUINT_TO_POINTER (index));
-  if (block == NULL)
-    block = load_block (self, index);
-  block->last_used = ++self->clock;
-
-  message = g_ptr_array_index (block->messages, position % BLOCK_SIZE);
-  if (message == NULL)
+  row = row_at (self, position);
+  id = row->id;
+  cached = g_hash_table_lookup (self->objects, &id);
+  if (cached == NULL)
     {
-      gint64 id = g_array_index (self->rows.ids, gint64, position);
+      gint64 created_at = row->created_at;
 
-      /* Deleted by a page the sync thread applied a moment ago; the
-       * store's "changed" signal is already queued and removes the row
-       * on the next main loop iteration. GListModel may not answer NULL
-       * for a position below n-items, so until then the row stands as an
-       * empty message with what the list knows of it. */
-      g_debug ("Message %" G_GINT64_FORMAT " vanished before the list caught up", id);
-      message = kouan_message_new (id, self->enterprise_id, self->kind, "", "", "",
-                                   KOUAN_SEVERITY_NONE,
-                                   g_array_index (self->rows.created_at, gint64, position),
-                                   self->read_filter == KOUAN_READ_FILTER_READ,
-                                   self->starred_only);
-      block->messages->pdata[position % BLOCK_SIZE] = message;
+      load_around (self, position);
+      cached = g_hash_table_lookup (self->objects, &id);
+      if (cached == NULL)
+        {
+          /* Deleted by a page the sync thread applied a moment ago; the
+           * store's "changed" signal is already queued and removes the
+           * row on the next main loop iteration. GListModel may not
+           * answer NULL for a position below n-items, so until then the
+           * row stands as an empty message with what the list knows. */
+          g_debug ("Message %" G_GINT64_FORMAT " vanished before the list caught up", id);
+          cache_object (self, kouan_message_new (id, self->enterprise_id, self->kind, "", "", "",
+                                                 KOUAN_SEVERITY_NONE, created_at,
+                                                 self->read_filter == KOUAN_READ_FILTER_READ,
+                                                 self->starred_only));
+          cached = g_hash_table_lookup (self->objects, &id);
+        }
     }
+  cached->last_used = ++self->clock;
 
-  return g_object_ref (message);
+  return g_object_ref (cached->message);
 }
 
 static void
@@ -184,128 +434,100 @@ kouan_message_list_model_init (GListModelInterface *iface)
 
 /* Reloading */
 
-/* Drops cached blocks that overlap rows [first, last]. */
-static void
-invalidate_blocks (KouanMessageList *self,
-                   guint             first,
-                   guint             last)
-{
-  GHashTableIter iter;
-  gpointer key;
-
-  g_hash_table_iter_init (&iter, self->blocks);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    {
-      guint index = GPOINTER_TO_UINT (key);
-      guint block_first = index * BLOCK_SIZE;
-      guint block_last = block_first + BLOCK_SIZE - 1;
-
-      if (block_last >= first && block_first <= last)
-        g_hash_table_iter_remove (&iter);
-    }
-}
-
-/* Reloads rows [first, first + n) in the cached blocks that hold them. */
-static void
-refresh_rows (KouanMessageList *self,
-              guint             first,
-              guint             n)
-{
-  for (guint position = first; position < first + n; position++)
-    {
-      Block *block = g_hash_table_lookup (self->blocks, GUINT_TO_POINTER (position / BLOCK_SIZE));
-      g_autoptr(GPtrArray) fresh = NULL;
-      g_autoptr(GError) error = NULL;
-      guint slot = position % BLOCK_SIZE;
-
-      if (block == NULL)
-        continue;
-
-      fresh = g_ptr_array_new_with_free_func (message_unref0);
-      if (!kouan_store_load_messages (self->store, self->enterprise_id,
-                                      &g_array_index (self->rows.ids, gint64, position), 1,
-                                      fresh, &error))
-        {
-          g_warning ("Cannot load a message: %s", error->message);
-          g_hash_table_remove (self->blocks, GUINT_TO_POINTER (position / BLOCK_SIZE));
-          continue;
-        }
-
-      message_unref0 (block->messages->pdata[slot]);
-      block->messages->pdata[slot] = g_ptr_array_steal_index (fresh, 0);
-    }
-}
-
 static gboolean
-same_row (GArray *ids_a, GArray *revs_a, guint a,
-          GArray *ids_b, GArray *revs_b, guint b)
+snapshot (KouanMessageList     *self,
+          KouanMessageSnapshot *fresh)
 {
-  return g_array_index (ids_a, gint64, a) == g_array_index (ids_b, gint64, b) &&
-         g_array_index (revs_a, gint64, a) == g_array_index (revs_b, gint64, b);
+  g_autoptr(GError) error = NULL;
+
+  if (self->store != NULL && self->enterprise_id > 0)
+    {
+      if (!_kouan_store_snapshot_messages (self->store, self->enterprise_id, self->kind,
+                                           self->read_filter, self->starred_only,
+                                           fresh, &error))
+        {
+          g_warning ("Cannot list messages: %s", error->message);
+          return FALSE;
+        }
+      return TRUE;
+    }
+
+  fresh->ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  fresh->revisions = g_array_new (FALSE, FALSE, sizeof (gint64));
+  fresh->created_at = g_array_new (FALSE, FALSE, sizeof (gint64));
+  fresh->watermark = 0;
+  fresh->deletions = 0;
+  return TRUE;
+}
+
+static void
+ensure_loaded (KouanMessageList *self)
+{
+  KouanMessageSnapshot fresh = { 0, };
+
+  if (self->loaded)
+    return;
+  self->loaded = TRUE;
+  if (snapshot (self, &fresh))
+    set_rows (self, &fresh);
+  _kouan_message_snapshot_clear (&fresh);
+}
+
+static inline gboolean
+same_row (const Row  *row,
+          GArray     *ids,
+          GArray     *revs,
+          guint       i)
+{
+  return row->id == g_array_index (ids, gint64, i) && row->rev == g_array_index (revs, gint64, i);
 }
 
 /* Lists every row of the filter again and reports the smallest window
- * that differs. */
+ * that differs. Costs a walk of the whole list: only for a new filter or
+ * enterprise, a deletion, or a pull too large to follow row by row. */
 void
 kouan_message_list_reload (KouanMessageList *self)
 {
-  KouanMessageSnapshot old = { 0, };
   KouanMessageSnapshot fresh = { 0, };
   guint old_len, new_len, prefix = 0, suffix = 0;
   guint removed, added;
 
   g_return_if_fail (KOUAN_IS_MESSAGE_LIST (self));
 
-  if (self->store != NULL && self->enterprise_id > 0)
-    {
-      g_autoptr(GError) error = NULL;
+  if (!self->loaded)
+    return;
+  if (!snapshot (self, &fresh))
+    return;
 
-      if (!_kouan_store_snapshot_messages (self->store, self->enterprise_id, self->kind,
-                                           self->read_filter, self->starred_only,
-                                           &fresh, &error))
-        {
-          g_warning ("Cannot list messages: %s", error->message);
-          return;
-        }
-    }
-  else
-    {
-      fresh.ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-      fresh.revisions = g_array_new (FALSE, FALSE, sizeof (gint64));
-      fresh.created_at = g_array_new (FALSE, FALSE, sizeof (gint64));
-    }
-
-  old_len = self->rows.ids->len;
+  old_len = self->n_rows;
   new_len = fresh.ids->len;
 
   /* Rows equal at both ends (same id and same revision) keep their
    * objects and are not redrawn; a row whose flags changed has a new
    * revision and falls in the window. */
   while (prefix < old_len && prefix < new_len &&
-         same_row (self->rows.ids, self->rows.revisions, prefix, fresh.ids, fresh.revisions, prefix))
+         same_row (row_at (self, prefix), fresh.ids, fresh.revisions, prefix))
     prefix++;
   while (suffix < old_len - prefix && suffix < new_len - prefix &&
-         same_row (self->rows.ids, self->rows.revisions, old_len - 1 - suffix,
-                   fresh.ids, fresh.revisions, new_len - 1 - suffix))
+         same_row (row_at (self, old_len - 1 - suffix), fresh.ids, fresh.revisions,
+                   new_len - 1 - suffix))
     suffix++;
 
   removed = old_len - prefix - suffix;
   added = new_len - prefix - suffix;
 
-  old = self->rows;
-  self->rows = fresh;
-  _kouan_message_snapshot_clear (&old);
+  /* Objects of rows that changed or left must not be handed out again;
+   * rows in the window that only moved lose theirs too, which costs a
+   * reload of what is on screen, not a redraw (the row widget compares). */
+  if (removed > 0 || added > 0)
+    for (guint i = prefix; i < old_len - suffix; i++)
+      forget_object (self, row_at (self, i)->id);
+
+  set_rows (self, &fresh);
+  _kouan_message_snapshot_clear (&fresh);
 
   if (removed == 0 && added == 0)
     return;
-
-  /* A few rows changed in place: rebuild just them so their neighbours
-   * keep their objects. Otherwise rows after the window move, and their
-   * blocks go. */
-  if (old_len == new_len && added <= BLOCK_SIZE)
-    refresh_rows (self, prefix, added);
-  else
-    invalidate_blocks (self, prefix, G_MAXUINT);
 
   g_list_model_items_changed (G_LIST_MODEL (self), prefix, removed, added);
   if (old_len != new_len)
@@ -329,107 +551,73 @@ matches_filter (KouanMessageList         *self,
     }
 }
 
-static guint
-find_row (KouanMessageList *self,
-          gint64            id)
-{
-  const gint64 *ids = (const gint64 *) (gpointer) self->rows.ids->data;
-
-  for (guint i = 0; i < self->rows.ids->len; i++)
-    {
-      if (ids[i] == id)
-        return i;
-    }
-  return G_MAXUINT;
-}
-
-/* Where a row sorts: after every row that is newer, or as new with a
- * larger id (created_at DESC, id DESC). */
-static guint
-insertion_point (KouanMessageList *self,
-                 gint64            created_at,
-                 gint64            id)
-{
-  guint low = 0, high = self->rows.ids->len;
-
-  while (low < high)
-    {
-      guint mid = low + (high - low) / 2;
-      gint64 mid_created = g_array_index (self->rows.created_at, gint64, mid);
-      gint64 mid_id = g_array_index (self->rows.ids, gint64, mid);
-
-      if (mid_created > created_at || (mid_created == created_at && mid_id > id))
-        low = mid + 1;
-      else
-        high = mid;
-    }
-  return low;
-}
-
+/* One row written since the last look: it changed in place, left the
+ * filter, or arrived. Its date never changes here (a redated row counts
+ * as a deletion in the store, and deletions re-list). */
 static void
 apply_change (KouanMessageList         *self,
               const KouanMessageChange *change)
 {
   gboolean matches = matches_filter (self, change);
-  guint position = find_row (self, change->id);
+  guint chunk, offset, position;
+  Row *row;
 
-  if (position != G_MAXUINT &&
-      g_array_index (self->rows.revisions, gint64, position) >= change->revision)
-    return;
-
-  /* Same place: only the row's content changed. */
-  if (position != G_MAXUINT && matches &&
-      g_array_index (self->rows.created_at, gint64, position) == change->created_at)
+  if (!locate (self, change->created_at, change->id, &chunk, &offset))
     {
-      g_array_index (self->rows.revisions, gint64, position) = change->revision;
-      refresh_rows (self, position, 1);
-      g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 1);
+      Row fresh = { change->created_at, change->id, change->revision };
+
+      if (!matches)
+        return;
+      insert_row (self, chunk, offset, &fresh);
+      forget_object (self, change->id);
+      g_list_model_items_changed (G_LIST_MODEL (self), position_of (self, chunk, offset), 0, 1);
       return;
     }
 
-  if (position != G_MAXUINT)
-    {
-      g_array_remove_index (self->rows.ids, position);
-      g_array_remove_index (self->rows.revisions, position);
-      g_array_remove_index (self->rows.created_at, position);
-      invalidate_blocks (self, position, G_MAXUINT);
-      g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 0);
-    }
+  row = &g_array_index (chunk_at (self, chunk), Row, offset);
+  if (row->rev >= change->revision)
+    return;
 
+  position = position_of (self, chunk, offset);
+  forget_object (self, change->id);
   if (matches)
     {
-      position = insertion_point (self, change->created_at, change->id);
-      g_array_insert_val (self->rows.ids, position, change->id);
-      g_array_insert_val (self->rows.revisions, position, change->revision);
-      g_array_insert_val (self->rows.created_at, position, change->created_at);
-      invalidate_blocks (self, position, G_MAXUINT);
-      g_list_model_items_changed (G_LIST_MODEL (self), position, 0, 1);
+      /* Same place: only this row's content changed. */
+      row->rev = change->revision;
+      g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 1);
+    }
+  else
+    {
+      remove_row (self, chunk, offset);
+      g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 0);
     }
 }
 
-/* Follows a "changed" signal. A star or a read flag touches one row, so
- * only the rows written since the last look are fetched and moved; a
- * deletion, which leaves no revision behind, or a big pull lists
- * everything again. */
+/* Follows a "changed" signal: only the rows written since the last look
+ * are fetched (an index range on the revision) and each is placed by a
+ * binary search, so a page of a pull costs the same at 1 000 rows as at
+ * 100 000. A deletion, which leaves no revision behind, or more changes
+ * than a quarter of the list lists everything again. */
 static void
 kouan_message_list_update (KouanMessageList *self)
 {
   g_autoptr(GArray) changes = NULL;
   g_autoptr(GError) error = NULL;
   guint64 deletions = 0;
-  guint old_len = self->rows.ids->len;
+  guint old_len = self->n_rows;
+  guint limit = MAX (MIN_INCREMENTAL, self->n_rows / 4);
 
-  if (self->store == NULL || self->enterprise_id <= 0)
+  if (!self->loaded || self->store == NULL || self->enterprise_id <= 0)
     return;
 
-  if (!_kouan_store_message_changes (self->store, self->enterprise_id, self->rows.watermark,
-                                     MAX_INCREMENTAL + 1, &changes, &deletions, &error))
+  if (!_kouan_store_message_changes (self->store, self->enterprise_id, self->watermark,
+                                     limit + 1, &changes, &deletions, &error))
     {
       g_warning ("Cannot list changed messages: %s", error->message);
       return;
     }
 
-  if (deletions != self->rows.deletions || changes->len > MAX_INCREMENTAL)
+  if (deletions != self->deletions || changes->len > limit)
     {
       kouan_message_list_reload (self);
       return;
@@ -440,10 +628,10 @@ kouan_message_list_update (KouanMessageList *self)
       const KouanMessageChange *change = &g_array_index (changes, KouanMessageChange, i);
 
       apply_change (self, change);
-      self->rows.watermark = MAX (self->rows.watermark, change->revision);
+      self->watermark = MAX (self->watermark, change->revision);
     }
 
-  if (self->rows.ids->len != old_len)
+  if (self->n_rows != old_len)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
 }
 
@@ -470,7 +658,7 @@ kouan_message_list_constructed (GObject *object)
     g_signal_connect_object (self->store, "changed",
                              G_CALLBACK (store_changed_cb), self,
                              G_CONNECT_SWAPPED);
-  kouan_message_list_reload (self);
+  ensure_loaded (self);
 }
 
 static void
@@ -478,7 +666,7 @@ kouan_message_list_dispose (GObject *object)
 {
   KouanMessageList *self = KOUAN_MESSAGE_LIST (object);
 
-  g_hash_table_remove_all (self->blocks);
+  g_hash_table_remove_all (self->objects);
   g_clear_object (&self->store);
 
   G_OBJECT_CLASS (kouan_message_list_parent_class)->dispose (object);
@@ -489,8 +677,9 @@ kouan_message_list_finalize (GObject *object)
 {
   KouanMessageList *self = KOUAN_MESSAGE_LIST (object);
 
-  _kouan_message_snapshot_clear (&self->rows);
-  g_clear_pointer (&self->blocks, g_hash_table_unref);
+  g_clear_pointer (&self->chunks, g_ptr_array_unref);
+  g_clear_pointer (&self->starts, g_array_unref);
+  g_clear_pointer (&self->objects, g_hash_table_unref);
 
   G_OBJECT_CLASS (kouan_message_list_parent_class)->finalize (object);
 }
@@ -510,7 +699,10 @@ kouan_message_list_get_property (GObject    *object,
     case PROP_KIND:          g_value_set_enum (value, self->kind); break;
     case PROP_READ_FILTER:   g_value_set_enum (value, self->read_filter); break;
     case PROP_STARRED_ONLY:  g_value_set_boolean (value, self->starred_only); break;
-    case PROP_N_ITEMS:       g_value_set_uint (value, self->rows.ids->len); break;
+    case PROP_N_ITEMS:
+      ensure_loaded (self);
+      g_value_set_uint (value, self->n_rows);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -582,10 +774,9 @@ kouan_message_list_class_init (KouanMessageListClass *klass)
 static void
 kouan_message_list_init (KouanMessageList *self)
 {
-  self->rows.ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  self->rows.revisions = g_array_new (FALSE, FALSE, sizeof (gint64));
-  self->rows.created_at = g_array_new (FALSE, FALSE, sizeof (gint64));
-  self->blocks = g_hash_table_new_full (NULL, NULL, NULL, block_free);
+  self->chunks = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+  self->starts = g_array_new (FALSE, FALSE, sizeof (guint));
+  self->objects = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, cached_message_free);
 }
 
 KouanMessageList *
@@ -613,7 +804,7 @@ kouan_message_list_set_enterprise_id (KouanMessageList *self,
 
   self->enterprise_id = enterprise_id;
   /* Other rows entirely: nothing cached still applies. */
-  g_hash_table_remove_all (self->blocks);
+  g_hash_table_remove_all (self->objects);
   kouan_message_list_reload (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ENTERPRISE_ID]);
 }

@@ -9,9 +9,11 @@ G_BEGIN_DECLS
 
 /* A GListModel of KouanMessage over the store that stays cheap at 100k
  * rows: it keeps only the ordered row ids of its filter in memory and loads
- * row objects in small blocks on demand (a bounded cache), so a GtkListView
- * over it touches only the rows on screen. It follows the store's "changed"
- * signal and reports minimal items-changed.
+ * row objects on demand (a bounded cache, by id), so a GtkListView over it
+ * touches only the rows on screen. It follows the store's "changed" signal
+ * row by row: each row a pull brought, changed or removed is one
+ * items-changed at its place, found by a binary search, and rows that only
+ * moved keep their object.
  *
  * Properties: store, enterprise-id, kind, read-filter, starred-only,
  * n-items (guint, notify). */

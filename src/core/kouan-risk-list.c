@@ -4,6 +4,13 @@
 #include "kouan-risk-list.h"
 
 #define PAGE_SIZE 50
+/* Article objects kept for the rows a view shows; beyond it they are
+ * dropped (a view holds its own references to the ones on screen). */
+#define MAX_OBJECTS 512
+/* A pull brings a page of articles every few dozen milliseconds; the
+ * results follow at most this often, and only while someone shows them
+ * (kouan_risk_list_set_following), so a sync never waits for searches. */
+#define FOLLOW_DELAY_MS 1000
 
 struct _KouanRiskList
 {
@@ -20,10 +27,17 @@ struct _KouanRiskList
   gint64         category_id;
   gint64         subscribed_in;
 
-  GArray        *ids;       /* gint64, newest first */
-  GPtrArray     *rows;      /* KouanRiskArticle or NULL (not loaded), parallel to ids */
+  GArray        *ids;       /* gint64, newest first; replaced, never changed */
+  GHashTable    *objects;   /* &article->id → KouanRiskArticle */
   guint          generation;
   gboolean       loading;
+
+  /* following the store */
+  gboolean       following;
+  gboolean       stale;       /* the store changed since the last search */
+  gboolean       in_flight;   /* a search is running */
+  gboolean       again;       /* the store changed while it ran */
+  guint          follow_source;
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -38,13 +52,6 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
-
-static void
-unref_row (gpointer row)
-{
-  if (row != NULL)
-    g_object_unref (row);
-}
 
 /* GListModel */
 
@@ -61,6 +68,13 @@ get_n_items (GListModel *model)
 }
 
 static void
+keep_object (KouanRiskList    *self,
+             KouanRiskArticle *article)
+{
+  g_hash_table_replace (self->objects, &article->id, article);
+}
+
+static void
 load_page (KouanRiskList *self,
            guint          position)
 {
@@ -68,6 +82,9 @@ load_page (KouanRiskList *self,
   g_autoptr(GError) error = NULL;
   guint start = position - position % PAGE_SIZE;
   guint n = MIN (PAGE_SIZE, self->ids->len - start);
+
+  if (g_hash_table_size (self->objects) + n > MAX_OBJECTS)
+    g_hash_table_remove_all (self->objects);
 
   /* a page of primary-key lookups: well under a millisecond */
   if (!kouan_store_load_risk_articles (self->store, &g_array_index (self->ids, gint64, start),
@@ -80,8 +97,6 @@ load_page (KouanRiskList *self,
     {
       KouanRiskArticle *article = g_ptr_array_index (loaded, i);
 
-      if (g_ptr_array_index (self->rows, start + i) != NULL)
-        continue;
       if (article == NULL)
         {
           /* deleted since the search: a blank row until the next one */
@@ -92,10 +107,10 @@ load_page (KouanRiskList *self,
           article->country = g_strdup ("");
           article->industry = g_strdup ("");
           article->body = g_strdup ("");
-          g_ptr_array_index (self->rows, start + i) = article;
+          keep_object (self, article);
         }
-      else
-        g_ptr_array_index (self->rows, start + i) = g_object_ref (article);
+      else if (!g_hash_table_contains (self->objects, &article->id))
+        keep_object (self, g_object_ref (article));
     }
 }
 
@@ -105,12 +120,17 @@ get_item (GListModel *model,
 {
   KouanRiskList *self = KOUAN_RISK_LIST (model);
   gpointer row;
+  gint64 id;
 
   if (position >= self->ids->len)
     return NULL;
-  if (g_ptr_array_index (self->rows, position) == NULL)
-    load_page (self, position);
-  row = g_ptr_array_index (self->rows, position);
+  id = g_array_index (self->ids, gint64, position);
+  row = g_hash_table_lookup (self->objects, &id);
+  if (row == NULL)
+    {
+      load_page (self, position);
+      row = g_hash_table_lookup (self->objects, &id);
+    }
   return row != NULL ? g_object_ref (row) : NULL;
 }
 
@@ -129,6 +149,8 @@ typedef struct {
   char       *keyword, *country, *industry;
   gint64      category_id, subscribed_in;
   guint       generation;
+  GArray     *old_ids;     /* the list's ids when it started */
+  guint       prefix, suffix;
 } SearchData;
 
 static void
@@ -140,6 +162,7 @@ search_data_free (gpointer data)
   g_free (search->keyword);
   g_free (search->country);
   g_free (search->industry);
+  g_clear_pointer (&search->old_ids, g_array_unref);
   g_free (search);
 }
 
@@ -155,11 +178,52 @@ search_thread (GTask        *task,
   };
   GError *error = NULL;
   GArray *ids = kouan_store_search_risk_articles (search->store, &query, &error);
+  const gint64 *old = (const gint64 *) (gpointer) search->old_ids->data;
+  guint old_len = search->old_ids->len;
 
   if (ids == NULL)
-    g_task_return_error (task, error);
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* The window that differs from the list's current ids, found here so
+   * the main thread only swaps arrays, whatever their length. */
+  while (search->prefix < old_len && search->prefix < ids->len &&
+         old[search->prefix] == g_array_index (ids, gint64, search->prefix))
+    search->prefix++;
+  while (search->suffix < old_len - search->prefix && search->suffix < ids->len - search->prefix &&
+         old[old_len - 1 - search->suffix] == g_array_index (ids, gint64, ids->len - 1 - search->suffix))
+    search->suffix++;
+
+  g_task_return_pointer (task, ids, (GDestroyNotify) g_array_unref);
+}
+
+static void start_search (KouanRiskList *self);
+
+static gboolean
+follow_cb (gpointer user_data)
+{
+  KouanRiskList *self = user_data;
+
+  self->follow_source = 0;
+  if (self->in_flight)
+    self->again = TRUE;
   else
-    g_task_return_pointer (task, ids, (GDestroyNotify) g_array_unref);
+    start_search (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+follow_later (KouanRiskList *self)
+{
+  if (!self->following)
+    {
+      self->stale = TRUE;
+      return;
+    }
+  if (self->follow_source == 0)
+    self->follow_source = g_timeout_add (FOLLOW_DELAY_MS, follow_cb, self);
 }
 
 static void
@@ -171,30 +235,44 @@ search_done (GObject      *source,
   SearchData *search = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) ids = g_task_propagate_pointer (G_TASK (result), &error);
-  guint removed;
+  guint removed, added;
 
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->in_flight = FALSE;
+  if (self->again)
+    {
+      self->again = FALSE;
+      follow_later (self);
+    }
   if (ids == NULL)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_warning ("Searching risk information: %s", error->message);
+      g_warning ("Searching risk information: %s", error->message);
       return;
     }
   /* a newer search started meanwhile: its answer counts */
   if (search->generation != self->generation)
     return;
 
-  removed = self->ids->len;
+  removed = search->old_ids->len - search->prefix - search->suffix;
+  added = ids->len - search->prefix - search->suffix;
   g_array_unref (self->ids);
   self->ids = g_steal_pointer (&ids);
-  g_ptr_array_set_size (self->rows, 0);
-  g_ptr_array_set_size (self->rows, self->ids->len);
-  self->loading = FALSE;
-  g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, self->ids->len);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+  /* rows in the window may have changed or moved; the few kept objects
+   * are cheap to load again */
+  if (removed > 0 || added > 0)
+    g_hash_table_remove_all (self->objects);
+  if (removed > 0 || added > 0)
+    g_list_model_items_changed (G_LIST_MODEL (self), search->prefix, removed, added);
+  if (self->loading)
+    {
+      self->loading = FALSE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+    }
 }
 
 static void
-search (KouanRiskList *self)
+start_search (KouanRiskList *self)
 {
   g_autoptr(GTask) task = NULL;
   SearchData *data = g_new0 (SearchData, 1);
@@ -206,17 +284,14 @@ search (KouanRiskList *self)
   data->category_id = self->category_id;
   data->subscribed_in = self->subscribed_in;
   data->generation = ++self->generation;
+  data->old_ids = g_array_ref (self->ids);
+  self->stale = FALSE;
+  self->in_flight = TRUE;
 
   task = g_task_new (self, self->cancellable, search_done, NULL);
-  g_task_set_source_tag (task, search);
+  g_task_set_source_tag (task, start_search);
   g_task_set_task_data (task, data, search_data_free);
   g_task_run_in_thread (task, search_thread);
-
-  if (!self->loading)
-    {
-      self->loading = TRUE;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
-    }
 }
 
 static void
@@ -229,7 +304,7 @@ on_store_changed (KouanStore  *store,
 
   if (g_strcmp0 (collection, "risk_articles") == 0 ||
       (self->subscribed_in != 0 && g_strcmp0 (collection, "insurance_categories") == 0))
-    search (self);
+    follow_later (self);
 }
 
 void
@@ -246,7 +321,34 @@ kouan_risk_list_set_query (KouanRiskList        *self,
   self->industry = g_strdup (query->industry);
   self->category_id = query->category_id;
   self->subscribed_in = query->subscribed_in;
-  search (self);
+
+  /* the user asked: search now, whatever runs (its answer is outdated);
+   * a list nobody shows searches when it is shown */
+  g_clear_handle_id (&self->follow_source, g_source_remove);
+  self->again = FALSE;
+  self->generation++;
+  if (self->following)
+    start_search (self);
+  else
+    self->stale = TRUE;
+  if (!self->loading)
+    {
+      self->loading = TRUE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+    }
+}
+
+void
+kouan_risk_list_set_following (KouanRiskList *self,
+                               gboolean       following)
+{
+  g_return_if_fail (KOUAN_IS_RISK_LIST (self));
+
+  self->following = !!following;
+  if (!self->following)
+    g_clear_handle_id (&self->follow_source, g_source_remove);
+  else if (self->stale)
+    follow_cb (self);
 }
 
 gboolean
@@ -293,6 +395,7 @@ kouan_risk_list_dispose (GObject *object)
   KouanRiskList *self = KOUAN_RISK_LIST (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->follow_source, g_source_remove);
   if (self->store != NULL)
     g_clear_signal_handler (&self->changed_id, self->store);
   g_clear_object (&self->store);
@@ -309,7 +412,7 @@ kouan_risk_list_finalize (GObject *object)
   g_free (self->country);
   g_free (self->industry);
   g_array_unref (self->ids);
-  g_ptr_array_unref (self->rows);
+  g_hash_table_unref (self->objects);
   G_OBJECT_CLASS (kouan_risk_list_parent_class)->finalize (object);
 }
 
@@ -351,5 +454,6 @@ kouan_risk_list_init (KouanRiskList *self)
 {
   self->cancellable = g_cancellable_new ();
   self->ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  self->rows = g_ptr_array_new_with_free_func (unref_row);
+  self->objects = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_object_unref);
+  self->following = TRUE;
 }

@@ -511,6 +511,7 @@ kouan_store_insurance_counts (KouanStore            *self,
                               KouanInsuranceCounts  *out,
                               GError               **error)
 {
+  sqlite3 *db;
   g_autoptr(KouanStatement) stmt = NULL;
   gboolean ok = FALSE;
   int rc;
@@ -518,8 +519,8 @@ kouan_store_insurance_counts (KouanStore            *self,
   g_return_val_if_fail (KOUAN_IS_STORE (self), FALSE);
 
   memset (out, 0, sizeof *out);
-  g_mutex_lock (&self->lock);
-  stmt = kouan_statement_get (self->db,
+  db = _kouan_store_read_begin (self);
+  stmt = kouan_statement_get (db,
     "SELECT (SELECT count (*) FROM insurance_policies WHERE enterprise_id = ?1 AND status = 'pending'),"
     "       (SELECT count (*) FROM insurance_policies WHERE enterprise_id = ?1"
     "          AND status = 'effective' AND notice_read = 0),"
@@ -537,10 +538,10 @@ kouan_store_insurance_counts (KouanStore            *self,
           ok = TRUE;
         }
       else
-        kouan_store_set_sql_error (error, self->db, rc, "Cannot count policies and claims");
+        kouan_store_set_sql_error (error, db, rc, "Cannot count policies and claims");
     }
   g_clear_pointer (&stmt, kouan_statement_release);
-  g_mutex_unlock (&self->lock);
+  _kouan_store_read_end (self, db);
   return ok;
 }
 
@@ -550,6 +551,7 @@ kouan_store_list_policies (KouanStore         *self,
                            KouanPolicyFilter   filter,
                            GError            **error)
 {
+  sqlite3 *db;
   g_autoptr(GPtrArray) policies = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(KouanStatement) stmt = NULL;
   gboolean ok = TRUE;
@@ -557,8 +559,8 @@ kouan_store_list_policies (KouanStore         *self,
 
   g_return_val_if_fail (KOUAN_IS_STORE (self), NULL);
 
-  g_mutex_lock (&self->lock);
-  stmt = kouan_statement_get (self->db,
+  db = _kouan_store_read_begin (self);
+  stmt = kouan_statement_get (db,
     "SELECT record FROM insurance_policies WHERE enterprise_id = ?1"
     "  AND (?2 = 0 OR (?2 = 1 AND status = 'pending')"
     "       OR (?2 = 2 AND status = 'effective' AND notice_read = 0))"
@@ -577,10 +579,10 @@ kouan_store_list_policies (KouanStore         *self,
             g_ptr_array_add (policies, policy);
         }
       if (ok && rc != SQLITE_DONE)
-        ok = kouan_store_set_sql_error (error, self->db, rc, "Cannot list policies");
+        ok = kouan_store_set_sql_error (error, db, rc, "Cannot list policies");
     }
   g_clear_pointer (&stmt, kouan_statement_release);
-  g_mutex_unlock (&self->lock);
+  _kouan_store_read_end (self, db);
   return ok ? g_steal_pointer (&policies) : NULL;
 }
 
@@ -590,14 +592,15 @@ kouan_store_get_policy (KouanStore  *self,
                         gint64       id,
                         GError     **error)
 {
+  sqlite3 *db;
   g_autoptr(KouanStatement) stmt = NULL;
   KouanPolicy *policy = NULL;
   int rc;
 
   g_return_val_if_fail (KOUAN_IS_STORE (self), NULL);
 
-  g_mutex_lock (&self->lock);
-  stmt = kouan_statement_get (self->db,
+  db = _kouan_store_read_begin (self);
+  stmt = kouan_statement_get (db,
     "SELECT record FROM insurance_policies WHERE enterprise_id = ?1 AND id = ?2", error);
   if (stmt != NULL)
     {
@@ -607,10 +610,10 @@ kouan_store_get_policy (KouanStore  *self,
       if (rc == SQLITE_ROW)
         policy = policy_from_row (stmt, 0, enterprise_id, error);
       else if (rc != SQLITE_DONE)
-        kouan_store_set_sql_error (error, self->db, rc, "Cannot read a policy");
+        kouan_store_set_sql_error (error, db, rc, "Cannot read a policy");
     }
   g_clear_pointer (&stmt, kouan_statement_release);
-  g_mutex_unlock (&self->lock);
+  _kouan_store_read_end (self, db);
   return policy;
 }
 
@@ -636,6 +639,7 @@ kouan_store_list_claims (KouanStore        *self,
                          KouanClaimFilter   filter,
                          GError           **error)
 {
+  sqlite3 *db;
   g_autoptr(GPtrArray) claims = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(KouanStatement) stmt = NULL;
   gboolean ok;
@@ -643,8 +647,8 @@ kouan_store_list_claims (KouanStore        *self,
 
   g_return_val_if_fail (KOUAN_IS_STORE (self), NULL);
 
-  g_mutex_lock (&self->lock);
-  stmt = kouan_statement_get (self->db,
+  db = _kouan_store_read_begin (self);
+  stmt = kouan_statement_get (db,
     "SELECT record FROM insurance_claims WHERE enterprise_id = ?1"
     "  AND (?2 = 0 OR notice_read = 0) ORDER BY id DESC", error);
   ok = stmt != NULL;
@@ -661,10 +665,10 @@ kouan_store_list_claims (KouanStore        *self,
             g_ptr_array_add (claims, claim);
         }
       if (ok && rc != SQLITE_DONE)
-        ok = kouan_store_set_sql_error (error, self->db, rc, "Cannot list claims");
+        ok = kouan_store_set_sql_error (error, db, rc, "Cannot list claims");
     }
   g_clear_pointer (&stmt, kouan_statement_release);
-  g_mutex_unlock (&self->lock);
+  _kouan_store_read_end (self, db);
   return ok ? g_steal_pointer (&claims) : NULL;
 }
 
@@ -674,14 +678,15 @@ kouan_store_get_claim (KouanStore  *self,
                        gint64       id,
                        GError     **error)
 {
+  sqlite3 *db;
   g_autoptr(KouanStatement) stmt = NULL;
   KouanClaim *claim = NULL;
   int rc;
 
   g_return_val_if_fail (KOUAN_IS_STORE (self), NULL);
 
-  g_mutex_lock (&self->lock);
-  stmt = kouan_statement_get (self->db,
+  db = _kouan_store_read_begin (self);
+  stmt = kouan_statement_get (db,
     "SELECT record FROM insurance_claims WHERE enterprise_id = ?1 AND id = ?2", error);
   if (stmt != NULL)
     {
@@ -691,10 +696,10 @@ kouan_store_get_claim (KouanStore  *self,
       if (rc == SQLITE_ROW)
         claim = claim_from_row (stmt, enterprise_id, error);
       else if (rc != SQLITE_DONE)
-        kouan_store_set_sql_error (error, self->db, rc, "Cannot read a claim");
+        kouan_store_set_sql_error (error, db, rc, "Cannot read a claim");
     }
   g_clear_pointer (&stmt, kouan_statement_release);
-  g_mutex_unlock (&self->lock);
+  _kouan_store_read_end (self, db);
   return claim;
 }
 
@@ -703,6 +708,7 @@ kouan_store_list_insurance_categories (KouanStore  *self,
                                        gint64       enterprise_id,
                                        GError     **error)
 {
+  sqlite3 *db;
   g_autoptr(GPtrArray) categories = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(KouanStatement) stmt = NULL;
   gboolean ok;
@@ -710,8 +716,8 @@ kouan_store_list_insurance_categories (KouanStore  *self,
 
   g_return_val_if_fail (KOUAN_IS_STORE (self), NULL);
 
-  g_mutex_lock (&self->lock);
-  stmt = kouan_statement_get (self->db,
+  db = _kouan_store_read_begin (self);
+  stmt = kouan_statement_get (db,
     "SELECT id, name, position, subscribed FROM insurance_categories"
     " WHERE enterprise_id = ?1 ORDER BY position, id", error);
   ok = stmt != NULL;
@@ -730,10 +736,10 @@ kouan_store_list_insurance_categories (KouanStore  *self,
           g_ptr_array_add (categories, category);
         }
       if (rc != SQLITE_DONE)
-        ok = kouan_store_set_sql_error (error, self->db, rc, "Cannot list categories");
+        ok = kouan_store_set_sql_error (error, db, rc, "Cannot list categories");
     }
   g_clear_pointer (&stmt, kouan_statement_release);
-  g_mutex_unlock (&self->lock);
+  _kouan_store_read_end (self, db);
   return ok ? g_steal_pointer (&categories) : NULL;
 }
 
@@ -860,6 +866,7 @@ kouan_store_search_risk_articles (KouanStore            *self,
                                   const KouanRiskQuery  *query,
                                   GError               **error)
 {
+  sqlite3 *db;
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(KouanStatement) stmt = NULL;
   g_autofree char *match = NULL;
@@ -870,7 +877,7 @@ kouan_store_search_risk_articles (KouanStore            *self,
 
   match = kouan_cjk_match_expression (nonempty (query->keyword));
 
-  g_mutex_lock (&self->lock);
+  db = _kouan_store_read_begin (self);
   /* With a keyword the index yields the candidates (an FTS5 lookup, never
    * a scan of the articles); without one the date index gives the order. */
   if (match != NULL)
@@ -880,20 +887,20 @@ kouan_store_search_risk_articles (KouanStore            *self,
        * the order need, several times faster (docs/performance.md). */
       g_autoptr(GError) local_error = NULL;
 
-      stmt = kouan_statement_get (self->db,
+      stmt = kouan_statement_get (db,
         "SELECT a.id FROM risk_articles_fts f"
         " JOIN risk_articles a INDEXED BY risk_articles_search ON a.id = f.rowid"
         " WHERE risk_articles_fts MATCH ?1 AND" RISK_FILTERS
         " ORDER BY a.published_at DESC, a.id DESC", &local_error);
       /* a cache made before the index existed answers without it */
       if (stmt == NULL)
-        stmt = kouan_statement_get (self->db,
+        stmt = kouan_statement_get (db,
           "SELECT a.id FROM risk_articles_fts f JOIN risk_articles a ON a.id = f.rowid"
           " WHERE risk_articles_fts MATCH ?1 AND" RISK_FILTERS
           " ORDER BY a.published_at DESC, a.id DESC", error);
     }
   else
-    stmt = kouan_statement_get (self->db,
+    stmt = kouan_statement_get (db,
       "SELECT a.id FROM risk_articles a WHERE ?1 IS NULL AND" RISK_FILTERS
       " ORDER BY a.published_at DESC, a.id DESC", error);
   ok = stmt != NULL;
@@ -911,10 +918,10 @@ kouan_store_search_risk_articles (KouanStore            *self,
           g_array_append_val (ids, id);
         }
       if (rc != SQLITE_DONE)
-        ok = kouan_store_set_sql_error (error, self->db, rc, "Cannot search risk information");
+        ok = kouan_store_set_sql_error (error, db, rc, "Cannot search risk information");
     }
   g_clear_pointer (&stmt, kouan_statement_release);
-  g_mutex_unlock (&self->lock);
+  _kouan_store_read_end (self, db);
   return ok ? g_steal_pointer (&ids) : NULL;
 }
 
@@ -941,14 +948,15 @@ kouan_store_load_risk_articles (KouanStore    *self,
                                 GPtrArray     *out,
                                 GError       **error)
 {
+  sqlite3 *db;
   gboolean ok = TRUE;
 
   g_return_val_if_fail (KOUAN_IS_STORE (self), FALSE);
 
-  g_mutex_lock (&self->lock);
+  db = _kouan_store_read_begin (self);
   for (guint i = 0; ok && i < n_ids; i++)
     {
-      g_autoptr(KouanStatement) stmt = kouan_statement_get (self->db,
+      g_autoptr(KouanStatement) stmt = kouan_statement_get (db,
         "SELECT id, title, source, published_at, country, industry, category_id, body"
         " FROM risk_articles WHERE id = ?1", error);
       int rc;
@@ -965,9 +973,9 @@ kouan_store_load_risk_articles (KouanStore    *self,
       else if (rc == SQLITE_DONE)
         g_ptr_array_add (out, NULL);
       else
-        ok = kouan_store_set_sql_error (error, self->db, rc, "Cannot read risk information");
+        ok = kouan_store_set_sql_error (error, db, rc, "Cannot read risk information");
     }
-  g_mutex_unlock (&self->lock);
+  _kouan_store_read_end (self, db);
   return ok;
 }
 
@@ -991,6 +999,7 @@ kouan_store_list_new_subscribed_articles (KouanStore  *self,
                                           gint64       published_since,
                                           GError     **error)
 {
+  sqlite3 *db;
   g_autoptr(GPtrArray) articles = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(KouanStatement) stmt = NULL;
   gboolean ok;
@@ -998,9 +1007,9 @@ kouan_store_list_new_subscribed_articles (KouanStore  *self,
 
   g_return_val_if_fail (KOUAN_IS_STORE (self), NULL);
 
-  g_mutex_lock (&self->lock);
+  db = _kouan_store_read_begin (self);
   /* a range of the primary key: cheap however many articles are cached */
-  stmt = kouan_statement_get (self->db,
+  stmt = kouan_statement_get (db,
     "SELECT id, title, source, published_at, country, industry, category_id, body"
     " FROM risk_articles WHERE id > ?2 AND published_at >= ?3"
     "   AND category_id IN (SELECT id FROM insurance_categories"
@@ -1015,10 +1024,10 @@ kouan_store_list_new_subscribed_articles (KouanStore  *self,
       while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
         g_ptr_array_add (articles, article_from_row (stmt));
       if (rc != SQLITE_DONE)
-        ok = kouan_store_set_sql_error (error, self->db, rc, "Cannot read new risk information");
+        ok = kouan_store_set_sql_error (error, db, rc, "Cannot read new risk information");
     }
   g_clear_pointer (&stmt, kouan_statement_release);
-  g_mutex_unlock (&self->lock);
+  _kouan_store_read_end (self, db);
   return ok ? g_steal_pointer (&articles) : NULL;
 }
 
@@ -1027,6 +1036,7 @@ kouan_store_list_risk_facet (KouanStore  *self,
                              const char  *column,
                              GError     **error)
 {
+  sqlite3 *db;
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   g_autoptr(KouanStatement) stmt = NULL;
   gboolean ok;
@@ -1036,9 +1046,9 @@ kouan_store_list_risk_facet (KouanStore  *self,
   g_return_val_if_fail (g_strcmp0 (column, "country") == 0 ||
                         g_strcmp0 (column, "industry") == 0, NULL);
 
-  g_mutex_lock (&self->lock);
+  db = _kouan_store_read_begin (self);
   /* both columns have an index that yields the distinct values in order */
-  stmt = kouan_statement_get (self->db,
+  stmt = kouan_statement_get (db,
                               g_str_equal (column, "country")
                               ? "SELECT DISTINCT country FROM risk_articles ORDER BY country"
                               : "SELECT DISTINCT industry FROM risk_articles ORDER BY industry",
@@ -1049,9 +1059,9 @@ kouan_store_list_risk_facet (KouanStore  *self,
       while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
         g_strv_builder_add (builder, (const char *) sqlite3_column_text (stmt, 0));
       if (rc != SQLITE_DONE)
-        ok = kouan_store_set_sql_error (error, self->db, rc, "Cannot list risk facets");
+        ok = kouan_store_set_sql_error (error, db, rc, "Cannot list risk facets");
     }
   g_clear_pointer (&stmt, kouan_statement_release);
-  g_mutex_unlock (&self->lock);
+  _kouan_store_read_end (self, db);
   return ok ? g_strv_builder_end (builder) : NULL;
 }

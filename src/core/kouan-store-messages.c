@@ -126,6 +126,8 @@ kouan_store_save_enterprises (KouanStore  *self,
     {
       gint64 id = g_array_index (removed, gint64, i);
 
+      /* its rows went by cascade, which may bypass the triggers */
+      _kouan_store_forget_message_counts (self, id);
       _kouan_store_emit_changed (self, "enterprise", id);
       _kouan_store_emit_changed (self, "messages", id);
     }
@@ -164,13 +166,14 @@ kouan_store_list_enterprises (KouanStore  *self,
   g_autoptr(GPtrArray) enterprises = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(KouanStatement) stmt = NULL;
   gboolean ok = TRUE;
+  sqlite3 *db;
   int rc;
 
   g_return_val_if_fail (KOUAN_IS_STORE (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  g_mutex_lock (&self->lock);
-  stmt = kouan_statement_get (self->db,
+  db = _kouan_store_read_begin (self);
+  stmt = kouan_statement_get (db,
     "SELECT id, name, credit_code, certified, roles FROM enterprises ORDER BY id", error);
   if (stmt == NULL)
     ok = FALSE;
@@ -188,10 +191,10 @@ kouan_store_list_enterprises (KouanStore  *self,
                                                  (const char * const *) roles));
         }
       if (rc != SQLITE_DONE)
-        ok = kouan_store_set_sql_error (error, self->db, rc, "Cannot read enterprises");
+        ok = kouan_store_set_sql_error (error, db, rc, "Cannot read enterprises");
     }
   g_clear_pointer (&stmt, kouan_statement_release);
-  g_mutex_unlock (&self->lock);
+  _kouan_store_read_end (self, db);
 
   return ok ? g_steal_pointer (&enterprises) : NULL;
 }
@@ -219,7 +222,7 @@ static const char * const list_sql[3][2] =
   MESSAGE_FILTERS ("SELECT id, rev, created_at", " ORDER BY created_at DESC, id DESC");
 
 static KouanStatement *
-message_filter_statement (KouanStore        *self,
+message_filter_statement (sqlite3           *db,
                           const char * const (*sql)[2],
                           gint64             enterprise_id,
                           KouanMessageKind   kind,
@@ -232,7 +235,7 @@ message_filter_statement (KouanStore        *self,
   if ((guint) read_filter > KOUAN_READ_FILTER_READ)
     read_filter = KOUAN_READ_FILTER_ALL;
 
-  stmt = kouan_statement_get (self->db, sql[read_filter][starred_only ? 1 : 0], error);
+  stmt = kouan_statement_get (db, sql[read_filter][starred_only ? 1 : 0], error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, enterprise_id);
@@ -250,12 +253,19 @@ kouan_store_count_messages (KouanStore       *self,
   g_autoptr(GError) error = NULL;
   g_autoptr(KouanStatement) stmt = NULL;
   guint count = 0;
+  sqlite3 *db;
   int rc;
 
   g_return_val_if_fail (KOUAN_IS_STORE (self), 0);
 
-  g_mutex_lock (&self->lock);
-  stmt = message_filter_statement (self, count_sql, enterprise_id, kind,
+  /* the badges' and tabs' counts: kept in memory, never a scan */
+  if (!starred_only && read_filter != KOUAN_READ_FILTER_ALL &&
+      _kouan_store_message_count (self, enterprise_id, kind,
+                                  read_filter == KOUAN_READ_FILTER_READ, &count))
+    return count;
+
+  db = _kouan_store_read_begin (self);
+  stmt = message_filter_statement (db, count_sql, enterprise_id, kind,
                                    read_filter, starred_only, &error);
   if (stmt != NULL)
     {
@@ -263,10 +273,10 @@ kouan_store_count_messages (KouanStore       *self,
       if (rc == SQLITE_ROW)
         count = (guint) sqlite3_column_int64 (stmt, 0);
       else
-        kouan_store_set_sql_error (&error, self->db, rc, "Cannot count messages");
+        kouan_store_set_sql_error (&error, db, rc, "Cannot count messages");
     }
   g_clear_pointer (&stmt, kouan_statement_release);
-  g_mutex_unlock (&self->lock);
+  _kouan_store_read_end (self, db);
 
   if (error != NULL)
     g_warning ("%s", error->message);
@@ -275,7 +285,7 @@ kouan_store_count_messages (KouanStore       *self,
 }
 
 static gboolean
-list_messages_locked (KouanStore        *self,
+list_messages_locked (sqlite3           *db,
                       gint64             enterprise_id,
                       KouanMessageKind   kind,
                       KouanReadFilter    read_filter,
@@ -288,7 +298,7 @@ list_messages_locked (KouanStore        *self,
   g_autoptr(KouanStatement) stmt = NULL;
   int rc;
 
-  stmt = message_filter_statement (self, list_sql, enterprise_id, kind,
+  stmt = message_filter_statement (db, list_sql, enterprise_id, kind,
                                    read_filter, starred_only, error);
   if (stmt == NULL)
     return FALSE;
@@ -306,7 +316,7 @@ list_messages_locked (KouanStore        *self,
         g_array_append_val (created_at, created);
     }
   if (rc != SQLITE_DONE)
-    return kouan_store_set_sql_error (error, self->db, rc, "Cannot list messages");
+    return kouan_store_set_sql_error (error, db, rc, "Cannot list messages");
 
   return TRUE;
 }
@@ -321,14 +331,15 @@ kouan_store_list_message_ids (KouanStore       *self,
 {
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   gboolean ok;
+  sqlite3 *db;
 
   g_return_val_if_fail (KOUAN_IS_STORE (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  g_mutex_lock (&self->lock);
-  ok = list_messages_locked (self, enterprise_id, kind, read_filter, starred_only,
+  db = _kouan_store_read_begin (self);
+  ok = list_messages_locked (db, enterprise_id, kind, read_filter, starred_only,
                              ids, NULL, NULL, error);
-  g_mutex_unlock (&self->lock);
+  _kouan_store_read_end (self, db);
 
   return ok ? g_steal_pointer (&ids) : NULL;
 }
@@ -354,20 +365,23 @@ _kouan_store_snapshot_messages (KouanStore           *self,
 {
   g_autoptr(KouanStatement) stmt = NULL;
   gboolean ok;
+  sqlite3 *db;
 
   snapshot->ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   snapshot->revisions = g_array_new (FALSE, FALSE, sizeof (gint64));
   snapshot->created_at = g_array_new (FALSE, FALSE, sizeof (gint64));
 
-  /* One lock for all three reads, so no write falls between them. */
-  g_mutex_lock (&self->lock);
-  snapshot->deletions = self->message_deletions;
-  ok = _kouan_store_begin_read (self, error) &&
-       list_messages_locked (self, enterprise_id, kind, read_filter, starred_only,
+  /* One read transaction for both reads, so no write falls between them;
+   * the deletion count is taken before it starts, so it never claims a
+   * deletion the snapshot does not show. */
+  db = _kouan_store_read_begin (self);
+  snapshot->deletions = _kouan_store_committed_deletions (self);
+  ok = _kouan_store_read_transaction (db, "BEGIN DEFERRED", error) &&
+       list_messages_locked (db, enterprise_id, kind, read_filter, starred_only,
                              snapshot->ids, snapshot->revisions, snapshot->created_at, error);
   if (ok)
     {
-      stmt = kouan_statement_get (self->db,
+      stmt = kouan_statement_get (db,
         "SELECT coalesce (max (rev), 0) FROM messages WHERE enterprise_id = ?1", error);
       ok = stmt != NULL;
     }
@@ -380,14 +394,14 @@ _kouan_store_snapshot_messages (KouanStore           *self,
       if (rc == SQLITE_ROW)
         snapshot->watermark = sqlite3_column_int64 (stmt, 0);
       else
-        ok = kouan_store_set_sql_error (error, self->db, rc, "Cannot list messages");
+        ok = kouan_store_set_sql_error (error, db, rc, "Cannot list messages");
     }
   g_clear_pointer (&stmt, kouan_statement_release);
   if (ok)
-    ok = _kouan_store_commit (self, error);
+    ok = _kouan_store_read_transaction (db, "COMMIT", error);
   if (!ok)
-    _kouan_store_rollback (self);
-  g_mutex_unlock (&self->lock);
+    _kouan_store_read_transaction (db, "ROLLBACK", NULL);
+  _kouan_store_read_end (self, db);
 
   if (!ok)
     _kouan_message_snapshot_clear (snapshot);
@@ -406,11 +420,12 @@ _kouan_store_message_changes (KouanStore  *self,
   g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (KouanMessageChange));
   g_autoptr(KouanStatement) stmt = NULL;
   gboolean ok = TRUE;
+  sqlite3 *db;
   int rc;
 
-  g_mutex_lock (&self->lock);
-  *deletions = self->message_deletions;
-  stmt = kouan_statement_get (self->db,
+  db = _kouan_store_read_begin (self);
+  *deletions = _kouan_store_committed_deletions (self);
+  stmt = kouan_statement_get (db,
     "SELECT id, rev, created_at, kind, read, starred FROM messages"
     " WHERE enterprise_id = ?1 AND rev > ?2 ORDER BY rev LIMIT ?3", error);
   if (stmt == NULL)
@@ -440,10 +455,10 @@ _kouan_store_message_changes (KouanStore  *self,
           g_array_append_val (rows, row);
         }
       if (ok && rc != SQLITE_DONE)
-        ok = kouan_store_set_sql_error (error, self->db, rc, "Cannot list changed messages");
+        ok = kouan_store_set_sql_error (error, db, rc, "Cannot list changed messages");
     }
   g_clear_pointer (&stmt, kouan_statement_release);
-  g_mutex_unlock (&self->lock);
+  _kouan_store_read_end (self, db);
 
   if (!ok)
     return FALSE;
@@ -486,13 +501,13 @@ message_from_row (sqlite3_stmt  *stmt,
   " FROM messages WHERE enterprise_id = ?1 AND id = ?2"
 
 static gboolean
-load_message_locked (KouanStore     *self,
+load_message_locked (sqlite3        *db,
                      gint64          enterprise_id,
                      gint64          id,
                      KouanMessage  **out,
                      GError        **error)
 {
-  g_autoptr(KouanStatement) stmt = kouan_statement_get (self->db, SELECT_MESSAGE, error);
+  g_autoptr(KouanStatement) stmt = kouan_statement_get (db, SELECT_MESSAGE, error);
   int rc;
 
   *out = NULL;
@@ -505,7 +520,7 @@ load_message_locked (KouanStore     *self,
   if (rc == SQLITE_DONE)
     return TRUE;
   if (rc != SQLITE_ROW)
-    return kouan_store_set_sql_error (error, self->db, rc, "Cannot read a message");
+    return kouan_store_set_sql_error (error, db, rc, "Cannot read a message");
 
   *out = message_from_row (stmt, enterprise_id, id, error);
   return *out != NULL;
@@ -520,26 +535,27 @@ kouan_store_load_messages (KouanStore    *self,
                            GError       **error)
 {
   gboolean ok = TRUE;
+  sqlite3 *db;
 
   g_return_val_if_fail (KOUAN_IS_STORE (self), FALSE);
   g_return_val_if_fail (ids != NULL || n_ids == 0, FALSE);
   g_return_val_if_fail (out != NULL, FALSE);
 
-  g_mutex_lock (&self->lock);
-  ok = _kouan_store_begin_read (self, error);
+  db = _kouan_store_read_begin (self);
+  ok = _kouan_store_read_transaction (db, "BEGIN DEFERRED", error);
   for (guint i = 0; ok && i < n_ids; i++)
     {
       KouanMessage *message = NULL;
 
-      ok = load_message_locked (self, enterprise_id, ids[i], &message, error);
+      ok = load_message_locked (db, enterprise_id, ids[i], &message, error);
       if (ok)
         g_ptr_array_add (out, message);
     }
   if (ok)
-    ok = _kouan_store_commit (self, error);
+    ok = _kouan_store_read_transaction (db, "COMMIT", error);
   if (!ok)
-    _kouan_store_rollback (self);
-  g_mutex_unlock (&self->lock);
+    _kouan_store_read_transaction (db, "ROLLBACK", NULL);
+  _kouan_store_read_end (self, db);
 
   return ok;
 }
@@ -552,13 +568,14 @@ kouan_store_get_message (KouanStore  *self,
 {
   KouanMessage *message = NULL;
   gboolean ok;
+  sqlite3 *db;
 
   g_return_val_if_fail (KOUAN_IS_STORE (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  g_mutex_lock (&self->lock);
-  ok = load_message_locked (self, enterprise_id, id, &message, error);
-  g_mutex_unlock (&self->lock);
+  db = _kouan_store_read_begin (self);
+  ok = load_message_locked (db, enterprise_id, id, &message, error);
+  _kouan_store_read_end (self, db);
 
   if (ok && message == NULL)
     g_set_error (error, KOUAN_STORE_ERROR, KOUAN_STORE_ERROR_NOT_FOUND,
@@ -585,7 +602,7 @@ set_message_flag (KouanStore    *self,
 
   g_mutex_lock (&self->lock);
   ok = _kouan_store_begin (self, error) &&
-       load_message_locked (self, enterprise_id, kouan_message_get_id (message), &current, error);
+       load_message_locked (self->db, enterprise_id, kouan_message_get_id (message), &current, error);
   if (ok && current == NULL)
     {
       g_set_error (error, KOUAN_STORE_ERROR, KOUAN_STORE_ERROR_NOT_FOUND,

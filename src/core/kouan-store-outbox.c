@@ -149,16 +149,29 @@ guint
 kouan_store_count_outbox (KouanStore *self)
 {
   g_autoptr(GError) error = NULL;
-  gint64 count = 0;
+  g_autoptr(KouanStatement) stmt = NULL;
+  guint count = 0;
+  sqlite3 *db;
+  int rc;
 
   g_return_val_if_fail (KOUAN_IS_STORE (self), 0);
 
-  g_mutex_lock (&self->lock);
-  if (!_kouan_store_query_int (self, "SELECT count(*) FROM outbox", &count, &error))
-    g_warning ("Cannot count queued edits: %s", error->message);
-  g_mutex_unlock (&self->lock);
+  db = _kouan_store_read_begin (self);
+  stmt = kouan_statement_get (db, "SELECT count(*) FROM outbox", &error);
+  if (stmt != NULL)
+    {
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        count = (guint) sqlite3_column_int64 (stmt, 0);
+      else
+        kouan_store_set_sql_error (&error, db, rc, "Cannot count queued edits");
+    }
+  g_clear_pointer (&stmt, kouan_statement_release);
+  _kouan_store_read_end (self, db);
 
-  return (guint) count;
+  if (error != NULL)
+    g_warning ("Cannot count queued edits: %s", error->message);
+  return count;
 }
 
 /* The server answered a "create" made under @temp_id: drop the temporary

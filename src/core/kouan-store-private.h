@@ -20,7 +20,29 @@ struct _KouanStore
   char         *path;
   int           schema_version;
   gint64        last_rev;
-  guint64       message_deletions;  /* bumped on every deleted message row */
+  guint64       message_deletions;  /* bumped on every deleted or moved message row */
+
+  /* Reads made on the thread that opened the store (the GTK main thread)
+   * go to their own read-only connection: in WAL mode it reads the last
+   * committed state while the sync worker writes, so the UI never waits
+   * for the writer's @lock (a page apply holds it for a whole page).
+   * @read_lock only serialises that thread's own calls. */
+  GMutex        read_lock;
+  sqlite3      *read_db;
+  GThread      *owner;
+  /* @message_deletions as of the last COMMIT, under @signal_lock: what a
+   * read transaction started afterwards already reflects. */
+  guint64       committed_deletions;
+
+  /* Unread / read message counts per (enterprise, kind), kept in memory
+   * so badges never count 100k rows: temporary triggers on the writer
+   * add each written row's delta to @pending_counts, the commit hook
+   * moves them into @message_counts (the rollback hook drops them). A
+   * count enters @message_counts the first time it is asked for, counted
+   * under @lock, so no transaction's deltas can be missed or doubled.
+   * Both under @signal_lock. Keys: "enterprise/kind/read". */
+  GHashTable   *message_counts;   /* key → gint64 */
+  GHashTable   *pending_counts;   /* key → gint64 delta */
 
   /* Signal emission, always on @context, coalesced per (collection,
    * enterprise) so a burst of pages costs the UI one reload. */
@@ -58,6 +80,34 @@ gboolean _kouan_store_replay_outbox_locked (KouanStore  *self,
                                             gint64       record_id,
                                             GPtrArray   *touched,
                                             GError     **error);
+
+/* The connection a read should use, locked: the read-only one on the
+ * store's own thread, the writer (under @lock) elsewhere. End with
+ * _kouan_store_read_end(). */
+sqlite3 *_kouan_store_read_begin (KouanStore *self);
+void     _kouan_store_read_end   (KouanStore *self,
+                                  sqlite3    *db);
+/* BEGIN DEFERRED / COMMIT / ROLLBACK on a read connection: one snapshot
+ * for several queries. */
+gboolean _kouan_store_read_transaction (sqlite3     *db,
+                                        const char  *sql,
+                                        GError     **error);
+/* The deletion count a read transaction starting now is guaranteed to
+ * include (never more than it includes). */
+guint64  _kouan_store_committed_deletions (KouanStore *self);
+
+/* Unread (@read FALSE) or read messages of a kind, from memory once
+ * counted (see KouanStore::message_counts). */
+gboolean _kouan_store_message_count (KouanStore       *self,
+                                     gint64            enterprise_id,
+                                     KouanMessageKind  kind,
+                                     gboolean          read,
+                                     guint            *out);
+void     _kouan_store_forget_message_counts (KouanStore *self,
+                                             gint64      enterprise_id);
+/* Registers the counting triggers on the writer; after migrating. */
+gboolean _kouan_store_setup_counts (KouanStore  *self,
+                                    GError     **error);
 
 /* Runs a query returning one integer. */
 gboolean _kouan_store_query_int (KouanStore  *self,

@@ -8,6 +8,7 @@
 #include "kouan-cjk-tokenizer.h"
 #include "kouan-collection.h"
 #include "kouan-json.h"
+#include "kouan-message.h"
 #include "kouan-store-private.h"
 
 /* How long a writer waits for another connection (a second process on the
@@ -329,7 +330,57 @@ gboolean
 _kouan_store_commit (KouanStore  *self,
                      GError     **error)
 {
-  return store_exec (self, "COMMIT", error);
+  if (!store_exec (self, "COMMIT", error))
+    return FALSE;
+
+  g_mutex_lock (&self->signal_lock);
+  self->committed_deletions = self->message_deletions;
+  g_mutex_unlock (&self->signal_lock);
+  return TRUE;
+}
+
+guint64
+_kouan_store_committed_deletions (KouanStore *self)
+{
+  guint64 deletions;
+
+  g_mutex_lock (&self->signal_lock);
+  deletions = self->committed_deletions;
+  g_mutex_unlock (&self->signal_lock);
+  return deletions;
+}
+
+sqlite3 *
+_kouan_store_read_begin (KouanStore *self)
+{
+  if (self->read_db != NULL && g_thread_self () == self->owner)
+    {
+      g_mutex_lock (&self->read_lock);
+      return self->read_db;
+    }
+  g_mutex_lock (&self->lock);
+  return self->db;
+}
+
+void
+_kouan_store_read_end (KouanStore *self,
+                       sqlite3    *db)
+{
+  g_mutex_unlock (db == self->read_db ? &self->read_lock : &self->lock);
+}
+
+gboolean
+_kouan_store_read_transaction (sqlite3     *db,
+                               const char  *sql,
+                               GError     **error)
+{
+  g_autoptr(KouanStatement) stmt = NULL;
+
+  /* A ROLLBACK with no transaction open (after a failed BEGIN) is fine. */
+  if (g_str_equal (sql, "ROLLBACK") && sqlite3_get_autocommit (db))
+    return TRUE;
+  stmt = kouan_statement_get (db, sql, error);
+  return stmt != NULL && kouan_statement_run (stmt, error);
 }
 
 void
@@ -451,30 +502,41 @@ _kouan_store_emit_outbox_changed (KouanStore *self)
 /* GObject */
 
 static void
+close_connection (sqlite3 *db)
+{
+  g_autoptr(GPtrArray) statements = g_ptr_array_new ();
+
+  if (db == NULL)
+    return;
+
+  for (sqlite3_stmt *stmt = sqlite3_next_stmt (db, NULL); stmt != NULL;
+       stmt = sqlite3_next_stmt (db, stmt))
+    g_ptr_array_add (statements, stmt);
+  g_mutex_lock (&own_statements_lock);
+  for (guint i = 0; i < statements->len; i++)
+    if (own_statements != NULL && g_hash_table_remove (own_statements, statements->pdata[i]))
+      sqlite3_finalize (statements->pdata[i]);
+  g_mutex_unlock (&own_statements_lock);
+  if (sqlite3_close (db) != SQLITE_OK)
+    g_warning ("Cannot close the cache: %s", sqlite3_errmsg (db));
+}
+
+static void
 kouan_store_finalize (GObject *object)
 {
   KouanStore *self = KOUAN_STORE (object);
 
-  if (self->db != NULL)
-    {
-      g_autoptr(GPtrArray) statements = g_ptr_array_new ();
-
-      for (sqlite3_stmt *stmt = sqlite3_next_stmt (self->db, NULL); stmt != NULL;
-           stmt = sqlite3_next_stmt (self->db, stmt))
-        g_ptr_array_add (statements, stmt);
-      g_mutex_lock (&own_statements_lock);
-      for (guint i = 0; i < statements->len; i++)
-        if (own_statements != NULL && g_hash_table_remove (own_statements, statements->pdata[i]))
-          sqlite3_finalize (statements->pdata[i]);
-      g_mutex_unlock (&own_statements_lock);
-      if (sqlite3_close (self->db) != SQLITE_OK)
-        g_warning ("Cannot close the cache: %s", sqlite3_errmsg (self->db));
-    }
+  /* the reader first: the last connection to close checkpoints the WAL */
+  close_connection (self->read_db);
+  close_connection (self->db);
 
   g_free (self->path);
   g_clear_pointer (&self->pending_changes, g_hash_table_unref);
+  g_clear_pointer (&self->message_counts, g_hash_table_unref);
+  g_clear_pointer (&self->pending_counts, g_hash_table_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_mutex_clear (&self->lock);
+  g_mutex_clear (&self->read_lock);
   g_mutex_clear (&self->signal_lock);
 
   G_OBJECT_CLASS (kouan_store_parent_class)->finalize (object);
@@ -501,8 +563,12 @@ static void
 kouan_store_init (KouanStore *self)
 {
   g_mutex_init (&self->lock);
+  g_mutex_init (&self->read_lock);
   g_mutex_init (&self->signal_lock);
+  self->owner = g_thread_self ();
   self->pending_changes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->message_counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->pending_counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->context = g_main_context_ref_thread_default ();
 }
 
@@ -535,6 +601,47 @@ update_hook (void          *data,
 
   if (op == SQLITE_DELETE && g_str_equal (table, "messages"))
     self->message_deletions++;
+}
+
+/* SQL function kouan_note_message_moved(), called by a temporary trigger
+ * when a message's date changes: list models find rows by their place in
+ * the order (date, id), so a row that moved counts as a deletion (a full
+ * re-list, which is rare: the server does not redate messages). */
+static void
+note_message_moved_func (sqlite3_context  *context,
+                         int               argc,
+                         sqlite3_value   **argv)
+{
+  KouanStore *self = sqlite3_user_data (context);
+
+  self->message_deletions++;
+  sqlite3_result_null (context);
+}
+
+/* The main thread's read-only connection (see KouanStore::read_db). */
+static gboolean
+open_reader (KouanStore  *self,
+             GError     **error)
+{
+  int rc = sqlite3_open_v2 (self->path, &self->read_db, SQLITE_OPEN_READWRITE, NULL);
+
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, KOUAN_STORE_ERROR, KOUAN_STORE_ERROR_OPEN,
+                   "Cannot open the cache %s for reading: %s", self->path,
+                   self->read_db != NULL ? sqlite3_errmsg (self->read_db) : sqlite3_errstr (rc));
+      return FALSE;
+    }
+  sqlite3_extended_result_codes (self->read_db, 1);
+  sqlite3_busy_timeout (self->read_db, BUSY_TIMEOUT_MS);
+
+  /* query_only: this connection can never write by mistake; a small page
+   * cache: it reads indexes and a screenful of rows at a time. */
+  rc = sqlite3_exec (self->read_db,
+                     "PRAGMA query_only = ON; PRAGMA cache_size = -2048;", NULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    return kouan_store_set_sql_error (error, self->read_db, rc, "Cannot set up the cache");
+  return kouan_cjk_tokenizer_register (self->read_db, error);
 }
 
 gboolean
@@ -649,12 +756,28 @@ store_setup (KouanStore  *self,
   if (rc != SQLITE_OK)
     return kouan_store_set_sql_error (error, self->db, rc, "Cannot set up the cache");
   sqlite3_update_hook (self->db, update_hook, self);
+  rc = sqlite3_create_function_v2 (self->db, "kouan_note_message_moved", 0, SQLITE_UTF8, self,
+                                   note_message_moved_func, NULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    return kouan_store_set_sql_error (error, self->db, rc, "Cannot set up the cache");
 
   /* the risk search's index needs its tokenizer on every connection,
    * before a migration may create the index */
   if (!kouan_cjk_tokenizer_register (self->db, error))
     return FALSE;
   if (!store_migrate (self, error))
+    return FALSE;
+
+  /* Temporary: it lives on this connection only and needs no migration.
+   * Pulls rewrite rows with an upsert; only a changed date fires it. */
+  if (!store_exec (self,
+        "CREATE TEMP TRIGGER messages_moved AFTER UPDATE OF created_at ON main.messages"
+        " WHEN OLD.created_at IS NOT NEW.created_at"
+        " BEGIN SELECT kouan_note_message_moved (); END", error) ||
+      !_kouan_store_setup_counts (self, error))
+    return FALSE;
+
+  if (!open_reader (self, error))
     return FALSE;
 
   /* Revisions continue from the highest one stored, so they keep growing
@@ -750,13 +873,13 @@ kouan_store_get_db (KouanStore *self)
 /* Cursors */
 
 static gint64
-cursor_locked (KouanStore *self,
-               gint64      enterprise_id)
+cursor_locked (sqlite3 *db,
+               gint64   enterprise_id)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(KouanStatement) stmt = NULL;
 
-  stmt = kouan_statement_get (self->db, "SELECT cursor FROM cursors WHERE enterprise_id = ?1", &error);
+  stmt = kouan_statement_get (db, "SELECT cursor FROM cursors WHERE enterprise_id = ?1", &error);
   if (stmt == NULL)
     {
       g_warning ("Cannot read the sync cursor: %s", error->message);
@@ -773,12 +896,13 @@ kouan_store_get_cursor (KouanStore *self,
                         gint64      enterprise_id)
 {
   gint64 cursor;
+  sqlite3 *db;
 
   g_return_val_if_fail (KOUAN_IS_STORE (self), 0);
 
-  g_mutex_lock (&self->lock);
-  cursor = cursor_locked (self, enterprise_id);
-  g_mutex_unlock (&self->lock);
+  db = _kouan_store_read_begin (self);
+  cursor = cursor_locked (db, enterprise_id);
+  _kouan_store_read_end (self, db);
 
   return cursor;
 }
@@ -966,12 +1090,13 @@ kouan_store_get_meta (KouanStore *self,
   g_autoptr(GError) error = NULL;
   g_autoptr(KouanStatement) stmt = NULL;
   char *value = NULL;
+  sqlite3 *db;
 
   g_return_val_if_fail (KOUAN_IS_STORE (self), NULL);
   g_return_val_if_fail (key != NULL, NULL);
 
-  g_mutex_lock (&self->lock);
-  stmt = kouan_statement_get (self->db, "SELECT value FROM meta WHERE key = ?1", &error);
+  db = _kouan_store_read_begin (self);
+  stmt = kouan_statement_get (db, "SELECT value FROM meta WHERE key = ?1", &error);
   if (stmt != NULL)
     {
       sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
@@ -979,7 +1104,7 @@ kouan_store_get_meta (KouanStore *self,
         value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
     }
   g_clear_pointer (&stmt, kouan_statement_release);
-  g_mutex_unlock (&self->lock);
+  _kouan_store_read_end (self, db);
 
   if (error != NULL)
     g_warning ("Cannot read setting %s: %s", key, error->message);

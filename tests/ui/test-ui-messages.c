@@ -872,6 +872,172 @@ test_keyboard (void)
   g_assert_true (focus == check || (focus != NULL && gtk_widget_is_ancestor (focus, check)));
 }
 
+/* --- a pulled page redraws only its rows -------------------------------- */
+
+static GQuark rebinds_quark;
+
+static void
+row_message_notified (GObject    *row,
+                      GParamSpec *pspec,
+                      gpointer    user_data)
+{
+  guint n = GPOINTER_TO_UINT (g_object_get_qdata (row, rebinds_quark));
+
+  g_object_set_qdata (row, rebinds_quark, GUINT_TO_POINTER (n + 1));
+}
+
+static void
+collect_rows (GtkWidget *widget,
+              GPtrArray *rows)
+{
+  if (KOUAN_IS_MESSAGE_ROW (widget))
+    {
+      if (gtk_widget_get_mapped (widget) &&
+          kouan_message_row_get_message (KOUAN_MESSAGE_ROW (widget)) != NULL)
+        g_ptr_array_add (rows, g_object_ref (widget));
+      return;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_rows (child, rows);
+}
+
+static JsonObject *
+record_of (KouanMessage *message,
+           gint64        id,
+           gint64        created_at,
+           const char   *title)
+{
+  JsonObject *record = json_object_new ();
+
+  json_object_set_int_member (record, "id", id);
+  json_object_set_string_member (record, "kind", "notice");
+  json_object_set_string_member (record, "category", kouan_message_get_category (message));
+  json_object_set_string_member (record, "title", title);
+  json_object_set_string_member (record, "body", kouan_message_get_body (message));
+  json_object_set_null_member (record, "severity");
+  json_object_set_int_member (record, "created_at", created_at);
+  json_object_set_boolean_member (record, "read", kouan_message_get_read (message));
+  json_object_set_boolean_member (record, "starred", kouan_message_get_starred (message));
+  return record;
+}
+
+static void
+change_free (gpointer data)
+{
+  KouanChange *change = data;
+
+  g_free (change->collection);
+  g_clear_pointer (&change->record, json_object_unref);
+  g_free (change);
+}
+
+typedef struct {
+  gint64      id;
+  const char *title;
+} TitleWait;
+
+static gboolean
+row_shows_title (gpointer user_data)
+{
+  TitleWait *wait = user_data;
+  KouanMessageRow *row = find_row (GTK_WIDGET (fixture.notices), wait->id);
+
+  return row != NULL &&
+         g_strcmp0 (kouan_message_get_title (kouan_message_row_get_message (row)), wait->title) == 0;
+}
+
+/* GTK 4.8 rebinds every row whose position moved; rows whose message did
+ * not change must keep it (and so their labels, tooltips and accessible
+ * names). A page bringing old messages (below the screen) and a new title
+ * for one row on screen rebinds that row only. */
+static void
+test_page_rebinds_only_changed_rows (void)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GArray) shown = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KouanMessage) target = NULL;
+  KouanChangePage page = { fixture.enterprise_id, NULL, 0, FALSE };
+  TitleWait wait;
+  KouanMessageRow *target_row = NULL;
+  guint kept = 0;
+
+  ensure_window ();
+  settle ();
+  rebinds_quark = g_quark_from_static_string ("test-rebinds");
+
+  collect_rows (GTK_WIDGET (fixture.notices), rows);
+  g_assert_cmpuint (rows->len, >=, 3);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      gint64 id = kouan_message_get_id (kouan_message_row_get_message (rows->pdata[i]));
+
+      g_array_append_val (shown, id);
+      g_signal_connect (rows->pdata[i], "notify::message", G_CALLBACK (row_message_notified), NULL);
+    }
+  target_row = rows->pdata[1];
+  target = g_object_ref (kouan_message_row_get_message (target_row));
+
+  page.cursor = kouan_store_get_cursor (fixture.store, fixture.enterprise_id);
+  page.changes = g_ptr_array_new_with_free_func (change_free);
+  for (guint i = 0; i < 3; i++)
+    {
+      KouanChange *change = g_new0 (KouanChange, 1);
+
+      change->collection = g_strdup ("messages");
+      change->id = 900000 + i;
+      /* the first newer than anything the demo has: at the top, so every
+       * row on screen moves down one place; the others from 2001, below
+       * the screen */
+      change->record = record_of (target, change->id,
+                                  i == 0 ? g_get_real_time () / G_USEC_PER_SEC + 86400 : 978307200 + i,
+                                  i == 0 ? "新通知" : "旧通知");
+      g_ptr_array_add (page.changes, change);
+    }
+  {
+    KouanChange *change = g_new0 (KouanChange, 1);
+
+    change->collection = g_strdup ("messages");
+    change->id = kouan_message_get_id (target);
+    change->record = record_of (target, change->id, kouan_message_get_created_at (target),
+                                "标题已更新的通知");
+    g_ptr_array_add (page.changes, change);
+  }
+  g_assert_true (kouan_store_apply_page (fixture.store, &page, &error));
+  g_assert_no_error (error);
+  g_ptr_array_unref (page.changes);
+
+  wait.id = kouan_message_get_id (target);
+  wait.title = "标题已更新的通知";
+  g_assert_true (wait_until (row_shows_title, &wait));
+  spin (200);
+
+  /* The changed row shows its new title (GTK may give it a new row
+   * widget); every other row still shows its message and was never
+   * handed another one. */
+  for (guint i = 0; i < rows->len; i++)
+    {
+      KouanMessageRow *row = rows->pdata[i];
+      guint rebinds = GPOINTER_TO_UINT (g_object_get_qdata (G_OBJECT (row), rebinds_quark));
+
+      KouanMessage *message = kouan_message_row_get_message (row);
+
+      g_signal_handlers_disconnect_by_func (row, row_message_notified, NULL);
+      if (row == target_row)
+        continue;
+      /* the last rows may have left the screen and been reused */
+      if (message == NULL || kouan_message_get_id (message) != g_array_index (shown, gint64, i))
+        {
+          g_assert_cmpuint (i, >=, rows->len - 2);
+          continue;
+        }
+      g_assert_cmpuint (rebinds, ==, 0);
+      kept++;
+    }
+  g_assert_cmpuint (kept, >=, rows->len - 3);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -886,6 +1052,7 @@ main (int   argc,
   g_test_add_func ("/ui/messages/only-starred-filters", test_only_starred_filters);
   g_test_add_func ("/ui/messages/open-marks-read", test_open_marks_read);
   g_test_add_func ("/ui/messages/keyboard", test_keyboard);
+  g_test_add_func ("/ui/messages/page-rebinds-only-changed-rows", test_page_rebinds_only_changed_rows);
 
   ret = g_test_run ();
 

@@ -481,6 +481,40 @@ check_follower (Fixture  *fixture,
     }
 }
 
+static guint
+sql_count (Fixture *fixture,
+           gboolean read)
+{
+  sqlite3_stmt *stmt = NULL;
+  guint count;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (kouan_store_get_db (fixture->store),
+                                       "SELECT count(*) FROM messages WHERE enterprise_id = ?1"
+                                       " AND kind = 'notice' AND read = ?2", -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_int64 (stmt, 1, ENTERPRISE);
+  sqlite3_bind_int (stmt, 2, read);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  count = sqlite3_column_int (stmt, 0);
+  sqlite3_finalize (stmt);
+  return count;
+}
+
+/* The unread and read counts the badges show are kept in memory once
+ * asked for; whatever pulls, edits and deletions do, they must equal a
+ * count of the rows. */
+static void
+check_counts (Fixture *fixture)
+{
+  g_assert_cmpuint (kouan_store_count_messages (fixture->store, ENTERPRISE, KOUAN_MESSAGE_KIND_NOTICE,
+                                                KOUAN_READ_FILTER_UNREAD, FALSE), ==,
+                    sql_count (fixture, FALSE));
+  g_assert_cmpuint (kouan_store_count_messages (fixture->store, ENTERPRISE, KOUAN_MESSAGE_KIND_NOTICE,
+                                                KOUAN_READ_FILTER_READ, FALSE), ==,
+                    sql_count (fixture, TRUE));
+  g_assert_cmpuint (kouan_store_count_messages (fixture->store, ENTERPRISE, KOUAN_MESSAGE_KIND_WARNING,
+                                                KOUAN_READ_FILTER_UNREAD, FALSE), ==, 0);
+}
+
 static void
 random_pull (Fixture *fixture,
              gint64  *next_id,
@@ -572,6 +606,7 @@ test_random_model_check (Fixture       *fixture,
 
       for (guint f = 0; f < G_N_ELEMENTS (followers); f++)
         check_follower (fixture, &followers[f]);
+      check_counts (fixture);
     }
 
   for (guint f = 0; f < G_N_ELEMENTS (followers); f++)
@@ -654,6 +689,117 @@ test_row_vanishes_before_signal (Fixture       *fixture,
   g_assert_cmpint (id_at (list, 3), ==, 6);
 }
 
+static void
+object_unref0 (gpointer object)
+{
+  if (object != NULL)
+    g_object_unref (object);
+}
+
+/* A page of a pull into a big list: items-changed names exactly the rows
+ * the page brought or changed, and every other row keeps its object, so a
+ * view rebinding it finds nothing to redraw. */
+static void
+test_page_touches_only_its_rows (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KouanMessageList) list = kouan_message_list_new (fixture->store, KOUAN_MESSAGE_KIND_NOTICE,
+                                                             KOUAN_READ_FILTER_UNREAD);
+  g_autoptr(GPtrArray) before = g_ptr_array_new_with_free_func (object_unref0);
+  g_autoptr(GArray) log = NULL;
+  KouanChangePage page = { ENTERPRISE, NULL, 9000, FALSE };
+  guint kept = 0;
+  /* new ids dated between existing rows: 3001 lands just after 2500 (in
+   * display order), 3002 after 10, 3003 at the very top; 1200 is read
+   * (leaves the unread list), 700 gets a new title (changes in place) */
+  const struct { gint64 id, created_at; gboolean read; } rows[] = {
+    { 3001, 1700000000 + 2500, FALSE },
+    { 3002, 1700000000 + 10, FALSE },
+    { 3003, 1700000000 + 5000, FALSE },
+    { 1200, 1700000000 + 1200, TRUE },
+    { 700, 1700000000 + 700, FALSE },
+  };
+  guint n;
+
+  fill (fixture, ENTERPRISE, 3000, 0, 0);
+  kouan_message_list_set_enterprise_id (list, ENTERPRISE);
+  n = g_list_model_get_n_items (G_LIST_MODEL (list));
+  g_assert_cmpuint (n, ==, 3000);
+  /* what two screens around the changes hold (fewer rows than the list
+   * keeps objects for) */
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (before, (i >= 470 && i < 530) || (i >= 2270 && i < 2330)
+                             ? g_list_model_get_item (G_LIST_MODEL (list), i) : NULL);
+  log = watch (list);
+
+  page.changes = g_ptr_array_new_with_free_func (change_free);
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      KouanChange *change = g_new0 (KouanChange, 1);
+
+      change->collection = g_strdup ("messages");
+      change->id = rows[i].id;
+      change->record = message_record (rows[i].id, rows[i].created_at, rows[i].read, FALSE);
+      if (rows[i].id == 700)
+        json_object_set_string_member (change->record, "title", "通知 700（更新）");
+      g_ptr_array_add (page.changes, change);
+    }
+  g_assert_true (kouan_store_apply_page (fixture->store, &page, &error));
+  g_assert_no_error (error);
+  g_ptr_array_unref (page.changes);
+  drain_main_context ();
+
+  /* in the order the rows were written; positions as the list stood then */
+  g_assert_cmpuint (log->len, ==, 5);
+  {
+    const ItemsChanged expected[] = {
+      { 500, 0, 1 },     /* 3001: after 3000 … 2501, i.e. 500 rows above it */
+      { 2991, 0, 1 },    /* 3002: above 10 … 1, after the 2990 rows and 3001 */
+      { 0, 0, 1 },       /* 3003: the newest */
+      { 1802, 1, 0 },    /* 1200 left: 3000 … 1201 and two new rows above it */
+      { 2301, 1, 1 },    /* 700 changed in place: 2299 old rows and two new above */
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+      {
+        ItemsChanged *entry = &g_array_index (log, ItemsChanged, i);
+
+        g_assert_cmpuint (entry->position, ==, expected[i].position);
+        g_assert_cmpuint (entry->removed, ==, expected[i].removed);
+        g_assert_cmpuint (entry->added, ==, expected[i].added);
+      }
+  }
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 3002);
+  g_assert_cmpint (id_at (list, 0), ==, 3003);
+  g_assert_cmpint (id_at (list, 501), ==, 3001);
+  g_assert_cmpint (id_at (list, 2991), ==, 3002);
+
+  /* every row the page did not touch is the very object it was */
+  for (guint i = 460; i < 2340; i = i == 540 ? 2260 : i + 1)
+    {
+      g_autoptr(KouanMessage) item = g_list_model_get_item (G_LIST_MODEL (list), i);
+      gint64 id = kouan_message_get_id (item);
+
+      if (id > 3000 || id == 700 || g_ptr_array_index (before, 3000 - id) == NULL)
+        continue;
+      g_assert_true (item == g_ptr_array_index (before, 3000 - id));
+      kept++;
+    }
+  g_assert_cmpuint (kept, ==, 119);
+  {
+    g_autoptr(KouanMessage) changed = NULL;
+    gint position = -1;
+
+    for (guint i = 0; position < 0; i++)
+      if (id_at (list, i) == 700)
+        position = (gint) i;
+    changed = g_list_model_get_item (G_LIST_MODEL (list), position);
+    g_assert_cmpstr (kouan_message_get_title (changed), ==, "通知 700（更新）");
+    g_assert_true (changed != g_ptr_array_index (before, 3000 - 700));
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -670,6 +816,7 @@ main (int   argc,
   ADD ("/message-list/revisions-survive-clock", test_revisions_survive_clock);
   ADD ("/message-list/row-vanishes", test_row_vanishes_before_signal);
   ADD ("/message-list/lazy-100k", test_lazy_100k);
+  ADD ("/message-list/page-touches-only-its-rows", test_page_touches_only_its_rows);
 
   return g_test_run ();
 }

@@ -12,6 +12,8 @@
  * view, and their rows change with the data, not with a design. */
 
 #define LATEST_ARTICLES 8
+/* How often a first sync's stream of risk articles refreshes the view. */
+#define RISK_REFRESH_DELAY_MS 1000
 
 typedef struct {
   GtkWidget      *list_view;
@@ -81,6 +83,16 @@ struct _KouanInsuranceView
   gint64              notified_article;  /* highest article id announced */
   gint64              notify_since;      /* unix time the view got its store */
   gboolean            filling_facets;
+
+  /* Risk articles arrive by the thousand during a first sync: what the
+   * view derives from all of them (the latest articles, the facets, new
+   * subscribed ones to announce) is read on a worker at most once a
+   * second, and the first two only while the view is shown. */
+  GCancellable       *cancellable;
+  guint               refresh_source;
+  gboolean            refresh_in_flight;
+  gboolean            refresh_again;
+  gboolean            shown_stale;      /* latest and facets wait for a map */
 };
 
 G_DEFINE_FINAL_TYPE (KouanInsuranceView, kouan_insurance_view, GTK_TYPE_WIDGET)
@@ -639,24 +651,10 @@ on_latest_clicked (GtkButton          *button,
 }
 
 static void
-reload_latest (KouanInsuranceView *self)
+show_latest (KouanInsuranceView *self,
+             GPtrArray          *articles)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GArray) ids = NULL;
-  g_autoptr(GPtrArray) articles = g_ptr_array_new_with_free_func ((GDestroyNotify) g_object_unref);
-  KouanRiskQuery query = { 0 };
-
   clear_box (self->latest_box);
-  if (self->store == NULL)
-    return;
-  ids = kouan_store_search_risk_articles (self->store, &query, &error);
-  if (ids == NULL ||
-      !kouan_store_load_risk_articles (self->store, (const gint64 *) (gpointer) ids->data,
-                                       MIN (ids->len, LATEST_ARTICLES), articles, &error))
-    {
-      g_warning ("Latest risk information: %s", error->message);
-      return;
-    }
   for (guint i = 0; i < articles->len; i++)
     {
       KouanRiskArticle *article = g_ptr_array_index (articles, i);
@@ -691,13 +689,11 @@ reload_latest (KouanInsuranceView *self)
 }
 
 static void
-fill_facet (KouanInsuranceView *self,
+show_facet (KouanInsuranceView *self,
             GtkWidget          *dropdown,
-            const char         *column,
+            GStrv               values,
             const char         *all_label)
 {
-  g_autoptr(GError) error = NULL;
-  g_auto(GStrv) values = NULL;
   GtkStringList *list = gtk_string_list_new (NULL);
   GtkStringObject *selected = gtk_drop_down_get_selected_item (GTK_DROP_DOWN (dropdown));
   g_autofree char *keep = selected != NULL && gtk_drop_down_get_selected (GTK_DROP_DOWN (dropdown)) > 0
@@ -705,8 +701,6 @@ fill_facet (KouanInsuranceView *self,
   guint position = 0;
 
   gtk_string_list_append (list, all_label);
-  if (self->store != NULL)
-    values = kouan_store_list_risk_facet (self->store, column, &error);
   for (guint i = 0; values != NULL && values[i] != NULL; i++)
     {
       gtk_string_list_append (list, values[i]);
@@ -741,6 +735,8 @@ run_search (KouanInsuranceView *self)
   kouan_risk_list_set_query (self->risk_results, &query);
 }
 
+static void refresh_risk (KouanInsuranceView *self);
+
 static void
 reload_all (KouanInsuranceView *self)
 {
@@ -748,9 +744,7 @@ reload_all (KouanInsuranceView *self)
   reload_categories (self);
   reload_policies (self);
   reload_claims (self);
-  reload_latest (self);
-  fill_facet (self, self->country_dropdown, "country", _("All countries"));
-  fill_facet (self, self->industry_dropdown, "industry", _("All industries"));
+  refresh_risk (self);
   if (self->risk_results != NULL)
     run_search (self);
   if (self->shown_category != 0)
@@ -762,26 +756,15 @@ reload_all (KouanInsuranceView *self)
  * notification says so too. Articles published before the view got its
  * store (a first sync brings hundreds) are not news. */
 static void
-notify_new_articles (KouanInsuranceView *self)
+announce_new_articles (KouanInsuranceView *self,
+                       GPtrArray          *articles)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) articles = NULL;
   g_autoptr(GNotification) notification = NULL;
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   GApplication *app = g_application_get_default ();
   KouanRiskArticle *last;
 
-  if (self->store == NULL || self->enterprise_id == 0)
-    return;
-  articles = kouan_store_list_new_subscribed_articles (self->store, self->enterprise_id,
-                                                       self->notified_article, self->notify_since,
-                                                       &error);
-  if (articles == NULL)
-    {
-      g_warning ("%s", error->message);
-      return;
-    }
-  if (articles->len == 0)
+  if (articles == NULL || articles->len == 0)
     return;
   last = g_ptr_array_index (articles, articles->len - 1);
   self->notified_article = MAX (self->notified_article, last->id);
@@ -809,6 +792,169 @@ notify_new_articles (KouanInsuranceView *self)
   g_application_send_notification (app, "new-risk-information", notification);
 }
 
+typedef struct {
+  KouanStore *store;
+  gint64      enterprise_id;
+  gint64      after_id;
+  gint64      since;
+  gboolean    shown;
+  /* answers */
+  GPtrArray  *new_articles;   /* (nullable) KouanRiskArticle */
+  GPtrArray  *latest;         /* (nullable) KouanRiskArticle */
+  GStrv       countries;
+  GStrv       industries;
+} RiskRefresh;
+
+static void
+risk_refresh_free (gpointer data)
+{
+  RiskRefresh *refresh = data;
+
+  g_clear_object (&refresh->store);
+  g_clear_pointer (&refresh->new_articles, g_ptr_array_unref);
+  g_clear_pointer (&refresh->latest, g_ptr_array_unref);
+  g_strfreev (refresh->countries);
+  g_strfreev (refresh->industries);
+  g_free (refresh);
+}
+
+static void
+risk_refresh_thread (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  RiskRefresh *refresh = task_data;
+  g_autoptr(GError) error = NULL;
+
+  if (refresh->enterprise_id != 0)
+    {
+      refresh->new_articles = kouan_store_list_new_subscribed_articles (refresh->store, refresh->enterprise_id,
+                                                                        refresh->after_id, refresh->since,
+                                                                        &error);
+      if (refresh->new_articles == NULL)
+        g_warning ("New risk information: %s", error->message);
+      g_clear_error (&error);
+    }
+
+  if (refresh->shown)
+    {
+      KouanRiskQuery query = { 0 };
+      g_autoptr(GArray) ids = kouan_store_search_risk_articles (refresh->store, &query, &error);
+
+      refresh->latest = g_ptr_array_new_with_free_func ((GDestroyNotify) g_object_unref);
+      if (ids == NULL ||
+          !kouan_store_load_risk_articles (refresh->store, (const gint64 *) (gpointer) ids->data,
+                                           MIN (ids->len, LATEST_ARTICLES), refresh->latest, &error))
+        g_warning ("Latest risk information: %s", error->message);
+      g_clear_error (&error);
+      refresh->countries = kouan_store_list_risk_facet (refresh->store, "country", NULL);
+      refresh->industries = kouan_store_list_risk_facet (refresh->store, "industry", NULL);
+    }
+
+  g_task_return_boolean (task, TRUE);
+}
+
+static void refresh_risk_later (KouanInsuranceView *self);
+
+static void
+risk_refresh_done (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  KouanInsuranceView *self = user_data;
+  RiskRefresh *refresh = g_task_get_task_data (G_TASK (result));
+
+  if (g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (result))))
+    return;
+
+  self->refresh_in_flight = FALSE;
+  /* the enterprise changed meanwhile: its own refresh follows */
+  if (refresh->enterprise_id == self->enterprise_id && refresh->new_articles != NULL &&
+      refresh->new_articles->len > 0)
+    announce_new_articles (self, refresh->new_articles);
+  if (refresh->latest != NULL)
+    {
+      show_latest (self, refresh->latest);
+      show_facet (self, self->country_dropdown, refresh->countries, _("All countries"));
+      show_facet (self, self->industry_dropdown, refresh->industries, _("All industries"));
+    }
+  if (self->refresh_again)
+    {
+      self->refresh_again = FALSE;
+      refresh_risk_later (self);
+    }
+}
+
+/* Reads what the view derives from the risk articles on a worker. */
+static void
+refresh_risk (KouanInsuranceView *self)
+{
+  g_autoptr(GTask) task = NULL;
+  RiskRefresh *refresh;
+
+  if (self->store == NULL)
+    return;
+  if (self->refresh_in_flight)
+    {
+      self->refresh_again = TRUE;
+      return;
+    }
+
+  refresh = g_new0 (RiskRefresh, 1);
+  refresh->store = g_object_ref (self->store);
+  refresh->enterprise_id = self->enterprise_id;
+  refresh->after_id = self->notified_article;
+  refresh->since = self->notify_since;
+  refresh->shown = gtk_widget_get_mapped (GTK_WIDGET (self));
+  self->shown_stale = !refresh->shown;
+  self->refresh_in_flight = TRUE;
+
+  task = g_task_new (NULL, self->cancellable, risk_refresh_done, self);
+  g_task_set_source_tag (task, refresh_risk);
+  g_task_set_task_data (task, refresh, risk_refresh_free);
+  g_task_run_in_thread (task, risk_refresh_thread);
+}
+
+static gboolean
+refresh_risk_cb (gpointer user_data)
+{
+  KouanInsuranceView *self = user_data;
+
+  self->refresh_source = 0;
+  refresh_risk (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+refresh_risk_later (KouanInsuranceView *self)
+{
+  if (self->refresh_source == 0)
+    self->refresh_source = g_timeout_add (RISK_REFRESH_DELAY_MS, refresh_risk_cb, self);
+}
+
+static void
+on_map (KouanInsuranceView *self)
+{
+  if (self->risk_results != NULL)
+    {
+      kouan_risk_list_set_following (self->risk_results, TRUE);
+      kouan_risk_list_set_following (self->category_articles, TRUE);
+    }
+  if (self->shown_stale)
+    refresh_risk (self);
+}
+
+static void
+on_unmap (KouanInsuranceView *self)
+{
+  if (self->risk_results != NULL)
+    {
+      kouan_risk_list_set_following (self->risk_results, FALSE);
+      kouan_risk_list_set_following (self->category_articles, FALSE);
+    }
+}
+
 static void
 on_store_changed (KouanStore         *store,
                   const char         *collection,
@@ -817,10 +963,7 @@ on_store_changed (KouanStore         *store,
 {
   if (g_strcmp0 (collection, "risk_articles") == 0)
     {
-      notify_new_articles (self);
-      reload_latest (self);
-      fill_facet (self, self->country_dropdown, "country", _("All countries"));
-      fill_facet (self, self->industry_dropdown, "industry", _("All industries"));
+      refresh_risk_later (self);
       return;
     }
   if (enterprise_id != self->enterprise_id)
@@ -1373,6 +1516,8 @@ kouan_insurance_view_set_store (KouanInsuranceView *self,
       g_clear_object (&self->category_articles);
       self->risk_results = kouan_risk_list_new (store);
       self->category_articles = kouan_risk_list_new (store);
+      kouan_risk_list_set_following (self->risk_results, gtk_widget_get_mapped (GTK_WIDGET (self)));
+      kouan_risk_list_set_following (self->category_articles, gtk_widget_get_mapped (GTK_WIDGET (self)));
       g_signal_connect_swapped (self->risk_results, "items-changed", G_CALLBACK (on_results_changed), self);
       g_signal_connect_swapped (self->risk_results, "notify::loading", G_CALLBACK (on_results_changed), self);
       g_signal_connect_swapped (self->risk_results, "items-changed", G_CALLBACK (on_risk_results_changed), self);
@@ -1414,6 +1559,9 @@ kouan_insurance_view_dispose (GObject *object)
 
   if (self->store != NULL)
     g_clear_signal_handler (&self->changed_id, self->store);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->refresh_source, g_source_remove);
   /* A search still running holds its list past this view: it must not
    * call back into a disposed view. */
   if (self->risk_results != NULL)
@@ -1450,6 +1598,9 @@ kouan_insurance_view_init (KouanInsuranceView *self)
 
   self->policies = g_list_store_new (KOUAN_TYPE_POLICY);
   self->claims = g_list_store_new (KOUAN_TYPE_CLAIM);
+  self->cancellable = g_cancellable_new ();
+  g_signal_connect (self, "map", G_CALLBACK (on_map), NULL);
+  g_signal_connect (self, "unmap", G_CALLBACK (on_unmap), NULL);
   self->box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
   gtk_widget_set_parent (self->box, GTK_WIDGET (self));
 

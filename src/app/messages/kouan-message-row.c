@@ -141,6 +141,25 @@ star_button_clicked_cb (KouanMessageRow *self,
                               kouan_message_get_id (self->message));
 }
 
+/* The star's tooltip is made when it is about to show: setting a
+ * tooltip text asks the display where the pointer is (a round trip to the
+ * X server in GTK 4.8), which a list building and rebinding rows by the
+ * hundred cannot afford. */
+static gboolean
+star_button_query_tooltip_cb (KouanMessageRow *self,
+                              int              x,
+                              int              y,
+                              gboolean         keyboard_mode,
+                              GtkTooltip      *tooltip,
+                              GtkWidget       *button)
+{
+  gboolean starred = self->message != NULL && kouan_message_get_starred (self->message);
+
+  /* Translators: tooltip of the star toggle of a message */
+  gtk_tooltip_set_text (tooltip, starred ? _("Unstar") : _("Star"));
+  return TRUE;
+}
+
 static void
 open_button_clicked_cb (KouanMessageRow *self,
                         GtkButton       *button)
@@ -226,8 +245,6 @@ kouan_message_row_update (KouanMessageRow *self)
   else
     /* Translators: accessible name of the star toggle of a message; %s is its title */
     star_label = g_strdup_printf (_("Star “%s”"), title);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->star_button),
-                               starred ? _("Unstar") : _("Star"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->star_button),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, star_label,
                                   -1);
@@ -239,17 +256,40 @@ kouan_message_row_update (KouanMessageRow *self)
                                   -1);
 }
 
+/* Whether two versions of a message look the same in a row: a pull may
+ * rewrite a row (new revision, new object) with what it already showed,
+ * e.g. a queued star replayed over the server's copy. */
+static gboolean
+shows_same (KouanMessage *a,
+            KouanMessage *b)
+{
+  return kouan_message_get_id (a) == kouan_message_get_id (b) &&
+         kouan_message_get_read (a) == kouan_message_get_read (b) &&
+         kouan_message_get_starred (a) == kouan_message_get_starred (b) &&
+         kouan_message_get_severity (a) == kouan_message_get_severity (b) &&
+         kouan_message_get_created_at (a) == kouan_message_get_created_at (b) &&
+         g_strcmp0 (kouan_message_get_title (a), kouan_message_get_title (b)) == 0 &&
+         g_strcmp0 (kouan_message_get_category (a), kouan_message_get_category (b)) == 0;
+}
+
 void
 kouan_message_row_set_message (KouanMessageRow *self,
                                KouanMessage    *message)
 {
+  gboolean same;
+
   g_return_if_fail (KOUAN_IS_MESSAGE_ROW (self));
   g_return_if_fail (message == NULL || KOUAN_IS_MESSAGE (message));
 
-  if (!g_set_object (&self->message, message))
+  if (self->message == message)
     return;
 
-  kouan_message_row_update (self);
+  same = self->message != NULL && message != NULL && shows_same (self->message, message);
+  g_set_object (&self->message, message);
+  /* Labels, CSS classes, tooltips and accessible properties are what a
+   * rebind costs; a row that would look the same keeps them. */
+  if (!same)
+    kouan_message_row_update (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MESSAGE]);
 }
 
@@ -368,6 +408,7 @@ kouan_message_row_class_init (KouanMessageRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KouanMessageRow, title_label);
   gtk_widget_class_bind_template_callback (widget_class, open_button_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, star_button_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, star_button_query_tooltip_cb);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "kouanmessagerow");

@@ -32,6 +32,11 @@ struct _KouanMessagesView
   KouanMessageList   *unread_list;
   KouanMessageList   *read_list;
 
+  GCancellable       *cancellable;
+  GQueue              edits;            /* MessageEdit, waiting */
+  GHashTable         *pending_stars;    /* id → GINT_TO_POINTER (starred + 1) */
+  gboolean            editing;
+
   gulong              store_changed_id;
   gulong              stick_to_top_id;
   GdkFrameClock      *stick_to_top_clock;
@@ -44,6 +49,7 @@ struct _KouanMessagesView
   guint               unread_count;
   guint               read_count;
   guint               show_read : 1;
+  guint               model_pending : 1;
   guint               starred_only : 1;
 };
 
@@ -63,10 +69,29 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+/* A tab's list is made the first time it is shown: a list holds the
+ * ids of its whole filter, and the other tab, or the view that is not
+ * shown, need not cost their query at start-up. */
+static KouanMessageList *
+kouan_messages_view_ensure_list (KouanMessagesView *self,
+                                 gboolean           read)
+{
+  KouanMessageList **list = read ? &self->read_list : &self->unread_list;
+
+  if (*list == NULL && self->store != NULL)
+    {
+      *list = kouan_message_list_new (self->store, self->kind,
+                                      read ? KOUAN_READ_FILTER_READ : KOUAN_READ_FILTER_UNREAD);
+      kouan_message_list_set_starred_only (*list, self->starred_only);
+      kouan_message_list_set_enterprise_id (*list, self->enterprise_id);
+    }
+  return *list;
+}
+
 static KouanMessageList *
 kouan_messages_view_current_list (KouanMessagesView *self)
 {
-  return self->show_read ? self->read_list : self->unread_list;
+  return kouan_messages_view_ensure_list (self, self->show_read);
 }
 
 static void
@@ -264,11 +289,31 @@ static void
 kouan_messages_view_set_current_model (KouanMessagesView *self)
 {
   self->selected_id = 0;
+  /* attached when the view is first shown (see ensure_list) */
+  self->model_pending = !gtk_widget_get_mapped (GTK_WIDGET (self));
+  if (self->model_pending)
+    {
+      gtk_single_selection_set_model (self->selection, NULL);
+      kouan_messages_view_update_empty_state (self);
+      kouan_messages_view_update_actions (self);
+      return;
+    }
+  /* Detached while the selection changes lists: the view then builds its
+   * rows once, for the new list at its top, instead of for the old list's
+   * scroll offset and again (GTK 4.8 keeps up to 200 row widgets). */
+  gtk_list_view_set_model (self->list_view, NULL);
   gtk_single_selection_set_model (self->selection,
                                   G_LIST_MODEL (kouan_messages_view_current_list (self)));
-  kouan_messages_view_scroll_to_top (self);
+  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
   kouan_messages_view_update_empty_state (self);
   kouan_messages_view_update_actions (self);
+}
+
+static void
+kouan_messages_view_mapped (KouanMessagesView *self)
+{
+  if (self->model_pending)
+    kouan_messages_view_set_current_model (self);
 }
 
 static void
@@ -276,17 +321,6 @@ kouan_messages_view_rebuild_lists (KouanMessagesView *self)
 {
   g_clear_object (&self->unread_list);
   g_clear_object (&self->read_list);
-
-  if (self->store != NULL)
-    {
-      self->unread_list = kouan_message_list_new (self->store, self->kind, KOUAN_READ_FILTER_UNREAD);
-      self->read_list = kouan_message_list_new (self->store, self->kind, KOUAN_READ_FILTER_READ);
-      kouan_message_list_set_enterprise_id (self->unread_list, self->enterprise_id);
-      kouan_message_list_set_enterprise_id (self->read_list, self->enterprise_id);
-      kouan_message_list_set_starred_only (self->unread_list, self->starred_only);
-      kouan_message_list_set_starred_only (self->read_list, self->starred_only);
-    }
-
   kouan_messages_view_set_current_model (self);
 }
 
@@ -337,22 +371,77 @@ kouan_messages_view_find_row (GtkWidget *widget,
   return NULL;
 }
 
+/* Edits (a star, a read mark) are written on a worker, one after the
+ * other in the order they were made: the write waits for the cache's
+ * writer, which a pull holds for a whole page, and the main thread must
+ * not. The list follows when the store says "changed". */
+typedef struct {
+  KouanStore   *store;
+  KouanMessage *message;
+  gboolean      star;    /* else read */
+  gboolean      value;
+} MessageEdit;
+
 static void
-kouan_messages_view_toggle_star (KouanMessagesView *self,
-                                 gint64             id)
+message_edit_free (gpointer data)
 {
-  g_autoptr(KouanMessage) message = kouan_messages_view_lookup (self, id);
+  MessageEdit *edit = data;
+
+  g_clear_object (&edit->store);
+  g_clear_object (&edit->message);
+  g_free (edit);
+}
+
+static void
+edit_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  MessageEdit *edit = task_data;
+  GError *error = NULL;
+  gboolean ok = edit->star
+                ? kouan_store_set_message_starred (edit->store, edit->message, edit->value, &error)
+                : kouan_store_set_message_read (edit->store, edit->message, edit->value, &error);
+
+  if (ok)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void kouan_messages_view_next_edit (KouanMessagesView *self);
+
+static void
+edit_done (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  KouanMessagesView *self = KOUAN_MESSAGES_VIEW (source);
+  MessageEdit *edit = g_task_get_task_data (G_TASK (result));
+  gint64 id = kouan_message_get_id (edit->message);
   g_autoptr(GError) error = NULL;
 
-  if (message == NULL)
+  /* the view was disposed: nothing left to update */
+  if (g_task_had_error (G_TASK (result)) &&
+      g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (result))))
     return;
 
-  if (!kouan_store_set_message_starred (self->store, message,
-                                        !kouan_message_get_starred (message), &error))
+  if (g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (edit->star &&
+          GPOINTER_TO_INT (g_hash_table_lookup (self->pending_stars, &id)) == edit->value + 1)
+        g_hash_table_remove (self->pending_stars, &id);
+      kouan_messages_view_next_edit (self);
+      return;
+    }
+
+  if (edit->star)
     {
       KouanMessageRow *row;
 
       g_warning ("Cannot star message %" G_GINT64_FORMAT ": %s", id, error->message);
+      g_hash_table_remove (self->pending_stars, &id);
 
       /* The toggle flipped itself on click; the model did not change, so
        * nothing rebinds the row: put it back, and the detail with it. */
@@ -361,6 +450,61 @@ kouan_messages_view_toggle_star (KouanMessagesView *self,
         kouan_message_row_refresh (row);
       kouan_messages_view_refresh (self);
     }
+  else
+    g_warning ("Cannot mark message %" G_GINT64_FORMAT " read: %s", id, error->message);
+
+  kouan_messages_view_next_edit (self);
+}
+
+static void
+kouan_messages_view_next_edit (KouanMessagesView *self)
+{
+  g_autoptr(GTask) task = NULL;
+  MessageEdit *edit = g_queue_pop_head (&self->edits);
+
+  self->editing = edit != NULL;
+  if (edit == NULL)
+    return;
+
+  task = g_task_new (self, self->cancellable, edit_done, NULL);
+  g_task_set_source_tag (task, kouan_messages_view_next_edit);
+  g_task_set_task_data (task, edit, message_edit_free);
+  g_task_run_in_thread (task, edit_thread);
+}
+
+static void
+kouan_messages_view_edit (KouanMessagesView *self,
+                          KouanMessage      *message,
+                          gboolean           star,
+                          gboolean           value)
+{
+  MessageEdit *edit = g_new0 (MessageEdit, 1);
+
+  edit->store = g_object_ref (self->store);
+  edit->message = g_object_ref (message);
+  edit->star = star;
+  edit->value = value;
+  g_queue_push_tail (&self->edits, edit);
+  if (!self->editing)
+    kouan_messages_view_next_edit (self);
+}
+
+static void
+kouan_messages_view_toggle_star (KouanMessagesView *self,
+                                 gint64             id)
+{
+  g_autoptr(KouanMessage) message = kouan_messages_view_lookup (self, id);
+  gpointer pending;
+  gboolean starred;
+
+  if (message == NULL)
+    return;
+
+  /* A star still on its way counts: two quick clicks star and unstar. */
+  pending = g_hash_table_lookup (self->pending_stars, &id);
+  starred = pending != NULL ? GPOINTER_TO_INT (pending) - 1 : kouan_message_get_starred (message);
+  g_hash_table_insert (self->pending_stars, g_memdup2 (&id, sizeof id), GINT_TO_POINTER (!starred + 1));
+  kouan_messages_view_edit (self, message, TRUE, !starred);
 }
 
 static void
@@ -368,7 +512,6 @@ kouan_messages_view_open (KouanMessagesView *self,
                           gint64             id)
 {
   g_autoptr(KouanMessage) message = kouan_messages_view_lookup (self, id);
-  g_autoptr(GError) error = NULL;
 
   if (message == NULL)
     return;
@@ -380,9 +523,8 @@ kouan_messages_view_open (KouanMessagesView *self,
   /* The item then leaves the 未读 list by itself (the list follows the
    * store); the detail stays because it is keyed on the id, not on the
    * selection. */
-  if (!kouan_message_get_read (message) &&
-      !kouan_store_set_message_read (self->store, message, TRUE, &error))
-    g_warning ("Cannot mark message %" G_GINT64_FORMAT " read: %s", id, error->message);
+  if (!kouan_message_get_read (message))
+    kouan_messages_view_edit (self, message, FALSE, TRUE);
 }
 
 static void
@@ -595,12 +737,15 @@ bind_row_cb (GtkSignalListItemFactory *factory,
                                  gtk_list_item_get_item (list_item));
 }
 
+/* Nothing to undo on unbind: GTK 4.8's signal factory unbinds and binds
+ * again every row whose position changed (a row arriving above it is
+ * enough), and the row keeps its message until the next bind, which
+ * finds the same object (the list caches objects by id) and does nothing. */
 static void
 unbind_row_cb (GtkSignalListItemFactory *factory,
                GtkListItem              *list_item,
                gpointer                  user_data)
 {
-  kouan_message_row_set_message (KOUAN_MESSAGE_ROW (gtk_list_item_get_child (list_item)), NULL);
 }
 
 static void
@@ -627,10 +772,9 @@ kouan_messages_view_set_starred_only (KouanMessagesView *self,
 
   self->starred_only = starred_only;
   if (self->unread_list != NULL)
-    {
-      kouan_message_list_set_starred_only (self->unread_list, starred_only);
-      kouan_message_list_set_starred_only (self->read_list, starred_only);
-    }
+    kouan_message_list_set_starred_only (self->unread_list, starred_only);
+  if (self->read_list != NULL)
+    kouan_message_list_set_starred_only (self->read_list, starred_only);
   kouan_messages_view_scroll_to_top (self);
   kouan_messages_view_update_empty_state (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STARRED_ONLY]);
@@ -671,10 +815,9 @@ kouan_messages_view_set_enterprise_id (KouanMessagesView *self,
 
   self->enterprise_id = enterprise_id;
   if (self->unread_list != NULL)
-    {
-      kouan_message_list_set_enterprise_id (self->unread_list, enterprise_id);
-      kouan_message_list_set_enterprise_id (self->read_list, enterprise_id);
-    }
+    kouan_message_list_set_enterprise_id (self->unread_list, enterprise_id);
+  if (self->read_list != NULL)
+    kouan_message_list_set_enterprise_id (self->read_list, enterprise_id);
 
   /* Another enterprise's message must not stay on screen. */
   kouan_messages_view_close_detail (self);
@@ -754,6 +897,10 @@ kouan_messages_view_dispose (GObject *object)
 
   g_clear_handle_id (&self->refresh_source, g_source_remove);
   g_clear_signal_handler (&self->store_changed_id, self->store);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_queue_clear_full (&self->edits, message_edit_free);
+  g_clear_pointer (&self->pending_stars, g_hash_table_unref);
   if (self->stick_to_top_clock != NULL)
     g_clear_signal_handler (&self->stick_to_top_id, self->stick_to_top_clock);
   g_clear_weak_pointer (&self->stick_to_top_clock);
@@ -921,6 +1068,11 @@ kouan_messages_view_init (KouanMessagesView *self)
   GtkEventController *key;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->cancellable = g_cancellable_new ();
+  g_signal_connect (self, "map", G_CALLBACK (kouan_messages_view_mapped), NULL);
+  g_queue_init (&self->edits);
+  self->pending_stars = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
 
   gtk_orientable_set_orientation (GTK_ORIENTABLE (gtk_widget_get_layout_manager (GTK_WIDGET (self))),
                                   GTK_ORIENTATION_VERTICAL);
