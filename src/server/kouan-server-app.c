@@ -200,6 +200,7 @@ start (KouanServer  *self,
     .header_timeout = options->header_timeout,
     .body_timeout = options->body_timeout,
     .max_per_address = options->max_per_address,
+    .max_body = (guint64) options->max_body,
   };
 
   address = parse_listen (options->listen, &host, error);

@@ -18,6 +18,7 @@ typedef enum {
   KOUAN_SERVER_ERROR_DB,
   KOUAN_SERVER_ERROR_OPTIONS,
   KOUAN_SERVER_ERROR_FRAMING,
+  KOUAN_SERVER_ERROR_TOO_LARGE,   /* a request body over --max-body */
 } KouanServerError;
 
 GQuark kouan_server_error_quark (void);
