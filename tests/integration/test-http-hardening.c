@@ -306,6 +306,44 @@ test_timeouts (void)
   g_assert_cmpuint (health_status (server), ==, 200);
 }
 
+/* A request head that announces a body (Content-Length, no Expect) or a
+ * chunked one, and then nothing, or a body that stops part way: the
+ * connection is closed by the body timeout (here the only short one, so no
+ * other timeout can be what closed it), nothing is answered, and the
+ * server holds no more descriptors than before. */
+static void
+test_body_never_sent (void)
+{
+  const char *args[] = { "--header-timeout", "600", "--idle-timeout", "600",
+                         "--body-timeout", "1", NULL };
+  static const char *const requests[] = {
+    "POST /api/v1/session HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+    "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n",
+    "POST /api/v1/session HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+    "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"account\"",
+    "POST /api/v1/session HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+    "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n",
+    "POST /api/v1/session HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+    "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n20\r\n{\"acc",
+  };
+  g_autoptr(KouanTestServer) server = kouan_test_server_start (args);
+  guint before;
+
+  g_assert_cmpuint (health_status (server), ==, 200);
+  before = count_descriptors (server);
+
+  for (guint i = 0; i < G_N_ELEMENTS (requests); i++)
+    {
+      g_autoptr(GSocket) socket = connect_raw (server);
+
+      g_test_message ("%s", requests[i]);
+      g_assert_true (send_text (socket, requests[i]));
+      assert_closed_without_answer (socket);
+    }
+  g_assert_true (wait_descriptors_at_most (server, before));
+  g_assert_cmpuint (health_status (server), ==, 200);
+}
+
 /* The N+1th connection from one address is refused with a 503 and closed;
  * once one closes, another is served. */
 static void
@@ -551,6 +589,7 @@ main (int    argc,
   g_test_add_func ("/http/keepalive-pipelining", test_keepalive_and_pipelining);
   g_test_add_func ("/http/descriptor-exhaustion", test_listener_survives_descriptor_exhaustion);
   g_test_add_func ("/http/timeouts", test_timeouts);
+  g_test_add_func ("/http/body-never-sent", test_body_never_sent);
   g_test_add_func ("/http/connections-per-address", test_connections_per_address);
   g_test_add_func ("/http/ambiguous-framing", test_ambiguous_framing);
   g_test_add_func ("/http/chunked-bodies", test_chunked_bodies);
