@@ -418,6 +418,13 @@ kouan_server_chunked_decode (KouanChunkedDecoder  *decoder,
                                                                      : "A trailer section over 32 KiB");
           return -1;
         }
+      /* A size line that cannot become one is refused now, not when
+       * (if ever) its end arrives. */
+      if (decoder->state == KOUAN_CHUNKED_SIZE && line_length > 0 && !g_ascii_isxdigit (data[pos]))
+        {
+          chunked_fail (error, "A chunk size that is not hexadecimal");
+          return -1;
+        }
       if (newline == NULL)
         return pos;
       if (line_length == 0 || data[pos + line_length - 1] != '\r')
