@@ -448,6 +448,30 @@ reply_invalid (KouanRequest *req,
   kouan_server_reply_error (req->msg, SOUP_STATUS_BAD_REQUEST, "invalid", "%s", message);
 }
 
+/* A PATCH changes the members it names and leaves the rest; one it does
+ * not know (a typo, a field of another route) would otherwise be ignored
+ * with a 200, and the caller would believe it stored. */
+static gboolean
+patch_members_known (KouanRequest      *req,
+                     JsonObject        *body,
+                     const char        *record,
+                     const char *const *known)
+{
+  g_autoptr(GList) members = json_object_get_members (body);
+
+  for (GList *l = members; l != NULL; l = l->next)
+    if (!g_strv_contains (known, l->data))
+      {
+        /* the name comes from the client: quote a bounded piece of it */
+        g_autofree char *name = g_utf8_substring (l->data, 0, MIN (g_utf8_strlen (l->data, -1), 64));
+
+        kouan_server_reply_error (req->msg, SOUP_STATUS_BAD_REQUEST, "invalid_field",
+                                  "\"%s\" is not a field of a %s that can be changed", name, record);
+        return FALSE;
+      }
+  return TRUE;
+}
+
 static void
 reply_object (KouanRequest *req,
               guint         status,
@@ -666,7 +690,8 @@ handle_role_update (KouanRequest *req)
   g_autoptr(GError) error = NULL;
   const char *name = NULL;
 
-  if (body == NULL)
+  if (body == NULL ||
+      !patch_members_known (req, body, "role", (const char *const[]) { "name", "permissions", NULL }))
     return;
   before = role_json (req->server, req->enterprise_id, req->record_id);
   if (before == NULL)
@@ -944,7 +969,9 @@ handle_department_update (KouanRequest *req)
   gint64 parent_id, head_id;
   sqlite3_stmt *stmt;
 
-  if (body == NULL)
+  if (body == NULL ||
+      !patch_members_known (req, body, "department",
+                            (const char *const[]) { "name", "parent_id", "head_user_id", NULL }))
     return;
   before = department_json (req->server, req->enterprise_id, req->record_id);
   if (before == NULL)
@@ -1179,7 +1206,8 @@ handle_staff_update (KouanRequest *req)
   gint64 department_id;
   sqlite3_stmt *stmt;
 
-  if (body == NULL)
+  if (body == NULL ||
+      !patch_members_known (req, body, "member", (const char *const[]) { "status", "department_id", NULL }))
     return;
   before = member_json (req->server, req->enterprise_id, req->record_id);
   if (before == NULL)

@@ -30,6 +30,9 @@ typedef struct {
   gint      header_timeout;
   gint      body_timeout;
   gint      max_per_address;
+  gint64    image_grace;
+  gint64    image_quota_user;
+  gint64    image_quota_enterprise;
 } Options;
 
 static void
@@ -68,6 +71,11 @@ parse_options (int       *argc,
     { "session-idle", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT64, &options->session_idle, "Idle session lifetime", "SECS" },
     { "session-max", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT64, &options->session_max, "Absolute session lifetime", "SECS" },
     { "card-challenge-ttl", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT64, &options->card_challenge_ttl, "Card login challenge lifetime", "SECS" },
+    /* For tests: collect unreferenced images at once; quotas a test fills
+     * with a few small images. */
+    { "image-grace", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT64, &options->image_grace, "Keep an image no record refers to for SECS", "SECS" },
+    { "image-quota-user", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT64, &options->image_quota_user, "Bytes of images per user and enterprise", "BYTES" },
+    { "image-quota-enterprise", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT64, &options->image_quota_enterprise, "Bytes of images per enterprise", "BYTES" },
     { "certification-delay", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT64, &options->certification_delay, "With --demo: seconds before a certification is decided", "SECS" },
     /* For tests: grant validity on another day (China time). */
     { "today", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &options->today, "Pretend today is DATE (China time)", "YYYY-MM-DD" },
@@ -86,6 +94,9 @@ parse_options (int       *argc,
   options->header_timeout = KOUAN_DEFAULT_HEADER_TIMEOUT;
   options->body_timeout = KOUAN_DEFAULT_BODY_TIMEOUT;
   options->max_per_address = KOUAN_DEFAULT_MAX_PER_ADDRESS;
+  options->image_grace = KOUAN_IMAGE_GRACE;
+  options->image_quota_user = KOUAN_IMAGE_QUOTA_USER;
+  options->image_quota_enterprise = KOUAN_IMAGE_QUOTA_ENTERPRISE;
 
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, argc, argv, error))
@@ -121,10 +132,11 @@ parse_options (int       *argc,
     }
   if (options->demo_scale < 0 || options->max_body < 1 ||
       options->session_idle < 1 || options->session_max < 1 ||
-      options->card_challenge_ttl < 1 || options->certification_delay < 0)
+      options->card_challenge_ttl < 1 || options->certification_delay < 0 ||
+      options->image_grace < 0 || options->image_quota_user < 1 || options->image_quota_enterprise < 1)
     {
       g_set_error_literal (error, KOUAN_SERVER_ERROR, KOUAN_SERVER_ERROR_OPTIONS,
-                           "--demo-scale, --max-body and the session and challenge lifetimes must be positive");
+                           "--demo-scale, --max-body, the image quotas and the session and challenge lifetimes must be positive");
       return FALSE;
     }
   if (options->idle_timeout < 1 || options->header_timeout < 1 || options->body_timeout < 1 ||
@@ -200,6 +212,7 @@ start (KouanServer  *self,
     .header_timeout = options->header_timeout,
     .body_timeout = options->body_timeout,
     .max_per_address = options->max_per_address,
+    .max_body = (guint64) options->max_body,
   };
 
   address = parse_listen (options->listen, &host, error);
@@ -306,6 +319,7 @@ list_routes (KouanServer *self)
 
   if (self->admin_timer != 0)
     g_source_remove (self->admin_timer);
+  g_clear_handle_id (&self->image_timer, g_source_remove);
   g_clear_object (&self->soup);
   g_clear_pointer (&self->sockets, g_ptr_array_unref);
   g_clear_pointer (&self->routes, g_ptr_array_unref);
@@ -343,6 +357,9 @@ kouan_server_app_run (int    argc,
   self.card_challenge_ttl = options.card_challenge_ttl;
   self.demo = options.demo;
   self.certification_delay = options.certification_delay;
+  self.image_grace = options.image_grace;
+  self.image_quota_user = options.image_quota_user;
+  self.image_quota_enterprise = options.image_quota_enterprise;
 
   self.today = g_strdup (options.today);
   if (options.list_routes)
@@ -423,6 +440,7 @@ kouan_server_app_run (int    argc,
   g_clear_pointer (&self.passwords_in_flight, g_hash_table_unref);
   if (self.admin_timer != 0)
     g_source_remove (self.admin_timer);
+  g_clear_handle_id (&self.image_timer, g_source_remove);
   g_free (self.today);
   return status;
 }

@@ -11,6 +11,7 @@ G_BEGIN_DECLS
 typedef enum {
   STATE_HANDSHAKE,   /* TLS handshake under the header timeout */
   STATE_WAITING,     /* ours: waiting for (the rest of) a request head */
+  STATE_CHUNKED,     /* ours: decoding a chunked request body */
   STATE_EXCHANGE,    /* libsoup reads the request and writes the answer */
   STATE_CLOSED,
 } KouanConnectionState;
@@ -19,7 +20,7 @@ typedef enum {
 typedef enum {
   PHASE_HEAD,        /* the head, already complete in @buffer */
   PHASE_BODY,        /* Content-Length bytes */
-  PHASE_UNFRAMED,    /* a chunked body, or the stream after an upgrade */
+  PHASE_UNFRAMED,    /* the stream after an upgrade (a WebSocket) */
   PHASE_DONE,        /* the request is delivered; more would be the next one */
 } KouanConnectionPhase;
 
@@ -40,6 +41,10 @@ struct _KouanServerConnection
   GByteArray                *buffer;       /* read from the client, not yet delivered */
   GSource                   *read_source;  /* STATE_WAITING */
   guint                      timer;        /* the one timeout that applies now */
+  GByteArray                *chunked_head; /* STATE_CHUNKED: the head, as the client sent it */
+  GByteArray                *chunked_body; /* STATE_CHUNKED: the body decoded so far */
+  KouanChunkedDecoder        chunked;
+  gboolean                   chunked_continue; /* we answered "100 Continue" */
 
   /* borrowed */
   const KouanListenerLimits *limits;
@@ -54,7 +59,7 @@ struct _KouanServerConnection
   guint64                    head_left;
   guint64                    body_left;
   gboolean                   keep_alive;   /* libsoup finished the exchange cleanly */
-  gboolean                   unframed;     /* bytes passed without our framing */
+  gboolean                   unframed;     /* bytes passed without our framing (an upgrade) */
   gboolean                   aborted;      /* shut down while libsoup had it */
   guint                      requests;
 };

@@ -155,6 +155,8 @@ kouan_server_connection_unref (KouanServerConnection *self)
   g_clear_object (&self->certificate);
   g_free (self->address);
   g_byte_array_unref (self->buffer);
+  g_clear_pointer (&self->chunked_head, g_byte_array_unref);
+  g_clear_pointer (&self->chunked_body, g_byte_array_unref);
   g_free (self);
 }
 
@@ -282,9 +284,10 @@ exchange_begin (KouanServerConnection *self,
   self->phase = PHASE_HEAD;
   self->head_left = head_length;
   self->body_left = framing->content_length;
-  /* A chunked body is passed on as it comes, so its end is libsoup's
-   * business: such a connection is not reused. */
-  self->unframed = framing->chunked;
+  /* A chunked body was decoded already (chunked_feed): libsoup only ever
+   * gets a Content-Length. */
+  g_assert (!framing->chunked);
+  self->unframed = FALSE;
   self->keep_alive = FALSE;
   self->requests++;
 
@@ -355,7 +358,7 @@ on_released (gpointer user_data)
   forget_exchange_remote (self);
 
   /* Reused only when libsoup finished a keep-alive exchange and it took
-   * exactly the bytes of its request. */
+   * exactly the bytes of its request (not a WebSocket). */
   self->state = STATE_WAITING;
   if (!self->keep_alive || self->aborted || self->unframed || self->phase != PHASE_DONE)
     kouan_server_connection_close (self);
@@ -387,6 +390,77 @@ on_wait_timeout (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* ---- decoding a chunked body ---- */
+
+/* Decodes what arrived of a chunked body. Once it is complete, libsoup
+ * gets the head with "Content-Length" instead of "Transfer-Encoding" and
+ * the decoded body: libsoup 3.2 parses chunk sizes with strtoul (taking
+ * "zz" for 0, "-2" and "0x2" for sizes) and reads past the last chunk
+ * unframed; here the body is parsed strictly (RFC 9112 §7.1) and its end,
+ * so a pipelined next request, is known. */
+static void
+chunked_feed (KouanServerConnection *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GByteArray) head = NULL;
+  KouanFraming framing = { 0 };
+  gssize n;
+
+  n = kouan_server_chunked_decode (&self->chunked, self->buffer->data, self->buffer->len,
+                                   self->limits->max_body, self->chunked_body, &error);
+  if (n < 0)
+    {
+      if (g_error_matches (error, KOUAN_SERVER_ERROR, KOUAN_SERVER_ERROR_TOO_LARGE))
+        refuse (self, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "Request Entity Too Large",
+                "payload_too_large", error->message);
+      else
+        refuse (self, SOUP_STATUS_BAD_REQUEST, "Bad Request", "bad_framing", error->message);
+      return;
+    }
+  g_byte_array_remove_range (self->buffer, 0, n);
+  if (self->chunked.state != KOUAN_CHUNKED_DONE)
+    return;
+
+  head = kouan_server_framing_dechunk_head (self->chunked_head->data, self->chunked_head->len,
+                                            self->chunked_body->len);
+  framing.content_length = self->chunked_body->len;
+  /* head, body, then whatever the client pipelined after them */
+  g_byte_array_prepend (self->buffer, self->chunked_body->data, self->chunked_body->len);
+  g_byte_array_prepend (self->buffer, head->data, head->len);
+  g_clear_pointer (&self->chunked_head, g_byte_array_unref);
+  g_clear_pointer (&self->chunked_body, g_byte_array_unref);
+  exchange_begin (self, head->len, &framing);
+}
+
+static void
+chunked_begin (KouanServerConnection *self,
+               gsize                  head_length,
+               const KouanFraming    *framing)
+{
+  self->state = STATE_CHUNKED;
+  self->chunked_head = g_byte_array_sized_new (head_length);
+  g_byte_array_append (self->chunked_head, self->buffer->data, head_length);
+  g_byte_array_remove_range (self->buffer, 0, head_length);
+  self->chunked_body = g_byte_array_new ();
+  memset (&self->chunked, 0, sizeof self->chunked);
+
+  /* From here the body timeout applies, as a stall: on_readable() starts
+   * it again whenever bytes arrive. */
+  g_clear_handle_id (&self->timer, g_source_remove);
+  self->timer = g_timeout_add_seconds (self->limits->body_timeout, on_wait_timeout, self);
+
+  /* libsoup would have said it; a client that sent no body yet waits for
+   * it (curl, a second). Best effort, like the error answers. */
+  if (framing->expect_continue && self->buffer->len == 0)
+    {
+      static const char go_on[] = "HTTP/1.1 100 Continue\r\n\r\n";
+
+      g_pollable_output_stream_write_nonblocking (G_POLLABLE_OUTPUT_STREAM (g_io_stream_get_output_stream (self->base)),
+                                                  go_on, strlen (go_on), NULL, NULL);
+    }
+  chunked_feed (self);
+}
+
 /* Looks for the end of the head in what was read so far; hands the
  * request to libsoup once it is complete. */
 static void
@@ -409,7 +483,10 @@ check_head (KouanServerConnection *self)
       refuse (self, SOUP_STATUS_BAD_REQUEST, "Bad Request", "bad_framing", error->message);
       return;
     }
-  exchange_begin (self, end, &framing);
+  if (framing.chunked)
+    chunked_begin (self, end, &framing);
+  else
+    exchange_begin (self, end, &framing);
 }
 
 static gboolean
@@ -431,11 +508,26 @@ on_readable (GObject *stream,
        * connection broke: close our end now. */
       g_clear_pointer (&self->read_source, g_source_unref);
       g_clear_handle_id (&self->timer, g_source_remove);
-      kouan_server_connection_close (self);
+      /* A client that sent part of a chunked body and shut its sending
+       * side learns why nothing else happens. */
+      if (n == 0 && self->state == STATE_CHUNKED)
+        refuse (self, SOUP_STATUS_BAD_REQUEST, "Bad Request", "bad_framing",
+                "The chunked body ends before its last chunk");
+      else
+        kouan_server_connection_close (self);
       return G_SOURCE_REMOVE;
     }
 
   g_byte_array_append (self->buffer, block, n);
+  if (self->state == STATE_CHUNKED)
+    {
+      g_clear_handle_id (&self->timer, g_source_remove);
+      self->timer = g_timeout_add_seconds (self->limits->body_timeout, on_wait_timeout, self);
+      kouan_server_connection_ref (self);
+      chunked_feed (self);
+      kouan_server_connection_unref (self);
+      return G_SOURCE_CONTINUE;
+    }
   if (!self->first_byte)
     {
       /* From the first byte of a kept-alive connection's next head, the

@@ -632,6 +632,25 @@ static const char *const migrations[] = {
   "ALTER TABLE applied_mutations ADD COLUMN applied_at INTEGER NOT NULL DEFAULT 0;"
   "UPDATE applied_mutations SET applied_at = CAST (strftime ('%s', 'now') AS INTEGER);"
   "CREATE INDEX applied_mutations_age ON applied_mutations (applied_at);",
+
+  /* 9: images no record refers to are collected after a grace period
+   * (kouan-server-images.c, kouan_server_images_collect). unreferenced_since
+   * is when the image was uploaded or first seen without a referrer; NULL
+   * while a record refers to it. Images stored before this step count
+   * from now. An id must never come back for other content (clients
+   * cache an image under its id for a year), but without AUTOINCREMENT
+   * SQLite gives a deleted highest id again, and the table cannot be
+   * rebuilt with it while foreign keys point at it: image_ids keeps the
+   * highest id ever given, and kouan_server_images_store() takes the next. */
+  "ALTER TABLE images ADD COLUMN unreferenced_since INTEGER;"
+  "UPDATE images SET unreferenced_since = CAST (strftime ('%s', 'now') AS INTEGER);"
+  "CREATE INDEX images_unreferenced ON images (unreferenced_since)"
+  "  WHERE unreferenced_since IS NOT NULL;"
+  "CREATE TABLE image_ids (last INTEGER NOT NULL);"
+  "INSERT INTO image_ids SELECT COALESCE (MAX (id), 0) FROM images;"
+  "CREATE TRIGGER images_last_id AFTER INSERT ON images BEGIN"
+  "  UPDATE image_ids SET last = MAX (last, NEW.id);"
+  "END;",
 };
 
 static gboolean

@@ -20,7 +20,8 @@
  * content (sha256 of the stored bytes). An image never changes under its
  * id, so it is served with a strong ETag (its sha256) and may be cached
  * for a year. Records that show an image (LOGO, seal, slides, avatars)
- * refer to it by id. */
+ * refer to it by id; an image none refers to is collected after a grace
+ * period (kouan_server_images_collect). */
 
 /* (transfer full) (nullable) */
 static JsonObject *
@@ -84,11 +85,16 @@ kouan_server_images_store (KouanServer  *self,
   if (!kouan_image_check (bytes, length, &info, error))
     return 0;
 
-  /* The same content again keeps its first id. */
+  /* The same content again keeps its first id; uploaded again while no
+   * record refers to it, it gets a fresh grace period (the edit that will
+   * refer to it is on its way). A new image takes an id never given
+   * before, also when the highest one was collected (image_ids). */
   stmt = kouan_server_db_stmt (self,
-    "INSERT INTO images (enterprise_id, sha256, mime, width, height, data, created_by, created_at)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
-    " ON CONFLICT (enterprise_id, sha256) DO UPDATE SET sha256 = excluded.sha256"
+    "INSERT INTO images (id, enterprise_id, sha256, mime, width, height, data, created_by,"
+    "                    created_at, unreferenced_since)"
+    " VALUES ((SELECT last + 1 FROM image_ids), ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)"
+    " ON CONFLICT (enterprise_id, sha256) DO UPDATE SET unreferenced_since ="
+    "   CASE WHEN images.unreferenced_since IS NULL THEN NULL ELSE excluded.unreferenced_since END"
     " RETURNING id");
   sqlite3_bind_int64 (stmt, 1, enterprise_id);
   sqlite3_bind_text (stmt, 2, sha256, -1, SQLITE_TRANSIENT);
@@ -108,6 +114,76 @@ kouan_server_images_store (KouanServer  *self,
                  "Storing an image: %s", sqlite3_errmsg (self->db));
   sqlite3_reset (stmt);
   return id;
+}
+
+/* ---- collection ----------------------------------------------------- */
+
+/* Every column that refers to an image. A new one must be added here, or
+ * the images it refers to are collected under it (test-hardening's
+ * /hardening/images/collect checks the schema against this list). */
+#define REFERENCED_IMAGES \
+  "SELECT logo_image FROM enterprise_profiles WHERE logo_image IS NOT NULL" \
+  " UNION SELECT seal_image FROM enterprise_profiles WHERE seal_image IS NOT NULL" \
+  " UNION SELECT image_id FROM showcase_slides" \
+  " UNION SELECT avatar_image FROM profiles WHERE avatar_image IS NOT NULL" \
+  " UNION SELECT seal_image FROM profiles WHERE seal_image IS NOT NULL" \
+  " UNION SELECT licence_image FROM certifications WHERE licence_image IS NOT NULL"
+
+/* An upload is referred to by a later edit, and an image a record stops
+ * referring to may be wanted back (undo, a colleague's edit still in an
+ * outbox): the grace period runs from when an image was uploaded or first
+ * seen without a referrer, not from its upload alone. Sweeps see that
+ * within the hour (hourly) or at once (before an upload). */
+gint64
+kouan_server_images_collect (KouanServer *self,
+                             gint64       enterprise_id,
+                             gint64       now)
+{
+  sqlite3_stmt *referred = kouan_server_db_stmt (self,
+    "UPDATE images SET unreferenced_since = NULL"
+    " WHERE unreferenced_since IS NOT NULL AND (?1 = 0 OR enterprise_id = ?1)"
+    "   AND id IN (" REFERENCED_IMAGES ")");
+  sqlite3_stmt *released = kouan_server_db_stmt (self,
+    "UPDATE images SET unreferenced_since = ?2"
+    " WHERE unreferenced_since IS NULL AND (?1 = 0 OR enterprise_id = ?1)"
+    "   AND id NOT IN (" REFERENCED_IMAGES ")");
+  sqlite3_stmt *collect = kouan_server_db_stmt (self,
+    "DELETE FROM images"
+    " WHERE unreferenced_since <= ?2 AND (?1 = 0 OR enterprise_id = ?1)");
+  g_autoptr(GError) error = NULL;
+  gint64 collected;
+
+  if (!kouan_server_db_begin (self, &error))
+    goto failed;
+  sqlite3_bind_int64 (referred, 1, enterprise_id);
+  if (!kouan_server_db_step_done (self, referred, &error))
+    goto failed;
+  sqlite3_bind_int64 (released, 1, enterprise_id);
+  sqlite3_bind_int64 (released, 2, now);
+  if (!kouan_server_db_step_done (self, released, &error))
+    goto failed;
+  sqlite3_bind_int64 (collect, 1, enterprise_id);
+  sqlite3_bind_int64 (collect, 2, now - self->image_grace);
+  if (!kouan_server_db_step_done (self, collect, &error))
+    goto failed;
+  collected = sqlite3_changes64 (self->db);
+  if (!kouan_server_db_commit (self, &error))
+    goto failed;
+  if (collected > 0)
+    g_debug ("Collected %" G_GINT64_FORMAT " unreferenced images", collected);
+  return collected;
+
+failed:
+  kouan_server_db_rollback (self);
+  g_warning ("Collecting unreferenced images: %s", error->message);
+  return -1;
+}
+
+static gboolean
+on_collect (gpointer data)
+{
+  kouan_server_images_collect (data, 0, g_get_real_time () / G_USEC_PER_SEC);
+  return G_SOURCE_CONTINUE;
 }
 
 /* ---- decoding and re-encoding (worker thread) ----------------------- */
@@ -309,8 +385,9 @@ on_upload_gone (SoupServerMessage *msg,
 
 /* ---- quota ---------------------------------------------------------- */
 
-/* Bytes stored so far by @user_id in @enterprise_id, and by the whole
- * enterprise. */
+/* Bytes stored by @user_id in @enterprise_id, and by the whole
+ * enterprise. After kouan_server_images_collect() every image left is
+ * live: a record refers to it, or it is within its grace period. */
 static void
 usage (KouanServer *self,
        gint64       enterprise_id,
@@ -362,18 +439,20 @@ check_quota (KouanServer       *self,
   gint64 by_user, by_enterprise;
 
   usage (self, enterprise_id, user_id, &by_user, &by_enterprise);
-  if (by_user + extra > KOUAN_IMAGE_QUOTA_USER)
+  if (by_user + extra > self->image_quota_user)
     {
       kouan_server_reply_error (msg, SOUP_STATUS_FORBIDDEN, "image_quota",
                                 "Your images in this enterprise already take %" G_GINT64_FORMAT
-                                " of the %d bytes allowed", by_user, KOUAN_IMAGE_QUOTA_USER);
+                                " of the %" G_GINT64_FORMAT " bytes allowed", by_user,
+                                self->image_quota_user);
       return FALSE;
     }
-  if (by_enterprise + extra > KOUAN_IMAGE_QUOTA_ENTERPRISE)
+  if (by_enterprise + extra > self->image_quota_enterprise)
     {
       kouan_server_reply_error (msg, SOUP_STATUS_FORBIDDEN, "image_quota",
                                 "This enterprise's images already take %" G_GINT64_FORMAT
-                                " of the %d bytes allowed", by_enterprise, KOUAN_IMAGE_QUOTA_ENTERPRISE);
+                                " of the %" G_GINT64_FORMAT " bytes allowed", by_enterprise,
+                                self->image_quota_enterprise);
       return FALSE;
     }
   return TRUE;
@@ -464,7 +543,9 @@ handle_upload (KouanRequest *req)
       reply_image_error (req->msg, error);
       return;
     }
-  /* Refused before any decoding when the quota is already used up. */
+  /* Images nobody uses any more stop counting; then an upload is refused
+   * before any decoding when the quota is already used up. */
+  kouan_server_images_collect (req->server, req->enterprise_id, g_get_real_time () / G_USEC_PER_SEC);
   if (!check_quota (req->server, req->msg, req->enterprise_id, req->session.user_id, 0))
     return;
 
@@ -548,4 +629,10 @@ void
 kouan_server_images_install (KouanServer *self)
 {
   kouan_server_routes_add (self, image_routes, G_N_ELEMENTS (image_routes));
+
+  /* At start and hourly, so unused images leave the disk within an hour
+   * of their grace period's end however long the server runs. */
+  kouan_server_images_collect (self, 0, g_get_real_time () / G_USEC_PER_SEC);
+  if (self->image_timer == 0)
+    self->image_timer = g_timeout_add_seconds (60 * 60, on_collect, self);
 }

@@ -18,6 +18,7 @@ typedef enum {
   KOUAN_SERVER_ERROR_DB,
   KOUAN_SERVER_ERROR_OPTIONS,
   KOUAN_SERVER_ERROR_FRAMING,
+  KOUAN_SERVER_ERROR_TOO_LARGE,   /* a request body over --max-body */
 } KouanServerError;
 
 GQuark kouan_server_error_quark (void);
@@ -72,6 +73,10 @@ struct _KouanServer
   char       *today;        /* (nullable) --today YYYY-MM-DD, for tests */
   guint       admin_timer;  /* the daily grant-expiry check */
   guint       prune_timer;  /* hourly: forget mutation ids past their retention */
+  guint       image_timer;  /* hourly: collect images no record refers to */
+  gint64      image_grace;  /* seconds an unreferenced image is kept */
+  gint64      image_quota_user;       /* bytes of live images per user and enterprise */
+  gint64      image_quota_enterprise; /* bytes of live images per enterprise */
 
   gboolean    demo;                /* started with --demo */
   gint64      certification_delay; /* seconds before the demo reviewer decides */
@@ -454,11 +459,23 @@ gboolean      kouan_server_images_exists  (KouanServer  *self,
  * here. */
 #define KOUAN_IMAGE_QUOTA_USER        (20 * 1024 * 1024)
 #define KOUAN_IMAGE_QUOTA_ENTERPRISE  (200 * 1024 * 1024)
+/* An upload is referred to by a later edit (an outbox may wait offline):
+ * an image no record refers to is kept this long before it is collected. */
+#define KOUAN_IMAGE_GRACE             (24 * 60 * 60)
 gint64        kouan_server_images_store   (KouanServer  *self,
                                            gint64        enterprise_id,
                                            gint64        user_id,
                                            GBytes       *data,
                                            GError      **error);
+/* Deletes the images of @enterprise_id (0: of every enterprise) that no
+ * record has referred to for self->image_grace seconds before @now (Unix
+ * seconds), and notes when the others were last seen unreferenced.
+ * Returns how many were deleted, or -1 on error (logged). Runs when the
+ * images routes are installed, hourly, and before each upload's quota
+ * check. */
+gint64        kouan_server_images_collect (KouanServer  *self,
+                                           gint64        enterprise_id,
+                                           gint64        now);
 
 /* kouan-server-enterprise*.c: 企业设置, 业务设置, 企业风采设置 */
 void          kouan_server_enterprise_install   (KouanServer  *self);

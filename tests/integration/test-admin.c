@@ -393,6 +393,79 @@ test_audit (Fixture       *f,
   g_assert_cmpint (json_object_get_int_member (filtered, "total"), ==, 3);
 }
 
+static const char *
+error_code (JsonObject *reply)
+{
+  JsonObject *error = reply != NULL ? json_object_get_object_member (reply, "error") : NULL;
+
+  return error != NULL ? json_object_get_string_member (error, "code") : NULL;
+}
+
+/* A PATCH with a member the route does not take is refused, naming it,
+ * and changes nothing, also when its other members are fine. */
+static void
+test_patch_unknown_member (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autofree char *roles = api ("/roles");
+  g_autofree char *departments = api ("/departments");
+  g_autofree char *role_path = NULL, *department_path = NULL, *member_path = NULL;
+  gint64 user = member_id (f, "demo-user01");
+  struct { char **path; const char *body; const char *member; } cases[] = {
+    { &role_path, "{\"name\":\"改名\",\"nmae\":\"x\"}", "nmae" },
+    { &role_path, "{\"status\":\"disabled\"}", "status" },
+    { &department_path, "{\"name\":\"改名\",\"parent\":null}", "parent" },
+    { &department_path, "{\"head_id\":1}", "head_id" },
+    { &member_path, "{\"status\":\"disabled\",\"department\":1}", "department" },
+    { &member_path, "{\"name\":\"x\"}", "name" },
+  };
+
+  role_path = api ("/roles/%" G_GINT64_FORMAT,
+                   post (f, roles, "{\"name\":\"补丁测试\",\"permissions\":[]}", 201));
+  department_path = api ("/departments/%" G_GINT64_FORMAT,
+                         post (f, departments, "{\"name\":\"补丁部\"}", 201));
+  member_path = api ("/staff/%" G_GINT64_FORMAT, user);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(JsonObject) reply = NULL;
+      g_autoptr(JsonObject) after = NULL;
+      g_autofree char *quoted = g_strdup_printf ("\"%s\"", cases[i].member);
+
+      g_test_message ("PATCH %s %s", *cases[i].path, cases[i].body);
+      g_assert_cmpuint (request (f, "PATCH", *cases[i].path, f->admin, cases[i].body, &reply), ==, 400);
+      g_assert_cmpstr (error_code (reply), ==, "invalid_field");
+      g_assert_nonnull (strstr (json_object_get_string_member (json_object_get_object_member (reply, "error"),
+                                                               "message"), quoted));
+      /* nothing changed: neither name nor status */
+      if (*cases[i].path == department_path)
+        {
+          JsonArray *items;
+          gboolean found = FALSE;
+
+          g_assert_cmpuint (request (f, "GET", departments, f->admin, NULL, &after), ==, 200);
+          items = json_object_get_array_member (after, "items");
+          for (guint j = 0; j < json_array_get_length (items); j++)
+            found = found || g_strcmp0 (json_object_get_string_member (json_array_get_object_element (items, j),
+                                                                       "name"), "补丁部") == 0;
+          g_assert_true (found);
+        }
+      else
+        {
+          g_assert_cmpuint (request (f, "GET", *cases[i].path, f->admin, NULL, &after), ==, 200);
+          if (*cases[i].path == role_path)
+            g_assert_cmpstr (json_object_get_string_member (after, "name"), ==, "补丁测试");
+          else
+            g_assert_cmpstr (json_object_get_string_member (after, "status"), ==, "active");
+        }
+    }
+
+  /* the known members alone still work */
+  g_assert_cmpuint (request (f, "PATCH", role_path, f->admin, "{\"name\":\"改名\"}", NULL), ==, 200);
+  g_assert_cmpuint (request (f, "PATCH", department_path, f->admin, "{\"head_user_id\":null}", NULL), ==, 200);
+  g_assert_cmpuint (request (f, "PATCH", member_path, f->admin, "{\"department_id\":null}", NULL), ==, 200);
+}
+
 static void
 test_staff_filters (Fixture       *f,
                     gconstpointer  data)
@@ -702,6 +775,7 @@ main (int    argc,
   g_test_add ("/admin/last-admin", Fixture, NULL, fixture_set_up, test_last_admin, fixture_tear_down);
   g_test_add ("/admin/role-delete", Fixture, NULL, fixture_set_up, test_role_delete, fixture_tear_down);
   g_test_add ("/admin/audit", Fixture, NULL, fixture_set_up, test_audit, fixture_tear_down);
+  g_test_add ("/admin/patch-unknown-member", Fixture, NULL, fixture_set_up, test_patch_unknown_member, fixture_tear_down);
   g_test_add ("/admin/staff-filters", Fixture, NULL, fixture_set_up, test_staff_filters, fixture_tear_down);
   g_test_add ("/admin/access-record", Fixture, NULL, fixture_set_up, test_access_record, fixture_tear_down);
   g_test_add ("/admin/access-reissue", Fixture, NULL, fixture_set_up, test_access_reissue, fixture_tear_down);

@@ -943,13 +943,13 @@ test_image_bombs (void)
   g_assert_cmpstr (error_code (&truncated_reply), ==, "image_malformed");
 }
 
-/* Noise (incompressible): about 1 MB stored per upload. */
+/* Noise (incompressible): about 3 × @side² bytes stored per upload. */
 static GBytes *
-noise_png (void)
+noise_png_sized (int side)
 {
-  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 580, 580);
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, side, side);
   guint8 *pixels = gdk_pixbuf_get_pixels (pixbuf);
-  gsize length = (gsize) gdk_pixbuf_get_rowstride (pixbuf) * 580;
+  gsize length = (gsize) gdk_pixbuf_get_rowstride (pixbuf) * side;
 
   for (gsize i = 0; i + 4 <= length; i += 4)
     {
@@ -958,6 +958,13 @@ noise_png (void)
       memcpy (pixels + i, &r, 4);
     }
   return encode (pixbuf, "png");
+}
+
+/* About 1 MB stored per upload. */
+static GBytes *
+noise_png (void)
+{
+  return noise_png_sized (580);
 }
 
 static void
@@ -1000,6 +1007,213 @@ test_image_quota (void)
   }
 }
 
+static guint
+upload_to (KouanTestServer *server,
+           const char      *token,
+           gint64           enterprise_id,
+           GBytes          *image,
+           Reply           *reply)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/enterprises/%" G_GINT64_FORMAT "/images", enterprise_id);
+
+  http (server, NULL, "POST", path, token, g_bytes_get_data (image, NULL), g_bytes_get_size (image), reply);
+  return reply->status;
+}
+
+/* Uploads a fresh ~30 KB image; its id, or 0 when refused (403
+ * image_quota, with @message set to the error's message). */
+static gint64
+upload_small (KouanTestServer  *server,
+              const char       *token,
+              gint64            enterprise_id,
+              char            **message)
+{
+  g_autoptr(GBytes) png = noise_png_sized (100);
+  g_auto(Reply) reply = { 0 };
+
+  if (upload_to (server, token, enterprise_id, png, &reply) == 201)
+    return json_object_get_int_member (reply.json, "id");
+  g_assert_cmpuint (reply.status, ==, 403);
+  g_assert_cmpstr (error_code (&reply), ==, "image_quota");
+  if (message != NULL)
+    *message = g_strdup (json_object_get_string_member (json_object_get_object_member (reply.json, "error"),
+                                                        "message"));
+  return 0;
+}
+
+static gboolean
+image_exists (KouanTestServer *server,
+              gint64           image_id)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT COUNT(*) FROM images WHERE id = %" G_GINT64_FORMAT, image_id);
+
+  return count_rows (server, sql) == 1;
+}
+
+/* What two days do to the images no record referred to when last looked
+ * at: the test moves their clock back instead of waiting. */
+static void
+age_unreferenced_images (KouanTestServer *server)
+{
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (kouan_test_server_get_db_path (server), &db,
+                                    SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 10000);
+  g_assert_cmpint (sqlite3_exec (db, "UPDATE images SET unreferenced_since = unreferenced_since - 2 * 86400"
+                                     " WHERE unreferenced_since IS NOT NULL", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+static gint64
+user_id_of (KouanTestServer *server,
+            const char      *account)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT id FROM users WHERE account = '%s'", account);
+
+  return count_rows (server, sql);
+}
+
+/* A user at the quota is not stuck there: images no record refers to are
+ * collected once unreferenced for the grace period (24 h), and only live
+ * images count. One a record refers to is kept, and its grace period
+ * starts again when the record lets go of it. */
+static void
+test_image_collect (void)
+{
+  const char *args[] = { "--demo", "--image-quota-user", "100000", NULL };
+  g_autoptr(KouanTestServer) server = kouan_test_server_start (args);
+  g_autofree char *token = login_from (server, NULL, "demo-user02");
+  g_autofree char *avatar = NULL;
+  g_autofree char *message = NULL;
+  gint64 user = user_id_of (server, "demo-user02");
+  gint64 a, b, c, d, e;
+
+  /* three fit, the fourth does not */
+  a = upload_small (server, token, 1, NULL);
+  b = upload_small (server, token, 1, NULL);
+  c = upload_small (server, token, 1, NULL);
+  g_assert_cmpint (a, >, 0);
+  g_assert_cmpint (b, >, 0);
+  g_assert_cmpint (c, >, 0);
+  g_assert_cmpint (upload_small (server, token, 1, &message), ==, 0);
+  g_assert_nonnull (strstr (message, "Your images"));
+
+  /* within the grace period nothing is collected: still refused */
+  g_assert_cmpint (upload_small (server, token, 1, NULL), ==, 0);
+  g_assert_true (image_exists (server, b));
+
+  /* a becomes the avatar; then two days pass */
+  avatar = g_strdup_printf ("{\"avatar_image\": %" G_GINT64_FORMAT "}", a);
+  mutate (server, token, 1, "profile", "update", user, avatar);
+  age_unreferenced_images (server);
+
+  /* b and c are gone, so the next upload fits; a stays and is served */
+  d = upload_small (server, token, 1, NULL);
+  g_assert_cmpint (d, >, 0);
+  /* never the id of a collected image: clients cache images by id */
+  g_assert_cmpint (d, >, c);
+  g_assert_false (image_exists (server, b));
+  g_assert_false (image_exists (server, c));
+  g_assert_true (image_exists (server, a));
+  {
+    g_autofree char *path = g_strdup_printf ("/api/v1/enterprises/1/images/%" G_GINT64_FORMAT, a);
+    g_autofree char *gone = g_strdup_printf ("/api/v1/enterprises/1/images/%" G_GINT64_FORMAT, b);
+    g_auto(Reply) kept = { 0 };
+    g_auto(Reply) collected = { 0 };
+
+    http (server, NULL, "GET", path, token, NULL, 0, &kept);
+    g_assert_cmpuint (kept.status, ==, 200);
+    http (server, NULL, "GET", gone, token, NULL, 0, &collected);
+    g_assert_cmpuint (collected.status, ==, 404);
+  }
+
+  /* the avatar is cleared: a, uploaded "days ago", gets a grace period
+   * from now, while d (unreferenced for two days) goes */
+  mutate (server, token, 1, "profile", "update", user, "{\"avatar_image\": null}");
+  age_unreferenced_images (server);
+  e = upload_small (server, token, 1, NULL);
+  g_assert_cmpint (e, >, 0);
+  g_assert_true (image_exists (server, a));
+  g_assert_false (image_exists (server, d));
+
+  /* Every column that refers to an image is one the collector knows
+   * (REFERENCED_IMAGES in kouan-server-images.c): a new one must be added
+   * there too, or its images would be collected under it. */
+  {
+    sqlite3 *db = NULL;
+    sqlite3_stmt *stmt = NULL;
+    g_autoptr(GString) columns = g_string_new (NULL);
+
+    g_assert_cmpint (sqlite3_open_v2 (kouan_test_server_get_db_path (server), &db,
+                                      SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_prepare_v2 (db,
+                                         "SELECT m.name || '.' || p.name"
+                                         " FROM sqlite_master m, pragma_table_info (m.name) p"
+                                         " WHERE m.type = 'table' AND m.name != 'images'"
+                                         "   AND (p.name LIKE '%image%' OR p.name LIKE '%logo%'"
+                                         "        OR p.name LIKE '%avatar%' OR p.name LIKE '%seal%')"
+                                         " ORDER BY 1", -1, &stmt, NULL), ==, SQLITE_OK);
+    while (sqlite3_step (stmt) == SQLITE_ROW)
+      g_string_append_printf (columns, "%s ", sqlite3_column_text (stmt, 0));
+    sqlite3_finalize (stmt);
+    sqlite3_close (db);
+    g_assert_cmpstr (columns->str, ==,
+                     "certifications.licence_image enterprise_profiles.logo_image "
+                     "enterprise_profiles.seal_image profiles.avatar_image profiles.seal_image "
+                     "showcase_slides.image_id ");
+  }
+}
+
+/* The enterprise's quota holds whoever uploads, only in that enterprise,
+ * and frees up the same way. */
+static void
+test_image_enterprise_quota (void)
+{
+  g_autofree char *quota = NULL;
+  g_autoptr(KouanTestServer) server = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  g_autofree char *admin = NULL;
+  g_autofree char *message = NULL;
+
+  /* The demo's own images (LOGO, slides) count too: room for about four
+   * more small ones beside them. */
+  {
+    g_autoptr(KouanTestServer) probe = kouan_test_server_start (demo_args);
+    gint64 demo_bytes = count_rows (probe, "SELECT COALESCE (SUM (length (data)), 0) FROM images"
+                                           " WHERE enterprise_id = 1");
+    const char *args[] = { "--demo", "--image-quota-user", "100000",
+                           "--image-quota-enterprise", NULL, NULL };
+
+    quota = g_strdup_printf ("%" G_GINT64_FORMAT, demo_bytes + 130000);
+    args[4] = quota;
+    server = kouan_test_server_start (args);
+  }
+  first = login_from (server, NULL, "demo-user02");
+  second = login_from (server, NULL, "demo-user03");
+  admin = login_from (server, NULL, "demo-admin");
+
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpint (upload_small (server, first, 1, NULL), >, 0);
+  g_assert_cmpint (upload_small (server, second, 1, NULL), >, 0);
+  /* the second user is far from their own quota, the enterprise is not */
+  g_assert_cmpint (upload_small (server, second, 1, &message), ==, 0);
+  g_assert_nonnull (strstr (message, "This enterprise's images"));
+  g_clear_pointer (&message, g_free);
+  g_assert_cmpint (upload_small (server, admin, 1, &message), ==, 0);
+  g_assert_nonnull (strstr (message, "This enterprise's images"));
+
+  /* another enterprise has its own */
+  g_assert_cmpint (upload_small (server, admin, 2, NULL), >, 0);
+
+  /* none of them is used: after the grace period, room again */
+  age_unreferenced_images (server);
+  g_assert_cmpint (upload_small (server, second, 1, NULL), >, 0);
+  g_assert_cmpint (count_rows (server, "SELECT COUNT(*) FROM images WHERE enterprise_id = 1"
+                                       " AND created_by IS NOT NULL"), ==, 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1017,6 +1231,8 @@ main (int argc, char **argv)
   g_test_add_func ("/hardening/images/polyglot", test_image_polyglot);
   g_test_add_func ("/hardening/images/bombs", test_image_bombs);
   g_test_add_func ("/hardening/images/quota", test_image_quota);
+  g_test_add_func ("/hardening/images/collect", test_image_collect);
+  g_test_add_func ("/hardening/images/enterprise-quota", test_image_enterprise_quota);
   status = g_test_run ();
   g_clear_pointer (&sessions, g_hash_table_unref);
   return status;

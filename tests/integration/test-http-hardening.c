@@ -306,6 +306,44 @@ test_timeouts (void)
   g_assert_cmpuint (health_status (server), ==, 200);
 }
 
+/* A request head that announces a body (Content-Length, no Expect) or a
+ * chunked one, and then nothing, or a body that stops part way: the
+ * connection is closed by the body timeout (here the only short one, so no
+ * other timeout can be what closed it), nothing is answered, and the
+ * server holds no more descriptors than before. */
+static void
+test_body_never_sent (void)
+{
+  const char *args[] = { "--header-timeout", "600", "--idle-timeout", "600",
+                         "--body-timeout", "1", NULL };
+  static const char *const requests[] = {
+    "POST /api/v1/session HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+    "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n",
+    "POST /api/v1/session HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+    "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"account\"",
+    "POST /api/v1/session HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+    "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n",
+    "POST /api/v1/session HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+    "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n20\r\n{\"acc",
+  };
+  g_autoptr(KouanTestServer) server = kouan_test_server_start (args);
+  guint before;
+
+  g_assert_cmpuint (health_status (server), ==, 200);
+  before = count_descriptors (server);
+
+  for (guint i = 0; i < G_N_ELEMENTS (requests); i++)
+    {
+      g_autoptr(GSocket) socket = connect_raw (server);
+
+      g_test_message ("%s", requests[i]);
+      g_assert_true (send_text (socket, requests[i]));
+      assert_closed_without_answer (socket);
+    }
+  g_assert_true (wait_descriptors_at_most (server, before));
+  g_assert_cmpuint (health_status (server), ==, 200);
+}
+
 /* The N+1th connection from one address is refused with a 503 and closed;
  * once one closes, another is served. */
 static void
@@ -423,6 +461,124 @@ test_ambiguous_framing (void)
   g_assert_cmpuint (health_status (server), ==, 200);
 }
 
+#define CHUNKED_LOGIN "POST /api/v1/session HTTP/1.1\r\nHost: 127.0.0.1\r\n" \
+                      "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n"
+
+/* A chunked body is decoded by the connection layer, strictly (RFC 9112
+ * §7.1): a well-formed one reaches the route whole and the connection
+ * carries the next request; a malformed one is a 400 bad_framing and the
+ * end of the connection; one over --max-body a 413. */
+static void
+test_chunked_bodies (void)
+{
+  const char *args[] = { "--demo", "--max-body", "64", NULL };
+  g_autoptr(KouanTestServer) server = kouan_test_server_start (args);
+  static const char *const malformed[] = {
+    "zz\r\n{}\r\n0\r\n\r\n",
+    "0x2\r\n{}\r\n0\r\n\r\n",
+    "-2\r\n{}\r\n0\r\n\r\n",
+    "2;=bad\r\n{}\r\n0\r\n\r\n",
+    "2;a=\"open\r\n{}\r\n0\r\n\r\n",
+    "2\n{}\r\n0\r\n\r\n",
+    "2\r\n{}0\r\n\r\n",
+    "2\r\n{}\r\n0\r\nNo colon\r\n\r\n",
+    "2\r\n{}\r\n0\r\n folded: x\r\n\r\n",
+    "10000000000000000\r\n{}\r\n0\r\n\r\n",
+  };
+
+  /* a login in three chunks, with an extension and a trailer, then a
+   * pipelined request on the same connection */
+  {
+    g_autoptr(GSocket) socket = connect_raw (server);
+    g_autofree char *answer = NULL;
+
+    g_assert_true (send_text (socket, CHUNKED_LOGIN "\r\n"
+                                      "b;part=1\r\n{\"account\":\r\n"
+                                      "f\r\n\"demo-admin\",\"p\r\n"
+                                      "16 ; part=\"3 of 3\"\r\nassword\":\"kouan-demo\"}\r\n"
+                                      "0\r\nX-Checksum: none\r\n\r\n"
+                                      HEALTH_CLOSE));
+    answer = read_to_close (socket);
+    g_test_message ("%s", answer);
+    g_assert_true (g_str_has_prefix (answer, "HTTP/1.1 200 "));
+    g_assert_nonnull (strstr (answer, "\"token\""));
+    g_assert_cmpuint (count_answers (answer), ==, 2);
+    g_assert_nonnull (strstr (answer, "\"status\""));
+  }
+
+  /* the body sent after the server said "100 Continue" */
+  {
+    g_autoptr(GSocket) socket = connect_raw (server);
+    g_autofree char *answer = NULL;
+    char interim[26] = { 0 };
+
+    g_assert_true (send_text (socket, CHUNKED_LOGIN "Expect: 100-continue\r\n\r\n"));
+    g_assert_cmpint (g_socket_receive (socket, interim, 25, NULL, NULL), ==, 25);
+    g_assert_cmpstr (interim, ==, "HTTP/1.1 100 Continue\r\n\r\n");
+    g_assert_true (send_text (socket, "2\r\n{}\r\n0\r\n\r\n" HEALTH_CLOSE));
+    answer = read_to_close (socket);
+    g_assert_true (g_str_has_prefix (answer, "HTTP/1.1 400 "));
+    g_assert_nonnull (strstr (answer, "\"invalid_field\""));
+    g_assert_cmpuint (count_answers (answer), ==, 2);
+  }
+
+  /* malformed: the request after it is never read */
+  for (guint i = 0; i < G_N_ELEMENTS (malformed); i++)
+    {
+      g_autoptr(GSocket) socket = connect_raw (server);
+      g_autofree char *request = g_strconcat (CHUNKED_LOGIN "\r\n", malformed[i], HEALTH, NULL);
+      g_autofree char *answer = NULL;
+
+      g_test_message ("chunked: %s", malformed[i]);
+      send_text (socket, request);
+      answer = read_to_close (socket);
+      g_assert_true (g_str_has_prefix (answer, "HTTP/1.1 400 "));
+      g_assert_nonnull (strstr (answer, "\r\nConnection: close\r\n"));
+      g_assert_nonnull (strstr (answer, "{\"error\":{\"code\":\"bad_framing\",\"message\":"));
+      g_assert_cmpuint (count_answers (answer), ==, 1);
+    }
+
+  /* cut short: the client stops sending mid-body */
+  {
+    g_autoptr(GSocket) socket = connect_raw (server);
+    g_autofree char *answer = NULL;
+
+    send_text (socket, CHUNKED_LOGIN "\r\n4\r\n{\"a\"");
+    g_socket_shutdown (socket, FALSE, TRUE, NULL);
+    answer = read_to_close (socket);
+    g_assert_true (g_str_has_prefix (answer, "HTTP/1.1 400 "));
+    g_assert_nonnull (strstr (answer, "\"bad_framing\""));
+  }
+
+  /* --max-body counts the decoded bytes, across chunks (64 fit, 65 do
+   * not), and a size announcing more is refused before its data */
+  {
+    static const char *const bodies[] = {
+      "20\r\n{\"account\":\"x\",\"password\":\"y\"}  \r\n20\r\n                                \r\n0\r\n\r\n",
+      "20\r\n{\"account\":\"x\",\"password\":\"y\"}  \r\n21\r\n                                 \r\n0\r\n\r\n",
+      "ffffffff\r\n",
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
+      {
+        g_autoptr(GSocket) socket = connect_raw (server);
+        g_autofree char *request = g_strconcat (CHUNKED_LOGIN "Connection: close\r\n\r\n", bodies[i], NULL);
+        g_autofree char *answer = NULL;
+
+        send_text (socket, request);
+        answer = read_to_close (socket);
+        if (i == 0)
+          g_assert_true (g_str_has_prefix (answer, "HTTP/1.1 401 "));
+        else
+          {
+            g_assert_true (g_str_has_prefix (answer, "HTTP/1.1 413 "));
+            g_assert_nonnull (strstr (answer, "\"payload_too_large\""));
+          }
+      }
+  }
+  g_assert_cmpuint (health_status (server), ==, 200);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -433,7 +589,9 @@ main (int    argc,
   g_test_add_func ("/http/keepalive-pipelining", test_keepalive_and_pipelining);
   g_test_add_func ("/http/descriptor-exhaustion", test_listener_survives_descriptor_exhaustion);
   g_test_add_func ("/http/timeouts", test_timeouts);
+  g_test_add_func ("/http/body-never-sent", test_body_never_sent);
   g_test_add_func ("/http/connections-per-address", test_connections_per_address);
   g_test_add_func ("/http/ambiguous-framing", test_ambiguous_framing);
+  g_test_add_func ("/http/chunked-bodies", test_chunked_bodies);
   return g_test_run ();
 }
