@@ -12,8 +12,8 @@
  * columns the shortcuts count on; a local edit updates both. Categories
  * and articles are plain columns; articles are shared by every enterprise
  * of the cache (the server publishes one set for all) and indexed by
- * risk_articles_fts, an external-content FTS5 table kept in step by
- * triggers (store migration "credit insurance"). */
+ * risk_articles_fts, an external-content FTS5 table brought up to date
+ * once per transaction (_kouan_store_index_risk_articles, below). */
 
 static gboolean
 invalid_record (GError     **error,
@@ -503,6 +503,47 @@ const KouanCollection kouan_risk_articles_collection = {
   .apply_local = articles_apply_local,
 };
 
+/* Brings risk_articles_fts up to date with the articles the transaction
+ * changed, as noted by the triggers in risk_articles_fts_pending (store
+ * migration 5): first the entries the index held for them are taken out,
+ * then their current rows are indexed. Two statements for the whole
+ * batch, so FTS5 writes one segment per transaction instead of flushing
+ * its pending data at every row's statement (docs/performance.md). */
+gboolean
+_kouan_store_index_risk_articles (sqlite3  *db,
+                                  GError  **error)
+{
+  g_autoptr(KouanStatement) any = NULL;
+  g_autoptr(KouanStatement) forget = NULL;
+  g_autoptr(KouanStatement) index = NULL;
+  g_autoptr(KouanStatement) clear = NULL;
+  int rc;
+
+  any = kouan_statement_get (db, "SELECT EXISTS (SELECT 1 FROM risk_articles_fts_pending)", error);
+  if (any == NULL)
+    return FALSE;
+  rc = sqlite3_step (any);
+  if (rc != SQLITE_ROW)
+    return kouan_store_set_sql_error (error, db, rc, "Cannot read the search index's queue");
+  if (sqlite3_column_int (any, 0) == 0)
+    return TRUE;
+  g_clear_pointer (&any, kouan_statement_release);
+
+  forget = kouan_statement_get (db,
+    "INSERT INTO risk_articles_fts (risk_articles_fts, rowid, title, body)"
+    " SELECT 'delete', id, title, body FROM risk_articles_fts_pending WHERE indexed = 1", error);
+  if (forget == NULL || !kouan_statement_run (forget, error))
+    return FALSE;
+  index = kouan_statement_get (db,
+    "INSERT INTO risk_articles_fts (rowid, title, body)"
+    " SELECT a.id, a.title, a.body FROM risk_articles_fts_pending p"
+    " JOIN risk_articles a ON a.id = p.id", error);
+  if (index == NULL || !kouan_statement_run (index, error))
+    return FALSE;
+  clear = kouan_statement_get (db, "DELETE FROM risk_articles_fts_pending", error);
+  return clear != NULL && kouan_statement_run (clear, error);
+}
+
 /* ---- queries ------------------------------------------------------- */
 
 gboolean
@@ -863,6 +904,7 @@ kouan_store_search_risk_articles (KouanStore            *self,
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(KouanStatement) stmt = NULL;
   g_autofree char *match = NULL;
+  sqlite3 *db;
   gboolean ok;
   int rc = SQLITE_DONE;
 
@@ -870,7 +912,9 @@ kouan_store_search_risk_articles (KouanStore            *self,
 
   match = kouan_cjk_match_expression (nonempty (query->keyword));
 
-  g_mutex_lock (&self->lock);
+  /* On the read-only connection: a search never waits for a page being
+   * applied, and sees the articles of the last committed one. */
+  db = _kouan_store_acquire_reader (self);
   /* With a keyword the index yields the candidates (an FTS5 lookup, never
    * a scan of the articles); without one the date index gives the order. */
   if (match != NULL)
@@ -880,20 +924,20 @@ kouan_store_search_risk_articles (KouanStore            *self,
        * the order need, several times faster (docs/performance.md). */
       g_autoptr(GError) local_error = NULL;
 
-      stmt = kouan_statement_get (self->db,
+      stmt = kouan_statement_get (db,
         "SELECT a.id FROM risk_articles_fts f"
         " JOIN risk_articles a INDEXED BY risk_articles_search ON a.id = f.rowid"
         " WHERE risk_articles_fts MATCH ?1 AND" RISK_FILTERS
         " ORDER BY a.published_at DESC, a.id DESC", &local_error);
       /* a cache made before the index existed answers without it */
       if (stmt == NULL)
-        stmt = kouan_statement_get (self->db,
+        stmt = kouan_statement_get (db,
           "SELECT a.id FROM risk_articles_fts f JOIN risk_articles a ON a.id = f.rowid"
           " WHERE risk_articles_fts MATCH ?1 AND" RISK_FILTERS
           " ORDER BY a.published_at DESC, a.id DESC", error);
     }
   else
-    stmt = kouan_statement_get (self->db,
+    stmt = kouan_statement_get (db,
       "SELECT a.id FROM risk_articles a WHERE ?1 IS NULL AND" RISK_FILTERS
       " ORDER BY a.published_at DESC, a.id DESC", error);
   ok = stmt != NULL;
@@ -911,10 +955,10 @@ kouan_store_search_risk_articles (KouanStore            *self,
           g_array_append_val (ids, id);
         }
       if (rc != SQLITE_DONE)
-        ok = kouan_store_set_sql_error (error, self->db, rc, "Cannot search risk information");
+        ok = kouan_store_set_sql_error (error, db, rc, "Cannot search risk information");
     }
   g_clear_pointer (&stmt, kouan_statement_release);
-  g_mutex_unlock (&self->lock);
+  _kouan_store_release_reader (self, db);
   return ok ? g_steal_pointer (&ids) : NULL;
 }
 
@@ -942,13 +986,14 @@ kouan_store_load_risk_articles (KouanStore    *self,
                                 GError       **error)
 {
   gboolean ok = TRUE;
+  sqlite3 *db;
 
   g_return_val_if_fail (KOUAN_IS_STORE (self), FALSE);
 
-  g_mutex_lock (&self->lock);
+  db = _kouan_store_acquire_reader (self);
   for (guint i = 0; ok && i < n_ids; i++)
     {
-      g_autoptr(KouanStatement) stmt = kouan_statement_get (self->db,
+      g_autoptr(KouanStatement) stmt = kouan_statement_get (db,
         "SELECT id, title, source, published_at, country, industry, category_id, body"
         " FROM risk_articles WHERE id = ?1", error);
       int rc;
@@ -965,9 +1010,9 @@ kouan_store_load_risk_articles (KouanStore    *self,
       else if (rc == SQLITE_DONE)
         g_ptr_array_add (out, NULL);
       else
-        ok = kouan_store_set_sql_error (error, self->db, rc, "Cannot read risk information");
+        ok = kouan_store_set_sql_error (error, db, rc, "Cannot read risk information");
     }
-  g_mutex_unlock (&self->lock);
+  _kouan_store_release_reader (self, db);
   return ok;
 }
 

@@ -19,8 +19,18 @@ struct _KouanStore
   sqlite3      *db;
   char         *path;
   int           schema_version;
+  gboolean      wal;
   gint64        last_rev;
   guint64       message_deletions;  /* bumped on every deleted message row */
+
+  /* A second, read-only connection for queries that must not wait for a
+   * page being applied (the risk search): WAL lets it read the last
+   * committed state while @db writes. Opened on first use; NULL when the
+   * cache cannot have one (not in WAL mode), then readers use @db.
+   * @read_lock serialises its users as @lock does @db's. */
+  GMutex        read_lock;
+  sqlite3      *read_db;
+  gboolean      read_db_failed;
 
   /* Signal emission, always on @context, coalesced per (collection,
    * enterprise) so a burst of pages costs the UI one reload. */
@@ -58,6 +68,19 @@ gboolean _kouan_store_replay_outbox_locked (KouanStore  *self,
                                             gint64       record_id,
                                             GPtrArray   *touched,
                                             GError     **error);
+
+/* Indexes for the risk search the articles the current transaction
+ * changed (kouan-store-insurance.c); _kouan_store_commit() calls it. */
+gboolean _kouan_store_index_risk_articles (sqlite3  *db,
+                                           GError  **error);
+
+/* The read-only connection, locked for the caller; use it for queries
+ * only, release with _kouan_store_release_reader(). Falls back to the
+ * writing connection (and its lock) when there is no reader, so callers
+ * need no second code path. Never take self->lock while holding it. */
+sqlite3 *_kouan_store_acquire_reader (KouanStore *self);
+void     _kouan_store_release_reader (KouanStore *self,
+                                      sqlite3    *db);
 
 /* Runs a query returning one integer. */
 gboolean _kouan_store_query_int (KouanStore  *self,

@@ -180,6 +180,38 @@ static const char * const migrations[] = {
   "  id            INTEGER NOT NULL,"
   "  data          BLOB NOT NULL,"
   "  PRIMARY KEY (enterprise_id, id));",
+  /* 5: the risk search's index is brought up to date once per transaction
+   * instead of once per row (kouan-store-insurance.c). A trigger that
+   * writes FTS5 makes every statement of the transaction flush the index's
+   * pending data; now the triggers only note which articles changed, and
+   * what the index holds for them, and _kouan_store_commit() indexes the
+   * whole batch in two statements. @indexed says whether the index holds
+   * the article (with @title, @body) as it was before the batch touched it:
+   * the first note of an article wins. */
+  "DROP TRIGGER risk_articles_fts_insert;"
+  "DROP TRIGGER risk_articles_fts_delete;"
+  "DROP TRIGGER risk_articles_fts_update;"
+  "CREATE TABLE risk_articles_fts_pending ("
+  "  id      INTEGER PRIMARY KEY NOT NULL,"
+  "  indexed INTEGER NOT NULL,"
+  "  title   TEXT,"
+  "  body    TEXT);"
+  /* (not INSERT OR IGNORE: an upsert's own conflict handling would
+   * override the trigger's) */
+  "CREATE TRIGGER risk_articles_fts_insert AFTER INSERT ON risk_articles BEGIN"
+  "  INSERT INTO risk_articles_fts_pending (id, indexed) SELECT NEW.id, 0"
+  "    WHERE NOT EXISTS (SELECT 1 FROM risk_articles_fts_pending WHERE id = NEW.id);"
+  "END;"
+  "CREATE TRIGGER risk_articles_fts_delete AFTER DELETE ON risk_articles BEGIN"
+  "  INSERT INTO risk_articles_fts_pending (id, indexed, title, body)"
+  "    SELECT OLD.id, 1, OLD.title, OLD.body"
+  "    WHERE NOT EXISTS (SELECT 1 FROM risk_articles_fts_pending WHERE id = OLD.id);"
+  "END;"
+  "CREATE TRIGGER risk_articles_fts_update AFTER UPDATE OF title, body ON risk_articles BEGIN"
+  "  INSERT INTO risk_articles_fts_pending (id, indexed, title, body)"
+  "    SELECT OLD.id, 1, OLD.title, OLD.body"
+  "    WHERE NOT EXISTS (SELECT 1 FROM risk_articles_fts_pending WHERE id = OLD.id);"
+  "END;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == KOUAN_STORE_SCHEMA_VERSION + 1);
@@ -329,6 +361,12 @@ gboolean
 _kouan_store_commit (KouanStore  *self,
                      GError     **error)
 {
+  /* Every writer commits through here, so the search index is exact at
+   * every commit whatever wrote the articles (a pulled page, an ack). The
+   * queue exists from schema 5 on; migrations before it commit without. */
+  if (self->schema_version >= 5 && !sqlite3_get_autocommit (self->db) &&
+      !_kouan_store_index_risk_articles (self->db, error))
+    return FALSE;
   return store_exec (self, "COMMIT", error);
 }
 
@@ -448,6 +486,89 @@ _kouan_store_emit_outbox_changed (KouanStore *self)
     attach_idle (self, emit_outbox_changed_cb, g_object_ref (self), g_object_unref);
 }
 
+/* The read-only connection */
+
+/* Finalizes the statements kouan_statement_get() prepared on @db, then
+ * closes it. */
+static void
+close_connection (sqlite3 *db)
+{
+  g_autoptr(GPtrArray) statements = g_ptr_array_new ();
+
+  for (sqlite3_stmt *stmt = sqlite3_next_stmt (db, NULL); stmt != NULL;
+       stmt = sqlite3_next_stmt (db, stmt))
+    g_ptr_array_add (statements, stmt);
+  g_mutex_lock (&own_statements_lock);
+  for (guint i = 0; i < statements->len; i++)
+    if (own_statements != NULL && g_hash_table_remove (own_statements, statements->pdata[i]))
+      sqlite3_finalize (statements->pdata[i]);
+  g_mutex_unlock (&own_statements_lock);
+  if (sqlite3_close (db) != SQLITE_OK)
+    g_warning ("Cannot close the cache: %s", sqlite3_errmsg (db));
+}
+
+static sqlite3 *
+open_reader (KouanStore *self)
+{
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db = NULL;
+  char *message = NULL;
+  int rc;
+
+  /* Only in WAL mode does a reader see committed data while the writer
+   * holds its transaction; otherwise it would only wait elsewhere. */
+  rc = sqlite3_open_v2 (self->path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_extended_result_codes (db, 1);
+      sqlite3_busy_timeout (db, BUSY_TIMEOUT_MS);
+      /* The search reads the FTS index and the covering index page by
+       * page: mapping the file saves copying each page into the cache. */
+      rc = sqlite3_exec (db, "PRAGMA query_only = ON; PRAGMA cache_size = -16384;"
+                             " PRAGMA mmap_size = 268435456", NULL, NULL, &message);
+    }
+  if (rc == SQLITE_OK && !kouan_cjk_tokenizer_register (db, &error))
+    rc = SQLITE_ERROR;
+  if (rc != SQLITE_OK)
+    {
+      g_debug ("No read-only connection to %s: %s", self->path,
+               error != NULL ? error->message : message != NULL ? message
+               : db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc));
+      sqlite3_free (message);
+      if (db != NULL)
+        close_connection (db);
+      return NULL;
+    }
+  return db;
+}
+
+sqlite3 *
+_kouan_store_acquire_reader (KouanStore *self)
+{
+  g_mutex_lock (&self->read_lock);
+  if (self->read_db == NULL && !self->read_db_failed)
+    {
+      self->read_db = self->wal ? open_reader (self) : NULL;
+      self->read_db_failed = self->read_db == NULL;
+    }
+  if (self->read_db != NULL)
+    return self->read_db;
+  g_mutex_unlock (&self->read_lock);
+
+  g_mutex_lock (&self->lock);
+  return self->db;
+}
+
+void
+_kouan_store_release_reader (KouanStore *self,
+                             sqlite3    *db)
+{
+  if (db == self->db)
+    g_mutex_unlock (&self->lock);
+  else
+    g_mutex_unlock (&self->read_lock);
+}
+
 /* GObject */
 
 static void
@@ -455,26 +576,16 @@ kouan_store_finalize (GObject *object)
 {
   KouanStore *self = KOUAN_STORE (object);
 
+  if (self->read_db != NULL)
+    close_connection (self->read_db);
   if (self->db != NULL)
-    {
-      g_autoptr(GPtrArray) statements = g_ptr_array_new ();
-
-      for (sqlite3_stmt *stmt = sqlite3_next_stmt (self->db, NULL); stmt != NULL;
-           stmt = sqlite3_next_stmt (self->db, stmt))
-        g_ptr_array_add (statements, stmt);
-      g_mutex_lock (&own_statements_lock);
-      for (guint i = 0; i < statements->len; i++)
-        if (own_statements != NULL && g_hash_table_remove (own_statements, statements->pdata[i]))
-          sqlite3_finalize (statements->pdata[i]);
-      g_mutex_unlock (&own_statements_lock);
-      if (sqlite3_close (self->db) != SQLITE_OK)
-        g_warning ("Cannot close the cache: %s", sqlite3_errmsg (self->db));
-    }
+    close_connection (self->db);
 
   g_free (self->path);
   g_clear_pointer (&self->pending_changes, g_hash_table_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_mutex_clear (&self->lock);
+  g_mutex_clear (&self->read_lock);
   g_mutex_clear (&self->signal_lock);
 
   G_OBJECT_CLASS (kouan_store_parent_class)->finalize (object);
@@ -501,6 +612,7 @@ static void
 kouan_store_init (KouanStore *self)
 {
   g_mutex_init (&self->lock);
+  g_mutex_init (&self->read_lock);
   g_mutex_init (&self->signal_lock);
   self->pending_changes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->context = g_main_context_ref_thread_default ();
@@ -632,7 +744,8 @@ store_setup (KouanStore  *self,
   rc = sqlite3_step (journal);
   if (rc != SQLITE_ROW)
     return kouan_store_set_sql_error (error, self->db, rc, "Cannot switch the cache to WAL");
-  if (g_ascii_strcasecmp ((const char *) sqlite3_column_text (journal, 0), "wal") != 0)
+  self->wal = g_ascii_strcasecmp ((const char *) sqlite3_column_text (journal, 0), "wal") == 0;
+  if (!self->wal)
     g_debug ("Cache %s stays in journal mode %s", self->path, sqlite3_column_text (journal, 0));
   g_clear_pointer (&journal, kouan_statement_release);
 
