@@ -851,6 +851,7 @@ kouan_client_fetch_changes_async (KouanClient         *self,
                                   gint64               enterprise_id,
                                   gint64               since,
                                   guint                limit,
+                                  KouanFetchFlags      flags,
                                   GCancellable        *cancellable,
                                   GAsyncReadyCallback  callback,
                                   gpointer             user_data)
@@ -867,7 +868,8 @@ kouan_client_fetch_changes_async (KouanClient         *self,
 
   limit = CLAMP (limit == 0 ? 500 : limit, 1, 1000);
   path = g_strdup_printf ("/api/v1/enterprises/%" G_GINT64_FORMAT "/changes?since=%"
-                          G_GINT64_FORMAT "&limit=%u", enterprise_id, since, limit);
+                          G_GINT64_FORMAT "&limit=%u%s", enterprise_id, since, limit,
+                          (flags & KOUAN_FETCH_COUNT) ? "&count=1" : "");
   client_send (self, task, "GET", path, NULL, FALSE, enterprise_id, handle_changes);
 }
 

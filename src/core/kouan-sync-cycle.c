@@ -30,6 +30,7 @@ typedef struct {
   GPtrArray *batch;          /* (element-type KouanMutation) being pushed */
   JsonArray *results;        /* the server's answer for @batch */
   GError    *push_error;     /* batch-wide failure, for the worker */
+  gboolean   counted;        /* the pull's first request asked for counts */
   gboolean   fetching;       /* a page request is in flight */
   gboolean   applying;       /* a page is being applied in a worker */
   gboolean   finished;       /* the cycle's result was returned */
@@ -415,7 +416,12 @@ on_page_applied (GObject      *source,
   for (guint i = 0; i < data->new_warnings->len; i++)
     _kouan_sync_emit_warning_received (self, g_array_index (data->new_warnings, gint64, i));
 
-  if (self->server_cursor > cycle->start_cursor)
+  /* Counted per collection when the server said how many changes follow
+   * (the figures the window shows); otherwise estimated from the cursor
+   * the socket announced. */
+  if (!(cycle->enterprise_id == self->enterprise_id &&
+        _kouan_sync_page_progress (self, data->page)) &&
+      self->server_cursor > cycle->start_cursor)
     {
       double done = (double) (data->page->cursor - cycle->start_cursor) /
                     (double) (self->server_cursor - cycle->start_cursor);
@@ -482,9 +488,14 @@ pull_fetch (GTask *task, gint64 since)
   KouanSync *self = g_task_get_source_object (task);
   Cycle *cycle = g_task_get_task_data (task);
 
+  /* The first request of a pull asks how many changes follow (one count
+   * on the server), so progress can say "12 000 / 100 000"; later pages
+   * are counted here as they are applied. */
   cycle->fetching = TRUE;
   kouan_client_fetch_changes_async (self->client, cycle->enterprise_id, since, PAGE_LIMIT,
+                                    cycle->counted ? KOUAN_FETCH_NONE : KOUAN_FETCH_COUNT,
                                     g_task_get_cancellable (task), on_fetched, g_object_ref (task));
+  cycle->counted = TRUE;
 }
 
 /* Takes ownership of @task. */
