@@ -16,6 +16,7 @@
 #include "kouan-card.h"
 #include "kouan-client-private.h"
 #include "kouan-json.h"
+#include "kouan-json-decode.h"
 
 G_DEFINE_QUARK (kouan-api-error-quark, kouan_api_error)
 
@@ -800,12 +801,20 @@ decode_page_thread (GTask        *task,
 {
   GBytes *body = task_data;
   gint64 enterprise_id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (task), "enterprise-id"));
-  g_autoptr(JsonObject) object = parse_body (task, body);
+  g_autoptr(JsonObject) object = NULL;
   g_autoptr(GError) error = NULL;
   KouanChangePage *page;
+  gsize size = 0;
+  const char *data = g_bytes_get_data (body, &size);
 
+  /* The single-pass reader: same tree and strictness as parse_body(),
+   * a fraction of json-glib's time on a page of 500 records. */
+  object = kouan_json_decode_object (data != NULL ? data : "", size, &error);
   if (object == NULL)
-    return;
+    {
+      return_invalid (task, error);
+      return;
+    }
 
   page = kouan_change_page_new_from_json (enterprise_id, object, &error);
   if (page == NULL)
