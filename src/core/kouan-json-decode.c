@@ -274,6 +274,7 @@ read_object (Reader   *reader,
       g_autofree char *large = NULL;
       char *key = small;
       JsonNode *member;
+      guint size;
 
       if (reader->p >= reader->end || *reader->p != '"')
         return fail (reader, "expected a member name");
@@ -284,8 +285,6 @@ read_object (Reader   *reader,
         key = large = g_malloc (length + 1);
       memcpy (key, name, length);
       key[length] = '\0';
-      if (json_object_has_member (object, key))
-        return fail (reader, "a member name appears twice");
 
       skip_space (reader);
       if (reader->p >= reader->end || *reader->p != ':')
@@ -299,7 +298,12 @@ read_object (Reader   *reader,
           json_node_unref (member);
           return FALSE;
         }
+      /* json_object_set_member() replaces a member of the same name: a
+       * size that does not grow is a duplicate (one hash lookup, not two) */
+      size = json_object_get_size (object);
       json_object_set_member (object, key, member);
+      if (json_object_get_size (object) == size)
+        return fail (reader, "a member name appears twice");
 
       skip_space (reader);
       if (reader->p < reader->end && *reader->p == ',')

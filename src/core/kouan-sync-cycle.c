@@ -339,9 +339,21 @@ apply_page_thread (GTask        *task,
     }
 
   if (!kouan_store_apply_page (data->store, data->page, &error))
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* The records are stored; freeing 500 JSON trees is work too, better
+   * done here than on the main context, which only needs the page's
+   * cursor and which collections it carried. */
+  for (guint i = 0; i < data->page->changes->len; i++)
+    {
+      KouanChange *change = g_ptr_array_index (data->page->changes, i);
+
+      g_clear_pointer (&change->record, json_object_unref);
+    }
+  g_task_return_boolean (task, TRUE);
 }
 
 /* The pull overlaps the network with SQLite: while page N is applied in a
