@@ -338,20 +338,25 @@ apply_page_thread (GTask        *task,
         }
     }
 
+  g_autoptr(GPtrArray) records = NULL;
+
   if (!kouan_store_apply_page (data->store, data->page, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
-  /* The records are stored; freeing 500 JSON trees is work too, better
-   * done here than on the main context, which only needs the page's
-   * cursor and which collections it carried. */
+  /* The records are stored. Freeing 500 JSON trees is work too: neither
+   * on the main context, nor before the next page may be applied, so
+   * after returning, in this worker (the main context only needs the
+   * page's cursor and which collections it carried). */
+  records = g_ptr_array_new_full (data->page->changes->len, (GDestroyNotify) json_object_unref);
   for (guint i = 0; i < data->page->changes->len; i++)
     {
       KouanChange *change = g_ptr_array_index (data->page->changes, i);
 
-      g_clear_pointer (&change->record, json_object_unref);
+      if (change->record != NULL)
+        g_ptr_array_add (records, g_steal_pointer (&change->record));
     }
   g_task_return_boolean (task, TRUE);
 }
