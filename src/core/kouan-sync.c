@@ -177,14 +177,18 @@ _kouan_sync_page_progress (KouanSync       *self,
   g_hash_table_iter_init (&iter, touched);
   while (g_hash_table_iter_next (&iter, &key, NULL))
     {
-      /* the table's own copy: @touched points into the page */
-      const char *name = NULL;
-      KouanCollectionProgress *progress = NULL;
+      /* looked up again each time: a handler may have stopped the engine,
+       * which forgets the progress */
+      KouanCollectionProgress *progress = g_hash_table_lookup (self->collection_progress, key);
+      g_autofree char *name = g_strdup (key);
+      gint64 collection_done, collection_total;
 
-      g_hash_table_lookup_extended (self->collection_progress, key,
-                                    (gpointer *) &name, (gpointer *) &progress);
+      if (progress == NULL)
+        continue;
+      collection_done = progress->done;
+      collection_total = progress->total;
       g_signal_emit (self, signals[COLLECTION_PROGRESS], g_quark_from_string (name),
-                     name, progress->done, progress->total);
+                     name, collection_done, collection_total);
     }
 
   if (!all_known || total <= 0)
