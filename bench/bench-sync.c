@@ -21,7 +21,7 @@
 #include "kouan-json.h"
 
 static guint scale = 100000;
-static guint page_size = 500;
+static guint page_size = 1000;   /* the sync engine's (kouan-sync-cycle.c) */
 
 static GOptionEntry entries[] = {
   { "scale", 0, 0, G_OPTION_ARG_INT, &scale, "Notices and warnings to generate (each)", "N" },

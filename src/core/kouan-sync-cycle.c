@@ -17,7 +17,9 @@
 #include "kouan-settings.h"
 #include "kouan-sync-private.h"
 
-#define PAGE_LIMIT            500
+/* The server's largest page: every page costs a round trip and a few
+ * thread hand-offs, which a busy machine makes expensive. */
+#define PAGE_LIMIT            1000
 #define PUSH_BATCH            100   /* the server's limit per request */
 /* A batch the server refuses as malformed as a whole would block every
  * later edit forever; after this many tries its oldest edit is dropped. */
