@@ -986,11 +986,20 @@ kouan_store_load_risk_articles (KouanStore    *self,
                                 GError       **error)
 {
   gboolean ok = TRUE;
+  gboolean in_transaction = FALSE;
   sqlite3 *db;
 
   g_return_val_if_fail (KOUAN_IS_STORE (self), FALSE);
 
   db = _kouan_store_acquire_reader (self);
+  /* One snapshot for the page of rows: they belong together, and it is
+   * one round of WAL read locks instead of one per row. */
+  if (n_ids > 1)
+    {
+      g_autoptr(KouanStatement) begin = kouan_statement_get (db, "BEGIN DEFERRED", NULL);
+
+      in_transaction = begin != NULL && kouan_statement_run (begin, NULL);
+    }
   for (guint i = 0; ok && i < n_ids; i++)
     {
       g_autoptr(KouanStatement) stmt = kouan_statement_get (db,
@@ -1011,6 +1020,14 @@ kouan_store_load_risk_articles (KouanStore    *self,
         g_ptr_array_add (out, NULL);
       else
         ok = kouan_store_set_sql_error (error, db, rc, "Cannot read risk information");
+    }
+  if (in_transaction)
+    {
+      /* a read transaction: ending it cannot fail in a way worth reporting */
+      g_autoptr(KouanStatement) commit = kouan_statement_get (db, "COMMIT", NULL);
+
+      if (commit == NULL || !kouan_statement_run (commit, NULL))
+        g_debug ("Cannot end a read of risk articles: %s", sqlite3_errmsg (db));
     }
   _kouan_store_release_reader (self, db);
   return ok;
