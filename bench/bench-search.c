@@ -14,6 +14,7 @@
 #include <glib/gstdio.h>
 
 #include "kouan-bench.h"
+#include "kouan-enterprise.h"
 #include "kouan-store-insurance.h"
 #include "kouan-sync.h"
 
@@ -108,6 +109,104 @@ like_scan (sqlite3 *db, const char *keyword, const Filter *filter)
   while (sqlite3_step (stmt) == SQLITE_ROW)
     n++;
   return n;
+}
+
+/* While a sync applies pages: the searches run on a thread of their own
+ * (as KouanRiskList runs them), the sync on the main context, and only
+ * samples taken while the sync was still running count. */
+typedef struct {
+  KouanStore         *store;
+  const char * const *keywords;
+  guint               n_keywords;
+  gint                syncing;   /* atomic: the sync has not finished */
+  GArray             *samples;   /* ms */
+  guint64             hits;
+} Concurrent;
+
+static gpointer
+search_while_syncing_thread (gpointer data)
+{
+  Concurrent *run = data;
+
+  for (guint i = 0; g_atomic_int_get (&run->syncing); i++)
+    {
+      guint k = i % run->n_keywords, f = (i / run->n_keywords) % G_N_ELEMENTS (filters);
+      KouanRiskQuery query = { run->keywords[k], filters[f].country, filters[f].industry, 0, 0 };
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GArray) ids = NULL;
+      g_autoptr(GPtrArray) page = g_ptr_array_new_with_free_func (g_object_unref);
+      gint64 start = g_get_monotonic_time ();
+      double ms;
+
+      ids = kouan_store_search_risk_articles (run->store, &query, &error);
+      if (ids == NULL ||
+          !kouan_store_load_risk_articles (run->store, (const gint64 *) (gpointer) ids->data,
+                                           MIN (ids->len, 50), page, &error))
+        kouan_bench_die ("search: %s", error->message);
+      ms = kouan_bench_seconds_since (start) * 1000.0;
+      if (g_atomic_int_get (&run->syncing))
+        {
+          g_array_append_val (run->samples, ms);
+          run->hits += ids->len;
+        }
+      /* a user types a keyword now and then, not in a tight loop */
+      g_usleep (20000);
+    }
+  return NULL;
+}
+
+static void
+forget_messages (KouanStore *store,
+                 gint64      enterprise_id)
+{
+  g_autofree char *sql = g_strdup_printf ("DELETE FROM messages WHERE enterprise_id = %" G_GINT64_FORMAT ";"
+                                          "DELETE FROM cursors WHERE enterprise_id = %" G_GINT64_FORMAT,
+                                          enterprise_id, enterprise_id);
+  char *message = NULL;
+
+  if (sqlite3_exec (kouan_store_get_db (store), sql, NULL, NULL, &message) != SQLITE_OK)
+    kouan_bench_die ("%s", message);
+}
+
+/* Syncs @enterprise_id (its feed writes pages of messages and brings the
+ * articles again) while searching for @keywords; prints the search's
+ * latency and how many pages' worth of time it overlapped. */
+static void
+measure_while_syncing (KouanClient        *client,
+                       KouanStore         *store,
+                       gint64              enterprise_id,
+                       const char         *label,
+                       const char * const *keywords,
+                       guint               n_keywords)
+{
+  g_autoptr(KouanSync) sync = kouan_sync_new (client, store);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) samples = g_array_new (FALSE, FALSE, sizeof (double));
+  Concurrent run = { store, keywords, n_keywords, 1, samples, 0 };
+  GThread *thread;
+  gint64 start = g_get_monotonic_time ();
+
+  /* from scratch each time, so every keyword length meets a full sync
+   * (untimed; nothing else uses the cache meanwhile) */
+  forget_messages (store, enterprise_id);
+  kouan_sync_set_enterprise_id (sync, enterprise_id);
+  thread = g_thread_new ("search", search_while_syncing_thread, &run);
+  kouan_sync_run_once_async (sync, NULL, on_ready, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_atomic_int_set (&run.syncing, 0);
+  g_thread_join (thread);
+  if (!kouan_sync_run_once_finish (sync, result, &error))
+    kouan_bench_die ("sync: %s", error->message);
+  if (samples->len == 0)
+    kouan_bench_die ("no search finished during the sync");
+
+  printf ("%-12s  %5u queries  %8.0f hits/query   FTS5 p50 %7.2f ms  p95 %7.2f ms"
+          "   (during a %.1f s sync)\n",
+          label, samples->len, (double) run.hits / samples->len,
+          percentile (samples, 0.50), percentile (samples, 0.95),
+          kouan_bench_seconds_since (start));
 }
 
 static void
@@ -217,6 +316,18 @@ main (int argc, char *argv[])
   measure (store, "2 characters", two_chars, G_N_ELEMENTS (two_chars));
   measure (store, "3+ characters", long_words, G_N_ELEMENTS (long_words));
   kouan_bench_print_load ("after");
+
+  if (session->enterprises->len > 1)
+    {
+      gint64 other = kouan_enterprise_get_id (g_ptr_array_index (session->enterprises, 1));
+
+      printf ("\nthe same searches while a first sync of enterprise %" G_GINT64_FORMAT
+              " applies its pages (searches on their own thread, one every 20 ms)\n", other);
+      measure_while_syncing (client, store, other, "1 character", one_char, G_N_ELEMENTS (one_char));
+      measure_while_syncing (client, store, other, "2 characters", two_chars, G_N_ELEMENTS (two_chars));
+      measure_while_syncing (client, store, other, "3+ characters", long_words, G_N_ELEMENTS (long_words));
+      kouan_bench_print_load ("after");
+    }
 
   g_clear_pointer (&like_stmt, sqlite3_finalize);
   g_clear_object (&store);

@@ -118,6 +118,7 @@ kouan_change_page_free (KouanChangePage *page)
   if (page == NULL)
     return;
   g_clear_pointer (&page->changes, g_ptr_array_unref);
+  g_clear_pointer (&page->remaining, g_hash_table_unref);
   g_free (page);
 }
 
@@ -162,6 +163,37 @@ kouan_change_new_from_json (JsonObject *object, guint index, GError **error)
   return change;
 }
 
+/* "remaining": {"collection": count ≥ 0, …} (docs/api.md) */
+static gboolean
+remaining_from_json (JsonObject  *page,
+                     GHashTable **out,
+                     GError     **error)
+{
+  g_autoptr(GHashTable) remaining = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GList) members = NULL;
+  JsonObject *object = NULL;
+
+  if (!kouan_json_get_object (page, "remaining", &object, error))
+    return FALSE;
+  members = json_object_get_members (object);
+  for (const GList *l = members; l != NULL; l = l->next)
+    {
+      gint64 count;
+
+      if (!kouan_json_get_int (object, l->data, &count, error))
+        return FALSE;
+      if (count < 0)
+        {
+          g_set_error (error, KOUAN_JSON_ERROR, KOUAN_JSON_ERROR_VALUE,
+                       "remaining.%s is negative", (const char *) l->data);
+          return FALSE;
+        }
+      g_hash_table_insert (remaining, g_strdup (l->data), g_memdup2 (&count, sizeof count));
+    }
+  *out = g_steal_pointer (&remaining);
+  return TRUE;
+}
+
 /**
  * kouan_change_page_new_from_json:
  *
@@ -190,6 +222,10 @@ kouan_change_page_new_from_json (gint64       enterprise_id,
                    "negative cursor %" G_GINT64_FORMAT, page->cursor);
       return NULL;
     }
+
+  if (json_object_has_member (object, "remaining") &&
+      !remaining_from_json (object, &page->remaining, error))
+    return NULL;
 
   page->changes = g_ptr_array_new_full (json_array_get_length (changes),
                                         (GDestroyNotify) kouan_change_free);

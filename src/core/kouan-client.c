@@ -803,12 +803,20 @@ decode_page_thread (GTask        *task,
 {
   GBytes *body = task_data;
   gint64 enterprise_id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (task), "enterprise-id"));
-  g_autoptr(JsonObject) object = parse_body (task, body);
+  g_autoptr(JsonObject) object = NULL;
   g_autoptr(GError) error = NULL;
   KouanChangePage *page;
+  gsize size = 0;
+  const char *data = g_bytes_get_data (body, &size);
 
+  /* The strict single-pass reader (kouan-json-parser.c), off the main
+   * thread: a page of 1000 records is the biggest thing Kouan parses. */
+  object = kouan_json_parse_object (data != NULL ? data : "", size, &error);
   if (object == NULL)
-    return;
+    {
+      return_invalid (task, error);
+      return;
+    }
 
   page = kouan_change_page_new_from_json (enterprise_id, object, &error);
   if (page == NULL)
@@ -854,6 +862,7 @@ kouan_client_fetch_changes_async (KouanClient         *self,
                                   gint64               enterprise_id,
                                   gint64               since,
                                   guint                limit,
+                                  KouanFetchFlags      flags,
                                   GCancellable        *cancellable,
                                   GAsyncReadyCallback  callback,
                                   gpointer             user_data)
@@ -870,7 +879,8 @@ kouan_client_fetch_changes_async (KouanClient         *self,
 
   limit = CLAMP (limit == 0 ? 500 : limit, 1, 1000);
   path = g_strdup_printf ("/api/v1/enterprises/%" G_GINT64_FORMAT "/changes?since=%"
-                          G_GINT64_FORMAT "&limit=%u", enterprise_id, since, limit);
+                          G_GINT64_FORMAT "&limit=%u%s", enterprise_id, since, limit,
+                          (flags & KOUAN_FETCH_COUNT) ? "&count=1" : "");
   client_send (self, task, "GET", path, NULL, FALSE, enterprise_id, handle_changes);
 }
 

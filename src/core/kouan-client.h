@@ -59,11 +59,20 @@ typedef struct {
 } KouanChange;
 
 struct _KouanChangePage {
-  gint64     enterprise_id;
-  GPtrArray *changes;   /* (element-type KouanChange) */
-  gint64     cursor;    /* store this after applying the page */
-  gboolean   more;      /* fetch again right away */
+  gint64      enterprise_id;
+  GPtrArray  *changes;    /* (element-type KouanChange) */
+  gint64      cursor;     /* store this after applying the page */
+  gboolean    more;       /* fetch again right away */
+  GHashTable *remaining;  /* (nullable) collection name → gint64*: changes
+                           * after @cursor still to come, when asked for
+                           * with KOUAN_FETCH_COUNT */
 };
+
+/* Options of kouan_client_fetch_changes_async(). */
+typedef enum {
+  KOUAN_FETCH_NONE  = 0,
+  KOUAN_FETCH_COUNT = 1 << 0,  /* the page says how many changes remain */
+} KouanFetchFlags;
 
 void kouan_change_page_free (KouanChangePage *page);
 KouanChangePage *kouan_change_page_new_from_json (gint64 enterprise_id,
@@ -146,6 +155,7 @@ void             kouan_client_fetch_changes_async  (KouanClient         *self,
                                                     gint64               enterprise_id,
                                                     gint64               since,
                                                     guint                limit,
+                                                    KouanFetchFlags      flags,
                                                     GCancellable        *cancellable,
                                                     GAsyncReadyCallback  callback,
                                                     gpointer             user_data);

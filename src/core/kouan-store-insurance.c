@@ -12,8 +12,8 @@
  * columns the shortcuts count on; a local edit updates both. Categories
  * and articles are plain columns; articles are shared by every enterprise
  * of the cache (the server publishes one set for all) and indexed by
- * risk_articles_fts, an external-content FTS5 table kept in step by
- * triggers (store migration "credit insurance"). */
+ * risk_articles_fts, an external-content FTS5 table brought up to date
+ * once per transaction (_kouan_store_index_risk_articles, below). */
 
 static gboolean
 invalid_record (GError     **error,
@@ -503,6 +503,47 @@ const KouanCollection kouan_risk_articles_collection = {
   .apply_local = articles_apply_local,
 };
 
+/* Brings risk_articles_fts up to date with the articles the transaction
+ * changed, as noted by the triggers in risk_articles_fts_pending (store
+ * migration 5): first the entries the index held for them are taken out,
+ * then their current rows are indexed. Two statements for the whole
+ * batch, so FTS5 writes one segment per transaction instead of flushing
+ * its pending data at every row's statement (docs/performance.md). */
+gboolean
+_kouan_store_index_risk_articles (sqlite3  *db,
+                                  GError  **error)
+{
+  g_autoptr(KouanStatement) any = NULL;
+  g_autoptr(KouanStatement) forget = NULL;
+  g_autoptr(KouanStatement) index = NULL;
+  g_autoptr(KouanStatement) clear = NULL;
+  int rc;
+
+  any = kouan_statement_get (db, "SELECT EXISTS (SELECT 1 FROM risk_articles_fts_pending)", error);
+  if (any == NULL)
+    return FALSE;
+  rc = sqlite3_step (any);
+  if (rc != SQLITE_ROW)
+    return kouan_store_set_sql_error (error, db, rc, "Cannot read the search index's queue");
+  if (sqlite3_column_int (any, 0) == 0)
+    return TRUE;
+  g_clear_pointer (&any, kouan_statement_release);
+
+  forget = kouan_statement_get (db,
+    "INSERT INTO risk_articles_fts (risk_articles_fts, rowid, title, body)"
+    " SELECT 'delete', id, title, body FROM risk_articles_fts_pending WHERE indexed = 1", error);
+  if (forget == NULL || !kouan_statement_run (forget, error))
+    return FALSE;
+  index = kouan_statement_get (db,
+    "INSERT INTO risk_articles_fts (rowid, title, body)"
+    " SELECT a.id, a.title, a.body FROM risk_articles_fts_pending p"
+    " JOIN risk_articles a ON a.id = p.id", error);
+  if (index == NULL || !kouan_statement_run (index, error))
+    return FALSE;
+  clear = kouan_statement_get (db, "DELETE FROM risk_articles_fts_pending", error);
+  return clear != NULL && kouan_statement_run (clear, error);
+}
+
 /* ---- queries ------------------------------------------------------- */
 
 gboolean
@@ -877,7 +918,9 @@ kouan_store_search_risk_articles (KouanStore            *self,
 
   match = kouan_cjk_match_expression (nonempty (query->keyword));
 
-  db = _kouan_store_read_begin (self);
+  /* On the read-only connection: a search never waits for a page being
+   * applied, and sees the articles of the last committed one. */
+  db = _kouan_store_acquire_reader (self);
   /* With a keyword the index yields the candidates (an FTS5 lookup, never
    * a scan of the articles); without one the date index gives the order. */
   if (match != NULL)
@@ -921,7 +964,7 @@ kouan_store_search_risk_articles (KouanStore            *self,
         ok = kouan_store_set_sql_error (error, db, rc, "Cannot search risk information");
     }
   g_clear_pointer (&stmt, kouan_statement_release);
-  _kouan_store_read_end (self, db);
+  _kouan_store_release_reader (self, db);
   return ok ? g_steal_pointer (&ids) : NULL;
 }
 
@@ -950,10 +993,19 @@ kouan_store_load_risk_articles (KouanStore    *self,
 {
   sqlite3 *db;
   gboolean ok = TRUE;
+  gboolean in_transaction = FALSE;
 
   g_return_val_if_fail (KOUAN_IS_STORE (self), FALSE);
 
-  db = _kouan_store_read_begin (self);
+  db = _kouan_store_acquire_reader (self);
+  /* One snapshot for the page of rows: they belong together, and it is
+   * one round of WAL read locks instead of one per row. */
+  if (n_ids > 1)
+    {
+      g_autoptr(KouanStatement) begin = kouan_statement_get (db, "BEGIN DEFERRED", NULL);
+
+      in_transaction = begin != NULL && kouan_statement_run (begin, NULL);
+    }
   for (guint i = 0; ok && i < n_ids; i++)
     {
       g_autoptr(KouanStatement) stmt = kouan_statement_get (db,
@@ -975,7 +1027,15 @@ kouan_store_load_risk_articles (KouanStore    *self,
       else
         ok = kouan_store_set_sql_error (error, db, rc, "Cannot read risk information");
     }
-  _kouan_store_read_end (self, db);
+  if (in_transaction)
+    {
+      /* a read transaction: ending it cannot fail in a way worth reporting */
+      g_autoptr(KouanStatement) commit = kouan_statement_get (db, "COMMIT", NULL);
+
+      if (commit == NULL || !kouan_statement_run (commit, NULL))
+        g_debug ("Cannot end a read of risk articles: %s", sqlite3_errmsg (db));
+    }
+  _kouan_store_release_reader (self, db);
   return ok;
 }
 

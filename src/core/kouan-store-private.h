@@ -19,14 +19,16 @@ struct _KouanStore
   sqlite3      *db;
   char         *path;
   int           schema_version;
+  gboolean      wal;
   gint64        last_rev;
   guint64       message_deletions;  /* bumped on every deleted or moved message row */
 
-  /* Reads made on the thread that opened the store (the GTK main thread)
-   * go to their own read-only connection: in WAL mode it reads the last
-   * committed state while the sync worker writes, so the UI never waits
-   * for the writer's @lock (a page apply holds it for a whole page).
-   * @read_lock only serialises that thread's own calls. */
+  /* A second, read-only connection (NULL when the cache is not in WAL
+   * mode): in WAL mode it reads the last committed state while the sync
+   * worker writes, so its readers never wait for the writer's @lock (a
+   * page apply holds it for a whole page). Reads made on the thread that
+   * opened the store (the GTK main thread) use it, and so does the risk
+   * search from any thread. @read_lock serialises its users. */
   GMutex        read_lock;
   sqlite3      *read_db;
   GThread      *owner;
@@ -43,6 +45,7 @@ struct _KouanStore
    * Both under @signal_lock. Keys: "enterprise/kind/read". */
   GHashTable   *message_counts;   /* key → gint64 */
   GHashTable   *pending_counts;   /* key → gint64 delta */
+
 
   /* Signal emission, always on @context, coalesced per (collection,
    * enterprise) so a burst of pages costs the UI one reload. */
@@ -108,6 +111,19 @@ void     _kouan_store_forget_message_counts (KouanStore *self,
 /* Registers the counting triggers on the writer; after migrating. */
 gboolean _kouan_store_setup_counts (KouanStore  *self,
                                     GError     **error);
+/* Indexes for the risk search the articles the current transaction
+ * changed (kouan-store-insurance.c); _kouan_store_commit() calls it. */
+gboolean _kouan_store_index_risk_articles (sqlite3  *db,
+                                           GError  **error);
+
+/* The read-only connection from any thread, locked for the caller; use it
+ * for queries only, release with _kouan_store_release_reader(). Falls back
+ * to the writing connection (and its lock) when there is no reader, so
+ * callers need no second code path. Never take self->lock while holding
+ * it. */
+sqlite3 *_kouan_store_acquire_reader (KouanStore *self);
+void     _kouan_store_release_reader (KouanStore *self,
+                                      sqlite3    *db);
 
 /* Runs a query returning one integer. */
 gboolean _kouan_store_query_int (KouanStore  *self,

@@ -181,6 +181,38 @@ static const char * const migrations[] = {
   "  id            INTEGER NOT NULL,"
   "  data          BLOB NOT NULL,"
   "  PRIMARY KEY (enterprise_id, id));",
+  /* 5: the risk search's index is brought up to date once per transaction
+   * instead of once per row (kouan-store-insurance.c). A trigger that
+   * writes FTS5 makes every statement of the transaction flush the index's
+   * pending data; now the triggers only note which articles changed, and
+   * what the index holds for them, and _kouan_store_commit() indexes the
+   * whole batch in two statements. @indexed says whether the index holds
+   * the article (with @title, @body) as it was before the batch touched it:
+   * the first note of an article wins. */
+  "DROP TRIGGER risk_articles_fts_insert;"
+  "DROP TRIGGER risk_articles_fts_delete;"
+  "DROP TRIGGER risk_articles_fts_update;"
+  "CREATE TABLE risk_articles_fts_pending ("
+  "  id      INTEGER PRIMARY KEY NOT NULL,"
+  "  indexed INTEGER NOT NULL,"
+  "  title   TEXT,"
+  "  body    TEXT);"
+  /* (not INSERT OR IGNORE: an upsert's own conflict handling would
+   * override the trigger's) */
+  "CREATE TRIGGER risk_articles_fts_insert AFTER INSERT ON risk_articles BEGIN"
+  "  INSERT INTO risk_articles_fts_pending (id, indexed) SELECT NEW.id, 0"
+  "    WHERE NOT EXISTS (SELECT 1 FROM risk_articles_fts_pending WHERE id = NEW.id);"
+  "END;"
+  "CREATE TRIGGER risk_articles_fts_delete AFTER DELETE ON risk_articles BEGIN"
+  "  INSERT INTO risk_articles_fts_pending (id, indexed, title, body)"
+  "    SELECT OLD.id, 1, OLD.title, OLD.body"
+  "    WHERE NOT EXISTS (SELECT 1 FROM risk_articles_fts_pending WHERE id = OLD.id);"
+  "END;"
+  "CREATE TRIGGER risk_articles_fts_update AFTER UPDATE OF title, body ON risk_articles BEGIN"
+  "  INSERT INTO risk_articles_fts_pending (id, indexed, title, body)"
+  "    SELECT OLD.id, 1, OLD.title, OLD.body"
+  "    WHERE NOT EXISTS (SELECT 1 FROM risk_articles_fts_pending WHERE id = OLD.id);"
+  "END;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == KOUAN_STORE_SCHEMA_VERSION + 1);
@@ -330,6 +362,12 @@ gboolean
 _kouan_store_commit (KouanStore  *self,
                      GError     **error)
 {
+  /* Every writer commits through here, so the search index is exact at
+   * every commit whatever wrote the articles (a pulled page, an ack). The
+   * queue exists from schema 5 on; migrations before it commit without. */
+  if (self->schema_version >= 5 && !sqlite3_get_autocommit (self->db) &&
+      !_kouan_store_index_risk_articles (self->db, error))
+    return FALSE;
   if (!store_exec (self, "COMMIT", error))
     return FALSE;
 
@@ -499,8 +537,31 @@ _kouan_store_emit_outbox_changed (KouanStore *self)
     attach_idle (self, emit_outbox_changed_cb, g_object_ref (self), g_object_unref);
 }
 
+/* The read-only connection, from any thread (see KouanStore::read_db) */
+
+sqlite3 *
+_kouan_store_acquire_reader (KouanStore *self)
+{
+  if (self->read_db != NULL)
+    {
+      g_mutex_lock (&self->read_lock);
+      return self->read_db;
+    }
+  g_mutex_lock (&self->lock);
+  return self->db;
+}
+
+void
+_kouan_store_release_reader (KouanStore *self,
+                             sqlite3    *db)
+{
+  _kouan_store_read_end (self, db);
+}
+
 /* GObject */
 
+/* Finalizes the statements kouan_statement_get() prepared on @db, then
+ * closes it. */
 static void
 close_connection (sqlite3 *db)
 {
@@ -527,8 +588,10 @@ kouan_store_finalize (GObject *object)
   KouanStore *self = KOUAN_STORE (object);
 
   /* the reader first: the last connection to close checkpoints the WAL */
-  close_connection (self->read_db);
-  close_connection (self->db);
+  if (self->read_db != NULL)
+    close_connection (self->read_db);
+  if (self->db != NULL)
+    close_connection (self->db);
 
   g_free (self->path);
   g_clear_pointer (&self->pending_changes, g_hash_table_unref);
@@ -618,7 +681,9 @@ note_message_moved_func (sqlite3_context  *context,
   sqlite3_result_null (context);
 }
 
-/* The main thread's read-only connection (see KouanStore::read_db). */
+/* The read-only connection (see KouanStore::read_db). Only in WAL mode
+ * does it see committed data while the writer holds its transaction, so
+ * a cache in another journal mode has none and reads use the writer. */
 static gboolean
 open_reader (KouanStore  *self,
              GError     **error)
@@ -635,10 +700,12 @@ open_reader (KouanStore  *self,
   sqlite3_extended_result_codes (self->read_db, 1);
   sqlite3_busy_timeout (self->read_db, BUSY_TIMEOUT_MS);
 
-  /* query_only: this connection can never write by mistake; a small page
-   * cache: it reads indexes and a screenful of rows at a time. */
+  /* query_only: this connection can never write by mistake. The search
+   * reads the FTS index and the covering index page by page: mapping the
+   * file saves copying each page into the cache. */
   rc = sqlite3_exec (self->read_db,
-                     "PRAGMA query_only = ON; PRAGMA cache_size = -2048;", NULL, NULL, NULL);
+                     "PRAGMA query_only = ON; PRAGMA cache_size = -4096;"
+                     " PRAGMA mmap_size = 268435456", NULL, NULL, NULL);
   if (rc != SQLITE_OK)
     return kouan_store_set_sql_error (error, self->read_db, rc, "Cannot set up the cache");
   return kouan_cjk_tokenizer_register (self->read_db, error);
@@ -739,7 +806,8 @@ store_setup (KouanStore  *self,
   rc = sqlite3_step (journal);
   if (rc != SQLITE_ROW)
     return kouan_store_set_sql_error (error, self->db, rc, "Cannot switch the cache to WAL");
-  if (g_ascii_strcasecmp ((const char *) sqlite3_column_text (journal, 0), "wal") != 0)
+  self->wal = g_ascii_strcasecmp ((const char *) sqlite3_column_text (journal, 0), "wal") == 0;
+  if (!self->wal)
     g_debug ("Cache %s stays in journal mode %s", self->path, sqlite3_column_text (journal, 0));
   g_clear_pointer (&journal, kouan_statement_release);
 
@@ -777,7 +845,7 @@ store_setup (KouanStore  *self,
       !_kouan_store_setup_counts (self, error))
     return FALSE;
 
-  if (!open_reader (self, error))
+  if (self->wal && !open_reader (self, error))
     return FALSE;
 
   /* Revisions continue from the highest one stored, so they keep growing

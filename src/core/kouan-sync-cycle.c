@@ -17,7 +17,9 @@
 #include "kouan-settings.h"
 #include "kouan-sync-private.h"
 
-#define PAGE_LIMIT            500
+/* The server's largest page: every page costs a round trip and a few
+ * thread hand-offs, which a busy machine makes expensive. */
+#define PAGE_LIMIT            1000
 #define PUSH_BATCH            100   /* the server's limit per request */
 /* A batch the server refuses as malformed as a whole would block every
  * later edit forever; after this many tries its oldest edit is dropped. */
@@ -30,11 +32,15 @@ typedef struct {
   GPtrArray *batch;          /* (element-type KouanMutation) being pushed */
   JsonArray *results;        /* the server's answer for @batch */
   GError    *push_error;     /* batch-wide failure, for the worker */
+  gboolean   counted;        /* the pull's first request asked for counts */
   gboolean   fetching;       /* a page request is in flight */
   gboolean   applying;       /* a page is being applied in a worker */
   gboolean   finished;       /* the cycle's result was returned */
-  KouanChangePage *next_page;   /* prefetched, waiting for the apply before it */
-  GError    *fetch_error;       /* the prefetch failed, reported after the apply */
+  GQueue     ready;             /* (element-type KouanChangePage) fetched, decoded,
+                                 * waiting for the applies before them */
+  gint64     fetch_since;       /* where the next request starts */
+  gboolean   fetch_more;        /* the last fetched page said more follow */
+  GError    *fetch_error;       /* a prefetch failed, reported after the applies */
 } Cycle;
 
 static void
@@ -43,7 +49,7 @@ cycle_free (Cycle *cycle)
   g_clear_pointer (&cycle->batch, g_ptr_array_unref);
   g_clear_pointer (&cycle->results, json_array_unref);
   g_clear_error (&cycle->push_error);
-  g_clear_pointer (&cycle->next_page, kouan_change_page_free);
+  g_queue_clear_full (&cycle->ready, (GDestroyNotify) kouan_change_page_free);
   g_clear_error (&cycle->fetch_error);
   g_free (cycle);
 }
@@ -337,15 +343,37 @@ apply_page_thread (GTask        *task,
         }
     }
 
+  g_autoptr(GPtrArray) records = NULL;
+
   if (!kouan_store_apply_page (data->store, data->page, &error))
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* The records are stored. Freeing 500 JSON trees is work too: neither
+   * on the main context, nor before the next page may be applied, so
+   * after returning, in this worker (the main context only needs the
+   * page's cursor and which collections it carried). */
+  records = g_ptr_array_new_full (data->page->changes->len, (GDestroyNotify) json_object_unref);
+  for (guint i = 0; i < data->page->changes->len; i++)
+    {
+      KouanChange *change = g_ptr_array_index (data->page->changes, i);
+
+      if (change->record != NULL)
+        g_ptr_array_add (records, g_steal_pointer (&change->record));
+    }
+  g_task_return_boolean (task, TRUE);
 }
 
-/* The pull overlaps the network with SQLite: while page N is applied in a
- * worker, page N+1 (from N's cursor) is already being fetched. At most one
- * of each is in flight; pages are still applied strictly in order. */
+/* The pull overlaps the network with SQLite: pages are fetched and
+ * decoded ahead of the one being applied, up to PREFETCH_PAGES waiting,
+ * so a slow page on one side (a checkpoint, a busy server) does not stall
+ * the other. One request and one apply are in flight at most; pages are
+ * still applied strictly in order, and the pages fetched after a failed
+ * apply are dropped. */
+
+#define PREFETCH_PAGES 3
 
 static void pull_fetch (GTask *task, gint64 since);
 
@@ -361,6 +389,18 @@ pull_finish (GTask *task, GError *error)
     g_task_return_boolean (task, TRUE);
 }
 
+/* Asks for the next page when the feed has more and there is room. */
+static void
+pull_fetch_ahead (GTask *task)
+{
+  Cycle *cycle = g_task_get_task_data (task);
+
+  if (!cycle->fetching && cycle->fetch_more && cycle->fetch_error == NULL &&
+      g_queue_get_length (&cycle->ready) < PREFETCH_PAGES &&
+      !g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+    pull_fetch (task, cycle->fetch_since);
+}
+
 /* Takes ownership of @page. */
 static void
 pull_apply (GTask *task, KouanChangePage *page)
@@ -369,8 +409,6 @@ pull_apply (GTask *task, KouanChangePage *page)
   Cycle *cycle = g_task_get_task_data (task);
   g_autoptr(GTask) worker = NULL;
   ApplyData *data;
-  gboolean more = page->more;
-  gint64 next = page->cursor;
 
   data = g_new0 (ApplyData, 1);
   data->store = g_object_ref (self->store);
@@ -385,8 +423,8 @@ pull_apply (GTask *task, KouanChangePage *page)
   g_task_set_task_data (worker, data, (GDestroyNotify) apply_data_free);
   g_task_run_in_thread (worker, apply_page_thread);
 
-  if (more && !g_cancellable_is_cancelled (g_task_get_cancellable (task)))
-    pull_fetch (task, next);
+  /* the queue has room again */
+  pull_fetch_ahead (task);
 }
 
 static void
@@ -415,7 +453,12 @@ on_page_applied (GObject      *source,
   for (guint i = 0; i < data->new_warnings->len; i++)
     _kouan_sync_emit_warning_received (self, g_array_index (data->new_warnings, gint64, i));
 
-  if (self->server_cursor > cycle->start_cursor)
+  /* Counted per collection when the server said how many changes follow
+   * (the figures the window shows); otherwise estimated from the cursor
+   * the socket announced. */
+  if (!(cycle->enterprise_id == self->enterprise_id &&
+        _kouan_sync_page_progress (self, data->page)) &&
+      self->server_cursor > cycle->start_cursor)
     {
       double done = (double) (data->page->cursor - cycle->start_cursor) /
                     (double) (self->server_cursor - cycle->start_cursor);
@@ -424,18 +467,18 @@ on_page_applied (GObject      *source,
 
   if (!data->page->more)
     pull_finish (task, NULL);
+  else if (!g_queue_is_empty (&cycle->ready))
+    pull_apply (task, g_queue_pop_head (&cycle->ready));
   else if (cycle->fetch_error != NULL)
     pull_finish (task, g_steal_pointer (&cycle->fetch_error));
-  else if (cycle->next_page != NULL)
-    pull_apply (task, g_steal_pointer (&cycle->next_page));
   else if (!cycle->fetching)
     {
-      /* The prefetch was not started (cancelled meanwhile). */
+      /* No request in flight and nothing waiting: cancelled meanwhile. */
       if (g_cancellable_is_cancelled (g_task_get_cancellable (task)))
         pull_finish (task, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
                                                 "Operation was cancelled"));
       else
-        pull_fetch (task, data->page->cursor);
+        pull_fetch (task, cycle->fetch_since);
     }
   /* else: on_fetched carries on when the next page arrives. */
 }
@@ -460,20 +503,23 @@ on_fetched (GObject      *source,
       return;
     }
 
-  if (cycle->applying)
+  if (page == NULL)
     {
-      /* Wait for the page before it; its completion picks this up. */
-      if (page == NULL)
+      /* Reported once the pages before it are applied. */
+      if (cycle->applying || !g_queue_is_empty (&cycle->ready))
         cycle->fetch_error = g_steal_pointer (&error);
       else
-        cycle->next_page = page;
+        pull_finish (task, g_steal_pointer (&error));
       return;
     }
 
-  if (page == NULL)
-    pull_finish (task, g_steal_pointer (&error));
+  cycle->fetch_since = page->cursor;
+  cycle->fetch_more = page->more;
+  if (cycle->applying)
+    g_queue_push_tail (&cycle->ready, page);
   else
     pull_apply (task, page);
+  pull_fetch_ahead (task);
 }
 
 static void
@@ -482,9 +528,14 @@ pull_fetch (GTask *task, gint64 since)
   KouanSync *self = g_task_get_source_object (task);
   Cycle *cycle = g_task_get_task_data (task);
 
+  /* The first request of a pull asks how many changes follow (one count
+   * on the server), so progress can say "12 000 / 100 000"; later pages
+   * are counted here as they are applied. */
   cycle->fetching = TRUE;
   kouan_client_fetch_changes_async (self->client, cycle->enterprise_id, since, PAGE_LIMIT,
+                                    cycle->counted ? KOUAN_FETCH_NONE : KOUAN_FETCH_COUNT,
                                     g_task_get_cancellable (task), on_fetched, g_object_ref (task));
+  cycle->counted = TRUE;
 }
 
 /* Takes ownership of @task. */

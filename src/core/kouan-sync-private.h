@@ -29,6 +29,8 @@ struct _KouanSync
   guint           pending;
   gint64          last_synced;
   double          progress;
+  char           *syncing_collection;
+  GHashTable     *collection_progress;  /* name → KouanCollectionProgress, this pull's */
 
   /* engine state */
   gboolean started;
@@ -54,6 +56,19 @@ struct _KouanSync
 
 void     _kouan_sync_set_progress          (KouanSync           *self,
                                             double               progress);
+typedef struct {
+  gint64 done;    /* changes applied so far in this pull */
+  gint64 total;   /* changes the pull brings in all; -1 unknown */
+} KouanCollectionProgress;
+
+/* After a page was applied (main context): counts its changes per
+ * collection, takes the server's remaining counts when the page has them,
+ * and updates the properties and signals. FALSE when the totals are not
+ * known, so "progress" is left to the caller. */
+gboolean _kouan_sync_page_progress         (KouanSync           *self,
+                                            KouanChangePage     *page);
+/* Forgets the pull's per-collection progress (a pull starts or ended). */
+void     _kouan_sync_reset_progress        (KouanSync           *self);
 void     _kouan_sync_emit_warning_received (KouanSync           *self,
                                             gint64               message_id);
 

@@ -43,11 +43,13 @@ enum {
   PROP_PROGRESS,
   PROP_LAST_ERROR,
   PROP_ENTERPRISE_ID,
+  PROP_SYNCING_COLLECTION,
   N_PROPS
 };
 
 enum {
   WARNING_RECEIVED,
+  COLLECTION_PROGRESS,
   N_SIGNALS
 };
 
@@ -81,6 +83,146 @@ void
 _kouan_sync_set_progress (KouanSync *self, double progress)
 {
   set_progress (self, progress);
+}
+
+static void
+set_syncing_collection (KouanSync *self, const char *collection)
+{
+  if (g_strcmp0 (self->syncing_collection, collection) == 0)
+    return;
+  g_free (self->syncing_collection);
+  self->syncing_collection = g_strdup (collection);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNCING_COLLECTION]);
+}
+
+void
+_kouan_sync_reset_progress (KouanSync *self)
+{
+  g_hash_table_remove_all (self->collection_progress);
+  set_syncing_collection (self, NULL);
+}
+
+static KouanCollectionProgress *
+collection_progress (KouanSync *self, const char *collection)
+{
+  KouanCollectionProgress *progress = g_hash_table_lookup (self->collection_progress, collection);
+
+  if (progress == NULL)
+    {
+      progress = g_new0 (KouanCollectionProgress, 1);
+      progress->total = -1;
+      g_hash_table_insert (self->collection_progress, g_strdup (collection), progress);
+    }
+  return progress;
+}
+
+gboolean
+_kouan_sync_page_progress (KouanSync       *self,
+                           KouanChangePage *page)
+{
+  g_autoptr(GHashTable) touched = g_hash_table_new (g_str_hash, g_str_equal);
+  GHashTableIter iter;
+  gpointer key, value;
+  const char *last = NULL;
+  gint64 done = 0, total = 0;
+  gboolean all_known = TRUE;
+
+  for (guint i = 0; i < page->changes->len; i++)
+    {
+      KouanChange *change = g_ptr_array_index (page->changes, i);
+
+      collection_progress (self, change->collection)->done++;
+      g_hash_table_add (touched, change->collection);
+      last = change->collection;
+    }
+
+  /* The server counted what is left after this page: the total is what
+   * came so far plus that. Collections it did not name are complete. */
+  if (page->remaining != NULL)
+    {
+      g_hash_table_iter_init (&iter, page->remaining);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        {
+          collection_progress (self, key);
+          g_hash_table_add (touched, key);
+        }
+      g_hash_table_iter_init (&iter, self->collection_progress);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        {
+          KouanCollectionProgress *progress = value;
+          gint64 *remaining = g_hash_table_lookup (page->remaining, key);
+
+          progress->total = progress->done + (remaining != NULL ? *remaining : 0);
+        }
+    }
+
+  /* Records that changed again during the pull come once more: the total
+   * grows with them rather than being overtaken. */
+  g_hash_table_iter_init (&iter, self->collection_progress);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      KouanCollectionProgress *progress = value;
+
+      if (progress->total >= 0 && progress->total < progress->done)
+        progress->total = progress->done;
+      if (progress->total < 0)
+        all_known = FALSE;
+      done += progress->done;
+      total += progress->total;
+    }
+
+  if (last != NULL)
+    set_syncing_collection (self, last);
+
+  g_hash_table_iter_init (&iter, touched);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      /* looked up again each time: a handler may have stopped the engine,
+       * which forgets the progress */
+      KouanCollectionProgress *progress = g_hash_table_lookup (self->collection_progress, key);
+      g_autofree char *name = g_strdup (key);
+      gint64 collection_done, collection_total;
+
+      if (progress == NULL)
+        continue;
+      collection_done = progress->done;
+      collection_total = progress->total;
+      g_signal_emit (self, signals[COLLECTION_PROGRESS], g_quark_from_string (name),
+                     name, collection_done, collection_total);
+    }
+
+  if (!all_known || total <= 0)
+    return FALSE;
+  set_progress (self, CLAMP ((double) done / (double) total, 0.0, 1.0));
+  return TRUE;
+}
+
+gboolean
+kouan_sync_get_collection_progress (KouanSync   *self,
+                                    const char  *collection,
+                                    gint64      *done,
+                                    gint64      *total)
+{
+  KouanCollectionProgress *progress;
+
+  g_return_val_if_fail (KOUAN_IS_SYNC (self), FALSE);
+  g_return_val_if_fail (collection != NULL, FALSE);
+
+  progress = g_hash_table_lookup (self->collection_progress, collection);
+  if (progress == NULL)
+    return FALSE;
+  if (done != NULL)
+    *done = progress->done;
+  if (total != NULL)
+    *total = progress->total;
+  return TRUE;
+}
+
+const char *
+kouan_sync_get_syncing_collection (KouanSync *self)
+{
+  g_return_val_if_fail (KOUAN_IS_SYNC (self), NULL);
+  return self->syncing_collection;
 }
 
 void
@@ -186,6 +328,7 @@ cycle_start (KouanSync           *self,
   self->cycle_again = FALSE;
   set_state (self, KOUAN_SYNC_STATE_SYNCING);
   set_progress (self, -1.0);
+  _kouan_sync_reset_progress (self);
 
   _kouan_sync_cycle_async (self, cancellable, callback, user_data);
 }
@@ -255,6 +398,7 @@ static gboolean
 cycle_outcome (KouanSync *self, const GError *error)
 {
   set_progress (self, -1.0);
+  _kouan_sync_reset_progress (self);
 
   if (error == NULL)
     {
@@ -612,6 +756,7 @@ kouan_sync_stop (KouanSync *self)
   if (self->state != KOUAN_SYNC_STATE_UNAUTHORIZED)
     set_state (self, KOUAN_SYNC_STATE_OFFLINE);
   set_progress (self, -1.0);
+  _kouan_sync_reset_progress (self);
 }
 
 void
@@ -747,6 +892,8 @@ kouan_sync_finalize (GObject *object)
 
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->last_error, g_free);
+  g_clear_pointer (&self->syncing_collection, g_free);
+  g_clear_pointer (&self->collection_progress, g_hash_table_unref);
 
   G_OBJECT_CLASS (kouan_sync_parent_class)->finalize (object);
 }
@@ -797,6 +944,9 @@ kouan_sync_get_property (GObject    *object,
       break;
     case PROP_ENTERPRISE_ID:
       g_value_set_int64 (value, self->enterprise_id);
+      break;
+    case PROP_SYNCING_COLLECTION:
+      g_value_set_string (value, self->syncing_collection);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -862,11 +1012,19 @@ kouan_sync_class_init (KouanSyncClass *klass)
   properties[PROP_ENTERPRISE_ID] =
     g_param_spec_int64 ("enterprise-id", NULL, NULL, 0, G_MAXINT64, 0,
                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SYNCING_COLLECTION] =
+    g_param_spec_string ("syncing-collection", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[WARNING_RECEIVED] =
     g_signal_new ("warning-received", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
+  signals[COLLECTION_PROGRESS] =
+    g_signal_new ("collection-progress", G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST | G_SIGNAL_DETAILED,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 3,
+                  G_TYPE_STRING, G_TYPE_INT64, G_TYPE_INT64);
 }
 
 static void
@@ -874,6 +1032,7 @@ kouan_sync_init (KouanSync *self)
 {
   self->state = KOUAN_SYNC_STATE_OFFLINE;
   self->progress = -1.0;
+  self->collection_progress = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->local_cursor = -1;
   self->cancellable = g_cancellable_new ();
 }

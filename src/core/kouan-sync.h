@@ -22,11 +22,19 @@ G_BEGIN_DECLS
  *   pending        guint: edits waiting in the outbox
  *   last-synced    gint64: unix time of the last complete pull, 0 = never
  *   progress       double 0..1 during a pull, -1 when unknown
+ *   syncing-collection  string (nullable): the collection whose changes
+ *                  the pull is applying now ("messages", "risk_articles"
+ *                  …), NULL between pulls
  *   last-error     string (nullable): what went wrong, for the user
  *   enterprise-id  gint64
  * Signals:
  *   "warning-received" (gint64 message_id): a warning arrived by sync that
  *      the user has not read (the app may raise a desktop notification)
+ *   "collection-progress" (const char *collection, gint64 done,
+ *      gint64 total): after each applied page of a pull, for each
+ *      collection the page carried: changes of it applied so far in this
+ *      pull, and how many the pull brings in all (-1 when the server did
+ *      not say). Detail "collection" is the collection's name.
  */
 
 #define KOUAN_TYPE_SYNC (kouan_sync_get_type ())
@@ -50,6 +58,13 @@ guint           kouan_sync_get_pending       (KouanSync   *self);
 gint64          kouan_sync_get_last_synced   (KouanSync   *self);
 double          kouan_sync_get_progress      (KouanSync   *self);
 const char     *kouan_sync_get_last_error    (KouanSync   *self);
+const char     *kouan_sync_get_syncing_collection (KouanSync   *self);
+/* The current pull's progress in @collection (see "collection-progress");
+ * FALSE when the pull has brought nothing of it yet (or none runs). */
+gboolean        kouan_sync_get_collection_progress (KouanSync   *self,
+                                                    const char  *collection,
+                                                    gint64      *done,
+                                                    gint64      *total);
 
 /* For tests and benchmarks: run one full pull+push cycle and report when
  * done (the engine must not be started). */

@@ -79,6 +79,50 @@ may_view (KouanServer                 *self,
   return GPOINTER_TO_INT (cached);
 }
 
+/* (transfer full) (nullable): per collection, how many changes after
+ * @cursor this user will receive — the same rows the feed would send
+ * (visible to the user, each record once, collections the user may view);
+ * NULL after logging a database error. One pass over the rest of the
+ * feed, so only done when the client asks (count=1), once per pull. */
+static JsonObject *
+count_remaining (KouanServer *self,
+                 gint64       enterprise_id,
+                 gint64       user_id,
+                 gint64       cursor,
+                 GHashTable  *allowed)
+{
+  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
+    "SELECT c.collection, count(*) FROM changes c"
+    " WHERE c.enterprise_id = ?1 AND c.seq > ?2"
+    "   AND (c.user_id IS NULL OR c.user_id = ?3)"
+    "   AND NOT EXISTS (SELECT 1 FROM changes d"
+    "     WHERE d.enterprise_id = c.enterprise_id AND d.collection = c.collection"
+    "       AND d.record_id = c.record_id AND d.seq > c.seq"
+    "       AND (d.user_id IS NULL OR d.user_id = ?3))"
+    " GROUP BY c.collection");
+  g_autoptr(JsonObject) remaining = json_object_new ();
+  int rc;
+
+  sqlite3_bind_int64 (stmt, 1, enterprise_id);
+  sqlite3_bind_int64 (stmt, 2, cursor);
+  sqlite3_bind_int64 (stmt, 3, user_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *collection = (const char *) sqlite3_column_text (stmt, 0);
+      const KouanServerCollection *kind = kouan_server_collections_lookup (self, collection);
+
+      if (kind != NULL && may_view (self, kind, enterprise_id, user_id, allowed))
+        json_object_set_int_member (remaining, collection, sqlite3_column_int64 (stmt, 1));
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      g_warning ("Counting the change feed: %s", sqlite3_errmsg (self->db));
+      return NULL;
+    }
+  return g_steal_pointer (&remaining);
+}
+
 void
 kouan_server_sync_changes (KouanServer       *self,
                            SoupServerMessage *msg,
@@ -102,17 +146,19 @@ kouan_server_sync_changes (KouanServer       *self,
   g_autoptr(JsonObject) reply = json_object_new ();
   JsonArray *changes = json_array_new ();
   g_autoptr(GHashTable) allowed = g_hash_table_new (g_str_hash, g_str_equal);
-  gint64 since, limit, cursor, count = 0;
+  JsonObject *remaining = NULL;
+  gint64 since, limit, cursor, count = 0, with_counts;
   gboolean more = FALSE;
   int rc;
 
   if (!parse_query_int (query, "since", 0, 0, G_MAXINT64, &since) ||
-      !parse_query_int (query, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT, &limit))
+      !parse_query_int (query, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT, &limit) ||
+      !parse_query_int (query, "count", 0, 0, 1, &with_counts))
     {
       json_array_unref (changes);
       kouan_server_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid_field",
-                                "\"since\" must be an integer >= 0 and \"limit\" one in 1–%d",
-                                MAX_LIMIT);
+                                "\"since\" must be an integer >= 0, \"limit\" one in 1–%d"
+                                " and \"count\" 0 or 1", MAX_LIMIT);
       return;
     }
 
@@ -161,6 +207,19 @@ kouan_server_sync_changes (KouanServer       *self,
     }
   sqlite3_reset (stmt);
 
+  if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+    {
+      if (with_counts)
+        {
+          if (more)
+            remaining = count_remaining (self, enterprise_id, user_id, cursor, allowed);
+          else
+            remaining = json_object_new ();
+          if (remaining == NULL)
+            rc = SQLITE_ERROR;
+        }
+    }
+
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     {
       json_array_unref (changes);
@@ -173,6 +232,8 @@ kouan_server_sync_changes (KouanServer       *self,
   json_object_set_array_member (reply, "changes", changes);
   json_object_set_int_member (reply, "cursor", cursor);
   json_object_set_boolean_member (reply, "more", more);
+  if (remaining != NULL)
+    json_object_set_object_member (reply, "remaining", remaining);
   kouan_server_reply_json (msg, SOUP_STATUS_OK, reply);
 }
 

@@ -17,6 +17,7 @@
 #include "kouan-json.h"
 #include "kouan-message.h"
 #include "kouan-store.h"
+#include "kouan-store-insurance.h"
 #include "kouan-sync.h"
 #include "kouan-test-server.h"
 
@@ -117,7 +118,7 @@ fetch_changes (KouanClient *client, gint64 enterprise_id, gint64 since, guint li
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  kouan_client_fetch_changes_async (client, enterprise_id, since, limit, NULL,
+  kouan_client_fetch_changes_async (client, enterprise_id, since, limit, KOUAN_FETCH_NONE, NULL,
                                     on_async_ready, &result);
   return kouan_client_fetch_changes_finish (client, wait_result (&result), error);
 }
@@ -391,6 +392,10 @@ test_codec_change_page (void)
     "{\"changes\": [{\"seq\": 1, \"collection\": \"messages\", \"id\": 1, \"op\": \"upsert\"}], \"cursor\": 1, \"more\": false}",
     "{\"changes\": [{\"seq\": 1, \"collection\": \"messages\", \"id\": 1, \"op\": \"merge\"}], \"cursor\": 1, \"more\": false}",
     "{\"changes\": [{\"seq\": 1, \"collection\": \"messages\", \"id\": \"1\", \"op\": \"delete\"}], \"cursor\": 1, \"more\": false}",
+    "{\"changes\": [], \"cursor\": 1, \"more\": false, \"remaining\": [1]}",
+    "{\"changes\": [], \"cursor\": 1, \"more\": false, \"remaining\": {\"messages\": -1}}",
+    "{\"changes\": [], \"cursor\": 1, \"more\": false, \"remaining\": {\"messages\": \"5\"}}",
+    "{\"changes\": [], \"cursor\": 1, \"more\": false, \"remaining\": {\"messages\": 1.5}}",
   };
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) good = kouan_json_parse_object (
@@ -415,6 +420,19 @@ test_codec_change_page (void)
   g_assert_true (change->deleted);
   g_assert_null (change->record);
   g_assert_cmpint (change->id, ==, 4);
+  g_assert_null (page->remaining);
+  g_clear_pointer (&page, kouan_change_page_free);
+  g_clear_pointer (&good, json_object_unref);
+
+  good = kouan_json_parse_object ("{\"changes\": [], \"cursor\": 8, \"more\": true,"
+                                  " \"remaining\": {\"messages\": 1200, \"risk_articles\": 0}}",
+                                  -1, &error);
+  g_assert_no_error (error);
+  page = kouan_change_page_new_from_json (5, good, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_hash_table_size (page->remaining), ==, 2);
+  g_assert_cmpint (*(gint64 *) g_hash_table_lookup (page->remaining, "messages"), ==, 1200);
+  g_assert_cmpint (*(gint64 *) g_hash_table_lookup (page->remaining, "risk_articles"), ==, 0);
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
     {
@@ -1252,6 +1270,191 @@ test_engine_progress (void)
   g_assert_cmpfloat (kouan_sync_get_progress (tc->sync), ==, -1.0);
 }
 
+typedef struct {
+  char   *collection;
+  gint64  done;
+  gint64  total;
+  char   *syncing;   /* the engine's syncing-collection at that moment */
+} ProgressStep;
+
+static void
+progress_step_clear (gpointer data)
+{
+  ProgressStep *step = data;
+
+  g_free (step->collection);
+  g_free (step->syncing);
+}
+
+static void
+on_collection_progress (KouanSync  *sync,
+                        const char *collection,
+                        gint64      done,
+                        gint64      total,
+                        GArray     *steps)
+{
+  ProgressStep step = { g_strdup (collection), done, total,
+                        g_strdup (kouan_sync_get_syncing_collection (sync)) };
+  gint64 got_done = -2, got_total = -2;
+
+  g_assert_true (kouan_sync_get_collection_progress (sync, collection, &got_done, &got_total));
+  g_assert_cmpint (got_done, ==, done);
+  g_assert_cmpint (got_total, ==, total);
+  g_array_append_val (steps, step);
+}
+
+/* The figures of @collection's steps: the total is known from the first
+ * page on (the server counted what follows), never changes while nobody
+ * edits, done grows page by page and ends at the total. Returns the
+ * total. */
+static gint64
+assert_collection_steps (GArray *steps, const char *collection)
+{
+  gint64 total = -1, last_done = 0;
+  guint n = 0;
+
+  for (guint i = 0; i < steps->len; i++)
+    {
+      ProgressStep *step = &g_array_index (steps, ProgressStep, i);
+
+      if (!g_str_equal (step->collection, collection))
+        continue;
+      if (n++ == 0)
+        total = step->total;
+      g_assert_cmpint (step->total, ==, total);
+      /* the first step may only announce the total */
+      if (n > 1)
+        g_assert_cmpint (step->done, >, last_done);
+      g_assert_cmpint (step->done, <=, total);
+      g_assert_nonnull (step->syncing);
+      last_done = step->done;
+    }
+  g_assert_cmpuint (n, >, 1);   /* several pages: progress was visible */
+  g_assert_cmpint (total, >, 0);
+  g_assert_cmpint (last_done, ==, total);
+  return total;
+}
+
+/* The first sync says how far each collection has come: "messages 1 500
+ * / 6 000". The totals are what the cache holds afterwards; a later pull
+ * counts only its own changes. */
+static void
+test_collection_progress (void)
+{
+  const char *args[] = { "--demo", "--demo-scale", "3000", NULL };
+  g_autoptr(KouanTestServer) server = kouan_test_server_start (args);
+  g_autoptr(TestClient) tc = test_client_new (server, "demo-admin", 0);
+  g_autoptr(GArray) steps = g_array_new (FALSE, FALSE, sizeof (ProgressStep));
+  g_autoptr(GArray) articles = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KouanMessage) message = NULL;
+  g_autoptr(GArray) ids = NULL;
+  KouanRiskQuery everything = { 0 };
+  guint messages;
+  gulong handler;
+
+  g_array_set_clear_func (steps, progress_step_clear);
+  handler = g_signal_connect (tc->sync, "collection-progress",
+                              G_CALLBACK (on_collection_progress), steps);
+  g_assert_null (kouan_sync_get_syncing_collection (tc->sync));
+  run_once_ok (tc->sync);
+
+  messages = kouan_store_count_messages (tc->cache->store, tc->enterprise_id,
+                                         KOUAN_MESSAGE_KIND_NOTICE, KOUAN_READ_FILTER_ALL, FALSE) +
+             kouan_store_count_messages (tc->cache->store, tc->enterprise_id,
+                                         KOUAN_MESSAGE_KIND_WARNING, KOUAN_READ_FILTER_ALL, FALSE);
+  g_assert_cmpint (assert_collection_steps (steps, "messages"), ==, messages);
+  articles = kouan_store_search_risk_articles (tc->cache->store, &everything, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (assert_collection_steps (steps, "risk_articles"), ==, articles->len);
+
+  /* Between pulls there is no per-collection progress. */
+  g_assert_null (kouan_sync_get_syncing_collection (tc->sync));
+  g_assert_false (kouan_sync_get_collection_progress (tc->sync, "messages", NULL, NULL));
+  g_assert_cmpfloat (kouan_sync_get_progress (tc->sync), ==, -1.0);
+
+  /* An edit pushed and pulled back: that pull brings one message. */
+  g_array_set_size (steps, 0);
+  ids = kouan_store_list_message_ids (tc->cache->store, tc->enterprise_id, KOUAN_MESSAGE_KIND_NOTICE,
+                                      KOUAN_READ_FILTER_ALL, FALSE, &error);
+  g_assert_no_error (error);
+  message = kouan_store_get_message (tc->cache->store, tc->enterprise_id,
+                                     g_array_index (ids, gint64, 0), &error);
+  g_assert_no_error (error);
+  g_assert_true (kouan_store_set_message_starred (tc->cache->store, message,
+                                                  !kouan_message_get_starred (message), &error));
+  g_assert_no_error (error);
+  run_once_ok (tc->sync);
+  g_assert_cmpuint (steps->len, ==, 1);
+  g_assert_cmpstr (g_array_index (steps, ProgressStep, 0).collection, ==, "messages");
+  g_assert_cmpint (g_array_index (steps, ProgressStep, 0).done, ==, 1);
+  g_assert_cmpint (g_array_index (steps, ProgressStep, 0).total, ==, 1);
+
+  g_signal_handler_disconnect (tc->sync, handler);
+}
+
+/* The feed's counts: "remaining" answers count=1, per collection, and
+ * pages without it are unchanged. */
+static void
+test_feed_remaining (void)
+{
+  g_autoptr(TestClient) tc = test_client_new (demo_server, "demo-staff", 0);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KouanChangePage) first = NULL;
+  g_autoptr(KouanChangePage) plain = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  gint64 since;
+  gboolean more = TRUE;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  kouan_client_fetch_changes_async (tc->client, tc->enterprise_id, 0, 7, KOUAN_FETCH_COUNT, NULL,
+                                    on_async_ready, &result);
+  first = kouan_client_fetch_changes_finish (tc->client, wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (first->remaining);
+  g_assert_true (first->more);
+
+  plain = fetch_changes (tc->client, tc->enterprise_id, 0, 7, &error);
+  g_assert_no_error (error);
+  g_assert_null (plain->remaining);
+
+  /* what the rest of the feed brings, collection by collection, is what
+   * the first page announced */
+  since = first->cursor;
+  while (more)
+    {
+      g_autoptr(KouanChangePage) page = fetch_changes (tc->client, tc->enterprise_id, since, 50, &error);
+
+      g_assert_no_error (error);
+      for (guint i = 0; i < page->changes->len; i++)
+        {
+          KouanChange *change = g_ptr_array_index (page->changes, i);
+          gint64 *count = g_hash_table_lookup (seen, change->collection);
+
+          if (count == NULL)
+            {
+              count = g_new0 (gint64, 1);
+              g_hash_table_insert (seen, g_strdup (change->collection), count);
+            }
+          (*count)++;
+        }
+      since = page->cursor;
+      more = page->more;
+    }
+  g_assert_cmpuint (g_hash_table_size (seen), ==, g_hash_table_size (first->remaining));
+  g_hash_table_iter_init (&iter, first->remaining);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      gint64 *count = g_hash_table_lookup (seen, key);
+
+      g_test_message ("%s: %" G_GINT64_FORMAT " announced", (const char *) key, *(gint64 *) value);
+      g_assert_nonnull (count);
+      g_assert_cmpint (*count, ==, *(gint64 *) value);
+    }
+}
+
 /* Kill mid-sync ----------------------------------------------------------------- */
 
 #define CRASH_SCALE "3000"
@@ -1589,6 +1792,8 @@ main (int argc, char **argv)
   g_test_add_func ("/sync/engine-offline-recovery", test_engine_offline_recovery);
   g_test_add_func ("/sync/engine-pushes-local-edit", test_engine_pushes_local_edit);
   g_test_add_func ("/sync/engine-progress", test_engine_progress);
+  g_test_add_func ("/sync/collection-progress", test_collection_progress);
+  g_test_add_func ("/sync/feed-remaining", test_feed_remaining);
 
   demo_server = kouan_test_server_start (demo_args);
   status = g_test_run ();

@@ -9,12 +9,14 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <string.h>
 #include <gtk/gtk.h>
 
 #include "kouan-application.h"
 #include "kouan-client.h"
 #include "kouan-enterprise.h"
 #include "kouan-message.h"
+#include "kouan-store.h"
 #include "kouan-sync.h"
 #include "kouan-test-server.h"
 #include "kouan-window-private.h"
@@ -684,6 +686,101 @@ test_sync_status_text (void)
   g_clear_pointer (&text, g_free);
   text = kouan_sync_indicator_describe (KOUAN_SYNC_STATE_UNAUTHORIZED, 0, 0, -1.0);
   g_assert_cmpstr (text, ==, "Session ended");
+  g_clear_pointer (&text, g_free);
+  /* a first sync's progress, counts grouped by thousands (no-break space) */
+  text = kouan_sync_indicator_describe_collection ("messages", 12000, 100000);
+  g_assert_cmpstr (text, ==, "Syncing Messages 12\u00a0000 / 100\u00a0000");
+  g_clear_pointer (&text, g_free);
+  text = kouan_sync_indicator_describe_collection ("risk_articles", 999, 1000);
+  g_assert_cmpstr (text, ==, "Syncing Risk information 999 / 1\u00a0000");
+}
+
+static void
+on_async_done (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static gboolean
+result_arrived (gpointer user_data)
+{
+  return *(GAsyncResult **) user_data != NULL;
+}
+
+static void
+record_indicator_text (KouanSync          *sync,
+                       const char         *collection,
+                       gint64              done,
+                       gint64              total,
+                       KouanSyncIndicator *indicator)
+{
+  GPtrArray *texts = g_object_get_data (G_OBJECT (indicator), "texts");
+
+  g_ptr_array_add (texts, g_strdup (kouan_sync_indicator_get_text (indicator)));
+}
+
+/* During a first sync the header bar's indicator says what arrives and how
+ * far it is ("Syncing Risk information 500 / 606"), from the figures the
+ * server announced; afterwards it says when it synced. */
+static void
+test_sync_indicator_counts (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KouanClient) client = kouan_client_new (kouan_test_server_get_url (fixture.server), &error);
+  g_autoptr(KouanSession) session = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(KouanStore) store = NULL;
+  g_autoptr(KouanSync) sync = NULL;
+  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *path = g_build_filename (fixture.home, "indicator-counts.db", NULL);
+  GtkWidget *indicator = g_object_ref_sink (kouan_sync_indicator_new ());
+  gboolean counted = FALSE;
+
+  g_assert_no_error (error);
+  kouan_client_login_async (client, ACCOUNT, PASSWORD, NULL, on_async_done, &result);
+  g_assert_true (wait_until (result_arrived, &result));
+  session = kouan_client_login_finish (client, result, &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  store = kouan_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (kouan_store_save_enterprises (store, session->enterprises, &error));
+  g_assert_no_error (error);
+  sync = kouan_sync_new (client, store);
+  kouan_sync_set_enterprise_id (sync, kouan_enterprise_get_id (g_ptr_array_index (session->enterprises, 0)));
+
+  /* connected after the indicator's own handler: it sees the updated text */
+  kouan_sync_indicator_set_sync (KOUAN_SYNC_INDICATOR (indicator), sync);
+  g_object_set_data (G_OBJECT (indicator), "texts", texts);
+  g_signal_connect (sync, "collection-progress", G_CALLBACK (record_indicator_text), indicator);
+
+  kouan_sync_run_once_async (sync, NULL, on_async_done, &result);
+  g_assert_true (wait_until (result_arrived, &result));
+  g_assert_true (kouan_sync_run_once_finish (sync, result, &error));
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < texts->len; i++)
+    {
+      const char *text = g_ptr_array_index (texts, i);
+
+      g_test_message ("%s", text);
+      g_assert_true (g_str_has_prefix (text, "Syncing "));
+      if (strstr (text, " / ") != NULL &&
+          (g_str_has_prefix (text, "Syncing Messages ") ||
+           g_str_has_prefix (text, "Syncing Risk information ")))
+        counted = TRUE;
+    }
+  g_assert_true (counted);
+  g_assert_true (g_str_has_prefix (kouan_sync_indicator_get_text (KOUAN_SYNC_INDICATOR (indicator)),
+                                   "Last synced "));
+
+  kouan_sync_indicator_set_sync (KOUAN_SYNC_INDICATOR (indicator), NULL);
+  g_object_unref (indicator);
 }
 
 /* Last: it leaves this address throttled on the test server. */
@@ -747,6 +844,7 @@ main (int   argc,
   g_assert_no_error (error);
 
   g_test_add_func ("/ui/shell/sync-status-text", test_sync_status_text);
+  g_test_add_func ("/ui/shell/sync-indicator-counts", test_sync_indicator_counts);
   g_test_add_func ("/ui/shell/login-wrong-password", test_login_wrong_password);
   g_test_add_func ("/ui/shell/login-missing-fields", test_login_missing_fields);
   g_test_add_func ("/ui/shell/login-unreachable", test_login_unreachable);

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "kouan-sync.h"
 #include "kouan-sync-indicator.h"
@@ -20,6 +21,7 @@ struct _KouanSyncIndicator
   /* owned */
   KouanSync *sync;
   gulong     notify_handler;
+  gulong     progress_handler;
 };
 
 G_DEFINE_FINAL_TYPE (KouanSyncIndicator, kouan_sync_indicator, GTK_TYPE_WIDGET)
@@ -97,6 +99,54 @@ kouan_sync_indicator_describe (KouanSyncState state,
   return g_strdup (_("Online"));
 }
 
+/* What the user calls the records of a synced collection. */
+static const char *
+collection_label (const char *collection)
+{
+  if (g_strcmp0 (collection, "messages") == 0)
+    return C_("sync collection", "Messages");
+  if (g_strcmp0 (collection, "risk_articles") == 0)
+    return C_("sync collection", "Risk information");
+  if (g_strcmp0 (collection, "insurance_policies") == 0)
+    return C_("sync collection", "Policies");
+  if (g_strcmp0 (collection, "insurance_claims") == 0)
+    return C_("sync collection", "Claims");
+  return C_("sync collection", "Enterprise data");
+}
+
+/* 100000 → "100 000": groups of three digits, joined by a no-break space
+ * so a count never wraps (and reads the same in every language). */
+static char *
+format_count (gint64 count)
+{
+  g_autofree char *digits = g_strdup_printf ("%" G_GINT64_FORMAT, MAX (count, 0));
+  GString *text = g_string_new (NULL);
+  gsize length = strlen (digits);
+
+  for (gsize i = 0; i < length; i++)
+    {
+      if (i > 0 && (length - i) % 3 == 0)
+        g_string_append (text, "\u00a0");
+      g_string_append_c (text, digits[i]);
+    }
+  return g_string_free (text, FALSE);
+}
+
+char *
+kouan_sync_indicator_describe_collection (const char *collection,
+                                          gint64      done,
+                                          gint64      total)
+{
+  g_autofree char *done_text = format_count (done);
+  g_autofree char *total_text = format_count (total);
+
+  /* Translators: "Syncing Messages 12 000 / 100 000": the first %s is a
+   * kind of record (Messages, Risk information …), then how many of them
+   * arrived so far and how many the sync brings */
+  return g_strdup_printf (_("Syncing %s %s / %s"), collection_label (collection),
+                          done_text, total_text);
+}
+
 static const char *
 icon_for_state (KouanSyncState state,
                 guint          pending)
@@ -137,7 +187,18 @@ kouan_sync_indicator_update (KouanSyncIndicator *self)
       last_error = kouan_sync_get_last_error (self->sync);
     }
 
-  text = kouan_sync_indicator_describe (state, pending, last_synced, progress);
+  /* A first sync of 100 000 records takes a while: say what is coming
+   * in and how far it is, when the server told the totals. */
+  if (state == KOUAN_SYNC_STATE_SYNCING && kouan_sync_get_syncing_collection (self->sync) != NULL)
+    {
+      const char *collection = kouan_sync_get_syncing_collection (self->sync);
+      gint64 done = 0, total = -1;
+
+      if (kouan_sync_get_collection_progress (self->sync, collection, &done, &total) && total > 0)
+        text = kouan_sync_indicator_describe_collection (collection, done, total);
+    }
+  if (text == NULL)
+    text = kouan_sync_indicator_describe (state, pending, last_synced, progress);
   gtk_label_set_label (GTK_LABEL (self->label), text);
   gtk_image_set_from_icon_name (GTK_IMAGE (self->icon), icon_for_state (state, pending));
 
@@ -172,6 +233,16 @@ static void
 on_sync_notify (KouanSyncIndicator *self,
                 GParamSpec         *pspec,
                 KouanSync          *sync)
+{
+  kouan_sync_indicator_update (self);
+}
+
+static void
+on_collection_progress (KouanSyncIndicator *self,
+                        const char         *collection,
+                        gint64              done,
+                        gint64              total,
+                        KouanSync          *sync)
 {
   kouan_sync_indicator_update (self);
 }
@@ -283,12 +354,20 @@ kouan_sync_indicator_set_sync (KouanSyncIndicator *self,
     return;
 
   if (self->sync != NULL)
-    g_clear_signal_handler (&self->notify_handler, self->sync);
+    {
+      g_clear_signal_handler (&self->notify_handler, self->sync);
+      g_clear_signal_handler (&self->progress_handler, self->sync);
+    }
   g_set_object (&self->sync, sync);
   if (self->sync != NULL)
-    self->notify_handler = g_signal_connect_object (self->sync, "notify",
-                                                    G_CALLBACK (on_sync_notify),
-                                                    self, G_CONNECT_SWAPPED);
+    {
+      self->notify_handler = g_signal_connect_object (self->sync, "notify",
+                                                      G_CALLBACK (on_sync_notify),
+                                                      self, G_CONNECT_SWAPPED);
+      self->progress_handler = g_signal_connect_object (self->sync, "collection-progress",
+                                                        G_CALLBACK (on_collection_progress),
+                                                        self, G_CONNECT_SWAPPED);
+    }
 
   kouan_sync_indicator_update (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNC]);

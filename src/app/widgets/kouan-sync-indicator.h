@@ -7,8 +7,8 @@
 G_BEGIN_DECLS
 
 /* The sync status in the header bar: an icon (or a spinner) and a short
- * label — Online, Offline, Syncing 40 %, 3 changes waiting, Last synced
- * 14:05. Clicking it activates win.sync-now. Property: sync (KouanSync). */
+ * label — Online, Offline, Syncing 40 %, Syncing Messages 12 000 / 100 000,
+ * 3 changes waiting, Last synced 14:05. Clicking it activates win.sync-now. Property: sync (KouanSync). */
 
 #define KOUAN_TYPE_SYNC_INDICATOR (kouan_sync_indicator_get_type ())
 G_DECLARE_FINAL_TYPE (KouanSyncIndicator, kouan_sync_indicator, KOUAN, SYNC_INDICATOR, GtkWidget)
@@ -25,5 +25,10 @@ char       *kouan_sync_indicator_describe  (KouanSyncState state,
                                             guint          pending,
                                             gint64         last_synced,
                                             double         progress);
+/* The label while a pull reports how far it came in a collection:
+ * "Syncing Messages 12 000 / 100 000" (transfer full). */
+char       *kouan_sync_indicator_describe_collection (const char *collection,
+                                                      gint64      done,
+                                                      gint64      total);
 
 G_END_DECLS
