@@ -16,8 +16,8 @@
 
 /* How long a test waits for the server to start, or for one request,
  * before it fails instead of hanging the suite. */
-#define START_TIMEOUT_SECONDS   60
-#define REQUEST_TIMEOUT_SECONDS 30
+#define START_TIMEOUT_SECONDS   (60 * (int) kouan_test_timeout_scale ())
+#define REQUEST_TIMEOUT_SECONDS (30 * (int) kouan_test_timeout_scale ())
 
 struct _KouanTestServer
 {
@@ -229,6 +229,17 @@ wait_exit (KouanTestServer *self)
   status = g_subprocess_get_status (self->process);
   g_clear_object (&self->process);
   return status;
+}
+
+guint
+kouan_test_timeout_scale (void)
+{
+  const char *text = g_getenv ("KOUAN_TEST_TIMEOUT_SCALE");
+  guint64 scale = 1;
+
+  if (text != NULL && !g_ascii_string_to_unsigned (text, 10, 1, 100, &scale, NULL))
+    scale = 1;
+  return (guint) scale;
 }
 
 void

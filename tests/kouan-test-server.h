@@ -40,6 +40,12 @@ guint            kouan_test_http           (const char  *method,
                                             gsize        body_len,
                                             GBytes     **out_body);
 
+/* How many times longer a test should wait than usual: the value of
+ * $KOUAN_TEST_TIMEOUT_SCALE (the sanitizer build's test setup sets it,
+ * tests/meson.build), 1 without it. Deadlines only catch hangs; they are
+ * never what a test asserts. */
+guint            kouan_test_timeout_scale  (void);
+
 /* Log in with a password, returns the token (transfer full) or aborts. */
 char            *kouan_test_login          (KouanTestServer *self,
                                             const char      *account,

@@ -425,11 +425,6 @@ kouan_server_app_run (int    argc,
   if (self.soup != NULL)
     soup_server_disconnect (self.soup);
   g_clear_object (&self.soup);
-  /* The clients' connections close in callbacks on the main context:
-   * let them run, or their sockets outlive the server object (a leak the
-   * sanitizer build reports at exit). */
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
   g_clear_pointer (&self.sockets, g_ptr_array_unref);
   g_clear_pointer (&self.routes, g_ptr_array_unref);
   g_clear_pointer (&self.collections, g_hash_table_unref);

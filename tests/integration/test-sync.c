@@ -22,7 +22,7 @@
 #include "kouan-test-server.h"
 
 #define DEMO_PASSWORD "kouan-demo"
-#define WAIT_TIMEOUT_MS 20000
+#define WAIT_TIMEOUT_MS (20000 * kouan_test_timeout_scale ())
 
 /* One demo server shared by the tests that do not need their own; tests
  * that change server state only add edits, and every test compares against
