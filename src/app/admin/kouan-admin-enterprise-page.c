@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include "widgets/kouan-image-chooser.h"
+
 #include <glib/gi18n.h>
 
 #include "kouan-json.h"
@@ -593,7 +595,7 @@ on_choose_image (GtkWidget  *widget,
 
   pick->self = g_object_ref (self);
   pick->slot = g_variant_get_int32 (parameter) == 0 ? 0 : 1;
-  kouan_admin_pick_image (widget, pick->slot == 0 ? _("Choose the LOGO") : _("Choose the seal"),
+  kouan_image_chooser_open (widget, pick->slot == 0 ? _("Choose the LOGO") : _("Choose the seal"),
                           on_image_file, pick);
 }
 

@@ -79,11 +79,5 @@ void        kouan_admin_image_upload_async     (GtkWidget           *page,
 gint64      kouan_admin_image_upload_finish    (GAsyncResult        *result,
                                                 GdkTexture         **out_texture,
                                                 GError             **error);
-/* Asks for a PNG or JPEG file (GtkFileChooserNative); @callback gets the
- * GFile, or NULL when cancelled. */
-void        kouan_admin_pick_image             (GtkWidget           *page,
-                                                const char          *title,
-                                                void               (*callback) (GFile *file, gpointer data),
-                                                gpointer             data);
 
 G_END_DECLS

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include "widgets/kouan-image-chooser.h"
+
 #include <glib/gi18n.h>
 
 #include "kouan-settings.h"
@@ -187,7 +189,7 @@ on_choose_picture (GtkWidget  *widget,
                    GVariant   *parameter)
 {
   /* the dialog stays alive while the picture uploads */
-  kouan_admin_pick_image (widget, _("Choose the slide's picture"), on_picture_file, g_object_ref (widget));
+  kouan_image_chooser_open (widget, _("Choose the slide's picture"), on_picture_file, g_object_ref (widget));
 }
 
 /* ---- building ------------------------------------------------------- */

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include "widgets/kouan-image-chooser.h"
+
 #include <glib/gi18n.h>
 
 #include "kouan-certify-dialog.h"
@@ -112,7 +114,7 @@ choose_image (GtkWidget  *widget,
               const char *action,
               GVariant   *parameter)
 {
-  _kouan_personal_choose_image (widget, _("Choose the Business Licence Image"),
+  kouan_image_chooser_open (widget, _("Choose the Business Licence Image"),
                                 on_licence_chosen, g_object_ref (widget));
 }
 

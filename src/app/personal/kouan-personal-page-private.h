@@ -90,13 +90,6 @@ void       _kouan_personal_upload_file     (KouanPersonalPage  *self,
                                             int                 side,
                                             KouanImageUploaded  done,
                                             gpointer            data);
-/* Opens a file chooser for PNG and JPEG images; @on_chosen gets the file
- * (NULL when cancelled). */
-typedef void (*KouanImageChosen) (GFile *file, gpointer data);
-void       _kouan_personal_choose_image    (GtkWidget         *parent,
-                                            const char        *title,
-                                            KouanImageChosen   on_chosen,
-                                            gpointer           data);
 /* The user-visible text for an API or image error. */
 char      *_kouan_personal_describe_error  (const GError      *error,
                                             KouanClient       *client);

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include "widgets/kouan-image-chooser.h"
+
 #include <glib/gi18n.h>
 
 #include "kouan-personal-page-private.h"
@@ -284,7 +286,7 @@ choose_avatar (GtkWidget  *widget,
                const char *action,
                GVariant   *parameter)
 {
-  _kouan_personal_choose_image (widget, _("Choose an Avatar"), on_avatar_chosen, g_object_ref (widget));
+  kouan_image_chooser_open (widget, _("Choose an Avatar"), on_avatar_chosen, g_object_ref (widget));
 }
 
 static void
@@ -292,7 +294,7 @@ choose_seal (GtkWidget  *widget,
              const char *action,
              GVariant   *parameter)
 {
-  _kouan_personal_choose_image (widget, _("Choose the Seal Image"), on_seal_chosen, g_object_ref (widget));
+  kouan_image_chooser_open (widget, _("Choose the Seal Image"), on_seal_chosen, g_object_ref (widget));
 }
 
 static void
