@@ -281,7 +281,7 @@ test_index_rolled_back (Fixture       *fixture,
   KouanChange *bad;
 
   first_pages (fixture);
-  before = g_hash_table_ref (fixture->model);
+  before = g_steal_pointer (&fixture->model);
 
   page = page_new (fixture);
   /* edit a copy of the model: the page will not commit */
