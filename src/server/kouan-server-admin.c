@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "kouan-grant-status.h"
 #include "kouan-json.h"
 #include "kouan-permissions.h"
 #include "kouan-server.h"
@@ -320,14 +321,8 @@ grant_from_row (sqlite3_stmt *stmt,
   const char *starts_on = column_text (stmt, first + 3);
   gboolean open_ended = sqlite3_column_type (stmt, first + 4) == SQLITE_NULL;
   const char *ends_on = column_text (stmt, first + 4);
-  const char *state;
-
-  if (strcmp (today, starts_on) < 0)
-    state = "pending";
-  else if (!open_ended && strcmp (today, ends_on) > 0)
-    state = "expired";
-  else
-    state = "valid";
+  const char *state = kouan_grant_status_to_string (
+    kouan_grant_status_for (starts_on, open_ended ? NULL : ends_on, today, NULL));
 
   json_object_set_int_member (grant, "id", sqlite3_column_int64 (stmt, first));
   json_object_set_int_member (grant, "role_id", sqlite3_column_int64 (stmt, first + 1));
@@ -362,14 +357,14 @@ member_grants_json (KouanServer *self,
   return grants;
 }
 
-/* A member's status as the staff list shows it: "disabled", "expired"
- * (active, has grants, none valid today) or "active". */
+/* A member's status as the staff list shows it, by core's one rule
+ * (kouan-grant-status.h, registered as an SQL function by the database):
+ * "disabled", else the best status of their grants ("active", "expiring",
+ * "pending", "expired"), "active" without grants. ?2 is today. */
 #define STATUS_SQL \
-  "CASE WHEN m.status = 'disabled' THEN 'disabled'" \
-  " WHEN EXISTS (SELECT 1 FROM grants g WHERE g.enterprise_id = m.enterprise_id AND g.user_id = m.user_id)" \
-  "  AND NOT EXISTS (SELECT 1 FROM grants g WHERE g.enterprise_id = m.enterprise_id AND g.user_id = m.user_id" \
-  "   AND g.starts_on <= ?2 AND (g.ends_on IS NULL OR g.ends_on >= ?2)) THEN 'expired'" \
-  " ELSE 'active' END"
+  "kouan_member_status (m.status, ?2," \
+  " (SELECT group_concat (g.starts_on || '~' || COALESCE (g.ends_on, ''), ',') FROM grants g" \
+  "   WHERE g.enterprise_id = m.enterprise_id AND g.user_id = m.user_id))"
 
 #define MEMBER_COLUMNS \
   "m.user_id, u.account, u.name, m.department_id, d.name, " STATUS_SQL ", m.registered_on"
@@ -1039,6 +1034,7 @@ handle_staff_list (KouanRequest *req)
   const char *order = query_get (req, "order");
   const char *sort_sql = "u.name";
   gint64 role_id, department_id, offset, limit, total = 0;
+  KouanGrantStatus wanted_status;
   g_autofree char *like = NULL;
   JsonArray *items;
 
@@ -1047,10 +1043,9 @@ handle_staff_list (KouanRequest *req)
       !query_int (req, "offset", 0, G_MAXINT32, 0, &offset) ||
       !query_int (req, "limit", 1, PAGE_MAX, 100, &limit))
     return;
-  if (status != NULL && g_strcmp0 (status, "active") != 0 && g_strcmp0 (status, "disabled") != 0 &&
-      g_strcmp0 (status, "expired") != 0)
+  if (status != NULL && !kouan_grant_status_from_string (status, &wanted_status))
     return kouan_server_reply_error (req->msg, SOUP_STATUS_BAD_REQUEST, "invalid_query",
-                                     "\"status\" must be active, disabled or expired");
+                                     "\"status\" must be pending, active, expiring, expired or disabled");
   if ((from != NULL && !date_is_valid (from)) || (to != NULL && !date_is_valid (to)))
     return kouan_server_reply_error (req->msg, SOUP_STATUS_BAD_REQUEST, "invalid_query",
                                      "Registration dates are YYYY-MM-DD");

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "kouan-grant-status.h"
 #include "kouan-json.h"
 #include "kouan-server.h"
 
@@ -731,6 +732,34 @@ on_prune_mutations (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* kouan_member_status (membership_status, today, periods): a member's
+ * status by the one rule in core (kouan-grant-status.h), so the staff
+ * list's filter and its rows say what the app and 我的角色 say. @periods
+ * is group_concat of "starts_on~ends_on" (ends_on empty when open). */
+static void
+sql_member_status (sqlite3_context *context,
+                   int              argc,
+                   sqlite3_value  **argv)
+{
+  const char *membership = (const char *) sqlite3_value_text (argv[0]);
+  const char *today = (const char *) sqlite3_value_text (argv[1]);
+  const char *periods = (const char *) sqlite3_value_text (argv[2]);
+  g_auto(GStrv) items = periods != NULL ? g_strsplit (periods, ",", -1) : NULL;
+  KouanMemberStatusFold fold;
+  KouanGrantStatus status;
+
+  kouan_member_status_fold_init (&fold);
+  for (guint i = 0; items != NULL && items[i] != NULL; i++)
+    {
+      g_auto(GStrv) ends = g_strsplit (items[i], "~", 2);
+
+      if (ends[0] != NULL && ends[1] != NULL)
+        kouan_member_status_fold_add (&fold, ends[0], *ends[1] != '\0' ? ends[1] : NULL, today);
+    }
+  status = kouan_member_status_fold_result (&fold, g_strcmp0 (membership, "disabled") == 0, NULL);
+  sqlite3_result_text (context, kouan_grant_status_to_string (status), -1, SQLITE_STATIC);
+}
+
 gboolean
 kouan_server_db_open (KouanServer  *self,
                       const char   *path,
@@ -751,6 +780,9 @@ kouan_server_db_open (KouanServer  *self,
 
   sqlite3_busy_timeout (self->db, 5000);
   sqlite3_extended_result_codes (self->db, 1);
+  sqlite3_create_function_v2 (self->db, "kouan_member_status", 3,
+                              SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                              sql_member_status, NULL, NULL, NULL);
 
   if (!kouan_server_db_exec (self,
                              "PRAGMA journal_mode = WAL;"

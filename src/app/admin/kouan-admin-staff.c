@@ -4,6 +4,8 @@
 #include <glib/gi18n.h>
 
 #include "kouan-admin-record.h"
+#include "kouan-format.h"
+#include "kouan-grant-status.h"
 #include "kouan-admin-staff.h"
 
 /* The server filters and pages (thousands of members); each query pulls
@@ -50,23 +52,42 @@ struct _KouanAdminStaff
 
 G_DEFINE_FINAL_TYPE (KouanAdminStaff, kouan_admin_staff, GTK_TYPE_WIDGET)
 
-static const struct {
-  const char *id;
-  const char *label;
-} statuses[] = {
-  { NULL,       N_("All statuses") },
-  { "active",   N_("Active") },
-  { "disabled", N_("Disabled") },
-  { "expired",  N_("Grant expired") },
+/* The filter's entries: "all", then core's statuses in reading order
+ * (the words come from kouan-grant-status.h, as on the server and in
+ * 我的角色). */
+static const KouanGrantStatus statuses[] = {
+  KOUAN_GRANT_STATUS_ACTIVE,
+  KOUAN_GRANT_STATUS_EXPIRING,
+  KOUAN_GRANT_STATUS_PENDING,
+  KOUAN_GRANT_STATUS_EXPIRED,
+  KOUAN_GRANT_STATUS_DISABLED,
 };
 
-static const char *
-status_label (const char *status)
+/* A member's status with the day that goes with it, by the same rule the
+ * server filtered with. */
+static char *
+member_status_text (KouanAdminRecord *record)
 {
-  for (guint i = 1; i < G_N_ELEMENTS (statuses); i++)
-    if (g_strcmp0 (statuses[i].id, status) == 0)
-      return _(statuses[i].label);
-  return status;
+  JsonObject *object = kouan_admin_record_get_object (record);
+  JsonArray *grants = json_object_has_member (object, "grants") ? json_object_get_array_member (object, "grants") : NULL;
+  g_autofree char *today = kouan_grant_today ();
+  KouanMemberStatusFold fold;
+  KouanGrantStatus status;
+  const char *day = NULL;
+
+  kouan_member_status_fold_init (&fold);
+  for (guint i = 0; grants != NULL && i < json_array_get_length (grants); i++)
+    {
+      JsonObject *grant = json_array_get_object_element (grants, i);
+      const char *ends = json_object_get_null_member (grant, "ends_on") ? NULL
+                         : json_object_get_string_member (grant, "ends_on");
+
+      kouan_member_status_fold_add (&fold, json_object_get_string_member (grant, "starts_on"), ends, today);
+    }
+  status = kouan_member_status_fold_result (&fold,
+                                            g_strcmp0 (kouan_admin_record_get_string (record, "status"), "disabled") == 0,
+                                            &day);
+  return kouan_grant_status_describe (status, day);
 }
 
 static void
@@ -172,7 +193,7 @@ cell_department (KouanAdminRecord *record)
 static char *
 cell_status (KouanAdminRecord *record)
 {
-  return g_strdup (status_label (kouan_admin_record_get_string (record, "status")));
+  return member_status_text (record);
 }
 
 static char *
@@ -184,15 +205,17 @@ cell_registered (KouanAdminRecord *record)
 static char *
 grant_text (JsonObject *grant)
 {
-  const char *state = json_object_get_string_member (grant, "state");
-  const char *ends = json_object_get_null_member (grant, "ends_on") ? _("open-ended")
-                     : json_object_get_string_member (grant, "ends_on");
-  const char *note = g_strcmp0 (state, "expired") == 0 ? _(" (expired)")
-                     : g_strcmp0 (state, "pending") == 0 ? _(" (not started)") : "";
+  const char *starts = json_object_get_string_member (grant, "starts_on");
+  const char *ends_on = json_object_get_null_member (grant, "ends_on") ? NULL
+                        : json_object_get_string_member (grant, "ends_on");
+  g_autofree char *today = kouan_grant_today ();
+  KouanGrantStatus status = kouan_grant_status_for (starts, ends_on, today, NULL);
+  g_autofree char *from = kouan_format_iso_day (starts);
+  g_autofree char *until = ends_on != NULL ? kouan_format_iso_day (ends_on) : g_strdup (_("open-ended"));
 
-  /* Translators: role, start date – end date, then (expired) or (not started) */
-  return g_strdup_printf (_("%s: %s – %s%s"), json_object_get_string_member (grant, "role"),
-                          json_object_get_string_member (grant, "starts_on"), ends, note);
+  /* Translators: role: start date – end date (status) */
+  return g_strdup_printf (_("%s: %s – %s (%s)"), json_object_get_string_member (grant, "role"),
+                          from, until, kouan_grant_status_label (status));
 }
 
 static char *
@@ -349,8 +372,8 @@ query_suffix (KouanAdminStaff *self,
 
       g_string_append_printf (suffix, "&role=%" G_GINT64_FORMAT, kouan_admin_record_get_id (record));
     }
-  if (status != GTK_INVALID_LIST_POSITION && status > 0 && status < G_N_ELEMENTS (statuses))
-    g_string_append_printf (suffix, "&status=%s", statuses[status].id);
+  if (status != GTK_INVALID_LIST_POSITION && status > 0 && status <= G_N_ELEMENTS (statuses))
+    g_string_append_printf (suffix, "&status=%s", kouan_grant_status_to_string (statuses[status - 1]));
   if (department != GTK_INVALID_LIST_POSITION && department > 0 && department <= self->department_ids->len)
     g_string_append_printf (suffix, "&department=%" G_GINT64_FORMAT,
                             g_array_index (self->department_ids, gint64, department - 1));
@@ -1137,8 +1160,9 @@ kouan_admin_staff_init (KouanAdminStaff *self)
   self->role_names = gtk_string_list_new ((const char *[]) { _("All roles"), NULL });
   self->department_names = gtk_string_list_new ((const char *[]) { _("All departments"), NULL });
   self->department_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  gtk_string_list_append (status_names, _("All statuses"));
   for (guint i = 0; i < G_N_ELEMENTS (statuses); i++)
-    gtk_string_list_append (status_names, _(statuses[i].label));
+    gtk_string_list_append (status_names, kouan_grant_status_label (statuses[i]));
 
   /* the portal's filters: name, role, status, registration dates (+ department) */
   filters = gtk_flow_box_new ();
@@ -1286,9 +1310,9 @@ _kouan_admin_staff_set_filters (KouanAdminStaff *self,
   gtk_editable_set_text (GTK_EDITABLE (self->name_entry), name != NULL ? name : "");
   select_string (self->role_dropdown, role);
   gtk_drop_down_set_selected (GTK_DROP_DOWN (self->status_dropdown), 0);
-  for (guint i = 1; status != NULL && i < G_N_ELEMENTS (statuses); i++)
-    if (g_strcmp0 (statuses[i].id, status) == 0)
-      gtk_drop_down_set_selected (GTK_DROP_DOWN (self->status_dropdown), i);
+  for (guint i = 0; status != NULL && i < G_N_ELEMENTS (statuses); i++)
+    if (g_strcmp0 (kouan_grant_status_to_string (statuses[i]), status) == 0)
+      gtk_drop_down_set_selected (GTK_DROP_DOWN (self->status_dropdown), i + 1);
   kouan_admin_date_button_set (self->from_button, from);
   kouan_admin_date_button_set (self->to_button, to);
 }

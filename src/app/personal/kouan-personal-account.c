@@ -3,6 +3,8 @@
 
 #include <glib/gi18n.h>
 
+#include "kouan-format.h"
+#include "kouan-grant-status.h"
 #include "kouan-json.h"
 #include "kouan-personal-page-private.h"
 #include "kouan-store-access.h"
@@ -46,105 +48,51 @@ _kouan_personal_account_reload (KouanPersonalPage *self)
 
 /* ---- 我的角色与权限期限: the member's grants -------------------------------- */
 
-/* Grants are valid by China days (as the server decides them), so today
- * is taken in China's fixed UTC+8 zone, not the computer's. */
-static char *
-china_today (void)
-{
-  g_autoptr(GTimeZone) china = g_time_zone_new_offset (8 * 60 * 60);
-  g_autoptr(GDateTime) now = g_date_time_new_now (china);
-
-  return g_date_time_format (now, "%Y-%m-%d");
-}
-
-static gboolean
-parse_day (const char *text,
-           GDate      *date)
-{
-  int year, month, day;
-
-  g_date_clear (date, 1);
-  if (text == NULL || sscanf (text, "%4d-%2d-%2d", &year, &month, &day) != 3 ||
-      !g_date_valid_dmy (day, month, year))
-    return FALSE;
-  g_date_set_dmy (date, day, month, year);
-  return TRUE;
-}
-
-typedef enum {
-  GRANT_VALID,
-  GRANT_ENDING,
-  GRANT_PENDING,
-  GRANT_EXPIRED,
-} GrantState;
-
-static GrantState
-grant_state (JsonObject *grant,
-             const char *today,
-             int        *days_left)
-{
-  const char *starts_on = json_object_get_string_member_with_default (grant, "starts_on", "");
-  const char *ends_on = NULL;
-  GDate now, end;
-
-  if (json_object_has_member (grant, "ends_on") && !json_object_get_null_member (grant, "ends_on"))
-    ends_on = json_object_get_string_member (grant, "ends_on");
-  *days_left = -1;
-  /* ISO dates compare as strings */
-  if (g_strcmp0 (today, starts_on) < 0)
-    return GRANT_PENDING;
-  if (ends_on == NULL)
-    return GRANT_VALID;
-  if (g_strcmp0 (today, ends_on) > 0)
-    return GRANT_EXPIRED;
-  if (parse_day (today, &now) && parse_day (ends_on, &end))
-    {
-      *days_left = g_date_days_between (&now, &end);
-      if (*days_left <= 7)
-        return GRANT_ENDING;
-    }
-  return GRANT_VALID;
-}
-
 char *
 _kouan_personal_describe_grant (JsonObject *grant,
                                 const char *today)
 {
   const char *role = json_object_get_string_member_with_default (grant, "role", "");
   const char *starts_on = json_object_get_string_member_with_default (grant, "starts_on", "");
+  const char *ends_on = NULL;
+  g_autofree char *from = kouan_format_iso_day (starts_on);
   g_autofree char *period = NULL;
   g_autofree char *state = NULL;
-  g_autofree char *china = today == NULL ? china_today () : NULL;
+  g_autofree char *china = today == NULL ? kouan_grant_today () : NULL;
   int days_left;
 
   if (today == NULL)
     today = china;
 
   if (json_object_has_member (grant, "ends_on") && !json_object_get_null_member (grant, "ends_on"))
-    /* Translators: a role's validity period, start and end dates */
-    period = g_strdup_printf (_("%s – %s"), starts_on, json_object_get_string_member (grant, "ends_on"));
+    ends_on = json_object_get_string_member (grant, "ends_on");
+  if (ends_on != NULL)
+    {
+      g_autofree char *until = kouan_format_iso_day (ends_on);
+
+      /* Translators: a role's validity period, start and end dates */
+      period = g_strdup_printf (_("%s – %s"), from, until);
+    }
   else
     /* Translators: a role's validity period without an end */
-    period = g_strdup_printf (_("from %s, no end date"), starts_on);
+    period = g_strdup_printf (_("from %s, no end date"), from);
 
-  switch (grant_state (grant, today, &days_left))
+  /* the status rule is core's (kouan-grant-status.h), as in the staff
+   * list and on the server */
+  switch (kouan_grant_status_for (starts_on, ends_on, today, &days_left))
     {
-    case GRANT_PENDING:
-      state = g_strdup (_("not yet valid"));
-      break;
-    case GRANT_EXPIRED:
-      state = g_strdup (_("expired"));
-      break;
-    case GRANT_ENDING:
+    case KOUAN_GRANT_STATUS_EXPIRING:
       if (days_left == 0)
         state = g_strdup (_("ends today"));
       else
         state = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "ends in %d day", "ends in %d days", days_left),
                                  days_left);
       break;
-    case GRANT_VALID:
+    case KOUAN_GRANT_STATUS_PENDING:
+      state = kouan_grant_status_describe (KOUAN_GRANT_STATUS_PENDING, starts_on);
+      break;
     default:
-      state = g_strdup (_("valid"));
+      state = kouan_grant_status_describe (kouan_grant_status_for (starts_on, ends_on, today, NULL), NULL);
       break;
     }
 
@@ -177,16 +125,18 @@ _kouan_personal_roles_reload (KouanPersonalPage *self)
   gtk_widget_set_visible (self->roles_empty_label, n == 0);
   gtk_widget_set_visible (self->roles_list, n > 0);
 
-  today = china_today ();
+  today = kouan_grant_today ();
   for (guint i = 0; i < n; i++)
     {
       JsonObject *grant = json_array_get_object_element (grants, i);
       g_autofree char *text = NULL;
       GtkWidget *row, *label;
-      int days_left;
+      const char *ends_on = NULL;
 
       if (grant == NULL)
         continue;
+      if (json_object_has_member (grant, "ends_on") && !json_object_get_null_member (grant, "ends_on"))
+        ends_on = json_object_get_string_member (grant, "ends_on");
       text = _kouan_personal_describe_grant (grant, today);
       label = gtk_label_new (text);
       gtk_label_set_xalign (GTK_LABEL (label), 0);
@@ -195,16 +145,18 @@ _kouan_personal_roles_reload (KouanPersonalPage *self)
       gtk_widget_set_margin_bottom (label, 6);
       gtk_widget_set_margin_start (label, 6);
       gtk_widget_set_margin_end (label, 6);
-      switch (grant_state (grant, today, &days_left))
+      switch (kouan_grant_status_for (json_object_get_string_member_with_default (grant, "starts_on", ""),
+                                      ends_on, today, NULL))
         {
-        case GRANT_ENDING:
+        case KOUAN_GRANT_STATUS_EXPIRING:
           gtk_widget_add_css_class (label, "warning");
           break;
-        case GRANT_PENDING:
-        case GRANT_EXPIRED:
+        case KOUAN_GRANT_STATUS_PENDING:
+        case KOUAN_GRANT_STATUS_EXPIRED:
+        case KOUAN_GRANT_STATUS_DISABLED:
           gtk_widget_add_css_class (label, "dim-label");
           break;
-        case GRANT_VALID:
+        case KOUAN_GRANT_STATUS_ACTIVE:
         default:
           break;
         }
