@@ -1803,6 +1803,7 @@ kouan_server_admin_install (KouanServer *self)
 {
   kouan_server_routes_add (self, admin_routes, G_N_ELEMENTS (admin_routes));
   kouan_server_collections_add (self, &access_collection);
+  kouan_server_people_install (self);
 
   /* A day's granularity: hourly checks catch the China-time midnight
    * within the hour whenever the server started. */

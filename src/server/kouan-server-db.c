@@ -23,6 +23,20 @@ G_DEFINE_QUARK (kouan-server-error-quark, kouan_server_error)
  * of new records have nothing to supersede and skip that lookup, which
  * keeps seeding 100k messages fast. AUTOINCREMENT keeps seq monotonic even
  * after the newest row is deleted. */
+/* A change row for one record of a collection, replacing its older shared
+ * row (the feed sends each record once, at its latest change). */
+#define TOUCH(collection, eid, rid) \
+  "  DELETE FROM changes WHERE enterprise_id = " eid " AND collection = '" collection "'" \
+  "    AND record_id = " rid " AND user_id IS NULL;" \
+  "  INSERT INTO changes (enterprise_id, user_id, collection, record_id)" \
+  "    VALUES (" eid ", NULL, '" collection "', " rid ");"
+/* The same when @rid may be NULL (then nothing happens). */
+#define TOUCH_IF(collection, eid, rid) \
+  "  DELETE FROM changes WHERE enterprise_id = " eid " AND collection = '" collection "'" \
+  "    AND record_id = " rid " AND user_id IS NULL;" \
+  "  INSERT INTO changes (enterprise_id, user_id, collection, record_id)" \
+  "    SELECT " eid ", NULL, '" collection "', " rid " WHERE " rid " IS NOT NULL;"
+
 static const char *const migrations[] = {
   /* 1: the message center */
   "CREATE TABLE users ("
@@ -633,6 +647,95 @@ static const char *const migrations[] = {
   "ALTER TABLE applied_mutations ADD COLUMN applied_at INTEGER NOT NULL DEFAULT 0;"
   "UPDATE applied_mutations SET applied_at = CAST (strftime ('%s', 'now') AS INTEGER);"
   "CREATE INDEX applied_mutations_age ON applied_mutations (applied_at);",
+
+  /* 9: the admin center's people pages as synced collections (members,
+   * roles, departments, audit; kouan-server-people.c): every write that
+   * changes what one of their records shows leaves a change row. A member
+   * record carries its grants and the names of its roles and department,
+   * so renaming those touches the members that show them. */
+  "CREATE TRIGGER people_memberships_insert AFTER INSERT ON memberships BEGIN"
+  TOUCH ("members", "NEW.enterprise_id", "NEW.user_id")
+  TOUCH_IF ("departments", "NEW.enterprise_id", "NEW.department_id")
+  "END;"
+  "CREATE TRIGGER people_memberships_update AFTER UPDATE ON memberships"
+  "  WHEN OLD.status IS NOT NEW.status OR OLD.department_id IS NOT NEW.department_id"
+  "    OR OLD.registered_on IS NOT NEW.registered_on BEGIN"
+  TOUCH ("members", "NEW.enterprise_id", "NEW.user_id")
+  TOUCH_IF ("departments", "NEW.enterprise_id", "NEW.department_id")
+  TOUCH_IF ("departments", "OLD.enterprise_id", "OLD.department_id")
+  "END;"
+  "CREATE TRIGGER people_memberships_delete AFTER DELETE ON memberships BEGIN"
+  TOUCH ("members", "OLD.enterprise_id", "OLD.user_id")
+  TOUCH_IF ("departments", "OLD.enterprise_id", "OLD.department_id")
+  "END;"
+  "CREATE TRIGGER people_users_update AFTER UPDATE ON users"
+  "  WHEN OLD.name IS NOT NEW.name OR OLD.account IS NOT NEW.account BEGIN"
+  "  DELETE FROM changes WHERE collection = 'members' AND record_id = NEW.id AND user_id IS NULL;"
+  "  INSERT INTO changes (enterprise_id, user_id, collection, record_id)"
+  "    SELECT enterprise_id, NULL, 'members', user_id FROM memberships WHERE user_id = NEW.id;"
+  "END;"
+  "CREATE TRIGGER people_grants_insert AFTER INSERT ON grants BEGIN"
+  TOUCH ("members", "NEW.enterprise_id", "NEW.user_id")
+  "END;"
+  "CREATE TRIGGER people_grants_update AFTER UPDATE ON grants"
+  "  WHEN OLD.starts_on IS NOT NEW.starts_on OR OLD.ends_on IS NOT NEW.ends_on"
+  "    OR OLD.role_id IS NOT NEW.role_id BEGIN"
+  TOUCH ("members", "NEW.enterprise_id", "NEW.user_id")
+  "END;"
+  "CREATE TRIGGER people_grants_delete AFTER DELETE ON grants BEGIN"
+  TOUCH ("members", "OLD.enterprise_id", "OLD.user_id")
+  "END;"
+  "CREATE TRIGGER people_roles_insert AFTER INSERT ON roles BEGIN"
+  TOUCH ("roles", "NEW.enterprise_id", "NEW.id")
+  "END;"
+  "CREATE TRIGGER people_roles_update AFTER UPDATE ON roles BEGIN"
+  TOUCH ("roles", "NEW.enterprise_id", "NEW.id")
+  "  DELETE FROM changes WHERE enterprise_id = NEW.enterprise_id AND collection = 'members'"
+  "    AND user_id IS NULL AND record_id IN (SELECT user_id FROM grants WHERE role_id = NEW.id);"
+  "  INSERT INTO changes (enterprise_id, user_id, collection, record_id)"
+  "    SELECT DISTINCT NEW.enterprise_id, NULL, 'members', user_id FROM grants WHERE role_id = NEW.id;"
+  "END;"
+  "CREATE TRIGGER people_roles_delete AFTER DELETE ON roles BEGIN"
+  TOUCH ("roles", "OLD.enterprise_id", "OLD.id")
+  "END;"
+  "CREATE TRIGGER people_role_permissions_insert AFTER INSERT ON role_permissions BEGIN"
+  "  DELETE FROM changes WHERE collection = 'roles' AND record_id = NEW.role_id AND user_id IS NULL;"
+  "  INSERT INTO changes (enterprise_id, user_id, collection, record_id)"
+  "    SELECT enterprise_id, NULL, 'roles', id FROM roles WHERE id = NEW.role_id;"
+  "END;"
+  "CREATE TRIGGER people_role_permissions_delete AFTER DELETE ON role_permissions BEGIN"
+  "  DELETE FROM changes WHERE collection = 'roles' AND record_id = OLD.role_id AND user_id IS NULL;"
+  "  INSERT INTO changes (enterprise_id, user_id, collection, record_id)"
+  "    SELECT enterprise_id, NULL, 'roles', id FROM roles WHERE id = OLD.role_id;"
+  "END;"
+  "CREATE TRIGGER people_departments_insert AFTER INSERT ON departments BEGIN"
+  TOUCH ("departments", "NEW.enterprise_id", "NEW.id")
+  "END;"
+  "CREATE TRIGGER people_departments_update AFTER UPDATE ON departments BEGIN"
+  TOUCH ("departments", "NEW.enterprise_id", "NEW.id")
+  "  DELETE FROM changes WHERE enterprise_id = NEW.enterprise_id AND collection = 'members'"
+  "    AND user_id IS NULL AND record_id IN (SELECT user_id FROM memberships"
+  "      WHERE enterprise_id = NEW.enterprise_id AND department_id = NEW.id);"
+  "  INSERT INTO changes (enterprise_id, user_id, collection, record_id)"
+  "    SELECT NEW.enterprise_id, NULL, 'members', user_id FROM memberships"
+  "    WHERE enterprise_id = NEW.enterprise_id AND department_id = NEW.id;"
+  "END;"
+  "CREATE TRIGGER people_departments_delete AFTER DELETE ON departments BEGIN"
+  TOUCH ("departments", "OLD.enterprise_id", "OLD.id")
+  "END;"
+  "CREATE TRIGGER people_audit_insert AFTER INSERT ON audit_log BEGIN"
+  "  INSERT INTO changes (enterprise_id, user_id, collection, record_id)"
+  "    VALUES (NEW.enterprise_id, NULL, 'audit', NEW.id);"
+  "END;"
+  /* the records that exist enter the feeds once */
+  "INSERT INTO changes (enterprise_id, user_id, collection, record_id)"
+  "  SELECT enterprise_id, NULL, 'members', user_id FROM memberships;"
+  "INSERT INTO changes (enterprise_id, user_id, collection, record_id)"
+  "  SELECT enterprise_id, NULL, 'roles', id FROM roles;"
+  "INSERT INTO changes (enterprise_id, user_id, collection, record_id)"
+  "  SELECT enterprise_id, NULL, 'departments', id FROM departments;"
+  "INSERT INTO changes (enterprise_id, user_id, collection, record_id)"
+  "  SELECT enterprise_id, NULL, 'audit', id FROM audit_log;",
 };
 
 static gboolean
