@@ -412,7 +412,8 @@ grant_json (KouanServer *self,
 {
   g_autofree char *today = kouan_server_today (self);
   sqlite3_stmt *stmt = kouan_server_db_stmt (self,
-    "SELECT " GRANT_COLUMNS ", g.user_id FROM grants g JOIN roles r ON r.id = g.role_id"
+    "SELECT " GRANT_COLUMNS ", g.user_id, u.name FROM grants g JOIN roles r ON r.id = g.role_id"
+    " JOIN users u ON u.id = g.user_id"
     " WHERE g.enterprise_id = ?1 AND g.id = ?2");
   JsonObject *grant = NULL;
 
@@ -422,6 +423,8 @@ grant_json (KouanServer *self,
     {
       grant = grant_from_row (stmt, 0, today);
       json_object_set_int_member (grant, "user_id", sqlite3_column_int64 (stmt, 5));
+      /* the audit log names whose grant it was */
+      json_object_set_string_member (grant, "member", column_text (stmt, 6));
       if (out_user_id != NULL)
         *out_user_id = sqlite3_column_int64 (stmt, 5);
     }
