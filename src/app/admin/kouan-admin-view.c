@@ -4,7 +4,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
-#include "kouan-admin-audit.h"
+#include "kouan-audit-page.h"
 #include "kouan-admin-departments.h"
 #include "kouan-admin-roles.h"
 #include "kouan-admin-staff.h"
@@ -289,7 +289,7 @@ kouan_admin_view_init (KouanAdminView *self)
   kouan_admin_view_add_page (self, "admin.roles", _("Roles"), kouan_admin_roles_new (self));
   kouan_admin_view_add_page (self, "admin.departments", _("Departments"), kouan_admin_departments_new (self));
   kouan_admin_view_add_page (self, "admin.staff", _("Staff and Permissions"), kouan_admin_staff_new (self));
-  kouan_admin_view_add_page (self, "admin.audit", _("Audit Log"), kouan_admin_audit_new (self));
+  kouan_admin_view_add_page (self, "admin.audit", _("Audit Log"), kouan_audit_page_new (self));
 }
 
 GtkWidget *
