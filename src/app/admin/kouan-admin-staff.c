@@ -2,16 +2,21 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
+#include "kouan-admin-enterprise-support.h"
 #include "kouan-admin-record.h"
 #include "kouan-format.h"
 #include "kouan-grant-status.h"
+#include "kouan-store-people.h"
 #include "kouan-admin-staff.h"
 
-/* The server filters and pages (thousands of members); each query pulls
- * its pages of PAGE_SIZE one after another into one GListStore, which the
- * column headers sort here. */
-#define PAGE_SIZE 500
+/* The members come from the offline cache (the "members" collection,
+ * kouan-store-people.h): the page works without the server, and filters
+ * (applied with 查询) and column sorting run here over typed
+ * KouanMember records — 10 000 of them filter in a few milliseconds.
+ * Roles and departments for the filter menus and the 编辑 dialog, join
+ * requests and every change still go through the server's routes. */
 
 struct _KouanAdminStaff
 {
@@ -35,7 +40,18 @@ struct _KouanAdminStaff
   GtkWidget       *join_box;
 
   /* owned */
-  GListStore      *rows;           /* KouanAdminRecord: members */
+  GListStore      *rows;           /* KouanMember: every member in the cache */
+  GtkFilterListModel *filtered;
+  GtkCustomFilter *filter;
+  /* the filters as 查询 last applied them */
+  char            *filter_name;
+  gint64           filter_role;
+  int              filter_status;  /* index in statuses[], -1: any */
+  gint64           filter_department;
+  char            *filter_from;
+  char            *filter_to;
+  char            *today;          /* China day the statuses are judged on */
+  gulong           store_changed_id;
   GListStore      *roles;          /* KouanAdminRecord: roles, for the filter and the dialog */
   GtkStringList   *role_names;
   GtkStringList   *department_names;
@@ -43,11 +59,11 @@ struct _KouanAdminStaff
   GtkSingleSelection *selection;
   GCancellable    *cancellable;
   GCancellable    *alive;          /* cancelled when the page goes: its changes */
-  guint            generation;     /* drops answers of an older query */
   guint            busy;
 
   /* borrowed */
   KouanAdminView  *admin;
+  KouanStore      *store;          /* weak: the window's */
 };
 
 G_DEFINE_FINAL_TYPE (KouanAdminStaff, kouan_admin_staff, GTK_TYPE_WIDGET)
@@ -64,29 +80,14 @@ static const KouanGrantStatus statuses[] = {
 };
 
 /* A member's status with the day that goes with it, by the same rule the
- * server filtered with. */
+ * server filters with. */
 static char *
-member_status_text (KouanAdminRecord *record)
+member_status_text (KouanAdminStaff *self,
+                    KouanMember     *member)
 {
-  JsonObject *object = kouan_admin_record_get_object (record);
-  JsonArray *grants = json_object_has_member (object, "grants") ? json_object_get_array_member (object, "grants") : NULL;
-  g_autofree char *today = kouan_grant_today ();
-  KouanMemberStatusFold fold;
-  KouanGrantStatus status;
   const char *day = NULL;
+  KouanGrantStatus status = kouan_member_get_status (member, self->today, &day);
 
-  kouan_member_status_fold_init (&fold);
-  for (guint i = 0; grants != NULL && i < json_array_get_length (grants); i++)
-    {
-      JsonObject *grant = json_array_get_object_element (grants, i);
-      const char *ends = json_object_get_null_member (grant, "ends_on") ? NULL
-                         : json_object_get_string_member (grant, "ends_on");
-
-      kouan_member_status_fold_add (&fold, json_object_get_string_member (grant, "starts_on"), ends, today);
-    }
-  status = kouan_member_status_fold_result (&fold,
-                                            g_strcmp0 (kouan_admin_record_get_string (record, "status"), "disabled") == 0,
-                                            &day);
   return kouan_grant_status_describe (status, day);
 }
 
@@ -170,70 +171,101 @@ kouan_admin_date_button_new (const char *placeholder,
 
 /* ---- columns ---- */
 
-typedef char *(*CellText) (KouanAdminRecord *record);
+typedef char *(*CellText) (KouanAdminStaff *self, KouanMember *member);
 
 static char *
-cell_name (KouanAdminRecord *record)
+cell_name (KouanAdminStaff *self, KouanMember *member)
 {
-  return g_strdup (kouan_admin_record_get_string (record, "name"));
+  return g_strdup (member->name);
 }
 
 static char *
-cell_account (KouanAdminRecord *record)
+cell_account (KouanAdminStaff *self, KouanMember *member)
 {
-  return g_strdup (kouan_admin_record_get_string (record, "account"));
+  return g_strdup (member->account);
 }
 
 static char *
-cell_department (KouanAdminRecord *record)
+cell_department (KouanAdminStaff *self, KouanMember *member)
 {
-  return g_strdup (kouan_admin_record_get_string (record, "department"));
+  return g_strdup (member->department != NULL ? member->department : "");
 }
 
 static char *
-cell_status (KouanAdminRecord *record)
+cell_status (KouanAdminStaff *self, KouanMember *member)
 {
-  return member_status_text (record);
+  return member_status_text (self, member);
 }
 
 static char *
-cell_registered (KouanAdminRecord *record)
+cell_registered (KouanAdminStaff *self, KouanMember *member)
 {
-  return g_strdup (kouan_admin_record_get_string (record, "registered_on"));
+  return kouan_format_iso_day (member->registered_on);
 }
 
 static char *
-grant_text (JsonObject *grant)
+grant_text (KouanGrant *grant,
+            const char *today)
 {
-  const char *starts = json_object_get_string_member (grant, "starts_on");
-  const char *ends_on = json_object_get_null_member (grant, "ends_on") ? NULL
-                        : json_object_get_string_member (grant, "ends_on");
-  g_autofree char *today = kouan_grant_today ();
-  KouanGrantStatus status = kouan_grant_status_for (starts, ends_on, today, NULL);
-  g_autofree char *from = kouan_format_iso_day (starts);
-  g_autofree char *until = ends_on != NULL ? kouan_format_iso_day (ends_on) : g_strdup (_("open-ended"));
+  KouanGrantStatus status = kouan_grant_status_for (grant->starts_on, grant->ends_on, today, NULL);
+  g_autofree char *from = kouan_format_iso_day (grant->starts_on);
+  g_autofree char *until = grant->ends_on != NULL ? kouan_format_iso_day (grant->ends_on) : g_strdup (_("open-ended"));
 
   /* Translators: role: start date – end date (status) */
-  return g_strdup_printf (_("%s: %s – %s (%s)"), json_object_get_string_member (grant, "role"),
+  return g_strdup_printf (_("%s: %s – %s (%s)"), kouan_role_display_name (grant->role, grant->builtin),
                           from, until, kouan_grant_status_label (status));
 }
 
 static char *
-cell_roles (KouanAdminRecord *record)
+cell_roles (KouanAdminStaff *self, KouanMember *member)
 {
-  JsonObject *object = kouan_admin_record_get_object (record);
-  JsonArray *grants = json_object_has_member (object, "grants") ? json_object_get_array_member (object, "grants") : NULL;
   g_autoptr(GString) text = g_string_new (NULL);
 
-  for (guint i = 0; grants != NULL && i < json_array_get_length (grants); i++)
+  for (guint i = 0; i < member->grants->len; i++)
     {
-      g_autofree char *line = grant_text (json_array_get_object_element (grants, i));
+      g_autofree char *line = grant_text (&g_array_index (member->grants, KouanGrant, i), self->today);
 
       if (text->len > 0)
         g_string_append_c (text, '\n');
       g_string_append (text, line);
     }
   return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/* column sorters */
+static int
+compare_name (gconstpointer a, gconstpointer b, gpointer data)
+{
+  return g_utf8_collate (((KouanMember *) a)->name, ((KouanMember *) b)->name);
+}
+
+static int
+compare_account (gconstpointer a, gconstpointer b, gpointer data)
+{
+  return g_strcmp0 (((KouanMember *) a)->account, ((KouanMember *) b)->account);
+}
+
+static int
+compare_department (gconstpointer a, gconstpointer b, gpointer data)
+{
+  const char *x = ((KouanMember *) a)->department, *y = ((KouanMember *) b)->department;
+
+  return g_utf8_collate (x != NULL ? x : "", y != NULL ? y : "");
+}
+
+static int
+compare_status (gconstpointer a, gconstpointer b, gpointer data)
+{
+  KouanAdminStaff *self = data;
+
+  return (int) kouan_member_get_status ((KouanMember *) a, self->today, NULL) -
+         (int) kouan_member_get_status ((KouanMember *) b, self->today, NULL);
+}
+
+static int
+compare_registered (gconstpointer a, gconstpointer b, gpointer data)
+{
+  return g_strcmp0 (((KouanMember *) a)->registered_on, ((KouanMember *) b)->registered_on);
 }
 
 static void
@@ -252,29 +284,31 @@ cell_bind (GtkSignalListItemFactory *factory,
            GtkListItem              *item,
            CellText                  text_func)
 {
-  g_autofree char *text = text_func (gtk_list_item_get_item (item));
+  KouanAdminStaff *self = g_object_get_data (G_OBJECT (factory), "kouan-staff");
+  g_autofree char *text = text_func (self, gtk_list_item_get_item (item));
 
   gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (item)), text);
 }
 
 static void
-add_column (KouanAdminStaff *self,
-            const char      *title,
-            CellText         text_func,
-            const char      *sort_member)
+add_column (KouanAdminStaff  *self,
+            const char       *title,
+            CellText          text_func,
+            GCompareDataFunc  compare)
 {
   GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
   GtkColumnViewColumn *column;
 
+  /* the page outlives its factories (they go with the column view) */
+  g_object_set_data (G_OBJECT (factory), "kouan-staff", self);
   g_signal_connect (factory, "setup", G_CALLBACK (cell_setup), NULL);
   g_signal_connect (factory, "bind", G_CALLBACK (cell_bind), text_func);
   column = gtk_column_view_column_new (title, factory);
   gtk_column_view_column_set_resizable (column, TRUE);
-  if (sort_member != NULL)
+  if (compare != NULL)
     {
       /* set_sorter takes its own reference */
-      g_autoptr(GtkSorter) sorter = GTK_SORTER (gtk_custom_sorter_new (kouan_admin_record_compare,
-                                                                       (gpointer) sort_member, NULL));
+      g_autoptr(GtkSorter) sorter = GTK_SORTER (gtk_custom_sorter_new (compare, self, NULL));
 
       gtk_column_view_column_set_sorter (column, sorter);
     }
@@ -282,135 +316,127 @@ add_column (KouanAdminStaff *self,
   g_object_unref (column);
 }
 
-/* ---- loading ---- */
+/* ---- the members, from the cache ---- */
 
 static void update_actions (KouanAdminStaff *self);
-static void fetch_page (KouanAdminStaff *self, guint offset);
 
-typedef struct {
-  KouanAdminStaff *self;
-  guint            generation;
-  guint            offset;
-} PageRequest;
-
-static void
-on_page_loaded (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
+static gboolean
+member_matches (gpointer item,
+                gpointer user_data)
 {
-  g_autofree PageRequest *request = user_data;
-  KouanAdminStaff *self = request->self;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = kouan_admin_view_call_finish (self->admin, result, &error);
-  JsonObject *reply;
-  JsonArray *items;
-  gint64 total;
+  KouanMember *member = item;
+  KouanAdminStaff *self = user_data;
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->admin == NULL)
-    {
-      g_object_unref (self);
-      return;
-    }
-  self->busy--;
-  if (request->generation != self->generation)
-    goto out;
-
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    {
-      g_autofree char *message = kouan_admin_view_describe_error (self->admin, error);
-
-      set_message (self, message);
-      goto out;
-    }
-  reply = json_node_get_object (node);
-  items = json_object_get_array_member (reply, "items");
-  total = json_object_get_int_member (reply, "total");
-  for (guint i = 0; i < json_array_get_length (items); i++)
-    {
-      g_autoptr(KouanAdminRecord) record = kouan_admin_record_new (json_array_get_object_element (items, i));
-
-      g_list_store_append (self->rows, record);
-    }
-
-  {
-    g_autofree char *count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u member", "%u members", (gulong) total),
-                                              (guint) total);
-
-    gtk_label_set_label (GTK_LABEL (self->count_label), count);
-  }
-
-  if (request->offset + json_array_get_length (items) < (guint64) total && json_array_get_length (items) > 0)
-    fetch_page (self, request->offset + json_array_get_length (items));
-
-out:
-  update_actions (self);
-  g_object_unref (self);
+  if (self->filter_name != NULL &&
+      strstr (member->name, self->filter_name) == NULL && strstr (member->account, self->filter_name) == NULL)
+    return FALSE;
+  if (self->filter_role != 0 && !kouan_member_has_role (member, self->filter_role))
+    return FALSE;
+  if (self->filter_department != 0 && member->department_id != self->filter_department)
+    return FALSE;
+  if (self->filter_status >= 0 &&
+      kouan_member_get_status (member, self->today, NULL) != statuses[self->filter_status])
+    return FALSE;
+  if (self->filter_from != NULL && g_strcmp0 (member->registered_on, self->filter_from) < 0)
+    return FALSE;
+  if (self->filter_to != NULL && (member->registered_on == NULL || g_strcmp0 (member->registered_on, self->filter_to) > 0))
+    return FALSE;
+  return TRUE;
 }
 
-static char *
-query_suffix (KouanAdminStaff *self,
-              guint            offset)
+static void
+update_count (KouanAdminStaff *self)
 {
-  g_autoptr(GString) suffix = g_string_new ("/staff?");
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
+  g_autofree char *count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u member", "%u members", n), n);
+
+  gtk_label_set_label (GTK_LABEL (self->count_label), count);
+}
+
+/* Reads every member of the enterprise from the cache (offline too). */
+static void
+load_members (KouanAdminStaff *self)
+{
+  g_autoptr(GListModel) members = NULL;
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GError) error = NULL;
+  gint64 enterprise_id = self->admin != NULL ? kouan_admin_view_get_enterprise_id (self->admin) : 0;
+
+  g_free (self->today);
+  self->today = kouan_grant_today ();
+  if (self->store != NULL && enterprise_id > 0)
+    members = kouan_store_list_members (self->store, enterprise_id, &error);
+  if (error != NULL)
+    set_message (self, _("The members in this computer’s cache cannot be read. Sign out and in again to fetch them anew."));
+  for (guint i = 0; members != NULL && i < g_list_model_get_n_items (members); i++)
+    g_ptr_array_add (items, g_list_model_get_item (members, i));
+  g_list_store_splice (self->rows, 0, g_list_model_get_n_items (G_LIST_MODEL (self->rows)),
+                       items->pdata, items->len);
+  update_count (self);
+  update_actions (self);
+}
+
+static void
+on_store_changed (KouanStore      *store,
+                  const char      *collection,
+                  gint64           enterprise_id,
+                  KouanAdminStaff *self)
+{
+  /* "access": losing the right empties the cached members */
+  if (self->admin != NULL && enterprise_id == kouan_admin_view_get_enterprise_id (self->admin) &&
+      (g_strcmp0 (collection, "members") == 0 || g_strcmp0 (collection, "access") == 0))
+    load_members (self);
+}
+
+static void
+follow_store (KouanAdminStaff *self)
+{
+  KouanStore *store = kouan_admin_page_get_store (GTK_WIDGET (self));
+
+  if (store == self->store)
+    return;
+  if (self->store != NULL)
+    g_clear_signal_handler (&self->store_changed_id, self->store);
+  g_set_weak_pointer (&self->store, store);
+  if (store != NULL)
+    self->store_changed_id = g_signal_connect_object (store, "changed",
+                                                      G_CALLBACK (on_store_changed), self, 0);
+}
+
+/* 查询: takes the filters as they are now. */
+static void
+run_query (KouanAdminStaff *self)
+{
   const char *name = gtk_editable_get_text (GTK_EDITABLE (self->name_entry));
   guint role = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->role_dropdown));
   guint status = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->status_dropdown));
   guint department = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->department_dropdown));
-  const char *from = kouan_admin_date_button_get (self->from_button);
-  const char *to = kouan_admin_date_button_get (self->to_button);
 
-  g_string_append_printf (suffix, "limit=%u&offset=%u", PAGE_SIZE, offset);
+  set_message (self, NULL);
+  g_clear_pointer (&self->filter_name, g_free);
   if (name != NULL && *name != '\0')
-    {
-      g_autofree char *escaped = g_uri_escape_string (name, NULL, FALSE);
-
-      g_string_append_printf (suffix, "&name=%s", escaped);
-    }
+    self->filter_name = g_strdup (name);
+  self->filter_role = 0;
   if (role != GTK_INVALID_LIST_POSITION && role > 0 && role <= g_list_model_get_n_items (G_LIST_MODEL (self->roles)))
     {
       g_autoptr(KouanAdminRecord) record = g_list_model_get_item (G_LIST_MODEL (self->roles), role - 1);
 
-      g_string_append_printf (suffix, "&role=%" G_GINT64_FORMAT, kouan_admin_record_get_id (record));
+      self->filter_role = kouan_admin_record_get_id (record);
     }
-  if (status != GTK_INVALID_LIST_POSITION && status > 0 && status <= G_N_ELEMENTS (statuses))
-    g_string_append_printf (suffix, "&status=%s", kouan_grant_status_to_string (statuses[status - 1]));
-  if (department != GTK_INVALID_LIST_POSITION && department > 0 && department <= self->department_ids->len)
-    g_string_append_printf (suffix, "&department=%" G_GINT64_FORMAT,
-                            g_array_index (self->department_ids, gint64, department - 1));
-  if (from != NULL)
-    g_string_append_printf (suffix, "&registered_from=%s", from);
-  if (to != NULL)
-    g_string_append_printf (suffix, "&registered_to=%s", to);
-  return g_string_free (g_steal_pointer (&suffix), FALSE);
-}
-
-static void
-fetch_page (KouanAdminStaff *self,
-            guint            offset)
-{
-  g_autofree char *suffix = query_suffix (self, offset);
-  PageRequest *request = g_new0 (PageRequest, 1);
-
-  request->self = g_object_ref (self);
-  request->generation = self->generation;
-  request->offset = offset;
-  self->busy++;
-  kouan_admin_view_call_async (self->admin, "GET", suffix, NULL, self->cancellable,
-                               on_page_loaded, request);
-}
-
-static void
-run_query (KouanAdminStaff *self)
-{
-  if (kouan_admin_view_get_client (self->admin) == NULL ||
-      kouan_admin_view_get_enterprise_id (self->admin) == 0 ||
-      !kouan_admin_view_allows (self->admin, "admin.staff:view"))
-    return;
-
-  self->generation++;
-  set_message (self, NULL);
-  g_list_store_remove_all (self->rows);
-  fetch_page (self, 0);
+  self->filter_status = status != GTK_INVALID_LIST_POSITION && status > 0 && status <= G_N_ELEMENTS (statuses)
+                        ? (int) status - 1 : -1;
+  self->filter_department = department != GTK_INVALID_LIST_POSITION && department > 0 &&
+                            department <= self->department_ids->len
+                            ? g_array_index (self->department_ids, gint64, department - 1) : 0;
+  g_free (self->filter_from);
+  self->filter_from = g_strdup (kouan_admin_date_button_get (self->from_button));
+  g_free (self->filter_to);
+  self->filter_to = g_strdup (kouan_admin_date_button_get (self->to_button));
+  g_free (self->today);
+  self->today = kouan_grant_today ();
+  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  update_count (self);
+  update_actions (self);
 }
 
 static void
@@ -635,11 +661,13 @@ kouan_admin_staff_reload (KouanAdminStaff *self)
   self->cancellable = g_cancellable_new ();
   self->busy = 0;
 
+  /* the members are the cache's, offline too */
+  follow_store (self);
+  load_members (self);
   if (kouan_admin_view_get_client (self->admin) == NULL ||
       kouan_admin_view_get_enterprise_id (self->admin) == 0 ||
       !kouan_admin_view_allows (self->admin, "admin.staff:view"))
     {
-      g_list_store_remove_all (self->rows);
       update_actions (self);
       return;
     }
@@ -650,7 +678,6 @@ kouan_admin_staff_reload (KouanAdminStaff *self)
   kouan_admin_view_call_async (self->admin, "GET", "/departments", NULL, self->cancellable,
                                on_departments_loaded, g_object_ref (self));
   load_join_requests (self);
-  run_query (self);
 }
 
 static void
@@ -661,7 +688,7 @@ on_admin_changed (KouanAdminStaff *self)
 
 /* ---- actions on the selected member ---- */
 
-static KouanAdminRecord *
+static KouanMember *
 selected (KouanAdminStaff *self)
 {
   return gtk_single_selection_get_selected_item (self->selection);
@@ -670,10 +697,9 @@ selected (KouanAdminStaff *self)
 static void
 update_actions (KouanAdminStaff *self)
 {
-  KouanAdminRecord *record = selected (self);
-  gboolean manage = kouan_admin_view_allows (self->admin, "admin.staff:manage");
-  gboolean disabled = record != NULL &&
-                      g_strcmp0 (kouan_admin_record_get_string (record, "status"), "disabled") == 0;
+  KouanMember *record = selected (self);
+  gboolean manage = self->admin != NULL && kouan_admin_view_allows (self->admin, "admin.staff:manage");
+  gboolean disabled = record != NULL && record->disabled;
 
   gtk_widget_set_sensitive (self->edit_button, record != NULL && manage);
   gtk_widget_set_sensitive (self->toggle_button, record != NULL && manage);
@@ -684,16 +710,16 @@ update_actions (KouanAdminStaff *self)
 static void
 on_toggle_clicked (KouanAdminStaff *self)
 {
-  KouanAdminRecord *record = selected (self);
+  KouanMember *record = selected (self);
   g_autoptr(JsonObject) body = json_object_new ();
   g_autofree char *suffix = NULL;
   gboolean disabled;
 
   if (record == NULL)
     return;
-  disabled = g_strcmp0 (kouan_admin_record_get_string (record, "status"), "disabled") == 0;
+  disabled = record->disabled;
   json_object_set_string_member (body, "status", disabled ? "active" : "disabled");
-  suffix = g_strdup_printf ("/staff/%" G_GINT64_FORMAT, kouan_admin_record_get_id (record));
+  suffix = g_strdup_printf ("/staff/%" G_GINT64_FORMAT, record->id);
   send_change (self, "PATCH", suffix, body, disabled ? _("The member was enabled.") : _("The member was disabled."));
 }
 
@@ -716,7 +742,7 @@ on_remove_response (GtkDialog       *dialog,
 static GtkWindow *
 confirm_remove (KouanAdminStaff *self)
 {
-  KouanAdminRecord *record = selected (self);
+  KouanMember *record = selected (self);
   GtkWidget *dialog;
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
 
@@ -726,14 +752,14 @@ confirm_remove (KouanAdminStaff *self)
                                    GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
                                    GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE,
                                    _("Remove %s from the enterprise?"),
-                                   kouan_admin_record_get_string (record, "name"));
+                                   record->name);
   gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s",
     _("The member loses every role in this enterprise and no longer sees its data. They can ask to join again."));
   gtk_dialog_add_buttons (GTK_DIALOG (dialog), _("Cancel"), GTK_RESPONSE_CANCEL,
                           _("Remove"), GTK_RESPONSE_ACCEPT, NULL);
   gtk_widget_add_css_class (gtk_dialog_get_widget_for_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT),
                             "destructive-action");
-  g_object_set_data (G_OBJECT (dialog), "kouan-id", GSIZE_TO_POINTER ((gsize) kouan_admin_record_get_id (record)));
+  g_object_set_data (G_OBJECT (dialog), "kouan-id", GSIZE_TO_POINTER ((gsize) record->id));
   g_signal_connect (dialog, "response", G_CALLBACK (on_remove_response), self);
   gtk_window_present (GTK_WINDOW (dialog));
   return GTK_WINDOW (dialog);
@@ -850,10 +876,17 @@ on_add_grant_clicked (GtkButton  *button,
     json_object_set_string_member (grant, "ends_on", ends);
   else
     json_object_set_null_member (grant, "ends_on");
-  json_object_set_string_member (grant, "state", "new");
-  text = grant_text (grant);
+  {
+    KouanGrant shown = {
+      .role = (char *) kouan_admin_record_get_string (role, "name"),
+      .builtin = json_object_get_boolean_member_with_default (kouan_admin_record_get_object (role), "builtin", FALSE),
+      .starts_on = (char *) starts,
+      .ends_on = (char *) ends,
+    };
+
+    text = grant_text (&shown, dialog->self->today);
+  }
   json_object_remove_member (grant, "role");
-  json_object_remove_member (grant, "state");
   g_ptr_array_add (dialog->added, g_steal_pointer (&grant));
   add_grant_row (dialog, text, 0);
 }
@@ -947,12 +980,10 @@ on_dialog_cancel (GtkButton  *button,
 static GtkWindow *
 open_edit_dialog (KouanAdminStaff *self)
 {
-  KouanAdminRecord *record = selected (self);
+  KouanMember *record = selected (self);
   EditDialog *dialog;
   GtkWidget *box, *row, *buttons, *cancel, *add, *scrolled, *title;
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  JsonObject *object;
-  JsonArray *grants;
   g_autofree char *heading = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
@@ -962,13 +993,13 @@ open_edit_dialog (KouanAdminStaff *self)
 
   dialog = g_new0 (EditDialog, 1);
   dialog->self = g_object_ref (self);
-  dialog->user_id = kouan_admin_record_get_id (record);
+  dialog->user_id = record->id;
   dialog->removed = g_array_new (FALSE, FALSE, sizeof (gint64));
   dialog->added = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
 
   dialog->window = gtk_window_new ();
   /* Translators: %s is the member's name */
-  heading = g_strdup_printf (_("Edit Roles of %s"), kouan_admin_record_get_string (record, "name"));
+  heading = g_strdup_printf (_("Edit Roles of %s"), record->name);
   gtk_window_set_title (GTK_WINDOW (dialog->window), heading);
   gtk_window_set_modal (GTK_WINDOW (dialog->window), TRUE);
   gtk_window_set_default_size (GTK_WINDOW (dialog->window), 520, 420);
@@ -997,14 +1028,12 @@ open_edit_dialog (KouanAdminStaff *self)
   gtk_widget_set_vexpand (scrolled, TRUE);
   gtk_box_append (GTK_BOX (box), scrolled);
 
-  object = kouan_admin_record_get_object (record);
-  grants = json_object_get_array_member (object, "grants");
-  for (guint i = 0; grants != NULL && i < json_array_get_length (grants); i++)
+  for (guint i = 0; i < record->grants->len; i++)
     {
-      JsonObject *grant = json_array_get_object_element (grants, i);
-      g_autofree char *text = grant_text (grant);
+      KouanGrant *grant = &g_array_index (record->grants, KouanGrant, i);
+      g_autofree char *text = grant_text (grant, self->today);
 
-      add_grant_row (dialog, text, json_object_get_int_member (grant, "id"));
+      add_grant_row (dialog, text, grant->id);
     }
 
   /* the member's department */
@@ -1012,7 +1041,7 @@ open_edit_dialog (KouanAdminStaff *self)
     GtkWidget *department_row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
     GtkWidget *department_label = gtk_label_new (_("Department"));
     GtkStringList *names = gtk_string_list_new ((const char *[]) { _("No department"), NULL });
-    gint64 current = kouan_admin_record_get_int (record, "department_id");
+    gint64 current = record->department_id;
 
     for (guint i = 0; i < self->department_ids->len; i++)
       {
@@ -1108,7 +1137,16 @@ kouan_admin_staff_dispose (GObject *object)
     gtk_widget_unparent (child);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->alive);
+  if (self->store != NULL)
+    g_clear_signal_handler (&self->store_changed_id, self->store);
+  g_clear_weak_pointer (&self->store);
+  g_clear_object (&self->filtered);
+  g_clear_object (&self->filter);
   g_clear_object (&self->rows);
+  g_clear_pointer (&self->filter_name, g_free);
+  g_clear_pointer (&self->filter_from, g_free);
+  g_clear_pointer (&self->filter_to, g_free);
+  g_clear_pointer (&self->today, g_free);
   g_clear_object (&self->roles);
   g_clear_object (&self->role_names);
   g_clear_object (&self->department_names);
@@ -1155,7 +1193,12 @@ kouan_admin_staff_init (KouanAdminStaff *self)
 
   self->cancellable = g_cancellable_new ();
   self->alive = g_cancellable_new ();
-  self->rows = g_list_store_new (KOUAN_TYPE_ADMIN_RECORD);
+  self->rows = g_list_store_new (KOUAN_TYPE_MEMBER);
+  self->filter_status = -1;
+  self->today = kouan_grant_today ();
+  self->filter = gtk_custom_filter_new (member_matches, self, NULL);
+  self->filtered = gtk_filter_list_model_new (G_LIST_MODEL (g_object_ref (self->rows)),
+                                              GTK_FILTER (g_object_ref (self->filter)));
   self->roles = g_list_store_new (KOUAN_TYPE_ADMIN_RECORD);
   self->role_names = gtk_string_list_new ((const char *[]) { _("All roles"), NULL });
   self->department_names = gtk_string_list_new ((const char *[]) { _("All departments"), NULL });
@@ -1223,13 +1266,13 @@ kouan_admin_staff_init (KouanAdminStaff *self)
   self->column_view = gtk_column_view_new (NULL);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->column_view), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Members"), -1);
-  add_column (self, _("Name"), cell_name, "name");
-  add_column (self, _("Account"), cell_account, "account");
-  add_column (self, _("Department"), cell_department, "department");
+  add_column (self, _("Name"), cell_name, compare_name);
+  add_column (self, _("Account"), cell_account, compare_account);
+  add_column (self, _("Department"), cell_department, compare_department);
   add_column (self, _("Roles and validity"), cell_roles, NULL);
-  add_column (self, _("Status"), cell_status, "status");
-  add_column (self, _("Registered"), cell_registered, "registered_on");
-  sorted = gtk_sort_list_model_new (G_LIST_MODEL (g_object_ref (self->rows)),
+  add_column (self, _("Status"), cell_status, compare_status);
+  add_column (self, _("Registered"), cell_registered, compare_registered);
+  sorted = gtk_sort_list_model_new (G_LIST_MODEL (g_object_ref (self->filtered)),
                                     g_object_ref (gtk_column_view_get_sorter (GTK_COLUMN_VIEW (self->column_view))));
   self->selection = gtk_single_selection_new (G_LIST_MODEL (sorted));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
@@ -1269,6 +1312,8 @@ kouan_admin_staff_new (KouanAdminView *admin)
   g_signal_connect_object (admin, "notify::enterprise-id", G_CALLBACK (on_admin_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (admin, "notify::client", G_CALLBACK (on_admin_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (admin, "notify::any-visible", G_CALLBACK (on_admin_changed), self, G_CONNECT_SWAPPED);
+  /* the store is the window's: known once the page is in it */
+  g_signal_connect (self, "realize", G_CALLBACK (on_admin_changed), NULL);
   update_actions (self);
   return GTK_WIDGET (self);
 }
@@ -1331,9 +1376,9 @@ _kouan_admin_staff_select (KouanAdminStaff *self,
 
   for (guint i = 0; i < g_list_model_get_n_items (model); i++)
     {
-      g_autoptr(KouanAdminRecord) record = g_list_model_get_item (model, i);
+      g_autoptr(KouanMember) record = g_list_model_get_item (model, i);
 
-      if (g_strcmp0 (kouan_admin_record_get_string (record, "account"), account) == 0)
+      if (g_strcmp0 (record->account, account) == 0)
         {
           gtk_single_selection_set_selected (self->selection, i);
           return TRUE;
