@@ -264,6 +264,44 @@ kouan_store_list_members (KouanStore  *self,
   return list (self, &kinds[0], enterprise_id, compare_members, error);
 }
 
+static void
+list_members_thread (GTask        *task,
+                     gpointer      source,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  g_autoptr(GError) error = NULL;
+  GListModel *members = kouan_store_list_members (source, *(gint64 *) task_data, &error);
+
+  if (members == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, members, g_object_unref);
+}
+
+void
+kouan_store_list_members_async (KouanStore          *self,
+                                gint64               enterprise_id,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, kouan_store_list_members_async);
+  g_task_set_task_data (task, g_memdup2 (&enterprise_id, sizeof enterprise_id), g_free);
+  g_task_run_in_thread (task, list_members_thread);
+}
+
+GListModel *
+kouan_store_list_members_finish (KouanStore    *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 GListModel *
 kouan_store_list_roles (KouanStore  *self,
                         gint64       enterprise_id,

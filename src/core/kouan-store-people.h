@@ -40,6 +40,18 @@ gboolean    kouan_store_people_prune  (sqlite3            *db,
 GListModel *kouan_store_list_members     (KouanStore  *self,
                                           gint64       enterprise_id,
                                           GError     **error);
+/* The same in a worker thread (parsing 10 000 cached members takes
+ * ~170 ms, too long for the main loop); @callback on the caller's
+ * context. */
+void        kouan_store_list_members_async  (KouanStore          *self,
+                                             gint64               enterprise_id,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+/* (transfer full) (nullable) */
+GListModel *kouan_store_list_members_finish (KouanStore          *self,
+                                             GAsyncResult        *result,
+                                             GError             **error);
 /* (transfer full): KouanRole, the built-in one first, then by name. */
 GListModel *kouan_store_list_roles       (KouanStore  *self,
                                           gint64       enterprise_id,
