@@ -5,6 +5,7 @@
 
 #include "kouan-admin-record.h"
 #include "kouan-admin-roles.h"
+#include "kouan-role.h"
 #include "kouan-permissions.h"
 
 struct _KouanAdminRoles
@@ -131,7 +132,8 @@ cell_name (KouanAdminRecord *record)
 {
   if (json_object_get_boolean_member (kouan_admin_record_get_object (record), "builtin"))
     /* Translators: the built-in administrator role, after its name */
-    return g_strdup_printf (_("%s (built-in)"), kouan_admin_record_get_string (record, "name"));
+    return g_strdup_printf (_("%s (built-in)"),
+                            kouan_role_display_name (kouan_admin_record_get_string (record, "name"), TRUE));
   return g_strdup (kouan_admin_record_get_string (record, "name"));
 }
 

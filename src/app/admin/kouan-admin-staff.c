@@ -8,6 +8,7 @@
 #include "kouan-admin-record.h"
 #include "kouan-format.h"
 #include "kouan-grant-status.h"
+#include "kouan-role.h"
 #include "kouan-store-people.h"
 #include "kouan-admin-staff.h"
 
@@ -508,7 +509,10 @@ on_roles_loaded (GObject      *source,
               g_autoptr(KouanAdminRecord) record = kouan_admin_record_new (json_array_get_object_element (items, i));
 
               g_list_store_append (self->roles, record);
-              gtk_string_list_append (self->role_names, kouan_admin_record_get_string (record, "name"));
+              gtk_string_list_append (self->role_names,
+                                      kouan_role_display_name (kouan_admin_record_get_string (record, "name"),
+                                                               json_object_get_boolean_member_with_default (
+                                                                 kouan_admin_record_get_object (record), "builtin", FALSE)));
             }
         }
     }
@@ -1110,7 +1114,9 @@ open_edit_dialog (KouanAdminStaff *self)
       {
         g_autoptr(KouanAdminRecord) role = g_list_model_get_item (G_LIST_MODEL (self->roles), i);
 
-        gtk_string_list_append (names, kouan_admin_record_get_string (role, "name"));
+        gtk_string_list_append (names, kouan_role_display_name (kouan_admin_record_get_string (role, "name"),
+                                                                json_object_get_boolean_member_with_default (
+                                                                  kouan_admin_record_get_object (role), "builtin", FALSE)));
       }
     gtk_drop_down_set_model (GTK_DROP_DOWN (dialog->role_dropdown), G_LIST_MODEL (names));
     g_object_unref (names);
