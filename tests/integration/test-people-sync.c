@@ -335,6 +335,54 @@ test_grant_then_revoke (Fixture *f, gconstpointer data)
   g_assert_cmpuint (count (members), ==, 0);
 }
 
+static GError *
+call_error (Cache *cache, const char *method, const char *path)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(JsonNode) reply = NULL;
+  GError *error = NULL;
+
+  kouan_client_call_async (cache->client, method, path, NULL, NULL, on_ready, &result);
+  reply = kouan_client_call_finish (cache->client, wait_result (&result), &error);
+  g_assert_null (reply);
+  return error;
+}
+
+/* The server's refusal travels in the GError (domain, code, server code),
+ * not as the client's last error: a later failure leaves it as it was. */
+static void
+test_error_carries_code (Fixture *f, gconstpointer data)
+{
+  g_autoptr(Cache) cache = cache_new (f, "demo-admin");
+  g_autoptr(GListModel) roles = NULL;
+  g_autoptr(KouanRole) builtin = NULL;
+  g_autoptr(GError) refused = NULL;
+  g_autoptr(GError) missing = NULL;
+  g_autofree char *path = NULL;
+
+  pull (cache);
+  roles = kouan_store_list_roles (cache->store, ENTERPRISE, NULL);
+  builtin = g_list_model_get_item (roles, 0);
+  g_assert_true (builtin->builtin);
+  path = g_strdup_printf ("/api/v1/enterprises/%d/roles/%" G_GINT64_FORMAT, ENTERPRISE, builtin->id);
+  refused = call_error (cache, "DELETE", path);
+  g_assert_error (refused, KOUAN_API_ERROR, KOUAN_API_ERROR_CONFLICT);
+  g_assert_cmpstr (kouan_api_error_get_server_code (refused), ==, "builtin_role");
+
+  missing = call_error (cache, "DELETE", "/api/v1/enterprises/1/roles/999999");
+  g_assert_error (missing, KOUAN_API_ERROR, KOUAN_API_ERROR_NOT_FOUND);
+  g_assert_cmpstr (kouan_api_error_get_server_code (missing), ==, "not_found");
+  /* the first error still says what the server said then */
+  g_assert_cmpstr (kouan_api_error_get_server_code (refused), ==, "builtin_role");
+  /* and survives a copy (GTask, idle callbacks) */
+  {
+    g_autoptr(GError) copy = g_error_copy (refused);
+
+    g_assert_cmpstr (kouan_api_error_get_server_code (copy), ==, "builtin_role");
+  }
+  g_assert_null (kouan_api_error_get_server_code (NULL));
+}
+
 /* A record that breaks its codec never enters the cache. */
 static void
 test_strict_codecs (void)
@@ -393,6 +441,7 @@ main (int argc, char **argv)
   g_test_add_func ("/people-sync/strict-codecs", test_strict_codecs);
   g_test_add ("/people-sync/admin-cache", Fixture, NULL, fixture_set_up, test_admin_cache, fixture_tear_down);
   g_test_add ("/people-sync/plain-member", Fixture, NULL, fixture_set_up, test_plain_member_gets_nothing, fixture_tear_down);
+  g_test_add ("/people-sync/error-carries-code", Fixture, NULL, fixture_set_up, test_error_carries_code, fixture_tear_down);
   g_test_add ("/people-sync/grant-then-revoke", Fixture, NULL, fixture_set_up, test_grant_then_revoke, fixture_tear_down);
   return g_test_run ();
 }
