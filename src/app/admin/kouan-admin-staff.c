@@ -11,6 +11,7 @@
 #include "kouan-role.h"
 #include "kouan-store-people.h"
 #include "kouan-admin-staff.h"
+#include "widgets/kouan-date-button.h"
 
 /* The members come from the offline cache (the "members" collection,
  * kouan-store-people.h): the page works without the server, and filters
@@ -99,76 +100,6 @@ set_message (KouanAdminStaff *self,
 {
   gtk_label_set_label (GTK_LABEL (self->message_label), message != NULL ? message : "");
   gtk_widget_set_visible (self->message_label, message != NULL && *message != '\0');
-}
-
-/* ---- date buttons ---- */
-
-static void
-date_button_update (GtkWidget *button)
-{
-  const char *date = g_object_get_data (G_OBJECT (button), "kouan-date");
-  const char *placeholder = g_object_get_data (G_OBJECT (button), "kouan-placeholder");
-
-  gtk_menu_button_set_label (GTK_MENU_BUTTON (button), date != NULL ? date : placeholder);
-}
-
-void
-kouan_admin_date_button_set (GtkWidget  *button,
-                             const char *date)
-{
-  g_object_set_data_full (G_OBJECT (button), "kouan-date", g_strdup (date), g_free);
-  date_button_update (button);
-}
-
-const char *
-kouan_admin_date_button_get (GtkWidget *button)
-{
-  return g_object_get_data (G_OBJECT (button), "kouan-date");
-}
-
-static void
-on_day_selected (GtkCalendar *calendar,
-                 GtkWidget   *button)
-{
-  g_autoptr(GDateTime) date = gtk_calendar_get_date (calendar);
-  g_autofree char *text = g_date_time_format (date, "%Y-%m-%d");
-
-  kouan_admin_date_button_set (button, text);
-  gtk_menu_button_popdown (GTK_MENU_BUTTON (button));
-}
-
-static void
-on_date_clear (GtkButton *clear,
-               GtkWidget *button)
-{
-  kouan_admin_date_button_set (button, NULL);
-  gtk_menu_button_popdown (GTK_MENU_BUTTON (button));
-}
-
-GtkWidget *
-kouan_admin_date_button_new (const char *placeholder,
-                             gboolean    clearable)
-{
-  GtkWidget *button = gtk_menu_button_new ();
-  GtkWidget *popover = gtk_popover_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  GtkWidget *calendar = gtk_calendar_new ();
-
-  g_object_set_data_full (G_OBJECT (button), "kouan-placeholder", g_strdup (placeholder), g_free);
-  gtk_box_append (GTK_BOX (box), calendar);
-  if (clearable)
-    {
-      GtkWidget *clear = gtk_button_new_with_label (_("Clear"));
-
-      g_signal_connect (clear, "clicked", G_CALLBACK (on_date_clear), button);
-      gtk_box_append (GTK_BOX (box), clear);
-    }
-  gtk_popover_set_child (GTK_POPOVER (popover), box);
-  gtk_menu_button_set_popover (GTK_MENU_BUTTON (button), popover);
-  g_signal_connect (calendar, "day-selected", G_CALLBACK (on_day_selected), button);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, placeholder, -1);
-  date_button_update (button);
-  return button;
 }
 
 /* ---- columns ---- */
@@ -465,9 +396,9 @@ run_query (KouanAdminStaff *self)
                             department <= self->department_ids->len
                             ? g_array_index (self->department_ids, gint64, department - 1) : 0;
   g_free (self->filter_from);
-  self->filter_from = g_strdup (kouan_admin_date_button_get (self->from_button));
+  self->filter_from = g_strdup (kouan_date_button_get_date (KOUAN_DATE_BUTTON (self->from_button)));
   g_free (self->filter_to);
-  self->filter_to = g_strdup (kouan_admin_date_button_get (self->to_button));
+  self->filter_to = g_strdup (kouan_date_button_get_date (KOUAN_DATE_BUTTON (self->to_button)));
   g_free (self->today);
   self->today = kouan_grant_today ();
   gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
@@ -887,8 +818,8 @@ on_add_grant_clicked (GtkButton  *button,
                       EditDialog *dialog)
 {
   guint position = gtk_drop_down_get_selected (GTK_DROP_DOWN (dialog->role_dropdown));
-  const char *starts = kouan_admin_date_button_get (dialog->starts_button);
-  const char *ends = kouan_admin_date_button_get (dialog->ends_button);
+  const char *starts = kouan_date_button_get_date (KOUAN_DATE_BUTTON (dialog->starts_button));
+  const char *ends = kouan_date_button_get_date (KOUAN_DATE_BUTTON (dialog->ends_button));
   g_autoptr(KouanAdminRecord) role = NULL;
   g_autoptr(JsonObject) grant = NULL;
   g_autofree char *text = NULL;
@@ -1123,9 +1054,9 @@ open_edit_dialog (KouanAdminStaff *self)
   }
   gtk_accessible_update_property (GTK_ACCESSIBLE (dialog->role_dropdown), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Role"), -1);
-  dialog->starts_button = kouan_admin_date_button_new (_("Starts on"), FALSE);
-  kouan_admin_date_button_set (dialog->starts_button, today);
-  dialog->ends_button = kouan_admin_date_button_new (_("Open-ended"), TRUE);
+  dialog->starts_button = kouan_date_button_new (_("Starts on"), FALSE);
+  kouan_date_button_set_date (KOUAN_DATE_BUTTON (dialog->starts_button), today);
+  dialog->ends_button = kouan_date_button_new (_("Open-ended"), TRUE);
   add = gtk_button_new_with_label (_("Add"));
   g_signal_connect (add, "clicked", G_CALLBACK (on_add_grant_clicked), dialog);
   gtk_box_append (GTK_BOX (row), dialog->role_dropdown);
@@ -1266,8 +1197,8 @@ kouan_admin_staff_init (KouanAdminStaff *self)
   self->role_dropdown = gtk_drop_down_new (G_LIST_MODEL (g_object_ref (self->role_names)), NULL);
   self->status_dropdown = gtk_drop_down_new (G_LIST_MODEL (status_names), NULL);
   self->department_dropdown = gtk_drop_down_new (G_LIST_MODEL (g_object_ref (self->department_names)), NULL);
-  self->from_button = kouan_admin_date_button_new (_("Registered from"), TRUE);
-  self->to_button = kouan_admin_date_button_new (_("Registered until"), TRUE);
+  self->from_button = kouan_date_button_new (_("Registered from"), TRUE);
+  self->to_button = kouan_date_button_new (_("Registered until"), TRUE);
   self->query_button = gtk_button_new_with_label (_("Search"));
   gtk_widget_add_css_class (self->query_button, "suggested-action");
   g_signal_connect_swapped (self->query_button, "clicked", G_CALLBACK (on_query_clicked), self);
@@ -1403,8 +1334,8 @@ _kouan_admin_staff_set_filters (KouanAdminStaff *self,
   for (guint i = 0; status != NULL && i < G_N_ELEMENTS (statuses); i++)
     if (g_strcmp0 (kouan_grant_status_to_string (statuses[i]), status) == 0)
       gtk_drop_down_set_selected (GTK_DROP_DOWN (self->status_dropdown), i + 1);
-  kouan_admin_date_button_set (self->from_button, from);
-  kouan_admin_date_button_set (self->to_button, to);
+  kouan_date_button_set_date (KOUAN_DATE_BUTTON (self->from_button), from);
+  kouan_date_button_set_date (KOUAN_DATE_BUTTON (self->to_button), to);
 }
 
 void
@@ -1447,8 +1378,8 @@ _kouan_admin_staff_dialog_add_grant (GtkWindow  *window,
   EditDialog *dialog = g_object_get_data (G_OBJECT (window), "kouan-edit-dialog");
 
   select_string (dialog->role_dropdown, role);
-  kouan_admin_date_button_set (dialog->starts_button, starts_on);
-  kouan_admin_date_button_set (dialog->ends_button, ends_on);
+  kouan_date_button_set_date (KOUAN_DATE_BUTTON (dialog->starts_button), starts_on);
+  kouan_date_button_set_date (KOUAN_DATE_BUTTON (dialog->ends_button), ends_on);
   on_add_grant_clicked (NULL, dialog);
 }
 

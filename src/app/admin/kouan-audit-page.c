@@ -5,10 +5,10 @@
 #include <glib/gi18n.h>
 
 #include "kouan-admin-enterprise-support.h"
-#include "kouan-admin-staff.h"
 #include "kouan-audit-page-private.h"
 #include "kouan-format.h"
 #include "kouan-store-people.h"
+#include "widgets/kouan-date-button.h"
 
 struct _KouanAuditPage
 {
@@ -86,8 +86,8 @@ entry_matches (gpointer item,
   KouanAuditPage *self = user_data;
   const char *actor = selected_actor (self);
   guint kind = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->kind_dropdown));
-  const char *from = kouan_admin_date_button_get (self->from_button);
-  const char *to = kouan_admin_date_button_get (self->to_button);
+  const char *from = kouan_date_button_get_date (KOUAN_DATE_BUTTON (self->from_button));
+  const char *to = kouan_date_button_get_date (KOUAN_DATE_BUTTON (self->to_button));
   g_autofree char *day = NULL;
 
   if (actor != NULL && g_strcmp0 (entry->actor_name, actor) != 0)
@@ -333,8 +333,8 @@ kouan_audit_page_init (KouanAuditPage *self)
     gtk_string_list_append (kind_names, _(kinds[i].label));
   gtk_drop_down_set_model (GTK_DROP_DOWN (self->kind_dropdown), G_LIST_MODEL (kind_names));
 
-  self->from_button = kouan_admin_date_button_new (_("From"), TRUE);
-  self->to_button = kouan_admin_date_button_new (_("Until"), TRUE);
+  self->from_button = kouan_date_button_new (_("From"), TRUE);
+  self->to_button = kouan_date_button_new (_("Until"), TRUE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->from_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Changes from this day"), -1);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->to_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
@@ -355,8 +355,8 @@ kouan_audit_page_init (KouanAuditPage *self)
   /* a filter applies as soon as it is chosen: no 查询 button */
   g_signal_connect_swapped (self->actor_dropdown, "notify::selected", G_CALLBACK (refilter), self);
   g_signal_connect_swapped (self->kind_dropdown, "notify::selected", G_CALLBACK (refilter), self);
-  g_signal_connect_swapped (self->from_button, "notify::label", G_CALLBACK (refilter), self);
-  g_signal_connect_swapped (self->to_button, "notify::label", G_CALLBACK (refilter), self);
+  g_signal_connect_swapped (self->from_button, "notify::date", G_CALLBACK (refilter), self);
+  g_signal_connect_swapped (self->to_button, "notify::date", G_CALLBACK (refilter), self);
   update_state (self);
 }
 
@@ -412,8 +412,8 @@ _kouan_audit_page_set_filters (KouanAuditPage *self,
       kind_position = i;
   gtk_drop_down_set_selected (GTK_DROP_DOWN (self->actor_dropdown), actor_position);
   gtk_drop_down_set_selected (GTK_DROP_DOWN (self->kind_dropdown), kind_position);
-  kouan_admin_date_button_set (self->from_button, from);
-  kouan_admin_date_button_set (self->to_button, to);
+  kouan_date_button_set_date (KOUAN_DATE_BUTTON (self->from_button), from);
+  kouan_date_button_set_date (KOUAN_DATE_BUTTON (self->to_button), to);
   refilter (self);
 }
 
