@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include <adwaita.h>
 #include <gtk/gtk.h>
 
 #include "admin/kouan-audit-page-private.h"
@@ -442,13 +443,19 @@ test_admin_pages (void)
   member = row (staff, 0);
   removed_id = member->id;
   dialog = _kouan_admin_staff_remove (staff);
-  g_assert_true (GTK_IS_MESSAGE_DIALOG (dialog));
+  /* an AdwMessageDialog whose destructive answer names the action */
+  g_assert_true (ADW_IS_MESSAGE_DIALOG (dialog));
+  g_assert_true (adw_message_dialog_has_response (ADW_MESSAGE_DIALOG (dialog), "remove"));
+  g_assert_cmpint (adw_message_dialog_get_response_appearance (ADW_MESSAGE_DIALOG (dialog), "remove"),
+                   ==, ADW_RESPONSE_DESTRUCTIVE);
+  g_assert_cmpstr (adw_message_dialog_get_response_label (ADW_MESSAGE_DIALOG (dialog), "remove"),
+                   ==, "_Remove Member");
   spin (200);
   /* nothing happens before the answer */
   g_free (path);
   path = g_strdup_printf ("/api/v1/enterprises/1/staff/%" G_GINT64_FORMAT, removed_id);
   g_assert_cmpuint (http (&session, "GET", path, NULL), ==, 200);
-  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "remove");
   {
     StaffWait wait = { staff, 0 };
 

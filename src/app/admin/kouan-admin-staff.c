@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <adwaita.h>
 #include <glib/gi18n.h>
 #include <string.h>
 
@@ -696,43 +697,41 @@ on_toggle_clicked (KouanAdminStaff *self)
 }
 
 static void
-on_remove_response (GtkDialog       *dialog,
-                    int              response,
-                    KouanAdminStaff *self)
+on_remove_response (AdwMessageDialog *dialog,
+                    const char       *response,
+                    KouanAdminStaff  *self)
 {
   gint64 user_id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (dialog), "kouan-id"));
 
-  if (response == GTK_RESPONSE_ACCEPT)
+  if (g_strcmp0 (response, "remove") == 0)
     {
       g_autofree char *suffix = g_strdup_printf ("/staff/%" G_GINT64_FORMAT, user_id);
 
       send_change (self, "DELETE", suffix, NULL, _("The member was removed from the enterprise."));
     }
-  gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
+/* 移除成员: an AdwMessageDialog whose destructive button names the action
+ * (Escape and 取消 close it without a change). */
 static GtkWindow *
 confirm_remove (KouanAdminStaff *self)
 {
   KouanMember *record = selected (self);
-  GtkWidget *dialog;
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  g_autofree char *heading = NULL;
+  AdwMessageDialog *dialog;
 
   if (record == NULL)
     return NULL;
-  dialog = gtk_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                   GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
-                                   GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE,
-                                   _("Remove %s from the enterprise?"),
-                                   record->name);
-  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s",
-    _("The member loses every role in this enterprise and no longer sees its data. They can ask to join again."));
-  gtk_dialog_add_buttons (GTK_DIALOG (dialog), _("Cancel"), GTK_RESPONSE_CANCEL,
-                          _("Remove"), GTK_RESPONSE_ACCEPT, NULL);
-  gtk_widget_add_css_class (gtk_dialog_get_widget_for_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT),
-                            "destructive-action");
+  heading = g_strdup_printf (_("Remove %s from the enterprise?"), record->name);
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading,
+    _("The member loses every role in this enterprise and no longer sees its data. They can ask to join again.")));
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "remove", _("_Remove Member"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "remove", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
   g_object_set_data (G_OBJECT (dialog), "kouan-id", GSIZE_TO_POINTER ((gsize) record->id));
-  g_signal_connect (dialog, "response", G_CALLBACK (on_remove_response), self);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_remove_response), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
   return GTK_WINDOW (dialog);
 }
