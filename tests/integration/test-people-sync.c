@@ -11,6 +11,7 @@
 
 #include "kouan-client.h"
 #include "kouan-enterprise.h"
+#include "kouan-join-request.h"
 #include "kouan-json.h"
 #include "kouan-store-people.h"
 #include "kouan-store.h"
@@ -383,6 +384,64 @@ test_error_carries_code (Fixture *f, gconstpointer data)
   g_assert_null (kouan_api_error_get_server_code (NULL));
 }
 
+/* Join requests go through a typed core service (online only): listed as
+ * records, approved, and the member comes back into the cache; offline
+ * the decision fails as a network error and nothing is queued. */
+static void
+test_join_request_service (Fixture *f, gconstpointer data)
+{
+  g_autoptr(Cache) cache = cache_new (f, "demo-admin");
+  g_autoptr(GAsyncResult) listed = NULL;
+  g_autoptr(GAsyncResult) decided = NULL;
+  g_autoptr(GAsyncResult) offline_result = NULL;
+  g_autoptr(GPtrArray) requests = NULL;
+  g_autoptr(GListModel) members = NULL;
+  g_autoptr(KouanMember) back = NULL;
+  g_autoptr(KouanClient) offline = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *member_path = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *url = NULL;
+  KouanJoinRequest *pending = NULL;
+  gint64 user;
+
+  /* demo-user05 is removed, then asks to join again */
+  user = find_id (f, "/staff?name=demo-user05", "account", "demo-user05", "user_id");
+  token = kouan_test_login (f->server, "demo-user05", PASSWORD);
+  member_path = g_strdup_printf ("/staff/%" G_GINT64_FORMAT, user);
+  g_assert_cmpuint (request (f, "DELETE", member_path, f->admin, NULL, NULL), ==, 204);
+  url = g_strdup_printf ("%s/api/v1/join-requests", kouan_test_server_get_url (f->server));
+  g_assert_cmpuint (kouan_test_http ("POST", url, token, "{\"enterprise_id\":1}", 19, NULL), ==, 201);
+
+  kouan_join_requests_list_async (cache->client, ENTERPRISE, NULL, on_ready, &listed);
+  requests = kouan_join_requests_list_finish (cache->client, wait_result (&listed), &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < requests->len; i++)
+    if (((KouanJoinRequest *) requests->pdata[i])->user_id == user)
+      pending = requests->pdata[i];
+  g_assert_nonnull (pending);
+  g_assert_cmpstr (pending->account, ==, "demo-user05");
+
+  /* offline: a plain network error, nothing sent or queued */
+  offline = kouan_client_new ("http://127.0.0.1:1", &error);
+  g_assert_no_error (error);
+  kouan_join_request_decide_async (offline, ENTERPRISE, pending->id, TRUE, NULL, on_ready, &offline_result);
+  g_assert_false (kouan_join_request_decide_finish (offline, wait_result (&offline_result), &error));
+  g_assert_error (error, KOUAN_API_ERROR, KOUAN_API_ERROR_NETWORK);
+  g_clear_error (&error);
+  g_assert_cmpuint (kouan_store_count_outbox (cache->store), ==, 0);
+
+  kouan_join_request_decide_async (cache->client, ENTERPRISE, pending->id, TRUE, NULL, on_ready, &decided);
+  g_assert_true (kouan_join_request_decide_finish (cache->client, wait_result (&decided), &error));
+  g_assert_no_error (error);
+
+  pull (cache);
+  members = kouan_store_list_members (cache->store, ENTERPRISE, NULL);
+  back = find_member (members, "demo-user05");
+  g_assert_nonnull (back);
+  g_assert_cmpuint (back->grants->len, ==, 0);
+}
+
 /* A record that breaks its codec never enters the cache. */
 static void
 test_strict_codecs (void)
@@ -442,6 +501,7 @@ main (int argc, char **argv)
   g_test_add ("/people-sync/admin-cache", Fixture, NULL, fixture_set_up, test_admin_cache, fixture_tear_down);
   g_test_add ("/people-sync/plain-member", Fixture, NULL, fixture_set_up, test_plain_member_gets_nothing, fixture_tear_down);
   g_test_add ("/people-sync/error-carries-code", Fixture, NULL, fixture_set_up, test_error_carries_code, fixture_tear_down);
+  g_test_add ("/people-sync/join-request-service", Fixture, NULL, fixture_set_up, test_join_request_service, fixture_tear_down);
   g_test_add ("/people-sync/grant-then-revoke", Fixture, NULL, fixture_set_up, test_grant_then_revoke, fixture_tear_down);
   return g_test_run ();
 }

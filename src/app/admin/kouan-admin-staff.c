@@ -9,6 +9,7 @@
 #include "kouan-admin-record.h"
 #include "kouan-format.h"
 #include "kouan-grant-status.h"
+#include "kouan-join-request.h"
 #include "kouan-role.h"
 #include "kouan-store-people.h"
 #include "kouan-admin-staff.h"
@@ -543,17 +544,63 @@ send_change (KouanAdminStaff *self,
                                on_change_done, change);
 }
 
+
+typedef struct {
+  KouanAdminStaff *self;
+  gboolean         approve;
+} Decision;
+
+static void
+on_join_decided (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autofree Decision *decision = user_data;
+  g_autoptr(KouanAdminStaff) self = decision->self;
+  g_autoptr(GError) error = NULL;
+
+  if (!kouan_join_request_decide_finish (KOUAN_CLIENT (source), result, &error) &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (self->admin == NULL)
+    return;
+  if (self->busy > 0)
+    self->busy--;
+  if (g_error_matches (error, KOUAN_API_ERROR, KOUAN_API_ERROR_NETWORK))
+    /* an online-only action: nothing was queued */
+    set_message (self, _("Deciding a join request needs the server, which cannot be reached now. "
+                         "Try again when you are online."));
+  else if (error != NULL)
+    {
+      g_autofree char *message = kouan_admin_view_describe_error (self->admin, error);
+
+      set_message (self, message);
+    }
+  else
+    {
+      set_message (self, decision->approve ? _("The member joined the enterprise.")
+                                           : _("The join request was rejected."));
+      kouan_admin_view_notify_changed (self->admin);
+    }
+  update_actions (self);
+}
+
 static void
 on_join_decide (GtkButton       *button,
                 KouanAdminStaff *self)
 {
-  gint64 id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (button), "kouan-id"));
-  gboolean approve = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "kouan-approve"));
-  g_autofree char *suffix = g_strdup_printf ("/join-requests/%" G_GINT64_FORMAT "/%s", id,
-                                             approve ? "approve" : "reject");
+  KouanJoinRequest *request = g_object_get_data (G_OBJECT (button), "kouan-request");
+  KouanClient *client = kouan_admin_view_get_client (self->admin);
+  Decision *decision;
 
-  send_change (self, "POST", suffix, NULL, approve ? _("The member joined the enterprise.")
-                                                  : _("The join request was rejected."));
+  if (request == NULL || client == NULL)
+    return;
+  decision = g_new0 (Decision, 1);
+  decision->self = g_object_ref (self);
+  decision->approve = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "kouan-approve"));
+  self->busy++;
+  kouan_join_request_decide_async (client, request->enterprise_id, request->id, decision->approve,
+                                   self->alive, on_join_decided, decision);
 }
 
 static void
@@ -561,65 +608,59 @@ on_join_requests_loaded (GObject      *source,
                          GAsyncResult *result,
                          gpointer      user_data)
 {
-  KouanAdminStaff *self = user_data;
+  g_autoptr(KouanAdminStaff) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = kouan_admin_view_call_finish (self->admin, result, &error);
+  g_autoptr(GPtrArray) requests = kouan_join_requests_list_finish (KOUAN_CLIENT (source), result, &error);
+  gboolean manage;
   GtkWidget *child;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->admin == NULL)
-    {
-      g_object_unref (self);
-      return;
-    }
-  self->busy--;
+    return;
+  if (self->busy > 0)
+    self->busy--;
   while ((child = gtk_widget_get_first_child (self->join_list)) != NULL)
     gtk_list_box_remove (GTK_LIST_BOX (self->join_list), child);
+  manage = kouan_admin_view_allows (self->admin, "admin.staff:manage");
 
-  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+  /* pending requests are few: a GtkListBox is fine here */
+  for (guint i = 0; requests != NULL && i < requests->len; i++)
     {
-      JsonArray *items = json_object_get_array_member (json_node_get_object (node), "items");
-      gboolean manage = kouan_admin_view_allows (self->admin, "admin.staff:manage");
+      KouanJoinRequest *request = g_ptr_array_index (requests, i);
+      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+      /* Translators: a member: name (account) */
+      g_autofree char *text = g_strdup_printf (_("%s (%s)"), request->name, request->account);
+      GtkWidget *label = gtk_label_new (text);
+      const struct { const char *label; gboolean approve; } decisions[] = {
+        { N_("Approve"), TRUE }, { N_("Reject"), FALSE },
+      };
 
-      /* pending requests are few: a GtkListBox is fine here */
-      for (guint i = 0; i < json_array_get_length (items); i++)
+      gtk_widget_set_hexpand (label, TRUE);
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_box_append (GTK_BOX (box), label);
+      for (guint j = 0; manage && j < G_N_ELEMENTS (decisions); j++)
         {
-          JsonObject *item = json_array_get_object_element (items, i);
-          GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-          g_autofree char *text = g_strdup_printf ("%s（%s）", json_object_get_string_member (item, "name"),
-                                                   json_object_get_string_member (item, "account"));
-          GtkWidget *label = gtk_label_new (text);
-          const struct { const char *label; gboolean approve; } decisions[] = {
-            { N_("Approve"), TRUE }, { N_("Reject"), FALSE },
-          };
+          GtkWidget *button = gtk_button_new_with_label (_(decisions[j].label));
 
-          gtk_widget_set_hexpand (label, TRUE);
-          gtk_label_set_xalign (GTK_LABEL (label), 0);
-          gtk_box_append (GTK_BOX (box), label);
-          for (guint j = 0; manage && j < G_N_ELEMENTS (decisions); j++)
-            {
-              GtkWidget *button = gtk_button_new_with_label (_(decisions[j].label));
-
-              g_object_set_data (G_OBJECT (button), "kouan-id",
-                                 GSIZE_TO_POINTER ((gsize) json_object_get_int_member (item, "id")));
-              g_object_set_data (G_OBJECT (button), "kouan-approve", GINT_TO_POINTER (decisions[j].approve));
-              g_signal_connect (button, "clicked", G_CALLBACK (on_join_decide), self);
-              gtk_box_append (GTK_BOX (box), button);
-            }
-          gtk_list_box_append (GTK_LIST_BOX (self->join_list), box);
+          g_object_set_data_full (G_OBJECT (button), "kouan-request", g_object_ref (request), g_object_unref);
+          g_object_set_data (G_OBJECT (button), "kouan-approve", GINT_TO_POINTER (decisions[j].approve));
+          g_signal_connect (button, "clicked", G_CALLBACK (on_join_decide), self);
+          gtk_box_append (GTK_BOX (box), button);
         }
-      gtk_widget_set_visible (self->join_box, json_array_get_length (items) > 0);
+      gtk_list_box_append (GTK_LIST_BOX (self->join_list), box);
     }
-  else
-    gtk_widget_set_visible (self->join_box, FALSE);
-  g_object_unref (self);
+  gtk_widget_set_visible (self->join_box, requests != NULL && requests->len > 0);
 }
 
 static void
 load_join_requests (KouanAdminStaff *self)
 {
+  KouanClient *client = kouan_admin_view_get_client (self->admin);
+
+  if (client == NULL)
+    return;
   self->busy++;
-  kouan_admin_view_call_async (self->admin, "GET", "/join-requests", NULL, self->cancellable,
-                               on_join_requests_loaded, g_object_ref (self));
+  kouan_join_requests_list_async (client, kouan_admin_view_get_enterprise_id (self->admin), self->cancellable,
+                                  on_join_requests_loaded, g_object_ref (self));
 }
 
 void
