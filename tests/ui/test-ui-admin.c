@@ -12,7 +12,6 @@
 #include <gtk/gtk.h>
 
 #include "admin/kouan-audit-page-private.h"
-#include "admin/kouan-admin-record.h"
 #include "admin/kouan-admin-roles.h"
 #include "admin/kouan-admin-staff.h"
 #include "admin/kouan-admin-view.h"
@@ -233,9 +232,9 @@ role_listed (gpointer user_data)
 
   for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
     {
-      g_autoptr(KouanAdminRecord) record = g_list_model_get_item (rows, i);
+      g_autoptr(KouanRole) record = g_list_model_get_item (rows, i);
 
-      if (g_strcmp0 (kouan_admin_record_get_string (record, "name"), wait->name) == 0)
+      if (g_strcmp0 (record->name, wait->name) == 0)
         return TRUE;
     }
   return FALSE;
