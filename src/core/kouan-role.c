@@ -79,6 +79,23 @@ kouan_role_new_from_json (JsonObject  *record,
   return self;
 }
 
+KouanRole *
+kouan_role_new_from_grant (gint64      enterprise_id,
+                           gint64      id,
+                           const char *name,
+                           gboolean    builtin)
+{
+  KouanRole *self = g_object_new (KOUAN_TYPE_ROLE, NULL);
+  const char *none[] = { NULL };
+
+  self->enterprise_id = enterprise_id;
+  self->id = id;
+  self->name = g_strdup (name);
+  self->builtin = builtin;
+  self->permissions = g_strdupv ((char **) none);
+  return self;
+}
+
 const char *
 kouan_role_display_name (const char *name,
                          gboolean    builtin)

@@ -26,6 +26,12 @@ struct _KouanRole
 KouanRole  *kouan_role_new_from_json   (JsonObject  *record,
                                         gint64       enterprise_id,
                                         GError     **error);
+/* A role known only by a grant (a member who may see 人员权限 but not
+ * 角色管理 gets no role records): no permissions listed. (transfer full) */
+KouanRole  *kouan_role_new_from_grant  (gint64       enterprise_id,
+                                        gint64       id,
+                                        const char  *name,
+                                        gboolean     builtin);
 /* The name in the user's language: the built-in role is "Administrator"
  * in English and 管理员 in Chinese whatever the server stored; others as
  * named. Also for a grant's role (@builtin from the grant). */

@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "kouan-admin-enterprise-support.h"
-#include "kouan-admin-record.h"
 #include "kouan-format.h"
 #include "kouan-grant-status.h"
 #include "kouan-join-request.h"
@@ -57,7 +56,7 @@ struct _KouanAdminStaff
   char            *today;          /* China day the statuses are judged on */
   gulong           store_changed_id;
   GCancellable    *members_cancellable;  /* the cache read in flight */
-  GListStore      *roles;          /* KouanAdminRecord: roles, for the filter and the dialog */
+  GListStore      *roles;          /* KouanRole: for the filter and the dialog */
   GtkStringList   *role_names;
   GtkStringList   *department_names;
   GArray          *department_ids; /* gint64, parallel to department_names */
@@ -254,6 +253,7 @@ add_column (KouanAdminStaff  *self,
 /* ---- the members, from the cache ---- */
 
 static void update_actions (KouanAdminStaff *self);
+static void load_choices (KouanAdminStaff *self);
 
 static gboolean
 member_matches (gpointer item,
@@ -311,6 +311,7 @@ on_members_listed (GObject      *source,
    * as far as the rows allow */
   g_list_store_splice (self->rows, 0, g_list_model_get_n_items (G_LIST_MODEL (self->rows)),
                        items->pdata, items->len);
+  load_choices (self);
   update_count (self);
   update_actions (self);
 }
@@ -355,6 +356,9 @@ on_store_changed (KouanStore      *store,
   if (self->admin != NULL && enterprise_id == kouan_admin_view_get_enterprise_id (self->admin) &&
       (g_strcmp0 (collection, "members") == 0 || g_strcmp0 (collection, "access") == 0))
     load_members (self);
+  else if (self->admin != NULL && enterprise_id == kouan_admin_view_get_enterprise_id (self->admin) &&
+           (g_strcmp0 (collection, "roles") == 0 || g_strcmp0 (collection, "departments") == 0))
+    load_choices (self);
 }
 
 static void
@@ -388,9 +392,9 @@ run_query (KouanAdminStaff *self)
   self->filter_role = 0;
   if (role != GTK_INVALID_LIST_POSITION && role > 0 && role <= g_list_model_get_n_items (G_LIST_MODEL (self->roles)))
     {
-      g_autoptr(KouanAdminRecord) record = g_list_model_get_item (G_LIST_MODEL (self->roles), role - 1);
+      g_autoptr(KouanRole) record = g_list_model_get_item (G_LIST_MODEL (self->roles), role - 1);
 
-      self->filter_role = kouan_admin_record_get_id (record);
+      self->filter_role = record->id;
     }
   self->filter_status = status != GTK_INVALID_LIST_POSITION && status > 0 && status <= G_N_ELEMENTS (statuses)
                         ? (int) status - 1 : -1;
@@ -416,73 +420,79 @@ on_query_clicked (KouanAdminStaff *self)
 
 /* ---- filter choices and join requests ---- */
 
+/* The filter menus and the 编辑 dialog's roles come from the cache too:
+ * the roles and departments collections when the user may see them, else
+ * the roles and departments the cached members show. */
 static void
-on_roles_loaded (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+load_choices (KouanAdminStaff *self)
 {
-  KouanAdminStaff *self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = kouan_admin_view_call_finish (self->admin, result, &error);
+  gint64 enterprise_id = self->admin != NULL ? kouan_admin_view_get_enterprise_id (self->admin) : 0;
+  g_autoptr(GListModel) roles = NULL;
+  g_autoptr(GListModel) departments = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_direct_hash, g_direct_equal);
+  guint n_members = g_list_model_get_n_items (G_LIST_MODEL (self->rows));
 
-  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && self->admin != NULL)
+  g_list_store_remove_all (self->roles);
+  gtk_string_list_splice (self->role_names, 1, g_list_model_get_n_items (G_LIST_MODEL (self->role_names)) - 1, NULL);
+  gtk_string_list_splice (self->department_names, 1,
+                          g_list_model_get_n_items (G_LIST_MODEL (self->department_names)) - 1, NULL);
+  g_array_set_size (self->department_ids, 0);
+  if (self->store == NULL || enterprise_id <= 0)
+    return;
+
+  roles = kouan_store_list_roles (self->store, enterprise_id, NULL);
+  for (guint i = 0; roles != NULL && i < g_list_model_get_n_items (roles); i++)
     {
-      guint n = g_list_model_get_n_items (G_LIST_MODEL (self->role_names));
+      g_autoptr(KouanRole) role = g_list_model_get_item (roles, i);
 
-      self->busy--;
-      g_list_store_remove_all (self->roles);
-      gtk_string_list_splice (self->role_names, 1, n - 1, NULL);
-      /* without 角色管理 view the filter offers no roles; the list stays */
-      if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
-        {
-          JsonArray *items = json_object_get_array_member (json_node_get_object (node), "items");
-
-          for (guint i = 0; i < json_array_get_length (items); i++)
-            {
-              g_autoptr(KouanAdminRecord) record = kouan_admin_record_new (json_array_get_object_element (items, i));
-
-              g_list_store_append (self->roles, record);
-              gtk_string_list_append (self->role_names,
-                                      kouan_role_display_name (kouan_admin_record_get_string (record, "name"),
-                                                               json_object_get_boolean_member_with_default (
-                                                                 kouan_admin_record_get_object (record), "builtin", FALSE)));
-            }
-        }
+      g_list_store_append (self->roles, role);
     }
-  g_object_unref (self);
-}
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->roles)) == 0)
+    for (guint i = 0; i < n_members; i++)
+      {
+        g_autoptr(KouanMember) member = g_list_model_get_item (G_LIST_MODEL (self->rows), i);
 
-static void
-on_departments_loaded (GObject      *source,
-                       GAsyncResult *result,
-                       gpointer      user_data)
-{
-  KouanAdminStaff *self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = kouan_admin_view_call_finish (self->admin, result, &error);
+        for (guint j = 0; j < member->grants->len; j++)
+          {
+            KouanGrant *grant = &g_array_index (member->grants, KouanGrant, j);
 
-  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && self->admin != NULL)
+            if (g_hash_table_add (seen, GSIZE_TO_POINTER ((gsize) grant->role_id)))
+              {
+                g_autoptr(KouanRole) role = kouan_role_new_from_grant (enterprise_id, grant->role_id,
+                                                                       grant->role, grant->builtin);
+
+                g_list_store_append (self->roles, role);
+              }
+          }
+      }
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->roles)); i++)
     {
-      guint n = g_list_model_get_n_items (G_LIST_MODEL (self->department_names));
+      g_autoptr(KouanRole) role = g_list_model_get_item (G_LIST_MODEL (self->roles), i);
 
-      self->busy--;
-      gtk_string_list_splice (self->department_names, 1, n - 1, NULL);
-      g_array_set_size (self->department_ids, 0);
-      if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
-        {
-          JsonArray *items = json_object_get_array_member (json_node_get_object (node), "items");
-
-          for (guint i = 0; i < json_array_get_length (items); i++)
-            {
-              JsonObject *department = json_array_get_object_element (items, i);
-              gint64 id = json_object_get_int_member (department, "id");
-
-              g_array_append_val (self->department_ids, id);
-              gtk_string_list_append (self->department_names, json_object_get_string_member (department, "name"));
-            }
-        }
+      gtk_string_list_append (self->role_names, kouan_role_display_name (role->name, role->builtin));
     }
-  g_object_unref (self);
+
+  g_hash_table_remove_all (seen);
+  departments = kouan_store_list_departments (self->store, enterprise_id, NULL);
+  for (guint i = 0; departments != NULL && i < g_list_model_get_n_items (departments); i++)
+    {
+      g_autoptr(KouanDepartment) department = g_list_model_get_item (departments, i);
+
+      g_array_append_val (self->department_ids, department->id);
+      gtk_string_list_append (self->department_names, department->name);
+    }
+  if (self->department_ids->len == 0)
+    for (guint i = 0; i < n_members; i++)
+      {
+        g_autoptr(KouanMember) member = g_list_model_get_item (G_LIST_MODEL (self->rows), i);
+
+        if (member->department_id != 0 && member->department != NULL &&
+            g_hash_table_add (seen, GSIZE_TO_POINTER ((gsize) member->department_id)))
+          {
+            g_array_append_val (self->department_ids, member->department_id);
+            gtk_string_list_append (self->department_names, member->department);
+          }
+      }
 }
 
 static void load_join_requests (KouanAdminStaff *self);
@@ -675,7 +685,8 @@ kouan_admin_staff_reload (KouanAdminStaff *self)
   g_cancellable_cancel (self->members_cancellable);
   g_clear_object (&self->members_cancellable);
 
-  /* the members are the cache's, offline too */
+  /* members, roles and departments are the cache's, offline too (the
+   * choices follow once the members are read) */
   follow_store (self);
   load_members (self);
   if (kouan_admin_view_get_client (self->admin) == NULL ||
@@ -685,12 +696,7 @@ kouan_admin_staff_reload (KouanAdminStaff *self)
       update_actions (self);
       return;
     }
-
-  self->busy += 2;
-  kouan_admin_view_call_async (self->admin, "GET", "/roles", NULL, self->cancellable,
-                               on_roles_loaded, g_object_ref (self));
-  kouan_admin_view_call_async (self->admin, "GET", "/departments", NULL, self->cancellable,
-                               on_departments_loaded, g_object_ref (self));
+  /* pending join requests are the server's only (online) */
   load_join_requests (self);
 }
 
@@ -860,7 +866,7 @@ on_add_grant_clicked (GtkButton  *button,
   guint position = gtk_drop_down_get_selected (GTK_DROP_DOWN (dialog->role_dropdown));
   const char *starts = kouan_date_button_get_date (KOUAN_DATE_BUTTON (dialog->starts_button));
   const char *ends = kouan_date_button_get_date (KOUAN_DATE_BUTTON (dialog->ends_button));
-  g_autoptr(KouanAdminRecord) role = NULL;
+  g_autoptr(KouanRole) role = NULL;
   g_autoptr(JsonObject) grant = NULL;
   g_autofree char *text = NULL;
 
@@ -881,8 +887,8 @@ on_add_grant_clicked (GtkButton  *button,
 
   role = g_list_model_get_item (G_LIST_MODEL (dialog->self->roles), position);
   grant = json_object_new ();
-  json_object_set_int_member (grant, "role_id", kouan_admin_record_get_id (role));
-  json_object_set_string_member (grant, "role", kouan_admin_record_get_string (role, "name"));
+  json_object_set_int_member (grant, "role_id", role->id);
+  json_object_set_string_member (grant, "role", role->name);
   json_object_set_string_member (grant, "starts_on", starts);
   if (ends != NULL)
     json_object_set_string_member (grant, "ends_on", ends);
@@ -890,8 +896,8 @@ on_add_grant_clicked (GtkButton  *button,
     json_object_set_null_member (grant, "ends_on");
   {
     KouanGrant shown = {
-      .role = (char *) kouan_admin_record_get_string (role, "name"),
-      .builtin = json_object_get_boolean_member_with_default (kouan_admin_record_get_object (role), "builtin", FALSE),
+      .role = role->name,
+      .builtin = role->builtin,
       .starts_on = (char *) starts,
       .ends_on = (char *) ends,
     };
@@ -1083,11 +1089,9 @@ open_edit_dialog (KouanAdminStaff *self)
 
     for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->roles)); i++)
       {
-        g_autoptr(KouanAdminRecord) role = g_list_model_get_item (G_LIST_MODEL (self->roles), i);
+        g_autoptr(KouanRole) role = g_list_model_get_item (G_LIST_MODEL (self->roles), i);
 
-        gtk_string_list_append (names, kouan_role_display_name (kouan_admin_record_get_string (role, "name"),
-                                                                json_object_get_boolean_member_with_default (
-                                                                  kouan_admin_record_get_object (role), "builtin", FALSE)));
+        gtk_string_list_append (names, kouan_role_display_name (role->name, role->builtin));
       }
     gtk_drop_down_set_model (GTK_DROP_DOWN (dialog->role_dropdown), G_LIST_MODEL (names));
     g_object_unref (names);
@@ -1215,7 +1219,7 @@ kouan_admin_staff_init (KouanAdminStaff *self)
   self->filter = gtk_custom_filter_new (member_matches, self, NULL);
   self->filtered = gtk_filter_list_model_new (G_LIST_MODEL (g_object_ref (self->rows)),
                                               GTK_FILTER (g_object_ref (self->filter)));
-  self->roles = g_list_store_new (KOUAN_TYPE_ADMIN_RECORD);
+  self->roles = g_list_store_new (KOUAN_TYPE_ROLE);
   self->role_names = gtk_string_list_new ((const char *[]) { _("All roles"), NULL });
   self->department_names = gtk_string_list_new ((const char *[]) { _("All departments"), NULL });
   self->department_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
