@@ -256,6 +256,33 @@ window_gone (gpointer user_data)
   return *(gpointer *) user_data == NULL;
 }
 
+/* Does Escape close @window (a shortcut to its window.close action)? */
+static gboolean
+closes_on_escape (GtkWindow *window)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (window));
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+          g_autoptr(GtkShortcutTrigger) escape = gtk_keyval_trigger_new (GDK_KEY_Escape, 0);
+          GtkShortcutAction *action = gtk_shortcut_get_action (shortcut);
+
+          if (gtk_shortcut_trigger_equal (gtk_shortcut_get_trigger (shortcut), escape) &&
+              GTK_IS_NAMED_ACTION (action) &&
+              g_strcmp0 (gtk_named_action_get_action_name (GTK_NAMED_ACTION (action)), "window.close") == 0)
+            return TRUE;
+        }
+    }
+  return FALSE;
+}
+
 static gboolean
 member_has_role (gpointer user_data)
 {
@@ -297,6 +324,7 @@ test_admin_pages (void)
   kouan_admin_view_show_page (admin, "admin.roles");
   g_assert_true (wait_until (roles_loaded, roles));
   dialog = _kouan_admin_roles_open_dialog (roles, NULL);
+  g_assert_true (closes_on_escape (dialog));
   spin (200);
   _kouan_admin_roles_dialog_set_name (dialog, "界面测试角色");
   g_assert_cmpint (_kouan_admin_roles_dialog_parent_state (dialog, "insurance"), ==, 0);
@@ -342,6 +370,7 @@ test_admin_pages (void)
   query (staff, "demo-user03", NULL, NULL, NULL, NULL, 1);
   g_assert_true (_kouan_admin_staff_select (staff, "demo-user03"));
   dialog = _kouan_admin_staff_edit (staff);
+  g_assert_true (closes_on_escape (dialog));
   spin (200);
   _kouan_admin_staff_dialog_add_grant (dialog, "界面测试角色", "2026-01-01", "2026-12-31");
   _kouan_admin_staff_dialog_set_department (dialog, "风控部");

@@ -6,6 +6,7 @@
 #include "kouan-admin-departments.h"
 #include "kouan-admin-enterprise-support.h"
 #include "kouan-store-people.h"
+#include "widgets/kouan-dialog-keys.h"
 
 struct _KouanAdminDepartments
 {
@@ -412,6 +413,7 @@ ask (KouanAdminDepartments *self,
   data->record = record != NULL ? g_object_ref (record) : NULL;
   data->done = done;
   data->window = gtk_window_new ();
+  kouan_dialog_close_on_escape (GTK_WINDOW (data->window));
   gtk_window_set_title (GTK_WINDOW (data->window), title);
   gtk_window_set_modal (GTK_WINDOW (data->window), TRUE);
   if (GTK_IS_WINDOW (root))

@@ -8,6 +8,7 @@
 #include "kouan-role.h"
 #include "kouan-permissions.h"
 #include "kouan-store-people.h"
+#include "widgets/kouan-dialog-keys.h"
 
 struct _KouanAdminRoles
 {
@@ -762,6 +763,7 @@ open_dialog (KouanAdminRoles  *self,
     }
 
   dialog->window = gtk_window_new ();
+  kouan_dialog_close_on_escape (GTK_WINDOW (dialog->window));
   gtk_window_set_title (GTK_WINDOW (dialog->window), record == NULL ? _("New Role") : _("Edit Role"));
   gtk_window_set_modal (GTK_WINDOW (dialog->window), TRUE);
   gtk_window_set_default_size (GTK_WINDOW (dialog->window), 480, 560);

@@ -13,6 +13,7 @@
 #include "kouan-store-people.h"
 #include "kouan-admin-staff.h"
 #include "widgets/kouan-date-button.h"
+#include "widgets/kouan-dialog-keys.h"
 
 /* The members come from the offline cache (the "members" collection,
  * kouan-store-people.h): the page works without the server, and filters
@@ -1016,6 +1017,7 @@ open_edit_dialog (KouanAdminStaff *self)
   dialog->added = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
 
   dialog->window = gtk_window_new ();
+  kouan_dialog_close_on_escape (GTK_WINDOW (dialog->window));
   /* Translators: %s is the member's name */
   heading = g_strdup_printf (_("Edit Roles of %s"), record->name);
   gtk_window_set_title (GTK_WINDOW (dialog->window), heading);
