@@ -198,6 +198,25 @@ kouan_server_sync_changes (KouanServer       *self,
       return;
     }
 
+  /* On the last page the cursor moves past the rows this user may not
+   * see at the end of the feed, as far as the newest change addressed to
+   * everyone or to this user (others' own rows never move it):
+   * the next pull starts there, and it equals what the events socket
+   * announces. (One connection, one request at a time: no change can
+   * slip in between the page and this.) */
+  if (!more)
+    {
+      sqlite3_stmt *newest = kouan_server_db_stmt (self,
+        "SELECT COALESCE (MAX (seq), 0) FROM changes WHERE enterprise_id = ?1"
+        " AND (user_id IS NULL OR user_id = ?2)");
+
+      sqlite3_bind_int64 (newest, 1, enterprise_id);
+      sqlite3_bind_int64 (newest, 2, user_id);
+      if (kouan_server_db_row (self, newest))
+        cursor = MAX (cursor, sqlite3_column_int64 (newest, 0));
+      sqlite3_reset (newest);
+    }
+
   json_object_set_array_member (reply, "changes", changes);
   json_object_set_int_member (reply, "cursor", cursor);
   json_object_set_boolean_member (reply, "more", more);
