@@ -17,7 +17,75 @@
 #include "kouan-client-private.h"
 #include "kouan-json.h"
 
-G_DEFINE_QUARK (kouan-api-error-quark, kouan_api_error)
+/* KOUAN_API_ERROR is an extended error domain: an error the server sent
+ * carries its code ("last_admin") and the field it blamed, so a caller
+ * reads them from the GError it was given, never from shared state on
+ * the client that a later call may have overwritten. */
+typedef struct {
+  char *server_code;
+  char *field;
+} KouanApiErrorPrivate;
+
+static void
+kouan_api_error_private_init (KouanApiErrorPrivate *priv)
+{
+}
+
+static void
+kouan_api_error_private_copy (const KouanApiErrorPrivate *src,
+                              KouanApiErrorPrivate       *dest)
+{
+  if (src == NULL || dest == NULL)
+    return;
+  dest->server_code = g_strdup (src->server_code);
+  dest->field = g_strdup (src->field);
+}
+
+static void
+kouan_api_error_private_clear (KouanApiErrorPrivate *priv)
+{
+  /* GLib passes the error's own private data (never NULL); the check
+   * keeps -Wnull-dereference quiet about its inlined lookup */
+  if (priv == NULL)
+    return;
+  g_free (priv->server_code);
+  g_free (priv->field);
+  priv->server_code = NULL;
+  priv->field = NULL;
+}
+
+G_DEFINE_EXTENDED_ERROR (KouanApiError, kouan_api_error)
+
+const char *
+kouan_api_error_get_server_code (const GError *error)
+{
+  KouanApiErrorPrivate *priv = error != NULL ? kouan_api_error_get_private (error) : NULL;
+
+  return priv != NULL ? priv->server_code : NULL;
+}
+
+const char *
+kouan_api_error_get_field (const GError *error)
+{
+  KouanApiErrorPrivate *priv = error != NULL ? kouan_api_error_get_private (error) : NULL;
+
+  return priv != NULL ? priv->field : NULL;
+}
+
+static GError *
+api_error_with_server (GError     *error,
+                       const char *server_code,
+                       const char *field)
+{
+  KouanApiErrorPrivate *priv = kouan_api_error_get_private (error);
+
+  if (priv != NULL)
+    {
+      priv->server_code = g_strdup (server_code);
+      priv->field = g_strdup (field);
+    }
+  return error;
+}
 
 /* The change feed may be large (500 full records a page): decode it off the
  * main thread. Other answers are a few hundred bytes. */
@@ -326,6 +394,7 @@ map_status_error (KouanClient *self, KouanRequest *request, GBytes *body)
   g_autoptr(JsonObject) object = NULL;
   const char *code = NULL;
   const char *message = NULL;
+  const char *field = NULL;
   KouanApiError api_code;
 
   if (body != NULL && g_bytes_get_size (body) > 0)
@@ -343,6 +412,7 @@ map_status_error (KouanClient *self, KouanRequest *request, GBytes *body)
         {
           kouan_json_get_string (error_object, "code", &code, NULL);
           kouan_json_get_string (error_object, "message", &message, NULL);
+          kouan_json_get_opt_string (error_object, "field", &field, NULL);
         }
     }
 
@@ -360,15 +430,16 @@ map_status_error (KouanClient *self, KouanRequest *request, GBytes *body)
         self->retry_after = (guint) seconds;
       else
         self->retry_after = 60;
-      return g_error_new (KOUAN_API_ERROR, api_code,
-                          "Too many attempts; try again in %u seconds", self->retry_after);
+      return api_error_with_server (g_error_new (KOUAN_API_ERROR, api_code,
+                                                 "Too many attempts; try again in %u seconds",
+                                                 self->retry_after), code, field);
     }
 
   if (message != NULL)
-    return g_error_new (KOUAN_API_ERROR, api_code, "%s (HTTP %u, %s)", message, status,
-                        code != NULL ? code : "no code");
-  return g_error_new (KOUAN_API_ERROR, api_code, "The server answered HTTP %u %s", status,
-                      soup_status_get_phrase (status));
+    return api_error_with_server (g_error_new (KOUAN_API_ERROR, api_code, "%s (HTTP %u, %s)", message,
+                                               status, code != NULL ? code : "no code"), code, field);
+  return api_error_with_server (g_error_new (KOUAN_API_ERROR, api_code, "The server answered HTTP %u %s",
+                                             status, soup_status_get_phrase (status)), code, field);
 }
 
 static void

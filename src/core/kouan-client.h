@@ -31,6 +31,12 @@ typedef enum {
 } KouanApiError;
 
 GQuark kouan_api_error_quark (void);
+/* The server's own error code ("last_admin", docs/api.md) and the field it
+ * blamed, carried by a KOUAN_API_ERROR the server answered; NULL for other
+ * errors or when the server sent none. (transfer none), valid as long as
+ * @error. */
+const char *kouan_api_error_get_server_code (const GError *error);
+const char *kouan_api_error_get_field       (const GError *error);
 
 /* The result of a login: the token, the user and their memberships. */
 struct _KouanSession {
@@ -144,6 +150,9 @@ KouanSession *kouan_client_card_login_finish     (KouanClient   *self,
                                                   GError       **error);
 /* (nullable) the "code" of the server's last error answer (docs/api.md),
  * NULL after a success or when the answer had none */
+/* The last server error code this client saw: superseded by
+ * kouan_api_error_get_server_code() on the GError (another call may have
+ * overwritten this one); kept while the login and personal pages move. */
 const char   *kouan_client_get_error_code        (KouanClient  *self);
 
 void          kouan_client_logout_async   (KouanClient *self, GCancellable *cancellable,

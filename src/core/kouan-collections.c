@@ -8,6 +8,7 @@
 #include "kouan-store.h"
 #include "kouan-store-access.h"
 #include "kouan-store-insurance.h"
+#include "kouan-store-people.h"
 #include "kouan-store-settings.h"
 
 /* The registry of synced collections. Every callback runs inside a store
@@ -294,6 +295,10 @@ static const KouanCollection * const collections[] = {
   &kouan_insurance_categories_collection,
   &kouan_risk_articles_collection,
   &kouan_access_collection,
+  &kouan_members_collection,
+  &kouan_roles_collection,
+  &kouan_departments_collection,
+  &kouan_audit_collection,
   &kouan_profile_collection,
   &kouan_preferences_collection,
   &kouan_certification_collection,

@@ -3,6 +3,8 @@
 
 #include <glib/gi18n-lib.h>
 #include <math.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "kouan-format.h"
 
@@ -73,6 +75,21 @@ kouan_format_unix_date (gint64 unix_time)
 {
   g_autoptr(GDateTime) when = unix_time != 0 ? g_date_time_new_from_unix_local (unix_time) : NULL;
 
+  return kouan_format_date (when);
+}
+
+char *
+kouan_format_iso_day (const char *day)
+{
+  g_autoptr(GDateTime) when = NULL;
+  int year, month, dom;
+  char tail;
+
+  if (day == NULL || sscanf (day, "%4d-%2d-%2d%c", &year, &month, &dom, &tail) != 3 ||
+      strlen (day) != 10 || !g_date_valid_dmy (dom, month, year))
+    return g_strdup ("");
+  /* a day has no time zone: midnight local stays the same day */
+  when = g_date_time_new_local (year, month, dom, 0, 0, 0);
   return kouan_format_date (when);
 }
 

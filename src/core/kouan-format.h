@@ -21,6 +21,9 @@ char *kouan_format_date_time (GDateTime  *when);
 /* The same from a Unix time (seconds), shown in local time; 0 gives "". */
 char *kouan_format_unix_date      (gint64 unix_time);
 char *kouan_format_unix_date_time (gint64 unix_time);
+/* A calendar day written "YYYY-MM-DD" (as the API sends days), shown as
+ * kouan_format_date() does; an invalid or NULL day gives "". */
+char *kouan_format_iso_day   (const char *day);
 /* Money: the ISO 4217 code, a space, thousands separators and two
  * decimals: "CNY 76,030.59", "GBP 1,630,000.00"; negative "-CNY 5.00". */
 char *kouan_format_money     (const char *currency,

@@ -252,6 +252,25 @@ kouan_json_get_int (JsonObject  *object,
 }
 
 gboolean
+kouan_json_get_opt_int (JsonObject  *object,
+                        const char  *member,
+                        gint64      *out,
+                        GError     **error)
+{
+  JsonNode *node;
+
+  *out = 0;
+  if (!lookup (object, member, TRUE, &node, error))
+    return FALSE;
+  if (node == NULL)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
+    return type_error (member, "an integer", error);
+  *out = json_node_get_int (node);
+  return TRUE;
+}
+
+gboolean
 kouan_json_get_bool (JsonObject  *object,
                      const char  *member,
                      gboolean    *out,

@@ -53,6 +53,11 @@ gboolean    kouan_json_get_int         (JsonObject  *object,
                                         const char  *member,
                                         gint64      *out,
                                         GError     **error);
+/* 0 when the member is absent or null (ids start at 1) */
+gboolean    kouan_json_get_opt_int     (JsonObject  *object,
+                                        const char  *member,
+                                        gint64      *out,
+                                        GError     **error);
 gboolean    kouan_json_get_bool        (JsonObject  *object,
                                         const char  *member,
                                         gboolean    *out,

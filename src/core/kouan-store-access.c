@@ -3,6 +3,7 @@
 
 #include "kouan-json.h"
 #include "kouan-store-access.h"
+#include "kouan-store-people.h"
 
 #define META_FORMAT "access-%" G_GINT64_FORMAT
 /* the grants with their periods, beside the permissions so that an
@@ -59,6 +60,24 @@ access_upsert (sqlite3     *db,
   value = kouan_json_to_string (node);
   if (!set_meta (db, key, value, error))
     return FALSE;
+
+  /* revoking a view right takes that page's records out of the cache at
+   * once: the server only stops sending their changes */
+  {
+    g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+    g_auto(GStrv) held = NULL;
+
+    for (guint i = 0; i < json_array_get_length (permissions); i++)
+      {
+        JsonNode *element = json_array_get_element (permissions, i);
+
+        if (JSON_NODE_HOLDS_VALUE (element) && json_node_get_value_type (element) == G_TYPE_STRING)
+          g_strv_builder_add (builder, json_node_get_string (element));
+      }
+    held = g_strv_builder_end (builder);
+    if (!kouan_store_people_prune (db, enterprise_id, (const char * const *) held, error))
+      return FALSE;
+  }
 
   /* a server from before the grants were in the record sends none:
    * then nothing is known about them, not "no grants" */

@@ -213,6 +213,15 @@ static const char * const migrations[] = {
   "    SELECT OLD.id, 1, OLD.title, OLD.body"
   "    WHERE NOT EXISTS (SELECT 1 FROM risk_articles_fts_pending WHERE id = OLD.id);"
   "END;",
+  /* 6: the admin center's people pages (kouan-store-people.c): members,
+   * roles, departments and audit entries, each the server's record after
+   * its typed codec accepted it */
+  "CREATE TABLE people_records ("
+  "  enterprise_id INTEGER NOT NULL REFERENCES enterprises (id) ON DELETE CASCADE,"
+  "  collection    TEXT NOT NULL,"
+  "  id            INTEGER NOT NULL,"
+  "  record        TEXT NOT NULL,"
+  "  PRIMARY KEY (enterprise_id, collection, id));",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == KOUAN_STORE_SCHEMA_VERSION + 1);

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "kouan-grant-status.h"
 #include "kouan-json.h"
 #include "kouan-permissions.h"
 #include "kouan-server.h"
@@ -320,14 +321,8 @@ grant_from_row (sqlite3_stmt *stmt,
   const char *starts_on = column_text (stmt, first + 3);
   gboolean open_ended = sqlite3_column_type (stmt, first + 4) == SQLITE_NULL;
   const char *ends_on = column_text (stmt, first + 4);
-  const char *state;
-
-  if (strcmp (today, starts_on) < 0)
-    state = "pending";
-  else if (!open_ended && strcmp (today, ends_on) > 0)
-    state = "expired";
-  else
-    state = "valid";
+  const char *state = kouan_grant_status_to_string (
+    kouan_grant_status_for (starts_on, open_ended ? NULL : ends_on, today, NULL));
 
   json_object_set_int_member (grant, "id", sqlite3_column_int64 (stmt, first));
   json_object_set_int_member (grant, "role_id", sqlite3_column_int64 (stmt, first + 1));
@@ -362,14 +357,14 @@ member_grants_json (KouanServer *self,
   return grants;
 }
 
-/* A member's status as the staff list shows it: "disabled", "expired"
- * (active, has grants, none valid today) or "active". */
+/* A member's status as the staff list shows it, by core's one rule
+ * (kouan-grant-status.h, registered as an SQL function by the database):
+ * "disabled", else the best status of their grants ("active", "expiring",
+ * "pending", "expired"), "active" without grants. ?2 is today. */
 #define STATUS_SQL \
-  "CASE WHEN m.status = 'disabled' THEN 'disabled'" \
-  " WHEN EXISTS (SELECT 1 FROM grants g WHERE g.enterprise_id = m.enterprise_id AND g.user_id = m.user_id)" \
-  "  AND NOT EXISTS (SELECT 1 FROM grants g WHERE g.enterprise_id = m.enterprise_id AND g.user_id = m.user_id" \
-  "   AND g.starts_on <= ?2 AND (g.ends_on IS NULL OR g.ends_on >= ?2)) THEN 'expired'" \
-  " ELSE 'active' END"
+  "kouan_member_status (m.status, ?2," \
+  " (SELECT group_concat (g.starts_on || '~' || COALESCE (g.ends_on, ''), ',') FROM grants g" \
+  "   WHERE g.enterprise_id = m.enterprise_id AND g.user_id = m.user_id))"
 
 #define MEMBER_COLUMNS \
   "m.user_id, u.account, u.name, m.department_id, d.name, " STATUS_SQL ", m.registered_on"
@@ -417,7 +412,8 @@ grant_json (KouanServer *self,
 {
   g_autofree char *today = kouan_server_today (self);
   sqlite3_stmt *stmt = kouan_server_db_stmt (self,
-    "SELECT " GRANT_COLUMNS ", g.user_id FROM grants g JOIN roles r ON r.id = g.role_id"
+    "SELECT " GRANT_COLUMNS ", g.user_id, u.name FROM grants g JOIN roles r ON r.id = g.role_id"
+    " JOIN users u ON u.id = g.user_id"
     " WHERE g.enterprise_id = ?1 AND g.id = ?2");
   JsonObject *grant = NULL;
 
@@ -427,6 +423,8 @@ grant_json (KouanServer *self,
     {
       grant = grant_from_row (stmt, 0, today);
       json_object_set_int_member (grant, "user_id", sqlite3_column_int64 (stmt, 5));
+      /* the audit log names whose grant it was */
+      json_object_set_string_member (grant, "member", column_text (stmt, 6));
       if (out_user_id != NULL)
         *out_user_id = sqlite3_column_int64 (stmt, 5);
     }
@@ -1066,6 +1064,7 @@ handle_staff_list (KouanRequest *req)
   const char *order = query_get (req, "order");
   const char *sort_sql = "u.name";
   gint64 role_id, department_id, offset, limit, total = 0;
+  KouanGrantStatus wanted_status;
   g_autofree char *like = NULL;
   JsonArray *items;
 
@@ -1074,10 +1073,9 @@ handle_staff_list (KouanRequest *req)
       !query_int (req, "offset", 0, G_MAXINT32, 0, &offset) ||
       !query_int (req, "limit", 1, PAGE_MAX, 100, &limit))
     return;
-  if (status != NULL && g_strcmp0 (status, "active") != 0 && g_strcmp0 (status, "disabled") != 0 &&
-      g_strcmp0 (status, "expired") != 0)
+  if (status != NULL && !kouan_grant_status_from_string (status, &wanted_status))
     return kouan_server_reply_error (req->msg, SOUP_STATUS_BAD_REQUEST, "invalid_query",
-                                     "\"status\" must be active, disabled or expired");
+                                     "\"status\" must be pending, active, expiring, expired or disabled");
   if ((from != NULL && !date_is_valid (from)) || (to != NULL && !date_is_valid (to)))
     return kouan_server_reply_error (req->msg, SOUP_STATUS_BAD_REQUEST, "invalid_query",
                                      "Registration dates are YYYY-MM-DD");
@@ -1831,6 +1829,7 @@ kouan_server_admin_install (KouanServer *self)
 {
   kouan_server_routes_add (self, admin_routes, G_N_ELEMENTS (admin_routes));
   kouan_server_collections_add (self, &access_collection);
+  kouan_server_people_install (self);
 
   /* A day's granularity: hourly checks catch the China-time midnight
    * within the hour whenever the server started. */

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "kouan-grant-status.h"
 #include "kouan-json.h"
 #include "kouan-server.h"
 
@@ -22,6 +23,20 @@ G_DEFINE_QUARK (kouan-server-error-quark, kouan_server_error)
  * of new records have nothing to supersede and skip that lookup, which
  * keeps seeding 100k messages fast. AUTOINCREMENT keeps seq monotonic even
  * after the newest row is deleted. */
+/* A change row for one record of a collection, replacing its older shared
+ * row (the feed sends each record once, at its latest change). */
+#define TOUCH(collection, eid, rid) \
+  "  DELETE FROM changes WHERE enterprise_id = " eid " AND collection = '" collection "'" \
+  "    AND record_id = " rid " AND user_id IS NULL;" \
+  "  INSERT INTO changes (enterprise_id, user_id, collection, record_id)" \
+  "    VALUES (" eid ", NULL, '" collection "', " rid ");"
+/* The same when @rid may be NULL (then nothing happens). */
+#define TOUCH_IF(collection, eid, rid) \
+  "  DELETE FROM changes WHERE enterprise_id = " eid " AND collection = '" collection "'" \
+  "    AND record_id = " rid " AND user_id IS NULL;" \
+  "  INSERT INTO changes (enterprise_id, user_id, collection, record_id)" \
+  "    SELECT " eid ", NULL, '" collection "', " rid " WHERE " rid " IS NOT NULL;"
+
 static const char *const migrations[] = {
   /* 1: the message center */
   "CREATE TABLE users ("
@@ -651,6 +666,95 @@ static const char *const migrations[] = {
   "CREATE TRIGGER images_last_id AFTER INSERT ON images BEGIN"
   "  UPDATE image_ids SET last = MAX (last, NEW.id);"
   "END;",
+
+  /* 10: the admin center's people pages as synced collections (members,
+   * roles, departments, audit; kouan-server-people.c): every write that
+   * changes what one of their records shows leaves a change row. A member
+   * record carries its grants and the names of its roles and department,
+   * so renaming those touches the members that show them. */
+  "CREATE TRIGGER people_memberships_insert AFTER INSERT ON memberships BEGIN"
+  TOUCH ("members", "NEW.enterprise_id", "NEW.user_id")
+  TOUCH_IF ("departments", "NEW.enterprise_id", "NEW.department_id")
+  "END;"
+  "CREATE TRIGGER people_memberships_update AFTER UPDATE ON memberships"
+  "  WHEN OLD.status IS NOT NEW.status OR OLD.department_id IS NOT NEW.department_id"
+  "    OR OLD.registered_on IS NOT NEW.registered_on BEGIN"
+  TOUCH ("members", "NEW.enterprise_id", "NEW.user_id")
+  TOUCH_IF ("departments", "NEW.enterprise_id", "NEW.department_id")
+  TOUCH_IF ("departments", "OLD.enterprise_id", "OLD.department_id")
+  "END;"
+  "CREATE TRIGGER people_memberships_delete AFTER DELETE ON memberships BEGIN"
+  TOUCH ("members", "OLD.enterprise_id", "OLD.user_id")
+  TOUCH_IF ("departments", "OLD.enterprise_id", "OLD.department_id")
+  "END;"
+  "CREATE TRIGGER people_users_update AFTER UPDATE ON users"
+  "  WHEN OLD.name IS NOT NEW.name OR OLD.account IS NOT NEW.account BEGIN"
+  "  DELETE FROM changes WHERE collection = 'members' AND record_id = NEW.id AND user_id IS NULL;"
+  "  INSERT INTO changes (enterprise_id, user_id, collection, record_id)"
+  "    SELECT enterprise_id, NULL, 'members', user_id FROM memberships WHERE user_id = NEW.id;"
+  "END;"
+  "CREATE TRIGGER people_grants_insert AFTER INSERT ON grants BEGIN"
+  TOUCH ("members", "NEW.enterprise_id", "NEW.user_id")
+  "END;"
+  "CREATE TRIGGER people_grants_update AFTER UPDATE ON grants"
+  "  WHEN OLD.starts_on IS NOT NEW.starts_on OR OLD.ends_on IS NOT NEW.ends_on"
+  "    OR OLD.role_id IS NOT NEW.role_id BEGIN"
+  TOUCH ("members", "NEW.enterprise_id", "NEW.user_id")
+  "END;"
+  "CREATE TRIGGER people_grants_delete AFTER DELETE ON grants BEGIN"
+  TOUCH ("members", "OLD.enterprise_id", "OLD.user_id")
+  "END;"
+  "CREATE TRIGGER people_roles_insert AFTER INSERT ON roles BEGIN"
+  TOUCH ("roles", "NEW.enterprise_id", "NEW.id")
+  "END;"
+  "CREATE TRIGGER people_roles_update AFTER UPDATE ON roles BEGIN"
+  TOUCH ("roles", "NEW.enterprise_id", "NEW.id")
+  "  DELETE FROM changes WHERE enterprise_id = NEW.enterprise_id AND collection = 'members'"
+  "    AND user_id IS NULL AND record_id IN (SELECT user_id FROM grants WHERE role_id = NEW.id);"
+  "  INSERT INTO changes (enterprise_id, user_id, collection, record_id)"
+  "    SELECT DISTINCT NEW.enterprise_id, NULL, 'members', user_id FROM grants WHERE role_id = NEW.id;"
+  "END;"
+  "CREATE TRIGGER people_roles_delete AFTER DELETE ON roles BEGIN"
+  TOUCH ("roles", "OLD.enterprise_id", "OLD.id")
+  "END;"
+  "CREATE TRIGGER people_role_permissions_insert AFTER INSERT ON role_permissions BEGIN"
+  "  DELETE FROM changes WHERE collection = 'roles' AND record_id = NEW.role_id AND user_id IS NULL;"
+  "  INSERT INTO changes (enterprise_id, user_id, collection, record_id)"
+  "    SELECT enterprise_id, NULL, 'roles', id FROM roles WHERE id = NEW.role_id;"
+  "END;"
+  "CREATE TRIGGER people_role_permissions_delete AFTER DELETE ON role_permissions BEGIN"
+  "  DELETE FROM changes WHERE collection = 'roles' AND record_id = OLD.role_id AND user_id IS NULL;"
+  "  INSERT INTO changes (enterprise_id, user_id, collection, record_id)"
+  "    SELECT enterprise_id, NULL, 'roles', id FROM roles WHERE id = OLD.role_id;"
+  "END;"
+  "CREATE TRIGGER people_departments_insert AFTER INSERT ON departments BEGIN"
+  TOUCH ("departments", "NEW.enterprise_id", "NEW.id")
+  "END;"
+  "CREATE TRIGGER people_departments_update AFTER UPDATE ON departments BEGIN"
+  TOUCH ("departments", "NEW.enterprise_id", "NEW.id")
+  "  DELETE FROM changes WHERE enterprise_id = NEW.enterprise_id AND collection = 'members'"
+  "    AND user_id IS NULL AND record_id IN (SELECT user_id FROM memberships"
+  "      WHERE enterprise_id = NEW.enterprise_id AND department_id = NEW.id);"
+  "  INSERT INTO changes (enterprise_id, user_id, collection, record_id)"
+  "    SELECT NEW.enterprise_id, NULL, 'members', user_id FROM memberships"
+  "    WHERE enterprise_id = NEW.enterprise_id AND department_id = NEW.id;"
+  "END;"
+  "CREATE TRIGGER people_departments_delete AFTER DELETE ON departments BEGIN"
+  TOUCH ("departments", "OLD.enterprise_id", "OLD.id")
+  "END;"
+  "CREATE TRIGGER people_audit_insert AFTER INSERT ON audit_log BEGIN"
+  "  INSERT INTO changes (enterprise_id, user_id, collection, record_id)"
+  "    VALUES (NEW.enterprise_id, NULL, 'audit', NEW.id);"
+  "END;"
+  /* the records that exist enter the feeds once */
+  "INSERT INTO changes (enterprise_id, user_id, collection, record_id)"
+  "  SELECT enterprise_id, NULL, 'members', user_id FROM memberships;"
+  "INSERT INTO changes (enterprise_id, user_id, collection, record_id)"
+  "  SELECT enterprise_id, NULL, 'roles', id FROM roles;"
+  "INSERT INTO changes (enterprise_id, user_id, collection, record_id)"
+  "  SELECT enterprise_id, NULL, 'departments', id FROM departments;"
+  "INSERT INTO changes (enterprise_id, user_id, collection, record_id)"
+  "  SELECT enterprise_id, NULL, 'audit', id FROM audit_log;",
 };
 
 static gboolean
@@ -750,6 +854,34 @@ on_prune_mutations (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* kouan_member_status (membership_status, today, periods): a member's
+ * status by the one rule in core (kouan-grant-status.h), so the staff
+ * list's filter and its rows say what the app and 我的角色 say. @periods
+ * is group_concat of "starts_on~ends_on" (ends_on empty when open). */
+static void
+sql_member_status (sqlite3_context *context,
+                   int              argc,
+                   sqlite3_value  **argv)
+{
+  const char *membership = (const char *) sqlite3_value_text (argv[0]);
+  const char *today = (const char *) sqlite3_value_text (argv[1]);
+  const char *periods = (const char *) sqlite3_value_text (argv[2]);
+  g_auto(GStrv) items = periods != NULL ? g_strsplit (periods, ",", -1) : NULL;
+  KouanMemberStatusFold fold;
+  KouanGrantStatus status;
+
+  kouan_member_status_fold_init (&fold);
+  for (guint i = 0; items != NULL && items[i] != NULL; i++)
+    {
+      g_auto(GStrv) ends = g_strsplit (items[i], "~", 2);
+
+      if (ends[0] != NULL && ends[1] != NULL)
+        kouan_member_status_fold_add (&fold, ends[0], *ends[1] != '\0' ? ends[1] : NULL, today);
+    }
+  status = kouan_member_status_fold_result (&fold, g_strcmp0 (membership, "disabled") == 0, NULL);
+  sqlite3_result_text (context, kouan_grant_status_to_string (status), -1, SQLITE_STATIC);
+}
+
 gboolean
 kouan_server_db_open (KouanServer  *self,
                       const char   *path,
@@ -770,6 +902,9 @@ kouan_server_db_open (KouanServer  *self,
 
   sqlite3_busy_timeout (self->db, 5000);
   sqlite3_extended_result_codes (self->db, 1);
+  sqlite3_create_function_v2 (self->db, "kouan_member_status", 3,
+                              SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                              sql_member_status, NULL, NULL, NULL);
 
   if (!kouan_server_db_exec (self,
                              "PRAGMA journal_mode = WAL;"

@@ -133,11 +133,16 @@ kouan_server_sync_changes (KouanServer       *self,
   /* A row is left out when a later row of the same record is visible to
    * this user: each record then appears once, at its latest change, and
    * the page stays an index range scan instead of a GROUP BY over the
-   * whole tail of the feed. */
+   * whole tail of the feed. Collections the user may not view (?5, a JSON
+   * array of names) are left out in the query too, so a page holds up to
+   * @limit changes the user receives and its cursor is the last of them —
+   * a member without the admin rights does not page through the admin
+   * collections' rows. */
   sqlite3_stmt *stmt = kouan_server_db_stmt (self,
     "SELECT c.seq, c.collection, c.record_id FROM changes c"
     " WHERE c.enterprise_id = ?1 AND c.seq > ?2"
     "   AND (c.user_id IS NULL OR c.user_id = ?3)"
+    "   AND c.collection NOT IN (SELECT value FROM json_each (?5))"
     "   AND NOT EXISTS (SELECT 1 FROM changes d"
     "     WHERE d.enterprise_id = c.enterprise_id AND d.collection = c.collection"
     "       AND d.record_id = c.record_id AND d.seq > c.seq"
@@ -161,6 +166,30 @@ kouan_server_sync_changes (KouanServer       *self,
                                 " and \"count\" 0 or 1", MAX_LIMIT);
       return;
     }
+
+  /* the collections hidden from this user, decided once per page */
+  {
+    g_autoptr(JsonArray) hidden = json_array_new ();
+    g_autoptr(JsonNode) node = json_node_new (JSON_NODE_ARRAY);
+    g_autofree char *text = NULL;
+    GHashTableIter iter;
+    gpointer value;
+
+    if (self->collections != NULL)
+      {
+        g_hash_table_iter_init (&iter, self->collections);
+        while (g_hash_table_iter_next (&iter, NULL, &value))
+          {
+            const KouanServerCollection *kind = value;
+
+            if (!may_view (self, kind, enterprise_id, user_id, allowed))
+              json_array_add_string_element (hidden, kind->name);
+          }
+      }
+    json_node_set_array (node, hidden);
+    text = kouan_json_to_string (node);
+    sqlite3_bind_text (stmt, 5, text, -1, SQLITE_TRANSIENT);
+  }
 
   cursor = since;
   sqlite3_bind_int64 (stmt, 1, enterprise_id);
@@ -227,6 +256,25 @@ kouan_server_sync_changes (KouanServer       *self,
       kouan_server_reply_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal",
                                 "The change feed could not be read");
       return;
+    }
+
+  /* On the last page the cursor moves past the rows this user may not
+   * see at the end of the feed, as far as the newest change addressed to
+   * everyone or to this user (others' own rows never move it):
+   * the next pull starts there, and it equals what the events socket
+   * announces. (One connection, one request at a time: no change can
+   * slip in between the page and this.) */
+  if (!more)
+    {
+      sqlite3_stmt *newest = kouan_server_db_stmt (self,
+        "SELECT COALESCE (MAX (seq), 0) FROM changes WHERE enterprise_id = ?1"
+        " AND (user_id IS NULL OR user_id = ?2)");
+
+      sqlite3_bind_int64 (newest, 1, enterprise_id);
+      sqlite3_bind_int64 (newest, 2, user_id);
+      if (kouan_server_db_row (self, newest))
+        cursor = MAX (cursor, sqlite3_column_int64 (newest, 0));
+      sqlite3_reset (newest);
     }
 
   json_object_set_array_member (reply, "changes", changes);

@@ -233,6 +233,9 @@ void          kouan_server_authz_touch_access (KouanServer *self,
 /* kouan-server-admin.c: roles, departments, staff, grants, join requests
  * and the audit log (docs/api.md, "Administrator center: people") */
 void          kouan_server_admin_install  (KouanServer       *self);
+/* kouan-server-people.c: the members, roles, departments and audit
+ * collections */
+void          kouan_server_people_install (KouanServer       *self);
 gboolean      kouan_server_admin_demo_seed (KouanServer      *self,
                                             GError          **error);
 /* Sends the notices of grants ending within 7 days (once per grant) and

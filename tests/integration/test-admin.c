@@ -168,7 +168,8 @@ has_string (JsonArray  *array,
  * access route must agree. */
 static void
 check_day (const char *today,
-           gboolean    expect_allowed)
+           gboolean    expect_allowed,
+           const char *expect_status)
 {
   Fixture fixture = { 0 }, *f = &fixture;
   g_autoptr(JsonObject) login = NULL;
@@ -210,7 +211,34 @@ check_day (const char *today,
   g_assert_cmpuint (request (f, "GET", my_access, token, NULL, &access), ==, 200);
   g_assert_cmpstr (json_object_get_string_member (access, "today"), ==, today);
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (json_object_get_array_member (access, "grants"), 0), "state"),
-                   ==, strcmp (today, "2026-03-10") < 0 ? "pending" : expect_allowed ? "valid" : "expired");
+                   ==, expect_status);
+
+  /* the staff list says the same, and its filter finds the member under
+   * that status and no other */
+  {
+    static const char *const all[] = { "pending", "active", "expiring", "expired", "disabled" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (all); i++)
+      {
+        g_autoptr(JsonObject) reply = NULL;
+        g_autofree char *path = api ("/staff?name=demo-user01&status=%s", all[i]);
+        JsonArray *items;
+        guint found = 0;
+
+        g_assert_cmpuint (request (f, "GET", path, f->admin, NULL, &reply), ==, 200);
+        items = json_object_get_array_member (reply, "items");
+        /* "demo-user01" also matches demo-user010…: look for this member */
+        for (guint j = 0; j < json_array_get_length (items); j++)
+          {
+            JsonObject *member = json_array_get_object_element (items, j);
+
+            g_assert_cmpstr (json_object_get_string_member (member, "status"), ==, all[i]);
+            if (json_object_get_int_member (member, "user_id") == user)
+              found++;
+          }
+        g_assert_cmpuint (found, ==, g_str_equal (all[i], expect_status) ? 1 : 0);
+      }
+  }
 
   fixture_tear_down (f, NULL);
 }
@@ -218,10 +246,12 @@ check_day (const char *today,
 static void
 test_grant_boundaries (void)
 {
-  check_day ("2026-03-09", FALSE);   /* the day before the start */
-  check_day ("2026-03-10", TRUE);    /* the start day */
-  check_day ("2026-03-20", TRUE);    /* the end day: inclusive */
-  check_day ("2026-03-21", FALSE);   /* the day after */
+  /* a grant from 2026-03-10 to 2026-03-20, both days included */
+  check_day ("2026-03-09", FALSE, "pending");   /* the day before the start: not "expired" */
+  check_day ("2026-03-10", TRUE, "active");     /* the start day, ten days left */
+  check_day ("2026-03-13", TRUE, "expiring");   /* seven days left */
+  check_day ("2026-03-20", TRUE, "expiring");   /* the end day: inclusive */
+  check_day ("2026-03-21", FALSE, "expired");   /* the day after */
 }
 
 static void

@@ -8,16 +8,17 @@
 
 #include <string.h>
 
+#include <adwaita.h>
 #include <gtk/gtk.h>
 
-#include "admin/kouan-admin-audit.h"
-#include "admin/kouan-admin-record.h"
+#include "admin/kouan-audit-page-private.h"
 #include "admin/kouan-admin-roles.h"
 #include "admin/kouan-admin-staff.h"
 #include "admin/kouan-admin-view.h"
 #include "kouan-application.h"
 #include "kouan-client.h"
 #include "kouan-json.h"
+#include "kouan-store-people.h"
 #include "kouan-store.h"
 #include "kouan-test-server.h"
 #include "kouan-window-private.h"
@@ -211,7 +212,7 @@ query (KouanAdminStaff *staff,
              _kouan_admin_staff_get_message (staff));
 }
 
-static KouanAdminRecord *
+static KouanMember *
 row (KouanAdminStaff *staff,
      guint            position)
 {
@@ -231,20 +232,22 @@ role_listed (gpointer user_data)
 
   for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
     {
-      g_autoptr(KouanAdminRecord) record = g_list_model_get_item (rows, i);
+      g_autoptr(KouanRole) record = g_list_model_get_item (rows, i);
 
-      if (g_strcmp0 (kouan_admin_record_get_string (record, "name"), wait->name) == 0)
+      if (g_strcmp0 (record->name, wait->name) == 0)
         return TRUE;
     }
   return FALSE;
 }
 
+/* the page shows four entries (it follows the cache as sync fills it) */
 static gboolean
 audit_loaded (gpointer user_data)
 {
-  KouanAdminAudit *audit = user_data;
+  KouanAuditPage *audit = user_data;
 
-  return !_kouan_admin_audit_get_busy (audit) && g_list_model_get_n_items (_kouan_admin_audit_get_rows (audit)) > 0;
+  _kouan_audit_page_set_filters (audit, NULL, NULL, NULL, NULL);
+  return g_list_model_get_n_items (_kouan_audit_page_get_entries (audit)) >= 4;
 }
 
 static gboolean
@@ -253,20 +256,46 @@ window_gone (gpointer user_data)
   return *(gpointer *) user_data == NULL;
 }
 
+/* Does Escape close @window (a shortcut to its window.close action)? */
+static gboolean
+closes_on_escape (GtkWindow *window)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (window));
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+          g_autoptr(GtkShortcutTrigger) escape = gtk_keyval_trigger_new (GDK_KEY_Escape, 0);
+          GtkShortcutAction *action = gtk_shortcut_get_action (shortcut);
+
+          if (gtk_shortcut_trigger_equal (gtk_shortcut_get_trigger (shortcut), escape) &&
+              GTK_IS_NAMED_ACTION (action) &&
+              g_strcmp0 (gtk_named_action_get_action_name (GTK_NAMED_ACTION (action)), "window.close") == 0)
+            return TRUE;
+        }
+    }
+  return FALSE;
+}
+
 static gboolean
 member_has_role (gpointer user_data)
 {
   KouanAdminStaff *staff = user_data;
-  g_autoptr(KouanAdminRecord) record = NULL;
-  JsonArray *grants;
+  g_autoptr(KouanMember) record = NULL;
 
   if (_kouan_admin_staff_get_busy (staff) || g_list_model_get_n_items (_kouan_admin_staff_get_rows (staff)) != 1)
     return FALSE;
   record = row (staff, 0);
-  grants = json_object_get_array_member (kouan_admin_record_get_object (record), "grants");
-  for (guint i = 0; i < json_array_get_length (grants); i++)
-    if (g_strcmp0 (json_object_get_string_member (json_array_get_object_element (grants, i), "role"), "界面测试角色") == 0)
-      return TRUE;
+  /* the member row is the cache's: it shows once sync brought the change */
+  for (guint i = 0; i < record->grants->len; i++)
+    if (g_strcmp0 (g_array_index (record->grants, KouanGrant, i).role, "界面测试角色") == 0)
+      return g_strcmp0 (record->department, "风控部") == 0;
   return FALSE;
 }
 
@@ -279,7 +308,7 @@ test_admin_pages (void)
   KouanAdminStaff *staff;
   GtkWindow *dialog;
   RoleWait role_wait;
-  g_autoptr(KouanAdminRecord) member = NULL;
+  g_autoptr(KouanMember) member = NULL;
   g_autoptr(JsonObject) on_server = NULL;
   g_autofree char *path = NULL;
   gint64 removed_id;
@@ -295,6 +324,7 @@ test_admin_pages (void)
   kouan_admin_view_show_page (admin, "admin.roles");
   g_assert_true (wait_until (roles_loaded, roles));
   dialog = _kouan_admin_roles_open_dialog (roles, NULL);
+  g_assert_true (closes_on_escape (dialog));
   spin (200);
   _kouan_admin_roles_dialog_set_name (dialog, "界面测试角色");
   g_assert_cmpint (_kouan_admin_roles_dialog_parent_state (dialog, "insurance"), ==, 0);
@@ -340,6 +370,7 @@ test_admin_pages (void)
   query (staff, "demo-user03", NULL, NULL, NULL, NULL, 1);
   g_assert_true (_kouan_admin_staff_select (staff, "demo-user03"));
   dialog = _kouan_admin_staff_edit (staff);
+  g_assert_true (closes_on_escape (dialog));
   spin (200);
   _kouan_admin_staff_dialog_add_grant (dialog, "界面测试角色", "2026-01-01", "2026-12-31");
   _kouan_admin_staff_dialog_set_department (dialog, "风控部");
@@ -348,7 +379,7 @@ test_admin_pages (void)
   g_assert_true (wait_until (window_gone, &dialog));
   g_assert_true (wait_until (member_has_role, staff));
   member = row (staff, 0);
-  path = g_strdup_printf ("/api/v1/enterprises/1/staff/%" G_GINT64_FORMAT, kouan_admin_record_get_id (member));
+  path = g_strdup_printf ("/api/v1/enterprises/1/staff/%" G_GINT64_FORMAT, member->id);
   g_assert_cmpuint (http (&session, "GET", path, &on_server), ==, 200);
   g_assert_cmpstr (json_object_get_string_member (on_server, "department"), ==, "风控部");
   {
@@ -373,56 +404,63 @@ test_admin_pages (void)
   query (staff, NULL, "界面测试角色", NULL, NULL, NULL, 1);
   g_clear_object (&member);
   member = row (staff, 0);
-  g_assert_cmpstr (kouan_admin_record_get_string (member, "account"), ==, "demo-user03");
+  g_assert_cmpstr (member->account, ==, "demo-user03");
   query (staff, NULL, NULL, "disabled", NULL, NULL, 2);
   for (guint i = 0; i < 2; i++)
     {
-      g_autoptr(KouanAdminRecord) record = row (staff, i);
+      g_autoptr(KouanMember) record = row (staff, i);
 
-      g_assert_cmpstr (kouan_admin_record_get_string (record, "status"), ==, "disabled");
+      g_assert_true (record->disabled);
     }
   query (staff, NULL, NULL, NULL, "2023-01-01", "2023-12-31", 2);
   for (guint i = 0; i < 2; i++)
     {
-      g_autoptr(KouanAdminRecord) record = row (staff, i);
-      const char *day = kouan_admin_record_get_string (record, "registered_on");
+      g_autoptr(KouanMember) record = row (staff, i);
+      const char *day = record->registered_on;
 
       g_assert_cmpstr (day, >=, "2023-01-01");
       g_assert_cmpstr (day, <=, "2023-12-31");
     }
   query (staff, "demo-user1", NULL, NULL, NULL, NULL, 10);
 
-  /* 审计日志 shows what was done, newest first */
+  /* 审计日志 shows what was done, newest first, as sentences, offline
+   * from the cache */
   {
-    KouanAdminAudit *audit = KOUAN_ADMIN_AUDIT (kouan_admin_view_get_page (admin, "admin.audit"));
-    g_autoptr(KouanAdminRecord) newest = NULL;
+    KouanAuditPage *audit = KOUAN_AUDIT_PAGE (kouan_admin_view_get_page (admin, "admin.audit"));
+    g_autoptr(KouanAuditEntry) newest = NULL;
     GListModel *entries;
+    gboolean granted = FALSE;
 
     kouan_admin_view_show_page (admin, "admin.audit");
-    kouan_admin_audit_reload (audit);
+    kouan_audit_page_reload (audit);
     g_assert_true (wait_until (audit_loaded, audit));
-    entries = _kouan_admin_audit_get_rows (audit);
+    entries = _kouan_audit_page_get_entries (audit);
     /* the grant of the first test; the role, the grant and the
      * department of this one (the dialog sends the last two together) */
     g_assert_cmpuint (g_list_model_get_n_items (entries), ==, 4);
     newest = g_list_model_get_item (entries, 0);
-    g_assert_cmpstr (kouan_admin_record_get_string (newest, "account"), ==, "demo-admin");
-    {
-      const char *expected[] = { "role.create", "grant.add", "member.update" };
+    g_assert_cmpstr (newest->actor_account, ==, "demo-admin");
+    for (guint i = 0; i < 4; i++)
+      {
+        g_autofree char *text = _kouan_audit_page_describe (audit, i);
 
-      for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
-        {
-          gboolean found = FALSE;
+        /* a sentence, never the raw action */
+        g_assert_null (strstr (text, "grant.add"));
+        g_assert_null (strstr (text, "role.create"));
+        if (strstr (text, "granted") != NULL && strstr (text, "界面测试角色") != NULL &&
+            strstr (text, "Dec 31, 2026") != NULL)
+          granted = TRUE;
+      }
+    g_assert_true (granted);
+    g_assert_false (_kouan_audit_page_is_empty (audit));
 
-          for (guint j = 0; j < 3; j++)
-            {
-              g_autoptr(KouanAdminRecord) entry = g_list_model_get_item (entries, j);
-
-              found |= g_strcmp0 (kouan_admin_record_get_string (entry, "action"), expected[i]) == 0;
-            }
-          g_assert_true (found);
-        }
-    }
+    /* filters: by kind, and days that hold nothing give the empty state */
+    _kouan_audit_page_set_filters (audit, NULL, "role", NULL, NULL);
+    g_assert_cmpuint (g_list_model_get_n_items (entries), ==, 1);
+    _kouan_audit_page_set_filters (audit, NULL, NULL, "2001-01-01", "2001-01-31");
+    g_assert_cmpuint (g_list_model_get_n_items (entries), ==, 0);
+    g_assert_true (_kouan_audit_page_is_empty (audit));
+    _kouan_audit_page_set_filters (audit, NULL, NULL, NULL, NULL);
     kouan_admin_view_show_page (admin, "admin.staff");
   }
 
@@ -431,15 +469,21 @@ test_admin_pages (void)
   g_assert_true (_kouan_admin_staff_select (staff, "demo-user04"));
   g_clear_object (&member);
   member = row (staff, 0);
-  removed_id = kouan_admin_record_get_id (member);
+  removed_id = member->id;
   dialog = _kouan_admin_staff_remove (staff);
-  g_assert_true (GTK_IS_MESSAGE_DIALOG (dialog));
+  /* an AdwMessageDialog whose destructive answer names the action */
+  g_assert_true (ADW_IS_MESSAGE_DIALOG (dialog));
+  g_assert_true (adw_message_dialog_has_response (ADW_MESSAGE_DIALOG (dialog), "remove"));
+  g_assert_cmpint (adw_message_dialog_get_response_appearance (ADW_MESSAGE_DIALOG (dialog), "remove"),
+                   ==, ADW_RESPONSE_DESTRUCTIVE);
+  g_assert_cmpstr (adw_message_dialog_get_response_label (ADW_MESSAGE_DIALOG (dialog), "remove"),
+                   ==, "_Remove Member");
   spin (200);
   /* nothing happens before the answer */
   g_free (path);
   path = g_strdup_printf ("/api/v1/enterprises/1/staff/%" G_GINT64_FORMAT, removed_id);
   g_assert_cmpuint (http (&session, "GET", path, NULL), ==, 200);
-  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "remove");
   {
     StaffWait wait = { staff, 0 };
 

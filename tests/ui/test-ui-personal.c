@@ -805,7 +805,7 @@ test_my_roles (void)
   text = _kouan_personal_page_get_roles_text (fixture.page);
   g_assert_nonnull (strstr (text, "no end date"));
   g_assert_null (strstr (text, "ends in"));
-  g_assert_null (strstr (text, "expired"));
+  g_assert_null (strstr (text, "Expired"));
 
   /* demo-user11 holds 业务员 until five days from now: their access
    * record carries it, and its row says when it ends */
@@ -842,12 +842,16 @@ test_my_roles (void)
     last = _kouan_personal_describe_grant (grant, "2026-03-24");
     expired = _kouan_personal_describe_grant (grant, "2026-04-01");
     later = _kouan_personal_describe_grant (grant, "2026-03-23");
-    /* days as kouan-format.h shows them */
-    g_assert_cmpstr (pending, ==, "审计员 · Mar 1, 2026 – Mar 31, 2026 · not yet valid");
+    /* the day before the start: not yet valid, saying from when (not
+     * "expired"); the start and last day count; the day after expired */
+    g_assert_cmpstr (pending, ==, "审计员 · Mar 1, 2026 – Mar 31, 2026 · Not yet valid (from Mar 1, 2026)");
     g_assert_cmpstr (today, ==, "审计员 · Mar 1, 2026 – Mar 31, 2026 · ends today");
     g_assert_cmpstr (last, ==, "审计员 · Mar 1, 2026 – Mar 31, 2026 · ends in 7 days");
-    g_assert_cmpstr (expired, ==, "审计员 · Mar 1, 2026 – Mar 31, 2026 · expired");
-    g_assert_cmpstr (later, ==, "审计员 · Mar 1, 2026 – Mar 31, 2026 · valid");
+    g_assert_cmpstr (expired, ==, "审计员 · Mar 1, 2026 – Mar 31, 2026 · Expired");
+    g_assert_cmpstr (later, ==, "审计员 · Mar 1, 2026 – Mar 31, 2026 · Valid");
+    g_clear_pointer (&later, g_free);
+    later = _kouan_personal_describe_grant (grant, "2026-03-01");
+    g_assert_cmpstr (later, ==, "审计员 · Mar 1, 2026 – Mar 31, 2026 · Valid");
   }
 }
 

@@ -78,6 +78,21 @@ test_money (void)
     }
 }
 
+/* the API's "YYYY-MM-DD" days, shown like any other date */
+static void
+test_iso_day (void)
+{
+  g_autofree char *a = kouan_format_iso_day ("2026-12-31");
+  g_autofree char *b = kouan_format_iso_day ("2026-02-30");
+  g_autofree char *c = kouan_format_iso_day ("2026-12-31T00");
+  g_autofree char *d = kouan_format_iso_day (NULL);
+
+  g_assert_cmpstr (a, ==, "Dec 31, 2026");
+  g_assert_cmpstr (b, ==, "");
+  g_assert_cmpstr (c, ==, "");
+  g_assert_cmpstr (d, ==, "");
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -88,6 +103,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/format/moment", test_moment);
   g_test_add_func ("/format/dates", test_dates);
   g_test_add_func ("/format/money", test_money);
+  g_test_add_func ("/format/iso-day", test_iso_day);
 
   return g_test_run ();
 }

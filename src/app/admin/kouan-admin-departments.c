@@ -4,7 +4,9 @@
 #include <glib/gi18n.h>
 
 #include "kouan-admin-departments.h"
-#include "kouan-admin-record.h"
+#include "kouan-admin-enterprise-support.h"
+#include "kouan-store-people.h"
+#include "widgets/kouan-dialog-keys.h"
 
 struct _KouanAdminDepartments
 {
@@ -22,7 +24,7 @@ struct _KouanAdminDepartments
   GtkWidget          *members_view;
 
   /* owned */
-  GListStore         *roots;       /* KouanAdminRecord: top departments */
+  GListStore         *roots;       /* KouanDepartment: top departments */
   GHashTable         *children;    /* parent id → GListStore of its departments */
   GListStore         *all;         /* every department, for the move dialog */
   GtkStringList      *members;     /* "name（account）" of the selected department */
@@ -33,6 +35,8 @@ struct _KouanAdminDepartments
 
   /* borrowed */
   KouanAdminView     *admin;
+  KouanStore         *store;      /* weak: the window's */
+  gulong              store_changed_id;
 };
 
 G_DEFINE_FINAL_TYPE (KouanAdminDepartments, kouan_admin_departments, GTK_TYPE_WIDGET)
@@ -45,12 +49,12 @@ set_message (KouanAdminDepartments *self,
   gtk_widget_set_visible (self->message_label, message != NULL && *message != '\0');
 }
 
-static KouanAdminRecord *
+static KouanDepartment *
 selected (KouanAdminDepartments *self)
 {
   GtkTreeListRow *row = gtk_single_selection_get_selected_item (self->selection);
 
-  return row != NULL ? KOUAN_ADMIN_RECORD (gtk_tree_list_row_get_item (row)) : NULL;
+  return row != NULL ? KOUAN_DEPARTMENT (gtk_tree_list_row_get_item (row)) : NULL;
 }
 
 static void load_members (KouanAdminDepartments *self);
@@ -58,7 +62,7 @@ static void load_members (KouanAdminDepartments *self);
 static void
 update_actions (KouanAdminDepartments *self)
 {
-  g_autoptr(KouanAdminRecord) record = selected (self);
+  g_autoptr(KouanDepartment) record = selected (self);
   gboolean manage = kouan_admin_view_allows (self->admin, "admin.departments:manage");
 
   gtk_widget_set_sensitive (self->add_button, manage);
@@ -83,67 +87,84 @@ create_children (gpointer item,
 {
   KouanAdminDepartments *self = user_data;
   GListStore *children = g_hash_table_lookup (self->children,
-                                              GSIZE_TO_POINTER ((gsize) kouan_admin_record_get_id (item)));
+                                              GSIZE_TO_POINTER ((gsize) KOUAN_DEPARTMENT (item)->id));
 
   return children != NULL ? G_LIST_MODEL (g_object_ref (children)) : NULL;
 }
 
+/* The departments come from the offline cache ("departments" collection):
+ * the tree shows offline too, and follows the cache as sync changes it. */
 static void
-on_departments_loaded (GObject      *source,
-                       GAsyncResult *result,
-                       gpointer      user_data)
+load_departments (KouanAdminDepartments *self)
 {
-  KouanAdminDepartments *self = user_data;
+  g_autoptr(GListModel) departments = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = kouan_admin_view_call_finish (self->admin, result, &error);
+  gint64 enterprise_id = self->admin != NULL ? kouan_admin_view_get_enterprise_id (self->admin) : 0;
 
-  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && self->admin != NULL)
+  g_list_store_remove_all (self->roots);
+  g_list_store_remove_all (self->all);
+  g_hash_table_remove_all (self->children);
+  if (self->store != NULL && enterprise_id > 0)
+    departments = kouan_store_list_departments (self->store, enterprise_id, &error);
+  if (error != NULL)
+    set_message (self, _("The departments in this computer’s cache cannot be read. Sign out and in again to fetch them anew."));
+  for (guint i = 0; departments != NULL && i < g_list_model_get_n_items (departments); i++)
     {
-      self->busy--;
-      g_list_store_remove_all (self->roots);
-      g_list_store_remove_all (self->all);
-      g_hash_table_remove_all (self->children);
-      if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+      g_autoptr(KouanDepartment) record = g_list_model_get_item (departments, i);
+      GListStore *store = self->roots;
+
+      g_list_store_append (self->all, record);
+      if (record->parent_id != 0)
         {
-          JsonArray *items = json_object_get_array_member (json_node_get_object (node), "items");
-
-          for (guint i = 0; i < json_array_get_length (items); i++)
+          store = g_hash_table_lookup (self->children, GSIZE_TO_POINTER ((gsize) record->parent_id));
+          if (store == NULL)
             {
-              g_autoptr(KouanAdminRecord) record = kouan_admin_record_new (json_array_get_object_element (items, i));
-              gint64 parent = kouan_admin_record_get_int (record, "parent_id");
-              GListStore *store = self->roots;
-
-              g_list_store_append (self->all, record);
-              if (parent != 0)
-                {
-                  store = g_hash_table_lookup (self->children, GSIZE_TO_POINTER ((gsize) parent));
-                  if (store == NULL)
-                    {
-                      store = g_list_store_new (KOUAN_TYPE_ADMIN_RECORD);
-                      g_hash_table_insert (self->children, GSIZE_TO_POINTER ((gsize) parent), store);
-                    }
-                }
-              g_list_store_append (store, record);
+              store = g_list_store_new (KOUAN_TYPE_DEPARTMENT);
+              g_hash_table_insert (self->children, GSIZE_TO_POINTER ((gsize) record->parent_id), store);
             }
         }
-      else
-        {
-          g_autofree char *message = kouan_admin_view_describe_error (self->admin, error);
-
-          set_message (self, message);
-        }
-      /* the tree model asks for children when rows expand: rebuild it so
-       * it sees the new stores */
-      {
-        GtkTreeListModel *tree = gtk_tree_list_model_new (G_LIST_MODEL (g_object_ref (self->roots)), FALSE, TRUE,
-                                                          create_children, self, NULL);
-
-        gtk_single_selection_set_model (self->selection, G_LIST_MODEL (tree));
-        g_object_unref (tree);
-      }
-      update_actions (self);
+      g_list_store_append (store, record);
     }
-  g_object_unref (self);
+  /* the tree model asks for children when rows expand: rebuild it so it
+   * sees the new stores */
+  {
+    GtkTreeListModel *tree = gtk_tree_list_model_new (G_LIST_MODEL (g_object_ref (self->roots)), FALSE, TRUE,
+                                                      create_children, self, NULL);
+
+    gtk_single_selection_set_model (self->selection, G_LIST_MODEL (tree));
+    g_object_unref (tree);
+  }
+  update_actions (self);
+}
+
+static void
+on_store_changed (KouanStore            *store,
+                  const char            *collection,
+                  gint64                 enterprise_id,
+                  KouanAdminDepartments *self)
+{
+  if (self->admin == NULL || enterprise_id != kouan_admin_view_get_enterprise_id (self->admin))
+    return;
+  /* "access": losing the right empties the cached departments */
+  if (g_strcmp0 (collection, "departments") == 0 || g_strcmp0 (collection, "access") == 0)
+    load_departments (self);
+  else if (g_strcmp0 (collection, "members") == 0)
+    load_members (self);
+}
+
+static void
+follow_store (KouanAdminDepartments *self)
+{
+  KouanStore *store = kouan_admin_page_get_store (GTK_WIDGET (self));
+
+  if (store == self->store)
+    return;
+  if (self->store != NULL)
+    g_clear_signal_handler (&self->store_changed_id, self->store);
+  g_set_weak_pointer (&self->store, store);
+  if (store != NULL)
+    self->store_changed_id = g_signal_connect_object (store, "changed",
+                                                      G_CALLBACK (on_store_changed), self, 0);
 }
 
 void
@@ -155,13 +176,8 @@ kouan_admin_departments_reload (KouanAdminDepartments *self)
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
   self->busy = 0;
-  if (kouan_admin_view_get_client (self->admin) == NULL ||
-      kouan_admin_view_get_enterprise_id (self->admin) == 0 ||
-      !kouan_admin_view_allows (self->admin, "admin.departments:view"))
-    return;
-  self->busy++;
-  kouan_admin_view_call_async (self->admin, "GET", "/departments", NULL, self->cancellable,
-                               on_departments_loaded, g_object_ref (self));
+  follow_store (self);
+  load_departments (self);
 }
 
 static void
@@ -171,43 +187,39 @@ on_admin_changed (KouanAdminDepartments *self)
 }
 
 static void
-on_members_loaded (GObject      *source,
+on_members_listed (GObject      *source,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
-  KouanAdminDepartments *self = user_data;
+  g_autoptr(KouanAdminDepartments) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = kouan_admin_view_call_finish (self->admin, result, &error);
+  g_autoptr(GListModel) members = kouan_store_list_members_finish (KOUAN_STORE (source), result, &error);
+  g_autoptr(KouanDepartment) record = NULL;
 
-  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && self->admin != NULL)
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->admin == NULL)
+    return;
+  record = selected (self);
+  gtk_string_list_splice (self->members, 0, g_list_model_get_n_items (G_LIST_MODEL (self->members)), NULL);
+  for (guint i = 0; record != NULL && members != NULL && i < g_list_model_get_n_items (members); i++)
     {
-      guint n = g_list_model_get_n_items (G_LIST_MODEL (self->members));
+      g_autoptr(KouanMember) member = g_list_model_get_item (members, i);
 
-      gtk_string_list_splice (self->members, 0, n, NULL);
-      if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+      if (member->department_id == record->id)
         {
-          JsonArray *items = json_object_get_array_member (json_node_get_object (node), "items");
+          /* Translators: a member: name (account) */
+          g_autofree char *text = g_strdup_printf (_("%s (%s)"), member->name, member->account);
 
-          for (guint i = 0; i < json_array_get_length (items); i++)
-            {
-              JsonObject *member = json_array_get_object_element (items, i);
-              g_autofree char *text = g_strdup_printf ("%s（%s）", json_object_get_string_member (member, "name"),
-                                                       json_object_get_string_member (member, "account"));
-
-              gtk_string_list_append (self->members, text);
-            }
+          gtk_string_list_append (self->members, text);
         }
     }
-  g_object_unref (self);
 }
 
-/* Members of the selected department; needs 人员权限 view, without it the
- * count column still says how many. */
+/* Members of the selected department, from the cached members (needs
+ * 人员权限 view; without it the count column still says how many). */
 static void
 load_members (KouanAdminDepartments *self)
 {
-  g_autoptr(KouanAdminRecord) record = selected (self);
-  g_autofree char *suffix = NULL;
+  g_autoptr(KouanDepartment) record = selected (self);
   g_autofree char *title = NULL;
 
   gtk_string_list_splice (self->members, 0, g_list_model_get_n_items (G_LIST_MODEL (self->members)), NULL);
@@ -217,14 +229,12 @@ load_members (KouanAdminDepartments *self)
       return;
     }
   /* Translators: %s is a department's name */
-  title = g_strdup_printf (_("Members of %s"), kouan_admin_record_get_string (record, "name"));
+  title = g_strdup_printf (_("Members of %s"), record->name);
   gtk_label_set_label (GTK_LABEL (self->members_label), title);
-  if (!kouan_admin_view_allows (self->admin, "admin.staff:view"))
+  if (self->store == NULL || !kouan_admin_view_allows (self->admin, "admin.staff:view"))
     return;
-  suffix = g_strdup_printf ("/staff?department=%" G_GINT64_FORMAT "&limit=500&sort=name",
-                            kouan_admin_record_get_id (record));
-  kouan_admin_view_call_async (self->admin, "GET", suffix, NULL, self->cancellable,
-                               on_members_loaded, g_object_ref (self));
+  kouan_store_list_members_async (self->store, kouan_admin_view_get_enterprise_id (self->admin),
+                                  self->cancellable, on_members_listed, g_object_ref (self));
 }
 
 /* ---- columns ---- */
@@ -247,11 +257,11 @@ name_bind (GtkSignalListItemFactory *factory,
 {
   GtkTreeListRow *row = gtk_list_item_get_item (item);
   GtkWidget *expander = gtk_list_item_get_child (item);
-  g_autoptr(KouanAdminRecord) record = gtk_tree_list_row_get_item (row);
+  g_autoptr(KouanDepartment) record = gtk_tree_list_row_get_item (row);
 
   gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (expander), row);
   gtk_label_set_label (GTK_LABEL (gtk_tree_expander_get_child (GTK_TREE_EXPANDER (expander))),
-                       kouan_admin_record_get_string (record, "name"));
+                       record->name);
 }
 
 static void
@@ -268,17 +278,17 @@ static void
 head_bind (GtkSignalListItemFactory *factory,
            GtkListItem              *item)
 {
-  g_autoptr(KouanAdminRecord) record = gtk_tree_list_row_get_item (gtk_list_item_get_item (item));
+  g_autoptr(KouanDepartment) record = gtk_tree_list_row_get_item (gtk_list_item_get_item (item));
 
-  gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (item)), kouan_admin_record_get_string (record, "head_name"));
+  gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (item)), (record->head_name != NULL ? record->head_name : ""));
 }
 
 static void
 count_bind (GtkSignalListItemFactory *factory,
             GtkListItem              *item)
 {
-  g_autoptr(KouanAdminRecord) record = gtk_tree_list_row_get_item (gtk_list_item_get_item (item));
-  g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, kouan_admin_record_get_int (record, "member_count"));
+  g_autoptr(KouanDepartment) record = gtk_tree_list_row_get_item (gtk_list_item_get_item (item));
+  g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, record->member_count);
 
   gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (item)), text);
 }
@@ -344,13 +354,13 @@ send_change (KouanAdminDepartments *self,
 
 /* A small dialog: a label, an entry or a dropdown, 取消 and 确定. */
 typedef void (*AskDone) (KouanAdminDepartments *self,
-                         KouanAdminRecord      *record,
+                         KouanDepartment      *record,
                          const char            *text,
                          guint                  choice);
 
 typedef struct {
   KouanAdminDepartments *self;
-  KouanAdminRecord      *record;   /* (nullable) */
+  KouanDepartment      *record;   /* (nullable) */
   GtkWidget             *window;
   GtkWidget             *entry;    /* (nullable) */
   GtkWidget             *dropdown; /* (nullable) */
@@ -384,7 +394,7 @@ on_ask_cancel (GtkButton *button,
 
 static void
 ask (KouanAdminDepartments *self,
-     KouanAdminRecord      *record,
+     KouanDepartment      *record,
      const char            *title,
      const char            *prompt,
      const char            *initial,
@@ -403,6 +413,7 @@ ask (KouanAdminDepartments *self,
   data->record = record != NULL ? g_object_ref (record) : NULL;
   data->done = done;
   data->window = gtk_window_new ();
+  kouan_dialog_close_on_escape (GTK_WINDOW (data->window));
   gtk_window_set_title (GTK_WINDOW (data->window), title);
   gtk_window_set_modal (GTK_WINDOW (data->window), TRUE);
   if (GTK_IS_WINDOW (root))
@@ -446,7 +457,7 @@ ask (KouanAdminDepartments *self,
 
 static void
 add_done (KouanAdminDepartments *self,
-          KouanAdminRecord      *parent,
+          KouanDepartment      *parent,
           const char            *text,
           guint                  choice)
 {
@@ -457,14 +468,14 @@ add_done (KouanAdminDepartments *self,
     return;
   json_object_set_string_member (body, "name", name);
   if (parent != NULL)
-    json_object_set_int_member (body, "parent_id", kouan_admin_record_get_id (parent));
+    json_object_set_int_member (body, "parent_id", parent->id);
   send_change (self, "POST", "/departments", body);
 }
 
 static void
 on_add_clicked (KouanAdminDepartments *self)
 {
-  g_autoptr(KouanAdminRecord) parent = selected (self);
+  g_autoptr(KouanDepartment) parent = selected (self);
 
   ask (self, parent, _("New Department"),
        parent != NULL ? _("Name of the new sub-department") : _("Name of the new department"),
@@ -473,13 +484,13 @@ on_add_clicked (KouanAdminDepartments *self)
 
 static void
 rename_done (KouanAdminDepartments *self,
-             KouanAdminRecord      *record,
+             KouanDepartment      *record,
              const char            *text,
              guint                  choice)
 {
   g_autoptr(JsonObject) body = json_object_new ();
   g_autofree char *name = g_strstrip (g_strdup (text));
-  g_autofree char *suffix = g_strdup_printf ("/departments/%" G_GINT64_FORMAT, kouan_admin_record_get_id (record));
+  g_autofree char *suffix = g_strdup_printf ("/departments/%" G_GINT64_FORMAT, record->id);
 
   if (*name == '\0')
     return;
@@ -490,30 +501,30 @@ rename_done (KouanAdminDepartments *self,
 static void
 on_rename_clicked (KouanAdminDepartments *self)
 {
-  g_autoptr(KouanAdminRecord) record = selected (self);
+  g_autoptr(KouanDepartment) record = selected (self);
 
   if (record != NULL)
     ask (self, record, _("Rename Department"), _("New name"),
-         kouan_admin_record_get_string (record, "name"), NULL, rename_done);
+         record->name, NULL, rename_done);
 }
 
 static void
 move_done (KouanAdminDepartments *self,
-           KouanAdminRecord      *record,
+           KouanDepartment      *record,
            const char            *text,
            guint                  choice)
 {
   g_autoptr(JsonObject) body = json_object_new ();
-  g_autofree char *suffix = g_strdup_printf ("/departments/%" G_GINT64_FORMAT, kouan_admin_record_get_id (record));
+  g_autofree char *suffix = g_strdup_printf ("/departments/%" G_GINT64_FORMAT, record->id);
 
   /* choice 0 is "top level"; the others follow self->all */
   if (choice == 0 || choice == GTK_INVALID_LIST_POSITION)
     json_object_set_null_member (body, "parent_id");
   else
     {
-      g_autoptr(KouanAdminRecord) parent = g_list_model_get_item (G_LIST_MODEL (self->all), choice - 1);
+      g_autoptr(KouanDepartment) parent = g_list_model_get_item (G_LIST_MODEL (self->all), choice - 1);
 
-      json_object_set_int_member (body, "parent_id", kouan_admin_record_get_id (parent));
+      json_object_set_int_member (body, "parent_id", parent->id);
     }
   send_change (self, "PATCH", suffix, body);
 }
@@ -521,16 +532,16 @@ move_done (KouanAdminDepartments *self,
 static void
 on_move_clicked (KouanAdminDepartments *self)
 {
-  g_autoptr(KouanAdminRecord) record = selected (self);
+  g_autoptr(KouanDepartment) record = selected (self);
   g_autoptr(GtkStringList) choices = gtk_string_list_new ((const char *[]) { _("Top level"), NULL });
 
   if (record == NULL)
     return;
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->all)); i++)
     {
-      g_autoptr(KouanAdminRecord) department = g_list_model_get_item (G_LIST_MODEL (self->all), i);
+      g_autoptr(KouanDepartment) department = g_list_model_get_item (G_LIST_MODEL (self->all), i);
 
-      gtk_string_list_append (choices, kouan_admin_record_get_string (department, "name"));
+      gtk_string_list_append (choices, department->name);
     }
   ask (self, record, _("Move Department"), _("Move under"), NULL, G_LIST_MODEL (g_object_ref (choices)), move_done);
 }
@@ -585,7 +596,7 @@ out:
 
 static void
 head_done (KouanAdminDepartments *self,
-           KouanAdminRecord      *record,
+           KouanDepartment      *record,
            const char            *text,
            guint                  choice)
 {
@@ -597,7 +608,7 @@ head_done (KouanAdminDepartments *self,
   if (*account == '\0')
     {
       g_autoptr(JsonObject) body = json_object_new ();
-      g_autofree char *path = g_strdup_printf ("/departments/%" G_GINT64_FORMAT, kouan_admin_record_get_id (record));
+      g_autofree char *path = g_strdup_printf ("/departments/%" G_GINT64_FORMAT, record->id);
 
       /* an empty account clears the head */
       json_object_set_null_member (body, "head_user_id");
@@ -609,7 +620,7 @@ head_done (KouanAdminDepartments *self,
   suffix = g_strdup_printf ("/staff?name=%s&limit=50", escaped);
   lookup = g_new0 (HeadLookup, 1);
   lookup->self = g_object_ref (self);
-  lookup->department_id = kouan_admin_record_get_id (record);
+  lookup->department_id = record->id;
   lookup->account = g_steal_pointer (&account);
   self->busy++;
   kouan_admin_view_call_async (self->admin, "GET", suffix, NULL, self->alive, on_head_found, lookup);
@@ -618,7 +629,7 @@ head_done (KouanAdminDepartments *self,
 static void
 on_head_clicked (KouanAdminDepartments *self)
 {
-  g_autoptr(KouanAdminRecord) record = selected (self);
+  g_autoptr(KouanDepartment) record = selected (self);
 
   if (record != NULL)
     ask (self, record, _("Department Head"), _("Account of the department head (empty: none)"),
@@ -644,7 +655,7 @@ on_delete_response (GtkDialog             *dialog,
 static void
 on_delete_clicked (KouanAdminDepartments *self)
 {
-  g_autoptr(KouanAdminRecord) record = selected (self);
+  g_autoptr(KouanDepartment) record = selected (self);
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   GtkWidget *dialog;
 
@@ -653,12 +664,12 @@ on_delete_clicked (KouanAdminDepartments *self)
   dialog = gtk_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
                                    GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
                                    GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE,
-                                   _("Delete the department “%s”?"), kouan_admin_record_get_string (record, "name"));
+                                   _("Delete the department “%s”?"), record->name);
   gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s",
     _("Only an empty department can be deleted."));
   gtk_dialog_add_buttons (GTK_DIALOG (dialog), _("Cancel"), GTK_RESPONSE_CANCEL,
                           _("Delete"), GTK_RESPONSE_ACCEPT, NULL);
-  g_object_set_data (G_OBJECT (dialog), "kouan-id", GSIZE_TO_POINTER ((gsize) kouan_admin_record_get_id (record)));
+  g_object_set_data (G_OBJECT (dialog), "kouan-id", GSIZE_TO_POINTER ((gsize) record->id));
   g_signal_connect (dialog, "response", G_CALLBACK (on_delete_response), self);
   gtk_window_present (GTK_WINDOW (dialog));
 }
@@ -693,6 +704,9 @@ kouan_admin_departments_dispose (GObject *object)
   g_clear_object (&self->members);
   g_clear_pointer (&self->children, g_hash_table_unref);
 
+  if (self->store != NULL)
+    g_clear_signal_handler (&self->store_changed_id, self->store);
+  g_clear_weak_pointer (&self->store);
   g_clear_weak_pointer (&self->admin);
   G_OBJECT_CLASS (kouan_admin_departments_parent_class)->dispose (object);
 }
@@ -715,8 +729,8 @@ kouan_admin_departments_init (KouanAdminDepartments *self)
   gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (gtk_widget_get_layout_manager (GTK_WIDGET (self))), 6);
   self->cancellable = g_cancellable_new ();
   self->alive = g_cancellable_new ();
-  self->roots = g_list_store_new (KOUAN_TYPE_ADMIN_RECORD);
-  self->all = g_list_store_new (KOUAN_TYPE_ADMIN_RECORD);
+  self->roots = g_list_store_new (KOUAN_TYPE_DEPARTMENT);
+  self->all = g_list_store_new (KOUAN_TYPE_DEPARTMENT);
   self->members = gtk_string_list_new (NULL);
   self->children = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_object_unref);
 
@@ -802,6 +816,8 @@ kouan_admin_departments_new (KouanAdminView *admin)
   g_signal_connect_object (admin, "notify::enterprise-id", G_CALLBACK (on_admin_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (admin, "notify::client", G_CALLBACK (on_admin_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (admin, "notify::any-visible", G_CALLBACK (on_admin_changed), self, G_CONNECT_SWAPPED);
+  /* the store is the window's: known once the page is in it */
+  g_signal_connect (self, "realize", G_CALLBACK (on_admin_changed), NULL);
   update_actions (self);
   return GTK_WIDGET (self);
 }

@@ -3,9 +3,12 @@
 
 #include <glib/gi18n.h>
 
-#include "kouan-admin-record.h"
+#include "kouan-admin-enterprise-support.h"
 #include "kouan-admin-roles.h"
+#include "kouan-role.h"
 #include "kouan-permissions.h"
+#include "kouan-store-people.h"
+#include "widgets/kouan-dialog-keys.h"
 
 struct _KouanAdminRoles
 {
@@ -19,7 +22,11 @@ struct _KouanAdminRoles
   GtkWidget          *message_label;
 
   /* owned */
-  GListStore         *rows;       /* KouanAdminRecord: roles */
+  GListStore         *rows;       /* KouanRole from the cache */
+  GHashTable         *holding;    /* role id → members holding it today (from the cached members) */
+  GHashTable         *granted;    /* role id → members with any grant of it */
+  gboolean            counted;    /* the counts above are known (人员权限 view) */
+  GCancellable       *members_cancellable;
   GtkSingleSelection *selection;
   GCancellable       *cancellable;
   GCancellable       *alive;      /* cancelled when the page goes: its changes */
@@ -27,6 +34,8 @@ struct _KouanAdminRoles
 
   /* borrowed */
   KouanAdminView     *admin;
+  KouanStore         *store;      /* weak: the window's */
+  gulong              store_changed_id;
 };
 
 G_DEFINE_FINAL_TYPE (KouanAdminRoles, kouan_admin_roles, GTK_TYPE_WIDGET)
@@ -39,7 +48,7 @@ set_message (KouanAdminRoles *self,
   gtk_widget_set_visible (self->message_label, message != NULL && *message != '\0');
 }
 
-static KouanAdminRecord *
+static KouanRole *
 selected (KouanAdminRoles *self)
 {
   return gtk_single_selection_get_selected_item (self->selection);
@@ -48,10 +57,9 @@ selected (KouanAdminRoles *self)
 static void
 update_actions (KouanAdminRoles *self)
 {
-  KouanAdminRecord *record = selected (self);
+  KouanRole *record = selected (self);
   gboolean manage = kouan_admin_view_allows (self->admin, "admin.roles:manage");
-  gboolean builtin = record != NULL &&
-                     json_object_get_boolean_member (kouan_admin_record_get_object (record), "builtin");
+  gboolean builtin = record != NULL && record->builtin;
 
   gtk_widget_set_sensitive (self->add_button, manage);
   gtk_widget_set_sensitive (self->edit_button, manage && record != NULL && !builtin);
@@ -61,38 +69,108 @@ update_actions (KouanAdminRoles *self)
 /* ---- the list ---- */
 
 static void
-on_roles_loaded (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+on_members_listed (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
 {
-  KouanAdminRoles *self = user_data;
+  g_autoptr(KouanAdminRoles) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = kouan_admin_view_call_finish (self->admin, result, &error);
+  g_autoptr(GListModel) members = kouan_store_list_members_finish (KOUAN_STORE (source), result, &error);
+  g_autofree char *today = kouan_grant_today ();
+  guint n;
 
-  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && self->admin != NULL)
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->rows == NULL)
+    return;
+  g_clear_object (&self->members_cancellable);
+  g_hash_table_remove_all (self->holding);
+  g_hash_table_remove_all (self->granted);
+  self->counted = members != NULL;
+  for (guint i = 0; members != NULL && i < g_list_model_get_n_items (members); i++)
     {
-      self->busy--;
-      g_list_store_remove_all (self->rows);
-      if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+      g_autoptr(KouanMember) member = g_list_model_get_item (members, i);
+      g_autoptr(GHashTable) seen = g_hash_table_new (g_direct_hash, g_direct_equal);
+      g_autoptr(GHashTable) seen_today = g_hash_table_new (g_direct_hash, g_direct_equal);
+
+      /* a member counts once per role, however many grants of it */
+      for (guint j = 0; j < member->grants->len; j++)
         {
-          JsonArray *items = json_object_get_array_member (json_node_get_object (node), "items");
+          KouanGrant *grant = &g_array_index (member->grants, KouanGrant, j);
+          gpointer key = GSIZE_TO_POINTER ((gsize) grant->role_id);
+          KouanGrantStatus status = kouan_grant_status_for (grant->starts_on, grant->ends_on, today, NULL);
 
-          for (guint i = 0; i < json_array_get_length (items); i++)
-            {
-              g_autoptr(KouanAdminRecord) record = kouan_admin_record_new (json_array_get_object_element (items, i));
-
-              g_list_store_append (self->rows, record);
-            }
+          if (g_hash_table_add (seen, key))
+            g_hash_table_insert (self->granted, key,
+                                 GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (self->granted, key)) + 1));
+          if (!member->disabled &&
+              (status == KOUAN_GRANT_STATUS_ACTIVE || status == KOUAN_GRANT_STATUS_EXPIRING) &&
+              g_hash_table_add (seen_today, key))
+            g_hash_table_insert (self->holding, key,
+                                 GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (self->holding, key)) + 1));
         }
-      else
-        {
-          g_autofree char *message = kouan_admin_view_describe_error (self->admin, error);
-
-          set_message (self, message);
-        }
-      update_actions (self);
     }
-  g_object_unref (self);
+  /* rebind the rows so the counts show */
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->rows));
+  g_list_model_items_changed (G_LIST_MODEL (self->rows), 0, n, n);
+}
+
+/* The roles come from the offline cache ("roles" collection); how many
+ * members hold each is counted from the cached members when the user may
+ * see them (人员权限), else the column says it is not known. */
+static void
+load_roles (KouanAdminRoles *self)
+{
+  g_autoptr(GListModel) roles = NULL;
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GError) error = NULL;
+  gint64 enterprise_id = self->admin != NULL ? kouan_admin_view_get_enterprise_id (self->admin) : 0;
+
+  if (self->store != NULL && enterprise_id > 0)
+    roles = kouan_store_list_roles (self->store, enterprise_id, &error);
+  if (error != NULL)
+    set_message (self, _("The roles in this computer’s cache cannot be read. Sign out and in again to fetch them anew."));
+  for (guint i = 0; roles != NULL && i < g_list_model_get_n_items (roles); i++)
+    g_ptr_array_add (items, g_list_model_get_item (roles, i));
+  g_list_store_splice (self->rows, 0, g_list_model_get_n_items (G_LIST_MODEL (self->rows)),
+                       items->pdata, items->len);
+
+  g_cancellable_cancel (self->members_cancellable);
+  g_clear_object (&self->members_cancellable);
+  self->counted = FALSE;
+  if (self->store != NULL && enterprise_id > 0 && kouan_admin_view_allows (self->admin, "admin.staff:view"))
+    {
+      self->members_cancellable = g_cancellable_new ();
+      kouan_store_list_members_async (self->store, enterprise_id, self->members_cancellable,
+                                      on_members_listed, g_object_ref (self));
+    }
+  update_actions (self);
+}
+
+static void
+on_store_changed (KouanStore      *store,
+                  const char      *collection,
+                  gint64           enterprise_id,
+                  KouanAdminRoles *self)
+{
+  if (self->admin == NULL || enterprise_id != kouan_admin_view_get_enterprise_id (self->admin))
+    return;
+  if (g_strcmp0 (collection, "roles") == 0 || g_strcmp0 (collection, "members") == 0 ||
+      g_strcmp0 (collection, "access") == 0)
+    load_roles (self);
+}
+
+static void
+follow_store (KouanAdminRoles *self)
+{
+  KouanStore *store = kouan_admin_page_get_store (GTK_WIDGET (self));
+
+  if (store == self->store)
+    return;
+  if (self->store != NULL)
+    g_clear_signal_handler (&self->store_changed_id, self->store);
+  g_set_weak_pointer (&self->store, store);
+  if (store != NULL)
+    self->store_changed_id = g_signal_connect_object (store, "changed",
+                                                      G_CALLBACK (on_store_changed), self, 0);
 }
 
 void
@@ -104,18 +182,8 @@ kouan_admin_roles_reload (KouanAdminRoles *self)
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
   self->busy = 0;
-
-  if (kouan_admin_view_get_client (self->admin) == NULL ||
-      kouan_admin_view_get_enterprise_id (self->admin) == 0 ||
-      !kouan_admin_view_allows (self->admin, "admin.roles:view"))
-    {
-      g_list_store_remove_all (self->rows);
-      update_actions (self);
-      return;
-    }
-  self->busy++;
-  kouan_admin_view_call_async (self->admin, "GET", "/roles", NULL, self->cancellable,
-                               on_roles_loaded, g_object_ref (self));
+  follow_store (self);
+  load_roles (self);
 }
 
 static void
@@ -124,48 +192,71 @@ on_admin_changed (KouanAdminRoles *self)
   kouan_admin_roles_reload (self);
 }
 
-typedef char *(*CellText) (KouanAdminRecord *record);
+typedef char *(*CellText) (KouanAdminRoles *self, KouanRole *role);
 
 static char *
-cell_name (KouanAdminRecord *record)
+cell_name (KouanAdminRoles *self, KouanRole *role)
 {
-  if (json_object_get_boolean_member (kouan_admin_record_get_object (record), "builtin"))
+  if (role->builtin)
     /* Translators: the built-in administrator role, after its name */
-    return g_strdup_printf (_("%s (built-in)"), kouan_admin_record_get_string (record, "name"));
-  return g_strdup (kouan_admin_record_get_string (record, "name"));
+    return g_strdup_printf (_("%s (built-in)"), kouan_role_display_name (role->name, TRUE));
+  return g_strdup (role->name);
 }
 
 static char *
-cell_members (KouanAdminRecord *record)
+cell_members (KouanAdminRoles *self, KouanRole *role)
 {
-  return g_strdup_printf ("%" G_GINT64_FORMAT, kouan_admin_record_get_int (record, "member_count"));
+  if (!self->counted)
+    /* Translators: a count not known without 人员权限 (or not read yet) */
+    return g_strdup (C_("count", "—"));
+  return g_strdup_printf ("%u", GPOINTER_TO_UINT (g_hash_table_lookup (self->holding,
+                                                                       GSIZE_TO_POINTER ((gsize) role->id))));
 }
 
 static char *
-cell_permissions (KouanAdminRecord *record)
+cell_permissions (KouanAdminRoles *self, KouanRole *role)
 {
-  JsonArray *permissions = json_object_get_array_member (kouan_admin_record_get_object (record), "permissions");
   g_autoptr(GString) text = g_string_new (NULL);
 
-  if (json_object_get_boolean_member (kouan_admin_record_get_object (record), "builtin"))
+  if (role->builtin)
     return g_strdup (_("Every permission"));
 
   /* the menus the role opens, by their translated names */
-  for (guint i = 0; permissions != NULL && i < json_array_get_length (permissions); i++)
+  for (guint i = 0; role->permissions[i] != NULL; i++)
     {
       g_autofree char *menu_id = NULL;
       gboolean manage;
       const KouanMenu *menu;
 
-      if (!kouan_permission_parse (json_array_get_string_element (permissions, i), &menu_id, &manage))
+      if (!kouan_permission_parse (role->permissions[i], &menu_id, &manage) ||
+          (menu = kouan_permissions_lookup_menu (menu_id)) == NULL)
         continue;
-      menu = kouan_permissions_lookup_menu (menu_id);
       if (text->len > 0)
         g_string_append (text, _(", "));
       g_string_append (text, _(menu->label));
       g_string_append (text, manage ? _(" (manage)") : _(" (view)"));
     }
   return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static int
+compare_name (gconstpointer a, gconstpointer b, gpointer data)
+{
+  KouanRole *x = (KouanRole *) a, *y = (KouanRole *) b;
+
+  if (x->builtin != y->builtin)
+    return x->builtin ? -1 : 1;
+  return g_utf8_collate (x->name, y->name);
+}
+
+static int
+compare_members (gconstpointer a, gconstpointer b, gpointer data)
+{
+  KouanAdminRoles *self = data;
+  guint x = GPOINTER_TO_UINT (g_hash_table_lookup (self->holding, GSIZE_TO_POINTER ((gsize) ((KouanRole *) a)->id)));
+  guint y = GPOINTER_TO_UINT (g_hash_table_lookup (self->holding, GSIZE_TO_POINTER ((gsize) ((KouanRole *) b)->id)));
+
+  return x < y ? -1 : x > y;
 }
 
 static void
@@ -184,7 +275,8 @@ cell_bind (GtkSignalListItemFactory *factory,
            GtkListItem              *item,
            CellText                  text_func)
 {
-  g_autofree char *text = text_func (gtk_list_item_get_item (item));
+  KouanAdminRoles *self = g_object_get_data (G_OBJECT (factory), "kouan-roles");
+  g_autofree char *text = text_func (self, gtk_list_item_get_item (item));
 
   gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (item)), text);
 }
@@ -192,23 +284,23 @@ cell_bind (GtkSignalListItemFactory *factory,
 static void
 add_column (KouanAdminRoles *self,
             const char      *title,
-            CellText         text_func,
-            const char      *sort_member,
-            gboolean         expand)
+            CellText          text_func,
+            GCompareDataFunc  compare,
+            gboolean          expand)
 {
   GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
   GtkColumnViewColumn *column;
 
+  g_object_set_data (G_OBJECT (factory), "kouan-roles", self);
   g_signal_connect (factory, "setup", G_CALLBACK (cell_setup), NULL);
   g_signal_connect (factory, "bind", G_CALLBACK (cell_bind), text_func);
   column = gtk_column_view_column_new (title, factory);
   gtk_column_view_column_set_resizable (column, TRUE);
   gtk_column_view_column_set_expand (column, expand);
-  if (sort_member != NULL)
+  if (compare != NULL)
     {
       /* set_sorter takes its own reference */
-      g_autoptr(GtkSorter) sorter = GTK_SORTER (gtk_custom_sorter_new (kouan_admin_record_compare,
-                                                                       (gpointer) sort_member, NULL));
+      g_autoptr(GtkSorter) sorter = GTK_SORTER (gtk_custom_sorter_new (compare, self, NULL));
 
       gtk_column_view_column_set_sorter (column, sorter);
     }
@@ -265,25 +357,29 @@ on_delete_response (GtkDialog       *dialog,
 
 static GtkWindow *
 confirm_delete (KouanAdminRoles  *self,
-                KouanAdminRecord *record)
+                KouanRole *record)
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  gint64 holders = kouan_admin_record_get_int (record, "granted_count");
+  guint holders = GPOINTER_TO_UINT (g_hash_table_lookup (self->granted, GSIZE_TO_POINTER ((gsize) record->id)));
   GtkWidget *dialog;
 
   dialog = gtk_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
                                    GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
                                    GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE,
-                                   _("Delete the role “%s”?"), kouan_admin_record_get_string (record, "name"));
-  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog),
-    g_dngettext (GETTEXT_PACKAGE, "%u member loses this role and its permissions.",
-                 "%u members lose this role and its permissions.", (gulong) holders),
-    (guint) holders);
+                                   _("Delete the role “%s”?"), record->name);
+  if (self->counted)
+    gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog),
+      g_dngettext (GETTEXT_PACKAGE, "%u member loses this role and its permissions.",
+                   "%u members lose this role and its permissions.", (gulong) holders),
+      holders);
+  else
+    gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s",
+      _("Every member holding this role loses it and its permissions."));
   gtk_dialog_add_buttons (GTK_DIALOG (dialog), _("Cancel"), GTK_RESPONSE_CANCEL,
                           _("Delete"), GTK_RESPONSE_ACCEPT, NULL);
   gtk_widget_add_css_class (gtk_dialog_get_widget_for_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT),
                             "destructive-action");
-  g_object_set_data (G_OBJECT (dialog), "kouan-id", GSIZE_TO_POINTER ((gsize) kouan_admin_record_get_id (record)));
+  g_object_set_data (G_OBJECT (dialog), "kouan-id", GSIZE_TO_POINTER ((gsize) record->id));
   g_signal_connect (dialog, "response", G_CALLBACK (on_delete_response), self);
   gtk_window_present (GTK_WINDOW (dialog));
   return GTK_WINDOW (dialog);
@@ -648,7 +744,7 @@ on_dialog_cancel (GtkButton  *button,
 
 static GtkWindow *
 open_dialog (KouanAdminRoles  *self,
-             KouanAdminRecord *record)
+             KouanRole *record)
 {
   RoleDialog *dialog = g_new0 (RoleDialog, 1);
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
@@ -661,14 +757,13 @@ open_dialog (KouanAdminRoles  *self,
   dialog->rows = g_ptr_array_new ();
   if (record != NULL)
     {
-      JsonArray *permissions = json_object_get_array_member (kouan_admin_record_get_object (record), "permissions");
-
-      dialog->role_id = kouan_admin_record_get_id (record);
-      for (guint i = 0; permissions != NULL && i < json_array_get_length (permissions); i++)
-        g_hash_table_add (dialog->set, g_strdup (json_array_get_string_element (permissions, i)));
+      dialog->role_id = record->id;
+      for (guint i = 0; record->permissions[i] != NULL; i++)
+        g_hash_table_add (dialog->set, g_strdup (record->permissions[i]));
     }
 
   dialog->window = gtk_window_new ();
+  kouan_dialog_close_on_escape (GTK_WINDOW (dialog->window));
   gtk_window_set_title (GTK_WINDOW (dialog->window), record == NULL ? _("New Role") : _("Edit Role"));
   gtk_window_set_modal (GTK_WINDOW (dialog->window), TRUE);
   gtk_window_set_default_size (GTK_WINDOW (dialog->window), 480, 560);
@@ -691,7 +786,7 @@ open_dialog (KouanAdminRoles  *self,
   gtk_accessible_update_relation (GTK_ACCESSIBLE (dialog->name_entry), GTK_ACCESSIBLE_RELATION_LABELLED_BY,
                                   name_label, NULL, -1);
   if (record != NULL)
-    gtk_editable_set_text (GTK_EDITABLE (dialog->name_entry), kouan_admin_record_get_string (record, "name"));
+    gtk_editable_set_text (GTK_EDITABLE (dialog->name_entry), record->name);
   gtk_box_append (GTK_BOX (name_box), name_label);
   gtk_box_append (GTK_BOX (name_box), dialog->name_entry);
   gtk_box_append (GTK_BOX (box), name_box);
@@ -764,8 +859,15 @@ kouan_admin_roles_dispose (GObject *object)
     gtk_widget_unparent (child);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->alive);
+  g_cancellable_cancel (self->members_cancellable);
+  g_clear_object (&self->members_cancellable);
+  if (self->store != NULL)
+    g_clear_signal_handler (&self->store_changed_id, self->store);
+  g_clear_weak_pointer (&self->store);
   g_clear_object (&self->rows);
   g_clear_object (&self->selection);
+  g_clear_pointer (&self->holding, g_hash_table_unref);
+  g_clear_pointer (&self->granted, g_hash_table_unref);
 
   g_clear_weak_pointer (&self->admin);
   G_OBJECT_CLASS (kouan_admin_roles_parent_class)->dispose (object);
@@ -789,7 +891,9 @@ kouan_admin_roles_init (KouanAdminRoles *self)
   gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (gtk_widget_get_layout_manager (GTK_WIDGET (self))), 6);
   self->cancellable = g_cancellable_new ();
   self->alive = g_cancellable_new ();
-  self->rows = g_list_store_new (KOUAN_TYPE_ADMIN_RECORD);
+  self->rows = g_list_store_new (KOUAN_TYPE_ROLE);
+  self->holding = g_hash_table_new (g_direct_hash, g_direct_equal);
+  self->granted = g_hash_table_new (g_direct_hash, g_direct_equal);
 
   actions = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   gtk_widget_set_margin_start (actions, 12);
@@ -823,8 +927,8 @@ kouan_admin_roles_init (KouanAdminRoles *self)
   self->column_view = gtk_column_view_new (NULL);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->column_view), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Roles"), -1);
-  add_column (self, _("Role"), cell_name, "name", FALSE);
-  add_column (self, _("Members"), cell_members, "member_count", FALSE);
+  add_column (self, _("Role"), cell_name, compare_name, FALSE);
+  add_column (self, _("Members"), cell_members, compare_members, FALSE);
   add_column (self, _("Permissions"), cell_permissions, NULL, TRUE);
   sorted = gtk_sort_list_model_new (G_LIST_MODEL (g_object_ref (self->rows)),
                                     g_object_ref (gtk_column_view_get_sorter (GTK_COLUMN_VIEW (self->column_view))));
@@ -849,6 +953,8 @@ kouan_admin_roles_new (KouanAdminView *admin)
   g_signal_connect_object (admin, "notify::enterprise-id", G_CALLBACK (on_admin_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (admin, "notify::client", G_CALLBACK (on_admin_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (admin, "notify::any-visible", G_CALLBACK (on_admin_changed), self, G_CONNECT_SWAPPED);
+  /* the store is the window's: known once the page is in it */
+  g_signal_connect (self, "realize", G_CALLBACK (on_admin_changed), NULL);
   update_actions (self);
   return GTK_WIDGET (self);
 }
@@ -867,15 +973,15 @@ _kouan_admin_roles_get_busy (KouanAdminRoles *self)
   return self->busy > 0;
 }
 
-static KouanAdminRecord *
+static KouanRole *
 find_role (KouanAdminRoles *self,
            const char      *name)
 {
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->rows)); i++)
     {
-      g_autoptr(KouanAdminRecord) record = g_list_model_get_item (G_LIST_MODEL (self->rows), i);
+      g_autoptr(KouanRole) record = g_list_model_get_item (G_LIST_MODEL (self->rows), i);
 
-      if (g_strcmp0 (kouan_admin_record_get_string (record, "name"), name) == 0)
+      if (g_strcmp0 (record->name, name) == 0)
         return record;   /* the store keeps it alive */
     }
   return NULL;
@@ -955,7 +1061,7 @@ GtkWindow *
 _kouan_admin_roles_delete (KouanAdminRoles *self,
                            const char      *name)
 {
-  KouanAdminRecord *record = find_role (self, name);
+  KouanRole *record = find_role (self, name);
 
   return record != NULL ? confirm_delete (self, record) : NULL;
 }

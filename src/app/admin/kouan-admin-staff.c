@@ -1,15 +1,26 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <adwaita.h>
 #include <glib/gi18n.h>
+#include <string.h>
 
-#include "kouan-admin-record.h"
+#include "kouan-admin-enterprise-support.h"
+#include "kouan-format.h"
+#include "kouan-grant-status.h"
+#include "kouan-join-request.h"
+#include "kouan-role.h"
+#include "kouan-store-people.h"
 #include "kouan-admin-staff.h"
+#include "widgets/kouan-date-button.h"
+#include "widgets/kouan-dialog-keys.h"
 
-/* The server filters and pages (thousands of members); each query pulls
- * its pages of PAGE_SIZE one after another into one GListStore, which the
- * column headers sort here. */
-#define PAGE_SIZE 500
+/* The members come from the offline cache (the "members" collection,
+ * kouan-store-people.h): the page works without the server, and filters
+ * (applied with 查询) and column sorting run here over typed
+ * KouanMember records — 10 000 of them filter in a few milliseconds.
+ * Roles and departments for the filter menus and the 编辑 dialog, join
+ * requests and every change still go through the server's routes. */
 
 struct _KouanAdminStaff
 {
@@ -33,40 +44,56 @@ struct _KouanAdminStaff
   GtkWidget       *join_box;
 
   /* owned */
-  GListStore      *rows;           /* KouanAdminRecord: members */
-  GListStore      *roles;          /* KouanAdminRecord: roles, for the filter and the dialog */
+  GListStore      *rows;           /* KouanMember: every member in the cache */
+  GtkFilterListModel *filtered;
+  GtkCustomFilter *filter;
+  /* the filters as 查询 last applied them */
+  char            *filter_name;
+  gint64           filter_role;
+  int              filter_status;  /* index in statuses[], -1: any */
+  gint64           filter_department;
+  char            *filter_from;
+  char            *filter_to;
+  char            *today;          /* China day the statuses are judged on */
+  gulong           store_changed_id;
+  GCancellable    *members_cancellable;  /* the cache read in flight */
+  GListStore      *roles;          /* KouanRole: for the filter and the dialog */
   GtkStringList   *role_names;
   GtkStringList   *department_names;
   GArray          *department_ids; /* gint64, parallel to department_names */
   GtkSingleSelection *selection;
   GCancellable    *cancellable;
   GCancellable    *alive;          /* cancelled when the page goes: its changes */
-  guint            generation;     /* drops answers of an older query */
   guint            busy;
 
   /* borrowed */
   KouanAdminView  *admin;
+  KouanStore      *store;          /* weak: the window's */
 };
 
 G_DEFINE_FINAL_TYPE (KouanAdminStaff, kouan_admin_staff, GTK_TYPE_WIDGET)
 
-static const struct {
-  const char *id;
-  const char *label;
-} statuses[] = {
-  { NULL,       N_("All statuses") },
-  { "active",   N_("Active") },
-  { "disabled", N_("Disabled") },
-  { "expired",  N_("Grant expired") },
+/* The filter's entries: "all", then core's statuses in reading order
+ * (the words come from kouan-grant-status.h, as on the server and in
+ * 我的角色). */
+static const KouanGrantStatus statuses[] = {
+  KOUAN_GRANT_STATUS_ACTIVE,
+  KOUAN_GRANT_STATUS_EXPIRING,
+  KOUAN_GRANT_STATUS_PENDING,
+  KOUAN_GRANT_STATUS_EXPIRED,
+  KOUAN_GRANT_STATUS_DISABLED,
 };
 
-static const char *
-status_label (const char *status)
+/* A member's status with the day that goes with it, by the same rule the
+ * server filters with. */
+static char *
+member_status_text (KouanAdminStaff *self,
+                    KouanMember     *member)
 {
-  for (guint i = 1; i < G_N_ELEMENTS (statuses); i++)
-    if (g_strcmp0 (statuses[i].id, status) == 0)
-      return _(statuses[i].label);
-  return status;
+  const char *day = NULL;
+  KouanGrantStatus status = kouan_member_get_status (member, self->today, &day);
+
+  return kouan_grant_status_describe (status, day);
 }
 
 static void
@@ -77,140 +104,103 @@ set_message (KouanAdminStaff *self,
   gtk_widget_set_visible (self->message_label, message != NULL && *message != '\0');
 }
 
-/* ---- date buttons ---- */
-
-static void
-date_button_update (GtkWidget *button)
-{
-  const char *date = g_object_get_data (G_OBJECT (button), "kouan-date");
-  const char *placeholder = g_object_get_data (G_OBJECT (button), "kouan-placeholder");
-
-  gtk_menu_button_set_label (GTK_MENU_BUTTON (button), date != NULL ? date : placeholder);
-}
-
-void
-kouan_admin_date_button_set (GtkWidget  *button,
-                             const char *date)
-{
-  g_object_set_data_full (G_OBJECT (button), "kouan-date", g_strdup (date), g_free);
-  date_button_update (button);
-}
-
-const char *
-kouan_admin_date_button_get (GtkWidget *button)
-{
-  return g_object_get_data (G_OBJECT (button), "kouan-date");
-}
-
-static void
-on_day_selected (GtkCalendar *calendar,
-                 GtkWidget   *button)
-{
-  g_autoptr(GDateTime) date = gtk_calendar_get_date (calendar);
-  g_autofree char *text = g_date_time_format (date, "%Y-%m-%d");
-
-  kouan_admin_date_button_set (button, text);
-  gtk_menu_button_popdown (GTK_MENU_BUTTON (button));
-}
-
-static void
-on_date_clear (GtkButton *clear,
-               GtkWidget *button)
-{
-  kouan_admin_date_button_set (button, NULL);
-  gtk_menu_button_popdown (GTK_MENU_BUTTON (button));
-}
-
-GtkWidget *
-kouan_admin_date_button_new (const char *placeholder,
-                             gboolean    clearable)
-{
-  GtkWidget *button = gtk_menu_button_new ();
-  GtkWidget *popover = gtk_popover_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  GtkWidget *calendar = gtk_calendar_new ();
-
-  g_object_set_data_full (G_OBJECT (button), "kouan-placeholder", g_strdup (placeholder), g_free);
-  gtk_box_append (GTK_BOX (box), calendar);
-  if (clearable)
-    {
-      GtkWidget *clear = gtk_button_new_with_label (_("Clear"));
-
-      g_signal_connect (clear, "clicked", G_CALLBACK (on_date_clear), button);
-      gtk_box_append (GTK_BOX (box), clear);
-    }
-  gtk_popover_set_child (GTK_POPOVER (popover), box);
-  gtk_menu_button_set_popover (GTK_MENU_BUTTON (button), popover);
-  g_signal_connect (calendar, "day-selected", G_CALLBACK (on_day_selected), button);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, placeholder, -1);
-  date_button_update (button);
-  return button;
-}
-
 /* ---- columns ---- */
 
-typedef char *(*CellText) (KouanAdminRecord *record);
+typedef char *(*CellText) (KouanAdminStaff *self, KouanMember *member);
 
 static char *
-cell_name (KouanAdminRecord *record)
+cell_name (KouanAdminStaff *self, KouanMember *member)
 {
-  return g_strdup (kouan_admin_record_get_string (record, "name"));
+  return g_strdup (member->name);
 }
 
 static char *
-cell_account (KouanAdminRecord *record)
+cell_account (KouanAdminStaff *self, KouanMember *member)
 {
-  return g_strdup (kouan_admin_record_get_string (record, "account"));
+  return g_strdup (member->account);
 }
 
 static char *
-cell_department (KouanAdminRecord *record)
+cell_department (KouanAdminStaff *self, KouanMember *member)
 {
-  return g_strdup (kouan_admin_record_get_string (record, "department"));
+  return g_strdup (member->department != NULL ? member->department : "");
 }
 
 static char *
-cell_status (KouanAdminRecord *record)
+cell_status (KouanAdminStaff *self, KouanMember *member)
 {
-  return g_strdup (status_label (kouan_admin_record_get_string (record, "status")));
+  return member_status_text (self, member);
 }
 
 static char *
-cell_registered (KouanAdminRecord *record)
+cell_registered (KouanAdminStaff *self, KouanMember *member)
 {
-  return g_strdup (kouan_admin_record_get_string (record, "registered_on"));
+  return kouan_format_iso_day (member->registered_on);
 }
 
 static char *
-grant_text (JsonObject *grant)
+grant_text (KouanGrant *grant,
+            const char *today)
 {
-  const char *state = json_object_get_string_member (grant, "state");
-  const char *ends = json_object_get_null_member (grant, "ends_on") ? _("open-ended")
-                     : json_object_get_string_member (grant, "ends_on");
-  const char *note = g_strcmp0 (state, "expired") == 0 ? _(" (expired)")
-                     : g_strcmp0 (state, "pending") == 0 ? _(" (not started)") : "";
+  KouanGrantStatus status = kouan_grant_status_for (grant->starts_on, grant->ends_on, today, NULL);
+  g_autofree char *from = kouan_format_iso_day (grant->starts_on);
+  g_autofree char *until = grant->ends_on != NULL ? kouan_format_iso_day (grant->ends_on) : g_strdup (_("open-ended"));
 
-  /* Translators: role, start date – end date, then (expired) or (not started) */
-  return g_strdup_printf (_("%s: %s – %s%s"), json_object_get_string_member (grant, "role"),
-                          json_object_get_string_member (grant, "starts_on"), ends, note);
+  /* Translators: role: start date – end date (status) */
+  return g_strdup_printf (_("%s: %s – %s (%s)"), kouan_role_display_name (grant->role, grant->builtin),
+                          from, until, kouan_grant_status_label (status));
 }
 
 static char *
-cell_roles (KouanAdminRecord *record)
+cell_roles (KouanAdminStaff *self, KouanMember *member)
 {
-  JsonObject *object = kouan_admin_record_get_object (record);
-  JsonArray *grants = json_object_has_member (object, "grants") ? json_object_get_array_member (object, "grants") : NULL;
   g_autoptr(GString) text = g_string_new (NULL);
 
-  for (guint i = 0; grants != NULL && i < json_array_get_length (grants); i++)
+  for (guint i = 0; i < member->grants->len; i++)
     {
-      g_autofree char *line = grant_text (json_array_get_object_element (grants, i));
+      g_autofree char *line = grant_text (&g_array_index (member->grants, KouanGrant, i), self->today);
 
       if (text->len > 0)
         g_string_append_c (text, '\n');
       g_string_append (text, line);
     }
   return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/* column sorters */
+static int
+compare_name (gconstpointer a, gconstpointer b, gpointer data)
+{
+  return g_utf8_collate (((KouanMember *) a)->name, ((KouanMember *) b)->name);
+}
+
+static int
+compare_account (gconstpointer a, gconstpointer b, gpointer data)
+{
+  return g_strcmp0 (((KouanMember *) a)->account, ((KouanMember *) b)->account);
+}
+
+static int
+compare_department (gconstpointer a, gconstpointer b, gpointer data)
+{
+  const char *x = ((KouanMember *) a)->department, *y = ((KouanMember *) b)->department;
+
+  return g_utf8_collate (x != NULL ? x : "", y != NULL ? y : "");
+}
+
+static int
+compare_status (gconstpointer a, gconstpointer b, gpointer data)
+{
+  KouanAdminStaff *self = data;
+
+  return (int) kouan_member_get_status ((KouanMember *) a, self->today, NULL) -
+         (int) kouan_member_get_status ((KouanMember *) b, self->today, NULL);
+}
+
+static int
+compare_registered (gconstpointer a, gconstpointer b, gpointer data)
+{
+  return g_strcmp0 (((KouanMember *) a)->registered_on, ((KouanMember *) b)->registered_on);
 }
 
 static void
@@ -229,29 +219,31 @@ cell_bind (GtkSignalListItemFactory *factory,
            GtkListItem              *item,
            CellText                  text_func)
 {
-  g_autofree char *text = text_func (gtk_list_item_get_item (item));
+  KouanAdminStaff *self = g_object_get_data (G_OBJECT (factory), "kouan-staff");
+  g_autofree char *text = text_func (self, gtk_list_item_get_item (item));
 
   gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (item)), text);
 }
 
 static void
-add_column (KouanAdminStaff *self,
-            const char      *title,
-            CellText         text_func,
-            const char      *sort_member)
+add_column (KouanAdminStaff  *self,
+            const char       *title,
+            CellText          text_func,
+            GCompareDataFunc  compare)
 {
   GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
   GtkColumnViewColumn *column;
 
+  /* the page outlives its factories (they go with the column view) */
+  g_object_set_data (G_OBJECT (factory), "kouan-staff", self);
   g_signal_connect (factory, "setup", G_CALLBACK (cell_setup), NULL);
   g_signal_connect (factory, "bind", G_CALLBACK (cell_bind), text_func);
   column = gtk_column_view_column_new (title, factory);
   gtk_column_view_column_set_resizable (column, TRUE);
-  if (sort_member != NULL)
+  if (compare != NULL)
     {
       /* set_sorter takes its own reference */
-      g_autoptr(GtkSorter) sorter = GTK_SORTER (gtk_custom_sorter_new (kouan_admin_record_compare,
-                                                                       (gpointer) sort_member, NULL));
+      g_autoptr(GtkSorter) sorter = GTK_SORTER (gtk_custom_sorter_new (compare, self, NULL));
 
       gtk_column_view_column_set_sorter (column, sorter);
     }
@@ -259,135 +251,166 @@ add_column (KouanAdminStaff *self,
   g_object_unref (column);
 }
 
-/* ---- loading ---- */
+/* ---- the members, from the cache ---- */
 
 static void update_actions (KouanAdminStaff *self);
-static void fetch_page (KouanAdminStaff *self, guint offset);
+static void load_choices (KouanAdminStaff *self);
 
-typedef struct {
-  KouanAdminStaff *self;
-  guint            generation;
-  guint            offset;
-} PageRequest;
-
-static void
-on_page_loaded (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
+static gboolean
+member_matches (gpointer item,
+                gpointer user_data)
 {
-  g_autofree PageRequest *request = user_data;
-  KouanAdminStaff *self = request->self;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = kouan_admin_view_call_finish (self->admin, result, &error);
-  JsonObject *reply;
-  JsonArray *items;
-  gint64 total;
+  KouanMember *member = item;
+  KouanAdminStaff *self = user_data;
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->admin == NULL)
-    {
-      g_object_unref (self);
-      return;
-    }
-  self->busy--;
-  if (request->generation != self->generation)
-    goto out;
-
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    {
-      g_autofree char *message = kouan_admin_view_describe_error (self->admin, error);
-
-      set_message (self, message);
-      goto out;
-    }
-  reply = json_node_get_object (node);
-  items = json_object_get_array_member (reply, "items");
-  total = json_object_get_int_member (reply, "total");
-  for (guint i = 0; i < json_array_get_length (items); i++)
-    {
-      g_autoptr(KouanAdminRecord) record = kouan_admin_record_new (json_array_get_object_element (items, i));
-
-      g_list_store_append (self->rows, record);
-    }
-
-  {
-    g_autofree char *count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u member", "%u members", (gulong) total),
-                                              (guint) total);
-
-    gtk_label_set_label (GTK_LABEL (self->count_label), count);
-  }
-
-  if (request->offset + json_array_get_length (items) < (guint64) total && json_array_get_length (items) > 0)
-    fetch_page (self, request->offset + json_array_get_length (items));
-
-out:
-  update_actions (self);
-  g_object_unref (self);
+  if (self->filter_name != NULL &&
+      strstr (member->name, self->filter_name) == NULL && strstr (member->account, self->filter_name) == NULL)
+    return FALSE;
+  if (self->filter_role != 0 && !kouan_member_has_role (member, self->filter_role))
+    return FALSE;
+  if (self->filter_department != 0 && member->department_id != self->filter_department)
+    return FALSE;
+  if (self->filter_status >= 0 &&
+      kouan_member_get_status (member, self->today, NULL) != statuses[self->filter_status])
+    return FALSE;
+  if (self->filter_from != NULL && g_strcmp0 (member->registered_on, self->filter_from) < 0)
+    return FALSE;
+  if (self->filter_to != NULL && (member->registered_on == NULL || g_strcmp0 (member->registered_on, self->filter_to) > 0))
+    return FALSE;
+  return TRUE;
 }
 
-static char *
-query_suffix (KouanAdminStaff *self,
-              guint            offset)
+static void
+update_count (KouanAdminStaff *self)
 {
-  g_autoptr(GString) suffix = g_string_new ("/staff?");
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
+  g_autofree char *count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u member", "%u members", n), n);
+
+  gtk_label_set_label (GTK_LABEL (self->count_label), count);
+}
+
+static void
+on_members_listed (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(KouanAdminStaff) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GListModel) members = kouan_store_list_members_finish (KOUAN_STORE (source), result, &error);
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->rows == NULL)
+    return;
+  g_clear_object (&self->members_cancellable);
+  if (self->busy > 0)
+    self->busy--;
+  if (error != NULL)
+    set_message (self, _("The members in this computer’s cache cannot be read. Sign out and in again to fetch them anew."));
+  for (guint i = 0; members != NULL && i < g_list_model_get_n_items (members); i++)
+    g_ptr_array_add (items, g_list_model_get_item (members, i));
+  /* one splice: the column view keeps its selection and scroll position
+   * as far as the rows allow */
+  g_list_store_splice (self->rows, 0, g_list_model_get_n_items (G_LIST_MODEL (self->rows)),
+                       items->pdata, items->len);
+  load_choices (self);
+  update_count (self);
+  update_actions (self);
+}
+
+/* Reads every member of the enterprise from the cache (offline too), in a
+ * worker thread: 10 000 members take ~170 ms to parse. */
+static void
+load_members (KouanAdminStaff *self)
+{
+  gint64 enterprise_id = self->admin != NULL ? kouan_admin_view_get_enterprise_id (self->admin) : 0;
+
+  g_free (self->today);
+  self->today = kouan_grant_today ();
+  if (self->members_cancellable != NULL)
+    {
+      /* a newer read replaces the one in flight (and its busy count) */
+      g_cancellable_cancel (self->members_cancellable);
+      g_clear_object (&self->members_cancellable);
+      if (self->busy > 0)
+        self->busy--;
+    }
+  if (self->store == NULL || enterprise_id <= 0)
+    {
+      g_list_store_remove_all (self->rows);
+      update_count (self);
+      update_actions (self);
+      return;
+    }
+  self->members_cancellable = g_cancellable_new ();
+  self->busy++;
+  kouan_store_list_members_async (self->store, enterprise_id, self->members_cancellable,
+                                  on_members_listed, g_object_ref (self));
+}
+
+static void
+on_store_changed (KouanStore      *store,
+                  const char      *collection,
+                  gint64           enterprise_id,
+                  KouanAdminStaff *self)
+{
+  /* "access": losing the right empties the cached members */
+  if (self->admin != NULL && enterprise_id == kouan_admin_view_get_enterprise_id (self->admin) &&
+      (g_strcmp0 (collection, "members") == 0 || g_strcmp0 (collection, "access") == 0))
+    load_members (self);
+  else if (self->admin != NULL && enterprise_id == kouan_admin_view_get_enterprise_id (self->admin) &&
+           (g_strcmp0 (collection, "roles") == 0 || g_strcmp0 (collection, "departments") == 0))
+    load_choices (self);
+}
+
+static void
+follow_store (KouanAdminStaff *self)
+{
+  KouanStore *store = kouan_admin_page_get_store (GTK_WIDGET (self));
+
+  if (store == self->store)
+    return;
+  if (self->store != NULL)
+    g_clear_signal_handler (&self->store_changed_id, self->store);
+  g_set_weak_pointer (&self->store, store);
+  if (store != NULL)
+    self->store_changed_id = g_signal_connect_object (store, "changed",
+                                                      G_CALLBACK (on_store_changed), self, 0);
+}
+
+/* 查询: takes the filters as they are now. */
+static void
+run_query (KouanAdminStaff *self)
+{
   const char *name = gtk_editable_get_text (GTK_EDITABLE (self->name_entry));
   guint role = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->role_dropdown));
   guint status = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->status_dropdown));
   guint department = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->department_dropdown));
-  const char *from = kouan_admin_date_button_get (self->from_button);
-  const char *to = kouan_admin_date_button_get (self->to_button);
 
-  g_string_append_printf (suffix, "limit=%u&offset=%u", PAGE_SIZE, offset);
+  set_message (self, NULL);
+  g_clear_pointer (&self->filter_name, g_free);
   if (name != NULL && *name != '\0')
-    {
-      g_autofree char *escaped = g_uri_escape_string (name, NULL, FALSE);
-
-      g_string_append_printf (suffix, "&name=%s", escaped);
-    }
+    self->filter_name = g_strdup (name);
+  self->filter_role = 0;
   if (role != GTK_INVALID_LIST_POSITION && role > 0 && role <= g_list_model_get_n_items (G_LIST_MODEL (self->roles)))
     {
-      g_autoptr(KouanAdminRecord) record = g_list_model_get_item (G_LIST_MODEL (self->roles), role - 1);
+      g_autoptr(KouanRole) record = g_list_model_get_item (G_LIST_MODEL (self->roles), role - 1);
 
-      g_string_append_printf (suffix, "&role=%" G_GINT64_FORMAT, kouan_admin_record_get_id (record));
+      self->filter_role = record->id;
     }
-  if (status != GTK_INVALID_LIST_POSITION && status > 0 && status < G_N_ELEMENTS (statuses))
-    g_string_append_printf (suffix, "&status=%s", statuses[status].id);
-  if (department != GTK_INVALID_LIST_POSITION && department > 0 && department <= self->department_ids->len)
-    g_string_append_printf (suffix, "&department=%" G_GINT64_FORMAT,
-                            g_array_index (self->department_ids, gint64, department - 1));
-  if (from != NULL)
-    g_string_append_printf (suffix, "&registered_from=%s", from);
-  if (to != NULL)
-    g_string_append_printf (suffix, "&registered_to=%s", to);
-  return g_string_free (g_steal_pointer (&suffix), FALSE);
-}
-
-static void
-fetch_page (KouanAdminStaff *self,
-            guint            offset)
-{
-  g_autofree char *suffix = query_suffix (self, offset);
-  PageRequest *request = g_new0 (PageRequest, 1);
-
-  request->self = g_object_ref (self);
-  request->generation = self->generation;
-  request->offset = offset;
-  self->busy++;
-  kouan_admin_view_call_async (self->admin, "GET", suffix, NULL, self->cancellable,
-                               on_page_loaded, request);
-}
-
-static void
-run_query (KouanAdminStaff *self)
-{
-  if (kouan_admin_view_get_client (self->admin) == NULL ||
-      kouan_admin_view_get_enterprise_id (self->admin) == 0 ||
-      !kouan_admin_view_allows (self->admin, "admin.staff:view"))
-    return;
-
-  self->generation++;
-  set_message (self, NULL);
-  g_list_store_remove_all (self->rows);
-  fetch_page (self, 0);
+  self->filter_status = status != GTK_INVALID_LIST_POSITION && status > 0 && status <= G_N_ELEMENTS (statuses)
+                        ? (int) status - 1 : -1;
+  self->filter_department = department != GTK_INVALID_LIST_POSITION && department > 0 &&
+                            department <= self->department_ids->len
+                            ? g_array_index (self->department_ids, gint64, department - 1) : 0;
+  g_free (self->filter_from);
+  self->filter_from = g_strdup (kouan_date_button_get_date (KOUAN_DATE_BUTTON (self->from_button)));
+  g_free (self->filter_to);
+  self->filter_to = g_strdup (kouan_date_button_get_date (KOUAN_DATE_BUTTON (self->to_button)));
+  g_free (self->today);
+  self->today = kouan_grant_today ();
+  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  update_count (self);
+  update_actions (self);
 }
 
 static void
@@ -398,70 +421,79 @@ on_query_clicked (KouanAdminStaff *self)
 
 /* ---- filter choices and join requests ---- */
 
+/* The filter menus and the 编辑 dialog's roles come from the cache too:
+ * the roles and departments collections when the user may see them, else
+ * the roles and departments the cached members show. */
 static void
-on_roles_loaded (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+load_choices (KouanAdminStaff *self)
 {
-  KouanAdminStaff *self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = kouan_admin_view_call_finish (self->admin, result, &error);
+  gint64 enterprise_id = self->admin != NULL ? kouan_admin_view_get_enterprise_id (self->admin) : 0;
+  g_autoptr(GListModel) roles = NULL;
+  g_autoptr(GListModel) departments = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_direct_hash, g_direct_equal);
+  guint n_members = g_list_model_get_n_items (G_LIST_MODEL (self->rows));
 
-  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && self->admin != NULL)
+  g_list_store_remove_all (self->roles);
+  gtk_string_list_splice (self->role_names, 1, g_list_model_get_n_items (G_LIST_MODEL (self->role_names)) - 1, NULL);
+  gtk_string_list_splice (self->department_names, 1,
+                          g_list_model_get_n_items (G_LIST_MODEL (self->department_names)) - 1, NULL);
+  g_array_set_size (self->department_ids, 0);
+  if (self->store == NULL || enterprise_id <= 0)
+    return;
+
+  roles = kouan_store_list_roles (self->store, enterprise_id, NULL);
+  for (guint i = 0; roles != NULL && i < g_list_model_get_n_items (roles); i++)
     {
-      guint n = g_list_model_get_n_items (G_LIST_MODEL (self->role_names));
+      g_autoptr(KouanRole) role = g_list_model_get_item (roles, i);
 
-      self->busy--;
-      g_list_store_remove_all (self->roles);
-      gtk_string_list_splice (self->role_names, 1, n - 1, NULL);
-      /* without 角色管理 view the filter offers no roles; the list stays */
-      if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
-        {
-          JsonArray *items = json_object_get_array_member (json_node_get_object (node), "items");
-
-          for (guint i = 0; i < json_array_get_length (items); i++)
-            {
-              g_autoptr(KouanAdminRecord) record = kouan_admin_record_new (json_array_get_object_element (items, i));
-
-              g_list_store_append (self->roles, record);
-              gtk_string_list_append (self->role_names, kouan_admin_record_get_string (record, "name"));
-            }
-        }
+      g_list_store_append (self->roles, role);
     }
-  g_object_unref (self);
-}
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->roles)) == 0)
+    for (guint i = 0; i < n_members; i++)
+      {
+        g_autoptr(KouanMember) member = g_list_model_get_item (G_LIST_MODEL (self->rows), i);
 
-static void
-on_departments_loaded (GObject      *source,
-                       GAsyncResult *result,
-                       gpointer      user_data)
-{
-  KouanAdminStaff *self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = kouan_admin_view_call_finish (self->admin, result, &error);
+        for (guint j = 0; j < member->grants->len; j++)
+          {
+            KouanGrant *grant = &g_array_index (member->grants, KouanGrant, j);
 
-  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && self->admin != NULL)
+            if (g_hash_table_add (seen, GSIZE_TO_POINTER ((gsize) grant->role_id)))
+              {
+                g_autoptr(KouanRole) role = kouan_role_new_from_grant (enterprise_id, grant->role_id,
+                                                                       grant->role, grant->builtin);
+
+                g_list_store_append (self->roles, role);
+              }
+          }
+      }
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->roles)); i++)
     {
-      guint n = g_list_model_get_n_items (G_LIST_MODEL (self->department_names));
+      g_autoptr(KouanRole) role = g_list_model_get_item (G_LIST_MODEL (self->roles), i);
 
-      self->busy--;
-      gtk_string_list_splice (self->department_names, 1, n - 1, NULL);
-      g_array_set_size (self->department_ids, 0);
-      if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
-        {
-          JsonArray *items = json_object_get_array_member (json_node_get_object (node), "items");
-
-          for (guint i = 0; i < json_array_get_length (items); i++)
-            {
-              JsonObject *department = json_array_get_object_element (items, i);
-              gint64 id = json_object_get_int_member (department, "id");
-
-              g_array_append_val (self->department_ids, id);
-              gtk_string_list_append (self->department_names, json_object_get_string_member (department, "name"));
-            }
-        }
+      gtk_string_list_append (self->role_names, kouan_role_display_name (role->name, role->builtin));
     }
-  g_object_unref (self);
+
+  g_hash_table_remove_all (seen);
+  departments = kouan_store_list_departments (self->store, enterprise_id, NULL);
+  for (guint i = 0; departments != NULL && i < g_list_model_get_n_items (departments); i++)
+    {
+      g_autoptr(KouanDepartment) department = g_list_model_get_item (departments, i);
+
+      g_array_append_val (self->department_ids, department->id);
+      gtk_string_list_append (self->department_names, department->name);
+    }
+  if (self->department_ids->len == 0)
+    for (guint i = 0; i < n_members; i++)
+      {
+        g_autoptr(KouanMember) member = g_list_model_get_item (G_LIST_MODEL (self->rows), i);
+
+        if (member->department_id != 0 && member->department != NULL &&
+            g_hash_table_add (seen, GSIZE_TO_POINTER ((gsize) member->department_id)))
+          {
+            g_array_append_val (self->department_ids, member->department_id);
+            gtk_string_list_append (self->department_names, member->department);
+          }
+      }
 }
 
 static void load_join_requests (KouanAdminStaff *self);
@@ -523,17 +555,63 @@ send_change (KouanAdminStaff *self,
                                on_change_done, change);
 }
 
+
+typedef struct {
+  KouanAdminStaff *self;
+  gboolean         approve;
+} Decision;
+
+static void
+on_join_decided (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autofree Decision *decision = user_data;
+  g_autoptr(KouanAdminStaff) self = decision->self;
+  g_autoptr(GError) error = NULL;
+
+  if (!kouan_join_request_decide_finish (KOUAN_CLIENT (source), result, &error) &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (self->admin == NULL)
+    return;
+  if (self->busy > 0)
+    self->busy--;
+  if (g_error_matches (error, KOUAN_API_ERROR, KOUAN_API_ERROR_NETWORK))
+    /* an online-only action: nothing was queued */
+    set_message (self, _("Deciding a join request needs the server, which cannot be reached now. "
+                         "Try again when you are online."));
+  else if (error != NULL)
+    {
+      g_autofree char *message = kouan_admin_view_describe_error (self->admin, error);
+
+      set_message (self, message);
+    }
+  else
+    {
+      set_message (self, decision->approve ? _("The member joined the enterprise.")
+                                           : _("The join request was rejected."));
+      kouan_admin_view_notify_changed (self->admin);
+    }
+  update_actions (self);
+}
+
 static void
 on_join_decide (GtkButton       *button,
                 KouanAdminStaff *self)
 {
-  gint64 id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (button), "kouan-id"));
-  gboolean approve = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "kouan-approve"));
-  g_autofree char *suffix = g_strdup_printf ("/join-requests/%" G_GINT64_FORMAT "/%s", id,
-                                             approve ? "approve" : "reject");
+  KouanJoinRequest *request = g_object_get_data (G_OBJECT (button), "kouan-request");
+  KouanClient *client = kouan_admin_view_get_client (self->admin);
+  Decision *decision;
 
-  send_change (self, "POST", suffix, NULL, approve ? _("The member joined the enterprise.")
-                                                  : _("The join request was rejected."));
+  if (request == NULL || client == NULL)
+    return;
+  decision = g_new0 (Decision, 1);
+  decision->self = g_object_ref (self);
+  decision->approve = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "kouan-approve"));
+  self->busy++;
+  kouan_join_request_decide_async (client, request->enterprise_id, request->id, decision->approve,
+                                   self->alive, on_join_decided, decision);
 }
 
 static void
@@ -541,65 +619,59 @@ on_join_requests_loaded (GObject      *source,
                          GAsyncResult *result,
                          gpointer      user_data)
 {
-  KouanAdminStaff *self = user_data;
+  g_autoptr(KouanAdminStaff) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = kouan_admin_view_call_finish (self->admin, result, &error);
+  g_autoptr(GPtrArray) requests = kouan_join_requests_list_finish (KOUAN_CLIENT (source), result, &error);
+  gboolean manage;
   GtkWidget *child;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->admin == NULL)
-    {
-      g_object_unref (self);
-      return;
-    }
-  self->busy--;
+    return;
+  if (self->busy > 0)
+    self->busy--;
   while ((child = gtk_widget_get_first_child (self->join_list)) != NULL)
     gtk_list_box_remove (GTK_LIST_BOX (self->join_list), child);
+  manage = kouan_admin_view_allows (self->admin, "admin.staff:manage");
 
-  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+  /* pending requests are few: a GtkListBox is fine here */
+  for (guint i = 0; requests != NULL && i < requests->len; i++)
     {
-      JsonArray *items = json_object_get_array_member (json_node_get_object (node), "items");
-      gboolean manage = kouan_admin_view_allows (self->admin, "admin.staff:manage");
+      KouanJoinRequest *request = g_ptr_array_index (requests, i);
+      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+      /* Translators: a member: name (account) */
+      g_autofree char *text = g_strdup_printf (_("%s (%s)"), request->name, request->account);
+      GtkWidget *label = gtk_label_new (text);
+      const struct { const char *label; gboolean approve; } decisions[] = {
+        { N_("Approve"), TRUE }, { N_("Reject"), FALSE },
+      };
 
-      /* pending requests are few: a GtkListBox is fine here */
-      for (guint i = 0; i < json_array_get_length (items); i++)
+      gtk_widget_set_hexpand (label, TRUE);
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_box_append (GTK_BOX (box), label);
+      for (guint j = 0; manage && j < G_N_ELEMENTS (decisions); j++)
         {
-          JsonObject *item = json_array_get_object_element (items, i);
-          GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-          g_autofree char *text = g_strdup_printf ("%s（%s）", json_object_get_string_member (item, "name"),
-                                                   json_object_get_string_member (item, "account"));
-          GtkWidget *label = gtk_label_new (text);
-          const struct { const char *label; gboolean approve; } decisions[] = {
-            { N_("Approve"), TRUE }, { N_("Reject"), FALSE },
-          };
+          GtkWidget *button = gtk_button_new_with_label (_(decisions[j].label));
 
-          gtk_widget_set_hexpand (label, TRUE);
-          gtk_label_set_xalign (GTK_LABEL (label), 0);
-          gtk_box_append (GTK_BOX (box), label);
-          for (guint j = 0; manage && j < G_N_ELEMENTS (decisions); j++)
-            {
-              GtkWidget *button = gtk_button_new_with_label (_(decisions[j].label));
-
-              g_object_set_data (G_OBJECT (button), "kouan-id",
-                                 GSIZE_TO_POINTER ((gsize) json_object_get_int_member (item, "id")));
-              g_object_set_data (G_OBJECT (button), "kouan-approve", GINT_TO_POINTER (decisions[j].approve));
-              g_signal_connect (button, "clicked", G_CALLBACK (on_join_decide), self);
-              gtk_box_append (GTK_BOX (box), button);
-            }
-          gtk_list_box_append (GTK_LIST_BOX (self->join_list), box);
+          g_object_set_data_full (G_OBJECT (button), "kouan-request", g_object_ref (request), g_object_unref);
+          g_object_set_data (G_OBJECT (button), "kouan-approve", GINT_TO_POINTER (decisions[j].approve));
+          g_signal_connect (button, "clicked", G_CALLBACK (on_join_decide), self);
+          gtk_box_append (GTK_BOX (box), button);
         }
-      gtk_widget_set_visible (self->join_box, json_array_get_length (items) > 0);
+      gtk_list_box_append (GTK_LIST_BOX (self->join_list), box);
     }
-  else
-    gtk_widget_set_visible (self->join_box, FALSE);
-  g_object_unref (self);
+  gtk_widget_set_visible (self->join_box, requests != NULL && requests->len > 0);
 }
 
 static void
 load_join_requests (KouanAdminStaff *self)
 {
+  KouanClient *client = kouan_admin_view_get_client (self->admin);
+
+  if (client == NULL)
+    return;
   self->busy++;
-  kouan_admin_view_call_async (self->admin, "GET", "/join-requests", NULL, self->cancellable,
-                               on_join_requests_loaded, g_object_ref (self));
+  kouan_join_requests_list_async (client, kouan_admin_view_get_enterprise_id (self->admin), self->cancellable,
+                                  on_join_requests_loaded, g_object_ref (self));
 }
 
 void
@@ -611,23 +683,22 @@ kouan_admin_staff_reload (KouanAdminStaff *self)
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
   self->busy = 0;
+  g_cancellable_cancel (self->members_cancellable);
+  g_clear_object (&self->members_cancellable);
 
+  /* members, roles and departments are the cache's, offline too (the
+   * choices follow once the members are read) */
+  follow_store (self);
+  load_members (self);
   if (kouan_admin_view_get_client (self->admin) == NULL ||
       kouan_admin_view_get_enterprise_id (self->admin) == 0 ||
       !kouan_admin_view_allows (self->admin, "admin.staff:view"))
     {
-      g_list_store_remove_all (self->rows);
       update_actions (self);
       return;
     }
-
-  self->busy += 2;
-  kouan_admin_view_call_async (self->admin, "GET", "/roles", NULL, self->cancellable,
-                               on_roles_loaded, g_object_ref (self));
-  kouan_admin_view_call_async (self->admin, "GET", "/departments", NULL, self->cancellable,
-                               on_departments_loaded, g_object_ref (self));
+  /* pending join requests are the server's only (online) */
   load_join_requests (self);
-  run_query (self);
 }
 
 static void
@@ -638,7 +709,7 @@ on_admin_changed (KouanAdminStaff *self)
 
 /* ---- actions on the selected member ---- */
 
-static KouanAdminRecord *
+static KouanMember *
 selected (KouanAdminStaff *self)
 {
   return gtk_single_selection_get_selected_item (self->selection);
@@ -647,10 +718,9 @@ selected (KouanAdminStaff *self)
 static void
 update_actions (KouanAdminStaff *self)
 {
-  KouanAdminRecord *record = selected (self);
-  gboolean manage = kouan_admin_view_allows (self->admin, "admin.staff:manage");
-  gboolean disabled = record != NULL &&
-                      g_strcmp0 (kouan_admin_record_get_string (record, "status"), "disabled") == 0;
+  KouanMember *record = selected (self);
+  gboolean manage = self->admin != NULL && kouan_admin_view_allows (self->admin, "admin.staff:manage");
+  gboolean disabled = record != NULL && record->disabled;
 
   gtk_widget_set_sensitive (self->edit_button, record != NULL && manage);
   gtk_widget_set_sensitive (self->toggle_button, record != NULL && manage);
@@ -661,57 +731,55 @@ update_actions (KouanAdminStaff *self)
 static void
 on_toggle_clicked (KouanAdminStaff *self)
 {
-  KouanAdminRecord *record = selected (self);
+  KouanMember *record = selected (self);
   g_autoptr(JsonObject) body = json_object_new ();
   g_autofree char *suffix = NULL;
   gboolean disabled;
 
   if (record == NULL)
     return;
-  disabled = g_strcmp0 (kouan_admin_record_get_string (record, "status"), "disabled") == 0;
+  disabled = record->disabled;
   json_object_set_string_member (body, "status", disabled ? "active" : "disabled");
-  suffix = g_strdup_printf ("/staff/%" G_GINT64_FORMAT, kouan_admin_record_get_id (record));
+  suffix = g_strdup_printf ("/staff/%" G_GINT64_FORMAT, record->id);
   send_change (self, "PATCH", suffix, body, disabled ? _("The member was enabled.") : _("The member was disabled."));
 }
 
 static void
-on_remove_response (GtkDialog       *dialog,
-                    int              response,
-                    KouanAdminStaff *self)
+on_remove_response (AdwMessageDialog *dialog,
+                    const char       *response,
+                    KouanAdminStaff  *self)
 {
   gint64 user_id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (dialog), "kouan-id"));
 
-  if (response == GTK_RESPONSE_ACCEPT)
+  if (g_strcmp0 (response, "remove") == 0)
     {
       g_autofree char *suffix = g_strdup_printf ("/staff/%" G_GINT64_FORMAT, user_id);
 
       send_change (self, "DELETE", suffix, NULL, _("The member was removed from the enterprise."));
     }
-  gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
+/* 移除成员: an AdwMessageDialog whose destructive button names the action
+ * (Escape and 取消 close it without a change). */
 static GtkWindow *
 confirm_remove (KouanAdminStaff *self)
 {
-  KouanAdminRecord *record = selected (self);
-  GtkWidget *dialog;
+  KouanMember *record = selected (self);
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  g_autofree char *heading = NULL;
+  AdwMessageDialog *dialog;
 
   if (record == NULL)
     return NULL;
-  dialog = gtk_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                   GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
-                                   GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE,
-                                   _("Remove %s from the enterprise?"),
-                                   kouan_admin_record_get_string (record, "name"));
-  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s",
-    _("The member loses every role in this enterprise and no longer sees its data. They can ask to join again."));
-  gtk_dialog_add_buttons (GTK_DIALOG (dialog), _("Cancel"), GTK_RESPONSE_CANCEL,
-                          _("Remove"), GTK_RESPONSE_ACCEPT, NULL);
-  gtk_widget_add_css_class (gtk_dialog_get_widget_for_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT),
-                            "destructive-action");
-  g_object_set_data (G_OBJECT (dialog), "kouan-id", GSIZE_TO_POINTER ((gsize) kouan_admin_record_get_id (record)));
-  g_signal_connect (dialog, "response", G_CALLBACK (on_remove_response), self);
+  heading = g_strdup_printf (_("Remove %s from the enterprise?"), record->name);
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading,
+    _("The member loses every role in this enterprise and no longer sees its data. They can ask to join again.")));
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "remove", _("_Remove Member"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "remove", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_object_set_data (G_OBJECT (dialog), "kouan-id", GSIZE_TO_POINTER ((gsize) record->id));
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_remove_response), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
   return GTK_WINDOW (dialog);
 }
@@ -797,9 +865,9 @@ on_add_grant_clicked (GtkButton  *button,
                       EditDialog *dialog)
 {
   guint position = gtk_drop_down_get_selected (GTK_DROP_DOWN (dialog->role_dropdown));
-  const char *starts = kouan_admin_date_button_get (dialog->starts_button);
-  const char *ends = kouan_admin_date_button_get (dialog->ends_button);
-  g_autoptr(KouanAdminRecord) role = NULL;
+  const char *starts = kouan_date_button_get_date (KOUAN_DATE_BUTTON (dialog->starts_button));
+  const char *ends = kouan_date_button_get_date (KOUAN_DATE_BUTTON (dialog->ends_button));
+  g_autoptr(KouanRole) role = NULL;
   g_autoptr(JsonObject) grant = NULL;
   g_autofree char *text = NULL;
 
@@ -820,17 +888,24 @@ on_add_grant_clicked (GtkButton  *button,
 
   role = g_list_model_get_item (G_LIST_MODEL (dialog->self->roles), position);
   grant = json_object_new ();
-  json_object_set_int_member (grant, "role_id", kouan_admin_record_get_id (role));
-  json_object_set_string_member (grant, "role", kouan_admin_record_get_string (role, "name"));
+  json_object_set_int_member (grant, "role_id", role->id);
+  json_object_set_string_member (grant, "role", role->name);
   json_object_set_string_member (grant, "starts_on", starts);
   if (ends != NULL)
     json_object_set_string_member (grant, "ends_on", ends);
   else
     json_object_set_null_member (grant, "ends_on");
-  json_object_set_string_member (grant, "state", "new");
-  text = grant_text (grant);
+  {
+    KouanGrant shown = {
+      .role = role->name,
+      .builtin = role->builtin,
+      .starts_on = (char *) starts,
+      .ends_on = (char *) ends,
+    };
+
+    text = grant_text (&shown, dialog->self->today);
+  }
   json_object_remove_member (grant, "role");
-  json_object_remove_member (grant, "state");
   g_ptr_array_add (dialog->added, g_steal_pointer (&grant));
   add_grant_row (dialog, text, 0);
 }
@@ -924,12 +999,10 @@ on_dialog_cancel (GtkButton  *button,
 static GtkWindow *
 open_edit_dialog (KouanAdminStaff *self)
 {
-  KouanAdminRecord *record = selected (self);
+  KouanMember *record = selected (self);
   EditDialog *dialog;
   GtkWidget *box, *row, *buttons, *cancel, *add, *scrolled, *title;
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  JsonObject *object;
-  JsonArray *grants;
   g_autofree char *heading = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
@@ -939,13 +1012,14 @@ open_edit_dialog (KouanAdminStaff *self)
 
   dialog = g_new0 (EditDialog, 1);
   dialog->self = g_object_ref (self);
-  dialog->user_id = kouan_admin_record_get_id (record);
+  dialog->user_id = record->id;
   dialog->removed = g_array_new (FALSE, FALSE, sizeof (gint64));
   dialog->added = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
 
   dialog->window = gtk_window_new ();
+  kouan_dialog_close_on_escape (GTK_WINDOW (dialog->window));
   /* Translators: %s is the member's name */
-  heading = g_strdup_printf (_("Edit Roles of %s"), kouan_admin_record_get_string (record, "name"));
+  heading = g_strdup_printf (_("Edit Roles of %s"), record->name);
   gtk_window_set_title (GTK_WINDOW (dialog->window), heading);
   gtk_window_set_modal (GTK_WINDOW (dialog->window), TRUE);
   gtk_window_set_default_size (GTK_WINDOW (dialog->window), 520, 420);
@@ -974,14 +1048,12 @@ open_edit_dialog (KouanAdminStaff *self)
   gtk_widget_set_vexpand (scrolled, TRUE);
   gtk_box_append (GTK_BOX (box), scrolled);
 
-  object = kouan_admin_record_get_object (record);
-  grants = json_object_get_array_member (object, "grants");
-  for (guint i = 0; grants != NULL && i < json_array_get_length (grants); i++)
+  for (guint i = 0; i < record->grants->len; i++)
     {
-      JsonObject *grant = json_array_get_object_element (grants, i);
-      g_autofree char *text = grant_text (grant);
+      KouanGrant *grant = &g_array_index (record->grants, KouanGrant, i);
+      g_autofree char *text = grant_text (grant, self->today);
 
-      add_grant_row (dialog, text, json_object_get_int_member (grant, "id"));
+      add_grant_row (dialog, text, grant->id);
     }
 
   /* the member's department */
@@ -989,7 +1061,7 @@ open_edit_dialog (KouanAdminStaff *self)
     GtkWidget *department_row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
     GtkWidget *department_label = gtk_label_new (_("Department"));
     GtkStringList *names = gtk_string_list_new ((const char *[]) { _("No department"), NULL });
-    gint64 current = kouan_admin_record_get_int (record, "department_id");
+    gint64 current = record->department_id;
 
     for (guint i = 0; i < self->department_ids->len; i++)
       {
@@ -1019,18 +1091,18 @@ open_edit_dialog (KouanAdminStaff *self)
 
     for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->roles)); i++)
       {
-        g_autoptr(KouanAdminRecord) role = g_list_model_get_item (G_LIST_MODEL (self->roles), i);
+        g_autoptr(KouanRole) role = g_list_model_get_item (G_LIST_MODEL (self->roles), i);
 
-        gtk_string_list_append (names, kouan_admin_record_get_string (role, "name"));
+        gtk_string_list_append (names, kouan_role_display_name (role->name, role->builtin));
       }
     gtk_drop_down_set_model (GTK_DROP_DOWN (dialog->role_dropdown), G_LIST_MODEL (names));
     g_object_unref (names);
   }
   gtk_accessible_update_property (GTK_ACCESSIBLE (dialog->role_dropdown), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Role"), -1);
-  dialog->starts_button = kouan_admin_date_button_new (_("Starts on"), FALSE);
-  kouan_admin_date_button_set (dialog->starts_button, today);
-  dialog->ends_button = kouan_admin_date_button_new (_("Open-ended"), TRUE);
+  dialog->starts_button = kouan_date_button_new (_("Starts on"), FALSE);
+  kouan_date_button_set_date (KOUAN_DATE_BUTTON (dialog->starts_button), today);
+  dialog->ends_button = kouan_date_button_new (_("Open-ended"), TRUE);
   add = gtk_button_new_with_label (_("Add"));
   g_signal_connect (add, "clicked", G_CALLBACK (on_add_grant_clicked), dialog);
   gtk_box_append (GTK_BOX (row), dialog->role_dropdown);
@@ -1085,7 +1157,18 @@ kouan_admin_staff_dispose (GObject *object)
     gtk_widget_unparent (child);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->alive);
+  if (self->store != NULL)
+    g_clear_signal_handler (&self->store_changed_id, self->store);
+  g_clear_weak_pointer (&self->store);
+  g_cancellable_cancel (self->members_cancellable);
+  g_clear_object (&self->members_cancellable);
+  g_clear_object (&self->filtered);
+  g_clear_object (&self->filter);
   g_clear_object (&self->rows);
+  g_clear_pointer (&self->filter_name, g_free);
+  g_clear_pointer (&self->filter_from, g_free);
+  g_clear_pointer (&self->filter_to, g_free);
+  g_clear_pointer (&self->today, g_free);
   g_clear_object (&self->roles);
   g_clear_object (&self->role_names);
   g_clear_object (&self->department_names);
@@ -1132,13 +1215,19 @@ kouan_admin_staff_init (KouanAdminStaff *self)
 
   self->cancellable = g_cancellable_new ();
   self->alive = g_cancellable_new ();
-  self->rows = g_list_store_new (KOUAN_TYPE_ADMIN_RECORD);
-  self->roles = g_list_store_new (KOUAN_TYPE_ADMIN_RECORD);
+  self->rows = g_list_store_new (KOUAN_TYPE_MEMBER);
+  self->filter_status = -1;
+  self->today = kouan_grant_today ();
+  self->filter = gtk_custom_filter_new (member_matches, self, NULL);
+  self->filtered = gtk_filter_list_model_new (G_LIST_MODEL (g_object_ref (self->rows)),
+                                              GTK_FILTER (g_object_ref (self->filter)));
+  self->roles = g_list_store_new (KOUAN_TYPE_ROLE);
   self->role_names = gtk_string_list_new ((const char *[]) { _("All roles"), NULL });
   self->department_names = gtk_string_list_new ((const char *[]) { _("All departments"), NULL });
   self->department_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  gtk_string_list_append (status_names, _("All statuses"));
   for (guint i = 0; i < G_N_ELEMENTS (statuses); i++)
-    gtk_string_list_append (status_names, _(statuses[i].label));
+    gtk_string_list_append (status_names, kouan_grant_status_label (statuses[i]));
 
   /* the portal's filters: name, role, status, registration dates (+ department) */
   filters = gtk_flow_box_new ();
@@ -1154,8 +1243,8 @@ kouan_admin_staff_init (KouanAdminStaff *self)
   self->role_dropdown = gtk_drop_down_new (G_LIST_MODEL (g_object_ref (self->role_names)), NULL);
   self->status_dropdown = gtk_drop_down_new (G_LIST_MODEL (status_names), NULL);
   self->department_dropdown = gtk_drop_down_new (G_LIST_MODEL (g_object_ref (self->department_names)), NULL);
-  self->from_button = kouan_admin_date_button_new (_("Registered from"), TRUE);
-  self->to_button = kouan_admin_date_button_new (_("Registered until"), TRUE);
+  self->from_button = kouan_date_button_new (_("Registered from"), TRUE);
+  self->to_button = kouan_date_button_new (_("Registered until"), TRUE);
   self->query_button = gtk_button_new_with_label (_("Search"));
   gtk_widget_add_css_class (self->query_button, "suggested-action");
   g_signal_connect_swapped (self->query_button, "clicked", G_CALLBACK (on_query_clicked), self);
@@ -1199,13 +1288,13 @@ kouan_admin_staff_init (KouanAdminStaff *self)
   self->column_view = gtk_column_view_new (NULL);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->column_view), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Members"), -1);
-  add_column (self, _("Name"), cell_name, "name");
-  add_column (self, _("Account"), cell_account, "account");
-  add_column (self, _("Department"), cell_department, "department");
+  add_column (self, _("Name"), cell_name, compare_name);
+  add_column (self, _("Account"), cell_account, compare_account);
+  add_column (self, _("Department"), cell_department, compare_department);
   add_column (self, _("Roles and validity"), cell_roles, NULL);
-  add_column (self, _("Status"), cell_status, "status");
-  add_column (self, _("Registered"), cell_registered, "registered_on");
-  sorted = gtk_sort_list_model_new (G_LIST_MODEL (g_object_ref (self->rows)),
+  add_column (self, _("Status"), cell_status, compare_status);
+  add_column (self, _("Registered"), cell_registered, compare_registered);
+  sorted = gtk_sort_list_model_new (G_LIST_MODEL (g_object_ref (self->filtered)),
                                     g_object_ref (gtk_column_view_get_sorter (GTK_COLUMN_VIEW (self->column_view))));
   self->selection = gtk_single_selection_new (G_LIST_MODEL (sorted));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
@@ -1245,6 +1334,8 @@ kouan_admin_staff_new (KouanAdminView *admin)
   g_signal_connect_object (admin, "notify::enterprise-id", G_CALLBACK (on_admin_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (admin, "notify::client", G_CALLBACK (on_admin_changed), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (admin, "notify::any-visible", G_CALLBACK (on_admin_changed), self, G_CONNECT_SWAPPED);
+  /* the store is the window's: known once the page is in it */
+  g_signal_connect (self, "realize", G_CALLBACK (on_admin_changed), NULL);
   update_actions (self);
   return GTK_WIDGET (self);
 }
@@ -1286,11 +1377,11 @@ _kouan_admin_staff_set_filters (KouanAdminStaff *self,
   gtk_editable_set_text (GTK_EDITABLE (self->name_entry), name != NULL ? name : "");
   select_string (self->role_dropdown, role);
   gtk_drop_down_set_selected (GTK_DROP_DOWN (self->status_dropdown), 0);
-  for (guint i = 1; status != NULL && i < G_N_ELEMENTS (statuses); i++)
-    if (g_strcmp0 (statuses[i].id, status) == 0)
-      gtk_drop_down_set_selected (GTK_DROP_DOWN (self->status_dropdown), i);
-  kouan_admin_date_button_set (self->from_button, from);
-  kouan_admin_date_button_set (self->to_button, to);
+  for (guint i = 0; status != NULL && i < G_N_ELEMENTS (statuses); i++)
+    if (g_strcmp0 (kouan_grant_status_to_string (statuses[i]), status) == 0)
+      gtk_drop_down_set_selected (GTK_DROP_DOWN (self->status_dropdown), i + 1);
+  kouan_date_button_set_date (KOUAN_DATE_BUTTON (self->from_button), from);
+  kouan_date_button_set_date (KOUAN_DATE_BUTTON (self->to_button), to);
 }
 
 void
@@ -1307,9 +1398,9 @@ _kouan_admin_staff_select (KouanAdminStaff *self,
 
   for (guint i = 0; i < g_list_model_get_n_items (model); i++)
     {
-      g_autoptr(KouanAdminRecord) record = g_list_model_get_item (model, i);
+      g_autoptr(KouanMember) record = g_list_model_get_item (model, i);
 
-      if (g_strcmp0 (kouan_admin_record_get_string (record, "account"), account) == 0)
+      if (g_strcmp0 (record->account, account) == 0)
         {
           gtk_single_selection_set_selected (self->selection, i);
           return TRUE;
@@ -1333,8 +1424,8 @@ _kouan_admin_staff_dialog_add_grant (GtkWindow  *window,
   EditDialog *dialog = g_object_get_data (G_OBJECT (window), "kouan-edit-dialog");
 
   select_string (dialog->role_dropdown, role);
-  kouan_admin_date_button_set (dialog->starts_button, starts_on);
-  kouan_admin_date_button_set (dialog->ends_button, ends_on);
+  kouan_date_button_set_date (KOUAN_DATE_BUTTON (dialog->starts_button), starts_on);
+  kouan_date_button_set_date (KOUAN_DATE_BUTTON (dialog->ends_button), ends_on);
   on_add_grant_clicked (NULL, dialog);
 }
 

@@ -20,15 +20,6 @@ GtkWidget   *kouan_admin_staff_new       (KouanAdminView *admin);
 /* Reloads the filter choices and runs the query again. */
 void         kouan_admin_staff_reload    (KouanAdminStaff *self);
 
-/* A small date picker: a button that opens a GtkCalendar in a popover,
- * with 清除 when @clearable; shared with the other admin pages. */
-GtkWidget   *kouan_admin_date_button_new (const char *placeholder,
-                                          gboolean    clearable);
-/* (nullable) "YYYY-MM-DD" */
-const char  *kouan_admin_date_button_get (GtkWidget  *button);
-void         kouan_admin_date_button_set (GtkWidget  *button,
-                                          const char *date);
-
 /* For the UI tests */
 GListModel  *_kouan_admin_staff_get_rows        (KouanAdminStaff *self);
 gboolean     _kouan_admin_staff_get_busy        (KouanAdminStaff *self);

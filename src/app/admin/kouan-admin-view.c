@@ -4,7 +4,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
-#include "kouan-admin-audit.h"
+#include "kouan-audit-page.h"
 #include "kouan-admin-departments.h"
 #include "kouan-admin-roles.h"
 #include "kouan-admin-staff.h"
@@ -289,7 +289,7 @@ kouan_admin_view_init (KouanAdminView *self)
   kouan_admin_view_add_page (self, "admin.roles", _("Roles"), kouan_admin_roles_new (self));
   kouan_admin_view_add_page (self, "admin.departments", _("Departments"), kouan_admin_departments_new (self));
   kouan_admin_view_add_page (self, "admin.staff", _("Staff and Permissions"), kouan_admin_staff_new (self));
-  kouan_admin_view_add_page (self, "admin.audit", _("Audit Log"), kouan_admin_audit_new (self));
+  kouan_admin_view_add_page (self, "admin.audit", _("Audit Log"), kouan_audit_page_new (self));
 }
 
 GtkWidget *
@@ -503,7 +503,8 @@ char *
 kouan_admin_view_describe_error (KouanAdminView *self,
                                  const GError   *error)
 {
-  const char *code = self->client != NULL ? kouan_client_get_error_code (self->client) : NULL;
+  /* from the error itself: the client's last code may be another call's */
+  const char *code = kouan_api_error_get_server_code (error);
 
   /* The server's codes (docs/api.md) that a user can act on */
   if (g_strcmp0 (code, "last_admin") == 0)
@@ -518,8 +519,23 @@ kouan_admin_view_describe_error (KouanAdminView *self,
     return g_strdup (_("A department cannot move under itself or one of its sub-departments."));
   if (g_strcmp0 (code, "forbidden") == 0)
     return g_strdup (_("Your roles in this enterprise do not allow this."));
-  /* Translators: %s is the technical reason */
-  return g_strdup_printf (_("The server did not accept the change: %s"), error != NULL ? error->message : "");
+
+  /* the technical reason is for the log; the user reads what to do */
+  g_debug ("Admin call failed: %s", error != NULL ? error->message : "(no error)");
+  if (g_error_matches (error, KOUAN_API_ERROR, KOUAN_API_ERROR_NETWORK) ||
+      g_error_matches (error, KOUAN_API_ERROR, KOUAN_API_ERROR_TLS))
+    return g_strdup (_("The server cannot be reached, so nothing was changed. Try again when you are online."));
+  if (g_error_matches (error, KOUAN_API_ERROR, KOUAN_API_ERROR_UNAUTHORIZED))
+    return g_strdup (_("Your session has ended. Log in again, then repeat the change."));
+  if (g_error_matches (error, KOUAN_API_ERROR, KOUAN_API_ERROR_FORBIDDEN))
+    return g_strdup (_("Your roles in this enterprise do not allow this."));
+  if (g_error_matches (error, KOUAN_API_ERROR, KOUAN_API_ERROR_NOT_FOUND))
+    return g_strdup (_("This record no longer exists; someone may have removed it. Reopen the page to see the current records."));
+  if (g_error_matches (error, KOUAN_API_ERROR, KOUAN_API_ERROR_BAD_REQUEST))
+    return g_strdup (_("The server did not accept the values entered. Check them and try again."));
+  if (g_error_matches (error, KOUAN_API_ERROR, KOUAN_API_ERROR_THROTTLED))
+    return g_strdup (_("Too many attempts. Wait a minute, then try again."));
+  return g_strdup (_("The server could not make the change. Try again later; if it keeps failing, tell your administrator."));
 }
 
 void

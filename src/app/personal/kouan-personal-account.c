@@ -2,9 +2,9 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <stdio.h>
 
 #include "kouan-format.h"
+#include "kouan-grant-status.h"
 #include "kouan-json.h"
 #include "kouan-password-dialog.h"
 #include "kouan-personal-page-private.h"
@@ -166,121 +166,54 @@ _kouan_personal_account_save (KouanPersonalAccount *self)
 
 /* ---- 我的角色与权限期限: the member's grants -------------------------------- */
 
-/* Grants are valid by China days (as the server decides them), so today
- * is taken in China's fixed UTC+8 zone, not the computer's. */
+/* The period and state of @grant: "Mar 1, 2026 – Mar 31, 2026 · 生效中".
+ * The status rule is core's (kouan-grant-status.h), as in the staff list
+ * and on the server. */
 static char *
-china_today (void)
-{
-  g_autoptr(GTimeZone) china = g_time_zone_new_offset (8 * 60 * 60);
-  g_autoptr(GDateTime) now = g_date_time_new_now (china);
-
-  return g_date_time_format (now, "%Y-%m-%d");
-}
-
-static gboolean
-parse_day (const char *text,
-           GDate      *date)
-{
-  int year, month, day;
-
-  g_date_clear (date, 1);
-  if (text == NULL || sscanf (text, "%4d-%2d-%2d", &year, &month, &day) != 3 ||
-      !g_date_valid_dmy (day, month, year))
-    return FALSE;
-  g_date_set_dmy (date, day, month, year);
-  return TRUE;
-}
-
-/* An ISO day as the user reads days everywhere (kouan-format.h). */
-static char *
-format_day (const char *text)
-{
-  g_autoptr(GDateTime) day = NULL;
-  GDate date;
-
-  if (!parse_day (text, &date))
-    return g_strdup (text != NULL ? text : "");
-  day = g_date_time_new_local (g_date_get_year (&date), g_date_get_month (&date),
-                               g_date_get_day (&date), 12, 0, 0);
-  return kouan_format_date (day);
-}
-
-typedef enum {
-  GRANT_VALID,
-  GRANT_ENDING,
-  GRANT_PENDING,
-  GRANT_EXPIRED,
-} GrantState;
-
-static GrantState
-grant_state (JsonObject *grant,
-             const char *today,
-             int        *days_left)
+describe_period (JsonObject       *grant,
+                 const char       *today,
+                 KouanGrantStatus *out_status)
 {
   const char *starts_on = json_object_get_string_member_with_default (grant, "starts_on", "");
   const char *ends_on = NULL;
-  GDate now, end;
-
-  if (json_object_has_member (grant, "ends_on") && !json_object_get_null_member (grant, "ends_on"))
-    ends_on = json_object_get_string_member (grant, "ends_on");
-  *days_left = -1;
-  /* ISO dates compare as strings */
-  if (g_strcmp0 (today, starts_on) < 0)
-    return GRANT_PENDING;
-  if (ends_on == NULL)
-    return GRANT_VALID;
-  if (g_strcmp0 (today, ends_on) > 0)
-    return GRANT_EXPIRED;
-  if (parse_day (today, &now) && parse_day (ends_on, &end))
-    {
-      *days_left = g_date_days_between (&now, &end);
-      if (*days_left <= 7)
-        return GRANT_ENDING;
-    }
-  return GRANT_VALID;
-}
-
-/* The period and state of @grant: "Mar 1, 2026 – Mar 31, 2026 · valid" */
-static char *
-describe_period (JsonObject *grant,
-                 const char *today)
-{
-  g_autofree char *starts_on = format_day (json_object_get_string_member_with_default (grant, "starts_on", ""));
+  g_autofree char *from = kouan_format_iso_day (starts_on);
   g_autofree char *period = NULL;
   g_autofree char *state = NULL;
+  KouanGrantStatus status;
   int days_left;
 
   if (json_object_has_member (grant, "ends_on") && !json_object_get_null_member (grant, "ends_on"))
+    ends_on = json_object_get_string_member (grant, "ends_on");
+  if (ends_on != NULL)
     {
-      g_autofree char *ends_on = format_day (json_object_get_string_member (grant, "ends_on"));
+      g_autofree char *until = kouan_format_iso_day (ends_on);
 
       /* Translators: a role's validity period, start and end dates */
-      period = g_strdup_printf (_("%s – %s"), starts_on, ends_on);
+      period = g_strdup_printf (_("%s – %s"), from, until);
     }
   else
     /* Translators: a role's validity period without an end */
-    period = g_strdup_printf (_("from %s, no end date"), starts_on);
+    period = g_strdup_printf (_("from %s, no end date"), from);
 
-  switch (grant_state (grant, today, &days_left))
+  status = kouan_grant_status_for (starts_on, ends_on, today, &days_left);
+  switch (status)
     {
-    case GRANT_PENDING:
-      state = g_strdup (_("not yet valid"));
-      break;
-    case GRANT_EXPIRED:
-      state = g_strdup (_("expired"));
-      break;
-    case GRANT_ENDING:
+    case KOUAN_GRANT_STATUS_EXPIRING:
       if (days_left == 0)
         state = g_strdup (_("ends today"));
       else
         state = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "ends in %d day", "ends in %d days", days_left),
                                  days_left);
       break;
-    case GRANT_VALID:
+    case KOUAN_GRANT_STATUS_PENDING:
+      state = kouan_grant_status_describe (status, starts_on);
+      break;
     default:
-      state = g_strdup (_("valid"));
+      state = kouan_grant_status_describe (status, NULL);
       break;
     }
+  if (out_status != NULL)
+    *out_status = status;
   /* Translators: a role's validity period · its state */
   return g_strdup_printf (_("%s · %s"), period, state);
 }
@@ -289,8 +222,8 @@ char *
 _kouan_personal_describe_grant (JsonObject *grant,
                                 const char *today)
 {
-  g_autofree char *china = today == NULL ? china_today () : NULL;
-  g_autofree char *period = describe_period (grant, today != NULL ? today : china);
+  g_autofree char *china = today == NULL ? kouan_grant_today () : NULL;
+  g_autofree char *period = describe_period (grant, today != NULL ? today : china, NULL);
 
   /* Translators: a role the member holds · its validity period and state */
   return g_strdup_printf (_("%s · %s"), json_object_get_string_member_with_default (grant, "role", ""), period);
@@ -322,32 +255,33 @@ _kouan_personal_account_reload_roles (KouanPersonalAccount *self)
     gtk_label_set_label (GTK_LABEL (self->roles_empty_label),
                          _("You hold no roles in this enterprise; the personal center and message center are open to every member."));
 
-  today = china_today ();
+  today = kouan_grant_today ();
   for (guint i = 0; i < n; i++)
     {
       JsonObject *grant = json_array_get_object_element (grants, i);
       g_autofree char *period = NULL;
       GtkWidget *row;
-      int days_left;
+      KouanGrantStatus status;
 
       if (grant == NULL)
         continue;
-      period = describe_period (grant, today);
+      period = describe_period (grant, today, &status);
       row = adw_action_row_new ();
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
                                      json_object_get_string_member_with_default (grant, "role", ""));
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), period);
-      switch (grant_state (grant, today, &days_left))
+      switch (status)
         {
-        case GRANT_ENDING:
+        case KOUAN_GRANT_STATUS_EXPIRING:
           gtk_widget_add_css_class (row, "warning");
           break;
-        case GRANT_PENDING:
-        case GRANT_EXPIRED:
+        case KOUAN_GRANT_STATUS_PENDING:
+        case KOUAN_GRANT_STATUS_EXPIRED:
+        case KOUAN_GRANT_STATUS_DISABLED:
           gtk_widget_add_css_class (row, "dim-label");
           break;
-        case GRANT_VALID:
+        case KOUAN_GRANT_STATUS_ACTIVE:
         default:
           break;
         }
