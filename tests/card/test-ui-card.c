@@ -545,8 +545,8 @@ test_server_refuses_unbound (void)
   KouanLoginWindow *login;
   KouanCardDialog *dialog;
 
-  start_card ("--cert", cert, "--key", key, NULL);
   close_all_windows ();
+  start_card ("--cert", cert, "--key", key, NULL);
   kouan_application_show_login (KOUAN_APPLICATION (fixture.app),
                                 kouan_test_server_get_url (fixture.server), "");
   login = login_window ();
