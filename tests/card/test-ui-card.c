@@ -130,6 +130,10 @@ dialog_message_hidden (gpointer user_data)
 
 /* ---- card ------------------------------------------------------------- */
 
+static void close_all_windows (void);
+
+/* Each test starts from no window: a card session's window left by the
+ * previous test would watch the reader while the card is changed. */
 static void
 start_card (const char *first_arg,
             ...)
@@ -137,6 +141,8 @@ start_card (const char *first_arg,
   g_autoptr(GPtrArray) args = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
   va_list ap;
+
+  close_all_windows ();
 
   va_start (ap, first_arg);
   for (const char *arg = first_arg; arg != NULL; arg = va_arg (ap, const char *))
