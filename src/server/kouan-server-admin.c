@@ -22,39 +22,6 @@
 
 /* ---- small helpers ---- */
 
-static const char *
-column_text (sqlite3_stmt *stmt,
-             int           column)
-{
-  const char *text = (const char *) sqlite3_column_text (stmt, column);
-
-  return text != NULL ? text : "";
-}
-
-static void
-set_text_or_null (JsonObject   *object,
-                  const char   *member,
-                  sqlite3_stmt *stmt,
-                  int           column)
-{
-  if (sqlite3_column_type (stmt, column) == SQLITE_NULL)
-    json_object_set_null_member (object, member);
-  else
-    json_object_set_string_member (object, member, column_text (stmt, column));
-}
-
-static void
-set_int_or_null (JsonObject   *object,
-                 const char   *member,
-                 sqlite3_stmt *stmt,
-                 int           column)
-{
-  if (sqlite3_column_type (stmt, column) == SQLITE_NULL)
-    json_object_set_null_member (object, member);
-  else
-    json_object_set_int_member (object, member, sqlite3_column_int64 (stmt, column));
-}
-
 static void
 reply_db_error (KouanRequest *req,
                 GError       *error)
@@ -242,7 +209,7 @@ role_permissions_json (KouanServer *self,
     "SELECT permission FROM role_permissions WHERE role_id = ?1 ORDER BY permission");
   sqlite3_bind_int64 (stmt, 1, role_id);
   while (kouan_server_db_row (self, stmt))
-    json_array_add_string_element (array, column_text (stmt, 0));
+    json_array_add_string_element (array, kouan_server_db_column_text (stmt, 0));
   sqlite3_reset (stmt);
   return array;
 }
@@ -271,7 +238,7 @@ role_json (KouanServer *self,
       role = json_object_new ();
       builtin = sqlite3_column_int (stmt, 1) != 0;
       json_object_set_int_member (role, "id", role_id);
-      json_object_set_string_member (role, "name", column_text (stmt, 0));
+      json_object_set_string_member (role, "name", kouan_server_db_column_text (stmt, 0));
       json_object_set_boolean_member (role, "builtin", builtin);
       json_object_set_int_member (role, "member_count", sqlite3_column_int64 (stmt, 2));
       json_object_set_int_member (role, "granted_count", sqlite3_column_int64 (stmt, 3));
@@ -302,10 +269,10 @@ department_json (KouanServer *self,
     {
       department = json_object_new ();
       json_object_set_int_member (department, "id", department_id);
-      set_int_or_null (department, "parent_id", stmt, 0);
-      json_object_set_string_member (department, "name", column_text (stmt, 1));
-      set_int_or_null (department, "head_user_id", stmt, 2);
-      set_text_or_null (department, "head_name", stmt, 3);
+      kouan_server_db_set_int_or_null (department, "parent_id", stmt, 0);
+      json_object_set_string_member (department, "name", kouan_server_db_column_text (stmt, 1));
+      kouan_server_db_set_int_or_null (department, "head_user_id", stmt, 2);
+      kouan_server_db_set_text_or_null (department, "head_name", stmt, 3);
       json_object_set_int_member (department, "member_count", sqlite3_column_int64 (stmt, 4));
     }
   sqlite3_reset (stmt);
@@ -318,15 +285,15 @@ grant_from_row (sqlite3_stmt *stmt,
                 const char   *today)
 {
   JsonObject *grant = json_object_new ();
-  const char *starts_on = column_text (stmt, first + 3);
+  const char *starts_on = kouan_server_db_column_text (stmt, first + 3);
   gboolean open_ended = sqlite3_column_type (stmt, first + 4) == SQLITE_NULL;
-  const char *ends_on = column_text (stmt, first + 4);
+  const char *ends_on = kouan_server_db_column_text (stmt, first + 4);
   const char *state = kouan_grant_status_to_string (
     kouan_grant_status_for (starts_on, open_ended ? NULL : ends_on, today, NULL));
 
   json_object_set_int_member (grant, "id", sqlite3_column_int64 (stmt, first));
   json_object_set_int_member (grant, "role_id", sqlite3_column_int64 (stmt, first + 1));
-  json_object_set_string_member (grant, "role", column_text (stmt, first + 2));
+  json_object_set_string_member (grant, "role", kouan_server_db_column_text (stmt, first + 2));
   json_object_set_string_member (grant, "starts_on", starts_on);
   if (open_ended)
     json_object_set_null_member (grant, "ends_on");
@@ -390,12 +357,12 @@ member_json (KouanServer *self,
       /* member_from_row runs other statements: copy what it needs first */
       member = json_object_new ();
       json_object_set_int_member (member, "user_id", user_id);
-      json_object_set_string_member (member, "account", column_text (stmt, 1));
-      json_object_set_string_member (member, "name", column_text (stmt, 2));
-      set_int_or_null (member, "department_id", stmt, 3);
-      set_text_or_null (member, "department", stmt, 4);
-      json_object_set_string_member (member, "status", column_text (stmt, 5));
-      set_text_or_null (member, "registered_on", stmt, 6);
+      json_object_set_string_member (member, "account", kouan_server_db_column_text (stmt, 1));
+      json_object_set_string_member (member, "name", kouan_server_db_column_text (stmt, 2));
+      kouan_server_db_set_int_or_null (member, "department_id", stmt, 3);
+      kouan_server_db_set_text_or_null (member, "department", stmt, 4);
+      json_object_set_string_member (member, "status", kouan_server_db_column_text (stmt, 5));
+      kouan_server_db_set_text_or_null (member, "registered_on", stmt, 6);
     }
   sqlite3_reset (stmt);
   if (member != NULL)
@@ -424,7 +391,7 @@ grant_json (KouanServer *self,
       grant = grant_from_row (stmt, 0, today);
       json_object_set_int_member (grant, "user_id", sqlite3_column_int64 (stmt, 5));
       /* the audit log names whose grant it was */
-      json_object_set_string_member (grant, "member", column_text (stmt, 6));
+      json_object_set_string_member (grant, "member", kouan_server_db_column_text (stmt, 6));
       if (out_user_id != NULL)
         *out_user_id = sqlite3_column_int64 (stmt, 5);
     }
@@ -1157,12 +1124,12 @@ handle_staff_list (KouanRequest *req)
               JsonObject *member = json_object_new ();
 
               json_object_set_int_member (member, "user_id", sqlite3_column_int64 (stmt, 0));
-              json_object_set_string_member (member, "account", column_text (stmt, 1));
-              json_object_set_string_member (member, "name", column_text (stmt, 2));
-              set_int_or_null (member, "department_id", stmt, 3);
-              set_text_or_null (member, "department", stmt, 4);
-              json_object_set_string_member (member, "status", column_text (stmt, 5));
-              set_text_or_null (member, "registered_on", stmt, 6);
+              json_object_set_string_member (member, "account", kouan_server_db_column_text (stmt, 1));
+              json_object_set_string_member (member, "name", kouan_server_db_column_text (stmt, 2));
+              kouan_server_db_set_int_or_null (member, "department_id", stmt, 3);
+              kouan_server_db_set_text_or_null (member, "department", stmt, 4);
+              json_object_set_string_member (member, "status", kouan_server_db_column_text (stmt, 5));
+              kouan_server_db_set_text_or_null (member, "registered_on", stmt, 6);
               g_ptr_array_add (rows, member);
             }
         }
@@ -1427,8 +1394,8 @@ handle_join_requests_list (KouanRequest *req)
 
       json_object_set_int_member (item, "id", sqlite3_column_int64 (stmt, 0));
       json_object_set_int_member (item, "user_id", sqlite3_column_int64 (stmt, 1));
-      json_object_set_string_member (item, "account", column_text (stmt, 2));
-      json_object_set_string_member (item, "name", column_text (stmt, 3));
+      json_object_set_string_member (item, "account", kouan_server_db_column_text (stmt, 2));
+      json_object_set_string_member (item, "name", kouan_server_db_column_text (stmt, 3));
       json_object_set_int_member (item, "created_at", sqlite3_column_int64 (stmt, 4));
       json_array_add_object_element (items, item);
       n++;
@@ -1594,10 +1561,10 @@ handle_audit_list (KouanRequest *req)
             }
           item = json_object_new ();
           json_object_set_int_member (item, "id", sqlite3_column_int64 (stmt, 0));
-          set_int_or_null (item, "user_id", stmt, 1);
-          set_text_or_null (item, "account", stmt, 2);
-          set_text_or_null (item, "name", stmt, 3);
-          json_object_set_string_member (item, "action", column_text (stmt, 4));
+          kouan_server_db_set_int_or_null (item, "user_id", stmt, 1);
+          kouan_server_db_set_text_or_null (item, "account", stmt, 2);
+          kouan_server_db_set_text_or_null (item, "name", stmt, 3);
+          json_object_set_string_member (item, "action", kouan_server_db_column_text (stmt, 4));
           json_object_set_member (item, "before",
                                   parse_or_null ((const char *) sqlite3_column_text (stmt, 5)));
           json_object_set_member (item, "after",

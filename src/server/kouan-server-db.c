@@ -1106,15 +1106,6 @@ kouan_server_db_is_member (KouanServer *self,
   return member;
 }
 
-static const char *
-column_text (sqlite3_stmt *stmt,
-             int           column)
-{
-  const char *text = (const char *) sqlite3_column_text (stmt, column);
-
-  return text != NULL ? text : "";
-}
-
 JsonObject *
 kouan_server_db_user_json (KouanServer *self,
                            gint64       user_id)
@@ -1128,8 +1119,8 @@ kouan_server_db_user_json (KouanServer *self,
     {
       user = json_object_new ();
       json_object_set_int_member (user, "id", user_id);
-      json_object_set_string_member (user, "account", column_text (stmt, 0));
-      json_object_set_string_member (user, "name", column_text (stmt, 1));
+      json_object_set_string_member (user, "account", kouan_server_db_column_text (stmt, 0));
+      json_object_set_string_member (user, "name", kouan_server_db_column_text (stmt, 1));
     }
   sqlite3_reset (stmt);
   return user;
@@ -1142,8 +1133,8 @@ enterprise_from_row (sqlite3_stmt *stmt,
   JsonObject *enterprise = json_object_new ();
 
   json_object_set_int_member (enterprise, "id", sqlite3_column_int64 (stmt, first));
-  json_object_set_string_member (enterprise, "name", column_text (stmt, first + 1));
-  json_object_set_string_member (enterprise, "credit_code", column_text (stmt, first + 2));
+  json_object_set_string_member (enterprise, "name", kouan_server_db_column_text (stmt, first + 1));
+  json_object_set_string_member (enterprise, "credit_code", kouan_server_db_column_text (stmt, first + 2));
   json_object_set_boolean_member (enterprise, "certified", sqlite3_column_int (stmt, first + 3) != 0);
   return enterprise;
 }
@@ -1212,18 +1203,54 @@ kouan_server_db_message_json (KouanServer *self,
     {
       message = json_object_new ();
       json_object_set_int_member (message, "id", message_id);
-      json_object_set_string_member (message, "kind", column_text (stmt, 0));
-      json_object_set_string_member (message, "category", column_text (stmt, 1));
-      json_object_set_string_member (message, "title", column_text (stmt, 2));
-      json_object_set_string_member (message, "body", column_text (stmt, 3));
+      json_object_set_string_member (message, "kind", kouan_server_db_column_text (stmt, 0));
+      json_object_set_string_member (message, "category", kouan_server_db_column_text (stmt, 1));
+      json_object_set_string_member (message, "title", kouan_server_db_column_text (stmt, 2));
+      json_object_set_string_member (message, "body", kouan_server_db_column_text (stmt, 3));
       if (sqlite3_column_type (stmt, 4) == SQLITE_NULL)
         json_object_set_null_member (message, "severity");
       else
-        json_object_set_string_member (message, "severity", column_text (stmt, 4));
+        json_object_set_string_member (message, "severity", kouan_server_db_column_text (stmt, 4));
       json_object_set_int_member (message, "created_at", sqlite3_column_int64 (stmt, 5));
       json_object_set_boolean_member (message, "read", sqlite3_column_int (stmt, 6) != 0);
       json_object_set_boolean_member (message, "starred", sqlite3_column_int (stmt, 7) != 0);
     }
   sqlite3_reset (stmt);
   return message;
+}
+
+/* The text of @column, "" for NULL (borrowed from @stmt). */
+const char *
+kouan_server_db_column_text (sqlite3_stmt *stmt,
+                             int           column)
+{
+  const char *text = (const char *) sqlite3_column_text (stmt, column);
+
+  return text != NULL ? text : "";
+}
+
+/* Sets @member of @object to @column's text, or to null where it is NULL. */
+void
+kouan_server_db_set_text_or_null (JsonObject   *object,
+                                  const char   *member,
+                                  sqlite3_stmt *stmt,
+                                  int           column)
+{
+  if (sqlite3_column_type (stmt, column) == SQLITE_NULL)
+    json_object_set_null_member (object, member);
+  else
+    json_object_set_string_member (object, member, kouan_server_db_column_text (stmt, column));
+}
+
+/* Sets @member of @object to @column's integer, or to null where it is NULL. */
+void
+kouan_server_db_set_int_or_null (JsonObject   *object,
+                                 const char   *member,
+                                 sqlite3_stmt *stmt,
+                                 int           column)
+{
+  if (sqlite3_column_type (stmt, column) == SQLITE_NULL)
+    json_object_set_null_member (object, member);
+  else
+    json_object_set_int_member (object, member, sqlite3_column_int64 (stmt, column));
 }

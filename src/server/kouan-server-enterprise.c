@@ -92,15 +92,6 @@ static const char *const profile_columns[] = {
   "invoice_address_phone",
 };
 
-static const char *
-column_text (sqlite3_stmt *stmt,
-             int           column)
-{
-  const char *text = (const char *) sqlite3_column_text (stmt, column);
-
-  return text != NULL ? text : "";
-}
-
 static void
 set_image_member (JsonObject   *record,
                   const char   *name,
@@ -136,10 +127,10 @@ materialise_enterprise_settings (KouanServer *self,
     {
       record = json_object_new ();
       json_object_set_int_member (record, "id", enterprise_id);
-      json_object_set_string_member (record, "name", column_text (stmt, 0));
-      json_object_set_string_member (record, "credit_code", column_text (stmt, 1));
+      json_object_set_string_member (record, "name", kouan_server_db_column_text (stmt, 0));
+      json_object_set_string_member (record, "credit_code", kouan_server_db_column_text (stmt, 1));
       for (guint i = 0; i < G_N_ELEMENTS (profile_columns); i++)
-        json_object_set_string_member (record, profile_columns[i], column_text (stmt, 2 + i));
+        json_object_set_string_member (record, profile_columns[i], kouan_server_db_column_text (stmt, 2 + i));
       set_image_member (record, "logo_image", stmt, 11);
       set_image_member (record, "seal_image", stmt, 12);
     }
@@ -293,7 +284,7 @@ materialise_business_settings (KouanServer *self,
       if (sqlite3_column_type (stmt, 5) == SQLITE_NULL)
         json_object_set_null_member (record, "aircraft_time");
       else
-        json_object_set_string_member (record, "aircraft_time", column_text (stmt, 5));
+        json_object_set_string_member (record, "aircraft_time", kouan_server_db_column_text (stmt, 5));
     }
   sqlite3_reset (stmt);
   return record;

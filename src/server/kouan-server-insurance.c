@@ -19,15 +19,6 @@
 
 #define rejected kouan_server_mutation_rejected
 
-static const char *
-column_text (sqlite3_stmt *stmt,
-             int           column)
-{
-  const char *text = (const char *) sqlite3_column_text (stmt, column);
-
-  return text != NULL ? text : "";
-}
-
 /* ---- policies ------------------------------------------------------ */
 
 static JsonObject *
@@ -47,15 +38,15 @@ policy_json (KouanServer *self,
     {
       policy = json_object_new ();
       json_object_set_int_member (policy, "id", policy_id);
-      json_object_set_string_member (policy, "number", column_text (stmt, 0));
-      json_object_set_string_member (policy, "buyer", column_text (stmt, 1));
-      json_object_set_string_member (policy, "buyer_country", column_text (stmt, 2));
+      json_object_set_string_member (policy, "number", kouan_server_db_column_text (stmt, 0));
+      json_object_set_string_member (policy, "buyer", kouan_server_db_column_text (stmt, 1));
+      json_object_set_string_member (policy, "buyer_country", kouan_server_db_column_text (stmt, 2));
       json_object_set_int_member (policy, "amount", sqlite3_column_int64 (stmt, 3));
-      json_object_set_string_member (policy, "currency", column_text (stmt, 4));
-      json_object_set_string_member (policy, "starts_on", column_text (stmt, 5));
-      json_object_set_string_member (policy, "ends_on", column_text (stmt, 6));
-      json_object_set_string_member (policy, "status", column_text (stmt, 7));
-      json_object_set_string_member (policy, "comment", column_text (stmt, 8));
+      json_object_set_string_member (policy, "currency", kouan_server_db_column_text (stmt, 4));
+      json_object_set_string_member (policy, "starts_on", kouan_server_db_column_text (stmt, 5));
+      json_object_set_string_member (policy, "ends_on", kouan_server_db_column_text (stmt, 6));
+      json_object_set_string_member (policy, "status", kouan_server_db_column_text (stmt, 7));
+      json_object_set_string_member (policy, "comment", kouan_server_db_column_text (stmt, 8));
       json_object_set_boolean_member (policy, "notice_read", sqlite3_column_int (stmt, 9) != 0);
       json_object_set_int_member (policy, "updated_at", sqlite3_column_int64 (stmt, 10));
     }
@@ -197,8 +188,8 @@ claim_history (KouanServer *self,
     {
       JsonObject *event = json_object_new ();
 
-      json_object_set_string_member (event, "status", column_text (stmt, 0));
-      json_object_set_string_member (event, "comment", column_text (stmt, 1));
+      json_object_set_string_member (event, "status", kouan_server_db_column_text (stmt, 0));
+      json_object_set_string_member (event, "comment", kouan_server_db_column_text (stmt, 1));
       json_object_set_int_member (event, "at", sqlite3_column_int64 (stmt, 2));
       json_array_add_object_element (history, event);
     }
@@ -224,15 +215,15 @@ claim_json (KouanServer *self,
     {
       claim = json_object_new ();
       json_object_set_int_member (claim, "id", claim_id);
-      json_object_set_string_member (claim, "number", column_text (stmt, 0));
+      json_object_set_string_member (claim, "number", kouan_server_db_column_text (stmt, 0));
       json_object_set_int_member (claim, "policy_id", sqlite3_column_int64 (stmt, 1));
-      json_object_set_string_member (claim, "policy_number", column_text (stmt, 2));
-      json_object_set_string_member (claim, "buyer", column_text (stmt, 3));
+      json_object_set_string_member (claim, "policy_number", kouan_server_db_column_text (stmt, 2));
+      json_object_set_string_member (claim, "buyer", kouan_server_db_column_text (stmt, 3));
       json_object_set_int_member (claim, "amount", sqlite3_column_int64 (stmt, 4));
-      json_object_set_string_member (claim, "currency", column_text (stmt, 5));
-      json_object_set_string_member (claim, "loss_on", column_text (stmt, 6));
-      json_object_set_string_member (claim, "submitted_on", column_text (stmt, 7));
-      json_object_set_string_member (claim, "status", column_text (stmt, 8));
+      json_object_set_string_member (claim, "currency", kouan_server_db_column_text (stmt, 5));
+      json_object_set_string_member (claim, "loss_on", kouan_server_db_column_text (stmt, 6));
+      json_object_set_string_member (claim, "submitted_on", kouan_server_db_column_text (stmt, 7));
+      json_object_set_string_member (claim, "status", kouan_server_db_column_text (stmt, 8));
       json_object_set_boolean_member (claim, "notice_read", sqlite3_column_int (stmt, 9) != 0);
       json_object_set_int_member (claim, "updated_at", sqlite3_column_int64 (stmt, 10));
     }
@@ -315,7 +306,7 @@ category_json (KouanServer *self,
     {
       category = json_object_new ();
       json_object_set_int_member (category, "id", category_id);
-      json_object_set_string_member (category, "name", column_text (stmt, 0));
+      json_object_set_string_member (category, "name", kouan_server_db_column_text (stmt, 0));
       json_object_set_int_member (category, "position", sqlite3_column_int64 (stmt, 1));
       json_object_set_boolean_member (category, "subscribed", sqlite3_column_int (stmt, 2) != 0);
     }
@@ -395,13 +386,13 @@ materialise_article (KouanServer *self,
     {
       article = json_object_new ();
       json_object_set_int_member (article, "id", record_id);
-      json_object_set_string_member (article, "title", column_text (stmt, 0));
-      json_object_set_string_member (article, "source", column_text (stmt, 1));
+      json_object_set_string_member (article, "title", kouan_server_db_column_text (stmt, 0));
+      json_object_set_string_member (article, "source", kouan_server_db_column_text (stmt, 1));
       json_object_set_int_member (article, "published_at", sqlite3_column_int64 (stmt, 2));
-      json_object_set_string_member (article, "country", column_text (stmt, 3));
-      json_object_set_string_member (article, "industry", column_text (stmt, 4));
+      json_object_set_string_member (article, "country", kouan_server_db_column_text (stmt, 3));
+      json_object_set_string_member (article, "industry", kouan_server_db_column_text (stmt, 4));
       json_object_set_int_member (article, "category_id", sqlite3_column_int64 (stmt, 5));
-      json_object_set_string_member (article, "body", column_text (stmt, 6));
+      json_object_set_string_member (article, "body", kouan_server_db_column_text (stmt, 6));
     }
   sqlite3_reset (stmt);
   return article;

@@ -14,39 +14,6 @@
  * only to members holding its view permission (the feed checks it); the
  * change rows come from the triggers of database migration 9. */
 
-static const char *
-column_text (sqlite3_stmt *stmt,
-             int           column)
-{
-  const char *text = (const char *) sqlite3_column_text (stmt, column);
-
-  return text != NULL ? text : "";
-}
-
-static void
-set_text_or_null (JsonObject   *object,
-                  const char   *member,
-                  sqlite3_stmt *stmt,
-                  int           column)
-{
-  if (sqlite3_column_type (stmt, column) == SQLITE_NULL)
-    json_object_set_null_member (object, member);
-  else
-    json_object_set_string_member (object, member, column_text (stmt, column));
-}
-
-static void
-set_int_or_null (JsonObject   *object,
-                 const char   *member,
-                 sqlite3_stmt *stmt,
-                 int           column)
-{
-  if (sqlite3_column_type (stmt, column) == SQLITE_NULL)
-    json_object_set_null_member (object, member);
-  else
-    json_object_set_int_member (object, member, sqlite3_column_int64 (stmt, column));
-}
-
 /* ---- members ---- */
 
 static JsonArray *
@@ -69,10 +36,10 @@ member_grants (KouanServer *self,
 
       json_object_set_int_member (grant, "id", sqlite3_column_int64 (stmt, 0));
       json_object_set_int_member (grant, "role_id", sqlite3_column_int64 (stmt, 1));
-      json_object_set_string_member (grant, "role", column_text (stmt, 2));
+      json_object_set_string_member (grant, "role", kouan_server_db_column_text (stmt, 2));
       json_object_set_boolean_member (grant, "builtin", sqlite3_column_int (stmt, 3) != 0);
-      json_object_set_string_member (grant, "starts_on", column_text (stmt, 4));
-      set_text_or_null (grant, "ends_on", stmt, 5);
+      json_object_set_string_member (grant, "starts_on", kouan_server_db_column_text (stmt, 4));
+      kouan_server_db_set_text_or_null (grant, "ends_on", stmt, 5);
       json_array_add_object_element (grants, grant);
     }
   sqlite3_reset (stmt);
@@ -98,12 +65,12 @@ members_materialise (KouanServer *self,
     {
       member = json_object_new ();
       json_object_set_int_member (member, "id", record_id);
-      json_object_set_string_member (member, "account", column_text (stmt, 0));
-      json_object_set_string_member (member, "name", column_text (stmt, 1));
-      set_int_or_null (member, "department_id", stmt, 2);
-      set_text_or_null (member, "department", stmt, 3);
-      json_object_set_string_member (member, "membership", column_text (stmt, 4));
-      set_text_or_null (member, "registered_on", stmt, 5);
+      json_object_set_string_member (member, "account", kouan_server_db_column_text (stmt, 0));
+      json_object_set_string_member (member, "name", kouan_server_db_column_text (stmt, 1));
+      kouan_server_db_set_int_or_null (member, "department_id", stmt, 2);
+      kouan_server_db_set_text_or_null (member, "department", stmt, 3);
+      json_object_set_string_member (member, "membership", kouan_server_db_column_text (stmt, 4));
+      kouan_server_db_set_text_or_null (member, "registered_on", stmt, 5);
     }
   sqlite3_reset (stmt);
   if (member != NULL)
@@ -131,7 +98,7 @@ roles_materialise (KouanServer *self,
       role = json_object_new ();
       builtin = sqlite3_column_int (stmt, 1) != 0;
       json_object_set_int_member (role, "id", record_id);
-      json_object_set_string_member (role, "name", column_text (stmt, 0));
+      json_object_set_string_member (role, "name", kouan_server_db_column_text (stmt, 0));
       json_object_set_boolean_member (role, "builtin", builtin);
       json_object_set_int_member (role, "created_at", sqlite3_column_int64 (stmt, 2));
     }
@@ -148,7 +115,7 @@ roles_materialise (KouanServer *self,
       "SELECT permission FROM role_permissions WHERE role_id = ?1 ORDER BY permission");
     sqlite3_bind_int64 (stmt, 1, record_id);
     while (!builtin && kouan_server_db_row (self, stmt))
-      json_array_add_string_element (permissions, column_text (stmt, 0));
+      json_array_add_string_element (permissions, kouan_server_db_column_text (stmt, 0));
     sqlite3_reset (stmt);
     json_object_set_array_member (role, "permissions", permissions);
   }
@@ -176,10 +143,10 @@ departments_materialise (KouanServer *self,
     {
       department = json_object_new ();
       json_object_set_int_member (department, "id", record_id);
-      set_int_or_null (department, "parent_id", stmt, 0);
-      json_object_set_string_member (department, "name", column_text (stmt, 1));
-      set_int_or_null (department, "head_user_id", stmt, 2);
-      set_text_or_null (department, "head_name", stmt, 3);
+      kouan_server_db_set_int_or_null (department, "parent_id", stmt, 0);
+      json_object_set_string_member (department, "name", kouan_server_db_column_text (stmt, 1));
+      kouan_server_db_set_int_or_null (department, "head_user_id", stmt, 2);
+      kouan_server_db_set_text_or_null (department, "head_name", stmt, 3);
       json_object_set_int_member (department, "member_count", sqlite3_column_int64 (stmt, 4));
     }
   sqlite3_reset (stmt);
@@ -221,10 +188,10 @@ audit_materialise (KouanServer *self,
     {
       entry = json_object_new ();
       json_object_set_int_member (entry, "id", record_id);
-      set_int_or_null (entry, "actor_id", stmt, 0);
-      set_text_or_null (entry, "actor_account", stmt, 1);
-      set_text_or_null (entry, "actor_name", stmt, 2);
-      json_object_set_string_member (entry, "action", column_text (stmt, 3));
+      kouan_server_db_set_int_or_null (entry, "actor_id", stmt, 0);
+      kouan_server_db_set_text_or_null (entry, "actor_account", stmt, 1);
+      kouan_server_db_set_text_or_null (entry, "actor_name", stmt, 2);
+      json_object_set_string_member (entry, "action", kouan_server_db_column_text (stmt, 3));
       json_object_set_member (entry, "before", parse_or_null ((const char *) sqlite3_column_text (stmt, 4)));
       json_object_set_member (entry, "after", parse_or_null ((const char *) sqlite3_column_text (stmt, 5)));
       json_object_set_int_member (entry, "at", sqlite3_column_int64 (stmt, 6));

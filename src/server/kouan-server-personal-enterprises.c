@@ -19,15 +19,6 @@
 #define rejected kouan_server_mutation_rejected
 #define SEARCH_LIMIT 20
 
-static const char *
-column_text (sqlite3_stmt *stmt,
-             int           column)
-{
-  const char *text = (const char *) sqlite3_column_text (stmt, column);
-
-  return text != NULL ? text : "";
-}
-
 static gint64
 now_seconds (void)
 {
@@ -67,7 +58,7 @@ join_state (KouanServer *self,
     " ORDER BY id DESC LIMIT 1");
   sqlite3_bind_int64 (stmt, 1, user_id);
   sqlite3_bind_int64 (stmt, 2, enterprise_id);
-  if (kouan_server_db_row (self, stmt) && g_str_equal (column_text (stmt, 0), "pending"))
+  if (kouan_server_db_row (self, stmt) && g_str_equal (kouan_server_db_column_text (stmt, 0), "pending"))
     state = "pending";
   sqlite3_reset (stmt);
   return state;
@@ -138,8 +129,8 @@ handle_search (KouanRequest *req)
         gint64 id = sqlite3_column_int64 (stmt, 0);
 
         json_object_set_int_member (enterprise, "id", id);
-        json_object_set_string_member (enterprise, "name", column_text (stmt, 1));
-        json_object_set_string_member (enterprise, "credit_code", column_text (stmt, 2));
+        json_object_set_string_member (enterprise, "name", kouan_server_db_column_text (stmt, 1));
+        json_object_set_string_member (enterprise, "credit_code", kouan_server_db_column_text (stmt, 2));
         json_object_set_boolean_member (enterprise, "certified", sqlite3_column_int (stmt, 3) != 0);
         json_array_add_object_element (results, enterprise);
         g_array_append_val (ids, id);
@@ -177,15 +168,15 @@ join_request_json (KouanServer *self,
 
       request = json_object_new ();
       json_object_set_int_member (request, "id", sqlite3_column_int64 (stmt, 0));
-      json_object_set_string_member (request, "status", column_text (stmt, 1));
+      json_object_set_string_member (request, "status", kouan_server_db_column_text (stmt, 1));
       json_object_set_int_member (request, "created_at", sqlite3_column_int64 (stmt, 2));
       if (sqlite3_column_type (stmt, 3) == SQLITE_NULL)
         json_object_set_null_member (request, "decided_at");
       else
         json_object_set_int_member (request, "decided_at", sqlite3_column_int64 (stmt, 3));
       json_object_set_int_member (enterprise, "id", sqlite3_column_int64 (stmt, 4));
-      json_object_set_string_member (enterprise, "name", column_text (stmt, 5));
-      json_object_set_string_member (enterprise, "credit_code", column_text (stmt, 6));
+      json_object_set_string_member (enterprise, "name", kouan_server_db_column_text (stmt, 5));
+      json_object_set_string_member (enterprise, "credit_code", kouan_server_db_column_text (stmt, 6));
       json_object_set_boolean_member (enterprise, "certified", sqlite3_column_int (stmt, 7) != 0);
       json_object_set_object_member (request, "enterprise", enterprise);
     }
@@ -367,7 +358,7 @@ certification_json (KouanServer *self,
       if (certified)
         status = "certified";
       else if (submitted)
-        status = column_text (stmt, 1);
+        status = kouan_server_db_column_text (stmt, 1);
       else
         status = "none";
       if (!certified && g_str_equal (status, "certified"))
@@ -376,17 +367,17 @@ certification_json (KouanServer *self,
       record = json_object_new ();
       json_object_set_int_member (record, "id", enterprise_id);
       json_object_set_string_member (record, "status", status);
-      json_object_set_string_member (record, "legal_representative", submitted ? column_text (stmt, 2) : "");
-      json_object_set_string_member (record, "licence_number", submitted ? column_text (stmt, 3) : "");
+      json_object_set_string_member (record, "legal_representative", submitted ? kouan_server_db_column_text (stmt, 2) : "");
+      json_object_set_string_member (record, "licence_number", submitted ? kouan_server_db_column_text (stmt, 3) : "");
       if (sqlite3_column_type (stmt, 4) == SQLITE_NULL)
         json_object_set_null_member (record, "licence_image");
       else
         json_object_set_int_member (record, "licence_image", sqlite3_column_int64 (stmt, 4));
-      json_object_set_string_member (record, "contact", submitted ? column_text (stmt, 5) : "");
+      json_object_set_string_member (record, "contact", submitted ? kouan_server_db_column_text (stmt, 5) : "");
       if (sqlite3_column_type (stmt, 6) == SQLITE_NULL)
         json_object_set_null_member (record, "reason");
       else
-        json_object_set_string_member (record, "reason", column_text (stmt, 6));
+        json_object_set_string_member (record, "reason", kouan_server_db_column_text (stmt, 6));
       if (submitted)
         json_object_set_int_member (record, "submitted_at", sqlite3_column_int64 (stmt, 7));
       else
@@ -459,9 +450,9 @@ review (KouanServer  *self,
   sqlite3_bind_int64 (stmt, 1, enterprise_id);
   if (kouan_server_db_row (self, stmt))
     {
-      licence = g_strdup (column_text (stmt, 0));
-      credit_code = g_strdup (column_text (stmt, 1));
-      name = g_strdup (column_text (stmt, 2));
+      licence = g_strdup (kouan_server_db_column_text (stmt, 0));
+      credit_code = g_strdup (kouan_server_db_column_text (stmt, 1));
+      name = g_strdup (kouan_server_db_column_text (stmt, 2));
     }
   sqlite3_reset (stmt);
   if (licence == NULL)

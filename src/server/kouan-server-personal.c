@@ -21,15 +21,6 @@ static const char *const preference_names[] = {
   "remember_last", "check_hs_codes", "warn_duplicates", "autofill_consignee", "confirm_submit",
 };
 
-static const char *
-column_text (sqlite3_stmt *stmt,
-             int           column)
-{
-  const char *text = (const char *) sqlite3_column_text (stmt, column);
-
-  return text != NULL ? text : "";
-}
-
 static gint64
 now_seconds (void)
 {
@@ -128,13 +119,13 @@ profile_json (KouanServer *self,
     {
       profile = json_object_new ();
       json_object_set_int_member (profile, "id", user_id);
-      json_object_set_string_member (profile, "account", column_text (stmt, 0));
-      json_object_set_string_member (profile, "name", column_text (stmt, 1));
-      json_object_set_string_member (profile, "gender", column_text (stmt, 2));
+      json_object_set_string_member (profile, "account", kouan_server_db_column_text (stmt, 0));
+      json_object_set_string_member (profile, "name", kouan_server_db_column_text (stmt, 1));
+      json_object_set_string_member (profile, "gender", kouan_server_db_column_text (stmt, 2));
       set_image_member (profile, "avatar_image", "avatar_enterprise", stmt, 3);
       set_image_member (profile, "seal_image", "seal_enterprise", stmt, 5);
-      json_object_set_string_member (profile, "phone", column_text (stmt, 7));
-      json_object_set_string_member (profile, "email", column_text (stmt, 8));
+      json_object_set_string_member (profile, "phone", kouan_server_db_column_text (stmt, 7));
+      json_object_set_string_member (profile, "email", kouan_server_db_column_text (stmt, 8));
     }
   sqlite3_reset (stmt);
   return profile;
@@ -497,7 +488,7 @@ handle_account (KouanRequest *req)
     {
       JsonObject *card = json_object_new ();
 
-      json_object_set_string_member (card, "fingerprint", column_text (stmt, 0));
+      json_object_set_string_member (card, "fingerprint", kouan_server_db_column_text (stmt, 0));
       json_object_set_int_member (card, "bound_at", sqlite3_column_int64 (stmt, 1));
       if (sqlite3_column_type (stmt, 2) == SQLITE_NULL)
         {
@@ -506,7 +497,7 @@ handle_account (KouanRequest *req)
         }
       else
         {
-          json_object_set_string_member (card, "holder", column_text (stmt, 2));
+          json_object_set_string_member (card, "holder", kouan_server_db_column_text (stmt, 2));
           json_object_set_int_member (card, "not_after", sqlite3_column_int64 (stmt, 3));
         }
       json_object_set_object_member (reply, "card", card);
@@ -562,7 +553,7 @@ end_sessions (KouanServer *self,
   if (only_sha256 != NULL)
     sqlite3_bind_text (stmt, 3, only_sha256, -1, SQLITE_TRANSIENT);
   while (kouan_server_db_row (self, stmt))
-    g_ptr_array_add (ended, g_strdup (column_text (stmt, 0)));
+    g_ptr_array_add (ended, g_strdup (kouan_server_db_column_text (stmt, 0)));
   sqlite3_reset (stmt);
 
   /* After the statement is done: closing a socket runs no SQL, but the
@@ -671,8 +662,8 @@ handle_password (KouanRequest *req)
   sqlite3_bind_int64 (stmt, 1, req->session.user_id);
   if (kouan_server_db_row (self, stmt))
     {
-      account = g_strdup (column_text (stmt, 0));
-      hash = g_strdup (column_text (stmt, 1));
+      account = g_strdup (kouan_server_db_column_text (stmt, 0));
+      hash = g_strdup (kouan_server_db_column_text (stmt, 1));
     }
   sqlite3_reset (stmt);
   if (account == NULL)
@@ -744,10 +735,10 @@ handle_sessions (KouanRequest *req)
   while (kouan_server_db_row (self, stmt))
     {
       JsonObject *session = json_object_new ();
-      const char *sha = column_text (stmt, 0);
+      const char *sha = kouan_server_db_column_text (stmt, 0);
 
       json_object_set_int_member (session, "id", session_handle (sha));
-      json_object_set_string_member (session, "method", column_text (stmt, 1));
+      json_object_set_string_member (session, "method", kouan_server_db_column_text (stmt, 1));
       json_object_set_int_member (session, "created_at", sqlite3_column_int64 (stmt, 2));
       json_object_set_int_member (session, "last_seen", sqlite3_column_int64 (stmt, 3));
       json_object_set_int_member (session, "expires_at", sqlite3_column_int64 (stmt, 4));
@@ -772,7 +763,7 @@ handle_end_session (KouanRequest *req)
   sqlite3_bind_int64 (stmt, 1, req->session.user_id);
   while (match == NULL && kouan_server_db_row (self, stmt))
     {
-      const char *sha = column_text (stmt, 0);
+      const char *sha = kouan_server_db_column_text (stmt, 0);
 
       if (session_handle (sha) == req->record_id)
         match = g_strdup (sha);

@@ -99,6 +99,17 @@ sqlite3_stmt *kouan_server_db_prepare     (KouanServer  *self,
  * An error is kept as the request's database failure (logged once), so the
  * router answers 500 instead of a reply built on part of the rows, and
  * kouan_server_db_commit() refuses to commit. Every step loop uses it. */
+/* Reading a row into JSON (kouan-server-db.c): text is "" for NULL. */
+const char   *kouan_server_db_column_text      (sqlite3_stmt *stmt,
+                                                int           column);
+void          kouan_server_db_set_text_or_null (JsonObject   *object,
+                                                const char   *member,
+                                                sqlite3_stmt *stmt,
+                                                int           column);
+void          kouan_server_db_set_int_or_null  (JsonObject   *object,
+                                                const char   *member,
+                                                sqlite3_stmt *stmt,
+                                                int           column);
 gboolean      kouan_server_db_row         (KouanServer  *self,
                                            sqlite3_stmt *stmt);
 /* (transfer full): @text with LIKE's wildcards (% _) and the escape
