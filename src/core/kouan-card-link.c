@@ -175,6 +175,26 @@ find_reader_with_card (SCARDCONTEXT   context,
   return NULL;
 }
 
+static gint card_activity;
+
+guint
+_kouan_card_get_activity (void)
+{
+  return (guint) g_atomic_int_get (&card_activity);
+}
+
+void
+_kouan_card_activity_begin (void)
+{
+  g_atomic_int_inc (&card_activity);
+}
+
+void
+_kouan_card_activity_end (void)
+{
+  g_atomic_int_dec_and_test (&card_activity);
+}
+
 gboolean
 _kouan_card_link_open (KouanCardLink  *link,
                        SCARDCONTEXT    context,
@@ -184,6 +204,8 @@ _kouan_card_link_open (KouanCardLink  *link,
   LONG rv;
 
   memset (link, 0, sizeof *link);
+  link->counted = TRUE;
+  _kouan_card_activity_begin ();
 
   if (context != 0)
     link->context = context;
@@ -260,6 +282,8 @@ _kouan_card_link_close (KouanCardLink *link)
   if (link->owns_context)
     SCardReleaseContext (link->context);
   g_clear_pointer (&link->reader, g_free);
+  if (link->counted)
+    _kouan_card_activity_end ();
   memset (link, 0, sizeof *link);
 }
 

@@ -568,6 +568,7 @@ watch_thread (gpointer data)
   g_free (t.card_reader);
   g_free (t.published_reader);
   watch_unref (t.watch);
+  _kouan_card_activity_end ();
   return NULL;
 }
 
@@ -658,6 +659,7 @@ kouan_card_monitor_constructed (GObject *object)
   self->watch->main_context = g_main_context_ref_thread_default ();
   self->watch->owner = self;
 
+  _kouan_card_activity_begin ();
   self->thread = g_thread_new ("kouan-card-monitor", watch_thread, watch_ref (self->watch));
 }
 

@@ -39,6 +39,7 @@ typedef struct {
   guint        owns_context : 1;
   guint        connected : 1;
   guint        in_transaction : 1;
+  guint        counted : 1;        /* in _kouan_card_get_activity () */
 } KouanCardLink;
 
 /* Connects to @reader (NULL: the first reader holding a card) using
@@ -86,6 +87,14 @@ void      _kouan_card_set_pcsc_error  (GError        **error,
 /* (transfer full) NUL-separated reader list, or NULL with @rv set. */
 char     *_kouan_card_list_readers    (SCARDCONTEXT    context,
                                        LONG           *rv);
+
+/* How many card exchanges (open links) and monitor threads are still
+ * running in this process.  Neither is joined when its owner goes away (a
+ * card that stopped answering must not hold up a closing window), so the
+ * card tests wait for 0 before they change the card under the reader. */
+guint     _kouan_card_get_activity    (void);
+void      _kouan_card_activity_begin  (void);
+void      _kouan_card_activity_end    (void);
 
 /* Overwrites memory in a way the compiler may not optimise away. */
 void      _kouan_card_wipe            (void           *data,

@@ -15,6 +15,7 @@
 
 #include "kouan-application.h"
 #include "kouan-card-fixture.h"
+#include "kouan-card-private.h"
 #include "kouan-client.h"
 #include "kouan-json.h"
 #include "kouan-test-server.h"
@@ -166,11 +167,22 @@ card_command (const char *command)
 
 /* ---- app -------------------------------------------------------------- */
 
+static gboolean
+card_idle (gpointer user_data)
+{
+  return _kouan_card_get_activity () == 0;
+}
+
+/* Closes every window and lets their card monitors and exchanges finish:
+ * a window's monitor reads the certificate of the card it sees, and a card
+ * changed in the middle of that leaves pcscd's vpcd reader unable to see
+ * the next one arrive. */
 static void
 close_all_windows (void)
 {
   while (gtk_application_get_windows (fixture.app) != NULL)
     gtk_window_destroy (gtk_application_get_windows (fixture.app)->data);
+  g_assert_true (wait_until (card_idle, NULL));
   run_for (100);
 }
 
