@@ -46,7 +46,8 @@ static gboolean
 wait_until (Condition condition,
             gpointer  user_data)
 {
-  gint64 deadline = g_get_monotonic_time () + WAIT_S * G_TIME_SPAN_SECOND;
+  gint64 deadline = g_get_monotonic_time () +
+                    WAIT_S * G_TIME_SPAN_SECOND * kouan_test_timeout_scale ();
 
   while (!condition (user_data) && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, FALSE) || (g_usleep (5000), TRUE);
