@@ -179,6 +179,45 @@ click (GtkButton *button,
   g_assert_true (wait_until (condition, user_data));
 }
 
+/* With KOUAN_SHOT_DIR set, the window as it is now goes to
+ * $KOUAN_SHOT_DIR/insurance-@name-WIDTH.png. */
+static void
+save_window_shot (GtkWidget  *window,
+                  const char *name)
+{
+  const char *dir = g_getenv ("KOUAN_SHOT_DIR");
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *file = NULL;
+  g_autofree char *path = NULL;
+  GtkSnapshot *snapshot;
+  int width, height;
+
+  if (dir == NULL)
+    return;
+  spin (400);
+  width = gtk_widget_get_width (window);
+  height = gtk_widget_get_height (window);
+  paintable = gtk_widget_paintable_new (window);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  if (node == NULL)
+    return;
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  file = g_strdup_printf ("insurance-%s-%d.png", name, width);
+  path = g_build_filename (dir, file, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+}
+
+static void
+save_shot (const char *name)
+{
+  save_window_shot (GTK_WIDGET (fixture.window), name);
+}
+
 /* ---- confirming a policy asks first -------------------------------- */
 
 static KouanInsurancePolicies *
@@ -253,11 +292,13 @@ test_confirm_asks_first (void)
   g_signal_emit_by_name (_kouan_insurance_policies_get_list_view (page), "activate", 0);
   confirm = GTK_WIDGET (_kouan_insurance_policies_get_confirm_button (page));
   g_assert_true (gtk_widget_get_visible (confirm));
+  save_shot ("policy-pending");
 
   /* the question names the policy and the amount; its button, the action */
   g_assert_true (gtk_widget_activate (confirm));
   g_assert_true (wait_until (dialog_is_open, GINT_TO_POINTER (TRUE)));
   dialog = _kouan_insurance_policies_get_dialog (page);
+  save_window_shot (GTK_WIDGET (dialog), "confirm-dialog");
   g_assert_nonnull (strstr (adw_message_dialog_get_heading (dialog), policy->number));
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), amount));
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), policy->buyer));
@@ -334,39 +375,6 @@ assert_nothing_squeezed (GtkWidget *widget,
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
        child = gtk_widget_get_next_sibling (child))
     assert_nothing_squeezed (child, em);
-}
-
-/* With KOUAN_SHOT_DIR set, the window as it is now goes to
- * $KOUAN_SHOT_DIR/insurance-@name-WIDTH.png. */
-static void
-save_shot (const char *name)
-{
-  const char *dir = g_getenv ("KOUAN_SHOT_DIR");
-  GtkWidget *window = GTK_WIDGET (fixture.window);
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *file = NULL;
-  g_autofree char *path = NULL;
-  GtkSnapshot *snapshot;
-  int width, height;
-
-  if (dir == NULL)
-    return;
-  spin (400);
-  width = gtk_widget_get_width (window);
-  height = gtk_widget_get_height (window);
-  paintable = gtk_widget_paintable_new (window);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  if (node == NULL)
-    return;
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  file = g_strdup_printf ("insurance-%s-%d.png", name, width);
-  path = g_build_filename (dir, file, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
 }
 
 static void
@@ -502,6 +510,8 @@ test_shortcut_opens_filtered_list (void)
 
       g_assert_cmpstr (policy->status, ==, "pending");
     }
+  g_signal_emit_by_name (_kouan_insurance_policies_get_list_view (policies_page ()), "activate", 0);
+  save_shot ("policy-pending");
 
   /* the claim notices shortcut opens the claims with news */
   kouan_insurance_view_show_page (fixture.view, "home");

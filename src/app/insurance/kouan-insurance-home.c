@@ -50,6 +50,14 @@ shortcut_button (KouanInsuranceHome     *self,
 }
 
 static void
+set_status (KouanInsuranceHome *self,
+            const char         *text)
+{
+  gtk_label_set_label (GTK_LABEL (self->status_label), text);
+  gtk_widget_set_visible (self->status_label, *text != '\0');
+}
+
+static void
 update_shortcut (GtkWidget  *button,
                  const char *label,
                  guint       count)
@@ -156,7 +164,7 @@ kouan_insurance_home_set_source (KouanInsuranceHome *self,
   g_return_if_fail (KOUAN_IS_INSURANCE_HOME (self));
 
   if (store != self->store || enterprise_id != self->enterprise_id)
-    gtk_label_set_label (GTK_LABEL (self->status_label), "");
+    set_status (self, "");
   g_set_object (&self->store, store);
   self->enterprise_id = enterprise_id;
   kouan_insurance_home_reload (self);
@@ -206,13 +214,12 @@ shortcut_action (GtkWidget  *widget,
 
   if (count == 0)
     {
-      gtk_label_set_label (GTK_LABEL (self->status_label),
-                           which == KOUAN_INSURANCE_SHORTCUT_CLAIMS
-                           ? _("No claim notices are waiting. “Claim Applications” above lists every claim.")
-                           : _("Nothing is waiting here. “Insurance Applications” above lists every policy."));
+      set_status (self, which == KOUAN_INSURANCE_SHORTCUT_CLAIMS
+                        ? _("No claim notices are waiting. “Claim Applications” above lists every claim.")
+                        : _("Nothing is waiting here. “Insurance Applications” above lists every policy."));
       return;
     }
-  gtk_label_set_label (GTK_LABEL (self->status_label), "");
+  set_status (self, "");
   if (which == KOUAN_INSURANCE_SHORTCUT_CLAIMS)
     gtk_widget_activate_action (widget, "insurance.open-claims", "u", (guint32) KOUAN_CLAIM_FILTER_NOTICES);
   else
@@ -284,6 +291,7 @@ kouan_insurance_home_init (KouanInsuranceHome *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->category_rows = g_ptr_array_new ();
   self->latest_rows = g_ptr_array_new ();
+  set_status (self, "");
   kouan_insurance_home_reload (self);
   kouan_insurance_home_show_latest (self, NULL);
 }
