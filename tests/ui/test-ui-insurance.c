@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* 信用保险 in the real KouanWindow, against a real kouan-server started
  * with --demo, under Xvfb: confirming a pending policy asks first, naming
- * the policy and its amount; at 600 px the policies fold into one pane
+ * the policy and its amount; returning one needs a reason and asks too;
+ * at 600 px the policies fold into one pane
  * with a back button; a service-center shortcut with a non-zero count
  * opens the list filtered to those items (and at 0 says nothing is
  * pending), 更多>> opens the risk search, and a search by country and
@@ -325,6 +326,65 @@ test_confirm_asks_first (void)
   /* and the detail, now effective, offers it no more */
   while (gtk_widget_get_visible (confirm))
     g_main_context_iteration (NULL, TRUE);
+}
+
+static gboolean
+policy_returned (gpointer user_data)
+{
+  g_autofree char *status = policy_status (*(gint64 *) user_data);
+
+  return g_strcmp0 (status, "returned") == 0;
+}
+
+/* Returning needs a reason, and asks first too, naming the policy, its
+ * amount and the reason, with a destructive button named for it. */
+static void
+test_return_needs_reason (void)
+{
+  KouanInsurancePolicies *page;
+  GListModel *policies;
+  g_autoptr(KouanPolicy) policy = NULL;
+  g_autofree char *amount = NULL;
+  g_autofree char *status = NULL;
+  const char *reason = "买家名称与合同不符";
+  AdwMessageDialog *dialog;
+  GtkWidget *return_button, *entry;
+
+  ensure_window ();
+  page = policies_page ();
+  kouan_insurance_view_show_page (fixture.view, "policies");
+  kouan_insurance_policies_set_filter (page, KOUAN_POLICY_FILTER_PENDING);
+  policies = _kouan_insurance_view_get_policies (fixture.view);
+  g_assert_cmpuint (g_list_model_get_n_items (policies), >, 0);
+  policy = g_list_model_get_item (policies, 0);
+  amount = kouan_format_money (policy->currency, (double) policy->amount);
+  g_signal_emit_by_name (_kouan_insurance_policies_get_list_view (page), "activate", 0);
+  return_button = GTK_WIDGET (_kouan_insurance_policies_get_return_button (page));
+  entry = GTK_WIDGET (_kouan_insurance_policies_get_reason (page));
+  g_assert_true (gtk_widget_get_visible (return_button));
+  gtk_editable_set_text (GTK_EDITABLE (entry), "");
+
+  /* without a reason: no question, the reason is marked */
+  g_assert_true (gtk_widget_activate (return_button));
+  spin (300);
+  g_assert_null (_kouan_insurance_policies_get_dialog (page));
+  g_assert_true (gtk_widget_has_css_class (entry, "error"));
+  status = policy_status (policy->id);
+  g_assert_cmpstr (status, ==, "pending");
+
+  /* typing clears the mark; with a reason the question names it all */
+  gtk_editable_set_text (GTK_EDITABLE (entry), reason);
+  g_assert_false (gtk_widget_has_css_class (entry, "error"));
+  g_assert_true (gtk_widget_activate (return_button));
+  g_assert_true (wait_until (dialog_is_open, GINT_TO_POINTER (TRUE)));
+  dialog = _kouan_insurance_policies_get_dialog (page);
+  g_assert_nonnull (strstr (adw_message_dialog_get_heading (dialog), policy->number));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), amount));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), reason));
+  g_assert_cmpint (adw_message_dialog_get_response_appearance (dialog, "return"), ==, ADW_RESPONSE_DESTRUCTIVE);
+  g_assert_true (gtk_widget_activate (find_button (GTK_WIDGET (dialog), _("_Return Policy"))));
+  g_assert_true (wait_until (policy_returned, &policy->id));
+  g_assert_true (wait_until (dialog_is_open, GINT_TO_POINTER (FALSE)));
 }
 
 /* ---- 600 px: the policies fold into one pane ----------------------- */
@@ -681,6 +741,7 @@ main (int argc, char *argv[])
 
   /* before the shortcut test, which confirms every pending policy */
   g_test_add_func ("/ui/insurance/confirm-asks-first", test_confirm_asks_first);
+  g_test_add_func ("/ui/insurance/return-needs-reason", test_return_needs_reason);
   g_test_add_func ("/ui/insurance/folded-at-600", test_folded_at_600);
   g_test_add_func ("/ui/insurance/shortcut-opens-filtered-list", test_shortcut_opens_filtered_list);
   g_test_add_func ("/ui/insurance/more-opens-search", test_more_opens_search);

@@ -104,7 +104,10 @@ link_row (const char *title,
           gint64      target)
 {
   GtkWidget *row = adw_action_row_new ();
-  GtkWidget *arrow = gtk_image_new_from_icon_name ("go-next-symbolic");
+  GtkWidget *arrow = g_object_new (GTK_TYPE_IMAGE,
+                                   "icon-name", "go-next-symbolic",
+                                   "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION,
+                                   NULL);
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   /* a heading of news, not markup */
@@ -114,7 +117,6 @@ link_row (const char *title,
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (row), action);
   gtk_actionable_set_action_target (GTK_ACTIONABLE (row), "x", target);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (arrow), GTK_ACCESSIBLE_PROPERTY_LABEL, "", -1);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), arrow);
   return row;
 }

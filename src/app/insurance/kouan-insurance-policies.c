@@ -389,6 +389,18 @@ _kouan_insurance_policies_get_confirm_button (KouanInsurancePolicies *self)
   return GTK_BUTTON (self->confirm_button);
 }
 
+GtkButton *
+_kouan_insurance_policies_get_return_button (KouanInsurancePolicies *self)
+{
+  return GTK_BUTTON (self->return_button);
+}
+
+GtkEditable *
+_kouan_insurance_policies_get_reason (KouanInsurancePolicies *self)
+{
+  return GTK_EDITABLE (self->comment_entry);
+}
+
 AdwMessageDialog *
 _kouan_insurance_policies_get_dialog (KouanInsurancePolicies *self)
 {

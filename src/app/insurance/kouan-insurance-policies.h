@@ -28,6 +28,9 @@ GtkListView      *_kouan_insurance_policies_get_list_view     (KouanInsurancePol
 AdwLeaflet       *_kouan_insurance_policies_get_leaflet       (KouanInsurancePolicies *self);
 GtkButton        *_kouan_insurance_policies_get_back_button   (KouanInsurancePolicies *self);
 GtkButton        *_kouan_insurance_policies_get_confirm_button (KouanInsurancePolicies *self);
+GtkButton        *_kouan_insurance_policies_get_return_button (KouanInsurancePolicies *self);
+/* the reason for returning */
+GtkEditable      *_kouan_insurance_policies_get_reason       (KouanInsurancePolicies *self);
 /* (nullable) the confirmation asked now */
 AdwMessageDialog *_kouan_insurance_policies_get_dialog        (KouanInsurancePolicies *self);
 
