@@ -23,6 +23,7 @@
 #include "kouan-window.h"
 #include "kouan-window-private.h"
 #include "kouan-format.h"
+#include "insurance/kouan-insurance-claims.h"
 #include "insurance/kouan-insurance-policies.h"
 #include "insurance/kouan-insurance-view.h"
 
@@ -437,6 +438,8 @@ assert_nothing_squeezed (GtkWidget *widget,
     assert_nothing_squeezed (child, em);
 }
 
+static gboolean countries_loaded (gpointer user_data);
+
 static void
 test_folded_at_600 (void)
 {
@@ -501,7 +504,7 @@ test_folded_at_600 (void)
   g_assert_true (gtk_widget_get_mapped (list_view));
   g_assert_false (gtk_widget_get_mapped (back));
 
-  /* every page fits */
+  /* every page fits, and so do the details of the others */
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
     {
       kouan_insurance_view_show_page (fixture.view, pages[i]);
@@ -509,6 +512,18 @@ test_folded_at_600 (void)
       assert_nothing_squeezed (GTK_WIDGET (fixture.view), em);
       save_shot (pages[i]);
     }
+  kouan_insurance_view_show_page (fixture.view, "claims");
+  g_signal_emit_by_name (_kouan_insurance_claims_get_list_view (KOUAN_INSURANCE_CLAIMS (
+                           _kouan_insurance_view_get_page (fixture.view, "claims"))), "activate", 0);
+  spin (500);
+  assert_nothing_squeezed (GTK_WIDGET (fixture.view), em);
+  save_shot ("claims-detail");
+  kouan_insurance_view_show_page (fixture.view, "risk");
+  g_assert_true (wait_until (countries_loaded, NULL));
+  g_signal_emit_by_name (_kouan_insurance_view_get_risk_list_view (fixture.view), "activate", 0);
+  spin (500);
+  assert_nothing_squeezed (GTK_WIDGET (fixture.view), em);
+  save_shot ("risk-detail");
 
   /* wide again: list and detail side by side, no back button */
   gtk_window_set_default_size (GTK_WINDOW (window), 1200, 760);

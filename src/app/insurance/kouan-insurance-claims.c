@@ -57,6 +57,8 @@ show_history (KouanInsuranceClaims *self,
       g_autofree char *title = g_strdup_printf ("%s · %s", day, _kouan_insurance_claim_status_label (event->status));
       GtkWidget *row = adw_action_row_new ();
 
+      /* comments are data, never markup */
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), event->comment != NULL ? event->comment : "");
       gtk_list_box_append (GTK_LIST_BOX (self->history_list), row);
@@ -211,6 +213,12 @@ GListModel *
 _kouan_insurance_claims_get_model (KouanInsuranceClaims *self)
 {
   return G_LIST_MODEL (self->claims);
+}
+
+GtkListView *
+_kouan_insurance_claims_get_list_view (KouanInsuranceClaims *self)
+{
+  return GTK_LIST_VIEW (self->list_view);
 }
 
 static void

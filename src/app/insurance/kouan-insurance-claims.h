@@ -23,6 +23,7 @@ void kouan_insurance_claims_set_filter (KouanInsuranceClaims *self,
                                         KouanClaimFilter      filter);
 
 /* For the UI tests */
-GListModel *_kouan_insurance_claims_get_model (KouanInsuranceClaims *self);
+GListModel  *_kouan_insurance_claims_get_model     (KouanInsuranceClaims *self);
+GtkListView *_kouan_insurance_claims_get_list_view (KouanInsuranceClaims *self);
 
 G_END_DECLS

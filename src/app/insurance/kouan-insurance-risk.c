@@ -486,5 +486,6 @@ kouan_insurance_risk_init (KouanInsuranceRisk *self)
   kouan_insurance_risk_set_facets (self, NULL, NULL);
   reload_categories (self);
   show_article (self, NULL);
-  gtk_stack_set_visible_child_name (GTK_STACK (self->list_stack), "empty");
+  /* an empty list while the first search runs */
+  gtk_stack_set_visible_child_name (GTK_STACK (self->list_stack), "list");
 }

@@ -70,6 +70,7 @@ new_row (KouanInsuranceSubscriptions *self,
   GtkWidget *open = gtk_button_new_from_icon_name ("go-next-symbolic");
   g_autofree char *open_label = g_strdup_printf (_("Read the articles of “%s”"), category->name);
 
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
   g_signal_connect_object (toggle, "notify::active", G_CALLBACK (on_switched), self, G_CONNECT_SWAPPED);
   gtk_widget_set_valign (open, GTK_ALIGN_CENTER);

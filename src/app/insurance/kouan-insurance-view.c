@@ -100,6 +100,7 @@ _kouan_insurance_toast (GtkWidget  *widget,
                         const char *text)
 {
   GtkWidget *window = gtk_widget_get_ancestor (widget, KOUAN_TYPE_WINDOW);
+  AdwToast *previous;
   AdwToast *toast;
 
   if (window == NULL)
@@ -107,10 +108,15 @@ _kouan_insurance_toast (GtkWidget  *widget,
       g_message ("%s", text);
       return;
     }
+  /* A newer toast replaces this area's previous one: a stale "could not"
+   * must not come back after the "saved" that followed it. */
+  previous = g_object_get_data (G_OBJECT (window), "kouan-insurance-toast");
+  if (previous != NULL)
+    adw_toast_dismiss (previous);
   toast = adw_toast_new (text);
-  /* read in full before it goes; a newer one replaces it */
+  /* read in full before it goes */
   adw_toast_set_timeout (toast, 5);
-  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  g_object_set_data_full (G_OBJECT (window), "kouan-insurance-toast", g_object_ref (toast), g_object_unref);
   kouan_window_add_toast (KOUAN_WINDOW (window), toast);
 }
 
