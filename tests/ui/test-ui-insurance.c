@@ -25,6 +25,7 @@
 #include "kouan-format.h"
 #include "insurance/kouan-insurance-claims.h"
 #include "insurance/kouan-insurance-policies.h"
+#include "insurance/kouan-insurance-subscriptions.h"
 #include "insurance/kouan-insurance-view.h"
 
 #define WAIT_TIMEOUT_SECONDS 30
@@ -386,6 +387,62 @@ test_return_needs_reason (void)
   g_assert_true (gtk_widget_activate (find_button (GTK_WIDGET (dialog), _("_Return Policy"))));
   g_assert_true (wait_until (policy_returned, &policy->id));
   g_assert_true (wait_until (dialog_is_open, GINT_TO_POINTER (FALSE)));
+}
+
+/* ---- 信息订阅: a switch subscribes at once ------------------------- */
+
+typedef struct {
+  gint64   category_id;
+  gboolean subscribed;
+} SubscriptionWait;
+
+static gboolean
+subscription_is (gpointer user_data)
+{
+  SubscriptionWait *wait = user_data;
+  g_autoptr(GPtrArray) categories = kouan_store_list_insurance_categories (fixture.store, fixture.enterprise_id, NULL);
+
+  for (guint i = 0; categories != NULL && i < categories->len; i++)
+    {
+      KouanInsuranceCategory *category = g_ptr_array_index (categories, i);
+
+      if (category->id == wait->category_id)
+        return category->subscribed == wait->subscribed;
+    }
+  return FALSE;
+}
+
+static void
+test_subscription_switch (void)
+{
+  KouanInsuranceSubscriptions *page;
+  g_autoptr(GPtrArray) categories = NULL;
+  KouanInsuranceCategory *first;
+  SubscriptionWait wait;
+  GtkSwitch *toggle;
+
+  ensure_window ();
+  kouan_insurance_view_show_page (fixture.view, "subscriptions");
+  page = KOUAN_INSURANCE_SUBSCRIPTIONS (_kouan_insurance_view_get_page (fixture.view, "subscriptions"));
+  categories = kouan_store_list_insurance_categories (fixture.store, fixture.enterprise_id, NULL);
+  g_assert_nonnull (categories);
+  g_assert_cmpuint (categories->len, >, 0);
+  first = g_ptr_array_index (categories, 0);
+  toggle = _kouan_insurance_subscriptions_get_switch (page, 0);
+  g_assert_nonnull (toggle);
+  /* the switch shows the cache */
+  g_assert_cmpint (gtk_switch_get_active (toggle), ==, first->subscribed);
+
+  /* flipping it subscribes (or unsubscribes) at once, and back */
+  wait.category_id = first->id;
+  wait.subscribed = !first->subscribed;
+  gtk_switch_set_active (toggle, wait.subscribed);
+  g_assert_true (wait_until (subscription_is, &wait));
+  g_assert_true (_kouan_insurance_subscriptions_get_switch (page, 0) == toggle);
+  g_assert_cmpint (gtk_switch_get_active (toggle), ==, wait.subscribed);
+  wait.subscribed = first->subscribed;
+  gtk_switch_set_active (toggle, wait.subscribed);
+  g_assert_true (wait_until (subscription_is, &wait));
 }
 
 /* ---- 600 px: the policies fold into one pane ----------------------- */
@@ -757,6 +814,7 @@ main (int argc, char *argv[])
   /* before the shortcut test, which confirms every pending policy */
   g_test_add_func ("/ui/insurance/confirm-asks-first", test_confirm_asks_first);
   g_test_add_func ("/ui/insurance/return-needs-reason", test_return_needs_reason);
+  g_test_add_func ("/ui/insurance/subscription-switch", test_subscription_switch);
   g_test_add_func ("/ui/insurance/folded-at-600", test_folded_at_600);
   g_test_add_func ("/ui/insurance/shortcut-opens-filtered-list", test_shortcut_opens_filtered_list);
   g_test_add_func ("/ui/insurance/more-opens-search", test_more_opens_search);

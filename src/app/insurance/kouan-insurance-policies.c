@@ -200,6 +200,13 @@ on_comment_changed (KouanInsurancePolicies *self)
   gtk_widget_remove_css_class (self->comment_entry, "error");
 }
 
+/* Enter in the reason returns the policy (after the question) */
+static void
+on_comment_activated (KouanInsurancePolicies *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "policies.return", NULL);
+}
+
 static void
 policy_bind (GtkSignalListItemFactory *factory,
              GtkListItem              *item,
@@ -457,6 +464,7 @@ kouan_insurance_policies_class_init (KouanInsurancePoliciesClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KouanInsurancePolicies, return_button);
   gtk_widget_class_bind_template_child (widget_class, KouanInsurancePolicies, selection);
   gtk_widget_class_bind_template_child (widget_class, KouanInsurancePolicies, status_row);
+  gtk_widget_class_bind_template_callback (widget_class, on_comment_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_comment_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_filter_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_list_activate);

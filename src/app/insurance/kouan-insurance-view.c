@@ -95,12 +95,20 @@ _kouan_insurance_format_amount (gint64      amount,
   return kouan_format_money (currency, (double) amount);
 }
 
+#define TOAST_KEY "kouan-insurance-toast"
+
+static void
+on_toast_dismissed (GtkWidget *window)
+{
+  g_object_set_data (G_OBJECT (window), TOAST_KEY, NULL);
+}
+
 void
 _kouan_insurance_toast (GtkWidget  *widget,
                         const char *text)
 {
   GtkWidget *window = gtk_widget_get_ancestor (widget, KOUAN_TYPE_WINDOW);
-  AdwToast *previous;
+  AdwToast *shown;
   AdwToast *toast;
 
   if (window == NULL)
@@ -108,15 +116,20 @@ _kouan_insurance_toast (GtkWidget  *widget,
       g_message ("%s", text);
       return;
     }
-  /* A newer toast replaces this area's previous one: a stale "could not"
-   * must not come back after the "saved" that followed it. */
-  previous = g_object_get_data (G_OBJECT (window), "kouan-insurance-toast");
-  if (previous != NULL)
-    adw_toast_dismiss (previous);
+  /* This area's toast on screen says the news instead: a stale "could
+   * not" must not come back after the "saved" that followed it, and
+   * flipping switches must not queue a toast per flip. */
+  shown = g_object_get_data (G_OBJECT (window), TOAST_KEY);
+  if (shown != NULL)
+    {
+      adw_toast_set_title (shown, text);
+      return;
+    }
   toast = adw_toast_new (text);
   /* read in full before it goes */
   adw_toast_set_timeout (toast, 5);
-  g_object_set_data_full (G_OBJECT (window), "kouan-insurance-toast", g_object_ref (toast), g_object_unref);
+  g_object_set_data_full (G_OBJECT (window), TOAST_KEY, g_object_ref (toast), g_object_unref);
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_toast_dismissed), window, G_CONNECT_SWAPPED);
   kouan_window_add_toast (KOUAN_WINDOW (window), toast);
 }
 
