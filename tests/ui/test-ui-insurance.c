@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* 信用保险 in the real KouanWindow, against a real kouan-server started
- * with --demo, under Xvfb: a service-center shortcut with a non-zero count
+ * with --demo, under Xvfb: confirming a pending policy asks first, naming
+ * the policy and its amount; returning one needs a reason and asks too;
+ * at 600 px the policies fold into one pane
+ * with a back button; a service-center shortcut with a non-zero count
  * opens the list filtered to those items (and at 0 says nothing is
  * pending), 更多>> opens the risk search, and a search by country and
  * keyword shows the expected articles, one of which opens. */
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
 #include <string.h>
@@ -18,6 +22,10 @@
 #include "kouan-test-server.h"
 #include "kouan-window.h"
 #include "kouan-window-private.h"
+#include "kouan-format.h"
+#include "insurance/kouan-insurance-claims.h"
+#include "insurance/kouan-insurance-policies.h"
+#include "insurance/kouan-insurance-subscriptions.h"
 #include "insurance/kouan-insurance-view.h"
 
 #define WAIT_TIMEOUT_SECONDS 30
@@ -65,6 +73,16 @@ login_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 
   *(KouanSession **) user_data = kouan_client_login_finish (KOUAN_CLIENT (source), result, &error);
   g_assert_no_error (error);
+}
+
+static void
+spin (guint milliseconds)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (milliseconds, timeout_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
 }
 
 static gboolean
@@ -164,6 +182,424 @@ click (GtkButton *button,
   g_assert_true (wait_until (condition, user_data));
 }
 
+/* With KOUAN_SHOT_DIR set, the window as it is now goes to
+ * $KOUAN_SHOT_DIR/insurance-@name-WIDTH.png. */
+static void
+save_window_shot (GtkWidget  *window,
+                  const char *name)
+{
+  const char *dir = g_getenv ("KOUAN_SHOT_DIR");
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *file = NULL;
+  g_autofree char *path = NULL;
+  GtkSnapshot *snapshot;
+  int width, height;
+
+  if (dir == NULL)
+    return;
+  spin (400);
+  width = gtk_widget_get_width (window);
+  height = gtk_widget_get_height (window);
+  paintable = gtk_widget_paintable_new (window);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  if (node == NULL)
+    return;
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  file = g_strdup_printf ("insurance-%s-%d.png", name, width);
+  path = g_build_filename (dir, file, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+}
+
+static void
+save_shot (const char *name)
+{
+  save_window_shot (GTK_WIDGET (fixture.window), name);
+}
+
+/* ---- confirming a policy asks first -------------------------------- */
+
+static KouanInsurancePolicies *
+policies_page (void)
+{
+  return KOUAN_INSURANCE_POLICIES (_kouan_insurance_view_get_page (fixture.view, "policies"));
+}
+
+static gboolean
+dialog_is_open (gpointer user_data)
+{
+  return (_kouan_insurance_policies_get_dialog (policies_page ()) != NULL) == GPOINTER_TO_INT (user_data);
+}
+
+/* The button of @dialog whose label is @label, as a user finds it */
+static GtkWidget *
+find_button (GtkWidget  *widget,
+             const char *label)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static char *
+policy_status (gint64 id)
+{
+  g_autoptr(KouanPolicy) policy = kouan_store_get_policy (fixture.store, fixture.enterprise_id, id, NULL);
+
+  g_assert_nonnull (policy);
+  return g_strdup (policy->status);
+}
+
+static gboolean
+policy_confirmed (gpointer user_data)
+{
+  g_autofree char *status = policy_status (*(gint64 *) user_data);
+
+  return g_strcmp0 (status, "effective") == 0;
+}
+
+static void
+test_confirm_asks_first (void)
+{
+  KouanInsurancePolicies *page;
+  GListModel *policies;
+  g_autoptr(KouanPolicy) policy = NULL;
+  g_autofree char *amount = NULL;
+  g_autofree char *status = NULL;
+  AdwMessageDialog *dialog;
+  GtkWidget *confirm;
+
+  ensure_window ();
+  page = policies_page ();
+  kouan_insurance_view_show_page (fixture.view, "policies");
+  kouan_insurance_policies_set_filter (page, KOUAN_POLICY_FILTER_PENDING);
+  policies = _kouan_insurance_view_get_policies (fixture.view);
+  g_assert_cmpuint (g_list_model_get_n_items (policies), >, 0);
+  policy = g_list_model_get_item (policies, 0);
+  g_assert_cmpstr (policy->status, ==, "pending");
+  amount = kouan_format_money (policy->currency, (double) policy->amount);
+
+  /* opening a pending policy offers to confirm it */
+  g_signal_emit_by_name (_kouan_insurance_policies_get_list_view (page), "activate", 0);
+  confirm = GTK_WIDGET (_kouan_insurance_policies_get_confirm_button (page));
+  g_assert_true (gtk_widget_get_visible (confirm));
+  save_shot ("policy-pending");
+
+  /* the question names the policy and the amount; its button, the action */
+  g_assert_true (gtk_widget_activate (confirm));
+  g_assert_true (wait_until (dialog_is_open, GINT_TO_POINTER (TRUE)));
+  dialog = _kouan_insurance_policies_get_dialog (page);
+  save_window_shot (GTK_WIDGET (dialog), "confirm-dialog");
+  g_assert_nonnull (strstr (adw_message_dialog_get_heading (dialog), policy->number));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), amount));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), policy->buyer));
+  g_assert_true (adw_message_dialog_has_response (dialog, "confirm"));
+  g_assert_cmpstr (adw_message_dialog_get_response_label (dialog, "confirm"), ==, _("_Confirm Policy"));
+  /* asking changes nothing */
+  status = policy_status (policy->id);
+  g_assert_cmpstr (status, ==, "pending");
+
+  /* Escape: nothing confirmed */
+  gtk_window_close (GTK_WINDOW (dialog));
+  g_assert_true (wait_until (dialog_is_open, GINT_TO_POINTER (FALSE)));
+  g_free (status);
+  status = policy_status (policy->id);
+  g_assert_cmpstr (status, ==, "pending");
+
+  /* the action's button confirms it */
+  g_assert_true (gtk_widget_activate (confirm));
+  g_assert_true (wait_until (dialog_is_open, GINT_TO_POINTER (TRUE)));
+  dialog = _kouan_insurance_policies_get_dialog (page);
+  g_assert_true (gtk_widget_activate (find_button (GTK_WIDGET (dialog), _("_Confirm Policy"))));
+  g_assert_true (wait_until (policy_confirmed, &policy->id));
+  g_assert_true (wait_until (dialog_is_open, GINT_TO_POINTER (FALSE)));
+  /* and the detail, now effective, offers it no more */
+  while (gtk_widget_get_visible (confirm))
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static gboolean
+policy_returned (gpointer user_data)
+{
+  g_autofree char *status = policy_status (*(gint64 *) user_data);
+
+  return g_strcmp0 (status, "returned") == 0;
+}
+
+/* Returning needs a reason, and asks first too, naming the policy, its
+ * amount and the reason, with a destructive button named for it. */
+static void
+test_return_needs_reason (void)
+{
+  KouanInsurancePolicies *page;
+  GListModel *policies;
+  g_autoptr(KouanPolicy) policy = NULL;
+  g_autofree char *amount = NULL;
+  g_autofree char *status = NULL;
+  const char *reason = "买家名称与合同不符";
+  AdwMessageDialog *dialog;
+  GtkWidget *return_button, *entry;
+
+  ensure_window ();
+  page = policies_page ();
+  kouan_insurance_view_show_page (fixture.view, "policies");
+  kouan_insurance_policies_set_filter (page, KOUAN_POLICY_FILTER_PENDING);
+  policies = _kouan_insurance_view_get_policies (fixture.view);
+  g_assert_cmpuint (g_list_model_get_n_items (policies), >, 0);
+  policy = g_list_model_get_item (policies, 0);
+  amount = kouan_format_money (policy->currency, (double) policy->amount);
+  g_signal_emit_by_name (_kouan_insurance_policies_get_list_view (page), "activate", 0);
+  return_button = GTK_WIDGET (_kouan_insurance_policies_get_return_button (page));
+  entry = GTK_WIDGET (_kouan_insurance_policies_get_reason (page));
+  g_assert_true (gtk_widget_get_visible (return_button));
+  gtk_editable_set_text (GTK_EDITABLE (entry), "");
+
+  /* without a reason: no question, the reason is marked */
+  g_assert_true (gtk_widget_activate (return_button));
+  spin (300);
+  g_assert_null (_kouan_insurance_policies_get_dialog (page));
+  g_assert_true (gtk_widget_has_css_class (entry, "error"));
+  status = policy_status (policy->id);
+  g_assert_cmpstr (status, ==, "pending");
+
+  /* typing clears the mark; with a reason the question names it all */
+  gtk_editable_set_text (GTK_EDITABLE (entry), reason);
+  g_assert_false (gtk_widget_has_css_class (entry, "error"));
+  g_assert_true (gtk_widget_activate (return_button));
+  g_assert_true (wait_until (dialog_is_open, GINT_TO_POINTER (TRUE)));
+  dialog = _kouan_insurance_policies_get_dialog (page);
+  g_assert_nonnull (strstr (adw_message_dialog_get_heading (dialog), policy->number));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), amount));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), reason));
+  g_assert_cmpint (adw_message_dialog_get_response_appearance (dialog, "return"), ==, ADW_RESPONSE_DESTRUCTIVE);
+  g_assert_true (gtk_widget_activate (find_button (GTK_WIDGET (dialog), _("_Return Policy"))));
+  g_assert_true (wait_until (policy_returned, &policy->id));
+  g_assert_true (wait_until (dialog_is_open, GINT_TO_POINTER (FALSE)));
+}
+
+/* ---- 信息订阅: a switch subscribes at once ------------------------- */
+
+typedef struct {
+  gint64   category_id;
+  gboolean subscribed;
+} SubscriptionWait;
+
+static gboolean
+subscription_is (gpointer user_data)
+{
+  SubscriptionWait *wait = user_data;
+  g_autoptr(GPtrArray) categories = kouan_store_list_insurance_categories (fixture.store, fixture.enterprise_id, NULL);
+
+  for (guint i = 0; categories != NULL && i < categories->len; i++)
+    {
+      KouanInsuranceCategory *category = g_ptr_array_index (categories, i);
+
+      if (category->id == wait->category_id)
+        return category->subscribed == wait->subscribed;
+    }
+  return FALSE;
+}
+
+static void
+test_subscription_switch (void)
+{
+  KouanInsuranceSubscriptions *page;
+  g_autoptr(GPtrArray) categories = NULL;
+  KouanInsuranceCategory *first;
+  SubscriptionWait wait;
+  GtkSwitch *toggle;
+
+  ensure_window ();
+  kouan_insurance_view_show_page (fixture.view, "subscriptions");
+  page = KOUAN_INSURANCE_SUBSCRIPTIONS (_kouan_insurance_view_get_page (fixture.view, "subscriptions"));
+  categories = kouan_store_list_insurance_categories (fixture.store, fixture.enterprise_id, NULL);
+  g_assert_nonnull (categories);
+  g_assert_cmpuint (categories->len, >, 0);
+  first = g_ptr_array_index (categories, 0);
+  toggle = _kouan_insurance_subscriptions_get_switch (page, 0);
+  g_assert_nonnull (toggle);
+  /* the switch shows the cache */
+  g_assert_cmpint (gtk_switch_get_active (toggle), ==, first->subscribed);
+
+  /* flipping it subscribes (or unsubscribes) at once, and back */
+  wait.category_id = first->id;
+  wait.subscribed = !first->subscribed;
+  gtk_switch_set_active (toggle, wait.subscribed);
+  g_assert_true (wait_until (subscription_is, &wait));
+  g_assert_true (_kouan_insurance_subscriptions_get_switch (page, 0) == toggle);
+  g_assert_cmpint (gtk_switch_get_active (toggle), ==, wait.subscribed);
+  wait.subscribed = first->subscribed;
+  gtk_switch_set_active (toggle, wait.subscribed);
+  g_assert_true (wait_until (subscription_is, &wait));
+}
+
+/* ---- 600 px: the policies fold into one pane ----------------------- */
+
+static gboolean
+window_width_is (gpointer user_data)
+{
+  spin (50);
+  /* the surface is that wide; the window's frame takes a few pixels */
+  return ABS (gtk_widget_get_width (GTK_WIDGET (fixture.window)) - GPOINTER_TO_INT (user_data)) <= 16;
+}
+
+static gboolean
+leaflet_folded (gpointer user_data)
+{
+  return adw_leaflet_get_folded (_kouan_insurance_policies_get_leaflet (policies_page ())) == GPOINTER_TO_INT (user_data);
+}
+
+static gboolean
+leaflet_shows (gpointer user_data)
+{
+  return g_strcmp0 (adw_leaflet_get_visible_child_name (_kouan_insurance_policies_get_leaflet (policies_page ())),
+                    user_data) == 0;
+}
+
+/* Every wrapping label shown gets its natural width or 12 em, whichever
+ * is less: text may wrap into lines, never into columns of a few
+ * characters. */
+static void
+assert_nothing_squeezed (GtkWidget *widget,
+                         int        em)
+{
+  int minimum, natural;
+  graphene_rect_t bounds;
+
+  if (!gtk_widget_get_mapped (widget) || !gtk_widget_get_child_visible (widget))
+    return;
+  /* a folded leaflet keeps the pane it does not show mapped, out of view */
+  if (gtk_widget_compute_bounds (widget, GTK_WIDGET (fixture.view), &bounds) &&
+      (bounds.origin.x >= gtk_widget_get_width (GTK_WIDGET (fixture.view)) ||
+       bounds.origin.x + bounds.size.width <= 0))
+    return;
+  gtk_widget_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, &natural, NULL, NULL);
+  if (GTK_IS_LABEL (widget) && gtk_label_get_wrap (GTK_LABEL (widget)) &&
+      gtk_widget_get_width (widget) < MIN (natural, 12 * em))
+    g_error ("the label “%s” is squeezed to %d px (natural %d px)",
+             gtk_label_get_label (GTK_LABEL (widget)), gtk_widget_get_width (widget), natural);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    assert_nothing_squeezed (child, em);
+}
+
+static gboolean countries_loaded (gpointer user_data);
+
+static void
+test_folded_at_600 (void)
+{
+  static const char *const other_areas[] = { "home", "notices", "warnings", "personal", "admin" };
+  static const char *const pages[] = { "home", "policies", "claims", "subscriptions", "risk" };
+  KouanInsurancePolicies *page;
+  GtkWidget *window, *back, *list_view;
+  int minimum, natural, em;
+
+  ensure_window ();
+  window = GTK_WIDGET (fixture.window);
+  page = policies_page ();
+  back = GTK_WIDGET (_kouan_insurance_policies_get_back_button (page));
+  list_view = GTK_WIDGET (_kouan_insurance_policies_get_list_view (page));
+  kouan_insurance_view_show_page (fixture.view, "policies");
+  kouan_insurance_policies_set_filter (page, KOUAN_POLICY_FILTER_ALL);
+  g_assert_cmpuint (g_list_model_get_n_items (_kouan_insurance_view_get_policies (fixture.view)), >, 0);
+
+  /* credit insurance alone fits in 600 px */
+  gtk_widget_measure (GTK_WIDGET (fixture.view), GTK_ORIENTATION_HORIZONTAL, -1, &minimum, &natural, NULL, NULL);
+  g_test_message ("credit insurance: minimum width %d px, natural %d px", minimum, natural);
+  g_assert_cmpint (minimum, <=, 600);
+  /* The other areas are converted to libadwaita separately (issue 13)
+   * and may still be wider: hidden here, so that what is measured is
+   * the shell and this area. */
+  for (guint i = 0; i < G_N_ELEMENTS (other_areas); i++)
+    {
+      GtkWidget *area = _kouan_window_get_area_page (fixture.window, other_areas[i]);
+
+      if (area != NULL)
+        gtk_widget_set_visible (area, FALSE);
+    }
+  gtk_window_set_default_size (GTK_WINDOW (window), 600, 800);
+  g_assert_true (wait_until (window_width_is, GINT_TO_POINTER (600)));
+  g_assert_true (wait_until (leaflet_folded, GINT_TO_POINTER (TRUE)));
+  {
+    g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (window, "M");
+
+    pango_layout_get_pixel_size (layout, &em, NULL);
+  }
+
+  /* the list alone, no back button */
+  g_assert_true (wait_until (leaflet_shows, (gpointer) "list"));
+  spin (300);
+  g_assert_false (gtk_widget_get_mapped (back));
+  g_assert_true (gtk_widget_get_mapped (list_view));
+  assert_nothing_squeezed (GTK_WIDGET (fixture.view), em);
+  save_shot ("policies-list");
+
+  /* opening a policy shows its detail, with a back button */
+  g_signal_emit_by_name (list_view, "activate", 0);
+  g_assert_true (wait_until (leaflet_shows, (gpointer) "detail"));
+  spin (500);
+  g_assert_true (gtk_widget_get_mapped (back));
+  assert_nothing_squeezed (GTK_WIDGET (fixture.view), em);
+  save_shot ("policies-detail");
+
+  /* back returns to the list */
+  g_assert_true (gtk_widget_activate (back));
+  g_assert_true (wait_until (leaflet_shows, (gpointer) "list"));
+  spin (500);
+  g_assert_true (gtk_widget_get_mapped (list_view));
+  g_assert_false (gtk_widget_get_mapped (back));
+
+  /* every page fits, and so do the details of the others */
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      kouan_insurance_view_show_page (fixture.view, pages[i]);
+      spin (300);
+      assert_nothing_squeezed (GTK_WIDGET (fixture.view), em);
+      save_shot (pages[i]);
+    }
+  kouan_insurance_view_show_page (fixture.view, "claims");
+  g_signal_emit_by_name (_kouan_insurance_claims_get_list_view (KOUAN_INSURANCE_CLAIMS (
+                           _kouan_insurance_view_get_page (fixture.view, "claims"))), "activate", 0);
+  spin (500);
+  assert_nothing_squeezed (GTK_WIDGET (fixture.view), em);
+  save_shot ("claims-detail");
+  kouan_insurance_view_show_page (fixture.view, "risk");
+  g_assert_true (wait_until (countries_loaded, NULL));
+  g_signal_emit_by_name (_kouan_insurance_view_get_risk_list_view (fixture.view), "activate", 0);
+  spin (500);
+  assert_nothing_squeezed (GTK_WIDGET (fixture.view), em);
+  save_shot ("risk-detail");
+
+  /* wide again: list and detail side by side, no back button */
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 760);
+  for (guint i = 0; i < G_N_ELEMENTS (other_areas); i++)
+    {
+      GtkWidget *area = _kouan_window_get_area_page (fixture.window, other_areas[i]);
+
+      if (area != NULL)
+        gtk_widget_set_visible (area, TRUE);
+    }
+  kouan_insurance_view_show_page (fixture.view, "policies");
+  g_assert_true (wait_until (window_width_is, GINT_TO_POINTER (1200)));
+  g_assert_true (wait_until (leaflet_folded, GINT_TO_POINTER (FALSE)));
+  spin (300);
+  g_assert_false (gtk_widget_get_mapped (back));
+  g_assert_true (gtk_widget_get_mapped (list_view));
+  assert_nothing_squeezed (GTK_WIDGET (fixture.view), em);
+}
+
 /* ---- shortcuts ----------------------------------------------------- */
 
 typedef struct {
@@ -206,6 +642,8 @@ test_shortcut_opens_filtered_list (void)
 
       g_assert_cmpstr (policy->status, ==, "pending");
     }
+  g_signal_emit_by_name (_kouan_insurance_policies_get_list_view (policies_page ()), "activate", 0);
+  save_shot ("policy-pending");
 
   /* the claim notices shortcut opens the claims with news */
   kouan_insurance_view_show_page (fixture.view, "home");
@@ -373,6 +811,11 @@ main (int argc, char *argv[])
   g_test_init (&argc, &argv, NULL);
   gtk_init ();
 
+  /* before the shortcut test, which confirms every pending policy */
+  g_test_add_func ("/ui/insurance/confirm-asks-first", test_confirm_asks_first);
+  g_test_add_func ("/ui/insurance/return-needs-reason", test_return_needs_reason);
+  g_test_add_func ("/ui/insurance/subscription-switch", test_subscription_switch);
+  g_test_add_func ("/ui/insurance/folded-at-600", test_folded_at_600);
   g_test_add_func ("/ui/insurance/shortcut-opens-filtered-list", test_shortcut_opens_filtered_list);
   g_test_add_func ("/ui/insurance/more-opens-search", test_more_opens_search);
   g_test_add_func ("/ui/insurance/search-country-keyword", test_search_country_keyword);

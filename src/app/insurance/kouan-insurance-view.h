@@ -1,18 +1,19 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 
 #include "kouan-store.h"
 
 G_BEGIN_DECLS
 
-/* 信用保险: a menu of its pages and a GtkStack of them — 首页 (the service
- * center's shortcuts with counts, and the latest risk information), 投保申请
- * (policies: confirm or return), 索赔申请 (claims and their history), 信息订阅
- * (subscriptions and each category's articles) and 风险信息 (the risk
- * search). Everything reads the offline cache and follows its "changed"
- * signal; edits go through the outbox. */
+/* 信用保险: a view switcher over its pages, each a class of its own —
+ * 首页 (kouan-insurance-home: the service center's shortcuts with counts,
+ * the latest risk information), 投保申请 (kouan-insurance-policies: confirm
+ * or return), 索赔申请 (kouan-insurance-claims: claims and their history),
+ * 信息订阅 (kouan-insurance-subscriptions) and 风险信息
+ * (kouan-insurance-risk: the search). Everything reads the offline cache
+ * and follows its "changed" signal; edits go through the outbox. */
 
 #define KOUAN_TYPE_INSURANCE_VIEW (kouan_insurance_view_get_type ())
 G_DECLARE_FINAL_TYPE (KouanInsuranceView, kouan_insurance_view, KOUAN, INSURANCE_VIEW, GtkWidget)
@@ -48,5 +49,8 @@ GListModel *_kouan_insurance_view_get_risk_results (KouanInsuranceView *self);
 GtkListView *_kouan_insurance_view_get_risk_list_view (KouanInsuranceView *self);
 /* the title shown by the risk page's article view ("" when none) */
 const char *_kouan_insurance_view_get_article_title (KouanInsuranceView *self);
+/* the page widget named @page (see kouan_insurance_view_show_page()) */
+GtkWidget  *_kouan_insurance_view_get_page         (KouanInsuranceView *self,
+                                                    const char         *page);
 
 G_END_DECLS
