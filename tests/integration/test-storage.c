@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <stdlib.h>
 
 #include "kouan-server.h"
 #include "kouan-storage.h"
@@ -445,6 +446,53 @@ test_feed_concurrent (void)
   g_assert_cmpuint (g_hash_table_size (seen), ==, 3 * 150 * 2);
 }
 
+/* The doorbell: a change committed through one connection rings on
+ * another that listens, once per enterprise; nothing rings before the
+ * commit or for a rolled-back change. */
+static void
+test_doorbell (void)
+{
+  g_autofree char *uri = kouan_test_pg_create_db (pg, "doorbell");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KouanStorage) w = kouan_storage_postgres_open (uri, &error);
+  g_autoptr(KouanStorage) l = kouan_storage_postgres_open (uri, &error);
+  g_autoptr(GArray) rung = g_array_new (FALSE, FALSE, sizeof (gint64));
+  const char *scale = g_getenv ("KOUAN_TEST_TIMEOUT_SCALE");
+  /* only catches a hang: a ring that never comes */
+  gint timeout_ms = 30000 * (scale != NULL ? MAX (1, atoi (scale)) : 1);
+  GPollFD fd = { 0 };
+
+  g_assert_no_error (error);
+  g_assert_true (l->feed->doorbell_listen (l, &error));
+  g_assert_no_error (error);
+
+  /* rolled back: no ring */
+  g_assert_true (kouan_storage_begin (w, &error));
+  g_assert_true (w->feed->change_record (w, 5, 0, "notes", 1, "{}", &error));
+  kouan_storage_rollback (w);
+  /* uncommitted: no ring yet */
+  g_assert_true (kouan_storage_begin (w, &error));
+  g_assert_true (w->feed->change_record (w, 7, 0, "notes", 1, "{}", &error));
+  g_assert_true (w->feed->change_record (w, 7, 0, "notes", 2, "{}", &error));
+  g_assert_true (w->feed->change_record (w, 8, 0, "notes", 1, "{}", &error));
+  g_assert_true (l->feed->doorbell_take (l, rung, &error));
+  g_assert_cmpuint (rung->len, ==, 0);
+  g_assert_true (kouan_storage_commit (w, &error));
+  g_assert_no_error (error);
+
+  fd.fd = l->feed->doorbell_fd (l);
+  fd.events = G_IO_IN;
+  while (rung->len < 2)
+    {
+      g_assert_cmpint (g_poll (&fd, 1, timeout_ms), ==, 1);
+      g_assert_true (l->feed->doorbell_take (l, rung, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_cmpuint (rung->len, ==, 2);
+  g_assert_cmpint (g_array_index (rung, gint64, 0), ==, 7);
+  g_assert_cmpint (g_array_index (rung, gint64, 1), ==, 8);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -471,6 +519,7 @@ main (int argc, char *argv[])
   g_test_add ("/storage/postgres/feed", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_feed, fixture_teardown);
   g_test_add_func ("/storage/postgres/feed-late-commit", test_feed_late_commit);
   g_test_add_func ("/storage/postgres/feed-concurrent", test_feed_concurrent);
+  g_test_add_func ("/storage/postgres/doorbell", test_doorbell);
 
   pg = kouan_test_pg_start ();
   status = g_test_run ();

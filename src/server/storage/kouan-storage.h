@@ -175,6 +175,19 @@ typedef struct {
   /* Forgets ids applied before @before; *out_count how many */
   gboolean (*mutations_prune)  (KouanStorage *storage, gint64 before,
                                 gint64 *out_count, GError **error);
+
+  /* The doorbell between instances (nullable: one process, as with
+   * SQLite, needs none). Every committed change_record() rings it with
+   * its enterprise; a listening connection learns which enterprises'
+   * feeds moved and reads the changes from the tables. Only a doorbell:
+   * a missed ring delays a nudge, never loses a change. */
+  gboolean (*doorbell_listen)  (KouanStorage *storage, GError **error);
+  /* The descriptor to watch for rings (readable), or -1 */
+  int      (*doorbell_fd)      (KouanStorage *storage);
+  /* Appends to @out (gint64) the enterprises rung since the last call,
+   * each once; never blocks */
+  gboolean (*doorbell_take)    (KouanStorage *storage, GArray *out,
+                                GError **error);
 } KouanStorageFeed;
 
 /* ---- areas 4–9: not behind the boundary yet -------------------------

@@ -479,7 +479,13 @@ change_record (KouanStorage *storage, gint64 enterprise_id, gint64 user_id,
   const char *params[] = { eid, user_id != 0 ? uid : NULL, collection, rid, record_json };
 
   /* The record's older rows for the same audience carry nothing the new
-   * one does not: compaction, as in SQLite. The new row has no seq yet. */
+   * one does not: compaction, as in SQLite. The new row has no seq yet.
+   * pg_notify rings the doorbell when (and only if) this commits; rings
+   * with the same payload in one transaction are delivered once. */
+  const char *ring[] = { eid };
+
+  if (!run_done (self, "SELECT pg_notify ('kouan_feed', $1)", 1, ring, error, "Recording a change"))
+    return FALSE;
   return run_done (self,
                    "WITH gone AS (DELETE FROM changes WHERE enterprise_id = $1"
                    "   AND collection = $3 AND record_id = $4"
@@ -696,7 +702,56 @@ mutations_prune (KouanStorage *storage, gint64 before, gint64 *out_count, GError
   return TRUE;
 }
 
+static gboolean
+doorbell_listen (KouanStorage *storage, GError **error)
+{
+  SELF;
+  return run_done (self, "LISTEN kouan_feed", 0, NULL, error, "Listening for changes");
+}
+
+static int
+doorbell_fd (KouanStorage *storage)
+{
+  SELF;
+  return PQsocket (self->conn);
+}
+
+static gboolean
+doorbell_take (KouanStorage *storage, GArray *out, GError **error)
+{
+  SELF;
+  guint first = out->len;
+  PGnotify *notify;
+
+  if (!PQconsumeInput (self->conn))
+    {
+      g_autofree char *message = g_strdup (PQerrorMessage (self->conn));
+
+      g_set_error (error, KOUAN_STORAGE_ERROR, KOUAN_STORAGE_ERROR_FAILED,
+                   "Listening for changes: %s", g_strchomp (message));
+      return FALSE;
+    }
+  while ((notify = PQnotifies (self->conn)) != NULL)
+    {
+      gint64 enterprise_id = 0;
+      gboolean known = FALSE;
+
+      if (g_ascii_string_to_signed (notify->extra, 10, 1, G_MAXINT64, &enterprise_id, NULL))
+        {
+          for (guint i = first; i < out->len && !known; i++)
+            known = g_array_index (out, gint64, i) == enterprise_id;
+          if (!known)
+            g_array_append_val (out, enterprise_id);
+        }
+      PQfreemem (notify);
+    }
+  return TRUE;
+}
+
 static const KouanStorageFeed feed_area = {
+  .doorbell_listen = doorbell_listen,
+  .doorbell_fd = doorbell_fd,
+  .doorbell_take = doorbell_take,
   .change_record = change_record,
   .changes_page = changes_page,
   .changes_count = changes_count,
