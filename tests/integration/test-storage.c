@@ -315,6 +315,40 @@ test_feed (Fixture *f, gconstpointer data)
   g_assert_cmpint (newest, ==, CHANGE (out, 1)->seq);
   g_assert_true (s->feed->changes_newest (s, 3, bob, &newest, &error));
   g_assert_cmpint (newest, ==, 0);
+
+  /* what the events sockets are told: the distinct (enterprise, audience,
+   * collection) after a seq, and the newest seq of the whole database */
+  {
+    g_autoptr(GArray) touched = g_array_new (FALSE, TRUE, sizeof (KouanStoredTouch));
+    gint64 all = 0, before = 0;
+
+    g_array_set_clear_func (touched, (GDestroyNotify) kouan_stored_touch_clear);
+    g_assert_true (s->feed->changes_newest_all (s, &before, &error));
+    g_assert_cmpint (before, >=, newest);
+    g_assert_true (s->feed->change_record (s, 2, alice, "notes", 5, "{}", &error));
+    g_assert_true (s->feed->change_record (s, 2, alice, "notes", 6, "{}", &error));
+    g_assert_true (s->feed->change_record (s, 3, 0, "other", 1, "{}", &error));
+    g_assert_true (s->feed->changes_newest_all (s, &all, &error));
+    g_assert_cmpint (all, >, before);
+    g_assert_true (s->feed->changes_touched (s, before, touched, &error));
+    g_assert_cmpuint (touched->len, ==, 2);
+    for (guint i = 0; i < touched->len; i++)
+      {
+        KouanStoredTouch *t = &g_array_index (touched, KouanStoredTouch, i);
+
+        if (t->enterprise_id == 2)
+          {
+            g_assert_cmpint (t->user_id, ==, alice);
+            g_assert_cmpstr (t->collection, ==, "notes");
+          }
+        else
+          {
+            g_assert_cmpint (t->enterprise_id, ==, 3);
+            g_assert_cmpint (t->user_id, ==, 0);
+            g_assert_cmpstr (t->collection, ==, "other");
+          }
+      }
+  }
   g_assert_no_error (error);
 }
 

@@ -95,6 +95,12 @@ kouan_stored_session_clear (KouanStoredSession *session)
 }
 
 void
+kouan_stored_touch_clear (KouanStoredTouch *touch)
+{
+  g_clear_pointer (&touch->collection, g_free);
+}
+
+void
 kouan_stored_change_clear (KouanStoredChange *change)
 {
   g_clear_pointer (&change->collection, g_free);

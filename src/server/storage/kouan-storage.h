@@ -138,6 +138,14 @@ typedef struct {
   char     *record_json;
 } KouanStoredChange;
 
+/* Who a change concerns: (enterprise, audience (0: every member),
+ * collection), for announcing it on the events sockets. */
+typedef struct {
+  gint64  enterprise_id;
+  gint64  user_id;
+  char   *collection;
+} KouanStoredTouch;
+
 typedef struct {
   /* Appends a change of a record (@user_id 0: for every member) inside
    * the current write; @record_json (nullable) is its JSON as written,
@@ -164,6 +172,13 @@ typedef struct {
   /* The newest visible change for everyone or @user_id; 0 if none */
   gboolean (*changes_newest)   (KouanStorage *storage, gint64 enterprise_id,
                                 gint64 user_id, gint64 *out_seq, GError **error);
+  /* The newest visible change of the whole database; 0 if none */
+  gboolean (*changes_newest_all) (KouanStorage *storage, gint64 *out_seq,
+                                  GError **error);
+  /* Appends to @out (KouanStoredTouch) the distinct (enterprise,
+   * audience, collection) of the changes after @after_seq */
+  gboolean (*changes_touched)  (KouanStorage *storage, gint64 after_seq,
+                                GArray *out, GError **error);
   /* (transfer full) (nullable): the stored result of mutation @id */
   char    *(*mutation_result)  (KouanStorage *storage, gint64 user_id,
                                 const char *mutation_id, GError **error);
@@ -252,5 +267,6 @@ gboolean      kouan_storage_begin           (KouanStorage *storage, GError **err
 gboolean      kouan_storage_commit          (KouanStorage *storage, GError **error);
 void          kouan_storage_rollback        (KouanStorage *storage);
 void          kouan_stored_change_clear     (KouanStoredChange *change);
+void          kouan_stored_touch_clear      (KouanStoredTouch  *touch);
 
 G_END_DECLS

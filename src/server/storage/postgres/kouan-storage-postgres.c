@@ -650,6 +650,46 @@ changes_newest (KouanStorage *storage, gint64 enterprise_id, gint64 user_id,
   return TRUE;
 }
 
+static gboolean
+changes_newest_all (KouanStorage *storage, gint64 *out_seq, GError **error)
+{
+  SELF;
+  PGresult *r;
+
+  *out_seq = 0;
+  if (!in_transaction (self) && !number_pending (self, error))
+    return FALSE;
+  r = run (self, "SELECT COALESCE (MAX (seq), 0) FROM changes", 0, NULL, error,
+           "Reading the newest change");
+  if (r == NULL)
+    return FALSE;
+  *out_seq = int_at (r, 0, 0);
+  PQclear (r);
+  return TRUE;
+}
+
+static gboolean
+changes_touched (KouanStorage *storage, gint64 after_seq, GArray *out, GError **error)
+{
+  SELF;
+  INT (after, after_seq);
+  const char *params[] = { after };
+  PGresult *r = run (self,
+    "SELECT DISTINCT enterprise_id, COALESCE (user_id, 0), collection FROM changes WHERE seq > $1",
+    1, params, error, "Reading new changes to announce");
+
+  if (r == NULL)
+    return FALSE;
+  for (int i = 0; i < PQntuples (r); i++)
+    {
+      KouanStoredTouch touch = { int_at (r, i, 0), int_at (r, i, 1), g_strdup (PQgetvalue (r, i, 2)) };
+
+      g_array_append_val (out, touch);
+    }
+  PQclear (r);
+  return TRUE;
+}
+
 static char *
 mutation_result (KouanStorage *storage, gint64 user_id, const char *mutation_id, GError **error)
 {
@@ -756,6 +796,8 @@ static const KouanStorageFeed feed_area = {
   .changes_page = changes_page,
   .changes_count = changes_count,
   .changes_newest = changes_newest,
+  .changes_newest_all = changes_newest_all,
+  .changes_touched = changes_touched,
   .mutation_result = mutation_result,
   .mutation_store = mutation_store,
   .mutations_prune = mutations_prune,

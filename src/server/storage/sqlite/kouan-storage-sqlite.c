@@ -558,6 +558,44 @@ changes_newest (KouanStorage *storage, gint64 enterprise_id, gint64 user_id,
   return TRUE;
 }
 
+static gboolean
+changes_newest_all (KouanStorage *storage, gint64 *out_seq, GError **error)
+{
+  SELF;
+  /* MAX of the rowid alias is one index probe, cheap enough for every
+   * request. */
+  sqlite3_stmt *s = stmt (self, "SELECT COALESCE (MAX (seq), 0) FROM changes");
+  int rc = sqlite3_step (s);
+
+  *out_seq = rc == SQLITE_ROW ? sqlite3_column_int64 (s, 0) : 0;
+  sqlite3_reset (s);
+  if (rc != SQLITE_ROW)
+    return fail (self, error, "Reading the newest change");
+  return TRUE;
+}
+
+static gboolean
+changes_touched (KouanStorage *storage, gint64 after_seq, GArray *out, GError **error)
+{
+  SELF;
+  sqlite3_stmt *s = stmt (self,
+    "SELECT DISTINCT enterprise_id, COALESCE (user_id, 0), collection FROM changes WHERE seq > ?1");
+  int rc;
+
+  sqlite3_bind_int64 (s, 1, after_seq);
+  while ((rc = sqlite3_step (s)) == SQLITE_ROW)
+    {
+      KouanStoredTouch touch = { sqlite3_column_int64 (s, 0), sqlite3_column_int64 (s, 1),
+                                 g_strdup ((const char *) sqlite3_column_text (s, 2)) };
+
+      g_array_append_val (out, touch);
+    }
+  sqlite3_reset (s);
+  if (rc != SQLITE_DONE)
+    return fail (self, error, "Reading new changes to announce");
+  return TRUE;
+}
+
 static char *
 mutation_result (KouanStorage *storage, gint64 user_id, const char *mutation_id, GError **error)
 {
@@ -613,6 +651,8 @@ static const KouanStorageFeed feed_area = {
   .changes_page = changes_page,
   .changes_count = changes_count,
   .changes_newest = changes_newest,
+  .changes_newest_all = changes_newest_all,
+  .changes_touched = changes_touched,
   .mutation_result = mutation_result,
   .mutation_store = mutation_store,
   .mutations_prune = mutations_prune,
