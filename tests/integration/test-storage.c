@@ -367,7 +367,7 @@ test_feed_late_commit (void)
   g_autoptr(KouanStorage) b = kouan_storage_postgres_open (uri, &error);
   g_autoptr(KouanStorage) r = kouan_storage_postgres_open (uri, &error);
   g_autoptr(GArray) out = g_array_new (FALSE, TRUE, sizeof (KouanStoredChange));
-  g_autoptr(GHashTable) seen = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   gint64 cursor = 0;
 
   g_assert_no_error (error);
