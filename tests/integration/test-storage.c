@@ -354,6 +354,33 @@ test_feed (Fixture *f, gconstpointer data)
 
 /* ---- several connections (PostgreSQL) -------------------------------- */
 
+/* Two writes of one record committed before anyone read the feed are
+ * numbered in the order they were written: the feed sends the later. */
+static void
+test_feed_same_record (void)
+{
+  g_autofree char *uri = kouan_test_pg_create_db (pg, "samerecord");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KouanStorage) a = kouan_storage_postgres_open (uri, &error);
+  g_autoptr(KouanStorage) b = kouan_storage_postgres_open (uri, &error);
+  g_autoptr(GArray) out = g_array_new (FALSE, TRUE, sizeof (KouanStoredChange));
+
+  g_assert_no_error (error);
+  g_array_set_clear_func (out, (GDestroyNotify) kouan_stored_change_clear);
+  for (int i = 0; i < 20; i++)
+    {
+      g_autofree char *first = g_strdup_printf ("{\"v\":%d}", 2 * i);
+      g_autofree char *second = g_strdup_printf ("{\"v\":%d}", 2 * i + 1);
+
+      g_assert_true (a->feed->change_record (a, 1, 0, "notes", 7, first, &error));
+      g_assert_true (b->feed->change_record (b, 1, 0, "notes", 7, second, &error));
+      g_assert_no_error (error);
+      page (a, 1, 0, 0, 10, NULL, out);
+      g_assert_cmpuint (out->len, ==, 1);
+      g_assert_cmpstr (CHANGE (out, 0)->record_json, ==, second);
+    }
+}
+
 /* Two writers on their own connections: A starts first (its row gets
  * the lower id) but commits after B. A follower that already read B's
  * change must still get A's: 20 rounds, the follower's set equal to
@@ -551,6 +578,7 @@ main (int argc, char *argv[])
   g_test_add ("/storage/postgres/card", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_card, fixture_teardown);
   g_test_add ("/storage/postgres/mutation-ids", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_mutation_ids, fixture_teardown);
   g_test_add ("/storage/postgres/feed", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_feed, fixture_teardown);
+  g_test_add_func ("/storage/postgres/feed-same-record", test_feed_same_record);
   g_test_add_func ("/storage/postgres/feed-late-commit", test_feed_late_commit);
   g_test_add_func ("/storage/postgres/feed-concurrent", test_feed_concurrent);
   g_test_add_func ("/storage/postgres/doorbell", test_doorbell);

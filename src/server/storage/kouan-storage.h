@@ -150,7 +150,10 @@ typedef struct {
   /* Appends a change of a record (@user_id 0: for every member) inside
    * the current write; @record_json (nullable) is its JSON as written,
    * NULL for a deletion. The SQLite backend's triggers record changes
-   * themselves; this is for the writes that go through storage. */
+   * themselves; this is for the writes that go through storage. Call it
+   * after writing the record, in the same transaction: two writes of one
+   * record are then ordered by the record's row lock, and the later one
+   * is the one the feed sends. */
   gboolean (*change_record)    (KouanStorage *storage, gint64 enterprise_id,
                                 gint64 user_id, const char *collection,
                                 gint64 record_id, const char *record_json,

@@ -524,9 +524,13 @@ number_pending (PgStorage *self, GError **error)
   /* The UPDATE's snapshot is taken after the lock is held: it sees every
    * number the previous holder committed. */
   if (!run_done (self, "SELECT pg_advisory_xact_lock ($1::bigint)", 1, params, error, "Numbering changes") ||
-      !run_done (self, "UPDATE changes SET seq = nextval ('changes_seq') WHERE id IN"
-                 " (SELECT id FROM changes WHERE seq IS NULL ORDER BY id)", 0, NULL, error,
-                 "Numbering changes") ||
+      /* in id order: two pending rows of one record (written one after
+       * the other, the record's row lock between them) keep their order,
+       * so the later write is the one the feed sends */
+      !run_done (self, "UPDATE changes c SET seq = n.seq FROM"
+                 " (SELECT id, nextval ('changes_seq') AS seq FROM"
+                 "   (SELECT id FROM changes WHERE seq IS NULL ORDER BY id) AS p) AS n"
+                 " WHERE c.id = n.id", 0, NULL, error, "Numbering changes") ||
       !run_done (self, "COMMIT", 0, NULL, error, "Numbering changes"))
     {
       PQclear (PQexec (self->conn, "ROLLBACK"));
