@@ -44,18 +44,9 @@ kouan_server_auth_create_user (KouanServer *self,
                                gint64      *out_id,
                                GError     **error)
 {
-  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
-    "INSERT INTO users (account, name, password_hash) VALUES (?1, ?2, ?3)");
   g_autofree char *hash = kouan_crypto_hash_password (password, KOUAN_PASSWORD_ITERATIONS);
 
-  sqlite3_bind_text (stmt, 1, account, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 2, name, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 3, hash, -1, SQLITE_TRANSIENT);
-  if (!kouan_server_db_step_done (self, stmt, error))
-    return FALSE;
-  if (out_id != NULL)
-    *out_id = sqlite3_last_insert_rowid (self->db);
-  return TRUE;
+  return self->storage->auth->user_create (self->storage, account, name, hash, out_id, error);
 }
 
 /* ---- throttling ---------------------------------------------------- */
@@ -68,24 +59,20 @@ kouan_server_throttle_wait (KouanServer *self,
                             const char  *key,
                             gint64       now)
 {
-  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
-    "SELECT COUNT(*), MIN(at) FROM ("
-    "  SELECT at FROM login_failures WHERE key = ?1 AND at > ?2"
-    "  ORDER BY at DESC LIMIT ?3)");
+  g_autoptr(GError) error = NULL;
+  gint64 count = 0, oldest = 0;
   gint64 wait = 0;
 
-  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 2, now - KOUAN_LOGIN_WINDOW);
-  sqlite3_bind_int (stmt, 3, KOUAN_LOGIN_MAX_FAILURES);
-  if (kouan_server_db_row (self, stmt) &&
-      sqlite3_column_int (stmt, 0) >= KOUAN_LOGIN_MAX_FAILURES)
+  if (!self->storage->auth->throttle_recent (self->storage, key, now - KOUAN_LOGIN_WINDOW,
+                                             KOUAN_LOGIN_MAX_FAILURES, &count, &oldest, &error))
+    kouan_server_storage_failed (self, error);
+  else if (count >= KOUAN_LOGIN_MAX_FAILURES)
     {
       /* The oldest of the last five failures leaving the window frees a
        * slot. */
-      wait = sqlite3_column_int64 (stmt, 1) + KOUAN_LOGIN_WINDOW - now;
+      wait = oldest + KOUAN_LOGIN_WINDOW - now;
       wait = MAX (wait, 1);
     }
-  sqlite3_reset (stmt);
   return wait;
 }
 
@@ -94,20 +81,17 @@ kouan_server_throttle_busy (KouanServer *self,
                             const char  *key,
                             gint64       now)
 {
-  sqlite3_stmt *stmt;
-  gint64 failures = 0;
+  g_autoptr(GError) error = NULL;
+  gint64 failures = 0, oldest = 0;
   int in_flight = self->passwords_in_flight != NULL
     ? GPOINTER_TO_INT (g_hash_table_lookup (self->passwords_in_flight, key)) : 0;
 
   if (in_flight == 0)
     return FALSE;
-  stmt = kouan_server_db_stmt (self,
-    "SELECT COUNT(*) FROM login_failures WHERE key = ?1 AND at > ?2");
-  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 2, now - KOUAN_LOGIN_WINDOW);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    failures = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
+  /* only whether the limit is reached matters: count up to it */
+  if (!self->storage->auth->throttle_recent (self->storage, key, now - KOUAN_LOGIN_WINDOW,
+                                             KOUAN_LOGIN_MAX_FAILURES, &failures, &oldest, &error))
+    kouan_server_storage_failed (self, error);
   return failures + in_flight >= KOUAN_LOGIN_MAX_FAILURES;
 }
 
@@ -116,13 +100,9 @@ kouan_server_throttle_record (KouanServer *self,
                               const char  *key,
                               gint64       now)
 {
-  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
-    "INSERT INTO login_failures (key, at) VALUES (?1, ?2)");
   g_autoptr(GError) error = NULL;
 
-  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 2, now);
-  if (!kouan_server_db_step_done (self, stmt, &error))
+  if (!self->storage->auth->throttle_record (self->storage, key, now, &error))
     g_warning ("Recording a failed login: %s", error->message);
 }
 
@@ -131,12 +111,10 @@ kouan_server_throttle_forget (KouanServer *self,
                               const char  *key,
                               gint64       now)
 {
-  sqlite3_stmt *stmt;
+  g_autoptr(GError) error = NULL;
 
-  stmt = kouan_server_db_stmt (self, "DELETE FROM login_failures WHERE key = ?1 OR at <= ?2");
-  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 2, now - KOUAN_LOGIN_WINDOW);
-  kouan_server_db_step_done (self, stmt, NULL);
+  if (!self->storage->auth->throttle_forget (self->storage, key, now - KOUAN_LOGIN_WINDOW, &error))
+    g_warning ("%s", error->message);
 }
 
 /* ---- password hashing off the main loop ---------------------------- */
@@ -400,7 +378,8 @@ login_start (KouanServer       *self,
   const char *account;
   const char *password;
   const char *address;
-  sqlite3_stmt *stmt;
+  gint64 user_id = 0;
+  gboolean active = FALSE;
   LoginAttempt *attempt = NULL;
   const char *keys[3] = { NULL, NULL, NULL };
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
@@ -452,19 +431,17 @@ login_start (KouanServer       *self,
       return TRUE;
     }
 
-  stmt = kouan_server_db_stmt (self, "SELECT id, password_hash, active FROM users WHERE account = ?1");
-  sqlite3_bind_text (stmt, 1, account, -1, SQLITE_TRANSIENT);
-  if (kouan_server_db_row (self, stmt))
+  if (!self->storage->auth->user_for_login (self->storage, account, &user_id, &hash,
+                                            &active, &error))
     {
-      attempt = g_new0 (LoginAttempt, 1);
-      attempt->user_id = sqlite3_column_int64 (stmt, 0);
-      hash = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-      attempt->active = sqlite3_column_int (stmt, 2) != 0;
+      kouan_server_storage_failed (self, error);
+      kouan_server_reply_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal",
+                                "The account could not be looked up");
+      return FALSE;
     }
-  sqlite3_reset (stmt);
-
-  if (attempt == NULL)
-    attempt = g_new0 (LoginAttempt, 1);
+  attempt = g_new0 (LoginAttempt, 1);
+  attempt->user_id = user_id;
+  attempt->active = active;
   attempt->account_key = g_steal_pointer (&account_key);
   attempt->address_key = g_steal_pointer (&address_key);
   keys[0] = attempt->account_key;
@@ -540,10 +517,10 @@ static void
 delete_session (KouanServer *self,
                 const char  *token_sha)
 {
-  sqlite3_stmt *stmt = kouan_server_db_stmt (self, "DELETE FROM sessions WHERE token_sha256 = ?1");
+  g_autoptr(GError) error = NULL;
 
-  sqlite3_bind_text (stmt, 1, token_sha, -1, SQLITE_TRANSIENT);
-  kouan_server_db_step_done (self, stmt, NULL);
+  if (!self->storage->auth->session_delete (self->storage, token_sha, &error))
+    kouan_server_storage_failed (self, error);
 }
 
 /* Keeps at most KOUAN_SESSIONS_PER_USER sessions of @user_id: a script
@@ -556,26 +533,20 @@ evict_oldest_sessions (KouanServer *self,
                        gint64       user_id,
                        const char  *keep_sha)
 {
-  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
-    "SELECT token_sha256 FROM sessions WHERE user_id = ?1 AND token_sha256 <> ?2"
-    " ORDER BY last_seen DESC, created_at DESC LIMIT -1 OFFSET ?3");
-  g_autoptr(GPtrArray) evicted = g_ptr_array_new_with_free_func (g_free);
-  int rc;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) evicted = self->storage->auth->sessions_evict (self->storage, user_id, keep_sha,
+                                                                      KOUAN_SESSIONS_PER_USER - 1,
+                                                                      &error);
 
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  sqlite3_bind_text (stmt, 2, keep_sha, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int (stmt, 3, KOUAN_SESSIONS_PER_USER - 1);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (evicted, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    g_warning ("Listing sessions to evict: %s", sqlite3_errmsg (self->db));
-
+  if (evicted == NULL)
+    {
+      g_warning ("Evicting sessions: %s", error->message);
+      return;
+    }
   for (guint i = 0; i < evicted->len; i++)
     {
       const char *sha = g_ptr_array_index (evicted, i);
 
-      delete_session (self, sha);
       if (self->sockets != NULL)
         kouan_server_events_close_session (self, sha);
     }
@@ -590,20 +561,12 @@ kouan_server_auth_open_session (KouanServer       *self,
   g_autoptr(GError) error = NULL;
   g_autofree char *token = NULL;
   g_autofree char *token_sha = NULL;
-  sqlite3_stmt *stmt;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
   token = kouan_crypto_random_token (TOKEN_BYTES);
   token_sha = kouan_crypto_sha256_hex (token, strlen (token));
-  stmt = kouan_server_db_stmt (self,
-    "INSERT INTO sessions (token_sha256, user_id, method, created_at, last_seen, expires_at)"
-    " VALUES (?1, ?2, ?5, ?3, ?3, ?4)");
-  sqlite3_bind_text (stmt, 1, token_sha, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 2, user_id);
-  sqlite3_bind_int64 (stmt, 3, now);
-  sqlite3_bind_int64 (stmt, 4, now + self->session_max);
-  sqlite3_bind_text (stmt, 5, method, -1, SQLITE_TRANSIENT);
-  if (!kouan_server_db_step_done (self, stmt, &error))
+  if (!self->storage->auth->session_insert (self->storage, token_sha, user_id, method, now,
+                                            now + self->session_max, &error))
     {
       g_warning ("Creating a session: %s", error->message);
       kouan_server_reply_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal",
@@ -614,11 +577,11 @@ kouan_server_auth_open_session (KouanServer       *self,
   evict_oldest_sessions (self, user_id, token_sha);
 
   /* Expired sessions are swept on each login rather than by a timer. */
-  stmt = kouan_server_db_stmt (self,
-    "DELETE FROM sessions WHERE expires_at <= ?1 OR last_seen <= ?2");
-  sqlite3_bind_int64 (stmt, 1, now);
-  sqlite3_bind_int64 (stmt, 2, now - self->session_idle);
-  kouan_server_db_step_done (self, stmt, NULL);
+  if (!self->storage->auth->sessions_sweep (self->storage, now, now - self->session_idle, &error))
+    {
+      g_warning ("%s", error->message);
+      g_clear_error (&error);
+    }
 
   reply_session (self, msg, user_id, method,
                  session_expiry (self, now, now), token);
@@ -633,11 +596,10 @@ kouan_server_auth_check (KouanServer        *self,
   const char *authorization = soup_message_headers_get_one (headers, "Authorization");
   g_autofree char *token_sha = NULL;
   const char *token;
-  sqlite3_stmt *stmt;
+  g_auto(KouanStoredSession) stored = { 0 };
+  g_autoptr(GError) error = NULL;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-  gint64 created_at = 0, last_seen = 0, expires_at = 0;
-  gboolean found = FALSE;
-  gboolean active = FALSE;
+  gint64 created_at, last_seen, expires_at;
 
   if (authorization == NULL || g_ascii_strncasecmp (authorization, "Bearer ", 7) != 0)
     {
@@ -650,28 +612,25 @@ kouan_server_auth_check (KouanServer        *self,
     token++;
 
   token_sha = kouan_crypto_sha256_hex (token, strlen (token));
-  stmt = kouan_server_db_stmt (self,
-    "SELECT s.user_id, s.method, s.created_at, s.last_seen, s.expires_at, u.active"
-    " FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_sha256 = ?1");
-  sqlite3_bind_text (stmt, 1, token_sha, -1, SQLITE_TRANSIENT);
-  if (kouan_server_db_row (self, stmt))
+  if (!self->storage->auth->session_lookup (self->storage, token_sha, &stored, &error))
     {
-      found = TRUE;
-      out->user_id = sqlite3_column_int64 (stmt, 0);
-      out->method = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-      created_at = sqlite3_column_int64 (stmt, 2);
-      last_seen = sqlite3_column_int64 (stmt, 3);
-      expires_at = sqlite3_column_int64 (stmt, 4);
-      active = sqlite3_column_int (stmt, 5) != 0;
+      kouan_server_storage_failed (self, error);
+      kouan_server_reply_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal",
+                                "The session could not be checked");
+      return FALSE;
     }
-  sqlite3_reset (stmt);
-
-  if (!found || !active)
+  if (stored.token_sha256 == NULL || !stored.user_active)
     {
       kouan_server_reply_error (msg, SOUP_STATUS_UNAUTHORIZED, "unauthorized",
                                 "The session is not valid; log in again");
       return FALSE;
     }
+
+  out->user_id = stored.user_id;
+  out->method = g_steal_pointer (&stored.method);
+  created_at = stored.created_at;
+  last_seen = stored.last_seen;
+  expires_at = stored.expires_at;
 
   /* The idle limit is checked against the server's current setting, so
    * lowering it takes effect for existing sessions too. */
@@ -684,14 +643,9 @@ kouan_server_auth_check (KouanServer        *self,
       return FALSE;
     }
 
-  if (last_seen != now)
-    {
-      stmt = kouan_server_db_stmt (self,
-        "UPDATE sessions SET last_seen = ?2 WHERE token_sha256 = ?1");
-      sqlite3_bind_text (stmt, 1, token_sha, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_int64 (stmt, 2, now);
-      kouan_server_db_step_done (self, stmt, NULL);
-    }
+  if (last_seen != now &&
+      !self->storage->auth->session_touch (self->storage, token_sha, now, &error))
+    kouan_server_storage_failed (self, error);
 
   out->token_sha256 = g_steal_pointer (&token_sha);
   out->created_at = created_at;

@@ -63,15 +63,8 @@ kouan_server_card_bind (KouanServer  *self,
                         gint64        user_id,
                         GError      **error)
 {
-  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
-    "INSERT INTO card_certificates (fingerprint, user_id, active, created_at)"
-    " VALUES (?1, ?2, 1, ?3)"
-    " ON CONFLICT (fingerprint) DO UPDATE SET user_id = ?2, active = 1");
-
-  sqlite3_bind_text (stmt, 1, fingerprint, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 2, user_id);
-  sqlite3_bind_int64 (stmt, 3, g_get_real_time () / G_USEC_PER_SEC);
-  return kouan_server_db_step_done (self, stmt, error);
+  return self->storage->card->certificate_bind (self->storage, fingerprint, user_id,
+                                                g_get_real_time () / G_USEC_PER_SEC, error);
 }
 
 static gboolean
@@ -165,16 +158,17 @@ static gint64
 challenge_cap_wait (KouanServer *self,
                     gint64       now)
 {
-  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
-    "SELECT COUNT(*), MIN(expires_at) FROM card_challenges WHERE used = 0 AND expires_at > ?1");
-  gint64 wait = 0;
+  g_autoptr(GError) error = NULL;
+  gint64 count = 0, first_expiry = 0;
 
-  sqlite3_bind_int64 (stmt, 1, now);
-  if (sqlite3_step (stmt) == SQLITE_ROW &&
-      sqlite3_column_int64 (stmt, 0) >= KOUAN_CARD_CHALLENGES_OUTSTANDING)
-    wait = MAX (sqlite3_column_int64 (stmt, 1) - now, 1);
-  sqlite3_reset (stmt);
-  return wait;
+  if (!self->storage->card->challenges_outstanding (self->storage, now, &count, &first_expiry, &error))
+    {
+      kouan_server_storage_failed (self, error);
+      return 1;
+    }
+  if (count >= KOUAN_CARD_CHALLENGES_OUTSTANDING)
+    return MAX (first_expiry - now, 1);
+  return 0;
 }
 
 void
@@ -188,7 +182,6 @@ kouan_server_card_challenge (KouanServer       *self,
   guint8 challenge[CHALLENGE_BYTES];
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   const char *address;
-  sqlite3_stmt *stmt;
   gint64 wait;
 
   if (!card_login_configured (self, msg))
@@ -198,9 +191,11 @@ kouan_server_card_challenge (KouanServer       *self,
 
   /* Each challenge is a stored row: one address may not fill the table,
    * and all addresses together may not either. */
-  stmt = kouan_server_db_stmt (self, "DELETE FROM card_challenges WHERE expires_at <= ?1");
-  sqlite3_bind_int64 (stmt, 1, now - CHALLENGE_KEEP);
-  kouan_server_db_step_done (self, stmt, NULL);
+  if (!self->storage->card->challenges_sweep (self->storage, now - CHALLENGE_KEEP, &error))
+    {
+      g_warning ("%s", error->message);
+      g_clear_error (&error);
+    }
   address = soup_server_message_get_remote_host (msg);
   wait = challenge_cap_wait (self, now);
   if (wait == 0)
@@ -223,11 +218,8 @@ kouan_server_card_challenge (KouanServer       *self,
    * challenge with it anyway, but there is no reason to keep more. */
   challenge_sha = kouan_crypto_sha256_hex (challenge, sizeof challenge);
 
-  stmt = kouan_server_db_stmt (self,
-    "INSERT INTO card_challenges (challenge_sha256, expires_at, used) VALUES (?1, ?2, 0)");
-  sqlite3_bind_text (stmt, 1, challenge_sha, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 2, now + self->card_challenge_ttl);
-  if (!kouan_server_db_step_done (self, stmt, &error))
+  if (!self->storage->card->challenge_insert (self->storage, challenge_sha,
+                                              now + self->card_challenge_ttl, &error))
     {
       g_warning ("Storing a card challenge: %s", error->message);
       kouan_server_reply_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal",
@@ -281,15 +273,15 @@ read_base64 (SoupServerMessage *msg,
   return g_bytes_new_take (data, length);
 }
 
-typedef enum {
-  CHALLENGE_OK,
-  CHALLENGE_UNKNOWN,
-  CHALLENGE_USED,
-  CHALLENGE_EXPIRED,
-} ChallengeStatus;
+typedef KouanChallengeStatus ChallengeStatus;
+#define CHALLENGE_OK      KOUAN_CHALLENGE_OK
+#define CHALLENGE_UNKNOWN KOUAN_CHALLENGE_UNKNOWN
+#define CHALLENGE_USED    KOUAN_CHALLENGE_USED
+#define CHALLENGE_EXPIRED KOUAN_CHALLENGE_EXPIRED
 
 /* Looks the challenge up and marks it used in the same step, so it is
- * single use even when the rest of the login fails. */
+ * single use even when the rest of the login fails (and across instances
+ * on one PostgreSQL). A database failure counts as unknown. */
 static ChallengeStatus
 consume_challenge (KouanServer *self,
                    GBytes      *challenge,
@@ -298,33 +290,15 @@ consume_challenge (KouanServer *self,
   gsize length;
   const void *data = g_bytes_get_data (challenge, &length);
   g_autofree char *sha = kouan_crypto_sha256_hex (data, length);
-  sqlite3_stmt *stmt;
-  gboolean found = FALSE;
-  gboolean used = FALSE;
-  gint64 expires_at = 0;
+  g_autoptr(GError) error = NULL;
+  ChallengeStatus status = CHALLENGE_UNKNOWN;
 
-  stmt = kouan_server_db_stmt (self,
-    "SELECT used, expires_at FROM card_challenges WHERE challenge_sha256 = ?1");
-  sqlite3_bind_text (stmt, 1, sha, -1, SQLITE_TRANSIENT);
-  if (kouan_server_db_row (self, stmt))
+  if (!self->storage->card->challenge_consume (self->storage, sha, now, &status, &error))
     {
-      found = TRUE;
-      used = sqlite3_column_int (stmt, 0) != 0;
-      expires_at = sqlite3_column_int64 (stmt, 1);
+      kouan_server_storage_failed (self, error);
+      return CHALLENGE_UNKNOWN;
     }
-  sqlite3_reset (stmt);
-
-  if (!found)
-    return CHALLENGE_UNKNOWN;
-  if (used)
-    return CHALLENGE_USED;
-
-  stmt = kouan_server_db_stmt (self,
-    "UPDATE card_challenges SET used = 1 WHERE challenge_sha256 = ?1");
-  sqlite3_bind_text (stmt, 1, sha, -1, SQLITE_TRANSIENT);
-  kouan_server_db_step_done (self, stmt, NULL);
-
-  return now >= expires_at ? CHALLENGE_EXPIRED : CHALLENGE_OK;
+  return status;
 }
 
 /* The active user the certificate is bound to, or 0. */
@@ -332,15 +306,11 @@ static gint64
 bound_user (KouanServer *self,
             const char  *fingerprint)
 {
-  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
-    "SELECT u.id FROM card_certificates c JOIN users u ON u.id = c.user_id"
-    " WHERE c.fingerprint = ?1 AND c.active AND u.active");
+  g_autoptr(GError) error = NULL;
   gint64 user_id = 0;
 
-  sqlite3_bind_text (stmt, 1, fingerprint, -1, SQLITE_TRANSIENT);
-  if (kouan_server_db_row (self, stmt))
-    user_id = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
+  if (!self->storage->card->certificate_user (self->storage, fingerprint, &user_id, &error))
+    kouan_server_storage_failed (self, error);
   return user_id;
 }
 

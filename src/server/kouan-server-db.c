@@ -834,17 +834,16 @@ gint64
 kouan_server_db_prune_mutations (KouanServer *self,
                                  gint64       now)
 {
-  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
-    "DELETE FROM applied_mutations WHERE applied_at < ?1");
   g_autoptr(GError) error = NULL;
+  gint64 count = 0;
 
-  sqlite3_bind_int64 (stmt, 1, now - KOUAN_MUTATION_RETENTION);
-  if (!kouan_server_db_step_done (self, stmt, &error))
+  if (!self->storage->feed->mutations_prune (self->storage, now - KOUAN_MUTATION_RETENTION,
+                                             &count, &error))
     {
       g_warning ("Pruning old mutation ids: %s", error->message);
       return -1;
     }
-  return sqlite3_changes64 (self->db);
+  return count;
 }
 
 static gboolean
@@ -919,6 +918,7 @@ kouan_server_db_open (KouanServer  *self,
       kouan_server_db_close (self);
       return FALSE;
     }
+  self->storage = kouan_storage_sqlite_new (self->db);
 
   /* At start and hourly, so no id outlives the retention by more than an
    * hour however long the server runs. */
@@ -931,6 +931,7 @@ void
 kouan_server_db_close (KouanServer *self)
 {
   g_clear_handle_id (&self->prune_timer, g_source_remove);
+  g_clear_pointer (&self->storage, kouan_storage_free);
   g_clear_pointer (&self->statements, g_hash_table_unref);
   g_clear_error (&self->db_failure);
   if (self->db != NULL)
@@ -1008,6 +1009,16 @@ kouan_server_db_like_escape (const char *text)
 }
 
 void
+kouan_server_storage_failed (KouanServer  *self,
+                             const GError *error)
+{
+  if (self->db_failure != NULL)
+    return;
+  self->db_failure = g_error_new_literal (KOUAN_SERVER_ERROR, KOUAN_SERVER_ERROR_DB, error->message);
+  g_warning ("%s", error->message);
+}
+
+void
 kouan_server_db_failure_clear (KouanServer *self)
 {
   g_clear_error (&self->db_failure);
@@ -1076,16 +1087,11 @@ kouan_server_db_max_seq (KouanServer *self,
                          gint64       enterprise_id,
                          gint64       user_id)
 {
-  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
-    "SELECT seq FROM changes WHERE enterprise_id = ?1"
-    " AND (user_id IS NULL OR user_id = ?2) ORDER BY seq DESC LIMIT 1");
+  g_autoptr(GError) error = NULL;
   gint64 seq = 0;
 
-  sqlite3_bind_int64 (stmt, 1, enterprise_id);
-  sqlite3_bind_int64 (stmt, 2, user_id);
-  if (kouan_server_db_row (self, stmt))
-    seq = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
+  if (!self->storage->feed->changes_newest (self->storage, enterprise_id, user_id, &seq, &error))
+    kouan_server_storage_failed (self, error);
   return seq;
 }
 

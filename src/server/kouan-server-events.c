@@ -151,14 +151,11 @@ kouan_server_events_notify (KouanServer *self,
 gint64
 kouan_server_events_newest (KouanServer *self)
 {
-  /* MAX of the rowid alias is one index probe, cheap enough for every
-   * request. */
-  sqlite3_stmt *stmt = kouan_server_db_stmt (self, "SELECT COALESCE (MAX (seq), 0) FROM changes");
+  g_autoptr(GError) error = NULL;
   gint64 seq = 0;
 
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    seq = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
+  if (!self->storage->feed->changes_newest_all (self->storage, &seq, &error))
+    g_warning ("%s", error->message);
   return seq;
 }
 
@@ -203,31 +200,20 @@ void
 kouan_server_events_notify_since (KouanServer *self,
                                   gint64       after_seq)
 {
-  sqlite3_stmt *stmt;
   g_autoptr(GHashTable) allowed = NULL;
   g_autoptr(GArray) touched = NULL;
-  typedef struct { gint64 enterprise_id, user_id; char *collection; } Touched;
-  int rc;
+  g_autoptr(GError) error = NULL;
+  typedef KouanStoredTouch Touched;
 
   if (self->sockets == NULL || self->sockets->len == 0)
     return;
 
   /* The distinct (enterprise, audience, collection) of the new changes:
    * a handful per request, however many records it changed. */
-  stmt = kouan_server_db_stmt (self,
-    "SELECT DISTINCT enterprise_id, COALESCE (user_id, 0), collection FROM changes WHERE seq > ?1");
   touched = g_array_new (FALSE, FALSE, sizeof (Touched));
-  sqlite3_bind_int64 (stmt, 1, after_seq);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      Touched t = { sqlite3_column_int64 (stmt, 0), sqlite3_column_int64 (stmt, 1),
-                    g_strdup ((const char *) sqlite3_column_text (stmt, 2)) };
-
-      g_array_append_val (touched, t);
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    g_warning ("Reading new changes to announce: %s", sqlite3_errmsg (self->db));
+  g_array_set_clear_func (touched, (GDestroyNotify) kouan_stored_touch_clear);
+  if (!self->storage->feed->changes_touched (self->storage, after_seq, touched, &error))
+    g_warning ("%s", error->message);
 
   allowed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   for (guint i = 0; i < self->sockets->len; i++)
@@ -245,9 +231,6 @@ kouan_server_events_notify_since (KouanServer *self,
             }
         }
     }
-
-  for (guint j = 0; j < touched->len; j++)
-    g_free (g_array_index (touched, Touched, j).collection);
 }
 
 void

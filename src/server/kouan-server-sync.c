@@ -91,36 +91,62 @@ count_remaining (KouanServer *self,
                  gint64       cursor,
                  GHashTable  *allowed)
 {
-  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
-    "SELECT c.collection, count(*) FROM changes c"
-    " WHERE c.enterprise_id = ?1 AND c.seq > ?2"
-    "   AND (c.user_id IS NULL OR c.user_id = ?3)"
-    "   AND NOT EXISTS (SELECT 1 FROM changes d"
-    "     WHERE d.enterprise_id = c.enterprise_id AND d.collection = c.collection"
-    "       AND d.record_id = c.record_id AND d.seq > c.seq"
-    "       AND (d.user_id IS NULL OR d.user_id = ?3))"
-    " GROUP BY c.collection");
+  g_autoptr(GHashTable) counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autoptr(JsonObject) remaining = json_object_new ();
-  int rc;
+  g_autoptr(GError) error = NULL;
+  GHashTableIter iter;
+  gpointer key, value;
 
-  sqlite3_bind_int64 (stmt, 1, enterprise_id);
-  sqlite3_bind_int64 (stmt, 2, cursor);
-  sqlite3_bind_int64 (stmt, 3, user_id);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  if (!self->storage->feed->changes_count (self->storage, enterprise_id, user_id, cursor,
+                                           counts, &error))
     {
-      const char *collection = (const char *) sqlite3_column_text (stmt, 0);
-      const KouanServerCollection *kind = kouan_server_collections_lookup (self, collection);
-
-      if (kind != NULL && may_view (self, kind, enterprise_id, user_id, allowed))
-        json_object_set_int_member (remaining, collection, sqlite3_column_int64 (stmt, 1));
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_DONE)
-    {
-      g_warning ("Counting the change feed: %s", sqlite3_errmsg (self->db));
+      g_warning ("%s", error->message);
       return NULL;
     }
+  g_hash_table_iter_init (&iter, counts);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      const KouanServerCollection *kind = kouan_server_collections_lookup (self, key);
+
+      if (kind != NULL && may_view (self, kind, enterprise_id, user_id, allowed))
+        json_object_set_int_member (remaining, key, *(gint64 *) value);
+    }
   return g_steal_pointer (&remaining);
+}
+
+/* Appends one change of the page to @out as JSON text. A record the
+ * backend kept as written is copied as is; the others are materialised
+ * (the areas whose writes do not go through storage yet). */
+static void
+append_change (KouanServer                 *self,
+               const KouanServerCollection *kind,
+               const KouanStoredChange     *change,
+               gint64                       enterprise_id,
+               gint64                       user_id,
+               GString                     *out)
+{
+  g_autofree char *materialised = NULL;
+  const char *record = change->record_json;
+
+  if (!change->kept)
+    {
+      g_autoptr(JsonObject) object = kind->materialise (self, enterprise_id, change->record_id, user_id);
+
+      if (object != NULL)
+        record = materialised = kouan_json_object_to_string (object);
+    }
+  /* collection names are registered identifiers: nothing to escape */
+  g_string_append_printf (out, "%s{\"seq\":%" G_GINT64_FORMAT ",\"collection\":\"%s\",\"id\":%"
+                          G_GINT64_FORMAT ",\"op\":\"%s\"",
+                          out->str[out->len - 1] == '[' ? "" : ",",
+                          change->seq, change->collection, change->record_id,
+                          record != NULL ? "upsert" : "delete");
+  if (record != NULL)
+    {
+      g_string_append (out, ",\"record\":");
+      g_string_append (out, record);
+    }
+  g_string_append_c (out, '}');
 }
 
 void
@@ -130,37 +156,27 @@ kouan_server_sync_changes (KouanServer       *self,
                            gint64             enterprise_id,
                            gint64             user_id)
 {
-  /* A row is left out when a later row of the same record is visible to
-   * this user: each record then appears once, at its latest change, and
-   * the page stays an index range scan instead of a GROUP BY over the
-   * whole tail of the feed. Collections the user may not view (?5, a JSON
-   * array of names) are left out in the query too, so a page holds up to
-   * @limit changes the user receives and its cursor is the last of them —
-   * a member without the admin rights does not page through the admin
-   * collections' rows. */
-  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
-    "SELECT c.seq, c.collection, c.record_id FROM changes c"
-    " WHERE c.enterprise_id = ?1 AND c.seq > ?2"
-    "   AND (c.user_id IS NULL OR c.user_id = ?3)"
-    "   AND c.collection NOT IN (SELECT value FROM json_each (?5))"
-    "   AND NOT EXISTS (SELECT 1 FROM changes d"
-    "     WHERE d.enterprise_id = c.enterprise_id AND d.collection = c.collection"
-    "       AND d.record_id = c.record_id AND d.seq > c.seq"
-    "       AND (d.user_id IS NULL OR d.user_id = ?3))"
-    " ORDER BY c.seq LIMIT ?4");
-  g_autoptr(JsonObject) reply = json_object_new ();
-  JsonArray *changes = json_array_new ();
+  /* Storage returns each record once, at its latest change, leaving out
+   * the collections this user may not view, so a page holds up to @limit
+   * changes the user receives and its cursor is the last of them — a
+   * member without the admin rights does not page through the admin
+   * collections' rows. The reply is written as text: a record kept as
+   * written is copied, not parsed and serialised again. */
   g_autoptr(GHashTable) allowed = g_hash_table_new (g_str_hash, g_str_equal);
-  JsonObject *remaining = NULL;
-  gint64 since, limit, cursor, count = 0, with_counts;
+  g_autoptr(GPtrArray) hidden = g_ptr_array_new ();
+  g_autoptr(GArray) page = g_array_new (FALSE, TRUE, sizeof (KouanStoredChange));
+  g_autoptr(JsonObject) remaining = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) out = NULL;
+  gint64 since, limit, cursor, with_counts, newest = 0;
   gboolean more = FALSE;
-  int rc;
+  SoupMessageHeaders *headers;
+  gsize length;
 
   if (!parse_query_int (query, "since", 0, 0, G_MAXINT64, &since) ||
       !parse_query_int (query, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT, &limit) ||
       !parse_query_int (query, "count", 0, 0, 1, &with_counts))
     {
-      json_array_unref (changes);
       kouan_server_reply_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid_field",
                                 "\"since\" must be an integer >= 0, \"limit\" one in 1–%d"
                                 " and \"count\" 0 or 1", MAX_LIMIT);
@@ -168,121 +184,112 @@ kouan_server_sync_changes (KouanServer       *self,
     }
 
   /* the collections hidden from this user, decided once per page */
-  {
-    g_autoptr(JsonArray) hidden = json_array_new ();
-    g_autoptr(JsonNode) node = json_node_new (JSON_NODE_ARRAY);
-    g_autofree char *text = NULL;
-    GHashTableIter iter;
-    gpointer value;
+  if (self->collections != NULL)
+    {
+      GHashTableIter iter;
+      gpointer value;
 
-    if (self->collections != NULL)
-      {
-        g_hash_table_iter_init (&iter, self->collections);
-        while (g_hash_table_iter_next (&iter, NULL, &value))
-          {
-            const KouanServerCollection *kind = value;
+      g_hash_table_iter_init (&iter, self->collections);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        {
+          const KouanServerCollection *kind = value;
 
-            if (!may_view (self, kind, enterprise_id, user_id, allowed))
-              json_array_add_string_element (hidden, kind->name);
-          }
-      }
-    json_node_set_array (node, hidden);
-    text = kouan_json_to_string (node);
-    sqlite3_bind_text (stmt, 5, text, -1, SQLITE_TRANSIENT);
-  }
+          if (!may_view (self, kind, enterprise_id, user_id, allowed))
+            g_ptr_array_add (hidden, (gpointer) kind->name);
+        }
+    }
+  g_ptr_array_add (hidden, NULL);
+  g_array_set_clear_func (page, (GDestroyNotify) kouan_stored_change_clear);
 
   cursor = since;
-  sqlite3_bind_int64 (stmt, 1, enterprise_id);
-  sqlite3_bind_int64 (stmt, 2, since);
-  sqlite3_bind_int64 (stmt, 3, user_id);
-  sqlite3_bind_int64 (stmt, 4, limit + 1);   /* one more tells whether more wait */
-
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  /* one more tells whether more wait */
+  if (!self->storage->feed->changes_page (self->storage, enterprise_id, user_id, since, limit + 1,
+                                          (const char * const *) hidden->pdata, page, &error))
+    goto failed;
+  if (page->len > (guint) limit)
     {
-      gint64 seq = sqlite3_column_int64 (stmt, 0);
-      const char *collection = (const char *) sqlite3_column_text (stmt, 1);
-      gint64 record_id = sqlite3_column_int64 (stmt, 2);
-      const KouanServerCollection *kind = kouan_server_collections_lookup (self, collection);
-      JsonObject *change;
-      JsonObject *record;
+      more = TRUE;
+      g_array_set_size (page, limit);
+    }
 
-      if (count == limit)
-        {
-          more = TRUE;
-          break;
-        }
+  out = g_string_sized_new (256 + page->len * 512);
+  g_string_append (out, "{\"changes\":[");
+  for (guint i = 0; i < page->len; i++)
+    {
+      const KouanStoredChange *change = &g_array_index (page, KouanStoredChange, i);
+      const KouanServerCollection *kind = kouan_server_collections_lookup (self, change->collection);
 
-      cursor = seq;
-      count++;
-
-      /* Records of a menu the user may not view are left out of the feed
-       * (the cursor still moves past them). */
+      cursor = change->seq;
+      /* A collection no longer registered is passed over (the cursor
+       * still moves past it). */
       if (kind == NULL || !may_view (self, kind, enterprise_id, user_id, allowed))
         continue;
-
-      change = json_object_new ();
-      json_object_set_int_member (change, "seq", seq);
-      json_object_set_string_member (change, "collection", collection);
-      json_object_set_int_member (change, "id", record_id);
-      record = kind->materialise (self, enterprise_id, record_id, user_id);
-      if (record != NULL)
-        {
-          json_object_set_string_member (change, "op", "upsert");
-          json_object_set_object_member (change, "record", record);
-        }
-      else
-        json_object_set_string_member (change, "op", "delete");
-      json_array_add_object_element (changes, change);
-    }
-  sqlite3_reset (stmt);
-
-  if (rc == SQLITE_ROW || rc == SQLITE_DONE)
-    {
-      if (with_counts)
-        {
-          if (more)
-            remaining = count_remaining (self, enterprise_id, user_id, cursor, allowed);
-          else
-            remaining = json_object_new ();
-          if (remaining == NULL)
-            rc = SQLITE_ERROR;
-        }
+      append_change (self, kind, change, enterprise_id, user_id, out);
     }
 
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+  if (with_counts)
     {
-      json_array_unref (changes);
-      g_warning ("Reading the change feed: %s", sqlite3_errmsg (self->db));
-      kouan_server_reply_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal",
-                                "The change feed could not be read");
-      return;
+      remaining = more ? count_remaining (self, enterprise_id, user_id, cursor, allowed)
+                       : json_object_new ();
+      if (remaining == NULL)
+        {
+          g_set_error_literal (&error, KOUAN_SERVER_ERROR, KOUAN_SERVER_ERROR_DB,
+                               "Counting the change feed failed");
+          goto failed;
+        }
     }
 
   /* On the last page the cursor moves past the rows this user may not
    * see at the end of the feed, as far as the newest change addressed to
-   * everyone or to this user (others' own rows never move it):
-   * the next pull starts there, and it equals what the events socket
-   * announces. (One connection, one request at a time: no change can
-   * slip in between the page and this.) */
+   * everyone or to this user (others' own rows never move it): the next
+   * pull starts there, and it equals what the events socket announces.
+   * With several writers (PostgreSQL) a change may be numbered between
+   * the page and this read: the cursor jumps only when nothing after it
+   * is one this user would receive, so it never passes over one. */
   if (!more)
     {
-      sqlite3_stmt *newest = kouan_server_db_stmt (self,
-        "SELECT COALESCE (MAX (seq), 0) FROM changes WHERE enterprise_id = ?1"
-        " AND (user_id IS NULL OR user_id = ?2)");
+      if (!self->storage->feed->changes_newest (self->storage, enterprise_id, user_id, &newest, &error))
+        goto failed;
+      if (newest > cursor)
+        {
+          /* Is there a change after @cursor this user would receive? Then
+           * it was numbered after the page was read: leave the cursor, the
+           * next pull gets it. */
+          g_autoptr(GArray) after = g_array_new (FALSE, TRUE, sizeof (KouanStoredChange));
 
-      sqlite3_bind_int64 (newest, 1, enterprise_id);
-      sqlite3_bind_int64 (newest, 2, user_id);
-      if (kouan_server_db_row (self, newest))
-        cursor = MAX (cursor, sqlite3_column_int64 (newest, 0));
-      sqlite3_reset (newest);
+          g_array_set_clear_func (after, (GDestroyNotify) kouan_stored_change_clear);
+          if (!self->storage->feed->changes_page (self->storage, enterprise_id, user_id, cursor, 1,
+                                                  (const char * const *) hidden->pdata, after, &error))
+            goto failed;
+          if (after->len == 0)
+            cursor = newest;
+        }
     }
 
-  json_object_set_array_member (reply, "changes", changes);
-  json_object_set_int_member (reply, "cursor", cursor);
-  json_object_set_boolean_member (reply, "more", more);
+  g_string_append_printf (out, "],\"cursor\":%" G_GINT64_FORMAT ",\"more\":%s",
+                          cursor, more ? "true" : "false");
   if (remaining != NULL)
-    json_object_set_object_member (reply, "remaining", remaining);
-  kouan_server_reply_json (msg, SOUP_STATUS_OK, reply);
+    {
+      g_autofree char *text = kouan_json_object_to_string (remaining);
+
+      g_string_append (out, ",\"remaining\":");
+      g_string_append (out, text);
+    }
+  g_string_append_c (out, '}');
+
+  headers = soup_server_message_get_response_headers (msg);
+  /* as kouan_server_reply_json(): no cache may keep a copy */
+  soup_message_headers_replace (headers, "Cache-Control", "no-store");
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  length = out->len;
+  soup_server_message_set_response (msg, "application/json; charset=utf-8", SOUP_MEMORY_TAKE,
+                                    g_string_free (g_steal_pointer (&out), FALSE), length);
+  return;
+
+failed:
+  g_warning ("Reading the change feed: %s", error->message);
+  kouan_server_reply_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal",
+                            "The change feed could not be read");
 }
 
 /* ---- mutations ----------------------------------------------------- */
@@ -469,16 +476,13 @@ stored_result (KouanServer *self,
                gint64       user_id,
                const char  *mutation_id)
 {
-  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
-    "SELECT result_json FROM applied_mutations WHERE user_id = ?1 AND mutation_id = ?2");
-  JsonObject *result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = self->storage->feed->mutation_result (self->storage, user_id,
+                                                                mutation_id, &error);
 
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  sqlite3_bind_text (stmt, 2, mutation_id, -1, SQLITE_TRANSIENT);
-  if (kouan_server_db_row (self, stmt))
-    result = kouan_json_parse_object ((const char *) sqlite3_column_text (stmt, 0), -1, NULL);
-  sqlite3_reset (stmt);
-  return result;
+  if (error != NULL)
+    kouan_server_storage_failed (self, error);
+  return text != NULL ? kouan_json_parse_object (text, -1, NULL) : NULL;
 }
 
 static gboolean
@@ -488,16 +492,10 @@ store_result (KouanServer  *self,
               JsonObject   *result,
               GError      **error)
 {
-  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
-    "INSERT INTO applied_mutations (user_id, mutation_id, result_json, applied_at)"
-    " VALUES (?1, ?2, ?3, ?4)");
   g_autofree char *text = kouan_json_object_to_string (result);
 
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  sqlite3_bind_text (stmt, 2, mutation_id, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 3, text, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 4, g_get_real_time () / G_USEC_PER_SEC);
-  return kouan_server_db_step_done (self, stmt, error);
+  return self->storage->feed->mutation_store (self->storage, user_id, mutation_id, text,
+                                              g_get_real_time () / G_USEC_PER_SEC, error);
 }
 
 static gboolean

@@ -5,6 +5,8 @@
 #include <sqlite3.h>
 #include <json-glib/json-glib.h>
 
+#include "kouan-storage.h"
+
 G_BEGIN_DECLS
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
@@ -49,7 +51,8 @@ typedef struct _KouanServer KouanServer;
 
 struct _KouanServer
 {
-  sqlite3    *db;
+  sqlite3    *db;          /* the areas not behind the storage boundary yet */
+  KouanStorage *storage;    /* sessions, card, change feed (storage/) */
   GHashTable *statements;   /* constant SQL text → sqlite3_stmt*, prepared once */
   GError     *db_failure;   /* (nullable) the first failed read of the current
                              * request; the router answers 500 when set */
@@ -117,6 +120,10 @@ gboolean      kouan_server_db_row         (KouanServer  *self,
  * user's "50%" matches that text, not everything starting with "50". */
 char         *kouan_server_db_like_escape (const char   *text);
 void          kouan_server_db_failure_clear (KouanServer *self);
+/* Keeps a failed storage call's @error (logged once) as the request's
+ * database failure, like a failed read: the router answers 500. */
+void          kouan_server_storage_failed (KouanServer  *self,
+                                           const GError *error);
 /* Has a read failed since the last clear? @error gets a copy. */
 gboolean      kouan_server_db_failed      (KouanServer  *self,
                                            GError      **error);

@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "kouan-storage.h"
+
+G_DEFINE_QUARK (kouan-storage-error-quark, kouan_storage_error)
+
+gboolean
+kouan_storage_is_postgres_uri (const char *db)
+{
+  return db != NULL &&
+         (g_str_has_prefix (db, "postgresql://") || g_str_has_prefix (db, "postgres://"));
+}
+
+/* The areas in the order of kouan-storage.h; a backend serves an area
+ * when its table is set. */
+static char *
+unported (gconstpointer areas[9])
+{
+  static const char *const names[9] = {
+    "sessions and authentication", "IC card challenges", "change feed and mutations",
+    "messages", "personal center", "admin people", "enterprise settings",
+    "insurance", "images", /* the audit log goes with admin people */
+  };
+  g_autoptr(GString) list = g_string_new (NULL);
+
+  for (guint i = 0; i < 9; i++)
+    if (areas[i] == NULL)
+      g_string_append_printf (list, "%s%s", list->len > 0 ? ", " : "", names[i]);
+  return list->len > 0 ? g_string_free (g_steal_pointer (&list), FALSE) : NULL;
+}
+
+char *
+kouan_storage_unported (const KouanStorage *storage)
+{
+  gconstpointer areas[9] = {
+    storage->auth, storage->card, storage->feed, storage->messages, storage->personal,
+    /* people and audit are one area for the handlers (kouan-server-admin.c) */
+    storage->people != NULL && storage->audit != NULL ? storage->people : NULL,
+    storage->enterprise, storage->insurance, storage->images,
+  };
+
+  /* SQLite serves the areas not behind the boundary yet through
+   * kouan-server-db.c, on the same connection. */
+  if (storage->backend == KOUAN_STORAGE_SQLITE)
+    return NULL;
+  return unported (areas);
+}
+
+char *
+kouan_storage_unported_for (KouanStorageBackend backend)
+{
+  /* What each backend fills in (kouan-storage-sqlite.c,
+   * kouan-storage-postgres.c): the three ported areas. */
+  static const int ported = 1;
+  gconstpointer areas[9] = { &ported, &ported, &ported, NULL, NULL, NULL, NULL, NULL, NULL };
+
+  if (backend == KOUAN_STORAGE_SQLITE)
+    return NULL;   /* SQLite serves the rest through kouan-server-db.c */
+  return unported (areas);
+}
+
+void
+kouan_storage_free (KouanStorage *storage)
+{
+  if (storage != NULL)
+    storage->free (storage);
+}
+
+gboolean
+kouan_storage_begin (KouanStorage *storage, GError **error)
+{
+  return storage->begin (storage, error);
+}
+
+gboolean
+kouan_storage_commit (KouanStorage *storage, GError **error)
+{
+  return storage->commit (storage, error);
+}
+
+void
+kouan_storage_rollback (KouanStorage *storage)
+{
+  storage->rollback (storage);
+}
+
+void
+kouan_stored_session_clear (KouanStoredSession *session)
+{
+  g_clear_pointer (&session->token_sha256, g_free);
+  g_clear_pointer (&session->method, g_free);
+}
+
+void
+kouan_stored_touch_clear (KouanStoredTouch *touch)
+{
+  g_clear_pointer (&touch->collection, g_free);
+}
+
+void
+kouan_stored_change_clear (KouanStoredChange *change)
+{
+  g_clear_pointer (&change->collection, g_free);
+  g_clear_pointer (&change->record_json, g_free);
+}

@@ -1,0 +1,275 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* The storage boundary of kouan-server (docs/architecture.md, "Storage").
+ *
+ * Route handlers parse, authorise, call storage and reply: the SQL of an
+ * area lives in its backend, src/server/storage/sqlite/ (the embedded
+ * default, --db FILE) or src/server/storage/postgres/ (--db
+ * postgresql://…, through libpq). Storage is declared per feature area;
+ * each area is a table of functions a backend fills in. A NULL table
+ * means the backend does not serve that area yet: the server then refuses
+ * to start on it (kouan_storage_unported()), it never half-works.
+ *
+ * Every function takes the KouanStorage it belongs to, reports a database
+ * failure with KOUAN_STORAGE_ERROR and is called from one thread at a time
+ * per KouanStorage (a backend connection is not shared between threads).
+ * Times are Unix seconds. */
+
+#define KOUAN_STORAGE_ERROR (kouan_storage_error_quark ())
+GQuark kouan_storage_error_quark (void);
+
+typedef enum {
+  KOUAN_STORAGE_ERROR_FAILED,       /* the database refused or failed */
+  KOUAN_STORAGE_ERROR_CONSTRAINT,   /* a unique or foreign key was violated */
+  KOUAN_STORAGE_ERROR_UNSUPPORTED,  /* the backend or area is not available */
+} KouanStorageError;
+
+typedef enum {
+  KOUAN_STORAGE_SQLITE,
+  KOUAN_STORAGE_POSTGRES,
+} KouanStorageBackend;
+
+typedef struct _KouanStorage KouanStorage;
+
+/* ---- area 1: sessions and authentication --------------------------- */
+
+typedef struct {
+  char   *token_sha256;
+  gint64  user_id;
+  char   *method;
+  gint64  created_at;
+  gint64  last_seen;
+  gint64  expires_at;
+  gboolean user_active;
+} KouanStoredSession;
+
+void kouan_stored_session_clear (KouanStoredSession *session);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (KouanStoredSession, kouan_stored_session_clear)
+
+typedef struct {
+  /* The account's id, password hash and whether it is active; *out_id 0
+   * when there is no such account. */
+  gboolean (*user_for_login)   (KouanStorage *storage, const char *account,
+                                gint64 *out_id, char **out_hash,
+                                gboolean *out_active, GError **error);
+  gboolean (*user_create)      (KouanStorage *storage, const char *account,
+                                const char *name, const char *password_hash,
+                                gint64 *out_id, GError **error);
+  gboolean (*session_insert)   (KouanStorage *storage, const char *token_sha256,
+                                gint64 user_id, const char *method,
+                                gint64 now, gint64 expires_at, GError **error);
+  /* *out is zeroed and left so (token_sha256 NULL) when there is none */
+  gboolean (*session_lookup)   (KouanStorage *storage, const char *token_sha256,
+                                KouanStoredSession *out, GError **error);
+  gboolean (*session_touch)    (KouanStorage *storage, const char *token_sha256,
+                                gint64 now, GError **error);
+  gboolean (*session_delete)   (KouanStorage *storage, const char *token_sha256,
+                                GError **error);
+  /* Deletes the user's sessions beyond the @keep most recently used
+   * (never @keep_sha) and returns their hashes (transfer full). */
+  GPtrArray *(*sessions_evict) (KouanStorage *storage, gint64 user_id,
+                                const char *keep_sha, guint keep,
+                                GError **error);
+  /* Deletes sessions that expired by @now or were idle since @idle_before */
+  gboolean (*sessions_sweep)   (KouanStorage *storage, gint64 now,
+                                gint64 idle_before, GError **error);
+
+  /* Failed logins per key ("account:NAME", "address:IP", "card:…"). The
+   * newest @max failures after @since: their count and the oldest time. */
+  gboolean (*throttle_recent)  (KouanStorage *storage, const char *key,
+                                gint64 since, guint max, gint64 *out_count,
+                                gint64 *out_oldest, GError **error);
+  gboolean (*throttle_record)  (KouanStorage *storage, const char *key,
+                                gint64 at, GError **error);
+  /* Forgets @key's failures and every failure at or before @before */
+  gboolean (*throttle_forget)  (KouanStorage *storage, const char *key,
+                                gint64 before, GError **error);
+} KouanStorageAuth;
+
+/* ---- area 2: IC card challenges and certificates -------------------- */
+
+typedef enum {
+  KOUAN_CHALLENGE_OK,
+  KOUAN_CHALLENGE_UNKNOWN,
+  KOUAN_CHALLENGE_USED,
+  KOUAN_CHALLENGE_EXPIRED,
+} KouanChallengeStatus;
+
+typedef struct {
+  /* Forgets challenges that expired before @before */
+  gboolean (*challenges_sweep)       (KouanStorage *storage, gint64 before,
+                                      GError **error);
+  /* Unused, unexpired challenges: how many, and the earliest expiry */
+  gboolean (*challenges_outstanding) (KouanStorage *storage, gint64 now,
+                                      gint64 *out_count, gint64 *out_first_expiry,
+                                      GError **error);
+  gboolean (*challenge_insert)       (KouanStorage *storage, const char *sha256,
+                                      gint64 expires_at, GError **error);
+  /* Marks the challenge used and says what it was, in one atomic step: of
+   * two logins presenting it at once (on any instance) one gets
+   * KOUAN_CHALLENGE_OK, the other KOUAN_CHALLENGE_USED. */
+  gboolean (*challenge_consume)      (KouanStorage *storage, const char *sha256,
+                                      gint64 now, KouanChallengeStatus *out,
+                                      GError **error);
+  gboolean (*certificate_bind)       (KouanStorage *storage, const char *fingerprint,
+                                      gint64 user_id, gint64 now, GError **error);
+  /* The active user an active certificate is bound to, or 0 */
+  gboolean (*certificate_user)       (KouanStorage *storage, const char *fingerprint,
+                                      gint64 *out_user_id, GError **error);
+} KouanStorageCard;
+
+/* ---- area 3: the change feed and mutation ids ----------------------- */
+
+/* One change of a feed page. When @kept, @record_json is the record's
+ * JSON text as it was written (NULL: it was deleted) and the feed
+ * concatenates it as is; otherwise the backend does not keep it and the
+ * handler materialises the record (the SQLite triggers of the areas not
+ * behind the boundary yet). */
+typedef struct {
+  gint64    seq;
+  char     *collection;
+  gint64    record_id;
+  gboolean  kept;
+  char     *record_json;
+} KouanStoredChange;
+
+/* Who a change concerns: (enterprise, audience (0: every member),
+ * collection), for announcing it on the events sockets. */
+typedef struct {
+  gint64  enterprise_id;
+  gint64  user_id;
+  char   *collection;
+} KouanStoredTouch;
+
+typedef struct {
+  /* Appends a change of a record (@user_id 0: for every member) inside
+   * the current write; @record_json (nullable) is its JSON as written,
+   * NULL for a deletion. The SQLite backend's triggers record changes
+   * themselves; this is for the writes that go through storage. Call it
+   * after writing the record, in the same transaction: two writes of one
+   * record are then ordered by the record's row lock, and the later one
+   * is the one the feed sends. */
+  gboolean (*change_record)    (KouanStorage *storage, gint64 enterprise_id,
+                                gint64 user_id, const char *collection,
+                                gint64 record_id, const char *record_json,
+                                GError **error);
+  /* Appends to @out (KouanStoredChange) the first @limit changes after
+   * @since that @user_id receives, each record once at its latest change,
+   * leaving out @hidden collections (nullable, NULL-terminated). A page
+   * never skips: every change with a seq at or below the last one
+   * returned is committed and visible (docs/architecture.md, "Sync
+   * protocol"). */
+  gboolean (*changes_page)     (KouanStorage *storage, gint64 enterprise_id,
+                                gint64 user_id, gint64 since, guint limit,
+                                const char * const *hidden, GArray *out,
+                                GError **error);
+  /* Per collection, how many such changes follow @since (name → count) */
+  gboolean (*changes_count)    (KouanStorage *storage, gint64 enterprise_id,
+                                gint64 user_id, gint64 since,
+                                GHashTable *out, GError **error);
+  /* The newest visible change for everyone or @user_id; 0 if none */
+  gboolean (*changes_newest)   (KouanStorage *storage, gint64 enterprise_id,
+                                gint64 user_id, gint64 *out_seq, GError **error);
+  /* The newest visible change of the whole database; 0 if none */
+  gboolean (*changes_newest_all) (KouanStorage *storage, gint64 *out_seq,
+                                  GError **error);
+  /* Appends to @out (KouanStoredTouch) the distinct (enterprise,
+   * audience, collection) of the changes after @after_seq */
+  gboolean (*changes_touched)  (KouanStorage *storage, gint64 after_seq,
+                                GArray *out, GError **error);
+  /* (transfer full) (nullable): the stored result of mutation @id */
+  char    *(*mutation_result)  (KouanStorage *storage, gint64 user_id,
+                                const char *mutation_id, GError **error);
+  /* Stores it; at most once: a second store of the same id fails with
+   * KOUAN_STORAGE_ERROR_CONSTRAINT (and the batch rolls back) */
+  gboolean (*mutation_store)   (KouanStorage *storage, gint64 user_id,
+                                const char *mutation_id, const char *result_json,
+                                gint64 now, GError **error);
+  /* Forgets ids applied before @before; *out_count how many */
+  gboolean (*mutations_prune)  (KouanStorage *storage, gint64 before,
+                                gint64 *out_count, GError **error);
+
+  /* The doorbell between instances (nullable: one process, as with
+   * SQLite, needs none). Every committed change_record() rings it with
+   * its enterprise; a listening connection learns which enterprises'
+   * feeds moved and reads the changes from the tables. Only a doorbell:
+   * a missed ring delays a nudge, never loses a change. */
+  gboolean (*doorbell_listen)  (KouanStorage *storage, GError **error);
+  /* The descriptor to watch for rings (readable), or -1 */
+  int      (*doorbell_fd)      (KouanStorage *storage);
+  /* Appends to @out (gint64) the enterprises rung since the last call,
+   * each once; never blocks */
+  gboolean (*doorbell_take)    (KouanStorage *storage, GArray *out,
+                                GError **error);
+} KouanStorageFeed;
+
+/* ---- areas 4–9: not behind the boundary yet -------------------------
+ *
+ * Messages, personal center, admin people (roles, departments, staff,
+ * grants, join requests), enterprise settings (and showcase), insurance,
+ * images and the audit log still run their SQL in their kouan-server-*.c
+ * through kouan_server_db_*() on the SQLite connection. Each gets its
+ * table of functions here when it is ported; until then both backends
+ * leave it NULL and PostgreSQL refuses to start (docs/architecture.md). */
+typedef struct _KouanStorageMessages    KouanStorageMessages;
+typedef struct _KouanStoragePersonal    KouanStoragePersonal;
+typedef struct _KouanStoragePeople      KouanStoragePeople;
+typedef struct _KouanStorageEnterprise  KouanStorageEnterprise;
+typedef struct _KouanStorageInsurance   KouanStorageInsurance;
+typedef struct _KouanStorageImages      KouanStorageImages;
+typedef struct _KouanStorageAudit       KouanStorageAudit;
+
+/* A backend: its areas and its transaction control. */
+struct _KouanStorage
+{
+  KouanStorageBackend            backend;
+  const KouanStorageAuth        *auth;
+  const KouanStorageCard        *card;
+  const KouanStorageFeed        *feed;
+  const KouanStorageMessages    *messages;
+  const KouanStoragePersonal    *personal;
+  const KouanStoragePeople      *people;
+  const KouanStorageEnterprise  *enterprise;
+  const KouanStorageInsurance   *insurance;
+  const KouanStorageImages      *images;
+  const KouanStorageAudit       *audit;
+
+  gboolean (*begin)    (KouanStorage *storage, GError **error);
+  gboolean (*commit)   (KouanStorage *storage, GError **error);
+  void     (*rollback) (KouanStorage *storage);
+  void     (*free)     (KouanStorage *storage);
+};
+
+/* Is @db a PostgreSQL connection URI (postgresql:// or postgres://)? */
+gboolean      kouan_storage_is_postgres_uri (const char *db);
+/* (transfer full) (nullable): a comma-separated list of the feature areas
+ * @storage does not serve, NULL when it serves all nine. */
+char         *kouan_storage_unported        (const KouanStorage *storage);
+/* (transfer full) (nullable): the same for a backend before connecting */
+char         *kouan_storage_unported_for    (KouanStorageBackend backend);
+void          kouan_storage_free            (KouanStorage *storage);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KouanStorage, kouan_storage_free)
+
+/* Backends. The SQLite one works on a connection its caller opened and
+ * migrated (kouan-server-db.c keeps it for the areas not ported yet). */
+typedef struct sqlite3 sqlite3;
+KouanStorage *kouan_storage_sqlite_new      (sqlite3     *db);
+/* Connects with libpq to @uri and migrates the schema (schema_version
+ * table). NULL with KOUAN_STORAGE_ERROR_UNSUPPORTED when built without
+ * libpq (meson -Dpostgres=disabled). */
+KouanStorage *kouan_storage_postgres_open   (const char  *uri,
+                                             GError     **error);
+
+/* Convenience for the handlers */
+gboolean      kouan_storage_begin           (KouanStorage *storage, GError **error);
+gboolean      kouan_storage_commit          (KouanStorage *storage, GError **error);
+void          kouan_storage_rollback        (KouanStorage *storage);
+void          kouan_stored_change_clear     (KouanStoredChange *change);
+void          kouan_stored_touch_clear      (KouanStoredTouch  *touch);
+
+G_END_DECLS

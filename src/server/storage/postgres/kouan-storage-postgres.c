@@ -1,0 +1,937 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <libpq-fe.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kouan-storage.h"
+
+/* The PostgreSQL backend (libpq). One KouanStorage is one connection;
+ * several kouan-server instances share the database, so everything that
+ * must hold across instances is decided by the database: a unique key
+ * (mutation ids, sessions), one atomic UPDATE … RETURNING (card
+ * challenges) or a transaction-scoped advisory lock (numbering the
+ * change feed). docs/architecture.md, "Storage" and "Sync protocol". */
+
+/* pg_advisory_xact_lock keys: 'KOUA' and the purpose */
+#define LOCK_MIGRATE  G_GINT64_CONSTANT (0x4b4f554100000001)
+#define LOCK_NUMBER   G_GINT64_CONSTANT (0x4b4f554100000002)
+
+typedef struct {
+  KouanStorage  parent;
+  PGconn       *conn;
+} PgStorage;
+
+#define SELF PgStorage *self = (PgStorage *) storage
+
+/* Versioned migrations: schema_version holds the number applied. Never
+ * edit a released step; append one. Every tenant table carries
+ * enterprise_id (docs/deploy.md, Citus). */
+static const char *const migrations[] = {
+  /* 1: sessions and authentication, IC card, change feed and mutations */
+  "CREATE TABLE users ("
+  "  id bigserial PRIMARY KEY,"
+  "  account text NOT NULL UNIQUE,"
+  "  name text NOT NULL,"
+  "  password_hash text NOT NULL,"
+  "  active boolean NOT NULL DEFAULT true);"
+  "CREATE TABLE sessions ("
+  "  token_sha256 text PRIMARY KEY,"
+  "  user_id bigint NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
+  "  method text NOT NULL,"
+  "  created_at bigint NOT NULL,"
+  "  last_seen bigint NOT NULL,"
+  "  expires_at bigint NOT NULL);"
+  "CREATE INDEX sessions_user ON sessions (user_id, last_seen);"
+  "CREATE TABLE login_failures ("
+  "  key text NOT NULL,"
+  "  at bigint NOT NULL);"
+  "CREATE INDEX login_failures_key ON login_failures (key, at);"
+  "CREATE TABLE card_certificates ("
+  "  fingerprint text PRIMARY KEY,"
+  "  user_id bigint NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
+  "  active boolean NOT NULL DEFAULT true,"
+  "  created_at bigint NOT NULL);"
+  "CREATE TABLE card_challenges ("
+  "  challenge_sha256 text PRIMARY KEY,"
+  "  expires_at bigint NOT NULL,"
+  "  used boolean NOT NULL DEFAULT false);"
+  /* seq is NULL until the row is numbered, after its transaction
+   * committed (changes_page): see number_pending(). */
+  "CREATE SEQUENCE changes_seq;"
+  "CREATE TABLE changes ("
+  "  id bigserial PRIMARY KEY,"
+  "  seq bigint UNIQUE,"
+  "  enterprise_id bigint NOT NULL,"
+  "  user_id bigint,"
+  "  collection text NOT NULL,"
+  "  record_id bigint NOT NULL,"
+  "  record_json text);"
+  "CREATE INDEX changes_feed ON changes (enterprise_id, seq);"
+  "CREATE INDEX changes_record ON changes (enterprise_id, collection, record_id, seq);"
+  "CREATE INDEX changes_pending ON changes (id) WHERE seq IS NULL;"
+  "CREATE TABLE applied_mutations ("
+  "  user_id bigint NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
+  "  mutation_id text NOT NULL,"
+  "  result_json text NOT NULL,"
+  "  applied_at bigint NOT NULL,"
+  "  PRIMARY KEY (user_id, mutation_id));"
+  "CREATE INDEX applied_mutations_at ON applied_mutations (applied_at);",
+};
+
+static gboolean
+fail_result (PgStorage  *self,
+             PGresult   *result,
+             GError    **error,
+             const char *what)
+{
+  const char *state = result != NULL ? PQresultErrorField (result, PG_DIAG_SQLSTATE) : NULL;
+  g_autofree char *message = g_strdup (result != NULL && *PQresultErrorMessage (result) != '\0'
+                                       ? PQresultErrorMessage (result)
+                                       : PQerrorMessage (self->conn));
+
+  g_strchomp (message);
+  /* class 23: integrity constraint violation */
+  g_set_error (error, KOUAN_STORAGE_ERROR,
+               state != NULL && g_str_has_prefix (state, "23") ? KOUAN_STORAGE_ERROR_CONSTRAINT
+                                                              : KOUAN_STORAGE_ERROR_FAILED,
+               "%s: %s", what, message);
+  return FALSE;
+}
+
+/* Runs @sql with text parameters; the result (transfer full) when it
+ * succeeded, NULL with @error otherwise. */
+static PGresult *
+run (PgStorage          *self,
+     const char         *sql,
+     int                 n_params,
+     const char * const *params,
+     GError            **error,
+     const char         *what)
+{
+  PGresult *result = PQexecParams (self->conn, sql, n_params, NULL, params, NULL, NULL, 0);
+  ExecStatusType status = PQresultStatus (result);
+
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
+    {
+      fail_result (self, result, error, what);
+      PQclear (result);
+      return NULL;
+    }
+  return result;
+}
+
+static gboolean
+run_done (PgStorage          *self,
+          const char         *sql,
+          int                 n_params,
+          const char * const *params,
+          GError            **error,
+          const char         *what)
+{
+  PGresult *result = run (self, sql, n_params, params, error, what);
+
+  PQclear (result);
+  return result != NULL;
+}
+
+static gint64
+int_at (PGresult *result, int row, int column)
+{
+  return PQgetisnull (result, row, column) ? 0 : g_ascii_strtoll (PQgetvalue (result, row, column), NULL, 10);
+}
+
+#define INT(name, value) char name[24]; g_snprintf (name, sizeof name, "%" G_GINT64_FORMAT, (gint64) (value))
+
+/* ---- sessions and authentication ----------------------------------- */
+
+static gboolean
+user_for_login (KouanStorage *storage, const char *account, gint64 *out_id,
+                char **out_hash, gboolean *out_active, GError **error)
+{
+  SELF;
+  const char *params[] = { account };
+  PGresult *r = run (self, "SELECT id, password_hash, active FROM users WHERE account = $1",
+                     1, params, error, "Looking up an account");
+
+  *out_id = 0;
+  *out_hash = NULL;
+  *out_active = FALSE;
+  if (r == NULL)
+    return FALSE;
+  if (PQntuples (r) == 1)
+    {
+      *out_id = int_at (r, 0, 0);
+      *out_hash = g_strdup (PQgetvalue (r, 0, 1));
+      *out_active = *PQgetvalue (r, 0, 2) == 't';
+    }
+  PQclear (r);
+  return TRUE;
+}
+
+static gboolean
+user_create (KouanStorage *storage, const char *account, const char *name,
+             const char *password_hash, gint64 *out_id, GError **error)
+{
+  SELF;
+  const char *params[] = { account, name, password_hash };
+  PGresult *r = run (self, "INSERT INTO users (account, name, password_hash) VALUES ($1, $2, $3)"
+                     " RETURNING id", 3, params, error, "Creating a user");
+
+  if (r == NULL)
+    return FALSE;
+  if (out_id != NULL)
+    *out_id = int_at (r, 0, 0);
+  PQclear (r);
+  return TRUE;
+}
+
+static gboolean
+session_insert (KouanStorage *storage, const char *token_sha256, gint64 user_id,
+                const char *method, gint64 now, gint64 expires_at, GError **error)
+{
+  SELF;
+  INT (uid, user_id);
+  INT (at, now);
+  INT (expires, expires_at);
+  const char *params[] = { token_sha256, uid, method, at, expires };
+
+  return run_done (self,
+                   "INSERT INTO sessions (token_sha256, user_id, method, created_at, last_seen, expires_at)"
+                   " VALUES ($1, $2, $3, $4, $4, $5)", 5, params, error, "Creating a session");
+}
+
+static gboolean
+session_lookup (KouanStorage *storage, const char *token_sha256,
+                KouanStoredSession *out, GError **error)
+{
+  SELF;
+  const char *params[] = { token_sha256 };
+  PGresult *r;
+
+  memset (out, 0, sizeof *out);
+  r = run (self,
+           "SELECT s.user_id, s.method, s.created_at, s.last_seen, s.expires_at, u.active"
+           " FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_sha256 = $1",
+           1, params, error, "Looking up a session");
+  if (r == NULL)
+    return FALSE;
+  if (PQntuples (r) == 1)
+    {
+      out->token_sha256 = g_strdup (token_sha256);
+      out->user_id = int_at (r, 0, 0);
+      out->method = g_strdup (PQgetvalue (r, 0, 1));
+      out->created_at = int_at (r, 0, 2);
+      out->last_seen = int_at (r, 0, 3);
+      out->expires_at = int_at (r, 0, 4);
+      out->user_active = *PQgetvalue (r, 0, 5) == 't';
+    }
+  PQclear (r);
+  return TRUE;
+}
+
+static gboolean
+session_touch (KouanStorage *storage, const char *token_sha256, gint64 now, GError **error)
+{
+  SELF;
+  INT (at, now);
+  const char *params[] = { token_sha256, at };
+
+  /* never backwards, whichever instance saw the request last */
+  return run_done (self, "UPDATE sessions SET last_seen = GREATEST (last_seen, $2)"
+                   " WHERE token_sha256 = $1", 2, params, error, "Touching a session");
+}
+
+static gboolean
+session_delete (KouanStorage *storage, const char *token_sha256, GError **error)
+{
+  SELF;
+  const char *params[] = { token_sha256 };
+
+  return run_done (self, "DELETE FROM sessions WHERE token_sha256 = $1", 1, params, error,
+                   "Ending a session");
+}
+
+static GPtrArray *
+sessions_evict (KouanStorage *storage, gint64 user_id, const char *keep_sha,
+                guint keep, GError **error)
+{
+  SELF;
+  INT (uid, user_id);
+  INT (offset, keep);
+  const char *params[] = { uid, keep_sha, offset };
+  PGresult *r = run (self,
+    "DELETE FROM sessions WHERE token_sha256 IN ("
+    "  SELECT token_sha256 FROM sessions WHERE user_id = $1 AND token_sha256 <> $2"
+    "  ORDER BY last_seen DESC, created_at DESC OFFSET $3)"
+    " RETURNING token_sha256", 3, params, error, "Evicting sessions");
+  GPtrArray *evicted;
+
+  if (r == NULL)
+    return NULL;
+  evicted = g_ptr_array_new_with_free_func (g_free);
+  for (int i = 0; i < PQntuples (r); i++)
+    g_ptr_array_add (evicted, g_strdup (PQgetvalue (r, i, 0)));
+  PQclear (r);
+  return evicted;
+}
+
+static gboolean
+sessions_sweep (KouanStorage *storage, gint64 now, gint64 idle_before, GError **error)
+{
+  SELF;
+  INT (at, now);
+  INT (idle, idle_before);
+  const char *params[] = { at, idle };
+
+  return run_done (self, "DELETE FROM sessions WHERE expires_at <= $1 OR last_seen <= $2",
+                   2, params, error, "Sweeping sessions");
+}
+
+static gboolean
+throttle_recent (KouanStorage *storage, const char *key, gint64 since, guint max,
+                 gint64 *out_count, gint64 *out_oldest, GError **error)
+{
+  SELF;
+  INT (after, since);
+  INT (limit, max);
+  const char *params[] = { key, after, limit };
+  PGresult *r = run (self,
+    "SELECT COUNT(*), COALESCE (MIN(at), 0) FROM ("
+    "  SELECT at FROM login_failures WHERE key = $1 AND at > $2"
+    "  ORDER BY at DESC LIMIT $3) AS recent", 3, params, error, "Counting failed logins");
+
+  *out_count = *out_oldest = 0;
+  if (r == NULL)
+    return FALSE;
+  *out_count = int_at (r, 0, 0);
+  *out_oldest = int_at (r, 0, 1);
+  PQclear (r);
+  return TRUE;
+}
+
+static gboolean
+throttle_record (KouanStorage *storage, const char *key, gint64 at, GError **error)
+{
+  SELF;
+  INT (when, at);
+  const char *params[] = { key, when };
+
+  return run_done (self, "INSERT INTO login_failures (key, at) VALUES ($1, $2)",
+                   2, params, error, "Recording a failed login");
+}
+
+static gboolean
+throttle_forget (KouanStorage *storage, const char *key, gint64 before, GError **error)
+{
+  SELF;
+  INT (until, before);
+  const char *params[] = { key, until };
+
+  return run_done (self, "DELETE FROM login_failures WHERE key = $1 OR at <= $2",
+                   2, params, error, "Forgetting failed logins");
+}
+
+static const KouanStorageAuth auth_area = {
+  .user_for_login = user_for_login,
+  .user_create = user_create,
+  .session_insert = session_insert,
+  .session_lookup = session_lookup,
+  .session_touch = session_touch,
+  .session_delete = session_delete,
+  .sessions_evict = sessions_evict,
+  .sessions_sweep = sessions_sweep,
+  .throttle_recent = throttle_recent,
+  .throttle_record = throttle_record,
+  .throttle_forget = throttle_forget,
+};
+
+/* ---- IC card -------------------------------------------------------- */
+
+static gboolean
+challenges_sweep (KouanStorage *storage, gint64 before, GError **error)
+{
+  SELF;
+  INT (until, before);
+  const char *params[] = { until };
+
+  return run_done (self, "DELETE FROM card_challenges WHERE expires_at <= $1", 1, params,
+                   error, "Sweeping card challenges");
+}
+
+static gboolean
+challenges_outstanding (KouanStorage *storage, gint64 now, gint64 *out_count,
+                        gint64 *out_first_expiry, GError **error)
+{
+  SELF;
+  INT (at, now);
+  const char *params[] = { at };
+  PGresult *r = run (self,
+    "SELECT COUNT(*), COALESCE (MIN(expires_at), 0) FROM card_challenges"
+    " WHERE NOT used AND expires_at > $1", 1, params, error, "Counting card challenges");
+
+  *out_count = *out_first_expiry = 0;
+  if (r == NULL)
+    return FALSE;
+  *out_count = int_at (r, 0, 0);
+  *out_first_expiry = int_at (r, 0, 1);
+  PQclear (r);
+  return TRUE;
+}
+
+static gboolean
+challenge_insert (KouanStorage *storage, const char *sha256, gint64 expires_at, GError **error)
+{
+  SELF;
+  INT (expires, expires_at);
+  const char *params[] = { sha256, expires };
+
+  return run_done (self, "INSERT INTO card_challenges (challenge_sha256, expires_at, used)"
+                   " VALUES ($1, $2, false)", 2, params, error, "Storing a card challenge");
+}
+
+static gboolean
+challenge_consume (KouanStorage *storage, const char *sha256, gint64 now,
+                   KouanChallengeStatus *out, GError **error)
+{
+  SELF;
+  const char *params[] = { sha256 };
+  PGresult *r;
+
+  /* The row lock makes this atomic across instances: a second UPDATE
+   * of the same row waits for the first to commit, then finds used. */
+  r = run (self, "UPDATE card_challenges SET used = true WHERE challenge_sha256 = $1 AND NOT used"
+           " RETURNING expires_at", 1, params, error, "Using a card challenge");
+  if (r == NULL)
+    return FALSE;
+  if (PQntuples (r) == 1)
+    {
+      *out = now >= int_at (r, 0, 0) ? KOUAN_CHALLENGE_EXPIRED : KOUAN_CHALLENGE_OK;
+      PQclear (r);
+      return TRUE;
+    }
+  PQclear (r);
+  r = run (self, "SELECT 1 FROM card_challenges WHERE challenge_sha256 = $1", 1, params,
+           error, "Looking up a card challenge");
+  if (r == NULL)
+    return FALSE;
+  *out = PQntuples (r) == 1 ? KOUAN_CHALLENGE_USED : KOUAN_CHALLENGE_UNKNOWN;
+  PQclear (r);
+  return TRUE;
+}
+
+static gboolean
+certificate_bind (KouanStorage *storage, const char *fingerprint, gint64 user_id,
+                  gint64 now, GError **error)
+{
+  SELF;
+  INT (uid, user_id);
+  INT (at, now);
+  const char *params[] = { fingerprint, uid, at };
+
+  return run_done (self,
+                   "INSERT INTO card_certificates (fingerprint, user_id, active, created_at)"
+                   " VALUES ($1, $2, true, $3)"
+                   " ON CONFLICT (fingerprint) DO UPDATE SET user_id = excluded.user_id, active = true",
+                   3, params, error, "Binding a card");
+}
+
+static gboolean
+certificate_user (KouanStorage *storage, const char *fingerprint, gint64 *out_user_id,
+                  GError **error)
+{
+  SELF;
+  const char *params[] = { fingerprint };
+  PGresult *r = run (self,
+    "SELECT u.id FROM card_certificates c JOIN users u ON u.id = c.user_id"
+    " WHERE c.fingerprint = $1 AND c.active AND u.active", 1, params, error, "Looking up a card");
+
+  *out_user_id = 0;
+  if (r == NULL)
+    return FALSE;
+  if (PQntuples (r) == 1)
+    *out_user_id = int_at (r, 0, 0);
+  PQclear (r);
+  return TRUE;
+}
+
+static const KouanStorageCard card_area = {
+  .challenges_sweep = challenges_sweep,
+  .challenges_outstanding = challenges_outstanding,
+  .challenge_insert = challenge_insert,
+  .challenge_consume = challenge_consume,
+  .certificate_bind = certificate_bind,
+  .certificate_user = certificate_user,
+};
+
+/* ---- change feed and mutation ids ------------------------------------ */
+
+static gboolean
+change_record (KouanStorage *storage, gint64 enterprise_id, gint64 user_id,
+               const char *collection, gint64 record_id, const char *record_json,
+               GError **error)
+{
+  SELF;
+  INT (eid, enterprise_id);
+  INT (uid, user_id);
+  INT (rid, record_id);
+  const char *params[] = { eid, user_id != 0 ? uid : NULL, collection, rid, record_json };
+
+  /* The record's older rows for the same audience carry nothing the new
+   * one does not: compaction, as in SQLite. The new row has no seq yet.
+   * pg_notify rings the doorbell when (and only if) this commits; rings
+   * with the same payload in one transaction are delivered once. */
+  const char *ring[] = { eid };
+
+  if (!run_done (self, "SELECT pg_notify ('kouan_feed', $1)", 1, ring, error, "Recording a change"))
+    return FALSE;
+  return run_done (self,
+                   "WITH gone AS (DELETE FROM changes WHERE enterprise_id = $1"
+                   "   AND collection = $3 AND record_id = $4"
+                   "   AND user_id IS NOT DISTINCT FROM $2::bigint AND seq IS NOT NULL)"
+                   " INSERT INTO changes (enterprise_id, user_id, collection, record_id, record_json)"
+                   " VALUES ($1, $2, $3, $4, $5)",
+                   5, params, error, "Recording a change");
+}
+
+/* Numbers the committed changes that have no seq yet, in one short
+ * transaction holding a transaction-scoped advisory lock, so numbering is
+ * serial across every instance. A row is numbered only once its writer
+ * committed (it is invisible before), and every number handed out later
+ * is larger: a reader that has seen seq N has seen every committed change
+ * numbered ≤ N, and whatever commits later gets a number > N. This is
+ * what keeps the feed from skipping (docs/architecture.md, "Sync
+ * protocol"). */
+static gboolean
+number_pending (PgStorage *self, GError **error)
+{
+  PGresult *r = run (self, "SELECT EXISTS (SELECT 1 FROM changes WHERE seq IS NULL)", 0, NULL,
+                     error, "Reading the change feed");
+  gboolean pending;
+  INT (key, LOCK_NUMBER);
+  const char *params[] = { key };
+
+  if (r == NULL)
+    return FALSE;
+  pending = *PQgetvalue (r, 0, 0) == 't';
+  PQclear (r);
+  if (!pending)
+    return TRUE;
+
+  if (!run_done (self, "BEGIN", 0, NULL, error, "Numbering changes"))
+    return FALSE;
+  /* The UPDATE's snapshot is taken after the lock is held: it sees every
+   * number the previous holder committed. */
+  if (!run_done (self, "SELECT pg_advisory_xact_lock ($1::bigint)", 1, params, error, "Numbering changes") ||
+      /* in id order: two pending rows of one record (written one after
+       * the other, the record's row lock between them) keep their order,
+       * so the later write is the one the feed sends */
+      !run_done (self, "UPDATE changes c SET seq = n.seq FROM"
+                 " (SELECT id, nextval ('changes_seq') AS seq FROM"
+                 "   (SELECT id FROM changes WHERE seq IS NULL ORDER BY id) AS p) AS n"
+                 " WHERE c.id = n.id", 0, NULL, error, "Numbering changes") ||
+      !run_done (self, "COMMIT", 0, NULL, error, "Numbering changes"))
+    {
+      PQclear (PQexec (self->conn, "ROLLBACK"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+in_transaction (PgStorage *self)
+{
+  return PQtransactionStatus (self->conn) != PQTRANS_IDLE;
+}
+
+static char *
+hidden_array (const char * const *hidden)
+{
+  g_autoptr(GString) text = g_string_new ("{");
+
+  for (guint i = 0; hidden != NULL && hidden[i] != NULL; i++)
+    {
+      /* collection names are identifiers ([a-z_.]): nothing to quote */
+      if (i > 0)
+        g_string_append_c (text, ',');
+      g_string_append (text, hidden[i]);
+    }
+  g_string_append_c (text, '}');
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static gboolean
+changes_page (KouanStorage *storage, gint64 enterprise_id, gint64 user_id,
+              gint64 since, guint limit, const char * const *hidden, GArray *out,
+              GError **error)
+{
+  SELF;
+  INT (eid, enterprise_id);
+  INT (after, since);
+  INT (uid, user_id);
+  INT (count, limit);
+  g_autofree char *names = hidden_array (hidden);
+  const char *params[] = { eid, after, uid, count, names };
+  PGresult *r;
+
+  if (!in_transaction (self) && !number_pending (self, error))
+    return FALSE;
+  r = run (self,
+    "SELECT c.seq, c.collection, c.record_id, c.record_json FROM changes c"
+    " WHERE c.enterprise_id = $1 AND c.seq > $2"
+    "   AND (c.user_id IS NULL OR c.user_id = $3)"
+    "   AND c.collection <> ALL ($5::text[])"
+    "   AND NOT EXISTS (SELECT 1 FROM changes d"
+    "     WHERE d.enterprise_id = c.enterprise_id AND d.collection = c.collection"
+    "       AND d.record_id = c.record_id AND d.seq > c.seq"
+    "       AND (d.user_id IS NULL OR d.user_id = $3))"
+    " ORDER BY c.seq LIMIT $4", 5, params, error, "Reading the change feed");
+  if (r == NULL)
+    return FALSE;
+  for (int i = 0; i < PQntuples (r); i++)
+    {
+      KouanStoredChange change = {
+        .seq = int_at (r, i, 0),
+        .collection = g_strdup (PQgetvalue (r, i, 1)),
+        .record_id = int_at (r, i, 2),
+        .kept = TRUE,
+        .record_json = PQgetisnull (r, i, 3) ? NULL : g_strdup (PQgetvalue (r, i, 3)),
+      };
+      g_array_append_val (out, change);
+    }
+  PQclear (r);
+  return TRUE;
+}
+
+static gboolean
+changes_count (KouanStorage *storage, gint64 enterprise_id, gint64 user_id,
+               gint64 since, GHashTable *out, GError **error)
+{
+  SELF;
+  INT (eid, enterprise_id);
+  INT (after, since);
+  INT (uid, user_id);
+  const char *params[] = { eid, after, uid };
+  PGresult *r = run (self,
+    "SELECT c.collection, count(*) FROM changes c"
+    " WHERE c.enterprise_id = $1 AND c.seq > $2"
+    "   AND (c.user_id IS NULL OR c.user_id = $3)"
+    "   AND NOT EXISTS (SELECT 1 FROM changes d"
+    "     WHERE d.enterprise_id = c.enterprise_id AND d.collection = c.collection"
+    "       AND d.record_id = c.record_id AND d.seq > c.seq"
+    "       AND (d.user_id IS NULL OR d.user_id = $3))"
+    " GROUP BY c.collection", 3, params, error, "Counting the change feed");
+
+  if (r == NULL)
+    return FALSE;
+  for (int i = 0; i < PQntuples (r); i++)
+    g_hash_table_insert (out, g_strdup (PQgetvalue (r, i, 0)),
+                         g_memdup2 (&(gint64) { int_at (r, i, 1) }, sizeof (gint64)));
+  PQclear (r);
+  return TRUE;
+}
+
+static gboolean
+changes_newest (KouanStorage *storage, gint64 enterprise_id, gint64 user_id,
+                gint64 *out_seq, GError **error)
+{
+  SELF;
+  INT (eid, enterprise_id);
+  INT (uid, user_id);
+  const char *params[] = { eid, uid };
+  PGresult *r;
+
+  *out_seq = 0;
+  if (!in_transaction (self) && !number_pending (self, error))
+    return FALSE;
+  r = run (self, "SELECT COALESCE (MAX (seq), 0) FROM changes WHERE enterprise_id = $1"
+           " AND (user_id IS NULL OR user_id = $2)", 2, params, error, "Reading the newest change");
+  if (r == NULL)
+    return FALSE;
+  *out_seq = int_at (r, 0, 0);
+  PQclear (r);
+  return TRUE;
+}
+
+static gboolean
+changes_newest_all (KouanStorage *storage, gint64 *out_seq, GError **error)
+{
+  SELF;
+  PGresult *r;
+
+  *out_seq = 0;
+  if (!in_transaction (self) && !number_pending (self, error))
+    return FALSE;
+  r = run (self, "SELECT COALESCE (MAX (seq), 0) FROM changes", 0, NULL, error,
+           "Reading the newest change");
+  if (r == NULL)
+    return FALSE;
+  *out_seq = int_at (r, 0, 0);
+  PQclear (r);
+  return TRUE;
+}
+
+static gboolean
+changes_touched (KouanStorage *storage, gint64 after_seq, GArray *out, GError **error)
+{
+  SELF;
+  INT (after, after_seq);
+  const char *params[] = { after };
+  PGresult *r = run (self,
+    "SELECT DISTINCT enterprise_id, COALESCE (user_id, 0), collection FROM changes WHERE seq > $1",
+    1, params, error, "Reading new changes to announce");
+
+  if (r == NULL)
+    return FALSE;
+  for (int i = 0; i < PQntuples (r); i++)
+    {
+      KouanStoredTouch touch = { int_at (r, i, 0), int_at (r, i, 1), g_strdup (PQgetvalue (r, i, 2)) };
+
+      g_array_append_val (out, touch);
+    }
+  PQclear (r);
+  return TRUE;
+}
+
+static char *
+mutation_result (KouanStorage *storage, gint64 user_id, const char *mutation_id, GError **error)
+{
+  SELF;
+  INT (uid, user_id);
+  const char *params[] = { uid, mutation_id };
+  PGresult *r = run (self,
+    "SELECT result_json FROM applied_mutations WHERE user_id = $1 AND mutation_id = $2",
+    2, params, error, "Looking up a mutation id");
+  char *result = NULL;
+
+  if (r == NULL)
+    return NULL;
+  if (PQntuples (r) == 1)
+    result = g_strdup (PQgetvalue (r, 0, 0));
+  PQclear (r);
+  return result;
+}
+
+static gboolean
+mutation_store (KouanStorage *storage, gint64 user_id, const char *mutation_id,
+                const char *result_json, gint64 now, GError **error)
+{
+  SELF;
+  INT (uid, user_id);
+  INT (at, now);
+  const char *params[] = { uid, mutation_id, result_json, at };
+
+  /* The primary key makes it at most once across instances: the same id
+   * stored by a concurrent batch waits for it, then violates the key. */
+  return run_done (self,
+                   "INSERT INTO applied_mutations (user_id, mutation_id, result_json, applied_at)"
+                   " VALUES ($1, $2, $3, $4)", 4, params, error, "Storing a mutation result");
+}
+
+static gboolean
+mutations_prune (KouanStorage *storage, gint64 before, gint64 *out_count, GError **error)
+{
+  SELF;
+  INT (until, before);
+  const char *params[] = { until };
+  PGresult *r = run (self, "DELETE FROM applied_mutations WHERE applied_at < $1", 1, params,
+                     error, "Pruning mutation ids");
+
+  if (r == NULL)
+    return FALSE;
+  if (out_count != NULL)
+    *out_count = g_ascii_strtoll (PQcmdTuples (r), NULL, 10);
+  PQclear (r);
+  return TRUE;
+}
+
+static gboolean
+doorbell_listen (KouanStorage *storage, GError **error)
+{
+  SELF;
+  return run_done (self, "LISTEN kouan_feed", 0, NULL, error, "Listening for changes");
+}
+
+static int
+doorbell_fd (KouanStorage *storage)
+{
+  SELF;
+  return PQsocket (self->conn);
+}
+
+static gboolean
+doorbell_take (KouanStorage *storage, GArray *out, GError **error)
+{
+  SELF;
+  guint first = out->len;
+  PGnotify *notify;
+
+  if (!PQconsumeInput (self->conn))
+    {
+      g_autofree char *message = g_strdup (PQerrorMessage (self->conn));
+
+      g_set_error (error, KOUAN_STORAGE_ERROR, KOUAN_STORAGE_ERROR_FAILED,
+                   "Listening for changes: %s", g_strchomp (message));
+      return FALSE;
+    }
+  while ((notify = PQnotifies (self->conn)) != NULL)
+    {
+      gint64 enterprise_id = 0;
+      gboolean known = FALSE;
+
+      if (g_ascii_string_to_signed (notify->extra, 10, 1, G_MAXINT64, &enterprise_id, NULL))
+        {
+          for (guint i = first; i < out->len && !known; i++)
+            known = g_array_index (out, gint64, i) == enterprise_id;
+          if (!known)
+            g_array_append_val (out, enterprise_id);
+        }
+      PQfreemem (notify);
+    }
+  return TRUE;
+}
+
+static const KouanStorageFeed feed_area = {
+  .doorbell_listen = doorbell_listen,
+  .doorbell_fd = doorbell_fd,
+  .doorbell_take = doorbell_take,
+  .change_record = change_record,
+  .changes_page = changes_page,
+  .changes_count = changes_count,
+  .changes_newest = changes_newest,
+  .changes_newest_all = changes_newest_all,
+  .changes_touched = changes_touched,
+  .mutation_result = mutation_result,
+  .mutation_store = mutation_store,
+  .mutations_prune = mutations_prune,
+};
+
+/* ---- the backend ------------------------------------------------------ */
+
+static gboolean
+pg_begin (KouanStorage *storage, GError **error)
+{
+  SELF;
+  return run_done (self, "BEGIN", 0, NULL, error, "Starting a transaction");
+}
+
+static gboolean
+pg_commit (KouanStorage *storage, GError **error)
+{
+  SELF;
+  return run_done (self, "COMMIT", 0, NULL, error, "Committing");
+}
+
+static void
+pg_rollback (KouanStorage *storage)
+{
+  SELF;
+  if (in_transaction (self))
+    PQclear (PQexec (self->conn, "ROLLBACK"));
+}
+
+static void
+pg_free (KouanStorage *storage)
+{
+  SELF;
+  g_clear_pointer (&self->conn, PQfinish);
+  g_free (self);
+}
+
+/* Applies the migrations not applied yet, each with its version bump in
+ * one transaction, under an advisory lock: instances started together
+ * migrate once. */
+static gboolean
+migrate (PgStorage *self, GError **error)
+{
+  INT (key, LOCK_MIGRATE);
+  const char *lock[] = { key };
+  PGresult *r;
+  gint64 version;
+
+  if (!run_done (self, "BEGIN", 0, NULL, error, "Migrating") ||
+      !run_done (self, "SELECT pg_advisory_xact_lock ($1::bigint)", 1, lock, error, "Migrating") ||
+      !run_done (self, "CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL)",
+                 0, NULL, error, "Migrating"))
+    goto failed;
+  r = run (self, "SELECT version FROM schema_version", 0, NULL, error, "Migrating");
+  if (r == NULL)
+    goto failed;
+  version = PQntuples (r) == 1 ? int_at (r, 0, 0) : -1;
+  PQclear (r);
+  if (version < 0)
+    {
+      if (!run_done (self, "INSERT INTO schema_version VALUES (0)", 0, NULL, error, "Migrating"))
+        goto failed;
+      version = 0;
+    }
+  if (version > (gint64) G_N_ELEMENTS (migrations))
+    {
+      g_set_error (error, KOUAN_STORAGE_ERROR, KOUAN_STORAGE_ERROR_FAILED,
+                   "The database was written by a newer kouan-server (schema %" G_GINT64_FORMAT ")",
+                   version);
+      goto failed;
+    }
+  for (gint64 i = version; i < (gint64) G_N_ELEMENTS (migrations); i++)
+    {
+      INT (next, i + 1);
+      const char *params[] = { next };
+      PGresult *step = PQexec (self->conn, migrations[i]);   /* several statements */
+
+      if (PQresultStatus (step) != PGRES_COMMAND_OK)
+        {
+          fail_result (self, step, error, "Migrating");
+          PQclear (step);
+          goto failed;
+        }
+      PQclear (step);
+      if (!run_done (self, "UPDATE schema_version SET version = $1", 1, params, error, "Migrating"))
+        goto failed;
+    }
+  return run_done (self, "COMMIT", 0, NULL, error, "Migrating");
+
+failed:
+  PQclear (PQexec (self->conn, "ROLLBACK"));
+  return FALSE;
+}
+
+static void
+ignore_notice (void *data, const char *message)
+{
+}
+
+KouanStorage *
+kouan_storage_postgres_open (const char  *uri,
+                             GError     **error)
+{
+  PgStorage *self = g_new0 (PgStorage, 1);
+
+  self->parent.backend = KOUAN_STORAGE_POSTGRES;
+  self->parent.auth = &auth_area;
+  self->parent.card = &card_area;
+  self->parent.feed = &feed_area;
+  self->parent.begin = pg_begin;
+  self->parent.commit = pg_commit;
+  self->parent.rollback = pg_rollback;
+  self->parent.free = pg_free;
+
+  self->conn = PQconnectdb (uri);
+  if (PQstatus (self->conn) != CONNECTION_OK)
+    {
+      g_autofree char *message = g_strdup (PQerrorMessage (self->conn));
+
+      g_set_error (error, KOUAN_STORAGE_ERROR, KOUAN_STORAGE_ERROR_FAILED,
+                   "Cannot connect to PostgreSQL: %s", g_strchomp (message));
+      pg_free (&self->parent);
+      return NULL;
+    }
+  /* CREATE TABLE IF NOT EXISTS says so on every start */
+  PQsetNoticeProcessor (self->conn, ignore_notice, NULL);
+  if (!migrate (self, error))
+    {
+      pg_free (&self->parent);
+      return NULL;
+    }
+  return &self->parent;
+}

@@ -1,0 +1,723 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <sqlite3.h>
+#include <string.h>
+
+#include "kouan-storage.h"
+
+/* The SQLite backend of the ported areas. It works on the server's one
+ * connection (opened and migrated by kouan-server-db.c, which the other
+ * areas still use), with its own cache of prepared statements. One writer
+ * at a time on one connection: the change feed's AUTOINCREMENT seq is
+ * assigned in commit order, so a page never skips (docs/architecture.md,
+ * "Sync protocol"). */
+typedef struct {
+  KouanStorage  parent;
+  sqlite3      *db;          /* borrowed */
+  GHashTable   *statements;  /* constant SQL → sqlite3_stmt* */
+} SqliteStorage;
+
+static gboolean
+fail (SqliteStorage *self,
+      GError       **error,
+      const char    *what)
+{
+  int code = sqlite3_extended_errcode (self->db);
+
+  g_set_error (error, KOUAN_STORAGE_ERROR,
+               (code & 0xff) == SQLITE_CONSTRAINT ? KOUAN_STORAGE_ERROR_CONSTRAINT
+                                                  : KOUAN_STORAGE_ERROR_FAILED,
+               "%s: %s", what, sqlite3_errmsg (self->db));
+  return FALSE;
+}
+
+static sqlite3_stmt *
+stmt (SqliteStorage *self,
+      const char    *sql)
+{
+  sqlite3_stmt *s = g_hash_table_lookup (self->statements, sql);
+
+  if (s != NULL)
+    {
+      sqlite3_reset (s);
+      sqlite3_clear_bindings (s);
+      return s;
+    }
+  /* The SQL text is a constant of this file: a failure is a bug. */
+  if (sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK)
+    g_error ("Bad SQL (%s): %s", sqlite3_errmsg (self->db), sql);
+  g_hash_table_insert (self->statements, (gpointer) sql, s);
+  return s;
+}
+
+/* Steps a statement that returns no row. */
+static gboolean
+done (SqliteStorage *self,
+      sqlite3_stmt  *s,
+      GError       **error,
+      const char    *what)
+{
+  int rc = sqlite3_step (s);
+
+  sqlite3_reset (s);
+  if (rc != SQLITE_DONE)
+    return fail (self, error, what);
+  return TRUE;
+}
+
+#define SELF SqliteStorage *self = (SqliteStorage *) storage
+
+static void
+bind_text (sqlite3_stmt *s, int i, const char *text)
+{
+  sqlite3_bind_text (s, i, text, -1, SQLITE_TRANSIENT);
+}
+
+/* ---- sessions and authentication ----------------------------------- */
+
+static gboolean
+user_for_login (KouanStorage *storage, const char *account, gint64 *out_id,
+                char **out_hash, gboolean *out_active, GError **error)
+{
+  SELF;
+  sqlite3_stmt *s = stmt (self, "SELECT id, password_hash, active FROM users WHERE account = ?1");
+  int rc;
+
+  bind_text (s, 1, account);
+  *out_id = 0;
+  *out_hash = NULL;
+  *out_active = FALSE;
+  rc = sqlite3_step (s);
+  if (rc == SQLITE_ROW)
+    {
+      *out_id = sqlite3_column_int64 (s, 0);
+      *out_hash = g_strdup ((const char *) sqlite3_column_text (s, 1));
+      *out_active = sqlite3_column_int (s, 2) != 0;
+    }
+  sqlite3_reset (s);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return fail (self, error, "Looking up an account");
+  return TRUE;
+}
+
+static gboolean
+user_create (KouanStorage *storage, const char *account, const char *name,
+             const char *password_hash, gint64 *out_id, GError **error)
+{
+  SELF;
+  sqlite3_stmt *s = stmt (self, "INSERT INTO users (account, name, password_hash) VALUES (?1, ?2, ?3)");
+
+  bind_text (s, 1, account);
+  bind_text (s, 2, name);
+  bind_text (s, 3, password_hash);
+  if (!done (self, s, error, "Creating a user"))
+    return FALSE;
+  if (out_id != NULL)
+    *out_id = sqlite3_last_insert_rowid (self->db);
+  return TRUE;
+}
+
+static gboolean
+session_insert (KouanStorage *storage, const char *token_sha256, gint64 user_id,
+                const char *method, gint64 now, gint64 expires_at, GError **error)
+{
+  SELF;
+  sqlite3_stmt *s = stmt (self,
+    "INSERT INTO sessions (token_sha256, user_id, method, created_at, last_seen, expires_at)"
+    " VALUES (?1, ?2, ?5, ?3, ?3, ?4)");
+
+  bind_text (s, 1, token_sha256);
+  sqlite3_bind_int64 (s, 2, user_id);
+  sqlite3_bind_int64 (s, 3, now);
+  sqlite3_bind_int64 (s, 4, expires_at);
+  bind_text (s, 5, method);
+  return done (self, s, error, "Creating a session");
+}
+
+static gboolean
+session_lookup (KouanStorage *storage, const char *token_sha256,
+                KouanStoredSession *out, GError **error)
+{
+  SELF;
+  sqlite3_stmt *s = stmt (self,
+    "SELECT s.user_id, s.method, s.created_at, s.last_seen, s.expires_at, u.active"
+    " FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_sha256 = ?1");
+  int rc;
+
+  memset (out, 0, sizeof *out);
+  bind_text (s, 1, token_sha256);
+  rc = sqlite3_step (s);
+  if (rc == SQLITE_ROW)
+    {
+      out->token_sha256 = g_strdup (token_sha256);
+      out->user_id = sqlite3_column_int64 (s, 0);
+      out->method = g_strdup ((const char *) sqlite3_column_text (s, 1));
+      out->created_at = sqlite3_column_int64 (s, 2);
+      out->last_seen = sqlite3_column_int64 (s, 3);
+      out->expires_at = sqlite3_column_int64 (s, 4);
+      out->user_active = sqlite3_column_int (s, 5) != 0;
+    }
+  sqlite3_reset (s);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return fail (self, error, "Looking up a session");
+  return TRUE;
+}
+
+static gboolean
+session_touch (KouanStorage *storage, const char *token_sha256, gint64 now, GError **error)
+{
+  SELF;
+  sqlite3_stmt *s = stmt (self, "UPDATE sessions SET last_seen = ?2 WHERE token_sha256 = ?1");
+
+  bind_text (s, 1, token_sha256);
+  sqlite3_bind_int64 (s, 2, now);
+  return done (self, s, error, "Touching a session");
+}
+
+static gboolean
+session_delete (KouanStorage *storage, const char *token_sha256, GError **error)
+{
+  SELF;
+  sqlite3_stmt *s = stmt (self, "DELETE FROM sessions WHERE token_sha256 = ?1");
+
+  bind_text (s, 1, token_sha256);
+  return done (self, s, error, "Ending a session");
+}
+
+static GPtrArray *
+sessions_evict (KouanStorage *storage, gint64 user_id, const char *keep_sha,
+                guint keep, GError **error)
+{
+  SELF;
+  sqlite3_stmt *s = stmt (self,
+    "DELETE FROM sessions WHERE token_sha256 IN ("
+    "  SELECT token_sha256 FROM sessions WHERE user_id = ?1 AND token_sha256 <> ?2"
+    "  ORDER BY last_seen DESC, created_at DESC LIMIT -1 OFFSET ?3)"
+    " RETURNING token_sha256");
+  g_autoptr(GPtrArray) evicted = g_ptr_array_new_with_free_func (g_free);
+  int rc;
+
+  sqlite3_bind_int64 (s, 1, user_id);
+  bind_text (s, 2, keep_sha);
+  sqlite3_bind_int (s, 3, keep);
+  while ((rc = sqlite3_step (s)) == SQLITE_ROW)
+    g_ptr_array_add (evicted, g_strdup ((const char *) sqlite3_column_text (s, 0)));
+  sqlite3_reset (s);
+  if (rc != SQLITE_DONE)
+    {
+      fail (self, error, "Evicting sessions");
+      return NULL;
+    }
+  return g_steal_pointer (&evicted);
+}
+
+static gboolean
+sessions_sweep (KouanStorage *storage, gint64 now, gint64 idle_before, GError **error)
+{
+  SELF;
+  sqlite3_stmt *s = stmt (self, "DELETE FROM sessions WHERE expires_at <= ?1 OR last_seen <= ?2");
+
+  sqlite3_bind_int64 (s, 1, now);
+  sqlite3_bind_int64 (s, 2, idle_before);
+  return done (self, s, error, "Sweeping sessions");
+}
+
+static gboolean
+throttle_recent (KouanStorage *storage, const char *key, gint64 since, guint max,
+                 gint64 *out_count, gint64 *out_oldest, GError **error)
+{
+  SELF;
+  sqlite3_stmt *s = stmt (self,
+    "SELECT COUNT(*), COALESCE (MIN(at), 0) FROM ("
+    "  SELECT at FROM login_failures WHERE key = ?1 AND at > ?2"
+    "  ORDER BY at DESC LIMIT ?3)");
+  int rc;
+
+  bind_text (s, 1, key);
+  sqlite3_bind_int64 (s, 2, since);
+  sqlite3_bind_int (s, 3, max);
+  *out_count = *out_oldest = 0;
+  rc = sqlite3_step (s);
+  if (rc == SQLITE_ROW)
+    {
+      *out_count = sqlite3_column_int64 (s, 0);
+      *out_oldest = sqlite3_column_int64 (s, 1);
+    }
+  sqlite3_reset (s);
+  if (rc != SQLITE_ROW)
+    return fail (self, error, "Counting failed logins");
+  return TRUE;
+}
+
+static gboolean
+throttle_record (KouanStorage *storage, const char *key, gint64 at, GError **error)
+{
+  SELF;
+  sqlite3_stmt *s = stmt (self, "INSERT INTO login_failures (key, at) VALUES (?1, ?2)");
+
+  bind_text (s, 1, key);
+  sqlite3_bind_int64 (s, 2, at);
+  return done (self, s, error, "Recording a failed login");
+}
+
+static gboolean
+throttle_forget (KouanStorage *storage, const char *key, gint64 before, GError **error)
+{
+  SELF;
+  sqlite3_stmt *s = stmt (self, "DELETE FROM login_failures WHERE key = ?1 OR at <= ?2");
+
+  bind_text (s, 1, key);
+  sqlite3_bind_int64 (s, 2, before);
+  return done (self, s, error, "Forgetting failed logins");
+}
+
+static const KouanStorageAuth auth_area = {
+  .user_for_login = user_for_login,
+  .user_create = user_create,
+  .session_insert = session_insert,
+  .session_lookup = session_lookup,
+  .session_touch = session_touch,
+  .session_delete = session_delete,
+  .sessions_evict = sessions_evict,
+  .sessions_sweep = sessions_sweep,
+  .throttle_recent = throttle_recent,
+  .throttle_record = throttle_record,
+  .throttle_forget = throttle_forget,
+};
+
+/* ---- IC card -------------------------------------------------------- */
+
+static gboolean
+challenges_sweep (KouanStorage *storage, gint64 before, GError **error)
+{
+  SELF;
+  sqlite3_stmt *s = stmt (self, "DELETE FROM card_challenges WHERE expires_at <= ?1");
+
+  sqlite3_bind_int64 (s, 1, before);
+  return done (self, s, error, "Sweeping card challenges");
+}
+
+static gboolean
+challenges_outstanding (KouanStorage *storage, gint64 now, gint64 *out_count,
+                        gint64 *out_first_expiry, GError **error)
+{
+  SELF;
+  sqlite3_stmt *s = stmt (self,
+    "SELECT COUNT(*), COALESCE (MIN(expires_at), 0) FROM card_challenges"
+    " WHERE used = 0 AND expires_at > ?1");
+  int rc;
+
+  sqlite3_bind_int64 (s, 1, now);
+  *out_count = *out_first_expiry = 0;
+  rc = sqlite3_step (s);
+  if (rc == SQLITE_ROW)
+    {
+      *out_count = sqlite3_column_int64 (s, 0);
+      *out_first_expiry = sqlite3_column_int64 (s, 1);
+    }
+  sqlite3_reset (s);
+  if (rc != SQLITE_ROW)
+    return fail (self, error, "Counting card challenges");
+  return TRUE;
+}
+
+static gboolean
+challenge_insert (KouanStorage *storage, const char *sha256, gint64 expires_at, GError **error)
+{
+  SELF;
+  sqlite3_stmt *s = stmt (self,
+    "INSERT INTO card_challenges (challenge_sha256, expires_at, used) VALUES (?1, ?2, 0)");
+
+  bind_text (s, 1, sha256);
+  sqlite3_bind_int64 (s, 2, expires_at);
+  return done (self, s, error, "Storing a card challenge");
+}
+
+static gboolean
+challenge_consume (KouanStorage *storage, const char *sha256, gint64 now,
+                   KouanChallengeStatus *out, GError **error)
+{
+  SELF;
+  /* One statement marks it used and says whether it was unused: atomic
+   * whatever else runs. */
+  sqlite3_stmt *s = stmt (self,
+    "UPDATE card_challenges SET used = 1 WHERE challenge_sha256 = ?1 AND used = 0"
+    " RETURNING expires_at");
+  gint64 expires_at = 0;
+  int rc;
+
+  bind_text (s, 1, sha256);
+  rc = sqlite3_step (s);
+  if (rc == SQLITE_ROW)
+    expires_at = sqlite3_column_int64 (s, 0);
+  sqlite3_reset (s);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return fail (self, error, "Using a card challenge");
+  if (rc == SQLITE_ROW)
+    {
+      *out = now >= expires_at ? KOUAN_CHALLENGE_EXPIRED : KOUAN_CHALLENGE_OK;
+      return TRUE;
+    }
+
+  s = stmt (self, "SELECT 1 FROM card_challenges WHERE challenge_sha256 = ?1");
+  bind_text (s, 1, sha256);
+  rc = sqlite3_step (s);
+  sqlite3_reset (s);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return fail (self, error, "Looking up a card challenge");
+  *out = rc == SQLITE_ROW ? KOUAN_CHALLENGE_USED : KOUAN_CHALLENGE_UNKNOWN;
+  return TRUE;
+}
+
+static gboolean
+certificate_bind (KouanStorage *storage, const char *fingerprint, gint64 user_id,
+                  gint64 now, GError **error)
+{
+  SELF;
+  sqlite3_stmt *s = stmt (self,
+    "INSERT INTO card_certificates (fingerprint, user_id, active, created_at)"
+    " VALUES (?1, ?2, 1, ?3)"
+    " ON CONFLICT (fingerprint) DO UPDATE SET user_id = excluded.user_id, active = 1");
+
+  bind_text (s, 1, fingerprint);
+  sqlite3_bind_int64 (s, 2, user_id);
+  sqlite3_bind_int64 (s, 3, now);
+  return done (self, s, error, "Binding a card");
+}
+
+static gboolean
+certificate_user (KouanStorage *storage, const char *fingerprint, gint64 *out_user_id,
+                  GError **error)
+{
+  SELF;
+  sqlite3_stmt *s = stmt (self,
+    "SELECT u.id FROM card_certificates c JOIN users u ON u.id = c.user_id"
+    " WHERE c.fingerprint = ?1 AND c.active AND u.active");
+  int rc;
+
+  bind_text (s, 1, fingerprint);
+  *out_user_id = 0;
+  rc = sqlite3_step (s);
+  if (rc == SQLITE_ROW)
+    *out_user_id = sqlite3_column_int64 (s, 0);
+  sqlite3_reset (s);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return fail (self, error, "Looking up a card");
+  return TRUE;
+}
+
+static const KouanStorageCard card_area = {
+  .challenges_sweep = challenges_sweep,
+  .challenges_outstanding = challenges_outstanding,
+  .challenge_insert = challenge_insert,
+  .challenge_consume = challenge_consume,
+  .certificate_bind = certificate_bind,
+  .certificate_user = certificate_user,
+};
+
+/* ---- change feed and mutation ids ------------------------------------ */
+
+static gboolean
+change_record (KouanStorage *storage, gint64 enterprise_id, gint64 user_id,
+               const char *collection, gint64 record_id, const char *record_json,
+               GError **error)
+{
+  SELF;
+  /* Like the TOUCH() of the triggers (kouan-server-db.c): the record's
+   * older row for the same audience is superseded. */
+  sqlite3_stmt *s = stmt (self,
+    "DELETE FROM changes WHERE enterprise_id = ?1 AND collection = ?3 AND record_id = ?4"
+    " AND user_id IS ?2");
+
+  sqlite3_bind_int64 (s, 1, enterprise_id);
+  if (user_id != 0)
+    sqlite3_bind_int64 (s, 2, user_id);
+  bind_text (s, 3, collection);
+  sqlite3_bind_int64 (s, 4, record_id);
+  if (!done (self, s, error, "Recording a change"))
+    return FALSE;
+  s = stmt (self,
+    "INSERT INTO changes (enterprise_id, user_id, collection, record_id) VALUES (?1, ?2, ?3, ?4)");
+  sqlite3_bind_int64 (s, 1, enterprise_id);
+  if (user_id != 0)
+    sqlite3_bind_int64 (s, 2, user_id);
+  bind_text (s, 3, collection);
+  sqlite3_bind_int64 (s, 4, record_id);
+  return done (self, s, error, "Recording a change");
+}
+
+/* @hidden as a JSON array of names, for json_each */
+static char *
+hidden_json (const char * const *hidden)
+{
+  g_autoptr(GString) text = g_string_new ("[");
+
+  for (guint i = 0; hidden != NULL && hidden[i] != NULL; i++)
+    {
+      g_string_append (text, i > 0 ? ",\"" : "\"");
+      /* collection names are identifiers ([a-z_.]): nothing to escape */
+      g_string_append (text, hidden[i]);
+      g_string_append_c (text, '"');
+    }
+  g_string_append_c (text, ']');
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static gboolean
+changes_page (KouanStorage *storage, gint64 enterprise_id, gint64 user_id,
+              gint64 since, guint limit, const char * const *hidden, GArray *out,
+              GError **error)
+{
+  SELF;
+  /* A row is left out when a later row of the same record is visible to
+   * this user: each record then appears once, at its latest change, and
+   * the page stays an index range scan instead of a GROUP BY over the
+   * whole tail of the feed. */
+  sqlite3_stmt *s = stmt (self,
+    "SELECT c.seq, c.collection, c.record_id FROM changes c"
+    " WHERE c.enterprise_id = ?1 AND c.seq > ?2"
+    "   AND (c.user_id IS NULL OR c.user_id = ?3)"
+    "   AND c.collection NOT IN (SELECT value FROM json_each (?5))"
+    "   AND NOT EXISTS (SELECT 1 FROM changes d"
+    "     WHERE d.enterprise_id = c.enterprise_id AND d.collection = c.collection"
+    "       AND d.record_id = c.record_id AND d.seq > c.seq"
+    "       AND (d.user_id IS NULL OR d.user_id = ?3))"
+    " ORDER BY c.seq LIMIT ?4");
+  g_autofree char *names = hidden_json (hidden);
+  int rc;
+
+  sqlite3_bind_int64 (s, 1, enterprise_id);
+  sqlite3_bind_int64 (s, 2, since);
+  sqlite3_bind_int64 (s, 3, user_id);
+  sqlite3_bind_int64 (s, 4, limit);
+  bind_text (s, 5, names);
+  while ((rc = sqlite3_step (s)) == SQLITE_ROW)
+    {
+      KouanStoredChange change = {
+        .seq = sqlite3_column_int64 (s, 0),
+        .collection = g_strdup ((const char *) sqlite3_column_text (s, 1)),
+        .record_id = sqlite3_column_int64 (s, 2),
+        .record_json = NULL,   /* materialised by the handler */
+      };
+      g_array_append_val (out, change);
+    }
+  sqlite3_reset (s);
+  if (rc != SQLITE_DONE)
+    return fail (self, error, "Reading the change feed");
+  return TRUE;
+}
+
+static gboolean
+changes_count (KouanStorage *storage, gint64 enterprise_id, gint64 user_id,
+               gint64 since, GHashTable *out, GError **error)
+{
+  SELF;
+  sqlite3_stmt *s = stmt (self,
+    "SELECT c.collection, count(*) FROM changes c"
+    " WHERE c.enterprise_id = ?1 AND c.seq > ?2"
+    "   AND (c.user_id IS NULL OR c.user_id = ?3)"
+    "   AND NOT EXISTS (SELECT 1 FROM changes d"
+    "     WHERE d.enterprise_id = c.enterprise_id AND d.collection = c.collection"
+    "       AND d.record_id = c.record_id AND d.seq > c.seq"
+    "       AND (d.user_id IS NULL OR d.user_id = ?3))"
+    " GROUP BY c.collection");
+  int rc;
+
+  sqlite3_bind_int64 (s, 1, enterprise_id);
+  sqlite3_bind_int64 (s, 2, since);
+  sqlite3_bind_int64 (s, 3, user_id);
+  while ((rc = sqlite3_step (s)) == SQLITE_ROW)
+    g_hash_table_insert (out, g_strdup ((const char *) sqlite3_column_text (s, 0)),
+                         g_memdup2 (&(gint64) { sqlite3_column_int64 (s, 1) }, sizeof (gint64)));
+  sqlite3_reset (s);
+  if (rc != SQLITE_DONE)
+    return fail (self, error, "Counting the change feed");
+  return TRUE;
+}
+
+static gboolean
+changes_newest (KouanStorage *storage, gint64 enterprise_id, gint64 user_id,
+                gint64 *out_seq, GError **error)
+{
+  SELF;
+  sqlite3_stmt *s = stmt (self,
+    "SELECT COALESCE (MAX (seq), 0) FROM changes WHERE enterprise_id = ?1"
+    " AND (user_id IS NULL OR user_id = ?2)");
+  int rc;
+
+  sqlite3_bind_int64 (s, 1, enterprise_id);
+  sqlite3_bind_int64 (s, 2, user_id);
+  *out_seq = 0;
+  rc = sqlite3_step (s);
+  if (rc == SQLITE_ROW)
+    *out_seq = sqlite3_column_int64 (s, 0);
+  sqlite3_reset (s);
+  if (rc != SQLITE_ROW)
+    return fail (self, error, "Reading the newest change");
+  return TRUE;
+}
+
+static gboolean
+changes_newest_all (KouanStorage *storage, gint64 *out_seq, GError **error)
+{
+  SELF;
+  /* MAX of the rowid alias is one index probe, cheap enough for every
+   * request. */
+  sqlite3_stmt *s = stmt (self, "SELECT COALESCE (MAX (seq), 0) FROM changes");
+  int rc = sqlite3_step (s);
+
+  *out_seq = rc == SQLITE_ROW ? sqlite3_column_int64 (s, 0) : 0;
+  sqlite3_reset (s);
+  if (rc != SQLITE_ROW)
+    return fail (self, error, "Reading the newest change");
+  return TRUE;
+}
+
+static gboolean
+changes_touched (KouanStorage *storage, gint64 after_seq, GArray *out, GError **error)
+{
+  SELF;
+  sqlite3_stmt *s = stmt (self,
+    "SELECT DISTINCT enterprise_id, COALESCE (user_id, 0), collection FROM changes WHERE seq > ?1");
+  int rc;
+
+  sqlite3_bind_int64 (s, 1, after_seq);
+  while ((rc = sqlite3_step (s)) == SQLITE_ROW)
+    {
+      KouanStoredTouch touch = { sqlite3_column_int64 (s, 0), sqlite3_column_int64 (s, 1),
+                                 g_strdup ((const char *) sqlite3_column_text (s, 2)) };
+
+      g_array_append_val (out, touch);
+    }
+  sqlite3_reset (s);
+  if (rc != SQLITE_DONE)
+    return fail (self, error, "Reading new changes to announce");
+  return TRUE;
+}
+
+static char *
+mutation_result (KouanStorage *storage, gint64 user_id, const char *mutation_id, GError **error)
+{
+  SELF;
+  sqlite3_stmt *s = stmt (self,
+    "SELECT result_json FROM applied_mutations WHERE user_id = ?1 AND mutation_id = ?2");
+  char *result = NULL;
+  int rc;
+
+  sqlite3_bind_int64 (s, 1, user_id);
+  bind_text (s, 2, mutation_id);
+  rc = sqlite3_step (s);
+  if (rc == SQLITE_ROW)
+    result = g_strdup ((const char *) sqlite3_column_text (s, 0));
+  sqlite3_reset (s);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    fail (self, error, "Looking up a mutation id");
+  return result;
+}
+
+static gboolean
+mutation_store (KouanStorage *storage, gint64 user_id, const char *mutation_id,
+                const char *result_json, gint64 now, GError **error)
+{
+  SELF;
+  sqlite3_stmt *s = stmt (self,
+    "INSERT INTO applied_mutations (user_id, mutation_id, result_json, applied_at)"
+    " VALUES (?1, ?2, ?3, ?4)");
+
+  sqlite3_bind_int64 (s, 1, user_id);
+  bind_text (s, 2, mutation_id);
+  bind_text (s, 3, result_json);
+  sqlite3_bind_int64 (s, 4, now);
+  return done (self, s, error, "Storing a mutation result");
+}
+
+static gboolean
+mutations_prune (KouanStorage *storage, gint64 before, gint64 *out_count, GError **error)
+{
+  SELF;
+  sqlite3_stmt *s = stmt (self, "DELETE FROM applied_mutations WHERE applied_at < ?1");
+
+  sqlite3_bind_int64 (s, 1, before);
+  if (!done (self, s, error, "Pruning mutation ids"))
+    return FALSE;
+  if (out_count != NULL)
+    *out_count = sqlite3_changes64 (self->db);
+  return TRUE;
+}
+
+static const KouanStorageFeed feed_area = {
+  .change_record = change_record,
+  .changes_page = changes_page,
+  .changes_count = changes_count,
+  .changes_newest = changes_newest,
+  .changes_newest_all = changes_newest_all,
+  .changes_touched = changes_touched,
+  .mutation_result = mutation_result,
+  .mutation_store = mutation_store,
+  .mutations_prune = mutations_prune,
+};
+
+/* ---- the backend ------------------------------------------------------ */
+
+static gboolean
+exec (SqliteStorage *self, const char *sql, GError **error)
+{
+  if (sqlite3_exec (self->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+    return fail (self, error, sql);
+  return TRUE;
+}
+
+static gboolean
+sqlite_begin (KouanStorage *storage, GError **error)
+{
+  SELF;
+  return exec (self, "BEGIN IMMEDIATE", error);
+}
+
+static gboolean
+sqlite_commit (KouanStorage *storage, GError **error)
+{
+  SELF;
+  return exec (self, "COMMIT", error);
+}
+
+static void
+sqlite_rollback (KouanStorage *storage)
+{
+  SELF;
+  if (!sqlite3_get_autocommit (self->db))
+    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static void
+sqlite_free (KouanStorage *storage)
+{
+  SELF;
+  g_clear_pointer (&self->statements, g_hash_table_unref);
+  g_free (self);
+}
+
+static void
+finalize_stmt (gpointer s)
+{
+  sqlite3_finalize (s);
+}
+
+KouanStorage *
+kouan_storage_sqlite_new (sqlite3 *db)
+{
+  SqliteStorage *self = g_new0 (SqliteStorage, 1);
+
+  self->db = db;
+  self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, finalize_stmt);
+  self->parent.backend = KOUAN_STORAGE_SQLITE;
+  self->parent.auth = &auth_area;
+  self->parent.card = &card_area;
+  self->parent.feed = &feed_area;
+  self->parent.begin = sqlite_begin;
+  self->parent.commit = sqlite_commit;
+  self->parent.rollback = sqlite_rollback;
+  self->parent.free = sqlite_free;
+  return &self->parent;
+}
