@@ -181,7 +181,6 @@ on_batch_settled (GObject      *source,
   Cycle *cycle = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   gboolean all_answered;
-  guint batch_len = cycle->batch->len;
 
   all_answered = g_task_propagate_boolean (G_TASK (result), &error);
 
@@ -205,10 +204,10 @@ on_batch_settled (GObject      *source,
       return;
     }
 
-  if (batch_len == PUSH_BATCH)
-    cycle_push_next (g_steal_pointer (&task));
-  else
-    cycle_pull_next (g_steal_pointer (&task));
+  /* Every edit sent was answered, so each left the outbox: look again
+   * until it is empty (a batch may also end early, before an edit of a
+   * record created in it — kouan_store_peek_outbox()). */
+  cycle_push_next (g_steal_pointer (&task));
 }
 
 static void
