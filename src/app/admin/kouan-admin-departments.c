@@ -143,8 +143,18 @@ on_store_changed (KouanStore            *store,
                   gint64                 enterprise_id,
                   KouanAdminDepartments *self)
 {
+  g_autoptr(GError) refused = NULL;
+
   if (self->admin == NULL || enterprise_id != kouan_admin_view_get_enterprise_id (self->admin))
     return;
+  if (g_strcmp0 (collection, "departments") == 0 &&
+      !kouan_store_people_take_rejection (store, enterprise_id, "departments", &refused))
+    {
+      /* the server refused an edit: the cache has its record back */
+      g_autofree char *message = kouan_admin_view_describe_error (self->admin, refused);
+
+      set_message (self, message);
+    }
   /* "access": losing the right empties the cached departments */
   if (g_strcmp0 (collection, "departments") == 0 || g_strcmp0 (collection, "access") == 0)
     load_departments (self);
@@ -313,43 +323,42 @@ add_column (KouanAdminDepartments *self,
 
 /* ---- changes ---- */
 
+/* Applies the edit to the cache and queues it (the sync engine sends it;
+ * a refusal comes back through the store: on_store_changed). */
 static void
-on_change_done (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
+report_edit (KouanAdminDepartments *self,
+             gboolean               queued,
+             GError                *error)
 {
-  KouanAdminDepartments *self = user_data;
-  g_autoptr(GError) error = NULL;
-  G_GNUC_UNUSED g_autoptr(JsonNode) node = kouan_admin_view_call_finish (self->admin, result, &error);
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->admin == NULL)
-    {
-      g_object_unref (self);
-      return;
-    }
-  self->busy--;
-  if (error != NULL)
+  if (queued)
+    set_message (self, _("The departments were saved."));
+  else
     {
       g_autofree char *message = kouan_admin_view_describe_error (self->admin, error);
 
       set_message (self, message);
     }
-  else
-    {
-      set_message (self, _("The departments were saved."));
-      kouan_admin_view_notify_changed (self->admin);
-    }
-  g_object_unref (self);
 }
 
+/* @record's name, parent and head, with @name / @parent_id / @head_id
+ * changed (NULL / -1: unchanged). */
 static void
-send_change (KouanAdminDepartments *self,
-             const char            *method,
-             const char            *suffix,
-             JsonObject            *body)
+update_department (KouanAdminDepartments *self,
+                   KouanDepartment       *record,
+                   const char            *name,
+                   gint64                 parent_id,
+                   gint64                 head_id)
 {
-  self->busy++;
-  kouan_admin_view_call_async (self->admin, method, suffix, body, self->alive, on_change_done, g_object_ref (self));
+  g_autoptr(GError) error = NULL;
+  gboolean queued;
+
+  if (self->store == NULL || self->admin == NULL)
+    return;
+  queued = kouan_store_update_department (self->store, kouan_admin_view_get_enterprise_id (self->admin),
+                                          record->id, name != NULL ? name : record->name,
+                                          parent_id >= 0 ? parent_id : record->parent_id,
+                                          head_id >= 0 ? head_id : record->head_user_id, &error);
+  report_edit (self, queued, error);
 }
 
 /* A small dialog: a label, an entry or a dropdown, 取消 and 确定. */
@@ -457,19 +466,19 @@ ask (KouanAdminDepartments *self,
 
 static void
 add_done (KouanAdminDepartments *self,
-          KouanDepartment      *parent,
+          KouanDepartment       *parent,
           const char            *text,
           guint                  choice)
 {
-  g_autoptr(JsonObject) body = json_object_new ();
   g_autofree char *name = g_strstrip (g_strdup (text));
+  g_autoptr(GError) error = NULL;
+  gboolean queued;
 
-  if (*name == '\0')
+  if (*name == '\0' || self->store == NULL || self->admin == NULL)
     return;
-  json_object_set_string_member (body, "name", name);
-  if (parent != NULL)
-    json_object_set_int_member (body, "parent_id", parent->id);
-  send_change (self, "POST", "/departments", body);
+  queued = kouan_store_create_department (self->store, kouan_admin_view_get_enterprise_id (self->admin),
+                                          name, parent != NULL ? parent->id : 0, 0, NULL, &error);
+  report_edit (self, queued, error);
 }
 
 static void
@@ -484,18 +493,14 @@ on_add_clicked (KouanAdminDepartments *self)
 
 static void
 rename_done (KouanAdminDepartments *self,
-             KouanDepartment      *record,
+             KouanDepartment       *record,
              const char            *text,
              guint                  choice)
 {
-  g_autoptr(JsonObject) body = json_object_new ();
   g_autofree char *name = g_strstrip (g_strdup (text));
-  g_autofree char *suffix = g_strdup_printf ("/departments/%" G_GINT64_FORMAT, record->id);
 
-  if (*name == '\0')
-    return;
-  json_object_set_string_member (body, "name", name);
-  send_change (self, "PATCH", suffix, body);
+  if (*name != '\0')
+    update_department (self, record, name, -1, -1);
 }
 
 static void
@@ -510,23 +515,20 @@ on_rename_clicked (KouanAdminDepartments *self)
 
 static void
 move_done (KouanAdminDepartments *self,
-           KouanDepartment      *record,
+           KouanDepartment       *record,
            const char            *text,
            guint                  choice)
 {
-  g_autoptr(JsonObject) body = json_object_new ();
-  g_autofree char *suffix = g_strdup_printf ("/departments/%" G_GINT64_FORMAT, record->id);
+  gint64 parent_id = 0;
 
   /* choice 0 is "top level"; the others follow self->all */
-  if (choice == 0 || choice == GTK_INVALID_LIST_POSITION)
-    json_object_set_null_member (body, "parent_id");
-  else
+  if (choice != 0 && choice != GTK_INVALID_LIST_POSITION)
     {
       g_autoptr(KouanDepartment) parent = g_list_model_get_item (G_LIST_MODEL (self->all), choice - 1);
 
-      json_object_set_int_member (body, "parent_id", parent->id);
+      parent_id = parent->id;
     }
-  send_change (self, "PATCH", suffix, body);
+  update_department (self, record, NULL, parent_id, -1);
 }
 
 static void
@@ -548,10 +550,11 @@ on_move_clicked (KouanAdminDepartments *self)
 
 typedef struct {
   KouanAdminDepartments *self;
-  gint64                 department_id;
+  KouanDepartment       *department;
   char                  *account;
 } HeadLookup;
 
+/* The head is found by account among the cached members. */
 static void
 on_head_found (GObject      *source,
                GAsyncResult *result,
@@ -560,70 +563,54 @@ on_head_found (GObject      *source,
   HeadLookup *lookup = user_data;
   KouanAdminDepartments *self = lookup->self;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = kouan_admin_view_call_finish (self->admin, result, &error);
+  g_autoptr(GListModel) members = kouan_store_list_members_finish (KOUAN_STORE (source), result, &error);
   gint64 user_id = 0;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->admin == NULL)
     goto out;
   self->busy--;
-  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+  for (guint i = 0; members != NULL && i < g_list_model_get_n_items (members) && user_id == 0; i++)
     {
-      JsonArray *items = json_object_get_array_member (json_node_get_object (node), "items");
+      g_autoptr(KouanMember) member = g_list_model_get_item (members, i);
 
-      for (guint i = 0; i < json_array_get_length (items); i++)
-        {
-          JsonObject *member = json_array_get_object_element (items, i);
-
-          if (g_strcmp0 (json_object_get_string_member (member, "account"), lookup->account) == 0)
-            user_id = json_object_get_int_member (member, "user_id");
-        }
+      if (g_strcmp0 (member->account, lookup->account) == 0)
+        user_id = member->id;
     }
   if (user_id == 0)
     set_message (self, _("No member has this account. Enter the head's account exactly."));
   else
-    {
-      g_autoptr(JsonObject) body = json_object_new ();
-      g_autofree char *suffix = g_strdup_printf ("/departments/%" G_GINT64_FORMAT, lookup->department_id);
-
-      json_object_set_int_member (body, "head_user_id", user_id);
-      send_change (self, "PATCH", suffix, body);
-    }
+    update_department (self, lookup->department, NULL, -1, user_id);
 out:
   g_object_unref (lookup->self);
+  g_object_unref (lookup->department);
   g_free (lookup->account);
   g_free (lookup);
 }
 
 static void
 head_done (KouanAdminDepartments *self,
-           KouanDepartment      *record,
+           KouanDepartment       *record,
            const char            *text,
            guint                  choice)
 {
   g_autofree char *account = g_strstrip (g_strdup (text));
-  g_autofree char *escaped = NULL;
-  g_autofree char *suffix = NULL;
   HeadLookup *lookup;
 
   if (*account == '\0')
     {
-      g_autoptr(JsonObject) body = json_object_new ();
-      g_autofree char *path = g_strdup_printf ("/departments/%" G_GINT64_FORMAT, record->id);
-
       /* an empty account clears the head */
-      json_object_set_null_member (body, "head_user_id");
-      send_change (self, "PATCH", path, body);
+      update_department (self, record, NULL, -1, 0);
       return;
     }
-  /* the staff list finds members by account among thousands */
-  escaped = g_uri_escape_string (account, NULL, FALSE);
-  suffix = g_strdup_printf ("/staff?name=%s&limit=50", escaped);
+  if (self->store == NULL || self->admin == NULL)
+    return;
   lookup = g_new0 (HeadLookup, 1);
   lookup->self = g_object_ref (self);
-  lookup->department_id = record->id;
+  lookup->department = g_object_ref (record);
   lookup->account = g_steal_pointer (&account);
   self->busy++;
-  kouan_admin_view_call_async (self->admin, "GET", suffix, NULL, self->alive, on_head_found, lookup);
+  kouan_store_list_members_async (self->store, kouan_admin_view_get_enterprise_id (self->admin),
+                                  self->alive, on_head_found, lookup);
 }
 
 static void
@@ -643,11 +630,14 @@ on_delete_response (GtkDialog             *dialog,
 {
   gint64 id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (dialog), "kouan-id"));
 
-  if (response == GTK_RESPONSE_ACCEPT)
+  if (response == GTK_RESPONSE_ACCEPT && self->store != NULL && self->admin != NULL)
     {
-      g_autofree char *suffix = g_strdup_printf ("/departments/%" G_GINT64_FORMAT, id);
+      g_autoptr(GError) error = NULL;
+      gboolean queued = kouan_store_delete_department (self->store,
+                                                       kouan_admin_view_get_enterprise_id (self->admin),
+                                                       id, &error);
 
-      send_change (self, "DELETE", suffix, NULL);
+      report_edit (self, queued, error);
     }
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
