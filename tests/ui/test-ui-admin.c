@@ -240,6 +240,12 @@ role_listed (gpointer user_data)
   return FALSE;
 }
 
+static gboolean
+role_gone (gpointer user_data)
+{
+  return !role_listed (user_data);
+}
+
 /* the page shows three entries (it follows the cache as sync fills it) */
 static gboolean
 audit_loaded (gpointer user_data)
@@ -502,6 +508,41 @@ test_admin_pages (void)
   }
   g_assert_true (wait_until (outbox_empty, session.store));
   g_assert_cmpuint (http (&session, "GET", path, NULL), ==, 404);
+
+  /* offline: the pages still show the cache; deleting the role queues
+   * (删除角色 confirmed in an AdwMessageDialog) and reaches the server
+   * exactly once when it is back */
+  kouan_test_server_stop (server);
+  query (staff, "demo-user1", NULL, NULL, NULL, NULL, 10);
+  kouan_admin_view_show_page (admin, "admin.roles");
+  g_assert_true (role_listed (&role_wait));
+  dialog = _kouan_admin_roles_delete (roles, "界面测试角色");
+  g_assert_true (ADW_IS_MESSAGE_DIALOG (dialog));
+  g_assert_cmpint (adw_message_dialog_get_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete"),
+                   ==, ADW_RESPONSE_DESTRUCTIVE);
+  g_assert_cmpstr (adw_message_dialog_get_response_label (ADW_MESSAGE_DIALOG (dialog), "delete"),
+                   ==, "_Delete Role");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "delete");
+  /* gone from the page as soon as the store tells it */
+  g_assert_true (wait_until (role_gone, &role_wait));
+  g_assert_cmpuint (kouan_store_count_outbox (session.store), ==, 1);
+  kouan_test_server_restart (server);
+  g_assert_true (wait_until (outbox_empty, session.store));
+  {
+    g_autoptr(JsonObject) listing = NULL;
+    g_autoptr(JsonObject) deleted = NULL;
+    JsonArray *items;
+
+    g_assert_cmpuint (http (&session, "GET", "/api/v1/enterprises/1/roles", &listing), ==, 200);
+    items = json_object_get_array_member (listing, "items");
+    for (guint i = 0; i < json_array_get_length (items); i++)
+      g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (items, i), "name"),
+                       !=, "界面测试角色");
+    g_assert_cmpuint (http (&session, "GET", "/api/v1/enterprises/1/audit?action=role.delete", &deleted),
+                      ==, 200);
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (deleted, "items")), ==, 1);
+  }
+  g_assert_false (role_listed (&role_wait));
 
   close_session (&session);
 }

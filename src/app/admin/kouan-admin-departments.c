@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <adwaita.h>
 #include <glib/gi18n.h>
 
 #include "kouan-admin-departments.h"
@@ -624,13 +625,13 @@ on_head_clicked (KouanAdminDepartments *self)
 }
 
 static void
-on_delete_response (GtkDialog             *dialog,
-                    int                    response,
+on_delete_response (AdwMessageDialog      *dialog,
+                    const char            *response,
                     KouanAdminDepartments *self)
 {
   gint64 id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (dialog), "kouan-id"));
 
-  if (response == GTK_RESPONSE_ACCEPT && self->store != NULL && self->admin != NULL)
+  if (g_strcmp0 (response, "delete") == 0 && self->store != NULL && self->admin != NULL)
     {
       g_autoptr(GError) error = NULL;
       gboolean queued = kouan_store_delete_department (self->store,
@@ -639,29 +640,36 @@ on_delete_response (GtkDialog             *dialog,
 
       report_edit (self, queued, error);
     }
-  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+/* 删除部门: an AdwMessageDialog whose destructive button names the action. */
+static GtkWindow *
+confirm_delete (KouanAdminDepartments *self)
+{
+  g_autoptr(KouanDepartment) record = selected (self);
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  g_autofree char *heading = NULL;
+  AdwMessageDialog *dialog;
+
+  if (record == NULL)
+    return NULL;
+  heading = g_strdup_printf (_("Delete the department “%s”?"), record->name);
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                       heading, _("Only an empty department can be deleted.")));
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "delete", _("_Delete Department"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "delete", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_object_set_data (G_OBJECT (dialog), "kouan-id", GSIZE_TO_POINTER ((gsize) record->id));
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_delete_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return GTK_WINDOW (dialog);
 }
 
 static void
 on_delete_clicked (KouanAdminDepartments *self)
 {
-  g_autoptr(KouanDepartment) record = selected (self);
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GtkWidget *dialog;
-
-  if (record == NULL)
-    return;
-  dialog = gtk_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                   GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
-                                   GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE,
-                                   _("Delete the department “%s”?"), record->name);
-  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s",
-    _("Only an empty department can be deleted."));
-  gtk_dialog_add_buttons (GTK_DIALOG (dialog), _("Cancel"), GTK_RESPONSE_CANCEL,
-                          _("Delete"), GTK_RESPONSE_ACCEPT, NULL);
-  g_object_set_data (G_OBJECT (dialog), "kouan-id", GSIZE_TO_POINTER ((gsize) record->id));
-  g_signal_connect (dialog, "response", G_CALLBACK (on_delete_response), self);
-  gtk_window_present (GTK_WINDOW (dialog));
+  confirm_delete (self);
 }
 
 static void

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <adwaita.h>
 #include <glib/gi18n.h>
 
 #include "kouan-admin-enterprise-support.h"
@@ -323,13 +324,13 @@ add_column (KouanAdminRoles *self,
 /* ---- changes ---- */
 
 static void
-on_delete_response (GtkDialog       *dialog,
-                    int              response,
-                    KouanAdminRoles *self)
+on_delete_response (AdwMessageDialog *dialog,
+                    const char       *response,
+                    KouanAdminRoles  *self)
 {
   gint64 role_id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (dialog), "kouan-id"));
 
-  if (response == GTK_RESPONSE_ACCEPT && self->store != NULL && self->admin != NULL)
+  if (g_strcmp0 (response, "delete") == 0 && self->store != NULL && self->admin != NULL)
     {
       g_autoptr(GError) error = NULL;
 
@@ -345,35 +346,34 @@ on_delete_response (GtkDialog       *dialog,
       else
         set_message (self, _("The role was deleted."));
     }
-  gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
+/* 删除角色: an AdwMessageDialog whose destructive button names the action
+ * (Escape and 取消 close it without a change). */
 static GtkWindow *
-confirm_delete (KouanAdminRoles  *self,
-                KouanRole *record)
+confirm_delete (KouanAdminRoles *self,
+                KouanRole       *record)
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   guint holders = GPOINTER_TO_UINT (g_hash_table_lookup (self->granted, GSIZE_TO_POINTER ((gsize) record->id)));
-  GtkWidget *dialog;
+  g_autofree char *heading = g_strdup_printf (_("Delete the role “%s”?"), record->name);
+  g_autofree char *body = NULL;
+  AdwMessageDialog *dialog;
 
-  dialog = gtk_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                   GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
-                                   GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE,
-                                   _("Delete the role “%s”?"), record->name);
   if (self->counted)
-    gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog),
-      g_dngettext (GETTEXT_PACKAGE, "%u member loses this role and its permissions.",
-                   "%u members lose this role and its permissions.", (gulong) holders),
-      holders);
+    body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u member loses this role and its permissions.",
+                                         "%u members lose this role and its permissions.", (gulong) holders),
+                            holders);
   else
-    gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s",
-      _("Every member holding this role loses it and its permissions."));
-  gtk_dialog_add_buttons (GTK_DIALOG (dialog), _("Cancel"), GTK_RESPONSE_CANCEL,
-                          _("Delete"), GTK_RESPONSE_ACCEPT, NULL);
-  gtk_widget_add_css_class (gtk_dialog_get_widget_for_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT),
-                            "destructive-action");
+    body = g_strdup (_("Every member holding this role loses it and its permissions."));
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                       heading, body));
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "delete", _("_Delete Role"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "delete", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
   g_object_set_data (G_OBJECT (dialog), "kouan-id", GSIZE_TO_POINTER ((gsize) record->id));
-  g_signal_connect (dialog, "response", G_CALLBACK (on_delete_response), self);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_delete_response), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
   return GTK_WINDOW (dialog);
 }
