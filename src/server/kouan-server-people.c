@@ -833,7 +833,8 @@ members_apply (KouanServer               *self,
       if (has_grants && !store_grants (self, enterprise_id, mutation->record_id, grants, error))
         return abandon (&apply, error);
     }
-  kouan_server_authz_touch_access (self, enterprise_id, mutation->record_id);
+  if (!delete)
+    kouan_server_authz_touch_access (self, enterprise_id, mutation->record_id);
   return finish (&apply,
                  delete ? "member.remove"
                  : g_strcmp0 (membership, "disabled") == 0 ? "member.disable"
