@@ -680,7 +680,6 @@ store_grants (KouanServer  *self,
               GArray       *grants,
               GError      **error)
 {
-  g_autoptr(GString) keep = g_string_new ("");
   g_autoptr(GArray) current = g_array_new (FALSE, FALSE, sizeof (gint64));
   sqlite3_stmt *stmt;
 
