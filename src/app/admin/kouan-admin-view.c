@@ -464,9 +464,25 @@ kouan_admin_view_get_client (KouanAdminView *self)
   return self->client;
 }
 
+static char *describe_error (const GError *error);
+
 char *
 kouan_admin_view_describe_error (KouanAdminView *self,
                                  const GError   *error)
+{
+  g_autofree char *reason = describe_error (error);
+
+  /* A refusal arrives after the page said the change was made: say that
+   * it was undone, then why. */
+  if (error != NULL && error->domain == KOUAN_PEOPLE_ERROR &&
+      error->code != KOUAN_PEOPLE_ERROR_FAILED && error->code != KOUAN_PEOPLE_ERROR_INVALID)
+    /* Translators: %s says why and what to do */
+    return g_strdup_printf (_("The server did not accept your last change and undid it. %s"), reason);
+  return g_steal_pointer (&reason);
+}
+
+static char *
+describe_error (const GError *error)
 {
   /* from the error itself: the client's last code may be another call's */
   const char *code = kouan_api_error_get_server_code (error);
