@@ -23,6 +23,9 @@ struct _KouanAdminDepartments
   GtkWidget          *message_label;
   GtkWidget          *members_label;
   GtkWidget          *members_view;
+  GtkWidget          *leaflet;      /* the tree, then the members; folds when narrow */
+  GtkWidget          *members_box;
+  GtkWidget          *back_button;  /* to the tree, when folded */
 
   /* owned */
   GListStore         *roots;       /* KouanDepartment: top departments */
@@ -680,6 +683,30 @@ on_member_bind (GtkSignalListItemFactory *factory,
                        gtk_string_object_get_string (gtk_list_item_get_item (item)));
 }
 
+/* ---- folding ---- */
+
+static void
+on_folded (KouanAdminDepartments *self)
+{
+  gboolean folded = adw_leaflet_get_folded (ADW_LEAFLET (self->leaflet));
+
+  gtk_widget_set_visible (self->back_button, folded);
+}
+
+static void
+on_department_activated (KouanAdminDepartments *self,
+                         guint                  position)
+{
+  if (adw_leaflet_get_folded (ADW_LEAFLET (self->leaflet)))
+    adw_leaflet_set_visible_child (ADW_LEAFLET (self->leaflet), self->members_box);
+}
+
+static void
+on_back_clicked (KouanAdminDepartments *self)
+{
+  adw_leaflet_navigate (ADW_LEAFLET (self->leaflet), ADW_NAVIGATION_DIRECTION_BACK);
+}
+
 /* ---- the class ---- */
 
 static void
@@ -719,7 +746,7 @@ kouan_admin_departments_class_init (KouanAdminDepartmentsClass *klass)
 static void
 kouan_admin_departments_init (KouanAdminDepartments *self)
 {
-  GtkWidget *actions, *panes, *scrolled, *members_box, *members_scrolled, *title;
+  GtkWidget *actions, *scrolled, *members_box, *members_scrolled, *title, *separator, *heading;
   GtkListItemFactory *member_factory;
 
   gtk_orientable_set_orientation (GTK_ORIENTABLE (gtk_widget_get_layout_manager (GTK_WIDGET (self))),
@@ -766,8 +793,12 @@ kouan_admin_departments_init (KouanAdminDepartments *self)
   gtk_widget_set_visible (self->message_label, FALSE);
   gtk_widget_set_parent (self->message_label, GTK_WIDGET (self));
 
-  panes = gtk_paned_new (GTK_ORIENTATION_HORIZONTAL);
-  gtk_widget_set_vexpand (panes, TRUE);
+  /* narrow (under ~620 px): the tree alone; activating a department
+   * (Enter, double click) shows its members, a back button returns */
+  self->leaflet = adw_leaflet_new ();
+  adw_leaflet_set_can_navigate_back (ADW_LEAFLET (self->leaflet), TRUE);
+  gtk_widget_set_vexpand (self->leaflet, TRUE);
+  g_signal_connect_swapped (self->leaflet, "notify::folded", G_CALLBACK (on_folded), self);
   self->selection = gtk_single_selection_new (NULL);
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   g_signal_connect_swapped (self->selection, "notify::selected", G_CALLBACK (on_selection_changed), self);
@@ -779,10 +810,26 @@ kouan_admin_departments_init (KouanAdminDepartments *self)
   add_column (self, _("Members"), G_CALLBACK (text_setup), G_CALLBACK (count_bind), FALSE);
   scrolled = gtk_scrolled_window_new ();
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), self->column_view);
-  gtk_paned_set_start_child (GTK_PANED (panes), scrolled);
-  gtk_paned_set_position (GTK_PANED (panes), 480);
+  gtk_widget_set_size_request (scrolled, 380, -1);
+  gtk_widget_set_hexpand (scrolled, TRUE);
+  g_signal_connect_swapped (self->column_view, "activate", G_CALLBACK (on_department_activated), self);
+  adw_leaflet_append (ADW_LEAFLET (self->leaflet), scrolled);
+  separator = gtk_separator_new (GTK_ORIENTATION_VERTICAL);
+  adw_leaflet_page_set_navigatable (adw_leaflet_append (ADW_LEAFLET (self->leaflet), separator), FALSE);
 
   members_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  self->members_box = members_box;
+  gtk_widget_set_size_request (members_box, 240, -1);
+  heading = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  self->back_button = gtk_button_new_from_icon_name ("go-previous-symbolic");
+  gtk_widget_add_css_class (self->back_button, "flat");
+  gtk_widget_set_margin_start (self->back_button, 6);
+  gtk_widget_set_tooltip_text (self->back_button, _("Back to the departments"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->back_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Back to the departments"), -1);
+  gtk_widget_set_visible (self->back_button, FALSE);
+  g_signal_connect_swapped (self->back_button, "clicked", G_CALLBACK (on_back_clicked), self);
+  gtk_box_append (GTK_BOX (heading), self->back_button);
   self->members_label = gtk_label_new (_("Choose a department to see its members."));
   gtk_label_set_xalign (GTK_LABEL (self->members_label), 0);
   gtk_widget_add_css_class (self->members_label, "heading");
@@ -797,10 +844,13 @@ kouan_admin_departments_init (KouanAdminDepartments *self)
   members_scrolled = gtk_scrolled_window_new ();
   gtk_widget_set_vexpand (members_scrolled, TRUE);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (members_scrolled), self->members_view);
-  gtk_box_append (GTK_BOX (members_box), self->members_label);
+  gtk_label_set_wrap (GTK_LABEL (self->members_label), TRUE);
+  gtk_widget_set_hexpand (self->members_label, TRUE);
+  gtk_box_append (GTK_BOX (heading), self->members_label);
+  gtk_box_append (GTK_BOX (members_box), heading);
   gtk_box_append (GTK_BOX (members_box), members_scrolled);
-  gtk_paned_set_end_child (GTK_PANED (panes), members_box);
-  gtk_widget_set_parent (panes, GTK_WIDGET (self));
+  adw_leaflet_append (ADW_LEAFLET (self->leaflet), members_box);
+  gtk_widget_set_parent (self->leaflet, GTK_WIDGET (self));
 }
 
 GtkWidget *
