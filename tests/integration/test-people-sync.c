@@ -640,6 +640,71 @@ test_refusals_typed (Fixture *f, gconstpointer data)
   after = kouan_store_list_roles (cache->store, ENTERPRISE, &error);
   g_assert_cmpuint (g_list_model_get_n_items (after), ==, g_list_model_get_n_items (roles));
 
+  /* a new role under a taken name: shown at once, gone when refused */
+  {
+    const char *none[] = { NULL };
+    g_autoptr(GListModel) with_new = NULL, without = NULL;
+    gint64 temp_id = 0;
+
+    g_assert_true (kouan_store_create_role (cache->store, ENTERPRISE, other->name, none, &temp_id, &error));
+    g_assert_no_error (error);
+    with_new = kouan_store_list_roles (cache->store, ENTERPRISE, &error);
+    g_assert_cmpuint (g_list_model_get_n_items (with_new), ==, g_list_model_get_n_items (roles) + 1);
+    pull (cache);
+    g_assert_false (kouan_store_people_take_rejection (cache->store, ENTERPRISE, "roles", &error));
+    g_assert_error (error, KOUAN_PEOPLE_ERROR, KOUAN_PEOPLE_ERROR_NAME_TAKEN);
+    g_clear_error (&error);
+    without = kouan_store_list_roles (cache->store, ENTERPRISE, &error);
+    g_assert_cmpuint (g_list_model_get_n_items (without), ==, g_list_model_get_n_items (roles));
+  }
+
+  /* departments: under itself (cycle, on parent_id), or deleted with members */
+  {
+    g_autoptr(GListModel) departments = kouan_store_list_departments (cache->store, ENTERPRISE, &error);
+    g_autoptr(KouanDepartment) parent = NULL;
+    g_autoptr(KouanDepartment) child = NULL;
+
+    for (guint i = 0; i < g_list_model_get_n_items (departments) && child == NULL; i++)
+      {
+        g_autoptr(KouanDepartment) department = g_list_model_get_item (departments, i);
+
+        if (department->parent_id != 0)
+          child = g_steal_pointer (&department);
+      }
+    g_assert_nonnull (child);
+    for (guint i = 0; i < g_list_model_get_n_items (departments) && parent == NULL; i++)
+      {
+        g_autoptr(KouanDepartment) department = g_list_model_get_item (departments, i);
+
+        if (department->id == child->parent_id)
+          parent = g_steal_pointer (&department);
+      }
+    g_assert_nonnull (parent);
+    g_assert_true (kouan_store_update_department (cache->store, ENTERPRISE, parent->id, parent->name,
+                                                  child->id, parent->head_user_id, &error));
+    pull (cache);
+    g_assert_false (kouan_store_people_take_rejection (cache->store, ENTERPRISE, "departments", &error));
+    g_assert_error (error, KOUAN_PEOPLE_ERROR, KOUAN_PEOPLE_ERROR_CYCLE);
+    g_assert_cmpstr (kouan_people_error_get_field (error), ==, "parent_id");
+    g_clear_error (&error);
+
+    g_assert_cmpint (child->member_count, >, 0);
+    g_assert_true (kouan_store_delete_department (cache->store, ENTERPRISE, child->id, &error));
+    pull (cache);
+    g_assert_false (kouan_store_people_take_rejection (cache->store, ENTERPRISE, "departments", &error));
+    g_assert_error (error, KOUAN_PEOPLE_ERROR, KOUAN_PEOPLE_ERROR_NOT_EMPTY);
+    g_clear_error (&error);
+    /* back in the cache */
+    g_clear_object (&departments);
+    departments = kouan_store_list_departments (cache->store, ENTERPRISE, &error);
+    {
+      g_autoptr(KouanDepartment) back = find_department (departments, child->name);
+
+      g_assert_nonnull (back);
+      g_assert_cmpint (back->id, ==, child->id);
+    }
+  }
+
   /* the only administrator dropping their own grants */
   members = kouan_store_list_members (cache->store, ENTERPRISE, &error);
   admin = find_member (members, "demo-admin");
