@@ -23,6 +23,7 @@ struct _KouanAdminDepartments
   GtkWidget          *message_label;
   GtkWidget          *members_label;
   GtkWidget          *members_view;
+  GtkWidget          *content;      /* "list" (the leaflet) or "empty" */
   GtkWidget          *leaflet;      /* the tree, then the members; folds when narrow */
   GtkWidget          *members_box;
   GtkWidget          *back_button;  /* to the tree, when folded */
@@ -129,6 +130,8 @@ load_departments (KouanAdminDepartments *self)
         }
       g_list_store_append (store, record);
     }
+  gtk_stack_set_visible_child_name (GTK_STACK (self->content),
+                                    g_list_model_get_n_items (G_LIST_MODEL (self->roots)) > 0 ? "list" : "empty");
   /* the tree model asks for children when rows expand: rebuild it so it
    * sees the new stores */
   {
@@ -746,7 +749,7 @@ kouan_admin_departments_class_init (KouanAdminDepartmentsClass *klass)
 static void
 kouan_admin_departments_init (KouanAdminDepartments *self)
 {
-  GtkWidget *actions, *scrolled, *members_box, *members_scrolled, *title, *separator, *heading;
+  GtkWidget *actions, *scrolled, *members_box, *members_scrolled, *title, *separator, *heading, *empty;
   GtkListItemFactory *member_factory;
 
   gtk_orientable_set_orientation (GTK_ORIENTABLE (gtk_widget_get_layout_manager (GTK_WIDGET (self))),
@@ -850,7 +853,17 @@ kouan_admin_departments_init (KouanAdminDepartments *self)
   gtk_box_append (GTK_BOX (members_box), heading);
   gtk_box_append (GTK_BOX (members_box), members_scrolled);
   adw_leaflet_append (ADW_LEAFLET (self->leaflet), members_box);
-  gtk_widget_set_parent (self->leaflet, GTK_WIDGET (self));
+
+  self->content = gtk_stack_new ();
+  gtk_widget_set_vexpand (self->content, TRUE);
+  gtk_stack_add_named (GTK_STACK (self->content), self->leaflet, "list");
+  empty = adw_status_page_new ();
+  adw_status_page_set_icon_name (ADW_STATUS_PAGE (empty), "system-users-symbolic");
+  adw_status_page_set_title (ADW_STATUS_PAGE (empty), _("No Departments Yet"));
+  adw_status_page_set_description (ADW_STATUS_PAGE (empty),
+    _("Add the enterprise’s departments with “New”, then place members in them under Staff and Permissions."));
+  gtk_stack_add_named (GTK_STACK (self->content), empty, "empty");
+  gtk_widget_set_parent (self->content, GTK_WIDGET (self));
 }
 
 GtkWidget *
