@@ -51,7 +51,8 @@ wait_until (Condition condition,
             gpointer  user_data)
 {
   gboolean timed_out = FALSE;
-  guint timeout_id = g_timeout_add_seconds (WAIT_TIMEOUT_SECONDS, timeout_cb, &timed_out);
+  /* only catches a hang */
+  guint timeout_id = g_timeout_add_seconds (WAIT_TIMEOUT_SECONDS * kouan_test_timeout_scale (), timeout_cb, &timed_out);
 
   while (!condition (user_data) && !timed_out)
     g_main_context_iteration (NULL, TRUE);
