@@ -850,6 +850,8 @@ kouan_admin_departments_init (KouanAdminDepartments *self)
   gtk_label_set_wrap (GTK_LABEL (self->members_label), TRUE);
   gtk_widget_set_hexpand (self->members_label, TRUE);
   gtk_box_append (GTK_BOX (heading), self->members_label);
+  gtk_widget_set_margin_top (heading, 6);
+  gtk_widget_set_margin_start (members_scrolled, 12);
   gtk_box_append (GTK_BOX (members_box), heading);
   gtk_box_append (GTK_BOX (members_box), members_scrolled);
   adw_leaflet_append (ADW_LEAFLET (self->leaflet), members_box);
