@@ -247,14 +247,14 @@ role_gone (gpointer user_data)
   return !role_listed (user_data);
 }
 
-/* the page shows three entries (it follows the cache as sync fills it) */
+/* the page shows four entries (it follows the cache as sync fills it) */
 static gboolean
 audit_loaded (gpointer user_data)
 {
   KouanAuditPage *audit = user_data;
 
   _kouan_audit_page_set_filters (audit, NULL, NULL, NULL, NULL);
-  return g_list_model_get_n_items (_kouan_audit_page_get_entries (audit)) >= 3;
+  return g_list_model_get_n_items (_kouan_audit_page_get_entries (audit)) >= 4;
 }
 
 /* the window's sync engine has sent every queued edit and the server
@@ -263,6 +263,22 @@ static gboolean
 outbox_empty (gpointer user_data)
 {
   return kouan_store_count_outbox (user_data) == 0;
+}
+
+/* the staff page's first row holds the server's grants (ids given) */
+static gboolean
+grants_have_ids (gpointer user_data)
+{
+  KouanAdminStaff *staff = user_data;
+  g_autoptr(KouanMember) record = NULL;
+
+  if (_kouan_admin_staff_get_busy (staff) || g_list_model_get_n_items (_kouan_admin_staff_get_rows (staff)) != 1)
+    return FALSE;
+  record = g_list_model_get_item (_kouan_admin_staff_get_rows (staff), 0);
+  for (guint i = 0; i < record->grants->len; i++)
+    if (g_array_index (record->grants, KouanGrant, i).id <= 0)
+      return FALSE;
+  return TRUE;
 }
 
 static gboolean
@@ -418,6 +434,36 @@ test_admin_pages (void)
     g_assert_true (found);
   }
 
+  /* the grant's last day moved in the same dialog (once the page has the
+   * server's grant, with its id) */
+  g_assert_true (wait_until (grants_have_ids, staff));
+  g_assert_true (_kouan_admin_staff_select (staff, "demo-user03"));
+  dialog = _kouan_admin_staff_edit (staff);
+  g_assert_nonnull (dialog);
+  _kouan_admin_staff_dialog_set_grant_end (dialog, "界面测试角色", "2026-11-30");
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  _kouan_admin_staff_dialog_confirm (dialog);
+  g_assert_true (wait_until (window_gone, &dialog));
+  g_assert_true (wait_until (outbox_empty, session.store));
+  g_clear_pointer (&on_server, json_object_unref);
+  g_assert_cmpuint (http (&session, "GET", path, &on_server), ==, 200);
+  {
+    JsonArray *grants = json_object_get_array_member (on_server, "grants");
+    gboolean found = FALSE;
+
+    for (guint i = 0; i < json_array_get_length (grants); i++)
+      {
+        JsonObject *grant = json_array_get_object_element (grants, i);
+
+        if (g_strcmp0 (json_object_get_string_member (grant, "role"), "界面测试角色") == 0)
+          {
+            g_assert_cmpstr (json_object_get_string_member (grant, "ends_on"), ==, "2026-11-30");
+            found = TRUE;
+          }
+      }
+    g_assert_true (found);
+  }
+
   /* filters: role, status, registration dates, name */
   query (staff, NULL, "界面测试角色", NULL, NULL, NULL, 1);
   g_clear_object (&member);
@@ -447,18 +493,18 @@ test_admin_pages (void)
     KouanAuditPage *audit = KOUAN_AUDIT_PAGE (kouan_admin_view_get_page (admin, "admin.audit"));
     g_autoptr(KouanAuditEntry) newest = NULL;
     GListModel *entries;
-    gboolean granted = FALSE;
+    gboolean granted = FALSE, extended = FALSE;
 
     kouan_admin_view_show_page (admin, "admin.audit");
     kouan_audit_page_reload (audit);
     g_assert_true (wait_until (audit_loaded, audit));
     entries = _kouan_audit_page_get_entries (audit);
-    /* the grant of the first test; the role and the member's edit of
-     * this one (the dialog's grant and department are one edit) */
-    g_assert_cmpuint (g_list_model_get_n_items (entries), ==, 3);
+    /* the grant of the first test; the role, the member's edit (the
+     * dialog's grant and department are one edit) and the new last day */
+    g_assert_cmpuint (g_list_model_get_n_items (entries), ==, 4);
     newest = g_list_model_get_item (entries, 0);
     g_assert_cmpstr (newest->actor_account, ==, "demo-admin");
-    for (guint i = 0; i < 3; i++)
+    for (guint i = 0; i < 4; i++)
       {
         g_autofree char *text = _kouan_audit_page_describe (audit, i);
 
@@ -468,8 +514,11 @@ test_admin_pages (void)
         if (strstr (text, "granted") != NULL && strstr (text, "界面测试角色") != NULL &&
             strstr (text, "Dec 31, 2026") != NULL)
           granted = TRUE;
+        if (strstr (text, "changed the period") != NULL && strstr (text, "Nov 30, 2026") != NULL)
+          extended = TRUE;
       }
     g_assert_true (granted);
+    g_assert_true (extended);
     g_assert_false (_kouan_audit_page_is_empty (audit));
 
     /* filters: by kind, and days that hold nothing give the empty state */

@@ -785,6 +785,7 @@ typedef struct {
   KouanMember     *member;    /* as the dialog opened */
   GArray          *removed;   /* gint64 grant ids to drop */
   GArray          *added;     /* KouanGrant to add (role_id and dates) */
+  GHashTable      *ends;      /* kept grant id → its last-day KouanDateButton */
 } EditDialog;
 
 static void
@@ -801,6 +802,7 @@ edit_dialog_free (EditDialog *dialog)
   g_object_unref (dialog->member);
   g_array_unref (dialog->removed);
   g_array_unref (dialog->added);
+  g_hash_table_unref (dialog->ends);
   g_free (dialog);
 }
 
@@ -821,20 +823,33 @@ on_grant_remove_toggled (GtkCheckButton *check,
         }
 }
 
+/* A held grant's row: its text, a button for its last day (the period
+ * can be extended or shortened) and 移除. */
 static void
-add_grant_row (EditDialog *dialog,
-               const char *text,
-               gint64      grant_id)
+add_grant_row (EditDialog       *dialog,
+               const char       *text,
+               const KouanGrant *held)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   GtkWidget *label = gtk_label_new (text);
+  gint64 grant_id = held != NULL ? held->id : 0;
 
   gtk_widget_set_hexpand (label, TRUE);
   gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
   gtk_box_append (GTK_BOX (box), label);
   if (grant_id > 0)
     {
       GtkWidget *check = gtk_check_button_new_with_label (_("Remove"));
+      GtkWidget *ends = kouan_date_button_new (_("No end date"), TRUE);
+      /* Translators: the accessible name of a held role's last-day button */
+      g_autofree char *name = g_strdup_printf (_("Last day of %s"), held->role);
+
+      kouan_date_button_set_date (KOUAN_DATE_BUTTON (ends), held->ends_on);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (ends), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+      gtk_widget_set_tooltip_text (ends, _("Last day of the role"));
+      g_hash_table_insert (dialog->ends, GSIZE_TO_POINTER ((gsize) grant_id), ends);
+      gtk_box_append (GTK_BOX (box), ends);
 
       g_object_set_data (G_OBJECT (check), "kouan-id", GSIZE_TO_POINTER ((gsize) grant_id));
       g_signal_connect (check, "toggled", G_CALLBACK (on_grant_remove_toggled), dialog);
@@ -890,7 +905,7 @@ on_add_grant_clicked (GtkButton  *button,
 
     text = grant_text (&shown, dialog->self->today);
   }
-  add_grant_row (dialog, text, 0);
+  add_grant_row (dialog, text, NULL);
 }
 
 static void
@@ -909,14 +924,6 @@ on_dialog_confirm (GtkButton  *button,
     what |= KOUAN_MEMBER_EDIT_DEPARTMENT;
   if (dialog->removed->len > 0 || dialog->added->len > 0)
     what |= KOUAN_MEMBER_EDIT_GRANTS;
-  if (what == 0 || self->store == NULL || self->admin == NULL)
-    {
-      gtk_window_destroy (GTK_WINDOW (dialog->window));
-      return;
-    }
-  /* position 0 is "no department"; the rest follow department_ids */
-  if (position > 0 && position <= self->department_ids->len)
-    department_id = g_array_index (self->department_ids, gint64, position - 1);
 
   /* the member's whole list: kept grants, then the added ones — the
    * server applies it in one step, so handing over one's own
@@ -929,9 +936,32 @@ on_dialog_confirm (GtkButton  *button,
       for (guint j = 0; j < dialog->removed->len && !dropped; j++)
         dropped = g_array_index (dialog->removed, gint64, j) == grant->id;
       if (!dropped)
-        g_array_append_val (grants, *grant);
+        {
+          KouanGrant kept = *grant;
+          GtkWidget *ends = g_hash_table_lookup (dialog->ends, GSIZE_TO_POINTER ((gsize) grant->id));
+
+          /* its last day as the button shows it now (valid during this call) */
+          if (ends != NULL)
+            kept.ends_on = (char *) kouan_date_button_get_date (KOUAN_DATE_BUTTON (ends));
+          if (kept.ends_on != NULL && g_strcmp0 (kept.ends_on, kept.starts_on) < 0)
+            {
+              gtk_label_set_label (GTK_LABEL (dialog->message_label), _("The role cannot end before it starts."));
+              return;
+            }
+          if (g_strcmp0 (kept.ends_on, grant->ends_on) != 0)
+            what |= KOUAN_MEMBER_EDIT_GRANTS;
+          g_array_append_val (grants, kept);
+        }
     }
   g_array_append_vals (grants, dialog->added->data, dialog->added->len);
+  if (what == 0 || self->store == NULL || self->admin == NULL)
+    {
+      gtk_window_destroy (GTK_WINDOW (dialog->window));
+      return;
+    }
+  /* position 0 is "no department"; the rest follow department_ids */
+  if (position > 0 && position <= self->department_ids->len)
+    department_id = g_array_index (self->department_ids, gint64, position - 1);
 
   if (!kouan_store_update_member (self->store, kouan_admin_view_get_enterprise_id (self->admin),
                                   dialog->user_id, what, department_id, dialog->member->disabled,
@@ -973,6 +1003,7 @@ open_edit_dialog (KouanAdminStaff *self)
   dialog->member = g_object_ref (record);
   dialog->removed = g_array_new (FALSE, FALSE, sizeof (gint64));
   dialog->added = g_array_new (FALSE, TRUE, sizeof (KouanGrant));
+  dialog->ends = g_hash_table_new (g_direct_hash, g_direct_equal);
   g_array_set_clear_func (dialog->added, (GDestroyNotify) clear_added_grant);
 
   dialog->window = gtk_window_new ();
@@ -1012,7 +1043,7 @@ open_edit_dialog (KouanAdminStaff *self)
       KouanGrant *grant = &g_array_index (record->grants, KouanGrant, i);
       g_autofree char *text = grant_text (grant, self->today);
 
-      add_grant_row (dialog, text, grant->id);
+      add_grant_row (dialog, text, grant);
     }
 
   /* the member's department */
@@ -1386,6 +1417,23 @@ _kouan_admin_staff_dialog_add_grant (GtkWindow  *window,
   kouan_date_button_set_date (KOUAN_DATE_BUTTON (dialog->starts_button), starts_on);
   kouan_date_button_set_date (KOUAN_DATE_BUTTON (dialog->ends_button), ends_on);
   on_add_grant_clicked (NULL, dialog);
+}
+
+void
+_kouan_admin_staff_dialog_set_grant_end (GtkWindow  *window,
+                                         const char *role,
+                                         const char *ends_on)
+{
+  EditDialog *dialog = g_object_get_data (G_OBJECT (window), "kouan-edit-dialog");
+
+  for (guint i = 0; i < dialog->member->grants->len; i++)
+    {
+      KouanGrant *grant = &g_array_index (dialog->member->grants, KouanGrant, i);
+      GtkWidget *ends = g_hash_table_lookup (dialog->ends, GSIZE_TO_POINTER ((gsize) grant->id));
+
+      if (g_strcmp0 (grant->role, role) == 0 && ends != NULL)
+        kouan_date_button_set_date (KOUAN_DATE_BUTTON (ends), ends_on);
+    }
 }
 
 void
