@@ -225,6 +225,33 @@ cell_bind (GtkSignalListItemFactory *factory,
   gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (item)), text);
 }
 
+/* The name column: the member's AdwAvatar (initials) beside the name. */
+static void
+name_setup (GtkSignalListItemFactory *factory,
+            GtkListItem              *item)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *avatar = adw_avatar_new (24, NULL, TRUE);
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_box_append (GTK_BOX (box), avatar);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_list_item_set_child (item, box);
+}
+
+static void
+name_bind (GtkSignalListItemFactory *factory,
+           GtkListItem              *item)
+{
+  KouanMember *member = gtk_list_item_get_item (item);
+  GtkWidget *avatar = gtk_widget_get_first_child (gtk_list_item_get_child (item));
+
+  adw_avatar_set_text (ADW_AVATAR (avatar), member->name);
+  gtk_label_set_label (GTK_LABEL (gtk_widget_get_next_sibling (avatar)), member->name);
+}
+
 static void
 add_column (KouanAdminStaff  *self,
             const char       *title,
@@ -236,8 +263,16 @@ add_column (KouanAdminStaff  *self,
 
   /* the page outlives its factories (they go with the column view) */
   g_object_set_data (G_OBJECT (factory), "kouan-staff", self);
-  g_signal_connect (factory, "setup", G_CALLBACK (cell_setup), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (cell_bind), text_func);
+  if (text_func == cell_name)
+    {
+      g_signal_connect (factory, "setup", G_CALLBACK (name_setup), NULL);
+      g_signal_connect (factory, "bind", G_CALLBACK (name_bind), NULL);
+    }
+  else
+    {
+      g_signal_connect (factory, "setup", G_CALLBACK (cell_setup), NULL);
+      g_signal_connect (factory, "bind", G_CALLBACK (cell_bind), text_func);
+    }
   column = gtk_column_view_column_new (title, factory);
   gtk_column_view_column_set_resizable (column, TRUE);
   if (compare != NULL)
