@@ -189,6 +189,117 @@ role_name (JsonObject *object,
   return kouan_role_display_name (name, bool_of (object, "builtin"));
 }
 
+static JsonArray *
+grants_of (JsonObject *member)
+{
+  JsonNode *node = member != NULL ? json_object_get_member (member, "grants") : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+}
+
+static JsonObject *
+grant_by_id (JsonArray *grants,
+             gint64     id)
+{
+  for (guint i = 0; grants != NULL && i < json_array_get_length (grants); i++)
+    {
+      JsonNode *node = json_array_get_element (grants, i);
+      JsonObject *grant = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      JsonNode *id_node = grant != NULL ? json_object_get_member (grant, "id") : NULL;
+
+      if (id_node != NULL && JSON_NODE_HOLDS_VALUE (id_node) &&
+          json_node_get_value_type (id_node) == G_TYPE_INT64 && json_node_get_int (id_node) == id)
+        return grant;
+    }
+  return NULL;
+}
+
+static gint64
+grant_id (JsonArray *grants,
+          guint      i)
+{
+  JsonNode *node = json_array_get_element (grants, i);
+  JsonObject *grant = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+  JsonNode *id_node = grant != NULL ? json_object_get_member (grant, "id") : NULL;
+
+  return id_node != NULL && JSON_NODE_HOLDS_VALUE (id_node) &&
+         json_node_get_value_type (id_node) == G_TYPE_INT64 ? json_node_get_int (id_node) : 0;
+}
+
+/* How many grants a member edit added, removed or gave a new period; the
+ * last of each kind in @added, @removed, @changed (borrowed). Members'
+ * records carry "grants" (the people collections); 0 without them. */
+static guint
+grant_difference (JsonObject  *before,
+                  JsonObject  *after,
+                  JsonObject **added,
+                  JsonObject **removed,
+                  JsonObject **changed)
+{
+  JsonArray *old = grants_of (before), *new = grants_of (after);
+  guint n = 0;
+
+  if (old == NULL || new == NULL)
+    return 0;
+  for (guint i = 0; i < json_array_get_length (new); i++)
+    {
+      JsonObject *grant = json_node_get_object (json_array_get_element (new, i));
+      JsonObject *was = grant != NULL ? grant_by_id (old, grant_id (new, i)) : NULL;
+
+      if (grant == NULL)
+        continue;
+      if (was == NULL)
+        {
+          *added = grant;
+          n++;
+        }
+      else if (g_strcmp0 (string_of (was, "starts_on"), string_of (grant, "starts_on")) != 0 ||
+               g_strcmp0 (string_of (was, "ends_on"), string_of (grant, "ends_on")) != 0)
+        {
+          *changed = grant;
+          n++;
+        }
+    }
+  for (guint i = 0; i < json_array_get_length (old); i++)
+    if (grant_by_id (new, grant_id (old, i)) == NULL)
+      {
+        JsonNode *node = json_array_get_element (old, i);
+
+        if (JSON_NODE_HOLDS_OBJECT (node))
+          {
+            *removed = json_node_get_object (node);
+            n++;
+          }
+      }
+  return n;
+}
+
+/* "报关员 (2026-01-01 – 2026-12-31)、…" */
+static char *
+grants_text (JsonObject *member)
+{
+  JsonArray *grants = grants_of (member);
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  if (grants == NULL)
+    return NULL;
+  for (guint i = 0; i < json_array_get_length (grants); i++)
+    {
+      JsonNode *node = json_array_get_element (grants, i);
+      JsonObject *grant = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      g_autofree char *when = NULL;
+
+      if (grant == NULL)
+        continue;
+      when = period (grant);
+      if (text->len > 0)
+        g_string_append (text, C_("audit", ", "));
+      /* Translators: a role and its period (zh_CN: %1$s（%2$s）) */
+      g_string_append_printf (text, C_("audit", "%1$s (%2$s)"), role_name (grant, "role"), when);
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
 char *
 kouan_audit_entry_describe (KouanAuditEntry *self)
 {
@@ -235,7 +346,32 @@ kouan_audit_entry_describe (KouanAuditEntry *self)
                               member != NULL ? member : "", role_name (record, "role"));
     }
   if (g_str_equal (action, "member.update"))
-    return g_strdup_printf (C_("audit", "%s changed the member %s"), actor, name);
+    {
+      /* one grant added, taken or given a new period: say which */
+      JsonObject *added = NULL, *removed = NULL, *changed = NULL;
+      guint n = grant_difference (self->before, self->after, &added, &removed, &changed);
+
+      if (n == 1 && added != NULL)
+        {
+          g_autofree char *when = period (added);
+
+          return g_strdup_printf (C_("audit", "%1$s granted %2$s the role %3$s (%4$s)"), actor,
+                                  name, role_name (added, "role"), when);
+        }
+      if (n == 1 && removed != NULL)
+        return g_strdup_printf (C_("audit", "%1$s took the role %3$s from %2$s"), actor,
+                                name, role_name (removed, "role"));
+      if (n == 1 && changed != NULL)
+        {
+          g_autofree char *when = period (changed);
+
+          /* Translators: who, whose, which role, the new period
+           * (zh_CN: %1$s 将 %2$s 的角色 %3$s 的有效期改为 %4$s) */
+          return g_strdup_printf (C_("audit", "%1$s changed the period of %2$s’s role %3$s to %4$s"),
+                                  actor, name, role_name (changed, "role"), when);
+        }
+      return g_strdup_printf (C_("audit", "%s changed the member %s"), actor, name);
+    }
   if (g_str_equal (action, "member.disable"))
     return g_strdup_printf (C_("audit", "%s disabled the member %s"), actor, name);
   if (g_str_equal (action, "member.enable"))
@@ -309,6 +445,10 @@ membership_text (JsonObject *member)
 {
   KouanGrantStatus status;
 
+  /* the routes' records say "status", the people collections' "membership" */
+  if (string_of (member, "membership") != NULL)
+    return g_strdup (g_strcmp0 (string_of (member, "membership"), "disabled") == 0
+                     ? C_("audit", "Disabled") : C_("audit", "Enabled"));
   if (!kouan_grant_status_from_string (string_of (member, "status"), &status))
     return NULL;
   /* only whether the membership is disabled changes through an edit */
@@ -346,6 +486,12 @@ kouan_audit_entry_changes (KouanAuditEntry *self)
       add_change (changes, C_("audit", "Department"), string_of (self->before, "department"),
                   string_of (self->after, "department"));
       add_change (changes, C_("audit", "Status"), before, after);
+      {
+        g_autofree char *roles_before = grants_text (self->before);
+        g_autofree char *roles_after = grants_text (self->after);
+
+        add_change (changes, C_("audit", "Roles"), roles_before, roles_after);
+      }
     }
   else
     {

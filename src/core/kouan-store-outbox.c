@@ -142,6 +142,33 @@ kouan_store_peek_outbox (KouanStore  *self,
   g_clear_pointer (&stmt, kouan_statement_release);
   g_mutex_unlock (&self->lock);
 
+  /* A record created offline is known by its temporary id until the
+   * server answers its "create"; an edit of it queued meanwhile still
+   * carries that id, so it waits for the next batch, when the answer has
+   * re-pointed it (settle_created_locked). The batch ends before it. */
+  if (ok)
+    {
+      g_autoptr(GHashTable) created = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+      for (guint i = 0; i < mutations->len; i++)
+        {
+          KouanMutation *mutation = g_ptr_array_index (mutations, i);
+          char *key = g_strdup_printf ("%s:%" G_GINT64_FORMAT, mutation->collection, mutation->record_id);
+
+          if (mutation->record_id < 0 && g_strcmp0 (mutation->op, "create") != 0 &&
+              g_hash_table_contains (created, key))
+            {
+              g_free (key);
+              g_ptr_array_set_size (mutations, i);
+              break;
+            }
+          if (mutation->record_id < 0 && g_strcmp0 (mutation->op, "create") == 0)
+            g_hash_table_add (created, key);
+          else
+            g_free (key);
+        }
+    }
+
   return ok ? g_steal_pointer (&mutations) : NULL;
 }
 

@@ -65,4 +65,102 @@ GListModel *kouan_store_list_audit       (KouanStore  *self,
                                           gint64       enterprise_id,
                                           GError     **error);
 
+/* Edits (kouan-store-people.c): each is applied to the cached record and
+ * queued in the outbox in one transaction, then sent by the sync engine
+ * (the server's rules: docs/api.md, "The people collections: mutations").
+ * FALSE + KOUAN_STORE_ERROR when the edit cannot be queued (the record is
+ * not in the cache). A refusal by the server restores the record and is
+ * then told by kouan_store_people_take_rejection(). */
+
+/* @out_id: (out) (optional): the temporary id (< 0) of the new role,
+ * replaced by the server's when it has applied the create. */
+gboolean    kouan_store_create_role       (KouanStore          *self,
+                                           gint64               enterprise_id,
+                                           const char          *name,
+                                           const char * const  *permissions,
+                                           gint64              *out_id,
+                                           GError             **error);
+/* @name, @permissions: (nullable) unchanged when NULL */
+gboolean    kouan_store_update_role       (KouanStore          *self,
+                                           gint64               enterprise_id,
+                                           gint64               role_id,
+                                           const char          *name,
+                                           const char * const  *permissions,
+                                           GError             **error);
+gboolean    kouan_store_delete_role       (KouanStore          *self,
+                                           gint64               enterprise_id,
+                                           gint64               role_id,
+                                           GError             **error);
+/* @parent_id, @head_user_id: 0 for none */
+gboolean    kouan_store_create_department (KouanStore  *self,
+                                           gint64       enterprise_id,
+                                           const char  *name,
+                                           gint64       parent_id,
+                                           gint64       head_user_id,
+                                           gint64      *out_id,
+                                           GError     **error);
+gboolean    kouan_store_update_department (KouanStore  *self,
+                                           gint64       enterprise_id,
+                                           gint64       department_id,
+                                           const char  *name,
+                                           gint64       parent_id,
+                                           gint64       head_user_id,
+                                           GError     **error);
+/* Only an empty department: the server refuses others (not_empty). */
+gboolean    kouan_store_delete_department (KouanStore  *self,
+                                           gint64       enterprise_id,
+                                           gint64       department_id,
+                                           GError     **error);
+
+typedef enum {
+  KOUAN_MEMBER_EDIT_DEPARTMENT = 1 << 0,
+  KOUAN_MEMBER_EDIT_MEMBERSHIP = 1 << 1,
+  KOUAN_MEMBER_EDIT_GRANTS     = 1 << 2,
+} KouanMemberEdit;
+
+/* Changes what @what names. @grants is the member's whole list: a grant
+ * with an id (> 0) is kept with these dates, one without is added, a
+ * cached grant left out is removed — in one step on the server, so
+ * handing the administrator role over is one edit. (Grants' "role" and
+ * "builtin" are not read: the roles' cache supplies them.) */
+gboolean    kouan_store_update_member     (KouanStore        *self,
+                                           gint64             enterprise_id,
+                                           gint64             member_id,
+                                           KouanMemberEdit    what,
+                                           gint64             department_id,
+                                           gboolean           disabled,
+                                           const KouanGrant  *grants,
+                                           guint              n_grants,
+                                           GError           **error);
+/* Removes the member from the enterprise (with their grants). */
+gboolean    kouan_store_remove_member     (KouanStore  *self,
+                                           gint64       enterprise_id,
+                                           gint64       member_id,
+                                           GError     **error);
+
+/* The server's refusal of an edit, typed. */
+#define KOUAN_PEOPLE_ERROR (kouan_people_error_quark ())
+typedef enum {
+  KOUAN_PEOPLE_ERROR_FAILED,        /* a code this version does not know */
+  KOUAN_PEOPLE_ERROR_INVALID,       /* "invalid_field": see the field */
+  KOUAN_PEOPLE_ERROR_NOT_FOUND,     /* the record is gone */
+  KOUAN_PEOPLE_ERROR_FORBIDDEN,     /* the user's roles no longer allow it */
+  KOUAN_PEOPLE_ERROR_NAME_TAKEN,    /* another role has the name */
+  KOUAN_PEOPLE_ERROR_BUILTIN_ROLE,  /* the built-in administrator role is fixed */
+  KOUAN_PEOPLE_ERROR_NOT_EMPTY,     /* the department has members or sub-departments */
+  KOUAN_PEOPLE_ERROR_CYCLE,         /* a department under itself */
+  KOUAN_PEOPLE_ERROR_LAST_ADMIN,    /* nobody would be left to administer */
+} KouanPeopleError;
+GQuark      kouan_people_error_quark      (void);
+/* The field the server blamed ("name", "parent_id", "grants"…) or NULL;
+ * (transfer none), valid as long as @error. */
+const char *kouan_people_error_get_field  (const GError *error);
+
+/* TRUE when no refusal of an edit of @collection is waiting; else FALSE
+ * and @error receives the newest (KOUAN_PEOPLE_ERROR), told only once. */
+gboolean    kouan_store_people_take_rejection (KouanStore  *self,
+                                               gint64       enterprise_id,
+                                               const char  *collection,
+                                               GError     **error);
+
 G_END_DECLS

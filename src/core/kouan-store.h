@@ -96,7 +96,9 @@ char       *kouan_store_enqueue         (KouanStore   *self,
                                          gint64        record_id,
                                          JsonObject   *fields,
                                          GError      **error);
-/* (transfer full) (element-type KouanMutation) oldest first, at most @limit */
+/* (transfer full) (element-type KouanMutation) oldest first, at most @limit;
+ * the batch ends before an edit of a record whose "create" (under a
+ * temporary id) is in it, which waits for the next one. */
 GPtrArray  *kouan_store_peek_outbox     (KouanStore   *self,
                                          gint64        enterprise_id,
                                          guint         limit,

@@ -15,6 +15,7 @@
 #include "kouan-json.h"
 #include "kouan-message.h"
 #include "kouan-settings.h"
+#include "kouan-store-people.h"
 #include "kouan-sync-private.h"
 
 /* The server's largest page: every page costs a round trip and a few
@@ -147,8 +148,10 @@ settle_batch_thread (GTask        *task,
             kouan_json_get_string (error_object, "code", &code, NULL);
           g_debug ("The server rejected edit %s (%s); restoring its record",
                    mutation->id, code != NULL ? code : "no code");
-          /* The settings pages show a refusal next to its field. */
-          if (error_object != NULL && kouan_settings_is_collection (mutation->collection))
+          /* The settings and people pages show a refusal next to its field. */
+          if (error_object != NULL &&
+              (kouan_settings_is_collection (mutation->collection) ||
+               kouan_store_people_view_permission (mutation->collection) != NULL))
             {
               g_autofree char *key = g_strdup_printf ("rejected:%s:%" G_GINT64_FORMAT,
                                                       mutation->collection, mutation->enterprise_id);
@@ -178,7 +181,6 @@ on_batch_settled (GObject      *source,
   Cycle *cycle = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   gboolean all_answered;
-  guint batch_len = cycle->batch->len;
 
   all_answered = g_task_propagate_boolean (G_TASK (result), &error);
 
@@ -202,10 +204,10 @@ on_batch_settled (GObject      *source,
       return;
     }
 
-  if (batch_len == PUSH_BATCH)
-    cycle_push_next (g_steal_pointer (&task));
-  else
-    cycle_pull_next (g_steal_pointer (&task));
+  /* Every edit sent was answered, so each left the outbox: look again
+   * until it is empty (a batch may also end early, before an edit of a
+   * record created in it — kouan_store_peek_outbox()). */
+  cycle_push_next (g_steal_pointer (&task));
 }
 
 static void

@@ -7,6 +7,7 @@
 #include "kouan-json.h"
 #include "kouan-permissions.h"
 #include "kouan-server.h"
+#include "kouan-server-admin-private.h"
 
 /* 管理员中心, people: roles, departments, staff, grants, join requests and
  * the audit log (docs/api.md, "Administrator center: people"). The router
@@ -1803,4 +1804,52 @@ kouan_server_admin_install (KouanServer *self)
   kouan_server_admin_check_grants (self);
   if (self->admin_timer == 0)
     self->admin_timer = g_timeout_add_seconds (60 * 60, on_daily_check, self);
+}
+
+/* ---- shared with the people collections (kouan-server-admin-private.h) ---- */
+
+gboolean
+_kouan_server_admin_date_is_valid (const char *text)
+{
+  return date_is_valid (text);
+}
+
+gboolean
+_kouan_server_admin_name_is_valid (const char *name)
+{
+  return name_is_valid (name);
+}
+
+gboolean
+_kouan_server_admin_role_name_taken (KouanServer *self,
+                                     gint64       enterprise_id,
+                                     const char  *name,
+                                     gint64       except_id)
+{
+  return role_name_taken (self, enterprise_id, name, except_id);
+}
+
+gboolean
+_kouan_server_admin_store_permissions (KouanServer *self,
+                                       gint64       role_id,
+                                       GPtrArray   *permissions,
+                                       GError     **error)
+{
+  return store_permissions (self, role_id, permissions, error);
+}
+
+void
+_kouan_server_admin_touch_role_holders (KouanServer *self,
+                                        gint64       enterprise_id,
+                                        gint64       role_id)
+{
+  touch_role_holders (self, enterprise_id, role_id);
+}
+
+gboolean
+_kouan_server_admin_is_descendant_or_self (KouanServer *self,
+                                           gint64       department_id,
+                                           gint64       parent_id)
+{
+  return is_descendant_or_self (self, department_id, parent_id);
 }

@@ -4,7 +4,9 @@
 #include <string.h>
 
 #include "kouan-json.h"
+#include "kouan-permissions.h"
 #include "kouan-server.h"
+#include "kouan-server-admin-private.h"
 
 /* The admin center's people pages as synced collections: "members" (with
  * their grants), "roles", "departments" and "audit" (docs/api.md, "The
@@ -200,25 +202,668 @@ audit_materialise (KouanServer *self,
   return entry;
 }
 
-/* Read-only for now: the pages still change them through their routes
- * (docs/api.md, "Administrator center: people"), whose writes the
- * triggers turn into changes. */
+/* ---- mutations ----
+ *
+ * The people pages edit through the outbox like every other area
+ * (docs/api.md, "The people collections: mutations"). Each mutation runs
+ * under a savepoint inside the batch's transaction: a refused one leaves
+ * nothing behind, and comes back with the server's code, the field it
+ * blames and the current record, which restores the client's cache. A
+ * change that would leave the enterprise without an active administrator
+ * is undone and refused as "last_admin". */
+
+typedef struct {
+  KouanServer               *self;
+  const KouanServerMutation *mutation;
+  gint64                     enterprise_id;
+  gint64                     user_id;
+  gint64                     record_id; /* the mutation's, or a created record's */
+} Apply;
+
+static JsonObject *
+refuse (Apply       *apply,
+        const char  *code,
+        const char  *field,
+        const char  *message)
+{
+  const KouanServerCollection *kind = kouan_server_collections_lookup (apply->self,
+                                                                       apply->mutation->collection);
+  JsonObject *current = NULL;
+
+  if (apply->record_id > 0 && kind != NULL)
+    current = kind->materialise (apply->self, apply->enterprise_id,
+                                 apply->record_id, apply->user_id);
+  return kouan_server_enterprise_rejected (apply->mutation->id, code, field, NULL, message, current);
+}
+
+static gboolean
+only_known_fields (JsonObject        *fields,
+                   const char *const *known,
+                   const char       **out_unknown)
+{
+  g_autoptr(GList) names = json_object_get_members (fields);
+
+  for (GList *l = names; l != NULL; l = l->next)
+    if (!g_strv_contains (known, l->data))
+      {
+        *out_unknown = l->data;
+        return FALSE;
+      }
+  return TRUE;
+}
+
+/* A string member, or NULL when absent or not a string. */
+static const char *
+string_member (JsonObject *fields,
+               const char *name)
+{
+  JsonNode *node = json_object_get_member (fields, name);
+
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+         json_node_get_value_type (node) == G_TYPE_STRING ? json_node_get_string (node) : NULL;
+}
+
+/* An optional id member: absent → *present FALSE; null → 0; FALSE when
+ * it is neither a positive integer nor null. */
+static gboolean
+id_member (JsonObject *fields,
+           const char *name,
+           gboolean   *present,
+           gint64     *out)
+{
+  JsonNode *node = json_object_get_member (fields, name);
+
+  *present = node != NULL;
+  *out = 0;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64 ||
+      json_node_get_int (node) <= 0)
+    return FALSE;
+  *out = json_node_get_int (node);
+  return TRUE;
+}
+
+static gboolean
+savepoint (KouanServer *self,
+           const char  *sql,
+           GError     **error)
+{
+  return kouan_server_db_exec (self, sql, error);
+}
+
+/* Releases the mutation's savepoint, or rolls it back and refuses when
+ * the enterprise would be left without an active administrator. */
+static JsonObject *
+finish (Apply       *apply,
+        const char  *action,
+        JsonObject  *before,
+        GError     **error)
+{
+  const KouanServerCollection *kind = kouan_server_collections_lookup (apply->self,
+                                                                       apply->mutation->collection);
+  JsonObject *after = NULL;
+
+  if (kouan_server_authz_count_admins (apply->self, apply->enterprise_id) < 1)
+    {
+      if (!savepoint (apply->self, "ROLLBACK TO people_mutation; RELEASE people_mutation", error))
+        return NULL;
+      return refuse (apply, "last_admin", NULL,
+                     "An enterprise needs at least one active administrator: "
+                     "grant the administrator role to another member first");
+    }
+  if (g_strcmp0 (apply->mutation->op, "delete") != 0)
+    after = kind->materialise (apply->self, apply->enterprise_id, apply->record_id,
+                               apply->user_id);
+  if (!kouan_server_audit_record (apply->self, apply->enterprise_id, apply->user_id, action,
+                                  before, after))
+    {
+      g_clear_pointer (&after, json_object_unref);
+      g_set_error (error, KOUAN_SERVER_ERROR, KOUAN_SERVER_ERROR_DB,
+                   "Cannot record %s in the audit log", action);
+      return NULL;
+    }
+  if (!savepoint (apply->self, "RELEASE people_mutation", error))
+    {
+      g_clear_pointer (&after, json_object_unref);
+      return NULL;
+    }
+  return kouan_server_mutation_applied (apply->mutation->id, after);
+}
+
+/* Undoes the mutation's savepoint after a database failure. */
+static JsonObject *
+abandon (Apply   *apply,
+         GError **error)
+{
+  kouan_server_db_exec (apply->self, "ROLLBACK TO people_mutation; RELEASE people_mutation", NULL);
+  (void) error;
+  return NULL;
+}
+
+/* roles: create {name, permissions}, update {name?, permissions?}, delete */
+
+static gboolean
+read_permissions (JsonObject  *fields,
+                  GPtrArray  **out)
+{
+  JsonNode *node = json_object_get_member (fields, "permissions");
+  g_autoptr(GPtrArray) permissions = g_ptr_array_new_with_free_func (g_free);
+  JsonArray *array;
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return FALSE;
+  array = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+
+      if (!JSON_NODE_HOLDS_VALUE (element) || json_node_get_value_type (element) != G_TYPE_STRING ||
+          !kouan_permission_is_valid (json_node_get_string (element)))
+        return FALSE;
+      g_ptr_array_add (permissions, g_strdup (json_node_get_string (element)));
+    }
+  *out = g_steal_pointer (&permissions);
+  return TRUE;
+}
+
+static JsonObject *
+roles_apply (KouanServer               *self,
+             const KouanServerMutation *mutation,
+             gint64                     enterprise_id,
+             gint64                     user_id,
+             GError                   **error)
+{
+  Apply apply = { self, mutation, enterprise_id, user_id, mutation->record_id };
+  static const char *const known[] = { "name", "permissions", NULL };
+  g_autoptr(JsonObject) before = NULL;
+  g_autoptr(GPtrArray) permissions = NULL;
+  const char *unknown = NULL, *name = NULL;
+  gboolean create = g_strcmp0 (mutation->op, "create") == 0;
+  gboolean delete = g_strcmp0 (mutation->op, "delete") == 0;
+  sqlite3_stmt *stmt;
+
+  if (!create && !delete && g_strcmp0 (mutation->op, "update") != 0)
+    return refuse (&apply, "invalid_field", NULL, "Roles are created, updated or deleted");
+  if (!only_known_fields (mutation->fields, known, &unknown))
+    return refuse (&apply, "invalid_field", unknown, "Not a field of a role");
+  if (!create)
+    {
+      before = roles_materialise (self, enterprise_id, mutation->record_id, user_id);
+      if (before == NULL)
+        return refuse (&apply, "not_found", NULL, "The role no longer exists");
+    }
+  if (json_object_has_member (mutation->fields, "name") || create)
+    {
+      name = string_member (mutation->fields, "name");
+      if (!_kouan_server_admin_name_is_valid (name))
+        return refuse (&apply, "invalid_field", "name",
+                       "A role needs a name of 1 to 50 characters without surrounding spaces");
+      if (_kouan_server_admin_role_name_taken (self, enterprise_id, name,
+                                               create ? 0 : mutation->record_id))
+        return refuse (&apply, "name_taken", "name", "The enterprise already has a role with this name");
+    }
+  if ((json_object_has_member (mutation->fields, "permissions") || create) &&
+      !read_permissions (mutation->fields, &permissions))
+    return refuse (&apply, "invalid_field", "permissions",
+                   "\"permissions\" must be an array of known \"<menu>:<right>\" strings");
+  if (before != NULL && json_object_get_boolean_member (before, "builtin") &&
+      (delete || name != NULL || permissions != NULL))
+    return refuse (&apply, "builtin_role", NULL,
+                   "The built-in administrator role always holds every permission, keeps its name "
+                   "and cannot be deleted");
+
+  if (!savepoint (self, "SAVEPOINT people_mutation", error))
+    return NULL;
+  if (create)
+    {
+      stmt = kouan_server_db_stmt (self,
+        "INSERT INTO roles (enterprise_id, name, builtin, created_at) VALUES (?1, ?2, 0, ?3)");
+      sqlite3_bind_int64 (stmt, 1, enterprise_id);
+      sqlite3_bind_text (stmt, 2, name, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (stmt, 3, g_get_real_time () / G_USEC_PER_SEC);
+      if (!kouan_server_db_step_done (self, stmt, error))
+        return abandon (&apply, error);
+      /* the result carries the new record; its id replaces the temporary one */
+      apply.record_id = sqlite3_last_insert_rowid (self->db);
+    }
+  else if (delete)
+    {
+      _kouan_server_admin_touch_role_holders (self, enterprise_id, mutation->record_id);
+      stmt = kouan_server_db_stmt (self, "DELETE FROM grants WHERE role_id = ?1");
+      sqlite3_bind_int64 (stmt, 1, mutation->record_id);
+      if (!kouan_server_db_step_done (self, stmt, error))
+        return abandon (&apply, error);
+      stmt = kouan_server_db_stmt (self, "DELETE FROM roles WHERE id = ?1");
+      sqlite3_bind_int64 (stmt, 1, mutation->record_id);
+      if (!kouan_server_db_step_done (self, stmt, error))
+        return abandon (&apply, error);
+    }
+  else if (name != NULL)
+    {
+      stmt = kouan_server_db_stmt (self, "UPDATE roles SET name = ?2 WHERE id = ?1");
+      sqlite3_bind_int64 (stmt, 1, mutation->record_id);
+      sqlite3_bind_text (stmt, 2, name, -1, SQLITE_TRANSIENT);
+      if (!kouan_server_db_step_done (self, stmt, error))
+        return abandon (&apply, error);
+    }
+  if (permissions != NULL &&
+      !_kouan_server_admin_store_permissions (self, apply.record_id, permissions, error))
+    return abandon (&apply, error);
+  if (!create && !delete)
+    _kouan_server_admin_touch_role_holders (self, enterprise_id, mutation->record_id);
+  return finish (&apply, create ? "role.create" : delete ? "role.delete" : "role.update",
+                 before, error);
+}
+
+/* departments: create {name, parent_id?, head_user_id?}, update (any of
+ * them), delete (only an empty one) */
+
+static gboolean
+is_member_of (KouanServer *self,
+              gint64       enterprise_id,
+              gint64       user_id)
+{
+  return kouan_server_db_is_member (self, user_id, enterprise_id);
+}
+
+static JsonObject *
+departments_apply (KouanServer               *self,
+                   const KouanServerMutation *mutation,
+                   gint64                     enterprise_id,
+                   gint64                     user_id,
+                   GError                   **error)
+{
+  Apply apply = { self, mutation, enterprise_id, user_id, mutation->record_id };
+  static const char *const known[] = { "name", "parent_id", "head_user_id", NULL };
+  g_autoptr(JsonObject) before = NULL;
+  const char *unknown = NULL, *name = NULL;
+  gboolean create = g_strcmp0 (mutation->op, "create") == 0;
+  gboolean delete = g_strcmp0 (mutation->op, "delete") == 0;
+  gboolean has_parent, has_head;
+  gint64 parent_id, head_id;
+  sqlite3_stmt *stmt;
+
+  if (!create && !delete && g_strcmp0 (mutation->op, "update") != 0)
+    return refuse (&apply, "invalid_field", NULL, "Departments are created, updated or deleted");
+  if (!only_known_fields (mutation->fields, known, &unknown))
+    return refuse (&apply, "invalid_field", unknown, "Not a field of a department");
+  if (!create)
+    {
+      before = departments_materialise (self, enterprise_id, mutation->record_id, user_id);
+      if (before == NULL)
+        return refuse (&apply, "not_found", NULL, "The department no longer exists");
+    }
+  if (json_object_has_member (mutation->fields, "name") || create)
+    {
+      name = string_member (mutation->fields, "name");
+      if (!_kouan_server_admin_name_is_valid (name))
+        return refuse (&apply, "invalid_field", "name",
+                       "A department needs a name of 1 to 50 characters without surrounding spaces");
+    }
+  if (!id_member (mutation->fields, "parent_id", &has_parent, &parent_id))
+    return refuse (&apply, "invalid_field", "parent_id", "\"parent_id\" must be a department id or null");
+  if (!id_member (mutation->fields, "head_user_id", &has_head, &head_id))
+    return refuse (&apply, "invalid_field", "head_user_id", "\"head_user_id\" must be a member id or null");
+  if (parent_id != 0)
+    {
+      g_autoptr(JsonObject) parent = departments_materialise (self, enterprise_id, parent_id, user_id);
+
+      if (parent == NULL)
+        return refuse (&apply, "invalid_field", "parent_id",
+                       "The parent department does not exist in this enterprise");
+      if (!create && _kouan_server_admin_is_descendant_or_self (self, mutation->record_id, parent_id))
+        return refuse (&apply, "cycle", "parent_id",
+                       "A department cannot move under itself or one of its sub-departments");
+    }
+  if (head_id != 0 && !is_member_of (self, enterprise_id, head_id))
+    return refuse (&apply, "invalid_field", "head_user_id",
+                   "The department head must be a member of the enterprise");
+  if (delete)
+    {
+      gboolean has_children;
+
+      stmt = kouan_server_db_stmt (self, "SELECT 1 FROM departments WHERE parent_id = ?1");
+      sqlite3_bind_int64 (stmt, 1, mutation->record_id);
+      has_children = kouan_server_db_row (self, stmt);
+      sqlite3_reset (stmt);
+      if (has_children || json_object_get_int_member (before, "member_count") > 0)
+        return refuse (&apply, "not_empty", NULL,
+                       "Only an empty department can be deleted: move its members and sub-departments first");
+    }
+
+  if (!savepoint (self, "SAVEPOINT people_mutation", error))
+    return NULL;
+  if (create)
+    {
+      stmt = kouan_server_db_stmt (self,
+        "INSERT INTO departments (enterprise_id, parent_id, name, head_user_id)"
+        " VALUES (?1, NULLIF (?2, 0), ?3, NULLIF (?4, 0))");
+      sqlite3_bind_int64 (stmt, 1, enterprise_id);
+      sqlite3_bind_int64 (stmt, 2, parent_id);
+      sqlite3_bind_text (stmt, 3, name, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (stmt, 4, head_id);
+      if (!kouan_server_db_step_done (self, stmt, error))
+        return abandon (&apply, error);
+      apply.record_id = sqlite3_last_insert_rowid (self->db);
+    }
+  else if (delete)
+    {
+      stmt = kouan_server_db_stmt (self, "DELETE FROM departments WHERE id = ?1");
+      sqlite3_bind_int64 (stmt, 1, mutation->record_id);
+      if (!kouan_server_db_step_done (self, stmt, error))
+        return abandon (&apply, error);
+    }
+  else
+    {
+      stmt = kouan_server_db_stmt (self,
+        "UPDATE departments SET name = COALESCE (?2, name),"
+        "  parent_id = CASE WHEN ?3 THEN NULLIF (?4, 0) ELSE parent_id END,"
+        "  head_user_id = CASE WHEN ?5 THEN NULLIF (?6, 0) ELSE head_user_id END"
+        " WHERE id = ?1");
+      sqlite3_bind_int64 (stmt, 1, mutation->record_id);
+      if (name != NULL)
+        sqlite3_bind_text (stmt, 2, name, -1, SQLITE_TRANSIENT);
+      else
+        sqlite3_bind_null (stmt, 2);
+      sqlite3_bind_int (stmt, 3, has_parent);
+      sqlite3_bind_int64 (stmt, 4, parent_id);
+      sqlite3_bind_int (stmt, 5, has_head);
+      sqlite3_bind_int64 (stmt, 6, head_id);
+      if (!kouan_server_db_step_done (self, stmt, error))
+        return abandon (&apply, error);
+    }
+  return finish (&apply, create ? "department.create" : delete ? "department.delete" : "department.update",
+                 before, error);
+}
+
+/* members: update {department_id?, membership?, grants?}, delete (remove
+ * from the enterprise). "grants" is the member's whole list: a grant with
+ * an "id" keeps it (its dates may change), one without is added, a grant
+ * left out is removed — additions and removals in one step, so the last
+ * administrator can hand over in a single edit. */
+
+typedef struct {
+  gint64      id;       /* 0: new */
+  gint64      role_id;
+  const char *starts_on;
+  const char *ends_on;  /* (nullable) open-ended */
+} GrantEdit;
+
+static gboolean
+read_grants (KouanServer *self,
+             gint64       enterprise_id,
+             gint64       member_id,
+             JsonObject  *fields,
+             GArray      *out,
+             const char **out_message)
+{
+  JsonNode *node = json_object_get_member (fields, "grants");
+  JsonArray *array;
+
+  *out_message = "\"grants\" must be an array of {id?, role_id, starts_on, ends_on}";
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return FALSE;
+  array = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      JsonObject *grant;
+      GrantEdit edit = { 0 };
+      gboolean present;
+      JsonNode *ends;
+      sqlite3_stmt *stmt;
+      gboolean found;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element))
+        return FALSE;
+      grant = json_node_get_object (element);
+      if (!id_member (grant, "id", &present, &edit.id) ||
+          !id_member (grant, "role_id", &present, &edit.role_id) || edit.role_id == 0)
+        return FALSE;
+      edit.starts_on = string_member (grant, "starts_on");
+      if (!_kouan_server_admin_date_is_valid (edit.starts_on))
+        {
+          *out_message = "A grant's \"starts_on\" must be a date, YYYY-MM-DD";
+          return FALSE;
+        }
+      ends = json_object_get_member (grant, "ends_on");
+      if (ends != NULL && !JSON_NODE_HOLDS_NULL (ends))
+        {
+          edit.ends_on = string_member (grant, "ends_on");
+          if (!_kouan_server_admin_date_is_valid (edit.ends_on))
+            {
+              *out_message = "A grant's \"ends_on\" must be a date, YYYY-MM-DD, or null";
+              return FALSE;
+            }
+          if (strcmp (edit.ends_on, edit.starts_on) < 0)
+            {
+              *out_message = "A grant cannot end before it starts";
+              return FALSE;
+            }
+        }
+      stmt = kouan_server_db_stmt (self, "SELECT 1 FROM roles WHERE enterprise_id = ?1 AND id = ?2");
+      sqlite3_bind_int64 (stmt, 1, enterprise_id);
+      sqlite3_bind_int64 (stmt, 2, edit.role_id);
+      found = kouan_server_db_row (self, stmt);
+      sqlite3_reset (stmt);
+      if (!found)
+        {
+          *out_message = "A grant names a role this enterprise does not have";
+          return FALSE;
+        }
+      if (edit.id != 0)
+        {
+          stmt = kouan_server_db_stmt (self,
+            "SELECT 1 FROM grants WHERE enterprise_id = ?1 AND user_id = ?2 AND id = ?3 AND role_id = ?4");
+          sqlite3_bind_int64 (stmt, 1, enterprise_id);
+          sqlite3_bind_int64 (stmt, 2, member_id);
+          sqlite3_bind_int64 (stmt, 3, edit.id);
+          sqlite3_bind_int64 (stmt, 4, edit.role_id);
+          found = kouan_server_db_row (self, stmt);
+          sqlite3_reset (stmt);
+          if (!found)
+            {
+              *out_message = "A kept grant is not one of the member's, or changed its role";
+              return FALSE;
+            }
+        }
+      g_array_append_val (out, edit);
+    }
+  return TRUE;
+}
+
+static gboolean
+store_grants (KouanServer  *self,
+              gint64        enterprise_id,
+              gint64        member_id,
+              GArray       *grants,
+              GError      **error)
+{
+  g_autoptr(GArray) current = g_array_new (FALSE, FALSE, sizeof (gint64));
+  sqlite3_stmt *stmt;
+
+  /* additions and date changes first, then removals */
+  for (guint i = 0; i < grants->len; i++)
+    {
+      GrantEdit *edit = &g_array_index (grants, GrantEdit, i);
+
+      if (edit->id == 0)
+        {
+          stmt = kouan_server_db_stmt (self,
+            "INSERT INTO grants (enterprise_id, user_id, role_id, starts_on, ends_on, created_at)"
+            " VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+          sqlite3_bind_int64 (stmt, 1, enterprise_id);
+          sqlite3_bind_int64 (stmt, 2, member_id);
+          sqlite3_bind_int64 (stmt, 3, edit->role_id);
+          sqlite3_bind_text (stmt, 4, edit->starts_on, -1, SQLITE_TRANSIENT);
+          if (edit->ends_on != NULL)
+            sqlite3_bind_text (stmt, 5, edit->ends_on, -1, SQLITE_TRANSIENT);
+          else
+            sqlite3_bind_null (stmt, 5);
+          sqlite3_bind_int64 (stmt, 6, g_get_real_time () / G_USEC_PER_SEC);
+          if (!kouan_server_db_step_done (self, stmt, error))
+            return FALSE;
+          edit->id = sqlite3_last_insert_rowid (self->db);
+        }
+      else
+        {
+          stmt = kouan_server_db_stmt (self,
+            "UPDATE grants SET starts_on = ?2, ends_on = ?3 WHERE id = ?1");
+          sqlite3_bind_int64 (stmt, 1, edit->id);
+          sqlite3_bind_text (stmt, 2, edit->starts_on, -1, SQLITE_TRANSIENT);
+          if (edit->ends_on != NULL)
+            sqlite3_bind_text (stmt, 3, edit->ends_on, -1, SQLITE_TRANSIENT);
+          else
+            sqlite3_bind_null (stmt, 3);
+          if (!kouan_server_db_step_done (self, stmt, error))
+            return FALSE;
+        }
+    }
+
+  stmt = kouan_server_db_stmt (self, "SELECT id FROM grants WHERE enterprise_id = ?1 AND user_id = ?2");
+  sqlite3_bind_int64 (stmt, 1, enterprise_id);
+  sqlite3_bind_int64 (stmt, 2, member_id);
+  while (kouan_server_db_row (self, stmt))
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+
+      g_array_append_val (current, id);
+    }
+  sqlite3_reset (stmt);
+  for (guint i = 0; i < current->len; i++)
+    {
+      gint64 id = g_array_index (current, gint64, i);
+      gboolean kept = FALSE;
+
+      for (guint j = 0; j < grants->len && !kept; j++)
+        kept = g_array_index (grants, GrantEdit, j).id == id;
+      if (kept)
+        continue;
+      stmt = kouan_server_db_stmt (self, "DELETE FROM grants WHERE id = ?1");
+      sqlite3_bind_int64 (stmt, 1, id);
+      if (!kouan_server_db_step_done (self, stmt, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static JsonObject *
+members_apply (KouanServer               *self,
+               const KouanServerMutation *mutation,
+               gint64                     enterprise_id,
+               gint64                     user_id,
+               GError                   **error)
+{
+  Apply apply = { self, mutation, enterprise_id, user_id, mutation->record_id };
+  static const char *const known[] = { "department_id", "membership", "grants", NULL };
+  g_autoptr(JsonObject) before = NULL;
+  g_autoptr(GArray) grants = g_array_new (FALSE, FALSE, sizeof (GrantEdit));
+  const char *unknown = NULL, *membership = NULL, *message = NULL;
+  gboolean delete = g_strcmp0 (mutation->op, "delete") == 0;
+  gboolean has_department, has_grants;
+  gint64 department_id;
+  sqlite3_stmt *stmt;
+
+  if (!delete && g_strcmp0 (mutation->op, "update") != 0)
+    return refuse (&apply, "invalid_field", NULL,
+                   "Members join through join requests; they are updated or removed");
+  if (!only_known_fields (mutation->fields, known, &unknown))
+    return refuse (&apply, "invalid_field", unknown, "Not a field of a member");
+  before = members_materialise (self, enterprise_id, mutation->record_id, user_id);
+  if (before == NULL)
+    return refuse (&apply, "not_found", NULL, "The member is no longer in the enterprise");
+  if (json_object_has_member (mutation->fields, "membership"))
+    {
+      membership = string_member (mutation->fields, "membership");
+      if (g_strcmp0 (membership, "active") != 0 && g_strcmp0 (membership, "disabled") != 0)
+        return refuse (&apply, "invalid_field", "membership", "\"membership\" must be active or disabled");
+    }
+  if (!id_member (mutation->fields, "department_id", &has_department, &department_id))
+    return refuse (&apply, "invalid_field", "department_id", "\"department_id\" must be a department id or null");
+  if (department_id != 0)
+    {
+      g_autoptr(JsonObject) department = departments_materialise (self, enterprise_id, department_id, user_id);
+
+      if (department == NULL)
+        return refuse (&apply, "invalid_field", "department_id",
+                       "The department does not exist in this enterprise");
+    }
+  has_grants = json_object_has_member (mutation->fields, "grants");
+  if (has_grants && !read_grants (self, enterprise_id, mutation->record_id, mutation->fields,
+                                  grants, &message))
+    return refuse (&apply, "invalid_field", "grants", message);
+
+  if (!savepoint (self, "SAVEPOINT people_mutation", error))
+    return NULL;
+  if (delete)
+    {
+      static const char *const removal[] = {
+        "DELETE FROM grants WHERE enterprise_id = ?1 AND user_id = ?2",
+        "UPDATE departments SET head_user_id = NULL WHERE enterprise_id = ?1 AND head_user_id = ?2",
+        "DELETE FROM memberships WHERE enterprise_id = ?1 AND user_id = ?2",
+      };
+
+      for (guint i = 0; i < G_N_ELEMENTS (removal); i++)
+        {
+          stmt = kouan_server_db_stmt (self, removal[i]);
+          sqlite3_bind_int64 (stmt, 1, enterprise_id);
+          sqlite3_bind_int64 (stmt, 2, mutation->record_id);
+          if (!kouan_server_db_step_done (self, stmt, error))
+            return abandon (&apply, error);
+        }
+    }
+  else
+    {
+      stmt = kouan_server_db_stmt (self,
+        "UPDATE memberships SET status = COALESCE (?3, status),"
+        "  department_id = CASE WHEN ?4 THEN NULLIF (?5, 0) ELSE department_id END"
+        " WHERE enterprise_id = ?1 AND user_id = ?2");
+      sqlite3_bind_int64 (stmt, 1, enterprise_id);
+      sqlite3_bind_int64 (stmt, 2, mutation->record_id);
+      if (membership != NULL)
+        sqlite3_bind_text (stmt, 3, membership, -1, SQLITE_TRANSIENT);
+      else
+        sqlite3_bind_null (stmt, 3);
+      sqlite3_bind_int (stmt, 4, has_department);
+      sqlite3_bind_int64 (stmt, 5, department_id);
+      if (!kouan_server_db_step_done (self, stmt, error))
+        return abandon (&apply, error);
+      if (has_grants && !store_grants (self, enterprise_id, mutation->record_id, grants, error))
+        return abandon (&apply, error);
+    }
+  if (!delete)
+    kouan_server_authz_touch_access (self, enterprise_id, mutation->record_id);
+  return finish (&apply,
+                 delete ? "member.remove"
+                 : g_strcmp0 (membership, "disabled") == 0 ? "member.disable"
+                 : g_strcmp0 (membership, "active") == 0 ? "member.enable"
+                 : "member.update",
+                 before, error);
+}
+
 static const KouanServerCollection members_collection = {
   .name = "members",
   .view_permission = "admin.staff:view",
+  .manage_permission = "admin.staff:manage",
   .materialise = members_materialise,
+  .apply = members_apply,
 };
 
 static const KouanServerCollection roles_collection = {
   .name = "roles",
   .view_permission = "admin.roles:view",
+  .manage_permission = "admin.roles:manage",
   .materialise = roles_materialise,
+  .apply = roles_apply,
 };
 
 static const KouanServerCollection departments_collection = {
   .name = "departments",
   .view_permission = "admin.departments:view",
+  .manage_permission = "admin.departments:manage",
   .materialise = departments_materialise,
+  .apply = departments_apply,
 };
 
 static const KouanServerCollection audit_collection = {

@@ -44,7 +44,8 @@ on_ready (GObject *source, GAsyncResult *result, gpointer user_data)
 static GAsyncResult *
 wait_result (GAsyncResult **result)
 {
-  gint64 deadline = g_get_monotonic_time () + WAIT_TIMEOUT_MS * 1000;
+  /* only catches a hang */
+  gint64 deadline = g_get_monotonic_time () + (gint64) WAIT_TIMEOUT_MS * 1000 * kouan_test_timeout_scale ();
 
   while (*result == NULL)
     {
@@ -493,6 +494,307 @@ test_strict_codecs (void)
   g_assert_error (error, KOUAN_JSON_ERROR, KOUAN_JSON_ERROR_VALUE);
 }
 
+static KouanRole *
+find_role (GListModel *roles, const char *name)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (roles); i++)
+    {
+      g_autoptr(KouanRole) role = g_list_model_get_item (roles, i);
+
+      if (g_strcmp0 (role->name, name) == 0)
+        return g_steal_pointer (&role);
+    }
+  return NULL;
+}
+
+static KouanDepartment *
+find_department (GListModel *departments, const char *name)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (departments); i++)
+    {
+      g_autoptr(KouanDepartment) department = g_list_model_get_item (departments, i);
+
+      if (g_strcmp0 (department->name, name) == 0)
+        return g_steal_pointer (&department);
+    }
+  return NULL;
+}
+
+/* How many entries of the server's audit log have @action and mention
+ * @text in their record. */
+static guint
+audit_count (Fixture *f, const char *action, const char *text)
+{
+  g_autoptr(JsonObject) reply = NULL;
+  g_autofree char *path = g_strdup_printf ("/audit?limit=200&action=%s", action);
+  JsonArray *items;
+  guint n = 0;
+
+  g_assert_cmpuint (request (f, "GET", path, f->admin, NULL, &reply), ==, 200);
+  items = json_object_get_array_member (reply, "items");
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      g_autofree char *entry = kouan_json_object_to_string (json_array_get_object_element (items, i));
+
+      if (g_strcmp0 (json_object_get_string_member (json_array_get_object_element (items, i), "action"),
+                     action) == 0 && strstr (entry, text) != NULL)
+        n++;
+    }
+  return n;
+}
+
+/* A role created and renamed before the first push reaches the server
+ * in order (the rename waits for the create's answer), then the cache
+ * holds it under the server's id. */
+static void
+test_create_then_edit (Fixture *f, gconstpointer data)
+{
+  g_autoptr(Cache) cache = cache_new (f, "demo-admin");
+  g_autoptr(GListModel) roles = NULL, after = NULL;
+  g_autoptr(KouanRole) local = NULL, synced = NULL;
+  g_autoptr(GPtrArray) batch = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *permissions[] = { "admin.audit:view", NULL };
+  const char *more[] = { "admin.audit:view", "admin.staff:view", NULL };
+  gint64 temp_id = 0;
+
+  pull (cache);
+  g_assert_true (kouan_store_create_role (cache->store, ENTERPRISE, "Auditors", permissions, &temp_id, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (temp_id, <, 0);
+  g_assert_true (kouan_store_update_role (cache->store, ENTERPRISE, temp_id, "Audit team", more, &error));
+  g_assert_no_error (error);
+
+  /* shown at once, under its temporary id */
+  roles = kouan_store_list_roles (cache->store, ENTERPRISE, &error);
+  local = find_role (roles, "Audit team");
+  g_assert_nonnull (local);
+  g_assert_cmpint (local->id, ==, temp_id);
+
+  /* the first batch carries the create only */
+  batch = kouan_store_peek_outbox (cache->store, ENTERPRISE, 50, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (batch->len, ==, 1);
+  g_assert_cmpstr (((KouanMutation *) g_ptr_array_index (batch, 0))->op, ==, "create");
+
+  pull (cache);
+  g_assert_cmpuint (kouan_store_count_outbox (cache->store), ==, 0);
+  after = kouan_store_list_roles (cache->store, ENTERPRISE, &error);
+  g_assert_null (find_role (after, "Auditors"));
+  synced = find_role (after, "Audit team");
+  g_assert_nonnull (synced);
+  g_assert_cmpint (synced->id, >, 0);
+  g_assert_cmpuint (g_strv_length (synced->permissions), ==, 2);
+  g_assert_cmpuint (audit_count (f, "role.create", "Auditors"), ==, 1);
+  g_assert_cmpuint (audit_count (f, "role.update", "Audit team"), ==, 1);
+}
+
+/* The server's refusals come back typed, with the field, and put the
+ * server's record back into the cache. */
+static void
+test_refusals_typed (Fixture *f, gconstpointer data)
+{
+  g_autoptr(Cache) cache = cache_new (f, "demo-admin");
+  g_autoptr(GListModel) roles = NULL, after = NULL, members = NULL, members_after = NULL;
+  g_autoptr(KouanRole) builtin = NULL, other = NULL, restored = NULL;
+  g_autoptr(KouanMember) admin = NULL, admin_after = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *today = kouan_grant_today ();
+
+  pull (cache);
+  roles = kouan_store_list_roles (cache->store, ENTERPRISE, &error);
+  builtin = g_list_model_get_item (roles, 0);
+  other = g_list_model_get_item (roles, 1);
+  g_assert_true (builtin->builtin);
+  g_assert_false (other->builtin);
+
+  /* no refusal waiting */
+  g_assert_true (kouan_store_people_take_rejection (cache->store, ENTERPRISE, "roles", &error));
+  g_assert_no_error (error);
+
+  /* a name another role has */
+  g_assert_true (kouan_store_update_role (cache->store, ENTERPRISE, other->id,
+                                          builtin->name, NULL, &error));
+  g_assert_no_error (error);
+  pull (cache);
+  g_assert_false (kouan_store_people_take_rejection (cache->store, ENTERPRISE, "roles", &error));
+  g_assert_error (error, KOUAN_PEOPLE_ERROR, KOUAN_PEOPLE_ERROR_NAME_TAKEN);
+  g_assert_cmpstr (kouan_people_error_get_field (error), ==, "name");
+  g_clear_error (&error);
+  /* told once */
+  g_assert_true (kouan_store_people_take_rejection (cache->store, ENTERPRISE, "roles", &error));
+  after = kouan_store_list_roles (cache->store, ENTERPRISE, &error);
+  restored = find_role (after, other->name);
+  g_assert_nonnull (restored);
+  g_assert_cmpint (restored->id, ==, other->id);
+
+  /* deleting the built-in role: gone from the cache, then back */
+  g_assert_true (kouan_store_delete_role (cache->store, ENTERPRISE, builtin->id, &error));
+  g_clear_object (&after);
+  after = kouan_store_list_roles (cache->store, ENTERPRISE, &error);
+  g_assert_cmpuint (g_list_model_get_n_items (after), ==, g_list_model_get_n_items (roles) - 1);
+  pull (cache);
+  g_assert_false (kouan_store_people_take_rejection (cache->store, ENTERPRISE, "roles", &error));
+  g_assert_error (error, KOUAN_PEOPLE_ERROR, KOUAN_PEOPLE_ERROR_BUILTIN_ROLE);
+  g_clear_error (&error);
+  g_clear_object (&after);
+  after = kouan_store_list_roles (cache->store, ENTERPRISE, &error);
+  g_assert_cmpuint (g_list_model_get_n_items (after), ==, g_list_model_get_n_items (roles));
+
+  /* a new role under a taken name: shown at once, gone when refused */
+  {
+    const char *none[] = { NULL };
+    g_autoptr(GListModel) with_new = NULL, without = NULL;
+    gint64 temp_id = 0;
+
+    g_assert_true (kouan_store_create_role (cache->store, ENTERPRISE, other->name, none, &temp_id, &error));
+    g_assert_no_error (error);
+    with_new = kouan_store_list_roles (cache->store, ENTERPRISE, &error);
+    g_assert_cmpuint (g_list_model_get_n_items (with_new), ==, g_list_model_get_n_items (roles) + 1);
+    pull (cache);
+    g_assert_false (kouan_store_people_take_rejection (cache->store, ENTERPRISE, "roles", &error));
+    g_assert_error (error, KOUAN_PEOPLE_ERROR, KOUAN_PEOPLE_ERROR_NAME_TAKEN);
+    g_clear_error (&error);
+    without = kouan_store_list_roles (cache->store, ENTERPRISE, &error);
+    g_assert_cmpuint (g_list_model_get_n_items (without), ==, g_list_model_get_n_items (roles));
+  }
+
+  /* departments: under itself (cycle, on parent_id), or deleted with members */
+  {
+    g_autoptr(GListModel) departments = kouan_store_list_departments (cache->store, ENTERPRISE, &error);
+    g_autoptr(KouanDepartment) parent = NULL;
+    g_autoptr(KouanDepartment) child = NULL;
+
+    for (guint i = 0; i < g_list_model_get_n_items (departments) && child == NULL; i++)
+      {
+        g_autoptr(KouanDepartment) department = g_list_model_get_item (departments, i);
+
+        if (department->parent_id != 0)
+          child = g_steal_pointer (&department);
+      }
+    g_assert_nonnull (child);
+    for (guint i = 0; i < g_list_model_get_n_items (departments) && parent == NULL; i++)
+      {
+        g_autoptr(KouanDepartment) department = g_list_model_get_item (departments, i);
+
+        if (department->id == child->parent_id)
+          parent = g_steal_pointer (&department);
+      }
+    g_assert_nonnull (parent);
+    g_assert_true (kouan_store_update_department (cache->store, ENTERPRISE, parent->id, parent->name,
+                                                  child->id, parent->head_user_id, &error));
+    pull (cache);
+    g_assert_false (kouan_store_people_take_rejection (cache->store, ENTERPRISE, "departments", &error));
+    g_assert_error (error, KOUAN_PEOPLE_ERROR, KOUAN_PEOPLE_ERROR_CYCLE);
+    g_assert_cmpstr (kouan_people_error_get_field (error), ==, "parent_id");
+    g_clear_error (&error);
+
+    g_assert_cmpint (child->member_count, >, 0);
+    g_assert_true (kouan_store_delete_department (cache->store, ENTERPRISE, child->id, &error));
+    pull (cache);
+    g_assert_false (kouan_store_people_take_rejection (cache->store, ENTERPRISE, "departments", &error));
+    g_assert_error (error, KOUAN_PEOPLE_ERROR, KOUAN_PEOPLE_ERROR_NOT_EMPTY);
+    g_clear_error (&error);
+    /* back in the cache */
+    g_clear_object (&departments);
+    departments = kouan_store_list_departments (cache->store, ENTERPRISE, &error);
+    {
+      g_autoptr(KouanDepartment) back = find_department (departments, child->name);
+
+      g_assert_nonnull (back);
+      g_assert_cmpint (back->id, ==, child->id);
+    }
+  }
+
+  /* the only administrator dropping their own grants */
+  members = kouan_store_list_members (cache->store, ENTERPRISE, &error);
+  admin = find_member (members, "demo-admin");
+  g_assert_true (kouan_store_update_member (cache->store, ENTERPRISE, admin->id, KOUAN_MEMBER_EDIT_GRANTS,
+                                            0, FALSE, NULL, 0, &error));
+  g_assert_no_error (error);
+  pull (cache);
+  g_assert_false (kouan_store_people_take_rejection (cache->store, ENTERPRISE, "members", &error));
+  g_assert_error (error, KOUAN_PEOPLE_ERROR, KOUAN_PEOPLE_ERROR_LAST_ADMIN);
+  g_clear_error (&error);
+  members_after = kouan_store_list_members (cache->store, ENTERPRISE, &error);
+  admin_after = find_member (members_after, "demo-admin");
+  g_assert_cmpuint (admin_after->grants->len, ==, admin->grants->len);
+  g_assert_cmpint (kouan_member_get_status (admin_after, today, NULL), ==, KOUAN_GRANT_STATUS_ACTIVE);
+}
+
+/* Offline: the pages' records stay readable, an edit queues and is
+ * applied exactly once when the server is back. */
+static void
+test_offline_edit (Fixture *f, gconstpointer data)
+{
+  g_autoptr(Cache) cache = cache_new (f, "demo-admin");
+  g_autoptr(GListModel) departments = NULL, offline = NULL, back = NULL, members = NULL;
+  g_autoptr(KouanDepartment) department = NULL, renamed = NULL;
+  g_autoptr(KouanMember) ending = NULL, extended = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(JsonObject) reply = NULL;
+  g_autofree char *today = kouan_grant_today ();
+  KouanGrant grant;
+
+  pull (cache);
+  departments = kouan_store_list_departments (cache->store, ENTERPRISE, &error);
+  department = g_list_model_get_item (departments, 0);
+  members = kouan_store_list_members (cache->store, ENTERPRISE, &error);
+  ending = find_member (members, "demo-user11");
+  g_assert_nonnull (ending);
+
+  kouan_test_server_stop (f->server);
+  kouan_sync_run_once_async (cache->sync, NULL, on_ready, &result);
+  g_assert_false (kouan_sync_run_once_finish (cache->sync, wait_result (&result), &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_clear_object (&result);
+
+  /* the cache still answers */
+  offline = kouan_store_list_departments (cache->store, ENTERPRISE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (offline), ==, g_list_model_get_n_items (departments));
+
+  g_assert_true (kouan_store_update_department (cache->store, ENTERPRISE, department->id, "Renamed offline",
+                                                department->parent_id, department->head_user_id, &error));
+  g_assert_no_error (error);
+  grant = g_array_index (ending->grants, KouanGrant, 0);
+  grant.ends_on = (char *) "2099-12-31";
+  g_assert_true (kouan_store_update_member (cache->store, ENTERPRISE, ending->id, KOUAN_MEMBER_EDIT_GRANTS,
+                                            0, FALSE, &grant, 1, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (kouan_store_count_outbox (cache->store), ==, 2);
+  g_clear_object (&offline);
+  offline = kouan_store_list_departments (cache->store, ENTERPRISE, &error);
+  renamed = find_department (offline, "Renamed offline");
+  g_assert_nonnull (renamed);
+
+  kouan_test_server_restart (f->server);
+  pull (cache);
+  /* a second cycle has nothing left to send */
+  pull (cache);
+  g_assert_cmpuint (kouan_store_count_outbox (cache->store), ==, 0);
+  g_assert_cmpuint (audit_count (f, "department.update", "Renamed offline"), ==, 1);
+  path = g_strdup_printf ("/staff/%" G_GINT64_FORMAT, ending->id);
+  g_assert_cmpuint (request (f, "GET", path, f->admin, NULL, &reply), ==, 200);
+  {
+    g_autofree char *text = kouan_json_object_to_string (reply);
+
+    g_assert_nonnull (strstr (text, "2099-12-31"));
+  }
+  g_clear_object (&members);
+  members = kouan_store_list_members (cache->store, ENTERPRISE, &error);
+  extended = find_member (members, "demo-user11");
+  g_assert_cmpint (kouan_member_get_status (extended, today, NULL), ==, KOUAN_GRANT_STATUS_ACTIVE);
+  back = kouan_store_list_departments (cache->store, ENTERPRISE, &error);
+  g_clear_object (&renamed);
+  renamed = find_department (back, "Renamed offline");
+  g_assert_nonnull (renamed);
+  g_assert_cmpint (renamed->id, ==, department->id);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -502,6 +804,9 @@ main (int argc, char **argv)
   g_test_add ("/people-sync/plain-member", Fixture, NULL, fixture_set_up, test_plain_member_gets_nothing, fixture_tear_down);
   g_test_add ("/people-sync/error-carries-code", Fixture, NULL, fixture_set_up, test_error_carries_code, fixture_tear_down);
   g_test_add ("/people-sync/join-request-service", Fixture, NULL, fixture_set_up, test_join_request_service, fixture_tear_down);
+  g_test_add ("/people-sync/create-then-edit", Fixture, NULL, fixture_set_up, test_create_then_edit, fixture_tear_down);
+  g_test_add ("/people-sync/refusals-typed", Fixture, NULL, fixture_set_up, test_refusals_typed, fixture_tear_down);
+  g_test_add ("/people-sync/offline-edit", Fixture, NULL, fixture_set_up, test_offline_edit, fixture_tear_down);
   g_test_add ("/people-sync/grant-then-revoke", Fixture, NULL, fixture_set_up, test_grant_then_revoke, fixture_tear_down);
   return g_test_run ();
 }

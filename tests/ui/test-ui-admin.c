@@ -51,7 +51,8 @@ wait_until (Condition condition,
             gpointer  user_data)
 {
   gboolean timed_out = FALSE;
-  guint timeout_id = g_timeout_add_seconds (WAIT_TIMEOUT_SECONDS, timeout_cb, &timed_out);
+  /* only catches a hang */
+  guint timeout_id = g_timeout_add_seconds (WAIT_TIMEOUT_SECONDS * kouan_test_timeout_scale (), timeout_cb, &timed_out);
 
   while (!condition (user_data) && !timed_out)
     g_main_context_iteration (NULL, TRUE);
@@ -240,6 +241,12 @@ role_listed (gpointer user_data)
   return FALSE;
 }
 
+static gboolean
+role_gone (gpointer user_data)
+{
+  return !role_listed (user_data);
+}
+
 /* the page shows four entries (it follows the cache as sync fills it) */
 static gboolean
 audit_loaded (gpointer user_data)
@@ -248,6 +255,30 @@ audit_loaded (gpointer user_data)
 
   _kouan_audit_page_set_filters (audit, NULL, NULL, NULL, NULL);
   return g_list_model_get_n_items (_kouan_audit_page_get_entries (audit)) >= 4;
+}
+
+/* the window's sync engine has sent every queued edit and the server
+ * answered for it */
+static gboolean
+outbox_empty (gpointer user_data)
+{
+  return kouan_store_count_outbox (user_data) == 0;
+}
+
+/* the staff page's first row holds the server's grants (ids given) */
+static gboolean
+grants_have_ids (gpointer user_data)
+{
+  KouanAdminStaff *staff = user_data;
+  g_autoptr(KouanMember) record = NULL;
+
+  if (_kouan_admin_staff_get_busy (staff) || g_list_model_get_n_items (_kouan_admin_staff_get_rows (staff)) != 1)
+    return FALSE;
+  record = g_list_model_get_item (_kouan_admin_staff_get_rows (staff), 0);
+  for (guint i = 0; i < record->grants->len; i++)
+    if (g_array_index (record->grants, KouanGrant, i).id <= 0)
+      return FALSE;
+  return TRUE;
 }
 
 static gboolean
@@ -338,7 +369,9 @@ test_admin_pages (void)
   g_assert_true (wait_until (window_gone, &dialog));
   role_wait.roles = roles;
   role_wait.name = "界面测试角色";
+  /* shown from the cache at once, on the server once sync sent it */
   g_assert_true (wait_until (role_listed, &role_wait));
+  g_assert_true (wait_until (outbox_empty, session.store));
   {
     g_autoptr(JsonObject) listing = NULL;
     JsonArray *items;
@@ -378,6 +411,7 @@ test_admin_pages (void)
   _kouan_admin_staff_dialog_confirm (dialog);
   g_assert_true (wait_until (window_gone, &dialog));
   g_assert_true (wait_until (member_has_role, staff));
+  g_assert_true (wait_until (outbox_empty, session.store));
   member = row (staff, 0);
   path = g_strdup_printf ("/api/v1/enterprises/1/staff/%" G_GINT64_FORMAT, member->id);
   g_assert_cmpuint (http (&session, "GET", path, &on_server), ==, 200);
@@ -394,6 +428,36 @@ test_admin_pages (void)
           {
             g_assert_cmpstr (json_object_get_string_member (grant, "starts_on"), ==, "2026-01-01");
             g_assert_cmpstr (json_object_get_string_member (grant, "ends_on"), ==, "2026-12-31");
+            found = TRUE;
+          }
+      }
+    g_assert_true (found);
+  }
+
+  /* the grant's last day moved in the same dialog (once the page has the
+   * server's grant, with its id) */
+  g_assert_true (wait_until (grants_have_ids, staff));
+  g_assert_true (_kouan_admin_staff_select (staff, "demo-user03"));
+  dialog = _kouan_admin_staff_edit (staff);
+  g_assert_nonnull (dialog);
+  _kouan_admin_staff_dialog_set_grant_end (dialog, "界面测试角色", "2026-11-30");
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  _kouan_admin_staff_dialog_confirm (dialog);
+  g_assert_true (wait_until (window_gone, &dialog));
+  g_assert_true (wait_until (outbox_empty, session.store));
+  g_clear_pointer (&on_server, json_object_unref);
+  g_assert_cmpuint (http (&session, "GET", path, &on_server), ==, 200);
+  {
+    JsonArray *grants = json_object_get_array_member (on_server, "grants");
+    gboolean found = FALSE;
+
+    for (guint i = 0; i < json_array_get_length (grants); i++)
+      {
+        JsonObject *grant = json_array_get_object_element (grants, i);
+
+        if (g_strcmp0 (json_object_get_string_member (grant, "role"), "界面测试角色") == 0)
+          {
+            g_assert_cmpstr (json_object_get_string_member (grant, "ends_on"), ==, "2026-11-30");
             found = TRUE;
           }
       }
@@ -429,14 +493,14 @@ test_admin_pages (void)
     KouanAuditPage *audit = KOUAN_AUDIT_PAGE (kouan_admin_view_get_page (admin, "admin.audit"));
     g_autoptr(KouanAuditEntry) newest = NULL;
     GListModel *entries;
-    gboolean granted = FALSE;
+    gboolean granted = FALSE, extended = FALSE;
 
     kouan_admin_view_show_page (admin, "admin.audit");
     kouan_audit_page_reload (audit);
     g_assert_true (wait_until (audit_loaded, audit));
     entries = _kouan_audit_page_get_entries (audit);
-    /* the grant of the first test; the role, the grant and the
-     * department of this one (the dialog sends the last two together) */
+    /* the grant of the first test; the role, the member's edit (the
+     * dialog's grant and department are one edit) and the new last day */
     g_assert_cmpuint (g_list_model_get_n_items (entries), ==, 4);
     newest = g_list_model_get_item (entries, 0);
     g_assert_cmpstr (newest->actor_account, ==, "demo-admin");
@@ -450,8 +514,11 @@ test_admin_pages (void)
         if (strstr (text, "granted") != NULL && strstr (text, "界面测试角色") != NULL &&
             strstr (text, "Dec 31, 2026") != NULL)
           granted = TRUE;
+        if (strstr (text, "changed the period") != NULL && strstr (text, "Nov 30, 2026") != NULL)
+          extended = TRUE;
       }
     g_assert_true (granted);
+    g_assert_true (extended);
     g_assert_false (_kouan_audit_page_is_empty (audit));
 
     /* filters: by kind, and days that hold nothing give the empty state */
@@ -489,7 +556,43 @@ test_admin_pages (void)
 
     g_assert_true (wait_until (staff_loaded, &wait));
   }
+  g_assert_true (wait_until (outbox_empty, session.store));
   g_assert_cmpuint (http (&session, "GET", path, NULL), ==, 404);
+
+  /* offline: the pages still show the cache; deleting the role queues
+   * (删除角色 confirmed in an AdwMessageDialog) and reaches the server
+   * exactly once when it is back */
+  kouan_test_server_stop (server);
+  query (staff, "demo-user1", NULL, NULL, NULL, NULL, 10);
+  kouan_admin_view_show_page (admin, "admin.roles");
+  g_assert_true (role_listed (&role_wait));
+  dialog = _kouan_admin_roles_delete (roles, "界面测试角色");
+  g_assert_true (ADW_IS_MESSAGE_DIALOG (dialog));
+  g_assert_cmpint (adw_message_dialog_get_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete"),
+                   ==, ADW_RESPONSE_DESTRUCTIVE);
+  g_assert_cmpstr (adw_message_dialog_get_response_label (ADW_MESSAGE_DIALOG (dialog), "delete"),
+                   ==, "_Delete Role");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "delete");
+  /* gone from the page as soon as the store tells it */
+  g_assert_true (wait_until (role_gone, &role_wait));
+  g_assert_cmpuint (kouan_store_count_outbox (session.store), ==, 1);
+  kouan_test_server_restart (server);
+  g_assert_true (wait_until (outbox_empty, session.store));
+  {
+    g_autoptr(JsonObject) listing = NULL;
+    g_autoptr(JsonObject) deleted = NULL;
+    JsonArray *items;
+
+    g_assert_cmpuint (http (&session, "GET", "/api/v1/enterprises/1/roles", &listing), ==, 200);
+    items = json_object_get_array_member (listing, "items");
+    for (guint i = 0; i < json_array_get_length (items); i++)
+      g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (items, i), "name"),
+                       !=, "界面测试角色");
+    g_assert_cmpuint (http (&session, "GET", "/api/v1/enterprises/1/audit?action=role.delete", &deleted),
+                      ==, 200);
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (deleted, "items")), ==, 1);
+  }
+  g_assert_false (role_listed (&role_wait));
 
   close_session (&session);
 }

@@ -83,6 +83,40 @@ test_changes (void)
   g_assert_cmpstr (change->after, ==, "高级报关员");
 }
 
+/* A member edit of the people collections (the whole grant list in the
+ * record): one grant given a new period reads as that, with the roles
+ * before → after. */
+static void
+test_member_grants (void)
+{
+  g_autoptr(KouanAuditEntry) period = entry (
+    "{\"id\":6,\"actor_id\":1,\"actor_account\":\"wm\",\"actor_name\":\"王明\",\"action\":\"member.update\","
+    " \"before\":{\"id\":9,\"name\":\"李四\",\"membership\":\"active\",\"grants\":[{\"id\":5,\"role_id\":3,"
+    "   \"role\":\"报关员\",\"builtin\":false,\"starts_on\":\"2026-01-01\",\"ends_on\":\"2026-06-30\"}]},"
+    " \"after\":{\"id\":9,\"name\":\"李四\",\"membership\":\"active\",\"grants\":[{\"id\":5,\"role_id\":3,"
+    "   \"role\":\"报关员\",\"builtin\":false,\"starts_on\":\"2026-01-01\",\"ends_on\":\"2026-12-31\"}]},\"at\":1}");
+  g_autoptr(KouanAuditEntry) disabled = entry (
+    "{\"id\":7,\"actor_id\":1,\"actor_account\":\"wm\",\"actor_name\":\"王明\",\"action\":\"member.disable\","
+    " \"before\":{\"id\":9,\"name\":\"李四\",\"membership\":\"active\",\"grants\":[]},"
+    " \"after\":{\"id\":9,\"name\":\"李四\",\"membership\":\"disabled\",\"grants\":[]},\"at\":1}");
+  g_autofree char *sentence = kouan_audit_entry_describe (period);
+  g_autoptr(GPtrArray) changes = kouan_audit_entry_changes (period);
+  g_autoptr(GPtrArray) status = kouan_audit_entry_changes (disabled);
+  KouanAuditChange *change;
+
+  g_assert_cmpstr (sentence, ==, "王明 changed the period of 李四’s role 报关员 to Jan 1, 2026 – Dec 31, 2026");
+  g_assert_cmpuint (changes->len, ==, 1);
+  change = changes->pdata[0];
+  g_assert_cmpstr (change->field, ==, "Roles");
+  g_assert_cmpstr (change->before, ==, "报关员 (Jan 1, 2026 – Jun 30, 2026)");
+  g_assert_cmpstr (change->after, ==, "报关员 (Jan 1, 2026 – Dec 31, 2026)");
+
+  g_assert_cmpuint (status->len, ==, 1);
+  change = status->pdata[0];
+  g_assert_cmpstr (change->before, ==, "Enabled");
+  g_assert_cmpstr (change->after, ==, "Disabled");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -90,5 +124,6 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/audit-text/sentences", test_sentences);
   g_test_add_func ("/audit-text/changes", test_changes);
+  g_test_add_func ("/audit-text/member-grants", test_member_grants);
   return g_test_run ();
 }

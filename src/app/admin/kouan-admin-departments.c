@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <adwaita.h>
 #include <glib/gi18n.h>
 
 #include "kouan-admin-departments.h"
@@ -22,6 +23,10 @@ struct _KouanAdminDepartments
   GtkWidget          *message_label;
   GtkWidget          *members_label;
   GtkWidget          *members_view;
+  GtkWidget          *content;      /* "list" (the leaflet) or "empty" */
+  GtkWidget          *leaflet;      /* the tree, then the members; folds when narrow */
+  GtkWidget          *members_box;
+  GtkWidget          *back_button;  /* to the tree, when folded */
 
   /* owned */
   GListStore         *roots;       /* KouanDepartment: top departments */
@@ -125,6 +130,8 @@ load_departments (KouanAdminDepartments *self)
         }
       g_list_store_append (store, record);
     }
+  gtk_stack_set_visible_child_name (GTK_STACK (self->content),
+                                    g_list_model_get_n_items (G_LIST_MODEL (self->roots)) > 0 ? "list" : "empty");
   /* the tree model asks for children when rows expand: rebuild it so it
    * sees the new stores */
   {
@@ -143,8 +150,18 @@ on_store_changed (KouanStore            *store,
                   gint64                 enterprise_id,
                   KouanAdminDepartments *self)
 {
+  g_autoptr(GError) refused = NULL;
+
   if (self->admin == NULL || enterprise_id != kouan_admin_view_get_enterprise_id (self->admin))
     return;
+  if (g_strcmp0 (collection, "departments") == 0 &&
+      !kouan_store_people_take_rejection (store, enterprise_id, "departments", &refused))
+    {
+      /* the server refused an edit: the cache has its record back */
+      g_autofree char *message = kouan_admin_view_describe_error (self->admin, refused);
+
+      set_message (self, message);
+    }
   /* "access": losing the right empties the cached departments */
   if (g_strcmp0 (collection, "departments") == 0 || g_strcmp0 (collection, "access") == 0)
     load_departments (self);
@@ -313,43 +330,42 @@ add_column (KouanAdminDepartments *self,
 
 /* ---- changes ---- */
 
+/* Applies the edit to the cache and queues it (the sync engine sends it;
+ * a refusal comes back through the store: on_store_changed). */
 static void
-on_change_done (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
+report_edit (KouanAdminDepartments *self,
+             gboolean               queued,
+             GError                *error)
 {
-  KouanAdminDepartments *self = user_data;
-  g_autoptr(GError) error = NULL;
-  G_GNUC_UNUSED g_autoptr(JsonNode) node = kouan_admin_view_call_finish (self->admin, result, &error);
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->admin == NULL)
-    {
-      g_object_unref (self);
-      return;
-    }
-  self->busy--;
-  if (error != NULL)
+  if (queued)
+    set_message (self, _("The departments were saved."));
+  else
     {
       g_autofree char *message = kouan_admin_view_describe_error (self->admin, error);
 
       set_message (self, message);
     }
-  else
-    {
-      set_message (self, _("The departments were saved."));
-      kouan_admin_view_notify_changed (self->admin);
-    }
-  g_object_unref (self);
 }
 
+/* @record's name, parent and head, with @name / @parent_id / @head_id
+ * changed (NULL / -1: unchanged). */
 static void
-send_change (KouanAdminDepartments *self,
-             const char            *method,
-             const char            *suffix,
-             JsonObject            *body)
+update_department (KouanAdminDepartments *self,
+                   KouanDepartment       *record,
+                   const char            *name,
+                   gint64                 parent_id,
+                   gint64                 head_id)
 {
-  self->busy++;
-  kouan_admin_view_call_async (self->admin, method, suffix, body, self->alive, on_change_done, g_object_ref (self));
+  g_autoptr(GError) error = NULL;
+  gboolean queued;
+
+  if (self->store == NULL || self->admin == NULL)
+    return;
+  queued = kouan_store_update_department (self->store, kouan_admin_view_get_enterprise_id (self->admin),
+                                          record->id, name != NULL ? name : record->name,
+                                          parent_id >= 0 ? parent_id : record->parent_id,
+                                          head_id >= 0 ? head_id : record->head_user_id, &error);
+  report_edit (self, queued, error);
 }
 
 /* A small dialog: a label, an entry or a dropdown, 取消 and 确定. */
@@ -457,19 +473,19 @@ ask (KouanAdminDepartments *self,
 
 static void
 add_done (KouanAdminDepartments *self,
-          KouanDepartment      *parent,
+          KouanDepartment       *parent,
           const char            *text,
           guint                  choice)
 {
-  g_autoptr(JsonObject) body = json_object_new ();
   g_autofree char *name = g_strstrip (g_strdup (text));
+  g_autoptr(GError) error = NULL;
+  gboolean queued;
 
-  if (*name == '\0')
+  if (*name == '\0' || self->store == NULL || self->admin == NULL)
     return;
-  json_object_set_string_member (body, "name", name);
-  if (parent != NULL)
-    json_object_set_int_member (body, "parent_id", parent->id);
-  send_change (self, "POST", "/departments", body);
+  queued = kouan_store_create_department (self->store, kouan_admin_view_get_enterprise_id (self->admin),
+                                          name, parent != NULL ? parent->id : 0, 0, NULL, &error);
+  report_edit (self, queued, error);
 }
 
 static void
@@ -484,18 +500,14 @@ on_add_clicked (KouanAdminDepartments *self)
 
 static void
 rename_done (KouanAdminDepartments *self,
-             KouanDepartment      *record,
+             KouanDepartment       *record,
              const char            *text,
              guint                  choice)
 {
-  g_autoptr(JsonObject) body = json_object_new ();
   g_autofree char *name = g_strstrip (g_strdup (text));
-  g_autofree char *suffix = g_strdup_printf ("/departments/%" G_GINT64_FORMAT, record->id);
 
-  if (*name == '\0')
-    return;
-  json_object_set_string_member (body, "name", name);
-  send_change (self, "PATCH", suffix, body);
+  if (*name != '\0')
+    update_department (self, record, name, -1, -1);
 }
 
 static void
@@ -510,23 +522,20 @@ on_rename_clicked (KouanAdminDepartments *self)
 
 static void
 move_done (KouanAdminDepartments *self,
-           KouanDepartment      *record,
+           KouanDepartment       *record,
            const char            *text,
            guint                  choice)
 {
-  g_autoptr(JsonObject) body = json_object_new ();
-  g_autofree char *suffix = g_strdup_printf ("/departments/%" G_GINT64_FORMAT, record->id);
+  gint64 parent_id = 0;
 
   /* choice 0 is "top level"; the others follow self->all */
-  if (choice == 0 || choice == GTK_INVALID_LIST_POSITION)
-    json_object_set_null_member (body, "parent_id");
-  else
+  if (choice != 0 && choice != GTK_INVALID_LIST_POSITION)
     {
       g_autoptr(KouanDepartment) parent = g_list_model_get_item (G_LIST_MODEL (self->all), choice - 1);
 
-      json_object_set_int_member (body, "parent_id", parent->id);
+      parent_id = parent->id;
     }
-  send_change (self, "PATCH", suffix, body);
+  update_department (self, record, NULL, parent_id, -1);
 }
 
 static void
@@ -548,10 +557,11 @@ on_move_clicked (KouanAdminDepartments *self)
 
 typedef struct {
   KouanAdminDepartments *self;
-  gint64                 department_id;
+  KouanDepartment       *department;
   char                  *account;
 } HeadLookup;
 
+/* The head is found by account among the cached members. */
 static void
 on_head_found (GObject      *source,
                GAsyncResult *result,
@@ -560,70 +570,54 @@ on_head_found (GObject      *source,
   HeadLookup *lookup = user_data;
   KouanAdminDepartments *self = lookup->self;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = kouan_admin_view_call_finish (self->admin, result, &error);
+  g_autoptr(GListModel) members = kouan_store_list_members_finish (KOUAN_STORE (source), result, &error);
   gint64 user_id = 0;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->admin == NULL)
     goto out;
   self->busy--;
-  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+  for (guint i = 0; members != NULL && i < g_list_model_get_n_items (members) && user_id == 0; i++)
     {
-      JsonArray *items = json_object_get_array_member (json_node_get_object (node), "items");
+      g_autoptr(KouanMember) member = g_list_model_get_item (members, i);
 
-      for (guint i = 0; i < json_array_get_length (items); i++)
-        {
-          JsonObject *member = json_array_get_object_element (items, i);
-
-          if (g_strcmp0 (json_object_get_string_member (member, "account"), lookup->account) == 0)
-            user_id = json_object_get_int_member (member, "user_id");
-        }
+      if (g_strcmp0 (member->account, lookup->account) == 0)
+        user_id = member->id;
     }
   if (user_id == 0)
     set_message (self, _("No member has this account. Enter the head's account exactly."));
   else
-    {
-      g_autoptr(JsonObject) body = json_object_new ();
-      g_autofree char *suffix = g_strdup_printf ("/departments/%" G_GINT64_FORMAT, lookup->department_id);
-
-      json_object_set_int_member (body, "head_user_id", user_id);
-      send_change (self, "PATCH", suffix, body);
-    }
+    update_department (self, lookup->department, NULL, -1, user_id);
 out:
   g_object_unref (lookup->self);
+  g_object_unref (lookup->department);
   g_free (lookup->account);
   g_free (lookup);
 }
 
 static void
 head_done (KouanAdminDepartments *self,
-           KouanDepartment      *record,
+           KouanDepartment       *record,
            const char            *text,
            guint                  choice)
 {
   g_autofree char *account = g_strstrip (g_strdup (text));
-  g_autofree char *escaped = NULL;
-  g_autofree char *suffix = NULL;
   HeadLookup *lookup;
 
   if (*account == '\0')
     {
-      g_autoptr(JsonObject) body = json_object_new ();
-      g_autofree char *path = g_strdup_printf ("/departments/%" G_GINT64_FORMAT, record->id);
-
       /* an empty account clears the head */
-      json_object_set_null_member (body, "head_user_id");
-      send_change (self, "PATCH", path, body);
+      update_department (self, record, NULL, -1, 0);
       return;
     }
-  /* the staff list finds members by account among thousands */
-  escaped = g_uri_escape_string (account, NULL, FALSE);
-  suffix = g_strdup_printf ("/staff?name=%s&limit=50", escaped);
+  if (self->store == NULL || self->admin == NULL)
+    return;
   lookup = g_new0 (HeadLookup, 1);
   lookup->self = g_object_ref (self);
-  lookup->department_id = record->id;
+  lookup->department = g_object_ref (record);
   lookup->account = g_steal_pointer (&account);
   self->busy++;
-  kouan_admin_view_call_async (self->admin, "GET", suffix, NULL, self->alive, on_head_found, lookup);
+  kouan_store_list_members_async (self->store, kouan_admin_view_get_enterprise_id (self->admin),
+                                  self->alive, on_head_found, lookup);
 }
 
 static void
@@ -637,41 +631,51 @@ on_head_clicked (KouanAdminDepartments *self)
 }
 
 static void
-on_delete_response (GtkDialog             *dialog,
-                    int                    response,
+on_delete_response (AdwMessageDialog      *dialog,
+                    const char            *response,
                     KouanAdminDepartments *self)
 {
   gint64 id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (dialog), "kouan-id"));
 
-  if (response == GTK_RESPONSE_ACCEPT)
+  if (g_strcmp0 (response, "delete") == 0 && self->store != NULL && self->admin != NULL)
     {
-      g_autofree char *suffix = g_strdup_printf ("/departments/%" G_GINT64_FORMAT, id);
+      g_autoptr(GError) error = NULL;
+      gboolean queued = kouan_store_delete_department (self->store,
+                                                       kouan_admin_view_get_enterprise_id (self->admin),
+                                                       id, &error);
 
-      send_change (self, "DELETE", suffix, NULL);
+      report_edit (self, queued, error);
     }
-  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+/* 删除部门: an AdwMessageDialog whose destructive button names the action. */
+static GtkWindow *
+confirm_delete (KouanAdminDepartments *self)
+{
+  g_autoptr(KouanDepartment) record = selected (self);
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  g_autofree char *heading = NULL;
+  AdwMessageDialog *dialog;
+
+  if (record == NULL)
+    return NULL;
+  heading = g_strdup_printf (_("Delete the department “%s”?"), record->name);
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                       heading, _("Only an empty department can be deleted.")));
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "delete", _("_Delete Department"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "delete", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_object_set_data (G_OBJECT (dialog), "kouan-id", GSIZE_TO_POINTER ((gsize) record->id));
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_delete_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return GTK_WINDOW (dialog);
 }
 
 static void
 on_delete_clicked (KouanAdminDepartments *self)
 {
-  g_autoptr(KouanDepartment) record = selected (self);
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GtkWidget *dialog;
-
-  if (record == NULL)
-    return;
-  dialog = gtk_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                   GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
-                                   GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE,
-                                   _("Delete the department “%s”?"), record->name);
-  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s",
-    _("Only an empty department can be deleted."));
-  gtk_dialog_add_buttons (GTK_DIALOG (dialog), _("Cancel"), GTK_RESPONSE_CANCEL,
-                          _("Delete"), GTK_RESPONSE_ACCEPT, NULL);
-  g_object_set_data (G_OBJECT (dialog), "kouan-id", GSIZE_TO_POINTER ((gsize) record->id));
-  g_signal_connect (dialog, "response", G_CALLBACK (on_delete_response), self);
-  gtk_window_present (GTK_WINDOW (dialog));
+  confirm_delete (self);
 }
 
 static void
@@ -680,6 +684,30 @@ on_member_bind (GtkSignalListItemFactory *factory,
 {
   gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (item)),
                        gtk_string_object_get_string (gtk_list_item_get_item (item)));
+}
+
+/* ---- folding ---- */
+
+static void
+on_folded (KouanAdminDepartments *self)
+{
+  gboolean folded = adw_leaflet_get_folded (ADW_LEAFLET (self->leaflet));
+
+  gtk_widget_set_visible (self->back_button, folded);
+}
+
+static void
+on_department_activated (KouanAdminDepartments *self,
+                         guint                  position)
+{
+  if (adw_leaflet_get_folded (ADW_LEAFLET (self->leaflet)))
+    adw_leaflet_set_visible_child (ADW_LEAFLET (self->leaflet), self->members_box);
+}
+
+static void
+on_back_clicked (KouanAdminDepartments *self)
+{
+  adw_leaflet_navigate (ADW_LEAFLET (self->leaflet), ADW_NAVIGATION_DIRECTION_BACK);
 }
 
 /* ---- the class ---- */
@@ -721,7 +749,7 @@ kouan_admin_departments_class_init (KouanAdminDepartmentsClass *klass)
 static void
 kouan_admin_departments_init (KouanAdminDepartments *self)
 {
-  GtkWidget *actions, *panes, *scrolled, *members_box, *members_scrolled, *title;
+  GtkWidget *actions, *scrolled, *members_box, *members_scrolled, *title, *separator, *heading, *empty;
   GtkListItemFactory *member_factory;
 
   gtk_orientable_set_orientation (GTK_ORIENTABLE (gtk_widget_get_layout_manager (GTK_WIDGET (self))),
@@ -768,8 +796,12 @@ kouan_admin_departments_init (KouanAdminDepartments *self)
   gtk_widget_set_visible (self->message_label, FALSE);
   gtk_widget_set_parent (self->message_label, GTK_WIDGET (self));
 
-  panes = gtk_paned_new (GTK_ORIENTATION_HORIZONTAL);
-  gtk_widget_set_vexpand (panes, TRUE);
+  /* narrow (under ~620 px): the tree alone; activating a department
+   * (Enter, double click) shows its members, a back button returns */
+  self->leaflet = adw_leaflet_new ();
+  adw_leaflet_set_can_navigate_back (ADW_LEAFLET (self->leaflet), TRUE);
+  gtk_widget_set_vexpand (self->leaflet, TRUE);
+  g_signal_connect_swapped (self->leaflet, "notify::folded", G_CALLBACK (on_folded), self);
   self->selection = gtk_single_selection_new (NULL);
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   g_signal_connect_swapped (self->selection, "notify::selected", G_CALLBACK (on_selection_changed), self);
@@ -781,10 +813,26 @@ kouan_admin_departments_init (KouanAdminDepartments *self)
   add_column (self, _("Members"), G_CALLBACK (text_setup), G_CALLBACK (count_bind), FALSE);
   scrolled = gtk_scrolled_window_new ();
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), self->column_view);
-  gtk_paned_set_start_child (GTK_PANED (panes), scrolled);
-  gtk_paned_set_position (GTK_PANED (panes), 480);
+  gtk_widget_set_size_request (scrolled, 380, -1);
+  gtk_widget_set_hexpand (scrolled, TRUE);
+  g_signal_connect_swapped (self->column_view, "activate", G_CALLBACK (on_department_activated), self);
+  adw_leaflet_append (ADW_LEAFLET (self->leaflet), scrolled);
+  separator = gtk_separator_new (GTK_ORIENTATION_VERTICAL);
+  adw_leaflet_page_set_navigatable (adw_leaflet_append (ADW_LEAFLET (self->leaflet), separator), FALSE);
 
   members_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  self->members_box = members_box;
+  gtk_widget_set_size_request (members_box, 240, -1);
+  heading = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  self->back_button = gtk_button_new_from_icon_name ("go-previous-symbolic");
+  gtk_widget_add_css_class (self->back_button, "flat");
+  gtk_widget_set_margin_start (self->back_button, 6);
+  gtk_widget_set_tooltip_text (self->back_button, _("Back to the departments"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->back_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Back to the departments"), -1);
+  gtk_widget_set_visible (self->back_button, FALSE);
+  g_signal_connect_swapped (self->back_button, "clicked", G_CALLBACK (on_back_clicked), self);
+  gtk_box_append (GTK_BOX (heading), self->back_button);
   self->members_label = gtk_label_new (_("Choose a department to see its members."));
   gtk_label_set_xalign (GTK_LABEL (self->members_label), 0);
   gtk_widget_add_css_class (self->members_label, "heading");
@@ -799,10 +847,25 @@ kouan_admin_departments_init (KouanAdminDepartments *self)
   members_scrolled = gtk_scrolled_window_new ();
   gtk_widget_set_vexpand (members_scrolled, TRUE);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (members_scrolled), self->members_view);
-  gtk_box_append (GTK_BOX (members_box), self->members_label);
+  gtk_label_set_wrap (GTK_LABEL (self->members_label), TRUE);
+  gtk_widget_set_hexpand (self->members_label, TRUE);
+  gtk_box_append (GTK_BOX (heading), self->members_label);
+  gtk_widget_set_margin_top (heading, 6);
+  gtk_widget_set_margin_start (members_scrolled, 12);
+  gtk_box_append (GTK_BOX (members_box), heading);
   gtk_box_append (GTK_BOX (members_box), members_scrolled);
-  gtk_paned_set_end_child (GTK_PANED (panes), members_box);
-  gtk_widget_set_parent (panes, GTK_WIDGET (self));
+  adw_leaflet_append (ADW_LEAFLET (self->leaflet), members_box);
+
+  self->content = gtk_stack_new ();
+  gtk_widget_set_vexpand (self->content, TRUE);
+  gtk_stack_add_named (GTK_STACK (self->content), self->leaflet, "list");
+  empty = adw_status_page_new ();
+  adw_status_page_set_icon_name (ADW_STATUS_PAGE (empty), "system-users-symbolic");
+  adw_status_page_set_title (ADW_STATUS_PAGE (empty), _("No Departments Yet"));
+  adw_status_page_set_description (ADW_STATUS_PAGE (empty),
+    _("Add the enterprise’s departments with “New”, then place members in them under Staff and Permissions."));
+  gtk_stack_add_named (GTK_STACK (self->content), empty, "empty");
+  gtk_widget_set_parent (self->content, GTK_WIDGET (self));
 }
 
 GtkWidget *

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <adwaita.h>
 #include <glib/gi18n.h>
 
 #include "kouan-admin-enterprise-support.h"
@@ -153,6 +154,18 @@ on_store_changed (KouanStore      *store,
 {
   if (self->admin == NULL || enterprise_id != kouan_admin_view_get_enterprise_id (self->admin))
     return;
+  if (g_strcmp0 (collection, "roles") == 0)
+    {
+      g_autoptr(GError) refused = NULL;
+
+      /* the server refused an edit: the cache has its record back */
+      if (!kouan_store_people_take_rejection (store, enterprise_id, "roles", &refused))
+        {
+          g_autofree char *message = kouan_admin_view_describe_error (self->admin, refused);
+
+          set_message (self, message);
+        }
+    }
   if (g_strcmp0 (collection, "roles") == 0 || g_strcmp0 (collection, "members") == 0 ||
       g_strcmp0 (collection, "access") == 0)
     load_roles (self);
@@ -311,76 +324,56 @@ add_column (KouanAdminRoles *self,
 /* ---- changes ---- */
 
 static void
-on_change_done (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
+on_delete_response (AdwMessageDialog *dialog,
+                    const char       *response,
+                    KouanAdminRoles  *self)
 {
-  KouanAdminRoles *self = user_data;
-  g_autoptr(GError) error = NULL;
-  G_GNUC_UNUSED g_autoptr(JsonNode) node = kouan_admin_view_call_finish (self->admin, result, &error);
+  gint64 role_id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (dialog), "kouan-id"));
 
-  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && self->admin != NULL)
+  if (g_strcmp0 (response, "delete") == 0 && self->store != NULL && self->admin != NULL)
     {
-      self->busy--;
-      if (error != NULL)
+      g_autoptr(GError) error = NULL;
+
+      /* applied to the cache at once; the sync engine sends it, and a
+       * refusal comes back through the store (on_store_changed) */
+      if (!kouan_store_delete_role (self->store, kouan_admin_view_get_enterprise_id (self->admin),
+                                    role_id, &error))
         {
           g_autofree char *message = kouan_admin_view_describe_error (self->admin, error);
 
           set_message (self, message);
         }
       else
-        {
-          set_message (self, _("The role was deleted."));
-          kouan_admin_view_notify_changed (self->admin);
-        }
+        set_message (self, _("The role was deleted."));
     }
-  g_object_unref (self);
 }
 
-static void
-on_delete_response (GtkDialog       *dialog,
-                    int              response,
-                    KouanAdminRoles *self)
-{
-  gint64 role_id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (dialog), "kouan-id"));
-
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autofree char *suffix = g_strdup_printf ("/roles/%" G_GINT64_FORMAT, role_id);
-
-      self->busy++;
-      kouan_admin_view_call_async (self->admin, "DELETE", suffix, NULL, self->alive,
-                                   on_change_done, g_object_ref (self));
-    }
-  gtk_window_destroy (GTK_WINDOW (dialog));
-}
-
+/* 删除角色: an AdwMessageDialog whose destructive button names the action
+ * (Escape and 取消 close it without a change). */
 static GtkWindow *
-confirm_delete (KouanAdminRoles  *self,
-                KouanRole *record)
+confirm_delete (KouanAdminRoles *self,
+                KouanRole       *record)
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   guint holders = GPOINTER_TO_UINT (g_hash_table_lookup (self->granted, GSIZE_TO_POINTER ((gsize) record->id)));
-  GtkWidget *dialog;
+  g_autofree char *heading = g_strdup_printf (_("Delete the role “%s”?"), record->name);
+  g_autofree char *body = NULL;
+  AdwMessageDialog *dialog;
 
-  dialog = gtk_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                   GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
-                                   GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE,
-                                   _("Delete the role “%s”?"), record->name);
   if (self->counted)
-    gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog),
-      g_dngettext (GETTEXT_PACKAGE, "%u member loses this role and its permissions.",
-                   "%u members lose this role and its permissions.", (gulong) holders),
-      holders);
+    body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u member loses this role and its permissions.",
+                                         "%u members lose this role and its permissions.", (gulong) holders),
+                            holders);
   else
-    gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s",
-      _("Every member holding this role loses it and its permissions."));
-  gtk_dialog_add_buttons (GTK_DIALOG (dialog), _("Cancel"), GTK_RESPONSE_CANCEL,
-                          _("Delete"), GTK_RESPONSE_ACCEPT, NULL);
-  gtk_widget_add_css_class (gtk_dialog_get_widget_for_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT),
-                            "destructive-action");
+    body = g_strdup (_("Every member holding this role loses it and its permissions."));
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                       heading, body));
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "delete", _("_Delete Role"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "delete", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
   g_object_set_data (G_OBJECT (dialog), "kouan-id", GSIZE_TO_POINTER ((gsize) record->id));
-  g_signal_connect (dialog, "response", G_CALLBACK (on_delete_response), self);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_delete_response), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
   return GTK_WINDOW (dialog);
 }
@@ -658,39 +651,6 @@ tree_unbind (GtkSignalListItemFactory *factory,
   g_object_set_data (G_OBJECT (row), "kouan-menu", NULL);
 }
 
-static void
-on_dialog_done (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  GtkWindow *window = user_data;
-  RoleDialog *dialog = g_object_get_data (G_OBJECT (window), "kouan-role-dialog");
-  KouanAdminRoles *self = dialog->self;
-  g_autoptr(GError) error = NULL;
-  G_GNUC_UNUSED g_autoptr(JsonNode) node = kouan_admin_view_call_finish (self->admin, result, &error);
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->admin == NULL)
-    {
-      g_object_unref (window);
-      return;
-    }
-  self->busy--;
-  if (error != NULL)
-    {
-      g_autofree char *message = kouan_admin_view_describe_error (self->admin, error);
-
-      gtk_label_set_label (GTK_LABEL (dialog->message_label), message);
-      gtk_widget_set_sensitive (dialog->confirm_button, TRUE);
-    }
-  else
-    {
-      set_message (self, dialog->role_id == 0 ? _("The role was created.") : _("The role was saved."));
-      kouan_admin_view_notify_changed (self->admin);
-      gtk_window_destroy (window);
-    }
-  g_object_unref (window);
-}
-
 static int
 compare_strings (gconstpointer a,
                  gconstpointer b)
@@ -702,37 +662,41 @@ static void
 on_dialog_confirm (GtkButton  *button,
                    RoleDialog *dialog)
 {
-  g_autoptr(JsonObject) body = json_object_new ();
+  KouanAdminRoles *self = dialog->self;
   g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (dialog->name_entry))));
-  g_autofree char *suffix = NULL;
   g_autofree gpointer *keys = NULL;
-  JsonArray *permissions = json_array_new ();
+  g_autoptr(GError) error = NULL;
   guint n_keys;
+  gint64 enterprise_id;
+  gboolean ok;
 
   if (*name == '\0')
     {
-      json_array_unref (permissions);
       gtk_label_set_label (GTK_LABEL (dialog->message_label), _("Give the role a name."));
       return;
     }
+  if (self->store == NULL || self->admin == NULL)
+    return;
   keys = g_hash_table_get_keys_as_array (dialog->set, &n_keys);
   qsort (keys, n_keys, sizeof (gpointer), compare_strings);
-  for (guint i = 0; i < n_keys; i++)
-    json_array_add_string_element (permissions, keys[i]);
-  json_object_set_string_member (body, "name", name);
-  json_object_set_array_member (body, "permissions", permissions);
+  keys = g_renew (gpointer, keys, n_keys + 1);
+  keys[n_keys] = NULL;
 
-  gtk_widget_set_sensitive (dialog->confirm_button, FALSE);
-  dialog->self->busy++;
+  enterprise_id = kouan_admin_view_get_enterprise_id (self->admin);
   if (dialog->role_id == 0)
-    kouan_admin_view_call_async (dialog->self->admin, "POST", "/roles", body, dialog->self->alive,
-                                 on_dialog_done, g_object_ref (dialog->window));
+    ok = kouan_store_create_role (self->store, enterprise_id, name, (const char * const *) keys, NULL, &error);
   else
+    ok = kouan_store_update_role (self->store, enterprise_id, dialog->role_id, name,
+                                  (const char * const *) keys, &error);
+  if (!ok)
     {
-      suffix = g_strdup_printf ("/roles/%" G_GINT64_FORMAT, dialog->role_id);
-      kouan_admin_view_call_async (dialog->self->admin, "PATCH", suffix, body, dialog->self->alive,
-                                   on_dialog_done, g_object_ref (dialog->window));
+      g_autofree char *message = kouan_admin_view_describe_error (self->admin, error);
+
+      gtk_label_set_label (GTK_LABEL (dialog->message_label), message);
+      return;
     }
+  set_message (self, dialog->role_id == 0 ? _("The role was created.") : _("The role was saved."));
+  gtk_window_destroy (GTK_WINDOW (dialog->window));
 }
 
 static void

@@ -225,6 +225,33 @@ cell_bind (GtkSignalListItemFactory *factory,
   gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (item)), text);
 }
 
+/* The name column: the member's AdwAvatar (initials) beside the name. */
+static void
+name_setup (GtkSignalListItemFactory *factory,
+            GtkListItem              *item)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *avatar = adw_avatar_new (24, NULL, TRUE);
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_box_append (GTK_BOX (box), avatar);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_list_item_set_child (item, box);
+}
+
+static void
+name_bind (GtkSignalListItemFactory *factory,
+           GtkListItem              *item)
+{
+  KouanMember *member = gtk_list_item_get_item (item);
+  GtkWidget *avatar = gtk_widget_get_first_child (gtk_list_item_get_child (item));
+
+  adw_avatar_set_text (ADW_AVATAR (avatar), member->name);
+  gtk_label_set_label (GTK_LABEL (gtk_widget_get_next_sibling (avatar)), member->name);
+}
+
 static void
 add_column (KouanAdminStaff  *self,
             const char       *title,
@@ -236,8 +263,16 @@ add_column (KouanAdminStaff  *self,
 
   /* the page outlives its factories (they go with the column view) */
   g_object_set_data (G_OBJECT (factory), "kouan-staff", self);
-  g_signal_connect (factory, "setup", G_CALLBACK (cell_setup), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (cell_bind), text_func);
+  if (text_func == cell_name)
+    {
+      g_signal_connect (factory, "setup", G_CALLBACK (name_setup), NULL);
+      g_signal_connect (factory, "bind", G_CALLBACK (name_bind), NULL);
+    }
+  else
+    {
+      g_signal_connect (factory, "setup", G_CALLBACK (cell_setup), NULL);
+      g_signal_connect (factory, "bind", G_CALLBACK (cell_bind), text_func);
+    }
   column = gtk_column_view_column_new (title, factory);
   gtk_column_view_column_set_resizable (column, TRUE);
   if (compare != NULL)
@@ -353,6 +388,17 @@ on_store_changed (KouanStore      *store,
                   gint64           enterprise_id,
                   KouanAdminStaff *self)
 {
+  g_autoptr(GError) refused = NULL;
+
+  if (self->admin != NULL && enterprise_id == kouan_admin_view_get_enterprise_id (self->admin) &&
+      g_strcmp0 (collection, "members") == 0 &&
+      !kouan_store_people_take_rejection (store, enterprise_id, "members", &refused))
+    {
+      /* the server refused an edit: the cache has its record back */
+      g_autofree char *message = kouan_admin_view_describe_error (self->admin, refused);
+
+      set_message (self, message);
+    }
   /* "access": losing the right empties the cached members */
   if (self->admin != NULL && enterprise_id == kouan_admin_view_get_enterprise_id (self->admin) &&
       (g_strcmp0 (collection, "members") == 0 || g_strcmp0 (collection, "access") == 0))
@@ -498,63 +544,26 @@ load_choices (KouanAdminStaff *self)
 
 static void load_join_requests (KouanAdminStaff *self);
 
-typedef struct {
-  KouanAdminStaff *self;
-  char            *done;   /* what to say on success */
-} Change;
-
+/* Tells what became of an edit queued in the store (applied to the cache
+ * at once; the sync engine sends it, and a refusal comes back through the
+ * store: on_store_changed). */
 static void
-change_free (Change *change)
-{
-  g_object_unref (change->self);
-  g_free (change->done);
-  g_free (change);
-}
-
-static void
-on_change_done (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  Change *change = user_data;
-  KouanAdminStaff *self = change->self;
-  g_autoptr(GError) error = NULL;
-  G_GNUC_UNUSED g_autoptr(JsonNode) node = kouan_admin_view_call_finish (self->admin, result, &error);
-
-  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && self->admin != NULL)
-    {
-      self->busy--;
-      if (error != NULL)
-        {
-          g_autofree char *message = kouan_admin_view_describe_error (self->admin, error);
-
-          set_message (self, message);
-        }
-      else
-        {
-          kouan_admin_view_notify_changed (self->admin);
-          set_message (self, change->done);
-        }
-    }
-  change_free (change);
-}
-
-static void
-send_change (KouanAdminStaff *self,
-             const char      *method,
-             const char      *suffix,
-             JsonObject      *body,
+report_edit (KouanAdminStaff *self,
+             gboolean         queued,
+             GError          *error,
              const char      *done)
 {
-  Change *change = g_new0 (Change, 1);
+  if (queued)
+    {
+      set_message (self, done);
+      return;
+    }
+  {
+    g_autofree char *message = kouan_admin_view_describe_error (self->admin, error);
 
-  change->self = g_object_ref (self);
-  change->done = g_strdup (done);
-  self->busy++;
-  kouan_admin_view_call_async (self->admin, method, suffix, body, self->alive,
-                               on_change_done, change);
+    set_message (self, message);
+  }
 }
-
 
 typedef struct {
   KouanAdminStaff *self;
@@ -732,16 +741,17 @@ static void
 on_toggle_clicked (KouanAdminStaff *self)
 {
   KouanMember *record = selected (self);
-  g_autoptr(JsonObject) body = json_object_new ();
-  g_autofree char *suffix = NULL;
-  gboolean disabled;
+  g_autoptr(GError) error = NULL;
+  gboolean disabled, queued;
 
-  if (record == NULL)
+  if (record == NULL || self->store == NULL || self->admin == NULL)
     return;
   disabled = record->disabled;
-  json_object_set_string_member (body, "status", disabled ? "active" : "disabled");
-  suffix = g_strdup_printf ("/staff/%" G_GINT64_FORMAT, record->id);
-  send_change (self, "PATCH", suffix, body, disabled ? _("The member was enabled.") : _("The member was disabled."));
+  queued = kouan_store_update_member (self->store, kouan_admin_view_get_enterprise_id (self->admin),
+                                      record->id, KOUAN_MEMBER_EDIT_MEMBERSHIP, 0, !disabled,
+                                      NULL, 0, &error);
+  report_edit (self, queued, error,
+               disabled ? _("The member was enabled.") : _("The member was disabled."));
 }
 
 static void
@@ -751,11 +761,14 @@ on_remove_response (AdwMessageDialog *dialog,
 {
   gint64 user_id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (dialog), "kouan-id"));
 
-  if (g_strcmp0 (response, "remove") == 0)
+  if (g_strcmp0 (response, "remove") == 0 && self->store != NULL && self->admin != NULL)
     {
-      g_autofree char *suffix = g_strdup_printf ("/staff/%" G_GINT64_FORMAT, user_id);
+      g_autoptr(GError) error = NULL;
+      gboolean queued = kouan_store_remove_member (self->store,
+                                                   kouan_admin_view_get_enterprise_id (self->admin),
+                                                   user_id, &error);
 
-      send_change (self, "DELETE", suffix, NULL, _("The member was removed from the enterprise."));
+      report_edit (self, queued, error, _("The member was removed from the enterprise."));
     }
 }
 
@@ -804,18 +817,27 @@ typedef struct {
   GtkWidget       *department_dropdown;
   guint            department_before;  /* its position when opened */
   gint64           user_id;
-  GArray          *removed;   /* gint64 grant ids to delete */
-  GPtrArray       *added;     /* JsonObject bodies to post */
-  guint            pending;
-  gboolean         failed;
+  KouanMember     *member;    /* as the dialog opened */
+  GArray          *removed;   /* gint64 grant ids to drop */
+  GArray          *added;     /* KouanGrant to add (role_id and dates) */
+  GHashTable      *ends;      /* kept grant id → its last-day KouanDateButton */
 } EditDialog;
+
+static void
+clear_added_grant (KouanGrant *grant)
+{
+  g_free (grant->starts_on);
+  g_free (grant->ends_on);
+}
 
 static void
 edit_dialog_free (EditDialog *dialog)
 {
   g_object_unref (dialog->self);
+  g_object_unref (dialog->member);
   g_array_unref (dialog->removed);
-  g_ptr_array_unref (dialog->added);
+  g_array_unref (dialog->added);
+  g_hash_table_unref (dialog->ends);
   g_free (dialog);
 }
 
@@ -836,20 +858,33 @@ on_grant_remove_toggled (GtkCheckButton *check,
         }
 }
 
+/* A held grant's row: its text, a button for its last day (the period
+ * can be extended or shortened) and 移除. */
 static void
-add_grant_row (EditDialog *dialog,
-               const char *text,
-               gint64      grant_id)
+add_grant_row (EditDialog       *dialog,
+               const char       *text,
+               const KouanGrant *held)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   GtkWidget *label = gtk_label_new (text);
+  gint64 grant_id = held != NULL ? held->id : 0;
 
   gtk_widget_set_hexpand (label, TRUE);
   gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
   gtk_box_append (GTK_BOX (box), label);
   if (grant_id > 0)
     {
       GtkWidget *check = gtk_check_button_new_with_label (_("Remove"));
+      GtkWidget *ends = kouan_date_button_new (_("No end date"), TRUE);
+      /* Translators: the accessible name of a held role's last-day button */
+      g_autofree char *name = g_strdup_printf (_("Last day of %s"), held->role);
+
+      kouan_date_button_set_date (KOUAN_DATE_BUTTON (ends), held->ends_on);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (ends), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+      gtk_widget_set_tooltip_text (ends, _("Last day of the role"));
+      g_hash_table_insert (dialog->ends, GSIZE_TO_POINTER ((gsize) grant_id), ends);
+      gtk_box_append (GTK_BOX (box), ends);
 
       g_object_set_data (G_OBJECT (check), "kouan-id", GSIZE_TO_POINTER ((gsize) grant_id));
       g_signal_connect (check, "toggled", G_CALLBACK (on_grant_remove_toggled), dialog);
@@ -868,7 +903,6 @@ on_add_grant_clicked (GtkButton  *button,
   const char *starts = kouan_date_button_get_date (KOUAN_DATE_BUTTON (dialog->starts_button));
   const char *ends = kouan_date_button_get_date (KOUAN_DATE_BUTTON (dialog->ends_button));
   g_autoptr(KouanRole) role = NULL;
-  g_autoptr(JsonObject) grant = NULL;
   g_autofree char *text = NULL;
 
   if (position == GTK_INVALID_LIST_POSITION ||
@@ -887,14 +921,15 @@ on_add_grant_clicked (GtkButton  *button,
   gtk_label_set_label (GTK_LABEL (dialog->message_label), "");
 
   role = g_list_model_get_item (G_LIST_MODEL (dialog->self->roles), position);
-  grant = json_object_new ();
-  json_object_set_int_member (grant, "role_id", role->id);
-  json_object_set_string_member (grant, "role", role->name);
-  json_object_set_string_member (grant, "starts_on", starts);
-  if (ends != NULL)
-    json_object_set_string_member (grant, "ends_on", ends);
-  else
-    json_object_set_null_member (grant, "ends_on");
+  {
+    KouanGrant added = {
+      .role_id = role->id,
+      .starts_on = g_strdup (starts),
+      .ends_on = g_strdup (ends),
+    };
+
+    g_array_append_val (dialog->added, added);
+  }
   {
     KouanGrant shown = {
       .role = role->name,
@@ -905,44 +940,7 @@ on_add_grant_clicked (GtkButton  *button,
 
     text = grant_text (&shown, dialog->self->today);
   }
-  json_object_remove_member (grant, "role");
-  g_ptr_array_add (dialog->added, g_steal_pointer (&grant));
-  add_grant_row (dialog, text, 0);
-}
-
-static void
-on_dialog_step_done (GObject      *source,
-                     GAsyncResult *result,
-                     gpointer      user_data)
-{
-  EditDialog *dialog = user_data;
-  KouanAdminStaff *self = dialog->self;
-  g_autoptr(GError) error = NULL;
-  G_GNUC_UNUSED g_autoptr(JsonNode) node = kouan_admin_view_call_finish (self->admin, result, &error);
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->admin == NULL)
-    return;   /* the page is gone, and the dialog with its window */
-  if (error != NULL && !dialog->failed)
-    {
-      g_autofree char *message = kouan_admin_view_describe_error (self->admin, error);
-
-      dialog->failed = TRUE;
-      gtk_label_set_label (GTK_LABEL (dialog->message_label), message);
-    }
-  if (--dialog->pending > 0)
-    return;
-
-  kouan_admin_view_notify_changed (self->admin);
-  if (!dialog->failed)
-    {
-      set_message (self, _("The member's roles were saved."));
-      gtk_window_destroy (GTK_WINDOW (dialog->window));
-    }
-  else
-    {
-      /* what did go through is saved; the dialog shows why the rest did not */
-      gtk_widget_set_sensitive (dialog->confirm_button, FALSE);
-    }
+  add_grant_row (dialog, text, NULL);
 }
 
 static void
@@ -950,43 +948,67 @@ on_dialog_confirm (GtkButton  *button,
                    EditDialog *dialog)
 {
   KouanAdminStaff *self = dialog->self;
-  g_autofree char *grants = g_strdup_printf ("/staff/%" G_GINT64_FORMAT "/grants", dialog->user_id);
-  gboolean moved = gtk_drop_down_get_selected (GTK_DROP_DOWN (dialog->department_dropdown)) != dialog->department_before;
+  guint position = gtk_drop_down_get_selected (GTK_DROP_DOWN (dialog->department_dropdown));
+  gboolean moved = position != dialog->department_before;
+  g_autoptr(GArray) grants = g_array_new (FALSE, FALSE, sizeof (KouanGrant));
+  g_autoptr(GError) error = NULL;
+  KouanMemberEdit what = 0;
+  gint64 department_id = 0;
 
-  dialog->pending = dialog->removed->len + dialog->added->len + (moved ? 1 : 0);
-  dialog->failed = FALSE;
-  if (dialog->pending == 0)
+  if (moved)
+    what |= KOUAN_MEMBER_EDIT_DEPARTMENT;
+  if (dialog->removed->len > 0 || dialog->added->len > 0)
+    what |= KOUAN_MEMBER_EDIT_GRANTS;
+
+  /* the member's whole list: kept grants, then the added ones — the
+   * server applies it in one step, so handing over one's own
+   * administrator role cannot trip the last-administrator check halfway */
+  for (guint i = 0; i < dialog->member->grants->len; i++)
+    {
+      KouanGrant *grant = &g_array_index (dialog->member->grants, KouanGrant, i);
+      gboolean dropped = FALSE;
+
+      for (guint j = 0; j < dialog->removed->len && !dropped; j++)
+        dropped = g_array_index (dialog->removed, gint64, j) == grant->id;
+      if (!dropped)
+        {
+          KouanGrant kept = *grant;
+          GtkWidget *ends = g_hash_table_lookup (dialog->ends, GSIZE_TO_POINTER ((gsize) grant->id));
+
+          /* its last day as the button shows it now (valid during this call) */
+          if (ends != NULL)
+            kept.ends_on = (char *) kouan_date_button_get_date (KOUAN_DATE_BUTTON (ends));
+          if (kept.ends_on != NULL && g_strcmp0 (kept.ends_on, kept.starts_on) < 0)
+            {
+              gtk_label_set_label (GTK_LABEL (dialog->message_label), _("The role cannot end before it starts."));
+              return;
+            }
+          if (g_strcmp0 (kept.ends_on, grant->ends_on) != 0)
+            what |= KOUAN_MEMBER_EDIT_GRANTS;
+          g_array_append_val (grants, kept);
+        }
+    }
+  g_array_append_vals (grants, dialog->added->data, dialog->added->len);
+  if (what == 0 || self->store == NULL || self->admin == NULL)
     {
       gtk_window_destroy (GTK_WINDOW (dialog->window));
       return;
     }
-  gtk_widget_set_sensitive (dialog->confirm_button, FALSE);
-  /* additions first: replacing one's own admin grant must not trip the
-   * last-admin check halfway */
-  for (guint i = 0; i < dialog->added->len; i++)
-    kouan_admin_view_call_async (self->admin, "POST", grants, g_ptr_array_index (dialog->added, i),
-                                 self->alive, on_dialog_step_done, dialog);
-  if (moved)
-    {
-      g_autoptr(JsonObject) body = json_object_new ();
-      g_autofree char *member = g_strdup_printf ("/staff/%" G_GINT64_FORMAT, dialog->user_id);
-      guint position = gtk_drop_down_get_selected (GTK_DROP_DOWN (dialog->department_dropdown));
+  /* position 0 is "no department"; the rest follow department_ids */
+  if (position > 0 && position <= self->department_ids->len)
+    department_id = g_array_index (self->department_ids, gint64, position - 1);
 
-      /* position 0 is "no department"; the rest follow department_ids */
-      if (position == 0 || position > self->department_ids->len)
-        json_object_set_null_member (body, "department_id");
-      else
-        json_object_set_int_member (body, "department_id",
-                                    g_array_index (self->department_ids, gint64, position - 1));
-      kouan_admin_view_call_async (self->admin, "PATCH", member, body, self->alive, on_dialog_step_done, dialog);
-    }
-  for (guint i = 0; i < dialog->removed->len; i++)
+  if (!kouan_store_update_member (self->store, kouan_admin_view_get_enterprise_id (self->admin),
+                                  dialog->user_id, what, department_id, dialog->member->disabled,
+                                  (const KouanGrant *) grants->data, grants->len, &error))
     {
-      g_autofree char *suffix = g_strdup_printf ("/grants/%" G_GINT64_FORMAT,
-                                                 g_array_index (dialog->removed, gint64, i));
+      g_autofree char *message = kouan_admin_view_describe_error (self->admin, error);
 
-      kouan_admin_view_call_async (self->admin, "DELETE", suffix, NULL, self->alive, on_dialog_step_done, dialog);
+      gtk_label_set_label (GTK_LABEL (dialog->message_label), message);
+      return;
     }
+  set_message (self, _("The member's roles were saved."));
+  gtk_window_destroy (GTK_WINDOW (dialog->window));
 }
 
 static void
@@ -1013,8 +1035,11 @@ open_edit_dialog (KouanAdminStaff *self)
   dialog = g_new0 (EditDialog, 1);
   dialog->self = g_object_ref (self);
   dialog->user_id = record->id;
+  dialog->member = g_object_ref (record);
   dialog->removed = g_array_new (FALSE, FALSE, sizeof (gint64));
-  dialog->added = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  dialog->added = g_array_new (FALSE, TRUE, sizeof (KouanGrant));
+  dialog->ends = g_hash_table_new (g_direct_hash, g_direct_equal);
+  g_array_set_clear_func (dialog->added, (GDestroyNotify) clear_added_grant);
 
   dialog->window = gtk_window_new ();
   kouan_dialog_close_on_escape (GTK_WINDOW (dialog->window));
@@ -1053,7 +1078,7 @@ open_edit_dialog (KouanAdminStaff *self)
       KouanGrant *grant = &g_array_index (record->grants, KouanGrant, i);
       g_autofree char *text = grant_text (grant, self->today);
 
-      add_grant_row (dialog, text, grant->id);
+      add_grant_row (dialog, text, grant);
     }
 
   /* the member's department */
@@ -1427,6 +1452,23 @@ _kouan_admin_staff_dialog_add_grant (GtkWindow  *window,
   kouan_date_button_set_date (KOUAN_DATE_BUTTON (dialog->starts_button), starts_on);
   kouan_date_button_set_date (KOUAN_DATE_BUTTON (dialog->ends_button), ends_on);
   on_add_grant_clicked (NULL, dialog);
+}
+
+void
+_kouan_admin_staff_dialog_set_grant_end (GtkWindow  *window,
+                                         const char *role,
+                                         const char *ends_on)
+{
+  EditDialog *dialog = g_object_get_data (G_OBJECT (window), "kouan-edit-dialog");
+
+  for (guint i = 0; i < dialog->member->grants->len; i++)
+    {
+      KouanGrant *grant = &g_array_index (dialog->member->grants, KouanGrant, i);
+      GtkWidget *ends = g_hash_table_lookup (dialog->ends, GSIZE_TO_POINTER ((gsize) grant->id));
+
+      if (g_strcmp0 (grant->role, role) == 0 && ends != NULL)
+        kouan_date_button_set_date (KOUAN_DATE_BUTTON (ends), ends_on);
+    }
 }
 
 void

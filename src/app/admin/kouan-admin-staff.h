@@ -39,6 +39,10 @@ void         _kouan_admin_staff_dialog_add_grant (GtkWindow      *dialog,
                                                   const char     *role,
                                                   const char     *starts_on,
                                                   const char     *ends_on);
+/* In an open 编辑 dialog: the last day of the held grant of @role (NULL: none) */
+void         _kouan_admin_staff_dialog_set_grant_end (GtkWindow  *dialog,
+                                                      const char *role,
+                                                      const char *ends_on);
 /* In an open 编辑 dialog: the member's department by name (NULL: none) */
 void         _kouan_admin_staff_dialog_set_department (GtkWindow *dialog,
                                                        const char *department);

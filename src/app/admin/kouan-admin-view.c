@@ -10,6 +10,7 @@
 #include "kouan-admin-staff.h"
 #include "kouan-admin-view.h"
 #include "kouan-permissions.h"
+#include "kouan-store-people.h"
 
 struct _KouanAdminView
 {
@@ -463,48 +464,71 @@ kouan_admin_view_get_client (KouanAdminView *self)
   return self->client;
 }
 
-void
-kouan_admin_view_call_async (KouanAdminView      *self,
-                             const char          *method,
-                             const char          *suffix,
-                             JsonObject          *body,
-                             GCancellable        *cancellable,
-                             GAsyncReadyCallback  callback,
-                             gpointer             user_data)
-{
-  g_autofree char *path = NULL;
-  g_autoptr(JsonNode) node = NULL;
-
-  g_return_if_fail (KOUAN_IS_ADMIN_VIEW (self));
-  g_return_if_fail (self->client != NULL);
-
-  path = g_strdup_printf ("/api/v1/enterprises/%" G_GINT64_FORMAT "%s", self->enterprise_id, suffix);
-  if (body != NULL)
-    {
-      node = json_node_new (JSON_NODE_OBJECT);
-      json_node_set_object (node, body);
-    }
-  kouan_client_call_async (self->client, method, path, node, cancellable, callback, user_data);
-}
-
-JsonNode *
-kouan_admin_view_call_finish (KouanAdminView  *self,
-                              GAsyncResult    *result,
-                              GError         **error)
-{
-  g_autoptr(GObject) client = g_async_result_get_source_object (result);
-
-  /* @self is not used: a page may finish a call after its area is gone
-   * (it then only sees G_IO_ERROR_CANCELLED) */
-  return kouan_client_call_finish (KOUAN_CLIENT (client), result, error);
-}
+static char *describe_error (const GError *error);
 
 char *
 kouan_admin_view_describe_error (KouanAdminView *self,
                                  const GError   *error)
 {
+  g_autofree char *reason = describe_error (error);
+
+  /* A refusal arrives after the page said the change was made: say that
+   * it was undone, then why. */
+  if (error != NULL && error->domain == KOUAN_PEOPLE_ERROR &&
+      error->code != KOUAN_PEOPLE_ERROR_FAILED && error->code != KOUAN_PEOPLE_ERROR_INVALID)
+    /* Translators: %s says why and what to do */
+    return g_strdup_printf (_("The server did not accept your last change and undid it. %s"), reason);
+  return g_steal_pointer (&reason);
+}
+
+static char *
+describe_error (const GError *error)
+{
   /* from the error itself: the client's last code may be another call's */
   const char *code = kouan_api_error_get_server_code (error);
+
+  /* A refusal of a queued edit (kouan_store_people_take_rejection()) */
+  if (error != NULL && error->domain == KOUAN_PEOPLE_ERROR)
+    {
+      const char *field = kouan_people_error_get_field (error);
+
+      switch ((KouanPeopleError) error->code)
+        {
+        case KOUAN_PEOPLE_ERROR_LAST_ADMIN:   code = "last_admin"; break;
+        case KOUAN_PEOPLE_ERROR_BUILTIN_ROLE: code = "builtin_role"; break;
+        case KOUAN_PEOPLE_ERROR_NAME_TAKEN:   code = "name_taken"; break;
+        case KOUAN_PEOPLE_ERROR_NOT_EMPTY:    code = "not_empty"; break;
+        case KOUAN_PEOPLE_ERROR_CYCLE:        code = "cycle"; break;
+        case KOUAN_PEOPLE_ERROR_FORBIDDEN:    code = "forbidden"; break;
+        case KOUAN_PEOPLE_ERROR_NOT_FOUND:
+          return g_strdup (_("This record no longer exists; someone may have removed it. Reopen the page to see the current records."));
+        case KOUAN_PEOPLE_ERROR_INVALID:
+          if (g_strcmp0 (field, "name") == 0)
+            return g_strdup (_("The server did not accept the name: use 1 to 50 characters without spaces at either end."));
+          if (g_strcmp0 (field, "parent_id") == 0 || g_strcmp0 (field, "department_id") == 0)
+            return g_strdup (_("The chosen department no longer exists. Choose another one."));
+          if (g_strcmp0 (field, "head_user_id") == 0)
+            return g_strdup (_("The chosen head is no longer a member of the enterprise. Choose another one."));
+          if (g_strcmp0 (field, "grants") == 0)
+            return g_strdup (_("The server did not accept the roles: check that each role still exists and that no period ends before it starts."));
+          G_GNUC_FALLTHROUGH;
+        case KOUAN_PEOPLE_ERROR_FAILED:
+        default:
+          g_debug ("Edit refused: %s", error->message);
+          return g_strdup (_("The server did not accept the change and kept the previous values. Check them and try again."));
+        }
+    }
+  if (g_error_matches (error, KOUAN_STORE_ERROR, KOUAN_STORE_ERROR_INVALID) ||
+      g_error_matches (error, KOUAN_STORE_ERROR, KOUAN_STORE_ERROR_NOT_FOUND))
+    {
+      g_debug ("Edit not queued: %s", error->message);
+      return g_strdup (_("A record this change refers to was created offline and is not on the server yet, or is gone. Wait until the changes are synced, then try again."));
+    }
+  if (error != NULL && error->domain == KOUAN_STORE_ERROR)
+    {
+      g_warning ("Edit not queued: %s", error->message);
+      return g_strdup (_("The change could not be saved on this computer. Try again; if it keeps failing, tell your administrator."));
+    }
 
   /* The server's codes (docs/api.md) that a user can act on */
   if (g_strcmp0 (code, "last_admin") == 0)

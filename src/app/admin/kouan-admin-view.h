@@ -58,21 +58,8 @@ void         kouan_admin_view_set_client        (KouanAdminView     *self,
 /* (nullable) (transfer none) */
 KouanClient *kouan_admin_view_get_client        (KouanAdminView     *self);
 
-/* Calls "/api/v1/enterprises/{eid}" + @suffix (docs/api.md, "Administrator
- * center: people") with the view's client; @body (nullable) (transfer none).
- * Finish with kouan_admin_view_call_finish(). */
-void         kouan_admin_view_call_async        (KouanAdminView      *self,
-                                                 const char          *method,
-                                                 const char          *suffix,
-                                                 JsonObject          *body,
-                                                 GCancellable        *cancellable,
-                                                 GAsyncReadyCallback  callback,
-                                                 gpointer             user_data);
-/* (transfer full) (nullable) the answer, NULL for 204 */
-JsonNode    *kouan_admin_view_call_finish       (KouanAdminView      *self,
-                                                 GAsyncResult        *result,
-                                                 GError             **error);
-/* (transfer full) what to tell the user about a failed call, translated */
+/* (transfer full) what to tell the user about a failed call or a refused
+ * edit (KOUAN_PEOPLE_ERROR, KOUAN_STORE_ERROR), translated */
 char        *kouan_admin_view_describe_error    (KouanAdminView      *self,
                                                  const GError        *error);
 /* A page changed records others show (roles, departments, members): the
