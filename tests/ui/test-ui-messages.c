@@ -629,6 +629,29 @@ message_is_open (gpointer user_data)
   return kouan_messages_view_get_open_message_id (fixture.notices) == wait->id;
 }
 
+/* A button that is not the star (the star is a toggle) */
+static gboolean
+has_plain_button (GtkWidget *widget)
+{
+  if (GTK_IS_BUTTON (widget) && !GTK_IS_TOGGLE_BUTTON (widget))
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (has_plain_button (child))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+model_row_read (gpointer user_data)
+{
+  RowWait *wait = user_data;
+  gint position = model_find (wait->id);
+  g_autoptr(KouanMessage) message = position >= 0 ? model_item (position) : NULL;
+
+  return message != NULL && kouan_message_get_read (message);
+}
+
 static void
 test_open_marks_read (void)
 {
@@ -654,20 +677,26 @@ test_open_marks_read (void)
   unread_items = g_list_model_get_n_items (kouan_messages_view_get_model (fixture.notices));
   g_assert_cmpuint (unread_items, ==, counts.unread);
 
-  /* 查看详情 on the row */
+  /* Enter on the row (the list's activate-item; a click on the row does
+   * the same through messages.open): there is no 查看详情 button. */
   row = find_row (GTK_WIDGET (fixture.notices), wait.id);
-  g_assert_true (gtk_widget_activate (kouan_message_row_get_open_button (row)));
-  /* A keyboard-activated button shows itself pressed for a moment before
-   * it emits "clicked". */
+  g_assert_nonnull (row);
+  g_assert_false (has_plain_button (GTK_WIDGET (row)));
+  g_assert_true (gtk_widget_activate_action (find_by_type (GTK_WIDGET (fixture.notices),
+                                                           GTK_TYPE_LIST_VIEW),
+                                             "list.activate-item", "u",
+                                             (guint) model_find (wait.id)));
   g_assert_true (wait_until (message_is_open, &wait));
 
-  /* Counts move by one each way; the item leaves the unread list. */
+  /* Counts move by one each way, but the list holds still: the row stays
+   * where it was in 未读, now read, until the user leaves the tab. */
   counts.unread--;
   counts.read++;
   g_assert_true (wait_until (counts_are, &counts));
-  g_assert_cmpint (model_find (wait.id), ==, -1);
+  g_assert_true (wait_until (model_row_read, &wait));
+  g_assert_cmpint (model_find (wait.id), ==, 0);
   g_assert_cmpuint (g_list_model_get_n_items (kouan_messages_view_get_model (fixture.notices)), ==,
-                    unread_items - 1);
+                    unread_items);
 
   /* The tab labels say so. */
   {
@@ -680,7 +709,7 @@ test_open_marks_read (void)
     g_assert_nonnull (read_tab);
   }
 
-  /* The detail stays open on the message although its row is gone. */
+  /* The detail shows the message, read. */
   g_assert_cmpint (kouan_messages_view_get_open_message_id (fixture.notices), ==, wait.id);
   detail = KOUAN_MESSAGE_DETAIL (find_by_type (GTK_WIDGET (fixture.notices),
                                                KOUAN_TYPE_MESSAGE_DETAIL));
@@ -721,9 +750,13 @@ test_open_marks_read (void)
                      star_wait.starred);
   }
 
+  /* Back in 未读, the message read there is gone. */
   g_assert_true (gtk_widget_activate (unread_tab));
   g_assert_true (wait_until (unread_tab_is_shown, NULL));
   g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (read_tab)));
+  g_assert_cmpint (model_find (wait.id), ==, -1);
+  g_assert_cmpuint (g_list_model_get_n_items (kouan_messages_view_get_model (fixture.notices)), ==,
+                    unread_items - 1);
 }
 
 /* Sends a key the way GTK delivers it to the list view's own key handler
@@ -814,8 +847,8 @@ test_keyboard (void)
   g_assert_true (activate_view_shortcut ("<Control>d"));
   g_assert_true (wait_until (model_row_starred, &wait));
 
-  /* Tab goes into the list to a row's star, to its 查看详情 button, then
-   * out of the list (not on to the next of possibly 100k rows). */
+  /* Tab goes into the list to a row's star (the row itself opens the
+   * message: no 查看详情 button), then out of the list (not on to the next of possibly 100k rows). */
   settle ();
   check = find_actionable (GTK_WIDGET (fixture.notices), GTK_TYPE_CHECK_BUTTON,
                            "messages.starred-only");
@@ -851,11 +884,6 @@ test_keyboard (void)
   g_assert_true (gtk_widget_activate (gtk_root_get_focus (root)));
   g_assert_true (wait_until (model_row_starred, &wait));
   g_assert_true (wait_until (star_has_focus, &wait));
-
-  g_assert_true (send_list_key (list_view, GDK_KEY_Tab, 0));
-  focus = gtk_root_get_focus (root);
-  g_assert_true (GTK_IS_BUTTON (focus) && !GTK_IS_TOGGLE_BUTTON (focus));
-  g_assert_true (gtk_widget_get_ancestor (focus, KOUAN_TYPE_MESSAGE_ROW) != NULL);
 
   g_assert_true (send_list_key (list_view, GDK_KEY_Tab, 0));
   focus = gtk_root_get_focus (root);

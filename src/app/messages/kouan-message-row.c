@@ -13,7 +13,6 @@ struct _KouanMessageRow
   /* template widgets */
   GtkLabel     *category_label;
   GtkLabel     *date_label;
-  GtkButton    *open_button;
   GtkLabel     *severity_label;
   GtkToggleButton *star_button;
   GtkLabel     *title_label;
@@ -160,9 +159,14 @@ star_button_query_tooltip_cb (KouanMessageRow *self,
   return TRUE;
 }
 
+/* A click anywhere on the row but its star opens the message (the star
+ * button claims its own clicks); Enter does through the list's activate. */
 static void
-open_button_clicked_cb (KouanMessageRow *self,
-                        GtkButton       *button)
+row_released_cb (KouanMessageRow *self,
+                 int              n_press,
+                 double           x,
+                 double           y,
+                 GtkGestureClick *gesture)
 {
   if (self->message == NULL)
     return;
@@ -177,7 +181,6 @@ kouan_message_row_update (KouanMessageRow *self)
   KouanMessage *message = self->message;
   g_autofree char *date = NULL;
   g_autofree char *star_label = NULL;
-  g_autofree char *open_label = NULL;
   const char *title;
   const char *severity;
   gboolean read;
@@ -249,11 +252,6 @@ kouan_message_row_update (KouanMessageRow *self)
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, star_label,
                                   -1);
 
-  /* Translators: accessible name of the 查看详情 button of a message; %s is its title */
-  open_label = g_strdup_printf (_("View details of “%s”"), title);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->open_button),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, open_label,
-                                  -1);
 }
 
 /* Whether two versions of a message look the same in a row: a pull may
@@ -315,14 +313,6 @@ kouan_message_row_get_star_button (KouanMessageRow *self)
   g_return_val_if_fail (KOUAN_IS_MESSAGE_ROW (self), NULL);
 
   return GTK_WIDGET (self->star_button);
-}
-
-GtkWidget *
-kouan_message_row_get_open_button (KouanMessageRow *self)
-{
-  g_return_val_if_fail (KOUAN_IS_MESSAGE_ROW (self), NULL);
-
-  return GTK_WIDGET (self->open_button);
 }
 
 GtkWidget *
@@ -402,11 +392,9 @@ kouan_message_row_class_init (KouanMessageRowClass *klass)
                                                "/io/github/kouan/Kouan/ui/kouan-message-row.ui");
   gtk_widget_class_bind_template_child (widget_class, KouanMessageRow, category_label);
   gtk_widget_class_bind_template_child (widget_class, KouanMessageRow, date_label);
-  gtk_widget_class_bind_template_child (widget_class, KouanMessageRow, open_button);
   gtk_widget_class_bind_template_child (widget_class, KouanMessageRow, severity_label);
   gtk_widget_class_bind_template_child (widget_class, KouanMessageRow, star_button);
   gtk_widget_class_bind_template_child (widget_class, KouanMessageRow, title_label);
-  gtk_widget_class_bind_template_callback (widget_class, open_button_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, star_button_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, star_button_query_tooltip_cb);
 
@@ -418,10 +406,17 @@ static void
 kouan_message_row_init (KouanMessageRow *self)
 {
   GtkLayoutManager *layout;
+  GtkGesture *click;
 
   gtk_widget_init_template (GTK_WIDGET (self));
   kouan_message_row_load_css ();
 
   layout = gtk_widget_get_layout_manager (GTK_WIDGET (self));
   gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (layout), 6);
+
+  click = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
+  g_signal_connect_object (click, "released", G_CALLBACK (row_released_cb),
+                           self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
 }

@@ -24,7 +24,6 @@ KouanMessage *kouan_message_row_get_message  (KouanMessageRow *self);
 void          kouan_message_row_refresh      (KouanMessageRow *self);
 /* The star toggle (for tests and keyboard focus handling) */
 GtkWidget    *kouan_message_row_get_star_button (KouanMessageRow *self);
-GtkWidget    *kouan_message_row_get_open_button (KouanMessageRow *self);
 
 /* Shared formatting, also used by the detail view. (transfer full) */
 char         *kouan_message_format_date       (gint64 created_at,

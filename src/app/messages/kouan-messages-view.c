@@ -48,6 +48,8 @@ struct _KouanMessagesView
   gint64              selected_id;
   guint               unread_count;
   guint               read_count;
+  guint               unread_shown;     /* with the starred filter */
+  guint               read_shown;
   guint               show_read : 1;
   guint               model_pending : 1;
   guint               starred_only : 1;
@@ -114,12 +116,26 @@ kouan_messages_view_update_tabs (KouanMessagesView *self)
   g_autofree char *unread = NULL;
   g_autofree char *read = NULL;
 
-  /* Translators: tab of the message center, %u is how many unread messages
-   * there are (zh_CN: 未读 (%u)) */
-  unread = g_strdup_printf (_("Unread (%u)"), self->unread_count);
-  /* Translators: tab of the message center, %u is how many read messages
-   * there are (zh_CN: 已读 (%u)) */
-  read = g_strdup_printf (_("Read (%u)"), self->read_count);
+  if (self->starred_only)
+    {
+      /* Translators: tab of the message center under the “Only starred”
+       * filter: how many unread messages it shows of how many there are
+       * (zh_CN: 未读（%u / %u）) */
+      unread = g_strdup_printf (_("Unread (%u / %u)"), self->unread_shown, self->unread_count);
+      /* Translators: tab of the message center under the “Only starred”
+       * filter: how many read messages it shows of how many there are
+       * (zh_CN: 已读（%u / %u）) */
+      read = g_strdup_printf (_("Read (%u / %u)"), self->read_shown, self->read_count);
+    }
+  else
+    {
+      /* Translators: tab of the message center, %u is how many unread messages
+       * there are (zh_CN: 未读 (%u)) */
+      unread = g_strdup_printf (_("Unread (%u)"), self->unread_count);
+      /* Translators: tab of the message center, %u is how many read messages
+       * there are (zh_CN: 已读 (%u)) */
+      read = g_strdup_printf (_("Read (%u)"), self->read_count);
+    }
   gtk_button_set_label (GTK_BUTTON (self->unread_button), unread);
   gtk_button_set_label (GTK_BUTTON (self->read_button), read);
 
@@ -202,21 +218,31 @@ kouan_messages_view_set_counts (KouanMessagesView *self,
   g_object_thaw_notify (G_OBJECT (self));
 }
 
-/* Counts are two indexed COUNT queries, so they are cheap even at 100k rows;
- * they are not derived from the lists because the tab counts ignore the
- * starred filter. */
+/* Counts are indexed COUNT queries (the unfiltered ones kept in memory by
+ * the store), so they are cheap even at 100k rows. Under “Only starred”
+ * the tabs say how many of how many: 未读（4 / 60）. */
 static void
 kouan_messages_view_refresh (KouanMessagesView *self)
 {
   guint unread = 0;
   guint read = 0;
 
+  self->unread_shown = self->read_shown = 0;
   if (self->store != NULL && self->enterprise_id > 0)
     {
       unread = kouan_store_count_messages (self->store, self->enterprise_id, self->kind,
                                            KOUAN_READ_FILTER_UNREAD, FALSE);
       read = kouan_store_count_messages (self->store, self->enterprise_id, self->kind,
                                          KOUAN_READ_FILTER_READ, FALSE);
+      if (self->starred_only)
+        {
+          self->unread_shown = kouan_store_count_messages (self->store, self->enterprise_id,
+                                                           self->kind, KOUAN_READ_FILTER_UNREAD,
+                                                           TRUE);
+          self->read_shown = kouan_store_count_messages (self->store, self->enterprise_id,
+                                                         self->kind, KOUAN_READ_FILTER_READ,
+                                                         TRUE);
+        }
     }
   kouan_messages_view_set_counts (self, unread, read);
 
@@ -314,6 +340,14 @@ kouan_messages_view_mapped (KouanMessagesView *self)
 {
   if (self->model_pending)
     kouan_messages_view_set_current_model (self);
+}
+
+/* Leaving the view lets go of the messages read in 未读. */
+static void
+kouan_messages_view_unmapped (KouanMessagesView *self)
+{
+  if (self->unread_list != NULL)
+    kouan_message_list_release_kept (self->unread_list);
 }
 
 static void
@@ -520,11 +554,15 @@ kouan_messages_view_open (KouanMessagesView *self,
   kouan_message_detail_set_message (self->detail, message);
   gtk_stack_set_visible_child_name (self->detail_stack, "detail");
 
-  /* The item then leaves the 未读 list by itself (the list follows the
-   * store); the detail stays because it is keyed on the id, not on the
-   * selection. */
+  /* Marked read, but the row stays where it is in 未读 until the user
+   * leaves the tab or refreshes, so the list does not move under the
+   * pointer; the detail is keyed on the id, not on the selection. */
   if (!kouan_message_get_read (message))
-    kouan_messages_view_edit (self, message, FALSE, TRUE);
+    {
+      if (!self->show_read && self->unread_list != NULL)
+        kouan_message_list_keep (self->unread_list, id);
+      kouan_messages_view_edit (self, message, FALSE, TRUE);
+    }
 }
 
 static void
@@ -757,6 +795,8 @@ kouan_messages_view_set_show_read (KouanMessagesView *self,
     return;
 
   self->show_read = show_read;
+  if (self->unread_list != NULL)
+    kouan_message_list_release_kept (self->unread_list);
   kouan_messages_view_update_tabs (self);
   kouan_messages_view_set_current_model (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_READ]);
@@ -776,7 +816,7 @@ kouan_messages_view_set_starred_only (KouanMessagesView *self,
   if (self->read_list != NULL)
     kouan_message_list_set_starred_only (self->read_list, starred_only);
   kouan_messages_view_scroll_to_top (self);
-  kouan_messages_view_update_empty_state (self);
+  kouan_messages_view_refresh (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STARRED_ONLY]);
 }
 
@@ -1071,6 +1111,7 @@ kouan_messages_view_init (KouanMessagesView *self)
 
   self->cancellable = g_cancellable_new ();
   g_signal_connect (self, "map", G_CALLBACK (kouan_messages_view_mapped), NULL);
+  g_signal_connect (self, "unmap", G_CALLBACK (kouan_messages_view_unmapped), NULL);
   g_queue_init (&self->edits);
   self->pending_stars = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
 
