@@ -49,6 +49,12 @@ is_cjk (gunichar c)
          (c >= 0xAC00 && c <= 0xD7AF);      /* hangul syllables */
 }
 
+static inline gboolean
+is_ascii_digit (gunichar c)
+{
+  return c >= '0' && c <= '9';
+}
+
 static gboolean
 is_word (gunichar c)
 {
@@ -140,18 +146,73 @@ kouan_cjk_tokenize (const char        *text,
       else if (c != (gunichar) -1 && is_word (c))
         {
           const char *start = p;
+          const char *digits_from = NULL;  /* where the digits of a run of letters then digits begin */
+          gsize n_letters = 0;
+          gboolean digits_only = TRUE, letters_then_digits = TRUE;
+          guint n_groups = 1;
 
           g_string_truncate (word, 0);
-          while (p < end)
+          for (;;)
             {
-              c = next_char (p, end, &after);
-              if (c == (gunichar) -1 || !is_word (c))
-                break;
-              g_string_append_unichar (word, g_unichar_tolower (c));
-              p = after;
+              while (p < end)
+                {
+                  c = next_char (p, end, &after);
+                  if (c == (gunichar) -1 || !is_word (c))
+                    break;
+                  if (is_ascii_digit (c))
+                    {
+                      if (digits_from == NULL)
+                        digits_from = p;
+                    }
+                  else
+                    {
+                      digits_only = FALSE;
+                      if (digits_from != NULL)
+                        letters_then_digits = FALSE;
+                    }
+                  g_string_append_unichar (word, g_unichar_tolower (c));
+                  if (digits_from == NULL)
+                    n_letters = word->len;
+                  p = after;
+                }
+              /* digit groups: "5301 2026 0000 12345" is one number, as
+               * "530120260000012345" is */
+              if (digits_only && p + 1 < end && *p == ' ' && is_ascii_digit ((guchar) p[1]))
+                {
+                  p++;
+                  n_groups++;
+                  continue;
+                }
+              break;
             }
           if (!func (word->str, word->len, FALSE, start - text, p - text, user_data))
             return;
+          if (query)
+            continue;
+          if (n_groups > 1 && digits_only)
+            {
+              /* each group too, so "12345" or "2026" alone finds it */
+              const char *q = start;
+
+              while (q < p)
+                {
+                  const char *group = q;
+
+                  while (q < p && *q != ' ')
+                    q++;
+                  if (!func (group, q - group, TRUE, group - text, q - text, user_data))
+                    return;
+                  while (q < p && *q == ' ')
+                    q++;
+                }
+            }
+          else if (letters_then_digits && n_letters > 0 && word->len - n_letters >= 4)
+            {
+              /* the number of a bill of lading (COSU6123456780) alone */
+              if (!func (word->str + n_letters, word->len - n_letters, TRUE,
+                         digits_from - text, p - text, user_data))
+                return;
+            }
         }
       else
         p = after;
@@ -269,16 +330,44 @@ count_token (const char *token,
   return TRUE;
 }
 
+/* Drops the spaces inside a number typed in groups ("5301 2026 0000"),
+ * which documents index as one number too. */
+static char *
+join_digit_groups (const char *keyword)
+{
+  GString *out = g_string_new (NULL);
+
+  for (const char *p = keyword; *p != '\0'; p++)
+    {
+      if (*p == ' ' && out->len > 0 && g_ascii_isdigit (out->str[out->len - 1]))
+        {
+          const char *q = p;
+
+          while (*q == ' ')
+            q++;
+          if (g_ascii_isdigit (*q))
+            {
+              p = q - 1;
+              continue;
+            }
+        }
+      g_string_append_c (out, *p);
+    }
+  return g_string_free (out, FALSE);
+}
+
 char *
 kouan_cjk_match_expression (const char *keyword)
 {
   g_autoptr(GString) expression = g_string_new (NULL);
+  g_autofree char *joined = NULL;
   const char *p;
 
   if (keyword == NULL || !g_utf8_validate (keyword, -1, NULL))
     return NULL;
 
-  p = keyword;
+  joined = join_digit_groups (keyword);
+  p = joined;
   while (*p != '\0')
     {
       const char *start, *last = NULL;
