@@ -410,3 +410,76 @@ kouan_cjk_match_expression (const char *keyword)
     return NULL;
   return g_string_free (g_steal_pointer (&expression), FALSE);
 }
+
+/* ---- highlighting ---------------------------------------------------- */
+
+typedef struct {
+  GPtrArray *terms;    /* query tokens, (element-type utf8) */
+  GArray    *ranges;
+  const char *text;
+} RangeSearch;
+
+static gboolean
+collect_term (const char *token,
+              gsize       length,
+              gboolean    colocated,
+              gsize       start,
+              gsize       end,
+              gpointer    user_data)
+{
+  g_ptr_array_add (user_data, g_strndup (token, length));
+  return TRUE;
+}
+
+static gboolean
+match_token (const char *token,
+             gsize       length,
+             gboolean    colocated,
+             gsize       start,
+             gsize       end,
+             gpointer    user_data)
+{
+  RangeSearch *search = user_data;
+
+  for (guint i = 0; i < search->terms->len; i++)
+    {
+      const char *term = g_ptr_array_index (search->terms, i);
+      gsize term_length = strlen (term);
+      gboolean word = is_word (g_utf8_get_char (term));
+
+      /* CJK terms match whole tokens (a bigram or a lone character);
+       * word terms also match as a prefix */
+      if (term_length == length ? memcmp (term, token, length) == 0
+          : (word && term_length < length && memcmp (term, token, term_length) == 0))
+        {
+          guint range[2] = { start, end };
+
+          /* a prefix match covers only what was typed, when the token is
+           * the text itself (not a joined number or a lowercased word) */
+          if (term_length < length && end - start == length &&
+              g_ascii_strncasecmp (search->text + start, token, length) == 0)
+            range[1] = start + term_length;
+          g_array_append_vals (search->ranges, range, 2);
+          break;
+        }
+    }
+  return TRUE;
+}
+
+GArray *
+kouan_cjk_match_ranges (const char *text,
+                        const char *keyword)
+{
+  g_autoptr(GPtrArray) terms = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *joined = NULL;
+  RangeSearch search = { terms, g_array_new (FALSE, FALSE, sizeof (guint)), text };
+
+  if (text == NULL || keyword == NULL || !g_utf8_validate (keyword, -1, NULL))
+    return search.ranges;
+
+  joined = join_digit_groups (keyword);
+  kouan_cjk_tokenize (joined, -1, TRUE, collect_term, terms);
+  if (terms->len > 0)
+    kouan_cjk_tokenize (text, -1, FALSE, match_token, &search);
+  return search.ranges;
+}

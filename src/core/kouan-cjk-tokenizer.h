@@ -55,4 +55,11 @@ gboolean  kouan_cjk_tokenizer_register   (sqlite3           *db,
  * character. */
 char     *kouan_cjk_match_expression     (const char        *keyword);
 
+/* (transfer full): the byte ranges of @text (pairs of start, end: guint)
+ * that a search for @keyword matched, for highlighting them: tokens of
+ * @text equal to a token of @keyword, or starting with one that a prefix
+ * query matches (a Latin or digit term). Ranges may overlap. */
+GArray   *kouan_cjk_match_ranges         (const char        *text,
+                                          const char        *keyword);
+
 G_END_DECLS

@@ -207,6 +207,48 @@ test_fts5 (void)
   sqlite3_close (db);
 }
 
+static char *
+marked (const char *text, const char *keyword)
+{
+  g_autoptr(GArray) ranges = kouan_cjk_match_ranges (text, keyword);
+  g_autofree gboolean *on = g_new0 (gboolean, strlen (text) + 1);
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i + 1 < ranges->len; i += 2)
+    for (guint b = g_array_index (ranges, guint, i); b < g_array_index (ranges, guint, i + 1); b++)
+      on[b] = TRUE;
+  for (gsize b = 0; text[b] != '\0'; b++)
+    {
+      if (on[b] && (b == 0 || !on[b - 1]))
+        g_string_append_c (out, '[');
+      g_string_append_c (out, text[b]);
+      if (on[b] && !on[b + 1])
+        g_string_append_c (out, ']');
+    }
+  return g_string_free (out, FALSE);
+}
+
+static void
+test_match_ranges (void)
+{
+  static const struct { const char *text, *keyword, *expected; } cases[] = {
+    { "报关单 5301 2026 0000 123456 已放行", "5301 2026", "报关单 [5301 2026 0000 123456] 已放行" },
+    { "报关单 5301 2026 0000 123456 已放行", "放行", "报关单 5301 2026 0000 123456 已[放行]" },
+    { "提单号 COSU6123456780 到港", "cosu61", "提单号 [COSU61]23456780 到港" },
+    { "提单号 COSU6123456780 到港", "6123456780", "提单号 COSU[6123456780] 到港" },
+    { "上海示例贸易有限公司", "示例 公司", "上海[示例]贸易有限[公司]" },
+    { "nothing here", "5301", "nothing here" },
+    { "text", "，", "text" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *got = marked (cases[i].text, cases[i].keyword);
+
+      g_assert_cmpstr (got, ==, cases[i].expected);
+    }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -217,6 +259,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/cjk-tokenizer/stop-and-offsets", test_stop_and_offsets);
   g_test_add_func ("/cjk-tokenizer/match-expression", test_match_expression);
   g_test_add_func ("/cjk-tokenizer/fts5", test_fts5);
+  g_test_add_func ("/cjk-tokenizer/match-ranges", test_match_ranges);
 
   return g_test_run ();
 }
