@@ -900,6 +900,140 @@ test_keyboard (void)
   g_assert_true (focus == check || (focus != NULL && gtk_widget_is_ancestor (focus, check)));
 }
 
+/* --- search ----------------------------------------------------------- */
+
+static GListModel *
+shown_model (void)
+{
+  GtkWidget *list_view = find_by_type (GTK_WIDGET (fixture.notices), GTK_TYPE_LIST_VIEW);
+
+  return G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (list_view)));
+}
+
+typedef struct {
+  gint64      id;
+  const char *number;
+} SearchWait;
+
+/* The search shows @id, and every result carries @number */
+static gboolean
+search_shows (gpointer user_data)
+{
+  SearchWait *wait = user_data;
+  GListModel *model = shown_model ();
+  gboolean seen = FALSE;
+
+  if (KOUAN_IS_MESSAGE_LIST (gtk_single_selection_get_model (GTK_SINGLE_SELECTION (model))))
+    return FALSE;
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(KouanMessage) message = g_list_model_get_item (model, i);
+
+      if (strstr (kouan_message_get_title (message), wait->number) == NULL &&
+          strstr (kouan_message_get_body (message), wait->number) == NULL)
+        return FALSE;
+      seen = seen || kouan_message_get_id (message) == wait->id;
+    }
+  return seen;
+}
+
+static gboolean
+list_is_back (gpointer user_data)
+{
+  return KOUAN_IS_MESSAGE_LIST (gtk_single_selection_get_model (GTK_SINGLE_SELECTION (shown_model ())));
+}
+
+static gboolean
+search_is_empty (gpointer user_data)
+{
+  return !list_is_back (NULL) && g_list_model_get_n_items (shown_model ()) == 0;
+}
+
+static void
+test_search (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) ids = NULL;
+  g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GRegex) regex = g_regex_new ("报关单 ([0-9]{18})", 0, 0, NULL);
+  g_autoptr(GMatchInfo) match = NULL;
+  g_autofree char *number = NULL;
+  g_autofree char *spaced = NULL;
+  g_autofree char *prefix = NULL;
+  GtkWidget *entry;
+  KouanMessage *message = NULL;
+  SearchWait wait;
+
+  ensure_window ();
+  settle ();
+
+  /* a notice of the demo about a 报关单, as the server wrote it */
+  ids = kouan_store_search_messages (fixture.store, fixture.enterprise_id, KOUAN_MESSAGE_KIND_NOTICE,
+                                     KOUAN_READ_FILTER_ALL, FALSE, "报关单", 0, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (ids);
+  g_assert_cmpuint (ids->len, >, 0);
+  g_assert_true (kouan_store_load_messages (fixture.store, fixture.enterprise_id,
+                                            (const gint64 *) ids->data, ids->len, messages, &error));
+  for (guint i = 0; i < messages->len && message == NULL; i++)
+    {
+      KouanMessage *candidate = g_ptr_array_index (messages, i);
+
+      if (candidate != NULL && g_regex_match (regex, kouan_message_get_title (candidate), 0, &match))
+        message = candidate;
+      else
+        g_clear_pointer (&match, g_match_info_unref);
+    }
+  g_assert_nonnull (message);
+  number = g_match_info_fetch (match, 1);
+  wait.id = kouan_message_get_id (message);
+  wait.number = number;
+
+  /* Ctrl+F reaches the search field */
+  entry = find_by_type (GTK_WIDGET (fixture.notices), GTK_TYPE_SEARCH_ENTRY);
+  g_assert_nonnull (entry);
+  g_assert_true (activate_view_shortcut ("<Control>f"));
+  g_assert_true (gtk_widget_has_focus (entry) ||
+                 gtk_widget_is_ancestor (gtk_root_get_focus (gtk_widget_get_root (entry)), entry));
+
+  /* typed as on the paper, in groups: found, read or unread */
+  spaced = g_strdup_printf ("%.4s %.4s %.4s %s", number, number + 4, number + 8, number + 12);
+  gtk_editable_set_text (GTK_EDITABLE (entry), spaced);
+  g_assert_true (wait_until (search_shows, &wait));
+
+  /* by prefix, without spaces */
+  prefix = g_strndup (number, 14);
+  gtk_editable_set_text (GTK_EDITABLE (entry), prefix);
+  wait.number = prefix;
+  g_assert_true (wait_until (search_shows, &wait));
+
+  /* the match is highlighted in the row's title */
+  {
+    g_autofree char *markup = kouan_message_highlight_markup (kouan_message_get_title (message), prefix);
+
+    g_autofree char *marked = g_strdup_printf (">%s</span>%s", prefix, number + 14);
+
+    /* what was typed is marked, the rest of the number follows */
+    g_assert_nonnull (strstr (markup, marked));
+  }
+  g_assert_true (wait_until (row_is_shown, &wait));
+  {
+    KouanMessageRow *row = find_row (GTK_WIDGET (fixture.notices), wait.id);
+    GtkWidget *label = find_by_type (GTK_WIDGET (row), GTK_TYPE_LABEL);
+
+    g_assert_true (gtk_label_get_use_markup (GTK_LABEL (label)));
+    g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (label)), "<span background="));
+  }
+
+  /* nothing matches a number the demo does not have */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "9999 9999 9999");
+  g_assert_true (wait_until (search_is_empty, NULL));
+
+  /* clearing the field brings the tab's list back */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "");
+  g_assert_true (wait_until (list_is_back, NULL));
+}
+
 /* --- a pulled page redraws only its rows -------------------------------- */
 
 static GQuark rebinds_quark;
@@ -1080,6 +1214,7 @@ main (int   argc,
   g_test_add_func ("/ui/messages/only-starred-filters", test_only_starred_filters);
   g_test_add_func ("/ui/messages/open-marks-read", test_open_marks_read);
   g_test_add_func ("/ui/messages/keyboard", test_keyboard);
+  g_test_add_func ("/ui/messages/search", test_search);
   g_test_add_func ("/ui/messages/page-rebinds-only-changed-rows", test_page_rebinds_only_changed_rows);
 
   ret = g_test_run ();

@@ -2,8 +2,10 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "kouan-message.h"
+#include "kouan-cjk-tokenizer.h"
 #include "kouan-message-row.h"
 
 struct _KouanMessageRow
@@ -16,6 +18,7 @@ struct _KouanMessageRow
   GtkLabel     *severity_label;
   GtkToggleButton *star_button;
   GtkLabel     *title_label;
+  char         *highlight;      /* the search's keyword, or NULL */
 
   /* owned references */
   KouanMessage *message;
@@ -175,6 +178,54 @@ row_released_cb (KouanMessageRow *self,
                               kouan_message_get_id (self->message));
 }
 
+static void kouan_message_row_update (KouanMessageRow *self);
+
+char *
+kouan_message_highlight_markup (const char *text,
+                                const char *keyword)
+{
+  g_autoptr(GArray) ranges = kouan_cjk_match_ranges (text, keyword);
+  gsize length = strlen (text);
+  g_autofree gboolean *on = g_new0 (gboolean, length + 1);
+  GString *markup = g_string_new (NULL);
+  gsize b = 0;
+
+  for (guint i = 0; i + 1 < ranges->len; i += 2)
+    for (guint k = g_array_index (ranges, guint, i); k < g_array_index (ranges, guint, i + 1) && k < length; k++)
+      on[k] = TRUE;
+  while (b < length)
+    {
+      gsize run = b;
+      g_autofree char *escaped = NULL;
+
+      while (run < length && on[run] == on[b])
+        run++;
+      escaped = g_markup_escape_text (text + b, run - b);
+      if (on[b])
+        g_string_append_printf (markup, "<span background=\"#f6d32d\" foreground=\"#000000\">%s</span>",
+                                escaped);
+      else
+        g_string_append (markup, escaped);
+      b = run;
+    }
+  return g_string_free (markup, FALSE);
+}
+
+void
+kouan_message_row_set_highlight (KouanMessageRow *self,
+                                 const char      *keyword)
+{
+  g_return_if_fail (KOUAN_IS_MESSAGE_ROW (self));
+
+  if (keyword != NULL && *keyword == '\0')
+    keyword = NULL;
+  if (g_strcmp0 (self->highlight, keyword) == 0)
+    return;
+  g_free (self->highlight);
+  self->highlight = g_strdup (keyword);
+  kouan_message_row_update (self);
+}
+
 static void
 kouan_message_row_update (KouanMessageRow *self)
 {
@@ -199,7 +250,14 @@ kouan_message_row_update (KouanMessageRow *self)
   read = kouan_message_get_read (message);
   starred = kouan_message_get_starred (message);
 
-  gtk_label_set_label (self->title_label, title);
+  if (self->highlight != NULL)
+    {
+      g_autofree char *markup = kouan_message_highlight_markup (title, self->highlight);
+
+      gtk_label_set_markup (self->title_label, markup);
+    }
+  else
+    gtk_label_set_label (self->title_label, title);
   gtk_label_set_label (self->category_label, kouan_message_get_category (message));
 
   date = kouan_message_format_date (kouan_message_get_created_at (message), NULL);
@@ -332,6 +390,7 @@ kouan_message_row_dispose (GObject *object)
   while (gtk_widget_get_first_child (GTK_WIDGET (self)) != NULL)
     gtk_widget_unparent (gtk_widget_get_first_child (GTK_WIDGET (self)));
   g_clear_object (&self->message);
+  g_clear_pointer (&self->highlight, g_free);
 
   G_OBJECT_CLASS (kouan_message_row_parent_class)->dispose (object);
 }

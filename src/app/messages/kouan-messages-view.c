@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 
+#include "kouan-cjk-tokenizer.h"
 #include "kouan-core-enums.h"
 #include "kouan-message.h"
 #include "kouan-message-list.h"
@@ -23,6 +24,7 @@ struct _KouanMessagesView
   GtkStack           *list_stack;
   GtkListView        *list_view;
   GtkToggleButton    *read_button;
+  GtkSearchEntry     *search_entry;
   GtkSingleSelection *selection;
   GtkCheckButton     *starred_button;
   GtkToggleButton    *unread_button;
@@ -31,6 +33,8 @@ struct _KouanMessagesView
   KouanStore         *store;
   KouanMessageList   *unread_list;
   KouanMessageList   *read_list;
+  GListStore         *search_results;   /* KouanMessage, while searching */
+  char               *search_text;      /* NULL: not searching */
 
   GCancellable       *cancellable;
   GQueue              edits;            /* MessageEdit, waiting */
@@ -94,6 +98,56 @@ static KouanMessageList *
 kouan_messages_view_current_list (KouanMessagesView *self)
 {
   return kouan_messages_view_ensure_list (self, self->show_read);
+}
+
+/* The most results a search shows: the newest first; a clerk narrows
+ * the words rather than scroll past hundreds. */
+#define SEARCH_LIMIT 500
+
+/* Runs the search of the field over the cache's index (both tabs: a
+ * clerk looks for a 报关单号 whether its notice was read or not; the
+ * starred filter applies). */
+static void
+kouan_messages_view_run_search (KouanMessagesView *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) ids = NULL;
+  g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) found = g_ptr_array_new ();
+
+  if (self->search_text == NULL || self->store == NULL || self->enterprise_id <= 0)
+    {
+      g_list_store_remove_all (self->search_results);
+      return;
+    }
+
+  ids = kouan_store_search_messages (self->store, self->enterprise_id, self->kind,
+                                     KOUAN_READ_FILTER_ALL, self->starred_only,
+                                     self->search_text, SEARCH_LIMIT, &error);
+  if (ids != NULL && ids->len > 0 &&
+      !kouan_store_load_messages (self->store, self->enterprise_id,
+                                  (const gint64 *) ids->data, ids->len, messages, &error))
+    g_clear_pointer (&ids, g_array_unref);
+  if (ids == NULL)
+    {
+      g_warning ("Cannot search messages: %s", error != NULL ? error->message : "unknown error");
+      g_list_store_remove_all (self->search_results);
+      return;
+    }
+  for (guint i = 0; i < messages->len; i++)
+    if (g_ptr_array_index (messages, i) != NULL)
+      g_ptr_array_add (found, g_ptr_array_index (messages, i));
+  g_list_store_splice (self->search_results, 0,
+                       g_list_model_get_n_items (G_LIST_MODEL (self->search_results)),
+                       found->pdata, found->len);
+}
+
+static GListModel *
+kouan_messages_view_current_model (KouanMessagesView *self)
+{
+  if (self->search_text != NULL)
+    return G_LIST_MODEL (self->search_results);
+  return G_LIST_MODEL (kouan_messages_view_current_list (self));
 }
 
 static void
@@ -161,6 +215,11 @@ kouan_messages_view_update_empty_state (KouanMessagesView *self)
     {
       title = _("No Enterprise Selected");
       description = _("Messages appear here once an enterprise is selected.");
+    }
+  else if (self->search_text != NULL)
+    {
+      title = warning ? _("No Warnings Found") : _("No Notices Found");
+      description = _("Try other words, or part of a declaration or bill of lading number.");
     }
   else if (self->starred_only)
     {
@@ -245,6 +304,8 @@ kouan_messages_view_refresh (KouanMessagesView *self)
         }
     }
   kouan_messages_view_set_counts (self, unread, read);
+  if (self->search_text != NULL)
+    kouan_messages_view_run_search (self);
 
   /* The open message may have been starred, read or deleted meanwhile;
    * messages are immutable, so fetch the current version. */
@@ -328,8 +389,7 @@ kouan_messages_view_set_current_model (KouanMessagesView *self)
    * rows once, for the new list at its top, instead of for the old list's
    * scroll offset and again (GTK 4.8 keeps up to 200 row widgets). */
   gtk_list_view_set_model (self->list_view, NULL);
-  gtk_single_selection_set_model (self->selection,
-                                  G_LIST_MODEL (kouan_messages_view_current_list (self)));
+  gtk_single_selection_set_model (self->selection, kouan_messages_view_current_model (self));
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
   kouan_messages_view_update_empty_state (self);
   kouan_messages_view_update_actions (self);
@@ -743,6 +803,42 @@ selection_items_changed_cb (KouanMessagesView *self,
 }
 
 static void
+search_changed_cb (KouanMessagesView *self,
+                   GtkSearchEntry    *entry)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
+  g_autofree char *match = kouan_cjk_match_expression (text);
+  char *wanted = match != NULL ? g_strstrip (g_strdup (text)) : NULL;
+
+  if (g_strcmp0 (wanted, self->search_text) == 0)
+    {
+      g_free (wanted);
+      return;
+    }
+  g_free (self->search_text);
+  self->search_text = wanted;
+  kouan_messages_view_run_search (self);
+  kouan_messages_view_set_current_model (self);
+}
+
+static void
+stop_search_cb (KouanMessagesView *self,
+                GtkSearchEntry    *entry)
+{
+  gtk_editable_set_text (GTK_EDITABLE (entry), "");
+}
+
+static void
+search_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  KouanMessagesView *self = KOUAN_MESSAGES_VIEW (widget);
+
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+static void
 unread_button_toggled_cb (KouanMessagesView *self,
                           GtkToggleButton   *button)
 {
@@ -771,6 +867,10 @@ bind_row_cb (GtkSignalListItemFactory *factory,
              GtkListItem              *list_item,
              gpointer                  user_data)
 {
+  KouanMessagesView *self = user_data;
+
+  kouan_message_row_set_highlight (KOUAN_MESSAGE_ROW (gtk_list_item_get_child (list_item)),
+                                   self->search_text);
   kouan_message_row_set_message (KOUAN_MESSAGE_ROW (gtk_list_item_get_child (list_item)),
                                  gtk_list_item_get_item (list_item));
 }
@@ -817,6 +917,8 @@ kouan_messages_view_set_starred_only (KouanMessagesView *self,
     kouan_message_list_set_starred_only (self->read_list, starred_only);
   kouan_messages_view_scroll_to_top (self);
   kouan_messages_view_refresh (self);
+  if (self->search_text != NULL)
+    kouan_messages_view_set_current_model (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STARRED_ONLY]);
 }
 
@@ -953,6 +1055,8 @@ kouan_messages_view_dispose (GObject *object)
 
   g_clear_object (&self->unread_list);
   g_clear_object (&self->read_list);
+  g_clear_object (&self->search_results);
+  g_clear_pointer (&self->search_text, g_free);
   g_clear_object (&self->store);
 
   G_OBJECT_CLASS (kouan_messages_view_parent_class)->dispose (object);
@@ -1077,11 +1181,14 @@ kouan_messages_view_class_init (KouanMessagesViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KouanMessagesView, list_stack);
   gtk_widget_class_bind_template_child (widget_class, KouanMessagesView, list_view);
   gtk_widget_class_bind_template_child (widget_class, KouanMessagesView, read_button);
+  gtk_widget_class_bind_template_child (widget_class, KouanMessagesView, search_entry);
   gtk_widget_class_bind_template_child (widget_class, KouanMessagesView, selection);
   gtk_widget_class_bind_template_child (widget_class, KouanMessagesView, starred_button);
   gtk_widget_class_bind_template_child (widget_class, KouanMessagesView, unread_button);
   gtk_widget_class_bind_template_callback (widget_class, list_view_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, read_button_toggled_cb);
+  gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, stop_search_cb);
   gtk_widget_class_bind_template_callback (widget_class, selection_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, selection_items_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, unread_button_toggled_cb);
@@ -1091,11 +1198,14 @@ kouan_messages_view_class_init (KouanMessagesViewClass *klass)
   gtk_widget_class_install_action (widget_class, "messages.show-read", "b", show_read_action);
   gtk_widget_class_install_action (widget_class, "messages.star-selected", NULL, star_selected_action);
   gtk_widget_class_install_property_action (widget_class, "messages.starred-only", "starred-only");
+  gtk_widget_class_install_action (widget_class, "messages.search", NULL, search_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_d, GDK_CONTROL_MASK,
                                        "messages.star-selected", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, 0,
                                        "messages.star-selected", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
+                                       "messages.search", NULL);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "kouanmessagesview");
@@ -1114,6 +1224,7 @@ kouan_messages_view_init (KouanMessagesView *self)
   g_signal_connect (self, "unmap", G_CALLBACK (kouan_messages_view_unmapped), NULL);
   g_queue_init (&self->edits);
   self->pending_stars = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->search_results = g_list_store_new (KOUAN_TYPE_MESSAGE);
 
   gtk_orientable_set_orientation (GTK_ORIENTABLE (gtk_widget_get_layout_manager (GTK_WIDGET (self))),
                                   GTK_ORIENTATION_VERTICAL);
@@ -1122,7 +1233,7 @@ kouan_messages_view_init (KouanMessagesView *self)
    * row widget. */
   factory = gtk_signal_list_item_factory_new ();
   g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), self);
   g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row_cb), NULL);
   gtk_list_view_set_factory (self->list_view, factory);
   g_object_unref (factory);
