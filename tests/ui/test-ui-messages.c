@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <adwaita.h>
 #include <gtk/gtk.h>
 
 #include "kouan-application.h"
@@ -900,6 +901,70 @@ test_keyboard (void)
   g_assert_true (focus == check || (focus != NULL && gtk_widget_is_ancestor (focus, check)));
 }
 
+/* --- narrow windows ---------------------------------------------------- */
+
+static gboolean
+leaflet_folded (gpointer user_data)
+{
+  return adw_leaflet_get_folded (ADW_LEAFLET (user_data)) == (gboolean) GPOINTER_TO_INT (
+    g_object_get_data (G_OBJECT (user_data), "want-folded"));
+}
+
+static gboolean
+leaflet_shows_list (gpointer user_data)
+{
+  GtkWidget *list_view = find_by_type (GTK_WIDGET (fixture.notices), GTK_TYPE_LIST_VIEW);
+
+  return gtk_widget_is_ancestor (list_view, adw_leaflet_get_visible_child (ADW_LEAFLET (user_data)));
+}
+
+static void
+test_narrow_folds (void)
+{
+  g_autoptr(KouanMessage) first = NULL;
+  GtkWidget *leaflet;
+  GtkWindow *window;
+  RowWait wait;
+  int width, height;
+
+  ensure_window ();
+  settle ();
+  window = GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (fixture.notices)));
+  leaflet = find_by_type (GTK_WIDGET (fixture.notices), ADW_TYPE_LEAFLET);
+  g_assert_nonnull (leaflet);
+  gtk_window_get_default_size (window, &width, &height);
+
+  /* 600 px: one pane */
+  g_object_set_data (G_OBJECT (leaflet), "want-folded", GINT_TO_POINTER (TRUE));
+  gtk_window_set_default_size (window, 600, height > 0 ? height : 700);
+  g_assert_true (wait_until (leaflet_folded, leaflet));
+
+  /* opening a message shows it in the pane; the way back is a button */
+  first = model_item (0);
+  wait.id = kouan_message_get_id (first);
+  g_assert_true (wait_until (row_is_shown, &wait));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture.notices), "messages.open", "x", wait.id));
+  g_assert_true (wait_until (message_is_open, &wait));
+  g_assert_true (gtk_widget_is_ancestor (find_by_type (GTK_WIDGET (fixture.notices), KOUAN_TYPE_MESSAGE_DETAIL),
+                                         adw_leaflet_get_visible_child (ADW_LEAFLET (leaflet))));
+  {
+    GtkWidget *back = find_actionable (GTK_WIDGET (fixture.notices), GTK_TYPE_BUTTON, "messages.back");
+
+    g_assert_nonnull (back);
+    g_assert_true (gtk_widget_get_visible (back));
+    g_assert_true (gtk_widget_activate (back));
+  }
+  /* (a keyboard-activated button emits "clicked" a moment later) */
+  g_assert_true (wait_until (leaflet_shows_list, leaflet));
+
+  /* wide again: both side by side, no back button */
+  g_object_set_data (G_OBJECT (leaflet), "want-folded", GINT_TO_POINTER (FALSE));
+  gtk_window_set_default_size (window, width > 720 ? width : 1100, height > 0 ? height : 700);
+  g_assert_true (wait_until (leaflet_folded, leaflet));
+  g_assert_false (gtk_widget_get_visible (find_actionable (GTK_WIDGET (fixture.notices), GTK_TYPE_BUTTON,
+                                                           "messages.back")));
+}
+
 /* --- search ----------------------------------------------------------- */
 
 static GListModel *
@@ -1215,6 +1280,7 @@ main (int   argc,
   g_test_add_func ("/ui/messages/open-marks-read", test_open_marks_read);
   g_test_add_func ("/ui/messages/keyboard", test_keyboard);
   g_test_add_func ("/ui/messages/search", test_search);
+  g_test_add_func ("/ui/messages/narrow-folds", test_narrow_folds);
   g_test_add_func ("/ui/messages/page-rebinds-only-changed-rows", test_page_rebinds_only_changed_rows);
 
   ret = g_test_run ();

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <adwaita.h>
 #include <glib/gi18n.h>
 
 #include "kouan-cjk-tokenizer.h"
@@ -18,6 +19,8 @@ struct _KouanMessagesView
   /* template widgets */
   KouanMessageDetail *detail;
   GtkStack           *detail_stack;
+  GtkWidget          *detail_pane;
+  AdwLeaflet         *leaflet;
   GtkLabel           *empty_description;
   GtkImage           *empty_icon;
   GtkLabel           *empty_title;
@@ -255,6 +258,7 @@ kouan_messages_view_close_detail (KouanMessagesView *self)
   self->open_message_id = 0;
   kouan_message_detail_set_message (self->detail, NULL);
   gtk_stack_set_visible_child_name (self->detail_stack, "placeholder");
+  adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->list_stack));
 }
 
 static void
@@ -613,6 +617,8 @@ kouan_messages_view_open (KouanMessagesView *self,
   self->open_message_id = id;
   kouan_message_detail_set_message (self->detail, message);
   gtk_stack_set_visible_child_name (self->detail_stack, "detail");
+  /* folded, the message takes the pane; “Back to List” returns */
+  adw_leaflet_set_visible_child (self->leaflet, self->detail_pane);
 
   /* Marked read, but the row stays where it is in 未读 until the user
    * leaves the tab or refreshes, so the list does not move under the
@@ -639,6 +645,17 @@ open_action (GtkWidget  *widget,
              GVariant   *parameter)
 {
   kouan_messages_view_open (KOUAN_MESSAGES_VIEW (widget), g_variant_get_int64 (parameter));
+}
+
+static void
+back_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  KouanMessagesView *self = KOUAN_MESSAGES_VIEW (widget);
+
+  adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->list_stack));
+  gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
 }
 
 static void
@@ -1175,6 +1192,8 @@ kouan_messages_view_class_init (KouanMessagesViewClass *klass)
                                                "/io/github/kouan/Kouan/ui/kouan-messages-view.ui");
   gtk_widget_class_bind_template_child (widget_class, KouanMessagesView, detail);
   gtk_widget_class_bind_template_child (widget_class, KouanMessagesView, detail_stack);
+  gtk_widget_class_bind_template_child (widget_class, KouanMessagesView, detail_pane);
+  gtk_widget_class_bind_template_child (widget_class, KouanMessagesView, leaflet);
   gtk_widget_class_bind_template_child (widget_class, KouanMessagesView, empty_description);
   gtk_widget_class_bind_template_child (widget_class, KouanMessagesView, empty_icon);
   gtk_widget_class_bind_template_child (widget_class, KouanMessagesView, empty_title);
@@ -1199,6 +1218,7 @@ kouan_messages_view_class_init (KouanMessagesViewClass *klass)
   gtk_widget_class_install_action (widget_class, "messages.star-selected", NULL, star_selected_action);
   gtk_widget_class_install_property_action (widget_class, "messages.starred-only", "starred-only");
   gtk_widget_class_install_action (widget_class, "messages.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "messages.back", NULL, back_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_d, GDK_CONTROL_MASK,
                                        "messages.star-selected", NULL);
