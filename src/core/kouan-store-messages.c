@@ -705,9 +705,12 @@ _kouan_store_index_messages (sqlite3  *db,
   return clear != NULL && kouan_statement_run (clear, error);
 }
 
+/* CROSS JOIN: the index's matches drive the loop. Left to itself the
+ * planner walks messages in date order (the ORDER BY's index) and runs
+ * the full-text query for every row: seconds at 100k (bench-search). */
 static const char * const search_sql[3] = {
 #define SEARCH_SQL(filter)                                                         \
-  "SELECT m.id FROM messages_fts f JOIN messages m ON m.rowid = f.rowid"           \
+  "SELECT m.id FROM messages_fts f CROSS JOIN messages m ON m.rowid = f.rowid"     \
   " WHERE messages_fts MATCH ?3 AND m.enterprise_id = ?1 AND m.kind = ?2" filter   \
   "   AND (?4 = 0 OR m.starred = 1)"                                               \
   " ORDER BY m.created_at DESC, m.id DESC LIMIT ?5"
