@@ -7,7 +7,10 @@
  * times kouan_store_search_risk_articles (the FTS5 index: every matching
  * id, newest first) plus loading the first page of 50 rows, and beside it
  * a LIKE scan of the same table answering the same query, in the same
- * run. Prints p50 / p95 per keyword length. */
+ * run. Prints p50 / p95 per keyword length. Then the message center's
+ * search (issue 15) over the same cache's notices and warnings (the demo
+ * scale gives N of each): a 报关单号 whole, in groups and by prefix, a
+ * 提单号, words, beside a LIKE scan. */
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +18,7 @@
 
 #include "kouan-bench.h"
 #include "kouan-enterprise.h"
+#include "kouan-message.h"
 #include "kouan-store-insurance.h"
 #include "kouan-sync.h"
 
@@ -260,6 +264,149 @@ measure (KouanStore         *store,
           percentile (like, 0.50), percentile (like, 0.95));
 }
 
+/* ---- the message center's search (issue 15) ------------------------- */
+
+static sqlite3_stmt *message_like_stmt;
+
+/* The same question without the index: a LIKE scan of the enterprise's
+ * notices or warnings, newest first, as many as the search shows. A
+ * number typed in groups is searched as written in the messages. */
+static guint
+message_like_scan (sqlite3 *db, gint64 enterprise_id, KouanMessageKind kind, const char *keyword)
+{
+  g_autofree char *compact = NULL;
+  g_autofree char *pattern = NULL;
+  guint n = 0;
+
+  compact = g_strdup (keyword);
+  if (g_ascii_isdigit (keyword[0]))
+    {
+      char *w = compact;
+
+      for (const char *r = keyword; *r != '\0'; r++)
+        if (*r != ' ')
+          *w++ = *r;
+      *w = '\0';
+    }
+  pattern = g_strdup_printf ("%%%s%%", compact);
+  if (message_like_stmt == NULL &&
+      sqlite3_prepare_v2 (db,
+        "SELECT id FROM messages WHERE enterprise_id = ?2 AND kind = ?3"
+        "   AND (title LIKE ?1 OR body LIKE ?1 OR category LIKE ?1)"
+        " ORDER BY created_at DESC, id DESC LIMIT 500", -1, &message_like_stmt, NULL) != SQLITE_OK)
+    kouan_bench_die ("%s", sqlite3_errmsg (db));
+  sqlite3_reset (message_like_stmt);
+  sqlite3_bind_text (message_like_stmt, 1, pattern, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (message_like_stmt, 2, enterprise_id);
+  sqlite3_bind_text (message_like_stmt, 3, kouan_message_kind_to_string (kind), -1, SQLITE_STATIC);
+  while (sqlite3_step (message_like_stmt) == SQLITE_ROW)
+    n++;
+  return n;
+}
+
+/* A 报关单号 and a 提单号 the cache holds, to search for */
+static char *
+find_identifier (sqlite3 *db, gint64 enterprise_id, const char *pattern)
+{
+  g_autoptr(GRegex) regex = g_regex_new (pattern, 0, 0, NULL);
+  sqlite3_stmt *stmt = NULL;
+  char *found = NULL;
+
+  if (sqlite3_prepare_v2 (db, "SELECT title || ' ' || body FROM messages WHERE enterprise_id = ?1"
+                              " ORDER BY created_at LIMIT 2000", -1, &stmt, NULL) != SQLITE_OK)
+    kouan_bench_die ("%s", sqlite3_errmsg (db));
+  sqlite3_bind_int64 (stmt, 1, enterprise_id);
+  while (found == NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      g_autoptr(GMatchInfo) match = NULL;
+
+      if (g_regex_match (regex, (const char *) sqlite3_column_text (stmt, 0), 0, &match))
+        found = g_match_info_fetch (match, 1);
+    }
+  sqlite3_finalize (stmt);
+  if (found == NULL)
+    kouan_bench_die ("no message matches %s", pattern);
+  return found;
+}
+
+static void
+measure_messages (KouanStore *store, gint64 enterprise_id)
+{
+  sqlite3 *db = kouan_store_get_db (store);
+  g_autofree char *declaration = find_identifier (db, enterprise_id, "([0-9]{18})");
+  g_autofree char *bill = find_identifier (db, enterprise_id, "提单(?:号)? ([A-Z]{4}[0-9]+)");
+  g_autofree char *spaced = g_strdup_printf ("%.4s %.4s %.4s %s", declaration, declaration + 4,
+                                             declaration + 8, declaration + 12);
+  g_autofree char *prefix = g_strndup (declaration, 10);
+  g_autofree char *bill_prefix = g_strndup (bill, 7);
+  const struct { const char *label; const char *keyword; } cases[] = {
+    { "报关单号", declaration },
+    { "…in groups", spaced },
+    { "…prefix", prefix },
+    { "提单号", bill },
+    { "…prefix", bill_prefix },
+    { "word 查验", "查验" },
+    { "word 税款", "税款" },
+    { "2 words", "报关单 放行" },
+  };
+  gint64 messages = 0;
+  sqlite3_stmt *count = NULL;
+
+  if (sqlite3_prepare_v2 (db, "SELECT count (*) FROM messages WHERE enterprise_id = ?1", -1,
+                          &count, NULL) == SQLITE_OK)
+    {
+      sqlite3_bind_int64 (count, 1, enterprise_id);
+      if (sqlite3_step (count) == SQLITE_ROW)
+        messages = sqlite3_column_int64 (count, 0);
+    }
+  sqlite3_finalize (count);
+  printf ("\nmessage search over %" G_GINT64_FORMAT " notices and warnings of enterprise %"
+          G_GINT64_FORMAT " (kouan_store_search_messages, at most 500 ids, then the first 50"
+          " rows loaded; notices and warnings each; %u rounds)\n", messages, enterprise_id, rounds);
+
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      g_autoptr(GArray) fts = g_array_new (FALSE, FALSE, sizeof (double));
+      g_autoptr(GArray) like = g_array_new (FALSE, FALSE, sizeof (double));
+      guint64 hits = 0, like_hits = 0;
+
+      for (guint round = 0; round < rounds + 1; round++)
+        for (KouanMessageKind kind = KOUAN_MESSAGE_KIND_NOTICE; kind <= KOUAN_MESSAGE_KIND_WARNING; kind++)
+          {
+            g_autoptr(GError) error = NULL;
+            g_autoptr(GArray) ids = NULL;
+            g_autoptr(GPtrArray) page = g_ptr_array_new_with_free_func (g_object_unref);
+            gint64 start = g_get_monotonic_time ();
+            double ms;
+            guint scanned;
+
+            ids = kouan_store_search_messages (store, enterprise_id, kind, KOUAN_READ_FILTER_ALL,
+                                               FALSE, cases[c].keyword, 500, &error);
+            if (ids == NULL ||
+                (ids->len > 0 &&
+                 !kouan_store_load_messages (store, enterprise_id, (const gint64 *) (gpointer) ids->data,
+                                             MIN (ids->len, 50), page, &error)))
+              kouan_bench_die ("message search: %s", error->message);
+            ms = kouan_bench_seconds_since (start) * 1000.0;
+            start = g_get_monotonic_time ();
+            scanned = message_like_scan (db, enterprise_id, kind, cases[c].keyword);
+            if (round == 0)
+              continue;   /* warm-up */
+            g_array_append_val (fts, ms);
+            ms = kouan_bench_seconds_since (start) * 1000.0;
+            g_array_append_val (like, ms);
+            hits += ids->len;
+            like_hits += scanned;
+          }
+
+      printf ("%-14s %-24s %6.0f hits  FTS5 p50 %7.2f ms  p95 %7.2f ms   LIKE (%4.0f hits) p50 %7.2f ms  p95 %7.2f ms\n",
+              cases[c].label, cases[c].keyword, (double) hits / fts->len,
+              percentile (fts, 0.50), percentile (fts, 0.95),
+              (double) like_hits / like->len, percentile (like, 0.50), percentile (like, 0.95));
+    }
+  g_clear_pointer (&message_like_stmt, sqlite3_finalize);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -315,6 +462,9 @@ main (int argc, char *argv[])
   measure (store, "1 character", one_char, G_N_ELEMENTS (one_char));
   measure (store, "2 characters", two_chars, G_N_ELEMENTS (two_chars));
   measure (store, "3+ characters", long_words, G_N_ELEMENTS (long_words));
+  kouan_bench_print_load ("after");
+
+  measure_messages (store, kouan_enterprise_get_id (g_ptr_array_index (session->enterprises, 0)));
   kouan_bench_print_load ("after");
 
   if (session->enterprises->len > 1)

@@ -49,6 +49,12 @@ is_cjk (gunichar c)
          (c >= 0xAC00 && c <= 0xD7AF);      /* hangul syllables */
 }
 
+static inline gboolean
+is_ascii_digit (gunichar c)
+{
+  return c >= '0' && c <= '9';
+}
+
 static gboolean
 is_word (gunichar c)
 {
@@ -140,18 +146,73 @@ kouan_cjk_tokenize (const char        *text,
       else if (c != (gunichar) -1 && is_word (c))
         {
           const char *start = p;
+          const char *digits_from = NULL;  /* where the digits of a run of letters then digits begin */
+          gsize n_letters = 0;
+          gboolean digits_only = TRUE, letters_then_digits = TRUE;
+          guint n_groups = 1;
 
           g_string_truncate (word, 0);
-          while (p < end)
+          for (;;)
             {
-              c = next_char (p, end, &after);
-              if (c == (gunichar) -1 || !is_word (c))
-                break;
-              g_string_append_unichar (word, g_unichar_tolower (c));
-              p = after;
+              while (p < end)
+                {
+                  c = next_char (p, end, &after);
+                  if (c == (gunichar) -1 || !is_word (c))
+                    break;
+                  if (is_ascii_digit (c))
+                    {
+                      if (digits_from == NULL)
+                        digits_from = p;
+                    }
+                  else
+                    {
+                      digits_only = FALSE;
+                      if (digits_from != NULL)
+                        letters_then_digits = FALSE;
+                    }
+                  g_string_append_unichar (word, g_unichar_tolower (c));
+                  if (digits_from == NULL)
+                    n_letters = word->len;
+                  p = after;
+                }
+              /* digit groups: "5301 2026 0000 12345" is one number, as
+               * "530120260000012345" is */
+              if (digits_only && p + 1 < end && *p == ' ' && is_ascii_digit ((guchar) p[1]))
+                {
+                  p++;
+                  n_groups++;
+                  continue;
+                }
+              break;
             }
           if (!func (word->str, word->len, FALSE, start - text, p - text, user_data))
             return;
+          if (query)
+            continue;
+          if (n_groups > 1 && digits_only)
+            {
+              /* each group too, so "12345" or "2026" alone finds it */
+              const char *q = start;
+
+              while (q < p)
+                {
+                  const char *group = q;
+
+                  while (q < p && *q != ' ')
+                    q++;
+                  if (!func (group, q - group, TRUE, group - text, q - text, user_data))
+                    return;
+                  while (q < p && *q == ' ')
+                    q++;
+                }
+            }
+          else if (letters_then_digits && n_letters > 0 && word->len - n_letters >= 4)
+            {
+              /* the number of a bill of lading (COSU6123456780) alone */
+              if (!func (word->str + n_letters, word->len - n_letters, TRUE,
+                         digits_from - text, p - text, user_data))
+                return;
+            }
         }
       else
         p = after;
@@ -269,16 +330,44 @@ count_token (const char *token,
   return TRUE;
 }
 
+/* Drops the spaces inside a number typed in groups ("5301 2026 0000"),
+ * which documents index as one number too. */
+static char *
+join_digit_groups (const char *keyword)
+{
+  GString *out = g_string_new (NULL);
+
+  for (const char *p = keyword; *p != '\0'; p++)
+    {
+      if (*p == ' ' && out->len > 0 && g_ascii_isdigit (out->str[out->len - 1]))
+        {
+          const char *q = p;
+
+          while (*q == ' ')
+            q++;
+          if (g_ascii_isdigit (*q))
+            {
+              p = q - 1;
+              continue;
+            }
+        }
+      g_string_append_c (out, *p);
+    }
+  return g_string_free (out, FALSE);
+}
+
 char *
 kouan_cjk_match_expression (const char *keyword)
 {
   g_autoptr(GString) expression = g_string_new (NULL);
+  g_autofree char *joined = NULL;
   const char *p;
 
   if (keyword == NULL || !g_utf8_validate (keyword, -1, NULL))
     return NULL;
 
-  p = keyword;
+  joined = join_digit_groups (keyword);
+  p = joined;
   while (*p != '\0')
     {
       const char *start, *last = NULL;
@@ -320,4 +409,77 @@ kouan_cjk_match_expression (const char *keyword)
   if (expression->len == 0)
     return NULL;
   return g_string_free (g_steal_pointer (&expression), FALSE);
+}
+
+/* ---- highlighting ---------------------------------------------------- */
+
+typedef struct {
+  GPtrArray *terms;    /* query tokens, (element-type utf8) */
+  GArray    *ranges;
+  const char *text;
+} RangeSearch;
+
+static gboolean
+collect_term (const char *token,
+              gsize       length,
+              gboolean    colocated,
+              gsize       start,
+              gsize       end,
+              gpointer    user_data)
+{
+  g_ptr_array_add (user_data, g_strndup (token, length));
+  return TRUE;
+}
+
+static gboolean
+match_token (const char *token,
+             gsize       length,
+             gboolean    colocated,
+             gsize       start,
+             gsize       end,
+             gpointer    user_data)
+{
+  RangeSearch *search = user_data;
+
+  for (guint i = 0; i < search->terms->len; i++)
+    {
+      const char *term = g_ptr_array_index (search->terms, i);
+      gsize term_length = strlen (term);
+      gboolean word = is_word (g_utf8_get_char (term));
+
+      /* CJK terms match whole tokens (a bigram or a lone character);
+       * word terms also match as a prefix */
+      if (term_length == length ? memcmp (term, token, length) == 0
+          : (word && term_length < length && memcmp (term, token, term_length) == 0))
+        {
+          guint range[2] = { start, end };
+
+          /* a prefix match covers only what was typed, when the token is
+           * the text itself (not a joined number or a lowercased word) */
+          if (term_length < length && end - start == length &&
+              g_ascii_strncasecmp (search->text + start, token, length) == 0)
+            range[1] = start + term_length;
+          g_array_append_vals (search->ranges, range, 2);
+          break;
+        }
+    }
+  return TRUE;
+}
+
+GArray *
+kouan_cjk_match_ranges (const char *text,
+                        const char *keyword)
+{
+  g_autoptr(GPtrArray) terms = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *joined = NULL;
+  RangeSearch search = { terms, g_array_new (FALSE, FALSE, sizeof (guint)), text };
+
+  if (text == NULL || keyword == NULL || !g_utf8_validate (keyword, -1, NULL))
+    return search.ranges;
+
+  joined = join_digit_groups (keyword);
+  kouan_cjk_tokenize (joined, -1, TRUE, collect_term, terms);
+  if (terms->len > 0)
+    kouan_cjk_tokenize (text, -1, FALSE, match_token, &search);
+  return search.ranges;
 }

@@ -56,6 +56,7 @@ struct _KouanMessageList
   KouanReadFilter   read_filter;
   gboolean          starred_only;
   gboolean          loaded;       /* listed once, when constructed */
+  GHashTable       *kept;         /* ids shown though they left the filter */
 };
 
 static void kouan_message_list_model_init (GListModelInterface *iface);
@@ -540,6 +541,8 @@ matches_filter (KouanMessageList         *self,
 {
   if (change->kind != self->kind)
     return FALSE;
+  if (self->kept != NULL && g_hash_table_contains (self->kept, &change->id))
+    return TRUE;
   if (self->starred_only && !change->starred)
     return FALSE;
   switch (self->read_filter)
@@ -680,6 +683,7 @@ kouan_message_list_finalize (GObject *object)
   g_clear_pointer (&self->chunks, g_ptr_array_unref);
   g_clear_pointer (&self->starts, g_array_unref);
   g_clear_pointer (&self->objects, g_hash_table_unref);
+  g_clear_pointer (&self->kept, g_hash_table_unref);
 
   G_OBJECT_CLASS (kouan_message_list_parent_class)->finalize (object);
 }
@@ -850,4 +854,31 @@ kouan_message_list_get_read_filter (KouanMessageList *self)
 {
   g_return_val_if_fail (KOUAN_IS_MESSAGE_LIST (self), KOUAN_READ_FILTER_ALL);
   return self->read_filter;
+}
+
+/* Keeps the row of @id in the list while the user looks at it, even once
+ * it leaves the filter (an opened message becomes read but stays in 未读),
+ * until kouan_message_list_release_kept(). A full re-list (a refresh, a
+ * deletion) drops it too. */
+void
+kouan_message_list_keep (KouanMessageList *self,
+                         gint64            id)
+{
+  g_return_if_fail (KOUAN_IS_MESSAGE_LIST (self));
+
+  if (self->kept == NULL)
+    self->kept = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_hash_table_add (self->kept, g_memdup2 (&id, sizeof id));
+}
+
+/* Lets kept rows go: rows that left the filter leave the list now. */
+void
+kouan_message_list_release_kept (KouanMessageList *self)
+{
+  g_return_if_fail (KOUAN_IS_MESSAGE_LIST (self));
+
+  if (self->kept == NULL || g_hash_table_size (self->kept) == 0)
+    return;
+  g_hash_table_remove_all (self->kept);
+  kouan_message_list_reload (self);
 }

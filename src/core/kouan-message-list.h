@@ -32,6 +32,11 @@ void              kouan_message_list_set_starred_only  (KouanMessageList *self,
 gboolean          kouan_message_list_get_starred_only  (KouanMessageList *self);
 KouanMessageKind  kouan_message_list_get_kind          (KouanMessageList *self);
 KouanReadFilter   kouan_message_list_get_read_filter   (KouanMessageList *self);
+/* Keep a row that leaves the filter (an opened message just read) until
+ * released; see kouan-message-list.c. */
+void              kouan_message_list_keep              (KouanMessageList *self,
+                                                        gint64            id);
+void              kouan_message_list_release_kept      (KouanMessageList *self);
 /* Re-query the ids (normally automatic on "changed"). */
 void              kouan_message_list_reload            (KouanMessageList *self);
 

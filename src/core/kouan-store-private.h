@@ -113,6 +113,9 @@ gboolean _kouan_store_setup_counts (KouanStore  *self,
                                     GError     **error);
 /* Indexes for the risk search the articles the current transaction
  * changed (kouan-store-insurance.c); _kouan_store_commit() calls it. */
+/* Indexes the messages queued in messages_fts_pending (kouan-store-messages.c) */
+gboolean _kouan_store_index_messages (sqlite3  *db,
+                                      GError  **error);
 gboolean _kouan_store_index_risk_articles (sqlite3  *db,
                                            GError  **error);
 

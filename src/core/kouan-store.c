@@ -222,7 +222,38 @@ static const char * const migrations[] = {
   "  id            INTEGER NOT NULL,"
   "  record        TEXT NOT NULL,"
   "  PRIMARY KEY (enterprise_id, collection, id));",
+  /* 7 (MIGRATION_MESSAGES_FTS): the message center's search
+   * (kouan_store_search_messages): notices and warnings indexed by title,
+   * body and category with the kouan_cjk tokenizer, keyed by the messages
+   * table's rowid (the cache is never vacuumed). As for the risk search,
+   * triggers only queue what changed and _kouan_store_commit() indexes a
+   * batch in two statements (_kouan_store_index_messages). */
+  "CREATE VIRTUAL TABLE messages_fts USING fts5 (title, body, category,"
+  "  content = 'messages', content_rowid = 'rowid', tokenize = 'kouan_cjk');"
+  "INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');"
+  "CREATE TABLE messages_fts_pending ("
+  "  rid      INTEGER PRIMARY KEY NOT NULL,"
+  "  indexed  INTEGER NOT NULL,"
+  "  title    TEXT,"
+  "  body     TEXT,"
+  "  category TEXT);"
+  "CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN"
+  "  INSERT INTO messages_fts_pending (rid, indexed) SELECT NEW.rowid, 0"
+  "    WHERE NOT EXISTS (SELECT 1 FROM messages_fts_pending WHERE rid = NEW.rowid);"
+  "END;"
+  "CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN"
+  "  INSERT INTO messages_fts_pending (rid, indexed, title, body, category)"
+  "    SELECT OLD.rowid, 1, OLD.title, OLD.body, OLD.category"
+  "    WHERE NOT EXISTS (SELECT 1 FROM messages_fts_pending WHERE rid = OLD.rowid);"
+  "END;"
+  "CREATE TRIGGER messages_fts_update AFTER UPDATE OF title, body, category ON messages"
+  "  WHEN (OLD.title, OLD.body, OLD.category) IS NOT (NEW.title, NEW.body, NEW.category) BEGIN"
+  "  INSERT INTO messages_fts_pending (rid, indexed, title, body, category)"
+  "    SELECT OLD.rowid, 1, OLD.title, OLD.body, OLD.category"
+  "    WHERE NOT EXISTS (SELECT 1 FROM messages_fts_pending WHERE rid = OLD.rowid);"
+  "END;",
 };
+#define MIGRATION_MESSAGES_FTS 7
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == KOUAN_STORE_SCHEMA_VERSION + 1);
 
@@ -376,6 +407,9 @@ _kouan_store_commit (KouanStore  *self,
    * queue exists from schema 5 on; migrations before it commit without. */
   if (self->schema_version >= 5 && !sqlite3_get_autocommit (self->db) &&
       !_kouan_store_index_risk_articles (self->db, error))
+    return FALSE;
+  if (self->schema_version >= MIGRATION_MESSAGES_FTS && !sqlite3_get_autocommit (self->db) &&
+      !_kouan_store_index_messages (self->db, error))
     return FALSE;
   if (!store_exec (self, "COMMIT", error))
     return FALSE;

@@ -54,7 +54,7 @@ typedef enum {
 #define KOUAN_TYPE_STORE (kouan_store_get_type ())
 G_DECLARE_FINAL_TYPE (KouanStore, kouan_store, KOUAN, STORE, GObject)
 
-#define KOUAN_STORE_SCHEMA_VERSION 6
+#define KOUAN_STORE_SCHEMA_VERSION 7
 
 /* Signals:
  *   "changed" (const char *collection, gint64 enterprise_id)
@@ -140,6 +140,19 @@ GArray     *kouan_store_list_message_ids (KouanStore      *self,
                                           KouanReadFilter  read_filter,
                                           gboolean         starred_only,
                                           GError         **error);
+/* Ids of the messages (newest first, at most @limit, 0: all) of the filter
+ * whose title, body or category match @keyword as the search field takes
+ * it (kouan_cjk_match_expression(): words, a 报关单号 with or without
+ * spaces and by prefix, a 提单号); empty when @keyword has nothing to
+ * search for. */
+GArray     *kouan_store_search_messages (KouanStore      *self,
+                                         gint64           enterprise_id,
+                                         KouanMessageKind kind,
+                                         KouanReadFilter  read_filter,
+                                         gboolean         starred_only,
+                                         const char      *keyword,
+                                         guint            limit,
+                                         GError         **error);
 /* Fills @out (element-type KouanMessage) with the rows of @ids of the
  * enterprise, in order; a row deleted meanwhile is added as NULL. */
 gboolean    kouan_store_load_messages   (KouanStore      *self,

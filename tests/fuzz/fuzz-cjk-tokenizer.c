@@ -85,6 +85,23 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       sqlite3_reset (search);
     }
 
+  /* the highlighting of the input as a text searched for itself, and
+   * for a fixed number: ranges within the text, in order */
+  {
+    const char *targets[] = { keyword, "5301 2026", "cosu61" };
+
+    for (guint t = 0; t < G_N_ELEMENTS (targets); t++)
+      {
+        g_autoptr(GArray) ranges = kouan_cjk_match_ranges (keyword, targets[t]);
+
+        for (guint i = 0; i + 1 < ranges->len; i += 2)
+          {
+            g_assert_cmpuint (g_array_index (ranges, guint, i), <, g_array_index (ranges, guint, i + 1));
+            g_assert_cmpuint (g_array_index (ranges, guint, i + 1), <=, strlen (keyword));
+          }
+      }
+  }
+
   g_assert_cmpint (sqlite3_exec (db, "DELETE FROM docs WHERE rowid = 2", NULL, NULL, NULL), ==, SQLITE_OK);
   return 0;
 }

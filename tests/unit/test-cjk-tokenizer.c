@@ -47,6 +47,13 @@ test_document_tokens (void)
     { "Ünïcode café", "ünïcode café" },
     { "  ，。！", "" },
     { "", "" },
+    /* a 报关单号 in groups: the whole number, and each group with it */
+    { "报关单 5301 2026 0000 123456 放行", "报 +报关 关 +关单 单 530120260000123456 +5301 +2026 +0000 +123456 放 +放行 行" },
+    { "530120260000012345", "530120260000012345" },
+    /* a 提单号: whole, and its digits with it */
+    { "提单号COSU6123456780", "提 +提单 单 +单号 号 cosu6123456780 +6123456780" },
+    { "A12 1 b", "a12 1 b" },
+    { "v2 2026", "v2 2026" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -65,6 +72,8 @@ test_query_tokens (void)
     { "美国", "美国" },
     { "美", "美" },
     { "Nvidia芯片", "nvidia 芯片" },
+    { "5301 2026", "53012026" },
+    { "COSU6123", "cosu6123" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -126,6 +135,8 @@ test_match_expression (void)
     { "，。", NULL },
     { "", NULL },
     { "美国 ！", "\"美国\"" },
+    { "5301 2026  0000", "\"530120260000\"*" },
+    { "报关单 5301 2026", "\"报关单\" AND \"53012026\"*" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -179,7 +190,63 @@ test_fts5 (void)
   g_assert_cmpuint (count_matches (db, "TARIFFS"), ==, 1);
   g_assert_cmpuint (count_matches (db, "国"), ==, 3);
   g_assert_cmpuint (count_matches (db, "日本"), ==, 0);
+
+  /* identifiers: a 报关单号 with or without spaces, by prefix; a 提单号 */
+  g_assert_cmpint (sqlite3_exec (db,
+    "INSERT INTO docs (body) VALUES ('报关单 5301 2026 0000 123456 已放行'),"
+    "  ('报关单530120260000054321查验'), ('提单号 COSU6123456780 到港');",
+    NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpuint (count_matches (db, "530120260000123456"), ==, 1);
+  g_assert_cmpuint (count_matches (db, "5301 2026 0000 123456"), ==, 1);
+  g_assert_cmpuint (count_matches (db, "5301 2026"), ==, 2);
+  g_assert_cmpuint (count_matches (db, "53012026000005"), ==, 1);
+  g_assert_cmpuint (count_matches (db, "123456"), ==, 1);
+  g_assert_cmpuint (count_matches (db, "cosu612"), ==, 1);
+  g_assert_cmpuint (count_matches (db, "6123456780"), ==, 1);
+  g_assert_cmpuint (count_matches (db, "5302"), ==, 0);
   sqlite3_close (db);
+}
+
+static char *
+marked (const char *text, const char *keyword)
+{
+  g_autoptr(GArray) ranges = kouan_cjk_match_ranges (text, keyword);
+  g_autofree gboolean *on = g_new0 (gboolean, strlen (text) + 1);
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i + 1 < ranges->len; i += 2)
+    for (guint b = g_array_index (ranges, guint, i); b < g_array_index (ranges, guint, i + 1); b++)
+      on[b] = TRUE;
+  for (gsize b = 0; text[b] != '\0'; b++)
+    {
+      if (on[b] && (b == 0 || !on[b - 1]))
+        g_string_append_c (out, '[');
+      g_string_append_c (out, text[b]);
+      if (on[b] && !on[b + 1])
+        g_string_append_c (out, ']');
+    }
+  return g_string_free (out, FALSE);
+}
+
+static void
+test_match_ranges (void)
+{
+  static const struct { const char *text, *keyword, *expected; } cases[] = {
+    { "报关单 5301 2026 0000 123456 已放行", "5301 2026", "报关单 [5301 2026 0000 123456] 已放行" },
+    { "报关单 5301 2026 0000 123456 已放行", "放行", "报关单 5301 2026 0000 123456 已[放行]" },
+    { "提单号 COSU6123456780 到港", "cosu61", "提单号 [COSU61]23456780 到港" },
+    { "提单号 COSU6123456780 到港", "6123456780", "提单号 COSU[6123456780] 到港" },
+    { "上海示例贸易有限公司", "示例 公司", "上海[示例]贸易有限[公司]" },
+    { "nothing here", "5301", "nothing here" },
+    { "text", "，", "text" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *got = marked (cases[i].text, cases[i].keyword);
+
+      g_assert_cmpstr (got, ==, cases[i].expected);
+    }
 }
 
 int
@@ -192,6 +259,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/cjk-tokenizer/stop-and-offsets", test_stop_and_offsets);
   g_test_add_func ("/cjk-tokenizer/match-expression", test_match_expression);
   g_test_add_func ("/cjk-tokenizer/fts5", test_fts5);
+  g_test_add_func ("/cjk-tokenizer/match-ranges", test_match_ranges);
 
   return g_test_run ();
 }

@@ -2,8 +2,10 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "kouan-message.h"
+#include "kouan-cjk-tokenizer.h"
 #include "kouan-message-row.h"
 
 struct _KouanMessageRow
@@ -13,10 +15,10 @@ struct _KouanMessageRow
   /* template widgets */
   GtkLabel     *category_label;
   GtkLabel     *date_label;
-  GtkButton    *open_button;
   GtkLabel     *severity_label;
   GtkToggleButton *star_button;
   GtkLabel     *title_label;
+  char         *highlight;      /* the search's keyword, or NULL */
 
   /* owned references */
   KouanMessage *message;
@@ -160,9 +162,14 @@ star_button_query_tooltip_cb (KouanMessageRow *self,
   return TRUE;
 }
 
+/* A click anywhere on the row but its star opens the message (the star
+ * button claims its own clicks); Enter does through the list's activate. */
 static void
-open_button_clicked_cb (KouanMessageRow *self,
-                        GtkButton       *button)
+row_released_cb (KouanMessageRow *self,
+                 int              n_press,
+                 double           x,
+                 double           y,
+                 GtkGestureClick *gesture)
 {
   if (self->message == NULL)
     return;
@@ -171,13 +178,60 @@ open_button_clicked_cb (KouanMessageRow *self,
                               kouan_message_get_id (self->message));
 }
 
+static void kouan_message_row_update (KouanMessageRow *self);
+
+char *
+kouan_message_highlight_markup (const char *text,
+                                const char *keyword)
+{
+  g_autoptr(GArray) ranges = kouan_cjk_match_ranges (text, keyword);
+  gsize length = strlen (text);
+  g_autofree gboolean *on = g_new0 (gboolean, length + 1);
+  GString *markup = g_string_new (NULL);
+  gsize b = 0;
+
+  for (guint i = 0; i + 1 < ranges->len; i += 2)
+    for (guint k = g_array_index (ranges, guint, i); k < g_array_index (ranges, guint, i + 1) && k < length; k++)
+      on[k] = TRUE;
+  while (b < length)
+    {
+      gsize run = b;
+      g_autofree char *escaped = NULL;
+
+      while (run < length && on[run] == on[b])
+        run++;
+      escaped = g_markup_escape_text (text + b, run - b);
+      if (on[b])
+        g_string_append_printf (markup, "<span background=\"#f6d32d\" foreground=\"#000000\">%s</span>",
+                                escaped);
+      else
+        g_string_append (markup, escaped);
+      b = run;
+    }
+  return g_string_free (markup, FALSE);
+}
+
+void
+kouan_message_row_set_highlight (KouanMessageRow *self,
+                                 const char      *keyword)
+{
+  g_return_if_fail (KOUAN_IS_MESSAGE_ROW (self));
+
+  if (keyword != NULL && *keyword == '\0')
+    keyword = NULL;
+  if (g_strcmp0 (self->highlight, keyword) == 0)
+    return;
+  g_free (self->highlight);
+  self->highlight = g_strdup (keyword);
+  kouan_message_row_update (self);
+}
+
 static void
 kouan_message_row_update (KouanMessageRow *self)
 {
   KouanMessage *message = self->message;
   g_autofree char *date = NULL;
   g_autofree char *star_label = NULL;
-  g_autofree char *open_label = NULL;
   const char *title;
   const char *severity;
   gboolean read;
@@ -196,7 +250,14 @@ kouan_message_row_update (KouanMessageRow *self)
   read = kouan_message_get_read (message);
   starred = kouan_message_get_starred (message);
 
-  gtk_label_set_label (self->title_label, title);
+  if (self->highlight != NULL)
+    {
+      g_autofree char *markup = kouan_message_highlight_markup (title, self->highlight);
+
+      gtk_label_set_markup (self->title_label, markup);
+    }
+  else
+    gtk_label_set_label (self->title_label, title);
   gtk_label_set_label (self->category_label, kouan_message_get_category (message));
 
   date = kouan_message_format_date (kouan_message_get_created_at (message), NULL);
@@ -249,11 +310,6 @@ kouan_message_row_update (KouanMessageRow *self)
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, star_label,
                                   -1);
 
-  /* Translators: accessible name of the 查看详情 button of a message; %s is its title */
-  open_label = g_strdup_printf (_("View details of “%s”"), title);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->open_button),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, open_label,
-                                  -1);
 }
 
 /* Whether two versions of a message look the same in a row: a pull may
@@ -318,14 +374,6 @@ kouan_message_row_get_star_button (KouanMessageRow *self)
 }
 
 GtkWidget *
-kouan_message_row_get_open_button (KouanMessageRow *self)
-{
-  g_return_val_if_fail (KOUAN_IS_MESSAGE_ROW (self), NULL);
-
-  return GTK_WIDGET (self->open_button);
-}
-
-GtkWidget *
 kouan_message_row_new (void)
 {
   return g_object_new (KOUAN_TYPE_MESSAGE_ROW, NULL);
@@ -342,6 +390,7 @@ kouan_message_row_dispose (GObject *object)
   while (gtk_widget_get_first_child (GTK_WIDGET (self)) != NULL)
     gtk_widget_unparent (gtk_widget_get_first_child (GTK_WIDGET (self)));
   g_clear_object (&self->message);
+  g_clear_pointer (&self->highlight, g_free);
 
   G_OBJECT_CLASS (kouan_message_row_parent_class)->dispose (object);
 }
@@ -402,11 +451,9 @@ kouan_message_row_class_init (KouanMessageRowClass *klass)
                                                "/io/github/kouan/Kouan/ui/kouan-message-row.ui");
   gtk_widget_class_bind_template_child (widget_class, KouanMessageRow, category_label);
   gtk_widget_class_bind_template_child (widget_class, KouanMessageRow, date_label);
-  gtk_widget_class_bind_template_child (widget_class, KouanMessageRow, open_button);
   gtk_widget_class_bind_template_child (widget_class, KouanMessageRow, severity_label);
   gtk_widget_class_bind_template_child (widget_class, KouanMessageRow, star_button);
   gtk_widget_class_bind_template_child (widget_class, KouanMessageRow, title_label);
-  gtk_widget_class_bind_template_callback (widget_class, open_button_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, star_button_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, star_button_query_tooltip_cb);
 
@@ -418,10 +465,17 @@ static void
 kouan_message_row_init (KouanMessageRow *self)
 {
   GtkLayoutManager *layout;
+  GtkGesture *click;
 
   gtk_widget_init_template (GTK_WIDGET (self));
   kouan_message_row_load_css ();
 
   layout = gtk_widget_get_layout_manager (GTK_WIDGET (self));
   gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (layout), 6);
+
+  click = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
+  g_signal_connect_object (click, "released", G_CALLBACK (row_released_cb),
+                           self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
 }

@@ -20,11 +20,16 @@ GtkWidget    *kouan_message_row_new          (void);
 void          kouan_message_row_set_message  (KouanMessageRow *self,
                                               KouanMessage    *message);
 KouanMessage *kouan_message_row_get_message  (KouanMessageRow *self);
+/* Highlights what a search for @keyword (nullable) matched in the title */
+void          kouan_message_row_set_highlight (KouanMessageRow *self,
+                                               const char      *keyword);
+/* (transfer full): Pango markup of @text with the matches of @keyword marked */
+char         *kouan_message_highlight_markup  (const char *text,
+                                               const char *keyword);
 /* Shows the message's state again, e.g. after a star edit failed */
 void          kouan_message_row_refresh      (KouanMessageRow *self);
 /* The star toggle (for tests and keyboard focus handling) */
 GtkWidget    *kouan_message_row_get_star_button (KouanMessageRow *self);
-GtkWidget    *kouan_message_row_get_open_button (KouanMessageRow *self);
 
 /* Shared formatting, also used by the detail view. (transfer full) */
 char         *kouan_message_format_date       (gint64 created_at,

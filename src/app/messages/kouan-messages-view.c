@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "kouan-cjk-tokenizer.h"
 #include "kouan-core-enums.h"
 #include "kouan-message.h"
 #include "kouan-message-list.h"
@@ -17,12 +19,15 @@ struct _KouanMessagesView
   /* template widgets */
   KouanMessageDetail *detail;
   GtkStack           *detail_stack;
+  GtkWidget          *detail_pane;
+  AdwLeaflet         *leaflet;
   GtkLabel           *empty_description;
   GtkImage           *empty_icon;
   GtkLabel           *empty_title;
   GtkStack           *list_stack;
   GtkListView        *list_view;
   GtkToggleButton    *read_button;
+  GtkSearchEntry     *search_entry;
   GtkSingleSelection *selection;
   GtkCheckButton     *starred_button;
   GtkToggleButton    *unread_button;
@@ -31,6 +36,8 @@ struct _KouanMessagesView
   KouanStore         *store;
   KouanMessageList   *unread_list;
   KouanMessageList   *read_list;
+  GListStore         *search_results;   /* KouanMessage, while searching */
+  char               *search_text;      /* NULL: not searching */
 
   GCancellable       *cancellable;
   GQueue              edits;            /* MessageEdit, waiting */
@@ -48,6 +55,8 @@ struct _KouanMessagesView
   gint64              selected_id;
   guint               unread_count;
   guint               read_count;
+  guint               unread_shown;     /* with the starred filter */
+  guint               read_shown;
   guint               show_read : 1;
   guint               model_pending : 1;
   guint               starred_only : 1;
@@ -94,6 +103,56 @@ kouan_messages_view_current_list (KouanMessagesView *self)
   return kouan_messages_view_ensure_list (self, self->show_read);
 }
 
+/* The most results a search shows: the newest first; a clerk narrows
+ * the words rather than scroll past hundreds. */
+#define SEARCH_LIMIT 500
+
+/* Runs the search of the field over the cache's index (both tabs: a
+ * clerk looks for a 报关单号 whether its notice was read or not; the
+ * starred filter applies). */
+static void
+kouan_messages_view_run_search (KouanMessagesView *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) ids = NULL;
+  g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) found = g_ptr_array_new ();
+
+  if (self->search_text == NULL || self->store == NULL || self->enterprise_id <= 0)
+    {
+      g_list_store_remove_all (self->search_results);
+      return;
+    }
+
+  ids = kouan_store_search_messages (self->store, self->enterprise_id, self->kind,
+                                     KOUAN_READ_FILTER_ALL, self->starred_only,
+                                     self->search_text, SEARCH_LIMIT, &error);
+  if (ids != NULL && ids->len > 0 &&
+      !kouan_store_load_messages (self->store, self->enterprise_id,
+                                  (const gint64 *) ids->data, ids->len, messages, &error))
+    g_clear_pointer (&ids, g_array_unref);
+  if (ids == NULL)
+    {
+      g_warning ("Cannot search messages: %s", error != NULL ? error->message : "unknown error");
+      g_list_store_remove_all (self->search_results);
+      return;
+    }
+  for (guint i = 0; i < messages->len; i++)
+    if (g_ptr_array_index (messages, i) != NULL)
+      g_ptr_array_add (found, g_ptr_array_index (messages, i));
+  g_list_store_splice (self->search_results, 0,
+                       g_list_model_get_n_items (G_LIST_MODEL (self->search_results)),
+                       found->pdata, found->len);
+}
+
+static GListModel *
+kouan_messages_view_current_model (KouanMessagesView *self)
+{
+  if (self->search_text != NULL)
+    return G_LIST_MODEL (self->search_results);
+  return G_LIST_MODEL (kouan_messages_view_current_list (self));
+}
+
 static void
 kouan_messages_view_update_actions (KouanMessagesView *self)
 {
@@ -114,12 +173,26 @@ kouan_messages_view_update_tabs (KouanMessagesView *self)
   g_autofree char *unread = NULL;
   g_autofree char *read = NULL;
 
-  /* Translators: tab of the message center, %u is how many unread messages
-   * there are (zh_CN: 未读 (%u)) */
-  unread = g_strdup_printf (_("Unread (%u)"), self->unread_count);
-  /* Translators: tab of the message center, %u is how many read messages
-   * there are (zh_CN: 已读 (%u)) */
-  read = g_strdup_printf (_("Read (%u)"), self->read_count);
+  if (self->starred_only)
+    {
+      /* Translators: tab of the message center under the “Only starred”
+       * filter: how many unread messages it shows of how many there are
+       * (zh_CN: 未读（%u / %u）) */
+      unread = g_strdup_printf (_("Unread (%u / %u)"), self->unread_shown, self->unread_count);
+      /* Translators: tab of the message center under the “Only starred”
+       * filter: how many read messages it shows of how many there are
+       * (zh_CN: 已读（%u / %u）) */
+      read = g_strdup_printf (_("Read (%u / %u)"), self->read_shown, self->read_count);
+    }
+  else
+    {
+      /* Translators: tab of the message center, %u is how many unread messages
+       * there are (zh_CN: 未读 (%u)) */
+      unread = g_strdup_printf (_("Unread (%u)"), self->unread_count);
+      /* Translators: tab of the message center, %u is how many read messages
+       * there are (zh_CN: 已读 (%u)) */
+      read = g_strdup_printf (_("Read (%u)"), self->read_count);
+    }
   gtk_button_set_label (GTK_BUTTON (self->unread_button), unread);
   gtk_button_set_label (GTK_BUTTON (self->read_button), read);
 
@@ -145,6 +218,11 @@ kouan_messages_view_update_empty_state (KouanMessagesView *self)
     {
       title = _("No Enterprise Selected");
       description = _("Messages appear here once an enterprise is selected.");
+    }
+  else if (self->search_text != NULL)
+    {
+      title = warning ? _("No Warnings Found") : _("No Notices Found");
+      description = _("Try other words, or part of a declaration or bill of lading number.");
     }
   else if (self->starred_only)
     {
@@ -180,6 +258,7 @@ kouan_messages_view_close_detail (KouanMessagesView *self)
   self->open_message_id = 0;
   kouan_message_detail_set_message (self->detail, NULL);
   gtk_stack_set_visible_child_name (self->detail_stack, "placeholder");
+  adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->list_stack));
 }
 
 static void
@@ -202,23 +281,35 @@ kouan_messages_view_set_counts (KouanMessagesView *self,
   g_object_thaw_notify (G_OBJECT (self));
 }
 
-/* Counts are two indexed COUNT queries, so they are cheap even at 100k rows;
- * they are not derived from the lists because the tab counts ignore the
- * starred filter. */
+/* Counts are indexed COUNT queries (the unfiltered ones kept in memory by
+ * the store), so they are cheap even at 100k rows. Under “Only starred”
+ * the tabs say how many of how many: 未读（4 / 60）. */
 static void
 kouan_messages_view_refresh (KouanMessagesView *self)
 {
   guint unread = 0;
   guint read = 0;
 
+  self->unread_shown = self->read_shown = 0;
   if (self->store != NULL && self->enterprise_id > 0)
     {
       unread = kouan_store_count_messages (self->store, self->enterprise_id, self->kind,
                                            KOUAN_READ_FILTER_UNREAD, FALSE);
       read = kouan_store_count_messages (self->store, self->enterprise_id, self->kind,
                                          KOUAN_READ_FILTER_READ, FALSE);
+      if (self->starred_only)
+        {
+          self->unread_shown = kouan_store_count_messages (self->store, self->enterprise_id,
+                                                           self->kind, KOUAN_READ_FILTER_UNREAD,
+                                                           TRUE);
+          self->read_shown = kouan_store_count_messages (self->store, self->enterprise_id,
+                                                         self->kind, KOUAN_READ_FILTER_READ,
+                                                         TRUE);
+        }
     }
   kouan_messages_view_set_counts (self, unread, read);
+  if (self->search_text != NULL)
+    kouan_messages_view_run_search (self);
 
   /* The open message may have been starred, read or deleted meanwhile;
    * messages are immutable, so fetch the current version. */
@@ -302,8 +393,7 @@ kouan_messages_view_set_current_model (KouanMessagesView *self)
    * rows once, for the new list at its top, instead of for the old list's
    * scroll offset and again (GTK 4.8 keeps up to 200 row widgets). */
   gtk_list_view_set_model (self->list_view, NULL);
-  gtk_single_selection_set_model (self->selection,
-                                  G_LIST_MODEL (kouan_messages_view_current_list (self)));
+  gtk_single_selection_set_model (self->selection, kouan_messages_view_current_model (self));
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
   kouan_messages_view_update_empty_state (self);
   kouan_messages_view_update_actions (self);
@@ -314,6 +404,14 @@ kouan_messages_view_mapped (KouanMessagesView *self)
 {
   if (self->model_pending)
     kouan_messages_view_set_current_model (self);
+}
+
+/* Leaving the view lets go of the messages read in 未读. */
+static void
+kouan_messages_view_unmapped (KouanMessagesView *self)
+{
+  if (self->unread_list != NULL)
+    kouan_message_list_release_kept (self->unread_list);
 }
 
 static void
@@ -519,12 +617,18 @@ kouan_messages_view_open (KouanMessagesView *self,
   self->open_message_id = id;
   kouan_message_detail_set_message (self->detail, message);
   gtk_stack_set_visible_child_name (self->detail_stack, "detail");
+  /* folded, the message takes the pane; “Back to List” returns */
+  adw_leaflet_set_visible_child (self->leaflet, self->detail_pane);
 
-  /* The item then leaves the 未读 list by itself (the list follows the
-   * store); the detail stays because it is keyed on the id, not on the
-   * selection. */
+  /* Marked read, but the row stays where it is in 未读 until the user
+   * leaves the tab or refreshes, so the list does not move under the
+   * pointer; the detail is keyed on the id, not on the selection. */
   if (!kouan_message_get_read (message))
-    kouan_messages_view_edit (self, message, FALSE, TRUE);
+    {
+      if (!self->show_read && self->unread_list != NULL)
+        kouan_message_list_keep (self->unread_list, id);
+      kouan_messages_view_edit (self, message, FALSE, TRUE);
+    }
 }
 
 static void
@@ -541,6 +645,17 @@ open_action (GtkWidget  *widget,
              GVariant   *parameter)
 {
   kouan_messages_view_open (KOUAN_MESSAGES_VIEW (widget), g_variant_get_int64 (parameter));
+}
+
+static void
+back_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  KouanMessagesView *self = KOUAN_MESSAGES_VIEW (widget);
+
+  adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->list_stack));
+  gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
 }
 
 static void
@@ -705,6 +820,42 @@ selection_items_changed_cb (KouanMessagesView *self,
 }
 
 static void
+search_changed_cb (KouanMessagesView *self,
+                   GtkSearchEntry    *entry)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
+  g_autofree char *match = kouan_cjk_match_expression (text);
+  char *wanted = match != NULL ? g_strstrip (g_strdup (text)) : NULL;
+
+  if (g_strcmp0 (wanted, self->search_text) == 0)
+    {
+      g_free (wanted);
+      return;
+    }
+  g_free (self->search_text);
+  self->search_text = wanted;
+  kouan_messages_view_run_search (self);
+  kouan_messages_view_set_current_model (self);
+}
+
+static void
+stop_search_cb (KouanMessagesView *self,
+                GtkSearchEntry    *entry)
+{
+  gtk_editable_set_text (GTK_EDITABLE (entry), "");
+}
+
+static void
+search_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  KouanMessagesView *self = KOUAN_MESSAGES_VIEW (widget);
+
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+static void
 unread_button_toggled_cb (KouanMessagesView *self,
                           GtkToggleButton   *button)
 {
@@ -733,6 +884,10 @@ bind_row_cb (GtkSignalListItemFactory *factory,
              GtkListItem              *list_item,
              gpointer                  user_data)
 {
+  KouanMessagesView *self = user_data;
+
+  kouan_message_row_set_highlight (KOUAN_MESSAGE_ROW (gtk_list_item_get_child (list_item)),
+                                   self->search_text);
   kouan_message_row_set_message (KOUAN_MESSAGE_ROW (gtk_list_item_get_child (list_item)),
                                  gtk_list_item_get_item (list_item));
 }
@@ -757,6 +912,8 @@ kouan_messages_view_set_show_read (KouanMessagesView *self,
     return;
 
   self->show_read = show_read;
+  if (self->unread_list != NULL)
+    kouan_message_list_release_kept (self->unread_list);
   kouan_messages_view_update_tabs (self);
   kouan_messages_view_set_current_model (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_READ]);
@@ -776,7 +933,9 @@ kouan_messages_view_set_starred_only (KouanMessagesView *self,
   if (self->read_list != NULL)
     kouan_message_list_set_starred_only (self->read_list, starred_only);
   kouan_messages_view_scroll_to_top (self);
-  kouan_messages_view_update_empty_state (self);
+  kouan_messages_view_refresh (self);
+  if (self->search_text != NULL)
+    kouan_messages_view_set_current_model (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STARRED_ONLY]);
 }
 
@@ -913,6 +1072,8 @@ kouan_messages_view_dispose (GObject *object)
 
   g_clear_object (&self->unread_list);
   g_clear_object (&self->read_list);
+  g_clear_object (&self->search_results);
+  g_clear_pointer (&self->search_text, g_free);
   g_clear_object (&self->store);
 
   G_OBJECT_CLASS (kouan_messages_view_parent_class)->dispose (object);
@@ -1031,17 +1192,22 @@ kouan_messages_view_class_init (KouanMessagesViewClass *klass)
                                                "/io/github/kouan/Kouan/ui/kouan-messages-view.ui");
   gtk_widget_class_bind_template_child (widget_class, KouanMessagesView, detail);
   gtk_widget_class_bind_template_child (widget_class, KouanMessagesView, detail_stack);
+  gtk_widget_class_bind_template_child (widget_class, KouanMessagesView, detail_pane);
+  gtk_widget_class_bind_template_child (widget_class, KouanMessagesView, leaflet);
   gtk_widget_class_bind_template_child (widget_class, KouanMessagesView, empty_description);
   gtk_widget_class_bind_template_child (widget_class, KouanMessagesView, empty_icon);
   gtk_widget_class_bind_template_child (widget_class, KouanMessagesView, empty_title);
   gtk_widget_class_bind_template_child (widget_class, KouanMessagesView, list_stack);
   gtk_widget_class_bind_template_child (widget_class, KouanMessagesView, list_view);
   gtk_widget_class_bind_template_child (widget_class, KouanMessagesView, read_button);
+  gtk_widget_class_bind_template_child (widget_class, KouanMessagesView, search_entry);
   gtk_widget_class_bind_template_child (widget_class, KouanMessagesView, selection);
   gtk_widget_class_bind_template_child (widget_class, KouanMessagesView, starred_button);
   gtk_widget_class_bind_template_child (widget_class, KouanMessagesView, unread_button);
   gtk_widget_class_bind_template_callback (widget_class, list_view_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, read_button_toggled_cb);
+  gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, stop_search_cb);
   gtk_widget_class_bind_template_callback (widget_class, selection_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, selection_items_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, unread_button_toggled_cb);
@@ -1051,11 +1217,15 @@ kouan_messages_view_class_init (KouanMessagesViewClass *klass)
   gtk_widget_class_install_action (widget_class, "messages.show-read", "b", show_read_action);
   gtk_widget_class_install_action (widget_class, "messages.star-selected", NULL, star_selected_action);
   gtk_widget_class_install_property_action (widget_class, "messages.starred-only", "starred-only");
+  gtk_widget_class_install_action (widget_class, "messages.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "messages.back", NULL, back_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_d, GDK_CONTROL_MASK,
                                        "messages.star-selected", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, 0,
                                        "messages.star-selected", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
+                                       "messages.search", NULL);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "kouanmessagesview");
@@ -1071,8 +1241,10 @@ kouan_messages_view_init (KouanMessagesView *self)
 
   self->cancellable = g_cancellable_new ();
   g_signal_connect (self, "map", G_CALLBACK (kouan_messages_view_mapped), NULL);
+  g_signal_connect (self, "unmap", G_CALLBACK (kouan_messages_view_unmapped), NULL);
   g_queue_init (&self->edits);
   self->pending_stars = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->search_results = g_list_store_new (KOUAN_TYPE_MESSAGE);
 
   gtk_orientable_set_orientation (GTK_ORIENTABLE (gtk_widget_get_layout_manager (GTK_WIDGET (self))),
                                   GTK_ORIENTATION_VERTICAL);
@@ -1081,7 +1253,7 @@ kouan_messages_view_init (KouanMessagesView *self)
    * row widget. */
   factory = gtk_signal_list_item_factory_new ();
   g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), self);
   g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row_cb), NULL);
   gtk_list_view_set_factory (self->list_view, factory);
   g_object_unref (factory);
