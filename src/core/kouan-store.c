@@ -222,6 +222,17 @@ static const char * const migrations[] = {
   "  id            INTEGER NOT NULL,"
   "  record        TEXT NOT NULL,"
   "  PRIMARY KEY (enterprise_id, collection, id));",
+  /* 7: the outbox you can see (kouan-store-outbox.c): each edit carries
+   * the change-feed cursor it was made at (@base, the server's conflict
+   * check) and keeps a refusal instead of vanishing: @state queued |
+   * sending | refused | conflict, the server's @reason_code and @reason,
+   * and for a conflict who changed the record (@changed_by) and when */
+  "ALTER TABLE outbox ADD COLUMN base INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE outbox ADD COLUMN state TEXT NOT NULL DEFAULT 'queued';"
+  "ALTER TABLE outbox ADD COLUMN reason_code TEXT;"
+  "ALTER TABLE outbox ADD COLUMN reason TEXT;"
+  "ALTER TABLE outbox ADD COLUMN changed_by TEXT;"
+  "ALTER TABLE outbox ADD COLUMN changed_at INTEGER;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == KOUAN_STORE_SCHEMA_VERSION + 1);
@@ -1004,13 +1015,14 @@ _kouan_store_replay_outbox_locked (KouanStore  *self,
     {
       stmt = kouan_statement_get (self->db,
         "SELECT collection, op, record_id, fields FROM outbox"
-        " WHERE enterprise_id = ?1 ORDER BY seq", error);
+        " WHERE enterprise_id = ?1 AND state IN ('queued', 'sending') ORDER BY seq", error);
     }
   else
     {
       stmt = kouan_statement_get (self->db,
         "SELECT collection, op, record_id, fields FROM outbox"
-        " WHERE enterprise_id = ?1 AND collection = ?2 AND record_id = ?3 ORDER BY seq", error);
+        " WHERE enterprise_id = ?1 AND collection = ?2 AND record_id = ?3"
+        "   AND state IN ('queued', 'sending') ORDER BY seq", error);
     }
   if (stmt == NULL)
     return FALSE;

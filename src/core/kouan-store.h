@@ -40,6 +40,7 @@ struct _KouanMutation {
   gint64      record_id;
   JsonObject *fields;
   guint       attempts;
+  gint64      base;           /* change-feed cursor the edit was made at; 0: unknown */
 };
 void kouan_mutation_free (KouanMutation *mutation);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KouanMutation, kouan_mutation_free)
@@ -54,7 +55,7 @@ typedef enum {
 #define KOUAN_TYPE_STORE (kouan_store_get_type ())
 G_DECLARE_FINAL_TYPE (KouanStore, kouan_store, KOUAN, STORE, GObject)
 
-#define KOUAN_STORE_SCHEMA_VERSION 6
+#define KOUAN_STORE_SCHEMA_VERSION 7
 
 /* Signals:
  *   "changed" (const char *collection, gint64 enterprise_id)
