@@ -569,8 +569,24 @@ act_locked (KouanStore  *self,
                    "Unknown collection \"%s\"", collection);
       return FALSE;
     }
-  if (!coll->apply_local (self->db, enterprise_id, op, record_id, fields, error))
-    return FALSE;
+  /* An edit that no longer fits the record (a policy confirmed meanwhile
+   * cannot be returned) is sent all the same, like a replayed one: the
+   * server's answer, not a local guess, says what becomes of it. */
+  {
+    g_autoptr(GError) local_error = NULL;
+
+    if (!coll->apply_local (self->db, enterprise_id, op, record_id, fields, &local_error))
+      {
+        if (!g_error_matches (local_error, KOUAN_STORE_ERROR, KOUAN_STORE_ERROR_INVALID) &&
+            !g_error_matches (local_error, KOUAN_STORE_ERROR, KOUAN_STORE_ERROR_NOT_FOUND))
+          {
+            g_propagate_error (error, g_steal_pointer (&local_error));
+            return FALSE;
+          }
+        g_debug ("Edit %s no longer applies locally, sending it anyway: %s",
+                 mutation_id, local_error->message);
+      }
+  }
 
   new_id = g_uuid_string_random ();
   if (act == ACT_KEEP_MINE)

@@ -532,8 +532,12 @@ apply_batch (KouanServer  *self,
           else if (kind->manage_permission != NULL &&
                    !kouan_server_authz_allows (self, user_id, enterprise_id,
                                                kind->manage_permission))
+            /* with the record as it is, so the client can undo the edit */
             result = rejected (mutation->id, "forbidden",
-                               "Your roles in this enterprise do not allow this change", NULL);
+                               "Your roles in this enterprise do not allow this change",
+                               kind->materialise != NULL && mutation->record_id > 0
+                                 ? kind->materialise (self, enterprise_id, mutation->record_id, user_id)
+                                 : NULL);
           else
             result = kouan_server_conflict_apply (self, kind, mutation, enterprise_id, user_id, error);
           if (result == NULL)
