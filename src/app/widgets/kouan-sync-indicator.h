@@ -17,6 +17,10 @@ GtkWidget  *kouan_sync_indicator_new       (void);
 KouanSync  *kouan_sync_indicator_get_sync  (KouanSyncIndicator *self);
 void        kouan_sync_indicator_set_sync  (KouanSyncIndicator *self,
                                             KouanSync          *sync);
+/* How many edits the server refused or found in conflict: shown on the
+ * outbox button beside the status (it activates win.show-outbox). */
+void        kouan_sync_indicator_set_attention (KouanSyncIndicator *self,
+                                                guint               count);
 /* The text shown, for tests and accessibility checks */
 const char *kouan_sync_indicator_get_text  (KouanSyncIndicator *self);
 
