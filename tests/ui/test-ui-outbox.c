@@ -69,6 +69,42 @@ wait_until (Condition condition,
   return condition (user_data);
 }
 
+/* With KOUAN_SHOT_DIR set, @window as it is now goes to
+ * $KOUAN_SHOT_DIR/outbox-@name-WIDTH.png (to look at, never asserted). */
+static void
+save_shot (GtkWidget  *window,
+           const char *name)
+{
+  const char *dir = g_getenv ("KOUAN_SHOT_DIR");
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *file = NULL;
+  g_autofree char *path = NULL;
+  GtkSnapshot *snapshot;
+  gboolean done = FALSE;
+  int width, height;
+
+  if (dir == NULL)
+    return;
+  g_timeout_add (400, timeout_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+  width = gtk_widget_get_width (window);
+  height = gtk_widget_get_height (window);
+  paintable = gtk_widget_paintable_new (window);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  if (node == NULL)
+    return;
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  file = g_strdup_printf ("outbox-%s-%d.png", name, width);
+  path = g_build_filename (dir, file, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+}
+
 static void
 login_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -321,11 +357,14 @@ test_offline_confirm_waits (void)
   /* a waiting edit offers no choice: it is on its way */
   g_assert_null (find_button (row, _("_Retry")));
   g_assert_null (gtk_list_box_get_row_at_index (_kouan_outbox_window_get_list (outbox), 1));
+  save_shot (GTK_WIDGET (fixture.window), "policy-waiting");
+  save_shot (GTK_WIDGET (outbox), "waiting");
 
   /* back online: the server's answer, then the real state */
   come_back ();
   g_assert_true (wait_until (status_is, (gpointer) _("Effective")));
   g_assert_true (wait_until (outbox_empty, NULL));
+  save_shot (GTK_WIDGET (outbox), "empty");
   local = kouan_store_get_policy (fixture.store, fixture.enterprise_id, policy->id, NULL);
   g_assert_cmpstr (local->status, ==, "effective");
   gtk_window_close (GTK_WINDOW (outbox));
@@ -372,6 +411,7 @@ test_refused_says_why (void)
   g_assert_nonnull (find_button (row, _("_Discard")));
   /* keeping mine is for a conflict with someone's change, not a refusal */
   g_assert_null (find_button (row, _("_Keep Mine")));
+  save_shot (GTK_WIDGET (outbox), "refused");
 
   /* the right comes back; retry sends it again and it takes effect */
   sql = g_strdup_printf ("INSERT INTO role_permissions (role_id, permission)"
@@ -393,6 +433,13 @@ main (int argc, char *argv[])
 
   g_test_init (&argc, &argv, NULL);
   gtk_init ();
+  /* screenshots in another language (KOUAN_SHOT_DIR, LANGUAGE) */
+  if (g_getenv ("KOUAN_LOCALEDIR") != NULL)
+    {
+      bindtextdomain (GETTEXT_PACKAGE, g_getenv ("KOUAN_LOCALEDIR"));
+      bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+      textdomain (GETTEXT_PACKAGE);
+    }
 
   g_test_add_func ("/ui/outbox/offline-confirm-waits", test_offline_confirm_waits);
   g_test_add_func ("/ui/outbox/refused-says-why", test_refused_says_why);

@@ -154,18 +154,29 @@ update (KouanOutboxWindow *self)
     }
 
   gtk_stack_set_visible_child_name (GTK_STACK (self->stack), n > 0 ? "list" : "empty");
-  waiting_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                               "%u change waiting for the server",
-                                               "%u changes waiting for the server",
-                                               n - attention),
-                                  n - attention);
+  if (n > attention)
+    waiting_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                 "%u change waiting for the server",
+                                                 "%u changes waiting for the server",
+                                                 n - attention),
+                                    n - attention);
   if (attention > 0)
     summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                            "%s; %u needs your decision",
-                                            "%s; %u need your decision",
+                                            "%u change needs your decision",
+                                            "%u changes need your decision",
                                             attention),
-                               waiting_text, attention);
-  gtk_label_set_label (GTK_LABEL (self->summary), summary != NULL ? summary : waiting_text);
+                               attention);
+  if (waiting_text != NULL && summary != NULL)
+    {
+      /* Translators: "2 changes waiting for the server · 1 change needs your decision" */
+      g_autofree char *both = g_strdup_printf (_("%s · %s"), waiting_text, summary);
+
+      g_free (summary);
+      summary = g_steal_pointer (&both);
+    }
+  else if (waiting_text != NULL)
+    summary = g_steal_pointer (&waiting_text);
+  gtk_label_set_label (GTK_LABEL (self->summary), summary != NULL ? summary : "");
 }
 
 static void
