@@ -7,7 +7,9 @@
  * the outbox is empty (its status page). A confirmation the server
  * refuses (her role lost the right meanwhile) brings the pending policy
  * back, a toast says why, the outbox shows the reason with Retry and
- * Discard, and Retry — once the right is back — makes it Effective. */
+ * Discard, and Retry — once the right is back — makes it Effective. A
+ * confirmation that meets 王明's change of the same policy is a conflict
+ * naming him, with Keep Mine, which makes it Effective. */
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -426,6 +428,62 @@ test_refused_says_why (void)
   gtk_window_close (GTK_WINDOW (outbox));
 }
 
+/* ---- conflict: who and when, and keep mine ------------------------- */
+
+/* 李娜 confirms a policy offline; 王明 (demo-admin) marks the same
+ * policy's notice read meanwhile, online. Back online her edit is a
+ * conflict: the outbox names 王明, offers all three choices, and keep
+ * mine sends the confirmation over his change: Effective. */
+static void
+test_conflict_keep_mine (void)
+{
+  g_autoptr(KouanPolicy) policy = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *what = NULL;
+  g_autoptr(GBytes) reply = NULL;
+  KouanOutboxWindow *outbox;
+  GtkWidget *row, *keep;
+
+  ensure_window ();
+  go_offline ();
+  policy = confirm_first_pending ();
+  g_assert_true (wait_until (status_is, (gpointer) _("Waiting to sync")));
+
+  kouan_test_server_restart (fixture.server);
+  token = kouan_test_login (fixture.server, "demo-admin", "kouan-demo");
+  url = g_strdup_printf ("%s/api/v1/enterprises/%" G_GINT64_FORMAT "/mutations",
+                         kouan_test_server_get_url (fixture.server), fixture.enterprise_id);
+  body = g_strdup_printf ("{\"mutations\": [{\"id\": \"wang-ming-1\", \"collection\": \"insurance_policies\","
+                          " \"op\": \"update\", \"record_id\": %" G_GINT64_FORMAT ","
+                          " \"fields\": {\"notice_read\": %s}}]}",
+                          policy->id, policy->notice_read ? "false" : "true");
+  g_assert_cmpuint (kouan_test_http ("POST", url, token, body, strlen (body), &reply), ==, 200);
+  g_assert_nonnull (g_strstr_len (g_bytes_get_data (reply, NULL), g_bytes_get_size (reply), "\"applied\""));
+  gtk_widget_activate_action (GTK_WIDGET (fixture.window), "win.sync-now", NULL);
+
+  /* the server's record again, and the conflict in the outbox */
+  g_assert_true (wait_until (status_is, (gpointer) _("Awaiting confirmation")));
+  outbox = open_outbox ();
+  what = g_strdup_printf (_("Confirm policy %s"), policy->number);
+  g_assert_true (wait_until (outbox_shows, what));
+  g_assert_true (outbox_shows ((gpointer) _("Conflict")));
+  g_assert_true (outbox_shows ((gpointer) "王明"));
+  row = GTK_WIDGET (gtk_list_box_get_row_at_index (_kouan_outbox_window_get_list (outbox), 0));
+  g_assert_nonnull (find_button (row, _("_Retry")));
+  g_assert_nonnull (find_button (row, _("_Discard")));
+  keep = find_button (row, _("_Keep Mine"));
+  g_assert_nonnull (keep);
+  save_shot (GTK_WIDGET (outbox), "conflict");
+
+  g_assert_true (gtk_widget_activate (keep));
+  gtk_widget_activate_action (GTK_WIDGET (fixture.window), "win.sync-now", NULL);
+  g_assert_true (wait_until (outbox_empty, NULL));
+  g_assert_true (wait_until (status_is, (gpointer) _("Effective")));
+  gtk_window_close (GTK_WINDOW (outbox));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -443,6 +501,7 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/ui/outbox/offline-confirm-waits", test_offline_confirm_waits);
   g_test_add_func ("/ui/outbox/refused-says-why", test_refused_says_why);
+  g_test_add_func ("/ui/outbox/conflict-keep-mine", test_conflict_keep_mine);
 
   ret = g_test_run ();
 
