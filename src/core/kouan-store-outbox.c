@@ -430,6 +430,25 @@ refuse_locked (KouanStore  *self,
   g_autoptr(GError) local_error = NULL;
   const KouanCollection *coll = kouan_collection_lookup (collection);
   gint64 record_id;
+  gint64 temp_id = 0;
+
+  /* A refused create leaves no row behind: its temporary row goes (retry
+   * and keep mine apply it again). */
+  stmt = kouan_statement_get (self->db,
+                              "SELECT record_id FROM outbox WHERE id = ?1 AND op = 'create' AND record_id < 0",
+                              error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, mutation_id, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    temp_id = sqlite3_column_int64 (stmt, 0);
+  g_clear_pointer (&stmt, kouan_statement_release);
+  if (temp_id != 0 && coll != NULL)
+    {
+      if (!coll->remove (self->db, enterprise_id, temp_id, error))
+        return FALSE;
+      *stored = TRUE;
+    }
 
   stmt = kouan_statement_get (self->db,
     "UPDATE outbox SET state = ?2, reason_code = ?3, reason = ?4, changed_by = ?5, changed_at = ?6"

@@ -16,6 +16,7 @@
 #include "kouan-store.h"
 #include "kouan-store-insurance.h"
 #include "kouan-store-outbox.h"
+#include "kouan-store-settings.h"
 #include "kouan-sync.h"
 #include "kouan-test-server.h"
 
@@ -514,6 +515,58 @@ test_refused_then_retry (void)
   g_assert_cmpint (applied_with_status (policy->id, "effective"), ==, 1);
 }
 
+/* A create the server refuses leaves no row behind: 李娜 may not add the
+ * enterprise's links; the link she adds offline shows at once, then goes
+ * when the server refuses it, and the refusal waits in the outbox until
+ * she discards it. */
+static void
+test_refused_create_leaves_nothing (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) fields = json_object_new ();
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) during = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autofree char *id = NULL;
+  KouanOutboxEntry *entry;
+  gint64 temp_id;
+
+  sync_ok (&li);
+  before = kouan_store_list_settings (li.store, 1, "showcase_links", &error);
+  g_assert_no_error (error);
+
+  temp_id = kouan_store_allocate_temp_id (li.store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (temp_id, <, 0);
+  json_object_set_string_member (fields, "title", "员工链接");
+  json_object_set_string_member (fields, "url", "https://www.example.cn");
+  id = kouan_store_enqueue (li.store, 1, "showcase_links", "create", temp_id, fields, &error);
+  g_assert_no_error (error);
+  during = kouan_store_list_settings (li.store, 1, "showcase_links", &error);
+  g_assert_cmpuint (during->len, ==, before->len + 1);
+
+  sync_ok (&li);
+  after = kouan_store_list_settings (li.store, 1, "showcase_links", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (after->len, ==, before->len);
+  entries = outbox (&li);
+  g_assert_cmpuint (entries->len, ==, 1);
+  entry = g_ptr_array_index (entries, 0);
+  g_assert_cmpstr (kouan_outbox_entry_get_id (entry), ==, id);
+  g_assert_cmpint (kouan_outbox_entry_get_state (entry), ==, KOUAN_OUTBOX_REFUSED);
+  g_assert_cmpstr (kouan_outbox_entry_get_reason_code (entry), ==, "forbidden");
+
+  g_assert_true (kouan_store_outbox_discard (li.store, id, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&entries, g_ptr_array_unref);
+  entries = outbox (&li);
+  g_assert_cmpuint (entries->len, ==, 0);
+  g_clear_pointer (&after, g_ptr_array_unref);
+  after = kouan_store_list_settings (li.store, 1, "showcase_links", &error);
+  g_assert_cmpuint (after->len, ==, before->len);
+}
+
 /* The conflict answer is stored like any result: the same batch sent
  * again gets the same conflict back and changes nothing. */
 static void
@@ -576,6 +629,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/outbox/own-edits-no-conflict", test_own_edits_no_conflict);
   g_test_add_func ("/outbox/refused-then-retry", test_refused_then_retry);
   g_test_add_func ("/outbox/conflict-replayed", test_conflict_replayed);
+  g_test_add_func ("/outbox/refused-create-leaves-nothing", test_refused_create_leaves_nothing);
 
   server = kouan_test_server_start ((const char *[]) { "--demo", NULL });
   side_open (&wang, "demo-admin");
