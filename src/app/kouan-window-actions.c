@@ -25,8 +25,8 @@ sync_now_activated (GtkWidget  *widget,
     kouan_sync_kick (self->sync);
 }
 
-/* The outbox button beside the sync status counts the edits that wait
- * for the user's decision (refused or in conflict). */
+/* The outbox button beside the sync status: there while edits wait, with
+ * the number that wait for the user's decision (refused or in conflict). */
 void
 _kouan_window_outbox_changed (KouanWindow *self)
 {
@@ -44,7 +44,8 @@ _kouan_window_outbox_changed (KouanWindow *self)
 
       attention += state == KOUAN_OUTBOX_REFUSED || state == KOUAN_OUTBOX_CONFLICT;
     }
-  kouan_sync_indicator_set_attention (KOUAN_SYNC_INDICATOR (self->sync_indicator), attention);
+  kouan_sync_indicator_set_outbox (KOUAN_SYNC_INDICATOR (self->sync_indicator),
+                                   entries != NULL ? entries->len : 0, attention);
 }
 
 static void

@@ -372,6 +372,9 @@ kouan_store_note_attempt (KouanStore  *self,
   g_clear_pointer (&stmt, kouan_statement_release);
   g_mutex_unlock (&self->lock);
 
+  if (ok)
+    _kouan_store_emit_outbox_state_changed (self);
+
   return ok;
 }
 
@@ -410,6 +413,8 @@ kouan_store_outbox_mark_sending (KouanStore  *self,
     _kouan_store_rollback (self);
   g_mutex_unlock (&self->lock);
 
+  if (ok)
+    _kouan_store_emit_outbox_state_changed (self);
   return ok;
 }
 
@@ -856,6 +861,7 @@ struct _KouanOutboxModel
   gint64      enterprise_id;
   GPtrArray  *entries;
   gulong      handler;
+  gulong      state_handler;
 };
 
 static void kouan_outbox_model_list_init (GListModelInterface *iface);
@@ -900,7 +906,10 @@ kouan_outbox_model_dispose (GObject *object)
   KouanOutboxModel *self = KOUAN_OUTBOX_MODEL (object);
 
   if (self->store != NULL)
-    g_clear_signal_handler (&self->handler, self->store);
+    {
+      g_clear_signal_handler (&self->handler, self->store);
+      g_clear_signal_handler (&self->state_handler, self->store);
+    }
   g_clear_object (&self->store);
   G_OBJECT_CLASS (kouan_outbox_model_parent_class)->dispose (object);
 }
@@ -965,6 +974,7 @@ kouan_outbox_model_new (KouanStore *store,
   self->store = g_object_ref (store);
   self->enterprise_id = enterprise_id;
   self->handler = g_signal_connect (store, "outbox-changed", G_CALLBACK (on_outbox_changed), self);
+  self->state_handler = g_signal_connect (store, "outbox-state-changed", G_CALLBACK (on_outbox_changed), self);
   kouan_outbox_model_reload (self);
   return self;
 }

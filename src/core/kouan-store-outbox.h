@@ -89,7 +89,7 @@ gboolean    kouan_store_refuse_mutation   (KouanStore  *self,
                                            GError     **error);
 
 /* A GListModel of KouanOutboxEntry for one enterprise (0: all), kept up
- * to date from the store's "outbox-changed" signal. */
+ * to date from the store's "outbox-changed" and "outbox-state-changed". */
 #define KOUAN_TYPE_OUTBOX_MODEL (kouan_outbox_model_get_type ())
 G_DECLARE_FINAL_TYPE (KouanOutboxModel, kouan_outbox_model, KOUAN, OUTBOX_MODEL, GObject)
 

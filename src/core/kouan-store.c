@@ -21,6 +21,7 @@ G_DEFINE_QUARK (kouan-store-error-quark, kouan_store_error)
 enum {
   CHANGED,
   OUTBOX_CHANGED,
+  OUTBOX_STATE_CHANGED,
   N_SIGNALS
 };
 
@@ -557,6 +558,20 @@ _kouan_store_emit_outbox_changed (KouanStore *self)
     attach_idle (self, emit_outbox_changed_cb, g_object_ref (self), g_object_unref);
 }
 
+static gboolean
+emit_outbox_state_changed_cb (gpointer data)
+{
+  g_signal_emit (data, signals[OUTBOX_STATE_CHANGED], 0);
+  return G_SOURCE_REMOVE;
+}
+
+/* Rare (twice per pushed batch): not coalesced. */
+void
+_kouan_store_emit_outbox_state_changed (KouanStore *self)
+{
+  attach_idle (self, emit_outbox_state_changed_cb, g_object_ref (self), g_object_unref);
+}
+
 /* The read-only connection, from any thread (see KouanStore::read_db) */
 
 sqlite3 *
@@ -638,6 +653,10 @@ kouan_store_class_init (KouanStoreClass *klass)
                   G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_INT64);
   signals[OUTBOX_CHANGED] =
     g_signal_new ("outbox-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+  signals[OUTBOX_STATE_CHANGED] =
+    g_signal_new ("outbox-state-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 0);
 }

@@ -61,6 +61,8 @@ G_DECLARE_FINAL_TYPE (KouanStore, kouan_store, KOUAN, STORE, GObject)
  *   "changed" (const char *collection, gint64 enterprise_id)
  *      rows of a collection changed (pull applied or local edit)
  *   "outbox-changed" ()  the number of queued edits changed
+ *   "outbox-state-changed" ()  queued edits went out to the server or came
+ *      back unanswered (queued ↔ sending), nothing else changed
  * Both arrive from an idle on the store's main context, never from inside
  * the call that caused them, and several changes before the main loop
  * runs are folded into one emission per collection and enterprise.

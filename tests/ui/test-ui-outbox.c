@@ -292,12 +292,44 @@ confirm_first_pending (void)
   return policy;
 }
 
+/* The button of @widget's tree that activates @action */
+static GtkWidget *
+find_action_button (GtkWidget  *widget,
+                    const char *action)
+{
+  if (GTK_IS_BUTTON (widget) &&
+      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_action_button (child, action);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+outbox_button_shown (gpointer user_data)
+{
+  GtkWidget *button = find_action_button (fixture.window->sync_indicator, "win.show-outbox");
+
+  return button != NULL && gtk_widget_get_visible (button) == GPOINTER_TO_INT (user_data);
+}
+
+/* Opens the outbox the way a user does: the button beside the sync
+ * status, there while something is in the outbox. */
 static KouanOutboxWindow *
 open_outbox (void)
 {
   GtkWidget *outbox;
 
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture.window), "win.show-outbox", NULL));
+  g_assert_true (wait_until (outbox_button_shown, GINT_TO_POINTER (TRUE)));
+  g_assert_true (gtk_widget_activate (find_action_button (fixture.window->sync_indicator, "win.show-outbox")));
+  while (g_object_get_data (G_OBJECT (fixture.window), "kouan-outbox-window") == NULL)
+    g_main_context_iteration (NULL, TRUE);
   outbox = g_object_get_data (G_OBJECT (fixture.window), "kouan-outbox-window");
   g_assert_true (KOUAN_IS_OUTBOX_WINDOW (outbox));
   g_assert_true (gtk_widget_get_visible (outbox));
@@ -353,7 +385,9 @@ test_offline_confirm_waits (void)
   outbox = open_outbox ();
   what = g_strdup_printf (_("Confirm policy %s"), policy->number);
   g_assert_true (wait_until (outbox_shows, what));
-  g_assert_true (outbox_shows ((gpointer) _("Waiting to sync")));
+  /* (a retry may be sending it this moment: then it is waiting again
+   * once that attempt fails) */
+  g_assert_true (wait_until (outbox_shows, (gpointer) _("Waiting to sync")));
   row = GTK_WIDGET (gtk_list_box_get_row_at_index (_kouan_outbox_window_get_list (outbox), 0));
   g_assert_nonnull (row);
   /* a waiting edit offers no choice: it is on its way */
@@ -367,6 +401,8 @@ test_offline_confirm_waits (void)
   g_assert_true (wait_until (status_is, (gpointer) _("Effective")));
   g_assert_true (wait_until (outbox_empty, NULL));
   save_shot (GTK_WIDGET (outbox), "empty");
+  /* nothing waits: the header bar has its room back */
+  g_assert_true (wait_until (outbox_button_shown, GINT_TO_POINTER (FALSE)));
   local = kouan_store_get_policy (fixture.store, fixture.enterprise_id, policy->id, NULL);
   g_assert_cmpstr (local->status, ==, "effective");
   gtk_window_close (GTK_WINDOW (outbox));

@@ -388,16 +388,19 @@ kouan_sync_indicator_get_text (KouanSyncIndicator *self)
 }
 
 void
-kouan_sync_indicator_set_attention (KouanSyncIndicator *self,
-                                    guint               count)
+kouan_sync_indicator_set_outbox (KouanSyncIndicator *self,
+                                 guint               total,
+                                 guint               attention)
 {
   g_autofree char *number = NULL;
   g_autofree char *tooltip = NULL;
 
   g_return_if_fail (KOUAN_IS_SYNC_INDICATOR (self));
 
-  gtk_widget_set_visible (self->attention_label, count > 0);
-  if (count == 0)
+  /* nothing waits: the header bar keeps its room for the status */
+  gtk_widget_set_visible (self->outbox_button, total > 0);
+  gtk_widget_set_visible (self->attention_label, attention > 0);
+  if (attention == 0)
     {
       gtk_widget_remove_css_class (self->outbox_button, "warning");
       gtk_widget_set_tooltip_text (self->outbox_button, _("Outbox"));
@@ -405,14 +408,14 @@ kouan_sync_indicator_set_attention (KouanSyncIndicator *self,
                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
       return;
     }
-  number = g_strdup_printf ("%u", count);
+  number = g_strdup_printf ("%u", attention);
   gtk_label_set_label (GTK_LABEL (self->attention_label), number);
   gtk_widget_add_css_class (self->outbox_button, "warning");
   tooltip = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                           "Outbox: %u change needs your decision",
                                           "Outbox: %u changes need your decision",
-                                          count),
-                             count);
+                                          attention),
+                             attention);
   gtk_widget_set_tooltip_text (self->outbox_button, tooltip);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->outbox_button),
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, tooltip, -1);
