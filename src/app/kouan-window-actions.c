@@ -7,6 +7,8 @@
 #include "kouan-store.h"
 #include "kouan-sync.h"
 #include "kouan-window-private.h"
+#include "outbox/kouan-outbox-window.h"
+#include "widgets/kouan-sync-indicator.h"
 
 /* New warnings that arrive close together (a pull brings a page at once)
  * become one notification rather than a burst. */
@@ -21,6 +23,57 @@ sync_now_activated (GtkWidget  *widget,
 
   if (self->sync != NULL)
     kouan_sync_kick (self->sync);
+}
+
+/* The outbox button beside the sync status: there while edits wait, with
+ * the number that wait for the user's decision (refused or in conflict). */
+void
+_kouan_window_outbox_changed (KouanWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  guint attention = 0;
+
+  if (self->store != NULL)
+    entries = kouan_store_list_outbox (self->store, 0, &error);
+  if (error != NULL)
+    g_warning ("%s", error->message);
+  for (guint i = 0; entries != NULL && i < entries->len; i++)
+    {
+      KouanOutboxState state = kouan_outbox_entry_get_state (g_ptr_array_index (entries, i));
+
+      attention += state == KOUAN_OUTBOX_REFUSED || state == KOUAN_OUTBOX_CONFLICT;
+    }
+  kouan_sync_indicator_set_outbox (KOUAN_SYNC_INDICATOR (self->sync_indicator),
+                                   entries != NULL ? entries->len : 0, attention);
+}
+
+static void
+on_outbox_destroyed (KouanWindow *self)
+{
+  g_object_set_data (G_OBJECT (self), "kouan-outbox-window", NULL);
+}
+
+/* The outbox (of every enterprise of the account: an edit made in one
+ * still waits after switching): one window at a time, raised again when
+ * asked twice. */
+static void
+show_outbox_activated (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  KouanWindow *self = KOUAN_WINDOW (widget);
+  GtkWidget *outbox = g_object_get_data (G_OBJECT (self), "kouan-outbox-window");
+
+  if (self->store == NULL)
+    return;
+  if (outbox == NULL)
+    {
+      outbox = kouan_outbox_window_new (GTK_WINDOW (self), self->store, 0);
+      g_object_set_data (G_OBJECT (self), "kouan-outbox-window", outbox);
+      g_signal_connect_object (outbox, "destroy", G_CALLBACK (on_outbox_destroyed), self, G_CONNECT_SWAPPED);
+    }
+  gtk_window_present (GTK_WINDOW (outbox));
 }
 
 static void
@@ -47,6 +100,7 @@ _kouan_window_install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.sync-now", NULL, sync_now_activated);
   gtk_widget_class_install_action (widget_class, "win.show-area", "s", show_area_activated);
   gtk_widget_class_install_action (widget_class, "win.show-sidebar", NULL, show_sidebar_activated);
+  gtk_widget_class_install_action (widget_class, "win.show-outbox", NULL, show_outbox_activated);
 }
 
 void

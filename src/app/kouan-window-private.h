@@ -50,6 +50,9 @@ struct _KouanWindow
   KouanWindowCard      *card;            /* (nullable) card sessions: kouan-window-card.c */
 };
 
+/* kouan-window-actions.c: the outbox button's count */
+void       _kouan_window_outbox_changed (KouanWindow *self);
+
 /* kouan-window-card.c */
 void       _kouan_window_card_install_actions (GtkWidgetClass *widget_class);
 void       _kouan_window_card_setup   (KouanWindow *self);

@@ -625,7 +625,11 @@ kouan_window_set_session (KouanWindow  *self,
   kouan_home_view_set_store (KOUAN_HOME_VIEW (gtk_stack_get_child_by_name (GTK_STACK (self->stack), "home")), store);
 
   if (store != NULL)
-    g_signal_connect_object (store, "changed", G_CALLBACK (on_store_changed), self, G_CONNECT_SWAPPED);
+    {
+      g_signal_connect_object (store, "changed", G_CALLBACK (on_store_changed), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (store, "outbox-changed", G_CALLBACK (_kouan_window_outbox_changed),
+                               self, G_CONNECT_SWAPPED);
+    }
   self->sync = kouan_sync_new (client, store);
   g_signal_connect_object (self->sync, "notify::state",
                            G_CALLBACK (on_sync_state_changed), self, G_CONNECT_SWAPPED);
@@ -638,6 +642,7 @@ kouan_window_set_session (KouanWindow  *self,
                            G_CALLBACK (on_enterprise_selected), self, G_CONNECT_SWAPPED);
 
   on_sync_state_changed (self);
+  _kouan_window_outbox_changed (self);
   kouan_sync_start (self->sync);
 }
 

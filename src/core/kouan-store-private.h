@@ -179,5 +179,6 @@ void     _kouan_store_emit_changed        (KouanStore *self,
                                            const char *collection,
                                            gint64      enterprise_id);
 void     _kouan_store_emit_outbox_changed (KouanStore *self);
+void     _kouan_store_emit_outbox_state_changed (KouanStore *self);
 
 G_END_DECLS

@@ -21,6 +21,7 @@ G_DEFINE_QUARK (kouan-store-error-quark, kouan_store_error)
 enum {
   CHANGED,
   OUTBOX_CHANGED,
+  OUTBOX_STATE_CHANGED,
   N_SIGNALS
 };
 
@@ -252,6 +253,17 @@ static const char * const migrations[] = {
   "    SELECT OLD.rowid, 1, OLD.title, OLD.body, OLD.category"
   "    WHERE NOT EXISTS (SELECT 1 FROM messages_fts_pending WHERE rid = OLD.rowid);"
   "END;",
+  /* 8: the outbox you can see (kouan-store-outbox.c): each edit carries
+   * the change-feed cursor it was made at (@base, the server's conflict
+   * check) and keeps a refusal instead of vanishing: @state queued |
+   * sending | refused | conflict, the server's @reason_code and @reason,
+   * and for a conflict who changed the record (@changed_by) and when */
+  "ALTER TABLE outbox ADD COLUMN base INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE outbox ADD COLUMN state TEXT NOT NULL DEFAULT 'queued';"
+  "ALTER TABLE outbox ADD COLUMN reason_code TEXT;"
+  "ALTER TABLE outbox ADD COLUMN reason TEXT;"
+  "ALTER TABLE outbox ADD COLUMN changed_by TEXT;"
+  "ALTER TABLE outbox ADD COLUMN changed_at INTEGER;",
 };
 #define MIGRATION_MESSAGES_FTS 7
 
@@ -580,6 +592,20 @@ _kouan_store_emit_outbox_changed (KouanStore *self)
     attach_idle (self, emit_outbox_changed_cb, g_object_ref (self), g_object_unref);
 }
 
+static gboolean
+emit_outbox_state_changed_cb (gpointer data)
+{
+  g_signal_emit (data, signals[OUTBOX_STATE_CHANGED], 0);
+  return G_SOURCE_REMOVE;
+}
+
+/* Rare (twice per pushed batch): not coalesced. */
+void
+_kouan_store_emit_outbox_state_changed (KouanStore *self)
+{
+  attach_idle (self, emit_outbox_state_changed_cb, g_object_ref (self), g_object_unref);
+}
+
 /* The read-only connection, from any thread (see KouanStore::read_db) */
 
 sqlite3 *
@@ -661,6 +687,10 @@ kouan_store_class_init (KouanStoreClass *klass)
                   G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_INT64);
   signals[OUTBOX_CHANGED] =
     g_signal_new ("outbox-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+  signals[OUTBOX_STATE_CHANGED] =
+    g_signal_new ("outbox-state-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 0);
 }
@@ -1038,13 +1068,14 @@ _kouan_store_replay_outbox_locked (KouanStore  *self,
     {
       stmt = kouan_statement_get (self->db,
         "SELECT collection, op, record_id, fields FROM outbox"
-        " WHERE enterprise_id = ?1 ORDER BY seq", error);
+        " WHERE enterprise_id = ?1 AND state IN ('queued', 'sending') ORDER BY seq", error);
     }
   else
     {
       stmt = kouan_statement_get (self->db,
         "SELECT collection, op, record_id, fields FROM outbox"
-        " WHERE enterprise_id = ?1 AND collection = ?2 AND record_id = ?3 ORDER BY seq", error);
+        " WHERE enterprise_id = ?1 AND collection = ?2 AND record_id = ?3"
+        "   AND state IN ('queued', 'sending') ORDER BY seq", error);
     }
   if (stmt == NULL)
     return FALSE;

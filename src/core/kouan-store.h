@@ -40,6 +40,7 @@ struct _KouanMutation {
   gint64      record_id;
   JsonObject *fields;
   guint       attempts;
+  gint64      base;           /* change-feed cursor the edit was made at; 0: unknown */
 };
 void kouan_mutation_free (KouanMutation *mutation);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KouanMutation, kouan_mutation_free)
@@ -54,12 +55,14 @@ typedef enum {
 #define KOUAN_TYPE_STORE (kouan_store_get_type ())
 G_DECLARE_FINAL_TYPE (KouanStore, kouan_store, KOUAN, STORE, GObject)
 
-#define KOUAN_STORE_SCHEMA_VERSION 7
+#define KOUAN_STORE_SCHEMA_VERSION 8
 
 /* Signals:
  *   "changed" (const char *collection, gint64 enterprise_id)
  *      rows of a collection changed (pull applied or local edit)
  *   "outbox-changed" ()  the number of queued edits changed
+ *   "outbox-state-changed" ()  queued edits went out to the server or came
+ *      back unanswered (queued ↔ sending), nothing else changed
  * Both arrive from an idle on the store's main context, never from inside
  * the call that caused them, and several changes before the main loop
  * runs are folded into one emission per collection and enterprise.

@@ -15,6 +15,7 @@
 #include "kouan-json.h"
 #include "kouan-message.h"
 #include "kouan-settings.h"
+#include "kouan-store-outbox.h"
 #include "kouan-store-people.h"
 #include "kouan-sync-private.h"
 
@@ -69,6 +70,9 @@ mutation_to_json (KouanMutation *mutation)
   json_object_set_string_member (object, "op", mutation->op);
   json_object_set_int_member (object, "record_id", mutation->record_id);
   json_object_set_object_member (object, "fields", json_object_ref (mutation->fields));
+  /* The conflict check: the record must not have changed since @base. */
+  if (mutation->base > 0)
+    json_object_set_int_member (object, "base", mutation->base);
   return object;
 }
 
@@ -159,6 +163,32 @@ settle_batch_thread (GTask        *task,
 
               kouan_store_set_meta (self->store, key, text, NULL);
             }
+        }
+
+      if (g_strcmp0 (status, "applied") != 0 && g_strcmp0 (mutation->collection, "messages") != 0)
+        {
+          /* It stays in the outbox, refused or in conflict, until the
+           * user retries, discards or keeps it; a message's own read and
+           * starred flags are the user's alone and just take the
+           * server's value. */
+          JsonObject *error_object = NULL;
+          const char *code = "refused", *reason = NULL, *changed_by = NULL;
+          gint64 changed_at = 0;
+
+          if (kouan_json_get_object (result, "error", &error_object, NULL))
+            {
+              kouan_json_get_string (error_object, "code", &code, NULL);
+              kouan_json_get_string (error_object, "message", &reason, NULL);
+              if (!kouan_json_get_string (error_object, "changed_by", &changed_by, NULL))
+                changed_by = NULL;
+              if (!kouan_json_get_int (error_object, "changed_at", &changed_at, NULL))
+                changed_at = 0;
+            }
+          if (!kouan_store_refuse_mutation (self->store, mutation->id, mutation->collection,
+                                            mutation->enterprise_id, code, reason, changed_by,
+                                            changed_at, record, &error))
+            break;
+          continue;
         }
 
       if (!kouan_store_ack_mutation (self->store, mutation->id, mutation->collection,
@@ -275,6 +305,13 @@ cycle_push_next (GTask *task)
     {
       g_clear_pointer (&cycle->batch, g_ptr_array_unref);
       cycle_pull_next (task);
+      return;
+    }
+
+  if (!kouan_store_outbox_mark_sending (self->store, cycle->batch, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
       return;
     }
 

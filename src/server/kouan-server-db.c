@@ -755,6 +755,16 @@ static const char *const migrations[] = {
   "  SELECT enterprise_id, NULL, 'departments', id FROM departments;"
   "INSERT INTO changes (enterprise_id, user_id, collection, record_id)"
   "  SELECT enterprise_id, NULL, 'audit', id FROM audit_log;",
+  /* 11: who made the latest change of a record by a mutation, and when,
+   * with the feed seq that change got (kouan-server-conflict.c) */
+  "CREATE TABLE record_edits ("
+  "  enterprise_id INTEGER NOT NULL,"
+  "  collection    TEXT NOT NULL,"
+  "  record_id     INTEGER NOT NULL,"
+  "  user_id       INTEGER REFERENCES users (id) ON DELETE SET NULL,"
+  "  seq           INTEGER NOT NULL,"
+  "  at            INTEGER NOT NULL,"
+  "  PRIMARY KEY (enterprise_id, collection, record_id)) WITHOUT ROWID;",
 };
 
 static gboolean

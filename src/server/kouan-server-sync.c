@@ -359,6 +359,12 @@ parse_batch (JsonObject  *body,
                        "mutations[%u]: \"id\" must be 1–64 characters of A-Z a-z 0-9 - _", i);
           return FALSE;
         }
+      if (json_object_has_member (object, "base") &&
+          !kouan_json_get_int (object, "base", &mutation.base, error))
+        {
+          g_prefix_error (error, "mutations[%u]: ", i);
+          return FALSE;
+        }
       g_array_append_val (out, mutation);
     }
   return TRUE;
@@ -524,10 +530,14 @@ apply_batch (KouanServer  *self,
           else if (kind->manage_permission != NULL &&
                    !kouan_server_authz_allows (self, user_id, enterprise_id,
                                                kind->manage_permission))
+            /* with the record as it is, so the client can undo the edit */
             result = rejected (mutation->id, "forbidden",
-                               "Your roles in this enterprise do not allow this change", NULL);
+                               "Your roles in this enterprise do not allow this change",
+                               kind->materialise != NULL && mutation->record_id > 0
+                                 ? kind->materialise (self, enterprise_id, mutation->record_id, user_id)
+                                 : NULL);
           else
-            result = kind->apply (self, mutation, enterprise_id, user_id, error);
+            result = kouan_server_conflict_apply (self, kind, mutation, enterprise_id, user_id, error);
           if (result == NULL)
             return FALSE;
           if (!store_result (self, user_id, mutation->id, result, error))

@@ -373,6 +373,7 @@ typedef struct {
   const char *op;           /* "update", "create", "delete" (per collection) */
   gint64      record_id;    /* for "create": the client's temporary id (< 0) */
   JsonObject *fields;
+  gint64      base;         /* the feed cursor the edit was made at; 0: not given */
 } KouanServerMutation;
 
 typedef struct {
@@ -403,6 +404,18 @@ JsonObject   *kouan_server_mutation_rejected (const char *id,
                                               const char *code,
                                               const char *message,
                                               JsonObject *record);
+
+/* kouan-server-conflict.c: applies @mutation with @collection's apply,
+ * first refusing it with code "conflict" (and who changed the record,
+ * when, and the record as it is now) when the record changed after the
+ * mutation's base by anything but this user's own edits, then noting who
+ * made the change. docs/architecture.md, "Sync protocol". */
+JsonObject   *kouan_server_conflict_apply (KouanServer                 *self,
+                                           const KouanServerCollection *collection,
+                                           const KouanServerMutation   *mutation,
+                                           gint64                       enterprise_id,
+                                           gint64                       user_id,
+                                           GError                     **error);
 
 void          kouan_server_sync_changes   (KouanServer        *self,
                                            SoupServerMessage  *msg,

@@ -4,13 +4,20 @@
 #include <glib/gi18n.h>
 
 #include "kouan-format.h"
+#include "kouan-store-outbox.h"
 #include "insurance/kouan-insurance-private.h"
 #include "insurance/kouan-insurance-policies.h"
+#include "outbox/kouan-outbox-text.h"
 
 /* 投保申请: the enterprise's policies beside the one chosen. A pending
  * policy is confirmed or returned (with a reason) after a confirmation
- * that names it and its amount; both go through the outbox. At narrow
- * widths the list and the detail fold into one pane with a back button. */
+ * that names it and its amount; both go through the outbox. Until the
+ * server accepts the decision the policy says 待同步 (Waiting to sync),
+ * not the state it hopes for; a refusal brings the server's state back
+ * and a toast says why. At narrow widths the list and the detail fold
+ * into one pane with a back button. */
+
+#define WAITING_KEY "kouan-waiting-to-sync"
 
 struct _KouanInsurancePolicies
 {
@@ -40,6 +47,8 @@ struct _KouanInsurancePolicies
   /* owned */
   KouanStore         *store;
   GListStore         *policies;   /* KouanPolicy */
+  GHashTable         *refusals;   /* mutation ids of refusals already told */
+  gulong              outbox_handler;
   KouanPolicy        *policy;     /* (nullable) shown in the detail */
   gint64              enterprise_id;
 
@@ -49,10 +58,36 @@ struct _KouanInsurancePolicies
 
 G_DEFINE_FINAL_TYPE (KouanInsurancePolicies, kouan_insurance_policies, GTK_TYPE_WIDGET)
 
+/* Whether the policy has a decision the server has not accepted yet
+ * (noted on the object when the list is read). */
+static gboolean
+policy_waiting (KouanPolicy *policy)
+{
+  return policy != NULL && g_object_get_data (G_OBJECT (policy), WAITING_KEY) != NULL;
+}
+
+static void
+note_waiting (KouanInsurancePolicies *self,
+              KouanPolicy            *policy)
+{
+  if (policy != NULL && self->store != NULL &&
+      kouan_store_record_is_pending (self->store, self->enterprise_id, "insurance_policies", policy->id))
+    g_object_set_data (G_OBJECT (policy), WAITING_KEY, GINT_TO_POINTER (TRUE));
+}
+
+static const char *
+status_text (KouanPolicy *policy)
+{
+  if (policy_waiting (policy))
+    return _("Waiting to sync");
+  return _kouan_insurance_policy_status_label (policy->status);
+}
+
 static void
 update_actions (KouanInsurancePolicies *self)
 {
-  gboolean pending = self->policy != NULL && g_str_equal (self->policy->status, "pending");
+  gboolean pending = self->policy != NULL && g_str_equal (self->policy->status, "pending") &&
+                     !policy_waiting (self->policy);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "policies.confirm", pending && self->dialog == NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "policies.return", pending && self->dialog == NULL);
@@ -89,14 +124,13 @@ show_policy (KouanInsurancePolicies *self,
   /* Translators: a period from one day to another */
   period = g_strdup_printf (_("%s – %s"), starts, ends);
   adw_window_title_set_title (ADW_WINDOW_TITLE (self->detail_title), policy->number);
-  adw_window_title_set_subtitle (ADW_WINDOW_TITLE (self->detail_title),
-                                 _kouan_insurance_policy_status_label (policy->status));
+  adw_window_title_set_subtitle (ADW_WINDOW_TITLE (self->detail_title), status_text (policy));
   _kouan_insurance_set_property_row (self->number_row, policy->number);
   _kouan_insurance_set_property_row (self->buyer_row, policy->buyer);
   _kouan_insurance_set_property_row (self->country_row, policy->buyer_country);
   _kouan_insurance_set_property_row (self->amount_row, amount);
   _kouan_insurance_set_property_row (self->period_row, period);
-  _kouan_insurance_set_property_row (self->status_row, _kouan_insurance_policy_status_label (policy->status));
+  _kouan_insurance_set_property_row (self->status_row, status_text (policy));
   _kouan_insurance_set_property_row (self->comment_row, policy->comment);
   gtk_stack_set_visible_child_name (GTK_STACK (self->detail_stack), "policy");
 
@@ -105,8 +139,10 @@ show_policy (KouanInsurancePolicies *self,
     gtk_editable_set_text (GTK_EDITABLE (self->comment_entry), "");
   update_actions (self);
 
-  /* opening an unread effective notice reads it */
-  if (g_str_equal (policy->status, "effective") && !policy->notice_read && self->store != NULL)
+  /* opening an unread effective notice reads it (once the server says
+   * the policy is effective: not while a confirmation waits) */
+  if (g_str_equal (policy->status, "effective") && !policy->notice_read && !policy_waiting (policy) &&
+      self->store != NULL)
     {
       g_autoptr(GError) error = NULL;
 
@@ -130,6 +166,8 @@ kouan_insurance_policies_reload (KouanInsurancePolicies *self)
                                           &error);
   if (error != NULL)
     g_warning ("%s", error->message);
+  for (guint i = 0; policies != NULL && i < policies->len; i++)
+    note_waiting (self, g_ptr_array_index (policies, i));
   g_list_store_splice (self->policies, 0, g_list_model_get_n_items (G_LIST_MODEL (self->policies)),
                        policies != NULL ? policies->pdata : NULL, policies != NULL ? policies->len : 0);
   n = g_list_model_get_n_items (G_LIST_MODEL (self->policies));
@@ -142,8 +180,50 @@ kouan_insurance_policies_reload (KouanInsurancePolicies *self)
 
       if (self->store != NULL)
         current = kouan_store_get_policy (self->store, self->enterprise_id, self->policy->id, NULL);
+      note_waiting (self, current);
       show_policy (self, current);
     }
+}
+
+/* A decision the server refused or found in conflict: the policy is back
+ * as the server has it (the reload shows it), and a toast says why, once
+ * per refusal. Refusals there before the page looked are only noted:
+ * the outbox window lists them. */
+static void
+tell_refusals (KouanInsurancePolicies *self,
+               gboolean                toast)
+{
+  g_autoptr(GPtrArray) entries = NULL;
+
+  if (self->store == NULL)
+    return;
+  entries = kouan_store_list_outbox (self->store, self->enterprise_id, NULL);
+  for (guint i = 0; entries != NULL && i < entries->len; i++)
+    {
+      KouanOutboxEntry *entry = g_ptr_array_index (entries, i);
+      KouanOutboxState state = kouan_outbox_entry_get_state (entry);
+      g_autofree char *what = NULL;
+      g_autofree char *reason = NULL;
+      g_autofree char *text = NULL;
+
+      if ((state != KOUAN_OUTBOX_REFUSED && state != KOUAN_OUTBOX_CONFLICT) ||
+          !g_str_equal (kouan_outbox_entry_get_collection (entry), "insurance_policies") ||
+          !g_hash_table_add (self->refusals, g_strdup (kouan_outbox_entry_get_id (entry))) ||
+          !toast)
+        continue;
+      what = kouan_outbox_describe_edit (self->store, entry);
+      reason = kouan_outbox_describe_reason (entry);
+      /* Translators: "Confirm policy X: not accepted. <why>" */
+      text = g_strdup_printf (_("%s: not accepted. %s"), what, reason);
+      _kouan_insurance_toast (GTK_WIDGET (self), text);
+    }
+}
+
+static void
+on_outbox_changed (KouanInsurancePolicies *self)
+{
+  tell_refusals (self, TRUE);
+  kouan_insurance_policies_reload (self);
 }
 
 void
@@ -158,8 +238,18 @@ kouan_insurance_policies_set_source (KouanInsurancePolicies *self,
       show_policy (self, NULL);
       adw_leaflet_set_visible_child_name (ADW_LEAFLET (self->leaflet), "list");
     }
-  g_set_object (&self->store, store);
+  if (store != self->store)
+    {
+      if (self->store != NULL)
+        g_clear_signal_handler (&self->outbox_handler, self->store);
+      g_set_object (&self->store, store);
+      if (store != NULL)
+        self->outbox_handler = g_signal_connect_object (store, "outbox-changed",
+                                                        G_CALLBACK (on_outbox_changed), self,
+                                                        G_CONNECT_SWAPPED);
+    }
   self->enterprise_id = enterprise_id;
+  tell_refusals (self, FALSE);
   kouan_insurance_policies_reload (self);
 }
 
@@ -215,8 +305,7 @@ policy_bind (GtkSignalListItemFactory *factory,
   KouanPolicy *policy = gtk_list_item_get_item (item);
   g_autofree char *title = g_strdup_printf ("%s · %s", policy->number, policy->buyer);
   g_autofree char *amount = _kouan_insurance_format_amount (policy->amount, policy->currency);
-  g_autofree char *meta = g_strdup_printf ("%s · %s · %s",
-                                           _kouan_insurance_policy_status_label (policy->status),
+  g_autofree char *meta = g_strdup_printf ("%s · %s · %s", status_text (policy),
                                            policy->buyer_country, amount);
 
   _kouan_insurance_two_line_set (item, title, meta,
@@ -414,6 +503,12 @@ _kouan_insurance_policies_get_dialog (KouanInsurancePolicies *self)
   return self->dialog;
 }
 
+const char *
+_kouan_insurance_policies_get_status (KouanInsurancePolicies *self)
+{
+  return self->policy != NULL ? adw_action_row_get_subtitle (ADW_ACTION_ROW (self->status_row)) : "";
+}
+
 /* ---- the class ----------------------------------------------------------- */
 
 static void
@@ -428,7 +523,10 @@ kouan_insurance_policies_dispose (GObject *object)
       self->dialog = NULL;
     }
   gtk_widget_dispose_template (GTK_WIDGET (object), KOUAN_TYPE_INSURANCE_POLICIES);
+  if (self->store != NULL)
+    g_clear_signal_handler (&self->outbox_handler, self->store);
   g_clear_object (&self->store);
+  g_clear_pointer (&self->refusals, g_hash_table_unref);
   g_clear_object (&self->policies);
   g_clear_object (&self->policy);
   G_OBJECT_CLASS (kouan_insurance_policies_parent_class)->dispose (object);
@@ -481,6 +579,7 @@ kouan_insurance_policies_init (KouanInsurancePolicies *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->policies = g_list_store_new (KOUAN_TYPE_POLICY);
+  self->refusals = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   gtk_single_selection_set_model (self->selection, G_LIST_MODEL (self->policies));
   gtk_list_view_set_factory (GTK_LIST_VIEW (self->list_view), factory);
   show_policy (self, NULL);

@@ -33,5 +33,7 @@ GtkButton        *_kouan_insurance_policies_get_return_button (KouanInsurancePol
 GtkEditable      *_kouan_insurance_policies_get_reason       (KouanInsurancePolicies *self);
 /* (nullable) the confirmation asked now */
 AdwMessageDialog *_kouan_insurance_policies_get_dialog        (KouanInsurancePolicies *self);
+/* the status the detail shows, "" without a policy */
+const char       *_kouan_insurance_policies_get_status        (KouanInsurancePolicies *self);
 
 G_END_DECLS

@@ -9,12 +9,16 @@
 #include "kouan-json.h"
 #include "kouan-leave-dialog.h"
 #include "kouan-personal-page-private.h"
+#include "kouan-store-outbox.h"
+#include "outbox/kouan-outbox-text.h"
 
 /* 企业信息: a row per enterprise the user is bound to, read from the cache
  * whenever it changes (names, roles and certification follow the store),
  * 加入更多公司 (the join dialog), 解除绑定 (after a confirmation) and
- * 立即认证 for the current, uncertified enterprise. Pending join requests
- * are asked for on every visit and kept for offline starts. */
+ * 立即认证 for the current, uncertified enterprise. A certification the
+ * server has not received yet says so (待同步), not "under review"; a
+ * refused one says why. Pending join requests are asked for on every
+ * visit and kept for offline starts. */
 
 struct _KouanPersonalEnterprises
 {
@@ -28,6 +32,7 @@ struct _KouanPersonalEnterprises
 
   /* owned */
   char              *message;       /* what the user was last told */
+  GHashTable        *refusals;      /* mutation ids of refusals already told */
   gint64             leaving;       /* the enterprise being left */
 
   /* borrowed */
@@ -55,10 +60,13 @@ _kouan_personal_enterprises_get_status (KouanPersonalEnterprises *self)
 
 static const char *
 certification_text (KouanEnterprise    *enterprise,
-                    KouanCertification *certification)
+                    KouanCertification *certification,
+                    gboolean            waiting)
 {
   if (kouan_enterprise_get_certified (enterprise))
     return _("Certified");
+  if (waiting)
+    return _("Certification waiting to sync");
   if (certification != NULL && g_strcmp0 (certification->status, "pending") == 0)
     return _("Certification under review");
   if (certification != NULL && g_strcmp0 (certification->status, "rejected") == 0)
@@ -74,7 +82,9 @@ make_row (KouanPersonalEnterprises *self,
   gint64 id = kouan_enterprise_get_id (enterprise);
   g_autoptr(KouanCertification) certification = kouan_store_get_certification (page->store, id, NULL);
   gboolean certified = kouan_enterprise_get_certified (enterprise);
-  gboolean pending = certification != NULL && g_strcmp0 (certification->status, "pending") == 0;
+  /* submitted on this computer, not yet taken by the server */
+  gboolean waiting = kouan_store_record_is_pending (page->store, id, "certification", id);
+  gboolean pending = waiting || (certification != NULL && g_strcmp0 (certification->status, "pending") == 0);
   gboolean current = id == page->enterprise_id;
   g_autoptr(GString) subtitle = g_string_new (NULL);
   g_autofree char *leave_label = NULL;
@@ -86,7 +96,7 @@ make_row (KouanPersonalEnterprises *self,
   /* Translators: the user's role in an enterprise · its certification */
   g_string_append_printf (subtitle, _("Your role: %s · %s"),
                           kouan_enterprise_has_role (enterprise, "admin") ? _("Administrator") : _("Staff"),
-                          certification_text (enterprise, certification));
+                          certification_text (enterprise, certification, waiting));
   if (current)
     g_string_append_printf (subtitle, " · %s", _("Current enterprise"));
   if (!certified && certification != NULL && g_strcmp0 (certification->status, "rejected") == 0 &&
@@ -432,7 +442,37 @@ join (GtkWidget  *widget,
 static void
 on_certification_submitted (KouanPersonalEnterprises *self)
 {
-  _kouan_personal_enterprises_set_status (self, _("The certification was submitted and is under review. A notice tells you the result."));
+  _kouan_personal_enterprises_set_status (self, _("The certification goes to the server with the next sync, then it is reviewed. A notice tells you the result."));
+  _kouan_personal_enterprises_reload (self);
+}
+
+/* The outbox changed: a certification may have reached the server (the
+ * row says so) or been refused — then the row shows the server's state
+ * again and the user is told why, once per refusal. */
+void
+_kouan_personal_enterprises_outbox_changed (KouanPersonalEnterprises *self)
+{
+  g_autoptr(GPtrArray) entries = NULL;
+
+  if (self->page == NULL || self->page->store == NULL)
+    return;
+  entries = kouan_store_list_outbox (self->page->store, 0, NULL);
+  for (guint i = 0; entries != NULL && i < entries->len; i++)
+    {
+      KouanOutboxEntry *entry = g_ptr_array_index (entries, i);
+      KouanOutboxState state = kouan_outbox_entry_get_state (entry);
+      g_autofree char *reason = NULL;
+      g_autofree char *text = NULL;
+
+      if ((state != KOUAN_OUTBOX_REFUSED && state != KOUAN_OUTBOX_CONFLICT) ||
+          !g_str_equal (kouan_outbox_entry_get_collection (entry), "certification") ||
+          !g_hash_table_add (self->refusals, g_strdup (kouan_outbox_entry_get_id (entry))))
+        continue;
+      reason = kouan_outbox_describe_reason (entry);
+      /* Translators: %s says why */
+      text = g_strdup_printf (_("The certification was not accepted. %s"), reason);
+      _kouan_personal_enterprises_set_status (self, text);
+    }
   _kouan_personal_enterprises_reload (self);
 }
 
@@ -478,6 +518,7 @@ kouan_personal_enterprises_finalize (GObject *object)
   KouanPersonalEnterprises *self = KOUAN_PERSONAL_ENTERPRISES (object);
 
   g_free (self->message);
+  g_clear_pointer (&self->refusals, g_hash_table_unref);
 
   G_OBJECT_CLASS (kouan_personal_enterprises_parent_class)->finalize (object);
 }
@@ -508,6 +549,7 @@ static void
 kouan_personal_enterprises_init (KouanPersonalEnterprises *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->refusals = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 void

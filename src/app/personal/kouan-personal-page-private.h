@@ -147,6 +147,7 @@ guint      _kouan_personal_enterprises_count    (KouanPersonalEnterprises *self)
 const char *_kouan_personal_enterprises_get_status (KouanPersonalEnterprises *self);
 void       _kouan_personal_enterprises_set_status (KouanPersonalEnterprises *self,
                                                    const char               *text);
+void       _kouan_personal_enterprises_outbox_changed (KouanPersonalEnterprises *self);
 
 /* kouan-personal-preferences.c */
 #define KOUAN_TYPE_PERSONAL_PREFERENCES (kouan_personal_preferences_get_type ())

@@ -194,6 +194,12 @@ on_store_changed (KouanPersonalPage *self,
     _kouan_personal_account_reload_roles (KOUAN_PERSONAL_ACCOUNT (self->account));
 }
 
+static void
+on_outbox_changed (KouanPersonalPage *self)
+{
+  _kouan_personal_enterprises_outbox_changed (KOUAN_PERSONAL_ENTERPRISES (self->enterprises));
+}
+
 void
 kouan_personal_page_set_context (KouanPersonalPage *self,
                                  KouanClient       *client,
@@ -210,6 +216,7 @@ kouan_personal_page_set_context (KouanPersonalPage *self,
     g_signal_handlers_disconnect_by_data (self->store, self);
   g_set_object (&self->store, store);
   g_signal_connect_object (store, "changed", G_CALLBACK (on_store_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (store, "outbox-changed", G_CALLBACK (on_outbox_changed), self, G_CONNECT_SWAPPED);
   self->user_id = user_id;
   g_free (self->account_name);
   self->account_name = g_strdup (account);

@@ -12,10 +12,13 @@ struct _KouanSyncIndicator
   GtkWidget  parent_instance;
 
   /* template widgets */
+  GtkWidget *attention_label;
+  GtkWidget *box;
   GtkWidget *button;
   GtkWidget *icon;
   GtkWidget *icon_stack;
   GtkWidget *label;
+  GtkWidget *outbox_button;
   GtkWidget *spinner;
 
   /* owned */
@@ -311,7 +314,10 @@ kouan_sync_indicator_class_init (KouanSyncIndicatorClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/kouan/Kouan/ui/kouan-sync-indicator.ui");
+  gtk_widget_class_bind_template_child (widget_class, KouanSyncIndicator, attention_label);
+  gtk_widget_class_bind_template_child (widget_class, KouanSyncIndicator, box);
   gtk_widget_class_bind_template_child (widget_class, KouanSyncIndicator, button);
+  gtk_widget_class_bind_template_child (widget_class, KouanSyncIndicator, outbox_button);
   gtk_widget_class_bind_template_child (widget_class, KouanSyncIndicator, icon);
   gtk_widget_class_bind_template_child (widget_class, KouanSyncIndicator, icon_stack);
   gtk_widget_class_bind_template_child (widget_class, KouanSyncIndicator, label);
@@ -379,4 +385,38 @@ kouan_sync_indicator_get_text (KouanSyncIndicator *self)
   g_return_val_if_fail (KOUAN_IS_SYNC_INDICATOR (self), NULL);
 
   return gtk_label_get_label (GTK_LABEL (self->label));
+}
+
+void
+kouan_sync_indicator_set_outbox (KouanSyncIndicator *self,
+                                 guint               total,
+                                 guint               attention)
+{
+  g_autofree char *number = NULL;
+  g_autofree char *tooltip = NULL;
+
+  g_return_if_fail (KOUAN_IS_SYNC_INDICATOR (self));
+
+  /* nothing waits: the header bar keeps its room for the status */
+  gtk_widget_set_visible (self->outbox_button, total > 0);
+  gtk_widget_set_visible (self->attention_label, attention > 0);
+  if (attention == 0)
+    {
+      gtk_widget_remove_css_class (self->outbox_button, "warning");
+      gtk_widget_set_tooltip_text (self->outbox_button, _("Outbox"));
+      gtk_accessible_reset_property (GTK_ACCESSIBLE (self->outbox_button),
+                                     GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+      return;
+    }
+  number = g_strdup_printf ("%u", attention);
+  gtk_label_set_label (GTK_LABEL (self->attention_label), number);
+  gtk_widget_add_css_class (self->outbox_button, "warning");
+  tooltip = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                          "Outbox: %u change needs your decision",
+                                          "Outbox: %u changes need your decision",
+                                          attention),
+                             attention);
+  gtk_widget_set_tooltip_text (self->outbox_button, tooltip);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->outbox_button),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, tooltip, -1);
 }

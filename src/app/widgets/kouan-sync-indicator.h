@@ -17,6 +17,12 @@ GtkWidget  *kouan_sync_indicator_new       (void);
 KouanSync  *kouan_sync_indicator_get_sync  (KouanSyncIndicator *self);
 void        kouan_sync_indicator_set_sync  (KouanSyncIndicator *self,
                                             KouanSync          *sync);
+/* The outbox button beside the status (it activates win.show-outbox):
+ * shown while @total edits are in the outbox, with the number of those
+ * the server refused or found in conflict (@attention). */
+void        kouan_sync_indicator_set_outbox (KouanSyncIndicator *self,
+                                             guint               total,
+                                             guint               attention);
 /* The text shown, for tests and accessibility checks */
 const char *kouan_sync_indicator_get_text  (KouanSyncIndicator *self);
 
