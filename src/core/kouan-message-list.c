@@ -23,6 +23,13 @@
 /* Changes followed one by one up to this many per look (or a quarter of
  * the list, when larger); beyond it listing everything again is cheaper. */
 #define MIN_INCREMENTAL 4096
+/* Changes of one look that lie this close together are reported as one
+ * items-changed spanning them (the rows between count as removed and added
+ * again, with the same objects): GTK 4.8's list view rebinds every row
+ * widget below a change, once per items-changed. Bounded, because
+ * GtkSingleSelection looks at every added item when its selected one lies
+ * in the span. */
+#define MAX_SPAN 192
 
 typedef struct {
   gint64 created_at;
@@ -57,6 +64,14 @@ struct _KouanMessageList
   gboolean          starred_only;
   gboolean          loaded;       /* listed once, when constructed */
   GHashTable       *kept;         /* ids shown though they left the filter */
+
+  /* the changes of the current look not reported yet, as one
+   * items-changed: old rows [span_position, + span_removed) became the
+   * current rows [span_position, + span_added) */
+  gboolean          span_open;
+  guint             span_position;
+  guint             span_removed;
+  guint             span_added;
 };
 
 static void kouan_message_list_model_init (GListModelInterface *iface);
@@ -554,9 +569,54 @@ matches_filter (KouanMessageList         *self,
     }
 }
 
+static void
+span_flush (KouanMessageList *self)
+{
+  if (!self->span_open)
+    return;
+  self->span_open = FALSE;
+  g_list_model_items_changed (G_LIST_MODEL (self), self->span_position,
+                              self->span_removed, self->span_added);
+}
+
+/* Notes that the current rows [position, + removed) are about to become
+ * [position, + added). Joins the open span when both fit in MAX_SPAN
+ * rows; otherwise reports the open span first, while the rows still
+ * stand as it says. Call before changing the rows. */
+static void
+span_note (KouanMessageList *self,
+           guint             position,
+           guint             removed,
+           guint             added)
+{
+  if (self->span_open)
+    {
+      guint start = MIN (self->span_position, position);
+      guint end = MAX (self->span_position + self->span_added, position + removed);
+      /* in the rows before the open span's change, the same stretch */
+      guint merged_removed = end - start - (self->span_added - self->span_removed);
+      guint merged_added = end - start - removed + added;
+
+      if (merged_removed <= MAX_SPAN && merged_added <= MAX_SPAN)
+        {
+          self->span_position = start;
+          self->span_removed = merged_removed;
+          self->span_added = merged_added;
+          return;
+        }
+      span_flush (self);
+    }
+
+  self->span_open = TRUE;
+  self->span_position = position;
+  self->span_removed = removed;
+  self->span_added = added;
+}
+
 /* One row written since the last look: it changed in place, left the
  * filter, or arrived. Its date never changes here (a redated row counts
- * as a deletion in the store, and deletions re-list). */
+ * as a deletion in the store, and deletions re-list). Reported through
+ * span_note(); the caller flushes. */
 static void
 apply_change (KouanMessageList         *self,
               const KouanMessageChange *change)
@@ -571,9 +631,9 @@ apply_change (KouanMessageList         *self,
 
       if (!matches)
         return;
+      span_note (self, position_of (self, chunk, offset), 0, 1);
       insert_row (self, chunk, offset, &fresh);
       forget_object (self, change->id);
-      g_list_model_items_changed (G_LIST_MODEL (self), position_of (self, chunk, offset), 0, 1);
       return;
     }
 
@@ -586,13 +646,13 @@ apply_change (KouanMessageList         *self,
   if (matches)
     {
       /* Same place: only this row's content changed. */
+      span_note (self, position, 1, 1);
       row->rev = change->revision;
-      g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 1);
     }
   else
     {
+      span_note (self, position, 1, 0);
       remove_row (self, chunk, offset);
-      g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 0);
     }
 }
 
@@ -633,6 +693,7 @@ kouan_message_list_update (KouanMessageList *self)
       apply_change (self, change);
       self->watermark = MAX (self->watermark, change->revision);
     }
+  span_flush (self);
 
   if (self->n_rows != old_len)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);

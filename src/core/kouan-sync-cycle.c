@@ -324,9 +324,13 @@ cycle_push_next (GTask *task)
                                      g_task_get_cancellable (task), on_pushed, task);
 }
 
+/* The pages one worker applies, in order, one transaction each: all the
+ * pages that were waiting when the worker started, so a busy main context
+ * costs one hand-off for several pages, not one per page. */
 typedef struct {
   KouanStore      *store;
-  KouanChangePage *page;
+  GPtrArray       *pages;          /* (element-type KouanChangePage) */
+  guint            n_applied;      /* pages committed; the rest were not tried */
   gboolean         detect_warnings;
   GArray          *new_warnings;   /* gint64 message ids */
 } ApplyData;
@@ -335,7 +339,7 @@ static void
 apply_data_free (ApplyData *data)
 {
   g_clear_object (&data->store);
-  g_clear_pointer (&data->page, kouan_change_page_free);
+  g_clear_pointer (&data->pages, g_ptr_array_unref);
   g_clear_pointer (&data->new_warnings, g_array_unref);
   g_free (data);
 }
@@ -369,38 +373,46 @@ apply_page_thread (GTask        *task,
 {
   ApplyData *data = task_data;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
 
   data->new_warnings = g_array_new (FALSE, FALSE, sizeof (gint64));
-  if (data->detect_warnings)
+  for (guint p = 0; p < data->pages->len; p++)
     {
-      for (guint i = 0; i < data->page->changes->len; i++)
+      KouanChangePage *page = g_ptr_array_index (data->pages, p);
+      guint warnings_before = data->new_warnings->len;
+
+      if (data->detect_warnings)
         {
-          KouanChange *change = g_ptr_array_index (data->page->changes, i);
+          for (guint i = 0; i < page->changes->len; i++)
+            {
+              KouanChange *change = g_ptr_array_index (page->changes, i);
 
-          if (change_is_new_warning (data->store, data->page->enterprise_id, change))
-            g_array_append_val (data->new_warnings, change->id);
+              if (change_is_new_warning (data->store, page->enterprise_id, change))
+                g_array_append_val (data->new_warnings, change->id);
+            }
         }
-    }
 
-  g_autoptr(GPtrArray) records = NULL;
+      if (!kouan_store_apply_page (data->store, page, &error))
+        {
+          /* only the committed pages' warnings are news */
+          g_array_set_size (data->new_warnings, warnings_before);
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+      data->n_applied++;
 
-  if (!kouan_store_apply_page (data->store, data->page, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
+      /* The records are stored. Freeing the JSON trees is work too:
+       * neither on the main context, nor before the next page may be
+       * applied, so after returning, in this worker (the main context
+       * only needs the pages' cursors and which collections they
+       * carried). */
+      for (guint i = 0; i < page->changes->len; i++)
+        {
+          KouanChange *change = g_ptr_array_index (page->changes, i);
 
-  /* The records are stored. Freeing 500 JSON trees is work too: neither
-   * on the main context, nor before the next page may be applied, so
-   * after returning, in this worker (the main context only needs the
-   * page's cursor and which collections it carried). */
-  records = g_ptr_array_new_full (data->page->changes->len, (GDestroyNotify) json_object_unref);
-  for (guint i = 0; i < data->page->changes->len; i++)
-    {
-      KouanChange *change = g_ptr_array_index (data->page->changes, i);
-
-      if (change->record != NULL)
-        g_ptr_array_add (records, g_steal_pointer (&change->record));
+          if (change->record != NULL)
+            g_ptr_array_add (records, g_steal_pointer (&change->record));
+        }
     }
   g_task_return_boolean (task, TRUE);
 }
@@ -440,7 +452,8 @@ pull_fetch_ahead (GTask *task)
     pull_fetch (task, cycle->fetch_since);
 }
 
-/* Takes ownership of @page. */
+/* Takes ownership of @page; the pages waiting behind it go to the same
+ * worker. */
 static void
 pull_apply (GTask *task, KouanChangePage *page)
 {
@@ -451,7 +464,13 @@ pull_apply (GTask *task, KouanChangePage *page)
 
   data = g_new0 (ApplyData, 1);
   data->store = g_object_ref (self->store);
-  data->page = page;
+  data->pages = g_ptr_array_new_with_free_func ((GDestroyNotify) kouan_change_page_free);
+  g_ptr_array_add (data->pages, page);
+  while (page->more && !g_queue_is_empty (&cycle->ready))
+    {
+      page = g_queue_pop_head (&cycle->ready);
+      g_ptr_array_add (data->pages, page);
+    }
   data->detect_warnings = !cycle->initial;
 
   /* Not cancellable: the page and its cursor are committed together or not
@@ -476,35 +495,48 @@ on_page_applied (GObject      *source,
   Cycle *cycle = g_task_get_task_data (task);
   ApplyData *data = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
+  KouanChangePage *last = NULL;
+  gboolean ok;
 
   cycle->applying = FALSE;
 
-  /* This reports what happened to the transaction, which either committed
-   * page and cursor or neither. */
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  /* This reports what happened to the transactions: each committed its
+   * page and cursor or neither, and the pages before a failed one are
+   * committed. */
+  ok = g_task_propagate_boolean (G_TASK (result), &error);
+
+  for (guint i = 0; i < data->n_applied; i++)
+    {
+      KouanChangePage *page = g_ptr_array_index (data->pages, i);
+
+      last = page;
+      if (cycle->enterprise_id == self->enterprise_id)
+        self->local_cursor = page->cursor;
+
+      /* Counted per collection when the server said how many changes
+       * follow (the figures the window shows); otherwise estimated from
+       * the cursor the socket announced. */
+      if (!(cycle->enterprise_id == self->enterprise_id &&
+            _kouan_sync_page_progress (self, page)) &&
+          self->server_cursor > cycle->start_cursor)
+        {
+          double done = (double) (page->cursor - cycle->start_cursor) /
+                        (double) (self->server_cursor - cycle->start_cursor);
+          _kouan_sync_set_progress (self, CLAMP (done, 0.0, 1.0));
+        }
+    }
+  if (data->new_warnings != NULL)
+    for (guint i = 0; i < data->new_warnings->len; i++)
+      _kouan_sync_emit_warning_received (self, g_array_index (data->new_warnings, gint64, i));
+
+  if (!ok)
     {
       pull_finish (task, g_steal_pointer (&error));
       return;
     }
 
-  if (cycle->enterprise_id == self->enterprise_id)
-    self->local_cursor = data->page->cursor;
-  for (guint i = 0; i < data->new_warnings->len; i++)
-    _kouan_sync_emit_warning_received (self, g_array_index (data->new_warnings, gint64, i));
-
-  /* Counted per collection when the server said how many changes follow
-   * (the figures the window shows); otherwise estimated from the cursor
-   * the socket announced. */
-  if (!(cycle->enterprise_id == self->enterprise_id &&
-        _kouan_sync_page_progress (self, data->page)) &&
-      self->server_cursor > cycle->start_cursor)
-    {
-      double done = (double) (data->page->cursor - cycle->start_cursor) /
-                    (double) (self->server_cursor - cycle->start_cursor);
-      _kouan_sync_set_progress (self, CLAMP (done, 0.0, 1.0));
-    }
-
-  if (!data->page->more)
+  g_assert (last != NULL);
+  if (!last->more)
     pull_finish (task, NULL);
   else if (!g_queue_is_empty (&cycle->ready))
     pull_apply (task, g_queue_pop_head (&cycle->ready));

@@ -800,6 +800,92 @@ test_page_touches_only_its_rows (Fixture       *fixture,
   }
 }
 
+/* Changes of one page that lie close together come as one items-changed
+ * spanning them; the rows between keep their objects, so a view finds
+ * the same items again and rebinds its row widgets once, not once per
+ * change. Changes far apart still come one by one. */
+static void
+test_page_close_changes_one_span (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KouanMessageList) list = kouan_message_list_new (fixture->store, KOUAN_MESSAGE_KIND_NOTICE,
+                                                             KOUAN_READ_FILTER_UNREAD);
+  g_autoptr(GPtrArray) before = g_ptr_array_new_with_free_func (object_unref0);
+  g_autoptr(GArray) log = NULL;
+  KouanChangePage page = { ENTERPRISE, NULL, 9000, FALSE };
+  /* 3001 is dated like 2980 and sorts just above it (20 rows above),
+   * 3002 above 2960, 2990 is read (leaves the unread list from row 10),
+   * 3003 lands far below, above 100 */
+  const struct { gint64 id, created_at; gboolean read; } rows[] = {
+    { 3001, 1700000000 + 2980, FALSE },
+    { 3002, 1700000000 + 2960, FALSE },
+    { 2990, 1700000000 + 2990, TRUE },
+    { 3003, 1700000000 + 100, FALSE },
+  };
+
+  fill (fixture, ENTERPRISE, 3000, 0, 0);
+  kouan_message_list_set_enterprise_id (list, ENTERPRISE);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 3000);
+  for (guint i = 0; i < 60; i++)
+    g_ptr_array_add (before, g_list_model_get_item (G_LIST_MODEL (list), i));
+  log = watch (list);
+
+  page.changes = g_ptr_array_new_with_free_func (change_free);
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      KouanChange *change = g_new0 (KouanChange, 1);
+
+      change->collection = g_strdup ("messages");
+      change->id = rows[i].id;
+      change->record = message_record (rows[i].id, rows[i].created_at, rows[i].read, FALSE);
+      g_ptr_array_add (page.changes, change);
+    }
+  g_assert_true (kouan_store_apply_page (fixture->store, &page, &error));
+  g_assert_no_error (error);
+  g_ptr_array_unref (page.changes);
+  drain_main_context ();
+
+  g_assert_cmpuint (log->len, ==, 2);
+  {
+    const ItemsChanged expected[] = {
+      { 10, 30, 31 },    /* old rows 10 (2990) … 39 (2961): 2990 left, 3001 and 3002 came */
+      { 2901, 0, 1 },    /* 3003, above 100: too far to join */
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+      {
+        ItemsChanged *entry = &g_array_index (log, ItemsChanged, i);
+
+        g_assert_cmpuint (entry->position, ==, expected[i].position);
+        g_assert_cmpuint (entry->removed, ==, expected[i].removed);
+        g_assert_cmpuint (entry->added, ==, expected[i].added);
+      }
+  }
+  g_assert_cmpint (id_at (list, 10), ==, 2989);
+  g_assert_cmpint (id_at (list, 19), ==, 3001);
+  g_assert_cmpint (id_at (list, 40), ==, 3002);
+  g_assert_cmpint (id_at (list, 2901), ==, 3003);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 3002);
+
+  /* rows untouched keep their objects, inside the span too */
+  for (guint i = 0; i < 60; i++)
+    {
+      KouanMessage *old = g_ptr_array_index (before, i);
+      gint64 id = kouan_message_get_id (old);
+
+      if (id == 2990)
+        continue;
+      for (guint j = 0; j < 62; j++)
+        {
+          g_autoptr(KouanMessage) item = g_list_model_get_item (G_LIST_MODEL (list), j);
+
+          if (kouan_message_get_id (item) == id)
+            g_assert_true (item == old);
+        }
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -817,6 +903,7 @@ main (int   argc,
   ADD ("/message-list/row-vanishes", test_row_vanishes_before_signal);
   ADD ("/message-list/lazy-100k", test_lazy_100k);
   ADD ("/message-list/page-touches-only-its-rows", test_page_touches_only_its_rows);
+  ADD ("/message-list/page-close-changes-one-span", test_page_close_changes_one_span);
 
   return g_test_run ();
 }
