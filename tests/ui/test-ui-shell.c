@@ -15,6 +15,7 @@
 #include "kouan-application.h"
 #include "kouan-client.h"
 #include "kouan-enterprise.h"
+#include "kouan-format.h"
 #include "kouan-message.h"
 #include "kouan-store.h"
 #include "kouan-sync.h"
@@ -699,6 +700,17 @@ test_sync_status_text (void)
   text = kouan_sync_indicator_describe (KOUAN_SYNC_STATE_ONLINE, 0, g_date_time_to_unix (now), -1.0);
   g_assert_cmpstr (text, ==, last);
   g_clear_pointer (&text, g_free);
+  {
+    /* a day old: the day as everywhere else (kouan_format_moment) */
+    g_autoptr(GDateTime) yesterday = g_date_time_add_days (now, -1);
+    g_autofree char *moment = kouan_format_moment (yesterday, NULL);
+    g_autofree char *expected = g_strdup_printf ("Last synced %s", moment);
+
+    text = kouan_sync_indicator_describe (KOUAN_SYNC_STATE_ONLINE, 0, g_date_time_to_unix (yesterday), -1.0);
+    g_assert_cmpstr (text, ==, expected);
+    g_assert_true (g_str_has_prefix (text, "Last synced Yesterday "));
+    g_clear_pointer (&text, g_free);
+  }
   text = kouan_sync_indicator_describe (KOUAN_SYNC_STATE_ONLINE, 0, 0, -1.0);
   g_assert_cmpstr (text, ==, "Online");
   g_clear_pointer (&text, g_free);
