@@ -800,9 +800,11 @@ test_my_roles (void)
   _kouan_personal_page_show (fixture.page, "account");
 
   /* demo-admin holds the built-in role, open-ended, from the synced
-   * access record (no call to the server by the view) */
-  g_assert_true (wait_until (roles_mention, "管理员"));
+   * access record (no call to the server by the view), named in the
+   * user's language: no Chinese leftover in English */
+  g_assert_true (wait_until (roles_mention, "Administrator"));
   text = _kouan_personal_page_get_roles_text (fixture.page);
+  g_assert_null (strstr (text, "管理员"));
   g_assert_nonnull (strstr (text, "no end date"));
   g_assert_null (strstr (text, "ends in"));
   g_assert_null (strstr (text, "Expired"));
@@ -819,6 +821,10 @@ test_my_roles (void)
       JsonObject *grant = json_array_get_object_element (grants, i);
       g_autofree char *row = _kouan_personal_describe_grant (grant, NULL);
 
+      /* the server says which grant is of the built-in role */
+      g_assert_true (json_object_has_member (grant, "builtin"));
+      if (g_strcmp0 (json_object_get_string_member (grant, "role"), "业务员") == 0)
+        g_assert_false (json_object_get_boolean_member (grant, "builtin"));
       if (g_strcmp0 (json_object_get_string_member (grant, "role"), "业务员") == 0 &&
           strstr (row, "ends in 5 days") != NULL)
         ending = TRUE;
