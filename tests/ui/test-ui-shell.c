@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 #include <gtk/gtk.h>
+#include <adwaita.h>
 
 #include "kouan-application.h"
 #include "kouan-client.h"
@@ -841,6 +842,74 @@ test_login_throttled (void)
   g_assert_cmpstr (gtk_editable_get_text (_kouan_login_window_get_account_entry (login)), ==, "demo-staff");
 }
 
+/* The first match of @pattern's group 1 in @text, whitespace collapsed
+ * as gettext and AppStream read it. */
+static char *
+metainfo_match (const char *text,
+                const char *pattern)
+{
+  g_autoptr(GRegex) regex = g_regex_new (pattern, G_REGEX_DOTALL, 0, NULL);
+  g_autoptr(GRegex) spaces = g_regex_new ("\\s+", 0, 0, NULL);
+  g_autoptr(GMatchInfo) match = NULL;
+  g_autofree char *found = NULL;
+  g_autofree char *collapsed = NULL;
+
+  g_assert_nonnull (regex);
+  if (!g_regex_match (regex, text, 0, &match))
+    g_error ("nothing in the metainfo matches %s", pattern);
+  found = g_match_info_fetch (match, 1);
+  collapsed = g_regex_replace_literal (spaces, found, -1, 0, " ", 0, NULL);
+  return g_strdup (g_strstrip (collapsed));
+}
+
+/* Issue 13: About (AdwAboutWindow, in the main menu) says what the store
+ * listing (the metainfo) says: name, version of the newest release and
+ * its notes, the description's first paragraph, home page, bug tracker. */
+static void
+test_about_matches_metainfo (void)
+{
+  g_autofree char *metainfo = NULL;
+  g_autofree char *name = NULL, *paragraph = NULL, *version = NULL, *notes = NULL;
+  g_autofree char *homepage = NULL, *bugtracker = NULL, *developer = NULL;
+  g_autofree char *escaped_notes = NULL;
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  AdwAboutWindow *about = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_get_contents (KOUAN_METAINFO_IN, &metainfo, NULL, &error));
+  g_assert_no_error (error);
+  name = metainfo_match (metainfo, "<name>(.*?)</name>");
+  paragraph = metainfo_match (metainfo, "<description>\\s*<p>(.*?)</p>");
+  version = metainfo_match (metainfo, "<release version=\"([^\"]*)\"");
+  notes = metainfo_match (metainfo, "<release version=[^>]*>\\s*<description>\\s*<p>(.*?)</p>");
+  homepage = metainfo_match (metainfo, "<url type=\"homepage\">(.*?)</url>");
+  bugtracker = metainfo_match (metainfo, "<url type=\"bugtracker\">(.*?)</url>");
+  developer = metainfo_match (metainfo, "<developer_name[^>]*>(.*?)</developer_name>");
+
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (fixture.app), "about"));
+  g_action_group_activate_action (G_ACTION_GROUP (fixture.app), "about", NULL);
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_ABOUT_WINDOW (window))
+        about = ADW_ABOUT_WINDOW (window);
+    }
+  g_assert_nonnull (about);
+
+  g_assert_cmpstr (adw_about_window_get_application_name (about), ==, name);
+  g_assert_cmpstr (adw_about_window_get_version (about), ==, version);
+  g_assert_cmpstr (adw_about_window_get_version (about), ==, PACKAGE_VERSION);
+  g_assert_cmpstr (adw_about_window_get_comments (about), ==, paragraph);
+  g_assert_cmpstr (adw_about_window_get_release_notes_version (about), ==, version);
+  escaped_notes = g_markup_printf_escaped ("<p>%s</p>", notes);
+  g_assert_cmpstr (adw_about_window_get_release_notes (about), ==, escaped_notes);
+  g_assert_cmpstr (adw_about_window_get_website (about), ==, homepage);
+  g_assert_cmpstr (adw_about_window_get_issue_url (about), ==, bugtracker);
+  g_assert_cmpstr (adw_about_window_get_developer_name (about), ==, developer);
+  gtk_window_destroy (GTK_WINDOW (about));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -883,6 +952,7 @@ main (int   argc,
   g_test_add_func ("/ui/shell/enterprise-switcher", test_enterprise_switcher);
   g_test_add_func ("/ui/shell/areas", test_areas);
   g_test_add_func ("/ui/shell/keyboard", test_keyboard);
+  g_test_add_func ("/ui/shell/about-matches-metainfo", test_about_matches_metainfo);
   g_test_add_func ("/ui/shell/notification-opens-warning", test_notification_opens_warning);
   g_test_add_func ("/ui/shell/offline-banner", test_offline_banner);
   g_test_add_func ("/ui/shell/logout", test_logout);
