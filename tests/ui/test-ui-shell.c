@@ -493,6 +493,39 @@ test_notification_opens_warning (void)
   kouan_window_show_area (window, "notices");
 }
 
+/* Presses Escape on @window the way GTK dispatches it, through the
+ * shortcuts its class (and its ancestors') declare: FALSE when none is
+ * bound to Escape. */
+static gboolean
+press_escape (GtkWidget *window)
+{
+  g_autoptr(GtkShortcutTrigger) escape = gtk_keyval_trigger_new (GDK_KEY_Escape, 0);
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (window);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+
+          if (gtk_shortcut_trigger_equal (gtk_shortcut_get_trigger (shortcut), escape))
+            return gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0, window,
+                                                 gtk_shortcut_get_arguments (shortcut));
+        }
+    }
+  return FALSE;
+}
+
+static gboolean
+pointer_cleared (gpointer user_data)
+{
+  return *(gpointer *) user_data == NULL;
+}
+
 static GtkWidget *
 sidebar_row (KouanWindow *window,
              const char  *area)
@@ -556,7 +589,9 @@ test_keyboard (void)
   g_assert_nonnull (overlay);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (overlay)));
-  gtk_window_close (GTK_WINDOW (overlay));
+  /* Escape closes it (it is kept for the next time, hidden) */
+  g_assert_true (press_escape (GTK_WIDGET (overlay)));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (overlay)));
   kouan_window_show_area (window, "notices");
 }
 
@@ -907,7 +942,11 @@ test_about_matches_metainfo (void)
   g_assert_cmpstr (adw_about_window_get_website (about), ==, homepage);
   g_assert_cmpstr (adw_about_window_get_issue_url (about), ==, bugtracker);
   g_assert_cmpstr (adw_about_window_get_developer_name (about), ==, developer);
-  gtk_window_destroy (GTK_WINDOW (about));
+
+  /* Escape closes it */
+  g_object_add_weak_pointer (G_OBJECT (about), (gpointer *) &about);
+  g_assert_true (press_escape (GTK_WIDGET (about)));
+  g_assert_true (wait_until (pointer_cleared, &about));
 }
 
 int
