@@ -195,6 +195,14 @@ about_activated (GSimpleAction *action,
   static const char *developers[] = { "The Kouan developers", NULL };
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
   GtkWidget *about = adw_about_window_new ();
+  /* The About window says what the store listing says: these are the
+   * strings of data/io.github.kouan.Kouan.metainfo.xml.in (its first
+   * paragraph, the newest release's notes); test-ui-shell compares them. */
+  g_autofree char *release_notes =
+    g_markup_printf_escaped ("<p>%s</p>",
+                             _("The home page, the personal and administrator centers and credit insurance; "
+                               "IC card login; a modern GNOME interface on libadwaita that follows the system's "
+                               "dark style, fits a narrow window and has a keyboard shortcuts window."));
 
   g_object_set (about,
                 "transient-for", parent,
@@ -203,9 +211,12 @@ about_activated (GSimpleAction *action,
                 "application-icon", APP_ID,
                 "version", PACKAGE_VERSION,
                 "developer-name", _("The Kouan developers"),
-                "comments", _("The desktop client of the trade single window: notices and warnings from customs, "
-                              "your enterprises and their staff, and credit insurance — with IC card login, "
-                              "and working offline from a local copy."),
+                "comments", _("Kouan is a desktop client for a trade single window portal. It keeps the "
+                              "notices and warnings of every enterprise you belong to on your computer, so you "
+                              "can read them quickly, even without a connection, and lets enterprise "
+                              "administrators run their enterprise's account."),
+                "release-notes-version", PACKAGE_VERSION,
+                "release-notes", release_notes,
                 "website", "https://github.com/kouan/kouan",
                 "issue-url", "https://github.com/kouan/kouan/issues",
                 "license-type", GTK_LICENSE_GPL_3_0,

@@ -19,7 +19,7 @@ GStrv kouan_store_access_get_permissions (KouanStore *store,
                                           gint64      enterprise_id);
 
 /* (transfer full) (nullable): the member's grants in @enterprise_id as
- * last synced, each {"id", "role_id", "role", "starts_on", "ends_on"
+ * last synced, each {"id", "role_id", "role", "builtin", "starts_on", "ends_on"
  * (null: open-ended), "state"} with China dates (YYYY-MM-DD); "state" is
  * the server's view when the record was last sent, so judge validity
  * against today's date. NULL before the first record with grants arrived. */

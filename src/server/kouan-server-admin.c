@@ -295,6 +295,8 @@ grant_from_row (sqlite3_stmt *stmt,
   json_object_set_int_member (grant, "id", sqlite3_column_int64 (stmt, first));
   json_object_set_int_member (grant, "role_id", sqlite3_column_int64 (stmt, first + 1));
   json_object_set_string_member (grant, "role", kouan_server_db_column_text (stmt, first + 2));
+  /* the built-in role reads "Administrator" in English (kouan_role_display_name) */
+  json_object_set_boolean_member (grant, "builtin", sqlite3_column_int (stmt, first + 5) != 0);
   json_object_set_string_member (grant, "starts_on", starts_on);
   if (open_ended)
     json_object_set_null_member (grant, "ends_on");
@@ -304,7 +306,7 @@ grant_from_row (sqlite3_stmt *stmt,
   return grant;
 }
 
-#define GRANT_COLUMNS "g.id, g.role_id, r.name, g.starts_on, g.ends_on"
+#define GRANT_COLUMNS "g.id, g.role_id, r.name, g.starts_on, g.ends_on, r.builtin"
 
 static JsonArray *
 member_grants_json (KouanServer *self,
@@ -390,11 +392,11 @@ grant_json (KouanServer *self,
   if (kouan_server_db_row (self, stmt))
     {
       grant = grant_from_row (stmt, 0, today);
-      json_object_set_int_member (grant, "user_id", sqlite3_column_int64 (stmt, 5));
+      json_object_set_int_member (grant, "user_id", sqlite3_column_int64 (stmt, 6));
       /* the audit log names whose grant it was */
-      json_object_set_string_member (grant, "member", kouan_server_db_column_text (stmt, 6));
+      json_object_set_string_member (grant, "member", kouan_server_db_column_text (stmt, 7));
       if (out_user_id != NULL)
-        *out_user_id = sqlite3_column_int64 (stmt, 5);
+        *out_user_id = sqlite3_column_int64 (stmt, 6);
     }
   sqlite3_reset (stmt);
   return grant;

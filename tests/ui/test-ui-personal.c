@@ -800,9 +800,11 @@ test_my_roles (void)
   _kouan_personal_page_show (fixture.page, "account");
 
   /* demo-admin holds the built-in role, open-ended, from the synced
-   * access record (no call to the server by the view) */
-  g_assert_true (wait_until (roles_mention, "管理员"));
+   * access record (no call to the server by the view), named in the
+   * user's language: no Chinese leftover in English */
+  g_assert_true (wait_until (roles_mention, "Administrator"));
   text = _kouan_personal_page_get_roles_text (fixture.page);
+  g_assert_null (strstr (text, "管理员"));
   g_assert_nonnull (strstr (text, "no end date"));
   g_assert_null (strstr (text, "ends in"));
   g_assert_null (strstr (text, "Expired"));
@@ -819,6 +821,10 @@ test_my_roles (void)
       JsonObject *grant = json_array_get_object_element (grants, i);
       g_autofree char *row = _kouan_personal_describe_grant (grant, NULL);
 
+      /* the server says which grant is of the built-in role */
+      g_assert_true (json_object_has_member (grant, "builtin"));
+      if (g_strcmp0 (json_object_get_string_member (grant, "role"), "业务员") == 0)
+        g_assert_false (json_object_get_boolean_member (grant, "builtin"));
       if (g_strcmp0 (json_object_get_string_member (grant, "role"), "业务员") == 0 &&
           strstr (row, "ends in 5 days") != NULL)
         ending = TRUE;
@@ -1147,6 +1153,179 @@ test_folded_at_600 (void)
     }
 }
 
+/* ---- Shortcuts window ------------------------------------------------------------ */
+
+/* The normalised name of @accel ("<Control>question", "<Primary>s", "F1"). */
+static char *
+accel_name (const char *accel)
+{
+  guint key = 0;
+  GdkModifierType mods = 0;
+
+  g_assert_true (gtk_accelerator_parse (accel, &key, &mods));
+  return gtk_accelerator_name (key, mods);
+}
+
+/* Every accelerator the shortcuts window under @widget lists. */
+static void
+collect_listed (GtkWidget  *widget,
+                GHashTable *listed)
+{
+  if (GTK_IS_SHORTCUTS_SHORTCUT (widget))
+    {
+      g_autofree char *accelerator = NULL;
+      g_auto(GStrv) accels = NULL;
+
+      g_object_get (widget, "accelerator", &accelerator, NULL);
+      accels = g_strsplit (accelerator != NULL ? accelerator : "", " ", -1);
+      for (guint i = 0; accels[i] != NULL; i++)
+        if (*accels[i] != '\0')
+          g_hash_table_add (listed, accel_name (accels[i]));
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_listed (child, listed);
+}
+
+/* The key shortcuts of @widget's shortcut controllers (its class's and
+ * its ancestors' bindings) as accelerator names, each mapped to @owner. */
+static void
+add_key_shortcuts (GtkWidget  *widget,
+                   GHashTable *set,
+                   const char *owner)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+          GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (shortcut);
+
+          if (GTK_IS_KEYVAL_TRIGGER (trigger))
+            g_hash_table_insert (set,
+                                 gtk_accelerator_name (gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger)),
+                                                       gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger))),
+                                 g_strdup (owner));
+        }
+    }
+}
+
+/* The key bindings @type inherits from the GTK or libadwaita class it
+ * derives from (GtkWindow's Ctrl+Shift+I, Tab, …): GTK's, not Kouan's. */
+static GHashTable *
+inherited_shortcuts (GType type)
+{
+  static GHashTable *cache = NULL;
+  GHashTable *set;
+  GType parent = type;
+
+  while (g_str_has_prefix (g_type_name (parent), "Kouan"))
+    parent = g_type_parent (parent);
+  if (cache == NULL)
+    cache = g_hash_table_new (NULL, NULL);
+  set = g_hash_table_lookup (cache, GSIZE_TO_POINTER (parent));
+  if (set == NULL)
+    {
+      set = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      if (!G_TYPE_IS_ABSTRACT (parent))
+        {
+          GtkWidget *instance = g_object_ref_sink (g_object_new (parent, NULL));
+
+          add_key_shortcuts (instance, set, g_type_name (parent));
+          if (GTK_IS_WINDOW (instance))
+            gtk_window_destroy (GTK_WINDOW (instance));
+          g_object_unref (instance);
+        }
+      g_hash_table_insert (cache, GSIZE_TO_POINTER (parent), set);
+    }
+  return set;
+}
+
+/* Every key shortcut Kouan's own widgets under @widget install (their
+ * class bindings: Ctrl+S on the forms, s and Ctrl+D on the message
+ * lists, Escape on the dialogs…), accelerator → class in @installed. */
+static void
+collect_installed (GtkWidget  *widget,
+                   GHashTable *installed)
+{
+  if (g_str_has_prefix (G_OBJECT_TYPE_NAME (widget), "Kouan"))
+    {
+      g_autoptr(GHashTable) own = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      GHashTable *inherited = inherited_shortcuts (G_OBJECT_TYPE (widget));
+      GHashTableIter iter;
+      gpointer accel, owner;
+
+      add_key_shortcuts (widget, own, G_OBJECT_TYPE_NAME (widget));
+      g_hash_table_iter_init (&iter, own);
+      while (g_hash_table_iter_next (&iter, &accel, &owner))
+        if (!g_hash_table_contains (inherited, accel))
+          g_hash_table_insert (installed, g_strdup (accel), g_strdup (owner));
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_installed (child, installed);
+}
+
+/* Issue 13: the shortcuts window (Ctrl+?, F1, the main menu) lists every
+ * accelerator the application sets on its actions and every key binding
+ * of Kouan's widgets in the open windows: the main window with all its
+ * areas, and whichever dialogs are open. */
+static void
+assert_every_shortcut_listed (void)
+{
+  g_autoptr(GHashTable) listed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) installed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  GtkApplication *app = GTK_APPLICATION (g_application_get_default ());
+  g_auto(GStrv) actions = gtk_application_list_action_descriptions (app);
+  GtkShortcutsWindow *overlay = gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (fixture.window));
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  GHashTableIter iter;
+  gpointer accel, owner;
+  guint n_app_accels = 0;
+
+  g_assert_nonnull (overlay);
+  collect_listed (GTK_WIDGET (overlay), listed);
+  g_assert_cmpuint (g_hash_table_size (listed), >=, 10);
+
+  for (guint i = 0; actions[i] != NULL; i++)
+    {
+      g_auto(GStrv) accels = gtk_application_get_accels_for_action (app, actions[i]);
+
+      for (guint j = 0; accels[j] != NULL; j++)
+        {
+          g_autofree char *name = accel_name (accels[j]);
+
+          if (!g_hash_table_contains (listed, name))
+            g_error ("%s (%s) is missing from the shortcuts window", name, actions[i]);
+          n_app_accels++;
+        }
+    }
+  /* F1, Ctrl+?, F5, Ctrl+R, Ctrl+W, Ctrl+Q, Ctrl+0…5 */
+  g_assert_cmpuint (n_app_accels, >=, 12);
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (window != GTK_WIDGET (overlay))
+        collect_installed (window, installed);
+    }
+  /* the forms' Ctrl+S, the messages' s and Ctrl+D, the preview's Ctrl+P */
+  g_assert_true (g_hash_table_contains (installed, "<Control>s"));
+  g_assert_true (g_hash_table_contains (installed, "s"));
+  g_assert_true (g_hash_table_contains (installed, "<Control>p"));
+  g_hash_table_iter_init (&iter, installed);
+  while (g_hash_table_iter_next (&iter, &accel, &owner))
+    if (!g_hash_table_contains (listed, accel))
+      g_error ("%s (bound by %s) is missing from the shortcuts window", (char *) accel, (char *) owner);
+}
+
 /* ---- Escape ---------------------------------------------------------------------- */
 
 /* Presses Escape on @window the way GTK dispatches it: through the
@@ -1206,6 +1385,8 @@ test_escape_closes_dialogs (void)
       g_assert_true (gtk_widget_get_mapped (dialogs[i]));
       g_object_add_weak_pointer (G_OBJECT (dialogs[i]), (gpointer *) &dialogs[i]);
     }
+  /* with every dialog of the personal center open */
+  assert_every_shortcut_listed ();
   for (guint i = G_N_ELEMENTS (dialogs); i-- > 0; )
     {
       g_assert_true (press_escape (dialogs[i]));

@@ -11,10 +11,12 @@
 #include <glib/gstdio.h>
 #include <string.h>
 #include <gtk/gtk.h>
+#include <adwaita.h>
 
 #include "kouan-application.h"
 #include "kouan-client.h"
 #include "kouan-enterprise.h"
+#include "kouan-format.h"
 #include "kouan-message.h"
 #include "kouan-store.h"
 #include "kouan-sync.h"
@@ -491,6 +493,39 @@ test_notification_opens_warning (void)
   kouan_window_show_area (window, "notices");
 }
 
+/* Presses Escape on @window the way GTK dispatches it, through the
+ * shortcuts its class (and its ancestors') declare: FALSE when none is
+ * bound to Escape. */
+static gboolean
+press_escape (GtkWidget *window)
+{
+  g_autoptr(GtkShortcutTrigger) escape = gtk_keyval_trigger_new (GDK_KEY_Escape, 0);
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (window);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+
+          if (gtk_shortcut_trigger_equal (gtk_shortcut_get_trigger (shortcut), escape))
+            return gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0, window,
+                                                 gtk_shortcut_get_arguments (shortcut));
+        }
+    }
+  return FALSE;
+}
+
+static gboolean
+pointer_cleared (gpointer user_data)
+{
+  return *(gpointer *) user_data == NULL;
+}
+
 static GtkWidget *
 sidebar_row (KouanWindow *window,
              const char  *area)
@@ -503,8 +538,9 @@ sidebar_row (KouanWindow *window,
 }
 
 /* Issue 13: moving keyboard focus through the sidebar (Tab, arrows) never
- * changes the area; activating a row does. The shortcuts window lists
- * every shortcut and opens with Ctrl+? and F1. */
+ * changes the area; activating a row does. The shortcuts window opens
+ * with Ctrl+? and F1 (test-ui-personal checks that it lists every
+ * shortcut). */
 static void
 test_keyboard (void)
 {
@@ -525,6 +561,23 @@ test_keyboard (void)
   gtk_widget_grab_focus (warnings);
   g_assert_cmpstr (_kouan_window_get_visible_area (window), ==, "notices");
 
+  /* Tab and Shift+Tab (the window's move-focus) from every sidebar row:
+   * focus moves, the area stays */
+  for (GtkWidget *row = gtk_widget_get_first_child (window->sidebar); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    {
+      if (!GTK_IS_LIST_BOX_ROW (row) || !gtk_widget_get_visible (row))
+        continue;
+      for (int dir = GTK_DIR_TAB_FORWARD; dir <= GTK_DIR_TAB_BACKWARD; dir++)
+        {
+          g_assert_true (gtk_widget_grab_focus (row));
+          g_signal_emit_by_name (window, "move-focus", dir);
+          g_assert_true (gtk_window_get_focus (GTK_WINDOW (window)) != row);
+          g_assert_cmpstr (_kouan_window_get_visible_area (window), ==, "notices");
+          g_assert_cmpstr (gtk_widget_get_name (GTK_WIDGET (gtk_list_box_get_selected_row (sidebar))), ==, "notices");
+        }
+    }
+
   /* Enter on the row (activation) changes it */
   g_signal_emit_by_name (warnings, "activate");
   g_assert_cmpstr (_kouan_window_get_visible_area (window), ==, "warnings");
@@ -536,7 +589,9 @@ test_keyboard (void)
   g_assert_nonnull (overlay);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (overlay)));
-  gtk_window_close (GTK_WINDOW (overlay));
+  /* Escape closes it (it is kept for the next time, hidden) */
+  g_assert_true (press_escape (GTK_WIDGET (overlay)));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (overlay)));
   kouan_window_show_area (window, "notices");
 }
 
@@ -681,6 +736,17 @@ test_sync_status_text (void)
   text = kouan_sync_indicator_describe (KOUAN_SYNC_STATE_ONLINE, 0, g_date_time_to_unix (now), -1.0);
   g_assert_cmpstr (text, ==, last);
   g_clear_pointer (&text, g_free);
+  {
+    /* a day old: the day as everywhere else (kouan_format_moment) */
+    g_autoptr(GDateTime) yesterday = g_date_time_add_days (now, -1);
+    g_autofree char *moment = kouan_format_moment (yesterday, NULL);
+    g_autofree char *expected = g_strdup_printf ("Last synced %s", moment);
+
+    text = kouan_sync_indicator_describe (KOUAN_SYNC_STATE_ONLINE, 0, g_date_time_to_unix (yesterday), -1.0);
+    g_assert_cmpstr (text, ==, expected);
+    g_assert_true (g_str_has_prefix (text, "Last synced Yesterday "));
+    g_clear_pointer (&text, g_free);
+  }
   text = kouan_sync_indicator_describe (KOUAN_SYNC_STATE_ONLINE, 0, 0, -1.0);
   g_assert_cmpstr (text, ==, "Online");
   g_clear_pointer (&text, g_free);
@@ -811,6 +877,78 @@ test_login_throttled (void)
   g_assert_cmpstr (gtk_editable_get_text (_kouan_login_window_get_account_entry (login)), ==, "demo-staff");
 }
 
+/* The first match of @pattern's group 1 in @text, whitespace collapsed
+ * as gettext and AppStream read it. */
+static char *
+metainfo_match (const char *text,
+                const char *pattern)
+{
+  g_autoptr(GRegex) regex = g_regex_new (pattern, G_REGEX_DOTALL, 0, NULL);
+  g_autoptr(GRegex) spaces = g_regex_new ("\\s+", 0, 0, NULL);
+  g_autoptr(GMatchInfo) match = NULL;
+  g_autofree char *found = NULL;
+  g_autofree char *collapsed = NULL;
+
+  g_assert_nonnull (regex);
+  if (!g_regex_match (regex, text, 0, &match))
+    g_error ("nothing in the metainfo matches %s", pattern);
+  found = g_match_info_fetch (match, 1);
+  collapsed = g_regex_replace_literal (spaces, found, -1, 0, " ", 0, NULL);
+  return g_strdup (g_strstrip (collapsed));
+}
+
+/* Issue 13: About (AdwAboutWindow, in the main menu) says what the store
+ * listing (the metainfo) says: name, version of the newest release and
+ * its notes, the description's first paragraph, home page, bug tracker. */
+static void
+test_about_matches_metainfo (void)
+{
+  g_autofree char *metainfo = NULL;
+  g_autofree char *name = NULL, *paragraph = NULL, *version = NULL, *notes = NULL;
+  g_autofree char *homepage = NULL, *bugtracker = NULL, *developer = NULL;
+  g_autofree char *escaped_notes = NULL;
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  AdwAboutWindow *about = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_get_contents (KOUAN_METAINFO_IN, &metainfo, NULL, &error));
+  g_assert_no_error (error);
+  name = metainfo_match (metainfo, "<name>(.*?)</name>");
+  paragraph = metainfo_match (metainfo, "<description>\\s*<p>(.*?)</p>");
+  version = metainfo_match (metainfo, "<release version=\"([^\"]*)\"");
+  notes = metainfo_match (metainfo, "<release version=[^>]*>\\s*<description>\\s*<p>(.*?)</p>");
+  homepage = metainfo_match (metainfo, "<url type=\"homepage\">(.*?)</url>");
+  bugtracker = metainfo_match (metainfo, "<url type=\"bugtracker\">(.*?)</url>");
+  developer = metainfo_match (metainfo, "<developer_name[^>]*>(.*?)</developer_name>");
+
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (fixture.app), "about"));
+  g_action_group_activate_action (G_ACTION_GROUP (fixture.app), "about", NULL);
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_ABOUT_WINDOW (window))
+        about = ADW_ABOUT_WINDOW (window);
+    }
+  g_assert_nonnull (about);
+
+  g_assert_cmpstr (adw_about_window_get_application_name (about), ==, name);
+  g_assert_cmpstr (adw_about_window_get_version (about), ==, version);
+  g_assert_cmpstr (adw_about_window_get_version (about), ==, PACKAGE_VERSION);
+  g_assert_cmpstr (adw_about_window_get_comments (about), ==, paragraph);
+  g_assert_cmpstr (adw_about_window_get_release_notes_version (about), ==, version);
+  escaped_notes = g_markup_printf_escaped ("<p>%s</p>", notes);
+  g_assert_cmpstr (adw_about_window_get_release_notes (about), ==, escaped_notes);
+  g_assert_cmpstr (adw_about_window_get_website (about), ==, homepage);
+  g_assert_cmpstr (adw_about_window_get_issue_url (about), ==, bugtracker);
+  g_assert_cmpstr (adw_about_window_get_developer_name (about), ==, developer);
+
+  /* Escape closes it */
+  g_object_add_weak_pointer (G_OBJECT (about), (gpointer *) &about);
+  g_assert_true (press_escape (GTK_WIDGET (about)));
+  g_assert_true (wait_until (pointer_cleared, &about));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -853,6 +991,7 @@ main (int   argc,
   g_test_add_func ("/ui/shell/enterprise-switcher", test_enterprise_switcher);
   g_test_add_func ("/ui/shell/areas", test_areas);
   g_test_add_func ("/ui/shell/keyboard", test_keyboard);
+  g_test_add_func ("/ui/shell/about-matches-metainfo", test_about_matches_metainfo);
   g_test_add_func ("/ui/shell/notification-opens-warning", test_notification_opens_warning);
   g_test_add_func ("/ui/shell/offline-banner", test_offline_banner);
   g_test_add_func ("/ui/shell/logout", test_logout);

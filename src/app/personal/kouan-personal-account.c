@@ -7,6 +7,7 @@
 #include "kouan-grant-status.h"
 #include "kouan-json.h"
 #include "kouan-password-dialog.h"
+#include "kouan-role.h"
 #include "kouan-personal-page-private.h"
 #include "kouan-store-access.h"
 
@@ -226,7 +227,10 @@ _kouan_personal_describe_grant (JsonObject *grant,
   g_autofree char *period = describe_period (grant, today != NULL ? today : china, NULL);
 
   /* Translators: a role the member holds · its validity period and state */
-  return g_strdup_printf (_("%s · %s"), json_object_get_string_member_with_default (grant, "role", ""), period);
+  return g_strdup_printf (_("%s · %s"),
+                          kouan_role_display_name (json_object_get_string_member_with_default (grant, "role", ""),
+                                                   json_object_get_boolean_member_with_default (grant, "builtin", FALSE)),
+                          period);
 }
 
 void
@@ -267,8 +271,10 @@ _kouan_personal_account_reload_roles (KouanPersonalAccount *self)
         continue;
       period = describe_period (grant, today, &status);
       row = adw_action_row_new ();
+      /* the built-in role in the user's language ("Administrator") */
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
-                                     json_object_get_string_member_with_default (grant, "role", ""));
+                                     kouan_role_display_name (json_object_get_string_member_with_default (grant, "role", ""),
+                                                              json_object_get_boolean_member_with_default (grant, "builtin", FALSE)));
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), period);
       switch (status)

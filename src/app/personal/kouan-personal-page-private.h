@@ -11,8 +11,8 @@
 G_BEGIN_DECLS
 
 /* 个人中心 is KouanPersonalPage: a leaflet with the list of sub-pages and
- * the visible sub-page under a header bar of its own (title, the
- * unsaved-changes subtitle, Save). Each sub-page and each dialog is a
+ * the visible sub-page under a header bar of its own (title) and above
+ * a bar like the admin forms' (the unsaved-changes line, Save). Each sub-page and each dialog is a
  * template class of its own (kouan-personal-{profile,account,enterprises,
  * preferences}.c, kouan-{join,certify,password,leave}-dialog.c,
  * kouan-seal-preview.c); they borrow the page for the session: client,
@@ -36,6 +36,8 @@ struct _KouanPersonalPage
   GtkWidget    *preferences;
   GtkWidget    *profile;
   GtkWidget    *save_button;
+  GtkWidget    *save_bar;
+  GtkWidget    *draft_label;
   GtkWidget    *sidebar_list;
   GtkWidget    *stack;
 

@@ -96,13 +96,12 @@ _kouan_personal_page_update_save (KouanPersonalPage *self)
   else if (visible_page_is (self, "account"))
     dirty = _kouan_personal_account_get_dirty (KOUAN_PERSONAL_ACCOUNT (self->account));
 
-  /* The subtitle takes no room of the form's: nothing moves as the
-   * user starts typing. */
+  /* "Unsaved changes" appears by opacity in the bar below the form:
+   * nothing moves as the user starts typing. */
   adw_window_title_set_title (ADW_WINDOW_TITLE (self->content_title),
                               page != NULL ? gtk_stack_page_get_title (page) : "");
-  adw_window_title_set_subtitle (ADW_WINDOW_TITLE (self->content_title),
-                                 dirty ? _("Unsaved changes") : "");
-  gtk_widget_set_visible (self->save_button, has_form);
+  gtk_widget_set_opacity (self->draft_label, dirty ? 1.0 : 0.0);
+  gtk_widget_set_visible (self->save_bar, has_form);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "personal.save", has_form && dirty);
 }
 
@@ -336,6 +335,8 @@ kouan_personal_page_class_init (KouanPersonalPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KouanPersonalPage, preferences);
   gtk_widget_class_bind_template_child (widget_class, KouanPersonalPage, profile);
   gtk_widget_class_bind_template_child (widget_class, KouanPersonalPage, save_button);
+  gtk_widget_class_bind_template_child (widget_class, KouanPersonalPage, save_bar);
+  gtk_widget_class_bind_template_child (widget_class, KouanPersonalPage, draft_label);
   gtk_widget_class_bind_template_child (widget_class, KouanPersonalPage, sidebar_list);
   gtk_widget_class_bind_template_child (widget_class, KouanPersonalPage, stack);
   gtk_widget_class_bind_template_callback (widget_class, on_sidebar_row_activated);

@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "kouan-format.h"
 #include "kouan-sync.h"
 #include "kouan-sync-indicator.h"
 
@@ -85,17 +86,13 @@ kouan_sync_indicator_describe (KouanSyncState state,
       g_autoptr(GDateTime) now = g_date_time_new_now_local ();
       g_autofree char *time_text = NULL;
 
-      /* Today only the time matters; on an older sync the date tells the
-       * user how stale the cache is. */
-      if (when != NULL &&
-          g_date_time_get_year (when) == g_date_time_get_year (now) &&
-          g_date_time_get_day_of_year (when) == g_date_time_get_day_of_year (now))
-        time_text = g_date_time_format (when, "%H:%M");
-      else if (when != NULL)
-        time_text = g_date_time_format (when, "%Y-%m-%d %H:%M");
+      /* Today only the time matters; on an older sync the day tells the
+       * user how stale the cache is (Kouan's one way to show a moment). */
+      if (when != NULL)
+        time_text = kouan_format_moment (when, now);
 
       if (time_text != NULL)
-        /* Translators: %s is a time like 14:05 */
+        /* Translators: %s is a moment: 14:05, Yesterday 09:12, Dec 1 */
         return g_strdup_printf (_("Last synced %s"), time_text);
     }
 
@@ -221,9 +218,9 @@ kouan_sync_indicator_update (KouanSyncIndicator *self)
   /* The error text is for the user (the engine's contract); the tooltip is
    * where a curious user finds why we are offline. */
   if (last_error != NULL && *last_error != '\0' && state != KOUAN_SYNC_STATE_ONLINE)
-    tooltip = g_strdup_printf ("%s\n%s", last_error, _("Click to sync now"));
+    tooltip = g_strdup_printf ("%s\n%s\n%s", text, last_error, _("Click to sync now"));
   else
-    tooltip = g_strdup (_("Sync now"));
+    tooltip = g_strdup_printf ("%s\n%s", text, _("Sync now"));
   gtk_widget_set_tooltip_text (self->button, tooltip);
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->button),
