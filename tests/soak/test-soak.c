@@ -189,8 +189,10 @@ is_excluded (GtkWidget *widget)
 
   if (GTK_IS_LINK_BUTTON (widget))
     return TRUE;
-  /* closing the main window ends the app (a dialog's close button is fine) */
-  if (g_strcmp0 (action, "window.close") == 0 && gtk_widget_get_root (widget) == GTK_ROOT (window))
+  /* the title bar's buttons: closing the main window ends the app,
+   * minimizing does nothing without a window manager; a dialog is closed
+   * by the walk's own step */
+  if (has_ancestor_type (widget, "GtkWindowControls"))
     return TRUE;
   if (action != NULL)
     {
@@ -345,6 +347,49 @@ act_on (GtkWidget *widget)
     }
 }
 
+/* What kind of control @widget is, so that a list of a hundred rows
+ * does not drown the one 保存 button: its type, label and action. */
+static char *
+kind_of (GtkWidget *widget)
+{
+  const char *action = GTK_IS_ACTIONABLE (widget) ? gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)) : NULL;
+  const char *label = GTK_IS_BUTTON (widget) ? gtk_button_get_label (GTK_BUTTON (widget)) : NULL;
+  const char *tooltip = gtk_widget_get_tooltip_text (widget);
+
+  return g_strdup_printf ("%s|%s|%s|%s|%s", G_OBJECT_TYPE_NAME (widget),
+                          G_OBJECT_TYPE_NAME (gtk_widget_get_parent (widget)),
+                          label != NULL ? label : "", action != NULL ? action : "",
+                          tooltip != NULL ? tooltip : "");
+}
+
+/* A kind of control uniformly, then one of that kind. */
+static GtkWidget *
+pick (GPtrArray *targets)
+{
+  g_autoptr(GPtrArray) kinds = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) of_kind = g_ptr_array_new ();
+  g_autofree char *chosen = NULL;
+
+  for (guint i = 0; i < targets->len; i++)
+    {
+      char *kind = kind_of (g_ptr_array_index (targets, i));
+
+      if (g_ptr_array_find_with_equal_func (kinds, kind, g_str_equal, NULL))
+        g_free (kind);
+      else
+        g_ptr_array_add (kinds, kind);
+    }
+  chosen = g_strdup (g_ptr_array_index (kinds, g_rand_int_range (rand_, 0, kinds->len)));
+  for (guint i = 0; i < targets->len; i++)
+    {
+      g_autofree char *kind = kind_of (g_ptr_array_index (targets, i));
+
+      if (g_str_equal (kind, chosen))
+        g_ptr_array_add (of_kind, g_ptr_array_index (targets, i));
+    }
+  return g_ptr_array_index (of_kind, g_rand_int_range (rand_, 0, of_kind->len));
+}
+
 /* The window or dialog the user would work in now: the last visible
  * toplevel other than the main window, if any. */
 static GtkWindow *
@@ -404,7 +449,7 @@ step (void)
       kouan_test_server_restart (server);
     }
 
-  if (top == GTK_WINDOW (window) && popover == NULL && dice < 8)
+  if (top == GTK_WINDOW (window) && popover == NULL && dice < 15)
     {
       const char *area = areas[g_rand_int_range (rand_, 0, G_N_ELEMENTS (areas))];
 
@@ -413,7 +458,7 @@ step (void)
         kouan_window_show_area (window, area);
       return;
     }
-  if (top == GTK_WINDOW (window) && popover == NULL && dice < 14)
+  if (top == GTK_WINDOW (window) && popover == NULL && dice < 23)
     {
       GtkDropDown *dropdown = _kouan_window_get_enterprise_dropdown (window);
       guint n = g_list_model_get_n_items (gtk_drop_down_get_model (dropdown));
@@ -427,23 +472,23 @@ step (void)
         }
       return;
     }
-  if (dice < 16 && offline_steps == 0)
+  if (dice < 25 && offline_steps == 0)
     {
       second_client_acts ();
       return;
     }
-  if (dice < 17 && offline_steps == 0)
+  if (dice < 26 && offline_steps == 0)
     {
       go_offline_or_online ();
       return;
     }
-  if (popover != NULL && dice < 30)
+  if (popover != NULL && dice < 36)
     {
       note ("close a popover");
       gtk_popover_popdown (popover);
       return;
     }
-  if (top != GTK_WINDOW (window) && dice < 30)
+  if (top != GTK_WINDOW (window) && dice < 36)
     {
       note ("close the window %s", G_OBJECT_TYPE_NAME (top));
       gtk_window_close (top);
@@ -455,7 +500,7 @@ step (void)
 
     collect (popover != NULL ? GTK_WIDGET (popover) : GTK_WIDGET (top), targets);
     if (targets->len > 0)
-      act_on (g_ptr_array_index (targets, g_rand_int_range (rand_, 0, targets->len)));
+      act_on (pick (targets));
   }
 }
 
