@@ -780,6 +780,79 @@ update_admin_area (KouanWindow *self)
     gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "notices");
 }
 
+/* The switcher's entries (name, certification) come from the login; the
+ * enterprise records synced since are newer. Each entry the window lists
+ * takes the cached name, credit code and certification and keeps its
+ * roles and permissions (from the login); which enterprises are listed
+ * follows the session (enterprise-left, enterprise-joined), not the
+ * cache, which keeps the enterprises it once synced. */
+static void
+refresh_enterprises (KouanWindow *self)
+{
+  g_autoptr(GPtrArray) cached = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->enterprises));
+  gboolean changed = FALSE;
+
+  cached = kouan_store_list_enterprises (self->store, &error);
+  if (cached == NULL)
+    {
+      g_debug ("Cannot read the enterprises for the switcher: %s", error->message);
+      return;
+    }
+
+  g_signal_handlers_block_by_func (self->enterprise_dropdown, on_enterprise_selected, self);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(KouanEnterprise) listed = g_list_model_get_item (G_LIST_MODEL (self->enterprises), i);
+
+      for (guint j = 0; j < cached->len; j++)
+        {
+          KouanEnterprise *fresh = g_ptr_array_index (cached, j);
+          g_autoptr(JsonObject) membership = NULL;
+          g_autoptr(KouanEnterprise) updated = NULL;
+          JsonObject *record;
+
+          if (kouan_enterprise_get_id (fresh) != kouan_enterprise_get_id (listed))
+            continue;
+          if (g_strcmp0 (kouan_enterprise_get_name (fresh), kouan_enterprise_get_name (listed)) == 0 &&
+              g_strcmp0 (kouan_enterprise_get_credit_code (fresh), kouan_enterprise_get_credit_code (listed)) == 0 &&
+              kouan_enterprise_get_certified (fresh) == kouan_enterprise_get_certified (listed))
+            break;
+          membership = kouan_enterprise_to_membership_json (listed);
+          record = json_object_get_object_member (membership, "enterprise");
+          json_object_set_string_member (record, "name", kouan_enterprise_get_name (fresh));
+          json_object_set_string_member (record, "credit_code", kouan_enterprise_get_credit_code (fresh));
+          json_object_set_boolean_member (record, "certified", kouan_enterprise_get_certified (fresh));
+          updated = kouan_enterprise_new_from_membership (membership, &error);
+          if (updated == NULL)
+            {
+              g_debug ("Cannot update enterprise %" G_GINT64_FORMAT ": %s",
+                       kouan_enterprise_get_id (listed), error->message);
+              g_clear_error (&error);
+              break;
+            }
+          g_list_store_splice (self->enterprises, i, 1, (gpointer *) &updated, 1);
+          changed = TRUE;
+          break;
+        }
+    }
+  if (changed)
+    {
+      /* replacing the selected entry may have moved the selection */
+      for (guint i = 0; i < n; i++)
+        {
+          g_autoptr(KouanEnterprise) listed = g_list_model_get_item (G_LIST_MODEL (self->enterprises), i);
+
+          if (kouan_enterprise_get_id (listed) == self->enterprise_id)
+            gtk_drop_down_set_selected (GTK_DROP_DOWN (self->enterprise_dropdown), i);
+        }
+    }
+  g_signal_handlers_unblock_by_func (self->enterprise_dropdown, on_enterprise_selected, self);
+  if (changed)
+    update_home_area (self);
+}
+
 static void
 on_store_changed (KouanWindow *self,
                   const char  *collection,
@@ -789,6 +862,8 @@ on_store_changed (KouanWindow *self,
     update_admin_area (self);
   else if (g_strcmp0 (collection, "profile") == 0)
     update_user_name (self);
+  else if (g_strcmp0 (collection, "enterprise") == 0)
+    refresh_enterprises (self);
 }
 
 void

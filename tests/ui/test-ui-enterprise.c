@@ -20,6 +20,7 @@
 #include "kouan-store-settings.h"
 #include "kouan-sync.h"
 #include "kouan-test-image.h"
+#include "kouan-enterprise.h"
 #include "kouan-test-server.h"
 #include "kouan-window.h"
 #include "kouan-window-private.h"
@@ -1170,6 +1171,71 @@ home_mapped (gpointer user_data)
 /* Half a small screen: the home view and the administrator center's
  * enterprise pages fit 600 px without squeezing, the admin menus fold
  * away behind a back button, and every page's Save stays in view. */
+/* Another administrator renames the enterprise: the header's switcher,
+ * whose entries came with the login, shows the new name without a new
+ * login, and the enterprise shown stays selected (issue 16). */
+typedef struct {
+  gint64      id;
+  const char *name;
+} SwitcherName;
+
+static gboolean
+switcher_shows (gpointer user_data)
+{
+  SwitcherName *expected = user_data;
+  GListModel *model = gtk_drop_down_get_model (_kouan_window_get_enterprise_dropdown (fixture.window));
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(KouanEnterprise) enterprise = g_list_model_get_item (model, i);
+
+      if (kouan_enterprise_get_id (enterprise) == expected->id)
+        return g_strcmp0 (kouan_enterprise_get_name (enterprise), expected->name) == 0;
+    }
+  return FALSE;
+}
+
+static void
+rename_enterprise (gint64      id,
+                   const char *name,
+                   guint       serial)
+{
+  g_autofree char *url = g_strdup_printf ("%s/api/v1/enterprises/%" G_GINT64_FORMAT "/mutations",
+                                          kouan_test_server_get_url (fixture.server), id);
+  g_autofree char *body = g_strdup_printf ("{\"mutations\": [{\"id\": \"ui-rename-%u\", \"collection\": "
+                                           "\"enterprise_settings\", \"op\": \"update\", \"record_id\": %"
+                                           G_GINT64_FORMAT ", \"fields\": {\"name\": \"%s\"}}]}",
+                                           serial, id, name);
+
+  g_assert_cmpuint (kouan_test_http ("POST", url, fixture.token, body, strlen (body), NULL), ==, 200);
+}
+
+static void
+test_switcher_follows_rename (void)
+{
+  GtkDropDown *dropdown;
+  gint64 id;
+  guint selected;
+  g_autofree char *old_name = NULL;
+  SwitcherName renamed, restored;
+
+  ensure_window ();
+  dropdown = _kouan_window_get_enterprise_dropdown (fixture.window);
+  id = kouan_window_get_enterprise_id (fixture.window);
+  selected = gtk_drop_down_get_selected (dropdown);
+  old_name = g_strdup (kouan_enterprise_get_name (gtk_drop_down_get_selected_item (dropdown)));
+
+  rename_enterprise (id, "浦江贸易（集团）有限公司", 1);
+  renamed = (SwitcherName) { id, "浦江贸易（集团）有限公司" };
+  g_assert_true (wait_until (switcher_shows, &renamed));
+  g_assert_cmpuint (gtk_drop_down_get_selected (dropdown), ==, selected);
+  g_assert_cmpint (kouan_window_get_enterprise_id (fixture.window), ==, id);
+
+  rename_enterprise (id, old_name, 2);
+  restored = (SwitcherName) { id, old_name };
+  g_assert_true (wait_until (switcher_shows, &restored));
+}
+
 static void
 test_narrow (void)
 {
@@ -1261,6 +1327,7 @@ main (int   argc,
   g_test_add_func ("/ui/enterprise/reorder-slides", test_reorder_slides);
   g_test_add_func ("/ui/enterprise/invalid-link-refused", test_invalid_link_refused);
   g_test_add_func ("/ui/enterprise/add-slide-disabled-at-six", test_add_slide_disabled_at_six);
+  g_test_add_func ("/ui/enterprise/switcher-follows-rename", test_switcher_follows_rename);
   g_test_add_func ("/ui/enterprise/narrow-600x800", test_narrow);
 
   ret = g_test_run ();

@@ -24,6 +24,7 @@
 #include "personal/kouan-certify-dialog.h"
 #include "personal/kouan-join-dialog.h"
 #include "personal/kouan-personal-page.h"
+#include "personal/kouan-seal-preview.h"
 
 #define WAIT_TIMEOUT_SECONDS 30
 
@@ -475,6 +476,86 @@ test_seal_preview_window (void)
     g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (preview)));
     gtk_window_destroy (preview);
   }
+}
+
+/* 打印 opens the print dialog and returns at once: the print operation is
+ * asynchronous, so the main loop (sync, pushes, the other windows) goes on
+ * while the dialog is open. A synchronous run would come back only after
+ * the guard below closed the dialog. */
+typedef struct {
+  GtkWindow *preview;
+  gboolean   closed_by_guard;
+} PrintWait;
+
+static GtkWindow *
+print_dialog (GtkWindow *preview)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (gtk_window_get_transient_for (window) == preview && gtk_widget_get_mapped (GTK_WIDGET (window)))
+        return window;
+    }
+  return NULL;
+}
+
+static gboolean
+print_guard_cb (gpointer user_data)
+{
+  PrintWait *wait = user_data;
+  GtkWindow *dialog = print_dialog (wait->preview);
+
+  if (dialog != NULL && GTK_IS_DIALOG (dialog))
+    {
+      wait->closed_by_guard = TRUE;
+      G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+      gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
+      G_GNUC_END_IGNORE_DEPRECATIONS
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+print_dialog_shown (gpointer user_data)
+{
+  return print_dialog (((PrintWait *) user_data)->preview) != NULL;
+}
+
+static gboolean
+print_dialog_gone (gpointer user_data)
+{
+  return print_dialog (((PrintWait *) user_data)->preview) == NULL;
+}
+
+static void
+test_seal_preview_print_async (void)
+{
+  g_autoptr(GdkPixbuf) seal = gdk_pixbuf_new (GDK_COLORSPACE_RGB, TRUE, 8, 64, 64);
+  PrintWait wait = { NULL, FALSE };
+  guint guard;
+
+  ensure_window ();
+  gdk_pixbuf_fill (seal, 0xcc0000ff);
+  wait.preview = GTK_WINDOW (kouan_seal_preview_new (GTK_WINDOW (fixture.window), seal));
+  gtk_window_present (wait.preview);
+  spin (200);
+
+  guard = g_timeout_add (200, print_guard_cb, &wait);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (wait.preview), "preview.print", NULL));
+  /* back here with the dialog still up, closed by nobody */
+  g_assert_false (wait.closed_by_guard);
+  g_source_remove (guard);
+  g_assert_true (wait_until (print_dialog_shown, &wait));
+
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_dialog_response (GTK_DIALOG (print_dialog (wait.preview)), GTK_RESPONSE_CANCEL);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  g_assert_true (wait_until (print_dialog_gone, &wait));
+  gtk_window_destroy (wait.preview);
 }
 
 /* ---- join dialog ------------------------------------------------------------- */
@@ -1416,6 +1497,7 @@ main (int   argc,
   g_test_add_func ("/ui/personal/avatar-cropped-and-in-header", test_avatar_cropped_and_in_header);
   g_test_add_func ("/ui/personal/seal-preview-pdf", test_seal_preview_pdf);
   g_test_add_func ("/ui/personal/seal-preview-window", test_seal_preview_window);
+  g_test_add_func ("/ui/personal/seal-preview-print-async", test_seal_preview_print_async);
   g_test_add_func ("/ui/personal/join-dialog-rejects-invalid-code", test_join_dialog_rejects_invalid_code);
   g_test_add_func ("/ui/personal/preferences-switch-syncs", test_preferences_switch);
   g_test_add_func ("/ui/personal/certification-form", test_certification_form);

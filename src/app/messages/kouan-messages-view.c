@@ -779,7 +779,11 @@ kouan_messages_view_stick_to_top (KouanMessagesView *self)
 /* Messages are immutable: a starred row comes back as a new object at the
  * same position, which GtkSingleSelection takes for a deletion and drops
  * the selection. Find the same message among the few added items and keep
- * it selected (a large reload is not scanned: that would load every row). */
+ * it selected (a large reload is not scanned: that would load every row).
+ * Connected after (ui/kouan-messages-view.ui): the list view must have
+ * taken the new rows in first; selecting a row it had not heard of yet,
+ * from inside the same emission, crashed GTK 4.8 (found by the soak test,
+ * issue 16). */
 static void
 selection_items_changed_cb (KouanMessagesView *self,
                             guint              position,

@@ -35,17 +35,33 @@ draw_preview (GtkDrawingArea *area,
 }
 
 static void
+on_print_done (GtkPrintOperation       *operation,
+               GtkPrintOperationResult  result,
+               gpointer                 user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (result != GTK_PRINT_OPERATION_RESULT_ERROR)
+    return;
+  gtk_print_operation_get_error (operation, &error);
+  g_warning ("Printing the seal preview: %s", error != NULL ? error->message : "unknown error");
+}
+
+/* Asynchronous: the print dialog and the job do not hold up the main
+ * loop, so sync, pushes and the other windows go on meanwhile. GTK keeps
+ * the operation alive until it is done; "done" reports how it ended, an
+ * error included. */
+static void
 print_form (GtkWidget  *widget,
             const char *action,
             GVariant   *parameter)
 {
   KouanSealPreview *self = KOUAN_SEAL_PREVIEW (widget);
   g_autoptr(GtkPrintOperation) operation = _kouan_personal_seal_print_operation (self->seal);
-  g_autoptr(GError) error = NULL;
 
-  if (gtk_print_operation_run (operation, GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG,
-                               GTK_WINDOW (self), &error) == GTK_PRINT_OPERATION_RESULT_ERROR)
-    g_warning ("Printing the seal preview: %s", error->message);
+  gtk_print_operation_set_allow_async (operation, TRUE);
+  g_signal_connect (operation, "done", G_CALLBACK (on_print_done), NULL);
+  gtk_print_operation_run (operation, GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG, GTK_WINDOW (self), NULL);
 }
 
 static void
