@@ -1681,6 +1681,7 @@ kouan_server_admin_check_grants (KouanServer *self)
   g_autoptr(GArray) touched = g_array_new (FALSE, FALSE, sizeof (gint64) * 2);
   g_autoptr(GArray) notices = g_array_new (FALSE, FALSE, sizeof (Notice));
   g_autoptr(GArray) notified = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) audience = g_array_new (FALSE, FALSE, sizeof (gint64));
   sqlite3_stmt *stmt;
 
   g_array_set_clear_func (notices, notice_clear);
@@ -1720,39 +1721,37 @@ kouan_server_admin_check_grants (KouanServer *self)
   for (guint i = 0; i < notices->len; i++)
     {
       Notice *notice = &g_array_index (notices, Notice, i);
-      gint64 message_id;
+      KouanStoredMessage message;
 
+      /* the member and the enterprise's administrators (builtin role) */
+      g_array_set_size (audience, 0);
+      g_array_append_val (audience, notice->user_id);
       stmt = kouan_server_db_stmt (self,
-        "INSERT INTO messages (enterprise_id, kind, category, title, body, created_at)"
-        " VALUES (?1, 'notice', '权限管理', ?2, ?3, ?4)");
+        "SELECT DISTINCT g.user_id FROM grants g JOIN roles r ON r.id = g.role_id AND r.builtin = 1"
+        " JOIN memberships m ON m.user_id = g.user_id AND m.enterprise_id = g.enterprise_id"
+        " WHERE g.enterprise_id = ?1 AND m.status = 'active' AND g.user_id <> ?2"
+        "   AND g.starts_on <= ?3 AND (g.ends_on IS NULL OR g.ends_on >= ?3)");
       sqlite3_bind_int64 (stmt, 1, notice->enterprise_id);
-      sqlite3_bind_text (stmt, 2, notice->title, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (stmt, 3, notice->body, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_int64 (stmt, 4, g_get_real_time () / G_USEC_PER_SEC);
-      if (!kouan_server_db_step_done (self, stmt, &error))
-        goto failed;
-      message_id = sqlite3_last_insert_rowid (self->db);
+      sqlite3_bind_int64 (stmt, 2, notice->user_id);
+      sqlite3_bind_text (stmt, 3, today, -1, SQLITE_TRANSIENT);
+      while (kouan_server_db_row (self, stmt))
+        {
+          gint64 admin_id = sqlite3_column_int64 (stmt, 0);
 
-      stmt = kouan_server_db_stmt (self,
-        "DELETE FROM changes WHERE enterprise_id = ?1 AND collection = 'messages'"
-        " AND record_id = ?2 AND user_id IS NULL");
-      sqlite3_bind_int64 (stmt, 1, notice->enterprise_id);
-      sqlite3_bind_int64 (stmt, 2, message_id);
-      if (!kouan_server_db_step_done (self, stmt, &error))
+          g_array_append_val (audience, admin_id);
+        }
+      sqlite3_reset (stmt);
+      if (kouan_server_db_failed (self, &error))
         goto failed;
-      stmt = kouan_server_db_stmt (self,
-        "INSERT INTO changes (enterprise_id, user_id, collection, record_id)"
-        " SELECT ?1, user_id, 'messages', ?2 FROM ("
-        "   SELECT ?3 AS user_id"
-        "   UNION SELECT g.user_id FROM grants g JOIN roles r ON r.id = g.role_id AND r.builtin = 1"
-        "   JOIN memberships m ON m.user_id = g.user_id AND m.enterprise_id = g.enterprise_id"
-        "   WHERE g.enterprise_id = ?1 AND m.status = 'active'"
-        "     AND g.starts_on <= ?4 AND (g.ends_on IS NULL OR g.ends_on >= ?4))");
-      sqlite3_bind_int64 (stmt, 1, notice->enterprise_id);
-      sqlite3_bind_int64 (stmt, 2, message_id);
-      sqlite3_bind_int64 (stmt, 3, notice->user_id);
-      sqlite3_bind_text (stmt, 4, today, -1, SQLITE_TRANSIENT);
-      if (!kouan_server_db_step_done (self, stmt, &error))
+
+      message = (KouanStoredMessage) {
+        .kind = (char *) "notice", .category = (char *) "权限管理",
+        .title = notice->title, .body = notice->body,
+        .created_at = g_get_real_time () / G_USEC_PER_SEC,
+      };
+      if (!self->storage->messages->message_post (self->storage, notice->enterprise_id, &message,
+                                                  (const gint64 *) audience->data, audience->len,
+                                                  NULL, &error))
         goto failed;
 
       stmt = kouan_server_db_stmt (self, "UPDATE grants SET notified_on = ?2 WHERE id = ?1");

@@ -208,15 +208,68 @@ typedef struct {
                                 GError **error);
 } KouanStorageFeed;
 
-/* ---- areas 4–9: not behind the boundary yet -------------------------
+/* ---- area 4: messages ------------------------------------------------ */
+
+/* A message as one user sees it (read and starred are that user's). */
+typedef struct {
+  gint64    id;
+  gint64    enterprise_id;
+  char     *kind;          /* "notice" or "warning" */
+  char     *category;
+  char     *title;
+  char     *body;
+  char     *severity;      /* nullable: "low", "medium" or "high" */
+  gint64    created_at;
+  gboolean  read;
+  gboolean  starred;
+} KouanStoredMessage;
+
+void kouan_stored_message_clear (KouanStoredMessage *message);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (KouanStoredMessage, kouan_stored_message_clear)
+
+/* One user's flags on a message, for seeding */
+typedef struct {
+  gint64   user_id;
+  gboolean read;
+  gboolean starred;
+} KouanStoredMessageState;
+
+/* Every write records its change of the feed itself (the SQLite triggers,
+ * or the PostgreSQL backend with the record's JSON as written). */
+typedef struct {
+  /* *out is zeroed and left so (id 0) when @enterprise_id has no such
+   * message */
+  gboolean (*message_get)       (KouanStorage *storage, gint64 enterprise_id,
+                                 gint64 message_id, gint64 user_id,
+                                 KouanStoredMessage *out, GError **error);
+  /* Posts @message (its id, read and starred are ignored) to every
+   * member of @enterprise_id, or, with @audience (nullable, @n_audience
+   * user ids), as a change for those users only. */
+  gboolean (*message_post)      (KouanStorage *storage, gint64 enterprise_id,
+                                 const KouanStoredMessage *message,
+                                 const gint64 *audience, guint n_audience,
+                                 gint64 *out_id, GError **error);
+  /* Sets @user_id's flags on the message: a change for that user */
+  gboolean (*message_state_set) (KouanStorage *storage, gint64 enterprise_id,
+                                 gint64 user_id, gint64 message_id,
+                                 gboolean read, gboolean starred, GError **error);
+  /* The demo: posts @message to every member with some users' flags
+   * already set (@states, @n_states), as few changes as the backend can
+   * (SQLite: one, the member's flags are read when the feed is served). */
+  gboolean (*message_seed)      (KouanStorage *storage, gint64 enterprise_id,
+                                 const KouanStoredMessage *message,
+                                 const KouanStoredMessageState *states, guint n_states,
+                                 gint64 *out_id, GError **error);
+} KouanStorageMessages;
+
+/* ---- areas 5–9: not behind the boundary yet -------------------------
  *
- * Messages, personal center, admin people (roles, departments, staff,
+ * Personal center, admin people (roles, departments, staff,
  * grants, join requests), enterprise settings (and showcase), insurance,
  * images and the audit log still run their SQL in their kouan-server-*.c
  * through kouan_server_db_*() on the SQLite connection. Each gets its
  * table of functions here when it is ported; until then both backends
  * leave it NULL and PostgreSQL refuses to start (docs/architecture.md). */
-typedef struct _KouanStorageMessages    KouanStorageMessages;
 typedef struct _KouanStoragePersonal    KouanStoragePersonal;
 typedef struct _KouanStoragePeople      KouanStoragePeople;
 typedef struct _KouanStorageEnterprise  KouanStorageEnterprise;
