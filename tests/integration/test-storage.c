@@ -523,6 +523,112 @@ test_messages (Fixture *f, gconstpointer data)
   g_assert_error (error, KOUAN_STORAGE_ERROR, KOUAN_STORAGE_ERROR_CONSTRAINT);
 }
 
+/* ---- area 9: the audit log ------------------------------------------- */
+
+static void
+test_audit (Fixture *f, gconstpointer data)
+{
+  KouanStorage *s = f->storage;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) out = g_array_new (FALSE, TRUE, sizeof (KouanStoredChange));
+  g_autoptr(GArray) entries = g_array_new (FALSE, TRUE, sizeof (KouanStoredAuditEntry));
+  g_auto(KouanStoredAuditEntry) entry = { 0 };
+  gint64 alice, ids[5] = { 0 }, total = -1, before = 0;
+
+  g_array_set_clear_func (out, (GDestroyNotify) kouan_stored_change_clear);
+  g_array_set_clear_func (entries, (GDestroyNotify) kouan_stored_audit_entry_clear);
+  make_enterprise (f, 1);
+  make_enterprise (f, 2);
+  alice = make_user (s, "alice");
+  g_assert_true (s->feed->changes_newest_all (s, &before, &error));
+
+  g_assert_true (s->audit->audit_record (s, 1, alice, "role.create", NULL, "{\"name\":\"审计\"}",
+                                         1000, &ids[0], &error));
+  g_assert_true (s->audit->audit_record (s, 1, alice, "role.update", "{\"name\":\"审计\"}",
+                                         "{\"name\":\"审计组\"}", 2000, &ids[1], &error));
+  g_assert_true (s->audit->audit_record (s, 1, 0, "grant.expire", "{}", NULL, 3000, &ids[2], &error));
+  g_assert_true (s->audit->audit_record (s, 1, alice, "role_x.delete", NULL, NULL, 4000, &ids[3], &error));
+  g_assert_true (s->audit->audit_record (s, 2, alice, "role.create", NULL, "{}", 1500, &ids[4], &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (ids[0], >, 0);
+  g_assert_cmpint (ids[1], >, ids[0]);
+
+  g_assert_true (s->audit->audit_get (s, 1, ids[1], &entry, &error));
+  g_assert_cmpint (entry.id, ==, ids[1]);
+  g_assert_cmpint (entry.user_id, ==, alice);
+  g_assert_cmpstr (entry.account, ==, "alice");
+  g_assert_cmpstr (entry.name, ==, "alice");
+  g_assert_cmpstr (entry.action, ==, "role.update");
+  g_assert_cmpstr (entry.before_json, ==, "{\"name\":\"审计\"}");
+  g_assert_cmpstr (entry.after_json, ==, "{\"name\":\"审计组\"}");
+  g_assert_cmpint (entry.created_at, ==, 2000);
+  kouan_stored_audit_entry_clear (&entry);
+  g_assert_true (s->audit->audit_get (s, 1, ids[2], &entry, &error));
+  g_assert_cmpint (entry.user_id, ==, 0);
+  g_assert_null (entry.account);
+  g_assert_null (entry.after_json);
+  kouan_stored_audit_entry_clear (&entry);
+  /* another enterprise's entry is none of this one's */
+  g_assert_true (s->audit->audit_get (s, 2, ids[1], &entry, &error));
+  g_assert_cmpint (entry.id, ==, 0);
+
+  /* newest first, paged, with the total */
+  g_assert_true (s->audit->audit_list (s, 1, NULL, 0, G_MININT64, G_MAXINT64, 2, 1,
+                                       entries, &total, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (total, ==, 4);
+  g_assert_cmpuint (entries->len, ==, 2);
+  g_assert_cmpint (g_array_index (entries, KouanStoredAuditEntry, 0).id, ==, ids[2]);
+  g_assert_cmpint (g_array_index (entries, KouanStoredAuditEntry, 1).id, ==, ids[1]);
+  /* a prefix, either case, its _ literal: "role_" is not "role." */
+  g_array_set_size (entries, 0);
+  g_assert_true (s->audit->audit_list (s, 1, "ROLE.", 0, G_MININT64, G_MAXINT64, 10, 0,
+                                       entries, &total, &error));
+  g_assert_cmpint (total, ==, 2);
+  g_array_set_size (entries, 0);
+  g_assert_true (s->audit->audit_list (s, 1, "role_", 0, G_MININT64, G_MAXINT64, 10, 0,
+                                       entries, &total, &error));
+  g_assert_cmpint (total, ==, 1);
+  g_assert_cmpint (g_array_index (entries, KouanStoredAuditEntry, 0).id, ==, ids[3]);
+  /* by whom, and when (from inclusive, to exclusive) */
+  g_array_set_size (entries, 0);
+  g_assert_true (s->audit->audit_list (s, 1, NULL, alice, 2000, 4000, 10, 0,
+                                       entries, &total, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (total, ==, 1);
+  g_assert_cmpint (g_array_index (entries, KouanStoredAuditEntry, 0).id, ==, ids[1]);
+
+  /* every entry is a change of the "audit" collection for everyone */
+  page (s, 1, alice, before, 10, NULL, out);
+  g_assert_cmpuint (out->len, ==, 4);
+  g_assert_cmpstr (CHANGE (out, 0)->collection, ==, "audit");
+  g_assert_cmpint (CHANGE (out, 1)->record_id, ==, ids[1]);
+  if (CHANGE (out, 1)->kept)
+    {
+      g_autoptr(JsonNode) node = json_from_string (CHANGE (out, 1)->record_json, &error);
+      JsonObject *record;
+
+      g_assert_no_error (error);
+      record = json_node_get_object (node);
+      g_assert_cmpint (json_object_get_int_member (record, "id"), ==, ids[1]);
+      g_assert_cmpint (json_object_get_int_member (record, "actor_id"), ==, alice);
+      g_assert_cmpstr (json_object_get_string_member (record, "actor_account"), ==, "alice");
+      g_assert_cmpstr (json_object_get_string_member (record, "action"), ==, "role.update");
+      g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (record, "after"), "name"), ==, "审计组");
+      g_assert_cmpint (json_object_get_int_member (record, "at"), ==, 2000);
+    }
+  if (CHANGE (out, 2)->kept)
+    {
+      g_autoptr(JsonNode) node = json_from_string (CHANGE (out, 2)->record_json, &error);
+      JsonObject *record = json_node_get_object (node);
+
+      g_assert_true (json_object_get_null_member (record, "actor_id"));
+      g_assert_true (json_object_get_null_member (record, "after"));
+    }
+  page (s, 1, alice, before, 10, (const char *[]) { "audit", NULL }, out);
+  g_assert_cmpuint (out->len, ==, 0);
+}
+
 static void
 test_feed_same_record (void)
 {
@@ -733,6 +839,7 @@ main (int argc, char *argv[])
   g_test_add ("/storage/sqlite/mutation-ids", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_mutation_ids, fixture_teardown);
   g_test_add ("/storage/sqlite/feed", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_feed, fixture_teardown);
   g_test_add ("/storage/sqlite/messages", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_messages, fixture_teardown);
+  g_test_add ("/storage/sqlite/audit", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_audit, fixture_teardown);
 
   if (!kouan_test_pg_available ())
     {
@@ -747,6 +854,7 @@ main (int argc, char *argv[])
   g_test_add ("/storage/postgres/mutation-ids", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_mutation_ids, fixture_teardown);
   g_test_add ("/storage/postgres/feed", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_feed, fixture_teardown);
   g_test_add ("/storage/postgres/messages", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_messages, fixture_teardown);
+  g_test_add ("/storage/postgres/audit", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_audit, fixture_teardown);
   g_test_add_func ("/storage/postgres/feed-same-record", test_feed_same_record);
   g_test_add_func ("/storage/postgres/feed-late-commit", test_feed_late_commit);
   g_test_add_func ("/storage/postgres/feed-concurrent", test_feed_concurrent);

@@ -117,3 +117,29 @@ kouan_stored_message_clear (KouanStoredMessage *message)
   g_clear_pointer (&message->severity, g_free);
   memset (message, 0, sizeof *message);
 }
+
+void
+kouan_stored_audit_entry_clear (KouanStoredAuditEntry *entry)
+{
+  g_clear_pointer (&entry->account, g_free);
+  g_clear_pointer (&entry->name, g_free);
+  g_clear_pointer (&entry->action, g_free);
+  g_clear_pointer (&entry->before_json, g_free);
+  g_clear_pointer (&entry->after_json, g_free);
+  memset (entry, 0, sizeof *entry);
+}
+
+char *
+kouan_storage_like_prefix (const char *text)
+{
+  GString *pattern = g_string_sized_new (strlen (text) + 8);
+
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (*p == '%' || *p == '_' || *p == '\\')
+        g_string_append_c (pattern, '\\');
+      g_string_append_c (pattern, *p);
+    }
+  g_string_append_c (pattern, '%');
+  return g_string_free (pattern, FALSE);
+}

@@ -262,11 +262,48 @@ typedef struct {
                                  gint64 *out_id, GError **error);
 } KouanStorageMessages;
 
-/* ---- areas 5–9: not behind the boundary yet -------------------------
+/* ---- area 9: the audit log (with admin people for the handlers) ----- */
+
+typedef struct {
+  gint64  id;
+  gint64  user_id;       /* who acted; 0: nobody (the system) */
+  char   *account;       /* nullable: theirs, NULL when there is no such user */
+  char   *name;          /* nullable */
+  char   *action;        /* "role.create", … */
+  char   *before_json;   /* nullable: the record before, a JSON object */
+  char   *after_json;    /* nullable: the record after */
+  gint64  created_at;
+} KouanStoredAuditEntry;
+
+void kouan_stored_audit_entry_clear (KouanStoredAuditEntry *entry);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (KouanStoredAuditEntry, kouan_stored_audit_entry_clear)
+
+typedef struct {
+  /* Appends an entry (a change of the "audit" collection for every
+   * member allowed to see it) */
+  gboolean (*audit_record) (KouanStorage *storage, gint64 enterprise_id, gint64 user_id,
+                            const char *action, const char *before_json,
+                            const char *after_json, gint64 created_at,
+                            gint64 *out_id, GError **error);
+  /* *out is zeroed and left so (id 0) when there is no such entry */
+  gboolean (*audit_get)    (KouanStorage *storage, gint64 enterprise_id, gint64 id,
+                            KouanStoredAuditEntry *out, GError **error);
+  /* Appends to @out (KouanStoredAuditEntry) the entries newest first,
+   * @offset and @limit of those whose action starts with @action_prefix
+   * (nullable; ASCII letters match either case, wildcards literally),
+   * made by @user_id (0: anyone), at @from ≤ created_at < @to;
+   * *out_total how many match in all. */
+  gboolean (*audit_list)   (KouanStorage *storage, gint64 enterprise_id,
+                            const char *action_prefix, gint64 user_id,
+                            gint64 from, gint64 to, gint64 limit, gint64 offset,
+                            GArray *out, gint64 *out_total, GError **error);
+} KouanStorageAudit;
+
+/* ---- areas 5–8: not behind the boundary yet -------------------------
  *
  * Personal center, admin people (roles, departments, staff,
- * grants, join requests), enterprise settings (and showcase), insurance,
- * images and the audit log still run their SQL in their kouan-server-*.c
+ * grants, join requests), enterprise settings (and showcase), insurance
+ * and images still run their SQL in their kouan-server-*.c
  * through kouan_server_db_*() on the SQLite connection. Each gets its
  * table of functions here when it is ported; until then both backends
  * leave it NULL and PostgreSQL refuses to start (docs/architecture.md). */
@@ -275,7 +312,6 @@ typedef struct _KouanStoragePeople      KouanStoragePeople;
 typedef struct _KouanStorageEnterprise  KouanStorageEnterprise;
 typedef struct _KouanStorageInsurance   KouanStorageInsurance;
 typedef struct _KouanStorageImages      KouanStorageImages;
-typedef struct _KouanStorageAudit       KouanStorageAudit;
 
 /* A backend: its areas and its transaction control. */
 struct _KouanStorage
@@ -324,5 +360,8 @@ gboolean      kouan_storage_commit          (KouanStorage *storage, GError **err
 void          kouan_storage_rollback        (KouanStorage *storage);
 void          kouan_stored_change_clear     (KouanStoredChange *change);
 void          kouan_stored_touch_clear      (KouanStoredTouch  *touch);
+/* (transfer full): @text's LIKE pattern for "starts with", its % _ and \
+ * escaped with \ (for LIKE … ESCAPE '\') */
+char         *kouan_storage_like_prefix     (const char *text);
 
 G_END_DECLS

@@ -98,6 +98,17 @@ static const char *const migrations[] = {
   "  starred boolean NOT NULL DEFAULT false,"
   "  PRIMARY KEY (enterprise_id, user_id, message_id));"
   "CREATE INDEX message_states_message ON message_states (message_id);",
+  /* 3: the audit log (kouan-storage-postgres-audit.c); user_id names who
+   * acted and outlives them, as on SQLite */
+  "CREATE TABLE audit_log ("
+  "  id bigserial PRIMARY KEY,"
+  "  enterprise_id bigint NOT NULL,"
+  "  user_id bigint,"
+  "  action text NOT NULL,"
+  "  before_json text,"
+  "  after_json text,"
+  "  created_at bigint NOT NULL);"
+  "CREATE INDEX audit_log_enterprise ON audit_log (enterprise_id, id);",
 };
 
 static gboolean
@@ -932,6 +943,7 @@ kouan_storage_postgres_open (const char  *uri,
   self->parent.card = &card_area;
   self->parent.feed = &feed_area;
   self->parent.messages = &_kouan_storage_pg_messages;
+  self->parent.audit = &_kouan_storage_pg_audit;
   self->parent.begin = pg_begin;
   self->parent.commit = pg_commit;
   self->parent.rollback = pg_rollback;

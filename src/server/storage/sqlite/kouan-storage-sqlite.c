@@ -716,6 +716,7 @@ kouan_storage_sqlite_new (sqlite3 *db)
   self->parent.card = &card_area;
   self->parent.feed = &feed_area;
   self->parent.messages = &_kouan_storage_sqlite_messages;
+  self->parent.audit = &_kouan_storage_sqlite_audit;
   self->parent.begin = sqlite_begin;
   self->parent.commit = sqlite_commit;
   self->parent.rollback = sqlite_rollback;
