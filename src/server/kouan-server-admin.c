@@ -151,23 +151,13 @@ kouan_server_audit_record (KouanServer *self,
                            JsonObject  *before,
                            JsonObject  *after)
 {
-  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
-    "INSERT INTO audit_log (enterprise_id, user_id, action, before_json, after_json, created_at)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
   g_autofree char *before_text = before != NULL ? kouan_json_object_to_string (before) : NULL;
   g_autofree char *after_text = after != NULL ? kouan_json_object_to_string (after) : NULL;
   g_autoptr(GError) error = NULL;
 
-  sqlite3_bind_int64 (stmt, 1, enterprise_id);
-  if (user_id > 0)
-    sqlite3_bind_int64 (stmt, 2, user_id);
-  else
-    sqlite3_bind_null (stmt, 2);
-  sqlite3_bind_text (stmt, 3, action, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 4, before_text, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 5, after_text, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 6, g_get_real_time () / G_USEC_PER_SEC);
-  if (!kouan_server_db_step_done (self, stmt, &error))
+  if (!self->storage->audit->audit_record (self->storage, enterprise_id, user_id, action,
+                                           before_text, after_text,
+                                           g_get_real_time () / G_USEC_PER_SEC, NULL, &error))
     {
       g_warning ("Cannot record %s in the audit log: %s", action, error->message);
       return FALSE;
@@ -1470,6 +1460,15 @@ handle_join_request_reject (KouanRequest *req)
 
 /* ---- audit log ---- */
 
+static void
+set_text_or_null (JsonObject *object, const char *name, const char *text)
+{
+  if (text != NULL)
+    json_object_set_string_member (object, name, text);
+  else
+    json_object_set_null_member (object, name);
+}
+
 static JsonNode *
 parse_or_null (const char *text)
 {
@@ -1485,25 +1484,18 @@ handle_audit_list (KouanRequest *req)
   const char *from = query_get (req, "from");
   const char *to = query_get (req, "to");
   gint64 user_id, offset, limit, total = 0;
-  g_autofree char *like = NULL;
-  g_autoptr(GString) where = g_string_new (" WHERE a.enterprise_id = ?1");
-  g_autoptr(GString) sql = g_string_new (NULL);
-  JsonArray *items = json_array_new ();
-  gint64 from_ts = 0, to_ts = 0;
+  g_autoptr(GArray) entries = g_array_new (FALSE, TRUE, sizeof (KouanStoredAuditEntry));
+  g_autoptr(GError) error = NULL;
+  JsonArray *items;
+  gint64 from_ts = G_MININT64, to_ts = G_MAXINT64;
 
   if (!query_int (req, "user", 1, G_MAXINT64, 0, &user_id) ||
       !query_int (req, "offset", 0, G_MAXINT32, 0, &offset) ||
       !query_int (req, "limit", 1, PAGE_MAX, 100, &limit))
-    {
-      json_array_unref (items);
-      return;
-    }
+    return;
   if ((from != NULL && !date_is_valid (from)) || (to != NULL && !date_is_valid (to)))
-    {
-      json_array_unref (items);
-      return kouan_server_reply_error (req->msg, SOUP_STATUS_BAD_REQUEST, "invalid_query",
-                                       "Dates are YYYY-MM-DD");
-    }
+    return kouan_server_reply_error (req->msg, SOUP_STATUS_BAD_REQUEST, "invalid_query",
+                                     "Dates are YYYY-MM-DD");
   /* the dates are China days; entries carry Unix seconds */
   if (from != NULL)
     {
@@ -1511,7 +1503,6 @@ handle_audit_list (KouanRequest *req)
       g_autoptr(GDateTime) dt = g_date_time_new_from_iso8601 (iso, NULL);
 
       from_ts = g_date_time_to_unix (dt);
-      g_string_append (where, " AND a.created_at >= ?4");
     }
   if (to != NULL)
     {
@@ -1519,62 +1510,36 @@ handle_audit_list (KouanRequest *req)
       g_autoptr(GDateTime) dt = g_date_time_new_from_iso8601 (iso, NULL);
 
       to_ts = g_date_time_to_unix (dt) + 24 * 60 * 60;
-      g_string_append (where, " AND a.created_at < ?5");
     }
-  if (action != NULL)
-    {
-      /* a prefix ("role." finds every role change); the user's text
-       * matches literally, wildcards included */
-      g_autofree char *escaped = kouan_server_db_like_escape (action);
 
-      like = g_strdup_printf ("%s%%", escaped);
-      g_string_append (where, " AND a.action LIKE ?2 ESCAPE '\\'");
+  /* @action is a prefix ("role." finds every role change); the user's
+   * text matches literally, wildcards included */
+  g_array_set_clear_func (entries, (GDestroyNotify) kouan_stored_audit_entry_clear);
+  if (!req->server->storage->audit->audit_list (req->server->storage, req->enterprise_id, action,
+                                                user_id, from_ts, to_ts, limit, offset,
+                                                entries, &total, &error))
+    {
+      kouan_server_storage_failed (req->server, error);
+      return;
     }
-  if (user_id != 0)
-    g_string_append (where, " AND a.user_id = ?3");
-
-  for (int pass = 0; pass < 2; pass++)
+  items = json_array_new ();
+  for (guint i = 0; i < entries->len; i++)
     {
-      g_autoptr(sqlite3_stmt) stmt = NULL;
+      const KouanStoredAuditEntry *entry = &g_array_index (entries, KouanStoredAuditEntry, i);
+      JsonObject *item = json_object_new ();
 
-      if (pass == 0)
-        g_string_printf (sql, "SELECT count (*) FROM audit_log a%s", where->str);
+      json_object_set_int_member (item, "id", entry->id);
+      if (entry->user_id != 0)
+        json_object_set_int_member (item, "user_id", entry->user_id);
       else
-        g_string_printf (sql, "SELECT a.id, a.user_id, u.account, u.name, a.action, a.before_json,"
-                              " a.after_json, a.created_at FROM audit_log a LEFT JOIN users u ON u.id = a.user_id"
-                              "%s ORDER BY a.id DESC LIMIT ?6 OFFSET ?7", where->str);
-      /* the text depends on the filters: prepared for this request only */
-      stmt = kouan_server_db_prepare (req->server, sql->str);
-      sqlite3_bind_int64 (stmt, 1, req->enterprise_id);
-      if (like != NULL)
-        sqlite3_bind_text (stmt, 2, like, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_int64 (stmt, 3, user_id);
-      sqlite3_bind_int64 (stmt, 4, from_ts);
-      sqlite3_bind_int64 (stmt, 5, to_ts);
-      sqlite3_bind_int64 (stmt, 6, limit);
-      sqlite3_bind_int64 (stmt, 7, offset);
-      while (kouan_server_db_row (req->server, stmt))
-        {
-          JsonObject *item;
-
-          if (pass == 0)
-            {
-              total = sqlite3_column_int64 (stmt, 0);
-              continue;
-            }
-          item = json_object_new ();
-          json_object_set_int_member (item, "id", sqlite3_column_int64 (stmt, 0));
-          kouan_server_db_set_int_or_null (item, "user_id", stmt, 1);
-          kouan_server_db_set_text_or_null (item, "account", stmt, 2);
-          kouan_server_db_set_text_or_null (item, "name", stmt, 3);
-          json_object_set_string_member (item, "action", kouan_server_db_column_text (stmt, 4));
-          json_object_set_member (item, "before",
-                                  parse_or_null ((const char *) sqlite3_column_text (stmt, 5)));
-          json_object_set_member (item, "after",
-                                  parse_or_null ((const char *) sqlite3_column_text (stmt, 6)));
-          json_object_set_int_member (item, "created_at", sqlite3_column_int64 (stmt, 7));
-          json_array_add_object_element (items, item);
-        }
+        json_object_set_null_member (item, "user_id");
+      set_text_or_null (item, "account", entry->account);
+      set_text_or_null (item, "name", entry->name);
+      json_object_set_string_member (item, "action", entry->action);
+      json_object_set_member (item, "before", parse_or_null (entry->before_json));
+      json_object_set_member (item, "after", parse_or_null (entry->after_json));
+      json_object_set_int_member (item, "created_at", entry->created_at);
+      json_array_add_object_element (items, item);
     }
   reply_items (req, items, total);
 }
@@ -1681,6 +1646,7 @@ kouan_server_admin_check_grants (KouanServer *self)
   g_autoptr(GArray) touched = g_array_new (FALSE, FALSE, sizeof (gint64) * 2);
   g_autoptr(GArray) notices = g_array_new (FALSE, FALSE, sizeof (Notice));
   g_autoptr(GArray) notified = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) audience = g_array_new (FALSE, FALSE, sizeof (gint64));
   sqlite3_stmt *stmt;
 
   g_array_set_clear_func (notices, notice_clear);
@@ -1720,39 +1686,37 @@ kouan_server_admin_check_grants (KouanServer *self)
   for (guint i = 0; i < notices->len; i++)
     {
       Notice *notice = &g_array_index (notices, Notice, i);
-      gint64 message_id;
+      KouanStoredMessage message;
 
+      /* the member and the enterprise's administrators (builtin role) */
+      g_array_set_size (audience, 0);
+      g_array_append_val (audience, notice->user_id);
       stmt = kouan_server_db_stmt (self,
-        "INSERT INTO messages (enterprise_id, kind, category, title, body, created_at)"
-        " VALUES (?1, 'notice', '权限管理', ?2, ?3, ?4)");
+        "SELECT DISTINCT g.user_id FROM grants g JOIN roles r ON r.id = g.role_id AND r.builtin = 1"
+        " JOIN memberships m ON m.user_id = g.user_id AND m.enterprise_id = g.enterprise_id"
+        " WHERE g.enterprise_id = ?1 AND m.status = 'active' AND g.user_id <> ?2"
+        "   AND g.starts_on <= ?3 AND (g.ends_on IS NULL OR g.ends_on >= ?3)");
       sqlite3_bind_int64 (stmt, 1, notice->enterprise_id);
-      sqlite3_bind_text (stmt, 2, notice->title, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (stmt, 3, notice->body, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_int64 (stmt, 4, g_get_real_time () / G_USEC_PER_SEC);
-      if (!kouan_server_db_step_done (self, stmt, &error))
-        goto failed;
-      message_id = sqlite3_last_insert_rowid (self->db);
+      sqlite3_bind_int64 (stmt, 2, notice->user_id);
+      sqlite3_bind_text (stmt, 3, today, -1, SQLITE_TRANSIENT);
+      while (kouan_server_db_row (self, stmt))
+        {
+          gint64 admin_id = sqlite3_column_int64 (stmt, 0);
 
-      stmt = kouan_server_db_stmt (self,
-        "DELETE FROM changes WHERE enterprise_id = ?1 AND collection = 'messages'"
-        " AND record_id = ?2 AND user_id IS NULL");
-      sqlite3_bind_int64 (stmt, 1, notice->enterprise_id);
-      sqlite3_bind_int64 (stmt, 2, message_id);
-      if (!kouan_server_db_step_done (self, stmt, &error))
+          g_array_append_val (audience, admin_id);
+        }
+      sqlite3_reset (stmt);
+      if (kouan_server_db_failed (self, &error))
         goto failed;
-      stmt = kouan_server_db_stmt (self,
-        "INSERT INTO changes (enterprise_id, user_id, collection, record_id)"
-        " SELECT ?1, user_id, 'messages', ?2 FROM ("
-        "   SELECT ?3 AS user_id"
-        "   UNION SELECT g.user_id FROM grants g JOIN roles r ON r.id = g.role_id AND r.builtin = 1"
-        "   JOIN memberships m ON m.user_id = g.user_id AND m.enterprise_id = g.enterprise_id"
-        "   WHERE g.enterprise_id = ?1 AND m.status = 'active'"
-        "     AND g.starts_on <= ?4 AND (g.ends_on IS NULL OR g.ends_on >= ?4))");
-      sqlite3_bind_int64 (stmt, 1, notice->enterprise_id);
-      sqlite3_bind_int64 (stmt, 2, message_id);
-      sqlite3_bind_int64 (stmt, 3, notice->user_id);
-      sqlite3_bind_text (stmt, 4, today, -1, SQLITE_TRANSIENT);
-      if (!kouan_server_db_step_done (self, stmt, &error))
+
+      message = (KouanStoredMessage) {
+        .kind = (char *) "notice", .category = (char *) "权限管理",
+        .title = notice->title, .body = notice->body,
+        .created_at = g_get_real_time () / G_USEC_PER_SEC,
+      };
+      if (!self->storage->messages->message_post (self->storage, notice->enterprise_id, &message,
+                                                  (const gint64 *) audience->data, audience->len,
+                                                  NULL, &error))
         goto failed;
 
       stmt = kouan_server_db_stmt (self, "UPDATE grants SET notified_on = ?2 WHERE id = ?1");

@@ -1198,40 +1198,39 @@ kouan_server_db_memberships_json (KouanServer *self,
   return memberships;
 }
 
+/* (nullable): the message as @user_id sees it (docs/api.md, "message");
+ * NULL when there is none or after logging a storage failure. */
 JsonObject *
 kouan_server_db_message_json (KouanServer *self,
                               gint64       enterprise_id,
                               gint64       message_id,
                               gint64       user_id)
 {
-  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
-    "SELECT m.kind, m.category, m.title, m.body, m.severity, m.created_at,"
-    "       COALESCE (s.read, 0), COALESCE (s.starred, 0)"
-    " FROM messages m LEFT JOIN message_states s"
-    "   ON s.message_id = m.id AND s.user_id = ?3"
-    " WHERE m.id = ?2 AND m.enterprise_id = ?1");
-  JsonObject *message = NULL;
+  g_auto(KouanStoredMessage) stored = { 0 };
+  g_autoptr(GError) error = NULL;
+  JsonObject *message;
 
-  sqlite3_bind_int64 (stmt, 1, enterprise_id);
-  sqlite3_bind_int64 (stmt, 2, message_id);
-  sqlite3_bind_int64 (stmt, 3, user_id);
-  if (kouan_server_db_row (self, stmt))
+  if (!self->storage->messages->message_get (self->storage, enterprise_id, message_id, user_id,
+                                             &stored, &error))
     {
-      message = json_object_new ();
-      json_object_set_int_member (message, "id", message_id);
-      json_object_set_string_member (message, "kind", kouan_server_db_column_text (stmt, 0));
-      json_object_set_string_member (message, "category", kouan_server_db_column_text (stmt, 1));
-      json_object_set_string_member (message, "title", kouan_server_db_column_text (stmt, 2));
-      json_object_set_string_member (message, "body", kouan_server_db_column_text (stmt, 3));
-      if (sqlite3_column_type (stmt, 4) == SQLITE_NULL)
-        json_object_set_null_member (message, "severity");
-      else
-        json_object_set_string_member (message, "severity", kouan_server_db_column_text (stmt, 4));
-      json_object_set_int_member (message, "created_at", sqlite3_column_int64 (stmt, 5));
-      json_object_set_boolean_member (message, "read", sqlite3_column_int (stmt, 6) != 0);
-      json_object_set_boolean_member (message, "starred", sqlite3_column_int (stmt, 7) != 0);
+      kouan_server_storage_failed (self, error);
+      return NULL;
     }
-  sqlite3_reset (stmt);
+  if (stored.id == 0)
+    return NULL;
+  message = json_object_new ();
+  json_object_set_int_member (message, "id", message_id);
+  json_object_set_string_member (message, "kind", stored.kind);
+  json_object_set_string_member (message, "category", stored.category);
+  json_object_set_string_member (message, "title", stored.title);
+  json_object_set_string_member (message, "body", stored.body);
+  if (stored.severity == NULL)
+    json_object_set_null_member (message, "severity");
+  else
+    json_object_set_string_member (message, "severity", stored.severity);
+  json_object_set_int_member (message, "created_at", stored.created_at);
+  json_object_set_boolean_member (message, "read", stored.read);
+  json_object_set_boolean_member (message, "starred", stored.starred);
   return message;
 }
 

@@ -320,30 +320,18 @@ pick_notice (GRand *rand)
 }
 
 /* Read flags follow age (old messages were mostly read), stars are rare;
- * only rows that differ from the default (unread, not starred) exist. */
-static gboolean
-insert_state (KouanServer  *self,
-              GRand        *rand,
-              gint64        user_id,
-              gint64        message_id,
-              double        age,
-              double        read_bias,
-              GError      **error)
+ * only flags that differ from the default (unread, not starred) are
+ * stored. */
+static void
+pick_state (GRand                   *rand,
+            gint64                   user_id,
+            double                   age,
+            double                   read_bias,
+            KouanStoredMessageState *out)
 {
-  sqlite3_stmt *stmt;
-  gboolean read = g_rand_double (rand) < read_bias + 0.75 * age;
-  gboolean starred = g_rand_double (rand) < 0.09;
-
-  if (!read && !starred)
-    return TRUE;
-
-  stmt = kouan_server_db_stmt (self,
-    "INSERT INTO message_states (user_id, message_id, read, starred) VALUES (?1, ?2, ?3, ?4)");
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  sqlite3_bind_int64 (stmt, 2, message_id);
-  sqlite3_bind_int (stmt, 3, read);
-  sqlite3_bind_int (stmt, 4, starred);
-  return kouan_server_db_step_done (self, stmt, error);
+  out->user_id = user_id;
+  out->read = g_rand_double (rand) < read_bias + 0.75 * age;
+  out->starred = g_rand_double (rand) < 0.09;
 }
 
 static gboolean
@@ -355,14 +343,12 @@ insert_messages (KouanServer  *self,
                  gint64        staff_id,
                  GError      **error)
 {
-  sqlite3_stmt *stmt;
   g_autoptr(GString) title = g_string_new (NULL);
   g_autoptr(GString) body = g_string_new (NULL);
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   gint64 start = now - DEMO_DAYS * 24 * 3600;
   guint total = n_notices + n_warnings;
   guint warnings_left = n_warnings;
-  gint64 next_id = 1;     /* the database is empty */
 
   for (guint i = 0; i < total; i++)
     {
@@ -374,7 +360,8 @@ insert_messages (KouanServer  *self,
       const Template *template;
       const char *severity = NULL;
       Fill fill;
-      gint64 message_id;
+      KouanStoredMessage message;
+      KouanStoredMessageState states[2];
       double age = 1.0 - (double) i / total;
 
       if (warning)
@@ -390,32 +377,21 @@ insert_messages (KouanServer  *self,
       expand (title, template->titles[g_rand_int_range (rand, 0, count_strv (template->titles))], &fill);
       expand (body, template->bodies[g_rand_int_range (rand, 0, count_strv (template->bodies))], &fill);
 
-      /* The states go in first, under the message's future id (foreign
-       * keys are off while seeding): their trigger then finds no message
-       * and records no change of their own, and the message's change
-       * carries them. A first sync is half as long. */
-      message_id = next_id++;
-      if (!insert_state (self, rand, admin_id, message_id, age, 0.15, error))
-        return FALSE;
-      if (enterprise == &enterprises[0] &&
-          !insert_state (self, rand, staff_id, message_id, age, 0.05, error))
-        return FALSE;
-
-      stmt = kouan_server_db_stmt (self,
-        "INSERT INTO messages (id, enterprise_id, kind, category, title, body, severity, created_at)"
-        " VALUES (?8, ?1, ?2, ?3, ?4, ?5, ?6, ?7)");
-      sqlite3_bind_int64 (stmt, 1, enterprise->id);
-      sqlite3_bind_text (stmt, 2, warning ? "warning" : "notice", -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 3, template->category, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 4, title->str, title->len, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 5, body->str, body->len, SQLITE_STATIC);
-      if (severity != NULL)
-        sqlite3_bind_text (stmt, 6, severity, -1, SQLITE_STATIC);
-      else
-        sqlite3_bind_null (stmt, 6);
-      sqlite3_bind_int64 (stmt, 7, MIN (created_at, now));
-      sqlite3_bind_int64 (stmt, 8, message_id);
-      if (!kouan_server_db_step_done (self, stmt, error))
+      /* The message goes in with its members' flags: storage records as
+       * few changes as it can (SQLite: the message's one, which carries
+       * them; a first sync is half as long). */
+      pick_state (rand, admin_id, age, 0.15, &states[0]);
+      if (enterprise == &enterprises[0])
+        pick_state (rand, staff_id, age, 0.05, &states[1]);
+      message = (KouanStoredMessage) {
+        .kind = (char *) (warning ? "warning" : "notice"),
+        .category = (char *) template->category,
+        .title = title->str, .body = body->str, .severity = (char *) severity,
+        .created_at = MIN (created_at, now),
+      };
+      if (!self->storage->messages->message_seed (self->storage, enterprise->id, &message, states,
+                                                  enterprise == &enterprises[0] ? 2 : 1,
+                                                  NULL, error))
         return FALSE;
     }
   return TRUE;

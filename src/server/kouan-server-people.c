@@ -178,27 +178,35 @@ audit_materialise (KouanServer *self,
                    gint64       record_id,
                    gint64       user_id)
 {
-  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
-    "SELECT a.user_id, u.account, u.name, a.action, a.before_json, a.after_json, a.created_at"
-    " FROM audit_log a LEFT JOIN users u ON u.id = a.user_id"
-    " WHERE a.enterprise_id = ?1 AND a.id = ?2");
-  JsonObject *entry = NULL;
+  g_auto(KouanStoredAuditEntry) stored = { 0 };
+  g_autoptr(GError) error = NULL;
+  JsonObject *entry;
 
-  sqlite3_bind_int64 (stmt, 1, enterprise_id);
-  sqlite3_bind_int64 (stmt, 2, record_id);
-  if (kouan_server_db_row (self, stmt))
+  if (!self->storage->audit->audit_get (self->storage, enterprise_id, record_id, &stored, &error))
     {
-      entry = json_object_new ();
-      json_object_set_int_member (entry, "id", record_id);
-      kouan_server_db_set_int_or_null (entry, "actor_id", stmt, 0);
-      kouan_server_db_set_text_or_null (entry, "actor_account", stmt, 1);
-      kouan_server_db_set_text_or_null (entry, "actor_name", stmt, 2);
-      json_object_set_string_member (entry, "action", kouan_server_db_column_text (stmt, 3));
-      json_object_set_member (entry, "before", parse_or_null ((const char *) sqlite3_column_text (stmt, 4)));
-      json_object_set_member (entry, "after", parse_or_null ((const char *) sqlite3_column_text (stmt, 5)));
-      json_object_set_int_member (entry, "at", sqlite3_column_int64 (stmt, 6));
+      kouan_server_storage_failed (self, error);
+      return NULL;
     }
-  sqlite3_reset (stmt);
+  if (stored.id == 0)
+    return NULL;
+  entry = json_object_new ();
+  json_object_set_int_member (entry, "id", record_id);
+  if (stored.user_id != 0)
+    json_object_set_int_member (entry, "actor_id", stored.user_id);
+  else
+    json_object_set_null_member (entry, "actor_id");
+  if (stored.account != NULL)
+    json_object_set_string_member (entry, "actor_account", stored.account);
+  else
+    json_object_set_null_member (entry, "actor_account");
+  if (stored.name != NULL)
+    json_object_set_string_member (entry, "actor_name", stored.name);
+  else
+    json_object_set_null_member (entry, "actor_name");
+  json_object_set_string_member (entry, "action", stored.action);
+  json_object_set_member (entry, "before", parse_or_null (stored.before_json));
+  json_object_set_member (entry, "after", parse_or_null (stored.after_json));
+  json_object_set_int_member (entry, "at", stored.created_at);
   return entry;
 }
 

@@ -415,16 +415,13 @@ insert_notice (KouanServer  *self,
                const char   *body,
                GError      **error)
 {
-  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
-    "INSERT INTO messages (enterprise_id, kind, category, title, body, severity, created_at)"
-    " VALUES (?1, 'notice', ?2, ?3, ?4, NULL, ?5)");
+  KouanStoredMessage message = {
+    .kind = (char *) "notice", .category = (char *) category,
+    .title = (char *) title, .body = (char *) body, .created_at = now_seconds (),
+  };
 
-  sqlite3_bind_int64 (stmt, 1, enterprise_id);
-  sqlite3_bind_text (stmt, 2, category, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 3, title, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 4, body, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 5, now_seconds ());
-  return kouan_server_db_step_done (self, stmt, error);
+  return self->storage->messages->message_post (self->storage, enterprise_id, &message,
+                                                NULL, 0, NULL, error);
 }
 
 /* The demo reviewer: what a customs officer checks first on a licence of

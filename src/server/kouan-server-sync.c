@@ -420,7 +420,6 @@ apply_message (KouanServer     *self,
   JsonObject *current = kouan_server_db_message_json (self, enterprise_id,
                                                       mutation->record_id, user_id);
   JsonObject *result;
-  sqlite3_stmt *stmt;
   gboolean read, starred;
   g_autoptr(GList) members = NULL;
 
@@ -457,14 +456,8 @@ apply_message (KouanServer     *self,
     }
   json_object_unref (current);
 
-  stmt = kouan_server_db_stmt (self,
-    "INSERT INTO message_states (user_id, message_id, read, starred) VALUES (?1, ?2, ?3, ?4)"
-    " ON CONFLICT (user_id, message_id) DO UPDATE SET read = excluded.read, starred = excluded.starred");
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  sqlite3_bind_int64 (stmt, 2, mutation->record_id);
-  sqlite3_bind_int (stmt, 3, read);
-  sqlite3_bind_int (stmt, 4, starred);
-  if (!kouan_server_db_step_done (self, stmt, error))
+  if (!self->storage->messages->message_state_set (self->storage, enterprise_id, user_id,
+                                                   mutation->record_id, read, starred, error))
     return NULL;
 
   result = json_object_new ();

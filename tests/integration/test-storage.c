@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 #include <stdlib.h>
 
 #include "kouan-server.h"
@@ -356,6 +357,278 @@ test_feed (Fixture *f, gconstpointer data)
 
 /* Two writes of one record committed before anyone read the feed are
  * numbered in the order they were written: the feed sends the later. */
+/* ---- area 4: messages ------------------------------------------------ */
+
+/* An enterprise for the SQLite schema's foreign keys (PostgreSQL keys
+ * messages by enterprise_id without one until enterprises are ported) */
+static void
+make_enterprise (Fixture *f, gint64 id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sql = NULL;
+
+  if (f->dir == NULL)
+    return;
+  sql = g_strdup_printf ("INSERT INTO enterprises (id, name, credit_code) VALUES"
+                         " (%" G_GINT64_FORMAT ", 'E', '91310000MA1K%06" G_GINT64_FORMAT "')", id, id);
+  g_assert_true (kouan_server_db_exec (&f->server, sql, &error));
+  g_assert_no_error (error);
+}
+
+/* The record the feed sends for change @i of @out: as kept, or (SQLite)
+ * as the message reads now for @uid */
+static void
+assert_message_change (KouanStorage *s, GArray *out, guint i, gint64 eid, gint64 uid,
+                       gint64 id, gboolean read, gboolean starred)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(KouanStoredMessage) m = { 0 };
+  const KouanStoredChange *change = CHANGE (out, i);
+
+  g_assert_cmpstr (change->collection, ==, "messages");
+  g_assert_cmpint (change->record_id, ==, id);
+  if (change->kept)
+    {
+      g_autoptr(JsonNode) node = json_from_string (change->record_json, &error);
+      JsonObject *record;
+
+      g_assert_no_error (error);
+      record = json_node_get_object (node);
+      g_assert_cmpint (json_object_get_int_member (record, "id"), ==, id);
+      g_assert_cmpstr (json_object_get_string_member (record, "kind"), ==, "warning");
+      g_assert_cmpstr (json_object_get_string_member (record, "title"), ==, "标题");
+      g_assert_cmpstr (json_object_get_string_member (record, "severity"), ==, "high");
+      g_assert_cmpint (json_object_get_int_member (record, "created_at"), ==, 1700000000);
+      g_assert_cmpint (json_object_get_boolean_member (record, "read"), ==, read);
+      g_assert_cmpint (json_object_get_boolean_member (record, "starred"), ==, starred);
+    }
+  else
+    {
+      g_assert_true (s->messages->message_get (s, eid, id, uid, &m, &error));
+      g_assert_cmpint (m.read, ==, read);
+      g_assert_cmpint (m.starred, ==, starred);
+    }
+}
+
+static void
+test_messages (Fixture *f, gconstpointer data)
+{
+  KouanStorage *s = f->storage;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) out = g_array_new (FALSE, TRUE, sizeof (KouanStoredChange));
+  g_auto(KouanStoredMessage) m = { 0 };
+  KouanStoredMessage post = {
+    .kind = (char *) "warning", .category = (char *) "风险预警", .title = (char *) "标题",
+    .body = (char *) "正文\n第二行 \"引号\"", .severity = (char *) "high",
+    .created_at = 1700000000,
+  };
+  KouanStoredMessageState states[] = { { 0, TRUE, FALSE }, { 0, FALSE, FALSE } };
+  gint64 alice, bob, carol, id = 0, audience_id = 0, seeded = 0, before = 0, after = 0;
+
+  g_array_set_clear_func (out, (GDestroyNotify) kouan_stored_change_clear);
+  make_enterprise (f, 1);
+  make_enterprise (f, 2);
+  alice = make_user (s, "alice");
+  bob = make_user (s, "bob");
+  carol = make_user (s, "carol");
+
+  g_assert_true (s->feed->changes_newest (s, 1, alice, &before, &error));
+  g_assert_true (s->messages->message_post (s, 1, &post, NULL, 0, &id, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (id, >, 0);
+
+  g_assert_true (s->messages->message_get (s, 1, id, alice, &m, &error));
+  g_assert_cmpint (m.id, ==, id);
+  g_assert_cmpint (m.enterprise_id, ==, 1);
+  g_assert_cmpstr (m.kind, ==, "warning");
+  g_assert_cmpstr (m.category, ==, "风险预警");
+  g_assert_cmpstr (m.title, ==, "标题");
+  g_assert_cmpstr (m.body, ==, post.body);
+  g_assert_cmpstr (m.severity, ==, "high");
+  g_assert_cmpint (m.created_at, ==, 1700000000);
+  g_assert_false (m.read);
+  g_assert_false (m.starred);
+  kouan_stored_message_clear (&m);
+  /* another enterprise's id is no message of this one */
+  g_assert_true (s->messages->message_get (s, 2, id, alice, &m, &error));
+  g_assert_cmpint (m.id, ==, 0);
+  g_assert_null (m.title);
+
+  /* posted to everyone: one change each member receives */
+  page (s, 1, bob, before, 10, NULL, out);
+  g_assert_cmpuint (out->len, ==, 1);
+  assert_message_change (s, out, 0, 1, bob, id, FALSE, FALSE);
+
+  /* alice reads and stars it: a change for her alone */
+  g_assert_true (s->messages->message_state_set (s, 1, alice, id, TRUE, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_true (s->messages->message_get (s, 1, id, alice, &m, &error));
+  g_assert_true (m.read);
+  g_assert_true (m.starred);
+  kouan_stored_message_clear (&m);
+  g_assert_true (s->messages->message_get (s, 1, id, bob, &m, &error));
+  g_assert_false (m.read);
+  kouan_stored_message_clear (&m);
+  page (s, 1, alice, before, 10, NULL, out);
+  g_assert_cmpuint (out->len, ==, 1);
+  assert_message_change (s, out, 0, 1, alice, id, TRUE, TRUE);
+  page (s, 1, bob, before, 10, NULL, out);
+  g_assert_cmpuint (out->len, ==, 1);
+  assert_message_change (s, out, 0, 1, bob, id, FALSE, FALSE);
+
+  /* the same flags again change nothing */
+  g_assert_true (s->feed->changes_newest (s, 1, alice, &before, &error));
+  g_assert_true (s->messages->message_state_set (s, 1, alice, id, TRUE, TRUE, &error));
+  g_assert_true (s->feed->changes_newest (s, 1, alice, &after, &error));
+  g_assert_cmpint (after, ==, before);
+  /* unstarred: a change again */
+  g_assert_true (s->messages->message_state_set (s, 1, alice, id, TRUE, FALSE, &error));
+  page (s, 1, alice, before, 10, NULL, out);
+  g_assert_cmpuint (out->len, ==, 1);
+  assert_message_change (s, out, 0, 1, alice, id, TRUE, FALSE);
+  g_assert_no_error (error);
+
+  /* to an audience: only bob and carol receive it */
+  g_assert_true (s->feed->changes_newest_all (s, &before, &error));
+  g_assert_true (s->messages->message_post (s, 1, &post, (gint64[]) { bob, carol }, 2,
+                                            &audience_id, &error));
+  g_assert_no_error (error);
+  page (s, 1, alice, before, 10, NULL, out);
+  g_assert_cmpuint (out->len, ==, 0);
+  page (s, 1, carol, before, 10, NULL, out);
+  g_assert_cmpuint (out->len, ==, 1);
+  assert_message_change (s, out, 0, 1, carol, audience_id, FALSE, FALSE);
+
+  /* seeded with alice's flags (bob's are the default): everyone
+   * receives it, alice as read */
+  states[0].user_id = alice;
+  states[1].user_id = bob;
+  g_assert_true (s->feed->changes_newest_all (s, &before, &error));
+  g_assert_true (s->messages->message_seed (s, 2, &post, states, 2, &seeded, &error));
+  g_assert_no_error (error);
+  g_assert_true (s->messages->message_get (s, 2, seeded, alice, &m, &error));
+  g_assert_true (m.read);
+  g_assert_false (m.starred);
+  kouan_stored_message_clear (&m);
+  page (s, 2, alice, before, 10, NULL, out);
+  g_assert_cmpuint (out->len, ==, 1);
+  assert_message_change (s, out, 0, 2, alice, seeded, TRUE, FALSE);
+  page (s, 2, bob, before, 10, NULL, out);
+  g_assert_cmpuint (out->len, ==, 1);
+  assert_message_change (s, out, 0, 2, bob, seeded, FALSE, FALSE);
+
+  /* a message's kind is checked by the schema on both backends */
+  post.kind = (char *) "rumour";
+  g_assert_false (s->messages->message_post (s, 1, &post, NULL, 0, NULL, &error));
+  g_assert_error (error, KOUAN_STORAGE_ERROR, KOUAN_STORAGE_ERROR_CONSTRAINT);
+}
+
+/* ---- area 9: the audit log ------------------------------------------- */
+
+static void
+test_audit (Fixture *f, gconstpointer data)
+{
+  KouanStorage *s = f->storage;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) out = g_array_new (FALSE, TRUE, sizeof (KouanStoredChange));
+  g_autoptr(GArray) entries = g_array_new (FALSE, TRUE, sizeof (KouanStoredAuditEntry));
+  g_auto(KouanStoredAuditEntry) entry = { 0 };
+  gint64 alice, ids[5] = { 0 }, total = -1, before = 0;
+
+  g_array_set_clear_func (out, (GDestroyNotify) kouan_stored_change_clear);
+  g_array_set_clear_func (entries, (GDestroyNotify) kouan_stored_audit_entry_clear);
+  make_enterprise (f, 1);
+  make_enterprise (f, 2);
+  alice = make_user (s, "alice");
+  g_assert_true (s->feed->changes_newest_all (s, &before, &error));
+
+  g_assert_true (s->audit->audit_record (s, 1, alice, "role.create", NULL, "{\"name\":\"审计\"}",
+                                         1000, &ids[0], &error));
+  g_assert_true (s->audit->audit_record (s, 1, alice, "role.update", "{\"name\":\"审计\"}",
+                                         "{\"name\":\"审计组\"}", 2000, &ids[1], &error));
+  g_assert_true (s->audit->audit_record (s, 1, 0, "grant.expire", "{}", NULL, 3000, &ids[2], &error));
+  g_assert_true (s->audit->audit_record (s, 1, alice, "role_x.delete", NULL, NULL, 4000, &ids[3], &error));
+  g_assert_true (s->audit->audit_record (s, 2, alice, "role.create", NULL, "{}", 1500, &ids[4], &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (ids[0], >, 0);
+  g_assert_cmpint (ids[1], >, ids[0]);
+
+  g_assert_true (s->audit->audit_get (s, 1, ids[1], &entry, &error));
+  g_assert_cmpint (entry.id, ==, ids[1]);
+  g_assert_cmpint (entry.user_id, ==, alice);
+  g_assert_cmpstr (entry.account, ==, "alice");
+  g_assert_cmpstr (entry.name, ==, "alice");
+  g_assert_cmpstr (entry.action, ==, "role.update");
+  g_assert_cmpstr (entry.before_json, ==, "{\"name\":\"审计\"}");
+  g_assert_cmpstr (entry.after_json, ==, "{\"name\":\"审计组\"}");
+  g_assert_cmpint (entry.created_at, ==, 2000);
+  kouan_stored_audit_entry_clear (&entry);
+  g_assert_true (s->audit->audit_get (s, 1, ids[2], &entry, &error));
+  g_assert_cmpint (entry.user_id, ==, 0);
+  g_assert_null (entry.account);
+  g_assert_null (entry.after_json);
+  kouan_stored_audit_entry_clear (&entry);
+  /* another enterprise's entry is none of this one's */
+  g_assert_true (s->audit->audit_get (s, 2, ids[1], &entry, &error));
+  g_assert_cmpint (entry.id, ==, 0);
+
+  /* newest first, paged, with the total */
+  g_assert_true (s->audit->audit_list (s, 1, NULL, 0, G_MININT64, G_MAXINT64, 2, 1,
+                                       entries, &total, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (total, ==, 4);
+  g_assert_cmpuint (entries->len, ==, 2);
+  g_assert_cmpint (g_array_index (entries, KouanStoredAuditEntry, 0).id, ==, ids[2]);
+  g_assert_cmpint (g_array_index (entries, KouanStoredAuditEntry, 1).id, ==, ids[1]);
+  /* a prefix, either case, its _ literal: "role_" is not "role." */
+  g_array_set_size (entries, 0);
+  g_assert_true (s->audit->audit_list (s, 1, "ROLE.", 0, G_MININT64, G_MAXINT64, 10, 0,
+                                       entries, &total, &error));
+  g_assert_cmpint (total, ==, 2);
+  g_array_set_size (entries, 0);
+  g_assert_true (s->audit->audit_list (s, 1, "role_", 0, G_MININT64, G_MAXINT64, 10, 0,
+                                       entries, &total, &error));
+  g_assert_cmpint (total, ==, 1);
+  g_assert_cmpint (g_array_index (entries, KouanStoredAuditEntry, 0).id, ==, ids[3]);
+  /* by whom, and when (from inclusive, to exclusive) */
+  g_array_set_size (entries, 0);
+  g_assert_true (s->audit->audit_list (s, 1, NULL, alice, 2000, 4000, 10, 0,
+                                       entries, &total, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (total, ==, 1);
+  g_assert_cmpint (g_array_index (entries, KouanStoredAuditEntry, 0).id, ==, ids[1]);
+
+  /* every entry is a change of the "audit" collection for everyone */
+  page (s, 1, alice, before, 10, NULL, out);
+  g_assert_cmpuint (out->len, ==, 4);
+  g_assert_cmpstr (CHANGE (out, 0)->collection, ==, "audit");
+  g_assert_cmpint (CHANGE (out, 1)->record_id, ==, ids[1]);
+  if (CHANGE (out, 1)->kept)
+    {
+      g_autoptr(JsonNode) node = json_from_string (CHANGE (out, 1)->record_json, &error);
+      JsonObject *record;
+
+      g_assert_no_error (error);
+      record = json_node_get_object (node);
+      g_assert_cmpint (json_object_get_int_member (record, "id"), ==, ids[1]);
+      g_assert_cmpint (json_object_get_int_member (record, "actor_id"), ==, alice);
+      g_assert_cmpstr (json_object_get_string_member (record, "actor_account"), ==, "alice");
+      g_assert_cmpstr (json_object_get_string_member (record, "action"), ==, "role.update");
+      g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (record, "after"), "name"), ==, "审计组");
+      g_assert_cmpint (json_object_get_int_member (record, "at"), ==, 2000);
+    }
+  if (CHANGE (out, 2)->kept)
+    {
+      g_autoptr(JsonNode) node = json_from_string (CHANGE (out, 2)->record_json, &error);
+      JsonObject *record = json_node_get_object (node);
+
+      g_assert_true (json_object_get_null_member (record, "actor_id"));
+      g_assert_true (json_object_get_null_member (record, "after"));
+    }
+  page (s, 1, alice, before, 10, (const char *[]) { "audit", NULL }, out);
+  g_assert_cmpuint (out->len, ==, 0);
+}
+
 static void
 test_feed_same_record (void)
 {
@@ -565,6 +838,8 @@ main (int argc, char *argv[])
   g_test_add ("/storage/sqlite/card", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_card, fixture_teardown);
   g_test_add ("/storage/sqlite/mutation-ids", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_mutation_ids, fixture_teardown);
   g_test_add ("/storage/sqlite/feed", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_feed, fixture_teardown);
+  g_test_add ("/storage/sqlite/messages", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_messages, fixture_teardown);
+  g_test_add ("/storage/sqlite/audit", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_audit, fixture_teardown);
 
   if (!kouan_test_pg_available ())
     {
@@ -578,6 +853,8 @@ main (int argc, char *argv[])
   g_test_add ("/storage/postgres/card", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_card, fixture_teardown);
   g_test_add ("/storage/postgres/mutation-ids", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_mutation_ids, fixture_teardown);
   g_test_add ("/storage/postgres/feed", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_feed, fixture_teardown);
+  g_test_add ("/storage/postgres/messages", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_messages, fixture_teardown);
+  g_test_add ("/storage/postgres/audit", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_audit, fixture_teardown);
   g_test_add_func ("/storage/postgres/feed-same-record", test_feed_same_record);
   g_test_add_func ("/storage/postgres/feed-late-commit", test_feed_late_commit);
   g_test_add_func ("/storage/postgres/feed-concurrent", test_feed_concurrent);

@@ -52,10 +52,10 @@ kouan_storage_unported (const KouanStorage *storage)
 char *
 kouan_storage_unported_for (KouanStorageBackend backend)
 {
-  /* What each backend fills in (kouan-storage-sqlite.c,
-   * kouan-storage-postgres.c): the three ported areas. */
+  /* What each backend fills in (kouan-storage-sqlite*.c,
+   * kouan-storage-postgres*.c): the ported areas. */
   static const int ported = 1;
-  gconstpointer areas[9] = { &ported, &ported, &ported, NULL, NULL, NULL, NULL, NULL, NULL };
+  gconstpointer areas[9] = { &ported, &ported, &ported, &ported, NULL, NULL, NULL, NULL, NULL };
 
   if (backend == KOUAN_STORAGE_SQLITE)
     return NULL;   /* SQLite serves the rest through kouan-server-db.c */
@@ -105,4 +105,41 @@ kouan_stored_change_clear (KouanStoredChange *change)
 {
   g_clear_pointer (&change->collection, g_free);
   g_clear_pointer (&change->record_json, g_free);
+}
+
+void
+kouan_stored_message_clear (KouanStoredMessage *message)
+{
+  g_clear_pointer (&message->kind, g_free);
+  g_clear_pointer (&message->category, g_free);
+  g_clear_pointer (&message->title, g_free);
+  g_clear_pointer (&message->body, g_free);
+  g_clear_pointer (&message->severity, g_free);
+  memset (message, 0, sizeof *message);
+}
+
+void
+kouan_stored_audit_entry_clear (KouanStoredAuditEntry *entry)
+{
+  g_clear_pointer (&entry->account, g_free);
+  g_clear_pointer (&entry->name, g_free);
+  g_clear_pointer (&entry->action, g_free);
+  g_clear_pointer (&entry->before_json, g_free);
+  g_clear_pointer (&entry->after_json, g_free);
+  memset (entry, 0, sizeof *entry);
+}
+
+char *
+kouan_storage_like_prefix (const char *text)
+{
+  GString *pattern = g_string_sized_new (strlen (text) + 8);
+
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (*p == '%' || *p == '_' || *p == '\\')
+        g_string_append_c (pattern, '\\');
+      g_string_append_c (pattern, *p);
+    }
+  g_string_append_c (pattern, '%');
+  return g_string_free (pattern, FALSE);
 }

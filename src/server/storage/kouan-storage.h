@@ -208,21 +208,110 @@ typedef struct {
                                 GError **error);
 } KouanStorageFeed;
 
-/* ---- areas 4–9: not behind the boundary yet -------------------------
+/* ---- area 4: messages ------------------------------------------------ */
+
+/* A message as one user sees it (read and starred are that user's). */
+typedef struct {
+  gint64    id;
+  gint64    enterprise_id;
+  char     *kind;          /* "notice" or "warning" */
+  char     *category;
+  char     *title;
+  char     *body;
+  char     *severity;      /* nullable: "low", "medium" or "high" */
+  gint64    created_at;
+  gboolean  read;
+  gboolean  starred;
+} KouanStoredMessage;
+
+void kouan_stored_message_clear (KouanStoredMessage *message);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (KouanStoredMessage, kouan_stored_message_clear)
+
+/* One user's flags on a message, for seeding */
+typedef struct {
+  gint64   user_id;
+  gboolean read;
+  gboolean starred;
+} KouanStoredMessageState;
+
+/* Every write records its change of the feed itself (the SQLite triggers,
+ * or the PostgreSQL backend with the record's JSON as written). */
+typedef struct {
+  /* *out is zeroed and left so (id 0) when @enterprise_id has no such
+   * message */
+  gboolean (*message_get)       (KouanStorage *storage, gint64 enterprise_id,
+                                 gint64 message_id, gint64 user_id,
+                                 KouanStoredMessage *out, GError **error);
+  /* Posts @message (its id, read and starred are ignored) to every
+   * member of @enterprise_id, or, with @audience (nullable, @n_audience
+   * user ids), as a change for those users only. */
+  gboolean (*message_post)      (KouanStorage *storage, gint64 enterprise_id,
+                                 const KouanStoredMessage *message,
+                                 const gint64 *audience, guint n_audience,
+                                 gint64 *out_id, GError **error);
+  /* Sets @user_id's flags on the message: a change for that user */
+  gboolean (*message_state_set) (KouanStorage *storage, gint64 enterprise_id,
+                                 gint64 user_id, gint64 message_id,
+                                 gboolean read, gboolean starred, GError **error);
+  /* The demo: posts @message to every member with some users' flags
+   * already set (@states, @n_states), as few changes as the backend can
+   * (SQLite: one, the member's flags are read when the feed is served). */
+  gboolean (*message_seed)      (KouanStorage *storage, gint64 enterprise_id,
+                                 const KouanStoredMessage *message,
+                                 const KouanStoredMessageState *states, guint n_states,
+                                 gint64 *out_id, GError **error);
+} KouanStorageMessages;
+
+/* ---- area 9: the audit log (with admin people for the handlers) ----- */
+
+typedef struct {
+  gint64  id;
+  gint64  user_id;       /* who acted; 0: nobody (the system) */
+  char   *account;       /* nullable: theirs, NULL when there is no such user */
+  char   *name;          /* nullable */
+  char   *action;        /* "role.create", … */
+  char   *before_json;   /* nullable: the record before, a JSON object */
+  char   *after_json;    /* nullable: the record after */
+  gint64  created_at;
+} KouanStoredAuditEntry;
+
+void kouan_stored_audit_entry_clear (KouanStoredAuditEntry *entry);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (KouanStoredAuditEntry, kouan_stored_audit_entry_clear)
+
+typedef struct {
+  /* Appends an entry (a change of the "audit" collection for every
+   * member allowed to see it) */
+  gboolean (*audit_record) (KouanStorage *storage, gint64 enterprise_id, gint64 user_id,
+                            const char *action, const char *before_json,
+                            const char *after_json, gint64 created_at,
+                            gint64 *out_id, GError **error);
+  /* *out is zeroed and left so (id 0) when there is no such entry */
+  gboolean (*audit_get)    (KouanStorage *storage, gint64 enterprise_id, gint64 id,
+                            KouanStoredAuditEntry *out, GError **error);
+  /* Appends to @out (KouanStoredAuditEntry) the entries newest first,
+   * @offset and @limit of those whose action starts with @action_prefix
+   * (nullable; ASCII letters match either case, wildcards literally),
+   * made by @user_id (0: anyone), at @from ≤ created_at < @to;
+   * *out_total how many match in all. */
+  gboolean (*audit_list)   (KouanStorage *storage, gint64 enterprise_id,
+                            const char *action_prefix, gint64 user_id,
+                            gint64 from, gint64 to, gint64 limit, gint64 offset,
+                            GArray *out, gint64 *out_total, GError **error);
+} KouanStorageAudit;
+
+/* ---- areas 5–8: not behind the boundary yet -------------------------
  *
- * Messages, personal center, admin people (roles, departments, staff,
- * grants, join requests), enterprise settings (and showcase), insurance,
- * images and the audit log still run their SQL in their kouan-server-*.c
+ * Personal center, admin people (roles, departments, staff,
+ * grants, join requests), enterprise settings (and showcase), insurance
+ * and images still run their SQL in their kouan-server-*.c
  * through kouan_server_db_*() on the SQLite connection. Each gets its
  * table of functions here when it is ported; until then both backends
  * leave it NULL and PostgreSQL refuses to start (docs/architecture.md). */
-typedef struct _KouanStorageMessages    KouanStorageMessages;
 typedef struct _KouanStoragePersonal    KouanStoragePersonal;
 typedef struct _KouanStoragePeople      KouanStoragePeople;
 typedef struct _KouanStorageEnterprise  KouanStorageEnterprise;
 typedef struct _KouanStorageInsurance   KouanStorageInsurance;
 typedef struct _KouanStorageImages      KouanStorageImages;
-typedef struct _KouanStorageAudit       KouanStorageAudit;
 
 /* A backend: its areas and its transaction control. */
 struct _KouanStorage
@@ -271,5 +360,8 @@ gboolean      kouan_storage_commit          (KouanStorage *storage, GError **err
 void          kouan_storage_rollback        (KouanStorage *storage);
 void          kouan_stored_change_clear     (KouanStoredChange *change);
 void          kouan_stored_touch_clear      (KouanStoredTouch  *touch);
+/* (transfer full): @text's LIKE pattern for "starts with", its % _ and \
+ * escaped with \ (for LIKE … ESCAPE '\') */
+char         *kouan_storage_like_prefix     (const char *text);
 
 G_END_DECLS

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kouan-storage.h"
+#include "kouan-storage-postgres-private.h"
 
 /* The PostgreSQL backend (libpq). One KouanStorage is one connection;
  * several kouan-server instances share the database, so everything that
@@ -78,6 +78,37 @@ static const char *const migrations[] = {
   "  applied_at bigint NOT NULL,"
   "  PRIMARY KEY (user_id, mutation_id));"
   "CREATE INDEX applied_mutations_at ON applied_mutations (applied_at);",
+  /* 2: messages (kouan-storage-postgres-messages.c). enterprise_id has no
+   * foreign key until the enterprises are ported. */
+  "CREATE TABLE messages ("
+  "  id bigserial PRIMARY KEY,"
+  "  enterprise_id bigint NOT NULL,"
+  "  kind text NOT NULL CHECK (kind IN ('notice', 'warning')),"
+  "  category text NOT NULL,"
+  "  title text NOT NULL,"
+  "  body text NOT NULL,"
+  "  severity text CHECK (severity IS NULL OR severity IN ('low', 'medium', 'high')),"
+  "  created_at bigint NOT NULL);"
+  "CREATE INDEX messages_enterprise ON messages (enterprise_id);"
+  "CREATE TABLE message_states ("
+  "  enterprise_id bigint NOT NULL,"
+  "  user_id bigint NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
+  "  message_id bigint NOT NULL REFERENCES messages (id) ON DELETE CASCADE,"
+  "  read boolean NOT NULL DEFAULT false,"
+  "  starred boolean NOT NULL DEFAULT false,"
+  "  PRIMARY KEY (enterprise_id, user_id, message_id));"
+  "CREATE INDEX message_states_message ON message_states (message_id);",
+  /* 3: the audit log (kouan-storage-postgres-audit.c); user_id names who
+   * acted and outlives them, as on SQLite */
+  "CREATE TABLE audit_log ("
+  "  id bigserial PRIMARY KEY,"
+  "  enterprise_id bigint NOT NULL,"
+  "  user_id bigint,"
+  "  action text NOT NULL,"
+  "  before_json text,"
+  "  after_json text,"
+  "  created_at bigint NOT NULL);"
+  "CREATE INDEX audit_log_enterprise ON audit_log (enterprise_id, id);",
 };
 
 static gboolean
@@ -911,6 +942,8 @@ kouan_storage_postgres_open (const char  *uri,
   self->parent.auth = &auth_area;
   self->parent.card = &card_area;
   self->parent.feed = &feed_area;
+  self->parent.messages = &_kouan_storage_pg_messages;
+  self->parent.audit = &_kouan_storage_pg_audit;
   self->parent.begin = pg_begin;
   self->parent.commit = pg_commit;
   self->parent.rollback = pg_rollback;
@@ -934,4 +967,50 @@ kouan_storage_postgres_open (const char  *uri,
       return NULL;
     }
   return &self->parent;
+}
+
+/* ---- for the area files (kouan-storage-postgres-private.h) ----------- */
+
+PGresult *
+_kouan_storage_pg_run (KouanStorage *storage, const char *sql, int n_params,
+                       const char * const *params, GError **error, const char *what)
+{
+  SELF;
+  return run (self, sql, n_params, params, error, what);
+}
+
+gboolean
+_kouan_storage_pg_run_done (KouanStorage *storage, const char *sql, int n_params,
+                            const char * const *params, GError **error, const char *what)
+{
+  SELF;
+  return run_done (self, sql, n_params, params, error, what);
+}
+
+gint64
+_kouan_storage_pg_int_at (PGresult *result, int row, int column)
+{
+  return int_at (result, row, column);
+}
+
+gboolean
+_kouan_storage_pg_begin_own (KouanStorage *storage, gboolean *out_own, GError **error)
+{
+  SELF;
+  *out_own = !in_transaction (self);
+  return !*out_own || run_done (self, "BEGIN", 0, NULL, error, "Starting a transaction");
+}
+
+/* Commits the transaction _kouan_storage_pg_begin_own() opened when @ok,
+ * rolls it back otherwise; returns @ok and whether the commit worked. */
+gboolean
+_kouan_storage_pg_finish_own (KouanStorage *storage, gboolean own, gboolean ok, GError **error)
+{
+  SELF;
+  if (!own)
+    return ok;
+  if (ok)
+    return run_done (self, "COMMIT", 0, NULL, error, "Committing");
+  PQclear (PQexec (self->conn, "ROLLBACK"));
+  return FALSE;
 }

@@ -4,7 +4,7 @@
 #include <sqlite3.h>
 #include <string.h>
 
-#include "kouan-storage.h"
+#include "kouan-storage-sqlite-private.h"
 
 /* The SQLite backend of the ported areas. It works on the server's one
  * connection (opened and migrated by kouan-server-db.c, which the other
@@ -715,9 +715,42 @@ kouan_storage_sqlite_new (sqlite3 *db)
   self->parent.auth = &auth_area;
   self->parent.card = &card_area;
   self->parent.feed = &feed_area;
+  self->parent.messages = &_kouan_storage_sqlite_messages;
+  self->parent.audit = &_kouan_storage_sqlite_audit;
   self->parent.begin = sqlite_begin;
   self->parent.commit = sqlite_commit;
   self->parent.rollback = sqlite_rollback;
   self->parent.free = sqlite_free;
   return &self->parent;
+}
+
+/* ---- for the area files (kouan-storage-sqlite-private.h) ------------- */
+
+sqlite3 *
+_kouan_storage_sqlite_db (KouanStorage *storage)
+{
+  SELF;
+  return self->db;
+}
+
+sqlite3_stmt *
+_kouan_storage_sqlite_stmt (KouanStorage *storage, const char *sql)
+{
+  SELF;
+  return stmt (self, sql);
+}
+
+gboolean
+_kouan_storage_sqlite_done (KouanStorage *storage, sqlite3_stmt *s, GError **error,
+                            const char *what)
+{
+  SELF;
+  return done (self, s, error, what);
+}
+
+gboolean
+_kouan_storage_sqlite_fail (KouanStorage *storage, GError **error, const char *what)
+{
+  SELF;
+  return fail (self, error, what);
 }

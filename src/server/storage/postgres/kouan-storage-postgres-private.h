@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <libpq-fe.h>
+
+#include "kouan-storage.h"
+
+G_BEGIN_DECLS
+
+/* What the PostgreSQL backend's area files (kouan-storage-postgres-AREA.c)
+ * share with kouan-storage-postgres.c. */
+
+/* Runs @sql with text parameters (NULL: SQL NULL); the result (transfer
+ * full) when it succeeded, NULL with @error otherwise. */
+PGresult *_kouan_storage_pg_run      (KouanStorage        *storage,
+                                      const char          *sql,
+                                      int                  n_params,
+                                      const char * const  *params,
+                                      GError             **error,
+                                      const char          *what);
+gboolean  _kouan_storage_pg_run_done (KouanStorage        *storage,
+                                      const char          *sql,
+                                      int                  n_params,
+                                      const char * const  *params,
+                                      GError             **error,
+                                      const char          *what);
+/* Opens a transaction unless the caller's transaction
+ * is open already: a write and its change commit together. */
+gboolean  _kouan_storage_pg_begin_own  (KouanStorage *storage, gboolean *out_own,
+                                        GError **error);
+gboolean  _kouan_storage_pg_finish_own (KouanStorage *storage, gboolean own,
+                                        gboolean ok, GError **error);
+/* The integer at (@row, @column); 0 for NULL */
+gint64    _kouan_storage_pg_int_at   (PGresult            *result,
+                                      int                  row,
+                                      int                  column);
+
+/* A parameter's text for an integer */
+#define KOUAN_PG_INT(name, value) \
+  char name[24]; g_snprintf (name, sizeof name, "%" G_GINT64_FORMAT, (gint64) (value))
+
+extern const KouanStorageMessages _kouan_storage_pg_messages;
+extern const KouanStorageAudit    _kouan_storage_pg_audit;
+
+G_END_DECLS

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <sqlite3.h>
+
+#include "kouan-storage.h"
+
+G_BEGIN_DECLS
+
+/* What the SQLite backend's area files (kouan-storage-sqlite-AREA.c)
+ * share with kouan-storage-sqlite.c: the borrowed connection and its
+ * cache of prepared statements. */
+
+sqlite3      *_kouan_storage_sqlite_db   (KouanStorage   *storage);
+/* A prepared statement for constant @sql, reset and unbound */
+sqlite3_stmt *_kouan_storage_sqlite_stmt (KouanStorage   *storage,
+                                          const char     *sql);
+/* Steps a statement that returns no row, then resets it */
+gboolean      _kouan_storage_sqlite_done (KouanStorage   *storage,
+                                          sqlite3_stmt   *stmt,
+                                          GError        **error,
+                                          const char     *what);
+/* Sets @error from the connection's last error; returns FALSE */
+gboolean      _kouan_storage_sqlite_fail (KouanStorage   *storage,
+                                          GError        **error,
+                                          const char     *what);
+
+extern const KouanStorageMessages _kouan_storage_sqlite_messages;
+extern const KouanStorageAudit    _kouan_storage_sqlite_audit;
+
+G_END_DECLS
