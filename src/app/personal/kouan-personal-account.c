@@ -7,6 +7,7 @@
 #include "kouan-grant-status.h"
 #include "kouan-json.h"
 #include "kouan-password-dialog.h"
+#include "kouan-personal-cards.h"
 #include "kouan-role.h"
 #include "kouan-personal-page-private.h"
 #include "kouan-store-access.h"
@@ -26,6 +27,7 @@ struct _KouanPersonalAccount
   GtkWidget         *account_row;
   GtkWidget         *card_login_button;
   GtkWidget         *card_row;
+  GtkWidget         *cards;
   GtkWidget         *email_row;
   GtkWidget         *method_row;
   GtkWidget         *phone_row;
@@ -71,7 +73,30 @@ _kouan_personal_account_reload (KouanPersonalAccount *self)
       self->loading = FALSE;
     }
   _kouan_personal_account_reload_roles (self);
+  _kouan_personal_cards_set_client (KOUAN_PERSONAL_CARDS (self->cards), page->client,
+                                    profile != NULL ? profile->account : page->account_name);
+  _kouan_personal_cards_reload (KOUAN_PERSONAL_CARDS (self->cards));
   load_remote (self);
+}
+
+static void
+on_cards_toast (KouanPersonalAccount *self,
+                const char           *text)
+{
+  if (self->page != NULL)
+    _kouan_personal_page_toast (self->page, text);
+}
+
+static void
+on_cards_changed (KouanPersonalAccount *self)
+{
+  load_remote (self);
+}
+
+GtkWidget *
+_kouan_personal_account_get_cards (KouanPersonalAccount *self)
+{
+  return self->cards;
 }
 
 void
@@ -548,11 +573,13 @@ kouan_personal_account_class_init (KouanPersonalAccountClass *klass)
   object_class->finalize = kouan_personal_account_finalize;
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  g_type_ensure (KOUAN_TYPE_PERSONAL_CARDS);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/kouan/Kouan/ui/kouan-personal-account.ui");
   gtk_widget_class_bind_template_child (widget_class, KouanPersonalAccount, account_row);
   gtk_widget_class_bind_template_child (widget_class, KouanPersonalAccount, card_login_button);
   gtk_widget_class_bind_template_child (widget_class, KouanPersonalAccount, card_row);
+  gtk_widget_class_bind_template_child (widget_class, KouanPersonalAccount, cards);
   gtk_widget_class_bind_template_child (widget_class, KouanPersonalAccount, email_row);
   gtk_widget_class_bind_template_child (widget_class, KouanPersonalAccount, method_row);
   gtk_widget_class_bind_template_child (widget_class, KouanPersonalAccount, phone_row);
@@ -560,6 +587,8 @@ kouan_personal_account_class_init (KouanPersonalAccountClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KouanPersonalAccount, roles_list);
   gtk_widget_class_bind_template_child (widget_class, KouanPersonalAccount, sessions_list);
   gtk_widget_class_bind_template_callback (widget_class, on_contact_edited);
+  gtk_widget_class_bind_template_callback (widget_class, on_cards_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_cards_toast);
 
   gtk_widget_class_install_action (widget_class, "account.change-password", NULL, change_password);
   gtk_widget_class_install_action (widget_class, "account.refresh", NULL, refresh);
