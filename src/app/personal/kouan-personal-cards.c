@@ -183,7 +183,8 @@ show_cards (KouanPersonalCards *self,
       /* Translators: %s is the card holder's name */
       label = g_strdup_printf (_("Unbind the card of %s"), holder_of (card));
       gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
-      g_object_set_data (G_OBJECT (button), "kouan-card-index", GUINT_TO_POINTER (i));
+      /* the index + 1, so no row has NULL */
+      g_object_set_data (G_OBJECT (button), "kouan-card-index", GUINT_TO_POINTER (i + 1));
       g_signal_connect_object (button, "clicked", G_CALLBACK (unbind_clicked), self, G_CONNECT_SWAPPED);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
       gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
@@ -354,6 +355,17 @@ dialog_closed (KouanPersonalCards *self)
   update_bind (self);
 }
 
+/* A response given without a click (adw_message_dialog_response) does not
+ * close the dialog in libadwaita 1.2; closing twice is harmless. The
+ * focus leaves the secret entry first: GTK 4.8 notifies the focus of a
+ * window being finalized to a password entry already gone. */
+static void
+close_dialog (AdwMessageDialog *dialog)
+{
+  gtk_window_set_focus (GTK_WINDOW (dialog), NULL);
+  gtk_window_close (GTK_WINDOW (dialog));
+}
+
 static void
 on_bind_response (KouanPersonalCards *self,
                   const char         *response,
@@ -361,6 +373,9 @@ on_bind_response (KouanPersonalCards *self,
 {
   GtkEditable *entry = GTK_EDITABLE (self->dialog_entry);
 
+  /* closing the dialog answers "cancel" once more: only the first counts */
+  if (dialog != self->dialog)
+    return;
   if (g_str_equal (response, "bind") && self->monitor != NULL &&
       kouan_card_monitor_get_state (self->monitor) == KOUAN_CARD_STATE_CARD_READY && online (self))
     {
@@ -372,6 +387,7 @@ on_bind_response (KouanPersonalCards *self,
   /* the core holds its own copy now */
   gtk_editable_set_text (entry, "");
   dialog_closed (self);
+  close_dialog (dialog);
 }
 
 static GtkWidget *
@@ -459,6 +475,9 @@ on_unbind_response (KouanPersonalCards *self,
   GtkEditable *entry = GTK_EDITABLE (self->dialog_entry);
   const char *fingerprint = g_object_get_data (G_OBJECT (dialog), "kouan-fingerprint");
 
+  /* closing the dialog answers "cancel" once more: only the first counts */
+  if (dialog != self->dialog)
+    return;
   if (g_str_equal (response, "unbind") && online (self))
     {
       self->unbinding = TRUE;
@@ -467,6 +486,7 @@ on_unbind_response (KouanPersonalCards *self,
     }
   gtk_editable_set_text (entry, "");
   dialog_closed (self);
+  close_dialog (dialog);
 }
 
 static void
@@ -480,7 +500,7 @@ static void
 unbind_clicked (KouanPersonalCards *self,
                 GtkButton          *button)
 {
-  guint index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "kouan-card-index"));
+  guint index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "kouan-card-index")) - 1;
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   g_autofree char *heading = NULL;
   g_autofree char *body = NULL;
@@ -644,4 +664,33 @@ const char *
 _kouan_personal_cards_get_last_toast (KouanPersonalCards *self)
 {
   return self->last_toast;
+}
+
+void
+_kouan_personal_cards_click_unbind (KouanPersonalCards *self,
+                                    guint               index)
+{
+  GtkWidget *row;
+  GtkWidget *button = NULL;
+
+  g_return_if_fail (index < self->rows->len);
+  row = g_ptr_array_index (self->rows, index);
+  /* the row's last suffix is its 解除绑定 button */
+  for (GtkWidget *child = gtk_widget_get_first_child (row); child != NULL && button == NULL; )
+    {
+      if (GTK_IS_BUTTON (child) && g_object_get_data (G_OBJECT (child), "kouan-card-index") != NULL)
+        button = child;
+      else if (gtk_widget_get_first_child (child) != NULL)
+        child = gtk_widget_get_first_child (child);
+      else
+        {
+          while (child != NULL && gtk_widget_get_next_sibling (child) == NULL && child != row)
+            child = gtk_widget_get_parent (child);
+          if (child == NULL || child == row)
+            break;
+          child = gtk_widget_get_next_sibling (child);
+        }
+    }
+  g_return_if_fail (button != NULL);
+  g_signal_emit_by_name (button, "clicked");
 }

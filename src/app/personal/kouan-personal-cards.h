@@ -30,6 +30,9 @@ char       *_kouan_personal_cards_get_text        (KouanPersonalCards *self);
 AdwMessageDialog *_kouan_personal_cards_get_dialog (KouanPersonalCards *self);
 /* (transfer none) the dialog's PIN or password entry */
 GtkEditable *_kouan_personal_cards_get_dialog_entry (KouanPersonalCards *self);
+/* Clicks 解除绑定 of the card in row @index */
+void        _kouan_personal_cards_click_unbind    (KouanPersonalCards *self,
+                                                   guint               index);
 /* Whether a bind, unbind or list request is running */
 gboolean    _kouan_personal_cards_get_busy        (KouanPersonalCards *self);
 /* The text of the last toast it showed (tests) */
