@@ -474,18 +474,11 @@ on_account_loaded (GObject      *source,
   if (json_object_has_member (account, "card") && !json_object_get_null_member (account, "card"))
     card = json_object_get_object_member (account, "card");
 
+  /* The cards themselves are listed in 已绑定的IC卡 below. */
   if (card == NULL)
-    text = g_strdup (_("No IC card is bound to this account."));
-  else if (json_object_get_null_member (card, "holder"))
-    text = g_strdup (_("An IC card is bound to this account."));
+    text = g_strdup (_("Bind your IC card below, then log in with it here."));
   else
-    {
-      g_autofree char *date = kouan_format_unix_date (json_object_get_int_member (card, "not_after"));
-
-      /* Translators: the card holder's name and the card's expiry date */
-      text = g_strdup_printf (_("Bound: holder %s, valid until %s."),
-                              json_object_get_string_member (card, "holder"), date);
-    }
+    text = g_strdup (_("Log in with one of the cards bound below."));
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self->card_row), text);
 }
 
@@ -507,7 +500,10 @@ refresh (GtkWidget  *widget,
          const char *action,
          GVariant   *parameter)
 {
-  load_remote (KOUAN_PERSONAL_ACCOUNT (widget));
+  KouanPersonalAccount *self = KOUAN_PERSONAL_ACCOUNT (widget);
+
+  _kouan_personal_cards_reload (KOUAN_PERSONAL_CARDS (self->cards));
+  load_remote (self);
 }
 
 /* ---- change password ------------------------------------------------------ */

@@ -162,8 +162,9 @@ show_cards (KouanPersonalCards *self,
       GtkWidget *row = adw_action_row_new ();
       GtkWidget *button;
 
-      /* Translators: a bound IC card: its serial number and expiry date */
-      subtitle = g_strdup_printf (_("Serial %s · valid until %s"),
+      /* Translators: a bound IC card: its serial number and, on a line
+       * of its own, its expiry date */
+      subtitle = g_strdup_printf (_("Serial %s\nValid until %s"),
                                   card->serial != NULL ? card->serial : _("unknown"), date);
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), holder_of (card));
