@@ -285,7 +285,7 @@ on_unbound (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = kouan_client_call_finish (KOUAN_CLIENT (source), result, &error);
+  G_GNUC_UNUSED g_autoptr(JsonNode) node = kouan_client_call_finish (KOUAN_CLIENT (source), result, &error);
 
   if (error != NULL)
     g_task_return_error (task, g_steal_pointer (&error));

@@ -385,6 +385,9 @@ on_bind_response (KouanPersonalCards *self,
                                     gtk_editable_get_text (entry), self->cancellable, on_bound,
                                     g_object_ref (self));
     }
+  else if (g_str_equal (response, "bind"))
+    toast (self, online (self) ? _("The card was taken out. Insert it again and click Bind IC Card.")
+                               : _("Cards can be bound and unbound when you are online."));
   /* the core holds its own copy now */
   gtk_editable_set_text (entry, "");
   dialog_closed (self);
