@@ -111,13 +111,13 @@ post_expiry_warning (KouanServer           *self,
   const char *holder = card->holder != NULL ? card->holder : "";
   gboolean expired = card->not_after <= now;
 
-  date = china != NULL ? g_date_time_format (china, "%Y-%m-%d") : g_strdup ("?");
+  date = china != NULL ? g_date_time_format (china, "%Y年%-m月%-d日") : g_strdup ("?");
   /* The message center's texts are the server's, in Chinese, like every
    * notice it posts. */
   if (expired)
     {
       title = g_strdup_printf ("IC卡证书已过期：%s", holder);
-      body = g_strdup_printf ("绑定到您账号的IC卡（持卡人 %s，证书序列号 %s）的证书已于 %s 过期，"
+      body = g_strdup_printf ("绑定到您账号的IC卡（持卡人 %s，证书序列号 %s）的证书已于%s过期，"
                               "已无法用该卡登录。请向发卡机构更新证书，"
                               "然后在“个人中心 → 账号管理”中绑定新证书。",
                               holder, card->serial != NULL ? card->serial : "—", date);
@@ -125,7 +125,7 @@ post_expiry_warning (KouanServer           *self,
   else
     {
       title = g_strdup_printf ("IC卡证书即将到期：%s", holder);
-      body = g_strdup_printf ("绑定到您账号的IC卡（持卡人 %s，证书序列号 %s）的证书将于 %s 到期，"
+      body = g_strdup_printf ("绑定到您账号的IC卡（持卡人 %s，证书序列号 %s）的证书将于%s到期，"
                               "到期后将无法用该卡登录。请尽快向发卡机构更新证书，"
                               "然后在“个人中心 → 账号管理”中绑定新证书。",
                               holder, card->serial != NULL ? card->serial : "—", date);
