@@ -161,3 +161,35 @@ kouan_card_verify_certificate (GBytes  *certificate,
     }
   return TRUE;
 }
+
+gboolean
+kouan_card_certificate_get_serial_and_expiry (GBytes  *der,
+                                              char   **out_serial,
+                                              gint64  *out_not_after,
+                                              GError **error)
+{
+  gnutls_x509_crt_t crt = import_certificate (der, error);
+  guchar serial[64];
+  size_t serial_size = sizeof serial;
+  time_t not_after;
+  GString *hex;
+  int ret;
+
+  if (crt == NULL)
+    return FALSE;
+  ret = gnutls_x509_crt_get_serial (crt, serial, &serial_size);
+  not_after = gnutls_x509_crt_get_expiration_time (crt);
+  gnutls_x509_crt_deinit (crt);
+  if (ret != GNUTLS_E_SUCCESS || serial_size == 0 || not_after == (time_t) -1)
+    {
+      g_set_error (error, KOUAN_CARD_VERIFY_ERROR, KOUAN_CARD_VERIFY_ERROR_MALFORMED,
+                   "The card certificate has no readable serial number or expiry");
+      return FALSE;
+    }
+  hex = g_string_sized_new (serial_size * 2);
+  for (size_t i = 0; i < serial_size; i++)
+    g_string_append_printf (hex, "%02x", serial[i]);
+  *out_serial = g_string_free (hex, FALSE);
+  *out_not_after = (gint64) not_after;
+  return TRUE;
+}

@@ -121,6 +121,13 @@ char     *kouan_card_certificate_get_holder_name (GBytes  *der,
 /* (transfer full) lowercase hex SHA-256 of the DER certificate, the
  * fingerprint the server binds to a user */
 char     *kouan_card_certificate_get_fingerprint (GBytes  *der);
+/* The certificate's serial number ((transfer full) lowercase hex) and the
+ * end of its validity (seconds since the epoch); a certificate without
+ * them is KOUAN_CARD_VERIFY_ERROR_MALFORMED. */
+gboolean  kouan_card_certificate_get_serial_and_expiry (GBytes  *der,
+                                                        char   **out_serial,
+                                                        gint64  *out_not_after,
+                                                        GError **error);
 /* (transfer full) the exact bytes the card signs for @challenge */
 GBytes   *kouan_card_signed_message_new          (GBytes  *challenge);
 

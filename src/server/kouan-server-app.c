@@ -335,6 +335,7 @@ list_routes (KouanServer *self)
   if (self->admin_timer != 0)
     g_source_remove (self->admin_timer);
   g_clear_handle_id (&self->image_timer, g_source_remove);
+  g_clear_handle_id (&self->card_timer, g_source_remove);
   g_clear_object (&self->soup);
   g_clear_pointer (&self->sockets, g_ptr_array_unref);
   g_clear_pointer (&self->routes, g_ptr_array_unref);
@@ -451,6 +452,7 @@ kouan_server_app_run (int    argc,
   if (self.admin_timer != 0)
     g_source_remove (self.admin_timer);
   g_clear_handle_id (&self.image_timer, g_source_remove);
+  g_clear_handle_id (&self.card_timer, g_source_remove);
   g_free (self.today);
   return status;
 }

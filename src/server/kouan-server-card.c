@@ -234,8 +234,8 @@ kouan_server_card_challenge (KouanServer       *self,
 
 /* Decodes a base64 member; NULL (and a 400 answer) when it is missing or
  * not base64 or its decoded size is outside [min, max]. */
-static GBytes *
-read_base64 (SoupServerMessage *msg,
+GBytes *
+kouan_server_card_read_base64 (SoupServerMessage *msg,
              JsonObject        *body,
              const char        *member,
              gsize              min,
@@ -301,6 +301,72 @@ consume_challenge (KouanServer *self,
   return status;
 }
 
+const char *
+kouan_server_card_verify (KouanServer  *self,
+                          GBytes       *challenge,
+                          GBytes       *certificate,
+                          GBytes       *signature,
+                          gint64        now,
+                          const char  **out_message,
+                          GError      **error)
+{
+  const char *code = NULL;
+  const char *message = NULL;
+
+  switch (consume_challenge (self, challenge, now))
+    {
+    case CHALLENGE_UNKNOWN:
+      code = "challenge_unknown";
+      message = "This server did not issue that challenge; ask for a new one";
+      break;
+    case CHALLENGE_USED:
+      code = "challenge_used";
+      message = "That challenge was already used; ask for a new one";
+      break;
+    case CHALLENGE_EXPIRED:
+      code = "challenge_expired";
+      message = "That challenge has expired; ask for a new one";
+      break;
+    case CHALLENGE_OK:
+    default:
+      break;
+    }
+
+  if (code == NULL && !kouan_card_verify_signature (certificate, challenge, signature, error))
+    {
+      if (g_error_matches (*error, KOUAN_CARD_VERIFY_ERROR, KOUAN_CARD_VERIFY_ERROR_MALFORMED))
+        {
+          code = "certificate_malformed";
+          message = "The certificate or signature cannot be read";
+        }
+      else
+        {
+          code = "bad_signature";
+          message = "The signature does not match the certificate and challenge";
+        }
+    }
+  if (code == NULL && !kouan_card_verify_certificate (certificate, self->card_ca, now, error))
+    {
+      if (g_error_matches (*error, KOUAN_CARD_VERIFY_ERROR, KOUAN_CARD_VERIFY_ERROR_EXPIRED))
+        {
+          code = "certificate_expired";
+          message = "The card's certificate is outside its validity period";
+        }
+      else if (g_error_matches (*error, KOUAN_CARD_VERIFY_ERROR, KOUAN_CARD_VERIFY_ERROR_MALFORMED))
+        {
+          code = "certificate_malformed";
+          message = "The certificate or signature cannot be read";
+        }
+      else
+        {
+          code = "certificate_untrusted";
+          message = "The card's certificate was not issued by this server's card CA";
+        }
+    }
+  *out_message = message;
+  return code;
+}
+
 /* The active user the certificate is bound to, or 0. */
 static gint64
 bound_user (KouanServer *self,
@@ -339,13 +405,13 @@ kouan_server_card_login (KouanServer       *self,
   body = kouan_server_read_body (msg);
   if (body == NULL)
     return;
-  challenge = read_base64 (msg, body, "challenge", 1, KOUAN_CARD_CHALLENGE_MAX);
+  challenge = kouan_server_card_read_base64 (msg, body, "challenge", 1, KOUAN_CARD_CHALLENGE_MAX);
   if (challenge == NULL)
     return;
-  certificate = read_base64 (msg, body, "certificate", 1, KOUAN_CARD_CERT_MAX);
+  certificate = kouan_server_card_read_base64 (msg, body, "certificate", 1, KOUAN_CARD_CERT_MAX);
   if (certificate == NULL)
     return;
-  signature = read_base64 (msg, body, "signature", 1, 256);
+  signature = kouan_server_card_read_base64 (msg, body, "signature", 1, 256);
   if (signature == NULL)
     return;
 
@@ -368,56 +434,7 @@ kouan_server_card_login (KouanServer       *self,
 
   /* The order below is the order of docs/api.md: each failure names the
    * first check that failed. */
-  switch (consume_challenge (self, challenge, now))
-    {
-    case CHALLENGE_UNKNOWN:
-      code = "challenge_unknown";
-      message = "This server did not issue that challenge; ask for a new one";
-      break;
-    case CHALLENGE_USED:
-      code = "challenge_used";
-      message = "That challenge was already used; ask for a new one";
-      break;
-    case CHALLENGE_EXPIRED:
-      code = "challenge_expired";
-      message = "That challenge has expired; ask for a new one";
-      break;
-    case CHALLENGE_OK:
-    default:
-      break;
-    }
-
-  if (code == NULL && !kouan_card_verify_signature (certificate, challenge, signature, &error))
-    {
-      if (g_error_matches (error, KOUAN_CARD_VERIFY_ERROR, KOUAN_CARD_VERIFY_ERROR_MALFORMED))
-        {
-          code = "certificate_malformed";
-          message = "The certificate or signature cannot be read";
-        }
-      else
-        {
-          code = "bad_signature";
-          message = "The signature does not match the certificate and challenge";
-        }
-    }
-  if (code == NULL && !kouan_card_verify_certificate (certificate, self->card_ca, now, &error))
-    {
-      if (g_error_matches (error, KOUAN_CARD_VERIFY_ERROR, KOUAN_CARD_VERIFY_ERROR_EXPIRED))
-        {
-          code = "certificate_expired";
-          message = "The card's certificate is outside its validity period";
-        }
-      else if (g_error_matches (error, KOUAN_CARD_VERIFY_ERROR, KOUAN_CARD_VERIFY_ERROR_MALFORMED))
-        {
-          code = "certificate_malformed";
-          message = "The certificate or signature cannot be read";
-        }
-      else
-        {
-          code = "certificate_untrusted";
-          message = "The card's certificate was not issued by this server's card CA";
-        }
-    }
+  code = kouan_server_card_verify (self, challenge, certificate, signature, now, &message, &error);
   if (code == NULL)
     {
       user_id = bound_user (self, fingerprint);

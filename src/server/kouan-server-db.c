@@ -765,6 +765,19 @@ static const char *const migrations[] = {
   "  seq           INTEGER NOT NULL,"
   "  at            INTEGER NOT NULL,"
   "  PRIMARY KEY (enterprise_id, collection, record_id)) WITHOUT ROWID;",
+  /* 12: a bound IC card's details (holder, serial, expiry) on its binding,
+   * whether its coming expiry was announced, and the account's cards
+   * found by account (kouan-storage-sqlite.c, card area) */
+  "ALTER TABLE card_certificates ADD COLUMN holder TEXT;"
+  "ALTER TABLE card_certificates ADD COLUMN serial TEXT;"
+  "ALTER TABLE card_certificates ADD COLUMN not_after INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE card_certificates ADD COLUMN expiry_announced INTEGER NOT NULL DEFAULT 0;"
+  "UPDATE card_certificates SET"
+  "  holder = (SELECT d.holder FROM card_certificate_details d"
+  "            WHERE d.fingerprint = card_certificates.fingerprint),"
+  "  not_after = COALESCE ((SELECT d.not_after FROM card_certificate_details d"
+  "                         WHERE d.fingerprint = card_certificates.fingerprint), 0);"
+  "CREATE INDEX card_certificates_user ON card_certificates (user_id);",
 };
 
 static gboolean

@@ -459,6 +459,7 @@ kouan_server_routes_install (KouanServer *self)
   kouan_server_insurance_install (self);
   kouan_server_admin_install (self);
   kouan_server_personal_install (self);
+  kouan_server_card_install (self);
   kouan_server_enterprise_install (self);
 
   g_signal_connect (self->soup, "request-started", G_CALLBACK (on_request_started), self);

@@ -77,6 +77,7 @@ struct _KouanServer
   guint       admin_timer;  /* the daily grant-expiry check */
   guint       prune_timer;  /* hourly: forget mutation ids past their retention */
   guint       image_timer;  /* hourly: collect images no record refers to */
+  guint       card_timer;   /* hourly: announce IC cards about to expire */
   gint64      image_grace;  /* seconds an unreferenced image is kept */
   gint64      image_quota_user;       /* bytes of live images per user and enterprise */
   gint64      image_quota_enterprise; /* bytes of live images per enterprise */
@@ -355,6 +356,28 @@ void          kouan_server_card_login     (KouanServer        *self,
 /* Checks that @pem holds at least one X.509 certificate that is a CA. */
 gboolean      kouan_server_card_check_ca  (GBytes             *pem,
                                            GError            **error);
+/* Reads a base64 member of @body decoding to @min..@max bytes, or
+ * answers 400 and returns NULL. */
+GBytes       *kouan_server_card_read_base64 (SoupServerMessage *msg,
+                                             JsonObject        *body,
+                                             const char        *member,
+                                             gsize              min,
+                                             gsize              max);
+/* Checks a card's proof as a card login does: uses up @challenge, then
+ * checks the signature, the validity at @now and the chain to the card
+ * CA. NULL when all hold, else the error code of docs/api.md and
+ * (*out_message) its English text. */
+const char   *kouan_server_card_verify    (KouanServer        *self,
+                                           GBytes             *challenge,
+                                           GBytes             *certificate,
+                                           GBytes             *signature,
+                                           gint64              now,
+                                           const char        **out_message,
+                                           GError            **error);
+/* kouan-server-card-account.c: the account's cards (list, bind, unbind)
+ * and the hourly announcement of cards about to expire */
+void          kouan_server_card_install   (KouanServer        *self);
+void          kouan_server_card_announce_expiring (KouanServer *self);
 /* Binds the certificate with @fingerprint to @user_id (active). */
 gboolean      kouan_server_card_bind      (KouanServer        *self,
                                            const char         *fingerprint,

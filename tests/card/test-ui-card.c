@@ -23,6 +23,7 @@
 #include "login/kouan-card-dialog-private.h"
 #include "login/kouan-card-lock.h"
 #include "login/kouan-login-window-private.h"
+#include "personal/kouan-personal-cards.h"
 #include "personal/kouan-personal-page.h"
 
 #define WAIT_S      30
@@ -583,6 +584,114 @@ test_server_refuses_unbound (void)
   close_all_windows ();
 }
 
+/* ---- 账号管理: binding and unbinding the card in the reader ------------- */
+
+static KouanPersonalCards *
+shown_cards (void)
+{
+  KouanWindow *window = main_window ();
+  GtkWidget *personal = _kouan_window_get_area_page (window, "personal");
+
+  return KOUAN_PERSONAL_CARDS (_kouan_personal_page_get_cards (KOUAN_PERSONAL_PAGE (personal)));
+}
+
+static gboolean
+cards_ready_to_bind (gpointer user_data)
+{
+  KouanPersonalCards *cards = shown_cards ();
+
+  return gtk_widget_get_sensitive (GTK_WIDGET (_kouan_personal_cards_get_bind_button (cards))) &&
+         !_kouan_personal_cards_get_busy (cards);
+}
+
+static gboolean
+cards_dialog_open (gpointer user_data)
+{
+  return _kouan_personal_cards_get_dialog (shown_cards ()) != NULL;
+}
+
+/* Not busy, and the list says @user_data ("" for none) */
+static gboolean
+cards_settled (gpointer user_data)
+{
+  KouanPersonalCards *cards = shown_cards ();
+  g_autofree char *text = _kouan_personal_cards_get_text (cards);
+
+  return !_kouan_personal_cards_get_busy (cards) && _kouan_personal_cards_get_dialog (cards) == NULL &&
+         (g_strcmp0 (user_data, "") == 0 ? text[0] == '\0' : strstr (text, user_data) != NULL);
+}
+
+/* Signed in with the password of demo-staff, 个人中心 → 账号管理 binds the
+ * card in the reader with its PIN, lists it, and unbinds it once the
+ * confirmation naming the card gets the right password. */
+static void
+test_bind_unbind_account_page (void)
+{
+  g_autofree char *cert = kouan_card_fixture_file ("unbound.pem");
+  g_autofree char *key = kouan_card_fixture_file ("unbound-key.pem");
+  KouanLoginWindow *login;
+  KouanPersonalCards *cards;
+  AdwMessageDialog *dialog;
+  KouanWindow *window;
+  GtkWidget *personal;
+
+  close_all_windows ();
+  start_card ("--cert", cert, "--key", key, NULL);
+  kouan_application_show_login (KOUAN_APPLICATION (fixture.app),
+                                kouan_test_server_get_url (fixture.server), "");
+  login = login_window ();
+  gtk_editable_set_text (_kouan_login_window_get_server_entry (login),
+                         kouan_test_server_get_url (fixture.server));
+  gtk_editable_set_text (_kouan_login_window_get_account_entry (login), "demo-staff");
+  gtk_editable_set_text (_kouan_login_window_get_password_entry (login), "kouan-demo");
+  g_signal_emit_by_name (_kouan_login_window_get_login_button (login), "clicked");
+  g_assert_true (wait_until (main_window_open, NULL));
+  window = main_window ();
+  kouan_window_show_area (window, "personal");
+  personal = _kouan_window_get_area_page (window, "personal");
+  _kouan_personal_page_show (KOUAN_PERSONAL_PAGE (personal), "account");
+  cards = shown_cards ();
+
+  /* the reader's card is seen, and nothing is bound yet */
+  g_assert_true (wait_until (cards_ready_to_bind, NULL));
+  g_assert_true (wait_until (cards_settled, (gpointer) ""));
+  g_assert_cmpstr (adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (cards)), ==,
+                   "The card of 无主持卡人 is in the reader.");
+
+  g_signal_emit_by_name (_kouan_personal_cards_get_bind_button (cards), "clicked");
+  g_assert_true (wait_until (cards_dialog_open, NULL));
+  dialog = _kouan_personal_cards_get_dialog (cards);
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "无主持卡人"));
+  gtk_editable_set_text (_kouan_personal_cards_get_dialog_entry (cards), GOOD_PIN);
+  adw_message_dialog_response (dialog, "bind");
+  g_assert_true (wait_until (cards_settled, (gpointer) "无主持卡人 · "));
+  g_assert_cmpstr (_kouan_personal_cards_get_last_toast (cards), ==,
+                   "The card of 无主持卡人 is bound to your account. You can now log in with it.");
+
+  /* 解除绑定 names the card and needs the password: a wrong one keeps it */
+  _kouan_personal_cards_click_unbind (cards, 0);
+  g_assert_true (wait_until (cards_dialog_open, NULL));
+  dialog = _kouan_personal_cards_get_dialog (cards);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Unbind the Card of 无主持卡人?");
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "unbind"));
+  gtk_editable_set_text (_kouan_personal_cards_get_dialog_entry (cards), "not-the-password");
+  g_assert_true (adw_message_dialog_get_response_enabled (dialog, "unbind"));
+  adw_message_dialog_response (dialog, "unbind");
+  g_assert_true (wait_until (cards_settled, (gpointer) "无主持卡人 · "));
+  g_assert_cmpstr (_kouan_personal_cards_get_last_toast (cards), ==,
+                   "The password is wrong, so the card was not unbound. Click Unbind and type your "
+                   "account password again.");
+
+  _kouan_personal_cards_click_unbind (cards, 0);
+  g_assert_true (wait_until (cards_dialog_open, NULL));
+  gtk_editable_set_text (_kouan_personal_cards_get_dialog_entry (cards), "kouan-demo");
+  adw_message_dialog_response (_kouan_personal_cards_get_dialog (cards), "unbind");
+  g_assert_true (wait_until (cards_settled, (gpointer) ""));
+  g_assert_cmpstr (_kouan_personal_cards_get_last_toast (cards), ==,
+                   "The card of 无主持卡人 is unbound. It can no longer log in to your account.");
+  close_all_windows ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -644,6 +753,7 @@ main (int   argc,
   g_test_add_func ("/ui/card/removal-logs-out", test_removal_logs_out);
   g_test_add_func ("/ui/card/removal-none", test_removal_none);
   g_test_add_func ("/ui/card/personal-center", test_personal_center);
+  g_test_add_func ("/ui/card/bind-unbind", test_bind_unbind_account_page);
   /* Last: a refused login counts towards the server's throttle. */
   g_test_add_func ("/ui/card/server-refuses-unbound", test_server_refuses_unbound);
 

@@ -78,6 +78,9 @@ static const Sample samples[] = {
   { "GET",    "/api/v1/enterprises/{eid}/my-access", NULL, NULL, NULL, "plain", EXPECT_SUCCESS },
   /* personal center */
   { "GET",    "/api/v1/account", NULL, NULL, NULL, "plain", EXPECT_SUCCESS },
+  { "GET",    "/api/v1/account/cards", NULL, NULL, NULL, "plain", EXPECT_SUCCESS },
+  { "POST",   "/api/v1/account/cards", NULL, NULL, "{}", "plain", EXPECT_NOT_REFUSED },
+  { "POST",   "/api/v1/account/cards/unbind", NULL, NULL, "{}", "plain", EXPECT_NOT_REFUSED },
   { "POST",   "/api/v1/account/password", NULL, NULL, NULL, NULL, EXPECT_SKIP },
   { "GET",    "/api/v1/account/sessions", NULL, NULL, NULL, "plain", EXPECT_SUCCESS },
   { "DELETE", "/api/v1/account/sessions/{id}", NULL, "none", NULL, NULL, EXPECT_SKIP },

@@ -396,6 +396,304 @@ test_bad_card_ca (Fixture       *f,
     }
 }
 
+/* ---- binding a card to the signed-in account ------------------------- */
+
+/* Signs a fresh challenge with @key_pem and posts it to @path as @token,
+ * with @fingerprint (nullable) for an unbind. */
+static guint
+card_proof_post (Fixture     *f,
+                 const char  *path,
+                 const char  *token,
+                 GBytes      *cert_der,
+                 GBytes      *key_pem,
+                 const char  *fingerprint,
+                 JsonObject **out)
+{
+  g_autoptr(GBytes) challenge = get_challenge (f);
+  g_autoptr(GBytes) signature = kouan_test_card_sign_with_key (key_pem, challenge);
+  g_autofree char *proof = login_body (challenge, cert_der, signature);
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  body = kouan_json_parse_object (proof, strlen (proof), &error);
+  g_assert_no_error (error);
+  if (fingerprint != NULL)
+    json_object_set_string_member (body, "fingerprint", fingerprint);
+  text = kouan_json_object_to_string (body);
+  return request (f, "POST", path, token, text, out);
+}
+
+static guint
+bind_fixture (Fixture     *f,
+              const char  *token,
+              const char  *cert,
+              const char  *key,
+              JsonObject **out)
+{
+  g_autoptr(GBytes) der = kouan_test_card_load_certificate (cert);
+  g_autoptr(GBytes) key_pem = kouan_test_card_load_file (key);
+
+  return card_proof_post (f, "/api/v1/account/cards", token, der, key_pem, NULL, out);
+}
+
+static JsonArray *
+list_cards (Fixture    *f,
+            const char *token)
+{
+  g_autoptr(JsonObject) reply = NULL;
+
+  g_assert_cmpuint (request (f, "GET", "/api/v1/account/cards", token, NULL, &reply), ==, 200);
+  return json_array_ref (json_object_get_array_member (reply, "cards"));
+}
+
+static guint
+unbind_with_password (Fixture     *f,
+                      const char  *token,
+                      const char  *fingerprint,
+                      const char  *password,
+                      JsonObject **out)
+{
+  g_autoptr(JsonObject) body = json_object_new ();
+  g_autofree char *text = NULL;
+
+  json_object_set_string_member (body, "fingerprint", fingerprint);
+  json_object_set_string_member (body, "password", password);
+  text = kouan_json_object_to_string (body);
+  return request (f, "POST", "/api/v1/account/cards/unbind", token, text, out);
+}
+
+/* demo-staff binds the unbound card, logs in with it, cannot bind
+ * demo-admin's card, another CA's or an expired one, and unbinds it with
+ * the password (not with a wrong one). */
+static void
+test_bind_unbind (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *token = NULL;
+  g_autoptr(GBytes) der = kouan_test_card_load_certificate ("unbound.pem");
+  g_autofree char *fingerprint = kouan_card_certificate_get_fingerprint (der);
+  g_autoptr(JsonArray) cards = NULL;
+  g_autoptr(JsonObject) reply = NULL;
+  JsonObject *card;
+
+  start_demo (f);
+  token = kouan_test_login (f->server, "demo-staff", "kouan-demo");
+  cards = list_cards (f, token);
+  g_assert_cmpuint (json_array_get_length (cards), ==, 0);
+  g_clear_pointer (&cards, json_array_unref);
+
+  g_assert_cmpuint (bind_fixture (f, token, "unbound.pem", "unbound-key.pem", &reply), ==, 201);
+  g_assert_cmpstr (json_object_get_string_member (reply, "fingerprint"), ==, fingerprint);
+  g_assert_cmpstr (json_object_get_string_member (reply, "holder"), ==, "无主持卡人");
+  g_assert_nonnull (json_object_get_string_member (reply, "serial"));
+  g_assert_cmpint (json_object_get_int_member (reply, "not_after"), ==, 2366841600);  /* 2045-01-01 */
+  g_assert_false (json_object_get_boolean_member (reply, "expiring"));
+  g_clear_pointer (&reply, json_object_unref);
+  /* binding it again changes nothing */
+  g_assert_cmpuint (bind_fixture (f, token, "unbound.pem", "unbound-key.pem", &reply), ==, 200);
+  g_clear_pointer (&reply, json_object_unref);
+
+  cards = list_cards (f, token);
+  g_assert_cmpuint (json_array_get_length (cards), ==, 1);
+  card = json_array_get_object_element (cards, 0);
+  g_assert_cmpstr (json_object_get_string_member (card, "fingerprint"), ==, fingerprint);
+  g_assert_cmpstr (json_object_get_string_member (card, "holder"), ==, "无主持卡人");
+  g_clear_pointer (&cards, json_array_unref);
+
+  /* the card now logs its holder in */
+  {
+    g_autoptr(GBytes) challenge = get_challenge (f);
+
+    g_assert_cmpuint (card_login (f, challenge, "unbound.pem", "unbound-key.pem", &reply), ==, 200);
+    g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (reply, "user"),
+                                                    "account"), ==, "demo-staff");
+    g_clear_pointer (&reply, json_object_unref);
+  }
+
+  /* demo-admin's card, another CA's, an expired one */
+  g_assert_cmpuint (bind_fixture (f, token, "holder.pem", "holder-key.pem", &reply), ==, 409);
+  g_assert_cmpstr (error_code (reply), ==, "card_bound_elsewhere");
+  g_clear_pointer (&reply, json_object_unref);
+  g_assert_cmpuint (bind_fixture (f, token, "other.pem", "other-key.pem", &reply), ==, 403);
+  g_assert_cmpstr (error_code (reply), ==, "certificate_untrusted");
+  g_clear_pointer (&reply, json_object_unref);
+  g_assert_cmpuint (bind_fixture (f, token, "expired.pem", "expired-key.pem", &reply), ==, 403);
+  g_assert_cmpstr (error_code (reply), ==, "certificate_expired");
+  g_clear_pointer (&reply, json_object_unref);
+  /* a signature by another key than the certificate's */
+  {
+    g_autoptr(GBytes) holder = kouan_test_card_load_certificate ("unbound.pem");
+    g_autoptr(GBytes) other_key = kouan_test_card_load_file ("other-key.pem");
+
+    g_assert_cmpuint (card_proof_post (f, "/api/v1/account/cards", token, holder, other_key,
+                                       NULL, &reply), ==, 403);
+    g_assert_cmpstr (error_code (reply), ==, "bad_signature");
+    g_clear_pointer (&reply, json_object_unref);
+  }
+  cards = list_cards (f, token);
+  g_assert_cmpuint (json_array_get_length (cards), ==, 1);
+  g_clear_pointer (&cards, json_array_unref);
+
+  /* unbinding: a wrong password, someone else's card, then the right way */
+  g_assert_cmpuint (unbind_with_password (f, token, fingerprint, "not-the-password", &reply), ==, 403);
+  g_assert_cmpstr (error_code (reply), ==, "wrong_password");
+  g_clear_pointer (&reply, json_object_unref);
+  g_assert_cmpuint (unbind_with_password (f, token,
+                                          "48bee51eced335e69eb7e4446e95f17d97b8bd09b5f56813ab7c3fb05d3727dc",
+                                          "kouan-demo", &reply), ==, 404);
+  g_clear_pointer (&reply, json_object_unref);
+  g_assert_cmpuint (unbind_with_password (f, token, fingerprint, "kouan-demo", &reply), ==, 204);
+  cards = list_cards (f, token);
+  g_assert_cmpuint (json_array_get_length (cards), ==, 0);
+  {
+    g_autoptr(GBytes) challenge = get_challenge (f);
+
+    assert_refused (f, challenge, "unbound.pem", "unbound-key.pem", "certificate_unbound");
+  }
+
+  /* both are in the audit log of demo-staff's enterprise, once each */
+  {
+    g_autofree char *admin = kouan_test_login (f->server, "demo-admin", "kouan-demo");
+    g_autoptr(JsonObject) audit = NULL;
+    JsonArray *items;
+    JsonObject *item;
+
+    g_assert_cmpuint (request (f, "GET", "/api/v1/enterprises/1/audit?action=card.", admin, NULL,
+                               &audit), ==, 200);
+    items = json_object_get_array_member (audit, "items");
+    g_assert_cmpuint (json_array_get_length (items), ==, 2);
+    item = json_array_get_object_element (items, 0);
+    g_assert_cmpstr (json_object_get_string_member (item, "action"), ==, "card.unbind");
+    g_assert_cmpstr (json_object_get_string_member (item, "account"), ==, "demo-staff");
+    g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (item, "before"),
+                                                    "fingerprint"), ==, fingerprint);
+    g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (item, "before"),
+                                                    "confirmed_by"), ==, "password");
+    item = json_array_get_object_element (items, 1);
+    g_assert_cmpstr (json_object_get_string_member (item, "action"), ==, "card.bind");
+    g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (item, "after"),
+                                                    "holder"), ==, "无主持卡人");
+  }
+}
+
+/* Unbinding with a fresh signature of the card instead of the password:
+ * only the card being unbound may sign. */
+static void
+test_unbind_by_card (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *token = NULL;
+  g_autoptr(GBytes) der = kouan_test_card_load_certificate ("unbound.pem");
+  g_autoptr(GBytes) key = kouan_test_card_load_file ("unbound-key.pem");
+  g_autoptr(GBytes) holder = kouan_test_card_load_certificate ("holder.pem");
+  g_autoptr(GBytes) holder_key = kouan_test_card_load_file ("holder-key.pem");
+  g_autofree char *fingerprint = kouan_card_certificate_get_fingerprint (der);
+  g_autoptr(JsonObject) reply = NULL;
+  g_autoptr(JsonArray) cards = NULL;
+
+  start_demo (f);
+  token = kouan_test_login (f->server, "demo-staff", "kouan-demo");
+  g_assert_cmpuint (bind_fixture (f, token, "unbound.pem", "unbound-key.pem", &reply), ==, 201);
+  g_clear_pointer (&reply, json_object_unref);
+
+  g_assert_cmpuint (card_proof_post (f, "/api/v1/account/cards/unbind", token, holder, holder_key,
+                                     fingerprint, &reply), ==, 403);
+  g_assert_cmpstr (error_code (reply), ==, "card_mismatch");
+  g_clear_pointer (&reply, json_object_unref);
+  g_assert_cmpuint (request (f, "POST", "/api/v1/account/cards/unbind", token,
+                             "{\"fingerprint\": \"abc\", \"password\": \"kouan-demo\"}", &reply), ==, 400);
+  g_clear_pointer (&reply, json_object_unref);
+
+  g_assert_cmpuint (card_proof_post (f, "/api/v1/account/cards/unbind", token, der, key,
+                                     fingerprint, &reply), ==, 204);
+  cards = list_cards (f, token);
+  g_assert_cmpuint (json_array_get_length (cards), ==, 0);
+}
+
+/* The messages of @eid's feed after *@cursor that are card expiry
+ * warnings, as @token sees them; advances *@cursor. */
+static guint
+count_card_warnings (Fixture    *f,
+                     const char *token,
+                     gint64      eid,
+                     gint64     *cursor)
+{
+  guint count = 0;
+  gboolean more = TRUE;
+
+  while (more)
+    {
+      g_autofree char *path = g_strdup_printf ("/api/v1/enterprises/%" G_GINT64_FORMAT
+                                               "/changes?since=%" G_GINT64_FORMAT "&limit=1000",
+                                               eid, *cursor);
+      g_autoptr(JsonObject) page = NULL;
+      JsonArray *changes;
+
+      g_assert_cmpuint (request (f, "GET", path, token, NULL, &page), ==, 200);
+      changes = json_object_get_array_member (page, "changes");
+      for (guint i = 0; i < json_array_get_length (changes); i++)
+        {
+          JsonObject *change = json_array_get_object_element (changes, i);
+          JsonObject *record;
+
+          if (g_strcmp0 (json_object_get_string_member (change, "collection"), "messages") != 0 ||
+              !json_object_has_member (change, "record"))
+            continue;
+          record = json_object_get_object_member (change, "record");
+          if (g_str_equal (json_object_get_string_member (record, "kind"), "warning") &&
+              g_str_has_prefix (json_object_get_string_member (record, "title"), "IC卡证书即将到期"))
+            count++;
+        }
+      *cursor = json_object_get_int_member (page, "cursor");
+      more = json_object_get_boolean_member (page, "more");
+    }
+  return count;
+}
+
+/* A card expiring in 10 days is listed as expiring and announced once, to
+ * its holder only. */
+static void
+test_expiring_card (Fixture       *f,
+                    gconstpointer  data)
+{
+  gint64 not_after = g_get_real_time () / G_USEC_PER_SEC + 10 * 24 * 3600;
+  g_autoptr(GBytes) key = NULL;
+  g_autoptr(GBytes) pem = kouan_test_card_issue ("card-ca.pem", "card-ca-key.pem", "将到期持卡人",
+                                                 not_after, &key);
+  g_autoptr(GBytes) der = kouan_test_card_pem_to_der (pem);
+  g_autoptr(JsonObject) login = NULL;
+  g_autoptr(JsonObject) reply = NULL;
+  g_autoptr(JsonArray) cards = NULL;
+  g_autofree char *admin = NULL;
+  const char *token;
+  gint64 eid, staff_cursor = 0, admin_cursor = 0;
+
+  start_demo (f);
+  g_assert_cmpuint (request (f, "POST", "/api/v1/session", NULL,
+                             "{\"account\": \"demo-staff\", \"password\": \"kouan-demo\"}", &login), ==, 200);
+  token = json_object_get_string_member (login, "token");
+  eid = json_object_get_int_member (json_object_get_object_member (
+          json_array_get_object_element (json_object_get_array_member (login, "memberships"), 0),
+          "enterprise"), "id");
+  admin = kouan_test_login (f->server, "demo-admin", "kouan-demo");
+  g_assert_cmpuint (count_card_warnings (f, token, eid, &staff_cursor), ==, 0);
+  g_assert_cmpuint (count_card_warnings (f, admin, eid, &admin_cursor), ==, 0);
+
+  g_assert_cmpuint (card_proof_post (f, "/api/v1/account/cards", token, der, key, NULL, &reply), ==, 201);
+  g_assert_true (json_object_get_boolean_member (reply, "expiring"));
+  g_assert_cmpint (json_object_get_int_member (reply, "not_after"), ==, not_after);
+  cards = list_cards (f, token);
+  g_assert_true (json_object_get_boolean_member (json_array_get_object_element (cards, 0), "expiring"));
+
+  g_assert_cmpuint (count_card_warnings (f, token, eid, &staff_cursor), ==, 1);
+  g_assert_cmpuint (count_card_warnings (f, admin, eid, &admin_cursor), ==, 0);
+  /* binding it again does not announce it again */
+  g_clear_pointer (&reply, json_object_unref);
+  g_assert_cmpuint (card_proof_post (f, "/api/v1/account/cards", token, der, key, NULL, &reply), ==, 200);
+  g_assert_cmpuint (count_card_warnings (f, token, eid, &staff_cursor), ==, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -416,6 +714,9 @@ main (int    argc,
   ADD ("unbound-certificate", test_unbound_certificate);
   ADD ("malformed-request", test_malformed_request);
   ADD ("throttled", test_throttled);
+  ADD ("bind-unbind", test_bind_unbind);
+  ADD ("unbind-by-card", test_unbind_by_card);
+  ADD ("expiring-card", test_expiring_card);
 #undef ADD
 
   return g_test_run ();

@@ -217,6 +217,97 @@ test_card (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
 }
 
+static GArray *
+cards_new (void)
+{
+  GArray *cards = g_array_new (FALSE, TRUE, sizeof (KouanStoredCard));
+
+  g_array_set_clear_func (cards, (GDestroyNotify) kouan_stored_card_clear);
+  return cards;
+}
+
+/* Binding a card to an account with its details, the one-account rule,
+ * the list, unbinding, and the expiry announcement that comes once. */
+static void
+test_card_binding (Fixture *f, gconstpointer data)
+{
+  KouanStorage *s = f->storage;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) list = cards_new ();
+  g_autoptr(GArray) expiring = cards_new ();
+  g_auto(KouanStoredCard) removed = { 0 };
+  g_autofree char *account = NULL;
+  g_autofree char *hash = NULL;
+  gint64 alice = make_user (s, "alice"), bob = make_user (s, "bob"), owner = 0;
+  KouanStoredCard card = { (char *) "fp-a", alice, (char *) "甲持卡人", (char *) "0a1b", 5000, 0 };
+  KouanStoredCard other = { (char *) "fp-b", alice, NULL, NULL, 900000, 0 };
+  KouanCardBindResult result;
+
+  g_assert_true (s->card->card_bind (s, &card, 100, &result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (result, ==, KOUAN_CARD_BIND_BOUND);
+  g_assert_true (s->card->card_bind (s, &card, 150, &result, &error));
+  g_assert_cmpint (result, ==, KOUAN_CARD_BIND_ALREADY);
+  g_assert_true (s->card->card_bind (s, &other, 200, &result, &error));
+  g_assert_cmpint (result, ==, KOUAN_CARD_BIND_BOUND);
+
+  /* bob cannot take alice's card, and nothing of hers changes */
+  card.user_id = bob;
+  card.holder = (char *) "冒名";
+  g_assert_true (s->card->card_bind (s, &card, 300, &result, &error));
+  g_assert_cmpint (result, ==, KOUAN_CARD_BIND_OTHER_ACCOUNT);
+  g_assert_true (s->card->certificate_user (s, "fp-a", &owner, &error));
+  g_assert_cmpint (owner, ==, alice);
+
+  g_assert_true (s->card->cards_list (s, alice, list, &error));
+  g_assert_cmpuint (list->len, ==, 2);
+  /* newest binding first; rebinding kept the first binding time */
+  g_assert_cmpstr (g_array_index (list, KouanStoredCard, 0).fingerprint, ==, "fp-b");
+  g_assert_null (g_array_index (list, KouanStoredCard, 0).holder);
+  g_assert_cmpstr (g_array_index (list, KouanStoredCard, 1).fingerprint, ==, "fp-a");
+  g_assert_cmpstr (g_array_index (list, KouanStoredCard, 1).holder, ==, "甲持卡人");
+  g_assert_cmpstr (g_array_index (list, KouanStoredCard, 1).serial, ==, "0a1b");
+  g_assert_cmpint (g_array_index (list, KouanStoredCard, 1).not_after, ==, 5000);
+  g_assert_cmpint (g_array_index (list, KouanStoredCard, 1).bound_at, ==, 100);
+  g_array_set_size (list, 0);
+  g_assert_true (s->card->cards_list (s, bob, list, &error));
+  g_assert_cmpuint (list->len, ==, 0);
+
+  /* only fp-a expires before 10000, and is announced once */
+  g_assert_true (s->card->cards_expiring (s, 10000, expiring, &error));
+  g_assert_cmpuint (expiring->len, ==, 1);
+  g_assert_cmpstr (g_array_index (expiring, KouanStoredCard, 0).fingerprint, ==, "fp-a");
+  g_assert_cmpint (g_array_index (expiring, KouanStoredCard, 0).user_id, ==, alice);
+  g_assert_true (s->card->card_expiry_announced (s, "fp-a", &error));
+  g_array_set_size (expiring, 0);
+  g_assert_true (s->card->cards_expiring (s, 10000, expiring, &error));
+  g_assert_cmpuint (expiring->len, ==, 0);
+
+  /* bob cannot unbind alice's card; alice can, and then bob may bind it */
+  g_assert_true (s->card->card_unbind (s, bob, "fp-a", &removed, &error));
+  g_assert_null (removed.fingerprint);
+  g_assert_true (s->card->card_unbind (s, alice, "fp-a", &removed, &error));
+  g_assert_cmpstr (removed.fingerprint, ==, "fp-a");
+  g_assert_cmpstr (removed.holder, ==, "甲持卡人");
+  g_assert_true (s->card->certificate_user (s, "fp-a", &owner, &error));
+  g_assert_cmpint (owner, ==, 0);
+  g_assert_true (s->card->card_bind (s, &card, 400, &result, &error));
+  g_assert_cmpint (result, ==, KOUAN_CARD_BIND_BOUND);
+  /* a new binding is announced again */
+  g_assert_true (s->card->cards_expiring (s, 10000, expiring, &error));
+  g_assert_cmpuint (expiring->len, ==, 1);
+  g_assert_cmpint (g_array_index (expiring, KouanStoredCard, 0).user_id, ==, bob);
+
+  g_assert_true (s->card->account_credentials (s, alice, &account, &hash, &error));
+  g_assert_cmpstr (account, ==, "alice");
+  g_assert_cmpstr (hash, ==, "hash-of-secret");
+  g_clear_pointer (&account, g_free);
+  g_clear_pointer (&hash, g_free);
+  g_assert_true (s->card->account_credentials (s, 99999, &account, &hash, &error));
+  g_assert_null (account);
+  g_assert_no_error (error);
+}
+
 static void
 test_mutation_ids (Fixture *f, gconstpointer data)
 {
@@ -836,6 +927,7 @@ main (int argc, char *argv[])
   g_test_add ("/storage/sqlite/sessions", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_sessions, fixture_teardown);
   g_test_add ("/storage/sqlite/throttle", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_throttle, fixture_teardown);
   g_test_add ("/storage/sqlite/card", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_card, fixture_teardown);
+  g_test_add ("/storage/sqlite/card-binding", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_card_binding, fixture_teardown);
   g_test_add ("/storage/sqlite/mutation-ids", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_mutation_ids, fixture_teardown);
   g_test_add ("/storage/sqlite/feed", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_feed, fixture_teardown);
   g_test_add ("/storage/sqlite/messages", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_messages, fixture_teardown);
@@ -851,6 +943,7 @@ main (int argc, char *argv[])
   g_test_add ("/storage/postgres/sessions", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_sessions, fixture_teardown);
   g_test_add ("/storage/postgres/throttle", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_throttle, fixture_teardown);
   g_test_add ("/storage/postgres/card", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_card, fixture_teardown);
+  g_test_add ("/storage/postgres/card-binding", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_card_binding, fixture_teardown);
   g_test_add ("/storage/postgres/mutation-ids", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_mutation_ids, fixture_teardown);
   g_test_add ("/storage/postgres/feed", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_feed, fixture_teardown);
   g_test_add ("/storage/postgres/messages", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_messages, fixture_teardown);

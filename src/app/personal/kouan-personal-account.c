@@ -7,6 +7,7 @@
 #include "kouan-grant-status.h"
 #include "kouan-json.h"
 #include "kouan-password-dialog.h"
+#include "kouan-personal-cards.h"
 #include "kouan-role.h"
 #include "kouan-personal-page-private.h"
 #include "kouan-store-access.h"
@@ -26,6 +27,7 @@ struct _KouanPersonalAccount
   GtkWidget         *account_row;
   GtkWidget         *card_login_button;
   GtkWidget         *card_row;
+  GtkWidget         *cards;
   GtkWidget         *email_row;
   GtkWidget         *method_row;
   GtkWidget         *phone_row;
@@ -71,7 +73,30 @@ _kouan_personal_account_reload (KouanPersonalAccount *self)
       self->loading = FALSE;
     }
   _kouan_personal_account_reload_roles (self);
+  _kouan_personal_cards_set_client (KOUAN_PERSONAL_CARDS (self->cards), page->client,
+                                    profile != NULL ? profile->account : page->account_name);
+  _kouan_personal_cards_reload (KOUAN_PERSONAL_CARDS (self->cards));
   load_remote (self);
+}
+
+static void
+on_cards_toast (KouanPersonalAccount *self,
+                const char           *text)
+{
+  if (self->page != NULL)
+    _kouan_personal_page_toast (self->page, text);
+}
+
+static void
+on_cards_changed (KouanPersonalAccount *self)
+{
+  load_remote (self);
+}
+
+GtkWidget *
+_kouan_personal_account_get_cards (KouanPersonalAccount *self)
+{
+  return self->cards;
 }
 
 void
@@ -449,18 +474,11 @@ on_account_loaded (GObject      *source,
   if (json_object_has_member (account, "card") && !json_object_get_null_member (account, "card"))
     card = json_object_get_object_member (account, "card");
 
+  /* The cards themselves are listed in 已绑定的IC卡 below. */
   if (card == NULL)
-    text = g_strdup (_("No IC card is bound to this account."));
-  else if (json_object_get_null_member (card, "holder"))
-    text = g_strdup (_("An IC card is bound to this account."));
+    text = g_strdup (_("Bind your IC card below, then log in with it here."));
   else
-    {
-      g_autofree char *date = kouan_format_unix_date (json_object_get_int_member (card, "not_after"));
-
-      /* Translators: the card holder's name and the card's expiry date */
-      text = g_strdup_printf (_("Bound: holder %s, valid until %s."),
-                              json_object_get_string_member (card, "holder"), date);
-    }
+    text = g_strdup (_("Log in with one of the cards bound below."));
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self->card_row), text);
 }
 
@@ -482,7 +500,10 @@ refresh (GtkWidget  *widget,
          const char *action,
          GVariant   *parameter)
 {
-  load_remote (KOUAN_PERSONAL_ACCOUNT (widget));
+  KouanPersonalAccount *self = KOUAN_PERSONAL_ACCOUNT (widget);
+
+  _kouan_personal_cards_reload (KOUAN_PERSONAL_CARDS (self->cards));
+  load_remote (self);
 }
 
 /* ---- change password ------------------------------------------------------ */
@@ -548,11 +569,13 @@ kouan_personal_account_class_init (KouanPersonalAccountClass *klass)
   object_class->finalize = kouan_personal_account_finalize;
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  g_type_ensure (KOUAN_TYPE_PERSONAL_CARDS);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/kouan/Kouan/ui/kouan-personal-account.ui");
   gtk_widget_class_bind_template_child (widget_class, KouanPersonalAccount, account_row);
   gtk_widget_class_bind_template_child (widget_class, KouanPersonalAccount, card_login_button);
   gtk_widget_class_bind_template_child (widget_class, KouanPersonalAccount, card_row);
+  gtk_widget_class_bind_template_child (widget_class, KouanPersonalAccount, cards);
   gtk_widget_class_bind_template_child (widget_class, KouanPersonalAccount, email_row);
   gtk_widget_class_bind_template_child (widget_class, KouanPersonalAccount, method_row);
   gtk_widget_class_bind_template_child (widget_class, KouanPersonalAccount, phone_row);
@@ -560,6 +583,8 @@ kouan_personal_account_class_init (KouanPersonalAccountClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KouanPersonalAccount, roles_list);
   gtk_widget_class_bind_template_child (widget_class, KouanPersonalAccount, sessions_list);
   gtk_widget_class_bind_template_callback (widget_class, on_contact_edited);
+  gtk_widget_class_bind_template_callback (widget_class, on_cards_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_cards_toast);
 
   gtk_widget_class_install_action (widget_class, "account.change-password", NULL, change_password);
   gtk_widget_class_install_action (widget_class, "account.refresh", NULL, refresh);

@@ -131,6 +131,8 @@ void       _kouan_personal_account_save      (KouanPersonalAccount *self);
 char      *_kouan_personal_account_get_roles_text (KouanPersonalAccount *self);
 const char *_kouan_personal_account_get_method_text (KouanPersonalAccount *self);
 GtkButton *_kouan_personal_account_get_card_login_button (KouanPersonalAccount *self);
+/* (transfer none) the KouanPersonalCards group */
+GtkWidget *_kouan_personal_account_get_cards (KouanPersonalAccount *self);
 
 /* kouan-personal-enterprises.c */
 #define KOUAN_TYPE_PERSONAL_ENTERPRISES (kouan_personal_enterprises_get_type ())

@@ -375,6 +375,12 @@ _kouan_personal_page_show (KouanPersonalPage *self,
   adw_leaflet_set_visible_child_name (ADW_LEAFLET (self->leaflet), "content");
 }
 
+GtkWidget *
+_kouan_personal_page_get_cards (KouanPersonalPage *self)
+{
+  return _kouan_personal_account_get_cards (KOUAN_PERSONAL_ACCOUNT (self->account));
+}
+
 GtkButton *
 _kouan_personal_page_get_card_login_button (KouanPersonalPage *self)
 {

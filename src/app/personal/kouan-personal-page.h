@@ -35,6 +35,8 @@ GtkWidget   *kouan_personal_page_create_header_avatar (KouanPersonalPage *self);
 
 /* For the UI tests */
 GtkButton   *_kouan_personal_page_get_card_login_button (KouanPersonalPage *self);
+/* (transfer none) the KouanPersonalCards group of 账号管理 */
+GtkWidget   *_kouan_personal_page_get_cards             (KouanPersonalPage *self);
 const char  *_kouan_personal_page_get_method_text       (KouanPersonalPage *self);
 void         _kouan_personal_page_show                  (KouanPersonalPage *self,
                                                          const char        *page);

@@ -95,6 +95,14 @@ kouan_stored_session_clear (KouanStoredSession *session)
 }
 
 void
+kouan_stored_card_clear (KouanStoredCard *card)
+{
+  g_clear_pointer (&card->fingerprint, g_free);
+  g_clear_pointer (&card->holder, g_free);
+  g_clear_pointer (&card->serial, g_free);
+}
+
+void
 kouan_stored_touch_clear (KouanStoredTouch *touch)
 {
   g_clear_pointer (&touch->collection, g_free);

@@ -100,6 +100,26 @@ typedef enum {
   KOUAN_CHALLENGE_EXPIRED,
 } KouanChallengeStatus;
 
+/* A certificate bound to an account: what the account page lists. */
+typedef struct {
+  char   *fingerprint;  /* lowercase hex SHA-256 of the DER */
+  gint64  user_id;
+  char   *holder;       /* (nullable) subject CN; NULL for bindings made
+                         * before the details were stored */
+  char   *serial;       /* (nullable) lowercase hex serial number */
+  gint64  not_after;    /* 0 when unknown */
+  gint64  bound_at;
+} KouanStoredCard;
+
+void kouan_stored_card_clear (KouanStoredCard *card);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (KouanStoredCard, kouan_stored_card_clear)
+
+typedef enum {
+  KOUAN_CARD_BIND_BOUND,          /* newly bound to the account */
+  KOUAN_CARD_BIND_ALREADY,        /* was bound to it already (details refreshed) */
+  KOUAN_CARD_BIND_OTHER_ACCOUNT,  /* actively bound to another account: unchanged */
+} KouanCardBindResult;
+
 typedef struct {
   /* Forgets challenges that expired before @before */
   gboolean (*challenges_sweep)       (KouanStorage *storage, gint64 before,
@@ -121,6 +141,35 @@ typedef struct {
   /* The active user an active certificate is bound to, or 0 */
   gboolean (*certificate_user)       (KouanStorage *storage, const char *fingerprint,
                                       gint64 *out_user_id, GError **error);
+
+  /* Binds @card->fingerprint to @card->user_id with its details, unless
+   * it is actively bound to another account (an unbound or revoked row
+   * is taken over); decided by the database, so two accounts binding
+   * one card at once cannot both win. */
+  gboolean (*card_bind)              (KouanStorage *storage, const KouanStoredCard *card,
+                                      gint64 now, KouanCardBindResult *out,
+                                      GError **error);
+  /* Appends to @out (KouanStoredCard) the cards actively bound to
+   * @user_id, most recently bound first. */
+  gboolean (*cards_list)             (KouanStorage *storage, gint64 user_id,
+                                      GArray *out, GError **error);
+  /* Removes @user_id's binding of @fingerprint and fills @out with what
+   * it was (out->fingerprint NULL: the account has no such card). */
+  gboolean (*card_unbind)            (KouanStorage *storage, gint64 user_id,
+                                      const char *fingerprint, KouanStoredCard *out,
+                                      GError **error);
+  /* Appends to @out (KouanStoredCard) the cards of active accounts that
+   * expire before @before and were not announced yet */
+  gboolean (*cards_expiring)         (KouanStorage *storage, gint64 before,
+                                      GArray *out, GError **error);
+  /* Records that @fingerprint's expiry was announced (once per binding) */
+  gboolean (*card_expiry_announced)  (KouanStorage *storage, const char *fingerprint,
+                                      GError **error);
+  /* The account and password hash of @user_id, to confirm a card change
+   * with the password (*out_account NULL: no such active account) */
+  gboolean (*account_credentials)    (KouanStorage *storage, gint64 user_id,
+                                      char **out_account, char **out_hash,
+                                      GError **error);
 } KouanStorageCard;
 
 /* ---- area 3: the change feed and mutation ids ----------------------- */

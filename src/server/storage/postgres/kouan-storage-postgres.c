@@ -109,6 +109,13 @@ static const char *const migrations[] = {
   "  after_json text,"
   "  created_at bigint NOT NULL);"
   "CREATE INDEX audit_log_enterprise ON audit_log (enterprise_id, id);",
+  /* 4: a bound IC card's details, whether its coming expiry was
+   * announced, and the account's cards found by account */
+  "ALTER TABLE card_certificates ADD COLUMN holder text;"
+  "ALTER TABLE card_certificates ADD COLUMN serial text;"
+  "ALTER TABLE card_certificates ADD COLUMN not_after bigint NOT NULL DEFAULT 0;"
+  "ALTER TABLE card_certificates ADD COLUMN expiry_announced boolean NOT NULL DEFAULT false;"
+  "CREATE INDEX card_certificates_user ON card_certificates (user_id);",
 };
 
 static gboolean
@@ -487,6 +494,162 @@ certificate_user (KouanStorage *storage, const char *fingerprint, gint64 *out_us
   return TRUE;
 }
 
+#define CARD_COLUMNS "fingerprint, user_id, holder, serial, not_after, created_at"
+
+static void
+card_from_row (PGresult *r, int row, KouanStoredCard *card)
+{
+  card->fingerprint = g_strdup (PQgetvalue (r, row, 0));
+  card->user_id = int_at (r, row, 1);
+  card->holder = PQgetisnull (r, row, 2) ? NULL : g_strdup (PQgetvalue (r, row, 2));
+  card->serial = PQgetisnull (r, row, 3) ? NULL : g_strdup (PQgetvalue (r, row, 3));
+  card->not_after = int_at (r, row, 4);
+  card->bound_at = int_at (r, row, 5);
+}
+
+static gboolean
+cards_from_result (PGresult *r, GArray *out)
+{
+  if (r == NULL)
+    return FALSE;
+  for (int i = 0; i < PQntuples (r); i++)
+    {
+      KouanStoredCard card = { 0 };
+
+      card_from_row (r, i, &card);
+      g_array_append_val (out, card);
+    }
+  PQclear (r);
+  return TRUE;
+}
+
+static gboolean
+card_bind (KouanStorage *storage, const KouanStoredCard *card, gint64 now,
+           KouanCardBindResult *out, GError **error)
+{
+  SELF;
+  INT (uid, card->user_id);
+  INT (at, now);
+  INT (expires, card->not_after);
+  const char *lookup[] = { card->fingerprint };
+  const char *params[] = { card->fingerprint, uid, at, card->holder, card->serial, expires };
+  gboolean already = FALSE;
+  PGresult *r;
+
+  r = run (self, "SELECT user_id, active FROM card_certificates WHERE fingerprint = $1",
+           1, lookup, error, "Looking up a card");
+  if (r == NULL)
+    return FALSE;
+  if (PQntuples (r) == 1)
+    already = int_at (r, 0, 0) == card->user_id && *PQgetvalue (r, 0, 1) == 't';
+  PQclear (r);
+
+  /* The WHERE of the upsert keeps another account's card: no row comes
+   * back then, and of two accounts binding it at once the second waits
+   * on the row lock and finds it taken. */
+  r = run (self,
+    "INSERT INTO card_certificates (fingerprint, user_id, active, created_at, holder, serial,"
+    "                               not_after, expiry_announced)"
+    " VALUES ($1, $2, true, $3, $4, $5, $6, false)"
+    " ON CONFLICT (fingerprint) DO UPDATE SET"
+    "  holder = excluded.holder, serial = excluded.serial, not_after = excluded.not_after,"
+    "  created_at = CASE WHEN card_certificates.user_id = excluded.user_id AND card_certificates.active"
+    "               THEN card_certificates.created_at ELSE excluded.created_at END,"
+    "  expiry_announced = CASE WHEN card_certificates.user_id = excluded.user_id"
+    "                      AND card_certificates.active AND card_certificates.not_after = excluded.not_after"
+    "                     THEN card_certificates.expiry_announced ELSE false END,"
+    "  user_id = excluded.user_id, active = true"
+    " WHERE card_certificates.user_id = excluded.user_id OR NOT card_certificates.active"
+    " RETURNING user_id", 6, params, error, "Binding a card");
+  if (r == NULL)
+    return FALSE;
+  if (PQntuples (r) == 1)
+    *out = already ? KOUAN_CARD_BIND_ALREADY : KOUAN_CARD_BIND_BOUND;
+  else
+    *out = KOUAN_CARD_BIND_OTHER_ACCOUNT;
+  PQclear (r);
+  return TRUE;
+}
+
+static gboolean
+cards_list (KouanStorage *storage, gint64 user_id, GArray *out, GError **error)
+{
+  SELF;
+  INT (uid, user_id);
+  const char *params[] = { uid };
+
+  return cards_from_result (run (self,
+    "SELECT " CARD_COLUMNS " FROM card_certificates WHERE user_id = $1 AND active"
+    " ORDER BY created_at DESC, fingerprint", 1, params, error, "Listing an account's cards"), out);
+}
+
+static gboolean
+card_unbind (KouanStorage *storage, gint64 user_id, const char *fingerprint,
+             KouanStoredCard *out, GError **error)
+{
+  SELF;
+  INT (uid, user_id);
+  const char *params[] = { uid, fingerprint };
+  PGresult *r;
+
+  memset (out, 0, sizeof *out);
+  r = run (self, "DELETE FROM card_certificates WHERE user_id = $1 AND fingerprint = $2 AND active"
+           " RETURNING " CARD_COLUMNS, 2, params, error, "Unbinding a card");
+  if (r == NULL)
+    return FALSE;
+  if (PQntuples (r) == 1)
+    card_from_row (r, 0, out);
+  PQclear (r);
+  return TRUE;
+}
+
+static gboolean
+cards_expiring (KouanStorage *storage, gint64 before, GArray *out, GError **error)
+{
+  SELF;
+  INT (until, before);
+  const char *params[] = { until };
+
+  return cards_from_result (run (self,
+    "SELECT c.fingerprint, c.user_id, c.holder, c.serial, c.not_after, c.created_at"
+    " FROM card_certificates c JOIN users u ON u.id = c.user_id"
+    " WHERE c.active AND u.active AND NOT c.expiry_announced"
+    "   AND c.not_after > 0 AND c.not_after < $1 ORDER BY c.not_after, c.fingerprint",
+    1, params, error, "Finding expiring cards"), out);
+}
+
+static gboolean
+card_expiry_announced (KouanStorage *storage, const char *fingerprint, GError **error)
+{
+  SELF;
+  const char *params[] = { fingerprint };
+
+  return run_done (self, "UPDATE card_certificates SET expiry_announced = true WHERE fingerprint = $1",
+                   1, params, error, "Marking a card's expiry announced");
+}
+
+static gboolean
+account_credentials (KouanStorage *storage, gint64 user_id, char **out_account,
+                     char **out_hash, GError **error)
+{
+  SELF;
+  INT (uid, user_id);
+  const char *params[] = { uid };
+  PGresult *r = run (self, "SELECT account, password_hash FROM users WHERE id = $1 AND active",
+                     1, params, error, "Looking up an account");
+
+  *out_account = *out_hash = NULL;
+  if (r == NULL)
+    return FALSE;
+  if (PQntuples (r) == 1)
+    {
+      *out_account = g_strdup (PQgetvalue (r, 0, 0));
+      *out_hash = g_strdup (PQgetvalue (r, 0, 1));
+    }
+  PQclear (r);
+  return TRUE;
+}
+
 static const KouanStorageCard card_area = {
   .challenges_sweep = challenges_sweep,
   .challenges_outstanding = challenges_outstanding,
@@ -494,6 +657,12 @@ static const KouanStorageCard card_area = {
   .challenge_consume = challenge_consume,
   .certificate_bind = certificate_bind,
   .certificate_user = certificate_user,
+  .card_bind = card_bind,
+  .cards_list = cards_list,
+  .card_unbind = card_unbind,
+  .cards_expiring = cards_expiring,
+  .card_expiry_announced = card_expiry_announced,
+  .account_credentials = account_credentials,
 };
 
 /* ---- change feed and mutation ids ------------------------------------ */

@@ -407,6 +407,189 @@ certificate_user (KouanStorage *storage, const char *fingerprint, gint64 *out_us
   return TRUE;
 }
 
+/* The columns of KouanStoredCard, in its order, from column @first */
+#define CARD_COLUMNS "fingerprint, user_id, holder, serial, not_after, created_at"
+
+static void
+card_from_row (sqlite3_stmt *s, KouanStoredCard *card)
+{
+  const char *holder = (const char *) sqlite3_column_text (s, 2);
+  const char *serial = (const char *) sqlite3_column_text (s, 3);
+
+  card->fingerprint = g_strdup ((const char *) sqlite3_column_text (s, 0));
+  card->user_id = sqlite3_column_int64 (s, 1);
+  card->holder = g_strdup (holder);
+  card->serial = g_strdup (serial);
+  card->not_after = sqlite3_column_int64 (s, 4);
+  card->bound_at = sqlite3_column_int64 (s, 5);
+}
+
+/* Appends the rows of @s to @out (KouanStoredCard) */
+static gboolean
+cards_from_rows (SqliteStorage *self, sqlite3_stmt *s, GArray *out, GError **error,
+                 const char *what)
+{
+  int rc;
+
+  while ((rc = sqlite3_step (s)) == SQLITE_ROW)
+    {
+      KouanStoredCard card = { 0 };
+
+      card_from_row (s, &card);
+      g_array_append_val (out, card);
+    }
+  sqlite3_reset (s);
+  if (rc != SQLITE_DONE)
+    return fail (self, error, what);
+  return TRUE;
+}
+
+static gboolean
+card_bind (KouanStorage *storage, const KouanStoredCard *card, gint64 now,
+           KouanCardBindResult *out, GError **error)
+{
+  SELF;
+  sqlite3_stmt *s = stmt (self,
+    "SELECT user_id, active FROM card_certificates WHERE fingerprint = ?1");
+  gboolean already = FALSE;
+  int rc;
+
+  bind_text (s, 1, card->fingerprint);
+  rc = sqlite3_step (s);
+  if (rc == SQLITE_ROW)
+    already = sqlite3_column_int64 (s, 0) == card->user_id && sqlite3_column_int (s, 1) != 0;
+  sqlite3_reset (s);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return fail (self, error, "Looking up a card");
+
+  /* The WHERE of the upsert is what keeps another account's card: no row
+   * comes back then. All right-hand sides read the old row. */
+  s = stmt (self,
+    "INSERT INTO card_certificates (fingerprint, user_id, active, created_at, holder, serial,"
+    "                               not_after, expiry_announced)"
+    " VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, 0)"
+    " ON CONFLICT (fingerprint) DO UPDATE SET"
+    "  holder = excluded.holder, serial = excluded.serial, not_after = excluded.not_after,"
+    "  created_at = CASE WHEN card_certificates.user_id = excluded.user_id AND card_certificates.active"
+    "               THEN card_certificates.created_at ELSE excluded.created_at END,"
+    "  expiry_announced = CASE WHEN card_certificates.user_id = excluded.user_id"
+    "                      AND card_certificates.active AND card_certificates.not_after = excluded.not_after"
+    "                     THEN card_certificates.expiry_announced ELSE 0 END,"
+    "  user_id = excluded.user_id, active = 1"
+    " WHERE card_certificates.user_id = excluded.user_id OR NOT card_certificates.active"
+    " RETURNING user_id");
+  bind_text (s, 1, card->fingerprint);
+  sqlite3_bind_int64 (s, 2, card->user_id);
+  sqlite3_bind_int64 (s, 3, now);
+  bind_text (s, 4, card->holder);
+  bind_text (s, 5, card->serial);
+  sqlite3_bind_int64 (s, 6, card->not_after);
+  rc = sqlite3_step (s);
+  if (rc == SQLITE_ROW)
+    {
+      rc = sqlite3_step (s);
+      *out = already ? KOUAN_CARD_BIND_ALREADY : KOUAN_CARD_BIND_BOUND;
+    }
+  else
+    *out = KOUAN_CARD_BIND_OTHER_ACCOUNT;
+  sqlite3_reset (s);
+  if (rc != SQLITE_DONE)
+    return fail (self, error, "Binding a card");
+  return TRUE;
+}
+
+static gboolean
+cards_list (KouanStorage *storage, gint64 user_id, GArray *out, GError **error)
+{
+  SELF;
+  sqlite3_stmt *s = stmt (self,
+    "SELECT " CARD_COLUMNS " FROM card_certificates WHERE user_id = ?1 AND active"
+    " ORDER BY created_at DESC, fingerprint");
+
+  sqlite3_bind_int64 (s, 1, user_id);
+  return cards_from_rows (self, s, out, error, "Listing an account's cards");
+}
+
+static gboolean
+card_unbind (KouanStorage *storage, gint64 user_id, const char *fingerprint,
+             KouanStoredCard *out, GError **error)
+{
+  SELF;
+  sqlite3_stmt *s = stmt (self,
+    "DELETE FROM card_certificates WHERE user_id = ?1 AND fingerprint = ?2 AND active"
+    " RETURNING " CARD_COLUMNS);
+  int rc;
+
+  memset (out, 0, sizeof *out);
+  sqlite3_bind_int64 (s, 1, user_id);
+  bind_text (s, 2, fingerprint);
+  rc = sqlite3_step (s);
+  if (rc == SQLITE_ROW)
+    {
+      card_from_row (s, out);
+      rc = sqlite3_step (s);
+    }
+  sqlite3_reset (s);
+  if (rc != SQLITE_DONE)
+    {
+      kouan_stored_card_clear (out);
+      return fail (self, error, "Unbinding a card");
+    }
+  return TRUE;
+}
+
+static gboolean
+cards_expiring (KouanStorage *storage, gint64 before, GArray *out, GError **error)
+{
+  SELF;
+  sqlite3_stmt *s = stmt (self,
+    "SELECT c.fingerprint, c.user_id, c.holder, c.serial, c.not_after, c.created_at"
+    " FROM card_certificates c JOIN users u ON u.id = c.user_id"
+    " WHERE c.active AND u.active AND NOT c.expiry_announced"
+    "   AND c.not_after > 0 AND c.not_after < ?1 ORDER BY c.not_after, c.fingerprint");
+
+  sqlite3_bind_int64 (s, 1, before);
+  return cards_from_rows (self, s, out, error, "Finding expiring cards");
+}
+
+static gboolean
+card_expiry_announced (KouanStorage *storage, const char *fingerprint, GError **error)
+{
+  SELF;
+  sqlite3_stmt *s = stmt (self,
+    "UPDATE card_certificates SET expiry_announced = 1 WHERE fingerprint = ?1");
+
+  bind_text (s, 1, fingerprint);
+  return done (self, s, error, "Marking a card's expiry announced");
+}
+
+static gboolean
+account_credentials (KouanStorage *storage, gint64 user_id, char **out_account,
+                     char **out_hash, GError **error)
+{
+  SELF;
+  sqlite3_stmt *s = stmt (self,
+    "SELECT account, password_hash FROM users WHERE id = ?1 AND active");
+  int rc;
+
+  *out_account = *out_hash = NULL;
+  sqlite3_bind_int64 (s, 1, user_id);
+  rc = sqlite3_step (s);
+  if (rc == SQLITE_ROW)
+    {
+      *out_account = g_strdup ((const char *) sqlite3_column_text (s, 0));
+      *out_hash = g_strdup ((const char *) sqlite3_column_text (s, 1));
+    }
+  sqlite3_reset (s);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      g_clear_pointer (out_account, g_free);
+      g_clear_pointer (out_hash, g_free);
+      return fail (self, error, "Looking up an account");
+    }
+  return TRUE;
+}
+
 static const KouanStorageCard card_area = {
   .challenges_sweep = challenges_sweep,
   .challenges_outstanding = challenges_outstanding,
@@ -414,6 +597,12 @@ static const KouanStorageCard card_area = {
   .challenge_consume = challenge_consume,
   .certificate_bind = certificate_bind,
   .certificate_user = certificate_user,
+  .card_bind = card_bind,
+  .cards_list = cards_list,
+  .card_unbind = card_unbind,
+  .cards_expiring = cards_expiring,
+  .card_expiry_announced = card_expiry_announced,
+  .account_credentials = account_credentials,
 };
 
 /* ---- change feed and mutation ids ------------------------------------ */
