@@ -1662,6 +1662,7 @@ typedef struct {
   gint64  user_id;
   char   *title;
   char   *body;
+  char   *actions;
 } Notice;
 
 static void
@@ -1671,6 +1672,7 @@ notice_clear (gpointer data)
 
   g_free (notice->title);
   g_free (notice->body);
+  g_free (notice->actions);
 }
 
 void
@@ -1699,7 +1701,10 @@ kouan_server_admin_check_grants (KouanServer *self)
     "SELECT g.id, g.enterprise_id, g.user_id,"
     "   '权限即将到期：' || u.name || '的“' || r.name || '”角色',"
     "   u.name || '（' || u.account || '）的“' || r.name || '”角色权限将于 ' || g.ends_on ||"
-    "   ' 到期。如需继续使用，请联系管理员在“管理员中心 → 人员权限”中延长有效期。'"
+    "   ' 到期。如需继续使用，请联系管理员在“管理员中心 → 人员权限”中延长有效期。',"
+    /* the notice's action: 人员权限 at this member (docs/api.md) */
+    "   json_array (json_object ('label', '在人员权限中查看', 'area', 'admin.staff',"
+    "                            'object', u.account))"
     " FROM grants g JOIN users u ON u.id = g.user_id JOIN roles r ON r.id = g.role_id"
     " JOIN memberships m ON m.user_id = g.user_id AND m.enterprise_id = g.enterprise_id"
     " WHERE g.notified_on IS NULL AND g.ends_on IS NOT NULL"
@@ -1711,6 +1716,7 @@ kouan_server_admin_check_grants (KouanServer *self)
         sqlite3_column_int64 (stmt, 0), sqlite3_column_int64 (stmt, 1), sqlite3_column_int64 (stmt, 2),
         g_strdup ((const char *) sqlite3_column_text (stmt, 3)),
         g_strdup ((const char *) sqlite3_column_text (stmt, 4)),
+        g_strdup ((const char *) sqlite3_column_text (stmt, 5)),
       };
 
       g_array_append_val (notices, notice);
@@ -1723,12 +1729,13 @@ kouan_server_admin_check_grants (KouanServer *self)
       gint64 message_id;
 
       stmt = kouan_server_db_stmt (self,
-        "INSERT INTO messages (enterprise_id, kind, category, title, body, created_at)"
-        " VALUES (?1, 'notice', '权限管理', ?2, ?3, ?4)");
+        "INSERT INTO messages (enterprise_id, kind, category, title, body, created_at, actions)"
+        " VALUES (?1, 'notice', '权限管理', ?2, ?3, ?4, ?5)");
       sqlite3_bind_int64 (stmt, 1, notice->enterprise_id);
       sqlite3_bind_text (stmt, 2, notice->title, -1, SQLITE_TRANSIENT);
       sqlite3_bind_text (stmt, 3, notice->body, -1, SQLITE_TRANSIENT);
       sqlite3_bind_int64 (stmt, 4, g_get_real_time () / G_USEC_PER_SEC);
+      sqlite3_bind_text (stmt, 5, notice->actions, -1, SQLITE_TRANSIENT);
       if (!kouan_server_db_step_done (self, stmt, &error))
         goto failed;
       message_id = sqlite3_last_insert_rowid (self->db);

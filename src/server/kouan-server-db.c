@@ -765,6 +765,10 @@ static const char *const migrations[] = {
   "  seq           INTEGER NOT NULL,"
   "  at            INTEGER NOT NULL,"
   "  PRIMARY KEY (enterprise_id, collection, record_id)) WITHOUT ROWID;",
+  /* 12: messages you can act on (issue 15): the record's "actions" as
+   * JSON text, written only by the server's own code (demo data, grant
+   * notices); NULL for none */
+  "ALTER TABLE messages ADD COLUMN actions TEXT;",
 };
 
 static gboolean
@@ -1198,6 +1202,26 @@ kouan_server_db_memberships_json (KouanServer *self,
   return memberships;
 }
 
+/* The stored "actions" (always an array on the wire, empty for none). */
+static JsonNode *
+message_actions_node (sqlite3_stmt *stmt,
+                      int           column)
+{
+  const char *text = (const char *) sqlite3_column_text (stmt, column);
+  g_autoptr(GError) error = NULL;
+  JsonNode *node = text != NULL ? kouan_json_parse (text, -1, &error) : NULL;
+
+  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
+    return node;
+  if (text != NULL)
+    g_warning ("A message's stored actions are not a JSON array: %s",
+               error != NULL ? error->message : text);
+  g_clear_pointer (&node, json_node_unref);
+  node = json_node_new (JSON_NODE_ARRAY);
+  json_node_take_array (node, json_array_new ());
+  return node;
+}
+
 JsonObject *
 kouan_server_db_message_json (KouanServer *self,
                               gint64       enterprise_id,
@@ -1206,7 +1230,7 @@ kouan_server_db_message_json (KouanServer *self,
 {
   sqlite3_stmt *stmt = kouan_server_db_stmt (self,
     "SELECT m.kind, m.category, m.title, m.body, m.severity, m.created_at,"
-    "       COALESCE (s.read, 0), COALESCE (s.starred, 0)"
+    "       COALESCE (s.read, 0), COALESCE (s.starred, 0), m.actions"
     " FROM messages m LEFT JOIN message_states s"
     "   ON s.message_id = m.id AND s.user_id = ?3"
     " WHERE m.id = ?2 AND m.enterprise_id = ?1");
@@ -1230,6 +1254,7 @@ kouan_server_db_message_json (KouanServer *self,
       json_object_set_int_member (message, "created_at", sqlite3_column_int64 (stmt, 5));
       json_object_set_boolean_member (message, "read", sqlite3_column_int (stmt, 6) != 0);
       json_object_set_boolean_member (message, "starred", sqlite3_column_int (stmt, 7) != 0);
+      json_object_set_member (message, "actions", message_actions_node (stmt, 8));
     }
   sqlite3_reset (stmt);
   return message;
