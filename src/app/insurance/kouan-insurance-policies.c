@@ -182,6 +182,15 @@ kouan_insurance_policies_reload (KouanInsurancePolicies *self)
         current = kouan_store_get_policy (self->store, self->enterprise_id, self->policy->id, NULL);
       note_waiting (self, current);
       show_policy (self, current);
+      /* the row of the policy shown stays selected (a message's action
+       * opened it, or the user did) */
+      for (guint i = 0; current != NULL && i < n; i++)
+        {
+          g_autoptr(KouanPolicy) listed = g_list_model_get_item (G_LIST_MODEL (self->policies), i);
+
+          if (listed->id == current->id)
+            gtk_single_selection_set_selected (self->selection, i);
+        }
     }
 }
 
