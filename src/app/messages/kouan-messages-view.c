@@ -29,6 +29,7 @@ struct _KouanMessagesView
   GtkToggleButton    *read_button;
   GtkSearchEntry     *search_entry;
   GtkSingleSelection *selection;
+  GtkWidget          *severity_bar;
   GtkDropDown        *severity_dropdown;
   GtkDropDown        *sort_dropdown;
   GtkCheckButton     *starred_button;
@@ -1161,8 +1162,7 @@ kouan_messages_view_constructed (GObject *object)
                                   : _("Notices"),
                                   -1);
   /* severity is the warnings' alone */
-  gtk_widget_set_visible (GTK_WIDGET (self->severity_dropdown), self->kind == KOUAN_MESSAGE_KIND_WARNING);
-  gtk_widget_set_visible (GTK_WIDGET (self->sort_dropdown), self->kind == KOUAN_MESSAGE_KIND_WARNING);
+  gtk_widget_set_visible (self->severity_bar, self->kind == KOUAN_MESSAGE_KIND_WARNING);
   kouan_messages_view_update_empty_state (self);
 }
 
@@ -1346,6 +1346,7 @@ kouan_messages_view_class_init (KouanMessagesViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KouanMessagesView, read_button);
   gtk_widget_class_bind_template_child (widget_class, KouanMessagesView, search_entry);
   gtk_widget_class_bind_template_child (widget_class, KouanMessagesView, selection);
+  gtk_widget_class_bind_template_child (widget_class, KouanMessagesView, severity_bar);
   gtk_widget_class_bind_template_child (widget_class, KouanMessagesView, severity_dropdown);
   gtk_widget_class_bind_template_child (widget_class, KouanMessagesView, sort_dropdown);
   gtk_widget_class_bind_template_child (widget_class, KouanMessagesView, starred_button);
