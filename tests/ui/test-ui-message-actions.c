@@ -6,10 +6,13 @@
  * buttons open the right page at the right object (the pending policy in
  * 信用保险, the 业务设置 switch and 企业设置 field of a tax warning, the
  * member of a grant expiry notice in 人员权限); an area the member may not
- * open offers no button. */
+ * open offers no button. With KOUAN_SHOT_DIR set, the warnings with a tax
+ * warning open are saved there as message-actions-WIDTH.png (wide and
+ * 600 px), in the language of LANGUAGE with KOUAN_LOCALEDIR. */
 #include "config.h"
 
 #include <stdlib.h>
+#include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <adwaita.h>
 #include <gtk/gtk.h>
@@ -354,6 +357,37 @@ admin_page_shown (gpointer user_data)
          g_strcmp0 (kouan_admin_view_get_visible_menu (admin), user_data) == 0;
 }
 
+static void
+save_shot (void)
+{
+  GtkWidget *window = GTK_WIDGET (fixture.window);
+  const char *dir = g_getenv ("KOUAN_SHOT_DIR");
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *file = NULL;
+  g_autofree char *path = NULL;
+  GtkSnapshot *snapshot;
+  int width, height;
+
+  if (dir == NULL)
+    return;
+  spin (400);
+  width = gtk_widget_get_width (window);
+  height = gtk_widget_get_height (window);
+  paintable = gtk_widget_paintable_new (window);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  if (node == NULL)
+    return;
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  file = g_strdup_printf ("message-actions-%d.png", width);
+  path = g_build_filename (dir, file, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+}
+
 /* --- tests ----------------------------------------------------------- */
 
 /* Choosing a minimum severity lists only those warnings, counts only
@@ -530,6 +564,14 @@ test_action_opens_settings_field (void)
   message = server_message_with_action ("admin.business");
   kouan_window_show_area (fixture.window, "warnings");
   detail = open_message (fixture.warnings, message->id);
+  save_shot ();
+  if (g_getenv ("KOUAN_SHOT_DIR") != NULL)
+    {
+      gtk_window_set_default_size (GTK_WINDOW (fixture.window), 600, 800);
+      save_shot ();
+      gtk_window_set_default_size (GTK_WINDOW (fixture.window), 1100, 700);
+      spin (200);
+    }
   g_signal_emit_by_name (only_button (detail, 2, 0), "clicked");
   g_assert_true (wait_until (admin_page_shown, (gpointer) "admin.business"));
   spin (100);
@@ -613,6 +655,12 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
   gtk_init ();
+  if (g_getenv ("KOUAN_LOCALEDIR") != NULL)
+    {
+      bindtextdomain (GETTEXT_PACKAGE, g_getenv ("KOUAN_LOCALEDIR"));
+      bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+      textdomain (GETTEXT_PACKAGE);
+    }
 
   g_test_add_func ("/ui/message-actions/severity-filter", test_severity_filter);
   g_test_add_func ("/ui/message-actions/severity-order", test_severity_order);
