@@ -18,6 +18,7 @@
 static gint64
 record_seq (KouanServer               *self,
             const KouanServerMutation *mutation,
+            gint64                     record_id,
             gint64                     enterprise_id,
             gint64                     user_id)
 {
@@ -29,7 +30,7 @@ record_seq (KouanServer               *self,
 
   sqlite3_bind_int64 (stmt, 1, enterprise_id);
   sqlite3_bind_text (stmt, 2, mutation->collection, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 3, mutation->record_id);
+  sqlite3_bind_int64 (stmt, 3, record_id);
   sqlite3_bind_int64 (stmt, 4, user_id);
   if (kouan_server_db_row (self, stmt))
     seq = sqlite3_column_int64 (stmt, 0);
@@ -110,6 +111,7 @@ check (KouanServer                 *self,
 static gboolean
 note_edit (KouanServer                *self,
            const KouanServerMutation  *mutation,
+           gint64                      record_id,
            gint64                      enterprise_id,
            gint64                      user_id,
            gint64                      seq,
@@ -123,7 +125,7 @@ note_edit (KouanServer                *self,
 
   sqlite3_bind_int64 (stmt, 1, enterprise_id);
   sqlite3_bind_text (stmt, 2, mutation->collection, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 3, mutation->record_id);
+  sqlite3_bind_int64 (stmt, 3, record_id);
   sqlite3_bind_int64 (stmt, 4, user_id);
   sqlite3_bind_int64 (stmt, 5, seq);
   sqlite3_bind_int64 (stmt, 6, g_get_real_time () / G_USEC_PER_SEC);
@@ -142,11 +144,31 @@ kouan_server_conflict_apply (KouanServer                 *self,
   const char *status = NULL;
   gint64 before, after;
 
-  /* A create has no earlier version to conflict with. */
+  /* A create has no earlier version to conflict with; it is noted
+   * under the record's new id, so the user's own edits queued after it
+   * (under the temporary id, re-pointed by the client) see it as theirs. */
   if (mutation->record_id <= 0)
-    return collection->apply (self, mutation, enterprise_id, user_id, error);
+    {
+      JsonObject *record = NULL;
+      gint64 id = 0, seq;
 
-  before = record_seq (self, mutation, enterprise_id, user_id);
+      result = collection->apply (self, mutation, enterprise_id, user_id, error);
+      if (result == NULL ||
+          !kouan_json_get_string (result, "status", &status, NULL) ||
+          g_strcmp0 (status, "applied") != 0 ||
+          !kouan_json_get_object (result, "record", &record, NULL) ||
+          !kouan_json_get_int (record, "id", &id, NULL) || id <= 0)
+        return result;
+      seq = record_seq (self, mutation, id, enterprise_id, user_id);
+      if (seq > 0 && !note_edit (self, mutation, id, enterprise_id, user_id, seq, error))
+        {
+          json_object_unref (result);
+          return NULL;
+        }
+      return result;
+    }
+
+  before = record_seq (self, mutation, mutation->record_id, enterprise_id, user_id);
   result = check (self, collection, mutation, enterprise_id, user_id, before);
   if (result != NULL)
     return result;
@@ -158,8 +180,8 @@ kouan_server_conflict_apply (KouanServer                 *self,
     return result;
 
   /* Only an edit that changed the record made the newest change. */
-  after = record_seq (self, mutation, enterprise_id, user_id);
-  if (after > before && !note_edit (self, mutation, enterprise_id, user_id, after, error))
+  after = record_seq (self, mutation, mutation->record_id, enterprise_id, user_id);
+  if (after > before && !note_edit (self, mutation, mutation->record_id, enterprise_id, user_id, after, error))
     {
       json_object_unref (result);
       return NULL;
