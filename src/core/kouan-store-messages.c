@@ -812,7 +812,7 @@ static const char * const search_sql[3] = {
 #define SEARCH_SQL(filter)                                                         \
   "SELECT m.id FROM messages_fts f CROSS JOIN messages m ON m.rowid = f.rowid"     \
   " WHERE messages_fts MATCH ?3 AND m.enterprise_id = ?1 AND m.kind = ?2" filter   \
-  "   AND (?4 = 0 OR m.starred = 1)"                                               \
+  "   AND (?4 = 0 OR m.starred = 1) AND m.severity_rank >= ?6"                     \
   " ORDER BY m.created_at DESC, m.id DESC LIMIT ?5"
   SEARCH_SQL (""),
   SEARCH_SQL (" AND m.read = 0"),
@@ -829,6 +829,21 @@ kouan_store_search_messages (KouanStore       *self,
                              const char       *keyword,
                              guint             limit,
                              GError          **error)
+{
+  return kouan_store_search_messages_at_least (self, enterprise_id, kind, read_filter, starred_only,
+                                               KOUAN_SEVERITY_NONE, keyword, limit, error);
+}
+
+GArray *
+kouan_store_search_messages_at_least (KouanStore       *self,
+                                      gint64            enterprise_id,
+                                      KouanMessageKind  kind,
+                                      KouanReadFilter   read_filter,
+                                      gboolean          starred_only,
+                                      KouanSeverity     min_severity,
+                                      const char       *keyword,
+                                      guint             limit,
+                                      GError          **error)
 {
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(KouanStatement) stmt = NULL;
@@ -857,6 +872,7 @@ kouan_store_search_messages (KouanStore       *self,
       sqlite3_bind_text (stmt, 3, match, -1, SQLITE_STATIC);
       sqlite3_bind_int (stmt, 4, starred_only ? 1 : 0);
       sqlite3_bind_int64 (stmt, 5, limit > 0 ? (gint64) limit : -1);
+      sqlite3_bind_int (stmt, 6, min_severity > KOUAN_SEVERITY_LOW ? min_severity : KOUAN_SEVERITY_NONE);
       while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
         {
           gint64 id = sqlite3_column_int64 (stmt, 0);

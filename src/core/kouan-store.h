@@ -164,6 +164,17 @@ GArray     *kouan_store_search_messages (KouanStore      *self,
                                          const char      *keyword,
                                          guint            limit,
                                          GError         **error);
+/* The same, only messages of at least @min_severity (the warnings'
+ * severity filter; NONE or LOW: all) */
+GArray     *kouan_store_search_messages_at_least (KouanStore      *self,
+                                                  gint64           enterprise_id,
+                                                  KouanMessageKind kind,
+                                                  KouanReadFilter  read_filter,
+                                                  gboolean         starred_only,
+                                                  KouanSeverity    min_severity,
+                                                  const char      *keyword,
+                                                  guint            limit,
+                                                  GError         **error);
 /* Fills @out (element-type KouanMessage) with the rows of @ids of the
  * enterprise, in order; a row deleted meanwhile is added as NULL. */
 gboolean    kouan_store_load_messages   (KouanStore      *self,

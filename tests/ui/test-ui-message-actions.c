@@ -326,6 +326,43 @@ find_dropdown (KouanMessagesView *view,
   return NULL;
 }
 
+static void
+collect_type (GtkWidget *widget,
+              GType      type,
+              GPtrArray *out)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    g_ptr_array_add (out, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_type (child, type, out);
+}
+
+/* The list shows search results (a GListStore, not the tab's list). */
+typedef struct {
+  GListModel *model;
+  guint       unused;
+} SearchWait;
+
+static gboolean
+search_shown (gpointer user_data)
+{
+  SearchWait *wait = user_data;
+  GtkListView *list_view = NULL;
+  g_autoptr(GPtrArray) views = g_ptr_array_new ();
+  GListModel *model;
+
+  collect_type (GTK_WIDGET (fixture.warnings), GTK_TYPE_LIST_VIEW, views);
+  for (guint i = 0; i < views->len; i++)
+    if (gtk_widget_has_css_class (g_ptr_array_index (views, i), "message-list"))
+      list_view = g_ptr_array_index (views, i);
+  g_assert_nonnull (list_view);
+  model = gtk_single_selection_get_model (GTK_SINGLE_SELECTION (gtk_list_view_get_model (list_view)));
+  wait->model = model;
+  return G_IS_LIST_STORE (model) && g_list_model_get_n_items (model) > 0;
+}
+
 static guint
 badge_number (void)
 {
@@ -425,6 +462,30 @@ test_severity_filter (void)
     }
   g_assert_cmpuint (badge_number (), ==, high);
   g_assert_cmpuint (kouan_messages_view_get_badge_count (fixture.warnings), ==, high);
+
+  /* the search applies it too */
+  {
+    GtkWidget *entry = NULL;
+    g_autoptr(GPtrArray) found = g_ptr_array_new ();
+    SearchWait wait = { NULL, 0 };
+
+    /* the view's own, not a drop-down popup's */
+    collect_type (GTK_WIDGET (fixture.warnings), GTK_TYPE_SEARCH_ENTRY, found);
+    for (guint i = 0; i < found->len; i++)
+      if (gtk_widget_get_ancestor (g_ptr_array_index (found, i), GTK_TYPE_POPOVER) == NULL)
+        entry = g_ptr_array_index (found, i);
+    g_assert_nonnull (entry);
+    gtk_editable_set_text (GTK_EDITABLE (entry), "报关单");
+    g_assert_true (wait_until (search_shown, &wait));
+    for (guint i = 0; i < g_list_model_get_n_items (wait.model); i++)
+      {
+        g_autoptr(KouanMessage) message = g_list_model_get_item (wait.model, i);
+
+        g_assert_cmpint (kouan_message_get_severity (message), ==, KOUAN_SEVERITY_HIGH);
+      }
+    gtk_editable_set_text (GTK_EDITABLE (entry), "");
+    spin (400);
+  }
 
   settings = g_settings_new ("io.github.kouan.Kouan");
   {

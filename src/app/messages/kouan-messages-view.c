@@ -120,7 +120,7 @@ kouan_messages_view_current_list (KouanMessagesView *self)
 
 /* Runs the search of the field over the cache's index (both tabs: a
  * clerk looks for a 报关单号 whether its notice was read or not; the
- * starred filter applies). */
+ * starred and severity filters apply). */
 static void
 kouan_messages_view_run_search (KouanMessagesView *self)
 {
@@ -135,9 +135,10 @@ kouan_messages_view_run_search (KouanMessagesView *self)
       return;
     }
 
-  ids = kouan_store_search_messages (self->store, self->enterprise_id, self->kind,
-                                     KOUAN_READ_FILTER_ALL, self->starred_only,
-                                     self->search_text, SEARCH_LIMIT, &error);
+  ids = kouan_store_search_messages_at_least (self->store, self->enterprise_id, self->kind,
+                                              KOUAN_READ_FILTER_ALL, self->starred_only,
+                                              self->min_severity, self->search_text,
+                                              SEARCH_LIMIT, &error);
   if (ids != NULL && ids->len > 0 &&
       !kouan_store_load_messages (self->store, self->enterprise_id,
                                   (const gint64 *) ids->data, ids->len, messages, &error))
@@ -989,6 +990,7 @@ kouan_messages_view_set_min_severity (KouanMessagesView *self,
   if (self->read_list != NULL)
     kouan_message_list_set_min_severity (self->read_list, min_severity);
   kouan_messages_view_scroll_to_top (self);
+  /* (searches again too) */
   kouan_messages_view_refresh (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MIN_SEVERITY]);
 }
