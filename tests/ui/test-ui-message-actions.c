@@ -509,6 +509,58 @@ test_severity_filter (void)
   spin (100);
 }
 
+/* The key handler the list view's capture controller runs (GTK 4 has no
+ * public way to synthesize input events). */
+static gboolean
+send_list_key (GtkWidget       *list_view,
+               guint            keyval,
+               GdkModifierType  state)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (list_view);
+  gboolean handled = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_EVENT_CONTROLLER_KEY (controller) &&
+          gtk_event_controller_get_propagation_phase (controller) == GTK_PHASE_CAPTURE)
+        g_signal_emit_by_name (controller, "key-pressed", keyval, 0, state, &handled);
+    }
+  return handled;
+}
+
+/* The severity row sits between the toolbar and the list in the Tab
+ * order, both ways. */
+static void
+test_severity_keyboard (void)
+{
+  GtkRoot *root;
+  GtkWidget *order;
+  GtkWidget *list_view = NULL;
+  GtkWidget *focus;
+  g_autoptr(GPtrArray) views = g_ptr_array_new ();
+
+  ensure_window ();
+  kouan_window_show_area (fixture.window, "warnings");
+  spin (100);
+  root = GTK_ROOT (fixture.window);
+  order = GTK_WIDGET (find_dropdown (fixture.warnings, 2));
+  collect_type (GTK_WIDGET (fixture.warnings), GTK_TYPE_LIST_VIEW, views);
+  for (guint i = 0; i < views->len; i++)
+    if (gtk_widget_has_css_class (g_ptr_array_index (views, i), "message-list"))
+      list_view = g_ptr_array_index (views, i);
+  g_assert_nonnull (list_view);
+
+  g_assert_true (gtk_widget_child_focus (order, GTK_DIR_TAB_FORWARD));
+  g_assert_true (gtk_widget_child_focus (GTK_WIDGET (root), GTK_DIR_TAB_FORWARD));
+  focus = gtk_root_get_focus (root);
+  g_assert_true (focus != NULL && gtk_widget_is_ancestor (focus, list_view));
+  g_assert_true (send_list_key (list_view, GDK_KEY_ISO_Left_Tab, GDK_SHIFT_MASK));
+  focus = gtk_root_get_focus (root);
+  g_assert_true (focus == order || (focus != NULL && gtk_widget_is_ancestor (focus, order)));
+}
+
 /* Most severe first: high, medium, low, newest first within each. */
 static void
 test_severity_order (void)
@@ -725,6 +777,7 @@ main (int   argc,
 
   g_test_add_func ("/ui/message-actions/severity-filter", test_severity_filter);
   g_test_add_func ("/ui/message-actions/severity-order", test_severity_order);
+  g_test_add_func ("/ui/message-actions/severity-keyboard", test_severity_keyboard);
   g_test_add_func ("/ui/message-actions/opens-policy", test_action_opens_policy);
   g_test_add_func ("/ui/message-actions/opens-settings-field", test_action_opens_settings_field);
   g_test_add_func ("/ui/message-actions/opens-member", test_action_opens_member);

@@ -743,8 +743,12 @@ list_key_pressed_cb (KouanMessagesView     *self,
   if (row != NULL && KOUAN_IS_MESSAGE_ROW (row) && gtk_widget_child_focus (row, direction))
     return TRUE;
 
+  /* back to the last control before the list: the warnings' order, or
+   * 仅显示星标 */
   if (direction == GTK_DIR_TAB_BACKWARD)
-    return gtk_widget_child_focus (GTK_WIDGET (self->starred_button), direction);
+    return gtk_widget_child_focus (gtk_widget_get_visible (self->severity_bar)
+                                   ? GTK_WIDGET (self->sort_dropdown)
+                                   : GTK_WIDGET (self->starred_button), direction);
 
   if (g_strcmp0 (gtk_stack_get_visible_child_name (self->detail_stack), "detail") == 0 &&
       gtk_widget_child_focus (GTK_WIDGET (self->detail), direction))
