@@ -1156,6 +1156,52 @@ test_message_actions_cached (Fixture       *fixture,
   g_assert_cmpuint (kouan_message_get_actions (plain)->len, ==, 0);
 }
 
+
+/* A cache of schema 8 with warnings already in it: migration 9 gives
+ * every row its severity rank, so the severity order and the badge's
+ * counts are right at once, without a new pull. */
+static void
+test_migration_9_ranks_rows (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  KouanChangePage *page = page_new (ENTERPRISE, 1);
+  const char *severities[] = { "low", "high", "medium", "high" };
+  sqlite3 *db = NULL;
+  char *message = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (severities); i++)
+    {
+      JsonObject *record = message_record (i + 1, "warning", "预警", 1763798400 + i, FALSE, FALSE);
+
+      json_object_set_string_member (record, "severity", severities[i]);
+      page_add (page, "messages", i + 1, record);
+    }
+  apply_ok (fixture, page);
+  fixture_close (fixture);
+
+  /* back to schema 8 as it was */
+  g_assert_cmpint (sqlite3_open (fixture->path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db,
+    "DROP INDEX messages_by_severity; DROP INDEX messages_by_read;"
+    "ALTER TABLE messages DROP COLUMN severity_rank; ALTER TABLE messages DROP COLUMN actions;"
+    "CREATE INDEX messages_by_read ON messages (enterprise_id, kind, read, created_at, id, rev);"
+    "PRAGMA user_version = 8", NULL, NULL, &message), ==, SQLITE_OK);
+  g_assert_null (message);
+  sqlite3_close (db);
+
+  fixture_open (fixture);
+  g_assert_cmpint (kouan_store_get_schema_version (fixture->store), ==, KOUAN_STORE_SCHEMA_VERSION);
+  g_assert_cmpuint (kouan_store_count_messages_at_least (fixture->store, ENTERPRISE, KOUAN_MESSAGE_KIND_WARNING,
+                                                         KOUAN_READ_FILTER_UNREAD, FALSE,
+                                                         KOUAN_SEVERITY_HIGH), ==, 2);
+  g_assert_cmpuint (kouan_store_count_messages_at_least (fixture->store, ENTERPRISE, KOUAN_MESSAGE_KIND_WARNING,
+                                                         KOUAN_READ_FILTER_UNREAD, FALSE,
+                                                         KOUAN_SEVERITY_MEDIUM), ==, 3);
+  g_assert_cmpuint (kouan_store_count_messages_at_least (fixture->store, ENTERPRISE, KOUAN_MESSAGE_KIND_WARNING,
+                                                         KOUAN_READ_FILTER_UNREAD, TRUE,
+                                                         KOUAN_SEVERITY_MEDIUM), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1188,6 +1234,7 @@ main (int   argc,
   g_test_add_func ("/store/codec/message", test_message_codec);
   g_test_add_func ("/store/codec/message-actions", test_message_actions_codec);
   ADD ("/store/messages/actions-cached", test_message_actions_cached);
+  ADD ("/store/schema/migration-9", test_migration_9_ranks_rows);
   g_test_add_func ("/store/codec/enterprise", test_enterprise_codec);
 
   return g_test_run ();
