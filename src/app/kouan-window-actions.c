@@ -7,6 +7,11 @@
 #include "kouan-store.h"
 #include "kouan-sync.h"
 #include "kouan-window-private.h"
+#include "admin/kouan-admin-business-page.h"
+#include "admin/kouan-admin-enterprise-page.h"
+#include "admin/kouan-admin-staff.h"
+#include "admin/kouan-admin-view.h"
+#include "insurance/kouan-insurance-view.h"
 #include "outbox/kouan-outbox-window.h"
 #include "widgets/kouan-sync-indicator.h"
 
@@ -94,6 +99,77 @@ show_area_activated (GtkWidget  *widget,
   kouan_window_show_area (KOUAN_WINDOW (widget), g_variant_get_string (parameter, NULL));
 }
 
+static void
+toast (KouanWindow *self,
+       const char  *text)
+{
+  kouan_window_add_toast (self, adw_toast_new (text));
+}
+
+/* A message's action (KouanMessageDetail's buttons): the area at the
+ * object, when the member may open it (the detail shows no button
+ * otherwise; a refused permission here is a stale button). */
+void
+_kouan_window_open_message_action (KouanWindow *self,
+                                   const char  *area,
+                                   const char  *object)
+{
+  KouanAdminView *admin = KOUAN_ADMIN_VIEW (self->admin_view);
+  const char *permission = kouan_message_action_area_permission (area);
+  const char *menu;
+  GtkWidget *page;
+  GtkWidget *target = NULL;
+
+  if (permission == NULL || !kouan_admin_view_allows (admin, permission))
+    {
+      g_debug ("Message action %s not allowed", area);
+      return;
+    }
+
+  if (g_str_equal (area, "insurance.policy"))
+    {
+      kouan_window_show_area (self, "insurance");
+      if (!kouan_insurance_view_show_policy (KOUAN_INSURANCE_VIEW (_kouan_window_get_area_page (self, "insurance")),
+                                             g_ascii_strtoll (object, NULL, 10)))
+        toast (self, _("The policy is not on this computer yet. Try again once Kouan has synced."));
+      return;
+    }
+
+  menu = area;
+  kouan_window_show_area (self, "admin");
+  kouan_admin_view_show_page (admin, menu);
+  page = kouan_admin_view_get_page (admin, menu);
+  if (page == NULL)
+    return;
+
+  if (KOUAN_IS_ADMIN_STAFF (page))
+    {
+      if (!kouan_admin_staff_show_member (KOUAN_ADMIN_STAFF (page), object))
+        toast (self, _("The member is not in this enterprise’s list on this computer."));
+      return;
+    }
+  if (KOUAN_IS_ADMIN_ENTERPRISE_PAGE (page))
+    target = kouan_admin_enterprise_page_get_entry (KOUAN_ADMIN_ENTERPRISE_PAGE (page), object);
+  else if (KOUAN_IS_ADMIN_BUSINESS_PAGE (page))
+    target = kouan_admin_business_page_get_switch (KOUAN_ADMIN_BUSINESS_PAGE (page), object);
+  /* the page is there either way; a field it does not have is only not focused */
+  if (target != NULL)
+    gtk_widget_grab_focus (target);
+  else
+    g_debug ("No field %s on %s", object, menu);
+}
+
+static void
+open_message_action_activated (GtkWidget  *widget,
+                               const char *action_name,
+                               GVariant   *parameter)
+{
+  const char *area, *object;
+
+  g_variant_get (parameter, "(&s&s)", &area, &object);
+  _kouan_window_open_message_action (KOUAN_WINDOW (widget), area, object);
+}
+
 void
 _kouan_window_install_actions (GtkWidgetClass *widget_class)
 {
@@ -101,6 +177,8 @@ _kouan_window_install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.show-area", "s", show_area_activated);
   gtk_widget_class_install_action (widget_class, "win.show-sidebar", NULL, show_sidebar_activated);
   gtk_widget_class_install_action (widget_class, "win.show-outbox", NULL, show_outbox_activated);
+  gtk_widget_class_install_action (widget_class, "win.open-message-action", "(ss)",
+                                   open_message_action_activated);
 }
 
 void

@@ -68,6 +68,10 @@ void _kouan_window_queue_warning_notification (KouanWindow *self,
                                                gint64       message_id);
 
 /* For the UI tests */
+/* win.open-message-action: @area ("admin.staff") at @object */
+void        _kouan_window_open_message_action (KouanWindow   *self,
+                                               const char    *area,
+                                               const char    *object);
 const char *_kouan_window_get_badge_text     (KouanWindow      *self,
                                               KouanMessageKind  kind);
 GtkDropDown *_kouan_window_get_enterprise_dropdown (KouanWindow *self);

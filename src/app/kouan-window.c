@@ -78,8 +78,9 @@ on_unread_count_changed (KouanWindow *self)
 {
   update_badge (self->notices_badge, self->notices_row, KOUAN_MESSAGE_KIND_NOTICE,
                 kouan_messages_view_get_unread_count (KOUAN_MESSAGES_VIEW (self->notices_view)));
+  /* only the warnings of the severity chosen count (issue 15) */
   update_badge (self->warnings_badge, self->warnings_row, KOUAN_MESSAGE_KIND_WARNING,
-                kouan_messages_view_get_unread_count (KOUAN_MESSAGES_VIEW (self->warnings_view)));
+                kouan_messages_view_get_badge_count (KOUAN_MESSAGES_VIEW (self->warnings_view)));
 }
 
 static void
@@ -367,6 +368,8 @@ kouan_window_unbind_settings (KouanWindow *self)
   kouan_window_save_size (self);
   g_settings_unbind (self, "maximized");
   g_settings_unbind (self->stack, "visible-child-name");
+  g_settings_unbind (self->warnings_view, "min-severity");
+  g_settings_unbind (self->warnings_view, "sort");
   g_clear_object (&self->settings);
 }
 
@@ -496,7 +499,7 @@ kouan_window_init (KouanWindow *self)
   gtk_stack_set_visible_child_name (GTK_STACK (self->stack), "notices");
   g_signal_connect_object (self->notices_view, "notify::unread-count",
                            G_CALLBACK (on_unread_count_changed), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->warnings_view, "notify::unread-count",
+  g_signal_connect_object (self->warnings_view, "notify::badge-count",
                            G_CALLBACK (on_unread_count_changed), self, G_CONNECT_SWAPPED);
 
   gtk_list_box_set_header_func (GTK_LIST_BOX (self->sidebar), sidebar_header_func, NULL, NULL);
@@ -560,6 +563,11 @@ kouan_window_bind_settings (KouanWindow *self)
   g_settings_bind (self->settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
   /* An enum key holds its nick, which is the stack page name. */
   g_settings_bind (self->settings, "last-area", self->stack, "visible-child-name",
+                   G_SETTINGS_BIND_DEFAULT);
+  /* the warnings' severity filter and order, chosen in their toolbar */
+  g_settings_bind (self->settings, "warning-min-severity", self->warnings_view, "min-severity",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "warning-sort", self->warnings_view, "sort",
                    G_SETTINGS_BIND_DEFAULT);
 }
 
@@ -771,6 +779,9 @@ update_admin_area (KouanWindow *self)
 
   kouan_admin_view_set_client (admin, self->client);
   kouan_admin_view_set_permissions (admin, permissions);
+  /* a message's actions are offered only where the member may go */
+  kouan_messages_view_set_permissions (KOUAN_MESSAGES_VIEW (self->notices_view), permissions);
+  kouan_messages_view_set_permissions (KOUAN_MESSAGES_VIEW (self->warnings_view), permissions);
   kouan_admin_view_set_enterprise_id (admin, self->enterprise_id);
   gtk_widget_set_visible (self->admin_row, kouan_admin_view_get_any_visible (admin));
   update_home_area (self);

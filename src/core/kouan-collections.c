@@ -60,16 +60,18 @@ messages_upsert (sqlite3     *db,
    * redraw rows that did not change. */
   stmt = kouan_statement_get (db,
     "INSERT INTO messages (enterprise_id, id, kind, category, title, body,"
-    "                      severity, created_at, read, starred, rev)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, kouan_next_rev ())"
+    "                      severity, created_at, read, starred, rev, severity_rank, actions)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, kouan_next_rev (), ?11, ?12)"
     " ON CONFLICT (enterprise_id, id) DO UPDATE SET"
     "  kind = excluded.kind, category = excluded.category,"
     "  title = excluded.title, body = excluded.body,"
     "  severity = excluded.severity, created_at = excluded.created_at,"
-    "  read = excluded.read, starred = excluded.starred, rev = excluded.rev"
-    " WHERE (kind, category, title, body, severity, created_at, read, starred)"
+    "  read = excluded.read, starred = excluded.starred, rev = excluded.rev,"
+    "  severity_rank = excluded.severity_rank, actions = excluded.actions"
+    " WHERE (kind, category, title, body, severity, created_at, read, starred, actions)"
     "   IS NOT (excluded.kind, excluded.category, excluded.title, excluded.body,"
-    "           excluded.severity, excluded.created_at, excluded.read, excluded.starred)",
+    "           excluded.severity, excluded.created_at, excluded.read, excluded.starred,"
+    "           excluded.actions)",
     error);
   if (stmt == NULL)
     return FALSE;
@@ -87,6 +89,17 @@ messages_upsert (sqlite3     *db,
   sqlite3_bind_int64 (stmt, 8, kouan_message_get_created_at (message));
   sqlite3_bind_int (stmt, 9, kouan_message_get_read (message));
   sqlite3_bind_int (stmt, 10, kouan_message_get_starred (message));
+  /* KouanSeverity is the rank: none 0, low 1, medium 2, high 3 */
+  sqlite3_bind_int (stmt, 11, kouan_message_get_severity (message));
+  if (kouan_message_get_actions (message)->len > 0)
+    {
+      g_autoptr(JsonNode) node = json_node_new (JSON_NODE_ARRAY);
+
+      json_node_take_array (node, kouan_message_actions_to_json (kouan_message_get_actions (message)));
+      sqlite3_bind_text (stmt, 12, kouan_json_to_string (node), -1, g_free);
+    }
+  else
+    sqlite3_bind_null (stmt, 12);
 
   return kouan_statement_run (stmt, error);
 }

@@ -6,7 +6,8 @@
 #include "kouan-message-list.h"
 #include "kouan-store-private.h"
 
-/* The rows of the filter, in display order (created_at DESC, id DESC),
+/* The rows of the filter, in display order (created_at DESC, id DESC, or
+ * by severity first under KOUAN_MESSAGE_SORT_SEVERITY),
  * are kept in chunks of at most CHUNK_MAX: a row arriving anywhere is a
  * binary search and a move of at most one chunk, so following a pull
  * costs the same whatever the size of the cache. */
@@ -35,6 +36,7 @@ typedef struct {
   gint64 created_at;
   gint64 id;
   gint64 rev;
+  int    severity;   /* KouanSeverity: the key under the severity order */
 } Row;
 
 typedef struct {
@@ -62,6 +64,8 @@ struct _KouanMessageList
   KouanMessageKind  kind;
   KouanReadFilter   read_filter;
   gboolean          starred_only;
+  KouanSeverity     min_severity;
+  KouanMessageSort  sort;
   gboolean          loaded;       /* listed once, when constructed */
   GHashTable       *kept;         /* ids shown though they left the filter */
 
@@ -87,6 +91,8 @@ enum {
   PROP_KIND,
   PROP_READ_FILTER,
   PROP_STARRED_ONLY,
+  PROP_MIN_SEVERITY,
+  PROP_SORT,
   PROP_N_ITEMS,
   N_PROPS
 };
@@ -104,11 +110,15 @@ cached_message_free (gpointer data)
 
 /* Rows */
 
-/* Whether a row (created_at, id) comes before another in display order. */
+/* Whether row a comes before row b in display order: (created_at, id)
+ * descending, after the severity (descending) under the severity order. */
 static inline gboolean
-sorts_before (gint64 created_a, gint64 id_a,
-              gint64 created_b, gint64 id_b)
+sorts_before (const KouanMessageList *self,
+              int severity_a, gint64 created_a, gint64 id_a,
+              int severity_b, gint64 created_b, gint64 id_b)
 {
+  if (self->sort == KOUAN_MESSAGE_SORT_SEVERITY && severity_a != severity_b)
+    return severity_a > severity_b;
   return created_a > created_b || (created_a == created_b && id_a > id_b);
 }
 
@@ -158,10 +168,11 @@ row_at (KouanMessageList *self,
                          position - g_array_index (self->starts, guint, low));
 }
 
-/* Where (created_at, id) is or would go: the chunk and the offset in it.
- * Returns whether the row is there. */
+/* Where (severity, created_at, id) is or would go: the chunk and the
+ * offset in it. Returns whether the row is there. */
 static gboolean
 locate (KouanMessageList *self,
+        int               severity,
         gint64            created_at,
         gint64            id,
         guint            *chunk_out,
@@ -185,7 +196,7 @@ locate (KouanMessageList *self,
       GArray *c = chunk_at (self, mid);
       Row *last = &g_array_index (c, Row, c->len - 1);
 
-      if (sorts_before (last->created_at, last->id, created_at, id))
+      if (sorts_before (self, last->severity, last->created_at, last->id, severity, created_at, id))
         low = mid + 1;
       else
         high = mid;
@@ -206,7 +217,7 @@ locate (KouanMessageList *self,
       guint mid = low + (high - low) / 2;
       Row *r = &g_array_index (chunk, Row, mid);
 
-      if (sorts_before (r->created_at, r->id, created_at, id))
+      if (sorts_before (self, r->severity, r->created_at, r->id, severity, created_at, id))
         low = mid + 1;
       else
         high = mid;
@@ -284,6 +295,7 @@ set_rows (KouanMessageList           *self,
             g_array_index (snapshot->created_at, gint64, i),
             g_array_index (snapshot->ids, gint64, i),
             g_array_index (snapshot->revisions, gint64, i),
+            g_array_index (snapshot->severity, guint8, i),
           };
 
           g_array_append_val (chunk, row);
@@ -460,6 +472,7 @@ snapshot (KouanMessageList     *self,
     {
       if (!_kouan_store_snapshot_messages (self->store, self->enterprise_id, self->kind,
                                            self->read_filter, self->starred_only,
+                                           self->sort, self->min_severity,
                                            fresh, &error))
         {
           g_warning ("Cannot list messages: %s", error->message);
@@ -471,6 +484,7 @@ snapshot (KouanMessageList     *self,
   fresh->ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   fresh->revisions = g_array_new (FALSE, FALSE, sizeof (gint64));
   fresh->created_at = g_array_new (FALSE, FALSE, sizeof (gint64));
+  fresh->severity = g_array_new (FALSE, FALSE, sizeof (guint8));
   fresh->watermark = 0;
   fresh->deletions = 0;
   return TRUE;
@@ -560,6 +574,8 @@ matches_filter (KouanMessageList         *self,
     return TRUE;
   if (self->starred_only && !change->starred)
     return FALSE;
+  if (self->min_severity > KOUAN_SEVERITY_LOW && change->severity < self->min_severity)
+    return FALSE;
   switch (self->read_filter)
     {
     case KOUAN_READ_FILTER_UNREAD: return !change->read;
@@ -625,9 +641,9 @@ apply_change (KouanMessageList         *self,
   guint chunk, offset, position;
   Row *row;
 
-  if (!locate (self, change->created_at, change->id, &chunk, &offset))
+  if (!locate (self, change->severity, change->created_at, change->id, &chunk, &offset))
     {
-      Row fresh = { change->created_at, change->id, change->revision };
+      Row fresh = { change->created_at, change->id, change->revision, change->severity };
 
       if (!matches)
         return;
@@ -764,6 +780,8 @@ kouan_message_list_get_property (GObject    *object,
     case PROP_KIND:          g_value_set_enum (value, self->kind); break;
     case PROP_READ_FILTER:   g_value_set_enum (value, self->read_filter); break;
     case PROP_STARRED_ONLY:  g_value_set_boolean (value, self->starred_only); break;
+    case PROP_MIN_SEVERITY:  g_value_set_enum (value, self->min_severity); break;
+    case PROP_SORT:          g_value_set_enum (value, self->sort); break;
     case PROP_N_ITEMS:
       ensure_loaded (self);
       g_value_set_uint (value, self->n_rows);
@@ -798,6 +816,12 @@ kouan_message_list_set_property (GObject      *object,
     case PROP_STARRED_ONLY:
       kouan_message_list_set_starred_only (self, g_value_get_boolean (value));
       break;
+    case PROP_MIN_SEVERITY:
+      kouan_message_list_set_min_severity (self, g_value_get_enum (value));
+      break;
+    case PROP_SORT:
+      kouan_message_list_set_sort (self, g_value_get_enum (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -829,6 +853,12 @@ kouan_message_list_class_init (KouanMessageListClass *klass)
   properties[PROP_STARRED_ONLY] =
     g_param_spec_boolean ("starred-only", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_MIN_SEVERITY] =
+    g_param_spec_enum ("min-severity", NULL, NULL, KOUAN_TYPE_SEVERITY, KOUAN_SEVERITY_NONE,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SORT] =
+    g_param_spec_enum ("sort", NULL, NULL, KOUAN_TYPE_MESSAGE_SORT, KOUAN_MESSAGE_SORT_DATE,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_N_ITEMS] =
     g_param_spec_uint ("n-items", NULL, NULL, 0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
@@ -901,6 +931,54 @@ kouan_message_list_get_starred_only (KouanMessageList *self)
 {
   g_return_val_if_fail (KOUAN_IS_MESSAGE_LIST (self), FALSE);
   return self->starred_only;
+}
+
+/* Lists only the messages of at least @min_severity (NONE or LOW: all).
+ * Notices have no severity: a notice list filtered above LOW is empty. */
+void
+kouan_message_list_set_min_severity (KouanMessageList *self,
+                                     KouanSeverity     min_severity)
+{
+  g_return_if_fail (KOUAN_IS_MESSAGE_LIST (self));
+
+  if (min_severity == KOUAN_SEVERITY_LOW)
+    min_severity = KOUAN_SEVERITY_NONE;
+  if (self->min_severity == min_severity)
+    return;
+
+  self->min_severity = min_severity;
+  kouan_message_list_reload (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MIN_SEVERITY]);
+}
+
+KouanSeverity
+kouan_message_list_get_min_severity (KouanMessageList *self)
+{
+  g_return_val_if_fail (KOUAN_IS_MESSAGE_LIST (self), KOUAN_SEVERITY_NONE);
+  return self->min_severity;
+}
+
+/* Another order is another list: every row moves, so the whole list is
+ * reported changed (the rows keep their objects). */
+void
+kouan_message_list_set_sort (KouanMessageList *self,
+                             KouanMessageSort  sort)
+{
+  g_return_if_fail (KOUAN_IS_MESSAGE_LIST (self));
+
+  if (self->sort == sort)
+    return;
+
+  self->sort = sort;
+  kouan_message_list_reload (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SORT]);
+}
+
+KouanMessageSort
+kouan_message_list_get_sort (KouanMessageList *self)
+{
+  g_return_val_if_fail (KOUAN_IS_MESSAGE_LIST (self), KOUAN_MESSAGE_SORT_DATE);
+  return self->sort;
 }
 
 KouanMessageKind

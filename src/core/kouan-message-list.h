@@ -16,7 +16,8 @@ G_BEGIN_DECLS
  * moved keep their object.
  *
  * Properties: store, enterprise-id, kind, read-filter, starred-only,
- * n-items (guint, notify). */
+ * min-severity, sort, n-items (guint, notify). Filtering and ordering by
+ * severity happen in the store's queries (indexed, store migration 9). */
 
 #define KOUAN_TYPE_MESSAGE_LIST (kouan_message_list_get_type ())
 G_DECLARE_FINAL_TYPE (KouanMessageList, kouan_message_list, KOUAN, MESSAGE_LIST, GObject)
@@ -30,6 +31,12 @@ gint64            kouan_message_list_get_enterprise_id (KouanMessageList *self);
 void              kouan_message_list_set_starred_only  (KouanMessageList *self,
                                                         gboolean          starred_only);
 gboolean          kouan_message_list_get_starred_only  (KouanMessageList *self);
+void              kouan_message_list_set_min_severity  (KouanMessageList *self,
+                                                        KouanSeverity     min_severity);
+KouanSeverity     kouan_message_list_get_min_severity  (KouanMessageList *self);
+void              kouan_message_list_set_sort          (KouanMessageList *self,
+                                                        KouanMessageSort  sort);
+KouanMessageSort  kouan_message_list_get_sort          (KouanMessageList *self);
 KouanMessageKind  kouan_message_list_get_kind          (KouanMessageList *self);
 KouanReadFilter   kouan_message_list_get_read_filter   (KouanMessageList *self);
 /* Keep a row that leaves the filter (an opened message just read) until

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <string.h>
+
 #include "kouan-core-enums.h"
 #include "kouan-json.h"
 #include "kouan-message.h"
@@ -19,6 +21,7 @@ struct _KouanMessage
   gint64            created_at;
   gboolean          read;
   gboolean          starred;
+  GPtrArray        *actions;   /* KouanMessageAction */
 };
 
 G_DEFINE_FINAL_TYPE (KouanMessage, kouan_message, G_TYPE_OBJECT)
@@ -48,6 +51,7 @@ kouan_message_finalize (GObject *object)
   g_free (self->category);
   g_free (self->title);
   g_free (self->body);
+  g_clear_pointer (&self->actions, g_ptr_array_unref);
 
   G_OBJECT_CLASS (kouan_message_parent_class)->finalize (object);
 }
@@ -143,6 +147,7 @@ kouan_message_class_init (KouanMessageClass *klass)
 static void
 kouan_message_init (KouanMessage *self)
 {
+  self->actions = g_ptr_array_new_with_free_func ((GDestroyNotify) kouan_message_action_free);
 }
 
 KouanMessage *
@@ -181,6 +186,8 @@ kouan_message_new_from_json (JsonObject  *record,
   gboolean read, starred;
   KouanMessageKind kind;
   KouanSeverity severity = KOUAN_SEVERITY_NONE;
+  g_autoptr(GPtrArray) actions = NULL;
+  KouanMessage *message;
 
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
@@ -235,8 +242,14 @@ kouan_message_new_from_json (JsonObject  *record,
       return NULL;
     }
 
-  return kouan_message_new (id, enterprise_id, kind, category, title, body,
-                            severity, created_at, read, starred);
+  actions = kouan_message_actions_from_json (json_object_get_member (record, "actions"), error);
+  if (actions == NULL)
+    return NULL;
+
+  message = kouan_message_new (id, enterprise_id, kind, category, title, body,
+                               severity, created_at, read, starred);
+  kouan_message_set_actions (message, actions);
+  return message;
 }
 
 JsonObject *
@@ -259,6 +272,8 @@ kouan_message_to_json (KouanMessage *self)
   json_object_set_int_member (record, "created_at", self->created_at);
   json_object_set_boolean_member (record, "read", self->read);
   json_object_set_boolean_member (record, "starred", self->starred);
+  if (self->actions->len > 0)
+    json_object_set_array_member (record, "actions", kouan_message_actions_to_json (self->actions));
 
   return record;
 }
@@ -331,6 +346,243 @@ kouan_message_get_starred (KouanMessage *self)
 {
   g_return_val_if_fail (KOUAN_IS_MESSAGE (self), FALSE);
   return self->starred;
+}
+
+GPtrArray *
+kouan_message_get_actions (KouanMessage *self)
+{
+  g_return_val_if_fail (KOUAN_IS_MESSAGE (self), NULL);
+  return self->actions;
+}
+
+void
+kouan_message_set_actions (KouanMessage *self,
+                           GPtrArray    *actions)
+{
+  g_return_if_fail (KOUAN_IS_MESSAGE (self));
+
+  g_ptr_array_set_size (self->actions, 0);
+  for (guint i = 0; actions != NULL && i < actions->len; i++)
+    g_ptr_array_add (self->actions, kouan_message_action_copy (g_ptr_array_index (actions, i)));
+}
+
+/* Actions */
+
+G_DEFINE_BOXED_TYPE (KouanMessageAction, kouan_message_action,
+                     kouan_message_action_copy, kouan_message_action_free)
+
+KouanMessageAction *
+kouan_message_action_new (const char *label,
+                          const char *area,
+                          const char *object)
+{
+  KouanMessageAction *action = g_new0 (KouanMessageAction, 1);
+
+  action->label = g_strdup (label);
+  action->area = g_strdup (area);
+  action->object = g_strdup (object);
+  return action;
+}
+
+KouanMessageAction *
+kouan_message_action_copy (const KouanMessageAction *action)
+{
+  return kouan_message_action_new (action->label, action->area, action->object);
+}
+
+void
+kouan_message_action_free (KouanMessageAction *action)
+{
+  if (action == NULL)
+    return;
+  g_free (action->label);
+  g_free (action->area);
+  g_free (action->object);
+  g_free (action);
+}
+
+typedef enum {
+  OBJECT_ID,        /* a record's id: a positive JSON integer */
+  OBJECT_ACCOUNT,   /* a member's account */
+  OBJECT_FIELD,     /* a settings field's name: a-z and _ */
+} ObjectKind;
+
+static const struct {
+  const char *area;
+  const char *permission;
+  ObjectKind  object;
+} action_areas[] = {
+  { "insurance.policy", "insurance.policies:view", OBJECT_ID },
+  { "admin.staff",      "admin.staff:view",        OBJECT_ACCOUNT },
+  { "admin.enterprise", "admin.enterprise:view",   OBJECT_FIELD },
+  { "admin.business",   "admin.business:view",     OBJECT_FIELD },
+};
+
+#define MAX_LABEL_CHARS   40
+#define MAX_OBJECT_BYTES  256
+
+static int
+action_area_index (const char *area)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (action_areas); i++)
+    if (g_strcmp0 (action_areas[i].area, area) == 0)
+      return (int) i;
+  return -1;
+}
+
+const char *
+kouan_message_action_area_permission (const char *area)
+{
+  int index = action_area_index (area);
+
+  return index >= 0 ? action_areas[index].permission : NULL;
+}
+
+static gboolean
+field_name_is_valid (const char *name)
+{
+  if (*name == '\0' || strlen (name) > 64)
+    return FALSE;
+  for (const char *p = name; *p != '\0'; p++)
+    if (!g_ascii_islower (*p) && *p != '_')
+      return FALSE;
+  return TRUE;
+}
+
+/* One entry; *out stays NULL for an entry of an area the client does not
+ * know. */
+static gboolean
+action_from_json (JsonNode            *node,
+                  guint                index,
+                  KouanMessageAction **out,
+                  GError             **error)
+{
+  JsonObject *entry;
+  JsonNode *object;
+  const char *label, *area;
+  g_autofree char *value = NULL;
+  int known;
+
+  *out = NULL;
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error (error, KOUAN_JSON_ERROR, KOUAN_JSON_ERROR_TYPE,
+                   "\"actions\"[%u] must be an object", index);
+      return FALSE;
+    }
+  entry = json_node_get_object (node);
+  if (!kouan_json_get_string (entry, "label", &label, error) ||
+      !kouan_json_get_string (entry, "area", &area, error))
+    return FALSE;
+  if (*label == '\0' || g_utf8_strlen (label, -1) > MAX_LABEL_CHARS)
+    {
+      g_set_error (error, KOUAN_JSON_ERROR, KOUAN_JSON_ERROR_VALUE,
+                   "\"actions\"[%u].label must have 1 to %d characters", index, MAX_LABEL_CHARS);
+      return FALSE;
+    }
+  object = json_object_get_member (entry, "object");
+  if (object == NULL)
+    {
+      g_set_error (error, KOUAN_JSON_ERROR, KOUAN_JSON_ERROR_MISSING,
+                   "\"actions\"[%u] has no \"object\"", index);
+      return FALSE;
+    }
+
+  known = action_area_index (area);
+  if (known < 0)
+    return TRUE;
+
+  switch (action_areas[known].object)
+    {
+    case OBJECT_ID:
+      if (JSON_NODE_HOLDS_VALUE (object) && json_node_get_value_type (object) == G_TYPE_INT64 &&
+          json_node_get_int (object) > 0)
+        value = g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (object));
+      break;
+    case OBJECT_ACCOUNT:
+    case OBJECT_FIELD:
+      if (JSON_NODE_HOLDS_VALUE (object) && json_node_get_value_type (object) == G_TYPE_STRING)
+        {
+          const char *text = json_node_get_string (object);
+
+          if (action_areas[known].object == OBJECT_FIELD ? field_name_is_valid (text)
+                                                         : *text != '\0' && strlen (text) <= MAX_OBJECT_BYTES)
+            value = g_strdup (text);
+        }
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+  if (value == NULL)
+    {
+      g_set_error (error, KOUAN_JSON_ERROR, KOUAN_JSON_ERROR_VALUE,
+                   "\"actions\"[%u].object is not %s", index,
+                   action_areas[known].object == OBJECT_ID ? "a positive integer"
+                   : action_areas[known].object == OBJECT_FIELD ? "a field name"
+                   : "an account");
+      return FALSE;
+    }
+
+  *out = kouan_message_action_new (label, area, value);
+  return TRUE;
+}
+
+GPtrArray *
+kouan_message_actions_from_json (JsonNode  *node,
+                                 GError   **error)
+{
+  g_autoptr(GPtrArray) actions = g_ptr_array_new_with_free_func ((GDestroyNotify) kouan_message_action_free);
+  JsonArray *array;
+
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return g_steal_pointer (&actions);
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    {
+      g_set_error_literal (error, KOUAN_JSON_ERROR, KOUAN_JSON_ERROR_TYPE,
+                           "\"actions\" must be an array");
+      return NULL;
+    }
+  array = json_node_get_array (node);
+  if (json_array_get_length (array) > KOUAN_MESSAGE_MAX_ACTIONS)
+    {
+      g_set_error (error, KOUAN_JSON_ERROR, KOUAN_JSON_ERROR_VALUE,
+                   "\"actions\" has more than %d entries", KOUAN_MESSAGE_MAX_ACTIONS);
+      return NULL;
+    }
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      KouanMessageAction *action = NULL;
+
+      if (!action_from_json (json_array_get_element (array, i), i, &action, error))
+        return NULL;
+      if (action != NULL)
+        g_ptr_array_add (actions, action);
+    }
+  return g_steal_pointer (&actions);
+}
+
+JsonArray *
+kouan_message_actions_to_json (GPtrArray *actions)
+{
+  JsonArray *array = json_array_new ();
+
+  for (guint i = 0; actions != NULL && i < actions->len; i++)
+    {
+      KouanMessageAction *action = g_ptr_array_index (actions, i);
+      JsonObject *entry = json_object_new ();
+
+      json_object_set_string_member (entry, "label", action->label);
+      json_object_set_string_member (entry, "area", action->area);
+      if (action_area_index (action->area) >= 0 &&
+          action_areas[action_area_index (action->area)].object == OBJECT_ID)
+        json_object_set_int_member (entry, "object", g_ascii_strtoll (action->object, NULL, 10));
+      else
+        json_object_set_string_member (entry, "object", action->object);
+      json_array_add_object_element (array, entry);
+    }
+  return array;
 }
 
 const char *

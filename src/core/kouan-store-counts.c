@@ -11,15 +11,19 @@
 #include "kouan-message.h"
 #include "kouan-store-private.h"
 
+/* One count per severity (KouanSeverity, the rows' severity_rank), so the
+ * warnings badge can count "unread and at least medium" from memory. */
 static char *
 count_key (gint64      enterprise_id,
            const char *kind,
-           gboolean    read)
+           gboolean    read,
+           int         severity)
 {
-  return g_strdup_printf ("%" G_GINT64_FORMAT "/%s/%d", enterprise_id, kind, read ? 1 : 0);
+  return g_strdup_printf ("%" G_GINT64_FORMAT "/%s/%d/%d", enterprise_id, kind, read ? 1 : 0,
+                          CLAMP (severity, KOUAN_SEVERITY_NONE, KOUAN_SEVERITY_HIGH));
 }
 
-/* SQL function kouan_count_message(enterprise_id, kind, read, delta),
+/* SQL function kouan_count_message(enterprise_id, kind, read, severity_rank, delta),
  * called by the temporary triggers below inside the writer's transaction. */
 static void
 count_message_func (sqlite3_context  *context,
@@ -41,7 +45,8 @@ count_message_func (sqlite3_context  *context,
       return;
     }
   g_mutex_unlock (&self->signal_lock);
-  key = count_key (sqlite3_value_int64 (argv[0]), kind, sqlite3_value_int (argv[2]) != 0);
+  key = count_key (sqlite3_value_int64 (argv[0]), kind, sqlite3_value_int (argv[2]) != 0,
+                   sqlite3_value_int (argv[3]));
 
   g_mutex_lock (&self->signal_lock);
   /* deltas of a count nobody asked for yet are not worth keeping */
@@ -54,7 +59,7 @@ count_message_func (sqlite3_context  *context,
           delta = g_new0 (gint64, 1);
           g_hash_table_insert (self->pending_counts, g_steal_pointer (&key), delta);
         }
-      *delta += sqlite3_value_int64 (argv[3]);
+      *delta += sqlite3_value_int64 (argv[4]);
     }
   g_mutex_unlock (&self->signal_lock);
 }
@@ -90,52 +95,83 @@ rollback_hook (void *data)
   g_mutex_unlock (&self->signal_lock);
 }
 
+/* The sum of the kept counts of severities from @min_severity up; FALSE
+ * when they are not kept yet. Under @signal_lock. */
+static gboolean
+kept_count_locked (KouanStore  *self,
+                   gint64       enterprise_id,
+                   const char  *kind,
+                   gboolean     read,
+                   int          min_severity,
+                   guint       *out)
+{
+  gint64 sum = 0;
+
+  for (int severity = KOUAN_SEVERITY_NONE; severity <= KOUAN_SEVERITY_HIGH; severity++)
+    {
+      g_autofree char *key = count_key (enterprise_id, kind, read, severity);
+      gint64 *count = g_hash_table_lookup (self->message_counts, key);
+
+      if (count == NULL)
+        return FALSE;
+      if (severity >= min_severity)
+        sum += MAX (*count, 0);
+    }
+  *out = (guint) sum;
+  return TRUE;
+}
+
 /* Counts the rows for a key not known yet, with the writer's lock held
  * (no transaction open, so none of its deltas can be pending), and keeps
- * the result; afterwards the triggers keep it right. */
+ * the result, one count per severity; afterwards the triggers keep them
+ * right. */
 gboolean
 _kouan_store_message_count (KouanStore        *self,
                             gint64             enterprise_id,
                             KouanMessageKind   kind,
                             gboolean           read,
+                            KouanSeverity      min_severity,
                             guint             *out)
 {
-  g_autofree char *key = count_key (enterprise_id, kouan_message_kind_to_string (kind), read);
+  const char *kind_str = kouan_message_kind_to_string (kind);
   g_autoptr(KouanStatement) stmt = NULL;
-  gint64 *count;
+  gint64 counts[KOUAN_SEVERITY_HIGH + 1] = { 0, };
+  gboolean found;
   int rc;
 
   g_mutex_lock (&self->signal_lock);
-  count = g_hash_table_lookup (self->message_counts, key);
-  if (count != NULL)
-    *out = (guint) MAX (*count, 0);
+  found = kept_count_locked (self, enterprise_id, kind_str, read, min_severity, out);
   g_mutex_unlock (&self->signal_lock);
-  if (count != NULL)
+  if (found)
     return TRUE;
 
   g_mutex_lock (&self->lock);
   stmt = kouan_statement_get (self->db,
-    "SELECT count(*) FROM messages WHERE enterprise_id = ?1 AND kind = ?2 AND read = ?3", NULL);
+    "SELECT severity_rank, count(*) FROM messages"
+    " WHERE enterprise_id = ?1 AND kind = ?2 AND read = ?3 GROUP BY severity_rank", NULL);
   if (stmt != NULL)
     {
       sqlite3_bind_int64 (stmt, 1, enterprise_id);
-      sqlite3_bind_text (stmt, 2, kouan_message_kind_to_string (kind), -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, kind_str, -1, SQLITE_STATIC);
       sqlite3_bind_int (stmt, 3, read ? 1 : 0);
-      rc = sqlite3_step (stmt);
-      if (rc == SQLITE_ROW)
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        counts[CLAMP (sqlite3_column_int (stmt, 0), KOUAN_SEVERITY_NONE, KOUAN_SEVERITY_HIGH)] +=
+          sqlite3_column_int64 (stmt, 1);
+      if (rc == SQLITE_DONE)
         {
-          count = g_new (gint64, 1);
-          *count = sqlite3_column_int64 (stmt, 0);
-          *out = (guint) *count;
           g_mutex_lock (&self->signal_lock);
-          g_hash_table_insert (self->message_counts, g_steal_pointer (&key), count);
+          for (int severity = KOUAN_SEVERITY_NONE; severity <= KOUAN_SEVERITY_HIGH; severity++)
+            g_hash_table_insert (self->message_counts,
+                                 count_key (enterprise_id, kind_str, read, severity),
+                                 g_memdup2 (&counts[severity], sizeof (gint64)));
+          found = kept_count_locked (self, enterprise_id, kind_str, read, min_severity, out);
           g_mutex_unlock (&self->signal_lock);
         }
     }
   g_clear_pointer (&stmt, kouan_statement_release);
   g_mutex_unlock (&self->lock);
 
-  return count != NULL;
+  return found;
 }
 
 /* Forgets the kept counts of an enterprise whose rows went by cascade. */
@@ -162,16 +198,20 @@ _kouan_store_setup_counts (KouanStore  *self,
   static const char * const triggers[] = {
     /* temporary: they live on this connection only and need no migration */
     "CREATE TEMP TRIGGER messages_counted_insert AFTER INSERT ON main.messages"
-    " BEGIN SELECT kouan_count_message (NEW.enterprise_id, NEW.kind, NEW.read, 1); END",
+    " BEGIN SELECT kouan_count_message (NEW.enterprise_id, NEW.kind, NEW.read,"
+    "   NEW.severity_rank, 1); END",
     "CREATE TEMP TRIGGER messages_counted_delete AFTER DELETE ON main.messages"
-    " BEGIN SELECT kouan_count_message (OLD.enterprise_id, OLD.kind, OLD.read, -1); END",
-    "CREATE TEMP TRIGGER messages_counted_update AFTER UPDATE OF kind, read ON main.messages"
-    " WHEN OLD.kind IS NOT NEW.kind OR OLD.read IS NOT NEW.read BEGIN"
-    "  SELECT kouan_count_message (OLD.enterprise_id, OLD.kind, OLD.read, -1);"
-    "  SELECT kouan_count_message (NEW.enterprise_id, NEW.kind, NEW.read, 1);"
+    " BEGIN SELECT kouan_count_message (OLD.enterprise_id, OLD.kind, OLD.read,"
+    "   OLD.severity_rank, -1); END",
+    "CREATE TEMP TRIGGER messages_counted_update AFTER UPDATE OF kind, read, severity_rank"
+    " ON main.messages"
+    " WHEN OLD.kind IS NOT NEW.kind OR OLD.read IS NOT NEW.read"
+    "   OR OLD.severity_rank IS NOT NEW.severity_rank BEGIN"
+    "  SELECT kouan_count_message (OLD.enterprise_id, OLD.kind, OLD.read, OLD.severity_rank, -1);"
+    "  SELECT kouan_count_message (NEW.enterprise_id, NEW.kind, NEW.read, NEW.severity_rank, 1);"
     " END",
   };
-  int rc = sqlite3_create_function_v2 (self->db, "kouan_count_message", 4, SQLITE_UTF8, self,
+  int rc = sqlite3_create_function_v2 (self->db, "kouan_count_message", 5, SQLITE_UTF8, self,
                                        count_message_func, NULL, NULL, NULL);
 
   if (rc != SQLITE_OK)

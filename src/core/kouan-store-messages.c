@@ -205,42 +205,100 @@ kouan_store_list_enterprises (KouanStore  *self,
 /* One query text per filter shape, so each is prepared once. Without
  * statistics SQLite would serve "unread and starred" from the read index
  * and look up every unread row in the table; the few starred rows have
- * their own partial index, named explicitly. */
-#define MESSAGE_WHERE " WHERE enterprise_id = ?1 AND kind = ?2"
-#define MESSAGE_ANY " FROM messages" MESSAGE_WHERE
-#define MESSAGE_STARRED " FROM messages INDEXED BY messages_starred" MESSAGE_WHERE
-#define MESSAGE_FILTERS(prefix, suffix) {                                            \
-    { prefix MESSAGE_ANY suffix,                                                     \
-      prefix MESSAGE_STARRED " AND starred = 1" suffix },                            \
-    { prefix MESSAGE_ANY " AND read = 0" suffix,                                     \
-      prefix MESSAGE_STARRED " AND read = 0 AND starred = 1" suffix },               \
-    { prefix MESSAGE_ANY " AND read = 1" suffix,                                     \
-      prefix MESSAGE_STARRED " AND read = 1 AND starred = 1" suffix },               \
-  }
+ * their own partial index, named explicitly. A severity filter on a
+ * date-ordered tab scans the read index, which carries severity_rank
+ * (store migration 9), and the severity order has an index of its own:
+ * either way no row of the table is read. */
+typedef enum {
+  QUERY_COUNT,
+  QUERY_LIST,
+} QueryShape;
 
-static const char * const count_sql[3][2] = MESSAGE_FILTERS ("SELECT count(*)", "");
-static const char * const list_sql[3][2] =
-  MESSAGE_FILTERS ("SELECT id, rev, created_at", " ORDER BY created_at DESC, id DESC");
+#define N_READ_FILTERS 3
+
+static char *
+message_query_text (QueryShape        shape,
+                    KouanReadFilter   read_filter,
+                    gboolean          starred_only,
+                    gboolean          by_severity,
+                    gboolean          severity_filter)
+{
+  GString *sql = g_string_new (shape == QUERY_COUNT ? "SELECT count(*)"
+                                                    : "SELECT id, rev, created_at, severity_rank");
+
+  g_string_append (sql, " FROM messages");
+  if (starred_only)
+    g_string_append (sql, " INDEXED BY messages_starred");
+  else if (read_filter != KOUAN_READ_FILTER_ALL && (by_severity || severity_filter))
+    g_string_append (sql, by_severity || shape == QUERY_COUNT
+                          ? " INDEXED BY messages_by_severity"
+                          : " INDEXED BY messages_by_read");
+  g_string_append (sql, " WHERE enterprise_id = ?1 AND kind = ?2");
+  if (read_filter == KOUAN_READ_FILTER_UNREAD)
+    g_string_append (sql, " AND read = 0");
+  else if (read_filter == KOUAN_READ_FILTER_READ)
+    g_string_append (sql, " AND read = 1");
+  if (starred_only)
+    g_string_append (sql, " AND starred = 1");
+  if (severity_filter)
+    g_string_append (sql, " AND severity_rank >= ?3");
+  if (shape == QUERY_LIST)
+    g_string_append (sql, by_severity ? " ORDER BY severity_rank DESC, created_at DESC, id DESC"
+                                      : " ORDER BY created_at DESC, id DESC");
+  return g_string_free (sql, FALSE);
+}
+
+/* The texts, built once and kept for the life of the process (the
+ * statement cache compares texts, not pointers). */
+static const char *
+message_query (QueryShape        shape,
+               KouanReadFilter   read_filter,
+               gboolean          starred_only,
+               KouanMessageSort  sort,
+               KouanSeverity     min_severity)
+{
+  static char *texts[2][N_READ_FILTERS][2][2][2];
+  static gsize built;
+  gboolean by_severity = sort == KOUAN_MESSAGE_SORT_SEVERITY;
+  gboolean severity_filter = min_severity > KOUAN_SEVERITY_LOW;
+
+  if (g_once_init_enter (&built))
+    {
+      for (guint q = 0; q < 2; q++)
+        for (guint r = 0; r < N_READ_FILTERS; r++)
+          for (guint st = 0; st < 2; st++)
+            for (guint so = 0; so < 2; so++)
+              for (guint f = 0; f < 2; f++)
+                texts[q][r][st][so][f] = message_query_text (q, r, st, so, f);
+      g_once_init_leave (&built, 1);
+    }
+
+  if ((guint) read_filter >= N_READ_FILTERS)
+    read_filter = KOUAN_READ_FILTER_ALL;
+  return texts[shape][read_filter][starred_only ? 1 : 0][by_severity ? 1 : 0][severity_filter ? 1 : 0];
+}
 
 static KouanStatement *
 message_filter_statement (sqlite3           *db,
-                          const char * const (*sql)[2],
+                          QueryShape         shape,
                           gint64             enterprise_id,
                           KouanMessageKind   kind,
                           KouanReadFilter    read_filter,
                           gboolean           starred_only,
+                          KouanMessageSort   sort,
+                          KouanSeverity      min_severity,
                           GError           **error)
 {
   KouanStatement *stmt;
 
-  if ((guint) read_filter > KOUAN_READ_FILTER_READ)
-    read_filter = KOUAN_READ_FILTER_ALL;
-
-  stmt = kouan_statement_get (db, sql[read_filter][starred_only ? 1 : 0], error);
+  stmt = kouan_statement_get (db, message_query (shape, read_filter, starred_only, sort, min_severity),
+                              error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, enterprise_id);
   sqlite3_bind_text (stmt, 2, kouan_message_kind_to_string (kind), -1, SQLITE_STATIC);
+  if (min_severity > KOUAN_SEVERITY_LOW)
+    sqlite3_bind_int (stmt, 3, min_severity);
   return stmt;
 }
 
@@ -251,6 +309,18 @@ kouan_store_count_messages (KouanStore       *self,
                             KouanReadFilter   read_filter,
                             gboolean          starred_only)
 {
+  return kouan_store_count_messages_at_least (self, enterprise_id, kind, read_filter,
+                                              starred_only, KOUAN_SEVERITY_NONE);
+}
+
+guint
+kouan_store_count_messages_at_least (KouanStore       *self,
+                                     gint64            enterprise_id,
+                                     KouanMessageKind  kind,
+                                     KouanReadFilter   read_filter,
+                                     gboolean          starred_only,
+                                     KouanSeverity     min_severity)
+{
   g_autoptr(GError) error = NULL;
   g_autoptr(KouanStatement) stmt = NULL;
   guint count = 0;
@@ -259,15 +329,17 @@ kouan_store_count_messages (KouanStore       *self,
 
   g_return_val_if_fail (KOUAN_IS_STORE (self), 0);
 
-  /* the badges' and tabs' counts: kept in memory, never a scan */
+  /* the badges' and tabs' counts: kept in memory per severity, never a
+   * scan */
   if (!starred_only && read_filter != KOUAN_READ_FILTER_ALL &&
       _kouan_store_message_count (self, enterprise_id, kind,
-                                  read_filter == KOUAN_READ_FILTER_READ, &count))
+                                  read_filter == KOUAN_READ_FILTER_READ,
+                                  min_severity, &count))
     return count;
 
   db = _kouan_store_read_begin (self);
-  stmt = message_filter_statement (db, count_sql, enterprise_id, kind,
-                                   read_filter, starred_only, &error);
+  stmt = message_filter_statement (db, QUERY_COUNT, enterprise_id, kind, read_filter,
+                                   starred_only, KOUAN_MESSAGE_SORT_DATE, min_severity, &error);
   if (stmt != NULL)
     {
       rc = sqlite3_step (stmt);
@@ -291,16 +363,16 @@ list_messages_locked (sqlite3           *db,
                       KouanMessageKind   kind,
                       KouanReadFilter    read_filter,
                       gboolean           starred_only,
-                      GArray            *ids,
-                      GArray            *revisions,
-                      GArray            *created_at,
+                      KouanMessageSort   sort,
+                      KouanSeverity      min_severity,
+                      KouanMessageSnapshot *rows,
                       GError           **error)
 {
   g_autoptr(KouanStatement) stmt = NULL;
   int rc;
 
-  stmt = message_filter_statement (db, list_sql, enterprise_id, kind,
-                                   read_filter, starred_only, error);
+  stmt = message_filter_statement (db, QUERY_LIST, enterprise_id, kind, read_filter,
+                                   starred_only, sort, min_severity, error);
   if (stmt == NULL)
     return FALSE;
 
@@ -309,12 +381,15 @@ list_messages_locked (sqlite3           *db,
       gint64 id = sqlite3_column_int64 (stmt, 0);
       gint64 rev = sqlite3_column_int64 (stmt, 1);
       gint64 created = sqlite3_column_int64 (stmt, 2);
+      guint8 rank = (guint8) CLAMP (sqlite3_column_int (stmt, 3), 0, KOUAN_SEVERITY_HIGH);
 
-      g_array_append_val (ids, id);
-      if (revisions != NULL)
-        g_array_append_val (revisions, rev);
-      if (created_at != NULL)
-        g_array_append_val (created_at, created);
+      g_array_append_val (rows->ids, id);
+      if (rows->revisions != NULL)
+        g_array_append_val (rows->revisions, rev);
+      if (rows->created_at != NULL)
+        g_array_append_val (rows->created_at, created);
+      if (rows->severity != NULL)
+        g_array_append_val (rows->severity, rank);
     }
   if (rc != SQLITE_DONE)
     return kouan_store_set_sql_error (error, db, rc, "Cannot list messages");
@@ -330,19 +405,22 @@ kouan_store_list_message_ids (KouanStore       *self,
                               gboolean          starred_only,
                               GError          **error)
 {
-  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  KouanMessageSnapshot rows = { 0, };
   gboolean ok;
   sqlite3 *db;
 
   g_return_val_if_fail (KOUAN_IS_STORE (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
+  rows.ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   db = _kouan_store_read_begin (self);
   ok = list_messages_locked (db, enterprise_id, kind, read_filter, starred_only,
-                             ids, NULL, NULL, error);
+                             KOUAN_MESSAGE_SORT_DATE, KOUAN_SEVERITY_NONE, &rows, error);
   _kouan_store_read_end (self, db);
 
-  return ok ? g_steal_pointer (&ids) : NULL;
+  if (!ok)
+    g_clear_pointer (&rows.ids, g_array_unref);
+  return rows.ids;
 }
 
 void
@@ -351,6 +429,7 @@ _kouan_message_snapshot_clear (KouanMessageSnapshot *snapshot)
   g_clear_pointer (&snapshot->ids, g_array_unref);
   g_clear_pointer (&snapshot->revisions, g_array_unref);
   g_clear_pointer (&snapshot->created_at, g_array_unref);
+  g_clear_pointer (&snapshot->severity, g_array_unref);
   snapshot->watermark = 0;
   snapshot->deletions = 0;
 }
@@ -361,6 +440,8 @@ _kouan_store_snapshot_messages (KouanStore           *self,
                                 KouanMessageKind      kind,
                                 KouanReadFilter       read_filter,
                                 gboolean              starred_only,
+                                KouanMessageSort      sort,
+                                KouanSeverity         min_severity,
                                 KouanMessageSnapshot *snapshot,
                                 GError              **error)
 {
@@ -371,6 +452,7 @@ _kouan_store_snapshot_messages (KouanStore           *self,
   snapshot->ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   snapshot->revisions = g_array_new (FALSE, FALSE, sizeof (gint64));
   snapshot->created_at = g_array_new (FALSE, FALSE, sizeof (gint64));
+  snapshot->severity = g_array_new (FALSE, FALSE, sizeof (guint8));
 
   /* One read transaction for both reads, so no write falls between them;
    * the deletion count is taken before it starts, so it never claims a
@@ -379,7 +461,7 @@ _kouan_store_snapshot_messages (KouanStore           *self,
   snapshot->deletions = _kouan_store_committed_deletions (self);
   ok = _kouan_store_read_transaction (db, "BEGIN DEFERRED", error) &&
        list_messages_locked (db, enterprise_id, kind, read_filter, starred_only,
-                             snapshot->ids, snapshot->revisions, snapshot->created_at, error);
+                             sort, min_severity, snapshot, error);
   if (ok)
     {
       stmt = kouan_statement_get (db,
@@ -427,7 +509,7 @@ _kouan_store_message_changes (KouanStore  *self,
   db = _kouan_store_read_begin (self);
   *deletions = _kouan_store_committed_deletions (self);
   stmt = kouan_statement_get (db,
-    "SELECT id, rev, created_at, kind, read, starred FROM messages"
+    "SELECT id, rev, created_at, kind, read, starred, severity_rank FROM messages"
     " WHERE enterprise_id = ?1 AND rev > ?2 ORDER BY rev LIMIT ?3", error);
   if (stmt == NULL)
     ok = FALSE;
@@ -444,6 +526,7 @@ _kouan_store_message_changes (KouanStore  *self,
             .created_at = sqlite3_column_int64 (stmt, 2),
             .read = sqlite3_column_int (stmt, 4) != 0,
             .starred = sqlite3_column_int (stmt, 5) != 0,
+            .severity = (guint8) CLAMP (sqlite3_column_int (stmt, 6), 0, KOUAN_SEVERITY_HIGH),
           };
 
           if (!kouan_message_kind_from_string ((const char *) sqlite3_column_text (stmt, 3), &row.kind))
@@ -468,7 +551,8 @@ _kouan_store_message_changes (KouanStore  *self,
 }
 
 /* Builds a message from the current row of a statement selecting
- * kind, category, title, body, severity, created_at, read, starred. */
+ * kind, category, title, body, severity, created_at, read, starred,
+ * actions. */
 static KouanMessage *
 message_from_row (sqlite3_stmt  *stmt,
                   gint64         enterprise_id,
@@ -478,6 +562,8 @@ message_from_row (sqlite3_stmt  *stmt,
   KouanMessageKind kind;
   KouanSeverity severity = KOUAN_SEVERITY_NONE;
   const char *severity_str = (const char *) sqlite3_column_text (stmt, 4);
+  const char *actions_json = (const char *) sqlite3_column_text (stmt, 8);
+  g_autoptr(KouanMessage) message = NULL;
 
   if (!kouan_message_kind_from_string ((const char *) sqlite3_column_text (stmt, 0), &kind) ||
       (severity_str != NULL && !kouan_severity_from_string (severity_str, &severity)))
@@ -487,18 +573,32 @@ message_from_row (sqlite3_stmt  *stmt,
       return NULL;
     }
 
-  return kouan_message_new (id, enterprise_id, kind,
-                            (const char *) sqlite3_column_text (stmt, 1),
-                            (const char *) sqlite3_column_text (stmt, 2),
-                            (const char *) sqlite3_column_text (stmt, 3),
-                            severity,
-                            sqlite3_column_int64 (stmt, 5),
-                            sqlite3_column_int (stmt, 6) != 0,
-                            sqlite3_column_int (stmt, 7) != 0);
+  message = kouan_message_new (id, enterprise_id, kind,
+                               (const char *) sqlite3_column_text (stmt, 1),
+                               (const char *) sqlite3_column_text (stmt, 2),
+                               (const char *) sqlite3_column_text (stmt, 3),
+                               severity,
+                               sqlite3_column_int64 (stmt, 5),
+                               sqlite3_column_int (stmt, 6) != 0,
+                               sqlite3_column_int (stmt, 7) != 0);
+  if (actions_json != NULL)
+    {
+      g_autoptr(JsonNode) node = kouan_json_parse (actions_json, -1, NULL);
+      g_autoptr(GPtrArray) actions = node != NULL ? kouan_message_actions_from_json (node, NULL) : NULL;
+
+      if (actions == NULL)
+        {
+          g_set_error (error, KOUAN_STORE_ERROR, KOUAN_STORE_ERROR_CORRUPT,
+                       "Message %" G_GINT64_FORMAT " in the cache is damaged", id);
+          return NULL;
+        }
+      kouan_message_set_actions (message, actions);
+    }
+  return g_steal_pointer (&message);
 }
 
 #define SELECT_MESSAGE \
-  "SELECT kind, category, title, body, severity, created_at, read, starred" \
+  "SELECT kind, category, title, body, severity, created_at, read, starred, actions" \
   " FROM messages WHERE enterprise_id = ?1 AND id = ?2"
 
 static gboolean
@@ -712,7 +812,7 @@ static const char * const search_sql[3] = {
 #define SEARCH_SQL(filter)                                                         \
   "SELECT m.id FROM messages_fts f CROSS JOIN messages m ON m.rowid = f.rowid"     \
   " WHERE messages_fts MATCH ?3 AND m.enterprise_id = ?1 AND m.kind = ?2" filter   \
-  "   AND (?4 = 0 OR m.starred = 1)"                                               \
+  "   AND (?4 = 0 OR m.starred = 1) AND m.severity_rank >= ?6"                     \
   " ORDER BY m.created_at DESC, m.id DESC LIMIT ?5"
   SEARCH_SQL (""),
   SEARCH_SQL (" AND m.read = 0"),
@@ -729,6 +829,21 @@ kouan_store_search_messages (KouanStore       *self,
                              const char       *keyword,
                              guint             limit,
                              GError          **error)
+{
+  return kouan_store_search_messages_at_least (self, enterprise_id, kind, read_filter, starred_only,
+                                               KOUAN_SEVERITY_NONE, keyword, limit, error);
+}
+
+GArray *
+kouan_store_search_messages_at_least (KouanStore       *self,
+                                      gint64            enterprise_id,
+                                      KouanMessageKind  kind,
+                                      KouanReadFilter   read_filter,
+                                      gboolean          starred_only,
+                                      KouanSeverity     min_severity,
+                                      const char       *keyword,
+                                      guint             limit,
+                                      GError          **error)
 {
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(KouanStatement) stmt = NULL;
@@ -757,6 +872,7 @@ kouan_store_search_messages (KouanStore       *self,
       sqlite3_bind_text (stmt, 3, match, -1, SQLITE_STATIC);
       sqlite3_bind_int (stmt, 4, starred_only ? 1 : 0);
       sqlite3_bind_int64 (stmt, 5, limit > 0 ? (gint64) limit : -1);
+      sqlite3_bind_int (stmt, 6, min_severity > KOUAN_SEVERITY_LOW ? min_severity : KOUAN_SEVERITY_NONE);
       while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
         {
           gint64 id = sqlite3_column_int64 (stmt, 0);

@@ -105,6 +105,7 @@ gboolean _kouan_store_message_count (KouanStore       *self,
                                      gint64            enterprise_id,
                                      KouanMessageKind  kind,
                                      gboolean          read,
+                                     KouanSeverity     min_severity,
                                      guint            *out);
 void     _kouan_store_forget_message_counts (KouanStore *self,
                                              gint64      enterprise_id);
@@ -137,9 +138,10 @@ gboolean _kouan_store_query_int (KouanStore  *self,
 /* For KouanMessageList: the rows of a filter in display order, with what
  * it needs to follow later edits without listing everything again. */
 typedef struct {
-  GArray  *ids;         /* gint64, created_at DESC, id DESC */
+  GArray  *ids;         /* gint64, in the list's order (KouanMessageSort) */
   GArray  *revisions;   /* gint64, parallel to ids: changes on every write */
   GArray  *created_at;  /* gint64, parallel to ids */
+  GArray  *severity;    /* guint8 KouanSeverity, parallel to ids */
   gint64   watermark;   /* highest revision among the enterprise's messages */
   guint64  deletions;   /* the store's message deletion count at that time */
 } KouanMessageSnapshot;
@@ -150,6 +152,8 @@ gboolean _kouan_store_snapshot_messages (KouanStore           *self,
                                          KouanMessageKind      kind,
                                          KouanReadFilter       read_filter,
                                          gboolean              starred_only,
+                                         KouanMessageSort      sort,
+                                         KouanSeverity         min_severity,
                                          KouanMessageSnapshot *snapshot,
                                          GError              **error);
 
@@ -161,6 +165,7 @@ typedef struct {
   KouanMessageKind  kind;
   gboolean          read;
   gboolean          starred;
+  guint8            severity;   /* KouanSeverity */
 } KouanMessageChange;
 
 /* The enterprise's rows with a revision above @since, oldest first, at

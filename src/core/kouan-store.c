@@ -264,6 +264,22 @@ static const char * const migrations[] = {
   "ALTER TABLE outbox ADD COLUMN reason TEXT;"
   "ALTER TABLE outbox ADD COLUMN changed_by TEXT;"
   "ALTER TABLE outbox ADD COLUMN changed_at INTEGER;",
+  /* 9: warnings by severity and messages you can act on (issue 15).
+   * @severity_rank orders severities (0 none, 1 low, 2 medium, 3 high) so
+   * a list can be filtered and sorted by it from an index: the read
+   * index gains it as its last column (a date-ordered list filtered by
+   * severity stays a covering scan) and messages_by_severity serves the
+   * severity order. @actions is the record's "actions" as the codec
+   * accepted them (JSON, NULL for none). */
+  "ALTER TABLE messages ADD COLUMN severity_rank INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE messages ADD COLUMN actions TEXT;"
+  "UPDATE messages SET severity_rank = CASE severity WHEN 'low' THEN 1"
+  "  WHEN 'medium' THEN 2 WHEN 'high' THEN 3 ELSE 0 END WHERE severity IS NOT NULL;"
+  "DROP INDEX messages_by_read;"
+  "CREATE INDEX messages_by_read ON messages"
+  "  (enterprise_id, kind, read, created_at, id, rev, severity_rank);"
+  "CREATE INDEX messages_by_severity ON messages"
+  "  (enterprise_id, kind, read, severity_rank, created_at, id, rev);",
 };
 #define MIGRATION_MESSAGES_FTS 7
 
@@ -910,10 +926,12 @@ store_setup (KouanStore  *self,
     return FALSE;
 
   /* Temporary: it lives on this connection only and needs no migration.
-   * Pulls rewrite rows with an upsert; only a changed date fires it. */
+   * Pulls rewrite rows with an upsert; only a changed date or severity
+   * (a row's place in a sorted list) fires it. */
   if (!store_exec (self,
-        "CREATE TEMP TRIGGER messages_moved AFTER UPDATE OF created_at ON main.messages"
-        " WHEN OLD.created_at IS NOT NEW.created_at"
+        "CREATE TEMP TRIGGER messages_moved AFTER UPDATE OF created_at, severity_rank"
+        " ON main.messages"
+        " WHEN OLD.created_at IS NOT NEW.created_at OR OLD.severity_rank IS NOT NEW.severity_rank"
         " BEGIN SELECT kouan_note_message_moved (); END", error) ||
       !_kouan_store_setup_counts (self, error))
     return FALSE;

@@ -55,7 +55,7 @@ typedef enum {
 #define KOUAN_TYPE_STORE (kouan_store_get_type ())
 G_DECLARE_FINAL_TYPE (KouanStore, kouan_store, KOUAN, STORE, GObject)
 
-#define KOUAN_STORE_SCHEMA_VERSION 8
+#define KOUAN_STORE_SCHEMA_VERSION 9
 
 /* Signals:
  *   "changed" (const char *collection, gint64 enterprise_id)
@@ -136,6 +136,14 @@ guint       kouan_store_count_messages  (KouanStore      *self,
                                          KouanMessageKind kind,
                                          KouanReadFilter  read_filter,
                                          gboolean         starred_only);
+/* The same, counting only messages of at least @min_severity (NONE or LOW:
+ * all of them; notices have none, so count as NONE) */
+guint       kouan_store_count_messages_at_least (KouanStore      *self,
+                                                 gint64           enterprise_id,
+                                                 KouanMessageKind kind,
+                                                 KouanReadFilter  read_filter,
+                                                 gboolean         starred_only,
+                                                 KouanSeverity    min_severity);
 /* Row ids newest first (created_at DESC, id DESC) matching the filter. */
 GArray     *kouan_store_list_message_ids (KouanStore      *self,
                                           gint64           enterprise_id,
@@ -156,6 +164,17 @@ GArray     *kouan_store_search_messages (KouanStore      *self,
                                          const char      *keyword,
                                          guint            limit,
                                          GError         **error);
+/* The same, only messages of at least @min_severity (the warnings'
+ * severity filter; NONE or LOW: all) */
+GArray     *kouan_store_search_messages_at_least (KouanStore      *self,
+                                                  gint64           enterprise_id,
+                                                  KouanMessageKind kind,
+                                                  KouanReadFilter  read_filter,
+                                                  gboolean         starred_only,
+                                                  KouanSeverity    min_severity,
+                                                  const char      *keyword,
+                                                  guint            limit,
+                                                  GError         **error);
 /* Fills @out (element-type KouanMessage) with the rows of @ids of the
  * enterprise, in order; a row deleted meanwhile is added as NULL. */
 gboolean    kouan_store_load_messages   (KouanStore      *self,

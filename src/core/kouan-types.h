@@ -28,6 +28,12 @@ typedef enum {
   KOUAN_SEVERITY_HIGH,
 } KouanSeverity;
 
+/* The order of a message list (KouanMessageList:sort) */
+typedef enum {
+  KOUAN_MESSAGE_SORT_DATE,      /* newest first */
+  KOUAN_MESSAGE_SORT_SEVERITY,  /* most severe first, newest first within a severity */
+} KouanMessageSort;
+
 typedef enum {
   KOUAN_SYNC_STATE_OFFLINE,   /* server unreachable; working from the cache */
   KOUAN_SYNC_STATE_CONNECTING,

@@ -1627,6 +1627,7 @@ typedef struct {
   gint64  user_id;
   char   *title;
   char   *body;
+  char   *actions;
 } Notice;
 
 static void
@@ -1636,6 +1637,7 @@ notice_clear (gpointer data)
 
   g_free (notice->title);
   g_free (notice->body);
+  g_free (notice->actions);
 }
 
 void
@@ -1665,7 +1667,10 @@ kouan_server_admin_check_grants (KouanServer *self)
     "SELECT g.id, g.enterprise_id, g.user_id,"
     "   '权限即将到期：' || u.name || '的“' || r.name || '”角色',"
     "   u.name || '（' || u.account || '）的“' || r.name || '”角色权限将于 ' || g.ends_on ||"
-    "   ' 到期。如需继续使用，请联系管理员在“管理员中心 → 人员权限”中延长有效期。'"
+    "   ' 到期。如需继续使用，请联系管理员在“管理员中心 → 人员权限”中延长有效期。',"
+    /* the notice's action: 人员权限 at this member (docs/api.md) */
+    "   json_array (json_object ('label', '在人员权限中查看', 'area', 'admin.staff',"
+    "                            'object', u.account))"
     " FROM grants g JOIN users u ON u.id = g.user_id JOIN roles r ON r.id = g.role_id"
     " JOIN memberships m ON m.user_id = g.user_id AND m.enterprise_id = g.enterprise_id"
     " WHERE g.notified_on IS NULL AND g.ends_on IS NOT NULL"
@@ -1677,6 +1682,7 @@ kouan_server_admin_check_grants (KouanServer *self)
         sqlite3_column_int64 (stmt, 0), sqlite3_column_int64 (stmt, 1), sqlite3_column_int64 (stmt, 2),
         g_strdup ((const char *) sqlite3_column_text (stmt, 3)),
         g_strdup ((const char *) sqlite3_column_text (stmt, 4)),
+        g_strdup ((const char *) sqlite3_column_text (stmt, 5)),
       };
 
       g_array_append_val (notices, notice);
@@ -1711,7 +1717,7 @@ kouan_server_admin_check_grants (KouanServer *self)
 
       message = (KouanStoredMessage) {
         .kind = (char *) "notice", .category = (char *) "权限管理",
-        .title = notice->title, .body = notice->body,
+        .title = notice->title, .body = notice->body, .actions = notice->actions,
         .created_at = g_get_real_time () / G_USEC_PER_SEC,
       };
       if (!self->storage->messages->message_post (self->storage, notice->enterprise_id, &message,

@@ -778,6 +778,10 @@ static const char *const migrations[] = {
   "  not_after = COALESCE ((SELECT d.not_after FROM card_certificate_details d"
   "                         WHERE d.fingerprint = card_certificates.fingerprint), 0);"
   "CREATE INDEX card_certificates_user ON card_certificates (user_id);",
+  /* 13: messages you can act on (issue 15): the record's "actions" as
+   * JSON text, written only by the server's own code (demo data, grant
+   * notices); NULL for none */
+  "ALTER TABLE messages ADD COLUMN actions TEXT;",
 };
 
 static gboolean
@@ -1211,6 +1215,24 @@ kouan_server_db_memberships_json (KouanServer *self,
   return memberships;
 }
 
+/* The stored "actions" (always an array on the wire, empty for none). */
+static JsonNode *
+message_actions_node (const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  JsonNode *node = text != NULL ? kouan_json_parse (text, -1, &error) : NULL;
+
+  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
+    return node;
+  if (text != NULL)
+    g_warning ("A message's stored actions are not a JSON array: %s",
+               error != NULL ? error->message : text);
+  g_clear_pointer (&node, json_node_unref);
+  node = json_node_new (JSON_NODE_ARRAY);
+  json_node_take_array (node, json_array_new ());
+  return node;
+}
+
 /* (nullable): the message as @user_id sees it (docs/api.md, "message");
  * NULL when there is none or after logging a storage failure. */
 JsonObject *
@@ -1244,6 +1266,7 @@ kouan_server_db_message_json (KouanServer *self,
   json_object_set_int_member (message, "created_at", stored.created_at);
   json_object_set_boolean_member (message, "read", stored.read);
   json_object_set_boolean_member (message, "starred", stored.starred);
+  json_object_set_member (message, "actions", message_actions_node (stored.actions));
   return message;
 }
 

@@ -302,6 +302,22 @@ severity_name (char letter)
   return letter == 'h' ? "high" : letter == 'm' ? "medium" : "low";
 }
 
+/* What a demo message offers to do (docs/api.md, "actions"): the tax
+ * warning that asks for payment through 税费支付 points at the business
+ * switch that pays duties electronically and at the bank account it pays
+ * from; NULL for the others. */
+static char *
+demo_actions (const Template *template,
+              const char     *body)
+{
+  if (g_str_equal (template->category, "税费逾期") && strstr (body, "“税费支付”") != NULL)
+    return g_strdup ("[{\"label\": \"开启税费电子支付\", \"area\": \"admin.business\","
+                     " \"object\": \"e_payment\"},"
+                     " {\"label\": \"核对缴税银行账户\", \"area\": \"admin.enterprise\","
+                     " \"object\": \"bank_account\"}]");
+  return NULL;
+}
+
 static const Template *
 pick_notice (GRand *rand)
 {
@@ -359,6 +375,7 @@ insert_messages (KouanServer  *self,
       const DemoEnterprise *enterprise = &enterprises[g_rand_int_range (rand, 0, 5) < 3 ? 0 : 1];
       const Template *template;
       const char *severity = NULL;
+      gboolean ok;
       Fill fill;
       KouanStoredMessage message;
       KouanStoredMessageState states[2];
@@ -387,11 +404,63 @@ insert_messages (KouanServer  *self,
         .kind = (char *) (warning ? "warning" : "notice"),
         .category = (char *) template->category,
         .title = title->str, .body = body->str, .severity = (char *) severity,
+        .actions = demo_actions (template, body->str),
         .created_at = MIN (created_at, now),
       };
-      if (!self->storage->messages->message_seed (self->storage, enterprise->id, &message, states,
+      ok = self->storage->messages->message_seed (self->storage, enterprise->id, &message, states,
                                                   enterprise == &enterprises[0] ? 2 : 1,
-                                                  NULL, error))
+                                                  NULL, error);
+      g_free (message.actions);
+      if (!ok)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* One warning per enterprise about its oldest policy waiting for
+ * confirmation, with the action that opens it in 信用保险; seeded after
+ * the policies so it names a real one. */
+static gboolean
+insert_policy_warnings (KouanServer  *self,
+                        GError      **error)
+{
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  for (guint i = 0; i < G_N_ELEMENTS (enterprises); i++)
+    {
+      sqlite3_stmt *stmt = kouan_server_db_stmt (self,
+        "SELECT id, number, buyer FROM insurance_policies"
+        " WHERE enterprise_id = ?1 AND status = 'pending' ORDER BY id LIMIT 1");
+      gint64 policy_id = 0;
+      g_autofree char *title = NULL;
+      g_autofree char *body = NULL;
+      g_autofree char *actions = NULL;
+      KouanStoredMessage message;
+
+      sqlite3_bind_int64 (stmt, 1, enterprises[i].id);
+      if (kouan_server_db_row (self, stmt))
+        {
+          policy_id = sqlite3_column_int64 (stmt, 0);
+          title = g_strdup_printf ("保单 %s 待确认", kouan_server_db_column_text (stmt, 1));
+          body = g_strdup_printf ("买方为%s的保单 %s 已由保险公司出具，尚未确认。"
+                                  "请在“信用保险 → 投保申请”中核对保单内容后确认或退回，"
+                                  "确认前该笔出口不在承保范围内。",
+                                  kouan_server_db_column_text (stmt, 2),
+                                  kouan_server_db_column_text (stmt, 1));
+        }
+      sqlite3_reset (stmt);
+      if (policy_id == 0)
+        continue;
+
+      actions = g_strdup_printf ("[{\"label\": \"查看待确认保单\", \"area\": \"insurance.policy\","
+                                 " \"object\": %" G_GINT64_FORMAT "}]", policy_id);
+      message = (KouanStoredMessage) {
+        .kind = (char *) "warning", .category = (char *) "信用保险",
+        .title = title, .body = body, .severity = (char *) "medium",
+        .actions = actions, .created_at = now - 3600,
+      };
+      if (!self->storage->messages->message_post (self->storage, enterprises[i].id, &message,
+                                                  NULL, 0, NULL, error))
         return FALSE;
     }
   return TRUE;
@@ -429,6 +498,7 @@ seed (KouanServer  *self,
                           admin_id, staff_id, error) &&
          kouan_server_personal_demo_seed (self, error) &&
          kouan_server_insurance_demo_seed (self, scale, error) &&
+         insert_policy_warnings (self, error) &&
          kouan_server_enterprise_demo_seed (self, error) &&
          kouan_server_admin_demo_seed (self, error);
 }

@@ -783,7 +783,18 @@ test_expiry_notice (Fixture       *f,
                   json_object_has_member (change, "record") &&
                   g_strcmp0 (json_object_get_string_member (json_object_get_object_member (change, "record"), "category"),
                              "权限管理") == 0)
-                notices++;
+                {
+                  JsonObject *record = json_object_get_object_member (change, "record");
+                  JsonArray *actions = json_object_get_array_member (record, "actions");
+                  JsonObject *action;
+
+                  /* it offers 人员权限 at the member whose grant ends */
+                  g_assert_cmpuint (json_array_get_length (actions), ==, 1);
+                  action = json_array_get_object_element (actions, 0);
+                  g_assert_cmpstr (json_object_get_string_member (action, "area"), ==, "admin.staff");
+                  g_assert_cmpstr (json_object_get_string_member (action, "object"), ==, "demo-user11");
+                  notices++;
+                }
             }
           cursor = json_object_get_int_member (page, "cursor");
           more = json_object_get_boolean_member (page, "more");

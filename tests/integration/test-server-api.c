@@ -8,6 +8,7 @@
 
 #include "kouan-credit-code.h"
 #include "kouan-json.h"
+#include "kouan-message.h"
 #include "kouan-test-server.h"
 
 /* kouan-server's HTTP API (docs/api.md) against a real server process. */
@@ -1275,7 +1276,20 @@ test_demo_content (Fixture       *f,
   g_assert_cmpint (db_int (f, "SELECT COUNT(*) FROM messages WHERE kind = 'notice'"
                               " AND category NOT IN ('权限管理', '信息订阅')"), ==, 200);
   g_assert_cmpint (db_int (f, "SELECT COUNT(*) FROM messages WHERE category = '信息订阅'"), >, 0);
-  g_assert_cmpint (db_int (f, "SELECT COUNT(*) FROM messages WHERE kind = 'warning'"), ==, 50);
+  /* the seeder's warnings, and one per enterprise about a policy waiting
+   * for confirmation (信用保险) */
+  g_assert_cmpint (db_int (f, "SELECT COUNT(*) FROM messages WHERE kind = 'warning'"
+                              " AND category <> '信用保险'"), ==, 50);
+  g_assert_cmpint (db_int (f, "SELECT COUNT(*) FROM messages m JOIN insurance_policies p"
+                              " ON p.id = json_extract (m.actions, '$[0].object')"
+                              " AND p.enterprise_id = m.enterprise_id AND p.status = 'pending'"
+                              " WHERE m.category = '信用保险'"
+                              " AND json_extract (m.actions, '$[0].area') = 'insurance.policy'"), ==, 2);
+  /* warnings that say to pay through 税费支付 offer the switch that does */
+  g_assert_cmpint (db_int (f, "SELECT COUNT(*) FROM messages WHERE body LIKE '%通过“税费支付”%'"), >, 0);
+  g_assert_cmpint (db_int (f, "SELECT COUNT(*) FROM messages WHERE body LIKE '%通过“税费支付”%'"
+                              " AND (actions IS NULL OR json_extract (actions, '$[0].object') <> 'e_payment')"),
+                   ==, 0);
   g_assert_cmpint (db_int (f, "SELECT COUNT(DISTINCT category) FROM messages WHERE kind = 'notice'"), >=, 4);
   g_assert_cmpint (db_int (f, "SELECT COUNT(DISTINCT title) FROM messages"), >, 200);
   g_assert_cmpint (db_int (f, "SELECT COUNT(*) FROM messages WHERE enterprise_id = 2"), >, 0);
@@ -1295,6 +1309,19 @@ test_demo_content (Fixture       *f,
         {
           JsonObject *record = json_object_get_object_member (value, "record");
 
+          /* every record, actions included, passes the client's codec */
+          {
+            g_autoptr(GError) error = NULL;
+            g_autoptr(KouanMessage) message = NULL;
+
+            if (json_object_has_member (record, "kind"))
+              {
+                message = kouan_message_new_from_json (record, ENTERPRISE_SHARED, &error);
+                g_assert_no_error (error);
+                g_assert_cmpuint (kouan_message_get_actions (message)->len, ==,
+                                  json_array_get_length (json_object_get_array_member (record, "actions")));
+              }
+          }
           if (json_object_get_boolean_member (record, "read"))
             read++;
           else
@@ -1323,7 +1350,8 @@ test_demo_scale (void)
                                " AND category NOT IN ('权限管理', '信息订阅')"), ==, 3000);
   /* the scale also adds risk articles to the insurance demo's 606 */
   g_assert_cmpint (db_int (&f, "SELECT COUNT(*) FROM risk_articles"), ==, 3606);
-  g_assert_cmpint (db_int (&f, "SELECT COUNT(*) FROM messages WHERE kind = 'warning'"), ==, 3000);
+  g_assert_cmpint (db_int (&f, "SELECT COUNT(*) FROM messages WHERE kind = 'warning'"
+                               " AND category <> '信用保险'"), ==, 3000);
   /* seeded without per-row foreign-key checks: they must hold anyway */
   g_assert_cmpint (db_int (&f, "SELECT COUNT(*) FROM pragma_foreign_key_check"), ==, 0);
   g_assert_cmpint (db_int (&f, "SELECT COUNT(*) FROM message_states"), >, 1000);

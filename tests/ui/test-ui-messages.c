@@ -247,6 +247,10 @@ find_by_type (GtkWidget *widget,
 {
   if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
     return widget;
+  /* the view's own widgets, not those of a drop-down's popup (the
+   * warnings' severity filter holds a list view of its own) */
+  if (GTK_IS_POPOVER (widget))
+    return NULL;
 
   for (GtkWidget *child = gtk_widget_get_first_child (widget);
        child != NULL;

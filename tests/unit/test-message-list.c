@@ -2,12 +2,14 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "kouan-client.h"
 #include "kouan-enterprise.h"
 #include "kouan-message.h"
 #include "kouan-message-list.h"
 #include "kouan-store.h"
+#include "kouan-store-private.h"
 
 #define ENTERPRISE 3
 #define OTHER_ENTERPRISE 4
@@ -886,6 +888,259 @@ test_page_close_changes_one_span (Fixture       *fixture,
     }
 }
 
+
+/* ---- severity (issue 15) ------------------------------------------- */
+
+static const char *const severity_names[] = { NULL, "low", "medium", "high" };
+
+static JsonObject *
+warning_record (gint64   id,
+                gint64   created_at,
+                gboolean read,
+                int      severity)
+{
+  JsonObject *record = message_record (id, created_at, read, FALSE);
+
+  json_object_set_string_member (record, "kind", "warning");
+  json_object_set_string_member (record, "severity", severity_names[severity]);
+  return record;
+}
+
+/* Applies one page of warnings: @ids[i] with @severities[i] (0: delete). */
+static void
+pull_warnings (Fixture      *fixture,
+               gint64       *cursor,
+               const gint64 *ids,
+               const int    *severities,
+               const gint64 *dates,
+               const gboolean *read,
+               guint         n)
+{
+  g_autoptr(GError) error = NULL;
+  KouanChangePage page = { ENTERPRISE, NULL, ++*cursor, FALSE };
+
+  page.changes = g_ptr_array_new_with_free_func (change_free);
+  for (guint i = 0; i < n; i++)
+    {
+      KouanChange *change = g_new0 (KouanChange, 1);
+
+      change->collection = g_strdup ("messages");
+      change->id = ids[i];
+      change->deleted = severities[i] == 0;
+      if (!change->deleted)
+        change->record = warning_record (ids[i], dates[i], read[i], severities[i]);
+      g_ptr_array_add (page.changes, change);
+    }
+  g_assert_true (kouan_store_apply_page (fixture->store, &page, &error));
+  g_assert_no_error (error);
+  g_ptr_array_unref (page.changes);
+}
+
+/* What a list of unread or read warnings of at least @min must show, in
+ * its order, computed from the stored severity text (not the rank the
+ * store keeps beside it). */
+static GArray *
+expected_warnings (Fixture          *fixture,
+                   gboolean          read,
+                   int               min,
+                   KouanMessageSort  sort)
+{
+  GArray *ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autofree char *sql = g_strdup_printf (
+    "SELECT id FROM (SELECT id, created_at, CASE severity WHEN 'low' THEN 1 WHEN 'medium' THEN 2"
+    " WHEN 'high' THEN 3 END AS s FROM messages WHERE enterprise_id = ?1 AND kind = 'warning'"
+    " AND read = ?2) WHERE s >= ?3 ORDER BY %s created_at DESC, id DESC",
+    sort == KOUAN_MESSAGE_SORT_SEVERITY ? "s DESC," : "");
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (kouan_store_get_db (fixture->store), sql, -1, &stmt, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_bind_int64 (stmt, 1, ENTERPRISE);
+  sqlite3_bind_int (stmt, 2, read);
+  sqlite3_bind_int (stmt, 3, min);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+
+      g_array_append_val (ids, id);
+    }
+  sqlite3_finalize (stmt);
+  return ids;
+}
+
+static void
+check_severity_follower (Fixture  *fixture,
+                         Follower *follower,
+                         gboolean  read)
+{
+  KouanMessageList *list = follower->list;
+  int min = MAX (kouan_message_list_get_min_severity (list), KOUAN_SEVERITY_LOW);
+  g_autoptr(GArray) expected = expected_warnings (fixture, read, min,
+                                                  kouan_message_list_get_sort (list));
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (list));
+
+  g_assert_cmpuint (n, ==, expected->len);
+  g_assert_cmpmem (follower->mirror->data, follower->mirror->len * sizeof (gint64),
+                   expected->data, expected->len * sizeof (gint64));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(KouanMessage) item = g_list_model_get_item (G_LIST_MODEL (list), i);
+
+      g_assert_cmpint (kouan_message_get_id (item), ==, g_array_index (expected, gint64, i));
+      g_assert_cmpint (kouan_message_get_severity (item), >=, min);
+    }
+  /* the badge's count, from memory */
+  g_assert_cmpuint (kouan_store_count_messages_at_least (fixture->store, ENTERPRISE,
+                                                         KOUAN_MESSAGE_KIND_WARNING,
+                                                         read ? KOUAN_READ_FILTER_READ
+                                                              : KOUAN_READ_FILTER_UNREAD,
+                                                         FALSE, min), ==, expected->len);
+}
+
+/* Lists filtered and sorted by severity follow random pulls (new
+ * warnings, deletions, a severity changed by the server) and read marks
+ * exactly as a fresh query would list them, and their counts stay right. */
+static void
+test_severity (Fixture       *fixture,
+               gconstpointer  data)
+{
+  const struct { KouanReadFilter filter; KouanSeverity min; KouanMessageSort sort; } shapes[] = {
+    { KOUAN_READ_FILTER_UNREAD, KOUAN_SEVERITY_NONE,   KOUAN_MESSAGE_SORT_SEVERITY },
+    { KOUAN_READ_FILTER_UNREAD, KOUAN_SEVERITY_MEDIUM, KOUAN_MESSAGE_SORT_SEVERITY },
+    { KOUAN_READ_FILTER_UNREAD, KOUAN_SEVERITY_HIGH,   KOUAN_MESSAGE_SORT_DATE },
+    { KOUAN_READ_FILTER_READ,   KOUAN_SEVERITY_MEDIUM, KOUAN_MESSAGE_SORT_DATE },
+    { KOUAN_READ_FILTER_READ,   KOUAN_SEVERITY_LOW,    KOUAN_MESSAGE_SORT_SEVERITY },
+  };
+  Follower followers[G_N_ELEMENTS (shapes)];
+  gint64 next_id = 1, cursor = 0;
+
+  for (guint f = 0; f < G_N_ELEMENTS (shapes); f++)
+    {
+      followers[f].list = kouan_message_list_new (fixture->store, KOUAN_MESSAGE_KIND_WARNING,
+                                                  shapes[f].filter);
+      kouan_message_list_set_min_severity (followers[f].list, shapes[f].min);
+      kouan_message_list_set_sort (followers[f].list, shapes[f].sort);
+      kouan_message_list_set_enterprise_id (followers[f].list, ENTERPRISE);
+      followers[f].mirror = g_array_new (FALSE, FALSE, sizeof (gint64));
+      g_signal_connect (followers[f].list, "items-changed",
+                        G_CALLBACK (follower_items_changed_cb), &followers[f]);
+    }
+
+  for (guint step = 0; step < 200; step++)
+    {
+      gint64 ids[60], dates[60];
+      int severities[60];
+      gboolean read[60];
+      guint n = g_test_rand_int_range (1, 60);
+
+      if (step % 3 != 2 || next_id == 1)
+        {
+          for (guint i = 0; i < n; i++)
+            {
+              int what = g_test_rand_int_range (0, 10);
+
+              ids[i] = what < 6 || next_id == 1 ? next_id++ : g_test_rand_int_range (1, next_id);
+              /* a row already stored keeps its date: a changed severity
+               * is the server's only move here */
+              dates[i] = 1700000000 + ids[i] / 3;
+              severities[i] = what == 9 ? 0 : g_test_rand_int_range (1, 4);
+              read[i] = g_test_rand_int_range (0, 4) == 0;
+            }
+          pull_warnings (fixture, &cursor, ids, severities, dates, read, n);
+        }
+      else
+        {
+          g_autoptr(GError) error = NULL;
+          g_autoptr(KouanMessage) message = kouan_store_get_message (fixture->store, ENTERPRISE,
+                                                                     g_test_rand_int_range (1, next_id),
+                                                                     NULL);
+
+          if (message == NULL)
+            continue;
+          g_assert_true (kouan_store_set_message_read (fixture->store, message,
+                                                       !kouan_message_get_read (message), &error));
+          g_assert_no_error (error);
+        }
+      drain_main_context ();
+
+      for (guint f = 0; f < G_N_ELEMENTS (followers); f++)
+        check_severity_follower (fixture, &followers[f],
+                                 shapes[f].filter == KOUAN_READ_FILTER_READ);
+    }
+
+  for (guint f = 0; f < G_N_ELEMENTS (followers); f++)
+    {
+      g_assert_finalize_object (followers[f].list);
+      g_array_unref (followers[f].mirror);
+    }
+}
+
+/* At 100k warnings the severity order and a severity filter on the date
+ * order are served from an index: no sort, no walk of the table. */
+static void
+test_severity_100k (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(KouanMessageList) by_severity = kouan_message_list_new (fixture->store, KOUAN_MESSAGE_KIND_WARNING,
+                                                                    KOUAN_READ_FILTER_UNREAD);
+  g_autoptr(KouanMessageList) filtered = kouan_message_list_new (fixture->store, KOUAN_MESSAGE_KIND_WARNING,
+                                                                 KOUAN_READ_FILTER_UNREAD);
+  const guint n = 100000;
+  gint64 cursor = 0, start;
+  sqlite3_stmt *stmt = NULL;
+  sqlite3 *reader;
+  guint listed = 0;
+
+  for (guint first = 1; first <= n; first += 1000)
+    {
+      gint64 ids[1000], dates[1000];
+      int severities[1000];
+      gboolean read[1000];
+
+      for (guint i = 0; i < 1000; i++)
+        {
+          ids[i] = first + i;
+          dates[i] = 1700000000 + first + i;
+          severities[i] = 1 + (first + i) % 3;
+          read[i] = (first + i) % 5 == 0;
+        }
+      pull_warnings (fixture, &cursor, ids, severities, dates, read, 1000);
+    }
+  drain_main_context ();
+
+  kouan_message_list_set_sort (by_severity, KOUAN_MESSAGE_SORT_SEVERITY);
+  kouan_message_list_set_min_severity (filtered, KOUAN_SEVERITY_HIGH);
+  start = g_get_monotonic_time ();
+  kouan_message_list_set_enterprise_id (by_severity, ENTERPRISE);
+  g_test_message ("severity order over %u warnings: %.1f ms", n, (g_get_monotonic_time () - start) / 1000.0);
+  start = g_get_monotonic_time ();
+  kouan_message_list_set_enterprise_id (filtered, ENTERPRISE);
+  g_test_message ("high only, by date, over %u warnings: %.1f ms", n, (g_get_monotonic_time () - start) / 1000.0);
+
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (by_severity)), ==, n - n / 5);
+  g_assert_cmpint (id_at (by_severity, 0), ==, 99998);  /* the newest high */
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (filtered)), ==,
+                    kouan_store_count_messages_at_least (fixture->store, ENTERPRISE,
+                                                         KOUAN_MESSAGE_KIND_WARNING,
+                                                         KOUAN_READ_FILTER_UNREAD, FALSE,
+                                                         KOUAN_SEVERITY_HIGH));
+
+  /* the store's own statements: every list query sorted nothing and
+   * stepped through no table */
+  reader = _kouan_store_acquire_reader (fixture->store);
+  while ((stmt = sqlite3_next_stmt (reader, stmt)) != NULL)
+    if (strstr (sqlite3_sql (stmt), "severity_rank") != NULL &&
+        g_str_has_prefix (sqlite3_sql (stmt), "SELECT id, rev, created_at"))
+      {
+        g_test_message ("%s", sqlite3_sql (stmt));
+        g_assert_cmpint (sqlite3_stmt_status (stmt, SQLITE_STMTSTATUS_SORT, FALSE), ==, 0);
+        g_assert_cmpint (sqlite3_stmt_status (stmt, SQLITE_STMTSTATUS_FULLSCAN_STEP, FALSE), ==, 0);
+        listed++;
+      }
+  _kouan_store_release_reader (fixture->store, reader);
+  g_assert_cmpuint (listed, ==, 2);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -904,6 +1159,8 @@ main (int   argc,
   ADD ("/message-list/lazy-100k", test_lazy_100k);
   ADD ("/message-list/page-touches-only-its-rows", test_page_touches_only_its_rows);
   ADD ("/message-list/page-close-changes-one-span", test_page_close_changes_one_span);
+  ADD ("/message-list/severity", test_severity);
+  ADD ("/message-list/severity-100k", test_severity_100k);
 
   return g_test_run ();
 }

@@ -1046,6 +1046,162 @@ test_enterprise_codec (void)
   g_assert_error (error, KOUAN_JSON_ERROR, KOUAN_JSON_ERROR_TYPE);
 }
 
+
+/* "actions" (issue 15): kept through the codec and the cache; an entry of
+ * an area the client does not know is skipped, a bad entry refuses the
+ * message like any other bad member. */
+static void
+test_message_actions_codec (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) record = message_record (7, "warning", "税款已逾期", 1763798400, FALSE, FALSE);
+  g_autoptr(KouanMessage) message = NULL;
+  g_autoptr(JsonObject) round_trip = NULL;
+  g_autofree char *a = NULL;
+  g_autofree char *b = NULL;
+  JsonNode *actions;
+  KouanMessageAction *action;
+  const char *bad[] = {
+    "{}",
+    "[1]",
+    "[{\"label\": \"\", \"area\": \"admin.staff\", \"object\": \"demo-staff\"}]",
+    "[{\"label\": \"x\", \"area\": 3, \"object\": \"demo-staff\"}]",
+    "[{\"area\": \"admin.staff\", \"object\": \"demo-staff\"}]",
+    "[{\"label\": \"x\", \"area\": \"admin.staff\"}]",
+    "[{\"label\": \"x\", \"area\": \"admin.staff\", \"object\": 5}]",
+    "[{\"label\": \"x\", \"area\": \"admin.staff\", \"object\": \"\"}]",
+    "[{\"label\": \"x\", \"area\": \"insurance.policy\", \"object\": \"12\"}]",
+    "[{\"label\": \"x\", \"area\": \"insurance.policy\", \"object\": 0}]",
+    "[{\"label\": \"x\", \"area\": \"admin.enterprise\", \"object\": \"Bank Name\"}]",
+    "[{\"label\": \"x\", \"area\": \"admin.business\", \"object\": \"e_payment\"},"
+    " {\"label\": \"x\", \"area\": \"admin.business\", \"object\": \"e_payment\"},"
+    " {\"label\": \"x\", \"area\": \"admin.business\", \"object\": \"e_payment\"},"
+    " {\"label\": \"x\", \"area\": \"admin.business\", \"object\": \"e_payment\"},"
+    " {\"label\": \"x\", \"area\": \"admin.business\", \"object\": \"e_payment\"},"
+    " {\"label\": \"x\", \"area\": \"admin.business\", \"object\": \"e_payment\"},"
+    " {\"label\": \"x\", \"area\": \"admin.business\", \"object\": \"e_payment\"},"
+    " {\"label\": \"x\", \"area\": \"admin.business\", \"object\": \"e_payment\"},"
+    " {\"label\": \"x\", \"area\": \"admin.business\", \"object\": \"e_payment\"}]",
+  };
+
+  actions = kouan_json_parse (
+    "[{\"label\": \"开启电子支付\", \"area\": \"admin.business\", \"object\": \"e_payment\"},"
+    " {\"label\": \"查看保单\", \"area\": \"insurance.policy\", \"object\": 12},"
+    " {\"label\": \"以后的功能\", \"area\": \"declarations.form\", \"object\": [1, 2]}]", -1, &error);
+  g_assert_no_error (error);
+  json_object_set_member (record, "actions", actions);
+  message = kouan_message_new_from_json (record, 3, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (kouan_message_get_actions (message)->len, ==, 2);
+  action = g_ptr_array_index (kouan_message_get_actions (message), 0);
+  g_assert_cmpstr (action->label, ==, "开启电子支付");
+  g_assert_cmpstr (action->area, ==, "admin.business");
+  g_assert_cmpstr (action->object, ==, "e_payment");
+  action = g_ptr_array_index (kouan_message_get_actions (message), 1);
+  g_assert_cmpstr (action->area, ==, "insurance.policy");
+  g_assert_cmpstr (action->object, ==, "12");
+  g_assert_cmpstr (kouan_message_action_area_permission ("insurance.policy"), ==, "insurance.policies:view");
+  g_assert_null (kouan_message_action_area_permission ("declarations.form"));
+
+  /* the unknown entry is gone, the rest as it came */
+  json_array_remove_element (json_node_get_array (actions), 2);
+  round_trip = kouan_message_to_json (message);
+  a = kouan_json_object_to_string (record);
+  b = kouan_json_object_to_string (round_trip);
+  g_assert_cmpstr (a, ==, b);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(JsonObject) copy = message_record (7, "notice", "t", 1, FALSE, FALSE);
+      g_autoptr(KouanMessage) refused = NULL;
+      g_autoptr(GError) local_error = NULL;
+      JsonNode *node = kouan_json_parse (bad[i], -1, &local_error);
+
+      g_assert_no_error (local_error);
+      json_object_set_member (copy, "actions", node);
+      refused = kouan_message_new_from_json (copy, 3, &local_error);
+      if (refused != NULL)
+        g_error ("accepted %s", bad[i]);
+      g_assert_true (local_error != NULL && local_error->domain == KOUAN_JSON_ERROR);
+    }
+}
+
+/* Actions survive the cache: pulled, stored, read back. */
+static void
+test_message_actions_cached (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  KouanChangePage *page = page_new (ENTERPRISE, 1);
+  JsonObject *record = message_record (1, "notice", "权限即将到期", 1763798400, FALSE, FALSE);
+  g_autoptr(KouanMessage) stored = NULL;
+  g_autoptr(KouanMessage) plain = NULL;
+  KouanMessageAction *action;
+
+  json_object_set_member (record, "actions", kouan_json_parse (
+    "[{\"label\": \"在人员权限中查看\", \"area\": \"admin.staff\", \"object\": \"demo-staff\"}]",
+    -1, &error));
+  g_assert_no_error (error);
+  page_add (page, "messages", 1, record);
+  page_add (page, "messages", 2, message_record (2, "notice", "无操作", 1763798401, FALSE, FALSE));
+  apply_ok (fixture, page);
+
+  stored = get_message (fixture, 1);
+  g_assert_cmpuint (kouan_message_get_actions (stored)->len, ==, 1);
+  action = g_ptr_array_index (kouan_message_get_actions (stored), 0);
+  g_assert_cmpstr (action->label, ==, "在人员权限中查看");
+  g_assert_cmpstr (action->area, ==, "admin.staff");
+  g_assert_cmpstr (action->object, ==, "demo-staff");
+  plain = get_message (fixture, 2);
+  g_assert_cmpuint (kouan_message_get_actions (plain)->len, ==, 0);
+}
+
+
+/* A cache of schema 8 with warnings already in it: migration 9 gives
+ * every row its severity rank, so the severity order and the badge's
+ * counts are right at once, without a new pull. */
+static void
+test_migration_9_ranks_rows (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  KouanChangePage *page = page_new (ENTERPRISE, 1);
+  const char *severities[] = { "low", "high", "medium", "high" };
+  sqlite3 *db = NULL;
+  char *message = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (severities); i++)
+    {
+      JsonObject *record = message_record (i + 1, "warning", "预警", 1763798400 + i, FALSE, FALSE);
+
+      json_object_set_string_member (record, "severity", severities[i]);
+      page_add (page, "messages", i + 1, record);
+    }
+  apply_ok (fixture, page);
+  fixture_close (fixture);
+
+  /* back to schema 8 as it was */
+  g_assert_cmpint (sqlite3_open (fixture->path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db,
+    "DROP INDEX messages_by_severity; DROP INDEX messages_by_read;"
+    "ALTER TABLE messages DROP COLUMN severity_rank; ALTER TABLE messages DROP COLUMN actions;"
+    "CREATE INDEX messages_by_read ON messages (enterprise_id, kind, read, created_at, id, rev);"
+    "PRAGMA user_version = 8", NULL, NULL, &message), ==, SQLITE_OK);
+  g_assert_null (message);
+  sqlite3_close (db);
+
+  fixture_open (fixture);
+  g_assert_cmpint (kouan_store_get_schema_version (fixture->store), ==, KOUAN_STORE_SCHEMA_VERSION);
+  g_assert_cmpuint (kouan_store_count_messages_at_least (fixture->store, ENTERPRISE, KOUAN_MESSAGE_KIND_WARNING,
+                                                         KOUAN_READ_FILTER_UNREAD, FALSE,
+                                                         KOUAN_SEVERITY_HIGH), ==, 2);
+  g_assert_cmpuint (kouan_store_count_messages_at_least (fixture->store, ENTERPRISE, KOUAN_MESSAGE_KIND_WARNING,
+                                                         KOUAN_READ_FILTER_UNREAD, FALSE,
+                                                         KOUAN_SEVERITY_MEDIUM), ==, 3);
+  g_assert_cmpuint (kouan_store_count_messages_at_least (fixture->store, ENTERPRISE, KOUAN_MESSAGE_KIND_WARNING,
+                                                         KOUAN_READ_FILTER_UNREAD, TRUE,
+                                                         KOUAN_SEVERITY_MEDIUM), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1076,6 +1232,9 @@ main (int   argc,
   ADD ("/store/enterprises/removed", test_enterprise_removed);
   g_test_add_func ("/store/default-path", test_default_path);
   g_test_add_func ("/store/codec/message", test_message_codec);
+  g_test_add_func ("/store/codec/message-actions", test_message_actions_codec);
+  ADD ("/store/messages/actions-cached", test_message_actions_cached);
+  ADD ("/store/schema/migration-9", test_migration_9_ranks_rows);
   g_test_add_func ("/store/codec/enterprise", test_enterprise_codec);
 
   return g_test_run ();

@@ -1499,3 +1499,18 @@ _kouan_admin_staff_get_message (KouanAdminStaff *self)
 {
   return gtk_label_get_label (GTK_LABEL (self->message_label));
 }
+
+/* 人员权限 filtered to one member and that member selected (a message's
+ * action, "admin.staff"): the other filters are cleared so the member
+ * shows whatever they held. FALSE when the member is not listed. */
+gboolean
+kouan_admin_staff_show_member (KouanAdminStaff *self,
+                               const char      *account)
+{
+  g_return_val_if_fail (KOUAN_IS_ADMIN_STAFF (self), FALSE);
+  g_return_val_if_fail (account != NULL, FALSE);
+
+  _kouan_admin_staff_set_filters (self, account, NULL, NULL, NULL, NULL);
+  run_query (self);
+  return _kouan_admin_staff_select (self, account);
+}

@@ -20,6 +20,11 @@ GtkWidget   *kouan_admin_staff_new       (KouanAdminView *admin);
 /* Reloads the filter choices and runs the query again. */
 void         kouan_admin_staff_reload    (KouanAdminStaff *self);
 
+/* Filters the page to @account and selects the member; FALSE when the
+ * cache does not list them */
+gboolean     kouan_admin_staff_show_member (KouanAdminStaff *self,
+                                            const char      *account);
+
 /* For the UI tests */
 GListModel  *_kouan_admin_staff_get_rows        (KouanAdminStaff *self);
 gboolean     _kouan_admin_staff_get_busy        (KouanAdminStaff *self);

@@ -182,6 +182,15 @@ kouan_insurance_policies_reload (KouanInsurancePolicies *self)
         current = kouan_store_get_policy (self->store, self->enterprise_id, self->policy->id, NULL);
       note_waiting (self, current);
       show_policy (self, current);
+      /* the row of the policy shown stays selected (a message's action
+       * opened it, or the user did) */
+      for (guint i = 0; current != NULL && i < n; i++)
+        {
+          g_autoptr(KouanPolicy) listed = g_list_model_get_item (G_LIST_MODEL (self->policies), i);
+
+          if (listed->id == current->id)
+            gtk_single_selection_set_selected (self->selection, i);
+        }
     }
 }
 
@@ -265,6 +274,34 @@ kouan_insurance_policies_set_filter (KouanInsurancePolicies *self,
   else
     gtk_drop_down_set_selected (GTK_DROP_DOWN (self->filter), filter);
   adw_leaflet_set_visible_child_name (ADW_LEAFLET (self->leaflet), "list");
+}
+
+static void on_list_activate (KouanInsurancePolicies *self,
+                              guint                   position);
+
+/* Opens policy @policy_id as a click on its row would, listing every
+ * policy first so the row is there whatever the filter was. A message's
+ * action comes here ("insurance.policy"). */
+gboolean
+kouan_insurance_policies_open (KouanInsurancePolicies *self,
+                               gint64                  policy_id)
+{
+  GListModel *model = G_LIST_MODEL (self->policies);
+
+  g_return_val_if_fail (KOUAN_IS_INSURANCE_POLICIES (self), FALSE);
+
+  kouan_insurance_policies_set_filter (self, KOUAN_POLICY_FILTER_ALL);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(KouanPolicy) policy = g_list_model_get_item (model, i);
+
+      if (policy->id == policy_id)
+        {
+          on_list_activate (self, i);
+          return TRUE;
+        }
+    }
+  return FALSE;
 }
 
 static void

@@ -22,6 +22,11 @@ void kouan_insurance_policies_reload (KouanInsurancePolicies *self);
 void kouan_insurance_policies_set_filter (KouanInsurancePolicies *self,
                                           KouanPolicyFilter       filter);
 
+/* Lists every policy and opens @policy_id's detail; FALSE when the cache
+ * has no such policy */
+gboolean kouan_insurance_policies_open (KouanInsurancePolicies *self,
+                                        gint64                  policy_id);
+
 /* For the UI tests */
 GListModel       *_kouan_insurance_policies_get_model         (KouanInsurancePolicies *self);
 GtkListView      *_kouan_insurance_policies_get_list_view     (KouanInsurancePolicies *self);

@@ -555,6 +555,16 @@ kouan_insurance_view_show_page (KouanInsuranceView *self,
   adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (self->view_stack), page);
 }
 
+gboolean
+kouan_insurance_view_show_policy (KouanInsuranceView *self,
+                                  gint64              policy_id)
+{
+  g_return_val_if_fail (KOUAN_IS_INSURANCE_VIEW (self), FALSE);
+
+  kouan_insurance_view_show_page (self, "policies");
+  return kouan_insurance_policies_open (KOUAN_INSURANCE_POLICIES (self->policies), policy_id);
+}
+
 const char *
 kouan_insurance_view_get_visible_page (KouanInsuranceView *self)
 {

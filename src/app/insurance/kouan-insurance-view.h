@@ -33,6 +33,9 @@ void        kouan_insurance_view_set_enterprise_id (KouanInsuranceView *self,
 void        kouan_insurance_view_show_page         (KouanInsuranceView *self,
                                                     const char         *page);
 const char *kouan_insurance_view_get_visible_page  (KouanInsuranceView *self);
+/* 投保申请 at @policy_id's detail; FALSE when the cache has no such policy */
+gboolean    kouan_insurance_view_show_policy       (KouanInsuranceView *self,
+                                                    gint64              policy_id);
 
 /* For the UI tests: the real widgets, to click and read */
 GtkButton  *_kouan_insurance_view_get_shortcut     (KouanInsuranceView     *self,

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "kouan-message.h"
 #include "kouan-message-detail.h"
@@ -12,6 +13,7 @@ struct _KouanMessageDetail
   GtkWidget        parent_instance;
 
   /* template widgets */
+  GtkFlowBox      *actions_box;
   GtkLabel        *body_label;
   GtkLabel        *category_label;
   GtkLabel        *date_label;
@@ -23,6 +25,7 @@ struct _KouanMessageDetail
 
   /* owned references */
   KouanMessage    *message;
+  GHashTable      *permissions;   /* "<menu>:<right>", NULL: none known */
 };
 
 G_DEFINE_FINAL_TYPE (KouanMessageDetail, kouan_message_detail, GTK_TYPE_WIDGET)
@@ -66,6 +69,76 @@ kouan_message_detail_update_star (KouanMessageDetail *self)
                                   -1);
 }
 
+static gboolean
+kouan_message_detail_allows (KouanMessageDetail *self,
+                             const char         *permission)
+{
+  g_autofree char *manage = NULL;
+
+  if (permission == NULL || self->permissions == NULL)
+    return FALSE;
+  if (g_hash_table_contains (self->permissions, permission))
+    return TRUE;
+  /* manage implies view */
+  if (!g_str_has_suffix (permission, ":view"))
+    return FALSE;
+  manage = g_strdup_printf ("%.*s:manage", (int) (strlen (permission) - strlen (":view")), permission);
+  return g_hash_table_contains (self->permissions, manage);
+}
+
+/* What pressing the button does, for its tooltip and screen readers. */
+static const char *
+action_description (const KouanMessageAction *action)
+{
+  if (g_str_equal (action->area, "insurance.policy"))
+    return _("Opens the policy in Credit Insurance");
+  if (g_str_equal (action->area, "admin.staff"))
+    return _("Opens the member in Staff and Permissions");
+  if (g_str_equal (action->area, "admin.enterprise"))
+    return _("Opens the field in Enterprise Settings");
+  if (g_str_equal (action->area, "admin.business"))
+    return _("Opens the setting in Business Settings");
+  return NULL;
+}
+
+static void
+kouan_message_detail_update_actions (KouanMessageDetail *self)
+{
+  GPtrArray *actions = self->message != NULL ? kouan_message_get_actions (self->message) : NULL;
+  GtkWidget *child;
+  guint shown = 0;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->actions_box))) != NULL)
+    gtk_flow_box_remove (self->actions_box, child);
+
+  for (guint i = 0; actions != NULL && i < actions->len; i++)
+    {
+      KouanMessageAction *action = g_ptr_array_index (actions, i);
+      const char *description = action_description (action);
+      GtkWidget *button;
+
+      /* an area the member may not open is not offered at all */
+      if (description == NULL ||
+          !kouan_message_detail_allows (self, kouan_message_action_area_permission (action->area)))
+        continue;
+
+      button = gtk_button_new_with_label (action->label);
+      gtk_widget_set_tooltip_text (button, description);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description,
+                                      -1);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.open-message-action");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "(ss)", action->area, action->object);
+      if (shown == 0)
+        gtk_widget_add_css_class (button, "suggested-action");
+      gtk_flow_box_append (self->actions_box, button);
+      /* Tab goes from button to button, not through the box's children */
+      gtk_widget_set_focusable (gtk_widget_get_parent (button), FALSE);
+      shown++;
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->actions_box), shown > 0);
+}
+
 static void
 kouan_message_detail_update (KouanMessageDetail *self,
                              gboolean            same_message)
@@ -85,6 +158,7 @@ kouan_message_detail_update (KouanMessageDetail *self,
       gtk_label_set_label (self->date_label, "");
       gtk_label_set_label (self->body_label, "");
       gtk_widget_set_visible (GTK_WIDGET (self->severity_label), FALSE);
+      kouan_message_detail_update_actions (self);
       return;
     }
 
@@ -130,6 +204,7 @@ kouan_message_detail_update (KouanMessageDetail *self,
     gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);
 
   kouan_message_detail_update_star (self);
+  kouan_message_detail_update_actions (self);
 }
 
 void
@@ -167,6 +242,36 @@ kouan_message_detail_get_star_button (KouanMessageDetail *self)
   return GTK_WIDGET (self->star_button);
 }
 
+void
+kouan_message_detail_set_permissions (KouanMessageDetail *self,
+                                      const char * const *permissions)
+{
+  g_return_if_fail (KOUAN_IS_MESSAGE_DETAIL (self));
+
+  g_clear_pointer (&self->permissions, g_hash_table_unref);
+  if (permissions != NULL)
+    {
+      self->permissions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      for (guint i = 0; permissions[i] != NULL; i++)
+        g_hash_table_add (self->permissions, g_strdup (permissions[i]));
+    }
+  kouan_message_detail_update_actions (self);
+}
+
+GPtrArray *
+kouan_message_detail_get_action_buttons (KouanMessageDetail *self)
+{
+  GPtrArray *buttons = g_ptr_array_new ();
+
+  g_return_val_if_fail (KOUAN_IS_MESSAGE_DETAIL (self), buttons);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->actions_box));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    g_ptr_array_add (buttons, gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (child)));
+  return buttons;
+}
+
 GtkWidget *
 kouan_message_detail_new (void)
 {
@@ -180,6 +285,7 @@ kouan_message_detail_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), KOUAN_TYPE_MESSAGE_DETAIL);
   g_clear_object (&self->message);
+  g_clear_pointer (&self->permissions, g_hash_table_unref);
 
   G_OBJECT_CLASS (kouan_message_detail_parent_class)->dispose (object);
 }
@@ -238,6 +344,7 @@ kouan_message_detail_class_init (KouanMessageDetailClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/kouan/Kouan/ui/kouan-message-detail.ui");
+  gtk_widget_class_bind_template_child (widget_class, KouanMessageDetail, actions_box);
   gtk_widget_class_bind_template_child (widget_class, KouanMessageDetail, body_label);
   gtk_widget_class_bind_template_child (widget_class, KouanMessageDetail, category_label);
   gtk_widget_class_bind_template_child (widget_class, KouanMessageDetail, date_label);

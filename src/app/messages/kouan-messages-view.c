@@ -29,6 +29,9 @@ struct _KouanMessagesView
   GtkToggleButton    *read_button;
   GtkSearchEntry     *search_entry;
   GtkSingleSelection *selection;
+  GtkWidget          *severity_bar;
+  GtkDropDown        *severity_dropdown;
+  GtkDropDown        *sort_dropdown;
   GtkCheckButton     *starred_button;
   GtkToggleButton    *unread_button;
 
@@ -55,8 +58,11 @@ struct _KouanMessagesView
   gint64              selected_id;
   guint               unread_count;
   guint               read_count;
-  guint               unread_shown;     /* with the starred filter */
+  guint               unread_shown;     /* with the starred and severity filters */
   guint               read_shown;
+  guint               badge_count;      /* unread, at least min_severity */
+  KouanSeverity       min_severity;     /* LOW: all */
+  KouanMessageSort    sort;
   guint               show_read : 1;
   guint               model_pending : 1;
   guint               starred_only : 1;
@@ -73,6 +79,9 @@ enum {
   PROP_READ_COUNT,
   PROP_SHOW_READ,
   PROP_STARRED_ONLY,
+  PROP_MIN_SEVERITY,
+  PROP_SORT,
+  PROP_BADGE_COUNT,
   N_PROPS
 };
 
@@ -92,6 +101,8 @@ kouan_messages_view_ensure_list (KouanMessagesView *self,
       *list = kouan_message_list_new (self->store, self->kind,
                                       read ? KOUAN_READ_FILTER_READ : KOUAN_READ_FILTER_UNREAD);
       kouan_message_list_set_starred_only (*list, self->starred_only);
+      kouan_message_list_set_min_severity (*list, self->min_severity);
+      kouan_message_list_set_sort (*list, self->sort);
       kouan_message_list_set_enterprise_id (*list, self->enterprise_id);
     }
   return *list;
@@ -109,7 +120,7 @@ kouan_messages_view_current_list (KouanMessagesView *self)
 
 /* Runs the search of the field over the cache's index (both tabs: a
  * clerk looks for a 报关单号 whether its notice was read or not; the
- * starred filter applies). */
+ * starred and severity filters apply). */
 static void
 kouan_messages_view_run_search (KouanMessagesView *self)
 {
@@ -124,9 +135,10 @@ kouan_messages_view_run_search (KouanMessagesView *self)
       return;
     }
 
-  ids = kouan_store_search_messages (self->store, self->enterprise_id, self->kind,
-                                     KOUAN_READ_FILTER_ALL, self->starred_only,
-                                     self->search_text, SEARCH_LIMIT, &error);
+  ids = kouan_store_search_messages_at_least (self->store, self->enterprise_id, self->kind,
+                                              KOUAN_READ_FILTER_ALL, self->starred_only,
+                                              self->min_severity, self->search_text,
+                                              SEARCH_LIMIT, &error);
   if (ids != NULL && ids->len > 0 &&
       !kouan_store_load_messages (self->store, self->enterprise_id,
                                   (const gint64 *) ids->data, ids->len, messages, &error))
@@ -173,7 +185,7 @@ kouan_messages_view_update_tabs (KouanMessagesView *self)
   g_autofree char *unread = NULL;
   g_autofree char *read = NULL;
 
-  if (self->starred_only)
+  if (self->starred_only || self->min_severity > KOUAN_SEVERITY_LOW)
     {
       /* Translators: tab of the message center under the “Only starred”
        * filter: how many unread messages it shows of how many there are
@@ -223,6 +235,12 @@ kouan_messages_view_update_empty_state (KouanMessagesView *self)
     {
       title = warning ? _("No Warnings Found") : _("No Notices Found");
       description = _("Try other words, or part of a declaration or bill of lading number.");
+    }
+  else if (self->min_severity > KOUAN_SEVERITY_LOW && !self->starred_only)
+    {
+      title = !self->show_read ? _("No Unread Warnings of This Severity")
+                               : _("No Read Warnings of This Severity");
+      description = _("Choose “All severities” to see all of them.");
     }
   else if (self->starred_only)
     {
@@ -289,6 +307,7 @@ kouan_messages_view_refresh (KouanMessagesView *self)
 {
   guint unread = 0;
   guint read = 0;
+  guint badge = 0;
 
   self->unread_shown = self->read_shown = 0;
   if (self->store != NULL && self->enterprise_id > 0)
@@ -297,15 +316,27 @@ kouan_messages_view_refresh (KouanMessagesView *self)
                                            KOUAN_READ_FILTER_UNREAD, FALSE);
       read = kouan_store_count_messages (self->store, self->enterprise_id, self->kind,
                                          KOUAN_READ_FILTER_READ, FALSE);
-      if (self->starred_only)
+      /* the badge ignores “Only starred” but not the severity chosen;
+       * both are counts kept in memory by the store */
+      badge = kouan_store_count_messages_at_least (self->store, self->enterprise_id, self->kind,
+                                                   KOUAN_READ_FILTER_UNREAD, FALSE,
+                                                   self->min_severity);
+      if (self->starred_only || self->min_severity > KOUAN_SEVERITY_LOW)
         {
-          self->unread_shown = kouan_store_count_messages (self->store, self->enterprise_id,
-                                                           self->kind, KOUAN_READ_FILTER_UNREAD,
-                                                           TRUE);
-          self->read_shown = kouan_store_count_messages (self->store, self->enterprise_id,
-                                                         self->kind, KOUAN_READ_FILTER_READ,
-                                                         TRUE);
+          self->unread_shown = kouan_store_count_messages_at_least (self->store, self->enterprise_id,
+                                                                    self->kind, KOUAN_READ_FILTER_UNREAD,
+                                                                    self->starred_only,
+                                                                    self->min_severity);
+          self->read_shown = kouan_store_count_messages_at_least (self->store, self->enterprise_id,
+                                                                  self->kind, KOUAN_READ_FILTER_READ,
+                                                                  self->starred_only,
+                                                                  self->min_severity);
         }
+    }
+  if (self->badge_count != badge)
+    {
+      self->badge_count = badge;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BADGE_COUNT]);
     }
   kouan_messages_view_set_counts (self, unread, read);
   if (self->search_text != NULL)
@@ -712,8 +743,12 @@ list_key_pressed_cb (KouanMessagesView     *self,
   if (row != NULL && KOUAN_IS_MESSAGE_ROW (row) && gtk_widget_child_focus (row, direction))
     return TRUE;
 
+  /* back to the last control before the list: the warnings' order, or
+   * 仅显示星标 */
   if (direction == GTK_DIR_TAB_BACKWARD)
-    return gtk_widget_child_focus (GTK_WIDGET (self->starred_button), direction);
+    return gtk_widget_child_focus (gtk_widget_get_visible (self->severity_bar)
+                                   ? GTK_WIDGET (self->sort_dropdown)
+                                   : GTK_WIDGET (self->starred_button), direction);
 
   if (g_strcmp0 (gtk_stack_get_visible_child_name (self->detail_stack), "detail") == 0 &&
       gtk_widget_child_focus (GTK_WIDGET (self->detail), direction))
@@ -943,6 +978,88 @@ kouan_messages_view_set_starred_only (KouanMessagesView *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STARRED_ONLY]);
 }
 
+static void
+kouan_messages_view_set_min_severity (KouanMessagesView *self,
+                                      KouanSeverity      min_severity)
+{
+  min_severity = CLAMP (min_severity, KOUAN_SEVERITY_LOW, KOUAN_SEVERITY_HIGH);
+  if (self->min_severity == min_severity)
+    return;
+
+  self->min_severity = min_severity;
+  if (gtk_drop_down_get_selected (self->severity_dropdown) != (guint) min_severity - KOUAN_SEVERITY_LOW)
+    gtk_drop_down_set_selected (self->severity_dropdown, min_severity - KOUAN_SEVERITY_LOW);
+  if (self->unread_list != NULL)
+    kouan_message_list_set_min_severity (self->unread_list, min_severity);
+  if (self->read_list != NULL)
+    kouan_message_list_set_min_severity (self->read_list, min_severity);
+  kouan_messages_view_scroll_to_top (self);
+  /* (searches again too) */
+  kouan_messages_view_refresh (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MIN_SEVERITY]);
+}
+
+static void
+kouan_messages_view_set_sort (KouanMessagesView *self,
+                              KouanMessageSort   sort)
+{
+  if (self->sort == sort)
+    return;
+
+  self->sort = sort;
+  if (gtk_drop_down_get_selected (self->sort_dropdown) != (guint) sort)
+    gtk_drop_down_set_selected (self->sort_dropdown, sort);
+  if (self->unread_list != NULL)
+    kouan_message_list_set_sort (self->unread_list, sort);
+  if (self->read_list != NULL)
+    kouan_message_list_set_sort (self->read_list, sort);
+  kouan_messages_view_scroll_to_top (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SORT]);
+}
+
+static void
+severity_selected_cb (KouanMessagesView *self)
+{
+  guint selected = gtk_drop_down_get_selected (self->severity_dropdown);
+
+  if (selected != GTK_INVALID_LIST_POSITION)
+    kouan_messages_view_set_min_severity (self, KOUAN_SEVERITY_LOW + selected);
+}
+
+static void
+sort_selected_cb (KouanMessagesView *self)
+{
+  guint selected = gtk_drop_down_get_selected (self->sort_dropdown);
+
+  if (selected != GTK_INVALID_LIST_POSITION)
+    kouan_messages_view_set_sort (self, selected);
+}
+
+void
+kouan_messages_view_set_permissions (KouanMessagesView  *self,
+                                     const char * const *permissions)
+{
+  g_return_if_fail (KOUAN_IS_MESSAGES_VIEW (self));
+
+  kouan_message_detail_set_permissions (self->detail, permissions);
+}
+
+GtkWidget *
+kouan_messages_view_get_detail (KouanMessagesView *self)
+{
+  g_return_val_if_fail (KOUAN_IS_MESSAGES_VIEW (self), NULL);
+
+  return GTK_WIDGET (self->detail);
+}
+
+guint
+kouan_messages_view_get_badge_count (KouanMessagesView *self)
+{
+  g_return_val_if_fail (KOUAN_IS_MESSAGES_VIEW (self), 0);
+
+  return self->badge_count;
+}
+
 void
 kouan_messages_view_set_store (KouanMessagesView *self,
                                KouanStore        *store)
@@ -1050,6 +1167,8 @@ kouan_messages_view_constructed (GObject *object)
                                   /* Translators: accessible name of the list of notices */
                                   : _("Notices"),
                                   -1);
+  /* severity is the warnings' alone */
+  gtk_widget_set_visible (self->severity_bar, self->kind == KOUAN_MESSAGE_KIND_WARNING);
   kouan_messages_view_update_empty_state (self);
 }
 
@@ -1114,6 +1233,15 @@ kouan_messages_view_get_property (GObject    *object,
     case PROP_STARRED_ONLY:
       g_value_set_boolean (value, self->starred_only);
       break;
+    case PROP_MIN_SEVERITY:
+      g_value_set_enum (value, self->min_severity);
+      break;
+    case PROP_SORT:
+      g_value_set_enum (value, self->sort);
+      break;
+    case PROP_BADGE_COUNT:
+      g_value_set_uint (value, self->badge_count);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1143,6 +1271,12 @@ kouan_messages_view_set_property (GObject      *object,
       break;
     case PROP_STARRED_ONLY:
       kouan_messages_view_set_starred_only (self, g_value_get_boolean (value));
+      break;
+    case PROP_MIN_SEVERITY:
+      kouan_messages_view_set_min_severity (self, g_value_get_enum (value));
+      break;
+    case PROP_SORT:
+      kouan_messages_view_set_sort (self, g_value_get_enum (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1188,6 +1322,18 @@ kouan_messages_view_class_init (KouanMessagesViewClass *klass)
     g_param_spec_boolean ("starred-only", NULL, NULL,
                           FALSE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_MIN_SEVERITY] =
+    g_param_spec_enum ("min-severity", NULL, NULL,
+                       KOUAN_TYPE_SEVERITY, KOUAN_SEVERITY_LOW,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SORT] =
+    g_param_spec_enum ("sort", NULL, NULL,
+                       KOUAN_TYPE_MESSAGE_SORT, KOUAN_MESSAGE_SORT_DATE,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_BADGE_COUNT] =
+    g_param_spec_uint ("badge-count", NULL, NULL,
+                       0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (KOUAN_TYPE_MESSAGE_DETAIL);
@@ -1206,6 +1352,9 @@ kouan_messages_view_class_init (KouanMessagesViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KouanMessagesView, read_button);
   gtk_widget_class_bind_template_child (widget_class, KouanMessagesView, search_entry);
   gtk_widget_class_bind_template_child (widget_class, KouanMessagesView, selection);
+  gtk_widget_class_bind_template_child (widget_class, KouanMessagesView, severity_bar);
+  gtk_widget_class_bind_template_child (widget_class, KouanMessagesView, severity_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, KouanMessagesView, sort_dropdown);
   gtk_widget_class_bind_template_child (widget_class, KouanMessagesView, starred_button);
   gtk_widget_class_bind_template_child (widget_class, KouanMessagesView, unread_button);
   gtk_widget_class_bind_template_callback (widget_class, list_view_activate_cb);
@@ -1214,6 +1363,8 @@ kouan_messages_view_class_init (KouanMessagesViewClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, stop_search_cb);
   gtk_widget_class_bind_template_callback (widget_class, selection_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, selection_items_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, severity_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, sort_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, unread_button_toggled_cb);
 
   gtk_widget_class_install_action (widget_class, "messages.toggle-star", "x", toggle_star_action);
@@ -1241,6 +1392,8 @@ kouan_messages_view_init (KouanMessagesView *self)
   GtkListItemFactory *factory;
   GtkEventController *key;
 
+  /* before the template: its drop-down reports its first choice */
+  self->min_severity = KOUAN_SEVERITY_LOW;
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();

@@ -123,6 +123,7 @@ kouan_stored_message_clear (KouanStoredMessage *message)
   g_clear_pointer (&message->title, g_free);
   g_clear_pointer (&message->body, g_free);
   g_clear_pointer (&message->severity, g_free);
+  g_clear_pointer (&message->actions, g_free);
   memset (message, 0, sizeof *message);
 }
 

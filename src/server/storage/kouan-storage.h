@@ -268,6 +268,9 @@ typedef struct {
   char     *title;
   char     *body;
   char     *severity;      /* nullable: "low", "medium" or "high" */
+  char     *actions;       /* nullable: a JSON array of the message's
+                            * actions (docs/api.md), written by the
+                            * server's own code only */
   gint64    created_at;
   gboolean  read;
   gboolean  starred;

@@ -21,7 +21,8 @@
 #define MESSAGE_JSON \
   "json_build_object ('id', m.id, 'kind', m.kind, 'category', m.category, 'title', m.title," \
   " 'body', m.body, 'severity', m.severity, 'created_at', m.created_at," \
-  " 'read', COALESCE (s.read, false), 'starred', COALESCE (s.starred, false))::text"
+  " 'read', COALESCE (s.read, false), 'starred', COALESCE (s.starred, false)," \
+  " 'actions', COALESCE (m.actions, '[]'::jsonb))::text"
 
 static char *
 value_dup (PGresult *r, int row, int column)
@@ -41,7 +42,7 @@ message_get (KouanStorage *storage, gint64 enterprise_id, gint64 message_id,
 
   memset (out, 0, sizeof *out);
   r = RUN ("SELECT m.kind, m.category, m.title, m.body, m.severity, m.created_at,"
-           "       COALESCE (s.read, false), COALESCE (s.starred, false)"
+           "       COALESCE (s.read, false), COALESCE (s.starred, false), m.actions::text"
            " FROM messages m LEFT JOIN message_states s"
            "   ON s.message_id = m.id AND s.user_id = $3"
            " WHERE m.id = $2 AND m.enterprise_id = $1", 3, params, "Reading a message");
@@ -59,6 +60,7 @@ message_get (KouanStorage *storage, gint64 enterprise_id, gint64 message_id,
       out->created_at = _kouan_storage_pg_int_at (r, 0, 5);
       out->read = *PQgetvalue (r, 0, 6) == 't';
       out->starred = *PQgetvalue (r, 0, 7) == 't';
+      out->actions = value_dup (r, 0, 8);
     }
   PQclear (r);
   return TRUE;
@@ -72,12 +74,12 @@ insert_message (KouanStorage *storage, gint64 enterprise_id, const KouanStoredMe
   INT (eid, enterprise_id);
   INT (at, message->created_at);
   const char *params[] = { eid, message->kind, message->category, message->title,
-                           message->body, message->severity, at };
+                           message->body, message->severity, at, message->actions };
   PGresult *r = RUN (
-    "WITH m AS (INSERT INTO messages (enterprise_id, kind, category, title, body, severity, created_at)"
-    "   VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *),"
+    "WITH m AS (INSERT INTO messages (enterprise_id, kind, category, title, body, severity, created_at, actions)"
+    "   VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb) RETURNING *),"
     " s AS (SELECT NULL::boolean AS read, NULL::boolean AS starred)"
-    " SELECT m.id, " MESSAGE_JSON " FROM m, s", 7, params, "Posting a message");
+    " SELECT m.id, " MESSAGE_JSON " FROM m, s", 8, params, "Posting a message");
 
   if (r == NULL)
     return FALSE;

@@ -116,6 +116,9 @@ static const char *const migrations[] = {
   "ALTER TABLE card_certificates ADD COLUMN not_after bigint NOT NULL DEFAULT 0;"
   "ALTER TABLE card_certificates ADD COLUMN expiry_announced boolean NOT NULL DEFAULT false;"
   "CREATE INDEX card_certificates_user ON card_certificates (user_id);",
+  /* 5: messages you can act on: the record's "actions" (docs/api.md),
+   * written by the server's own code only; NULL for none */
+  "ALTER TABLE messages ADD COLUMN actions jsonb;",
 };
 
 static gboolean

@@ -35,7 +35,7 @@ message_get (KouanStorage *storage, gint64 enterprise_id, gint64 message_id,
 {
   sqlite3_stmt *s = S (
     "SELECT m.kind, m.category, m.title, m.body, m.severity, m.created_at,"
-    "       COALESCE (s.read, 0), COALESCE (s.starred, 0)"
+    "       COALESCE (s.read, 0), COALESCE (s.starred, 0), m.actions"
     " FROM messages m LEFT JOIN message_states s"
     "   ON s.message_id = m.id AND s.user_id = ?3"
     " WHERE m.id = ?2 AND m.enterprise_id = ?1");
@@ -58,6 +58,7 @@ message_get (KouanStorage *storage, gint64 enterprise_id, gint64 message_id,
       out->created_at = sqlite3_column_int64 (s, 5);
       out->read = sqlite3_column_int (s, 6) != 0;
       out->starred = sqlite3_column_int (s, 7) != 0;
+      out->actions = column_dup (s, 8);
     }
   sqlite3_reset (s);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -70,8 +71,8 @@ insert_message (KouanStorage *storage, gint64 enterprise_id, const KouanStoredMe
                 gint64 *out_id, GError **error)
 {
   sqlite3_stmt *s = S (
-    "INSERT INTO messages (enterprise_id, kind, category, title, body, severity, created_at)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    "INSERT INTO messages (enterprise_id, kind, category, title, body, severity, created_at, actions)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
 
   sqlite3_bind_int64 (s, 1, enterprise_id);
   bind_text (s, 2, message->kind);
@@ -80,6 +81,7 @@ insert_message (KouanStorage *storage, gint64 enterprise_id, const KouanStoredMe
   bind_text (s, 5, message->body);
   bind_text (s, 6, message->severity);
   sqlite3_bind_int64 (s, 7, message->created_at);
+  bind_text (s, 8, message->actions);
   if (!DONE (s, "Posting a message"))
     return FALSE;
   *out_id = sqlite3_last_insert_rowid (_kouan_storage_sqlite_db (storage));
