@@ -15,11 +15,13 @@
 #include "admin/kouan-admin-roles.h"
 #include "admin/kouan-admin-staff.h"
 #include "admin/kouan-admin-view.h"
+#include "home/kouan-home-view.h"
 #include "kouan-application.h"
 #include "kouan-client.h"
 #include "kouan-json.h"
 #include "kouan-store-people.h"
 #include "kouan-store.h"
+#include "kouan-test-image.h"
 #include "kouan-test-server.h"
 #include "kouan-window-private.h"
 
@@ -113,9 +115,11 @@ window_has_enterprise (gpointer user_data)
   return kouan_window_get_enterprise_id (user_data) > 0;
 }
 
+/* @store_name: the cache file (several tests may use one account) */
 static void
-open_session (Session    *session,
-              const char *account)
+open_session_in (Session    *session,
+                 const char *account,
+                 const char *store_name)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *store_path = NULL;
@@ -128,7 +132,7 @@ open_session (Session    *session,
   g_assert_true (wait_until (pointer_set, &login));
   session->token = g_strdup (login->token);
 
-  store_path = g_strdup_printf ("%s/%s.db", tmpdir, account);
+  store_path = g_strdup_printf ("%s/%s.db", tmpdir, store_name);
   session->store = kouan_store_open (store_path, &error);
   g_assert_no_error (error);
 
@@ -136,6 +140,13 @@ open_session (Session    *session,
   gtk_window_set_default_size (GTK_WINDOW (session->window), 1200, 760);
   gtk_window_present (GTK_WINDOW (session->window));
   g_assert_true (wait_until (window_has_enterprise, session->window));
+}
+
+static void
+open_session (Session    *session,
+              const char *account)
+{
+  open_session_in (session, account, account);
 }
 
 static void
@@ -654,6 +665,127 @@ test_member_without_rights (void)
   close_session (&session);
 }
 
+/* --- one image pipeline: every picture shows offline ------------------ */
+
+/* Pictures a widget tree shows: AdwAvatars with a custom image (the LOGO
+ * and seal boxes, the 首页 header) and GtkPictures with a paintable (the
+ * carousel's slides). */
+static void
+count_images (GtkWidget *root,
+              guint     *avatars,
+              guint     *pictures)
+{
+  if (ADW_IS_AVATAR (root) && adw_avatar_get_custom_image (ADW_AVATAR (root)) != NULL)
+    (*avatars)++;
+  if (GTK_IS_PICTURE (root) && gtk_picture_get_paintable (GTK_PICTURE (root)) != NULL)
+    (*pictures)++;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    count_images (child, avatars, pictures);
+}
+
+typedef struct {
+  GtkWidget *root;
+  guint      avatars;   /* at least */
+  guint      pictures;  /* at least */
+} ImagesWait;
+
+static gboolean
+images_shown (gpointer user_data)
+{
+  ImagesWait *wait = user_data;
+  guint avatars = 0, pictures = 0;
+
+  count_images (wait->root, &avatars, &pictures);
+  return avatars >= wait->avatars && pictures >= wait->pictures;
+}
+
+static void
+wait_images (GtkWidget  *root,
+             guint       avatars,
+             guint       pictures,
+             const char *what)
+{
+  ImagesWait wait = { root, avatars, pictures };
+
+  if (!wait_until (images_shown, &wait))
+    {
+      guint shown_avatars = 0, shown_pictures = 0;
+
+      count_images (root, &shown_avatars, &shown_pictures);
+      g_error ("%s shows %u avatar images and %u pictures, expected %u and %u",
+               what, shown_avatars, shown_pictures, avatars, pictures);
+    }
+}
+
+static void
+test_images_offline (void)
+{
+  Session online = { 0 }, offline = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) png = NULL;
+  g_autoptr(GBytes) reply = NULL;
+  g_autoptr(JsonObject) image = NULL;
+  g_autofree char *images_url = NULL;
+  g_autofree char *mutations_url = NULL;
+  g_autofree char *body = NULL;
+  KouanAdminView *admin;
+  KouanSession *login = NULL;
+  GtkWidget *home, *settings;
+  guint slides;
+
+  /* a fresh cache: nothing of this enterprise's pictures is in it yet */
+  open_session_in (&online, "demo-admin", "images-offline");
+
+  /* the enterprise gets a LOGO and a seal (another administrator) */
+  png = kouan_test_png (96, 96, 0);
+  images_url = g_strconcat (kouan_test_server_get_url (server), "/api/v1/enterprises/1/images", NULL);
+  g_assert_cmpuint (kouan_test_http ("POST", images_url, online.token, g_bytes_get_data (png, NULL),
+                                     g_bytes_get_size (png), &reply), ==, 201);
+  image = kouan_json_parse_object (g_bytes_get_data (reply, NULL), g_bytes_get_size (reply), &error);
+  g_assert_no_error (error);
+  mutations_url = g_strconcat (kouan_test_server_get_url (server), "/api/v1/enterprises/1/mutations", NULL);
+  body = g_strdup_printf ("{\"mutations\": [{\"id\": \"ui-images-offline\", \"collection\": "
+                          "\"enterprise_settings\", \"op\": \"update\", \"record_id\": 1, \"fields\": "
+                          "{\"logo_image\": %" G_GINT64_FORMAT ", \"seal_image\": %" G_GINT64_FORMAT "}}]}",
+                          json_object_get_int_member (image, "id"), json_object_get_int_member (image, "id"));
+  g_assert_cmpuint (kouan_test_http ("POST", mutations_url, online.token, body, strlen (body), NULL), ==, 200);
+
+  /* one online visit: 首页 (LOGO and the demo's slides) and 企业信息设置
+   * (LOGO and seal) */
+  home = gtk_stack_get_child_by_name (GTK_STACK (online.window->stack), "home");
+  wait_images (home, 1, 1, "首页 online");
+  slides = kouan_showcase_carousel_get_n_slides (kouan_home_view_get_carousel (KOUAN_HOME_VIEW (home)));
+  g_assert_cmpuint (slides, >, 0);
+  wait_images (home, 1, slides, "首页 online");
+  admin = admin_view (&online);
+  kouan_admin_view_show_page (admin, "admin.enterprise");
+  settings = kouan_admin_view_get_page (admin, "admin.enterprise");
+  wait_images (settings, 2, 0, "企业信息设置 online");
+  close_session (&online);
+
+  /* the server goes away; a new window on the same cache (its session
+   * signed in before) shows them all */
+  offline.client = kouan_client_new (kouan_test_server_get_url (server), &error);
+  g_assert_no_error (error);
+  kouan_client_login_async (offline.client, "demo-admin", PASSWORD, NULL, login_cb, &login);
+  g_assert_true (wait_until (pointer_set, &login));
+  kouan_test_server_stop (server);
+  offline.store = g_object_ref (online.store);
+  offline.window = kouan_window_new (app, offline.client, offline.store, login);
+  gtk_window_set_default_size (GTK_WINDOW (offline.window), 1200, 760);
+  gtk_window_present (GTK_WINDOW (offline.window));
+  g_assert_true (wait_until (window_has_enterprise, offline.window));
+  home = gtk_stack_get_child_by_name (GTK_STACK (offline.window->stack), "home");
+  wait_images (home, 1, slides, "首页 offline");
+  admin = admin_view (&offline);
+  kouan_admin_view_show_page (admin, "admin.enterprise");
+  settings = kouan_admin_view_get_page (admin, "admin.enterprise");
+  wait_images (settings, 2, 0, "企业信息设置 offline");
+  close_session (&offline);
+  kouan_test_server_restart (server);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -665,6 +797,7 @@ main (int   argc,
 
   g_test_add_func ("/ui/admin/member-without-rights", test_member_without_rights);
   g_test_add_func ("/ui/admin/roles-grants-filters-remove", test_admin_pages);
+  g_test_add_func ("/ui/admin/images-offline", test_images_offline);
 
   status = g_test_run ();
   g_clear_object (&app);
