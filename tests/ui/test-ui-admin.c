@@ -9,10 +9,11 @@
 #include <string.h>
 
 #include <adwaita.h>
+#include <glib/gi18n.h>
 #include <gtk/gtk.h>
 
 #include "admin/kouan-audit-page-private.h"
-#include "admin/kouan-admin-roles.h"
+#include "admin/kouan-admin-roles-private.h"
 #include "admin/kouan-admin-staff.h"
 #include "admin/kouan-admin-view.h"
 #include "home/kouan-home-view.h"
@@ -349,6 +350,7 @@ test_admin_pages (void)
   KouanAdminRoles *roles;
   KouanAdminStaff *staff;
   GtkWindow *dialog;
+  KouanAdminRoleDialog *role_dialog;
   RoleWait role_wait;
   g_autoptr(KouanMember) member = NULL;
   g_autoptr(JsonObject) on_server = NULL;
@@ -365,19 +367,24 @@ test_admin_pages (void)
   roles = KOUAN_ADMIN_ROLES (kouan_admin_view_get_page (admin, "admin.roles"));
   kouan_admin_view_show_page (admin, "admin.roles");
   g_assert_true (wait_until (roles_loaded, roles));
-  dialog = _kouan_admin_roles_open_dialog (roles, NULL);
+  dialog = GTK_WINDOW (_kouan_admin_roles_open_dialog (roles, NULL));
   g_assert_true (closes_on_escape (dialog));
   spin (200);
-  _kouan_admin_roles_dialog_set_name (dialog, "界面测试角色");
-  g_assert_cmpint (_kouan_admin_roles_dialog_parent_state (dialog, "insurance"), ==, 0);
-  _kouan_admin_roles_dialog_toggle (dialog, "insurance", "all");
-  g_assert_cmpint (_kouan_admin_roles_dialog_parent_state (dialog, "insurance"), ==, 2);
-  _kouan_admin_roles_dialog_toggle (dialog, "insurance.risk", "view");
-  g_assert_cmpint (_kouan_admin_roles_dialog_parent_state (dialog, "insurance"), ==, 1);
-  _kouan_admin_roles_dialog_toggle (dialog, "admin.audit", "view");
-  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
-  _kouan_admin_roles_dialog_confirm (dialog);
-  g_assert_true (wait_until (window_gone, &dialog));
+  role_dialog = _kouan_admin_roles_open_dialog (roles, NULL);
+  /* a nameless role is refused in the dialog, which stays open */
+  _kouan_admin_role_dialog_confirm (role_dialog);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (role_dialog)));
+  _kouan_admin_role_dialog_set_name (role_dialog, "界面测试角色");
+  g_assert_cmpint (_kouan_admin_role_dialog_parent_state (role_dialog, "insurance"), ==, 0);
+  _kouan_admin_role_dialog_toggle (role_dialog, "insurance", "all");
+  g_assert_cmpint (_kouan_admin_role_dialog_parent_state (role_dialog, "insurance"), ==, 2);
+  _kouan_admin_role_dialog_toggle (role_dialog, "insurance.risk", "view");
+  g_assert_cmpint (_kouan_admin_role_dialog_parent_state (role_dialog, "insurance"), ==, 1);
+  _kouan_admin_role_dialog_toggle (role_dialog, "admin.audit", "view");
+  g_object_add_weak_pointer (G_OBJECT (role_dialog), (gpointer *) &role_dialog);
+  _kouan_admin_role_dialog_confirm (role_dialog);
+  g_assert_true (wait_until (window_gone, &role_dialog));
+  g_assert_cmpstr (_kouan_admin_roles_get_message (roles), ==, "The role was created.");
   role_wait.roles = roles;
   role_wait.name = "界面测试角色";
   /* shown from the cache at once, on the server once sync sent it */
@@ -665,6 +672,120 @@ test_member_without_rights (void)
   close_session (&session);
 }
 
+/* --- adaptive: 角色管理 folds to one column when narrow ---------------- */
+
+static gboolean
+window_width_is (gpointer user_data)
+{
+  GtkWidget *window = g_object_get_data (user_data, "window");
+
+  /* the surface is that wide; the window's frame takes a few pixels */
+  return ABS (gtk_widget_get_width (window) - GPOINTER_TO_INT (g_object_get_data (user_data, "width"))) <= 16;
+}
+
+static void
+resize (KouanWindow *window,
+        int          width,
+        int          height)
+{
+  g_autoptr(GObject) wait = g_object_new (G_TYPE_OBJECT, NULL);
+
+  g_object_set_data (wait, "window", window);
+  g_object_set_data (wait, "width", GINT_TO_POINTER (width));
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  g_assert_true (wait_until (window_width_is, wait));
+  spin (300);
+}
+
+/* With KOUAN_SHOT_DIR set, the window goes to $KOUAN_SHOT_DIR/admin-@name-WIDTH.png */
+static void
+save_shot (gpointer    window,
+           const char *name)
+{
+  const char *dir = g_getenv ("KOUAN_SHOT_DIR");
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *file = NULL;
+  g_autofree char *path = NULL;
+  GtkSnapshot *snapshot;
+  int width, height;
+
+  if (dir == NULL)
+    return;
+  spin (400);
+  width = gtk_widget_get_width (GTK_WIDGET (window));
+  height = gtk_widget_get_height (GTK_WIDGET (window));
+  paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  if (node == NULL)
+    return;
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  file = g_strdup_printf ("admin-%s-%d.png", name, width);
+  path = g_build_filename (dir, file, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+}
+
+static gboolean
+leaflet_unfolded (gpointer user_data)
+{
+  return !adw_leaflet_get_folded (user_data);
+}
+
+static gboolean
+leaflet_folded (gpointer user_data)
+{
+  return adw_leaflet_get_folded (user_data);
+}
+
+static void
+test_roles_adaptive (void)
+{
+  Session session = { 0 };
+  KouanAdminView *admin;
+  KouanAdminRoles *roles;
+  AdwLeaflet *leaflet;
+  GtkWindow *dialog;
+
+  open_session_in (&session, "demo-admin", "roles-adaptive");
+  admin = admin_view (&session);
+  kouan_window_show_area (session.window, "admin");
+  roles = KOUAN_ADMIN_ROLES (kouan_admin_view_get_page (admin, "admin.roles"));
+  kouan_admin_view_show_page (admin, "admin.roles");
+  g_assert_true (wait_until (roles_loaded, roles));
+  leaflet = _kouan_admin_roles_get_leaflet (roles);
+
+  /* wide: the roles and the selected one side by side */
+  resize (session.window, 1280, 800);
+  g_assert_true (wait_until (leaflet_unfolded, leaflet));
+  g_assert_true (_kouan_admin_roles_select (roles, "审计员"));
+  g_assert_true (gtk_widget_get_mapped (_kouan_admin_roles_get_detail (roles)));
+  save_shot (session.window, "roles");
+  dialog = GTK_WINDOW (_kouan_admin_roles_open_dialog (roles, "审计员"));
+  save_shot (dialog, "role-dialog");
+  gtk_window_close (dialog);
+
+  /* narrow: one column; opening a role shows it with a way back */
+  resize (session.window, 600, 800);
+  g_assert_true (wait_until (leaflet_folded, leaflet));
+  kouan_admin_view_show_page (admin, "admin.roles");
+  adw_leaflet_navigate (leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+  spin (400);
+  g_assert_false (gtk_widget_get_child_visible (_kouan_admin_roles_get_detail (roles)));
+  save_shot (session.window, "roles-list");
+  g_assert_true (_kouan_admin_roles_select (roles, "审计员"));
+  g_assert_true (adw_leaflet_get_visible_child (leaflet) == _kouan_admin_roles_get_detail (roles));
+  save_shot (session.window, "roles-detail");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (roles), "roles.back", NULL));
+  g_assert_true (adw_leaflet_get_visible_child (leaflet) != _kouan_admin_roles_get_detail (roles));
+
+  resize (session.window, 1200, 760);
+  close_session (&session);
+}
+
 /* --- one image pipeline: every picture shows offline ------------------ */
 
 /* Pictures a widget tree shows: AdwAvatars with a custom image (the LOGO
@@ -794,10 +915,18 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
   gtk_init ();
+  /* screenshots in another language (KOUAN_SHOT_DIR, LANGUAGE) */
+  if (g_getenv ("KOUAN_LOCALEDIR") != NULL)
+    {
+      bindtextdomain (GETTEXT_PACKAGE, g_getenv ("KOUAN_LOCALEDIR"));
+      bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+      textdomain (GETTEXT_PACKAGE);
+    }
 
   g_test_add_func ("/ui/admin/member-without-rights", test_member_without_rights);
   g_test_add_func ("/ui/admin/roles-grants-filters-remove", test_admin_pages);
   g_test_add_func ("/ui/admin/images-offline", test_images_offline);
+  g_test_add_func ("/ui/admin/roles-adaptive", test_roles_adaptive);
 
   status = g_test_run ();
   g_clear_object (&app);
