@@ -13,6 +13,7 @@
 #include <gtk/gtk.h>
 
 #include "admin/kouan-audit-page-private.h"
+#include "admin/kouan-admin-departments-private.h"
 #include "admin/kouan-admin-roles-private.h"
 #include "admin/kouan-admin-staff.h"
 #include "admin/kouan-admin-view.h"
@@ -384,7 +385,7 @@ test_admin_pages (void)
   g_object_add_weak_pointer (G_OBJECT (role_dialog), (gpointer *) &role_dialog);
   _kouan_admin_role_dialog_confirm (role_dialog);
   g_assert_true (wait_until (window_gone, &role_dialog));
-  g_assert_cmpstr (_kouan_admin_roles_get_message (roles), ==, "The role was created.");
+  g_assert_cmpstr (_kouan_admin_roles_get_message (roles), ==, _("The role was created."));
   role_wait.roles = roles;
   role_wait.name = "界面测试角色";
   /* shown from the cache at once, on the server once sync sent it */
@@ -786,6 +787,154 @@ test_roles_adaptive (void)
   close_session (&session);
 }
 
+/* --- 部门管理: one dialog for new, rename, move and head ------------- */
+
+typedef struct {
+  KouanAdminDepartments *page;
+  const char            *name;
+  gint64                 parent_id;   /* -1: any */
+  gint64                 head_id;     /* -1: any, 0: none, 1: some */
+} DepartmentWait;
+
+static KouanDepartment *
+find_department (KouanAdminDepartments *page,
+                 const char            *name)
+{
+  GListModel *all = _kouan_admin_departments_get_all (page);
+
+  for (guint i = 0; i < g_list_model_get_n_items (all); i++)
+    {
+      g_autoptr(KouanDepartment) record = g_list_model_get_item (all, i);
+
+      if (g_strcmp0 (record->name, name) == 0)
+        return g_steal_pointer (&record);
+    }
+  return NULL;
+}
+
+static gboolean
+department_is (gpointer user_data)
+{
+  DepartmentWait *wait = user_data;
+  g_autoptr(KouanDepartment) record = find_department (wait->page, wait->name);
+
+  return record != NULL &&
+         (wait->parent_id < 0 || record->parent_id == wait->parent_id) &&
+         (wait->head_id < 0 || (wait->head_id == 0 ? record->head_user_id == 0 : record->head_user_id > 0));
+}
+
+static gboolean
+department_synced (gpointer user_data)
+{
+  DepartmentWait *wait = user_data;
+  g_autoptr(KouanDepartment) record = find_department (wait->page, wait->name);
+
+  return record != NULL && record->id > 0;
+}
+
+static gboolean
+department_gone (gpointer user_data)
+{
+  DepartmentWait *wait = user_data;
+  g_autoptr(KouanDepartment) record = find_department (wait->page, wait->name);
+
+  return record == NULL;
+}
+
+static gboolean
+department_error_shown (gpointer user_data)
+{
+  return *_kouan_admin_department_dialog_get_error (user_data) != '\0';
+}
+
+static gboolean
+departments_loaded (gpointer user_data)
+{
+  return g_list_model_get_n_items (_kouan_admin_departments_get_all (user_data)) > 0;
+}
+
+static void
+test_departments (void)
+{
+  Session session = { 0 };
+  KouanAdminView *admin;
+  KouanAdminDepartments *page;
+  KouanAdminDepartmentDialog *dialog;
+  GtkWindow *confirm;
+  g_autoptr(KouanDepartment) risk = NULL;
+  DepartmentWait wait;
+
+  open_session_in (&session, "demo-admin", "departments");
+  admin = admin_view (&session);
+  kouan_window_show_area (session.window, "admin");
+  page = KOUAN_ADMIN_DEPARTMENTS (kouan_admin_view_get_page (admin, "admin.departments"));
+  kouan_admin_view_show_page (admin, "admin.departments");
+  g_assert_true (wait_until (departments_loaded, page));
+  risk = find_department (page, "风控部");
+  g_assert_nonnull (risk);
+
+  /* 新增 under the selected department; a nameless one is refused in the
+   * dialog, which stays open */
+  g_assert_true (_kouan_admin_departments_select (page, "风控部"));
+  save_shot (session.window, "departments");
+  dialog = _kouan_admin_departments_open_dialog (page, FALSE);
+  g_assert_true (closes_on_escape (GTK_WINDOW (dialog)));
+  dialog = _kouan_admin_departments_open_dialog (page, FALSE);
+  _kouan_admin_department_dialog_confirm (dialog);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
+  g_assert_cmpstr (_kouan_admin_department_dialog_get_error (dialog), !=, "");
+  _kouan_admin_department_dialog_fill (dialog, "界面测试部门", "风控部", NULL);
+  save_shot (dialog, "department-dialog");
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  _kouan_admin_department_dialog_confirm (dialog);
+  g_assert_true (wait_until (window_gone, &dialog));
+  wait = (DepartmentWait) { page, "界面测试部门", risk->id, 0 };
+  g_assert_true (wait_until (department_is, &wait));
+  g_assert_true (wait_until (outbox_empty, session.store));
+  /* the server kept it (a refusal would have taken it back and said so) */
+  g_assert_cmpstr (_kouan_admin_departments_get_message (page), ==, _("The departments were saved."));
+  g_assert_true (department_is (&wait));
+  /* the server's id replaces the one given offline */
+  g_assert_true (wait_until (department_synced, &wait));
+
+  /* 编辑: renamed, moved to the top and given a head, in one dialog; an
+   * unknown account is refused at the head's field */
+  g_assert_true (_kouan_admin_departments_select (page, "界面测试部门"));
+  dialog = _kouan_admin_departments_open_dialog (page, TRUE);
+  _kouan_admin_department_dialog_fill (dialog, "界面测试部门二", NULL, "no-such-account");
+  _kouan_admin_department_dialog_confirm (dialog);
+  g_assert_true (wait_until (department_error_shown, dialog));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
+  _kouan_admin_department_dialog_fill (dialog, "界面测试部门二", NULL, "demo-user03");
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  _kouan_admin_department_dialog_confirm (dialog);
+  if (!wait_until (window_gone, &dialog))
+    g_error ("the dialog stays open: %s", _kouan_admin_department_dialog_get_error (dialog));
+  wait = (DepartmentWait) { page, "界面测试部门二", 0, 1 };
+  g_assert_true (wait_until (department_is, &wait));
+  g_assert_true (wait_until (outbox_empty, session.store));
+  g_assert_cmpstr (_kouan_admin_departments_get_message (page), ==, _("The departments were saved."));
+
+  /* 删除部门, named in the confirmation */
+  g_assert_true (_kouan_admin_departments_select (page, "界面测试部门二"));
+  confirm = _kouan_admin_departments_delete (page);
+  g_assert_true (ADW_IS_MESSAGE_DIALOG (confirm));
+  g_assert_nonnull (strstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (confirm)), "界面测试部门二"));
+  g_assert_cmpint (adw_message_dialog_get_response_appearance (ADW_MESSAGE_DIALOG (confirm), "delete"),
+                   ==, ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (confirm), "delete");
+  g_assert_true (wait_until (department_gone, &wait));
+  g_assert_true (wait_until (outbox_empty, session.store));
+
+  /* narrow: one column, the selected department with a way back */
+  resize (session.window, 600, 800);
+  g_assert_true (wait_until (leaflet_folded, _kouan_admin_departments_get_leaflet (page)));
+  g_assert_true (_kouan_admin_departments_select (page, "风控部"));
+  save_shot (session.window, "departments-detail");
+  resize (session.window, 1200, 760);
+  close_session (&session);
+}
+
 /* --- one image pipeline: every picture shows offline ------------------ */
 
 /* Pictures a widget tree shows: AdwAvatars with a custom image (the LOGO
@@ -927,6 +1076,7 @@ main (int   argc,
   g_test_add_func ("/ui/admin/roles-grants-filters-remove", test_admin_pages);
   g_test_add_func ("/ui/admin/images-offline", test_images_offline);
   g_test_add_func ("/ui/admin/roles-adaptive", test_roles_adaptive);
+  g_test_add_func ("/ui/admin/departments", test_departments);
 
   status = g_test_run ();
   g_clear_object (&app);
