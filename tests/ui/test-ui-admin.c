@@ -15,7 +15,7 @@
 #include "admin/kouan-audit-page-private.h"
 #include "admin/kouan-admin-departments-private.h"
 #include "admin/kouan-admin-roles-private.h"
-#include "admin/kouan-admin-staff.h"
+#include "admin/kouan-admin-staff-private.h"
 #include "admin/kouan-admin-view.h"
 #include "home/kouan-home-view.h"
 #include "kouan-application.h"
@@ -74,6 +74,9 @@ spin (guint milliseconds)
   while (!done)
     g_main_context_iteration (NULL, TRUE);
 }
+
+static void save_shot (gpointer    window,
+                       const char *name);
 
 static void
 login_cb (GObject      *source,
@@ -352,6 +355,7 @@ test_admin_pages (void)
   KouanAdminStaff *staff;
   GtkWindow *dialog;
   KouanAdminRoleDialog *role_dialog;
+  KouanAdminMemberDialog *member_dialog;
   RoleWait role_wait;
   g_autoptr(KouanMember) member = NULL;
   g_autoptr(JsonObject) on_server = NULL;
@@ -368,10 +372,9 @@ test_admin_pages (void)
   roles = KOUAN_ADMIN_ROLES (kouan_admin_view_get_page (admin, "admin.roles"));
   kouan_admin_view_show_page (admin, "admin.roles");
   g_assert_true (wait_until (roles_loaded, roles));
-  dialog = GTK_WINDOW (_kouan_admin_roles_open_dialog (roles, NULL));
-  g_assert_true (closes_on_escape (dialog));
-  spin (200);
   role_dialog = _kouan_admin_roles_open_dialog (roles, NULL);
+  g_assert_true (closes_on_escape (GTK_WINDOW (role_dialog)));
+  spin (200);
   /* a nameless role is refused in the dialog, which stays open */
   _kouan_admin_role_dialog_confirm (role_dialog);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (role_dialog)));
@@ -421,14 +424,20 @@ test_admin_pages (void)
   kouan_admin_view_show_page (admin, "admin.staff");
   query (staff, "demo-user03", NULL, NULL, NULL, NULL, 1);
   g_assert_true (_kouan_admin_staff_select (staff, "demo-user03"));
-  dialog = _kouan_admin_staff_edit (staff);
-  g_assert_true (closes_on_escape (dialog));
+  member_dialog = _kouan_admin_staff_edit (staff);
+  g_assert_true (closes_on_escape (GTK_WINDOW (member_dialog)));
   spin (200);
-  _kouan_admin_staff_dialog_add_grant (dialog, "界面测试角色", "2026-01-01", "2026-12-31");
-  _kouan_admin_staff_dialog_set_department (dialog, "风控部");
-  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
-  _kouan_admin_staff_dialog_confirm (dialog);
-  g_assert_true (wait_until (window_gone, &dialog));
+  /* a period that ends before it starts is refused in the dialog */
+  _kouan_admin_member_dialog_add_grant (member_dialog, "界面测试角色", "2026-12-31", "2026-01-01");
+  g_assert_cmpstr (_kouan_admin_member_dialog_get_error (member_dialog), !=, "");
+  _kouan_admin_member_dialog_add_grant (member_dialog, "界面测试角色", "2026-01-01", "2026-12-31");
+  g_assert_cmpstr (_kouan_admin_member_dialog_get_error (member_dialog), ==, "");
+  _kouan_admin_member_dialog_set_department (member_dialog, "风控部");
+  save_shot (member_dialog, "member-dialog");
+  g_object_add_weak_pointer (G_OBJECT (member_dialog), (gpointer *) &member_dialog);
+  _kouan_admin_member_dialog_confirm (member_dialog);
+  g_assert_true (wait_until (window_gone, &member_dialog));
+  g_assert_cmpstr (_kouan_admin_staff_get_message (staff), ==, _("The member's roles were saved."));
   g_assert_true (wait_until (member_has_role, staff));
   g_assert_true (wait_until (outbox_empty, session.store));
   member = row (staff, 0);
@@ -457,12 +466,12 @@ test_admin_pages (void)
    * server's grant, with its id) */
   g_assert_true (wait_until (grants_have_ids, staff));
   g_assert_true (_kouan_admin_staff_select (staff, "demo-user03"));
-  dialog = _kouan_admin_staff_edit (staff);
-  g_assert_nonnull (dialog);
-  _kouan_admin_staff_dialog_set_grant_end (dialog, "界面测试角色", "2026-11-30");
-  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
-  _kouan_admin_staff_dialog_confirm (dialog);
-  g_assert_true (wait_until (window_gone, &dialog));
+  member_dialog = _kouan_admin_staff_edit (staff);
+  g_assert_nonnull (member_dialog);
+  _kouan_admin_member_dialog_set_grant_end (member_dialog, "界面测试角色", "2026-11-30");
+  g_object_add_weak_pointer (G_OBJECT (member_dialog), (gpointer *) &member_dialog);
+  _kouan_admin_member_dialog_confirm (member_dialog);
+  g_assert_true (wait_until (window_gone, &member_dialog));
   g_assert_true (wait_until (outbox_empty, session.store));
   g_clear_pointer (&on_server, json_object_unref);
   g_assert_cmpuint (http (&session, "GET", path, &on_server), ==, 200);
@@ -879,7 +888,6 @@ test_departments (void)
   save_shot (session.window, "departments");
   dialog = _kouan_admin_departments_open_dialog (page, FALSE);
   g_assert_true (closes_on_escape (GTK_WINDOW (dialog)));
-  dialog = _kouan_admin_departments_open_dialog (page, FALSE);
   _kouan_admin_department_dialog_confirm (dialog);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
   g_assert_cmpstr (_kouan_admin_department_dialog_get_error (dialog), !=, "");

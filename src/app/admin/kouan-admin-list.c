@@ -1,7 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "kouan-admin-list.h"
+#include "kouan-format.h"
+#include "kouan-grant-status.h"
+#include "kouan-role.h"
 
 typedef struct {
   KouanAdminCellText text;
@@ -99,4 +104,17 @@ kouan_admin_list_add_column (GtkColumnView    *view,
   g_signal_connect (factory, "setup", setup, owner);
   g_signal_connect (factory, "bind", bind, owner);
   return append (view, title, factory, owner, compare, expand);
+}
+
+char *
+kouan_admin_grant_text (const KouanGrant *grant,
+                        const char       *today)
+{
+  KouanGrantStatus status = kouan_grant_status_for (grant->starts_on, grant->ends_on, today, NULL);
+  g_autofree char *from = kouan_format_iso_day (grant->starts_on);
+  g_autofree char *until = grant->ends_on != NULL ? kouan_format_iso_day (grant->ends_on) : g_strdup (_("open-ended"));
+
+  /* Translators: role: start date – end date (status) */
+  return g_strdup_printf (_("%s: %s – %s (%s)"), kouan_role_display_name (grant->role, grant->builtin),
+                          from, until, kouan_grant_status_label (status));
 }

@@ -3,6 +3,8 @@
 
 #include <gtk/gtk.h>
 
+#include "kouan-member.h"
+
 G_BEGIN_DECLS
 
 /* What the admin list pages (角色管理, 部门管理, 人员权限) share: their
@@ -31,5 +33,10 @@ GtkColumnViewColumn *kouan_admin_list_add_column      (GtkColumnView     *view,
                                                        gpointer           owner,
                                                        GCompareDataFunc   compare,
                                                        gboolean           expand);
+
+/* (transfer full) "role: start – end (status)" of @grant judged on
+ * @today ("YYYY-MM-DD"), in the user's language */
+char                *kouan_admin_grant_text           (const KouanGrant  *grant,
+                                                       const char        *today);
 
 G_END_DECLS

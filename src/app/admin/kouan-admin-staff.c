@@ -11,7 +11,9 @@
 #include "kouan-join-request.h"
 #include "kouan-role.h"
 #include "kouan-store-people.h"
-#include "kouan-admin-staff.h"
+#include "kouan-admin-list.h"
+#include "kouan-admin-member-dialog.h"
+#include "kouan-admin-staff-private.h"
 #include "widgets/kouan-date-button.h"
 #include "widgets/kouan-dialog-keys.h"
 
@@ -106,59 +108,53 @@ set_message (KouanAdminStaff *self,
 
 /* ---- columns ---- */
 
-typedef char *(*CellText) (KouanAdminStaff *self, KouanMember *member);
-
 static char *
-cell_name (KouanAdminStaff *self, KouanMember *member)
+cell_account (gpointer owner, gpointer item)
 {
-  return g_strdup (member->name);
-}
+  G_GNUC_UNUSED KouanAdminStaff *self = owner;
+  KouanMember *member = item;
 
-static char *
-cell_account (KouanAdminStaff *self, KouanMember *member)
-{
   return g_strdup (member->account);
 }
 
 static char *
-cell_department (KouanAdminStaff *self, KouanMember *member)
+cell_department (gpointer owner, gpointer item)
 {
+  G_GNUC_UNUSED KouanAdminStaff *self = owner;
+  KouanMember *member = item;
+
   return g_strdup (member->department != NULL ? member->department : "");
 }
 
 static char *
-cell_status (KouanAdminStaff *self, KouanMember *member)
+cell_status (gpointer owner, gpointer item)
 {
+  G_GNUC_UNUSED KouanAdminStaff *self = owner;
+  KouanMember *member = item;
+
   return member_status_text (self, member);
 }
 
 static char *
-cell_registered (KouanAdminStaff *self, KouanMember *member)
+cell_registered (gpointer owner, gpointer item)
 {
+  G_GNUC_UNUSED KouanAdminStaff *self = owner;
+  KouanMember *member = item;
+
   return kouan_format_iso_day (member->registered_on);
 }
 
 static char *
-grant_text (KouanGrant *grant,
-            const char *today)
+cell_roles (gpointer owner, gpointer item)
 {
-  KouanGrantStatus status = kouan_grant_status_for (grant->starts_on, grant->ends_on, today, NULL);
-  g_autofree char *from = kouan_format_iso_day (grant->starts_on);
-  g_autofree char *until = grant->ends_on != NULL ? kouan_format_iso_day (grant->ends_on) : g_strdup (_("open-ended"));
+  G_GNUC_UNUSED KouanAdminStaff *self = owner;
+  KouanMember *member = item;
 
-  /* Translators: role: start date – end date (status) */
-  return g_strdup_printf (_("%s: %s – %s (%s)"), kouan_role_display_name (grant->role, grant->builtin),
-                          from, until, kouan_grant_status_label (status));
-}
-
-static char *
-cell_roles (KouanAdminStaff *self, KouanMember *member)
-{
   g_autoptr(GString) text = g_string_new (NULL);
 
   for (guint i = 0; i < member->grants->len; i++)
     {
-      g_autofree char *line = grant_text (&g_array_index (member->grants, KouanGrant, i), self->today);
+      g_autofree char *line = kouan_admin_grant_text (&g_array_index (member->grants, KouanGrant, i), self->today);
 
       if (text->len > 0)
         g_string_append_c (text, '\n');
@@ -203,32 +199,11 @@ compare_registered (gconstpointer a, gconstpointer b, gpointer data)
   return g_strcmp0 (((KouanMember *) a)->registered_on, ((KouanMember *) b)->registered_on);
 }
 
-static void
-cell_setup (GtkSignalListItemFactory *factory,
-            GtkListItem              *item)
-{
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_list_item_set_child (item, label);
-}
-
-static void
-cell_bind (GtkSignalListItemFactory *factory,
-           GtkListItem              *item,
-           CellText                  text_func)
-{
-  KouanAdminStaff *self = g_object_get_data (G_OBJECT (factory), "kouan-staff");
-  g_autofree char *text = text_func (self, gtk_list_item_get_item (item));
-
-  gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (item)), text);
-}
-
 /* The name column: the member's AdwAvatar (initials) beside the name. */
 static void
 name_setup (GtkSignalListItemFactory *factory,
-            GtkListItem              *item)
+            GtkListItem              *item,
+            gpointer                  owner)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *avatar = adw_avatar_new (24, NULL, TRUE);
@@ -243,7 +218,8 @@ name_setup (GtkSignalListItemFactory *factory,
 
 static void
 name_bind (GtkSignalListItemFactory *factory,
-           GtkListItem              *item)
+           GtkListItem              *item,
+           gpointer                  owner)
 {
   KouanMember *member = gtk_list_item_get_item (item);
   GtkWidget *avatar = gtk_widget_get_first_child (gtk_list_item_get_child (item));
@@ -252,39 +228,6 @@ name_bind (GtkSignalListItemFactory *factory,
   gtk_label_set_label (GTK_LABEL (gtk_widget_get_next_sibling (avatar)), member->name);
 }
 
-static void
-add_column (KouanAdminStaff  *self,
-            const char       *title,
-            CellText          text_func,
-            GCompareDataFunc  compare)
-{
-  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
-  GtkColumnViewColumn *column;
-
-  /* the page outlives its factories (they go with the column view) */
-  g_object_set_data (G_OBJECT (factory), "kouan-staff", self);
-  if (text_func == cell_name)
-    {
-      g_signal_connect (factory, "setup", G_CALLBACK (name_setup), NULL);
-      g_signal_connect (factory, "bind", G_CALLBACK (name_bind), NULL);
-    }
-  else
-    {
-      g_signal_connect (factory, "setup", G_CALLBACK (cell_setup), NULL);
-      g_signal_connect (factory, "bind", G_CALLBACK (cell_bind), text_func);
-    }
-  column = gtk_column_view_column_new (title, factory);
-  gtk_column_view_column_set_resizable (column, TRUE);
-  if (compare != NULL)
-    {
-      /* set_sorter takes its own reference */
-      g_autoptr(GtkSorter) sorter = GTK_SORTER (gtk_custom_sorter_new (compare, self, NULL));
-
-      gtk_column_view_column_set_sorter (column, sorter);
-    }
-  gtk_column_view_append_column (GTK_COLUMN_VIEW (self->column_view), column);
-  g_object_unref (column);
-}
 
 /* ---- the members, from the cache ---- */
 
@@ -805,359 +748,30 @@ on_remove_clicked (KouanAdminStaff *self)
 
 /* ---- the 编辑 dialog ---- */
 
-typedef struct {
-  KouanAdminStaff *self;
-  GtkWidget       *window;
-  GtkWidget       *grants_list;
-  GtkWidget       *role_dropdown;
-  GtkWidget       *starts_button;
-  GtkWidget       *ends_button;
-  GtkWidget       *message_label;
-  GtkWidget       *confirm_button;
-  GtkWidget       *department_dropdown;
-  guint            department_before;  /* its position when opened */
-  gint64           user_id;
-  KouanMember     *member;    /* as the dialog opened */
-  GArray          *removed;   /* gint64 grant ids to drop */
-  GArray          *added;     /* KouanGrant to add (role_id and dates) */
-  GHashTable      *ends;      /* kept grant id → its last-day KouanDateButton */
-} EditDialog;
-
 static void
-clear_added_grant (KouanGrant *grant)
+on_member_saved (KouanAdminMemberDialog *dialog,
+                 KouanAdminStaff        *self)
 {
-  g_free (grant->starts_on);
-  g_free (grant->ends_on);
-}
-
-static void
-edit_dialog_free (EditDialog *dialog)
-{
-  g_object_unref (dialog->self);
-  g_object_unref (dialog->member);
-  g_array_unref (dialog->removed);
-  g_array_unref (dialog->added);
-  g_hash_table_unref (dialog->ends);
-  g_free (dialog);
-}
-
-static void
-on_grant_remove_toggled (GtkCheckButton *check,
-                         EditDialog     *dialog)
-{
-  gint64 id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (check), "kouan-id"));
-
-  if (gtk_check_button_get_active (check))
-    g_array_append_val (dialog->removed, id);
-  else
-    for (guint i = 0; i < dialog->removed->len; i++)
-      if (g_array_index (dialog->removed, gint64, i) == id)
-        {
-          g_array_remove_index (dialog->removed, i);
-          break;
-        }
-}
-
-/* A held grant's row: its text, a button for its last day (the period
- * can be extended or shortened) and 移除. */
-static void
-add_grant_row (EditDialog       *dialog,
-               const char       *text,
-               const KouanGrant *held)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  GtkWidget *label = gtk_label_new (text);
-  gint64 grant_id = held != NULL ? held->id : 0;
-
-  gtk_widget_set_hexpand (label, TRUE);
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_box_append (GTK_BOX (box), label);
-  if (grant_id > 0)
-    {
-      GtkWidget *check = gtk_check_button_new_with_label (_("Remove"));
-      GtkWidget *ends = kouan_date_button_new (_("No end date"), TRUE);
-      /* Translators: the accessible name of a held role's last-day button */
-      g_autofree char *name = g_strdup_printf (_("Last day of %s"), held->role);
-
-      kouan_date_button_set_date (KOUAN_DATE_BUTTON (ends), held->ends_on);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (ends), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
-      gtk_widget_set_tooltip_text (ends, _("Last day of the role"));
-      g_hash_table_insert (dialog->ends, GSIZE_TO_POINTER ((gsize) grant_id), ends);
-      gtk_box_append (GTK_BOX (box), ends);
-
-      g_object_set_data (G_OBJECT (check), "kouan-id", GSIZE_TO_POINTER ((gsize) grant_id));
-      g_signal_connect (check, "toggled", G_CALLBACK (on_grant_remove_toggled), dialog);
-      gtk_box_append (GTK_BOX (box), check);
-    }
-  else
-    gtk_box_append (GTK_BOX (box), gtk_label_new (_("new")));
-  gtk_list_box_append (GTK_LIST_BOX (dialog->grants_list), box);
-}
-
-static void
-on_add_grant_clicked (GtkButton  *button,
-                      EditDialog *dialog)
-{
-  guint position = gtk_drop_down_get_selected (GTK_DROP_DOWN (dialog->role_dropdown));
-  const char *starts = kouan_date_button_get_date (KOUAN_DATE_BUTTON (dialog->starts_button));
-  const char *ends = kouan_date_button_get_date (KOUAN_DATE_BUTTON (dialog->ends_button));
-  g_autoptr(KouanRole) role = NULL;
-  g_autofree char *text = NULL;
-
-  if (position == GTK_INVALID_LIST_POSITION ||
-      position >= g_list_model_get_n_items (G_LIST_MODEL (dialog->self->roles)))
-    return;
-  if (starts == NULL)
-    {
-      gtk_label_set_label (GTK_LABEL (dialog->message_label), _("Choose the day the role starts."));
-      return;
-    }
-  if (ends != NULL && g_strcmp0 (ends, starts) < 0)
-    {
-      gtk_label_set_label (GTK_LABEL (dialog->message_label), _("The role cannot end before it starts."));
-      return;
-    }
-  gtk_label_set_label (GTK_LABEL (dialog->message_label), "");
-
-  role = g_list_model_get_item (G_LIST_MODEL (dialog->self->roles), position);
-  {
-    KouanGrant added = {
-      .role_id = role->id,
-      .starts_on = g_strdup (starts),
-      .ends_on = g_strdup (ends),
-    };
-
-    g_array_append_val (dialog->added, added);
-  }
-  {
-    KouanGrant shown = {
-      .role = role->name,
-      .builtin = role->builtin,
-      .starts_on = (char *) starts,
-      .ends_on = (char *) ends,
-    };
-
-    text = grant_text (&shown, dialog->self->today);
-  }
-  add_grant_row (dialog, text, NULL);
-}
-
-static void
-on_dialog_confirm (GtkButton  *button,
-                   EditDialog *dialog)
-{
-  KouanAdminStaff *self = dialog->self;
-  guint position = gtk_drop_down_get_selected (GTK_DROP_DOWN (dialog->department_dropdown));
-  gboolean moved = position != dialog->department_before;
-  g_autoptr(GArray) grants = g_array_new (FALSE, FALSE, sizeof (KouanGrant));
-  g_autoptr(GError) error = NULL;
-  KouanMemberEdit what = 0;
-  gint64 department_id = 0;
-
-  if (moved)
-    what |= KOUAN_MEMBER_EDIT_DEPARTMENT;
-  if (dialog->removed->len > 0 || dialog->added->len > 0)
-    what |= KOUAN_MEMBER_EDIT_GRANTS;
-
-  /* the member's whole list: kept grants, then the added ones — the
-   * server applies it in one step, so handing over one's own
-   * administrator role cannot trip the last-administrator check halfway */
-  for (guint i = 0; i < dialog->member->grants->len; i++)
-    {
-      KouanGrant *grant = &g_array_index (dialog->member->grants, KouanGrant, i);
-      gboolean dropped = FALSE;
-
-      for (guint j = 0; j < dialog->removed->len && !dropped; j++)
-        dropped = g_array_index (dialog->removed, gint64, j) == grant->id;
-      if (!dropped)
-        {
-          KouanGrant kept = *grant;
-          GtkWidget *ends = g_hash_table_lookup (dialog->ends, GSIZE_TO_POINTER ((gsize) grant->id));
-
-          /* its last day as the button shows it now (valid during this call) */
-          if (ends != NULL)
-            kept.ends_on = (char *) kouan_date_button_get_date (KOUAN_DATE_BUTTON (ends));
-          if (kept.ends_on != NULL && g_strcmp0 (kept.ends_on, kept.starts_on) < 0)
-            {
-              gtk_label_set_label (GTK_LABEL (dialog->message_label), _("The role cannot end before it starts."));
-              return;
-            }
-          if (g_strcmp0 (kept.ends_on, grant->ends_on) != 0)
-            what |= KOUAN_MEMBER_EDIT_GRANTS;
-          g_array_append_val (grants, kept);
-        }
-    }
-  g_array_append_vals (grants, dialog->added->data, dialog->added->len);
-  if (what == 0 || self->store == NULL || self->admin == NULL)
-    {
-      gtk_window_destroy (GTK_WINDOW (dialog->window));
-      return;
-    }
-  /* position 0 is "no department"; the rest follow department_ids */
-  if (position > 0 && position <= self->department_ids->len)
-    department_id = g_array_index (self->department_ids, gint64, position - 1);
-
-  if (!kouan_store_update_member (self->store, kouan_admin_view_get_enterprise_id (self->admin),
-                                  dialog->user_id, what, department_id, dialog->member->disabled,
-                                  (const KouanGrant *) grants->data, grants->len, &error))
-    {
-      g_autofree char *message = kouan_admin_view_describe_error (self->admin, error);
-
-      gtk_label_set_label (GTK_LABEL (dialog->message_label), message);
-      return;
-    }
   set_message (self, _("The member's roles were saved."));
-  gtk_window_destroy (GTK_WINDOW (dialog->window));
 }
 
-static void
-on_dialog_cancel (GtkButton  *button,
-                  EditDialog *dialog)
-{
-  gtk_window_destroy (GTK_WINDOW (dialog->window));
-}
-
-static GtkWindow *
+static KouanAdminMemberDialog *
 open_edit_dialog (KouanAdminStaff *self)
 {
   KouanMember *record = selected (self);
-  EditDialog *dialog;
-  GtkWidget *box, *row, *buttons, *cancel, *add, *scrolled, *title;
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  g_autofree char *heading = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
+  KouanAdminMemberDialog *dialog;
 
   if (record == NULL)
     return NULL;
-
-  dialog = g_new0 (EditDialog, 1);
-  dialog->self = g_object_ref (self);
-  dialog->user_id = record->id;
-  dialog->member = g_object_ref (record);
-  dialog->removed = g_array_new (FALSE, FALSE, sizeof (gint64));
-  dialog->added = g_array_new (FALSE, TRUE, sizeof (KouanGrant));
-  dialog->ends = g_hash_table_new (g_direct_hash, g_direct_equal);
-  g_array_set_clear_func (dialog->added, (GDestroyNotify) clear_added_grant);
-
-  dialog->window = gtk_window_new ();
-  kouan_dialog_close_on_escape (GTK_WINDOW (dialog->window));
-  /* Translators: %s is the member's name */
-  heading = g_strdup_printf (_("Edit Roles of %s"), record->name);
-  gtk_window_set_title (GTK_WINDOW (dialog->window), heading);
-  gtk_window_set_modal (GTK_WINDOW (dialog->window), TRUE);
-  gtk_window_set_default_size (GTK_WINDOW (dialog->window), 520, 420);
-  if (GTK_IS_WINDOW (root))
-    gtk_window_set_transient_for (GTK_WINDOW (dialog->window), GTK_WINDOW (root));
-  g_object_set_data_full (G_OBJECT (dialog->window), "kouan-edit-dialog", dialog,
-                          (GDestroyNotify) edit_dialog_free);
-
-  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-  gtk_widget_set_margin_start (box, 18);
-  gtk_widget_set_margin_end (box, 18);
-  gtk_widget_set_margin_top (box, 18);
-  gtk_widget_set_margin_bottom (box, 18);
-
-  title = gtk_label_new (_("Roles and their validity"));
-  gtk_label_set_xalign (GTK_LABEL (title), 0);
-  gtk_widget_add_css_class (title, "heading");
-  gtk_box_append (GTK_BOX (box), title);
-
-  dialog->grants_list = gtk_list_box_new ();
-  gtk_list_box_set_selection_mode (GTK_LIST_BOX (dialog->grants_list), GTK_SELECTION_NONE);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (dialog->grants_list), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Roles and their validity"), -1);
-  scrolled = gtk_scrolled_window_new ();
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), dialog->grants_list);
-  gtk_widget_set_vexpand (scrolled, TRUE);
-  gtk_box_append (GTK_BOX (box), scrolled);
-
-  for (guint i = 0; i < record->grants->len; i++)
-    {
-      KouanGrant *grant = &g_array_index (record->grants, KouanGrant, i);
-      g_autofree char *text = grant_text (grant, self->today);
-
-      add_grant_row (dialog, text, grant);
-    }
-
-  /* the member's department */
-  {
-    GtkWidget *department_row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-    GtkWidget *department_label = gtk_label_new (_("Department"));
-    GtkStringList *names = gtk_string_list_new ((const char *[]) { _("No department"), NULL });
-    gint64 current = record->department_id;
-
-    for (guint i = 0; i < self->department_ids->len; i++)
-      {
-        gtk_string_list_append (names, gtk_string_list_get_string (self->department_names, i + 1));
-        if (g_array_index (self->department_ids, gint64, i) == current)
-          dialog->department_before = i + 1;
-      }
-    dialog->department_dropdown = gtk_drop_down_new (G_LIST_MODEL (names), NULL);
-    gtk_drop_down_set_selected (GTK_DROP_DOWN (dialog->department_dropdown), dialog->department_before);
-    gtk_accessible_update_relation (GTK_ACCESSIBLE (dialog->department_dropdown), GTK_ACCESSIBLE_RELATION_LABELLED_BY,
-                                    department_label, NULL, -1);
-    gtk_box_append (GTK_BOX (department_row), department_label);
-    gtk_box_append (GTK_BOX (department_row), dialog->department_dropdown);
-    gtk_box_append (GTK_BOX (box), department_row);
-  }
-
-  /* 新增角色: a role and its validity period */
-  title = gtk_label_new (_("Add a Role"));
-  gtk_label_set_xalign (GTK_LABEL (title), 0);
-  gtk_widget_add_css_class (title, "heading");
-  gtk_box_append (GTK_BOX (box), title);
-  row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  /* the real roles (role_names starts with "all roles") */
-  dialog->role_dropdown = gtk_drop_down_new (NULL, NULL);
-  {
-    GtkStringList *names = gtk_string_list_new (NULL);
-
-    for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->roles)); i++)
-      {
-        g_autoptr(KouanRole) role = g_list_model_get_item (G_LIST_MODEL (self->roles), i);
-
-        gtk_string_list_append (names, kouan_role_display_name (role->name, role->builtin));
-      }
-    gtk_drop_down_set_model (GTK_DROP_DOWN (dialog->role_dropdown), G_LIST_MODEL (names));
-    g_object_unref (names);
-  }
-  gtk_accessible_update_property (GTK_ACCESSIBLE (dialog->role_dropdown), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Role"), -1);
-  dialog->starts_button = kouan_date_button_new (_("Starts on"), FALSE);
-  kouan_date_button_set_date (KOUAN_DATE_BUTTON (dialog->starts_button), today);
-  dialog->ends_button = kouan_date_button_new (_("Open-ended"), TRUE);
-  add = gtk_button_new_with_label (_("Add"));
-  g_signal_connect (add, "clicked", G_CALLBACK (on_add_grant_clicked), dialog);
-  gtk_box_append (GTK_BOX (row), dialog->role_dropdown);
-  gtk_box_append (GTK_BOX (row), gtk_label_new (_("from")));
-  gtk_box_append (GTK_BOX (row), dialog->starts_button);
-  gtk_box_append (GTK_BOX (row), gtk_label_new (_("to")));
-  gtk_box_append (GTK_BOX (row), dialog->ends_button);
-  gtk_box_append (GTK_BOX (row), add);
-  gtk_box_append (GTK_BOX (box), row);
-
-  dialog->message_label = gtk_label_new (NULL);
-  gtk_label_set_wrap (GTK_LABEL (dialog->message_label), TRUE);
-  gtk_label_set_xalign (GTK_LABEL (dialog->message_label), 0);
-  gtk_widget_add_css_class (dialog->message_label, "error");
-  gtk_box_append (GTK_BOX (box), dialog->message_label);
-
-  buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  gtk_widget_set_halign (buttons, GTK_ALIGN_END);
-  cancel = gtk_button_new_with_label (_("Cancel"));
-  dialog->confirm_button = gtk_button_new_with_label (_("OK"));
-  gtk_widget_add_css_class (dialog->confirm_button, "suggested-action");
-  g_signal_connect (cancel, "clicked", G_CALLBACK (on_dialog_cancel), dialog);
-  g_signal_connect (dialog->confirm_button, "clicked", G_CALLBACK (on_dialog_confirm), dialog);
-  gtk_box_append (GTK_BOX (buttons), cancel);
-  gtk_box_append (GTK_BOX (buttons), dialog->confirm_button);
-  gtk_box_append (GTK_BOX (box), buttons);
-
-  gtk_window_set_child (GTK_WINDOW (dialog->window), box);
-  gtk_window_present (GTK_WINDOW (dialog->window));
-  return GTK_WINDOW (dialog->window);
+  dialog = kouan_admin_member_dialog_new (self->admin, self->store, GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                          record, G_LIST_MODEL (self->roles), self->department_ids,
+                                          G_LIST_MODEL (self->department_names), today);
+  g_signal_connect_object (dialog, "saved", G_CALLBACK (on_member_saved), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return dialog;
 }
 
 static void
@@ -1313,12 +927,17 @@ kouan_admin_staff_init (KouanAdminStaff *self)
   self->column_view = gtk_column_view_new (NULL);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->column_view), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Members"), -1);
-  add_column (self, _("Name"), cell_name, compare_name);
-  add_column (self, _("Account"), cell_account, compare_account);
-  add_column (self, _("Department"), cell_department, compare_department);
-  add_column (self, _("Roles and validity"), cell_roles, NULL);
-  add_column (self, _("Status"), cell_status, compare_status);
-  add_column (self, _("Registered"), cell_registered, compare_registered);
+  {
+    GtkColumnView *view = GTK_COLUMN_VIEW (self->column_view);
+
+    kouan_admin_list_add_column (view, _("Name"), G_CALLBACK (name_setup), G_CALLBACK (name_bind),
+                                 self, compare_name, FALSE);
+    kouan_admin_list_add_text_column (view, _("Account"), cell_account, self, compare_account, FALSE);
+    kouan_admin_list_add_text_column (view, _("Department"), cell_department, self, compare_department, FALSE);
+    kouan_admin_list_add_text_column (view, _("Roles and validity"), cell_roles, self, NULL, FALSE);
+    kouan_admin_list_add_text_column (view, _("Status"), cell_status, self, compare_status, FALSE);
+    kouan_admin_list_add_text_column (view, _("Registered"), cell_registered, self, compare_registered, FALSE);
+  }
   sorted = gtk_sort_list_model_new (G_LIST_MODEL (g_object_ref (self->filtered)),
                                     g_object_ref (gtk_column_view_get_sorter (GTK_COLUMN_VIEW (self->column_view))));
   self->selection = gtk_single_selection_new (G_LIST_MODEL (sorted));
@@ -1434,58 +1053,10 @@ _kouan_admin_staff_select (KouanAdminStaff *self,
   return FALSE;
 }
 
-GtkWindow *
+KouanAdminMemberDialog *
 _kouan_admin_staff_edit (KouanAdminStaff *self)
 {
   return open_edit_dialog (self);
-}
-
-void
-_kouan_admin_staff_dialog_add_grant (GtkWindow  *window,
-                                     const char *role,
-                                     const char *starts_on,
-                                     const char *ends_on)
-{
-  EditDialog *dialog = g_object_get_data (G_OBJECT (window), "kouan-edit-dialog");
-
-  select_string (dialog->role_dropdown, role);
-  kouan_date_button_set_date (KOUAN_DATE_BUTTON (dialog->starts_button), starts_on);
-  kouan_date_button_set_date (KOUAN_DATE_BUTTON (dialog->ends_button), ends_on);
-  on_add_grant_clicked (NULL, dialog);
-}
-
-void
-_kouan_admin_staff_dialog_set_grant_end (GtkWindow  *window,
-                                         const char *role,
-                                         const char *ends_on)
-{
-  EditDialog *dialog = g_object_get_data (G_OBJECT (window), "kouan-edit-dialog");
-
-  for (guint i = 0; i < dialog->member->grants->len; i++)
-    {
-      KouanGrant *grant = &g_array_index (dialog->member->grants, KouanGrant, i);
-      GtkWidget *ends = g_hash_table_lookup (dialog->ends, GSIZE_TO_POINTER ((gsize) grant->id));
-
-      if (g_strcmp0 (grant->role, role) == 0 && ends != NULL)
-        kouan_date_button_set_date (KOUAN_DATE_BUTTON (ends), ends_on);
-    }
-}
-
-void
-_kouan_admin_staff_dialog_set_department (GtkWindow  *window,
-                                          const char *department)
-{
-  EditDialog *dialog = g_object_get_data (G_OBJECT (window), "kouan-edit-dialog");
-
-  select_string (dialog->department_dropdown, department);
-}
-
-void
-_kouan_admin_staff_dialog_confirm (GtkWindow *window)
-{
-  EditDialog *dialog = g_object_get_data (G_OBJECT (window), "kouan-edit-dialog");
-
-  g_signal_emit_by_name (dialog->confirm_button, "clicked");
 }
 
 GtkWindow *
