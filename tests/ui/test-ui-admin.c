@@ -792,6 +792,28 @@ test_roles_adaptive (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (roles), "roles.back", NULL));
   g_assert_true (adw_leaflet_get_visible_child (leaflet) != _kouan_admin_roles_get_detail (roles));
 
+  /* 人员权限 folds the same way; folded, the table keeps name and status */
+  {
+    KouanAdminStaff *staff = KOUAN_ADMIN_STAFF (kouan_admin_view_get_page (admin, "admin.staff"));
+    AdwLeaflet *staff_leaflet = _kouan_admin_staff_get_leaflet (staff);
+
+    kouan_admin_view_show_page (admin, "admin.staff");
+    query (staff, "demo-user0", NULL, NULL, NULL, NULL, -1);
+    g_assert_true (wait_until (leaflet_folded, staff_leaflet));
+    g_assert_cmpuint (_kouan_admin_staff_count_visible_columns (staff), ==, 2);
+    save_shot (session.window, "staff-list");
+    g_assert_true (_kouan_admin_staff_select (staff, "demo-user05"));
+    g_assert_true (adw_leaflet_get_visible_child (staff_leaflet) == _kouan_admin_staff_get_detail (staff));
+    save_shot (session.window, "staff-detail");
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (staff), "staff.back", NULL));
+
+    resize (session.window, 1280, 800);
+    g_assert_true (wait_until (leaflet_unfolded, staff_leaflet));
+    g_assert_cmpuint (_kouan_admin_staff_count_visible_columns (staff), ==, 5);
+    g_assert_true (_kouan_admin_staff_select (staff, "demo-user05"));
+    save_shot (session.window, "staff");
+  }
+
   resize (session.window, 1200, 760);
   close_session (&session);
 }
