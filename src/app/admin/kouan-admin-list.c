@@ -107,14 +107,13 @@ kouan_admin_list_add_column (GtkColumnView    *view,
 }
 
 char *
-kouan_admin_grant_text (const KouanGrant *grant,
-                        const char       *today)
+kouan_admin_grant_period_text (const KouanGrant *grant,
+                               const char       *today)
 {
   KouanGrantStatus status = kouan_grant_status_for (grant->starts_on, grant->ends_on, today, NULL);
   g_autofree char *from = kouan_format_iso_day (grant->starts_on);
   g_autofree char *until = grant->ends_on != NULL ? kouan_format_iso_day (grant->ends_on) : g_strdup (_("open-ended"));
 
-  /* Translators: role: start date – end date (status) */
-  return g_strdup_printf (_("%s: %s – %s (%s)"), kouan_role_display_name (grant->role, grant->builtin),
-                          from, until, kouan_grant_status_label (status));
+  /* Translators: a role's period: start date – end date (status) */
+  return g_strdup_printf (_("%s – %s (%s)"), from, until, kouan_grant_status_label (status));
 }

@@ -34,9 +34,10 @@ GtkColumnViewColumn *kouan_admin_list_add_column      (GtkColumnView     *view,
                                                        GCompareDataFunc   compare,
                                                        gboolean           expand);
 
-/* (transfer full) "role: start – end (status)" of @grant judged on
- * @today ("YYYY-MM-DD"), in the user's language */
-char                *kouan_admin_grant_text           (const KouanGrant  *grant,
+/* (transfer full) "start – end (status)" of @grant judged on @today
+ * ("YYYY-MM-DD"), in the user's language, for a row whose title names
+ * the role */
+char                *kouan_admin_grant_period_text    (const KouanGrant  *grant,
                                                        const char        *today);
 
 G_END_DECLS

@@ -85,7 +85,7 @@ add_grant_row (KouanAdminMemberDialog *self,
                gboolean                held)
 {
   GtkWidget *row = adw_action_row_new ();
-  g_autofree char *text = kouan_admin_grant_text (grant, self->today);
+  g_autofree char *text = kouan_admin_grant_period_text (grant, self->today);
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), kouan_role_display_name (grant->role, grant->builtin));
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), text);

@@ -704,7 +704,7 @@ update_actions (KouanAdminStaff *self)
   for (guint i = 0; i < record->grants->len; i++)
     {
       KouanGrant *grant = &g_array_index (record->grants, KouanGrant, i);
-      g_autofree char *text = kouan_admin_grant_text (grant, self->today);
+      g_autofree char *text = kouan_admin_grant_period_text (grant, self->today);
       GtkWidget *row = adw_action_row_new ();
 
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), kouan_role_display_name (grant->role, grant->builtin));
