@@ -9,17 +9,21 @@
 #include <string.h>
 
 #include <adwaita.h>
+#include <glib/gi18n.h>
 #include <gtk/gtk.h>
 
 #include "admin/kouan-audit-page-private.h"
-#include "admin/kouan-admin-roles.h"
-#include "admin/kouan-admin-staff.h"
+#include "admin/kouan-admin-departments-private.h"
+#include "admin/kouan-admin-roles-private.h"
+#include "admin/kouan-admin-staff-private.h"
 #include "admin/kouan-admin-view.h"
+#include "home/kouan-home-view.h"
 #include "kouan-application.h"
 #include "kouan-client.h"
 #include "kouan-json.h"
 #include "kouan-store-people.h"
 #include "kouan-store.h"
+#include "kouan-test-image.h"
 #include "kouan-test-server.h"
 #include "kouan-window-private.h"
 
@@ -71,6 +75,9 @@ spin (guint milliseconds)
     g_main_context_iteration (NULL, TRUE);
 }
 
+static void save_shot (gpointer    window,
+                       const char *name);
+
 static void
 login_cb (GObject      *source,
           GAsyncResult *result,
@@ -113,9 +120,11 @@ window_has_enterprise (gpointer user_data)
   return kouan_window_get_enterprise_id (user_data) > 0;
 }
 
+/* @store_name: the cache file (several tests may use one account) */
 static void
-open_session (Session    *session,
-              const char *account)
+open_session_in (Session    *session,
+                 const char *account,
+                 const char *store_name)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *store_path = NULL;
@@ -128,7 +137,7 @@ open_session (Session    *session,
   g_assert_true (wait_until (pointer_set, &login));
   session->token = g_strdup (login->token);
 
-  store_path = g_strdup_printf ("%s/%s.db", tmpdir, account);
+  store_path = g_strdup_printf ("%s/%s.db", tmpdir, store_name);
   session->store = kouan_store_open (store_path, &error);
   g_assert_no_error (error);
 
@@ -136,6 +145,13 @@ open_session (Session    *session,
   gtk_window_set_default_size (GTK_WINDOW (session->window), 1200, 760);
   gtk_window_present (GTK_WINDOW (session->window));
   g_assert_true (wait_until (window_has_enterprise, session->window));
+}
+
+static void
+open_session (Session    *session,
+              const char *account)
+{
+  open_session_in (session, account, account);
 }
 
 static void
@@ -338,6 +354,8 @@ test_admin_pages (void)
   KouanAdminRoles *roles;
   KouanAdminStaff *staff;
   GtkWindow *dialog;
+  KouanAdminRoleDialog *role_dialog;
+  KouanAdminMemberDialog *member_dialog;
   RoleWait role_wait;
   g_autoptr(KouanMember) member = NULL;
   g_autoptr(JsonObject) on_server = NULL;
@@ -354,19 +372,23 @@ test_admin_pages (void)
   roles = KOUAN_ADMIN_ROLES (kouan_admin_view_get_page (admin, "admin.roles"));
   kouan_admin_view_show_page (admin, "admin.roles");
   g_assert_true (wait_until (roles_loaded, roles));
-  dialog = _kouan_admin_roles_open_dialog (roles, NULL);
-  g_assert_true (closes_on_escape (dialog));
+  role_dialog = _kouan_admin_roles_open_dialog (roles, NULL);
+  g_assert_true (closes_on_escape (GTK_WINDOW (role_dialog)));
   spin (200);
-  _kouan_admin_roles_dialog_set_name (dialog, "界面测试角色");
-  g_assert_cmpint (_kouan_admin_roles_dialog_parent_state (dialog, "insurance"), ==, 0);
-  _kouan_admin_roles_dialog_toggle (dialog, "insurance", "all");
-  g_assert_cmpint (_kouan_admin_roles_dialog_parent_state (dialog, "insurance"), ==, 2);
-  _kouan_admin_roles_dialog_toggle (dialog, "insurance.risk", "view");
-  g_assert_cmpint (_kouan_admin_roles_dialog_parent_state (dialog, "insurance"), ==, 1);
-  _kouan_admin_roles_dialog_toggle (dialog, "admin.audit", "view");
-  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
-  _kouan_admin_roles_dialog_confirm (dialog);
-  g_assert_true (wait_until (window_gone, &dialog));
+  /* a nameless role is refused in the dialog, which stays open */
+  _kouan_admin_role_dialog_confirm (role_dialog);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (role_dialog)));
+  _kouan_admin_role_dialog_set_name (role_dialog, "界面测试角色");
+  g_assert_cmpint (_kouan_admin_role_dialog_parent_state (role_dialog, "insurance"), ==, 0);
+  _kouan_admin_role_dialog_toggle (role_dialog, "insurance", "all");
+  g_assert_cmpint (_kouan_admin_role_dialog_parent_state (role_dialog, "insurance"), ==, 2);
+  _kouan_admin_role_dialog_toggle (role_dialog, "insurance.risk", "view");
+  g_assert_cmpint (_kouan_admin_role_dialog_parent_state (role_dialog, "insurance"), ==, 1);
+  _kouan_admin_role_dialog_toggle (role_dialog, "admin.audit", "view");
+  g_object_add_weak_pointer (G_OBJECT (role_dialog), (gpointer *) &role_dialog);
+  _kouan_admin_role_dialog_confirm (role_dialog);
+  g_assert_true (wait_until (window_gone, &role_dialog));
+  g_assert_cmpstr (_kouan_admin_roles_get_message (roles), ==, _("The role was created."));
   role_wait.roles = roles;
   role_wait.name = "界面测试角色";
   /* shown from the cache at once, on the server once sync sent it */
@@ -402,14 +424,20 @@ test_admin_pages (void)
   kouan_admin_view_show_page (admin, "admin.staff");
   query (staff, "demo-user03", NULL, NULL, NULL, NULL, 1);
   g_assert_true (_kouan_admin_staff_select (staff, "demo-user03"));
-  dialog = _kouan_admin_staff_edit (staff);
-  g_assert_true (closes_on_escape (dialog));
+  member_dialog = _kouan_admin_staff_edit (staff);
+  g_assert_true (closes_on_escape (GTK_WINDOW (member_dialog)));
   spin (200);
-  _kouan_admin_staff_dialog_add_grant (dialog, "界面测试角色", "2026-01-01", "2026-12-31");
-  _kouan_admin_staff_dialog_set_department (dialog, "风控部");
-  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
-  _kouan_admin_staff_dialog_confirm (dialog);
-  g_assert_true (wait_until (window_gone, &dialog));
+  /* a period that ends before it starts is refused in the dialog */
+  _kouan_admin_member_dialog_add_grant (member_dialog, "界面测试角色", "2026-12-31", "2026-01-01");
+  g_assert_cmpstr (_kouan_admin_member_dialog_get_error (member_dialog), !=, "");
+  _kouan_admin_member_dialog_add_grant (member_dialog, "界面测试角色", "2026-01-01", "2026-12-31");
+  g_assert_cmpstr (_kouan_admin_member_dialog_get_error (member_dialog), ==, "");
+  _kouan_admin_member_dialog_set_department (member_dialog, "风控部");
+  save_shot (member_dialog, "member-dialog");
+  g_object_add_weak_pointer (G_OBJECT (member_dialog), (gpointer *) &member_dialog);
+  _kouan_admin_member_dialog_confirm (member_dialog);
+  g_assert_true (wait_until (window_gone, &member_dialog));
+  g_assert_cmpstr (_kouan_admin_staff_get_message (staff), ==, _("The member's roles were saved."));
   g_assert_true (wait_until (member_has_role, staff));
   g_assert_true (wait_until (outbox_empty, session.store));
   member = row (staff, 0);
@@ -438,12 +466,12 @@ test_admin_pages (void)
    * server's grant, with its id) */
   g_assert_true (wait_until (grants_have_ids, staff));
   g_assert_true (_kouan_admin_staff_select (staff, "demo-user03"));
-  dialog = _kouan_admin_staff_edit (staff);
-  g_assert_nonnull (dialog);
-  _kouan_admin_staff_dialog_set_grant_end (dialog, "界面测试角色", "2026-11-30");
-  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
-  _kouan_admin_staff_dialog_confirm (dialog);
-  g_assert_true (wait_until (window_gone, &dialog));
+  member_dialog = _kouan_admin_staff_edit (staff);
+  g_assert_nonnull (member_dialog);
+  _kouan_admin_member_dialog_set_grant_end (member_dialog, "界面测试角色", "2026-11-30");
+  g_object_add_weak_pointer (G_OBJECT (member_dialog), (gpointer *) &member_dialog);
+  _kouan_admin_member_dialog_confirm (member_dialog);
+  g_assert_true (wait_until (window_gone, &member_dialog));
   g_assert_true (wait_until (outbox_empty, session.store));
   g_clear_pointer (&on_server, json_object_unref);
   g_assert_cmpuint (http (&session, "GET", path, &on_server), ==, 200);
@@ -654,6 +682,410 @@ test_member_without_rights (void)
   close_session (&session);
 }
 
+/* --- adaptive: 角色管理 folds to one column when narrow ---------------- */
+
+static gboolean
+window_width_is (gpointer user_data)
+{
+  GtkWidget *window = g_object_get_data (user_data, "window");
+
+  /* the surface is that wide; the window's frame takes a few pixels */
+  return ABS (gtk_widget_get_width (window) - GPOINTER_TO_INT (g_object_get_data (user_data, "width"))) <= 16;
+}
+
+static void
+resize (KouanWindow *window,
+        int          width,
+        int          height)
+{
+  g_autoptr(GObject) wait = g_object_new (G_TYPE_OBJECT, NULL);
+
+  g_object_set_data (wait, "window", window);
+  g_object_set_data (wait, "width", GINT_TO_POINTER (width));
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  g_assert_true (wait_until (window_width_is, wait));
+  spin (300);
+}
+
+/* With KOUAN_SHOT_DIR set, the window goes to $KOUAN_SHOT_DIR/admin-@name-WIDTH.png */
+static void
+save_shot (gpointer    window,
+           const char *name)
+{
+  const char *dir = g_getenv ("KOUAN_SHOT_DIR");
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *file = NULL;
+  g_autofree char *path = NULL;
+  GtkSnapshot *snapshot;
+  int width, height;
+
+  if (dir == NULL)
+    return;
+  spin (400);
+  width = gtk_widget_get_width (GTK_WIDGET (window));
+  height = gtk_widget_get_height (GTK_WIDGET (window));
+  paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  if (node == NULL)
+    return;
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  file = g_strdup_printf ("admin-%s-%d.png", name, width);
+  path = g_build_filename (dir, file, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+}
+
+static gboolean
+leaflet_unfolded (gpointer user_data)
+{
+  return !adw_leaflet_get_folded (user_data);
+}
+
+static gboolean
+leaflet_folded (gpointer user_data)
+{
+  return adw_leaflet_get_folded (user_data);
+}
+
+static void
+test_roles_adaptive (void)
+{
+  Session session = { 0 };
+  KouanAdminView *admin;
+  KouanAdminRoles *roles;
+  AdwLeaflet *leaflet;
+  GtkWindow *dialog;
+
+  open_session_in (&session, "demo-admin", "roles-adaptive");
+  admin = admin_view (&session);
+  kouan_window_show_area (session.window, "admin");
+  roles = KOUAN_ADMIN_ROLES (kouan_admin_view_get_page (admin, "admin.roles"));
+  kouan_admin_view_show_page (admin, "admin.roles");
+  g_assert_true (wait_until (roles_loaded, roles));
+  leaflet = _kouan_admin_roles_get_leaflet (roles);
+
+  /* wide: the roles and the selected one side by side */
+  resize (session.window, 1280, 800);
+  g_assert_true (wait_until (leaflet_unfolded, leaflet));
+  g_assert_true (_kouan_admin_roles_select (roles, "审计员"));
+  g_assert_true (gtk_widget_get_mapped (_kouan_admin_roles_get_detail (roles)));
+  save_shot (session.window, "roles");
+  dialog = GTK_WINDOW (_kouan_admin_roles_open_dialog (roles, "审计员"));
+  save_shot (dialog, "role-dialog");
+  gtk_window_close (dialog);
+
+  /* narrow: one column; opening a role shows it with a way back */
+  resize (session.window, 600, 800);
+  g_assert_true (wait_until (leaflet_folded, leaflet));
+  kouan_admin_view_show_page (admin, "admin.roles");
+  adw_leaflet_navigate (leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+  spin (400);
+  g_assert_false (gtk_widget_get_child_visible (_kouan_admin_roles_get_detail (roles)));
+  save_shot (session.window, "roles-list");
+  g_assert_true (_kouan_admin_roles_select (roles, "审计员"));
+  g_assert_true (adw_leaflet_get_visible_child (leaflet) == _kouan_admin_roles_get_detail (roles));
+  save_shot (session.window, "roles-detail");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (roles), "roles.back", NULL));
+  g_assert_true (adw_leaflet_get_visible_child (leaflet) != _kouan_admin_roles_get_detail (roles));
+
+  /* 人员权限 folds the same way; folded, the table keeps name and status */
+  {
+    KouanAdminStaff *staff = KOUAN_ADMIN_STAFF (kouan_admin_view_get_page (admin, "admin.staff"));
+    AdwLeaflet *staff_leaflet = _kouan_admin_staff_get_leaflet (staff);
+
+    kouan_admin_view_show_page (admin, "admin.staff");
+    query (staff, "demo-user0", NULL, NULL, NULL, NULL, -1);
+    g_assert_true (wait_until (leaflet_folded, staff_leaflet));
+    g_assert_cmpuint (_kouan_admin_staff_count_visible_columns (staff), ==, 2);
+    save_shot (session.window, "staff-list");
+    g_assert_true (_kouan_admin_staff_select (staff, "demo-user05"));
+    g_assert_true (adw_leaflet_get_visible_child (staff_leaflet) == _kouan_admin_staff_get_detail (staff));
+    save_shot (session.window, "staff-detail");
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (staff), "staff.back", NULL));
+
+    resize (session.window, 1280, 800);
+    g_assert_true (wait_until (leaflet_unfolded, staff_leaflet));
+    g_assert_cmpuint (_kouan_admin_staff_count_visible_columns (staff), ==, 5);
+    g_assert_true (_kouan_admin_staff_select (staff, "demo-user05"));
+    save_shot (session.window, "staff");
+  }
+
+  resize (session.window, 1200, 760);
+  close_session (&session);
+}
+
+/* --- 部门管理: one dialog for new, rename, move and head ------------- */
+
+typedef struct {
+  KouanAdminDepartments *page;
+  const char            *name;
+  gint64                 parent_id;   /* -1: any */
+  gint64                 head_id;     /* -1: any, 0: none, 1: some */
+} DepartmentWait;
+
+static KouanDepartment *
+find_department (KouanAdminDepartments *page,
+                 const char            *name)
+{
+  GListModel *all = _kouan_admin_departments_get_all (page);
+
+  for (guint i = 0; i < g_list_model_get_n_items (all); i++)
+    {
+      g_autoptr(KouanDepartment) record = g_list_model_get_item (all, i);
+
+      if (g_strcmp0 (record->name, name) == 0)
+        return g_steal_pointer (&record);
+    }
+  return NULL;
+}
+
+static gboolean
+department_is (gpointer user_data)
+{
+  DepartmentWait *wait = user_data;
+  g_autoptr(KouanDepartment) record = find_department (wait->page, wait->name);
+
+  return record != NULL &&
+         (wait->parent_id < 0 || record->parent_id == wait->parent_id) &&
+         (wait->head_id < 0 || (wait->head_id == 0 ? record->head_user_id == 0 : record->head_user_id > 0));
+}
+
+static gboolean
+department_synced (gpointer user_data)
+{
+  DepartmentWait *wait = user_data;
+  g_autoptr(KouanDepartment) record = find_department (wait->page, wait->name);
+
+  return record != NULL && record->id > 0;
+}
+
+static gboolean
+department_gone (gpointer user_data)
+{
+  DepartmentWait *wait = user_data;
+  g_autoptr(KouanDepartment) record = find_department (wait->page, wait->name);
+
+  return record == NULL;
+}
+
+static gboolean
+department_error_shown (gpointer user_data)
+{
+  return *_kouan_admin_department_dialog_get_error (user_data) != '\0';
+}
+
+static gboolean
+departments_loaded (gpointer user_data)
+{
+  return g_list_model_get_n_items (_kouan_admin_departments_get_all (user_data)) > 0;
+}
+
+static void
+test_departments (void)
+{
+  Session session = { 0 };
+  KouanAdminView *admin;
+  KouanAdminDepartments *page;
+  KouanAdminDepartmentDialog *dialog;
+  GtkWindow *confirm;
+  g_autoptr(KouanDepartment) risk = NULL;
+  DepartmentWait wait;
+
+  open_session_in (&session, "demo-admin", "departments");
+  admin = admin_view (&session);
+  kouan_window_show_area (session.window, "admin");
+  page = KOUAN_ADMIN_DEPARTMENTS (kouan_admin_view_get_page (admin, "admin.departments"));
+  kouan_admin_view_show_page (admin, "admin.departments");
+  g_assert_true (wait_until (departments_loaded, page));
+  risk = find_department (page, "风控部");
+  g_assert_nonnull (risk);
+
+  /* 新增 under the selected department; a nameless one is refused in the
+   * dialog, which stays open */
+  g_assert_true (_kouan_admin_departments_select (page, "风控部"));
+  save_shot (session.window, "departments");
+  dialog = _kouan_admin_departments_open_dialog (page, FALSE);
+  g_assert_true (closes_on_escape (GTK_WINDOW (dialog)));
+  _kouan_admin_department_dialog_confirm (dialog);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
+  g_assert_cmpstr (_kouan_admin_department_dialog_get_error (dialog), !=, "");
+  _kouan_admin_department_dialog_fill (dialog, "界面测试部门", "风控部", NULL);
+  save_shot (dialog, "department-dialog");
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  _kouan_admin_department_dialog_confirm (dialog);
+  g_assert_true (wait_until (window_gone, &dialog));
+  wait = (DepartmentWait) { page, "界面测试部门", risk->id, 0 };
+  g_assert_true (wait_until (department_is, &wait));
+  g_assert_true (wait_until (outbox_empty, session.store));
+  /* the server kept it (a refusal would have taken it back and said so) */
+  g_assert_cmpstr (_kouan_admin_departments_get_message (page), ==, _("The departments were saved."));
+  g_assert_true (department_is (&wait));
+  /* the server's id replaces the one given offline */
+  g_assert_true (wait_until (department_synced, &wait));
+
+  /* 编辑: renamed, moved to the top and given a head, in one dialog; an
+   * unknown account is refused at the head's field */
+  g_assert_true (_kouan_admin_departments_select (page, "界面测试部门"));
+  dialog = _kouan_admin_departments_open_dialog (page, TRUE);
+  _kouan_admin_department_dialog_fill (dialog, "界面测试部门二", NULL, "no-such-account");
+  _kouan_admin_department_dialog_confirm (dialog);
+  g_assert_true (wait_until (department_error_shown, dialog));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
+  _kouan_admin_department_dialog_fill (dialog, "界面测试部门二", NULL, "demo-user03");
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  _kouan_admin_department_dialog_confirm (dialog);
+  if (!wait_until (window_gone, &dialog))
+    g_error ("the dialog stays open: %s", _kouan_admin_department_dialog_get_error (dialog));
+  wait = (DepartmentWait) { page, "界面测试部门二", 0, 1 };
+  g_assert_true (wait_until (department_is, &wait));
+  g_assert_true (wait_until (outbox_empty, session.store));
+  g_assert_cmpstr (_kouan_admin_departments_get_message (page), ==, _("The departments were saved."));
+
+  /* 删除部门, named in the confirmation */
+  g_assert_true (_kouan_admin_departments_select (page, "界面测试部门二"));
+  confirm = _kouan_admin_departments_delete (page);
+  g_assert_true (ADW_IS_MESSAGE_DIALOG (confirm));
+  g_assert_nonnull (strstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (confirm)), "界面测试部门二"));
+  g_assert_cmpint (adw_message_dialog_get_response_appearance (ADW_MESSAGE_DIALOG (confirm), "delete"),
+                   ==, ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (confirm), "delete");
+  g_assert_true (wait_until (department_gone, &wait));
+  g_assert_true (wait_until (outbox_empty, session.store));
+
+  /* narrow: one column, the selected department with a way back */
+  resize (session.window, 600, 800);
+  g_assert_true (wait_until (leaflet_folded, _kouan_admin_departments_get_leaflet (page)));
+  g_assert_true (_kouan_admin_departments_select (page, "风控部"));
+  save_shot (session.window, "departments-detail");
+  resize (session.window, 1200, 760);
+  close_session (&session);
+}
+
+/* --- one image pipeline: every picture shows offline ------------------ */
+
+/* Pictures a widget tree shows: AdwAvatars with a custom image (the LOGO
+ * and seal boxes, the 首页 header) and GtkPictures with a paintable (the
+ * carousel's slides). */
+static void
+count_images (GtkWidget *root,
+              guint     *avatars,
+              guint     *pictures)
+{
+  if (ADW_IS_AVATAR (root) && adw_avatar_get_custom_image (ADW_AVATAR (root)) != NULL)
+    (*avatars)++;
+  if (GTK_IS_PICTURE (root) && gtk_picture_get_paintable (GTK_PICTURE (root)) != NULL)
+    (*pictures)++;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    count_images (child, avatars, pictures);
+}
+
+typedef struct {
+  GtkWidget *root;
+  guint      avatars;   /* at least */
+  guint      pictures;  /* at least */
+} ImagesWait;
+
+static gboolean
+images_shown (gpointer user_data)
+{
+  ImagesWait *wait = user_data;
+  guint avatars = 0, pictures = 0;
+
+  count_images (wait->root, &avatars, &pictures);
+  return avatars >= wait->avatars && pictures >= wait->pictures;
+}
+
+static void
+wait_images (GtkWidget  *root,
+             guint       avatars,
+             guint       pictures,
+             const char *what)
+{
+  ImagesWait wait = { root, avatars, pictures };
+
+  if (!wait_until (images_shown, &wait))
+    {
+      guint shown_avatars = 0, shown_pictures = 0;
+
+      count_images (root, &shown_avatars, &shown_pictures);
+      g_error ("%s shows %u avatar images and %u pictures, expected %u and %u",
+               what, shown_avatars, shown_pictures, avatars, pictures);
+    }
+}
+
+static void
+test_images_offline (void)
+{
+  Session online = { 0 }, offline = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) png = NULL;
+  g_autoptr(GBytes) reply = NULL;
+  g_autoptr(JsonObject) image = NULL;
+  g_autofree char *images_url = NULL;
+  g_autofree char *mutations_url = NULL;
+  g_autofree char *body = NULL;
+  KouanAdminView *admin;
+  KouanSession *login = NULL;
+  GtkWidget *home, *settings;
+  guint slides;
+
+  /* a fresh cache: nothing of this enterprise's pictures is in it yet */
+  open_session_in (&online, "demo-admin", "images-offline");
+
+  /* the enterprise gets a LOGO and a seal (another administrator) */
+  png = kouan_test_png (96, 96, 0);
+  images_url = g_strconcat (kouan_test_server_get_url (server), "/api/v1/enterprises/1/images", NULL);
+  g_assert_cmpuint (kouan_test_http ("POST", images_url, online.token, g_bytes_get_data (png, NULL),
+                                     g_bytes_get_size (png), &reply), ==, 201);
+  image = kouan_json_parse_object (g_bytes_get_data (reply, NULL), g_bytes_get_size (reply), &error);
+  g_assert_no_error (error);
+  mutations_url = g_strconcat (kouan_test_server_get_url (server), "/api/v1/enterprises/1/mutations", NULL);
+  body = g_strdup_printf ("{\"mutations\": [{\"id\": \"ui-images-offline\", \"collection\": "
+                          "\"enterprise_settings\", \"op\": \"update\", \"record_id\": 1, \"fields\": "
+                          "{\"logo_image\": %" G_GINT64_FORMAT ", \"seal_image\": %" G_GINT64_FORMAT "}}]}",
+                          json_object_get_int_member (image, "id"), json_object_get_int_member (image, "id"));
+  g_assert_cmpuint (kouan_test_http ("POST", mutations_url, online.token, body, strlen (body), NULL), ==, 200);
+
+  /* one online visit: 首页 (LOGO and the demo's slides) and 企业信息设置
+   * (LOGO and seal) */
+  home = gtk_stack_get_child_by_name (GTK_STACK (online.window->stack), "home");
+  wait_images (home, 1, 1, "首页 online");
+  slides = kouan_showcase_carousel_get_n_slides (kouan_home_view_get_carousel (KOUAN_HOME_VIEW (home)));
+  g_assert_cmpuint (slides, >, 0);
+  wait_images (home, 1, slides, "首页 online");
+  admin = admin_view (&online);
+  kouan_admin_view_show_page (admin, "admin.enterprise");
+  settings = kouan_admin_view_get_page (admin, "admin.enterprise");
+  wait_images (settings, 2, 0, "企业信息设置 online");
+  close_session (&online);
+
+  /* the server goes away; a new window on the same cache (its session
+   * signed in before) shows them all */
+  offline.client = kouan_client_new (kouan_test_server_get_url (server), &error);
+  g_assert_no_error (error);
+  kouan_client_login_async (offline.client, "demo-admin", PASSWORD, NULL, login_cb, &login);
+  g_assert_true (wait_until (pointer_set, &login));
+  kouan_test_server_stop (server);
+  offline.store = g_object_ref (online.store);
+  offline.window = kouan_window_new (app, offline.client, offline.store, login);
+  gtk_window_set_default_size (GTK_WINDOW (offline.window), 1200, 760);
+  gtk_window_present (GTK_WINDOW (offline.window));
+  g_assert_true (wait_until (window_has_enterprise, offline.window));
+  home = gtk_stack_get_child_by_name (GTK_STACK (offline.window->stack), "home");
+  wait_images (home, 1, slides, "首页 offline");
+  admin = admin_view (&offline);
+  kouan_admin_view_show_page (admin, "admin.enterprise");
+  settings = kouan_admin_view_get_page (admin, "admin.enterprise");
+  wait_images (settings, 2, 0, "企业信息设置 offline");
+  close_session (&offline);
+  kouan_test_server_restart (server);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -662,9 +1094,19 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
   gtk_init ();
+  /* screenshots in another language (KOUAN_SHOT_DIR, LANGUAGE) */
+  if (g_getenv ("KOUAN_LOCALEDIR") != NULL)
+    {
+      bindtextdomain (GETTEXT_PACKAGE, g_getenv ("KOUAN_LOCALEDIR"));
+      bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+      textdomain (GETTEXT_PACKAGE);
+    }
 
   g_test_add_func ("/ui/admin/member-without-rights", test_member_without_rights);
   g_test_add_func ("/ui/admin/roles-grants-filters-remove", test_admin_pages);
+  g_test_add_func ("/ui/admin/images-offline", test_images_offline);
+  g_test_add_func ("/ui/admin/roles-adaptive", test_roles_adaptive);
+  g_test_add_func ("/ui/admin/departments", test_departments);
 
   status = g_test_run ();
   g_clear_object (&app);

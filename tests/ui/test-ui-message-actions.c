@@ -30,7 +30,7 @@
 #include "kouan-window-private.h"
 #include "admin/kouan-admin-business-page.h"
 #include "admin/kouan-admin-enterprise-page.h"
-#include "admin/kouan-admin-staff.h"
+#include "admin/kouan-admin-staff-private.h"
 #include "admin/kouan-admin-view.h"
 #include "insurance/kouan-insurance-policies.h"
 #include "insurance/kouan-insurance-view.h"

@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 
 #include "kouan-image.h"
+#include "kouan-image-cache.h"
 #include "kouan-json.h"
 #include "kouan-personal.h"
 #include "kouan-settings.h"
@@ -240,28 +241,14 @@ page_client (GtkWidget  *page,
   return client;
 }
 
-typedef struct {
-  KouanStore *store;     /* (nullable) where the picture is cached */
-  gint64      enterprise_id;
-  gint64      image_id;
-} ImageLoad;
-
-static void
-image_load_free (ImageLoad *load)
-{
-  g_clear_object (&load->store);
-  g_free (load);
-}
-
 static void
 on_image_loaded (GObject      *source,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  ImageLoad *load = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) bytes = kouan_client_download_finish (KOUAN_CLIENT (source), result, &error);
+  g_autoptr(GBytes) bytes = kouan_image_fetch_finish (result, &error);
   GdkTexture *texture;
 
   if (bytes == NULL)
@@ -275,14 +262,12 @@ on_image_loaded (GObject      *source,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  /* Kept for the next start, offline included (images never change: a
-   * new picture is a new id). */
-  if (load->store != NULL &&
-      !kouan_store_put_image (load->store, load->enterprise_id, load->image_id, bytes, &error))
-    g_debug ("Caching image %" G_GINT64_FORMAT ": %s", load->image_id, error->message);
   g_task_return_pointer (task, texture, g_object_unref);
 }
 
+/* The one image pipeline (core/kouan-image-cache): the local cache
+ * first, so the LOGO, the seal and the slides show offline like the
+ * personal center's avatars; else fetched once and cached. */
 void
 kouan_admin_image_load_async (GtkWidget           *page,
                               gint64               enterprise_id,
@@ -291,47 +276,11 @@ kouan_admin_image_load_async (GtkWidget           *page,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (page, cancellable, callback, user_data);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) cached = NULL;
-  g_autofree char *path = NULL;
-  KouanStore *store = kouan_admin_page_get_store (page);
-  KouanClient *client;
-  ImageLoad *load;
+  GTask *task = g_task_new (page, cancellable, callback, user_data);
 
   g_task_set_source_tag (task, kouan_admin_image_load_async);
-  load = g_new0 (ImageLoad, 1);
-  load->store = store != NULL ? g_object_ref (store) : NULL;
-  load->enterprise_id = enterprise_id;
-  load->image_id = image_id;
-  g_task_set_task_data (task, load, (GDestroyNotify) image_load_free);
-
-  /* The same cache as the personal center's avatars and seals, so the
-   * LOGO, the seal and the slides show offline too. */
-  if (store != NULL)
-    cached = kouan_store_get_image (store, enterprise_id, image_id);
-  if (cached != NULL)
-    {
-      GdkTexture *texture = gdk_texture_new_from_bytes (cached, &error);
-
-      if (texture != NULL)
-        {
-          g_task_return_pointer (task, texture, g_object_unref);
-          return;
-        }
-      g_debug ("Cached image %" G_GINT64_FORMAT " unreadable, fetching it: %s", image_id, error->message);
-      g_clear_error (&error);
-    }
-
-  client = page_client (page, &error);
-  if (client == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  path = g_strdup_printf ("/api/v1/enterprises/%" G_GINT64_FORMAT "/images/%" G_GINT64_FORMAT,
-                          enterprise_id, image_id);
-  kouan_client_download_async (client, path, cancellable, on_image_loaded, g_steal_pointer (&task));
+  kouan_image_fetch_async (kouan_admin_page_get_client (page), kouan_admin_page_get_store (page),
+                           enterprise_id, image_id, cancellable, on_image_loaded, task);
 }
 
 GdkTexture *
@@ -376,19 +325,15 @@ on_uploaded (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) reply = kouan_client_upload_finish (KOUAN_CLIENT (source), result, &error);
-  gint64 id = 0;
+  gint64 id = kouan_image_upload_finish (result, &error);
 
-  if (reply == NULL && error != NULL &&
-      g_error_matches (error, KOUAN_API_ERROR, KOUAN_API_ERROR_NETWORK))
+  if (id <= 0 && g_error_matches (error, KOUAN_API_ERROR, KOUAN_API_ERROR_NETWORK))
     {
       g_debug ("Uploading an image: %s", error->message);
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED, "%s",
                                _("The picture could not be uploaded: the server cannot be reached. Try again when online."));
       return;
     }
-  if (reply != NULL && JSON_NODE_HOLDS_OBJECT (reply))
-    kouan_json_get_int (json_node_get_object (reply), "id", &id, NULL);
   if (id <= 0)
     {
       g_debug ("Uploading an image: %s", error != NULL ? error->message : "no id in the answer");
@@ -396,14 +341,6 @@ on_uploaded (GObject      *source,
                                _("The server did not accept the picture"));
       return;
     }
-  {
-    Upload *upload = g_task_get_task_data (task);
-    KouanStore *store = kouan_admin_page_get_store (upload->page);
-
-    /* what was sent is what the id names: cached, so it shows offline */
-    if (store != NULL && !kouan_store_put_image (store, upload->enterprise_id, id, upload->bytes, &error))
-      g_debug ("Caching image %" G_GINT64_FORMAT ": %s", id, error->message);
-  }
   g_task_return_int (task, id);
 }
 
@@ -416,7 +353,6 @@ on_file_loaded (GObject      *source,
   Upload *upload = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autofree char *contents = NULL;
-  g_autofree char *path = NULL;
   GCancellable *cancellable;
   KouanClient *client;
   gsize length = 0;
@@ -448,10 +384,9 @@ on_file_loaded (GObject      *source,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  path = g_strdup_printf ("/api/v1/enterprises/%" G_GINT64_FORMAT "/images", upload->enterprise_id);
   cancellable = g_task_get_cancellable (task);
-  kouan_client_upload_async (client, path, "application/octet-stream", upload->bytes,
-                             cancellable, on_uploaded, g_steal_pointer (&task));
+  kouan_image_upload_async (client, kouan_admin_page_get_store (upload->page), upload->enterprise_id,
+                            upload->bytes, cancellable, on_uploaded, g_steal_pointer (&task));
 }
 
 void

@@ -5,32 +5,40 @@
 #include <glib/gi18n.h>
 
 #include "kouan-admin-enterprise-support.h"
-#include "kouan-admin-roles.h"
+#include "kouan-admin-list.h"
+#include "kouan-admin-role-dialog.h"
+#include "kouan-admin-roles-private.h"
 #include "kouan-role.h"
 #include "kouan-permissions.h"
 #include "kouan-store-people.h"
-#include "widgets/kouan-dialog-keys.h"
 
 struct _KouanAdminRoles
 {
   GtkWidget           parent_instance;
 
-  /* widgets */
-  GtkWidget          *column_view;
-  GtkWidget          *add_button;
-  GtkWidget          *edit_button;
-  GtkWidget          *delete_button;
-  GtkWidget          *message_label;
+  /* template */
+  GtkWidget          *content;         /* "empty" or "list" */
+  AdwStatusPage      *empty_page;
+  AdwLeaflet         *leaflet;
+  GtkWidget          *list_pane;
+  GtkWidget          *detail_pane;
+  GtkColumnView      *column_view;
+  GtkLabel           *detail_title;
+  GtkStack           *detail_stack;    /* "none" or "role" */
+  GtkLabel           *members_label;
+  AdwPreferencesGroup *permissions_group;
 
   /* owned */
   GListStore         *rows;       /* KouanRole from the cache */
   GHashTable         *holding;    /* role id → members holding it today (from the cached members) */
   GHashTable         *granted;    /* role id → members with any grant of it */
   gboolean            counted;    /* the counts above are known (人员权限 view) */
+  GPtrArray          *permission_rows;  /* rows shown in permissions_group */
+  char               *message;    /* the last result told (a toast) */
+  gint64              delete_id;  /* the role the open confirmation names */
   GCancellable       *members_cancellable;
   GtkSingleSelection *selection;
   GCancellable       *cancellable;
-  GCancellable       *alive;      /* cancelled when the page goes: its changes */
   guint               busy;
 
   /* borrowed */
@@ -41,12 +49,18 @@ struct _KouanAdminRoles
 
 G_DEFINE_FINAL_TYPE (KouanAdminRoles, kouan_admin_roles, GTK_TYPE_WIDGET)
 
+/* Results and refusals as toasts; the last one is kept for the tests. */
 static void
-set_message (KouanAdminRoles *self,
-             const char      *message)
+tell (KouanAdminRoles *self,
+      const char      *message,
+      gboolean         failed)
 {
-  gtk_label_set_label (GTK_LABEL (self->message_label), message != NULL ? message : "");
-  gtk_widget_set_visible (self->message_label, message != NULL && *message != '\0');
+  g_free (self->message);
+  self->message = g_strdup (message);
+  if (failed)
+    kouan_admin_toast_failed (GTK_WIDGET (self), message);
+  else
+    kouan_admin_toast_saved (GTK_WIDGET (self), message, FALSE);
 }
 
 static KouanRole *
@@ -59,13 +73,15 @@ static void
 update_actions (KouanAdminRoles *self)
 {
   KouanRole *record = selected (self);
-  gboolean manage = kouan_admin_view_allows (self->admin, "admin.roles:manage");
+  gboolean manage = self->admin != NULL && kouan_admin_view_allows (self->admin, "admin.roles:manage");
   gboolean builtin = record != NULL && record->builtin;
 
-  gtk_widget_set_sensitive (self->add_button, manage);
-  gtk_widget_set_sensitive (self->edit_button, manage && record != NULL && !builtin);
-  gtk_widget_set_sensitive (self->delete_button, manage && record != NULL && !builtin);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "roles.add", manage);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "roles.edit", manage && record != NULL && !builtin);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "roles.delete", manage && record != NULL && !builtin);
 }
+
+static void show_detail (KouanAdminRoles *self);
 
 /* ---- the list ---- */
 
@@ -112,6 +128,7 @@ on_members_listed (GObject      *source,
   /* rebind the rows so the counts show */
   n = g_list_model_get_n_items (G_LIST_MODEL (self->rows));
   g_list_model_items_changed (G_LIST_MODEL (self->rows), 0, n, n);
+  show_detail (self);
 }
 
 /* The roles come from the offline cache ("roles" collection); how many
@@ -128,11 +145,16 @@ load_roles (KouanAdminRoles *self)
   if (self->store != NULL && enterprise_id > 0)
     roles = kouan_store_list_roles (self->store, enterprise_id, &error);
   if (error != NULL)
-    set_message (self, _("The roles in this computer’s cache cannot be read. Sign out and in again to fetch them anew."));
+    {
+      adw_status_page_set_title (self->empty_page, _("The Roles Cannot Be Read"));
+      adw_status_page_set_description (self->empty_page,
+                                       _("The roles in this computer’s cache cannot be read. Sign out and in again to fetch them anew."));
+    }
   for (guint i = 0; roles != NULL && i < g_list_model_get_n_items (roles); i++)
     g_ptr_array_add (items, g_list_model_get_item (roles, i));
   g_list_store_splice (self->rows, 0, g_list_model_get_n_items (G_LIST_MODEL (self->rows)),
                        items->pdata, items->len);
+  gtk_stack_set_visible_child_name (GTK_STACK (self->content), items->len > 0 ? "list" : "empty");
 
   g_cancellable_cancel (self->members_cancellable);
   g_clear_object (&self->members_cancellable);
@@ -144,6 +166,7 @@ load_roles (KouanAdminRoles *self)
                                       on_members_listed, g_object_ref (self));
     }
   update_actions (self);
+  show_detail (self);
 }
 
 static void
@@ -163,7 +186,7 @@ on_store_changed (KouanStore      *store,
         {
           g_autofree char *message = kouan_admin_view_describe_error (self->admin, refused);
 
-          set_message (self, message);
+          tell (self, message, TRUE);
         }
     }
   if (g_strcmp0 (collection, "roles") == 0 || g_strcmp0 (collection, "members") == 0 ||
@@ -205,11 +228,11 @@ on_admin_changed (KouanAdminRoles *self)
   kouan_admin_roles_reload (self);
 }
 
-typedef char *(*CellText) (KouanAdminRoles *self, KouanRole *role);
-
 static char *
-cell_name (KouanAdminRoles *self, KouanRole *role)
+cell_name (gpointer owner, gpointer item)
 {
+  KouanRole *role = item;
+
   if (role->builtin)
     /* Translators: the built-in administrator role, after its name */
     return g_strdup_printf (_("%s (built-in)"), kouan_role_display_name (role->name, TRUE));
@@ -217,39 +240,16 @@ cell_name (KouanAdminRoles *self, KouanRole *role)
 }
 
 static char *
-cell_members (KouanAdminRoles *self, KouanRole *role)
+cell_members (gpointer owner, gpointer item)
 {
+  KouanAdminRoles *self = owner;
+  KouanRole *role = item;
+
   if (!self->counted)
     /* Translators: a count not known without 人员权限 (or not read yet) */
     return g_strdup (C_("count", "—"));
   return g_strdup_printf ("%u", GPOINTER_TO_UINT (g_hash_table_lookup (self->holding,
                                                                        GSIZE_TO_POINTER ((gsize) role->id))));
-}
-
-static char *
-cell_permissions (KouanAdminRoles *self, KouanRole *role)
-{
-  g_autoptr(GString) text = g_string_new (NULL);
-
-  if (role->builtin)
-    return g_strdup (_("Every permission"));
-
-  /* the menus the role opens, by their translated names */
-  for (guint i = 0; role->permissions[i] != NULL; i++)
-    {
-      g_autofree char *menu_id = NULL;
-      gboolean manage;
-      const KouanMenu *menu;
-
-      if (!kouan_permission_parse (role->permissions[i], &menu_id, &manage) ||
-          (menu = kouan_permissions_lookup_menu (menu_id)) == NULL)
-        continue;
-      if (text->len > 0)
-        g_string_append (text, _(", "));
-      g_string_append (text, _(menu->label));
-      g_string_append (text, manage ? _(" (manage)") : _(" (view)"));
-    }
-  return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
 static int
@@ -272,53 +272,107 @@ compare_members (gconstpointer a, gconstpointer b, gpointer data)
   return x < y ? -1 : x > y;
 }
 
+
+/* ---- the selected role ---- */
+
+/* The menus the role opens, one row each with View or View and manage. */
 static void
-cell_setup (GtkSignalListItemFactory *factory,
-            GtkListItem              *item)
+show_permissions (KouanAdminRoles *self,
+                  KouanRole       *role)
 {
-  GtkWidget *label = gtk_label_new (NULL);
+  guint n_menus;
+  const KouanMenu *menus = kouan_permissions_menus (&n_menus);
 
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_list_item_set_child (item, label);
-}
+  for (guint i = 0; i < self->permission_rows->len; i++)
+    adw_preferences_group_remove (self->permissions_group, g_ptr_array_index (self->permission_rows, i));
+  g_ptr_array_set_size (self->permission_rows, 0);
 
-static void
-cell_bind (GtkSignalListItemFactory *factory,
-           GtkListItem              *item,
-           CellText                  text_func)
-{
-  KouanAdminRoles *self = g_object_get_data (G_OBJECT (factory), "kouan-roles");
-  g_autofree char *text = text_func (self, gtk_list_item_get_item (item));
-
-  gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (item)), text);
-}
-
-static void
-add_column (KouanAdminRoles *self,
-            const char      *title,
-            CellText          text_func,
-            GCompareDataFunc  compare,
-            gboolean          expand)
-{
-  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
-  GtkColumnViewColumn *column;
-
-  g_object_set_data (G_OBJECT (factory), "kouan-roles", self);
-  g_signal_connect (factory, "setup", G_CALLBACK (cell_setup), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (cell_bind), text_func);
-  column = gtk_column_view_column_new (title, factory);
-  gtk_column_view_column_set_resizable (column, TRUE);
-  gtk_column_view_column_set_expand (column, expand);
-  if (compare != NULL)
+  if (role->builtin)
     {
-      /* set_sorter takes its own reference */
-      g_autoptr(GtkSorter) sorter = GTK_SORTER (gtk_custom_sorter_new (compare, self, NULL));
+      GtkWidget *row = adw_action_row_new ();
 
-      gtk_column_view_column_set_sorter (column, sorter);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Every permission"));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("The built-in administrator role cannot be changed or deleted."));
+      adw_preferences_group_add (self->permissions_group, row);
+      g_ptr_array_add (self->permission_rows, row);
+      return;
     }
-  gtk_column_view_append_column (GTK_COLUMN_VIEW (self->column_view), column);
-  g_object_unref (column);
+  for (guint i = 0; i < n_menus; i++)
+    {
+      g_autofree char *view = g_strdup_printf ("%s:view", menus[i].id);
+      g_autofree char *manage = g_strdup_printf ("%s:manage", menus[i].id);
+      gboolean can_view = g_strv_contains ((const char * const *) role->permissions, view);
+      gboolean can_manage = g_strv_contains ((const char * const *) role->permissions, manage);
+      const KouanMenu *parent = menus[i].parent != NULL ? kouan_permissions_lookup_menu (menus[i].parent) : NULL;
+      GtkWidget *row;
+
+      if (!can_view && !can_manage)
+        continue;
+      row = adw_action_row_new ();
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _(menus[i].label));
+      if (parent != NULL)
+        {
+          /* Translators: a permission's place, e.g. "信用保险 — 查看和管理" */
+          g_autofree char *subtitle = g_strdup_printf (_("%s — %s"), _(parent->label),
+                                                       can_manage ? _("View and manage") : _("View"));
+
+          adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+        }
+      else
+        adw_action_row_set_subtitle (ADW_ACTION_ROW (row), can_manage ? _("View and manage") : _("View"));
+      adw_preferences_group_add (self->permissions_group, row);
+      g_ptr_array_add (self->permission_rows, row);
+    }
+  if (self->permission_rows->len == 0)
+    {
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("No permissions"));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("Members holding only this role see no page of the enterprise."));
+      adw_preferences_group_add (self->permissions_group, row);
+      g_ptr_array_add (self->permission_rows, row);
+    }
+}
+
+static void
+show_detail (KouanAdminRoles *self)
+{
+  KouanRole *role = selected (self);
+  g_autofree char *name = NULL;
+  g_autofree char *members = NULL;
+
+  update_actions (self);
+  if (role == NULL)
+    {
+      gtk_label_set_label (self->detail_title, "");
+      gtk_stack_set_visible_child_name (self->detail_stack, "none");
+      return;
+    }
+  name = cell_name (self, role);
+  members = cell_members (self, role);
+  gtk_label_set_label (self->detail_title, name);
+  gtk_label_set_label (self->members_label, members);
+  show_permissions (self, role);
+  gtk_stack_set_visible_child_name (self->detail_stack, "role");
+}
+
+static void
+role_activated_cb (KouanAdminRoles *self,
+                   guint            position)
+{
+  gtk_single_selection_set_selected (self->selection, position);
+  if (adw_leaflet_get_folded (self->leaflet))
+    adw_leaflet_set_visible_child (self->leaflet, self->detail_pane);
+}
+
+static void
+on_back (GtkWidget  *widget,
+         const char *action_name,
+         GVariant   *parameter)
+{
+  KouanAdminRoles *self = KOUAN_ADMIN_ROLES (widget);
+
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
 }
 
 /* ---- changes ---- */
@@ -328,7 +382,7 @@ on_delete_response (AdwMessageDialog *dialog,
                     const char       *response,
                     KouanAdminRoles  *self)
 {
-  gint64 role_id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (dialog), "kouan-id"));
+  gint64 role_id = self->delete_id;
 
   if (g_strcmp0 (response, "delete") == 0 && self->store != NULL && self->admin != NULL)
     {
@@ -341,15 +395,15 @@ on_delete_response (AdwMessageDialog *dialog,
         {
           g_autofree char *message = kouan_admin_view_describe_error (self->admin, error);
 
-          set_message (self, message);
+          tell (self, message, TRUE);
         }
       else
-        set_message (self, _("The role was deleted."));
+        tell (self, _("The role was deleted."), FALSE);
     }
 }
 
-/* 删除角色: an AdwMessageDialog whose destructive button names the action
- * (Escape and 取消 close it without a change). */
+/* 删除角色: an AdwMessageDialog naming the role, whose destructive button
+ * names the action (Escape and 取消 close it without a change). */
 static GtkWindow *
 confirm_delete (KouanAdminRoles *self,
                 KouanRole       *record)
@@ -372,438 +426,62 @@ confirm_delete (KouanAdminRoles *self,
   adw_message_dialog_set_response_appearance (dialog, "delete", ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_default_response (dialog, "cancel");
   adw_message_dialog_set_close_response (dialog, "cancel");
-  g_object_set_data (G_OBJECT (dialog), "kouan-id", GSIZE_TO_POINTER ((gsize) record->id));
+  /* the confirmation is modal: one at a time */
+  self->delete_id = record->id;
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_delete_response), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
   return GTK_WINDOW (dialog);
 }
 
 static void
-on_delete_clicked (KouanAdminRoles *self)
+on_delete (GtkWidget  *widget,
+           const char *action_name,
+           GVariant   *parameter)
 {
+  KouanAdminRoles *self = KOUAN_ADMIN_ROLES (widget);
+
   if (selected (self) != NULL)
     confirm_delete (self, selected (self));
 }
 
-/* ---- the role dialog: name and permission tree ---- */
-
-typedef struct {
-  KouanAdminRoles *self;
-  GtkWidget       *window;
-  GtkWidget       *name_entry;
-  GtkWidget       *message_label;
-  GtkWidget       *confirm_button;
-  GHashTable      *set;        /* checked "<menu>:<right>" */
-  GPtrArray       *rows;       /* bound row boxes, to refresh their checks */
-  gint64           role_id;    /* 0: a new role */
-  gboolean         refreshing;
-} RoleDialog;
-
 static void
-role_dialog_free (RoleDialog *dialog)
+on_dialog_saved (KouanAdminRoleDialog *dialog,
+                 gboolean              created,
+                 KouanAdminRoles      *self)
 {
-  g_object_unref (dialog->self);
-  g_hash_table_unref (dialog->set);
-  g_ptr_array_unref (dialog->rows);
-  g_free (dialog);
+  tell (self, created ? _("The role was created.") : _("The role was saved."), FALSE);
 }
 
-static GListModel *
-children_of (const char *parent)
+static KouanAdminRoleDialog *
+open_dialog (KouanAdminRoles *self,
+             KouanRole       *record)
 {
-  guint n_menus;
-  const KouanMenu *menus = kouan_permissions_menus (&n_menus);
-  GtkStringList *list = gtk_string_list_new (NULL);
-
-  for (guint i = 0; i < n_menus; i++)
-    {
-      if (g_strcmp0 (menus[i].parent, parent) != 0)
-        continue;
-      /* the message center and the personal center are every member's
-       * own (docs/architecture.md, "Permissions"): nothing to grant */
-      if (parent == NULL && (g_strcmp0 (menus[i].id, "messages") == 0 ||
-                             g_strcmp0 (menus[i].id, "personal") == 0))
-        continue;
-      gtk_string_list_append (list, menus[i].id);
-    }
-  if (g_list_model_get_n_items (G_LIST_MODEL (list)) == 0)
-    {
-      g_object_unref (list);
-      return NULL;
-    }
-  return G_LIST_MODEL (list);
-}
-
-static GListModel *
-create_children (gpointer item,
-                 gpointer user_data)
-{
-  return children_of (gtk_string_object_get_string (item));
-}
-
-static gboolean
-holds (RoleDialog *dialog,
-       const char *menu_id,
-       const char *right)
-{
-  g_autofree char *permission = g_strdup_printf ("%s:%s", menu_id, right);
-
-  return g_hash_table_contains (dialog->set, permission);
-}
-
-static void
-set_right (RoleDialog *dialog,
-           const char *menu_id,
-           const char *right,
-           gboolean    on)
-{
-  char *permission = g_strdup_printf ("%s:%s", menu_id, right);
-
-  if (on)
-    g_hash_table_add (dialog->set, permission);
-  else
-    {
-      g_hash_table_remove (dialog->set, permission);
-      g_free (permission);
-    }
-}
-
-/* 0 none, 1 some, 2 all of the children's rights */
-static int
-parent_state (RoleDialog *dialog,
-              const char *parent)
-{
-  guint n_menus, total = 0, checked = 0;
-  const KouanMenu *menus = kouan_permissions_menus (&n_menus);
-
-  for (guint i = 0; i < n_menus; i++)
-    if (g_strcmp0 (menus[i].parent, parent) == 0)
-      {
-        total++;
-        checked += holds (dialog, menus[i].id, "view");
-        if (menus[i].manage)
-          {
-            total++;
-            checked += holds (dialog, menus[i].id, "manage");
-          }
-      }
-  return checked == 0 ? 0 : checked == total ? 2 : 1;
-}
-
-static void
-refresh_row (RoleDialog *dialog,
-             GtkWidget  *row)
-{
-  const char *menu_id = g_object_get_data (G_OBJECT (row), "kouan-menu");
-  GtkWidget *view = g_object_get_data (G_OBJECT (row), "kouan-view");
-  GtkWidget *manage = g_object_get_data (G_OBJECT (row), "kouan-manage");
-  GtkWidget *label = g_object_get_data (G_OBJECT (row), "kouan-label");
-  const KouanMenu *menu = kouan_permissions_lookup_menu (menu_id);
-  g_autoptr(GListModel) children = NULL;
-
-  if (menu == NULL)
-    return;
-  children = children_of (menu_id);
-  gtk_label_set_label (GTK_LABEL (label), _(menu->label));
-  dialog->refreshing = TRUE;
-  if (children != NULL)
-    {
-      int state = parent_state (dialog, menu_id);
-
-      /* a parent row checks or clears all of its children at once */
-      gtk_check_button_set_label (GTK_CHECK_BUTTON (view), _("All"));
-      gtk_check_button_set_inconsistent (GTK_CHECK_BUTTON (view), state == 1);
-      gtk_check_button_set_active (GTK_CHECK_BUTTON (view), state == 2);
-      gtk_widget_set_visible (manage, FALSE);
-    }
-  else
-    {
-      gtk_check_button_set_label (GTK_CHECK_BUTTON (view), _("View"));
-      gtk_check_button_set_inconsistent (GTK_CHECK_BUTTON (view), FALSE);
-      gtk_check_button_set_active (GTK_CHECK_BUTTON (view), holds (dialog, menu_id, "view"));
-      gtk_widget_set_visible (manage, menu->manage);
-      gtk_check_button_set_active (GTK_CHECK_BUTTON (manage), holds (dialog, menu_id, "manage"));
-    }
-  dialog->refreshing = FALSE;
-}
-
-static void
-refresh_rows (RoleDialog *dialog)
-{
-  for (guint i = 0; i < dialog->rows->len; i++)
-    refresh_row (dialog, g_ptr_array_index (dialog->rows, i));
-}
-
-static void
-toggle (RoleDialog *dialog,
-        const char *menu_id,
-        const char *right)
-{
-  g_autoptr(GListModel) children = children_of (menu_id);
-
-  if (children != NULL)
-    {
-      gboolean on = parent_state (dialog, menu_id) != 2;
-      guint n_menus;
-      const KouanMenu *menus = kouan_permissions_menus (&n_menus);
-
-      for (guint i = 0; i < n_menus; i++)
-        if (g_strcmp0 (menus[i].parent, menu_id) == 0)
-          {
-            set_right (dialog, menus[i].id, "view", on);
-            if (menus[i].manage)
-              set_right (dialog, menus[i].id, "manage", on);
-          }
-    }
-  else if (g_strcmp0 (right, "manage") == 0)
-    {
-      gboolean on = !holds (dialog, menu_id, "manage");
-
-      set_right (dialog, menu_id, "manage", on);
-      if (on)
-        set_right (dialog, menu_id, "view", TRUE);   /* manage implies view */
-    }
-  else
-    {
-      gboolean on = !holds (dialog, menu_id, "view");
-
-      set_right (dialog, menu_id, "view", on);
-      if (!on)
-        set_right (dialog, menu_id, "manage", FALSE);
-    }
-  refresh_rows (dialog);
-}
-
-static void
-on_check_toggled (GtkCheckButton *check,
-                  GtkWidget      *row)
-{
-  RoleDialog *dialog = g_object_get_data (G_OBJECT (row), "kouan-dialog");
-  const char *menu_id = g_object_get_data (G_OBJECT (row), "kouan-menu");
-
-  if (dialog->refreshing || menu_id == NULL)
-    return;
-  toggle (dialog, menu_id, g_object_get_data (G_OBJECT (check), "kouan-right"));
-}
-
-static void
-tree_setup (GtkSignalListItemFactory *factory,
-            GtkListItem              *item,
-            RoleDialog               *dialog)
-{
-  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  GtkWidget *expander = gtk_tree_expander_new ();
-  GtkWidget *label = gtk_label_new (NULL);
-  GtkWidget *view = gtk_check_button_new_with_label (_("View"));
-  GtkWidget *manage = gtk_check_button_new_with_label (_("Manage"));
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_tree_expander_set_child (GTK_TREE_EXPANDER (expander), label);
-  gtk_widget_set_hexpand (expander, TRUE);
-  gtk_box_append (GTK_BOX (row), expander);
-  gtk_box_append (GTK_BOX (row), view);
-  gtk_box_append (GTK_BOX (row), manage);
-  g_object_set_data (G_OBJECT (view), "kouan-right", (gpointer) "view");
-  g_object_set_data (G_OBJECT (manage), "kouan-right", (gpointer) "manage");
-  g_object_set_data (G_OBJECT (row), "kouan-dialog", dialog);
-  g_object_set_data (G_OBJECT (row), "kouan-expander", expander);
-  g_object_set_data (G_OBJECT (row), "kouan-label", label);
-  g_object_set_data (G_OBJECT (row), "kouan-view", view);
-  g_object_set_data (G_OBJECT (row), "kouan-manage", manage);
-  g_signal_connect (view, "toggled", G_CALLBACK (on_check_toggled), row);
-  g_signal_connect (manage, "toggled", G_CALLBACK (on_check_toggled), row);
-  gtk_list_item_set_child (item, row);
-  gtk_list_item_set_activatable (item, FALSE);
-}
-
-static void
-tree_bind (GtkSignalListItemFactory *factory,
-           GtkListItem              *item,
-           RoleDialog               *dialog)
-{
-  GtkTreeListRow *tree_row = gtk_list_item_get_item (item);
-  GtkWidget *row = gtk_list_item_get_child (item);
-  GtkStringObject *menu = gtk_tree_list_row_get_item (tree_row);
-  const KouanMenu *info = kouan_permissions_lookup_menu (gtk_string_object_get_string (menu));
-
-  gtk_tree_expander_set_list_row (g_object_get_data (G_OBJECT (row), "kouan-expander"), tree_row);
-  g_object_set_data_full (G_OBJECT (row), "kouan-menu", g_strdup (gtk_string_object_get_string (menu)), g_free);
-  if (info != NULL)
-    {
-      gtk_accessible_update_property (GTK_ACCESSIBLE (g_object_get_data (G_OBJECT (row), "kouan-view")),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _(info->label), -1);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (g_object_get_data (G_OBJECT (row), "kouan-manage")),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _(info->label), -1);
-    }
-  g_object_unref (menu);
-  g_ptr_array_add (dialog->rows, row);
-  refresh_row (dialog, row);
-}
-
-static void
-tree_unbind (GtkSignalListItemFactory *factory,
-             GtkListItem              *item,
-             RoleDialog               *dialog)
-{
-  GtkWidget *row = gtk_list_item_get_child (item);
-
-  g_ptr_array_remove (dialog->rows, row);
-  g_object_set_data (G_OBJECT (row), "kouan-menu", NULL);
-}
-
-static int
-compare_strings (gconstpointer a,
-                 gconstpointer b)
-{
-  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
-}
-
-static void
-on_dialog_confirm (GtkButton  *button,
-                   RoleDialog *dialog)
-{
-  KouanAdminRoles *self = dialog->self;
-  g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (dialog->name_entry))));
-  g_autofree gpointer *keys = NULL;
-  g_autoptr(GError) error = NULL;
-  guint n_keys;
-  gint64 enterprise_id;
-  gboolean ok;
-
-  if (*name == '\0')
-    {
-      gtk_label_set_label (GTK_LABEL (dialog->message_label), _("Give the role a name."));
-      return;
-    }
-  if (self->store == NULL || self->admin == NULL)
-    return;
-  keys = g_hash_table_get_keys_as_array (dialog->set, &n_keys);
-  qsort (keys, n_keys, sizeof (gpointer), compare_strings);
-  keys = g_renew (gpointer, keys, n_keys + 1);
-  keys[n_keys] = NULL;
-
-  enterprise_id = kouan_admin_view_get_enterprise_id (self->admin);
-  if (dialog->role_id == 0)
-    ok = kouan_store_create_role (self->store, enterprise_id, name, (const char * const *) keys, NULL, &error);
-  else
-    ok = kouan_store_update_role (self->store, enterprise_id, dialog->role_id, name,
-                                  (const char * const *) keys, &error);
-  if (!ok)
-    {
-      g_autofree char *message = kouan_admin_view_describe_error (self->admin, error);
-
-      gtk_label_set_label (GTK_LABEL (dialog->message_label), message);
-      return;
-    }
-  set_message (self, dialog->role_id == 0 ? _("The role was created.") : _("The role was saved."));
-  gtk_window_destroy (GTK_WINDOW (dialog->window));
-}
-
-static void
-on_dialog_cancel (GtkButton  *button,
-                  RoleDialog *dialog)
-{
-  gtk_window_destroy (GTK_WINDOW (dialog->window));
-}
-
-static GtkWindow *
-open_dialog (KouanAdminRoles  *self,
-             KouanRole *record)
-{
-  RoleDialog *dialog = g_new0 (RoleDialog, 1);
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GtkWidget *box, *name_box, *name_label, *scrolled, *list, *buttons, *cancel, *tree_label;
-  GtkTreeListModel *tree;
-  GtkListItemFactory *factory;
+  KouanAdminRoleDialog *dialog = kouan_admin_role_dialog_new (self->admin, self->store,
+                                                              GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                              record);
 
-  dialog->self = g_object_ref (self);
-  dialog->set = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  dialog->rows = g_ptr_array_new ();
-  if (record != NULL)
-    {
-      dialog->role_id = record->id;
-      for (guint i = 0; record->permissions[i] != NULL; i++)
-        g_hash_table_add (dialog->set, g_strdup (record->permissions[i]));
-    }
-
-  dialog->window = gtk_window_new ();
-  kouan_dialog_close_on_escape (GTK_WINDOW (dialog->window));
-  gtk_window_set_title (GTK_WINDOW (dialog->window), record == NULL ? _("New Role") : _("Edit Role"));
-  gtk_window_set_modal (GTK_WINDOW (dialog->window), TRUE);
-  gtk_window_set_default_size (GTK_WINDOW (dialog->window), 480, 560);
-  if (GTK_IS_WINDOW (root))
-    gtk_window_set_transient_for (GTK_WINDOW (dialog->window), GTK_WINDOW (root));
-  g_object_set_data_full (G_OBJECT (dialog->window), "kouan-role-dialog", dialog,
-                          (GDestroyNotify) role_dialog_free);
-
-  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-  gtk_widget_set_margin_start (box, 18);
-  gtk_widget_set_margin_end (box, 18);
-  gtk_widget_set_margin_top (box, 18);
-  gtk_widget_set_margin_bottom (box, 18);
-
-  name_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  name_label = gtk_label_new (_("Role name"));
-  dialog->name_entry = gtk_entry_new ();
-  gtk_entry_set_max_length (GTK_ENTRY (dialog->name_entry), 50);
-  gtk_widget_set_hexpand (dialog->name_entry, TRUE);
-  gtk_accessible_update_relation (GTK_ACCESSIBLE (dialog->name_entry), GTK_ACCESSIBLE_RELATION_LABELLED_BY,
-                                  name_label, NULL, -1);
-  if (record != NULL)
-    gtk_editable_set_text (GTK_EDITABLE (dialog->name_entry), record->name);
-  gtk_box_append (GTK_BOX (name_box), name_label);
-  gtk_box_append (GTK_BOX (name_box), dialog->name_entry);
-  gtk_box_append (GTK_BOX (box), name_box);
-
-  tree_label = gtk_label_new (_("Permissions"));
-  gtk_label_set_xalign (GTK_LABEL (tree_label), 0);
-  gtk_widget_add_css_class (tree_label, "heading");
-  gtk_box_append (GTK_BOX (box), tree_label);
-
-  tree = gtk_tree_list_model_new (children_of (NULL), FALSE, TRUE, create_children, NULL, NULL);
-  factory = gtk_signal_list_item_factory_new ();
-  g_signal_connect (factory, "setup", G_CALLBACK (tree_setup), dialog);
-  g_signal_connect (factory, "bind", G_CALLBACK (tree_bind), dialog);
-  g_signal_connect (factory, "unbind", G_CALLBACK (tree_unbind), dialog);
-  list = gtk_list_view_new (GTK_SELECTION_MODEL (gtk_no_selection_new (G_LIST_MODEL (tree))), factory);
-  gtk_accessible_update_relation (GTK_ACCESSIBLE (list), GTK_ACCESSIBLE_RELATION_LABELLED_BY, tree_label, NULL, -1);
-  scrolled = gtk_scrolled_window_new ();
-  gtk_widget_set_vexpand (scrolled, TRUE);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), list);
-  gtk_box_append (GTK_BOX (box), scrolled);
-
-  dialog->message_label = gtk_label_new (NULL);
-  gtk_label_set_wrap (GTK_LABEL (dialog->message_label), TRUE);
-  gtk_label_set_xalign (GTK_LABEL (dialog->message_label), 0);
-  gtk_widget_add_css_class (dialog->message_label, "error");
-  gtk_box_append (GTK_BOX (box), dialog->message_label);
-
-  buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  gtk_widget_set_halign (buttons, GTK_ALIGN_END);
-  cancel = gtk_button_new_with_label (_("Cancel"));
-  dialog->confirm_button = gtk_button_new_with_label (_("OK"));
-  gtk_widget_add_css_class (dialog->confirm_button, "suggested-action");
-  g_signal_connect (cancel, "clicked", G_CALLBACK (on_dialog_cancel), dialog);
-  g_signal_connect (dialog->confirm_button, "clicked", G_CALLBACK (on_dialog_confirm), dialog);
-  gtk_box_append (GTK_BOX (buttons), cancel);
-  gtk_box_append (GTK_BOX (buttons), dialog->confirm_button);
-  gtk_box_append (GTK_BOX (box), buttons);
-
-  gtk_window_set_child (GTK_WINDOW (dialog->window), box);
-  gtk_window_present (GTK_WINDOW (dialog->window));
-  return GTK_WINDOW (dialog->window);
+  g_signal_connect_object (dialog, "saved", G_CALLBACK (on_dialog_saved), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return dialog;
 }
 
 static void
-on_add_clicked (KouanAdminRoles *self)
+on_add (GtkWidget  *widget,
+        const char *action_name,
+        GVariant   *parameter)
 {
-  open_dialog (self, NULL);
+  open_dialog (KOUAN_ADMIN_ROLES (widget), NULL);
 }
 
 static void
-on_edit_clicked (KouanAdminRoles *self)
+on_edit (GtkWidget  *widget,
+         const char *action_name,
+         GVariant   *parameter)
 {
-  if (selected (self) != NULL)
+  KouanAdminRoles *self = KOUAN_ADMIN_ROLES (widget);
+
+  if (selected (self) != NULL && !selected (self)->builtin)
     open_dialog (self, selected (self));
 }
 
@@ -813,25 +491,22 @@ static void
 kouan_admin_roles_dispose (GObject *object)
 {
   KouanAdminRoles *self = KOUAN_ADMIN_ROLES (object);
-  GtkWidget *child;
 
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
-  if (self->alive != NULL)
-    g_cancellable_cancel (self->alive);
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
-    gtk_widget_unparent (child);
   g_clear_object (&self->cancellable);
-  g_clear_object (&self->alive);
   g_cancellable_cancel (self->members_cancellable);
   g_clear_object (&self->members_cancellable);
   if (self->store != NULL)
     g_clear_signal_handler (&self->store_changed_id, self->store);
   g_clear_weak_pointer (&self->store);
+  gtk_widget_dispose_template (GTK_WIDGET (self), KOUAN_TYPE_ADMIN_ROLES);
   g_clear_object (&self->rows);
   g_clear_object (&self->selection);
   g_clear_pointer (&self->holding, g_hash_table_unref);
   g_clear_pointer (&self->granted, g_hash_table_unref);
+  g_clear_pointer (&self->permission_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->message, g_free);
 
   g_clear_weak_pointer (&self->admin);
   G_OBJECT_CLASS (kouan_admin_roles_parent_class)->dispose (object);
@@ -840,70 +515,49 @@ kouan_admin_roles_dispose (GObject *object)
 static void
 kouan_admin_roles_class_init (KouanAdminRolesClass *klass)
 {
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
   G_OBJECT_CLASS (klass)->dispose = kouan_admin_roles_dispose;
-  gtk_widget_class_set_layout_manager_type (GTK_WIDGET_CLASS (klass), GTK_TYPE_BOX_LAYOUT);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/kouan/Kouan/ui/kouan-admin-roles.ui");
+  gtk_widget_class_bind_template_child (widget_class, KouanAdminRoles, content);
+  gtk_widget_class_bind_template_child (widget_class, KouanAdminRoles, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, KouanAdminRoles, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, KouanAdminRoles, list_pane);
+  gtk_widget_class_bind_template_child (widget_class, KouanAdminRoles, detail_pane);
+  gtk_widget_class_bind_template_child (widget_class, KouanAdminRoles, column_view);
+  gtk_widget_class_bind_template_child (widget_class, KouanAdminRoles, detail_title);
+  gtk_widget_class_bind_template_child (widget_class, KouanAdminRoles, detail_stack);
+  gtk_widget_class_bind_template_child (widget_class, KouanAdminRoles, members_label);
+  gtk_widget_class_bind_template_child (widget_class, KouanAdminRoles, permissions_group);
+  gtk_widget_class_bind_template_callback (widget_class, role_activated_cb);
+
+  gtk_widget_class_install_action (widget_class, "roles.add", NULL, on_add);
+  gtk_widget_class_install_action (widget_class, "roles.edit", NULL, on_edit);
+  gtk_widget_class_install_action (widget_class, "roles.delete", NULL, on_delete);
+  gtk_widget_class_install_action (widget_class, "roles.back", NULL, on_back);
 }
 
 static void
 kouan_admin_roles_init (KouanAdminRoles *self)
 {
-  GtkWidget *actions, *scrolled, *title;
   GtkSortListModel *sorted;
 
-  gtk_orientable_set_orientation (GTK_ORIENTABLE (gtk_widget_get_layout_manager (GTK_WIDGET (self))),
-                                  GTK_ORIENTATION_VERTICAL);
-  gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (gtk_widget_get_layout_manager (GTK_WIDGET (self))), 6);
+  gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
-  self->alive = g_cancellable_new ();
   self->rows = g_list_store_new (KOUAN_TYPE_ROLE);
   self->holding = g_hash_table_new (g_direct_hash, g_direct_equal);
   self->granted = g_hash_table_new (g_direct_hash, g_direct_equal);
+  self->permission_rows = g_ptr_array_new ();
 
-  actions = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  gtk_widget_set_margin_start (actions, 12);
-  gtk_widget_set_margin_end (actions, 12);
-  gtk_widget_set_margin_top (actions, 12);
-  title = gtk_label_new (_("Roles"));
-  gtk_widget_add_css_class (title, "title-4");
-  gtk_widget_set_hexpand (title, TRUE);
-  gtk_label_set_xalign (GTK_LABEL (title), 0);
-  self->add_button = gtk_button_new_with_label (_("New"));
-  gtk_widget_add_css_class (self->add_button, "suggested-action");
-  self->edit_button = gtk_button_new_with_label (_("Edit"));
-  self->delete_button = gtk_button_new_with_label (_("Delete"));
-  gtk_widget_add_css_class (self->delete_button, "destructive-action");
-  g_signal_connect_swapped (self->add_button, "clicked", G_CALLBACK (on_add_clicked), self);
-  g_signal_connect_swapped (self->edit_button, "clicked", G_CALLBACK (on_edit_clicked), self);
-  g_signal_connect_swapped (self->delete_button, "clicked", G_CALLBACK (on_delete_clicked), self);
-  gtk_box_append (GTK_BOX (actions), title);
-  gtk_box_append (GTK_BOX (actions), self->add_button);
-  gtk_box_append (GTK_BOX (actions), self->edit_button);
-  gtk_box_append (GTK_BOX (actions), self->delete_button);
-  gtk_widget_set_parent (actions, GTK_WIDGET (self));
-
-  self->message_label = gtk_label_new (NULL);
-  gtk_label_set_wrap (GTK_LABEL (self->message_label), TRUE);
-  gtk_label_set_xalign (GTK_LABEL (self->message_label), 0);
-  gtk_widget_set_margin_start (self->message_label, 12);
-  gtk_widget_set_visible (self->message_label, FALSE);
-  gtk_widget_set_parent (self->message_label, GTK_WIDGET (self));
-
-  self->column_view = gtk_column_view_new (NULL);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->column_view), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Roles"), -1);
-  add_column (self, _("Role"), cell_name, compare_name, FALSE);
-  add_column (self, _("Members"), cell_members, compare_members, FALSE);
-  add_column (self, _("Permissions"), cell_permissions, NULL, TRUE);
+  kouan_admin_list_add_text_column (self->column_view, _("Role"), cell_name, self, compare_name, TRUE);
+  kouan_admin_list_add_text_column (self->column_view, _("Members"), cell_members, self, compare_members, FALSE);
   sorted = gtk_sort_list_model_new (G_LIST_MODEL (g_object_ref (self->rows)),
-                                    g_object_ref (gtk_column_view_get_sorter (GTK_COLUMN_VIEW (self->column_view))));
+                                    g_object_ref (gtk_column_view_get_sorter (self->column_view)));
   self->selection = gtk_single_selection_new (G_LIST_MODEL (sorted));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
-  gtk_column_view_set_model (GTK_COLUMN_VIEW (self->column_view), GTK_SELECTION_MODEL (self->selection));
-  g_signal_connect_swapped (self->selection, "notify::selected", G_CALLBACK (update_actions), self);
-  scrolled = gtk_scrolled_window_new ();
-  gtk_widget_set_vexpand (scrolled, TRUE);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), self->column_view);
-  gtk_widget_set_parent (scrolled, GTK_WIDGET (self));
+  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+  g_signal_connect_swapped (self->selection, "notify::selected", G_CALLBACK (show_detail), self);
 }
 
 GtkWidget *
@@ -951,74 +605,30 @@ find_role (KouanAdminRoles *self,
   return NULL;
 }
 
-GtkWindow *
+gboolean
+_kouan_admin_roles_select (KouanAdminRoles *self,
+                           const char      *name)
+{
+  GListModel *model = G_LIST_MODEL (self->selection);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(KouanRole) record = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (record->name, name) == 0)
+        {
+          role_activated_cb (self, i);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+KouanAdminRoleDialog *
 _kouan_admin_roles_open_dialog (KouanAdminRoles *self,
                                 const char      *edit)
 {
   return open_dialog (self, edit != NULL ? find_role (self, edit) : NULL);
-}
-
-void
-_kouan_admin_roles_dialog_set_name (GtkWindow  *window,
-                                    const char *name)
-{
-  RoleDialog *dialog = g_object_get_data (G_OBJECT (window), "kouan-role-dialog");
-
-  gtk_editable_set_text (GTK_EDITABLE (dialog->name_entry), name);
-}
-
-void
-_kouan_admin_roles_dialog_toggle (GtkWindow  *window,
-                                  const char *menu_id,
-                                  const char *right)
-{
-  RoleDialog *dialog = g_object_get_data (G_OBJECT (window), "kouan-role-dialog");
-
-  /* through the bound row's check when it is on screen, as a click */
-  for (guint i = 0; i < dialog->rows->len; i++)
-    {
-      GtkWidget *row = g_ptr_array_index (dialog->rows, i);
-
-      if (g_strcmp0 (g_object_get_data (G_OBJECT (row), "kouan-menu"), menu_id) == 0)
-        {
-          GtkWidget *check = g_object_get_data (G_OBJECT (row),
-                                                g_strcmp0 (right, "manage") == 0 ? "kouan-manage" : "kouan-view");
-
-          gtk_check_button_set_active (GTK_CHECK_BUTTON (check),
-                                       !gtk_check_button_get_active (GTK_CHECK_BUTTON (check)));
-          return;
-        }
-    }
-  toggle (dialog, menu_id, right);
-}
-
-int
-_kouan_admin_roles_dialog_parent_state (GtkWindow  *window,
-                                        const char *menu_id)
-{
-  RoleDialog *dialog = g_object_get_data (G_OBJECT (window), "kouan-role-dialog");
-
-  for (guint i = 0; i < dialog->rows->len; i++)
-    {
-      GtkWidget *row = g_ptr_array_index (dialog->rows, i);
-
-      /* what the row shows, not only what the set says */
-      if (g_strcmp0 (g_object_get_data (G_OBJECT (row), "kouan-menu"), menu_id) == 0)
-        {
-          GtkCheckButton *check = g_object_get_data (G_OBJECT (row), "kouan-view");
-
-          return gtk_check_button_get_inconsistent (check) ? 1 : gtk_check_button_get_active (check) ? 2 : 0;
-        }
-    }
-  return parent_state (dialog, menu_id);
-}
-
-void
-_kouan_admin_roles_dialog_confirm (GtkWindow *window)
-{
-  RoleDialog *dialog = g_object_get_data (G_OBJECT (window), "kouan-role-dialog");
-
-  g_signal_emit_by_name (dialog->confirm_button, "clicked");
 }
 
 GtkWindow *
@@ -1033,5 +643,17 @@ _kouan_admin_roles_delete (KouanAdminRoles *self,
 const char *
 _kouan_admin_roles_get_message (KouanAdminRoles *self)
 {
-  return gtk_label_get_label (GTK_LABEL (self->message_label));
+  return self->message;
+}
+
+AdwLeaflet *
+_kouan_admin_roles_get_leaflet (KouanAdminRoles *self)
+{
+  return self->leaflet;
+}
+
+GtkWidget *
+_kouan_admin_roles_get_detail (KouanAdminRoles *self)
+{
+  return self->detail_pane;
 }

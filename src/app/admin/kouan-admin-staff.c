@@ -11,9 +11,10 @@
 #include "kouan-join-request.h"
 #include "kouan-role.h"
 #include "kouan-store-people.h"
-#include "kouan-admin-staff.h"
+#include "kouan-admin-list.h"
+#include "kouan-admin-member-dialog.h"
+#include "kouan-admin-staff-private.h"
 #include "widgets/kouan-date-button.h"
-#include "widgets/kouan-dialog-keys.h"
 
 /* The members come from the offline cache (the "members" collection,
  * kouan-store-people.h): the page works without the server, and filters
@@ -26,25 +27,35 @@ struct _KouanAdminStaff
 {
   GtkWidget        parent_instance;
 
-  /* widgets */
+  /* template */
   GtkWidget       *name_entry;
   GtkWidget       *role_dropdown;
   GtkWidget       *status_dropdown;
   GtkWidget       *department_dropdown;
   GtkWidget       *from_button;
   GtkWidget       *to_button;
-  GtkWidget       *query_button;
   GtkWidget       *column_view;
-  GtkWidget       *edit_button;
   GtkWidget       *toggle_button;
-  GtkWidget       *remove_button;
-  GtkWidget       *message_label;
   GtkWidget       *count_label;
-  GtkWidget       *join_list;
-  GtkWidget       *join_box;
+  GtkWidget       *join_box;       /* AdwPreferencesGroup of the pending requests */
+  AdwLeaflet      *leaflet;        /* the members, then the selected one; folds when narrow */
+  GtkWidget       *detail_pane;
+  GtkLabel        *detail_title;
+  GtkStack        *detail_stack;   /* "none" or "member" */
+  AdwActionRow    *account_row;
+  AdwActionRow    *department_row;
+  AdwActionRow    *status_row;
+  AdwActionRow    *registered_row;
+  AdwPreferencesGroup *grants_group;
 
   /* owned */
   GListStore      *rows;           /* KouanMember: every member in the cache */
+  GPtrArray       *grant_rows;     /* rows shown in grants_group */
+  GPtrArray       *join_rows;      /* rows shown in join_box */
+  GPtrArray       *join_requests;  /* KouanJoinRequest listed */
+  GPtrArray       *wide_columns;   /* GtkColumnViewColumn hidden when folded */
+  char            *message;        /* the last result told (a toast) */
+  gint64           remove_id;      /* the member the open confirmation names */
   GtkFilterListModel *filtered;
   GtkCustomFilter *filter;
   /* the filters as 查询 last applied them */
@@ -96,75 +107,54 @@ member_status_text (KouanAdminStaff *self,
   return kouan_grant_status_describe (status, day);
 }
 
+/* Results and refusals as toasts (NULL: forget the last one); the last
+ * one is kept for the tests. */
 static void
 set_message (KouanAdminStaff *self,
              const char      *message)
 {
-  gtk_label_set_label (GTK_LABEL (self->message_label), message != NULL ? message : "");
-  gtk_widget_set_visible (self->message_label, message != NULL && *message != '\0');
+  g_free (self->message);
+  self->message = g_strdup (message);
+  if (message != NULL && *message != '\0')
+    kouan_admin_toast_saved (GTK_WIDGET (self), message, FALSE);
 }
 
 /* ---- columns ---- */
 
-typedef char *(*CellText) (KouanAdminStaff *self, KouanMember *member);
-
 static char *
-cell_name (KouanAdminStaff *self, KouanMember *member)
+cell_account (gpointer owner, gpointer item)
 {
-  return g_strdup (member->name);
-}
+  G_GNUC_UNUSED KouanAdminStaff *self = owner;
+  KouanMember *member = item;
 
-static char *
-cell_account (KouanAdminStaff *self, KouanMember *member)
-{
   return g_strdup (member->account);
 }
 
 static char *
-cell_department (KouanAdminStaff *self, KouanMember *member)
+cell_department (gpointer owner, gpointer item)
 {
+  G_GNUC_UNUSED KouanAdminStaff *self = owner;
+  KouanMember *member = item;
+
   return g_strdup (member->department != NULL ? member->department : "");
 }
 
 static char *
-cell_status (KouanAdminStaff *self, KouanMember *member)
+cell_status (gpointer owner, gpointer item)
 {
+  G_GNUC_UNUSED KouanAdminStaff *self = owner;
+  KouanMember *member = item;
+
   return member_status_text (self, member);
 }
 
 static char *
-cell_registered (KouanAdminStaff *self, KouanMember *member)
+cell_registered (gpointer owner, gpointer item)
 {
+  G_GNUC_UNUSED KouanAdminStaff *self = owner;
+  KouanMember *member = item;
+
   return kouan_format_iso_day (member->registered_on);
-}
-
-static char *
-grant_text (KouanGrant *grant,
-            const char *today)
-{
-  KouanGrantStatus status = kouan_grant_status_for (grant->starts_on, grant->ends_on, today, NULL);
-  g_autofree char *from = kouan_format_iso_day (grant->starts_on);
-  g_autofree char *until = grant->ends_on != NULL ? kouan_format_iso_day (grant->ends_on) : g_strdup (_("open-ended"));
-
-  /* Translators: role: start date – end date (status) */
-  return g_strdup_printf (_("%s: %s – %s (%s)"), kouan_role_display_name (grant->role, grant->builtin),
-                          from, until, kouan_grant_status_label (status));
-}
-
-static char *
-cell_roles (KouanAdminStaff *self, KouanMember *member)
-{
-  g_autoptr(GString) text = g_string_new (NULL);
-
-  for (guint i = 0; i < member->grants->len; i++)
-    {
-      g_autofree char *line = grant_text (&g_array_index (member->grants, KouanGrant, i), self->today);
-
-      if (text->len > 0)
-        g_string_append_c (text, '\n');
-      g_string_append (text, line);
-    }
-  return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
 /* column sorters */
@@ -203,32 +193,11 @@ compare_registered (gconstpointer a, gconstpointer b, gpointer data)
   return g_strcmp0 (((KouanMember *) a)->registered_on, ((KouanMember *) b)->registered_on);
 }
 
-static void
-cell_setup (GtkSignalListItemFactory *factory,
-            GtkListItem              *item)
-{
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_list_item_set_child (item, label);
-}
-
-static void
-cell_bind (GtkSignalListItemFactory *factory,
-           GtkListItem              *item,
-           CellText                  text_func)
-{
-  KouanAdminStaff *self = g_object_get_data (G_OBJECT (factory), "kouan-staff");
-  g_autofree char *text = text_func (self, gtk_list_item_get_item (item));
-
-  gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (item)), text);
-}
-
 /* The name column: the member's AdwAvatar (initials) beside the name. */
 static void
 name_setup (GtkSignalListItemFactory *factory,
-            GtkListItem              *item)
+            GtkListItem              *item,
+            gpointer                  owner)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *avatar = adw_avatar_new (24, NULL, TRUE);
@@ -243,7 +212,8 @@ name_setup (GtkSignalListItemFactory *factory,
 
 static void
 name_bind (GtkSignalListItemFactory *factory,
-           GtkListItem              *item)
+           GtkListItem              *item,
+           gpointer                  owner)
 {
   KouanMember *member = gtk_list_item_get_item (item);
   GtkWidget *avatar = gtk_widget_get_first_child (gtk_list_item_get_child (item));
@@ -252,39 +222,6 @@ name_bind (GtkSignalListItemFactory *factory,
   gtk_label_set_label (GTK_LABEL (gtk_widget_get_next_sibling (avatar)), member->name);
 }
 
-static void
-add_column (KouanAdminStaff  *self,
-            const char       *title,
-            CellText          text_func,
-            GCompareDataFunc  compare)
-{
-  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
-  GtkColumnViewColumn *column;
-
-  /* the page outlives its factories (they go with the column view) */
-  g_object_set_data (G_OBJECT (factory), "kouan-staff", self);
-  if (text_func == cell_name)
-    {
-      g_signal_connect (factory, "setup", G_CALLBACK (name_setup), NULL);
-      g_signal_connect (factory, "bind", G_CALLBACK (name_bind), NULL);
-    }
-  else
-    {
-      g_signal_connect (factory, "setup", G_CALLBACK (cell_setup), NULL);
-      g_signal_connect (factory, "bind", G_CALLBACK (cell_bind), text_func);
-    }
-  column = gtk_column_view_column_new (title, factory);
-  gtk_column_view_column_set_resizable (column, TRUE);
-  if (compare != NULL)
-    {
-      /* set_sorter takes its own reference */
-      g_autoptr(GtkSorter) sorter = GTK_SORTER (gtk_custom_sorter_new (compare, self, NULL));
-
-      gtk_column_view_column_set_sorter (column, sorter);
-    }
-  gtk_column_view_append_column (GTK_COLUMN_VIEW (self->column_view), column);
-  g_object_unref (column);
-}
 
 /* ---- the members, from the cache ---- */
 
@@ -459,11 +396,6 @@ run_query (KouanAdminStaff *self)
   update_actions (self);
 }
 
-static void
-on_query_clicked (KouanAdminStaff *self)
-{
-  run_query (self);
-}
 
 /* ---- filter choices and join requests ---- */
 
@@ -605,19 +537,28 @@ on_join_decided (GObject      *source,
   update_actions (self);
 }
 
+/* staff.decide((request id, approve)) */
 static void
-on_join_decide (GtkButton       *button,
-                KouanAdminStaff *self)
+on_join_decide (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
 {
-  KouanJoinRequest *request = g_object_get_data (G_OBJECT (button), "kouan-request");
-  KouanClient *client = kouan_admin_view_get_client (self->admin);
+  KouanAdminStaff *self = KOUAN_ADMIN_STAFF (widget);
+  KouanClient *client = self->admin != NULL ? kouan_admin_view_get_client (self->admin) : NULL;
+  KouanJoinRequest *request = NULL;
   Decision *decision;
+  gint64 id;
+  gboolean approve;
 
+  g_variant_get (parameter, "(xb)", &id, &approve);
+  for (guint i = 0; self->join_requests != NULL && i < self->join_requests->len; i++)
+    if (((KouanJoinRequest *) g_ptr_array_index (self->join_requests, i))->id == id)
+      request = g_ptr_array_index (self->join_requests, i);
   if (request == NULL || client == NULL)
     return;
   decision = g_new0 (Decision, 1);
   decision->self = g_object_ref (self);
-  decision->approve = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "kouan-approve"));
+  decision->approve = approve;
   self->busy++;
   kouan_join_request_decide_async (client, request->enterprise_id, request->id, decision->approve,
                                    self->alive, on_join_decided, decision);
@@ -632,41 +573,45 @@ on_join_requests_loaded (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) requests = kouan_join_requests_list_finish (KOUAN_CLIENT (source), result, &error);
   gboolean manage;
-  GtkWidget *child;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->admin == NULL)
     return;
   if (self->busy > 0)
     self->busy--;
-  while ((child = gtk_widget_get_first_child (self->join_list)) != NULL)
-    gtk_list_box_remove (GTK_LIST_BOX (self->join_list), child);
+  for (guint i = 0; i < self->join_rows->len; i++)
+    adw_preferences_group_remove (ADW_PREFERENCES_GROUP (self->join_box), g_ptr_array_index (self->join_rows, i));
+  g_ptr_array_set_size (self->join_rows, 0);
+  g_clear_pointer (&self->join_requests, g_ptr_array_unref);
+  self->join_requests = requests != NULL ? g_ptr_array_ref (requests) : NULL;
   manage = kouan_admin_view_allows (self->admin, "admin.staff:manage");
 
-  /* pending requests are few: a GtkListBox is fine here */
+  /* pending requests are few: rows in a boxed list */
   for (guint i = 0; requests != NULL && i < requests->len; i++)
     {
       KouanJoinRequest *request = g_ptr_array_index (requests, i);
-      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-      /* Translators: a member: name (account) */
-      g_autofree char *text = g_strdup_printf (_("%s (%s)"), request->name, request->account);
-      GtkWidget *label = gtk_label_new (text);
+      GtkWidget *row = adw_action_row_new ();
       const struct { const char *label; gboolean approve; } decisions[] = {
         { N_("Approve"), TRUE }, { N_("Reject"), FALSE },
       };
 
-      gtk_widget_set_hexpand (label, TRUE);
-      gtk_label_set_xalign (GTK_LABEL (label), 0);
-      gtk_box_append (GTK_BOX (box), label);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), request->name);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), request->account);
       for (guint j = 0; manage && j < G_N_ELEMENTS (decisions); j++)
         {
           GtkWidget *button = gtk_button_new_with_label (_(decisions[j].label));
+          /* Translators: the accessible name of a join request's button: "Approve 王明" */
+          g_autofree char *name = g_strdup_printf (_("%s %s"), _(decisions[j].label), request->name);
 
-          g_object_set_data_full (G_OBJECT (button), "kouan-request", g_object_ref (request), g_object_unref);
-          g_object_set_data (G_OBJECT (button), "kouan-approve", GINT_TO_POINTER (decisions[j].approve));
-          g_signal_connect (button, "clicked", G_CALLBACK (on_join_decide), self);
-          gtk_box_append (GTK_BOX (box), button);
+          gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+          gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+          gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "staff.decide");
+          gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "(xb)", request->id, decisions[j].approve);
+          if (decisions[j].approve)
+            gtk_widget_add_css_class (button, "suggested-action");
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
         }
-      gtk_list_box_append (GTK_LIST_BOX (self->join_list), box);
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->join_box), row);
+      g_ptr_array_add (self->join_rows, row);
     }
   gtk_widget_set_visible (self->join_box, requests != NULL && requests->len > 0);
 }
@@ -731,15 +676,60 @@ update_actions (KouanAdminStaff *self)
   gboolean manage = self->admin != NULL && kouan_admin_view_allows (self->admin, "admin.staff:manage");
   gboolean disabled = record != NULL && record->disabled;
 
-  gtk_widget_set_sensitive (self->edit_button, record != NULL && manage);
-  gtk_widget_set_sensitive (self->toggle_button, record != NULL && manage);
-  gtk_widget_set_sensitive (self->remove_button, record != NULL && manage);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "staff.edit", record != NULL && manage);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "staff.toggle", record != NULL && manage);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "staff.remove", record != NULL && manage);
   gtk_button_set_label (GTK_BUTTON (self->toggle_button), disabled ? _("Enable") : _("Disable"));
+
+  /* the selected member's details */
+  for (guint i = 0; i < self->grant_rows->len; i++)
+    adw_preferences_group_remove (self->grants_group, g_ptr_array_index (self->grant_rows, i));
+  g_ptr_array_set_size (self->grant_rows, 0);
+  if (record == NULL)
+    {
+      gtk_label_set_label (self->detail_title, "");
+      gtk_stack_set_visible_child_name (self->detail_stack, "none");
+      return;
+    }
+  {
+    g_autofree char *status = member_status_text (self, record);
+    g_autofree char *registered = record->registered_on != NULL ? kouan_format_iso_day (record->registered_on) : NULL;
+
+    gtk_label_set_label (self->detail_title, record->name);
+    adw_action_row_set_subtitle (self->account_row, record->account);
+    adw_action_row_set_subtitle (self->department_row, record->department != NULL ? record->department : _("No department"));
+    adw_action_row_set_subtitle (self->status_row, status);
+    adw_action_row_set_subtitle (self->registered_row, registered != NULL ? registered : "—");
+  }
+  for (guint i = 0; i < record->grants->len; i++)
+    {
+      KouanGrant *grant = &g_array_index (record->grants, KouanGrant, i);
+      g_autofree char *text = kouan_admin_grant_period_text (grant, self->today);
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), kouan_role_display_name (grant->role, grant->builtin));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), text);
+      adw_preferences_group_add (self->grants_group, row);
+      g_ptr_array_add (self->grant_rows, row);
+    }
+  if (record->grants->len == 0)
+    {
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("No roles"));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("The member sees only their own pages until a role is given."));
+      adw_preferences_group_add (self->grants_group, row);
+      g_ptr_array_add (self->grant_rows, row);
+    }
+  gtk_stack_set_visible_child_name (self->detail_stack, "member");
 }
 
 static void
-on_toggle_clicked (KouanAdminStaff *self)
+on_toggle (GtkWidget  *widget,
+           const char *action_name,
+           GVariant   *parameter)
 {
+  KouanAdminStaff *self = KOUAN_ADMIN_STAFF (widget);
   KouanMember *record = selected (self);
   g_autoptr(GError) error = NULL;
   gboolean disabled, queued;
@@ -759,7 +749,7 @@ on_remove_response (AdwMessageDialog *dialog,
                     const char       *response,
                     KouanAdminStaff  *self)
 {
-  gint64 user_id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (dialog), "kouan-id"));
+  gint64 user_id = self->remove_id;
 
   if (g_strcmp0 (response, "remove") == 0 && self->store != NULL && self->admin != NULL)
     {
@@ -791,379 +781,99 @@ confirm_remove (KouanAdminStaff *self)
   adw_message_dialog_set_response_appearance (dialog, "remove", ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_default_response (dialog, "cancel");
   adw_message_dialog_set_close_response (dialog, "cancel");
-  g_object_set_data (G_OBJECT (dialog), "kouan-id", GSIZE_TO_POINTER ((gsize) record->id));
+  /* the confirmation is modal: one at a time */
+  self->remove_id = record->id;
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_remove_response), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
   return GTK_WINDOW (dialog);
 }
 
 static void
-on_remove_clicked (KouanAdminStaff *self)
+on_remove (GtkWidget  *widget,
+           const char *action_name,
+           GVariant   *parameter)
 {
-  confirm_remove (self);
+  confirm_remove (KOUAN_ADMIN_STAFF (widget));
 }
 
 /* ---- the 编辑 dialog ---- */
 
-typedef struct {
-  KouanAdminStaff *self;
-  GtkWidget       *window;
-  GtkWidget       *grants_list;
-  GtkWidget       *role_dropdown;
-  GtkWidget       *starts_button;
-  GtkWidget       *ends_button;
-  GtkWidget       *message_label;
-  GtkWidget       *confirm_button;
-  GtkWidget       *department_dropdown;
-  guint            department_before;  /* its position when opened */
-  gint64           user_id;
-  KouanMember     *member;    /* as the dialog opened */
-  GArray          *removed;   /* gint64 grant ids to drop */
-  GArray          *added;     /* KouanGrant to add (role_id and dates) */
-  GHashTable      *ends;      /* kept grant id → its last-day KouanDateButton */
-} EditDialog;
-
 static void
-clear_added_grant (KouanGrant *grant)
+on_member_saved (KouanAdminMemberDialog *dialog,
+                 KouanAdminStaff        *self)
 {
-  g_free (grant->starts_on);
-  g_free (grant->ends_on);
-}
-
-static void
-edit_dialog_free (EditDialog *dialog)
-{
-  g_object_unref (dialog->self);
-  g_object_unref (dialog->member);
-  g_array_unref (dialog->removed);
-  g_array_unref (dialog->added);
-  g_hash_table_unref (dialog->ends);
-  g_free (dialog);
-}
-
-static void
-on_grant_remove_toggled (GtkCheckButton *check,
-                         EditDialog     *dialog)
-{
-  gint64 id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (check), "kouan-id"));
-
-  if (gtk_check_button_get_active (check))
-    g_array_append_val (dialog->removed, id);
-  else
-    for (guint i = 0; i < dialog->removed->len; i++)
-      if (g_array_index (dialog->removed, gint64, i) == id)
-        {
-          g_array_remove_index (dialog->removed, i);
-          break;
-        }
-}
-
-/* A held grant's row: its text, a button for its last day (the period
- * can be extended or shortened) and 移除. */
-static void
-add_grant_row (EditDialog       *dialog,
-               const char       *text,
-               const KouanGrant *held)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  GtkWidget *label = gtk_label_new (text);
-  gint64 grant_id = held != NULL ? held->id : 0;
-
-  gtk_widget_set_hexpand (label, TRUE);
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_box_append (GTK_BOX (box), label);
-  if (grant_id > 0)
-    {
-      GtkWidget *check = gtk_check_button_new_with_label (_("Remove"));
-      GtkWidget *ends = kouan_date_button_new (_("No end date"), TRUE);
-      /* Translators: the accessible name of a held role's last-day button */
-      g_autofree char *name = g_strdup_printf (_("Last day of %s"), held->role);
-
-      kouan_date_button_set_date (KOUAN_DATE_BUTTON (ends), held->ends_on);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (ends), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
-      gtk_widget_set_tooltip_text (ends, _("Last day of the role"));
-      g_hash_table_insert (dialog->ends, GSIZE_TO_POINTER ((gsize) grant_id), ends);
-      gtk_box_append (GTK_BOX (box), ends);
-
-      g_object_set_data (G_OBJECT (check), "kouan-id", GSIZE_TO_POINTER ((gsize) grant_id));
-      g_signal_connect (check, "toggled", G_CALLBACK (on_grant_remove_toggled), dialog);
-      gtk_box_append (GTK_BOX (box), check);
-    }
-  else
-    gtk_box_append (GTK_BOX (box), gtk_label_new (_("new")));
-  gtk_list_box_append (GTK_LIST_BOX (dialog->grants_list), box);
-}
-
-static void
-on_add_grant_clicked (GtkButton  *button,
-                      EditDialog *dialog)
-{
-  guint position = gtk_drop_down_get_selected (GTK_DROP_DOWN (dialog->role_dropdown));
-  const char *starts = kouan_date_button_get_date (KOUAN_DATE_BUTTON (dialog->starts_button));
-  const char *ends = kouan_date_button_get_date (KOUAN_DATE_BUTTON (dialog->ends_button));
-  g_autoptr(KouanRole) role = NULL;
-  g_autofree char *text = NULL;
-
-  if (position == GTK_INVALID_LIST_POSITION ||
-      position >= g_list_model_get_n_items (G_LIST_MODEL (dialog->self->roles)))
-    return;
-  if (starts == NULL)
-    {
-      gtk_label_set_label (GTK_LABEL (dialog->message_label), _("Choose the day the role starts."));
-      return;
-    }
-  if (ends != NULL && g_strcmp0 (ends, starts) < 0)
-    {
-      gtk_label_set_label (GTK_LABEL (dialog->message_label), _("The role cannot end before it starts."));
-      return;
-    }
-  gtk_label_set_label (GTK_LABEL (dialog->message_label), "");
-
-  role = g_list_model_get_item (G_LIST_MODEL (dialog->self->roles), position);
-  {
-    KouanGrant added = {
-      .role_id = role->id,
-      .starts_on = g_strdup (starts),
-      .ends_on = g_strdup (ends),
-    };
-
-    g_array_append_val (dialog->added, added);
-  }
-  {
-    KouanGrant shown = {
-      .role = role->name,
-      .builtin = role->builtin,
-      .starts_on = (char *) starts,
-      .ends_on = (char *) ends,
-    };
-
-    text = grant_text (&shown, dialog->self->today);
-  }
-  add_grant_row (dialog, text, NULL);
-}
-
-static void
-on_dialog_confirm (GtkButton  *button,
-                   EditDialog *dialog)
-{
-  KouanAdminStaff *self = dialog->self;
-  guint position = gtk_drop_down_get_selected (GTK_DROP_DOWN (dialog->department_dropdown));
-  gboolean moved = position != dialog->department_before;
-  g_autoptr(GArray) grants = g_array_new (FALSE, FALSE, sizeof (KouanGrant));
-  g_autoptr(GError) error = NULL;
-  KouanMemberEdit what = 0;
-  gint64 department_id = 0;
-
-  if (moved)
-    what |= KOUAN_MEMBER_EDIT_DEPARTMENT;
-  if (dialog->removed->len > 0 || dialog->added->len > 0)
-    what |= KOUAN_MEMBER_EDIT_GRANTS;
-
-  /* the member's whole list: kept grants, then the added ones — the
-   * server applies it in one step, so handing over one's own
-   * administrator role cannot trip the last-administrator check halfway */
-  for (guint i = 0; i < dialog->member->grants->len; i++)
-    {
-      KouanGrant *grant = &g_array_index (dialog->member->grants, KouanGrant, i);
-      gboolean dropped = FALSE;
-
-      for (guint j = 0; j < dialog->removed->len && !dropped; j++)
-        dropped = g_array_index (dialog->removed, gint64, j) == grant->id;
-      if (!dropped)
-        {
-          KouanGrant kept = *grant;
-          GtkWidget *ends = g_hash_table_lookup (dialog->ends, GSIZE_TO_POINTER ((gsize) grant->id));
-
-          /* its last day as the button shows it now (valid during this call) */
-          if (ends != NULL)
-            kept.ends_on = (char *) kouan_date_button_get_date (KOUAN_DATE_BUTTON (ends));
-          if (kept.ends_on != NULL && g_strcmp0 (kept.ends_on, kept.starts_on) < 0)
-            {
-              gtk_label_set_label (GTK_LABEL (dialog->message_label), _("The role cannot end before it starts."));
-              return;
-            }
-          if (g_strcmp0 (kept.ends_on, grant->ends_on) != 0)
-            what |= KOUAN_MEMBER_EDIT_GRANTS;
-          g_array_append_val (grants, kept);
-        }
-    }
-  g_array_append_vals (grants, dialog->added->data, dialog->added->len);
-  if (what == 0 || self->store == NULL || self->admin == NULL)
-    {
-      gtk_window_destroy (GTK_WINDOW (dialog->window));
-      return;
-    }
-  /* position 0 is "no department"; the rest follow department_ids */
-  if (position > 0 && position <= self->department_ids->len)
-    department_id = g_array_index (self->department_ids, gint64, position - 1);
-
-  if (!kouan_store_update_member (self->store, kouan_admin_view_get_enterprise_id (self->admin),
-                                  dialog->user_id, what, department_id, dialog->member->disabled,
-                                  (const KouanGrant *) grants->data, grants->len, &error))
-    {
-      g_autofree char *message = kouan_admin_view_describe_error (self->admin, error);
-
-      gtk_label_set_label (GTK_LABEL (dialog->message_label), message);
-      return;
-    }
   set_message (self, _("The member's roles were saved."));
-  gtk_window_destroy (GTK_WINDOW (dialog->window));
 }
 
-static void
-on_dialog_cancel (GtkButton  *button,
-                  EditDialog *dialog)
-{
-  gtk_window_destroy (GTK_WINDOW (dialog->window));
-}
-
-static GtkWindow *
+static KouanAdminMemberDialog *
 open_edit_dialog (KouanAdminStaff *self)
 {
   KouanMember *record = selected (self);
-  EditDialog *dialog;
-  GtkWidget *box, *row, *buttons, *cancel, *add, *scrolled, *title;
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  g_autofree char *heading = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
+  KouanAdminMemberDialog *dialog;
 
   if (record == NULL)
     return NULL;
-
-  dialog = g_new0 (EditDialog, 1);
-  dialog->self = g_object_ref (self);
-  dialog->user_id = record->id;
-  dialog->member = g_object_ref (record);
-  dialog->removed = g_array_new (FALSE, FALSE, sizeof (gint64));
-  dialog->added = g_array_new (FALSE, TRUE, sizeof (KouanGrant));
-  dialog->ends = g_hash_table_new (g_direct_hash, g_direct_equal);
-  g_array_set_clear_func (dialog->added, (GDestroyNotify) clear_added_grant);
-
-  dialog->window = gtk_window_new ();
-  kouan_dialog_close_on_escape (GTK_WINDOW (dialog->window));
-  /* Translators: %s is the member's name */
-  heading = g_strdup_printf (_("Edit Roles of %s"), record->name);
-  gtk_window_set_title (GTK_WINDOW (dialog->window), heading);
-  gtk_window_set_modal (GTK_WINDOW (dialog->window), TRUE);
-  gtk_window_set_default_size (GTK_WINDOW (dialog->window), 520, 420);
-  if (GTK_IS_WINDOW (root))
-    gtk_window_set_transient_for (GTK_WINDOW (dialog->window), GTK_WINDOW (root));
-  g_object_set_data_full (G_OBJECT (dialog->window), "kouan-edit-dialog", dialog,
-                          (GDestroyNotify) edit_dialog_free);
-
-  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-  gtk_widget_set_margin_start (box, 18);
-  gtk_widget_set_margin_end (box, 18);
-  gtk_widget_set_margin_top (box, 18);
-  gtk_widget_set_margin_bottom (box, 18);
-
-  title = gtk_label_new (_("Roles and their validity"));
-  gtk_label_set_xalign (GTK_LABEL (title), 0);
-  gtk_widget_add_css_class (title, "heading");
-  gtk_box_append (GTK_BOX (box), title);
-
-  dialog->grants_list = gtk_list_box_new ();
-  gtk_list_box_set_selection_mode (GTK_LIST_BOX (dialog->grants_list), GTK_SELECTION_NONE);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (dialog->grants_list), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Roles and their validity"), -1);
-  scrolled = gtk_scrolled_window_new ();
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), dialog->grants_list);
-  gtk_widget_set_vexpand (scrolled, TRUE);
-  gtk_box_append (GTK_BOX (box), scrolled);
-
-  for (guint i = 0; i < record->grants->len; i++)
-    {
-      KouanGrant *grant = &g_array_index (record->grants, KouanGrant, i);
-      g_autofree char *text = grant_text (grant, self->today);
-
-      add_grant_row (dialog, text, grant);
-    }
-
-  /* the member's department */
-  {
-    GtkWidget *department_row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-    GtkWidget *department_label = gtk_label_new (_("Department"));
-    GtkStringList *names = gtk_string_list_new ((const char *[]) { _("No department"), NULL });
-    gint64 current = record->department_id;
-
-    for (guint i = 0; i < self->department_ids->len; i++)
-      {
-        gtk_string_list_append (names, gtk_string_list_get_string (self->department_names, i + 1));
-        if (g_array_index (self->department_ids, gint64, i) == current)
-          dialog->department_before = i + 1;
-      }
-    dialog->department_dropdown = gtk_drop_down_new (G_LIST_MODEL (names), NULL);
-    gtk_drop_down_set_selected (GTK_DROP_DOWN (dialog->department_dropdown), dialog->department_before);
-    gtk_accessible_update_relation (GTK_ACCESSIBLE (dialog->department_dropdown), GTK_ACCESSIBLE_RELATION_LABELLED_BY,
-                                    department_label, NULL, -1);
-    gtk_box_append (GTK_BOX (department_row), department_label);
-    gtk_box_append (GTK_BOX (department_row), dialog->department_dropdown);
-    gtk_box_append (GTK_BOX (box), department_row);
-  }
-
-  /* 新增角色: a role and its validity period */
-  title = gtk_label_new (_("Add a Role"));
-  gtk_label_set_xalign (GTK_LABEL (title), 0);
-  gtk_widget_add_css_class (title, "heading");
-  gtk_box_append (GTK_BOX (box), title);
-  row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  /* the real roles (role_names starts with "all roles") */
-  dialog->role_dropdown = gtk_drop_down_new (NULL, NULL);
-  {
-    GtkStringList *names = gtk_string_list_new (NULL);
-
-    for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->roles)); i++)
-      {
-        g_autoptr(KouanRole) role = g_list_model_get_item (G_LIST_MODEL (self->roles), i);
-
-        gtk_string_list_append (names, kouan_role_display_name (role->name, role->builtin));
-      }
-    gtk_drop_down_set_model (GTK_DROP_DOWN (dialog->role_dropdown), G_LIST_MODEL (names));
-    g_object_unref (names);
-  }
-  gtk_accessible_update_property (GTK_ACCESSIBLE (dialog->role_dropdown), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Role"), -1);
-  dialog->starts_button = kouan_date_button_new (_("Starts on"), FALSE);
-  kouan_date_button_set_date (KOUAN_DATE_BUTTON (dialog->starts_button), today);
-  dialog->ends_button = kouan_date_button_new (_("Open-ended"), TRUE);
-  add = gtk_button_new_with_label (_("Add"));
-  g_signal_connect (add, "clicked", G_CALLBACK (on_add_grant_clicked), dialog);
-  gtk_box_append (GTK_BOX (row), dialog->role_dropdown);
-  gtk_box_append (GTK_BOX (row), gtk_label_new (_("from")));
-  gtk_box_append (GTK_BOX (row), dialog->starts_button);
-  gtk_box_append (GTK_BOX (row), gtk_label_new (_("to")));
-  gtk_box_append (GTK_BOX (row), dialog->ends_button);
-  gtk_box_append (GTK_BOX (row), add);
-  gtk_box_append (GTK_BOX (box), row);
-
-  dialog->message_label = gtk_label_new (NULL);
-  gtk_label_set_wrap (GTK_LABEL (dialog->message_label), TRUE);
-  gtk_label_set_xalign (GTK_LABEL (dialog->message_label), 0);
-  gtk_widget_add_css_class (dialog->message_label, "error");
-  gtk_box_append (GTK_BOX (box), dialog->message_label);
-
-  buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  gtk_widget_set_halign (buttons, GTK_ALIGN_END);
-  cancel = gtk_button_new_with_label (_("Cancel"));
-  dialog->confirm_button = gtk_button_new_with_label (_("OK"));
-  gtk_widget_add_css_class (dialog->confirm_button, "suggested-action");
-  g_signal_connect (cancel, "clicked", G_CALLBACK (on_dialog_cancel), dialog);
-  g_signal_connect (dialog->confirm_button, "clicked", G_CALLBACK (on_dialog_confirm), dialog);
-  gtk_box_append (GTK_BOX (buttons), cancel);
-  gtk_box_append (GTK_BOX (buttons), dialog->confirm_button);
-  gtk_box_append (GTK_BOX (box), buttons);
-
-  gtk_window_set_child (GTK_WINDOW (dialog->window), box);
-  gtk_window_present (GTK_WINDOW (dialog->window));
-  return GTK_WINDOW (dialog->window);
+  dialog = kouan_admin_member_dialog_new (self->admin, self->store, GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                          record, G_LIST_MODEL (self->roles), self->department_ids,
+                                          G_LIST_MODEL (self->department_names), today);
+  g_signal_connect_object (dialog, "saved", G_CALLBACK (on_member_saved), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return dialog;
 }
 
 static void
-on_edit_clicked (KouanAdminStaff *self)
+on_edit (GtkWidget  *widget,
+         const char *action_name,
+         GVariant   *parameter)
 {
-  open_edit_dialog (self);
+  open_edit_dialog (KOUAN_ADMIN_STAFF (widget));
+}
+
+static void
+on_query (GtkWidget  *widget,
+          const char *action_name,
+          GVariant   *parameter)
+{
+  run_query (KOUAN_ADMIN_STAFF (widget));
+}
+
+static void
+query_cb (KouanAdminStaff *self)
+{
+  run_query (self);
+}
+
+/* ---- folding ---- */
+
+static void
+member_activated_cb (KouanAdminStaff *self,
+                     guint            position)
+{
+  gtk_single_selection_set_selected (self->selection, position);
+  if (adw_leaflet_get_folded (self->leaflet))
+    adw_leaflet_set_visible_child (self->leaflet, self->detail_pane);
+}
+
+/* Folded, the table keeps the name and status; the rest is in the
+ * member's pane. */
+static void
+folded_cb (KouanAdminStaff *self)
+{
+  gboolean folded = adw_leaflet_get_folded (self->leaflet);
+
+  for (guint i = 0; i < self->wide_columns->len; i++)
+    gtk_column_view_column_set_visible (g_ptr_array_index (self->wide_columns, i), !folded);
+}
+
+static void
+on_back (GtkWidget  *widget,
+         const char *action_name,
+         GVariant   *parameter)
+{
+  adw_leaflet_navigate (KOUAN_ADMIN_STAFF (widget)->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
 }
 
 /* ---- the class ---- */
@@ -1178,6 +888,8 @@ kouan_admin_staff_dispose (GObject *object)
     g_cancellable_cancel (self->cancellable);
   if (self->alive != NULL)
     g_cancellable_cancel (self->alive);
+  gtk_widget_dispose_template (GTK_WIDGET (self), KOUAN_TYPE_ADMIN_STAFF);
+  /* the template's unnamed children (the filters) */
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
   g_clear_object (&self->cancellable);
@@ -1199,6 +911,11 @@ kouan_admin_staff_dispose (GObject *object)
   g_clear_object (&self->department_names);
   g_clear_object (&self->selection);
   g_clear_pointer (&self->department_ids, g_array_unref);
+  g_clear_pointer (&self->grant_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->join_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->join_requests, g_ptr_array_unref);
+  g_clear_pointer (&self->wide_columns, g_ptr_array_unref);
+  g_clear_pointer (&self->message, g_free);
 
   g_clear_weak_pointer (&self->admin);
   G_OBJECT_CLASS (kouan_admin_staff_parent_class)->dispose (object);
@@ -1211,36 +928,54 @@ kouan_admin_staff_class_init (KouanAdminStaffClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = kouan_admin_staff_dispose;
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
-}
 
-static GtkWidget *
-labelled (const char *label,
-          GtkWidget  *widget)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *text = gtk_label_new (label);
+  g_type_ensure (KOUAN_TYPE_DATE_BUTTON);
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/kouan/Kouan/ui/kouan-admin-staff.ui");
+  gtk_widget_class_bind_template_child (widget_class, KouanAdminStaff, name_entry);
+  gtk_widget_class_bind_template_child (widget_class, KouanAdminStaff, role_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, KouanAdminStaff, status_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, KouanAdminStaff, department_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, KouanAdminStaff, from_button);
+  gtk_widget_class_bind_template_child (widget_class, KouanAdminStaff, to_button);
+  gtk_widget_class_bind_template_child (widget_class, KouanAdminStaff, column_view);
+  gtk_widget_class_bind_template_child (widget_class, KouanAdminStaff, toggle_button);
+  gtk_widget_class_bind_template_child (widget_class, KouanAdminStaff, count_label);
+  gtk_widget_class_bind_template_child (widget_class, KouanAdminStaff, join_box);
+  gtk_widget_class_bind_template_child (widget_class, KouanAdminStaff, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, KouanAdminStaff, detail_pane);
+  gtk_widget_class_bind_template_child (widget_class, KouanAdminStaff, detail_title);
+  gtk_widget_class_bind_template_child (widget_class, KouanAdminStaff, detail_stack);
+  gtk_widget_class_bind_template_child (widget_class, KouanAdminStaff, account_row);
+  gtk_widget_class_bind_template_child (widget_class, KouanAdminStaff, department_row);
+  gtk_widget_class_bind_template_child (widget_class, KouanAdminStaff, status_row);
+  gtk_widget_class_bind_template_child (widget_class, KouanAdminStaff, registered_row);
+  gtk_widget_class_bind_template_child (widget_class, KouanAdminStaff, grants_group);
+  gtk_widget_class_bind_template_callback (widget_class, query_cb);
+  gtk_widget_class_bind_template_callback (widget_class, member_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, folded_cb);
 
-  gtk_box_append (GTK_BOX (box), text);
-  gtk_box_append (GTK_BOX (box), widget);
-  gtk_accessible_update_relation (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_RELATION_LABELLED_BY, text, NULL, -1);
-  return box;
+  gtk_widget_class_install_action (widget_class, "staff.query", NULL, on_query);
+  gtk_widget_class_install_action (widget_class, "staff.edit", NULL, on_edit);
+  gtk_widget_class_install_action (widget_class, "staff.toggle", NULL, on_toggle);
+  gtk_widget_class_install_action (widget_class, "staff.remove", NULL, on_remove);
+  gtk_widget_class_install_action (widget_class, "staff.back", NULL, on_back);
+  gtk_widget_class_install_action (widget_class, "staff.decide", "(xb)", on_join_decide);
 }
 
 static void
 kouan_admin_staff_init (KouanAdminStaff *self)
 {
-  GtkWidget *filters, *scrolled, *actions, *join_title;
   GtkSortListModel *sorted;
   GtkStringList *status_names = gtk_string_list_new (NULL);
+  GtkColumnView *view;
 
-  gtk_orientable_set_orientation (GTK_ORIENTABLE (gtk_widget_get_layout_manager (GTK_WIDGET (self))),
-                                  GTK_ORIENTATION_VERTICAL);
-  gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (gtk_widget_get_layout_manager (GTK_WIDGET (self))), 6);
-
+  gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
   self->alive = g_cancellable_new ();
   self->rows = g_list_store_new (KOUAN_TYPE_MEMBER);
+  self->grant_rows = g_ptr_array_new ();
+  self->join_rows = g_ptr_array_new ();
+  self->wide_columns = g_ptr_array_new ();
   self->filter_status = -1;
   self->today = kouan_grant_today ();
   self->filter = gtk_custom_filter_new (member_matches, self, NULL);
@@ -1253,99 +988,29 @@ kouan_admin_staff_init (KouanAdminStaff *self)
   gtk_string_list_append (status_names, _("All statuses"));
   for (guint i = 0; i < G_N_ELEMENTS (statuses); i++)
     gtk_string_list_append (status_names, kouan_grant_status_label (statuses[i]));
+  gtk_drop_down_set_model (GTK_DROP_DOWN (self->role_dropdown), G_LIST_MODEL (self->role_names));
+  gtk_drop_down_set_model (GTK_DROP_DOWN (self->status_dropdown), G_LIST_MODEL (status_names));
+  g_object_unref (status_names);
+  gtk_drop_down_set_model (GTK_DROP_DOWN (self->department_dropdown), G_LIST_MODEL (self->department_names));
 
-  /* the portal's filters: name, role, status, registration dates (+ department) */
-  filters = gtk_flow_box_new ();
-  gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (filters), GTK_SELECTION_NONE);
-  gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (filters), 8);
-  gtk_widget_set_margin_start (filters, 12);
-  gtk_widget_set_margin_end (filters, 12);
-  gtk_widget_set_margin_top (filters, 12);
-  self->name_entry = gtk_search_entry_new ();
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->name_entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Name or account"), -1);
-  g_signal_connect_swapped (self->name_entry, "activate", G_CALLBACK (on_query_clicked), self);
-  self->role_dropdown = gtk_drop_down_new (G_LIST_MODEL (g_object_ref (self->role_names)), NULL);
-  self->status_dropdown = gtk_drop_down_new (G_LIST_MODEL (status_names), NULL);
-  self->department_dropdown = gtk_drop_down_new (G_LIST_MODEL (g_object_ref (self->department_names)), NULL);
-  self->from_button = kouan_date_button_new (_("Registered from"), TRUE);
-  self->to_button = kouan_date_button_new (_("Registered until"), TRUE);
-  self->query_button = gtk_button_new_with_label (_("Search"));
-  gtk_widget_add_css_class (self->query_button, "suggested-action");
-  g_signal_connect_swapped (self->query_button, "clicked", G_CALLBACK (on_query_clicked), self);
-  gtk_flow_box_append (GTK_FLOW_BOX (filters), labelled (_("Name"), self->name_entry));
-  gtk_flow_box_append (GTK_FLOW_BOX (filters), labelled (_("Role"), self->role_dropdown));
-  gtk_flow_box_append (GTK_FLOW_BOX (filters), labelled (_("Status"), self->status_dropdown));
-  gtk_flow_box_append (GTK_FLOW_BOX (filters), labelled (_("Department"), self->department_dropdown));
-  gtk_flow_box_append (GTK_FLOW_BOX (filters), labelled (_("Registered"), self->from_button));
-  gtk_flow_box_append (GTK_FLOW_BOX (filters), labelled ("–", self->to_button));
-  gtk_flow_box_append (GTK_FLOW_BOX (filters), self->query_button);
-  gtk_widget_set_parent (filters, GTK_WIDGET (self));
-
-  actions = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  gtk_widget_set_margin_start (actions, 12);
-  gtk_widget_set_margin_end (actions, 12);
-  self->count_label = gtk_label_new (NULL);
-  gtk_widget_set_hexpand (self->count_label, TRUE);
-  gtk_label_set_xalign (GTK_LABEL (self->count_label), 0);
-  self->edit_button = gtk_button_new_with_label (_("Edit"));
-  self->toggle_button = gtk_button_new_with_label (_("Disable"));
-  self->remove_button = gtk_button_new_with_label (_("Remove"));
-  gtk_widget_add_css_class (self->remove_button, "destructive-action");
-  g_signal_connect_swapped (self->edit_button, "clicked", G_CALLBACK (on_edit_clicked), self);
-  g_signal_connect_swapped (self->toggle_button, "clicked", G_CALLBACK (on_toggle_clicked), self);
-  g_signal_connect_swapped (self->remove_button, "clicked", G_CALLBACK (on_remove_clicked), self);
-  gtk_box_append (GTK_BOX (actions), self->count_label);
-  gtk_box_append (GTK_BOX (actions), self->edit_button);
-  gtk_box_append (GTK_BOX (actions), self->toggle_button);
-  gtk_box_append (GTK_BOX (actions), self->remove_button);
-  gtk_widget_set_parent (actions, GTK_WIDGET (self));
-
-  self->message_label = gtk_label_new (NULL);
-  gtk_label_set_wrap (GTK_LABEL (self->message_label), TRUE);
-  gtk_label_set_xalign (GTK_LABEL (self->message_label), 0);
-  gtk_widget_set_margin_start (self->message_label, 12);
-  gtk_widget_set_visible (self->message_label, FALSE);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->message_label), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Status message"), -1);
-  gtk_widget_set_parent (self->message_label, GTK_WIDGET (self));
-
-  self->column_view = gtk_column_view_new (NULL);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->column_view), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Members"), -1);
-  add_column (self, _("Name"), cell_name, compare_name);
-  add_column (self, _("Account"), cell_account, compare_account);
-  add_column (self, _("Department"), cell_department, compare_department);
-  add_column (self, _("Roles and validity"), cell_roles, NULL);
-  add_column (self, _("Status"), cell_status, compare_status);
-  add_column (self, _("Registered"), cell_registered, compare_registered);
+  view = GTK_COLUMN_VIEW (self->column_view);
+  kouan_admin_list_add_column (view, _("Name"), G_CALLBACK (name_setup), G_CALLBACK (name_bind),
+                               self, compare_name, FALSE);
+  g_ptr_array_add (self->wide_columns,
+                   kouan_admin_list_add_text_column (view, _("Account"), cell_account, self, compare_account, FALSE));
+  g_ptr_array_add (self->wide_columns,
+                   kouan_admin_list_add_text_column (view, _("Department"), cell_department, self, compare_department, FALSE));
+  /* a member's roles and their validity are in the member's pane (the
+   * role and status filters find members by them) */
+  kouan_admin_list_add_text_column (view, _("Status"), cell_status, self, compare_status, TRUE);
+  g_ptr_array_add (self->wide_columns,
+                   kouan_admin_list_add_text_column (view, _("Registered"), cell_registered, self, compare_registered, FALSE));
   sorted = gtk_sort_list_model_new (G_LIST_MODEL (g_object_ref (self->filtered)),
-                                    g_object_ref (gtk_column_view_get_sorter (GTK_COLUMN_VIEW (self->column_view))));
+                                    g_object_ref (gtk_column_view_get_sorter (view)));
   self->selection = gtk_single_selection_new (G_LIST_MODEL (sorted));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
-  gtk_column_view_set_model (GTK_COLUMN_VIEW (self->column_view), GTK_SELECTION_MODEL (self->selection));
+  gtk_column_view_set_model (view, GTK_SELECTION_MODEL (self->selection));
   g_signal_connect_swapped (self->selection, "notify::selected", G_CALLBACK (update_actions), self);
-  scrolled = gtk_scrolled_window_new ();
-  gtk_widget_set_vexpand (scrolled, TRUE);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), self->column_view);
-  gtk_widget_set_parent (scrolled, GTK_WIDGET (self));
-
-  /* pending join requests (the personal center creates them) */
-  self->join_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  gtk_widget_set_margin_start (self->join_box, 12);
-  gtk_widget_set_margin_end (self->join_box, 12);
-  gtk_widget_set_margin_bottom (self->join_box, 12);
-  join_title = gtk_label_new (_("Pending Join Requests"));
-  gtk_label_set_xalign (GTK_LABEL (join_title), 0);
-  gtk_widget_add_css_class (join_title, "heading");
-  self->join_list = gtk_list_box_new ();
-  gtk_list_box_set_selection_mode (GTK_LIST_BOX (self->join_list), GTK_SELECTION_NONE);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->join_list), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Pending Join Requests"), -1);
-  gtk_box_append (GTK_BOX (self->join_box), join_title);
-  gtk_box_append (GTK_BOX (self->join_box), self->join_list);
-  gtk_widget_set_visible (self->join_box, FALSE);
-  gtk_widget_set_parent (self->join_box, GTK_WIDGET (self));
 }
 
 GtkWidget *
@@ -1412,7 +1077,7 @@ _kouan_admin_staff_set_filters (KouanAdminStaff *self,
 void
 _kouan_admin_staff_query (KouanAdminStaff *self)
 {
-  g_signal_emit_by_name (self->query_button, "clicked");
+  gtk_widget_activate_action (GTK_WIDGET (self), "staff.query", NULL);
 }
 
 gboolean
@@ -1427,65 +1092,17 @@ _kouan_admin_staff_select (KouanAdminStaff *self,
 
       if (g_strcmp0 (record->account, account) == 0)
         {
-          gtk_single_selection_set_selected (self->selection, i);
+          member_activated_cb (self, i);
           return TRUE;
         }
     }
   return FALSE;
 }
 
-GtkWindow *
+KouanAdminMemberDialog *
 _kouan_admin_staff_edit (KouanAdminStaff *self)
 {
   return open_edit_dialog (self);
-}
-
-void
-_kouan_admin_staff_dialog_add_grant (GtkWindow  *window,
-                                     const char *role,
-                                     const char *starts_on,
-                                     const char *ends_on)
-{
-  EditDialog *dialog = g_object_get_data (G_OBJECT (window), "kouan-edit-dialog");
-
-  select_string (dialog->role_dropdown, role);
-  kouan_date_button_set_date (KOUAN_DATE_BUTTON (dialog->starts_button), starts_on);
-  kouan_date_button_set_date (KOUAN_DATE_BUTTON (dialog->ends_button), ends_on);
-  on_add_grant_clicked (NULL, dialog);
-}
-
-void
-_kouan_admin_staff_dialog_set_grant_end (GtkWindow  *window,
-                                         const char *role,
-                                         const char *ends_on)
-{
-  EditDialog *dialog = g_object_get_data (G_OBJECT (window), "kouan-edit-dialog");
-
-  for (guint i = 0; i < dialog->member->grants->len; i++)
-    {
-      KouanGrant *grant = &g_array_index (dialog->member->grants, KouanGrant, i);
-      GtkWidget *ends = g_hash_table_lookup (dialog->ends, GSIZE_TO_POINTER ((gsize) grant->id));
-
-      if (g_strcmp0 (grant->role, role) == 0 && ends != NULL)
-        kouan_date_button_set_date (KOUAN_DATE_BUTTON (ends), ends_on);
-    }
-}
-
-void
-_kouan_admin_staff_dialog_set_department (GtkWindow  *window,
-                                          const char *department)
-{
-  EditDialog *dialog = g_object_get_data (G_OBJECT (window), "kouan-edit-dialog");
-
-  select_string (dialog->department_dropdown, department);
-}
-
-void
-_kouan_admin_staff_dialog_confirm (GtkWindow *window)
-{
-  EditDialog *dialog = g_object_get_data (G_OBJECT (window), "kouan-edit-dialog");
-
-  g_signal_emit_by_name (dialog->confirm_button, "clicked");
 }
 
 GtkWindow *
@@ -1497,7 +1114,34 @@ _kouan_admin_staff_remove (KouanAdminStaff *self)
 const char *
 _kouan_admin_staff_get_message (KouanAdminStaff *self)
 {
-  return gtk_label_get_label (GTK_LABEL (self->message_label));
+  return self->message;
+}
+
+AdwLeaflet *
+_kouan_admin_staff_get_leaflet (KouanAdminStaff *self)
+{
+  return self->leaflet;
+}
+
+GtkWidget *
+_kouan_admin_staff_get_detail (KouanAdminStaff *self)
+{
+  return self->detail_pane;
+}
+
+guint
+_kouan_admin_staff_count_visible_columns (KouanAdminStaff *self)
+{
+  GListModel *columns = gtk_column_view_get_columns (GTK_COLUMN_VIEW (self->column_view));
+  guint visible = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+      visible += gtk_column_view_column_get_visible (column);
+    }
+  return visible;
 }
 
 /* 人员权限 filtered to one member and that member selected (a message's

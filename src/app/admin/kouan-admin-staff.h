@@ -25,35 +25,4 @@ void         kouan_admin_staff_reload    (KouanAdminStaff *self);
 gboolean     kouan_admin_staff_show_member (KouanAdminStaff *self,
                                             const char      *account);
 
-/* For the UI tests */
-GListModel  *_kouan_admin_staff_get_rows        (KouanAdminStaff *self);
-gboolean     _kouan_admin_staff_get_busy        (KouanAdminStaff *self);
-void         _kouan_admin_staff_set_filters     (KouanAdminStaff *self,
-                                                 const char      *name,
-                                                 const char      *role,
-                                                 const char      *status,
-                                                 const char      *from,
-                                                 const char      *to);
-void         _kouan_admin_staff_query           (KouanAdminStaff *self);
-gboolean     _kouan_admin_staff_select          (KouanAdminStaff *self,
-                                                 const char      *account);
-/* Opens the 编辑 dialog of the selected member, (transfer none) */
-GtkWindow   *_kouan_admin_staff_edit            (KouanAdminStaff *self);
-/* In an open 编辑 dialog: pick @role, set the period, press 添加, then 确定 */
-void         _kouan_admin_staff_dialog_add_grant (GtkWindow      *dialog,
-                                                  const char     *role,
-                                                  const char     *starts_on,
-                                                  const char     *ends_on);
-/* In an open 编辑 dialog: the last day of the held grant of @role (NULL: none) */
-void         _kouan_admin_staff_dialog_set_grant_end (GtkWindow  *dialog,
-                                                      const char *role,
-                                                      const char *ends_on);
-/* In an open 编辑 dialog: the member's department by name (NULL: none) */
-void         _kouan_admin_staff_dialog_set_department (GtkWindow *dialog,
-                                                       const char *department);
-void         _kouan_admin_staff_dialog_confirm  (GtkWindow       *dialog);
-/* 移除 the selected member: the confirmation, (transfer none) */
-GtkWindow   *_kouan_admin_staff_remove          (KouanAdminStaff *self);
-const char  *_kouan_admin_staff_get_message     (KouanAdminStaff *self);
-
 G_END_DECLS

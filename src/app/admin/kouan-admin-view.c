@@ -485,7 +485,7 @@ static char *
 describe_error (const GError *error)
 {
   /* from the error itself: the client's last code may be another call's */
-  const char *code = kouan_api_error_get_server_code (error);
+  const char *code = error != NULL && error->domain == KOUAN_API_ERROR ? kouan_api_error_get_server_code (error) : NULL;
 
   /* A refusal of a queued edit (kouan_store_people_take_rejection()) */
   if (error != NULL && error->domain == KOUAN_PEOPLE_ERROR)

@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 
 #include "kouan-image.h"
+#include "kouan-image-cache.h"
 #include "kouan-json.h"
 #include "kouan-personal-page-private.h"
 
@@ -104,21 +105,14 @@ on_uploaded (GObject      *source,
 {
   Upload *upload = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) answer = kouan_client_upload_finish (KOUAN_CLIENT (source), result, &error);
-  gint64 id = 0;
+  /* cached by the image pipeline, so it shows offline from now on */
+  gint64 id = kouan_image_upload_finish (result, &error);
 
-  if (answer == NULL || !JSON_NODE_HOLDS_OBJECT (answer) ||
-      !kouan_json_get_int (json_node_get_object (answer), "id", &id, NULL))
+  if (id <= 0)
     {
-      if (error == NULL)
-        error = g_error_new_literal (KOUAN_API_ERROR, KOUAN_API_ERROR_INVALID_RESPONSE, "no image id");
       upload_fail (upload, error);
       return;
     }
-
-  /* Kept so it shows offline from now on. */
-  if (!kouan_store_put_image (upload->page->store, upload->page->enterprise_id, id, upload->png, &error))
-    g_warning ("Cannot cache an uploaded image: %s", error->message);
   upload->done (id, upload->pixbuf, NULL, upload->data);
   upload_free (upload);
 }
@@ -162,7 +156,6 @@ on_file_loaded (GObject      *source,
   g_autoptr(GdkPixbuf) fitted = NULL;
   g_autofree char *contents = NULL;
   g_autofree char *encoded = NULL;
-  g_autofree char *path = NULL;
   gsize length = 0, encoded_length = 0;
   KouanImageInfo info;
 
@@ -206,9 +199,8 @@ on_file_loaded (GObject      *source,
     }
   upload->pixbuf = g_steal_pointer (&fitted);
 
-  path = g_strdup_printf ("/api/v1/enterprises/%" G_GINT64_FORMAT "/images", upload->page->enterprise_id);
-  kouan_client_upload_async (upload->page->client, path, "image/png", upload->png,
-                             upload->page->cancellable, on_uploaded, upload);
+  kouan_image_upload_async (upload->page->client, upload->page->store, upload->page->enterprise_id,
+                            upload->png, upload->page->cancellable, on_uploaded, upload);
 }
 
 void
@@ -278,11 +270,10 @@ on_image_fetched (GObject      *source,
 {
   Fetch *fetch = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) bytes = kouan_client_download_finish (KOUAN_CLIENT (source), result, &error);
+  g_autoptr(GBytes) bytes = kouan_image_fetch_finish (result, &error);
 
   if (bytes != NULL)
     {
-      kouan_store_put_image (fetch->page->store, fetch->enterprise_id, fetch->image_id, bytes, NULL);
       if (fetch->target != NULL &&
           GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (fetch->target), TARGET_IMAGE_KEY)) == (gsize) fetch->image_id)
         show_bytes (fetch->target, bytes);
@@ -295,6 +286,8 @@ on_image_fetched (GObject      *source,
   g_free (fetch);
 }
 
+/* Through the one image pipeline (core/kouan-image-cache): the cache,
+ * else fetched once and cached. */
 void
 _kouan_personal_fetch_image (KouanPersonalPage *self,
                              gint64             enterprise_id,
@@ -302,7 +295,6 @@ _kouan_personal_fetch_image (KouanPersonalPage *self,
                              GtkWidget         *target)
 {
   g_autoptr(GBytes) cached = NULL;
-  g_autofree char *path = NULL;
   Fetch *fetch;
 
   g_object_set_data (G_OBJECT (target), TARGET_IMAGE_KEY, GSIZE_TO_POINTER ((gsize) MAX (image_id, 0)));
@@ -311,23 +303,21 @@ _kouan_personal_fetch_image (KouanPersonalPage *self,
       show_texture (target, NULL);
       return;
     }
+  /* cached: shown at once, without waiting for a main loop turn */
   cached = kouan_store_get_image (self->store, enterprise_id, image_id);
   if (cached != NULL)
     {
       show_bytes (target, cached);
       return;
     }
-  if (self->client == NULL)
-    return;
 
   fetch = g_new0 (Fetch, 1);
   fetch->page = g_object_ref (self);
   g_set_weak_pointer (&fetch->target, target);
   fetch->enterprise_id = enterprise_id;
   fetch->image_id = image_id;
-  path = g_strdup_printf ("/api/v1/enterprises/%" G_GINT64_FORMAT "/images/%" G_GINT64_FORMAT,
-                          enterprise_id, image_id);
-  kouan_client_download_async (self->client, path, self->cancellable, on_image_fetched, fetch);
+  kouan_image_fetch_async (self->client, self->store, enterprise_id, image_id,
+                           self->cancellable, on_image_fetched, fetch);
 }
 
 void
