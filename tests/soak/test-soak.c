@@ -56,6 +56,9 @@
  * in it; a leak per action over an hour does not. */
 #define MEMORY_FACTOR 1.25
 #define MEMORY_SLACK (32u << 20)
+/* provisional */
+#define RESIDENT_FACTOR 1.25
+#define RESIDENT_SLACK (64u << 20)
 
 static KouanTestServer *server;
 static GtkApplication *app;
@@ -80,6 +83,22 @@ heap_in_use (void)
   if (__sanitizer_get_current_allocated_bytes != NULL)
     return __sanitizer_get_current_allocated_bytes ();
   return mallinfo2 ().uordblks;
+}
+
+/* The resident set (VmRSS) of this process, which runs the window: what
+ * the clerk's machine gives it. */
+static gsize
+resident_memory (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
+    return 0;
+  line = strstr (status, "\nVmRSS:");
+  if (line == NULL)
+    return 0;
+  return (gsize) g_ascii_strtoull (line + strlen ("\nVmRSS:"), NULL, 10) * 1024;
 }
 
 /* --- waiting ------------------------------------------------------------ */
@@ -425,6 +444,53 @@ open_popover (GtkWidget *widget)
   return NULL;
 }
 
+/* --- the keyboard -------------------------------------------------------- */
+
+/* Keys go through the X server (XTest, by xdotool) as a clerk's would:
+ * to the focused widget, its shortcut controllers and the window's
+ * accelerators. Left out: Ctrl+Q (quit), Ctrl+W (closes the main window,
+ * which ends the app) and Ctrl+P (printing). Return and space press the
+ * focused control, so not when that is one the walk leaves alone. */
+static const char *const keys[] = {
+  "Tab", "shift+Tab", "Tab", "Escape", "Return", "space", "Down", "Up", "Left", "Right",
+  "Home", "End", "Page_Down", "BackSpace", "Delete", "ctrl+a", "ctrl+z",
+  "ctrl+f", "ctrl+d", "s", "F5", "ctrl+r", "ctrl+s", "F1", "ctrl+question",
+  "ctrl+0", "ctrl+1", "ctrl+2", "ctrl+3", "ctrl+4", "ctrl+5",
+  "alt+1", "alt+2", "alt+3", "alt+4", "alt+5", "shift+F10", "Menu",
+};
+
+/* typed as keys; the input method has no Chinese here */
+static const char *const typed[] = { "Kouan", "2026", "a", "CN", "x y", "0571" };
+
+static const char *xdotool;  /* NULL: no keyboard */
+
+static void
+press_keys (GtkWindow *top)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (top));
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+  const char *argv[] = { xdotool, "key", "--delay", "20", NULL, NULL };
+
+  if (g_rand_int_range (rand_, 0, 4) == 0)
+    {
+      argv[1] = "type";
+      argv[4] = typed[g_rand_int_range (rand_, 0, G_N_ELEMENTS (typed))];
+    }
+  else
+    argv[4] = keys[g_rand_int_range (rand_, 0, G_N_ELEMENTS (keys))];
+  note ("%s “%s” to %s (focus %s)", argv[1], argv[4], G_OBJECT_TYPE_NAME (top),
+        focus != NULL ? G_OBJECT_TYPE_NAME (focus) : "none");
+  if ((g_str_equal (argv[4], "Return") || g_str_equal (argv[4], "space")) && focus != NULL)
+    for (GtkWidget *w = focus; w != NULL; w = gtk_widget_get_parent (w))
+      if (is_excluded (w))
+        return;
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                     NULL, NULL, &status, &error))
+    g_error ("xdotool: %s", error->message);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+}
+
 static void
 go_offline_or_online (void)
 {
@@ -494,6 +560,11 @@ step (void)
       gtk_window_close (top);
       return;
     }
+  if (xdotool != NULL && dice < 48)
+    {
+      press_keys (top);
+      return;
+    }
 
   {
     g_autoptr(GPtrArray) targets = g_ptr_array_new_with_free_func (g_object_unref);
@@ -533,10 +604,17 @@ test_soak (void)
   KouanSession *login = NULL;
   gint64 start, warm_until, end;
   gsize warm_heap = 0, end_heap;
+  gsize warm_rss = 0, end_rss;
   guint steps = 0;
 
   /* first, so a failure of any kind can be replayed */
   g_printerr ("soak: KOUAN_SOAK_SEED=%u KOUAN_SOAK_SECONDS=%u\n", seed, seconds);
+  xdotool = g_getenv ("KOUAN_SOAK_XDOTOOL");
+  if (xdotool == NULL || *xdotool == '\0')
+    {
+      xdotool = NULL;
+      g_printerr ("soak: no xdotool (KOUAN_SOAK_XDOTOOL): the walk presses no keys\n");
+    }
   g_test_message ("KOUAN_SOAK_SEED=%u", seed);
   rand_ = g_rand_new_with_seed (seed);
   trace = g_string_new ("start");
@@ -593,10 +671,13 @@ test_soak (void)
       if (warm_heap == 0 && g_get_monotonic_time () >= warm_until)
         {
           warm_heap = heap_in_use ();
-          g_printerr ("soak: %u steps, heap in use %zu bytes after %u s\n", steps, warm_heap, warm_up);
+          warm_rss = resident_memory ();
+          g_printerr ("soak: %u steps, after %u s: heap in use %zu bytes, resident %zu bytes\n",
+                      steps, warm_up, warm_heap, warm_rss);
         }
       if (steps % 200 == 0)
-        g_printerr ("soak: %u steps, last: %s\n", steps, trace->str);
+        g_printerr ("soak: %u steps, heap in use %zu, resident %zu, last: %s\n",
+                    steps, heap_in_use (), resident_memory (), trace->str);
     }
   if (offline_steps > 0)
     kouan_test_server_restart (server);
@@ -604,9 +685,14 @@ test_soak (void)
   /* the window's own work ends before memory is measured */
   spin (1000);
   end_heap = heap_in_use ();
-  g_printerr ("soak: %u steps, seed %u, heap in use %zu bytes at the end (bound %zu)\n",
-              steps, seed, end_heap, (gsize) (warm_heap * MEMORY_FACTOR) + MEMORY_SLACK);
+  end_rss = resident_memory ();
+  g_printerr ("soak: %u steps, seed %u, heap in use %zu bytes at the end (after %u s: %zu, bound %zu)\n",
+              steps, seed, end_heap, warm_up, warm_heap, (gsize) (warm_heap * MEMORY_FACTOR) + MEMORY_SLACK);
+  g_printerr ("soak: resident %zu bytes at the end (after %u s: %zu, bound %zu)\n",
+              end_rss, warm_up, warm_rss, (gsize) (warm_rss * RESIDENT_FACTOR) + RESIDENT_SLACK);
   g_assert_cmpuint (end_heap, <=, (gsize) (warm_heap * MEMORY_FACTOR) + MEMORY_SLACK);
+  g_assert_cmpuint (warm_rss, >, 0);
+  g_assert_cmpuint (end_rss, <=, (gsize) (warm_rss * RESIDENT_FACTOR) + RESIDENT_SLACK);
 
   /* hidden, not destroyed: answers in flight must not reach disposed views */
   gtk_widget_set_visible (GTK_WIDGET (window), FALSE);
