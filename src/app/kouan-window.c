@@ -435,6 +435,32 @@ on_focus_widget_changed (KouanWindow *self)
     on_focus_widget_unmapped (self);
 }
 
+/* and after every frame, whatever way the focus got there */
+static void
+on_after_paint (KouanWindow *self)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+
+  if (focus != NULL && !gtk_widget_get_mapped (focus))
+    on_focus_widget_unmapped (self);
+}
+
+static void
+on_realize (KouanWindow *self)
+{
+  g_signal_connect_object (gtk_widget_get_frame_clock (GTK_WIDGET (self)), "after-paint",
+                           G_CALLBACK (on_after_paint), self, G_CONNECT_SWAPPED);
+}
+
+static void
+on_unrealize (KouanWindow *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+  if (clock != NULL)
+    g_signal_handlers_disconnect_by_func (clock, on_after_paint, self);
+}
+
 static void
 kouan_window_dispose (GObject *object)
 {
@@ -535,6 +561,8 @@ kouan_window_init (KouanWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   g_signal_connect_swapped (self, "notify::focus-widget", G_CALLBACK (on_focus_widget_changed), self);
+  g_signal_connect (self, "realize", G_CALLBACK (on_realize), NULL);
+  g_signal_connect (self, "unrealize", G_CALLBACK (on_unrealize), NULL);
 
   self->cancellable = g_cancellable_new ();
   self->new_warnings = g_array_new (FALSE, FALSE, sizeof (gint64));
