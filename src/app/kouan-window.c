@@ -411,11 +411,12 @@ refocus_idle (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Before the next frame: a cursor that blinks there would warn. */
 static void
 on_focus_widget_unmapped (KouanWindow *self)
 {
   if (self->refocus_source == 0)
-    self->refocus_source = g_idle_add (refocus_idle, self);
+    self->refocus_source = g_idle_add_full (G_PRIORITY_HIGH, refocus_idle, self, NULL);
 }
 
 static void
