@@ -46,6 +46,8 @@ struct _KouanWindow
   GSettings            *settings;
   GArray               *new_warnings;    /* gint64 ids waiting to be notified */
   guint                 notify_source;
+  GtkWidget            *focus_watched;   /* (weak) the focus widget whose unmap is watched */
+  guint                 refocus_source;
   gint64                enterprise_id;
   KouanWindowCard      *card;            /* (nullable) card sessions: kouan-window-card.c */
 };

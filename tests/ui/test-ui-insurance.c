@@ -803,6 +803,81 @@ test_detail_follows_results (void)
   g_assert_cmpstr (_kouan_insurance_view_get_article_title (fixture.view), ==, "");
 }
 
+/* Issue 16, the risk search's siblings: a filter the user picks is a new
+ * list, and the detail does not keep a policy or claim that list leaves
+ * out. One that leaves the list because it changed (a claim's news read
+ * by opening it under 有新消息) stays open until the user filters. */
+static gboolean
+model_shrinks_to (gpointer user_data)
+{
+  guint *n = user_data;
+
+  return g_list_model_get_n_items (_kouan_insurance_view_get_claims (fixture.view)) == *n;
+}
+
+static void
+test_detail_follows_filter (void)
+{
+  KouanInsurancePolicies *policies = NULL;
+  KouanInsuranceClaims *claims;
+  GListModel *model;
+  g_autoptr(GPtrArray) notices = NULL;
+  g_autoptr(KouanClaim) opened = NULL;
+  gint64 outside = 0;
+  guint position = 0;
+  guint n;
+
+  ensure_window ();
+  policies = policies_page ();
+  kouan_insurance_view_show_page (fixture.view, "policies");
+  kouan_insurance_policies_set_filter (policies, KOUAN_POLICY_FILTER_ALL);
+  model = _kouan_insurance_view_get_policies (fixture.view);
+  notices = kouan_store_list_policies (fixture.store, fixture.enterprise_id, KOUAN_POLICY_FILTER_NOTICES, NULL);
+  g_assert_nonnull (notices);
+  /* a policy 有新消息 does not list */
+  for (guint i = 0; outside == 0 && i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(KouanPolicy) policy = g_list_model_get_item (model, i);
+      gboolean in_notices = FALSE;
+
+      for (guint j = 0; j < notices->len; j++)
+        in_notices |= ((KouanPolicy *) g_ptr_array_index (notices, j))->id == policy->id;
+      if (!in_notices)
+        {
+          outside = policy->id;
+          position = i;
+        }
+    }
+  g_assert_cmpint (outside, !=, 0);
+  g_signal_emit_by_name (_kouan_insurance_policies_get_list_view (policies), "activate", position);
+  g_assert_cmpint (_kouan_insurance_policies_get_shown_id (policies), ==, outside);
+  /* the same filter again keeps it */
+  kouan_insurance_policies_set_filter (policies, KOUAN_POLICY_FILTER_ALL);
+  g_assert_cmpint (_kouan_insurance_policies_get_shown_id (policies), ==, outside);
+  kouan_insurance_policies_set_filter (policies, KOUAN_POLICY_FILTER_NOTICES);
+  g_assert_cmpint (_kouan_insurance_policies_get_shown_id (policies), ==, 0);
+
+  claims = KOUAN_INSURANCE_CLAIMS (_kouan_insurance_view_get_page (fixture.view, "claims"));
+  kouan_insurance_view_show_page (fixture.view, "claims");
+  kouan_insurance_claims_set_filter (claims, KOUAN_CLAIM_FILTER_NOTICES);
+  model = _kouan_insurance_view_get_claims (fixture.view);
+  n = g_list_model_get_n_items (model);
+  g_assert_cmpuint (n, >, 0);
+  opened = g_list_model_get_item (model, 0);
+  g_signal_emit_by_name (_kouan_insurance_claims_get_list_view (claims), "activate", 0);
+  g_assert_cmpint (_kouan_insurance_claims_get_shown_id (claims), ==, opened->id);
+  /* opening it read its news: it leaves the list, and stays open */
+  n--;
+  g_assert_true (wait_until (model_shrinks_to, &n));
+  g_assert_cmpint (_kouan_insurance_claims_get_shown_id (claims), ==, opened->id);
+  /* 全部 lists it: still open */
+  kouan_insurance_claims_set_filter (claims, KOUAN_CLAIM_FILTER_ALL);
+  g_assert_cmpint (_kouan_insurance_claims_get_shown_id (claims), ==, opened->id);
+  /* 有新消息 no longer does */
+  kouan_insurance_claims_set_filter (claims, KOUAN_CLAIM_FILTER_NOTICES);
+  g_assert_cmpint (_kouan_insurance_claims_get_shown_id (claims), ==, 0);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -820,6 +895,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/ui/insurance/more-opens-search", test_more_opens_search);
   g_test_add_func ("/ui/insurance/search-country-keyword", test_search_country_keyword);
   g_test_add_func ("/ui/insurance/detail-follows-results", test_detail_follows_results);
+  g_test_add_func ("/ui/insurance/detail-follows-filter", test_detail_follows_filter);
 
   ret = g_test_run ();
 

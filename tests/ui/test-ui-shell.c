@@ -452,6 +452,69 @@ test_areas (void)
   kouan_window_show_area (window, "notices");
 }
 
+/* Issue 16: the keyboard focus stays on screen. A save whose check fails
+ * focuses the field at fault, also when its page is not shown (the soak
+ * test pressed 保存 on the personal center as it faded out, seed 2005):
+ * keys typed then went to a field nobody saw, and GTK 4.8 left that
+ * field's cursor blinking over its selection ("GtkText - unexpected
+ * blinking selection" when the page came back). */
+static gboolean
+transition_over (gpointer user_data)
+{
+  return !gtk_stack_get_transition_running (GTK_STACK (user_data));
+}
+
+static gboolean
+focus_on_screen (gpointer user_data)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (user_data));
+
+  return focus == NULL || gtk_widget_get_mapped (focus);
+}
+
+static gboolean
+name_loaded (gpointer user_data)
+{
+  return *gtk_editable_get_text (GTK_EDITABLE (user_data)) != '\0';
+}
+
+static void
+test_focus_stays_on_screen (void)
+{
+  KouanWindow *window = main_window ();
+  KouanPersonalPage *personal = KOUAN_PERSONAL_PAGE (_kouan_window_get_area_page (window, "personal"));
+  GtkEditable *name = _kouan_personal_page_get_name_entry (personal);
+  g_autofree char *before = NULL;
+  GtkWidget *focus;
+
+  kouan_window_show_area (window, "personal");
+  _kouan_personal_page_show (personal, "profile");
+  g_assert_true (wait_until (transition_over, window->stack));
+  g_assert_true (wait_until (name_loaded, name));
+  before = g_strdup (gtk_editable_get_text (name));
+  gtk_editable_set_text (name, "");
+
+  /* the personal center is gone from the screen; its save fails its check */
+  kouan_window_show_area (window, "insurance");
+  g_assert_true (wait_until (transition_over, window->stack));
+  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (name)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (personal), "personal.save", NULL));
+  g_assert_true (_kouan_personal_page_get_profile_dirty (personal));
+
+  /* the focus is in the area on screen, not in the hidden field */
+  g_assert_true (wait_until (focus_on_screen, window));
+  focus = gtk_root_get_focus (GTK_ROOT (window));
+  g_assert_true (focus == NULL || !gtk_widget_is_ancestor (focus, GTK_WIDGET (personal)));
+
+  /* the profile as it was */
+  kouan_window_show_area (window, "personal");
+  g_assert_true (wait_until (transition_over, window->stack));
+  gtk_editable_set_text (name, before);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (personal), "personal.save", NULL));
+  g_assert_false (_kouan_personal_page_get_profile_dirty (personal));
+  kouan_window_show_area (window, "notices");
+}
+
 typedef struct {
   KouanMessagesView *view;
   gint64             id;
@@ -990,6 +1053,7 @@ main (int   argc,
   g_test_add_func ("/ui/shell/badges-match-server", test_badges_match_server);
   g_test_add_func ("/ui/shell/enterprise-switcher", test_enterprise_switcher);
   g_test_add_func ("/ui/shell/areas", test_areas);
+  g_test_add_func ("/ui/shell/focus-stays-on-screen", test_focus_stays_on_screen);
   g_test_add_func ("/ui/shell/keyboard", test_keyboard);
   g_test_add_func ("/ui/shell/about-matches-metainfo", test_about_matches_metainfo);
   g_test_add_func ("/ui/shell/notification-opens-warning", test_notification_opens_warning);

@@ -168,10 +168,35 @@ kouan_insurance_claims_set_filter (KouanInsuranceClaims *self,
   adw_leaflet_set_visible_child_name (ADW_LEAFLET (self->leaflet), "list");
 }
 
+static gboolean
+listed (KouanInsuranceClaims *self,
+        gint64                id)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->claims));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(KouanClaim) claim = g_list_model_get_item (G_LIST_MODEL (self->claims), i);
+
+      if (claim->id == id)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Another filter is another list: the detail does not keep a claim the
+ * list no longer shows (issue 16, like the risk search's detail). A claim
+ * that changes status under the filter stays open: only the user's
+ * filter closes it. */
 static void
 on_filter_changed (KouanInsuranceClaims *self)
 {
   kouan_insurance_claims_reload (self);
+  if (self->claim != NULL && !listed (self, self->claim->id))
+    {
+      show_claim (self, NULL);
+      adw_leaflet_set_visible_child_name (ADW_LEAFLET (self->leaflet), "list");
+    }
 }
 
 static void
@@ -219,6 +244,12 @@ GtkListView *
 _kouan_insurance_claims_get_list_view (KouanInsuranceClaims *self)
 {
   return GTK_LIST_VIEW (self->list_view);
+}
+
+gint64
+_kouan_insurance_claims_get_shown_id (KouanInsuranceClaims *self)
+{
+  return self->claim != NULL ? self->claim->id : 0;
 }
 
 static void

@@ -25,5 +25,7 @@ void kouan_insurance_claims_set_filter (KouanInsuranceClaims *self,
 /* For the UI tests */
 GListModel  *_kouan_insurance_claims_get_model     (KouanInsuranceClaims *self);
 GtkListView *_kouan_insurance_claims_get_list_view (KouanInsuranceClaims *self);
+/* the id of the claim the detail shows, 0 for none */
+gint64       _kouan_insurance_claims_get_shown_id  (KouanInsuranceClaims *self);
 
 G_END_DECLS

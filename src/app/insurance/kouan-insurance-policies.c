@@ -304,10 +304,35 @@ kouan_insurance_policies_open (KouanInsurancePolicies *self,
   return FALSE;
 }
 
+static gboolean
+listed (KouanInsurancePolicies *self,
+        gint64                  id)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->policies));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(KouanPolicy) policy = g_list_model_get_item (G_LIST_MODEL (self->policies), i);
+
+      if (policy->id == id)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Another filter is another list: the detail does not keep a policy the
+ * list no longer shows (issue 16, like the risk search's detail). A
+ * policy that leaves the list because it changed, e.g. confirmed under
+ * 待确认, stays open to show how it ended: only the user's filter closes it. */
 static void
 on_filter_changed (KouanInsurancePolicies *self)
 {
   kouan_insurance_policies_reload (self);
+  if (self->policy != NULL && !listed (self, self->policy->id))
+    {
+      show_policy (self, NULL);
+      adw_leaflet_set_visible_child_name (ADW_LEAFLET (self->leaflet), "list");
+    }
 }
 
 static void
@@ -502,6 +527,12 @@ GtkListView *
 _kouan_insurance_policies_get_list_view (KouanInsurancePolicies *self)
 {
   return GTK_LIST_VIEW (self->list_view);
+}
+
+gint64
+_kouan_insurance_policies_get_shown_id (KouanInsurancePolicies *self)
+{
+  return self->policy != NULL ? self->policy->id : 0;
 }
 
 AdwLeaflet *

@@ -30,6 +30,8 @@ gboolean kouan_insurance_policies_open (KouanInsurancePolicies *self,
 /* For the UI tests */
 GListModel       *_kouan_insurance_policies_get_model         (KouanInsurancePolicies *self);
 GtkListView      *_kouan_insurance_policies_get_list_view     (KouanInsurancePolicies *self);
+/* the id of the policy the detail shows, 0 for none */
+gint64            _kouan_insurance_policies_get_shown_id      (KouanInsurancePolicies *self);
 AdwLeaflet       *_kouan_insurance_policies_get_leaflet       (KouanInsurancePolicies *self);
 GtkButton        *_kouan_insurance_policies_get_back_button   (KouanInsurancePolicies *self);
 GtkButton        *_kouan_insurance_policies_get_confirm_button (KouanInsurancePolicies *self);
