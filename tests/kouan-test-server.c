@@ -242,6 +242,42 @@ kouan_test_timeout_scale (void)
   return (guint) scale;
 }
 
+#define WAIT_TIMEOUT_SECONDS 30
+
+static gboolean
+deadline_cb (gpointer user_data)
+{
+  gboolean *passed = user_data;
+
+  *passed = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+gboolean
+kouan_test_wait_until (KouanTestCondition condition,
+                       gpointer           user_data)
+{
+  gboolean timed_out = FALSE;
+  guint timeout_id = g_timeout_add_seconds (WAIT_TIMEOUT_SECONDS * kouan_test_timeout_scale (),
+                                            deadline_cb, &timed_out);
+
+  while (!condition (user_data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (timeout_id);
+  return condition (user_data);
+}
+
+void
+kouan_test_spin (guint milliseconds)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (milliseconds, deadline_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
 void
 kouan_test_server_stop (KouanTestServer *self)
 {

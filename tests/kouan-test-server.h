@@ -46,6 +46,18 @@ guint            kouan_test_http           (const char  *method,
  * never what a test asserts. */
 guint            kouan_test_timeout_scale  (void);
 
+typedef gboolean (*KouanTestCondition) (gpointer user_data);
+
+/* Iterates the default main context until @condition holds; the limit
+ * (30 s × kouan_test_timeout_scale()) only catches a hang. Returns
+ * whether @condition holds. */
+gboolean         kouan_test_wait_until     (KouanTestCondition condition,
+                                            gpointer           user_data);
+
+/* Iterates the default main context for @milliseconds, to let layout and
+ * transitions settle; nothing checked after it depends on how long. */
+void             kouan_test_spin           (guint              milliseconds);
+
 /* Log in with a password, returns the token (transfer full) or aborts. */
 char            *kouan_test_login          (KouanTestServer *self,
                                             const char      *account,

@@ -27,7 +27,6 @@
 #include "kouan-test-server.h"
 #include "kouan-window-private.h"
 
-#define WAIT_TIMEOUT_SECONDS 30
 #define PASSWORD "kouan-demo"
 
 typedef struct {
@@ -40,40 +39,6 @@ typedef struct {
 static KouanTestServer *server;
 static GtkApplication *app;
 static char *tmpdir;
-
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-typedef gboolean (*Condition) (gpointer user_data);
-
-static gboolean
-wait_until (Condition condition,
-            gpointer  user_data)
-{
-  gboolean timed_out = FALSE;
-  /* only catches a hang */
-  guint timeout_id = g_timeout_add_seconds (WAIT_TIMEOUT_SECONDS * kouan_test_timeout_scale (), timeout_cb, &timed_out);
-
-  while (!condition (user_data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (timeout_id);
-  return condition (user_data);
-}
-
-static void
-spin (guint milliseconds)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (milliseconds, timeout_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
 
 static void save_shot (gpointer    window,
                        const char *name);
@@ -134,7 +99,7 @@ open_session_in (Session    *session,
   session->client = kouan_client_new (kouan_test_server_get_url (server), &error);
   g_assert_no_error (error);
   kouan_client_login_async (session->client, account, PASSWORD, NULL, login_cb, &login);
-  g_assert_true (wait_until (pointer_set, &login));
+  g_assert_true (kouan_test_wait_until (pointer_set, &login));
   session->token = g_strdup (login->token);
 
   store_path = g_strdup_printf ("%s/%s.db", tmpdir, store_name);
@@ -144,7 +109,7 @@ open_session_in (Session    *session,
   session->window = kouan_window_new (app, session->client, session->store, login);
   gtk_window_set_default_size (GTK_WINDOW (session->window), 1200, 760);
   gtk_window_present (GTK_WINDOW (session->window));
-  g_assert_true (wait_until (window_has_enterprise, session->window));
+  g_assert_true (kouan_test_wait_until (window_has_enterprise, session->window));
 }
 
 static void
@@ -161,7 +126,7 @@ close_session (Session *session)
    * has a search in flight whose answer must not reach a disposed view;
    * the windows go with the process. */
   gtk_widget_set_visible (GTK_WIDGET (session->window), FALSE);
-  spin (100);
+  kouan_test_spin (100);
 }
 
 static guint
@@ -223,7 +188,7 @@ query (KouanAdminStaff *staff,
 
   _kouan_admin_staff_set_filters (staff, name, role, status, from, to);
   _kouan_admin_staff_query (staff);
-  if (!wait_until (staff_loaded, &wait))
+  if (!kouan_test_wait_until (staff_loaded, &wait))
     g_error ("staff query %s/%s/%s/%s–%s shows %u rows, expected %d (%s)", name, role, status, from, to,
              g_list_model_get_n_items (_kouan_admin_staff_get_rows (staff)), expected,
              _kouan_admin_staff_get_message (staff));
@@ -371,10 +336,10 @@ test_admin_pages (void)
   /* 角色管理: a new role from the tree */
   roles = KOUAN_ADMIN_ROLES (kouan_admin_view_get_page (admin, "admin.roles"));
   kouan_admin_view_show_page (admin, "admin.roles");
-  g_assert_true (wait_until (roles_loaded, roles));
+  g_assert_true (kouan_test_wait_until (roles_loaded, roles));
   role_dialog = _kouan_admin_roles_open_dialog (roles, NULL);
   g_assert_true (closes_on_escape (GTK_WINDOW (role_dialog)));
-  spin (200);
+  kouan_test_spin (200);
   /* a nameless role is refused in the dialog, which stays open */
   _kouan_admin_role_dialog_confirm (role_dialog);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (role_dialog)));
@@ -387,13 +352,13 @@ test_admin_pages (void)
   _kouan_admin_role_dialog_toggle (role_dialog, "admin.audit", "view");
   g_object_add_weak_pointer (G_OBJECT (role_dialog), (gpointer *) &role_dialog);
   _kouan_admin_role_dialog_confirm (role_dialog);
-  g_assert_true (wait_until (window_gone, &role_dialog));
+  g_assert_true (kouan_test_wait_until (window_gone, &role_dialog));
   g_assert_cmpstr (_kouan_admin_roles_get_message (roles), ==, _("The role was created."));
   role_wait.roles = roles;
   role_wait.name = "界面测试角色";
   /* shown from the cache at once, on the server once sync sent it */
-  g_assert_true (wait_until (role_listed, &role_wait));
-  g_assert_true (wait_until (outbox_empty, session.store));
+  g_assert_true (kouan_test_wait_until (role_listed, &role_wait));
+  g_assert_true (kouan_test_wait_until (outbox_empty, session.store));
   {
     g_autoptr(JsonObject) listing = NULL;
     JsonArray *items;
@@ -426,7 +391,7 @@ test_admin_pages (void)
   g_assert_true (_kouan_admin_staff_select (staff, "demo-user03"));
   member_dialog = _kouan_admin_staff_edit (staff);
   g_assert_true (closes_on_escape (GTK_WINDOW (member_dialog)));
-  spin (200);
+  kouan_test_spin (200);
   /* a period that ends before it starts is refused in the dialog */
   _kouan_admin_member_dialog_add_grant (member_dialog, "界面测试角色", "2026-12-31", "2026-01-01");
   g_assert_cmpstr (_kouan_admin_member_dialog_get_error (member_dialog), !=, "");
@@ -436,10 +401,10 @@ test_admin_pages (void)
   save_shot (member_dialog, "member-dialog");
   g_object_add_weak_pointer (G_OBJECT (member_dialog), (gpointer *) &member_dialog);
   _kouan_admin_member_dialog_confirm (member_dialog);
-  g_assert_true (wait_until (window_gone, &member_dialog));
+  g_assert_true (kouan_test_wait_until (window_gone, &member_dialog));
   g_assert_cmpstr (_kouan_admin_staff_get_message (staff), ==, _("The member's roles were saved."));
-  g_assert_true (wait_until (member_has_role, staff));
-  g_assert_true (wait_until (outbox_empty, session.store));
+  g_assert_true (kouan_test_wait_until (member_has_role, staff));
+  g_assert_true (kouan_test_wait_until (outbox_empty, session.store));
   member = row (staff, 0);
   path = g_strdup_printf ("/api/v1/enterprises/1/staff/%" G_GINT64_FORMAT, member->id);
   g_assert_cmpuint (http (&session, "GET", path, &on_server), ==, 200);
@@ -464,15 +429,15 @@ test_admin_pages (void)
 
   /* the grant's last day moved in the same dialog (once the page has the
    * server's grant, with its id) */
-  g_assert_true (wait_until (grants_have_ids, staff));
+  g_assert_true (kouan_test_wait_until (grants_have_ids, staff));
   g_assert_true (_kouan_admin_staff_select (staff, "demo-user03"));
   member_dialog = _kouan_admin_staff_edit (staff);
   g_assert_nonnull (member_dialog);
   _kouan_admin_member_dialog_set_grant_end (member_dialog, "界面测试角色", "2026-11-30");
   g_object_add_weak_pointer (G_OBJECT (member_dialog), (gpointer *) &member_dialog);
   _kouan_admin_member_dialog_confirm (member_dialog);
-  g_assert_true (wait_until (window_gone, &member_dialog));
-  g_assert_true (wait_until (outbox_empty, session.store));
+  g_assert_true (kouan_test_wait_until (window_gone, &member_dialog));
+  g_assert_true (kouan_test_wait_until (outbox_empty, session.store));
   g_clear_pointer (&on_server, json_object_unref);
   g_assert_cmpuint (http (&session, "GET", path, &on_server), ==, 200);
   {
@@ -525,7 +490,7 @@ test_admin_pages (void)
 
     kouan_admin_view_show_page (admin, "admin.audit");
     kouan_audit_page_reload (audit);
-    g_assert_true (wait_until (audit_loaded, audit));
+    g_assert_true (kouan_test_wait_until (audit_loaded, audit));
     entries = _kouan_audit_page_get_entries (audit);
     /* the grant of the first test; the role, the member's edit (the
      * dialog's grant and department are one edit) and the new last day */
@@ -573,7 +538,7 @@ test_admin_pages (void)
                    ==, ADW_RESPONSE_DESTRUCTIVE);
   g_assert_cmpstr (adw_message_dialog_get_response_label (ADW_MESSAGE_DIALOG (dialog), "remove"),
                    ==, "_Remove Member");
-  spin (200);
+  kouan_test_spin (200);
   /* nothing happens before the answer */
   g_free (path);
   path = g_strdup_printf ("/api/v1/enterprises/1/staff/%" G_GINT64_FORMAT, removed_id);
@@ -582,9 +547,9 @@ test_admin_pages (void)
   {
     StaffWait wait = { staff, 0 };
 
-    g_assert_true (wait_until (staff_loaded, &wait));
+    g_assert_true (kouan_test_wait_until (staff_loaded, &wait));
   }
-  g_assert_true (wait_until (outbox_empty, session.store));
+  g_assert_true (kouan_test_wait_until (outbox_empty, session.store));
   g_assert_cmpuint (http (&session, "GET", path, NULL), ==, 404);
 
   /* offline: the pages still show the cache; deleting the role queues
@@ -602,10 +567,10 @@ test_admin_pages (void)
                    ==, "_Delete Role");
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "delete");
   /* gone from the page as soon as the store tells it */
-  g_assert_true (wait_until (role_gone, &role_wait));
+  g_assert_true (kouan_test_wait_until (role_gone, &role_wait));
   g_assert_cmpuint (kouan_store_count_outbox (session.store), ==, 1);
   kouan_test_server_restart (server);
-  g_assert_true (wait_until (outbox_empty, session.store));
+  g_assert_true (kouan_test_wait_until (outbox_empty, session.store));
   {
     g_autoptr(JsonObject) listing = NULL;
     g_autoptr(JsonObject) deleted = NULL;
@@ -639,7 +604,7 @@ test_member_without_rights (void)
   Session session = { 0 };
 
   open_session (&session, "demo-staff");
-  spin (300);
+  kouan_test_spin (300);
   g_assert_false (kouan_admin_view_get_any_visible (admin_view (&session)));
   g_assert_false (gtk_widget_get_visible (session.window->admin_row));
   /* the server agrees */
@@ -675,7 +640,7 @@ test_member_without_rights (void)
     body = g_strdup_printf ("{\"role_id\":%" G_GINT64_FORMAT ",\"starts_on\":\"2020-01-01\",\"ends_on\":null}", role);
     g_assert_cmpuint (kouan_test_http ("POST", url, admin_token, body, strlen (body), NULL), ==, 201);
 
-    g_assert_true (wait_until (admin_row_visible, session.window));
+    g_assert_true (kouan_test_wait_until (admin_row_visible, session.window));
     g_assert_true (kouan_admin_view_allows (admin_view (&session), "admin.audit:view"));
     g_assert_false (kouan_admin_view_allows (admin_view (&session), "admin.roles:manage"));
   }
@@ -703,8 +668,8 @@ resize (KouanWindow *window,
   g_object_set_data (wait, "window", window);
   g_object_set_data (wait, "width", GINT_TO_POINTER (width));
   gtk_window_set_default_size (GTK_WINDOW (window), width, height);
-  g_assert_true (wait_until (window_width_is, wait));
-  spin (300);
+  g_assert_true (kouan_test_wait_until (window_width_is, wait));
+  kouan_test_spin (300);
 }
 
 /* With KOUAN_SHOT_DIR set, the window goes to $KOUAN_SHOT_DIR/admin-@name-WIDTH.png */
@@ -723,7 +688,7 @@ save_shot (gpointer    window,
 
   if (dir == NULL)
     return;
-  spin (400);
+  kouan_test_spin (400);
   width = gtk_widget_get_width (GTK_WIDGET (window));
   height = gtk_widget_get_height (GTK_WIDGET (window));
   paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
@@ -765,12 +730,12 @@ test_roles_adaptive (void)
   kouan_window_show_area (session.window, "admin");
   roles = KOUAN_ADMIN_ROLES (kouan_admin_view_get_page (admin, "admin.roles"));
   kouan_admin_view_show_page (admin, "admin.roles");
-  g_assert_true (wait_until (roles_loaded, roles));
+  g_assert_true (kouan_test_wait_until (roles_loaded, roles));
   leaflet = _kouan_admin_roles_get_leaflet (roles);
 
   /* wide: the roles and the selected one side by side */
   resize (session.window, 1280, 800);
-  g_assert_true (wait_until (leaflet_unfolded, leaflet));
+  g_assert_true (kouan_test_wait_until (leaflet_unfolded, leaflet));
   g_assert_true (_kouan_admin_roles_select (roles, "审计员"));
   g_assert_true (gtk_widget_get_mapped (_kouan_admin_roles_get_detail (roles)));
   save_shot (session.window, "roles");
@@ -780,10 +745,10 @@ test_roles_adaptive (void)
 
   /* narrow: one column; opening a role shows it with a way back */
   resize (session.window, 600, 800);
-  g_assert_true (wait_until (leaflet_folded, leaflet));
+  g_assert_true (kouan_test_wait_until (leaflet_folded, leaflet));
   kouan_admin_view_show_page (admin, "admin.roles");
   adw_leaflet_navigate (leaflet, ADW_NAVIGATION_DIRECTION_BACK);
-  spin (400);
+  kouan_test_spin (400);
   g_assert_false (gtk_widget_get_child_visible (_kouan_admin_roles_get_detail (roles)));
   save_shot (session.window, "roles-list");
   g_assert_true (_kouan_admin_roles_select (roles, "审计员"));
@@ -799,7 +764,7 @@ test_roles_adaptive (void)
 
     kouan_admin_view_show_page (admin, "admin.staff");
     query (staff, "demo-user0", NULL, NULL, NULL, NULL, -1);
-    g_assert_true (wait_until (leaflet_folded, staff_leaflet));
+    g_assert_true (kouan_test_wait_until (leaflet_folded, staff_leaflet));
     g_assert_cmpuint (_kouan_admin_staff_count_visible_columns (staff), ==, 2);
     save_shot (session.window, "staff-list");
     g_assert_true (_kouan_admin_staff_select (staff, "demo-user05"));
@@ -808,7 +773,7 @@ test_roles_adaptive (void)
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (staff), "staff.back", NULL));
 
     resize (session.window, 1280, 800);
-    g_assert_true (wait_until (leaflet_unfolded, staff_leaflet));
+    g_assert_true (kouan_test_wait_until (leaflet_unfolded, staff_leaflet));
     g_assert_cmpuint (_kouan_admin_staff_count_visible_columns (staff), ==, 5);
     g_assert_true (_kouan_admin_staff_select (staff, "demo-user05"));
     save_shot (session.window, "staff");
@@ -900,7 +865,7 @@ test_departments (void)
   kouan_window_show_area (session.window, "admin");
   page = KOUAN_ADMIN_DEPARTMENTS (kouan_admin_view_get_page (admin, "admin.departments"));
   kouan_admin_view_show_page (admin, "admin.departments");
-  g_assert_true (wait_until (departments_loaded, page));
+  g_assert_true (kouan_test_wait_until (departments_loaded, page));
   risk = find_department (page, "风控部");
   g_assert_nonnull (risk);
 
@@ -917,15 +882,15 @@ test_departments (void)
   save_shot (dialog, "department-dialog");
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
   _kouan_admin_department_dialog_confirm (dialog);
-  g_assert_true (wait_until (window_gone, &dialog));
+  g_assert_true (kouan_test_wait_until (window_gone, &dialog));
   wait = (DepartmentWait) { page, "界面测试部门", risk->id, 0 };
-  g_assert_true (wait_until (department_is, &wait));
-  g_assert_true (wait_until (outbox_empty, session.store));
+  g_assert_true (kouan_test_wait_until (department_is, &wait));
+  g_assert_true (kouan_test_wait_until (outbox_empty, session.store));
   /* the server kept it (a refusal would have taken it back and said so) */
   g_assert_cmpstr (_kouan_admin_departments_get_message (page), ==, _("The departments were saved."));
   g_assert_true (department_is (&wait));
   /* the server's id replaces the one given offline */
-  g_assert_true (wait_until (department_synced, &wait));
+  g_assert_true (kouan_test_wait_until (department_synced, &wait));
 
   /* 编辑: renamed, moved to the top and given a head, in one dialog; an
    * unknown account is refused at the head's field */
@@ -933,16 +898,16 @@ test_departments (void)
   dialog = _kouan_admin_departments_open_dialog (page, TRUE);
   _kouan_admin_department_dialog_fill (dialog, "界面测试部门二", NULL, "no-such-account");
   _kouan_admin_department_dialog_confirm (dialog);
-  g_assert_true (wait_until (department_error_shown, dialog));
+  g_assert_true (kouan_test_wait_until (department_error_shown, dialog));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
   _kouan_admin_department_dialog_fill (dialog, "界面测试部门二", NULL, "demo-user03");
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
   _kouan_admin_department_dialog_confirm (dialog);
-  if (!wait_until (window_gone, &dialog))
+  if (!kouan_test_wait_until (window_gone, &dialog))
     g_error ("the dialog stays open: %s", _kouan_admin_department_dialog_get_error (dialog));
   wait = (DepartmentWait) { page, "界面测试部门二", 0, 1 };
-  g_assert_true (wait_until (department_is, &wait));
-  g_assert_true (wait_until (outbox_empty, session.store));
+  g_assert_true (kouan_test_wait_until (department_is, &wait));
+  g_assert_true (kouan_test_wait_until (outbox_empty, session.store));
   g_assert_cmpstr (_kouan_admin_departments_get_message (page), ==, _("The departments were saved."));
 
   /* 删除部门, named in the confirmation */
@@ -953,12 +918,12 @@ test_departments (void)
   g_assert_cmpint (adw_message_dialog_get_response_appearance (ADW_MESSAGE_DIALOG (confirm), "delete"),
                    ==, ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (confirm), "delete");
-  g_assert_true (wait_until (department_gone, &wait));
-  g_assert_true (wait_until (outbox_empty, session.store));
+  g_assert_true (kouan_test_wait_until (department_gone, &wait));
+  g_assert_true (kouan_test_wait_until (outbox_empty, session.store));
 
   /* narrow: one column, the selected department with a way back */
   resize (session.window, 600, 800);
-  g_assert_true (wait_until (leaflet_folded, _kouan_admin_departments_get_leaflet (page)));
+  g_assert_true (kouan_test_wait_until (leaflet_folded, _kouan_admin_departments_get_leaflet (page)));
   g_assert_true (_kouan_admin_departments_select (page, "风控部"));
   save_shot (session.window, "departments-detail");
   resize (session.window, 1200, 760);
@@ -1008,7 +973,7 @@ wait_images (GtkWidget  *root,
 {
   ImagesWait wait = { root, avatars, pictures };
 
-  if (!wait_until (images_shown, &wait))
+  if (!kouan_test_wait_until (images_shown, &wait))
     {
       guint shown_avatars = 0, shown_pictures = 0;
 
@@ -1069,13 +1034,13 @@ test_images_offline (void)
   offline.client = kouan_client_new (kouan_test_server_get_url (server), &error);
   g_assert_no_error (error);
   kouan_client_login_async (offline.client, "demo-admin", PASSWORD, NULL, login_cb, &login);
-  g_assert_true (wait_until (pointer_set, &login));
+  g_assert_true (kouan_test_wait_until (pointer_set, &login));
   kouan_test_server_stop (server);
   offline.store = g_object_ref (online.store);
   offline.window = kouan_window_new (app, offline.client, offline.store, login);
   gtk_window_set_default_size (GTK_WINDOW (offline.window), 1200, 760);
   gtk_window_present (GTK_WINDOW (offline.window));
-  g_assert_true (wait_until (window_has_enterprise, offline.window));
+  g_assert_true (kouan_test_wait_until (window_has_enterprise, offline.window));
   home = gtk_stack_get_child_by_name (GTK_STACK (offline.window->stack), "home");
   wait_images (home, 1, slides, "首页 offline");
   admin = admin_view (&offline);

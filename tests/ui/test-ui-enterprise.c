@@ -34,8 +34,6 @@
 #include "admin/kouan-admin-showcase-dialog.h"
 #include "widgets/kouan-showcase-carousel.h"
 
-#define WAIT_TIMEOUT_SECONDS 30
-
 static struct {
   KouanTestServer *server;
   char            *tmpdir;
@@ -46,39 +44,6 @@ static struct {
   KouanAdminView  *admin;
   char            *token;
 } fixture;
-
-typedef gboolean (*Condition) (gpointer user_data);
-
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-wait_until (Condition condition,
-            gpointer  user_data)
-{
-  gboolean timed_out = FALSE;
-  guint timeout_id = g_timeout_add_seconds (WAIT_TIMEOUT_SECONDS, timeout_cb, &timed_out);
-
-  while (!condition (user_data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (timeout_id);
-  return condition (user_data);
-}
-
-static void
-spin (guint milliseconds)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (milliseconds, timeout_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
 
 static void
 login_cb (GObject      *source,
@@ -164,7 +129,7 @@ show_page (const char *menu_id)
   GtkWidget *page;
 
   kouan_window_show_area (fixture.window, "admin");
-  g_assert_true (wait_until (admin_page_ready, (gpointer) menu_id));
+  g_assert_true (kouan_test_wait_until (admin_page_ready, (gpointer) menu_id));
   kouan_admin_view_show_page (fixture.admin, menu_id);
   page = kouan_admin_view_get_page (fixture.admin, menu_id);
   g_assert_cmpstr (kouan_admin_view_get_visible_menu (fixture.admin), ==, menu_id);
@@ -188,7 +153,7 @@ ensure_window (void)
   fixture.client = kouan_client_new (kouan_test_server_get_url (fixture.server), &error);
   g_assert_no_error (error);
   kouan_client_login_async (fixture.client, "demo-admin", "kouan-demo", NULL, login_cb, &session);
-  g_assert_true (wait_until (pointer_set, &session));
+  g_assert_true (kouan_test_wait_until (pointer_set, &session));
   fixture.token = g_strdup (session->token);
 
   store_path = g_build_filename (fixture.tmpdir, "store.db", NULL);
@@ -205,7 +170,7 @@ ensure_window (void)
   gtk_window_set_default_size (GTK_WINDOW (fixture.window), 1200, 800);
   gtk_window_present (GTK_WINDOW (fixture.window));
   fixture.admin = KOUAN_ADMIN_VIEW (((struct _KouanWindow *) fixture.window)->admin_view);
-  g_assert_true (wait_until (window_has_enterprise, NULL));
+  g_assert_true (kouan_test_wait_until (window_has_enterprise, NULL));
   g_assert_cmpint (kouan_window_get_enterprise_id (fixture.window), ==, 1);
 }
 
@@ -314,7 +279,7 @@ test_home (void)
   g_assert_true (KOUAN_IS_HOME_VIEW (home));
 
   /* enterprise 1: the three demo slides in the carousel, the three links */
-  g_assert_true (wait_until (home_filled, home));
+  g_assert_true (kouan_test_wait_until (home_filled, home));
   g_assert_false (kouan_home_view_get_empty_visible (home));
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (kouan_home_view_get_carousel (home))));
   for (guint i = 0; i < 3; i++)
@@ -333,7 +298,7 @@ test_home (void)
   /* activated like a key press: the click follows once the button has
    * shown itself pressed */
   g_assert_true (gtk_widget_activate (button));
-  g_assert_true (wait_until (link_dialog_shown, NULL));
+  g_assert_true (kouan_test_wait_until (link_dialog_shown, NULL));
   dialog = find_toplevel ("carousel-link-dialog");
   g_assert_nonnull (dialog);
   g_assert_true (gtk_window_get_modal (GTK_WINDOW (dialog)));
@@ -346,23 +311,23 @@ test_home (void)
   g_assert_cmpstr (response, ==, "cancel");
   g_assert_null (find_toplevel ("carousel-link-dialog"));
   if (g_getenv ("KOUAN_UI_PAUSE_HOME") != NULL)
-    spin ((guint) g_ascii_strtoull (g_getenv ("KOUAN_UI_PAUSE_HOME"), NULL, 10));
+    kouan_test_spin ((guint) g_ascii_strtoull (g_getenv ("KOUAN_UI_PAUSE_HOME"), NULL, 10));
 
   /* enterprise 2 has none: the empty state, with the hint for its
    * administrator, also once its sync has finished */
   kouan_window_set_enterprise_id (fixture.window, 2);
-  g_assert_true (wait_until (home_empty, home));
-  g_assert_true (wait_until (sync_online, NULL));
-  spin (200);
+  g_assert_true (kouan_test_wait_until (home_empty, home));
+  g_assert_true (kouan_test_wait_until (sync_online, NULL));
+  kouan_test_spin (200);
   g_assert_true (home_empty (home));
   g_assert_true (gtk_widget_get_visible (kouan_home_view_get_empty_hint (home)));
   if (g_getenv ("KOUAN_UI_PAUSE_HOME") != NULL)
-    spin ((guint) g_ascii_strtoull (g_getenv ("KOUAN_UI_PAUSE_HOME"), NULL, 10));
+    kouan_test_spin ((guint) g_ascii_strtoull (g_getenv ("KOUAN_UI_PAUSE_HOME"), NULL, 10));
 
   /* and back */
   kouan_window_set_enterprise_id (fixture.window, 1);
-  g_assert_true (wait_until (home_filled, home));
-  g_assert_true (wait_until (sync_online, NULL));
+  g_assert_true (kouan_test_wait_until (home_filled, home));
+  g_assert_true (kouan_test_wait_until (sync_online, NULL));
   kouan_window_show_area (fixture.window, "notices");
 }
 
@@ -393,7 +358,7 @@ test_field_error_corrected (void)
 
   ensure_window ();
   page = KOUAN_ADMIN_ENTERPRISE_PAGE (show_page ("admin.enterprise"));
-  g_assert_true (wait_until (form_loaded, page));
+  g_assert_true (kouan_test_wait_until (form_loaded, page));
   g_assert_false (kouan_admin_enterprise_page_get_dirty (page));
 
   entry = kouan_admin_enterprise_page_get_entry (page, "taxpayer_number");
@@ -416,8 +381,8 @@ test_field_error_corrected (void)
   g_assert_false (gtk_widget_get_visible (error));
   g_assert_true (kouan_admin_enterprise_page_save (page));
   g_assert_false (kouan_admin_enterprise_page_get_dirty (page));
-  g_assert_true (wait_until (outbox_empty, NULL));
-  g_assert_true (wait_until (server_has_taxpayer, "310115123456789"));
+  g_assert_true (kouan_test_wait_until (outbox_empty, NULL));
+  g_assert_true (kouan_test_wait_until (server_has_taxpayer, "310115123456789"));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "310115123456789");
 }
 
@@ -437,15 +402,15 @@ test_server_refusal_at_field (void)
 
   ensure_window ();
   page = KOUAN_ADMIN_ENTERPRISE_PAGE (show_page ("admin.enterprise"));
-  g_assert_true (wait_until (form_loaded, page));
+  g_assert_true (kouan_test_wait_until (form_loaded, page));
   entry = kouan_admin_enterprise_page_get_entry (page, "credit_code");
   error = kouan_admin_enterprise_page_get_error (page, "credit_code");
 
   gtk_editable_set_text (GTK_EDITABLE (entry), "91330203MA2H7QW4XM");
   g_assert_true (kouan_admin_enterprise_page_save (page));
   g_assert_false (gtk_widget_get_visible (error));
-  g_assert_true (wait_until (widget_visible, error));
-  g_assert_true (wait_until (outbox_empty, NULL));
+  g_assert_true (kouan_test_wait_until (widget_visible, error));
+  g_assert_true (kouan_test_wait_until (outbox_empty, NULL));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "91310115MA1K3Y8P2E");
   g_assert_cmpuint (strlen (gtk_label_get_text (GTK_LABEL (error))), >, 0);
 }
@@ -475,7 +440,7 @@ test_draft_kept (void)
 
   ensure_window ();
   page = KOUAN_ADMIN_ENTERPRISE_PAGE (show_page ("admin.enterprise"));
-  g_assert_true (wait_until (form_loaded, page));
+  g_assert_true (kouan_test_wait_until (form_loaded, page));
   entry = kouan_admin_enterprise_page_get_entry (page, "contact_person");
   gtk_editable_set_text (GTK_EDITABLE (entry), "草稿联系人");
   g_assert_true (kouan_admin_enterprise_page_get_dirty (page));
@@ -483,13 +448,13 @@ test_draft_kept (void)
   kouan_window_set_enterprise_id (fixture.window, 2);
   wait.page = page;
   wait.name = "宁波甬兴进出口有限公司";
-  g_assert_true (wait_until (form_shows_name, &wait));
+  g_assert_true (kouan_test_wait_until (form_shows_name, &wait));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), !=, "草稿联系人");
   g_assert_false (kouan_admin_enterprise_page_get_dirty (page));
 
   kouan_window_set_enterprise_id (fixture.window, 1);
   wait.name = "上海浦江国际贸易有限公司";
-  g_assert_true (wait_until (form_shows_name, &wait));
+  g_assert_true (kouan_test_wait_until (form_shows_name, &wait));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "草稿联系人");
   g_assert_true (kouan_admin_enterprise_page_get_dirty (page));
   g_assert_cmpuint (kouan_store_count_outbox (fixture.store), ==, 0);
@@ -559,14 +524,14 @@ test_image_upload (void)
   gif_file = g_file_new_for_path (gif_path);
 
   kouan_admin_image_upload_async (page, 1, gif_file, NULL, on_async_result, &result);
-  g_assert_true (wait_until (pointer_set, &result));
+  g_assert_true (kouan_test_wait_until (pointer_set, &result));
   g_assert_cmpint (kouan_admin_image_upload_finish (result, NULL, &error), <=, 0);
   g_assert_error (error, KOUAN_IMAGE_ERROR, KOUAN_IMAGE_ERROR_TYPE);
   g_clear_error (&error);
   g_clear_object (&result);
 
   kouan_admin_image_upload_async (page, 1, png_file, NULL, on_async_result, &result);
-  g_assert_true (wait_until (pointer_set, &result));
+  g_assert_true (kouan_test_wait_until (pointer_set, &result));
   id = kouan_admin_image_upload_finish (result, &preview, &error);
   g_assert_no_error (error);
   g_assert_cmpint (id, >, 0);
@@ -574,7 +539,7 @@ test_image_upload (void)
   g_clear_object (&result);
 
   kouan_admin_image_load_async (page, 1, id, NULL, on_async_result, &result);
-  g_assert_true (wait_until (pointer_set, &result));
+  g_assert_true (kouan_test_wait_until (pointer_set, &result));
   fetched = kouan_admin_image_load_finish (result, &error);
   g_assert_no_error (error);
   g_assert_cmpint (gdk_texture_get_width (fetched), ==, 64);
@@ -623,7 +588,7 @@ test_aircraft_time_follows_switch (void)
   time = kouan_admin_business_page_get_time (page);
 
   /* the demo enterprise declares aircraft at 08:30 */
-  g_assert_true (wait_until (switch_loaded, toggle));
+  g_assert_true (kouan_test_wait_until (switch_loaded, toggle));
   g_assert_true (gtk_widget_is_sensitive (time));
   g_assert_null (kouan_admin_business_page_get_time_reason (page));
 
@@ -633,14 +598,14 @@ test_aircraft_time_follows_switch (void)
   reason = kouan_admin_business_page_get_time_reason (page);
   g_assert_nonnull (reason);
   g_assert_cmpstr (reason, ==, adw_action_row_get_subtitle (ADW_ACTION_ROW (time)));
-  g_assert_true (wait_until (outbox_empty, NULL));
-  g_assert_true (wait_until (server_aircraft_is, GINT_TO_POINTER (FALSE)));
+  g_assert_true (kouan_test_wait_until (outbox_empty, NULL));
+  g_assert_true (kouan_test_wait_until (server_aircraft_is, GINT_TO_POINTER (FALSE)));
 
   gtk_switch_set_active (GTK_SWITCH (toggle), TRUE);
   g_assert_true (gtk_widget_is_sensitive (time));
   g_assert_null (kouan_admin_business_page_get_time_reason (page));
-  g_assert_true (wait_until (outbox_empty, NULL));
-  g_assert_true (wait_until (server_aircraft_is, GINT_TO_POINTER (TRUE)));
+  g_assert_true (kouan_test_wait_until (outbox_empty, NULL));
+  g_assert_true (kouan_test_wait_until (server_aircraft_is, GINT_TO_POINTER (TRUE)));
 
   /* with the switch on, the time is set: 09:45 */
   {
@@ -657,7 +622,7 @@ test_aircraft_time_follows_switch (void)
     /* a keyboard-style activation clicks after the button shows itself
      * pressed: wait for the server rather than the outbox */
     g_assert_true (gtk_widget_activate (apply));
-    g_assert_true (wait_until (server_time_is, "09:45"));
+    g_assert_true (kouan_test_wait_until (server_time_is, "09:45"));
   }
 }
 
@@ -766,14 +731,14 @@ test_carousel (void)
   ensure_window ();
   page = KOUAN_ADMIN_SHOWCASE_PAGE (show_page ("admin.showcase"));
   preview = kouan_admin_showcase_page_get_carousel (page);
-  g_assert_true (wait_until (carousel_has_slides, preview));
+  g_assert_true (kouan_test_wait_until (carousel_has_slides, preview));
 
   /* Enter on a slide with a link asks to open it (the demo's first slide
    * links to the customs site) */
   kouan_showcase_carousel_set_position (preview, 0);
   g_signal_connect (preview, "open-link", G_CALLBACK (on_open_link), &opened);
   g_assert_true (send_key (GTK_WIDGET (preview), GDK_KEY_Return));
-  g_assert_true (wait_until (string_set, &opened));
+  g_assert_true (kouan_test_wait_until (string_set, &opened));
   g_assert_cmpstr (opened, ==, "https://www.customs.gov.cn");
   g_signal_handlers_disconnect_by_func (preview, on_open_link, &opened);
 
@@ -825,7 +790,7 @@ test_carousel (void)
   gtk_widget_grab_focus (outside);
   n = kouan_showcase_carousel_get_n_slides (carousel);
   g_assert_cmpuint (n, ==, 3);
-  spin (200);
+  kouan_test_spin (200);
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (carousel)));
   g_assert_false (kouan_showcase_carousel_get_paused (carousel));
 
@@ -833,14 +798,14 @@ test_carousel (void)
   kouan_showcase_carousel_set_interval (carousel, 150);
   wait.carousel = carousel;
   wait.from = kouan_showcase_carousel_get_position (carousel);
-  g_assert_true (wait_until (carousel_moved, &wait));
+  g_assert_true (kouan_test_wait_until (carousel_moved, &wait));
 
   /* the focus inside holds it */
   gtk_widget_grab_focus (GTK_WIDGET (carousel));
   g_assert_true (gtk_widget_has_focus (GTK_WIDGET (carousel)));
   g_assert_true (kouan_showcase_carousel_get_paused (carousel));
   before = kouan_showcase_carousel_get_position (carousel);
-  spin (700);
+  kouan_test_spin (700);
   g_assert_cmpuint (kouan_showcase_carousel_get_position (carousel), ==, before);
 
   /* arrows move it, wrapping around */
@@ -856,19 +821,19 @@ test_carousel (void)
   gtk_widget_grab_focus (outside);
   g_assert_false (kouan_showcase_carousel_get_paused (carousel));
   wait.from = kouan_showcase_carousel_get_position (carousel);
-  g_assert_true (wait_until (carousel_moved, &wait));
+  g_assert_true (kouan_test_wait_until (carousel_moved, &wait));
 
   /* the pointer over it holds it as well, and leaving lets it go on */
   warp_pointer_to (GTK_WIDGET (carousel));
-  g_assert_true (wait_until (carousel_paused, carousel));
+  g_assert_true (kouan_test_wait_until (carousel_paused, carousel));
   g_assert_false (gtk_widget_has_focus (GTK_WIDGET (carousel)));
   before = kouan_showcase_carousel_get_position (carousel);
-  spin (700);
+  kouan_test_spin (700);
   g_assert_cmpuint (kouan_showcase_carousel_get_position (carousel), ==, before);
   warp_pointer_to (outside);
-  g_assert_true (wait_until (carousel_running, carousel));
+  g_assert_true (kouan_test_wait_until (carousel_running, carousel));
   wait.from = kouan_showcase_carousel_get_position (carousel);
-  g_assert_true (wait_until (carousel_moved, &wait));
+  g_assert_true (kouan_test_wait_until (carousel_moved, &wait));
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -910,7 +875,7 @@ test_reorder_slides (void)
 
   ensure_window ();
   page = KOUAN_ADMIN_SHOWCASE_PAGE (show_page ("admin.showcase"));
-  g_assert_true (wait_until (carousel_has_slides, kouan_admin_showcase_page_get_carousel (page)));
+  g_assert_true (kouan_test_wait_until (carousel_has_slides, kouan_admin_showcase_page_get_carousel (page)));
   collect_named (GTK_WIDGET (page), "up", ups);
   g_assert_cmpuint (ups->len, >=, 3);
   /* the first slide cannot move up */
@@ -918,9 +883,9 @@ test_reorder_slides (void)
   /* activated like a key press: the click follows once the button has
    * shown itself pressed, so wait for the server, then for the acks */
   g_assert_true (gtk_widget_activate (ups->pdata[1]));
-  g_assert_true (wait_until (server_slide_at, &second));
-  g_assert_true (wait_until (server_slide_at, &first));
-  g_assert_true (wait_until (outbox_empty, NULL));
+  g_assert_true (kouan_test_wait_until (server_slide_at, &second));
+  g_assert_true (kouan_test_wait_until (server_slide_at, &first));
+  g_assert_true (kouan_test_wait_until (outbox_empty, NULL));
 }
 
 static gboolean
@@ -946,7 +911,7 @@ test_add_slide_disabled_at_six (void)
   carousel = kouan_admin_showcase_page_get_carousel (page);
   add = kouan_admin_showcase_page_get_add_slide_button (page);
   reason = kouan_admin_showcase_page_get_add_slide_reason (page);
-  g_assert_true (wait_until (carousel_has_slides, carousel));
+  g_assert_true (kouan_test_wait_until (carousel_has_slides, carousel));
   g_assert_cmpuint (kouan_showcase_carousel_get_n_slides (carousel), <, KOUAN_SHOWCASE_MAX_SLIDES);
   g_assert_true (gtk_widget_is_sensitive (add));
   g_assert_false (gtk_widget_get_visible (reason));
@@ -970,7 +935,7 @@ test_add_slide_disabled_at_six (void)
     }
 
   /* the page learns it through sync: the action is disabled, the reason shown */
-  g_assert_true (wait_until (carousel_has_six, carousel));
+  g_assert_true (kouan_test_wait_until (carousel_has_six, carousel));
   g_assert_false (gtk_widget_is_sensitive (add));
   g_assert_true (gtk_widget_get_visible (reason));
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (reason)), "6"));
@@ -1062,7 +1027,7 @@ test_invalid_link_refused (void)
   ensure_window ();
   page = KOUAN_ADMIN_SHOWCASE_PAGE (show_page ("admin.showcase"));
   g_object_set_data (G_OBJECT (page), "expected-links", GUINT_TO_POINTER (3));
-  g_assert_true (wait_until (links_count_is, page));
+  g_assert_true (kouan_test_wait_until (links_count_is, page));
   links = kouan_admin_showcase_page_get_n_links (page);
 
   dialog = kouan_admin_showcase_page_add_link (page);
@@ -1107,8 +1072,8 @@ test_invalid_link_refused (void)
   g_assert_false (gtk_widget_get_visible (dialog));
   g_object_unref (dialog);
   g_object_set_data (G_OBJECT (page), "expected-links", GUINT_TO_POINTER (links + 1));
-  g_assert_true (wait_until (links_count_is, page));
-  g_assert_true (wait_until (outbox_empty, NULL));
+  g_assert_true (kouan_test_wait_until (links_count_is, page));
+  g_assert_true (kouan_test_wait_until (outbox_empty, NULL));
 
   /* deleting it says so with 撤销, which brings it back (on the server too) */
   {
@@ -1116,19 +1081,19 @@ test_invalid_link_refused (void)
     gint64 id;
 
     g_object_set_data (G_OBJECT (page), "link-index", GUINT_TO_POINTER (links));
-    g_assert_true (wait_until (link_settled, page));
+    g_assert_true (kouan_test_wait_until (link_settled, page));
     id = kouan_admin_showcase_page_get_link_id (page, links);
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "showcase.delete-link", "x", id));
     g_object_set_data (G_OBJECT (page), "expected-links", GUINT_TO_POINTER (links));
-    g_assert_true (wait_until (links_count_is, page));
+    g_assert_true (kouan_test_wait_until (links_count_is, page));
     toast = kouan_admin_showcase_page_get_undo_toast (page);
     g_assert_nonnull (toast);
     g_assert_nonnull (adw_toast_get_button_label (toast));
     g_signal_emit_by_name (toast, "button-clicked");
     g_object_set_data (G_OBJECT (page), "expected-links", GUINT_TO_POINTER (links + 1));
-    g_assert_true (wait_until (links_count_is, page));
-    g_assert_true (wait_until (outbox_empty, NULL));
-    g_assert_true (wait_until (server_has_link, (gpointer) "https://www.example.cn/ui"));
+    g_assert_true (kouan_test_wait_until (links_count_is, page));
+    g_assert_true (kouan_test_wait_until (outbox_empty, NULL));
+    g_assert_true (kouan_test_wait_until (server_has_link, (gpointer) "https://www.example.cn/ui"));
   }
 }
 
@@ -1227,13 +1192,13 @@ test_switcher_follows_rename (void)
 
   rename_enterprise (id, "浦江贸易（集团）有限公司", 1);
   renamed = (SwitcherName) { id, "浦江贸易（集团）有限公司" };
-  g_assert_true (wait_until (switcher_shows, &renamed));
+  g_assert_true (kouan_test_wait_until (switcher_shows, &renamed));
   g_assert_cmpuint (gtk_drop_down_get_selected (dropdown), ==, selected);
   g_assert_cmpint (kouan_window_get_enterprise_id (fixture.window), ==, id);
 
   rename_enterprise (id, old_name, 2);
   restored = (SwitcherName) { id, old_name };
-  g_assert_true (wait_until (switcher_shows, &restored));
+  g_assert_true (kouan_test_wait_until (switcher_shows, &restored));
 }
 
 static void
@@ -1256,10 +1221,10 @@ test_narrow (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture.window), "win.show-area", "s", "home"));
   home = KOUAN_HOME_VIEW (_kouan_window_get_area_page (fixture.window, "home"));
   /* (the earlier tests added slides and a link) */
-  g_assert_true (wait_until (carousel_has_slides, kouan_home_view_get_carousel (home)));
+  g_assert_true (kouan_test_wait_until (carousel_has_slides, kouan_home_view_get_carousel (home)));
   g_assert_cmpuint (kouan_home_view_get_n_links (home), >, 0);
-  g_assert_true (wait_until (home_mapped, home));
-  spin (300);
+  g_assert_true (kouan_test_wait_until (home_mapped, home));
+  kouan_test_spin (300);
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (fixture.window)), <=, width);
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (home)), >, width / 2);
   assert_within (GTK_WIDGET (kouan_home_view_get_carousel (home)), width);
@@ -1267,12 +1232,12 @@ test_narrow (void)
 
   /* 企业信息设置: the menus fold, the page and its 保存 are in view */
   enterprise = KOUAN_ADMIN_ENTERPRISE_PAGE (show_page ("admin.enterprise"));
-  g_assert_true (wait_until (admin_width_at_most, GINT_TO_POINTER (width)));
-  g_assert_true (wait_until (admin_folded, NULL));
+  g_assert_true (kouan_test_wait_until (admin_width_at_most, GINT_TO_POINTER (width)));
+  g_assert_true (kouan_test_wait_until (admin_folded, NULL));
   g_assert_false (kouan_admin_view_get_menus_shown (fixture.admin));
-  g_assert_true (wait_until (form_loaded, enterprise));
+  g_assert_true (kouan_test_wait_until (form_loaded, enterprise));
   /* the leaflet's slide to the page */
-  spin (500);
+  kouan_test_spin (500);
   assert_within (kouan_admin_enterprise_page_get_entry (enterprise, "name"), width);
   assert_within (kouan_admin_enterprise_page_get_save_button (enterprise), width);
 
@@ -1281,18 +1246,18 @@ test_narrow (void)
   g_assert_true (kouan_admin_view_get_menus_shown (fixture.admin));
   business = KOUAN_ADMIN_BUSINESS_PAGE (show_page ("admin.business"));
   g_assert_false (kouan_admin_view_get_menus_shown (fixture.admin));
-  g_assert_true (wait_until (switch_loaded, kouan_admin_business_page_get_switch (business, "aircraft_auto")));
+  g_assert_true (kouan_test_wait_until (switch_loaded, kouan_admin_business_page_get_switch (business, "aircraft_auto")));
   /* the leaflet's slide back to the page */
-  spin (500);
+  kouan_test_spin (500);
   assert_within (kouan_admin_business_page_get_switch (business, "aircraft_auto"), width);
   assert_within (kouan_admin_business_page_get_save_button (business), width);
   assert_within (kouan_admin_business_page_get_minute (business), width);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture.admin), "admin.show-menus", NULL));
   showcase = show_page ("admin.showcase");
-  g_assert_true (wait_until (carousel_has_slides,
+  g_assert_true (kouan_test_wait_until (carousel_has_slides,
                              kouan_admin_showcase_page_get_carousel (KOUAN_ADMIN_SHOWCASE_PAGE (showcase))));
-  spin (500);
+  kouan_test_spin (500);
   assert_within (GTK_WIDGET (kouan_admin_showcase_page_get_carousel (KOUAN_ADMIN_SHOWCASE_PAGE (showcase))), width);
   assert_within (kouan_admin_showcase_page_get_add_slide_button (KOUAN_ADMIN_SHOWCASE_PAGE (showcase)), width);
   {

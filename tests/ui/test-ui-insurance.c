@@ -28,8 +28,6 @@
 #include "insurance/kouan-insurance-subscriptions.h"
 #include "insurance/kouan-insurance-view.h"
 
-#define WAIT_TIMEOUT_SECONDS 30
-
 typedef struct {
   KouanTestServer    *server;
   char               *tmpdir;
@@ -43,29 +41,6 @@ typedef struct {
 
 static Fixture fixture;
 
-typedef gboolean (*Condition) (gpointer user_data);
-
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-wait_until (Condition condition,
-            gpointer  user_data)
-{
-  gboolean timed_out = FALSE;
-  guint timeout_id = g_timeout_add_seconds (WAIT_TIMEOUT_SECONDS, timeout_cb, &timed_out);
-
-  while (!condition (user_data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (timeout_id);
-  return condition (user_data);
-}
-
 static void
 login_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -73,16 +48,6 @@ login_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 
   *(KouanSession **) user_data = kouan_client_login_finish (KOUAN_CLIENT (source), result, &error);
   g_assert_no_error (error);
-}
-
-static void
-spin (guint milliseconds)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (milliseconds, timeout_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
 }
 
 static gboolean
@@ -135,7 +100,7 @@ ensure_window (void)
   fixture.client = kouan_client_new (kouan_test_server_get_url (fixture.server), &error);
   g_assert_no_error (error);
   kouan_client_login_async (fixture.client, "demo-admin", "kouan-demo", NULL, login_cb, &session);
-  g_assert_true (wait_until (pointer_set, &session));
+  g_assert_true (kouan_test_wait_until (pointer_set, &session));
 
   store_path = g_build_filename (fixture.tmpdir, "store.db", NULL);
   fixture.store = kouan_store_open (store_path, &error);
@@ -154,9 +119,9 @@ ensure_window (void)
 
   fixture.view = KOUAN_INSURANCE_VIEW (_kouan_window_get_area_page (fixture.window, "insurance"));
   g_assert_true (KOUAN_IS_INSURANCE_VIEW (fixture.view));
-  g_assert_true (wait_until (window_has_enterprise, NULL));
+  g_assert_true (kouan_test_wait_until (window_has_enterprise, NULL));
   fixture.enterprise_id = kouan_window_get_enterprise_id (fixture.window);
-  g_assert_true (wait_until (policies_synced, NULL));
+  g_assert_true (kouan_test_wait_until (policies_synced, NULL));
 }
 
 static gboolean
@@ -175,11 +140,11 @@ status_shown (gpointer user_data)
  * when its short press animation ends) and waits for @condition. */
 static void
 click (GtkButton *button,
-       Condition  condition,
+       KouanTestCondition condition,
        gpointer   user_data)
 {
   g_assert_true (gtk_widget_activate (GTK_WIDGET (button)));
-  g_assert_true (wait_until (condition, user_data));
+  g_assert_true (kouan_test_wait_until (condition, user_data));
 }
 
 /* With KOUAN_SHOT_DIR set, the window as it is now goes to
@@ -199,7 +164,7 @@ save_window_shot (GtkWidget  *window,
 
   if (dir == NULL)
     return;
-  spin (400);
+  kouan_test_spin (400);
   width = gtk_widget_get_width (window);
   height = gtk_widget_get_height (window);
   paintable = gtk_widget_paintable_new (window);
@@ -299,7 +264,7 @@ test_confirm_asks_first (void)
 
   /* the question names the policy and the amount; its button, the action */
   g_assert_true (gtk_widget_activate (confirm));
-  g_assert_true (wait_until (dialog_is_open, GINT_TO_POINTER (TRUE)));
+  g_assert_true (kouan_test_wait_until (dialog_is_open, GINT_TO_POINTER (TRUE)));
   dialog = _kouan_insurance_policies_get_dialog (page);
   save_window_shot (GTK_WIDGET (dialog), "confirm-dialog");
   g_assert_nonnull (strstr (adw_message_dialog_get_heading (dialog), policy->number));
@@ -313,18 +278,18 @@ test_confirm_asks_first (void)
 
   /* Escape: nothing confirmed */
   gtk_window_close (GTK_WINDOW (dialog));
-  g_assert_true (wait_until (dialog_is_open, GINT_TO_POINTER (FALSE)));
+  g_assert_true (kouan_test_wait_until (dialog_is_open, GINT_TO_POINTER (FALSE)));
   g_free (status);
   status = policy_status (policy->id);
   g_assert_cmpstr (status, ==, "pending");
 
   /* the action's button confirms it */
   g_assert_true (gtk_widget_activate (confirm));
-  g_assert_true (wait_until (dialog_is_open, GINT_TO_POINTER (TRUE)));
+  g_assert_true (kouan_test_wait_until (dialog_is_open, GINT_TO_POINTER (TRUE)));
   dialog = _kouan_insurance_policies_get_dialog (page);
   g_assert_true (gtk_widget_activate (find_button (GTK_WIDGET (dialog), _("_Confirm Policy"))));
-  g_assert_true (wait_until (policy_confirmed, &policy->id));
-  g_assert_true (wait_until (dialog_is_open, GINT_TO_POINTER (FALSE)));
+  g_assert_true (kouan_test_wait_until (policy_confirmed, &policy->id));
+  g_assert_true (kouan_test_wait_until (dialog_is_open, GINT_TO_POINTER (FALSE)));
   /* and the detail, now effective, offers it no more */
   while (gtk_widget_get_visible (confirm))
     g_main_context_iteration (NULL, TRUE);
@@ -368,7 +333,7 @@ test_return_needs_reason (void)
 
   /* without a reason: no question, the reason is marked */
   g_assert_true (gtk_widget_activate (return_button));
-  spin (300);
+  kouan_test_spin (300);
   g_assert_null (_kouan_insurance_policies_get_dialog (page));
   g_assert_true (gtk_widget_has_css_class (entry, "error"));
   status = policy_status (policy->id);
@@ -378,15 +343,15 @@ test_return_needs_reason (void)
   gtk_editable_set_text (GTK_EDITABLE (entry), reason);
   g_assert_false (gtk_widget_has_css_class (entry, "error"));
   g_assert_true (gtk_widget_activate (return_button));
-  g_assert_true (wait_until (dialog_is_open, GINT_TO_POINTER (TRUE)));
+  g_assert_true (kouan_test_wait_until (dialog_is_open, GINT_TO_POINTER (TRUE)));
   dialog = _kouan_insurance_policies_get_dialog (page);
   g_assert_nonnull (strstr (adw_message_dialog_get_heading (dialog), policy->number));
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), amount));
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), reason));
   g_assert_cmpint (adw_message_dialog_get_response_appearance (dialog, "return"), ==, ADW_RESPONSE_DESTRUCTIVE);
   g_assert_true (gtk_widget_activate (find_button (GTK_WIDGET (dialog), _("_Return Policy"))));
-  g_assert_true (wait_until (policy_returned, &policy->id));
-  g_assert_true (wait_until (dialog_is_open, GINT_TO_POINTER (FALSE)));
+  g_assert_true (kouan_test_wait_until (policy_returned, &policy->id));
+  g_assert_true (kouan_test_wait_until (dialog_is_open, GINT_TO_POINTER (FALSE)));
 }
 
 /* ---- 信息订阅: a switch subscribes at once ------------------------- */
@@ -437,12 +402,12 @@ test_subscription_switch (void)
   wait.category_id = first->id;
   wait.subscribed = !first->subscribed;
   gtk_switch_set_active (toggle, wait.subscribed);
-  g_assert_true (wait_until (subscription_is, &wait));
+  g_assert_true (kouan_test_wait_until (subscription_is, &wait));
   g_assert_true (_kouan_insurance_subscriptions_get_switch (page, 0) == toggle);
   g_assert_cmpint (gtk_switch_get_active (toggle), ==, wait.subscribed);
   wait.subscribed = first->subscribed;
   gtk_switch_set_active (toggle, wait.subscribed);
-  g_assert_true (wait_until (subscription_is, &wait));
+  g_assert_true (kouan_test_wait_until (subscription_is, &wait));
 }
 
 /* ---- 600 px: the policies fold into one pane ----------------------- */
@@ -450,7 +415,7 @@ test_subscription_switch (void)
 static gboolean
 window_width_is (gpointer user_data)
 {
-  spin (50);
+  kouan_test_spin (50);
   /* the surface is that wide; the window's frame takes a few pixels */
   return ABS (gtk_widget_get_width (GTK_WIDGET (fixture.window)) - GPOINTER_TO_INT (user_data)) <= 16;
 }
@@ -530,8 +495,8 @@ test_folded_at_600 (void)
         gtk_widget_set_visible (area, FALSE);
     }
   gtk_window_set_default_size (GTK_WINDOW (window), 600, 800);
-  g_assert_true (wait_until (window_width_is, GINT_TO_POINTER (600)));
-  g_assert_true (wait_until (leaflet_folded, GINT_TO_POINTER (TRUE)));
+  g_assert_true (kouan_test_wait_until (window_width_is, GINT_TO_POINTER (600)));
+  g_assert_true (kouan_test_wait_until (leaflet_folded, GINT_TO_POINTER (TRUE)));
   {
     g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (window, "M");
 
@@ -539,8 +504,8 @@ test_folded_at_600 (void)
   }
 
   /* the list alone, no back button */
-  g_assert_true (wait_until (leaflet_shows, (gpointer) "list"));
-  spin (300);
+  g_assert_true (kouan_test_wait_until (leaflet_shows, (gpointer) "list"));
+  kouan_test_spin (300);
   g_assert_false (gtk_widget_get_mapped (back));
   g_assert_true (gtk_widget_get_mapped (list_view));
   assert_nothing_squeezed (GTK_WIDGET (fixture.view), em);
@@ -548,16 +513,16 @@ test_folded_at_600 (void)
 
   /* opening a policy shows its detail, with a back button */
   g_signal_emit_by_name (list_view, "activate", 0);
-  g_assert_true (wait_until (leaflet_shows, (gpointer) "detail"));
-  spin (500);
+  g_assert_true (kouan_test_wait_until (leaflet_shows, (gpointer) "detail"));
+  kouan_test_spin (500);
   g_assert_true (gtk_widget_get_mapped (back));
   assert_nothing_squeezed (GTK_WIDGET (fixture.view), em);
   save_shot ("policies-detail");
 
   /* back returns to the list */
   g_assert_true (gtk_widget_activate (back));
-  g_assert_true (wait_until (leaflet_shows, (gpointer) "list"));
-  spin (500);
+  g_assert_true (kouan_test_wait_until (leaflet_shows, (gpointer) "list"));
+  kouan_test_spin (500);
   g_assert_true (gtk_widget_get_mapped (list_view));
   g_assert_false (gtk_widget_get_mapped (back));
 
@@ -565,20 +530,20 @@ test_folded_at_600 (void)
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
     {
       kouan_insurance_view_show_page (fixture.view, pages[i]);
-      spin (300);
+      kouan_test_spin (300);
       assert_nothing_squeezed (GTK_WIDGET (fixture.view), em);
       save_shot (pages[i]);
     }
   kouan_insurance_view_show_page (fixture.view, "claims");
   g_signal_emit_by_name (_kouan_insurance_claims_get_list_view (KOUAN_INSURANCE_CLAIMS (
                            _kouan_insurance_view_get_page (fixture.view, "claims"))), "activate", 0);
-  spin (500);
+  kouan_test_spin (500);
   assert_nothing_squeezed (GTK_WIDGET (fixture.view), em);
   save_shot ("claims-detail");
   kouan_insurance_view_show_page (fixture.view, "risk");
-  g_assert_true (wait_until (countries_loaded, NULL));
+  g_assert_true (kouan_test_wait_until (countries_loaded, NULL));
   g_signal_emit_by_name (_kouan_insurance_view_get_risk_list_view (fixture.view), "activate", 0);
-  spin (500);
+  kouan_test_spin (500);
   assert_nothing_squeezed (GTK_WIDGET (fixture.view), em);
   save_shot ("risk-detail");
 
@@ -592,9 +557,9 @@ test_folded_at_600 (void)
         gtk_widget_set_visible (area, TRUE);
     }
   kouan_insurance_view_show_page (fixture.view, "policies");
-  g_assert_true (wait_until (window_width_is, GINT_TO_POINTER (1200)));
-  g_assert_true (wait_until (leaflet_folded, GINT_TO_POINTER (FALSE)));
-  spin (300);
+  g_assert_true (kouan_test_wait_until (window_width_is, GINT_TO_POINTER (1200)));
+  g_assert_true (kouan_test_wait_until (leaflet_folded, GINT_TO_POINTER (FALSE)));
+  kouan_test_spin (300);
   g_assert_false (gtk_widget_get_mapped (back));
   g_assert_true (gtk_widget_get_mapped (list_view));
   assert_nothing_squeezed (GTK_WIDGET (fixture.view), em);
@@ -630,7 +595,7 @@ test_shortcut_opens_filtered_list (void)
   /* the shortcut shows the count from the cache */
   wait.button = _kouan_insurance_view_get_shortcut (fixture.view, KOUAN_INSURANCE_SHORTCUT_PENDING);
   wait.suffix = expected_label ("pending", now.pending_policies);
-  g_assert_true (wait_until (label_ends_with, &wait));
+  g_assert_true (kouan_test_wait_until (label_ends_with, &wait));
   g_free (wait.suffix);
 
   click (wait.button, page_is, "policies");
@@ -667,7 +632,7 @@ test_shortcut_opens_filtered_list (void)
     }
   kouan_insurance_view_show_page (fixture.view, "home");
   wait.suffix = g_strdup ("(0)");
-  g_assert_true (wait_until (label_ends_with, &wait));
+  g_assert_true (kouan_test_wait_until (label_ends_with, &wait));
   g_free (wait.suffix);
   click (wait.button, status_shown, NULL);
   g_assert_cmpstr (kouan_insurance_view_get_visible_page (fixture.view), ==, "home");
@@ -727,7 +692,7 @@ test_search_country_keyword (void)
 
   ensure_window ();
   kouan_insurance_view_show_page (fixture.view, "risk");
-  g_assert_true (wait_until (countries_loaded, NULL));
+  g_assert_true (kouan_test_wait_until (countries_loaded, NULL));
   country = _kouan_insurance_view_get_country_dropdown (fixture.view);
   gtk_drop_down_set_selected (country, find_string (gtk_drop_down_get_model (country), "美国"));
   gtk_editable_set_text (_kouan_insurance_view_get_keyword_entry (fixture.view), "关税");
@@ -776,7 +741,7 @@ test_detail_follows_results (void)
 
   ensure_window ();
   kouan_insurance_view_show_page (fixture.view, "risk");
-  g_assert_true (wait_until (countries_loaded, NULL));
+  g_assert_true (kouan_test_wait_until (countries_loaded, NULL));
   country = _kouan_insurance_view_get_country_dropdown (fixture.view);
   keyword = _kouan_insurance_view_get_keyword_entry (fixture.view);
   gtk_editable_set_text (keyword, "");
@@ -868,7 +833,7 @@ test_detail_follows_filter (void)
   g_assert_cmpint (_kouan_insurance_claims_get_shown_id (claims), ==, opened->id);
   /* opening it read its news: it leaves the list, and stays open */
   n--;
-  g_assert_true (wait_until (model_shrinks_to, &n));
+  g_assert_true (kouan_test_wait_until (model_shrinks_to, &n));
   g_assert_cmpint (_kouan_insurance_claims_get_shown_id (claims), ==, opened->id);
   /* 全部 lists it: still open */
   kouan_insurance_claims_set_filter (claims, KOUAN_CLAIM_FILTER_ALL);

@@ -37,8 +37,6 @@
 #include "messages/kouan-message-detail.h"
 #include "messages/kouan-messages-view.h"
 
-#define WAIT_TIMEOUT_SECONDS 30
-
 typedef struct {
   gint64         id;
   KouanMessageKind kind;
@@ -64,46 +62,6 @@ typedef struct {
 } Fixture;
 
 static Fixture fixture;
-
-typedef gboolean (*Condition) (gpointer user_data);
-
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  gboolean *timed_out = user_data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Iterates the main context until @condition holds; the limit only
- * catches a hang and scales with KOUAN_TEST_TIMEOUT_SCALE. */
-static gboolean
-wait_until (Condition condition,
-            gpointer  user_data)
-{
-  gboolean timed_out = FALSE;
-  const char *scale = g_getenv ("KOUAN_TEST_TIMEOUT_SCALE");
-  guint seconds = WAIT_TIMEOUT_SECONDS * (scale != NULL ? MAX (1, atoi (scale)) : 1);
-  guint timeout_id = g_timeout_add_seconds (seconds, timeout_cb, &timed_out);
-
-  while (!condition (user_data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (timeout_id);
-  return condition (user_data);
-}
-
-/* Lets layout settle; nothing checked after it depends on how long. */
-static void
-spin (guint milliseconds)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (milliseconds, timeout_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
 
 static void
 server_message_free (gpointer data)
@@ -262,7 +220,7 @@ ensure_window (void)
   fixture.client = kouan_client_new (kouan_test_server_get_url (fixture.server), &error);
   g_assert_no_error (error);
   kouan_client_login_async (fixture.client, "demo-admin", "kouan-demo", NULL, login_cb, &session);
-  g_assert_true (wait_until (pointer_set, &session));
+  g_assert_true (kouan_test_wait_until (pointer_set, &session));
   fixture.token = g_strdup (session->token);
 
   store_path = g_build_filename (fixture.tmpdir, "store.db", NULL);
@@ -283,14 +241,14 @@ ensure_window (void)
 
   fixture.warnings = kouan_window_get_messages_view (fixture.window, KOUAN_MESSAGE_KIND_WARNING);
   fixture.notices = kouan_window_get_messages_view (fixture.window, KOUAN_MESSAGE_KIND_NOTICE);
-  g_assert_true (wait_until (window_has_enterprise, NULL));
+  g_assert_true (kouan_test_wait_until (window_has_enterprise, NULL));
   fixture.enterprise_id = kouan_window_get_enterprise_id (fixture.window);
 
   read_server_messages ();
   expected = fixture.server_messages->len;
   g_assert_cmpuint (server_unread_warnings (KOUAN_SEVERITY_HIGH), >, 0);
   g_assert_cmpuint (server_unread_warnings (KOUAN_SEVERITY_NONE), >, server_unread_warnings (KOUAN_SEVERITY_HIGH));
-  g_assert_true (wait_until (cache_has_everything, &expected));
+  g_assert_true (kouan_test_wait_until (cache_has_everything, &expected));
 }
 
 /* --- the widget tree ------------------------------------------------- */
@@ -409,7 +367,7 @@ save_shot (void)
 
   if (dir == NULL)
     return;
-  spin (400);
+  kouan_test_spin (400);
   width = gtk_widget_get_width (window);
   height = gtk_widget_get_height (window);
   paintable = gtk_widget_paintable_new (window);
@@ -439,7 +397,7 @@ test_severity_filter (void)
 
   ensure_window ();
   kouan_window_show_area (fixture.window, "warnings");
-  spin (100);
+  kouan_test_spin (100);
   all = server_unread_warnings (KOUAN_SEVERITY_NONE);
   high = server_unread_warnings (KOUAN_SEVERITY_HIGH);
   g_test_message ("%u unread warnings, %u high", all, high);
@@ -450,7 +408,7 @@ test_severity_filter (void)
 
   severity = find_dropdown (fixture.warnings, 3);
   gtk_drop_down_set_selected (severity, 2);   /* 仅高级 */
-  spin (100);
+  kouan_test_spin (100);
 
   model = kouan_messages_view_get_model (fixture.warnings);
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, high);
@@ -476,7 +434,7 @@ test_severity_filter (void)
         entry = g_ptr_array_index (found, i);
     g_assert_nonnull (entry);
     gtk_editable_set_text (GTK_EDITABLE (entry), "报关单");
-    g_assert_true (wait_until (search_shown, &wait));
+    g_assert_true (kouan_test_wait_until (search_shown, &wait));
     for (guint i = 0; i < g_list_model_get_n_items (wait.model); i++)
       {
         g_autoptr(KouanMessage) message = g_list_model_get_item (wait.model, i);
@@ -484,7 +442,7 @@ test_severity_filter (void)
         g_assert_cmpint (kouan_message_get_severity (message), ==, KOUAN_SEVERITY_HIGH);
       }
     gtk_editable_set_text (GTK_EDITABLE (entry), "");
-    spin (400);
+    kouan_test_spin (400);
   }
 
   settings = g_settings_new ("io.github.kouan.Kouan");
@@ -496,17 +454,17 @@ test_severity_filter (void)
 
   /* and back */
   gtk_drop_down_set_selected (severity, 0);
-  spin (100);
+  kouan_test_spin (100);
   g_assert_cmpuint (g_list_model_get_n_items (kouan_messages_view_get_model (fixture.warnings)), ==, all);
   g_assert_cmpuint (badge_number (), ==, all);
 
   /* a choice made elsewhere (another window, the settings) shows here */
   g_settings_set_string (settings, "warning-min-severity", "medium");
-  spin (100);
+  kouan_test_spin (100);
   g_assert_cmpuint (gtk_drop_down_get_selected (severity), ==, 1);
   g_assert_cmpuint (badge_number (), ==, server_unread_warnings (KOUAN_SEVERITY_MEDIUM));
   g_settings_set_string (settings, "warning-min-severity", "low");
-  spin (100);
+  kouan_test_spin (100);
 }
 
 /* The key handler the list view's capture controller runs (GTK 4 has no
@@ -543,7 +501,7 @@ test_severity_keyboard (void)
 
   ensure_window ();
   kouan_window_show_area (fixture.window, "warnings");
-  spin (100);
+  kouan_test_spin (100);
   root = GTK_ROOT (fixture.window);
   order = GTK_WIDGET (find_dropdown (fixture.warnings, 2));
   collect_type (GTK_WIDGET (fixture.warnings), GTK_TYPE_LIST_VIEW, views);
@@ -576,7 +534,7 @@ test_severity_order (void)
   kouan_window_show_area (fixture.window, "warnings");
   order = find_dropdown (fixture.warnings, 2);
   gtk_drop_down_set_selected (order, 1);
-  spin (100);
+  kouan_test_spin (100);
   {
     g_autofree char *stored = g_settings_get_string (settings, "warning-sort");
 
@@ -607,7 +565,7 @@ test_severity_order (void)
   }
 
   gtk_drop_down_set_selected (order, 0);
-  spin (100);
+  kouan_test_spin (100);
 }
 
 static GtkButton *
@@ -644,7 +602,7 @@ test_action_opens_policy (void)
   g_assert_cmpstr (gtk_button_get_label (button), ==, "查看待确认保单");
 
   g_signal_emit_by_name (button, "clicked");
-  spin (100);
+  kouan_test_spin (100);
 
   g_assert_cmpstr (_kouan_window_get_visible_area (fixture.window), ==, "insurance");
   insurance = KOUAN_INSURANCE_VIEW (_kouan_window_get_area_page (fixture.window, "insurance"));
@@ -683,11 +641,11 @@ test_action_opens_settings_field (void)
       gtk_window_set_default_size (GTK_WINDOW (fixture.window), 600, 800);
       save_shot ();
       gtk_window_set_default_size (GTK_WINDOW (fixture.window), 1100, 700);
-      spin (200);
+      kouan_test_spin (200);
     }
   g_signal_emit_by_name (only_button (detail, 2, 0), "clicked");
-  g_assert_true (wait_until (admin_page_shown, (gpointer) "admin.business"));
-  spin (100);
+  g_assert_true (kouan_test_wait_until (admin_page_shown, (gpointer) "admin.business"));
+  kouan_test_spin (100);
   admin = KOUAN_ADMIN_VIEW (_kouan_window_get_area_page (fixture.window, "admin"));
   target = kouan_admin_business_page_get_switch (KOUAN_ADMIN_BUSINESS_PAGE (kouan_admin_view_get_page (admin, "admin.business")),
                                                  "e_payment");
@@ -697,8 +655,8 @@ test_action_opens_settings_field (void)
   kouan_window_show_area (fixture.window, "warnings");
   detail = open_message (fixture.warnings, message->id);
   g_signal_emit_by_name (only_button (detail, 2, 1), "clicked");
-  g_assert_true (wait_until (admin_page_shown, (gpointer) "admin.enterprise"));
-  spin (100);
+  g_assert_true (kouan_test_wait_until (admin_page_shown, (gpointer) "admin.enterprise"));
+  kouan_test_spin (100);
   target = kouan_admin_enterprise_page_get_entry (KOUAN_ADMIN_ENTERPRISE_PAGE (kouan_admin_view_get_page (admin, "admin.enterprise")),
                                                   "bank_account");
   focus = gtk_root_get_focus (GTK_ROOT (fixture.window));
@@ -733,8 +691,8 @@ test_action_opens_member (void)
   detail = open_message (fixture.notices, message->id);
   g_assert_cmpstr (gtk_button_get_label (only_button (detail, 1, 0)), ==, "在人员权限中查看");
   g_signal_emit_by_name (only_button (detail, 1, 0), "clicked");
-  g_assert_true (wait_until (admin_page_shown, (gpointer) "admin.staff"));
-  g_assert_true (wait_until (staff_shows_member, (gpointer) account));
+  g_assert_true (kouan_test_wait_until (admin_page_shown, (gpointer) "admin.staff"));
+  g_assert_true (kouan_test_wait_until (staff_shows_member, (gpointer) account));
 }
 
 /* No button for an area the member may not open; manage implies view. */

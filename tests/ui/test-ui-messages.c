@@ -22,8 +22,6 @@
 #include "messages/kouan-message-row.h"
 #include "messages/kouan-messages-view.h"
 
-#define WAIT_TIMEOUT_SECONDS 30
-
 typedef struct {
   KouanTestServer   *server;
   char              *tmpdir;
@@ -37,46 +35,6 @@ typedef struct {
 } Fixture;
 
 static Fixture fixture;
-
-typedef gboolean (*Condition) (gpointer user_data);
-
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  gboolean *timed_out = user_data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Iterates the main context until @condition holds or the timeout passes;
- * returns whether it held. */
-static gboolean
-wait_until (Condition condition,
-            gpointer  user_data)
-{
-  gboolean timed_out = FALSE;
-  guint timeout_id = g_timeout_add_seconds (WAIT_TIMEOUT_SECONDS, timeout_cb, &timed_out);
-
-  while (!condition (user_data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-
-  if (!timed_out)
-    g_source_remove (timeout_id);
-
-  return condition (user_data);
-}
-
-/* Lets the window lay out and draw for a moment. */
-static void
-spin (guint milliseconds)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (milliseconds, timeout_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
 
 static void
 login_cb (GObject      *source,
@@ -332,7 +290,7 @@ ensure_window (void)
   fixture.client = kouan_client_new (kouan_test_server_get_url (fixture.server), &error);
   g_assert_no_error (error);
   kouan_client_login_async (fixture.client, "demo-admin", "kouan-demo", NULL, login_cb, &session);
-  g_assert_true (wait_until (pointer_set, &session));
+  g_assert_true (kouan_test_wait_until (pointer_set, &session));
   g_assert_nonnull (session->enterprises);
   g_assert_cmpuint (session->enterprises->len, >, 0);
   fixture.token = g_strdup (session->token);
@@ -359,12 +317,12 @@ ensure_window (void)
   g_assert_cmpint (kouan_messages_view_get_kind (fixture.notices), ==, KOUAN_MESSAGE_KIND_NOTICE);
 
   /* The window picks the first enterprise; wait for it, then for sync. */
-  g_assert_true (wait_until (window_has_enterprise, NULL));
+  g_assert_true (kouan_test_wait_until (window_has_enterprise, NULL));
   fixture.enterprise_id = kouan_window_get_enterprise_id (fixture.window);
 
   wait.expected = server_view (0).unread_notices;
   g_assert_cmpuint (wait.expected, >, 0);
-  if (!wait_until (list_has_server_count, &wait))
+  if (!kouan_test_wait_until (list_has_server_count, &wait))
     {
       KouanSync *sync = kouan_window_get_sync (fixture.window);
 
@@ -392,8 +350,8 @@ outbox_empty (gpointer user_data)
 static void
 settle (void)
 {
-  g_assert_true (wait_until (outbox_empty, NULL));
-  spin (300);
+  g_assert_true (kouan_test_wait_until (outbox_empty, NULL));
+  kouan_test_spin (300);
 }
 
 /* --- tests ----------------------------------------------------------- */
@@ -430,7 +388,7 @@ test_list_shows_synced (void)
   wait.id = kouan_message_get_id (first);
   /* (also proves that messages arriving at the top while the user looks
    * at the newest ones come into view) */
-  g_assert_true (wait_until (row_is_shown, &wait));
+  g_assert_true (kouan_test_wait_until (row_is_shown, &wait));
   row = find_row (GTK_WIDGET (fixture.notices), wait.id);
   g_assert_true (kouan_message_row_get_message (row) == first ||
                  kouan_message_get_id (kouan_message_row_get_message (row)) == wait.id);
@@ -462,7 +420,7 @@ server_row_starred (gpointer user_data)
 
   /* Do not hammer the server while the engine pushes. */
   if (!(view.found && view.starred == wait->starred))
-    spin (200);
+    kouan_test_spin (200);
 
   return view.found && view.starred == wait->starred;
 }
@@ -491,7 +449,7 @@ test_star_toggles_and_persists (void)
   first = model_item (0);
   wait.id = kouan_message_get_id (first);
   wait.starred = !kouan_message_get_starred (first);
-  g_assert_true (wait_until (row_is_shown, &wait));
+  g_assert_true (kouan_test_wait_until (row_is_shown, &wait));
 
   row = find_row (GTK_WIDGET (fixture.notices), wait.id);
   star = kouan_message_row_get_star_button (row);
@@ -500,25 +458,25 @@ test_star_toggles_and_persists (void)
   g_assert_true (gtk_widget_activate (star));
 
   /* The model follows the store at once, the row shows it… */
-  g_assert_true (wait_until (model_row_starred, &wait));
-  g_assert_true (wait_until (row_toggle_shows, &wait));
+  g_assert_true (kouan_test_wait_until (model_row_starred, &wait));
+  g_assert_true (kouan_test_wait_until (row_toggle_shows, &wait));
   /* …and the engine pushes the edit to the server. */
-  g_assert_true (wait_until (server_row_starred, &wait));
+  g_assert_true (kouan_test_wait_until (server_row_starred, &wait));
 
   /* And back, so both directions are proven. */
   settle ();
   wait.starred = !wait.starred;
   row = find_row (GTK_WIDGET (fixture.notices), wait.id);
   g_assert_true (gtk_widget_activate (kouan_message_row_get_star_button (row)));
-  g_assert_true (wait_until (model_row_starred, &wait));
-  g_assert_true (wait_until (server_row_starred, &wait));
+  g_assert_true (kouan_test_wait_until (model_row_starred, &wait));
+  g_assert_true (kouan_test_wait_until (server_row_starred, &wait));
 
   /* Leave it starred for the filter test. */
   settle ();
   wait.starred = !wait.starred;
   row = find_row (GTK_WIDGET (fixture.notices), wait.id);
   g_assert_true (gtk_widget_activate (kouan_message_row_get_star_button (row)));
-  g_assert_true (wait_until (model_row_starred, &wait));
+  g_assert_true (kouan_test_wait_until (model_row_starred, &wait));
 }
 
 static void
@@ -593,7 +551,7 @@ server_row_read (gpointer user_data)
   ServerView view = server_view (wait->id);
 
   if (!(view.found && view.read))
-    spin (200);
+    kouan_test_spin (200);
 
   return view.found && view.read;
 }
@@ -675,7 +633,7 @@ test_open_marks_read (void)
   first = model_item (0);
   g_assert_false (kouan_message_get_read (first));
   wait.id = kouan_message_get_id (first);
-  g_assert_true (wait_until (row_is_shown, &wait));
+  g_assert_true (kouan_test_wait_until (row_is_shown, &wait));
 
   counts.unread = kouan_messages_view_get_unread_count (fixture.notices);
   counts.read = kouan_messages_view_get_read_count (fixture.notices);
@@ -691,14 +649,14 @@ test_open_marks_read (void)
                                                            GTK_TYPE_LIST_VIEW),
                                              "list.activate-item", "u",
                                              (guint) model_find (wait.id)));
-  g_assert_true (wait_until (message_is_open, &wait));
+  g_assert_true (kouan_test_wait_until (message_is_open, &wait));
 
   /* Counts move by one each way, but the list holds still: the row stays
    * where it was in 未读, now read, until the user leaves the tab. */
   counts.unread--;
   counts.read++;
-  g_assert_true (wait_until (counts_are, &counts));
-  g_assert_true (wait_until (model_row_read, &wait));
+  g_assert_true (kouan_test_wait_until (counts_are, &counts));
+  g_assert_true (kouan_test_wait_until (model_row_read, &wait));
   g_assert_cmpint (model_find (wait.id), ==, 0);
   g_assert_cmpuint (g_list_model_get_n_items (kouan_messages_view_get_model (fixture.notices)), ==,
                     unread_items);
@@ -719,7 +677,7 @@ test_open_marks_read (void)
   detail = KOUAN_MESSAGE_DETAIL (find_by_type (GTK_WIDGET (fixture.notices),
                                                KOUAN_TYPE_MESSAGE_DETAIL));
   g_assert_nonnull (detail);
-  spin (100);
+  kouan_test_spin (100);
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (detail)));
   g_assert_nonnull (kouan_message_detail_get_message (detail));
   g_assert_cmpint (kouan_message_get_id (kouan_message_detail_get_message (detail)), ==, wait.id);
@@ -727,7 +685,7 @@ test_open_marks_read (void)
 
   /* Switching to the 已读 tab (by its button) shows it there, read. */
   g_assert_true (gtk_widget_activate (read_tab));
-  g_assert_true (wait_until (read_tab_is_shown, NULL));
+  g_assert_true (kouan_test_wait_until (read_tab_is_shown, NULL));
   g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (read_tab)));
   g_assert_cmpint (model_find (wait.id), >=, 0);
   {
@@ -739,7 +697,7 @@ test_open_marks_read (void)
                     counts.read);
 
   /* …and the server has it read. */
-  g_assert_true (wait_until (server_row_read, &wait));
+  g_assert_true (kouan_test_wait_until (server_row_read, &wait));
 
   /* The detail's own star button stars the open message, and the detail
    * follows the new version of it. */
@@ -749,15 +707,15 @@ test_open_marks_read (void)
     GtkWidget *detail_star = kouan_message_detail_get_star_button (detail);
 
     g_assert_true (gtk_widget_activate (detail_star));
-    g_assert_true (wait_until (model_row_starred, &star_wait));
-    g_assert_true (wait_until (detail_shows_star, &star_wait));
+    g_assert_true (kouan_test_wait_until (model_row_starred, &star_wait));
+    g_assert_true (kouan_test_wait_until (detail_shows_star, &star_wait));
     g_assert_cmpint (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (detail_star)), ==,
                      star_wait.starred);
   }
 
   /* Back in 未读, the message read there is gone. */
   g_assert_true (gtk_widget_activate (unread_tab));
-  g_assert_true (wait_until (unread_tab_is_shown, NULL));
+  g_assert_true (kouan_test_wait_until (unread_tab_is_shown, NULL));
   g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (read_tab)));
   g_assert_cmpint (model_find (wait.id), ==, -1);
   g_assert_cmpuint (g_list_model_get_n_items (kouan_messages_view_get_model (fixture.notices)), ==,
@@ -841,16 +799,16 @@ test_keyboard (void)
   g_assert_nonnull (list_view);
   first = model_item (0);
   wait.id = kouan_message_get_id (first);
-  g_assert_true (wait_until (row_is_shown, &wait));
+  g_assert_true (kouan_test_wait_until (row_is_shown, &wait));
 
   /* Ctrl+D stars the selected message, and again unstars it. */
   gtk_selection_model_select_item (gtk_list_view_get_model (GTK_LIST_VIEW (list_view)), 0, TRUE);
   wait.starred = !kouan_message_get_starred (first);
   g_assert_true (activate_view_shortcut ("<Control>d"));
-  g_assert_true (wait_until (model_row_starred, &wait));
+  g_assert_true (kouan_test_wait_until (model_row_starred, &wait));
   wait.starred = !wait.starred;
   g_assert_true (activate_view_shortcut ("<Control>d"));
-  g_assert_true (wait_until (model_row_starred, &wait));
+  g_assert_true (kouan_test_wait_until (model_row_starred, &wait));
 
   /* Tab goes into the list to a row's star (the row itself opens the
    * message: no 查看详情 button), then out of the list (not on to the next of possibly 100k rows). */
@@ -875,9 +833,9 @@ test_keyboard (void)
    * new object, and focus and selection must stay with it. */
   wait.starred = !wait.starred;
   g_assert_true (gtk_widget_activate (gtk_root_get_focus (root)));
-  g_assert_true (wait_until (model_row_starred, &wait));
-  g_assert_true (wait_until (row_toggle_shows, &wait));
-  g_assert_true (wait_until (star_has_focus, &wait));
+  g_assert_true (kouan_test_wait_until (model_row_starred, &wait));
+  g_assert_true (kouan_test_wait_until (row_toggle_shows, &wait));
+  g_assert_true (kouan_test_wait_until (star_has_focus, &wait));
   focus = gtk_root_get_focus (root);
   g_assert_cmpuint (gtk_single_selection_get_selected (
     GTK_SINGLE_SELECTION (gtk_list_view_get_model (GTK_LIST_VIEW (list_view)))), ==, 0);
@@ -885,10 +843,10 @@ test_keyboard (void)
   /* The server's answer rebinds the row once more: focus must survive
    * that too. */
   settle ();
-  g_assert_true (wait_until (star_has_focus, &wait));
+  g_assert_true (kouan_test_wait_until (star_has_focus, &wait));
   g_assert_true (gtk_widget_activate (gtk_root_get_focus (root)));
-  g_assert_true (wait_until (model_row_starred, &wait));
-  g_assert_true (wait_until (star_has_focus, &wait));
+  g_assert_true (kouan_test_wait_until (model_row_starred, &wait));
+  g_assert_true (kouan_test_wait_until (star_has_focus, &wait));
 
   g_assert_true (send_list_key (list_view, GDK_KEY_Tab, 0));
   focus = gtk_root_get_focus (root);
@@ -941,14 +899,14 @@ test_narrow_folds (void)
   /* 600 px: one pane */
   g_object_set_data (G_OBJECT (leaflet), "want-folded", GINT_TO_POINTER (TRUE));
   gtk_window_set_default_size (window, 600, height > 0 ? height : 700);
-  g_assert_true (wait_until (leaflet_folded, leaflet));
+  g_assert_true (kouan_test_wait_until (leaflet_folded, leaflet));
 
   /* opening a message shows it in the pane; the way back is a button */
   first = model_item (0);
   wait.id = kouan_message_get_id (first);
-  g_assert_true (wait_until (row_is_shown, &wait));
+  g_assert_true (kouan_test_wait_until (row_is_shown, &wait));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture.notices), "messages.open", "x", wait.id));
-  g_assert_true (wait_until (message_is_open, &wait));
+  g_assert_true (kouan_test_wait_until (message_is_open, &wait));
   g_assert_true (gtk_widget_is_ancestor (find_by_type (GTK_WIDGET (fixture.notices), KOUAN_TYPE_MESSAGE_DETAIL),
                                          adw_leaflet_get_visible_child (ADW_LEAFLET (leaflet))));
   {
@@ -959,12 +917,12 @@ test_narrow_folds (void)
     g_assert_true (gtk_widget_activate (back));
   }
   /* (a keyboard-activated button emits "clicked" a moment later) */
-  g_assert_true (wait_until (leaflet_shows_list, leaflet));
+  g_assert_true (kouan_test_wait_until (leaflet_shows_list, leaflet));
 
   /* wide again: both side by side, no back button */
   g_object_set_data (G_OBJECT (leaflet), "want-folded", GINT_TO_POINTER (FALSE));
   gtk_window_set_default_size (window, width > 720 ? width : 1100, height > 0 ? height : 700);
-  g_assert_true (wait_until (leaflet_folded, leaflet));
+  g_assert_true (kouan_test_wait_until (leaflet_folded, leaflet));
   g_assert_false (gtk_widget_get_visible (find_actionable (GTK_WIDGET (fixture.notices), GTK_TYPE_BUTTON,
                                                            "messages.back")));
 }
@@ -1068,13 +1026,13 @@ test_search (void)
   /* typed as on the paper, in groups: found, read or unread */
   spaced = g_strdup_printf ("%.4s %.4s %.4s %s", number, number + 4, number + 8, number + 12);
   gtk_editable_set_text (GTK_EDITABLE (entry), spaced);
-  g_assert_true (wait_until (search_shows, &wait));
+  g_assert_true (kouan_test_wait_until (search_shows, &wait));
 
   /* by prefix, without spaces */
   prefix = g_strndup (number, 14);
   gtk_editable_set_text (GTK_EDITABLE (entry), prefix);
   wait.number = prefix;
-  g_assert_true (wait_until (search_shows, &wait));
+  g_assert_true (kouan_test_wait_until (search_shows, &wait));
 
   /* the match is highlighted in the row's title */
   {
@@ -1085,7 +1043,7 @@ test_search (void)
     /* what was typed is marked, the rest of the number follows */
     g_assert_nonnull (strstr (markup, marked));
   }
-  g_assert_true (wait_until (row_is_shown, &wait));
+  g_assert_true (kouan_test_wait_until (row_is_shown, &wait));
   {
     KouanMessageRow *row = find_row (GTK_WIDGET (fixture.notices), wait.id);
     GtkWidget *label = find_by_type (GTK_WIDGET (row), GTK_TYPE_LABEL);
@@ -1096,11 +1054,11 @@ test_search (void)
 
   /* nothing matches a number the demo does not have */
   gtk_editable_set_text (GTK_EDITABLE (entry), "9999 9999 9999");
-  g_assert_true (wait_until (search_is_empty, NULL));
+  g_assert_true (kouan_test_wait_until (search_is_empty, NULL));
 
   /* clearing the field brings the tab's list back */
   gtk_editable_set_text (GTK_EDITABLE (entry), "");
-  g_assert_true (wait_until (list_is_back, NULL));
+  g_assert_true (kouan_test_wait_until (list_is_back, NULL));
 }
 
 /* --- a pulled page redraws only its rows -------------------------------- */
@@ -1241,8 +1199,8 @@ test_page_rebinds_only_changed_rows (void)
 
   wait.id = kouan_message_get_id (target);
   wait.title = "标题已更新的通知";
-  g_assert_true (wait_until (row_shows_title, &wait));
-  spin (200);
+  g_assert_true (kouan_test_wait_until (row_shows_title, &wait));
+  kouan_test_spin (200);
 
   /* The changed row shows its new title (GTK may give it a new row
    * widget); every other row still shows its message and was never

@@ -24,8 +24,6 @@
 #include "insurance/kouan-insurance-view.h"
 #include "personal/kouan-personal-page.h"
 
-#define WAIT_TIMEOUT_SECONDS 30
-
 static struct {
   KouanTestServer *server;
   char            *tmpdir;
@@ -35,45 +33,6 @@ static struct {
   KouanWindow     *window;
   KouanSession    *session;
 } fixture;
-
-typedef gboolean (*Condition) (gpointer user_data);
-
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  gboolean *timed_out = user_data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-wait_until (Condition condition,
-            gpointer  user_data)
-{
-  gboolean timed_out = FALSE;
-  const char *scale = g_getenv ("KOUAN_TEST_TIMEOUT_SCALE");
-  guint seconds = WAIT_TIMEOUT_SECONDS * (scale != NULL ? MAX (1, atoi (scale)) : 1);
-  guint timeout_id = g_timeout_add_seconds (seconds, timeout_cb, &timed_out);
-
-  while (!condition (user_data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (timeout_id);
-  return condition (user_data);
-}
-
-/* Lets layout and transitions settle; what is checked after it does not
- * depend on how long it took. */
-static void
-spin (guint milliseconds)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (milliseconds, timeout_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
 
 static void
 login_cb (GObject      *source,
@@ -124,7 +83,7 @@ ensure_window (void)
   fixture.client = kouan_client_new (kouan_test_server_get_url (fixture.server), &error);
   g_assert_no_error (error);
   kouan_client_login_async (fixture.client, "demo-admin", "kouan-demo", NULL, login_cb, &fixture.session);
-  g_assert_true (wait_until (pointer_set, &fixture.session));
+  g_assert_true (kouan_test_wait_until (pointer_set, &fixture.session));
 
   store_path = g_build_filename (fixture.tmpdir, "store.db", NULL);
   fixture.store = kouan_store_open (store_path, &error);
@@ -141,9 +100,9 @@ ensure_window (void)
   gtk_window_set_default_size (GTK_WINDOW (fixture.window), 600, 800);
   gtk_window_present (GTK_WINDOW (fixture.window));
   kouan_window_set_enterprise_id (fixture.window, 1);
-  g_assert_true (wait_until (window_width_is, GINT_TO_POINTER (600)));
+  g_assert_true (kouan_test_wait_until (window_width_is, GINT_TO_POINTER (600)));
   /* the admin pages appear with the member's permissions (first sync) */
-  g_assert_true (wait_until (admin_page_available, (gpointer) "admin.enterprise:view"));
+  g_assert_true (kouan_test_wait_until (admin_page_available, (gpointer) "admin.enterprise:view"));
 }
 
 /* With KOUAN_SHOT_DIR set, the window goes to
@@ -163,7 +122,7 @@ save_shot (const char *name)
 
   if (dir == NULL)
     return;
-  spin (400);
+  kouan_test_spin (400);
   width = gtk_widget_get_width (window);
   height = gtk_widget_get_height (window);
   paintable = gtk_widget_paintable_new (window);
@@ -244,7 +203,7 @@ check (const char *name,
   GtkWidget *window = GTK_WIDGET (fixture.window);
   int minimum, natural;
 
-  spin (300);
+  kouan_test_spin (300);
   gtk_widget_measure (window, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, &natural, NULL, NULL);
   g_test_message ("%s at %d px: the window needs %d px", name, width, minimum);
   if (minimum > width)
@@ -277,7 +236,7 @@ walk_areas (int width,
   KouanAdminView *admin = KOUAN_ADMIN_VIEW (_kouan_window_get_area_page (fixture.window, "admin"));
 
   gtk_window_set_default_size (GTK_WINDOW (fixture.window), width, height);
-  g_assert_true (wait_until (window_width_is, GINT_TO_POINTER (width)));
+  g_assert_true (kouan_test_wait_until (window_width_is, GINT_TO_POINTER (width)));
 
   kouan_window_show_area (fixture.window, "home");
   check ("home", width);

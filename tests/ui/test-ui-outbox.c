@@ -31,8 +31,6 @@
 #include "insurance/kouan-insurance-view.h"
 #include "outbox/kouan-outbox-window.h"
 
-#define WAIT_TIMEOUT_SECONDS 30
-
 typedef struct {
   KouanTestServer    *server;
   char               *tmpdir;
@@ -45,31 +43,6 @@ typedef struct {
 } Fixture;
 
 static Fixture fixture;
-
-typedef gboolean (*Condition) (gpointer user_data);
-
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* The deadline only catches a hang. */
-static gboolean
-wait_until (Condition condition,
-            gpointer  user_data)
-{
-  gboolean timed_out = FALSE;
-  guint timeout_id = g_timeout_add_seconds (WAIT_TIMEOUT_SECONDS * kouan_test_timeout_scale (),
-                                            timeout_cb, &timed_out);
-
-  while (!condition (user_data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (timeout_id);
-  return condition (user_data);
-}
 
 /* With KOUAN_SHOT_DIR set, @window as it is now goes to
  * $KOUAN_SHOT_DIR/outbox-@name-WIDTH.png (to look at, never asserted). */
@@ -84,14 +57,11 @@ save_shot (GtkWidget  *window,
   g_autofree char *file = NULL;
   g_autofree char *path = NULL;
   GtkSnapshot *snapshot;
-  gboolean done = FALSE;
   int width, height;
 
   if (dir == NULL)
     return;
-  g_timeout_add (400, timeout_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
+  kouan_test_spin (400);
   width = gtk_widget_get_width (window);
   height = gtk_widget_get_height (window);
   paintable = gtk_widget_paintable_new (window);
@@ -154,7 +124,7 @@ ensure_window (void)
   fixture.client = kouan_client_new (kouan_test_server_get_url (fixture.server), &error);
   g_assert_no_error (error);
   kouan_client_login_async (fixture.client, "demo-staff", "kouan-demo", NULL, login_cb, &session);
-  g_assert_true (wait_until (pointer_set, &session));
+  g_assert_true (kouan_test_wait_until (pointer_set, &session));
 
   store_path = g_build_filename (fixture.tmpdir, "store.db", NULL);
   fixture.store = kouan_store_open (store_path, &error);
@@ -173,9 +143,9 @@ ensure_window (void)
 
   fixture.view = KOUAN_INSURANCE_VIEW (_kouan_window_get_area_page (fixture.window, "insurance"));
   g_assert_true (KOUAN_IS_INSURANCE_VIEW (fixture.view));
-  g_assert_true (wait_until (window_has_enterprise, NULL));
+  g_assert_true (kouan_test_wait_until (window_has_enterprise, NULL));
   fixture.enterprise_id = kouan_window_get_enterprise_id (fixture.window);
-  g_assert_true (wait_until (policies_synced, NULL));
+  g_assert_true (kouan_test_wait_until (policies_synced, NULL));
 }
 
 static KouanInsurancePolicies *
@@ -241,7 +211,7 @@ go_offline (void)
 {
   kouan_test_server_stop (fixture.server);
   gtk_widget_activate_action (GTK_WIDGET (fixture.window), "win.sync-now", NULL);
-  g_assert_true (wait_until (sync_state_is, GINT_TO_POINTER (KOUAN_SYNC_STATE_OFFLINE)));
+  g_assert_true (kouan_test_wait_until (sync_state_is, GINT_TO_POINTER (KOUAN_SYNC_STATE_OFFLINE)));
 }
 
 static void
@@ -283,12 +253,12 @@ confirm_first_pending (void)
   g_assert_cmpstr (_kouan_insurance_policies_get_status (page), ==, _("Awaiting confirmation"));
 
   g_assert_true (gtk_widget_activate (GTK_WIDGET (_kouan_insurance_policies_get_confirm_button (page))));
-  g_assert_true (wait_until (dialog_is_open, GINT_TO_POINTER (TRUE)));
+  g_assert_true (kouan_test_wait_until (dialog_is_open, GINT_TO_POINTER (TRUE)));
   dialog = _kouan_insurance_policies_get_dialog (page);
   /* the question names the policy */
   g_assert_nonnull (strstr (adw_message_dialog_get_heading (dialog), policy->number));
   g_assert_true (gtk_widget_activate (find_button (GTK_WIDGET (dialog), _("_Confirm Policy"))));
-  g_assert_true (wait_until (dialog_is_open, GINT_TO_POINTER (FALSE)));
+  g_assert_true (kouan_test_wait_until (dialog_is_open, GINT_TO_POINTER (FALSE)));
   return policy;
 }
 
@@ -326,7 +296,7 @@ open_outbox (void)
 {
   GtkWidget *outbox;
 
-  g_assert_true (wait_until (outbox_button_shown, GINT_TO_POINTER (TRUE)));
+  g_assert_true (kouan_test_wait_until (outbox_button_shown, GINT_TO_POINTER (TRUE)));
   g_assert_true (gtk_widget_activate (find_action_button (fixture.window->sync_indicator, "win.show-outbox")));
   while (g_object_get_data (G_OBJECT (fixture.window), "kouan-outbox-window") == NULL)
     g_main_context_iteration (NULL, TRUE);
@@ -378,16 +348,16 @@ test_offline_confirm_waits (void)
   policy = confirm_first_pending ();
 
   /* no optimistic lie: the detail waits for the server */
-  g_assert_true (wait_until (status_is, (gpointer) _("Waiting to sync")));
+  g_assert_true (kouan_test_wait_until (status_is, (gpointer) _("Waiting to sync")));
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (_kouan_insurance_policies_get_confirm_button (policies_page ()))));
 
   /* the outbox lists it: what, and its state */
   outbox = open_outbox ();
   what = g_strdup_printf (_("Confirm policy %s"), policy->number);
-  g_assert_true (wait_until (outbox_shows, what));
+  g_assert_true (kouan_test_wait_until (outbox_shows, what));
   /* (a retry may be sending it this moment: then it is waiting again
    * once that attempt fails) */
-  g_assert_true (wait_until (outbox_shows, (gpointer) _("Waiting to sync")));
+  g_assert_true (kouan_test_wait_until (outbox_shows, (gpointer) _("Waiting to sync")));
   row = GTK_WIDGET (gtk_list_box_get_row_at_index (_kouan_outbox_window_get_list (outbox), 0));
   g_assert_nonnull (row);
   /* a waiting edit offers no choice: it is on its way */
@@ -398,11 +368,11 @@ test_offline_confirm_waits (void)
 
   /* back online: the server's answer, then the real state */
   come_back ();
-  g_assert_true (wait_until (status_is, (gpointer) _("Effective")));
-  g_assert_true (wait_until (outbox_empty, NULL));
+  g_assert_true (kouan_test_wait_until (status_is, (gpointer) _("Effective")));
+  g_assert_true (kouan_test_wait_until (outbox_empty, NULL));
   save_shot (GTK_WIDGET (outbox), "empty");
   /* nothing waits: the header bar has its room back */
-  g_assert_true (wait_until (outbox_button_shown, GINT_TO_POINTER (FALSE)));
+  g_assert_true (kouan_test_wait_until (outbox_button_shown, GINT_TO_POINTER (FALSE)));
   local = kouan_store_get_policy (fixture.store, fixture.enterprise_id, policy->id, NULL);
   g_assert_cmpstr (local->status, ==, "effective");
   gtk_window_close (GTK_WINDOW (outbox));
@@ -423,7 +393,7 @@ test_refused_says_why (void)
   ensure_window ();
   go_offline ();
   policy = confirm_first_pending ();
-  g_assert_true (wait_until (status_is, (gpointer) _("Waiting to sync")));
+  g_assert_true (kouan_test_wait_until (status_is, (gpointer) _("Waiting to sync")));
 
   /* meanwhile her role loses the right to decide on policies */
   sql = g_strdup_printf ("DELETE FROM role_permissions WHERE permission = 'insurance.policies:manage'"
@@ -434,13 +404,13 @@ test_refused_says_why (void)
   come_back ();
 
   /* the pending policy comes back, and a toast says why */
-  g_assert_true (wait_until (status_is, (gpointer) _("Awaiting confirmation")));
-  g_assert_true (wait_until (toast_says, (gpointer) reason));
+  g_assert_true (kouan_test_wait_until (status_is, (gpointer) _("Awaiting confirmation")));
+  g_assert_true (kouan_test_wait_until (toast_says, (gpointer) reason));
 
   /* the outbox shows the reason and the choices */
   outbox = open_outbox ();
   what = g_strdup_printf (_("Confirm policy %s"), policy->number);
-  g_assert_true (wait_until (outbox_shows, what));
+  g_assert_true (kouan_test_wait_until (outbox_shows, what));
   g_assert_true (outbox_shows ((gpointer) reason));
   g_assert_true (outbox_shows ((gpointer) _("Refused")));
   row = GTK_WIDGET (gtk_list_box_get_row_at_index (_kouan_outbox_window_get_list (outbox), 0));
@@ -459,8 +429,8 @@ test_refused_says_why (void)
   server_exec (sql);
   g_assert_true (gtk_widget_activate (retry));
   gtk_widget_activate_action (GTK_WIDGET (fixture.window), "win.sync-now", NULL);
-  g_assert_true (wait_until (outbox_empty, NULL));
-  g_assert_true (wait_until (status_is, (gpointer) _("Effective")));
+  g_assert_true (kouan_test_wait_until (outbox_empty, NULL));
+  g_assert_true (kouan_test_wait_until (status_is, (gpointer) _("Effective")));
   gtk_window_close (GTK_WINDOW (outbox));
 }
 
@@ -485,7 +455,7 @@ test_conflict_keep_mine (void)
   ensure_window ();
   go_offline ();
   policy = confirm_first_pending ();
-  g_assert_true (wait_until (status_is, (gpointer) _("Waiting to sync")));
+  g_assert_true (kouan_test_wait_until (status_is, (gpointer) _("Waiting to sync")));
 
   kouan_test_server_restart (fixture.server);
   token = kouan_test_login (fixture.server, "demo-admin", "kouan-demo");
@@ -500,10 +470,10 @@ test_conflict_keep_mine (void)
   gtk_widget_activate_action (GTK_WIDGET (fixture.window), "win.sync-now", NULL);
 
   /* the server's record again, and the conflict in the outbox */
-  g_assert_true (wait_until (status_is, (gpointer) _("Awaiting confirmation")));
+  g_assert_true (kouan_test_wait_until (status_is, (gpointer) _("Awaiting confirmation")));
   outbox = open_outbox ();
   what = g_strdup_printf (_("Confirm policy %s"), policy->number);
-  g_assert_true (wait_until (outbox_shows, what));
+  g_assert_true (kouan_test_wait_until (outbox_shows, what));
   g_assert_true (outbox_shows ((gpointer) _("Conflict")));
   g_assert_true (outbox_shows ((gpointer) "王明"));
   row = GTK_WIDGET (gtk_list_box_get_row_at_index (_kouan_outbox_window_get_list (outbox), 0));
@@ -515,8 +485,8 @@ test_conflict_keep_mine (void)
 
   g_assert_true (gtk_widget_activate (keep));
   gtk_widget_activate_action (GTK_WIDGET (fixture.window), "win.sync-now", NULL);
-  g_assert_true (wait_until (outbox_empty, NULL));
-  g_assert_true (wait_until (status_is, (gpointer) _("Effective")));
+  g_assert_true (kouan_test_wait_until (outbox_empty, NULL));
+  g_assert_true (kouan_test_wait_until (status_is, (gpointer) _("Effective")));
   gtk_window_close (GTK_WINDOW (outbox));
 }
 

@@ -26,8 +26,6 @@
 #include "personal/kouan-personal-page.h"
 #include "personal/kouan-seal-preview.h"
 
-#define WAIT_TIMEOUT_SECONDS 30
-
 typedef struct {
   KouanTestServer   *server;
   char              *tmpdir;
@@ -41,41 +39,6 @@ typedef struct {
 } Fixture;
 
 static Fixture fixture;
-
-typedef gboolean (*Condition) (gpointer user_data);
-
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  gboolean *timed_out = user_data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-wait_until (Condition condition,
-            gpointer  user_data)
-{
-  gboolean timed_out = FALSE;
-  guint timeout_id = g_timeout_add_seconds (WAIT_TIMEOUT_SECONDS, timeout_cb, &timed_out);
-
-  while (!condition (user_data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (timeout_id);
-  return condition (user_data);
-}
-
-static void
-spin (guint milliseconds)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (milliseconds, timeout_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
 
 static void
 login_cb (GObject      *source,
@@ -129,7 +92,7 @@ ensure_window (void)
   fixture.client = kouan_client_new (kouan_test_server_get_url (fixture.server), &error);
   g_assert_no_error (error);
   kouan_client_login_async (fixture.client, "demo-admin", "kouan-demo", NULL, login_cb, &fixture.session);
-  g_assert_true (wait_until (pointer_set, &fixture.session));
+  g_assert_true (kouan_test_wait_until (pointer_set, &fixture.session));
   fixture.token = g_strdup (fixture.session->token);
 
   store_path = g_build_filename (fixture.tmpdir, "store.db", NULL);
@@ -152,7 +115,7 @@ ensure_window (void)
   _kouan_personal_page_show (fixture.page, "profile");
 
   /* The profile arrives with the first sync. */
-  g_assert_true (wait_until (profile_synced, NULL));
+  g_assert_true (kouan_test_wait_until (profile_synced, NULL));
 }
 
 /* ---- profile ----------------------------------------------------------- */
@@ -167,7 +130,7 @@ server_has_name (gpointer user_data)
   NameWait *wait = user_data;
   g_autofree char *name = server_account_name ();
 
-  spin (100);
+  kouan_test_spin (100);
   return g_strcmp0 (name, wait->name) == 0;
 }
 
@@ -205,8 +168,8 @@ test_edit_and_save_profile (void)
   g_assert_cmpstr (stored->name, ==, "王明远");
   /* The header follows the profile, not the login reply (issue 16); the
    * store says "changed" from the main loop. */
-  g_assert_true (wait_until (header_has_name, &wait));
-  g_assert_true (wait_until (server_has_name, &wait));
+  g_assert_true (kouan_test_wait_until (header_has_name, &wait));
+  g_assert_true (kouan_test_wait_until (server_has_name, &wait));
 }
 
 static void
@@ -228,9 +191,9 @@ test_unsaved_changes_guard (void)
   /* Another area, another personal page, another enterprise: the draft
    * stays, unsaved. */
   kouan_window_show_area (fixture.window, "notices");
-  spin (200);
+  kouan_test_spin (200);
   _kouan_personal_page_show (fixture.page, "preferences");
-  spin (100);
+  kouan_test_spin (100);
   for (guint i = 0; i < fixture.session->enterprises->len; i++)
     {
       gint64 id = kouan_enterprise_get_id (g_ptr_array_index (fixture.session->enterprises, i));
@@ -240,10 +203,10 @@ test_unsaved_changes_guard (void)
     }
   g_assert_cmpint (other, >, 0);
   kouan_window_set_enterprise_id (fixture.window, other);
-  spin (1500);   /* the other enterprise's feed brings the profile again */
+  kouan_test_spin (1500);   /* the other enterprise's feed brings the profile again */
   kouan_window_show_area (fixture.window, "personal");
   _kouan_personal_page_show (fixture.page, "profile");
-  spin (100);
+  kouan_test_spin (100);
 
   g_assert_cmpstr (gtk_editable_get_text (_kouan_personal_page_get_name_entry (fixture.page)), ==, "草稿中的名字");
   g_assert_true (_kouan_personal_page_get_profile_dirty (fixture.page));
@@ -295,7 +258,7 @@ test_bad_image_refused (void)
   g_assert_true (g_file_set_contents (path, "GIF89a, or a text file named .png", -1, &error));
   _kouan_personal_page_use_avatar_file (fixture.page, path);
   /* told in plain words, nothing uploaded, nothing to save */
-  g_assert_true (wait_until (status_says_png, NULL));
+  g_assert_true (kouan_test_wait_until (status_says_png, NULL));
   g_assert_false (_kouan_personal_page_get_profile_dirty (fixture.page));
 }
 
@@ -318,7 +281,7 @@ test_avatar_cropped_and_in_header (void)
   gdk_pixbuf_fill (photo, 0x3366ccff);
   g_assert_true (gdk_pixbuf_save (photo, path, "png", &error, NULL));
   _kouan_personal_page_use_avatar_file (fixture.page, path);
-  g_assert_true (wait_until (dirty_now, NULL));
+  g_assert_true (kouan_test_wait_until (dirty_now, NULL));
   g_signal_emit_by_name (_kouan_personal_page_get_profile_save_button (fixture.page), "clicked");
 
   /* 640 × 400 became its centre square, scaled to 256. */
@@ -333,7 +296,7 @@ test_avatar_cropped_and_in_header (void)
   g_assert_cmpint (gdk_pixbuf_get_height (square), ==, 256);
 
   /* and the header bar shows it */
-  g_assert_true (wait_until (header_avatar_shown, NULL));
+  g_assert_true (kouan_test_wait_until (header_avatar_shown, NULL));
 }
 
 /* ---- seal preview ----------------------------------------------------------- */
@@ -415,7 +378,7 @@ test_seal_preview_pdf (void)
 
   _kouan_personal_page_show (fixture.page, "profile");
   _kouan_personal_page_use_seal_file (fixture.page, seal_path);
-  g_assert_true (wait_until (page_dirty, NULL));
+  g_assert_true (kouan_test_wait_until (page_dirty, NULL));
   g_signal_emit_by_name (_kouan_personal_page_get_profile_save_button (fixture.page), "clicked");
   stored = kouan_store_get_profile (fixture.store, fixture.session->user_id, NULL);
   g_assert_cmpint (stored->seal_image, >, 0);
@@ -467,7 +430,7 @@ test_seal_preview_window (void)
     g_assert_nonnull (button);
     g_signal_emit_by_name (button, "clicked");
   }
-  spin (500);
+  kouan_test_spin (500);
   g_assert_cmpuint (g_list_model_get_n_items (toplevels), ==, before + 1);
   {
     GtkWindow *preview = _kouan_personal_page_get_seal_preview (fixture.page);
@@ -542,19 +505,19 @@ test_seal_preview_print_async (void)
   gdk_pixbuf_fill (seal, 0xcc0000ff);
   wait.preview = GTK_WINDOW (kouan_seal_preview_new (GTK_WINDOW (fixture.window), seal));
   gtk_window_present (wait.preview);
-  spin (200);
+  kouan_test_spin (200);
 
   guard = g_timeout_add (200, print_guard_cb, &wait);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (wait.preview), "preview.print", NULL));
   /* back here with the dialog still up, closed by nobody */
   g_assert_false (wait.closed_by_guard);
   g_source_remove (guard);
-  g_assert_true (wait_until (print_dialog_shown, &wait));
+  g_assert_true (kouan_test_wait_until (print_dialog_shown, &wait));
 
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
   gtk_dialog_response (GTK_DIALOG (print_dialog (wait.preview)), GTK_RESPONSE_CANCEL);
   G_GNUC_END_IGNORE_DEPRECATIONS
-  g_assert_true (wait_until (print_dialog_gone, &wait));
+  g_assert_true (kouan_test_wait_until (print_dialog_gone, &wait));
   gtk_window_destroy (wait.preview);
 }
 
@@ -588,7 +551,7 @@ test_join_dialog_rejects_invalid_code (void)
   ensure_window ();
   _kouan_personal_page_show (fixture.page, "enterprises");
   dialog = _kouan_personal_page_open_join_dialog (fixture.page);
-  spin (100);
+  kouan_test_spin (100);
   entry = GTK_WIDGET (_kouan_join_dialog_get_entry (KOUAN_JOIN_DIALOG (dialog)));
   search = find_widget (dialog, GTK_TYPE_BUTTON, "_Search");
   g_assert_true (search == _kouan_join_dialog_get_search_button (KOUAN_JOIN_DIALOG (dialog)));
@@ -606,7 +569,7 @@ test_join_dialog_rejects_invalid_code (void)
   g_assert_false (gtk_widget_get_sensitive (search));
   /* Pressing Enter does not send either. */
   g_signal_emit_by_name (entry, "entry-activated");
-  spin (200);
+  kouan_test_spin (200);
 
   /* A valid code, or a name, may be searched. */
   gtk_editable_set_text (GTK_EDITABLE (entry), "91330203MA2H7QW4XM");
@@ -630,7 +593,7 @@ server_has_autofill (gpointer user_data)
   gint64 since = 0;
   gboolean more = TRUE;
 
-  spin (100);
+  kouan_test_spin (100);
   /* the whole feed, as the user sees it: the preferences record is in it once */
   while (more)
     {
@@ -665,7 +628,7 @@ test_preferences_switch (void)
 
   ensure_window ();
   _kouan_personal_page_show (fixture.page, "preferences");
-  spin (200);
+  kouan_test_spin (200);
   autofill = _kouan_personal_page_get_preference_switch (fixture.page, KOUAN_PREFERENCE_AUTOFILL_CONSIGNEE);
   g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (autofill)));
   g_assert_false (gtk_switch_get_active (autofill));
@@ -676,7 +639,7 @@ test_preferences_switch (void)
   g_assert_true (kouan_store_get_preferences (fixture.store, kouan_window_get_enterprise_id (fixture.window),
                                               fixture.session->user_id, values, NULL));
   g_assert_true (values[KOUAN_PREFERENCE_AUTOFILL_CONSIGNEE]);
-  g_assert_true (wait_until (server_has_autofill, NULL));
+  g_assert_true (kouan_test_wait_until (server_has_autofill, NULL));
 }
 
 /* ---- certification ------------------------------------------------------------ */
@@ -707,7 +670,7 @@ test_certification_form (void)
   kouan_window_set_enterprise_id (fixture.window, 2);
   kouan_window_show_area (fixture.window, "personal");
   _kouan_personal_page_show (fixture.page, "enterprises");
-  spin (300);
+  kouan_test_spin (300);
   g_assert_true (certification_is ("none"));
 
   licence_path = g_build_filename (fixture.tmpdir, "licence.jpg", NULL);
@@ -725,12 +688,12 @@ test_certification_form (void)
   /* still no licence image */
   g_assert_false (gtk_widget_get_sensitive (submit));
   _kouan_personal_page_use_licence_file (dialog, licence_path);
-  g_assert_true (wait_until (widget_sensitive, submit));
+  g_assert_true (kouan_test_wait_until (widget_sensitive, submit));
 
   g_signal_emit_by_name (submit, "clicked");
   /* pending at once, then the demo reviewer certifies it */
   g_assert_true (certification_is ("pending") || certification_is ("certified"));
-  g_assert_true (wait_until (certification_is, (gpointer) "certified"));
+  g_assert_true (kouan_test_wait_until (certification_is, (gpointer) "certified"));
 }
 
 /* ---- leaving ------------------------------------------------------------------ */
@@ -775,7 +738,7 @@ test_unbind_asks_confirmation (void)
 
   ensure_window ();
   _kouan_personal_page_show (fixture.page, "enterprises");
-  spin (200);
+  kouan_test_spin (200);
   memberships = server_membership_count ();
   cards = _kouan_personal_page_count_cards (fixture.page);
   g_assert_cmpuint (cards, ==, memberships);
@@ -791,8 +754,8 @@ test_unbind_asks_confirmation (void)
   g_assert_cmpstr (adw_message_dialog_get_default_response (ADW_MESSAGE_DIALOG (dialog)), ==, "cancel");
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_assert_true (wait_until (dialog_gone, &dialog));
-  spin (500);
+  g_assert_true (kouan_test_wait_until (dialog_gone, &dialog));
+  kouan_test_spin (500);
   g_assert_cmpuint (server_membership_count (), ==, memberships);
 
   /* 确定 as enterprise 1's only active administrator: refused, and the
@@ -800,20 +763,20 @@ test_unbind_asks_confirmation (void)
   dialog = _kouan_personal_page_unbind (fixture.page, 1);
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "unbind");
-  g_assert_true (wait_until (dialog_gone, &dialog));
-  g_assert_true (wait_until (status_mentions_admin, NULL));
+  g_assert_true (kouan_test_wait_until (dialog_gone, &dialog));
+  g_assert_true (kouan_test_wait_until (status_mentions_admin, NULL));
   g_assert_cmpuint (server_membership_count (), ==, memberships);
   g_assert_cmpuint (_kouan_personal_page_count_cards (fixture.page), ==, cards);
 
   /* Enterprise 2 has another administrator in the demo: leaving it works,
    * its card goes, and the switcher (and every view) moves on. */
   kouan_window_set_enterprise_id (fixture.window, 2);
-  spin (300);
+  kouan_test_spin (300);
   dialog = _kouan_personal_page_unbind (fixture.page, 2);
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "unbind");
-  g_assert_true (wait_until (dialog_gone, &dialog));
-  g_assert_true (wait_until (cards_left, GUINT_TO_POINTER (cards - 1)));
+  g_assert_true (kouan_test_wait_until (dialog_gone, &dialog));
+  g_assert_true (kouan_test_wait_until (cards_left, GUINT_TO_POINTER (cards - 1)));
   g_assert_cmpuint (server_membership_count (), ==, memberships - 1);
   g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (_kouan_window_get_enterprise_dropdown (fixture.window))),
                     ==, memberships - 1);
@@ -883,7 +846,7 @@ test_my_roles (void)
   /* demo-admin holds the built-in role, open-ended, from the synced
    * access record (no call to the server by the view), named in the
    * user's language: no Chinese leftover in English */
-  g_assert_true (wait_until (roles_mention, "Administrator"));
+  g_assert_true (kouan_test_wait_until (roles_mention, "Administrator"));
   text = _kouan_personal_page_get_roles_text (fixture.page);
   g_assert_null (strstr (text, "管理员"));
   g_assert_nonnull (strstr (text, "no end date"));
@@ -976,7 +939,7 @@ test_follows_the_store (void)
 
   /* The sidebar's avatar shows the initials of the name the profile has. */
   profile = kouan_store_get_profile (fixture.store, fixture.session->user_id, NULL);
-  g_assert_true (wait_until (header_avatar_says, profile->name));
+  g_assert_true (kouan_test_wait_until (header_avatar_says, profile->name));
 
   /* An enterprise renamed and certified in the cache (as a sync or a
    * session refresh brings it): its row says so, without a new login
@@ -997,7 +960,7 @@ test_follows_the_store (void)
     }
   g_assert_false (enterprises_mention ("宁波甬兴进出口（集团）有限公司"));
   g_assert_true (kouan_store_save_enterprises (fixture.store, renamed, &error));
-  g_assert_true (wait_until (enterprises_mention, "宁波甬兴进出口（集团）有限公司\n"));
+  g_assert_true (kouan_test_wait_until (enterprises_mention, "宁波甬兴进出口（集团）有限公司\n"));
   {
     g_autofree char *text = _kouan_personal_page_get_enterprises_text (fixture.page);
     const char *row = strstr (text, "宁波甬兴进出口（集团）有限公司\n");
@@ -1007,13 +970,13 @@ test_follows_the_store (void)
 
   /* and back, for the other tests */
   g_assert_true (kouan_store_save_enterprises (fixture.store, before, &error));
-  g_assert_true (wait_until (enterprises_mention, "宁波甬兴进出口有限公司\n"));
+  g_assert_true (kouan_test_wait_until (enterprises_mention, "宁波甬兴进出口有限公司\n"));
 }
 
 static gboolean
 window_width_is (gpointer user_data)
 {
-  spin (50);
+  kouan_test_spin (50);
   /* the surface is that wide; the window's frame takes a few pixels */
   return ABS (gtk_widget_get_width (GTK_WIDGET (fixture.window)) - GPOINTER_TO_INT (user_data)) <= 16;
 }
@@ -1070,7 +1033,7 @@ save_window_shot (GtkWidget  *window,
 
   if (dir == NULL)
     return;
-  spin (400);
+  kouan_test_spin (400);
   width = gtk_widget_get_width (window);
   height = gtk_widget_get_height (window);
   paintable = gtk_widget_paintable_new (window);
@@ -1112,7 +1075,7 @@ save_dialog_shots (void)
   gtk_window_destroy (GTK_WINDOW (dialog));
   gtk_widget_activate_action (GTK_WIDGET (_kouan_personal_page_get_card_login_button (fixture.page)),
                               "account.change-password", NULL);
-  spin (300);
+  kouan_test_spin (300);
   {
     GListModel *toplevels = gtk_window_get_toplevels ();
 
@@ -1157,12 +1120,12 @@ test_folded_at_600 (void)
         gtk_widget_set_visible (area, FALSE);
     }
   gtk_window_set_default_size (GTK_WINDOW (window), 600, 800);
-  spin (300);
+  kouan_test_spin (300);
   gtk_widget_measure (window, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, &natural, NULL, NULL);
   g_test_message ("window: minimum width %d px, natural %d px", minimum, natural);
   g_assert_cmpint (minimum, <=, 600);
-  g_assert_true (wait_until (window_width_is, GINT_TO_POINTER (600)));
-  g_assert_true (wait_until (page_folded, GINT_TO_POINTER (TRUE)));
+  g_assert_true (kouan_test_wait_until (window_width_is, GINT_TO_POINTER (600)));
+  g_assert_true (kouan_test_wait_until (page_folded, GINT_TO_POINTER (TRUE)));
   {
     g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (window, "M");
 
@@ -1173,10 +1136,10 @@ test_folded_at_600 (void)
    * has a back button to the list. */
   back = _kouan_personal_page_get_back_button (fixture.page);
   _kouan_personal_page_show (fixture.page, "profile");
-  spin (300);
+  kouan_test_spin (300);
   g_assert_true (gtk_widget_get_mapped (back));
   gtk_widget_activate (back);
-  spin (500);
+  kouan_test_spin (500);
   g_assert_null (_kouan_personal_page_get_visible_page (fixture.page));
   g_assert_true (gtk_widget_get_mapped (_kouan_personal_page_get_sidebar_row (fixture.page, "account")));
   assert_nothing_squeezed (GTK_WIDGET (fixture.page), em);
@@ -1187,7 +1150,7 @@ test_folded_at_600 (void)
       GtkWidget *row = _kouan_personal_page_get_sidebar_row (fixture.page, pages[i]);
 
       gtk_widget_activate (row);
-      spin (500);
+      kouan_test_spin (500);
       g_assert_cmpstr (_kouan_personal_page_get_visible_page (fixture.page), ==, pages[i]);
       save_shot (pages[i]);
       g_assert_cmpstr (adw_leaflet_get_visible_child_name (_kouan_personal_page_get_leaflet (fixture.page)),
@@ -1195,7 +1158,7 @@ test_folded_at_600 (void)
       g_assert_true (gtk_widget_get_mapped (back));
       assert_nothing_squeezed (GTK_WIDGET (fixture.page), em);
       gtk_widget_activate (back);
-      spin (500);
+      kouan_test_spin (500);
       g_assert_null (_kouan_personal_page_get_visible_page (fixture.page));
       g_assert_cmpstr (adw_leaflet_get_visible_child_name (_kouan_personal_page_get_leaflet (fixture.page)),
                        ==, "sidebar");
@@ -1204,16 +1167,16 @@ test_folded_at_600 (void)
   /* Half a 1 366 px screen: still nothing squeezed, whichever way the
    * shell and the page fold. */
   gtk_window_set_default_size (GTK_WINDOW (window), 683, 768);
-  g_assert_true (wait_until (window_width_is, GINT_TO_POINTER (683)));
-  spin (500);
+  g_assert_true (kouan_test_wait_until (window_width_is, GINT_TO_POINTER (683)));
+  kouan_test_spin (500);
   assert_nothing_squeezed (GTK_WIDGET (fixture.page), em);
   save_shot ("half");
 
   /* Wide again: list and sub-page side by side, no back button. */
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
-  g_assert_true (wait_until (window_width_is, GINT_TO_POINTER (1280)));
-  g_assert_true (wait_until (page_folded, GINT_TO_POINTER (FALSE)));
-  spin (300);
+  g_assert_true (kouan_test_wait_until (window_width_is, GINT_TO_POINTER (1280)));
+  g_assert_true (kouan_test_wait_until (page_folded, GINT_TO_POINTER (FALSE)));
+  kouan_test_spin (300);
   g_assert_false (gtk_widget_get_mapped (back));
   g_assert_true (gtk_widget_get_mapped (_kouan_personal_page_get_sidebar_row (fixture.page, "profile")));
   g_assert_nonnull (_kouan_personal_page_get_visible_page (fixture.page));
@@ -1452,7 +1415,7 @@ test_escape_closes_dialogs (void)
   dialogs[2] = GTK_WIDGET (_kouan_personal_page_get_seal_preview (fixture.page));
   gtk_widget_activate_action (GTK_WIDGET (_kouan_personal_page_get_card_login_button (fixture.page)),
                               "account.change-password", NULL);
-  spin (300);
+  kouan_test_spin (300);
   for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
     {
       g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
@@ -1471,7 +1434,7 @@ test_escape_closes_dialogs (void)
   for (guint i = G_N_ELEMENTS (dialogs); i-- > 0; )
     {
       g_assert_true (press_escape (dialogs[i]));
-      g_assert_true (wait_until (dialog_gone, &dialogs[i]));
+      g_assert_true (kouan_test_wait_until (dialog_gone, &dialogs[i]));
     }
 }
 

@@ -30,7 +30,6 @@
 #include "widgets/kouan-sync-indicator.h"
 #include "widgets/kouan-unavailable-page.h"
 
-#define WAIT_TIMEOUT_SECONDS 30
 #define ACCOUNT  "demo-admin"
 #define PASSWORD "kouan-demo"
 
@@ -42,34 +41,6 @@ static struct {
 } fixture;
 
 /* --- main loop helpers ----------------------------------------------- */
-
-typedef gboolean (*Condition) (gpointer user_data);
-
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  gboolean *timed_out = user_data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Iterates the main context until @condition holds or the timeout passes. */
-static gboolean
-wait_until (Condition condition,
-            gpointer  user_data)
-{
-  gboolean timed_out = FALSE;
-  guint timeout_id = g_timeout_add_seconds (WAIT_TIMEOUT_SECONDS, timeout_cb, &timed_out);
-
-  while (!condition (user_data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-
-  if (!timed_out)
-    g_source_remove (timeout_id);
-
-  return condition (user_data);
-}
 
 static KouanWindow *
 main_window (void)
@@ -232,8 +203,8 @@ assert_badges_match_server (KouanWindow *window)
 {
   BadgeWait wait = { window, server_counts (kouan_window_get_enterprise_id (window)) };
 
-  g_assert_true (wait_until (synced_online, window));
-  if (!wait_until (badges_match, &wait))
+  g_assert_true (kouan_test_wait_until (synced_online, window));
+  if (!kouan_test_wait_until (badges_match, &wait))
     g_error ("badges show notices %s and warnings %s; the server has %u and %u unread",
              _kouan_window_get_badge_text (window, KOUAN_MESSAGE_KIND_NOTICE),
              _kouan_window_get_badge_text (window, KOUAN_MESSAGE_KIND_WARNING),
@@ -253,7 +224,7 @@ test_login_wrong_password (void)
 
   /* A button's activation clicks it after its short pressed animation. */
   gtk_widget_activate (GTK_WIDGET (_kouan_login_window_get_login_button (login)));
-  g_assert_true (wait_until (login_settled, login));
+  g_assert_true (kouan_test_wait_until (login_settled, login));
 
   g_assert_nonnull (strstr (_kouan_login_window_get_error (login), "wrong"));
   /* Nothing the user typed is lost. */
@@ -292,7 +263,7 @@ test_login_unreachable (void)
   KouanLoginWindow *login = present_login ("http://127.0.0.1:1", ACCOUNT, PASSWORD);
 
   kouan_login_window_log_in (login);
-  g_assert_true (wait_until (login_settled, login));
+  g_assert_true (kouan_test_wait_until (login_settled, login));
   g_assert_nonnull (strstr (_kouan_login_window_get_error (login), "Cannot reach"));
   g_assert_nonnull (strstr (_kouan_login_window_get_error (login), "http://127.0.0.1:1"));
   /* Never logged in there: no cache to open offline. */
@@ -314,7 +285,7 @@ test_login_opens_window (void)
   /* Enter in the password field logs in: the button is the default. */
   g_signal_emit_by_name (gtk_editable_get_delegate (_kouan_login_window_get_password_entry (login)),
                          "activate");
-  g_assert_true (wait_until (main_window_open, NULL));
+  g_assert_true (kouan_test_wait_until (main_window_open, NULL));
 
   window = main_window ();
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
@@ -387,13 +358,13 @@ test_enterprise_switcher (void)
   /* Choose the other one, as the user would in the drop-down. */
   gtk_drop_down_set_selected (dropdown, 1 - selected);
   wait.enterprise_id = kouan_enterprise_get_id (selected == 0 ? second : first);
-  g_assert_true (wait_until (views_follow_enterprise, &wait));
+  g_assert_true (kouan_test_wait_until (views_follow_enterprise, &wait));
   assert_badges_match_server (window);
 
   /* And back, through the window's API: the drop-down follows. */
   kouan_window_set_enterprise_id (window, kouan_enterprise_get_id (selected == 0 ? first : second));
   wait.enterprise_id = kouan_enterprise_get_id (selected == 0 ? first : second);
-  g_assert_true (wait_until (views_follow_enterprise, &wait));
+  g_assert_true (kouan_test_wait_until (views_follow_enterprise, &wait));
   g_assert_cmpuint (gtk_drop_down_get_selected (dropdown), ==, selected);
   assert_badges_match_server (window);
 }
@@ -489,26 +460,26 @@ test_focus_stays_on_screen (void)
 
   kouan_window_show_area (window, "personal");
   _kouan_personal_page_show (personal, "profile");
-  g_assert_true (wait_until (transition_over, window->stack));
-  g_assert_true (wait_until (name_loaded, name));
+  g_assert_true (kouan_test_wait_until (transition_over, window->stack));
+  g_assert_true (kouan_test_wait_until (name_loaded, name));
   before = g_strdup (gtk_editable_get_text (name));
   gtk_editable_set_text (name, "");
 
   /* the personal center is gone from the screen; its save fails its check */
   kouan_window_show_area (window, "insurance");
-  g_assert_true (wait_until (transition_over, window->stack));
+  g_assert_true (kouan_test_wait_until (transition_over, window->stack));
   g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (name)));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (personal), "personal.save", NULL));
   g_assert_true (_kouan_personal_page_get_profile_dirty (personal));
 
   /* the focus is in the area on screen, not in the hidden field */
-  g_assert_true (wait_until (focus_on_screen, window));
+  g_assert_true (kouan_test_wait_until (focus_on_screen, window));
   focus = gtk_root_get_focus (GTK_ROOT (window));
   g_assert_true (focus == NULL || !gtk_widget_is_ancestor (focus, GTK_WIDGET (personal)));
 
   /* the profile as it was */
   kouan_window_show_area (window, "personal");
-  g_assert_true (wait_until (transition_over, window->stack));
+  g_assert_true (kouan_test_wait_until (transition_over, window->stack));
   gtk_editable_set_text (name, before);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (personal), "personal.save", NULL));
   g_assert_false (_kouan_personal_page_get_profile_dirty (personal));
@@ -548,7 +519,7 @@ test_notification_opens_warning (void)
   g_action_group_activate_action (G_ACTION_GROUP (fixture.app), "open-warning",
                                   g_variant_new_int64 (wait.id));
   g_assert_cmpstr (_kouan_window_get_visible_area (window), ==, "warnings");
-  g_assert_true (wait_until (message_opened, &wait));
+  g_assert_true (kouan_test_wait_until (message_opened, &wait));
 
   /* The sync engine's signal for a new unread warning is accepted (on a
    * display without a session bus there is no notification to show). */
@@ -679,7 +650,7 @@ test_offline_banner (void)
 
   kouan_test_server_stop (fixture.server);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sync-now", NULL));
-  g_assert_true (wait_until (offline_banner_shown, window));
+  g_assert_true (kouan_test_wait_until (offline_banner_shown, window));
   g_assert_nonnull (strstr (_kouan_window_get_sync_text (window), "Offline"));
   /* The cached messages stay on screen. */
   g_assert_true (badge_shows (window, KOUAN_MESSAGE_KIND_NOTICE, 0) == FALSE);
@@ -687,8 +658,8 @@ test_offline_banner (void)
   kouan_test_server_restart (fixture.server);
   /* The banner's Retry button. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sync-now", NULL));
-  g_assert_true (wait_until (offline_banner_hidden, window));
-  g_assert_true (wait_until (synced_online, window));
+  g_assert_true (kouan_test_wait_until (offline_banner_hidden, window));
+  g_assert_true (kouan_test_wait_until (synced_online, window));
   g_assert_false (_kouan_window_get_unauthorized_banner_visible (window));
 }
 
@@ -704,7 +675,7 @@ test_logout (void)
   gtk_window_set_default_size (GTK_WINDOW (main_window ()), 1000, 650);
 
   g_action_group_activate_action (G_ACTION_GROUP (fixture.app), "logout", NULL);
-  g_assert_true (wait_until (login_window_open, NULL));
+  g_assert_true (kouan_test_wait_until (login_window_open, NULL));
 
   login = login_window ();
   g_assert_cmpstr (gtk_editable_get_text (_kouan_login_window_get_server_entry (login)), ==,
@@ -735,16 +706,16 @@ test_open_offline (void)
 
   login = present_login (kouan_test_server_get_url (fixture.server), ACCOUNT, PASSWORD);
   kouan_login_window_log_in (login);
-  g_assert_true (wait_until (login_settled, login));
+  g_assert_true (kouan_test_wait_until (login_settled, login));
   g_assert_nonnull (strstr (_kouan_login_window_get_error (login), "Cannot reach"));
 
   /* This account has a cache from the earlier login: offered offline. */
   offline_button = _kouan_login_window_get_offline_button (login);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (offline_button)));
   /* A button only activates once it is on screen, as for a user. */
-  g_assert_true (wait_until (widget_mapped, offline_button));
+  g_assert_true (kouan_test_wait_until (widget_mapped, offline_button));
   gtk_widget_activate (GTK_WIDGET (offline_button));
-  if (!wait_until (main_window_open, NULL))
+  if (!kouan_test_wait_until (main_window_open, NULL))
     g_error ("no window opened offline; the login window says: %s",
              login_window () ? _kouan_login_window_get_error (login_window ()) : "(closed)");
 
@@ -763,7 +734,7 @@ test_open_offline (void)
   }
   g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (_kouan_window_get_enterprise_dropdown (window))),
                     ==, 2);
-  g_assert_true (wait_until (offline_banner_shown, window));
+  g_assert_true (kouan_test_wait_until (offline_banner_shown, window));
   /* Cached unread messages are shown without the server. */
   g_assert_nonnull (_kouan_window_get_badge_text (window, KOUAN_MESSAGE_KIND_NOTICE));
   g_assert_nonnull (_kouan_window_get_badge_text (window, KOUAN_MESSAGE_KIND_WARNING));
@@ -772,7 +743,7 @@ test_open_offline (void)
    * asked to log in again rather than silently failing. */
   kouan_test_server_restart (fixture.server);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sync-now", NULL));
-  g_assert_true (wait_until (unauthorized_banner_shown, window));
+  g_assert_true (kouan_test_wait_until (unauthorized_banner_shown, window));
   g_assert_false (kouan_window_get_offline_banner_visible (window));
 }
 
@@ -871,7 +842,7 @@ test_sync_indicator_counts (void)
 
   g_assert_no_error (error);
   kouan_client_login_async (client, ACCOUNT, PASSWORD, NULL, on_async_done, &result);
-  g_assert_true (wait_until (result_arrived, &result));
+  g_assert_true (kouan_test_wait_until (result_arrived, &result));
   session = kouan_client_login_finish (client, result, &error);
   g_assert_no_error (error);
   g_clear_object (&result);
@@ -889,7 +860,7 @@ test_sync_indicator_counts (void)
   g_signal_connect (sync, "collection-progress", G_CALLBACK (record_indicator_text), indicator);
 
   kouan_sync_run_once_async (sync, NULL, on_async_done, &result);
-  g_assert_true (wait_until (result_arrived, &result));
+  g_assert_true (kouan_test_wait_until (result_arrived, &result));
   g_assert_true (kouan_sync_run_once_finish (sync, result, &error));
   g_assert_no_error (error);
 
@@ -927,7 +898,7 @@ test_login_throttled (void)
   for (guint attempt = 0; attempt < 8; attempt++)
     {
       kouan_login_window_log_in (login);
-      g_assert_true (wait_until (login_settled, login));
+      g_assert_true (kouan_test_wait_until (login_settled, login));
       error = _kouan_login_window_get_error (login);
       if (strstr (error, "Too many failed attempts") != NULL)
         break;
@@ -1009,7 +980,7 @@ test_about_matches_metainfo (void)
   /* Escape closes it */
   g_object_add_weak_pointer (G_OBJECT (about), (gpointer *) &about);
   g_assert_true (press_escape (GTK_WIDGET (about)));
-  g_assert_true (wait_until (pointer_cleared, &about));
+  g_assert_true (kouan_test_wait_until (pointer_cleared, &about));
 }
 
 int
