@@ -17,6 +17,11 @@
  *   - keys pressed through the X server (xdotool, XTest): Tab, Escape,
  *     Return, arrows, Ctrl+F in the message center, the shortcuts of the
  *     window and its pages, short words typed into whatever has the focus;
+ *   - the IC card taken out of the reader and put back (the virtual card
+ *     in a private pcscd, tests/card/README.md), so the window's card
+ *     monitor reports it in the middle of an action, and whatever the walk
+ *     presses with it inserted (绑定IC卡 and its PIN dialog, a wrong PIN,
+ *     unbinding) runs against the server's card CA;
  *
  * while a second session of the same user changes things on the server
  * (the profile's name, the enterprise's name, stars and read marks of
@@ -36,9 +41,9 @@
  * (log out, quit and Ctrl+Q, close the main window and Ctrl+W, leave an
  * enterprise, end a session), the file choosers
  * (a native dialog outside the app), printing and Ctrl+P, links that open a browser,
- * and the IC card: the virtual card goes through the machine's one pcscd,
- * which the card suite uses, and two suites inserting and removing cards
- * at once would fail each other. */
+ * and logging in again by card (it would replace the walk's session).
+ * Without pcscd or the vpcd driver the walk runs without the card and
+ * says so. */
 #include "config.h"
 
 #include <malloc.h>
@@ -48,6 +53,7 @@
 #include <gtk/gtk.h>
 
 #include "kouan-application.h"
+#include "kouan-card-fixture.h"
 #include "kouan-client.h"
 #include "kouan-enterprise.h"
 #include "kouan-store.h"
@@ -84,6 +90,8 @@ static GArray *enterprise_ids; /* gint64 */
 static GPtrArray *enterprise_names;
 static guint mutation_serial;
 static guint offline_steps;  /* > 0: the server is down for that many more steps */
+static KouanCardFixture *card; /* NULL: no pcscd or vpcd driver here */
+static gboolean card_in;
 
 /* --- memory ------------------------------------------------------------ */
 
@@ -521,6 +529,19 @@ go_offline_or_online (void)
   offline_steps = g_rand_int_range (rand_, 5, 40);
 }
 
+/* The virtual card's control channel answers once pcscd has seen the
+ * change; the window's monitor learns it on its own thread. */
+static void
+take_out_or_put_in_card (void)
+{
+  g_autofree char *reply = NULL;
+
+  card_in = !card_in;
+  note ("card %s", card_in ? "put in" : "taken out");
+  reply = kouan_card_fixture_command (card, card_in ? "insert" : "remove");
+  g_assert_nonnull (reply);
+}
+
 static void
 step (void)
 {
@@ -566,6 +587,11 @@ step (void)
   if (dice < 26 && offline_steps == 0)
     {
       go_offline_or_online ();
+      return;
+    }
+  if (card != NULL && dice < 28)
+    {
+      take_out_or_put_in_card ();
       return;
     }
   if (popover != NULL && dice < 36)
@@ -636,7 +662,9 @@ log_writer (GLogLevelFlags   log_level,
 static void
 test_soak (void)
 {
-  const char *args[] = { "--demo", NULL };
+  g_autofree char *card_ca = kouan_card_fixture_file ("card-ca.pem");
+  const char *args[] = { "--demo", "--card-ca", card_ca, NULL };
+  g_autofree char *no_card = kouan_card_fixture_check_requirements ();
   const char *seed_env = g_getenv ("KOUAN_SOAK_SEED");
   const char *seconds_env = g_getenv ("KOUAN_SOAK_SECONDS");
   guint32 seed = seed_env != NULL ? (guint32) g_ascii_strtoull (seed_env, NULL, 10) : g_random_int ();
@@ -664,6 +692,21 @@ test_soak (void)
   g_test_message ("KOUAN_SOAK_SEED=%u", seed);
   rand_ = g_rand_new_with_seed (seed);
   trace = g_string_new ("start");
+
+  /* the card first: the client library reads where pcscd listens once
+   * per process, before the window's card monitor starts */
+  if (no_card == NULL)
+    {
+      card = kouan_card_fixture_new (&error);
+      g_assert_no_error (error);
+      /* the holder fixture, PIN 123456: the walk types other PINs too */
+      kouan_card_fixture_start_card (card, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_true (kouan_card_fixture_wait_card (card, TRUE));
+      card_in = TRUE;
+    }
+  else
+    g_printerr ("soak: %s: the walk inserts and removes no card\n", no_card);
 
   server = kouan_test_server_start (args);
   tmpdir = g_dir_make_tmp ("kouan-soak-XXXXXX", &error);
@@ -754,6 +797,7 @@ test_soak (void)
   for (guint i = 0; i < RECENT; i++)
     g_clear_pointer (&recent[i], g_free);
   g_rand_free (rand_);
+  g_clear_pointer (&card, kouan_card_fixture_free);
 }
 
 int
