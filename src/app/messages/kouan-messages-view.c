@@ -43,6 +43,9 @@ struct _KouanMessagesView
   char               *search_text;      /* NULL: not searching */
 
   GCancellable       *cancellable;
+  guint               search_serial;    /* of the newest search asked for */
+  gboolean            searching;        /* a search runs on a worker */
+  gboolean            search_again;     /* asked for while one ran */
   GQueue              edits;            /* MessageEdit, waiting */
   GHashTable         *pending_stars;    /* id → GINT_TO_POINTER (starred + 1) */
   gboolean            editing;
@@ -118,43 +121,140 @@ kouan_messages_view_current_list (KouanMessagesView *self)
  * the words rather than scroll past hundreds. */
 #define SEARCH_LIMIT 500
 
-/* Runs the search of the field over the cache's index (both tabs: a
- * clerk looks for a 报关单号 whether its notice was read or not; the
- * starred and severity filters apply). */
+/* One search of the field over the cache's index, run on a worker
+ * thread: at 100k messages a common word matches tens of thousands of
+ * rows, and the sync's writer may hold the store meanwhile; the window
+ * keeps drawing and typing while it runs. */
+typedef struct {
+  KouanStore       *store;
+  gint64            enterprise_id;
+  KouanMessageKind  kind;
+  KouanSeverity     min_severity;
+  gboolean          starred_only;
+  char             *text;
+  guint             serial;
+} SearchJob;
+
 static void
-kouan_messages_view_run_search (KouanMessagesView *self)
+search_job_free (gpointer data)
 {
-  g_autoptr(GError) error = NULL;
+  SearchJob *job = data;
+
+  g_clear_object (&job->store);
+  g_free (job->text);
+  g_free (job);
+}
+
+static void
+search_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  SearchJob *job = task_data;
+  GError *error = NULL;
   g_autoptr(GArray) ids = NULL;
   g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GPtrArray) found = g_ptr_array_new ();
+  GPtrArray *found = g_ptr_array_new_with_free_func (g_object_unref);
 
-  if (self->search_text == NULL || self->store == NULL || self->enterprise_id <= 0)
-    {
-      g_list_store_remove_all (self->search_results);
-      return;
-    }
-
-  ids = kouan_store_search_messages_at_least (self->store, self->enterprise_id, self->kind,
-                                              KOUAN_READ_FILTER_ALL, self->starred_only,
-                                              self->min_severity, self->search_text,
+  /* both tabs: a clerk looks for a 报关单号 whether its notice was read
+   * or not; the starred and severity filters apply */
+  ids = kouan_store_search_messages_at_least (job->store, job->enterprise_id, job->kind,
+                                              KOUAN_READ_FILTER_ALL, job->starred_only,
+                                              job->min_severity, job->text,
                                               SEARCH_LIMIT, &error);
   if (ids != NULL && ids->len > 0 &&
-      !kouan_store_load_messages (self->store, self->enterprise_id,
+      !kouan_store_load_messages (job->store, job->enterprise_id,
                                   (const gint64 *) ids->data, ids->len, messages, &error))
     g_clear_pointer (&ids, g_array_unref);
   if (ids == NULL)
     {
-      g_warning ("Cannot search messages: %s", error != NULL ? error->message : "unknown error");
-      g_list_store_remove_all (self->search_results);
+      g_ptr_array_unref (found);
+      g_task_return_error (task, error);
       return;
     }
   for (guint i = 0; i < messages->len; i++)
     if (g_ptr_array_index (messages, i) != NULL)
-      g_ptr_array_add (found, g_ptr_array_index (messages, i));
+      g_ptr_array_add (found, g_object_ref (g_ptr_array_index (messages, i)));
+  g_task_return_pointer (task, found, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void kouan_messages_view_run_search (KouanMessagesView *self);
+static void kouan_messages_view_update_empty_state (KouanMessagesView *self);
+
+static void
+search_done (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  KouanMessagesView *self = KOUAN_MESSAGES_VIEW (source);
+  SearchJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+
+  /* the view was disposed: nothing left to update */
+  if (g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (result))))
+    return;
+
+  self->searching = FALSE;
+  found = g_task_propagate_pointer (G_TASK (result), &error);
+  if (self->search_again)
+    {
+      /* the words, the filters or the cache changed meanwhile */
+      self->search_again = FALSE;
+      kouan_messages_view_run_search (self);
+      return;
+    }
+  if (job->serial != self->search_serial || self->search_text == NULL)
+    return;
+  if (found == NULL)
+    {
+      g_warning ("Cannot search messages: %s", error->message);
+      g_list_store_remove_all (self->search_results);
+      kouan_messages_view_update_empty_state (self);
+      return;
+    }
   g_list_store_splice (self->search_results, 0,
                        g_list_model_get_n_items (G_LIST_MODEL (self->search_results)),
                        found->pdata, found->len);
+  kouan_messages_view_update_empty_state (self);
+}
+
+/* Runs the search of the field (see search_thread), at most one at a
+ * time: asked for while one runs, it runs again once that one is done,
+ * with whatever the field and the filters say then. */
+static void
+kouan_messages_view_run_search (KouanMessagesView *self)
+{
+  g_autoptr(GTask) task = NULL;
+  SearchJob *job;
+
+  self->search_serial++;
+  if (self->search_text == NULL || self->store == NULL || self->enterprise_id <= 0)
+    {
+      self->search_again = FALSE;
+      g_list_store_remove_all (self->search_results);
+      return;
+    }
+  if (self->searching)
+    {
+      self->search_again = TRUE;
+      return;
+    }
+
+  job = g_new0 (SearchJob, 1);
+  job->store = g_object_ref (self->store);
+  job->enterprise_id = self->enterprise_id;
+  job->kind = self->kind;
+  job->min_severity = self->min_severity;
+  job->starred_only = self->starred_only;
+  job->text = g_strdup (self->search_text);
+  job->serial = self->search_serial;
+  self->searching = TRUE;
+  task = g_task_new (self, self->cancellable, search_done, NULL);
+  g_task_set_source_tag (task, kouan_messages_view_run_search);
+  g_task_set_task_data (task, job, search_job_free);
+  g_task_run_in_thread (task, search_thread);
 }
 
 static GListModel *
@@ -222,7 +322,10 @@ kouan_messages_view_update_empty_state (KouanMessagesView *self)
   const char *description;
   guint n_items = g_list_model_get_n_items (G_LIST_MODEL (self->selection));
 
-  gtk_stack_set_visible_child_name (self->list_stack, n_items > 0 ? "list" : "empty");
+  /* no "not found" before the search has answered */
+  gtk_stack_set_visible_child_name (self->list_stack,
+                                    n_items > 0 || (self->search_text != NULL && self->searching)
+                                    ? "list" : "empty");
   if (n_items > 0)
     return;
 
