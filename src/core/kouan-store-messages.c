@@ -797,23 +797,26 @@ _kouan_store_index_messages (sqlite3  *db,
     return FALSE;
   index = kouan_statement_get (db,
     "INSERT INTO messages_fts (rowid, title, body, category)"
-    " SELECT m.rowid, m.title, m.body, m.category FROM messages_fts_pending p"
-    " JOIN messages m ON m.rowid = p.rid", error);
+    " SELECT m.search_key, m.title, m.body, m.category FROM messages_fts_pending p"
+    " JOIN messages m ON m.search_key = p.rid", error);
   if (index == NULL || !kouan_statement_run (index, error))
     return FALSE;
   clear = kouan_statement_get (db, "DELETE FROM messages_fts_pending", error);
   return clear != NULL && kouan_statement_run (clear, error);
 }
 
-/* CROSS JOIN: the index's matches drive the loop. Left to itself the
- * planner walks messages in date order (the ORDER BY's index) and runs
- * the full-text query for every row: seconds at 100k (bench-search). */
+/* CROSS JOIN: the index's matches drive the loop, newest first (the
+ * index is keyed by search_key, store migration 10), and the loop ends
+ * at the limit: no match past the 500th is fetched or sorted. Left to
+ * itself the planner walks messages in date order (the ORDER BY's
+ * index) and runs the full-text query for every row: seconds at 100k
+ * (bench-search). */
 static const char * const search_sql[3] = {
 #define SEARCH_SQL(filter)                                                         \
-  "SELECT m.id FROM messages_fts f CROSS JOIN messages m ON m.rowid = f.rowid"     \
+  "SELECT m.id FROM messages_fts f CROSS JOIN messages m ON m.search_key = f.rowid" \
   " WHERE messages_fts MATCH ?3 AND m.enterprise_id = ?1 AND m.kind = ?2" filter   \
   "   AND (?4 = 0 OR m.starred = 1) AND m.severity_rank >= ?6"                     \
-  " ORDER BY m.created_at DESC, m.id DESC LIMIT ?5"
+  " ORDER BY f.rowid DESC LIMIT ?5"
   SEARCH_SQL (""),
   SEARCH_SQL (" AND m.read = 0"),
   SEARCH_SQL (" AND m.read = 1"),

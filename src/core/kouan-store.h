@@ -55,7 +55,7 @@ typedef enum {
 #define KOUAN_TYPE_STORE (kouan_store_get_type ())
 G_DECLARE_FINAL_TYPE (KouanStore, kouan_store, KOUAN, STORE, GObject)
 
-#define KOUAN_STORE_SCHEMA_VERSION 9
+#define KOUAN_STORE_SCHEMA_VERSION 10
 
 /* Signals:
  *   "changed" (const char *collection, gint64 enterprise_id)

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <glib/gstdio.h>
 
+#include "kouan-cjk-tokenizer.h"
 #include "kouan-client.h"
 #include "kouan-collection.h"
 #include "kouan-enterprise.h"
@@ -1157,6 +1158,87 @@ test_message_actions_cached (Fixture       *fixture,
 }
 
 
+/* Takes the cache at @path back to schema 9 as it was: the message index
+ * keyed by the messages' rowid (store migration 7), no search_key. */
+static void
+revert_migration_10 (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db = NULL;
+  char *message = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_true (kouan_cjk_tokenizer_register (db, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_exec (db,
+    "DROP TRIGGER messages_fts_insert; DROP TRIGGER messages_fts_delete;"
+    "DROP TRIGGER messages_fts_update; DROP TABLE messages_fts;"
+    "DROP INDEX messages_by_search_key; ALTER TABLE messages DROP COLUMN search_key;"
+    "CREATE VIRTUAL TABLE messages_fts USING fts5 (title, body, category,"
+    "  content = 'messages', content_rowid = 'rowid', tokenize = 'kouan_cjk');"
+    "INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');"
+    "CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN"
+    "  INSERT INTO messages_fts_pending (rid, indexed) SELECT NEW.rowid, 0"
+    "    WHERE NOT EXISTS (SELECT 1 FROM messages_fts_pending WHERE rid = NEW.rowid);"
+    "END;"
+    "CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN"
+    "  INSERT INTO messages_fts_pending (rid, indexed, title, body, category)"
+    "    SELECT OLD.rowid, 1, OLD.title, OLD.body, OLD.category"
+    "    WHERE NOT EXISTS (SELECT 1 FROM messages_fts_pending WHERE rid = OLD.rowid);"
+    "END;"
+    "CREATE TRIGGER messages_fts_update AFTER UPDATE OF title, body, category ON messages"
+    "  WHEN (OLD.title, OLD.body, OLD.category) IS NOT (NEW.title, NEW.body, NEW.category) BEGIN"
+    "  INSERT INTO messages_fts_pending (rid, indexed, title, body, category)"
+    "    SELECT OLD.rowid, 1, OLD.title, OLD.body, OLD.category"
+    "    WHERE NOT EXISTS (SELECT 1 FROM messages_fts_pending WHERE rid = OLD.rowid);"
+    "END;"
+    "PRAGMA user_version = 9", NULL, NULL, &message), ==, SQLITE_OK);
+  g_assert_null (message);
+  sqlite3_close (db);
+}
+
+/* A cache of schema 9 with messages in it: migration 10 indexes them
+ * again under the date-ordered key, so a search finds every one, newest
+ * first, and stops at its limit with the newest. */
+static void
+test_migration_10_keys_index_by_date (Fixture       *fixture,
+                                      gconstpointer  data)
+{
+  KouanChangePage *page = page_new (ENTERPRISE, 1);
+  /* ids and dates in different orders: the date decides */
+  const gint64 dates[] = { 1763798400, 1763798400 + 300, 1763798400 + 100, 1763798400 + 200 };
+  g_autoptr(GArray) all = NULL;
+  g_autoptr(GArray) newest = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (dates); i++)
+    {
+      JsonObject *record = message_record (i + 1, "notice", "报关单放行", dates[i], FALSE, FALSE);
+
+      page_add (page, "messages", i + 1, record);
+    }
+  apply_ok (fixture, page);
+  fixture_close (fixture);
+  revert_migration_10 (fixture->path);
+
+  fixture_open (fixture);
+  g_assert_cmpint (kouan_store_get_schema_version (fixture->store), ==, KOUAN_STORE_SCHEMA_VERSION);
+  all = kouan_store_search_messages (fixture->store, ENTERPRISE, KOUAN_MESSAGE_KIND_NOTICE,
+                                     KOUAN_READ_FILTER_ALL, FALSE, "放行", 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (all->len, ==, 4);
+  g_assert_cmpint (g_array_index (all, gint64, 0), ==, 2);
+  g_assert_cmpint (g_array_index (all, gint64, 1), ==, 4);
+  g_assert_cmpint (g_array_index (all, gint64, 2), ==, 3);
+  g_assert_cmpint (g_array_index (all, gint64, 3), ==, 1);
+  newest = kouan_store_search_messages (fixture->store, ENTERPRISE, KOUAN_MESSAGE_KIND_NOTICE,
+                                        KOUAN_READ_FILTER_ALL, FALSE, "放行", 2, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (newest->len, ==, 2);
+  g_assert_cmpint (g_array_index (newest, gint64, 0), ==, 2);
+  g_assert_cmpint (g_array_index (newest, gint64, 1), ==, 4);
+}
+
 /* A cache of schema 8 with warnings already in it: migration 9 gives
  * every row its severity rank, so the severity order and the badge's
  * counts are right at once, without a new pull. */
@@ -1180,6 +1262,7 @@ test_migration_9_ranks_rows (Fixture       *fixture,
   fixture_close (fixture);
 
   /* back to schema 8 as it was */
+  revert_migration_10 (fixture->path);
   g_assert_cmpint (sqlite3_open (fixture->path, &db), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (db,
     "DROP INDEX messages_by_severity; DROP INDEX messages_by_read;"
@@ -1235,6 +1318,7 @@ main (int   argc,
   g_test_add_func ("/store/codec/message-actions", test_message_actions_codec);
   ADD ("/store/messages/actions-cached", test_message_actions_cached);
   ADD ("/store/schema/migration-9", test_migration_9_ranks_rows);
+  ADD ("/store/schema/migration-10", test_migration_10_keys_index_by_date);
   g_test_add_func ("/store/codec/enterprise", test_enterprise_codec);
 
   return g_test_run ();
