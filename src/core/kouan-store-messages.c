@@ -805,16 +805,18 @@ _kouan_store_index_messages (sqlite3  *db,
   return clear != NULL && kouan_statement_run (clear, error);
 }
 
-/* CROSS JOIN: the index's matches drive the loop, newest first (the
- * index is keyed by search_key, store migration 10), and the loop ends
- * at the limit: no match past the 500th is fetched or sorted. Left to
- * itself the planner walks messages in date order (the ORDER BY's
- * index) and runs the full-text query for every row: seconds at 100k
+/* CROSS JOIN: the index's matches drive the loop, newest first, only
+ * those of the kind (the index is keyed by search_key, store migration
+ * 10: ?7 and ?8 are the kind's range of keys), and the loop ends at the
+ * limit: no match past the 500th is fetched or sorted. Left to itself
+ * the planner walks messages in date order (the ORDER BY's index) and
+ * runs the full-text query for every row: seconds at 100k
  * (bench-search). */
 static const char * const search_sql[3] = {
 #define SEARCH_SQL(filter)                                                         \
   "SELECT m.id FROM messages_fts f CROSS JOIN messages m ON m.search_key = f.rowid" \
-  " WHERE messages_fts MATCH ?3 AND m.enterprise_id = ?1 AND m.kind = ?2" filter   \
+  " WHERE messages_fts MATCH ?3 AND f.rowid BETWEEN ?7 AND ?8"                     \
+  "   AND m.enterprise_id = ?1 AND m.kind = ?2" filter                              \
   "   AND (?4 = 0 OR m.starred = 1) AND m.severity_rank >= ?6"                     \
   " ORDER BY f.rowid DESC LIMIT ?5"
   SEARCH_SQL (""),
@@ -876,6 +878,10 @@ kouan_store_search_messages_at_least (KouanStore       *self,
       sqlite3_bind_int (stmt, 4, starred_only ? 1 : 0);
       sqlite3_bind_int64 (stmt, 5, limit > 0 ? (gint64) limit : -1);
       sqlite3_bind_int (stmt, 6, min_severity > KOUAN_SEVERITY_LOW ? min_severity : KOUAN_SEVERITY_NONE);
+      /* the kind's keys: bit 62 set for warnings (store migration 10) */
+      sqlite3_bind_int64 (stmt, 7, kind == KOUAN_MESSAGE_KIND_WARNING ? G_GINT64_CONSTANT (1) << 62 : 0);
+      sqlite3_bind_int64 (stmt, 8, kind == KOUAN_MESSAGE_KIND_WARNING ? G_MAXINT64
+                                                                      : (G_GINT64_CONSTANT (1) << 62) - 1);
       while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
         {
           gint64 id = sqlite3_column_int64 (stmt, 0);

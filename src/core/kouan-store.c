@@ -280,23 +280,29 @@ static const char * const migrations[] = {
   "  (enterprise_id, kind, read, created_at, id, rev, severity_rank);"
   "CREATE INDEX messages_by_severity ON messages"
   "  (enterprise_id, kind, read, severity_rank, created_at, id, rev);",
-  /* 10 (MIGRATION_MESSAGES_SEARCH_KEY): the message index keyed in the
-   * order search results are shown, newest first. @search_key is
-   * created_at × 2²⁹ + the id's low 29 bits (a generated column: nothing
-   * writes it), so the index hands out its matches newest first and a
-   * search stops at its limit instead of fetching and sorting every
-   * match of a common word (tens of thousands at 100k messages). Two
-   * messages collide only if they were made in the same second with ids
-   * 2²⁹ apart; created_at fits until the year 2514. The index is built
-   * again under the new key. */
+  /* 10: the message index keyed in the order search results are
+   * shown, newest first, one kind after the other. @search_key (a
+   * generated column: nothing writes it) is the kind in bit 62 (warnings
+   * 1), created_at × 2²⁸ below it and the id's low 28 bits: the index
+   * hands out a kind's matches (a rowid range) newest first, so a search
+   * stops at its limit instead of fetching and sorting every match of a
+   * common word, and never walks the other kind's matches. The server's
+   * message ids are unique, so two messages of a kind share a key only
+   * if made in the same second with ids 2²⁸ apart (or a server sent one
+   * id to two enterprises): the key is not UNIQUE, so such rows still
+   * sync, and FTS5 keeps both under one rowid (the join finds both; a
+   * word of one deleted may then go missing for the other). created_at
+   * fits until the year 2514. The index is built again under the new
+   * key. */
   "DROP TRIGGER messages_fts_insert;"
   "DROP TRIGGER messages_fts_delete;"
   "DROP TRIGGER messages_fts_update;"
   "DROP TABLE messages_fts;"
   "DELETE FROM messages_fts_pending;"
   "ALTER TABLE messages ADD COLUMN search_key INTEGER"
-  "  GENERATED ALWAYS AS ((created_at << 29) | (id & 536870911)) VIRTUAL;"
-  "CREATE UNIQUE INDEX messages_by_search_key ON messages (search_key);"
+  "  GENERATED ALWAYS AS (((kind = 'warning') << 62) | (created_at << 28) | (id & 268435455))"
+  "  VIRTUAL;"
+  "CREATE INDEX messages_by_search_key ON messages (search_key);"
   "CREATE VIRTUAL TABLE messages_fts USING fts5 (title, body, category,"
   "  content = 'messages', content_rowid = 'search_key', tokenize = 'kouan_cjk');"
   "INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');"

@@ -1217,6 +1217,8 @@ test_migration_10_keys_index_by_date (Fixture       *fixture,
 
       page_add (page, "messages", i + 1, record);
     }
+  /* a warning, newer than all of them, is not a notice */
+  page_add (page, "messages", 5, message_record (5, "warning", "报关单放行", dates[1] + 1, FALSE, FALSE));
   apply_ok (fixture, page);
   fixture_close (fixture);
   revert_migration_10 (fixture->path);
@@ -1237,6 +1239,12 @@ test_migration_10_keys_index_by_date (Fixture       *fixture,
   g_assert_cmpuint (newest->len, ==, 2);
   g_assert_cmpint (g_array_index (newest, gint64, 0), ==, 2);
   g_assert_cmpint (g_array_index (newest, gint64, 1), ==, 4);
+  g_clear_pointer (&all, g_array_unref);
+  all = kouan_store_search_messages (fixture->store, ENTERPRISE, KOUAN_MESSAGE_KIND_WARNING,
+                                     KOUAN_READ_FILTER_ALL, FALSE, "放行", 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (all->len, ==, 1);
+  g_assert_cmpint (g_array_index (all, gint64, 0), ==, 5);
 }
 
 /* A cache of schema 8 with warnings already in it: migration 9 gives
