@@ -24,10 +24,12 @@
 
 static guint scale = 100000;
 static guint rounds = 5;
+static gboolean messages_only = FALSE;
 
 static GOptionEntry entries[] = {
   { "scale", 0, 0, G_OPTION_ARG_INT, &scale, "Risk articles to generate (also notices and warnings)", "N" },
   { "rounds", 0, 0, G_OPTION_ARG_INT, &rounds, "Times each query runs", "N" },
+  { "messages-only", 0, 0, G_OPTION_ARG_NONE, &messages_only, "Only the message search (after the first sync)", NULL },
   { NULL }
 };
 
@@ -454,6 +456,16 @@ main (int argc, char *argv[])
           articles, kouan_bench_seconds_since (start));
   if (articles < scale)
     kouan_bench_die ("only %" G_GINT64_FORMAT " articles cached", articles);
+
+  if (messages_only)
+    {
+      measure_messages (store, kouan_enterprise_get_id (g_ptr_array_index (session->enterprises, 0)));
+      kouan_bench_print_load ("after");
+      g_clear_pointer (&like_stmt, sqlite3_finalize);
+      g_clear_object (&store);
+      kouan_bench_remove_tree (dir);
+      return 0;
+    }
 
   /* one warm-up pass, so both sides start with the pages they need cached */
   measure (store, "(warm-up)", one_char, 1);
