@@ -1139,6 +1139,25 @@ kouan_server_db_is_member (KouanServer *self,
   return member;
 }
 
+GArray *
+kouan_server_db_user_enterprises (KouanServer *self,
+                                  gint64       user_id)
+{
+  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
+    "SELECT enterprise_id FROM memberships WHERE user_id = ?1 ORDER BY enterprise_id");
+  GArray *enterprises = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  while (kouan_server_db_row (self, stmt))
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+
+      g_array_append_val (enterprises, id);
+    }
+  sqlite3_reset (stmt);
+  return enterprises;
+}
+
 JsonObject *
 kouan_server_db_user_json (KouanServer *self,
                            gint64       user_id)

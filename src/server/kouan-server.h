@@ -147,6 +147,10 @@ gint64        kouan_server_db_max_seq     (KouanServer  *self,
 gboolean      kouan_server_db_is_member   (KouanServer  *self,
                                            gint64        user_id,
                                            gint64        enterprise_id);
+/* (transfer full): the enterprises @user_id is a member of (gint64, any
+ * status: the feeds their personal records go into) */
+GArray       *kouan_server_db_user_enterprises (KouanServer *self,
+                                                gint64       user_id);
 /* Forgets the mutation ids applied before @now − KOUAN_MUTATION_RETENTION
  * (Unix seconds); returns how many, or -1 on error (logged). Runs at open
  * and hourly. */
@@ -510,6 +514,11 @@ void          kouan_server_images_install (KouanServer  *self);
 gboolean      kouan_server_images_exists  (KouanServer  *self,
                                            gint64        enterprise_id,
                                            gint64        image_id);
+/* The enterprise of image @image_id when @user_id may see it (is a member
+ * of that enterprise), else 0 */
+gint64        kouan_server_images_member_enterprise (KouanServer *self,
+                                                     gint64       user_id,
+                                                     gint64       image_id);
 /* Stores @data — a PNG or JPEG the server encoded itself (an upload is
  * decoded and re-encoded first) — and returns its id; the same bytes
  * twice give the same id. 0 with @error on failure. No quota is checked

@@ -614,6 +614,249 @@ test_messages (Fixture *f, gconstpointer data)
   g_assert_error (error, KOUAN_STORAGE_ERROR, KOUAN_STORAGE_ERROR_CONSTRAINT);
 }
 
+/* ---- area 5: the personal center ------------------------------------- */
+
+/* SQLite: @uid is a member of @eid (the triggers write a profile's
+ * changes into the user's enterprises; PostgreSQL is told them) */
+static void
+make_member (Fixture *f, gint64 uid, gint64 eid)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sql = NULL;
+
+  if (f->dir == NULL)
+    return;
+  sql = g_strdup_printf ("INSERT INTO memberships (user_id, enterprise_id) VALUES"
+                         " (%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT ")", uid, eid);
+  g_assert_true (kouan_server_db_exec (&f->server, sql, &error));
+  g_assert_no_error (error);
+}
+
+/* SQLite: image @id of enterprise @eid (its images table says whose it is) */
+static void
+make_image (Fixture *f, gint64 id, gint64 eid)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sql = NULL;
+
+  if (f->dir == NULL)
+    return;
+  sql = g_strdup_printf ("INSERT INTO images (id, enterprise_id, sha256, mime, width, height, data,"
+                         " created_at) VALUES (%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT ","
+                         " 'sha%" G_GINT64_FORMAT "', 'image/png', 1, 1, x'00', 1)", id, eid, id);
+  g_assert_true (kouan_server_db_exec (&f->server, sql, &error));
+  g_assert_no_error (error);
+}
+
+/* @out has one change of @collection, of record @uid; its JSON as kept
+ * (PostgreSQL), or NULL when the feed materialises it (SQLite). (On
+ * SQLite a new name is also a change of the "members" record, admin
+ * people's.) */
+static JsonObject *
+personal_change (GArray *out, const char *collection, gint64 uid)
+{
+  g_autoptr(GError) error = NULL;
+  const KouanStoredChange *change = NULL;
+  JsonNode *node;
+
+  for (guint i = 0; i < out->len; i++)
+    if (g_str_equal (CHANGE (out, i)->collection, collection))
+      {
+        g_assert_null (change);
+        change = CHANGE (out, i);
+      }
+  g_assert_nonnull (change);
+  g_assert_cmpint (change->record_id, ==, uid);
+  if (!change->kept)
+    return NULL;
+  node = json_from_string (change->record_json, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (node), "id"), ==, uid);
+  return json_object_ref (json_node_get_object (node));
+}
+
+static void
+test_personal (Fixture *f, gconstpointer data)
+{
+  KouanStorage *s = f->storage;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) out = g_array_new (FALSE, TRUE, sizeof (KouanStoredChange));
+  g_autoptr(GArray) sessions = g_array_new (FALSE, TRUE, sizeof (KouanStoredSession));
+  g_autoptr(JsonObject) record = NULL;
+  g_auto(KouanStoredProfile) profile = { 0 };
+  g_auto(KouanStoredCard) card = { 0 };
+  g_autofree char *hash = NULL;
+  KouanStoredPreferences preferences = { 0 };
+  gint64 alice, bob, id = 0, before = 0;
+  gboolean active = FALSE;
+
+  g_array_set_clear_func (out, (GDestroyNotify) kouan_stored_change_clear);
+  g_array_set_clear_func (sessions, (GDestroyNotify) kouan_stored_session_clear);
+  make_enterprise (f, 1);
+  make_enterprise (f, 2);
+  alice = make_user (s, "alice");
+  bob = make_user (s, "bob");
+  make_member (f, alice, 1);
+  make_member (f, alice, 2);
+  make_member (f, bob, 1);
+  make_image (f, 7, 2);
+
+  /* an unwritten profile */
+  g_assert_true (s->personal->profile_get (s, alice, &profile, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (profile.user_id, ==, alice);
+  g_assert_cmpstr (profile.account, ==, "alice");
+  g_assert_cmpstr (profile.name, ==, "alice");
+  g_assert_cmpstr (profile.gender, ==, "unspecified");
+  g_assert_cmpint (profile.avatar_image, ==, 0);
+  g_assert_cmpint (profile.seal_image, ==, 0);
+  g_assert_cmpstr (profile.phone, ==, "");
+  g_assert_cmpstr (profile.email, ==, "");
+  kouan_stored_profile_clear (&profile);
+  g_assert_true (s->personal->profile_get (s, alice + bob + 100, &profile, &error));
+  g_assert_cmpint (profile.user_id, ==, 0);
+  g_assert_null (profile.name);
+
+  /* written: a change for alice in each of her enterprises, none for bob */
+  g_assert_true (s->feed->changes_newest_all (s, &before, &error));
+  {
+    KouanStoredProfile put = {
+      .user_id = alice, .name = (char *) "王明", .gender = (char *) "male",
+      .avatar_image = 7, .avatar_enterprise = 2, .phone = (char *) "138 1762 5031",
+      .email = (char *) "wangming@example.com",
+    };
+
+    g_assert_true (s->personal->profile_put (s, &put, (gint64[]) { 1, 2 }, 2, &error));
+    g_assert_no_error (error);
+  }
+  g_assert_true (s->personal->profile_get (s, alice, &profile, &error));
+  g_assert_cmpstr (profile.account, ==, "alice");
+  g_assert_cmpstr (profile.name, ==, "王明");
+  g_assert_cmpstr (profile.gender, ==, "male");
+  g_assert_cmpint (profile.avatar_image, ==, 7);
+  g_assert_cmpint (profile.avatar_enterprise, ==, 2);
+  g_assert_cmpint (profile.seal_image, ==, 0);
+  g_assert_cmpint (profile.seal_enterprise, ==, 0);
+  g_assert_cmpstr (profile.phone, ==, "138 1762 5031");
+  g_assert_cmpstr (profile.email, ==, "wangming@example.com");
+  kouan_stored_profile_clear (&profile);
+  for (gint64 eid = 1; eid <= 2; eid++)
+    {
+      page (s, eid, alice, before, 10, NULL, out);
+      record = personal_change (out, "profile", alice);
+      if (record != NULL)
+        {
+          g_assert_cmpstr (json_object_get_string_member (record, "account"), ==, "alice");
+          g_assert_cmpstr (json_object_get_string_member (record, "name"), ==, "王明");
+          g_assert_cmpstr (json_object_get_string_member (record, "gender"), ==, "male");
+          g_assert_cmpint (json_object_get_int_member (record, "avatar_image"), ==, 7);
+          g_assert_cmpint (json_object_get_int_member (record, "avatar_enterprise"), ==, 2);
+          g_assert_true (json_object_get_null_member (record, "seal_image"));
+          g_assert_true (json_object_get_null_member (record, "seal_enterprise"));
+          g_assert_cmpstr (json_object_get_string_member (record, "phone"), ==, "138 1762 5031");
+          g_assert_cmpstr (json_object_get_string_member (record, "email"), ==, "wangming@example.com");
+        }
+      g_clear_pointer (&record, json_object_unref);
+    }
+  page (s, 1, bob, before, 10, NULL, out);
+  for (guint i = 0; i < out->len; i++)
+    g_assert_cmpstr (CHANGE (out, i)->collection, !=, "profile");
+
+  /* preferences: the defaults until written, per enterprise */
+  g_assert_true (s->personal->preferences_get (s, 1, alice, &preferences, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (preferences.user_id, ==, alice);
+  g_assert_cmpint (preferences.enterprise_id, ==, 1);
+  for (guint i = 0; i < KOUAN_STORED_PREFERENCES_N; i++)
+    g_assert_cmpint (preferences.values[i], ==,
+                     !g_str_equal (kouan_stored_preference_names[i], "autofill_consignee"));
+  g_assert_true (s->feed->changes_newest_all (s, &before, &error));
+  preferences.values[1] = FALSE;   /* check_hs_codes */
+  preferences.values[3] = TRUE;    /* autofill_consignee */
+  g_assert_true (s->personal->preferences_put (s, &preferences, &error));
+  g_assert_no_error (error);
+  memset (&preferences, 0, sizeof preferences);
+  g_assert_true (s->personal->preferences_get (s, 1, alice, &preferences, &error));
+  g_assert_true (preferences.values[0]);
+  g_assert_false (preferences.values[1]);
+  g_assert_true (preferences.values[3]);
+  g_assert_true (s->personal->preferences_get (s, 2, alice, &preferences, &error));
+  g_assert_true (preferences.values[1]);
+  g_assert_false (preferences.values[3]);
+  page (s, 1, alice, before, 10, NULL, out);
+  record = personal_change (out, "preferences", alice);
+  if (record != NULL)
+    {
+      g_assert_false (json_object_get_boolean_member (record, "check_hs_codes"));
+      g_assert_true (json_object_get_boolean_member (record, "autofill_consignee"));
+      g_assert_true (json_object_get_boolean_member (record, "confirm_submit"));
+    }
+  g_clear_pointer (&record, json_object_unref);
+  page (s, 2, alice, before, 10, NULL, out);
+  g_assert_cmpuint (out->len, ==, 0);
+  page (s, 1, bob, before, 10, NULL, out);
+  g_assert_cmpuint (out->len, ==, 0);
+
+  /* the password */
+  g_assert_true (s->personal->password_set (s, alice, "new-hash", &error));
+  g_assert_true (s->auth->user_for_login (s, "alice", &id, &hash, &active, &error));
+  g_assert_cmpstr (hash, ==, "new-hash");
+  g_clear_pointer (&hash, g_free);
+  g_assert_true (s->auth->user_for_login (s, "bob", &id, &hash, &active, &error));
+  g_assert_cmpstr (hash, ==, "hash-of-secret");
+  g_assert_no_error (error);
+
+  /* sessions: every one of the user's, the most recently used first */
+  g_assert_true (s->auth->session_insert (s, "a1", alice, "password", 1000, 9000, &error));
+  g_assert_true (s->auth->session_insert (s, "a2", alice, "card", 1001, 1100, &error));
+  g_assert_true (s->auth->session_insert (s, "b1", bob, "password", 1002, 9000, &error));
+  g_assert_true (s->auth->session_touch (s, "a1", 2000, &error));
+  g_assert_true (s->personal->sessions_list (s, alice, sessions, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (sessions->len, ==, 2);
+  g_assert_cmpstr (g_array_index (sessions, KouanStoredSession, 0).token_sha256, ==, "a1");
+  g_assert_cmpint (g_array_index (sessions, KouanStoredSession, 0).last_seen, ==, 2000);
+  g_assert_cmpint (g_array_index (sessions, KouanStoredSession, 0).created_at, ==, 1000);
+  g_assert_cmpstr (g_array_index (sessions, KouanStoredSession, 1).token_sha256, ==, "a2");
+  g_assert_cmpstr (g_array_index (sessions, KouanStoredSession, 1).method, ==, "card");
+  g_assert_cmpint (g_array_index (sessions, KouanStoredSession, 1).expires_at, ==, 1100);
+  g_assert_cmpint (g_array_index (sessions, KouanStoredSession, 1).user_id, ==, alice);
+
+  /* the account's card, and what a login noted of it */
+  g_assert_true (s->personal->account_card (s, alice, &card, &error));
+  g_assert_null (card.fingerprint);
+  g_assert_true (s->card->certificate_bind (s, "fp-old", alice, 100, &error));
+  g_assert_true (s->card->certificate_bind (s, "fp-new", alice, 200, &error));
+  g_assert_true (s->personal->account_card (s, alice, &card, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (card.fingerprint, ==, "fp-new");
+  g_assert_cmpint (card.bound_at, ==, 200);
+  g_assert_null (card.holder);
+  g_assert_cmpint (card.not_after, ==, 0);
+  kouan_stored_card_clear (&card);
+  g_assert_true (s->personal->card_details_note (s, "fp-new", "测试持卡人", 2366841600, &error));
+  g_assert_true (s->personal->card_details_note (s, "fp-new", "测试持卡人", 2366841601, &error));
+  g_assert_no_error (error);
+  g_assert_true (s->personal->account_card (s, alice, &card, &error));
+  g_assert_cmpstr (card.holder, ==, "测试持卡人");
+  g_assert_cmpint (card.not_after, ==, 2366841601);
+  kouan_stored_card_clear (&card);
+  g_assert_true (s->personal->account_card (s, bob, &card, &error));
+  g_assert_null (card.fingerprint);
+
+  /* a gender is checked by the schema on both backends, and a refused
+   * write leaves the profile as it was */
+  {
+    KouanStoredProfile put = {
+      .user_id = alice, .name = (char *) "改名", .gender = (char *) "other",
+      .phone = (char *) "", .email = (char *) "",
+    };
+
+    g_assert_false (s->personal->profile_put (s, &put, (gint64[]) { 1 }, 1, &error));
+    g_assert_error (error, KOUAN_STORAGE_ERROR, KOUAN_STORAGE_ERROR_CONSTRAINT);
+  }
+}
+
 /* ---- area 9: the audit log ------------------------------------------- */
 
 static void
@@ -931,6 +1174,7 @@ main (int argc, char *argv[])
   g_test_add ("/storage/sqlite/mutation-ids", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_mutation_ids, fixture_teardown);
   g_test_add ("/storage/sqlite/feed", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_feed, fixture_teardown);
   g_test_add ("/storage/sqlite/messages", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_messages, fixture_teardown);
+  g_test_add ("/storage/sqlite/personal", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_personal, fixture_teardown);
   g_test_add ("/storage/sqlite/audit", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_audit, fixture_teardown);
 
   if (!kouan_test_pg_available ())
@@ -947,6 +1191,7 @@ main (int argc, char *argv[])
   g_test_add ("/storage/postgres/mutation-ids", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_mutation_ids, fixture_teardown);
   g_test_add ("/storage/postgres/feed", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_feed, fixture_teardown);
   g_test_add ("/storage/postgres/messages", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_messages, fixture_teardown);
+  g_test_add ("/storage/postgres/personal", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_personal, fixture_teardown);
   g_test_add ("/storage/postgres/audit", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_audit, fixture_teardown);
   g_test_add_func ("/storage/postgres/feed-same-record", test_feed_same_record);
   g_test_add_func ("/storage/postgres/feed-late-commit", test_feed_late_commit);

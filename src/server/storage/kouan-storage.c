@@ -152,3 +152,18 @@ kouan_storage_like_prefix (const char *text)
   g_string_append_c (pattern, '%');
   return g_string_free (pattern, FALSE);
 }
+
+const char *const kouan_stored_preference_names[KOUAN_STORED_PREFERENCES_N] = {
+  "remember_last", "check_hs_codes", "warn_duplicates", "autofill_consignee", "confirm_submit",
+};
+
+void
+kouan_stored_profile_clear (KouanStoredProfile *profile)
+{
+  g_clear_pointer (&profile->account, g_free);
+  g_clear_pointer (&profile->name, g_free);
+  g_clear_pointer (&profile->gender, g_free);
+  g_clear_pointer (&profile->phone, g_free);
+  g_clear_pointer (&profile->email, g_free);
+  memset (profile, 0, sizeof *profile);
+}

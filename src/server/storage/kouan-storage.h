@@ -257,6 +257,80 @@ typedef struct {
                                 GError **error);
 } KouanStorageFeed;
 
+/* ---- area 5: the personal center ------------------------------------- */
+
+/* A user's profile (docs/api.md, "profile"): users.name and the row of
+ * profiles (gender "unspecified", empty phone and e-mail, no images until
+ * written). An image is referenced with the enterprise whose images route
+ * serves it (the images area says which; the SQLite backend reads it from
+ * its images table). */
+typedef struct {
+  gint64  user_id;            /* 0: no such user */
+  char   *account;
+  char   *name;
+  char   *gender;             /* "unspecified", "male" or "female" */
+  gint64  avatar_image;       /* 0: none */
+  gint64  avatar_enterprise;  /* 0 without an image */
+  gint64  seal_image;         /* the declarant's seal: 0: none */
+  gint64  seal_enterprise;
+  char   *phone;
+  char   *email;
+} KouanStoredProfile;
+
+void kouan_stored_profile_clear (KouanStoredProfile *profile);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (KouanStoredProfile, kouan_stored_profile_clear)
+
+/* The declaration preferences of one user in one enterprise (docs/api.md,
+ * "preferences"), in the order of kouan_stored_preference_names */
+#define KOUAN_STORED_PREFERENCES_N 5
+extern const char *const kouan_stored_preference_names[KOUAN_STORED_PREFERENCES_N];
+
+typedef struct {
+  gint64    user_id;
+  gint64    enterprise_id;
+  gboolean  values[KOUAN_STORED_PREFERENCES_N];
+} KouanStoredPreferences;
+
+/* Every write records its change of the feed itself: the SQLite triggers
+ * (the feed materialises the record), or the PostgreSQL backend with the
+ * record's JSON as written. A profile and preferences are changes for
+ * their user only. */
+typedef struct {
+  /* *out is zeroed and left so (user_id 0) when there is no such user */
+  gboolean (*profile_get)     (KouanStorage *storage, gint64 user_id,
+                               KouanStoredProfile *out, GError **error);
+  /* Writes every member of @profile but account (the user must exist),
+   * a change of "profile" in each of @enterprises (@n_enterprises ids:
+   * the user's; the SQLite triggers find them themselves) */
+  gboolean (*profile_put)     (KouanStorage *storage, const KouanStoredProfile *profile,
+                               const gint64 *enterprises, guint n_enterprises,
+                               GError **error);
+  /* The stored preferences, or the defaults (everything on but
+   * autofill_consignee) when none were written */
+  gboolean (*preferences_get) (KouanStorage *storage, gint64 enterprise_id,
+                               gint64 user_id, KouanStoredPreferences *out,
+                               GError **error);
+  gboolean (*preferences_put) (KouanStorage *storage,
+                               const KouanStoredPreferences *preferences,
+                               GError **error);
+
+  /* The account page's IC card: the most recently bound active card of
+   * @user_id, its holder and expiry as noted by card_details_note (holder
+   * NULL, not_after 0 when none were); out->fingerprint NULL: no card */
+  gboolean (*account_card)      (KouanStorage *storage, gint64 user_id,
+                                 KouanStoredCard *out, GError **error);
+  /* Notes a certificate's holder and expiry (a login or binding with it) */
+  gboolean (*card_details_note) (KouanStorage *storage, const char *fingerprint,
+                                 const char *holder, gint64 not_after,
+                                 GError **error);
+  gboolean (*password_set)      (KouanStorage *storage, gint64 user_id,
+                                 const char *password_hash, GError **error);
+  /* Appends to @out (KouanStoredSession) every session of @user_id,
+   * expired or not, the most recently used first */
+  gboolean (*sessions_list)     (KouanStorage *storage, gint64 user_id,
+                                 GArray *out, GError **error);
+} KouanStoragePersonal;
+
 /* ---- area 4: messages ------------------------------------------------ */
 
 /* A message as one user sees it (read and starred are that user's). */
@@ -353,13 +427,12 @@ typedef struct {
 
 /* ---- areas 5–8: not behind the boundary yet -------------------------
  *
- * Personal center, admin people (roles, departments, staff,
+ * Admin people (roles, departments, staff,
  * grants, join requests), enterprise settings (and showcase), insurance
  * and images still run their SQL in their kouan-server-*.c
  * through kouan_server_db_*() on the SQLite connection. Each gets its
  * table of functions here when it is ported; until then both backends
  * leave it NULL and PostgreSQL refuses to start (docs/architecture.md). */
-typedef struct _KouanStoragePersonal    KouanStoragePersonal;
 typedef struct _KouanStoragePeople      KouanStoragePeople;
 typedef struct _KouanStorageEnterprise  KouanStorageEnterprise;
 typedef struct _KouanStorageInsurance   KouanStorageInsurance;

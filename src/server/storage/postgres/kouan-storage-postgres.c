@@ -119,6 +119,38 @@ static const char *const migrations[] = {
   /* 5: messages you can act on: the record's "actions" (docs/api.md),
    * written by the server's own code only; NULL for none */
   "ALTER TABLE messages ADD COLUMN actions jsonb;",
+  /* 8 (numbered at the merge: after insurance and enterprise settings):
+   * the personal center (kouan-storage-postgres-personal.c). A profile
+   * keeps the enterprise whose images route serves each of its images
+   * (no images table until that area is ported); preferences are per
+   * user and enterprise (no foreign key to enterprises until they are
+   * ported); card_certificate_details: what a login or binding noted of
+   * a certificate, shown on the account page. */
+  "CREATE TABLE profiles ("
+  "  user_id bigint PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,"
+  "  gender text NOT NULL DEFAULT 'unspecified'"
+  "    CHECK (gender IN ('unspecified', 'male', 'female')),"
+  "  avatar_image bigint,"
+  "  avatar_enterprise bigint,"
+  "  seal_image bigint,"
+  "  seal_enterprise bigint,"
+  "  phone text NOT NULL DEFAULT '',"
+  "  email text NOT NULL DEFAULT '',"
+  "  CHECK ((avatar_image IS NULL) = (avatar_enterprise IS NULL)),"
+  "  CHECK ((seal_image IS NULL) = (seal_enterprise IS NULL)));"
+  "CREATE TABLE declaration_preferences ("
+  "  enterprise_id bigint NOT NULL,"
+  "  user_id bigint NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
+  "  remember_last boolean NOT NULL DEFAULT true,"
+  "  check_hs_codes boolean NOT NULL DEFAULT true,"
+  "  warn_duplicates boolean NOT NULL DEFAULT true,"
+  "  autofill_consignee boolean NOT NULL DEFAULT false,"
+  "  confirm_submit boolean NOT NULL DEFAULT true,"
+  "  PRIMARY KEY (enterprise_id, user_id));"
+  "CREATE TABLE card_certificate_details ("
+  "  fingerprint text PRIMARY KEY,"
+  "  holder text NOT NULL,"
+  "  not_after bigint NOT NULL);",
 };
 
 static gboolean
@@ -1114,6 +1146,7 @@ kouan_storage_postgres_open (const char  *uri,
   self->parent.auth = &auth_area;
   self->parent.card = &card_area;
   self->parent.feed = &feed_area;
+  self->parent.personal = &_kouan_storage_pg_personal;
   self->parent.messages = &_kouan_storage_pg_messages;
   self->parent.audit = &_kouan_storage_pg_audit;
   self->parent.begin = pg_begin;

@@ -25,6 +25,7 @@ gboolean      _kouan_storage_sqlite_fail (KouanStorage   *storage,
                                           GError        **error,
                                           const char     *what);
 
+extern const KouanStoragePersonal _kouan_storage_sqlite_personal;
 extern const KouanStorageMessages _kouan_storage_sqlite_messages;
 extern const KouanStorageAudit    _kouan_storage_sqlite_audit;
 

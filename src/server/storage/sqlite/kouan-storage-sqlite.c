@@ -904,6 +904,7 @@ kouan_storage_sqlite_new (sqlite3 *db)
   self->parent.auth = &auth_area;
   self->parent.card = &card_area;
   self->parent.feed = &feed_area;
+  self->parent.personal = &_kouan_storage_sqlite_personal;
   self->parent.messages = &_kouan_storage_sqlite_messages;
   self->parent.audit = &_kouan_storage_sqlite_audit;
   self->parent.begin = sqlite_begin;
