@@ -1139,6 +1139,32 @@ kouan_server_db_is_member (KouanServer *self,
   return member;
 }
 
+gboolean
+kouan_server_db_membership_end (KouanServer  *self,
+                                gint64        user_id,
+                                gint64        enterprise_id,
+                                GError      **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (!kouan_server_db_begin (self, error))
+    return FALSE;
+  stmt = kouan_server_db_stmt (self, "DELETE FROM grants WHERE user_id = ?1 AND enterprise_id = ?2");
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  sqlite3_bind_int64 (stmt, 2, enterprise_id);
+  if (kouan_server_db_step_done (self, stmt, error))
+    {
+      stmt = kouan_server_db_stmt (self,
+        "DELETE FROM memberships WHERE user_id = ?1 AND enterprise_id = ?2");
+      sqlite3_bind_int64 (stmt, 1, user_id);
+      sqlite3_bind_int64 (stmt, 2, enterprise_id);
+      if (kouan_server_db_step_done (self, stmt, error) && kouan_server_db_commit (self, error))
+        return TRUE;
+    }
+  kouan_server_db_rollback (self);
+  return FALSE;
+}
+
 GArray *
 kouan_server_db_user_enterprises (KouanServer *self,
                                   gint64       user_id)

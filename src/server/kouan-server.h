@@ -151,6 +151,12 @@ gboolean      kouan_server_db_is_member   (KouanServer  *self,
  * status: the feeds their personal records go into) */
 GArray       *kouan_server_db_user_enterprises (KouanServer *self,
                                                 gint64       user_id);
+/* Ends @user_id's membership of @enterprise_id and their grants there,
+ * in one transaction (admin people's tables) */
+gboolean      kouan_server_db_membership_end (KouanServer  *self,
+                                              gint64        user_id,
+                                              gint64        enterprise_id,
+                                              GError      **error);
 /* Forgets the mutation ids applied before @now − KOUAN_MUTATION_RETENTION
  * (Unix seconds); returns how many, or -1 on error (logged). Runs at open
  * and hourly. */

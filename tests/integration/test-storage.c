@@ -857,6 +857,180 @@ test_personal (Fixture *f, gconstpointer data)
   }
 }
 
+/* The certification record of the one change of @collection in @out, as
+ * kept (PostgreSQL), or NULL (SQLite: the feed materialises it) */
+static void
+assert_certification_change (GArray *out, gint64 eid, const char *status)
+{
+  g_autoptr(JsonObject) record = personal_change (out, "certification", eid);
+
+  if (record != NULL)
+    g_assert_cmpstr (json_object_get_string_member (record, "status"), ==, status);
+}
+
+static void
+test_personal_enterprises (Fixture *f, gconstpointer data)
+{
+  KouanStorage *s = f->storage;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) out = g_array_new (FALSE, TRUE, sizeof (KouanStoredChange));
+  g_autoptr(GArray) found = g_array_new (FALSE, TRUE, sizeof (KouanStoredEnterpriseRef));
+  g_autoptr(GArray) requests = g_array_new (FALSE, TRUE, sizeof (KouanStoredJoinRequest));
+  g_autoptr(GArray) pending = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_auto(KouanStoredEnterpriseRef) enterprise = { 0 };
+  g_auto(KouanStoredJoinRequest) request = { 0 };
+  g_auto(KouanStoredCertification) certification = { 0 };
+  gint64 alice, bob, e1 = 0, e2 = 0, rid = 0, before = 0;
+  gboolean is_pending = TRUE, decided = FALSE;
+  KouanStoredCertification form = {
+    .legal_representative = (char *) "王明", .licence_number = (char *) "91310000MA1K000001",
+    .licence_image = 9, .contact = (char *) "021-5555 0101", .submitted_at = 1700000000,
+  };
+
+  g_array_set_clear_func (out, (GDestroyNotify) kouan_stored_change_clear);
+  g_array_set_clear_func (found, (GDestroyNotify) kouan_stored_enterprise_ref_clear);
+  g_array_set_clear_func (requests, (GDestroyNotify) kouan_stored_join_request_clear);
+  alice = make_user (s, "alice");
+  bob = make_user (s, "bob");
+
+  /* a new enterprise: its certification enters its feed */
+  g_assert_true (s->feed->changes_newest_all (s, &before, &error));
+  g_assert_true (s->personal->enterprise_add (s, "上海浦江贸易有限公司", "91310000MA1K000001", FALSE,
+                                              &e1, &error));
+  g_assert_no_error (error);
+  g_assert_true (s->personal->enterprise_add (s, "深圳前海华诚供应链管理有限公司", "91440300MA1K000002",
+                                              TRUE, &e2, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (e1, >, 0);
+  g_assert_cmpint (e2, >, e1);
+  page (s, e1, alice, before, 10, NULL, out);
+  assert_certification_change (out, e1, "none");
+  page (s, e2, alice, before, 10, NULL, out);
+  assert_certification_change (out, e2, "certified");
+  /* a credit code is an enterprise's alone */
+  g_assert_false (s->personal->enterprise_add (s, "另一家", "91310000MA1K000001", FALSE, NULL, &error));
+  g_assert_error (error, KOUAN_STORAGE_ERROR, KOUAN_STORAGE_ERROR_CONSTRAINT);
+  g_clear_error (&error);
+
+  /* found by credit code, or by a part of the name (by name, wildcards
+   * matching themselves) */
+  g_assert_true (s->personal->enterprises_search (s, "91440300MA1K000002", NULL, 0, found, &error));
+  g_assert_cmpuint (found->len, ==, 1);
+  g_assert_cmpint (g_array_index (found, KouanStoredEnterpriseRef, 0).id, ==, e2);
+  g_assert_cmpstr (g_array_index (found, KouanStoredEnterpriseRef, 0).name, ==, "深圳前海华诚供应链管理有限公司");
+  g_assert_true (g_array_index (found, KouanStoredEnterpriseRef, 0).certified);
+  g_array_set_size (found, 0);
+  g_assert_true (s->personal->enterprises_search (s, NULL, "有限公司", 20, found, &error));
+  g_assert_cmpuint (found->len, ==, 2);
+  g_assert_cmpint (g_array_index (found, KouanStoredEnterpriseRef, 0).id, ==, e1);
+  g_assert_cmpstr (g_array_index (found, KouanStoredEnterpriseRef, 0).credit_code, ==, "91310000MA1K000001");
+  g_assert_false (g_array_index (found, KouanStoredEnterpriseRef, 0).certified);
+  g_array_set_size (found, 0);
+  g_assert_true (s->personal->enterprises_search (s, NULL, "有限公司", 1, found, &error));
+  g_assert_cmpuint (found->len, ==, 1);
+  g_array_set_size (found, 0);
+  g_assert_true (s->personal->enterprises_search (s, NULL, "%司", 20, found, &error));
+  g_assert_cmpuint (found->len, ==, 0);
+  g_assert_no_error (error);
+  g_assert_true (s->personal->enterprise_get (s, e1, &enterprise, &error));
+  g_assert_cmpint (enterprise.id, ==, e1);
+  g_assert_cmpstr (enterprise.name, ==, "上海浦江贸易有限公司");
+  kouan_stored_enterprise_ref_clear (&enterprise);
+  g_assert_true (s->personal->enterprise_get (s, e2 + 100, &enterprise, &error));
+  g_assert_cmpint (enterprise.id, ==, 0);
+
+  /* a join request */
+  g_assert_true (s->personal->join_request_pending (s, alice, e1, &is_pending, &error));
+  g_assert_false (is_pending);
+  g_assert_true (s->personal->join_request_create (s, alice, e1, 1700000100, &rid, &error));
+  g_assert_no_error (error);
+  g_assert_true (s->personal->join_request_pending (s, alice, e1, &is_pending, &error));
+  g_assert_true (is_pending);
+  g_assert_true (s->personal->join_request_pending (s, bob, e1, &is_pending, &error));
+  g_assert_false (is_pending);
+  g_assert_true (s->personal->join_request_get (s, rid, &request, &error));
+  g_assert_cmpint (request.id, ==, rid);
+  g_assert_cmpint (request.user_id, ==, alice);
+  g_assert_cmpstr (request.status, ==, "pending");
+  g_assert_cmpint (request.created_at, ==, 1700000100);
+  g_assert_cmpint (request.decided_at, ==, 0);
+  g_assert_cmpint (request.enterprise.id, ==, e1);
+  g_assert_cmpstr (request.enterprise.credit_code, ==, "91310000MA1K000001");
+  kouan_stored_join_request_clear (&request);
+  g_assert_true (s->personal->join_request_get (s, rid + 100, &request, &error));
+  g_assert_cmpint (request.id, ==, 0);
+  g_assert_true (s->personal->join_request_create (s, alice, e2, 1700000200, &rid, &error));
+  g_assert_true (s->personal->join_requests_list (s, alice, 100, requests, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (requests->len, ==, 2);
+  g_assert_cmpint (g_array_index (requests, KouanStoredJoinRequest, 0).id, ==, rid);
+  g_assert_cmpint (g_array_index (requests, KouanStoredJoinRequest, 0).enterprise.id, ==, e2);
+  g_assert_cmpint (g_array_index (requests, KouanStoredJoinRequest, 1).enterprise.id, ==, e1);
+  g_array_set_size (requests, 0);
+  g_assert_true (s->personal->join_requests_list (s, bob, 100, requests, &error));
+  g_assert_cmpuint (requests->len, ==, 0);
+
+  /* certification: none, submitted, approved once */
+  g_assert_true (s->personal->certification_get (s, e1, &certification, &error));
+  g_assert_cmpint (certification.enterprise_id, ==, e1);
+  g_assert_false (certification.certified);
+  g_assert_null (certification.status);
+  kouan_stored_certification_clear (&certification);
+  g_assert_true (s->personal->certification_get (s, e2 + 100, &certification, &error));
+  g_assert_cmpint (certification.enterprise_id, ==, 0);
+  g_assert_true (s->feed->changes_newest_all (s, &before, &error));
+  form.enterprise_id = e1;
+  form.submitted_by = alice;
+  g_assert_true (s->personal->certification_submit (s, &form, &error));
+  g_assert_no_error (error);
+  g_assert_true (s->personal->certification_get (s, e1, &certification, &error));
+  g_assert_cmpstr (certification.status, ==, "pending");
+  g_assert_cmpstr (certification.legal_representative, ==, "王明");
+  g_assert_cmpstr (certification.licence_number, ==, "91310000MA1K000001");
+  g_assert_cmpint (certification.licence_image, ==, 9);
+  g_assert_cmpstr (certification.contact, ==, "021-5555 0101");
+  g_assert_cmpint (certification.submitted_by, ==, alice);
+  g_assert_cmpint (certification.submitted_at, ==, 1700000000);
+  g_assert_null (certification.reason);
+  g_assert_cmpint (certification.decided_at, ==, 0);
+  kouan_stored_certification_clear (&certification);
+  page (s, e1, bob, before, 10, NULL, out);
+  assert_certification_change (out, e1, "pending");
+  g_assert_true (s->personal->certifications_pending (s, pending, &error));
+  g_assert_cmpuint (pending->len, ==, 1);
+  g_assert_cmpint (g_array_index (pending, gint64, 0), ==, e1);
+
+  g_assert_true (s->feed->changes_newest_all (s, &before, &error));
+  g_assert_true (s->personal->certification_decide (s, e1, TRUE, "ignored", 1700000500,
+                                                    &decided, &error));
+  g_assert_no_error (error);
+  g_assert_true (decided);
+  g_assert_true (s->personal->certification_get (s, e1, &certification, &error));
+  g_assert_true (certification.certified);
+  g_assert_cmpstr (certification.status, ==, "certified");
+  g_assert_null (certification.reason);
+  g_assert_cmpint (certification.decided_at, ==, 1700000500);
+  kouan_stored_certification_clear (&certification);
+  page (s, e1, alice, before, 10, NULL, out);
+  assert_certification_change (out, e1, "certified");
+  g_assert_true (s->personal->certification_decide (s, e1, FALSE, "late", 1700000600, &decided, &error));
+  g_assert_false (decided);
+  g_array_set_size (pending, 0);
+  g_assert_true (s->personal->certifications_pending (s, pending, &error));
+  g_assert_cmpuint (pending->len, ==, 0);
+
+  /* rejected with its reason */
+  form.enterprise_id = e2;
+  g_assert_true (s->personal->certification_submit (s, &form, &error));
+  g_assert_true (s->personal->certification_decide (s, e2, FALSE, "号码不一致", 1700000700,
+                                                    &decided, &error));
+  g_assert_no_error (error);
+  g_assert_true (decided);
+  g_assert_true (s->personal->certification_get (s, e2, &certification, &error));
+  g_assert_cmpstr (certification.status, ==, "rejected");
+  g_assert_cmpstr (certification.reason, ==, "号码不一致");
+}
+
 /* ---- area 9: the audit log ------------------------------------------- */
 
 static void
@@ -1175,6 +1349,7 @@ main (int argc, char *argv[])
   g_test_add ("/storage/sqlite/feed", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_feed, fixture_teardown);
   g_test_add ("/storage/sqlite/messages", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_messages, fixture_teardown);
   g_test_add ("/storage/sqlite/personal", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_personal, fixture_teardown);
+  g_test_add ("/storage/sqlite/personal-enterprises", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_personal_enterprises, fixture_teardown);
   g_test_add ("/storage/sqlite/audit", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_audit, fixture_teardown);
 
   if (!kouan_test_pg_available ())
@@ -1192,6 +1367,7 @@ main (int argc, char *argv[])
   g_test_add ("/storage/postgres/feed", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_feed, fixture_teardown);
   g_test_add ("/storage/postgres/messages", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_messages, fixture_teardown);
   g_test_add ("/storage/postgres/personal", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_personal, fixture_teardown);
+  g_test_add ("/storage/postgres/personal-enterprises", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_personal_enterprises, fixture_teardown);
   g_test_add ("/storage/postgres/audit", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_audit, fixture_teardown);
   g_test_add_func ("/storage/postgres/feed-same-record", test_feed_same_record);
   g_test_add_func ("/storage/postgres/feed-late-commit", test_feed_late_commit);

@@ -55,7 +55,7 @@ kouan_storage_unported_for (KouanStorageBackend backend)
   /* What each backend fills in (kouan-storage-sqlite*.c,
    * kouan-storage-postgres*.c): the ported areas. */
   static const int ported = 1;
-  gconstpointer areas[9] = { &ported, &ported, &ported, &ported, NULL, NULL, NULL, NULL, NULL };
+  gconstpointer areas[9] = { &ported, &ported, &ported, &ported, &ported, NULL, NULL, NULL, NULL };
 
   if (backend == KOUAN_STORAGE_SQLITE)
     return NULL;   /* SQLite serves the rest through kouan-server-db.c */
@@ -166,4 +166,31 @@ kouan_stored_profile_clear (KouanStoredProfile *profile)
   g_clear_pointer (&profile->phone, g_free);
   g_clear_pointer (&profile->email, g_free);
   memset (profile, 0, sizeof *profile);
+}
+
+void
+kouan_stored_enterprise_ref_clear (KouanStoredEnterpriseRef *enterprise)
+{
+  g_clear_pointer (&enterprise->name, g_free);
+  g_clear_pointer (&enterprise->credit_code, g_free);
+  memset (enterprise, 0, sizeof *enterprise);
+}
+
+void
+kouan_stored_join_request_clear (KouanStoredJoinRequest *request)
+{
+  g_clear_pointer (&request->status, g_free);
+  kouan_stored_enterprise_ref_clear (&request->enterprise);
+  memset (request, 0, sizeof *request);
+}
+
+void
+kouan_stored_certification_clear (KouanStoredCertification *certification)
+{
+  g_clear_pointer (&certification->status, g_free);
+  g_clear_pointer (&certification->legal_representative, g_free);
+  g_clear_pointer (&certification->licence_number, g_free);
+  g_clear_pointer (&certification->contact, g_free);
+  g_clear_pointer (&certification->reason, g_free);
+  memset (certification, 0, sizeof *certification);
 }

@@ -291,10 +291,54 @@ typedef struct {
   gboolean  values[KOUAN_STORED_PREFERENCES_N];
 } KouanStoredPreferences;
 
+/* An enterprise as the personal center finds it (docs/api.md, "enterprise") */
+typedef struct {
+  gint64    id;            /* 0: none */
+  char     *name;
+  char     *credit_code;
+  gboolean  certified;
+} KouanStoredEnterpriseRef;
+
+void kouan_stored_enterprise_ref_clear (KouanStoredEnterpriseRef *enterprise);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (KouanStoredEnterpriseRef, kouan_stored_enterprise_ref_clear)
+
+/* A user's request to join an enterprise, with the enterprise */
+typedef struct {
+  gint64                    id;          /* 0: none */
+  gint64                    user_id;
+  char                     *status;      /* "pending", "approved" or "rejected" */
+  gint64                    created_at;
+  gint64                    decided_at;  /* 0: not decided */
+  KouanStoredEnterpriseRef  enterprise;
+} KouanStoredJoinRequest;
+
+void kouan_stored_join_request_clear (KouanStoredJoinRequest *request);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (KouanStoredJoinRequest, kouan_stored_join_request_clear)
+
+/* An enterprise's certification form and its review */
+typedef struct {
+  gint64    enterprise_id;         /* 0: no such enterprise */
+  gboolean  certified;             /* the enterprise's flag */
+  char     *status;                /* NULL: never submitted; "pending",
+                                    * "certified" or "rejected" */
+  char     *legal_representative;
+  char     *licence_number;
+  gint64    licence_image;         /* 0: none */
+  char     *contact;
+  char     *reason;                /* nullable: why it was rejected */
+  gint64    submitted_by;
+  gint64    submitted_at;
+  gint64    decided_at;            /* 0: not decided */
+} KouanStoredCertification;
+
+void kouan_stored_certification_clear (KouanStoredCertification *certification);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (KouanStoredCertification, kouan_stored_certification_clear)
+
 /* Every write records its change of the feed itself: the SQLite triggers
  * (the feed materialises the record), or the PostgreSQL backend with the
  * record's JSON as written. A profile and preferences are changes for
- * their user only. */
+ * their user only, a certification one for every member. Memberships
+ * (asking whether a user is one, ending one) are admin people's. */
 typedef struct {
   /* *out is zeroed and left so (user_id 0) when there is no such user */
   gboolean (*profile_get)     (KouanStorage *storage, gint64 user_id,
@@ -329,6 +373,52 @@ typedef struct {
    * expired or not, the most recently used first */
   gboolean (*sessions_list)     (KouanStorage *storage, gint64 user_id,
                                  GArray *out, GError **error);
+
+  /* Appends to @out (KouanStoredEnterpriseRef) the enterprise with
+   * @credit_code, or (@credit_code NULL) the first @limit whose name
+   * contains @name_part (wildcards match themselves), by name */
+  gboolean (*enterprises_search)   (KouanStorage *storage, const char *credit_code,
+                                    const char *name_part, guint limit,
+                                    GArray *out, GError **error);
+  /* *out is zeroed and left so (id 0) when there is none */
+  gboolean (*enterprise_get)       (KouanStorage *storage, gint64 enterprise_id,
+                                    KouanStoredEnterpriseRef *out, GError **error);
+  /* The demo: a new enterprise (its certification enters its feed) */
+  gboolean (*enterprise_add)       (KouanStorage *storage, const char *name,
+                                    const char *credit_code, gboolean certified,
+                                    gint64 *out_id, GError **error);
+  /* Whether @user_id's latest request to join @enterprise_id is pending */
+  gboolean (*join_request_pending) (KouanStorage *storage, gint64 user_id,
+                                    gint64 enterprise_id, gboolean *out_pending,
+                                    GError **error);
+  gboolean (*join_request_create)  (KouanStorage *storage, gint64 user_id,
+                                    gint64 enterprise_id, gint64 now,
+                                    gint64 *out_id, GError **error);
+  /* *out is zeroed and left so (id 0) when there is none */
+  gboolean (*join_request_get)     (KouanStorage *storage, gint64 request_id,
+                                    KouanStoredJoinRequest *out, GError **error);
+  /* Appends to @out (KouanStoredJoinRequest) @user_id's newest @limit */
+  gboolean (*join_requests_list)   (KouanStorage *storage, gint64 user_id,
+                                    guint limit, GArray *out, GError **error);
+  /* *out is zeroed and left so (enterprise_id 0) when there is no such
+   * enterprise; status NULL when it never submitted a form */
+  gboolean (*certification_get)    (KouanStorage *storage, gint64 enterprise_id,
+                                    KouanStoredCertification *out, GError **error);
+  /* Stores @form (legal_representative, licence_number, licence_image,
+   * contact, submitted_by, submitted_at) as pending, replacing an
+   * earlier form and its decision */
+  gboolean (*certification_submit) (KouanStorage *storage,
+                                    const KouanStoredCertification *form,
+                                    GError **error);
+  /* Decides a pending form (certified: the enterprise is; rejected: with
+   * @reason); *out_decided FALSE when none was pending */
+  gboolean (*certification_decide) (KouanStorage *storage, gint64 enterprise_id,
+                                    gboolean certified, const char *reason,
+                                    gint64 now, gboolean *out_decided,
+                                    GError **error);
+  /* Appends to @out (gint64) the enterprises whose form is pending */
+  gboolean (*certifications_pending) (KouanStorage *storage, GArray *out,
+                                      GError **error);
 } KouanStoragePersonal;
 
 /* ---- area 4: messages ------------------------------------------------ */

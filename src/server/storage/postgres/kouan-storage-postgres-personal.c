@@ -278,6 +278,342 @@ sessions_list (KouanStorage *storage, gint64 user_id, GArray *out, GError **erro
   return TRUE;
 }
 
+/* ---- enterprises, join requests, certification -------------------------- */
+
+/* The certification of enterprise e with its form c (LEFT JOINed); the
+ * enterprise's flag wins, as in kouan-server-personal-enterprises.c */
+#define CERTIFICATION_JSON \
+  "json_build_object ('id', e.id, 'status', CASE WHEN e.certified THEN 'certified'" \
+  "   WHEN c.status IS NULL OR c.status = 'certified' THEN 'none' ELSE c.status END," \
+  " 'legal_representative', COALESCE (c.legal_representative, '')," \
+  " 'licence_number', COALESCE (c.licence_number, ''), 'licence_image', c.licence_image," \
+  " 'contact', COALESCE (c.contact, ''), 'reason', c.reason," \
+  " 'submitted_at', c.submitted_at, 'decided_at', c.decided_at)::text"
+
+/* Records the certification of @enterprise_id as it now reads: a change
+ * for every member */
+static gboolean
+record_certification (KouanStorage *storage, gint64 enterprise_id, GError **error)
+{
+  INT (eid, enterprise_id);
+  const char *params[] = { eid };
+  PGresult *r = RUN ("SELECT " CERTIFICATION_JSON " FROM enterprises e"
+                     " LEFT JOIN certifications c ON c.enterprise_id = e.id WHERE e.id = $1",
+                     1, params, "Recording a change");
+  gboolean ok;
+
+  if (r == NULL)
+    return FALSE;
+  ok = PQntuples (r) != 1 ||
+       storage->feed->change_record (storage, enterprise_id, 0, "certification", enterprise_id,
+                                     PQgetvalue (r, 0, 0), error);
+  PQclear (r);
+  return ok;
+}
+
+static void
+enterprise_at (PGresult *r, int row, int first, KouanStoredEnterpriseRef *out)
+{
+  out->id = _kouan_storage_pg_int_at (r, row, first);
+  out->name = value_dup (r, row, first + 1);
+  out->credit_code = value_dup (r, row, first + 2);
+  out->certified = bool_at (r, row, first + 3);
+}
+
+static gboolean
+enterprises_search (KouanStorage *storage, const char *credit_code, const char *name_part,
+                    guint limit, GArray *out, GError **error)
+{
+  PGresult *r;
+
+  if (credit_code != NULL)
+    {
+      const char *params[] = { credit_code };
+
+      r = RUN ("SELECT id, name, credit_code, certified FROM enterprises WHERE credit_code = $1",
+               1, params, "Searching enterprises");
+    }
+  else
+    {
+      g_autofree char *escaped = kouan_storage_like_prefix (name_part);
+      g_autofree char *pattern = g_strconcat ("%", escaped, NULL);
+      INT (n, limit);
+      const char *params[] = { pattern, n };
+
+      /* as SQLite's LIKE: ASCII letters match either case; by the bytes
+       * of the name */
+      r = RUN ("SELECT id, name, credit_code, certified FROM enterprises"
+               " WHERE name ILIKE $1 ESCAPE '\\' ORDER BY name COLLATE \"C\", id LIMIT $2",
+               2, params, "Searching enterprises");
+    }
+  if (r == NULL)
+    return FALSE;
+  for (int i = 0; i < PQntuples (r); i++)
+    {
+      KouanStoredEnterpriseRef enterprise = { 0 };
+
+      enterprise_at (r, i, 0, &enterprise);
+      g_array_append_val (out, enterprise);
+    }
+  PQclear (r);
+  return TRUE;
+}
+
+static gboolean
+enterprise_get (KouanStorage *storage, gint64 enterprise_id, KouanStoredEnterpriseRef *out,
+                GError **error)
+{
+  INT (eid, enterprise_id);
+  const char *params[] = { eid };
+  PGresult *r;
+
+  memset (out, 0, sizeof *out);
+  r = RUN ("SELECT id, name, credit_code, certified FROM enterprises WHERE id = $1",
+           1, params, "Reading an enterprise");
+  if (r == NULL)
+    return FALSE;
+  if (PQntuples (r) == 1)
+    enterprise_at (r, 0, 0, out);
+  PQclear (r);
+  return TRUE;
+}
+
+static gboolean
+enterprise_add (KouanStorage *storage, const char *name, const char *credit_code,
+                gboolean certified, gint64 *out_id, GError **error)
+{
+  const char *params[] = { name, credit_code, certified ? "true" : "false" };
+  gboolean own, ok = FALSE;
+  gint64 id = 0;
+  PGresult *r;
+
+  if (!_kouan_storage_pg_begin_own (storage, &own, error))
+    return FALSE;
+  r = RUN ("INSERT INTO enterprises (name, credit_code, certified) VALUES ($1, $2, $3)"
+           " RETURNING id", 3, params, "Adding an enterprise");
+  if (r != NULL)
+    {
+      id = _kouan_storage_pg_int_at (r, 0, 0);
+      PQclear (r);
+      ok = record_certification (storage, id, error);
+    }
+  if (!_kouan_storage_pg_finish_own (storage, own, ok, error))
+    return FALSE;
+  if (out_id != NULL)
+    *out_id = id;
+  return TRUE;
+}
+
+static gboolean
+join_request_pending (KouanStorage *storage, gint64 user_id, gint64 enterprise_id,
+                      gboolean *out_pending, GError **error)
+{
+  INT (uid, user_id);
+  INT (eid, enterprise_id);
+  const char *params[] = { uid, eid };
+  PGresult *r = RUN ("SELECT status FROM join_requests WHERE user_id = $1 AND enterprise_id = $2"
+                     " ORDER BY id DESC LIMIT 1", 2, params, "Reading a join request");
+
+  *out_pending = FALSE;
+  if (r == NULL)
+    return FALSE;
+  *out_pending = PQntuples (r) == 1 && g_str_equal (PQgetvalue (r, 0, 0), "pending");
+  PQclear (r);
+  return TRUE;
+}
+
+static gboolean
+join_request_create (KouanStorage *storage, gint64 user_id, gint64 enterprise_id, gint64 now,
+                     gint64 *out_id, GError **error)
+{
+  INT (uid, user_id);
+  INT (eid, enterprise_id);
+  INT (at, now);
+  const char *params[] = { uid, eid, at };
+  PGresult *r = RUN ("INSERT INTO join_requests (user_id, enterprise_id, status, created_at)"
+                     " VALUES ($1, $2, 'pending', $3) RETURNING id", 3, params,
+                     "Recording a join request");
+
+  if (r == NULL)
+    return FALSE;
+  *out_id = _kouan_storage_pg_int_at (r, 0, 0);
+  PQclear (r);
+  return TRUE;
+}
+
+#define JOIN_REQUEST_COLUMNS \
+  "r.id, r.user_id, r.status, r.created_at, r.decided_at," \
+  " e.id, e.name, e.credit_code, e.certified" \
+  " FROM join_requests r JOIN enterprises e ON e.id = r.enterprise_id"
+
+static void
+join_request_at (PGresult *r, int row, KouanStoredJoinRequest *out)
+{
+  out->id = _kouan_storage_pg_int_at (r, row, 0);
+  out->user_id = _kouan_storage_pg_int_at (r, row, 1);
+  out->status = value_dup (r, row, 2);
+  out->created_at = _kouan_storage_pg_int_at (r, row, 3);
+  out->decided_at = _kouan_storage_pg_int_at (r, row, 4);
+  enterprise_at (r, row, 5, &out->enterprise);
+}
+
+static gboolean
+join_request_get (KouanStorage *storage, gint64 request_id, KouanStoredJoinRequest *out,
+                  GError **error)
+{
+  INT (rid, request_id);
+  const char *params[] = { rid };
+  PGresult *r;
+
+  memset (out, 0, sizeof *out);
+  r = RUN ("SELECT " JOIN_REQUEST_COLUMNS " WHERE r.id = $1", 1, params, "Reading a join request");
+  if (r == NULL)
+    return FALSE;
+  if (PQntuples (r) == 1)
+    join_request_at (r, 0, out);
+  PQclear (r);
+  return TRUE;
+}
+
+static gboolean
+join_requests_list (KouanStorage *storage, gint64 user_id, guint limit, GArray *out,
+                    GError **error)
+{
+  INT (uid, user_id);
+  INT (n, limit);
+  const char *params[] = { uid, n };
+  PGresult *r = RUN ("SELECT " JOIN_REQUEST_COLUMNS " WHERE r.user_id = $1"
+                     " ORDER BY r.id DESC LIMIT $2", 2, params, "Listing join requests");
+
+  if (r == NULL)
+    return FALSE;
+  for (int i = 0; i < PQntuples (r); i++)
+    {
+      KouanStoredJoinRequest request = { 0 };
+
+      join_request_at (r, i, &request);
+      g_array_append_val (out, request);
+    }
+  PQclear (r);
+  return TRUE;
+}
+
+static gboolean
+certification_get (KouanStorage *storage, gint64 enterprise_id, KouanStoredCertification *out,
+                   GError **error)
+{
+  INT (eid, enterprise_id);
+  const char *params[] = { eid };
+  PGresult *r;
+
+  memset (out, 0, sizeof *out);
+  r = RUN ("SELECT e.certified, c.status, c.legal_representative, c.licence_number,"
+           "       c.licence_image, c.contact, c.reason, c.submitted_by, c.submitted_at, c.decided_at"
+           " FROM enterprises e LEFT JOIN certifications c ON c.enterprise_id = e.id"
+           " WHERE e.id = $1", 1, params, "Reading a certification");
+  if (r == NULL)
+    return FALSE;
+  if (PQntuples (r) == 1)
+    {
+      out->enterprise_id = enterprise_id;
+      out->certified = bool_at (r, 0, 0);
+      out->status = value_dup (r, 0, 1);
+      out->legal_representative = value_dup (r, 0, 2);
+      out->licence_number = value_dup (r, 0, 3);
+      out->licence_image = _kouan_storage_pg_int_at (r, 0, 4);
+      out->contact = value_dup (r, 0, 5);
+      out->reason = value_dup (r, 0, 6);
+      out->submitted_by = _kouan_storage_pg_int_at (r, 0, 7);
+      out->submitted_at = _kouan_storage_pg_int_at (r, 0, 8);
+      out->decided_at = _kouan_storage_pg_int_at (r, 0, 9);
+    }
+  PQclear (r);
+  return TRUE;
+}
+
+static gboolean
+certification_submit (KouanStorage *storage, const KouanStoredCertification *form,
+                      GError **error)
+{
+  INT (eid, form->enterprise_id);
+  INT (image, form->licence_image);
+  INT (by, form->submitted_by);
+  INT (at, form->submitted_at);
+  const char *params[] = { eid, form->legal_representative, form->licence_number, image,
+                           form->contact, by, at };
+  gboolean own, ok;
+
+  if (!_kouan_storage_pg_begin_own (storage, &own, error))
+    return FALSE;
+  ok = _kouan_storage_pg_run_done (storage,
+    "INSERT INTO certifications (enterprise_id, status, legal_representative, licence_number,"
+    "                            licence_image, contact, reason, submitted_by, submitted_at, decided_at)"
+    " VALUES ($1, 'pending', $2, $3, nullif ($4::bigint, 0), $5, NULL, nullif ($6::bigint, 0), $7, NULL)"
+    " ON CONFLICT (enterprise_id) DO UPDATE SET status = 'pending',"
+    "  legal_representative = excluded.legal_representative,"
+    "  licence_number = excluded.licence_number, licence_image = excluded.licence_image,"
+    "  contact = excluded.contact, reason = NULL, submitted_by = excluded.submitted_by,"
+    "  submitted_at = excluded.submitted_at, decided_at = NULL",
+    7, params, error, "Submitting a certification") &&
+       record_certification (storage, form->enterprise_id, error);
+  return _kouan_storage_pg_finish_own (storage, own, ok, error);
+}
+
+static gboolean
+certification_decide (KouanStorage *storage, gint64 enterprise_id, gboolean certified,
+                      const char *reason, gint64 now, gboolean *out_decided, GError **error)
+{
+  INT (eid, enterprise_id);
+  INT (at, now);
+  const char *params[] = { eid, certified ? "certified" : "rejected", certified ? NULL : reason, at };
+  const char *flag_params[] = { eid };
+  gboolean own, ok = FALSE;
+  PGresult *r;
+
+  *out_decided = FALSE;
+  if (!_kouan_storage_pg_begin_own (storage, &own, error))
+    return FALSE;
+  /* the row lock decides between two reviewers (instances): one updates
+   * a pending form, the other finds none */
+  r = RUN ("UPDATE certifications SET status = $2, reason = $3, decided_at = $4"
+           " WHERE enterprise_id = $1 AND status = 'pending' RETURNING 1",
+           4, params, "Deciding a certification");
+  if (r != NULL)
+    {
+      *out_decided = PQntuples (r) == 1;
+      PQclear (r);
+      ok = !*out_decided ||
+           ((!certified ||
+             _kouan_storage_pg_run_done (storage, "UPDATE enterprises SET certified = true WHERE id = $1",
+                                         1, flag_params, error, "Deciding a certification")) &&
+            record_certification (storage, enterprise_id, error));
+    }
+  if (!_kouan_storage_pg_finish_own (storage, own, ok, error))
+    {
+      *out_decided = FALSE;
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+certifications_pending (KouanStorage *storage, GArray *out, GError **error)
+{
+  PGresult *r = RUN ("SELECT enterprise_id FROM certifications WHERE status = 'pending'"
+                     " ORDER BY enterprise_id", 0, NULL, "Listing pending certifications");
+
+  if (r == NULL)
+    return FALSE;
+  for (int i = 0; i < PQntuples (r); i++)
+    {
+      gint64 id = _kouan_storage_pg_int_at (r, i, 0);
+
+      g_array_append_val (out, id);
+    }
+  PQclear (r);
+  return TRUE;
+}
+
 const KouanStoragePersonal _kouan_storage_pg_personal = {
   .profile_get = profile_get,
   .profile_put = profile_put,
@@ -287,4 +623,15 @@ const KouanStoragePersonal _kouan_storage_pg_personal = {
   .card_details_note = card_details_note,
   .password_set = password_set,
   .sessions_list = sessions_list,
+  .enterprises_search = enterprises_search,
+  .enterprise_get = enterprise_get,
+  .enterprise_add = enterprise_add,
+  .join_request_pending = join_request_pending,
+  .join_request_create = join_request_create,
+  .join_request_get = join_request_get,
+  .join_requests_list = join_requests_list,
+  .certification_get = certification_get,
+  .certification_submit = certification_submit,
+  .certification_decide = certification_decide,
+  .certifications_pending = certifications_pending,
 };

@@ -125,7 +125,10 @@ static const char *const migrations[] = {
    * (no images table until that area is ported); preferences are per
    * user and enterprise (no foreign key to enterprises until they are
    * ported); card_certificate_details: what a login or binding noted of
-   * a certificate, shown on the account page. */
+   * a certificate, shown on the account page. The enterprises table is
+   * created as enterprise settings' migration creates it (IF NOT
+   * EXISTS: whichever runs first); join_requests are created here and
+   * decided by admin people; a certification is per enterprise. */
   "CREATE TABLE profiles ("
   "  user_id bigint PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,"
   "  gender text NOT NULL DEFAULT 'unspecified'"
@@ -150,7 +153,34 @@ static const char *const migrations[] = {
   "CREATE TABLE card_certificate_details ("
   "  fingerprint text PRIMARY KEY,"
   "  holder text NOT NULL,"
-  "  not_after bigint NOT NULL);",
+  "  not_after bigint NOT NULL);"
+  "CREATE TABLE IF NOT EXISTS enterprises ("
+  "  id bigserial PRIMARY KEY,"
+  "  name text NOT NULL,"
+  "  credit_code text NOT NULL UNIQUE CHECK (length (credit_code) = 18),"
+  "  certified boolean NOT NULL DEFAULT false);"
+  "CREATE TABLE join_requests ("
+  "  id bigserial PRIMARY KEY,"
+  "  enterprise_id bigint NOT NULL REFERENCES enterprises (id) ON DELETE CASCADE,"
+  "  user_id bigint NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
+  "  status text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'approved', 'rejected')),"
+  "  created_at bigint NOT NULL,"
+  "  decided_at bigint,"
+  "  decided_by bigint REFERENCES users (id) ON DELETE SET NULL);"
+  "CREATE INDEX join_requests_user ON join_requests (user_id, enterprise_id);"
+  "CREATE INDEX join_requests_enterprise ON join_requests (enterprise_id, status);"
+  "CREATE TABLE certifications ("
+  "  enterprise_id bigint PRIMARY KEY REFERENCES enterprises (id) ON DELETE CASCADE,"
+  "  status text NOT NULL CHECK (status IN ('pending', 'certified', 'rejected')),"
+  "  legal_representative text NOT NULL,"
+  "  licence_number text NOT NULL,"
+  "  licence_image bigint,"
+  "  contact text NOT NULL,"
+  "  reason text,"
+  "  submitted_by bigint REFERENCES users (id) ON DELETE SET NULL,"
+  "  submitted_at bigint NOT NULL,"
+  "  decided_at bigint);"
+  "CREATE INDEX certifications_pending ON certifications (enterprise_id) WHERE status = 'pending';",
 };
 
 static gboolean
