@@ -636,6 +636,14 @@ count_changes (GArray *out, const char *collection)
   return n;
 }
 
+static int
+compare_ids (gconstpointer a, gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
 /* The record kept with @change (PostgreSQL), or NULL when the feed
  * materialises it (SQLite: the test then reads the row through storage) */
 static JsonObject *
@@ -1116,6 +1124,64 @@ test_insurance_articles (Fixture *f, gconstpointer data)
   g_assert_error (error, KOUAN_STORAGE_ERROR, KOUAN_STORAGE_ERROR_CONSTRAINT);
 }
 
+/* The insurance demo seeds either backend through storage, in the seed's
+ * one transaction */
+static void
+test_insurance_demo (Fixture *f, gconstpointer data)
+{
+  KouanStorage *s = f->storage;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) out = g_array_new (FALSE, TRUE, sizeof (KouanStoredChange));
+  g_autoptr(GArray) articles = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_auto(KouanStoredInsuranceCategory) c = { 0 };
+  KouanServer server = { 0 };
+  gint64 admin;
+  guint notices = 0;
+
+  g_array_set_clear_func (out, (GDestroyNotify) kouan_stored_change_clear);
+  open_enterprise (f, 1);
+  open_enterprise (f, 2);
+  admin = make_user (s, "demo-admin");
+  server.storage = s;
+  g_assert_true (kouan_storage_begin (s, &error));
+  g_assert_true (kouan_server_insurance_demo_seed (&server, admin, 4, &error));
+  g_assert_no_error (error);
+  g_assert_true (kouan_storage_commit (s, &error));
+  g_assert_no_error (error);
+
+  /* 36 policies, 16 claims, the categories and 606 + 4 articles */
+  page (s, 1, admin, 0, 10000, NULL, out);
+  g_assert_cmpuint (count_changes (out, "insurance_policies"), ==, 36);
+  g_assert_cmpuint (count_changes (out, "insurance_claims"), ==, 16);
+  g_assert_cmpuint (count_changes (out, "insurance_categories"), ==, 5);
+  g_assert_cmpuint (count_changes (out, "risk_articles"), ==, 610);
+  for (guint i = 0; i < out->len; i++)
+    if (g_str_equal (CHANGE (out, i)->collection, "risk_articles"))
+      g_array_append_val (articles, CHANGE (out, i)->record_id);
+  g_array_sort (articles, (GCompareFunc) compare_ids);
+  /* the subscriber follows 国别风险 and 政策法规 in the first enterprise:
+   * each of the last six articles in those categories is a notice there */
+  for (guint i = articles->len - 6; i < articles->len; i++)
+    {
+      g_auto(KouanStoredRiskArticle) a = { 0 };
+
+      g_assert_true (s->insurance->article_get (s, g_array_index (articles, gint64, i), &a, &error));
+      g_assert_cmpint (a.id, >, 0);
+      notices += a.category_id == 2 || a.category_id == 5;
+    }
+  g_assert_cmpuint (count_changes (out, "messages"), ==, notices);
+  g_assert_true (s->insurance->category_get (s, 1, 5, admin, &c, &error));
+  g_assert_true (c.subscribed);
+  kouan_stored_insurance_category_clear (&c);
+  g_assert_true (s->insurance->category_get (s, 2, 5, admin, &c, &error));
+  g_assert_false (c.subscribed);
+
+  page (s, 2, admin, 0, 10000, NULL, out);
+  g_assert_cmpuint (count_changes (out, "insurance_policies"), ==, 36);
+  g_assert_cmpuint (count_changes (out, "risk_articles"), ==, 610);
+  g_assert_cmpuint (count_changes (out, "messages"), ==, 0);
+}
+
 /* ---- area 9: the audit log ------------------------------------------- */
 
 static void
@@ -1438,6 +1504,7 @@ main (int argc, char *argv[])
   g_test_add ("/storage/sqlite/insurance-claims", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_insurance_claims, fixture_teardown);
   g_test_add ("/storage/sqlite/insurance-subscriptions", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_insurance_subscriptions, fixture_teardown);
   g_test_add ("/storage/sqlite/insurance-articles", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_insurance_articles, fixture_teardown);
+  g_test_add ("/storage/sqlite/insurance-demo", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_insurance_demo, fixture_teardown);
 
   if (!kouan_test_pg_available ())
     {
@@ -1458,6 +1525,7 @@ main (int argc, char *argv[])
   g_test_add ("/storage/postgres/insurance-claims", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_insurance_claims, fixture_teardown);
   g_test_add ("/storage/postgres/insurance-subscriptions", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_insurance_subscriptions, fixture_teardown);
   g_test_add ("/storage/postgres/insurance-articles", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_insurance_articles, fixture_teardown);
+  g_test_add ("/storage/postgres/insurance-demo", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_insurance_demo, fixture_teardown);
   g_test_add_func ("/storage/postgres/feed-same-record", test_feed_same_record);
   g_test_add_func ("/storage/postgres/feed-late-commit", test_feed_late_commit);
   g_test_add_func ("/storage/postgres/feed-concurrent", test_feed_concurrent);
