@@ -55,7 +55,7 @@ kouan_storage_unported_for (KouanStorageBackend backend)
   /* What each backend fills in (kouan-storage-sqlite*.c,
    * kouan-storage-postgres*.c): the ported areas. */
   static const int ported = 1;
-  gconstpointer areas[9] = { &ported, &ported, &ported, &ported, NULL, NULL, NULL, NULL, NULL };
+  gconstpointer areas[9] = { &ported, &ported, &ported, &ported, NULL, NULL, NULL, &ported, NULL };
 
   if (backend == KOUAN_STORAGE_SQLITE)
     return NULL;   /* SQLite serves the rest through kouan-server-db.c */
@@ -136,6 +136,59 @@ kouan_stored_audit_entry_clear (KouanStoredAuditEntry *entry)
   g_clear_pointer (&entry->before_json, g_free);
   g_clear_pointer (&entry->after_json, g_free);
   memset (entry, 0, sizeof *entry);
+}
+
+void
+kouan_stored_policy_clear (KouanStoredPolicy *policy)
+{
+  g_free (policy->number);
+  g_free (policy->buyer);
+  g_free (policy->buyer_country);
+  g_free (policy->currency);
+  g_free (policy->starts_on);
+  g_free (policy->ends_on);
+  g_free (policy->status);
+  g_free (policy->comment);
+  memset (policy, 0, sizeof *policy);
+}
+
+void
+kouan_stored_claim_event_clear (KouanStoredClaimEvent *event)
+{
+  g_clear_pointer (&event->status, g_free);
+  g_clear_pointer (&event->comment, g_free);
+}
+
+void
+kouan_stored_claim_clear (KouanStoredClaim *claim)
+{
+  g_free (claim->number);
+  g_free (claim->policy_number);
+  g_free (claim->buyer);
+  g_free (claim->currency);
+  g_free (claim->loss_on);
+  g_free (claim->submitted_on);
+  g_free (claim->status);
+  g_clear_pointer (&claim->history, g_array_unref);
+  memset (claim, 0, sizeof *claim);
+}
+
+void
+kouan_stored_insurance_category_clear (KouanStoredInsuranceCategory *category)
+{
+  g_free (category->name);
+  memset (category, 0, sizeof *category);
+}
+
+void
+kouan_stored_risk_article_clear (KouanStoredRiskArticle *article)
+{
+  g_free (article->title);
+  g_free (article->source);
+  g_free (article->country);
+  g_free (article->industry);
+  g_free (article->body);
+  memset (article, 0, sizeof *article);
 }
 
 char *

@@ -314,6 +314,146 @@ typedef struct {
                                  gint64 *out_id, GError **error);
 } KouanStorageMessages;
 
+/* ---- area 8: credit insurance --------------------------------------- */
+
+/* An enterprise's policy (docs/api.md, "Credit insurance") */
+typedef struct {
+  gint64    id;
+  gint64    enterprise_id;
+  char     *number;
+  char     *buyer;
+  char     *buyer_country;
+  gint64    amount;
+  char     *currency;
+  char     *starts_on;      /* YYYY-MM-DD */
+  char     *ends_on;
+  char     *status;         /* pending, effective, expired, rejected, returned */
+  char     *comment;
+  gboolean  notice_read;
+  gint64    updated_at;
+} KouanStoredPolicy;
+
+void kouan_stored_policy_clear (KouanStoredPolicy *policy);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (KouanStoredPolicy, kouan_stored_policy_clear)
+
+/* One step of a claim's history */
+typedef struct {
+  char   *status;
+  char   *comment;
+  gint64  at;
+} KouanStoredClaimEvent;
+
+void kouan_stored_claim_event_clear (KouanStoredClaimEvent *event);
+
+typedef struct {
+  gint64    id;
+  gint64    enterprise_id;
+  gint64    policy_id;
+  char     *number;
+  char     *policy_number;  /* read only: the policy's number */
+  char     *buyer;
+  gint64    amount;
+  char     *currency;
+  char     *loss_on;
+  char     *submitted_on;
+  char     *status;         /* submitted, reviewing, paid, rejected */
+  gboolean  notice_read;
+  gint64    updated_at;
+  GArray   *history;        /* (element-type KouanStoredClaimEvent) oldest
+                             * first; owned, NULL when there is none */
+} KouanStoredClaim;
+
+void kouan_stored_claim_clear (KouanStoredClaim *claim);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (KouanStoredClaim, kouan_stored_claim_clear)
+
+/* A subscription category as one user of one enterprise sees it */
+typedef struct {
+  gint64    id;
+  char     *name;
+  gint64    position;
+  gboolean  subscribed;
+} KouanStoredInsuranceCategory;
+
+void kouan_stored_insurance_category_clear (KouanStoredInsuranceCategory *category);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (KouanStoredInsuranceCategory, kouan_stored_insurance_category_clear)
+
+/* The insurer's risk article: belongs to no enterprise */
+typedef struct {
+  gint64  id;
+  char   *title;
+  char   *source;
+  gint64  published_at;
+  char   *country;
+  char   *industry;
+  gint64  category_id;
+  char   *body;
+} KouanStoredRiskArticle;
+
+void kouan_stored_risk_article_clear (KouanStoredRiskArticle *article);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (KouanStoredRiskArticle, kouan_stored_risk_article_clear)
+
+/* Every write records its changes of the feed itself (the SQLite
+ * triggers, or the PostgreSQL backend with the record's JSON as written);
+ * a write that changes nothing records none. Categories and risk
+ * articles are global: every enterprise whose feed carries insurance
+ * (enterprise_open) receives them. The getters zero *out and leave it so
+ * (id 0) when there is no such record (in that enterprise). */
+typedef struct {
+  /* Gives @enterprise_id's feed the categories and every risk article,
+   * and every article inserted later; once per enterprise. (SQLite: the
+   * schema's trigger on enterprises does it as the enterprise is
+   * created.) */
+  gboolean (*enterprise_open)    (KouanStorage *storage, gint64 enterprise_id,
+                                  GError **error);
+  /* Appends to @out (gint64) those enterprises, by id */
+  gboolean (*enterprises_list)   (KouanStorage *storage, GArray *out, GError **error);
+
+  gboolean (*policy_get)         (KouanStorage *storage, gint64 enterprise_id,
+                                  gint64 policy_id, KouanStoredPolicy *out,
+                                  GError **error);
+  /* The enterprise's oldest pending policy (out->id 0: none) */
+  gboolean (*policy_first_pending) (KouanStorage *storage, gint64 enterprise_id,
+                                    KouanStoredPolicy *out, GError **error);
+  /* Sets the status, the comment (nullable: kept) and notice_read,
+   * updated at @now: a change for everyone unless all three stay */
+  gboolean (*policy_update)      (KouanStorage *storage, gint64 enterprise_id,
+                                  gint64 policy_id, const char *status,
+                                  const char *comment, gboolean notice_read,
+                                  gint64 now, GError **error);
+  /* The insurer's side (the demo, an import): @policy's id is ignored */
+  gboolean (*policy_insert)      (KouanStorage *storage, const KouanStoredPolicy *policy,
+                                  gint64 *out_id, GError **error);
+
+  gboolean (*claim_get)          (KouanStorage *storage, gint64 enterprise_id,
+                                  gint64 claim_id, KouanStoredClaim *out,
+                                  GError **error);
+  /* A change for everyone unless it was so already */
+  gboolean (*claim_notice_read_set) (KouanStorage *storage, gint64 enterprise_id,
+                                     gint64 claim_id, gboolean notice_read,
+                                     GError **error);
+  /* The insurer's side: @claim with its history (id and policy_number
+   * ignored), one record */
+  gboolean (*claim_insert)       (KouanStorage *storage, const KouanStoredClaim *claim,
+                                  gint64 *out_id, GError **error);
+
+  gboolean (*category_get)       (KouanStorage *storage, gint64 enterprise_id,
+                                  gint64 category_id, gint64 user_id,
+                                  KouanStoredInsuranceCategory *out, GError **error);
+  /* @user_id's own subscription in @enterprise_id: a change for that
+   * user unless it was so already */
+  gboolean (*subscription_set)   (KouanStorage *storage, gint64 enterprise_id,
+                                  gint64 user_id, gint64 category_id,
+                                  gboolean subscribed, GError **error);
+
+  gboolean (*article_get)        (KouanStorage *storage, gint64 article_id,
+                                  KouanStoredRiskArticle *out, GError **error);
+  /* Inserts @article (its id ignored): a change in every open
+   * enterprise's feed, and one notice (docs/api.md) posted to each
+   * enterprise where a member subscribed to its category */
+  gboolean (*article_insert)     (KouanStorage *storage, const KouanStoredRiskArticle *article,
+                                  gint64 *out_id, GError **error);
+} KouanStorageInsurance;
+
 /* ---- area 9: the audit log (with admin people for the handlers) ----- */
 
 typedef struct {
@@ -351,10 +491,10 @@ typedef struct {
                             GArray *out, gint64 *out_total, GError **error);
 } KouanStorageAudit;
 
-/* ---- areas 5–8: not behind the boundary yet -------------------------
+/* ---- areas 5–7: not behind the boundary yet -------------------------
  *
  * Personal center, admin people (roles, departments, staff,
- * grants, join requests), enterprise settings (and showcase), insurance
+ * grants, join requests), enterprise settings (and showcase)
  * and images still run their SQL in their kouan-server-*.c
  * through kouan_server_db_*() on the SQLite connection. Each gets its
  * table of functions here when it is ported; until then both backends
@@ -362,7 +502,6 @@ typedef struct {
 typedef struct _KouanStoragePersonal    KouanStoragePersonal;
 typedef struct _KouanStoragePeople      KouanStoragePeople;
 typedef struct _KouanStorageEnterprise  KouanStorageEnterprise;
-typedef struct _KouanStorageInsurance   KouanStorageInsurance;
 typedef struct _KouanStorageImages      KouanStorageImages;
 
 /* A backend: its areas and its transaction control. */

@@ -119,6 +119,76 @@ static const char *const migrations[] = {
   /* 5: messages you can act on: the record's "actions" (docs/api.md),
    * written by the server's own code only; NULL for none */
   "ALTER TABLE messages ADD COLUMN actions jsonb;",
+  /* 6: credit insurance (kouan-storage-postgres-insurance.c): policies,
+   * claims and their history per enterprise; the subscription
+   * categories, each user's subscriptions per enterprise, and the
+   * insurer's risk articles, which belong to no enterprise (reference
+   * tables under Citus). insurance_enterprises: the enterprises whose
+   * feeds carry the categories and articles (no enterprises table, and
+   * no foreign key to it, until that area is ported). Risk articles are
+   * searched in the app's own cache, not here: no text index. */
+  "CREATE TABLE insurance_enterprises ("
+  "  enterprise_id bigint PRIMARY KEY);"
+  "CREATE TABLE insurance_policies ("
+  "  id bigserial PRIMARY KEY,"
+  "  enterprise_id bigint NOT NULL,"
+  "  number text NOT NULL,"
+  "  buyer text NOT NULL,"
+  "  buyer_country text NOT NULL,"
+  "  amount bigint NOT NULL,"
+  "  currency text NOT NULL,"
+  "  starts_on text NOT NULL,"
+  "  ends_on text NOT NULL,"
+  "  status text NOT NULL CHECK (status IN ('pending', 'effective', 'expired', 'rejected', 'returned')),"
+  "  comment text NOT NULL DEFAULT '',"
+  "  notice_read boolean NOT NULL DEFAULT true,"
+  "  updated_at bigint NOT NULL);"
+  "CREATE INDEX insurance_policies_enterprise ON insurance_policies (enterprise_id, status, id);"
+  "CREATE TABLE insurance_claims ("
+  "  id bigserial PRIMARY KEY,"
+  "  enterprise_id bigint NOT NULL,"
+  "  policy_id bigint NOT NULL REFERENCES insurance_policies (id) ON DELETE CASCADE,"
+  "  number text NOT NULL,"
+  "  buyer text NOT NULL,"
+  "  amount bigint NOT NULL,"
+  "  currency text NOT NULL,"
+  "  loss_on text NOT NULL,"
+  "  submitted_on text NOT NULL,"
+  "  status text NOT NULL CHECK (status IN ('submitted', 'reviewing', 'paid', 'rejected')),"
+  "  notice_read boolean NOT NULL DEFAULT true,"
+  "  updated_at bigint NOT NULL);"
+  "CREATE INDEX insurance_claims_enterprise ON insurance_claims (enterprise_id);"
+  "CREATE INDEX insurance_claims_policy ON insurance_claims (policy_id);"
+  "CREATE TABLE insurance_claim_events ("
+  "  id bigserial PRIMARY KEY,"
+  "  enterprise_id bigint NOT NULL,"
+  "  claim_id bigint NOT NULL REFERENCES insurance_claims (id) ON DELETE CASCADE,"
+  "  status text NOT NULL,"
+  "  comment text NOT NULL DEFAULT '',"
+  "  at bigint NOT NULL);"
+  "CREATE INDEX insurance_claim_events_claim ON insurance_claim_events (claim_id, at);"
+  "CREATE TABLE insurance_categories ("
+  "  id bigint PRIMARY KEY,"
+  "  name text NOT NULL UNIQUE,"
+  "  position bigint NOT NULL);"
+  "INSERT INTO insurance_categories (id, name, position) VALUES"
+  "  (1, '国际贸易与投资要闻', 1), (2, '国别风险', 2), (3, '行业风险', 3),"
+  "  (4, '买家风险', 4), (5, '政策法规', 5);"
+  "CREATE TABLE insurance_subscriptions ("
+  "  enterprise_id bigint NOT NULL,"
+  "  user_id bigint NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
+  "  category_id bigint NOT NULL REFERENCES insurance_categories (id) ON DELETE CASCADE,"
+  "  PRIMARY KEY (enterprise_id, user_id, category_id));"
+  "CREATE INDEX insurance_subscriptions_category ON insurance_subscriptions (category_id, enterprise_id);"
+  "CREATE TABLE risk_articles ("
+  "  id bigserial PRIMARY KEY,"
+  "  title text NOT NULL,"
+  "  source text NOT NULL,"
+  "  published_at bigint NOT NULL,"
+  "  country text NOT NULL,"
+  "  industry text NOT NULL,"
+  "  category_id bigint NOT NULL REFERENCES insurance_categories (id),"
+  "  body text NOT NULL);",
 };
 
 static gboolean
@@ -1115,6 +1185,7 @@ kouan_storage_postgres_open (const char  *uri,
   self->parent.card = &card_area;
   self->parent.feed = &feed_area;
   self->parent.messages = &_kouan_storage_pg_messages;
+  self->parent.insurance = &_kouan_storage_pg_insurance;
   self->parent.audit = &_kouan_storage_pg_audit;
   self->parent.begin = pg_begin;
   self->parent.commit = pg_commit;

@@ -26,6 +26,7 @@ gboolean      _kouan_storage_sqlite_fail (KouanStorage   *storage,
                                           const char     *what);
 
 extern const KouanStorageMessages _kouan_storage_sqlite_messages;
+extern const KouanStorageInsurance _kouan_storage_sqlite_insurance;
 extern const KouanStorageAudit    _kouan_storage_sqlite_audit;
 
 G_END_DECLS
