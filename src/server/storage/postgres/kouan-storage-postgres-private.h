@@ -40,6 +40,7 @@ gint64    _kouan_storage_pg_int_at   (PGresult            *result,
   char name[24]; g_snprintf (name, sizeof name, "%" G_GINT64_FORMAT, (gint64) (value))
 
 extern const KouanStorageMessages _kouan_storage_pg_messages;
+extern const KouanStorageEnterprise _kouan_storage_pg_enterprise;
 extern const KouanStorageAudit    _kouan_storage_pg_audit;
 
 G_END_DECLS

@@ -26,6 +26,7 @@ gboolean      _kouan_storage_sqlite_fail (KouanStorage   *storage,
                                           const char     *what);
 
 extern const KouanStorageMessages _kouan_storage_sqlite_messages;
+extern const KouanStorageEnterprise _kouan_storage_sqlite_enterprise;
 extern const KouanStorageAudit    _kouan_storage_sqlite_audit;
 
 G_END_DECLS
