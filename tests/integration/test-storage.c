@@ -614,9 +614,30 @@ test_messages (Fixture *f, gconstpointer data)
   g_assert_error (error, KOUAN_STORAGE_ERROR, KOUAN_STORAGE_ERROR_CONSTRAINT);
 }
 
-/* ---- area 8: credit insurance ---------------------------------------- */
+/* ---- area 7: enterprise settings ------------------------------------ */
 
-/* The change of (@collection, @id) on the page, or NULL */
+#define CODE_1 "91310000MA1K7E0001"
+#define CODE_2 "91310000MA1K7E0002"
+
+/* An image for the SQLite schema's foreign keys (PostgreSQL references
+ * images by id without one until images are ported) */
+static void
+make_image (Fixture *f, gint64 enterprise_id, gint64 id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sql = NULL;
+
+  if (f->dir == NULL)
+    return;
+  sql = g_strdup_printf ("INSERT INTO images (id, enterprise_id, sha256, mime, width, height, data,"
+                         " created_at) VALUES (%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT ","
+                         " 'sha-%" G_GINT64_FORMAT "', 'image/png', 1, 1, x'00', 0)",
+                         id, enterprise_id, id);
+  g_assert_true (kouan_server_db_exec (&f->server, sql, &error));
+  g_assert_no_error (error);
+}
+
+/* The change of (@collection, @id) in @out; NULL when there is none */
 static const KouanStoredChange *
 find_change (GArray *out, const char *collection, gint64 id)
 {
@@ -653,14 +674,15 @@ kept_record (const KouanStoredChange *change)
   g_autoptr(JsonNode) node = NULL;
 
   g_assert_nonnull (change);
-  if (!change->kept)
+  if (!change->kept || change->record_json == NULL)
     return NULL;
-  g_assert_nonnull (change->record_json);
   node = json_from_string (change->record_json, &error);
   g_assert_no_error (error);
   g_assert_true (JSON_NODE_HOLDS_OBJECT (node));
   return json_object_ref (json_node_get_object (node));
 }
+
+/* ---- area 8: credit insurance ---------------------------------------- */
 
 static gint64
 newest (KouanStorage *s, gint64 eid, gint64 uid)
@@ -1182,6 +1204,325 @@ test_insurance_demo (Fixture *f, gconstpointer data)
   g_assert_cmpuint (count_changes (out, "messages"), ==, 0);
 }
 
+static void
+test_enterprise_settings (Fixture *f, gconstpointer data)
+{
+  KouanStorage *s = f->storage;
+  const KouanStorageEnterprise *e = s->enterprise;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) out = g_array_new (FALSE, TRUE, sizeof (KouanStoredChange));
+  g_auto(KouanStoredEnterpriseSettings) settings = { 0 };
+  g_auto(KouanStoredBusinessSettings) business = { 0 };
+  g_autoptr(JsonObject) record = NULL;
+  gint64 alice, before = 0, after = 0;
+  gboolean taken = TRUE;
+
+  g_array_set_clear_func (out, (GDestroyNotify) kouan_stored_change_clear);
+  g_assert_nonnull (e);
+  alice = make_user (s, "alice");
+
+  /* opened: both settings records are in the feed, empty */
+  g_assert_true (s->feed->changes_newest_all (s, &before, &error));
+  g_assert_true (e->enterprise_open (s, 1, "浦江国际", CODE_1, &error));
+  g_assert_no_error (error);
+  g_assert_true (e->enterprise_open (s, 2, "外高桥物流", CODE_2, &error));
+  g_assert_no_error (error);
+  page (s, 1, alice, before, 100, NULL, out);
+  record = kept_record (find_change (out, "enterprise_settings", 1));
+  if (record != NULL)
+    {
+      g_assert_cmpint (json_object_get_int_member (record, "id"), ==, 1);
+      g_assert_cmpstr (json_object_get_string_member (record, "name"), ==, "浦江国际");
+      g_assert_cmpstr (json_object_get_string_member (record, "credit_code"), ==, CODE_1);
+      g_assert_cmpstr (json_object_get_string_member (record, "bank_account"), ==, "");
+      g_assert_true (json_object_get_null_member (record, "logo_image"));
+    }
+  g_clear_pointer (&record, json_object_unref);
+  record = kept_record (find_change (out, "business_settings", 1));
+  if (record != NULL)
+    {
+      g_assert_false (json_object_get_boolean_member (record, "aircraft_auto"));
+      g_assert_true (json_object_get_null_member (record, "aircraft_time"));
+    }
+  g_clear_pointer (&record, json_object_unref);
+  g_assert_null (find_change (out, "enterprise_settings", 2));   /* another enterprise's feed */
+  /* opened again: nothing changes */
+  g_assert_true (s->feed->changes_newest_all (s, &before, &error));
+  g_assert_true (e->enterprise_open (s, 1, "浦江国际", CODE_1, &error));
+  g_assert_true (s->feed->changes_newest_all (s, &after, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (after, ==, before);
+
+  g_assert_true (e->settings_get (s, 1, &settings, &error));
+  g_assert_cmpint (settings.enterprise_id, ==, 1);
+  g_assert_cmpstr (settings.name, ==, "浦江国际");
+  g_assert_cmpstr (settings.credit_code, ==, CODE_1);
+  for (guint i = 0; i < KOUAN_STORED_PROFILE_N; i++)
+    g_assert_cmpstr (settings.profile[i], ==, "");
+  g_assert_cmpint (settings.logo_image, ==, 0);
+  g_assert_cmpint (settings.seal_image, ==, 0);
+  kouan_stored_enterprise_settings_clear (&settings);
+  g_assert_true (e->settings_get (s, 99, &settings, &error));
+  g_assert_cmpint (settings.enterprise_id, ==, 0);
+  g_assert_null (settings.name);
+
+  g_assert_true (e->credit_code_taken (s, 1, CODE_2, &taken, &error));
+  g_assert_true (taken);
+  g_assert_true (e->credit_code_taken (s, 2, CODE_2, &taken, &error));
+  g_assert_false (taken);
+  g_assert_no_error (error);
+
+  /* written: the settings record and (the name moved) the enterprise's */
+  make_image (f, 1, 7);
+  g_assert_true (e->settings_get (s, 1, &settings, &error));
+  g_free (settings.name);
+  settings.name = g_strdup ("浦江国际物流");
+  for (guint i = 0; i < KOUAN_STORED_PROFILE_N; i++)
+    {
+      g_free (settings.profile[i]);
+      settings.profile[i] = g_strdup_printf ("值 %u \"引号\"", i);
+    }
+  settings.logo_image = 7;
+  g_assert_true (s->feed->changes_newest_all (s, &before, &error));
+  g_assert_true (e->settings_put (s, &settings, &error));
+  g_assert_no_error (error);
+  kouan_stored_enterprise_settings_clear (&settings);
+  g_assert_true (e->settings_get (s, 1, &settings, &error));
+  g_assert_cmpstr (settings.name, ==, "浦江国际物流");
+  g_assert_cmpstr (settings.credit_code, ==, CODE_1);
+  g_assert_cmpstr (settings.profile[3], ==, "值 3 \"引号\"");
+  g_assert_cmpint (settings.logo_image, ==, 7);
+  g_assert_cmpint (settings.seal_image, ==, 0);
+  page (s, 1, alice, before, 100, NULL, out);
+  g_assert_nonnull (find_change (out, "enterprise", 1));
+  record = kept_record (find_change (out, "enterprise_settings", 1));
+  if (record != NULL)
+    {
+      g_assert_cmpstr (json_object_get_string_member (record, "name"), ==, "浦江国际物流");
+      g_assert_cmpstr (json_object_get_string_member (record, "customs_code"), ==, "值 3 \"引号\"");
+      g_assert_cmpint (json_object_get_int_member (record, "logo_image"), ==, 7);
+      g_assert_true (json_object_get_null_member (record, "seal_image"));
+    }
+  g_clear_pointer (&record, json_object_unref);
+
+  /* the same name again: the enterprise's record does not move */
+  g_assert_true (s->feed->changes_newest_all (s, &before, &error));
+  g_assert_true (e->settings_put (s, &settings, &error));
+  page (s, 1, alice, before, 100, NULL, out);
+  g_assert_null (find_change (out, "enterprise", 1));
+  g_assert_nonnull (find_change (out, "enterprise_settings", 1));
+
+  /* another enterprise's credit code is refused by the schema */
+  g_free (settings.credit_code);
+  settings.credit_code = g_strdup (CODE_2);
+  g_assert_false (e->settings_put (s, &settings, &error));
+  g_assert_error (error, KOUAN_STORAGE_ERROR, KOUAN_STORAGE_ERROR_CONSTRAINT);
+  g_clear_error (&error);
+  kouan_stored_enterprise_settings_clear (&settings);
+  g_assert_true (e->settings_get (s, 1, &settings, &error));
+  g_assert_cmpstr (settings.credit_code, ==, CODE_1);
+
+  /* business switches */
+  g_assert_true (e->business_get (s, 2, &business, &error));
+  g_assert_cmpint (business.enterprise_id, ==, 2);
+  for (guint i = 0; i < KOUAN_STORED_SWITCHES_N; i++)
+    g_assert_false (business.switches[i]);
+  g_assert_null (business.aircraft_time);
+  business.switches[0] = TRUE;   /* aircraft_auto */
+  business.switches[3] = TRUE;   /* e_payment */
+  business.aircraft_time = g_strdup ("08:30");
+  g_assert_true (s->feed->changes_newest_all (s, &before, &error));
+  g_assert_true (e->business_put (s, &business, &error));
+  g_assert_no_error (error);
+  kouan_stored_business_settings_clear (&business);
+  g_assert_true (e->business_get (s, 2, &business, &error));
+  g_assert_true (business.switches[0]);
+  g_assert_false (business.switches[1]);
+  g_assert_true (business.switches[3]);
+  g_assert_cmpstr (business.aircraft_time, ==, "08:30");
+  page (s, 2, alice, before, 100, NULL, out);
+  record = kept_record (find_change (out, "business_settings", 2));
+  if (record != NULL)
+    {
+      g_assert_cmpint (json_object_get_int_member (record, "id"), ==, 2);
+      g_assert_true (json_object_get_boolean_member (record, "aircraft_auto"));
+      g_assert_false (json_object_get_boolean_member (record, "status_push"));
+      g_assert_true (json_object_get_boolean_member (record, "e_payment"));
+      g_assert_cmpstr (json_object_get_string_member (record, "aircraft_time"), ==, "08:30");
+    }
+  g_clear_pointer (&record, json_object_unref);
+  g_assert_null (find_change (out, "business_settings", 1));
+  /* a time without the switch is refused by the schema */
+  business.switches[0] = FALSE;
+  g_assert_false (e->business_put (s, &business, &error));
+  g_assert_error (error, KOUAN_STORAGE_ERROR, KOUAN_STORAGE_ERROR_CONSTRAINT);
+  g_clear_error (&error);
+  kouan_stored_business_settings_clear (&business);
+  g_assert_true (e->business_get (s, 99, &business, &error));
+  g_assert_cmpint (business.enterprise_id, ==, 0);
+}
+
+static void
+test_enterprise_showcase (Fixture *f, gconstpointer data)
+{
+  KouanStorage *s = f->storage;
+  const KouanStorageEnterprise *e = s->enterprise;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) out = g_array_new (FALSE, TRUE, sizeof (KouanStoredChange));
+  g_auto(KouanStoredSlide) slide = { 0 };
+  g_auto(KouanStoredLink) link = { 0 };
+  g_autoptr(JsonObject) record = NULL;
+  const KouanStoredChange *change;
+  gint64 alice, before = 0, count = -1, next = -1, first = 0, second = 0, id = -1, link_id = 0;
+
+  g_array_set_clear_func (out, (GDestroyNotify) kouan_stored_change_clear);
+  alice = make_user (s, "alice");
+  g_assert_true (e->enterprise_open (s, 1, "浦江国际", CODE_1, &error));
+  g_assert_true (e->enterprise_open (s, 2, "外高桥物流", CODE_2, &error));
+  g_assert_no_error (error);
+  make_image (f, 1, 7);
+  make_image (f, 1, 8);
+
+  g_assert_true (e->slides_count (s, 1, &count, &next, &error));
+  g_assert_cmpint (count, ==, 0);
+  g_assert_cmpint (next, ==, 0);
+
+  /* created */
+  g_assert_true (s->feed->changes_newest_all (s, &before, &error));
+  slide = (KouanStoredSlide) { .image_id = 7, .caption = g_strdup ("荣获 AEO 高级认证"),
+                               .link = g_strdup ("https://www.customs.gov.cn"), .position = 0 };
+  g_assert_true (e->slide_put (s, 1, &slide, &first, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (first, >, 0);
+  kouan_stored_slide_clear (&slide);
+  slide = (KouanStoredSlide) { .image_id = 8, .caption = g_strdup ("二期"), .position = 3 };
+  g_assert_true (e->slide_put (s, 1, &slide, &second, &error));
+  g_assert_cmpint (second, >, first);
+  kouan_stored_slide_clear (&slide);
+  g_assert_true (e->slides_count (s, 1, &count, &next, &error));
+  g_assert_cmpint (count, ==, 2);
+  g_assert_cmpint (next, ==, 4);
+  g_assert_true (e->slides_count (s, 2, &count, &next, &error));
+  g_assert_cmpint (count, ==, 0);
+
+  g_assert_true (e->slide_get (s, 1, first, &slide, &error));
+  g_assert_cmpint (slide.id, ==, first);
+  g_assert_cmpint (slide.image_id, ==, 7);
+  g_assert_cmpstr (slide.caption, ==, "荣获 AEO 高级认证");
+  g_assert_cmpstr (slide.link, ==, "https://www.customs.gov.cn");
+  g_assert_cmpint (slide.position, ==, 0);
+  kouan_stored_slide_clear (&slide);
+  g_assert_true (e->slide_get (s, 1, second, &slide, &error));
+  g_assert_cmpstr (slide.link, ==, "");   /* none given */
+  kouan_stored_slide_clear (&slide);
+  /* another enterprise's id is no slide of this one */
+  g_assert_true (e->slide_get (s, 2, first, &slide, &error));
+  g_assert_cmpint (slide.id, ==, 0);
+  g_assert_no_error (error);
+
+  page (s, 1, alice, before, 100, NULL, out);
+  record = kept_record (find_change (out, "showcase_slides", first));
+  if (record != NULL)
+    {
+      g_assert_cmpint (json_object_get_int_member (record, "id"), ==, first);
+      g_assert_cmpint (json_object_get_int_member (record, "image"), ==, 7);
+      g_assert_cmpstr (json_object_get_string_member (record, "caption"), ==, "荣获 AEO 高级认证");
+      g_assert_cmpint (json_object_get_int_member (record, "position"), ==, 0);
+    }
+  g_clear_pointer (&record, json_object_unref);
+  g_assert_nonnull (find_change (out, "showcase_slides", second));
+  page (s, 2, alice, before, 100, NULL, out);
+  g_assert_null (find_change (out, "showcase_slides", first));
+
+  /* updated (reordered): one change, the record as written */
+  slide = (KouanStoredSlide) { .id = first, .image_id = 8, .caption = g_strdup ("新标题"),
+                               .link = g_strdup (""), .position = 5 };
+  g_assert_true (s->feed->changes_newest_all (s, &before, &error));
+  g_assert_true (e->slide_put (s, 1, &slide, &id, &error));
+  g_assert_cmpint (id, ==, first);
+  /* another enterprise's slide is not written */
+  g_assert_true (e->slide_put (s, 2, &slide, &id, &error));
+  g_assert_cmpint (id, ==, 0);
+  g_assert_no_error (error);
+  kouan_stored_slide_clear (&slide);
+  g_assert_true (e->slide_get (s, 1, first, &slide, &error));
+  g_assert_cmpstr (slide.caption, ==, "新标题");
+  g_assert_cmpint (slide.image_id, ==, 8);
+  g_assert_cmpint (slide.position, ==, 5);
+  kouan_stored_slide_clear (&slide);
+  page (s, 1, alice, before, 100, NULL, out);
+  g_assert_cmpuint (out->len, ==, 1);
+  record = kept_record (find_change (out, "showcase_slides", first));
+  if (record != NULL)
+    g_assert_cmpstr (json_object_get_string_member (record, "caption"), ==, "新标题");
+  g_clear_pointer (&record, json_object_unref);
+
+  /* deleted: a deletion in the feed; another enterprise cannot */
+  g_assert_true (s->feed->changes_newest_all (s, &before, &error));
+  g_assert_true (e->slide_delete (s, 2, first, &error));
+  g_assert_true (e->slide_get (s, 1, first, &slide, &error));
+  g_assert_cmpint (slide.id, ==, first);
+  kouan_stored_slide_clear (&slide);
+  g_assert_true (e->slide_delete (s, 1, first, &error));
+  g_assert_no_error (error);
+  g_assert_true (e->slide_get (s, 1, first, &slide, &error));
+  g_assert_cmpint (slide.id, ==, 0);
+  page (s, 1, alice, before, 100, NULL, out);
+  g_assert_cmpuint (out->len, ==, 1);
+  change = find_change (out, "showcase_slides", first);
+  g_assert_true (change != NULL && change->record_json == NULL);   /* kept as a deletion, or (SQLite) materialised: gone */
+  g_assert_true (e->slides_count (s, 1, &count, &next, &error));
+  g_assert_cmpint (count, ==, 1);
+  g_assert_cmpint (next, ==, 4);
+
+  /* links */
+  g_assert_true (e->links_count (s, 1, &count, &next, &error));
+  g_assert_cmpint (count, ==, 0);
+  g_assert_cmpint (next, ==, 0);
+  g_assert_true (s->feed->changes_newest_all (s, &before, &error));
+  link = (KouanStoredLink) { .title = g_strdup ("中国国际贸易单一窗口"),
+                             .url = g_strdup ("https://www.singlewindow.cn"), .position = 0 };
+  g_assert_true (e->link_put (s, 1, &link, &link_id, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (link_id, >, 0);
+  kouan_stored_link_clear (&link);
+  g_assert_true (e->links_count (s, 1, &count, &next, &error));
+  g_assert_cmpint (count, ==, 1);
+  g_assert_cmpint (next, ==, 1);
+  page (s, 1, alice, before, 100, NULL, out);
+  record = kept_record (find_change (out, "showcase_links", link_id));
+  if (record != NULL)
+    {
+      g_assert_cmpstr (json_object_get_string_member (record, "title"), ==, "中国国际贸易单一窗口");
+      g_assert_cmpstr (json_object_get_string_member (record, "url"), ==, "https://www.singlewindow.cn");
+      g_assert_cmpint (json_object_get_int_member (record, "position"), ==, 0);
+    }
+  g_clear_pointer (&record, json_object_unref);
+  link = (KouanStoredLink) { .id = link_id, .title = g_strdup ("海关总署"),
+                             .url = g_strdup ("http://www.customs.gov.cn"), .position = 2 };
+  g_assert_true (e->link_put (s, 1, &link, &id, &error));
+  g_assert_cmpint (id, ==, link_id);
+  g_assert_true (e->link_put (s, 2, &link, &id, &error));
+  g_assert_cmpint (id, ==, 0);
+  kouan_stored_link_clear (&link);
+  g_assert_true (e->link_get (s, 1, link_id, &link, &error));
+  g_assert_cmpstr (link.title, ==, "海关总署");
+  g_assert_cmpstr (link.url, ==, "http://www.customs.gov.cn");
+  g_assert_cmpint (link.position, ==, 2);
+  kouan_stored_link_clear (&link);
+  g_assert_true (e->link_get (s, 2, link_id, &link, &error));
+  g_assert_cmpint (link.id, ==, 0);
+  g_assert_true (s->feed->changes_newest_all (s, &before, &error));
+  g_assert_true (e->link_delete (s, 1, link_id, &error));
+  g_assert_no_error (error);
+  g_assert_true (e->link_get (s, 1, link_id, &link, &error));
+  g_assert_cmpint (link.id, ==, 0);
+  page (s, 1, alice, before, 100, NULL, out);
+  g_assert_cmpuint (out->len, ==, 1);
+  change = find_change (out, "showcase_links", link_id);
+  g_assert_true (change != NULL && change->record_json == NULL);
+}
+
 /* ---- area 9: the audit log ------------------------------------------- */
 
 static void
@@ -1499,6 +1840,8 @@ main (int argc, char *argv[])
   g_test_add ("/storage/sqlite/mutation-ids", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_mutation_ids, fixture_teardown);
   g_test_add ("/storage/sqlite/feed", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_feed, fixture_teardown);
   g_test_add ("/storage/sqlite/messages", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_messages, fixture_teardown);
+  g_test_add ("/storage/sqlite/enterprise-settings", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_enterprise_settings, fixture_teardown);
+  g_test_add ("/storage/sqlite/enterprise-showcase", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_enterprise_showcase, fixture_teardown);
   g_test_add ("/storage/sqlite/audit", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_audit, fixture_teardown);
   g_test_add ("/storage/sqlite/insurance-policies", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_insurance_policies, fixture_teardown);
   g_test_add ("/storage/sqlite/insurance-claims", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_insurance_claims, fixture_teardown);
@@ -1520,6 +1863,8 @@ main (int argc, char *argv[])
   g_test_add ("/storage/postgres/mutation-ids", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_mutation_ids, fixture_teardown);
   g_test_add ("/storage/postgres/feed", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_feed, fixture_teardown);
   g_test_add ("/storage/postgres/messages", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_messages, fixture_teardown);
+  g_test_add ("/storage/postgres/enterprise-settings", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_enterprise_settings, fixture_teardown);
+  g_test_add ("/storage/postgres/enterprise-showcase", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_enterprise_showcase, fixture_teardown);
   g_test_add ("/storage/postgres/audit", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_audit, fixture_teardown);
   g_test_add ("/storage/postgres/insurance-policies", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_insurance_policies, fixture_teardown);
   g_test_add ("/storage/postgres/insurance-claims", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_insurance_claims, fixture_teardown);

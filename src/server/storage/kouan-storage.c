@@ -55,7 +55,7 @@ kouan_storage_unported_for (KouanStorageBackend backend)
   /* What each backend fills in (kouan-storage-sqlite*.c,
    * kouan-storage-postgres*.c): the ported areas. */
   static const int ported = 1;
-  gconstpointer areas[9] = { &ported, &ported, &ported, &ported, NULL, NULL, NULL, &ported, NULL };
+  gconstpointer areas[9] = { &ported, &ported, &ported, &ported, NULL, NULL, &ported, &ported, NULL };
 
   if (backend == KOUAN_STORAGE_SQLITE)
     return NULL;   /* SQLite serves the rest through kouan-server-db.c */
@@ -204,4 +204,49 @@ kouan_storage_like_prefix (const char *text)
     }
   g_string_append_c (pattern, '%');
   return g_string_free (pattern, FALSE);
+}
+
+/* ---- area 7: enterprise settings ------------------------------------- */
+
+const char *const kouan_stored_profile_fields[KOUAN_STORED_PROFILE_N] = {
+  "registered_address", "contact_person", "contact_phone", "customs_code",
+  "invoice_title", "taxpayer_number", "bank_name", "bank_account",
+  "invoice_address_phone",
+};
+
+const char *const kouan_stored_business_switches[KOUAN_STORED_SWITCHES_N] = {
+  "aircraft_auto", "manifest_auto", "status_push", "e_payment", "receipt_download",
+};
+
+void
+kouan_stored_enterprise_settings_clear (KouanStoredEnterpriseSettings *settings)
+{
+  g_free (settings->name);
+  g_free (settings->credit_code);
+  for (guint i = 0; i < KOUAN_STORED_PROFILE_N; i++)
+    g_free (settings->profile[i]);
+  memset (settings, 0, sizeof *settings);
+}
+
+void
+kouan_stored_business_settings_clear (KouanStoredBusinessSettings *settings)
+{
+  g_free (settings->aircraft_time);
+  memset (settings, 0, sizeof *settings);
+}
+
+void
+kouan_stored_slide_clear (KouanStoredSlide *slide)
+{
+  g_free (slide->caption);
+  g_free (slide->link);
+  memset (slide, 0, sizeof *slide);
+}
+
+void
+kouan_stored_link_clear (KouanStoredLink *link)
+{
+  g_free (link->title);
+  g_free (link->url);
+  memset (link, 0, sizeof *link);
 }

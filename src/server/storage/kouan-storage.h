@@ -453,6 +453,126 @@ typedef struct {
   gboolean (*article_insert)     (KouanStorage *storage, const KouanStoredRiskArticle *article,
                                   gint64 *out_id, GError **error);
 } KouanStorageInsurance;
+/* ---- area 7: enterprise settings ------------------------------------- */
+
+/* The profile members of the "enterprise_settings" record (docs/api.md),
+ * in the order of KouanStoredEnterpriseSettings.profile */
+#define KOUAN_STORED_PROFILE_N 9
+extern const char *const kouan_stored_profile_fields[KOUAN_STORED_PROFILE_N];
+/* The switches of the "business_settings" record, in the order of
+ * KouanStoredBusinessSettings.switches */
+#define KOUAN_STORED_SWITCHES_N 5
+extern const char *const kouan_stored_business_switches[KOUAN_STORED_SWITCHES_N];
+
+/* 企业设置: one per enterprise, its id the enterprise's. A profile not
+ * written yet reads as empty strings. */
+typedef struct {
+  gint64  enterprise_id;   /* 0: no such enterprise */
+  char   *name;
+  char   *credit_code;
+  char   *profile[KOUAN_STORED_PROFILE_N];
+  gint64  logo_image;      /* an image's id (area 9, images); 0: none */
+  gint64  seal_image;
+} KouanStoredEnterpriseSettings;
+
+void kouan_stored_enterprise_settings_clear (KouanStoredEnterpriseSettings *settings);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (KouanStoredEnterpriseSettings, kouan_stored_enterprise_settings_clear)
+
+/* 业务设置: one per enterprise; every switch off until written */
+typedef struct {
+  gint64    enterprise_id;  /* 0: no such enterprise */
+  gboolean  switches[KOUAN_STORED_SWITCHES_N];
+  char     *aircraft_time;  /* nullable: "HH:MM", only while aircraft_auto */
+} KouanStoredBusinessSettings;
+
+void kouan_stored_business_settings_clear (KouanStoredBusinessSettings *settings);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (KouanStoredBusinessSettings, kouan_stored_business_settings_clear)
+
+/* 企业风采: a carousel slide ("showcase_slides") or a link ("showcase_links") */
+typedef struct {
+  gint64  id;         /* 0: none (get), a new one (put) */
+  gint64  image_id;   /* area 9, images */
+  char   *caption;
+  char   *link;
+  gint64  position;
+} KouanStoredSlide;
+
+void kouan_stored_slide_clear (KouanStoredSlide *slide);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (KouanStoredSlide, kouan_stored_slide_clear)
+
+typedef struct {
+  gint64  id;         /* 0: none (get), a new one (put) */
+  char   *title;
+  char   *url;
+  gint64  position;
+} KouanStoredLink;
+
+void kouan_stored_link_clear (KouanStoredLink *link);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (KouanStoredLink, kouan_stored_link_clear)
+
+/* Every write records its change of the feed itself: the SQLite triggers
+ * (the feed materialises the record), or the PostgreSQL backend with the
+ * record's JSON as written (docs/api.md, "enterprise_settings",
+ * "business_settings", "showcase_slides", "showcase_links"; a changed
+ * name or credit code also the "enterprise" record). Images are
+ * referenced by id; whether one exists is area 9's to say. */
+typedef struct {
+  /* The enterprise @enterprise_id exists with @name and @credit_code
+   * (inserted unless it is there already): from now its two settings
+   * records are in the feed (a change each, for everyone). The areas
+   * that create enterprises call it; the demo and the tests too. */
+  gboolean (*enterprise_open) (KouanStorage *storage, gint64 enterprise_id,
+                               const char *name, const char *credit_code,
+                               GError **error);
+  /* *out is zeroed and left so (enterprise_id 0) when there is none */
+  gboolean (*settings_get)    (KouanStorage *storage, gint64 enterprise_id,
+                               KouanStoredEnterpriseSettings *out, GError **error);
+  /* Whether another enterprise than @enterprise_id has @credit_code */
+  gboolean (*credit_code_taken) (KouanStorage *storage, gint64 enterprise_id,
+                                 const char *credit_code, gboolean *out_taken,
+                                 GError **error);
+  /* Writes every member of @settings (the enterprise must exist); a
+   * credit code another enterprise has fails with
+   * KOUAN_STORAGE_ERROR_CONSTRAINT */
+  gboolean (*settings_put)    (KouanStorage *storage,
+                               const KouanStoredEnterpriseSettings *settings,
+                               GError **error);
+  /* *out is zeroed and left so (enterprise_id 0) when there is none */
+  gboolean (*business_get)    (KouanStorage *storage, gint64 enterprise_id,
+                               KouanStoredBusinessSettings *out, GError **error);
+  /* aircraft_time with aircraft_auto off fails with
+   * KOUAN_STORAGE_ERROR_CONSTRAINT */
+  gboolean (*business_put)    (KouanStorage *storage,
+                               const KouanStoredBusinessSettings *settings,
+                               GError **error);
+
+  /* *out is zeroed and left so (id 0) when @enterprise_id has no such one */
+  gboolean (*slide_get)       (KouanStorage *storage, gint64 enterprise_id,
+                               gint64 slide_id, KouanStoredSlide *out, GError **error);
+  /* How many slides the enterprise has, and the position after the last
+   * (0 when none) */
+  gboolean (*slides_count)    (KouanStorage *storage, gint64 enterprise_id,
+                               gint64 *out_count, gint64 *out_next_position,
+                               GError **error);
+  /* Creates (@slide->id 0) or updates the slide; *out_id its id, 0 when
+   * @enterprise_id has no slide @slide->id */
+  gboolean (*slide_put)       (KouanStorage *storage, gint64 enterprise_id,
+                               const KouanStoredSlide *slide, gint64 *out_id,
+                               GError **error);
+  gboolean (*slide_delete)    (KouanStorage *storage, gint64 enterprise_id,
+                               gint64 slide_id, GError **error);
+  /* The same for the links */
+  gboolean (*link_get)        (KouanStorage *storage, gint64 enterprise_id,
+                               gint64 link_id, KouanStoredLink *out, GError **error);
+  gboolean (*links_count)     (KouanStorage *storage, gint64 enterprise_id,
+                               gint64 *out_count, gint64 *out_next_position,
+                               GError **error);
+  gboolean (*link_put)        (KouanStorage *storage, gint64 enterprise_id,
+                               const KouanStoredLink *link, gint64 *out_id,
+                               GError **error);
+  gboolean (*link_delete)     (KouanStorage *storage, gint64 enterprise_id,
+                               gint64 link_id, GError **error);
+} KouanStorageEnterprise;
 
 /* ---- area 9: the audit log (with admin people for the handlers) ----- */
 
@@ -491,17 +611,15 @@ typedef struct {
                             GArray *out, gint64 *out_total, GError **error);
 } KouanStorageAudit;
 
-/* ---- areas 5–7: not behind the boundary yet -------------------------
+/* ---- areas 5, 6 and images: not behind the boundary yet -------------
  *
  * Personal center, admin people (roles, departments, staff,
- * grants, join requests), enterprise settings (and showcase)
- * and images still run their SQL in their kouan-server-*.c
+ * grants, join requests) and images still run their SQL in their kouan-server-*.c
  * through kouan_server_db_*() on the SQLite connection. Each gets its
  * table of functions here when it is ported; until then both backends
  * leave it NULL and PostgreSQL refuses to start (docs/architecture.md). */
 typedef struct _KouanStoragePersonal    KouanStoragePersonal;
 typedef struct _KouanStoragePeople      KouanStoragePeople;
-typedef struct _KouanStorageEnterprise  KouanStorageEnterprise;
 typedef struct _KouanStorageImages      KouanStorageImages;
 
 /* A backend: its areas and its transaction control. */

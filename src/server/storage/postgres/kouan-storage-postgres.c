@@ -189,6 +189,52 @@ static const char *const migrations[] = {
   "  industry text NOT NULL,"
   "  category_id bigint NOT NULL REFERENCES insurance_categories (id),"
   "  body text NOT NULL);",
+  /* 7: enterprise settings (kouan-storage-postgres-enterprise.c): the
+   * enterprises' names and credit codes (IF NOT EXISTS: the area that
+   * creates enterprises shares the table), their profiles, business
+   * switches and showcase. Images are referenced by id without a foreign
+   * key until the images are ported. */
+  "CREATE TABLE IF NOT EXISTS enterprises ("
+  "  id bigserial PRIMARY KEY,"
+  "  name text NOT NULL,"
+  "  credit_code text NOT NULL UNIQUE CHECK (length (credit_code) = 18),"
+  "  certified boolean NOT NULL DEFAULT false);"
+  "CREATE TABLE enterprise_profiles ("
+  "  enterprise_id bigint PRIMARY KEY REFERENCES enterprises (id) ON DELETE CASCADE,"
+  "  registered_address text NOT NULL DEFAULT '',"
+  "  contact_person text NOT NULL DEFAULT '',"
+  "  contact_phone text NOT NULL DEFAULT '',"
+  "  customs_code text NOT NULL DEFAULT '',"
+  "  invoice_title text NOT NULL DEFAULT '',"
+  "  taxpayer_number text NOT NULL DEFAULT '',"
+  "  bank_name text NOT NULL DEFAULT '',"
+  "  bank_account text NOT NULL DEFAULT '',"
+  "  invoice_address_phone text NOT NULL DEFAULT '',"
+  "  logo_image bigint,"
+  "  seal_image bigint);"
+  "CREATE TABLE business_settings ("
+  "  enterprise_id bigint PRIMARY KEY REFERENCES enterprises (id) ON DELETE CASCADE,"
+  "  aircraft_auto boolean NOT NULL DEFAULT false,"
+  "  aircraft_time text CHECK (aircraft_time IS NULL OR aircraft_auto),"
+  "  manifest_auto boolean NOT NULL DEFAULT false,"
+  "  status_push boolean NOT NULL DEFAULT false,"
+  "  e_payment boolean NOT NULL DEFAULT false,"
+  "  receipt_download boolean NOT NULL DEFAULT false);"
+  "CREATE TABLE showcase_slides ("
+  "  id bigserial PRIMARY KEY,"
+  "  enterprise_id bigint NOT NULL REFERENCES enterprises (id) ON DELETE CASCADE,"
+  "  image_id bigint NOT NULL,"
+  "  caption text NOT NULL,"
+  "  link text NOT NULL DEFAULT '',"
+  "  position bigint NOT NULL DEFAULT 0);"
+  "CREATE INDEX showcase_slides_enterprise ON showcase_slides (enterprise_id, position);"
+  "CREATE TABLE showcase_links ("
+  "  id bigserial PRIMARY KEY,"
+  "  enterprise_id bigint NOT NULL REFERENCES enterprises (id) ON DELETE CASCADE,"
+  "  title text NOT NULL,"
+  "  url text NOT NULL,"
+  "  position bigint NOT NULL DEFAULT 0);"
+  "CREATE INDEX showcase_links_enterprise ON showcase_links (enterprise_id, position);",
 };
 
 static gboolean
@@ -1186,6 +1232,7 @@ kouan_storage_postgres_open (const char  *uri,
   self->parent.feed = &feed_area;
   self->parent.messages = &_kouan_storage_pg_messages;
   self->parent.insurance = &_kouan_storage_pg_insurance;
+  self->parent.enterprise = &_kouan_storage_pg_enterprise;
   self->parent.audit = &_kouan_storage_pg_audit;
   self->parent.begin = pg_begin;
   self->parent.commit = pg_commit;
