@@ -563,9 +563,12 @@ JsonObject   *kouan_server_enterprise_rejected  (const char   *mutation_id,
                                                  JsonObject   *record);
 
 /* kouan-server-insurance*.c: 信用保险 (policies, claims, subscriptions,
- * risk articles); the seed adds @scale risk articles to the default ones */
+ * risk articles); the seed fills every enterprise opened for insurance
+ * (KouanStorageInsurance.enterprise_open), subscribes @subscriber_id in
+ * the first, and adds @scale risk articles to the default ones */
 void          kouan_server_insurance_install   (KouanServer  *self);
 gboolean      kouan_server_insurance_demo_seed (KouanServer  *self,
+                                                gint64        subscriber_id,
                                                 guint         scale,
                                                 GError      **error);
 

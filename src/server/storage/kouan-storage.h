@@ -383,7 +383,8 @@ typedef struct {
   /* *out is zeroed and left so (id 0) when there is none */
   gboolean (*enterprise_get)       (KouanStorage *storage, gint64 enterprise_id,
                                     KouanStoredEnterpriseRef *out, GError **error);
-  /* The demo: a new enterprise (its certification enters its feed) */
+  /* The demo: a new enterprise, opened as enterprise settings'
+   * enterprise_open() opens one; its certification enters its feed */
   gboolean (*enterprise_add)       (KouanStorage *storage, const char *name,
                                     const char *credit_code, gboolean certified,
                                     gint64 *out_id, GError **error);
@@ -478,6 +479,266 @@ typedef struct {
                                  gint64 *out_id, GError **error);
 } KouanStorageMessages;
 
+/* ---- area 8: credit insurance --------------------------------------- */
+
+/* An enterprise's policy (docs/api.md, "Credit insurance") */
+typedef struct {
+  gint64    id;
+  gint64    enterprise_id;
+  char     *number;
+  char     *buyer;
+  char     *buyer_country;
+  gint64    amount;
+  char     *currency;
+  char     *starts_on;      /* YYYY-MM-DD */
+  char     *ends_on;
+  char     *status;         /* pending, effective, expired, rejected, returned */
+  char     *comment;
+  gboolean  notice_read;
+  gint64    updated_at;
+} KouanStoredPolicy;
+
+void kouan_stored_policy_clear (KouanStoredPolicy *policy);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (KouanStoredPolicy, kouan_stored_policy_clear)
+
+/* One step of a claim's history */
+typedef struct {
+  char   *status;
+  char   *comment;
+  gint64  at;
+} KouanStoredClaimEvent;
+
+void kouan_stored_claim_event_clear (KouanStoredClaimEvent *event);
+
+typedef struct {
+  gint64    id;
+  gint64    enterprise_id;
+  gint64    policy_id;
+  char     *number;
+  char     *policy_number;  /* read only: the policy's number */
+  char     *buyer;
+  gint64    amount;
+  char     *currency;
+  char     *loss_on;
+  char     *submitted_on;
+  char     *status;         /* submitted, reviewing, paid, rejected */
+  gboolean  notice_read;
+  gint64    updated_at;
+  GArray   *history;        /* (element-type KouanStoredClaimEvent) oldest
+                             * first; owned, NULL when there is none */
+} KouanStoredClaim;
+
+void kouan_stored_claim_clear (KouanStoredClaim *claim);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (KouanStoredClaim, kouan_stored_claim_clear)
+
+/* A subscription category as one user of one enterprise sees it */
+typedef struct {
+  gint64    id;
+  char     *name;
+  gint64    position;
+  gboolean  subscribed;
+} KouanStoredInsuranceCategory;
+
+void kouan_stored_insurance_category_clear (KouanStoredInsuranceCategory *category);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (KouanStoredInsuranceCategory, kouan_stored_insurance_category_clear)
+
+/* The insurer's risk article: belongs to no enterprise */
+typedef struct {
+  gint64  id;
+  char   *title;
+  char   *source;
+  gint64  published_at;
+  char   *country;
+  char   *industry;
+  gint64  category_id;
+  char   *body;
+} KouanStoredRiskArticle;
+
+void kouan_stored_risk_article_clear (KouanStoredRiskArticle *article);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (KouanStoredRiskArticle, kouan_stored_risk_article_clear)
+
+/* Every write records its changes of the feed itself (the SQLite
+ * triggers, or the PostgreSQL backend with the record's JSON as written);
+ * a write that changes nothing records none. Categories and risk
+ * articles are global: every enterprise whose feed carries insurance
+ * (enterprise_open) receives them. The getters zero *out and leave it so
+ * (id 0) when there is no such record (in that enterprise). */
+typedef struct {
+  /* Gives @enterprise_id's feed the categories and every risk article,
+   * and every article inserted later; once per enterprise. (SQLite: the
+   * schema's trigger on enterprises does it as the enterprise is
+   * created.) */
+  gboolean (*enterprise_open)    (KouanStorage *storage, gint64 enterprise_id,
+                                  GError **error);
+  /* Appends to @out (gint64) those enterprises, by id */
+  gboolean (*enterprises_list)   (KouanStorage *storage, GArray *out, GError **error);
+
+  gboolean (*policy_get)         (KouanStorage *storage, gint64 enterprise_id,
+                                  gint64 policy_id, KouanStoredPolicy *out,
+                                  GError **error);
+  /* The enterprise's oldest pending policy (out->id 0: none) */
+  gboolean (*policy_first_pending) (KouanStorage *storage, gint64 enterprise_id,
+                                    KouanStoredPolicy *out, GError **error);
+  /* Sets the status, the comment (nullable: kept) and notice_read,
+   * updated at @now: a change for everyone unless all three stay */
+  gboolean (*policy_update)      (KouanStorage *storage, gint64 enterprise_id,
+                                  gint64 policy_id, const char *status,
+                                  const char *comment, gboolean notice_read,
+                                  gint64 now, GError **error);
+  /* The insurer's side (the demo, an import): @policy's id is ignored */
+  gboolean (*policy_insert)      (KouanStorage *storage, const KouanStoredPolicy *policy,
+                                  gint64 *out_id, GError **error);
+
+  gboolean (*claim_get)          (KouanStorage *storage, gint64 enterprise_id,
+                                  gint64 claim_id, KouanStoredClaim *out,
+                                  GError **error);
+  /* A change for everyone unless it was so already */
+  gboolean (*claim_notice_read_set) (KouanStorage *storage, gint64 enterprise_id,
+                                     gint64 claim_id, gboolean notice_read,
+                                     GError **error);
+  /* The insurer's side: @claim with its history (id and policy_number
+   * ignored), one record */
+  gboolean (*claim_insert)       (KouanStorage *storage, const KouanStoredClaim *claim,
+                                  gint64 *out_id, GError **error);
+
+  gboolean (*category_get)       (KouanStorage *storage, gint64 enterprise_id,
+                                  gint64 category_id, gint64 user_id,
+                                  KouanStoredInsuranceCategory *out, GError **error);
+  /* @user_id's own subscription in @enterprise_id: a change for that
+   * user unless it was so already */
+  gboolean (*subscription_set)   (KouanStorage *storage, gint64 enterprise_id,
+                                  gint64 user_id, gint64 category_id,
+                                  gboolean subscribed, GError **error);
+
+  gboolean (*article_get)        (KouanStorage *storage, gint64 article_id,
+                                  KouanStoredRiskArticle *out, GError **error);
+  /* Inserts @article (its id ignored): a change in every open
+   * enterprise's feed, and one notice (docs/api.md) posted to each
+   * enterprise where a member subscribed to its category */
+  gboolean (*article_insert)     (KouanStorage *storage, const KouanStoredRiskArticle *article,
+                                  gint64 *out_id, GError **error);
+} KouanStorageInsurance;
+/* ---- area 7: enterprise settings ------------------------------------- */
+
+/* The profile members of the "enterprise_settings" record (docs/api.md),
+ * in the order of KouanStoredEnterpriseSettings.profile */
+#define KOUAN_STORED_PROFILE_N 9
+extern const char *const kouan_stored_profile_fields[KOUAN_STORED_PROFILE_N];
+/* The switches of the "business_settings" record, in the order of
+ * KouanStoredBusinessSettings.switches */
+#define KOUAN_STORED_SWITCHES_N 5
+extern const char *const kouan_stored_business_switches[KOUAN_STORED_SWITCHES_N];
+
+/* 企业设置: one per enterprise, its id the enterprise's. A profile not
+ * written yet reads as empty strings. */
+typedef struct {
+  gint64  enterprise_id;   /* 0: no such enterprise */
+  char   *name;
+  char   *credit_code;
+  char   *profile[KOUAN_STORED_PROFILE_N];
+  gint64  logo_image;      /* an image's id (area 9, images); 0: none */
+  gint64  seal_image;
+} KouanStoredEnterpriseSettings;
+
+void kouan_stored_enterprise_settings_clear (KouanStoredEnterpriseSettings *settings);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (KouanStoredEnterpriseSettings, kouan_stored_enterprise_settings_clear)
+
+/* 业务设置: one per enterprise; every switch off until written */
+typedef struct {
+  gint64    enterprise_id;  /* 0: no such enterprise */
+  gboolean  switches[KOUAN_STORED_SWITCHES_N];
+  char     *aircraft_time;  /* nullable: "HH:MM", only while aircraft_auto */
+} KouanStoredBusinessSettings;
+
+void kouan_stored_business_settings_clear (KouanStoredBusinessSettings *settings);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (KouanStoredBusinessSettings, kouan_stored_business_settings_clear)
+
+/* 企业风采: a carousel slide ("showcase_slides") or a link ("showcase_links") */
+typedef struct {
+  gint64  id;         /* 0: none (get), a new one (put) */
+  gint64  image_id;   /* area 9, images */
+  char   *caption;
+  char   *link;
+  gint64  position;
+} KouanStoredSlide;
+
+void kouan_stored_slide_clear (KouanStoredSlide *slide);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (KouanStoredSlide, kouan_stored_slide_clear)
+
+typedef struct {
+  gint64  id;         /* 0: none (get), a new one (put) */
+  char   *title;
+  char   *url;
+  gint64  position;
+} KouanStoredLink;
+
+void kouan_stored_link_clear (KouanStoredLink *link);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (KouanStoredLink, kouan_stored_link_clear)
+
+/* Every write records its change of the feed itself: the SQLite triggers
+ * (the feed materialises the record), or the PostgreSQL backend with the
+ * record's JSON as written (docs/api.md, "enterprise_settings",
+ * "business_settings", "showcase_slides", "showcase_links"; a changed
+ * name or credit code also the "enterprise" record). Images are
+ * referenced by id; whether one exists is area 9's to say. */
+typedef struct {
+  /* The enterprise @enterprise_id exists with @name and @credit_code
+   * (inserted unless it is there already): from now its two settings
+   * records are in the feed (a change each, for everyone). The areas
+   * that create enterprises call it; the demo and the tests too. */
+  gboolean (*enterprise_open) (KouanStorage *storage, gint64 enterprise_id,
+                               const char *name, const char *credit_code,
+                               GError **error);
+  /* *out is zeroed and left so (enterprise_id 0) when there is none */
+  gboolean (*settings_get)    (KouanStorage *storage, gint64 enterprise_id,
+                               KouanStoredEnterpriseSettings *out, GError **error);
+  /* Whether another enterprise than @enterprise_id has @credit_code */
+  gboolean (*credit_code_taken) (KouanStorage *storage, gint64 enterprise_id,
+                                 const char *credit_code, gboolean *out_taken,
+                                 GError **error);
+  /* Writes every member of @settings (the enterprise must exist); a
+   * credit code another enterprise has fails with
+   * KOUAN_STORAGE_ERROR_CONSTRAINT */
+  gboolean (*settings_put)    (KouanStorage *storage,
+                               const KouanStoredEnterpriseSettings *settings,
+                               GError **error);
+  /* *out is zeroed and left so (enterprise_id 0) when there is none */
+  gboolean (*business_get)    (KouanStorage *storage, gint64 enterprise_id,
+                               KouanStoredBusinessSettings *out, GError **error);
+  /* aircraft_time with aircraft_auto off fails with
+   * KOUAN_STORAGE_ERROR_CONSTRAINT */
+  gboolean (*business_put)    (KouanStorage *storage,
+                               const KouanStoredBusinessSettings *settings,
+                               GError **error);
+
+  /* *out is zeroed and left so (id 0) when @enterprise_id has no such one */
+  gboolean (*slide_get)       (KouanStorage *storage, gint64 enterprise_id,
+                               gint64 slide_id, KouanStoredSlide *out, GError **error);
+  /* How many slides the enterprise has, and the position after the last
+   * (0 when none) */
+  gboolean (*slides_count)    (KouanStorage *storage, gint64 enterprise_id,
+                               gint64 *out_count, gint64 *out_next_position,
+                               GError **error);
+  /* Creates (@slide->id 0) or updates the slide; *out_id its id, 0 when
+   * @enterprise_id has no slide @slide->id */
+  gboolean (*slide_put)       (KouanStorage *storage, gint64 enterprise_id,
+                               const KouanStoredSlide *slide, gint64 *out_id,
+                               GError **error);
+  gboolean (*slide_delete)    (KouanStorage *storage, gint64 enterprise_id,
+                               gint64 slide_id, GError **error);
+  /* The same for the links */
+  gboolean (*link_get)        (KouanStorage *storage, gint64 enterprise_id,
+                               gint64 link_id, KouanStoredLink *out, GError **error);
+  gboolean (*links_count)     (KouanStorage *storage, gint64 enterprise_id,
+                               gint64 *out_count, gint64 *out_next_position,
+                               GError **error);
+  gboolean (*link_put)        (KouanStorage *storage, gint64 enterprise_id,
+                               const KouanStoredLink *link, gint64 *out_id,
+                               GError **error);
+  gboolean (*link_delete)     (KouanStorage *storage, gint64 enterprise_id,
+                               gint64 link_id, GError **error);
+} KouanStorageEnterprise;
+
 /* ---- area 9: the audit log (with admin people for the handlers) ----- */
 
 typedef struct {
@@ -515,17 +776,14 @@ typedef struct {
                             GArray *out, gint64 *out_total, GError **error);
 } KouanStorageAudit;
 
-/* ---- areas 5–8: not behind the boundary yet -------------------------
+/* ---- area 6 and images: not behind the boundary yet ------------------
  *
  * Admin people (roles, departments, staff,
- * grants, join requests), enterprise settings (and showcase), insurance
- * and images still run their SQL in their kouan-server-*.c
+ * grants, join requests) and images still run their SQL in their kouan-server-*.c
  * through kouan_server_db_*() on the SQLite connection. Each gets its
  * table of functions here when it is ported; until then both backends
  * leave it NULL and PostgreSQL refuses to start (docs/architecture.md). */
 typedef struct _KouanStoragePeople      KouanStoragePeople;
-typedef struct _KouanStorageEnterprise  KouanStorageEnterprise;
-typedef struct _KouanStorageInsurance   KouanStorageInsurance;
 typedef struct _KouanStorageImages      KouanStorageImages;
 
 /* A backend: its areas and its transaction control. */

@@ -378,24 +378,49 @@ enterprise_get (KouanStorage *storage, gint64 enterprise_id, KouanStoredEnterpri
   return TRUE;
 }
 
+/* The enterprise's flag is set: its "enterprise" record (docs/api.md,
+ * as enterprise settings writes it) changes for everyone */
+static gboolean
+set_certified (KouanStorage *storage, gint64 enterprise_id, GError **error)
+{
+  INT (eid, enterprise_id);
+  const char *params[] = { eid };
+  PGresult *r = RUN ("UPDATE enterprises e SET certified = true WHERE e.id = $1"
+                     " RETURNING json_build_object ('id', e.id, 'name', e.name,"
+                     "   'credit_code', e.credit_code, 'certified', e.certified)::text",
+                     1, params, "Certifying an enterprise");
+  gboolean ok;
+
+  if (r == NULL)
+    return FALSE;
+  ok = PQntuples (r) != 1 ||
+       storage->feed->change_record (storage, enterprise_id, 0, "enterprise", enterprise_id,
+                                     PQgetvalue (r, 0, 0), error);
+  PQclear (r);
+  return ok;
+}
+
 static gboolean
 enterprise_add (KouanStorage *storage, const char *name, const char *credit_code,
                 gboolean certified, gint64 *out_id, GError **error)
 {
-  const char *params[] = { name, credit_code, certified ? "true" : "false" };
   gboolean own, ok = FALSE;
   gint64 id = 0;
   PGresult *r;
 
   if (!_kouan_storage_pg_begin_own (storage, &own, error))
     return FALSE;
-  r = RUN ("INSERT INTO enterprises (name, credit_code, certified) VALUES ($1, $2, $3)"
-           " RETURNING id", 3, params, "Adding an enterprise");
+  /* opened by enterprise settings (its records enter the feed), with an
+   * id the database picks */
+  r = RUN ("SELECT nextval (pg_get_serial_sequence ('enterprises', 'id'))", 0, NULL,
+           "Adding an enterprise");
   if (r != NULL)
     {
       id = _kouan_storage_pg_int_at (r, 0, 0);
       PQclear (r);
-      ok = record_certification (storage, id, error);
+      ok = storage->enterprise->enterprise_open (storage, id, name, credit_code, error) &&
+           (!certified || set_certified (storage, id, error)) &&
+           record_certification (storage, id, error);
     }
   if (!_kouan_storage_pg_finish_own (storage, own, ok, error))
     return FALSE;
@@ -566,7 +591,6 @@ certification_decide (KouanStorage *storage, gint64 enterprise_id, gboolean cert
   INT (eid, enterprise_id);
   INT (at, now);
   const char *params[] = { eid, certified ? "certified" : "rejected", certified ? NULL : reason, at };
-  const char *flag_params[] = { eid };
   gboolean own, ok = FALSE;
   PGresult *r;
 
@@ -583,9 +607,7 @@ certification_decide (KouanStorage *storage, gint64 enterprise_id, gboolean cert
       *out_decided = PQntuples (r) == 1;
       PQclear (r);
       ok = !*out_decided ||
-           ((!certified ||
-             _kouan_storage_pg_run_done (storage, "UPDATE enterprises SET certified = true WHERE id = $1",
-                                         1, flag_params, error, "Deciding a certification")) &&
+           ((!certified || set_certified (storage, enterprise_id, error)) &&
             record_certification (storage, enterprise_id, error));
     }
   if (!_kouan_storage_pg_finish_own (storage, own, ok, error))

@@ -41,6 +41,8 @@ gint64    _kouan_storage_pg_int_at   (PGresult            *result,
 
 extern const KouanStoragePersonal _kouan_storage_pg_personal;
 extern const KouanStorageMessages _kouan_storage_pg_messages;
+extern const KouanStorageInsurance _kouan_storage_pg_insurance;
+extern const KouanStorageEnterprise _kouan_storage_pg_enterprise;
 extern const KouanStorageAudit    _kouan_storage_pg_audit;
 
 G_END_DECLS

@@ -906,6 +906,8 @@ kouan_storage_sqlite_new (sqlite3 *db)
   self->parent.feed = &feed_area;
   self->parent.personal = &_kouan_storage_sqlite_personal;
   self->parent.messages = &_kouan_storage_sqlite_messages;
+  self->parent.insurance = &_kouan_storage_sqlite_insurance;
+  self->parent.enterprise = &_kouan_storage_sqlite_enterprise;
   self->parent.audit = &_kouan_storage_sqlite_audit;
   self->parent.begin = sqlite_begin;
   self->parent.commit = sqlite_commit;
