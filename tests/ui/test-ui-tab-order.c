@@ -9,7 +9,9 @@
  * rows, spin buttons) in reading order, then the form's Save; and it
  * never changes the area or the page, however many sidebar rows it
  * crosses. At 1 280 px (sidebars shown) and 600 px (folded). With
- * KOUAN_SHOT_DIR set, each form is saved there as tab-PAGE-WIDTH.png. */
+ * KOUAN_SHOT_DIR set, each form is saved there as tab-PAGE-WIDTH.png.
+ * Every Save sits at the end of a bar with Revert at its start, and
+ * Revert leaves nothing to save. */
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -119,7 +121,7 @@ ensure_window (void)
 }
 
 /* With KOUAN_SHOT_DIR set, the window goes to
- * $KOUAN_SHOT_DIR/tab-@name-WIDTH.png. */
+ * $KOUAN_SHOT_DIR/tab-@name.png. */
 static void
 save_shot (const char *name)
 {
@@ -146,7 +148,7 @@ save_shot (const char *name)
     return;
   texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
                                          &GRAPHENE_RECT_INIT (0, 0, width, height));
-  file = g_strdup_printf ("tab-%s-%d.png", name, width);
+  file = g_strdup_printf ("tab-%s.png", name);
   path = g_build_filename (dir, file, NULL);
   g_assert_true (gdk_texture_save_to_png (texture, path));
 }
@@ -246,6 +248,21 @@ page_widget (const Where *where)
   return area;
 }
 
+/* No stack in @widget is between two pages (a crossfade shows both). */
+static gboolean
+settled (gpointer user_data)
+{
+  GtkWidget *widget = user_data;
+
+  if (GTK_IS_STACK (widget) && gtk_stack_get_transition_running (GTK_STACK (widget)))
+    return FALSE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (!settled (child))
+      return FALSE;
+  return TRUE;
+}
+
 static void
 show (const Where *where)
 {
@@ -257,6 +274,7 @@ show (const Where *where)
   if (where->admin != NULL)
     kouan_admin_view_show_page (KOUAN_ADMIN_VIEW (area), where->admin);
   kouan_test_spin (300);
+  g_assert_true (kouan_test_wait_until (settled, fixture.window));
 }
 
 static void
@@ -312,6 +330,12 @@ tab_round (const Where *where,
       if (step > 400)
         g_error ("%s: no widget comes again in 400 steps of Tab", name);
       gtk_widget_child_focus (window, GTK_DIR_TAB_FORWARD);
+      if (g_getenv ("KOUAN_TAB_TRACE") != NULL)
+        {
+          g_autofree char *what = describe (gtk_root_get_focus (GTK_ROOT (window)));
+
+          g_test_message ("%s: (at once: %s)", name, what);
+        }
       /* what the window does after a focus move (scroll, the focus-on-
        * screen check) has run */
       kouan_test_spin (20);
@@ -340,6 +364,49 @@ tab_round (const Where *where,
   for (guint i = index; i < visits->len; i++)
     g_ptr_array_add (cycle, g_ptr_array_index (visits, i));
   return cycle;
+}
+
+static GtkWidget *find_action_button (GtkWidget  *widget,
+                                      const char *action);
+
+/* The button of @bar whose action ends in ".revert". */
+static GtkWidget *
+find_revert (GtkWidget *widget)
+{
+  const char *action = GTK_IS_BUTTON (widget) ? gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)) : NULL;
+
+  if (action != NULL && g_str_has_suffix (action, ".revert"))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_revert (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+trace_focus_children (GtkWidget  *widget,
+                      const char *name)
+{
+  GtkWidget *focus_child = gtk_widget_get_focus_child (widget);
+
+  if (focus_child != NULL && !gtk_widget_has_focus (focus_child) && gtk_root_get_focus (gtk_widget_get_root (widget)) != NULL &&
+      !gtk_widget_is_ancestor (gtk_root_get_focus (gtk_widget_get_root (widget)), focus_child))
+    g_test_message ("%s: stale focus child %s (%s) of %s (%s)", name, G_OBJECT_TYPE_NAME (focus_child),
+                    gtk_widget_get_name (focus_child), G_OBJECT_TYPE_NAME (widget), gtk_widget_get_name (widget));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    trace_focus_children (child, name);
+}
+
+static gboolean
+insensitive (gpointer user_data)
+{
+  return !gtk_widget_is_sensitive (user_data);
 }
 
 /* Every control's row (else the control) has its height. */
@@ -416,9 +483,10 @@ check_form (const Where *where,
             guint        min_controls,
             int          width)
 {
-  g_autofree char *name = g_strdup_printf ("%s at %d px", where->personal != NULL ? where->personal
-                                                          : where->admin != NULL ? where->admin
-                                                          : where->area, width);
+  const char *page = where->personal != NULL ? where->personal
+                   : where->admin != NULL ? where->admin : where->area;
+  g_autofree char *name = g_strdup_printf ("%s at %d px", page, width);
+  g_autofree char *shot = g_strdup_printf ("%s-%d", page, width);
   g_autoptr(GPtrArray) controls = g_ptr_array_new ();
   g_autoptr(GPtrArray) cycle = NULL;
   g_autofree graphene_rect_t *bounds = NULL;
@@ -427,6 +495,7 @@ check_form (const Where *where,
   guint top = 0, offset = 0, last_index = 0;
   int previous = -1;
   Poke changed = { 0 };
+  GtkWidget *bar, *revert;
 
   collect_controls (page_widget (where), controls);
   g_test_message ("%s: %u editable controls", name, controls->len);
@@ -450,7 +519,7 @@ check_form (const Where *where,
           bounds[i].size.height = row_bounds.size.height;
         }
     }
-  save_shot (name);
+  save_shot (shot);
 
   if (save != NULL)
     {
@@ -459,6 +528,8 @@ check_form (const Where *where,
       g_assert_true (gtk_widget_is_sensitive (save));
     }
   g_assert_true (gtk_widget_grab_focus (start));
+  if (g_getenv ("KOUAN_TAB_TRACE") != NULL)
+    trace_focus_children (window, name);
   cycle = tab_round (where, name);
 
   /* every control, in reading order, from the one that reads first */
@@ -513,6 +584,21 @@ check_form (const Where *where,
         g_error ("%s: Tab reaches Save before the last field", name);
       unpoke (&changed);
       kouan_test_spin (50);
+      /* the same bar everywhere: Revert at its start, Save at its end;
+       * Revert drops what is left of the change */
+      bar = gtk_widget_get_ancestor (save, GTK_TYPE_ACTION_BAR);
+      g_assert_nonnull (bar);
+      revert = find_action_button (bar, gtk_actionable_get_action_name (GTK_ACTIONABLE (save)));
+      g_assert_true (revert == save);
+      revert = find_revert (bar);
+      g_assert_nonnull (revert);
+      if (gtk_widget_is_sensitive (save))
+        {
+          /* a button clicks when its press has been seen */
+          gtk_widget_activate (revert);
+          g_assert_true (kouan_test_wait_until (insensitive, save));
+        }
+      g_assert_false (gtk_widget_is_sensitive (revert));
     }
 
   /* the sidebars were crossed (when shown) without leaving the page */

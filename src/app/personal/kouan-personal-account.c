@@ -190,6 +190,18 @@ _kouan_personal_account_save (KouanPersonalAccount *self)
   _kouan_personal_page_toast_queued (page);
 }
 
+/* Drops the draft: the contact details as stored again. */
+void
+_kouan_personal_account_revert (KouanPersonalAccount *self)
+{
+  self->dirty = FALSE;
+  gtk_widget_remove_css_class (self->phone_row, "error");
+  gtk_widget_remove_css_class (self->email_row, "error");
+  _kouan_personal_account_reload (self);
+  if (self->page != NULL)
+    _kouan_personal_page_update_save (self->page);
+}
+
 /* ---- 我的角色与权限期限: the member's grants -------------------------------- */
 
 /* The period and state of @grant: "Mar 1, 2026 – Mar 31, 2026 · 生效中".

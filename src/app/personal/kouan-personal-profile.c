@@ -193,6 +193,19 @@ _kouan_personal_profile_save (KouanPersonalProfile *self)
   _kouan_personal_profile_reload (self);
 }
 
+/* Drops the draft: the form shows the stored profile again. */
+void
+_kouan_personal_profile_revert (KouanPersonalProfile *self)
+{
+  self->dirty = FALSE;
+  g_clear_object (&self->draft_seal);
+  self->draft_avatar_image = -1;
+  self->draft_seal_image = -1;
+  gtk_widget_remove_css_class (self->name_row, "error");
+  _kouan_personal_profile_reload (self);
+  update_actions (self);
+}
+
 /* ---- images ----------------------------------------------------------------- */
 
 static void
