@@ -70,9 +70,24 @@ update_actions (KouanPersonalProfile *self)
 static void
 on_edited (KouanPersonalProfile *self)
 {
+  g_autoptr(KouanProfile) profile = NULL;
+  guint stored_gender = 0;
+
   if (self->loading)
     return;
-  self->dirty = TRUE;
+  /* A draft while it differs from the stored profile: typing back what
+   * was there leaves nothing to save (as on the admin forms). */
+  if (self->page != NULL && self->page->store != NULL)
+    profile = kouan_store_get_profile (self->page->store, self->page->user_id, NULL);
+  /* as the form shows it: an unknown value is 未指定 */
+  for (guint i = 0; profile != NULL && i < G_N_ELEMENTS (genders); i++)
+    if (g_strcmp0 (profile->gender, genders[i]) == 0)
+      stored_gender = i;
+  self->dirty = profile == NULL ||
+                self->draft_avatar_image != -1 || self->draft_seal_image != -1 ||
+                g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->name_row)),
+                           profile->name != NULL ? profile->name : "") != 0 ||
+                adw_combo_row_get_selected (ADW_COMBO_ROW (self->gender_row)) != stored_gender;
   update_actions (self);
 }
 
