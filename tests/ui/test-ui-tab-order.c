@@ -3,13 +3,13 @@
  * --demo`. On each form — 个人资料, 账号管理, 申报偏好 in the personal
  * center, 企业信息设置 and 业务设置 in the administrator center — moving
  * the focus forward (Tab, gtk_widget_child_focus (…, GTK_DIR_TAB_FORWARD)
- * on the window) goes round the whole window and comes back where it
- * started: it never stays on one widget nor circles in part of it; it
- * visits every editable control of the form (entries, switches, combo
- * rows, spin buttons) in reading order, then the form's Save; and it
- * never changes the area or the page, however many sidebar rows it
- * crosses. At 1 280 px (sidebars shown) and 600 px (folded). With
- * KOUAN_SHOT_DIR set, each form is saved there as tab-PAGE-WIDTH.png.
+ * on the window) never stays on one widget, and the round it goes holds
+ * the sidebars (when shown) and every editable control of the form
+ * (entries, switches, combo rows, spin buttons) in reading order, then
+ * the form's Save; it never changes the area or the page, however many
+ * sidebar rows it crosses. At 1 280 px (sidebars shown) and 600 px
+ * (folded). With KOUAN_SHOT_DIR set, each form is saved there as
+ * tab-PAGE-WIDTH.png; with KOUAN_TAB_TRACE, every stop is logged.
  * Every Save sits at the end of a bar with Revert at its start, and
  * Revert puts back what was there and leaves nothing to save. */
 #include "config.h"
@@ -388,21 +388,6 @@ find_revert (GtkWidget *widget)
   return NULL;
 }
 
-static void
-trace_focus_children (GtkWidget  *widget,
-                      const char *name)
-{
-  GtkWidget *focus_child = gtk_widget_get_focus_child (widget);
-
-  if (focus_child != NULL && !gtk_widget_has_focus (focus_child) && gtk_root_get_focus (gtk_widget_get_root (widget)) != NULL &&
-      !gtk_widget_is_ancestor (gtk_root_get_focus (gtk_widget_get_root (widget)), focus_child))
-    g_test_message ("%s: stale focus child %s (%s) of %s (%s)", name, G_OBJECT_TYPE_NAME (focus_child),
-                    gtk_widget_get_name (focus_child), G_OBJECT_TYPE_NAME (widget), gtk_widget_get_name (widget));
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    trace_focus_children (child, name);
-}
-
 static gboolean
 insensitive (gpointer user_data)
 {
@@ -550,8 +535,6 @@ check_form (const Where *where,
       g_assert_true (gtk_widget_is_sensitive (save));
     }
   g_assert_true (gtk_widget_grab_focus (start));
-  if (g_getenv ("KOUAN_TAB_TRACE") != NULL)
-    trace_focus_children (window, name);
   cycle = tab_round (where, name);
 
   /* every control, in reading order, from the one that reads first */
