@@ -288,7 +288,25 @@ static const char * const migrations[] = {
    * kouan_store_build_search_index has indexed them in chunks, raised N
    * and finally deleted the key. The triggers below only queue rows the
    * index holds or should hold: those at or below N, or all when there
-   * is no key. */
+   * is no key.
+   * Both indexes are made again with columnsize=0: no %_docsize table
+   * (nothing ranks by column size), whose per-row REPLACE inside FTS5
+   * opened a statement savepoint per row, and FTS5 flushes its pending
+   * terms at every savepoint: one segment per row in any batch insert
+   * (docs/performance.md, h-fts). A cache that had rows gets its marks
+   * at 0: it builds both indexes on its own thread when opened. */
+  "DROP TABLE risk_articles_fts;"
+  "CREATE VIRTUAL TABLE risk_articles_fts USING fts5 (title, body,"
+  "  content = 'risk_articles', content_rowid = 'id', tokenize = 'kouan_cjk', columnsize = 0);"
+  "DELETE FROM risk_articles_fts_pending;"
+  "INSERT OR REPLACE INTO meta (key, value)"
+  "  SELECT 'risk_articles_fts_built_to', 0 WHERE EXISTS (SELECT 1 FROM risk_articles);"
+  "DROP TABLE messages_fts;"
+  "CREATE VIRTUAL TABLE messages_fts USING fts5 (title, body, category,"
+  "  content = 'messages', content_rowid = 'rowid', tokenize = 'kouan_cjk', columnsize = 0);"
+  "DELETE FROM messages_fts_pending;"
+  "INSERT OR REPLACE INTO meta (key, value)"
+  "  SELECT 'messages_fts_built_to', 0 WHERE EXISTS (SELECT 1 FROM messages);"
   "DROP TRIGGER risk_articles_fts_insert;"
   "DROP TRIGGER risk_articles_fts_delete;"
   "DROP TRIGGER risk_articles_fts_update;"
@@ -728,6 +746,15 @@ static void
 kouan_store_finalize (GObject *object)
 {
   KouanStore *self = KOUAN_STORE (object);
+
+  /* a build left for later stops between two chunks; the next open
+   * carries on from its mark */
+  if (self->index_thread != NULL)
+    {
+      g_cancellable_cancel (self->index_cancellable);
+      g_thread_join (g_steal_pointer (&self->index_thread));
+    }
+  g_clear_object (&self->index_cancellable);
 
   /* the reader first: the last connection to close checkpoints the WAL */
   if (self->read_db != NULL)
@@ -1197,11 +1224,14 @@ kouan_store_search_index_complete (KouanStore *self)
 static gpointer
 repair_thread (gpointer data)
 {
-  g_autoptr(KouanStore) self = data;
+  KouanStore *self = data;   /* finalize joins this thread first */
   g_autoptr(GError) error = NULL;
 
-  if (!kouan_store_build_search_index (self, NULL, &error))
-    g_warning ("Cannot build the search index of %s: %s", self->path, error->message);
+  if (!kouan_store_build_search_index (self, self->index_cancellable, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("Cannot build the search index of %s: %s", self->path, error->message);
+    }
   else
     g_debug ("Search index of %s built", self->path);
   return NULL;
@@ -1232,7 +1262,10 @@ kouan_store_open (const char  *path,
     return NULL;
 
   if (!kouan_store_search_index_complete (self))
-    g_thread_unref (g_thread_new ("kouan-search-index", repair_thread, g_object_ref (self)));
+    {
+      self->index_cancellable = g_cancellable_new ();
+      self->index_thread = g_thread_new ("kouan-search-index", repair_thread, self);
+    }
 
   return g_steal_pointer (&self);
 }
