@@ -288,25 +288,7 @@ static const char * const migrations[] = {
    * kouan_store_build_search_index has indexed them in chunks, raised N
    * and finally deleted the key. The triggers below only queue rows the
    * index holds or should hold: those at or below N, or all when there
-   * is no key.
-   * Both indexes are made again with columnsize=0: no %_docsize table
-   * (nothing ranks by column size), whose per-row REPLACE inside FTS5
-   * opened a statement savepoint per row, and FTS5 flushes its pending
-   * terms at every savepoint: one segment per row in any batch insert
-   * (docs/performance.md, h-fts). A cache that had rows gets its marks
-   * at 0: it builds both indexes on its own thread when opened. */
-  "DROP TABLE risk_articles_fts;"
-  "CREATE VIRTUAL TABLE risk_articles_fts USING fts5 (title, body,"
-  "  content = 'risk_articles', content_rowid = 'id', tokenize = 'kouan_cjk', columnsize = 0);"
-  "DELETE FROM risk_articles_fts_pending;"
-  "INSERT OR REPLACE INTO meta (key, value)"
-  "  SELECT 'risk_articles_fts_built_to', 0 WHERE EXISTS (SELECT 1 FROM risk_articles);"
-  "DROP TABLE messages_fts;"
-  "CREATE VIRTUAL TABLE messages_fts USING fts5 (title, body, category,"
-  "  content = 'messages', content_rowid = 'rowid', tokenize = 'kouan_cjk', columnsize = 0);"
-  "DELETE FROM messages_fts_pending;"
-  "INSERT OR REPLACE INTO meta (key, value)"
-  "  SELECT 'messages_fts_built_to', 0 WHERE EXISTS (SELECT 1 FROM messages);"
+   * is no key. */
   "DROP TRIGGER risk_articles_fts_insert;"
   "DROP TRIGGER risk_articles_fts_delete;"
   "DROP TRIGGER risk_articles_fts_update;"
