@@ -807,17 +807,29 @@ _kouan_store_index_messages (sqlite3  *db,
 
 /* CROSS JOIN: the index's matches drive the loop. Left to itself the
  * planner walks messages in date order (the ORDER BY's index) and runs
- * the full-text query for every row: seconds at 100k (bench-search). */
+ * the full-text query for every row: seconds at 100k (bench-search).
+ * The second branch finds the rows the index does not hold yet (above
+ * meta's "messages_fts_built_to", after a first sync; none otherwise) by
+ * scanning them with the tokenizer's own matcher, in the same snapshot. */
 static const char * const search_sql[3] = {
+#define SEARCH_FILTERS(filter)                                                     \
+  " AND m.enterprise_id = ?1 AND m.kind = ?2" filter                               \
+  "   AND (?4 = 0 OR m.starred = 1) AND m.severity_rank >= ?6"
 #define SEARCH_SQL(filter)                                                         \
-  "SELECT m.id FROM messages_fts f CROSS JOIN messages m ON m.rowid = f.rowid"     \
-  " WHERE messages_fts MATCH ?3 AND m.enterprise_id = ?1 AND m.kind = ?2" filter   \
-  "   AND (?4 = 0 OR m.starred = 1) AND m.severity_rank >= ?6"                     \
-  " ORDER BY m.created_at DESC, m.id DESC LIMIT ?5"
+  "SELECT id FROM ("                                                               \
+  " SELECT m.id, m.created_at FROM messages_fts f CROSS JOIN messages m"           \
+  "  ON m.rowid = f.rowid WHERE messages_fts MATCH ?3" SEARCH_FILTERS (filter)     \
+  " UNION ALL"                                                                     \
+  " SELECT m.id, m.created_at FROM messages m NOT INDEXED"                         \
+  "  WHERE m.rowid > (SELECT CAST (value AS INTEGER) FROM meta"                    \
+  "                   WHERE key = 'messages_fts_built_to')"                        \
+  SEARCH_FILTERS (filter) " AND kouan_cjk_match (?7, m.title, m.body, m.category))" \
+  " ORDER BY created_at DESC, id DESC LIMIT ?5"
   SEARCH_SQL (""),
   SEARCH_SQL (" AND m.read = 0"),
   SEARCH_SQL (" AND m.read = 1"),
 #undef SEARCH_SQL
+#undef SEARCH_FILTERS
 };
 
 GArray *
@@ -873,6 +885,7 @@ kouan_store_search_messages_at_least (KouanStore       *self,
       sqlite3_bind_int (stmt, 4, starred_only ? 1 : 0);
       sqlite3_bind_int64 (stmt, 5, limit > 0 ? (gint64) limit : -1);
       sqlite3_bind_int (stmt, 6, min_severity > KOUAN_SEVERITY_LOW ? min_severity : KOUAN_SEVERITY_NONE);
+      sqlite3_bind_text (stmt, 7, keyword, -1, SQLITE_STATIC);
       while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
         {
           gint64 id = sqlite3_column_int64 (stmt, 0);
