@@ -64,7 +64,7 @@ post_revoke_notice (KouanServer           *self,
   KouanStoredMessage message = {
     .kind = (char *) "notice", .category = (char *) "账号安全",
     .title = (char *) "您的IC卡绑定已被管理员解除",
-    .severity = (char *) "high",
+    /* a notice has no severity (docs/api.md, messages) */
     .created_at = now,
   };
 
