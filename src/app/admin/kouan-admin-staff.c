@@ -207,11 +207,12 @@ name_setup (GtkSignalListItemFactory *factory,
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *avatar = adw_avatar_new (24, NULL, TRUE);
   GtkWidget *label = gtk_label_new (NULL);
+  GtkWidget *card = gtk_image_new_from_icon_name ("media-flash-symbolic");
 
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  GtkWidget *card = gtk_image_new_from_icon_name ("media-flash-symbolic");
-
+  /* a two-character Chinese name stays readable beside the card mark */
+  gtk_label_set_width_chars (GTK_LABEL (label), 4);
   gtk_box_append (GTK_BOX (box), avatar);
   gtk_box_append (GTK_BOX (box), label);
   /* shown for a member with a bound IC card */
