@@ -413,11 +413,6 @@ gboolean      kouan_server_card_revoke_list (KouanServer      *self,
                                              JsonNode         *list,
                                              const char      **out_message,
                                              GError          **error);
-/* Binds the certificate with @fingerprint to @user_id (active). */
-gboolean      kouan_server_card_bind      (KouanServer        *self,
-                                           const char         *fingerprint,
-                                           gint64              user_id,
-                                           GError            **error);
 
 /* kouan-server-sync.c: the synced collections. A feature registers each of
  * its collections once (from kouan_server_sync_install or its own install
