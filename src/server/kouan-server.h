@@ -265,6 +265,11 @@ void          kouan_server_admin_install  (KouanServer       *self);
 /* kouan-server-people.c: the members, roles, departments and audit
  * collections */
 void          kouan_server_people_install (KouanServer       *self);
+/* (transfer full) (nullable): the members record of @user_id in
+ * @enterprise_id, NULL when they are not a member */
+JsonObject   *kouan_server_people_member_json (KouanServer   *self,
+                                               gint64         enterprise_id,
+                                               gint64         user_id);
 gboolean      kouan_server_admin_demo_seed (KouanServer      *self,
                                             GError          **error);
 /* Sends the notices of grants ending within 7 days (once per grant) and
@@ -388,11 +393,36 @@ const char   *kouan_server_card_verify    (KouanServer        *self,
  * and the hourly announcement of cards about to expire */
 void          kouan_server_card_install   (KouanServer        *self);
 void          kouan_server_card_announce_expiring (KouanServer *self);
-/* Binds the certificate with @fingerprint to @user_id (active). */
-gboolean      kouan_server_card_bind      (KouanServer        *self,
+/* (transfer full): @card as the routes and records show it (docs/api.md,
+ * "IC cards of the account") */
+JsonObject   *kouan_server_card_json      (const KouanStoredCard *card,
+                                           gint64              now);
+/* kouan-server-card-admin.c: administrators and their members' cards */
+void          kouan_server_card_admin_install (KouanServer    *self);
+/* (transfer full): @user_id's bound cards, as card JSON (empty on a
+ * database failure, which is logged) */
+JsonArray    *kouan_server_card_member_cards (KouanServer     *self,
+                                              gint64           user_id);
+/* Revokes @member's (a members record) binding of @fingerprint for
+ * @admin_id of @enterprise_id inside the caller's transaction: audited
+ * (card.revoke), a notice to the member, the member's card sessions
+ * ended. *out_revoked FALSE: no such card is bound to the member. */
+gboolean      kouan_server_card_revoke    (KouanServer        *self,
+                                           gint64              enterprise_id,
+                                           gint64              admin_id,
+                                           JsonObject         *member,
                                            const char         *fingerprint,
-                                           gint64              user_id,
+                                           gboolean           *out_revoked,
                                            GError            **error);
+/* The members mutation's "revoke_cards" @list; *out_message (static) set
+ * when it is malformed (nothing done). FALSE on a database failure. */
+gboolean      kouan_server_card_revoke_list (KouanServer      *self,
+                                             gint64            enterprise_id,
+                                             gint64            admin_id,
+                                             JsonObject       *member,
+                                             JsonNode         *list,
+                                             const char      **out_message,
+                                             GError          **error);
 
 /* kouan-server-sync.c: the synced collections. A feature registers each of
  * its collections once (from kouan_server_sync_install or its own install

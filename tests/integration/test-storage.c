@@ -306,6 +306,34 @@ test_card_binding (Fixture *f, gconstpointer data)
   g_assert_true (s->card->account_credentials (s, 99999, &account, &hash, &error));
   g_assert_null (account);
   g_assert_no_error (error);
+
+  /* an administrator's revocation ends the holder's card sessions only,
+   * and only theirs */
+  {
+    g_autoptr(GPtrArray) ended = NULL;
+    g_auto(KouanStoredSession) kept = { 0 };
+
+    g_assert_true (s->auth->session_insert (s, "sha-card-1", bob, "card", 100, 9000, &error));
+    g_assert_true (s->auth->session_insert (s, "sha-card-2", bob, "card", 110, 9000, &error));
+    g_assert_true (s->auth->session_insert (s, "sha-password", bob, "password", 120, 9000, &error));
+    g_assert_true (s->auth->session_insert (s, "sha-alice-card", alice, "card", 130, 9000, &error));
+    ended = s->card->card_sessions_end (s, bob, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (ended);
+    g_assert_cmpuint (ended->len, ==, 2);
+    g_assert_true (g_ptr_array_find_with_equal_func (ended, "sha-card-1", g_str_equal, NULL));
+    g_assert_true (g_ptr_array_find_with_equal_func (ended, "sha-card-2", g_str_equal, NULL));
+    g_assert_true (s->auth->session_lookup (s, "sha-card-1", &kept, &error));
+    g_assert_null (kept.token_sha256);
+    g_assert_true (s->auth->session_lookup (s, "sha-password", &kept, &error));
+    g_assert_cmpstr (kept.token_sha256, ==, "sha-password");
+    kouan_stored_session_clear (&kept);
+    g_assert_true (s->auth->session_lookup (s, "sha-alice-card", &kept, &error));
+    g_assert_cmpint (kept.user_id, ==, alice);
+    g_clear_pointer (&ended, g_ptr_array_unref);
+    ended = s->card->card_sessions_end (s, bob, &error);
+    g_assert_cmpuint (ended->len, ==, 0);
+  }
 }
 
 static void

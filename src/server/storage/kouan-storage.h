@@ -170,6 +170,11 @@ typedef struct {
   gboolean (*account_credentials)    (KouanStorage *storage, gint64 user_id,
                                       char **out_account, char **out_hash,
                                       GError **error);
+  /* Ends @user_id's sessions signed in by card (method "card"), as when
+   * an administrator revokes a card binding; (transfer full) their token
+   * hashes, so their sockets can be closed. */
+  GPtrArray *(*card_sessions_end)    (KouanStorage *storage, gint64 user_id,
+                                      GError **error);
 } KouanStorageCard;
 
 /* ---- area 3: the change feed and mutation ids ----------------------- */

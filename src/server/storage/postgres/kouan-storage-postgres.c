@@ -824,6 +824,25 @@ account_credentials (KouanStorage *storage, gint64 user_id, char **out_account,
   return TRUE;
 }
 
+static GPtrArray *
+card_sessions_end (KouanStorage *storage, gint64 user_id, GError **error)
+{
+  SELF;
+  INT (uid, user_id);
+  const char *params[] = { uid };
+  PGresult *r = run (self, "DELETE FROM sessions WHERE user_id = $1 AND method = 'card'"
+                     " RETURNING token_sha256", 1, params, error, "Ending card sessions");
+  GPtrArray *ended;
+
+  if (r == NULL)
+    return NULL;
+  ended = g_ptr_array_new_with_free_func (g_free);
+  for (int i = 0; i < PQntuples (r); i++)
+    g_ptr_array_add (ended, g_strdup (PQgetvalue (r, i, 0)));
+  PQclear (r);
+  return ended;
+}
+
 static const KouanStorageCard card_area = {
   .challenges_sweep = challenges_sweep,
   .challenges_outstanding = challenges_outstanding,
@@ -837,6 +856,7 @@ static const KouanStorageCard card_area = {
   .cards_expiring = cards_expiring,
   .card_expiry_announced = card_expiry_announced,
   .account_credentials = account_credentials,
+  .card_sessions_end = card_sessions_end,
 };
 
 /* ---- change feed and mutation ids ------------------------------------ */
