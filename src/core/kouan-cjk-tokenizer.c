@@ -280,6 +280,221 @@ static KouanFts5TokenizerVtable tokenizer_vtable = {
   fts_tokenize,
 };
 
+/* ---- matching without the index ------------------------------------- */
+
+/* What kouan_cjk_match_expression() asks FTS5 for, held as tokens: each
+ * term a phrase (query tokens at consecutive positions in one column),
+ * the last token of a term ending in a word character a prefix, all
+ * terms required. */
+typedef struct {
+  GPtrArray *phrases;   /* (element-type GPtrArray of utf8) */
+  GArray    *prefix;    /* gboolean per phrase */
+} CompiledQuery;
+
+static void
+compiled_query_free (gpointer data)
+{
+  CompiledQuery *query = data;
+
+  g_ptr_array_unref (query->phrases);
+  g_array_unref (query->prefix);
+  g_free (query);
+}
+
+static gboolean
+add_query_token (const char *token,
+                 gsize       length,
+                 gboolean    colocated,
+                 gsize       start,
+                 gsize       end,
+                 gpointer    user_data)
+{
+  g_ptr_array_add (user_data, g_strndup (token, length));
+  return TRUE;
+}
+
+static char *join_digit_groups (const char *keyword);
+
+/* The same terms as kouan_cjk_match_expression() (FTS5 hands each quoted
+ * term to the tokenizer in query mode, which is what this does). */
+static CompiledQuery *
+compile_query (const char *keyword)
+{
+  CompiledQuery *query = g_new0 (CompiledQuery, 1);
+  g_autofree char *joined = NULL;
+  const char *p;
+
+  query->phrases = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  query->prefix = g_array_new (FALSE, FALSE, sizeof (gboolean));
+  if (keyword == NULL || !g_utf8_validate (keyword, -1, NULL))
+    return query;
+
+  joined = join_digit_groups (keyword);
+  p = joined;
+  while (*p != '\0')
+    {
+      const char *start, *last = NULL;
+      g_autoptr(GPtrArray) tokens = g_ptr_array_new_with_free_func (g_free);
+      gboolean prefix;
+
+      while (*p != '\0' && g_unichar_isspace (g_utf8_get_char (p)))
+        p = g_utf8_next_char (p);
+      start = p;
+      while (*p != '\0' && !g_unichar_isspace (g_utf8_get_char (p)))
+        {
+          last = p;
+          p = g_utf8_next_char (p);
+        }
+      if (p == start)
+        break;
+      kouan_cjk_tokenize (start, p - start, TRUE, add_query_token, tokens);
+      if (tokens->len == 0)
+        continue;
+      prefix = is_word (g_utf8_get_char (last));
+      g_ptr_array_add (query->phrases, g_steal_pointer (&tokens));
+      g_array_append_val (query->prefix, prefix);
+    }
+  return query;
+}
+
+/* A document's tokens with their positions, as FTS5 numbers them: a
+ * colocated token shares the position of the one before. */
+typedef struct {
+  GPtrArray *tokens;    /* (element-type utf8) */
+  GArray    *positions; /* int per token */
+  int        position;
+} DocumentTokens;
+
+static gboolean
+add_document_token (const char *token,
+                    gsize       length,
+                    gboolean    colocated,
+                    gsize       start,
+                    gsize       end,
+                    gpointer    user_data)
+{
+  DocumentTokens *doc = user_data;
+
+  if (!colocated || doc->tokens->len == 0)
+    doc->position++;
+  g_ptr_array_add (doc->tokens, g_strndup (token, length));
+  g_array_append_val (doc->positions, doc->position);
+  return TRUE;
+}
+
+static gboolean
+token_matches (const char *token,
+               const char *query_token,
+               gboolean    prefix)
+{
+  return prefix ? g_str_has_prefix (token, query_token) : strcmp (token, query_token) == 0;
+}
+
+static gboolean
+has_token_at (const DocumentTokens *doc,
+              guint                 from,
+              int                   position,
+              const char           *query_token,
+              gboolean              prefix)
+{
+  /* tokens are in position order: look forward from @from */
+  for (guint i = from; i < doc->tokens->len; i++)
+    {
+      int at = g_array_index (doc->positions, int, i);
+
+      if (at > position)
+        break;
+      if (at == position && token_matches (doc->tokens->pdata[i], query_token, prefix))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+phrase_in_document (const DocumentTokens *doc,
+                    GPtrArray            *phrase,
+                    gboolean              prefix)
+{
+  for (guint i = 0; i < doc->tokens->len; i++)
+    {
+      int position = g_array_index (doc->positions, int, i);
+      gboolean all = TRUE;
+
+      if (!token_matches (doc->tokens->pdata[i], phrase->pdata[0], prefix && phrase->len == 1))
+        continue;
+      for (guint k = 1; all && k < phrase->len; k++)
+        all = has_token_at (doc, i, position + (int) k, phrase->pdata[k],
+                            prefix && k + 1 == phrase->len);
+      if (all)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* SQL function kouan_cjk_match(keyword, column, …): whether the columns
+ * match @keyword as the index would answer kouan_cjk_match_expression()
+ * (every term a phrase found in one of the columns). The search uses it
+ * for rows the index does not hold yet (store: deferred index). */
+static void
+match_func (sqlite3_context  *context,
+            int               argc,
+            sqlite3_value   **argv)
+{
+  CompiledQuery *query = sqlite3_get_auxdata (context, 0);
+  g_autoptr(GArray) docs = NULL;
+  gboolean all = TRUE;
+
+  if (query == NULL)
+    {
+      query = compile_query ((const char *) sqlite3_value_text (argv[0]));
+      sqlite3_set_auxdata (context, 0, query, compiled_query_free);
+      /* SQLite may have freed it already when it could not keep it */
+      query = sqlite3_get_auxdata (context, 0);
+      if (query == NULL)
+        {
+          sqlite3_result_error_nomem (context);
+          return;
+        }
+    }
+  if (query->phrases->len == 0)
+    {
+      sqlite3_result_int (context, 0);
+      return;
+    }
+
+  docs = g_array_sized_new (FALSE, FALSE, sizeof (DocumentTokens), argc - 1);
+  for (int c = 1; c < argc; c++)
+    {
+      DocumentTokens doc = { g_ptr_array_new_with_free_func (g_free),
+                             g_array_new (FALSE, FALSE, sizeof (int)), -1 };
+      const char *text = (const char *) sqlite3_value_text (argv[c]);
+
+      if (text != NULL)
+        kouan_cjk_tokenize (text, sqlite3_value_bytes (argv[c]), FALSE, add_document_token, &doc);
+      g_array_append_val (docs, doc);
+    }
+
+  for (guint q = 0; all && q < query->phrases->len; q++)
+    {
+      gboolean found = FALSE;
+
+      for (guint c = 0; !found && c < docs->len; c++)
+        found = phrase_in_document (&g_array_index (docs, DocumentTokens, c),
+                                    query->phrases->pdata[q],
+                                    g_array_index (query->prefix, gboolean, q));
+      all = found;
+    }
+
+  for (guint c = 0; c < docs->len; c++)
+    {
+      DocumentTokens *doc = &g_array_index (docs, DocumentTokens, c);
+
+      g_ptr_array_unref (doc->tokens);
+      g_array_unref (doc->positions);
+    }
+  sqlite3_result_int (context, all ? 1 : 0);
+}
+
 gboolean
 kouan_cjk_tokenizer_register (sqlite3  *db,
                               GError  **error)
@@ -307,6 +522,10 @@ kouan_cjk_tokenizer_register (sqlite3  *db,
 
   rc = api->xCreateTokenizer (api, KOUAN_CJK_TOKENIZER_NAME, (void *) tag,
                               &tokenizer_vtable, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_create_function_v2 (db, "kouan_cjk_match", -1,
+                                     SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                                     match_func, NULL, NULL, NULL);
   if (rc != SQLITE_OK)
     {
       g_set_error (error, KOUAN_STORE_ERROR, KOUAN_STORE_ERROR_SQL,

@@ -17,6 +17,16 @@ grant_clear (gpointer data)
 }
 
 static void
+card_clear (gpointer data)
+{
+  KouanMemberCard *card = data;
+
+  g_free (card->fingerprint);
+  g_free (card->holder);
+  g_free (card->serial);
+}
+
+static void
 kouan_member_finalize (GObject *object)
 {
   KouanMember *self = KOUAN_MEMBER (object);
@@ -26,6 +36,7 @@ kouan_member_finalize (GObject *object)
   g_free (self->department);
   g_free (self->registered_on);
   g_clear_pointer (&self->grants, g_array_unref);
+  g_clear_pointer (&self->cards, g_array_unref);
   G_OBJECT_CLASS (kouan_member_parent_class)->finalize (object);
 }
 
@@ -40,6 +51,8 @@ kouan_member_init (KouanMember *self)
 {
   self->grants = g_array_new (FALSE, TRUE, sizeof (KouanGrant));
   g_array_set_clear_func (self->grants, grant_clear);
+  self->cards = g_array_new (FALSE, TRUE, sizeof (KouanMemberCard));
+  g_array_set_clear_func (self->cards, card_clear);
 }
 
 static gboolean
@@ -80,6 +93,30 @@ parse_grant (JsonObject  *object,
   out->builtin = builtin;
   out->starts_on = g_strdup (starts_on);
   out->ends_on = g_strdup (ends_on);
+  return TRUE;
+}
+
+static gboolean
+parse_card (JsonObject       *object,
+            KouanMemberCard  *out,
+            GError          **error)
+{
+  const char *fingerprint, *holder, *serial;
+  gint64 not_after, bound_at;
+
+  if (!kouan_json_get_string (object, "fingerprint", &fingerprint, error) ||
+      !kouan_json_get_opt_string (object, "holder", &holder, error) ||
+      !kouan_json_get_opt_string (object, "serial", &serial, error) ||
+      !kouan_json_get_opt_int (object, "not_after", &not_after, error) ||
+      !kouan_json_get_int (object, "bound_at", &bound_at, error))
+    return FALSE;
+  if (*fingerprint == '\0')
+    return value_error (error, "A card has an empty fingerprint%s", "");
+  out->fingerprint = g_strdup (fingerprint);
+  out->holder = g_strdup (holder);
+  out->serial = g_strdup (serial);
+  out->not_after = not_after;
+  out->bound_at = bound_at;
   return TRUE;
 }
 
@@ -131,6 +168,31 @@ kouan_member_new_from_json (JsonObject  *record,
           return NULL;
         }
       g_array_append_val (self->grants, grant);
+    }
+  if (json_object_has_member (record, "cards"))
+    {
+      JsonArray *cards;
+
+      if (!kouan_json_get_array (record, "cards", &cards, error))
+        return NULL;
+      for (guint i = 0; i < json_array_get_length (cards); i++)
+        {
+          JsonNode *node = json_array_get_element (cards, i);
+          KouanMemberCard card = { 0 };
+
+          if (!JSON_NODE_HOLDS_OBJECT (node))
+            {
+              g_set_error (error, KOUAN_JSON_ERROR, KOUAN_JSON_ERROR_TYPE,
+                           "cards[%u] must be an object", i);
+              return NULL;
+            }
+          if (!parse_card (json_node_get_object (node), &card, error))
+            {
+              g_prefix_error (error, "cards[%u]: ", i);
+              return NULL;
+            }
+          g_array_append_val (self->cards, card);
+        }
     }
   self->enterprise_id = enterprise_id;
   self->id = id;

@@ -20,6 +20,16 @@ typedef struct {
   char     *ends_on;     /* (nullable) open-ended when NULL */
 } KouanGrant;
 
+/* An IC card bound to the member's account (docs/api.md, "IC cards of
+ * members"). A card belongs to the account, not to one enterprise. */
+typedef struct {
+  char     *fingerprint; /* lowercase hex SHA-256 of the certificate */
+  char     *holder;      /* (nullable) the certificate's CN */
+  char     *serial;      /* (nullable) lowercase hex */
+  gint64    not_after;   /* 0: unknown */
+  gint64    bound_at;
+} KouanMemberCard;
+
 #define KOUAN_TYPE_MEMBER (kouan_member_get_type ())
 G_DECLARE_FINAL_TYPE (KouanMember, kouan_member, KOUAN, MEMBER, GObject)
 
@@ -36,6 +46,8 @@ struct _KouanMember
   gboolean  disabled;        /* the membership is disabled (已停用) */
   char     *registered_on;   /* (nullable) YYYY-MM-DD */
   GArray   *grants;          /* KouanGrant, as the server orders them */
+  GArray   *cards;           /* KouanMemberCard, most recently bound first
+                              * (empty from a server that sends none) */
 };
 
 /* Strict: every field present with its type, days real calendar days,

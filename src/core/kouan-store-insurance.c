@@ -930,17 +930,29 @@ kouan_store_search_risk_articles (KouanStore            *self,
        * the order need, several times faster (docs/performance.md). */
       g_autoptr(GError) local_error = NULL;
 
+      /* The second branch: the articles the index does not hold yet
+       * (above meta's "risk_articles_fts_built_to", after a first sync;
+       * none otherwise), scanned with the tokenizer's own matcher in the
+       * same snapshot. */
+#define RISK_UNINDEXED \
+      " UNION ALL SELECT a.id, a.published_at FROM risk_articles a NOT INDEXED" \
+      " WHERE a.id > (SELECT CAST (value AS INTEGER) FROM meta" \
+      "               WHERE key = 'risk_articles_fts_built_to') AND" RISK_FILTERS \
+      "   AND kouan_cjk_match (?6, a.title, a.body)" \
+      ") ORDER BY published_at DESC, id DESC"
       stmt = kouan_statement_get (db,
-        "SELECT a.id FROM risk_articles_fts f"
+        "SELECT id FROM (SELECT a.id, a.published_at FROM risk_articles_fts f"
         " JOIN risk_articles a INDEXED BY risk_articles_search ON a.id = f.rowid"
         " WHERE risk_articles_fts MATCH ?1 AND" RISK_FILTERS
-        " ORDER BY a.published_at DESC, a.id DESC", &local_error);
+        RISK_UNINDEXED, &local_error);
       /* a cache made before the index existed answers without it */
       if (stmt == NULL)
         stmt = kouan_statement_get (db,
-          "SELECT a.id FROM risk_articles_fts f JOIN risk_articles a ON a.id = f.rowid"
+          "SELECT id FROM (SELECT a.id, a.published_at FROM risk_articles_fts f"
+          " JOIN risk_articles a ON a.id = f.rowid"
           " WHERE risk_articles_fts MATCH ?1 AND" RISK_FILTERS
-          " ORDER BY a.published_at DESC, a.id DESC", error);
+          RISK_UNINDEXED, error);
+#undef RISK_UNINDEXED
     }
   else
     stmt = kouan_statement_get (db,
@@ -954,6 +966,8 @@ kouan_store_search_risk_articles (KouanStore            *self,
       bind_optional (stmt, 3, nonempty (query->industry));
       sqlite3_bind_int64 (stmt, 4, query->category_id);
       sqlite3_bind_int64 (stmt, 5, query->subscribed_in);
+      if (match != NULL)
+        sqlite3_bind_text (stmt, 6, query->keyword, -1, SQLITE_STATIC);
       while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
         {
           gint64 id = sqlite3_column_int64 (stmt, 0);

@@ -805,24 +805,36 @@ _kouan_store_index_messages (sqlite3  *db,
   return clear != NULL && kouan_statement_run (clear, error);
 }
 
-/* CROSS JOIN: the index's matches drive the loop, newest first, only
- * those of the kind (the index is keyed by search_key, store migration
- * 10: ?7 and ?8 are the kind's range of keys), and the loop ends at the
- * limit: no match past the 500th is fetched or sorted. Left to itself
- * the planner walks messages in date order (the ORDER BY's index) and
- * runs the full-text query for every row: seconds at 100k
- * (bench-search). */
+/* The index's matches drive the first branch (CROSS JOIN), newest
+ * first, only those of the kind (the index is keyed by search_key,
+ * store migration 11: ?8 and ?9 are the kind's range of keys). Left to
+ * itself the planner walks messages in date order and runs the
+ * full-text query for every row: seconds at 100k (bench-search). The
+ * second branch finds the rows the index does not hold yet (above meta's
+ * "messages_fts_built_to", after a first sync; none otherwise) by
+ * scanning them with the tokenizer's own matcher, in the same snapshot.
+ * Both hand out search keys, newest first (the second sorts its few),
+ * and SQLite merges them (MERGE (UNION ALL)) and stops at the limit: no
+ * match past the 500th is fetched or sorted. */
 static const char * const search_sql[3] = {
+#define SEARCH_FILTERS(filter)                                                     \
+  " AND m.enterprise_id = ?1 AND m.kind = ?2" filter                               \
+  "   AND (?4 = 0 OR m.starred = 1) AND m.severity_rank >= ?6"
 #define SEARCH_SQL(filter)                                                         \
-  "SELECT m.id FROM messages_fts f CROSS JOIN messages m ON m.search_key = f.rowid" \
-  " WHERE messages_fts MATCH ?3 AND f.rowid BETWEEN ?7 AND ?8"                     \
-  "   AND m.enterprise_id = ?1 AND m.kind = ?2" filter                              \
-  "   AND (?4 = 0 OR m.starred = 1) AND m.severity_rank >= ?6"                     \
-  " ORDER BY f.rowid DESC LIMIT ?5"
+  "SELECT m.id, f.rowid AS k FROM messages_fts f CROSS JOIN messages m"          \
+  "  ON m.search_key = f.rowid"                                                    \
+  " WHERE messages_fts MATCH ?3 AND f.rowid BETWEEN ?8 AND ?9" SEARCH_FILTERS (filter) \
+  " UNION ALL"                                                                     \
+  " SELECT m.id, m.search_key AS k FROM messages m NOT INDEXED"                    \
+  "  WHERE m.rowid > (SELECT CAST (value AS INTEGER) FROM meta"                    \
+  "                   WHERE key = 'messages_fts_built_to')"                        \
+  SEARCH_FILTERS (filter) " AND kouan_cjk_match (?7, m.title, m.body, m.category)" \
+  " ORDER BY 2 DESC LIMIT ?5"
   SEARCH_SQL (""),
   SEARCH_SQL (" AND m.read = 0"),
   SEARCH_SQL (" AND m.read = 1"),
 #undef SEARCH_SQL
+#undef SEARCH_FILTERS
 };
 
 GArray *
@@ -878,9 +890,10 @@ kouan_store_search_messages_at_least (KouanStore       *self,
       sqlite3_bind_int (stmt, 4, starred_only ? 1 : 0);
       sqlite3_bind_int64 (stmt, 5, limit > 0 ? (gint64) limit : -1);
       sqlite3_bind_int (stmt, 6, min_severity > KOUAN_SEVERITY_LOW ? min_severity : KOUAN_SEVERITY_NONE);
-      /* the kind's keys: bit 62 set for warnings (store migration 10) */
-      sqlite3_bind_int64 (stmt, 7, kind == KOUAN_MESSAGE_KIND_WARNING ? G_GINT64_CONSTANT (1) << 62 : 0);
-      sqlite3_bind_int64 (stmt, 8, kind == KOUAN_MESSAGE_KIND_WARNING ? G_MAXINT64
+      sqlite3_bind_text (stmt, 7, keyword, -1, SQLITE_STATIC);
+      /* the kind's keys: bit 62 set for warnings (store migration 11) */
+      sqlite3_bind_int64 (stmt, 8, kind == KOUAN_MESSAGE_KIND_WARNING ? G_GINT64_CONSTANT (1) << 62 : 0);
+      sqlite3_bind_int64 (stmt, 9, kind == KOUAN_MESSAGE_KIND_WARNING ? G_MAXINT64
                                                                       : (G_GINT64_CONSTANT (1) << 62) - 1);
       while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
         {

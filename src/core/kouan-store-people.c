@@ -259,6 +259,47 @@ local_grants (sqlite3     *db,
   return TRUE;
 }
 
+/* A queued card revocation on the cached member: the cards it names are
+ * gone from the record (the server skips one already gone, too). */
+static gboolean
+revoke_cards_local (const PeopleKind  *kind,
+                    sqlite3           *db,
+                    gint64             enterprise_id,
+                    gint64             record_id,
+                    JsonObject        *record,
+                    JsonObject        *fields,
+                    GError           **error)
+{
+  JsonArray *revoked = NULL;
+  JsonArray *cards = NULL;
+  JsonArray *kept;
+
+  if (!kouan_json_get_array (fields, "revoke_cards", &revoked, error))
+    return FALSE;
+  kept = json_array_new ();
+  if (json_object_has_member (record, "cards") &&
+      !kouan_json_get_array (record, "cards", &cards, error))
+    {
+      json_array_unref (kept);
+      return FALSE;
+    }
+  for (guint i = 0; cards != NULL && i < json_array_get_length (cards); i++)
+    {
+      JsonNode *node = json_array_get_element (cards, i);
+      const char *fingerprint = NULL;
+      gboolean gone = FALSE;
+
+      if (JSON_NODE_HOLDS_OBJECT (node))
+        kouan_json_get_string (json_node_get_object (node), "fingerprint", &fingerprint, NULL);
+      for (guint j = 0; fingerprint != NULL && j < json_array_get_length (revoked) && !gone; j++)
+        gone = g_strcmp0 (json_array_get_string_element (revoked, j), fingerprint) == 0;
+      if (!gone)
+        json_array_add_element (kept, json_node_copy (node));
+    }
+  json_object_set_array_member (record, "cards", kept);
+  return write_record_locked (kind, db, enterprise_id, record_id, record, error);
+}
+
 /* An outbox edit of a people collection on the cached record, the way the
  * server will apply it (kouan-server-people.c); the server's answer then
  * replaces it. The checks the server makes against other records (names
@@ -321,6 +362,8 @@ apply_local (const PeopleKind  *kind,
       return FALSE;
     }
 
+  if (g_strcmp0 (kind->name, "members") == 0 && json_object_has_member (fields, "revoke_cards"))
+    return revoke_cards_local (kind, db, enterprise_id, record_id, record, fields, error);
   merge (record, fields, "grants");
   if (g_strcmp0 (kind->name, "members") == 0)
     {
@@ -778,6 +821,24 @@ kouan_store_remove_member (KouanStore  *self,
 
   g_return_val_if_fail (KOUAN_IS_STORE (self), FALSE);
   return enqueue (self, enterprise_id, "members", "delete", member_id, fields, error);
+}
+
+gboolean
+kouan_store_revoke_member_card (KouanStore  *self,
+                                gint64       enterprise_id,
+                                gint64       member_id,
+                                const char  *fingerprint,
+                                GError     **error)
+{
+  g_autoptr(JsonObject) fields = json_object_new ();
+  JsonArray *list = json_array_new ();
+
+  g_return_val_if_fail (KOUAN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (fingerprint != NULL, FALSE);
+
+  json_array_add_string_element (list, fingerprint);
+  json_object_set_array_member (fields, "revoke_cards", list);
+  return enqueue (self, enterprise_id, "members", "update", member_id, fields, error);
 }
 
 /* ---- refusals ---- */

@@ -132,6 +132,15 @@ gboolean    kouan_store_update_member     (KouanStore        *self,
                                            const KouanGrant  *grants,
                                            guint              n_grants,
                                            GError           **error);
+/* Revokes the binding of the IC card @fingerprint to the member's
+ * account (docs/api.md, "IC cards of members"): card login as that user
+ * ends everywhere, not only in @enterprise_id. Queued like every edit;
+ * the cached record loses the card at once. */
+gboolean    kouan_store_revoke_member_card (KouanStore  *self,
+                                            gint64       enterprise_id,
+                                            gint64       member_id,
+                                            const char  *fingerprint,
+                                            GError     **error);
 /* Removes the member from the enterprise (with their grants). */
 gboolean    kouan_store_remove_member     (KouanStore  *self,
                                            gint64       enterprise_id,

@@ -22,6 +22,10 @@ struct _KouanStore
   gboolean      wal;
   gint64        last_rev;
   guint64       message_deletions;  /* bumped on every deleted or moved message row */
+  /* Builds the search indexes a cache was opened with deferred; joined
+   * (after cancelling, which stops it between chunks) when finalized. */
+  GThread      *index_thread;
+  GCancellable *index_cancellable;
 
   /* A second, read-only connection (NULL when the cache is not in WAL
    * mode): in WAL mode it reads the last committed state while the sync

@@ -280,7 +280,63 @@ static const char * const migrations[] = {
   "  (enterprise_id, kind, read, created_at, id, rev, severity_rank);"
   "CREATE INDEX messages_by_severity ON messages"
   "  (enterprise_id, kind, read, severity_rank, created_at, id, rev);",
-  /* 10: the message index keyed in the order search results are
+  /* 10: the search indexes can be built after a first sync instead of
+   * row by row (kouan_store_defer_search_index). While meta holds
+   * "<index>_built_to" = N, the index holds exactly the rows whose rowid
+   * is <= N and is kept exact for those; rows above N are not indexed
+   * (the search scans them with kouan_cjk_match) until
+   * kouan_store_build_search_index has indexed them in chunks, raised N
+   * and finally deleted the key. The triggers below only queue rows the
+   * index holds or should hold: those at or below N, or all when there
+   * is no key. */
+  "DROP TRIGGER risk_articles_fts_insert;"
+  "DROP TRIGGER risk_articles_fts_delete;"
+  "DROP TRIGGER risk_articles_fts_update;"
+  "CREATE TRIGGER risk_articles_fts_insert AFTER INSERT ON risk_articles"
+  "  WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'risk_articles_fts_built_to'"
+  "                   AND CAST (value AS INTEGER) < NEW.id) BEGIN"
+  "  INSERT INTO risk_articles_fts_pending (id, indexed) SELECT NEW.id, 0"
+  "    WHERE NOT EXISTS (SELECT 1 FROM risk_articles_fts_pending WHERE id = NEW.id);"
+  "END;"
+  "CREATE TRIGGER risk_articles_fts_delete AFTER DELETE ON risk_articles"
+  "  WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'risk_articles_fts_built_to'"
+  "                   AND CAST (value AS INTEGER) < OLD.id) BEGIN"
+  "  INSERT INTO risk_articles_fts_pending (id, indexed, title, body)"
+  "    SELECT OLD.id, 1, OLD.title, OLD.body"
+  "    WHERE NOT EXISTS (SELECT 1 FROM risk_articles_fts_pending WHERE id = OLD.id);"
+  "END;"
+  "CREATE TRIGGER risk_articles_fts_update AFTER UPDATE OF title, body ON risk_articles"
+  "  WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'risk_articles_fts_built_to'"
+  "                   AND CAST (value AS INTEGER) < OLD.id) BEGIN"
+  "  INSERT INTO risk_articles_fts_pending (id, indexed, title, body)"
+  "    SELECT OLD.id, 1, OLD.title, OLD.body"
+  "    WHERE NOT EXISTS (SELECT 1 FROM risk_articles_fts_pending WHERE id = OLD.id);"
+  "END;"
+  "DROP TRIGGER messages_fts_insert;"
+  "DROP TRIGGER messages_fts_delete;"
+  "DROP TRIGGER messages_fts_update;"
+  "CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages"
+  "  WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'messages_fts_built_to'"
+  "                   AND CAST (value AS INTEGER) < NEW.rowid) BEGIN"
+  "  INSERT INTO messages_fts_pending (rid, indexed) SELECT NEW.rowid, 0"
+  "    WHERE NOT EXISTS (SELECT 1 FROM messages_fts_pending WHERE rid = NEW.rowid);"
+  "END;"
+  "CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages"
+  "  WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'messages_fts_built_to'"
+  "                   AND CAST (value AS INTEGER) < OLD.rowid) BEGIN"
+  "  INSERT INTO messages_fts_pending (rid, indexed, title, body, category)"
+  "    SELECT OLD.rowid, 1, OLD.title, OLD.body, OLD.category"
+  "    WHERE NOT EXISTS (SELECT 1 FROM messages_fts_pending WHERE rid = OLD.rowid);"
+  "END;"
+  "CREATE TRIGGER messages_fts_update AFTER UPDATE OF title, body, category ON messages"
+  "  WHEN (OLD.title, OLD.body, OLD.category) IS NOT (NEW.title, NEW.body, NEW.category)"
+  "   AND NOT EXISTS (SELECT 1 FROM meta WHERE key = 'messages_fts_built_to'"
+  "                   AND CAST (value AS INTEGER) < OLD.rowid) BEGIN"
+  "  INSERT INTO messages_fts_pending (rid, indexed, title, body, category)"
+  "    SELECT OLD.rowid, 1, OLD.title, OLD.body, OLD.category"
+  "    WHERE NOT EXISTS (SELECT 1 FROM messages_fts_pending WHERE rid = OLD.rowid);"
+    "END;",
+  /* 11: the message index keyed in the order search results are
    * shown, newest first, one kind after the other. @search_key (a
    * generated column: nothing writes it) is the kind in bit 62 (warnings
    * 1), created_at × 2²⁸ below it and the id's low 28 bits: the index
@@ -292,13 +348,15 @@ static const char * const migrations[] = {
    * id to two enterprises): the key is not UNIQUE, so such rows still
    * sync, and FTS5 keeps both under one rowid (the join finds both; a
    * word of one deleted may then go missing for the other). created_at
-   * fits until the year 2514. The index is built again under the new
-   * key. */
+   * fits until the year 2514. The index is built again, whole, under the
+   * new key: a first sync's deferred mark (migration 10) goes. The
+   * deferral still counts in rowids; the queue and the index hold keys. */
   "DROP TRIGGER messages_fts_insert;"
   "DROP TRIGGER messages_fts_delete;"
   "DROP TRIGGER messages_fts_update;"
   "DROP TABLE messages_fts;"
   "DELETE FROM messages_fts_pending;"
+  "DELETE FROM meta WHERE key = 'messages_fts_built_to';"
   "ALTER TABLE messages ADD COLUMN search_key INTEGER"
   "  GENERATED ALWAYS AS (((kind = 'warning') << 62) | (created_at << 28) | (id & 268435455))"
   "  VIRTUAL;"
@@ -306,11 +364,15 @@ static const char * const migrations[] = {
   "CREATE VIRTUAL TABLE messages_fts USING fts5 (title, body, category,"
   "  content = 'messages', content_rowid = 'search_key', tokenize = 'kouan_cjk');"
   "INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');"
-  "CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN"
+  "CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages"
+  "  WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'messages_fts_built_to'"
+  "                   AND CAST (value AS INTEGER) < NEW.rowid) BEGIN"
   "  INSERT INTO messages_fts_pending (rid, indexed) SELECT NEW.search_key, 0"
   "    WHERE NOT EXISTS (SELECT 1 FROM messages_fts_pending WHERE rid = NEW.search_key);"
   "END;"
-  "CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN"
+  "CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages"
+  "  WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'messages_fts_built_to'"
+  "                   AND CAST (value AS INTEGER) < OLD.rowid) BEGIN"
   "  INSERT INTO messages_fts_pending (rid, indexed, title, body, category)"
   "    SELECT OLD.search_key, 1, OLD.title, OLD.body, OLD.category"
   "    WHERE NOT EXISTS (SELECT 1 FROM messages_fts_pending WHERE rid = OLD.search_key);"
@@ -319,7 +381,9 @@ static const char * const migrations[] = {
    * out of the index, the new one comes in */
   "CREATE TRIGGER messages_fts_update AFTER UPDATE OF title, body, category, created_at, id"
   "  ON messages WHEN (OLD.title, OLD.body, OLD.category, OLD.search_key)"
-  "  IS NOT (NEW.title, NEW.body, NEW.category, NEW.search_key) BEGIN"
+  "  IS NOT (NEW.title, NEW.body, NEW.category, NEW.search_key)"
+  "   AND NOT EXISTS (SELECT 1 FROM meta WHERE key = 'messages_fts_built_to'"
+  "                   AND CAST (value AS INTEGER) < OLD.rowid) BEGIN"
   "  INSERT INTO messages_fts_pending (rid, indexed, title, body, category)"
   "    SELECT OLD.search_key, 1, OLD.title, OLD.body, OLD.category"
   "    WHERE NOT EXISTS (SELECT 1 FROM messages_fts_pending WHERE rid = OLD.search_key);"
@@ -328,6 +392,7 @@ static const char * const migrations[] = {
   "END;",
 };
 #define MIGRATION_MESSAGES_FTS 7
+#define MIGRATION_DEFERRED_INDEX 10
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == KOUAN_STORE_SCHEMA_VERSION + 1);
 
@@ -718,6 +783,15 @@ kouan_store_finalize (GObject *object)
 {
   KouanStore *self = KOUAN_STORE (object);
 
+  /* a build left for later stops between two chunks; the next open
+   * carries on from its mark */
+  if (self->index_thread != NULL)
+    {
+      g_cancellable_cancel (self->index_cancellable);
+      g_thread_join (g_steal_pointer (&self->index_thread));
+    }
+  g_clear_object (&self->index_cancellable);
+
   /* the reader first: the last connection to close checkpoints the WAL */
   if (self->read_db != NULL)
     close_connection (self->read_db);
@@ -994,6 +1068,211 @@ store_setup (KouanStore  *self,
     &self->last_rev, error);
 }
 
+/* Search indexes built after a first sync (schema MIGRATION_DEFERRED_INDEX) */
+
+typedef struct {
+  const char *key;        /* meta key: the highest rowid the index holds */
+  const char *defer_sql;
+  const char *next_sql;   /* the last rowid of the next chunk */
+  const char *index_sql;  /* indexes the rows in (?1, ?2] */
+} SearchIndex;
+
+static const SearchIndex search_indexes[] = {
+  { "risk_articles_fts_built_to",
+    "INSERT OR IGNORE INTO meta (key, value)"
+    " SELECT 'risk_articles_fts_built_to', coalesce (max (id), 0) FROM risk_articles",
+    "SELECT max (id) FROM (SELECT id FROM risk_articles WHERE id > ?1 ORDER BY id LIMIT ?2)",
+    "INSERT INTO risk_articles_fts (rowid, title, body)"
+    " SELECT id, title, body FROM risk_articles WHERE id > ?1 AND id <= ?2" },
+  { "messages_fts_built_to",
+    "INSERT OR IGNORE INTO meta (key, value)"
+    " SELECT 'messages_fts_built_to', coalesce (max (rowid), 0) FROM messages",
+    "SELECT max (rowid) FROM (SELECT rowid FROM messages WHERE rowid > ?1 ORDER BY rowid LIMIT ?2)",
+    "INSERT INTO messages_fts (rowid, title, body, category)"
+    " SELECT search_key, title, body, category FROM messages WHERE rowid > ?1 AND rowid <= ?2" },
+};
+
+/* Rows indexed per transaction while building: about what a page of the
+ * change feed writes, so a writer on the main thread (marking a message
+ * read) waits no longer for a chunk than for a page. */
+#define BUILD_CHUNK_ROWS 1000
+
+gboolean
+kouan_store_defer_search_index (KouanStore  *self,
+                                GError     **error)
+{
+  gboolean ok;
+
+  g_return_val_if_fail (KOUAN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (self->schema_version < MIGRATION_DEFERRED_INDEX)
+    return TRUE;
+
+  /* Its own transaction, committed before any row goes unindexed: a cache
+   * that holds unindexed rows always says so. An index already deferred
+   * keeps its mark. */
+  g_mutex_lock (&self->lock);
+  ok = _kouan_store_begin (self, error);
+  for (guint i = 0; ok && i < G_N_ELEMENTS (search_indexes); i++)
+    ok = store_exec (self, search_indexes[i].defer_sql, error);
+  if (ok)
+    ok = _kouan_store_commit (self, error);
+  if (!ok)
+    _kouan_store_rollback (self);
+  g_mutex_unlock (&self->lock);
+  return ok;
+}
+
+/* One chunk of one index in one transaction, self->lock held. Sets
+ * *done when the index holds every row (and no longer has its key). */
+static gboolean
+build_chunk_locked (KouanStore         *self,
+                    const SearchIndex  *index,
+                    gboolean           *done,
+                    GError            **error)
+{
+  g_autoptr(KouanStatement) stmt = NULL;
+  gint64 built_to, next_to;
+  gboolean have_next;
+  int rc;
+
+  *done = FALSE;
+  stmt = kouan_statement_get (self->db, "SELECT CAST (value AS INTEGER) FROM meta WHERE key = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, index->key, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE)
+    {
+      *done = TRUE;
+      return TRUE;
+    }
+  if (rc != SQLITE_ROW)
+    return kouan_store_set_sql_error (error, self->db, rc, "Cannot read the cache");
+  built_to = sqlite3_column_int64 (stmt, 0);
+  g_clear_pointer (&stmt, kouan_statement_release);
+
+  stmt = kouan_statement_get (self->db, index->next_sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, built_to);
+  sqlite3_bind_int64 (stmt, 2, BUILD_CHUNK_ROWS);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    return kouan_store_set_sql_error (error, self->db, rc, "Cannot read the cache");
+  have_next = sqlite3_column_type (stmt, 0) != SQLITE_NULL;
+  next_to = sqlite3_column_int64 (stmt, 0);
+  g_clear_pointer (&stmt, kouan_statement_release);
+
+  if (have_next)
+    {
+      stmt = kouan_statement_get (self->db, index->index_sql, error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, built_to);
+      sqlite3_bind_int64 (stmt, 2, next_to);
+      if (!kouan_statement_run (stmt, error))
+        return FALSE;
+      g_clear_pointer (&stmt, kouan_statement_release);
+
+      stmt = kouan_statement_get (self->db, "UPDATE meta SET value = ?2 WHERE key = ?1", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, index->key, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 2, next_to);
+      return kouan_statement_run (stmt, error);
+    }
+
+  /* nothing above the mark: the index is complete, and from this commit
+   * on the triggers queue every row again */
+  stmt = kouan_statement_get (self->db, "DELETE FROM meta WHERE key = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, index->key, -1, SQLITE_STATIC);
+  *done = TRUE;
+  return kouan_statement_run (stmt, error);
+}
+
+gboolean
+kouan_store_build_search_index (KouanStore    *self,
+                                GCancellable  *cancellable,
+                                GError       **error)
+{
+  g_return_val_if_fail (KOUAN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (self->schema_version < MIGRATION_DEFERRED_INDEX)
+    return TRUE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (search_indexes); i++)
+    {
+      gboolean done = FALSE;
+
+      while (!done)
+        {
+          gboolean ok;
+
+          if (g_cancellable_set_error_if_cancelled (cancellable, error))
+            return FALSE;
+          /* the lock is let go between chunks: other writers (a page, a
+           * message marked read) get their turn */
+          g_mutex_lock (&self->lock);
+          ok = _kouan_store_begin (self, error) &&
+               build_chunk_locked (self, &search_indexes[i], &done, error) &&
+               _kouan_store_commit (self, error);
+          if (!ok)
+            _kouan_store_rollback (self);
+          g_mutex_unlock (&self->lock);
+          if (!ok)
+            return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+gboolean
+kouan_store_search_index_complete (KouanStore *self)
+{
+  g_autoptr(KouanStatement) stmt = NULL;
+  gboolean complete = TRUE;
+  sqlite3 *db;
+
+  g_return_val_if_fail (KOUAN_IS_STORE (self), FALSE);
+
+  if (self->schema_version < MIGRATION_DEFERRED_INDEX)
+    return TRUE;
+
+  db = _kouan_store_acquire_reader (self);
+  stmt = kouan_statement_get (db,
+    "SELECT EXISTS (SELECT 1 FROM meta"
+    " WHERE key IN ('risk_articles_fts_built_to', 'messages_fts_built_to'))", NULL);
+  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    complete = sqlite3_column_int (stmt, 0) == 0;
+  g_clear_pointer (&stmt, kouan_statement_release);
+  _kouan_store_release_reader (self, db);
+  return complete;
+}
+
+/* A cache opened with an index left deferred (the process ended during a
+ * first sync) finishes it on a thread of its own; searches stay exact
+ * meanwhile. */
+static gpointer
+repair_thread (gpointer data)
+{
+  KouanStore *self = data;   /* finalize joins this thread first */
+  g_autoptr(GError) error = NULL;
+
+  if (!kouan_store_build_search_index (self, self->index_cancellable, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("Cannot build the search index of %s: %s", self->path, error->message);
+    }
+  else
+    g_debug ("Search index of %s built", self->path);
+  return NULL;
+}
+
 /**
  * kouan_store_open:
  * @path: the database file; created when missing
@@ -1017,6 +1296,12 @@ kouan_store_open (const char  *path,
 
   if (!store_setup (self, error))
     return NULL;
+
+  if (!kouan_store_search_index_complete (self))
+    {
+      self->index_cancellable = g_cancellable_new ();
+      self->index_thread = g_thread_new ("kouan-search-index", repair_thread, self);
+    }
 
   return g_steal_pointer (&self);
 }

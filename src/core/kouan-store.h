@@ -55,7 +55,7 @@ typedef enum {
 #define KOUAN_TYPE_STORE (kouan_store_get_type ())
 G_DECLARE_FINAL_TYPE (KouanStore, kouan_store, KOUAN, STORE, GObject)
 
-#define KOUAN_STORE_SCHEMA_VERSION 10
+#define KOUAN_STORE_SCHEMA_VERSION 11
 
 /* Signals:
  *   "changed" (const char *collection, gint64 enterprise_id)
@@ -197,6 +197,19 @@ gboolean    kouan_store_set_message_starred (KouanStore *self, KouanMessage *mes
 char       *kouan_store_get_meta        (KouanStore *self, const char *key);
 gboolean    kouan_store_set_meta        (KouanStore *self, const char *key,
                                          const char *value, GError **error);
+
+/* The search indexes (risk articles, messages) after a first sync
+ * (docs/architecture.md, "The search indexes during a first sync").
+ * defer: rows written from now on are not indexed row by row; searches
+ * scan them instead (slower, never missing a row) until
+ * build_search_index has indexed them. build: indexes them in short
+ * transactions (blocking; call it on a worker thread, never the main
+ * thread); TRUE when both indexes are complete. A cache left deferred
+ * (a crash, a quit) is built on a thread of its own when it is opened. */
+gboolean    kouan_store_defer_search_index  (KouanStore *self, GError **error);
+gboolean    kouan_store_build_search_index  (KouanStore *self, GCancellable *cancellable,
+                                             GError **error);
+gboolean    kouan_store_search_index_complete (KouanStore *self);
 
 sqlite3    *kouan_store_get_db          (KouanStore *self); /* tests and benchmarks */
 

@@ -31,6 +31,7 @@ typedef struct {
   gint64     enterprise_id;
   gint64     start_cursor;
   gboolean   initial;        /* first sync of this enterprise: no warning spam */
+  gboolean   deferred;       /* this pull deferred the search indexes */
   GPtrArray *batch;          /* (element-type KouanMutation) being pushed */
   JsonArray *results;        /* the server's answer for @batch */
   GError    *push_error;     /* batch-wide failure, for the worker */
@@ -332,6 +333,7 @@ typedef struct {
   GPtrArray       *pages;          /* (element-type KouanChangePage) */
   guint            n_applied;      /* pages committed; the rest were not tried */
   gboolean         detect_warnings;
+  gboolean         defer_index;    /* defer the search indexes before the first page */
   GArray          *new_warnings;   /* gint64 message ids */
 } ApplyData;
 
@@ -376,6 +378,11 @@ apply_page_thread (GTask        *task,
   g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
 
   data->new_warnings = g_array_new (FALSE, FALSE, sizeof (gint64));
+  if (data->defer_index && !kouan_store_defer_search_index (data->store, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
   for (guint p = 0; p < data->pages->len; p++)
     {
       KouanChangePage *page = g_ptr_array_index (data->pages, p);
@@ -413,6 +420,18 @@ apply_page_thread (GTask        *task,
           if (change->record != NULL)
             g_ptr_array_add (records, g_steal_pointer (&change->record));
         }
+    }
+
+  /* The feed is exhausted: index what was deferred (this pull's rows, or
+   * those of a pull that was interrupted), here on the worker, before
+   * the cycle ends. Searches scan those rows until it is done. */
+  if (data->pages->len > 0 &&
+      !((KouanChangePage *) g_ptr_array_index (data->pages, data->pages->len - 1))->more &&
+      !kouan_store_search_index_complete (data->store) &&
+      !kouan_store_build_search_index (data->store, NULL, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
     }
   g_task_return_boolean (task, TRUE);
 }
@@ -472,6 +491,14 @@ pull_apply (GTask *task, KouanChangePage *page)
       g_ptr_array_add (data->pages, page);
     }
   data->detect_warnings = !cycle->initial;
+  /* A first sync that brings more than a page writes its rows without
+   * indexing them and builds the search indexes once at the end
+   * (docs/architecture.md, "The search indexes during a first sync"). */
+  if (cycle->initial && !cycle->deferred && (data->pages->len > 1 || page->more))
+    {
+      data->defer_index = TRUE;
+      cycle->deferred = TRUE;
+    }
 
   /* Not cancellable: the page and its cursor are committed together or not
    * at all, and a started transaction is cheaper to finish than redo. */

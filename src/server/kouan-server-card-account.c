@@ -23,9 +23,9 @@ now_seconds (void)
   return g_get_real_time () / G_USEC_PER_SEC;
 }
 
-static JsonObject *
-card_json (const KouanStoredCard *card,
-           gint64                 now)
+JsonObject *
+kouan_server_card_json (const KouanStoredCard *card,
+                        gint64                 now)
 {
   JsonObject *object = json_object_new ();
 
@@ -78,7 +78,7 @@ audit_card (KouanServer           *self,
             const char            *confirmed_by)
 {
   g_autoptr(GArray) enterprises = active_enterprises (self, user_id);
-  g_autoptr(JsonObject) snapshot = card_json (card, now_seconds ());
+  g_autoptr(JsonObject) snapshot = kouan_server_card_json (card, now_seconds ());
 
   json_object_remove_member (snapshot, "expiring");
   if (confirmed_by != NULL)
@@ -220,7 +220,7 @@ handle_list (KouanRequest *req)
       return;
     }
   for (guint i = 0; i < cards->len; i++)
-    json_array_add_object_element (array, card_json (&g_array_index (cards, KouanStoredCard, i), now));
+    json_array_add_object_element (array, kouan_server_card_json (&g_array_index (cards, KouanStoredCard, i), now));
   kouan_server_reply_json (req->msg, SOUP_STATUS_OK, reply);
 }
 
@@ -380,7 +380,7 @@ handle_bind (KouanRequest *req)
           if (g_str_equal (g_array_index (cards, KouanStoredCard, i).fingerprint, card.fingerprint))
             card.bound_at = g_array_index (cards, KouanStoredCard, i).bound_at;
     }
-  reply = card_json (&card, now);
+  reply = kouan_server_card_json (&card, now);
   kouan_server_reply_json (req->msg, result == KOUAN_CARD_BIND_BOUND ? SOUP_STATUS_CREATED : SOUP_STATUS_OK,
                            reply);
 }
@@ -577,6 +577,7 @@ void
 kouan_server_card_install (KouanServer *self)
 {
   kouan_server_routes_add (self, card_account_routes, G_N_ELEMENTS (card_account_routes));
+  kouan_server_card_admin_install (self);
 
   /* Hourly, so a card is announced within the hour it comes within 30
    * days of expiry, whenever the server started. */

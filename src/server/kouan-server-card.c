@@ -57,16 +57,6 @@ kouan_server_card_check_ca (GBytes  *pem,
   return has_ca;
 }
 
-gboolean
-kouan_server_card_bind (KouanServer  *self,
-                        const char   *fingerprint,
-                        gint64        user_id,
-                        GError      **error)
-{
-  return self->storage->card->certificate_bind (self->storage, fingerprint, user_id,
-                                                g_get_real_time () / G_USEC_PER_SEC, error);
-}
-
 static gboolean
 card_login_configured (KouanServer       *self,
                        SoupServerMessage *msg)

@@ -782,6 +782,35 @@ static const char *const migrations[] = {
    * JSON text, written only by the server's own code (demo data, grant
    * notices); NULL for none */
   "ALTER TABLE messages ADD COLUMN actions TEXT;",
+  /* 14: a member record carries the member's bound IC cards (issue 17;
+   * kouan-server-people.c): binding, unbinding or revoking a card touches
+   * the member in every enterprise they belong to */
+  "CREATE TRIGGER people_cards_insert AFTER INSERT ON card_certificates BEGIN"
+  "  DELETE FROM changes WHERE collection = 'members' AND record_id = NEW.user_id AND user_id IS NULL;"
+  "  INSERT INTO changes (enterprise_id, user_id, collection, record_id)"
+  "    SELECT enterprise_id, NULL, 'members', user_id FROM memberships WHERE user_id = NEW.user_id;"
+  "END;"
+  "CREATE TRIGGER people_cards_update AFTER UPDATE ON card_certificates"
+  "  WHEN OLD.user_id IS NOT NEW.user_id OR OLD.active IS NOT NEW.active"
+  "    OR OLD.holder IS NOT NEW.holder OR OLD.serial IS NOT NEW.serial"
+  "    OR OLD.not_after IS NOT NEW.not_after OR OLD.created_at IS NOT NEW.created_at BEGIN"
+  "  DELETE FROM changes WHERE collection = 'members' AND user_id IS NULL"
+  "    AND record_id IN (OLD.user_id, NEW.user_id);"
+  "  INSERT INTO changes (enterprise_id, user_id, collection, record_id)"
+  "    SELECT enterprise_id, NULL, 'members', user_id FROM memberships"
+  "    WHERE user_id IN (OLD.user_id, NEW.user_id);"
+  "END;"
+  "CREATE TRIGGER people_cards_delete AFTER DELETE ON card_certificates BEGIN"
+  "  DELETE FROM changes WHERE collection = 'members' AND record_id = OLD.user_id AND user_id IS NULL;"
+  "  INSERT INTO changes (enterprise_id, user_id, collection, record_id)"
+  "    SELECT enterprise_id, NULL, 'members', user_id FROM memberships WHERE user_id = OLD.user_id;"
+  "END;"
+  /* the members that have cards now carry them */
+  "DELETE FROM changes WHERE collection = 'members' AND user_id IS NULL"
+  "  AND record_id IN (SELECT user_id FROM card_certificates WHERE active);"
+  "INSERT INTO changes (enterprise_id, user_id, collection, record_id)"
+  "  SELECT m.enterprise_id, NULL, 'members', m.user_id FROM memberships m"
+  "  WHERE m.user_id IN (SELECT user_id FROM card_certificates WHERE active);",
 };
 
 static gboolean
@@ -1137,6 +1166,51 @@ kouan_server_db_is_member (KouanServer *self,
   member = kouan_server_db_row (self, stmt);
   sqlite3_reset (stmt);
   return member;
+}
+
+gboolean
+kouan_server_db_membership_end (KouanServer  *self,
+                                gint64        user_id,
+                                gint64        enterprise_id,
+                                GError      **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (!kouan_server_db_begin (self, error))
+    return FALSE;
+  stmt = kouan_server_db_stmt (self, "DELETE FROM grants WHERE user_id = ?1 AND enterprise_id = ?2");
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  sqlite3_bind_int64 (stmt, 2, enterprise_id);
+  if (kouan_server_db_step_done (self, stmt, error))
+    {
+      stmt = kouan_server_db_stmt (self,
+        "DELETE FROM memberships WHERE user_id = ?1 AND enterprise_id = ?2");
+      sqlite3_bind_int64 (stmt, 1, user_id);
+      sqlite3_bind_int64 (stmt, 2, enterprise_id);
+      if (kouan_server_db_step_done (self, stmt, error) && kouan_server_db_commit (self, error))
+        return TRUE;
+    }
+  kouan_server_db_rollback (self);
+  return FALSE;
+}
+
+GArray *
+kouan_server_db_user_enterprises (KouanServer *self,
+                                  gint64       user_id)
+{
+  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
+    "SELECT enterprise_id FROM memberships WHERE user_id = ?1 ORDER BY enterprise_id");
+  GArray *enterprises = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  while (kouan_server_db_row (self, stmt))
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+
+      g_array_append_val (enterprises, id);
+    }
+  sqlite3_reset (stmt);
+  return enterprises;
 }
 
 JsonObject *

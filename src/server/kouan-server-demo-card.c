@@ -44,5 +44,17 @@ kouan_server_demo_bind_card (KouanServer  *self,
   sqlite3_reset (stmt);
   if (admin_id == 0)
     return TRUE;
-  return kouan_server_card_bind (self, DEMO_CARD_FINGERPRINT, admin_id, error);
+  {
+    /* with its details, as a bind from the app stores them: holder.pem's
+     * CN, serial and expiry (2045-01-01), which 人员权限 shows */
+    KouanStoredCard card = {
+      .fingerprint = (char *) DEMO_CARD_FINGERPRINT, .user_id = admin_id,
+      .holder = (char *) "测试持卡人", .serial = (char *) "18ea4b7ed56473b5",
+      .not_after = G_GINT64_CONSTANT (2366841600),
+    };
+    KouanCardBindResult result;
+
+    return self->storage->card->card_bind (self->storage, &card, g_get_real_time () / G_USEC_PER_SEC,
+                                           &result, error);
+  }
 }

@@ -428,29 +428,24 @@ insert_policy_warnings (KouanServer  *self,
 
   for (guint i = 0; i < G_N_ELEMENTS (enterprises); i++)
     {
-      sqlite3_stmt *stmt = kouan_server_db_stmt (self,
-        "SELECT id, number, buyer FROM insurance_policies"
-        " WHERE enterprise_id = ?1 AND status = 'pending' ORDER BY id LIMIT 1");
-      gint64 policy_id = 0;
+      g_auto(KouanStoredPolicy) policy = { 0 };
+      gint64 policy_id;
       g_autofree char *title = NULL;
       g_autofree char *body = NULL;
       g_autofree char *actions = NULL;
       KouanStoredMessage message;
 
-      sqlite3_bind_int64 (stmt, 1, enterprises[i].id);
-      if (kouan_server_db_row (self, stmt))
-        {
-          policy_id = sqlite3_column_int64 (stmt, 0);
-          title = g_strdup_printf ("保单 %s 待确认", kouan_server_db_column_text (stmt, 1));
-          body = g_strdup_printf ("买方为%s的保单 %s 已由保险公司出具，尚未确认。"
-                                  "请在“信用保险 → 投保申请”中核对保单内容后确认或退回，"
-                                  "确认前该笔出口不在承保范围内。",
-                                  kouan_server_db_column_text (stmt, 2),
-                                  kouan_server_db_column_text (stmt, 1));
-        }
-      sqlite3_reset (stmt);
-      if (policy_id == 0)
+      if (!self->storage->insurance->policy_first_pending (self->storage, enterprises[i].id,
+                                                           &policy, error))
+        return FALSE;
+      if (policy.id == 0)
         continue;
+      policy_id = policy.id;
+      title = g_strdup_printf ("保单 %s 待确认", policy.number);
+      body = g_strdup_printf ("买方为%s的保单 %s 已由保险公司出具，尚未确认。"
+                              "请在“信用保险 → 投保申请”中核对保单内容后确认或退回，"
+                              "确认前该笔出口不在承保范围内。",
+                              policy.buyer, policy.number);
 
       actions = g_strdup_printf ("[{\"label\": \"查看待确认保单\", \"area\": \"insurance.policy\","
                                  " \"object\": %" G_GINT64_FORMAT "}]", policy_id);
@@ -463,6 +458,18 @@ insert_policy_warnings (KouanServer  *self,
                                                   NULL, 0, NULL, error))
         return FALSE;
     }
+  return TRUE;
+}
+
+/* Each demo enterprise's feed carries the insurer's categories and risk
+ * articles (on SQLite the schema's trigger did so as it was created) */
+static gboolean
+open_insurance (KouanServer  *self,
+                GError      **error)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (enterprises); i++)
+    if (!self->storage->insurance->enterprise_open (self->storage, enterprises[i].id, error))
+      return FALSE;
   return TRUE;
 }
 
@@ -487,6 +494,7 @@ seed (KouanServer  *self,
   if (!kouan_server_auth_create_user (self, "demo-admin", "王明", DEMO_PASSWORD, &admin_id, error) ||
       !kouan_server_auth_create_user (self, "demo-staff", "李娜", DEMO_PASSWORD, &staff_id, error) ||
       !insert_enterprises (self, error) ||
+      !open_insurance (self, error) ||
       !insert_membership (self, admin_id, enterprises[0].id, "[\"admin\"]", error) ||
       !insert_membership (self, admin_id, enterprises[1].id, "[\"admin\"]", error) ||
       !insert_membership (self, staff_id, enterprises[0].id, "[\"staff\"]", error))
@@ -497,7 +505,7 @@ seed (KouanServer  *self,
                           scale > 0 ? scale : 50,
                           admin_id, staff_id, error) &&
          kouan_server_personal_demo_seed (self, error) &&
-         kouan_server_insurance_demo_seed (self, scale, error) &&
+         kouan_server_insurance_demo_seed (self, admin_id, scale, error) &&
          insert_policy_warnings (self, error) &&
          kouan_server_enterprise_demo_seed (self, error) &&
          kouan_server_admin_demo_seed (self, error);

@@ -16,7 +16,30 @@
 
 #define rejected kouan_server_enterprise_rejected
 
+/* Logs a storage failure (the batch then fails); returns NULL */
+static JsonObject *
+storage_failed (KouanServer *self,
+                GError      *error)
+{
+  kouan_server_storage_failed (self, error);
+  g_error_free (error);
+  return NULL;
+}
+
 /* ---- slides -------------------------------------------------------- */
+
+static JsonObject *
+slide_json (const KouanStoredSlide *slide)
+{
+  JsonObject *record = json_object_new ();
+
+  json_object_set_int_member (record, "id", slide->id);
+  json_object_set_int_member (record, "image", slide->image_id);
+  json_object_set_string_member (record, "caption", slide->caption);
+  json_object_set_string_member (record, "link", slide->link);
+  json_object_set_int_member (record, "position", slide->position);
+  return record;
+}
 
 static JsonObject *
 materialise_slide (KouanServer *self,
@@ -24,53 +47,12 @@ materialise_slide (KouanServer *self,
                    gint64       record_id,
                    gint64       user_id)
 {
-  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
-    "SELECT image_id, caption, link, position FROM showcase_slides"
-    " WHERE id = ?1 AND enterprise_id = ?2");
-  JsonObject *record = NULL;
+  g_auto(KouanStoredSlide) slide = { 0 };
+  GError *error = NULL;
 
-  sqlite3_bind_int64 (stmt, 1, record_id);
-  sqlite3_bind_int64 (stmt, 2, enterprise_id);
-  if (kouan_server_db_row (self, stmt))
-    {
-      record = json_object_new ();
-      json_object_set_int_member (record, "id", record_id);
-      json_object_set_int_member (record, "image", sqlite3_column_int64 (stmt, 0));
-      json_object_set_string_member (record, "caption", (const char *) sqlite3_column_text (stmt, 1));
-      json_object_set_string_member (record, "link", (const char *) sqlite3_column_text (stmt, 2));
-      json_object_set_int_member (record, "position", sqlite3_column_int64 (stmt, 3));
-    }
-  sqlite3_reset (stmt);
-  return record;
-}
-
-static gint64
-count_query (KouanServer *self,
-             const char  *sql,
-             gint64       enterprise_id)
-{
-  sqlite3_stmt *stmt = kouan_server_db_stmt (self, sql);
-  gint64 value = 0;
-
-  sqlite3_bind_int64 (stmt, 1, enterprise_id);
-  if (kouan_server_db_row (self, stmt))
-    value = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
-  return value;
-}
-
-static gboolean
-delete_row (KouanServer  *self,
-            const char   *sql,
-            gint64        enterprise_id,
-            gint64        record_id,
-            GError      **error)
-{
-  sqlite3_stmt *stmt = kouan_server_db_stmt (self, sql);
-
-  sqlite3_bind_int64 (stmt, 1, record_id);
-  sqlite3_bind_int64 (stmt, 2, enterprise_id);
-  return kouan_server_db_step_done (self, stmt, error);
+  if (!self->storage->enterprise->slide_get (self->storage, enterprise_id, record_id, &slide, &error))
+    return storage_failed (self, error);
+  return slide.id != 0 ? slide_json (&slide) : NULL;
 }
 
 static JsonObject *
@@ -80,28 +62,29 @@ apply_slide (KouanServer               *self,
              gint64                     user_id,
              GError                   **error)
 {
+  const KouanStorageEnterprise *storage = self->storage->enterprise;
+  g_auto(KouanStoredSlide) slide = { 0 };
   g_autoptr(JsonObject) record = NULL;
   g_autoptr(JsonObject) before = NULL;
   gboolean create = g_strcmp0 (mutation->op, "create") == 0;
   JsonObject *refused;
-  sqlite3_stmt *stmt;
-  gint64 id;
+  gint64 count = 0, next_position = 0, id = 0;
 
   if (create)
     {
+      if (!storage->slides_count (self->storage, enterprise_id, &count, &next_position, error))
+        return NULL;
       record = json_object_new ();
       json_object_set_string_member (record, "link", "");
-      json_object_set_int_member (record, "position",
-                                  count_query (self,
-                                               "SELECT coalesce (max (position) + 1, 0)"
-                                               " FROM showcase_slides WHERE enterprise_id = ?1",
-                                               enterprise_id));
+      json_object_set_int_member (record, "position", next_position);
     }
   else
     {
-      record = materialise_slide (self, enterprise_id, mutation->record_id, user_id);
-      if (record == NULL)
+      if (!storage->slide_get (self->storage, enterprise_id, mutation->record_id, &slide, error))
+        return NULL;
+      if (slide.id == 0)
         return rejected (mutation->id, "not_found", NULL, NULL, "No such slide", NULL);
+      record = slide_json (&slide);
     }
 
   refused = _kouan_server_settings_check (mutation, create ? NULL : json_object_ref (record));
@@ -110,14 +93,12 @@ apply_slide (KouanServer               *self,
 
   if (g_strcmp0 (mutation->op, "delete") == 0)
     {
-      if (!delete_row (self, "DELETE FROM showcase_slides WHERE id = ?1 AND enterprise_id = ?2",
-                       enterprise_id, mutation->record_id, error))
+      if (!storage->slide_delete (self->storage, enterprise_id, mutation->record_id, error))
         return NULL;
       return _kouan_server_settings_applied (self, enterprise_id, user_id, mutation, record, NULL, error);
     }
 
-  if (create && count_query (self, "SELECT count(*) FROM showcase_slides WHERE enterprise_id = ?1",
-                             enterprise_id) >= KOUAN_SHOWCASE_MAX_SLIDES)
+  if (create && count >= KOUAN_SHOWCASE_MAX_SLIDES)
     return rejected (mutation->id, "limit_reached", NULL, "limit",
                      "The carousel has 6 slides already, the most it can show; delete one first",
                      NULL);
@@ -130,38 +111,44 @@ apply_slide (KouanServer               *self,
                      create ? NULL : json_object_ref (record));
 
   if (!create)
-    before = materialise_slide (self, enterprise_id, mutation->record_id, user_id);
+    before = slide_json (&slide);
   _kouan_server_settings_merge (record, mutation->fields);
 
-  if (create)
-    stmt = kouan_server_db_stmt (self,
-      "INSERT INTO showcase_slides (enterprise_id, image_id, caption, link, position)"
-      " VALUES (?1, ?3, ?4, ?5, ?6) RETURNING id");
-  else
-    stmt = kouan_server_db_stmt (self,
-      "UPDATE showcase_slides SET image_id = ?3, caption = ?4, link = ?5, position = ?6"
-      " WHERE enterprise_id = ?1 AND id = ?2 RETURNING id");
-  sqlite3_bind_int64 (stmt, 1, enterprise_id);
-  sqlite3_bind_int64 (stmt, 2, mutation->record_id);
-  sqlite3_bind_int64 (stmt, 3, json_object_get_int_member (record, "image"));
-  sqlite3_bind_text (stmt, 4, json_object_get_string_member (record, "caption"), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 5, json_object_get_string_member (record, "link"), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 6, json_object_get_int_member (record, "position"));
-  if (sqlite3_step (stmt) != SQLITE_ROW)
+  kouan_stored_slide_clear (&slide);
+  slide.id = create ? 0 : mutation->record_id;
+  slide.image_id = json_object_get_int_member (record, "image");
+  slide.caption = g_strdup (json_object_get_string_member (record, "caption"));
+  slide.link = g_strdup (json_object_get_string_member (record, "link"));
+  slide.position = json_object_get_int_member (record, "position");
+  if (!storage->slide_put (self->storage, enterprise_id, &slide, &id, error))
+    return NULL;
+  if (id == 0)
     {
       g_set_error (error, KOUAN_SERVER_ERROR, KOUAN_SERVER_ERROR_DB,
-                   "Writing a slide: %s", sqlite3_errmsg (self->db));
-      sqlite3_reset (stmt);
+                   "Writing a slide: slide %" G_GINT64_FORMAT " is gone", mutation->record_id);
       return NULL;
     }
-  id = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
 
+  kouan_stored_slide_clear (&slide);
+  if (!storage->slide_get (self->storage, enterprise_id, id, &slide, error))
+    return NULL;
   return _kouan_server_settings_applied (self, enterprise_id, user_id, mutation, before,
-                                         materialise_slide (self, enterprise_id, id, user_id), error);
+                                         slide.id != 0 ? slide_json (&slide) : NULL, error);
 }
 
 /* ---- links --------------------------------------------------------- */
+
+static JsonObject *
+link_json (const KouanStoredLink *link)
+{
+  JsonObject *record = json_object_new ();
+
+  json_object_set_int_member (record, "id", link->id);
+  json_object_set_string_member (record, "title", link->title);
+  json_object_set_string_member (record, "url", link->url);
+  json_object_set_int_member (record, "position", link->position);
+  return record;
+}
 
 static JsonObject *
 materialise_link (KouanServer *self,
@@ -169,22 +156,12 @@ materialise_link (KouanServer *self,
                   gint64       record_id,
                   gint64       user_id)
 {
-  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
-    "SELECT title, url, position FROM showcase_links WHERE id = ?1 AND enterprise_id = ?2");
-  JsonObject *record = NULL;
+  g_auto(KouanStoredLink) link = { 0 };
+  GError *error = NULL;
 
-  sqlite3_bind_int64 (stmt, 1, record_id);
-  sqlite3_bind_int64 (stmt, 2, enterprise_id);
-  if (kouan_server_db_row (self, stmt))
-    {
-      record = json_object_new ();
-      json_object_set_int_member (record, "id", record_id);
-      json_object_set_string_member (record, "title", (const char *) sqlite3_column_text (stmt, 0));
-      json_object_set_string_member (record, "url", (const char *) sqlite3_column_text (stmt, 1));
-      json_object_set_int_member (record, "position", sqlite3_column_int64 (stmt, 2));
-    }
-  sqlite3_reset (stmt);
-  return record;
+  if (!self->storage->enterprise->link_get (self->storage, enterprise_id, record_id, &link, &error))
+    return storage_failed (self, error);
+  return link.id != 0 ? link_json (&link) : NULL;
 }
 
 static JsonObject *
@@ -194,27 +171,28 @@ apply_link (KouanServer               *self,
             gint64                     user_id,
             GError                   **error)
 {
+  const KouanStorageEnterprise *storage = self->storage->enterprise;
+  g_auto(KouanStoredLink) link = { 0 };
   g_autoptr(JsonObject) record = NULL;
   g_autoptr(JsonObject) before = NULL;
   gboolean create = g_strcmp0 (mutation->op, "create") == 0;
   JsonObject *refused;
-  sqlite3_stmt *stmt;
-  gint64 id;
+  gint64 count = 0, next_position = 0, id = 0;
 
   if (create)
     {
+      if (!storage->links_count (self->storage, enterprise_id, &count, &next_position, error))
+        return NULL;
       record = json_object_new ();
-      json_object_set_int_member (record, "position",
-                                  count_query (self,
-                                               "SELECT coalesce (max (position) + 1, 0)"
-                                               " FROM showcase_links WHERE enterprise_id = ?1",
-                                               enterprise_id));
+      json_object_set_int_member (record, "position", next_position);
     }
   else
     {
-      record = materialise_link (self, enterprise_id, mutation->record_id, user_id);
-      if (record == NULL)
+      if (!storage->link_get (self->storage, enterprise_id, mutation->record_id, &link, error))
+        return NULL;
+      if (link.id == 0)
         return rejected (mutation->id, "not_found", NULL, NULL, "No such link", NULL);
+      record = link_json (&link);
     }
 
   refused = _kouan_server_settings_check (mutation, create ? NULL : json_object_ref (record));
@@ -223,41 +201,34 @@ apply_link (KouanServer               *self,
 
   if (g_strcmp0 (mutation->op, "delete") == 0)
     {
-      if (!delete_row (self, "DELETE FROM showcase_links WHERE id = ?1 AND enterprise_id = ?2",
-                       enterprise_id, mutation->record_id, error))
+      if (!storage->link_delete (self->storage, enterprise_id, mutation->record_id, error))
         return NULL;
       return _kouan_server_settings_applied (self, enterprise_id, user_id, mutation, record, NULL, error);
     }
 
   if (!create)
-    before = materialise_link (self, enterprise_id, mutation->record_id, user_id);
+    before = link_json (&link);
   _kouan_server_settings_merge (record, mutation->fields);
 
-  if (create)
-    stmt = kouan_server_db_stmt (self,
-      "INSERT INTO showcase_links (enterprise_id, title, url, position)"
-      " VALUES (?1, ?3, ?4, ?5) RETURNING id");
-  else
-    stmt = kouan_server_db_stmt (self,
-      "UPDATE showcase_links SET title = ?3, url = ?4, position = ?5"
-      " WHERE enterprise_id = ?1 AND id = ?2 RETURNING id");
-  sqlite3_bind_int64 (stmt, 1, enterprise_id);
-  sqlite3_bind_int64 (stmt, 2, mutation->record_id);
-  sqlite3_bind_text (stmt, 3, json_object_get_string_member (record, "title"), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 4, json_object_get_string_member (record, "url"), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 5, json_object_get_int_member (record, "position"));
-  if (sqlite3_step (stmt) != SQLITE_ROW)
+  kouan_stored_link_clear (&link);
+  link.id = create ? 0 : mutation->record_id;
+  link.title = g_strdup (json_object_get_string_member (record, "title"));
+  link.url = g_strdup (json_object_get_string_member (record, "url"));
+  link.position = json_object_get_int_member (record, "position");
+  if (!storage->link_put (self->storage, enterprise_id, &link, &id, error))
+    return NULL;
+  if (id == 0)
     {
       g_set_error (error, KOUAN_SERVER_ERROR, KOUAN_SERVER_ERROR_DB,
-                   "Writing a link: %s", sqlite3_errmsg (self->db));
-      sqlite3_reset (stmt);
+                   "Writing a link: link %" G_GINT64_FORMAT " is gone", mutation->record_id);
       return NULL;
     }
-  id = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
 
+  kouan_stored_link_clear (&link);
+  if (!storage->link_get (self->storage, enterprise_id, id, &link, error))
+    return NULL;
   return _kouan_server_settings_applied (self, enterprise_id, user_id, mutation, before,
-                                         materialise_link (self, enterprise_id, id, user_id), error);
+                                         link.id != 0 ? link_json (&link) : NULL, error);
 }
 
 static const KouanServerCollection slides_collection = {
@@ -407,36 +378,31 @@ _kouan_server_showcase_demo_seed (KouanServer  *self,
     { "海关总署", "http://www.customs.gov.cn" },
     { "上海海关", "http://shanghai.customs.gov.cn" },
   };
-  sqlite3_stmt *stmt;
+  const KouanStorageEnterprise *storage = self->storage->enterprise;
 
   for (guint i = 0; i < G_N_ELEMENTS (slides); i++)
     {
       g_autoptr(GBytes) png = demo_slide_png (slides[i].from, slides[i].to);
       gint64 image_id = kouan_server_images_store (self, enterprise_id, 0, png, error);
+      KouanStoredSlide slide = {
+        .image_id = image_id, .caption = (char *) slides[i].caption,
+        .link = (char *) slides[i].link, .position = i,
+      };
+      gint64 id;
 
-      if (image_id == 0)
-        return FALSE;
-      stmt = kouan_server_db_stmt (self,
-        "INSERT INTO showcase_slides (enterprise_id, image_id, caption, link, position)"
-        " VALUES (?1, ?2, ?3, ?4, ?5)");
-      sqlite3_bind_int64 (stmt, 1, enterprise_id);
-      sqlite3_bind_int64 (stmt, 2, image_id);
-      sqlite3_bind_text (stmt, 3, slides[i].caption, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 4, slides[i].link, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 5, i);
-      if (!kouan_server_db_step_done (self, stmt, error))
+      if (image_id == 0 ||
+          !storage->slide_put (self->storage, enterprise_id, &slide, &id, error))
         return FALSE;
     }
 
   for (guint i = 0; i < G_N_ELEMENTS (links); i++)
     {
-      stmt = kouan_server_db_stmt (self,
-        "INSERT INTO showcase_links (enterprise_id, title, url, position) VALUES (?1, ?2, ?3, ?4)");
-      sqlite3_bind_int64 (stmt, 1, enterprise_id);
-      sqlite3_bind_text (stmt, 2, links[i].title, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 3, links[i].url, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 4, i);
-      if (!kouan_server_db_step_done (self, stmt, error))
+      KouanStoredLink link = {
+        .title = (char *) links[i].title, .url = (char *) links[i].url, .position = i,
+      };
+      gint64 id;
+
+      if (!storage->link_put (self->storage, enterprise_id, &link, &id, error))
         return FALSE;
     }
   return TRUE;

@@ -86,22 +86,49 @@ _kouan_server_settings_applied (KouanServer               *self,
 
 /* ---- enterprise_settings ------------------------------------------- */
 
-static const char *const profile_columns[] = {
-  "registered_address", "contact_person", "contact_phone", "customs_code",
-  "invoice_title", "taxpayer_number", "bank_name", "bank_account",
-  "invoice_address_phone",
-};
+/* Logs a storage failure (the batch then fails); returns NULL */
+static JsonObject *
+storage_failed (KouanServer *self,
+                GError      *error)
+{
+  kouan_server_storage_failed (self, error);
+  g_error_free (error);
+  return NULL;
+}
 
 static void
-set_image_member (JsonObject   *record,
-                  const char   *name,
-                  sqlite3_stmt *stmt,
-                  int           column)
+set_image_member (JsonObject *record,
+                  const char *name,
+                  gint64      image_id)
 {
-  if (sqlite3_column_type (stmt, column) == SQLITE_NULL)
+  if (image_id == 0)
     json_object_set_null_member (record, name);
   else
-    json_object_set_int_member (record, name, sqlite3_column_int64 (stmt, column));
+    json_object_set_int_member (record, name, image_id);
+}
+
+static gint64
+image_member (JsonObject *record,
+              const char *name)
+{
+  JsonNode *node = json_object_get_member (record, name);
+
+  return node == NULL || JSON_NODE_HOLDS_NULL (node) ? 0 : json_node_get_int (node);
+}
+
+static JsonObject *
+enterprise_settings_json (const KouanStoredEnterpriseSettings *stored)
+{
+  JsonObject *record = json_object_new ();
+
+  json_object_set_int_member (record, "id", stored->enterprise_id);
+  json_object_set_string_member (record, "name", stored->name);
+  json_object_set_string_member (record, "credit_code", stored->credit_code);
+  for (guint i = 0; i < KOUAN_STORED_PROFILE_N; i++)
+    json_object_set_string_member (record, kouan_stored_profile_fields[i], stored->profile[i]);
+  set_image_member (record, "logo_image", stored->logo_image);
+  set_image_member (record, "seal_image", stored->seal_image);
+  return record;
 }
 
 static JsonObject *
@@ -110,62 +137,14 @@ materialise_enterprise_settings (KouanServer *self,
                                  gint64       record_id,
                                  gint64       user_id)
 {
-  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
-    "SELECT e.name, e.credit_code,"
-    "       p.registered_address, p.contact_person, p.contact_phone, p.customs_code,"
-    "       p.invoice_title, p.taxpayer_number, p.bank_name, p.bank_account,"
-    "       p.invoice_address_phone, p.logo_image, p.seal_image"
-    " FROM enterprises e LEFT JOIN enterprise_profiles p ON p.enterprise_id = e.id"
-    " WHERE e.id = ?1");
-  JsonObject *record = NULL;
+  g_auto(KouanStoredEnterpriseSettings) stored = { 0 };
+  GError *error = NULL;
 
   if (record_id != enterprise_id)
     return NULL;
-
-  sqlite3_bind_int64 (stmt, 1, enterprise_id);
-  if (kouan_server_db_row (self, stmt))
-    {
-      record = json_object_new ();
-      json_object_set_int_member (record, "id", enterprise_id);
-      json_object_set_string_member (record, "name", kouan_server_db_column_text (stmt, 0));
-      json_object_set_string_member (record, "credit_code", kouan_server_db_column_text (stmt, 1));
-      for (guint i = 0; i < G_N_ELEMENTS (profile_columns); i++)
-        json_object_set_string_member (record, profile_columns[i], kouan_server_db_column_text (stmt, 2 + i));
-      set_image_member (record, "logo_image", stmt, 11);
-      set_image_member (record, "seal_image", stmt, 12);
-    }
-  sqlite3_reset (stmt);
-  return record;
-}
-
-static void
-bind_image (sqlite3_stmt *stmt,
-            int           index,
-            JsonObject   *record,
-            const char   *name)
-{
-  JsonNode *node = json_object_get_member (record, name);
-
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-    sqlite3_bind_null (stmt, index);
-  else
-    sqlite3_bind_int64 (stmt, index, json_node_get_int (node));
-}
-
-static gboolean
-credit_code_taken (KouanServer *self,
-                   gint64       enterprise_id,
-                   const char  *credit_code)
-{
-  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
-    "SELECT 1 FROM enterprises WHERE credit_code = ?1 AND id != ?2");
-  gboolean taken;
-
-  sqlite3_bind_text (stmt, 1, credit_code, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 2, enterprise_id);
-  taken = kouan_server_db_row (self, stmt);
-  sqlite3_reset (stmt);
-  return taken;
+  if (!self->storage->enterprise->settings_get (self->storage, enterprise_id, &stored, &error))
+    return storage_failed (self, error);
+  return stored.enterprise_id != 0 ? enterprise_settings_json (&stored) : NULL;
 }
 
 static JsonObject *
@@ -175,16 +154,21 @@ apply_enterprise_settings (KouanServer               *self,
                            gint64                     user_id,
                            GError                   **error)
 {
+  const KouanStorageEnterprise *storage = self->storage->enterprise;
+  g_auto(KouanStoredEnterpriseSettings) stored = { 0 };
   g_autoptr(JsonObject) record = NULL;
   g_autoptr(JsonObject) before = NULL;
   JsonObject *rejected;
-  sqlite3_stmt *stmt;
   const char *image_fields[] = { "logo_image", "seal_image" };
+  gboolean taken = FALSE;
 
-  record = materialise_enterprise_settings (self, enterprise_id, mutation->record_id, user_id);
-  if (record == NULL)
+  if (mutation->record_id == enterprise_id &&
+      !storage->settings_get (self->storage, enterprise_id, &stored, error))
+    return NULL;
+  if (stored.enterprise_id == 0)
     return kouan_server_enterprise_rejected (mutation->id, "not_found", NULL, NULL,
                                              "The settings record's id is the enterprise's", NULL);
+  record = enterprise_settings_json (&stored);
   if (g_strcmp0 (mutation->op, "update") != 0)
     return kouan_server_enterprise_rejected (mutation->id, "invalid_field", NULL, "format",
                                              "Enterprise settings only take \"update\"",
@@ -195,10 +179,9 @@ apply_enterprise_settings (KouanServer               *self,
 
   for (guint i = 0; i < G_N_ELEMENTS (image_fields); i++)
     {
-      JsonNode *node = json_object_get_member (mutation->fields, image_fields[i]);
+      gint64 image_id = image_member (mutation->fields, image_fields[i]);
 
-      if (node != NULL && !JSON_NODE_HOLDS_NULL (node) &&
-          !kouan_server_images_exists (self, enterprise_id, json_node_get_int (node)))
+      if (image_id != 0 && !kouan_server_images_exists (self, enterprise_id, image_id))
         return kouan_server_enterprise_rejected (mutation->id, "invalid_field", image_fields[i],
                                                  "not_found",
                                                  "No such image in this enterprise; upload it first",
@@ -206,56 +189,57 @@ apply_enterprise_settings (KouanServer               *self,
     }
 
   if (json_object_has_member (mutation->fields, "credit_code") &&
-      credit_code_taken (self, enterprise_id,
-                         json_object_get_string_member (mutation->fields, "credit_code")))
+      !storage->credit_code_taken (self->storage, enterprise_id,
+                                   json_object_get_string_member (mutation->fields, "credit_code"),
+                                   &taken, error))
+    return NULL;
+  if (taken)
     return kouan_server_enterprise_rejected (mutation->id, "conflict", "credit_code", "taken",
                                              "Another enterprise has this credit code",
                                              json_object_ref (record));
 
-  before = materialise_enterprise_settings (self, enterprise_id, enterprise_id, user_id);
+  before = g_steal_pointer (&record);
+  record = enterprise_settings_json (&stored);
   _kouan_server_settings_merge (record, mutation->fields);
 
-  stmt = kouan_server_db_stmt (self,
-    "UPDATE enterprises SET name = ?2, credit_code = ?3"
-    " WHERE id = ?1 AND (name, credit_code) IS NOT (?2, ?3)");
-  sqlite3_bind_int64 (stmt, 1, enterprise_id);
-  sqlite3_bind_text (stmt, 2, json_object_get_string_member (record, "name"), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 3, json_object_get_string_member (record, "credit_code"), -1, SQLITE_TRANSIENT);
-  if (!kouan_server_db_step_done (self, stmt, error))
+  g_free (stored.name);
+  stored.name = g_strdup (json_object_get_string_member (record, "name"));
+  g_free (stored.credit_code);
+  stored.credit_code = g_strdup (json_object_get_string_member (record, "credit_code"));
+  for (guint i = 0; i < KOUAN_STORED_PROFILE_N; i++)
+    {
+      g_free (stored.profile[i]);
+      stored.profile[i] = g_strdup (json_object_get_string_member (record,
+                                                                   kouan_stored_profile_fields[i]));
+    }
+  stored.logo_image = image_member (record, "logo_image");
+  stored.seal_image = image_member (record, "seal_image");
+  if (!storage->settings_put (self->storage, &stored, error))
     return NULL;
 
-  stmt = kouan_server_db_stmt (self,
-    "INSERT INTO enterprise_profiles (enterprise_id, registered_address, contact_person,"
-    "  contact_phone, customs_code, invoice_title, taxpayer_number, bank_name, bank_account,"
-    "  invoice_address_phone, logo_image, seal_image)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
-    " ON CONFLICT (enterprise_id) DO UPDATE SET"
-    "  registered_address = excluded.registered_address, contact_person = excluded.contact_person,"
-    "  contact_phone = excluded.contact_phone, customs_code = excluded.customs_code,"
-    "  invoice_title = excluded.invoice_title, taxpayer_number = excluded.taxpayer_number,"
-    "  bank_name = excluded.bank_name, bank_account = excluded.bank_account,"
-    "  invoice_address_phone = excluded.invoice_address_phone,"
-    "  logo_image = excluded.logo_image, seal_image = excluded.seal_image");
-  sqlite3_bind_int64 (stmt, 1, enterprise_id);
-  for (guint i = 0; i < G_N_ELEMENTS (profile_columns); i++)
-    sqlite3_bind_text (stmt, 2 + i, json_object_get_string_member (record, profile_columns[i]),
-                       -1, SQLITE_TRANSIENT);
-  bind_image (stmt, 11, record, "logo_image");
-  bind_image (stmt, 12, record, "seal_image");
-  if (!kouan_server_db_step_done (self, stmt, error))
+  kouan_stored_enterprise_settings_clear (&stored);
+  if (!storage->settings_get (self->storage, enterprise_id, &stored, error))
     return NULL;
-
   return _kouan_server_settings_applied (self, enterprise_id, user_id, mutation, before,
-                                         materialise_enterprise_settings (self, enterprise_id,
-                                                                          enterprise_id, user_id),
-                                         error);
+                                         enterprise_settings_json (&stored), error);
 }
 
 /* ---- business_settings --------------------------------------------- */
 
-static const char *const business_switches[] = {
-  "aircraft_auto", "manifest_auto", "status_push", "e_payment", "receipt_download",
-};
+static JsonObject *
+business_settings_json (const KouanStoredBusinessSettings *stored)
+{
+  JsonObject *record = json_object_new ();
+
+  json_object_set_int_member (record, "id", stored->enterprise_id);
+  for (guint i = 0; i < KOUAN_STORED_SWITCHES_N; i++)
+    json_object_set_boolean_member (record, kouan_stored_business_switches[i], stored->switches[i]);
+  if (stored->aircraft_time == NULL)
+    json_object_set_null_member (record, "aircraft_time");
+  else
+    json_object_set_string_member (record, "aircraft_time", stored->aircraft_time);
+  return record;
+}
 
 static JsonObject *
 materialise_business_settings (KouanServer *self,
@@ -263,31 +247,14 @@ materialise_business_settings (KouanServer *self,
                                gint64       record_id,
                                gint64       user_id)
 {
-  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
-    "SELECT b.aircraft_auto, b.manifest_auto, b.status_push, b.e_payment,"
-    "       b.receipt_download, b.aircraft_time"
-    " FROM enterprises e LEFT JOIN business_settings b ON b.enterprise_id = e.id"
-    " WHERE e.id = ?1");
-  JsonObject *record = NULL;
+  g_auto(KouanStoredBusinessSettings) stored = { 0 };
+  GError *error = NULL;
 
   if (record_id != enterprise_id)
     return NULL;
-
-  sqlite3_bind_int64 (stmt, 1, enterprise_id);
-  if (kouan_server_db_row (self, stmt))
-    {
-      record = json_object_new ();
-      json_object_set_int_member (record, "id", enterprise_id);
-      for (guint i = 0; i < G_N_ELEMENTS (business_switches); i++)
-        json_object_set_boolean_member (record, business_switches[i],
-                                        sqlite3_column_int (stmt, i) != 0);
-      if (sqlite3_column_type (stmt, 5) == SQLITE_NULL)
-        json_object_set_null_member (record, "aircraft_time");
-      else
-        json_object_set_string_member (record, "aircraft_time", kouan_server_db_column_text (stmt, 5));
-    }
-  sqlite3_reset (stmt);
-  return record;
+  if (!self->storage->enterprise->business_get (self->storage, enterprise_id, &stored, &error))
+    return storage_failed (self, error);
+  return stored.enterprise_id != 0 ? business_settings_json (&stored) : NULL;
 }
 
 static JsonObject *
@@ -297,16 +264,20 @@ apply_business_settings (KouanServer               *self,
                          gint64                     user_id,
                          GError                   **error)
 {
+  const KouanStorageEnterprise *storage = self->storage->enterprise;
+  g_auto(KouanStoredBusinessSettings) stored = { 0 };
   g_autoptr(JsonObject) record = NULL;
   g_autoptr(JsonObject) before = NULL;
   JsonObject *rejected;
   JsonNode *time;
-  sqlite3_stmt *stmt;
 
-  record = materialise_business_settings (self, enterprise_id, mutation->record_id, user_id);
-  if (record == NULL)
+  if (mutation->record_id == enterprise_id &&
+      !storage->business_get (self->storage, enterprise_id, &stored, error))
+    return NULL;
+  if (stored.enterprise_id == 0)
     return kouan_server_enterprise_rejected (mutation->id, "not_found", NULL, NULL,
                                              "The settings record's id is the enterprise's", NULL);
+  record = business_settings_json (&stored);
   if (g_strcmp0 (mutation->op, "update") != 0)
     return kouan_server_enterprise_rejected (mutation->id, "invalid_field", NULL, "format",
                                              "Business settings only take \"update\"",
@@ -315,12 +286,11 @@ apply_business_settings (KouanServer               *self,
   if (rejected != NULL)
     return rejected;
 
-  before = materialise_business_settings (self, enterprise_id, enterprise_id, user_id);
+  before = business_settings_json (&stored);
   _kouan_server_settings_merge (record, mutation->fields);
 
   /* The declaration time belongs to the switch: it can be set only while
    * the switch is on, and switching off forgets it. */
-  time = json_object_get_member (record, "aircraft_time");
   if (!json_object_get_boolean_member (record, "aircraft_auto"))
     {
       JsonNode *sent = json_object_get_member (mutation->fields, "aircraft_time");
@@ -330,33 +300,23 @@ apply_business_settings (KouanServer               *self,
                                                  "disabled",
                                                  "The aircraft declaration time can only be set while "
                                                  "aircraft automatic declaration is enabled",
-                                                 materialise_business_settings (self, enterprise_id,
-                                                                                enterprise_id, user_id));
+                                                 json_object_ref (before));
       json_object_set_null_member (record, "aircraft_time");
-      time = json_object_get_member (record, "aircraft_time");
     }
+  time = json_object_get_member (record, "aircraft_time");
 
-  stmt = kouan_server_db_stmt (self,
-    "INSERT INTO business_settings (enterprise_id, aircraft_auto, manifest_auto, status_push,"
-    "  e_payment, receipt_download, aircraft_time) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
-    " ON CONFLICT (enterprise_id) DO UPDATE SET aircraft_auto = excluded.aircraft_auto,"
-    "  manifest_auto = excluded.manifest_auto, status_push = excluded.status_push,"
-    "  e_payment = excluded.e_payment, receipt_download = excluded.receipt_download,"
-    "  aircraft_time = excluded.aircraft_time");
-  sqlite3_bind_int64 (stmt, 1, enterprise_id);
-  for (guint i = 0; i < G_N_ELEMENTS (business_switches); i++)
-    sqlite3_bind_int (stmt, 2 + i, json_object_get_boolean_member (record, business_switches[i]));
-  if (JSON_NODE_HOLDS_NULL (time))
-    sqlite3_bind_null (stmt, 7);
-  else
-    sqlite3_bind_text (stmt, 7, json_node_get_string (time), -1, SQLITE_TRANSIENT);
-  if (!kouan_server_db_step_done (self, stmt, error))
+  for (guint i = 0; i < KOUAN_STORED_SWITCHES_N; i++)
+    stored.switches[i] = json_object_get_boolean_member (record, kouan_stored_business_switches[i]);
+  g_free (stored.aircraft_time);
+  stored.aircraft_time = JSON_NODE_HOLDS_NULL (time) ? NULL : g_strdup (json_node_get_string (time));
+  if (!storage->business_put (self->storage, &stored, error))
     return NULL;
 
+  kouan_stored_business_settings_clear (&stored);
+  if (!storage->business_get (self->storage, enterprise_id, &stored, error))
+    return NULL;
   return _kouan_server_settings_applied (self, enterprise_id, user_id, mutation, before,
-                                         materialise_business_settings (self, enterprise_id,
-                                                                        enterprise_id, user_id),
-                                         error);
+                                         business_settings_json (&stored), error);
 }
 
 static const KouanServerCollection enterprise_settings_collection = {
@@ -390,27 +350,34 @@ gboolean
 kouan_server_enterprise_demo_seed (KouanServer  *self,
                                    GError      **error)
 {
-  sqlite3_stmt *stmt;
+  const KouanStorageEnterprise *storage = self->storage->enterprise;
+  static const char *const profile[KOUAN_STORED_PROFILE_N] = {
+    "中国（上海）自由贸易试验区浦东南路 1088 号 12 楼", "陈志强", "021-58816620",
+    "3122960ABC", NULL /* the name */, NULL /* the credit code */,
+    "中国银行上海市浦东分行", "437265183920", "上海市浦东新区浦东南路 1088 号 021-58816620",
+  };
+  g_auto(KouanStoredEnterpriseSettings) settings = { 0 };
+  KouanStoredBusinessSettings business = {
+    .enterprise_id = 1,
+    /* aircraft_auto, manifest_auto, status_push, e_payment, receipt_download */
+    .switches = { TRUE, TRUE, TRUE, FALSE, TRUE },
+    .aircraft_time = (char *) "08:30",
+  };
 
   /* Enterprise 1 is filled in; enterprise 2 is left for the user to fill
    * (empty fields, all switches off). */
-  stmt = kouan_server_db_stmt (self,
-    "INSERT OR IGNORE INTO enterprise_profiles (enterprise_id, registered_address, contact_person,"
-    "  contact_phone, customs_code, invoice_title, taxpayer_number, bank_name, bank_account,"
-    "  invoice_address_phone)"
-    " SELECT id, '中国（上海）自由贸易试验区浦东南路 1088 号 12 楼', '陈志强', '021-58816620',"
-    "  '3122960ABC', name, credit_code, '中国银行上海市浦东分行', '437265183920',"
-    "  '上海市浦东新区浦东南路 1088 号 021-58816620'"
-    " FROM enterprises WHERE id = 1");
-  if (!kouan_server_db_step_done (self, stmt, error))
+  if (!storage->settings_get (self->storage, 1, &settings, error))
     return FALSE;
-
-  stmt = kouan_server_db_stmt (self,
-    "INSERT OR IGNORE INTO business_settings (enterprise_id, aircraft_auto, aircraft_time,"
-    "  manifest_auto, status_push, e_payment, receipt_download)"
-    " SELECT id, 1, '08:30', 1, 1, 0, 1 FROM enterprises WHERE id = 1");
-  if (!kouan_server_db_step_done (self, stmt, error))
-    return FALSE;
-
-  return _kouan_server_showcase_demo_seed (self, 1, error);
+  if (settings.enterprise_id == 0)
+    return TRUE;   /* no such enterprise: nothing to fill in */
+  for (guint i = 0; i < KOUAN_STORED_PROFILE_N; i++)
+    {
+      g_free (settings.profile[i]);
+      settings.profile[i] = g_strdup (profile[i] != NULL ? profile[i]
+                                      : g_str_equal (kouan_stored_profile_fields[i], "invoice_title")
+                                        ? settings.name : settings.credit_code);
+    }
+  return storage->settings_put (self->storage, &settings, error) &&
+         storage->business_put (self->storage, &business, error) &&
+         _kouan_server_showcase_demo_seed (self, 1, error);
 }

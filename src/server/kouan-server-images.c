@@ -67,6 +67,24 @@ kouan_server_images_exists (KouanServer *self,
 }
 
 gint64
+kouan_server_images_member_enterprise (KouanServer *self,
+                                       gint64       user_id,
+                                       gint64       image_id)
+{
+  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
+    "SELECT i.enterprise_id FROM images i JOIN memberships m"
+    "  ON m.enterprise_id = i.enterprise_id AND m.user_id = ?2 WHERE i.id = ?1");
+  gint64 enterprise_id = 0;
+
+  sqlite3_bind_int64 (stmt, 1, image_id);
+  sqlite3_bind_int64 (stmt, 2, user_id);
+  if (kouan_server_db_row (self, stmt))
+    enterprise_id = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  return enterprise_id;
+}
+
+gint64
 kouan_server_images_store (KouanServer  *self,
                            gint64        enterprise_id,
                            gint64        user_id,

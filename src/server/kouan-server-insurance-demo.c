@@ -9,7 +9,9 @@
  * dozen policies and claims in every status (claims with their history),
  * several hundred risk articles over 25 countries and 12 industries, and
  * demo-admin's subscriptions. Articles are written from templates with one
- * seeded GRand, so every demo database holds the same text. */
+ * seeded GRand, so every demo database holds the same text. Everything is
+ * written through the insurance area of storage, so it seeds either
+ * backend. */
 
 #define INSURANCE_SEED     20261107
 #define DEMO_ARTICLES      600
@@ -193,7 +195,7 @@ insert_article (KouanServer  *self,
   const ArticleTemplate *template = &PICK (rand, article_templates);
   guint industry = g_rand_int_range (rand, 0, G_N_ELEMENTS (industries));
   ArticleFill fill = { 0 };
-  sqlite3_stmt *stmt;
+  KouanStoredRiskArticle article;
 
   fill.country = PICK (rand, countries);
   fill.industry = industries[industry];
@@ -207,17 +209,12 @@ insert_article (KouanServer  *self,
   expand (title, template->titles[g_rand_int_range (rand, 0, strv_count (template->titles))], &fill);
   expand (body, template->bodies[g_rand_int_range (rand, 0, strv_count (template->bodies))], &fill);
 
-  stmt = kouan_server_db_stmt (self,
-    "INSERT INTO risk_articles (title, source, published_at, country, industry, category_id, body)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
-  sqlite3_bind_text (stmt, 1, title->str, title->len, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, fill.source, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 3, published_at);
-  sqlite3_bind_text (stmt, 4, fill.country, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 5, fill.industry, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 6, template->category_id);
-  sqlite3_bind_text (stmt, 7, body->str, body->len, SQLITE_STATIC);
-  return kouan_server_db_step_done (self, stmt, error);
+  article = (KouanStoredRiskArticle) {
+    .title = title->str, .source = (char *) fill.source, .published_at = published_at,
+    .country = (char *) fill.country, .industry = (char *) fill.industry,
+    .category_id = template->category_id, .body = body->str,
+  };
+  return self->storage->insurance->article_insert (self->storage, &article, NULL, error);
 }
 
 static char *
@@ -246,22 +243,15 @@ static const char *const rejected_comments[] = {
   "出运时已知买家拖欠，不属于保险责任范围，不予赔付。",
 };
 
-static gboolean
-insert_event (KouanServer  *self,
-              gint64        claim_id,
-              const char   *status,
-              const char   *comment,
-              gint64        at,
-              GError      **error)
+static void
+add_event (GArray     *history,
+           const char *status,
+           const char *comment,
+           gint64      at)
 {
-  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
-    "INSERT INTO insurance_claim_events (claim_id, status, comment, at) VALUES (?1, ?2, ?3, ?4)");
+  KouanStoredClaimEvent event = { (char *) status, (char *) comment, at };
 
-  sqlite3_bind_int64 (stmt, 1, claim_id);
-  sqlite3_bind_text (stmt, 2, status, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, comment, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 4, at);
-  return kouan_server_db_step_done (self, stmt, error);
+  g_array_append_val (history, event);
 }
 
 static gboolean
@@ -281,44 +271,34 @@ insert_claim (KouanServer  *self,
   g_autofree char *number = g_strdup_printf ("SBC%04d%06u", 2026, 100000 + index * 37 + (guint) enterprise_id);
   g_autofree char *loss_on = format_day (loss);
   g_autofree char *submitted_on = format_day (submitted);
-  sqlite3_stmt *stmt;
-  gint64 claim_id;
+  g_autoptr(GArray) history = g_array_new (FALSE, FALSE, sizeof (KouanStoredClaimEvent));
   gint64 at = submitted;
+  KouanStoredClaim claim = {
+    .enterprise_id = enterprise_id, .policy_id = policy_id, .number = number,
+    .buyer = (char *) buyer, .amount = g_rand_int_range (rand, 20, 900) * 1000,
+    .currency = (char *) currency, .loss_on = loss_on, .submitted_on = submitted_on,
+    .status = (char *) status,
+    /* a third of the claims carry news the enterprise has not read */
+    .notice_read = index % 3 != 0,
+    .updated_at = now, .history = history,
+  };
 
-  stmt = kouan_server_db_stmt (self,
-    "INSERT INTO insurance_claims (enterprise_id, policy_id, number, buyer, amount, currency,"
-    "                              loss_on, submitted_on, status, notice_read, updated_at)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
-  sqlite3_bind_int64 (stmt, 1, enterprise_id);
-  sqlite3_bind_int64 (stmt, 2, policy_id);
-  sqlite3_bind_text (stmt, 3, number, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 4, buyer, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 5, g_rand_int_range (rand, 20, 900) * 1000);
-  sqlite3_bind_text (stmt, 6, currency, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 7, loss_on, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 8, submitted_on, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 9, status, -1, SQLITE_STATIC);
-  /* a third of the claims carry news the enterprise has not read */
-  sqlite3_bind_int (stmt, 10, index % 3 != 0);
-  sqlite3_bind_int64 (stmt, 11, now);
-  if (!kouan_server_db_step_done (self, stmt, error))
-    return FALSE;
-  claim_id = sqlite3_last_insert_rowid (self->db);
-
-  if (!insert_event (self, claim_id, "submitted", "索赔申请已提交。", at, error))
-    return FALSE;
-  if (g_str_equal (status, "submitted"))
-    return TRUE;
-  at += g_rand_int_range (rand, 2, 10) * (gint64) DAY;
-  if (!insert_event (self, claim_id, "reviewing", PICK (rand, review_comments), at, error))
-    return FALSE;
-  if (g_str_equal (status, "reviewing"))
-    return TRUE;
-  at += g_rand_int_range (rand, 10, 60) * (gint64) DAY;
-  return insert_event (self, claim_id, status,
-                       g_str_equal (status, "paid") ? PICK (rand, paid_comments)
-                                                    : PICK (rand, rejected_comments),
-                       MIN (at, now), error);
+  /* the history with the claim: one record, one change */
+  add_event (history, "submitted", "索赔申请已提交。", at);
+  if (!g_str_equal (status, "submitted"))
+    {
+      at += g_rand_int_range (rand, 2, 10) * (gint64) DAY;
+      add_event (history, "reviewing", PICK (rand, review_comments), at);
+    }
+  if (!g_str_equal (status, "submitted") && !g_str_equal (status, "reviewing"))
+    {
+      at += g_rand_int_range (rand, 10, 60) * (gint64) DAY;
+      add_event (history, status,
+                 g_str_equal (status, "paid") ? PICK (rand, paid_comments)
+                                              : PICK (rand, rejected_comments),
+                 MIN (at, now));
+    }
+  return self->storage->insurance->claim_insert (self->storage, &claim, NULL, error);
 }
 
 static gboolean
@@ -338,8 +318,9 @@ insert_policies (KouanServer  *self,
       g_autofree char *number = g_strdup_printf ("SCH%04d%02u%05u", 2026, (guint) enterprise_id,
                                                  10000 + i * 13);
       g_autofree char *starts_on = NULL, *ends_on = NULL;
-      sqlite3_stmt *stmt;
-      gint64 policy_id;
+      KouanStoredPolicy policy;
+      const char *buyer_country;
+      gint64 policy_id, amount;
 
       if (g_str_equal (status, "expired"))
         starts = now - g_rand_int_range (rand, 400, 700) * (gint64) DAY;
@@ -348,29 +329,23 @@ insert_policies (KouanServer  *self,
       ends_on = format_day (ends);
       make_buyer (rand, buyer, sizeof buyer);
 
-      stmt = kouan_server_db_stmt (self,
-        "INSERT INTO insurance_policies (enterprise_id, number, buyer, buyer_country, amount,"
-        "  currency, starts_on, ends_on, status, comment, notice_read, updated_at)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
-      sqlite3_bind_int64 (stmt, 1, enterprise_id);
-      sqlite3_bind_text (stmt, 2, number, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (stmt, 3, buyer, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (stmt, 4, PICK (rand, countries), -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 5, g_rand_int_range (rand, 5, 300) * 10000);
-      sqlite3_bind_text (stmt, 6, currency, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 7, starts_on, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (stmt, 8, ends_on, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (stmt, 9, status, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 10,
-                         g_str_equal (status, "returned") ? "买家名称与合同不一致，请核对后重新出具。" :
-                         g_str_equal (status, "rejected") ? "买家资信不足，保险人不予承保。" : "",
-                         -1, SQLITE_STATIC);
-      /* some effective policies still show their effective notice */
-      sqlite3_bind_int (stmt, 11, !(g_str_equal (status, "effective") && i % 2 == 1));
-      sqlite3_bind_int64 (stmt, 12, now);
-      if (!kouan_server_db_step_done (self, stmt, error))
+      /* (the initializers' order of evaluation is unspecified: the
+       * draws come first, in the seed's order) */
+      buyer_country = PICK (rand, countries);
+      amount = g_rand_int_range (rand, 5, 300) * 10000;
+      policy = (KouanStoredPolicy) {
+        .enterprise_id = enterprise_id, .number = number, .buyer = buyer,
+        .buyer_country = (char *) buyer_country, .amount = amount,
+        .currency = (char *) currency, .starts_on = starts_on, .ends_on = ends_on,
+        .status = (char *) status,
+        .comment = (char *) (g_str_equal (status, "returned") ? "买家名称与合同不一致，请核对后重新出具。" :
+                             g_str_equal (status, "rejected") ? "买家资信不足，保险人不予承保。" : ""),
+        /* some effective policies still show their effective notice */
+        .notice_read = !(g_str_equal (status, "effective") && i % 2 == 1),
+        .updated_at = now,
+      };
+      if (!self->storage->insurance->policy_insert (self->storage, &policy, &policy_id, error))
         return FALSE;
-      policy_id = sqlite3_last_insert_rowid (self->db);
 
       /* claims are made on policies that were in force */
       if ((g_str_equal (status, "effective") || g_str_equal (status, "expired")) &&
@@ -385,6 +360,7 @@ insert_policies (KouanServer  *self,
 
 gboolean
 kouan_server_insurance_demo_seed (KouanServer  *self,
+                                  gint64        subscriber_id,
                                   guint         scale,
                                   GError      **error)
 {
@@ -394,16 +370,9 @@ kouan_server_insurance_demo_seed (KouanServer  *self,
   g_autoptr(GArray) enterprise_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   guint n_articles = DEMO_ARTICLES + scale;
-  sqlite3_stmt *stmt;
 
-  stmt = kouan_server_db_stmt (self, "SELECT id FROM enterprises ORDER BY id");
-  while (kouan_server_db_row (self, stmt))
-    {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
-
-      g_array_append_val (enterprise_ids, id);
-    }
-  sqlite3_reset (stmt);
+  if (!self->storage->insurance->enterprises_list (self->storage, enterprise_ids, error))
+    return FALSE;
 
   for (guint i = 0; i < enterprise_ids->len; i++)
     if (!insert_policies (self, rand, g_array_index (enterprise_ids, gint64, i), now, error))
@@ -420,16 +389,15 @@ kouan_server_insurance_demo_seed (KouanServer  *self,
         return FALSE;
     }
 
-  /* demo-admin follows country risk and policy news in the first
-   * enterprise; the next few articles then arrive as notices */
-  stmt = kouan_server_db_stmt (self,
-    "INSERT INTO insurance_subscriptions (user_id, enterprise_id, category_id)"
-    " SELECT u.id, m.enterprise_id, c.id FROM users u"
-    "   JOIN memberships m ON m.user_id = u.id"
-    "   JOIN insurance_categories c ON c.id IN (2, 5)"
-    " WHERE u.account = 'demo-admin'"
-    "   AND m.enterprise_id = (SELECT min (id) FROM enterprises)");
-  if (!kouan_server_db_step_done (self, stmt, error))
+  /* @subscriber_id (demo-admin) follows country risk and policy news in
+   * the first enterprise; the next few articles then arrive as notices */
+  if (enterprise_ids->len > 0 &&
+      (!self->storage->insurance->subscription_set (self->storage,
+                                                    g_array_index (enterprise_ids, gint64, 0),
+                                                    subscriber_id, 2, TRUE, error) ||
+       !self->storage->insurance->subscription_set (self->storage,
+                                                    g_array_index (enterprise_ids, gint64, 0),
+                                                    subscriber_id, 5, TRUE, error)))
     return FALSE;
   for (guint i = 0; i < 6; i++)
     if (!insert_article (self, rand, now - (6 - i) * 3600, title, body, error))

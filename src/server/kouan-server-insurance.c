@@ -9,15 +9,27 @@
 /* Credit insurance (信用保险): the enterprise's policies and claims, the
  * information subscription categories (with the user's own "subscribed"
  * flag) and the insurer's risk articles. All four are synced collections;
- * the schema and the triggers that record their changes are migration
- * "credit insurance" in kouan-server-db.c. Risk articles belong to no
- * enterprise: every enterprise's feed carries them, and inserting one
- * (by whatever writer: the demo, an import, a test) posts a notice to
+ * their SQL is the insurance area of storage (KouanStorageInsurance,
+ * src/server/storage/{sqlite,postgres}/…-insurance.c), which records each
+ * write's change of the feed. Risk articles belong to no enterprise: every
+ * enterprise's feed carries them, and inserting one posts a notice to
  * each enterprise where somebody subscribed to its category. */
 
 #define COMMENT_MAX 500
 
 #define rejected kouan_server_mutation_rejected
+
+/* A storage failure of a read: kept as the request's database failure
+ * (the router answers 500); NULL stands for "no record" to the caller. */
+#define READ_OR_NULL(call) \
+  G_STMT_START { \
+    g_autoptr(GError) read_error = NULL; \
+    if (!(call)) \
+      { \
+        kouan_server_storage_failed (self, read_error); \
+        return NULL; \
+      } \
+  } G_STMT_END
 
 /* ---- policies ------------------------------------------------------ */
 
@@ -26,31 +38,26 @@ policy_json (KouanServer *self,
              gint64       enterprise_id,
              gint64       policy_id)
 {
-  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
-    "SELECT number, buyer, buyer_country, amount, currency, starts_on, ends_on,"
-    "       status, comment, notice_read, updated_at"
-    " FROM insurance_policies WHERE id = ?2 AND enterprise_id = ?1");
-  JsonObject *policy = NULL;
+  g_auto(KouanStoredPolicy) stored = { 0 };
+  JsonObject *policy;
 
-  sqlite3_bind_int64 (stmt, 1, enterprise_id);
-  sqlite3_bind_int64 (stmt, 2, policy_id);
-  if (kouan_server_db_row (self, stmt))
-    {
-      policy = json_object_new ();
-      json_object_set_int_member (policy, "id", policy_id);
-      json_object_set_string_member (policy, "number", kouan_server_db_column_text (stmt, 0));
-      json_object_set_string_member (policy, "buyer", kouan_server_db_column_text (stmt, 1));
-      json_object_set_string_member (policy, "buyer_country", kouan_server_db_column_text (stmt, 2));
-      json_object_set_int_member (policy, "amount", sqlite3_column_int64 (stmt, 3));
-      json_object_set_string_member (policy, "currency", kouan_server_db_column_text (stmt, 4));
-      json_object_set_string_member (policy, "starts_on", kouan_server_db_column_text (stmt, 5));
-      json_object_set_string_member (policy, "ends_on", kouan_server_db_column_text (stmt, 6));
-      json_object_set_string_member (policy, "status", kouan_server_db_column_text (stmt, 7));
-      json_object_set_string_member (policy, "comment", kouan_server_db_column_text (stmt, 8));
-      json_object_set_boolean_member (policy, "notice_read", sqlite3_column_int (stmt, 9) != 0);
-      json_object_set_int_member (policy, "updated_at", sqlite3_column_int64 (stmt, 10));
-    }
-  sqlite3_reset (stmt);
+  READ_OR_NULL (self->storage->insurance->policy_get (self->storage, enterprise_id, policy_id,
+                                                      &stored, &read_error));
+  if (stored.id == 0)
+    return NULL;
+  policy = json_object_new ();
+  json_object_set_int_member (policy, "id", stored.id);
+  json_object_set_string_member (policy, "number", stored.number);
+  json_object_set_string_member (policy, "buyer", stored.buyer);
+  json_object_set_string_member (policy, "buyer_country", stored.buyer_country);
+  json_object_set_int_member (policy, "amount", stored.amount);
+  json_object_set_string_member (policy, "currency", stored.currency);
+  json_object_set_string_member (policy, "starts_on", stored.starts_on);
+  json_object_set_string_member (policy, "ends_on", stored.ends_on);
+  json_object_set_string_member (policy, "status", stored.status);
+  json_object_set_string_member (policy, "comment", stored.comment);
+  json_object_set_boolean_member (policy, "notice_read", stored.notice_read);
+  json_object_set_int_member (policy, "updated_at", stored.updated_at);
   return policy;
 }
 
@@ -81,7 +88,6 @@ apply_policy (KouanServer                *self,
   const char *old_status;
   gboolean notice_read;
   gboolean has_notice_read = FALSE;
-  sqlite3_stmt *stmt;
 
   if (current == NULL)
     return rejected (mutation->id, "not_found", "No such policy", NULL);
@@ -151,21 +157,9 @@ apply_policy (KouanServer                *self,
   else
     status = old_status;
 
-  stmt = kouan_server_db_stmt (self,
-    "UPDATE insurance_policies SET status = ?3, comment = coalesce (?4, comment),"
-    "  notice_read = ?5, updated_at = ?6"
-    " WHERE id = ?2 AND enterprise_id = ?1"
-    "   AND (status, comment, notice_read) IS NOT (?3, coalesce (?4, comment), ?5)");
-  sqlite3_bind_int64 (stmt, 1, enterprise_id);
-  sqlite3_bind_int64 (stmt, 2, mutation->record_id);
-  sqlite3_bind_text (stmt, 3, status, -1, SQLITE_TRANSIENT);
-  if (comment != NULL)
-    sqlite3_bind_text (stmt, 4, comment, -1, SQLITE_TRANSIENT);
-  else
-    sqlite3_bind_null (stmt, 4);
-  sqlite3_bind_int (stmt, 5, notice_read);
-  sqlite3_bind_int64 (stmt, 6, g_get_real_time () / G_USEC_PER_SEC);
-  if (!kouan_server_db_step_done (self, stmt, error))
+  if (!self->storage->insurance->policy_update (self->storage, enterprise_id, mutation->record_id,
+                                                status, comment, notice_read,
+                                                g_get_real_time () / G_USEC_PER_SEC, error))
     return NULL;
 
   return kouan_server_mutation_applied (mutation->id,
@@ -174,64 +168,44 @@ apply_policy (KouanServer                *self,
 
 /* ---- claims -------------------------------------------------------- */
 
-static JsonArray *
-claim_history (KouanServer *self,
-               gint64       claim_id)
-{
-  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
-    "SELECT status, comment, at FROM insurance_claim_events"
-    " WHERE claim_id = ?1 ORDER BY at, id");
-  JsonArray *history = json_array_new ();
-
-  sqlite3_bind_int64 (stmt, 1, claim_id);
-  while (kouan_server_db_row (self, stmt))
-    {
-      JsonObject *event = json_object_new ();
-
-      json_object_set_string_member (event, "status", kouan_server_db_column_text (stmt, 0));
-      json_object_set_string_member (event, "comment", kouan_server_db_column_text (stmt, 1));
-      json_object_set_int_member (event, "at", sqlite3_column_int64 (stmt, 2));
-      json_array_add_object_element (history, event);
-    }
-  sqlite3_reset (stmt);
-  return history;
-}
-
 static JsonObject *
 claim_json (KouanServer *self,
             gint64       enterprise_id,
             gint64       claim_id)
 {
-  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
-    "SELECT c.number, c.policy_id, p.number, c.buyer, c.amount, c.currency,"
-    "       c.loss_on, c.submitted_on, c.status, c.notice_read, c.updated_at"
-    " FROM insurance_claims c JOIN insurance_policies p ON p.id = c.policy_id"
-    " WHERE c.id = ?2 AND c.enterprise_id = ?1");
-  JsonObject *claim = NULL;
+  g_auto(KouanStoredClaim) stored = { 0 };
+  JsonObject *claim;
+  JsonArray *history;
 
-  sqlite3_bind_int64 (stmt, 1, enterprise_id);
-  sqlite3_bind_int64 (stmt, 2, claim_id);
-  if (kouan_server_db_row (self, stmt))
+  READ_OR_NULL (self->storage->insurance->claim_get (self->storage, enterprise_id, claim_id,
+                                                     &stored, &read_error));
+  if (stored.id == 0)
+    return NULL;
+  claim = json_object_new ();
+  json_object_set_int_member (claim, "id", stored.id);
+  json_object_set_string_member (claim, "number", stored.number);
+  json_object_set_int_member (claim, "policy_id", stored.policy_id);
+  json_object_set_string_member (claim, "policy_number", stored.policy_number);
+  json_object_set_string_member (claim, "buyer", stored.buyer);
+  json_object_set_int_member (claim, "amount", stored.amount);
+  json_object_set_string_member (claim, "currency", stored.currency);
+  json_object_set_string_member (claim, "loss_on", stored.loss_on);
+  json_object_set_string_member (claim, "submitted_on", stored.submitted_on);
+  json_object_set_string_member (claim, "status", stored.status);
+  json_object_set_boolean_member (claim, "notice_read", stored.notice_read);
+  json_object_set_int_member (claim, "updated_at", stored.updated_at);
+  history = json_array_new ();
+  for (guint i = 0; stored.history != NULL && i < stored.history->len; i++)
     {
-      claim = json_object_new ();
-      json_object_set_int_member (claim, "id", claim_id);
-      json_object_set_string_member (claim, "number", kouan_server_db_column_text (stmt, 0));
-      json_object_set_int_member (claim, "policy_id", sqlite3_column_int64 (stmt, 1));
-      json_object_set_string_member (claim, "policy_number", kouan_server_db_column_text (stmt, 2));
-      json_object_set_string_member (claim, "buyer", kouan_server_db_column_text (stmt, 3));
-      json_object_set_int_member (claim, "amount", sqlite3_column_int64 (stmt, 4));
-      json_object_set_string_member (claim, "currency", kouan_server_db_column_text (stmt, 5));
-      json_object_set_string_member (claim, "loss_on", kouan_server_db_column_text (stmt, 6));
-      json_object_set_string_member (claim, "submitted_on", kouan_server_db_column_text (stmt, 7));
-      json_object_set_string_member (claim, "status", kouan_server_db_column_text (stmt, 8));
-      json_object_set_boolean_member (claim, "notice_read", sqlite3_column_int (stmt, 9) != 0);
-      json_object_set_int_member (claim, "updated_at", sqlite3_column_int64 (stmt, 10));
-    }
-  sqlite3_reset (stmt);
+      const KouanStoredClaimEvent *step = &g_array_index (stored.history, KouanStoredClaimEvent, i);
+      JsonObject *event = json_object_new ();
 
-  /* after the reset: the history query is another statement */
-  if (claim != NULL)
-    json_object_set_array_member (claim, "history", claim_history (self, claim_id));
+      json_object_set_string_member (event, "status", step->status);
+      json_object_set_string_member (event, "comment", step->comment);
+      json_object_set_int_member (event, "at", step->at);
+      json_array_add_object_element (history, event);
+    }
+  json_object_set_array_member (claim, "history", history);
   return claim;
 }
 
@@ -257,7 +231,6 @@ apply_claim (KouanServer                *self,
   g_autoptr(GList) members = NULL;
   g_autoptr(GError) local_error = NULL;
   gboolean notice_read;
-  sqlite3_stmt *stmt;
 
   if (current == NULL)
     return rejected (mutation->id, "not_found", "No such claim", NULL);
@@ -271,13 +244,8 @@ apply_claim (KouanServer                *self,
   if (!kouan_json_get_bool (mutation->fields, "notice_read", &notice_read, &local_error))
     return rejected (mutation->id, "invalid_field", local_error->message, g_steal_pointer (&current));
 
-  stmt = kouan_server_db_stmt (self,
-    "UPDATE insurance_claims SET notice_read = ?3"
-    " WHERE id = ?2 AND enterprise_id = ?1 AND notice_read IS NOT ?3");
-  sqlite3_bind_int64 (stmt, 1, enterprise_id);
-  sqlite3_bind_int64 (stmt, 2, mutation->record_id);
-  sqlite3_bind_int (stmt, 3, notice_read);
-  if (!kouan_server_db_step_done (self, stmt, error))
+  if (!self->storage->insurance->claim_notice_read_set (self->storage, enterprise_id,
+                                                        mutation->record_id, notice_read, error))
     return NULL;
 
   return kouan_server_mutation_applied (mutation->id,
@@ -292,25 +260,18 @@ category_json (KouanServer *self,
                gint64       category_id,
                gint64       user_id)
 {
-  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
-    "SELECT c.name, c.position, s.category_id IS NOT NULL"
-    " FROM insurance_categories c LEFT JOIN insurance_subscriptions s"
-    "   ON s.category_id = c.id AND s.user_id = ?3 AND s.enterprise_id = ?1"
-    " WHERE c.id = ?2");
-  JsonObject *category = NULL;
+  g_auto(KouanStoredInsuranceCategory) stored = { 0 };
+  JsonObject *category;
 
-  sqlite3_bind_int64 (stmt, 1, enterprise_id);
-  sqlite3_bind_int64 (stmt, 2, category_id);
-  sqlite3_bind_int64 (stmt, 3, user_id);
-  if (kouan_server_db_row (self, stmt))
-    {
-      category = json_object_new ();
-      json_object_set_int_member (category, "id", category_id);
-      json_object_set_string_member (category, "name", kouan_server_db_column_text (stmt, 0));
-      json_object_set_int_member (category, "position", sqlite3_column_int64 (stmt, 1));
-      json_object_set_boolean_member (category, "subscribed", sqlite3_column_int (stmt, 2) != 0);
-    }
-  sqlite3_reset (stmt);
+  READ_OR_NULL (self->storage->insurance->category_get (self->storage, enterprise_id, category_id,
+                                                        user_id, &stored, &read_error));
+  if (stored.id == 0)
+    return NULL;
+  category = json_object_new ();
+  json_object_set_int_member (category, "id", stored.id);
+  json_object_set_string_member (category, "name", stored.name);
+  json_object_set_int_member (category, "position", stored.position);
+  json_object_set_boolean_member (category, "subscribed", stored.subscribed);
   return category;
 }
 
@@ -335,7 +296,6 @@ apply_category (KouanServer                *self,
   g_autoptr(GList) members = NULL;
   g_autoptr(GError) local_error = NULL;
   gboolean subscribed;
-  sqlite3_stmt *stmt;
 
   if (current == NULL)
     return rejected (mutation->id, "not_found", "No such subscription category", NULL);
@@ -349,18 +309,8 @@ apply_category (KouanServer                *self,
   if (!kouan_json_get_bool (mutation->fields, "subscribed", &subscribed, &local_error))
     return rejected (mutation->id, "invalid_field", local_error->message, g_steal_pointer (&current));
 
-  if (subscribed)
-    stmt = kouan_server_db_stmt (self,
-      "INSERT INTO insurance_subscriptions (user_id, enterprise_id, category_id)"
-      " VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING");
-  else
-    stmt = kouan_server_db_stmt (self,
-      "DELETE FROM insurance_subscriptions"
-      " WHERE user_id = ?1 AND enterprise_id = ?2 AND category_id = ?3");
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  sqlite3_bind_int64 (stmt, 2, enterprise_id);
-  sqlite3_bind_int64 (stmt, 3, mutation->record_id);
-  if (!kouan_server_db_step_done (self, stmt, error))
+  if (!self->storage->insurance->subscription_set (self->storage, enterprise_id, user_id,
+                                                   mutation->record_id, subscribed, error))
     return NULL;
 
   return kouan_server_mutation_applied (mutation->id,
@@ -376,25 +326,22 @@ materialise_article (KouanServer *self,
                      gint64       record_id,
                      gint64       user_id)
 {
-  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
-    "SELECT title, source, published_at, country, industry, category_id, body"
-    " FROM risk_articles WHERE id = ?1");
-  JsonObject *article = NULL;
+  g_auto(KouanStoredRiskArticle) stored = { 0 };
+  JsonObject *article;
 
-  sqlite3_bind_int64 (stmt, 1, record_id);
-  if (kouan_server_db_row (self, stmt))
-    {
-      article = json_object_new ();
-      json_object_set_int_member (article, "id", record_id);
-      json_object_set_string_member (article, "title", kouan_server_db_column_text (stmt, 0));
-      json_object_set_string_member (article, "source", kouan_server_db_column_text (stmt, 1));
-      json_object_set_int_member (article, "published_at", sqlite3_column_int64 (stmt, 2));
-      json_object_set_string_member (article, "country", kouan_server_db_column_text (stmt, 3));
-      json_object_set_string_member (article, "industry", kouan_server_db_column_text (stmt, 4));
-      json_object_set_int_member (article, "category_id", sqlite3_column_int64 (stmt, 5));
-      json_object_set_string_member (article, "body", kouan_server_db_column_text (stmt, 6));
-    }
-  sqlite3_reset (stmt);
+  READ_OR_NULL (self->storage->insurance->article_get (self->storage, record_id, &stored,
+                                                       &read_error));
+  if (stored.id == 0)
+    return NULL;
+  article = json_object_new ();
+  json_object_set_int_member (article, "id", stored.id);
+  json_object_set_string_member (article, "title", stored.title);
+  json_object_set_string_member (article, "source", stored.source);
+  json_object_set_int_member (article, "published_at", stored.published_at);
+  json_object_set_string_member (article, "country", stored.country);
+  json_object_set_string_member (article, "industry", stored.industry);
+  json_object_set_int_member (article, "category_id", stored.category_id);
+  json_object_set_string_member (article, "body", stored.body);
   return article;
 }
 

@@ -76,8 +76,21 @@ members_materialise (KouanServer *self,
     }
   sqlite3_reset (stmt);
   if (member != NULL)
-    json_object_set_array_member (member, "grants", member_grants (self, enterprise_id, record_id));
+    {
+      json_object_set_array_member (member, "grants", member_grants (self, enterprise_id, record_id));
+      /* the account's IC cards (storage area 2; migration 14 touches the
+       * member when they change) */
+      json_object_set_array_member (member, "cards", kouan_server_card_member_cards (self, record_id));
+    }
   return member;
+}
+
+JsonObject *
+kouan_server_people_member_json (KouanServer *self,
+                                 gint64       enterprise_id,
+                                 gint64       user_id)
+{
+  return members_materialise (self, enterprise_id, user_id, 0);
 }
 
 /* ---- roles ---- */
@@ -764,7 +777,7 @@ members_apply (KouanServer               *self,
                GError                   **error)
 {
   Apply apply = { self, mutation, enterprise_id, user_id, mutation->record_id };
-  static const char *const known[] = { "department_id", "membership", "grants", NULL };
+  static const char *const known[] = { "department_id", "membership", "grants", "revoke_cards", NULL };
   g_autoptr(JsonObject) before = NULL;
   g_autoptr(GArray) grants = g_array_new (FALSE, FALSE, sizeof (GrantEdit));
   const char *unknown = NULL, *membership = NULL, *message = NULL;
@@ -781,6 +794,31 @@ members_apply (KouanServer               *self,
   before = members_materialise (self, enterprise_id, mutation->record_id, user_id);
   if (before == NULL)
     return refuse (&apply, "not_found", NULL, "The member is no longer in the enterprise");
+  if (json_object_has_member (mutation->fields, "revoke_cards"))
+    {
+      /* revoking IC cards (kouan-server-card-admin.c), sent alone; each
+       * revocation is audited as card.revoke */
+      if (delete || json_object_get_size (mutation->fields) != 1)
+        return refuse (&apply, "invalid_field", "revoke_cards",
+                       "\"revoke_cards\" is an update of its own");
+      if (!savepoint (self, "SAVEPOINT people_mutation", error))
+        return NULL;
+      if (!kouan_server_card_revoke_list (self, enterprise_id, user_id, before,
+                                          json_object_get_member (mutation->fields, "revoke_cards"),
+                                          &message, error))
+        return abandon (&apply, error);
+      if (message != NULL)
+        {
+          if (!savepoint (self, "ROLLBACK TO people_mutation; RELEASE people_mutation", error))
+            return NULL;
+          return refuse (&apply, "invalid_field", "revoke_cards", message);
+        }
+      if (!savepoint (self, "RELEASE people_mutation", error))
+        return NULL;
+      return kouan_server_mutation_applied (mutation->id,
+                                            members_materialise (self, enterprise_id,
+                                                                 mutation->record_id, user_id));
+    }
   if (json_object_has_member (mutation->fields, "membership"))
     {
       membership = string_member (mutation->fields, "membership");

@@ -42,26 +42,46 @@ looks_like_credit_code (const char *text)
   return TRUE;
 }
 
+/* "member", "pending" or "none"; NULL after logging a storage failure */
 static const char *
 join_state (KouanServer *self,
             gint64       user_id,
             gint64       enterprise_id)
 {
-  sqlite3_stmt *stmt;
-  const char *state = "none";
+  g_autoptr(GError) error = NULL;
+  gboolean pending = FALSE;
 
   if (kouan_server_db_is_member (self, user_id, enterprise_id))
     return "member";
+  if (!self->storage->personal->join_request_pending (self->storage, user_id, enterprise_id,
+                                                      &pending, &error))
+    {
+      kouan_server_storage_failed (self, error);
+      return NULL;
+    }
+  return pending ? "pending" : "none";
+}
 
-  stmt = kouan_server_db_stmt (self,
-    "SELECT status FROM join_requests WHERE user_id = ?1 AND enterprise_id = ?2"
-    " ORDER BY id DESC LIMIT 1");
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  sqlite3_bind_int64 (stmt, 2, enterprise_id);
-  if (kouan_server_db_row (self, stmt) && g_str_equal (kouan_server_db_column_text (stmt, 0), "pending"))
-    state = "pending";
-  sqlite3_reset (stmt);
-  return state;
+static JsonObject *
+enterprise_json (const KouanStoredEnterpriseRef *stored)
+{
+  JsonObject *enterprise = json_object_new ();
+
+  json_object_set_int_member (enterprise, "id", stored->id);
+  json_object_set_string_member (enterprise, "name", stored->name);
+  json_object_set_string_member (enterprise, "credit_code", stored->credit_code);
+  json_object_set_boolean_member (enterprise, "certified", stored->certified);
+  return enterprise;
+}
+
+static void
+reply_storage_failure (KouanRequest *req,
+                       const GError *error,
+                       const char   *what)
+{
+  g_warning ("%s: %s", what, error != NULL ? error->message : "failed");
+  kouan_server_reply_error (req->msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal",
+                            "The server could not read or store that");
 }
 
 static void
@@ -70,11 +90,13 @@ handle_search (KouanRequest *req)
   KouanServer *self = req->server;
   const char *query = req->query != NULL ? g_hash_table_lookup (req->query, "q") : NULL;
   g_autoptr(JsonObject) reply = NULL;
-  g_autofree char *pattern = NULL;
   g_autofree char *text = NULL;
+  g_autoptr(GArray) found = g_array_new (FALSE, TRUE, sizeof (KouanStoredEnterpriseRef));
+  g_autoptr(GError) error = NULL;
   JsonArray *results;
-  sqlite3_stmt *stmt;
+  gboolean ok;
 
+  g_array_set_clear_func (found, (GDestroyNotify) kouan_stored_enterprise_ref_clear);
   text = query != NULL ? g_strstrip (g_strdup (query)) : NULL;
   if (text == NULL || text[0] == '\0' || !g_utf8_validate (text, -1, NULL) ||
       g_utf8_strlen (text, -1) < 2 || g_utf8_strlen (text, -1) > 100)
@@ -94,55 +116,37 @@ handle_search (KouanRequest *req)
                                     "\"%s\" is not a valid unified social credit code", text);
           return;
         }
-      stmt = kouan_server_db_stmt (self,
-        "SELECT id, name, credit_code, certified FROM enterprises WHERE credit_code = ?1");
-      sqlite3_bind_text (stmt, 1, text, -1, SQLITE_TRANSIENT);
+      ok = self->storage->personal->enterprises_search (self->storage, text, NULL, 0, found, &error);
     }
   else
+    /* a substring of the name; LIKE's wildcards in the query match
+     * themselves */
+    ok = self->storage->personal->enterprises_search (self->storage, NULL, text, SEARCH_LIMIT,
+                                                      found, &error);
+  if (!ok)
     {
-      /* A substring of the name; LIKE's wildcards in the query match
-       * themselves. */
-      GString *escaped = g_string_new ("%");
-
-      for (const char *p = text; *p != '\0'; p++)
-        {
-          if (*p == '%' || *p == '_' || *p == '\\')
-            g_string_append_c (escaped, '\\');
-          g_string_append_c (escaped, *p);
-        }
-      g_string_append_c (escaped, '%');
-      pattern = g_string_free (escaped, FALSE);
-      stmt = kouan_server_db_stmt (self,
-        "SELECT id, name, credit_code, certified FROM enterprises"
-        " WHERE name LIKE ?1 ESCAPE '\\' ORDER BY name LIMIT ?2");
-      sqlite3_bind_text (stmt, 1, pattern, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_int (stmt, 2, SEARCH_LIMIT);
+      reply_storage_failure (req, error, "Searching enterprises");
+      return;
     }
 
   results = json_array_new ();
-  {
-    g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  for (guint i = 0; i < found->len; i++)
+    {
+      const KouanStoredEnterpriseRef *stored = &g_array_index (found, KouanStoredEnterpriseRef, i);
+      JsonObject *enterprise = enterprise_json (stored);
+      const char *state = join_state (self, req->session.user_id, stored->id);
 
-    while (kouan_server_db_row (self, stmt))
-      {
-        JsonObject *enterprise = json_object_new ();
-        gint64 id = sqlite3_column_int64 (stmt, 0);
-
-        json_object_set_int_member (enterprise, "id", id);
-        json_object_set_string_member (enterprise, "name", kouan_server_db_column_text (stmt, 1));
-        json_object_set_string_member (enterprise, "credit_code", kouan_server_db_column_text (stmt, 2));
-        json_object_set_boolean_member (enterprise, "certified", sqlite3_column_int (stmt, 3) != 0);
-        json_array_add_object_element (results, enterprise);
-        g_array_append_val (ids, id);
-      }
-    sqlite3_reset (stmt);
-
-    /* join_state() runs its own statements: only after the search's. */
-    for (guint i = 0; i < ids->len; i++)
-      json_object_set_string_member (json_array_get_object_element (results, i), "join_state",
-                                     join_state (self, req->session.user_id,
-                                                 g_array_index (ids, gint64, i)));
-  }
+      if (state == NULL)
+        {
+          json_object_unref (enterprise);
+          json_array_unref (results);
+          kouan_server_db_failed (self, &error);
+          reply_storage_failure (req, error, "Searching enterprises");
+          return;
+        }
+      json_object_set_string_member (enterprise, "join_state", state);
+      json_array_add_object_element (results, enterprise);
+    }
 
   reply = json_object_new ();
   json_object_set_array_member (reply, "enterprises", results);
@@ -152,35 +156,18 @@ handle_search (KouanRequest *req)
 /* ---- join requests ---------------------------------------------------- */
 
 static JsonObject *
-join_request_json (KouanServer *self,
-                   gint64       request_id)
+join_request_json (const KouanStoredJoinRequest *stored)
 {
-  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
-    "SELECT r.id, r.status, r.created_at, r.decided_at,"
-    "       e.id, e.name, e.credit_code, e.certified"
-    " FROM join_requests r JOIN enterprises e ON e.id = r.enterprise_id WHERE r.id = ?1");
-  JsonObject *request = NULL;
+  JsonObject *request = json_object_new ();
 
-  sqlite3_bind_int64 (stmt, 1, request_id);
-  if (kouan_server_db_row (self, stmt))
-    {
-      JsonObject *enterprise = json_object_new ();
-
-      request = json_object_new ();
-      json_object_set_int_member (request, "id", sqlite3_column_int64 (stmt, 0));
-      json_object_set_string_member (request, "status", kouan_server_db_column_text (stmt, 1));
-      json_object_set_int_member (request, "created_at", sqlite3_column_int64 (stmt, 2));
-      if (sqlite3_column_type (stmt, 3) == SQLITE_NULL)
-        json_object_set_null_member (request, "decided_at");
-      else
-        json_object_set_int_member (request, "decided_at", sqlite3_column_int64 (stmt, 3));
-      json_object_set_int_member (enterprise, "id", sqlite3_column_int64 (stmt, 4));
-      json_object_set_string_member (enterprise, "name", kouan_server_db_column_text (stmt, 5));
-      json_object_set_string_member (enterprise, "credit_code", kouan_server_db_column_text (stmt, 6));
-      json_object_set_boolean_member (enterprise, "certified", sqlite3_column_int (stmt, 7) != 0);
-      json_object_set_object_member (request, "enterprise", enterprise);
-    }
-  sqlite3_reset (stmt);
+  json_object_set_int_member (request, "id", stored->id);
+  json_object_set_string_member (request, "status", stored->status);
+  json_object_set_int_member (request, "created_at", stored->created_at);
+  if (stored->decided_at == 0)
+    json_object_set_null_member (request, "decided_at");
+  else
+    json_object_set_int_member (request, "decided_at", stored->decided_at);
+  json_object_set_object_member (request, "enterprise", enterprise_json (&stored->enterprise));
   return request;
 }
 
@@ -188,28 +175,22 @@ static void
 handle_list_join_requests (KouanRequest *req)
 {
   KouanServer *self = req->server;
-  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
-    "SELECT id FROM join_requests WHERE user_id = ?1 ORDER BY id DESC LIMIT 100");
-  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) stored = g_array_new (FALSE, TRUE, sizeof (KouanStoredJoinRequest));
   g_autoptr(JsonObject) reply = json_object_new ();
-  JsonArray *requests = json_array_new ();
+  g_autoptr(GError) error = NULL;
+  JsonArray *requests;
 
-  sqlite3_bind_int64 (stmt, 1, req->session.user_id);
-  while (kouan_server_db_row (self, stmt))
+  g_array_set_clear_func (stored, (GDestroyNotify) kouan_stored_join_request_clear);
+  if (!self->storage->personal->join_requests_list (self->storage, req->session.user_id, 100,
+                                                    stored, &error))
     {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
-
-      g_array_append_val (ids, id);
+      reply_storage_failure (req, error, "Listing join requests");
+      return;
     }
-  sqlite3_reset (stmt);
-
-  for (guint i = 0; i < ids->len; i++)
-    {
-      JsonObject *request = join_request_json (self, g_array_index (ids, gint64, i));
-
-      if (request != NULL)
-        json_array_add_object_element (requests, request);
-    }
+  requests = json_array_new ();
+  for (guint i = 0; i < stored->len; i++)
+    json_array_add_object_element (requests,
+                                   join_request_json (&g_array_index (stored, KouanStoredJoinRequest, i)));
   json_object_set_array_member (reply, "join_requests", requests);
   kouan_server_reply_json (req->msg, SOUP_STATUS_OK, reply);
 }
@@ -221,10 +202,10 @@ handle_create_join_request (KouanRequest *req)
   g_autoptr(JsonObject) body = NULL;
   g_autoptr(JsonObject) request = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) enterprise = NULL;
+  g_auto(KouanStoredEnterpriseRef) enterprise = { 0 };
+  g_auto(KouanStoredJoinRequest) stored = { 0 };
   const char *state;
-  sqlite3_stmt *stmt;
-  gint64 enterprise_id;
+  gint64 enterprise_id, request_id = 0;
 
   body = kouan_server_read_body (req->msg);
   if (body == NULL)
@@ -235,14 +216,25 @@ handle_create_join_request (KouanRequest *req)
       return;
     }
 
-  enterprise = enterprise_id > 0 ? kouan_server_db_enterprise_json (self, enterprise_id) : NULL;
-  if (enterprise == NULL)
+  if (enterprise_id > 0 &&
+      !self->storage->personal->enterprise_get (self->storage, enterprise_id, &enterprise, &error))
+    {
+      reply_storage_failure (req, error, "Reading an enterprise");
+      return;
+    }
+  if (enterprise.id == 0)
     {
       kouan_server_reply_error (req->msg, SOUP_STATUS_NOT_FOUND, "not_found", "No such enterprise");
       return;
     }
 
   state = join_state (self, req->session.user_id, enterprise_id);
+  if (state == NULL)
+    {
+      kouan_server_db_failed (self, &error);
+      reply_storage_failure (req, error, "Reading a join request");
+      return;
+    }
   if (g_str_equal (state, "member"))
     {
       kouan_server_reply_error (req->msg, SOUP_STATUS_CONFLICT, "already_member",
@@ -256,13 +248,10 @@ handle_create_join_request (KouanRequest *req)
       return;
     }
 
-  stmt = kouan_server_db_stmt (self,
-    "INSERT INTO join_requests (user_id, enterprise_id, status, created_at)"
-    " VALUES (?1, ?2, 'pending', ?3)");
-  sqlite3_bind_int64 (stmt, 1, req->session.user_id);
-  sqlite3_bind_int64 (stmt, 2, enterprise_id);
-  sqlite3_bind_int64 (stmt, 3, now_seconds ());
-  if (!kouan_server_db_step_done (self, stmt, &error))
+  if (!self->storage->personal->join_request_create (self->storage, req->session.user_id,
+                                                     enterprise_id, now_seconds (), &request_id,
+                                                     &error) ||
+      !self->storage->personal->join_request_get (self->storage, request_id, &stored, &error))
     {
       g_warning ("Recording a join request: %s", error->message);
       kouan_server_reply_error (req->msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal",
@@ -270,7 +259,7 @@ handle_create_join_request (KouanRequest *req)
       return;
     }
 
-  request = join_request_json (self, sqlite3_last_insert_rowid (self->db));
+  request = join_request_json (&stored);
   kouan_server_reply_json (req->msg, SOUP_STATUS_CREATED, request);
 }
 
@@ -282,7 +271,6 @@ handle_leave (KouanRequest *req)
   KouanServer *self = req->server;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonArray) roles = NULL;
-  sqlite3_stmt *stmt;
   gboolean is_admin = FALSE;
   gint64 admins;
 
@@ -305,26 +293,10 @@ handle_leave (KouanRequest *req)
     }
 
   /* The member's grants go with the membership: asking to join again
-   * must not bring old roles back. */
-  if (kouan_server_db_begin (self, &error))
-    {
-      stmt = kouan_server_db_stmt (self,
-        "DELETE FROM grants WHERE user_id = ?1 AND enterprise_id = ?2");
-      sqlite3_bind_int64 (stmt, 1, req->session.user_id);
-      sqlite3_bind_int64 (stmt, 2, req->enterprise_id);
-      if (kouan_server_db_step_done (self, stmt, &error))
-        {
-          stmt = kouan_server_db_stmt (self,
-            "DELETE FROM memberships WHERE user_id = ?1 AND enterprise_id = ?2");
-          sqlite3_bind_int64 (stmt, 1, req->session.user_id);
-          sqlite3_bind_int64 (stmt, 2, req->enterprise_id);
-          if (kouan_server_db_step_done (self, stmt, &error))
-            kouan_server_db_commit (self, &error);
-        }
-    }
+   * must not bring old roles back (admin people's, one transaction). */
+  kouan_server_db_membership_end (self, req->session.user_id, req->enterprise_id, &error);
   if (error != NULL)
     {
-      kouan_server_db_rollback (self);
       g_warning ("Leaving an enterprise: %s", error->message);
       kouan_server_reply_error (req->msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal",
                                 "The membership could not be removed");
@@ -335,59 +307,60 @@ handle_leave (KouanRequest *req)
 
 /* ---- certification ---------------------------------------------------- */
 
+/* (nullable): the certification record (docs/api.md, "certification");
+ * NULL when there is no such enterprise or after logging a storage
+ * failure */
 static JsonObject *
 certification_json (KouanServer *self,
                     gint64       enterprise_id)
 {
-  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
-    "SELECT e.certified, c.status, c.legal_representative, c.licence_number,"
-    "       c.licence_image, c.contact, c.reason, c.submitted_at, c.decided_at"
-    " FROM enterprises e LEFT JOIN certifications c ON c.enterprise_id = e.id"
-    " WHERE e.id = ?1");
-  JsonObject *record = NULL;
+  g_auto(KouanStoredCertification) stored = { 0 };
+  g_autoptr(GError) error = NULL;
+  gboolean submitted;
+  const char *status;
+  JsonObject *record;
 
-  sqlite3_bind_int64 (stmt, 1, enterprise_id);
-  if (kouan_server_db_row (self, stmt))
+  if (!self->storage->personal->certification_get (self->storage, enterprise_id, &stored, &error))
     {
-      gboolean certified = sqlite3_column_int (stmt, 0) != 0;
-      gboolean submitted = sqlite3_column_type (stmt, 1) != SQLITE_NULL;
-      const char *status;
-
-      /* The enterprise's flag wins: an enterprise certified outside this
-       * flow (the demo's first one) is "certified" without a form. */
-      if (certified)
-        status = "certified";
-      else if (submitted)
-        status = kouan_server_db_column_text (stmt, 1);
-      else
-        status = "none";
-      if (!certified && g_str_equal (status, "certified"))
-        status = "none";
-
-      record = json_object_new ();
-      json_object_set_int_member (record, "id", enterprise_id);
-      json_object_set_string_member (record, "status", status);
-      json_object_set_string_member (record, "legal_representative", submitted ? kouan_server_db_column_text (stmt, 2) : "");
-      json_object_set_string_member (record, "licence_number", submitted ? kouan_server_db_column_text (stmt, 3) : "");
-      if (sqlite3_column_type (stmt, 4) == SQLITE_NULL)
-        json_object_set_null_member (record, "licence_image");
-      else
-        json_object_set_int_member (record, "licence_image", sqlite3_column_int64 (stmt, 4));
-      json_object_set_string_member (record, "contact", submitted ? kouan_server_db_column_text (stmt, 5) : "");
-      if (sqlite3_column_type (stmt, 6) == SQLITE_NULL)
-        json_object_set_null_member (record, "reason");
-      else
-        json_object_set_string_member (record, "reason", kouan_server_db_column_text (stmt, 6));
-      if (submitted)
-        json_object_set_int_member (record, "submitted_at", sqlite3_column_int64 (stmt, 7));
-      else
-        json_object_set_null_member (record, "submitted_at");
-      if (sqlite3_column_type (stmt, 8) == SQLITE_NULL)
-        json_object_set_null_member (record, "decided_at");
-      else
-        json_object_set_int_member (record, "decided_at", sqlite3_column_int64 (stmt, 8));
+      kouan_server_storage_failed (self, error);
+      return NULL;
     }
-  sqlite3_reset (stmt);
+  if (stored.enterprise_id == 0)
+    return NULL;
+
+  /* The enterprise's flag wins: an enterprise certified outside this
+   * flow (the demo's first one) is "certified" without a form. */
+  submitted = stored.status != NULL;
+  if (stored.certified)
+    status = "certified";
+  else if (submitted && !g_str_equal (stored.status, "certified"))
+    status = stored.status;
+  else
+    status = "none";
+
+  record = json_object_new ();
+  json_object_set_int_member (record, "id", enterprise_id);
+  json_object_set_string_member (record, "status", status);
+  json_object_set_string_member (record, "legal_representative",
+                                 submitted ? stored.legal_representative : "");
+  json_object_set_string_member (record, "licence_number", submitted ? stored.licence_number : "");
+  if (stored.licence_image == 0)
+    json_object_set_null_member (record, "licence_image");
+  else
+    json_object_set_int_member (record, "licence_image", stored.licence_image);
+  json_object_set_string_member (record, "contact", submitted ? stored.contact : "");
+  if (stored.reason == NULL)
+    json_object_set_null_member (record, "reason");
+  else
+    json_object_set_string_member (record, "reason", stored.reason);
+  if (submitted)
+    json_object_set_int_member (record, "submitted_at", stored.submitted_at);
+  else
+    json_object_set_null_member (record, "submitted_at");
+  if (stored.decided_at == 0)
+    json_object_set_null_member (record, "decided_at");
+  else
+    json_object_set_int_member (record, "decided_at", stored.decided_at);
   return record;
 }
 
@@ -433,47 +406,29 @@ review (KouanServer  *self,
         gint64        enterprise_id,
         GError      **error)
 {
-  g_autofree char *licence = NULL;
-  g_autofree char *credit_code = NULL;
-  g_autofree char *name = NULL;
+  g_auto(KouanStoredCertification) form = { 0 };
+  g_auto(KouanStoredEnterpriseRef) enterprise = { 0 };
   g_autofree char *body = NULL;
-  sqlite3_stmt *stmt;
-  gboolean approve;
+  const char *name;
+  gboolean approve, decided = FALSE;
 
-  stmt = kouan_server_db_stmt (self,
-    "SELECT c.licence_number, e.credit_code, e.name FROM certifications c"
-    " JOIN enterprises e ON e.id = c.enterprise_id"
-    " WHERE c.enterprise_id = ?1 AND c.status = 'pending'");
-  sqlite3_bind_int64 (stmt, 1, enterprise_id);
-  if (kouan_server_db_row (self, stmt))
-    {
-      licence = g_strdup (kouan_server_db_column_text (stmt, 0));
-      credit_code = g_strdup (kouan_server_db_column_text (stmt, 1));
-      name = g_strdup (kouan_server_db_column_text (stmt, 2));
-    }
-  sqlite3_reset (stmt);
-  if (licence == NULL)
+  if (!self->storage->personal->certification_get (self->storage, enterprise_id, &form, error) ||
+      !self->storage->personal->enterprise_get (self->storage, enterprise_id, &enterprise, error))
+    return FALSE;
+  if (g_strcmp0 (form.status, "pending") != 0 || enterprise.id == 0)
     return TRUE;   /* decided meanwhile */
 
-  approve = g_str_equal (licence, credit_code);
-  stmt = kouan_server_db_stmt (self,
-    "UPDATE certifications SET status = ?2, reason = ?3, decided_at = ?4 WHERE enterprise_id = ?1");
-  sqlite3_bind_int64 (stmt, 1, enterprise_id);
-  sqlite3_bind_text (stmt, 2, approve ? "certified" : "rejected", -1, SQLITE_STATIC);
-  if (approve)
-    sqlite3_bind_null (stmt, 3);
-  else
-    sqlite3_bind_text (stmt, 3, "营业执照号码与企业统一社会信用代码不一致，请核对营业执照后重新提交。", -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 4, now_seconds ());
-  if (!kouan_server_db_step_done (self, stmt, error))
+  approve = g_str_equal (form.licence_number, enterprise.credit_code);
+  if (!self->storage->personal->certification_decide (self->storage, enterprise_id, approve,
+        "营业执照号码与企业统一社会信用代码不一致，请核对营业执照后重新提交。",
+        now_seconds (), &decided, error))
     return FALSE;
+  if (!decided)
+    return TRUE;   /* another instance's reviewer was first */
 
+  name = enterprise.name;
   if (approve)
     {
-      stmt = kouan_server_db_stmt (self, "UPDATE enterprises SET certified = 1 WHERE id = ?1");
-      sqlite3_bind_int64 (stmt, 1, enterprise_id);
-      if (!kouan_server_db_step_done (self, stmt, error))
-        return FALSE;
       body = g_strdup_printf ("%s提交的企业认证申请已审核通过，企业已完成实名认证，"
                               "可使用全部申报业务。", name);
       return insert_notice (self, enterprise_id, "企业认证通过", "企业认证已审核通过", body, error);
@@ -492,11 +447,11 @@ on_review (gpointer data)
   g_autoptr(GError) error = NULL;
 
   kouan_server_db_failure_clear (self);   /* a timer, not a request */
-  if (!kouan_server_db_begin (self, &error) ||
+  if (!kouan_storage_begin (self->storage, &error) ||
       !review (self, pending->enterprise_id, &error) ||
-      !kouan_server_db_commit (self, &error))
+      !kouan_storage_commit (self->storage, &error))
     {
-      kouan_server_db_rollback (self);
+      kouan_storage_rollback (self->storage);
       g_warning ("Reviewing the certification of enterprise %" G_GINT64_FORMAT ": %s",
                  pending->enterprise_id, error->message);
       return G_SOURCE_REMOVE;
@@ -597,7 +552,6 @@ apply_certification (KouanServer                *self,
   g_autofree char *licence = NULL;
   g_autofree char *contact = NULL;
   const char *status;
-  sqlite3_stmt *stmt;
   gint64 image = 0;
 
   if (mutation->record_id != enterprise_id ||
@@ -619,24 +573,16 @@ apply_certification (KouanServer                *self,
                            &contact, &local_error))
     return rejected (mutation->id, "invalid_field", local_error->message, g_steal_pointer (&current));
 
-  stmt = kouan_server_db_stmt (self,
-    "INSERT INTO certifications (enterprise_id, status, legal_representative, licence_number,"
-    "                            licence_image, contact, reason, submitted_by, submitted_at, decided_at)"
-    " VALUES (?1, 'pending', ?2, ?3, ?4, ?5, NULL, ?6, ?7, NULL)"
-    " ON CONFLICT (enterprise_id) DO UPDATE SET status = 'pending',"
-    "  legal_representative = excluded.legal_representative,"
-    "  licence_number = excluded.licence_number, licence_image = excluded.licence_image,"
-    "  contact = excluded.contact, reason = NULL, submitted_by = excluded.submitted_by,"
-    "  submitted_at = excluded.submitted_at, decided_at = NULL");
-  sqlite3_bind_int64 (stmt, 1, enterprise_id);
-  sqlite3_bind_text (stmt, 2, representative, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 3, licence, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 4, image);
-  sqlite3_bind_text (stmt, 5, contact, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 6, user_id);
-  sqlite3_bind_int64 (stmt, 7, now_seconds ());
-  if (!kouan_server_db_step_done (self, stmt, error))
-    return NULL;
+  {
+    KouanStoredCertification form = {
+      .enterprise_id = enterprise_id, .legal_representative = representative,
+      .licence_number = licence, .licence_image = image, .contact = contact,
+      .submitted_by = user_id, .submitted_at = now_seconds (),
+    };
+
+    if (!self->storage->personal->certification_submit (self->storage, &form, error))
+      return NULL;
+  }
 
   /* Decided after this batch commits (the review checks it is still
    * pending, so a rolled back batch is never reviewed). */
@@ -664,8 +610,8 @@ static const KouanRoute enterprise_routes[] = {
 void
 _kouan_server_personal_enterprises_install (KouanServer *self)
 {
-  sqlite3_stmt *stmt;
   g_autoptr(GArray) pending = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GError) error = NULL;
 
   kouan_server_collections_add (self, &certification_collection);
   kouan_server_routes_add (self, enterprise_routes, G_N_ELEMENTS (enterprise_routes));
@@ -674,14 +620,11 @@ _kouan_server_personal_enterprises_install (KouanServer *self)
    * left off. */
   if (!self->demo)
     return;
-  stmt = kouan_server_db_stmt (self, "SELECT enterprise_id FROM certifications WHERE status = 'pending'");
-  while (kouan_server_db_row (self, stmt))
+  if (!self->storage->personal->certifications_pending (self->storage, pending, &error))
     {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
-
-      g_array_append_val (pending, id);
+      g_warning ("Resuming the demo's certification reviews: %s", error->message);
+      return;
     }
-  sqlite3_reset (stmt);
   for (guint i = 0; i < pending->len; i++)
     schedule_review (self, g_array_index (pending, gint64, i));
 }
@@ -692,8 +635,6 @@ _kouan_server_personal_enterprises_demo_seed (KouanServer  *self,
 {
   /* A third enterprise nobody in the demo belongs to, to find and ask to
    * join from 加入更多公司. */
-  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
-    "INSERT INTO enterprises (name, credit_code, certified) VALUES (?1, ?2, 1)");
   g_autofree char *code = NULL;
   char check;
 
@@ -701,7 +642,6 @@ _kouan_server_personal_enterprises_demo_seed (KouanServer  *self,
    * code is valid by construction. */
   check = kouan_credit_code_check_char ("91440300715267265");
   code = g_strdup_printf ("91440300715267265%c", check);
-  sqlite3_bind_text (stmt, 1, "深圳前海华诚供应链管理有限公司", -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, code, -1, SQLITE_TRANSIENT);
-  return kouan_server_db_step_done (self, stmt, error);
+  return self->storage->personal->enterprise_add (self->storage, "深圳前海华诚供应链管理有限公司",
+                                                 code, TRUE, NULL, error);
 }

@@ -12,13 +12,6 @@ G_BEGIN_DECLS
 #define KOUAN_PERSONAL_NAME_MAX   64   /* characters */
 #define KOUAN_PERSONAL_TEXT_MAX   128  /* characters, other free text */
 
-/* Images are stored per enterprise (kouan-server-images.c): the
- * enterprise of image @image_id when @user_id may see it (is a member of
- * that enterprise), else 0. */
-gint64   _kouan_server_personal_image_enterprise (KouanServer *self,
-                                                  gint64       user_id,
-                                                  gint64       image_id);
-
 /* Checks a free-text field: 1..@max characters after trimming, no control
  * characters. Returns the trimmed copy or NULL with a message in @error. */
 char    *_kouan_server_personal_clean_text   (const char  *value,

@@ -17,10 +17,6 @@
 
 #define rejected kouan_server_mutation_rejected
 
-static const char *const preference_names[] = {
-  "remember_last", "check_hs_codes", "warn_duplicates", "autofill_consignee", "confirm_submit",
-};
-
 static gint64
 now_seconds (void)
 {
@@ -28,24 +24,6 @@ now_seconds (void)
 }
 
 /* ---- validation shared with the enterprise part -------------------- */
-
-gint64
-_kouan_server_personal_image_enterprise (KouanServer *self,
-                                         gint64       user_id,
-                                         gint64       image_id)
-{
-  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
-    "SELECT i.enterprise_id FROM images i JOIN memberships m"
-    "  ON m.enterprise_id = i.enterprise_id AND m.user_id = ?2 WHERE i.id = ?1");
-  gint64 enterprise_id = 0;
-
-  sqlite3_bind_int64 (stmt, 1, image_id);
-  sqlite3_bind_int64 (stmt, 2, user_id);
-  if (kouan_server_db_row (self, stmt))
-    enterprise_id = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
-  return enterprise_id;
-}
 
 char *
 _kouan_server_personal_clean_text (const char  *value,
@@ -83,51 +61,52 @@ _kouan_server_personal_clean_text (const char  *value,
 /* "avatar_image": id and "avatar_enterprise": the enterprise whose
  * images route serves it (both null without an image) */
 static void
-set_image_member (JsonObject   *object,
-                  const char   *name,
-                  const char   *enterprise_name,
-                  sqlite3_stmt *stmt,
-                  int           column)
+set_image_member (JsonObject *object,
+                  const char *name,
+                  const char *enterprise_name,
+                  gint64      image,
+                  gint64      enterprise)
 {
-  if (sqlite3_column_type (stmt, column) == SQLITE_NULL ||
-      sqlite3_column_type (stmt, column + 1) == SQLITE_NULL)
+  if (image == 0)
     {
       json_object_set_null_member (object, name);
       json_object_set_null_member (object, enterprise_name);
     }
   else
     {
-      json_object_set_int_member (object, name, sqlite3_column_int64 (stmt, column));
-      json_object_set_int_member (object, enterprise_name, sqlite3_column_int64 (stmt, column + 1));
+      json_object_set_int_member (object, name, image);
+      json_object_set_int_member (object, enterprise_name, enterprise);
     }
 }
 
+/* (nullable): the profile (docs/api.md, "profile"); NULL when there is no
+ * such user or after logging a storage failure */
 static JsonObject *
 profile_json (KouanServer *self,
               gint64       user_id)
 {
-  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
-    "SELECT u.account, u.name, coalesce (p.gender, 'unspecified'),"
-    "       p.avatar_image, (SELECT enterprise_id FROM images WHERE id = p.avatar_image),"
-    "       p.seal_image, (SELECT enterprise_id FROM images WHERE id = p.seal_image),"
-    "       coalesce (p.phone, ''), coalesce (p.email, '')"
-    " FROM users u LEFT JOIN profiles p ON p.user_id = u.id WHERE u.id = ?1");
-  JsonObject *profile = NULL;
+  g_auto(KouanStoredProfile) stored = { 0 };
+  g_autoptr(GError) error = NULL;
+  JsonObject *profile;
 
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  if (kouan_server_db_row (self, stmt))
+  if (!self->storage->personal->profile_get (self->storage, user_id, &stored, &error))
     {
-      profile = json_object_new ();
-      json_object_set_int_member (profile, "id", user_id);
-      json_object_set_string_member (profile, "account", kouan_server_db_column_text (stmt, 0));
-      json_object_set_string_member (profile, "name", kouan_server_db_column_text (stmt, 1));
-      json_object_set_string_member (profile, "gender", kouan_server_db_column_text (stmt, 2));
-      set_image_member (profile, "avatar_image", "avatar_enterprise", stmt, 3);
-      set_image_member (profile, "seal_image", "seal_enterprise", stmt, 5);
-      json_object_set_string_member (profile, "phone", kouan_server_db_column_text (stmt, 7));
-      json_object_set_string_member (profile, "email", kouan_server_db_column_text (stmt, 8));
+      kouan_server_storage_failed (self, error);
+      return NULL;
     }
-  sqlite3_reset (stmt);
+  if (stored.user_id == 0)
+    return NULL;
+  profile = json_object_new ();
+  json_object_set_int_member (profile, "id", user_id);
+  json_object_set_string_member (profile, "account", stored.account);
+  json_object_set_string_member (profile, "name", stored.name);
+  json_object_set_string_member (profile, "gender", stored.gender);
+  set_image_member (profile, "avatar_image", "avatar_enterprise", stored.avatar_image,
+                    stored.avatar_enterprise);
+  set_image_member (profile, "seal_image", "seal_enterprise", stored.seal_image,
+                    stored.seal_enterprise);
+  json_object_set_string_member (profile, "phone", stored.phone);
+  json_object_set_string_member (profile, "email", stored.email);
   return profile;
 }
 
@@ -151,6 +130,7 @@ read_image_field (KouanServer  *self,
                   JsonObject   *fields,
                   const char   *name,
                   gint64       *out,
+                  gint64       *out_enterprise,
                   GError      **error)
 {
   JsonNode *node = json_object_get_member (fields, name);
@@ -158,11 +138,13 @@ read_image_field (KouanServer  *self,
   if (JSON_NODE_HOLDS_NULL (node))
     {
       *out = 0;
+      *out_enterprise = 0;
       return TRUE;
     }
   if (!kouan_json_get_int (fields, name, out, error))
     return FALSE;
-  if (_kouan_server_personal_image_enterprise (self, user_id, *out) == 0)
+  *out_enterprise = kouan_server_images_member_enterprise (self, user_id, *out);
+  if (*out_enterprise == 0)
     {
       g_set_error (error, KOUAN_JSON_ERROR, KOUAN_JSON_ERROR_VALUE,
                    "\"%s\": no image %" G_GINT64_FORMAT " was uploaded", name, *out);
@@ -171,45 +153,11 @@ read_image_field (KouanServer  *self,
   return TRUE;
 }
 
-typedef struct {
-  char   *name;
-  char   *gender;
-  gint64  avatar_image;   /* 0: none */
-  gint64  seal_image;
-  char   *phone;
-  char   *email;
-} Profile;
-
-static void
-profile_clear (Profile *profile)
-{
-  g_free (profile->name);
-  g_free (profile->gender);
-  g_free (profile->phone);
-  g_free (profile->email);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Profile, profile_clear)
-
-static void
-profile_from_json (Profile    *profile,
-                   JsonObject *record)
-{
-  profile->name = g_strdup (json_object_get_string_member (record, "name"));
-  profile->gender = g_strdup (json_object_get_string_member (record, "gender"));
-  profile->avatar_image = json_object_get_null_member (record, "avatar_image") ? 0
-                          : json_object_get_int_member (record, "avatar_image");
-  profile->seal_image = json_object_get_null_member (record, "seal_image") ? 0
-                        : json_object_get_int_member (record, "seal_image");
-  profile->phone = g_strdup (json_object_get_string_member (record, "phone"));
-  profile->email = g_strdup (json_object_get_string_member (record, "email"));
-}
-
 /* Applies one field of a profile update to @profile; FALSE + message. */
 static gboolean
-profile_take_field (KouanServer  *self,
-                    gint64        user_id,
-                    Profile      *profile,
+profile_take_field (KouanServer         *self,
+                    gint64               user_id,
+                    KouanStoredProfile  *profile,
                     JsonObject   *fields,
                     const char   *name,
                     GError      **error)
@@ -217,9 +165,11 @@ profile_take_field (KouanServer  *self,
   const char *text;
 
   if (g_str_equal (name, "avatar_image"))
-    return read_image_field (self, user_id, fields, name, &profile->avatar_image, error);
+    return read_image_field (self, user_id, fields, name, &profile->avatar_image,
+                             &profile->avatar_enterprise, error);
   if (g_str_equal (name, "seal_image"))
-    return read_image_field (self, user_id, fields, name, &profile->seal_image, error);
+    return read_image_field (self, user_id, fields, name, &profile->seal_image,
+                             &profile->seal_enterprise, error);
 
   if (!g_str_equal (name, "name") && !g_str_equal (name, "gender") &&
       !g_str_equal (name, "phone") && !g_str_equal (name, "email"))
@@ -279,31 +229,17 @@ profile_take_field (KouanServer  *self,
 }
 
 static gboolean
-store_profile (KouanServer  *self,
-               gint64        user_id,
-               Profile      *profile,
-               GError      **error)
+store_profile (KouanServer         *self,
+               KouanStoredProfile  *profile,
+               GError             **error)
 {
-  sqlite3_stmt *stmt = kouan_server_db_stmt (self, "UPDATE users SET name = ?2 WHERE id = ?1");
+  /* a change in each enterprise the user is in (the feed of one they
+   * join later starts with their profile) */
+  g_autoptr(GArray) enterprises = kouan_server_db_user_enterprises (self, profile->user_id);
 
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  sqlite3_bind_text (stmt, 2, profile->name, -1, SQLITE_TRANSIENT);
-  if (!kouan_server_db_step_done (self, stmt, error))
-    return FALSE;
-
-  stmt = kouan_server_db_stmt (self,
-    "INSERT INTO profiles (user_id, gender, avatar_image, seal_image, phone, email)"
-    " VALUES (?1, ?2, nullif (?3, 0), nullif (?4, 0), ?5, ?6)"
-    " ON CONFLICT (user_id) DO UPDATE SET gender = excluded.gender,"
-    "  avatar_image = excluded.avatar_image, seal_image = excluded.seal_image,"
-    "  phone = excluded.phone, email = excluded.email");
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  sqlite3_bind_text (stmt, 2, profile->gender, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 3, profile->avatar_image);
-  sqlite3_bind_int64 (stmt, 4, profile->seal_image);
-  sqlite3_bind_text (stmt, 5, profile->phone, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 6, profile->email, -1, SQLITE_TRANSIENT);
-  return kouan_server_db_step_done (self, stmt, error);
+  return self->storage->personal->profile_put (self->storage, profile,
+                                               (const gint64 *) (gpointer) enterprises->data,
+                                               enterprises->len, error);
 }
 
 static JsonObject *
@@ -314,10 +250,14 @@ apply_profile (KouanServer                *self,
                GError                    **error)
 {
   g_autoptr(JsonObject) current = NULL;
-  g_auto(Profile) profile = { 0 };
+  g_auto(KouanStoredProfile) profile = { 0 };
   g_autoptr(GList) members = NULL;
 
-  if (mutation->record_id != user_id || (current = profile_json (self, user_id)) == NULL)
+  if (mutation->record_id != user_id)
+    return rejected (mutation->id, "not_found", "Only your own profile can be edited", NULL);
+  if (!self->storage->personal->profile_get (self->storage, user_id, &profile, error))
+    return NULL;
+  if (profile.user_id == 0 || (current = profile_json (self, user_id)) == NULL)
     return rejected (mutation->id, "not_found", "Only your own profile can be edited", NULL);
   if (g_strcmp0 (mutation->op, "update") != 0)
     return rejected (mutation->id, "invalid_field", "Profiles only take \"update\"",
@@ -327,7 +267,6 @@ apply_profile (KouanServer                *self,
   if (members == NULL)
     return rejected (mutation->id, "invalid_field", "\"fields\" is empty", g_steal_pointer (&current));
 
-  profile_from_json (&profile, current);
   for (GList *l = members; l != NULL; l = l->next)
     {
       g_autoptr(GError) local_error = NULL;
@@ -337,7 +276,7 @@ apply_profile (KouanServer                *self,
                          g_steal_pointer (&current));
     }
 
-  if (!store_profile (self, user_id, &profile, error))
+  if (!store_profile (self, &profile, error))
     return NULL;
   return kouan_server_mutation_applied (mutation->id, profile_json (self, user_id));
 }
@@ -351,31 +290,28 @@ static const KouanServerCollection profile_collection = {
 
 /* ---- declaration preferences --------------------------------------- */
 
+/* (nullable): the preferences (docs/api.md, "preferences"); NULL after
+ * logging a storage failure */
 static JsonObject *
 preferences_json (KouanServer *self,
                   gint64       enterprise_id,
                   gint64       user_id)
 {
-  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
-    "SELECT coalesce (p.remember_last, 1), coalesce (p.check_hs_codes, 1),"
-    "       coalesce (p.warn_duplicates, 1), coalesce (p.autofill_consignee, 0),"
-    "       coalesce (p.confirm_submit, 1)"
-    " FROM memberships m LEFT JOIN declaration_preferences p"
-    "   ON p.user_id = m.user_id AND p.enterprise_id = m.enterprise_id"
-    " WHERE m.user_id = ?1 AND m.enterprise_id = ?2");
-  JsonObject *preferences = NULL;
+  KouanStoredPreferences stored = { 0 };
+  g_autoptr(GError) error = NULL;
+  JsonObject *preferences;
 
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  sqlite3_bind_int64 (stmt, 2, enterprise_id);
-  if (kouan_server_db_row (self, stmt))
+  if (!self->storage->personal->preferences_get (self->storage, enterprise_id, user_id,
+                                                 &stored, &error))
     {
-      preferences = json_object_new ();
-      json_object_set_int_member (preferences, "id", user_id);
-      for (guint i = 0; i < G_N_ELEMENTS (preference_names); i++)
-        json_object_set_boolean_member (preferences, preference_names[i],
-                                        sqlite3_column_int (stmt, i) != 0);
+      kouan_server_storage_failed (self, error);
+      return NULL;
     }
-  sqlite3_reset (stmt);
+  preferences = json_object_new ();
+  json_object_set_int_member (preferences, "id", user_id);
+  for (guint i = 0; i < KOUAN_STORED_PREFERENCES_N; i++)
+    json_object_set_boolean_member (preferences, kouan_stored_preference_names[i],
+                                    stored.values[i]);
   return preferences;
 }
 
@@ -399,18 +335,20 @@ apply_preferences (KouanServer                *self,
 {
   g_autoptr(JsonObject) current = NULL;
   g_autoptr(GList) members = NULL;
-  gboolean values[G_N_ELEMENTS (preference_names)];
-  sqlite3_stmt *stmt;
+  KouanStoredPreferences preferences = { 0 };
 
-  if (mutation->record_id != user_id ||
-      (current = preferences_json (self, enterprise_id, user_id)) == NULL)
+  /* the batch is applied for a member of @enterprise_id (sync) */
+  if (mutation->record_id != user_id)
+    return rejected (mutation->id, "not_found", "Only your own preferences can be edited", NULL);
+  if (!self->storage->personal->preferences_get (self->storage, enterprise_id, user_id,
+                                                 &preferences, error))
+    return NULL;
+  current = preferences_json (self, enterprise_id, user_id);
+  if (current == NULL)
     return rejected (mutation->id, "not_found", "Only your own preferences can be edited", NULL);
   if (g_strcmp0 (mutation->op, "update") != 0)
     return rejected (mutation->id, "invalid_field", "Preferences only take \"update\"",
                      g_steal_pointer (&current));
-
-  for (guint i = 0; i < G_N_ELEMENTS (preference_names); i++)
-    values[i] = json_object_get_boolean_member (current, preference_names[i]);
 
   members = json_object_get_members (mutation->fields);
   if (members == NULL)
@@ -420,33 +358,21 @@ apply_preferences (KouanServer                *self,
       g_autoptr(GError) local_error = NULL;
       guint i;
 
-      for (i = 0; i < G_N_ELEMENTS (preference_names); i++)
-        if (g_str_equal (l->data, preference_names[i]))
+      for (i = 0; i < KOUAN_STORED_PREFERENCES_N; i++)
+        if (g_str_equal (l->data, kouan_stored_preference_names[i]))
           break;
-      if (i == G_N_ELEMENTS (preference_names))
+      if (i == KOUAN_STORED_PREFERENCES_N)
         {
           g_autofree char *message =
             g_strdup_printf ("\"%s\" is not a declaration preference", (const char *) l->data);
           return rejected (mutation->id, "invalid_field", message, g_steal_pointer (&current));
         }
-      if (!kouan_json_get_bool (mutation->fields, l->data, &values[i], &local_error))
+      if (!kouan_json_get_bool (mutation->fields, l->data, &preferences.values[i], &local_error))
         return rejected (mutation->id, "invalid_field", local_error->message,
                          g_steal_pointer (&current));
     }
 
-  stmt = kouan_server_db_stmt (self,
-    "INSERT INTO declaration_preferences (user_id, enterprise_id, remember_last, check_hs_codes,"
-    "                                     warn_duplicates, autofill_consignee, confirm_submit)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
-    " ON CONFLICT (user_id, enterprise_id) DO UPDATE SET"
-    "  remember_last = excluded.remember_last, check_hs_codes = excluded.check_hs_codes,"
-    "  warn_duplicates = excluded.warn_duplicates, autofill_consignee = excluded.autofill_consignee,"
-    "  confirm_submit = excluded.confirm_submit");
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  sqlite3_bind_int64 (stmt, 2, enterprise_id);
-  for (guint i = 0; i < G_N_ELEMENTS (preference_names); i++)
-    sqlite3_bind_int (stmt, 3 + i, values[i]);
-  if (!kouan_server_db_step_done (self, stmt, error))
+  if (!self->storage->personal->preferences_put (self->storage, &preferences, error))
     return NULL;
 
   return kouan_server_mutation_applied (mutation->id,
@@ -467,8 +393,15 @@ handle_account (KouanRequest *req)
 {
   KouanServer *self = req->server;
   g_autoptr(JsonObject) reply = profile_json (self, req->session.user_id);
-  sqlite3_stmt *stmt;
+  g_auto(KouanStoredCard) card = { 0 };
+  g_autoptr(GError) error = NULL;
 
+  if (reply == NULL && kouan_server_db_failed (self, &error))
+    {
+      kouan_server_reply_error (req->msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal",
+                                "The account could not be read");
+      return;
+    }
   if (reply == NULL)
     {
       kouan_server_reply_error (req->msg, SOUP_STATUS_UNAUTHORIZED, "unauthorized",
@@ -477,34 +410,34 @@ handle_account (KouanRequest *req)
     }
 
   /* The IC card bound to the account, if any. Holder and expiry are known
-   * for certificates whose details were recorded (the demo card's are). */
-  stmt = kouan_server_db_stmt (self,
-    "SELECT c.fingerprint, c.created_at, d.holder, d.not_after"
-    " FROM card_certificates c LEFT JOIN card_certificate_details d"
-    "   ON d.fingerprint = c.fingerprint"
-    " WHERE c.user_id = ?1 AND c.active ORDER BY c.created_at DESC LIMIT 1");
-  sqlite3_bind_int64 (stmt, 1, req->session.user_id);
-  if (kouan_server_db_row (self, stmt))
+   * for certificates whose details were noted (the demo card's are). */
+  if (!self->storage->personal->account_card (self->storage, req->session.user_id, &card, &error))
     {
-      JsonObject *card = json_object_new ();
+      g_warning ("Reading the account's card: %s", error->message);
+      kouan_server_reply_error (req->msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal",
+                                "The account could not be read");
+      return;
+    }
+  if (card.fingerprint != NULL)
+    {
+      JsonObject *object = json_object_new ();
 
-      json_object_set_string_member (card, "fingerprint", kouan_server_db_column_text (stmt, 0));
-      json_object_set_int_member (card, "bound_at", sqlite3_column_int64 (stmt, 1));
-      if (sqlite3_column_type (stmt, 2) == SQLITE_NULL)
+      json_object_set_string_member (object, "fingerprint", card.fingerprint);
+      json_object_set_int_member (object, "bound_at", card.bound_at);
+      if (card.holder == NULL)
         {
-          json_object_set_null_member (card, "holder");
-          json_object_set_null_member (card, "not_after");
+          json_object_set_null_member (object, "holder");
+          json_object_set_null_member (object, "not_after");
         }
       else
         {
-          json_object_set_string_member (card, "holder", kouan_server_db_column_text (stmt, 2));
-          json_object_set_int_member (card, "not_after", sqlite3_column_int64 (stmt, 3));
+          json_object_set_string_member (object, "holder", card.holder);
+          json_object_set_int_member (object, "not_after", card.not_after);
         }
-      json_object_set_object_member (reply, "card", card);
+      json_object_set_object_member (reply, "card", object);
     }
   else
     json_object_set_null_member (reply, "card");
-  sqlite3_reset (stmt);
 
   json_object_set_string_member (reply, "method", req->session.method);
   kouan_server_reply_json (req->msg, SOUP_STATUS_OK, reply);
@@ -542,22 +475,30 @@ end_sessions (KouanServer *self,
               const char  *keep_sha256,
               const char  *only_sha256)
 {
-  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
-    "DELETE FROM sessions WHERE user_id = ?1 AND token_sha256 IS NOT ?2"
-    " AND (?3 IS NULL OR token_sha256 = ?3) RETURNING token_sha256");
-  g_autoptr(GPtrArray) ended = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) ended = NULL;
+  g_autoptr(GError) error = NULL;
 
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  if (keep_sha256 != NULL)
-    sqlite3_bind_text (stmt, 2, keep_sha256, -1, SQLITE_TRANSIENT);
   if (only_sha256 != NULL)
-    sqlite3_bind_text (stmt, 3, only_sha256, -1, SQLITE_TRANSIENT);
-  while (kouan_server_db_row (self, stmt))
-    g_ptr_array_add (ended, g_strdup (kouan_server_db_column_text (stmt, 0)));
-  sqlite3_reset (stmt);
+    {
+      if (!self->storage->auth->session_delete (self->storage, only_sha256, &error))
+        {
+          kouan_server_storage_failed (self, error);
+          return 0;
+        }
+      ended = g_ptr_array_new_with_free_func (g_free);
+      g_ptr_array_add (ended, g_strdup (only_sha256));
+    }
+  else
+    {
+      /* every session but @keep_sha256 */
+      ended = self->storage->auth->sessions_evict (self->storage, user_id, keep_sha256, 0, &error);
+      if (ended == NULL)
+        {
+          kouan_server_storage_failed (self, error);
+          return 0;
+        }
+    }
 
-  /* After the statement is done: closing a socket runs no SQL, but the
-   * statement must not stay open across other work. */
   for (guint i = 0; i < ended->len; i++)
     kouan_server_events_close_session (self, g_ptr_array_index (ended, i));
   return ended->len;
@@ -589,7 +530,6 @@ on_password_checked (KouanServer       *self,
   PasswordChange *change = user_data;
   g_autoptr(JsonObject) reply = NULL;
   g_autoptr(GError) error = NULL;
-  sqlite3_stmt *stmt;
   gint64 now = now_seconds ();
   guint ended;
 
@@ -606,10 +546,7 @@ on_password_checked (KouanServer       *self,
       return;
     }
 
-  stmt = kouan_server_db_stmt (self, "UPDATE users SET password_hash = ?2 WHERE id = ?1");
-  sqlite3_bind_int64 (stmt, 1, change->user_id);
-  sqlite3_bind_text (stmt, 2, new_hash, -1, SQLITE_TRANSIENT);
-  if (!kouan_server_db_step_done (self, stmt, &error))
+  if (!self->storage->personal->password_set (self->storage, change->user_id, new_hash, &error))
     {
       g_warning ("Changing a password: %s", error->message);
       kouan_server_reply_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal",
@@ -638,7 +575,6 @@ handle_password (KouanRequest *req)
   PasswordChange *change;
   const char *keys[2] = { NULL, NULL };
   const char *old_password, *new_password, *weakness;
-  sqlite3_stmt *stmt;
   gint64 now = now_seconds ();
   gint64 wait;
 
@@ -658,14 +594,14 @@ handle_password (KouanRequest *req)
       return;
     }
 
-  stmt = kouan_server_db_stmt (self, "SELECT account, password_hash FROM users WHERE id = ?1");
-  sqlite3_bind_int64 (stmt, 1, req->session.user_id);
-  if (kouan_server_db_row (self, stmt))
+  if (!self->storage->card->account_credentials (self->storage, req->session.user_id,
+                                                  &account, &hash, &error))
     {
-      account = g_strdup (kouan_server_db_column_text (stmt, 0));
-      hash = g_strdup (kouan_server_db_column_text (stmt, 1));
+      g_warning ("Reading an account: %s", error->message);
+      kouan_server_reply_error (req->msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal",
+                                "The password could not be changed");
+      return;
     }
-  sqlite3_reset (stmt);
   if (account == NULL)
     {
       kouan_server_reply_error (req->msg, SOUP_STATUS_UNAUTHORIZED, "unauthorized",
@@ -714,39 +650,58 @@ session_handle (const char *token_sha256)
   return (gint64) g_ascii_strtoull (prefix, NULL, 16) + 1;
 }
 
+/* Appends to @out the sessions of the request's user (KouanStoredSession);
+ * FALSE after replying when they cannot be read. */
+static gboolean
+list_sessions (KouanRequest *req,
+               GArray       *out)
+{
+  KouanServer *self = req->server;
+  g_autoptr(GError) error = NULL;
+
+  if (self->storage->personal->sessions_list (self->storage, req->session.user_id, out, &error))
+    return TRUE;
+  g_warning ("Listing sessions: %s", error->message);
+  kouan_server_reply_error (req->msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal",
+                            "The sessions could not be read");
+  return FALSE;
+}
+
 static void
 handle_sessions (KouanRequest *req)
 {
   KouanServer *self = req->server;
-  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
-    "SELECT token_sha256, method, created_at, last_seen,"
-    "       min (last_seen + ?3, created_at + ?4)"
-    " FROM sessions WHERE user_id = ?1 AND expires_at > ?2"
-    "   AND last_seen > ?2 - ?3 AND created_at > ?2 - ?4"
-    " ORDER BY last_seen DESC");
+  g_autoptr(GArray) stored = g_array_new (FALSE, TRUE, sizeof (KouanStoredSession));
   g_autoptr(JsonObject) reply = json_object_new ();
-  JsonArray *sessions = json_array_new ();
+  JsonArray *sessions;
   gint64 now = now_seconds ();
 
-  sqlite3_bind_int64 (stmt, 1, req->session.user_id);
-  sqlite3_bind_int64 (stmt, 2, now);
-  sqlite3_bind_int64 (stmt, 3, self->session_idle);
-  sqlite3_bind_int64 (stmt, 4, self->session_max);
-  while (kouan_server_db_row (self, stmt))
-    {
-      JsonObject *session = json_object_new ();
-      const char *sha = kouan_server_db_column_text (stmt, 0);
+  g_array_set_clear_func (stored, (GDestroyNotify) kouan_stored_session_clear);
+  if (!list_sessions (req, stored))
+    return;
 
-      json_object_set_int_member (session, "id", session_handle (sha));
-      json_object_set_string_member (session, "method", kouan_server_db_column_text (stmt, 1));
-      json_object_set_int_member (session, "created_at", sqlite3_column_int64 (stmt, 2));
-      json_object_set_int_member (session, "last_seen", sqlite3_column_int64 (stmt, 3));
-      json_object_set_int_member (session, "expires_at", sqlite3_column_int64 (stmt, 4));
+  sessions = json_array_new ();
+  for (guint i = 0; i < stored->len; i++)
+    {
+      const KouanStoredSession *s = &g_array_index (stored, KouanStoredSession, i);
+      JsonObject *session;
+
+      /* the live ones: what the session check would still let in */
+      if (s->expires_at <= now || s->last_seen <= now - self->session_idle ||
+          s->created_at <= now - self->session_max)
+        continue;
+      session = json_object_new ();
+      json_object_set_int_member (session, "id", session_handle (s->token_sha256));
+      json_object_set_string_member (session, "method", s->method);
+      json_object_set_int_member (session, "created_at", s->created_at);
+      json_object_set_int_member (session, "last_seen", s->last_seen);
+      json_object_set_int_member (session, "expires_at",
+                                  MIN (s->last_seen + self->session_idle,
+                                       s->created_at + self->session_max));
       json_object_set_boolean_member (session, "current",
-                                      g_strcmp0 (sha, req->session.token_sha256) == 0);
+                                      g_strcmp0 (s->token_sha256, req->session.token_sha256) == 0);
       json_array_add_object_element (sessions, session);
     }
-  sqlite3_reset (stmt);
 
   json_object_set_array_member (reply, "sessions", sessions);
   kouan_server_reply_json (req->msg, SOUP_STATUS_OK, reply);
@@ -756,19 +711,19 @@ static void
 handle_end_session (KouanRequest *req)
 {
   KouanServer *self = req->server;
-  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
-    "SELECT token_sha256 FROM sessions WHERE user_id = ?1");
-  g_autofree char *match = NULL;
+  g_autoptr(GArray) stored = g_array_new (FALSE, TRUE, sizeof (KouanStoredSession));
+  const char *match = NULL;
 
-  sqlite3_bind_int64 (stmt, 1, req->session.user_id);
-  while (match == NULL && kouan_server_db_row (self, stmt))
+  g_array_set_clear_func (stored, (GDestroyNotify) kouan_stored_session_clear);
+  if (!list_sessions (req, stored))
+    return;
+  for (guint i = 0; match == NULL && i < stored->len; i++)
     {
-      const char *sha = kouan_server_db_column_text (stmt, 0);
+      const char *sha = g_array_index (stored, KouanStoredSession, i).token_sha256;
 
       if (session_handle (sha) == req->record_id)
-        match = g_strdup (sha);
+        match = sha;
     }
-  sqlite3_reset (stmt);
 
   if (match == NULL)
     {
@@ -790,7 +745,7 @@ kouan_server_personal_note_card (KouanServer *self,
   g_autofree char *holder = kouan_card_certificate_get_holder_name (certificate, NULL);
   gnutls_x509_crt_t crt = NULL;
   gnutls_datum_t der;
-  sqlite3_stmt *stmt;
+  g_autoptr(GError) error = NULL;
   gint64 not_after = -1;
   gsize size = 0;
 
@@ -806,13 +761,9 @@ kouan_server_personal_note_card (KouanServer *self,
   if (holder == NULL || not_after < 0)
     return;
 
-  stmt = kouan_server_db_stmt (self,
-    "INSERT OR REPLACE INTO card_certificate_details (fingerprint, holder, not_after)"
-    " VALUES (?1, ?2, ?3)");
-  sqlite3_bind_text (stmt, 1, fingerprint, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 2, holder, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 3, not_after);
-  kouan_server_db_step_done (self, stmt, NULL);
+  if (!self->storage->personal->card_details_note (self->storage, fingerprint, holder, not_after,
+                                                  &error))
+    g_warning ("Noting a card's details: %s", error->message);
 }
 
 /* ---- install and demo ----------------------------------------------- */
@@ -851,28 +802,32 @@ kouan_server_personal_demo_seed (KouanServer  *self,
     { "demo-admin", "male",   "138 1762 5031", "wangming@pujiang-trade.com.cn" },
     { "demo-staff", "female", "139 1628 4407", "lina@pujiang-trade.com.cn" },
   };
-  sqlite3_stmt *stmt;
+  KouanStorage *storage = self->storage;
 
   for (guint i = 0; i < G_N_ELEMENTS (people); i++)
     {
-      stmt = kouan_server_db_stmt (self,
-        "INSERT INTO profiles (user_id, gender, phone, email)"
-        " SELECT id, ?2, ?3, ?4 FROM users WHERE account = ?1");
-      sqlite3_bind_text (stmt, 1, people[i].account, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 2, people[i].gender, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 3, people[i].phone, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 4, people[i].email, -1, SQLITE_STATIC);
-      if (!kouan_server_db_step_done (self, stmt, error))
+      g_auto(KouanStoredProfile) profile = { 0 };
+      g_autofree char *hash = NULL;
+      gboolean active;
+      gint64 user_id;
+
+      if (!storage->auth->user_for_login (storage, people[i].account, &user_id, &hash, &active, error) ||
+          !storage->personal->profile_get (storage, user_id, &profile, error))
+        return FALSE;
+      if (profile.user_id == 0)
+        continue;   /* no such demo user */
+      g_free (profile.gender);
+      profile.gender = g_strdup (people[i].gender);
+      g_free (profile.phone);
+      profile.phone = g_strdup (people[i].phone);
+      g_free (profile.email);
+      profile.email = g_strdup (people[i].email);
+      if (!store_profile (self, &profile, error))
         return FALSE;
     }
 
-  stmt = kouan_server_db_stmt (self,
-    "INSERT OR REPLACE INTO card_certificate_details (fingerprint, holder, not_after)"
-    " VALUES (?1, ?2, ?3)");
-  sqlite3_bind_text (stmt, 1, DEMO_CARD_FINGERPRINT, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, "测试持卡人", -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 3, DEMO_CARD_NOT_AFTER);
-  if (!kouan_server_db_step_done (self, stmt, error))
+  if (!storage->personal->card_details_note (storage, DEMO_CARD_FINGERPRINT, "测试持卡人",
+                                             DEMO_CARD_NOT_AFTER, error))
     return FALSE;
 
   return _kouan_server_personal_enterprises_demo_seed (self, error);

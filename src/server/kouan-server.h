@@ -147,6 +147,16 @@ gint64        kouan_server_db_max_seq     (KouanServer  *self,
 gboolean      kouan_server_db_is_member   (KouanServer  *self,
                                            gint64        user_id,
                                            gint64        enterprise_id);
+/* (transfer full): the enterprises @user_id is a member of (gint64, any
+ * status: the feeds their personal records go into) */
+GArray       *kouan_server_db_user_enterprises (KouanServer *self,
+                                                gint64       user_id);
+/* Ends @user_id's membership of @enterprise_id and their grants there,
+ * in one transaction (admin people's tables) */
+gboolean      kouan_server_db_membership_end (KouanServer  *self,
+                                              gint64        user_id,
+                                              gint64        enterprise_id,
+                                              GError      **error);
 /* Forgets the mutation ids applied before @now − KOUAN_MUTATION_RETENTION
  * (Unix seconds); returns how many, or -1 on error (logged). Runs at open
  * and hourly. */
@@ -255,6 +265,11 @@ void          kouan_server_admin_install  (KouanServer       *self);
 /* kouan-server-people.c: the members, roles, departments and audit
  * collections */
 void          kouan_server_people_install (KouanServer       *self);
+/* (transfer full) (nullable): the members record of @user_id in
+ * @enterprise_id, NULL when they are not a member */
+JsonObject   *kouan_server_people_member_json (KouanServer   *self,
+                                               gint64         enterprise_id,
+                                               gint64         user_id);
 gboolean      kouan_server_admin_demo_seed (KouanServer      *self,
                                             GError          **error);
 /* Sends the notices of grants ending within 7 days (once per grant) and
@@ -378,11 +393,36 @@ const char   *kouan_server_card_verify    (KouanServer        *self,
  * and the hourly announcement of cards about to expire */
 void          kouan_server_card_install   (KouanServer        *self);
 void          kouan_server_card_announce_expiring (KouanServer *self);
-/* Binds the certificate with @fingerprint to @user_id (active). */
-gboolean      kouan_server_card_bind      (KouanServer        *self,
+/* (transfer full): @card as the routes and records show it (docs/api.md,
+ * "IC cards of the account") */
+JsonObject   *kouan_server_card_json      (const KouanStoredCard *card,
+                                           gint64              now);
+/* kouan-server-card-admin.c: administrators and their members' cards */
+void          kouan_server_card_admin_install (KouanServer    *self);
+/* (transfer full): @user_id's bound cards, as card JSON (empty on a
+ * database failure, which is logged) */
+JsonArray    *kouan_server_card_member_cards (KouanServer     *self,
+                                              gint64           user_id);
+/* Revokes @member's (a members record) binding of @fingerprint for
+ * @admin_id of @enterprise_id inside the caller's transaction: audited
+ * (card.revoke), a notice to the member, the member's card sessions
+ * ended. *out_revoked FALSE: no such card is bound to the member. */
+gboolean      kouan_server_card_revoke    (KouanServer        *self,
+                                           gint64              enterprise_id,
+                                           gint64              admin_id,
+                                           JsonObject         *member,
                                            const char         *fingerprint,
-                                           gint64              user_id,
+                                           gboolean           *out_revoked,
                                            GError            **error);
+/* The members mutation's "revoke_cards" @list; *out_message (static) set
+ * when it is malformed (nothing done). FALSE on a database failure. */
+gboolean      kouan_server_card_revoke_list (KouanServer      *self,
+                                             gint64            enterprise_id,
+                                             gint64            admin_id,
+                                             JsonObject       *member,
+                                             JsonNode         *list,
+                                             const char      **out_message,
+                                             GError          **error);
 
 /* kouan-server-sync.c: the synced collections. A feature registers each of
  * its collections once (from kouan_server_sync_install or its own install
@@ -510,6 +550,11 @@ void          kouan_server_images_install (KouanServer  *self);
 gboolean      kouan_server_images_exists  (KouanServer  *self,
                                            gint64        enterprise_id,
                                            gint64        image_id);
+/* The enterprise of image @image_id when @user_id may see it (is a member
+ * of that enterprise), else 0 */
+gint64        kouan_server_images_member_enterprise (KouanServer *self,
+                                                     gint64       user_id,
+                                                     gint64       image_id);
 /* Stores @data — a PNG or JPEG the server encoded itself (an upload is
  * decoded and re-encoded first) — and returns its id; the same bytes
  * twice give the same id. 0 with @error on failure. No quota is checked
@@ -548,9 +593,12 @@ JsonObject   *kouan_server_enterprise_rejected  (const char   *mutation_id,
                                                  JsonObject   *record);
 
 /* kouan-server-insurance*.c: 信用保险 (policies, claims, subscriptions,
- * risk articles); the seed adds @scale risk articles to the default ones */
+ * risk articles); the seed fills every enterprise opened for insurance
+ * (KouanStorageInsurance.enterprise_open), subscribes @subscriber_id in
+ * the first, and adds @scale risk articles to the default ones */
 void          kouan_server_insurance_install   (KouanServer  *self);
 gboolean      kouan_server_insurance_demo_seed (KouanServer  *self,
+                                                gint64        subscriber_id,
                                                 guint         scale,
                                                 GError      **error);
 

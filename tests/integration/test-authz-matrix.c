@@ -71,6 +71,9 @@ static const Sample samples[] = {
   { "DELETE", "/api/v1/enterprises/{eid}/staff/{id}", "admin.staff:manage", "member-spare", NULL, NULL, EXPECT_SUCCESS },
   { "POST",   "/api/v1/enterprises/{eid}/staff/{id}/grants", "admin.staff:manage", "member", "{\"role_id\":$ROLE,\"starts_on\":\"2020-01-01\",\"ends_on\":null}", NULL, EXPECT_SUCCESS },
   { "DELETE", "/api/v1/enterprises/{eid}/grants/{id}", "admin.staff:manage", "grant", NULL, NULL, EXPECT_SUCCESS },
+  /* members' IC cards (issue 17): the allowed DELETE names no card, so it is a 400 */
+  { "GET",    "/api/v1/enterprises/{eid}/staff/{id}/cards", "admin.staff:view", "member", NULL, NULL, EXPECT_SUCCESS },
+  { "DELETE", "/api/v1/enterprises/{eid}/staff/{id}/cards", "admin.staff:manage", "member", NULL, NULL, EXPECT_NOT_REFUSED },
   { "GET",    "/api/v1/enterprises/{eid}/join-requests", "admin.staff:view", NULL, NULL, NULL, EXPECT_SUCCESS },
   { "POST",   "/api/v1/enterprises/{eid}/join-requests/{id}/approve", "admin.staff:manage", "join", NULL, NULL, EXPECT_SUCCESS },
   { "POST",   "/api/v1/enterprises/{eid}/join-requests/{id}/reject", "admin.staff:manage", "join-spare", NULL, NULL, EXPECT_SUCCESS },

@@ -694,6 +694,279 @@ test_expiring_card (Fixture       *f,
   g_assert_cmpuint (count_card_warnings (f, token, eid, &staff_cursor), ==, 0);
 }
 
+/* The changes of @collection in @eid's feed for @token, from the start:
+ * the last record of @record_id (NULL when none or a tombstone). */
+static JsonObject *
+feed_record (Fixture    *f,
+             const char *token,
+             gint64      eid,
+             const char *collection,
+             gint64      record_id)
+{
+  JsonObject *found = NULL;
+  gint64 cursor = 0;
+  gboolean more = TRUE;
+
+  while (more)
+    {
+      g_autofree char *path = g_strdup_printf ("/api/v1/enterprises/%" G_GINT64_FORMAT
+                                               "/changes?since=%" G_GINT64_FORMAT "&limit=1000",
+                                               eid, cursor);
+      g_autoptr(JsonObject) page = NULL;
+      JsonArray *changes;
+
+      g_assert_cmpuint (request (f, "GET", path, token, NULL, &page), ==, 200);
+      changes = json_object_get_array_member (page, "changes");
+      for (guint i = 0; i < json_array_get_length (changes); i++)
+        {
+          JsonObject *change = json_array_get_object_element (changes, i);
+
+          if (g_strcmp0 (json_object_get_string_member (change, "collection"), collection) != 0 ||
+              json_object_get_int_member (change, "id") != record_id)
+            continue;
+          g_clear_pointer (&found, json_object_unref);
+          if (json_object_has_member (change, "record") &&
+              !json_node_is_null (json_object_get_member (change, "record")))
+            found = json_object_ref (json_object_get_object_member (change, "record"));
+        }
+      cursor = json_object_get_int_member (page, "cursor");
+      more = json_object_get_boolean_member (page, "more");
+    }
+  return found;
+}
+
+/* How many messages titled @title are in @eid's feed for @token. */
+static guint
+count_messages (Fixture    *f,
+                const char *token,
+                gint64      eid,
+                const char *title)
+{
+  guint count = 0;
+  gint64 cursor = 0;
+  gboolean more = TRUE;
+
+  while (more)
+    {
+      g_autofree char *path = g_strdup_printf ("/api/v1/enterprises/%" G_GINT64_FORMAT
+                                               "/changes?since=%" G_GINT64_FORMAT "&limit=1000",
+                                               eid, cursor);
+      g_autoptr(JsonObject) page = NULL;
+      JsonArray *changes;
+
+      g_assert_cmpuint (request (f, "GET", path, token, NULL, &page), ==, 200);
+      changes = json_object_get_array_member (page, "changes");
+      for (guint i = 0; i < json_array_get_length (changes); i++)
+        {
+          JsonObject *change = json_array_get_object_element (changes, i);
+          JsonObject *record;
+
+          if (g_strcmp0 (json_object_get_string_member (change, "collection"), "messages") != 0 ||
+              !json_object_has_member (change, "record") ||
+              json_node_is_null (json_object_get_member (change, "record")))
+            continue;
+          record = json_object_get_object_member (change, "record");
+          if (g_strcmp0 (json_object_get_string_member (record, "title"), title) == 0)
+            {
+              /* as the client's codec reads it: a notice has no severity */
+              g_assert_cmpstr (json_object_get_string_member (record, "kind"), ==, "notice");
+              g_assert_true (json_node_is_null (json_object_get_member (record, "severity")));
+              count++;
+            }
+        }
+      cursor = json_object_get_int_member (page, "cursor");
+      more = json_object_get_boolean_member (page, "more");
+    }
+  return count;
+}
+
+static gint64
+session_user_id (Fixture    *f,
+                 const char *token)
+{
+  g_autoptr(JsonObject) session = NULL;
+
+  g_assert_cmpuint (request (f, "GET", "/api/v1/session", token, NULL, &session), ==, 200);
+  return json_object_get_int_member (json_object_get_object_member (session, "user"), "id");
+}
+
+#define REVOKE_NOTICE "您的IC卡绑定已被管理员解除"
+
+/* An administrator sees a member's card in the member record and by
+ * route, and revokes it (issue 17): only with admin.staff:manage, only
+ * for members of that enterprise; audited, the member told, their card
+ * sessions ended and their password sessions kept. */
+static void
+test_admin_revoke (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GBytes) der = kouan_test_card_load_certificate ("unbound.pem");
+  g_autofree char *fingerprint = kouan_card_certificate_get_fingerprint (der);
+  g_autofree char *staff = NULL;
+  g_autofree char *admin = NULL;
+  g_autofree char *staff_cards = NULL;
+  g_autofree char *revoke = NULL;
+  g_autofree char *card_token = NULL;
+  g_autoptr(JsonObject) reply = NULL;
+  g_autoptr(JsonObject) record = NULL;
+  g_autoptr(JsonArray) cards = NULL;
+  JsonArray *items;
+  JsonObject *item;
+  gint64 staff_id, admin_id;
+
+  start_demo (f);
+  staff = kouan_test_login (f->server, "demo-staff", "kouan-demo");
+  admin = kouan_test_login (f->server, "demo-admin", "kouan-demo");
+  staff_id = session_user_id (f, staff);
+  admin_id = session_user_id (f, admin);
+  g_assert_cmpuint (bind_fixture (f, staff, "unbound.pem", "unbound-key.pem", &reply), ==, 201);
+  g_clear_pointer (&reply, json_object_unref);
+  {
+    g_autoptr(GBytes) challenge = get_challenge (f);
+
+    g_assert_cmpuint (card_login (f, challenge, "unbound.pem", "unbound-key.pem", &reply), ==, 200);
+    card_token = g_strdup (json_object_get_string_member (reply, "token"));
+    g_clear_pointer (&reply, json_object_unref);
+  }
+
+  /* the administrator's member record of demo-staff carries the card */
+  record = feed_record (f, admin, 1, "members", staff_id);
+  g_assert_nonnull (record);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (record, "cards")), ==, 1);
+  item = json_array_get_object_element (json_object_get_array_member (record, "cards"), 0);
+  g_assert_cmpstr (json_object_get_string_member (item, "fingerprint"), ==, fingerprint);
+  g_assert_cmpstr (json_object_get_string_member (item, "holder"), ==, "无主持卡人");
+  g_assert_cmpint (json_object_get_int_member (item, "not_after"), ==, 2366841600);
+  g_clear_pointer (&record, json_object_unref);
+  /* and so does demo-admin's, in both of demo-admin's enterprises (the demo card) */
+  record = feed_record (f, admin, 2, "members", admin_id);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (record, "cards")), ==, 1);
+  g_clear_pointer (&record, json_object_unref);
+
+  /* by route */
+  staff_cards = g_strdup_printf ("/api/v1/enterprises/1/staff/%" G_GINT64_FORMAT "/cards", staff_id);
+  g_assert_cmpuint (request (f, "GET", staff_cards, admin, NULL, &reply), ==, 200);
+  items = json_object_get_array_member (reply, "items");
+  g_assert_cmpuint (json_array_get_length (items), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (items, 0), "serial"),
+                   !=, NULL);
+  g_clear_pointer (&reply, json_object_unref);
+
+  /* refusals: a member without admin.staff (403), another enterprise's
+   * administrator (demo-staff is not in enterprise 2: 404), a malformed
+   * or unknown fingerprint */
+  revoke = g_strdup_printf ("%s?fingerprint=%s", staff_cards, fingerprint);
+  g_assert_cmpuint (request (f, "DELETE", revoke, staff, NULL, &reply), ==, 403);
+  g_clear_pointer (&reply, json_object_unref);
+  g_assert_cmpuint (request (f, "GET", staff_cards, staff, NULL, &reply), ==, 403);
+  g_clear_pointer (&reply, json_object_unref);
+  {
+    g_autofree char *elsewhere = g_strdup_printf ("/api/v1/enterprises/2/staff/%" G_GINT64_FORMAT
+                                                  "/cards?fingerprint=%s", staff_id, fingerprint);
+    g_autofree char *bad = g_strdup_printf ("%s?fingerprint=ABC", staff_cards);
+    g_autofree char *unknown = g_strdup_printf ("%s?fingerprint=%064d", staff_cards, 0);
+
+    g_assert_cmpuint (request (f, "DELETE", elsewhere, admin, NULL, &reply), ==, 404);
+    g_clear_pointer (&reply, json_object_unref);
+    g_assert_cmpuint (request (f, "DELETE", bad, admin, NULL, &reply), ==, 400);
+    g_assert_cmpstr (error_code (reply), ==, "invalid_query");
+    g_clear_pointer (&reply, json_object_unref);
+    g_assert_cmpuint (request (f, "DELETE", unknown, admin, NULL, &reply), ==, 404);
+    g_clear_pointer (&reply, json_object_unref);
+  }
+  cards = list_cards (f, staff);
+  g_assert_cmpuint (json_array_get_length (cards), ==, 1);
+  g_clear_pointer (&cards, json_array_unref);
+  g_assert_cmpuint (count_messages (f, staff, 1, REVOKE_NOTICE), ==, 0);
+
+  /* the revocation */
+  g_assert_cmpuint (request (f, "DELETE", revoke, admin, NULL, &reply), ==, 204);
+  cards = list_cards (f, staff);
+  g_assert_cmpuint (json_array_get_length (cards), ==, 0);
+  g_clear_pointer (&cards, json_array_unref);
+  g_assert_cmpuint (request (f, "DELETE", revoke, admin, NULL, &reply), ==, 404);
+  g_clear_pointer (&reply, json_object_unref);
+  /* the card session ended, the password session did not */
+  g_assert_cmpuint (request (f, "GET", "/api/v1/session", card_token, NULL, &reply), ==, 401);
+  g_clear_pointer (&reply, json_object_unref);
+  g_assert_cmpuint (request (f, "GET", "/api/v1/session", staff, NULL, &reply), ==, 200);
+  g_clear_pointer (&reply, json_object_unref);
+  /* the card no longer logs in */
+  {
+    g_autoptr(GBytes) challenge = get_challenge (f);
+
+    assert_refused (f, challenge, "unbound.pem", "unbound-key.pem", "certificate_unbound");
+  }
+  /* the member record shows no card */
+  record = feed_record (f, admin, 1, "members", staff_id);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (record, "cards")), ==, 0);
+  g_clear_pointer (&record, json_object_unref);
+  /* the notice is the member's alone */
+  g_assert_cmpuint (count_messages (f, staff, 1, REVOKE_NOTICE), ==, 1);
+  g_assert_cmpuint (count_messages (f, admin, 1, REVOKE_NOTICE), ==, 0);
+  /* audited in enterprise 1, by the administrator */
+  g_assert_cmpuint (request (f, "GET", "/api/v1/enterprises/1/audit?action=card.revoke", admin, NULL,
+                             &reply), ==, 200);
+  items = json_object_get_array_member (reply, "items");
+  g_assert_cmpuint (json_array_get_length (items), ==, 1);
+  item = json_array_get_object_element (items, 0);
+  g_assert_cmpstr (json_object_get_string_member (item, "account"), ==, "demo-admin");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (item, "before"),
+                                                  "fingerprint"), ==, fingerprint);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (item, "before"),
+                                                  "account"), ==, "demo-staff");
+  g_clear_pointer (&reply, json_object_unref);
+
+  /* the same through the members mutation the app sends: bound again,
+   * revoked by "revoke_cards"; a card already gone is skipped */
+  g_assert_cmpuint (bind_fixture (f, staff, "unbound.pem", "unbound-key.pem", &reply), ==, 201);
+  g_clear_pointer (&reply, json_object_unref);
+  {
+    g_autofree char *body = g_strdup_printf (
+      "{\"mutations\": ["
+      "{\"id\": \"revoke-1\", \"collection\": \"members\", \"op\": \"update\", \"record_id\": %"
+      G_GINT64_FORMAT ", \"fields\": {\"revoke_cards\": [\"%s\"]}},"
+      "{\"id\": \"revoke-2\", \"collection\": \"members\", \"op\": \"update\", \"record_id\": %"
+      G_GINT64_FORMAT ", \"fields\": {\"revoke_cards\": [\"%s\"], \"membership\": \"active\"}},"
+      "{\"id\": \"revoke-3\", \"collection\": \"members\", \"op\": \"update\", \"record_id\": %"
+      G_GINT64_FORMAT ", \"fields\": {\"revoke_cards\": [\"%s\"]}}]}",
+      staff_id, fingerprint, staff_id, fingerprint, staff_id, fingerprint);
+    JsonArray *results;
+
+    /* demo-staff may not */
+    g_assert_cmpuint (request (f, "POST", "/api/v1/enterprises/1/mutations", staff, body, &reply), ==, 200);
+    results = json_object_get_array_member (reply, "results");
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (results, 0), "status"),
+                     ==, "rejected");
+    g_clear_pointer (&reply, json_object_unref);
+    cards = list_cards (f, staff);
+    g_assert_cmpuint (json_array_get_length (cards), ==, 1);
+    g_clear_pointer (&cards, json_array_unref);
+
+    g_assert_cmpuint (request (f, "POST", "/api/v1/enterprises/1/mutations", admin, body, &reply), ==, 200);
+    results = json_object_get_array_member (reply, "results");
+    item = json_array_get_object_element (results, 0);
+    g_assert_cmpstr (json_object_get_string_member (item, "status"), ==, "applied");
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+                        json_object_get_object_member (item, "record"), "cards")), ==, 0);
+    /* not with other fields */
+    item = json_array_get_object_element (results, 1);
+    g_assert_cmpstr (json_object_get_string_member (item, "status"), ==, "rejected");
+    g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (item, "error"), "field"),
+                     ==, "revoke_cards");
+    /* already revoked: what was asked for holds */
+    item = json_array_get_object_element (results, 2);
+    g_assert_cmpstr (json_object_get_string_member (item, "status"), ==, "applied");
+    g_clear_pointer (&reply, json_object_unref);
+  }
+  cards = list_cards (f, staff);
+  g_assert_cmpuint (json_array_get_length (cards), ==, 0);
+  g_assert_cmpuint (count_messages (f, staff, 1, REVOKE_NOTICE), ==, 2);
+  g_assert_cmpuint (request (f, "GET", "/api/v1/enterprises/1/audit?action=card.revoke", admin, NULL,
+                             &reply), ==, 200);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (reply, "items")), ==, 2);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -717,6 +990,7 @@ main (int    argc,
   ADD ("bind-unbind", test_bind_unbind);
   ADD ("unbind-by-card", test_unbind_by_card);
   ADD ("expiring-card", test_expiring_card);
+  ADD ("admin-revoke", test_admin_revoke);
 #undef ADD
 
   return g_test_run ();

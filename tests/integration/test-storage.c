@@ -306,6 +306,34 @@ test_card_binding (Fixture *f, gconstpointer data)
   g_assert_true (s->card->account_credentials (s, 99999, &account, &hash, &error));
   g_assert_null (account);
   g_assert_no_error (error);
+
+  /* an administrator's revocation ends the holder's card sessions only,
+   * and only theirs */
+  {
+    g_autoptr(GPtrArray) ended = NULL;
+    g_auto(KouanStoredSession) kept = { 0 };
+
+    g_assert_true (s->auth->session_insert (s, "sha-card-1", bob, "card", 100, 9000, &error));
+    g_assert_true (s->auth->session_insert (s, "sha-card-2", bob, "card", 110, 9000, &error));
+    g_assert_true (s->auth->session_insert (s, "sha-password", bob, "password", 120, 9000, &error));
+    g_assert_true (s->auth->session_insert (s, "sha-alice-card", alice, "card", 130, 9000, &error));
+    ended = s->card->card_sessions_end (s, bob, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (ended);
+    g_assert_cmpuint (ended->len, ==, 2);
+    g_assert_true (g_ptr_array_find_with_equal_func (ended, "sha-card-1", g_str_equal, NULL));
+    g_assert_true (g_ptr_array_find_with_equal_func (ended, "sha-card-2", g_str_equal, NULL));
+    g_assert_true (s->auth->session_lookup (s, "sha-card-1", &kept, &error));
+    g_assert_null (kept.token_sha256);
+    g_assert_true (s->auth->session_lookup (s, "sha-password", &kept, &error));
+    g_assert_cmpstr (kept.token_sha256, ==, "sha-password");
+    kouan_stored_session_clear (&kept);
+    g_assert_true (s->auth->session_lookup (s, "sha-alice-card", &kept, &error));
+    g_assert_cmpint (kept.user_id, ==, alice);
+    g_clear_pointer (&ended, g_ptr_array_unref);
+    ended = s->card->card_sessions_end (s, bob, &error);
+    g_assert_cmpuint (ended->len, ==, 0);
+  }
 }
 
 static void
@@ -612,6 +640,1339 @@ test_messages (Fixture *f, gconstpointer data)
   post.kind = (char *) "rumour";
   g_assert_false (s->messages->message_post (s, 1, &post, NULL, 0, NULL, &error));
   g_assert_error (error, KOUAN_STORAGE_ERROR, KOUAN_STORAGE_ERROR_CONSTRAINT);
+}
+
+/* ---- area 5: the personal center ------------------------------------- */
+
+/* SQLite: @uid is a member of @eid (the triggers write a profile's
+ * changes into the user's enterprises; PostgreSQL is told them) */
+static void
+make_member (Fixture *f, gint64 uid, gint64 eid)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sql = NULL;
+
+  if (f->dir == NULL)
+    return;
+  sql = g_strdup_printf ("INSERT INTO memberships (user_id, enterprise_id) VALUES"
+                         " (%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT ")", uid, eid);
+  g_assert_true (kouan_server_db_exec (&f->server, sql, &error));
+  g_assert_no_error (error);
+}
+
+/* SQLite: image @id of enterprise @eid (its images table says whose it is) */
+static void
+make_avatar_image (Fixture *f, gint64 id, gint64 eid)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sql = NULL;
+
+  if (f->dir == NULL)
+    return;
+  sql = g_strdup_printf ("INSERT INTO images (id, enterprise_id, sha256, mime, width, height, data,"
+                         " created_at) VALUES (%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT ","
+                         " 'sha%" G_GINT64_FORMAT "', 'image/png', 1, 1, x'00', 1)", id, eid, id);
+  g_assert_true (kouan_server_db_exec (&f->server, sql, &error));
+  g_assert_no_error (error);
+}
+
+/* @out has one change of @collection, of record @uid; its JSON as kept
+ * (PostgreSQL), or NULL when the feed materialises it (SQLite). (On
+ * SQLite a new name is also a change of the "members" record, admin
+ * people's.) */
+static JsonObject *
+personal_change (GArray *out, const char *collection, gint64 uid)
+{
+  g_autoptr(GError) error = NULL;
+  const KouanStoredChange *change = NULL;
+  JsonNode *node;
+
+  for (guint i = 0; i < out->len; i++)
+    if (g_str_equal (CHANGE (out, i)->collection, collection))
+      {
+        g_assert_null (change);
+        change = CHANGE (out, i);
+      }
+  g_assert_nonnull (change);
+  g_assert_cmpint (change->record_id, ==, uid);
+  if (!change->kept)
+    return NULL;
+  node = json_from_string (change->record_json, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (node), "id"), ==, uid);
+  return json_object_ref (json_node_get_object (node));
+}
+
+static void
+test_personal (Fixture *f, gconstpointer data)
+{
+  KouanStorage *s = f->storage;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) out = g_array_new (FALSE, TRUE, sizeof (KouanStoredChange));
+  g_autoptr(GArray) sessions = g_array_new (FALSE, TRUE, sizeof (KouanStoredSession));
+  g_autoptr(JsonObject) record = NULL;
+  g_auto(KouanStoredProfile) profile = { 0 };
+  g_auto(KouanStoredCard) card = { 0 };
+  g_autofree char *hash = NULL;
+  KouanStoredPreferences preferences = { 0 };
+  gint64 alice, bob, id = 0, before = 0;
+  gboolean active = FALSE;
+
+  g_array_set_clear_func (out, (GDestroyNotify) kouan_stored_change_clear);
+  g_array_set_clear_func (sessions, (GDestroyNotify) kouan_stored_session_clear);
+  make_enterprise (f, 1);
+  make_enterprise (f, 2);
+  alice = make_user (s, "alice");
+  bob = make_user (s, "bob");
+  make_member (f, alice, 1);
+  make_member (f, alice, 2);
+  make_member (f, bob, 1);
+  make_avatar_image (f, 7, 2);
+
+  /* an unwritten profile */
+  g_assert_true (s->personal->profile_get (s, alice, &profile, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (profile.user_id, ==, alice);
+  g_assert_cmpstr (profile.account, ==, "alice");
+  g_assert_cmpstr (profile.name, ==, "alice");
+  g_assert_cmpstr (profile.gender, ==, "unspecified");
+  g_assert_cmpint (profile.avatar_image, ==, 0);
+  g_assert_cmpint (profile.seal_image, ==, 0);
+  g_assert_cmpstr (profile.phone, ==, "");
+  g_assert_cmpstr (profile.email, ==, "");
+  kouan_stored_profile_clear (&profile);
+  g_assert_true (s->personal->profile_get (s, alice + bob + 100, &profile, &error));
+  g_assert_cmpint (profile.user_id, ==, 0);
+  g_assert_null (profile.name);
+
+  /* written: a change for alice in each of her enterprises, none for bob */
+  g_assert_true (s->feed->changes_newest_all (s, &before, &error));
+  {
+    KouanStoredProfile put = {
+      .user_id = alice, .name = (char *) "王明", .gender = (char *) "male",
+      .avatar_image = 7, .avatar_enterprise = 2, .phone = (char *) "138 1762 5031",
+      .email = (char *) "wangming@example.com",
+    };
+
+    g_assert_true (s->personal->profile_put (s, &put, (gint64[]) { 1, 2 }, 2, &error));
+    g_assert_no_error (error);
+  }
+  g_assert_true (s->personal->profile_get (s, alice, &profile, &error));
+  g_assert_cmpstr (profile.account, ==, "alice");
+  g_assert_cmpstr (profile.name, ==, "王明");
+  g_assert_cmpstr (profile.gender, ==, "male");
+  g_assert_cmpint (profile.avatar_image, ==, 7);
+  g_assert_cmpint (profile.avatar_enterprise, ==, 2);
+  g_assert_cmpint (profile.seal_image, ==, 0);
+  g_assert_cmpint (profile.seal_enterprise, ==, 0);
+  g_assert_cmpstr (profile.phone, ==, "138 1762 5031");
+  g_assert_cmpstr (profile.email, ==, "wangming@example.com");
+  kouan_stored_profile_clear (&profile);
+  for (gint64 eid = 1; eid <= 2; eid++)
+    {
+      page (s, eid, alice, before, 10, NULL, out);
+      record = personal_change (out, "profile", alice);
+      if (record != NULL)
+        {
+          g_assert_cmpstr (json_object_get_string_member (record, "account"), ==, "alice");
+          g_assert_cmpstr (json_object_get_string_member (record, "name"), ==, "王明");
+          g_assert_cmpstr (json_object_get_string_member (record, "gender"), ==, "male");
+          g_assert_cmpint (json_object_get_int_member (record, "avatar_image"), ==, 7);
+          g_assert_cmpint (json_object_get_int_member (record, "avatar_enterprise"), ==, 2);
+          g_assert_true (json_object_get_null_member (record, "seal_image"));
+          g_assert_true (json_object_get_null_member (record, "seal_enterprise"));
+          g_assert_cmpstr (json_object_get_string_member (record, "phone"), ==, "138 1762 5031");
+          g_assert_cmpstr (json_object_get_string_member (record, "email"), ==, "wangming@example.com");
+        }
+      g_clear_pointer (&record, json_object_unref);
+    }
+  page (s, 1, bob, before, 10, NULL, out);
+  for (guint i = 0; i < out->len; i++)
+    g_assert_cmpstr (CHANGE (out, i)->collection, !=, "profile");
+
+  /* preferences: the defaults until written, per enterprise */
+  g_assert_true (s->personal->preferences_get (s, 1, alice, &preferences, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (preferences.user_id, ==, alice);
+  g_assert_cmpint (preferences.enterprise_id, ==, 1);
+  for (guint i = 0; i < KOUAN_STORED_PREFERENCES_N; i++)
+    g_assert_cmpint (preferences.values[i], ==,
+                     !g_str_equal (kouan_stored_preference_names[i], "autofill_consignee"));
+  g_assert_true (s->feed->changes_newest_all (s, &before, &error));
+  preferences.values[1] = FALSE;   /* check_hs_codes */
+  preferences.values[3] = TRUE;    /* autofill_consignee */
+  g_assert_true (s->personal->preferences_put (s, &preferences, &error));
+  g_assert_no_error (error);
+  memset (&preferences, 0, sizeof preferences);
+  g_assert_true (s->personal->preferences_get (s, 1, alice, &preferences, &error));
+  g_assert_true (preferences.values[0]);
+  g_assert_false (preferences.values[1]);
+  g_assert_true (preferences.values[3]);
+  g_assert_true (s->personal->preferences_get (s, 2, alice, &preferences, &error));
+  g_assert_true (preferences.values[1]);
+  g_assert_false (preferences.values[3]);
+  page (s, 1, alice, before, 10, NULL, out);
+  record = personal_change (out, "preferences", alice);
+  if (record != NULL)
+    {
+      g_assert_false (json_object_get_boolean_member (record, "check_hs_codes"));
+      g_assert_true (json_object_get_boolean_member (record, "autofill_consignee"));
+      g_assert_true (json_object_get_boolean_member (record, "confirm_submit"));
+    }
+  g_clear_pointer (&record, json_object_unref);
+  page (s, 2, alice, before, 10, NULL, out);
+  g_assert_cmpuint (out->len, ==, 0);
+  page (s, 1, bob, before, 10, NULL, out);
+  g_assert_cmpuint (out->len, ==, 0);
+
+  /* the password */
+  g_assert_true (s->personal->password_set (s, alice, "new-hash", &error));
+  g_assert_true (s->auth->user_for_login (s, "alice", &id, &hash, &active, &error));
+  g_assert_cmpstr (hash, ==, "new-hash");
+  g_clear_pointer (&hash, g_free);
+  g_assert_true (s->auth->user_for_login (s, "bob", &id, &hash, &active, &error));
+  g_assert_cmpstr (hash, ==, "hash-of-secret");
+  g_assert_no_error (error);
+
+  /* sessions: every one of the user's, the most recently used first */
+  g_assert_true (s->auth->session_insert (s, "a1", alice, "password", 1000, 9000, &error));
+  g_assert_true (s->auth->session_insert (s, "a2", alice, "card", 1001, 1100, &error));
+  g_assert_true (s->auth->session_insert (s, "b1", bob, "password", 1002, 9000, &error));
+  g_assert_true (s->auth->session_touch (s, "a1", 2000, &error));
+  g_assert_true (s->personal->sessions_list (s, alice, sessions, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (sessions->len, ==, 2);
+  g_assert_cmpstr (g_array_index (sessions, KouanStoredSession, 0).token_sha256, ==, "a1");
+  g_assert_cmpint (g_array_index (sessions, KouanStoredSession, 0).last_seen, ==, 2000);
+  g_assert_cmpint (g_array_index (sessions, KouanStoredSession, 0).created_at, ==, 1000);
+  g_assert_cmpstr (g_array_index (sessions, KouanStoredSession, 1).token_sha256, ==, "a2");
+  g_assert_cmpstr (g_array_index (sessions, KouanStoredSession, 1).method, ==, "card");
+  g_assert_cmpint (g_array_index (sessions, KouanStoredSession, 1).expires_at, ==, 1100);
+  g_assert_cmpint (g_array_index (sessions, KouanStoredSession, 1).user_id, ==, alice);
+
+  /* the account's card, and what a login noted of it */
+  g_assert_true (s->personal->account_card (s, alice, &card, &error));
+  g_assert_null (card.fingerprint);
+  g_assert_true (s->card->certificate_bind (s, "fp-old", alice, 100, &error));
+  g_assert_true (s->card->certificate_bind (s, "fp-new", alice, 200, &error));
+  g_assert_true (s->personal->account_card (s, alice, &card, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (card.fingerprint, ==, "fp-new");
+  g_assert_cmpint (card.bound_at, ==, 200);
+  g_assert_null (card.holder);
+  g_assert_cmpint (card.not_after, ==, 0);
+  kouan_stored_card_clear (&card);
+  g_assert_true (s->personal->card_details_note (s, "fp-new", "测试持卡人", 2366841600, &error));
+  g_assert_true (s->personal->card_details_note (s, "fp-new", "测试持卡人", 2366841601, &error));
+  g_assert_no_error (error);
+  g_assert_true (s->personal->account_card (s, alice, &card, &error));
+  g_assert_cmpstr (card.holder, ==, "测试持卡人");
+  g_assert_cmpint (card.not_after, ==, 2366841601);
+  kouan_stored_card_clear (&card);
+  g_assert_true (s->personal->account_card (s, bob, &card, &error));
+  g_assert_null (card.fingerprint);
+
+  /* a gender is checked by the schema on both backends, and a refused
+   * write leaves the profile as it was */
+  {
+    KouanStoredProfile put = {
+      .user_id = alice, .name = (char *) "改名", .gender = (char *) "other",
+      .phone = (char *) "", .email = (char *) "",
+    };
+
+    g_assert_false (s->personal->profile_put (s, &put, (gint64[]) { 1 }, 1, &error));
+    g_assert_error (error, KOUAN_STORAGE_ERROR, KOUAN_STORAGE_ERROR_CONSTRAINT);
+  }
+}
+
+/* The certification record of the one change of @collection in @out, as
+ * kept (PostgreSQL), or NULL (SQLite: the feed materialises it) */
+static void
+assert_certification_change (GArray *out, gint64 eid, const char *status)
+{
+  g_autoptr(JsonObject) record = personal_change (out, "certification", eid);
+
+  if (record != NULL)
+    g_assert_cmpstr (json_object_get_string_member (record, "status"), ==, status);
+}
+
+static void
+test_personal_enterprises (Fixture *f, gconstpointer data)
+{
+  KouanStorage *s = f->storage;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) out = g_array_new (FALSE, TRUE, sizeof (KouanStoredChange));
+  g_autoptr(GArray) found = g_array_new (FALSE, TRUE, sizeof (KouanStoredEnterpriseRef));
+  g_autoptr(GArray) requests = g_array_new (FALSE, TRUE, sizeof (KouanStoredJoinRequest));
+  g_autoptr(GArray) pending = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_auto(KouanStoredEnterpriseRef) enterprise = { 0 };
+  g_auto(KouanStoredJoinRequest) request = { 0 };
+  g_auto(KouanStoredCertification) certification = { 0 };
+  gint64 alice, bob, e1 = 0, e2 = 0, rid = 0, before = 0;
+  gboolean is_pending = TRUE, decided = FALSE;
+  KouanStoredCertification form = {
+    .legal_representative = (char *) "王明", .licence_number = (char *) "91310000MA1K000001",
+    .licence_image = 9, .contact = (char *) "021-5555 0101", .submitted_at = 1700000000,
+  };
+
+  g_array_set_clear_func (out, (GDestroyNotify) kouan_stored_change_clear);
+  g_array_set_clear_func (found, (GDestroyNotify) kouan_stored_enterprise_ref_clear);
+  g_array_set_clear_func (requests, (GDestroyNotify) kouan_stored_join_request_clear);
+  alice = make_user (s, "alice");
+  bob = make_user (s, "bob");
+
+  /* a new enterprise: its certification enters its feed */
+  g_assert_true (s->feed->changes_newest_all (s, &before, &error));
+  g_assert_true (s->personal->enterprise_add (s, "上海浦江贸易有限公司", "91310000MA1K000001", FALSE,
+                                              &e1, &error));
+  g_assert_no_error (error);
+  g_assert_true (s->personal->enterprise_add (s, "深圳前海华诚供应链管理有限公司", "91440300MA1K000002",
+                                              TRUE, &e2, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (e1, >, 0);
+  g_assert_cmpint (e2, >, e1);
+  page (s, e1, alice, before, 10, NULL, out);
+  assert_certification_change (out, e1, "none");
+  page (s, e2, alice, before, 10, NULL, out);
+  assert_certification_change (out, e2, "certified");
+  /* a credit code is an enterprise's alone */
+  g_assert_false (s->personal->enterprise_add (s, "另一家", "91310000MA1K000001", FALSE, NULL, &error));
+  g_assert_error (error, KOUAN_STORAGE_ERROR, KOUAN_STORAGE_ERROR_CONSTRAINT);
+  g_clear_error (&error);
+
+  /* found by credit code, or by a part of the name (by name, wildcards
+   * matching themselves) */
+  g_assert_true (s->personal->enterprises_search (s, "91440300MA1K000002", NULL, 0, found, &error));
+  g_assert_cmpuint (found->len, ==, 1);
+  g_assert_cmpint (g_array_index (found, KouanStoredEnterpriseRef, 0).id, ==, e2);
+  g_assert_cmpstr (g_array_index (found, KouanStoredEnterpriseRef, 0).name, ==, "深圳前海华诚供应链管理有限公司");
+  g_assert_true (g_array_index (found, KouanStoredEnterpriseRef, 0).certified);
+  g_array_set_size (found, 0);
+  g_assert_true (s->personal->enterprises_search (s, NULL, "有限公司", 20, found, &error));
+  g_assert_cmpuint (found->len, ==, 2);
+  g_assert_cmpint (g_array_index (found, KouanStoredEnterpriseRef, 0).id, ==, e1);
+  g_assert_cmpstr (g_array_index (found, KouanStoredEnterpriseRef, 0).credit_code, ==, "91310000MA1K000001");
+  g_assert_false (g_array_index (found, KouanStoredEnterpriseRef, 0).certified);
+  g_array_set_size (found, 0);
+  g_assert_true (s->personal->enterprises_search (s, NULL, "有限公司", 1, found, &error));
+  g_assert_cmpuint (found->len, ==, 1);
+  g_array_set_size (found, 0);
+  g_assert_true (s->personal->enterprises_search (s, NULL, "%司", 20, found, &error));
+  g_assert_cmpuint (found->len, ==, 0);
+  g_assert_no_error (error);
+  g_assert_true (s->personal->enterprise_get (s, e1, &enterprise, &error));
+  g_assert_cmpint (enterprise.id, ==, e1);
+  g_assert_cmpstr (enterprise.name, ==, "上海浦江贸易有限公司");
+  kouan_stored_enterprise_ref_clear (&enterprise);
+  g_assert_true (s->personal->enterprise_get (s, e2 + 100, &enterprise, &error));
+  g_assert_cmpint (enterprise.id, ==, 0);
+
+  /* a join request */
+  g_assert_true (s->personal->join_request_pending (s, alice, e1, &is_pending, &error));
+  g_assert_false (is_pending);
+  g_assert_true (s->personal->join_request_create (s, alice, e1, 1700000100, &rid, &error));
+  g_assert_no_error (error);
+  g_assert_true (s->personal->join_request_pending (s, alice, e1, &is_pending, &error));
+  g_assert_true (is_pending);
+  g_assert_true (s->personal->join_request_pending (s, bob, e1, &is_pending, &error));
+  g_assert_false (is_pending);
+  g_assert_true (s->personal->join_request_get (s, rid, &request, &error));
+  g_assert_cmpint (request.id, ==, rid);
+  g_assert_cmpint (request.user_id, ==, alice);
+  g_assert_cmpstr (request.status, ==, "pending");
+  g_assert_cmpint (request.created_at, ==, 1700000100);
+  g_assert_cmpint (request.decided_at, ==, 0);
+  g_assert_cmpint (request.enterprise.id, ==, e1);
+  g_assert_cmpstr (request.enterprise.credit_code, ==, "91310000MA1K000001");
+  kouan_stored_join_request_clear (&request);
+  g_assert_true (s->personal->join_request_get (s, rid + 100, &request, &error));
+  g_assert_cmpint (request.id, ==, 0);
+  g_assert_true (s->personal->join_request_create (s, alice, e2, 1700000200, &rid, &error));
+  g_assert_true (s->personal->join_requests_list (s, alice, 100, requests, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (requests->len, ==, 2);
+  g_assert_cmpint (g_array_index (requests, KouanStoredJoinRequest, 0).id, ==, rid);
+  g_assert_cmpint (g_array_index (requests, KouanStoredJoinRequest, 0).enterprise.id, ==, e2);
+  g_assert_cmpint (g_array_index (requests, KouanStoredJoinRequest, 1).enterprise.id, ==, e1);
+  g_array_set_size (requests, 0);
+  g_assert_true (s->personal->join_requests_list (s, bob, 100, requests, &error));
+  g_assert_cmpuint (requests->len, ==, 0);
+
+  /* certification: none, submitted, approved once */
+  g_assert_true (s->personal->certification_get (s, e1, &certification, &error));
+  g_assert_cmpint (certification.enterprise_id, ==, e1);
+  g_assert_false (certification.certified);
+  g_assert_null (certification.status);
+  kouan_stored_certification_clear (&certification);
+  g_assert_true (s->personal->certification_get (s, e2 + 100, &certification, &error));
+  g_assert_cmpint (certification.enterprise_id, ==, 0);
+  g_assert_true (s->feed->changes_newest_all (s, &before, &error));
+  form.enterprise_id = e1;
+  form.submitted_by = alice;
+  g_assert_true (s->personal->certification_submit (s, &form, &error));
+  g_assert_no_error (error);
+  g_assert_true (s->personal->certification_get (s, e1, &certification, &error));
+  g_assert_cmpstr (certification.status, ==, "pending");
+  g_assert_cmpstr (certification.legal_representative, ==, "王明");
+  g_assert_cmpstr (certification.licence_number, ==, "91310000MA1K000001");
+  g_assert_cmpint (certification.licence_image, ==, 9);
+  g_assert_cmpstr (certification.contact, ==, "021-5555 0101");
+  g_assert_cmpint (certification.submitted_by, ==, alice);
+  g_assert_cmpint (certification.submitted_at, ==, 1700000000);
+  g_assert_null (certification.reason);
+  g_assert_cmpint (certification.decided_at, ==, 0);
+  kouan_stored_certification_clear (&certification);
+  page (s, e1, bob, before, 10, NULL, out);
+  assert_certification_change (out, e1, "pending");
+  g_assert_true (s->personal->certifications_pending (s, pending, &error));
+  g_assert_cmpuint (pending->len, ==, 1);
+  g_assert_cmpint (g_array_index (pending, gint64, 0), ==, e1);
+
+  g_assert_true (s->feed->changes_newest_all (s, &before, &error));
+  g_assert_true (s->personal->certification_decide (s, e1, TRUE, "ignored", 1700000500,
+                                                    &decided, &error));
+  g_assert_no_error (error);
+  g_assert_true (decided);
+  g_assert_true (s->personal->certification_get (s, e1, &certification, &error));
+  g_assert_true (certification.certified);
+  g_assert_cmpstr (certification.status, ==, "certified");
+  g_assert_null (certification.reason);
+  g_assert_cmpint (certification.decided_at, ==, 1700000500);
+  kouan_stored_certification_clear (&certification);
+  page (s, e1, alice, before, 10, NULL, out);
+  assert_certification_change (out, e1, "certified");
+  {
+    /* the enterprise's own record says so too */
+    g_autoptr(JsonObject) record = personal_change (out, "enterprise", e1);
+
+    if (record != NULL)
+      g_assert_true (json_object_get_boolean_member (record, "certified"));
+  }
+  g_assert_true (s->personal->certification_decide (s, e1, FALSE, "late", 1700000600, &decided, &error));
+  g_assert_false (decided);
+  g_array_set_size (pending, 0);
+  g_assert_true (s->personal->certifications_pending (s, pending, &error));
+  g_assert_cmpuint (pending->len, ==, 0);
+
+  /* rejected with its reason */
+  form.enterprise_id = e2;
+  g_assert_true (s->personal->certification_submit (s, &form, &error));
+  g_assert_true (s->personal->certification_decide (s, e2, FALSE, "号码不一致", 1700000700,
+                                                    &decided, &error));
+  g_assert_no_error (error);
+  g_assert_true (decided);
+  g_assert_true (s->personal->certification_get (s, e2, &certification, &error));
+  g_assert_cmpstr (certification.status, ==, "rejected");
+  g_assert_cmpstr (certification.reason, ==, "号码不一致");
+}
+
+/* ---- area 7: enterprise settings ------------------------------------ */
+
+#define CODE_1 "91310000MA1K7E0001"
+#define CODE_2 "91310000MA1K7E0002"
+
+/* An image for the SQLite schema's foreign keys (PostgreSQL references
+ * images by id without one until images are ported) */
+static void
+make_image (Fixture *f, gint64 enterprise_id, gint64 id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sql = NULL;
+
+  if (f->dir == NULL)
+    return;
+  sql = g_strdup_printf ("INSERT INTO images (id, enterprise_id, sha256, mime, width, height, data,"
+                         " created_at) VALUES (%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT ","
+                         " 'sha-%" G_GINT64_FORMAT "', 'image/png', 1, 1, x'00', 0)",
+                         id, enterprise_id, id);
+  g_assert_true (kouan_server_db_exec (&f->server, sql, &error));
+  g_assert_no_error (error);
+}
+
+/* The change of (@collection, @id) in @out; NULL when there is none */
+static const KouanStoredChange *
+find_change (GArray *out, const char *collection, gint64 id)
+{
+  for (guint i = 0; i < out->len; i++)
+    if (g_str_equal (CHANGE (out, i)->collection, collection) && CHANGE (out, i)->record_id == id)
+      return CHANGE (out, i);
+  return NULL;
+}
+
+static guint
+count_changes (GArray *out, const char *collection)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < out->len; i++)
+    n += g_str_equal (CHANGE (out, i)->collection, collection);
+  return n;
+}
+
+static int
+compare_ids (gconstpointer a, gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* The record kept with @change (PostgreSQL), or NULL when the feed
+ * materialises it (SQLite: the test then reads the row through storage) */
+static JsonObject *
+kept_record (const KouanStoredChange *change)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+
+  g_assert_nonnull (change);
+  if (!change->kept || change->record_json == NULL)
+    return NULL;
+  node = json_from_string (change->record_json, &error);
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (node));
+  return json_object_ref (json_node_get_object (node));
+}
+
+/* ---- area 8: credit insurance ---------------------------------------- */
+
+static gint64
+newest (KouanStorage *s, gint64 eid, gint64 uid)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 seq = -1;
+
+  g_assert_true (s->feed->changes_newest (s, eid, uid, &seq, &error));
+  g_assert_no_error (error);
+  return seq;
+}
+
+/* An enterprise whose feed carries insurance: created (SQLite: its
+ * trigger gives it the global records) and opened (PostgreSQL) */
+static void
+open_enterprise (Fixture *f, gint64 id)
+{
+  g_autoptr(GError) error = NULL;
+
+  make_enterprise (f, id);
+  g_assert_true (f->storage->insurance->enterprise_open (f->storage, id, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_insurance_policies (Fixture *f, gconstpointer data)
+{
+  KouanStorage *s = f->storage;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) out = g_array_new (FALSE, TRUE, sizeof (KouanStoredChange));
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(JsonObject) record = NULL;
+  g_auto(KouanStoredPolicy) p = { 0 };
+  KouanStoredPolicy policy = {
+    .enterprise_id = 1, .number = (char *) "SCH2026010007", .buyer = (char *) "Atlas Import GmbH",
+    .buyer_country = (char *) "德国", .amount = 1200000, .currency = (char *) "USD",
+    .starts_on = (char *) "2026-03-01", .ends_on = (char *) "2027-03-01",
+    .status = (char *) "pending", .comment = (char *) "", .notice_read = TRUE,
+    .updated_at = 1700000000,
+  };
+  gint64 alice, id = 0, second = 0, before, after;
+
+  g_array_set_clear_func (out, (GDestroyNotify) kouan_stored_change_clear);
+  open_enterprise (f, 1);
+  open_enterprise (f, 2);
+  alice = make_user (s, "alice");
+  g_assert_true (s->insurance->enterprises_list (s, ids, &error));
+  g_assert_cmpuint (ids->len, ==, 2);
+  g_assert_cmpint (g_array_index (ids, gint64, 0), ==, 1);
+  g_assert_cmpint (g_array_index (ids, gint64, 1), ==, 2);
+
+  /* inserted: one change for everyone in its enterprise */
+  before = newest (s, 1, alice);
+  g_assert_true (s->insurance->policy_insert (s, &policy, &id, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (id, >, 0);
+  g_assert_true (s->insurance->policy_get (s, 1, id, &p, &error));
+  g_assert_cmpint (p.id, ==, id);
+  g_assert_cmpint (p.enterprise_id, ==, 1);
+  g_assert_cmpstr (p.number, ==, "SCH2026010007");
+  g_assert_cmpstr (p.buyer, ==, "Atlas Import GmbH");
+  g_assert_cmpstr (p.buyer_country, ==, "德国");
+  g_assert_cmpint (p.amount, ==, 1200000);
+  g_assert_cmpstr (p.currency, ==, "USD");
+  g_assert_cmpstr (p.starts_on, ==, "2026-03-01");
+  g_assert_cmpstr (p.ends_on, ==, "2027-03-01");
+  g_assert_cmpstr (p.status, ==, "pending");
+  g_assert_cmpstr (p.comment, ==, "");
+  g_assert_true (p.notice_read);
+  g_assert_cmpint (p.updated_at, ==, 1700000000);
+  kouan_stored_policy_clear (&p);
+  /* another enterprise's id is no policy of this one */
+  g_assert_true (s->insurance->policy_get (s, 2, id, &p, &error));
+  g_assert_cmpint (p.id, ==, 0);
+  g_assert_null (p.number);
+  g_assert_cmpint (newest (s, 2, alice), <, newest (s, 1, alice));
+  page (s, 1, alice, before, 100, NULL, out);
+  g_assert_cmpuint (out->len, ==, 1);
+  record = kept_record (find_change (out, "insurance_policies", id));
+  if (record != NULL)
+    {
+      g_assert_cmpint (json_object_get_int_member (record, "id"), ==, id);
+      g_assert_cmpstr (json_object_get_string_member (record, "number"), ==, "SCH2026010007");
+      g_assert_cmpstr (json_object_get_string_member (record, "buyer_country"), ==, "德国");
+      g_assert_cmpint (json_object_get_int_member (record, "amount"), ==, 1200000);
+      g_assert_cmpstr (json_object_get_string_member (record, "status"), ==, "pending");
+      g_assert_true (json_object_get_boolean_member (record, "notice_read"));
+      g_assert_cmpint (json_object_get_int_member (record, "updated_at"), ==, 1700000000);
+      g_assert_cmpuint (json_object_get_size (record), ==, 12);
+    }
+  g_clear_pointer (&record, json_object_unref);
+
+  g_assert_true (s->insurance->policy_first_pending (s, 1, &p, &error));
+  g_assert_cmpint (p.id, ==, id);
+  kouan_stored_policy_clear (&p);
+  g_assert_true (s->insurance->policy_first_pending (s, 2, &p, &error));
+  g_assert_cmpint (p.id, ==, 0);
+
+  /* confirmed: the change carries the new status, the comment stays */
+  before = newest (s, 1, alice);
+  g_assert_true (s->insurance->policy_update (s, 1, id, "effective", NULL, FALSE, 1700000100, &error));
+  g_assert_no_error (error);
+  g_assert_true (s->insurance->policy_get (s, 1, id, &p, &error));
+  g_assert_cmpstr (p.status, ==, "effective");
+  g_assert_cmpstr (p.comment, ==, "");
+  g_assert_false (p.notice_read);
+  g_assert_cmpint (p.updated_at, ==, 1700000100);
+  kouan_stored_policy_clear (&p);
+  page (s, 1, alice, before, 100, NULL, out);
+  g_assert_cmpuint (out->len, ==, 1);
+  record = kept_record (find_change (out, "insurance_policies", id));
+  if (record != NULL)
+    {
+      g_assert_cmpstr (json_object_get_string_member (record, "status"), ==, "effective");
+      g_assert_false (json_object_get_boolean_member (record, "notice_read"));
+      g_assert_cmpint (json_object_get_int_member (record, "updated_at"), ==, 1700000100);
+    }
+  g_clear_pointer (&record, json_object_unref);
+
+  /* the same again, or through another enterprise: no change */
+  before = newest (s, 1, alice);
+  g_assert_true (s->insurance->policy_update (s, 1, id, "effective", NULL, FALSE, 1700000200, &error));
+  g_assert_true (s->insurance->policy_update (s, 2, id, "returned", "不是你的", TRUE, 1700000200, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (newest (s, 1, alice), ==, before);
+  g_assert_true (s->insurance->policy_get (s, 1, id, &p, &error));
+  g_assert_cmpstr (p.status, ==, "effective");
+  g_assert_cmpint (p.updated_at, ==, 1700000100);
+  kouan_stored_policy_clear (&p);
+
+  /* returned with a comment */
+  policy.number = (char *) "SCH2026010008";
+  g_assert_true (s->insurance->policy_insert (s, &policy, &second, &error));
+  g_assert_true (s->insurance->policy_update (s, 1, second, "returned", "买家名称与合同不一致", TRUE,
+                                              1700000300, &error));
+  g_assert_no_error (error);
+  g_assert_true (s->insurance->policy_get (s, 1, second, &p, &error));
+  g_assert_cmpstr (p.status, ==, "returned");
+  g_assert_cmpstr (p.comment, ==, "买家名称与合同不一致");
+  kouan_stored_policy_clear (&p);
+  g_assert_true (s->insurance->policy_first_pending (s, 1, &p, &error));
+  g_assert_cmpint (p.id, ==, 0);
+
+  /* a status is checked by the schema on both backends */
+  after = newest (s, 1, alice);
+  g_assert_false (s->insurance->policy_update (s, 1, second, "lost", NULL, TRUE, 1700000400, &error));
+  g_assert_error (error, KOUAN_STORAGE_ERROR, KOUAN_STORAGE_ERROR_CONSTRAINT);
+  g_assert_cmpint (newest (s, 1, alice), ==, after);
+}
+
+static void
+test_insurance_claims (Fixture *f, gconstpointer data)
+{
+  KouanStorage *s = f->storage;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) out = g_array_new (FALSE, TRUE, sizeof (KouanStoredChange));
+  g_autoptr(GArray) history = g_array_new (FALSE, FALSE, sizeof (KouanStoredClaimEvent));
+  g_autoptr(JsonObject) record = NULL;
+  g_auto(KouanStoredClaim) c = { 0 };
+  KouanStoredPolicy policy = {
+    .enterprise_id = 1, .number = (char *) "SCH1", .buyer = (char *) "Atlas",
+    .buyer_country = (char *) "德国", .amount = 1, .currency = (char *) "EUR",
+    .starts_on = (char *) "2026-01-01", .ends_on = (char *) "2027-01-01",
+    .status = (char *) "effective", .notice_read = TRUE, .updated_at = 1,
+  };
+  KouanStoredClaimEvent events[] = {
+    { (char *) "submitted", (char *) "索赔申请已提交。", 1700000000 },
+    { (char *) "reviewing", (char *) "请补充提供买家拖欠的往来函电。", 1700600000 },
+  };
+  KouanStoredClaim claim = {
+    .enterprise_id = 1, .number = (char *) "SBC2026100001", .buyer = (char *) "Atlas",
+    .amount = 310000, .currency = (char *) "USD", .loss_on = (char *) "2026-05-02",
+    .submitted_on = (char *) "2026-07-01", .status = (char *) "reviewing",
+    .notice_read = FALSE, .updated_at = 1700700000,
+  };
+  gint64 alice, policy_id = 0, id = 0, bare = 0, before;
+  JsonArray *steps;
+
+  g_array_set_clear_func (out, (GDestroyNotify) kouan_stored_change_clear);
+  open_enterprise (f, 1);
+  open_enterprise (f, 2);
+  alice = make_user (s, "alice");
+  g_assert_true (s->insurance->policy_insert (s, &policy, &policy_id, &error));
+  g_assert_no_error (error);
+
+  /* with its history: one change of one record */
+  g_array_append_vals (history, events, G_N_ELEMENTS (events));
+  claim.policy_id = policy_id;
+  claim.history = history;
+  before = newest (s, 1, alice);
+  g_assert_true (s->insurance->claim_insert (s, &claim, &id, &error));
+  g_assert_no_error (error);
+  g_assert_true (s->insurance->claim_get (s, 1, id, &c, &error));
+  g_assert_cmpint (c.id, ==, id);
+  g_assert_cmpint (c.policy_id, ==, policy_id);
+  g_assert_cmpstr (c.policy_number, ==, "SCH1");
+  g_assert_cmpstr (c.number, ==, "SBC2026100001");
+  g_assert_cmpint (c.amount, ==, 310000);
+  g_assert_cmpstr (c.loss_on, ==, "2026-05-02");
+  g_assert_cmpstr (c.submitted_on, ==, "2026-07-01");
+  g_assert_cmpstr (c.status, ==, "reviewing");
+  g_assert_false (c.notice_read);
+  g_assert_cmpint (c.updated_at, ==, 1700700000);
+  g_assert_nonnull (c.history);
+  g_assert_cmpuint (c.history->len, ==, 2);
+  g_assert_cmpstr (g_array_index (c.history, KouanStoredClaimEvent, 0).status, ==, "submitted");
+  g_assert_cmpstr (g_array_index (c.history, KouanStoredClaimEvent, 1).comment, ==,
+                   "请补充提供买家拖欠的往来函电。");
+  g_assert_cmpint (g_array_index (c.history, KouanStoredClaimEvent, 1).at, ==, 1700600000);
+  kouan_stored_claim_clear (&c);
+  g_assert_true (s->insurance->claim_get (s, 2, id, &c, &error));
+  g_assert_cmpint (c.id, ==, 0);
+  g_assert_null (c.history);
+  page (s, 1, alice, before, 100, NULL, out);
+  g_assert_cmpuint (out->len, ==, 1);
+  record = kept_record (find_change (out, "insurance_claims", id));
+  if (record != NULL)
+    {
+      g_assert_cmpstr (json_object_get_string_member (record, "policy_number"), ==, "SCH1");
+      g_assert_cmpint (json_object_get_int_member (record, "policy_id"), ==, policy_id);
+      g_assert_false (json_object_get_boolean_member (record, "notice_read"));
+      steps = json_object_get_array_member (record, "history");
+      g_assert_cmpuint (json_array_get_length (steps), ==, 2);
+      g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (steps, 0),
+                                                      "status"), ==, "submitted");
+      g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (steps, 1),
+                                                   "at"), ==, 1700600000);
+      g_assert_cmpuint (json_object_get_size (record), ==, 13);
+    }
+  g_clear_pointer (&record, json_object_unref);
+
+  /* its news read: a change; read again: none */
+  before = newest (s, 1, alice);
+  g_assert_true (s->insurance->claim_notice_read_set (s, 1, id, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_true (s->insurance->claim_get (s, 1, id, &c, &error));
+  g_assert_true (c.notice_read);
+  g_assert_cmpuint (c.history->len, ==, 2);
+  kouan_stored_claim_clear (&c);
+  page (s, 1, alice, before, 100, NULL, out);
+  g_assert_cmpuint (out->len, ==, 1);
+  record = kept_record (find_change (out, "insurance_claims", id));
+  if (record != NULL)
+    {
+      g_assert_true (json_object_get_boolean_member (record, "notice_read"));
+      g_assert_cmpuint (json_array_get_length (json_object_get_array_member (record, "history")), ==, 2);
+    }
+  g_clear_pointer (&record, json_object_unref);
+  before = newest (s, 1, alice);
+  g_assert_true (s->insurance->claim_notice_read_set (s, 1, id, TRUE, &error));
+  g_assert_true (s->insurance->claim_notice_read_set (s, 2, id, FALSE, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (newest (s, 1, alice), ==, before);
+
+  /* without history: an empty one */
+  claim.history = NULL;
+  claim.number = (char *) "SBC2026100002";
+  g_assert_true (s->insurance->claim_insert (s, &claim, &bare, &error));
+  g_assert_no_error (error);
+  g_assert_true (s->insurance->claim_get (s, 1, bare, &c, &error));
+  g_assert_cmpint (c.id, ==, bare);
+  g_assert_nonnull (c.history);
+  g_assert_cmpuint (c.history->len, ==, 0);
+  kouan_stored_claim_clear (&c);
+  page (s, 1, alice, before, 100, NULL, out);
+  record = kept_record (find_change (out, "insurance_claims", bare));
+  if (record != NULL)
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (record, "history")), ==, 0);
+}
+
+static void
+test_insurance_subscriptions (Fixture *f, gconstpointer data)
+{
+  KouanStorage *s = f->storage;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) out = g_array_new (FALSE, TRUE, sizeof (KouanStoredChange));
+  g_autoptr(JsonObject) record = NULL;
+  g_auto(KouanStoredInsuranceCategory) c = { 0 };
+  gint64 alice, bob, before, bob_before;
+
+  g_array_set_clear_func (out, (GDestroyNotify) kouan_stored_change_clear);
+  open_enterprise (f, 1);
+  open_enterprise (f, 2);
+  alice = make_user (s, "alice");
+  bob = make_user (s, "bob");
+
+  /* the five categories are in every opened enterprise's feed */
+  page (s, 1, alice, 0, 100, NULL, out);
+  g_assert_cmpuint (count_changes (out, "insurance_categories"), ==, 5);
+  record = kept_record (find_change (out, "insurance_categories", 2));
+  if (record != NULL)
+    {
+      g_assert_cmpstr (json_object_get_string_member (record, "name"), ==, "国别风险");
+      g_assert_cmpint (json_object_get_int_member (record, "position"), ==, 2);
+      g_assert_false (json_object_get_boolean_member (record, "subscribed"));
+    }
+  g_clear_pointer (&record, json_object_unref);
+  g_assert_true (s->insurance->category_get (s, 1, 2, alice, &c, &error));
+  g_assert_cmpint (c.id, ==, 2);
+  g_assert_cmpstr (c.name, ==, "国别风险");
+  g_assert_cmpint (c.position, ==, 2);
+  g_assert_false (c.subscribed);
+  kouan_stored_insurance_category_clear (&c);
+  g_assert_true (s->insurance->category_get (s, 1, 99, alice, &c, &error));
+  g_assert_cmpint (c.id, ==, 0);
+
+  /* alice subscribes in enterprise 1: a change for her alone */
+  before = newest (s, 1, alice);
+  bob_before = newest (s, 1, bob);
+  g_assert_true (s->insurance->subscription_set (s, 1, alice, 2, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_true (s->insurance->category_get (s, 1, 2, alice, &c, &error));
+  g_assert_true (c.subscribed);
+  kouan_stored_insurance_category_clear (&c);
+  g_assert_true (s->insurance->category_get (s, 1, 2, bob, &c, &error));
+  g_assert_false (c.subscribed);
+  kouan_stored_insurance_category_clear (&c);
+  g_assert_true (s->insurance->category_get (s, 2, 2, alice, &c, &error));
+  g_assert_false (c.subscribed);
+  kouan_stored_insurance_category_clear (&c);
+  page (s, 1, alice, before, 100, NULL, out);
+  g_assert_cmpuint (out->len, ==, 1);
+  record = kept_record (find_change (out, "insurance_categories", 2));
+  if (record != NULL)
+    g_assert_true (json_object_get_boolean_member (record, "subscribed"));
+  g_clear_pointer (&record, json_object_unref);
+  page (s, 1, bob, bob_before, 100, NULL, out);
+  g_assert_cmpuint (out->len, ==, 0);
+  /* from the start, alice's feed sends the category once, subscribed */
+  page (s, 1, alice, 0, 100, NULL, out);
+  g_assert_cmpuint (count_changes (out, "insurance_categories"), ==, 5);
+  record = kept_record (find_change (out, "insurance_categories", 2));
+  if (record != NULL)
+    g_assert_true (json_object_get_boolean_member (record, "subscribed"));
+  g_clear_pointer (&record, json_object_unref);
+
+  /* again: no change; unsubscribed: a change */
+  before = newest (s, 1, alice);
+  g_assert_true (s->insurance->subscription_set (s, 1, alice, 2, TRUE, &error));
+  g_assert_cmpint (newest (s, 1, alice), ==, before);
+  g_assert_true (s->insurance->subscription_set (s, 1, alice, 2, FALSE, &error));
+  g_assert_no_error (error);
+  page (s, 1, alice, before, 100, NULL, out);
+  g_assert_cmpuint (out->len, ==, 1);
+  record = kept_record (find_change (out, "insurance_categories", 2));
+  if (record != NULL)
+    g_assert_false (json_object_get_boolean_member (record, "subscribed"));
+  g_assert_true (s->insurance->category_get (s, 1, 2, alice, &c, &error));
+  g_assert_false (c.subscribed);
+}
+
+static void
+test_insurance_articles (Fixture *f, gconstpointer data)
+{
+  KouanStorage *s = f->storage;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) out = g_array_new (FALSE, TRUE, sizeof (KouanStoredChange));
+  g_autoptr(JsonObject) record = NULL;
+  g_autoptr(GString) body = g_string_new (NULL);
+  g_auto(KouanStoredRiskArticle) a = { 0 };
+  g_auto(KouanStoredMessage) m = { 0 };
+  g_autofree char *expected = NULL;
+  KouanStoredRiskArticle article = {
+    .title = (char *) "美国国家风险展望", .source = (char *) "中国出口信用保险公司",
+    .published_at = 1700000500, .country = (char *) "美国", .industry = (char *) "电子信息",
+    .category_id = 2,
+  };
+  const KouanStoredChange *notice;
+  gint64 alice, bob, id = 0, quiet = 0, before1, before2, before_all;
+
+  g_array_set_clear_func (out, (GDestroyNotify) kouan_stored_change_clear);
+  open_enterprise (f, 1);
+  open_enterprise (f, 2);
+  alice = make_user (s, "alice");
+  bob = make_user (s, "bob");
+  g_assert_true (s->insurance->subscription_set (s, 1, alice, 2, TRUE, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < 31; i++)
+    g_string_append (body, "风险提示正文第");   /* 7 characters: 217 in all */
+  g_string_append (body, "\n第二段有“引号”和\\反斜杠。");
+  while (g_utf8_strlen (body->str, -1) < 320)
+    g_string_append (body, "末");
+  article.body = body->str;
+
+  /* an article: one change in each opened enterprise, and a notice
+   * where somebody subscribed to its category */
+  before1 = newest (s, 1, bob);
+  before2 = newest (s, 2, bob);
+  g_assert_true (s->feed->changes_newest_all (s, &before_all, &error));
+  g_assert_true (s->insurance->article_insert (s, &article, &id, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (id, >, 0);
+  g_assert_true (s->insurance->article_get (s, id, &a, &error));
+  g_assert_cmpint (a.id, ==, id);
+  g_assert_cmpstr (a.title, ==, article.title);
+  g_assert_cmpstr (a.source, ==, article.source);
+  g_assert_cmpint (a.published_at, ==, 1700000500);
+  g_assert_cmpstr (a.country, ==, "美国");
+  g_assert_cmpstr (a.industry, ==, "电子信息");
+  g_assert_cmpint (a.category_id, ==, 2);
+  g_assert_cmpstr (a.body, ==, body->str);
+  kouan_stored_risk_article_clear (&a);
+  g_assert_true (s->insurance->article_get (s, id + 1000, &a, &error));
+  g_assert_cmpint (a.id, ==, 0);
+
+  page (s, 1, bob, before1, 100, NULL, out);
+  g_assert_cmpuint (out->len, ==, 2);
+  record = kept_record (find_change (out, "risk_articles", id));
+  if (record != NULL)
+    {
+      g_assert_cmpstr (json_object_get_string_member (record, "title"), ==, article.title);
+      g_assert_cmpstr (json_object_get_string_member (record, "body"), ==, body->str);
+      g_assert_cmpint (json_object_get_int_member (record, "category_id"), ==, 2);
+      g_assert_cmpint (json_object_get_int_member (record, "published_at"), ==, 1700000500);
+      g_assert_cmpuint (json_object_get_size (record), ==, 8);
+    }
+  g_clear_pointer (&record, json_object_unref);
+  g_assert_cmpuint (count_changes (out, "messages"), ==, 1);
+  notice = CHANGE (out, g_str_equal (CHANGE (out, 0)->collection, "messages") ? 0 : 1);
+  g_assert_true (s->messages->message_get (s, 1, notice->record_id, bob, &m, &error));
+  g_assert_cmpstr (m.kind, ==, "notice");
+  g_assert_cmpstr (m.category, ==, "信息订阅");
+  g_assert_cmpstr (m.title, ==, "【国别风险】美国国家风险展望");
+  expected = g_strdup_printf ("美国 · 电子信息 · 中国出口信用保险公司\n\n%.*s",
+                              (int) (g_utf8_offset_to_pointer (body->str, 300) - body->str),
+                              body->str);
+  g_assert_cmpstr (m.body, ==, expected);
+  g_assert_cmpint (m.created_at, ==, 1700000500);
+  kouan_stored_message_clear (&m);
+  /* enterprise 2: the article, no notice */
+  page (s, 2, bob, before2, 100, NULL, out);
+  g_assert_cmpuint (out->len, ==, 1);
+  g_assert_nonnull (find_change (out, "risk_articles", id));
+
+  /* a category nobody follows: no notice */
+  article.category_id = 3;
+  before1 = newest (s, 1, bob);
+  g_assert_true (s->insurance->article_insert (s, &article, &quiet, &error));
+  g_assert_no_error (error);
+  page (s, 1, bob, before1, 100, NULL, out);
+  g_assert_cmpuint (out->len, ==, 1);
+  g_assert_nonnull (find_change (out, "risk_articles", quiet));
+
+  /* an enterprise opened later gets the categories and every article,
+   * once */
+  open_enterprise (f, 3);
+  page (s, 3, alice, 0, 100, NULL, out);
+  g_assert_cmpuint (count_changes (out, "insurance_categories"), ==, 5);
+  g_assert_cmpuint (count_changes (out, "risk_articles"), ==, 2);
+  record = kept_record (find_change (out, "risk_articles", quiet));
+  if (record != NULL)
+    g_assert_cmpint (json_object_get_int_member (record, "category_id"), ==, 3);
+  before1 = newest (s, 3, alice);
+  g_assert_true (s->insurance->enterprise_open (s, 3, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (newest (s, 3, alice), ==, before1);
+
+  /* a category must exist */
+  article.category_id = 42;
+  g_assert_false (s->insurance->article_insert (s, &article, NULL, &error));
+  g_assert_error (error, KOUAN_STORAGE_ERROR, KOUAN_STORAGE_ERROR_CONSTRAINT);
+}
+
+/* The insurance demo seeds either backend through storage, in the seed's
+ * one transaction */
+static void
+test_insurance_demo (Fixture *f, gconstpointer data)
+{
+  KouanStorage *s = f->storage;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) out = g_array_new (FALSE, TRUE, sizeof (KouanStoredChange));
+  g_autoptr(GArray) articles = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_auto(KouanStoredInsuranceCategory) c = { 0 };
+  KouanServer server = { 0 };
+  gint64 admin;
+  guint notices = 0;
+
+  g_array_set_clear_func (out, (GDestroyNotify) kouan_stored_change_clear);
+  open_enterprise (f, 1);
+  open_enterprise (f, 2);
+  admin = make_user (s, "demo-admin");
+  server.storage = s;
+  g_assert_true (kouan_storage_begin (s, &error));
+  g_assert_true (kouan_server_insurance_demo_seed (&server, admin, 4, &error));
+  g_assert_no_error (error);
+  g_assert_true (kouan_storage_commit (s, &error));
+  g_assert_no_error (error);
+
+  /* 36 policies, 16 claims, the categories and 606 + 4 articles */
+  page (s, 1, admin, 0, 10000, NULL, out);
+  g_assert_cmpuint (count_changes (out, "insurance_policies"), ==, 36);
+  g_assert_cmpuint (count_changes (out, "insurance_claims"), ==, 16);
+  g_assert_cmpuint (count_changes (out, "insurance_categories"), ==, 5);
+  g_assert_cmpuint (count_changes (out, "risk_articles"), ==, 610);
+  for (guint i = 0; i < out->len; i++)
+    if (g_str_equal (CHANGE (out, i)->collection, "risk_articles"))
+      g_array_append_val (articles, CHANGE (out, i)->record_id);
+  g_array_sort (articles, (GCompareFunc) compare_ids);
+  /* the subscriber follows 国别风险 and 政策法规 in the first enterprise:
+   * each of the last six articles in those categories is a notice there */
+  for (guint i = articles->len - 6; i < articles->len; i++)
+    {
+      g_auto(KouanStoredRiskArticle) a = { 0 };
+
+      g_assert_true (s->insurance->article_get (s, g_array_index (articles, gint64, i), &a, &error));
+      g_assert_cmpint (a.id, >, 0);
+      notices += a.category_id == 2 || a.category_id == 5;
+    }
+  g_assert_cmpuint (count_changes (out, "messages"), ==, notices);
+  g_assert_true (s->insurance->category_get (s, 1, 5, admin, &c, &error));
+  g_assert_true (c.subscribed);
+  kouan_stored_insurance_category_clear (&c);
+  g_assert_true (s->insurance->category_get (s, 2, 5, admin, &c, &error));
+  g_assert_false (c.subscribed);
+
+  page (s, 2, admin, 0, 10000, NULL, out);
+  g_assert_cmpuint (count_changes (out, "insurance_policies"), ==, 36);
+  g_assert_cmpuint (count_changes (out, "risk_articles"), ==, 610);
+  g_assert_cmpuint (count_changes (out, "messages"), ==, 0);
+}
+
+static void
+test_enterprise_settings (Fixture *f, gconstpointer data)
+{
+  KouanStorage *s = f->storage;
+  const KouanStorageEnterprise *e = s->enterprise;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) out = g_array_new (FALSE, TRUE, sizeof (KouanStoredChange));
+  g_auto(KouanStoredEnterpriseSettings) settings = { 0 };
+  g_auto(KouanStoredBusinessSettings) business = { 0 };
+  g_autoptr(JsonObject) record = NULL;
+  gint64 alice, before = 0, after = 0;
+  gboolean taken = TRUE;
+
+  g_array_set_clear_func (out, (GDestroyNotify) kouan_stored_change_clear);
+  g_assert_nonnull (e);
+  alice = make_user (s, "alice");
+
+  /* opened: both settings records are in the feed, empty */
+  g_assert_true (s->feed->changes_newest_all (s, &before, &error));
+  g_assert_true (e->enterprise_open (s, 1, "浦江国际", CODE_1, &error));
+  g_assert_no_error (error);
+  g_assert_true (e->enterprise_open (s, 2, "外高桥物流", CODE_2, &error));
+  g_assert_no_error (error);
+  page (s, 1, alice, before, 100, NULL, out);
+  record = kept_record (find_change (out, "enterprise_settings", 1));
+  if (record != NULL)
+    {
+      g_assert_cmpint (json_object_get_int_member (record, "id"), ==, 1);
+      g_assert_cmpstr (json_object_get_string_member (record, "name"), ==, "浦江国际");
+      g_assert_cmpstr (json_object_get_string_member (record, "credit_code"), ==, CODE_1);
+      g_assert_cmpstr (json_object_get_string_member (record, "bank_account"), ==, "");
+      g_assert_true (json_object_get_null_member (record, "logo_image"));
+    }
+  g_clear_pointer (&record, json_object_unref);
+  record = kept_record (find_change (out, "business_settings", 1));
+  if (record != NULL)
+    {
+      g_assert_false (json_object_get_boolean_member (record, "aircraft_auto"));
+      g_assert_true (json_object_get_null_member (record, "aircraft_time"));
+    }
+  g_clear_pointer (&record, json_object_unref);
+  g_assert_null (find_change (out, "enterprise_settings", 2));   /* another enterprise's feed */
+  /* opened again: nothing changes */
+  g_assert_true (s->feed->changes_newest_all (s, &before, &error));
+  g_assert_true (e->enterprise_open (s, 1, "浦江国际", CODE_1, &error));
+  g_assert_true (s->feed->changes_newest_all (s, &after, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (after, ==, before);
+
+  g_assert_true (e->settings_get (s, 1, &settings, &error));
+  g_assert_cmpint (settings.enterprise_id, ==, 1);
+  g_assert_cmpstr (settings.name, ==, "浦江国际");
+  g_assert_cmpstr (settings.credit_code, ==, CODE_1);
+  for (guint i = 0; i < KOUAN_STORED_PROFILE_N; i++)
+    g_assert_cmpstr (settings.profile[i], ==, "");
+  g_assert_cmpint (settings.logo_image, ==, 0);
+  g_assert_cmpint (settings.seal_image, ==, 0);
+  kouan_stored_enterprise_settings_clear (&settings);
+  g_assert_true (e->settings_get (s, 99, &settings, &error));
+  g_assert_cmpint (settings.enterprise_id, ==, 0);
+  g_assert_null (settings.name);
+
+  g_assert_true (e->credit_code_taken (s, 1, CODE_2, &taken, &error));
+  g_assert_true (taken);
+  g_assert_true (e->credit_code_taken (s, 2, CODE_2, &taken, &error));
+  g_assert_false (taken);
+  g_assert_no_error (error);
+
+  /* written: the settings record and (the name moved) the enterprise's */
+  make_image (f, 1, 7);
+  g_assert_true (e->settings_get (s, 1, &settings, &error));
+  g_free (settings.name);
+  settings.name = g_strdup ("浦江国际物流");
+  for (guint i = 0; i < KOUAN_STORED_PROFILE_N; i++)
+    {
+      g_free (settings.profile[i]);
+      settings.profile[i] = g_strdup_printf ("值 %u \"引号\"", i);
+    }
+  settings.logo_image = 7;
+  g_assert_true (s->feed->changes_newest_all (s, &before, &error));
+  g_assert_true (e->settings_put (s, &settings, &error));
+  g_assert_no_error (error);
+  kouan_stored_enterprise_settings_clear (&settings);
+  g_assert_true (e->settings_get (s, 1, &settings, &error));
+  g_assert_cmpstr (settings.name, ==, "浦江国际物流");
+  g_assert_cmpstr (settings.credit_code, ==, CODE_1);
+  g_assert_cmpstr (settings.profile[3], ==, "值 3 \"引号\"");
+  g_assert_cmpint (settings.logo_image, ==, 7);
+  g_assert_cmpint (settings.seal_image, ==, 0);
+  page (s, 1, alice, before, 100, NULL, out);
+  g_assert_nonnull (find_change (out, "enterprise", 1));
+  record = kept_record (find_change (out, "enterprise_settings", 1));
+  if (record != NULL)
+    {
+      g_assert_cmpstr (json_object_get_string_member (record, "name"), ==, "浦江国际物流");
+      g_assert_cmpstr (json_object_get_string_member (record, "customs_code"), ==, "值 3 \"引号\"");
+      g_assert_cmpint (json_object_get_int_member (record, "logo_image"), ==, 7);
+      g_assert_true (json_object_get_null_member (record, "seal_image"));
+    }
+  g_clear_pointer (&record, json_object_unref);
+
+  /* the same name again: the enterprise's record does not move */
+  g_assert_true (s->feed->changes_newest_all (s, &before, &error));
+  g_assert_true (e->settings_put (s, &settings, &error));
+  page (s, 1, alice, before, 100, NULL, out);
+  g_assert_null (find_change (out, "enterprise", 1));
+  g_assert_nonnull (find_change (out, "enterprise_settings", 1));
+
+  /* another enterprise's credit code is refused by the schema */
+  g_free (settings.credit_code);
+  settings.credit_code = g_strdup (CODE_2);
+  g_assert_false (e->settings_put (s, &settings, &error));
+  g_assert_error (error, KOUAN_STORAGE_ERROR, KOUAN_STORAGE_ERROR_CONSTRAINT);
+  g_clear_error (&error);
+  kouan_stored_enterprise_settings_clear (&settings);
+  g_assert_true (e->settings_get (s, 1, &settings, &error));
+  g_assert_cmpstr (settings.credit_code, ==, CODE_1);
+
+  /* business switches */
+  g_assert_true (e->business_get (s, 2, &business, &error));
+  g_assert_cmpint (business.enterprise_id, ==, 2);
+  for (guint i = 0; i < KOUAN_STORED_SWITCHES_N; i++)
+    g_assert_false (business.switches[i]);
+  g_assert_null (business.aircraft_time);
+  business.switches[0] = TRUE;   /* aircraft_auto */
+  business.switches[3] = TRUE;   /* e_payment */
+  business.aircraft_time = g_strdup ("08:30");
+  g_assert_true (s->feed->changes_newest_all (s, &before, &error));
+  g_assert_true (e->business_put (s, &business, &error));
+  g_assert_no_error (error);
+  kouan_stored_business_settings_clear (&business);
+  g_assert_true (e->business_get (s, 2, &business, &error));
+  g_assert_true (business.switches[0]);
+  g_assert_false (business.switches[1]);
+  g_assert_true (business.switches[3]);
+  g_assert_cmpstr (business.aircraft_time, ==, "08:30");
+  page (s, 2, alice, before, 100, NULL, out);
+  record = kept_record (find_change (out, "business_settings", 2));
+  if (record != NULL)
+    {
+      g_assert_cmpint (json_object_get_int_member (record, "id"), ==, 2);
+      g_assert_true (json_object_get_boolean_member (record, "aircraft_auto"));
+      g_assert_false (json_object_get_boolean_member (record, "status_push"));
+      g_assert_true (json_object_get_boolean_member (record, "e_payment"));
+      g_assert_cmpstr (json_object_get_string_member (record, "aircraft_time"), ==, "08:30");
+    }
+  g_clear_pointer (&record, json_object_unref);
+  g_assert_null (find_change (out, "business_settings", 1));
+  /* a time without the switch is refused by the schema */
+  business.switches[0] = FALSE;
+  g_assert_false (e->business_put (s, &business, &error));
+  g_assert_error (error, KOUAN_STORAGE_ERROR, KOUAN_STORAGE_ERROR_CONSTRAINT);
+  g_clear_error (&error);
+  kouan_stored_business_settings_clear (&business);
+  g_assert_true (e->business_get (s, 99, &business, &error));
+  g_assert_cmpint (business.enterprise_id, ==, 0);
+}
+
+static void
+test_enterprise_showcase (Fixture *f, gconstpointer data)
+{
+  KouanStorage *s = f->storage;
+  const KouanStorageEnterprise *e = s->enterprise;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) out = g_array_new (FALSE, TRUE, sizeof (KouanStoredChange));
+  g_auto(KouanStoredSlide) slide = { 0 };
+  g_auto(KouanStoredLink) link = { 0 };
+  g_autoptr(JsonObject) record = NULL;
+  const KouanStoredChange *change;
+  gint64 alice, before = 0, count = -1, next = -1, first = 0, second = 0, id = -1, link_id = 0;
+
+  g_array_set_clear_func (out, (GDestroyNotify) kouan_stored_change_clear);
+  alice = make_user (s, "alice");
+  g_assert_true (e->enterprise_open (s, 1, "浦江国际", CODE_1, &error));
+  g_assert_true (e->enterprise_open (s, 2, "外高桥物流", CODE_2, &error));
+  g_assert_no_error (error);
+  make_image (f, 1, 7);
+  make_image (f, 1, 8);
+
+  g_assert_true (e->slides_count (s, 1, &count, &next, &error));
+  g_assert_cmpint (count, ==, 0);
+  g_assert_cmpint (next, ==, 0);
+
+  /* created */
+  g_assert_true (s->feed->changes_newest_all (s, &before, &error));
+  slide = (KouanStoredSlide) { .image_id = 7, .caption = g_strdup ("荣获 AEO 高级认证"),
+                               .link = g_strdup ("https://www.customs.gov.cn"), .position = 0 };
+  g_assert_true (e->slide_put (s, 1, &slide, &first, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (first, >, 0);
+  kouan_stored_slide_clear (&slide);
+  slide = (KouanStoredSlide) { .image_id = 8, .caption = g_strdup ("二期"), .position = 3 };
+  g_assert_true (e->slide_put (s, 1, &slide, &second, &error));
+  g_assert_cmpint (second, >, first);
+  kouan_stored_slide_clear (&slide);
+  g_assert_true (e->slides_count (s, 1, &count, &next, &error));
+  g_assert_cmpint (count, ==, 2);
+  g_assert_cmpint (next, ==, 4);
+  g_assert_true (e->slides_count (s, 2, &count, &next, &error));
+  g_assert_cmpint (count, ==, 0);
+
+  g_assert_true (e->slide_get (s, 1, first, &slide, &error));
+  g_assert_cmpint (slide.id, ==, first);
+  g_assert_cmpint (slide.image_id, ==, 7);
+  g_assert_cmpstr (slide.caption, ==, "荣获 AEO 高级认证");
+  g_assert_cmpstr (slide.link, ==, "https://www.customs.gov.cn");
+  g_assert_cmpint (slide.position, ==, 0);
+  kouan_stored_slide_clear (&slide);
+  g_assert_true (e->slide_get (s, 1, second, &slide, &error));
+  g_assert_cmpstr (slide.link, ==, "");   /* none given */
+  kouan_stored_slide_clear (&slide);
+  /* another enterprise's id is no slide of this one */
+  g_assert_true (e->slide_get (s, 2, first, &slide, &error));
+  g_assert_cmpint (slide.id, ==, 0);
+  g_assert_no_error (error);
+
+  page (s, 1, alice, before, 100, NULL, out);
+  record = kept_record (find_change (out, "showcase_slides", first));
+  if (record != NULL)
+    {
+      g_assert_cmpint (json_object_get_int_member (record, "id"), ==, first);
+      g_assert_cmpint (json_object_get_int_member (record, "image"), ==, 7);
+      g_assert_cmpstr (json_object_get_string_member (record, "caption"), ==, "荣获 AEO 高级认证");
+      g_assert_cmpint (json_object_get_int_member (record, "position"), ==, 0);
+    }
+  g_clear_pointer (&record, json_object_unref);
+  g_assert_nonnull (find_change (out, "showcase_slides", second));
+  page (s, 2, alice, before, 100, NULL, out);
+  g_assert_null (find_change (out, "showcase_slides", first));
+
+  /* updated (reordered): one change, the record as written */
+  slide = (KouanStoredSlide) { .id = first, .image_id = 8, .caption = g_strdup ("新标题"),
+                               .link = g_strdup (""), .position = 5 };
+  g_assert_true (s->feed->changes_newest_all (s, &before, &error));
+  g_assert_true (e->slide_put (s, 1, &slide, &id, &error));
+  g_assert_cmpint (id, ==, first);
+  /* another enterprise's slide is not written */
+  g_assert_true (e->slide_put (s, 2, &slide, &id, &error));
+  g_assert_cmpint (id, ==, 0);
+  g_assert_no_error (error);
+  kouan_stored_slide_clear (&slide);
+  g_assert_true (e->slide_get (s, 1, first, &slide, &error));
+  g_assert_cmpstr (slide.caption, ==, "新标题");
+  g_assert_cmpint (slide.image_id, ==, 8);
+  g_assert_cmpint (slide.position, ==, 5);
+  kouan_stored_slide_clear (&slide);
+  page (s, 1, alice, before, 100, NULL, out);
+  g_assert_cmpuint (out->len, ==, 1);
+  record = kept_record (find_change (out, "showcase_slides", first));
+  if (record != NULL)
+    g_assert_cmpstr (json_object_get_string_member (record, "caption"), ==, "新标题");
+  g_clear_pointer (&record, json_object_unref);
+
+  /* deleted: a deletion in the feed; another enterprise cannot */
+  g_assert_true (s->feed->changes_newest_all (s, &before, &error));
+  g_assert_true (e->slide_delete (s, 2, first, &error));
+  g_assert_true (e->slide_get (s, 1, first, &slide, &error));
+  g_assert_cmpint (slide.id, ==, first);
+  kouan_stored_slide_clear (&slide);
+  g_assert_true (e->slide_delete (s, 1, first, &error));
+  g_assert_no_error (error);
+  g_assert_true (e->slide_get (s, 1, first, &slide, &error));
+  g_assert_cmpint (slide.id, ==, 0);
+  page (s, 1, alice, before, 100, NULL, out);
+  g_assert_cmpuint (out->len, ==, 1);
+  change = find_change (out, "showcase_slides", first);
+  g_assert_true (change != NULL && change->record_json == NULL);   /* kept as a deletion, or (SQLite) materialised: gone */
+  g_assert_true (e->slides_count (s, 1, &count, &next, &error));
+  g_assert_cmpint (count, ==, 1);
+  g_assert_cmpint (next, ==, 4);
+
+  /* links */
+  g_assert_true (e->links_count (s, 1, &count, &next, &error));
+  g_assert_cmpint (count, ==, 0);
+  g_assert_cmpint (next, ==, 0);
+  g_assert_true (s->feed->changes_newest_all (s, &before, &error));
+  link = (KouanStoredLink) { .title = g_strdup ("中国国际贸易单一窗口"),
+                             .url = g_strdup ("https://www.singlewindow.cn"), .position = 0 };
+  g_assert_true (e->link_put (s, 1, &link, &link_id, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (link_id, >, 0);
+  kouan_stored_link_clear (&link);
+  g_assert_true (e->links_count (s, 1, &count, &next, &error));
+  g_assert_cmpint (count, ==, 1);
+  g_assert_cmpint (next, ==, 1);
+  page (s, 1, alice, before, 100, NULL, out);
+  record = kept_record (find_change (out, "showcase_links", link_id));
+  if (record != NULL)
+    {
+      g_assert_cmpstr (json_object_get_string_member (record, "title"), ==, "中国国际贸易单一窗口");
+      g_assert_cmpstr (json_object_get_string_member (record, "url"), ==, "https://www.singlewindow.cn");
+      g_assert_cmpint (json_object_get_int_member (record, "position"), ==, 0);
+    }
+  g_clear_pointer (&record, json_object_unref);
+  link = (KouanStoredLink) { .id = link_id, .title = g_strdup ("海关总署"),
+                             .url = g_strdup ("http://www.customs.gov.cn"), .position = 2 };
+  g_assert_true (e->link_put (s, 1, &link, &id, &error));
+  g_assert_cmpint (id, ==, link_id);
+  g_assert_true (e->link_put (s, 2, &link, &id, &error));
+  g_assert_cmpint (id, ==, 0);
+  kouan_stored_link_clear (&link);
+  g_assert_true (e->link_get (s, 1, link_id, &link, &error));
+  g_assert_cmpstr (link.title, ==, "海关总署");
+  g_assert_cmpstr (link.url, ==, "http://www.customs.gov.cn");
+  g_assert_cmpint (link.position, ==, 2);
+  kouan_stored_link_clear (&link);
+  g_assert_true (e->link_get (s, 2, link_id, &link, &error));
+  g_assert_cmpint (link.id, ==, 0);
+  g_assert_true (s->feed->changes_newest_all (s, &before, &error));
+  g_assert_true (e->link_delete (s, 1, link_id, &error));
+  g_assert_no_error (error);
+  g_assert_true (e->link_get (s, 1, link_id, &link, &error));
+  g_assert_cmpint (link.id, ==, 0);
+  page (s, 1, alice, before, 100, NULL, out);
+  g_assert_cmpuint (out->len, ==, 1);
+  change = find_change (out, "showcase_links", link_id);
+  g_assert_true (change != NULL && change->record_json == NULL);
 }
 
 /* ---- area 9: the audit log ------------------------------------------- */
@@ -931,7 +2292,16 @@ main (int argc, char *argv[])
   g_test_add ("/storage/sqlite/mutation-ids", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_mutation_ids, fixture_teardown);
   g_test_add ("/storage/sqlite/feed", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_feed, fixture_teardown);
   g_test_add ("/storage/sqlite/messages", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_messages, fixture_teardown);
+  g_test_add ("/storage/sqlite/personal", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_personal, fixture_teardown);
+  g_test_add ("/storage/sqlite/personal-enterprises", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_personal_enterprises, fixture_teardown);
+  g_test_add ("/storage/sqlite/enterprise-settings", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_enterprise_settings, fixture_teardown);
+  g_test_add ("/storage/sqlite/enterprise-showcase", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_enterprise_showcase, fixture_teardown);
   g_test_add ("/storage/sqlite/audit", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_audit, fixture_teardown);
+  g_test_add ("/storage/sqlite/insurance-policies", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_insurance_policies, fixture_teardown);
+  g_test_add ("/storage/sqlite/insurance-claims", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_insurance_claims, fixture_teardown);
+  g_test_add ("/storage/sqlite/insurance-subscriptions", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_insurance_subscriptions, fixture_teardown);
+  g_test_add ("/storage/sqlite/insurance-articles", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_insurance_articles, fixture_teardown);
+  g_test_add ("/storage/sqlite/insurance-demo", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_insurance_demo, fixture_teardown);
 
   if (!kouan_test_pg_available ())
     {
@@ -947,7 +2317,16 @@ main (int argc, char *argv[])
   g_test_add ("/storage/postgres/mutation-ids", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_mutation_ids, fixture_teardown);
   g_test_add ("/storage/postgres/feed", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_feed, fixture_teardown);
   g_test_add ("/storage/postgres/messages", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_messages, fixture_teardown);
+  g_test_add ("/storage/postgres/personal", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_personal, fixture_teardown);
+  g_test_add ("/storage/postgres/personal-enterprises", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_personal_enterprises, fixture_teardown);
+  g_test_add ("/storage/postgres/enterprise-settings", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_enterprise_settings, fixture_teardown);
+  g_test_add ("/storage/postgres/enterprise-showcase", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_enterprise_showcase, fixture_teardown);
   g_test_add ("/storage/postgres/audit", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_audit, fixture_teardown);
+  g_test_add ("/storage/postgres/insurance-policies", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_insurance_policies, fixture_teardown);
+  g_test_add ("/storage/postgres/insurance-claims", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_insurance_claims, fixture_teardown);
+  g_test_add ("/storage/postgres/insurance-subscriptions", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_insurance_subscriptions, fixture_teardown);
+  g_test_add ("/storage/postgres/insurance-articles", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_insurance_articles, fixture_teardown);
+  g_test_add ("/storage/postgres/insurance-demo", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_insurance_demo, fixture_teardown);
   g_test_add_func ("/storage/postgres/feed-same-record", test_feed_same_record);
   g_test_add_func ("/storage/postgres/feed-late-commit", test_feed_late_commit);
   g_test_add_func ("/storage/postgres/feed-concurrent", test_feed_concurrent);

@@ -1761,6 +1761,141 @@ test_tls (void)
   }
 }
 
+/* A first sync of more than a page defers the search indexes (store
+ * schema 10): while pages stream in, searches find the rows already
+ * written by scanning them; at the end of the pull the indexes hold
+ * every row, and an incremental pull keeps them exact. */
+typedef struct {
+  gint64            enterprise_id;
+  gint64            message_id;
+  KouanMessageKind  kind;
+  const char       *title;
+  guint             seen_deferred;    /* changes seen while the index was deferred */
+  guint             found_deferred;   /* …in which the search found the message */
+} DeferredSearch;
+
+static gboolean
+search_finds (KouanStore *store, const DeferredSearch *search, gboolean starred_only)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) ids = kouan_store_search_messages (store, search->enterprise_id, search->kind,
+                                                       KOUAN_READ_FILTER_ALL, starred_only,
+                                                       search->title, 0, &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < ids->len; i++)
+    if (g_array_index (ids, gint64, i) == search->message_id)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+on_store_changed_search (KouanStore     *store,
+                         const char     *collection,
+                         gint64          enterprise_id,
+                         DeferredSearch *search)
+{
+  if (!g_str_equal (collection, "messages") || kouan_store_search_index_complete (store))
+    return;
+  search->seen_deferred++;
+  if (search_finds (store, search, FALSE))
+    search->found_deferred++;
+}
+
+static gint64
+cache_int (KouanStore *store, const char *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 value;
+
+  /* what each index holds, one row per token instance (fts5vocab) */
+  g_assert_cmpint (sqlite3_exec (kouan_store_get_db (store),
+    "CREATE VIRTUAL TABLE IF NOT EXISTS temp.messages_fts_rows"
+    "  USING fts5vocab (main, messages_fts, 'instance');"
+    "CREATE VIRTUAL TABLE IF NOT EXISTS temp.risk_articles_fts_rows"
+    "  USING fts5vocab (main, risk_articles_fts, 'instance');", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (kouan_store_get_db (store), sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return value;
+}
+
+static void
+assert_search_indexes_complete (KouanStore *store)
+{
+  char *message = NULL;
+
+  g_assert_true (kouan_store_search_index_complete (store));
+  g_assert_cmpint (sqlite3_exec (kouan_store_get_db (store),
+                                 "INSERT INTO messages_fts (messages_fts) VALUES ('integrity-check');"
+                                 "INSERT INTO risk_articles_fts (risk_articles_fts) VALUES ('integrity-check');",
+                                 NULL, NULL, &message), ==, SQLITE_OK);
+  g_assert_null (message);
+  g_assert_cmpint (cache_int (store, "SELECT count (DISTINCT doc) FROM temp.messages_fts_rows"), ==,
+                   cache_int (store, "SELECT count (*) FROM messages"));
+  g_assert_cmpint (cache_int (store, "SELECT count (DISTINCT doc) FROM temp.risk_articles_fts_rows"), ==,
+                   cache_int (store, "SELECT count (*) FROM risk_articles"));
+  g_assert_cmpint (cache_int (store, "SELECT count (*) FROM messages_fts_pending"), ==, 0);
+}
+
+static void
+test_first_sync_search_index (void)
+{
+  const char *args[] = { "--demo", "--demo-scale", "3000", NULL };
+  g_autoptr(KouanTestServer) server = kouan_test_server_start (args);
+  g_autoptr(TestClient) tc = test_client_new (server, "demo-admin", 0);
+  g_autofree char *token = kouan_test_login (server, "demo-admin", DEMO_PASSWORD);
+  g_autofree char *mutation_id = new_mutation_id ();
+  g_autofree char *mutations = NULL;
+  g_autoptr(JsonObject) answer = NULL;
+  g_autoptr(KouanChangePage) first = NULL;
+  g_autoptr(GError) error = NULL;
+  DeferredSearch search = { tc->enterprise_id, 0, KOUAN_MESSAGE_KIND_NOTICE, NULL, 0, 0 };
+  gulong handler;
+
+  /* a message of the feed's first page: in the cache from the first
+   * applied page on */
+  first = fetch_changes (tc->client, tc->enterprise_id, 0, 1000, &error);
+  g_assert_no_error (error);
+  g_assert_true (first->more);
+  for (guint i = 0; i < first->changes->len && search.title == NULL; i++)
+    {
+      KouanChange *change = g_ptr_array_index (first->changes, i);
+      const char *kind = NULL;
+
+      if (g_str_equal (change->collection, "messages") && change->record != NULL)
+        {
+          search.message_id = change->id;
+          g_assert_true (kouan_json_get_string (change->record, "kind", &kind, NULL));
+          g_assert_true (kouan_message_kind_from_string (kind, &search.kind));
+          g_assert_true (kouan_json_get_string (change->record, "title", &search.title, NULL));
+        }
+    }
+  g_assert_nonnull (search.title);
+
+  handler = g_signal_connect (tc->cache->store, "changed", G_CALLBACK (on_store_changed_search), &search);
+  run_once_ok (tc->sync);
+  g_signal_handler_disconnect (tc->cache->store, handler);
+
+  /* the pull ran deferred, and the search found the row all along */
+  g_assert_cmpuint (search.seen_deferred, >, 0);
+  g_assert_cmpuint (search.found_deferred, ==, search.seen_deferred);
+  assert_search_indexes_complete (tc->cache->store);
+  g_assert_true (search_finds (tc->cache->store, &search, FALSE));
+
+  /* An incremental pull: another session stars the message; the search
+   * follows its new state, per page again. */
+  g_assert_false (search_finds (tc->cache->store, &search, TRUE));
+  mutations = g_strdup_printf ("[{\"id\": \"%s\", \"collection\": \"messages\", \"op\": \"update\","
+                               " \"record_id\": %" G_GINT64_FORMAT ", \"fields\": {\"starred\": true}}]",
+                               mutation_id, search.message_id);
+  answer = post_mutations (server, token, tc->enterprise_id, mutations);
+  run_once_ok (tc->sync);
+  g_assert_true (search_finds (tc->cache->store, &search, TRUE));
+  assert_search_indexes_complete (tc->cache->store);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1796,6 +1931,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sync/engine-progress", test_engine_progress);
   g_test_add_func ("/sync/collection-progress", test_collection_progress);
   g_test_add_func ("/sync/feed-remaining", test_feed_remaining);
+  g_test_add_func ("/sync/first-sync-search-index", test_first_sync_search_index);
 
   demo_server = kouan_test_server_start (demo_args);
   status = g_test_run ();

@@ -21,6 +21,7 @@
 #include "kouan-application.h"
 #include "kouan-client.h"
 #include "kouan-json.h"
+#include "kouan-store-outbox.h"
 #include "kouan-store-people.h"
 #include "kouan-store.h"
 #include "kouan-test-image.h"
@@ -311,6 +312,15 @@ member_has_role (gpointer user_data)
   return FALSE;
 }
 
+static gboolean
+first_row_without_card (gpointer user_data)
+{
+  GListModel *rows = _kouan_admin_staff_get_rows (user_data);
+  g_autoptr(KouanMember) first = g_list_model_get_n_items (rows) == 1 ? g_list_model_get_item (rows, 0) : NULL;
+
+  return first != NULL && first->cards->len == 0;
+}
+
 static void
 test_admin_pages (void)
 {
@@ -569,8 +579,47 @@ test_admin_pages (void)
   /* gone from the page as soon as the store tells it */
   g_assert_true (kouan_test_wait_until (role_gone, &role_wait));
   g_assert_cmpuint (kouan_store_count_outbox (session.store), ==, 1);
+
+  /* 解除绑定 of demo-admin's IC card (the demo card), offline too: the
+   * table marks the member, the confirmation names the action and says
+   * the card is the account's; the cache drops the card at once and the
+   * member waits to sync */
+  kouan_admin_view_show_page (admin, "admin.staff");
+  query (staff, "demo-admin", NULL, NULL, NULL, NULL, 1);
+  g_assert_true (_kouan_admin_staff_select (staff, "demo-admin"));
+  g_clear_object (&member);
+  member = row (staff, 0);
+  g_assert_cmpuint (member->cards->len, ==, 1);
+  save_shot (session.window, "staff-card");
+  dialog = _kouan_admin_staff_revoke_card (staff, 0);
+  g_assert_true (ADW_IS_MESSAGE_DIALOG (dialog));
+  g_assert_cmpint (adw_message_dialog_get_response_appearance (ADW_MESSAGE_DIALOG (dialog), "revoke"),
+                   ==, ADW_RESPONSE_DESTRUCTIVE);
+  g_assert_cmpstr (adw_message_dialog_get_response_label (ADW_MESSAGE_DIALOG (dialog), "revoke"),
+                   ==, "_Revoke Binding");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "in any enterprise"));
+  save_shot (dialog, "staff-card-revoke");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "revoke");
+  g_assert_true (kouan_test_wait_until (first_row_without_card, staff));
+  g_assert_cmpuint (kouan_store_count_outbox (session.store), ==, 2);
+  g_clear_object (&member);
+  member = row (staff, 0);
+  g_assert_true (kouan_store_record_is_pending (session.store, 1, "members", member->id));
+
   kouan_test_server_restart (server);
   g_assert_true (kouan_test_wait_until (outbox_empty, session.store));
+  {
+    g_autofree char *cards_path = g_strdup_printf ("/api/v1/enterprises/1/staff/%" G_GINT64_FORMAT "/cards",
+                                                   member->id);
+    g_autoptr(JsonObject) cards = NULL;
+    g_autoptr(JsonObject) revoked = NULL;
+
+    g_assert_cmpuint (http (&session, "GET", cards_path, &cards), ==, 200);
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (cards, "items")), ==, 0);
+    g_assert_cmpuint (http (&session, "GET", "/api/v1/enterprises/1/audit?action=card.revoke", &revoked),
+                      ==, 200);
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (revoked, "items")), ==, 1);
+  }
   {
     g_autoptr(JsonObject) listing = NULL;
     g_autoptr(JsonObject) deleted = NULL;

@@ -1158,10 +1158,11 @@ test_message_actions_cached (Fixture       *fixture,
 }
 
 
-/* Takes the cache at @path back to schema 9 as it was: the message index
- * keyed by the messages' rowid (store migration 7), no search_key. */
+/* Takes the cache at @path back to schema 10 as it was: the message
+ * index keyed by the messages' rowid (store migrations 7 and 10), no
+ * search_key. */
 static void
-revert_migration_10 (const char *path)
+revert_migration_11 (const char *path)
 {
   g_autoptr(GError) error = NULL;
   sqlite3 *db = NULL;
@@ -1177,31 +1178,37 @@ revert_migration_10 (const char *path)
     "CREATE VIRTUAL TABLE messages_fts USING fts5 (title, body, category,"
     "  content = 'messages', content_rowid = 'rowid', tokenize = 'kouan_cjk');"
     "INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');"
-    "CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN"
+    "CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages"
+    "  WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'messages_fts_built_to'"
+    "                   AND CAST (value AS INTEGER) < NEW.rowid) BEGIN"
     "  INSERT INTO messages_fts_pending (rid, indexed) SELECT NEW.rowid, 0"
     "    WHERE NOT EXISTS (SELECT 1 FROM messages_fts_pending WHERE rid = NEW.rowid);"
     "END;"
-    "CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN"
+    "CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages"
+    "  WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'messages_fts_built_to'"
+    "                   AND CAST (value AS INTEGER) < OLD.rowid) BEGIN"
     "  INSERT INTO messages_fts_pending (rid, indexed, title, body, category)"
     "    SELECT OLD.rowid, 1, OLD.title, OLD.body, OLD.category"
     "    WHERE NOT EXISTS (SELECT 1 FROM messages_fts_pending WHERE rid = OLD.rowid);"
     "END;"
     "CREATE TRIGGER messages_fts_update AFTER UPDATE OF title, body, category ON messages"
-    "  WHEN (OLD.title, OLD.body, OLD.category) IS NOT (NEW.title, NEW.body, NEW.category) BEGIN"
+    "  WHEN (OLD.title, OLD.body, OLD.category) IS NOT (NEW.title, NEW.body, NEW.category)"
+    "   AND NOT EXISTS (SELECT 1 FROM meta WHERE key = 'messages_fts_built_to'"
+    "                   AND CAST (value AS INTEGER) < OLD.rowid) BEGIN"
     "  INSERT INTO messages_fts_pending (rid, indexed, title, body, category)"
     "    SELECT OLD.rowid, 1, OLD.title, OLD.body, OLD.category"
     "    WHERE NOT EXISTS (SELECT 1 FROM messages_fts_pending WHERE rid = OLD.rowid);"
     "END;"
-    "PRAGMA user_version = 9", NULL, NULL, &message), ==, SQLITE_OK);
+    "PRAGMA user_version = 10", NULL, NULL, &message), ==, SQLITE_OK);
   g_assert_null (message);
   sqlite3_close (db);
 }
 
-/* A cache of schema 9 with messages in it: migration 10 indexes them
+/* A cache of schema 10 with messages in it: migration 11 indexes them
  * again under the date-ordered key, so a search finds every one, newest
  * first, and stops at its limit with the newest. */
 static void
-test_migration_10_keys_index_by_date (Fixture       *fixture,
+test_migration_11_keys_index_by_date (Fixture       *fixture,
                                       gconstpointer  data)
 {
   KouanChangePage *page = page_new (ENTERPRISE, 1);
@@ -1221,7 +1228,7 @@ test_migration_10_keys_index_by_date (Fixture       *fixture,
   page_add (page, "messages", 5, message_record (5, "warning", "报关单放行", dates[1] + 1, FALSE, FALSE));
   apply_ok (fixture, page);
   fixture_close (fixture);
-  revert_migration_10 (fixture->path);
+  revert_migration_11 (fixture->path);
 
   fixture_open (fixture);
   g_assert_cmpint (kouan_store_get_schema_version (fixture->store), ==, KOUAN_STORE_SCHEMA_VERSION);
@@ -1270,7 +1277,7 @@ test_migration_9_ranks_rows (Fixture       *fixture,
   fixture_close (fixture);
 
   /* back to schema 8 as it was */
-  revert_migration_10 (fixture->path);
+  revert_migration_11 (fixture->path);
   g_assert_cmpint (sqlite3_open (fixture->path, &db), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (db,
     "DROP INDEX messages_by_severity; DROP INDEX messages_by_read;"
@@ -1326,7 +1333,7 @@ main (int   argc,
   g_test_add_func ("/store/codec/message-actions", test_message_actions_codec);
   ADD ("/store/messages/actions-cached", test_message_actions_cached);
   ADD ("/store/schema/migration-9", test_migration_9_ranks_rows);
-  ADD ("/store/schema/migration-10", test_migration_10_keys_index_by_date);
+  ADD ("/store/schema/migration-11", test_migration_11_keys_index_by_date);
   g_test_add_func ("/store/codec/enterprise", test_enterprise_codec);
 
   return g_test_run ();

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "kouan-image.h"
@@ -69,8 +71,18 @@ kouan_admin_toast_saved (GtkWidget  *page,
   AdwToast *toast;
 
   if (sync != NULL && kouan_sync_get_state (sync) == KOUAN_SYNC_STATE_OFFLINE)
-    /* Translators: %s says what was saved, e.g. "Slide deleted" */
-    text = g_strdup_printf (_("%s — sent when back online"), title != NULL ? title : _("Saved"));
+    {
+      g_autofree char *what = g_strdup (title != NULL ? title : _("Saved"));
+
+      /* a sentence's full stop goes: "已禁用该成员。" + "，恢复联网后发送"
+       * would read "。，" */
+      if (g_str_has_suffix (what, "。"))
+        what[strlen (what) - strlen ("。")] = '\0';
+      else if (g_str_has_suffix (what, "."))
+        what[strlen (what) - 1] = '\0';
+      /* Translators: %s says what was saved, e.g. "Slide deleted" */
+      text = g_strdup_printf (_("%s — sent when back online"), what);
+    }
   else
     text = g_strdup (title != NULL ? title : _("Saved"));
   toast = adw_toast_new (text);

@@ -24,6 +24,10 @@ gboolean                _kouan_admin_staff_select      (KouanAdminStaff *self,
 KouanAdminMemberDialog *_kouan_admin_staff_edit        (KouanAdminStaff *self);
 /* 移除 the selected member: the confirmation, (transfer none) */
 GtkWindow              *_kouan_admin_staff_remove      (KouanAdminStaff *self);
+/* 解除绑定 of the selected member's card @index: the confirmation,
+ * (transfer none) */
+GtkWindow              *_kouan_admin_staff_revoke_card (KouanAdminStaff *self,
+                                                        guint            index);
 const char             *_kouan_admin_staff_get_message (KouanAdminStaff *self);
 /* (transfer none): the members and the selected one, folded when narrow */
 AdwLeaflet             *_kouan_admin_staff_get_leaflet (KouanAdminStaff *self);

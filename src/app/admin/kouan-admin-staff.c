@@ -7,6 +7,7 @@
 
 #include "kouan-admin-enterprise-support.h"
 #include "kouan-format.h"
+#include "kouan-store-outbox.h"
 #include "kouan-grant-status.h"
 #include "kouan-join-request.h"
 #include "kouan-role.h"
@@ -47,10 +48,14 @@ struct _KouanAdminStaff
   AdwActionRow    *status_row;
   AdwActionRow    *registered_row;
   AdwPreferencesGroup *grants_group;
+  AdwPreferencesGroup *cards_group;
 
   /* owned */
   GListStore      *rows;           /* KouanMember: every member in the cache */
   GPtrArray       *grant_rows;     /* rows shown in grants_group */
+  GPtrArray       *card_rows;      /* rows shown in cards_group */
+  gint64           revoke_id;      /* the member and card the open revocation names */
+  char            *revoke_fingerprint;
   GPtrArray       *join_rows;      /* rows shown in join_box */
   GPtrArray       *join_requests;  /* KouanJoinRequest listed */
   GPtrArray       *wide_columns;   /* GtkColumnViewColumn hidden when folded */
@@ -202,11 +207,20 @@ name_setup (GtkSignalListItemFactory *factory,
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *avatar = adw_avatar_new (24, NULL, TRUE);
   GtkWidget *label = gtk_label_new (NULL);
+  GtkWidget *card = gtk_image_new_from_icon_name ("media-flash-symbolic");
 
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  /* a two-character Chinese name stays readable beside the card mark */
+  gtk_label_set_width_chars (GTK_LABEL (label), 4);
   gtk_box_append (GTK_BOX (box), avatar);
   gtk_box_append (GTK_BOX (box), label);
+  /* shown for a member with a bound IC card */
+  gtk_widget_set_tooltip_text (card, _("Has an IC card bound"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (card), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Has an IC card bound"), -1);
+  gtk_widget_add_css_class (card, "dim-label");
+  gtk_box_append (GTK_BOX (box), card);
   gtk_list_item_set_child (item, box);
 }
 
@@ -218,8 +232,11 @@ name_bind (GtkSignalListItemFactory *factory,
   KouanMember *member = gtk_list_item_get_item (item);
   GtkWidget *avatar = gtk_widget_get_first_child (gtk_list_item_get_child (item));
 
+  GtkWidget *label = gtk_widget_get_next_sibling (avatar);
+
   adw_avatar_set_text (ADW_AVATAR (avatar), member->name);
-  gtk_label_set_label (GTK_LABEL (gtk_widget_get_next_sibling (avatar)), member->name);
+  gtk_label_set_label (GTK_LABEL (label), member->name);
+  gtk_widget_set_visible (gtk_widget_get_next_sibling (label), member->cards->len > 0);
 }
 
 
@@ -669,6 +686,91 @@ selected (KouanAdminStaff *self)
   return gtk_single_selection_get_selected_item (self->selection);
 }
 
+static GtkWindow *confirm_revoke (KouanAdminStaff *self,
+                                   guint            index);
+
+static void
+revoke_clicked (KouanAdminStaff *self,
+                GtkWidget       *button)
+{
+  confirm_revoke (self, GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "kouan-card-index")) - 1);
+}
+
+static const char *
+card_holder (const KouanMemberCard *card)
+{
+  return card->holder != NULL ? card->holder : _("Unknown holder");
+}
+
+/* The member's IC cards (bound to the account), each with 解除绑定 for
+ * those who manage staff. */
+static void
+show_cards (KouanAdminStaff *self,
+            KouanMember     *record)
+{
+  gboolean manage = self->admin != NULL && kouan_admin_view_allows (self->admin, "admin.staff:manage");
+  gboolean pending = self->store != NULL && self->admin != NULL &&
+    kouan_store_record_is_pending (self->store, kouan_admin_view_get_enterprise_id (self->admin),
+                                   "members", record->id);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  for (guint i = 0; i < self->card_rows->len; i++)
+    adw_preferences_group_remove (self->cards_group, g_ptr_array_index (self->card_rows, i));
+  g_ptr_array_set_size (self->card_rows, 0);
+  /* a revocation queued offline: the card is gone from the cache, the
+   * server has not heard of it yet */
+  adw_preferences_group_set_description (self->cards_group, pending ? _("Waiting to sync") : NULL);
+  for (guint i = 0; i < record->cards->len; i++)
+    {
+      KouanMemberCard *card = &g_array_index (record->cards, KouanMemberCard, i);
+      g_autofree char *date = card->not_after > 0 ? kouan_format_unix_date (card->not_after)
+                                                  : g_strdup (_("unknown"));
+      g_autofree char *subtitle = NULL;
+      g_autofree char *label = NULL;
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *button;
+
+      subtitle = g_strdup_printf (_("Serial %s\nValid until %s"),
+                                  card->serial != NULL ? card->serial : _("unknown"), date);
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), card_holder (card));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("media-flash-symbolic"));
+      if (card->not_after > 0 && card->not_after < now + 30 * 24 * 3600)
+        {
+          GtkWidget *expiring = gtk_label_new (_("Expiring soon"));
+
+          gtk_widget_add_css_class (expiring, "warning");
+          gtk_widget_set_valign (expiring, GTK_ALIGN_CENTER);
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), expiring);
+        }
+      if (manage)
+        {
+          button = gtk_button_new_with_mnemonic (_("_Revoke Binding…"));
+          gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+          /* Translators: %s is the card holder's name */
+          label = g_strdup_printf (_("Revoke the card binding of %s"), card_holder (card));
+          gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+          /* the index + 1, so no row has NULL */
+          g_object_set_data (G_OBJECT (button), "kouan-card-index", GUINT_TO_POINTER (i + 1));
+          g_signal_connect_object (button, "clicked", G_CALLBACK (revoke_clicked), self, G_CONNECT_SWAPPED);
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+        }
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+      adw_preferences_group_add (self->cards_group, row);
+      g_ptr_array_add (self->card_rows, row);
+    }
+  if (record->cards->len == 0)
+    {
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("No IC card bound"));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("The member signs in with their password."));
+      adw_preferences_group_add (self->cards_group, row);
+      g_ptr_array_add (self->card_rows, row);
+    }
+}
+
 static void
 update_actions (KouanAdminStaff *self)
 {
@@ -721,6 +823,7 @@ update_actions (KouanAdminStaff *self)
       adw_preferences_group_add (self->grants_group, row);
       g_ptr_array_add (self->grant_rows, row);
     }
+  show_cards (self, record);
   gtk_stack_set_visible_child_name (self->detail_stack, "member");
 }
 
@@ -794,6 +897,72 @@ on_remove (GtkWidget  *widget,
            GVariant   *parameter)
 {
   confirm_remove (KOUAN_ADMIN_STAFF (widget));
+}
+
+static void
+on_revoke_response (AdwMessageDialog *dialog,
+                    const char       *response,
+                    KouanAdminStaff  *self)
+{
+  if (g_strcmp0 (response, "revoke") == 0 && self->store != NULL && self->admin != NULL &&
+      self->revoke_fingerprint != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+      gboolean queued = kouan_store_revoke_member_card (self->store,
+                                                        kouan_admin_view_get_enterprise_id (self->admin),
+                                                        self->revoke_id, self->revoke_fingerprint,
+                                                        &error);
+
+      report_edit (self, queued, error, _("The card binding was revoked."));
+    }
+  g_clear_pointer (&self->revoke_fingerprint, g_free);
+}
+
+/* 解除绑定: the card is bound to the account, so the confirmation says
+ * that card login as that user ends everywhere (docs/api.md, "IC cards
+ * of members"); its destructive button names the action. */
+static GtkWindow *
+confirm_revoke (KouanAdminStaff *self,
+                guint            index)
+{
+  KouanMember *record = selected (self);
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  g_autofree char *heading = NULL;
+  g_autofree char *body = NULL;
+  KouanMemberCard *card;
+  AdwMessageDialog *dialog;
+
+  if (record == NULL || index >= record->cards->len)
+    return NULL;
+  card = &g_array_index (record->cards, KouanMemberCard, index);
+  /* Translators: %s is the member's name */
+  heading = g_strdup_printf (_("Revoke the IC card binding of %s?"), record->name);
+  /* Translators: the card's holder and serial number */
+  body = g_strdup_printf (_("The card of %s (serial %s) is bound to the member's account, not to this "
+                            "enterprise: after this, nobody can sign in as %s with it, in any enterprise. "
+                            "Their sessions signed in by card end. The member is told and can bind the "
+                            "card again."),
+                          card_holder (card), card->serial != NULL ? card->serial : _("unknown"),
+                          record->name);
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                       heading, body));
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "revoke", _("_Revoke Binding"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "revoke", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  self->revoke_id = record->id;
+  g_free (self->revoke_fingerprint);
+  self->revoke_fingerprint = g_strdup (card->fingerprint);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_revoke_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return GTK_WINDOW (dialog);
+}
+
+GtkWindow *
+_kouan_admin_staff_revoke_card (KouanAdminStaff *self,
+                                guint            index)
+{
+  return confirm_revoke (self, index);
 }
 
 /* ---- the 编辑 dialog ---- */
@@ -912,6 +1081,8 @@ kouan_admin_staff_dispose (GObject *object)
   g_clear_object (&self->selection);
   g_clear_pointer (&self->department_ids, g_array_unref);
   g_clear_pointer (&self->grant_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->card_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->revoke_fingerprint, g_free);
   g_clear_pointer (&self->join_rows, g_ptr_array_unref);
   g_clear_pointer (&self->join_requests, g_ptr_array_unref);
   g_clear_pointer (&self->wide_columns, g_ptr_array_unref);
@@ -950,6 +1121,7 @@ kouan_admin_staff_class_init (KouanAdminStaffClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KouanAdminStaff, status_row);
   gtk_widget_class_bind_template_child (widget_class, KouanAdminStaff, registered_row);
   gtk_widget_class_bind_template_child (widget_class, KouanAdminStaff, grants_group);
+  gtk_widget_class_bind_template_child (widget_class, KouanAdminStaff, cards_group);
   gtk_widget_class_bind_template_callback (widget_class, query_cb);
   gtk_widget_class_bind_template_callback (widget_class, member_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, folded_cb);
@@ -974,6 +1146,7 @@ kouan_admin_staff_init (KouanAdminStaff *self)
   self->alive = g_cancellable_new ();
   self->rows = g_list_store_new (KOUAN_TYPE_MEMBER);
   self->grant_rows = g_ptr_array_new ();
+  self->card_rows = g_ptr_array_new ();
   self->join_rows = g_ptr_array_new ();
   self->wide_columns = g_ptr_array_new ();
   self->filter_status = -1;

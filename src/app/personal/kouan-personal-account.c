@@ -129,9 +129,19 @@ _kouan_personal_account_get_card_login_button (KouanPersonalAccount *self)
 static void
 on_contact_edited (KouanPersonalAccount *self)
 {
+  g_autoptr(KouanProfile) profile = NULL;
+
   if (self->loading)
     return;
-  self->dirty = TRUE;
+  /* A draft while it differs from what is stored: typing back what was
+   * there leaves nothing to save (as on the admin forms). */
+  if (self->page != NULL && self->page->store != NULL)
+    profile = kouan_store_get_profile (self->page->store, self->page->user_id, NULL);
+  self->dirty = profile == NULL ||
+                g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->phone_row)),
+                           profile->phone != NULL ? profile->phone : "") != 0 ||
+                g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->email_row)),
+                           profile->email != NULL ? profile->email : "") != 0;
   if (self->page != NULL)
     _kouan_personal_page_update_save (self->page);
 }
@@ -188,6 +198,18 @@ _kouan_personal_account_save (KouanPersonalAccount *self)
   self->dirty = FALSE;
   _kouan_personal_page_update_save (page);
   _kouan_personal_page_toast_queued (page);
+}
+
+/* Drops the draft: the contact details as stored again. */
+void
+_kouan_personal_account_revert (KouanPersonalAccount *self)
+{
+  self->dirty = FALSE;
+  gtk_widget_remove_css_class (self->phone_row, "error");
+  gtk_widget_remove_css_class (self->email_row, "error");
+  _kouan_personal_account_reload (self);
+  if (self->page != NULL)
+    _kouan_personal_page_update_save (self->page);
 }
 
 /* ---- 我的角色与权限期限: the member's grants -------------------------------- */

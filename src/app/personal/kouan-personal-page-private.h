@@ -114,6 +114,7 @@ void       _kouan_personal_profile_set_page  (KouanPersonalProfile *self,
 void       _kouan_personal_profile_reload    (KouanPersonalProfile *self);
 gboolean   _kouan_personal_profile_get_dirty (KouanPersonalProfile *self);
 void       _kouan_personal_profile_save      (KouanPersonalProfile *self);
+void       _kouan_personal_profile_revert    (KouanPersonalProfile *self);
 GdkPixbuf *_kouan_personal_profile_get_draft_seal (KouanPersonalProfile *self);
 
 /* kouan-personal-account.c */
@@ -128,6 +129,7 @@ void       _kouan_personal_account_set_method (KouanPersonalAccount *self,
                                                const char           *method);
 gboolean   _kouan_personal_account_get_dirty (KouanPersonalAccount *self);
 void       _kouan_personal_account_save      (KouanPersonalAccount *self);
+void       _kouan_personal_account_revert    (KouanPersonalAccount *self);
 char      *_kouan_personal_account_get_roles_text (KouanPersonalAccount *self);
 const char *_kouan_personal_account_get_method_text (KouanPersonalAccount *self);
 GtkButton *_kouan_personal_account_get_card_login_button (KouanPersonalAccount *self);

@@ -103,6 +103,7 @@ _kouan_personal_page_update_save (KouanPersonalPage *self)
   gtk_widget_set_opacity (self->draft_label, dirty ? 1.0 : 0.0);
   gtk_widget_set_visible (self->save_bar, has_form);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "personal.save", has_form && dirty);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "personal.revert", has_form && dirty);
 }
 
 static void
@@ -116,6 +117,19 @@ on_save (GtkWidget  *widget,
     _kouan_personal_profile_save (KOUAN_PERSONAL_PROFILE (self->profile));
   else if (visible_page_is (self, "account"))
     _kouan_personal_account_save (KOUAN_PERSONAL_ACCOUNT (self->account));
+}
+
+static void
+on_revert (GtkWidget  *widget,
+           const char *action,
+           GVariant   *parameter)
+{
+  KouanPersonalPage *self = KOUAN_PERSONAL_PAGE (widget);
+
+  if (visible_page_is (self, "profile"))
+    _kouan_personal_profile_revert (KOUAN_PERSONAL_PROFILE (self->profile));
+  else if (visible_page_is (self, "account"))
+    _kouan_personal_account_revert (KOUAN_PERSONAL_ACCOUNT (self->account));
 }
 
 static void
@@ -342,6 +356,7 @@ kouan_personal_page_class_init (KouanPersonalPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_sidebar_row_activated);
 
   gtk_widget_class_install_action (widget_class, "personal.save", NULL, on_save);
+  gtk_widget_class_install_action (widget_class, "personal.revert", NULL, on_revert);
   gtk_widget_class_install_action (widget_class, "personal.back", NULL, on_back);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "personal.save", NULL);
 }

@@ -70,9 +70,24 @@ update_actions (KouanPersonalProfile *self)
 static void
 on_edited (KouanPersonalProfile *self)
 {
+  g_autoptr(KouanProfile) profile = NULL;
+  guint stored_gender = 0;
+
   if (self->loading)
     return;
-  self->dirty = TRUE;
+  /* A draft while it differs from the stored profile: typing back what
+   * was there leaves nothing to save (as on the admin forms). */
+  if (self->page != NULL && self->page->store != NULL)
+    profile = kouan_store_get_profile (self->page->store, self->page->user_id, NULL);
+  /* as the form shows it: an unknown value is 未指定 */
+  for (guint i = 0; profile != NULL && i < G_N_ELEMENTS (genders); i++)
+    if (g_strcmp0 (profile->gender, genders[i]) == 0)
+      stored_gender = i;
+  self->dirty = profile == NULL ||
+                self->draft_avatar_image != -1 || self->draft_seal_image != -1 ||
+                g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->name_row)),
+                           profile->name != NULL ? profile->name : "") != 0 ||
+                adw_combo_row_get_selected (ADW_COMBO_ROW (self->gender_row)) != stored_gender;
   update_actions (self);
 }
 
@@ -191,6 +206,19 @@ _kouan_personal_profile_save (KouanPersonalProfile *self)
   self->message = NULL;
   _kouan_personal_page_toast_queued (page);
   _kouan_personal_profile_reload (self);
+}
+
+/* Drops the draft: the form shows the stored profile again. */
+void
+_kouan_personal_profile_revert (KouanPersonalProfile *self)
+{
+  self->dirty = FALSE;
+  g_clear_object (&self->draft_seal);
+  self->draft_avatar_image = -1;
+  self->draft_seal_image = -1;
+  gtk_widget_remove_css_class (self->name_row, "error");
+  _kouan_personal_profile_reload (self);
+  update_actions (self);
 }
 
 /* ---- images ----------------------------------------------------------------- */

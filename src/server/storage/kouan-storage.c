@@ -55,7 +55,7 @@ kouan_storage_unported_for (KouanStorageBackend backend)
   /* What each backend fills in (kouan-storage-sqlite*.c,
    * kouan-storage-postgres*.c): the ported areas. */
   static const int ported = 1;
-  gconstpointer areas[9] = { &ported, &ported, &ported, &ported, NULL, NULL, NULL, NULL, NULL };
+  gconstpointer areas[9] = { &ported, &ported, &ported, &ported, &ported, NULL, &ported, &ported, NULL };
 
   if (backend == KOUAN_STORAGE_SQLITE)
     return NULL;   /* SQLite serves the rest through kouan-server-db.c */
@@ -138,6 +138,59 @@ kouan_stored_audit_entry_clear (KouanStoredAuditEntry *entry)
   memset (entry, 0, sizeof *entry);
 }
 
+void
+kouan_stored_policy_clear (KouanStoredPolicy *policy)
+{
+  g_free (policy->number);
+  g_free (policy->buyer);
+  g_free (policy->buyer_country);
+  g_free (policy->currency);
+  g_free (policy->starts_on);
+  g_free (policy->ends_on);
+  g_free (policy->status);
+  g_free (policy->comment);
+  memset (policy, 0, sizeof *policy);
+}
+
+void
+kouan_stored_claim_event_clear (KouanStoredClaimEvent *event)
+{
+  g_clear_pointer (&event->status, g_free);
+  g_clear_pointer (&event->comment, g_free);
+}
+
+void
+kouan_stored_claim_clear (KouanStoredClaim *claim)
+{
+  g_free (claim->number);
+  g_free (claim->policy_number);
+  g_free (claim->buyer);
+  g_free (claim->currency);
+  g_free (claim->loss_on);
+  g_free (claim->submitted_on);
+  g_free (claim->status);
+  g_clear_pointer (&claim->history, g_array_unref);
+  memset (claim, 0, sizeof *claim);
+}
+
+void
+kouan_stored_insurance_category_clear (KouanStoredInsuranceCategory *category)
+{
+  g_free (category->name);
+  memset (category, 0, sizeof *category);
+}
+
+void
+kouan_stored_risk_article_clear (KouanStoredRiskArticle *article)
+{
+  g_free (article->title);
+  g_free (article->source);
+  g_free (article->country);
+  g_free (article->industry);
+  g_free (article->body);
+  memset (article, 0, sizeof *article);
+}
+
 char *
 kouan_storage_like_prefix (const char *text)
 {
@@ -151,4 +204,93 @@ kouan_storage_like_prefix (const char *text)
     }
   g_string_append_c (pattern, '%');
   return g_string_free (pattern, FALSE);
+}
+
+/* ---- area 7: enterprise settings ------------------------------------- */
+
+const char *const kouan_stored_profile_fields[KOUAN_STORED_PROFILE_N] = {
+  "registered_address", "contact_person", "contact_phone", "customs_code",
+  "invoice_title", "taxpayer_number", "bank_name", "bank_account",
+  "invoice_address_phone",
+};
+
+const char *const kouan_stored_business_switches[KOUAN_STORED_SWITCHES_N] = {
+  "aircraft_auto", "manifest_auto", "status_push", "e_payment", "receipt_download",
+};
+
+void
+kouan_stored_enterprise_settings_clear (KouanStoredEnterpriseSettings *settings)
+{
+  g_free (settings->name);
+  g_free (settings->credit_code);
+  for (guint i = 0; i < KOUAN_STORED_PROFILE_N; i++)
+    g_free (settings->profile[i]);
+  memset (settings, 0, sizeof *settings);
+}
+
+void
+kouan_stored_business_settings_clear (KouanStoredBusinessSettings *settings)
+{
+  g_free (settings->aircraft_time);
+  memset (settings, 0, sizeof *settings);
+}
+
+void
+kouan_stored_slide_clear (KouanStoredSlide *slide)
+{
+  g_free (slide->caption);
+  g_free (slide->link);
+  memset (slide, 0, sizeof *slide);
+}
+
+void
+kouan_stored_link_clear (KouanStoredLink *link)
+{
+  g_free (link->title);
+  g_free (link->url);
+  memset (link, 0, sizeof *link);
+}
+
+/* ---- area 5: the personal center ------------------------------------- */
+
+const char *const kouan_stored_preference_names[KOUAN_STORED_PREFERENCES_N] = {
+  "remember_last", "check_hs_codes", "warn_duplicates", "autofill_consignee", "confirm_submit",
+};
+
+void
+kouan_stored_profile_clear (KouanStoredProfile *profile)
+{
+  g_clear_pointer (&profile->account, g_free);
+  g_clear_pointer (&profile->name, g_free);
+  g_clear_pointer (&profile->gender, g_free);
+  g_clear_pointer (&profile->phone, g_free);
+  g_clear_pointer (&profile->email, g_free);
+  memset (profile, 0, sizeof *profile);
+}
+
+void
+kouan_stored_enterprise_ref_clear (KouanStoredEnterpriseRef *enterprise)
+{
+  g_clear_pointer (&enterprise->name, g_free);
+  g_clear_pointer (&enterprise->credit_code, g_free);
+  memset (enterprise, 0, sizeof *enterprise);
+}
+
+void
+kouan_stored_join_request_clear (KouanStoredJoinRequest *request)
+{
+  g_clear_pointer (&request->status, g_free);
+  kouan_stored_enterprise_ref_clear (&request->enterprise);
+  memset (request, 0, sizeof *request);
+}
+
+void
+kouan_stored_certification_clear (KouanStoredCertification *certification)
+{
+  g_clear_pointer (&certification->status, g_free);
+  g_clear_pointer (&certification->legal_representative, g_free);
+  g_clear_pointer (&certification->licence_number, g_free);
+  g_clear_pointer (&certification->contact, g_free);
+  g_clear_pointer (&certification->reason, g_free);
+  memset (certification, 0, sizeof *certification);
 }

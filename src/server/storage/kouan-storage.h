@@ -170,6 +170,11 @@ typedef struct {
   gboolean (*account_credentials)    (KouanStorage *storage, gint64 user_id,
                                       char **out_account, char **out_hash,
                                       GError **error);
+  /* Ends @user_id's sessions signed in by card (method "card"), as when
+   * an administrator revokes a card binding; (transfer full) their token
+   * hashes, so their sockets can be closed. */
+  GPtrArray *(*card_sessions_end)    (KouanStorage *storage, gint64 user_id,
+                                      GError **error);
 } KouanStorageCard;
 
 /* ---- area 3: the change feed and mutation ids ----------------------- */
@@ -257,6 +262,171 @@ typedef struct {
                                 GError **error);
 } KouanStorageFeed;
 
+/* ---- area 5: the personal center ------------------------------------- */
+
+/* A user's profile (docs/api.md, "profile"): users.name and the row of
+ * profiles (gender "unspecified", empty phone and e-mail, no images until
+ * written). An image is referenced with the enterprise whose images route
+ * serves it (the images area says which; the SQLite backend reads it from
+ * its images table). */
+typedef struct {
+  gint64  user_id;            /* 0: no such user */
+  char   *account;
+  char   *name;
+  char   *gender;             /* "unspecified", "male" or "female" */
+  gint64  avatar_image;       /* 0: none */
+  gint64  avatar_enterprise;  /* 0 without an image */
+  gint64  seal_image;         /* the declarant's seal: 0: none */
+  gint64  seal_enterprise;
+  char   *phone;
+  char   *email;
+} KouanStoredProfile;
+
+void kouan_stored_profile_clear (KouanStoredProfile *profile);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (KouanStoredProfile, kouan_stored_profile_clear)
+
+/* The declaration preferences of one user in one enterprise (docs/api.md,
+ * "preferences"), in the order of kouan_stored_preference_names */
+#define KOUAN_STORED_PREFERENCES_N 5
+extern const char *const kouan_stored_preference_names[KOUAN_STORED_PREFERENCES_N];
+
+typedef struct {
+  gint64    user_id;
+  gint64    enterprise_id;
+  gboolean  values[KOUAN_STORED_PREFERENCES_N];
+} KouanStoredPreferences;
+
+/* An enterprise as the personal center finds it (docs/api.md, "enterprise") */
+typedef struct {
+  gint64    id;            /* 0: none */
+  char     *name;
+  char     *credit_code;
+  gboolean  certified;
+} KouanStoredEnterpriseRef;
+
+void kouan_stored_enterprise_ref_clear (KouanStoredEnterpriseRef *enterprise);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (KouanStoredEnterpriseRef, kouan_stored_enterprise_ref_clear)
+
+/* A user's request to join an enterprise, with the enterprise */
+typedef struct {
+  gint64                    id;          /* 0: none */
+  gint64                    user_id;
+  char                     *status;      /* "pending", "approved" or "rejected" */
+  gint64                    created_at;
+  gint64                    decided_at;  /* 0: not decided */
+  KouanStoredEnterpriseRef  enterprise;
+} KouanStoredJoinRequest;
+
+void kouan_stored_join_request_clear (KouanStoredJoinRequest *request);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (KouanStoredJoinRequest, kouan_stored_join_request_clear)
+
+/* An enterprise's certification form and its review */
+typedef struct {
+  gint64    enterprise_id;         /* 0: no such enterprise */
+  gboolean  certified;             /* the enterprise's flag */
+  char     *status;                /* NULL: never submitted; "pending",
+                                    * "certified" or "rejected" */
+  char     *legal_representative;
+  char     *licence_number;
+  gint64    licence_image;         /* 0: none */
+  char     *contact;
+  char     *reason;                /* nullable: why it was rejected */
+  gint64    submitted_by;
+  gint64    submitted_at;
+  gint64    decided_at;            /* 0: not decided */
+} KouanStoredCertification;
+
+void kouan_stored_certification_clear (KouanStoredCertification *certification);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (KouanStoredCertification, kouan_stored_certification_clear)
+
+/* Every write records its change of the feed itself: the SQLite triggers
+ * (the feed materialises the record), or the PostgreSQL backend with the
+ * record's JSON as written. A profile and preferences are changes for
+ * their user only, a certification one for every member. Memberships
+ * (asking whether a user is one, ending one) are admin people's. */
+typedef struct {
+  /* *out is zeroed and left so (user_id 0) when there is no such user */
+  gboolean (*profile_get)     (KouanStorage *storage, gint64 user_id,
+                               KouanStoredProfile *out, GError **error);
+  /* Writes every member of @profile but account (the user must exist),
+   * a change of "profile" in each of @enterprises (@n_enterprises ids:
+   * the user's; the SQLite triggers find them themselves) */
+  gboolean (*profile_put)     (KouanStorage *storage, const KouanStoredProfile *profile,
+                               const gint64 *enterprises, guint n_enterprises,
+                               GError **error);
+  /* The stored preferences, or the defaults (everything on but
+   * autofill_consignee) when none were written */
+  gboolean (*preferences_get) (KouanStorage *storage, gint64 enterprise_id,
+                               gint64 user_id, KouanStoredPreferences *out,
+                               GError **error);
+  gboolean (*preferences_put) (KouanStorage *storage,
+                               const KouanStoredPreferences *preferences,
+                               GError **error);
+
+  /* The account page's IC card: the most recently bound active card of
+   * @user_id, its holder and expiry as noted by card_details_note (holder
+   * NULL, not_after 0 when none were); out->fingerprint NULL: no card */
+  gboolean (*account_card)      (KouanStorage *storage, gint64 user_id,
+                                 KouanStoredCard *out, GError **error);
+  /* Notes a certificate's holder and expiry (a login or binding with it) */
+  gboolean (*card_details_note) (KouanStorage *storage, const char *fingerprint,
+                                 const char *holder, gint64 not_after,
+                                 GError **error);
+  gboolean (*password_set)      (KouanStorage *storage, gint64 user_id,
+                                 const char *password_hash, GError **error);
+  /* Appends to @out (KouanStoredSession) every session of @user_id,
+   * expired or not, the most recently used first */
+  gboolean (*sessions_list)     (KouanStorage *storage, gint64 user_id,
+                                 GArray *out, GError **error);
+
+  /* Appends to @out (KouanStoredEnterpriseRef) the enterprise with
+   * @credit_code, or (@credit_code NULL) the first @limit whose name
+   * contains @name_part (wildcards match themselves), by name */
+  gboolean (*enterprises_search)   (KouanStorage *storage, const char *credit_code,
+                                    const char *name_part, guint limit,
+                                    GArray *out, GError **error);
+  /* *out is zeroed and left so (id 0) when there is none */
+  gboolean (*enterprise_get)       (KouanStorage *storage, gint64 enterprise_id,
+                                    KouanStoredEnterpriseRef *out, GError **error);
+  /* The demo: a new enterprise, opened as enterprise settings'
+   * enterprise_open() opens one; its certification enters its feed */
+  gboolean (*enterprise_add)       (KouanStorage *storage, const char *name,
+                                    const char *credit_code, gboolean certified,
+                                    gint64 *out_id, GError **error);
+  /* Whether @user_id's latest request to join @enterprise_id is pending */
+  gboolean (*join_request_pending) (KouanStorage *storage, gint64 user_id,
+                                    gint64 enterprise_id, gboolean *out_pending,
+                                    GError **error);
+  gboolean (*join_request_create)  (KouanStorage *storage, gint64 user_id,
+                                    gint64 enterprise_id, gint64 now,
+                                    gint64 *out_id, GError **error);
+  /* *out is zeroed and left so (id 0) when there is none */
+  gboolean (*join_request_get)     (KouanStorage *storage, gint64 request_id,
+                                    KouanStoredJoinRequest *out, GError **error);
+  /* Appends to @out (KouanStoredJoinRequest) @user_id's newest @limit */
+  gboolean (*join_requests_list)   (KouanStorage *storage, gint64 user_id,
+                                    guint limit, GArray *out, GError **error);
+  /* *out is zeroed and left so (enterprise_id 0) when there is no such
+   * enterprise; status NULL when it never submitted a form */
+  gboolean (*certification_get)    (KouanStorage *storage, gint64 enterprise_id,
+                                    KouanStoredCertification *out, GError **error);
+  /* Stores @form (legal_representative, licence_number, licence_image,
+   * contact, submitted_by, submitted_at) as pending, replacing an
+   * earlier form and its decision */
+  gboolean (*certification_submit) (KouanStorage *storage,
+                                    const KouanStoredCertification *form,
+                                    GError **error);
+  /* Decides a pending form (certified: the enterprise is; rejected: with
+   * @reason); *out_decided FALSE when none was pending */
+  gboolean (*certification_decide) (KouanStorage *storage, gint64 enterprise_id,
+                                    gboolean certified, const char *reason,
+                                    gint64 now, gboolean *out_decided,
+                                    GError **error);
+  /* Appends to @out (gint64) the enterprises whose form is pending */
+  gboolean (*certifications_pending) (KouanStorage *storage, GArray *out,
+                                      GError **error);
+} KouanStoragePersonal;
+
 /* ---- area 4: messages ------------------------------------------------ */
 
 /* A message as one user sees it (read and starred are that user's). */
@@ -314,6 +484,266 @@ typedef struct {
                                  gint64 *out_id, GError **error);
 } KouanStorageMessages;
 
+/* ---- area 8: credit insurance --------------------------------------- */
+
+/* An enterprise's policy (docs/api.md, "Credit insurance") */
+typedef struct {
+  gint64    id;
+  gint64    enterprise_id;
+  char     *number;
+  char     *buyer;
+  char     *buyer_country;
+  gint64    amount;
+  char     *currency;
+  char     *starts_on;      /* YYYY-MM-DD */
+  char     *ends_on;
+  char     *status;         /* pending, effective, expired, rejected, returned */
+  char     *comment;
+  gboolean  notice_read;
+  gint64    updated_at;
+} KouanStoredPolicy;
+
+void kouan_stored_policy_clear (KouanStoredPolicy *policy);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (KouanStoredPolicy, kouan_stored_policy_clear)
+
+/* One step of a claim's history */
+typedef struct {
+  char   *status;
+  char   *comment;
+  gint64  at;
+} KouanStoredClaimEvent;
+
+void kouan_stored_claim_event_clear (KouanStoredClaimEvent *event);
+
+typedef struct {
+  gint64    id;
+  gint64    enterprise_id;
+  gint64    policy_id;
+  char     *number;
+  char     *policy_number;  /* read only: the policy's number */
+  char     *buyer;
+  gint64    amount;
+  char     *currency;
+  char     *loss_on;
+  char     *submitted_on;
+  char     *status;         /* submitted, reviewing, paid, rejected */
+  gboolean  notice_read;
+  gint64    updated_at;
+  GArray   *history;        /* (element-type KouanStoredClaimEvent) oldest
+                             * first; owned, NULL when there is none */
+} KouanStoredClaim;
+
+void kouan_stored_claim_clear (KouanStoredClaim *claim);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (KouanStoredClaim, kouan_stored_claim_clear)
+
+/* A subscription category as one user of one enterprise sees it */
+typedef struct {
+  gint64    id;
+  char     *name;
+  gint64    position;
+  gboolean  subscribed;
+} KouanStoredInsuranceCategory;
+
+void kouan_stored_insurance_category_clear (KouanStoredInsuranceCategory *category);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (KouanStoredInsuranceCategory, kouan_stored_insurance_category_clear)
+
+/* The insurer's risk article: belongs to no enterprise */
+typedef struct {
+  gint64  id;
+  char   *title;
+  char   *source;
+  gint64  published_at;
+  char   *country;
+  char   *industry;
+  gint64  category_id;
+  char   *body;
+} KouanStoredRiskArticle;
+
+void kouan_stored_risk_article_clear (KouanStoredRiskArticle *article);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (KouanStoredRiskArticle, kouan_stored_risk_article_clear)
+
+/* Every write records its changes of the feed itself (the SQLite
+ * triggers, or the PostgreSQL backend with the record's JSON as written);
+ * a write that changes nothing records none. Categories and risk
+ * articles are global: every enterprise whose feed carries insurance
+ * (enterprise_open) receives them. The getters zero *out and leave it so
+ * (id 0) when there is no such record (in that enterprise). */
+typedef struct {
+  /* Gives @enterprise_id's feed the categories and every risk article,
+   * and every article inserted later; once per enterprise. (SQLite: the
+   * schema's trigger on enterprises does it as the enterprise is
+   * created.) */
+  gboolean (*enterprise_open)    (KouanStorage *storage, gint64 enterprise_id,
+                                  GError **error);
+  /* Appends to @out (gint64) those enterprises, by id */
+  gboolean (*enterprises_list)   (KouanStorage *storage, GArray *out, GError **error);
+
+  gboolean (*policy_get)         (KouanStorage *storage, gint64 enterprise_id,
+                                  gint64 policy_id, KouanStoredPolicy *out,
+                                  GError **error);
+  /* The enterprise's oldest pending policy (out->id 0: none) */
+  gboolean (*policy_first_pending) (KouanStorage *storage, gint64 enterprise_id,
+                                    KouanStoredPolicy *out, GError **error);
+  /* Sets the status, the comment (nullable: kept) and notice_read,
+   * updated at @now: a change for everyone unless all three stay */
+  gboolean (*policy_update)      (KouanStorage *storage, gint64 enterprise_id,
+                                  gint64 policy_id, const char *status,
+                                  const char *comment, gboolean notice_read,
+                                  gint64 now, GError **error);
+  /* The insurer's side (the demo, an import): @policy's id is ignored */
+  gboolean (*policy_insert)      (KouanStorage *storage, const KouanStoredPolicy *policy,
+                                  gint64 *out_id, GError **error);
+
+  gboolean (*claim_get)          (KouanStorage *storage, gint64 enterprise_id,
+                                  gint64 claim_id, KouanStoredClaim *out,
+                                  GError **error);
+  /* A change for everyone unless it was so already */
+  gboolean (*claim_notice_read_set) (KouanStorage *storage, gint64 enterprise_id,
+                                     gint64 claim_id, gboolean notice_read,
+                                     GError **error);
+  /* The insurer's side: @claim with its history (id and policy_number
+   * ignored), one record */
+  gboolean (*claim_insert)       (KouanStorage *storage, const KouanStoredClaim *claim,
+                                  gint64 *out_id, GError **error);
+
+  gboolean (*category_get)       (KouanStorage *storage, gint64 enterprise_id,
+                                  gint64 category_id, gint64 user_id,
+                                  KouanStoredInsuranceCategory *out, GError **error);
+  /* @user_id's own subscription in @enterprise_id: a change for that
+   * user unless it was so already */
+  gboolean (*subscription_set)   (KouanStorage *storage, gint64 enterprise_id,
+                                  gint64 user_id, gint64 category_id,
+                                  gboolean subscribed, GError **error);
+
+  gboolean (*article_get)        (KouanStorage *storage, gint64 article_id,
+                                  KouanStoredRiskArticle *out, GError **error);
+  /* Inserts @article (its id ignored): a change in every open
+   * enterprise's feed, and one notice (docs/api.md) posted to each
+   * enterprise where a member subscribed to its category */
+  gboolean (*article_insert)     (KouanStorage *storage, const KouanStoredRiskArticle *article,
+                                  gint64 *out_id, GError **error);
+} KouanStorageInsurance;
+/* ---- area 7: enterprise settings ------------------------------------- */
+
+/* The profile members of the "enterprise_settings" record (docs/api.md),
+ * in the order of KouanStoredEnterpriseSettings.profile */
+#define KOUAN_STORED_PROFILE_N 9
+extern const char *const kouan_stored_profile_fields[KOUAN_STORED_PROFILE_N];
+/* The switches of the "business_settings" record, in the order of
+ * KouanStoredBusinessSettings.switches */
+#define KOUAN_STORED_SWITCHES_N 5
+extern const char *const kouan_stored_business_switches[KOUAN_STORED_SWITCHES_N];
+
+/* 企业设置: one per enterprise, its id the enterprise's. A profile not
+ * written yet reads as empty strings. */
+typedef struct {
+  gint64  enterprise_id;   /* 0: no such enterprise */
+  char   *name;
+  char   *credit_code;
+  char   *profile[KOUAN_STORED_PROFILE_N];
+  gint64  logo_image;      /* an image's id (area 9, images); 0: none */
+  gint64  seal_image;
+} KouanStoredEnterpriseSettings;
+
+void kouan_stored_enterprise_settings_clear (KouanStoredEnterpriseSettings *settings);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (KouanStoredEnterpriseSettings, kouan_stored_enterprise_settings_clear)
+
+/* 业务设置: one per enterprise; every switch off until written */
+typedef struct {
+  gint64    enterprise_id;  /* 0: no such enterprise */
+  gboolean  switches[KOUAN_STORED_SWITCHES_N];
+  char     *aircraft_time;  /* nullable: "HH:MM", only while aircraft_auto */
+} KouanStoredBusinessSettings;
+
+void kouan_stored_business_settings_clear (KouanStoredBusinessSettings *settings);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (KouanStoredBusinessSettings, kouan_stored_business_settings_clear)
+
+/* 企业风采: a carousel slide ("showcase_slides") or a link ("showcase_links") */
+typedef struct {
+  gint64  id;         /* 0: none (get), a new one (put) */
+  gint64  image_id;   /* area 9, images */
+  char   *caption;
+  char   *link;
+  gint64  position;
+} KouanStoredSlide;
+
+void kouan_stored_slide_clear (KouanStoredSlide *slide);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (KouanStoredSlide, kouan_stored_slide_clear)
+
+typedef struct {
+  gint64  id;         /* 0: none (get), a new one (put) */
+  char   *title;
+  char   *url;
+  gint64  position;
+} KouanStoredLink;
+
+void kouan_stored_link_clear (KouanStoredLink *link);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (KouanStoredLink, kouan_stored_link_clear)
+
+/* Every write records its change of the feed itself: the SQLite triggers
+ * (the feed materialises the record), or the PostgreSQL backend with the
+ * record's JSON as written (docs/api.md, "enterprise_settings",
+ * "business_settings", "showcase_slides", "showcase_links"; a changed
+ * name or credit code also the "enterprise" record). Images are
+ * referenced by id; whether one exists is area 9's to say. */
+typedef struct {
+  /* The enterprise @enterprise_id exists with @name and @credit_code
+   * (inserted unless it is there already): from now its two settings
+   * records are in the feed (a change each, for everyone). The areas
+   * that create enterprises call it; the demo and the tests too. */
+  gboolean (*enterprise_open) (KouanStorage *storage, gint64 enterprise_id,
+                               const char *name, const char *credit_code,
+                               GError **error);
+  /* *out is zeroed and left so (enterprise_id 0) when there is none */
+  gboolean (*settings_get)    (KouanStorage *storage, gint64 enterprise_id,
+                               KouanStoredEnterpriseSettings *out, GError **error);
+  /* Whether another enterprise than @enterprise_id has @credit_code */
+  gboolean (*credit_code_taken) (KouanStorage *storage, gint64 enterprise_id,
+                                 const char *credit_code, gboolean *out_taken,
+                                 GError **error);
+  /* Writes every member of @settings (the enterprise must exist); a
+   * credit code another enterprise has fails with
+   * KOUAN_STORAGE_ERROR_CONSTRAINT */
+  gboolean (*settings_put)    (KouanStorage *storage,
+                               const KouanStoredEnterpriseSettings *settings,
+                               GError **error);
+  /* *out is zeroed and left so (enterprise_id 0) when there is none */
+  gboolean (*business_get)    (KouanStorage *storage, gint64 enterprise_id,
+                               KouanStoredBusinessSettings *out, GError **error);
+  /* aircraft_time with aircraft_auto off fails with
+   * KOUAN_STORAGE_ERROR_CONSTRAINT */
+  gboolean (*business_put)    (KouanStorage *storage,
+                               const KouanStoredBusinessSettings *settings,
+                               GError **error);
+
+  /* *out is zeroed and left so (id 0) when @enterprise_id has no such one */
+  gboolean (*slide_get)       (KouanStorage *storage, gint64 enterprise_id,
+                               gint64 slide_id, KouanStoredSlide *out, GError **error);
+  /* How many slides the enterprise has, and the position after the last
+   * (0 when none) */
+  gboolean (*slides_count)    (KouanStorage *storage, gint64 enterprise_id,
+                               gint64 *out_count, gint64 *out_next_position,
+                               GError **error);
+  /* Creates (@slide->id 0) or updates the slide; *out_id its id, 0 when
+   * @enterprise_id has no slide @slide->id */
+  gboolean (*slide_put)       (KouanStorage *storage, gint64 enterprise_id,
+                               const KouanStoredSlide *slide, gint64 *out_id,
+                               GError **error);
+  gboolean (*slide_delete)    (KouanStorage *storage, gint64 enterprise_id,
+                               gint64 slide_id, GError **error);
+  /* The same for the links */
+  gboolean (*link_get)        (KouanStorage *storage, gint64 enterprise_id,
+                               gint64 link_id, KouanStoredLink *out, GError **error);
+  gboolean (*links_count)     (KouanStorage *storage, gint64 enterprise_id,
+                               gint64 *out_count, gint64 *out_next_position,
+                               GError **error);
+  gboolean (*link_put)        (KouanStorage *storage, gint64 enterprise_id,
+                               const KouanStoredLink *link, gint64 *out_id,
+                               GError **error);
+  gboolean (*link_delete)     (KouanStorage *storage, gint64 enterprise_id,
+                               gint64 link_id, GError **error);
+} KouanStorageEnterprise;
+
 /* ---- area 9: the audit log (with admin people for the handlers) ----- */
 
 typedef struct {
@@ -351,18 +781,14 @@ typedef struct {
                             GArray *out, gint64 *out_total, GError **error);
 } KouanStorageAudit;
 
-/* ---- areas 5–8: not behind the boundary yet -------------------------
+/* ---- area 6 and images: not behind the boundary yet ------------------
  *
- * Personal center, admin people (roles, departments, staff,
- * grants, join requests), enterprise settings (and showcase), insurance
- * and images still run their SQL in their kouan-server-*.c
+ * Admin people (roles, departments, staff,
+ * grants, join requests) and images still run their SQL in their kouan-server-*.c
  * through kouan_server_db_*() on the SQLite connection. Each gets its
  * table of functions here when it is ported; until then both backends
  * leave it NULL and PostgreSQL refuses to start (docs/architecture.md). */
-typedef struct _KouanStoragePersonal    KouanStoragePersonal;
 typedef struct _KouanStoragePeople      KouanStoragePeople;
-typedef struct _KouanStorageEnterprise  KouanStorageEnterprise;
-typedef struct _KouanStorageInsurance   KouanStorageInsurance;
 typedef struct _KouanStorageImages      KouanStorageImages;
 
 /* A backend: its areas and its transaction control. */

@@ -39,7 +39,10 @@ gint64    _kouan_storage_pg_int_at   (PGresult            *result,
 #define KOUAN_PG_INT(name, value) \
   char name[24]; g_snprintf (name, sizeof name, "%" G_GINT64_FORMAT, (gint64) (value))
 
+extern const KouanStoragePersonal _kouan_storage_pg_personal;
 extern const KouanStorageMessages _kouan_storage_pg_messages;
+extern const KouanStorageInsurance _kouan_storage_pg_insurance;
+extern const KouanStorageEnterprise _kouan_storage_pg_enterprise;
 extern const KouanStorageAudit    _kouan_storage_pg_audit;
 
 G_END_DECLS

@@ -119,6 +119,177 @@ static const char *const migrations[] = {
   /* 5: messages you can act on: the record's "actions" (docs/api.md),
    * written by the server's own code only; NULL for none */
   "ALTER TABLE messages ADD COLUMN actions jsonb;",
+  /* 6: credit insurance (kouan-storage-postgres-insurance.c): policies,
+   * claims and their history per enterprise; the subscription
+   * categories, each user's subscriptions per enterprise, and the
+   * insurer's risk articles, which belong to no enterprise (reference
+   * tables under Citus). insurance_enterprises: the enterprises whose
+   * feeds carry the categories and articles (no enterprises table, and
+   * no foreign key to it, until that area is ported). Risk articles are
+   * searched in the app's own cache, not here: no text index. */
+  "CREATE TABLE insurance_enterprises ("
+  "  enterprise_id bigint PRIMARY KEY);"
+  "CREATE TABLE insurance_policies ("
+  "  id bigserial PRIMARY KEY,"
+  "  enterprise_id bigint NOT NULL,"
+  "  number text NOT NULL,"
+  "  buyer text NOT NULL,"
+  "  buyer_country text NOT NULL,"
+  "  amount bigint NOT NULL,"
+  "  currency text NOT NULL,"
+  "  starts_on text NOT NULL,"
+  "  ends_on text NOT NULL,"
+  "  status text NOT NULL CHECK (status IN ('pending', 'effective', 'expired', 'rejected', 'returned')),"
+  "  comment text NOT NULL DEFAULT '',"
+  "  notice_read boolean NOT NULL DEFAULT true,"
+  "  updated_at bigint NOT NULL);"
+  "CREATE INDEX insurance_policies_enterprise ON insurance_policies (enterprise_id, status, id);"
+  "CREATE TABLE insurance_claims ("
+  "  id bigserial PRIMARY KEY,"
+  "  enterprise_id bigint NOT NULL,"
+  "  policy_id bigint NOT NULL REFERENCES insurance_policies (id) ON DELETE CASCADE,"
+  "  number text NOT NULL,"
+  "  buyer text NOT NULL,"
+  "  amount bigint NOT NULL,"
+  "  currency text NOT NULL,"
+  "  loss_on text NOT NULL,"
+  "  submitted_on text NOT NULL,"
+  "  status text NOT NULL CHECK (status IN ('submitted', 'reviewing', 'paid', 'rejected')),"
+  "  notice_read boolean NOT NULL DEFAULT true,"
+  "  updated_at bigint NOT NULL);"
+  "CREATE INDEX insurance_claims_enterprise ON insurance_claims (enterprise_id);"
+  "CREATE INDEX insurance_claims_policy ON insurance_claims (policy_id);"
+  "CREATE TABLE insurance_claim_events ("
+  "  id bigserial PRIMARY KEY,"
+  "  enterprise_id bigint NOT NULL,"
+  "  claim_id bigint NOT NULL REFERENCES insurance_claims (id) ON DELETE CASCADE,"
+  "  status text NOT NULL,"
+  "  comment text NOT NULL DEFAULT '',"
+  "  at bigint NOT NULL);"
+  "CREATE INDEX insurance_claim_events_claim ON insurance_claim_events (claim_id, at);"
+  "CREATE TABLE insurance_categories ("
+  "  id bigint PRIMARY KEY,"
+  "  name text NOT NULL UNIQUE,"
+  "  position bigint NOT NULL);"
+  "INSERT INTO insurance_categories (id, name, position) VALUES"
+  "  (1, '国际贸易与投资要闻', 1), (2, '国别风险', 2), (3, '行业风险', 3),"
+  "  (4, '买家风险', 4), (5, '政策法规', 5);"
+  "CREATE TABLE insurance_subscriptions ("
+  "  enterprise_id bigint NOT NULL,"
+  "  user_id bigint NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
+  "  category_id bigint NOT NULL REFERENCES insurance_categories (id) ON DELETE CASCADE,"
+  "  PRIMARY KEY (enterprise_id, user_id, category_id));"
+  "CREATE INDEX insurance_subscriptions_category ON insurance_subscriptions (category_id, enterprise_id);"
+  "CREATE TABLE risk_articles ("
+  "  id bigserial PRIMARY KEY,"
+  "  title text NOT NULL,"
+  "  source text NOT NULL,"
+  "  published_at bigint NOT NULL,"
+  "  country text NOT NULL,"
+  "  industry text NOT NULL,"
+  "  category_id bigint NOT NULL REFERENCES insurance_categories (id),"
+  "  body text NOT NULL);",
+  /* 7: enterprise settings (kouan-storage-postgres-enterprise.c): the
+   * enterprises' names and credit codes (IF NOT EXISTS: the area that
+   * creates enterprises shares the table), their profiles, business
+   * switches and showcase. Images are referenced by id without a foreign
+   * key until the images are ported. */
+  "CREATE TABLE IF NOT EXISTS enterprises ("
+  "  id bigserial PRIMARY KEY,"
+  "  name text NOT NULL,"
+  "  credit_code text NOT NULL UNIQUE CHECK (length (credit_code) = 18),"
+  "  certified boolean NOT NULL DEFAULT false);"
+  "CREATE TABLE enterprise_profiles ("
+  "  enterprise_id bigint PRIMARY KEY REFERENCES enterprises (id) ON DELETE CASCADE,"
+  "  registered_address text NOT NULL DEFAULT '',"
+  "  contact_person text NOT NULL DEFAULT '',"
+  "  contact_phone text NOT NULL DEFAULT '',"
+  "  customs_code text NOT NULL DEFAULT '',"
+  "  invoice_title text NOT NULL DEFAULT '',"
+  "  taxpayer_number text NOT NULL DEFAULT '',"
+  "  bank_name text NOT NULL DEFAULT '',"
+  "  bank_account text NOT NULL DEFAULT '',"
+  "  invoice_address_phone text NOT NULL DEFAULT '',"
+  "  logo_image bigint,"
+  "  seal_image bigint);"
+  "CREATE TABLE business_settings ("
+  "  enterprise_id bigint PRIMARY KEY REFERENCES enterprises (id) ON DELETE CASCADE,"
+  "  aircraft_auto boolean NOT NULL DEFAULT false,"
+  "  aircraft_time text CHECK (aircraft_time IS NULL OR aircraft_auto),"
+  "  manifest_auto boolean NOT NULL DEFAULT false,"
+  "  status_push boolean NOT NULL DEFAULT false,"
+  "  e_payment boolean NOT NULL DEFAULT false,"
+  "  receipt_download boolean NOT NULL DEFAULT false);"
+  "CREATE TABLE showcase_slides ("
+  "  id bigserial PRIMARY KEY,"
+  "  enterprise_id bigint NOT NULL REFERENCES enterprises (id) ON DELETE CASCADE,"
+  "  image_id bigint NOT NULL,"
+  "  caption text NOT NULL,"
+  "  link text NOT NULL DEFAULT '',"
+  "  position bigint NOT NULL DEFAULT 0);"
+  "CREATE INDEX showcase_slides_enterprise ON showcase_slides (enterprise_id, position);"
+  "CREATE TABLE showcase_links ("
+  "  id bigserial PRIMARY KEY,"
+  "  enterprise_id bigint NOT NULL REFERENCES enterprises (id) ON DELETE CASCADE,"
+  "  title text NOT NULL,"
+  "  url text NOT NULL,"
+  "  position bigint NOT NULL DEFAULT 0);"
+  "CREATE INDEX showcase_links_enterprise ON showcase_links (enterprise_id, position);",
+  /* 8: the personal center (kouan-storage-postgres-personal.c). A profile
+   * keeps the enterprise whose images route serves each of its images
+   * (no images table until that area is ported); preferences are per
+   * user and enterprise (keyed like messages, without a foreign key);
+   * card_certificate_details: what a login or binding noted of a
+   * certificate, shown on the account page. join_requests are created
+   * here and decided by admin people; a certification is per enterprise
+   * (of migration 7's enterprises, whose certified flag it sets). */
+  "CREATE TABLE profiles ("
+  "  user_id bigint PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,"
+  "  gender text NOT NULL DEFAULT 'unspecified'"
+  "    CHECK (gender IN ('unspecified', 'male', 'female')),"
+  "  avatar_image bigint,"
+  "  avatar_enterprise bigint,"
+  "  seal_image bigint,"
+  "  seal_enterprise bigint,"
+  "  phone text NOT NULL DEFAULT '',"
+  "  email text NOT NULL DEFAULT '',"
+  "  CHECK ((avatar_image IS NULL) = (avatar_enterprise IS NULL)),"
+  "  CHECK ((seal_image IS NULL) = (seal_enterprise IS NULL)));"
+  "CREATE TABLE declaration_preferences ("
+  "  enterprise_id bigint NOT NULL,"
+  "  user_id bigint NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
+  "  remember_last boolean NOT NULL DEFAULT true,"
+  "  check_hs_codes boolean NOT NULL DEFAULT true,"
+  "  warn_duplicates boolean NOT NULL DEFAULT true,"
+  "  autofill_consignee boolean NOT NULL DEFAULT false,"
+  "  confirm_submit boolean NOT NULL DEFAULT true,"
+  "  PRIMARY KEY (enterprise_id, user_id));"
+  "CREATE TABLE card_certificate_details ("
+  "  fingerprint text PRIMARY KEY,"
+  "  holder text NOT NULL,"
+  "  not_after bigint NOT NULL);"
+  "CREATE TABLE join_requests ("
+  "  id bigserial PRIMARY KEY,"
+  "  enterprise_id bigint NOT NULL REFERENCES enterprises (id) ON DELETE CASCADE,"
+  "  user_id bigint NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
+  "  status text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'approved', 'rejected')),"
+  "  created_at bigint NOT NULL,"
+  "  decided_at bigint,"
+  "  decided_by bigint REFERENCES users (id) ON DELETE SET NULL);"
+  "CREATE INDEX join_requests_user ON join_requests (user_id, enterprise_id);"
+  "CREATE INDEX join_requests_enterprise ON join_requests (enterprise_id, status);"
+  "CREATE TABLE certifications ("
+  "  enterprise_id bigint PRIMARY KEY REFERENCES enterprises (id) ON DELETE CASCADE,"
+  "  status text NOT NULL CHECK (status IN ('pending', 'certified', 'rejected')),"
+  "  legal_representative text NOT NULL,"
+  "  licence_number text NOT NULL,"
+  "  licence_image bigint,"
+  "  contact text NOT NULL,"
+  "  reason text,"
+  "  submitted_by bigint REFERENCES users (id) ON DELETE SET NULL,"
+  "  submitted_at bigint NOT NULL,"
+  "  decided_at bigint);"
+  "CREATE INDEX certifications_pending ON certifications (enterprise_id) WHERE status = 'pending';",
 };
 
 static gboolean
@@ -653,6 +824,25 @@ account_credentials (KouanStorage *storage, gint64 user_id, char **out_account,
   return TRUE;
 }
 
+static GPtrArray *
+card_sessions_end (KouanStorage *storage, gint64 user_id, GError **error)
+{
+  SELF;
+  INT (uid, user_id);
+  const char *params[] = { uid };
+  PGresult *r = run (self, "DELETE FROM sessions WHERE user_id = $1 AND method = 'card'"
+                     " RETURNING token_sha256", 1, params, error, "Ending card sessions");
+  GPtrArray *ended;
+
+  if (r == NULL)
+    return NULL;
+  ended = g_ptr_array_new_with_free_func (g_free);
+  for (int i = 0; i < PQntuples (r); i++)
+    g_ptr_array_add (ended, g_strdup (PQgetvalue (r, i, 0)));
+  PQclear (r);
+  return ended;
+}
+
 static const KouanStorageCard card_area = {
   .challenges_sweep = challenges_sweep,
   .challenges_outstanding = challenges_outstanding,
@@ -666,6 +856,7 @@ static const KouanStorageCard card_area = {
   .cards_expiring = cards_expiring,
   .card_expiry_announced = card_expiry_announced,
   .account_credentials = account_credentials,
+  .card_sessions_end = card_sessions_end,
 };
 
 /* ---- change feed and mutation ids ------------------------------------ */
@@ -1114,7 +1305,10 @@ kouan_storage_postgres_open (const char  *uri,
   self->parent.auth = &auth_area;
   self->parent.card = &card_area;
   self->parent.feed = &feed_area;
+  self->parent.personal = &_kouan_storage_pg_personal;
   self->parent.messages = &_kouan_storage_pg_messages;
+  self->parent.insurance = &_kouan_storage_pg_insurance;
+  self->parent.enterprise = &_kouan_storage_pg_enterprise;
   self->parent.audit = &_kouan_storage_pg_audit;
   self->parent.begin = pg_begin;
   self->parent.commit = pg_commit;

@@ -25,7 +25,10 @@ gboolean      _kouan_storage_sqlite_fail (KouanStorage   *storage,
                                           GError        **error,
                                           const char     *what);
 
+extern const KouanStoragePersonal _kouan_storage_sqlite_personal;
 extern const KouanStorageMessages _kouan_storage_sqlite_messages;
+extern const KouanStorageInsurance _kouan_storage_sqlite_insurance;
+extern const KouanStorageEnterprise _kouan_storage_sqlite_enterprise;
 extern const KouanStorageAudit    _kouan_storage_sqlite_audit;
 
 G_END_DECLS

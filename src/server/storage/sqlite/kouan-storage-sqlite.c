@@ -590,6 +590,27 @@ account_credentials (KouanStorage *storage, gint64 user_id, char **out_account,
   return TRUE;
 }
 
+static GPtrArray *
+card_sessions_end (KouanStorage *storage, gint64 user_id, GError **error)
+{
+  SELF;
+  sqlite3_stmt *s = stmt (self,
+    "DELETE FROM sessions WHERE user_id = ?1 AND method = 'card' RETURNING token_sha256");
+  g_autoptr(GPtrArray) ended = g_ptr_array_new_with_free_func (g_free);
+  int rc;
+
+  sqlite3_bind_int64 (s, 1, user_id);
+  while ((rc = sqlite3_step (s)) == SQLITE_ROW)
+    g_ptr_array_add (ended, g_strdup ((const char *) sqlite3_column_text (s, 0)));
+  sqlite3_reset (s);
+  if (rc != SQLITE_DONE)
+    {
+      fail (self, error, "Ending card sessions");
+      return NULL;
+    }
+  return g_steal_pointer (&ended);
+}
+
 static const KouanStorageCard card_area = {
   .challenges_sweep = challenges_sweep,
   .challenges_outstanding = challenges_outstanding,
@@ -603,6 +624,7 @@ static const KouanStorageCard card_area = {
   .cards_expiring = cards_expiring,
   .card_expiry_announced = card_expiry_announced,
   .account_credentials = account_credentials,
+  .card_sessions_end = card_sessions_end,
 };
 
 /* ---- change feed and mutation ids ------------------------------------ */
@@ -904,7 +926,10 @@ kouan_storage_sqlite_new (sqlite3 *db)
   self->parent.auth = &auth_area;
   self->parent.card = &card_area;
   self->parent.feed = &feed_area;
+  self->parent.personal = &_kouan_storage_sqlite_personal;
   self->parent.messages = &_kouan_storage_sqlite_messages;
+  self->parent.insurance = &_kouan_storage_sqlite_insurance;
+  self->parent.enterprise = &_kouan_storage_sqlite_enterprise;
   self->parent.audit = &_kouan_storage_sqlite_audit;
   self->parent.begin = sqlite_begin;
   self->parent.commit = sqlite_commit;
