@@ -744,6 +744,7 @@ test_soak (void)
   g_assert_true (kouan_store_save_enterprises (store, login->enterprises, &error));
   g_assert_no_error (error);
   window = kouan_window_new (app, client, store, login);
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
   gtk_window_set_default_size (GTK_WINDOW (window), 1200, 760);
   gtk_window_present (GTK_WINDOW (window));
   spin (500);
@@ -757,6 +758,9 @@ test_soak (void)
       steps++;
       /* let the action take effect: answers, pushes, animations */
       spin (g_rand_int_range (rand_, 5, 120));
+      /* the walk must never end the session or the app (is_excluded) */
+      if (window == NULL)
+        g_error ("the main window is gone after: %s", trace->str);
       find_hidden_focus (GTK_WIDGET (window));
       if (warm_heap == 0 && g_get_monotonic_time () >= warm_until)
         {
