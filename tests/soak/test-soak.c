@@ -509,7 +509,10 @@ press_keys (GtkWindow *top)
     argv[4] = keys[g_rand_int_range (rand_, 0, G_N_ELEMENTS (keys))];
   note ("%s “%s” to %s (focus %s)", argv[1], argv[4], G_OBJECT_TYPE_NAME (top),
         focus != NULL ? G_OBJECT_TYPE_NAME (focus) : "none");
-  if ((g_str_equal (argv[4], "Return") || g_str_equal (argv[4], "space")) && focus != NULL)
+  /* Return, space, or a typed space, activate the focused button: never
+   * one the walk must not press (the primary menu's Log Out and Quit) */
+  if ((g_str_equal (argv[4], "Return") || g_str_equal (argv[4], "space") ||
+       (g_str_equal (argv[1], "type") && strchr (argv[4], ' ') != NULL)) && focus != NULL)
     for (GtkWidget *w = focus; w != NULL; w = gtk_widget_get_parent (w))
       if (is_excluded (w))
         return;
