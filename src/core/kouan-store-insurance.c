@@ -546,6 +546,16 @@ _kouan_store_index_risk_articles (sqlite3  *db,
 
 /* ---- queries ------------------------------------------------------- */
 
+/* Whether policy p has a decision (confirm or return: an edit of its
+ * status) the server has not accepted yet. Until it has, the cache shows
+ * the decision on the policy (its row is the user's view), but the
+ * policy is no effective notice: the insurer has said nothing yet (issue
+ * 15, "no optimistic lies"; the policy itself says 待同步). */
+#define DECISION_WAITING                                                        \
+  "EXISTS (SELECT 1 FROM outbox o WHERE o.enterprise_id = p.enterprise_id"      \
+  " AND o.collection = 'insurance_policies' AND o.record_id = p.id"             \
+  " AND o.state IN ('queued', 'sending') AND json_extract (o.fields, '$.status') IS NOT NULL)"
+
 gboolean
 kouan_store_insurance_counts (KouanStore            *self,
                               gint64                 enterprise_id,
@@ -563,8 +573,8 @@ kouan_store_insurance_counts (KouanStore            *self,
   db = _kouan_store_read_begin (self);
   stmt = kouan_statement_get (db,
     "SELECT (SELECT count (*) FROM insurance_policies WHERE enterprise_id = ?1 AND status = 'pending'),"
-    "       (SELECT count (*) FROM insurance_policies WHERE enterprise_id = ?1"
-    "          AND status = 'effective' AND notice_read = 0),"
+    "       (SELECT count (*) FROM insurance_policies p WHERE enterprise_id = ?1"
+    "          AND status = 'effective' AND notice_read = 0 AND NOT " DECISION_WAITING "),"
     "       (SELECT count (*) FROM insurance_claims WHERE enterprise_id = ?1 AND notice_read = 0)",
     error);
   if (stmt != NULL)
@@ -602,9 +612,9 @@ kouan_store_list_policies (KouanStore         *self,
 
   db = _kouan_store_read_begin (self);
   stmt = kouan_statement_get (db,
-    "SELECT record FROM insurance_policies WHERE enterprise_id = ?1"
+    "SELECT record FROM insurance_policies p WHERE enterprise_id = ?1"
     "  AND (?2 = 0 OR (?2 = 1 AND status = 'pending')"
-    "       OR (?2 = 2 AND status = 'effective' AND notice_read = 0))"
+    "       OR (?2 = 2 AND status = 'effective' AND notice_read = 0 AND NOT " DECISION_WAITING "))"
     " ORDER BY id DESC", error);
   ok = stmt != NULL;
   if (ok)

@@ -277,14 +277,24 @@ test_counts (void)
   sync_ok ();
   assert_counts_match_server ();
 
-  /* confirming a pending policy: one fewer pending, one more effective notice */
+  /* confirming a pending policy: one fewer to confirm at once; the
+   * effective notice only once the server has accepted it */
   policy = first_policy (KOUAN_POLICY_FILTER_PENDING, 0);
   g_assert_true (kouan_store_confirm_policy (store, policy, &error));
   g_assert_no_error (error);
   after = counts ();
   g_assert_cmpuint (after.pending_policies, ==, before.pending_policies - 1);
-  g_assert_cmpuint (after.policy_notices, ==, before.policy_notices + 1);
+  g_assert_cmpuint (after.policy_notices, ==, before.policy_notices);
+  {
+    g_autoptr(GPtrArray) notices = kouan_store_list_policies (store, 1, KOUAN_POLICY_FILTER_NOTICES, &error);
+
+    g_assert_no_error (error);
+    for (guint i = 0; i < notices->len; i++)
+      g_assert_cmpint (((KouanPolicy *) g_ptr_array_index (notices, i))->id, !=, policy->id);
+  }
   sync_ok ();
+  after = counts ();
+  g_assert_cmpuint (after.policy_notices, ==, before.policy_notices + 1);
   assert_counts_match_server ();
 }
 
@@ -330,6 +340,8 @@ test_confirm_offline_lands_once (void)
   g_assert_cmpstr (local->status, ==, "returned");
   g_assert_cmpstr (local->comment, ==, "保险金额与合同不符，请更正。");
   g_assert_cmpuint (counts ().pending_policies, ==, before.pending_policies - 2);
+  /* offline, the confirmed policy is no effective notice yet */
+  g_assert_cmpuint (counts ().policy_notices, ==, before.policy_notices);
 
   g_assert_false (run_once (&error));
   g_clear_error (&error);
@@ -341,6 +353,7 @@ test_confirm_offline_lands_once (void)
   sync_ok ();
   g_assert_cmpuint (kouan_store_count_outbox (store), ==, 0);
   sync_ok ();
+  g_assert_cmpuint (counts ().policy_notices, ==, before.policy_notices + 1);
 
   records = feed_records ("insurance_policies");
   record = find_record (records, confirmed->id);
