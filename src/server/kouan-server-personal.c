@@ -134,6 +134,7 @@ read_image_field (KouanServer  *self,
                   GError      **error)
 {
   JsonNode *node = json_object_get_member (fields, name);
+  g_autoptr(GError) local_error = NULL;
 
   if (JSON_NODE_HOLDS_NULL (node))
     {
@@ -143,9 +144,17 @@ read_image_field (KouanServer  *self,
     }
   if (!kouan_json_get_int (fields, name, out, error))
     return FALSE;
-  *out_enterprise = kouan_server_images_member_enterprise (self, user_id, *out);
-  if (*out_enterprise == 0)
+  /* The image's enterprise, when @user_id may see it there (an active
+   * member: its images route serves it to them) */
+  if (!self->storage->images->image_enterprise (self->storage, *out, out_enterprise, &local_error))
     {
+      kouan_server_storage_failed (self, local_error);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (*out_enterprise == 0 || !kouan_server_db_is_member (self, user_id, *out_enterprise))
+    {
+      *out_enterprise = 0;
       g_set_error (error, KOUAN_JSON_ERROR, KOUAN_JSON_ERROR_VALUE,
                    "\"%s\": no image %" G_GINT64_FORMAT " was uploaded", name, *out);
       return FALSE;
@@ -272,8 +281,13 @@ apply_profile (KouanServer                *self,
       g_autoptr(GError) local_error = NULL;
 
       if (!profile_take_field (self, user_id, &profile, mutation->fields, l->data, &local_error))
-        return rejected (mutation->id, "invalid_field", local_error->message,
-                         g_steal_pointer (&current));
+        {
+          /* a failed read of the images fails the batch, not the field */
+          if (kouan_server_db_failed (self, error))
+            return NULL;
+          return rejected (mutation->id, "invalid_field", local_error->message,
+                           g_steal_pointer (&current));
+        }
     }
 
   if (!store_profile (self, &profile, error))

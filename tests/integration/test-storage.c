@@ -632,20 +632,36 @@ make_member (Fixture *f, gint64 uid, gint64 eid)
   g_assert_no_error (error);
 }
 
-/* SQLite: image @id of enterprise @eid (its images table says whose it is) */
-static void
-make_avatar_image (Fixture *f, gint64 id, gint64 eid)
+/* An image of enterprise @eid with @content as its bytes, stored through
+ * storage (the enterprise is opened first where it is not there yet:
+ * PostgreSQL's images have a foreign key to it); its id */
+static gint64
+make_image (Fixture *f, gint64 eid, const char *content)
 {
+  KouanStorage *s = f->storage;
   g_autoptr(GError) error = NULL;
-  g_autofree char *sql = NULL;
+  g_auto(KouanStoredEnterpriseSettings) settings = { 0 };
+  g_autofree char *sha256 = g_compute_checksum_for_string (G_CHECKSUM_SHA256, content, -1);
+  g_autoptr(GBytes) bytes = g_bytes_new (content, strlen (content));
+  KouanStoredImage image = {
+    .enterprise_id = eid, .sha256 = sha256, .mime = (char *) "image/png", .width = 1,
+    .height = 1, .data = bytes,
+  };
+  gint64 id = 0;
 
-  if (f->dir == NULL)
-    return;
-  sql = g_strdup_printf ("INSERT INTO images (id, enterprise_id, sha256, mime, width, height, data,"
-                         " created_at) VALUES (%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT ","
-                         " 'sha%" G_GINT64_FORMAT "', 'image/png', 1, 1, x'00', 1)", id, eid, id);
-  g_assert_true (kouan_server_db_exec (&f->server, sql, &error));
+  g_assert_true (s->enterprise->settings_get (s, eid, &settings, &error));
   g_assert_no_error (error);
+  if (settings.enterprise_id == 0)
+    {
+      g_autofree char *code = g_strdup_printf ("91310000MA1K%06" G_GINT64_FORMAT, eid);
+
+      g_assert_true (s->enterprise->enterprise_open (s, eid, "E", code, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_true (s->images->image_store (s, &image, 0, 1700000000, &id, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (id, >, 0);
+  return id;
 }
 
 /* @out has one change of @collection, of record @uid; its JSON as kept
@@ -687,7 +703,7 @@ test_personal (Fixture *f, gconstpointer data)
   g_auto(KouanStoredCard) card = { 0 };
   g_autofree char *hash = NULL;
   KouanStoredPreferences preferences = { 0 };
-  gint64 alice, bob, id = 0, before = 0;
+  gint64 alice, bob, id = 0, before = 0, avatar;
   gboolean active = FALSE;
 
   g_array_set_clear_func (out, (GDestroyNotify) kouan_stored_change_clear);
@@ -699,7 +715,7 @@ test_personal (Fixture *f, gconstpointer data)
   make_member (f, alice, 1);
   make_member (f, alice, 2);
   make_member (f, bob, 1);
-  make_avatar_image (f, 7, 2);
+  avatar = make_image (f, 2, "avatar");
 
   /* an unwritten profile */
   g_assert_true (s->personal->profile_get (s, alice, &profile, &error));
@@ -722,7 +738,7 @@ test_personal (Fixture *f, gconstpointer data)
   {
     KouanStoredProfile put = {
       .user_id = alice, .name = (char *) "王明", .gender = (char *) "male",
-      .avatar_image = 7, .avatar_enterprise = 2, .phone = (char *) "138 1762 5031",
+      .avatar_image = avatar, .avatar_enterprise = 2, .phone = (char *) "138 1762 5031",
       .email = (char *) "wangming@example.com",
     };
 
@@ -733,7 +749,7 @@ test_personal (Fixture *f, gconstpointer data)
   g_assert_cmpstr (profile.account, ==, "alice");
   g_assert_cmpstr (profile.name, ==, "王明");
   g_assert_cmpstr (profile.gender, ==, "male");
-  g_assert_cmpint (profile.avatar_image, ==, 7);
+  g_assert_cmpint (profile.avatar_image, ==, avatar);
   g_assert_cmpint (profile.avatar_enterprise, ==, 2);
   g_assert_cmpint (profile.seal_image, ==, 0);
   g_assert_cmpint (profile.seal_enterprise, ==, 0);
@@ -749,7 +765,7 @@ test_personal (Fixture *f, gconstpointer data)
           g_assert_cmpstr (json_object_get_string_member (record, "account"), ==, "alice");
           g_assert_cmpstr (json_object_get_string_member (record, "name"), ==, "王明");
           g_assert_cmpstr (json_object_get_string_member (record, "gender"), ==, "male");
-          g_assert_cmpint (json_object_get_int_member (record, "avatar_image"), ==, 7);
+          g_assert_cmpint (json_object_get_int_member (record, "avatar_image"), ==, avatar);
           g_assert_cmpint (json_object_get_int_member (record, "avatar_enterprise"), ==, 2);
           g_assert_true (json_object_get_null_member (record, "seal_image"));
           g_assert_true (json_object_get_null_member (record, "seal_enterprise"));
@@ -884,7 +900,7 @@ test_personal_enterprises (Fixture *f, gconstpointer data)
   gboolean is_pending = TRUE, decided = FALSE;
   KouanStoredCertification form = {
     .legal_representative = (char *) "王明", .licence_number = (char *) "91310000MA1K000001",
-    .licence_image = 9, .contact = (char *) "021-5555 0101", .submitted_at = 1700000000,
+    .contact = (char *) "021-5555 0101", .submitted_at = 1700000000,
   };
 
   g_array_set_clear_func (out, (GDestroyNotify) kouan_stored_change_clear);
@@ -980,6 +996,7 @@ test_personal_enterprises (Fixture *f, gconstpointer data)
   g_assert_cmpint (certification.enterprise_id, ==, 0);
   g_assert_true (s->feed->changes_newest_all (s, &before, &error));
   form.enterprise_id = e1;
+  form.licence_image = make_image (f, e1, "licence");
   form.submitted_by = alice;
   g_assert_true (s->personal->certification_submit (s, &form, &error));
   g_assert_no_error (error);
@@ -987,7 +1004,7 @@ test_personal_enterprises (Fixture *f, gconstpointer data)
   g_assert_cmpstr (certification.status, ==, "pending");
   g_assert_cmpstr (certification.legal_representative, ==, "王明");
   g_assert_cmpstr (certification.licence_number, ==, "91310000MA1K000001");
-  g_assert_cmpint (certification.licence_image, ==, 9);
+  g_assert_cmpint (certification.licence_image, ==, form.licence_image);
   g_assert_cmpstr (certification.contact, ==, "021-5555 0101");
   g_assert_cmpint (certification.submitted_by, ==, alice);
   g_assert_cmpint (certification.submitted_at, ==, 1700000000);
@@ -1028,6 +1045,7 @@ test_personal_enterprises (Fixture *f, gconstpointer data)
 
   /* rejected with its reason */
   form.enterprise_id = e2;
+  form.licence_image = make_image (f, e2, "licence");
   g_assert_true (s->personal->certification_submit (s, &form, &error));
   g_assert_true (s->personal->certification_decide (s, e2, FALSE, "号码不一致", 1700000700,
                                                     &decided, &error));
@@ -1042,24 +1060,6 @@ test_personal_enterprises (Fixture *f, gconstpointer data)
 
 #define CODE_1 "91310000MA1K7E0001"
 #define CODE_2 "91310000MA1K7E0002"
-
-/* An image for the SQLite schema's foreign keys (PostgreSQL references
- * images by id without one until images are ported) */
-static void
-make_image (Fixture *f, gint64 enterprise_id, gint64 id)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *sql = NULL;
-
-  if (f->dir == NULL)
-    return;
-  sql = g_strdup_printf ("INSERT INTO images (id, enterprise_id, sha256, mime, width, height, data,"
-                         " created_at) VALUES (%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT ","
-                         " 'sha-%" G_GINT64_FORMAT "', 'image/png', 1, 1, x'00', 0)",
-                         id, enterprise_id, id);
-  g_assert_true (kouan_server_db_exec (&f->server, sql, &error));
-  g_assert_no_error (error);
-}
 
 /* The change of (@collection, @id) in @out; NULL when there is none */
 static const KouanStoredChange *
@@ -1638,7 +1638,7 @@ test_enterprise_settings (Fixture *f, gconstpointer data)
   g_auto(KouanStoredEnterpriseSettings) settings = { 0 };
   g_auto(KouanStoredBusinessSettings) business = { 0 };
   g_autoptr(JsonObject) record = NULL;
-  gint64 alice, before = 0, after = 0;
+  gint64 alice, before = 0, after = 0, logo;
   gboolean taken = TRUE;
 
   g_array_set_clear_func (out, (GDestroyNotify) kouan_stored_change_clear);
@@ -1697,7 +1697,7 @@ test_enterprise_settings (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
 
   /* written: the settings record and (the name moved) the enterprise's */
-  make_image (f, 1, 7);
+  logo = make_image (f, 1, "logo");
   g_assert_true (e->settings_get (s, 1, &settings, &error));
   g_free (settings.name);
   settings.name = g_strdup ("浦江国际物流");
@@ -1706,7 +1706,7 @@ test_enterprise_settings (Fixture *f, gconstpointer data)
       g_free (settings.profile[i]);
       settings.profile[i] = g_strdup_printf ("值 %u \"引号\"", i);
     }
-  settings.logo_image = 7;
+  settings.logo_image = logo;
   g_assert_true (s->feed->changes_newest_all (s, &before, &error));
   g_assert_true (e->settings_put (s, &settings, &error));
   g_assert_no_error (error);
@@ -1715,7 +1715,7 @@ test_enterprise_settings (Fixture *f, gconstpointer data)
   g_assert_cmpstr (settings.name, ==, "浦江国际物流");
   g_assert_cmpstr (settings.credit_code, ==, CODE_1);
   g_assert_cmpstr (settings.profile[3], ==, "值 3 \"引号\"");
-  g_assert_cmpint (settings.logo_image, ==, 7);
+  g_assert_cmpint (settings.logo_image, ==, logo);
   g_assert_cmpint (settings.seal_image, ==, 0);
   page (s, 1, alice, before, 100, NULL, out);
   g_assert_nonnull (find_change (out, "enterprise", 1));
@@ -1724,7 +1724,7 @@ test_enterprise_settings (Fixture *f, gconstpointer data)
     {
       g_assert_cmpstr (json_object_get_string_member (record, "name"), ==, "浦江国际物流");
       g_assert_cmpstr (json_object_get_string_member (record, "customs_code"), ==, "值 3 \"引号\"");
-      g_assert_cmpint (json_object_get_int_member (record, "logo_image"), ==, 7);
+      g_assert_cmpint (json_object_get_int_member (record, "logo_image"), ==, logo);
       g_assert_true (json_object_get_null_member (record, "seal_image"));
     }
   g_clear_pointer (&record, json_object_unref);
@@ -1797,15 +1797,15 @@ test_enterprise_showcase (Fixture *f, gconstpointer data)
   g_auto(KouanStoredLink) link = { 0 };
   g_autoptr(JsonObject) record = NULL;
   const KouanStoredChange *change;
-  gint64 alice, before = 0, count = -1, next = -1, first = 0, second = 0, id = -1, link_id = 0;
+  gint64 alice, before = 0, count = -1, next = -1, first = 0, second = 0, id = -1, link_id = 0, img7, img8;
 
   g_array_set_clear_func (out, (GDestroyNotify) kouan_stored_change_clear);
   alice = make_user (s, "alice");
   g_assert_true (e->enterprise_open (s, 1, "浦江国际", CODE_1, &error));
   g_assert_true (e->enterprise_open (s, 2, "外高桥物流", CODE_2, &error));
   g_assert_no_error (error);
-  make_image (f, 1, 7);
-  make_image (f, 1, 8);
+  img7 = make_image (f, 1, "slide 7");
+  img8 = make_image (f, 1, "slide 8");
 
   g_assert_true (e->slides_count (s, 1, &count, &next, &error));
   g_assert_cmpint (count, ==, 0);
@@ -1813,13 +1813,13 @@ test_enterprise_showcase (Fixture *f, gconstpointer data)
 
   /* created */
   g_assert_true (s->feed->changes_newest_all (s, &before, &error));
-  slide = (KouanStoredSlide) { .image_id = 7, .caption = g_strdup ("荣获 AEO 高级认证"),
+  slide = (KouanStoredSlide) { .image_id = img7, .caption = g_strdup ("荣获 AEO 高级认证"),
                                .link = g_strdup ("https://www.customs.gov.cn"), .position = 0 };
   g_assert_true (e->slide_put (s, 1, &slide, &first, &error));
   g_assert_no_error (error);
   g_assert_cmpint (first, >, 0);
   kouan_stored_slide_clear (&slide);
-  slide = (KouanStoredSlide) { .image_id = 8, .caption = g_strdup ("二期"), .position = 3 };
+  slide = (KouanStoredSlide) { .image_id = img8, .caption = g_strdup ("二期"), .position = 3 };
   g_assert_true (e->slide_put (s, 1, &slide, &second, &error));
   g_assert_cmpint (second, >, first);
   kouan_stored_slide_clear (&slide);
@@ -1831,7 +1831,7 @@ test_enterprise_showcase (Fixture *f, gconstpointer data)
 
   g_assert_true (e->slide_get (s, 1, first, &slide, &error));
   g_assert_cmpint (slide.id, ==, first);
-  g_assert_cmpint (slide.image_id, ==, 7);
+  g_assert_cmpint (slide.image_id, ==, img7);
   g_assert_cmpstr (slide.caption, ==, "荣获 AEO 高级认证");
   g_assert_cmpstr (slide.link, ==, "https://www.customs.gov.cn");
   g_assert_cmpint (slide.position, ==, 0);
@@ -1849,7 +1849,7 @@ test_enterprise_showcase (Fixture *f, gconstpointer data)
   if (record != NULL)
     {
       g_assert_cmpint (json_object_get_int_member (record, "id"), ==, first);
-      g_assert_cmpint (json_object_get_int_member (record, "image"), ==, 7);
+      g_assert_cmpint (json_object_get_int_member (record, "image"), ==, img7);
       g_assert_cmpstr (json_object_get_string_member (record, "caption"), ==, "荣获 AEO 高级认证");
       g_assert_cmpint (json_object_get_int_member (record, "position"), ==, 0);
     }
@@ -1859,7 +1859,7 @@ test_enterprise_showcase (Fixture *f, gconstpointer data)
   g_assert_null (find_change (out, "showcase_slides", first));
 
   /* updated (reordered): one change, the record as written */
-  slide = (KouanStoredSlide) { .id = first, .image_id = 8, .caption = g_strdup ("新标题"),
+  slide = (KouanStoredSlide) { .id = first, .image_id = img8, .caption = g_strdup ("新标题"),
                                .link = g_strdup (""), .position = 5 };
   g_assert_true (s->feed->changes_newest_all (s, &before, &error));
   g_assert_true (e->slide_put (s, 1, &slide, &id, &error));
@@ -1871,7 +1871,7 @@ test_enterprise_showcase (Fixture *f, gconstpointer data)
   kouan_stored_slide_clear (&slide);
   g_assert_true (e->slide_get (s, 1, first, &slide, &error));
   g_assert_cmpstr (slide.caption, ==, "新标题");
-  g_assert_cmpint (slide.image_id, ==, 8);
+  g_assert_cmpint (slide.image_id, ==, img8);
   g_assert_cmpint (slide.position, ==, 5);
   kouan_stored_slide_clear (&slide);
   page (s, 1, alice, before, 100, NULL, out);
