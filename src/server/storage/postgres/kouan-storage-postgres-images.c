@@ -169,7 +169,8 @@ images_collect (KouanStorage *storage, gint64 enterprise_id, gint64 now, gint64 
   INT (eid, enterprise_id);
   INT (at, now);
   INT (until, before);
-  const char *params[] = { eid, at, until };
+  const char *params[] = { eid, at };
+  const char *collect_params[] = { eid, until };
   PGresult *r = NULL;
   gboolean own;
   gboolean ok;
@@ -193,9 +194,9 @@ images_collect (KouanStorage *storage, gint64 enterprise_id, gint64 now, gint64 
     {
       r = RUN ("DELETE FROM images WHERE id IN ("
                "  SELECT id FROM images i"
-               "   WHERE unreferenced_since <= $3 AND ($1 = 0 OR enterprise_id = $1)"
+               "   WHERE unreferenced_since <= $2 AND ($1 = 0 OR enterprise_id = $1)"
                "     AND NOT " REFERENCED
-               "   FOR UPDATE SKIP LOCKED)", 3, params, "Collecting unreferenced images");
+               "   FOR UPDATE SKIP LOCKED)", 2, collect_params, "Collecting unreferenced images");
       ok = r != NULL;
     }
   if (ok)
