@@ -144,17 +144,26 @@ read_image_field (KouanServer  *self,
     }
   if (!kouan_json_get_int (fields, name, out, error))
     return FALSE;
-  /* The image's enterprise, when @user_id may see it there (an active
-   * member: its images route serves it to them) */
+  /* The image's enterprise (images area), when @user_id is a member of
+   * it (admin people's memberships, of any status, as before the port) */
   if (!self->storage->images->image_enterprise (self->storage, *out, out_enterprise, &local_error))
     {
       kouan_server_storage_failed (self, local_error);
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
-  if (*out_enterprise == 0 || !kouan_server_db_is_member (self, user_id, *out_enterprise))
+  if (*out_enterprise != 0)
     {
-      *out_enterprise = 0;
+      g_autoptr(GArray) enterprises = kouan_server_db_user_enterprises (self, user_id);
+      gboolean member = FALSE;
+
+      for (guint i = 0; i < enterprises->len && !member; i++)
+        member = g_array_index (enterprises, gint64, i) == *out_enterprise;
+      if (!member)
+        *out_enterprise = 0;
+    }
+  if (*out_enterprise == 0)
+    {
       g_set_error (error, KOUAN_JSON_ERROR, KOUAN_JSON_ERROR_VALUE,
                    "\"%s\": no image %" G_GINT64_FORMAT " was uploaded", name, *out);
       return FALSE;
