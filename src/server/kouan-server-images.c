@@ -21,7 +21,9 @@
  * id, so it is served with a strong ETag (its sha256) and may be cached
  * for a year. Records that show an image (LOGO, seal, slides, avatars)
  * refer to it by id; an image none refers to is collected after a grace
- * period (kouan_server_images_collect). */
+ * period (kouan_server_images_collect). What is stored, and which records
+ * refer to an image, is the images storage area's (KouanStorageImages,
+ * on SQLite or PostgreSQL); this file holds no SQL. */
 
 /* (transfer full) (nullable) */
 static JsonObject *
@@ -557,10 +559,10 @@ handle_get (KouanRequest *req)
       return;
     }
 
+  /* the bytes as storage read them, not copied again */
   soup_server_message_set_status (req->msg, SOUP_STATUS_OK, NULL);
-  soup_server_message_set_response (req->msg, image.mime, SOUP_MEMORY_COPY,
-                                    g_bytes_get_data (image.data, NULL),
-                                    g_bytes_get_size (image.data));
+  soup_message_headers_set_content_type (headers, image.mime, NULL);
+  soup_message_body_append_bytes (soup_server_message_get_response_body (req->msg), image.data);
 }
 
 static const KouanRoute image_routes[] = {
