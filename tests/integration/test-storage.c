@@ -2312,7 +2312,7 @@ test_images_demo (Fixture *f, gconstpointer data)
 
 /* PostgreSQL, two connections: an image whose referrer another
  * connection is writing is neither collected nor waited for, and once
- * that write commits it is kept. */
+ * that write commits it is kept; two sweeps never run at once. */
 static void
 test_images_collect_concurrent (void)
 {
@@ -2348,6 +2348,18 @@ test_images_collect_concurrent (void)
   g_assert_cmpint (collect (b, 1, 7000, 6000), ==, 0);
   g_assert_cmpint (collect (b, 1, 8000, 7000), ==, 1);
   g_assert_false (image_there (a, 1, image));
+
+  /* one sweep at a time: while A's is open, B's returns at once and
+   * deletes nothing; once A's committed, B's runs */
+  loose = store_image (a, 1, 0, "loose again", 11, 1000);
+  g_assert_true (kouan_storage_begin (a, &error));
+  g_assert_cmpint (collect (a, 1, 9000, 0), ==, 0);
+  g_assert_cmpint (collect (b, 1, 9000, 8000), ==, 0);
+  g_assert_true (image_there (b, 1, loose));
+  g_assert_true (kouan_storage_commit (a, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (collect (b, 1, 9000, 8000), ==, 1);
+  g_assert_false (image_there (b, 1, loose));
 }
 
 static void

@@ -14,6 +14,9 @@
 #define RUN(sql, n, params, what) _kouan_storage_pg_run (storage, sql, n, params, error, what)
 #define INT KOUAN_PG_INT
 
+/* pg_advisory_xact_lock key: 'KOUA' and 3 (kouan-storage-postgres.c) */
+#define LOCK_IMAGES "x'4b4f554100000003'::bigint"
+
 static gboolean
 image_get (KouanStorage *storage, gint64 enterprise_id, gint64 image_id, gboolean with_data,
            KouanStoredImage *out, GError **error)
@@ -178,7 +181,18 @@ images_collect (KouanStorage *storage, gint64 enterprise_id, gint64 now, gint64 
   *out_collected = 0;
   if (!_kouan_storage_pg_begin_own (storage, &own, error))
     return FALSE;
-  ok = _kouan_storage_pg_run_done (storage,
+  /* One sweep at a time across instances (their hourly sweeps start
+   * together): while another runs, this one has nothing to add. */
+  r = RUN ("SELECT pg_try_advisory_xact_lock (" LOCK_IMAGES ")", 0, NULL,
+           "Taking the images collector's lock");
+  ok = r != NULL;
+  if (ok && *PQgetvalue (r, 0, 0) != 't')
+    {
+      PQclear (r);
+      return _kouan_storage_pg_finish_own (storage, own, TRUE, error);
+    }
+  g_clear_pointer (&r, PQclear);
+  ok = ok && _kouan_storage_pg_run_done (storage,
          "UPDATE images i SET unreferenced_since = NULL"
          " WHERE unreferenced_since IS NOT NULL AND ($1 = 0 OR enterprise_id = $1)"
          "   AND " REFERENCED, 1, params, error, "Noting the referenced images") &&

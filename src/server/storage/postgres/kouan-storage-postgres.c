@@ -17,6 +17,7 @@
 /* pg_advisory_xact_lock keys: 'KOUA' and the purpose */
 #define LOCK_MIGRATE  G_GINT64_CONSTANT (0x4b4f554100000001)
 #define LOCK_NUMBER   G_GINT64_CONSTANT (0x4b4f554100000002)
+/* 0x4b4f554100000003: one images collector at a time (kouan-storage-postgres-images.c) */
 
 typedef struct {
   KouanStorage  parent;
