@@ -656,7 +656,8 @@ static const char *const migrations[] = {
    * cache an image under its id for a year), but without AUTOINCREMENT
    * SQLite gives a deleted highest id again, and the table cannot be
    * rebuilt with it while foreign keys point at it: image_ids keeps the
-   * highest id ever given, and kouan_server_images_store() takes the next. */
+   * highest id ever given, and the images storage (kouan-storage-sqlite-images.c)
+   * takes the next. */
   "ALTER TABLE images ADD COLUMN unreferenced_since INTEGER;"
   "UPDATE images SET unreferenced_since = CAST (strftime ('%s', 'now') AS INTEGER);"
   "CREATE INDEX images_unreferenced ON images (unreferenced_since)"

@@ -21,7 +21,9 @@
  * id, so it is served with a strong ETag (its sha256) and may be cached
  * for a year. Records that show an image (LOGO, seal, slides, avatars)
  * refer to it by id; an image none refers to is collected after a grace
- * period (kouan_server_images_collect). */
+ * period (kouan_server_images_collect). What is stored, and which records
+ * refer to an image, is the images storage area's (KouanStorageImages,
+ * on SQLite or PostgreSQL); this file holds no SQL. */
 
 /* (transfer full) (nullable) */
 static JsonObject *
@@ -29,24 +31,25 @@ image_json (KouanServer *self,
             gint64       enterprise_id,
             gint64       image_id)
 {
-  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
-    "SELECT sha256, mime, width, height, length (data) FROM images"
-    " WHERE id = ?1 AND enterprise_id = ?2");
-  JsonObject *image = NULL;
+  g_auto(KouanStoredImage) stored = { 0 };
+  g_autoptr(GError) error = NULL;
+  JsonObject *image;
 
-  sqlite3_bind_int64 (stmt, 1, image_id);
-  sqlite3_bind_int64 (stmt, 2, enterprise_id);
-  if (kouan_server_db_row (self, stmt))
+  if (!self->storage->images->image_get (self->storage, enterprise_id, image_id, FALSE,
+                                         &stored, &error))
     {
-      image = json_object_new ();
-      json_object_set_int_member (image, "id", image_id);
-      json_object_set_string_member (image, "sha256", (const char *) sqlite3_column_text (stmt, 0));
-      json_object_set_string_member (image, "mime", (const char *) sqlite3_column_text (stmt, 1));
-      json_object_set_int_member (image, "width", sqlite3_column_int64 (stmt, 2));
-      json_object_set_int_member (image, "height", sqlite3_column_int64 (stmt, 3));
-      json_object_set_int_member (image, "size", sqlite3_column_int64 (stmt, 4));
+      kouan_server_storage_failed (self, error);
+      return NULL;
     }
-  sqlite3_reset (stmt);
+  if (stored.id == 0)
+    return NULL;
+  image = json_object_new ();
+  json_object_set_int_member (image, "id", image_id);
+  json_object_set_string_member (image, "sha256", stored.sha256);
+  json_object_set_string_member (image, "mime", stored.mime);
+  json_object_set_int_member (image, "width", stored.width);
+  json_object_set_int_member (image, "height", stored.height);
+  json_object_set_int_member (image, "size", stored.size);
   return image;
 }
 
@@ -55,33 +58,15 @@ kouan_server_images_exists (KouanServer *self,
                             gint64       enterprise_id,
                             gint64       image_id)
 {
-  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
-    "SELECT 1 FROM images WHERE id = ?1 AND enterprise_id = ?2");
-  gboolean exists;
+  g_autoptr(GError) error = NULL;
+  gint64 owner = 0;
 
-  sqlite3_bind_int64 (stmt, 1, image_id);
-  sqlite3_bind_int64 (stmt, 2, enterprise_id);
-  exists = kouan_server_db_row (self, stmt);
-  sqlite3_reset (stmt);
-  return exists;
-}
-
-gint64
-kouan_server_images_member_enterprise (KouanServer *self,
-                                       gint64       user_id,
-                                       gint64       image_id)
-{
-  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
-    "SELECT i.enterprise_id FROM images i JOIN memberships m"
-    "  ON m.enterprise_id = i.enterprise_id AND m.user_id = ?2 WHERE i.id = ?1");
-  gint64 enterprise_id = 0;
-
-  sqlite3_bind_int64 (stmt, 1, image_id);
-  sqlite3_bind_int64 (stmt, 2, user_id);
-  if (kouan_server_db_row (self, stmt))
-    enterprise_id = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
-  return enterprise_id;
+  if (!self->storage->images->image_enterprise (self->storage, image_id, &owner, &error))
+    {
+      kouan_server_storage_failed (self, error);
+      return FALSE;
+    }
+  return owner != 0 && owner == enterprise_id;
 }
 
 gint64
@@ -94,8 +79,9 @@ kouan_server_images_store (KouanServer  *self,
   gsize length = 0;
   const guint8 *bytes = g_bytes_get_data (data, &length);
   g_autofree char *sha256 = g_compute_checksum_for_data (G_CHECKSUM_SHA256, bytes, length);
+  g_autoptr(GError) local_error = NULL;
   KouanImageInfo info;
-  sqlite3_stmt *stmt;
+  KouanStoredImage image = { 0 };
   gint64 id = 0;
 
   /* The dimensions and type of what is stored, read back from the bytes
@@ -103,98 +89,47 @@ kouan_server_images_store (KouanServer  *self,
   if (!kouan_image_check (bytes, length, &info, error))
     return 0;
 
-  /* The same content again keeps its first id; uploaded again while no
-   * record refers to it, it gets a fresh grace period (the edit that will
-   * refer to it is on its way). A new image takes an id never given
-   * before, also when the highest one was collected (image_ids). */
-  stmt = kouan_server_db_stmt (self,
-    "INSERT INTO images (id, enterprise_id, sha256, mime, width, height, data, created_by,"
-    "                    created_at, unreferenced_since)"
-    " VALUES ((SELECT last + 1 FROM image_ids), ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)"
-    " ON CONFLICT (enterprise_id, sha256) DO UPDATE SET unreferenced_since ="
-    "   CASE WHEN images.unreferenced_since IS NULL THEN NULL ELSE excluded.unreferenced_since END"
-    " RETURNING id");
-  sqlite3_bind_int64 (stmt, 1, enterprise_id);
-  sqlite3_bind_text (stmt, 2, sha256, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 3, kouan_image_type_to_mime (info.type), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 4, info.width);
-  sqlite3_bind_int64 (stmt, 5, info.height);
-  sqlite3_bind_blob64 (stmt, 6, bytes, length, SQLITE_STATIC);
-  if (user_id > 0)
-    sqlite3_bind_int64 (stmt, 7, user_id);
-  else
-    sqlite3_bind_null (stmt, 7);
-  sqlite3_bind_int64 (stmt, 8, g_get_real_time () / G_USEC_PER_SEC);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    id = sqlite3_column_int64 (stmt, 0);
-  else
-    g_set_error (error, KOUAN_SERVER_ERROR, KOUAN_SERVER_ERROR_DB,
-                 "Storing an image: %s", sqlite3_errmsg (self->db));
-  sqlite3_reset (stmt);
+  image.enterprise_id = enterprise_id;
+  image.sha256 = sha256;
+  image.mime = (char *) kouan_image_type_to_mime (info.type);
+  image.width = info.width;
+  image.height = info.height;
+  image.data = data;
+  if (!self->storage->images->image_store (self->storage, &image, user_id,
+                                           g_get_real_time () / G_USEC_PER_SEC, &id,
+                                           &local_error))
+    {
+      g_set_error (error, KOUAN_SERVER_ERROR, KOUAN_SERVER_ERROR_DB, "%s", local_error->message);
+      return 0;
+    }
   return id;
 }
 
 /* ---- collection ----------------------------------------------------- */
 
-/* Every column that refers to an image. A new one must be added here, or
- * the images it refers to are collected under it (test-hardening's
- * /hardening/images/collect checks the schema against this list). */
-#define REFERENCED_IMAGES \
-  "SELECT logo_image FROM enterprise_profiles WHERE logo_image IS NOT NULL" \
-  " UNION SELECT seal_image FROM enterprise_profiles WHERE seal_image IS NOT NULL" \
-  " UNION SELECT image_id FROM showcase_slides" \
-  " UNION SELECT avatar_image FROM profiles WHERE avatar_image IS NOT NULL" \
-  " UNION SELECT seal_image FROM profiles WHERE seal_image IS NOT NULL" \
-  " UNION SELECT licence_image FROM certifications WHERE licence_image IS NOT NULL"
-
 /* An upload is referred to by a later edit, and an image a record stops
  * referring to may be wanted back (undo, a colleague's edit still in an
  * outbox): the grace period runs from when an image was uploaded or first
  * seen without a referrer, not from its upload alone. Sweeps see that
- * within the hour (hourly) or at once (before an upload). */
+ * within the hour (hourly) or at once (before an upload). Which records
+ * refer to an image is the storage's to say (its images_collect). */
 gint64
 kouan_server_images_collect (KouanServer *self,
                              gint64       enterprise_id,
                              gint64       now)
 {
-  sqlite3_stmt *referred = kouan_server_db_stmt (self,
-    "UPDATE images SET unreferenced_since = NULL"
-    " WHERE unreferenced_since IS NOT NULL AND (?1 = 0 OR enterprise_id = ?1)"
-    "   AND id IN (" REFERENCED_IMAGES ")");
-  sqlite3_stmt *released = kouan_server_db_stmt (self,
-    "UPDATE images SET unreferenced_since = ?2"
-    " WHERE unreferenced_since IS NULL AND (?1 = 0 OR enterprise_id = ?1)"
-    "   AND id NOT IN (" REFERENCED_IMAGES ")");
-  sqlite3_stmt *collect = kouan_server_db_stmt (self,
-    "DELETE FROM images"
-    " WHERE unreferenced_since <= ?2 AND (?1 = 0 OR enterprise_id = ?1)");
   g_autoptr(GError) error = NULL;
-  gint64 collected;
+  gint64 collected = 0;
 
-  if (!kouan_server_db_begin (self, &error))
-    goto failed;
-  sqlite3_bind_int64 (referred, 1, enterprise_id);
-  if (!kouan_server_db_step_done (self, referred, &error))
-    goto failed;
-  sqlite3_bind_int64 (released, 1, enterprise_id);
-  sqlite3_bind_int64 (released, 2, now);
-  if (!kouan_server_db_step_done (self, released, &error))
-    goto failed;
-  sqlite3_bind_int64 (collect, 1, enterprise_id);
-  sqlite3_bind_int64 (collect, 2, now - self->image_grace);
-  if (!kouan_server_db_step_done (self, collect, &error))
-    goto failed;
-  collected = sqlite3_changes64 (self->db);
-  if (!kouan_server_db_commit (self, &error))
-    goto failed;
+  if (!self->storage->images->images_collect (self->storage, enterprise_id, now,
+                                              now - self->image_grace, &collected, &error))
+    {
+      g_warning ("Collecting unreferenced images: %s", error->message);
+      return -1;
+    }
   if (collected > 0)
     g_debug ("Collected %" G_GINT64_FORMAT " unreferenced images", collected);
   return collected;
-
-failed:
-  kouan_server_db_rollback (self);
-  g_warning ("Collecting unreferenced images: %s", error->message);
-  return -1;
 }
 
 static gboolean
@@ -406,43 +341,16 @@ on_upload_gone (SoupServerMessage *msg,
 /* Bytes stored by @user_id in @enterprise_id, and by the whole
  * enterprise. After kouan_server_images_collect() every image left is
  * live: a record refers to it, or it is within its grace period. */
-static void
-usage (KouanServer *self,
-       gint64       enterprise_id,
-       gint64       user_id,
-       gint64      *out_user,
-       gint64      *out_enterprise)
-{
-  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
-    "SELECT COALESCE (SUM (length (data)), 0),"
-    "       COALESCE (SUM (CASE WHEN created_by = ?2 THEN length (data) END), 0)"
-    " FROM images WHERE enterprise_id = ?1");
-
-  *out_user = *out_enterprise = 0;
-  sqlite3_bind_int64 (stmt, 1, enterprise_id);
-  sqlite3_bind_int64 (stmt, 2, user_id);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      *out_enterprise = sqlite3_column_int64 (stmt, 0);
-      *out_user = sqlite3_column_int64 (stmt, 1);
-    }
-  sqlite3_reset (stmt);
-}
-
 static gboolean
-stored_already (KouanServer *self,
-                gint64       enterprise_id,
-                const char  *sha256)
+usage (KouanServer  *self,
+       gint64        enterprise_id,
+       gint64        user_id,
+       gint64       *out_user,
+       gint64       *out_enterprise,
+       GError      **error)
 {
-  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
-    "SELECT 1 FROM images WHERE enterprise_id = ?1 AND sha256 = ?2");
-  gboolean found;
-
-  sqlite3_bind_int64 (stmt, 1, enterprise_id);
-  sqlite3_bind_text (stmt, 2, sha256, -1, SQLITE_TRANSIENT);
-  found = sqlite3_step (stmt) == SQLITE_ROW;
-  sqlite3_reset (stmt);
-  return found;
+  return self->storage->images->usage (self->storage, enterprise_id, user_id,
+                                       out_enterprise, out_user, error);
 }
 
 /* Answers 403 image_quota and returns FALSE when storing @extra more
@@ -454,9 +362,16 @@ check_quota (KouanServer       *self,
              gint64             user_id,
              gint64             extra)
 {
+  g_autoptr(GError) error = NULL;
   gint64 by_user, by_enterprise;
 
-  usage (self, enterprise_id, user_id, &by_user, &by_enterprise);
+  if (!usage (self, enterprise_id, user_id, &by_user, &by_enterprise, &error))
+    {
+      g_warning ("%s", error->message);
+      kouan_server_reply_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal",
+                                "The images' sizes could not be read");
+      return FALSE;
+    }
   if (by_user + extra > self->image_quota_user)
     {
       kouan_server_reply_error (msg, SOUP_STATUS_FORBIDDEN, "image_quota",
@@ -510,6 +425,7 @@ on_reencoded (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) reply = NULL;
   g_autofree char *sha256 = NULL;
+  gboolean known = FALSE;
   gint64 id;
 
   stored = g_task_propagate_pointer (G_TASK (result), &error);
@@ -524,9 +440,16 @@ on_reencoded (GObject      *source,
       /* Checked again with the real size: other uploads may have been
        * stored while this one was decoded. The same content again costs
        * nothing. */
-      if (stored_already (self, upload->enterprise_id, sha256) ||
-          check_quota (self, upload->msg, upload->enterprise_id, upload->user_id,
-                       g_bytes_get_size (stored)))
+      if (!self->storage->images->image_known (self->storage, upload->enterprise_id, sha256,
+                                               &known, &error))
+        {
+          g_warning ("%s", error->message);
+          kouan_server_reply_error (upload->msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal",
+                                    "The image could not be stored");
+        }
+      else if (known ||
+               check_quota (self, upload->msg, upload->enterprise_id, upload->user_id,
+                            g_bytes_get_size (stored)))
         {
           id = kouan_server_images_store (self, upload->enterprise_id, upload->user_id,
                                           stored, &error);
@@ -539,7 +462,14 @@ on_reencoded (GObject      *source,
           else
             {
               reply = image_json (self, upload->enterprise_id, id);
-              kouan_server_reply_json (upload->msg, SOUP_STATUS_CREATED, reply);
+              if (reply == NULL)
+                {
+                  kouan_server_db_failure_clear (self);
+                  kouan_server_reply_error (upload->msg, SOUP_STATUS_INTERNAL_SERVER_ERROR,
+                                            "internal", "The image could not be read back");
+                }
+              else
+                kouan_server_reply_json (upload->msg, SOUP_STATUS_CREATED, reply);
             }
         }
     }
@@ -591,25 +521,26 @@ handle_upload (KouanRequest *req)
 static void
 handle_get (KouanRequest *req)
 {
-  sqlite3_stmt *stmt = kouan_server_db_stmt (req->server,
-    "SELECT sha256, mime, data FROM images WHERE id = ?1 AND enterprise_id = ?2");
+  KouanServer *self = req->server;
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (req->msg);
+  g_auto(KouanStoredImage) image = { 0 };
+  g_autoptr(GError) error = NULL;
   const char *if_none_match;
   g_autofree char *etag = NULL;
-  g_autofree char *mime = NULL;
-  gsize length;
 
-  sqlite3_bind_int64 (stmt, 1, req->record_id);
-  sqlite3_bind_int64 (stmt, 2, req->enterprise_id);
-  if (!kouan_server_db_row (req->server, stmt))
+  if (!self->storage->images->image_get (self->storage, req->enterprise_id, req->record_id, TRUE,
+                                         &image, &error))
     {
-      sqlite3_reset (stmt);
+      kouan_server_storage_failed (self, error);
+      return;
+    }
+  if (image.id == 0)
+    {
       kouan_server_reply_error (req->msg, SOUP_STATUS_NOT_FOUND, "not_found", "No such image");
       return;
     }
 
-  etag = g_strdup_printf ("\"%s\"", (const char *) sqlite3_column_text (stmt, 0));
-  mime = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+  etag = g_strdup_printf ("\"%s\"", image.sha256);
   /* private: the image is only for the enterprise's members */
   soup_message_headers_replace (headers, "ETag", etag);
   soup_message_headers_replace (headers, "Cache-Control", "private, max-age=31536000, immutable");
@@ -624,16 +555,14 @@ handle_get (KouanRequest *req)
   if (if_none_match != NULL && (g_strcmp0 (if_none_match, etag) == 0 ||
                                 g_strcmp0 (if_none_match, "*") == 0))
     {
-      sqlite3_reset (stmt);
       soup_server_message_set_status (req->msg, SOUP_STATUS_NOT_MODIFIED, NULL);
       return;
     }
 
-  length = sqlite3_column_bytes (stmt, 2);
+  /* the bytes as storage read them, not copied again */
   soup_server_message_set_status (req->msg, SOUP_STATUS_OK, NULL);
-  soup_server_message_set_response (req->msg, mime, SOUP_MEMORY_COPY,
-                                    sqlite3_column_blob (stmt, 2), length);
-  sqlite3_reset (stmt);
+  soup_message_headers_set_content_type (headers, image.mime, NULL);
+  soup_message_body_append_bytes (soup_server_message_get_response_body (req->msg), image.data);
 }
 
 static const KouanRoute image_routes[] = {

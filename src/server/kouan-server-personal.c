@@ -134,6 +134,7 @@ read_image_field (KouanServer  *self,
                   GError      **error)
 {
   JsonNode *node = json_object_get_member (fields, name);
+  g_autoptr(GError) local_error = NULL;
 
   if (JSON_NODE_HOLDS_NULL (node))
     {
@@ -143,7 +144,24 @@ read_image_field (KouanServer  *self,
     }
   if (!kouan_json_get_int (fields, name, out, error))
     return FALSE;
-  *out_enterprise = kouan_server_images_member_enterprise (self, user_id, *out);
+  /* The image's enterprise (images area), when @user_id is a member of
+   * it (admin people's memberships, of any status, as before the port) */
+  if (!self->storage->images->image_enterprise (self->storage, *out, out_enterprise, &local_error))
+    {
+      kouan_server_storage_failed (self, local_error);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (*out_enterprise != 0)
+    {
+      g_autoptr(GArray) enterprises = kouan_server_db_user_enterprises (self, user_id);
+      gboolean member = FALSE;
+
+      for (guint i = 0; i < enterprises->len && !member; i++)
+        member = g_array_index (enterprises, gint64, i) == *out_enterprise;
+      if (!member)
+        *out_enterprise = 0;
+    }
   if (*out_enterprise == 0)
     {
       g_set_error (error, KOUAN_JSON_ERROR, KOUAN_JSON_ERROR_VALUE,
@@ -272,8 +290,13 @@ apply_profile (KouanServer                *self,
       g_autoptr(GError) local_error = NULL;
 
       if (!profile_take_field (self, user_id, &profile, mutation->fields, l->data, &local_error))
-        return rejected (mutation->id, "invalid_field", local_error->message,
-                         g_steal_pointer (&current));
+        {
+          /* a failed read of the images fails the batch, not the field */
+          if (kouan_server_db_failed (self, error))
+            return NULL;
+          return rejected (mutation->id, "invalid_field", local_error->message,
+                           g_steal_pointer (&current));
+        }
     }
 
   if (!store_profile (self, &profile, error))

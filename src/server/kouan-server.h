@@ -550,11 +550,6 @@ void          kouan_server_images_install (KouanServer  *self);
 gboolean      kouan_server_images_exists  (KouanServer  *self,
                                            gint64        enterprise_id,
                                            gint64        image_id);
-/* The enterprise of image @image_id when @user_id may see it (is a member
- * of that enterprise), else 0 */
-gint64        kouan_server_images_member_enterprise (KouanServer *self,
-                                                     gint64       user_id,
-                                                     gint64       image_id);
 /* Stores @data — a PNG or JPEG the server encoded itself (an upload is
  * decoded and re-encoded first) — and returns its id; the same bytes
  * twice give the same id. 0 with @error on failure. No quota is checked

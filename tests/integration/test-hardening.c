@@ -1138,7 +1138,8 @@ test_image_collect (void)
   g_assert_false (image_exists (server, d));
 
   /* Every column that refers to an image is one the collector knows
-   * (REFERENCED_IMAGES in kouan-server-images.c): a new one must be added
+   * (REFERENCED_IMAGES in kouan-storage-sqlite-images.c, REFERENCED in
+   * kouan-storage-postgres-images.c): a new one must be added
    * there too, or its images would be collected under it. */
   {
     sqlite3 *db = NULL;

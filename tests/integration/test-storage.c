@@ -660,20 +660,36 @@ make_member (Fixture *f, gint64 uid, gint64 eid)
   g_assert_no_error (error);
 }
 
-/* SQLite: image @id of enterprise @eid (its images table says whose it is) */
-static void
-make_avatar_image (Fixture *f, gint64 id, gint64 eid)
+/* An image of enterprise @eid with @content as its bytes, stored through
+ * storage (the enterprise is opened first where it is not there yet:
+ * PostgreSQL's images have a foreign key to it); its id */
+static gint64
+make_image (Fixture *f, gint64 eid, const char *content)
 {
+  KouanStorage *s = f->storage;
   g_autoptr(GError) error = NULL;
-  g_autofree char *sql = NULL;
+  g_auto(KouanStoredEnterpriseSettings) settings = { 0 };
+  g_autofree char *sha256 = g_compute_checksum_for_string (G_CHECKSUM_SHA256, content, -1);
+  g_autoptr(GBytes) bytes = g_bytes_new (content, strlen (content));
+  KouanStoredImage image = {
+    .enterprise_id = eid, .sha256 = sha256, .mime = (char *) "image/png", .width = 1,
+    .height = 1, .data = bytes,
+  };
+  gint64 id = 0;
 
-  if (f->dir == NULL)
-    return;
-  sql = g_strdup_printf ("INSERT INTO images (id, enterprise_id, sha256, mime, width, height, data,"
-                         " created_at) VALUES (%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT ","
-                         " 'sha%" G_GINT64_FORMAT "', 'image/png', 1, 1, x'00', 1)", id, eid, id);
-  g_assert_true (kouan_server_db_exec (&f->server, sql, &error));
+  g_assert_true (s->enterprise->settings_get (s, eid, &settings, &error));
   g_assert_no_error (error);
+  if (settings.enterprise_id == 0)
+    {
+      g_autofree char *code = g_strdup_printf ("91310000MA1K%06" G_GINT64_FORMAT, eid);
+
+      g_assert_true (s->enterprise->enterprise_open (s, eid, "E", code, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_true (s->images->image_store (s, &image, 0, 1700000000, &id, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (id, >, 0);
+  return id;
 }
 
 /* @out has one change of @collection, of record @uid; its JSON as kept
@@ -715,7 +731,7 @@ test_personal (Fixture *f, gconstpointer data)
   g_auto(KouanStoredCard) card = { 0 };
   g_autofree char *hash = NULL;
   KouanStoredPreferences preferences = { 0 };
-  gint64 alice, bob, id = 0, before = 0;
+  gint64 alice, bob, id = 0, before = 0, avatar;
   gboolean active = FALSE;
 
   g_array_set_clear_func (out, (GDestroyNotify) kouan_stored_change_clear);
@@ -727,7 +743,7 @@ test_personal (Fixture *f, gconstpointer data)
   make_member (f, alice, 1);
   make_member (f, alice, 2);
   make_member (f, bob, 1);
-  make_avatar_image (f, 7, 2);
+  avatar = make_image (f, 2, "avatar");
 
   /* an unwritten profile */
   g_assert_true (s->personal->profile_get (s, alice, &profile, &error));
@@ -750,7 +766,7 @@ test_personal (Fixture *f, gconstpointer data)
   {
     KouanStoredProfile put = {
       .user_id = alice, .name = (char *) "王明", .gender = (char *) "male",
-      .avatar_image = 7, .avatar_enterprise = 2, .phone = (char *) "138 1762 5031",
+      .avatar_image = avatar, .avatar_enterprise = 2, .phone = (char *) "138 1762 5031",
       .email = (char *) "wangming@example.com",
     };
 
@@ -761,7 +777,7 @@ test_personal (Fixture *f, gconstpointer data)
   g_assert_cmpstr (profile.account, ==, "alice");
   g_assert_cmpstr (profile.name, ==, "王明");
   g_assert_cmpstr (profile.gender, ==, "male");
-  g_assert_cmpint (profile.avatar_image, ==, 7);
+  g_assert_cmpint (profile.avatar_image, ==, avatar);
   g_assert_cmpint (profile.avatar_enterprise, ==, 2);
   g_assert_cmpint (profile.seal_image, ==, 0);
   g_assert_cmpint (profile.seal_enterprise, ==, 0);
@@ -777,7 +793,7 @@ test_personal (Fixture *f, gconstpointer data)
           g_assert_cmpstr (json_object_get_string_member (record, "account"), ==, "alice");
           g_assert_cmpstr (json_object_get_string_member (record, "name"), ==, "王明");
           g_assert_cmpstr (json_object_get_string_member (record, "gender"), ==, "male");
-          g_assert_cmpint (json_object_get_int_member (record, "avatar_image"), ==, 7);
+          g_assert_cmpint (json_object_get_int_member (record, "avatar_image"), ==, avatar);
           g_assert_cmpint (json_object_get_int_member (record, "avatar_enterprise"), ==, 2);
           g_assert_true (json_object_get_null_member (record, "seal_image"));
           g_assert_true (json_object_get_null_member (record, "seal_enterprise"));
@@ -912,7 +928,7 @@ test_personal_enterprises (Fixture *f, gconstpointer data)
   gboolean is_pending = TRUE, decided = FALSE;
   KouanStoredCertification form = {
     .legal_representative = (char *) "王明", .licence_number = (char *) "91310000MA1K000001",
-    .licence_image = 9, .contact = (char *) "021-5555 0101", .submitted_at = 1700000000,
+    .contact = (char *) "021-5555 0101", .submitted_at = 1700000000,
   };
 
   g_array_set_clear_func (out, (GDestroyNotify) kouan_stored_change_clear);
@@ -1008,6 +1024,7 @@ test_personal_enterprises (Fixture *f, gconstpointer data)
   g_assert_cmpint (certification.enterprise_id, ==, 0);
   g_assert_true (s->feed->changes_newest_all (s, &before, &error));
   form.enterprise_id = e1;
+  form.licence_image = make_image (f, e1, "licence");
   form.submitted_by = alice;
   g_assert_true (s->personal->certification_submit (s, &form, &error));
   g_assert_no_error (error);
@@ -1015,7 +1032,7 @@ test_personal_enterprises (Fixture *f, gconstpointer data)
   g_assert_cmpstr (certification.status, ==, "pending");
   g_assert_cmpstr (certification.legal_representative, ==, "王明");
   g_assert_cmpstr (certification.licence_number, ==, "91310000MA1K000001");
-  g_assert_cmpint (certification.licence_image, ==, 9);
+  g_assert_cmpint (certification.licence_image, ==, form.licence_image);
   g_assert_cmpstr (certification.contact, ==, "021-5555 0101");
   g_assert_cmpint (certification.submitted_by, ==, alice);
   g_assert_cmpint (certification.submitted_at, ==, 1700000000);
@@ -1056,6 +1073,7 @@ test_personal_enterprises (Fixture *f, gconstpointer data)
 
   /* rejected with its reason */
   form.enterprise_id = e2;
+  form.licence_image = make_image (f, e2, "licence");
   g_assert_true (s->personal->certification_submit (s, &form, &error));
   g_assert_true (s->personal->certification_decide (s, e2, FALSE, "号码不一致", 1700000700,
                                                     &decided, &error));
@@ -1070,24 +1088,6 @@ test_personal_enterprises (Fixture *f, gconstpointer data)
 
 #define CODE_1 "91310000MA1K7E0001"
 #define CODE_2 "91310000MA1K7E0002"
-
-/* An image for the SQLite schema's foreign keys (PostgreSQL references
- * images by id without one until images are ported) */
-static void
-make_image (Fixture *f, gint64 enterprise_id, gint64 id)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *sql = NULL;
-
-  if (f->dir == NULL)
-    return;
-  sql = g_strdup_printf ("INSERT INTO images (id, enterprise_id, sha256, mime, width, height, data,"
-                         " created_at) VALUES (%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT ","
-                         " 'sha-%" G_GINT64_FORMAT "', 'image/png', 1, 1, x'00', 0)",
-                         id, enterprise_id, id);
-  g_assert_true (kouan_server_db_exec (&f->server, sql, &error));
-  g_assert_no_error (error);
-}
 
 /* The change of (@collection, @id) in @out; NULL when there is none */
 static const KouanStoredChange *
@@ -1666,7 +1666,7 @@ test_enterprise_settings (Fixture *f, gconstpointer data)
   g_auto(KouanStoredEnterpriseSettings) settings = { 0 };
   g_auto(KouanStoredBusinessSettings) business = { 0 };
   g_autoptr(JsonObject) record = NULL;
-  gint64 alice, before = 0, after = 0;
+  gint64 alice, before = 0, after = 0, logo;
   gboolean taken = TRUE;
 
   g_array_set_clear_func (out, (GDestroyNotify) kouan_stored_change_clear);
@@ -1725,7 +1725,7 @@ test_enterprise_settings (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
 
   /* written: the settings record and (the name moved) the enterprise's */
-  make_image (f, 1, 7);
+  logo = make_image (f, 1, "logo");
   g_assert_true (e->settings_get (s, 1, &settings, &error));
   g_free (settings.name);
   settings.name = g_strdup ("浦江国际物流");
@@ -1734,7 +1734,7 @@ test_enterprise_settings (Fixture *f, gconstpointer data)
       g_free (settings.profile[i]);
       settings.profile[i] = g_strdup_printf ("值 %u \"引号\"", i);
     }
-  settings.logo_image = 7;
+  settings.logo_image = logo;
   g_assert_true (s->feed->changes_newest_all (s, &before, &error));
   g_assert_true (e->settings_put (s, &settings, &error));
   g_assert_no_error (error);
@@ -1743,7 +1743,7 @@ test_enterprise_settings (Fixture *f, gconstpointer data)
   g_assert_cmpstr (settings.name, ==, "浦江国际物流");
   g_assert_cmpstr (settings.credit_code, ==, CODE_1);
   g_assert_cmpstr (settings.profile[3], ==, "值 3 \"引号\"");
-  g_assert_cmpint (settings.logo_image, ==, 7);
+  g_assert_cmpint (settings.logo_image, ==, logo);
   g_assert_cmpint (settings.seal_image, ==, 0);
   page (s, 1, alice, before, 100, NULL, out);
   g_assert_nonnull (find_change (out, "enterprise", 1));
@@ -1752,7 +1752,7 @@ test_enterprise_settings (Fixture *f, gconstpointer data)
     {
       g_assert_cmpstr (json_object_get_string_member (record, "name"), ==, "浦江国际物流");
       g_assert_cmpstr (json_object_get_string_member (record, "customs_code"), ==, "值 3 \"引号\"");
-      g_assert_cmpint (json_object_get_int_member (record, "logo_image"), ==, 7);
+      g_assert_cmpint (json_object_get_int_member (record, "logo_image"), ==, logo);
       g_assert_true (json_object_get_null_member (record, "seal_image"));
     }
   g_clear_pointer (&record, json_object_unref);
@@ -1825,15 +1825,15 @@ test_enterprise_showcase (Fixture *f, gconstpointer data)
   g_auto(KouanStoredLink) link = { 0 };
   g_autoptr(JsonObject) record = NULL;
   const KouanStoredChange *change;
-  gint64 alice, before = 0, count = -1, next = -1, first = 0, second = 0, id = -1, link_id = 0;
+  gint64 alice, before = 0, count = -1, next = -1, first = 0, second = 0, id = -1, link_id = 0, img7, img8;
 
   g_array_set_clear_func (out, (GDestroyNotify) kouan_stored_change_clear);
   alice = make_user (s, "alice");
   g_assert_true (e->enterprise_open (s, 1, "浦江国际", CODE_1, &error));
   g_assert_true (e->enterprise_open (s, 2, "外高桥物流", CODE_2, &error));
   g_assert_no_error (error);
-  make_image (f, 1, 7);
-  make_image (f, 1, 8);
+  img7 = make_image (f, 1, "slide 7");
+  img8 = make_image (f, 1, "slide 8");
 
   g_assert_true (e->slides_count (s, 1, &count, &next, &error));
   g_assert_cmpint (count, ==, 0);
@@ -1841,13 +1841,13 @@ test_enterprise_showcase (Fixture *f, gconstpointer data)
 
   /* created */
   g_assert_true (s->feed->changes_newest_all (s, &before, &error));
-  slide = (KouanStoredSlide) { .image_id = 7, .caption = g_strdup ("荣获 AEO 高级认证"),
+  slide = (KouanStoredSlide) { .image_id = img7, .caption = g_strdup ("荣获 AEO 高级认证"),
                                .link = g_strdup ("https://www.customs.gov.cn"), .position = 0 };
   g_assert_true (e->slide_put (s, 1, &slide, &first, &error));
   g_assert_no_error (error);
   g_assert_cmpint (first, >, 0);
   kouan_stored_slide_clear (&slide);
-  slide = (KouanStoredSlide) { .image_id = 8, .caption = g_strdup ("二期"), .position = 3 };
+  slide = (KouanStoredSlide) { .image_id = img8, .caption = g_strdup ("二期"), .position = 3 };
   g_assert_true (e->slide_put (s, 1, &slide, &second, &error));
   g_assert_cmpint (second, >, first);
   kouan_stored_slide_clear (&slide);
@@ -1859,7 +1859,7 @@ test_enterprise_showcase (Fixture *f, gconstpointer data)
 
   g_assert_true (e->slide_get (s, 1, first, &slide, &error));
   g_assert_cmpint (slide.id, ==, first);
-  g_assert_cmpint (slide.image_id, ==, 7);
+  g_assert_cmpint (slide.image_id, ==, img7);
   g_assert_cmpstr (slide.caption, ==, "荣获 AEO 高级认证");
   g_assert_cmpstr (slide.link, ==, "https://www.customs.gov.cn");
   g_assert_cmpint (slide.position, ==, 0);
@@ -1877,7 +1877,7 @@ test_enterprise_showcase (Fixture *f, gconstpointer data)
   if (record != NULL)
     {
       g_assert_cmpint (json_object_get_int_member (record, "id"), ==, first);
-      g_assert_cmpint (json_object_get_int_member (record, "image"), ==, 7);
+      g_assert_cmpint (json_object_get_int_member (record, "image"), ==, img7);
       g_assert_cmpstr (json_object_get_string_member (record, "caption"), ==, "荣获 AEO 高级认证");
       g_assert_cmpint (json_object_get_int_member (record, "position"), ==, 0);
     }
@@ -1887,7 +1887,7 @@ test_enterprise_showcase (Fixture *f, gconstpointer data)
   g_assert_null (find_change (out, "showcase_slides", first));
 
   /* updated (reordered): one change, the record as written */
-  slide = (KouanStoredSlide) { .id = first, .image_id = 8, .caption = g_strdup ("新标题"),
+  slide = (KouanStoredSlide) { .id = first, .image_id = img8, .caption = g_strdup ("新标题"),
                                .link = g_strdup (""), .position = 5 };
   g_assert_true (s->feed->changes_newest_all (s, &before, &error));
   g_assert_true (e->slide_put (s, 1, &slide, &id, &error));
@@ -1899,7 +1899,7 @@ test_enterprise_showcase (Fixture *f, gconstpointer data)
   kouan_stored_slide_clear (&slide);
   g_assert_true (e->slide_get (s, 1, first, &slide, &error));
   g_assert_cmpstr (slide.caption, ==, "新标题");
-  g_assert_cmpint (slide.image_id, ==, 8);
+  g_assert_cmpint (slide.image_id, ==, img8);
   g_assert_cmpint (slide.position, ==, 5);
   kouan_stored_slide_clear (&slide);
   page (s, 1, alice, before, 100, NULL, out);
@@ -2079,6 +2079,315 @@ test_audit (Fixture *f, gconstpointer data)
     }
   page (s, 1, alice, before, 10, (const char *[]) { "audit", NULL }, out);
   g_assert_cmpuint (out->len, ==, 0);
+}
+
+/* ---- images ----------------------------------------------------------- */
+
+/* Bytes that a text path would mangle: a NUL, high bytes, a backslash */
+static const guint8 image_bytes[] = { 0x89, 'P', 'N', 'G', 0x00, 0xff, '\\', 0x01, 0x80, 0x00 };
+
+static gint64
+store_image (KouanStorage *s, gint64 eid, gint64 uid, gconstpointer data, gsize length,
+             gint64 now)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = g_bytes_new (data, length);
+  g_autofree char *sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
+  KouanStoredImage image = {
+    .enterprise_id = eid, .sha256 = sha256, .mime = (char *) "image/jpeg", .width = 640,
+    .height = 480, .data = bytes,
+  };
+  gint64 id = 0;
+
+  g_assert_true (s->images->image_store (s, &image, uid, now, &id, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (id, >, 0);
+  return id;
+}
+
+static gboolean
+image_there (KouanStorage *s, gint64 eid, gint64 id)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(KouanStoredImage) image = { 0 };
+
+  g_assert_true (s->images->image_get (s, eid, id, FALSE, &image, &error));
+  g_assert_no_error (error);
+  return image.id == id;
+}
+
+static gint64
+collect (KouanStorage *s, gint64 eid, gint64 now, gint64 before)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 collected = -1;
+
+  gboolean ok = s->images->images_collect (s, eid, now, before, &collected, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (ok);
+  return collected;
+}
+
+static void
+test_images (Fixture *f, gconstpointer data)
+{
+  KouanStorage *s = f->storage;
+  g_autoptr(GError) error = NULL;
+  g_auto(KouanStoredImage) image = { 0 };
+  g_autofree char *sha256 = g_compute_checksum_for_data (G_CHECKSUM_SHA256, image_bytes,
+                                                         sizeof image_bytes);
+  gint64 alice, bob, id, again, other, owner = -1, by_enterprise = -1, by_user = -1;
+  gboolean known = FALSE;
+
+  g_assert_true (s->enterprise->enterprise_open (s, 1, "浦江国际", "91310000MA1K000001", &error));
+  g_assert_true (s->enterprise->enterprise_open (s, 2, "外高桥物流", "91310000MA1K000002", &error));
+  g_assert_no_error (error);
+  alice = make_user (s, "alice");
+  bob = make_user (s, "bob");
+
+  /* stored and read back byte for byte */
+  id = store_image (s, 1, alice, image_bytes, sizeof image_bytes, 1000);
+  g_assert_true (s->images->image_get (s, 1, id, TRUE, &image, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (image.id, ==, id);
+  g_assert_cmpint (image.enterprise_id, ==, 1);
+  g_assert_cmpstr (image.sha256, ==, sha256);
+  g_assert_cmpstr (image.mime, ==, "image/jpeg");
+  g_assert_cmpint (image.width, ==, 640);
+  g_assert_cmpint (image.height, ==, 480);
+  g_assert_cmpint (image.size, ==, sizeof image_bytes);
+  g_assert_nonnull (image.data);
+  g_assert_cmpmem (g_bytes_get_data (image.data, NULL), g_bytes_get_size (image.data),
+                   image_bytes, sizeof image_bytes);
+  kouan_stored_image_clear (&image);
+  /* without the bytes unless asked */
+  g_assert_true (s->images->image_get (s, 1, id, FALSE, &image, &error));
+  g_assert_cmpint (image.size, ==, sizeof image_bytes);
+  g_assert_null (image.data);
+  kouan_stored_image_clear (&image);
+
+  /* another enterprise's image, or none, is not there */
+  g_assert_true (s->images->image_get (s, 2, id, TRUE, &image, &error));
+  g_assert_cmpint (image.id, ==, 0);
+  g_assert_null (image.sha256);
+  g_assert_null (image.data);
+  g_assert_true (s->images->image_get (s, 1, id + 100, FALSE, &image, &error));
+  g_assert_cmpint (image.id, ==, 0);
+  g_assert_true (s->images->image_enterprise (s, id, &owner, &error));
+  g_assert_cmpint (owner, ==, 1);
+  g_assert_true (s->images->image_enterprise (s, id + 100, &owner, &error));
+  g_assert_cmpint (owner, ==, 0);
+  g_assert_no_error (error);
+
+  /* the same bytes again keep their id, in their enterprise only */
+  again = store_image (s, 1, bob, image_bytes, sizeof image_bytes, 1500);
+  g_assert_cmpint (again, ==, id);
+  other = store_image (s, 2, bob, image_bytes, sizeof image_bytes, 1500);
+  g_assert_cmpint (other, !=, id);
+  g_assert_true (s->images->image_known (s, 1, sha256, &known, &error));
+  g_assert_true (known);
+  g_assert_true (s->images->image_known (s, 1, "0000", &known, &error));
+  g_assert_false (known);
+  g_assert_no_error (error);
+
+  /* usage: the enterprise's bytes, and the uploader's (the first) */
+  store_image (s, 1, bob, "bob's", 5, 1500);
+  g_assert_true (s->images->usage (s, 1, alice, &by_enterprise, &by_user, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (by_enterprise, ==, sizeof image_bytes + 5);
+  g_assert_cmpint (by_user, ==, sizeof image_bytes);
+  g_assert_true (s->images->usage (s, 1, bob, &by_enterprise, &by_user, &error));
+  g_assert_cmpint (by_user, ==, 5);
+  g_assert_true (s->images->usage (s, 2, alice, &by_enterprise, &by_user, &error));
+  g_assert_cmpint (by_enterprise, ==, sizeof image_bytes);
+  g_assert_cmpint (by_user, ==, 0);
+  g_assert_no_error (error);
+}
+
+/* Every column that refers to an image keeps it from the collector, the
+ * grace period runs from the upload or from when the last reference
+ * went, and a collected id is never given again. */
+static void
+test_images_collect (Fixture *f, gconstpointer data)
+{
+  KouanStorage *s = f->storage;
+  const KouanStorageEnterprise *e = s->enterprise;
+  g_autoptr(GError) error = NULL;
+  g_auto(KouanStoredEnterpriseSettings) settings = { 0 };
+  g_auto(KouanStoredProfile) profile = { 0 };
+  KouanStoredSlide slide = { .caption = (char *) "二期", .link = (char *) "" };
+  KouanStoredCertification form = {
+    .enterprise_id = 1, .legal_representative = (char *) "王明",
+    .licence_number = (char *) "91310000MA1K000001", .contact = (char *) "021-5555 0101",
+    .submitted_at = 1000,
+  };
+  gint64 alice, logo, seal, slide_image, licence, avatar, user_seal, loose, late, fresh,
+         slide_id = 0;
+  gint64 enterprises[] = { 1 };
+
+  g_assert_true (e->enterprise_open (s, 1, "浦江国际", "91310000MA1K000001", &error));
+  g_assert_true (e->enterprise_open (s, 2, "外高桥物流", "91310000MA1K000002", &error));
+  g_assert_no_error (error);
+  alice = make_user (s, "alice");
+  make_member (f, alice, 1);
+  logo = store_image (s, 1, alice, "logo", 4, 1000);
+  seal = store_image (s, 1, alice, "seal", 4, 1000);
+  slide_image = store_image (s, 1, alice, "slide", 5, 1000);
+  licence = store_image (s, 1, alice, "licence", 7, 1000);
+  avatar = store_image (s, 1, alice, "avatar", 6, 1000);
+  user_seal = store_image (s, 1, alice, "user seal", 9, 1000);
+  loose = store_image (s, 1, alice, "loose", 5, 1000);
+  late = store_image (s, 1, alice, "late", 4, 1000);
+
+  g_assert_true (e->settings_get (s, 1, &settings, &error));
+  settings.logo_image = logo;
+  settings.seal_image = seal;
+  g_assert_true (e->settings_put (s, &settings, &error));
+  g_assert_no_error (error);
+  slide.image_id = slide_image;
+  g_assert_true (e->slide_put (s, 1, &slide, &slide_id, &error));
+  g_assert_no_error (error);
+  form.licence_image = licence;
+  form.submitted_by = alice;
+  g_assert_true (s->personal->certification_submit (s, &form, &error));
+  g_assert_no_error (error);
+  g_assert_true (s->personal->profile_get (s, alice, &profile, &error));
+  profile.avatar_image = avatar;
+  profile.avatar_enterprise = 1;
+  profile.seal_image = user_seal;
+  profile.seal_enterprise = 1;
+  g_assert_true (s->personal->profile_put (s, &profile, enterprises, 1, &error));
+  g_assert_no_error (error);
+
+  /* within the grace period nothing goes; past it, only the image no
+   * record refers to (another enterprise's sweep touches none of them) */
+  g_assert_cmpint (collect (s, 2, 5000, 4000), ==, 0);
+  g_assert_true (image_there (s, 1, loose));
+  g_assert_cmpint (collect (s, 1, 1500, 500), ==, 0);
+  /* uploaded again meanwhile: its grace starts again */
+  g_assert_cmpint (store_image (s, 1, alice, "late", 4, 4500), ==, late);
+  g_assert_cmpint (collect (s, 0, 5000, 4000), ==, 1);
+  g_assert_false (image_there (s, 1, loose));
+  g_assert_true (image_there (s, 1, late));
+  g_assert_true (image_there (s, 1, logo));
+  g_assert_true (image_there (s, 1, seal));
+  g_assert_true (image_there (s, 1, slide_image));
+  g_assert_true (image_there (s, 1, licence));
+  g_assert_true (image_there (s, 1, avatar));
+  g_assert_true (image_there (s, 1, user_seal));
+
+  /* a reference let go: the grace runs from the sweep that saw it go */
+  settings.logo_image = 0;
+  g_assert_true (e->settings_put (s, &settings, &error));
+  g_assert_true (e->slide_delete (s, 1, slide_id, &error));
+  profile.avatar_image = 0;
+  profile.avatar_enterprise = 0;
+  g_assert_true (s->personal->profile_put (s, &profile, enterprises, 1, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (collect (s, 1, 6000, 5900), ==, 1);   /* "late", unreferenced since 4500 */
+  g_assert_true (image_there (s, 1, logo));
+  g_assert_cmpint (collect (s, 1, 7000, 5999), ==, 0);
+  g_assert_cmpint (collect (s, 1, 7000, 6000), ==, 3);
+  g_assert_false (image_there (s, 1, logo));
+  g_assert_false (image_there (s, 1, slide_image));
+  g_assert_false (image_there (s, 1, avatar));
+  g_assert_true (image_there (s, 1, seal));
+  g_assert_true (image_there (s, 1, licence));
+  g_assert_true (image_there (s, 1, user_seal));
+
+  /* the highest id was collected: a new image still takes a new one */
+  fresh = store_image (s, 1, alice, "fresh", 5, 8000);
+  g_assert_cmpint (fresh, >, late);
+  g_assert_cmpint (fresh, >, avatar);
+}
+
+/* The demo's slide images are stored through storage, on either backend */
+static void
+test_images_demo (Fixture *f, gconstpointer data)
+{
+  KouanStorage *s = f->storage;
+  g_autoptr(GError) error = NULL;
+  KouanServer server = { 0 };
+  gint64 count = 0, next = 0, found = 0;
+
+  g_assert_true (s->enterprise->enterprise_open (s, 1, "浦江国际", "91310000MA1K000001", &error));
+  g_assert_no_error (error);
+  server.storage = s;
+  g_assert_true (kouan_server_enterprise_demo_seed (&server, &error));
+  g_assert_no_error (error);
+  g_assert_true (s->enterprise->slides_count (s, 1, &count, &next, &error));
+  g_assert_cmpint (count, ==, 3);
+  /* the slides are the first ids: each one's image is a PNG */
+  for (gint64 id = 1; id <= 3; id++)
+    {
+      g_auto(KouanStoredSlide) slide = { 0 };
+      g_auto(KouanStoredImage) image = { 0 };
+
+      g_assert_true (s->enterprise->slide_get (s, 1, id, &slide, &error));
+      g_assert_cmpint (slide.id, ==, id);
+      g_assert_true (s->images->image_get (s, 1, slide.image_id, TRUE, &image, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (image.id, ==, slide.image_id);
+      g_assert_cmpstr (image.mime, ==, "image/png");
+      g_assert_cmpint (image.width, >, 0);
+      g_assert_cmpint (image.size, ==, g_bytes_get_size (image.data));
+      g_assert_cmpmem (g_bytes_get_data (image.data, NULL), 4, "\x89PNG", 4);
+      found++;
+    }
+  g_assert_cmpint (found, ==, 3);
+}
+
+/* PostgreSQL, two connections: an image whose referrer another
+ * connection is writing is neither collected nor waited for, and once
+ * that write commits it is kept; two sweeps never run at once. */
+static void
+test_images_collect_concurrent (void)
+{
+  g_autofree char *uri = kouan_test_pg_create_db (pg, "images");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KouanStorage) a = kouan_storage_postgres_open (uri, &error);
+  g_autoptr(KouanStorage) b = kouan_storage_postgres_open (uri, &error);
+  KouanStoredSlide slide = { .caption = (char *) "中欧班列", .link = (char *) "" };
+  gint64 image, loose, slide_id = 0;
+
+  g_assert_no_error (error);
+  g_assert_true (a->enterprise->enterprise_open (a, 1, "浦江国际", "91310000MA1K000001", &error));
+  g_assert_no_error (error);
+  image = store_image (a, 1, 0, "slide", 5, 1000);
+  loose = store_image (a, 1, 0, "loose", 5, 1000);
+
+  g_assert_true (kouan_storage_begin (a, &error));
+  slide.image_id = image;
+  g_assert_true (a->enterprise->slide_put (a, 1, &slide, &slide_id, &error));
+  g_assert_no_error (error);
+  /* A has not committed: B does not see the slide, yet skips its image */
+  g_assert_cmpint (collect (b, 1, 5000, 4000), ==, 1);
+  g_assert_false (image_there (b, 1, loose));
+  g_assert_true (image_there (b, 1, image));
+  g_assert_true (kouan_storage_commit (a, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (collect (b, 1, 6000, 5000), ==, 0);
+  g_assert_true (image_there (b, 1, image));
+
+  /* the slide gone, the image follows after its grace */
+  g_assert_true (a->enterprise->slide_delete (a, 1, slide_id, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (collect (b, 1, 7000, 6000), ==, 0);
+  g_assert_cmpint (collect (b, 1, 8000, 7000), ==, 1);
+  g_assert_false (image_there (a, 1, image));
+
+  /* one sweep at a time: while A's is open, B's returns at once and
+   * deletes nothing; once A's committed, B's runs */
+  loose = store_image (a, 1, 0, "loose again", 11, 1000);
+  g_assert_true (kouan_storage_begin (a, &error));
+  g_assert_cmpint (collect (a, 1, 9000, 0), ==, 0);
+  g_assert_cmpint (collect (b, 1, 9000, 8000), ==, 0);
+  g_assert_true (image_there (b, 1, loose));
+  g_assert_true (kouan_storage_commit (a, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (collect (b, 1, 9000, 8000), ==, 1);
+  g_assert_false (image_there (b, 1, loose));
 }
 
 static void
@@ -2302,6 +2611,9 @@ main (int argc, char *argv[])
   g_test_add ("/storage/sqlite/insurance-subscriptions", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_insurance_subscriptions, fixture_teardown);
   g_test_add ("/storage/sqlite/insurance-articles", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_insurance_articles, fixture_teardown);
   g_test_add ("/storage/sqlite/insurance-demo", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_insurance_demo, fixture_teardown);
+  g_test_add ("/storage/sqlite/images", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_images, fixture_teardown);
+  g_test_add ("/storage/sqlite/images-collect", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_images_collect, fixture_teardown);
+  g_test_add ("/storage/sqlite/images-demo", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_images_demo, fixture_teardown);
 
   if (!kouan_test_pg_available ())
     {
@@ -2327,6 +2639,10 @@ main (int argc, char *argv[])
   g_test_add ("/storage/postgres/insurance-subscriptions", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_insurance_subscriptions, fixture_teardown);
   g_test_add ("/storage/postgres/insurance-articles", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_insurance_articles, fixture_teardown);
   g_test_add ("/storage/postgres/insurance-demo", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_insurance_demo, fixture_teardown);
+  g_test_add ("/storage/postgres/images", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_images, fixture_teardown);
+  g_test_add ("/storage/postgres/images-collect", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_images_collect, fixture_teardown);
+  g_test_add ("/storage/postgres/images-demo", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_images_demo, fixture_teardown);
+  g_test_add_func ("/storage/postgres/images-collect-concurrent", test_images_collect_concurrent);
   g_test_add_func ("/storage/postgres/feed-same-record", test_feed_same_record);
   g_test_add_func ("/storage/postgres/feed-late-commit", test_feed_late_commit);
   g_test_add_func ("/storage/postgres/feed-concurrent", test_feed_concurrent);

@@ -55,7 +55,7 @@ kouan_storage_unported_for (KouanStorageBackend backend)
   /* What each backend fills in (kouan-storage-sqlite*.c,
    * kouan-storage-postgres*.c): the ported areas. */
   static const int ported = 1;
-  gconstpointer areas[9] = { &ported, &ported, &ported, &ported, &ported, NULL, &ported, &ported, NULL };
+  gconstpointer areas[9] = { &ported, &ported, &ported, &ported, &ported, NULL, &ported, &ported, &ported };
 
   if (backend == KOUAN_STORAGE_SQLITE)
     return NULL;   /* SQLite serves the rest through kouan-server-db.c */
@@ -293,4 +293,15 @@ kouan_stored_certification_clear (KouanStoredCertification *certification)
   g_clear_pointer (&certification->contact, g_free);
   g_clear_pointer (&certification->reason, g_free);
   memset (certification, 0, sizeof *certification);
+}
+
+/* ---- images ----------------------------------------------------------- */
+
+void
+kouan_stored_image_clear (KouanStoredImage *image)
+{
+  g_clear_pointer (&image->sha256, g_free);
+  g_clear_pointer (&image->mime, g_free);
+  g_clear_pointer (&image->data, g_bytes_unref);
+  memset (image, 0, sizeof *image);
 }

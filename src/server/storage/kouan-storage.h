@@ -781,15 +781,74 @@ typedef struct {
                             GArray *out, gint64 *out_total, GError **error);
 } KouanStorageAudit;
 
-/* ---- area 6 and images: not behind the boundary yet ------------------
+/* ---- images --------------------------------------------------------- */
+
+/* An image an enterprise's member uploaded (or the demo stored): the
+ * bytes of a PNG or JPEG the server encoded itself, stored once per
+ * enterprise and content (sha256 of the bytes), never changed under its
+ * id, and an id never given again (clients cache an image under it for a
+ * year). Records refer to images by id: an enterprise's LOGO and seal,
+ * showcase slides, a certification's licence, a user's avatar and seal. */
+typedef struct {
+  gint64   id;             /* 0: none */
+  gint64   enterprise_id;
+  char    *sha256;         /* lowercase hex of the bytes */
+  char    *mime;           /* "image/png" or "image/jpeg" */
+  gint64   width;
+  gint64   height;
+  gint64   size;           /* bytes */
+  GBytes  *data;           /* (nullable): only when asked for */
+} KouanStoredImage;
+
+void kouan_stored_image_clear (KouanStoredImage *image);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (KouanStoredImage, kouan_stored_image_clear)
+
+/* Whether an image is still wanted is decided by the references the
+ * backend's tables hold (no record names one: it is collected after a
+ * grace period). Who may read or store one is the handler's to decide. */
+typedef struct {
+  /* *out is zeroed and left so (id 0) when @enterprise_id has no image
+   * @image_id; its bytes in out->data only @with_data */
+  gboolean (*image_get)      (KouanStorage *storage, gint64 enterprise_id,
+                              gint64 image_id, gboolean with_data,
+                              KouanStoredImage *out, GError **error);
+  /* The enterprise image @image_id belongs to; 0 when there is none */
+  gboolean (*image_enterprise) (KouanStorage *storage, gint64 image_id,
+                                gint64 *out_enterprise_id, GError **error);
+  /* Whether @enterprise_id has an image with these bytes already */
+  gboolean (*image_known)    (KouanStorage *storage, gint64 enterprise_id,
+                              const char *sha256, gboolean *out_known,
+                              GError **error);
+  /* Bytes stored by the whole enterprise and by @user_id in it */
+  gboolean (*usage)          (KouanStorage *storage, gint64 enterprise_id,
+                              gint64 user_id, gint64 *out_enterprise,
+                              gint64 *out_user, GError **error);
+  /* Stores @image (enterprise_id, sha256, mime, width, height, data; id
+   * and size ignored) uploaded by @created_by (0: nobody, the demo) at
+   * @now. The same bytes again keep their first id; while no record
+   * refers to them they get a fresh grace period from @now. */
+  gboolean (*image_store)    (KouanStorage *storage, const KouanStoredImage *image,
+                              gint64 created_by, gint64 now, gint64 *out_id,
+                              GError **error);
+  /* In @enterprise_id (0: every enterprise), in one transaction: notes
+   * which images no record refers to since @now, forgets that of those
+   * referred to again, and deletes those unreferenced since @before;
+   * *out_collected how many were deleted. An image a record refers to is
+   * never deleted, also when the reference is written meanwhile by
+   * another connection. */
+  gboolean (*images_collect) (KouanStorage *storage, gint64 enterprise_id,
+                              gint64 now, gint64 before, gint64 *out_collected,
+                              GError **error);
+} KouanStorageImages;
+
+/* ---- area 6: not behind the boundary yet ------------------------------
  *
- * Admin people (roles, departments, staff,
- * grants, join requests) and images still run their SQL in their kouan-server-*.c
- * through kouan_server_db_*() on the SQLite connection. Each gets its
- * table of functions here when it is ported; until then both backends
- * leave it NULL and PostgreSQL refuses to start (docs/architecture.md). */
+ * Admin people (roles, departments, staff, grants, join requests) still
+ * run their SQL in kouan-server-people.c and kouan-server-admin*.c
+ * through kouan_server_db_*() on the SQLite connection. It gets its table
+ * of functions here when it is ported; until then both backends leave it
+ * NULL and PostgreSQL refuses to start (docs/architecture.md). */
 typedef struct _KouanStoragePeople      KouanStoragePeople;
-typedef struct _KouanStorageImages      KouanStorageImages;
 
 /* A backend: its areas and its transaction control. */
 struct _KouanStorage

@@ -24,6 +24,18 @@ gboolean  _kouan_storage_pg_run_done (KouanStorage        *storage,
                                       const char * const  *params,
                                       GError             **error,
                                       const char          *what);
+/* The same with per-parameter @lengths and @formats (1: binary, e.g.
+ * bytea), every column of the result binary when @binary_result (text
+ * columns are their bytes then; cast integers to text) */
+PGresult *_kouan_storage_pg_run_binary (KouanStorage       *storage,
+                                        const char         *sql,
+                                        int                 n_params,
+                                        const char * const *params,
+                                        const int          *lengths,
+                                        const int          *formats,
+                                        gboolean            binary_result,
+                                        GError            **error,
+                                        const char         *what);
 /* Opens a transaction unless the caller's transaction
  * is open already: a write and its change commit together. */
 gboolean  _kouan_storage_pg_begin_own  (KouanStorage *storage, gboolean *out_own,
@@ -44,5 +56,6 @@ extern const KouanStorageMessages _kouan_storage_pg_messages;
 extern const KouanStorageInsurance _kouan_storage_pg_insurance;
 extern const KouanStorageEnterprise _kouan_storage_pg_enterprise;
 extern const KouanStorageAudit    _kouan_storage_pg_audit;
+extern const KouanStorageImages   _kouan_storage_pg_images;
 
 G_END_DECLS

@@ -17,6 +17,7 @@
 /* pg_advisory_xact_lock keys: 'KOUA' and the purpose */
 #define LOCK_MIGRATE  G_GINT64_CONSTANT (0x4b4f554100000001)
 #define LOCK_NUMBER   G_GINT64_CONSTANT (0x4b4f554100000002)
+/* 0x4b4f554100000003: one images collector at a time (kouan-storage-postgres-images.c) */
 
 typedef struct {
   KouanStorage  parent;
@@ -290,6 +291,45 @@ static const char *const migrations[] = {
   "  submitted_at bigint NOT NULL,"
   "  decided_at bigint);"
   "CREATE INDEX certifications_pending ON certifications (enterprise_id) WHERE status = 'pending';",
+  /* 9: images (kouan-storage-postgres-images.c): the bytes as bytea,
+   * once per enterprise and content; bigserial never gives an id twice
+   * (clients cache an image under its id for a year). Every column that
+   * refers to an image gets a foreign key with its enterprise, checked
+   * with NO ACTION: an image a record refers to cannot be deleted, also
+   * when the reference is written by another instance while the
+   * collector runs (images_collect skips rows a referrer holds locked,
+   * and the database refuses the rest). unreferenced_since: when it was
+   * stored or first seen without a referrer; NULL while one refers to it. */
+  "CREATE TABLE images ("
+  "  id bigserial PRIMARY KEY,"
+  "  enterprise_id bigint NOT NULL REFERENCES enterprises (id) ON DELETE CASCADE,"
+  "  sha256 text NOT NULL,"
+  "  mime text NOT NULL CHECK (mime IN ('image/png', 'image/jpeg')),"
+  "  width bigint NOT NULL,"
+  "  height bigint NOT NULL,"
+  "  data bytea NOT NULL,"
+  "  created_by bigint REFERENCES users (id) ON DELETE SET NULL,"
+  "  created_at bigint NOT NULL,"
+  "  unreferenced_since bigint,"
+  "  UNIQUE (enterprise_id, sha256),"
+  "  UNIQUE (enterprise_id, id));"
+  "CREATE INDEX images_unreferenced ON images (unreferenced_since)"
+  "  WHERE unreferenced_since IS NOT NULL;"
+  "ALTER TABLE enterprise_profiles ADD FOREIGN KEY (enterprise_id, logo_image)"
+  "  REFERENCES images (enterprise_id, id);"
+  "ALTER TABLE enterprise_profiles ADD FOREIGN KEY (enterprise_id, seal_image)"
+  "  REFERENCES images (enterprise_id, id);"
+  "ALTER TABLE showcase_slides ADD FOREIGN KEY (enterprise_id, image_id)"
+  "  REFERENCES images (enterprise_id, id);"
+  "CREATE INDEX showcase_slides_image ON showcase_slides (image_id);"
+  "ALTER TABLE certifications ADD FOREIGN KEY (enterprise_id, licence_image)"
+  "  REFERENCES images (enterprise_id, id);"
+  "ALTER TABLE profiles ADD FOREIGN KEY (avatar_enterprise, avatar_image)"
+  "  REFERENCES images (enterprise_id, id);"
+  "ALTER TABLE profiles ADD FOREIGN KEY (seal_enterprise, seal_image)"
+  "  REFERENCES images (enterprise_id, id);"
+  "CREATE INDEX profiles_avatar ON profiles (avatar_image) WHERE avatar_image IS NOT NULL;"
+  "CREATE INDEX profiles_seal ON profiles (seal_image) WHERE seal_image IS NOT NULL;",
 };
 
 static gboolean
@@ -1310,6 +1350,7 @@ kouan_storage_postgres_open (const char  *uri,
   self->parent.insurance = &_kouan_storage_pg_insurance;
   self->parent.enterprise = &_kouan_storage_pg_enterprise;
   self->parent.audit = &_kouan_storage_pg_audit;
+  self->parent.images = &_kouan_storage_pg_images;
   self->parent.begin = pg_begin;
   self->parent.commit = pg_commit;
   self->parent.rollback = pg_rollback;
@@ -1343,6 +1384,26 @@ _kouan_storage_pg_run (KouanStorage *storage, const char *sql, int n_params,
 {
   SELF;
   return run (self, sql, n_params, params, error, what);
+}
+
+PGresult *
+_kouan_storage_pg_run_binary (KouanStorage *storage, const char *sql, int n_params,
+                              const char * const *params, const int *lengths,
+                              const int *formats, gboolean binary_result,
+                              GError **error, const char *what)
+{
+  SELF;
+  PGresult *result = PQexecParams (self->conn, sql, n_params, NULL, params, lengths, formats,
+                                   binary_result ? 1 : 0);
+  ExecStatusType status = PQresultStatus (result);
+
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
+    {
+      fail_result (self, result, error, what);
+      PQclear (result);
+      return NULL;
+    }
+  return result;
 }
 
 gboolean

@@ -30,5 +30,6 @@ extern const KouanStorageMessages _kouan_storage_sqlite_messages;
 extern const KouanStorageInsurance _kouan_storage_sqlite_insurance;
 extern const KouanStorageEnterprise _kouan_storage_sqlite_enterprise;
 extern const KouanStorageAudit    _kouan_storage_sqlite_audit;
+extern const KouanStorageImages   _kouan_storage_sqlite_images;
 
 G_END_DECLS

@@ -931,6 +931,7 @@ kouan_storage_sqlite_new (sqlite3 *db)
   self->parent.insurance = &_kouan_storage_sqlite_insurance;
   self->parent.enterprise = &_kouan_storage_sqlite_enterprise;
   self->parent.audit = &_kouan_storage_sqlite_audit;
+  self->parent.images = &_kouan_storage_sqlite_images;
   self->parent.begin = sqlite_begin;
   self->parent.commit = sqlite_commit;
   self->parent.rollback = sqlite_rollback;
