@@ -753,6 +753,41 @@ save_shot (gpointer    window,
   g_assert_true (gdk_texture_save_to_png (texture, path));
 }
 
+/* 人员权限's filters are one row: every control of the bar shares its
+ * top edge and none is taller than the bar itself (a wrapping bar would
+ * put some below the others), and the bar is no taller than its tallest
+ * control. Status, department and dates are in 更多筛选, which says how
+ * many of them are set. */
+static void
+assert_filters_one_row (KouanAdminStaff *staff)
+{
+  GtkWidget *bar = _kouan_admin_staff_get_filter_bar (staff);
+  int bar_height = gtk_widget_get_height (bar);
+  int tallest = 0;
+  guint children = 0;
+
+  g_assert_true (gtk_widget_get_mapped (bar));
+  for (GtkWidget *child = gtk_widget_get_first_child (bar); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      graphene_rect_t bounds;
+
+      if (!gtk_widget_get_visible (child))
+        continue;
+      g_assert_true (gtk_widget_compute_bounds (child, bar, &bounds));
+      g_assert_cmpfloat (bounds.origin.y, ==, 0);
+      g_assert_cmpfloat (bounds.origin.x + bounds.size.width, <=, gtk_widget_get_width (bar) + 0.5);
+      tallest = MAX (tallest, (int) bounds.size.height);
+      children++;
+    }
+  /* the name, the role, 更多筛选 and 查询 */
+  g_assert_cmpuint (children, ==, 4);
+  g_assert_cmpint (bar_height, ==, tallest);
+  /* the hidden filters are reachable: the menu button takes focus */
+  g_assert_true (gtk_widget_get_focusable (_kouan_admin_staff_get_more_filters (staff)) ||
+                 gtk_widget_get_focusable (gtk_widget_get_first_child (_kouan_admin_staff_get_more_filters (staff))));
+}
+
 static gboolean
 leaflet_unfolded (gpointer user_data)
 {
@@ -815,7 +850,25 @@ test_roles_adaptive (void)
     query (staff, "demo-user0", NULL, NULL, NULL, NULL, -1);
     g_assert_true (kouan_test_wait_until (leaflet_folded, staff_leaflet));
     g_assert_cmpuint (_kouan_admin_staff_count_visible_columns (staff), ==, 2);
+    assert_filters_one_row (staff);
     save_shot (session.window, "staff-list");
+    /* a hidden filter set: 更多筛选 counts it; its menu holds the rest */
+    {
+      GtkMenuButton *more = GTK_MENU_BUTTON (_kouan_admin_staff_get_more_filters (staff));
+
+      g_assert_cmpstr (gtk_menu_button_get_label (more), ==, _("More Filters"));
+      _kouan_admin_staff_set_filters (staff, "demo-user0", NULL, "disabled", "2020-01-01", NULL);
+      g_assert_cmpstr (gtk_menu_button_get_label (more), !=, _("More Filters"));
+      g_assert_nonnull (strstr (gtk_menu_button_get_label (more), "2"));
+      gtk_menu_button_popup (more);
+      kouan_test_spin (300);
+      g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (gtk_menu_button_get_popover (more))));
+      save_shot (session.window, "staff-more-filters");
+      save_shot (gtk_menu_button_get_popover (more), "staff-more-filters-menu");
+      gtk_menu_button_popdown (more);
+      query (staff, "demo-user0", NULL, NULL, NULL, NULL, -1);
+      g_assert_cmpstr (gtk_menu_button_get_label (more), ==, _("More Filters"));
+    }
     g_assert_true (_kouan_admin_staff_select (staff, "demo-user05"));
     g_assert_true (adw_leaflet_get_visible_child (staff_leaflet) == _kouan_admin_staff_get_detail (staff));
     save_shot (session.window, "staff-detail");
@@ -824,6 +877,7 @@ test_roles_adaptive (void)
     resize (session.window, 1280, 800);
     g_assert_true (kouan_test_wait_until (leaflet_unfolded, staff_leaflet));
     g_assert_cmpuint (_kouan_admin_staff_count_visible_columns (staff), ==, 5);
+    assert_filters_one_row (staff);
     g_assert_true (_kouan_admin_staff_select (staff, "demo-user05"));
     save_shot (session.window, "staff");
   }
