@@ -229,14 +229,31 @@ role_gone (gpointer user_data)
   return !role_listed (user_data);
 }
 
-/* the page shows four entries (it follows the cache as sync fills it) */
+typedef struct {
+  KouanAuditPage *audit;
+  guint           expected;
+} AuditWait;
+
+/* the page shows @expected entries (it follows the cache as sync fills it) */
 static gboolean
 audit_loaded (gpointer user_data)
 {
-  KouanAuditPage *audit = user_data;
+  AuditWait *wait = user_data;
 
-  _kouan_audit_page_set_filters (audit, NULL, NULL, NULL, NULL);
-  return g_list_model_get_n_items (_kouan_audit_page_get_entries (audit)) >= 4;
+  _kouan_audit_page_set_filters (wait->audit, NULL, NULL, NULL, NULL);
+  return g_list_model_get_n_items (_kouan_audit_page_get_entries (wait->audit)) >= wait->expected;
+}
+
+/* How many entries the server's audit log holds now: what the subtests
+ * before this one did (none when it runs alone, `-p`) */
+static guint
+audit_total (Session *session)
+{
+  g_autoptr(JsonObject) log = NULL;
+
+  g_assert_cmpuint (http (session, "GET", "/api/v1/enterprises/1/audit?limit=1", &log), ==, 200);
+  g_assert_nonnull (log);
+  return (guint) json_object_get_int_member (log, "total");
 }
 
 /* the window's sync engine has sent every queued edit and the server
@@ -336,8 +353,10 @@ test_admin_pages (void)
   g_autoptr(JsonObject) on_server = NULL;
   g_autofree char *path = NULL;
   gint64 removed_id;
+  guint audit_before;
 
   open_session (&session, "demo-admin");
+  audit_before = audit_total (&session);
   admin = admin_view (&session);
   g_assert_true (kouan_admin_view_get_any_visible (admin));
   g_assert_true (gtk_widget_get_visible (session.window->admin_row));
@@ -494,20 +513,21 @@ test_admin_pages (void)
    * from the cache */
   {
     KouanAuditPage *audit = KOUAN_AUDIT_PAGE (kouan_admin_view_get_page (admin, "admin.audit"));
+    /* this test's three: the role, the member's edit (the dialog's grant
+     * and department are one edit) and the new last day */
+    AuditWait wait = { audit, audit_before + 3 };
     g_autoptr(KouanAuditEntry) newest = NULL;
     GListModel *entries;
     gboolean granted = FALSE, extended = FALSE;
 
     kouan_admin_view_show_page (admin, "admin.audit");
     kouan_audit_page_reload (audit);
-    g_assert_true (kouan_test_wait_until (audit_loaded, audit));
+    g_assert_true (kouan_test_wait_until (audit_loaded, &wait));
     entries = _kouan_audit_page_get_entries (audit);
-    /* the grant of the first test; the role, the member's edit (the
-     * dialog's grant and department are one edit) and the new last day */
-    g_assert_cmpuint (g_list_model_get_n_items (entries), ==, 4);
+    g_assert_cmpuint (g_list_model_get_n_items (entries), ==, audit_before + 3);
     newest = g_list_model_get_item (entries, 0);
     g_assert_cmpstr (newest->actor_account, ==, "demo-admin");
-    for (guint i = 0; i < 4; i++)
+    for (guint i = 0; i < 3; i++)
       {
         g_autofree char *text = _kouan_audit_page_describe (audit, i);
 
@@ -753,6 +773,41 @@ save_shot (gpointer    window,
   g_assert_true (gdk_texture_save_to_png (texture, path));
 }
 
+/* 人员权限's filters are one row: every control of the bar shares its
+ * top edge and none is taller than the bar itself (a wrapping bar would
+ * put some below the others), and the bar is no taller than its tallest
+ * control. Status, department and dates are in 更多筛选, which says how
+ * many of them are set. */
+static void
+assert_filters_one_row (KouanAdminStaff *staff)
+{
+  GtkWidget *bar = _kouan_admin_staff_get_filter_bar (staff);
+  int bar_height = gtk_widget_get_height (bar);
+  int tallest = 0;
+  guint children = 0;
+
+  g_assert_true (gtk_widget_get_mapped (bar));
+  for (GtkWidget *child = gtk_widget_get_first_child (bar); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      graphene_rect_t bounds;
+
+      if (!gtk_widget_get_visible (child))
+        continue;
+      g_assert_true (gtk_widget_compute_bounds (child, bar, &bounds));
+      g_assert_cmpfloat (bounds.origin.y, ==, 0);
+      g_assert_cmpfloat (bounds.origin.x + bounds.size.width, <=, gtk_widget_get_width (bar) + 0.5);
+      tallest = MAX (tallest, (int) bounds.size.height);
+      children++;
+    }
+  /* the name, the role, 更多筛选 and 查询 */
+  g_assert_cmpuint (children, ==, 4);
+  g_assert_cmpint (bar_height, ==, tallest);
+  /* the hidden filters are reachable: the menu button takes focus */
+  g_assert_true (gtk_widget_get_focusable (_kouan_admin_staff_get_more_filters (staff)) ||
+                 gtk_widget_get_focusable (gtk_widget_get_first_child (_kouan_admin_staff_get_more_filters (staff))));
+}
+
 static gboolean
 leaflet_unfolded (gpointer user_data)
 {
@@ -815,7 +870,25 @@ test_roles_adaptive (void)
     query (staff, "demo-user0", NULL, NULL, NULL, NULL, -1);
     g_assert_true (kouan_test_wait_until (leaflet_folded, staff_leaflet));
     g_assert_cmpuint (_kouan_admin_staff_count_visible_columns (staff), ==, 2);
+    assert_filters_one_row (staff);
     save_shot (session.window, "staff-list");
+    /* a hidden filter set: 更多筛选 counts it; its menu holds the rest */
+    {
+      GtkMenuButton *more = GTK_MENU_BUTTON (_kouan_admin_staff_get_more_filters (staff));
+
+      g_assert_cmpstr (gtk_menu_button_get_label (more), ==, _("More Filters"));
+      _kouan_admin_staff_set_filters (staff, "demo-user0", NULL, "disabled", "2020-01-01", NULL);
+      g_assert_cmpstr (gtk_menu_button_get_label (more), !=, _("More Filters"));
+      g_assert_nonnull (strstr (gtk_menu_button_get_label (more), "2"));
+      gtk_menu_button_popup (more);
+      kouan_test_spin (300);
+      g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (gtk_menu_button_get_popover (more))));
+      save_shot (session.window, "staff-more-filters");
+      save_shot (gtk_menu_button_get_popover (more), "staff-more-filters-menu");
+      gtk_menu_button_popdown (more);
+      query (staff, "demo-user0", NULL, NULL, NULL, NULL, -1);
+      g_assert_cmpstr (gtk_menu_button_get_label (more), ==, _("More Filters"));
+    }
     g_assert_true (_kouan_admin_staff_select (staff, "demo-user05"));
     g_assert_true (adw_leaflet_get_visible_child (staff_leaflet) == _kouan_admin_staff_get_detail (staff));
     save_shot (session.window, "staff-detail");
@@ -824,6 +897,7 @@ test_roles_adaptive (void)
     resize (session.window, 1280, 800);
     g_assert_true (kouan_test_wait_until (leaflet_unfolded, staff_leaflet));
     g_assert_cmpuint (_kouan_admin_staff_count_visible_columns (staff), ==, 5);
+    assert_filters_one_row (staff);
     g_assert_true (_kouan_admin_staff_select (staff, "demo-user05"));
     save_shot (session.window, "staff");
   }

@@ -33,6 +33,9 @@ const char             *_kouan_admin_staff_get_message (KouanAdminStaff *self);
 AdwLeaflet             *_kouan_admin_staff_get_leaflet (KouanAdminStaff *self);
 /* The selected member's pane */
 GtkWidget              *_kouan_admin_staff_get_detail  (KouanAdminStaff *self);
+/* The row of filters, and its 更多筛选 menu button */
+GtkWidget              *_kouan_admin_staff_get_filter_bar (KouanAdminStaff *self);
+GtkWidget              *_kouan_admin_staff_get_more_filters (KouanAdminStaff *self);
 /* How many of the table's columns show */
 guint                   _kouan_admin_staff_count_visible_columns (KouanAdminStaff *self);
 

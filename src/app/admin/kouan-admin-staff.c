@@ -35,6 +35,8 @@ struct _KouanAdminStaff
   GtkWidget       *department_dropdown;
   GtkWidget       *from_button;
   GtkWidget       *to_button;
+  GtkWidget       *more_button;    /* 更多筛选: status, department, dates */
+  GtkWidget       *filter_bar;
   GtkWidget       *column_view;
   GtkWidget       *toggle_button;
   GtkWidget       *count_label;
@@ -1015,6 +1017,46 @@ query_cb (KouanAdminStaff *self)
   run_query (self);
 }
 
+/* 更多筛选 says how many of the filters it hides are set, so a short
+ * list is never a mystery when the menu is closed. */
+static void
+more_changed_cb (KouanAdminStaff *self)
+{
+  guint set = 0;
+  g_autofree char *label = NULL;
+  g_autofree char *description = NULL;
+
+  if (self->more_button == NULL)  /* the template is going */
+    return;
+  set += gtk_drop_down_get_selected (GTK_DROP_DOWN (self->status_dropdown)) > 0 &&
+         gtk_drop_down_get_selected (GTK_DROP_DOWN (self->status_dropdown)) != GTK_INVALID_LIST_POSITION;
+  set += gtk_drop_down_get_selected (GTK_DROP_DOWN (self->department_dropdown)) > 0 &&
+         gtk_drop_down_get_selected (GTK_DROP_DOWN (self->department_dropdown)) != GTK_INVALID_LIST_POSITION;
+  set += kouan_date_button_get_date (KOUAN_DATE_BUTTON (self->from_button)) != NULL ||
+         kouan_date_button_get_date (KOUAN_DATE_BUTTON (self->to_button)) != NULL;
+  if (set == 0)
+    {
+      label = g_strdup (_("More Filters"));
+      description = g_strdup (_("Status, department and registration dates: none set"));
+    }
+  else
+    {
+      /* Translators: the button of the filters hidden in a menu, with how
+       * many of them are set */
+      label = g_strdup_printf (_("More Filters (%u)"), set);
+      /* Translators: %u is how many of status, department and dates are set */
+      description = g_strdup_printf (_("Status, department and registration dates: %u set"), set);
+    }
+  gtk_menu_button_set_label (GTK_MENU_BUTTON (self->more_button), label);
+  gtk_widget_set_tooltip_text (self->more_button, description);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->more_button),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description, -1);
+  if (set > 0)
+    gtk_widget_add_css_class (self->more_button, "accent");
+  else
+    gtk_widget_remove_css_class (self->more_button, "accent");
+}
+
 /* ---- folding ---- */
 
 static void
@@ -1108,6 +1150,8 @@ kouan_admin_staff_class_init (KouanAdminStaffClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KouanAdminStaff, department_dropdown);
   gtk_widget_class_bind_template_child (widget_class, KouanAdminStaff, from_button);
   gtk_widget_class_bind_template_child (widget_class, KouanAdminStaff, to_button);
+  gtk_widget_class_bind_template_child (widget_class, KouanAdminStaff, more_button);
+  gtk_widget_class_bind_template_child (widget_class, KouanAdminStaff, filter_bar);
   gtk_widget_class_bind_template_child (widget_class, KouanAdminStaff, column_view);
   gtk_widget_class_bind_template_child (widget_class, KouanAdminStaff, toggle_button);
   gtk_widget_class_bind_template_child (widget_class, KouanAdminStaff, count_label);
@@ -1125,6 +1169,7 @@ kouan_admin_staff_class_init (KouanAdminStaffClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, query_cb);
   gtk_widget_class_bind_template_callback (widget_class, member_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, folded_cb);
+  gtk_widget_class_bind_template_callback (widget_class, more_changed_cb);
 
   gtk_widget_class_install_action (widget_class, "staff.query", NULL, on_query);
   gtk_widget_class_install_action (widget_class, "staff.edit", NULL, on_edit);
@@ -1165,6 +1210,7 @@ kouan_admin_staff_init (KouanAdminStaff *self)
   gtk_drop_down_set_model (GTK_DROP_DOWN (self->status_dropdown), G_LIST_MODEL (status_names));
   g_object_unref (status_names);
   gtk_drop_down_set_model (GTK_DROP_DOWN (self->department_dropdown), G_LIST_MODEL (self->department_names));
+  more_changed_cb (self);
 
   view = GTK_COLUMN_VIEW (self->column_view);
   kouan_admin_list_add_column (view, _("Name"), G_CALLBACK (name_setup), G_CALLBACK (name_bind),
@@ -1300,6 +1346,18 @@ GtkWidget *
 _kouan_admin_staff_get_detail (KouanAdminStaff *self)
 {
   return self->detail_pane;
+}
+
+GtkWidget *
+_kouan_admin_staff_get_filter_bar (KouanAdminStaff *self)
+{
+  return self->filter_bar;
+}
+
+GtkWidget *
+_kouan_admin_staff_get_more_filters (KouanAdminStaff *self)
+{
+  return self->more_button;
 }
 
 guint
