@@ -1052,6 +1052,23 @@ test_search (void)
     g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (label)), "<span background="));
   }
 
+  /* another enterprise chosen while searching: the results of this one
+   * are gone at once (their rows would open nothing there), and come
+   * back with it */
+  kouan_messages_view_set_enterprise_id (fixture.notices, fixture.enterprise_id + 1000);
+  {
+    GListModel *model = shown_model ();
+
+    for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+      {
+        g_autoptr(KouanMessage) shown = g_list_model_get_item (model, i);
+
+        g_assert_cmpint (kouan_message_get_enterprise_id (shown), !=, fixture.enterprise_id);
+      }
+  }
+  kouan_messages_view_set_enterprise_id (fixture.notices, fixture.enterprise_id);
+  g_assert_true (kouan_test_wait_until (search_shows, &wait));
+
   /* nothing matches a number the demo does not have */
   gtk_editable_set_text (GTK_EDITABLE (entry), "9999 9999 9999");
   g_assert_true (kouan_test_wait_until (search_is_empty, NULL));

@@ -44,6 +44,7 @@ struct _KouanMessagesView
 
   GCancellable       *cancellable;
   guint               search_serial;    /* of the newest search asked for */
+  gint64              results_enterprise_id; /* whose messages search_results holds */
   gboolean            searching;        /* a search runs on a worker */
   gboolean            search_again;     /* asked for while one ran */
   GQueue              edits;            /* MessageEdit, waiting */
@@ -205,7 +206,8 @@ search_done (GObject      *source,
       kouan_messages_view_run_search (self);
       return;
     }
-  if (job->serial != self->search_serial || self->search_text == NULL)
+  if (job->serial != self->search_serial || self->search_text == NULL ||
+      job->enterprise_id != self->enterprise_id)
     return;
   if (found == NULL)
     {
@@ -235,6 +237,13 @@ kouan_messages_view_run_search (KouanMessagesView *self)
       self->search_again = FALSE;
       g_list_store_remove_all (self->search_results);
       return;
+    }
+  /* Results of another enterprise never stay on screen while the new
+   * search runs: their rows would open nothing there. */
+  if (self->results_enterprise_id != self->enterprise_id)
+    {
+      g_list_store_remove_all (self->search_results);
+      self->results_enterprise_id = self->enterprise_id;
     }
   if (self->searching)
     {
