@@ -576,12 +576,7 @@ kouan_messages_view_lookup (KouanMessagesView *self,
     return NULL;
 
   message = kouan_store_get_message (self->store, self->enterprise_id, id, &error);
-  /* A row can outlive its message by a moment: a pulled page deleted it
-   * after the list was read (the list follows at its next change). There
-   * is nothing to open or star then; anything else is a broken cache. */
-  if (message == NULL && g_error_matches (error, KOUAN_STORE_ERROR, KOUAN_STORE_ERROR_NOT_FOUND))
-    g_debug ("Message %" G_GINT64_FORMAT " left the cache before it was opened", id);
-  else if (message == NULL)
+  if (message == NULL)
     g_warning ("Cannot load message %" G_GINT64_FORMAT ": %s",
                id, error != NULL ? error->message : "unknown error");
 
