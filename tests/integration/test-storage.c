@@ -701,7 +701,7 @@ personal_change (GArray *out, const char *collection, gint64 uid)
 {
   g_autoptr(GError) error = NULL;
   const KouanStoredChange *change = NULL;
-  JsonNode *node;
+  g_autoptr(JsonNode) node = NULL;
 
   for (guint i = 0; i < out->len; i++)
     if (g_str_equal (CHANGE (out, i)->collection, collection))
