@@ -1095,6 +1095,23 @@ test_invalid_link_refused (void)
     g_assert_true (kouan_test_wait_until (outbox_empty, NULL));
     g_assert_true (kouan_test_wait_until (server_has_link, (gpointer) "https://www.example.cn/ui"));
   }
+
+  /* a link deleted while its dialog was still open: saving it changes
+   * nothing and says why (no warning: nothing is wrong with the cache) */
+  {
+    g_autoptr(JsonObject) fields = json_object_new ();
+    gint64 id;
+
+    g_assert_true (kouan_test_wait_until (link_settled, page));
+    id = kouan_admin_showcase_page_get_link_id (page, links);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "showcase.delete-link", "x", id));
+    g_object_set_data (G_OBJECT (page), "expected-links", GUINT_TO_POINTER (links));
+    g_assert_true (kouan_test_wait_until (links_count_is, page));
+    g_assert_true (kouan_test_wait_until (outbox_empty, NULL));
+    json_object_set_string_member (fields, "title", "改过的链接");
+    g_assert_false (kouan_admin_showcase_page_submit (page, KOUAN_COLLECTION_SHOWCASE_LINKS, id, fields));
+    g_assert_cmpuint (kouan_store_count_outbox (fixture.store), ==, 0);
+  }
 }
 
 /* ---- 600 × 800 ------------------------------------------------------- */

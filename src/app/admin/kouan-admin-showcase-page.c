@@ -60,6 +60,18 @@ enqueue (KouanAdminShowcasePage *self,
   if ((g_str_equal (op, "create") && record_id == 0) ||
       !kouan_admin_enqueue (GTK_WIDGET (self), self->enterprise_id, collection, op, record_id, fields, &error))
     {
+      /* the slide or link was deleted meanwhile (here or by a pulled
+       * change) while its dialog was open: nothing is wrong with the
+       * cache, the user is told what happened */
+      if (g_error_matches (error, KOUAN_STORE_ERROR, KOUAN_STORE_ERROR_NOT_FOUND))
+        {
+          g_debug ("Saving the showcase: %s", error->message);
+          kouan_admin_toast_failed (GTK_WIDGET (self),
+                                    g_str_equal (collection, KOUAN_COLLECTION_SHOWCASE_SLIDES)
+                                    ? _("This slide was deleted meanwhile, so the change was not saved")
+                                    : _("This link was deleted meanwhile, so the change was not saved"));
+          return FALSE;
+        }
       g_warning ("Saving the showcase: %s", error != NULL ? error->message : "no store");
       kouan_admin_toast_failed (GTK_WIDGET (self), _("The change could not be saved"));
       return FALSE;
