@@ -514,7 +514,11 @@ press_keys (GtkWindow *top)
   if ((g_str_equal (argv[4], "Return") || g_str_equal (argv[4], "space") ||
        (g_str_equal (argv[1], "type") && strchr (argv[4], ' ') != NULL)) && focus != NULL)
     for (GtkWidget *w = focus; w != NULL; w = gtk_widget_get_parent (w))
-      if (is_excluded (w))
+      /* In a menu, arrow keys sent just before may not have moved the
+       * focus yet when it is read here: the item Return would press is
+       * not known, and may be Log Out or Quit. The walk clicks the menu's
+       * items itself (is_excluded). */
+      if (is_excluded (w) || GTK_IS_POPOVER_MENU (w))
         return;
   if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
                      NULL, NULL, &status, &error))
