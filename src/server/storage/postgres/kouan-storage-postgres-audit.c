@@ -13,16 +13,11 @@
 
 #define RUN(sql, n, params, what) _kouan_storage_pg_run (storage, sql, n, params, error, what)
 #define INT KOUAN_PG_INT
+#define value_dup _kouan_storage_pg_value_dup
 
 #define ENTRY_COLUMNS \
   "a.id, a.user_id, u.account, u.name, a.action, a.before_json, a.after_json, a.created_at" \
   " FROM audit_log a LEFT JOIN users u ON u.id = a.user_id"
-
-static char *
-value_dup (PGresult *r, int row, int column)
-{
-  return PQgetisnull (r, row, column) ? NULL : g_strdup (PQgetvalue (r, row, column));
-}
 
 static void
 read_entry (PGresult *r, int row, KouanStoredAuditEntry *out)

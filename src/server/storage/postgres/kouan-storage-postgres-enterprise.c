@@ -18,6 +18,8 @@
 
 #define RUN(sql, n, params, what) _kouan_storage_pg_run (storage, sql, n, params, error, what)
 #define INT KOUAN_PG_INT
+#define value_dup _kouan_storage_pg_value_dup
+#define value_bool _kouan_storage_pg_bool_at
 
 /* The "enterprise" record of e (docs/api.md), as the SQLite trigger
  * enterprises_update announces it */
@@ -55,18 +57,6 @@
 
 #define LINK_JSON \
   "json_build_object ('id', l.id, 'title', l.title, 'url', l.url, 'position', l.position)::text"
-
-static char *
-value_dup (PGresult *r, int row, int column)
-{
-  return PQgetisnull (r, row, column) ? NULL : g_strdup (PQgetvalue (r, row, column));
-}
-
-static gboolean
-value_bool (PGresult *r, int row, int column)
-{
-  return !PQgetisnull (r, row, column) && *PQgetvalue (r, row, column) == 't';
-}
 
 /* Records a change of each row's (column 0: id, 1: JSON) record */
 static gboolean

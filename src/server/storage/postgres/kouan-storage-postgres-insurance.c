@@ -21,6 +21,8 @@
 #define RUN(sql, n, params, what) _kouan_storage_pg_run (storage, sql, n, params, error, what)
 #define RUN_DONE(sql, n, params, what) _kouan_storage_pg_run_done (storage, sql, n, params, error, what)
 #define INT KOUAN_PG_INT
+#define value_dup _kouan_storage_pg_value_dup
+#define bool_at _kouan_storage_pg_bool_at
 #define INT_AT _kouan_storage_pg_int_at
 
 #define POLICY_COLUMNS \
@@ -52,18 +54,6 @@
   "json_build_object ('id', a.id, 'title', a.title, 'source', a.source," \
   " 'published_at', a.published_at, 'country', a.country, 'industry', a.industry," \
   " 'category_id', a.category_id, 'body', a.body)::text"
-
-static char *
-value_dup (PGresult *r, int row, int column)
-{
-  return PQgetisnull (r, row, column) ? NULL : g_strdup (PQgetvalue (r, row, column));
-}
-
-static gboolean
-bool_at (PGresult *r, int row, int column)
-{
-  return *PQgetvalue (r, row, column) == 't';
-}
 
 /* Records a change for everyone in @enterprise_id of each row of @r:
  * (record id, its JSON) in columns @id_column and @json_column */

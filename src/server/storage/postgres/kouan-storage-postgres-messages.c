@@ -16,6 +16,7 @@
 
 #define RUN(sql, n, params, what) _kouan_storage_pg_run (storage, sql, n, params, error, what)
 #define INT KOUAN_PG_INT
+#define value_dup _kouan_storage_pg_value_dup
 
 /* The message m as the user whose state s is (LEFT JOINed) sees it */
 #define MESSAGE_JSON \
@@ -23,12 +24,6 @@
   " 'body', m.body, 'severity', m.severity, 'created_at', m.created_at," \
   " 'read', COALESCE (s.read, false), 'starred', COALESCE (s.starred, false)," \
   " 'actions', COALESCE (m.actions, '[]'::jsonb))::text"
-
-static char *
-value_dup (PGresult *r, int row, int column)
-{
-  return PQgetisnull (r, row, column) ? NULL : g_strdup (PQgetvalue (r, row, column));
-}
 
 static gboolean
 message_get (KouanStorage *storage, gint64 enterprise_id, gint64 message_id,

@@ -16,6 +16,8 @@
 
 #define RUN(sql, n, params, what) _kouan_storage_pg_run (storage, sql, n, params, error, what)
 #define INT KOUAN_PG_INT
+#define value_dup _kouan_storage_pg_value_dup
+#define bool_at _kouan_storage_pg_bool_at
 
 /* The user u with the profile p (LEFT JOINed) */
 #define PROFILE_JSON \
@@ -30,18 +32,6 @@
   "json_build_object ('id', p.user_id, 'remember_last', p.remember_last," \
   " 'check_hs_codes', p.check_hs_codes, 'warn_duplicates', p.warn_duplicates," \
   " 'autofill_consignee', p.autofill_consignee, 'confirm_submit', p.confirm_submit)::text"
-
-static char *
-value_dup (PGresult *r, int row, int column)
-{
-  return PQgetisnull (r, row, column) ? NULL : g_strdup (PQgetvalue (r, row, column));
-}
-
-static gboolean
-bool_at (PGresult *r, int row, int column)
-{
-  return *PQgetvalue (r, row, column) == 't';
-}
 
 /* ---- profile --------------------------------------------------------- */
 

@@ -46,6 +46,14 @@ gboolean  _kouan_storage_pg_finish_own (KouanStorage *storage, gboolean own,
 gint64    _kouan_storage_pg_int_at   (PGresult            *result,
                                       int                  row,
                                       int                  column);
+/* (transfer full) (nullable) the text at (@row, @column); NULL for NULL */
+char     *_kouan_storage_pg_value_dup (PGresult           *result,
+                                       int                 row,
+                                       int                 column);
+/* The boolean at (@row, @column); FALSE for NULL */
+gboolean  _kouan_storage_pg_bool_at   (PGresult           *result,
+                                       int                 row,
+                                       int                 column);
 
 /* A parameter's text for an integer */
 #define KOUAN_PG_INT(name, value) \

@@ -1420,6 +1420,19 @@ _kouan_storage_pg_int_at (PGresult *result, int row, int column)
   return int_at (result, row, column);
 }
 
+char *
+_kouan_storage_pg_value_dup (PGresult *result, int row, int column)
+{
+  return PQgetisnull (result, row, column) ? NULL : g_strdup (PQgetvalue (result, row, column));
+}
+
+gboolean
+_kouan_storage_pg_bool_at (PGresult *result, int row, int column)
+{
+  /* PostgreSQL's text for true; NULL reads as "" */
+  return *PQgetvalue (result, row, column) == 't';
+}
+
 gboolean
 _kouan_storage_pg_begin_own (KouanStorage *storage, gboolean *out_own, GError **error)
 {

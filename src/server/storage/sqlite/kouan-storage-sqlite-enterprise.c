@@ -15,6 +15,7 @@
 #define S(sql) _kouan_storage_sqlite_stmt (storage, sql)
 #define DONE(s, what) _kouan_storage_sqlite_done (storage, s, error, what)
 #define FAIL(what) _kouan_storage_sqlite_fail (storage, error, what)
+#define step_row _kouan_storage_sqlite_step_row
 
 static char *
 column_dup (sqlite3_stmt *s, int i)
@@ -39,21 +40,6 @@ bind_id_or_null (sqlite3_stmt *s, int i, gint64 id)
     sqlite3_bind_int64 (s, i, id);
   else
     sqlite3_bind_null (s, i);
-}
-
-/* Steps a statement expected to return at most one row; *out_row whether
- * it did (the caller reads it, then resets) */
-static gboolean
-step_row (KouanStorage *storage, sqlite3_stmt *s, gboolean *out_row, GError **error,
-          const char *what)
-{
-  int rc = sqlite3_step (s);
-
-  *out_row = rc == SQLITE_ROW;
-  if (rc == SQLITE_ROW || rc == SQLITE_DONE)
-    return TRUE;
-  sqlite3_reset (s);
-  return FAIL (what);
 }
 
 static gboolean

@@ -13,21 +13,7 @@
 #define S(sql) _kouan_storage_sqlite_stmt (storage, sql)
 #define DONE(s, what) _kouan_storage_sqlite_done (storage, s, error, what)
 #define FAIL(what) _kouan_storage_sqlite_fail (storage, error, what)
-
-/* Steps a statement expected to return at most one row; *out_row whether
- * it did (the caller reads it, then resets) */
-static gboolean
-step_row (KouanStorage *storage, sqlite3_stmt *s, gboolean *out_row, GError **error,
-          const char *what)
-{
-  int rc = sqlite3_step (s);
-
-  *out_row = rc == SQLITE_ROW;
-  if (rc == SQLITE_ROW || rc == SQLITE_DONE)
-    return TRUE;
-  sqlite3_reset (s);
-  return FAIL (what);
-}
+#define step_row _kouan_storage_sqlite_step_row
 
 static gboolean
 image_get (KouanStorage *storage, gint64 enterprise_id, gint64 image_id, gboolean with_data,

@@ -5,6 +5,8 @@
 
 #include "kouan-storage-sqlite-private.h"
 
+#define step_row _kouan_storage_sqlite_step_row
+
 /* Area 8, credit insurance, on SQLite. The schema's triggers
  * (kouan-server-db.c, migration "credit insurance") record the changes
  * and post the notices of a new risk article; the feed materialises each
@@ -29,20 +31,6 @@ bind_text (sqlite3_stmt *s, int i, const char *text)
     sqlite3_bind_text (s, i, text, -1, SQLITE_TRANSIENT);
   else
     sqlite3_bind_null (s, i);
-}
-
-/* Steps @s once: TRUE on a row or none (*out_row says which) */
-static gboolean
-step_row (KouanStorage *storage, sqlite3_stmt *s, gboolean *out_row, GError **error,
-          const char *what)
-{
-  int rc = sqlite3_step (s);
-
-  *out_row = rc == SQLITE_ROW;
-  if (rc == SQLITE_ROW || rc == SQLITE_DONE)
-    return TRUE;
-  sqlite3_reset (s);
-  return _kouan_storage_sqlite_fail (storage, error, what);
 }
 
 static gboolean

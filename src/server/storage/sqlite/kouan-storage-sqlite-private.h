@@ -24,6 +24,14 @@ gboolean      _kouan_storage_sqlite_done (KouanStorage   *storage,
 gboolean      _kouan_storage_sqlite_fail (KouanStorage   *storage,
                                           GError        **error,
                                           const char     *what);
+/* Steps @stmt, expected to return at most one row: TRUE on a row or none
+ * (*out_row says which; the caller reads the row, then resets); on an
+ * error resets @stmt and fails as _kouan_storage_sqlite_fail (@what) */
+gboolean      _kouan_storage_sqlite_step_row (KouanStorage   *storage,
+                                              sqlite3_stmt   *stmt,
+                                              gboolean       *out_row,
+                                              GError        **error,
+                                              const char     *what);
 
 extern const KouanStoragePersonal _kouan_storage_sqlite_personal;
 extern const KouanStorageMessages _kouan_storage_sqlite_messages;

@@ -969,3 +969,16 @@ _kouan_storage_sqlite_fail (KouanStorage *storage, GError **error, const char *w
   SELF;
   return fail (self, error, what);
 }
+
+gboolean
+_kouan_storage_sqlite_step_row (KouanStorage *storage, sqlite3_stmt *stmt, gboolean *out_row,
+                                GError **error, const char *what)
+{
+  int rc = sqlite3_step (stmt);
+
+  *out_row = rc == SQLITE_ROW;
+  if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+    return TRUE;
+  sqlite3_reset (stmt);
+  return _kouan_storage_sqlite_fail (storage, error, what);
+}
