@@ -50,6 +50,40 @@ import_certificate (GBytes  *der,
   return crt;
 }
 
+KouanCardKeyAlgorithm
+kouan_card_certificate_get_key_algorithm (GBytes *der)
+{
+  KouanCertInfo info;
+  gnutls_x509_crt_t crt;
+  gnutls_ecc_curve_t curve = GNUTLS_ECC_CURVE_INVALID;
+  unsigned int bits = 0;
+  int algorithm;
+
+  g_return_val_if_fail (der != NULL, KOUAN_CARD_KEY_MALFORMED);
+
+  crt = import_certificate (der, NULL);
+  if (crt == NULL)
+    return KOUAN_CARD_KEY_MALFORMED;
+  if (kouan_cert_info_parse (g_bytes_get_data (der, NULL), g_bytes_get_size (der), &info) &&
+      info.key_type == KOUAN_CERT_KEY_SM2)
+    {
+      gnutls_x509_crt_deinit (crt);
+      return KOUAN_CARD_KEY_SM2;
+    }
+  algorithm = gnutls_x509_crt_get_pk_algorithm (crt, &bits);
+  if (algorithm == GNUTLS_PK_ECDSA)
+    {
+      gnutls_datum_t x = { NULL, 0 }, y = { NULL, 0 };
+
+      if (gnutls_x509_crt_get_pk_ecc_raw (crt, &curve, &x, &y) != GNUTLS_E_SUCCESS)
+        curve = GNUTLS_ECC_CURVE_INVALID;
+      gnutls_free (x.data);
+      gnutls_free (y.data);
+    }
+  gnutls_x509_crt_deinit (crt);
+  return curve == GNUTLS_ECC_CURVE_SECP256R1 ? KOUAN_CARD_KEY_ECDSA_P256 : KOUAN_CARD_KEY_OTHER;
+}
+
 gboolean
 kouan_card_verify_signature (GBytes  *certificate,
                              GBytes  *challenge,

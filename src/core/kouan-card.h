@@ -129,6 +129,16 @@ gboolean  kouan_card_certificate_get_serial_and_expiry (GBytes  *der,
                                                         char   **out_serial,
                                                         gint64  *out_not_after,
                                                         GError **error);
+typedef enum {
+  KOUAN_CARD_KEY_MALFORMED,   /* not a certificate GnuTLS can read */
+  KOUAN_CARD_KEY_OTHER,       /* a key the card protocol does not allow */
+  KOUAN_CARD_KEY_ECDSA_P256,  /* signs with ECDSA over SHA-256 */
+  KOUAN_CARD_KEY_SM2,         /* signs with SM2 over SM3 */
+} KouanCardKeyAlgorithm;
+
+/* The signature algorithm the key of a DER certificate names
+ * (docs/card-protocol.md, "SM2 cards"). */
+KouanCardKeyAlgorithm kouan_card_certificate_get_key_algorithm (GBytes *der);
 /* (transfer full) the exact bytes the card signs for @challenge */
 GBytes   *kouan_card_signed_message_new          (GBytes  *challenge);
 

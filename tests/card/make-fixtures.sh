@@ -129,3 +129,11 @@ sm2_holder sm2-other-key.pem   sm2-other.pem   sm2-other-ca.pem sm2-other-ca-key
            20240101000000Z 20450101000000Z
 # What the card tests' servers trust: both card CAs.
 cat card-ca.pem sm2-ca.pem > card-cas.pem
+
+# An RSA card from the card CA: a key the card protocol does not allow, so
+# the client sends no PIN to it (test-card /card/sign/unsupported-key).
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out rsa-key.pem
+openssl req -new -key rsa-key.pem -utf8 -subj "/O=Kouan Test/CN=RSA持卡人/UID=nobody" \
+  -out "$tmp/rsa.csr"
+openssl x509 -req -in "$tmp/rsa.csr" -CA card-ca.pem -CAkey card-ca-key.pem -sha256 \
+  -days 7300 -set_serial "0x$(date +%s%N)" -out rsa.pem

@@ -325,6 +325,22 @@ test_sm2_chain (void)
   g_assert_error (error, KOUAN_CARD_VERIFY_ERROR, KOUAN_CARD_VERIFY_ERROR_UNTRUSTED);
 }
 
+static void
+test_key_algorithm (void)
+{
+  g_autoptr(GBytes) holder = kouan_test_card_load_certificate ("holder.pem");
+  g_autoptr(GBytes) sm2 = kouan_test_card_load_certificate ("sm2-holder.pem");
+  g_autoptr(GBytes) sm2_ca = kouan_test_card_load_certificate ("sm2-ca.pem");
+  g_autoptr(GBytes) rsa = kouan_test_card_load_certificate ("rsa.pem");
+  g_autoptr(GBytes) junk = g_bytes_new_static ("\x30\x03\x01\x02\x03", 5);
+
+  g_assert_cmpint (kouan_card_certificate_get_key_algorithm (holder), ==, KOUAN_CARD_KEY_ECDSA_P256);
+  g_assert_cmpint (kouan_card_certificate_get_key_algorithm (sm2), ==, KOUAN_CARD_KEY_SM2);
+  g_assert_cmpint (kouan_card_certificate_get_key_algorithm (sm2_ca), ==, KOUAN_CARD_KEY_SM2);
+  g_assert_cmpint (kouan_card_certificate_get_key_algorithm (rsa), ==, KOUAN_CARD_KEY_OTHER);
+  g_assert_cmpint (kouan_card_certificate_get_key_algorithm (junk), ==, KOUAN_CARD_KEY_MALFORMED);
+}
+
 /* The strict DER reader refuses what GnuTLS might tolerate. */
 static void
 test_sm2_strict_der (void)
@@ -361,6 +377,7 @@ main (int   argc,
   g_test_add_func ("/card-verify/sm2-tampered", test_sm2_tampered);
   g_test_add_func ("/card-verify/sm2-chain", test_sm2_chain);
   g_test_add_func ("/card-verify/sm2-strict-der", test_sm2_strict_der);
+  g_test_add_func ("/card-verify/key-algorithm", test_key_algorithm);
 
   return g_test_run ();
 }
