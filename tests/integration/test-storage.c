@@ -1977,6 +1977,188 @@ test_enterprise_showcase (Fixture *f, gconstpointer data)
 
 /* ---- area 9: the audit log ------------------------------------------- */
 
+/* Area 6, admin people: the authorization reads every route makes, and
+ * the changes their writes record (computed for the reader on both
+ * backends: kept FALSE). */
+static gboolean
+people_allows (KouanStorage *s, gint64 eid, gint64 uid, const char *today,
+               const char *permission)
+{
+  g_autoptr(GError) error = NULL;
+  const char *permissions[] = { permission, "no.such:view", NULL };
+  gboolean allowed = TRUE;
+
+  g_assert_true (s->people->grant_allows (s, uid, eid, today, permissions, &allowed, &error));
+  g_assert_no_error (error);
+  return allowed;
+}
+
+static gboolean
+people_has_change (GArray *out, const char *collection, gint64 record_id)
+{
+  for (guint i = 0; i < out->len; i++)
+    if (g_strcmp0 (CHANGE (out, i)->collection, collection) == 0 &&
+        CHANGE (out, i)->record_id == record_id)
+      {
+        g_assert_false (CHANGE (out, i)->kept);   /* computed for its reader */
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static void
+test_people_authz (Fixture *f, gconstpointer data)
+{
+  KouanStorage *s = f->storage;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) out = g_array_new (FALSE, TRUE, sizeof (KouanStoredChange));
+  g_autoptr(GPtrArray) held = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) roles = g_ptr_array_new_with_free_func (g_free);
+  const char *clerk_rights[] = { "insurance.policies:view", "insurance.policies:view",
+                                 "insurance.claims:manage", NULL };
+  const char *today = "2026-06-01";
+  gint64 eid = 0, other = 0, admin_role = 0, clerk = 0, count = -1, before = 0, after = 0, id = 0;
+  gint64 alice, bob, carol, dave, outsider;
+  gboolean active = TRUE, builtin = TRUE;
+
+  g_array_set_clear_func (out, (GDestroyNotify) kouan_stored_change_clear);
+  g_assert_true (s->feed->changes_newest_all (s, &before, &error));
+  g_assert_true (s->personal->enterprise_add (s, "上海浦江贸易有限公司", "91310000MA1K000001", FALSE,
+                                              &eid, &error));
+  g_assert_true (s->personal->enterprise_add (s, "宁波港通物流有限公司", "91330200MA2H000002", FALSE,
+                                              &other, &error));
+  g_assert_no_error (error);
+  alice = make_user (s, "alice");
+  bob = make_user (s, "bob");
+  carol = make_user (s, "carol");
+  dave = make_user (s, "dave");
+  outsider = make_user (s, "outsider");
+
+  /* every enterprise has its built-in role, its own */
+  g_assert_true (s->people->role_builtin (s, eid, &admin_role, &error));
+  g_assert_true (s->people->role_builtin (s, other, &id, &error));
+  g_assert_cmpint (admin_role, >, 0);
+  g_assert_cmpint (id, >, 0);
+  g_assert_cmpint (id, !=, admin_role);
+  g_assert_true (s->people->role_builtin (s, 999, &id, &error));
+  g_assert_cmpint (id, ==, 0);
+  g_assert_true (s->people->role_create (s, eid, "报关员", clerk_rights, 1000, &clerk, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (clerk, >, 0);
+  g_assert_false (s->people->role_create (s, eid, "报关员", NULL, 1000, NULL, &error));
+  g_assert_error (error, KOUAN_STORAGE_ERROR, KOUAN_STORAGE_ERROR_CONSTRAINT);
+  g_clear_error (&error);
+  /* the same name in another enterprise is another role */
+  g_assert_true (s->people->role_create (s, other, "报关员", NULL, 1000, NULL, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (s->people->member_add (s, eid, alice, "2025-01-01", &error));
+  g_assert_true (s->people->member_add (s, eid, bob, "2025-01-01", &error));
+  g_assert_true (s->people->member_add (s, eid, carol, "2025-01-01", &error));
+  g_assert_true (s->people->member_add (s, eid, dave, "2025-01-01", &error));
+  g_assert_no_error (error);
+  g_assert_false (s->people->member_add (s, eid, dave, "2025-01-01", &error));
+  g_assert_error (error, KOUAN_STORAGE_ERROR, KOUAN_STORAGE_ERROR_CONSTRAINT);
+  g_clear_error (&error);
+  g_assert_true (s->people->grant_create (s, eid, alice, admin_role, "2020-01-01", NULL, 1000, &id, &error));
+  g_assert_true (s->people->grant_create (s, eid, bob, clerk, "2026-01-01", "2026-12-31", 1000, NULL, &error));
+  /* a grant that has not started, and one that ended */
+  g_assert_true (s->people->grant_create (s, eid, carol, clerk, "2026-06-02", NULL, 1000, NULL, &error));
+  g_assert_true (s->people->grant_create (s, eid, dave, admin_role, "2025-01-01", "2026-05-31", 1000, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (id, >, 0);
+  /* an end before the start is no grant */
+  g_assert_false (s->people->grant_create (s, eid, bob, clerk, "2026-02-01", "2026-01-31", 1000, NULL, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+
+  g_assert_true (s->people->member_active (s, bob, eid, &active, &error));
+  g_assert_true (active);
+  g_assert_true (s->people->member_active (s, outsider, eid, &active, &error));
+  g_assert_false (active);
+  g_assert_true (s->people->member_active (s, bob, other, &active, &error));
+  g_assert_false (active);
+  g_assert_no_error (error);
+
+  g_assert_true (people_allows (s, eid, alice, today, "admin.staff:manage"));
+  g_assert_true (people_allows (s, eid, bob, today, "insurance.claims:manage"));
+  g_assert_false (people_allows (s, eid, bob, today, "admin.staff:view"));
+  g_assert_false (people_allows (s, eid, bob, "2027-01-01", "insurance.claims:manage"));
+  g_assert_true (people_allows (s, eid, bob, "2026-12-31", "insurance.claims:manage"));
+  g_assert_false (people_allows (s, eid, carol, today, "insurance.claims:manage"));
+  g_assert_true (people_allows (s, eid, carol, "2026-06-02", "insurance.claims:manage"));
+  g_assert_false (people_allows (s, eid, dave, today, "admin.staff:view"));
+  g_assert_true (people_allows (s, eid, dave, "2026-05-31", "admin.staff:view"));
+  g_assert_false (people_allows (s, other, alice, today, "admin.staff:view"));
+
+  g_assert_true (s->people->grant_permissions (s, bob, eid, today, &builtin, held, &error));
+  g_assert_no_error (error);
+  g_assert_false (builtin);
+  g_assert_cmpuint (held->len, ==, 2);   /* stored once each */
+  g_assert_true (g_ptr_array_find_with_equal_func (held, "insurance.claims:manage", g_str_equal, NULL));
+  g_assert_true (g_ptr_array_find_with_equal_func (held, "insurance.policies:view", g_str_equal, NULL));
+  g_ptr_array_set_size (held, 0);
+  g_assert_true (s->people->grant_permissions (s, alice, eid, today, &builtin, held, &error));
+  g_assert_true (builtin);
+  g_assert_cmpuint (held->len, ==, 0);
+  g_assert_true (s->people->grant_permissions (s, carol, eid, today, &builtin, held, &error));
+  g_assert_false (builtin);
+  g_assert_cmpuint (held->len, ==, 0);
+
+  /* the built-in role reads "admin", first */
+  g_assert_true (s->people->grant_create (s, eid, bob, admin_role, "2026-01-01", NULL, 1000, NULL, &error));
+  g_assert_true (s->people->grant_roles (s, bob, eid, today, roles, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (roles->len, ==, 2);
+  g_assert_cmpstr (g_ptr_array_index (roles, 0), ==, "admin");
+  g_assert_cmpstr (g_ptr_array_index (roles, 1), ==, "报关员");
+  g_ptr_array_set_size (roles, 0);
+  g_assert_true (s->people->grant_roles (s, carol, eid, today, roles, &error));
+  g_assert_cmpuint (roles->len, ==, 0);
+
+  g_assert_true (s->people->admins_count (s, eid, today, &count, &error));
+  g_assert_cmpint (count, ==, 2);   /* alice and bob; dave's ended */
+  g_assert_true (s->people->admins_count (s, eid, "2026-05-31", &count, &error));
+  g_assert_cmpint (count, ==, 3);
+  g_assert_true (s->people->admins_count (s, other, today, &count, &error));
+  g_assert_cmpint (count, ==, 0);
+  g_assert_no_error (error);
+
+  /* the writes recorded computed changes: members and roles for
+   * everyone, each member's own access */
+  page (s, eid, bob, before, 1000, NULL, out);
+  g_assert_true (people_has_change (out, "members", alice));
+  g_assert_true (people_has_change (out, "members", bob));
+  g_assert_true (people_has_change (out, "access", bob));
+  g_assert_false (people_has_change (out, "access", alice));
+  g_assert_true (people_has_change (out, "roles", clerk));
+  g_assert_true (people_has_change (out, "roles", admin_role));
+
+  /* access touched for everyone: each member gets their own */
+  g_assert_true (s->feed->changes_newest (s, eid, carol, &before, &error));
+  g_assert_true (s->people->access_touch (s, eid, 0, &error));
+  g_assert_no_error (error);
+  page (s, eid, carol, before, 1000, NULL, out);
+  g_assert_cmpuint (out->len, ==, 1);
+  g_assert_true (people_has_change (out, "access", carol));
+  page (s, eid, alice, before, 1000, NULL, out);
+  g_assert_cmpuint (out->len, ==, 1);
+  g_assert_true (people_has_change (out, "access", alice));
+
+  /* reissued: dave gets every role again, as his own changes */
+  g_assert_true (s->feed->changes_newest (s, eid, dave, &before, &error));
+  g_assert_true (s->people->changes_reissue (s, eid, dave, "roles", &error));
+  g_assert_no_error (error);
+  page (s, eid, dave, before, 1000, NULL, out);
+  g_assert_cmpuint (out->len, ==, 2);
+  g_assert_true (people_has_change (out, "roles", clerk));
+  g_assert_true (people_has_change (out, "roles", admin_role));
+  page (s, eid, carol, before, 1000, NULL, out);
+  g_assert_cmpuint (out->len, ==, 0);
+  g_assert_true (s->feed->changes_newest (s, eid, dave, &after, &error));
+  g_assert_cmpint (after, >, before);
+}
+
 static void
 test_audit (Fixture *f, gconstpointer data)
 {
@@ -2611,6 +2793,7 @@ main (int argc, char *argv[])
   g_test_add ("/storage/sqlite/insurance-subscriptions", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_insurance_subscriptions, fixture_teardown);
   g_test_add ("/storage/sqlite/insurance-articles", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_insurance_articles, fixture_teardown);
   g_test_add ("/storage/sqlite/insurance-demo", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_insurance_demo, fixture_teardown);
+  g_test_add ("/storage/sqlite/people-authz", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_people_authz, fixture_teardown);
   g_test_add ("/storage/sqlite/images", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_images, fixture_teardown);
   g_test_add ("/storage/sqlite/images-collect", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_images_collect, fixture_teardown);
   g_test_add ("/storage/sqlite/images-demo", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_images_demo, fixture_teardown);
@@ -2639,6 +2822,7 @@ main (int argc, char *argv[])
   g_test_add ("/storage/postgres/insurance-subscriptions", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_insurance_subscriptions, fixture_teardown);
   g_test_add ("/storage/postgres/insurance-articles", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_insurance_articles, fixture_teardown);
   g_test_add ("/storage/postgres/insurance-demo", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_insurance_demo, fixture_teardown);
+  g_test_add ("/storage/postgres/people-authz", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_people_authz, fixture_teardown);
   g_test_add ("/storage/postgres/images", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_images, fixture_teardown);
   g_test_add ("/storage/postgres/images-collect", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_images_collect, fixture_teardown);
   g_test_add ("/storage/postgres/images-demo", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_images_demo, fixture_teardown);

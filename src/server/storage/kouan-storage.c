@@ -42,6 +42,11 @@ kouan_storage_unported (const KouanStorage *storage)
     storage->enterprise, storage->insurance, storage->images,
   };
 
+  /* admin people serve the authorization reads; the admin pages
+   * (kouan-server-admin*.c, kouan-server-people.c) still run their SQL on
+   * the SQLite connection */
+  areas[5] = NULL;
+
   /* SQLite serves the areas not behind the boundary yet through
    * kouan-server-db.c, on the same connection. */
   if (storage->backend == KOUAN_STORAGE_SQLITE)

@@ -841,14 +841,86 @@ typedef struct {
                               GError **error);
 } KouanStorageImages;
 
-/* ---- area 6: not behind the boundary yet ------------------------------
+/* ---- area 6: admin people ------------------------------------------
  *
- * Admin people (roles, departments, staff, grants, join requests) still
- * run their SQL in kouan-server-people.c and kouan-server-admin*.c
- * through kouan_server_db_*() on the SQLite connection. It gets its table
- * of functions here when it is ported; until then both backends leave it
- * NULL and PostgreSQL refuses to start (docs/architecture.md). */
-typedef struct _KouanStoragePeople      KouanStoragePeople;
+ * Memberships, roles, departments, time-limited grants and what they
+ * allow (docs/architecture.md, "Permissions"). Dates are China dates
+ * (UTC+8) as "YYYY-MM-DD", inclusive; @today is the caller's (--today in
+ * tests). Every write records its changes of the feed itself: the SQLite
+ * triggers (kouan-server-db.c, migration 10) or the PostgreSQL ones
+ * (migration 10 of kouan-storage-postgres.c), as rows the feed
+ * materialises for its reader (KouanStoredChange.kept FALSE): a member
+ * record carries its grants, an access record what its member may do
+ * today.
+ *
+ * Ported so far: the authorization reads every route makes, and the
+ * writes that make members, roles and grants (for the tests). The admin
+ * pages (kouan-server-admin*.c, kouan-server-people.c) still run their
+ * SQL on the SQLite connection, so PostgreSQL refuses to start until
+ * they go through here (kouan_storage_unported()). */
+typedef struct {
+  /* Whether @user_id is an active member of @enterprise_id and an active
+   * user */
+  gboolean (*member_active)     (KouanStorage *storage, gint64 user_id,
+                                 gint64 enterprise_id, gboolean *out_active,
+                                 GError **error);
+  /* Whether @user_id holds in @enterprise_id a grant valid on @today of
+   * the built-in role or of a role holding one of @permissions
+   * (NULL-terminated) */
+  gboolean (*grant_allows)      (KouanStorage *storage, gint64 user_id,
+                                 gint64 enterprise_id, const char *today,
+                                 const char * const *permissions,
+                                 gboolean *out_allowed, GError **error);
+  /* The grants of @user_id valid on @today: whether one is of the
+   * built-in role, and appends to @out (char *) the permissions their
+   * roles hold (possibly repeated) */
+  gboolean (*grant_permissions) (KouanStorage *storage, gint64 user_id,
+                                 gint64 enterprise_id, const char *today,
+                                 gboolean *out_builtin, GPtrArray *out,
+                                 GError **error);
+  /* Appends to @out (char *) the distinct names of the roles @user_id
+   * holds on @today, "admin" for the built-in one, that first, then by
+   * name */
+  gboolean (*grant_roles)       (KouanStorage *storage, gint64 user_id,
+                                 gint64 enterprise_id, const char *today,
+                                 GPtrArray *out, GError **error);
+  /* How many active members who are active users hold the built-in role
+   * on @today */
+  gboolean (*admins_count)      (KouanStorage *storage, gint64 enterprise_id,
+                                 const char *today, gint64 *out_count,
+                                 GError **error);
+  /* The "access" record of @user_id (0: of every member of
+   * @enterprise_id) changed: a change of it for its member */
+  gboolean (*access_touch)      (KouanStorage *storage, gint64 enterprise_id,
+                                 gint64 user_id, GError **error);
+  /* @user_id may now view @collection: every record of it in the
+   * enterprise's feed gets a change of @user_id's own, newer than their
+   * cursor, so the next pull brings the records they missed */
+  gboolean (*changes_reissue)   (KouanStorage *storage, gint64 enterprise_id,
+                                 gint64 user_id, const char *collection,
+                                 GError **error);
+
+  /* @user_id becomes a member of @enterprise_id (active, no department)
+   * registered on @registered_on */
+  gboolean (*member_add)        (KouanStorage *storage, gint64 enterprise_id,
+                                 gint64 user_id, const char *registered_on,
+                                 GError **error);
+  /* The enterprise's built-in role (管理员); 0 when there is no such
+   * enterprise */
+  gboolean (*role_builtin)      (KouanStorage *storage, gint64 enterprise_id,
+                                 gint64 *out_id, GError **error);
+  /* A role holding @permissions (NULL-terminated); a name the
+   * enterprise has already fails with KOUAN_STORAGE_ERROR_CONSTRAINT */
+  gboolean (*role_create)       (KouanStorage *storage, gint64 enterprise_id,
+                                 const char *name, const char * const *permissions,
+                                 gint64 now, gint64 *out_id, GError **error);
+  /* Grants @role_id to @user_id from @starts_on to @ends_on (nullable:
+   * open-ended) */
+  gboolean (*grant_create)      (KouanStorage *storage, gint64 enterprise_id,
+                                 gint64 user_id, gint64 role_id,
+                                 const char *starts_on, const char *ends_on,
+                                 gint64 now, gint64 *out_id, GError **error);
+} KouanStoragePeople;
 
 /* A backend: its areas and its transaction control. */
 struct _KouanStorage
