@@ -2159,6 +2159,195 @@ test_people_authz (Fixture *f, gconstpointer data)
   g_assert_cmpint (after, >, before);
 }
 
+/* Area 6: roles and departments, and a mutation's savepoint */
+static void
+test_people_roles_departments (Fixture *f, gconstpointer data)
+{
+  KouanStorage *s = f->storage;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) out = g_array_new (FALSE, TRUE, sizeof (KouanStoredChange));
+  g_auto(KouanStoredRole) role = { 0 };
+  g_auto(KouanStoredDepartment) department = { 0 };
+  g_autofree char *status = NULL;
+  const char *rights[] = { "insurance.policies:view", "admin.staff:view", NULL };
+  const char *fewer[] = { "admin.staff:view", "admin.audit:view", NULL };
+  gint64 eid = 0, other = 0, admin_role = 0, clerk = 0, b = 0, top = 0, sub = 0, leaf = 0;
+  gint64 removed = -1, before = 0, alice, bob;
+  gboolean flag = FALSE;
+
+  g_array_set_clear_func (out, (GDestroyNotify) kouan_stored_change_clear);
+  g_assert_true (s->personal->enterprise_add (s, "上海浦江贸易有限公司", "91310000MA1K000001", FALSE,
+                                              &eid, &error));
+  g_assert_true (s->personal->enterprise_add (s, "宁波港通物流有限公司", "91330200MA2H000002", FALSE,
+                                              &other, &error));
+  g_assert_no_error (error);
+  alice = make_user (s, "alice");
+  bob = make_user (s, "bob");
+  g_assert_true (s->people->member_add (s, eid, alice, "2025-01-01", &error));
+  g_assert_true (s->people->member_add (s, eid, bob, "2025-01-01", &error));
+  g_assert_true (s->people->member_status (s, eid, bob, &status, &error));
+  g_assert_cmpstr (status, ==, "active");
+  g_clear_pointer (&status, g_free);
+  g_assert_true (s->people->member_status (s, other, bob, &status, &error));
+  g_assert_null (status);
+  g_assert_no_error (error);
+
+  /* roles: the built-in one first, then by name (byte order) */
+  g_assert_true (s->people->role_builtin (s, eid, &admin_role, &error));
+  g_assert_true (s->people->role_create (s, eid, "报关员", rights, 1000, &clerk, &error));
+  g_assert_true (s->people->role_create (s, eid, "B", NULL, 1000, &b, &error));
+  g_assert_true (s->people->role_create (s, other, "C", NULL, 1000, NULL, &error));
+  g_assert_true (s->people->roles_list (s, eid, ids, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (ids->len, ==, 3);
+  g_assert_cmpint (g_array_index (ids, gint64, 0), ==, admin_role);
+  g_assert_cmpint (g_array_index (ids, gint64, 1), ==, b);
+  g_assert_cmpint (g_array_index (ids, gint64, 2), ==, clerk);
+
+  g_assert_true (s->people->grant_create (s, eid, alice, admin_role, "2020-01-01", NULL, 1000, NULL, &error));
+  g_assert_true (s->people->grant_create (s, eid, bob, clerk, "2026-01-01", "2026-03-31", 1000, NULL, &error));
+  g_assert_true (s->people->grant_create (s, eid, bob, clerk, "2026-07-01", NULL, 1000, NULL, &error));
+  g_assert_true (s->people->role_get (s, eid, clerk, "2026-06-01", &role, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (role.id, ==, clerk);
+  g_assert_cmpstr (role.name, ==, "报关员");
+  g_assert_false (role.builtin);
+  g_assert_cmpint (role.created_at, ==, 1000);
+  g_assert_cmpint (role.member_count, ==, 0);   /* between bob's two grants */
+  g_assert_cmpint (role.granted_count, ==, 1);
+  g_assert_cmpuint (role.permissions->len, ==, 2);
+  g_assert_cmpstr (g_ptr_array_index (role.permissions, 0), ==, "admin.staff:view");
+  g_assert_cmpstr (g_ptr_array_index (role.permissions, 1), ==, "insurance.policies:view");
+  kouan_stored_role_clear (&role);
+  g_assert_true (s->people->role_get (s, eid, clerk, "2026-07-01", &role, &error));
+  g_assert_cmpint (role.member_count, ==, 1);
+  kouan_stored_role_clear (&role);
+  g_assert_true (s->people->role_get (s, eid, admin_role, "2026-07-01", &role, &error));
+  g_assert_true (role.builtin);
+  g_assert_cmpstr (role.name, ==, "管理员");
+  g_assert_cmpuint (role.permissions->len, ==, 0);
+  kouan_stored_role_clear (&role);
+  /* another enterprise's role is none */
+  g_assert_true (s->people->role_get (s, other, clerk, "2026-07-01", &role, &error));
+  g_assert_cmpint (role.id, ==, 0);
+  g_assert_null (role.name);
+
+  g_assert_true (s->people->role_name_taken (s, eid, "B", 0, &flag, &error));
+  g_assert_true (flag);
+  g_assert_true (s->people->role_name_taken (s, eid, "B", b, &flag, &error));
+  g_assert_false (flag);
+  g_assert_true (s->people->role_name_taken (s, eid, "C", 0, &flag, &error));
+  g_assert_false (flag);
+
+  /* renamed and its permissions replaced: a change of the role, and of
+   * its holder's member record (it shows the role's name) */
+  g_assert_true (s->feed->changes_newest (s, eid, 0, &before, &error));
+  g_assert_true (s->people->role_update (s, eid, clerk, "单证员", fewer, &error));
+  g_assert_no_error (error);
+  g_assert_true (s->people->role_get (s, eid, clerk, "2026-07-01", &role, &error));
+  g_assert_cmpstr (role.name, ==, "单证员");
+  g_assert_cmpuint (role.permissions->len, ==, 2);
+  g_assert_cmpstr (g_ptr_array_index (role.permissions, 0), ==, "admin.audit:view");
+  g_assert_cmpstr (g_ptr_array_index (role.permissions, 1), ==, "admin.staff:view");
+  kouan_stored_role_clear (&role);
+  page (s, eid, 0, before, 1000, NULL, out);
+  g_assert_true (people_has_change (out, "roles", clerk));
+  g_assert_true (people_has_change (out, "members", bob));
+  g_assert_false (people_has_change (out, "members", alice));
+
+  g_array_set_size (ids, 0);
+  g_assert_true (s->people->role_holders (s, eid, clerk, ids, &error));
+  g_assert_cmpuint (ids->len, ==, 1);
+  g_assert_cmpint (g_array_index (ids, gint64, 0), ==, bob);
+
+  /* a savepoint rolled back leaves nothing; one released keeps its work */
+  g_assert_true (kouan_storage_begin (s, &error));
+  g_assert_true (s->people->savepoint (s, &error));
+  g_assert_true (s->people->role_delete (s, eid, clerk, &removed, &error));
+  g_assert_cmpint (removed, ==, 2);
+  s->people->savepoint_rollback (s);
+  g_assert_true (s->people->savepoint (s, &error));
+  g_assert_true (s->people->role_update (s, eid, b, "B2", NULL, &error));
+  g_assert_true (s->people->savepoint_release (s, &error));
+  g_assert_true (kouan_storage_commit (s, &error));
+  g_assert_no_error (error);
+  g_assert_true (s->people->role_get (s, eid, clerk, "2026-07-01", &role, &error));
+  g_assert_cmpint (role.id, ==, clerk);
+  g_assert_cmpint (role.granted_count, ==, 1);
+  kouan_stored_role_clear (&role);
+  g_assert_true (s->people->role_get (s, eid, b, "2026-07-01", &role, &error));
+  g_assert_cmpstr (role.name, ==, "B2");
+  kouan_stored_role_clear (&role);
+
+  g_assert_true (s->people->role_delete (s, eid, clerk, &removed, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (removed, ==, 2);
+  g_assert_true (s->people->role_get (s, eid, clerk, "2026-07-01", &role, &error));
+  g_assert_cmpint (role.id, ==, 0);
+
+  /* departments: a tree, its head, members counted */
+  g_assert_true (s->people->department_create (s, eid, 0, "总部", alice, &top, &error));
+  g_assert_true (s->people->department_create (s, eid, top, "关务部", 0, &sub, &error));
+  g_assert_true (s->people->department_create (s, eid, sub, "单证组", 0, &leaf, &error));
+  g_assert_no_error (error);
+  g_assert_true (s->people->department_get (s, eid, top, &department, &error));
+  g_assert_cmpint (department.id, ==, top);
+  g_assert_cmpint (department.parent_id, ==, 0);
+  g_assert_cmpstr (department.name, ==, "总部");
+  g_assert_cmpint (department.head_user_id, ==, alice);
+  g_assert_cmpstr (department.head_name, ==, "alice");
+  g_assert_cmpint (department.member_count, ==, 0);
+  kouan_stored_department_clear (&department);
+  g_assert_true (s->people->department_get (s, other, top, &department, &error));
+  g_assert_cmpint (department.id, ==, 0);
+
+  g_array_set_size (ids, 0);
+  g_assert_true (s->people->departments_list (s, eid, ids, &error));
+  g_assert_cmpuint (ids->len, ==, 3);
+  g_assert_cmpint (g_array_index (ids, gint64, 0), ==, top);
+  g_assert_cmpint (g_array_index (ids, gint64, 1), ==, sub);
+  g_assert_cmpint (g_array_index (ids, gint64, 2), ==, leaf);
+
+  g_assert_true (s->people->department_under (s, eid, top, leaf, &flag, &error));
+  g_assert_true (flag);
+  g_assert_true (s->people->department_under (s, eid, sub, sub, &flag, &error));
+  g_assert_true (flag);
+  g_assert_true (s->people->department_under (s, eid, leaf, top, &flag, &error));
+  g_assert_false (flag);
+  g_assert_true (s->people->department_has_children (s, eid, sub, &flag, &error));
+  g_assert_true (flag);
+  g_assert_true (s->people->department_has_children (s, eid, leaf, &flag, &error));
+  g_assert_false (flag);
+
+  /* renamed only: parent and head stay; then moved to the top, head gone */
+  g_assert_true (s->people->department_update (s, eid, sub, "报关部", FALSE, 0, FALSE, 0, &error));
+  g_assert_true (s->people->department_get (s, eid, sub, &department, &error));
+  g_assert_cmpstr (department.name, ==, "报关部");
+  g_assert_cmpint (department.parent_id, ==, top);
+  kouan_stored_department_clear (&department);
+  g_assert_true (s->people->department_update (s, eid, sub, NULL, TRUE, 0, TRUE, bob, &error));
+  g_assert_true (s->people->department_get (s, eid, sub, &department, &error));
+  g_assert_cmpstr (department.name, ==, "报关部");
+  g_assert_cmpint (department.parent_id, ==, 0);
+  g_assert_cmpint (department.head_user_id, ==, bob);
+  kouan_stored_department_clear (&department);
+  g_assert_true (s->people->department_update (s, eid, top, NULL, FALSE, 0, TRUE, 0, &error));
+  g_assert_true (s->people->department_get (s, eid, top, &department, &error));
+  g_assert_cmpint (department.head_user_id, ==, 0);
+  g_assert_null (department.head_name);
+  kouan_stored_department_clear (&department);
+  g_assert_no_error (error);
+
+  g_assert_true (s->feed->changes_newest (s, eid, 0, &before, &error));
+  g_assert_true (s->people->department_delete (s, eid, leaf, &error));
+  g_assert_no_error (error);
+  g_assert_true (s->people->department_get (s, eid, leaf, &department, &error));
+  g_assert_cmpint (department.id, ==, 0);
+  page (s, eid, 0, before, 1000, NULL, out);
+  g_assert_true (people_has_change (out, "departments", leaf));
+}
+
 static void
 test_audit (Fixture *f, gconstpointer data)
 {
@@ -2794,6 +2983,7 @@ main (int argc, char *argv[])
   g_test_add ("/storage/sqlite/insurance-articles", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_insurance_articles, fixture_teardown);
   g_test_add ("/storage/sqlite/insurance-demo", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_insurance_demo, fixture_teardown);
   g_test_add ("/storage/sqlite/people-authz", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_people_authz, fixture_teardown);
+  g_test_add ("/storage/sqlite/people-roles-departments", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_people_roles_departments, fixture_teardown);
   g_test_add ("/storage/sqlite/images", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_images, fixture_teardown);
   g_test_add ("/storage/sqlite/images-collect", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_images_collect, fixture_teardown);
   g_test_add ("/storage/sqlite/images-demo", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_images_demo, fixture_teardown);
@@ -2823,6 +3013,7 @@ main (int argc, char *argv[])
   g_test_add ("/storage/postgres/insurance-articles", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_insurance_articles, fixture_teardown);
   g_test_add ("/storage/postgres/insurance-demo", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_insurance_demo, fixture_teardown);
   g_test_add ("/storage/postgres/people-authz", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_people_authz, fixture_teardown);
+  g_test_add ("/storage/postgres/people-roles-departments", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_people_roles_departments, fixture_teardown);
   g_test_add ("/storage/postgres/images", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_images, fixture_teardown);
   g_test_add ("/storage/postgres/images-collect", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_images_collect, fixture_teardown);
   g_test_add ("/storage/postgres/images-demo", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_images_demo, fixture_teardown);

@@ -108,6 +108,20 @@ kouan_stored_card_clear (KouanStoredCard *card)
 }
 
 void
+kouan_stored_role_clear (KouanStoredRole *role)
+{
+  g_clear_pointer (&role->name, g_free);
+  g_clear_pointer (&role->permissions, g_ptr_array_unref);
+}
+
+void
+kouan_stored_department_clear (KouanStoredDepartment *department)
+{
+  g_clear_pointer (&department->name, g_free);
+  g_clear_pointer (&department->head_name, g_free);
+}
+
+void
 kouan_stored_touch_clear (KouanStoredTouch *touch)
 {
   g_clear_pointer (&touch->collection, g_free);

@@ -858,6 +858,33 @@ typedef struct {
  * pages (kouan-server-admin*.c, kouan-server-people.c) still run their
  * SQL on the SQLite connection, so PostgreSQL refuses to start until
  * they go through here (kouan_storage_unported()). */
+/* A role as the admin pages show it */
+typedef struct {
+  gint64      id;             /* 0: none */
+  char       *name;
+  gboolean    builtin;
+  gint64      created_at;
+  gint64      member_count;   /* members holding it on the day asked */
+  gint64      granted_count;  /* members holding a grant of it at all */
+  GPtrArray  *permissions;    /* (element-type utf8) in byte order; empty
+                               * for the built-in role, which holds all */
+} KouanStoredRole;
+
+void kouan_stored_role_clear (KouanStoredRole *role);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (KouanStoredRole, kouan_stored_role_clear)
+
+typedef struct {
+  gint64  id;             /* 0: none */
+  gint64  parent_id;      /* 0: a top department */
+  char   *name;
+  gint64  head_user_id;   /* 0: none */
+  char   *head_name;      /* nullable */
+  gint64  member_count;
+} KouanStoredDepartment;
+
+void kouan_stored_department_clear (KouanStoredDepartment *department);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (KouanStoredDepartment, kouan_stored_department_clear)
+
 typedef struct {
   /* Whether @user_id is an active member of @enterprise_id and an active
    * user */
@@ -920,6 +947,71 @@ typedef struct {
                                  gint64 user_id, gint64 role_id,
                                  const char *starts_on, const char *ends_on,
                                  gint64 now, gint64 *out_id, GError **error);
+
+  /* (transfer full) (nullable): @user_id's membership status in
+   * @enterprise_id ("active" or "disabled"), NULL when none */
+  gboolean (*member_status)     (KouanStorage *storage, gint64 enterprise_id,
+                                 gint64 user_id, char **out_status, GError **error);
+
+  /* A mutation's own savepoint inside the batch's transaction: begun,
+   * released, or rolled back (and released) */
+  gboolean (*savepoint)         (KouanStorage *storage, GError **error);
+  gboolean (*savepoint_release) (KouanStorage *storage, GError **error);
+  void     (*savepoint_rollback) (KouanStorage *storage);
+
+  /* Appends to @out (gint64) the enterprise's roles, the built-in one
+   * first, then by name */
+  gboolean (*roles_list)        (KouanStorage *storage, gint64 enterprise_id,
+                                 GArray *out, GError **error);
+  /* *out is zeroed and left so (id 0) when @enterprise_id has no such
+   * role; member_count counts the holders on @today */
+  gboolean (*role_get)          (KouanStorage *storage, gint64 enterprise_id,
+                                 gint64 role_id, const char *today,
+                                 KouanStoredRole *out, GError **error);
+  /* Whether another role than @except_id (0: none) has @name */
+  gboolean (*role_name_taken)   (KouanStorage *storage, gint64 enterprise_id,
+                                 const char *name, gint64 except_id,
+                                 gboolean *out_taken, GError **error);
+  /* Renames (@name nullable: kept) and sets the permissions
+   * (@permissions nullable: kept; NULL-terminated) of a role */
+  gboolean (*role_update)       (KouanStorage *storage, gint64 enterprise_id,
+                                 gint64 role_id, const char *name,
+                                 const char * const *permissions, GError **error);
+  /* Deletes a role and its grants; *out_removed how many grants */
+  gboolean (*role_delete)       (KouanStorage *storage, gint64 enterprise_id,
+                                 gint64 role_id, gint64 *out_removed, GError **error);
+  /* Appends to @out (gint64) the members holding a grant of @role_id */
+  gboolean (*role_holders)      (KouanStorage *storage, gint64 enterprise_id,
+                                 gint64 role_id, GArray *out, GError **error);
+
+  /* Appends to @out (gint64) the enterprise's departments, the top ones
+   * first, then by parent and name */
+  gboolean (*departments_list)  (KouanStorage *storage, gint64 enterprise_id,
+                                 GArray *out, GError **error);
+  /* *out is zeroed and left so (id 0) when there is none */
+  gboolean (*department_get)    (KouanStorage *storage, gint64 enterprise_id,
+                                 gint64 department_id, KouanStoredDepartment *out,
+                                 GError **error);
+  /* Whether @candidate is @department_id or one of its descendants */
+  gboolean (*department_under)  (KouanStorage *storage, gint64 enterprise_id,
+                                 gint64 department_id, gint64 candidate,
+                                 gboolean *out_under, GError **error);
+  gboolean (*department_has_children) (KouanStorage *storage, gint64 enterprise_id,
+                                       gint64 department_id, gboolean *out_has,
+                                       GError **error);
+  /* @parent_id and @head_user_id 0: none */
+  gboolean (*department_create) (KouanStorage *storage, gint64 enterprise_id,
+                                 gint64 parent_id, const char *name,
+                                 gint64 head_user_id, gint64 *out_id, GError **error);
+  /* Sets the name (nullable: kept), the parent when @set_parent and the
+   * head when @set_head (0: none) */
+  gboolean (*department_update) (KouanStorage *storage, gint64 enterprise_id,
+                                 gint64 department_id, const char *name,
+                                 gboolean set_parent, gint64 parent_id,
+                                 gboolean set_head, gint64 head_user_id,
+                                 GError **error);
+  gboolean (*department_delete) (KouanStorage *storage, gint64 enterprise_id,
+                                 gint64 department_id, GError **error);
 } KouanStoragePeople;
 
 /* A backend: its areas and its transaction control. */

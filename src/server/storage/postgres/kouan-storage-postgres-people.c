@@ -279,6 +279,310 @@ grant_create (KouanStorage *storage, gint64 enterprise_id, gint64 user_id,
   return TRUE;
 }
 
+#define value_dup _kouan_storage_pg_value_dup
+
+static gboolean
+ids_into (PGresult *r, GArray *out)
+{
+  if (r == NULL)
+    return FALSE;
+  for (int i = 0; i < PQntuples (r); i++)
+    {
+      gint64 id = _kouan_storage_pg_int_at (r, i, 0);
+
+      g_array_append_val (out, id);
+    }
+  PQclear (r);
+  return TRUE;
+}
+
+static gboolean
+member_status (KouanStorage *storage, gint64 enterprise_id, gint64 user_id,
+               char **out_status, GError **error)
+{
+  INT (eid, enterprise_id);
+  INT (uid, user_id);
+  const char *params[] = { eid, uid };
+  PGresult *r = RUN ("SELECT status FROM memberships WHERE enterprise_id = $1 AND user_id = $2",
+                     2, params, "Reading a membership");
+
+  *out_status = NULL;
+  if (r == NULL)
+    return FALSE;
+  if (PQntuples (r) > 0)
+    *out_status = value_dup (r, 0, 0);
+  PQclear (r);
+  return TRUE;
+}
+
+static gboolean
+savepoint (KouanStorage *storage, GError **error)
+{
+  return DONE ("SAVEPOINT people_mutation", 0, NULL, "Beginning a mutation");
+}
+
+static gboolean
+savepoint_release (KouanStorage *storage, GError **error)
+{
+  return DONE ("RELEASE SAVEPOINT people_mutation", 0, NULL, "Ending a mutation");
+}
+
+static void
+savepoint_rollback (KouanStorage *storage)
+{
+  GError **error = NULL;
+
+  if (DONE ("ROLLBACK TO SAVEPOINT people_mutation", 0, NULL, "Undoing a mutation"))
+    DONE ("RELEASE SAVEPOINT people_mutation", 0, NULL, "Undoing a mutation");
+}
+
+static gboolean
+roles_list (KouanStorage *storage, gint64 enterprise_id, GArray *out, GError **error)
+{
+  INT (eid, enterprise_id);
+  const char *params[] = { eid };
+
+  return ids_into (RUN ("SELECT id FROM roles WHERE enterprise_id = $1"
+                        " ORDER BY builtin DESC, name COLLATE \"C\"", 1, params, "Listing roles"),
+                   out);
+}
+
+static gboolean
+role_get (KouanStorage *storage, gint64 enterprise_id, gint64 role_id, const char *today,
+          KouanStoredRole *out, GError **error)
+{
+  INT (eid, enterprise_id);
+  INT (rid, role_id);
+  const char *params[] = { eid, rid, today };
+  PGresult *r = RUN ("SELECT r.name, r.builtin, r.created_at,"
+                     "  (SELECT count (DISTINCT g.user_id) FROM grants g WHERE g.role_id = r.id"
+                     "     AND g.starts_on <= $3 AND (g.ends_on IS NULL OR g.ends_on >= $3)),"
+                     "  (SELECT count (DISTINCT g.user_id) FROM grants g WHERE g.role_id = r.id),"
+                     "  ARRAY (SELECT p.permission FROM role_permissions p WHERE p.role_id = r.id"
+                     "         AND NOT r.builtin ORDER BY p.permission COLLATE \"C\")::text"
+                     " FROM roles r WHERE r.id = $2 AND r.enterprise_id = $1",
+                     3, params, "Reading a role");
+
+  memset (out, 0, sizeof *out);
+  if (r == NULL)
+    return FALSE;
+  if (PQntuples (r) > 0)
+    {
+      g_auto(GStrv) held = NULL;
+      const char *array = PQgetvalue (r, 0, 5);
+      gsize len = strlen (array);
+
+      out->id = role_id;
+      out->name = value_dup (r, 0, 0);
+      out->builtin = _kouan_storage_pg_bool_at (r, 0, 1);
+      out->created_at = _kouan_storage_pg_int_at (r, 0, 2);
+      out->member_count = _kouan_storage_pg_int_at (r, 0, 3);
+      out->granted_count = _kouan_storage_pg_int_at (r, 0, 4);
+      out->permissions = g_ptr_array_new_with_free_func (g_free);
+      /* a text[] of permissions ("menu.sub:right": nothing PostgreSQL
+       * quotes) reads {a,b} */
+      if (len > 2)
+        {
+          g_autofree char *inner = g_strndup (array + 1, len - 2);
+
+          held = g_strsplit (inner, ",", -1);
+          for (guint i = 0; held[i] != NULL; i++)
+            g_ptr_array_add (out->permissions, g_strdup (held[i]));
+        }
+    }
+  PQclear (r);
+  return TRUE;
+}
+
+static gboolean
+role_name_taken (KouanStorage *storage, gint64 enterprise_id, const char *name,
+                 gint64 except_id, gboolean *out_taken, GError **error)
+{
+  INT (eid, enterprise_id);
+  INT (except, except_id);
+  const char *params[] = { eid, name, except };
+
+  return exists (storage, "SELECT 1 FROM roles WHERE enterprise_id = $1 AND name = $2 AND id <> $3",
+                 3, params, out_taken, error, "Reading roles");
+}
+
+static gboolean
+role_update (KouanStorage *storage, gint64 enterprise_id, gint64 role_id, const char *name,
+             const char * const *permissions, GError **error)
+{
+  INT (eid, enterprise_id);
+  INT (rid, role_id);
+
+  if (name != NULL)
+    {
+      const char *params[] = { rid, name, eid };
+
+      if (!DONE ("UPDATE roles SET name = $2 WHERE id = $1 AND enterprise_id = $3", 3, params,
+                 "Renaming a role"))
+        return FALSE;
+    }
+  if (permissions != NULL)
+    {
+      g_autofree char *held = permissions_array (permissions);
+      const char *params[] = { eid, rid, held };
+
+      /* only the rows that change, so the triggers touch the role once
+       * per change as SQLite's do */
+      if (!DONE ("DELETE FROM role_permissions WHERE role_id = $2 AND enterprise_id = $1"
+                 " AND permission <> ALL ($3::text[])", 3, params, "Storing permissions") ||
+          !DONE ("INSERT INTO role_permissions (enterprise_id, role_id, permission)"
+                 " SELECT DISTINCT $1::bigint, $2::bigint, unnest ($3::text[])"
+                 " ON CONFLICT DO NOTHING", 3, params, "Storing permissions"))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+role_delete (KouanStorage *storage, gint64 enterprise_id, gint64 role_id, gint64 *out_removed,
+             GError **error)
+{
+  INT (eid, enterprise_id);
+  INT (rid, role_id);
+  const char *params[] = { rid, eid };
+  PGresult *r = RUN ("WITH gone AS (DELETE FROM grants WHERE role_id = $1 AND enterprise_id = $2"
+                     " RETURNING 1) SELECT count (*) FROM gone", 2, params, "Deleting a role");
+
+  if (r == NULL)
+    return FALSE;
+  if (out_removed != NULL)
+    *out_removed = _kouan_storage_pg_int_at (r, 0, 0);
+  PQclear (r);
+  return DONE ("DELETE FROM roles WHERE id = $1 AND enterprise_id = $2", 2, params,
+               "Deleting a role");
+}
+
+static gboolean
+role_holders (KouanStorage *storage, gint64 enterprise_id, gint64 role_id, GArray *out,
+              GError **error)
+{
+  INT (eid, enterprise_id);
+  INT (rid, role_id);
+  const char *params[] = { rid, eid };
+
+  return ids_into (RUN ("SELECT DISTINCT user_id FROM grants WHERE role_id = $1 AND enterprise_id = $2",
+                        2, params, "Reading a role's holders"), out);
+}
+
+static gboolean
+departments_list (KouanStorage *storage, gint64 enterprise_id, GArray *out, GError **error)
+{
+  INT (eid, enterprise_id);
+  const char *params[] = { eid };
+
+  return ids_into (RUN ("SELECT id FROM departments WHERE enterprise_id = $1"
+                        " ORDER BY parent_id IS NOT NULL, parent_id, name COLLATE \"C\"",
+                        1, params, "Listing departments"), out);
+}
+
+static gboolean
+department_get (KouanStorage *storage, gint64 enterprise_id, gint64 department_id,
+                KouanStoredDepartment *out, GError **error)
+{
+  INT (eid, enterprise_id);
+  INT (did, department_id);
+  const char *params[] = { eid, did };
+  PGresult *r = RUN ("SELECT d.parent_id, d.name, d.head_user_id, u.name,"
+                     "  (SELECT count (*) FROM memberships m WHERE m.department_id = d.id)"
+                     " FROM departments d LEFT JOIN users u ON u.id = d.head_user_id"
+                     " WHERE d.id = $2 AND d.enterprise_id = $1", 2, params, "Reading a department");
+
+  memset (out, 0, sizeof *out);
+  if (r == NULL)
+    return FALSE;
+  if (PQntuples (r) > 0)
+    {
+      out->id = department_id;
+      out->parent_id = _kouan_storage_pg_int_at (r, 0, 0);
+      out->name = value_dup (r, 0, 1);
+      out->head_user_id = _kouan_storage_pg_int_at (r, 0, 2);
+      out->head_name = value_dup (r, 0, 3);
+      out->member_count = _kouan_storage_pg_int_at (r, 0, 4);
+    }
+  PQclear (r);
+  return TRUE;
+}
+
+static gboolean
+department_under (KouanStorage *storage, gint64 enterprise_id, gint64 department_id,
+                  gint64 candidate, gboolean *out_under, GError **error)
+{
+  INT (did, department_id);
+  INT (cid, candidate);
+  const char *params[] = { did, cid };
+
+  return exists (storage,
+                 "WITH RECURSIVE below (id) AS (SELECT $1::bigint UNION SELECT d.id FROM departments d"
+                 "   JOIN below ON d.parent_id = below.id)"
+                 " SELECT 1 FROM below WHERE id = $2", 2, params, out_under, error,
+                 "Reading departments");
+}
+
+static gboolean
+department_has_children (KouanStorage *storage, gint64 enterprise_id, gint64 department_id,
+                         gboolean *out_has, GError **error)
+{
+  INT (did, department_id);
+  const char *params[] = { did };
+
+  return exists (storage, "SELECT 1 FROM departments WHERE parent_id = $1", 1, params, out_has,
+                 error, "Reading departments");
+}
+
+static gboolean
+department_create (KouanStorage *storage, gint64 enterprise_id, gint64 parent_id,
+                   const char *name, gint64 head_user_id, gint64 *out_id, GError **error)
+{
+  INT (eid, enterprise_id);
+  INT (pid, parent_id);
+  INT (hid, head_user_id);
+  const char *params[] = { eid, parent_id != 0 ? pid : NULL, name, head_user_id != 0 ? hid : NULL };
+  PGresult *r = RUN ("INSERT INTO departments (enterprise_id, parent_id, name, head_user_id)"
+                     " VALUES ($1, $2, $3, $4) RETURNING id", 4, params, "Creating a department");
+
+  if (r == NULL)
+    return FALSE;
+  if (out_id != NULL)
+    *out_id = _kouan_storage_pg_int_at (r, 0, 0);
+  PQclear (r);
+  return TRUE;
+}
+
+static gboolean
+department_update (KouanStorage *storage, gint64 enterprise_id, gint64 department_id,
+                   const char *name, gboolean set_parent, gint64 parent_id,
+                   gboolean set_head, gint64 head_user_id, GError **error)
+{
+  INT (did, department_id);
+  INT (pid, parent_id);
+  INT (hid, head_user_id);
+  INT (eid, enterprise_id);
+  const char *params[] = { did, name, set_parent ? "t" : "f", parent_id != 0 ? pid : NULL,
+                           set_head ? "t" : "f", head_user_id != 0 ? hid : NULL, eid };
+
+  return DONE ("UPDATE departments SET name = COALESCE ($2, name),"
+               "  parent_id = CASE WHEN $3::boolean THEN $4::bigint ELSE parent_id END,"
+               "  head_user_id = CASE WHEN $5::boolean THEN $6::bigint ELSE head_user_id END"
+               " WHERE id = $1 AND enterprise_id = $7", 7, params, "Updating a department");
+}
+
+static gboolean
+department_delete (KouanStorage *storage, gint64 enterprise_id, gint64 department_id,
+                   GError **error)
+{
+  INT (did, department_id);
+  INT (eid, enterprise_id);
+  const char *params[] = { did, eid };
+
+  return DONE ("DELETE FROM departments WHERE id = $1 AND enterprise_id = $2", 2, params,
+               "Deleting a department");
+}
+
 const KouanStoragePeople _kouan_storage_pg_people = {
   .member_active = member_active,
   .grant_allows = grant_allows,
@@ -291,4 +595,21 @@ const KouanStoragePeople _kouan_storage_pg_people = {
   .role_builtin = role_builtin,
   .role_create = role_create,
   .grant_create = grant_create,
+  .member_status = member_status,
+  .savepoint = savepoint,
+  .savepoint_release = savepoint_release,
+  .savepoint_rollback = savepoint_rollback,
+  .roles_list = roles_list,
+  .role_get = role_get,
+  .role_name_taken = role_name_taken,
+  .role_update = role_update,
+  .role_delete = role_delete,
+  .role_holders = role_holders,
+  .departments_list = departments_list,
+  .department_get = department_get,
+  .department_under = department_under,
+  .department_has_children = department_has_children,
+  .department_create = department_create,
+  .department_update = department_update,
+  .department_delete = department_delete,
 };

@@ -265,6 +265,337 @@ grant_create (KouanStorage *storage, gint64 enterprise_id, gint64 user_id,
   return TRUE;
 }
 
+static char *
+column_dup (sqlite3_stmt *s, int i)
+{
+  return sqlite3_column_type (s, i) == SQLITE_NULL
+           ? NULL : g_strdup ((const char *) sqlite3_column_text (s, i));
+}
+
+/* Appends the first column of every row of @s (bound) to @out (gint64) */
+static gboolean
+ids_into (KouanStorage *storage, sqlite3_stmt *s, GArray *out, GError **error,
+          const char *what)
+{
+  int rc;
+
+  while ((rc = sqlite3_step (s)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (s, 0);
+
+      g_array_append_val (out, id);
+    }
+  sqlite3_reset (s);
+  if (rc != SQLITE_DONE)
+    return _kouan_storage_sqlite_fail (storage, error, what);
+  return TRUE;
+}
+
+static gboolean
+member_status (KouanStorage *storage, gint64 enterprise_id, gint64 user_id,
+               char **out_status, GError **error)
+{
+  sqlite3_stmt *s = S ("SELECT status FROM memberships WHERE enterprise_id = ?1 AND user_id = ?2");
+  gboolean row;
+
+  *out_status = NULL;
+  sqlite3_bind_int64 (s, 1, enterprise_id);
+  sqlite3_bind_int64 (s, 2, user_id);
+  if (!_kouan_storage_sqlite_step_row (storage, s, &row, error, "Reading a membership"))
+    return FALSE;
+  if (row)
+    *out_status = column_dup (s, 0);
+  sqlite3_reset (s);
+  return TRUE;
+}
+
+static gboolean
+exec (KouanStorage *storage, const char *sql, GError **error, const char *what)
+{
+  if (sqlite3_exec (_kouan_storage_sqlite_db (storage), sql, NULL, NULL, NULL) != SQLITE_OK)
+    return _kouan_storage_sqlite_fail (storage, error, what);
+  return TRUE;
+}
+
+static gboolean
+savepoint (KouanStorage *storage, GError **error)
+{
+  return exec (storage, "SAVEPOINT people_mutation", error, "Beginning a mutation");
+}
+
+static gboolean
+savepoint_release (KouanStorage *storage, GError **error)
+{
+  return exec (storage, "RELEASE people_mutation", error, "Ending a mutation");
+}
+
+static void
+savepoint_rollback (KouanStorage *storage)
+{
+  sqlite3_exec (_kouan_storage_sqlite_db (storage),
+                "ROLLBACK TO people_mutation; RELEASE people_mutation", NULL, NULL, NULL);
+}
+
+static gboolean
+roles_list (KouanStorage *storage, gint64 enterprise_id, GArray *out, GError **error)
+{
+  sqlite3_stmt *s = S ("SELECT id FROM roles WHERE enterprise_id = ?1 ORDER BY builtin DESC, name");
+
+  sqlite3_bind_int64 (s, 1, enterprise_id);
+  return ids_into (storage, s, out, error, "Listing roles");
+}
+
+static gboolean
+role_get (KouanStorage *storage, gint64 enterprise_id, gint64 role_id, const char *today,
+          KouanStoredRole *out, GError **error)
+{
+  sqlite3_stmt *s = S (
+    "SELECT r.name, r.builtin, r.created_at,"
+    "  (SELECT count (DISTINCT g.user_id) FROM grants g WHERE g.role_id = r.id"
+    "     AND g.starts_on <= ?3 AND (g.ends_on IS NULL OR g.ends_on >= ?3)),"
+    "  (SELECT count (DISTINCT g.user_id) FROM grants g WHERE g.role_id = r.id)"
+    " FROM roles r WHERE r.id = ?2 AND r.enterprise_id = ?1");
+  gboolean row;
+  int rc;
+
+  memset (out, 0, sizeof *out);
+  sqlite3_bind_int64 (s, 1, enterprise_id);
+  sqlite3_bind_int64 (s, 2, role_id);
+  sqlite3_bind_text (s, 3, today, -1, SQLITE_TRANSIENT);
+  if (!_kouan_storage_sqlite_step_row (storage, s, &row, error, "Reading a role"))
+    return FALSE;
+  if (!row)
+    {
+      sqlite3_reset (s);
+      return TRUE;
+    }
+  out->id = role_id;
+  out->name = column_dup (s, 0);
+  out->builtin = sqlite3_column_int (s, 1) != 0;
+  out->created_at = sqlite3_column_int64 (s, 2);
+  out->member_count = sqlite3_column_int64 (s, 3);
+  out->granted_count = sqlite3_column_int64 (s, 4);
+  sqlite3_reset (s);
+
+  out->permissions = g_ptr_array_new_with_free_func (g_free);
+  if (out->builtin)
+    return TRUE;
+  s = S ("SELECT permission FROM role_permissions WHERE role_id = ?1 ORDER BY permission");
+  sqlite3_bind_int64 (s, 1, role_id);
+  while ((rc = sqlite3_step (s)) == SQLITE_ROW)
+    g_ptr_array_add (out->permissions, column_dup (s, 0));
+  sqlite3_reset (s);
+  if (rc != SQLITE_DONE)
+    {
+      kouan_stored_role_clear (out);
+      out->id = 0;
+      return _kouan_storage_sqlite_fail (storage, error, "Reading a role");
+    }
+  return TRUE;
+}
+
+static gboolean
+role_name_taken (KouanStorage *storage, gint64 enterprise_id, const char *name,
+                 gint64 except_id, gboolean *out_taken, GError **error)
+{
+  sqlite3_stmt *s = S ("SELECT 1 FROM roles WHERE enterprise_id = ?1 AND name = ?2 AND id <> ?3");
+
+  sqlite3_bind_int64 (s, 1, enterprise_id);
+  sqlite3_bind_text (s, 2, name, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (s, 3, except_id);
+  if (!_kouan_storage_sqlite_step_row (storage, s, out_taken, error, "Reading roles"))
+    return FALSE;
+  sqlite3_reset (s);
+  return TRUE;
+}
+
+static gboolean
+store_permissions (KouanStorage *storage, gint64 role_id, const char * const *permissions,
+                   GError **error)
+{
+  sqlite3_stmt *s = S ("DELETE FROM role_permissions WHERE role_id = ?1");
+
+  sqlite3_bind_int64 (s, 1, role_id);
+  if (!_kouan_storage_sqlite_done (storage, s, error, "Storing permissions"))
+    return FALSE;
+  for (guint i = 0; permissions[i] != NULL; i++)
+    {
+      s = S ("INSERT OR IGNORE INTO role_permissions (role_id, permission) VALUES (?1, ?2)");
+      sqlite3_bind_int64 (s, 1, role_id);
+      sqlite3_bind_text (s, 2, permissions[i], -1, SQLITE_TRANSIENT);
+      if (!_kouan_storage_sqlite_done (storage, s, error, "Storing permissions"))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+role_update (KouanStorage *storage, gint64 enterprise_id, gint64 role_id, const char *name,
+             const char * const *permissions, GError **error)
+{
+  if (name != NULL)
+    {
+      sqlite3_stmt *s = S ("UPDATE roles SET name = ?2 WHERE id = ?1 AND enterprise_id = ?3");
+
+      sqlite3_bind_int64 (s, 1, role_id);
+      sqlite3_bind_text (s, 2, name, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (s, 3, enterprise_id);
+      if (!_kouan_storage_sqlite_done (storage, s, error, "Renaming a role"))
+        return FALSE;
+    }
+  return permissions == NULL || store_permissions (storage, role_id, permissions, error);
+}
+
+static gboolean
+role_delete (KouanStorage *storage, gint64 enterprise_id, gint64 role_id, gint64 *out_removed,
+             GError **error)
+{
+  sqlite3_stmt *s = S ("DELETE FROM grants WHERE role_id = ?1 AND enterprise_id = ?2");
+
+  sqlite3_bind_int64 (s, 1, role_id);
+  sqlite3_bind_int64 (s, 2, enterprise_id);
+  if (!_kouan_storage_sqlite_done (storage, s, error, "Deleting a role"))
+    return FALSE;
+  if (out_removed != NULL)
+    *out_removed = sqlite3_changes (_kouan_storage_sqlite_db (storage));
+  s = S ("DELETE FROM roles WHERE id = ?1 AND enterprise_id = ?2");
+  sqlite3_bind_int64 (s, 1, role_id);
+  sqlite3_bind_int64 (s, 2, enterprise_id);
+  return _kouan_storage_sqlite_done (storage, s, error, "Deleting a role");
+}
+
+static gboolean
+role_holders (KouanStorage *storage, gint64 enterprise_id, gint64 role_id, GArray *out,
+              GError **error)
+{
+  sqlite3_stmt *s = S ("SELECT DISTINCT user_id FROM grants WHERE role_id = ?1 AND enterprise_id = ?2");
+
+  sqlite3_bind_int64 (s, 1, role_id);
+  sqlite3_bind_int64 (s, 2, enterprise_id);
+  return ids_into (storage, s, out, error, "Reading a role's holders");
+}
+
+static gboolean
+departments_list (KouanStorage *storage, gint64 enterprise_id, GArray *out, GError **error)
+{
+  sqlite3_stmt *s = S ("SELECT id FROM departments WHERE enterprise_id = ?1"
+                       " ORDER BY parent_id IS NOT NULL, parent_id, name");
+
+  sqlite3_bind_int64 (s, 1, enterprise_id);
+  return ids_into (storage, s, out, error, "Listing departments");
+}
+
+static gboolean
+department_get (KouanStorage *storage, gint64 enterprise_id, gint64 department_id,
+                KouanStoredDepartment *out, GError **error)
+{
+  sqlite3_stmt *s = S (
+    "SELECT d.parent_id, d.name, d.head_user_id, u.name,"
+    "  (SELECT count (*) FROM memberships m WHERE m.department_id = d.id)"
+    " FROM departments d LEFT JOIN users u ON u.id = d.head_user_id"
+    " WHERE d.id = ?2 AND d.enterprise_id = ?1");
+  gboolean row;
+
+  memset (out, 0, sizeof *out);
+  sqlite3_bind_int64 (s, 1, enterprise_id);
+  sqlite3_bind_int64 (s, 2, department_id);
+  if (!_kouan_storage_sqlite_step_row (storage, s, &row, error, "Reading a department"))
+    return FALSE;
+  if (row)
+    {
+      out->id = department_id;
+      out->parent_id = sqlite3_column_int64 (s, 0);
+      out->name = column_dup (s, 1);
+      out->head_user_id = sqlite3_column_int64 (s, 2);
+      out->head_name = column_dup (s, 3);
+      out->member_count = sqlite3_column_int64 (s, 4);
+    }
+  sqlite3_reset (s);
+  return TRUE;
+}
+
+static gboolean
+department_under (KouanStorage *storage, gint64 enterprise_id, gint64 department_id,
+                  gint64 candidate, gboolean *out_under, GError **error)
+{
+  sqlite3_stmt *s = S (
+    "WITH RECURSIVE below (id) AS (SELECT ?1 UNION SELECT d.id FROM departments d"
+    "   JOIN below ON d.parent_id = below.id)"
+    " SELECT 1 FROM below WHERE id = ?2");
+
+  sqlite3_bind_int64 (s, 1, department_id);
+  sqlite3_bind_int64 (s, 2, candidate);
+  if (!_kouan_storage_sqlite_step_row (storage, s, out_under, error, "Reading departments"))
+    return FALSE;
+  sqlite3_reset (s);
+  return TRUE;
+}
+
+static gboolean
+department_has_children (KouanStorage *storage, gint64 enterprise_id, gint64 department_id,
+                         gboolean *out_has, GError **error)
+{
+  sqlite3_stmt *s = S ("SELECT 1 FROM departments WHERE parent_id = ?1");
+
+  sqlite3_bind_int64 (s, 1, department_id);
+  if (!_kouan_storage_sqlite_step_row (storage, s, out_has, error, "Reading departments"))
+    return FALSE;
+  sqlite3_reset (s);
+  return TRUE;
+}
+
+static gboolean
+department_create (KouanStorage *storage, gint64 enterprise_id, gint64 parent_id,
+                   const char *name, gint64 head_user_id, gint64 *out_id, GError **error)
+{
+  sqlite3_stmt *s = S (
+    "INSERT INTO departments (enterprise_id, parent_id, name, head_user_id)"
+    " VALUES (?1, NULLIF (?2, 0), ?3, NULLIF (?4, 0))");
+
+  sqlite3_bind_int64 (s, 1, enterprise_id);
+  sqlite3_bind_int64 (s, 2, parent_id);
+  sqlite3_bind_text (s, 3, name, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (s, 4, head_user_id);
+  if (!_kouan_storage_sqlite_done (storage, s, error, "Creating a department"))
+    return FALSE;
+  if (out_id != NULL)
+    *out_id = sqlite3_last_insert_rowid (_kouan_storage_sqlite_db (storage));
+  return TRUE;
+}
+
+static gboolean
+department_update (KouanStorage *storage, gint64 enterprise_id, gint64 department_id,
+                   const char *name, gboolean set_parent, gint64 parent_id,
+                   gboolean set_head, gint64 head_user_id, GError **error)
+{
+  sqlite3_stmt *s = S (
+    "UPDATE departments SET name = COALESCE (?2, name),"
+    "  parent_id = CASE WHEN ?3 THEN NULLIF (?4, 0) ELSE parent_id END,"
+    "  head_user_id = CASE WHEN ?5 THEN NULLIF (?6, 0) ELSE head_user_id END"
+    " WHERE id = ?1 AND enterprise_id = ?7");
+
+  sqlite3_bind_int64 (s, 1, department_id);
+  if (name != NULL)
+    sqlite3_bind_text (s, 2, name, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int (s, 3, set_parent);
+  sqlite3_bind_int64 (s, 4, parent_id);
+  sqlite3_bind_int (s, 5, set_head);
+  sqlite3_bind_int64 (s, 6, head_user_id);
+  sqlite3_bind_int64 (s, 7, enterprise_id);
+  return _kouan_storage_sqlite_done (storage, s, error, "Updating a department");
+}
+
+static gboolean
+department_delete (KouanStorage *storage, gint64 enterprise_id, gint64 department_id,
+                   GError **error)
+{
+  sqlite3_stmt *s = S ("DELETE FROM departments WHERE id = ?1 AND enterprise_id = ?2");
+
+  sqlite3_bind_int64 (s, 1, department_id);
+  sqlite3_bind_int64 (s, 2, enterprise_id);
+  return _kouan_storage_sqlite_done (storage, s, error, "Deleting a department");
+}
+
 const KouanStoragePeople _kouan_storage_sqlite_people = {
   .member_active = member_active,
   .grant_allows = grant_allows,
@@ -277,4 +608,21 @@ const KouanStoragePeople _kouan_storage_sqlite_people = {
   .role_builtin = role_builtin,
   .role_create = role_create,
   .grant_create = grant_create,
+  .member_status = member_status,
+  .savepoint = savepoint,
+  .savepoint_release = savepoint_release,
+  .savepoint_rollback = savepoint_rollback,
+  .roles_list = roles_list,
+  .role_get = role_get,
+  .role_name_taken = role_name_taken,
+  .role_update = role_update,
+  .role_delete = role_delete,
+  .role_holders = role_holders,
+  .departments_list = departments_list,
+  .department_get = department_get,
+  .department_under = department_under,
+  .department_has_children = department_has_children,
+  .department_create = department_create,
+  .department_update = department_update,
+  .department_delete = department_delete,
 };
