@@ -101,39 +101,31 @@ roles_materialise (KouanServer *self,
                    gint64       record_id,
                    gint64       user_id)
 {
-  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
-    "SELECT name, builtin, created_at FROM roles WHERE enterprise_id = ?1 AND id = ?2");
-  JsonObject *role = NULL;
-  gboolean builtin = FALSE;
+  g_autofree char *today = kouan_server_today (self);
+  g_auto(KouanStoredRole) stored = { 0 };
+  g_autoptr(GError) error = NULL;
+  JsonArray *permissions;
+  JsonObject *role;
 
-  sqlite3_bind_int64 (stmt, 1, enterprise_id);
-  sqlite3_bind_int64 (stmt, 2, record_id);
-  if (kouan_server_db_row (self, stmt))
+  if (!self->storage->people->role_get (self->storage, enterprise_id, record_id, today,
+                                        &stored, &error))
     {
-      role = json_object_new ();
-      builtin = sqlite3_column_int (stmt, 1) != 0;
-      json_object_set_int_member (role, "id", record_id);
-      json_object_set_string_member (role, "name", kouan_server_db_column_text (stmt, 0));
-      json_object_set_boolean_member (role, "builtin", builtin);
-      json_object_set_int_member (role, "created_at", sqlite3_column_int64 (stmt, 2));
+      kouan_server_storage_failed (self, error);
+      return NULL;
     }
-  sqlite3_reset (stmt);
-  if (role == NULL)
+  if (stored.id == 0)
     return NULL;
-
+  role = json_object_new ();
+  json_object_set_int_member (role, "id", record_id);
+  json_object_set_string_member (role, "name", stored.name);
+  json_object_set_boolean_member (role, "builtin", stored.builtin);
+  json_object_set_int_member (role, "created_at", stored.created_at);
   /* the built-in role holds every permission without listing them; the
    * client knows the menus (kouan-permissions.h) */
-  {
-    JsonArray *permissions = json_array_new ();
-
-    stmt = kouan_server_db_stmt (self,
-      "SELECT permission FROM role_permissions WHERE role_id = ?1 ORDER BY permission");
-    sqlite3_bind_int64 (stmt, 1, record_id);
-    while (!builtin && kouan_server_db_row (self, stmt))
-      json_array_add_string_element (permissions, kouan_server_db_column_text (stmt, 0));
-    sqlite3_reset (stmt);
-    json_object_set_array_member (role, "permissions", permissions);
-  }
+  permissions = json_array_new ();
+  for (guint i = 0; i < stored.permissions->len; i++)
+    json_array_add_string_element (permissions, g_ptr_array_index (stored.permissions, i));
+  json_object_set_array_member (role, "permissions", permissions);
   return role;
 }
 
@@ -145,27 +137,7 @@ departments_materialise (KouanServer *self,
                          gint64       record_id,
                          gint64       user_id)
 {
-  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
-    "SELECT d.parent_id, d.name, d.head_user_id, u.name,"
-    "  (SELECT count (*) FROM memberships m WHERE m.department_id = d.id)"
-    " FROM departments d LEFT JOIN users u ON u.id = d.head_user_id"
-    " WHERE d.enterprise_id = ?1 AND d.id = ?2");
-  JsonObject *department = NULL;
-
-  sqlite3_bind_int64 (stmt, 1, enterprise_id);
-  sqlite3_bind_int64 (stmt, 2, record_id);
-  if (kouan_server_db_row (self, stmt))
-    {
-      department = json_object_new ();
-      json_object_set_int_member (department, "id", record_id);
-      kouan_server_db_set_int_or_null (department, "parent_id", stmt, 0);
-      json_object_set_string_member (department, "name", kouan_server_db_column_text (stmt, 1));
-      kouan_server_db_set_int_or_null (department, "head_user_id", stmt, 2);
-      kouan_server_db_set_text_or_null (department, "head_name", stmt, 3);
-      json_object_set_int_member (department, "member_count", sqlite3_column_int64 (stmt, 4));
-    }
-  sqlite3_reset (stmt);
-  return department;
+  return _kouan_server_admin_department_json (self, enterprise_id, record_id);
 }
 
 /* ---- audit ---- */
@@ -305,14 +277,6 @@ id_member (JsonObject *fields,
   return TRUE;
 }
 
-static gboolean
-savepoint (KouanServer *self,
-           const char  *sql,
-           GError     **error)
-{
-  return kouan_server_db_exec (self, sql, error);
-}
-
 /* Releases the mutation's savepoint, or rolls it back and refuses when
  * the enterprise would be left without an active administrator. */
 static JsonObject *
@@ -327,8 +291,7 @@ finish (Apply       *apply,
 
   if (kouan_server_authz_count_admins (apply->self, apply->enterprise_id) < 1)
     {
-      if (!savepoint (apply->self, "ROLLBACK TO people_mutation; RELEASE people_mutation", error))
-        return NULL;
+      apply->self->storage->people->savepoint_rollback (apply->self->storage);
       return refuse (apply, "last_admin", NULL,
                      "An enterprise needs at least one active administrator: "
                      "grant the administrator role to another member first");
@@ -344,7 +307,7 @@ finish (Apply       *apply,
                    "Cannot record %s in the audit log", action);
       return NULL;
     }
-  if (!savepoint (apply->self, "RELEASE people_mutation", error))
+  if (!apply->self->storage->people->savepoint_release (apply->self->storage, error))
     {
       g_clear_pointer (&after, json_object_unref);
       return NULL;
@@ -357,7 +320,7 @@ static JsonObject *
 abandon (Apply   *apply,
          GError **error)
 {
-  kouan_server_db_exec (apply->self, "ROLLBACK TO people_mutation; RELEASE people_mutation", NULL);
+  apply->self->storage->people->savepoint_rollback (apply->self->storage);
   (void) error;
   return NULL;
 }
@@ -402,7 +365,6 @@ roles_apply (KouanServer               *self,
   const char *unknown = NULL, *name = NULL;
   gboolean create = g_strcmp0 (mutation->op, "create") == 0;
   gboolean delete = g_strcmp0 (mutation->op, "delete") == 0;
-  sqlite3_stmt *stmt;
 
   if (!create && !delete && g_strcmp0 (mutation->op, "update") != 0)
     return refuse (&apply, "invalid_field", NULL, "Roles are created, updated or deleted");
@@ -434,42 +396,26 @@ roles_apply (KouanServer               *self,
                    "The built-in administrator role always holds every permission, keeps its name "
                    "and cannot be deleted");
 
-  if (!savepoint (self, "SAVEPOINT people_mutation", error))
+  if (!self->storage->people->savepoint (self->storage, error))
     return NULL;
   if (create)
     {
-      stmt = kouan_server_db_stmt (self,
-        "INSERT INTO roles (enterprise_id, name, builtin, created_at) VALUES (?1, ?2, 0, ?3)");
-      sqlite3_bind_int64 (stmt, 1, enterprise_id);
-      sqlite3_bind_text (stmt, 2, name, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_int64 (stmt, 3, g_get_real_time () / G_USEC_PER_SEC);
-      if (!kouan_server_db_step_done (self, stmt, error))
-        return abandon (&apply, error);
       /* the result carries the new record; its id replaces the temporary one */
-      apply.record_id = sqlite3_last_insert_rowid (self->db);
+      if (!self->storage->people->role_create (self->storage, enterprise_id, name, NULL,
+                                               g_get_real_time () / G_USEC_PER_SEC,
+                                               &apply.record_id, error))
+        return abandon (&apply, error);
     }
   else if (delete)
     {
       _kouan_server_admin_touch_role_holders (self, enterprise_id, mutation->record_id);
-      stmt = kouan_server_db_stmt (self, "DELETE FROM grants WHERE role_id = ?1");
-      sqlite3_bind_int64 (stmt, 1, mutation->record_id);
-      if (!kouan_server_db_step_done (self, stmt, error))
-        return abandon (&apply, error);
-      stmt = kouan_server_db_stmt (self, "DELETE FROM roles WHERE id = ?1");
-      sqlite3_bind_int64 (stmt, 1, mutation->record_id);
-      if (!kouan_server_db_step_done (self, stmt, error))
+      if (!self->storage->people->role_delete (self->storage, enterprise_id, mutation->record_id,
+                                               NULL, error))
         return abandon (&apply, error);
     }
-  else if (name != NULL)
-    {
-      stmt = kouan_server_db_stmt (self, "UPDATE roles SET name = ?2 WHERE id = ?1");
-      sqlite3_bind_int64 (stmt, 1, mutation->record_id);
-      sqlite3_bind_text (stmt, 2, name, -1, SQLITE_TRANSIENT);
-      if (!kouan_server_db_step_done (self, stmt, error))
-        return abandon (&apply, error);
-    }
-  if (permissions != NULL &&
-      !_kouan_server_admin_store_permissions (self, apply.record_id, permissions, error))
+  if (!delete && (name != NULL || permissions != NULL) &&
+      !_kouan_server_admin_update_role (self, enterprise_id, apply.record_id,
+                                        create ? NULL : name, permissions, error))
     return abandon (&apply, error);
   if (!create && !delete)
     _kouan_server_admin_touch_role_holders (self, enterprise_id, mutation->record_id);
@@ -485,7 +431,14 @@ is_member_of (KouanServer *self,
               gint64       enterprise_id,
               gint64       user_id)
 {
-  return kouan_server_db_is_member (self, user_id, enterprise_id);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *status = NULL;
+
+  /* an active member (a disabled one heads no department) */
+  if (!self->storage->people->member_status (self->storage, enterprise_id, user_id, &status,
+                                             &error))
+    kouan_server_storage_failed (self, error);
+  return g_strcmp0 (status, "active") == 0;
 }
 
 static JsonObject *
@@ -503,7 +456,6 @@ departments_apply (KouanServer               *self,
   gboolean delete = g_strcmp0 (mutation->op, "delete") == 0;
   gboolean has_parent, has_head;
   gint64 parent_id, head_id;
-  sqlite3_stmt *stmt;
 
   if (!create && !delete && g_strcmp0 (mutation->op, "update") != 0)
     return refuse (&apply, "invalid_field", NULL, "Departments are created, updated or deleted");
@@ -533,7 +485,8 @@ departments_apply (KouanServer               *self,
       if (parent == NULL)
         return refuse (&apply, "invalid_field", "parent_id",
                        "The parent department does not exist in this enterprise");
-      if (!create && _kouan_server_admin_is_descendant_or_self (self, mutation->record_id, parent_id))
+      if (!create && _kouan_server_admin_is_descendant_or_self (self, enterprise_id, mutation->record_id,
+                                                                 parent_id))
         return refuse (&apply, "cycle", "parent_id",
                        "A department cannot move under itself or one of its sub-departments");
     }
@@ -542,58 +495,35 @@ departments_apply (KouanServer               *self,
                    "The department head must be a member of the enterprise");
   if (delete)
     {
-      gboolean has_children;
+      gboolean has_children = FALSE;
 
-      stmt = kouan_server_db_stmt (self, "SELECT 1 FROM departments WHERE parent_id = ?1");
-      sqlite3_bind_int64 (stmt, 1, mutation->record_id);
-      has_children = kouan_server_db_row (self, stmt);
-      sqlite3_reset (stmt);
+      if (!self->storage->people->department_has_children (self->storage, enterprise_id,
+                                                           mutation->record_id, &has_children,
+                                                           error))
+        return NULL;
       if (has_children || json_object_get_int_member (before, "member_count") > 0)
         return refuse (&apply, "not_empty", NULL,
                        "Only an empty department can be deleted: move its members and sub-departments first");
     }
 
-  if (!savepoint (self, "SAVEPOINT people_mutation", error))
+  if (!self->storage->people->savepoint (self->storage, error))
     return NULL;
   if (create)
     {
-      stmt = kouan_server_db_stmt (self,
-        "INSERT INTO departments (enterprise_id, parent_id, name, head_user_id)"
-        " VALUES (?1, NULLIF (?2, 0), ?3, NULLIF (?4, 0))");
-      sqlite3_bind_int64 (stmt, 1, enterprise_id);
-      sqlite3_bind_int64 (stmt, 2, parent_id);
-      sqlite3_bind_text (stmt, 3, name, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_int64 (stmt, 4, head_id);
-      if (!kouan_server_db_step_done (self, stmt, error))
+      if (!self->storage->people->department_create (self->storage, enterprise_id, parent_id, name,
+                                                     head_id, &apply.record_id, error))
         return abandon (&apply, error);
-      apply.record_id = sqlite3_last_insert_rowid (self->db);
     }
   else if (delete)
     {
-      stmt = kouan_server_db_stmt (self, "DELETE FROM departments WHERE id = ?1");
-      sqlite3_bind_int64 (stmt, 1, mutation->record_id);
-      if (!kouan_server_db_step_done (self, stmt, error))
+      if (!self->storage->people->department_delete (self->storage, enterprise_id,
+                                                     mutation->record_id, error))
         return abandon (&apply, error);
     }
-  else
-    {
-      stmt = kouan_server_db_stmt (self,
-        "UPDATE departments SET name = COALESCE (?2, name),"
-        "  parent_id = CASE WHEN ?3 THEN NULLIF (?4, 0) ELSE parent_id END,"
-        "  head_user_id = CASE WHEN ?5 THEN NULLIF (?6, 0) ELSE head_user_id END"
-        " WHERE id = ?1");
-      sqlite3_bind_int64 (stmt, 1, mutation->record_id);
-      if (name != NULL)
-        sqlite3_bind_text (stmt, 2, name, -1, SQLITE_TRANSIENT);
-      else
-        sqlite3_bind_null (stmt, 2);
-      sqlite3_bind_int (stmt, 3, has_parent);
-      sqlite3_bind_int64 (stmt, 4, parent_id);
-      sqlite3_bind_int (stmt, 5, has_head);
-      sqlite3_bind_int64 (stmt, 6, head_id);
-      if (!kouan_server_db_step_done (self, stmt, error))
-        return abandon (&apply, error);
-    }
+  else if (!self->storage->people->department_update (self->storage, enterprise_id,
+                                                      mutation->record_id, name, has_parent,
+                                                      parent_id, has_head, head_id, error))
+    return abandon (&apply, error);
   return finish (&apply, create ? "department.create" : delete ? "department.delete" : "department.update",
                  before, error);
 }
@@ -801,7 +731,7 @@ members_apply (KouanServer               *self,
       if (delete || json_object_get_size (mutation->fields) != 1)
         return refuse (&apply, "invalid_field", "revoke_cards",
                        "\"revoke_cards\" is an update of its own");
-      if (!savepoint (self, "SAVEPOINT people_mutation", error))
+      if (!self->storage->people->savepoint (self->storage, error))
         return NULL;
       if (!kouan_server_card_revoke_list (self, enterprise_id, user_id, before,
                                           json_object_get_member (mutation->fields, "revoke_cards"),
@@ -809,11 +739,10 @@ members_apply (KouanServer               *self,
         return abandon (&apply, error);
       if (message != NULL)
         {
-          if (!savepoint (self, "ROLLBACK TO people_mutation; RELEASE people_mutation", error))
-            return NULL;
+          self->storage->people->savepoint_rollback (self->storage);
           return refuse (&apply, "invalid_field", "revoke_cards", message);
         }
-      if (!savepoint (self, "RELEASE people_mutation", error))
+      if (!self->storage->people->savepoint_release (self->storage, error))
         return NULL;
       return kouan_server_mutation_applied (mutation->id,
                                             members_materialise (self, enterprise_id,
@@ -840,7 +769,7 @@ members_apply (KouanServer               *self,
                                   grants, &message))
     return refuse (&apply, "invalid_field", "grants", message);
 
-  if (!savepoint (self, "SAVEPOINT people_mutation", error))
+  if (!self->storage->people->savepoint (self->storage, error))
     return NULL;
   if (delete)
     {

@@ -853,11 +853,12 @@ typedef struct {
  * record carries its grants, an access record what its member may do
  * today.
  *
- * Ported so far: the authorization reads every route makes, and the
- * writes that make members, roles and grants (for the tests). The admin
- * pages (kouan-server-admin*.c, kouan-server-people.c) still run their
- * SQL on the SQLite connection, so PostgreSQL refuses to start until
- * they go through here (kouan_storage_unported()). */
+ * Ported so far: the authorization reads every route makes, roles and
+ * departments, and the writes that make members and grants (the tests).
+ * The staff, grant and join-request pages (kouan-server-admin*.c,
+ * kouan-server-people.c) still run their SQL on the SQLite connection,
+ * so PostgreSQL refuses to start until they go through here
+ * (kouan_storage_unported()). */
 /* A role as the admin pages show it */
 typedef struct {
   gint64      id;             /* 0: none */
