@@ -1309,68 +1309,51 @@ handle_my_access (KouanRequest *req)
 static void
 handle_join_requests_list (KouanRequest *req)
 {
-  sqlite3_stmt *stmt = kouan_server_db_stmt (req->server,
-    "SELECT j.id, j.user_id, u.account, u.name, j.created_at"
-    " FROM join_requests j JOIN users u ON u.id = j.user_id"
-    " WHERE j.enterprise_id = ?1 AND j.status = 'pending' ORDER BY j.created_at, j.id");
-  JsonArray *items = json_array_new ();
-  gint64 n = 0;
+  g_autoptr(GArray) pending = g_array_new (FALSE, TRUE, sizeof (KouanStoredPendingJoin));
+  g_autoptr(GError) error = NULL;
+  JsonArray *items;
 
-  sqlite3_bind_int64 (stmt, 1, req->enterprise_id);
-  while (kouan_server_db_row (req->server, stmt))
+  g_array_set_clear_func (pending, (GDestroyNotify) kouan_stored_pending_join_clear);
+  if (!req->server->storage->people->join_requests_pending (req->server->storage,
+                                                            req->enterprise_id, pending, &error))
+    return reply_db_error (req, error);
+  items = json_array_new ();
+  for (guint i = 0; i < pending->len; i++)
     {
+      const KouanStoredPendingJoin *request = &g_array_index (pending, KouanStoredPendingJoin, i);
       JsonObject *item = json_object_new ();
 
-      json_object_set_int_member (item, "id", sqlite3_column_int64 (stmt, 0));
-      json_object_set_int_member (item, "user_id", sqlite3_column_int64 (stmt, 1));
-      json_object_set_string_member (item, "account", kouan_server_db_column_text (stmt, 2));
-      json_object_set_string_member (item, "name", kouan_server_db_column_text (stmt, 3));
-      json_object_set_int_member (item, "created_at", sqlite3_column_int64 (stmt, 4));
+      json_object_set_int_member (item, "id", request->id);
+      json_object_set_int_member (item, "user_id", request->user_id);
+      json_object_set_string_member (item, "account", request->account);
+      json_object_set_string_member (item, "name", request->name);
+      json_object_set_int_member (item, "created_at", request->created_at);
       json_array_add_object_element (items, item);
-      n++;
     }
-  sqlite3_reset (stmt);
-  reply_items (req, items, n);
+  reply_items (req, items, pending->len);
 }
 
 static void
 decide_join_request (KouanRequest *req,
                      gboolean      approve)
 {
-  sqlite3_stmt *stmt = kouan_server_db_stmt (req->server,
-    "SELECT user_id FROM join_requests WHERE id = ?1 AND enterprise_id = ?2 AND status = 'pending'");
   g_autoptr(JsonObject) record = json_object_new ();
   g_autoptr(GError) error = NULL;
   g_autofree char *today = kouan_server_today (req->server);
   gint64 user_id = 0;
 
-  sqlite3_bind_int64 (stmt, 1, req->record_id);
-  sqlite3_bind_int64 (stmt, 2, req->enterprise_id);
-  if (kouan_server_db_row (req->server, stmt))
-    user_id = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
-  if (user_id == 0)
-    return reply_not_found (req, "pending join request");
-
   if (!begin (req))
     return;
-  stmt = kouan_server_db_stmt (req->server,
-    "UPDATE join_requests SET status = ?2, decided_at = ?3, decided_by = ?4 WHERE id = ?1");
-  sqlite3_bind_int64 (stmt, 1, req->record_id);
-  sqlite3_bind_text (stmt, 2, approve ? "approved" : "rejected", -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 3, g_get_real_time () / G_USEC_PER_SEC);
-  sqlite3_bind_int64 (stmt, 4, req->session.user_id);
-  if (!kouan_server_db_step_done (req->server, stmt, &error))
+  if (!req->server->storage->people->join_request_decide (req->server->storage, req->enterprise_id,
+                                                          req->record_id, approve,
+                                                          g_get_real_time () / G_USEC_PER_SEC,
+                                                          req->session.user_id, today,
+                                                          &user_id, &error))
     return (void) fail (req, error);
-  if (approve)
+  if (user_id == 0)
     {
-      stmt = kouan_server_db_stmt (req->server,
-        "INSERT OR IGNORE INTO memberships (user_id, enterprise_id, registered_on) VALUES (?1, ?2, ?3)");
-      sqlite3_bind_int64 (stmt, 1, user_id);
-      sqlite3_bind_int64 (stmt, 2, req->enterprise_id);
-      sqlite3_bind_text (stmt, 3, today, -1, SQLITE_TRANSIENT);
-      if (!kouan_server_db_step_done (req->server, stmt, &error))
-        return (void) fail (req, error);
+      kouan_storage_rollback (req->server->storage);
+      return reply_not_found (req, "pending join request");
     }
   json_object_set_int_member (record, "id", req->record_id);
   json_object_set_int_member (record, "user_id", user_id);

@@ -2348,6 +2348,68 @@ test_people_roles_departments (Fixture *f, gconstpointer data)
   g_assert_true (people_has_change (out, "departments", leaf));
 }
 
+/* Area 6: an enterprise's pending join requests, decided once */
+static void
+test_people_join_requests (Fixture *f, gconstpointer data)
+{
+  KouanStorage *s = f->storage;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) pending = g_array_new (FALSE, TRUE, sizeof (KouanStoredPendingJoin));
+  g_autofree char *status = NULL;
+  gint64 eid = 0, other = 0, first = 0, second = 0, elsewhere = 0, user = -1;
+  gint64 admin, carol, dave;
+
+  g_array_set_clear_func (pending, (GDestroyNotify) kouan_stored_pending_join_clear);
+  g_assert_true (s->personal->enterprise_add (s, "上海浦江贸易有限公司", "91310000MA1K000001", FALSE,
+                                              &eid, &error));
+  g_assert_true (s->personal->enterprise_add (s, "宁波港通物流有限公司", "91330200MA2H000002", FALSE,
+                                              &other, &error));
+  admin = make_user (s, "admin");
+  carol = make_user (s, "carol");
+  dave = make_user (s, "dave");
+  g_assert_true (s->personal->join_request_create (s, carol, eid, 2000, &first, &error));
+  g_assert_true (s->personal->join_request_create (s, dave, eid, 1000, &second, &error));
+  g_assert_true (s->personal->join_request_create (s, carol, other, 1500, &elsewhere, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (s->people->join_requests_pending (s, eid, pending, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (pending->len, ==, 2);   /* oldest first */
+  g_assert_cmpint (g_array_index (pending, KouanStoredPendingJoin, 0).id, ==, second);
+  g_assert_cmpint (g_array_index (pending, KouanStoredPendingJoin, 0).user_id, ==, dave);
+  g_assert_cmpstr (g_array_index (pending, KouanStoredPendingJoin, 0).account, ==, "dave");
+  g_assert_cmpint (g_array_index (pending, KouanStoredPendingJoin, 0).created_at, ==, 1000);
+  g_assert_cmpint (g_array_index (pending, KouanStoredPendingJoin, 1).id, ==, first);
+
+  /* another enterprise's request is not this one's to decide */
+  g_assert_true (s->people->join_request_decide (s, eid, elsewhere, TRUE, 3000, admin, "2026-06-01",
+                                                 &user, &error));
+  g_assert_cmpint (user, ==, 0);
+  g_assert_true (s->people->join_request_decide (s, eid, first, TRUE, 3000, admin, "2026-06-01",
+                                                 &user, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (user, ==, carol);
+  g_assert_true (s->people->member_status (s, eid, carol, &status, &error));
+  g_assert_cmpstr (status, ==, "active");
+  g_clear_pointer (&status, g_free);
+  /* decided once */
+  g_assert_true (s->people->join_request_decide (s, eid, first, FALSE, 3100, admin, "2026-06-01",
+                                                 &user, &error));
+  g_assert_cmpint (user, ==, 0);
+  g_assert_true (s->people->join_request_decide (s, eid, second, FALSE, 3200, admin, "2026-06-01",
+                                                 &user, &error));
+  g_assert_cmpint (user, ==, dave);
+  g_assert_true (s->people->member_status (s, eid, dave, &status, &error));
+  g_assert_null (status);
+  g_assert_no_error (error);
+
+  g_array_set_size (pending, 0);
+  g_assert_true (s->people->join_requests_pending (s, eid, pending, &error));
+  g_assert_cmpuint (pending->len, ==, 0);
+  g_assert_true (s->people->join_requests_pending (s, other, pending, &error));
+  g_assert_cmpuint (pending->len, ==, 1);
+}
+
 static void
 test_audit (Fixture *f, gconstpointer data)
 {
@@ -2984,6 +3046,7 @@ main (int argc, char *argv[])
   g_test_add ("/storage/sqlite/insurance-demo", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_insurance_demo, fixture_teardown);
   g_test_add ("/storage/sqlite/people-authz", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_people_authz, fixture_teardown);
   g_test_add ("/storage/sqlite/people-roles-departments", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_people_roles_departments, fixture_teardown);
+  g_test_add ("/storage/sqlite/people-join-requests", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_people_join_requests, fixture_teardown);
   g_test_add ("/storage/sqlite/images", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_images, fixture_teardown);
   g_test_add ("/storage/sqlite/images-collect", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_images_collect, fixture_teardown);
   g_test_add ("/storage/sqlite/images-demo", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_images_demo, fixture_teardown);
@@ -3014,6 +3077,7 @@ main (int argc, char *argv[])
   g_test_add ("/storage/postgres/insurance-demo", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_insurance_demo, fixture_teardown);
   g_test_add ("/storage/postgres/people-authz", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_people_authz, fixture_teardown);
   g_test_add ("/storage/postgres/people-roles-departments", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_people_roles_departments, fixture_teardown);
+  g_test_add ("/storage/postgres/people-join-requests", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_people_join_requests, fixture_teardown);
   g_test_add ("/storage/postgres/images", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_images, fixture_teardown);
   g_test_add ("/storage/postgres/images-collect", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_images_collect, fixture_teardown);
   g_test_add ("/storage/postgres/images-demo", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_images_demo, fixture_teardown);

@@ -122,6 +122,13 @@ kouan_stored_department_clear (KouanStoredDepartment *department)
 }
 
 void
+kouan_stored_pending_join_clear (KouanStoredPendingJoin *request)
+{
+  g_clear_pointer (&request->account, g_free);
+  g_clear_pointer (&request->name, g_free);
+}
+
+void
 kouan_stored_touch_clear (KouanStoredTouch *touch)
 {
   g_clear_pointer (&touch->collection, g_free);

@@ -855,7 +855,7 @@ typedef struct {
  *
  * Ported so far: the authorization reads every route makes, roles and
  * departments, and the writes that make members and grants (the tests).
- * The staff, grant and join-request pages (kouan-server-admin*.c,
+ * The staff and grant pages (kouan-server-admin*.c,
  * kouan-server-people.c) still run their SQL on the SQLite connection,
  * so PostgreSQL refuses to start until they go through here
  * (kouan_storage_unported()). */
@@ -885,6 +885,17 @@ typedef struct {
 
 void kouan_stored_department_clear (KouanStoredDepartment *department);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (KouanStoredDepartment, kouan_stored_department_clear)
+
+/* A pending request to join an enterprise, as its administrators see it */
+typedef struct {
+  gint64  id;
+  gint64  user_id;
+  char   *account;
+  char   *name;
+  gint64  created_at;
+} KouanStoredPendingJoin;
+
+void kouan_stored_pending_join_clear (KouanStoredPendingJoin *request);
 
 typedef struct {
   /* Whether @user_id is an active member of @enterprise_id and an active
@@ -1013,6 +1024,19 @@ typedef struct {
                                  GError **error);
   gboolean (*department_delete) (KouanStorage *storage, gint64 enterprise_id,
                                  gint64 department_id, GError **error);
+
+  /* Appends to @out (KouanStoredPendingJoin) the enterprise's pending
+   * join requests, oldest first */
+  gboolean (*join_requests_pending) (KouanStorage *storage, gint64 enterprise_id,
+                                     GArray *out, GError **error);
+  /* Decides @enterprise_id's pending request @request_id at @now by
+   * @decided_by; approved, its user becomes a member (registered on
+   * @registered_on) unless they are one. *out_user_id: the request's
+   * user, 0 when there is no such pending request (nothing changed). */
+  gboolean (*join_request_decide)   (KouanStorage *storage, gint64 enterprise_id,
+                                     gint64 request_id, gboolean approve, gint64 now,
+                                     gint64 decided_by, const char *registered_on,
+                                     gint64 *out_user_id, GError **error);
 } KouanStoragePeople;
 
 /* A backend: its areas and its transaction control. */

@@ -583,6 +583,76 @@ department_delete (KouanStorage *storage, gint64 enterprise_id, gint64 departmen
                "Deleting a department");
 }
 
+static gboolean
+join_requests_pending (KouanStorage *storage, gint64 enterprise_id, GArray *out, GError **error)
+{
+  INT (eid, enterprise_id);
+  const char *params[] = { eid };
+  PGresult *r = RUN ("SELECT j.id, j.user_id, u.account, u.name, j.created_at"
+                     " FROM join_requests j JOIN users u ON u.id = j.user_id"
+                     " WHERE j.enterprise_id = $1 AND j.status = 'pending'"
+                     " ORDER BY j.created_at, j.id", 1, params, "Listing join requests");
+
+  if (r == NULL)
+    return FALSE;
+  for (int i = 0; i < PQntuples (r); i++)
+    {
+      KouanStoredPendingJoin request = {
+        .id = _kouan_storage_pg_int_at (r, i, 0),
+        .user_id = _kouan_storage_pg_int_at (r, i, 1),
+        .account = value_dup (r, i, 2),
+        .name = value_dup (r, i, 3),
+        .created_at = _kouan_storage_pg_int_at (r, i, 4),
+      };
+
+      g_array_append_val (out, request);
+    }
+  PQclear (r);
+  return TRUE;
+}
+
+static gboolean
+join_request_decide (KouanStorage *storage, gint64 enterprise_id, gint64 request_id,
+                     gboolean approve, gint64 now, gint64 decided_by,
+                     const char *registered_on, gint64 *out_user_id, GError **error)
+{
+  INT (rid, request_id);
+  INT (eid, enterprise_id);
+  INT (at, now);
+  INT (by, decided_by);
+  const char *params[] = { rid, eid, approve ? "approved" : "rejected", at, by };
+  gboolean own, ok;
+  gint64 user_id = 0;
+  PGresult *r;
+
+  *out_user_id = 0;
+  if (!_kouan_storage_pg_begin_own (storage, &own, error))
+    return FALSE;
+  /* decided once: of two administrators deciding at once (on any
+   * instance), the second finds it decided */
+  r = RUN ("UPDATE join_requests SET status = $3, decided_at = $4, decided_by = $5"
+           " WHERE id = $1 AND enterprise_id = $2 AND status = 'pending' RETURNING user_id",
+           5, params, "Deciding a join request");
+  ok = r != NULL;
+  if (ok)
+    {
+      user_id = PQntuples (r) > 0 ? _kouan_storage_pg_int_at (r, 0, 0) : 0;
+      PQclear (r);
+    }
+  if (ok && approve && user_id != 0)
+    {
+      INT (uid, user_id);
+      const char *add[] = { uid, eid, registered_on };
+
+      ok = DONE ("INSERT INTO memberships (user_id, enterprise_id, registered_on)"
+                 " VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", 3, add, "Deciding a join request");
+    }
+  if (!_kouan_storage_pg_finish_own (storage, own, ok, error))
+    return FALSE;
+  *out_user_id = user_id;
+  return TRUE;
+}
+
 const KouanStoragePeople _kouan_storage_pg_people = {
   .member_active = member_active,
   .grant_allows = grant_allows,
@@ -612,4 +682,6 @@ const KouanStoragePeople _kouan_storage_pg_people = {
   .department_create = department_create,
   .department_update = department_update,
   .department_delete = department_delete,
+  .join_requests_pending = join_requests_pending,
+  .join_request_decide = join_request_decide,
 };

@@ -596,6 +596,75 @@ department_delete (KouanStorage *storage, gint64 enterprise_id, gint64 departmen
   return _kouan_storage_sqlite_done (storage, s, error, "Deleting a department");
 }
 
+static gboolean
+join_requests_pending (KouanStorage *storage, gint64 enterprise_id, GArray *out, GError **error)
+{
+  sqlite3_stmt *s = S (
+    "SELECT j.id, j.user_id, u.account, u.name, j.created_at"
+    " FROM join_requests j JOIN users u ON u.id = j.user_id"
+    " WHERE j.enterprise_id = ?1 AND j.status = 'pending' ORDER BY j.created_at, j.id");
+  int rc;
+
+  sqlite3_bind_int64 (s, 1, enterprise_id);
+  while ((rc = sqlite3_step (s)) == SQLITE_ROW)
+    {
+      KouanStoredPendingJoin request = {
+        .id = sqlite3_column_int64 (s, 0),
+        .user_id = sqlite3_column_int64 (s, 1),
+        .account = column_dup (s, 2),
+        .name = column_dup (s, 3),
+        .created_at = sqlite3_column_int64 (s, 4),
+      };
+
+      g_array_append_val (out, request);
+    }
+  sqlite3_reset (s);
+  if (rc != SQLITE_DONE)
+    return _kouan_storage_sqlite_fail (storage, error, "Listing join requests");
+  return TRUE;
+}
+
+static gboolean
+join_request_decide (KouanStorage *storage, gint64 enterprise_id, gint64 request_id,
+                     gboolean approve, gint64 now, gint64 decided_by,
+                     const char *registered_on, gint64 *out_user_id, GError **error)
+{
+  sqlite3_stmt *s = S (
+    "SELECT user_id FROM join_requests WHERE id = ?1 AND enterprise_id = ?2 AND status = 'pending'");
+  gboolean row;
+  gint64 user_id;
+
+  *out_user_id = 0;
+  sqlite3_bind_int64 (s, 1, request_id);
+  sqlite3_bind_int64 (s, 2, enterprise_id);
+  if (!_kouan_storage_sqlite_step_row (storage, s, &row, error, "Reading a join request"))
+    return FALSE;
+  user_id = row ? sqlite3_column_int64 (s, 0) : 0;
+  sqlite3_reset (s);
+  if (user_id == 0)
+    return TRUE;
+
+  s = S ("UPDATE join_requests SET status = ?2, decided_at = ?3, decided_by = ?4 WHERE id = ?1");
+  sqlite3_bind_int64 (s, 1, request_id);
+  sqlite3_bind_text (s, 2, approve ? "approved" : "rejected", -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (s, 3, now);
+  sqlite3_bind_int64 (s, 4, decided_by);
+  if (!_kouan_storage_sqlite_done (storage, s, error, "Deciding a join request"))
+    return FALSE;
+  if (approve)
+    {
+      s = S ("INSERT OR IGNORE INTO memberships (user_id, enterprise_id, registered_on)"
+             " VALUES (?1, ?2, ?3)");
+      sqlite3_bind_int64 (s, 1, user_id);
+      sqlite3_bind_int64 (s, 2, enterprise_id);
+      sqlite3_bind_text (s, 3, registered_on, -1, SQLITE_TRANSIENT);
+      if (!_kouan_storage_sqlite_done (storage, s, error, "Deciding a join request"))
+        return FALSE;
+    }
+  *out_user_id = user_id;
+  return TRUE;
+}
+
 const KouanStoragePeople _kouan_storage_sqlite_people = {
   .member_active = member_active,
   .grant_allows = grant_allows,
@@ -625,4 +694,6 @@ const KouanStoragePeople _kouan_storage_sqlite_people = {
   .department_create = department_create,
   .department_update = department_update,
   .department_delete = department_delete,
+  .join_requests_pending = join_requests_pending,
+  .join_request_decide = join_request_decide,
 };
