@@ -273,32 +273,26 @@ _kouan_server_admin_department_json (KouanServer *self,
 #define department_json _kouan_server_admin_department_json
 
 static JsonObject *
-grant_from_row (sqlite3_stmt *stmt,
-                int           first,
-                const char   *today)
+grant_from_stored (const KouanStoredGrant *stored,
+                   const char             *today)
 {
   JsonObject *grant = json_object_new ();
-  const char *starts_on = kouan_server_db_column_text (stmt, first + 3);
-  gboolean open_ended = sqlite3_column_type (stmt, first + 4) == SQLITE_NULL;
-  const char *ends_on = kouan_server_db_column_text (stmt, first + 4);
   const char *state = kouan_grant_status_to_string (
-    kouan_grant_status_for (starts_on, open_ended ? NULL : ends_on, today, NULL));
+    kouan_grant_status_for (stored->starts_on, stored->ends_on, today, NULL));
 
-  json_object_set_int_member (grant, "id", sqlite3_column_int64 (stmt, first));
-  json_object_set_int_member (grant, "role_id", sqlite3_column_int64 (stmt, first + 1));
-  json_object_set_string_member (grant, "role", kouan_server_db_column_text (stmt, first + 2));
+  json_object_set_int_member (grant, "id", stored->id);
+  json_object_set_int_member (grant, "role_id", stored->role_id);
+  json_object_set_string_member (grant, "role", stored->role);
   /* the built-in role reads "Administrator" in English (kouan_role_display_name) */
-  json_object_set_boolean_member (grant, "builtin", sqlite3_column_int (stmt, first + 5) != 0);
-  json_object_set_string_member (grant, "starts_on", starts_on);
-  if (open_ended)
+  json_object_set_boolean_member (grant, "builtin", stored->builtin);
+  json_object_set_string_member (grant, "starts_on", stored->starts_on);
+  if (stored->ends_on == NULL)
     json_object_set_null_member (grant, "ends_on");
   else
-    json_object_set_string_member (grant, "ends_on", ends_on);
+    json_object_set_string_member (grant, "ends_on", stored->ends_on);
   json_object_set_string_member (grant, "state", state);
   return grant;
 }
-
-#define GRANT_COLUMNS "g.id, g.role_id, r.name, g.starts_on, g.ends_on, r.builtin"
 
 static JsonArray *
 member_grants_json (KouanServer *self,
@@ -306,16 +300,21 @@ member_grants_json (KouanServer *self,
                     gint64       user_id,
                     const char  *today)
 {
-  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
-    "SELECT " GRANT_COLUMNS " FROM grants g JOIN roles r ON r.id = g.role_id"
-    " WHERE g.enterprise_id = ?1 AND g.user_id = ?2 ORDER BY r.builtin DESC, r.name, g.starts_on");
+  g_autoptr(GArray) stored = g_array_new (FALSE, TRUE, sizeof (KouanStoredGrant));
+  g_autoptr(GError) error = NULL;
   JsonArray *grants = json_array_new ();
 
-  sqlite3_bind_int64 (stmt, 1, enterprise_id);
-  sqlite3_bind_int64 (stmt, 2, user_id);
-  while (kouan_server_db_row (self, stmt))
-    json_array_add_object_element (grants, grant_from_row (stmt, 0, today));
-  sqlite3_reset (stmt);
+  g_array_set_clear_func (stored, (GDestroyNotify) kouan_stored_grant_clear);
+  if (!self->storage->people->member_grants (self->storage, enterprise_id, user_id, stored,
+                                             &error))
+    {
+      kouan_server_storage_failed (self, error);
+      return grants;
+    }
+  for (guint i = 0; i < stored->len; i++)
+    json_array_add_object_element (grants,
+                                   grant_from_stored (&g_array_index (stored, KouanStoredGrant, i),
+                                                      today));
   return grants;
 }
 
@@ -373,24 +372,23 @@ grant_json (KouanServer *self,
             gint64      *out_user_id)
 {
   g_autofree char *today = kouan_server_today (self);
-  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
-    "SELECT " GRANT_COLUMNS ", g.user_id, u.name FROM grants g JOIN roles r ON r.id = g.role_id"
-    " JOIN users u ON u.id = g.user_id"
-    " WHERE g.enterprise_id = ?1 AND g.id = ?2");
-  JsonObject *grant = NULL;
+  g_auto(KouanStoredGrant) stored = { 0 };
+  g_autoptr(GError) error = NULL;
+  JsonObject *grant;
 
-  sqlite3_bind_int64 (stmt, 1, enterprise_id);
-  sqlite3_bind_int64 (stmt, 2, grant_id);
-  if (kouan_server_db_row (self, stmt))
+  if (!self->storage->people->grant_get (self->storage, enterprise_id, grant_id, &stored, &error))
     {
-      grant = grant_from_row (stmt, 0, today);
-      json_object_set_int_member (grant, "user_id", sqlite3_column_int64 (stmt, 6));
-      /* the audit log names whose grant it was */
-      json_object_set_string_member (grant, "member", kouan_server_db_column_text (stmt, 7));
-      if (out_user_id != NULL)
-        *out_user_id = sqlite3_column_int64 (stmt, 6);
+      kouan_server_storage_failed (self, error);
+      return NULL;
     }
-  sqlite3_reset (stmt);
+  if (stored.id == 0)
+    return NULL;
+  grant = grant_from_stored (&stored, today);
+  json_object_set_int_member (grant, "user_id", stored.user_id);
+  /* the audit log names whose grant it was */
+  json_object_set_string_member (grant, "member", stored.member);
+  if (out_user_id != NULL)
+    *out_user_id = stored.user_id;
   return grant;
 }
 
@@ -1203,8 +1201,7 @@ handle_grant_create (KouanRequest *req)
   JsonNode *starts_node, *ends_node;
   const char *starts_on = NULL, *ends_on = NULL;
   gboolean has_role;
-  gint64 role_id;
-  sqlite3_stmt *stmt;
+  gint64 role_id, grant_id = 0;
 
   if (body == NULL)
     return;
@@ -1235,21 +1232,12 @@ handle_grant_create (KouanRequest *req)
 
   if (!begin (req))
     return;
-  stmt = kouan_server_db_stmt (req->server,
-    "INSERT INTO grants (enterprise_id, user_id, role_id, starts_on, ends_on, created_at)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-  sqlite3_bind_int64 (stmt, 1, req->enterprise_id);
-  sqlite3_bind_int64 (stmt, 2, req->record_id);
-  sqlite3_bind_int64 (stmt, 3, role_id);
-  sqlite3_bind_text (stmt, 4, starts_on, -1, SQLITE_TRANSIENT);
-  if (ends_on != NULL)
-    sqlite3_bind_text (stmt, 5, ends_on, -1, SQLITE_TRANSIENT);
-  else
-    sqlite3_bind_null (stmt, 5);
-  sqlite3_bind_int64 (stmt, 6, g_get_real_time () / G_USEC_PER_SEC);
-  if (!kouan_server_db_step_done (req->server, stmt, &error))
+  if (!req->server->storage->people->grant_create (req->server->storage, req->enterprise_id,
+                                                   req->record_id, role_id, starts_on, ends_on,
+                                                   g_get_real_time () / G_USEC_PER_SEC,
+                                                   &grant_id, &error))
     return (void) fail (req, error);
-  grant = grant_json (req->server, req->enterprise_id, sqlite3_last_insert_rowid (req->server->db), NULL);
+  grant = grant_json (req->server, req->enterprise_id, grant_id, NULL);
   kouan_server_audit_record (req->server, req->enterprise_id, req->session.user_id,
                              "grant.add", NULL, grant);
   kouan_server_authz_touch_access (req->server, req->enterprise_id, req->record_id);
@@ -1264,16 +1252,14 @@ handle_grant_delete (KouanRequest *req)
   gint64 user_id = 0;
   g_autoptr(JsonObject) before = grant_json (req->server, req->enterprise_id, req->record_id, &user_id);
   g_autoptr(GError) error = NULL;
-  sqlite3_stmt *stmt;
 
   if (before == NULL)
     return reply_not_found (req, "grant");
 
   if (!begin (req))
     return;
-  stmt = kouan_server_db_stmt (req->server, "DELETE FROM grants WHERE id = ?1");
-  sqlite3_bind_int64 (stmt, 1, req->record_id);
-  if (!kouan_server_db_step_done (req->server, stmt, &error))
+  if (!req->server->storage->people->grant_delete (req->server->storage, req->enterprise_id,
+                                                   req->record_id, &error))
     return (void) fail (req, error);
   kouan_server_audit_record (req->server, req->enterprise_id, req->session.user_id,
                              "grant.remove", before, NULL);

@@ -23,28 +23,33 @@ member_grants (KouanServer *self,
                gint64       enterprise_id,
                gint64       user_id)
 {
-  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
-    "SELECT g.id, g.role_id, r.name, r.builtin, g.starts_on, g.ends_on"
-    " FROM grants g JOIN roles r ON r.id = g.role_id"
-    " WHERE g.enterprise_id = ?1 AND g.user_id = ?2"
-    " ORDER BY r.builtin DESC, r.name, g.starts_on, g.id");
+  g_autoptr(GArray) stored = g_array_new (FALSE, TRUE, sizeof (KouanStoredGrant));
+  g_autoptr(GError) error = NULL;
   JsonArray *grants = json_array_new ();
 
-  sqlite3_bind_int64 (stmt, 1, enterprise_id);
-  sqlite3_bind_int64 (stmt, 2, user_id);
-  while (kouan_server_db_row (self, stmt))
+  g_array_set_clear_func (stored, (GDestroyNotify) kouan_stored_grant_clear);
+  if (!self->storage->people->member_grants (self->storage, enterprise_id, user_id, stored,
+                                             &error))
     {
+      kouan_server_storage_failed (self, error);
+      return grants;
+    }
+  for (guint i = 0; i < stored->len; i++)
+    {
+      const KouanStoredGrant *row = &g_array_index (stored, KouanStoredGrant, i);
       JsonObject *grant = json_object_new ();
 
-      json_object_set_int_member (grant, "id", sqlite3_column_int64 (stmt, 0));
-      json_object_set_int_member (grant, "role_id", sqlite3_column_int64 (stmt, 1));
-      json_object_set_string_member (grant, "role", kouan_server_db_column_text (stmt, 2));
-      json_object_set_boolean_member (grant, "builtin", sqlite3_column_int (stmt, 3) != 0);
-      json_object_set_string_member (grant, "starts_on", kouan_server_db_column_text (stmt, 4));
-      kouan_server_db_set_text_or_null (grant, "ends_on", stmt, 5);
+      json_object_set_int_member (grant, "id", row->id);
+      json_object_set_int_member (grant, "role_id", row->role_id);
+      json_object_set_string_member (grant, "role", row->role);
+      json_object_set_boolean_member (grant, "builtin", row->builtin);
+      json_object_set_string_member (grant, "starts_on", row->starts_on);
+      if (row->ends_on != NULL)
+        json_object_set_string_member (grant, "ends_on", row->ends_on);
+      else
+        json_object_set_null_member (grant, "ends_on");
       json_array_add_object_element (grants, grant);
     }
-  sqlite3_reset (stmt);
   return grants;
 }
 
@@ -563,7 +568,6 @@ read_grants (KouanServer *self,
       GrantEdit edit = { 0 };
       gboolean present;
       JsonNode *ends;
-      sqlite3_stmt *stmt;
       gboolean found;
 
       if (!JSON_NODE_HOLDS_OBJECT (element))
@@ -593,11 +597,15 @@ read_grants (KouanServer *self,
               return FALSE;
             }
         }
-      stmt = kouan_server_db_stmt (self, "SELECT 1 FROM roles WHERE enterprise_id = ?1 AND id = ?2");
-      sqlite3_bind_int64 (stmt, 1, enterprise_id);
-      sqlite3_bind_int64 (stmt, 2, edit.role_id);
-      found = kouan_server_db_row (self, stmt);
-      sqlite3_reset (stmt);
+      {
+        g_auto(KouanStoredRole) role = { 0 };
+        g_autoptr(GError) error = NULL;
+
+        if (!self->storage->people->role_get (self->storage, enterprise_id, edit.role_id,
+                                              "0000-00-00", &role, &error))
+          kouan_server_storage_failed (self, error);
+        found = role.id != 0;
+      }
       if (!found)
         {
           *out_message = "A grant names a role this enterprise does not have";
@@ -605,14 +613,13 @@ read_grants (KouanServer *self,
         }
       if (edit.id != 0)
         {
-          stmt = kouan_server_db_stmt (self,
-            "SELECT 1 FROM grants WHERE enterprise_id = ?1 AND user_id = ?2 AND id = ?3 AND role_id = ?4");
-          sqlite3_bind_int64 (stmt, 1, enterprise_id);
-          sqlite3_bind_int64 (stmt, 2, member_id);
-          sqlite3_bind_int64 (stmt, 3, edit.id);
-          sqlite3_bind_int64 (stmt, 4, edit.role_id);
-          found = kouan_server_db_row (self, stmt);
-          sqlite3_reset (stmt);
+          g_auto(KouanStoredGrant) kept = { 0 };
+          g_autoptr(GError) error = NULL;
+
+          if (!self->storage->people->grant_get (self->storage, enterprise_id, edit.id, &kept,
+                                                 &error))
+            kouan_server_storage_failed (self, error);
+          found = kept.id != 0 && kept.user_id == member_id && kept.role_id == edit.role_id;
           if (!found)
             {
               *out_message = "A kept grant is not one of the member's, or changed its role";
@@ -631,9 +638,10 @@ store_grants (KouanServer  *self,
               GArray       *grants,
               GError      **error)
 {
-  g_autoptr(GArray) current = g_array_new (FALSE, FALSE, sizeof (gint64));
-  sqlite3_stmt *stmt;
+  g_autoptr(GArray) current = g_array_new (FALSE, TRUE, sizeof (KouanStoredGrant));
+  KouanStoragePeople const *people = self->storage->people;
 
+  g_array_set_clear_func (current, (GDestroyNotify) kouan_stored_grant_clear);
   /* additions and date changes first, then removals */
   for (guint i = 0; i < grants->len; i++)
     {
@@ -641,59 +649,26 @@ store_grants (KouanServer  *self,
 
       if (edit->id == 0)
         {
-          stmt = kouan_server_db_stmt (self,
-            "INSERT INTO grants (enterprise_id, user_id, role_id, starts_on, ends_on, created_at)"
-            " VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-          sqlite3_bind_int64 (stmt, 1, enterprise_id);
-          sqlite3_bind_int64 (stmt, 2, member_id);
-          sqlite3_bind_int64 (stmt, 3, edit->role_id);
-          sqlite3_bind_text (stmt, 4, edit->starts_on, -1, SQLITE_TRANSIENT);
-          if (edit->ends_on != NULL)
-            sqlite3_bind_text (stmt, 5, edit->ends_on, -1, SQLITE_TRANSIENT);
-          else
-            sqlite3_bind_null (stmt, 5);
-          sqlite3_bind_int64 (stmt, 6, g_get_real_time () / G_USEC_PER_SEC);
-          if (!kouan_server_db_step_done (self, stmt, error))
-            return FALSE;
-          edit->id = sqlite3_last_insert_rowid (self->db);
-        }
-      else
-        {
-          stmt = kouan_server_db_stmt (self,
-            "UPDATE grants SET starts_on = ?2, ends_on = ?3 WHERE id = ?1");
-          sqlite3_bind_int64 (stmt, 1, edit->id);
-          sqlite3_bind_text (stmt, 2, edit->starts_on, -1, SQLITE_TRANSIENT);
-          if (edit->ends_on != NULL)
-            sqlite3_bind_text (stmt, 3, edit->ends_on, -1, SQLITE_TRANSIENT);
-          else
-            sqlite3_bind_null (stmt, 3);
-          if (!kouan_server_db_step_done (self, stmt, error))
+          if (!people->grant_create (self->storage, enterprise_id, member_id, edit->role_id,
+                                     edit->starts_on, edit->ends_on,
+                                     g_get_real_time () / G_USEC_PER_SEC, &edit->id, error))
             return FALSE;
         }
+      else if (!people->grant_set_period (self->storage, enterprise_id, edit->id,
+                                          edit->starts_on, edit->ends_on, error))
+        return FALSE;
     }
 
-  stmt = kouan_server_db_stmt (self, "SELECT id FROM grants WHERE enterprise_id = ?1 AND user_id = ?2");
-  sqlite3_bind_int64 (stmt, 1, enterprise_id);
-  sqlite3_bind_int64 (stmt, 2, member_id);
-  while (kouan_server_db_row (self, stmt))
-    {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
-
-      g_array_append_val (current, id);
-    }
-  sqlite3_reset (stmt);
+  if (!people->member_grants (self->storage, enterprise_id, member_id, current, error))
+    return FALSE;
   for (guint i = 0; i < current->len; i++)
     {
-      gint64 id = g_array_index (current, gint64, i);
+      gint64 id = g_array_index (current, KouanStoredGrant, i).id;
       gboolean kept = FALSE;
 
       for (guint j = 0; j < grants->len && !kept; j++)
         kept = g_array_index (grants, GrantEdit, j).id == id;
-      if (kept)
-        continue;
-      stmt = kouan_server_db_stmt (self, "DELETE FROM grants WHERE id = ?1");
-      sqlite3_bind_int64 (stmt, 1, id);
-      if (!kouan_server_db_step_done (self, stmt, error))
+      if (!kept && !people->grant_delete (self->storage, enterprise_id, id, error))
         return FALSE;
     }
   return TRUE;

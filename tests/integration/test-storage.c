@@ -2410,6 +2410,88 @@ test_people_join_requests (Fixture *f, gconstpointer data)
   g_assert_cmpuint (pending->len, ==, 1);
 }
 
+/* Area 6: a member's grants, read, re-dated and removed */
+static void
+test_people_grants (Fixture *f, gconstpointer data)
+{
+  KouanStorage *s = f->storage;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) grants = g_array_new (FALSE, TRUE, sizeof (KouanStoredGrant));
+  g_autoptr(GArray) out = g_array_new (FALSE, TRUE, sizeof (KouanStoredChange));
+  g_auto(KouanStoredGrant) grant = { 0 };
+  gint64 eid = 0, other = 0, admin_role = 0, clerk = 0, b = 0, g1 = 0, g2 = 0, g3 = 0, g4 = 0;
+  gint64 before = 0, bob;
+
+  g_array_set_clear_func (grants, (GDestroyNotify) kouan_stored_grant_clear);
+  g_array_set_clear_func (out, (GDestroyNotify) kouan_stored_change_clear);
+  g_assert_true (s->personal->enterprise_add (s, "上海浦江贸易有限公司", "91310000MA1K000001", FALSE,
+                                              &eid, &error));
+  g_assert_true (s->personal->enterprise_add (s, "宁波港通物流有限公司", "91330200MA2H000002", FALSE,
+                                              &other, &error));
+  bob = make_user (s, "bob");
+  g_assert_true (s->people->member_add (s, eid, bob, "2025-01-01", &error));
+  g_assert_true (s->people->role_builtin (s, eid, &admin_role, &error));
+  g_assert_true (s->people->role_create (s, eid, "报关员", NULL, 1000, &clerk, &error));
+  g_assert_true (s->people->role_create (s, eid, "B", NULL, 1000, &b, &error));
+  g_assert_true (s->people->grant_create (s, eid, bob, clerk, "2026-07-01", NULL, 1000, &g1, &error));
+  g_assert_true (s->people->grant_create (s, eid, bob, clerk, "2026-01-01", "2026-03-31", 1000, &g2, &error));
+  g_assert_true (s->people->grant_create (s, eid, bob, b, "2027-01-01", NULL, 1000, &g3, &error));
+  g_assert_true (s->people->grant_create (s, eid, bob, admin_role, "2027-01-01", NULL, 1000, &g4, &error));
+  g_assert_no_error (error);
+
+  /* the built-in role's first, then by role name (byte order) and start */
+  g_assert_true (s->people->member_grants (s, eid, bob, grants, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (grants->len, ==, 4);
+  g_assert_cmpint (g_array_index (grants, KouanStoredGrant, 0).id, ==, g4);
+  g_assert_true (g_array_index (grants, KouanStoredGrant, 0).builtin);
+  g_assert_cmpstr (g_array_index (grants, KouanStoredGrant, 0).role, ==, "管理员");
+  g_assert_cmpint (g_array_index (grants, KouanStoredGrant, 1).id, ==, g3);
+  g_assert_cmpint (g_array_index (grants, KouanStoredGrant, 2).id, ==, g2);
+  g_assert_cmpstr (g_array_index (grants, KouanStoredGrant, 2).ends_on, ==, "2026-03-31");
+  g_assert_cmpint (g_array_index (grants, KouanStoredGrant, 3).id, ==, g1);
+  g_assert_null (g_array_index (grants, KouanStoredGrant, 3).ends_on);
+  g_array_set_size (grants, 0);
+  g_assert_true (s->people->member_grants (s, other, bob, grants, &error));
+  g_assert_cmpuint (grants->len, ==, 0);
+
+  g_assert_true (s->people->grant_get (s, eid, g2, &grant, &error));
+  g_assert_cmpint (grant.id, ==, g2);
+  g_assert_cmpint (grant.user_id, ==, bob);
+  g_assert_cmpstr (grant.member, ==, "bob");
+  g_assert_cmpint (grant.role_id, ==, clerk);
+  g_assert_cmpstr (grant.role, ==, "报关员");
+  g_assert_false (grant.builtin);
+  g_assert_cmpstr (grant.starts_on, ==, "2026-01-01");
+  kouan_stored_grant_clear (&grant);
+  g_assert_true (s->people->grant_get (s, other, g2, &grant, &error));
+  g_assert_cmpint (grant.id, ==, 0);
+
+  /* re-dated, open-ended: a change of the member record */
+  g_assert_true (s->feed->changes_newest (s, eid, 0, &before, &error));
+  g_assert_true (s->people->grant_set_period (s, eid, g2, "2026-02-01", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (s->people->grant_get (s, eid, g2, &grant, &error));
+  g_assert_cmpstr (grant.starts_on, ==, "2026-02-01");
+  g_assert_null (grant.ends_on);
+  kouan_stored_grant_clear (&grant);
+  page (s, eid, 0, before, 1000, NULL, out);
+  g_assert_true (people_has_change (out, "members", bob));
+  /* an end before the start is refused */
+  g_assert_false (s->people->grant_set_period (s, eid, g2, "2026-02-01", "2026-01-01", &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+
+  g_assert_true (s->people->grant_delete (s, eid, g2, &error));
+  g_assert_no_error (error);
+  g_assert_true (s->people->grant_get (s, eid, g2, &grant, &error));
+  g_assert_cmpint (grant.id, ==, 0);
+  /* another enterprise's id deletes nothing */
+  g_assert_true (s->people->grant_delete (s, other, g1, &error));
+  g_assert_true (s->people->grant_get (s, eid, g1, &grant, &error));
+  g_assert_cmpint (grant.id, ==, g1);
+}
+
 static void
 test_audit (Fixture *f, gconstpointer data)
 {
@@ -3047,6 +3129,7 @@ main (int argc, char *argv[])
   g_test_add ("/storage/sqlite/people-authz", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_people_authz, fixture_teardown);
   g_test_add ("/storage/sqlite/people-roles-departments", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_people_roles_departments, fixture_teardown);
   g_test_add ("/storage/sqlite/people-join-requests", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_people_join_requests, fixture_teardown);
+  g_test_add ("/storage/sqlite/people-grants", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_people_grants, fixture_teardown);
   g_test_add ("/storage/sqlite/images", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_images, fixture_teardown);
   g_test_add ("/storage/sqlite/images-collect", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_images_collect, fixture_teardown);
   g_test_add ("/storage/sqlite/images-demo", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_images_demo, fixture_teardown);
@@ -3078,6 +3161,7 @@ main (int argc, char *argv[])
   g_test_add ("/storage/postgres/people-authz", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_people_authz, fixture_teardown);
   g_test_add ("/storage/postgres/people-roles-departments", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_people_roles_departments, fixture_teardown);
   g_test_add ("/storage/postgres/people-join-requests", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_people_join_requests, fixture_teardown);
+  g_test_add ("/storage/postgres/people-grants", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_people_grants, fixture_teardown);
   g_test_add ("/storage/postgres/images", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_images, fixture_teardown);
   g_test_add ("/storage/postgres/images-collect", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_images_collect, fixture_teardown);
   g_test_add ("/storage/postgres/images-demo", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_images_demo, fixture_teardown);

@@ -129,6 +129,15 @@ kouan_stored_pending_join_clear (KouanStoredPendingJoin *request)
 }
 
 void
+kouan_stored_grant_clear (KouanStoredGrant *grant)
+{
+  g_clear_pointer (&grant->member, g_free);
+  g_clear_pointer (&grant->role, g_free);
+  g_clear_pointer (&grant->starts_on, g_free);
+  g_clear_pointer (&grant->ends_on, g_free);
+}
+
+void
 kouan_stored_touch_clear (KouanStoredTouch *touch)
 {
   g_clear_pointer (&touch->collection, g_free);

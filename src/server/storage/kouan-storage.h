@@ -853,9 +853,9 @@ typedef struct {
  * record carries its grants, an access record what its member may do
  * today.
  *
- * Ported so far: the authorization reads every route makes, roles and
- * departments, and the writes that make members and grants (the tests).
- * The staff and grant pages (kouan-server-admin*.c,
+ * Ported so far: the authorization reads every route makes, roles,
+ * departments, grants and join requests, and the write that makes a
+ * member (the tests). The staff pages (kouan-server-admin*.c,
  * kouan-server-people.c) still run their SQL on the SQLite connection,
  * so PostgreSQL refuses to start until they go through here
  * (kouan_storage_unported()). */
@@ -885,6 +885,21 @@ typedef struct {
 
 void kouan_stored_department_clear (KouanStoredDepartment *department);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (KouanStoredDepartment, kouan_stored_department_clear)
+
+/* A member's grant of a role for a period (China dates, inclusive) */
+typedef struct {
+  gint64    id;          /* 0: none */
+  gint64    user_id;
+  char     *member;      /* the user's name */
+  gint64    role_id;
+  char     *role;        /* the role's name */
+  gboolean  builtin;     /* of the built-in role */
+  char     *starts_on;
+  char     *ends_on;     /* nullable: open-ended */
+} KouanStoredGrant;
+
+void kouan_stored_grant_clear (KouanStoredGrant *grant);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (KouanStoredGrant, kouan_stored_grant_clear)
 
 /* A pending request to join an enterprise, as its administrators see it */
 typedef struct {
@@ -1024,6 +1039,23 @@ typedef struct {
                                  GError **error);
   gboolean (*department_delete) (KouanStorage *storage, gint64 enterprise_id,
                                  gint64 department_id, GError **error);
+
+  /* Appends to @out (KouanStoredGrant) @user_id's grants in
+   * @enterprise_id: the built-in role's first, then by role name, start
+   * and id */
+  gboolean (*member_grants)     (KouanStorage *storage, gint64 enterprise_id,
+                                 gint64 user_id, GArray *out, GError **error);
+  /* *out is zeroed and left so (id 0) when @enterprise_id has no such
+   * grant */
+  gboolean (*grant_get)         (KouanStorage *storage, gint64 enterprise_id,
+                                 gint64 grant_id, KouanStoredGrant *out,
+                                 GError **error);
+  /* Sets a grant's period (@ends_on nullable: open-ended) */
+  gboolean (*grant_set_period)  (KouanStorage *storage, gint64 enterprise_id,
+                                 gint64 grant_id, const char *starts_on,
+                                 const char *ends_on, GError **error);
+  gboolean (*grant_delete)      (KouanStorage *storage, gint64 enterprise_id,
+                                 gint64 grant_id, GError **error);
 
   /* Appends to @out (KouanStoredPendingJoin) the enterprise's pending
    * join requests, oldest first */

@@ -653,6 +653,90 @@ join_request_decide (KouanStorage *storage, gint64 enterprise_id, gint64 request
   return TRUE;
 }
 
+#define GRANT_COLUMNS \
+  "g.id, g.user_id, u.name, g.role_id, r.name, r.builtin, g.starts_on, g.ends_on" \
+  " FROM grants g JOIN roles r ON r.id = g.role_id JOIN users u ON u.id = g.user_id"
+
+static void
+read_grant (PGresult *r, int row, KouanStoredGrant *out)
+{
+  out->id = _kouan_storage_pg_int_at (r, row, 0);
+  out->user_id = _kouan_storage_pg_int_at (r, row, 1);
+  out->member = value_dup (r, row, 2);
+  out->role_id = _kouan_storage_pg_int_at (r, row, 3);
+  out->role = value_dup (r, row, 4);
+  out->builtin = _kouan_storage_pg_bool_at (r, row, 5);
+  out->starts_on = value_dup (r, row, 6);
+  out->ends_on = value_dup (r, row, 7);
+}
+
+static gboolean
+member_grants (KouanStorage *storage, gint64 enterprise_id, gint64 user_id, GArray *out,
+               GError **error)
+{
+  INT (eid, enterprise_id);
+  INT (uid, user_id);
+  const char *params[] = { eid, uid };
+  PGresult *r = RUN ("SELECT " GRANT_COLUMNS
+                     " WHERE g.enterprise_id = $1 AND g.user_id = $2"
+                     " ORDER BY r.builtin DESC, r.name COLLATE \"C\", g.starts_on COLLATE \"C\", g.id",
+                     2, params, "Reading grants");
+
+  if (r == NULL)
+    return FALSE;
+  for (int i = 0; i < PQntuples (r); i++)
+    {
+      KouanStoredGrant grant = { 0 };
+
+      read_grant (r, i, &grant);
+      g_array_append_val (out, grant);
+    }
+  PQclear (r);
+  return TRUE;
+}
+
+static gboolean
+grant_get (KouanStorage *storage, gint64 enterprise_id, gint64 grant_id,
+           KouanStoredGrant *out, GError **error)
+{
+  INT (eid, enterprise_id);
+  INT (gid, grant_id);
+  const char *params[] = { eid, gid };
+  PGresult *r = RUN ("SELECT " GRANT_COLUMNS " WHERE g.enterprise_id = $1 AND g.id = $2",
+                     2, params, "Reading a grant");
+
+  memset (out, 0, sizeof *out);
+  if (r == NULL)
+    return FALSE;
+  if (PQntuples (r) > 0)
+    read_grant (r, 0, out);
+  PQclear (r);
+  return TRUE;
+}
+
+static gboolean
+grant_set_period (KouanStorage *storage, gint64 enterprise_id, gint64 grant_id,
+                  const char *starts_on, const char *ends_on, GError **error)
+{
+  INT (eid, enterprise_id);
+  INT (gid, grant_id);
+  const char *params[] = { gid, starts_on, ends_on, eid };
+
+  return DONE ("UPDATE grants SET starts_on = $2, ends_on = $3 WHERE id = $1 AND enterprise_id = $4",
+               4, params, "Changing a grant");
+}
+
+static gboolean
+grant_delete (KouanStorage *storage, gint64 enterprise_id, gint64 grant_id, GError **error)
+{
+  INT (eid, enterprise_id);
+  INT (gid, grant_id);
+  const char *params[] = { gid, eid };
+
+  return DONE ("DELETE FROM grants WHERE id = $1 AND enterprise_id = $2", 2, params,
+               "Removing a grant");
+}
+
 const KouanStoragePeople _kouan_storage_pg_people = {
   .member_active = member_active,
   .grant_allows = grant_allows,
@@ -682,6 +766,10 @@ const KouanStoragePeople _kouan_storage_pg_people = {
   .department_create = department_create,
   .department_update = department_update,
   .department_delete = department_delete,
+  .member_grants = member_grants,
+  .grant_get = grant_get,
+  .grant_set_period = grant_set_period,
+  .grant_delete = grant_delete,
   .join_requests_pending = join_requests_pending,
   .join_request_decide = join_request_decide,
 };

@@ -665,6 +665,90 @@ join_request_decide (KouanStorage *storage, gint64 enterprise_id, gint64 request
   return TRUE;
 }
 
+#define GRANT_COLUMNS \
+  "g.id, g.user_id, u.name, g.role_id, r.name, r.builtin, g.starts_on, g.ends_on" \
+  " FROM grants g JOIN roles r ON r.id = g.role_id JOIN users u ON u.id = g.user_id"
+
+static void
+read_grant (sqlite3_stmt *s, KouanStoredGrant *out)
+{
+  out->id = sqlite3_column_int64 (s, 0);
+  out->user_id = sqlite3_column_int64 (s, 1);
+  out->member = column_dup (s, 2);
+  out->role_id = sqlite3_column_int64 (s, 3);
+  out->role = column_dup (s, 4);
+  out->builtin = sqlite3_column_int (s, 5) != 0;
+  out->starts_on = column_dup (s, 6);
+  out->ends_on = column_dup (s, 7);
+}
+
+static gboolean
+member_grants (KouanStorage *storage, gint64 enterprise_id, gint64 user_id, GArray *out,
+               GError **error)
+{
+  sqlite3_stmt *s = S ("SELECT " GRANT_COLUMNS
+                       " WHERE g.enterprise_id = ?1 AND g.user_id = ?2"
+                       " ORDER BY r.builtin DESC, r.name, g.starts_on, g.id");
+  int rc;
+
+  sqlite3_bind_int64 (s, 1, enterprise_id);
+  sqlite3_bind_int64 (s, 2, user_id);
+  while ((rc = sqlite3_step (s)) == SQLITE_ROW)
+    {
+      KouanStoredGrant grant = { 0 };
+
+      read_grant (s, &grant);
+      g_array_append_val (out, grant);
+    }
+  sqlite3_reset (s);
+  if (rc != SQLITE_DONE)
+    return _kouan_storage_sqlite_fail (storage, error, "Reading grants");
+  return TRUE;
+}
+
+static gboolean
+grant_get (KouanStorage *storage, gint64 enterprise_id, gint64 grant_id,
+           KouanStoredGrant *out, GError **error)
+{
+  sqlite3_stmt *s = S ("SELECT " GRANT_COLUMNS " WHERE g.enterprise_id = ?1 AND g.id = ?2");
+  gboolean row;
+
+  memset (out, 0, sizeof *out);
+  sqlite3_bind_int64 (s, 1, enterprise_id);
+  sqlite3_bind_int64 (s, 2, grant_id);
+  if (!_kouan_storage_sqlite_step_row (storage, s, &row, error, "Reading a grant"))
+    return FALSE;
+  if (row)
+    read_grant (s, out);
+  sqlite3_reset (s);
+  return TRUE;
+}
+
+static gboolean
+grant_set_period (KouanStorage *storage, gint64 enterprise_id, gint64 grant_id,
+                  const char *starts_on, const char *ends_on, GError **error)
+{
+  sqlite3_stmt *s = S ("UPDATE grants SET starts_on = ?2, ends_on = ?3"
+                       " WHERE id = ?1 AND enterprise_id = ?4");
+
+  sqlite3_bind_int64 (s, 1, grant_id);
+  sqlite3_bind_text (s, 2, starts_on, -1, SQLITE_TRANSIENT);
+  if (ends_on != NULL)
+    sqlite3_bind_text (s, 3, ends_on, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (s, 4, enterprise_id);
+  return _kouan_storage_sqlite_done (storage, s, error, "Changing a grant");
+}
+
+static gboolean
+grant_delete (KouanStorage *storage, gint64 enterprise_id, gint64 grant_id, GError **error)
+{
+  sqlite3_stmt *s = S ("DELETE FROM grants WHERE id = ?1 AND enterprise_id = ?2");
+
+  sqlite3_bind_int64 (s, 1, grant_id);
+  sqlite3_bind_int64 (s, 2, enterprise_id);
+  return _kouan_storage_sqlite_done (storage, s, error, "Removing a grant");
+}
+
 const KouanStoragePeople _kouan_storage_sqlite_people = {
   .member_active = member_active,
   .grant_allows = grant_allows,
@@ -694,6 +778,10 @@ const KouanStoragePeople _kouan_storage_sqlite_people = {
   .department_create = department_create,
   .department_update = department_update,
   .department_delete = department_delete,
+  .member_grants = member_grants,
+  .grant_get = grant_get,
+  .grant_set_period = grant_set_period,
+  .grant_delete = grant_delete,
   .join_requests_pending = join_requests_pending,
   .join_request_decide = join_request_decide,
 };
