@@ -2192,6 +2192,13 @@ test_people_roles_departments (Fixture *f, gconstpointer data)
   g_assert_true (s->people->member_status (s, other, bob, &status, &error));
   g_assert_null (status);
   g_assert_no_error (error);
+  g_assert_true (s->people->member_add (s, other, bob, "2025-01-01", &error));
+  g_assert_true (s->people->user_enterprises (s, bob, FALSE, ids, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (ids->len, ==, 2);
+  g_assert_cmpint (g_array_index (ids, gint64, 0), ==, MIN (eid, other));
+  g_assert_cmpint (g_array_index (ids, gint64, 1), ==, MAX (eid, other));
+  g_array_set_size (ids, 0);
 
   /* roles: the built-in one first, then by name (byte order) */
   g_assert_true (s->people->role_builtin (s, eid, &admin_role, &error));

@@ -975,6 +975,10 @@ typedef struct {
                                  const char *starts_on, const char *ends_on,
                                  gint64 now, gint64 *out_id, GError **error);
 
+  /* Appends to @out (gint64) the enterprises @user_id is a member of
+   * (only @active_only: of the active memberships), by id */
+  gboolean (*user_enterprises)  (KouanStorage *storage, gint64 user_id,
+                                 gboolean active_only, GArray *out, GError **error);
   /* (transfer full) (nullable): @user_id's membership status in
    * @enterprise_id ("active" or "disabled"), NULL when none */
   gboolean (*member_status)     (KouanStorage *storage, gint64 enterprise_id,

@@ -297,6 +297,18 @@ ids_into (PGresult *r, GArray *out)
 }
 
 static gboolean
+user_enterprises (KouanStorage *storage, gint64 user_id, gboolean active_only, GArray *out,
+                  GError **error)
+{
+  INT (uid, user_id);
+  const char *params[] = { uid, active_only ? "t" : "f" };
+
+  return ids_into (RUN ("SELECT enterprise_id FROM memberships WHERE user_id = $1"
+                        " AND (NOT $2::boolean OR status = 'active') ORDER BY enterprise_id",
+                        2, params, "Reading memberships"), out);
+}
+
+static gboolean
 member_status (KouanStorage *storage, gint64 enterprise_id, gint64 user_id,
                char **out_status, GError **error)
 {
@@ -749,6 +761,7 @@ const KouanStoragePeople _kouan_storage_pg_people = {
   .role_builtin = role_builtin,
   .role_create = role_create,
   .grant_create = grant_create,
+  .user_enterprises = user_enterprises,
   .member_status = member_status,
   .savepoint = savepoint,
   .savepoint_release = savepoint_release,

@@ -292,6 +292,18 @@ ids_into (KouanStorage *storage, sqlite3_stmt *s, GArray *out, GError **error,
 }
 
 static gboolean
+user_enterprises (KouanStorage *storage, gint64 user_id, gboolean active_only, GArray *out,
+                  GError **error)
+{
+  sqlite3_stmt *s = S ("SELECT enterprise_id FROM memberships WHERE user_id = ?1"
+                       " AND (NOT ?2 OR status = 'active') ORDER BY enterprise_id");
+
+  sqlite3_bind_int64 (s, 1, user_id);
+  sqlite3_bind_int (s, 2, active_only);
+  return ids_into (storage, s, out, error, "Reading memberships");
+}
+
+static gboolean
 member_status (KouanStorage *storage, gint64 enterprise_id, gint64 user_id,
                char **out_status, GError **error)
 {
@@ -761,6 +773,7 @@ const KouanStoragePeople _kouan_storage_sqlite_people = {
   .role_builtin = role_builtin,
   .role_create = role_create,
   .grant_create = grant_create,
+  .user_enterprises = user_enterprises,
   .member_status = member_status,
   .savepoint = savepoint,
   .savepoint_release = savepoint_release,
