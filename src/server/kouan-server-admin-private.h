@@ -17,17 +17,29 @@ gboolean _kouan_server_admin_role_name_taken  (KouanServer *self,
                                                const char  *name,
                                                gint64       except_id);
 /* Replaces the permissions of @role_id by @permissions (element-type utf8). */
-gboolean _kouan_server_admin_store_permissions (KouanServer *self,
-                                                gint64       role_id,
-                                                GPtrArray   *permissions,
-                                                GError     **error);
-/* Touches the access record of every member holding @role_id. */
+/* Renames (@name nullable) and sets the permissions (@permissions
+ * nullable) of a role */
+gboolean _kouan_server_admin_update_role      (KouanServer *self,
+                                               gint64       enterprise_id,
+                                               gint64       role_id,
+                                               const char  *name,
+                                               GPtrArray   *permissions,
+                                               GError     **error);
 void     _kouan_server_admin_touch_role_holders (KouanServer *self,
                                                  gint64       enterprise_id,
                                                  gint64       role_id);
 /* Would @parent_id under @department_id make a cycle? */
 gboolean _kouan_server_admin_is_descendant_or_self (KouanServer *self,
+                                                    gint64       enterprise_id,
                                                     gint64       department_id,
                                                     gint64       parent_id);
+/* Is @user_id a member of @enterprise_id, active or disabled? */
+gboolean _kouan_server_admin_is_member_of     (KouanServer *self,
+                                               gint64       enterprise_id,
+                                               gint64       user_id);
+/* (nullable) the department as the list and the collection show it */
+JsonObject *_kouan_server_admin_department_json (KouanServer *self,
+                                                 gint64       enterprise_id,
+                                                 gint64       department_id);
 
 G_END_DECLS

@@ -102,7 +102,7 @@ begin (KouanRequest *req)
 {
   g_autoptr(GError) error = NULL;
 
-  if (!kouan_server_db_begin (req->server, &error))
+  if (!kouan_storage_begin (req->server->storage, &error))
     {
       reply_db_error (req, error);
       return FALSE;
@@ -119,15 +119,18 @@ commit_keeping_admin (KouanRequest *req)
 
   if (kouan_server_authz_count_admins (req->server, req->enterprise_id) < 1)
     {
-      kouan_server_db_rollback (req->server);
+      kouan_storage_rollback (req->server->storage);
       kouan_server_reply_error (req->msg, SOUP_STATUS_CONFLICT, "last_admin",
                                 "An enterprise needs at least one active administrator: "
                                 "grant the administrator role to another member first");
       return FALSE;
     }
-  if (!kouan_server_db_commit (req->server, &error))
+  /* a read that failed inside the transaction may have left the change
+   * built on partial data: never commit that */
+  if (kouan_server_db_failed (req->server, &error) ||
+      !kouan_storage_commit (req->server->storage, &error))
     {
-      kouan_server_db_rollback (req->server);
+      kouan_storage_rollback (req->server->storage);
       reply_db_error (req, error);
       return FALSE;
     }
@@ -138,7 +141,7 @@ static gboolean
 fail (KouanRequest *req,
       GError       *error)
 {
-  kouan_server_db_rollback (req->server);
+  kouan_storage_rollback (req->server->storage);
   reply_db_error (req, error);
   return FALSE;
 }
@@ -168,14 +171,11 @@ kouan_server_audit_record (KouanServer *self,
 /* ---- records as JSON ---- */
 
 static JsonArray *
-role_permissions_json (KouanServer *self,
-                       gint64       role_id,
-                       gboolean     builtin)
+role_permissions_json (const KouanStoredRole *stored)
 {
   JsonArray *array = json_array_new ();
-  sqlite3_stmt *stmt;
 
-  if (builtin)
+  if (stored->builtin)
     {
       guint n_menus;
       const KouanMenu *menus = kouan_permissions_menus (&n_menus);
@@ -195,13 +195,8 @@ role_permissions_json (KouanServer *self,
         }
       return array;
     }
-
-  stmt = kouan_server_db_stmt (self,
-    "SELECT permission FROM role_permissions WHERE role_id = ?1 ORDER BY permission");
-  sqlite3_bind_int64 (stmt, 1, role_id);
-  while (kouan_server_db_row (self, stmt))
-    json_array_add_string_element (array, kouan_server_db_column_text (stmt, 0));
-  sqlite3_reset (stmt);
+  for (guint i = 0; i < stored->permissions->len; i++)
+    json_array_add_string_element (array, g_ptr_array_index (stored->permissions, i));
   return array;
 }
 
@@ -212,91 +207,92 @@ role_json (KouanServer *self,
            gint64       role_id)
 {
   g_autofree char *today = kouan_server_today (self);
-  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
-    "SELECT r.name, r.builtin,"
-    "  (SELECT count (DISTINCT g.user_id) FROM grants g WHERE g.role_id = r.id"
-    "     AND g.starts_on <= ?3 AND (g.ends_on IS NULL OR g.ends_on >= ?3)),"
-    "  (SELECT count (DISTINCT g.user_id) FROM grants g WHERE g.role_id = r.id)"
-    " FROM roles r WHERE r.id = ?2 AND r.enterprise_id = ?1");
-  JsonObject *role = NULL;
-  gboolean builtin = FALSE;
+  g_auto(KouanStoredRole) stored = { 0 };
+  g_autoptr(GError) error = NULL;
+  JsonObject *role;
 
-  sqlite3_bind_int64 (stmt, 1, enterprise_id);
-  sqlite3_bind_int64 (stmt, 2, role_id);
-  sqlite3_bind_text (stmt, 3, today, -1, SQLITE_TRANSIENT);
-  if (kouan_server_db_row (self, stmt))
+  if (!self->storage->people->role_get (self->storage, enterprise_id, role_id, today,
+                                        &stored, &error))
     {
-      role = json_object_new ();
-      builtin = sqlite3_column_int (stmt, 1) != 0;
-      json_object_set_int_member (role, "id", role_id);
-      json_object_set_string_member (role, "name", kouan_server_db_column_text (stmt, 0));
-      json_object_set_boolean_member (role, "builtin", builtin);
-      json_object_set_int_member (role, "member_count", sqlite3_column_int64 (stmt, 2));
-      json_object_set_int_member (role, "granted_count", sqlite3_column_int64 (stmt, 3));
+      kouan_server_storage_failed (self, error);
+      return NULL;
     }
-  sqlite3_reset (stmt);
-
-  if (role != NULL)
-    json_object_set_array_member (role, "permissions",
-                                  role_permissions_json (self, role_id, builtin));
+  if (stored.id == 0)
+    return NULL;
+  role = json_object_new ();
+  json_object_set_int_member (role, "id", role_id);
+  json_object_set_string_member (role, "name", stored.name);
+  json_object_set_boolean_member (role, "builtin", stored.builtin);
+  json_object_set_int_member (role, "member_count", stored.member_count);
+  json_object_set_int_member (role, "granted_count", stored.granted_count);
+  json_object_set_array_member (role, "permissions", role_permissions_json (&stored));
   return role;
 }
 
-static JsonObject *
-department_json (KouanServer *self,
-                 gint64       enterprise_id,
-                 gint64       department_id)
+static void
+set_id_or_null (JsonObject *object,
+                const char *member,
+                gint64      id)
 {
-  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
-    "SELECT d.parent_id, d.name, d.head_user_id, u.name,"
-    "  (SELECT count (*) FROM memberships m WHERE m.department_id = d.id)"
-    " FROM departments d LEFT JOIN users u ON u.id = d.head_user_id"
-    " WHERE d.id = ?2 AND d.enterprise_id = ?1");
-  JsonObject *department = NULL;
+  if (id != 0)
+    json_object_set_int_member (object, member, id);
+  else
+    json_object_set_null_member (object, member);
+}
 
-  sqlite3_bind_int64 (stmt, 1, enterprise_id);
-  sqlite3_bind_int64 (stmt, 2, department_id);
-  if (kouan_server_db_row (self, stmt))
+JsonObject *
+_kouan_server_admin_department_json (KouanServer *self,
+                                     gint64       enterprise_id,
+                                     gint64       department_id)
+{
+  g_auto(KouanStoredDepartment) stored = { 0 };
+  g_autoptr(GError) error = NULL;
+  JsonObject *department;
+
+  if (!self->storage->people->department_get (self->storage, enterprise_id, department_id,
+                                              &stored, &error))
     {
-      department = json_object_new ();
-      json_object_set_int_member (department, "id", department_id);
-      kouan_server_db_set_int_or_null (department, "parent_id", stmt, 0);
-      json_object_set_string_member (department, "name", kouan_server_db_column_text (stmt, 1));
-      kouan_server_db_set_int_or_null (department, "head_user_id", stmt, 2);
-      kouan_server_db_set_text_or_null (department, "head_name", stmt, 3);
-      json_object_set_int_member (department, "member_count", sqlite3_column_int64 (stmt, 4));
+      kouan_server_storage_failed (self, error);
+      return NULL;
     }
-  sqlite3_reset (stmt);
+  if (stored.id == 0)
+    return NULL;
+  department = json_object_new ();
+  json_object_set_int_member (department, "id", department_id);
+  set_id_or_null (department, "parent_id", stored.parent_id);
+  json_object_set_string_member (department, "name", stored.name);
+  set_id_or_null (department, "head_user_id", stored.head_user_id);
+  if (stored.head_name != NULL)
+    json_object_set_string_member (department, "head_name", stored.head_name);
+  else
+    json_object_set_null_member (department, "head_name");
+  json_object_set_int_member (department, "member_count", stored.member_count);
   return department;
 }
 
+#define department_json _kouan_server_admin_department_json
+
 static JsonObject *
-grant_from_row (sqlite3_stmt *stmt,
-                int           first,
-                const char   *today)
+grant_from_stored (const KouanStoredGrant *stored,
+                   const char             *today)
 {
   JsonObject *grant = json_object_new ();
-  const char *starts_on = kouan_server_db_column_text (stmt, first + 3);
-  gboolean open_ended = sqlite3_column_type (stmt, first + 4) == SQLITE_NULL;
-  const char *ends_on = kouan_server_db_column_text (stmt, first + 4);
   const char *state = kouan_grant_status_to_string (
-    kouan_grant_status_for (starts_on, open_ended ? NULL : ends_on, today, NULL));
+    kouan_grant_status_for (stored->starts_on, stored->ends_on, today, NULL));
 
-  json_object_set_int_member (grant, "id", sqlite3_column_int64 (stmt, first));
-  json_object_set_int_member (grant, "role_id", sqlite3_column_int64 (stmt, first + 1));
-  json_object_set_string_member (grant, "role", kouan_server_db_column_text (stmt, first + 2));
+  json_object_set_int_member (grant, "id", stored->id);
+  json_object_set_int_member (grant, "role_id", stored->role_id);
+  json_object_set_string_member (grant, "role", stored->role);
   /* the built-in role reads "Administrator" in English (kouan_role_display_name) */
-  json_object_set_boolean_member (grant, "builtin", sqlite3_column_int (stmt, first + 5) != 0);
-  json_object_set_string_member (grant, "starts_on", starts_on);
-  if (open_ended)
+  json_object_set_boolean_member (grant, "builtin", stored->builtin);
+  json_object_set_string_member (grant, "starts_on", stored->starts_on);
+  if (stored->ends_on == NULL)
     json_object_set_null_member (grant, "ends_on");
   else
-    json_object_set_string_member (grant, "ends_on", ends_on);
+    json_object_set_string_member (grant, "ends_on", stored->ends_on);
   json_object_set_string_member (grant, "state", state);
   return grant;
 }
-
-#define GRANT_COLUMNS "g.id, g.role_id, r.name, g.starts_on, g.ends_on, r.builtin"
 
 static JsonArray *
 member_grants_json (KouanServer *self,
@@ -304,16 +300,21 @@ member_grants_json (KouanServer *self,
                     gint64       user_id,
                     const char  *today)
 {
-  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
-    "SELECT " GRANT_COLUMNS " FROM grants g JOIN roles r ON r.id = g.role_id"
-    " WHERE g.enterprise_id = ?1 AND g.user_id = ?2 ORDER BY r.builtin DESC, r.name, g.starts_on");
+  g_autoptr(GArray) stored = g_array_new (FALSE, TRUE, sizeof (KouanStoredGrant));
+  g_autoptr(GError) error = NULL;
   JsonArray *grants = json_array_new ();
 
-  sqlite3_bind_int64 (stmt, 1, enterprise_id);
-  sqlite3_bind_int64 (stmt, 2, user_id);
-  while (kouan_server_db_row (self, stmt))
-    json_array_add_object_element (grants, grant_from_row (stmt, 0, today));
-  sqlite3_reset (stmt);
+  g_array_set_clear_func (stored, (GDestroyNotify) kouan_stored_grant_clear);
+  if (!self->storage->people->member_grants (self->storage, enterprise_id, user_id, stored,
+                                             &error))
+    {
+      kouan_server_storage_failed (self, error);
+      return grants;
+    }
+  for (guint i = 0; i < stored->len; i++)
+    json_array_add_object_element (grants,
+                                   grant_from_stored (&g_array_index (stored, KouanStoredGrant, i),
+                                                      today));
   return grants;
 }
 
@@ -371,24 +372,23 @@ grant_json (KouanServer *self,
             gint64      *out_user_id)
 {
   g_autofree char *today = kouan_server_today (self);
-  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
-    "SELECT " GRANT_COLUMNS ", g.user_id, u.name FROM grants g JOIN roles r ON r.id = g.role_id"
-    " JOIN users u ON u.id = g.user_id"
-    " WHERE g.enterprise_id = ?1 AND g.id = ?2");
-  JsonObject *grant = NULL;
+  g_auto(KouanStoredGrant) stored = { 0 };
+  g_autoptr(GError) error = NULL;
+  JsonObject *grant;
 
-  sqlite3_bind_int64 (stmt, 1, enterprise_id);
-  sqlite3_bind_int64 (stmt, 2, grant_id);
-  if (kouan_server_db_row (self, stmt))
+  if (!self->storage->people->grant_get (self->storage, enterprise_id, grant_id, &stored, &error))
     {
-      grant = grant_from_row (stmt, 0, today);
-      json_object_set_int_member (grant, "user_id", sqlite3_column_int64 (stmt, 6));
-      /* the audit log names whose grant it was */
-      json_object_set_string_member (grant, "member", kouan_server_db_column_text (stmt, 7));
-      if (out_user_id != NULL)
-        *out_user_id = sqlite3_column_int64 (stmt, 6);
+      kouan_server_storage_failed (self, error);
+      return NULL;
     }
-  sqlite3_reset (stmt);
+  if (stored.id == 0)
+    return NULL;
+  grant = grant_from_stored (&stored, today);
+  json_object_set_int_member (grant, "user_id", stored.user_id);
+  /* the audit log names whose grant it was */
+  json_object_set_string_member (grant, "member", stored.member);
+  if (out_user_id != NULL)
+    *out_user_id = stored.user_id;
   return grant;
 }
 
@@ -456,20 +456,14 @@ reply_items (KouanRequest *req,
 static void
 handle_roles_list (KouanRequest *req)
 {
-  sqlite3_stmt *stmt = kouan_server_db_stmt (req->server,
-    "SELECT id FROM roles WHERE enterprise_id = ?1 ORDER BY builtin DESC, name");
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  JsonArray *items = json_array_new ();
+  g_autoptr(GError) error = NULL;
+  JsonArray *items;
 
-  sqlite3_bind_int64 (stmt, 1, req->enterprise_id);
-  while (kouan_server_db_row (req->server, stmt))
-    {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
-
-      g_array_append_val (ids, id);
-    }
-  sqlite3_reset (stmt);
-
+  if (!req->server->storage->people->roles_list (req->server->storage, req->enterprise_id,
+                                                 ids, &error))
+    return reply_db_error (req, error);
+  items = json_array_new ();
   for (guint i = 0; i < ids->len; i++)
     {
       JsonObject *role = role_json (req->server, req->enterprise_id, g_array_index (ids, gint64, i));
@@ -535,40 +529,37 @@ role_name_taken (KouanServer *self,
                  const char  *name,
                  gint64       except_id)
 {
-  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
-    "SELECT 1 FROM roles WHERE enterprise_id = ?1 AND name = ?2 AND id <> ?3");
-  gboolean taken;
+  g_autoptr(GError) error = NULL;
+  gboolean taken = FALSE;
 
-  sqlite3_bind_int64 (stmt, 1, enterprise_id);
-  sqlite3_bind_text (stmt, 2, name, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 3, except_id);
-  taken = kouan_server_db_row (self, stmt);
-  sqlite3_reset (stmt);
+  if (!self->storage->people->role_name_taken (self->storage, enterprise_id, name, except_id,
+                                               &taken, &error))
+    kouan_server_storage_failed (self, error);
   return taken;
 }
 
+/* Renames (@name nullable) and sets the permissions (@permissions
+ * nullable) of a role */
 static gboolean
-store_permissions (KouanServer  *self,
-                   gint64        role_id,
-                   GPtrArray    *permissions,
-                   GError      **error)
+update_role (KouanServer  *self,
+             gint64        enterprise_id,
+             gint64        role_id,
+             const char   *name,
+             GPtrArray    *permissions,
+             GError      **error)
 {
-  sqlite3_stmt *del = kouan_server_db_stmt (self, "DELETE FROM role_permissions WHERE role_id = ?1");
-  sqlite3_stmt *ins = kouan_server_db_stmt (self,
-    "INSERT OR IGNORE INTO role_permissions (role_id, permission) VALUES (?1, ?2)");
+  g_autoptr(GPtrArray) strv = NULL;
 
-  sqlite3_bind_int64 (del, 1, role_id);
-  if (!kouan_server_db_step_done (self, del, error))
-    return FALSE;
-  for (guint i = 0; i < permissions->len; i++)
+  if (permissions != NULL)
     {
-      sqlite3_reset (ins);
-      sqlite3_bind_int64 (ins, 1, role_id);
-      sqlite3_bind_text (ins, 2, g_ptr_array_index (permissions, i), -1, SQLITE_TRANSIENT);
-      if (!kouan_server_db_step_done (self, ins, error))
-        return FALSE;
+      strv = g_ptr_array_new ();
+      for (guint i = 0; i < permissions->len; i++)
+        g_ptr_array_add (strv, g_ptr_array_index (permissions, i));
+      g_ptr_array_add (strv, NULL);
     }
-  return TRUE;
+  return self->storage->people->role_update (self->storage, enterprise_id, role_id, name,
+                                             strv != NULL ? (const char * const *) strv->pdata : NULL,
+                                             error);
 }
 
 /* Every member holding @role_id gets their access record touched. */
@@ -577,18 +568,14 @@ touch_role_holders (KouanServer *self,
                     gint64       enterprise_id,
                     gint64       role_id)
 {
-  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
-    "SELECT DISTINCT user_id FROM grants WHERE role_id = ?1");
   g_autoptr(GArray) users = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GError) error = NULL;
 
-  sqlite3_bind_int64 (stmt, 1, role_id);
-  while (kouan_server_db_row (self, stmt))
+  if (!self->storage->people->role_holders (self->storage, enterprise_id, role_id, users, &error))
     {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
-
-      g_array_append_val (users, id);
+      kouan_server_storage_failed (self, error);
+      return;
     }
-  sqlite3_reset (stmt);
   for (guint i = 0; i < users->len; i++)
     kouan_server_authz_touch_access (self, enterprise_id, g_array_index (users, gint64, i));
 }
@@ -601,8 +588,7 @@ handle_role_create (KouanRequest *req)
   g_autoptr(JsonObject) role = NULL;
   g_autoptr(GError) error = NULL;
   const char *name;
-  sqlite3_stmt *stmt;
-  gint64 role_id;
+  gint64 role_id = 0;
 
   if (body == NULL)
     return;
@@ -620,15 +606,11 @@ handle_role_create (KouanRequest *req)
 
   if (!begin (req))
     return;
-  stmt = kouan_server_db_stmt (req->server,
-    "INSERT INTO roles (enterprise_id, name, builtin, created_at) VALUES (?1, ?2, 0, ?3)");
-  sqlite3_bind_int64 (stmt, 1, req->enterprise_id);
-  sqlite3_bind_text (stmt, 2, name, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 3, g_get_real_time () / G_USEC_PER_SEC);
-  if (!kouan_server_db_step_done (req->server, stmt, &error))
-    return (void) fail (req, error);
-  role_id = sqlite3_last_insert_rowid (req->server->db);
-  if (!store_permissions (req->server, role_id, permissions, &error))
+  g_ptr_array_add (permissions, NULL);
+  if (!req->server->storage->people->role_create (req->server->storage, req->enterprise_id, name,
+                                                  (const char * const *) permissions->pdata,
+                                                  g_get_real_time () / G_USEC_PER_SEC,
+                                                  &role_id, &error))
     return (void) fail (req, error);
   role = role_json (req->server, req->enterprise_id, role_id);
   kouan_server_audit_record (req->server, req->enterprise_id, req->session.user_id,
@@ -677,17 +659,7 @@ handle_role_update (KouanRequest *req)
 
   if (!begin (req))
     return;
-  if (name != NULL)
-    {
-      sqlite3_stmt *stmt = kouan_server_db_stmt (req->server,
-        "UPDATE roles SET name = ?2 WHERE id = ?1");
-
-      sqlite3_bind_int64 (stmt, 1, req->record_id);
-      sqlite3_bind_text (stmt, 2, name, -1, SQLITE_TRANSIENT);
-      if (!kouan_server_db_step_done (req->server, stmt, &error))
-        return (void) fail (req, error);
-    }
-  if (permissions != NULL && !store_permissions (req->server, req->record_id, permissions, &error))
+  if (!update_role (req->server, req->enterprise_id, req->record_id, name, permissions, &error))
     return (void) fail (req, error);
 
   after = role_json (req->server, req->enterprise_id, req->record_id);
@@ -705,8 +677,7 @@ handle_role_delete (KouanRequest *req)
   g_autoptr(JsonObject) before = role_json (req->server, req->enterprise_id, req->record_id);
   g_autoptr(JsonObject) reply = json_object_new ();
   g_autoptr(GError) error = NULL;
-  sqlite3_stmt *stmt;
-  gint64 removed;
+  gint64 removed = 0;
 
   if (before == NULL)
     return reply_not_found (req, "role");
@@ -717,14 +688,8 @@ handle_role_delete (KouanRequest *req)
   if (!begin (req))
     return;
   touch_role_holders (req->server, req->enterprise_id, req->record_id);
-  stmt = kouan_server_db_stmt (req->server, "DELETE FROM grants WHERE role_id = ?1");
-  sqlite3_bind_int64 (stmt, 1, req->record_id);
-  if (!kouan_server_db_step_done (req->server, stmt, &error))
-    return (void) fail (req, error);
-  removed = sqlite3_changes (req->server->db);
-  stmt = kouan_server_db_stmt (req->server, "DELETE FROM roles WHERE id = ?1");
-  sqlite3_bind_int64 (stmt, 1, req->record_id);
-  if (!kouan_server_db_step_done (req->server, stmt, &error))
+  if (!req->server->storage->people->role_delete (req->server->storage, req->enterprise_id,
+                                                  req->record_id, &removed, &error))
     return (void) fail (req, error);
   kouan_server_audit_record (req->server, req->enterprise_id, req->session.user_id,
                              "role.delete", before, NULL);
@@ -740,19 +705,14 @@ handle_role_delete (KouanRequest *req)
 static void
 handle_departments_list (KouanRequest *req)
 {
-  sqlite3_stmt *stmt = kouan_server_db_stmt (req->server,
-    "SELECT id FROM departments WHERE enterprise_id = ?1 ORDER BY parent_id IS NOT NULL, parent_id, name");
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  JsonArray *items = json_array_new ();
+  g_autoptr(GError) error = NULL;
+  JsonArray *items;
 
-  sqlite3_bind_int64 (stmt, 1, req->enterprise_id);
-  while (kouan_server_db_row (req->server, stmt))
-    {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
-
-      g_array_append_val (ids, id);
-    }
-  sqlite3_reset (stmt);
+  if (!req->server->storage->people->departments_list (req->server->storage, req->enterprise_id,
+                                                       ids, &error))
+    return reply_db_error (req, error);
+  items = json_array_new ();
   for (guint i = 0; i < ids->len; i++)
     {
       JsonObject *department = department_json (req->server, req->enterprise_id,
@@ -768,36 +728,32 @@ handle_departments_list (KouanRequest *req)
  * department itself or one of its descendants)? */
 static gboolean
 is_descendant_or_self (KouanServer *self,
+                       gint64       enterprise_id,
                        gint64       department_id,
                        gint64       parent_id)
 {
-  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
-    "WITH RECURSIVE below (id) AS (SELECT ?1 UNION SELECT d.id FROM departments d"
-    "   JOIN below ON d.parent_id = below.id)"
-    " SELECT 1 FROM below WHERE id = ?2");
-  gboolean found;
+  g_autoptr(GError) error = NULL;
+  gboolean under = FALSE;
 
-  sqlite3_bind_int64 (stmt, 1, department_id);
-  sqlite3_bind_int64 (stmt, 2, parent_id);
-  found = kouan_server_db_row (self, stmt);
-  sqlite3_reset (stmt);
-  return found;
+  if (!self->storage->people->department_under (self->storage, enterprise_id, department_id,
+                                                parent_id, &under, &error))
+    kouan_server_storage_failed (self, error);
+  return under;
 }
 
+/* Is @user_id a member of @enterprise_id, active or disabled? */
 static gboolean
 is_member_of (KouanServer *self,
               gint64       enterprise_id,
               gint64       user_id)
 {
-  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
-    "SELECT 1 FROM memberships WHERE enterprise_id = ?1 AND user_id = ?2");
-  gboolean found;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *status = NULL;
 
-  sqlite3_bind_int64 (stmt, 1, enterprise_id);
-  sqlite3_bind_int64 (stmt, 2, user_id);
-  found = kouan_server_db_row (self, stmt);
-  sqlite3_reset (stmt);
-  return found;
+  if (!self->storage->people->member_status (self->storage, enterprise_id, user_id, &status,
+                                             &error))
+    kouan_server_storage_failed (self, error);
+  return status != NULL;
 }
 
 /* Reads an optional id member: absent → *present FALSE; null → 0. */
@@ -862,7 +818,8 @@ read_department_fields (KouanRequest *req,
           reply_invalid (req, "The parent department does not exist in this enterprise");
           return FALSE;
         }
-      if (department_id != 0 && is_descendant_or_self (req->server, department_id, *parent_id))
+      if (department_id != 0 &&
+          is_descendant_or_self (req->server, req->enterprise_id, department_id, *parent_id))
         {
           kouan_server_reply_error (req->msg, SOUP_STATUS_CONFLICT, "cycle",
                                     "A department cannot move under itself or one of its sub-departments");
@@ -885,8 +842,7 @@ handle_department_create (KouanRequest *req)
   g_autoptr(GError) error = NULL;
   const char *name;
   gboolean has_parent, has_head;
-  gint64 parent_id, head_id, id;
-  sqlite3_stmt *stmt;
+  gint64 parent_id, head_id, id = 0;
 
   if (body == NULL)
     return;
@@ -897,16 +853,9 @@ handle_department_create (KouanRequest *req)
 
   if (!begin (req))
     return;
-  stmt = kouan_server_db_stmt (req->server,
-    "INSERT INTO departments (enterprise_id, parent_id, name, head_user_id)"
-    " VALUES (?1, NULLIF (?2, 0), ?3, NULLIF (?4, 0))");
-  sqlite3_bind_int64 (stmt, 1, req->enterprise_id);
-  sqlite3_bind_int64 (stmt, 2, parent_id);
-  sqlite3_bind_text (stmt, 3, name, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 4, head_id);
-  if (!kouan_server_db_step_done (req->server, stmt, &error))
+  if (!req->server->storage->people->department_create (req->server->storage, req->enterprise_id,
+                                                        parent_id, name, head_id, &id, &error))
     return (void) fail (req, error);
-  id = sqlite3_last_insert_rowid (req->server->db);
   department = department_json (req->server, req->enterprise_id, id);
   kouan_server_audit_record (req->server, req->enterprise_id, req->session.user_id,
                              "department.create", NULL, department);
@@ -925,7 +874,6 @@ handle_department_update (KouanRequest *req)
   const char *name;
   gboolean has_parent, has_head;
   gint64 parent_id, head_id;
-  sqlite3_stmt *stmt;
 
   if (body == NULL ||
       !patch_members_known (req, body, "department",
@@ -940,21 +888,9 @@ handle_department_update (KouanRequest *req)
 
   if (!begin (req))
     return;
-  stmt = kouan_server_db_stmt (req->server,
-    "UPDATE departments SET name = COALESCE (?2, name),"
-    "  parent_id = CASE WHEN ?3 THEN NULLIF (?4, 0) ELSE parent_id END,"
-    "  head_user_id = CASE WHEN ?5 THEN NULLIF (?6, 0) ELSE head_user_id END"
-    " WHERE id = ?1");
-  sqlite3_bind_int64 (stmt, 1, req->record_id);
-  if (name != NULL)
-    sqlite3_bind_text (stmt, 2, name, -1, SQLITE_TRANSIENT);
-  else
-    sqlite3_bind_null (stmt, 2);
-  sqlite3_bind_int (stmt, 3, has_parent);
-  sqlite3_bind_int64 (stmt, 4, parent_id);
-  sqlite3_bind_int (stmt, 5, has_head);
-  sqlite3_bind_int64 (stmt, 6, head_id);
-  if (!kouan_server_db_step_done (req->server, stmt, &error))
+  if (!req->server->storage->people->department_update (req->server->storage, req->enterprise_id,
+                                                        req->record_id, name, has_parent, parent_id,
+                                                        has_head, head_id, &error))
     return (void) fail (req, error);
   after = department_json (req->server, req->enterprise_id, req->record_id);
   kouan_server_audit_record (req->server, req->enterprise_id, req->session.user_id,
@@ -969,25 +905,23 @@ handle_department_delete (KouanRequest *req)
 {
   g_autoptr(JsonObject) before = department_json (req->server, req->enterprise_id, req->record_id);
   g_autoptr(GError) error = NULL;
-  sqlite3_stmt *stmt;
-  gboolean has_children;
+  gboolean has_children = FALSE;
 
   if (before == NULL)
     return reply_not_found (req, "department");
 
-  stmt = kouan_server_db_stmt (req->server, "SELECT 1 FROM departments WHERE parent_id = ?1");
-  sqlite3_bind_int64 (stmt, 1, req->record_id);
-  has_children = kouan_server_db_row (req->server, stmt);
-  sqlite3_reset (stmt);
+  if (!req->server->storage->people->department_has_children (req->server->storage,
+                                                              req->enterprise_id, req->record_id,
+                                                              &has_children, &error))
+    return reply_db_error (req, error);
   if (has_children || json_object_get_int_member (before, "member_count") > 0)
     return kouan_server_reply_error (req->msg, SOUP_STATUS_CONFLICT, "not_empty",
                                      "Only an empty department can be deleted: move its members and sub-departments first");
 
   if (!begin (req))
     return;
-  stmt = kouan_server_db_stmt (req->server, "DELETE FROM departments WHERE id = ?1");
-  sqlite3_bind_int64 (stmt, 1, req->record_id);
-  if (!kouan_server_db_step_done (req->server, stmt, &error))
+  if (!req->server->storage->people->department_delete (req->server->storage, req->enterprise_id,
+                                                        req->record_id, &error))
     return (void) fail (req, error);
   kouan_server_audit_record (req->server, req->enterprise_id, req->session.user_id,
                              "department.delete", before, NULL);
@@ -1267,8 +1201,7 @@ handle_grant_create (KouanRequest *req)
   JsonNode *starts_node, *ends_node;
   const char *starts_on = NULL, *ends_on = NULL;
   gboolean has_role;
-  gint64 role_id;
-  sqlite3_stmt *stmt;
+  gint64 role_id, grant_id = 0;
 
   if (body == NULL)
     return;
@@ -1299,21 +1232,12 @@ handle_grant_create (KouanRequest *req)
 
   if (!begin (req))
     return;
-  stmt = kouan_server_db_stmt (req->server,
-    "INSERT INTO grants (enterprise_id, user_id, role_id, starts_on, ends_on, created_at)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-  sqlite3_bind_int64 (stmt, 1, req->enterprise_id);
-  sqlite3_bind_int64 (stmt, 2, req->record_id);
-  sqlite3_bind_int64 (stmt, 3, role_id);
-  sqlite3_bind_text (stmt, 4, starts_on, -1, SQLITE_TRANSIENT);
-  if (ends_on != NULL)
-    sqlite3_bind_text (stmt, 5, ends_on, -1, SQLITE_TRANSIENT);
-  else
-    sqlite3_bind_null (stmt, 5);
-  sqlite3_bind_int64 (stmt, 6, g_get_real_time () / G_USEC_PER_SEC);
-  if (!kouan_server_db_step_done (req->server, stmt, &error))
+  if (!req->server->storage->people->grant_create (req->server->storage, req->enterprise_id,
+                                                   req->record_id, role_id, starts_on, ends_on,
+                                                   g_get_real_time () / G_USEC_PER_SEC,
+                                                   &grant_id, &error))
     return (void) fail (req, error);
-  grant = grant_json (req->server, req->enterprise_id, sqlite3_last_insert_rowid (req->server->db), NULL);
+  grant = grant_json (req->server, req->enterprise_id, grant_id, NULL);
   kouan_server_audit_record (req->server, req->enterprise_id, req->session.user_id,
                              "grant.add", NULL, grant);
   kouan_server_authz_touch_access (req->server, req->enterprise_id, req->record_id);
@@ -1328,16 +1252,14 @@ handle_grant_delete (KouanRequest *req)
   gint64 user_id = 0;
   g_autoptr(JsonObject) before = grant_json (req->server, req->enterprise_id, req->record_id, &user_id);
   g_autoptr(GError) error = NULL;
-  sqlite3_stmt *stmt;
 
   if (before == NULL)
     return reply_not_found (req, "grant");
 
   if (!begin (req))
     return;
-  stmt = kouan_server_db_stmt (req->server, "DELETE FROM grants WHERE id = ?1");
-  sqlite3_bind_int64 (stmt, 1, req->record_id);
-  if (!kouan_server_db_step_done (req->server, stmt, &error))
+  if (!req->server->storage->people->grant_delete (req->server->storage, req->enterprise_id,
+                                                   req->record_id, &error))
     return (void) fail (req, error);
   kouan_server_audit_record (req->server, req->enterprise_id, req->session.user_id,
                              "grant.remove", before, NULL);
@@ -1373,68 +1295,51 @@ handle_my_access (KouanRequest *req)
 static void
 handle_join_requests_list (KouanRequest *req)
 {
-  sqlite3_stmt *stmt = kouan_server_db_stmt (req->server,
-    "SELECT j.id, j.user_id, u.account, u.name, j.created_at"
-    " FROM join_requests j JOIN users u ON u.id = j.user_id"
-    " WHERE j.enterprise_id = ?1 AND j.status = 'pending' ORDER BY j.created_at, j.id");
-  JsonArray *items = json_array_new ();
-  gint64 n = 0;
+  g_autoptr(GArray) pending = g_array_new (FALSE, TRUE, sizeof (KouanStoredPendingJoin));
+  g_autoptr(GError) error = NULL;
+  JsonArray *items;
 
-  sqlite3_bind_int64 (stmt, 1, req->enterprise_id);
-  while (kouan_server_db_row (req->server, stmt))
+  g_array_set_clear_func (pending, (GDestroyNotify) kouan_stored_pending_join_clear);
+  if (!req->server->storage->people->join_requests_pending (req->server->storage,
+                                                            req->enterprise_id, pending, &error))
+    return reply_db_error (req, error);
+  items = json_array_new ();
+  for (guint i = 0; i < pending->len; i++)
     {
+      const KouanStoredPendingJoin *request = &g_array_index (pending, KouanStoredPendingJoin, i);
       JsonObject *item = json_object_new ();
 
-      json_object_set_int_member (item, "id", sqlite3_column_int64 (stmt, 0));
-      json_object_set_int_member (item, "user_id", sqlite3_column_int64 (stmt, 1));
-      json_object_set_string_member (item, "account", kouan_server_db_column_text (stmt, 2));
-      json_object_set_string_member (item, "name", kouan_server_db_column_text (stmt, 3));
-      json_object_set_int_member (item, "created_at", sqlite3_column_int64 (stmt, 4));
+      json_object_set_int_member (item, "id", request->id);
+      json_object_set_int_member (item, "user_id", request->user_id);
+      json_object_set_string_member (item, "account", request->account);
+      json_object_set_string_member (item, "name", request->name);
+      json_object_set_int_member (item, "created_at", request->created_at);
       json_array_add_object_element (items, item);
-      n++;
     }
-  sqlite3_reset (stmt);
-  reply_items (req, items, n);
+  reply_items (req, items, pending->len);
 }
 
 static void
 decide_join_request (KouanRequest *req,
                      gboolean      approve)
 {
-  sqlite3_stmt *stmt = kouan_server_db_stmt (req->server,
-    "SELECT user_id FROM join_requests WHERE id = ?1 AND enterprise_id = ?2 AND status = 'pending'");
   g_autoptr(JsonObject) record = json_object_new ();
   g_autoptr(GError) error = NULL;
   g_autofree char *today = kouan_server_today (req->server);
   gint64 user_id = 0;
 
-  sqlite3_bind_int64 (stmt, 1, req->record_id);
-  sqlite3_bind_int64 (stmt, 2, req->enterprise_id);
-  if (kouan_server_db_row (req->server, stmt))
-    user_id = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
-  if (user_id == 0)
-    return reply_not_found (req, "pending join request");
-
   if (!begin (req))
     return;
-  stmt = kouan_server_db_stmt (req->server,
-    "UPDATE join_requests SET status = ?2, decided_at = ?3, decided_by = ?4 WHERE id = ?1");
-  sqlite3_bind_int64 (stmt, 1, req->record_id);
-  sqlite3_bind_text (stmt, 2, approve ? "approved" : "rejected", -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 3, g_get_real_time () / G_USEC_PER_SEC);
-  sqlite3_bind_int64 (stmt, 4, req->session.user_id);
-  if (!kouan_server_db_step_done (req->server, stmt, &error))
+  if (!req->server->storage->people->join_request_decide (req->server->storage, req->enterprise_id,
+                                                          req->record_id, approve,
+                                                          g_get_real_time () / G_USEC_PER_SEC,
+                                                          req->session.user_id, today,
+                                                          &user_id, &error))
     return (void) fail (req, error);
-  if (approve)
+  if (user_id == 0)
     {
-      stmt = kouan_server_db_stmt (req->server,
-        "INSERT OR IGNORE INTO memberships (user_id, enterprise_id, registered_on) VALUES (?1, ?2, ?3)");
-      sqlite3_bind_int64 (stmt, 1, user_id);
-      sqlite3_bind_int64 (stmt, 2, req->enterprise_id);
-      sqlite3_bind_text (stmt, 3, today, -1, SQLITE_TRANSIENT);
-      if (!kouan_server_db_step_done (req->server, stmt, &error))
-        return (void) fail (req, error);
+      kouan_storage_rollback (req->server->storage);
+      return reply_not_found (req, "pending join request");
     }
   json_object_set_int_member (record, "id", req->record_id);
   json_object_set_int_member (record, "user_id", user_id);
@@ -1802,12 +1707,14 @@ _kouan_server_admin_role_name_taken (KouanServer *self,
 }
 
 gboolean
-_kouan_server_admin_store_permissions (KouanServer *self,
-                                       gint64       role_id,
-                                       GPtrArray   *permissions,
-                                       GError     **error)
+_kouan_server_admin_update_role (KouanServer *self,
+                                 gint64       enterprise_id,
+                                 gint64       role_id,
+                                 const char  *name,
+                                 GPtrArray   *permissions,
+                                 GError     **error)
 {
-  return store_permissions (self, role_id, permissions, error);
+  return update_role (self, enterprise_id, role_id, name, permissions, error);
 }
 
 void
@@ -1820,8 +1727,17 @@ _kouan_server_admin_touch_role_holders (KouanServer *self,
 
 gboolean
 _kouan_server_admin_is_descendant_or_self (KouanServer *self,
+                                           gint64       enterprise_id,
                                            gint64       department_id,
                                            gint64       parent_id)
 {
-  return is_descendant_or_self (self, department_id, parent_id);
+  return is_descendant_or_self (self, enterprise_id, department_id, parent_id);
+}
+
+gboolean
+_kouan_server_admin_is_member_of (KouanServer *self,
+                                  gint64       enterprise_id,
+                                  gint64       user_id)
+{
+  return is_member_of (self, enterprise_id, user_id);
 }

@@ -56,57 +56,44 @@ kouan_server_authz_is_active (KouanServer *self,
                               gint64       user_id,
                               gint64       enterprise_id)
 {
-  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
-    "SELECT 1 FROM memberships m JOIN users u ON u.id = m.user_id"
-    " WHERE m.user_id = ?1 AND m.enterprise_id = ?2 AND m.status = 'active' AND u.active = 1");
-  gboolean active;
+  g_autoptr(GError) error = NULL;
+  gboolean active = FALSE;
 
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  sqlite3_bind_int64 (stmt, 2, enterprise_id);
-  active = kouan_server_db_row (self, stmt);
-  sqlite3_reset (stmt);
+  if (!self->storage->people->member_active (self->storage, user_id, enterprise_id,
+                                             &active, &error))
+    {
+      kouan_server_storage_failed (self, error);
+      return FALSE;
+    }
   return active;
 }
 
-static void
-add_permission (JsonArray  *array,
-                const char *menu,
-                const char *right)
+/* The stored permissions that give @menu:@right (transfer full,
+ * NULL-terminated). */
+static GStrv
+satisfying_permissions (const char *menu,
+                        gboolean    manage)
 {
-  g_autofree char *permission = g_strdup_printf ("%s:%s", menu, right);
-
-  json_array_add_string_element (array, permission);
-}
-
-/* The stored permissions that give @menu:@right, as a JSON array. */
-static char *
-satisfying_json (const char *menu,
-                 gboolean    manage)
-{
-  g_autoptr(JsonArray) array = json_array_new ();
-  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_ARRAY);
+  GPtrArray *builder = g_ptr_array_new ();
   guint n_menus;
   const KouanMenu *menus = kouan_permissions_menus (&n_menus);
 
-  add_permission (array, menu, "manage");
+  g_ptr_array_add (builder, g_strdup_printf ("%s:manage", menu));
   if (!manage)
     {
-      add_permission (array, menu, "view");
+      gsize n = strlen (menu);
+
+      g_ptr_array_add (builder, g_strdup_printf ("%s:view", menu));
       /* any right on a descendant opens the parent for viewing */
       for (guint i = 0; i < n_menus; i++)
-        {
-          gsize n = strlen (menu);
-
-          if (strncmp (menus[i].id, menu, n) == 0 && menus[i].id[n] == '.')
-            {
-              add_permission (array, menus[i].id, "view");
-              add_permission (array, menus[i].id, "manage");
-            }
-        }
+        if (strncmp (menus[i].id, menu, n) == 0 && menus[i].id[n] == '.')
+          {
+            g_ptr_array_add (builder, g_strdup_printf ("%s:view", menus[i].id));
+            g_ptr_array_add (builder, g_strdup_printf ("%s:manage", menus[i].id));
+          }
     }
-
-  json_node_set_array (node, array);
-  return kouan_json_to_string (node);
+  g_ptr_array_add (builder, NULL);
+  return (GStrv) g_ptr_array_free (builder, FALSE);
 }
 
 gboolean
@@ -117,10 +104,10 @@ kouan_server_authz_allows (KouanServer *self,
 {
   g_autofree char *menu = NULL;
   g_autofree char *today = NULL;
-  g_autofree char *satisfying = NULL;
+  g_auto(GStrv) satisfying = NULL;
+  g_autoptr(GError) error = NULL;
   gboolean manage = FALSE;
-  gboolean allowed;
-  sqlite3_stmt *stmt;
+  gboolean allowed = FALSE;
 
   if (!kouan_permission_parse (permission, &menu, &manage))
     {
@@ -134,21 +121,14 @@ kouan_server_authz_allows (KouanServer *self,
     return TRUE;
 
   today = kouan_server_today (self);
-  satisfying = satisfying_json (menu, manage);
-  stmt = kouan_server_db_stmt (self,
-    "SELECT 1 FROM grants g JOIN roles r ON r.id = g.role_id"
-    " WHERE g.user_id = ?1 AND g.enterprise_id = ?2"
-    "   AND g.starts_on <= ?3 AND (g.ends_on IS NULL OR g.ends_on >= ?3)"
-    "   AND (r.builtin = 1 OR EXISTS (SELECT 1 FROM role_permissions p, json_each (?4) j"
-    "                                 WHERE p.role_id = r.id AND p.permission = j.value))"
-    " LIMIT 1");
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  sqlite3_bind_int64 (stmt, 2, enterprise_id);
-  sqlite3_bind_text (stmt, 3, today, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 4, satisfying, -1, SQLITE_TRANSIENT);
-  allowed = kouan_server_db_row (self, stmt);
-  sqlite3_reset (stmt);
-
+  satisfying = satisfying_permissions (menu, manage);
+  if (!self->storage->people->grant_allows (self->storage, user_id, enterprise_id, today,
+                                            (const char * const *) satisfying,
+                                            &allowed, &error))
+    {
+      kouan_server_storage_failed (self, error);
+      return FALSE;
+    }
   return allowed;
 }
 
@@ -205,7 +185,9 @@ kouan_server_authz_permissions_json (KouanServer *self,
   JsonArray *array = json_array_new ();
   guint n_menus, n_keys;
   const KouanMenu *menus = kouan_permissions_menus (&n_menus);
-  sqlite3_stmt *stmt;
+  g_autoptr(GPtrArray) held = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  gboolean builtin = FALSE;
 
   if (!kouan_server_authz_is_active (self, user_id, enterprise_id))
     return array;
@@ -215,25 +197,17 @@ kouan_server_authz_permissions_json (KouanServer *self,
       add_menu (set, &menus[i]);
 
   today = kouan_server_today (self);
-  stmt = kouan_server_db_stmt (self,
-    "SELECT r.builtin, p.permission FROM grants g JOIN roles r ON r.id = g.role_id"
-    " LEFT JOIN role_permissions p ON p.role_id = r.id"
-    " WHERE g.user_id = ?1 AND g.enterprise_id = ?2"
-    "   AND g.starts_on <= ?3 AND (g.ends_on IS NULL OR g.ends_on >= ?3)");
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  sqlite3_bind_int64 (stmt, 2, enterprise_id);
-  sqlite3_bind_text (stmt, 3, today, -1, SQLITE_TRANSIENT);
-  while (kouan_server_db_row (self, stmt))
+  if (!self->storage->people->grant_permissions (self->storage, user_id, enterprise_id, today,
+                                                 &builtin, held, &error))
     {
-      if (sqlite3_column_int (stmt, 0))
-        {
-          for (guint i = 0; i < n_menus; i++)
-            add_menu (set, &menus[i]);
-        }
-      else if (sqlite3_column_type (stmt, 1) != SQLITE_NULL)
-        add_with_implied (set, (const char *) sqlite3_column_text (stmt, 1));
+      kouan_server_storage_failed (self, error);
+      return array;
     }
-  sqlite3_reset (stmt);
+  if (builtin)
+    for (guint i = 0; i < n_menus; i++)
+      add_menu (set, &menus[i]);
+  for (guint i = 0; i < held->len; i++)
+    add_with_implied (set, g_ptr_array_index (held, i));
 
   keys = g_hash_table_get_keys_as_array (set, &n_keys);
   qsort (keys, n_keys, sizeof (gpointer), compare_strings);
@@ -248,20 +222,18 @@ kouan_server_authz_roles_json (KouanServer *self,
                                gint64       enterprise_id)
 {
   g_autofree char *today = kouan_server_today (self);
+  g_autoptr(GPtrArray) roles = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
   JsonArray *array = json_array_new ();
-  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
-    "SELECT DISTINCT CASE WHEN r.builtin THEN 'admin' ELSE r.name END, r.builtin"
-    " FROM grants g JOIN roles r ON r.id = g.role_id"
-    " WHERE g.user_id = ?1 AND g.enterprise_id = ?2"
-    "   AND g.starts_on <= ?3 AND (g.ends_on IS NULL OR g.ends_on >= ?3)"
-    " ORDER BY r.builtin DESC, r.name");
 
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  sqlite3_bind_int64 (stmt, 2, enterprise_id);
-  sqlite3_bind_text (stmt, 3, today, -1, SQLITE_TRANSIENT);
-  while (kouan_server_db_row (self, stmt))
-    json_array_add_string_element (array, (const char *) sqlite3_column_text (stmt, 0));
-  sqlite3_reset (stmt);
+  if (!self->storage->people->grant_roles (self->storage, user_id, enterprise_id, today,
+                                           roles, &error))
+    {
+      kouan_server_storage_failed (self, error);
+      return array;
+    }
+  for (guint i = 0; i < roles->len; i++)
+    json_array_add_string_element (array, g_ptr_array_index (roles, i));
   return array;
 }
 
@@ -270,20 +242,11 @@ kouan_server_authz_count_admins (KouanServer *self,
                                  gint64       enterprise_id)
 {
   g_autofree char *today = kouan_server_today (self);
-  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
-    "SELECT count (DISTINCT g.user_id) FROM grants g"
-    " JOIN roles r ON r.id = g.role_id AND r.builtin = 1"
-    " JOIN memberships m ON m.user_id = g.user_id AND m.enterprise_id = g.enterprise_id"
-    " JOIN users u ON u.id = g.user_id"
-    " WHERE g.enterprise_id = ?1 AND m.status = 'active' AND u.active = 1"
-    "   AND g.starts_on <= ?2 AND (g.ends_on IS NULL OR g.ends_on >= ?2)");
+  g_autoptr(GError) error = NULL;
   gint64 count = 0;
 
-  sqlite3_bind_int64 (stmt, 1, enterprise_id);
-  sqlite3_bind_text (stmt, 2, today, -1, SQLITE_TRANSIENT);
-  if (kouan_server_db_row (self, stmt))
-    count = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
+  if (!self->storage->people->admins_count (self->storage, enterprise_id, today, &count, &error))
+    kouan_server_storage_failed (self, error);
   return count;
 }
 
@@ -308,19 +271,12 @@ reissue_visible (KouanServer *self,
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
       const KouanServerCollection *collection = value;
-      sqlite3_stmt *stmt;
 
       if (collection->view_permission == NULL ||
           !kouan_server_authz_allows (self, user_id, enterprise_id, collection->view_permission))
         continue;
-      stmt = kouan_server_db_stmt (self,
-        "INSERT INTO changes (enterprise_id, user_id, collection, record_id)"
-        " SELECT DISTINCT ?1, ?2, ?3, record_id FROM changes"
-        " WHERE enterprise_id = ?1 AND collection = ?3 AND user_id IS NULL");
-      sqlite3_bind_int64 (stmt, 1, enterprise_id);
-      sqlite3_bind_int64 (stmt, 2, user_id);
-      sqlite3_bind_text (stmt, 3, collection->name, -1, SQLITE_STATIC);
-      if (!kouan_server_db_step_done (self, stmt, &error))
+      if (!self->storage->people->changes_reissue (self->storage, enterprise_id, user_id,
+                                                   collection->name, &error))
         {
           g_warning ("Cannot reissue %s: %s", collection->name, error->message);
           g_clear_error (&error);
@@ -333,21 +289,9 @@ kouan_server_authz_touch_access (KouanServer *self,
                                  gint64       enterprise_id,
                                  gint64       user_id)
 {
-  sqlite3_stmt *del = kouan_server_db_stmt (self,
-    "DELETE FROM changes WHERE enterprise_id = ?1 AND collection = 'access'"
-    " AND (?2 = 0 OR record_id = ?2)");
-  sqlite3_stmt *ins = kouan_server_db_stmt (self,
-    "INSERT INTO changes (enterprise_id, user_id, collection, record_id)"
-    " SELECT enterprise_id, user_id, 'access', user_id FROM memberships"
-    " WHERE enterprise_id = ?1 AND (?2 = 0 OR user_id = ?2)");
   g_autoptr(GError) error = NULL;
 
-  sqlite3_bind_int64 (del, 1, enterprise_id);
-  sqlite3_bind_int64 (del, 2, user_id);
-  sqlite3_bind_int64 (ins, 1, enterprise_id);
-  sqlite3_bind_int64 (ins, 2, user_id);
-  if (!kouan_server_db_step_done (self, del, &error) ||
-      !kouan_server_db_step_done (self, ins, &error))
+  if (!self->storage->people->access_touch (self->storage, enterprise_id, user_id, &error))
     g_warning ("Cannot mark access as changed: %s", error->message);
   if (user_id != 0)
     reissue_visible (self, enterprise_id, user_id);

@@ -55,18 +55,10 @@ active_enterprises (KouanServer *self,
                     gint64       user_id)
 {
   GArray *ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
-    "SELECT enterprise_id FROM memberships WHERE user_id = ?1 AND status = 'active'"
-    " ORDER BY enterprise_id");
+  g_autoptr(GError) error = NULL;
 
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  while (kouan_server_db_row (self, stmt))
-    {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
-
-      g_array_append_val (ids, id);
-    }
-  sqlite3_reset (stmt);
+  if (!self->storage->people->user_enterprises (self->storage, user_id, TRUE, ids, &error))
+    kouan_server_storage_failed (self, error);
   return ids;
 }
 

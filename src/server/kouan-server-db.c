@@ -1199,18 +1199,12 @@ GArray *
 kouan_server_db_user_enterprises (KouanServer *self,
                                   gint64       user_id)
 {
-  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
-    "SELECT enterprise_id FROM memberships WHERE user_id = ?1 ORDER BY enterprise_id");
   GArray *enterprises = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GError) error = NULL;
 
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  while (kouan_server_db_row (self, stmt))
-    {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
-
-      g_array_append_val (enterprises, id);
-    }
-  sqlite3_reset (stmt);
+  if (!self->storage->people->user_enterprises (self->storage, user_id, FALSE, enterprises,
+                                                &error))
+    kouan_server_storage_failed (self, error);
   return enterprises;
 }
 

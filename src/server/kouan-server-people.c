@@ -23,28 +23,33 @@ member_grants (KouanServer *self,
                gint64       enterprise_id,
                gint64       user_id)
 {
-  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
-    "SELECT g.id, g.role_id, r.name, r.builtin, g.starts_on, g.ends_on"
-    " FROM grants g JOIN roles r ON r.id = g.role_id"
-    " WHERE g.enterprise_id = ?1 AND g.user_id = ?2"
-    " ORDER BY r.builtin DESC, r.name, g.starts_on, g.id");
+  g_autoptr(GArray) stored = g_array_new (FALSE, TRUE, sizeof (KouanStoredGrant));
+  g_autoptr(GError) error = NULL;
   JsonArray *grants = json_array_new ();
 
-  sqlite3_bind_int64 (stmt, 1, enterprise_id);
-  sqlite3_bind_int64 (stmt, 2, user_id);
-  while (kouan_server_db_row (self, stmt))
+  g_array_set_clear_func (stored, (GDestroyNotify) kouan_stored_grant_clear);
+  if (!self->storage->people->member_grants (self->storage, enterprise_id, user_id, stored,
+                                             &error))
     {
+      kouan_server_storage_failed (self, error);
+      return grants;
+    }
+  for (guint i = 0; i < stored->len; i++)
+    {
+      const KouanStoredGrant *row = &g_array_index (stored, KouanStoredGrant, i);
       JsonObject *grant = json_object_new ();
 
-      json_object_set_int_member (grant, "id", sqlite3_column_int64 (stmt, 0));
-      json_object_set_int_member (grant, "role_id", sqlite3_column_int64 (stmt, 1));
-      json_object_set_string_member (grant, "role", kouan_server_db_column_text (stmt, 2));
-      json_object_set_boolean_member (grant, "builtin", sqlite3_column_int (stmt, 3) != 0);
-      json_object_set_string_member (grant, "starts_on", kouan_server_db_column_text (stmt, 4));
-      kouan_server_db_set_text_or_null (grant, "ends_on", stmt, 5);
+      json_object_set_int_member (grant, "id", row->id);
+      json_object_set_int_member (grant, "role_id", row->role_id);
+      json_object_set_string_member (grant, "role", row->role);
+      json_object_set_boolean_member (grant, "builtin", row->builtin);
+      json_object_set_string_member (grant, "starts_on", row->starts_on);
+      if (row->ends_on != NULL)
+        json_object_set_string_member (grant, "ends_on", row->ends_on);
+      else
+        json_object_set_null_member (grant, "ends_on");
       json_array_add_object_element (grants, grant);
     }
-  sqlite3_reset (stmt);
   return grants;
 }
 
@@ -101,39 +106,31 @@ roles_materialise (KouanServer *self,
                    gint64       record_id,
                    gint64       user_id)
 {
-  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
-    "SELECT name, builtin, created_at FROM roles WHERE enterprise_id = ?1 AND id = ?2");
-  JsonObject *role = NULL;
-  gboolean builtin = FALSE;
+  g_autofree char *today = kouan_server_today (self);
+  g_auto(KouanStoredRole) stored = { 0 };
+  g_autoptr(GError) error = NULL;
+  JsonArray *permissions;
+  JsonObject *role;
 
-  sqlite3_bind_int64 (stmt, 1, enterprise_id);
-  sqlite3_bind_int64 (stmt, 2, record_id);
-  if (kouan_server_db_row (self, stmt))
+  if (!self->storage->people->role_get (self->storage, enterprise_id, record_id, today,
+                                        &stored, &error))
     {
-      role = json_object_new ();
-      builtin = sqlite3_column_int (stmt, 1) != 0;
-      json_object_set_int_member (role, "id", record_id);
-      json_object_set_string_member (role, "name", kouan_server_db_column_text (stmt, 0));
-      json_object_set_boolean_member (role, "builtin", builtin);
-      json_object_set_int_member (role, "created_at", sqlite3_column_int64 (stmt, 2));
+      kouan_server_storage_failed (self, error);
+      return NULL;
     }
-  sqlite3_reset (stmt);
-  if (role == NULL)
+  if (stored.id == 0)
     return NULL;
-
+  role = json_object_new ();
+  json_object_set_int_member (role, "id", record_id);
+  json_object_set_string_member (role, "name", stored.name);
+  json_object_set_boolean_member (role, "builtin", stored.builtin);
+  json_object_set_int_member (role, "created_at", stored.created_at);
   /* the built-in role holds every permission without listing them; the
    * client knows the menus (kouan-permissions.h) */
-  {
-    JsonArray *permissions = json_array_new ();
-
-    stmt = kouan_server_db_stmt (self,
-      "SELECT permission FROM role_permissions WHERE role_id = ?1 ORDER BY permission");
-    sqlite3_bind_int64 (stmt, 1, record_id);
-    while (!builtin && kouan_server_db_row (self, stmt))
-      json_array_add_string_element (permissions, kouan_server_db_column_text (stmt, 0));
-    sqlite3_reset (stmt);
-    json_object_set_array_member (role, "permissions", permissions);
-  }
+  permissions = json_array_new ();
+  for (guint i = 0; i < stored.permissions->len; i++)
+    json_array_add_string_element (permissions, g_ptr_array_index (stored.permissions, i));
+  json_object_set_array_member (role, "permissions", permissions);
   return role;
 }
 
@@ -145,27 +142,7 @@ departments_materialise (KouanServer *self,
                          gint64       record_id,
                          gint64       user_id)
 {
-  sqlite3_stmt *stmt = kouan_server_db_stmt (self,
-    "SELECT d.parent_id, d.name, d.head_user_id, u.name,"
-    "  (SELECT count (*) FROM memberships m WHERE m.department_id = d.id)"
-    " FROM departments d LEFT JOIN users u ON u.id = d.head_user_id"
-    " WHERE d.enterprise_id = ?1 AND d.id = ?2");
-  JsonObject *department = NULL;
-
-  sqlite3_bind_int64 (stmt, 1, enterprise_id);
-  sqlite3_bind_int64 (stmt, 2, record_id);
-  if (kouan_server_db_row (self, stmt))
-    {
-      department = json_object_new ();
-      json_object_set_int_member (department, "id", record_id);
-      kouan_server_db_set_int_or_null (department, "parent_id", stmt, 0);
-      json_object_set_string_member (department, "name", kouan_server_db_column_text (stmt, 1));
-      kouan_server_db_set_int_or_null (department, "head_user_id", stmt, 2);
-      kouan_server_db_set_text_or_null (department, "head_name", stmt, 3);
-      json_object_set_int_member (department, "member_count", sqlite3_column_int64 (stmt, 4));
-    }
-  sqlite3_reset (stmt);
-  return department;
+  return _kouan_server_admin_department_json (self, enterprise_id, record_id);
 }
 
 /* ---- audit ---- */
@@ -305,14 +282,6 @@ id_member (JsonObject *fields,
   return TRUE;
 }
 
-static gboolean
-savepoint (KouanServer *self,
-           const char  *sql,
-           GError     **error)
-{
-  return kouan_server_db_exec (self, sql, error);
-}
-
 /* Releases the mutation's savepoint, or rolls it back and refuses when
  * the enterprise would be left without an active administrator. */
 static JsonObject *
@@ -327,8 +296,7 @@ finish (Apply       *apply,
 
   if (kouan_server_authz_count_admins (apply->self, apply->enterprise_id) < 1)
     {
-      if (!savepoint (apply->self, "ROLLBACK TO people_mutation; RELEASE people_mutation", error))
-        return NULL;
+      apply->self->storage->people->savepoint_rollback (apply->self->storage);
       return refuse (apply, "last_admin", NULL,
                      "An enterprise needs at least one active administrator: "
                      "grant the administrator role to another member first");
@@ -344,7 +312,7 @@ finish (Apply       *apply,
                    "Cannot record %s in the audit log", action);
       return NULL;
     }
-  if (!savepoint (apply->self, "RELEASE people_mutation", error))
+  if (!apply->self->storage->people->savepoint_release (apply->self->storage, error))
     {
       g_clear_pointer (&after, json_object_unref);
       return NULL;
@@ -357,7 +325,7 @@ static JsonObject *
 abandon (Apply   *apply,
          GError **error)
 {
-  kouan_server_db_exec (apply->self, "ROLLBACK TO people_mutation; RELEASE people_mutation", NULL);
+  apply->self->storage->people->savepoint_rollback (apply->self->storage);
   (void) error;
   return NULL;
 }
@@ -402,7 +370,6 @@ roles_apply (KouanServer               *self,
   const char *unknown = NULL, *name = NULL;
   gboolean create = g_strcmp0 (mutation->op, "create") == 0;
   gboolean delete = g_strcmp0 (mutation->op, "delete") == 0;
-  sqlite3_stmt *stmt;
 
   if (!create && !delete && g_strcmp0 (mutation->op, "update") != 0)
     return refuse (&apply, "invalid_field", NULL, "Roles are created, updated or deleted");
@@ -434,42 +401,26 @@ roles_apply (KouanServer               *self,
                    "The built-in administrator role always holds every permission, keeps its name "
                    "and cannot be deleted");
 
-  if (!savepoint (self, "SAVEPOINT people_mutation", error))
+  if (!self->storage->people->savepoint (self->storage, error))
     return NULL;
   if (create)
     {
-      stmt = kouan_server_db_stmt (self,
-        "INSERT INTO roles (enterprise_id, name, builtin, created_at) VALUES (?1, ?2, 0, ?3)");
-      sqlite3_bind_int64 (stmt, 1, enterprise_id);
-      sqlite3_bind_text (stmt, 2, name, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_int64 (stmt, 3, g_get_real_time () / G_USEC_PER_SEC);
-      if (!kouan_server_db_step_done (self, stmt, error))
-        return abandon (&apply, error);
       /* the result carries the new record; its id replaces the temporary one */
-      apply.record_id = sqlite3_last_insert_rowid (self->db);
+      if (!self->storage->people->role_create (self->storage, enterprise_id, name, NULL,
+                                               g_get_real_time () / G_USEC_PER_SEC,
+                                               &apply.record_id, error))
+        return abandon (&apply, error);
     }
   else if (delete)
     {
       _kouan_server_admin_touch_role_holders (self, enterprise_id, mutation->record_id);
-      stmt = kouan_server_db_stmt (self, "DELETE FROM grants WHERE role_id = ?1");
-      sqlite3_bind_int64 (stmt, 1, mutation->record_id);
-      if (!kouan_server_db_step_done (self, stmt, error))
-        return abandon (&apply, error);
-      stmt = kouan_server_db_stmt (self, "DELETE FROM roles WHERE id = ?1");
-      sqlite3_bind_int64 (stmt, 1, mutation->record_id);
-      if (!kouan_server_db_step_done (self, stmt, error))
+      if (!self->storage->people->role_delete (self->storage, enterprise_id, mutation->record_id,
+                                               NULL, error))
         return abandon (&apply, error);
     }
-  else if (name != NULL)
-    {
-      stmt = kouan_server_db_stmt (self, "UPDATE roles SET name = ?2 WHERE id = ?1");
-      sqlite3_bind_int64 (stmt, 1, mutation->record_id);
-      sqlite3_bind_text (stmt, 2, name, -1, SQLITE_TRANSIENT);
-      if (!kouan_server_db_step_done (self, stmt, error))
-        return abandon (&apply, error);
-    }
-  if (permissions != NULL &&
-      !_kouan_server_admin_store_permissions (self, apply.record_id, permissions, error))
+  if (!delete && (name != NULL || permissions != NULL) &&
+      !_kouan_server_admin_update_role (self, enterprise_id, apply.record_id,
+                                        create ? NULL : name, permissions, error))
     return abandon (&apply, error);
   if (!create && !delete)
     _kouan_server_admin_touch_role_holders (self, enterprise_id, mutation->record_id);
@@ -485,7 +436,14 @@ is_member_of (KouanServer *self,
               gint64       enterprise_id,
               gint64       user_id)
 {
-  return kouan_server_db_is_member (self, user_id, enterprise_id);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *status = NULL;
+
+  /* an active member (a disabled one heads no department) */
+  if (!self->storage->people->member_status (self->storage, enterprise_id, user_id, &status,
+                                             &error))
+    kouan_server_storage_failed (self, error);
+  return g_strcmp0 (status, "active") == 0;
 }
 
 static JsonObject *
@@ -503,7 +461,6 @@ departments_apply (KouanServer               *self,
   gboolean delete = g_strcmp0 (mutation->op, "delete") == 0;
   gboolean has_parent, has_head;
   gint64 parent_id, head_id;
-  sqlite3_stmt *stmt;
 
   if (!create && !delete && g_strcmp0 (mutation->op, "update") != 0)
     return refuse (&apply, "invalid_field", NULL, "Departments are created, updated or deleted");
@@ -533,7 +490,8 @@ departments_apply (KouanServer               *self,
       if (parent == NULL)
         return refuse (&apply, "invalid_field", "parent_id",
                        "The parent department does not exist in this enterprise");
-      if (!create && _kouan_server_admin_is_descendant_or_self (self, mutation->record_id, parent_id))
+      if (!create && _kouan_server_admin_is_descendant_or_self (self, enterprise_id, mutation->record_id,
+                                                                 parent_id))
         return refuse (&apply, "cycle", "parent_id",
                        "A department cannot move under itself or one of its sub-departments");
     }
@@ -542,58 +500,35 @@ departments_apply (KouanServer               *self,
                    "The department head must be a member of the enterprise");
   if (delete)
     {
-      gboolean has_children;
+      gboolean has_children = FALSE;
 
-      stmt = kouan_server_db_stmt (self, "SELECT 1 FROM departments WHERE parent_id = ?1");
-      sqlite3_bind_int64 (stmt, 1, mutation->record_id);
-      has_children = kouan_server_db_row (self, stmt);
-      sqlite3_reset (stmt);
+      if (!self->storage->people->department_has_children (self->storage, enterprise_id,
+                                                           mutation->record_id, &has_children,
+                                                           error))
+        return NULL;
       if (has_children || json_object_get_int_member (before, "member_count") > 0)
         return refuse (&apply, "not_empty", NULL,
                        "Only an empty department can be deleted: move its members and sub-departments first");
     }
 
-  if (!savepoint (self, "SAVEPOINT people_mutation", error))
+  if (!self->storage->people->savepoint (self->storage, error))
     return NULL;
   if (create)
     {
-      stmt = kouan_server_db_stmt (self,
-        "INSERT INTO departments (enterprise_id, parent_id, name, head_user_id)"
-        " VALUES (?1, NULLIF (?2, 0), ?3, NULLIF (?4, 0))");
-      sqlite3_bind_int64 (stmt, 1, enterprise_id);
-      sqlite3_bind_int64 (stmt, 2, parent_id);
-      sqlite3_bind_text (stmt, 3, name, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_int64 (stmt, 4, head_id);
-      if (!kouan_server_db_step_done (self, stmt, error))
+      if (!self->storage->people->department_create (self->storage, enterprise_id, parent_id, name,
+                                                     head_id, &apply.record_id, error))
         return abandon (&apply, error);
-      apply.record_id = sqlite3_last_insert_rowid (self->db);
     }
   else if (delete)
     {
-      stmt = kouan_server_db_stmt (self, "DELETE FROM departments WHERE id = ?1");
-      sqlite3_bind_int64 (stmt, 1, mutation->record_id);
-      if (!kouan_server_db_step_done (self, stmt, error))
+      if (!self->storage->people->department_delete (self->storage, enterprise_id,
+                                                     mutation->record_id, error))
         return abandon (&apply, error);
     }
-  else
-    {
-      stmt = kouan_server_db_stmt (self,
-        "UPDATE departments SET name = COALESCE (?2, name),"
-        "  parent_id = CASE WHEN ?3 THEN NULLIF (?4, 0) ELSE parent_id END,"
-        "  head_user_id = CASE WHEN ?5 THEN NULLIF (?6, 0) ELSE head_user_id END"
-        " WHERE id = ?1");
-      sqlite3_bind_int64 (stmt, 1, mutation->record_id);
-      if (name != NULL)
-        sqlite3_bind_text (stmt, 2, name, -1, SQLITE_TRANSIENT);
-      else
-        sqlite3_bind_null (stmt, 2);
-      sqlite3_bind_int (stmt, 3, has_parent);
-      sqlite3_bind_int64 (stmt, 4, parent_id);
-      sqlite3_bind_int (stmt, 5, has_head);
-      sqlite3_bind_int64 (stmt, 6, head_id);
-      if (!kouan_server_db_step_done (self, stmt, error))
-        return abandon (&apply, error);
-    }
+  else if (!self->storage->people->department_update (self->storage, enterprise_id,
+                                                      mutation->record_id, name, has_parent,
+                                                      parent_id, has_head, head_id, error))
+    return abandon (&apply, error);
   return finish (&apply, create ? "department.create" : delete ? "department.delete" : "department.update",
                  before, error);
 }
@@ -633,7 +568,6 @@ read_grants (KouanServer *self,
       GrantEdit edit = { 0 };
       gboolean present;
       JsonNode *ends;
-      sqlite3_stmt *stmt;
       gboolean found;
 
       if (!JSON_NODE_HOLDS_OBJECT (element))
@@ -663,11 +597,15 @@ read_grants (KouanServer *self,
               return FALSE;
             }
         }
-      stmt = kouan_server_db_stmt (self, "SELECT 1 FROM roles WHERE enterprise_id = ?1 AND id = ?2");
-      sqlite3_bind_int64 (stmt, 1, enterprise_id);
-      sqlite3_bind_int64 (stmt, 2, edit.role_id);
-      found = kouan_server_db_row (self, stmt);
-      sqlite3_reset (stmt);
+      {
+        g_auto(KouanStoredRole) role = { 0 };
+        g_autoptr(GError) error = NULL;
+
+        if (!self->storage->people->role_get (self->storage, enterprise_id, edit.role_id,
+                                              "0000-00-00", &role, &error))
+          kouan_server_storage_failed (self, error);
+        found = role.id != 0;
+      }
       if (!found)
         {
           *out_message = "A grant names a role this enterprise does not have";
@@ -675,14 +613,13 @@ read_grants (KouanServer *self,
         }
       if (edit.id != 0)
         {
-          stmt = kouan_server_db_stmt (self,
-            "SELECT 1 FROM grants WHERE enterprise_id = ?1 AND user_id = ?2 AND id = ?3 AND role_id = ?4");
-          sqlite3_bind_int64 (stmt, 1, enterprise_id);
-          sqlite3_bind_int64 (stmt, 2, member_id);
-          sqlite3_bind_int64 (stmt, 3, edit.id);
-          sqlite3_bind_int64 (stmt, 4, edit.role_id);
-          found = kouan_server_db_row (self, stmt);
-          sqlite3_reset (stmt);
+          g_auto(KouanStoredGrant) kept = { 0 };
+          g_autoptr(GError) error = NULL;
+
+          if (!self->storage->people->grant_get (self->storage, enterprise_id, edit.id, &kept,
+                                                 &error))
+            kouan_server_storage_failed (self, error);
+          found = kept.id != 0 && kept.user_id == member_id && kept.role_id == edit.role_id;
           if (!found)
             {
               *out_message = "A kept grant is not one of the member's, or changed its role";
@@ -701,9 +638,10 @@ store_grants (KouanServer  *self,
               GArray       *grants,
               GError      **error)
 {
-  g_autoptr(GArray) current = g_array_new (FALSE, FALSE, sizeof (gint64));
-  sqlite3_stmt *stmt;
+  g_autoptr(GArray) current = g_array_new (FALSE, TRUE, sizeof (KouanStoredGrant));
+  KouanStoragePeople const *people = self->storage->people;
 
+  g_array_set_clear_func (current, (GDestroyNotify) kouan_stored_grant_clear);
   /* additions and date changes first, then removals */
   for (guint i = 0; i < grants->len; i++)
     {
@@ -711,59 +649,26 @@ store_grants (KouanServer  *self,
 
       if (edit->id == 0)
         {
-          stmt = kouan_server_db_stmt (self,
-            "INSERT INTO grants (enterprise_id, user_id, role_id, starts_on, ends_on, created_at)"
-            " VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-          sqlite3_bind_int64 (stmt, 1, enterprise_id);
-          sqlite3_bind_int64 (stmt, 2, member_id);
-          sqlite3_bind_int64 (stmt, 3, edit->role_id);
-          sqlite3_bind_text (stmt, 4, edit->starts_on, -1, SQLITE_TRANSIENT);
-          if (edit->ends_on != NULL)
-            sqlite3_bind_text (stmt, 5, edit->ends_on, -1, SQLITE_TRANSIENT);
-          else
-            sqlite3_bind_null (stmt, 5);
-          sqlite3_bind_int64 (stmt, 6, g_get_real_time () / G_USEC_PER_SEC);
-          if (!kouan_server_db_step_done (self, stmt, error))
-            return FALSE;
-          edit->id = sqlite3_last_insert_rowid (self->db);
-        }
-      else
-        {
-          stmt = kouan_server_db_stmt (self,
-            "UPDATE grants SET starts_on = ?2, ends_on = ?3 WHERE id = ?1");
-          sqlite3_bind_int64 (stmt, 1, edit->id);
-          sqlite3_bind_text (stmt, 2, edit->starts_on, -1, SQLITE_TRANSIENT);
-          if (edit->ends_on != NULL)
-            sqlite3_bind_text (stmt, 3, edit->ends_on, -1, SQLITE_TRANSIENT);
-          else
-            sqlite3_bind_null (stmt, 3);
-          if (!kouan_server_db_step_done (self, stmt, error))
+          if (!people->grant_create (self->storage, enterprise_id, member_id, edit->role_id,
+                                     edit->starts_on, edit->ends_on,
+                                     g_get_real_time () / G_USEC_PER_SEC, &edit->id, error))
             return FALSE;
         }
+      else if (!people->grant_set_period (self->storage, enterprise_id, edit->id,
+                                          edit->starts_on, edit->ends_on, error))
+        return FALSE;
     }
 
-  stmt = kouan_server_db_stmt (self, "SELECT id FROM grants WHERE enterprise_id = ?1 AND user_id = ?2");
-  sqlite3_bind_int64 (stmt, 1, enterprise_id);
-  sqlite3_bind_int64 (stmt, 2, member_id);
-  while (kouan_server_db_row (self, stmt))
-    {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
-
-      g_array_append_val (current, id);
-    }
-  sqlite3_reset (stmt);
+  if (!people->member_grants (self->storage, enterprise_id, member_id, current, error))
+    return FALSE;
   for (guint i = 0; i < current->len; i++)
     {
-      gint64 id = g_array_index (current, gint64, i);
+      gint64 id = g_array_index (current, KouanStoredGrant, i).id;
       gboolean kept = FALSE;
 
       for (guint j = 0; j < grants->len && !kept; j++)
         kept = g_array_index (grants, GrantEdit, j).id == id;
-      if (kept)
-        continue;
-      stmt = kouan_server_db_stmt (self, "DELETE FROM grants WHERE id = ?1");
-      sqlite3_bind_int64 (stmt, 1, id);
-      if (!kouan_server_db_step_done (self, stmt, error))
+      if (!kept && !people->grant_delete (self->storage, enterprise_id, id, error))
         return FALSE;
     }
   return TRUE;
@@ -801,7 +706,7 @@ members_apply (KouanServer               *self,
       if (delete || json_object_get_size (mutation->fields) != 1)
         return refuse (&apply, "invalid_field", "revoke_cards",
                        "\"revoke_cards\" is an update of its own");
-      if (!savepoint (self, "SAVEPOINT people_mutation", error))
+      if (!self->storage->people->savepoint (self->storage, error))
         return NULL;
       if (!kouan_server_card_revoke_list (self, enterprise_id, user_id, before,
                                           json_object_get_member (mutation->fields, "revoke_cards"),
@@ -809,11 +714,10 @@ members_apply (KouanServer               *self,
         return abandon (&apply, error);
       if (message != NULL)
         {
-          if (!savepoint (self, "ROLLBACK TO people_mutation; RELEASE people_mutation", error))
-            return NULL;
+          self->storage->people->savepoint_rollback (self->storage);
           return refuse (&apply, "invalid_field", "revoke_cards", message);
         }
-      if (!savepoint (self, "RELEASE people_mutation", error))
+      if (!self->storage->people->savepoint_release (self->storage, error))
         return NULL;
       return kouan_server_mutation_applied (mutation->id,
                                             members_materialise (self, enterprise_id,
@@ -840,7 +744,7 @@ members_apply (KouanServer               *self,
                                   grants, &message))
     return refuse (&apply, "invalid_field", "grants", message);
 
-  if (!savepoint (self, "SAVEPOINT people_mutation", error))
+  if (!self->storage->people->savepoint (self->storage, error))
     return NULL;
   if (delete)
     {

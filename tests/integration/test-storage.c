@@ -1977,6 +1977,528 @@ test_enterprise_showcase (Fixture *f, gconstpointer data)
 
 /* ---- area 9: the audit log ------------------------------------------- */
 
+/* Area 6, admin people: the authorization reads every route makes, and
+ * the changes their writes record (computed for the reader on both
+ * backends: kept FALSE). */
+static gboolean
+people_allows (KouanStorage *s, gint64 eid, gint64 uid, const char *today,
+               const char *permission)
+{
+  g_autoptr(GError) error = NULL;
+  const char *permissions[] = { permission, "no.such:view", NULL };
+  gboolean allowed = TRUE;
+
+  g_assert_true (s->people->grant_allows (s, uid, eid, today, permissions, &allowed, &error));
+  g_assert_no_error (error);
+  return allowed;
+}
+
+static gboolean
+people_has_change (GArray *out, const char *collection, gint64 record_id)
+{
+  for (guint i = 0; i < out->len; i++)
+    if (g_strcmp0 (CHANGE (out, i)->collection, collection) == 0 &&
+        CHANGE (out, i)->record_id == record_id)
+      {
+        g_assert_false (CHANGE (out, i)->kept);   /* computed for its reader */
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static void
+test_people_authz (Fixture *f, gconstpointer data)
+{
+  KouanStorage *s = f->storage;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) out = g_array_new (FALSE, TRUE, sizeof (KouanStoredChange));
+  g_autoptr(GPtrArray) held = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) roles = g_ptr_array_new_with_free_func (g_free);
+  const char *clerk_rights[] = { "insurance.policies:view", "insurance.policies:view",
+                                 "insurance.claims:manage", NULL };
+  const char *today = "2026-06-01";
+  gint64 eid = 0, other = 0, admin_role = 0, clerk = 0, count = -1, before = 0, after = 0, id = 0;
+  gint64 alice, bob, carol, dave, outsider;
+  gboolean active = TRUE, builtin = TRUE;
+
+  g_array_set_clear_func (out, (GDestroyNotify) kouan_stored_change_clear);
+  g_assert_true (s->feed->changes_newest_all (s, &before, &error));
+  g_assert_true (s->personal->enterprise_add (s, "上海浦江贸易有限公司", "91310000MA1K000001", FALSE,
+                                              &eid, &error));
+  g_assert_true (s->personal->enterprise_add (s, "宁波港通物流有限公司", "91330200MA2H000002", FALSE,
+                                              &other, &error));
+  g_assert_no_error (error);
+  alice = make_user (s, "alice");
+  bob = make_user (s, "bob");
+  carol = make_user (s, "carol");
+  dave = make_user (s, "dave");
+  outsider = make_user (s, "outsider");
+
+  /* every enterprise has its built-in role, its own */
+  g_assert_true (s->people->role_builtin (s, eid, &admin_role, &error));
+  g_assert_true (s->people->role_builtin (s, other, &id, &error));
+  g_assert_cmpint (admin_role, >, 0);
+  g_assert_cmpint (id, >, 0);
+  g_assert_cmpint (id, !=, admin_role);
+  g_assert_true (s->people->role_builtin (s, 999, &id, &error));
+  g_assert_cmpint (id, ==, 0);
+  g_assert_true (s->people->role_create (s, eid, "报关员", clerk_rights, 1000, &clerk, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (clerk, >, 0);
+  g_assert_false (s->people->role_create (s, eid, "报关员", NULL, 1000, NULL, &error));
+  g_assert_error (error, KOUAN_STORAGE_ERROR, KOUAN_STORAGE_ERROR_CONSTRAINT);
+  g_clear_error (&error);
+  /* the same name in another enterprise is another role */
+  g_assert_true (s->people->role_create (s, other, "报关员", NULL, 1000, NULL, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (s->people->member_add (s, eid, alice, "2025-01-01", &error));
+  g_assert_true (s->people->member_add (s, eid, bob, "2025-01-01", &error));
+  g_assert_true (s->people->member_add (s, eid, carol, "2025-01-01", &error));
+  g_assert_true (s->people->member_add (s, eid, dave, "2025-01-01", &error));
+  g_assert_no_error (error);
+  g_assert_false (s->people->member_add (s, eid, dave, "2025-01-01", &error));
+  g_assert_error (error, KOUAN_STORAGE_ERROR, KOUAN_STORAGE_ERROR_CONSTRAINT);
+  g_clear_error (&error);
+  g_assert_true (s->people->grant_create (s, eid, alice, admin_role, "2020-01-01", NULL, 1000, &id, &error));
+  g_assert_true (s->people->grant_create (s, eid, bob, clerk, "2026-01-01", "2026-12-31", 1000, NULL, &error));
+  /* a grant that has not started, and one that ended */
+  g_assert_true (s->people->grant_create (s, eid, carol, clerk, "2026-06-02", NULL, 1000, NULL, &error));
+  g_assert_true (s->people->grant_create (s, eid, dave, admin_role, "2025-01-01", "2026-05-31", 1000, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (id, >, 0);
+  /* an end before the start is no grant */
+  g_assert_false (s->people->grant_create (s, eid, bob, clerk, "2026-02-01", "2026-01-31", 1000, NULL, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+
+  g_assert_true (s->people->member_active (s, bob, eid, &active, &error));
+  g_assert_true (active);
+  g_assert_true (s->people->member_active (s, outsider, eid, &active, &error));
+  g_assert_false (active);
+  g_assert_true (s->people->member_active (s, bob, other, &active, &error));
+  g_assert_false (active);
+  g_assert_no_error (error);
+
+  g_assert_true (people_allows (s, eid, alice, today, "admin.staff:manage"));
+  g_assert_true (people_allows (s, eid, bob, today, "insurance.claims:manage"));
+  g_assert_false (people_allows (s, eid, bob, today, "admin.staff:view"));
+  g_assert_false (people_allows (s, eid, bob, "2027-01-01", "insurance.claims:manage"));
+  g_assert_true (people_allows (s, eid, bob, "2026-12-31", "insurance.claims:manage"));
+  g_assert_false (people_allows (s, eid, carol, today, "insurance.claims:manage"));
+  g_assert_true (people_allows (s, eid, carol, "2026-06-02", "insurance.claims:manage"));
+  g_assert_false (people_allows (s, eid, dave, today, "admin.staff:view"));
+  g_assert_true (people_allows (s, eid, dave, "2026-05-31", "admin.staff:view"));
+  g_assert_false (people_allows (s, other, alice, today, "admin.staff:view"));
+
+  g_assert_true (s->people->grant_permissions (s, bob, eid, today, &builtin, held, &error));
+  g_assert_no_error (error);
+  g_assert_false (builtin);
+  g_assert_cmpuint (held->len, ==, 2);   /* stored once each */
+  g_assert_true (g_ptr_array_find_with_equal_func (held, "insurance.claims:manage", g_str_equal, NULL));
+  g_assert_true (g_ptr_array_find_with_equal_func (held, "insurance.policies:view", g_str_equal, NULL));
+  g_ptr_array_set_size (held, 0);
+  g_assert_true (s->people->grant_permissions (s, alice, eid, today, &builtin, held, &error));
+  g_assert_true (builtin);
+  g_assert_cmpuint (held->len, ==, 0);
+  g_assert_true (s->people->grant_permissions (s, carol, eid, today, &builtin, held, &error));
+  g_assert_false (builtin);
+  g_assert_cmpuint (held->len, ==, 0);
+
+  /* the built-in role reads "admin", first */
+  g_assert_true (s->people->grant_create (s, eid, bob, admin_role, "2026-01-01", NULL, 1000, NULL, &error));
+  g_assert_true (s->people->grant_roles (s, bob, eid, today, roles, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (roles->len, ==, 2);
+  g_assert_cmpstr (g_ptr_array_index (roles, 0), ==, "admin");
+  g_assert_cmpstr (g_ptr_array_index (roles, 1), ==, "报关员");
+  g_ptr_array_set_size (roles, 0);
+  g_assert_true (s->people->grant_roles (s, carol, eid, today, roles, &error));
+  g_assert_cmpuint (roles->len, ==, 0);
+
+  g_assert_true (s->people->admins_count (s, eid, today, &count, &error));
+  g_assert_cmpint (count, ==, 2);   /* alice and bob; dave's ended */
+  g_assert_true (s->people->admins_count (s, eid, "2026-05-31", &count, &error));
+  g_assert_cmpint (count, ==, 3);
+  g_assert_true (s->people->admins_count (s, other, today, &count, &error));
+  g_assert_cmpint (count, ==, 0);
+  g_assert_no_error (error);
+
+  /* the writes recorded computed changes: members and roles for
+   * everyone, each member's own access */
+  page (s, eid, bob, before, 1000, NULL, out);
+  g_assert_true (people_has_change (out, "members", alice));
+  g_assert_true (people_has_change (out, "members", bob));
+  g_assert_true (people_has_change (out, "access", bob));
+  g_assert_false (people_has_change (out, "access", alice));
+  g_assert_true (people_has_change (out, "roles", clerk));
+  g_assert_true (people_has_change (out, "roles", admin_role));
+
+  /* access touched for everyone: each member gets their own */
+  g_assert_true (s->feed->changes_newest (s, eid, carol, &before, &error));
+  g_assert_true (s->people->access_touch (s, eid, 0, &error));
+  g_assert_no_error (error);
+  page (s, eid, carol, before, 1000, NULL, out);
+  g_assert_cmpuint (out->len, ==, 1);
+  g_assert_true (people_has_change (out, "access", carol));
+  page (s, eid, alice, before, 1000, NULL, out);
+  g_assert_cmpuint (out->len, ==, 1);
+  g_assert_true (people_has_change (out, "access", alice));
+
+  /* reissued: dave gets every role again, as his own changes */
+  g_assert_true (s->feed->changes_newest (s, eid, dave, &before, &error));
+  g_assert_true (s->people->changes_reissue (s, eid, dave, "roles", &error));
+  g_assert_no_error (error);
+  page (s, eid, dave, before, 1000, NULL, out);
+  g_assert_cmpuint (out->len, ==, 2);
+  g_assert_true (people_has_change (out, "roles", clerk));
+  g_assert_true (people_has_change (out, "roles", admin_role));
+  page (s, eid, carol, before, 1000, NULL, out);
+  g_assert_cmpuint (out->len, ==, 0);
+  g_assert_true (s->feed->changes_newest (s, eid, dave, &after, &error));
+  g_assert_cmpint (after, >, before);
+}
+
+/* Area 6: roles and departments, and a mutation's savepoint */
+static void
+test_people_roles_departments (Fixture *f, gconstpointer data)
+{
+  KouanStorage *s = f->storage;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) out = g_array_new (FALSE, TRUE, sizeof (KouanStoredChange));
+  g_auto(KouanStoredRole) role = { 0 };
+  g_auto(KouanStoredDepartment) department = { 0 };
+  g_autofree char *status = NULL;
+  const char *rights[] = { "insurance.policies:view", "admin.staff:view", NULL };
+  const char *fewer[] = { "admin.staff:view", "admin.audit:view", NULL };
+  gint64 eid = 0, other = 0, admin_role = 0, clerk = 0, b = 0, top = 0, sub = 0, leaf = 0;
+  gint64 removed = -1, before = 0, alice, bob;
+  gboolean flag = FALSE;
+
+  g_array_set_clear_func (out, (GDestroyNotify) kouan_stored_change_clear);
+  g_assert_true (s->personal->enterprise_add (s, "上海浦江贸易有限公司", "91310000MA1K000001", FALSE,
+                                              &eid, &error));
+  g_assert_true (s->personal->enterprise_add (s, "宁波港通物流有限公司", "91330200MA2H000002", FALSE,
+                                              &other, &error));
+  g_assert_no_error (error);
+  alice = make_user (s, "alice");
+  bob = make_user (s, "bob");
+  g_assert_true (s->people->member_add (s, eid, alice, "2025-01-01", &error));
+  g_assert_true (s->people->member_add (s, eid, bob, "2025-01-01", &error));
+  g_assert_true (s->people->member_status (s, eid, bob, &status, &error));
+  g_assert_cmpstr (status, ==, "active");
+  g_clear_pointer (&status, g_free);
+  g_assert_true (s->people->member_status (s, other, bob, &status, &error));
+  g_assert_null (status);
+  g_assert_no_error (error);
+  g_assert_true (s->people->member_add (s, other, bob, "2025-01-01", &error));
+  g_assert_true (s->people->user_enterprises (s, bob, FALSE, ids, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (ids->len, ==, 2);
+  g_assert_cmpint (g_array_index (ids, gint64, 0), ==, MIN (eid, other));
+  g_assert_cmpint (g_array_index (ids, gint64, 1), ==, MAX (eid, other));
+  g_array_set_size (ids, 0);
+
+  /* roles: the built-in one first, then by name (byte order) */
+  g_assert_true (s->people->role_builtin (s, eid, &admin_role, &error));
+  g_assert_true (s->people->role_create (s, eid, "报关员", rights, 1000, &clerk, &error));
+  g_assert_true (s->people->role_create (s, eid, "B", NULL, 1000, &b, &error));
+  g_assert_true (s->people->role_create (s, other, "C", NULL, 1000, NULL, &error));
+  g_assert_true (s->people->roles_list (s, eid, ids, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (ids->len, ==, 3);
+  g_assert_cmpint (g_array_index (ids, gint64, 0), ==, admin_role);
+  g_assert_cmpint (g_array_index (ids, gint64, 1), ==, b);
+  g_assert_cmpint (g_array_index (ids, gint64, 2), ==, clerk);
+
+  g_assert_true (s->people->grant_create (s, eid, alice, admin_role, "2020-01-01", NULL, 1000, NULL, &error));
+  g_assert_true (s->people->grant_create (s, eid, bob, clerk, "2026-01-01", "2026-03-31", 1000, NULL, &error));
+  g_assert_true (s->people->grant_create (s, eid, bob, clerk, "2026-07-01", NULL, 1000, NULL, &error));
+  g_assert_true (s->people->role_get (s, eid, clerk, "2026-06-01", &role, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (role.id, ==, clerk);
+  g_assert_cmpstr (role.name, ==, "报关员");
+  g_assert_false (role.builtin);
+  g_assert_cmpint (role.created_at, ==, 1000);
+  g_assert_cmpint (role.member_count, ==, 0);   /* between bob's two grants */
+  g_assert_cmpint (role.granted_count, ==, 1);
+  g_assert_cmpuint (role.permissions->len, ==, 2);
+  g_assert_cmpstr (g_ptr_array_index (role.permissions, 0), ==, "admin.staff:view");
+  g_assert_cmpstr (g_ptr_array_index (role.permissions, 1), ==, "insurance.policies:view");
+  kouan_stored_role_clear (&role);
+  g_assert_true (s->people->role_get (s, eid, clerk, "2026-07-01", &role, &error));
+  g_assert_cmpint (role.member_count, ==, 1);
+  kouan_stored_role_clear (&role);
+  g_assert_true (s->people->role_get (s, eid, admin_role, "2026-07-01", &role, &error));
+  g_assert_true (role.builtin);
+  g_assert_cmpstr (role.name, ==, "管理员");
+  g_assert_cmpuint (role.permissions->len, ==, 0);
+  kouan_stored_role_clear (&role);
+  /* another enterprise's role is none */
+  g_assert_true (s->people->role_get (s, other, clerk, "2026-07-01", &role, &error));
+  g_assert_cmpint (role.id, ==, 0);
+  g_assert_null (role.name);
+
+  g_assert_true (s->people->role_name_taken (s, eid, "B", 0, &flag, &error));
+  g_assert_true (flag);
+  g_assert_true (s->people->role_name_taken (s, eid, "B", b, &flag, &error));
+  g_assert_false (flag);
+  g_assert_true (s->people->role_name_taken (s, eid, "C", 0, &flag, &error));
+  g_assert_false (flag);
+
+  /* renamed and its permissions replaced: a change of the role, and of
+   * its holder's member record (it shows the role's name) */
+  g_assert_true (s->feed->changes_newest (s, eid, 0, &before, &error));
+  g_assert_true (s->people->role_update (s, eid, clerk, "单证员", fewer, &error));
+  g_assert_no_error (error);
+  g_assert_true (s->people->role_get (s, eid, clerk, "2026-07-01", &role, &error));
+  g_assert_cmpstr (role.name, ==, "单证员");
+  g_assert_cmpuint (role.permissions->len, ==, 2);
+  g_assert_cmpstr (g_ptr_array_index (role.permissions, 0), ==, "admin.audit:view");
+  g_assert_cmpstr (g_ptr_array_index (role.permissions, 1), ==, "admin.staff:view");
+  kouan_stored_role_clear (&role);
+  page (s, eid, 0, before, 1000, NULL, out);
+  g_assert_true (people_has_change (out, "roles", clerk));
+  g_assert_true (people_has_change (out, "members", bob));
+  g_assert_false (people_has_change (out, "members", alice));
+
+  g_array_set_size (ids, 0);
+  g_assert_true (s->people->role_holders (s, eid, clerk, ids, &error));
+  g_assert_cmpuint (ids->len, ==, 1);
+  g_assert_cmpint (g_array_index (ids, gint64, 0), ==, bob);
+
+  /* a savepoint rolled back leaves nothing; one released keeps its work */
+  g_assert_true (kouan_storage_begin (s, &error));
+  g_assert_true (s->people->savepoint (s, &error));
+  g_assert_true (s->people->role_delete (s, eid, clerk, &removed, &error));
+  g_assert_cmpint (removed, ==, 2);
+  s->people->savepoint_rollback (s);
+  g_assert_true (s->people->savepoint (s, &error));
+  g_assert_true (s->people->role_update (s, eid, b, "B2", NULL, &error));
+  g_assert_true (s->people->savepoint_release (s, &error));
+  g_assert_true (kouan_storage_commit (s, &error));
+  g_assert_no_error (error);
+  g_assert_true (s->people->role_get (s, eid, clerk, "2026-07-01", &role, &error));
+  g_assert_cmpint (role.id, ==, clerk);
+  g_assert_cmpint (role.granted_count, ==, 1);
+  kouan_stored_role_clear (&role);
+  g_assert_true (s->people->role_get (s, eid, b, "2026-07-01", &role, &error));
+  g_assert_cmpstr (role.name, ==, "B2");
+  kouan_stored_role_clear (&role);
+
+  g_assert_true (s->people->role_delete (s, eid, clerk, &removed, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (removed, ==, 2);
+  g_assert_true (s->people->role_get (s, eid, clerk, "2026-07-01", &role, &error));
+  g_assert_cmpint (role.id, ==, 0);
+
+  /* departments: a tree, its head, members counted */
+  g_assert_true (s->people->department_create (s, eid, 0, "总部", alice, &top, &error));
+  g_assert_true (s->people->department_create (s, eid, top, "关务部", 0, &sub, &error));
+  g_assert_true (s->people->department_create (s, eid, sub, "单证组", 0, &leaf, &error));
+  g_assert_no_error (error);
+  g_assert_true (s->people->department_get (s, eid, top, &department, &error));
+  g_assert_cmpint (department.id, ==, top);
+  g_assert_cmpint (department.parent_id, ==, 0);
+  g_assert_cmpstr (department.name, ==, "总部");
+  g_assert_cmpint (department.head_user_id, ==, alice);
+  g_assert_cmpstr (department.head_name, ==, "alice");
+  g_assert_cmpint (department.member_count, ==, 0);
+  kouan_stored_department_clear (&department);
+  g_assert_true (s->people->department_get (s, other, top, &department, &error));
+  g_assert_cmpint (department.id, ==, 0);
+
+  g_array_set_size (ids, 0);
+  g_assert_true (s->people->departments_list (s, eid, ids, &error));
+  g_assert_cmpuint (ids->len, ==, 3);
+  g_assert_cmpint (g_array_index (ids, gint64, 0), ==, top);
+  g_assert_cmpint (g_array_index (ids, gint64, 1), ==, sub);
+  g_assert_cmpint (g_array_index (ids, gint64, 2), ==, leaf);
+
+  g_assert_true (s->people->department_under (s, eid, top, leaf, &flag, &error));
+  g_assert_true (flag);
+  g_assert_true (s->people->department_under (s, eid, sub, sub, &flag, &error));
+  g_assert_true (flag);
+  g_assert_true (s->people->department_under (s, eid, leaf, top, &flag, &error));
+  g_assert_false (flag);
+  g_assert_true (s->people->department_has_children (s, eid, sub, &flag, &error));
+  g_assert_true (flag);
+  g_assert_true (s->people->department_has_children (s, eid, leaf, &flag, &error));
+  g_assert_false (flag);
+
+  /* renamed only: parent and head stay; then moved to the top, head gone */
+  g_assert_true (s->people->department_update (s, eid, sub, "报关部", FALSE, 0, FALSE, 0, &error));
+  g_assert_true (s->people->department_get (s, eid, sub, &department, &error));
+  g_assert_cmpstr (department.name, ==, "报关部");
+  g_assert_cmpint (department.parent_id, ==, top);
+  kouan_stored_department_clear (&department);
+  g_assert_true (s->people->department_update (s, eid, sub, NULL, TRUE, 0, TRUE, bob, &error));
+  g_assert_true (s->people->department_get (s, eid, sub, &department, &error));
+  g_assert_cmpstr (department.name, ==, "报关部");
+  g_assert_cmpint (department.parent_id, ==, 0);
+  g_assert_cmpint (department.head_user_id, ==, bob);
+  kouan_stored_department_clear (&department);
+  g_assert_true (s->people->department_update (s, eid, top, NULL, FALSE, 0, TRUE, 0, &error));
+  g_assert_true (s->people->department_get (s, eid, top, &department, &error));
+  g_assert_cmpint (department.head_user_id, ==, 0);
+  g_assert_null (department.head_name);
+  kouan_stored_department_clear (&department);
+  g_assert_no_error (error);
+
+  g_assert_true (s->feed->changes_newest (s, eid, 0, &before, &error));
+  g_assert_true (s->people->department_delete (s, eid, leaf, &error));
+  g_assert_no_error (error);
+  g_assert_true (s->people->department_get (s, eid, leaf, &department, &error));
+  g_assert_cmpint (department.id, ==, 0);
+  page (s, eid, 0, before, 1000, NULL, out);
+  g_assert_true (people_has_change (out, "departments", leaf));
+}
+
+/* Area 6: an enterprise's pending join requests, decided once */
+static void
+test_people_join_requests (Fixture *f, gconstpointer data)
+{
+  KouanStorage *s = f->storage;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) pending = g_array_new (FALSE, TRUE, sizeof (KouanStoredPendingJoin));
+  g_autofree char *status = NULL;
+  gint64 eid = 0, other = 0, first = 0, second = 0, elsewhere = 0, user = -1;
+  gint64 admin, carol, dave;
+
+  g_array_set_clear_func (pending, (GDestroyNotify) kouan_stored_pending_join_clear);
+  g_assert_true (s->personal->enterprise_add (s, "上海浦江贸易有限公司", "91310000MA1K000001", FALSE,
+                                              &eid, &error));
+  g_assert_true (s->personal->enterprise_add (s, "宁波港通物流有限公司", "91330200MA2H000002", FALSE,
+                                              &other, &error));
+  admin = make_user (s, "admin");
+  carol = make_user (s, "carol");
+  dave = make_user (s, "dave");
+  g_assert_true (s->personal->join_request_create (s, carol, eid, 2000, &first, &error));
+  g_assert_true (s->personal->join_request_create (s, dave, eid, 1000, &second, &error));
+  g_assert_true (s->personal->join_request_create (s, carol, other, 1500, &elsewhere, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (s->people->join_requests_pending (s, eid, pending, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (pending->len, ==, 2);   /* oldest first */
+  g_assert_cmpint (g_array_index (pending, KouanStoredPendingJoin, 0).id, ==, second);
+  g_assert_cmpint (g_array_index (pending, KouanStoredPendingJoin, 0).user_id, ==, dave);
+  g_assert_cmpstr (g_array_index (pending, KouanStoredPendingJoin, 0).account, ==, "dave");
+  g_assert_cmpint (g_array_index (pending, KouanStoredPendingJoin, 0).created_at, ==, 1000);
+  g_assert_cmpint (g_array_index (pending, KouanStoredPendingJoin, 1).id, ==, first);
+
+  /* another enterprise's request is not this one's to decide */
+  g_assert_true (s->people->join_request_decide (s, eid, elsewhere, TRUE, 3000, admin, "2026-06-01",
+                                                 &user, &error));
+  g_assert_cmpint (user, ==, 0);
+  g_assert_true (s->people->join_request_decide (s, eid, first, TRUE, 3000, admin, "2026-06-01",
+                                                 &user, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (user, ==, carol);
+  g_assert_true (s->people->member_status (s, eid, carol, &status, &error));
+  g_assert_cmpstr (status, ==, "active");
+  g_clear_pointer (&status, g_free);
+  /* decided once */
+  g_assert_true (s->people->join_request_decide (s, eid, first, FALSE, 3100, admin, "2026-06-01",
+                                                 &user, &error));
+  g_assert_cmpint (user, ==, 0);
+  g_assert_true (s->people->join_request_decide (s, eid, second, FALSE, 3200, admin, "2026-06-01",
+                                                 &user, &error));
+  g_assert_cmpint (user, ==, dave);
+  g_assert_true (s->people->member_status (s, eid, dave, &status, &error));
+  g_assert_null (status);
+  g_assert_no_error (error);
+
+  g_array_set_size (pending, 0);
+  g_assert_true (s->people->join_requests_pending (s, eid, pending, &error));
+  g_assert_cmpuint (pending->len, ==, 0);
+  g_assert_true (s->people->join_requests_pending (s, other, pending, &error));
+  g_assert_cmpuint (pending->len, ==, 1);
+}
+
+/* Area 6: a member's grants, read, re-dated and removed */
+static void
+test_people_grants (Fixture *f, gconstpointer data)
+{
+  KouanStorage *s = f->storage;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) grants = g_array_new (FALSE, TRUE, sizeof (KouanStoredGrant));
+  g_autoptr(GArray) out = g_array_new (FALSE, TRUE, sizeof (KouanStoredChange));
+  g_auto(KouanStoredGrant) grant = { 0 };
+  gint64 eid = 0, other = 0, admin_role = 0, clerk = 0, b = 0, g1 = 0, g2 = 0, g3 = 0, g4 = 0;
+  gint64 before = 0, bob;
+
+  g_array_set_clear_func (grants, (GDestroyNotify) kouan_stored_grant_clear);
+  g_array_set_clear_func (out, (GDestroyNotify) kouan_stored_change_clear);
+  g_assert_true (s->personal->enterprise_add (s, "上海浦江贸易有限公司", "91310000MA1K000001", FALSE,
+                                              &eid, &error));
+  g_assert_true (s->personal->enterprise_add (s, "宁波港通物流有限公司", "91330200MA2H000002", FALSE,
+                                              &other, &error));
+  bob = make_user (s, "bob");
+  g_assert_true (s->people->member_add (s, eid, bob, "2025-01-01", &error));
+  g_assert_true (s->people->role_builtin (s, eid, &admin_role, &error));
+  g_assert_true (s->people->role_create (s, eid, "报关员", NULL, 1000, &clerk, &error));
+  g_assert_true (s->people->role_create (s, eid, "B", NULL, 1000, &b, &error));
+  g_assert_true (s->people->grant_create (s, eid, bob, clerk, "2026-07-01", NULL, 1000, &g1, &error));
+  g_assert_true (s->people->grant_create (s, eid, bob, clerk, "2026-01-01", "2026-03-31", 1000, &g2, &error));
+  g_assert_true (s->people->grant_create (s, eid, bob, b, "2027-01-01", NULL, 1000, &g3, &error));
+  g_assert_true (s->people->grant_create (s, eid, bob, admin_role, "2027-01-01", NULL, 1000, &g4, &error));
+  g_assert_no_error (error);
+
+  /* the built-in role's first, then by role name (byte order) and start */
+  g_assert_true (s->people->member_grants (s, eid, bob, grants, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (grants->len, ==, 4);
+  g_assert_cmpint (g_array_index (grants, KouanStoredGrant, 0).id, ==, g4);
+  g_assert_true (g_array_index (grants, KouanStoredGrant, 0).builtin);
+  g_assert_cmpstr (g_array_index (grants, KouanStoredGrant, 0).role, ==, "管理员");
+  g_assert_cmpint (g_array_index (grants, KouanStoredGrant, 1).id, ==, g3);
+  g_assert_cmpint (g_array_index (grants, KouanStoredGrant, 2).id, ==, g2);
+  g_assert_cmpstr (g_array_index (grants, KouanStoredGrant, 2).ends_on, ==, "2026-03-31");
+  g_assert_cmpint (g_array_index (grants, KouanStoredGrant, 3).id, ==, g1);
+  g_assert_null (g_array_index (grants, KouanStoredGrant, 3).ends_on);
+  g_array_set_size (grants, 0);
+  g_assert_true (s->people->member_grants (s, other, bob, grants, &error));
+  g_assert_cmpuint (grants->len, ==, 0);
+
+  g_assert_true (s->people->grant_get (s, eid, g2, &grant, &error));
+  g_assert_cmpint (grant.id, ==, g2);
+  g_assert_cmpint (grant.user_id, ==, bob);
+  g_assert_cmpstr (grant.member, ==, "bob");
+  g_assert_cmpint (grant.role_id, ==, clerk);
+  g_assert_cmpstr (grant.role, ==, "报关员");
+  g_assert_false (grant.builtin);
+  g_assert_cmpstr (grant.starts_on, ==, "2026-01-01");
+  kouan_stored_grant_clear (&grant);
+  g_assert_true (s->people->grant_get (s, other, g2, &grant, &error));
+  g_assert_cmpint (grant.id, ==, 0);
+
+  /* re-dated, open-ended: a change of the member record */
+  g_assert_true (s->feed->changes_newest (s, eid, 0, &before, &error));
+  g_assert_true (s->people->grant_set_period (s, eid, g2, "2026-02-01", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (s->people->grant_get (s, eid, g2, &grant, &error));
+  g_assert_cmpstr (grant.starts_on, ==, "2026-02-01");
+  g_assert_null (grant.ends_on);
+  kouan_stored_grant_clear (&grant);
+  page (s, eid, 0, before, 1000, NULL, out);
+  g_assert_true (people_has_change (out, "members", bob));
+  /* an end before the start is refused */
+  g_assert_false (s->people->grant_set_period (s, eid, g2, "2026-02-01", "2026-01-01", &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+
+  g_assert_true (s->people->grant_delete (s, eid, g2, &error));
+  g_assert_no_error (error);
+  g_assert_true (s->people->grant_get (s, eid, g2, &grant, &error));
+  g_assert_cmpint (grant.id, ==, 0);
+  /* another enterprise's id deletes nothing */
+  g_assert_true (s->people->grant_delete (s, other, g1, &error));
+  g_assert_true (s->people->grant_get (s, eid, g1, &grant, &error));
+  g_assert_cmpint (grant.id, ==, g1);
+}
+
 static void
 test_audit (Fixture *f, gconstpointer data)
 {
@@ -2611,6 +3133,10 @@ main (int argc, char *argv[])
   g_test_add ("/storage/sqlite/insurance-subscriptions", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_insurance_subscriptions, fixture_teardown);
   g_test_add ("/storage/sqlite/insurance-articles", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_insurance_articles, fixture_teardown);
   g_test_add ("/storage/sqlite/insurance-demo", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_insurance_demo, fixture_teardown);
+  g_test_add ("/storage/sqlite/people-authz", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_people_authz, fixture_teardown);
+  g_test_add ("/storage/sqlite/people-roles-departments", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_people_roles_departments, fixture_teardown);
+  g_test_add ("/storage/sqlite/people-join-requests", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_people_join_requests, fixture_teardown);
+  g_test_add ("/storage/sqlite/people-grants", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_people_grants, fixture_teardown);
   g_test_add ("/storage/sqlite/images", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_images, fixture_teardown);
   g_test_add ("/storage/sqlite/images-collect", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_images_collect, fixture_teardown);
   g_test_add ("/storage/sqlite/images-demo", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_SQLITE), fixture_setup, test_images_demo, fixture_teardown);
@@ -2639,6 +3165,10 @@ main (int argc, char *argv[])
   g_test_add ("/storage/postgres/insurance-subscriptions", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_insurance_subscriptions, fixture_teardown);
   g_test_add ("/storage/postgres/insurance-articles", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_insurance_articles, fixture_teardown);
   g_test_add ("/storage/postgres/insurance-demo", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_insurance_demo, fixture_teardown);
+  g_test_add ("/storage/postgres/people-authz", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_people_authz, fixture_teardown);
+  g_test_add ("/storage/postgres/people-roles-departments", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_people_roles_departments, fixture_teardown);
+  g_test_add ("/storage/postgres/people-join-requests", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_people_join_requests, fixture_teardown);
+  g_test_add ("/storage/postgres/people-grants", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_people_grants, fixture_teardown);
   g_test_add ("/storage/postgres/images", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_images, fixture_teardown);
   g_test_add ("/storage/postgres/images-collect", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_images_collect, fixture_teardown);
   g_test_add ("/storage/postgres/images-demo", Fixture, GINT_TO_POINTER (KOUAN_STORAGE_POSTGRES), fixture_setup, test_images_demo, fixture_teardown);

@@ -42,6 +42,11 @@ kouan_storage_unported (const KouanStorage *storage)
     storage->enterprise, storage->insurance, storage->images,
   };
 
+  /* admin people serve the authorization reads; the admin pages
+   * (kouan-server-admin*.c, kouan-server-people.c) still run their SQL on
+   * the SQLite connection */
+  areas[5] = NULL;
+
   /* SQLite serves the areas not behind the boundary yet through
    * kouan-server-db.c, on the same connection. */
   if (storage->backend == KOUAN_STORAGE_SQLITE)
@@ -100,6 +105,36 @@ kouan_stored_card_clear (KouanStoredCard *card)
   g_clear_pointer (&card->fingerprint, g_free);
   g_clear_pointer (&card->holder, g_free);
   g_clear_pointer (&card->serial, g_free);
+}
+
+void
+kouan_stored_role_clear (KouanStoredRole *role)
+{
+  g_clear_pointer (&role->name, g_free);
+  g_clear_pointer (&role->permissions, g_ptr_array_unref);
+}
+
+void
+kouan_stored_department_clear (KouanStoredDepartment *department)
+{
+  g_clear_pointer (&department->name, g_free);
+  g_clear_pointer (&department->head_name, g_free);
+}
+
+void
+kouan_stored_pending_join_clear (KouanStoredPendingJoin *request)
+{
+  g_clear_pointer (&request->account, g_free);
+  g_clear_pointer (&request->name, g_free);
+}
+
+void
+kouan_stored_grant_clear (KouanStoredGrant *grant)
+{
+  g_clear_pointer (&grant->member, g_free);
+  g_clear_pointer (&grant->role, g_free);
+  g_clear_pointer (&grant->starts_on, g_free);
+  g_clear_pointer (&grant->ends_on, g_free);
 }
 
 void

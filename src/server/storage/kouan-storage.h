@@ -841,14 +841,239 @@ typedef struct {
                               GError **error);
 } KouanStorageImages;
 
-/* ---- area 6: not behind the boundary yet ------------------------------
+/* ---- area 6: admin people ------------------------------------------
  *
- * Admin people (roles, departments, staff, grants, join requests) still
- * run their SQL in kouan-server-people.c and kouan-server-admin*.c
- * through kouan_server_db_*() on the SQLite connection. It gets its table
- * of functions here when it is ported; until then both backends leave it
- * NULL and PostgreSQL refuses to start (docs/architecture.md). */
-typedef struct _KouanStoragePeople      KouanStoragePeople;
+ * Memberships, roles, departments, time-limited grants and what they
+ * allow (docs/architecture.md, "Permissions"). Dates are China dates
+ * (UTC+8) as "YYYY-MM-DD", inclusive; @today is the caller's (--today in
+ * tests). Every write records its changes of the feed itself: the SQLite
+ * triggers (kouan-server-db.c, migration 10) or the PostgreSQL ones
+ * (migration 10 of kouan-storage-postgres.c), as rows the feed
+ * materialises for its reader (KouanStoredChange.kept FALSE): a member
+ * record carries its grants, an access record what its member may do
+ * today.
+ *
+ * Ported so far: the authorization reads every route makes, roles,
+ * departments, grants and join requests, and the write that makes a
+ * member (the tests). The staff pages (kouan-server-admin*.c,
+ * kouan-server-people.c) still run their SQL on the SQLite connection,
+ * so PostgreSQL refuses to start until they go through here
+ * (kouan_storage_unported()). */
+/* A role as the admin pages show it */
+typedef struct {
+  gint64      id;             /* 0: none */
+  char       *name;
+  gboolean    builtin;
+  gint64      created_at;
+  gint64      member_count;   /* members holding it on the day asked */
+  gint64      granted_count;  /* members holding a grant of it at all */
+  GPtrArray  *permissions;    /* (element-type utf8) in byte order; empty
+                               * for the built-in role, which holds all */
+} KouanStoredRole;
+
+void kouan_stored_role_clear (KouanStoredRole *role);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (KouanStoredRole, kouan_stored_role_clear)
+
+typedef struct {
+  gint64  id;             /* 0: none */
+  gint64  parent_id;      /* 0: a top department */
+  char   *name;
+  gint64  head_user_id;   /* 0: none */
+  char   *head_name;      /* nullable */
+  gint64  member_count;
+} KouanStoredDepartment;
+
+void kouan_stored_department_clear (KouanStoredDepartment *department);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (KouanStoredDepartment, kouan_stored_department_clear)
+
+/* A member's grant of a role for a period (China dates, inclusive) */
+typedef struct {
+  gint64    id;          /* 0: none */
+  gint64    user_id;
+  char     *member;      /* the user's name */
+  gint64    role_id;
+  char     *role;        /* the role's name */
+  gboolean  builtin;     /* of the built-in role */
+  char     *starts_on;
+  char     *ends_on;     /* nullable: open-ended */
+} KouanStoredGrant;
+
+void kouan_stored_grant_clear (KouanStoredGrant *grant);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (KouanStoredGrant, kouan_stored_grant_clear)
+
+/* A pending request to join an enterprise, as its administrators see it */
+typedef struct {
+  gint64  id;
+  gint64  user_id;
+  char   *account;
+  char   *name;
+  gint64  created_at;
+} KouanStoredPendingJoin;
+
+void kouan_stored_pending_join_clear (KouanStoredPendingJoin *request);
+
+typedef struct {
+  /* Whether @user_id is an active member of @enterprise_id and an active
+   * user */
+  gboolean (*member_active)     (KouanStorage *storage, gint64 user_id,
+                                 gint64 enterprise_id, gboolean *out_active,
+                                 GError **error);
+  /* Whether @user_id holds in @enterprise_id a grant valid on @today of
+   * the built-in role or of a role holding one of @permissions
+   * (NULL-terminated) */
+  gboolean (*grant_allows)      (KouanStorage *storage, gint64 user_id,
+                                 gint64 enterprise_id, const char *today,
+                                 const char * const *permissions,
+                                 gboolean *out_allowed, GError **error);
+  /* The grants of @user_id valid on @today: whether one is of the
+   * built-in role, and appends to @out (char *) the permissions their
+   * roles hold (possibly repeated) */
+  gboolean (*grant_permissions) (KouanStorage *storage, gint64 user_id,
+                                 gint64 enterprise_id, const char *today,
+                                 gboolean *out_builtin, GPtrArray *out,
+                                 GError **error);
+  /* Appends to @out (char *) the distinct names of the roles @user_id
+   * holds on @today, "admin" for the built-in one, that first, then by
+   * name */
+  gboolean (*grant_roles)       (KouanStorage *storage, gint64 user_id,
+                                 gint64 enterprise_id, const char *today,
+                                 GPtrArray *out, GError **error);
+  /* How many active members who are active users hold the built-in role
+   * on @today */
+  gboolean (*admins_count)      (KouanStorage *storage, gint64 enterprise_id,
+                                 const char *today, gint64 *out_count,
+                                 GError **error);
+  /* The "access" record of @user_id (0: of every member of
+   * @enterprise_id) changed: a change of it for its member */
+  gboolean (*access_touch)      (KouanStorage *storage, gint64 enterprise_id,
+                                 gint64 user_id, GError **error);
+  /* @user_id may now view @collection: every record of it in the
+   * enterprise's feed gets a change of @user_id's own, newer than their
+   * cursor, so the next pull brings the records they missed */
+  gboolean (*changes_reissue)   (KouanStorage *storage, gint64 enterprise_id,
+                                 gint64 user_id, const char *collection,
+                                 GError **error);
+
+  /* @user_id becomes a member of @enterprise_id (active, no department)
+   * registered on @registered_on */
+  gboolean (*member_add)        (KouanStorage *storage, gint64 enterprise_id,
+                                 gint64 user_id, const char *registered_on,
+                                 GError **error);
+  /* The enterprise's built-in role (管理员); 0 when there is no such
+   * enterprise */
+  gboolean (*role_builtin)      (KouanStorage *storage, gint64 enterprise_id,
+                                 gint64 *out_id, GError **error);
+  /* A role holding @permissions (NULL-terminated); a name the
+   * enterprise has already fails with KOUAN_STORAGE_ERROR_CONSTRAINT */
+  gboolean (*role_create)       (KouanStorage *storage, gint64 enterprise_id,
+                                 const char *name, const char * const *permissions,
+                                 gint64 now, gint64 *out_id, GError **error);
+  /* Grants @role_id to @user_id from @starts_on to @ends_on (nullable:
+   * open-ended) */
+  gboolean (*grant_create)      (KouanStorage *storage, gint64 enterprise_id,
+                                 gint64 user_id, gint64 role_id,
+                                 const char *starts_on, const char *ends_on,
+                                 gint64 now, gint64 *out_id, GError **error);
+
+  /* Appends to @out (gint64) the enterprises @user_id is a member of
+   * (only @active_only: of the active memberships), by id */
+  gboolean (*user_enterprises)  (KouanStorage *storage, gint64 user_id,
+                                 gboolean active_only, GArray *out, GError **error);
+  /* (transfer full) (nullable): @user_id's membership status in
+   * @enterprise_id ("active" or "disabled"), NULL when none */
+  gboolean (*member_status)     (KouanStorage *storage, gint64 enterprise_id,
+                                 gint64 user_id, char **out_status, GError **error);
+
+  /* A mutation's own savepoint inside the batch's transaction: begun,
+   * released, or rolled back (and released) */
+  gboolean (*savepoint)         (KouanStorage *storage, GError **error);
+  gboolean (*savepoint_release) (KouanStorage *storage, GError **error);
+  void     (*savepoint_rollback) (KouanStorage *storage);
+
+  /* Appends to @out (gint64) the enterprise's roles, the built-in one
+   * first, then by name */
+  gboolean (*roles_list)        (KouanStorage *storage, gint64 enterprise_id,
+                                 GArray *out, GError **error);
+  /* *out is zeroed and left so (id 0) when @enterprise_id has no such
+   * role; member_count counts the holders on @today */
+  gboolean (*role_get)          (KouanStorage *storage, gint64 enterprise_id,
+                                 gint64 role_id, const char *today,
+                                 KouanStoredRole *out, GError **error);
+  /* Whether another role than @except_id (0: none) has @name */
+  gboolean (*role_name_taken)   (KouanStorage *storage, gint64 enterprise_id,
+                                 const char *name, gint64 except_id,
+                                 gboolean *out_taken, GError **error);
+  /* Renames (@name nullable: kept) and sets the permissions
+   * (@permissions nullable: kept; NULL-terminated) of a role */
+  gboolean (*role_update)       (KouanStorage *storage, gint64 enterprise_id,
+                                 gint64 role_id, const char *name,
+                                 const char * const *permissions, GError **error);
+  /* Deletes a role and its grants; *out_removed how many grants */
+  gboolean (*role_delete)       (KouanStorage *storage, gint64 enterprise_id,
+                                 gint64 role_id, gint64 *out_removed, GError **error);
+  /* Appends to @out (gint64) the members holding a grant of @role_id */
+  gboolean (*role_holders)      (KouanStorage *storage, gint64 enterprise_id,
+                                 gint64 role_id, GArray *out, GError **error);
+
+  /* Appends to @out (gint64) the enterprise's departments, the top ones
+   * first, then by parent and name */
+  gboolean (*departments_list)  (KouanStorage *storage, gint64 enterprise_id,
+                                 GArray *out, GError **error);
+  /* *out is zeroed and left so (id 0) when there is none */
+  gboolean (*department_get)    (KouanStorage *storage, gint64 enterprise_id,
+                                 gint64 department_id, KouanStoredDepartment *out,
+                                 GError **error);
+  /* Whether @candidate is @department_id or one of its descendants */
+  gboolean (*department_under)  (KouanStorage *storage, gint64 enterprise_id,
+                                 gint64 department_id, gint64 candidate,
+                                 gboolean *out_under, GError **error);
+  gboolean (*department_has_children) (KouanStorage *storage, gint64 enterprise_id,
+                                       gint64 department_id, gboolean *out_has,
+                                       GError **error);
+  /* @parent_id and @head_user_id 0: none */
+  gboolean (*department_create) (KouanStorage *storage, gint64 enterprise_id,
+                                 gint64 parent_id, const char *name,
+                                 gint64 head_user_id, gint64 *out_id, GError **error);
+  /* Sets the name (nullable: kept), the parent when @set_parent and the
+   * head when @set_head (0: none) */
+  gboolean (*department_update) (KouanStorage *storage, gint64 enterprise_id,
+                                 gint64 department_id, const char *name,
+                                 gboolean set_parent, gint64 parent_id,
+                                 gboolean set_head, gint64 head_user_id,
+                                 GError **error);
+  gboolean (*department_delete) (KouanStorage *storage, gint64 enterprise_id,
+                                 gint64 department_id, GError **error);
+
+  /* Appends to @out (KouanStoredGrant) @user_id's grants in
+   * @enterprise_id: the built-in role's first, then by role name, start
+   * and id */
+  gboolean (*member_grants)     (KouanStorage *storage, gint64 enterprise_id,
+                                 gint64 user_id, GArray *out, GError **error);
+  /* *out is zeroed and left so (id 0) when @enterprise_id has no such
+   * grant */
+  gboolean (*grant_get)         (KouanStorage *storage, gint64 enterprise_id,
+                                 gint64 grant_id, KouanStoredGrant *out,
+                                 GError **error);
+  /* Sets a grant's period (@ends_on nullable: open-ended) */
+  gboolean (*grant_set_period)  (KouanStorage *storage, gint64 enterprise_id,
+                                 gint64 grant_id, const char *starts_on,
+                                 const char *ends_on, GError **error);
+  gboolean (*grant_delete)      (KouanStorage *storage, gint64 enterprise_id,
+                                 gint64 grant_id, GError **error);
+
+  /* Appends to @out (KouanStoredPendingJoin) the enterprise's pending
+   * join requests, oldest first */
+  gboolean (*join_requests_pending) (KouanStorage *storage, gint64 enterprise_id,
+                                     GArray *out, GError **error);
+  /* Decides @enterprise_id's pending request @request_id at @now by
+   * @decided_by; approved, its user becomes a member (registered on
+   * @registered_on) unless they are one. *out_user_id: the request's
+   * user, 0 when there is no such pending request (nothing changed). */
+  gboolean (*join_request_decide)   (KouanStorage *storage, gint64 enterprise_id,
+                                     gint64 request_id, gboolean approve, gint64 now,
+                                     gint64 decided_by, const char *registered_on,
+                                     gint64 *out_user_id, GError **error);
+} KouanStoragePeople;
 
 /* A backend: its areas and its transaction control. */
 struct _KouanStorage

@@ -63,6 +63,7 @@ extern const KouanStoragePersonal _kouan_storage_pg_personal;
 extern const KouanStorageMessages _kouan_storage_pg_messages;
 extern const KouanStorageInsurance _kouan_storage_pg_insurance;
 extern const KouanStorageEnterprise _kouan_storage_pg_enterprise;
+extern const KouanStoragePeople   _kouan_storage_pg_people;
 extern const KouanStorageAudit    _kouan_storage_pg_audit;
 extern const KouanStorageImages   _kouan_storage_pg_images;
 

@@ -330,6 +330,204 @@ static const char *const migrations[] = {
   "  REFERENCES images (enterprise_id, id);"
   "CREATE INDEX profiles_avatar ON profiles (avatar_image) WHERE avatar_image IS NOT NULL;"
   "CREATE INDEX profiles_seal ON profiles (seal_image) WHERE seal_image IS NOT NULL;",
+  /* 10: admin people (kouan-storage-postgres-people.c): memberships, roles
+   * with their permissions, departments, time-limited grants (China dates,
+   * "YYYY-MM-DD", inclusive) and who last edited a record by a mutation.
+   * Every enterprise has the built-in role 管理员 (a trigger on
+   * enterprises). The people collections' records are computed for their
+   * reader (a member carries its grants, the access record what its
+   * member may do today), so their triggers record computed changes, as
+   * SQLite's migration 10 does (kouan-server-db.c): kouan_touch()
+   * supersedes the record's numbered rows for that audience, inserts a
+   * pending one and rings the doorbell. */
+  "ALTER TABLE changes ADD COLUMN computed boolean NOT NULL DEFAULT false;"
+  "CREATE FUNCTION kouan_touch (eid bigint, uid bigint, coll text, rid bigint)"
+  "  RETURNS void LANGUAGE plpgsql AS $$"
+  "BEGIN"
+  "  IF rid IS NULL THEN RETURN; END IF;"
+  "  DELETE FROM changes WHERE enterprise_id = eid AND collection = coll AND record_id = rid"
+  "    AND user_id IS NOT DISTINCT FROM uid AND seq IS NOT NULL;"
+  "  INSERT INTO changes (enterprise_id, user_id, collection, record_id, computed)"
+  "    VALUES (eid, uid, coll, rid, true);"
+  "  PERFORM pg_notify ('kouan_feed', eid::text);"
+  "END $$;"
+  "CREATE TABLE roles ("
+  "  id bigserial PRIMARY KEY,"
+  "  enterprise_id bigint NOT NULL REFERENCES enterprises (id) ON DELETE CASCADE,"
+  "  name text NOT NULL,"
+  "  builtin boolean NOT NULL DEFAULT false,"
+  "  created_at bigint NOT NULL,"
+  "  UNIQUE (enterprise_id, name));"
+  "CREATE TABLE role_permissions ("
+  "  enterprise_id bigint NOT NULL,"
+  "  role_id bigint NOT NULL REFERENCES roles (id) ON DELETE CASCADE,"
+  "  permission text NOT NULL,"
+  "  PRIMARY KEY (role_id, permission));"
+  "CREATE TABLE departments ("
+  "  id bigserial PRIMARY KEY,"
+  "  enterprise_id bigint NOT NULL REFERENCES enterprises (id) ON DELETE CASCADE,"
+  "  parent_id bigint REFERENCES departments (id),"
+  "  name text NOT NULL,"
+  "  head_user_id bigint REFERENCES users (id) ON DELETE SET NULL);"
+  "CREATE INDEX departments_enterprise ON departments (enterprise_id, parent_id);"
+  "CREATE TABLE memberships ("
+  "  user_id bigint NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
+  "  enterprise_id bigint NOT NULL REFERENCES enterprises (id) ON DELETE CASCADE,"
+  "  department_id bigint REFERENCES departments (id) ON DELETE SET NULL,"
+  "  status text NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'disabled')),"
+  "  registered_on text NOT NULL DEFAULT to_char (now () AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD'),"
+  "  PRIMARY KEY (user_id, enterprise_id));"
+  "CREATE INDEX memberships_enterprise ON memberships (enterprise_id, user_id);"
+  "CREATE TABLE grants ("
+  "  id bigserial PRIMARY KEY,"
+  "  enterprise_id bigint NOT NULL REFERENCES enterprises (id) ON DELETE CASCADE,"
+  "  user_id bigint NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
+  "  role_id bigint NOT NULL REFERENCES roles (id) ON DELETE CASCADE,"
+  "  starts_on text NOT NULL,"
+  "  ends_on text,"
+  "  notified_on text,"
+  "  created_at bigint NOT NULL,"
+  "  CHECK (ends_on IS NULL OR ends_on >= starts_on));"
+  "CREATE INDEX grants_member ON grants (enterprise_id, user_id);"
+  "CREATE INDEX grants_role ON grants (role_id);"
+  "CREATE TABLE record_edits ("
+  "  enterprise_id bigint NOT NULL,"
+  "  collection text NOT NULL,"
+  "  record_id bigint NOT NULL,"
+  "  user_id bigint REFERENCES users (id) ON DELETE SET NULL,"
+  "  seq bigint NOT NULL,"
+  "  at bigint NOT NULL,"
+  "  PRIMARY KEY (enterprise_id, collection, record_id));"
+  /* the built-in role of every enterprise, now and later */
+  "INSERT INTO roles (enterprise_id, name, builtin, created_at)"
+  "  SELECT id, '管理员', true, extract (epoch FROM now ())::bigint FROM enterprises;"
+  "CREATE FUNCTION kouan_enterprises_people () RETURNS trigger LANGUAGE plpgsql AS $$"
+  "BEGIN"
+  "  INSERT INTO roles (enterprise_id, name, builtin, created_at)"
+  "    VALUES (NEW.id, '管理员', true, extract (epoch FROM now ())::bigint);"
+  "  RETURN NULL;"
+  "END $$;"
+  "CREATE TRIGGER enterprises_people AFTER INSERT ON enterprises"
+  "  FOR EACH ROW EXECUTE FUNCTION kouan_enterprises_people ();"
+  /* a new member: their member record, their department's, and their own
+   * access, profile and preferences records enter the feed */
+  "CREATE FUNCTION kouan_memberships_people () RETURNS trigger LANGUAGE plpgsql AS $$"
+  "BEGIN"
+  "  IF TG_OP = 'INSERT' THEN"
+  "    PERFORM kouan_touch (NEW.enterprise_id, NULL, 'members', NEW.user_id);"
+  "    PERFORM kouan_touch (NEW.enterprise_id, NULL, 'departments', NEW.department_id);"
+  "    PERFORM kouan_touch (NEW.enterprise_id, NEW.user_id, 'access', NEW.user_id);"
+  "    PERFORM kouan_touch (NEW.enterprise_id, NEW.user_id, 'profile', NEW.user_id);"
+  "    PERFORM kouan_touch (NEW.enterprise_id, NEW.user_id, 'preferences', NEW.user_id);"
+  "  ELSIF TG_OP = 'UPDATE' THEN"
+  "    IF OLD.status IS DISTINCT FROM NEW.status OR OLD.department_id IS DISTINCT FROM NEW.department_id"
+  "       OR OLD.registered_on IS DISTINCT FROM NEW.registered_on THEN"
+  "      PERFORM kouan_touch (NEW.enterprise_id, NULL, 'members', NEW.user_id);"
+  "      PERFORM kouan_touch (NEW.enterprise_id, NULL, 'departments', NEW.department_id);"
+  "      PERFORM kouan_touch (OLD.enterprise_id, NULL, 'departments', OLD.department_id);"
+  "    END IF;"
+  "  ELSE"
+  "    PERFORM kouan_touch (OLD.enterprise_id, NULL, 'members', OLD.user_id);"
+  "    PERFORM kouan_touch (OLD.enterprise_id, NULL, 'departments', OLD.department_id);"
+  "  END IF;"
+  "  RETURN NULL;"
+  "END $$;"
+  "CREATE TRIGGER memberships_people AFTER INSERT OR UPDATE OR DELETE ON memberships"
+  "  FOR EACH ROW EXECUTE FUNCTION kouan_memberships_people ();"
+  /* a member record shows the user's name and account, and their cards */
+  "CREATE FUNCTION kouan_user_members (uid bigint) RETURNS void LANGUAGE plpgsql AS $$"
+  "BEGIN"
+  "  PERFORM kouan_touch (enterprise_id, NULL, 'members', user_id) FROM memberships WHERE user_id = uid;"
+  "END $$;"
+  "CREATE FUNCTION kouan_users_people () RETURNS trigger LANGUAGE plpgsql AS $$"
+  "BEGIN"
+  "  IF OLD.name IS DISTINCT FROM NEW.name OR OLD.account IS DISTINCT FROM NEW.account THEN"
+  "    PERFORM kouan_user_members (NEW.id);"
+  "  END IF;"
+  "  RETURN NULL;"
+  "END $$;"
+  "CREATE TRIGGER users_people AFTER UPDATE ON users"
+  "  FOR EACH ROW EXECUTE FUNCTION kouan_users_people ();"
+  "CREATE FUNCTION kouan_cards_people () RETURNS trigger LANGUAGE plpgsql AS $$"
+  "BEGIN"
+  "  IF TG_OP = 'INSERT' THEN"
+  "    PERFORM kouan_user_members (NEW.user_id);"
+  "  ELSIF TG_OP = 'DELETE' THEN"
+  "    PERFORM kouan_user_members (OLD.user_id);"
+  "  ELSIF OLD.user_id IS DISTINCT FROM NEW.user_id OR OLD.active IS DISTINCT FROM NEW.active"
+  "        OR OLD.holder IS DISTINCT FROM NEW.holder OR OLD.serial IS DISTINCT FROM NEW.serial"
+  "        OR OLD.not_after IS DISTINCT FROM NEW.not_after"
+  "        OR OLD.created_at IS DISTINCT FROM NEW.created_at THEN"
+  "    PERFORM kouan_user_members (OLD.user_id);"
+  "    IF NEW.user_id IS DISTINCT FROM OLD.user_id THEN"
+  "      PERFORM kouan_user_members (NEW.user_id);"
+  "    END IF;"
+  "  END IF;"
+  "  RETURN NULL;"
+  "END $$;"
+  "CREATE TRIGGER card_certificates_people AFTER INSERT OR UPDATE OR DELETE ON card_certificates"
+  "  FOR EACH ROW EXECUTE FUNCTION kouan_cards_people ();"
+  "CREATE FUNCTION kouan_grants_people () RETURNS trigger LANGUAGE plpgsql AS $$"
+  "BEGIN"
+  "  IF TG_OP = 'INSERT' THEN"
+  "    PERFORM kouan_touch (NEW.enterprise_id, NULL, 'members', NEW.user_id);"
+  "  ELSIF TG_OP = 'DELETE' THEN"
+  "    PERFORM kouan_touch (OLD.enterprise_id, NULL, 'members', OLD.user_id);"
+  "  ELSIF OLD.starts_on IS DISTINCT FROM NEW.starts_on OR OLD.ends_on IS DISTINCT FROM NEW.ends_on"
+  "        OR OLD.role_id IS DISTINCT FROM NEW.role_id THEN"
+  "    PERFORM kouan_touch (NEW.enterprise_id, NULL, 'members', NEW.user_id);"
+  "  END IF;"
+  "  RETURN NULL;"
+  "END $$;"
+  "CREATE TRIGGER grants_people AFTER INSERT OR UPDATE OR DELETE ON grants"
+  "  FOR EACH ROW EXECUTE FUNCTION kouan_grants_people ();"
+  /* a renamed role: the members holding it show its name */
+  "CREATE FUNCTION kouan_roles_people () RETURNS trigger LANGUAGE plpgsql AS $$"
+  "BEGIN"
+  "  IF TG_OP = 'DELETE' THEN"
+  "    PERFORM kouan_touch (OLD.enterprise_id, NULL, 'roles', OLD.id);"
+  "    RETURN NULL;"
+  "  END IF;"
+  "  PERFORM kouan_touch (NEW.enterprise_id, NULL, 'roles', NEW.id);"
+  "  IF TG_OP = 'UPDATE' THEN"
+  "    PERFORM kouan_touch (NEW.enterprise_id, NULL, 'members', u.user_id)"
+  "      FROM (SELECT DISTINCT user_id FROM grants WHERE role_id = NEW.id) u;"
+  "  END IF;"
+  "  RETURN NULL;"
+  "END $$;"
+  "CREATE TRIGGER roles_people AFTER INSERT OR UPDATE OR DELETE ON roles"
+  "  FOR EACH ROW EXECUTE FUNCTION kouan_roles_people ();"
+  "CREATE FUNCTION kouan_role_permissions_people () RETURNS trigger LANGUAGE plpgsql AS $$"
+  "BEGIN"
+  "  IF TG_OP = 'INSERT' THEN"
+  "    PERFORM kouan_touch (NEW.enterprise_id, NULL, 'roles', NEW.role_id);"
+  "  ELSE"
+  /* not when the role itself goes (its own trigger says so) */
+  "    PERFORM kouan_touch (OLD.enterprise_id, NULL, 'roles', OLD.role_id)"
+  "      WHERE EXISTS (SELECT 1 FROM roles WHERE id = OLD.role_id);"
+  "  END IF;"
+  "  RETURN NULL;"
+  "END $$;"
+  "CREATE TRIGGER role_permissions_people AFTER INSERT OR DELETE ON role_permissions"
+  "  FOR EACH ROW EXECUTE FUNCTION kouan_role_permissions_people ();"
+  "CREATE FUNCTION kouan_departments_people () RETURNS trigger LANGUAGE plpgsql AS $$"
+  "BEGIN"
+  "  IF TG_OP = 'DELETE' THEN"
+  "    PERFORM kouan_touch (OLD.enterprise_id, NULL, 'departments', OLD.id);"
+  "    RETURN NULL;"
+  "  END IF;"
+  "  PERFORM kouan_touch (NEW.enterprise_id, NULL, 'departments', NEW.id);"
+  "  IF TG_OP = 'UPDATE' THEN"
+  "    PERFORM kouan_touch (NEW.enterprise_id, NULL, 'members', m.user_id)"
+  "      FROM memberships m WHERE m.enterprise_id = NEW.enterprise_id AND m.department_id = NEW.id;"
+  "  END IF;"
+  "  RETURN NULL;"
+  "END $$;"
+  "CREATE TRIGGER departments_people AFTER INSERT OR UPDATE OR DELETE ON departments"
+  "  FOR EACH ROW EXECUTE FUNCTION kouan_departments_people ();"
+  /* the records that exist enter the feeds once */
+  "INSERT INTO changes (enterprise_id, user_id, collection, record_id, computed)"
+  "  SELECT enterprise_id, NULL, 'roles', id, true FROM roles;",
 };
 
 static gboolean
@@ -1012,7 +1210,7 @@ changes_page (KouanStorage *storage, gint64 enterprise_id, gint64 user_id,
   if (!in_transaction (self) && !number_pending (self, error))
     return FALSE;
   r = run (self,
-    "SELECT c.seq, c.collection, c.record_id, c.record_json FROM changes c"
+    "SELECT c.seq, c.collection, c.record_id, c.record_json, c.computed FROM changes c"
     " WHERE c.enterprise_id = $1 AND c.seq > $2"
     "   AND (c.user_id IS NULL OR c.user_id = $3)"
     "   AND c.collection <> ALL ($5::text[])"
@@ -1029,7 +1227,9 @@ changes_page (KouanStorage *storage, gint64 enterprise_id, gint64 user_id,
         .seq = int_at (r, i, 0),
         .collection = g_strdup (PQgetvalue (r, i, 1)),
         .record_id = int_at (r, i, 2),
-        .kept = TRUE,
+        /* a computed row (the people collections, migration 10) is
+         * materialised for its reader */
+        .kept = !_kouan_storage_pg_bool_at (r, i, 4),
         .record_json = PQgetisnull (r, i, 3) ? NULL : g_strdup (PQgetvalue (r, i, 3)),
       };
       g_array_append_val (out, change);
@@ -1349,6 +1549,7 @@ kouan_storage_postgres_open (const char  *uri,
   self->parent.messages = &_kouan_storage_pg_messages;
   self->parent.insurance = &_kouan_storage_pg_insurance;
   self->parent.enterprise = &_kouan_storage_pg_enterprise;
+  self->parent.people = &_kouan_storage_pg_people;
   self->parent.audit = &_kouan_storage_pg_audit;
   self->parent.images = &_kouan_storage_pg_images;
   self->parent.begin = pg_begin;

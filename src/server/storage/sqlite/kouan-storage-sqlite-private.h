@@ -37,6 +37,7 @@ extern const KouanStoragePersonal _kouan_storage_sqlite_personal;
 extern const KouanStorageMessages _kouan_storage_sqlite_messages;
 extern const KouanStorageInsurance _kouan_storage_sqlite_insurance;
 extern const KouanStorageEnterprise _kouan_storage_sqlite_enterprise;
+extern const KouanStoragePeople   _kouan_storage_sqlite_people;
 extern const KouanStorageAudit    _kouan_storage_sqlite_audit;
 extern const KouanStorageImages   _kouan_storage_sqlite_images;
 

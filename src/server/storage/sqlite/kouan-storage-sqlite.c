@@ -930,6 +930,7 @@ kouan_storage_sqlite_new (sqlite3 *db)
   self->parent.messages = &_kouan_storage_sqlite_messages;
   self->parent.insurance = &_kouan_storage_sqlite_insurance;
   self->parent.enterprise = &_kouan_storage_sqlite_enterprise;
+  self->parent.people = &_kouan_storage_sqlite_people;
   self->parent.audit = &_kouan_storage_sqlite_audit;
   self->parent.images = &_kouan_storage_sqlite_images;
   self->parent.begin = sqlite_begin;
