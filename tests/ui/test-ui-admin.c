@@ -338,6 +338,25 @@ first_row_without_card (gpointer user_data)
   return first != NULL && first->cards->len == 0;
 }
 
+typedef struct {
+  KouanAdminStaff *staff;
+  gint64           id;
+  gboolean         disabled;
+} FollowWait;
+
+/* The member @id is still selected, in its state @disabled, and its pane
+ * shows that record. */
+static gboolean
+selected_follows (gpointer user_data)
+{
+  FollowWait *wait = user_data;
+  GtkSingleSelection *selection = GTK_SINGLE_SELECTION (_kouan_admin_staff_get_rows (wait->staff));
+  KouanMember *member = gtk_single_selection_get_selected_item (selection);
+
+  return !_kouan_admin_staff_get_busy (wait->staff) && member != NULL && member->id == wait->id &&
+         member->disabled == wait->disabled && _kouan_admin_staff_get_shown (wait->staff) == member;
+}
+
 static void
 test_admin_pages (void)
 {
@@ -508,6 +527,33 @@ test_admin_pages (void)
       g_assert_cmpstr (day, <=, "2023-12-31");
     }
   query (staff, "demo-user1", NULL, NULL, NULL, NULL, 10);
+
+  /* a change of the selected member (停用, then 启用 again) keeps it
+   * selected, and its pane shows the newer record */
+  {
+    GtkSingleSelection *selection = GTK_SINGLE_SELECTION (_kouan_admin_staff_get_rows (staff));
+    KouanMember *chosen;
+    gint64 id;
+    gboolean was_disabled;
+    FollowWait wait = { staff, 0, FALSE };
+
+    g_assert_true (_kouan_admin_staff_select (staff, "demo-user12"));
+    chosen = gtk_single_selection_get_selected_item (selection);
+    id = chosen->id;
+    was_disabled = chosen->disabled;
+    g_assert_true (_kouan_admin_staff_get_shown (staff) == chosen);
+    wait.id = id;
+    wait.disabled = !was_disabled;
+    gtk_widget_activate_action (GTK_WIDGET (staff), "staff.toggle", NULL);
+    g_assert_true (kouan_test_wait_until (selected_follows, &wait));
+    g_assert_true (kouan_test_wait_until (outbox_empty, session.store));
+    g_assert_true (kouan_test_wait_until (selected_follows, &wait));
+    wait.disabled = was_disabled;
+    gtk_widget_activate_action (GTK_WIDGET (staff), "staff.toggle", NULL);
+    g_assert_true (kouan_test_wait_until (selected_follows, &wait));
+    g_assert_true (kouan_test_wait_until (outbox_empty, session.store));
+    g_assert_true (kouan_test_wait_until (selected_follows, &wait));
+  }
 
   /* 审计日志 shows what was done, newest first, as sentences, offline
    * from the cache */

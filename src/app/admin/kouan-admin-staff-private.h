@@ -31,6 +31,8 @@ GtkWindow              *_kouan_admin_staff_revoke_card (KouanAdminStaff *self,
 const char             *_kouan_admin_staff_get_message (KouanAdminStaff *self);
 /* (transfer none): the members and the selected one, folded when narrow */
 AdwLeaflet             *_kouan_admin_staff_get_leaflet (KouanAdminStaff *self);
+/* (transfer none) (nullable): the record the member's pane shows */
+KouanMember            *_kouan_admin_staff_get_shown   (KouanAdminStaff *self);
 /* The selected member's pane */
 GtkWidget              *_kouan_admin_staff_get_detail  (KouanAdminStaff *self);
 /* The row of filters, and its 更多筛选 menu button */

@@ -1465,6 +1465,12 @@ _kouan_admin_staff_get_leaflet (KouanAdminStaff *self)
   return self->leaflet;
 }
 
+KouanMember *
+_kouan_admin_staff_get_shown (KouanAdminStaff *self)
+{
+  return self->shown;
+}
+
 GtkWidget *
 _kouan_admin_staff_get_detail (KouanAdminStaff *self)
 {
