@@ -8,9 +8,11 @@
 /* Records are stored whole (the server's JSON) in people_records, keyed
  * by collection, after their typed codec accepted them: a record the app
  * could not read never enters the cache (the page is refused and pulled
- * again later, like any invalid record). Views load a collection at once
- * into a GListStore of typed records — 10 000 members are ~2 MB and parse
- * in well under a second — and filter and sort it with GTK's models. */
+ * again later, like any invalid record). Views load roles, departments and
+ * the audit log at once into a GListStore of typed records (in a worker:
+ * the _async calls); 人员权限's members, up to 10 000 (~2 MB), go through
+ * KouanMemberList, which reads them in a worker with
+ * _kouan_store_people_foreach() and parses only the records that changed. */
 
 typedef GObject *(*ParseFunc) (JsonObject *record, gint64 enterprise_id, GError **error);
 

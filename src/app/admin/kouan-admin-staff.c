@@ -1489,6 +1489,18 @@ _kouan_admin_staff_get_more_filters (KouanAdminStaff *self)
   return self->more_button;
 }
 
+void
+_kouan_admin_staff_sort_by (KouanAdminStaff *self,
+                            guint            column,
+                            gboolean         descending)
+{
+  GtkColumnView *view = GTK_COLUMN_VIEW (self->column_view);
+  g_autoptr(GtkColumnViewColumn) chosen = column != G_MAXUINT
+    ? g_list_model_get_item (gtk_column_view_get_columns (view), column) : NULL;
+
+  gtk_column_view_sort_by_column (view, chosen, descending ? GTK_SORT_DESCENDING : GTK_SORT_ASCENDING);
+}
+
 guint
 _kouan_admin_staff_count_visible_columns (KouanAdminStaff *self)
 {
