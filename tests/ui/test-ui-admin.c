@@ -621,6 +621,7 @@ test_admin_pages (void)
     g_assert_true (kouan_test_wait_until (selected_follows, &wait));
     g_assert_true (kouan_test_wait_until (outbox_empty, session.store));
     g_assert_true (kouan_test_wait_until (selected_follows, &wait));
+    save_shot (gtk_widget_get_root (GTK_WIDGET (staff)), "staff-followed");
     wait.disabled = was_disabled;
     gtk_widget_activate_action (GTK_WIDGET (staff), "staff.toggle", NULL);
     g_assert_true (kouan_test_wait_until (selected_follows, &wait));
