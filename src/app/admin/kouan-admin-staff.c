@@ -434,6 +434,8 @@ follow_store (KouanAdminStaff *self)
 
   /* the members of this store */
   gtk_single_selection_set_model (self->selection, NULL);
+  if (self->members != NULL)
+    g_signal_handlers_disconnect_by_data (self->members, self);
   g_clear_object (&self->members);
   if (store == NULL)
     return;
@@ -1229,6 +1231,9 @@ kouan_admin_staff_dispose (GObject *object)
   g_clear_object (&self->choices_cancellable);
   if (self->selection != NULL)
     gtk_single_selection_set_model (self->selection, NULL);
+  /* a job in flight holds the list a moment longer: it tells nobody */
+  if (self->members != NULL)
+    g_signal_handlers_disconnect_by_data (self->members, self);
   g_clear_object (&self->members);
   g_clear_object (&self->shown);
   g_clear_object (&self->probe_a);
