@@ -128,6 +128,7 @@ close_session (Session *session)
    * the windows go with the process. */
   gtk_widget_set_visible (GTK_WIDGET (session->window), FALSE);
   kouan_test_spin (100);
+  g_clear_pointer (&session->token, g_free);
 }
 
 static guint
