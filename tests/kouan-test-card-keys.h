@@ -15,8 +15,9 @@ GBytes *kouan_test_card_load_file        (const char *name);
 /* (transfer full) the DER of the PEM certificate in fixture @name */
 GBytes *kouan_test_card_load_certificate (const char *name);
 /* (transfer full) what the card answers to INTERNAL AUTHENTICATE with the
- * private key in fixture @key_name: ECDSA P-256 / SHA-256 over the signed
- * message of @challenge (docs/card-protocol.md) */
+ * private key in fixture @key_name: ECDSA P-256 / SHA-256, or SM2 / SM3
+ * for an SM2 key, over the signed message of @challenge
+ * (docs/card-protocol.md) */
 GBytes *kouan_test_card_sign             (const char *key_name,
                                           GBytes     *challenge);
 

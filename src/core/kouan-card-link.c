@@ -455,6 +455,7 @@ _kouan_card_link_read_certificate (KouanCardLink  *link,
   guint8 response[RESPONSE_MAX];
   gsize response_len;
   g_autoptr(GByteArray) der = g_byte_array_new ();
+  g_autoptr(GBytes) certificate = NULL;
   gsize total = 0;
   guint16 sw;
 
@@ -521,7 +522,16 @@ _kouan_card_link_read_certificate (KouanCardLink  *link,
     }
   while (der->len < total);
 
-  return g_byte_array_free_to_bytes (g_steal_pointer (&der));
+  /* The pieces add up; now the whole must be a certificate (a piece the
+   * card got wrong but that fits would otherwise pass unnoticed). */
+  certificate = g_byte_array_free_to_bytes (g_steal_pointer (&der));
+  if (kouan_card_certificate_get_key_algorithm (certificate) == KOUAN_CARD_KEY_MALFORMED)
+    {
+      g_set_error (error, KOUAN_CARD_ERROR, KOUAN_CARD_ERROR_PROTOCOL,
+                   "The certificate file does not hold an X.509 certificate");
+      return NULL;
+    }
+  return g_steal_pointer (&certificate);
 }
 
 int

@@ -6,11 +6,14 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <gnutls/gnutls.h>
 #include <gnutls/abstract.h>
 #include <gnutls/x509.h>
 
 #include "kouan-card.h"
+#include "kouan-sm2.h"
 
 G_DEFINE_QUARK (kouan-card-verify-error-quark, kouan_card_verify_error)
 
@@ -47,6 +50,40 @@ import_certificate (GBytes  *der,
   return crt;
 }
 
+KouanCardKeyAlgorithm
+kouan_card_certificate_get_key_algorithm (GBytes *der)
+{
+  KouanCertInfo info;
+  gnutls_x509_crt_t crt;
+  gnutls_ecc_curve_t curve = GNUTLS_ECC_CURVE_INVALID;
+  unsigned int bits = 0;
+  int algorithm;
+
+  g_return_val_if_fail (der != NULL, KOUAN_CARD_KEY_MALFORMED);
+
+  crt = import_certificate (der, NULL);
+  if (crt == NULL)
+    return KOUAN_CARD_KEY_MALFORMED;
+  if (kouan_cert_info_parse (g_bytes_get_data (der, NULL), g_bytes_get_size (der), &info) &&
+      info.key_type == KOUAN_CERT_KEY_SM2)
+    {
+      gnutls_x509_crt_deinit (crt);
+      return KOUAN_CARD_KEY_SM2;
+    }
+  algorithm = gnutls_x509_crt_get_pk_algorithm (crt, &bits);
+  if (algorithm == GNUTLS_PK_ECDSA)
+    {
+      gnutls_datum_t x = { NULL, 0 }, y = { NULL, 0 };
+
+      if (gnutls_x509_crt_get_pk_ecc_raw (crt, &curve, &x, &y) != GNUTLS_E_SUCCESS)
+        curve = GNUTLS_ECC_CURVE_INVALID;
+      gnutls_free (x.data);
+      gnutls_free (y.data);
+    }
+  gnutls_x509_crt_deinit (crt);
+  return curve == GNUTLS_ECC_CURVE_SECP256R1 ? KOUAN_CARD_KEY_ECDSA_P256 : KOUAN_CARD_KEY_OTHER;
+}
+
 gboolean
 kouan_card_verify_signature (GBytes  *certificate,
                              GBytes  *challenge,
@@ -54,6 +91,7 @@ kouan_card_verify_signature (GBytes  *certificate,
                              GError **error)
 {
   g_autoptr(GBytes) message = NULL;
+  KouanCertInfo info;
   gnutls_x509_crt_t crt;
   gnutls_pubkey_t key = NULL;
   gnutls_datum_t data, sig;
@@ -64,6 +102,26 @@ kouan_card_verify_signature (GBytes  *certificate,
   crt = import_certificate (certificate, error);
   if (crt == NULL)
     return FALSE;
+
+  /* The key decides the algorithm: an SM2 key signs only with SM2 over
+   * SM3, a P-256 key only with ECDSA over SHA-256. */
+  if (kouan_cert_info_parse (g_bytes_get_data (certificate, NULL), g_bytes_get_size (certificate),
+                             &info) &&
+      info.key_type == KOUAN_CERT_KEY_SM2)
+    {
+      gnutls_x509_crt_deinit (crt);
+      message = kouan_card_signed_message_new (challenge);
+      if (!kouan_sm2_verify (info.key_point,
+                             (const guint8 *) KOUAN_SM2_DEFAULT_ID, strlen (KOUAN_SM2_DEFAULT_ID),
+                             g_bytes_get_data (message, NULL), g_bytes_get_size (message),
+                             g_bytes_get_data (signature, NULL), g_bytes_get_size (signature)))
+        {
+          g_set_error (error, KOUAN_CARD_VERIFY_ERROR, KOUAN_CARD_VERIFY_ERROR_BAD_SIGNATURE,
+                       "The card signature does not match the certificate (SM2)");
+          return FALSE;
+        }
+      return TRUE;
+    }
 
   ret = gnutls_pubkey_init (&key);
   if (ret == GNUTLS_E_SUCCESS)
@@ -95,6 +153,64 @@ kouan_card_verify_signature (GBytes  *certificate,
   return TRUE;
 }
 
+/* The chain of a certificate signed with SM2 over SM3, which GnuTLS 3.7
+ * cannot check: issued directly by one of the CAs in @ca_pem, that is one
+ * whose subject is the certificate's issuer, that is a CA (basic
+ * constraints) allowed to sign certificates (key usage, when present),
+ * and whose SM2 key verifies the signature over the TBSCertificate with the
+ * default user ID.  GnuTLS still parses both certificates' structure. */
+static gboolean
+verify_sm2_chain (gnutls_x509_crt_t     crt,
+                  const KouanCertInfo  *info,
+                  GBytes               *ca_pem,
+                  GError              **error)
+{
+  gnutls_datum_t pem = datum_from_bytes (ca_pem);
+  gnutls_x509_crt_t *cas = NULL;
+  unsigned int n_cas = 0;
+  gboolean trusted = FALSE;
+  int ret;
+
+  ret = gnutls_x509_crt_list_import2 (&cas, &n_cas, &pem, GNUTLS_X509_FMT_PEM, 0);
+  if (ret < 0 || n_cas == 0)
+    {
+      g_set_error (error, KOUAN_CARD_VERIFY_ERROR, KOUAN_CARD_VERIFY_ERROR_UNTRUSTED,
+                   "The card CA cannot be used: %s",
+                   gnutls_strerror (ret < 0 ? ret : GNUTLS_E_NO_CERTIFICATE_FOUND));
+      return FALSE;
+    }
+  for (unsigned int i = 0; i < n_cas && !trusted; i++)
+    {
+      gnutls_datum_t der = { NULL, 0 };
+      KouanCertInfo ca_info;
+      unsigned int is_ca = 0, usage = 0;
+
+      if (!gnutls_x509_crt_check_issuer (crt, cas[i]))
+        continue;
+      ret = gnutls_x509_crt_get_basic_constraints (cas[i], NULL, &is_ca, NULL);
+      if (ret < 0 || !is_ca)
+        continue;
+      ret = gnutls_x509_crt_get_key_usage (cas[i], &usage, NULL);
+      if (ret == GNUTLS_E_SUCCESS ? !(usage & GNUTLS_KEY_KEY_CERT_SIGN)
+                                  : ret != GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE)
+        continue;
+      if (gnutls_x509_crt_export2 (cas[i], GNUTLS_X509_FMT_DER, &der) != GNUTLS_E_SUCCESS)
+        continue;
+      trusted = kouan_cert_info_parse (der.data, der.size, &ca_info) &&
+                ca_info.key_type == KOUAN_CERT_KEY_SM2 &&
+                kouan_cert_sm2_signed_by (info, ca_info.key_point);
+      gnutls_free (der.data);
+    }
+  for (unsigned int i = 0; i < n_cas; i++)
+    gnutls_x509_crt_deinit (cas[i]);
+  gnutls_free (cas);
+
+  if (!trusted)
+    g_set_error (error, KOUAN_CARD_VERIFY_ERROR, KOUAN_CARD_VERIFY_ERROR_UNTRUSTED,
+                 "The card certificate was not issued by the card CA (SM2)");
+  return trusted;
+}
+
 gboolean
 kouan_card_verify_certificate (GBytes  *certificate,
                                GBytes  *ca_pem,
@@ -102,6 +218,7 @@ kouan_card_verify_certificate (GBytes  *certificate,
                                GError **error)
 {
   gnutls_x509_trust_list_t trust = NULL;
+  KouanCertInfo info;
   gnutls_x509_crt_t crt;
   gnutls_datum_t cas;
   unsigned int status = 0;
@@ -123,6 +240,16 @@ kouan_card_verify_certificate (GBytes  *certificate,
       g_set_error (error, KOUAN_CARD_VERIFY_ERROR, KOUAN_CARD_VERIFY_ERROR_EXPIRED,
                    "The card certificate is not valid at this time");
       return FALSE;
+    }
+
+  if (kouan_cert_info_parse (g_bytes_get_data (certificate, NULL), g_bytes_get_size (certificate),
+                             &info) &&
+      info.signed_sm2_sm3)
+    {
+      gboolean trusted = verify_sm2_chain (crt, &info, ca_pem, error);
+
+      gnutls_x509_crt_deinit (crt);
+      return trusted;
     }
 
   cas = datum_from_bytes (ca_pem);

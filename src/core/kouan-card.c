@@ -258,6 +258,22 @@ sign_challenge_thread (GTask        *task,
   if (certificate == NULL)
     goto out;
 
+  /* The card signs with the algorithm its certificate's key names; one
+   * the protocol does not allow would sign what no server accepts, so
+   * the PIN is not sent to it. */
+  switch (kouan_card_certificate_get_key_algorithm (certificate))
+    {
+    case KOUAN_CARD_KEY_ECDSA_P256:
+    case KOUAN_CARD_KEY_SM2:
+      break;
+    case KOUAN_CARD_KEY_MALFORMED:   /* the read refused it already */
+    case KOUAN_CARD_KEY_OTHER:
+    default:
+      g_set_error (&error, KOUAN_CARD_ERROR, KOUAN_CARD_ERROR_NOT_KOUAN_CARD,
+                   "The card certificate's key is neither ECDSA P-256 nor SM2");
+      goto out;
+    }
+
   /* A blocked card must not even see the PIN. */
   tries = _kouan_card_link_query_tries_left (&link, &error);
   if (tries < 0)

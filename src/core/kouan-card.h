@@ -30,7 +30,8 @@ GQuark kouan_card_error_quark (void);
 #define KOUAN_CARD_AID         "\xF0\x4B\x4F\x55\x41\x4E\x01"
 #define KOUAN_CARD_AID_LEN     7
 /* The message the card signs is this label (no NUL) followed by the
- * challenge, with ECDSA P-256 over SHA-256. */
+ * challenge, with ECDSA P-256 over SHA-256 or, for a card whose
+ * certificate has an SM2 key, with SM2 over SM3 (kouan-sm2.h). */
 #define KOUAN_CARD_SIGN_LABEL  "kouan-card-login-v1"
 #define KOUAN_CARD_CHALLENGE_MIN  16
 #define KOUAN_CARD_CHALLENGE_MAX  64
@@ -105,7 +106,7 @@ void      kouan_card_sign_challenge_async     (const char           *reader,
                                                GCancellable         *cancellable,
                                                GAsyncReadyCallback   callback,
                                                gpointer              user_data);
-/* (transfer full) DER ECDSA-Sig-Value.  @certificate (out) (transfer full)
+/* (transfer full) DER SEQUENCE { r, s } (ECDSA or SM2).  @certificate (out) (transfer full)
  * (optional): the DER certificate.  @tries_left (out) (optional): on
  * KOUAN_CARD_ERROR_WRONG_PIN the tries left, 0 on PIN_BLOCKED, else -1. */
 GBytes   *kouan_card_sign_challenge_finish    (GAsyncResult         *result,
@@ -128,6 +129,16 @@ gboolean  kouan_card_certificate_get_serial_and_expiry (GBytes  *der,
                                                         char   **out_serial,
                                                         gint64  *out_not_after,
                                                         GError **error);
+typedef enum {
+  KOUAN_CARD_KEY_MALFORMED,   /* not a certificate GnuTLS can read */
+  KOUAN_CARD_KEY_OTHER,       /* a key the card protocol does not allow */
+  KOUAN_CARD_KEY_ECDSA_P256,  /* signs with ECDSA over SHA-256 */
+  KOUAN_CARD_KEY_SM2,         /* signs with SM2 over SM3 */
+} KouanCardKeyAlgorithm;
+
+/* The signature algorithm the key of a DER certificate names
+ * (docs/card-protocol.md, "SM2 cards"). */
+KouanCardKeyAlgorithm kouan_card_certificate_get_key_algorithm (GBytes *der);
 /* (transfer full) the exact bytes the card signs for @challenge */
 GBytes   *kouan_card_signed_message_new          (GBytes  *challenge);
 
@@ -146,14 +157,17 @@ typedef enum {
 
 GQuark    kouan_card_verify_error_quark          (void);
 
-/* Checks @signature (DER ECDSA-Sig-Value) over KOUAN_CARD_SIGN_LABEL ||
- * @challenge with the public key of @certificate (DER). */
+/* Checks @signature (DER SEQUENCE { r, s }) over KOUAN_CARD_SIGN_LABEL ||
+ * @challenge with the public key of @certificate (DER): ECDSA P-256 over
+ * SHA-256 for a P-256 key, SM2 over SM3 with the default user ID for an
+ * SM2 key (docs/card-protocol.md, "SM2 cards"). */
 gboolean  kouan_card_verify_signature            (GBytes       *certificate,
                                                   GBytes       *challenge,
                                                   GBytes       *signature,
                                                   GError      **error);
 /* Checks that @certificate (DER) is valid at @now (seconds since the epoch)
- * and chains to one of the CA certificates in @ca_pem (PEM, one or more). */
+ * and chains to one of the CA certificates in @ca_pem (PEM, one or more,
+ * ECDSA or SM2; an SM2-signed certificate must be issued directly by one). */
 gboolean  kouan_card_verify_certificate          (GBytes       *certificate,
                                                   GBytes       *ca_pem,
                                                   gint64        now,

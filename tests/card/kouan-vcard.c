@@ -39,6 +39,8 @@
 #include <gnutls/abstract.h>
 #include <gnutls/x509.h>
 
+#include "kouan-sm2.h"
+
 #define AID            "\xF0\x4B\x4F\x55\x41\x4E\x01"
 #define AID_LEN        7
 #define SIGN_LABEL     "kouan-card-login-v1"
@@ -63,7 +65,10 @@ typedef struct {
   char               *pin;
   int                 max_tries;
   GBytes             *certificate;   /* DER */
-  gnutls_privkey_t    key;
+  gnutls_privkey_t    key;           /* an ECDSA card, or */
+  gboolean            sm2;           /* an SM2 card with: */
+  guint8              sm2_d[KOUAN_SM2_SCALAR_SIZE];
+  guint8              sm2_point[KOUAN_SM2_POINT_SIZE];
   guint8              atr[16];
   gsize               atr_len;
 
@@ -400,6 +405,24 @@ do_internal_authenticate (VCard        *card,
   to_sign.data = message->data;
   to_sign.size = message->len;
 
+  if (card->sm2)
+    {
+      /* SM2 over SM3 with the default user ID (docs/card-protocol.md). */
+      g_autoptr(GBytes) sm2_signature =
+        kouan_sm2_sign (card->sm2_d, card->sm2_point,
+                        (const guint8 *) KOUAN_SM2_DEFAULT_ID, strlen (KOUAN_SM2_DEFAULT_ID),
+                        message->data, message->len);
+
+      if (sm2_signature == NULL)
+        {
+          g_printerr ("vcard: SM2 signing failed\n");
+          { respond_sw (r, 0x6F00); return; }
+        }
+      respond_data (r, g_bytes_get_data (sm2_signature, NULL), g_bytes_get_size (sm2_signature),
+                    0x9000);
+      return;
+    }
+
   ret = gnutls_privkey_sign_data (card->key, GNUTLS_DIG_SHA256, 0, &to_sign, &signature);
   if (ret < 0 || signature.size > 256)
     {
@@ -667,6 +690,21 @@ load_identity (VCard       *card,
     ret = gnutls_privkey_init (&card->key);
   if (ret >= 0)
     ret = gnutls_privkey_import_x509_raw (card->key, &pem, GNUTLS_X509_FMT_PEM, NULL, 0);
+  if (ret < 0 && pem.data != NULL)
+    {
+      /* GnuTLS knows no SM2 (it fails in its ASN.1 reading of the curve):
+       * read the PKCS#8 key ourselves; if that fails too, GnuTLS's error
+       * is the one to report. */
+      if (gnutls_pem_base64_decode2 ("PRIVATE KEY", &pem, &der) >= 0 &&
+          kouan_sm2_private_key_parse (der.data, der.size, card->sm2_d, card->sm2_point))
+        {
+          card->sm2 = TRUE;
+          ret = 0;
+        }
+      if (der.data != NULL)
+        gnutls_memset (der.data, 0, der.size);
+      gnutls_free (der.data);
+    }
   gnutls_free (pem.data);
   if (ret < 0)
     {
@@ -797,6 +835,7 @@ main (int   argc,
 
   card_remove (&card);
   gnutls_privkey_deinit (card.key);
+  memset (card.sm2_d, 0, sizeof card.sm2_d);
   g_bytes_unref (card.certificate);
   return 0;
 }

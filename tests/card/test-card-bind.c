@@ -2,7 +2,8 @@
 /* Binding an IC card to the signed-in account, the whole way: the virtual
  * card kouan-vcard in a real pcscd (vsmartcard-vpcd), the client's bind
  * (src/core/kouan-client-cards.c: challenge, PIN, card signature, bind)
- * and a real kouan-server --demo --card-ca card-ca.pem. */
+ * and a real kouan-server --demo --card-ca card-cas.pem (the ECDSA and the
+ * SM2 card CA). */
 
 #include "config.h"
 
@@ -20,6 +21,16 @@
 
 static KouanCardFixture *fixture;
 static KouanTestServer *server;
+
+/* A real kouan-server --demo trusting both card CAs. */
+static KouanTestServer *
+start_server (void)
+{
+  g_autofree char *ca = kouan_card_fixture_file ("card-cas.pem");
+  const char *args[] = { "--demo", "--card-ca", ca, NULL };
+
+  return kouan_test_server_start (args);
+}
 
 /* ---- helpers ------------------------------------------------------------ */
 
@@ -298,6 +309,70 @@ test_other_ca (void)
   assert_refused ("other.pem", "other-key.pem", "certificate_untrusted");
 }
 
+/* An SM2 card (SM2 over SM3, docs/card-protocol.md "SM2 cards") binds to
+ * demo-staff and logs in; the server read its holder, serial and expiry
+ * although GnuTLS cannot use its key. */
+static void
+test_sm2_bind_and_login (void)
+{
+  g_autoptr(KouanClient) client = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KouanBoundCard) card = NULL;
+  g_autoptr(GPtrArray) cards = NULL;
+  g_autofree char *fingerprint = fingerprint_of ("sm2-holder.pem");
+  g_autofree char *account = NULL;
+  g_autofree char *code = NULL;
+
+  /* A fresh server: the refusals above count against this address
+   * (KOUAN_LOGIN_MAX_FAILURES), and the SM2 cases below add theirs. */
+  kouan_test_server_free (server);
+  server = start_server ();
+  client = sign_in ("demo-staff");
+
+  insert_card ("sm2-holder.pem", "sm2-holder-key.pem", "3");
+  /* not bound yet: the server checked the SM2 signature and chain, then
+   * found no account */
+  account = card_login (&code);
+  g_assert_null (account);
+  g_assert_cmpstr (code, ==, "certificate_unbound");
+  g_clear_pointer (&code, g_free);
+
+  card = bind (client, GOOD_PIN, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (card->fingerprint, ==, fingerprint);
+  g_assert_cmpstr (card->holder, ==, "国密持卡人");
+  g_assert_nonnull (card->serial);
+  g_assert_cmpint (card->not_after, ==, 2366841600);   /* 2045-01-01 */
+  cards = list (client);
+  g_assert_cmpuint (cards->len, ==, 1);
+
+  account = card_login (&code);
+  g_assert_cmpstr (account, ==, "demo-staff");
+
+  g_assert_true (unbind (client, fingerprint, PASSWORD, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_sm2_expired_certificate (void)
+{
+  assert_refused ("sm2-expired.pem", "sm2-expired-key.pem", "certificate_expired");
+}
+
+static void
+test_sm2_other_ca (void)
+{
+  assert_refused ("sm2-other.pem", "sm2-other-key.pem", "certificate_untrusted");
+}
+
+/* An SM2 certificate with another card's SM2 key in the card: the
+ * signature does not match the certificate. */
+static void
+test_sm2_foreign_key (void)
+{
+  assert_refused ("sm2-holder.pem", "sm2-other-key.pem", "bad_signature");
+}
+
 /* A card whose certificate ends in 10 days binds, and is listed as
  * expiring. The certificate is made now (kouan_test_card_issue) because
  * its dates are relative to today. */
@@ -342,7 +417,6 @@ main (int   argc,
       char *argv[])
 {
   g_autofree char *missing = kouan_card_fixture_check_requirements ();
-  g_autofree char *ca = NULL;
   g_autoptr(GError) error = NULL;
   gboolean tap = FALSE;
   int status;
@@ -360,12 +434,7 @@ main (int   argc,
 
   fixture = kouan_card_fixture_new (&error);
   g_assert_no_error (error);
-  ca = kouan_card_fixture_file ("card-ca.pem");
-  {
-    const char *args[] = { "--demo", "--card-ca", ca, NULL };
-
-    server = kouan_test_server_start (args);
-  }
+  server = start_server ();
 
   g_test_add_func ("/card-bind/bind-list-unbind", test_bind_list_unbind);
   g_test_add_func ("/card-bind/wrong-pin", test_wrong_pin);
@@ -373,6 +442,10 @@ main (int   argc,
   g_test_add_func ("/card-bind/expired-certificate", test_expired_certificate);
   g_test_add_func ("/card-bind/other-ca", test_other_ca);
   g_test_add_func ("/card-bind/expiring-certificate", test_expiring_certificate);
+  g_test_add_func ("/card-bind/sm2-bind-and-login", test_sm2_bind_and_login);
+  g_test_add_func ("/card-bind/sm2-expired-certificate", test_sm2_expired_certificate);
+  g_test_add_func ("/card-bind/sm2-other-ca", test_sm2_other_ca);
+  g_test_add_func ("/card-bind/sm2-foreign-key", test_sm2_foreign_key);
 
   status = g_test_run ();
   kouan_test_server_free (server);

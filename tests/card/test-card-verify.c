@@ -12,6 +12,7 @@
 #include <gnutls/x509.h>
 
 #include "kouan-card.h"
+#include "kouan-sm2.h"
 #include "kouan-test-card-keys.h"
 
 /* 2030-06-01, inside the fixtures' 2024–2045 validity. */
@@ -186,6 +187,179 @@ test_malformed_certificate (void)
   g_assert_error (error, KOUAN_CARD_VERIFY_ERROR, KOUAN_CARD_VERIFY_ERROR_MALFORMED);
 }
 
+/* ---- SM2 cards (SM2 over SM3, default user ID) ------------------------- */
+
+static void
+test_sm2_login (void)
+{
+  g_autoptr(GBytes) der = kouan_test_card_load_certificate ("sm2-holder.pem");
+  g_autoptr(GBytes) sm2_ca = kouan_test_card_load_file ("sm2-ca.pem");
+  g_autoptr(GBytes) both = kouan_test_card_load_file ("card-cas.pem");
+  g_autoptr(GBytes) challenge = random_challenge ();
+  g_autoptr(GBytes) signature = kouan_test_card_sign ("sm2-holder-key.pem", challenge);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = kouan_card_certificate_get_holder_name (der, &error);
+  g_autofree char *serial = NULL;
+  gint64 not_after = 0;
+  KouanCertInfo info;
+
+  /* GnuTLS reads the names, the serial and the dates of an SM2
+   * certificate; the key comes from Kouan's DER reader. */
+  g_assert_no_error (error);
+  g_assert_cmpstr (name, ==, "国密持卡人");
+  g_assert_true (kouan_card_certificate_get_serial_and_expiry (der, &serial, &not_after, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (not_after, ==, 2366841600);   /* 2045-01-01 */
+  g_assert_true (kouan_cert_info_parse (g_bytes_get_data (der, NULL), g_bytes_get_size (der), &info));
+  g_assert_cmpint (info.key_type, ==, KOUAN_CERT_KEY_SM2);
+  g_assert_true (info.signed_sm2_sm3);
+
+  g_assert_true (kouan_card_verify_signature (der, challenge, signature, &error));
+  g_assert_no_error (error);
+  g_assert_true (kouan_card_verify_certificate (der, sm2_ca, NOW_2030, &error));
+  g_assert_no_error (error);
+  /* a CA file with the ECDSA and the SM2 CA trusts the cards of both */
+  g_assert_true (kouan_card_verify_certificate (der, both, NOW_2030, &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr(GBytes) holder = kouan_test_card_load_certificate ("holder.pem");
+
+    g_assert_true (kouan_card_verify_certificate (holder, both, NOW_2030, &error));
+    g_assert_no_error (error);
+  }
+}
+
+static void
+test_sm2_tampered (void)
+{
+  g_autoptr(GBytes) der = kouan_test_card_load_certificate ("sm2-holder.pem");
+  g_autoptr(GBytes) ecdsa_der = kouan_test_card_load_certificate ("holder.pem");
+  g_autoptr(GBytes) challenge = random_challenge ();
+  g_autoptr(GBytes) other_challenge = random_challenge ();
+  g_autoptr(GBytes) signature = kouan_test_card_sign ("sm2-holder-key.pem", challenge);
+  g_autoptr(GBytes) foreign_signature = kouan_test_card_sign ("sm2-other-key.pem", challenge);
+  g_autoptr(GBytes) ecdsa_signature = kouan_test_card_sign ("holder-key.pem", challenge);
+  g_autoptr(GBytes) flipped = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree guint8 *copy = NULL;
+  gsize size;
+
+  size = g_bytes_get_size (signature);
+  copy = g_memdup2 (g_bytes_get_data (signature, NULL), size);
+  copy[size - 3] ^= 0x01;
+  flipped = g_bytes_new (copy, size);
+  g_assert_false (kouan_card_verify_signature (der, challenge, flipped, &error));
+  g_assert_error (error, KOUAN_CARD_VERIFY_ERROR, KOUAN_CARD_VERIFY_ERROR_BAD_SIGNATURE);
+  g_clear_error (&error);
+
+  g_assert_false (kouan_card_verify_signature (der, other_challenge, signature, &error));
+  g_assert_error (error, KOUAN_CARD_VERIFY_ERROR, KOUAN_CARD_VERIFY_ERROR_BAD_SIGNATURE);
+  g_clear_error (&error);
+
+  g_assert_false (kouan_card_verify_signature (der, challenge, foreign_signature, &error));
+  g_assert_error (error, KOUAN_CARD_VERIFY_ERROR, KOUAN_CARD_VERIFY_ERROR_BAD_SIGNATURE);
+  g_clear_error (&error);
+
+  /* The algorithm follows the key: an ECDSA signature does not pass for
+   * an SM2 certificate, nor an SM2 signature for an ECDSA one. */
+  g_assert_false (kouan_card_verify_signature (der, challenge, ecdsa_signature, &error));
+  g_assert_error (error, KOUAN_CARD_VERIFY_ERROR, KOUAN_CARD_VERIFY_ERROR_BAD_SIGNATURE);
+  g_clear_error (&error);
+  g_assert_false (kouan_card_verify_signature (ecdsa_der, challenge, signature, &error));
+  g_assert_error (error, KOUAN_CARD_VERIFY_ERROR, KOUAN_CARD_VERIFY_ERROR_BAD_SIGNATURE);
+}
+
+static void
+test_sm2_chain (void)
+{
+  g_autoptr(GBytes) holder = kouan_test_card_load_certificate ("sm2-holder.pem");
+  g_autoptr(GBytes) expired = kouan_test_card_load_certificate ("sm2-expired.pem");
+  g_autoptr(GBytes) other = kouan_test_card_load_certificate ("sm2-other.pem");
+  g_autoptr(GBytes) sm2_ca = kouan_test_card_load_file ("sm2-ca.pem");
+  g_autoptr(GBytes) sm2_other_ca = kouan_test_card_load_file ("sm2-other-ca.pem");
+  g_autoptr(GBytes) ecdsa_ca = kouan_test_card_load_file ("card-ca.pem");
+  g_autoptr(GBytes) ecdsa_holder = kouan_test_card_load_certificate ("holder.pem");
+  g_autoptr(GError) error = NULL;
+  g_autofree guint8 *copy = NULL;
+  g_autoptr(GBytes) forged = NULL;
+  gsize size;
+
+  /* expired */
+  g_assert_false (kouan_card_verify_certificate (expired, sm2_ca, NOW_2030, &error));
+  g_assert_error (error, KOUAN_CARD_VERIFY_ERROR, KOUAN_CARD_VERIFY_ERROR_EXPIRED);
+  g_clear_error (&error);
+  g_assert_false (kouan_card_verify_certificate (holder, sm2_ca, G_GINT64_CONSTANT (2400000000), &error));
+  g_assert_error (error, KOUAN_CARD_VERIFY_ERROR, KOUAN_CARD_VERIFY_ERROR_EXPIRED);
+  g_clear_error (&error);
+
+  /* another SM2 CA's card, and this CA's card against the other CA */
+  g_assert_false (kouan_card_verify_certificate (other, sm2_ca, NOW_2030, &error));
+  g_assert_error (error, KOUAN_CARD_VERIFY_ERROR, KOUAN_CARD_VERIFY_ERROR_UNTRUSTED);
+  g_clear_error (&error);
+  g_assert_false (kouan_card_verify_certificate (holder, sm2_other_ca, NOW_2030, &error));
+  g_assert_error (error, KOUAN_CARD_VERIFY_ERROR, KOUAN_CARD_VERIFY_ERROR_UNTRUSTED);
+  g_clear_error (&error);
+  g_assert_true (kouan_card_verify_certificate (other, sm2_other_ca, NOW_2030, &error));
+  g_assert_no_error (error);
+
+  /* SM2 cards against the ECDSA CA and the other way round */
+  g_assert_false (kouan_card_verify_certificate (holder, ecdsa_ca, NOW_2030, &error));
+  g_assert_error (error, KOUAN_CARD_VERIFY_ERROR, KOUAN_CARD_VERIFY_ERROR_UNTRUSTED);
+  g_clear_error (&error);
+  g_assert_false (kouan_card_verify_certificate (ecdsa_holder, sm2_ca, NOW_2030, &error));
+  g_assert_error (error, KOUAN_CARD_VERIFY_ERROR, KOUAN_CARD_VERIFY_ERROR_UNTRUSTED);
+  g_clear_error (&error);
+
+  /* A changed byte in the signed part (the subject's key): the CA's
+   * signature no longer holds. */
+  copy = g_memdup2 (g_bytes_get_data (holder, NULL), g_bytes_get_size (holder));
+  size = g_bytes_get_size (holder);
+  {
+    KouanCertInfo info;
+
+    g_assert_true (kouan_cert_info_parse (copy, size, &info));
+    copy[(info.tbs - copy) + info.tbs_length - 80] ^= 0x01;
+  }
+  forged = g_bytes_new (copy, size);
+  g_assert_false (kouan_card_verify_certificate (forged, sm2_ca, NOW_2030, &error));
+  g_assert_error (error, KOUAN_CARD_VERIFY_ERROR, KOUAN_CARD_VERIFY_ERROR_UNTRUSTED);
+}
+
+static void
+test_key_algorithm (void)
+{
+  g_autoptr(GBytes) holder = kouan_test_card_load_certificate ("holder.pem");
+  g_autoptr(GBytes) sm2 = kouan_test_card_load_certificate ("sm2-holder.pem");
+  g_autoptr(GBytes) sm2_ca = kouan_test_card_load_certificate ("sm2-ca.pem");
+  g_autoptr(GBytes) rsa = kouan_test_card_load_certificate ("rsa.pem");
+  g_autoptr(GBytes) junk = g_bytes_new_static ("\x30\x03\x01\x02\x03", 5);
+
+  g_assert_cmpint (kouan_card_certificate_get_key_algorithm (holder), ==, KOUAN_CARD_KEY_ECDSA_P256);
+  g_assert_cmpint (kouan_card_certificate_get_key_algorithm (sm2), ==, KOUAN_CARD_KEY_SM2);
+  g_assert_cmpint (kouan_card_certificate_get_key_algorithm (sm2_ca), ==, KOUAN_CARD_KEY_SM2);
+  g_assert_cmpint (kouan_card_certificate_get_key_algorithm (rsa), ==, KOUAN_CARD_KEY_OTHER);
+  g_assert_cmpint (kouan_card_certificate_get_key_algorithm (junk), ==, KOUAN_CARD_KEY_MALFORMED);
+}
+
+/* The strict DER reader refuses what GnuTLS might tolerate. */
+static void
+test_sm2_strict_der (void)
+{
+  g_autoptr(GBytes) der = kouan_test_card_load_certificate ("sm2-holder.pem");
+  gsize size = g_bytes_get_size (der);
+  g_autofree guint8 *longer = g_malloc (size + 1);
+  KouanCertInfo info;
+
+  g_assert_true (kouan_cert_info_parse (g_bytes_get_data (der, NULL), size, &info));
+  /* cut short, or something after it */
+  for (gsize cut = 0; cut < size; cut += 7)
+    g_assert_false (kouan_cert_info_parse (g_bytes_get_data (der, NULL), cut, &info));
+  memcpy (longer, g_bytes_get_data (der, NULL), size);
+  longer[size] = 0;
+  g_assert_false (kouan_cert_info_parse (longer, size + 1, &info));
+  g_assert_false (kouan_cert_info_parse (NULL, 0, &info));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -199,6 +373,11 @@ main (int   argc,
   g_test_add_func ("/card-verify/validity", test_validity);
   g_test_add_func ("/card-verify/other-ca", test_other_ca);
   g_test_add_func ("/card-verify/malformed-certificate", test_malformed_certificate);
+  g_test_add_func ("/card-verify/sm2-login", test_sm2_login);
+  g_test_add_func ("/card-verify/sm2-tampered", test_sm2_tampered);
+  g_test_add_func ("/card-verify/sm2-chain", test_sm2_chain);
+  g_test_add_func ("/card-verify/sm2-strict-der", test_sm2_strict_der);
+  g_test_add_func ("/card-verify/key-algorithm", test_key_algorithm);
 
   return g_test_run ();
 }

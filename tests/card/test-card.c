@@ -445,6 +445,57 @@ test_sign_correct_pin (void)
   signed_clear (&s);
 }
 
+/* An SM2 card: the same APDUs; the card signs with SM2 over SM3 and the
+ * core verifies with the algorithm the certificate's key names, as the
+ * server and the lock screen do. */
+static void
+test_sign_sm2 (void)
+{
+  g_autoptr(GBytes) challenge = random_challenge ();
+  g_autoptr(GBytes) other = random_challenge ();
+  g_autoptr(GBytes) expected = fixture_certificate_der ("sm2-holder.pem");
+  g_autofree char *cert = kouan_card_fixture_file ("sm2-holder.pem");
+  g_autofree char *key = kouan_card_fixture_file ("sm2-holder-key.pem");
+  g_autofree char *holder = NULL;
+  g_autoptr(GError) error = NULL;
+  Signed s;
+
+  start_card ("--cert", cert, "--key", key, NULL);
+  s = sign (GOOD_PIN, challenge);
+  g_assert_no_error (s.error);
+  g_assert_true (g_bytes_equal (s.certificate, expected));
+  holder = kouan_card_certificate_get_holder_name (s.certificate, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (holder, ==, "国密持卡人");
+
+  g_assert_true (kouan_card_verify_signature (s.certificate, challenge, s.signature, &error));
+  g_assert_no_error (error);
+  g_assert_false (kouan_card_verify_signature (s.certificate, other, s.signature, &error));
+  g_assert_error (error, KOUAN_CARD_VERIFY_ERROR, KOUAN_CARD_VERIFY_ERROR_BAD_SIGNATURE);
+  g_clear_error (&error);
+  g_assert_cmpint (kouan_card_fixture_counter (fixture, "sign"), ==, 1);
+  signed_clear (&s);
+}
+
+/* A card whose certificate has a key the protocol does not allow (RSA):
+ * the client refuses it before the PIN is sent. */
+static void
+test_sign_unsupported_key (void)
+{
+  g_autoptr(GBytes) challenge = random_challenge ();
+  g_autofree char *cert = kouan_card_fixture_file ("rsa.pem");
+  g_autofree char *key = kouan_card_fixture_file ("rsa-key.pem");
+  Signed s;
+
+  start_card ("--cert", cert, "--key", key, NULL);
+  s = sign (GOOD_PIN, challenge);
+  g_assert_error (s.error, KOUAN_CARD_ERROR, KOUAN_CARD_ERROR_NOT_KOUAN_CARD);
+  g_assert_null (s.signature);
+  g_assert_cmpint (kouan_card_fixture_counter (fixture, "verify"), ==, 0);
+  g_assert_cmpint (kouan_card_fixture_counter (fixture, "sign"), ==, 0);
+  signed_clear (&s);
+}
+
 /* After a login the card is reset: another program that takes the card
  * next cannot have it sign without the PIN. */
 static void
@@ -761,6 +812,8 @@ main (int   argc,
   g_test_add_func ("/card/read/foreign-card", test_foreign_card);
   g_test_add_func ("/card/sign/correct-pin", test_sign_correct_pin);
   g_test_add_func ("/card/sign/leaves-card-locked", test_sign_leaves_card_locked);
+  g_test_add_func ("/card/sign/sm2", test_sign_sm2);
+  g_test_add_func ("/card/sign/unsupported-key", test_sign_unsupported_key);
   g_test_add_func ("/card/pin/wrong-tries-left", test_wrong_pin_tries);
   g_test_add_func ("/card/pin/blocked", test_pin_blocked);
   g_test_add_func ("/card/pin/invalid-not-sent", test_invalid_pin_not_sent);

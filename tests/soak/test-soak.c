@@ -48,6 +48,10 @@
 
 #include <malloc.h>
 #include <string.h>
+#include <unistd.h>
+#ifdef __GLIBC__
+#include <execinfo.h>
+#endif
 
 #include <adwaita.h>
 #include <gtk/gtk.h>
@@ -662,6 +666,18 @@ log_writer (GLogLevelFlags   log_level,
       for (guint i = n_notes > RECENT ? n_notes - RECENT : 0; i + 1 < n_notes; i++)
         g_printerr ("soak: (earlier) %s\n", recent[i % RECENT]);
       g_printerr ("soak: a warning or worse after: %s\n", trace != NULL ? trace->str : "(nothing yet)");
+#ifdef __GLIBC__
+      {
+        /* Where it came from, for a finding that may not come back: the
+         * lines read "module(+offset)"; `addr2line -f -e MODULE OFFSET`
+         * names our own functions (GTK's exported ones are named here). */
+        void *frames[48];
+        int n_frames = backtrace (frames, G_N_ELEMENTS (frames));
+
+        g_printerr ("soak: the stack at the message:\n");
+        backtrace_symbols_fd (frames, n_frames, STDERR_FILENO);
+      }
+#endif
     }
   return g_log_writer_default (log_level, fields, n_fields, user_data);
 }

@@ -460,6 +460,18 @@ assert_nothing_squeezed (GtkWidget *widget,
     assert_nothing_squeezed (child, em);
 }
 
+static gboolean
+widget_is_mapped (gpointer user_data)
+{
+  return gtk_widget_get_mapped (GTK_WIDGET (user_data));
+}
+
+static gboolean
+widget_is_unmapped (gpointer user_data)
+{
+  return !gtk_widget_get_mapped (GTK_WIDGET (user_data));
+}
+
 static gboolean countries_loaded (gpointer user_data);
 
 static void
@@ -505,8 +517,8 @@ test_folded_at_600 (void)
 
   /* the list alone, no back button */
   g_assert_true (kouan_test_wait_until (leaflet_shows, (gpointer) "list"));
-  kouan_test_spin (300);
-  g_assert_false (gtk_widget_get_mapped (back));
+  /* the leaflet's transition unmaps the other child when it ends */
+  g_assert_true (kouan_test_wait_until (widget_is_unmapped, back));
   g_assert_true (gtk_widget_get_mapped (list_view));
   assert_nothing_squeezed (GTK_WIDGET (fixture.view), em);
   save_shot ("policies-list");
@@ -514,17 +526,16 @@ test_folded_at_600 (void)
   /* opening a policy shows its detail, with a back button */
   g_signal_emit_by_name (list_view, "activate", 0);
   g_assert_true (kouan_test_wait_until (leaflet_shows, (gpointer) "detail"));
-  kouan_test_spin (500);
-  g_assert_true (gtk_widget_get_mapped (back));
+  g_assert_true (kouan_test_wait_until (widget_is_mapped, back));
+  g_assert_true (kouan_test_wait_until (widget_is_unmapped, list_view));
   assert_nothing_squeezed (GTK_WIDGET (fixture.view), em);
   save_shot ("policies-detail");
 
   /* back returns to the list */
   g_assert_true (gtk_widget_activate (back));
   g_assert_true (kouan_test_wait_until (leaflet_shows, (gpointer) "list"));
-  kouan_test_spin (500);
-  g_assert_true (gtk_widget_get_mapped (list_view));
-  g_assert_false (gtk_widget_get_mapped (back));
+  g_assert_true (kouan_test_wait_until (widget_is_mapped, list_view));
+  g_assert_true (kouan_test_wait_until (widget_is_unmapped, back));
 
   /* every page fits, and so do the details of the others */
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
@@ -559,9 +570,8 @@ test_folded_at_600 (void)
   kouan_insurance_view_show_page (fixture.view, "policies");
   g_assert_true (kouan_test_wait_until (window_width_is, GINT_TO_POINTER (1200)));
   g_assert_true (kouan_test_wait_until (leaflet_folded, GINT_TO_POINTER (FALSE)));
-  kouan_test_spin (300);
-  g_assert_false (gtk_widget_get_mapped (back));
-  g_assert_true (gtk_widget_get_mapped (list_view));
+  g_assert_true (kouan_test_wait_until (widget_is_unmapped, back));
+  g_assert_true (kouan_test_wait_until (widget_is_mapped, list_view));
   assert_nothing_squeezed (GTK_WIDGET (fixture.view), em);
 }
 
