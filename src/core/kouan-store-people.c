@@ -8,9 +8,11 @@
 /* Records are stored whole (the server's JSON) in people_records, keyed
  * by collection, after their typed codec accepted them: a record the app
  * could not read never enters the cache (the page is refused and pulled
- * again later, like any invalid record). Views load a collection at once
- * into a GListStore of typed records — 10 000 members are ~2 MB and parse
- * in well under a second — and filter and sort it with GTK's models. */
+ * again later, like any invalid record). Views load roles, departments and
+ * the audit log at once into a GListStore of typed records (in a worker:
+ * the _async calls); 人员权限's members, up to 10 000 (~2 MB), go through
+ * KouanMemberList, which reads them in a worker with
+ * _kouan_store_people_foreach() and parses only the records that changed. */
 
 typedef GObject *(*ParseFunc) (JsonObject *record, gint64 enterprise_id, GError **error);
 
@@ -566,6 +568,81 @@ kouan_store_list_members_finish (KouanStore    *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+gboolean
+_kouan_store_people_foreach (KouanStore            *self,
+                             gint64                 enterprise_id,
+                             const char            *collection,
+                             KouanPeopleRecordFunc  func,
+                             gpointer               user_data,
+                             GError               **error)
+{
+  g_autoptr(KouanStatement) stmt = NULL;
+  gboolean ok;
+  int rc = SQLITE_DONE;
+
+  g_return_val_if_fail (KOUAN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+
+  g_mutex_lock (&self->lock);
+  stmt = kouan_statement_get (self->db,
+    "SELECT id, record FROM people_records WHERE enterprise_id = ?1 AND collection = ?2", error);
+  ok = stmt != NULL;
+  if (ok)
+    {
+      sqlite3_bind_int64 (stmt, 1, enterprise_id);
+      sqlite3_bind_text (stmt, 2, collection, -1, SQLITE_STATIC);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        func (sqlite3_column_int64 (stmt, 0), (const char *) sqlite3_column_text (stmt, 1), user_data);
+      if (rc != SQLITE_DONE)
+        ok = kouan_store_set_sql_error (error, self->db, rc, "Cannot list the admin records");
+    }
+  g_clear_pointer (&stmt, kouan_statement_release);
+  g_mutex_unlock (&self->lock);
+  return ok;
+}
+
+typedef GListModel *(*ListFunc) (KouanStore *self, gint64 enterprise_id, GError **error);
+
+typedef struct {
+  gint64   enterprise_id;
+  ListFunc list;
+} ListTask;
+
+static void
+list_thread (GTask        *task,
+             gpointer      source,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  ListTask *data = task_data;
+  g_autoptr(GError) error = NULL;
+  GListModel *items = data->list (source, data->enterprise_id, &error);
+
+  if (items == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, items, g_object_unref);
+}
+
+static void
+list_async (KouanStore          *self,
+            ListFunc             list_func,
+            gpointer             source_tag,
+            gint64               enterprise_id,
+            GCancellable        *cancellable,
+            GAsyncReadyCallback  callback,
+            gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  ListTask *data = g_new0 (ListTask, 1);
+
+  data->enterprise_id = enterprise_id;
+  data->list = list_func;
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, data, g_free);
+  g_task_run_in_thread (task, list_thread);
+}
+
 GListModel *
 kouan_store_list_roles (KouanStore  *self,
                         gint64       enterprise_id,
@@ -937,4 +1014,46 @@ kouan_store_people_take_rejection (KouanStore  *self,
   }
   g_propagate_error (error, rejection);
   return FALSE;
+}
+
+void
+kouan_store_list_roles_async (KouanStore          *self,
+                              gint64               enterprise_id,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_return_if_fail (KOUAN_IS_STORE (self));
+  list_async (self, kouan_store_list_roles, kouan_store_list_roles_async,
+              enterprise_id, cancellable, callback, user_data);
+}
+
+GListModel *
+kouan_store_list_roles_finish (KouanStore    *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+kouan_store_list_departments_async (KouanStore          *self,
+                                    gint64               enterprise_id,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_return_if_fail (KOUAN_IS_STORE (self));
+  list_async (self, kouan_store_list_departments, kouan_store_list_departments_async,
+              enterprise_id, cancellable, callback, user_data);
+}
+
+GListModel *
+kouan_store_list_departments_finish (KouanStore    *self,
+                                     GAsyncResult  *result,
+                                     GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -52,6 +52,19 @@ void        kouan_store_list_members_async  (KouanStore          *self,
 GListModel *kouan_store_list_members_finish (KouanStore          *self,
                                              GAsyncResult        *result,
                                              GError             **error);
+/* For KouanMemberList (kouan-member-list.c), in its worker: calls @func
+ * with each cached record of @collection (its id and JSON text, valid
+ * during the call only) under the store's lock, so @func only compares
+ * and copies; FALSE + @error when the cache cannot be read. */
+typedef void (*KouanPeopleRecordFunc) (gint64      id,
+                                       const char *record,
+                                       gpointer    user_data);
+gboolean    _kouan_store_people_foreach  (KouanStore            *self,
+                                          gint64                 enterprise_id,
+                                          const char            *collection,
+                                          KouanPeopleRecordFunc  func,
+                                          gpointer               user_data,
+                                          GError               **error);
 /* (transfer full): KouanRole, the built-in one first, then by name. */
 GListModel *kouan_store_list_roles       (KouanStore  *self,
                                           gint64       enterprise_id,
@@ -60,6 +73,27 @@ GListModel *kouan_store_list_roles       (KouanStore  *self,
 GListModel *kouan_store_list_departments (KouanStore  *self,
                                           gint64       enterprise_id,
                                           GError     **error);
+/* kouan_store_list_roles() / kouan_store_list_departments() in a
+ * worker thread, @callback on the caller's context, so a page never reads
+ * the cache on the main loop when a collection changes. */
+void        kouan_store_list_roles_async        (KouanStore          *self,
+                                                 gint64               enterprise_id,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
+/* (transfer full) (nullable) */
+GListModel *kouan_store_list_roles_finish       (KouanStore          *self,
+                                                 GAsyncResult        *result,
+                                                 GError             **error);
+void        kouan_store_list_departments_async  (KouanStore          *self,
+                                                 gint64               enterprise_id,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
+/* (transfer full) (nullable) */
+GListModel *kouan_store_list_departments_finish (KouanStore          *self,
+                                                 GAsyncResult        *result,
+                                                 GError             **error);
 /* (transfer full): KouanAuditEntry, newest first. */
 GListModel *kouan_store_list_audit       (KouanStore  *self,
                                           gint64       enterprise_id,

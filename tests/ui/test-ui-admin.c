@@ -128,6 +128,7 @@ close_session (Session *session)
    * the windows go with the process. */
   gtk_widget_set_visible (GTK_WIDGET (session->window), FALSE);
   kouan_test_spin (100);
+  g_clear_pointer (&session->token, g_free);
 }
 
 static guint
@@ -338,6 +339,25 @@ first_row_without_card (gpointer user_data)
   return first != NULL && first->cards->len == 0;
 }
 
+typedef struct {
+  KouanAdminStaff *staff;
+  gint64           id;
+  gboolean         disabled;
+} FollowWait;
+
+/* The member @id is still selected, in its state @disabled, and its pane
+ * shows that record. */
+static gboolean
+selected_follows (gpointer user_data)
+{
+  FollowWait *wait = user_data;
+  GtkSingleSelection *selection = GTK_SINGLE_SELECTION (_kouan_admin_staff_get_rows (wait->staff));
+  KouanMember *member = gtk_single_selection_get_selected_item (selection);
+
+  return !_kouan_admin_staff_get_busy (wait->staff) && member != NULL && member->id == wait->id &&
+         member->disabled == wait->disabled && _kouan_admin_staff_get_shown (wait->staff) == member;
+}
+
 static void
 test_admin_pages (void)
 {
@@ -509,6 +529,7 @@ test_admin_pages (void)
     }
   query (staff, "demo-user1", NULL, NULL, NULL, NULL, 10);
 
+
   /* 审计日志 shows what was done, newest first, as sentences, offline
    * from the cache */
   {
@@ -552,6 +573,61 @@ test_admin_pages (void)
     g_assert_true (_kouan_audit_page_is_empty (audit));
     _kouan_audit_page_set_filters (audit, NULL, NULL, NULL, NULL);
     kouan_admin_view_show_page (admin, "admin.staff");
+  }
+
+  /* (after the audit log's count: these edits are audited too) */
+  query (staff, "demo-user1", NULL, NULL, NULL, NULL, 10);
+  /* the column headers sort: by account (the second column), descending */
+  {
+    StaffWait wait = { staff, 10 };
+    GListModel *rows = _kouan_admin_staff_get_rows (staff);
+
+    _kouan_admin_staff_sort_by (staff, 1, TRUE);
+    g_assert_true (_kouan_admin_staff_get_busy (staff));
+    g_assert_true (kouan_test_wait_until (staff_loaded, &wait));
+    for (guint i = 1; i < g_list_model_get_n_items (rows); i++)
+      {
+        g_autoptr(KouanMember) a = row (staff, i - 1);
+        g_autoptr(KouanMember) b = row (staff, i);
+
+        g_assert_cmpstr (a->account, >, b->account);
+      }
+    _kouan_admin_staff_sort_by (staff, G_MAXUINT, FALSE);
+    g_assert_true (kouan_test_wait_until (staff_loaded, &wait));
+    {
+      g_autoptr(KouanMember) first = row (staff, 0);
+      g_autoptr(KouanMember) second = row (staff, 1);
+
+      g_assert_cmpint (g_utf8_collate (first->name, second->name), <=, 0);
+    }
+  }
+
+  /* a change of the selected member (停用, then 启用 again) keeps it
+   * selected, and its pane shows the newer record */
+  {
+    GtkSingleSelection *selection = GTK_SINGLE_SELECTION (_kouan_admin_staff_get_rows (staff));
+    KouanMember *chosen;
+    gint64 id;
+    gboolean was_disabled;
+    FollowWait wait = { staff, 0, FALSE };
+
+    g_assert_true (_kouan_admin_staff_select (staff, "demo-user12"));
+    chosen = gtk_single_selection_get_selected_item (selection);
+    id = chosen->id;
+    was_disabled = chosen->disabled;
+    g_assert_true (_kouan_admin_staff_get_shown (staff) == chosen);
+    wait.id = id;
+    wait.disabled = !was_disabled;
+    gtk_widget_activate_action (GTK_WIDGET (staff), "staff.toggle", NULL);
+    g_assert_true (kouan_test_wait_until (selected_follows, &wait));
+    g_assert_true (kouan_test_wait_until (outbox_empty, session.store));
+    g_assert_true (kouan_test_wait_until (selected_follows, &wait));
+    save_shot (gtk_widget_get_root (GTK_WIDGET (staff)), "staff-followed");
+    wait.disabled = was_disabled;
+    gtk_widget_activate_action (GTK_WIDGET (staff), "staff.toggle", NULL);
+    g_assert_true (kouan_test_wait_until (selected_follows, &wait));
+    g_assert_true (kouan_test_wait_until (outbox_empty, session.store));
+    g_assert_true (kouan_test_wait_until (selected_follows, &wait));
   }
 
   /* 移除 after the confirmation */

@@ -31,11 +31,18 @@ GtkWindow              *_kouan_admin_staff_revoke_card (KouanAdminStaff *self,
 const char             *_kouan_admin_staff_get_message (KouanAdminStaff *self);
 /* (transfer none): the members and the selected one, folded when narrow */
 AdwLeaflet             *_kouan_admin_staff_get_leaflet (KouanAdminStaff *self);
+/* (transfer none) (nullable): the record the member's pane shows */
+KouanMember            *_kouan_admin_staff_get_shown   (KouanAdminStaff *self);
 /* The selected member's pane */
 GtkWidget              *_kouan_admin_staff_get_detail  (KouanAdminStaff *self);
 /* The row of filters, and its 更多筛选 menu button */
 GtkWidget              *_kouan_admin_staff_get_filter_bar (KouanAdminStaff *self);
 GtkWidget              *_kouan_admin_staff_get_more_filters (KouanAdminStaff *self);
+/* Sorts the table by its column @column (G_MAXUINT: unsorted), as a
+ * click on the header does */
+void                    _kouan_admin_staff_sort_by     (KouanAdminStaff *self,
+                                                        guint            column,
+                                                        gboolean         descending);
 /* How many of the table's columns show */
 guint                   _kouan_admin_staff_count_visible_columns (KouanAdminStaff *self);
 

@@ -10,6 +10,7 @@
 #include "kouan-store-outbox.h"
 #include "kouan-grant-status.h"
 #include "kouan-join-request.h"
+#include "kouan-member-list.h"
 #include "kouan-role.h"
 #include "kouan-store-people.h"
 #include "kouan-admin-list.h"
@@ -17,12 +18,15 @@
 #include "kouan-admin-staff-private.h"
 #include "widgets/kouan-date-button.h"
 
-/* The members come from the offline cache (the "members" collection,
- * kouan-store-people.h): the page works without the server, and filters
- * (applied with 查询) and column sorting run here over typed
- * KouanMember records — 10 000 of them filter in a few milliseconds.
- * Roles and departments for the filter menus and the 编辑 dialog, join
- * requests and every change still go through the server's routes. */
+/* The members come from the offline cache (the "members" collection)
+ * through a KouanMemberList (kouan-member-list.h): the page works without
+ * the server, and the cache is read, filtered (with 查询) and sorted (by
+ * the column headers) in a worker; a member changed by a pull reaches the
+ * table as one items-changed at its row, so the selection, the scroll
+ * position and the selected member's pane follow it. Roles and
+ * departments for the filter menus and the 编辑 dialog are read from the
+ * cache in a worker too. Edits go through the store and its outbox; join
+ * requests are the server's only. */
 
 struct _KouanAdminStaff
 {
@@ -53,7 +57,17 @@ struct _KouanAdminStaff
   AdwPreferencesGroup *cards_group;
 
   /* owned */
-  GListStore      *rows;           /* KouanMember: every member in the cache */
+  KouanMemberList *members;        /* (nullable) the cache's, filtered and sorted */
+  gint64           selected_id;    /* the member the user selected, 0: none */
+  KouanMember     *shown;          /* the record the member's pane shows */
+  gboolean         restoring;      /* the members' items-changed is under way */
+  GObject         *probe_a;        /* two items to ask the column sorter with */
+  GObject         *probe_b;
+  int              probed;         /* KouanMemberSort the sorter asked, -1: none */
+  GListModel      *cached_roles;   /* (nullable) KouanRole, the roles collection */
+  GListModel      *cached_departments; /* (nullable) KouanDepartment */
+  GCancellable    *choices_cancellable;
+  guint            choices_pending; /* roles and departments being read */
   GPtrArray       *grant_rows;     /* rows shown in grants_group */
   GPtrArray       *card_rows;      /* rows shown in cards_group */
   gint64           revoke_id;      /* the member and card the open revocation names */
@@ -63,8 +77,6 @@ struct _KouanAdminStaff
   GPtrArray       *wide_columns;   /* GtkColumnViewColumn hidden when folded */
   char            *message;        /* the last result told (a toast) */
   gint64           remove_id;      /* the member the open confirmation names */
-  GtkFilterListModel *filtered;
-  GtkCustomFilter *filter;
   /* the filters as 查询 last applied them */
   char            *filter_name;
   gint64           filter_role;
@@ -74,7 +86,6 @@ struct _KouanAdminStaff
   char            *filter_to;
   char            *today;          /* China day the statuses are judged on */
   gulong           store_changed_id;
-  GCancellable    *members_cancellable;  /* the cache read in flight */
   GListStore      *roles;          /* KouanRole: for the filter and the dialog */
   GtkStringList   *role_names;
   GtkStringList   *department_names;
@@ -164,40 +175,69 @@ cell_registered (gpointer owner, gpointer item)
   return kouan_format_iso_day (member->registered_on);
 }
 
-/* column sorters */
+/* The column headers sort: KouanMemberList orders the rows in its
+ * worker, so each column's sorter only tells, when asked with the two
+ * probe items, which column it is; the column view's sorter answers for
+ * its primary column, inverted when descending (GTK 4.8 has no call that
+ * names the primary column). */
+static int
+probe (KouanAdminStaff *self,
+       KouanMemberSort  key,
+       gconstpointer    a,
+       gconstpointer    b)
+{
+  if (a == self->probe_a && b == self->probe_b)
+    {
+      self->probed = key;
+      return -1;
+    }
+  return 0;
+}
+
 static int
 compare_name (gconstpointer a, gconstpointer b, gpointer data)
 {
-  return g_utf8_collate (((KouanMember *) a)->name, ((KouanMember *) b)->name);
+  return probe (data, KOUAN_MEMBER_SORT_NAME, a, b);
 }
 
 static int
 compare_account (gconstpointer a, gconstpointer b, gpointer data)
 {
-  return g_strcmp0 (((KouanMember *) a)->account, ((KouanMember *) b)->account);
+  return probe (data, KOUAN_MEMBER_SORT_ACCOUNT, a, b);
 }
 
 static int
 compare_department (gconstpointer a, gconstpointer b, gpointer data)
 {
-  const char *x = ((KouanMember *) a)->department, *y = ((KouanMember *) b)->department;
-
-  return g_utf8_collate (x != NULL ? x : "", y != NULL ? y : "");
+  return probe (data, KOUAN_MEMBER_SORT_DEPARTMENT, a, b);
 }
 
 static int
 compare_status (gconstpointer a, gconstpointer b, gpointer data)
 {
-  KouanAdminStaff *self = data;
-
-  return (int) kouan_member_get_status ((KouanMember *) a, self->today, NULL) -
-         (int) kouan_member_get_status ((KouanMember *) b, self->today, NULL);
+  return probe (data, KOUAN_MEMBER_SORT_STATUS, a, b);
 }
 
 static int
 compare_registered (gconstpointer a, gconstpointer b, gpointer data)
 {
-  return g_strcmp0 (((KouanMember *) a)->registered_on, ((KouanMember *) b)->registered_on);
+  return probe (data, KOUAN_MEMBER_SORT_REGISTERED, a, b);
+}
+
+static void
+sorter_changed_cb (KouanAdminStaff *self)
+{
+  GtkSorter *sorter = gtk_column_view_get_sorter (GTK_COLUMN_VIEW (self->column_view));
+  GtkOrdering order;
+
+  self->probed = -1;
+  order = gtk_sorter_compare (sorter, self->probe_a, self->probe_b);
+  if (self->members == NULL)
+    return;
+  if (self->probed < 0 || order == GTK_ORDERING_EQUAL)
+    kouan_member_list_set_sort (self->members, KOUAN_MEMBER_SORT_NAME, FALSE);
+  else
+    kouan_member_list_set_sort (self->members, self->probed, order == GTK_ORDERING_LARGER);
 }
 
 /* The name column: the member's AdwAvatar (initials) beside the name. */
@@ -246,96 +286,111 @@ name_bind (GtkSignalListItemFactory *factory,
 
 static void update_actions (KouanAdminStaff *self);
 static void load_choices (KouanAdminStaff *self);
+static void apply_choices (KouanAdminStaff *self);
 
-static gboolean
-member_matches (gpointer item,
-                gpointer user_data)
+static KouanMember *
+selected_item (KouanAdminStaff *self)
 {
-  KouanMember *member = item;
-  KouanAdminStaff *self = user_data;
-
-  if (self->filter_name != NULL &&
-      strstr (member->name, self->filter_name) == NULL && strstr (member->account, self->filter_name) == NULL)
-    return FALSE;
-  if (self->filter_role != 0 && !kouan_member_has_role (member, self->filter_role))
-    return FALSE;
-  if (self->filter_department != 0 && member->department_id != self->filter_department)
-    return FALSE;
-  if (self->filter_status >= 0 &&
-      kouan_member_get_status (member, self->today, NULL) != statuses[self->filter_status])
-    return FALSE;
-  if (self->filter_from != NULL && g_strcmp0 (member->registered_on, self->filter_from) < 0)
-    return FALSE;
-  if (self->filter_to != NULL && (member->registered_on == NULL || g_strcmp0 (member->registered_on, self->filter_to) > 0))
-    return FALSE;
-  return TRUE;
+  return gtk_single_selection_get_selected_item (self->selection);
 }
 
 static void
 update_count (KouanAdminStaff *self)
 {
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
+  guint n = self->members != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->members)) : 0;
   g_autofree char *count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u member", "%u members", n), n);
 
   gtk_label_set_label (GTK_LABEL (self->count_label), count);
 }
 
+/* The pane shows the selected member as the list has it now. */
 static void
-on_members_listed (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
+follow_selected (KouanAdminStaff *self)
 {
-  g_autoptr(KouanAdminStaff) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GListModel) members = kouan_store_list_members_finish (KOUAN_STORE (source), result, &error);
-  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->rows == NULL)
-    return;
-  g_clear_object (&self->members_cancellable);
-  if (self->busy > 0)
-    self->busy--;
-  if (error != NULL)
-    set_message (self, _("The members in this computer’s cache cannot be read. Sign out and in again to fetch them anew."));
-  for (guint i = 0; members != NULL && i < g_list_model_get_n_items (members); i++)
-    g_ptr_array_add (items, g_list_model_get_item (members, i));
-  /* one splice: the column view keeps its selection and scroll position
-   * as far as the rows allow */
-  g_list_store_splice (self->rows, 0, g_list_model_get_n_items (G_LIST_MODEL (self->rows)),
-                       items->pdata, items->len);
-  load_choices (self);
-  update_count (self);
-  update_actions (self);
+  if (selected_item (self) != self->shown)
+    update_actions (self);
 }
 
-/* Reads every member of the enterprise from the cache (offline too), in a
- * worker thread: 10 000 members take ~170 ms to parse. */
+static void
+selected_cb (KouanAdminStaff *self)
+{
+  KouanMember *member;
+
+  if (self->restoring)
+    return;  /* members_changed_after() decides */
+  member = selected_item (self);
+  self->selected_id = member != NULL ? member->id : 0;
+  follow_selected (self);
+}
+
+/* Before the selection hears of a change of the members: the selected
+ * record may be replaced by its newer version, which GtkSingleSelection
+ * takes for a removal. */
+static void
+members_changed_before (KouanAdminStaff *self)
+{
+  self->restoring = TRUE;
+}
+
+/* After it: the member selected before stays selected, wherever it is
+ * now, and its pane shows the newer record. */
+static void
+members_changed_after (KouanAdminStaff *self)
+{
+  guint position;
+
+  if (!self->restoring)
+    return;
+  self->restoring = FALSE;
+  position = self->selected_id != 0 && self->members != NULL
+             ? kouan_member_list_find (self->members, self->selected_id) : G_MAXUINT;
+  if (position == G_MAXUINT)
+    self->selected_id = 0;  /* gone, or no longer in the filter */
+  if (position != G_MAXUINT && position != gtk_single_selection_get_selected (self->selection))
+    gtk_single_selection_set_selected (self->selection, position);
+  follow_selected (self);
+  update_count (self);
+}
+
+static void
+members_loaded_cb (KouanAdminStaff *self)
+{
+  const GError *error = kouan_member_list_get_error (self->members);
+
+  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    set_message (self, _("The members in this computer’s cache cannot be read. Sign out and in again to fetch them anew."));
+  /* the choices that come from the members' records */
+  apply_choices (self);
+  update_count (self);
+  follow_selected (self);
+}
+
+/* The filters as 查询 last applied them, statuses judged today. */
+static void
+apply_filter (KouanAdminStaff *self)
+{
+  g_free (self->today);
+  self->today = kouan_grant_today ();
+  if (self->members == NULL)
+    return;
+  kouan_member_list_set_filter (self->members, self->filter_name, self->filter_role,
+                                self->filter_department,
+                                self->filter_status >= 0 ? (int) statuses[self->filter_status] : -1,
+                                self->filter_from, self->filter_to, self->today);
+}
+
+/* The members of the enterprise, from the cache (offline too); the list
+ * reads them in a worker and follows the store by itself. */
 static void
 load_members (KouanAdminStaff *self)
 {
   gint64 enterprise_id = self->admin != NULL ? kouan_admin_view_get_enterprise_id (self->admin) : 0;
 
-  g_free (self->today);
-  self->today = kouan_grant_today ();
-  if (self->members_cancellable != NULL)
-    {
-      /* a newer read replaces the one in flight (and its busy count) */
-      g_cancellable_cancel (self->members_cancellable);
-      g_clear_object (&self->members_cancellable);
-      if (self->busy > 0)
-        self->busy--;
-    }
-  if (self->store == NULL || enterprise_id <= 0)
-    {
-      g_list_store_remove_all (self->rows);
-      update_count (self);
-      update_actions (self);
-      return;
-    }
-  self->members_cancellable = g_cancellable_new ();
-  self->busy++;
-  kouan_store_list_members_async (self->store, enterprise_id, self->members_cancellable,
-                                  on_members_listed, g_object_ref (self));
+  if (self->members == NULL)
+    return;
+  kouan_member_list_set_enterprise_id (self->members, MAX (enterprise_id, 0));
+  apply_filter (self);
+  update_count (self);
 }
 
 static void
@@ -355,12 +410,11 @@ on_store_changed (KouanStore      *store,
 
       set_message (self, message);
     }
-  /* "access": losing the right empties the cached members */
+  /* the members list follows "members" and "access" by itself; losing a
+   * right ("access") may empty the roles or departments */
   if (self->admin != NULL && enterprise_id == kouan_admin_view_get_enterprise_id (self->admin) &&
-      (g_strcmp0 (collection, "members") == 0 || g_strcmp0 (collection, "access") == 0))
-    load_members (self);
-  else if (self->admin != NULL && enterprise_id == kouan_admin_view_get_enterprise_id (self->admin) &&
-           (g_strcmp0 (collection, "roles") == 0 || g_strcmp0 (collection, "departments") == 0))
+      (g_strcmp0 (collection, "roles") == 0 || g_strcmp0 (collection, "departments") == 0 ||
+       g_strcmp0 (collection, "access") == 0))
     load_choices (self);
 }
 
@@ -377,6 +431,22 @@ follow_store (KouanAdminStaff *self)
   if (store != NULL)
     self->store_changed_id = g_signal_connect_object (store, "changed",
                                                       G_CALLBACK (on_store_changed), self, 0);
+
+  /* the members of this store */
+  gtk_single_selection_set_model (self->selection, NULL);
+  if (self->members != NULL)
+    g_signal_handlers_disconnect_by_data (self->members, self);
+  g_clear_object (&self->members);
+  if (store == NULL)
+    return;
+  self->members = kouan_member_list_new (store);
+  /* before the selection's own handler, connected by set_model */
+  g_signal_connect_object (self->members, "items-changed", G_CALLBACK (members_changed_before),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->members, "loaded", G_CALLBACK (members_loaded_cb),
+                           self, G_CONNECT_SWAPPED);
+  sorter_changed_cb (self);
+  gtk_single_selection_set_model (self->selection, G_LIST_MODEL (self->members));
 }
 
 /* 查询: takes the filters as they are now. */
@@ -408,10 +478,7 @@ run_query (KouanAdminStaff *self)
   self->filter_from = g_strdup (kouan_date_button_get_date (KOUAN_DATE_BUTTON (self->from_button)));
   g_free (self->filter_to);
   self->filter_to = g_strdup (kouan_date_button_get_date (KOUAN_DATE_BUTTON (self->to_button)));
-  g_free (self->today);
-  self->today = kouan_grant_today ();
-  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
-  update_count (self);
+  apply_filter (self);
   update_actions (self);
 }
 
@@ -420,77 +487,130 @@ run_query (KouanAdminStaff *self)
 
 /* The filter menus and the 编辑 dialog's roles come from the cache too:
  * the roles and departments collections when the user may see them, else
- * the roles and departments the cached members show. */
+ * the roles and departments the cached members show (gathered by the
+ * members list in its worker). Both collections are read in a worker;
+ * apply_choices() only fills the menus, and leaves them alone when
+ * nothing in them changed (so a menu keeps what the user picked). */
+static void
+apply_choices (KouanAdminStaff *self)
+{
+  gint64 enterprise_id = self->admin != NULL ? kouan_admin_view_get_enterprise_id (self->admin) : 0;
+  g_autoptr(GPtrArray) roles = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GArray) department_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GPtrArray) department_names = g_ptr_array_new ();
+  GListModel *role_source = self->cached_roles;
+  gboolean same;
+
+  if (self->store == NULL || enterprise_id <= 0)
+    ;
+  else
+    {
+      if ((role_source == NULL || g_list_model_get_n_items (role_source) == 0) && self->members != NULL)
+        role_source = kouan_member_list_get_seen_roles (self->members);
+      for (guint i = 0; role_source != NULL && i < g_list_model_get_n_items (role_source); i++)
+        g_ptr_array_add (roles, g_list_model_get_item (role_source, i));
+
+      for (guint i = 0; self->cached_departments != NULL &&
+                        i < g_list_model_get_n_items (self->cached_departments); i++)
+        {
+          g_autoptr(KouanDepartment) department = g_list_model_get_item (self->cached_departments, i);
+
+          g_array_append_val (department_ids, department->id);
+          g_ptr_array_add (department_names, department->name);
+        }
+      if (department_ids->len == 0 && self->members != NULL)
+        {
+          GArray *ids = NULL;
+          GPtrArray *names = NULL;
+
+          kouan_member_list_get_seen_departments (self->members, &ids, &names);
+          g_array_append_vals (department_ids, ids->data, ids->len);
+          for (guint i = 0; i < names->len; i++)
+            g_ptr_array_add (department_names, g_ptr_array_index (names, i));
+        }
+    }
+
+  /* the same roles (id, name) and departments: nothing to redo */
+  same = roles->len == g_list_model_get_n_items (G_LIST_MODEL (self->roles)) &&
+         department_ids->len == self->department_ids->len;
+  for (guint i = 0; same && i < roles->len; i++)
+    {
+      g_autoptr(KouanRole) shown = g_list_model_get_item (G_LIST_MODEL (self->roles), i);
+      KouanRole *role = g_ptr_array_index (roles, i);
+
+      same = shown->id == role->id && shown->builtin == role->builtin && g_strcmp0 (shown->name, role->name) == 0;
+    }
+  for (guint i = 0; same && i < department_ids->len; i++)
+    same = g_array_index (department_ids, gint64, i) == g_array_index (self->department_ids, gint64, i) &&
+           g_strcmp0 (g_ptr_array_index (department_names, i),
+                      gtk_string_list_get_string (self->department_names, i + 1)) == 0;
+  if (same)
+    return;
+
+  g_list_store_splice (self->roles, 0, g_list_model_get_n_items (G_LIST_MODEL (self->roles)),
+                       roles->pdata, roles->len);
+  gtk_string_list_splice (self->role_names, 1, g_list_model_get_n_items (G_LIST_MODEL (self->role_names)) - 1, NULL);
+  for (guint i = 0; i < roles->len; i++)
+    {
+      KouanRole *role = g_ptr_array_index (roles, i);
+
+      gtk_string_list_append (self->role_names, kouan_role_display_name (role->name, role->builtin));
+    }
+  g_ptr_array_add (department_names, NULL);
+  gtk_string_list_splice (self->department_names, 1,
+                          g_list_model_get_n_items (G_LIST_MODEL (self->department_names)) - 1,
+                          (const char * const *) department_names->pdata);
+  g_array_set_size (self->department_ids, 0);
+  g_array_append_vals (self->department_ids, department_ids->data, department_ids->len);
+}
+
+static void
+on_choice_listed (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(KouanAdminStaff) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean roles = g_task_get_source_tag (G_TASK (result)) == kouan_store_list_roles_async;
+  g_autoptr(GListModel) items = roles
+    ? kouan_store_list_roles_finish (KOUAN_STORE (source), result, &error)
+    : kouan_store_list_departments_finish (KOUAN_STORE (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->admin == NULL)
+    return;
+  if (self->choices_pending > 0)
+    self->choices_pending--;
+  if (error != NULL)
+    g_warning ("Cannot list the cached %s: %s", roles ? "roles" : "departments", error->message);
+  g_set_object (roles ? &self->cached_roles : &self->cached_departments, items);
+  apply_choices (self);
+}
+
 static void
 load_choices (KouanAdminStaff *self)
 {
   gint64 enterprise_id = self->admin != NULL ? kouan_admin_view_get_enterprise_id (self->admin) : 0;
-  g_autoptr(GListModel) roles = NULL;
-  g_autoptr(GListModel) departments = NULL;
-  g_autoptr(GHashTable) seen = g_hash_table_new (g_direct_hash, g_direct_equal);
-  guint n_members = g_list_model_get_n_items (G_LIST_MODEL (self->rows));
 
-  g_list_store_remove_all (self->roles);
-  gtk_string_list_splice (self->role_names, 1, g_list_model_get_n_items (G_LIST_MODEL (self->role_names)) - 1, NULL);
-  gtk_string_list_splice (self->department_names, 1,
-                          g_list_model_get_n_items (G_LIST_MODEL (self->department_names)) - 1, NULL);
-  g_array_set_size (self->department_ids, 0);
+  if (self->choices_cancellable != NULL)
+    {
+      /* a newer read replaces the ones in flight (and their busy count) */
+      g_cancellable_cancel (self->choices_cancellable);
+      g_clear_object (&self->choices_cancellable);
+    }
+  self->choices_pending = 0;
   if (self->store == NULL || enterprise_id <= 0)
-    return;
-
-  roles = kouan_store_list_roles (self->store, enterprise_id, NULL);
-  for (guint i = 0; roles != NULL && i < g_list_model_get_n_items (roles); i++)
     {
-      g_autoptr(KouanRole) role = g_list_model_get_item (roles, i);
-
-      g_list_store_append (self->roles, role);
+      g_clear_object (&self->cached_roles);
+      g_clear_object (&self->cached_departments);
+      apply_choices (self);
+      return;
     }
-  if (g_list_model_get_n_items (G_LIST_MODEL (self->roles)) == 0)
-    for (guint i = 0; i < n_members; i++)
-      {
-        g_autoptr(KouanMember) member = g_list_model_get_item (G_LIST_MODEL (self->rows), i);
-
-        for (guint j = 0; j < member->grants->len; j++)
-          {
-            KouanGrant *grant = &g_array_index (member->grants, KouanGrant, j);
-
-            if (g_hash_table_add (seen, GSIZE_TO_POINTER ((gsize) grant->role_id)))
-              {
-                g_autoptr(KouanRole) role = kouan_role_new_from_grant (enterprise_id, grant->role_id,
-                                                                       grant->role, grant->builtin);
-
-                g_list_store_append (self->roles, role);
-              }
-          }
-      }
-  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->roles)); i++)
-    {
-      g_autoptr(KouanRole) role = g_list_model_get_item (G_LIST_MODEL (self->roles), i);
-
-      gtk_string_list_append (self->role_names, kouan_role_display_name (role->name, role->builtin));
-    }
-
-  g_hash_table_remove_all (seen);
-  departments = kouan_store_list_departments (self->store, enterprise_id, NULL);
-  for (guint i = 0; departments != NULL && i < g_list_model_get_n_items (departments); i++)
-    {
-      g_autoptr(KouanDepartment) department = g_list_model_get_item (departments, i);
-
-      g_array_append_val (self->department_ids, department->id);
-      gtk_string_list_append (self->department_names, department->name);
-    }
-  if (self->department_ids->len == 0)
-    for (guint i = 0; i < n_members; i++)
-      {
-        g_autoptr(KouanMember) member = g_list_model_get_item (G_LIST_MODEL (self->rows), i);
-
-        if (member->department_id != 0 && member->department != NULL &&
-            g_hash_table_add (seen, GSIZE_TO_POINTER ((gsize) member->department_id)))
-          {
-            g_array_append_val (self->department_ids, member->department_id);
-            gtk_string_list_append (self->department_names, member->department);
-          }
-      }
+  self->choices_cancellable = g_cancellable_new ();
+  self->choices_pending = 2;
+  kouan_store_list_roles_async (self->store, enterprise_id, self->choices_cancellable,
+                                on_choice_listed, g_object_ref (self));
+  kouan_store_list_departments_async (self->store, enterprise_id, self->choices_cancellable,
+                                      on_choice_listed, g_object_ref (self));
 }
 
 static void load_join_requests (KouanAdminStaff *self);
@@ -656,13 +776,11 @@ kouan_admin_staff_reload (KouanAdminStaff *self)
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
   self->busy = 0;
-  g_cancellable_cancel (self->members_cancellable);
-  g_clear_object (&self->members_cancellable);
 
-  /* members, roles and departments are the cache's, offline too (the
-   * choices follow once the members are read) */
+  /* members, roles and departments are the cache's, offline too */
   follow_store (self);
   load_members (self);
+  load_choices (self);
   if (kouan_admin_view_get_client (self->admin) == NULL ||
       kouan_admin_view_get_enterprise_id (self->admin) == 0 ||
       !kouan_admin_view_allows (self->admin, "admin.staff:view"))
@@ -786,6 +904,7 @@ update_actions (KouanAdminStaff *self)
   gtk_button_set_label (GTK_BUTTON (self->toggle_button), disabled ? _("Enable") : _("Disable"));
 
   /* the selected member's details */
+  g_set_object (&self->shown, record);
   for (guint i = 0; i < self->grant_rows->len; i++)
     adw_preferences_group_remove (self->grants_group, g_ptr_array_index (self->grant_rows, i));
   g_ptr_array_set_size (self->grant_rows, 0);
@@ -1108,11 +1227,19 @@ kouan_admin_staff_dispose (GObject *object)
   if (self->store != NULL)
     g_clear_signal_handler (&self->store_changed_id, self->store);
   g_clear_weak_pointer (&self->store);
-  g_cancellable_cancel (self->members_cancellable);
-  g_clear_object (&self->members_cancellable);
-  g_clear_object (&self->filtered);
-  g_clear_object (&self->filter);
-  g_clear_object (&self->rows);
+  g_cancellable_cancel (self->choices_cancellable);
+  g_clear_object (&self->choices_cancellable);
+  if (self->selection != NULL)
+    gtk_single_selection_set_model (self->selection, NULL);
+  /* a job in flight holds the list a moment longer: it tells nobody */
+  if (self->members != NULL)
+    g_signal_handlers_disconnect_by_data (self->members, self);
+  g_clear_object (&self->members);
+  g_clear_object (&self->shown);
+  g_clear_object (&self->probe_a);
+  g_clear_object (&self->probe_b);
+  g_clear_object (&self->cached_roles);
+  g_clear_object (&self->cached_departments);
   g_clear_pointer (&self->filter_name, g_free);
   g_clear_pointer (&self->filter_from, g_free);
   g_clear_pointer (&self->filter_to, g_free);
@@ -1182,23 +1309,21 @@ kouan_admin_staff_class_init (KouanAdminStaffClass *klass)
 static void
 kouan_admin_staff_init (KouanAdminStaff *self)
 {
-  GtkSortListModel *sorted;
   GtkStringList *status_names = gtk_string_list_new (NULL);
   GtkColumnView *view;
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
   self->alive = g_cancellable_new ();
-  self->rows = g_list_store_new (KOUAN_TYPE_MEMBER);
+  self->probe_a = g_object_new (G_TYPE_OBJECT, NULL);
+  self->probe_b = g_object_new (G_TYPE_OBJECT, NULL);
+  self->probed = -1;
   self->grant_rows = g_ptr_array_new ();
   self->card_rows = g_ptr_array_new ();
   self->join_rows = g_ptr_array_new ();
   self->wide_columns = g_ptr_array_new ();
   self->filter_status = -1;
   self->today = kouan_grant_today ();
-  self->filter = gtk_custom_filter_new (member_matches, self, NULL);
-  self->filtered = gtk_filter_list_model_new (G_LIST_MODEL (g_object_ref (self->rows)),
-                                              GTK_FILTER (g_object_ref (self->filter)));
   self->roles = g_list_store_new (KOUAN_TYPE_ROLE);
   self->role_names = gtk_string_list_new ((const char *[]) { _("All roles"), NULL });
   self->department_names = gtk_string_list_new ((const char *[]) { _("All departments"), NULL });
@@ -1224,12 +1349,14 @@ kouan_admin_staff_init (KouanAdminStaff *self)
   kouan_admin_list_add_text_column (view, _("Status"), cell_status, self, compare_status, TRUE);
   g_ptr_array_add (self->wide_columns,
                    kouan_admin_list_add_text_column (view, _("Registered"), cell_registered, self, compare_registered, FALSE));
-  sorted = gtk_sort_list_model_new (G_LIST_MODEL (g_object_ref (self->filtered)),
-                                    g_object_ref (gtk_column_view_get_sorter (view)));
-  self->selection = gtk_single_selection_new (G_LIST_MODEL (sorted));
+  /* the members list comes with the store (follow_store()) */
+  self->selection = gtk_single_selection_new (NULL);
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_column_view_set_model (view, GTK_SELECTION_MODEL (self->selection));
-  g_signal_connect_swapped (self->selection, "notify::selected", G_CALLBACK (update_actions), self);
+  g_signal_connect_swapped (self->selection, "notify::selected", G_CALLBACK (selected_cb), self);
+  /* after the selection handled a change of the members */
+  g_signal_connect_swapped (self->selection, "items-changed", G_CALLBACK (members_changed_after), self);
+  g_signal_connect_swapped (gtk_column_view_get_sorter (view), "changed", G_CALLBACK (sorter_changed_cb), self);
 }
 
 GtkWidget *
@@ -1260,7 +1387,8 @@ _kouan_admin_staff_get_rows (KouanAdminStaff *self)
 gboolean
 _kouan_admin_staff_get_busy (KouanAdminStaff *self)
 {
-  return self->busy > 0;
+  return self->busy > 0 || self->choices_pending > 0 ||
+         (self->members != NULL && kouan_member_list_get_busy (self->members));
 }
 
 static void
@@ -1342,6 +1470,12 @@ _kouan_admin_staff_get_leaflet (KouanAdminStaff *self)
   return self->leaflet;
 }
 
+KouanMember *
+_kouan_admin_staff_get_shown (KouanAdminStaff *self)
+{
+  return self->shown;
+}
+
 GtkWidget *
 _kouan_admin_staff_get_detail (KouanAdminStaff *self)
 {
@@ -1358,6 +1492,18 @@ GtkWidget *
 _kouan_admin_staff_get_more_filters (KouanAdminStaff *self)
 {
   return self->more_button;
+}
+
+void
+_kouan_admin_staff_sort_by (KouanAdminStaff *self,
+                            guint            column,
+                            gboolean         descending)
+{
+  GtkColumnView *view = GTK_COLUMN_VIEW (self->column_view);
+  g_autoptr(GtkColumnViewColumn) chosen = column != G_MAXUINT
+    ? g_list_model_get_item (gtk_column_view_get_columns (view), column) : NULL;
+
+  gtk_column_view_sort_by_column (view, chosen, descending ? GTK_SORT_DESCENDING : GTK_SORT_ASCENDING);
 }
 
 guint
