@@ -32,6 +32,8 @@ static char *kouan_path;
 static char *bare_path;
 static char *window_path;
 static char *schema_dir;
+static char *home_dir;
+static gboolean prepare_only;
 
 static GOptionEntry entries[] = {
   { "kouan", 0, 0, G_OPTION_ARG_FILENAME, &kouan_path, "The kouan program", "PATH" },
@@ -40,6 +42,10 @@ static GOptionEntry entries[] = {
   { "schema-dir", 0, 0, G_OPTION_ARG_FILENAME, &schema_dir, "Compiled GSettings schemas", "DIR" },
   { "runs", 0, 0, G_OPTION_ARG_INT, &runs, "Starts of each program (default 5)", "N" },
   { "scale", 0, 0, G_OPTION_ARG_INT, &scale, "Notices and warnings in the cache (each)", "N" },
+  { "home", 0, 0, G_OPTION_ARG_FILENAME, &home_dir,
+    "Keep the XDG directories (and the cache) in DIR instead of a temporary directory", "DIR" },
+  { "prepare-only", 0, 0, G_OPTION_ARG_NONE, &prepare_only,
+    "Fill the cache, print the server URL it belongs to and exit (with --home: for profiling)", NULL },
   { NULL }
 };
 
@@ -232,7 +238,8 @@ main (int   argc,
   /* A private home for both programs, set before GLib reads the XDG
    * variables, so the cache lands where Kouan will look for it and no
    * user file is touched. */
-  dir = g_dir_make_tmp ("kouan-bench-startup-XXXXXX", &error);
+  dir = home_dir != NULL ? g_canonicalize_filename (home_dir, NULL)
+                         : g_dir_make_tmp ("kouan-bench-startup-XXXXXX", &error);
   if (dir == NULL)
     kouan_bench_die ("%s", error->message);
   for (guint i = 0; i < G_N_ELEMENTS (dirs); i++)
@@ -255,6 +262,16 @@ main (int   argc,
   fflush (stdout);
   server = kouan_bench_start_server (scale, NULL);
   prepare_cache (server);
+  if (prepare_only)
+    {
+      /* The cache's file name holds the server's host and port: open it
+       * with kouan-bench-window --server URL (no server needs to run). */
+      printf ("Server URL of the cache: %s\nHome: %s\n", kouan_test_server_get_url (server), dir);
+      kouan_test_server_free (g_steal_pointer (&server));
+      if (home_dir == NULL)
+        kouan_bench_remove_tree (dir);
+      return 0;
+    }
   envp = g_get_environ ();
 
   kouan_starts = g_new0 (Start, runs);
@@ -289,6 +306,7 @@ main (int   argc,
       g_free (window_starts[i].window);
     }
   kouan_test_server_free (g_steal_pointer (&server));
-  kouan_bench_remove_tree (dir);
+  if (home_dir == NULL)
+    kouan_bench_remove_tree (dir);
   return 0;
 }
