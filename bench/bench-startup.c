@@ -32,6 +32,9 @@ static char *kouan_path;
 static char *bare_path;
 static char *window_path;
 static char *schema_dir;
+static char *home_dir;
+static gboolean prepare_only;
+static char *cached_url;
 
 static GOptionEntry entries[] = {
   { "kouan", 0, 0, G_OPTION_ARG_FILENAME, &kouan_path, "The kouan program", "PATH" },
@@ -40,6 +43,12 @@ static GOptionEntry entries[] = {
   { "schema-dir", 0, 0, G_OPTION_ARG_FILENAME, &schema_dir, "Compiled GSettings schemas", "DIR" },
   { "runs", 0, 0, G_OPTION_ARG_INT, &runs, "Starts of each program (default 5)", "N" },
   { "scale", 0, 0, G_OPTION_ARG_INT, &scale, "Notices and warnings in the cache (each)", "N" },
+  { "home", 0, 0, G_OPTION_ARG_FILENAME, &home_dir,
+    "Keep the XDG directories (and the cache) in DIR instead of a temporary directory", "DIR" },
+  { "prepare-only", 0, 0, G_OPTION_ARG_NONE, &prepare_only,
+    "Fill the cache, print the server URL it belongs to and exit (with --home: for profiling)", NULL },
+  { "cached-url", 0, 0, G_OPTION_ARG_STRING, &cached_url,
+    "With --home: start no server, use the cache a --prepare-only run left for URL", "URL" },
   { NULL }
 };
 
@@ -138,7 +147,9 @@ compare_double (gconstpointer a,
 static void
 report (const char *name,
         Start      *starts,
-        int         n)
+        int         n,
+        double     *median_ms,
+        double     *median_mib)
 {
   g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) rss = g_array_new (FALSE, FALSE, sizeof (double));
@@ -165,6 +176,8 @@ report (const char *name,
     }
   g_array_sort (times, compare_double);
   g_array_sort (rss, compare_double);
+  *median_ms = g_array_index (times, double, times->len / 2);
+  *median_mib = g_array_index (rss, double, rss->len / 2) / 1024.0;
   printf ("%-28s %10.0f %10.0f %10.0f %10.0f   %s\n", name,
           starts[0].first_frame_ms,
           g_array_index (times, double, times->len / 2),
@@ -214,12 +227,15 @@ main (int   argc,
   g_autofree Start *kouan_starts = NULL;
   g_autofree Start *bare_starts = NULL;
   g_autofree Start *window_starts = NULL;
+  double bare_ms = -1, bare_mib = 0, login_ms = -1, login_mib = 0, main_ms = -1, main_mib = 0;
   const char *dirs[][2] = { { "XDG_DATA_HOME", "data" }, { "XDG_CONFIG_HOME", "config" },
                             { "XDG_CACHE_HOME", "cache" } };
 
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     kouan_bench_die ("%s", error->message);
+  if (cached_url != NULL && home_dir == NULL)
+    kouan_bench_die ("--cached-url needs --home");
   if (kouan_path == NULL || bare_path == NULL || window_path == NULL || runs < 1)
     kouan_bench_die ("usage: bench-startup --kouan PATH --bare PATH --window PATH "
                      "[--schema-dir DIR] [--runs N]");
@@ -232,7 +248,8 @@ main (int   argc,
   /* A private home for both programs, set before GLib reads the XDG
    * variables, so the cache lands where Kouan will look for it and no
    * user file is touched. */
-  dir = g_dir_make_tmp ("kouan-bench-startup-XXXXXX", &error);
+  dir = home_dir != NULL ? g_canonicalize_filename (home_dir, NULL)
+                         : g_dir_make_tmp ("kouan-bench-startup-XXXXXX", &error);
   if (dir == NULL)
     kouan_bench_die ("%s", error->message);
   for (guint i = 0; i < G_N_ELEMENTS (dirs); i++)
@@ -251,10 +268,25 @@ main (int   argc,
    * GSK_RENDERER says otherwise; set it to compare like with like. */
   printf ("GSK_RENDERER for all programs: %s\n",
           g_getenv ("GSK_RENDERER") != NULL ? g_getenv ("GSK_RENDERER") : "unset");
-  printf ("Starting kouan-server --demo-scale %u and filling the cache …\n", scale);
-  fflush (stdout);
-  server = kouan_bench_start_server (scale, NULL);
-  prepare_cache (server);
+  if (cached_url == NULL)
+    {
+      printf ("Starting kouan-server --demo-scale %u and filling the cache …\n", scale);
+      fflush (stdout);
+      server = kouan_bench_start_server (scale, NULL);
+      prepare_cache (server);
+    }
+  else
+    printf ("Using the cache of %s in %s (no server: both windows start offline)\n", cached_url, dir);
+  if (prepare_only)
+    {
+      /* The cache's file name holds the server's host and port: open it
+       * with kouan-bench-window --server URL (no server needs to run). */
+      printf ("Server URL of the cache: %s\nHome: %s\n", kouan_test_server_get_url (server), dir);
+      kouan_test_server_free (g_steal_pointer (&server));
+      if (home_dir == NULL)
+        kouan_bench_remove_tree (dir);
+      return 0;
+    }
   envp = g_get_environ ();
 
   kouan_starts = g_new0 (Start, runs);
@@ -263,7 +295,7 @@ main (int   argc,
   /* Take turns so none gets a systematically warmer page cache. */
   for (int i = 0; i < runs; i++)
     {
-      char *url = (char *) kouan_test_server_get_url (server);
+      char *url = cached_url != NULL ? cached_url : (char *) kouan_test_server_get_url (server);
       char *bare_argv[] = { bare_path, NULL };
       char *kouan_argv[] = { kouan_path, "--server", url, "--account", KOUAN_BENCH_ACCOUNT, NULL };
       char *window_argv[] = { window_path, "--server", url, "--account", KOUAN_BENCH_ACCOUNT, NULL };
@@ -277,9 +309,13 @@ main (int   argc,
           g_getenv ("WAYLAND_DISPLAY") != NULL ? "Wayland" : "X11", runs, scale, scale);
   printf ("%-28s %10s %10s %10s %10s   %s\n", "", "1st run ms", "median ms", "min ms",
           "RSS MiB", "window");
-  report ("bare GTK 4 window", bare_starts, runs);
-  report ("kouan: login window", kouan_starts, runs);
-  report ("kouan-bench-window: main", window_starts, runs);
+  report ("bare GTK 4 window", bare_starts, runs, &bare_ms, &bare_mib);
+  report ("kouan: login window", kouan_starts, runs, &login_ms, &login_mib);
+  report ("kouan-bench-window: main", window_starts, runs, &main_ms, &main_mib);
+  /* the targets of issue 11 are ratios to the bare window of the same run */
+  if (bare_ms > 0 && login_ms > 0 && main_ms > 0)
+    printf ("\nMedians against the bare window: login %.2f× %+.0f MiB, main %.2f× %+.0f MiB\n",
+            login_ms / bare_ms, login_mib - bare_mib, main_ms / bare_ms, main_mib - bare_mib);
   kouan_bench_print_load ("at end");
 
   for (int i = 0; i < runs; i++)
@@ -288,7 +324,8 @@ main (int   argc,
       g_free (kouan_starts[i].window);
       g_free (window_starts[i].window);
     }
-  kouan_test_server_free (g_steal_pointer (&server));
-  kouan_bench_remove_tree (dir);
+  g_clear_pointer (&server, kouan_test_server_free);
+  if (home_dir == NULL)
+    kouan_bench_remove_tree (dir);
   return 0;
 }

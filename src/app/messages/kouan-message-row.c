@@ -457,7 +457,7 @@ kouan_message_row_class_init (KouanMessageRowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, star_button_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, star_button_query_tooltip_cb);
 
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_GRID_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "kouanmessagerow");
 }
 
@@ -470,8 +470,10 @@ kouan_message_row_init (KouanMessageRow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   kouan_message_row_load_css ();
 
+  /* the spacings of the boxes this grid replaces */
   layout = gtk_widget_get_layout_manager (GTK_WIDGET (self));
-  gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (layout), 6);
+  gtk_grid_layout_set_column_spacing (GTK_GRID_LAYOUT (layout), 6);
+  gtk_grid_layout_set_row_spacing (GTK_GRID_LAYOUT (layout), 3);
 
   click = gtk_gesture_click_new ();
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
