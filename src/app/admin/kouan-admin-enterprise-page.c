@@ -586,7 +586,7 @@ on_choose_image (GtkWidget  *widget,
 
   pick->self = g_object_ref (self);
   pick->slot = g_variant_get_int32 (parameter) == 0 ? 0 : 1;
-  kouan_image_chooser_open (widget, pick->slot == 0 ? _("Choose the LOGO") : _("Choose the seal"),
+  kouan_image_chooser_open (widget, pick->slot == 0 ? _("Choose the logo") : _("Choose the seal"),
                           on_image_file, pick);
 }
 
