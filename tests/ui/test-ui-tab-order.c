@@ -443,7 +443,8 @@ tab_round (const Where *where,
       if (focus == g_ptr_array_index (visits, visits->len - 1))
         g_error ("%s: Tab stays on %s", name, describe (focus));
       {
-        g_autofree char *when = g_strdup_printf ("%s: Tab to %s", name, describe (focus));
+        g_autofree char *what = describe (focus);
+        g_autofree char *when = g_strdup_printf ("%s: Tab to %s", name, what);
 
         assert_still_there (where, when);
       }
