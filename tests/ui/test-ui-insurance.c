@@ -405,9 +405,14 @@ test_subscription_switch (void)
   g_assert_true (kouan_test_wait_until (subscription_is, &wait));
   g_assert_true (_kouan_insurance_subscriptions_get_switch (page, 0) == toggle);
   g_assert_cmpint (gtk_switch_get_active (toggle), ==, wait.subscribed);
+  /* back from its row (Enter or Space on it): the row is the switch's
+   * one Tab stop, and says whether it is on */
+  g_assert_false (gtk_widget_get_can_focus (GTK_WIDGET (toggle)));
   wait.subscribed = first->subscribed;
-  gtk_switch_set_active (toggle, wait.subscribed);
+  g_assert_true (gtk_widget_activate (gtk_widget_get_ancestor (GTK_WIDGET (toggle), ADW_TYPE_ACTION_ROW)));
   g_assert_true (kouan_test_wait_until (subscription_is, &wait));
+  g_assert_null (gtk_test_accessible_check_state (GTK_ACCESSIBLE (gtk_widget_get_ancestor (GTK_WIDGET (toggle), ADW_TYPE_ACTION_ROW)),
+                                                  GTK_ACCESSIBLE_STATE_CHECKED, wait.subscribed));
 }
 
 /* ---- 600 px: the policies fold into one pane ----------------------- */

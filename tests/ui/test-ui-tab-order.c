@@ -11,7 +11,10 @@
  * (folded). With KOUAN_SHOT_DIR set, each form is saved there as
  * tab-PAGE-WIDTH.png; with KOUAN_TAB_TRACE, every stop is logged.
  * Every Save sits at the end of a bar with Revert at its start, and
- * Revert puts back what was there and leaves nothing to save. */
+ * Revert puts back what was there and leaves nothing to save. A switch
+ * row is one stop (as AdwSwitchRow, libadwaita 1.4): the row, which
+ * flips its switch when activated and says whether it is on; the switch
+ * itself is no stop of its own and keeps its name. */
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -221,13 +224,101 @@ describe (GtkWidget *widget)
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
-/* The focus is on @control, or on what stands for it (a spin button's
- * text is the spin button). */
+/* The row a switch is the activatable widget of (NULL: none) */
+static GtkWidget *
+switch_row (GtkWidget *toggle)
+{
+  GtkWidget *row = gtk_widget_get_ancestor (toggle, ADW_TYPE_ACTION_ROW);
+
+  if (row == NULL || adw_action_row_get_activatable_widget (ADW_ACTION_ROW (row)) != toggle)
+    return NULL;
+  return row;
+}
+
+/* The focus is on @control, or on what stands for it (a switch's row). */
 static gboolean
 focus_is (GtkWidget *focus,
           GtkWidget *control)
 {
+  if (GTK_IS_SWITCH (control) && switch_row (control) != NULL)
+    return focus == switch_row (control);
   return focus == control;
+}
+
+/* The stop of @cycle that is @control (see focus_is()). */
+static gboolean
+cycle_find (GPtrArray *cycle,
+            GtkWidget *control,
+            guint     *index)
+{
+  for (guint i = 0; i < cycle->len; i++)
+    if (focus_is (g_ptr_array_index (cycle, i), control))
+      {
+        if (index != NULL)
+          *index = i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static gboolean
+switch_on (gpointer user_data)
+{
+  return gtk_switch_get_active (user_data);
+}
+
+static gboolean
+switch_off (gpointer user_data)
+{
+  return !gtk_switch_get_active (user_data);
+}
+
+/* Every switch of @controls sits in a row that is its one stop: the
+ * switch takes no focus of its own, is named, and the row flips it and
+ * says whether it is on. The last switch is flipped from its row and
+ * back (so nothing stays changed). */
+static void
+check_switch_rows (GPtrArray  *controls,
+                   GPtrArray  *cycle,
+                   const char *name)
+{
+  GtkWidget *last = NULL;
+
+  for (guint i = 0; i < controls->len; i++)
+    {
+      GtkWidget *toggle = g_ptr_array_index (controls, i);
+      GtkWidget *row;
+      g_autofree char *what = NULL;
+
+      if (!GTK_IS_SWITCH (toggle))
+        continue;
+      what = describe (toggle);
+      row = switch_row (toggle);
+      if (row == NULL)
+        g_error ("%s: %s is not the activatable widget of its row", name, what);
+      if (g_ptr_array_find (cycle, toggle, NULL) || gtk_widget_get_can_focus (toggle))
+        g_error ("%s: %s is a Tab stop of its own besides its row", name, what);
+      if (!gtk_list_box_row_get_activatable (GTK_LIST_BOX_ROW (row)))
+        g_error ("%s: the row of %s cannot be activated", name, what);
+      if (!gtk_test_accessible_has_relation (GTK_ACCESSIBLE (toggle), GTK_ACCESSIBLE_RELATION_LABELLED_BY) &&
+          !gtk_test_accessible_has_property (GTK_ACCESSIBLE (toggle), GTK_ACCESSIBLE_PROPERTY_LABEL))
+        g_error ("%s: %s has no accessible name", name, what);
+      g_assert_null (gtk_test_accessible_check_state (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_STATE_CHECKED,
+                                                      gtk_switch_get_active (GTK_SWITCH (toggle))));
+      last = toggle;
+    }
+  if (last != NULL)
+    for (guint flip = 0; flip < 2; flip++)
+      {
+        gboolean was = gtk_switch_get_active (GTK_SWITCH (last));
+
+        /* as Enter or Space on the focused row; the switch flips at
+         * the end of its slide */
+        g_assert_true (gtk_widget_activate (switch_row (last)));
+        g_assert_true (kouan_test_wait_until (was ? switch_off : switch_on, last));
+        g_assert_null (gtk_test_accessible_check_state (GTK_ACCESSIBLE (switch_row (last)),
+                                                        GTK_ACCESSIBLE_STATE_CHECKED, !was));
+      }
 }
 
 /* ---- the walk ----------------------------------------------------------- */
@@ -540,7 +631,7 @@ check_form (const Where *where,
 
   /* every control, in reading order, from the one that reads first */
   for (guint i = 0; i < controls->len; i++)
-    if (!g_ptr_array_find (cycle, g_ptr_array_index (controls, i), NULL))
+    if (!cycle_find (cycle, g_ptr_array_index (controls, i), NULL))
       {
         g_autofree char *what = describe (g_ptr_array_index (controls, i));
 
@@ -549,7 +640,7 @@ check_form (const Where *where,
   for (guint i = 1; i < controls->len; i++)
     if (reads_before (&bounds[i], &bounds[top]))
       top = i;
-  g_assert_true (g_ptr_array_find (cycle, g_ptr_array_index (controls, top), &offset));
+  g_assert_true (cycle_find (cycle, g_ptr_array_index (controls, top), &offset));
   if (g_getenv ("KOUAN_TAB_TRACE") != NULL)
     for (guint i = 0; i < controls->len; i++)
       {
@@ -611,6 +702,8 @@ check_form (const Where *where,
       assert_unpoked (&changed);
       g_assert_false (gtk_widget_is_sensitive (revert));
     }
+
+  check_switch_rows (controls, cycle, name);
 
   /* the sidebars were crossed (when shown) without leaving the page */
   if (width >= 1000)

@@ -9,23 +9,22 @@
 #include "admin/kouan-admin-business-page.h"
 #include "admin/kouan-admin-enterprise-support.h"
 
+/* The rows are in ui/kouan-admin-business-page.ui; these are the
+ * record's switches in the form's order, each FIELD with the template
+ * children FIELD_row (an AdwActionRow) and FIELD_switch (its GtkSwitch,
+ * named FIELD, not focusable of its own: the row is the one Tab stop and
+ * flips it). Their titles name them in the "turned on" toasts. */
 typedef struct {
   const char *field;
   const char *title;
-  const char *explanation;
 } BusinessSwitch;
 
 static const BusinessSwitch switches[] = {
-  { "aircraft_auto",    N_("Aircraft automatic declaration"),
-    N_("Declares arriving and departing aircraft to customs every day at the time set below") },
-  { "manifest_auto",    N_("Manifest automatic declaration"),
-    N_("Sends cargo manifests to customs as soon as they are complete") },
-  { "status_push",      N_("Automatic declaration status push"),
-    N_("Posts a notice whenever customs changes the status of a declaration") },
-  { "e_payment",        N_("Electronic payment of duties"),
-    N_("Pays duties and taxes from the enterprise's bound account when they are assessed") },
-  { "receipt_download", N_("Automatic receipt download"),
-    N_("Downloads customs receipts into the message center as they are issued") },
+  { "aircraft_auto",    N_("Aircraft automatic declaration") },
+  { "manifest_auto",    N_("Manifest automatic declaration") },
+  { "status_push",      N_("Automatic declaration status push") },
+  { "e_payment",        N_("Electronic payment of duties") },
+  { "receipt_download", N_("Automatic receipt download") },
 };
 
 #define N_SWITCHES G_N_ELEMENTS (switches)
@@ -38,14 +37,14 @@ struct _KouanAdminBusinessPage
   GtkWidget      *action_bar;
   GtkWidget      *box;
   GtkWidget      *draft_label;
-  GtkWidget      *group;
   GtkWidget      *hour_spin;
   GtkWidget      *minute_spin;
   GtkWidget      *save_button;
   GtkWidget      *stack;
   GtkWidget      *time_row;
 
-  /* made from switches[] */
+  /* by switches[] */
+  GtkWidget      *switch_rows[N_SWITCHES];
   GtkWidget      *switch_widgets[N_SWITCHES];
 
   /* owned */
@@ -121,9 +120,15 @@ load_record (KouanAdminBusinessPage *self)
 
   self->loading = TRUE;
   for (guint i = 0; i < N_SWITCHES; i++)
-    gtk_switch_set_active (GTK_SWITCH (self->switch_widgets[i]),
-                           json_object_has_member (self->record, switches[i].field) &&
-                           json_object_get_boolean_member (self->record, switches[i].field));
+    {
+      gboolean active = json_object_has_member (self->record, switches[i].field) &&
+                        json_object_get_boolean_member (self->record, switches[i].field);
+
+      /* a switch already showing its value is left alone: setting it
+       * ends the slide of a flip under way, and the flip would be lost */
+      if (gtk_switch_get_active (GTK_SWITCH (self->switch_widgets[i])) != active)
+        gtk_switch_set_active (GTK_SWITCH (self->switch_widgets[i]), active);
+    }
   time = json_object_get_member (self->record, "aircraft_time");
   if (time != NULL && !JSON_NODE_HOLDS_NULL (time))
     {
@@ -172,6 +177,9 @@ on_switch_active (GtkSwitch              *widget,
   gboolean active = gtk_switch_get_active (widget);
   g_autofree char *done = NULL;
 
+  /* the row is what has the focus: it says whether it is on */
+  gtk_accessible_update_state (GTK_ACCESSIBLE (gtk_widget_get_ancestor (GTK_WIDGET (widget), ADW_TYPE_ACTION_ROW)),
+                               GTK_ACCESSIBLE_STATE_CHECKED, active, -1);
   if (g_str_equal (field, "aircraft_auto"))
     update_time_control (self);
   if (self->loading || self->record == NULL)
@@ -306,25 +314,6 @@ on_enterprise_changed (KouanAdminView         *admin,
 }
 
 static void
-add_switch (KouanAdminBusinessPage *self,
-            guint                   index)
-{
-  GtkWidget *row = adw_action_row_new ();
-  GtkWidget *toggle = gtk_switch_new ();
-
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _(switches[index].title));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _(switches[index].explanation));
-  gtk_widget_set_name (toggle, switches[index].field);
-  gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
-  /* named by its row (the row's title labels its activatable widget) */
-  g_signal_connect (toggle, "notify::active", G_CALLBACK (on_switch_active), self);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), toggle);
-  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), toggle);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->group), row);
-  self->switch_widgets[index] = toggle;
-}
-
-static void
 kouan_admin_business_page_dispose (GObject *object)
 {
   KouanAdminBusinessPage *self = KOUAN_ADMIN_BUSINESS_PAGE (object);
@@ -365,12 +354,22 @@ kouan_admin_business_page_class_init (KouanAdminBusinessPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KouanAdminBusinessPage, action_bar);
   gtk_widget_class_bind_template_child (widget_class, KouanAdminBusinessPage, box);
   gtk_widget_class_bind_template_child (widget_class, KouanAdminBusinessPage, draft_label);
-  gtk_widget_class_bind_template_child (widget_class, KouanAdminBusinessPage, group);
   gtk_widget_class_bind_template_child (widget_class, KouanAdminBusinessPage, hour_spin);
   gtk_widget_class_bind_template_child (widget_class, KouanAdminBusinessPage, minute_spin);
   gtk_widget_class_bind_template_child (widget_class, KouanAdminBusinessPage, save_button);
   gtk_widget_class_bind_template_child (widget_class, KouanAdminBusinessPage, stack);
   gtk_widget_class_bind_template_child (widget_class, KouanAdminBusinessPage, time_row);
+  for (guint i = 0; i < N_SWITCHES; i++)
+    {
+      g_autofree char *row = g_strconcat (switches[i].field, "_row", NULL);
+      g_autofree char *toggle = g_strconcat (switches[i].field, "_switch", NULL);
+
+      gtk_widget_class_bind_template_child_full (widget_class, row, FALSE,
+                                                 G_STRUCT_OFFSET (KouanAdminBusinessPage, switch_rows) + i * sizeof (GtkWidget *));
+      gtk_widget_class_bind_template_child_full (widget_class, toggle, FALSE,
+                                                 G_STRUCT_OFFSET (KouanAdminBusinessPage, switch_widgets) + i * sizeof (GtkWidget *));
+    }
+  gtk_widget_class_bind_template_callback (widget_class, on_switch_active);
   gtk_widget_class_bind_template_callback (widget_class, on_time_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_time_output);
 
@@ -384,7 +383,7 @@ kouan_admin_business_page_init (KouanAdminBusinessPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   for (guint i = 0; i < N_SWITCHES; i++)
-    add_switch (self, i);
+    gtk_accessible_update_state (GTK_ACCESSIBLE (self->switch_rows[i]), GTK_ACCESSIBLE_STATE_CHECKED, FALSE, -1);
   gtk_widget_set_visible (self->action_bar, FALSE);
   update_time_control (self);
 }

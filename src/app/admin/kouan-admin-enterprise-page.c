@@ -11,28 +11,14 @@
 #include "admin/kouan-admin-enterprise-page.h"
 #include "admin/kouan-admin-enterprise-support.h"
 
-/* The rows are made from a table of the record's text fields, so the
- * page, the shared rules (kouan-settings.c) and the record stay in step;
- * everything else is in ui/kouan-admin-enterprise-page.ui. */
-
-typedef struct {
-  const char *field;
-  const char *label;
-  gboolean    invoice;   /* in 开票信息, else 企业信息 */
-} FormField;
-
-static const FormField form_fields[] = {
-  { "name",                  N_("Enterprise name"),                FALSE },
-  { "credit_code",           N_("Unified social credit code"),     FALSE },
-  { "registered_address",    N_("Registered address"),             FALSE },
-  { "contact_person",        N_("Contact person"),                 FALSE },
-  { "contact_phone",         N_("Contact phone"),                  FALSE },
-  { "customs_code",          N_("Customs registration code"),      FALSE },
-  { "invoice_title",         N_("Invoice title"),                  TRUE },
-  { "taxpayer_number",       N_("Taxpayer identification number"), TRUE },
-  { "bank_name",             N_("Bank"),                           TRUE },
-  { "bank_account",          N_("Bank account"),                   TRUE },
-  { "invoice_address_phone", N_("Address and phone on invoices"),  TRUE },
+/* The rows are in ui/kouan-admin-enterprise-page.ui; this is the
+ * record's text fields in the form's order, so the page, the shared rules
+ * (kouan-settings.c) and the record stay in step. Each FIELD has the
+ * template children FIELD_row (its AdwEntryRow, named FIELD),
+ * FIELD_error_row and FIELD_error (the error under it). */
+static const char *const form_fields[] = {
+  "name", "credit_code", "registered_address", "contact_person", "contact_phone", "customs_code",
+  "invoice_title", "taxpayer_number", "bank_name", "bank_account", "invoice_address_phone",
 };
 
 #define N_FIELDS G_N_ELEMENTS (form_fields)
@@ -47,9 +33,7 @@ struct _KouanAdminEnterprisePage
   GtkWidget      *action_bar;
   GtkWidget      *box;
   GtkWidget      *draft_label;
-  GtkWidget      *enterprise_group;
   GtkWidget      *form;
-  GtkWidget      *invoice_group;
   GtkWidget      *logo_avatar;
   GtkWidget      *logo_row;
   GtkWidget      *save_button;
@@ -58,7 +42,7 @@ struct _KouanAdminEnterprisePage
   GtkWidget      *stack;
   GtkWidget      *unavailable_page;
 
-  /* made from form_fields */
+  /* by form_fields */
   GtkWidget      *entries[N_FIELDS];     /* AdwEntryRow */
   GtkWidget      *error_rows[N_FIELDS];  /* the row under each, shown with an error */
   GtkWidget      *errors[N_FIELDS];      /* its label */
@@ -85,7 +69,7 @@ static int
 field_index (const char *field)
 {
   for (guint i = 0; i < N_FIELDS; i++)
-    if (g_str_equal (form_fields[i].field, field))
+    if (g_str_equal (form_fields[i], field))
       return (int) i;
   return -1;
 }
@@ -121,8 +105,8 @@ changed_fields (KouanAdminEnterprisePage *self)
     {
       g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->entries[i]))));
 
-      if (g_strcmp0 (text, record_text (self, form_fields[i].field)) != 0)
-        json_object_set_string_member (fields, form_fields[i].field, text);
+      if (g_strcmp0 (text, record_text (self, form_fields[i])) != 0)
+        json_object_set_string_member (fields, form_fields[i], text);
     }
   for (guint slot = 0; slot < 2; slot++)
     {
@@ -297,8 +281,8 @@ load_record (KouanAdminEnterprisePage *self)
 
   self->loading = TRUE;
   for (guint i = 0; i < N_FIELDS; i++)
-    if (!json_object_has_member (draft, form_fields[i].field))
-      gtk_editable_set_text (GTK_EDITABLE (self->entries[i]), record_text (self, form_fields[i].field));
+    if (!json_object_has_member (draft, form_fields[i]))
+      gtk_editable_set_text (GTK_EDITABLE (self->entries[i]), record_text (self, form_fields[i]));
   self->loading = FALSE;
   adw_avatar_set_text (ADW_AVATAR (self->logo_avatar), record_text (self, "name"));
   show_images (self);
@@ -310,9 +294,9 @@ apply_draft (KouanAdminEnterprisePage *self,
              JsonObject               *draft)
 {
   for (guint i = 0; i < N_FIELDS; i++)
-    if (json_object_has_member (draft, form_fields[i].field))
+    if (json_object_has_member (draft, form_fields[i]))
       gtk_editable_set_text (GTK_EDITABLE (self->entries[i]),
-                             json_object_get_string_member (draft, form_fields[i].field));
+                             json_object_get_string_member (draft, form_fields[i]));
   for (guint slot = 0; slot < 2; slot++)
     {
       JsonNode *node = json_object_get_member (draft, image_fields[slot]);
@@ -484,6 +468,13 @@ kouan_admin_enterprise_page_save (KouanAdminEnterprisePage *self)
   return TRUE;
 }
 
+/* Enter in a field saves, as Ctrl+S does */
+static void
+on_entry_activated (KouanAdminEnterprisePage *self)
+{
+  kouan_admin_enterprise_page_save (self);
+}
+
 static void
 on_save (GtkWidget  *widget,
          const char *action_name,
@@ -595,7 +586,7 @@ on_choose_image (GtkWidget  *widget,
 
   pick->self = g_object_ref (self);
   pick->slot = g_variant_get_int32 (parameter) == 0 ? 0 : 1;
-  kouan_image_chooser_open (widget, pick->slot == 0 ? _("Choose the LOGO") : _("Choose the seal"),
+  kouan_image_chooser_open (widget, pick->slot == 0 ? _("Choose the logo") : _("Choose the seal"),
                           on_image_file, pick);
 }
 
@@ -617,46 +608,6 @@ on_remove_image (GtkWidget  *widget,
 }
 
 /* ---- building ------------------------------------------------------- */
-
-static void
-add_field (KouanAdminEnterprisePage *self,
-           guint                     index)
-{
-  GtkWidget *group = form_fields[index].invoice ? self->invoice_group : self->enterprise_group;
-  GtkWidget *entry = adw_entry_row_new ();
-  GtkWidget *error_row = adw_preferences_row_new ();
-  GtkWidget *error = gtk_label_new (NULL);
-
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (entry), _(form_fields[index].label));
-  gtk_widget_set_name (entry, form_fields[index].field);
-  g_signal_connect (entry, "changed", G_CALLBACK (on_entry_changed), self);
-  g_signal_connect_swapped (entry, "entry-activated", G_CALLBACK (kouan_admin_enterprise_page_save), self);
-
-  /* The error sits in a row of its own right under its field, read out
-   * with the field; it shows only after 保存 (not while typing). */
-  gtk_label_set_xalign (GTK_LABEL (error), 0);
-  gtk_label_set_wrap (GTK_LABEL (error), TRUE);
-  gtk_widget_set_margin_start (error, 12);
-  gtk_widget_set_margin_end (error, 12);
-  gtk_widget_set_margin_top (error, 6);
-  gtk_widget_set_margin_bottom (error, 6);
-  gtk_widget_add_css_class (error, "error");
-  gtk_widget_add_css_class (error, "caption");
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (error_row), error);
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (error_row), FALSE);
-  gtk_list_box_row_set_selectable (GTK_LIST_BOX_ROW (error_row), FALSE);
-  gtk_widget_set_focusable (error_row, FALSE);
-  gtk_widget_set_visible (error_row, FALSE);
-  gtk_widget_set_visible (error, FALSE);
-  gtk_accessible_update_relation (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_RELATION_DESCRIBED_BY,
-                                  error, NULL, -1);
-
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), entry);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), error_row);
-  self->entries[index] = entry;
-  self->error_rows[index] = error_row;
-  self->errors[index] = error;
-}
 
 static void
 json_object_unref_maybe (gpointer object)
@@ -710,9 +661,7 @@ kouan_admin_enterprise_page_class_init (KouanAdminEnterprisePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KouanAdminEnterprisePage, action_bar);
   gtk_widget_class_bind_template_child (widget_class, KouanAdminEnterprisePage, box);
   gtk_widget_class_bind_template_child (widget_class, KouanAdminEnterprisePage, draft_label);
-  gtk_widget_class_bind_template_child (widget_class, KouanAdminEnterprisePage, enterprise_group);
   gtk_widget_class_bind_template_child (widget_class, KouanAdminEnterprisePage, form);
-  gtk_widget_class_bind_template_child (widget_class, KouanAdminEnterprisePage, invoice_group);
   gtk_widget_class_bind_template_child (widget_class, KouanAdminEnterprisePage, logo_avatar);
   gtk_widget_class_bind_template_child (widget_class, KouanAdminEnterprisePage, logo_row);
   gtk_widget_class_bind_template_child (widget_class, KouanAdminEnterprisePage, save_button);
@@ -720,6 +669,21 @@ kouan_admin_enterprise_page_class_init (KouanAdminEnterprisePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KouanAdminEnterprisePage, seal_row);
   gtk_widget_class_bind_template_child (widget_class, KouanAdminEnterprisePage, stack);
   gtk_widget_class_bind_template_child (widget_class, KouanAdminEnterprisePage, unavailable_page);
+  for (guint i = 0; i < N_FIELDS; i++)
+    {
+      g_autofree char *row = g_strconcat (form_fields[i], "_row", NULL);
+      g_autofree char *error_row = g_strconcat (form_fields[i], "_error_row", NULL);
+      g_autofree char *error = g_strconcat (form_fields[i], "_error", NULL);
+
+      gtk_widget_class_bind_template_child_full (widget_class, row, FALSE,
+                                                 G_STRUCT_OFFSET (KouanAdminEnterprisePage, entries) + i * sizeof (GtkWidget *));
+      gtk_widget_class_bind_template_child_full (widget_class, error_row, FALSE,
+                                                 G_STRUCT_OFFSET (KouanAdminEnterprisePage, error_rows) + i * sizeof (GtkWidget *));
+      gtk_widget_class_bind_template_child_full (widget_class, error, FALSE,
+                                                 G_STRUCT_OFFSET (KouanAdminEnterprisePage, errors) + i * sizeof (GtkWidget *));
+    }
+  gtk_widget_class_bind_template_callback (widget_class, on_entry_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_entry_activated);
 
   gtk_widget_class_install_action (widget_class, "enterprise.save", NULL, on_save);
   gtk_widget_class_install_action (widget_class, "enterprise.revert", NULL, on_revert);
@@ -734,8 +698,6 @@ kouan_admin_enterprise_page_init (KouanAdminEnterprisePage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->drafts = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, json_object_unref_maybe);
   self->cancellable = g_cancellable_new ();
-  for (guint i = 0; i < N_FIELDS; i++)
-    add_field (self, i);
   gtk_widget_set_visible (self->action_bar, FALSE);
   update_actions (self);
 }

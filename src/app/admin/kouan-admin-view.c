@@ -141,7 +141,7 @@ on_stack_visible_child_changed (KouanAdminView *self)
   GtkStackPage *page = child != NULL ? gtk_stack_get_page (GTK_STACK (self->stack), child) : NULL;
   const char *title = page != NULL ? gtk_stack_page_get_title (page) : NULL;
 
-  gtk_label_set_text (GTK_LABEL (self->page_title), title != NULL ? title : "");
+  adw_window_title_set_title (ADW_WINDOW_TITLE (self->page_title), title != NULL ? title : "");
   for (GtkWidget *row = gtk_widget_get_first_child (self->sidebar);
        row != NULL;
        row = gtk_widget_get_next_sibling (row))

@@ -43,6 +43,9 @@ on_switched (KouanInsuranceSubscriptions *self,
   g_autoptr(GError) error = NULL;
   gint64 category_id = 0;
 
+  /* the row is what has the focus: it says whether it is on */
+  gtk_accessible_update_state (GTK_ACCESSIBLE (gtk_widget_get_ancestor (GTK_WIDGET (toggle), ADW_TYPE_ACTION_ROW)),
+                               GTK_ACCESSIBLE_STATE_CHECKED, gtk_switch_get_active (toggle), -1);
   if (self->loading || self->store == NULL)
     return;
   for (guint i = 0; i < self->rows->len; i++)
@@ -72,6 +75,10 @@ new_row (KouanInsuranceSubscriptions *self,
 
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
+  /* one Tab stop for the switch: the row, which flips it (as
+   * AdwSwitchRow, libadwaita 1.4, does) */
+  gtk_widget_set_can_focus (toggle, FALSE);
+  gtk_accessible_update_state (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_STATE_CHECKED, FALSE, -1);
   g_signal_connect_object (toggle, "notify::active", G_CALLBACK (on_switched), self, G_CONNECT_SWAPPED);
   gtk_widget_set_valign (open, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (open, "flat");
@@ -132,7 +139,10 @@ kouan_insurance_subscriptions_reload (KouanInsuranceSubscriptions *self)
       GtkWidget *row = g_ptr_array_index (self->rows, i);
 
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), category->name);
-      gtk_switch_set_active (row_switch (row), category->subscribed);
+      /* a switch already showing its value is left alone: setting it
+       * ends the slide of a flip under way, and the flip would be lost */
+      if (gtk_switch_get_active (row_switch (row)) != !!category->subscribed)
+        gtk_switch_set_active (row_switch (row), category->subscribed);
     }
   self->loading = FALSE;
   gtk_stack_set_visible_child_name (GTK_STACK (self->stack), categories->len > 0 ? "form" : "empty");

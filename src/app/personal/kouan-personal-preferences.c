@@ -73,8 +73,11 @@ _kouan_personal_preferences_reload (KouanPersonalPreferences *self)
 
   self->loading = TRUE;
   gtk_widget_set_sensitive (self->group, TRUE);
+  /* a switch already showing its value is left alone: setting it ends
+   * the slide of a flip under way, and the flip would be lost */
   for (guint i = 0; i < KOUAN_N_PREFERENCES; i++)
-    gtk_switch_set_active (GTK_SWITCH (self->switches[i]), values[i]);
+    if (gtk_switch_get_active (GTK_SWITCH (self->switches[i])) != values[i])
+      gtk_switch_set_active (GTK_SWITCH (self->switches[i]), values[i]);
   self->loading = FALSE;
 }
 
@@ -89,6 +92,9 @@ on_switched (KouanPersonalPreferences *self,
   g_autofree char *id = NULL;
   guint preference;
 
+  /* the row is what has the focus: it says whether it is on */
+  gtk_accessible_update_state (GTK_ACCESSIBLE (gtk_widget_get_ancestor (GTK_WIDGET (widget), ADW_TYPE_ACTION_ROW)),
+                               GTK_ACCESSIBLE_STATE_CHECKED, gtk_switch_get_active (widget), -1);
   if (self->loading || page == NULL || page->store == NULL)
     return;
   for (preference = 0; preference < KOUAN_N_PREFERENCES; preference++)
@@ -159,6 +165,10 @@ kouan_personal_preferences_init (KouanPersonalPreferences *self)
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _(texts[i].title));
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _(texts[i].explanation));
       gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
+      /* one Tab stop: the row, which flips the switch (as AdwSwitchRow,
+       * libadwaita 1.4, does) */
+      gtk_widget_set_can_focus (toggle, FALSE);
+      gtk_accessible_update_state (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_STATE_CHECKED, FALSE, -1);
       /* named by the row: AdwActionRow labels its activatable widget
        * with its title (a label of our own would be said twice) */
       gtk_accessible_update_property (GTK_ACCESSIBLE (toggle), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
