@@ -151,7 +151,12 @@ _kouan_window_open_message_action (KouanWindow *self,
   if (KOUAN_IS_ADMIN_ENTERPRISE_PAGE (page))
     target = kouan_admin_enterprise_page_get_entry (KOUAN_ADMIN_ENTERPRISE_PAGE (page), object);
   else if (KOUAN_IS_ADMIN_BUSINESS_PAGE (page))
-    target = kouan_admin_business_page_get_switch (KOUAN_ADMIN_BUSINESS_PAGE (page), object);
+    {
+      /* a switch row is one Tab stop: the row takes the focus, not its switch */
+      target = kouan_admin_business_page_get_switch (KOUAN_ADMIN_BUSINESS_PAGE (page), object);
+      if (target != NULL)
+        target = gtk_widget_get_ancestor (target, ADW_TYPE_ACTION_ROW);
+    }
   /* the page is there either way; a field it does not have is only not focused */
   if (target != NULL)
     gtk_widget_grab_focus (target);
