@@ -43,6 +43,27 @@ on_widget_map (GSignalInvocationHint *hint,
   return TRUE; /* stay installed */
 }
 
+/* GtkPopover::activate-default (Return or Enter in a popover) in GTK 4.8
+ * hands the window's focus widget to gtk_widget_is_ancestor() without
+ * checking it: when nothing in the window has the focus (the focused
+ * widget went away, e.g. with a page or an IC-card prompt, while the
+ * popover stayed open) GTK logs a critical and activates nothing. The
+ * soak test found it. With no focus, Return moves the focus into the
+ * popover as Tab would (and activates nothing, as GTK meant); otherwise
+ * GTK's own handler runs. */
+static void
+popover_activate_default (GtkPopover *popover)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (popover));
+
+  if (root == NULL || gtk_root_get_focus (root) == NULL)
+    {
+      gtk_widget_child_focus (GTK_WIDGET (popover), GTK_DIR_TAB_FORWARD);
+      return;
+    }
+  g_signal_chain_from_overridden_handler (popover);
+}
+
 void
 kouan_accessible_install_fixes (void)
 {
@@ -54,8 +75,13 @@ kouan_accessible_install_fixes (void)
        * widget was made (GtkApplication's class_init). */
       GTypeClass *klass = g_type_class_ref (GTK_TYPE_WIDGET);
 
+      GTypeClass *popover_class = g_type_class_ref (GTK_TYPE_POPOVER);
+
       g_signal_add_emission_hook (g_signal_lookup ("map", GTK_TYPE_WIDGET), 0,
                                   on_widget_map, NULL, NULL);
+      g_signal_override_class_handler ("activate-default", GTK_TYPE_POPOVER,
+                                       G_CALLBACK (popover_activate_default));
+      g_type_class_unref (popover_class);
       g_type_class_unref (klass);
       g_once_init_leave (&installed, 1);
     }
