@@ -5,6 +5,8 @@
 
 #include "kouan-storage-sqlite-private.h"
 
+#define column_dup _kouan_storage_sqlite_column_dup
+
 /* Area 9, the audit log, on SQLite. The schema's trigger
  * (people_audit_insert, kouan-server-db.c) records each entry's change
  * for everyone; the feed hides the collection from members without
@@ -19,13 +21,6 @@ bind_text (sqlite3_stmt *s, int i, const char *text)
     sqlite3_bind_text (s, i, text, -1, SQLITE_TRANSIENT);
   else
     sqlite3_bind_null (s, i);
-}
-
-static char *
-column_dup (sqlite3_stmt *s, int i)
-{
-  return sqlite3_column_type (s, i) == SQLITE_NULL
-           ? NULL : g_strdup ((const char *) sqlite3_column_text (s, i));
 }
 
 /* columns: a.id, a.user_id, u.account, u.name, a.action, a.before_json,

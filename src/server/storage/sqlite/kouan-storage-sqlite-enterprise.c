@@ -16,13 +16,7 @@
 #define DONE(s, what) _kouan_storage_sqlite_done (storage, s, error, what)
 #define FAIL(what) _kouan_storage_sqlite_fail (storage, error, what)
 #define step_row _kouan_storage_sqlite_step_row
-
-static char *
-column_dup (sqlite3_stmt *s, int i)
-{
-  return sqlite3_column_type (s, i) == SQLITE_NULL
-           ? NULL : g_strdup ((const char *) sqlite3_column_text (s, i));
-}
+#define column_dup _kouan_storage_sqlite_column_dup
 
 /* "" for NULL: a profile not written yet */
 static char *

@@ -6,6 +6,7 @@
 #include "kouan-storage-sqlite-private.h"
 
 #define step_row _kouan_storage_sqlite_step_row
+#define column_dup _kouan_storage_sqlite_column_dup
 
 /* Area 8, credit insurance, on SQLite. The schema's triggers
  * (kouan-server-db.c, migration "credit insurance") record the changes
@@ -16,13 +17,6 @@
 
 #define S(sql) _kouan_storage_sqlite_stmt (storage, sql)
 #define DONE(s, what) _kouan_storage_sqlite_done (storage, s, error, what)
-
-static char *
-column_dup (sqlite3_stmt *s, int i)
-{
-  return sqlite3_column_type (s, i) == SQLITE_NULL
-           ? NULL : g_strdup ((const char *) sqlite3_column_text (s, i));
-}
 
 static void
 bind_text (sqlite3_stmt *s, int i, const char *text)

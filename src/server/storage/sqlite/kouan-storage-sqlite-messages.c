@@ -5,6 +5,8 @@
 
 #include "kouan-storage-sqlite-private.h"
 
+#define column_dup _kouan_storage_sqlite_column_dup
+
 /* Area 4, messages, on SQLite. The triggers of the server's schema
  * (kouan-server-db.c) record the changes: a posted message is one change
  * for everyone, a user's read/starred edit one for that user, and the
@@ -20,13 +22,6 @@ bind_text (sqlite3_stmt *s, int i, const char *text)
     sqlite3_bind_text (s, i, text, -1, SQLITE_TRANSIENT);
   else
     sqlite3_bind_null (s, i);
-}
-
-static char *
-column_dup (sqlite3_stmt *s, int i)
-{
-  return sqlite3_column_type (s, i) == SQLITE_NULL
-           ? NULL : g_strdup ((const char *) sqlite3_column_text (s, i));
 }
 
 static gboolean

@@ -5,6 +5,8 @@
 
 #include "kouan-storage-sqlite-private.h"
 
+#define column_dup _kouan_storage_sqlite_column_dup
+
 /* Area 6, admin people, on SQLite (schema: migration 5 of
  * kouan-server-db.c, changes by the triggers of its migration 10). The
  * access record's changes are written here: it is computed for its
@@ -263,13 +265,6 @@ grant_create (KouanStorage *storage, gint64 enterprise_id, gint64 user_id,
   if (out_id != NULL)
     *out_id = sqlite3_last_insert_rowid (_kouan_storage_sqlite_db (storage));
   return TRUE;
-}
-
-static char *
-column_dup (sqlite3_stmt *s, int i)
-{
-  return sqlite3_column_type (s, i) == SQLITE_NULL
-           ? NULL : g_strdup ((const char *) sqlite3_column_text (s, i));
 }
 
 /* Appends the first column of every row of @s (bound) to @out (gint64) */

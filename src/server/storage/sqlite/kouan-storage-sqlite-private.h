@@ -32,6 +32,10 @@ gboolean      _kouan_storage_sqlite_step_row (KouanStorage   *storage,
                                               gboolean       *out_row,
                                               GError        **error,
                                               const char     *what);
+/* (transfer full) (nullable): column @i of the current row as a string,
+ * NULL for SQL NULL */
+char         *_kouan_storage_sqlite_column_dup (sqlite3_stmt *stmt,
+                                                int           i);
 
 extern const KouanStoragePersonal _kouan_storage_sqlite_personal;
 extern const KouanStorageMessages _kouan_storage_sqlite_messages;

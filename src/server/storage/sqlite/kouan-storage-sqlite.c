@@ -971,6 +971,14 @@ _kouan_storage_sqlite_fail (KouanStorage *storage, GError **error, const char *w
   return fail (self, error, what);
 }
 
+char *
+_kouan_storage_sqlite_column_dup (sqlite3_stmt *stmt,
+                                  int           i)
+{
+  return sqlite3_column_type (stmt, i) == SQLITE_NULL
+           ? NULL : g_strdup ((const char *) sqlite3_column_text (stmt, i));
+}
+
 gboolean
 _kouan_storage_sqlite_step_row (KouanStorage *storage, sqlite3_stmt *stmt, gboolean *out_row,
                                 GError **error, const char *what)
