@@ -77,40 +77,52 @@ test_good_login (void)
 }
 
 static void
-test_tampered (void)
+assert_bad_signature (GBytes *der,
+                      GBytes *challenge,
+                      GBytes *signature)
 {
-  g_autoptr(GBytes) der = kouan_test_card_load_certificate ("holder.pem");
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (kouan_card_verify_signature (der, challenge, signature, &error));
+  g_assert_error (error, KOUAN_CARD_VERIFY_ERROR, KOUAN_CARD_VERIFY_ERROR_BAD_SIGNATURE);
+}
+
+/* What every card's certificate @cert must refuse, whatever its
+ * algorithm: its own key's signature with a flipped bit, that signature
+ * for another challenge (a replay against a new nonce), and another
+ * card's key (@other_key) signing the right challenge. */
+static void
+assert_tampered_refused (const char *cert,
+                         const char *key,
+                         const char *other_key)
+{
+  g_autoptr(GBytes) der = kouan_test_card_load_certificate (cert);
   g_autoptr(GBytes) challenge = random_challenge ();
   g_autoptr(GBytes) other_challenge = random_challenge ();
-  g_autoptr(GBytes) signature = kouan_test_card_sign ("holder-key.pem", challenge);
-  g_autoptr(GBytes) foreign_signature = kouan_test_card_sign ("other-key.pem", challenge);
+  g_autoptr(GBytes) signature = kouan_test_card_sign (key, challenge);
+  g_autoptr(GBytes) foreign_signature = kouan_test_card_sign (other_key, challenge);
   g_autoptr(GBytes) flipped = NULL;
-  g_autoptr(GBytes) junk = g_bytes_new_static ("\x30\x06\x02\x01\x01\x02\x01\x01", 8);
-  g_autoptr(GError) error = NULL;
   g_autofree guint8 *copy = NULL;
   gsize size;
 
-  /* A flipped bit in the signature. */
   size = g_bytes_get_size (signature);
   copy = g_memdup2 (g_bytes_get_data (signature, NULL), size);
   copy[size - 3] ^= 0x01;
   flipped = g_bytes_new (copy, size);
-  g_assert_false (kouan_card_verify_signature (der, challenge, flipped, &error));
-  g_assert_error (error, KOUAN_CARD_VERIFY_ERROR, KOUAN_CARD_VERIFY_ERROR_BAD_SIGNATURE);
-  g_clear_error (&error);
+  assert_bad_signature (der, challenge, flipped);
+  assert_bad_signature (der, other_challenge, signature);
+  assert_bad_signature (der, challenge, foreign_signature);
+}
 
-  /* The signature of another challenge (a replay against a new nonce). */
-  g_assert_false (kouan_card_verify_signature (der, other_challenge, signature, &error));
-  g_assert_error (error, KOUAN_CARD_VERIFY_ERROR, KOUAN_CARD_VERIFY_ERROR_BAD_SIGNATURE);
-  g_clear_error (&error);
+static void
+test_tampered (void)
+{
+  g_autoptr(GBytes) der = kouan_test_card_load_certificate ("holder.pem");
+  g_autoptr(GBytes) challenge = random_challenge ();
+  g_autoptr(GBytes) junk = g_bytes_new_static ("\x30\x06\x02\x01\x01\x02\x01\x01", 8);
 
-  /* Another card's key with this certificate. */
-  g_assert_false (kouan_card_verify_signature (der, challenge, foreign_signature, &error));
-  g_assert_error (error, KOUAN_CARD_VERIFY_ERROR, KOUAN_CARD_VERIFY_ERROR_BAD_SIGNATURE);
-  g_clear_error (&error);
-
-  g_assert_false (kouan_card_verify_signature (der, challenge, junk, &error));
-  g_assert_error (error, KOUAN_CARD_VERIFY_ERROR, KOUAN_CARD_VERIFY_ERROR_BAD_SIGNATURE);
+  assert_tampered_refused ("holder.pem", "holder-key.pem", "other-key.pem");
+  assert_bad_signature (der, challenge, junk);
 }
 
 static void
@@ -235,38 +247,14 @@ test_sm2_tampered (void)
   g_autoptr(GBytes) der = kouan_test_card_load_certificate ("sm2-holder.pem");
   g_autoptr(GBytes) ecdsa_der = kouan_test_card_load_certificate ("holder.pem");
   g_autoptr(GBytes) challenge = random_challenge ();
-  g_autoptr(GBytes) other_challenge = random_challenge ();
   g_autoptr(GBytes) signature = kouan_test_card_sign ("sm2-holder-key.pem", challenge);
-  g_autoptr(GBytes) foreign_signature = kouan_test_card_sign ("sm2-other-key.pem", challenge);
   g_autoptr(GBytes) ecdsa_signature = kouan_test_card_sign ("holder-key.pem", challenge);
-  g_autoptr(GBytes) flipped = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree guint8 *copy = NULL;
-  gsize size;
 
-  size = g_bytes_get_size (signature);
-  copy = g_memdup2 (g_bytes_get_data (signature, NULL), size);
-  copy[size - 3] ^= 0x01;
-  flipped = g_bytes_new (copy, size);
-  g_assert_false (kouan_card_verify_signature (der, challenge, flipped, &error));
-  g_assert_error (error, KOUAN_CARD_VERIFY_ERROR, KOUAN_CARD_VERIFY_ERROR_BAD_SIGNATURE);
-  g_clear_error (&error);
-
-  g_assert_false (kouan_card_verify_signature (der, other_challenge, signature, &error));
-  g_assert_error (error, KOUAN_CARD_VERIFY_ERROR, KOUAN_CARD_VERIFY_ERROR_BAD_SIGNATURE);
-  g_clear_error (&error);
-
-  g_assert_false (kouan_card_verify_signature (der, challenge, foreign_signature, &error));
-  g_assert_error (error, KOUAN_CARD_VERIFY_ERROR, KOUAN_CARD_VERIFY_ERROR_BAD_SIGNATURE);
-  g_clear_error (&error);
-
+  assert_tampered_refused ("sm2-holder.pem", "sm2-holder-key.pem", "sm2-other-key.pem");
   /* The algorithm follows the key: an ECDSA signature does not pass for
    * an SM2 certificate, nor an SM2 signature for an ECDSA one. */
-  g_assert_false (kouan_card_verify_signature (der, challenge, ecdsa_signature, &error));
-  g_assert_error (error, KOUAN_CARD_VERIFY_ERROR, KOUAN_CARD_VERIFY_ERROR_BAD_SIGNATURE);
-  g_clear_error (&error);
-  g_assert_false (kouan_card_verify_signature (ecdsa_der, challenge, signature, &error));
-  g_assert_error (error, KOUAN_CARD_VERIFY_ERROR, KOUAN_CARD_VERIFY_ERROR_BAD_SIGNATURE);
+  assert_bad_signature (der, challenge, ecdsa_signature);
+  assert_bad_signature (ecdsa_der, challenge, signature);
 }
 
 static void
