@@ -947,12 +947,6 @@ clicked_once (gpointer user_data)
   return *(guint *) user_data == 1;
 }
 
-static gboolean
-popover_shown (gpointer user_data)
-{
-  return gtk_widget_get_mapped (GTK_WIDGET (user_data));
-}
-
 /* Return in an open popover while nothing has the focus: GTK 4.8 logs a
  * critical there (fatal in tests); Kouan moves the focus into the popover
  * and activates nothing (the soak test found it). */
@@ -974,7 +968,7 @@ test_popover_return_without_focus (void)
   gtk_window_set_child (GTK_WINDOW (window), menu_button);
   gtk_window_present (GTK_WINDOW (window));
   gtk_menu_button_popup (GTK_MENU_BUTTON (menu_button));
-  g_assert_true (kouan_test_wait_until (popover_shown, popover));
+  g_assert_true (kouan_test_wait_until (widget_mapped, popover));
 
   gtk_root_set_focus (GTK_ROOT (window), NULL);
   g_signal_emit_by_name (popover, "activate-default");
